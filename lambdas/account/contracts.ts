@@ -1,0 +1,19 @@
+// Request and response shapes of the account routes; read by the handlers and by the OpenAPI document.
+import * as z from 'zod/mini';
+
+export const meResponse = z.object({
+  userId: z.string(),
+  username: z.string(),
+  status: z.enum(['active', 'suspended']),
+  createdAt: z.iso.datetime(),
+  sessionId: z.string(),
+});
+export type MeResponse = z.infer<typeof meResponse>;
+
+/** Input of the account-suspension workflow and of each of its tasks. */
+export const suspensionInput = z.object({
+  userId: z.string().check(z.minLength(1), z.maxLength(128)),
+  reason: z.enum(['user-reported', 'duress', 'admin', 'integrity']),
+  requestedAt: z.iso.datetime(),
+});
+export type SuspensionInput = z.infer<typeof suspensionInput>;

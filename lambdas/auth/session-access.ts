@@ -1,0 +1,33 @@
+// The rule the authorizer applies after the token itself checks out: is this account and session still live?
+import type { Account, Session } from '../account/account-store.js';
+import type { AccessClaims } from '../shared/ports/token-verifier.js';
+
+export type AccessRefusal =
+  | 'account-missing'
+  | 'account-suspended'
+  | 'token-before-revocation'
+  | 'session-missing'
+  | 'session-revoked'
+  | 'session-expired';
+
+export type AccessDecision =
+  | { allow: true; userId: string; sessionId: string; username: string }
+  | { allow: false; reason: AccessRefusal };
+
+export function decideAccess(
+  claims: AccessClaims,
+  account: Account | undefined,
+  session: Session | undefined,
+  now: Date,
+): AccessDecision {
+  if (!account) return { allow: false, reason: 'account-missing' };
+  if (account.status !== 'active') return { allow: false, reason: 'account-suspended' };
+  // Cognito's iat has second precision: a token from the same second as a revocation is refused too.
+  if (account.sessionsValidAfter && claims.issuedAt.getTime() <= Date.parse(account.sessionsValidAfter)) {
+    return { allow: false, reason: 'token-before-revocation' };
+  }
+  if (!session) return { allow: false, reason: 'session-missing' };
+  if (session.revokedAt) return { allow: false, reason: 'session-revoked' };
+  if (Date.parse(session.expiresAt) <= now.getTime()) return { allow: false, reason: 'session-expired' };
+  return { allow: true, userId: account.userId, sessionId: session.sessionId, username: account.username };
+}

@@ -1,0 +1,112 @@
+// The catalogue of Palisade's functions: routes, authorizers and workflow tasks. CDK builds the API, the
+// Lambdas and their grants from it; the local runtime serves the same routes; the OpenAPI document is made
+// from it. One list, so a route cannot exist in one runtime and not the other.
+import type * as z from 'zod/mini';
+import { meResponse } from './account/contracts.js';
+import { healthResponse } from './platform/contracts.js';
+import type { WorkflowName } from './shared/ports/workflows.js';
+
+/** What a function may touch; lib/ turns each into the narrowest IAM grant. */
+export type Access =
+  | 'accounts:read'
+  | 'accounts:write'
+  | 'identity:revoke'
+  | 'identity:read'
+  | 'mail:send'
+  | 'signing-key:sign'
+  | 'signing-key:public';
+
+export interface FunctionSpec {
+  /** Stable id: the construct id of the Lambda and the key of its bundle in bench/. */
+  id: string;
+  /** Handler module, relative to the repository root; it exports `handler` and `makeHandler`. */
+  entry: string;
+  access: readonly Access[];
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteSpec extends FunctionSpec {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/v1/me/sessions/{sessionId}`. */
+  path: string;
+  auth: 'public' | 'user';
+  summary: string;
+  tag: string;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  response: z.ZodMiniType;
+  /** Status of a successful answer. */
+  status: number;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    id: 'GetHealth',
+    method: 'GET',
+    path: '/v1/health',
+    auth: 'public',
+    entry: 'lambdas/platform/get-health.ts',
+    summary: 'Liveness of the API',
+    tag: 'platform',
+    response: healthResponse,
+    status: 200,
+    access: [],
+  },
+  {
+    id: 'GetMe',
+    method: 'GET',
+    path: '/v1/me',
+    auth: 'user',
+    entry: 'lambdas/account/get-me.ts',
+    summary: "The caller's own account",
+    tag: 'account',
+    response: meResponse,
+    status: 200,
+    access: ['accounts:read'],
+  },
+];
+
+export const USER_AUTHORIZER: FunctionSpec = {
+  id: 'UserAuthorizer',
+  entry: 'lambdas/auth/authorizer.ts',
+  access: ['accounts:read'],
+};
+
+export interface WorkflowSpec {
+  name: WorkflowName;
+  /** ASL file, relative to the repository root. */
+  file: string;
+  /** Definition substitution key (`${Key}` in the ASL) → the Lambda bound to it. */
+  tasks: Record<string, FunctionSpec>;
+}
+
+export const WORKFLOWS: readonly WorkflowSpec[] = [
+  {
+    name: 'account-suspension',
+    file: 'statemachines/account-suspension.asl.json',
+    tasks: {
+      RecordSuspensionFunctionArn: {
+        id: 'RecordSuspension',
+        entry: 'lambdas/account/record-suspension.ts',
+        access: ['accounts:write'],
+      },
+      RevokeAccessFunctionArn: {
+        id: 'RevokeAccess',
+        entry: 'lambdas/account/revoke-access.ts',
+        access: ['accounts:read', 'identity:revoke'],
+      },
+      NotifySuspensionFunctionArn: {
+        id: 'NotifySuspension',
+        entry: 'lambdas/account/notify-suspension.ts',
+        access: ['accounts:read', 'identity:read', 'mail:send'],
+      },
+    },
+  },
+];
+
+export const allFunctions = (): FunctionSpec[] => [
+  ...ROUTES,
+  USER_AUTHORIZER,
+  ...WORKFLOWS.flatMap((w) => Object.values(w.tasks)),
+];

@@ -1,0 +1,174 @@
+// IdentityProvider on Amazon Cognito: admin-initiated password auth, TOTP software tokens, sign-out, disable.
+import {
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
+  AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
+  AssociateSoftwareTokenCommand,
+  type AuthenticationResultType,
+  CognitoIdentityProviderClient,
+  NotAuthorizedException,
+  SetUserMFAPreferenceCommand,
+  UsernameExistsException,
+  UserNotFoundException,
+  VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { Conflict, Unauthorized, ValidationError } from '../errors.js';
+import type { DirectoryUser, IdentityProvider, NewUser, PasswordAuthResult, TokenSet } from '../ports/identity-provider.js';
+import { once, requireEnv } from '../runtime/aws-env.js';
+
+const BAD_CREDENTIALS = 'Invalid credentials';
+
+export class CognitoIdentityProvider implements IdentityProvider {
+  constructor(
+    private readonly cognito: CognitoIdentityProviderClient,
+    private readonly userPoolId: string,
+    private readonly clientId: string,
+  ) {}
+
+  async createUser(user: NewUser): Promise<{ userId: string }> {
+    const attributes = [
+      { Name: 'email', Value: user.email },
+      { Name: 'email_verified', Value: 'true' },
+      ...(user.phone ? [{ Name: 'phone_number', Value: user.phone }, { Name: 'phone_number_verified', Value: 'true' }] : []),
+    ];
+    try {
+      const out = await this.cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: this.userPoolId,
+          Username: user.username,
+          UserAttributes: attributes,
+          MessageAction: 'SUPPRESS',
+        }),
+      );
+      await this.cognito.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: this.userPoolId,
+          Username: user.username,
+          Password: user.password,
+          Permanent: true,
+        }),
+      );
+      const sub = out.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
+      if (!sub) throw new Error('Cognito returned a user without sub');
+      return { userId: sub };
+    } catch (err) {
+      if (err instanceof UsernameExistsException) throw new Conflict('Username is taken', 'USERNAME_TAKEN');
+      throw err;
+    }
+  }
+
+  async getUser(username: string): Promise<DirectoryUser | undefined> {
+    try {
+      const out = await this.cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+      const attr = (name: string) => out.UserAttributes?.find((a) => a.Name === name)?.Value;
+      const userId = attr('sub');
+      const email = attr('email');
+      if (!userId || !email) throw new Error('Cognito user lacks sub or email');
+      const phone = attr('phone_number');
+      return {
+        userId,
+        username: out.Username ?? username,
+        email,
+        ...(phone ? { phone } : {}),
+        enabled: out.Enabled ?? false,
+        totpEnabled: (out.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA'),
+      };
+    } catch (err) {
+      if (err instanceof UserNotFoundException) return undefined;
+      throw err;
+    }
+  }
+
+  async passwordAuth(username: string, password: string): Promise<PasswordAuthResult> {
+    try {
+      const out = await this.cognito.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: this.userPoolId,
+          ClientId: this.clientId,
+          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: username, PASSWORD: password },
+        }),
+      );
+      if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session) return { kind: 'totp-required', session: out.Session };
+      if (out.AuthenticationResult) return { kind: 'tokens', tokens: toTokenSet(out.AuthenticationResult) };
+      throw new Error(`Unexpected Cognito challenge ${out.ChallengeName ?? '(none)'}`);
+    } catch (err) {
+      if (err instanceof NotAuthorizedException || err instanceof UserNotFoundException) {
+        throw new Unauthorized(BAD_CREDENTIALS);
+      }
+      throw err;
+    }
+  }
+
+  async respondToTotp(username: string, session: string, code: string): Promise<TokenSet> {
+    try {
+      const out = await this.cognito.send(
+        new AdminRespondToAuthChallengeCommand({
+          UserPoolId: this.userPoolId,
+          ClientId: this.clientId,
+          ChallengeName: 'SOFTWARE_TOKEN_MFA',
+          Session: session,
+          ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
+        }),
+      );
+      if (!out.AuthenticationResult) throw new Unauthorized(BAD_CREDENTIALS);
+      return toTokenSet(out.AuthenticationResult);
+    } catch (err) {
+      if (err instanceof NotAuthorizedException) throw new Unauthorized(BAD_CREDENTIALS);
+      throw err;
+    }
+  }
+
+  async beginTotpEnrolment(accessToken: string): Promise<{ secret: string }> {
+    const out = await this.cognito.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+    if (!out.SecretCode) throw new Error('Cognito returned no TOTP secret');
+    return { secret: out.SecretCode };
+  }
+
+  async confirmTotpEnrolment(accessToken: string, code: string): Promise<void> {
+    const out = await this.cognito.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code }));
+    if (out.Status !== 'SUCCESS') throw new ValidationError('The code is not valid', undefined, 'TOTP_INVALID');
+    await this.cognito.send(
+      new SetUserMFAPreferenceCommand({
+        AccessToken: accessToken,
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+  }
+
+  async globalSignOut(username: string): Promise<void> {
+    await this.cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: username }));
+  }
+
+  async disableUser(username: string): Promise<void> {
+    await this.cognito.send(new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+  }
+
+  async enableUser(username: string): Promise<void> {
+    await this.cognito.send(new AdminEnableUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+  }
+}
+
+function toTokenSet(result: AuthenticationResultType): TokenSet {
+  if (!result.AccessToken || !result.IdToken) throw new Error('Cognito returned no tokens');
+  return {
+    accessToken: result.AccessToken,
+    idToken: result.IdToken,
+    ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
+    expiresInSeconds: result.ExpiresIn ?? 0,
+  };
+}
+
+export const awsIdentityProvider = once(
+  () =>
+    new CognitoIdentityProvider(
+      new CognitoIdentityProviderClient({}),
+      requireEnv('USER_POOL_ID'),
+      requireEnv('USER_POOL_CLIENT_ID'),
+    ),
+);

@@ -1,0 +1,59 @@
+// KeyService on AWS KMS: an asymmetric ECC_NIST_P256 signing key and a multi-Region symmetric data key.
+import { DecryptCommand, GenerateDataKeyCommand, GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import type { EncryptionContext, KeyService } from '../ports/key-service.js';
+import { once, requireEnv } from '../runtime/aws-env.js';
+
+export class AwsKeyService implements KeyService {
+  private publicKey: Promise<{ keyId: string; spki: Uint8Array }> | undefined;
+
+  constructor(
+    private readonly kms: KMSClient,
+    private readonly signingKeyId: string,
+    private readonly dataKeyId: string,
+  ) {}
+
+  async signDigest(digest: Uint8Array): Promise<{ signature: Uint8Array; keyId: string }> {
+    const out = await this.kms.send(
+      new SignCommand({
+        KeyId: this.signingKeyId,
+        Message: digest,
+        MessageType: 'DIGEST',
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }),
+    );
+    if (!out.Signature || !out.KeyId) throw new Error('KMS Sign returned no signature');
+    return { signature: out.Signature, keyId: out.KeyId };
+  }
+
+  getPublicKey(): Promise<{ keyId: string; spki: Uint8Array }> {
+    // Fetched once per container: the read path verifies locally and makes no KMS call.
+    this.publicKey ??= this.kms.send(new GetPublicKeyCommand({ KeyId: this.signingKeyId })).then((out) => {
+      if (!out.PublicKey || !out.KeyId) throw new Error('KMS GetPublicKey returned no key');
+      return { keyId: out.KeyId, spki: out.PublicKey };
+    });
+    this.publicKey.catch(() => {
+      this.publicKey = undefined;
+    });
+    return this.publicKey;
+  }
+
+  async generateDataKey(context: EncryptionContext) {
+    const out = await this.kms.send(
+      new GenerateDataKeyCommand({ KeyId: this.dataKeyId, KeySpec: 'AES_256', EncryptionContext: context }),
+    );
+    if (!out.Plaintext || !out.CiphertextBlob || !out.KeyId) throw new Error('KMS GenerateDataKey returned no key');
+    return { keyId: out.KeyId, plaintext: out.Plaintext, ciphertext: out.CiphertextBlob };
+  }
+
+  async decryptDataKey(ciphertext: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+    const out = await this.kms.send(
+      new DecryptCommand({ CiphertextBlob: ciphertext, EncryptionContext: context, KeyId: this.dataKeyId }),
+    );
+    if (!out.Plaintext) throw new Error('KMS Decrypt returned no plaintext');
+    return out.Plaintext;
+  }
+}
+
+export const awsKeyService = once(
+  () => new AwsKeyService(new KMSClient({}), requireEnv('SIGNING_KEY_ID'), requireEnv('DATA_KEY_ID')),
+);

@@ -1,0 +1,40 @@
+// TokenVerifier with aws-jwt-verify: Cognito access tokens, checked against the pool's JWKS. The local
+// runtime uses the same class with the local directory's JWKS preloaded, so one verifier serves both.
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { Unauthorized } from '../errors.js';
+import type { AccessClaims, TokenVerifier } from '../ports/token-verifier.js';
+import { once, requireEnv } from '../runtime/aws-env.js';
+
+export class CognitoTokenVerifier implements TokenVerifier {
+  private readonly verifier;
+
+  constructor(userPoolId: string, clientId: string, jwks?: Jwks) {
+    this.verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: 'access' });
+    if (jwks) this.verifier.cacheJwks(jwks);
+  }
+
+  async verifyAccessToken(token: string): Promise<AccessClaims> {
+    let payload: Awaited<ReturnType<typeof this.verifier.verify>>;
+    try {
+      payload = await this.verifier.verify(token);
+    } catch {
+      throw new Unauthorized('Invalid or expired token');
+    }
+    const originJti = payload.origin_jti;
+    if (typeof originJti !== 'string' || !payload.sub || typeof payload.username !== 'string') {
+      throw new Unauthorized('Invalid or expired token');
+    }
+    return {
+      sub: payload.sub,
+      username: payload.username,
+      originJti,
+      issuedAt: new Date(payload.iat * 1000),
+      groups: payload['cognito:groups'] ?? [],
+    };
+  }
+}
+
+export const awsUserTokenVerifier = once(
+  () => new CognitoTokenVerifier(requireEnv('USER_POOL_ID'), requireEnv('USER_POOL_CLIENT_ID')),
+);

@@ -1,0 +1,83 @@
+// The typed errors of Palisade: each has a stable code and an HTTP status; one middleware maps them.
+export type ErrorDetail = { path: string; message: string };
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+  }
+}
+
+export class ValidationError extends AppError {
+  override readonly name = 'ValidationError';
+  readonly status = 400;
+  readonly code: string;
+  constructor(message: string, details?: ErrorDetail[], code = 'VALIDATION_FAILED') {
+    super(message, details);
+    this.code = code;
+  }
+}
+export class Unauthorized extends AppError {
+  override readonly name = 'Unauthorized';
+  readonly status = 401;
+  readonly code = 'UNAUTHORIZED';
+}
+export class Forbidden extends AppError {
+  override readonly name = 'Forbidden';
+  readonly status = 403;
+  readonly code = 'FORBIDDEN';
+}
+export class NotFound extends AppError {
+  override readonly name = 'NotFound';
+  readonly status = 404;
+  readonly code = 'NOT_FOUND';
+}
+export class MethodNotAllowed extends AppError {
+  override readonly name = 'MethodNotAllowed';
+  readonly status = 405;
+  readonly code = 'METHOD_NOT_ALLOWED';
+}
+export class Conflict extends AppError {
+  override readonly name = 'Conflict';
+  readonly status = 409;
+  readonly code: string;
+  constructor(message: string, code = 'CONFLICT') {
+    super(message);
+    this.code = code;
+  }
+}
+export class PayloadTooLarge extends AppError {
+  override readonly name = 'PayloadTooLarge';
+  readonly status = 413;
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+export class UnsupportedMediaType extends AppError {
+  override readonly name = 'UnsupportedMediaType';
+  readonly status = 415;
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+}
+/** A stored item failed its integrity check: the caller learns nothing about the data. */
+export class IntegrityError extends AppError {
+  override readonly name = 'IntegrityError';
+  readonly status = 500;
+  readonly code = 'INTERNAL_ERROR';
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: ErrorDetail[]; requestId?: string };
+}
+
+/** The one mapping from any thrown value to a client-safe status and body; never a stack. */
+export function toErrorResponse(err: unknown, requestId?: string): { status: number; body: ErrorBody } {
+  if (err instanceof AppError && !(err instanceof IntegrityError)) {
+    return {
+      status: err.status,
+      body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}), requestId } },
+    };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error', requestId } } };
+}

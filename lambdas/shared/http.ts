@@ -1,0 +1,150 @@
+// HTTP wiring for every API handler: Powertools middlewares, size/JSON/zod checks, typed-error mapping.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import {
+  PayloadTooLarge,
+  toErrorResponse,
+  Unauthorized,
+  UnsupportedMediaType,
+  ValidationError,
+} from './errors.js';
+import { logger, metrics, tracer } from './observability.js';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface CallerIdentity {
+  userId: string;
+  sessionId: string;
+  username: string;
+}
+
+export interface HttpRequest<B, Q> {
+  body: B;
+  query: Q;
+  pathParams: Record<string, string>;
+  sourceIp: string;
+  userAgent: string | undefined;
+  requestId: string;
+}
+
+export interface HttpResult {
+  status?: number;
+  body: unknown;
+}
+
+export const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+} as const;
+
+export const jsonResponse = (status: number, body: unknown): APIGatewayProxyResult => ({
+  statusCode: status,
+  headers: { ...JSON_HEADERS },
+  body: JSON.stringify(body),
+});
+
+/** Turns zod issues into client-facing details: paths and messages, never the submitted values. */
+export function validationError(message: string, issues: readonly z.core.$ZodIssue[]): ValidationError {
+  return new ValidationError(
+    message,
+    issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })),
+  );
+}
+
+export function parseWith<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
+  const result = z.safeParse(schema, value);
+  if (!result.success) throw validationError(`Invalid ${what}`, result.error.issues);
+  return result.data;
+}
+
+function parseBody(event: APIGatewayProxyEvent): unknown {
+  if (event.body === null || event.body === undefined || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLarge(`Request body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
+  const contentType = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  if (contentType && !/^application\/json\b/i.test(contentType)) {
+    throw new UnsupportedMediaType('Request body must be application/json');
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ValidationError('Request body is not valid JSON', undefined, 'MALFORMED_JSON');
+  }
+}
+
+/** The caller as established by the authorizer: the only source of a user id on user routes (E5). */
+export function callerOf(event: APIGatewayProxyEvent): CallerIdentity {
+  const ctx = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
+  const userId = ctx?.userId;
+  const sessionId = ctx?.sessionId;
+  const username = ctx?.username;
+  if (typeof userId !== 'string' || typeof sessionId !== 'string' || typeof username !== 'string') {
+    throw new Unauthorized('Authentication required');
+  }
+  return { userId, sessionId, username };
+}
+
+const errorResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> => ({
+  onError: async (request) => {
+    const { status, body } = toErrorResponse(request.error, request.context.awsRequestId);
+    if (status >= 500) logger.error('request failed', { error: request.error as Error });
+    else logger.info('request refused', { status, code: body.error.code });
+    request.response = jsonResponse(status, body);
+  },
+});
+
+export interface RouteContract<B, Q> {
+  body?: z.ZodMiniType<B>;
+  query?: z.ZodMiniType<Q>;
+}
+
+/** Wraps route logic into a Lambda handler: parse and validate first, then call the domain, then map errors. */
+export function httpHandler<B = undefined, Q = undefined>(
+  contract: RouteContract<B, Q>,
+  logic: (request: HttpRequest<B, Q>, event: APIGatewayProxyEvent) => Promise<HttpResult>,
+) {
+  const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const rawBody = parseBody(event);
+    if (!contract.body && rawBody !== undefined) {
+      throw new ValidationError('This endpoint takes no request body', undefined, 'UNEXPECTED_BODY');
+    }
+    const body = contract.body ? parseWith(contract.body, rawBody, 'request body') : (undefined as B);
+    const query = contract.query
+      ? parseWith(contract.query, event.queryStringParameters ?? {}, 'query string')
+      : (undefined as Q);
+    const result = await logic(
+      {
+        body,
+        query,
+        pathParams: (event.pathParameters ?? {}) as Record<string, string>,
+        sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+        userAgent: event.requestContext?.identity?.userAgent ?? undefined,
+        requestId: context.awsRequestId,
+      },
+      event,
+    );
+    return jsonResponse(result.status ?? 200, result.body);
+  };
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(errorResponses());
+}
+
+/** For handlers whose dependencies are built from the Lambda environment on first use, not at import. */
+export function lazyHandler<E, R>(build: () => (event: E, context: Context) => Promise<R>) {
+  let built: ((event: E, context: Context) => Promise<R>) | undefined;
+  return (event: E, context: Context): Promise<R> => {
+    built ??= build();
+    return built(event, context);
+  };
+}

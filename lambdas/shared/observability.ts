@@ -1,0 +1,18 @@
+// Powertools singletons: one logger, one metrics namespace and one tracer per function, configured by env.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+export const SERVICE_NAME = 'palisade';
+export const METRICS_NAMESPACE = 'Palisade';
+
+export const logger = new Logger({ serviceName: SERVICE_NAME });
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+export const tracer = new Tracer({ serviceName: SERVICE_NAME });
+
+/** Named security metrics; alarms in lib/monitoring.ts refer to these names. */
+export const SecurityMetric = {
+  AuthorizerRefusal: 'AuthorizerRefusal',
+  AccountSuspended: 'AccountSuspended',
+  IntegrityFailure: 'IntegrityFailure',
+} as const;

@@ -1,0 +1,45 @@
+// IdentityProvider port: the user directory (Cognito in the cloud, a scrypt/jose directory locally).
+export interface TokenSet {
+  accessToken: string;
+  idToken: string;
+  refreshToken?: string;
+  expiresInSeconds: number;
+}
+
+export type PasswordAuthResult =
+  | { kind: 'tokens'; tokens: TokenSet }
+  | { kind: 'totp-required'; session: string };
+
+export interface DirectoryUser {
+  userId: string;
+  username: string;
+  email: string;
+  phone?: string;
+  enabled: boolean;
+  totpEnabled: boolean;
+}
+
+export interface NewUser {
+  username: string;
+  email: string;
+  phone?: string;
+  password: string;
+}
+
+export interface IdentityProvider {
+  /** Creates a confirmed user with a permanent password; fails with Conflict when the username is taken. */
+  createUser(user: NewUser): Promise<{ userId: string }>;
+  getUser(username: string): Promise<DirectoryUser | undefined>;
+  /** Admin-initiated password auth. Wrong password, unknown or disabled user: Unauthorized, alike. */
+  passwordAuth(username: string, password: string): Promise<PasswordAuthResult>;
+  /** Answers the TOTP challenge of a password auth. */
+  respondToTotp(username: string, session: string, code: string): Promise<TokenSet>;
+  /** Starts TOTP enrolment for the holder of the access token; returns the shared secret (base32). */
+  beginTotpEnrolment(accessToken: string): Promise<{ secret: string }>;
+  /** Confirms enrolment with a first code and makes TOTP required at login. */
+  confirmTotpEnrolment(accessToken: string, code: string): Promise<void>;
+  /** Revokes every refresh token of the user (tokens already issued die through the session check). */
+  globalSignOut(username: string): Promise<void>;
+  disableUser(username: string): Promise<void>;
+  enableUser(username: string): Promise<void>;
+}

@@ -1,0 +1,60 @@
+// The Lambda runtime's environment, parsed once with zod; a missing or bad variable fails with its name.
+import * as z from 'zod/mini';
+import { parseSettings, type Settings } from '../settings.js';
+
+const envSchema = z.object({
+  AWS_REGION: z.string().check(z.minLength(1)),
+  ACCOUNTS_TABLE: z.optional(z.string().check(z.minLength(1))),
+  USER_POOL_ID: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/))),
+  USER_POOL_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
+  SIGNING_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+  DATA_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+  MAIL_FROM: z.optional(z.string().check(z.minLength(3))),
+  /** JSON object: workflow name → state machine ARN. */
+  STATE_MACHINES: z.optional(z.string()),
+  /** JSON of the deploy settings (lambdas/shared/settings.ts). */
+  PALISADE_SETTINGS: z.optional(z.string()),
+});
+type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+let parsed: Env | undefined;
+
+export function awsEnv(): Env {
+  if (parsed) return parsed;
+  const result = z.safeParse(envSchema, process.env);
+  if (!result.success) {
+    const names = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid Lambda environment: ${names}`);
+  }
+  parsed = result.data;
+  return parsed;
+}
+
+/** A variable this function needs: absent means a deploy defect, reported by name. */
+export function requireEnv<K extends keyof Env>(name: K): NonNullable<Env[K]> {
+  const value = awsEnv()[name];
+  if (value === undefined) throw new ConfigError(`Missing environment variable ${String(name)}`);
+  return value as NonNullable<Env[K]>;
+}
+
+export function envSettings(): Settings {
+  const raw = awsEnv().PALISADE_SETTINGS;
+  return parseSettings(raw ? JSON.parse(raw) : {});
+}
+
+/** Builds a value once per Lambda container, on first use. */
+export function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value as T;
+  };
+}

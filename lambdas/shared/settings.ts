@@ -1,0 +1,82 @@
+// The deploy-time rules of Palisade (regions, hold hours, restricted countries, approval policies): one typed
+// schema read by CDK (from context), by every handler (from its environment) and by the local runtime.
+import * as z from 'zod/mini';
+
+export const ADMIN_TIERS = ['support', 'operations', 'compliance', 'security', 'superadmin'] as const;
+export type AdminTier = (typeof ADMIN_TIERS)[number];
+
+export const ADMIN_ACTIONS = [
+  'suspend-account',
+  'restore-account',
+  'reset-mfa',
+  'change-user-email',
+  'change-user-phone',
+  'lift-hold',
+  'change-withdrawal-limits',
+  'decide-withdrawal',
+  'reveal-personal-data',
+  'disable-admin',
+] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+const regionName = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name such as eu-west-1'));
+const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as KP'));
+
+const approvalPolicy = z.object({
+  approvals: z.number().check(z.int(), z.minimum(1), z.maximum(5)),
+  approverTiers: z.array(z.enum(ADMIN_TIERS)).check(z.minLength(1)),
+  expiryHours: z.number().check(z.minimum(1), z.maximum(24 * 7)),
+});
+export type ApprovalPolicy = z.infer<typeof approvalPolicy>;
+
+const L2_UP: AdminTier[] = ['operations', 'compliance', 'security', 'superadmin'];
+const L3_UP: AdminTier[] = ['security', 'superadmin'];
+
+/** Defaults: what a deploy gets when context says nothing. */
+export const DEFAULT_APPROVAL_POLICIES: Record<AdminAction, ApprovalPolicy> = {
+  'suspend-account': { approvals: 1, approverTiers: L2_UP, expiryHours: 4 },
+  'restore-account': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
+  'reset-mfa': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
+  'change-user-email': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
+  'change-user-phone': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
+  'lift-hold': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
+  'change-withdrawal-limits': { approvals: 2, approverTiers: ['compliance', 'security', 'superadmin'], expiryHours: 24 },
+  'decide-withdrawal': { approvals: 1, approverTiers: ['compliance', 'security', 'superadmin'], expiryHours: 24 },
+  'reveal-personal-data': { approvals: 1, approverTiers: ['compliance', 'security', 'superadmin'], expiryHours: 1 },
+  'disable-admin': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
+};
+
+export const settingsSchema = z.object({
+  primaryRegion: z._default(regionName, 'eu-west-1'),
+  replicaRegion: z._default(regionName, 'eu-central-1'),
+  /** B2: how long withdrawals stay blocked after a security change. */
+  holdHours: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(24 * 30)), 72),
+  /** F4: countries refused by IP (WAF geo match in the cloud, the login checks locally and in the cloud). */
+  restrictedCountries: z._default(z.array(countryCode), ['CU', 'IR', 'KP', 'SY']),
+  approvalPolicies: z._default(z.partialRecord(z.enum(ADMIN_ACTIONS), approvalPolicy), {}),
+});
+
+export type SettingsInput = z.input<typeof settingsSchema>;
+export interface Settings extends Omit<z.infer<typeof settingsSchema>, 'approvalPolicies'> {
+  approvalPolicies: Record<AdminAction, ApprovalPolicy>;
+}
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/** Parses raw settings (CDK context, a JSON env var, test overrides); a bad value fails with its path. */
+export function parseSettings(raw: unknown): Settings {
+  const result = z.safeParse(settingsSchema, raw ?? {});
+  if (!result.success) {
+    const detail = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new SettingsError(`Invalid Palisade settings: ${detail}`);
+  }
+  const s = result.data;
+  if (s.primaryRegion === s.replicaRegion) {
+    throw new SettingsError('Invalid Palisade settings: replicaRegion must differ from primaryRegion');
+  }
+  return { ...s, approvalPolicies: { ...DEFAULT_APPROVAL_POLICIES, ...s.approvalPolicies } };
+}
+
+export const holdDurationMs = (settings: Pick<Settings, 'holdHours'>): number => settings.holdHours * 3_600_000;
