@@ -30,14 +30,22 @@ const jsonSchemaOf = (schema: z.ZodMiniType) => {
 
 function operation(route: RouteSpec) {
   const errorRef = { $ref: '#/components/schemas/Error' };
-  const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: errorRef } } });
+  const errorResponse = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: errorRef } },
+  });
   return {
     operationId: route.id,
     summary: route.summary,
     tags: [route.tag],
     ...(route.auth === 'user' ? { security: [{ userToken: [] }] } : { security: [] }),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body) } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: jsonSchemaOf(route.body) } },
+          },
+        }
       : {}),
     responses: {
       [String(route.status)]: {
@@ -69,7 +77,12 @@ export function buildOpenApi(serverUrl?: string) {
     components: {
       schemas: { Error: errorSchema },
       securitySchemes: {
-        userToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito access token' },
+        userToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Cognito access token',
+        },
       },
     },
   };

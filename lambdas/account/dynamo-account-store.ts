@@ -25,7 +25,8 @@ export class DynamoAccountStore implements AccountStore {
         }),
       );
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new Conflict('Account already exists', 'ACCOUNT_EXISTS');
+      if (err instanceof ConditionalCheckFailedException)
+        throw new Conflict('Account already exists', 'ACCOUNT_EXISTS');
       throw err;
     }
     return account;
@@ -33,7 +34,11 @@ export class DynamoAccountStore implements AccountStore {
 
   async getAccount(userId: string): Promise<Account | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: userKey(userId), sk: ACCOUNT_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: userKey(userId), sk: ACCOUNT_SK },
+        ConsistentRead: true,
+      }),
     );
     return Item ? stripKeys<Account>(Item) : undefined;
   }
@@ -48,7 +53,12 @@ export class DynamoAccountStore implements AccountStore {
             'SET #status = :suspended, suspendedAt = :at, suspensionReason = :reason, sessionsValidAfter = :at, version = version + :one',
           ConditionExpression: 'attribute_exists(pk) AND #status <> :suspended',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':suspended': 'suspended', ':at': at.toISOString(), ':reason': reason, ':one': 1 },
+          ExpressionAttributeValues: {
+            ':suspended': 'suspended',
+            ':at': at.toISOString(),
+            ':reason': reason,
+            ':one': 1,
+          },
         }),
       );
       return { changed: true };
@@ -78,7 +88,11 @@ export class DynamoAccountStore implements AccountStore {
 
   async getSession(userId: string, sessionId: string): Promise<Session | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: userKey(userId), sk: sessionSk(sessionId) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: userKey(userId), sk: sessionSk(sessionId) },
+        ConsistentRead: true,
+      }),
     );
     if (!Item) return undefined;
     const { ttl: _ttl, ...rest } = Item;

@@ -18,7 +18,9 @@ export const makeHandler = (ports: { accounts: AccountStore; identity: IdentityP
     const user = await ports.identity.getUser(account.username);
     if (!user) throw new NotFound('Directory user not found');
     const at = new Date(account.suspendedAt ?? input.requestedAt);
-    const { messageId } = await ports.mailer.send(suspensionEmail(user.email, account.username, input.reason, at));
+    const { messageId } = await ports.mailer.send(
+      suspensionEmail(user.email, account.username, input.reason, at),
+    );
     return { messageId };
   });
 

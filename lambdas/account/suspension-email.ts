@@ -9,7 +9,12 @@ const WHY: Record<SuspensionInput['reason'], string> = {
   integrity: 'our systems detected an integrity problem with your account data',
 };
 
-export function suspensionEmail(to: string, username: string, reason: SuspensionInput['reason'], at: Date): OutgoingEmail {
+export function suspensionEmail(
+  to: string,
+  username: string,
+  reason: SuspensionInput['reason'],
+  at: Date,
+): OutgoingEmail {
   return {
     to,
     subject: 'Your Palisade account has been suspended',

@@ -14,7 +14,10 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 export type AuthorizeOutcome = AccessDecision | { allow: false; reason: 'token-invalid' };
 
-export async function authorize(ports: AuthorizerPorts, authorization: string | undefined): Promise<AuthorizeOutcome> {
+export async function authorize(
+  ports: AuthorizerPorts,
+  authorization: string | undefined,
+): Promise<AuthorizeOutcome> {
   const token = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
   if (!token) return { allow: false, reason: 'token-invalid' };
   let claims: Awaited<ReturnType<TokenVerifier['verifyAccessToken']>>;

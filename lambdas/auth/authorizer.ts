@@ -1,8 +1,8 @@
 // API Gateway TOKEN authorizer for user routes. Results are never cached (TTL 0), so a suspension or a
 // revoked session takes effect on the very next request. Every refusal is a plain 401.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import { awsAccountStore } from '../shared/adapters/aws-account-store.js';
@@ -18,21 +18,21 @@ export const UNAUTHORIZED = 'Unauthorized';
 export const makeHandler = (ports: AuthorizerPorts) =>
   middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>(
     async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-    const outcome = await authorize(ports, event.authorizationToken);
-    if (!outcome.allow) {
-      logger.info('access refused', { reason: outcome.reason });
-      metrics.addMetric(SecurityMetric.AuthorizerRefusal, MetricUnit.Count, 1);
-      throw new Error(UNAUTHORIZED);
-    }
-    return {
-      principalId: outcome.userId,
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
-      },
-      context: { userId: outcome.userId, sessionId: outcome.sessionId, username: outcome.username },
-    };
-  },
+      const outcome = await authorize(ports, event.authorizationToken);
+      if (!outcome.allow) {
+        logger.info('access refused', { reason: outcome.reason });
+        metrics.addMetric(SecurityMetric.AuthorizerRefusal, MetricUnit.Count, 1);
+        throw new Error(UNAUTHORIZED);
+      }
+      return {
+        principalId: outcome.userId,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+        },
+        context: { userId: outcome.userId, sessionId: outcome.sessionId, username: outcome.username },
+      };
+    },
   )
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));

@@ -76,7 +76,14 @@ export function toErrorResponse(err: unknown, requestId?: string): { status: num
   if (err instanceof AppError && !(err instanceof IntegrityError)) {
     return {
       status: err.status,
-      body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}), requestId } },
+      body: {
+        error: {
+          code: err.code,
+          message: err.message,
+          ...(err.details ? { details: err.details } : {}),
+          requestId,
+        },
+      },
     };
   }
   return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error', requestId } } };

@@ -69,7 +69,9 @@ function parseBody(event: APIGatewayProxyEvent): unknown {
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLarge(`Request body exceeds ${MAX_BODY_BYTES} bytes`);
   }
-  const contentType = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  const contentType = Object.entries(event.headers ?? {}).find(
+    ([k]) => k.toLowerCase() === 'content-type',
+  )?.[1];
   if (contentType && !/^application\/json\b/i.test(contentType)) {
     throw new UnsupportedMediaType('Request body must be application/json');
   }

@@ -19,7 +19,9 @@ export const ADMIN_ACTIONS = [
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
-const regionName = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name such as eu-west-1'));
+const regionName = z
+  .string()
+  .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name such as eu-west-1'));
 const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as KP'));
 
 const approvalPolicy = z.object({
@@ -40,9 +42,21 @@ export const DEFAULT_APPROVAL_POLICIES: Record<AdminAction, ApprovalPolicy> = {
   'change-user-email': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
   'change-user-phone': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
   'lift-hold': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
-  'change-withdrawal-limits': { approvals: 2, approverTiers: ['compliance', 'security', 'superadmin'], expiryHours: 24 },
-  'decide-withdrawal': { approvals: 1, approverTiers: ['compliance', 'security', 'superadmin'], expiryHours: 24 },
-  'reveal-personal-data': { approvals: 1, approverTiers: ['compliance', 'security', 'superadmin'], expiryHours: 1 },
+  'change-withdrawal-limits': {
+    approvals: 2,
+    approverTiers: ['compliance', 'security', 'superadmin'],
+    expiryHours: 24,
+  },
+  'decide-withdrawal': {
+    approvals: 1,
+    approverTiers: ['compliance', 'security', 'superadmin'],
+    expiryHours: 24,
+  },
+  'reveal-personal-data': {
+    approvals: 1,
+    approverTiers: ['compliance', 'security', 'superadmin'],
+    expiryHours: 1,
+  },
   'disable-admin': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
 };
 
@@ -79,4 +93,5 @@ export function parseSettings(raw: unknown): Settings {
   return { ...s, approvalPolicies: { ...DEFAULT_APPROVAL_POLICIES, ...s.approvalPolicies } };
 }
 
-export const holdDurationMs = (settings: Pick<Settings, 'holdHours'>): number => settings.holdHours * 3_600_000;
+export const holdDurationMs = (settings: Pick<Settings, 'holdHours'>): number =>
+  settings.holdHours * 3_600_000;

@@ -10,7 +10,9 @@ import { logger, metrics, tracer } from './observability.js';
 
 /** A task whose payload fails validation fails the state, with the reason in the execution history. */
 export function taskHandler<I, O>(schema: z.ZodMiniType<I>, logic: (input: I) => Promise<O>) {
-  return middy<unknown, O, Error, Context>(async (event: unknown) => logic(parseWith(schema, event, 'workflow payload')))
+  return middy<unknown, O, Error, Context>(async (event: unknown) =>
+    logic(parseWith(schema, event, 'workflow payload')),
+  )
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(captureLambdaHandler(tracer, { captureResponse: false }));

@@ -8,4 +8,6 @@ export const awsDocumentClient = once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
 );
 
-export const awsAccountStore = once(() => new DynamoAccountStore(awsDocumentClient(), requireEnv('ACCOUNTS_TABLE')));
+export const awsAccountStore = once(
+  () => new DynamoAccountStore(awsDocumentClient(), requireEnv('ACCOUNTS_TABLE')),
+);

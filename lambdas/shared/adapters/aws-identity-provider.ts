@@ -13,12 +13,18 @@ import {
   CognitoIdentityProviderClient,
   NotAuthorizedException,
   SetUserMFAPreferenceCommand,
-  UsernameExistsException,
   UserNotFoundException,
+  UsernameExistsException,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { Conflict, Unauthorized, ValidationError } from '../errors.js';
-import type { DirectoryUser, IdentityProvider, NewUser, PasswordAuthResult, TokenSet } from '../ports/identity-provider.js';
+import type {
+  DirectoryUser,
+  IdentityProvider,
+  NewUser,
+  PasswordAuthResult,
+  TokenSet,
+} from '../ports/identity-provider.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 
 const BAD_CREDENTIALS = 'Invalid credentials';
@@ -34,7 +40,12 @@ export class CognitoIdentityProvider implements IdentityProvider {
     const attributes = [
       { Name: 'email', Value: user.email },
       { Name: 'email_verified', Value: 'true' },
-      ...(user.phone ? [{ Name: 'phone_number', Value: user.phone }, { Name: 'phone_number_verified', Value: 'true' }] : []),
+      ...(user.phone
+        ? [
+            { Name: 'phone_number', Value: user.phone },
+            { Name: 'phone_number_verified', Value: 'true' },
+          ]
+        : []),
     ];
     try {
       const out = await this.cognito.send(
@@ -64,7 +75,9 @@ export class CognitoIdentityProvider implements IdentityProvider {
 
   async getUser(username: string): Promise<DirectoryUser | undefined> {
     try {
-      const out = await this.cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+      const out = await this.cognito.send(
+        new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username }),
+      );
       const attr = (name: string) => out.UserAttributes?.find((a) => a.Name === name)?.Value;
       const userId = attr('sub');
       const email = attr('email');
@@ -94,7 +107,8 @@ export class CognitoIdentityProvider implements IdentityProvider {
           AuthParameters: { USERNAME: username, PASSWORD: password },
         }),
       );
-      if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session) return { kind: 'totp-required', session: out.Session };
+      if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session)
+        return { kind: 'totp-required', session: out.Session };
       if (out.AuthenticationResult) return { kind: 'tokens', tokens: toTokenSet(out.AuthenticationResult) };
       throw new Error(`Unexpected Cognito challenge ${out.ChallengeName ?? '(none)'}`);
     } catch (err) {
@@ -131,8 +145,11 @@ export class CognitoIdentityProvider implements IdentityProvider {
   }
 
   async confirmTotpEnrolment(accessToken: string, code: string): Promise<void> {
-    const out = await this.cognito.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code }));
-    if (out.Status !== 'SUCCESS') throw new ValidationError('The code is not valid', undefined, 'TOTP_INVALID');
+    const out = await this.cognito.send(
+      new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code }),
+    );
+    if (out.Status !== 'SUCCESS')
+      throw new ValidationError('The code is not valid', undefined, 'TOTP_INVALID');
     await this.cognito.send(
       new SetUserMFAPreferenceCommand({
         AccessToken: accessToken,
@@ -142,7 +159,9 @@ export class CognitoIdentityProvider implements IdentityProvider {
   }
 
   async globalSignOut(username: string): Promise<void> {
-    await this.cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: username }));
+    await this.cognito.send(
+      new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: username }),
+    );
   }
 
   async disableUser(username: string): Promise<void> {

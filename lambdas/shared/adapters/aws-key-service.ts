@@ -1,5 +1,11 @@
 // KeyService on AWS KMS: an asymmetric ECC_NIST_P256 signing key and a multi-Region symmetric data key.
-import { DecryptCommand, GenerateDataKeyCommand, GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import {
+  DecryptCommand,
+  GenerateDataKeyCommand,
+  GetPublicKeyCommand,
+  KMSClient,
+  SignCommand,
+} from '@aws-sdk/client-kms';
 import type { EncryptionContext, KeyService } from '../ports/key-service.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 
@@ -41,7 +47,8 @@ export class AwsKeyService implements KeyService {
     const out = await this.kms.send(
       new GenerateDataKeyCommand({ KeyId: this.dataKeyId, KeySpec: 'AES_256', EncryptionContext: context }),
     );
-    if (!out.Plaintext || !out.CiphertextBlob || !out.KeyId) throw new Error('KMS GenerateDataKey returned no key');
+    if (!out.Plaintext || !out.CiphertextBlob || !out.KeyId)
+      throw new Error('KMS GenerateDataKey returned no key');
     return { keyId: out.KeyId, plaintext: out.Plaintext, ciphertext: out.CiphertextBlob };
   }
 

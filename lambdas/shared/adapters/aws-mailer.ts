@@ -1,5 +1,5 @@
 // Mailer on Amazon SESv2. Locally the same adapter is pointed at the in-process SES v2 emulator.
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail } from '../ports/mailer.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 

@@ -22,7 +22,11 @@ export class StepFunctionsWorkflows implements Workflows {
     return arn;
   }
 
-  async start(workflow: WorkflowName, input: unknown, executionName: string): Promise<{ executionId: string }> {
+  async start(
+    workflow: WorkflowName,
+    input: unknown,
+    executionName: string,
+  ): Promise<{ executionId: string }> {
     const stateMachineArn = this.arnOf(workflow);
     try {
       const out = await this.sfn.send(
@@ -32,7 +36,9 @@ export class StepFunctionsWorkflows implements Workflows {
     } catch (err) {
       // Same name, same workflow: it was started already, which is what the caller wanted.
       if (err instanceof ExecutionAlreadyExists) {
-        return { executionId: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}` };
+        return {
+          executionId: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`,
+        };
       }
       throw err;
     }
@@ -53,6 +59,8 @@ export const awsWorkflows = once(
   () =>
     new StepFunctionsWorkflows(
       new SFNClient({}),
-      z.parse(stateMachinesSchema, JSON.parse(requireEnv('STATE_MACHINES'))) as Partial<Record<WorkflowName, string>>,
+      z.parse(stateMachinesSchema, JSON.parse(requireEnv('STATE_MACHINES'))) as Partial<
+        Record<WorkflowName, string>
+      >,
     ),
 );

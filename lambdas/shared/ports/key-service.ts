@@ -7,7 +7,9 @@ export interface KeyService {
   /** The signing key's public half as DER SubjectPublicKeyInfo, for local verification. */
   getPublicKey(): Promise<{ keyId: string; spki: Uint8Array }>;
   /** A fresh 256-bit data key, returned in plaintext and wrapped under the data master key. */
-  generateDataKey(context: EncryptionContext): Promise<{ keyId: string; plaintext: Uint8Array; ciphertext: Uint8Array }>;
+  generateDataKey(
+    context: EncryptionContext,
+  ): Promise<{ keyId: string; plaintext: Uint8Array; ciphertext: Uint8Array }>;
   /** Unwraps a data key; fails when the context is not the one it was wrapped with. */
   decryptDataKey(ciphertext: Uint8Array, context: EncryptionContext): Promise<Uint8Array>;
 }

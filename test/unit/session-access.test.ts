@@ -1,0 +1,79 @@
+// Unit tests of the authorizer's session rule (A8, A4): pure, with explicit time.
+import { describe, expect, it } from 'vitest';
+import type { Account, Session } from '../../lambdas/account/account-store.js';
+import { decideAccess } from '../../lambdas/auth/session-access.js';
+import type { AccessClaims } from '../../lambdas/shared/ports/token-verifier.js';
+
+const now = new Date('2026-06-01T12:00:00Z');
+const claims: AccessClaims = {
+  sub: 'u-1',
+  username: 'alice',
+  originJti: 's-1',
+  issuedAt: new Date('2026-06-01T11:55:00Z'),
+  groups: [],
+};
+const account: Account = {
+  userId: 'u-1',
+  username: 'alice',
+  status: 'active',
+  createdAt: '2026-05-01T00:00:00Z',
+  version: 1,
+};
+const session: Session = {
+  userId: 'u-1',
+  sessionId: 's-1',
+  createdAt: '2026-06-01T11:55:00Z',
+  expiresAt: '2026-06-01T23:55:00Z',
+};
+
+describe('decideAccess', () => {
+  it('A8 a live session of an active account is allowed, with the ids from the stored rows', () => {
+    expect(decideAccess(claims, account, session, now)).toEqual({
+      allow: true,
+      userId: 'u-1',
+      sessionId: 's-1',
+      username: 'alice',
+    });
+  });
+
+  it('A4 a suspended account is refused even with a live session', () => {
+    expect(decideAccess(claims, { ...account, status: 'suspended' }, session, now)).toEqual({
+      allow: false,
+      reason: 'account-suspended',
+    });
+  });
+
+  it('A8 a token issued before a global revocation is refused, including one from the same second', () => {
+    const revokedLater = { ...account, sessionsValidAfter: '2026-06-01T11:58:00Z' };
+    expect(decideAccess(claims, revokedLater, session, now)).toEqual({
+      allow: false,
+      reason: 'token-before-revocation',
+    });
+    const sameSecond = { ...account, sessionsValidAfter: '2026-06-01T11:55:00.400Z' };
+    expect(decideAccess(claims, sameSecond, session, now).allow).toBe(false);
+    const revokedEarlier = { ...account, sessionsValidAfter: '2026-06-01T11:50:00Z' };
+    expect(decideAccess(claims, revokedEarlier, session, now).allow).toBe(true);
+  });
+
+  it('A8 an unknown, revoked or expired session is refused', () => {
+    expect(decideAccess(claims, account, undefined, now)).toEqual({
+      allow: false,
+      reason: 'session-missing',
+    });
+    expect(decideAccess(claims, account, { ...session, revokedAt: '2026-06-01T11:59:00Z' }, now)).toEqual({
+      allow: false,
+      reason: 'session-revoked',
+    });
+    expect(decideAccess(claims, account, { ...session, expiresAt: now.toISOString() }, now)).toEqual({
+      allow: false,
+      reason: 'session-expired',
+    });
+  });
+
+  it('E5 a token whose account row does not exist is refused', () => {
+    expect(decideAccess(claims, undefined, session, now)).toEqual({
+      allow: false,
+      reason: 'account-missing',
+    });
+  });
+});
