@@ -7,7 +7,17 @@ export const SERVICE_NAME = 'palisade';
 export const METRICS_NAMESPACE = 'Palisade';
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
-export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+export const metrics = new Metrics({
+  namespace: METRICS_NAMESPACE,
+  serviceName: SERVICE_NAME,
+  // Most requests emit no security metric; Powertools' "no metrics to publish" notice is debug noise here.
+  logger: {
+    debug: (...args: unknown[]) => logger.debug(String(args[0])),
+    info: (...args: unknown[]) => logger.info(String(args[0])),
+    warn: (...args: unknown[]) => logger.debug(String(args[0])),
+    error: (...args: unknown[]) => logger.error(String(args[0])),
+  },
+});
 export const tracer = new Tracer({ serviceName: SERVICE_NAME });
 
 /** Named security metrics; alarms in lib/monitoring.ts refer to these names. */
