@@ -99,7 +99,7 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       NotifySuspensionFunctionArn: {
         id: 'NotifySuspension',
         entry: 'lambdas/account/notify-suspension.ts',
-        access: ['accounts:read', 'identity:read', 'mail:send'],
+        access: ['accounts:read', 'mail:send'],
       },
     },
   },

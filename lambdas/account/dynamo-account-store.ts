@@ -2,7 +2,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '../shared/errors.js';
-import type { Account, AccountStore, Session } from './account-store.js';
+import type { Account, AccountStore, NewAccount, Session } from './account-store.js';
 
 const userKey = (userId: string) => `USER#${userId}`;
 const ACCOUNT_SK = 'ACCOUNT';
@@ -14,7 +14,7 @@ export class DynamoAccountStore implements AccountStore {
     private readonly tableName: string,
   ) {}
 
-  async createAccount(input: Pick<Account, 'userId' | 'username' | 'createdAt'>): Promise<Account> {
+  async createAccount(input: NewAccount): Promise<Account> {
     const account: Account = { ...input, status: 'active', version: 1 };
     try {
       await this.db.send(

@@ -1,29 +1,23 @@
 // Workflow task: emails the user that their account is suspended.
 import { awsAccountStore } from '../shared/adapters/aws-account-store.js';
-import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
 import { awsMailer } from '../shared/adapters/aws-mailer.js';
 import { NotFound } from '../shared/errors.js';
 import { lazyHandler } from '../shared/http.js';
-import type { IdentityProvider } from '../shared/ports/identity-provider.js';
 import type { Mailer } from '../shared/ports/mailer.js';
 import { taskHandler } from '../shared/task.js';
 import type { AccountStore } from './account-store.js';
 import { suspensionInput } from './contracts.js';
 import { suspensionEmail } from './suspension-email.js';
 
-export const makeHandler = (ports: { accounts: AccountStore; identity: IdentityProvider; mailer: Mailer }) =>
+export const makeHandler = (ports: { accounts: AccountStore; mailer: Mailer }) =>
   taskHandler(suspensionInput, async (input) => {
     const account = await ports.accounts.getAccount(input.userId);
     if (!account) throw new NotFound('Account not found');
-    const user = await ports.identity.getUser(account.username);
-    if (!user) throw new NotFound('Directory user not found');
     const at = new Date(account.suspendedAt ?? input.requestedAt);
     const { messageId } = await ports.mailer.send(
-      suspensionEmail(user.email, account.username, input.reason, at),
+      suspensionEmail(account.email, account.username, input.reason, at),
     );
     return { messageId };
   });
 
-export const handler = lazyHandler(() =>
-  makeHandler({ accounts: awsAccountStore(), identity: awsIdentityProvider(), mailer: awsMailer() }),
-);
+export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), mailer: awsMailer() }));

@@ -15,6 +15,7 @@ const claims: AccessClaims = {
 const account: Account = {
   userId: 'u-1',
   username: 'alice',
+  email: 'alice@example.com',
   status: 'active',
   createdAt: '2026-05-01T00:00:00Z',
   version: 1,

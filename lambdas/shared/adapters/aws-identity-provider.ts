@@ -18,6 +18,7 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { Conflict, Unauthorized, ValidationError } from '../errors.js';
+import { tracer } from '../observability.js';
 import type {
   DirectoryUser,
   IdentityProvider,
@@ -186,7 +187,7 @@ function toTokenSet(result: AuthenticationResultType): TokenSet {
 export const awsIdentityProvider = once(
   () =>
     new CognitoIdentityProvider(
-      new CognitoIdentityProviderClient({}),
+      tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
       requireEnv('USER_POOL_ID'),
       requireEnv('USER_POOL_CLIENT_ID'),
     ),

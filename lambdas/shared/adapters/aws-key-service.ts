@@ -6,6 +6,7 @@ import {
   KMSClient,
   SignCommand,
 } from '@aws-sdk/client-kms';
+import { tracer } from '../observability.js';
 import type { EncryptionContext, KeyService } from '../ports/key-service.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 
@@ -62,5 +63,10 @@ export class AwsKeyService implements KeyService {
 }
 
 export const awsKeyService = once(
-  () => new AwsKeyService(new KMSClient({}), requireEnv('SIGNING_KEY_ID'), requireEnv('DATA_KEY_ID')),
+  () =>
+    new AwsKeyService(
+      tracer.captureAWSv3Client(new KMSClient({})),
+      requireEnv('SIGNING_KEY_ID'),
+      requireEnv('DATA_KEY_ID'),
+    ),
 );

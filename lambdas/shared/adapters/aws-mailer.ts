@@ -1,5 +1,6 @@
 // Mailer on Amazon SESv2. Locally the same adapter is pointed at the in-process SES v2 emulator.
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { tracer } from '../observability.js';
 import type { Mailer, OutgoingEmail } from '../ports/mailer.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 
@@ -26,4 +27,6 @@ export class SesMailer implements Mailer {
   }
 }
 
-export const awsMailer = once(() => new SesMailer(new SESv2Client({}), requireEnv('MAIL_FROM')));
+export const awsMailer = once(
+  () => new SesMailer(tracer.captureAWSv3Client(new SESv2Client({})), requireEnv('MAIL_FROM')),
+);

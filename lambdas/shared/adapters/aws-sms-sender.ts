@@ -1,5 +1,6 @@
 // SmsSender on Amazon SNS (transactional SMS to a phone number).
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { tracer } from '../observability.js';
 import type { OutgoingSms, SmsSender } from '../ports/sms-sender.js';
 import { once } from '../runtime/aws-env.js';
 
@@ -18,4 +19,4 @@ export class SnsSmsSender implements SmsSender {
   }
 }
 
-export const awsSmsSender = once(() => new SnsSmsSender(new SNSClient({})));
+export const awsSmsSender = once(() => new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({}))));

@@ -7,6 +7,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
+import { tracer } from '../observability.js';
 import type { WorkflowName, Workflows } from '../ports/workflows.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 
@@ -58,7 +59,7 @@ const stateMachinesSchema = z.record(z.string(), z.string().check(z.regex(/^arn:
 export const awsWorkflows = once(
   () =>
     new StepFunctionsWorkflows(
-      new SFNClient({}),
+      tracer.captureAWSv3Client(new SFNClient({})),
       z.parse(stateMachinesSchema, JSON.parse(requireEnv('STATE_MACHINES'))) as Partial<
         Record<WorkflowName, string>
       >,

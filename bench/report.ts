@@ -1,0 +1,135 @@
+// Renders the bench results: the Markdown of docs/benchmarks.md and the plain table printed to stdout.
+
+import { BUDGETS, KB, kb, type Verdict } from './budgets.js';
+import { type BundleFacts, EMPTY_ID } from './bundle.js';
+
+export interface Row {
+  facts: BundleFacts;
+  /** Median `await import(bundle)` in a fresh node: the init time over empty node. */
+  initMs: number;
+  /** Median wall time of the whole child process. */
+  wallMs: number;
+}
+
+export interface Machine {
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  platform: string;
+}
+
+export interface BenchResult {
+  command: string;
+  date: string;
+  machine: Machine;
+  runs: number;
+  /** Median wall time of a child that imports nothing. */
+  emptyNodeWallMs: number;
+  empty: Row;
+  rows: Row[];
+  verdicts: Verdict[];
+}
+
+const ms = (value: number) => value.toFixed(1);
+const ratio = (value: number, base: number) => `${(value / base).toFixed(1)}×`;
+
+const HEADER = ['function', 'KB', '× empty', 'tracer', 'init ms', 'init − empty', '× empty', 'wall ms'];
+
+function cells(row: Row, empty: Row): string[] {
+  const isEmpty = row.facts.id === EMPTY_ID;
+  return [
+    row.facts.id,
+    (row.facts.bytes / KB).toFixed(1),
+    ratio(row.facts.bytes, empty.facts.bytes),
+    row.facts.hasTracer ? 'yes' : 'no',
+    ms(row.initMs),
+    isEmpty ? '—' : ms(row.initMs - empty.initMs),
+    ratio(row.initMs, empty.initMs),
+    ms(row.wallMs),
+  ];
+}
+
+export function renderMarkdown(result: BenchResult): string {
+  const { machine, empty, rows, verdicts } = result;
+  const table = [
+    `| ${HEADER.join(' | ')} |`,
+    `| ${HEADER.map((_, i) => (i === 0 || i === 3 ? '---' : '---:')).join(' | ')} |`,
+    ...[empty, ...rows].map((row) => `| ${cells(row, empty).join(' | ')} |`),
+  ];
+  const breaches = verdicts.filter((v) => !v.ok);
+  const verdictLines = verdicts.map(
+    (v) =>
+      `| ${v.id} | ${v.budget} | ${v.actual} | ${v.ok ? 'pass' : `**BREACH** (${v.cause ?? 'see table'})`} |`,
+  );
+  const weights = rows.flatMap((row) => [
+    `- **${row.facts.id}** (\`${row.facts.entry}\`, ${kb(row.facts.bytes)})`,
+    `  - packages: ${row.facts.topPackages.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}`,
+    `  - files: ${row.facts.topInputs.map((i) => `\`${i.name}\` ${kb(i.bytes)}`).join(', ')}`,
+  ]);
+  return `# Benchmarks
+
+What every Lambda costs before it handles its first request, next to an empty handler
+(\`export const handler = async () => ({})\`, \`bench/empty-handler.ts\`) bundled the same way in the same run.
+
+- **Size**: each function of \`allFunctions()\` (\`lambdas/catalogue.ts\`) is bundled with the production
+  esbuild options (\`bench/bundle-options.ts\`: bundle, platform node, ESM, target node22, minified,
+  external source map, main fields module,main, the \`createRequire\` banner, AWS SDK bundled) into
+  \`bench/.out/\`. KB is the minified bundle from the esbuild metafile (1 KB = 1024 bytes), the source map
+  not counted. "tracer" says whether \`@aws-lambda-powertools/tracer\` reaches the bundle.
+- **Init**: each bundle is imported in ${result.runs} fresh \`node\` processes, one at a time. The child
+  times \`await import(bundle)\` itself with \`performance.now()\`, so node's own start is excluded:
+  **init ms is the bundle import alone, i.e. the time over an empty node**, and the budget applies to it.
+  "init − empty" subtracts the empty handler's import (the fixed cost of the ESM loader), "× empty" is the
+  ratio to the empty handler's import, "wall ms" the whole child from spawn to exit. Medians of
+  ${result.runs}. Handlers build their SDK clients on first request (\`lazyHandler\`), so that cost is not
+  init and is not measured here. The children get a Lambda-like environment and no \`NODE_OPTIONS\`: with
+  \`--enable-source-maps\` node also parses the multi-MB source map at import (about +15 ms on the largest
+  bundle here).
+
+Command: \`${result.command}\` · date: ${result.date} · machine: Node ${machine.node}, ${machine.cpus} cores
+(${machine.cpuModel}), ${machine.platform}. Empty node (a child that imports nothing): ${ms(result.emptyNodeWallMs)} ms
+wall. Lambda runs Node 22 on arm64; absolute times differ there, the ratios and the budgets' margins are
+what to watch.
+
+## Results
+
+${table.join('\n')}
+
+## Budgets
+
+≤ ${kb(BUDGETS.maxBytes)} minified per handler, ≤ ${kb(BUDGETS.maxBytesWithoutTracer)} for a handler without the
+tracer, init ≤ ${BUDGETS.maxInitMs} ms over empty node (median of ${result.runs}). \`npm run bench\` exits
+non-zero on a breach. ${breaches.length === 0 ? 'All budgets pass.' : `**${breaches.length} breach(es).**`}
+
+| function | budget | measured | verdict |
+| --- | --- | ---: | --- |
+${verdictLines.join('\n')}
+
+## What weighs most
+
+Top 5 packages and top 5 input files per bundle, by minified bytes in the output (metafile
+\`bytesInOutput\`); the full metafile is \`bench/.out/<function>/index.meta.json\` after a run.
+
+${weights.join('\n')}
+`;
+}
+
+export function renderText(result: BenchResult): string {
+  const lines = [HEADER, ...[result.empty, ...result.rows].map((row) => cells(row, result.empty))];
+  const widths = HEADER.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
+  const pad = (line: string[]) =>
+    line
+      .map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ');
+  const verdicts = result.verdicts.map(
+    (v) =>
+      `${v.ok ? 'pass  ' : 'BREACH'}  ${v.id}: ${v.budget}, measured ${v.actual}${v.cause ? ` — ${v.cause}` : ''}`,
+  );
+  return [
+    `Node ${result.machine.node}, ${result.machine.cpus} cores; empty node wall ${ms(result.emptyNodeWallMs)} ms; medians of ${result.runs}`,
+    '',
+    ...lines.map(pad),
+    '',
+    ...verdicts,
+  ].join('\n');
+}

@@ -1,0 +1,78 @@
+// `npm run bench`: bundles every Lambda and an empty handler, measures size and init, enforces the budgets.
+
+import { rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { allFunctions } from '../lambdas/catalogue.js';
+import { initVerdict, sizeVerdict } from './budgets.js';
+import { bundleFunction, EMPTY_ENTRY, EMPTY_ID, OUT_DIR, REPO_ROOT } from './bundle.js';
+import { measureInit } from './init-time.js';
+import { type BenchResult, type Row, renderMarkdown, renderText } from './report.js';
+
+const RUNS = 20;
+const EMPTY_NODE = '(empty node)';
+const REPORT = join(REPO_ROOT, 'docs', 'benchmarks.md');
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  await rm(OUT_DIR, { recursive: true, force: true });
+  const functions = allFunctions();
+  const empty = await bundleFunction(EMPTY_ID, EMPTY_ENTRY);
+  const bundles = await Promise.all(functions.map((f) => bundleFunction(f.id, f.entry)));
+  console.log(`bundled ${bundles.length} functions + the empty handler into bench/.out/`);
+
+  console.log(`timing init: ${RUNS} fresh node processes per bundle, one at a time …`);
+  const timings = measureInit(
+    [
+      { key: EMPTY_NODE },
+      { key: EMPTY_ID, file: empty.outfile },
+      ...bundles.map((b) => ({ key: b.id, file: b.outfile })),
+    ],
+    RUNS,
+  );
+  const rowOf = (facts: typeof empty): Row => {
+    const timing = timings.get(facts.id);
+    if (!timing) throw new Error(`no timing for ${facts.id}`);
+    return { facts, initMs: timing.importMs, wallMs: timing.wallMs };
+  };
+  const rows = bundles.map(rowOf);
+
+  const result: BenchResult = {
+    command: 'npm run bench',
+    date: new Date().toISOString().slice(0, 10),
+    machine: {
+      node: process.versions.node,
+      cpus: availableParallelism(),
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+      platform: `${process.platform}/${process.arch}`,
+    },
+    runs: RUNS,
+    emptyNodeWallMs: timings.get(EMPTY_NODE)?.wallMs ?? Number.NaN,
+    empty: rowOf(empty),
+    rows,
+    verdicts: rows.flatMap((r) => [sizeVerdict(r.facts), initVerdict(r.facts.id, r.initMs)]),
+  };
+  await writeFile(REPORT, renderMarkdown(result));
+  console.log(`\n${renderText(result)}\n`);
+  console.log(`wrote docs/benchmarks.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+  const breaches = result.verdicts.filter((v) => !v.ok);
+  if (breaches.length > 0) {
+    console.error(`\nBudget breached by ${breaches.length} measurement(s):`);
+    for (const b of breaches) {
+      console.error(`  ${b.id}: ${b.budget}, measured ${b.actual}${b.cause ? ` (largest: ${b.cause})` : ''}`);
+    }
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,51 @@
+// The size budgets of `npm run bench`, checked on every test run: each Lambda bundled as production does it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sizeLimit, sizeVerdict } from '../../bench/budgets.js';
+import { type BundleFacts, bundleFunction, EMPTY_ENTRY, EMPTY_ID, packageOf } from '../../bench/bundle.js';
+import { allFunctions } from '../../lambdas/catalogue.js';
+
+const functions = allFunctions();
+let outRoot: string;
+const bundles = new Map<string, BundleFacts>();
+
+beforeAll(async () => {
+  outRoot = await mkdtemp(join(tmpdir(), 'palisade-bench-'));
+  const built = await Promise.all([
+    bundleFunction(EMPTY_ID, EMPTY_ENTRY, outRoot),
+    ...functions.map((f) => bundleFunction(f.id, f.entry, outRoot)),
+  ]);
+  for (const facts of built) bundles.set(facts.id, facts);
+});
+
+afterAll(async () => {
+  await rm(outRoot, { recursive: true, force: true });
+});
+
+describe('bench budgets (bundle size from the esbuild metafile)', () => {
+  it('the empty handler baseline is a few hundred bytes and carries no tracer', () => {
+    const empty = bundles.get(EMPTY_ID);
+    expect(empty?.bytes).toBeLessThan(1024);
+    expect(empty?.hasTracer).toBe(false);
+  });
+
+  it.each(functions.map((f) => [f.id]))('%s stays within its size budget', (id) => {
+    const facts = bundles.get(id);
+    if (!facts) throw new Error(`${id} was not bundled`);
+    const verdict = sizeVerdict(facts);
+    expect(verdict.ok, `${verdict.budget}, measured ${verdict.actual}; largest: ${verdict.cause}`).toBe(true);
+  });
+
+  it('applies the 400 KB budget to a bundle without the tracer and 600 KB with it', () => {
+    expect(sizeLimit({ hasTracer: false })).toBe(400 * 1024);
+    expect(sizeLimit({ hasTracer: true })).toBe(600 * 1024);
+  });
+
+  it('names the package an input comes from', () => {
+    expect(packageOf('node_modules/@aws-sdk/client-kms/dist-es/index.js')).toBe('@aws-sdk/client-kms');
+    expect(packageOf('node_modules/a/node_modules/semver/index.js')).toBe('semver');
+    expect(packageOf('lambdas/shared/http.ts')).toBe('(own code)');
+  });
+});
