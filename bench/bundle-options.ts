@@ -1,25 +1,22 @@
-// The esbuild options every Lambda is bundled with in production: the bench builds with exactly these.
+// The esbuild options every Lambda is bundled with in production, derived from lib/'s NodejsFunction
+// bundling props (one source), so the bench measures exactly what `cdk deploy` ships.
 import type { BuildOptions } from 'esbuild';
-
-/** ESM bundles still meet CommonJS dependencies that call `require`; this gives them one. */
-export const REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+import { BUNDLING } from '../lib/functions.js';
 
 /**
- * The same build as lib/'s NodejsFunction bundling props, in esbuild's own terms:
- * runtime NODEJS_22_X → target node22; format OutputFormat.ESM; minify true; sourceMap true (the default
- * SourceMapMode: a linked external `.map`, sources included); mainFields ['module', 'main']; banner;
- * metafile true; bundleAwsSDK true → no externals (without it CDK marks `@aws-sdk/*` external).
+ * lib/'s BundlingOptions in esbuild's own terms: format ESM; minify; sourceMap (CDK's default mode: a
+ * linked external `.map`); mainFields; banner; bundleAwsSDK true → no externals (without it CDK marks
+ * `@aws-sdk/*` external); metafile for the size breakdown.
  */
 export const PRODUCTION_BUNDLING = Object.freeze({
   bundle: true,
   platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  minify: true,
-  sourcemap: true,
-  mainFields: ['module', 'main'],
-  banner: { js: REQUIRE_BANNER },
+  format: BUNDLING.format === 'esm' ? 'esm' : 'cjs',
+  target: BUNDLING.target ?? 'node24',
+  minify: BUNDLING.minify ?? false,
+  sourcemap: BUNDLING.sourceMap ?? false,
+  mainFields: [...(BUNDLING.mainFields ?? ['module', 'main'])],
+  banner: { js: BUNDLING.banner ?? '' },
   metafile: true,
-  external: [],
+  external: BUNDLING.bundleAwsSDK ? [] : ['@aws-sdk/*'],
 } satisfies BuildOptions);

@@ -2,6 +2,7 @@
 
 import { BUDGETS, KB, kb, type Verdict } from './budgets.js';
 import { type BundleFacts, EMPTY_ID } from './bundle.js';
+import { PRODUCTION_BUNDLING } from './bundle-options.js';
 
 export interface Row {
   facts: BundleFacts;
@@ -72,7 +73,7 @@ What every Lambda costs before it handles its first request, next to an empty ha
 (\`export const handler = async () => ({})\`, \`bench/empty-handler.ts\`) bundled the same way in the same run.
 
 - **Size**: each function of \`allFunctions()\` (\`lambdas/catalogue.ts\`) is bundled with the production
-  esbuild options (\`bench/bundle-options.ts\`: bundle, platform node, ESM, target node22, minified,
+  esbuild options (\`bench/bundle-options.ts\`: bundle, platform node, ESM, target ${PRODUCTION_BUNDLING.target} (from \`lib/functions.ts\`), minified,
   external source map, main fields module,main, the \`createRequire\` banner, AWS SDK bundled) into
   \`bench/.out/\`. KB is the minified bundle from the esbuild metafile (1 KB = 1024 bytes), the source map
   not counted. "tracer" says whether \`@aws-lambda-powertools/tracer\` reaches the bundle.

@@ -11,7 +11,7 @@ import type { EncryptionContext, KeyService } from '../ports/key-service.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 
 export class AwsKeyService implements KeyService {
-  private publicKey: Promise<{ keyId: string; spki: Uint8Array }> | undefined;
+  private readonly publicKeys = new Map<string, Promise<{ keyId: string; spki: Uint8Array }>>();
 
   constructor(
     private readonly kms: KMSClient,
@@ -32,16 +32,21 @@ export class AwsKeyService implements KeyService {
     return { signature: out.Signature, keyId: out.KeyId };
   }
 
-  getPublicKey(): Promise<{ keyId: string; spki: Uint8Array }> {
-    // Fetched once per container: the read path verifies locally and makes no KMS call.
-    this.publicKey ??= this.kms.send(new GetPublicKeyCommand({ KeyId: this.signingKeyId })).then((out) => {
-      if (!out.PublicKey || !out.KeyId) throw new Error('KMS GetPublicKey returned no key');
-      return { keyId: out.KeyId, spki: out.PublicKey };
-    });
-    this.publicKey.catch(() => {
-      this.publicKey = undefined;
-    });
-    return this.publicKey;
+  getPublicKey(keyId: string = this.signingKeyId): Promise<{ keyId: string; spki: Uint8Array }> {
+    // Fetched once per key and container: the read path verifies locally and makes no KMS call.
+    let key = this.publicKeys.get(keyId);
+    if (!key) {
+      key = this.fetchPublicKey(keyId);
+      key.catch(() => this.publicKeys.delete(keyId));
+      this.publicKeys.set(keyId, key);
+    }
+    return key;
+  }
+
+  private async fetchPublicKey(keyId: string): Promise<{ keyId: string; spki: Uint8Array }> {
+    const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
+    if (!out.PublicKey || !out.KeyId) throw new Error('KMS GetPublicKey returned no key');
+    return { keyId: out.KeyId, spki: out.PublicKey };
   }
 
   async generateDataKey(context: EncryptionContext) {

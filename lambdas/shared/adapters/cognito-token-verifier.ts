@@ -1,7 +1,7 @@
 // TokenVerifier with aws-jwt-verify: Cognito access tokens, checked against the pool's JWKS. The local
 // runtime uses the same class with the local directory's JWKS preloaded, so one verifier serves both.
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import type { Jwks } from 'aws-jwt-verify/jwk';
+import { type Jwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { Unauthorized } from '../errors.js';
 import type { AccessClaims, TokenVerifier } from '../ports/token-verifier.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
@@ -10,7 +10,12 @@ export class CognitoTokenVerifier implements TokenVerifier {
   private readonly verifier;
 
   constructor(userPoolId: string, clientId: string, jwks?: Jwks) {
-    this.verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: 'access' });
+    // A preloaded JWKS is the whole key set: a token naming another kid is refused, never fetched from AWS.
+    const jwksCache = jwks ? new SimpleJwksCache({ fetcher: { fetch: refuseJwksFetch } }) : undefined;
+    this.verifier = CognitoJwtVerifier.create(
+      { userPoolId, clientId, tokenUse: 'access' },
+      jwksCache ? { jwksCache } : undefined,
+    );
     if (jwks) this.verifier.cacheJwks(jwks);
   }
 
@@ -34,6 +39,8 @@ export class CognitoTokenVerifier implements TokenVerifier {
     };
   }
 }
+
+const refuseJwksFetch = (): Promise<ArrayBuffer> => Promise.reject(new Error('The JWKS is preloaded'));
 
 export const awsUserTokenVerifier = once(
   () => new CognitoTokenVerifier(requireEnv('USER_POOL_ID'), requireEnv('USER_POOL_CLIENT_ID')),

@@ -24,6 +24,11 @@ const WRAP_VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** KMS's error for a key id it does not know. */
+export class NotFoundException extends Error {
+  override readonly name = 'NotFoundException';
+}
+
 /** KMS's error for a ciphertext that does not open under the given key and context. */
 export class InvalidCiphertextException extends Error {
   override readonly name = 'InvalidCiphertextException';
@@ -85,7 +90,8 @@ export class LocalKeyService implements KeyService {
     return { signature, keyId: this.signingKeyId };
   }
 
-  async getPublicKey(): Promise<{ keyId: string; spki: Uint8Array }> {
+  async getPublicKey(keyId: string = this.signingKeyId): Promise<{ keyId: string; spki: Uint8Array }> {
+    if (keyId !== this.signingKeyId) throw new NotFoundException(`Key '${keyId}' does not exist`);
     return { keyId: this.signingKeyId, spki: this.spki };
   }
 

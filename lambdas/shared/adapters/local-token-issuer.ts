@@ -74,7 +74,9 @@ export class LocalTokenIssuer {
     pool: PoolConfig,
     lifetimes: { accessMinutes: number; idMinutes: number; refreshHours: number } = USER_TOKENS,
   ): Promise<LocalTokenIssuer> {
-    const file = await new JsonFile<KeyFile>(join(stateDir, 'identity', 'token-key.json')).readOrCreate(newKeyFile);
+    const file = await new JsonFile<KeyFile>(join(stateDir, 'identity', 'token-key.json')).readOrCreate(
+      newKeyFile,
+    );
     const { kty, n, e } = file.privateJwk;
     const publicJwk: JWK = { alg: 'RS256', e, kid: file.kid, kty, n, use: 'sig' };
     const [privateKey, publicKey] = await Promise.all([
@@ -140,14 +142,18 @@ export class LocalTokenIssuer {
   }
 
   /** Checks an access token of this pool the way Cognito's own APIs do before acting for its holder. */
-  async verifyAccessToken(token: string, now: Date): Promise<{ userId: string; username: string; originJti: string }> {
+  async verifyAccessToken(
+    token: string,
+    now: Date,
+  ): Promise<{ userId: string; username: string; originJti: string }> {
     try {
       const { payload } = await jwtVerify(token, this.publicKey, {
         issuer: this.issuer,
         algorithms: ['RS256'],
         currentDate: now,
       });
-      const { sub, username, origin_jti, token_use, client_id } = payload as JWTPayload & Record<string, unknown>;
+      const { sub, username, origin_jti, token_use, client_id } = payload as JWTPayload &
+        Record<string, unknown>;
       if (
         token_use !== 'access' ||
         client_id !== this.pool.clientId ||
@@ -166,5 +172,4 @@ export class LocalTokenIssuer {
   private sign(payload: Record<string, unknown>): Promise<string> {
     return new SignJWT(payload).setProtectedHeader({ kid: this.kid, alg: 'RS256' }).sign(this.privateKey);
   }
-
 }

@@ -4,8 +4,8 @@ export type EncryptionContext = Record<string, string>;
 export interface KeyService {
   /** Signs a SHA-256 digest (KMS MessageType DIGEST, ECDSA_SHA_256); returns the DER signature. */
   signDigest(digest: Uint8Array): Promise<{ signature: Uint8Array; keyId: string }>;
-  /** The signing key's public half as DER SubjectPublicKeyInfo, for local verification. */
-  getPublicKey(): Promise<{ keyId: string; spki: Uint8Array }>;
+  /** A signing key's public half (the current key by default) as DER SubjectPublicKeyInfo, for local verification. */
+  getPublicKey(keyId?: string): Promise<{ keyId: string; spki: Uint8Array }>;
   /** A fresh 256-bit data key, returned in plaintext and wrapped under the data master key. */
   generateDataKey(
     context: EncryptionContext,

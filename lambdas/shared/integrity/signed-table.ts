@@ -1,0 +1,137 @@
+// The one way sensitive rows are read and written: signed on every write, verified on every read, updated by
+// read-verify-modify-sign-conditional-write on a version attribute so two writers cannot both win.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Conflict } from '../errors.js';
+import type { ItemKey } from './canonical-item.js';
+import type { RowSigner, RowVerifier } from './row-signature.js';
+
+export interface Versioned {
+  version: number;
+}
+
+export type Row = Record<string, unknown> & Versioned;
+
+export interface SignedTableOptions {
+  /** The logical name signed into every row: stable across stacks and point-in-time restores. */
+  logicalName: string;
+  /** The physical DynamoDB table name. */
+  tableName: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+export interface QueryPage<T> {
+  items: T[];
+  next?: Record<string, unknown>;
+}
+
+export class SignedTable {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly options: SignedTableOptions,
+    private readonly signer: RowSigner,
+    private readonly verifier: RowVerifier,
+  ) {}
+
+  private keyOf(item: Record<string, unknown>): ItemKey {
+    const { partitionKey, sortKey } = this.options;
+    return { [partitionKey]: String(item[partitionKey]), [sortKey]: String(item[sortKey]) };
+  }
+
+  private verify<T extends Row>(item: Record<string, unknown>): Promise<T> {
+    return this.verifier.verify<T>(this.options.logicalName, this.keyOf(item), item);
+  }
+
+  async get<T extends Row>(key: ItemKey): Promise<T | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }),
+    );
+    return Item ? this.verify<T>(Item) : undefined;
+  }
+
+  /**
+   * Every item of a partition (optionally under a sort-key prefix), each one verified. With `index`, the
+   * partition is that global secondary index's key (eventually consistent, as DynamoDB allows no more).
+   */
+  async query<T extends Row>(
+    partition: string,
+    options: {
+      index?: { name: string; partitionKey: string };
+      sortKeyPrefix?: string;
+      limit?: number;
+      startKey?: Record<string, unknown>;
+      newestFirst?: boolean;
+    } = {},
+  ): Promise<QueryPage<T>> {
+    const partitionKey = options.index?.partitionKey ?? this.options.partitionKey;
+    const names: Record<string, string> = { '#pk': partitionKey };
+    const values: Record<string, unknown> = { ':pk': partition };
+    let condition = '#pk = :pk';
+    if (options.sortKeyPrefix !== undefined) {
+      names['#sk'] = this.options.sortKey;
+      values[':prefix'] = options.sortKeyPrefix;
+      condition += ' AND begins_with(#sk, :prefix)';
+    }
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...(options.index ? { IndexName: options.index.name } : { ConsistentRead: true }),
+        ...(options.limit ? { Limit: options.limit } : {}),
+        ...(options.startKey ? { ExclusiveStartKey: options.startKey } : {}),
+        ...(options.newestFirst ? { ScanIndexForward: false } : {}),
+      }),
+    );
+    const items = await Promise.all((out.Items ?? []).map((item) => this.verify<T>(item)));
+    return { items, ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+  }
+
+  /** Writes a new row (version 1); an existing row under the key is a Conflict. */
+  async create<T extends Row>(row: Omit<T, 'version'>): Promise<T> {
+    const item = { ...row, version: 1 } as T;
+    await this.write(item, 'attribute_not_exists(#pk)', {});
+    return item;
+  }
+
+  /**
+   * Reads and verifies the row, applies `change`, signs the result and writes it only if nobody wrote in
+   * between. `change` returns undefined to leave the row as it is. A lost race is a Conflict.
+   */
+  async update<T extends Row>(
+    key: ItemKey,
+    change: (current: T) => T | undefined,
+  ): Promise<{ row: T; changed: boolean } | undefined> {
+    const current = await this.get<T>(key);
+    if (!current) return undefined;
+    const next = change(current);
+    if (!next) return { row: current, changed: false };
+    const row = { ...next, ...key, version: current.version + 1 } as T;
+    await this.write(row, '#version = :expected', { ':expected': current.version });
+    return { row, changed: true };
+  }
+
+  private async write(item: Row, condition: string, values: Record<string, unknown>): Promise<void> {
+    const signed = await this.signer.sign(this.options.logicalName, this.keyOf(item), item);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: signed,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: condition.includes('#pk')
+            ? { '#pk': this.options.partitionKey }
+            : { '#version': 'version' },
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new Conflict('The item was changed by another request; retry', 'CONCURRENT_UPDATE');
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+// Data at rest: the DynamoDB tables and their key, the row-signing key (E1), the multi-Region data key (E2) and
+// the KYC document bucket with its access-log bucket.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { TABLES, type TableId, type TableSpec } from '../lambdas/shared/tables.js';
+import { SECURE_BUCKET } from './secure-bucket.js';
+
+/** F5: overwritten or deleted KYC documents stay recoverable for five years. */
+const KYC_RECORD_KEEPING = Duration.days(5 * 366);
+const ACCESS_LOG_RETENTION = Duration.days(2 * 366);
+
+/** The key policy AWS gives a new key: the account administers it and IAM policies grant its use. */
+export function rootKeyPolicy(): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'EnableIamPolicies',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:*'],
+        resources: ['*'],
+      }),
+    ],
+  });
+}
+
+export class Data extends Construct {
+  readonly tableKey: kms.Key;
+  /** Every table of lambdas/shared/tables.ts, by id. */
+  readonly tables = {} as Record<TableId, dynamodb.Table>;
+  readonly accounts: dynamodb.Table;
+  readonly signingKey: kms.Key;
+  /** The multi-Region primary key; its replica lives in the replica Region's stack. */
+  readonly dataKey: kms.CfnKey;
+  readonly dataKeyRef: kms.IKey;
+  readonly accessLogs: s3.Bucket;
+  readonly kycDocuments: s3.Bucket;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    this.tableKey = new kms.Key(this, 'TableKey', {
+      description: 'Palisade: encrypts the DynamoDB tables',
+      enableKeyRotation: true,
+    });
+    // One table per entry of lambdas/shared/tables.ts, the description the local runtime uses as well.
+    for (const [tableId, spec] of Object.entries(TABLES) as [TableId, TableSpec][]) {
+      const table = new dynamodb.Table(this, spec.logicalName, {
+        partitionKey: { name: spec.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: spec.sortKey, type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: this.tableKey,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 35 },
+        deletionProtection: true,
+        ...(spec.ttlAttribute ? { timeToLiveAttribute: spec.ttlAttribute } : {}),
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      for (const index of spec.indexes) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        });
+      }
+      this.tables[tableId] = table;
+    }
+    this.accounts = this.tables.accounts;
+
+    // E1: signs and verifies sensitive rows; asymmetric keys cannot rotate in place (KMS5 is symmetric-only).
+    this.signingKey = new kms.Key(this, 'SigningKey', {
+      description: 'Palisade: signs sensitive items (ECDSA P-256, SHA-256)',
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+    });
+
+    // E2: a multi-Region key, so field-level ciphertext and KYC objects decrypt in the replica Region too.
+    this.dataKey = new kms.CfnKey(this, 'DataKey', {
+      description: 'Palisade: field-level and document encryption (multi-Region primary)',
+      multiRegion: true,
+      keySpec: 'SYMMETRIC_DEFAULT',
+      keyUsage: 'ENCRYPT_DECRYPT',
+      enableKeyRotation: true,
+      pendingWindowInDays: 30,
+      keyPolicy: rootKeyPolicy(),
+    });
+    this.dataKey.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.dataKeyRef = kms.Key.fromKeyArn(this, 'DataKeyRef', this.dataKey.attrArn);
+
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      // S3 server access logging only delivers to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      ...SECURE_BUCKET,
+      lifecycleRules: [{ expiration: ACCESS_LOG_RETENTION, noncurrentVersionExpiration: Duration.days(30) }],
+    });
+
+    this.kycDocuments = new s3.Bucket(this, 'KycDocuments', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.dataKeyRef,
+      bucketKeyEnabled: true,
+      ...SECURE_BUCKET,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'kyc-documents/',
+      lifecycleRules: [{ noncurrentVersionExpiration: KYC_RECORD_KEEPING }],
+    });
+  }
+}

@@ -1,0 +1,226 @@
+// The Lambda factory: every function of the catalogue is built the same way (runtime, arm64, local esbuild
+// bundle, tracing, encrypted log group, its own role), and grantAccess turns each catalogue Access into the
+// narrowest IAM statement.
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import type { Access, FunctionSpec } from '../lambdas/catalogue.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/observability.js';
+import type { Data } from './data.js';
+import type { Identity } from './identity.js';
+import type { Logging } from './logging.js';
+import type { Messaging } from './messaging.js';
+
+/** The newest Node.js runtime aws-cdk-lib knows (cdk-nag L1); the esbuild target follows it. */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+export const ESBUILD_TARGET = 'node24';
+/** ESM bundles still meet CommonJS dependencies that call `require`; this gives them one. */
+export const REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Production bundling: the local esbuild, never Docker; the AWS SDK is bundled at the locked versions. */
+export const BUNDLING: nodejs.BundlingOptions = {
+  minify: true,
+  sourceMap: true,
+  format: nodejs.OutputFormat.ESM,
+  target: ESBUILD_TARGET,
+  mainFields: ['module', 'main'],
+  banner: REQUIRE_BANNER,
+  bundleAwsSDK: true,
+  forceDockerBundling: false,
+  logLevel: nodejs.LogLevel.WARNING,
+};
+
+const STUB_CODE = "exports.handler = async () => { throw new Error('test stub: not deployable'); };";
+
+export interface FunctionsProps {
+  logging: Logging;
+  /** Environment every function gets (resource names and ids; no secrets). */
+  environment: Record<string, string>;
+  /** Tests that do not check bundling set this: inline stub code instead of an esbuild bundle. */
+  stubCode?: boolean;
+}
+
+export interface HandlerOptions {
+  timeout?: Duration;
+  memorySize?: number;
+  reservedConcurrentExecutions?: number;
+  environment?: Record<string, string>;
+}
+
+/** One catalogue function: its Lambda, its own role and its log group. */
+export class PalisadeFunction extends Construct {
+  readonly spec: FunctionSpec;
+  readonly role: iam.Role;
+  readonly fn: lambda.Function;
+
+  constructor(scope: Construct, spec: FunctionSpec, props: FunctionsProps, options: HandlerOptions) {
+    super(scope, spec.id);
+    this.spec = spec;
+    // An own role instead of the default one: the default attaches the AWS managed basic-execution policy
+    // (cdk-nag IAM4) and would give logs:CreateLogGroup on every group of the account.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Palisade ${spec.id}: only what ${spec.entry} needs`,
+    });
+    const logGroup = props.logging.logGroup(this, 'Logs');
+    logGroup.grantWrite(this.role);
+    const common: lambda.FunctionOptions = {
+      description: `Palisade ${spec.id} (${spec.entry})`,
+      architecture: lambda.Architecture.ARM_64,
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup,
+      timeout: options.timeout ?? Duration.seconds(10),
+      memorySize: options.memorySize ?? 512,
+      ...(options.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: options.reservedConcurrentExecutions }),
+      environment: {
+        ...props.environment,
+        ...options.environment,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    };
+    this.fn = props.stubCode
+      ? new lambda.Function(this, 'Handler', {
+          ...common,
+          runtime: LAMBDA_RUNTIME,
+          code: lambda.Code.fromInline(STUB_CODE),
+          handler: 'index.handler',
+        })
+      : new nodejs.NodejsFunction(this, 'Handler', {
+          ...common,
+          runtime: LAMBDA_RUNTIME,
+          entry: path.join(PROJECT_ROOT, spec.entry),
+          handler: 'handler',
+          projectRoot: PROJECT_ROOT,
+          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+          bundling: BUNDLING,
+        });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level ' +
+        'permissions. The infra tests check that "*" carries no other action on this role.',
+    });
+  }
+}
+
+export class Functions extends Construct {
+  private readonly built = new Map<string, PalisadeFunction>();
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: FunctionsProps,
+  ) {
+    super(scope, id);
+    if (!props.stubCode) assertLocalEsbuild();
+  }
+
+  /** Builds the function of a spec once; a spec used twice (one task in two workflows) is one function. */
+  create(spec: FunctionSpec, options: HandlerOptions = {}): PalisadeFunction {
+    const existing = this.built.get(spec.id);
+    if (existing) {
+      if (existing.spec.entry !== spec.entry) {
+        throw new Error(
+          `Two catalogue functions share the id ${spec.id}: ${existing.spec.entry}, ${spec.entry}`,
+        );
+      }
+      return existing;
+    }
+    const made = new PalisadeFunction(this, spec, this.props, options);
+    this.built.set(spec.id, made);
+    return made;
+  }
+
+  get(id: string): PalisadeFunction | undefined {
+    return this.built.get(id);
+  }
+
+  all(): PalisadeFunction[] {
+    return [...this.built.values()];
+  }
+}
+
+/** NodejsFunction silently falls back to Docker when esbuild is missing; Palisade never bundles in Docker. */
+function assertLocalEsbuild(): void {
+  try {
+    createRequire(import.meta.url).resolve('esbuild');
+  } catch {
+    throw new Error(
+      'esbuild is not installed: run `npm ci` (Lambda bundling uses the local esbuild, never Docker)',
+    );
+  }
+}
+
+export interface AccessTargets {
+  data: Data;
+  identity: Identity;
+  messaging: Messaging;
+}
+
+/** Maps each catalogue Access to the narrowest statement on the one resource it names. */
+export function grantAccess(fn: PalisadeFunction, access: readonly Access[], targets: AccessTargets): void {
+  const { data, identity, messaging } = targets;
+  const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }),
+    );
+  // The table key is only usable through DynamoDB, never for direct KMS calls.
+  const viaDynamoDb = { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(fn).region}.amazonaws.com` } };
+  for (const item of new Set(access)) {
+    switch (item) {
+      case 'accounts:read':
+        allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], [data.accounts.tableArn]);
+        allow(['kms:Decrypt'], [data.tableKey.keyArn], viaDynamoDb);
+        break;
+      case 'accounts:write':
+        allow(
+          [
+            'dynamodb:GetItem',
+            'dynamodb:Query',
+            'dynamodb:BatchGetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:BatchWriteItem',
+          ],
+          [data.accounts.tableArn],
+        );
+        allow(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [data.tableKey.keyArn], viaDynamoDb);
+        break;
+      case 'identity:revoke':
+        allow(
+          ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser'],
+          [identity.userPool.userPoolArn],
+        );
+        break;
+      case 'identity:read':
+        allow(['cognito-idp:AdminGetUser'], [identity.userPool.userPoolArn]);
+        break;
+      case 'mail:send':
+        messaging.grantSendEmail(fn.role);
+        break;
+      case 'signing-key:sign':
+        allow(['kms:Sign'], [data.signingKey.keyArn]);
+        break;
+      case 'signing-key:public':
+        allow(['kms:GetPublicKey'], [data.signingKey.keyArn]);
+        break;
+      default: {
+        const unmapped: never = item;
+        throw new Error(`No IAM grant is defined for access ${String(unmapped)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+// Cognito: the client user pool (free usernames, optional TOTP) and the separate admin pool (TOTP required,
+// tiers as groups). Sign-up, recovery and attribute changes go through Palisade's API, never Cognito's.
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { ADMIN_TIERS } from '../lambdas/shared/settings.js';
+import { ADMIN_TOKENS, USER_TOKENS } from '../lambdas/shared/token-lifetimes.js';
+
+const STRONG_PASSWORDS: cognito.PasswordPolicy = {
+  minLength: 12,
+  requireLowercase: true,
+  requireUppercase: true,
+  requireDigits: true,
+  requireSymbols: true,
+  passwordHistorySize: 5,
+  tempPasswordValidity: Duration.days(1),
+};
+
+/** Settings both pools share: no self sign-up, no Cognito recovery, threat protection on, kept on delete. */
+const COMMON_POOL_PROPS = {
+  // Sign-up goes through the API (A1 username rules, the account row); Cognito's public SignUp would skip it.
+  selfSignUpEnabled: false,
+  // Cognito's ForgotPassword would change a password without B1's checks and without the B2 hold.
+  accountRecovery: cognito.AccountRecovery.NONE,
+  signInAliases: { username: true },
+  signInCaseSensitive: false,
+  passwordPolicy: STRONG_PASSWORDS,
+  // Plus tier: threat protection blocks compromised credentials and risky sign-ins (A3), cdk-nag COG8.
+  featurePlan: cognito.FeaturePlan.PLUS,
+  standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+  deletionProtection: true,
+  removalPolicy: RemovalPolicy.RETAIN,
+} satisfies cognito.UserPoolProps;
+
+/** App clients never write email or phone themselves: those are guarded changes (B1) made by the API. */
+const CLIENT_WRITABLE = new cognito.ClientAttributes().withStandardAttributes({ locale: true });
+
+export class Identity extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly adminPool: cognito.UserPool;
+  readonly adminPoolClient: cognito.UserPoolClient;
+  readonly adminGroups: cognito.UserPoolGroup[];
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      ...COMMON_POOL_PROPS,
+      // A1: usernames are free; email and phone are attributes, never sign-in aliases.
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        phoneNumber: { required: false, mutable: true },
+      },
+      // A2: TOTP is optional for clients; SMS is never a second factor (SIM swapping).
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'A2: TOTP is optional for exchange clients by product decision; users who enrol must use it at every ' +
+        'login, and threat protection, the bot shield and new-IP/browser checks (A3, A6, A7) cover the rest.',
+    });
+    this.userPoolClient = this.userPool.addClient('ApiClient', {
+      authFlows: { adminUserPassword: true },
+      generateSecret: false,
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.minutes(USER_TOKENS.accessMinutes),
+      idTokenValidity: Duration.minutes(USER_TOKENS.idMinutes),
+      refreshTokenValidity: Duration.hours(USER_TOKENS.refreshHours),
+      writeAttributes: CLIENT_WRITABLE,
+    });
+
+    this.adminPool = new cognito.UserPool(this, 'AdminPool', {
+      ...COMMON_POOL_PROPS,
+      standardAttributes: { email: { required: true, mutable: true } },
+      // D1: administrators always sign in with TOTP.
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+    });
+    this.adminPoolClient = this.adminPool.addClient('AdminClient', {
+      authFlows: { adminUserPassword: true },
+      generateSecret: false,
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.minutes(ADMIN_TOKENS.accessMinutes),
+      idTokenValidity: Duration.minutes(ADMIN_TOKENS.idMinutes),
+      refreshTokenValidity: Duration.hours(ADMIN_TOKENS.refreshHours),
+      writeAttributes: CLIENT_WRITABLE,
+    });
+    // D1: one group per tier; a lower precedence number wins when an admin is in two groups.
+    this.adminGroups = ADMIN_TIERS.map(
+      (tier, index) =>
+        new cognito.UserPoolGroup(this, `Tier-${tier}`, {
+          userPool: this.adminPool,
+          groupName: tier,
+          description: `Palisade admin tier: ${tier}`,
+          precedence: ADMIN_TIERS.length - index,
+        }),
+    );
+  }
+}

@@ -1,0 +1,116 @@
+// I1 intrusion monitoring: alarms on Palisade's security metrics and on failed workflows, sent to an
+// encrypted, TLS-only SNS topic (optionally mailed to the on-call address).
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME, SecurityMetric } from '../lambdas/shared/observability.js';
+
+export interface MonitoringProps {
+  stateMachines: ReadonlyMap<string, sfn.IStateMachine>;
+  alarmEmail?: string;
+}
+
+interface SecurityAlarm {
+  metric: keyof typeof SecurityMetric;
+  description: string;
+  period: Duration;
+  threshold: number;
+}
+
+/** Thresholds of the security metrics; one place to tune them. */
+export const SECURITY_ALARMS: readonly SecurityAlarm[] = [
+  {
+    metric: 'IntegrityFailure',
+    description: 'E1: a signed item failed verification (tampering or a key problem). Investigate now.',
+    period: Duration.minutes(1),
+    threshold: 1,
+  },
+  {
+    metric: 'AuthorizerRefusal',
+    description: 'Spike of refused tokens: token theft, replay after revocation or a broken client.',
+    period: Duration.minutes(5),
+    threshold: 200,
+  },
+  {
+    metric: 'AccountSuspended',
+    description: 'Unusual number of suspensions ("this wasn\'t me", duress, integrity): possible attack.',
+    period: Duration.minutes(15),
+    threshold: 10,
+  },
+];
+
+export class Monitoring extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const key = new kms.Key(this, 'TopicKey', {
+      description: 'Palisade: encrypts the security alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch publishes alarm notifications to the encrypted topic with its own service principal.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.topic = new sns.Topic(this, 'SecurityAlarms', {
+      displayName: 'Palisade security alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    const action = new cwActions.SnsAction(this.topic);
+
+    for (const spec of SECURITY_ALARMS) {
+      const metric = new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: SecurityMetric[spec.metric],
+        // Powertools adds the service dimension to every metric it emits.
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: cloudwatch.Stats.SUM,
+        period: spec.period,
+      });
+      this.add(`${spec.metric}Alarm`, metric, spec.threshold, spec.description, action);
+    }
+    for (const [name, machine] of props.stateMachines) {
+      this.add(
+        `${name}-failed`,
+        machine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        1,
+        `Workflow ${name}: an execution failed; the action it carries did not complete.`,
+        action,
+      );
+    }
+  }
+
+  private add(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+    action: cloudwatch.IAlarmAction,
+  ): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(action);
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,123 @@
+// The primary Region's stack: composes the constructs and wires each catalogue function to the resources
+// its Access list names. A new catalogue entry (route, task, workflow) needs no change here.
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ROUTES, type RouteSpec, USER_AUTHORIZER, WORKFLOWS } from '../lambdas/catalogue.js';
+import { Api } from './api.js';
+import { AuditTrail } from './audit-trail.js';
+import { Backups } from './backups.js';
+import type { DeployConfig } from './config.js';
+import { Data } from './data.js';
+import { Firewall } from './firewall.js';
+import { type AccessTargets, Functions, grantAccess, type PalisadeFunction } from './functions.js';
+import { Identity } from './identity.js';
+import { Logging } from './logging.js';
+import { Messaging } from './messaging.js';
+import { Monitoring } from './monitoring.js';
+import { Workflows } from './workflows.js';
+
+export interface PalisadeStackProps extends StackProps {
+  config: DeployConfig;
+  /** Inline stub code instead of esbuild bundles (infra tests that do not check bundling). */
+  stubCode?: boolean;
+}
+
+export class PalisadeStack extends Stack {
+  readonly config: DeployConfig;
+  readonly logging: Logging;
+  readonly identity: Identity;
+  readonly data: Data;
+  readonly messaging: Messaging;
+  readonly backups: Backups;
+  readonly functions: Functions;
+  readonly workflows: Workflows;
+  readonly api: Api;
+  readonly firewall: Firewall;
+  readonly monitoring: Monitoring;
+  readonly auditTrail?: AuditTrail;
+  /** The function serving each route, by route id. */
+  readonly routeFunctions = new Map<string, PalisadeFunction>();
+  readonly authorizerFunction: PalisadeFunction;
+
+  constructor(scope: Construct, id: string, props: PalisadeStackProps) {
+    super(scope, id, props);
+    const { settings, infra } = props.config;
+    this.config = props.config;
+
+    this.logging = new Logging(this, 'Logging');
+    this.identity = new Identity(this, 'Identity');
+    this.data = new Data(this, 'Data');
+    this.messaging = new Messaging(this, 'Messaging', { mailFrom: infra.mailFrom });
+    this.backups = new Backups(this, 'Backups', {
+      tables: this.data.tables,
+      vaultKey: this.data.dataKeyRef,
+      replicaRegion: settings.replicaRegion,
+    });
+
+    // The variable names lambdas/shared/runtime/aws-env.ts parses; ids and names only, no secrets.
+    this.functions = new Functions(this, 'Functions', {
+      logging: this.logging,
+      stubCode: props.stubCode ?? false,
+      environment: {
+        ACCOUNTS_TABLE: this.data.accounts.tableName,
+        USER_POOL_ID: this.identity.userPool.userPoolId,
+        USER_POOL_CLIENT_ID: this.identity.userPoolClient.userPoolClientId,
+        SIGNING_KEY_ID: this.data.signingKey.keyArn,
+        DATA_KEY_ID: this.data.dataKey.attrArn,
+        MAIL_FROM: infra.mailFrom,
+        PALISADE_SETTINGS: JSON.stringify(settings),
+      },
+    });
+    const targets: AccessTargets = { data: this.data, identity: this.identity, messaging: this.messaging };
+    const wire = (fn: PalisadeFunction) => grantAccess(fn, fn.spec.access, targets);
+
+    // Workflow tasks first: the state machines need their ARNs, and the other functions get the machines'.
+    this.workflows = new Workflows(this, 'Workflows', {
+      workflows: WORKFLOWS,
+      functions: this.functions,
+      logging: this.logging,
+      onTask: wire,
+    });
+    // toJsonString keeps the ARN tokens intact inside the JSON value.
+    const stateMachines = this.toJsonString(
+      Object.fromEntries([...this.workflows.stateMachines].map(([name, m]) => [name, m.stateMachineArn])),
+    );
+    const entryEnvironment = { STATE_MACHINES: stateMachines };
+
+    this.authorizerFunction = this.functions.create(USER_AUTHORIZER, { environment: entryEnvironment });
+    wire(this.authorizerFunction);
+    const routes = ROUTES.map((route: RouteSpec) => {
+      const fn = this.functions.create(route, { environment: entryEnvironment });
+      wire(fn);
+      this.routeFunctions.set(route.id, fn);
+      return { route, handler: fn.fn };
+    });
+
+    this.api = new Api(this, 'Api', {
+      routes,
+      authorizer: this.authorizerFunction.fn,
+      logging: this.logging,
+    });
+    this.firewall = new Firewall(this, 'Firewall', {
+      stage: this.api.api.deploymentStage,
+      restrictedCountries: settings.restrictedCountries,
+      logging: this.logging,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stateMachines: this.workflows.stateMachines,
+      ...(infra.alarmEmail ? { alarmEmail: infra.alarmEmail } : {}),
+    });
+    if (infra.cloudTrail) {
+      this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+        accessLogs: this.data.accessLogs,
+        dataBuckets: [this.data.kycDocuments],
+      });
+    }
+
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'AdminPoolId', { value: this.identity.adminPool.userPoolId });
+    new CfnOutput(this, 'AdminPoolClientId', { value: this.identity.adminPoolClient.userPoolClientId });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+  }
+}

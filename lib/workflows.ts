@@ -1,0 +1,65 @@
+// Step Functions: one STANDARD state machine per catalogue workflow, defined by its ASL file with each task
+// key substituted by its Lambda's ARN; full logging to an encrypted group and X-Ray on.
+import * as path from 'node:path';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { WorkflowSpec } from '../lambdas/catalogue.js';
+import type { WorkflowName } from '../lambdas/shared/ports/workflows.js';
+import { type Functions, type PalisadeFunction, PROJECT_ROOT } from './functions.js';
+import type { Logging } from './logging.js';
+
+export interface WorkflowsProps {
+  workflows: readonly WorkflowSpec[];
+  functions: Functions;
+  logging: Logging;
+  /** Called for every task function once it exists, so the stack can wire its grants. */
+  onTask?: (fn: PalisadeFunction) => void;
+}
+
+export class Workflows extends Construct {
+  readonly stateMachines = new Map<WorkflowName, sfn.StateMachine>();
+
+  constructor(scope: Construct, id: string, props: WorkflowsProps) {
+    super(scope, id);
+    for (const workflow of props.workflows) {
+      const tasks = Object.entries(workflow.tasks).map(([key, spec]) => {
+        const fn = props.functions.create(spec, { timeout: Duration.seconds(30) });
+        props.onTask?.(fn);
+        return [key, fn] as const;
+      });
+      const machine = new sfn.StateMachine(this, workflow.name, {
+        definitionBody: sfn.DefinitionBody.fromFile(path.join(PROJECT_ROOT, workflow.file)),
+        definitionSubstitutions: Object.fromEntries(tasks.map(([key, fn]) => [key, fn.fn.functionArn])),
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        tracingEnabled: true,
+        logs: {
+          destination: props.logging.logGroup(this, `${workflow.name}-logs`, {
+            retention: logs.RetentionDays.ONE_YEAR,
+          }),
+          level: sfn.LogLevel.ALL,
+          // Payloads carry user ids and reasons; the execution history keeps them, the logs need not.
+          includeExecutionData: false,
+        },
+      });
+      // The ASL invokes each function by its unqualified ARN: that ARN and nothing else (no versions).
+      machine.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [...new Set(tasks.map(([, fn]) => fn.fn.functionArn))],
+        }),
+      );
+      Validations.of(machine).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Step Functions log delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, ' +
+          'DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, ' +
+          'DescribeLogGroups) and X-Ray (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, ' +
+          'GetSamplingTargets) have no resource-level permissions.',
+      });
+      this.stateMachines.set(workflow.name, machine);
+    }
+  }
+}

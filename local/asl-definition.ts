@@ -1,0 +1,91 @@
+// Loads a workflow's ASL file as CDK does (`${Key}` substitutions → function ARNs) and finds what the local
+// runner must bind: each Task state's function and kind of integration, the Wait and retrying states.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { WorkflowSpec } from '../lambdas/catalogue.js';
+import type { WorkflowName } from '../lambdas/shared/ports/workflows.js';
+import { localFunctionArn } from './lambda-context.js';
+
+export type TaskBinding =
+  /** `Resource` is the function's ARN: the function's result is the task's result. */
+  | { kind: 'function'; functionId: string }
+  /** `arn:aws:states:::lambda:invoke`: Parameters carry FunctionName and Payload. */
+  | { kind: 'invoke' }
+  /** `...lambda:invoke.waitForTaskToken`: the task ends with SendTaskSuccess/SendTaskFailure. */
+  | { kind: 'invoke-and-wait'; timeoutSeconds?: number };
+
+export interface LoadedWorkflow {
+  name: WorkflowName;
+  definition: StateMachineDefinition;
+  /** Task state name → binding (ASL state names are unique across the whole machine). */
+  tasks: Map<string, TaskBinding>;
+  waitStates: string[];
+  retryingStates: string[];
+}
+
+const INVOKE = 'arn:aws:states:::lambda:invoke';
+const INVOKE_AND_WAIT = `${INVOKE}.waitForTaskToken`;
+/** Node timers cap at 2^31-1 ms; the library's own default task timeout is 60 s, too short for approvals. */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+type States = Record<string, Record<string, unknown>>;
+
+export function loadWorkflow(spec: WorkflowSpec, repoRoot: string): LoadedWorkflow {
+  let text = readFileSync(join(repoRoot, spec.file), 'utf8');
+  const arnToId = new Map<string, string>();
+  for (const [key, fn] of Object.entries(spec.tasks)) {
+    arnToId.set(localFunctionArn(fn.id), fn.id);
+    text = text.replaceAll(`\${${key}}`, localFunctionArn(fn.id));
+  }
+  const missing = /\$\{(\w+)\}/.exec(text);
+  if (missing) throw new Error(`${spec.file}: no function is bound to \${${missing[1]}} in WORKFLOWS`);
+  const definition = JSON.parse(text) as StateMachineDefinition;
+  const loaded: LoadedWorkflow = {
+    name: spec.name,
+    definition,
+    tasks: new Map(),
+    waitStates: [],
+    retryingStates: [],
+  };
+  walk(definition.States as unknown as States, spec.file, arnToId, loaded);
+  return loaded;
+}
+
+function walk(states: States, file: string, arnToId: Map<string, string>, into: LoadedWorkflow): void {
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type === 'Wait') into.waitStates.push(name);
+    if (Array.isArray(state.Retry)) into.retryingStates.push(name);
+    if (state.Type === 'Task') {
+      if (into.tasks.has(name)) throw new Error(`${file}: state name ${name} is used twice`);
+      into.tasks.set(name, bind(name, state, file, arnToId));
+    }
+    for (const branch of (state.Branches as { States: States }[] | undefined) ?? []) {
+      walk(branch.States, file, arnToId, into);
+    }
+    const processor = (state.ItemProcessor ?? state.Iterator) as { States: States } | undefined;
+    if (processor) walk(processor.States, file, arnToId, into);
+  }
+}
+
+function bind(
+  name: string,
+  state: Record<string, unknown>,
+  file: string,
+  arnToId: Map<string, string>,
+): TaskBinding {
+  const resource = String(state.Resource);
+  const functionId = arnToId.get(resource);
+  if (functionId) return { kind: 'function', functionId };
+  if (resource === INVOKE) return { kind: 'invoke' };
+  if (resource === INVOKE_AND_WAIT) {
+    const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
+    // The runner enforces the task's own timeout while it waits for the token; the library's must not fire
+    // first (a TimeoutSecondsPath is left to the library).
+    if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = MAX_TIMER_SECONDS;
+    return { kind: 'invoke-and-wait', ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) };
+  }
+  throw new Error(
+    `${file}: state ${name} uses ${resource}; the local runner binds catalogue functions, lambda:invoke and lambda:invoke.waitForTaskToken`,
+  );
+}

@@ -1,0 +1,69 @@
+// The whole local cloud in one call: the runtime (emulators, adapters, functions, workflows) behind the local
+// gateway. `npm start` and the e2e tests boot it the same way.
+import './env.js';
+import { ROUTES, USER_AUTHORIZER } from '../lambdas/catalogue.js';
+import type { Clock } from '../lambdas/shared/ports/clock.js';
+import type { Settings } from '../lambdas/shared/settings.js';
+import { createGateway } from './gateway.js';
+import { close, listen, urlOf } from './listen.js';
+import { localRoutes } from './local-routes.js';
+import { type LocalPorts, type LocalRuntime, startLocalRuntime } from './ports.js';
+import type { ExecutionOutcome, LocalStepFunctions } from './step-functions.js';
+
+export interface LocalCloudOptions {
+  stateDir: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  clock?: Clock;
+  settings?: Settings;
+  waitTimeMs?: number;
+  retryIntervalMs?: number;
+  log?: (line: string, error?: unknown) => void;
+}
+
+export interface LocalCloud {
+  url: string;
+  ports: LocalPorts;
+  workflows: LocalStepFunctions;
+  runtime: LocalRuntime;
+  stop(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const host = options.host ?? '127.0.0.1';
+  const runtime = await startLocalRuntime({
+    stateDir: options.stateDir,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.waitTimeMs !== undefined ? { waitTimeMs: options.waitTimeMs } : {}),
+    ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+    onWorkflowUnsuccessful: (id: string, outcome: ExecutionOutcome) =>
+      options.log?.(`workflow ${id} ended ${JSON.stringify(outcome)}`),
+  });
+  let url = '';
+  const server = createGateway({
+    routes: ROUTES,
+    authorizer: USER_AUTHORIZER,
+    localRoutes: localRoutes(runtime, () => url),
+    invoke: (id, event, requestId) => runtime.functions.invoke(id, event, requestId),
+    region: runtime.ports.settings.primaryRegion,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  try {
+    url = urlOf(host, await listen(server, options.port ?? 0, host));
+  } catch (err) {
+    await runtime.stop();
+    throw err;
+  }
+  return {
+    url,
+    ports: runtime.ports,
+    workflows: runtime.ports.workflows,
+    runtime,
+    async stop() {
+      await close(server);
+      await runtime.stop();
+    },
+  };
+}

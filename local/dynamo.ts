@@ -1,0 +1,52 @@
+// DynamoDB for the local runtime: dynalite in-process on loopback, its LevelDB in the state folder, the tables
+// of lambdas/shared/tables.ts, and the SDK client the production stores run on, with dummy credentials.
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { TABLES } from '../lambdas/shared/tables.js';
+import { close, listen, urlOf } from './listen.js';
+import { ensureTables } from './tables.js';
+
+export const ACCOUNTS_TABLE = TABLES.accounts.logicalName;
+
+export interface LocalDynamo {
+  url: string;
+  documents: DynamoDBDocumentClient;
+  stop(): Promise<void>;
+}
+
+export const DUMMY_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export async function startDynamo(stateDir: string, region: string): Promise<LocalDynamo> {
+  const server = dynalite({
+    path: join(stateDir, 'dynamodb'),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  const port = await listen(server, 0, '127.0.0.1');
+  const url = urlOf('127.0.0.1', port);
+  const client = new DynamoDBClient({
+    region,
+    endpoint: url,
+    credentials: DUMMY_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  try {
+    await ensureTables(client);
+  } catch (err) {
+    client.destroy();
+    await close(server);
+    throw err;
+  }
+  return {
+    url,
+    documents,
+    async stop() {
+      client.destroy();
+      await close(server);
+    },
+  };
+}

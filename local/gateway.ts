@@ -1,0 +1,184 @@
+// The local API Gateway: a node:http server that matches the catalogue's routes, runs the same TOKEN
+// authorizer and handlers in-process with REST proxy events, and answers its own refusals with the API's
+// JSON error shape (lib/api.ts maps API Gateway's responses to the same shape in the cloud).
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
+import { UNAUTHORIZED } from '../lambdas/auth/authorizer.js';
+import type { FunctionSpec, RouteSpec } from '../lambdas/catalogue.js';
+import {
+  AppError,
+  Forbidden,
+  MethodNotAllowed,
+  NotFound,
+  toErrorResponse,
+  Unauthorized,
+  ValidationError,
+} from '../lambdas/shared/errors.js';
+import { jsonResponse, MAX_BODY_BYTES } from '../lambdas/shared/http.js';
+import {
+  authorizerDecision,
+  headerValue,
+  methodArn,
+  proxyEvent,
+  tokenAuthorizerEvent,
+} from './proxy-event.js';
+import { discardBody, readBody } from './request-body.js';
+import { MalformedPath, matchRoute } from './route-match.js';
+
+/** A local-only endpoint (openapi, outbox, JWKS, dev users): never in the catalogue, never deployed. */
+export interface LocalRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  handle(body: string | null): Promise<{ status: number; body: unknown }>;
+}
+
+export interface GatewayOptions {
+  routes: readonly RouteSpec[];
+  authorizer: FunctionSpec;
+  localRoutes: readonly LocalRoute[];
+  invoke: (functionId: string, event: unknown, requestId: string) => Promise<unknown>;
+  region: string;
+  /** Access lines and crashes; the client never sees a crash's detail. */
+  log?: (line: string, error?: unknown) => void;
+}
+
+/** A refusal before any function runs: the body is not read, and `allow` lists the path's methods. */
+class Refusal extends Error {
+  constructor(
+    readonly error: AppError,
+    readonly allow?: readonly string[],
+  ) {
+    super(error.message);
+  }
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  const server = createServer((req, res) => {
+    const started = Date.now();
+    const requestId = randomUUID();
+    serve(options, req, requestId)
+      .then((result) => send(res, result, requestId))
+      .catch((err: unknown) => {
+        if (err instanceof Refusal) {
+          discardBody(req);
+          const response = errorResponse(err.error, requestId);
+          if (err.allow) response.headers = { ...response.headers, allow: err.allow.join(', ') };
+          return send(res, response, requestId);
+        }
+        if (!(err instanceof AppError && err.status < 500)) {
+          options.log?.(`${req.method} ${req.url} failed (request ${requestId})`, err);
+        }
+        send(res, errorResponse(err, requestId), requestId);
+      })
+      .finally(() => options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
+  });
+  // Requests node:http cannot parse get the same JSON error shape instead of its bare 400.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const body = JSON.stringify(
+      toErrorResponse(new ValidationError('Malformed HTTP request', undefined, 'BAD_REQUEST')).body,
+    );
+    const head = `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
+    socket.end(head + body);
+  });
+  return server;
+}
+
+async function serve(
+  options: GatewayOptions,
+  req: IncomingMessage,
+  requestId: string,
+): Promise<APIGatewayProxyResult> {
+  const method = req.method ?? 'GET';
+  const url = requestUrl(req.url);
+
+  const local = options.localRoutes.filter((r) => r.path === url.pathname);
+  if (local.length > 0) {
+    const route = local.find((r) => r.method === method);
+    if (!route)
+      throw notAllowed(
+        method,
+        url,
+        local.map((r) => r.method),
+      );
+    const result = await route.handle(await readBody(req, MAX_BODY_BYTES));
+    return jsonResponse(result.status, result.body);
+  }
+
+  const match = matchOrRefuse(options.routes, method, url);
+  const body = await readBody(req, MAX_BODY_BYTES);
+  const authorizer = match.route.auth === 'user' ? await authorize(options, req, url, requestId) : null;
+  const event = proxyEvent(req, { ...match, url, body, requestId, region: options.region }, authorizer);
+  return asProxyResult(await options.invoke(match.route.id, event, requestId));
+}
+
+/** The request target as a path: `//host/x` stays a path, an absolute-form target is refused. */
+function requestUrl(target: string | undefined): URL {
+  const malformed = () =>
+    new Refusal(new ValidationError('Malformed request target', undefined, 'MALFORMED_PATH'));
+  if (!target?.startsWith('/')) throw malformed();
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    throw malformed();
+  }
+}
+
+function matchOrRefuse(routes: readonly RouteSpec[], method: string, url: URL) {
+  let match: ReturnType<typeof matchRoute>;
+  try {
+    match = matchRoute(routes, method, url.pathname);
+  } catch (err) {
+    if (err instanceof MalformedPath)
+      throw new Refusal(new ValidationError(err.message, undefined, 'MALFORMED_PATH'));
+    throw err;
+  }
+  if (match.kind === 'none') throw new Refusal(new NotFound(`No route for ${method} ${url.pathname}`));
+  if (match.kind === 'method-not-allowed') throw notAllowed(method, url, match.allowed);
+  return match;
+}
+
+const notAllowed = (method: string, url: URL, allow: readonly string[]) =>
+  new Refusal(new MethodNotAllowed(`${method} is not allowed on ${url.pathname}`), allow);
+
+/** API Gateway answers 401 without calling the authorizer when the identity source header is missing. */
+async function authorize(options: GatewayOptions, req: IncomingMessage, url: URL, requestId: string) {
+  const token = headerValue(req, 'authorization');
+  if (!token) throw new Unauthorized(UNAUTHORIZED);
+  let result: APIGatewayAuthorizerResult;
+  try {
+    const event = tokenAuthorizerEvent(req, { url, region: options.region }, token);
+    result = (await options.invoke(options.authorizer.id, event, requestId)) as APIGatewayAuthorizerResult;
+  } catch (err) {
+    // Exactly this message is API Gateway's 401; any other failure of the authorizer is a 500.
+    if (err instanceof Error && err.message === UNAUTHORIZED) throw new Unauthorized(UNAUTHORIZED);
+    throw err;
+  }
+  const decision = authorizerDecision(result, methodArn(options.region, req.method ?? 'GET', url.pathname));
+  if (!decision.allow) throw new Forbidden('User is not authorized to access this resource');
+  return decision.context;
+}
+
+function errorResponse(err: unknown, requestId: string): APIGatewayProxyResult {
+  const { status, body } = toErrorResponse(err, requestId);
+  return jsonResponse(status, body);
+}
+
+function asProxyResult(result: unknown): APIGatewayProxyResult {
+  const candidate = result as Partial<APIGatewayProxyResult> | null;
+  if (!candidate || !Number.isInteger(candidate.statusCode))
+    throw new Error('Malformed Lambda proxy response');
+  return candidate as APIGatewayProxyResult;
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyResult, requestId: string): void {
+  if (res.headersSent) return;
+  res.statusCode = result.statusCode;
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+    res.setHeader(name, values.map(String));
+  res.setHeader('x-amzn-requestid', requestId);
+  const body = result.body ?? '';
+  res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}

@@ -1,0 +1,61 @@
+// The local-only endpoints of the gateway: /openapi.json, the outbox of emails and SMS, the directory's
+// JWKS and dev-user creation (for `npm run dev:user` against a running server). Never deployed.
+import * as z from 'zod/mini';
+import { buildOpenApi } from '../lambdas/openapi.js';
+import { ValidationError } from '../lambdas/shared/errors.js';
+import { validationError } from '../lambdas/shared/http.js';
+import { createDevAccount } from './dev-accounts.js';
+import type { LocalRoute } from './gateway.js';
+import type { LocalRuntime } from './ports.js';
+
+export const OUTBOX_PATH = '/_local/outbox';
+export const DEV_USERS_PATH = '/_local/dev-users';
+export const jwksPath = (userPoolId: string) => `/_local/identity/${userPoolId}/.well-known/jwks.json`;
+
+export const devUserRequest = z.object({
+  username: z.string().check(z.minLength(1), z.maxLength(128)),
+  email: z.string().check(z.minLength(3), z.maxLength(254)),
+  phone: z.optional(z.string()),
+  password: z.optional(z.string().check(z.minLength(8), z.maxLength(256))),
+});
+
+export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): LocalRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/openapi.json',
+      handle: async () => ({ status: 200, body: buildOpenApi(baseUrl()) }),
+    },
+    {
+      method: 'GET',
+      path: OUTBOX_PATH,
+      handle: async () => ({
+        status: 200,
+        body: { emails: await runtime.emails(), sms: runtime.ports.sms.list() },
+      }),
+    },
+    {
+      method: 'GET',
+      path: jwksPath(runtime.pool.userPoolId),
+      handle: async () => ({ status: 200, body: runtime.ports.identity.jwks() }),
+    },
+    {
+      method: 'POST',
+      path: DEV_USERS_PATH,
+      handle: async (body) => {
+        const input = z.safeParse(devUserRequest, parseJson(body));
+        if (!input.success) throw validationError('Invalid dev user', input.error.issues);
+        const account = await createDevAccount(runtime.ports, input.data);
+        return { status: 201, body: { ...account, stateDir: runtime.stateDir } };
+      },
+    },
+  ];
+}
+
+function parseJson(body: string | null): unknown {
+  try {
+    return body === null ? undefined : JSON.parse(body);
+  } catch {
+    throw new ValidationError('Request body is not valid JSON', undefined, 'MALFORMED_JSON');
+  }
+}

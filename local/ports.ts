@@ -1,0 +1,115 @@
+// The local composition root: which adapter stands behind each port on a laptop. dynalite and the SES
+// emulator in-process, the local directory and key service in the state folder, the local Step Functions runner.
+import './env.js';
+import type { AccountStore } from '../lambdas/account/account-store.js';
+import { DynamoAccountStore } from '../lambdas/account/dynamo-account-store.js';
+import { allFunctions, WORKFLOWS } from '../lambdas/catalogue.js';
+import { CognitoTokenVerifier } from '../lambdas/shared/adapters/cognito-token-verifier.js';
+import { LocalIdentityProvider } from '../lambdas/shared/adapters/local-identity-provider.js';
+import { LocalKeyService } from '../lambdas/shared/adapters/local-key-service.js';
+import { LocalSmsOutbox } from '../lambdas/shared/adapters/local-sms-outbox.js';
+import type { PoolConfig } from '../lambdas/shared/adapters/local-token-issuer.js';
+import { type Clock, systemClock } from '../lambdas/shared/ports/clock.js';
+import type { KeyService } from '../lambdas/shared/ports/key-service.js';
+import type { Mailer } from '../lambdas/shared/ports/mailer.js';
+import type { TokenVerifier } from '../lambdas/shared/ports/token-verifier.js';
+import { parseSettings, type Settings } from '../lambdas/shared/settings.js';
+import { REPO_ROOT } from './config.js';
+import { ACCOUNTS_TABLE, startDynamo } from './dynamo.js';
+import { type LocalFunctions, loadFunctions } from './functions.js';
+import { type LocalEmail, startSes } from './ses.js';
+import { lockStateFolder } from './state-lock.js';
+import { type ExecutionOutcome, LocalStepFunctions } from './step-functions.js';
+
+/** Every port a handler may ask for, by the name its `makeHandler` parameter uses. */
+export interface LocalPorts {
+  accounts: AccountStore;
+  identity: LocalIdentityProvider;
+  tokens: TokenVerifier;
+  keys: KeyService;
+  mailer: Mailer;
+  sms: LocalSmsOutbox;
+  workflows: LocalStepFunctions;
+  clock: Clock;
+  settings: Settings;
+}
+
+export interface LocalRuntimeOptions {
+  stateDir: string;
+  clock?: Clock;
+  settings?: Settings;
+  /** Tests: Wait states and retries of the workflows last this long instead. */
+  waitTimeMs?: number;
+  retryIntervalMs?: number;
+  onWorkflowUnsuccessful?: (executionId: string, outcome: ExecutionOutcome) => void;
+}
+
+export interface LocalRuntime {
+  ports: LocalPorts;
+  functions: LocalFunctions;
+  pool: PoolConfig;
+  stateDir: string;
+  emails(): Promise<LocalEmail[]>;
+  stop(): Promise<void>;
+}
+
+export const localPool = (region: string): PoolConfig => ({
+  region,
+  userPoolId: `${region}_PalisadeLocal`,
+  clientId: 'palisadelocalclient',
+});
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const settings = options.settings ?? parseSettings({});
+  const clock = options.clock ?? systemClock;
+  const region = settings.primaryRegion;
+  const pool = localPool(region);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.splice(0).reverse()) await fn();
+  };
+  const stopLater = <T extends { stop(): Promise<void> }>(service: T): T => {
+    stops.push(() => service.stop());
+    return service;
+  };
+  try {
+    const lock = await lockStateFolder(options.stateDir);
+    stops.push(() => lock.release());
+    const [dynamo, ses] = await Promise.all([
+      startDynamo(options.stateDir, region).then(stopLater),
+      startSes(region).then(stopLater),
+    ]);
+    const [identity, keys] = await Promise.all([
+      LocalIdentityProvider.open(options.stateDir, pool, clock),
+      LocalKeyService.open(options.stateDir),
+    ]);
+    let functions: LocalFunctions | undefined;
+    const workflows = new LocalStepFunctions({
+      workflows: WORKFLOWS,
+      repoRoot: REPO_ROOT,
+      region,
+      invoke: (id, event) =>
+        functions ? functions.invoke(id, event) : Promise.reject(new Error('Not ready')),
+      ...(options.waitTimeMs !== undefined ? { waitTimeMs: options.waitTimeMs } : {}),
+      ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+      ...(options.onWorkflowUnsuccessful ? { onUnsuccessful: options.onWorkflowUnsuccessful } : {}),
+    });
+    stops.push(() => workflows.stop());
+    const ports: LocalPorts = {
+      accounts: new DynamoAccountStore(dynamo.documents, ACCOUNTS_TABLE),
+      identity,
+      tokens: new CognitoTokenVerifier(pool.userPoolId, pool.clientId, identity.jwks()),
+      keys,
+      mailer: ses.mailer,
+      sms: new LocalSmsOutbox(clock),
+      workflows,
+      clock,
+      settings,
+    };
+    functions = await loadFunctions(allFunctions(), REPO_ROOT, ports);
+    return { ports, functions, pool, stateDir: options.stateDir, emails: () => ses.emails(), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

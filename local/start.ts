@@ -1,0 +1,52 @@
+// `npm start`: the local cloud on PORT (default 3000), printing where everything is, stopping cleanly on
+// Ctrl-C or SIGTERM (gateway, workflows, dynalite, SES emulator, state-folder lock).
+import './env.js';
+import { startLocalCloud } from './cloud.js';
+import { localConfig } from './config.js';
+import { DEV_USERS_PATH, jwksPath, OUTBOX_PATH } from './local-routes.js';
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = localConfig();
+  const cloud = await startLocalCloud({
+    stateDir: config.stateDir,
+    port: config.port,
+    host: config.host,
+    settings: config.settings,
+    log: (line, error) => (error ? console.error(line, error) : console.log(line)),
+  });
+  const { url } = cloud;
+  console.log(
+    [
+      `Palisade local cloud ready in ${Math.round(performance.now() - started)} ms`,
+      `  API       ${url}/v1/health`,
+      `  OpenAPI   ${url}/openapi.json`,
+      `  Outbox    ${url}${OUTBOX_PATH}   (emails and SMS)`,
+      `  JWKS      ${url}${jwksPath(cloud.runtime.pool.userPoolId)}`,
+      `  Dev users POST ${url}${DEV_USERS_PATH}, or: npm run dev:user -- --username alice --email alice@example.com`,
+      `  State     ${config.stateDir}`,
+      'Ctrl-C to stop.',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping…`);
+    cloud.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('Stopped with an error:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,219 @@
+// Infra tests of the API: every catalogue route exists, user routes (and only they) sit behind the uncached
+// TOKEN authorizer, every method is validated, gateway errors are JSON, the stage is logged and traced, and
+// the WAF web ACL guards the stage with the rate rule and the geo block from context.
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
+import { getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
+
+let s: Synthesised;
+beforeAll(() => {
+  s = synthPalisade();
+});
+afterAll(() => s?.cleanup());
+
+/** Full path of every API Gateway resource, rebuilt from the template's parent links. */
+function resourcePaths(template: Template): Map<string, string> {
+  const resources = template.findResources('AWS::ApiGateway::Resource');
+  const paths = new Map<string, string>();
+  const pathOf = (id: string): string => {
+    const known = paths.get(id);
+    if (known !== undefined) return known;
+    const props = resources[id]?.Properties;
+    const parent = props.ParentId.Ref as string | undefined;
+    const full = `${parent ? pathOf(parent) : ''}/${props.PathPart}`;
+    paths.set(id, full);
+    return full;
+  };
+  for (const id of Object.keys(resources)) pathOf(id);
+  return paths;
+}
+
+function methodOf(template: Template, method: string, path: string) {
+  const paths = resourcePaths(template);
+  const found = Object.entries(template.findResources('AWS::ApiGateway::Method')).filter(
+    ([, m]) => m.Properties.HttpMethod === method && paths.get(m.Properties.ResourceId.Ref) === path,
+  );
+  expect(found, `${method} ${path}`).toHaveLength(1);
+  return found[0]?.[1].Properties;
+}
+
+describe('routes', () => {
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    'E5 %s has the authorizer exactly when its catalogue auth is user',
+    (_name, route) => {
+      const authorizerId = logicalId(s.primary.api.authorizer);
+      const method = methodOf(s.template, route.method, route.path);
+      if (route.auth === 'user') {
+        expect(method.AuthorizationType).toBe('CUSTOM');
+        expect(method.AuthorizerId).toEqual({ Ref: authorizerId });
+      } else {
+        expect(method.AuthorizationType).toBe('NONE');
+        expect(method.AuthorizerId).toBeUndefined();
+      }
+      // The route's own function serves it, through the Lambda proxy integration.
+      const fn = s.primary.routeFunctions.get(route.id);
+      if (!fn) throw new Error(`no function for ${route.id}`);
+      expect(method.Integration.Type).toBe('AWS_PROXY');
+      expect(JSON.stringify(method.Integration.Uri)).toContain(logicalId(fn.fn));
+    },
+  );
+
+  it('E5 the user authorizer is a TOKEN authorizer on the Authorization header with caching off', () => {
+    const fn = s.primary.authorizerFunction;
+    expect(fn.spec).toBe(USER_AUTHORIZER);
+    s.template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'TOKEN',
+      AuthorizerResultTtlInSeconds: 0,
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerUri: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith([getAttArn(fn.fn)])]),
+      }),
+    });
+    s.template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+  });
+
+  it('E5 every method has the request validator checking body and parameters', () => {
+    const validators = s.template.findResources('AWS::ApiGateway::RequestValidator', {
+      Properties: { ValidateRequestBody: true, ValidateRequestParameters: true },
+    });
+    const [validatorId] = Object.keys(validators);
+    const methods = Object.values(s.template.findResources('AWS::ApiGateway::Method'));
+    expect(methods).toHaveLength(ROUTES.length);
+    for (const m of methods) expect(m.Properties.RequestValidatorId).toEqual({ Ref: validatorId });
+  });
+
+  it.each([
+    ['UNAUTHORIZED', '401', 'UNAUTHORIZED'],
+    ['ACCESS_DENIED', '403', 'FORBIDDEN'],
+    ['MISSING_AUTHENTICATION_TOKEN', '404', 'NOT_FOUND'],
+    ['BAD_REQUEST_BODY', '400', 'VALIDATION_FAILED'],
+    ['REQUEST_TOO_LARGE', '413', 'PAYLOAD_TOO_LARGE'],
+    ['DEFAULT_4XX', '400', 'BAD_REQUEST'],
+    ['DEFAULT_5XX', '500', 'INTERNAL_ERROR'],
+  ])('E5 gateway response %s answers %s with a JSON error body %s', (type, status, code) => {
+    const responses = s.template.findResources('AWS::ApiGateway::GatewayResponse', {
+      Properties: { ResponseType: type },
+    });
+    const props = Object.values(responses)[0]?.Properties;
+    expect(props.StatusCode).toBe(status);
+    const body = JSON.parse(props.ResponseTemplates['application/json']);
+    expect(body).toEqual({ error: { code, message: expect.any(String), requestId: '$context.requestId' } });
+  });
+});
+
+describe('stage', () => {
+  it('I1 the stage writes JSON access logs, traces with X-Ray, logs errors and throttles', () => {
+    const stage = Object.values(s.template.findResources('AWS::ApiGateway::Stage'))[0]?.Properties;
+    expect(stage.TracingEnabled).toBe(true);
+    const format = JSON.parse(stage.AccessLogSetting.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', ip: '$context.identity.sourceIp' });
+    expect(JSON.stringify(stage.AccessLogSetting.DestinationArn)).toContain(
+      logicalId(s.primary.api.node.findChild('AccessLogs')),
+    );
+    expect(stage.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: expect.any(Number),
+          ThrottlingBurstLimit: expect.any(Number),
+        }),
+      ]),
+    );
+  });
+
+  it('E3 the API is regional and refuses TLS below 1.2', () => {
+    s.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      SecurityPolicy: 'TLS_1_2',
+    });
+  });
+});
+
+const webAclOf = (template: Template) =>
+  Object.values(template.findResources('AWS::WAFv2::WebACL'))[0]?.Properties;
+
+describe('WAF', () => {
+  it('A3 the web ACL is associated with the API stage and has a per-IP rate rule and the managed groups', () => {
+    s.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: getAttArn(s.primary.firewall.webAcl),
+      ResourceArn: Match.objectLike({
+        'Fn::Join': Match.arrayWith([
+          Match.arrayWith([ref(s.primary.api.api), ref(s.primary.api.api.deploymentStage)]),
+        ]),
+      }),
+    });
+    const acl = webAclOf(s.template);
+    expect(acl.Scope).toBe('REGIONAL');
+    const rules = acl.Rules as { Statement: Record<string, { Name?: string; AggregateKeyType?: string }> }[];
+    expect(rules.some((r) => r.Statement.RateBasedStatement?.AggregateKeyType === 'IP')).toBe(true);
+    const managed = rules.map((r) => r.Statement.ManagedRuleGroupStatement?.Name).filter(Boolean);
+    expect(managed).toEqual(
+      expect.arrayContaining([
+        'AWSManagedRulesCommonRuleSet',
+        'AWSManagedRulesKnownBadInputsRuleSet',
+        'AWSManagedRulesAmazonIpReputationList',
+      ]),
+    );
+  });
+
+  it('F4 the geo block lists the restricted countries of the default settings', () => {
+    const acl = webAclOf(s.template);
+    const geo = acl.Rules.find(
+      (r: { Statement: { GeoMatchStatement?: unknown } }) => r.Statement.GeoMatchStatement,
+    );
+    expect(geo.Statement.GeoMatchStatement.CountryCodes).toEqual(s.config.settings.restrictedCountries);
+    expect(geo.Action).toHaveProperty('Block');
+  });
+
+  it('I1 WAF logs go to an encrypted aws-waf-logs- group, with tokens and cookies redacted', () => {
+    const group = s.primary.firewall.logGroup;
+    s.template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'),
+      KmsKeyId: getAttArn(s.primary.logging.key),
+    });
+    s.template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      ResourceArn: getAttArn(s.primary.firewall.webAcl),
+      RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'authorization' } }]),
+    });
+    expect(logicalId(group)).toBeTruthy();
+  });
+});
+
+describe('context', () => {
+  it('F4 restrictedCountries from CDK context (a -c comma list) becomes the geo block; B2 holdHours reaches the Lambdas', () => {
+    const custom = synthPalisade({ restrictedCountries: 'KP,RU', holdHours: '48' });
+    try {
+      const acl = webAclOf(custom.template);
+      const geo = acl.Rules.find(
+        (r: { Statement: { GeoMatchStatement?: unknown } }) => r.Statement.GeoMatchStatement,
+      );
+      expect(geo.Statement.GeoMatchStatement.CountryCodes).toEqual(['KP', 'RU']);
+      const fn =
+        custom.template.findResources('AWS::Lambda::Function')[
+          logicalId(custom.primary.authorizerFunction.fn)
+        ];
+      const settings = JSON.parse(fn?.Properties.Environment.Variables.PALISADE_SETTINGS);
+      expect(settings).toMatchObject({ holdHours: 48, restrictedCountries: ['KP', 'RU'] });
+    } finally {
+      custom.cleanup();
+    }
+  });
+
+  it('F4 an empty restrictedCountries list removes the geo rule and keeps the others', () => {
+    const custom = synthPalisade({ palisade: { restrictedCountries: [] } });
+    try {
+      const acl = webAclOf(custom.template);
+      expect(
+        acl.Rules.some((r: { Statement: { GeoMatchStatement?: unknown } }) => r.Statement.GeoMatchStatement),
+      ).toBe(false);
+      expect(acl.Rules.length).toBe(4);
+    } finally {
+      custom.cleanup();
+    }
+  });
+});

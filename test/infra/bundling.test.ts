@@ -1,0 +1,55 @@
+// Infra test of the real Lambda bundles (the `npm run synth` path): every catalogue function is bundled by
+// the local esbuild into a minified ESM file with its source map, for the newest Node.js runtime on arm64.
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allFunctions } from '../../lambdas/catalogue.js';
+import { LAMBDA_RUNTIME, REQUIRE_BANNER } from '../../lib/functions.js';
+import { logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
+
+let s: Synthesised;
+beforeAll(() => {
+  s = synthPalisade({}, { bundle: true });
+}, 120_000);
+afterAll(() => s?.cleanup());
+
+describe('Lambda bundles', () => {
+  const specs = [...new Map(allFunctions().map((f) => [f.id, f])).values()].map((f) => [f.id, f] as const);
+
+  it.each(specs)('I2 %s runs on the newest Node.js runtime, arm64, traced, with source maps on', (id) => {
+    const fn = s.primary.functions.get(id);
+    if (!fn) throw new Error(`function ${id} was not built`);
+    const props = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties;
+    expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
+    expect(props).toMatchObject({
+      Runtime: LAMBDA_RUNTIME.name,
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      Environment: {
+        Variables: expect.objectContaining({
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'palisade',
+          POWERTOOLS_METRICS_NAMESPACE: 'Palisade',
+        }),
+      },
+    });
+    expect(props.Code.S3Key).toMatch(/\.zip$/);
+  });
+
+  it.each(specs)('I2 %s is a minified ESM bundle with the createRequire banner and a source map', (id) => {
+    const fn = s.primary.functions.get(id);
+    if (!fn) throw new Error(`function ${id} was not built`);
+    const props = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties;
+    // The staged asset directory is named after the asset hash, which is also the S3 key.
+    const hash = String(props.Code.S3Key).replace(/\.zip$/, '');
+    const assetDir = path.join(s.outdir, `asset.${hash}`);
+    const bundle = readFileSync(path.join(assetDir, 'index.mjs'), 'utf8');
+    expect(bundle.startsWith(REQUIRE_BANNER)).toBe(true);
+    expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    expect(existsSync(path.join(assetDir, 'index.mjs.map'))).toBe(true);
+    // Minified: a few very long lines; the AWS SDK is inside the bundle, not expected from the runtime.
+    expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
+    expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+  });
+});

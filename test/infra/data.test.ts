@@ -1,0 +1,219 @@
+// Infra tests of data at rest: the signing key, the multi-Region data key and its replica, the Accounts
+// tables, and the buckets (encryption, TLS only, no public access, versioning, access logs).
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLES, type TableId } from '../../lambdas/shared/tables.js';
+import { BACKUP_RETENTION, drVaultName } from '../../lib/backups.js';
+import { getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
+
+let s: Synthesised;
+beforeAll(() => {
+  s = synthPalisade();
+});
+afterAll(() => s?.cleanup());
+
+describe('keys', () => {
+  it('E1 the row-signing key is an asymmetric ECC_NIST_P256 SIGN_VERIFY key, kept on delete', () => {
+    s.template.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('E2 the data key is a multi-Region symmetric key with rotation', () => {
+    s.template.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({
+        MultiRegion: true,
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        KeyUsage: 'ENCRYPT_DECRYPT',
+        EnableKeyRotation: true,
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('E2 the data key has a replica in the replica Region, read from the primary stack', () => {
+    expect(s.replica.region).toBe(s.config.settings.replicaRegion);
+    expect(s.primary.region).toBe(s.config.settings.primaryRegion);
+    s.replicaTemplate.hasResource('AWS::KMS::ReplicaKey', {
+      Properties: Match.objectLike({
+        PrimaryKeyArn: {
+          'Fn::GetStackOutput': Match.objectLike({
+            StackName: s.primary.stackName,
+            Region: s.config.settings.primaryRegion,
+          }),
+        },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    // The replica Region's stack holds the key replica and the DR vault, nothing that could drift.
+    const types = Object.values(s.replicaTemplate.toJSON().Resources as Record<string, { Type: string }>);
+    expect(types.map((r) => r.Type).sort()).toEqual(['AWS::Backup::BackupVault', 'AWS::KMS::ReplicaKey']);
+  });
+
+  it('E2 every symmetric key rotates', () => {
+    const keys = s.template.findResources('AWS::KMS::Key');
+    const symmetric = Object.values(keys).filter(
+      (k) => (k.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT',
+    );
+    expect(symmetric.length).toBeGreaterThanOrEqual(4);
+    for (const key of symmetric) expect(key.Properties.EnableKeyRotation).toBe(true);
+  });
+});
+
+describe('tables', () => {
+  const tables = Object.entries(TABLES).map(([id, spec]) => [spec.logicalName, id as TableId, spec] as const);
+
+  it.each(tables)(
+    'E4 %s is encrypted with the table key, has PITR and deletion protection, is retained',
+    (_n, id) => {
+      const table = s.template.findResources('AWS::DynamoDB::Table')[logicalId(s.primary.data.tables[id])];
+      expect(table?.DeletionPolicy).toBe('Retain');
+      expect(table?.Properties).toMatchObject({
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: getAttArn(s.primary.data.tableKey),
+        },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+    },
+  );
+
+  it.each(tables)('E4 %s has the key schema, indexes and TTL of lambdas/shared/tables.ts', (_n, id, spec) => {
+    const props =
+      s.template.findResources('AWS::DynamoDB::Table')[logicalId(s.primary.data.tables[id])]?.Properties;
+    expect(props.KeySchema).toEqual([
+      { AttributeName: spec.partitionKey, KeyType: 'HASH' },
+      { AttributeName: spec.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(props.TimeToLiveSpecification).toEqual(
+      'ttlAttribute' in spec ? { AttributeName: spec.ttlAttribute, Enabled: true } : undefined,
+    );
+    const indexes = (props.GlobalSecondaryIndexes ?? []) as { IndexName: string; KeySchema: unknown }[];
+    expect(indexes.map((i) => i.IndexName).sort()).toEqual(spec.indexes.map((i) => i.name).sort());
+  });
+
+  it('E4 the Accounts table has the key schema and TTL the DynamoDB account store writes (pk, sk, ttl)', () => {
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+  });
+});
+
+describe('backups', () => {
+  it.each(Object.entries(TABLES).map(([id, spec]) => [spec.logicalName, id as TableId, spec] as const))(
+    'E4 %s is backed up daily, kept for its retention class and copied to the replica Region',
+    (_n, id, spec) => {
+      const tableArn = JSON.stringify(getAttArn(s.primary.data.tables[id]));
+      const selection = Object.values(s.template.findResources('AWS::Backup::BackupSelection')).find((sel) =>
+        JSON.stringify(sel.Properties.BackupSelection.Resources).includes(tableArn),
+      );
+      expect(selection, spec.logicalName).toBeDefined();
+      const planId = selection?.Properties.BackupPlanId['Fn::GetAtt'][0];
+      const plan = s.template.findResources('AWS::Backup::BackupPlan')[planId]?.Properties.BackupPlan;
+      const days = BACKUP_RETENTION[spec.retention].toDays();
+      expect(plan.BackupPlanRule).toEqual([
+        expect.objectContaining({
+          ScheduleExpression: 'cron(0 3 * * ? *)',
+          Lifecycle: { DeleteAfterDays: days },
+          CopyActions: [
+            {
+              DestinationBackupVaultArn: expect.objectContaining({
+                'Fn::Join': [
+                  '',
+                  expect.arrayContaining([
+                    expect.stringContaining(`:backup:${s.config.settings.replicaRegion}:`),
+                    `:backup-vault:${drVaultName(s.primary.stackName)}`,
+                  ]),
+                ],
+              }),
+              Lifecycle: { DeleteAfterDays: days },
+            },
+          ],
+        }),
+      ]);
+    },
+  );
+
+  it('E4 the replica Region keeps the DR vault, encrypted with the data key replica', () => {
+    s.replicaTemplate.hasResource('AWS::Backup::BackupVault', {
+      Properties: Match.objectLike({
+        BackupVaultName: drVaultName(s.primary.stackName),
+        EncryptionKeyArn: getAttArn(s.replica.dataKeyReplica),
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+describe('buckets', () => {
+  it('E2 KYC documents: SSE-KMS with the data key, versioned, access-logged, retained', () => {
+    s.template.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: getAttArn(s.primary.data.dataKey),
+              },
+            },
+          ],
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: Match.objectLike({ DestinationBucketName: ref(s.primary.data.accessLogs) }),
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('E3 every bucket blocks public access, is encrypted and refuses non-TLS or TLS < 1.2 requests', () => {
+    const buckets = s.template.findResources('AWS::S3::Bucket');
+    const policies = Object.values(s.template.findResources('AWS::S3::BucketPolicy'));
+    expect(Object.keys(buckets).length).toBeGreaterThanOrEqual(3);
+    for (const [id, bucket] of Object.entries(buckets)) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption, id).toBeDefined();
+      const policy = policies.find(
+        (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: id }),
+      );
+      const denies = (policy?.Properties.PolicyDocument.Statement ?? []).filter(
+        (st: { Effect: string }) => st.Effect === 'Deny',
+      );
+      expect(denies, id).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          expect.objectContaining({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        ]),
+      );
+    }
+  });
+
+  it('I1 the CloudTrail trail is multi-Region, validated and encrypted, and records KYC object access', () => {
+    const trail = s.primary.auditTrail;
+    if (!trail) throw new Error('the default deploy has a trail');
+    s.template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsMultiRegionTrail: true,
+      EnableLogFileValidation: true,
+      KMSKeyId: getAttArn(trail.key),
+      S3BucketName: ref(trail.bucket),
+      EventSelectors: Match.arrayWith([
+        Match.objectLike({ DataResources: [Match.objectLike({ Type: 'AWS::S3::Object' })] }),
+      ]),
+    });
+    expect(logicalId(trail.bucket)).not.toBe(logicalId(s.primary.data.kycDocuments));
+  });
+});

@@ -1,0 +1,135 @@
+// Infra tests of least privilege: every catalogue function's role holds exactly the statements its Access
+// list maps to, on its own resources only; "*" carries nothing but X-Ray; workflows invoke only their tasks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Access, allFunctions, type FunctionSpec, WORKFLOWS } from '../../lambdas/catalogue.js';
+import {
+  actionsOf,
+  getAttArn,
+  logicalId,
+  resourcesOf,
+  roleStatements,
+  type Synthesised,
+  synthPalisade,
+} from './palisade-app.js';
+
+let s: Synthesised;
+beforeAll(() => {
+  s = synthPalisade();
+});
+afterAll(() => s?.cleanup());
+
+const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/** action + resource pairs, so an action on the wrong resource is as visible as a missing one. */
+const pairs = (actions: string[], resources: unknown[]) =>
+  actions.flatMap((a) => resources.map((r) => `${a} ${JSON.stringify(r)}`));
+
+/** What each Access may reach, in template terms: the least-privilege specification. */
+function expectedPairs(spec: FunctionSpec): Set<string> {
+  const { data, identity, messaging } = s.primary;
+  const fn = s.primary.functions.get(spec.id);
+  if (!fn) throw new Error(`function ${spec.id} was not built`);
+  const table = [getAttArn(data.accounts)];
+  const tableKey = [getAttArn(data.tableKey)];
+  const signingKey = [getAttArn(data.signingKey)];
+  const byAccess: Record<Access, string[]> = {
+    'accounts:read': [...pairs(TABLE_READ, table), ...pairs(['kms:Decrypt'], tableKey)],
+    'accounts:write': [
+      ...pairs([...TABLE_READ, ...TABLE_WRITE], table),
+      ...pairs(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], tableKey),
+    ],
+    'identity:revoke': pairs(
+      ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser'],
+      [getAttArn(identity.userPool)],
+    ),
+    'identity:read': pairs(['cognito-idp:AdminGetUser'], [getAttArn(identity.userPool)]),
+    'mail:send': pairs(
+      ['ses:SendEmail'],
+      [
+        s.primary.resolve(messaging.mailIdentity.emailIdentityArn),
+        s.primary.resolve(messaging.configurationSetArn),
+      ],
+    ),
+    'signing-key:sign': pairs(['kms:Sign'], signingKey),
+    'signing-key:public': pairs(['kms:GetPublicKey'], signingKey),
+  };
+  return new Set([
+    ...pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [getAttArn(fn.node.findChild('Logs'))]),
+    ...pairs(XRAY, ['*']),
+    ...spec.access.flatMap((a) => byAccess[a]),
+  ]);
+}
+
+function statementsOf(spec: FunctionSpec) {
+  const fn = s.primary.functions.get(spec.id);
+  if (!fn) throw new Error(`function ${spec.id} was not built`);
+  return roleStatements(s.template, logicalId(fn.role));
+}
+
+describe('function roles', () => {
+  const specs = allFunctions().map((spec) => [spec.id, spec.access.join(', ') || 'no access', spec] as const);
+
+  it.each(specs)('E5 %s (%s) holds exactly the grants its catalogue access maps to', (_id, _access, spec) => {
+    const { statements, managedPolicies } = statementsOf(spec);
+    expect(managedPolicies).toEqual([]);
+    const actual = new Set(
+      statements.flatMap((st) => {
+        expect(st.Effect).toBe('Allow');
+        return pairs(actionsOf(st), resourcesOf(st));
+      }),
+    );
+    expect([...actual].sort()).toEqual([...expectedPairs(spec)].sort());
+  });
+
+  it.each(specs)('E5 %s (%s): "*" only for X-Ray, the table key only through DynamoDB', (_id, _a, spec) => {
+    const { statements } = statementsOf(spec);
+    for (const st of statements) {
+      if (resourcesOf(st).includes('*')) expect(actionsOf(st).sort()).toEqual([...XRAY].sort());
+      if (JSON.stringify(st.Resource) === JSON.stringify(getAttArn(s.primary.data.tableKey))) {
+        expect(st.Condition).toEqual({
+          StringEquals: { 'kms:ViaService': `dynamodb.${s.config.settings.primaryRegion}.amazonaws.com` },
+        });
+      }
+    }
+  });
+
+  it('E5 a function with no access has no data, identity, mail or key grant', () => {
+    const bare = allFunctions().filter((spec) => spec.access.length === 0);
+    expect(bare.length).toBeGreaterThan(0);
+    for (const spec of bare) {
+      const actions = statementsOf(spec).statements.flatMap(actionsOf);
+      expect(
+        actions.filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')),
+        spec.id,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('workflow roles', () => {
+  it.each(WORKFLOWS.map((w) => [w.name, w] as const))(
+    'E5 %s may invoke its own task functions and no other',
+    (name, workflow) => {
+      const machine = s.primary.workflows.stateMachines.get(name);
+      if (!machine) throw new Error(`no state machine for ${name}`);
+      const { statements, managedPolicies } = roleStatements(s.template, logicalId(machine.role));
+      expect(managedPolicies).toEqual([]);
+      const invoke = statements.filter((st) => actionsOf(st).includes('lambda:InvokeFunction'));
+      const invoked = invoke.flatMap(resourcesOf).map((r) => JSON.stringify(r));
+      const tasks = Object.values(workflow.tasks).map((spec) => {
+        const fn = s.primary.functions.get(spec.id);
+        if (!fn) throw new Error(`task ${spec.id} was not built`);
+        return JSON.stringify(getAttArn(fn.fn));
+      });
+      expect(invoked.sort()).toEqual([...new Set(tasks)].sort());
+      for (const st of invoke) expect(actionsOf(st)).toEqual(['lambda:InvokeFunction']);
+    },
+  );
+});

@@ -1,0 +1,93 @@
+// Infra tests of the two Cognito pools: free usernames, TOTP optional for clients and required for admins,
+// admin tiers as groups, token lifetimes from the one module that defines them.
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TIERS } from '../../lambdas/shared/settings.js';
+import { ADMIN_TOKENS, USER_TOKENS } from '../../lambdas/shared/token-lifetimes.js';
+import { logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
+
+let s: Synthesised;
+beforeAll(() => {
+  s = synthPalisade();
+});
+afterAll(() => s?.cleanup());
+
+const poolProps = (which: 'userPool' | 'adminPool') =>
+  s.template.findResources('AWS::Cognito::UserPool')[logicalId(s.primary.identity[which])]?.Properties;
+
+describe('Cognito', () => {
+  it('A2 client pool: TOTP is optional and the only second factor (no SMS)', () => {
+    const props = poolProps('userPool');
+    expect(props.MfaConfiguration).toBe('OPTIONAL');
+    expect(props.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+  });
+
+  it('A1 client pool: free usernames, email and phone are attributes and never sign-in aliases', () => {
+    const props = poolProps('userPool');
+    expect(props.UsernameAttributes).toBeUndefined();
+    expect(props.AliasAttributes).toBeUndefined();
+    expect(props.Schema).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Name: 'email' }),
+        expect.objectContaining({ Name: 'phone_number' }),
+      ]),
+    );
+  });
+
+  it('D1 admin pool: TOTP required (ON, software token only), no self sign-up', () => {
+    const props = poolProps('adminPool');
+    expect(props.MfaConfiguration).toBe('ON');
+    expect(props.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(props.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+  });
+
+  it('D1 admin tiers exist as groups of the admin pool', () => {
+    for (const tier of ADMIN_TIERS) {
+      s.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+        GroupName: tier,
+        UserPoolId: ref(s.primary.identity.adminPool),
+      });
+    }
+  });
+
+  it('A3 both pools: strong passwords, threat protection enforced, no Cognito self-service sign-up or recovery', () => {
+    for (const which of ['userPool', 'adminPool'] as const) {
+      const props = poolProps(which);
+      expect(props.UserPoolTier).toBe('PLUS');
+      expect(props.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+      expect(props.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+      expect(props.AccountRecoverySetting).toEqual({
+        RecoveryMechanisms: [{ Name: 'admin_only', Priority: 1 }],
+      });
+      expect(props.Policies.PasswordPolicy).toMatchObject({
+        MinimumLength: 12,
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: true,
+      });
+      expect(props.DeletionProtection).toBe('ACTIVE');
+    }
+  });
+
+  it('A8 app clients: admin password auth + refresh, token revocation, lifetimes from token-lifetimes.ts', () => {
+    const cases = [
+      { pool: s.primary.identity.userPool, tokens: USER_TOKENS },
+      { pool: s.primary.identity.adminPool, tokens: ADMIN_TOKENS },
+    ];
+    for (const { pool, tokens } of cases) {
+      s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        UserPoolId: ref(pool),
+        ExplicitAuthFlows: Match.arrayEquals(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+        GenerateSecret: false,
+        EnableTokenRevocation: true,
+        AccessTokenValidity: tokens.accessMinutes,
+        IdTokenValidity: tokens.idMinutes,
+        RefreshTokenValidity: tokens.refreshHours * 60,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+        // B1: email and phone change only through the guarded API flow, never by the client itself.
+        WriteAttributes: Match.arrayEquals(['locale']),
+      });
+    }
+  });
+});
