@@ -47,3 +47,53 @@ export function initVerdict(id: string, initMs: number): Verdict {
     ok: initMs <= BUDGETS.maxInitMs,
   };
 }
+
+/** E1 signed rows: the read path against raw verify, and KMS calls through the port. */
+export const INTEGRITY_BUDGETS = {
+  /** RowVerifier.verify items/s over raw node:crypto ECDSA P-256 verify of the same messages, one core. */
+  minVerifyRatio: 0.75,
+  /** KMS calls per read once the container has fetched the public key. */
+  maxKmsCallsPerRead: 0,
+  /** KMS calls in any one write (create or update). */
+  maxKmsCallsPerWrite: 1,
+} as const;
+
+export const E1_VERIFY_ID = 'E1 read-path verification';
+export const E1_READ_ID = 'E1 KMS calls per read';
+export const E1_WRITE_ID = 'E1 KMS calls per write';
+
+export function verifyRatioVerdict(ratio: number): Verdict {
+  return {
+    id: E1_VERIFY_ID,
+    budget: `≥ ${INTEGRITY_BUDGETS.minVerifyRatio} × raw node:crypto verify (items/s, one core)`,
+    actual: `${ratio.toFixed(3)} ×`,
+    ok: ratio >= INTEGRITY_BUDGETS.minVerifyRatio,
+    ...(ratio >= INTEGRITY_BUDGETS.minVerifyRatio
+      ? {}
+      : { cause: 'canonical form or key handling per read' }),
+  };
+}
+
+/** Reads must make no KMS call at all: the total over every read, not an average that could hide one. */
+export function kmsReadVerdict(calls: number, reads: number): Verdict {
+  const ok = reads > 0 && calls <= INTEGRITY_BUDGETS.maxKmsCallsPerRead * reads;
+  return {
+    id: E1_READ_ID,
+    budget: `${INTEGRITY_BUDGETS.maxKmsCallsPerRead} after the container's one public-key fetch`,
+    actual: `${calls} in ${reads} reads`,
+    ok,
+    ...(ok ? {} : { cause: reads > 0 ? 'a read called KMS' : 'no reads measured' }),
+  };
+}
+
+/** Every single write makes at most one KMS call (the Sign of the new row). */
+export function kmsWriteVerdict(maxInOneWrite: number, calls: number, writes: number): Verdict {
+  const ok = writes > 0 && maxInOneWrite <= INTEGRITY_BUDGETS.maxKmsCallsPerWrite;
+  return {
+    id: E1_WRITE_ID,
+    budget: `≤ ${INTEGRITY_BUDGETS.maxKmsCallsPerWrite} in every write`,
+    actual: `max ${maxInOneWrite}, ${calls} in ${writes} writes`,
+    ok,
+    ...(ok ? {} : { cause: writes > 0 ? 'a write made several KMS calls' : 'no writes measured' }),
+  };
+}

@@ -1,12 +1,12 @@
 // The esbuild options every Lambda is bundled with in production, derived from lib/'s NodejsFunction
 // bundling props (one source), so the bench measures exactly what `cdk deploy` ships.
 import type { BuildOptions } from 'esbuild';
-import { BUNDLING } from '../lib/functions.js';
+import { BUNDLE_ALIASES, BUNDLING } from '../lib/functions.js';
 
 /**
  * lib/'s BundlingOptions in esbuild's own terms: format ESM; minify; sourceMap (CDK's default mode: a
  * linked external `.map`); mainFields; banner; bundleAwsSDK true → no externals (without it CDK marks
- * `@aws-sdk/*` external); metafile for the size breakdown.
+ * `@aws-sdk/*` external); the module aliases; metafile for the size breakdown.
  */
 export const PRODUCTION_BUNDLING = Object.freeze({
   bundle: true,
@@ -19,4 +19,5 @@ export const PRODUCTION_BUNDLING = Object.freeze({
   banner: { js: BUNDLING.banner ?? '' },
   metafile: true,
   external: BUNDLING.bundleAwsSDK ? [] : ['@aws-sdk/*'],
+  alias: { ...BUNDLE_ALIASES },
 } satisfies BuildOptions);

@@ -28,7 +28,16 @@ export interface BenchResult {
   emptyNodeWallMs: number;
   empty: Row;
   rows: Row[];
+  /** Size and init of every function, then the budgets of the further sections. */
   verdicts: Verdict[];
+  /** Further measurements (E1 signed rows, …): printed after the table, a `## …` section each in the Markdown. */
+  sections: ReportSection[];
+}
+
+export interface ReportSection {
+  text: string;
+  /** Markdown starting with its own `## ` heading. */
+  markdown: string;
 }
 
 const ms = (value: number) => value.toFixed(1);
@@ -67,10 +76,12 @@ export function renderMarkdown(result: BenchResult): string {
     `  - packages: ${row.facts.topPackages.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}`,
     `  - files: ${row.facts.topInputs.map((i) => `\`${i.name}\` ${kb(i.bytes)}`).join(', ')}`,
   ]);
+  const sections = result.sections.map((s) => `\n${s.markdown.trim()}\n`).join('');
   return `# Benchmarks
 
 What every Lambda costs before it handles its first request, next to an empty handler
-(\`export const handler = async () => ({})\`, \`bench/empty-handler.ts\`) bundled the same way in the same run.
+(\`export const handler = async () => ({})\`, \`bench/empty-handler.ts\`) bundled the same way in the same run;
+then what a signed row costs on the read path and in KMS calls (sections after the budgets).
 
 - **Size**: each function of \`allFunctions()\` (\`lambdas/catalogue.ts\`) is bundled with the production
   esbuild options (\`bench/bundle-options.ts\`: bundle, platform node, ESM, target ${PRODUCTION_BUNDLING.target} (from \`lib/functions.ts\`), minified,
@@ -99,13 +110,14 @@ ${table.join('\n')}
 ## Budgets
 
 ≤ ${kb(BUDGETS.maxBytes)} minified per handler, ≤ ${kb(BUDGETS.maxBytesWithoutTracer)} for a handler without the
-tracer, init ≤ ${BUDGETS.maxInitMs} ms over empty node (median of ${result.runs}). \`npm run bench\` exits
-non-zero on a breach. ${breaches.length === 0 ? 'All budgets pass.' : `**${breaches.length} breach(es).**`}
+tracer, init ≤ ${BUDGETS.maxInitMs} ms over empty node (median of ${result.runs}); the budgets of the sections
+below are listed here too. \`npm run bench\` exits non-zero on a breach.
+${breaches.length === 0 ? 'All budgets pass.' : `**${breaches.length} breach(es).**`}
 
-| function | budget | measured | verdict |
+| function / measurement | budget | measured | verdict |
 | --- | --- | ---: | --- |
 ${verdictLines.join('\n')}
-
+${sections}
 ## What weighs most
 
 Top 5 packages and top 5 input files per bundle, by minified bytes in the output (metafile
@@ -131,6 +143,7 @@ export function renderText(result: BenchResult): string {
     '',
     ...lines.map(pad),
     '',
+    ...result.sections.flatMap((s) => [s.text, '']),
     ...verdicts,
   ].join('\n');
 }

@@ -6,15 +6,30 @@ import { meResponse } from './account/contracts.js';
 import { healthResponse } from './platform/contracts.js';
 import type { WorkflowName } from './shared/ports/workflows.js';
 
-/** What a function may touch; lib/ turns each into the narrowest IAM grant. */
+/**
+ * What a function may touch; lib/ turns each into the narrowest IAM grant. Table access includes the
+ * signing key: reading a signed table needs its public key (kms:GetPublicKey), writing needs kms:Sign.
+ * `audit:append` may only add records (PutItem, never Update or Delete).
+ */
 export type Access =
   | 'accounts:read'
   | 'accounts:write'
+  | 'audit:append'
+  | 'audit:read'
+  | 'blind-index:key'
+  | 'data-key:seal-open'
+  | 'vault:invoke'
   | 'identity:revoke'
   | 'identity:read'
-  | 'mail:send'
-  | 'signing-key:sign'
-  | 'signing-key:public';
+  | 'mail:send';
+
+/** Accesses that read signed rows: a function holding one must also hold INTEGRITY_ALARM. */
+export const SIGNED_READS: readonly Access[] = ['accounts:read', 'accounts:write', 'audit:read'];
+/** A failed verification writes an audit record (E1), so every reader of signed rows may append one. */
+export const INTEGRITY_ALARM: Access = 'audit:append';
+
+/** The access of a function that reads signed rows: its own plus the integrity alarm's. */
+const reads = (...access: Access[]): Access[] => [...access, INTEGRITY_ALARM];
 
 export interface FunctionSpec {
   /** Stable id: the construct id of the Lambda and the key of its bundle in bench/. */
@@ -63,14 +78,14 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'account',
     response: meResponse,
     status: 200,
-    access: ['accounts:read'],
+    access: reads('accounts:read'),
   },
 ];
 
 export const USER_AUTHORIZER: FunctionSpec = {
   id: 'UserAuthorizer',
   entry: 'lambdas/auth/authorizer.ts',
-  access: ['accounts:read'],
+  access: reads('accounts:read'),
 };
 
 export interface WorkflowSpec {
@@ -89,24 +104,35 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       RecordSuspensionFunctionArn: {
         id: 'RecordSuspension',
         entry: 'lambdas/account/record-suspension.ts',
-        access: ['accounts:write'],
+        access: reads('accounts:write'),
       },
       RevokeAccessFunctionArn: {
         id: 'RevokeAccess',
         entry: 'lambdas/account/revoke-access.ts',
-        access: ['accounts:read', 'identity:revoke'],
+        access: reads('accounts:read', 'identity:revoke'),
       },
       NotifySuspensionFunctionArn: {
         id: 'NotifySuspension',
         entry: 'lambdas/account/notify-suspension.ts',
-        access: ['accounts:read', 'mail:send'],
+        access: reads('accounts:read', 'vault:invoke', 'mail:send'),
       },
     },
   },
 ];
 
+/**
+ * The personal-data vault (E2): the only function with the data key; others seal and open field groups
+ * through it (`vault:invoke`), so a function that only needs masked data never holds plaintext.
+ */
+export const VAULT: FunctionSpec = {
+  id: 'PersonalDataVault',
+  entry: 'lambdas/privacy/vault.ts',
+  access: ['data-key:seal-open'],
+};
+
 export const allFunctions = (): FunctionSpec[] => [
   ...ROUTES,
   USER_AUTHORIZER,
+  VAULT,
   ...WORKFLOWS.flatMap((w) => Object.values(w.tasks)),
 ];

@@ -11,6 +11,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { Access, FunctionSpec } from '../lambdas/catalogue.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/observability.js';
+import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../lambdas/shared/privacy/purposes.js';
 import type { Data } from './data.js';
 import type { Identity } from './identity.js';
 import type { Logging } from './logging.js';
@@ -24,8 +25,21 @@ export const REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Module substitutions in every bundle (esbuild `alias`; paths relative to the repository root), to keep
+ * bundles within budget. The SDK's default credential chain becomes the environment provider alone: a
+ * Lambda function's role credentials are always in its environment, and the chain's other sources carry the
+ * STS and SSO clients (~110–130 KB). test/unit/vault-bundle.test.ts runs a bundle built with them.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './lambdas/shared/runtime/lambda-credentials.ts',
+  // asn1.js pins an older bn.js beside the SDK's own; one copy serves both (~43 KB).
+  'bn.js': './node_modules/bn.js/lib/bn.js',
+};
+
 /** Production bundling: the local esbuild, never Docker; the AWS SDK is bundled at the locked versions. */
 export const BUNDLING: nodejs.BundlingOptions = {
+  esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
   minify: true,
   sourceMap: true,
   format: nodejs.OutputFormat.ESM,
@@ -163,10 +177,20 @@ function assertLocalEsbuild(): void {
   }
 }
 
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
 export interface AccessTargets {
   data: Data;
   identity: Identity;
   messaging: Messaging;
+  /** The personal-data vault, built before any function that invokes it. */
+  vault?: PalisadeFunction;
 }
 
 /** Maps each catalogue Access to the narrowest statement on the one resource it names. */
@@ -181,24 +205,46 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
   for (const item of new Set(access)) {
     switch (item) {
       case 'accounts:read':
-        allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], [data.accounts.tableArn]);
+        allow(TABLE_READ, [data.accounts.tableArn]);
         allow(['kms:Decrypt'], [data.tableKey.keyArn], viaDynamoDb);
+        allow(['kms:GetPublicKey'], [data.signingKey.keyArn]);
         break;
       case 'accounts:write':
-        allow(
-          [
-            'dynamodb:GetItem',
-            'dynamodb:Query',
-            'dynamodb:BatchGetItem',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-            'dynamodb:DeleteItem',
-            'dynamodb:BatchWriteItem',
-          ],
-          [data.accounts.tableArn],
-        );
+        allow([...TABLE_READ, ...TABLE_WRITE], [data.accounts.tableArn]);
         allow(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [data.tableKey.keyArn], viaDynamoDb);
+        allow(['kms:GetPublicKey', 'kms:Sign'], [data.signingKey.keyArn]);
         break;
+      case 'audit:append':
+        // Reads the chain's head and adds the next record; no update or delete, so history cannot change.
+        allow(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], [data.tables.audit.tableArn]);
+        allow(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [data.tableKey.keyArn], viaDynamoDb);
+        allow(['kms:GetPublicKey', 'kms:Sign'], [data.signingKey.keyArn]);
+        break;
+      case 'audit:read':
+        allow(
+          ['dynamodb:GetItem', 'dynamodb:Query'],
+          [data.tables.audit.tableArn, `${data.tables.audit.tableArn}/index/*`],
+        );
+        allow(['kms:Decrypt'], [data.tableKey.keyArn], viaDynamoDb);
+        allow(['kms:GetPublicKey'], [data.signingKey.keyArn]);
+        break;
+      case 'blind-index:key':
+        // Only the blind-index secret: KMS refuses these calls for any other encryption context.
+        allow(['kms:GenerateDataKey', 'kms:Decrypt'], [data.dataKey.attrArn], {
+          StringEquals: { 'kms:EncryptionContext:palisade:purpose': BLIND_INDEX_PURPOSE },
+        });
+        break;
+      case 'data-key:seal-open':
+        allow(['kms:GenerateDataKey', 'kms:Decrypt'], [data.dataKey.attrArn], {
+          StringEquals: { 'kms:EncryptionContext:palisade:purpose': FIELD_GROUP_PURPOSE },
+        });
+        break;
+      case 'vault:invoke': {
+        if (!targets.vault) throw new Error(`${fn.spec.id} needs the vault, which is not built yet`);
+        allow(['lambda:InvokeFunction'], [targets.vault.fn.functionArn]);
+        fn.fn.addEnvironment('VAULT_FUNCTION', targets.vault.fn.functionName);
+        break;
+      }
       case 'identity:revoke':
         allow(
           ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser'],
@@ -210,12 +256,6 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         break;
       case 'mail:send':
         messaging.grantSendEmail(fn.role);
-        break;
-      case 'signing-key:sign':
-        allow(['kms:Sign'], [data.signingKey.keyArn]);
-        break;
-      case 'signing-key:public':
-        allow(['kms:GetPublicKey'], [data.signingKey.keyArn]);
         break;
       default: {
         const unmapped: never = item;

@@ -2,7 +2,8 @@
 // its Access list names. A new catalogue entry (route, task, workflow) needs no change here.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ROUTES, type RouteSpec, USER_AUTHORIZER, WORKFLOWS } from '../lambdas/catalogue.js';
+import { ROUTES, type RouteSpec, USER_AUTHORIZER, VAULT, WORKFLOWS } from '../lambdas/catalogue.js';
+import { TABLES, type TableId } from '../lambdas/shared/tables.js';
 import { Api } from './api.js';
 import { AuditTrail } from './audit-trail.js';
 import { Backups } from './backups.js';
@@ -15,6 +16,13 @@ import { Logging } from './logging.js';
 import { Messaging } from './messaging.js';
 import { Monitoring } from './monitoring.js';
 import { Workflows } from './workflows.js';
+
+/** The variable each table's physical name reaches the functions by (lambdas/shared/tables.ts). */
+function tableEnvironment(tables: Record<TableId, { tableName: string }>): Record<string, string> {
+  return Object.fromEntries(
+    (Object.keys(TABLES) as TableId[]).map((id) => [TABLES[id].envVar, tables[id].tableName]),
+  );
+}
 
 export interface PalisadeStackProps extends StackProps {
   config: DeployConfig;
@@ -38,6 +46,7 @@ export class PalisadeStack extends Stack {
   /** The function serving each route, by route id. */
   readonly routeFunctions = new Map<string, PalisadeFunction>();
   readonly authorizerFunction: PalisadeFunction;
+  readonly vault: PalisadeFunction;
 
   constructor(scope: Construct, id: string, props: PalisadeStackProps) {
     super(scope, id, props);
@@ -59,7 +68,7 @@ export class PalisadeStack extends Stack {
       logging: this.logging,
       stubCode: props.stubCode ?? false,
       environment: {
-        ACCOUNTS_TABLE: this.data.accounts.tableName,
+        ...tableEnvironment(this.data.tables),
         USER_POOL_ID: this.identity.userPool.userPoolId,
         USER_POOL_CLIENT_ID: this.identity.userPoolClient.userPoolClientId,
         SIGNING_KEY_ID: this.data.signingKey.keyArn,
@@ -70,6 +79,10 @@ export class PalisadeStack extends Stack {
     });
     const targets: AccessTargets = { data: this.data, identity: this.identity, messaging: this.messaging };
     const wire = (fn: PalisadeFunction) => grantAccess(fn, fn.spec.access, targets);
+    // The vault first: every function that invokes it gets its name and the right to call it.
+    this.vault = this.functions.create(VAULT);
+    wire(this.vault);
+    targets.vault = this.vault;
 
     // Workflow tasks first: the state machines need their ARNs, and the other functions get the machines'.
     this.workflows = new Workflows(this, 'Workflows', {

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { TABLES } from '../lambdas/shared/tables.js';
+import { TABLES, type TableId } from '../lambdas/shared/tables.js';
 import { close, listen, urlOf } from './listen.js';
 import { ensureTables } from './tables.js';
 
-export const ACCOUNTS_TABLE = TABLES.accounts.logicalName;
+/** Locally every table is named by its logical name. */
+export const LOCAL_TABLE_NAMES = Object.fromEntries(
+  (Object.keys(TABLES) as TableId[]).map((id) => [id, TABLES[id].logicalName]),
+) as Record<TableId, string>;
 
 export interface LocalDynamo {
   url: string;

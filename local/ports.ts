@@ -2,20 +2,26 @@
 // emulator in-process, the local directory and key service in the state folder, the local Step Functions runner.
 import './env.js';
 import type { AccountStore } from '../lambdas/account/account-store.js';
+import { storedBlindIndexer } from '../lambdas/account/blind-index-key.js';
 import { DynamoAccountStore } from '../lambdas/account/dynamo-account-store.js';
-import { allFunctions, WORKFLOWS } from '../lambdas/catalogue.js';
+import type { AuditLog } from '../lambdas/audit/audit-log.js';
+import { allFunctions, VAULT, WORKFLOWS } from '../lambdas/catalogue.js';
+import { VaultClient, vaultError } from '../lambdas/privacy/vault-client.js';
 import { CognitoTokenVerifier } from '../lambdas/shared/adapters/cognito-token-verifier.js';
+import { openLocalFieldCipher } from '../lambdas/shared/adapters/local-field-cipher.js';
 import { LocalIdentityProvider } from '../lambdas/shared/adapters/local-identity-provider.js';
 import { LocalKeyService } from '../lambdas/shared/adapters/local-key-service.js';
 import { LocalSmsOutbox } from '../lambdas/shared/adapters/local-sms-outbox.js';
 import type { PoolConfig } from '../lambdas/shared/adapters/local-token-issuer.js';
+import { signedRows } from '../lambdas/shared/integrity/signed-rows.js';
 import { type Clock, systemClock } from '../lambdas/shared/ports/clock.js';
 import type { KeyService } from '../lambdas/shared/ports/key-service.js';
 import type { Mailer } from '../lambdas/shared/ports/mailer.js';
 import type { TokenVerifier } from '../lambdas/shared/ports/token-verifier.js';
+import type { FieldCipher } from '../lambdas/shared/privacy/field-cipher.js';
 import { parseSettings, type Settings } from '../lambdas/shared/settings.js';
 import { REPO_ROOT } from './config.js';
-import { ACCOUNTS_TABLE, startDynamo } from './dynamo.js';
+import { LOCAL_TABLE_NAMES, type LocalDynamo, startDynamo } from './dynamo.js';
 import { type LocalFunctions, loadFunctions } from './functions.js';
 import { type LocalEmail, startSes } from './ses.js';
 import { lockStateFolder } from './state-lock.js';
@@ -24,6 +30,9 @@ import { type ExecutionOutcome, LocalStepFunctions } from './step-functions.js';
 /** Every port a handler may ask for, by the name its `makeHandler` parameter uses. */
 export interface LocalPorts {
   accounts: AccountStore;
+  audit: AuditLog;
+  /** The vault function's own cipher (a raw AES keyring from the state folder); nothing else uses it. */
+  cipher: FieldCipher;
   identity: LocalIdentityProvider;
   tokens: TokenVerifier;
   keys: KeyService;
@@ -49,6 +58,8 @@ export interface LocalRuntime {
   functions: LocalFunctions;
   pool: PoolConfig;
   stateDir: string;
+  /** The emulator itself: tests reach behind the repositories with it, as an attacker with table access would. */
+  dynamo: LocalDynamo;
   emails(): Promise<LocalEmail[]>;
   stop(): Promise<void>;
 }
@@ -79,9 +90,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startDynamo(options.stateDir, region).then(stopLater),
       startSes(region).then(stopLater),
     ]);
-    const [identity, keys] = await Promise.all([
+    const [identity, keys, cipher] = await Promise.all([
       LocalIdentityProvider.open(options.stateDir, pool, clock),
       LocalKeyService.open(options.stateDir),
+      openLocalFieldCipher(options.stateDir),
     ]);
     let functions: LocalFunctions | undefined;
     const workflows = new LocalStepFunctions({
@@ -95,8 +107,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...(options.onWorkflowUnsuccessful ? { onUnsuccessful: options.onWorkflowUnsuccessful } : {}),
     });
     stops.push(() => workflows.stop());
+    const rows = signedRows(dynamo.documents, keys, LOCAL_TABLE_NAMES, clock);
+    // The vault runs as its own function here too: callers reach it through the same client as in AWS.
+    const vault = new VaultClient(async (request) => {
+      if (!functions) throw new Error('Not ready');
+      try {
+        return await functions.invoke(VAULT.id, request);
+      } catch (err) {
+        throw vaultError((err as Error).name);
+      }
+    });
     const ports: LocalPorts = {
-      accounts: new DynamoAccountStore(dynamo.documents, ACCOUNTS_TABLE),
+      accounts: new DynamoAccountStore(rows.tables.accounts, {
+        vault,
+        blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
+      }),
+      cipher,
+      audit: rows.audit,
       identity,
       tokens: new CognitoTokenVerifier(pool.userPoolId, pool.clientId, identity.jwks()),
       keys,
@@ -107,7 +134,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       settings,
     };
     functions = await loadFunctions(allFunctions(), REPO_ROOT, ports);
-    return { ports, functions, pool, stateDir: options.stateDir, emails: () => ses.emails(), stop };
+    return { ports, functions, pool, stateDir: options.stateDir, dynamo, emails: () => ses.emails(), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,12 +1,22 @@
 // AccountStore port: the account state and sessions the authorizer and the account workflows depend on.
 export type AccountStatus = 'active' | 'suspended';
 
+/** How a user is reached: personal data, sealed in the `contact` field group of the account row (E2). */
+export interface Contact {
+  email: string;
+  phone?: string;
+}
+
 export interface Account {
   userId: string;
   username: string;
-  /** Where account notices go; the login issue verifies it and the data-protection issue encrypts it. */
-  email: string;
-  phone?: string;
+  /** The contact field group as the vault sealed it; only the vault can open it (getContact). */
+  contact: string;
+  /** Masked copies for responses and support views: `j***@example.com`, `*** *** 1234`. */
+  emailMasked: string;
+  phoneMasked?: string;
+  /** Keyed blind index of the email: equality lookups without the plaintext. */
+  emailIndex: string;
   status: AccountStatus;
   createdAt: string;
   /** Access tokens issued before this instant are refused (global sign-out, suspension). */
@@ -26,12 +36,14 @@ export interface Session {
   userAgent?: string;
 }
 
-export type NewAccount = Pick<Account, 'userId' | 'username' | 'email' | 'phone' | 'createdAt'>;
+export type NewAccount = Pick<Account, 'userId' | 'username' | 'createdAt'> & Contact;
 
 export interface AccountStore {
-  /** Creates the account row once; a second create for the same user is a Conflict. */
+  /** Creates the account row once, contact data sealed; a second create for the same user is a Conflict. */
   createAccount(account: NewAccount): Promise<Account>;
   getAccount(userId: string): Promise<Account | undefined>;
+  /** The plaintext contact data, opened by the vault: only for features that must reach the user. */
+  getContact(userId: string): Promise<Contact | undefined>;
   /** Suspends and revokes every session at `at`; suspending a suspended account changes nothing. */
   suspend(userId: string, at: Date, reason: string): Promise<{ changed: boolean }>;
   putSession(session: Session): Promise<void>;

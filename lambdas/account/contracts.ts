@@ -4,6 +4,10 @@ import * as z from 'zod/mini';
 export const meResponse = z.object({
   userId: z.string(),
   username: z.string(),
+  /** Masked (`j***@example.com`): personal data leaves the service in clear only where a feature needs it. */
+  email: z.string(),
+  /** Masked (`*** *** 1234`), when the account has a phone. */
+  phone: z.optional(z.string()),
   status: z.enum(['active', 'suspended']),
   createdAt: z.iso.datetime(),
   sessionId: z.string(),

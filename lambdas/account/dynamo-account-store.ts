@@ -1,119 +1,142 @@
-// AccountStore on DynamoDB (the same code against AWS and against the local dynalite emulator).
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// AccountStore on signed rows: every account and session row is signed on write and verified on read
+// (lambdas/shared/integrity), contact data sealed by the vault with a blind index and masked copies (E2); the
+// same code against AWS and against the local dynalite emulator.
 import { Conflict, NotFound } from '../shared/errors.js';
-import type { Account, AccountStore, NewAccount, Session } from './account-store.js';
+import type { SignedTable } from '../shared/integrity/signed-table.js';
+import type { BlindIndexer } from '../shared/privacy/blind-index.js';
+import type { FieldBinding, FieldCipher } from '../shared/privacy/field-cipher.js';
+import { maskEmail, maskPhone } from '../shared/privacy/mask.js';
+import { TABLES } from '../shared/tables.js';
+import type { Account, AccountStore, Contact, NewAccount, Session } from './account-store.js';
+
+/** What the store needs to handle contact data; a function that never does is built without it. */
+export interface PersonalDataPorts {
+  vault: FieldCipher;
+  blindIndex?: () => Promise<BlindIndexer>;
+}
+
+const contactBinding = (userId: string): FieldBinding => ({
+  table: TABLES.accounts.logicalName,
+  key: accountKey(userId),
+  group: 'contact',
+});
 
 const userKey = (userId: string) => `USER#${userId}`;
 const ACCOUNT_SK = 'ACCOUNT';
 const sessionSk = (sessionId: string) => `SESSION#${sessionId}`;
+const accountKey = (userId: string) => ({ pk: userKey(userId), sk: ACCOUNT_SK });
+const sessionKey = (userId: string, sessionId: string) => ({ pk: userKey(userId), sk: sessionSk(sessionId) });
+
+type Keyed = { pk: string; sk: string } & Record<string, unknown>;
+type AccountRow = Account & Keyed;
+type SessionRow = Session & Keyed & { ttl: number; version: number };
+
+/** Suspension and revocation are idempotent, so a lost race is simply retried against the new row. */
+const MAX_ATTEMPTS = 5;
+
+async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof Conflict) || i >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
 
 export class DynamoAccountStore implements AccountStore {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    private readonly table: SignedTable,
+    private readonly personal?: PersonalDataPorts,
   ) {}
 
+  private personalData(): Required<PersonalDataPorts> {
+    const { vault, blindIndex } = this.personal ?? {};
+    if (!vault || !blindIndex) throw new Error('This function was built without personal-data access');
+    return { vault, blindIndex };
+  }
+
   async createAccount(input: NewAccount): Promise<Account> {
-    const account: Account = { ...input, status: 'active', version: 1 };
+    const { vault, blindIndex } = this.personalData();
+    const { email, phone, ...rest } = input;
+    const contact: Contact = { email, ...(phone ? { phone } : {}) };
+    const [sealed, emailIndex] = await Promise.all([
+      vault.encrypt(contactBinding(input.userId), { ...contact }),
+      blindIndex().then((index) => index.index('email', email)),
+    ]);
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: userKey(input.userId), sk: ACCOUNT_SK, ...account },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      const row = await this.table.create<AccountRow>({
+        ...accountKey(input.userId),
+        ...rest,
+        contact: sealed,
+        emailMasked: maskEmail(email),
+        ...(phone ? { phoneMasked: maskPhone(phone) } : {}),
+        emailIndex,
+        status: 'active',
+      });
+      return stripKeys<Account>(row);
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException)
-        throw new Conflict('Account already exists', 'ACCOUNT_EXISTS');
+      if (err instanceof Conflict) throw new Conflict('Account already exists', 'ACCOUNT_EXISTS');
       throw err;
     }
-    return account;
   }
 
   async getAccount(userId: string): Promise<Account | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: userKey(userId), sk: ACCOUNT_SK },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? stripKeys<Account>(Item) : undefined;
+    const row = await this.table.get<AccountRow>(accountKey(userId));
+    return row && stripKeys<Account>(row);
   }
 
-  async suspend(userId: string, at: Date, reason: string): Promise<{ changed: boolean }> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: userKey(userId), sk: ACCOUNT_SK },
-          UpdateExpression:
-            'SET #status = :suspended, suspendedAt = :at, suspensionReason = :reason, sessionsValidAfter = :at, version = version + :one',
-          ConditionExpression: 'attribute_exists(pk) AND #status <> :suspended',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':suspended': 'suspended',
-            ':at': at.toISOString(),
-            ':reason': reason,
-            ':one': 1,
-          },
-        }),
+  async getContact(userId: string): Promise<Contact | undefined> {
+    const vault = this.personal?.vault;
+    if (!vault) throw new Error('This function was built without personal-data access');
+    const account = await this.getAccount(userId);
+    if (!account) return undefined;
+    const { email, phone } = await vault.decrypt(contactBinding(userId), account.contact);
+    if (!email) throw new Error('The contact field group has no email');
+    return { email, ...(phone ? { phone } : {}) };
+  }
+
+  suspend(userId: string, at: Date, reason: string): Promise<{ changed: boolean }> {
+    return retryOnConflict(async () => {
+      const result = await this.table.update<AccountRow>(accountKey(userId), (account) =>
+        account.status === 'suspended'
+          ? undefined
+          : {
+              ...account,
+              status: 'suspended',
+              suspendedAt: at.toISOString(),
+              suspensionReason: reason,
+              sessionsValidAfter: at.toISOString(),
+            },
       );
-      return { changed: true };
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const account = await this.getAccount(userId);
-      if (!account) throw new NotFound('Account not found');
-      return { changed: false };
-    }
+      if (!result) throw new NotFound('Account not found');
+      return { changed: result.changed };
+    });
   }
 
   async putSession(session: Session): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: userKey(session.userId),
-          sk: sessionSk(session.sessionId),
-          ...session,
-          // DynamoDB TTL removes it in the cloud; the expiry is also checked on every read.
-          ttl: Math.ceil(Date.parse(session.expiresAt) / 1000),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await this.table.create<SessionRow>({
+      ...sessionKey(session.userId, session.sessionId),
+      ...session,
+      // DynamoDB TTL removes it in the cloud; the expiry is also checked on every read.
+      ttl: Math.ceil(Date.parse(session.expiresAt) / 1000),
+    });
   }
 
   async getSession(userId: string, sessionId: string): Promise<Session | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: userKey(userId), sk: sessionSk(sessionId) },
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item) return undefined;
-    const { ttl: _ttl, ...rest } = Item;
-    return stripKeys<Session>(rest);
+    const row = await this.table.get<SessionRow>(sessionKey(userId, sessionId));
+    if (!row) return undefined;
+    const { ttl: _ttl, version: _version, ...session } = row;
+    return stripKeys<Session>(session);
   }
 
-  async revokeSession(userId: string, sessionId: string, at: Date): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: userKey(userId), sk: sessionSk(sessionId) },
-          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': at.toISOString() },
-        }),
+  revokeSession(userId: string, sessionId: string, at: Date): Promise<void> {
+    return retryOnConflict(async () => {
+      const result = await this.table.update<SessionRow>(sessionKey(userId, sessionId), (session) =>
+        session.revokedAt ? undefined : { ...session, revokedAt: at.toISOString() },
       );
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new NotFound('Session not found');
-      throw err;
-    }
+      if (!result) throw new NotFound('Session not found');
+    });
   }
 }
 

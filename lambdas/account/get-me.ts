@@ -1,4 +1,4 @@
-// GET /v1/me: the caller's own account, found by the user id the authorizer established.
+// GET /v1/me: the caller's own account, found by the user id the authorizer established; personal data masked.
 import { awsAccountStore } from '../shared/adapters/aws-account-store.js';
 import { NotFound } from '../shared/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
@@ -13,6 +13,8 @@ export const makeHandler = (ports: { accounts: AccountStore }) =>
     const body: MeResponse = {
       userId: account.userId,
       username: account.username,
+      email: account.emailMasked,
+      ...(account.phoneMasked ? { phone: account.phoneMasked } : {}),
       status: account.status,
       createdAt: account.createdAt,
       sessionId: caller.sessionId,

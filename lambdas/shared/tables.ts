@@ -9,6 +9,14 @@ export interface IndexSpec {
 export interface TableSpec {
   /** Logical name: the construct id, the local table name, and the name signed into every row. */
   logicalName: string;
+  /** The Lambda environment variable holding the physical table name. */
+  envVar: 'ACCOUNTS_TABLE' | 'AUDIT_TABLE';
+  /**
+   * Whether the key-rotation job may re-sign its rows. Audit records never are: each record's hash, which
+   * the next record links to, covers its version, so they keep the key that signed them (old signing keys
+   * are never deleted, only disabled for signing).
+   */
+  resignable: boolean;
   partitionKey: 'pk';
   sortKey: 'sk';
   /** Attribute DynamoDB expires items by; expiry is also checked on every read (dynalite has no TTL). */
@@ -21,6 +29,8 @@ export interface TableSpec {
 export const TABLES = {
   accounts: {
     logicalName: 'Accounts',
+    envVar: 'ACCOUNTS_TABLE',
+    resignable: true,
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'ttl',
@@ -29,6 +39,8 @@ export const TABLES = {
   },
   audit: {
     logicalName: 'Audit',
+    envVar: 'AUDIT_TABLE',
+    resignable: false,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [

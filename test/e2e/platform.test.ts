@@ -150,6 +150,7 @@ describe('platform, end to end', () => {
     expect(await response.json()).toEqual({
       userId: alice.userId,
       username: 'alice',
+      email: 'a***@example.com',
       status: 'active',
       createdAt: expect.any(String),
       sessionId: alice.sessionId,

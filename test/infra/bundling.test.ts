@@ -51,5 +51,11 @@ describe('Lambda bundles', () => {
     // Minified: a few very long lines; the AWS SDK is inside the bundle, not expected from the runtime.
     expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
     expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+    // The credential chain is the environment provider alone (BUNDLE_ALIASES): no SSO, STS or profile code.
+    const sources = JSON.parse(readFileSync(path.join(assetDir, 'index.mjs.map'), 'utf8'))
+      .sources as string[];
+    expect(
+      sources.filter((f) => /credential-provider-(node|sso|ini|web-identity)|nested-clients/.test(f)),
+    ).toEqual([]);
   });
 });

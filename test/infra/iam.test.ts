@@ -1,7 +1,14 @@
 // Infra tests of least privilege: every catalogue function's role holds exactly the statements its Access
 // list maps to, on its own resources only; "*" carries nothing but X-Ray; workflows invoke only their tasks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Access, allFunctions, type FunctionSpec, WORKFLOWS } from '../../lambdas/catalogue.js';
+import {
+  type Access,
+  allFunctions,
+  type FunctionSpec,
+  INTEGRITY_ALARM,
+  SIGNED_READS,
+  WORKFLOWS,
+} from '../../lambdas/catalogue.js';
 import {
   actionsOf,
   getAttArn,
@@ -37,14 +44,35 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
   const fn = s.primary.functions.get(spec.id);
   if (!fn) throw new Error(`function ${spec.id} was not built`);
   const table = [getAttArn(data.accounts)];
+  const audit = getAttArn(data.tables.audit);
+  const auditIndexes = { 'Fn::Join': ['', [audit, '/index/*']] };
   const tableKey = [getAttArn(data.tableKey)];
   const signingKey = [getAttArn(data.signingKey)];
+  const tableKeyWrite = pairs(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], tableKey);
   const byAccess: Record<Access, string[]> = {
-    'accounts:read': [...pairs(TABLE_READ, table), ...pairs(['kms:Decrypt'], tableKey)],
+    'accounts:read': [
+      ...pairs(TABLE_READ, table),
+      ...pairs(['kms:Decrypt'], tableKey),
+      ...pairs(['kms:GetPublicKey'], signingKey),
+    ],
     'accounts:write': [
       ...pairs([...TABLE_READ, ...TABLE_WRITE], table),
-      ...pairs(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], tableKey),
+      ...tableKeyWrite,
+      ...pairs(['kms:GetPublicKey', 'kms:Sign'], signingKey),
     ],
+    'audit:append': [
+      ...pairs(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], [audit]),
+      ...tableKeyWrite,
+      ...pairs(['kms:GetPublicKey', 'kms:Sign'], signingKey),
+    ],
+    'audit:read': [
+      ...pairs(['dynamodb:GetItem', 'dynamodb:Query'], [audit, auditIndexes]),
+      ...pairs(['kms:Decrypt'], tableKey),
+      ...pairs(['kms:GetPublicKey'], signingKey),
+    ],
+    'blind-index:key': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
+    'data-key:seal-open': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
+    'vault:invoke': pairs(['lambda:InvokeFunction'], [getAttArn(s.primary.vault.fn)]),
     'identity:revoke': pairs(
       ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser'],
       [getAttArn(identity.userPool)],
@@ -57,8 +85,6 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
         s.primary.resolve(messaging.configurationSetArn),
       ],
     ),
-    'signing-key:sign': pairs(['kms:Sign'], signingKey),
-    'signing-key:public': pairs(['kms:GetPublicKey'], signingKey),
   };
   return new Set([
     ...pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [getAttArn(fn.node.findChild('Logs'))]),
@@ -96,6 +122,38 @@ describe('function roles', () => {
         expect(st.Condition).toEqual({
           StringEquals: { 'kms:ViaService': `dynamodb.${s.config.settings.primaryRegion}.amazonaws.com` },
         });
+      }
+    }
+  });
+
+  it('E1 every function that reads signed rows may also append the audit record of an integrity failure', () => {
+    const readers = allFunctions().filter((spec) => spec.access.some((a) => SIGNED_READS.includes(a)));
+    expect(readers.length).toBeGreaterThan(0);
+    for (const spec of readers) expect(spec.access, spec.id).toContain(INTEGRITY_ALARM);
+  });
+
+  it('E2 only the vault may use the data key for field groups, and only under that purpose', () => {
+    const dataKey = JSON.stringify(getAttArn(s.primary.data.dataKey));
+    for (const spec of allFunctions()) {
+      for (const st of statementsOf(spec).statements) {
+        if (!resourcesOf(st).some((r) => JSON.stringify(r) === dataKey)) continue;
+        const purpose = (st.Condition as { StringEquals?: Record<string, string> } | undefined)
+          ?.StringEquals?.['kms:EncryptionContext:palisade:purpose'];
+        expect(purpose, spec.id).toBeDefined();
+        if (purpose === 'field-group') expect(spec.id).toBe('PersonalDataVault');
+      }
+    }
+  });
+
+  it('D3 no function may update or delete an audit record', () => {
+    const audit = JSON.stringify(getAttArn(s.primary.data.tables.audit));
+    for (const spec of allFunctions()) {
+      for (const st of statementsOf(spec).statements) {
+        if (!resourcesOf(st).some((r) => JSON.stringify(r) === audit)) continue;
+        expect(
+          actionsOf(st).filter((a) => /Update|Delete|BatchWrite/.test(a)),
+          spec.id,
+        ).toEqual([]);
       }
     }
   });

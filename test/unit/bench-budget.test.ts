@@ -3,7 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sizeLimit, sizeVerdict } from '../../bench/budgets.js';
+import {
+  INTEGRITY_BUDGETS,
+  kmsReadVerdict,
+  kmsWriteVerdict,
+  sizeLimit,
+  sizeVerdict,
+  verifyRatioVerdict,
+} from '../../bench/budgets.js';
 import { type BundleFacts, bundleFunction, EMPTY_ENTRY, EMPTY_ID, packageOf } from '../../bench/bundle.js';
 import { allFunctions } from '../../lambdas/catalogue.js';
 
@@ -47,5 +54,31 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
     expect(packageOf('node_modules/@aws-sdk/client-kms/dist-es/index.js')).toBe('@aws-sdk/client-kms');
     expect(packageOf('node_modules/a/node_modules/semver/index.js')).toBe('semver');
     expect(packageOf('lambdas/shared/http.ts')).toBe('(own code)');
+  });
+});
+
+describe('bench budgets of E1 signed rows (verdict logic only; the figures come from npm run bench)', () => {
+  it('E1 read-path verification passes from 0.75 of raw verify up, and breaches below', () => {
+    expect(INTEGRITY_BUDGETS.minVerifyRatio).toBe(0.75);
+    expect(verifyRatioVerdict(0.75).ok).toBe(true);
+    expect(verifyRatioVerdict(0.91).ok).toBe(true);
+    const breach = verifyRatioVerdict(0.71);
+    expect(breach.ok).toBe(false);
+    expect(breach.actual).toBe('0.710 ×');
+    expect(breach.cause).toBeDefined();
+  });
+
+  it('E1 reads pass only with no KMS call at all, and only if reads were measured', () => {
+    expect(kmsReadVerdict(0, 7000).ok).toBe(true);
+    expect(kmsReadVerdict(1, 7000).ok).toBe(false);
+    expect(kmsReadVerdict(0, 0).ok).toBe(false);
+  });
+
+  it('E1 writes pass with at most one KMS call in every single write, not on average', () => {
+    expect(kmsWriteVerdict(1, 3000, 3000).ok).toBe(true);
+    expect(kmsWriteVerdict(0, 0, 5).ok).toBe(true);
+    // An average under one can hide a write that made two calls: the maximum decides.
+    expect(kmsWriteVerdict(2, 1500, 3000).ok).toBe(false);
+    expect(kmsWriteVerdict(0, 0, 0).ok).toBe(false);
   });
 });

@@ -119,4 +119,29 @@ describe('RowSigner and RowVerifier', () => {
       IntegrityError,
     );
   });
+  it('E1 an older version of a row put back after a newer one was seen is a replay and fails closed', async () => {
+    const signer = new RowSigner(keys);
+    const v3 = await signer.sign(TABLE, key, row);
+    const v4 = await signer.sign(TABLE, key, { ...row, status: 'suspended', version: 4 });
+    const { verifier: v, failures } = verifier();
+    await expect(v.verify(TABLE, key, v3)).resolves.toMatchObject({ version: 3 });
+    await expect(v.verify(TABLE, key, v4)).resolves.toMatchObject({ version: 4 });
+    await expect(v.verify(TABLE, key, v3)).rejects.toBeInstanceOf(IntegrityError);
+    expect(failures).toEqual([{ table: TABLE, key, reason: 'replayed' }]);
+    // An eventually consistent index read may lag behind: it is verified but not held to the watermark.
+    await expect(v.verify(TABLE, key, v3, false)).resolves.toMatchObject({ version: 3 });
+    // Other rows are not affected by this row's watermark.
+    const other = { pk: 'USER#u-2', sk: 'ACCOUNT' };
+    await expect(
+      v.verify(TABLE, other, await signer.sign(TABLE, other, { ...row, ...other })),
+    ).resolves.toBeTruthy();
+  });
+
+  it('E1 a write moves the watermark too: the version it replaced cannot come back', async () => {
+    const signer = new RowSigner(keys);
+    const v3 = await signer.sign(TABLE, key, row);
+    const { verifier: v } = verifier();
+    v.observe(TABLE, key, 4);
+    await expect(v.verify(TABLE, key, v3)).rejects.toBeInstanceOf(IntegrityError);
+  });
 });

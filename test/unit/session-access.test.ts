@@ -15,7 +15,9 @@ const claims: AccessClaims = {
 const account: Account = {
   userId: 'u-1',
   username: 'alice',
-  email: 'alice@example.com',
+  contact: 'sealed',
+  emailMasked: 'a***@example.com',
+  emailIndex: 'index',
   status: 'active',
   createdAt: '2026-05-01T00:00:00Z',
   version: 1,

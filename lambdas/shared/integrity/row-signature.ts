@@ -10,7 +10,7 @@ export type SignatureAttributes = {
   sigKeyId: string;
 };
 
-export type IntegrityFailureReason = 'unsigned' | 'unknown-key' | 'bad-signature';
+export type IntegrityFailureReason = 'unsigned' | 'unknown-key' | 'bad-signature' | 'replayed';
 
 export interface IntegrityFailure {
   table: string;
@@ -34,8 +34,18 @@ export class RowSigner {
   }
 }
 
+/** How many rows' highest versions a container remembers (least recently seen forgotten first). */
+export const VERSION_WATERMARKS = 10_000;
+
 export class RowVerifier {
   private readonly publicKeys = new Map<string, Promise<Uint8Array>>();
+  /**
+   * The highest version of each row this container has written or read consistently. A signature covers the
+   * version, so an older copy of a row put back (a replay) still verifies; it is caught here instead.
+   */
+  private readonly watermarks = new Map<string, { version: number; tick: number }>();
+  /** A logical clock: a read may only be held to watermarks set before it was sent. */
+  private tick = 0;
 
   constructor(
     private readonly keys: Pick<KeyService, 'getPublicKey'>,
@@ -53,11 +63,36 @@ export class RowVerifier {
     return spki;
   }
 
-  /** Returns the row without its signature attributes, or fails closed with IntegrityError. */
+  /** Records a version this container wrote or read: an older one read later is a replay. */
+  observe(table: string, key: ItemKey, version: unknown): void {
+    if (typeof version !== 'number') return;
+    const id = watermarkId(table, key);
+    const seen = this.watermarks.get(id);
+    this.watermarks.delete(id);
+    this.watermarks.set(id, seen && seen.version >= version ? seen : { version, tick: ++this.tick });
+    if (this.watermarks.size > VERSION_WATERMARKS) {
+      const oldest = this.watermarks.keys().next().value;
+      if (oldest !== undefined) this.watermarks.delete(oldest);
+    }
+  }
+
+  /** Marks the moment a read is sent: watermarks set after it (a concurrent write) do not apply to it. */
+  readStarted(): number {
+    return this.tick;
+  }
+
+  /**
+   * Returns the row without its signature attributes, or fails closed with IntegrityError. `consistent`
+   * says the read was strongly consistent, so a version below a watermark set before the read was sent
+   * (`readStartedAt`) can only be a replay; an eventually consistent index read may lag and is not held to
+   * the watermark.
+   */
   async verify<T extends Record<string, unknown>>(
     table: string,
     key: ItemKey,
     row: Record<string, unknown>,
+    consistent = true,
+    readStartedAt = Number.POSITIVE_INFINITY,
   ): Promise<T> {
     const { sig, sigKeyId } = row;
     if (typeof sig !== 'string' || typeof sigKeyId !== 'string') return this.fail(table, key, 'unsigned');
@@ -74,6 +109,14 @@ export class RowVerifier {
       valid = false;
     }
     if (!valid) return this.fail(table, key, 'bad-signature');
+    if (consistent) {
+      const seen = this.watermarks.get(watermarkId(table, key));
+      const stale = seen && typeof row.version === 'number' && row.version < seen.version;
+      if (stale && seen.tick <= readStartedAt) {
+        return this.fail(table, key, 'replayed');
+      }
+      this.observe(table, key, row.version);
+    }
     const plain: Record<string, unknown> = { ...row };
     for (const name of SIGNATURE_ATTRIBUTES) delete plain[name];
     return plain as T;
@@ -84,3 +127,9 @@ export class RowVerifier {
     throw new IntegrityError(`Integrity check failed for an item of ${table}`);
   }
 }
+
+const watermarkId = (table: string, key: ItemKey) =>
+  `${table}\u0000${Object.keys(key)
+    .sort()
+    .map((name) => `${name}=${key[name]}`)
+    .join('\u0000')}`;

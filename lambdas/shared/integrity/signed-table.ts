@@ -1,7 +1,13 @@
 // The one way sensitive rows are read and written: signed on every write, verified on every read, updated by
 // read-verify-modify-sign-conditional-write on a version attribute so two writers cannot both win.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { Conflict } from '../errors.js';
 import type { ItemKey } from './canonical-item.js';
 import type { RowSigner, RowVerifier } from './row-signature.js';
@@ -39,15 +45,26 @@ export class SignedTable {
     return { [partitionKey]: String(item[partitionKey]), [sortKey]: String(item[sortKey]) };
   }
 
-  private verify<T extends Row>(item: Record<string, unknown>): Promise<T> {
-    return this.verifier.verify<T>(this.options.logicalName, this.keyOf(item), item);
+  private verify<T extends Row>(
+    item: Record<string, unknown>,
+    consistent = true,
+    readStartedAt?: number,
+  ): Promise<T> {
+    return this.verifier.verify<T>(
+      this.options.logicalName,
+      this.keyOf(item),
+      item,
+      consistent,
+      readStartedAt,
+    );
   }
 
   async get<T extends Row>(key: ItemKey): Promise<T | undefined> {
+    const started = this.verifier.readStarted();
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }),
     );
-    return Item ? this.verify<T>(Item) : undefined;
+    return Item ? this.verify<T>(Item, true, started) : undefined;
   }
 
   /**
@@ -73,6 +90,7 @@ export class SignedTable {
       values[':prefix'] = options.sortKeyPrefix;
       condition += ' AND begins_with(#sk, :prefix)';
     }
+    const started = this.verifier.readStarted();
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.options.tableName,
@@ -85,7 +103,10 @@ export class SignedTable {
         ...(options.newestFirst ? { ScanIndexForward: false } : {}),
       }),
     );
-    const items = await Promise.all((out.Items ?? []).map((item) => this.verify<T>(item)));
+    const consistent = !options.index;
+    const items = await Promise.all(
+      (out.Items ?? []).map((item) => this.verify<T>(item, consistent, started)),
+    );
     return { items, ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
   }
 
@@ -113,6 +134,43 @@ export class SignedTable {
     return { row, changed: true };
   }
 
+  /**
+   * Key rotation: moves every row not signed by `currentKeyId` forward, one page of a scan at a time. Each
+   * row is verified first (an older key's signature still verifies) and rewritten with the next version
+   * under the same conditional write as an update, so a row changed meanwhile is left to its writer and
+   * counted as skipped. Returns where to continue; `next` is absent when the table is done.
+   */
+  async resignPage(
+    currentKeyId: string,
+    startKey?: Record<string, unknown>,
+    limit = 100,
+  ): Promise<{ resigned: number; skipped: number; next?: Record<string, unknown> }> {
+    const out = await this.db.send(
+      new ScanCommand({
+        TableName: this.options.tableName,
+        ConsistentRead: true,
+        Limit: limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    let resigned = 0;
+    let skipped = 0;
+    for (const item of out.Items ?? []) {
+      if (item.sigKeyId === currentKeyId) continue;
+      const current = await this.verify<Row>(item);
+      try {
+        await this.write({ ...current, version: current.version + 1 }, '#version = :expected', {
+          ':expected': current.version,
+        });
+        resigned += 1;
+      } catch (err) {
+        if (!(err instanceof Conflict)) throw err;
+        skipped += 1;
+      }
+    }
+    return { resigned, skipped, ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+  }
+
   private async write(item: Row, condition: string, values: Record<string, unknown>): Promise<void> {
     const signed = await this.signer.sign(this.options.logicalName, this.keyOf(item), item);
     try {
@@ -133,5 +191,6 @@ export class SignedTable {
       }
       throw err;
     }
+    this.verifier.observe(this.options.logicalName, this.keyOf(item), item.version);
   }
 }

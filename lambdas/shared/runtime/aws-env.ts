@@ -5,10 +5,13 @@ import { parseSettings, type Settings } from '../settings.js';
 const envSchema = z.object({
   AWS_REGION: z.string().check(z.minLength(1)),
   ACCOUNTS_TABLE: z.optional(z.string().check(z.minLength(1))),
+  AUDIT_TABLE: z.optional(z.string().check(z.minLength(1))),
   USER_POOL_ID: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/))),
   USER_POOL_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
   SIGNING_KEY_ID: z.optional(z.string().check(z.minLength(1))),
   DATA_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+  /** E2: the personal-data vault function, the only holder of the data key. */
+  VAULT_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   MAIL_FROM: z.optional(z.string().check(z.minLength(3))),
   /** JSON object: workflow name → state machine ARN. */
   STATE_MACHINES: z.optional(z.string()),

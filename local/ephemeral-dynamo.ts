@@ -1,0 +1,37 @@
+// An in-memory dynalite with Palisade's tables, for tests and benchmarks of repositories against real
+// DynamoDB semantics (no state folder: everything goes when it stops).
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { DUMMY_CREDENTIALS } from './dynamo.js';
+import { ensureTables } from './tables.js';
+
+export interface EphemeralDynamo {
+  client: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+  stop(): Promise<void>;
+}
+
+export async function startEphemeralDynamo(): Promise<EphemeralDynamo> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    region: 'eu-west-1',
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: DUMMY_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  await ensureTables(client);
+  return {
+    client,
+    documents: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    async stop() {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
