@@ -152,8 +152,14 @@ async function openSource(values: Record<string, string | boolean | undefined>):
     };
   }
   const stateDir = resolve(typeof values['state-dir'] === 'string' ? values['state-dir'] : '.palisade');
-  const { openLocalAudit } = await import('../local/audit-source.js');
-  return openLocalAudit(stateDir);
+  const { openLocalState } = await import('../local/state-tables.js');
+  const state = await openLocalState(stateDir);
+  return {
+    documents: state.documents,
+    table: state.tableNames.audit,
+    publicKey: (id) => state.keys.getPublicKey(id),
+    close: () => state.close(),
+  };
 }
 
 main().then(

@@ -1,6 +1,7 @@
 // Workflow task: marks the account suspended, which also refuses every existing session on its next request.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { awsAccountStore } from '../shared/adapters/aws-account-store.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { awsAccountStore, awsSignedRows } from '../shared/adapters/aws-account-store.js';
 import { lazyHandler } from '../shared/http.js';
 import { logger, metrics, SecurityMetric } from '../shared/observability.js';
 import { type Clock, systemClock } from '../shared/ports/clock.js';
@@ -8,14 +9,30 @@ import { taskHandler } from '../shared/task.js';
 import type { AccountStore } from './account-store.js';
 import { suspensionInput } from './contracts.js';
 
-export const makeHandler = (ports: { accounts: AccountStore; clock: Clock }) =>
+export const makeHandler = (ports: {
+  accounts: AccountStore;
+  audit: Pick<AuditLog, 'append'>;
+  clock: Clock;
+}) =>
   taskHandler(suspensionInput, async (input) => {
-    const { changed } = await ports.accounts.suspend(input.userId, ports.clock.now(), input.reason);
+    const now = ports.clock.now();
+    const { changed } = await ports.accounts.suspend(input.userId, now, input.reason);
     if (changed) {
       metrics.addMetric(SecurityMetric.AccountSuspended, MetricUnit.Count, 1);
       logger.warn('account suspended', { userId: input.userId, reason: input.reason });
+      // D3: evidence of the suspension itself; a retried state that changes nothing records nothing again.
+      await ports.audit.append({
+        actor: { kind: 'system', id: 'account-suspension' },
+        action: 'account.suspend',
+        target: { kind: 'user', id: input.userId },
+        outcome: 'success',
+        at: now.toISOString(),
+        details: { reason: input.reason, requestedAt: input.requestedAt },
+      });
     }
     return { changed };
   });
 
-export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), clock: systemClock }));
+export const handler = lazyHandler(() =>
+  makeHandler({ accounts: awsAccountStore(), audit: awsSignedRows().audit, clock: systemClock }),
+);

@@ -16,8 +16,18 @@ import { JsonFile } from './local-json-file.js';
 
 interface KeyFile {
   signingKey: { keyId: string; pkcs8: string };
+  /** Signing keys rotated out: their public halves only, so rows they signed still verify. */
+  retiredSigningKeys?: { keyId: string; spki: string }[];
   dataKey: { keyId: string; key: string };
 }
+
+const newSigningKey = () => {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    keyId: localKeyArn(),
+    pkcs8: privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+  };
+};
 
 /** Wrapped data key layout: version, 12-byte IV, 16-byte GCM tag, encrypted key. */
 const WRAP_VERSION = 1;
@@ -37,12 +47,8 @@ export class InvalidCiphertextException extends Error {
 const localKeyArn = () => `arn:aws:kms:local:000000000000:key/${randomUUID()}`;
 
 function newKeyFile(): KeyFile {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   return {
-    signingKey: {
-      keyId: localKeyArn(),
-      pkcs8: privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
-    },
+    signingKey: newSigningKey(),
     dataKey: { keyId: localKeyArn(), key: randomBytes(32).toString('base64') },
   };
 }
@@ -62,7 +68,34 @@ export class LocalKeyService implements KeyService {
     private readonly spki: Uint8Array,
     private readonly dataKeyId: string,
     private readonly dataKey: Buffer,
+    private readonly retired: ReadonlyMap<string, Uint8Array> = new Map(),
   ) {}
+
+  /**
+   * Key rotation, as a new KMS signing key would be: the current key is retired (its public half kept, its
+   * private half dropped) and a new one signs from now on. Returns the new key id.
+   */
+  static async rotateSigningKey(stateDir: string): Promise<string> {
+    const file = new JsonFile<KeyFile>(join(stateDir, 'keys.json'));
+    const current = await file.readOrCreate(newKeyFile);
+    const spki = createPublicKey(
+      createPrivateKey({
+        key: Buffer.from(current.signingKey.pkcs8, 'base64'),
+        format: 'der',
+        type: 'pkcs8',
+      }),
+    ).export({ type: 'spki', format: 'der' });
+    const next: KeyFile = {
+      ...current,
+      signingKey: newSigningKey(),
+      retiredSigningKeys: [
+        ...(current.retiredSigningKeys ?? []),
+        { keyId: current.signingKey.keyId, spki: spki.toString('base64') },
+      ],
+    };
+    await file.write(next);
+    return next.signingKey.keyId;
+  }
 
   /** Loads the keys from `<stateDir>/keys.json`, creating them on first start. */
   static async open(stateDir: string): Promise<LocalKeyService> {
@@ -80,6 +113,7 @@ export class LocalKeyService implements KeyService {
       createPublicKey(privateKey).export({ type: 'spki', format: 'der' }),
       file.dataKey.keyId,
       Buffer.from(file.dataKey.key, 'base64'),
+      new Map((file.retiredSigningKeys ?? []).map((k) => [k.keyId, Buffer.from(k.spki, 'base64')])),
     );
   }
 
@@ -91,8 +125,10 @@ export class LocalKeyService implements KeyService {
   }
 
   async getPublicKey(keyId: string = this.signingKeyId): Promise<{ keyId: string; spki: Uint8Array }> {
-    if (keyId !== this.signingKeyId) throw new NotFoundException(`Key '${keyId}' does not exist`);
-    return { keyId: this.signingKeyId, spki: this.spki };
+    if (keyId === this.signingKeyId) return { keyId, spki: this.spki };
+    const retired = this.retired.get(keyId);
+    if (!retired) throw new NotFoundException(`Key '${keyId}' does not exist`);
+    return { keyId, spki: retired };
   }
 
   async generateDataKey(context: EncryptionContext) {

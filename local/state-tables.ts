@@ -1,0 +1,42 @@
+// The tables of a local state folder for the operator commands (`npm run audit:verify`, `npm run
+// rows:resign`): the same DynamoDB emulator and key store `npm start` uses, opened under the state lock so a
+// running server and a command never share it.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LocalKeyService } from '../lambdas/shared/adapters/local-key-service.js';
+import { type SignedRows, signedRows } from '../lambdas/shared/integrity/signed-rows.js';
+import { systemClock } from '../lambdas/shared/ports/clock.js';
+import { LOCAL_TABLE_NAMES, startDynamo } from './dynamo.js';
+import { lockStateFolder } from './state-lock.js';
+
+const LOCAL_REGION = 'eu-west-1';
+
+export interface LocalState {
+  documents: DynamoDBDocumentClient;
+  keys: LocalKeyService;
+  rows: SignedRows;
+  tableNames: typeof LOCAL_TABLE_NAMES;
+  close(): Promise<void>;
+}
+
+export async function openLocalState(stateDir: string): Promise<LocalState> {
+  const lock = await lockStateFolder(stateDir);
+  try {
+    const [dynamo, keys] = await Promise.all([
+      startDynamo(stateDir, LOCAL_REGION),
+      LocalKeyService.open(stateDir),
+    ]);
+    return {
+      documents: dynamo.documents,
+      keys,
+      rows: signedRows(dynamo.documents, keys, LOCAL_TABLE_NAMES, systemClock),
+      tableNames: LOCAL_TABLE_NAMES,
+      async close() {
+        await dynamo.stop();
+        await lock.release();
+      },
+    };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}

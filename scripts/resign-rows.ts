@@ -1,0 +1,101 @@
+// `npm run rows:resign`: after a signing-key rotation, moves every row an older key signed forward to the
+// current key (E1). Locally `--rotate` first rotates the state folder's signing key, as a new KMS key would.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resignTable } from '../lambdas/shared/integrity/resign.js';
+import type { SignedRows } from '../lambdas/shared/integrity/signed-rows.js';
+
+const USAGE = `usage:
+  npm run rows:resign -- --state-dir .palisade [--rotate]
+  npm run rows:resign -- --region <region> --accounts-table <name> --audit-table <name> \\
+                         --signing-key <arn of the new key> --data-key <arn>`;
+
+interface Target {
+  rows: SignedRows;
+  currentKeyId: string;
+  close(): Promise<void>;
+}
+
+async function openTarget(values: Record<string, string | boolean | undefined>): Promise<Target> {
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  if (text('accounts-table')) {
+    const required = ['region', 'accounts-table', 'audit-table', 'signing-key', 'data-key'];
+    const missing = required.filter((name) => !text(name));
+    if (missing.length) throw new Error(`missing --${missing.join(', --')}\n${USAGE}`);
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+    const { KMSClient } = await import('@aws-sdk/client-kms');
+    const { AwsKeyService } = await import('../lambdas/shared/adapters/aws-key-service.js');
+    const { signedRows } = await import('../lambdas/shared/integrity/signed-rows.js');
+    const region = text('region') as string;
+    const client = new DynamoDBClient({ region });
+    const keys = new AwsKeyService(
+      new KMSClient({ region }),
+      text('signing-key') as string,
+      text('data-key') as string,
+    );
+    const rows = signedRows(
+      DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+      keys,
+      { accounts: text('accounts-table') as string, audit: text('audit-table') as string },
+      { now: () => new Date() },
+    );
+    return { rows, currentKeyId: (await keys.getPublicKey()).keyId, close: async () => client.destroy() };
+  }
+  const stateDir = resolve(text('state-dir') ?? '.palisade');
+  const { LocalKeyService } = await import('../lambdas/shared/adapters/local-key-service.js');
+  const { openLocalState } = await import('../local/state-tables.js');
+  if (values.rotate) {
+    const { lockStateFolder } = await import('../local/state-lock.js');
+    const lock = await lockStateFolder(stateDir);
+    try {
+      console.log(`rotated the signing key: ${await LocalKeyService.rotateSigningKey(stateDir)}`);
+    } finally {
+      await lock.release();
+    }
+  }
+  const state = await openLocalState(stateDir);
+  return {
+    rows: state.rows,
+    currentKeyId: (await state.keys.getPublicKey()).keyId,
+    close: () => state.close(),
+  };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'state-dir': { type: 'string' },
+      rotate: { type: 'boolean' },
+      region: { type: 'string' },
+      'accounts-table': { type: 'string' },
+      'audit-table': { type: 'string' },
+      'signing-key': { type: 'string' },
+      'data-key': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const target = await openTarget(values);
+  try {
+    const report = await resignTable('accounts', target.rows.tables.accounts, target.currentKeyId);
+    console.log(
+      `${report.table}: ${report.resigned} rows re-signed with ${target.currentKeyId}, ` +
+        `${report.skipped} changed meanwhile by their writers, ${report.pages} pages`,
+    );
+    return 0;
+  } finally {
+    await target.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(2);
+  },
+);
