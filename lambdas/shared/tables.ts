@@ -9,8 +9,10 @@ export interface IndexSpec {
 export interface TableSpec {
   /** Logical name: the construct id, the local table name, and the name signed into every row. */
   logicalName: string;
+  /** Whether its rows are signed rows (E1), read and written only through SignedTable. */
+  signed: boolean;
   /** The Lambda environment variable holding the physical table name. */
-  envVar: 'ACCOUNTS_TABLE' | 'AUDIT_TABLE';
+  envVar: 'ACCOUNTS_TABLE' | 'AUDIT_TABLE' | 'SHIELD_TABLE';
   /**
    * Whether the key-rotation job may re-sign its rows. Audit records never are: each record's hash, which
    * the next record links to, covers its version, so they keep the key that signed them (old signing keys
@@ -29,6 +31,7 @@ export interface TableSpec {
 export const TABLES = {
   accounts: {
     logicalName: 'Accounts',
+    signed: true,
     envVar: 'ACCOUNTS_TABLE',
     resignable: true,
     partitionKey: 'pk',
@@ -39,6 +42,7 @@ export const TABLES = {
   },
   audit: {
     logicalName: 'Audit',
+    signed: true,
     envVar: 'AUDIT_TABLE',
     resignable: false,
     partitionKey: 'pk',
@@ -49,6 +53,26 @@ export const TABLES = {
     ],
     retention: 'five-years',
   },
+  /**
+   * A3 bot shield: failure counters and lockouts per account, source address and network, expiring by TTL
+   * (and checked on read). Plain conditional counters, not signed rows: they change on every failed login.
+   */
+  shield: {
+    logicalName: 'Shield',
+    signed: false,
+    envVar: 'SHIELD_TABLE',
+    resignable: false,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'ttl',
+    indexes: [],
+    retention: 'operational',
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableId = keyof typeof TABLES;
+/** The tables whose rows are signed rows. */
+export type SignedTableId = { [K in TableId]: (typeof TABLES)[K]['signed'] extends true ? K : never }[TableId];
+export const SIGNED_TABLE_IDS = (Object.keys(TABLES) as TableId[]).filter(
+  (id) => TABLES[id].signed,
+) as SignedTableId[];

@@ -1,6 +1,6 @@
 // The re-sign job of a key rotation (E1): moves every row of a table that an older key signed forward to the
 // current key, page by page. Rows keep verifying throughout: the old key's public half stays available.
-import { TABLES, type TableId } from '../tables.js';
+import { type SignedTableId, TABLES } from '../tables.js';
 import type { SignedTable } from './signed-table.js';
 
 export interface ResignReport {
@@ -12,7 +12,7 @@ export interface ResignReport {
 }
 
 export async function resignTable(
-  id: TableId,
+  id: SignedTableId,
   table: SignedTable,
   currentKeyId: string,
   onPage?: (report: ResignReport) => void,

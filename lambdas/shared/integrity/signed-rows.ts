@@ -7,12 +7,12 @@ import { AuditLog } from '../../audit/audit-log.js';
 import { logger, metrics, SecurityMetric } from '../observability.js';
 import type { Clock } from '../ports/clock.js';
 import type { KeyService } from '../ports/key-service.js';
-import { TABLES, type TableId } from '../tables.js';
+import { SIGNED_TABLE_IDS, type SignedTableId, TABLES } from '../tables.js';
 import { type IntegrityAlarm, type IntegrityFailure, RowSigner, RowVerifier } from './row-signature.js';
 import { SignedTable } from './signed-table.js';
 
 export interface SignedRows {
-  tables: Record<TableId, SignedTable>;
+  tables: Record<SignedTableId, SignedTable>;
   audit: AuditLog;
 }
 
@@ -33,7 +33,7 @@ export const integrityTarget = (failure: IntegrityFailure) => ({
 export function signedRows(
   db: DynamoDBDocumentClient,
   keys: Pick<KeyService, 'signDigest' | 'getPublicKey'>,
-  tableNames: Record<TableId, string>,
+  tableNames: Record<SignedTableId, string>,
   clock: Clock,
 ): SignedRows {
   let audit: AuditLog | undefined;
@@ -59,7 +59,7 @@ export function signedRows(
   const signer = new RowSigner(keys);
   const verifier = new RowVerifier(keys, alarm);
   const tables = Object.fromEntries(
-    (Object.keys(TABLES) as TableId[]).map((id) => [
+    SIGNED_TABLE_IDS.map((id) => [
       id,
       new SignedTable(
         db,
@@ -73,7 +73,7 @@ export function signedRows(
         verifier,
       ),
     ]),
-  ) as Record<TableId, SignedTable>;
+  ) as Record<SignedTableId, SignedTable>;
   audit = new AuditLog(tables.audit);
   return { tables, audit };
 }

@@ -6,6 +6,7 @@ const envSchema = z.object({
   AWS_REGION: z.string().check(z.minLength(1)),
   ACCOUNTS_TABLE: z.optional(z.string().check(z.minLength(1))),
   AUDIT_TABLE: z.optional(z.string().check(z.minLength(1))),
+  SHIELD_TABLE: z.optional(z.string().check(z.minLength(1))),
   USER_POOL_ID: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/))),
   USER_POOL_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
   SIGNING_KEY_ID: z.optional(z.string().check(z.minLength(1))),
