@@ -3,6 +3,7 @@
 // from it. One list, so a route cannot exist in one runtime and not the other.
 import type * as z from 'zod/mini';
 import { meResponse } from './account/contracts.js';
+import { challengeRequest, linkResponse, loginRequest, loginResponse } from './auth/contracts.js';
 import { healthResponse } from './platform/contracts.js';
 import type { WorkflowName } from './shared/ports/workflows.js';
 
@@ -19,8 +20,12 @@ export type Access =
   | 'blind-index:key'
   | 'data-key:seal-open'
   | 'vault:invoke'
+  | 'user-mail:send'
+  | 'identity:authenticate'
+  | 'shield:write'
   | 'identity:revoke'
   | 'identity:read'
+  | 'suspension:start'
   | 'mail:send';
 
 /** Accesses that read signed rows: a function holding one must also hold INTEGRITY_ALARM. */
@@ -80,6 +85,68 @@ export const ROUTES: readonly RouteSpec[] = [
     status: 200,
     access: reads('accounts:read'),
   },
+  {
+    id: 'Login',
+    method: 'POST',
+    path: '/v1/auth/login',
+    auth: 'public',
+    entry: 'lambdas/auth/login.ts',
+    summary: 'Starts a login: tokens, or the first further proof it needs',
+    tag: 'auth',
+    body: loginRequest,
+    response: loginResponse,
+    status: 200,
+    access: reads(
+      'accounts:write',
+      'identity:authenticate',
+      'shield:write',
+      'vault:invoke',
+      'user-mail:send',
+    ),
+  },
+  {
+    id: 'AnswerChallenge',
+    method: 'POST',
+    path: '/v1/auth/challenge',
+    auth: 'public',
+    entry: 'lambdas/auth/challenge.ts',
+    summary: 'Answers the current step of a login (TOTP, emailed code, device confirmation poll)',
+    tag: 'auth',
+    body: challengeRequest,
+    response: loginResponse,
+    status: 200,
+    access: reads(
+      'accounts:write',
+      'identity:authenticate',
+      'shield:write',
+      'vault:invoke',
+      'user-mail:send',
+    ),
+  },
+  {
+    id: 'ConfirmDevice',
+    method: 'GET',
+    path: '/v1/auth/device-links/{token}',
+    auth: 'public',
+    entry: 'lambdas/auth/confirm-device.ts',
+    summary: 'The link of the new-device email: lets the waiting login continue',
+    tag: 'auth',
+    response: linkResponse,
+    status: 200,
+    access: reads('accounts:write'),
+  },
+  {
+    id: 'UseSuspensionLink',
+    method: 'GET',
+    path: '/v1/auth/suspend/{token}',
+    auth: 'public',
+    entry: 'lambdas/auth/use-suspension-link.ts',
+    summary: '"This wasn\'t me": suspends the account and signs every session out (single use, 7 days)',
+    tag: 'auth',
+    response: linkResponse,
+    status: 200,
+    access: reads('accounts:write', 'suspension:start'),
+  },
 ];
 
 export const USER_AUTHORIZER: FunctionSpec = {
@@ -130,9 +197,25 @@ export const VAULT: FunctionSpec = {
   access: ['data-key:seal-open'],
 };
 
+/** Emails a user by id: looks the address up through the vault and sends (`user-mail:send`). */
+export const USER_MAIL: FunctionSpec = {
+  id: 'SendUserMail',
+  entry: 'lambdas/messaging/send-user-mail.ts',
+  access: reads('accounts:read', 'vault:invoke', 'mail:send'),
+};
+
+/**
+ * Functions other functions invoke directly, in the order they are built (each may invoke the ones before
+ * it): the access that allows the call and the environment variable that names the function to the caller.
+ */
+export const INVOKABLE: readonly { access: Access; spec: FunctionSpec; variable: string }[] = [
+  { access: 'vault:invoke', spec: VAULT, variable: 'VAULT_FUNCTION' },
+  { access: 'user-mail:send', spec: USER_MAIL, variable: 'USER_MAIL_FUNCTION' },
+];
+
 export const allFunctions = (): FunctionSpec[] => [
   ...ROUTES,
   USER_AUTHORIZER,
-  VAULT,
+  ...INVOKABLE.map((i) => i.spec),
   ...WORKFLOWS.flatMap((w) => Object.values(w.tasks)),
 ];

@@ -8,8 +8,9 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { Access, FunctionSpec } from '../lambdas/catalogue.js';
+import { type Access, type FunctionSpec, INVOKABLE } from '../lambdas/catalogue.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/observability.js';
 import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../lambdas/shared/privacy/purposes.js';
 import type { Data } from './data.js';
@@ -189,8 +190,10 @@ export interface AccessTargets {
   data: Data;
   identity: Identity;
   messaging: Messaging;
-  /** The personal-data vault, built before any function that invokes it. */
-  vault?: PalisadeFunction;
+  /** Functions invoked by others (catalogue INVOKABLE), built before any function that invokes them. */
+  invokables?: Map<Access, PalisadeFunction>;
+  /** The workflows, built before the route functions that start them. */
+  stateMachines?: ReadonlyMap<string, sfn.IStateMachine>;
 }
 
 /** Maps each catalogue Access to the narrowest statement on the one resource it names. */
@@ -239,10 +242,13 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
           StringEquals: { 'kms:EncryptionContext:palisade:purpose': FIELD_GROUP_PURPOSE },
         });
         break;
-      case 'vault:invoke': {
-        if (!targets.vault) throw new Error(`${fn.spec.id} needs the vault, which is not built yet`);
-        allow(['lambda:InvokeFunction'], [targets.vault.fn.functionArn]);
-        fn.fn.addEnvironment('VAULT_FUNCTION', targets.vault.fn.functionName);
+      case 'vault:invoke':
+      case 'user-mail:send': {
+        const target = targets.invokables?.get(item);
+        const spec = INVOKABLE.find((i) => i.access === item);
+        if (!target || !spec) throw new Error(`${fn.spec.id} needs ${item}, whose function is not built yet`);
+        allow(['lambda:InvokeFunction'], [target.fn.functionArn]);
+        fn.fn.addEnvironment(spec.variable, target.fn.functionName);
         break;
       }
       case 'identity:revoke':
@@ -251,6 +257,30 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
           [identity.userPool.userPoolArn],
         );
         break;
+      case 'shield:write':
+        // Counters only: batch reads, conditional updates, clearing a source's counters after a success.
+        allow(
+          ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+          [data.tables.shield.tableArn],
+        );
+        allow(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [data.tableKey.keyArn], viaDynamoDb);
+        break;
+      case 'identity:authenticate':
+        allow(
+          [
+            'cognito-idp:AdminInitiateAuth',
+            'cognito-idp:AdminRespondToAuthChallenge',
+            'cognito-idp:AdminGetUser',
+          ],
+          [identity.userPool.userPoolArn],
+        );
+        break;
+      case 'suspension:start': {
+        const machine = targets.stateMachines?.get('account-suspension');
+        if (!machine) throw new Error(`${fn.spec.id} needs the account-suspension workflow, not built yet`);
+        allow(['states:StartExecution'], [machine.stateMachineArn]);
+        break;
+      }
       case 'identity:read':
         allow(['cognito-idp:AdminGetUser'], [identity.userPool.userPoolArn]);
         break;

@@ -43,6 +43,18 @@ export const SECURITY_ALARMS: readonly SecurityAlarm[] = [
     period: Duration.minutes(15),
     threshold: 10,
   },
+  {
+    metric: 'LoginLockout',
+    description: 'A3: many login lockouts: credential stuffing or a password-spraying run.',
+    period: Duration.minutes(5),
+    threshold: 50,
+  },
+  {
+    metric: 'DuressLogin',
+    description: 'A5: a duress password was used: a user may be under coercion. Treat as an emergency.',
+    period: Duration.minutes(1),
+    threshold: 1,
+  },
 ];
 
 export class Monitoring extends Construct {

@@ -2,7 +2,7 @@
 // its Access list names. A new catalogue entry (route, task, workflow) needs no change here.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ROUTES, type RouteSpec, USER_AUTHORIZER, VAULT, WORKFLOWS } from '../lambdas/catalogue.js';
+import { INVOKABLE, ROUTES, type RouteSpec, USER_AUTHORIZER, WORKFLOWS } from '../lambdas/catalogue.js';
 import { TABLES, type TableId } from '../lambdas/shared/tables.js';
 import { Api } from './api.js';
 import { AuditTrail } from './audit-trail.js';
@@ -79,10 +79,14 @@ export class PalisadeStack extends Stack {
     });
     const targets: AccessTargets = { data: this.data, identity: this.identity, messaging: this.messaging };
     const wire = (fn: PalisadeFunction) => grantAccess(fn, fn.spec.access, targets);
-    // The vault first: every function that invokes it gets its name and the right to call it.
-    this.vault = this.functions.create(VAULT);
-    wire(this.vault);
-    targets.vault = this.vault;
+    // Invoked functions first, in catalogue order: each caller gets their names and the right to call them.
+    targets.invokables = new Map();
+    for (const { access, spec } of INVOKABLE) {
+      const fn = this.functions.create(spec);
+      wire(fn);
+      targets.invokables.set(access, fn);
+    }
+    this.vault = targets.invokables.get('vault:invoke') as PalisadeFunction;
 
     // Workflow tasks first: the state machines need their ARNs, and the other functions get the machines'.
     this.workflows = new Workflows(this, 'Workflows', {
@@ -96,6 +100,7 @@ export class PalisadeStack extends Stack {
       Object.fromEntries([...this.workflows.stateMachines].map(([name, m]) => [name, m.stateMachineArn])),
     );
     const entryEnvironment = { STATE_MACHINES: stateMachines };
+    targets.stateMachines = this.workflows.stateMachines;
 
     this.authorizerFunction = this.functions.create(USER_AUTHORIZER, { environment: entryEnvironment });
     wire(this.authorizerFunction);

@@ -5,7 +5,11 @@ import type { AccountStore } from '../lambdas/account/account-store.js';
 import { storedBlindIndexer } from '../lambdas/account/blind-index-key.js';
 import { DynamoAccountStore } from '../lambdas/account/dynamo-account-store.js';
 import type { AuditLog } from '../lambdas/audit/audit-log.js';
-import { allFunctions, VAULT, WORKFLOWS } from '../lambdas/catalogue.js';
+import { LoginFlow } from '../lambdas/auth/login-flow.js';
+import { loginShield } from '../lambdas/auth/login-shield.js';
+import { LoginStore } from '../lambdas/auth/login-store.js';
+import { SuspensionLinks } from '../lambdas/auth/suspension-links.js';
+import { allFunctions, USER_MAIL, VAULT, WORKFLOWS } from '../lambdas/catalogue.js';
 import { VaultClient, vaultError } from '../lambdas/privacy/vault-client.js';
 import { CognitoTokenVerifier } from '../lambdas/shared/adapters/cognito-token-verifier.js';
 import { openLocalFieldCipher } from '../lambdas/shared/adapters/local-field-cipher.js';
@@ -18,6 +22,7 @@ import { type Clock, systemClock } from '../lambdas/shared/ports/clock.js';
 import type { KeyService } from '../lambdas/shared/ports/key-service.js';
 import type { Mailer } from '../lambdas/shared/ports/mailer.js';
 import type { TokenVerifier } from '../lambdas/shared/ports/token-verifier.js';
+import type { UserMail } from '../lambdas/shared/ports/user-mail.js';
 import type { FieldCipher } from '../lambdas/shared/privacy/field-cipher.js';
 import { parseSettings, type Settings } from '../lambdas/shared/settings.js';
 import { REPO_ROOT } from './config.js';
@@ -31,6 +36,9 @@ import { type ExecutionOutcome, LocalStepFunctions } from './step-functions.js';
 export interface LocalPorts {
   accounts: AccountStore;
   audit: AuditLog;
+  login: LoginFlow;
+  logins: LoginStore;
+  links: SuspensionLinks;
   /** The vault function's own cipher (a raw AES keyring from the state folder); nothing else uses it. */
   cipher: FieldCipher;
   identity: LocalIdentityProvider;
@@ -117,11 +125,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         throw vaultError((err as Error).name);
       }
     });
+    const accounts = new DynamoAccountStore(rows.tables.accounts, {
+      vault,
+      blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
+    });
+    const links = new SuspensionLinks(rows.tables.accounts, clock);
+    const logins = new LoginStore(rows.tables.accounts);
+    const mail: UserMail = {
+      async send(userId, message) {
+        if (!functions) throw new Error('Not ready');
+        await functions.invoke(USER_MAIL.id, { userId, ...message });
+      },
+    };
     const ports: LocalPorts = {
-      accounts: new DynamoAccountStore(rows.tables.accounts, {
+      accounts,
+      links,
+      login: new LoginFlow({
+        identity,
+        accounts,
+        logins,
         vault,
-        blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
+        mail,
+        links,
+        clock,
+        shield: loginShield(dynamo.documents, LOCAL_TABLE_NAMES.shield),
       }),
+      logins,
       cipher,
       audit: rows.audit,
       identity,

@@ -3,8 +3,11 @@
 import * as z from 'zod/mini';
 import { TABLES } from '../shared/tables.js';
 
-/** The field groups personal data is sealed in; one ciphertext per group per row. */
-export const FIELD_GROUPS = ['contact', 'identity', 'address', 'document', 'chat'] as const;
+/**
+ * The field groups sealed by the vault; one ciphertext per group per row. `credentials` holds tokens a login
+ * has earned but not yet been given (further proofs pending).
+ */
+export const FIELD_GROUPS = ['contact', 'identity', 'address', 'document', 'chat', 'credentials'] as const;
 export type FieldGroup = (typeof FIELD_GROUPS)[number];
 
 const text = z.string().check(z.minLength(1), z.maxLength(1024));

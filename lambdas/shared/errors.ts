@@ -50,6 +50,28 @@ export class Conflict extends AppError {
     this.code = code;
   }
 }
+/** Too many attempts: the bot shield or a code's attempt limit. Says nothing about the account. */
+export class TooManyRequests extends AppError {
+  override readonly name = 'TooManyRequests';
+  readonly status = 429;
+  readonly code = 'TOO_MANY_ATTEMPTS';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+/** A link or code that existed but is used up or expired. */
+export class Gone extends AppError {
+  override readonly name = 'Gone';
+  readonly status = 410;
+  readonly code: string;
+  constructor(message: string, code = 'GONE') {
+    super(message);
+    this.code = code;
+  }
+}
 export class PayloadTooLarge extends AppError {
   override readonly name = 'PayloadTooLarge';
   readonly status = 413;

@@ -25,4 +25,6 @@ export const SecurityMetric = {
   AuthorizerRefusal: 'AuthorizerRefusal',
   AccountSuspended: 'AccountSuspended',
   IntegrityFailure: 'IntegrityFailure',
+  LoginLockout: 'LoginLockout',
+  DuressLogin: 'DuressLogin',
 } as const;

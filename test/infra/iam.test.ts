@@ -1,5 +1,6 @@
 // Infra tests of least privilege: every catalogue function's role holds exactly the statements its Access
 // list maps to, on its own resources only; "*" carries nothing but X-Ray; workflows invoke only their tasks.
+import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Access,
@@ -13,6 +14,7 @@ import {
   actionsOf,
   getAttArn,
   logicalId,
+  ref,
   resourcesOf,
   roleStatements,
   type Synthesised,
@@ -73,11 +75,34 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
     'blind-index:key': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
     'data-key:seal-open': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
     'vault:invoke': pairs(['lambda:InvokeFunction'], [getAttArn(s.primary.vault.fn)]),
+    'user-mail:send': pairs(
+      ['lambda:InvokeFunction'],
+      [getAttArn(s.primary.functions.get('SendUserMail')?.fn as IConstruct)],
+    ),
     'identity:revoke': pairs(
       ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser'],
       [getAttArn(identity.userPool)],
     ),
     'identity:read': pairs(['cognito-idp:AdminGetUser'], [getAttArn(identity.userPool)]),
+    'shield:write': [
+      ...pairs(
+        ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        [getAttArn(data.tables.shield)],
+      ),
+      ...tableKeyWrite,
+    ],
+    'identity:authenticate': pairs(
+      [
+        'cognito-idp:AdminInitiateAuth',
+        'cognito-idp:AdminRespondToAuthChallenge',
+        'cognito-idp:AdminGetUser',
+      ],
+      [getAttArn(identity.userPool)],
+    ),
+    'suspension:start': pairs(
+      ['states:StartExecution'],
+      [ref(s.primary.workflows.stateMachines.get('account-suspension') as IConstruct)],
+    ),
     'mail:send': pairs(
       ['ses:SendEmail'],
       [

@@ -13,7 +13,11 @@ const envSchema = z.object({
   DATA_KEY_ID: z.optional(z.string().check(z.minLength(1))),
   /** E2: the personal-data vault function, the only holder of the data key. */
   VAULT_FUNCTION: z.optional(z.string().check(z.minLength(1))),
+  /** The user-mail function: emails a user by id. */
+  USER_MAIL_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   MAIL_FROM: z.optional(z.string().check(z.minLength(3))),
+  /** B3: Secrets Manager secret (name or ARN) holding the platform's armored OpenPGP private key. */
+  PGP_KEY_SECRET: z.optional(z.string().check(z.minLength(1))),
   /** JSON object: workflow name → state machine ARN. */
   STATE_MACHINES: z.optional(z.string()),
   /** JSON of the deploy settings (lambdas/shared/settings.ts). */

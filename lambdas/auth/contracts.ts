@@ -1,0 +1,44 @@
+// Request and response shapes of the login routes (A1–A9); read by the handlers and by the OpenAPI document.
+import * as z from 'zod/mini';
+
+/** A1: free usernames, 3–32 characters of a clear alphabet (no look-alikes of other scripts). */
+export const username = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,30}[A-Za-z0-9]$/));
+const deviceId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/));
+
+export const loginRequest = z.object({
+  username: z.string().check(z.minLength(1), z.maxLength(128)),
+  password: z.string().check(z.minLength(1), z.maxLength(256)),
+  deviceId,
+});
+
+export const loginStep = z.enum(['totp', 'ip-code', 'device-confirmation']);
+
+export const challengeRequest = z.object({
+  loginId: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+  challenge: loginStep,
+  code: z.optional(z.string().check(z.regex(/^\d{6}$/))),
+});
+
+export const tokenSet = z.object({
+  accessToken: z.string(),
+  idToken: z.string(),
+  refreshToken: z.optional(z.string()),
+  expiresInSeconds: z.number(),
+});
+
+export const loginResponse = z.union([
+  z.object({ status: z.literal('authenticated'), tokens: tokenSet }),
+  z.object({
+    status: z.literal('challenge'),
+    loginId: z.string(),
+    challenge: loginStep,
+    expiresAt: z.iso.datetime(),
+    /** Device confirmation: the emailed link has not been opened yet; poll again. */
+    pending: z.optional(z.boolean()),
+  }),
+]);
+
+export const linkResponse = z.object({ done: z.boolean(), message: z.string() });
+
+/** The token in an emailed link's path. */
+export const linkToken = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{32,64}$/)) });

@@ -1,0 +1,401 @@
+// The client login (A1–A9): the backend runs every step, in order, and hands out tokens only when all have
+// passed. Between requests the login lives in a signed, single-use, short-lived login session row: a client
+// cannot skip a step (the current step is the first of `steps`), answer one twice (each answer is a
+// version-conditional update) or come back late (`expiresAt`).
+//
+// Order: bot shield → duress check and password (always both, so timing tells nothing) → TOTP if enrolled →
+// new network: emailed code (A6) → new device: emailed link, then the waiting client's poll (A7) → tokens,
+// session row, login history, login email with the "this wasn't me" link (A4).
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { AccountStore } from '../account/account-store.js';
+import { Conflict, Gone, TooManyRequests, Unauthorized } from '../shared/errors.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { IdentityProvider, TokenSet } from '../shared/ports/identity-provider.js';
+import type { UserMail } from '../shared/ports/user-mail.js';
+import type { FieldBinding, FieldCipher } from '../shared/privacy/field-cipher.js';
+import { TABLES } from '../shared/tables.js';
+import { userSessionLifetimeMs } from '../shared/token-lifetimes.js';
+import { parseSource } from './bot-shield.js';
+import type { LoginSession, LoginStep, LoginStore } from './login-store.js';
+import type { SuspensionLinks } from './suspension-links.js';
+
+/** How long a login may take from password to tokens, and how an emailed code is bounded. */
+export const LOGIN_RULES = Object.freeze({
+  sessionMinutes: 15,
+  codeAttempts: 5,
+  deviceLinkMinutes: 15,
+});
+
+/** The one answer to a wrong password, an unknown user, a disabled account and a duress password. */
+export const BAD_CREDENTIALS = 'Invalid username or password';
+
+/** The bot shield as the login uses it (lambdas/auth/bot-shield.ts). */
+export interface LoginShield {
+  check(attempt: ShieldAttempt): Promise<{ allow: true; delayMs?: number } | ShieldRefusal>;
+  recordFailure(attempt: ShieldAttempt): Promise<void>;
+  recordSuccess(attempt: ShieldAttempt): Promise<void>;
+}
+export interface ShieldAttempt {
+  username: string;
+  ip: string;
+  deviceId: string;
+  now: Date;
+}
+export interface ShieldRefusal {
+  allow: false;
+  retryAfterSeconds?: number;
+  reason?: string;
+}
+
+/** The duress check (A5): hashes the candidate whether or not a duress password is set. */
+export interface DuressCheck {
+  matches(userId: string | undefined, candidate: string): Promise<boolean>;
+  /** Suspends the account with the effects of A4 and raises the high-severity alert. */
+  trigger(userId: string, context: { ip: string; at: Date }): Promise<void>;
+}
+
+export interface LoginPorts {
+  identity: IdentityProvider;
+  accounts: Pick<AccountStore, 'putSession'>;
+  logins: LoginStore;
+  vault: FieldCipher;
+  mail: UserMail;
+  links: SuspensionLinks;
+  clock: Clock;
+  shield?: LoginShield;
+  duress?: DuressCheck;
+}
+
+export interface ClientContext {
+  ip: string;
+  userAgent?: string;
+  deviceId: string;
+  /** Where links in emails point: the API's public base URL as the client reached it. */
+  baseUrl: string;
+}
+
+export type LoginOutcome =
+  | { status: 'authenticated'; tokens: TokenSet }
+  | { status: 'challenge'; loginId: string; challenge: LoginStep; expiresAt: string; pending?: boolean };
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+const newId = () => randomBytes(24).toString('base64url');
+
+function claimsOf(token: string): { sub: string; origin_jti: string } {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  if (typeof payload.sub !== 'string' || typeof payload.origin_jti !== 'string') {
+    throw new Error('The identity provider issued a token without sub or origin_jti');
+  }
+  return payload;
+}
+
+const tokensBinding = (loginId: string): FieldBinding => ({
+  table: TABLES.accounts.logicalName,
+  key: { pk: `LOGIN#${loginId}`, sk: 'LOGIN' },
+  group: 'credentials',
+});
+
+export class LoginFlow {
+  constructor(private readonly ports: LoginPorts) {}
+
+  async start(username: string, password: string, client: ClientContext): Promise<LoginOutcome> {
+    const { identity, shield, duress, clock } = this.ports;
+    const now = clock.now();
+    const attempt: ShieldAttempt = { username, ip: client.ip, deviceId: client.deviceId, now };
+    const verdict = await shield?.check(attempt);
+    if (verdict && !verdict.allow) {
+      throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds);
+    }
+    if (verdict?.delayMs)
+      await new Promise((resolve) => setTimeout(resolve, Math.min(verdict.delayMs ?? 0, 2000)));
+
+    const user = await identity.getUser(username);
+    // Both checks always run, whatever the user and whichever matches: timing tells nothing.
+    const [isDuress, auth] = await Promise.all([
+      duress ? duress.matches(user?.userId, password) : Promise.resolve(false),
+      identity.passwordAuth(username, password).catch((err: unknown) => {
+        if (err instanceof Unauthorized) return undefined;
+        throw err;
+      }),
+    ]);
+    if (isDuress && user) {
+      await shield?.recordFailure(attempt);
+      await duress?.trigger(user.userId, { ip: client.ip, at: now });
+      throw new Unauthorized(BAD_CREDENTIALS);
+    }
+    if (!auth || !user) {
+      await shield?.recordFailure(attempt);
+      throw new Unauthorized(BAD_CREDENTIALS);
+    }
+
+    const network = parseSource(client.ip).network;
+    const [knownDevice, knownNetwork] = await Promise.all([
+      this.ports.logins.getDevice(user.userId, client.deviceId),
+      this.ports.logins.knowsNetwork(user.userId, network),
+    ]);
+    const steps: LoginStep[] = [
+      ...(auth.kind === 'totp-required' ? (['totp'] as const) : []),
+      ...(knownNetwork ? [] : (['ip-code'] as const)),
+      ...(knownDevice ? [] : (['device-confirmation'] as const)),
+    ];
+    const loginId = newId();
+    const session = await this.ports.logins.createSession({
+      loginId,
+      userId: user.userId,
+      username,
+      steps,
+      ...(auth.kind === 'totp-required' ? { idpSession: auth.session } : {}),
+      ...(auth.kind === 'tokens' && steps.length > 0
+        ? {
+            sealedTokens: await this.ports.vault.encrypt(tokensBinding(loginId), {
+              ...toFields(auth.tokens),
+            }),
+          }
+        : {}),
+      ip: client.ip,
+      network,
+      deviceId: client.deviceId,
+      ...(client.userAgent ? { userAgent: client.userAgent } : {}),
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + LOGIN_RULES.sessionMinutes * 60_000).toISOString(),
+    });
+    if (auth.kind === 'tokens' && steps.length === 0) return this.finish(session, auth.tokens, client);
+    return this.enterStep(session, client);
+  }
+
+  /** Answers the current step of a login; the device step is answered by polling. */
+  async answer(
+    loginId: string,
+    challenge: LoginStep,
+    code: string | undefined,
+    client: ClientContext,
+  ): Promise<LoginOutcome> {
+    const session = await this.live(loginId);
+    const now = this.ports.clock.now();
+    if (session.steps[0] !== challenge)
+      throw new Conflict('This is not the current step of the login', 'WRONG_STEP');
+    const attempt: ShieldAttempt = {
+      username: session.username,
+      ip: client.ip,
+      deviceId: session.deviceId,
+      now,
+    };
+    switch (challenge) {
+      case 'totp': {
+        if (!code || !session.idpSession) throw new Unauthorized('A code is required');
+        // The identity provider's challenge answers one code: a wrong one ends the login.
+        const done = await this.ports.logins.advance(session, () => ({ steps: session.steps.slice(1) }), [
+          'idpSession',
+        ]);
+        let tokens: TokenSet;
+        try {
+          tokens = await this.ports.identity.respondToTotp(session.username, session.idpSession, code);
+        } catch (err) {
+          if (!(err instanceof Unauthorized)) throw err;
+          await this.end(done);
+          await this.ports.shield?.recordFailure(attempt);
+          throw new Unauthorized('Invalid code; start the login again');
+        }
+        if (done.steps.length === 0) return this.finish(done, tokens, client);
+        const sealed = await this.ports.vault.encrypt(tokensBinding(loginId), { ...toFields(tokens) });
+        return this.enterStep(
+          await this.ports.logins.advance(done, () => ({ sealedTokens: sealed })),
+          client,
+        );
+      }
+      case 'ip-code': {
+        if (!code || !session.codeHash) throw new Unauthorized('A code is required');
+        const attemptsLeft = (session.codeAttemptsLeft ?? 0) - 1;
+        const right = equalHashes(session.codeHash, sha256(`${loginId}:${code}`));
+        const next = await this.ports.logins.advance(
+          session,
+          () => (right ? { steps: session.steps.slice(1) } : { codeAttemptsLeft: attemptsLeft }),
+          right ? ['codeHash', 'codeAttemptsLeft'] : [],
+        );
+        if (!right) {
+          await this.ports.shield?.recordFailure(attempt);
+          if (attemptsLeft <= 0) {
+            await this.end(next);
+            throw new TooManyRequests('Too many wrong codes; start the login again');
+          }
+          throw new Unauthorized('Invalid code');
+        }
+        return this.afterProof(next, client);
+      }
+      case 'device-confirmation': {
+        if (!session.deviceConfirmedAt) {
+          return { status: 'challenge', loginId, challenge, expiresAt: session.expiresAt, pending: true };
+        }
+        const next = await this.ports.logins.advance(session, () => ({ steps: session.steps.slice(1) }));
+        return this.afterProof(next, client);
+      }
+    }
+  }
+
+  /** The link of the device-confirmation email, clicked on any device. */
+  confirmDevice(token: string): Promise<void> {
+    return confirmDevice(this.ports, token);
+  }
+
+  private live(loginId: string): Promise<LoginSession> {
+    return liveSession(this.ports, loginId);
+  }
+
+  private async end(session: LoginSession): Promise<void> {
+    await this.ports.logins
+      .advance(session, () => ({ completedAt: this.ports.clock.now().toISOString(), steps: [] }), [
+        'sealedTokens',
+        'idpSession',
+      ])
+      .catch((err: unknown) => {
+        if (!(err instanceof Conflict)) throw err;
+      });
+  }
+
+  private async afterProof(session: LoginSession, client: ClientContext): Promise<LoginOutcome> {
+    if (session.steps.length > 0) return this.enterStep(session, client);
+    if (!session.sealedTokens) throw new Error('A login without further steps holds no tokens');
+    const fields = await this.ports.vault.decrypt(tokensBinding(session.loginId), session.sealedTokens);
+    return this.finish(session, fromFields(fields), client);
+  }
+
+  /** Prepares the current step: emails the code or the link when the step begins. */
+  private async enterStep(session: LoginSession, client: ClientContext): Promise<LoginOutcome> {
+    const step = session.steps[0] as LoginStep;
+    const now = this.ports.clock.now();
+    if (step === 'ip-code' && !session.codeHash) {
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      session = await this.ports.logins.advance(session, () => ({
+        codeHash: sha256(`${session.loginId}:${code}`),
+        codeAttemptsLeft: LOGIN_RULES.codeAttempts,
+      }));
+      await this.email(session.userId, {
+        subject: 'Your Palisade login code',
+        text: `Someone is signing in to your Palisade account from a new network (${client.ip}).\n\nIf it is you, enter this code: ${code}\n\nIt expires at ${session.expiresAt}. Palisade never asks for this code by phone or chat.`,
+      });
+    }
+    if (step === 'device-confirmation' && !session.linkHash) {
+      const token = randomBytes(32).toString('base64url');
+      const linkHash = sha256(token);
+      const expiresAt = new Date(now.getTime() + LOGIN_RULES.deviceLinkMinutes * 60_000).toISOString();
+      await this.ports.logins.createLink(linkHash, session.loginId, expiresAt);
+      session = await this.ports.logins.advance(session, () => ({ linkHash }));
+      await this.email(session.userId, {
+        subject: 'Confirm a new device for Palisade',
+        text: `Someone is signing in to your Palisade account from a new device (${session.userAgent ?? 'unknown browser'}, ${client.ip}).\n\nIf it is you, open this link on any device:\n${client.baseUrl}/v1/auth/device-links/${token}\n\nIt expires at ${expiresAt}. If it is not you, ignore this email and change your password.`,
+      });
+    }
+    return { status: 'challenge', loginId: session.loginId, challenge: step, expiresAt: session.expiresAt };
+  }
+
+  private async finish(
+    session: LoginSession,
+    tokens: TokenSet,
+    client: ClientContext,
+  ): Promise<LoginOutcome> {
+    const now = this.ports.clock.now();
+    const at = now.toISOString();
+    // Single use: only one request can complete a login session.
+    await this.ports.logins.advance(session, () => ({ completedAt: at, steps: [] }), [
+      'sealedTokens',
+      'idpSession',
+    ]);
+    const claims = claimsOf(tokens.accessToken);
+    await this.ports.accounts.putSession({
+      userId: session.userId,
+      sessionId: claims.origin_jti,
+      createdAt: at,
+      expiresAt: new Date(now.getTime() + userSessionLifetimeMs).toISOString(),
+      ip: session.ip,
+      ...(session.userAgent ? { userAgent: session.userAgent } : {}),
+    });
+    const browser = session.userAgent ?? 'unknown browser';
+    await Promise.all([
+      this.ports.logins.rememberDevice({
+        userId: session.userId,
+        deviceId: session.deviceId,
+        name: browser,
+        addedAt: at,
+        lastSeenAt: at,
+      }),
+      this.ports.logins.rememberNetwork(session.userId, session.network, at),
+      this.ports.logins.recordLogin({
+        userId: session.userId,
+        at,
+        loginId: session.loginId,
+        ip: session.ip,
+        browser,
+        deviceId: session.deviceId,
+        outcome: 'success',
+      }),
+      this.ports.shield?.recordSuccess({
+        username: session.username,
+        ip: session.ip,
+        deviceId: session.deviceId,
+        now,
+      }),
+    ]);
+    const link = await this.ports.links.issue(session.userId);
+    await this.email(session.userId, {
+      subject: 'New sign-in to your Palisade account',
+      text: `Your Palisade account was signed in to at ${at} from ${session.ip} (${browser}, device ${session.deviceId}).\n\nIf this wasn't you, suspend your account at once with this link (valid 7 days):\n${client.baseUrl}/v1/auth/suspend/${link}\n\nPalisade never asks for your password or codes.`,
+    });
+    return { status: 'authenticated', tokens };
+  }
+
+  private email(userId: string, message: { subject: string; text: string }): Promise<void> {
+    return this.ports.mail.send(userId, message);
+  }
+}
+
+type SessionPorts = Pick<LoginPorts, 'logins' | 'clock'>;
+
+async function liveSession(ports: SessionPorts, loginId: string): Promise<LoginSession> {
+  const session = await ports.logins.getSession(loginId);
+  if (!session || session.completedAt) throw new Gone('This login is over; start again', 'LOGIN_OVER');
+  if (Date.parse(session.expiresAt) <= ports.clock.now().getTime()) {
+    throw new Gone('This login has expired; start again', 'LOGIN_EXPIRED');
+  }
+  return session;
+}
+
+/**
+ * A7: the new-device email's link, opened on any device, marks the waiting login's device as confirmed; the
+ * login's own client then gets its tokens on its next poll. Needs only the login rows.
+ */
+export async function confirmDevice(ports: SessionPorts, token: string): Promise<void> {
+  const link = await ports.logins.getLink(sha256(token));
+  if (!link) throw new Gone('This link is not valid', 'LINK_INVALID');
+  if (Date.parse(link.expiresAt) <= ports.clock.now().getTime()) {
+    throw new Gone('This link has expired', 'LINK_EXPIRED');
+  }
+  const session = await liveSession(ports, link.loginId);
+  if (session.deviceConfirmedAt) return;
+  await ports.logins.advance(session, () => ({ deviceConfirmedAt: ports.clock.now().toISOString() }));
+}
+
+function equalHashes(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function toFields(tokens: TokenSet): Record<string, string> {
+  return {
+    accessToken: tokens.accessToken,
+    idToken: tokens.idToken,
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+    expiresInSeconds: String(tokens.expiresInSeconds),
+  };
+}
+
+function fromFields(fields: Record<string, string>): TokenSet {
+  const { accessToken, idToken, refreshToken, expiresInSeconds } = fields;
+  if (!accessToken || !idToken) throw new Error('Sealed tokens are incomplete');
+  return {
+    accessToken,
+    idToken,
+    ...(refreshToken ? { refreshToken } : {}),
+    expiresInSeconds: Number(expiresInSeconds),
+  };
+}

@@ -1,0 +1,16 @@
+// The bot shield as the login runs it (A3): counters in the Shield table, a metric for every lockout (the
+// kind only: keys carry addresses and account digests, which are no metric dimensions).
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { logger, metrics, SecurityMetric } from '../shared/observability.js';
+import { BotShield, SHIELD_POLICY } from './bot-shield.js';
+import { ShieldStore } from './shield-store.js';
+
+export function loginShield(documents: DynamoDBDocumentClient, tableName: string): BotShield {
+  return new BotShield(new ShieldStore(documents, tableName), SHIELD_POLICY, {
+    onLockout: (kind) => {
+      metrics.addMetric(SecurityMetric.LoginLockout, MetricUnit.Count, 1);
+      logger.warn('login lockout', { kind });
+    },
+  });
+}

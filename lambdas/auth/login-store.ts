@@ -1,0 +1,154 @@
+// The login's rows, all signed rows of the accounts table (E1): the short-lived login session that carries a
+// login from step to step (single use: every step is a version-conditional update), the devices and networks
+// an account has logged in from (A6, A7) and the login history (A9).
+import { Conflict } from '../shared/errors.js';
+import type { SignedTable } from '../shared/integrity/signed-table.js';
+
+export type LoginStep = 'totp' | 'ip-code' | 'device-confirmation';
+
+export interface LoginSession {
+  loginId: string;
+  userId: string;
+  username: string;
+  /** Steps still to pass, in order; the first is the current one. */
+  steps: LoginStep[];
+  /** The identity provider's TOTP challenge session, while `totp` is current. */
+  idpSession?: string;
+  /** Tokens earned by the password (and TOTP), sealed by the vault, while later proofs are pending. */
+  sealedTokens?: string;
+  ip: string;
+  network: string;
+  deviceId: string;
+  userAgent?: string;
+  /** SHA-256 of the emailed code of the `ip-code` step, and the attempts left on it. */
+  codeHash?: string;
+  codeAttemptsLeft?: number;
+  /** SHA-256 of the device-confirmation link's token; set when the link is clicked. */
+  linkHash?: string;
+  deviceConfirmedAt?: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Set once tokens were handed out: the session can never be used again. */
+  completedAt?: string;
+  version: number;
+}
+
+export interface KnownDevice {
+  userId: string;
+  deviceId: string;
+  name: string;
+  addedAt: string;
+  lastSeenAt: string;
+}
+
+export interface LoginEvent {
+  userId: string;
+  at: string;
+  loginId: string;
+  ip: string;
+  country?: string;
+  browser: string;
+  deviceId: string;
+  outcome: 'success' | 'refused';
+}
+
+type Keyed = { pk: string; sk: string } & Record<string, unknown>;
+
+const loginKey = (loginId: string) => ({ pk: `LOGIN#${loginId}`, sk: 'LOGIN' });
+const deviceKey = (userId: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `DEVICE#${deviceId}` });
+const networkKey = (userId: string, network: string) => ({ pk: `USER#${userId}`, sk: `NETWORK#${network}` });
+const linkKey = (linkHash: string) => ({ pk: `DEVICELINK#${linkHash}`, sk: 'LINK' });
+
+const strip = <T>(row: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, ttl: _ttl, ...rest } = row;
+  return rest as T;
+};
+const ttlOf = (iso: string) => Math.ceil(Date.parse(iso) / 1000);
+
+export class LoginStore {
+  constructor(private readonly table: SignedTable) {}
+
+  async createSession(session: Omit<LoginSession, 'version'>): Promise<LoginSession> {
+    const row = await this.table.create<LoginSession & Keyed>({
+      ...loginKey(session.loginId),
+      ...session,
+      ttl: ttlOf(session.expiresAt),
+    });
+    return strip<LoginSession>(row);
+  }
+
+  async getSession(loginId: string): Promise<LoginSession | undefined> {
+    const row = await this.table.get<LoginSession & Keyed>(loginKey(loginId));
+    return row && strip<LoginSession>(row);
+  }
+
+  /**
+   * Moves a login session on from exactly the version the caller read: a step answered twice, or two
+   * requests racing on one step, leave one winner; the other gets Conflict.
+   */
+  async advance(
+    current: LoginSession,
+    change: (s: LoginSession) => Partial<LoginSession>,
+    remove: (keyof LoginSession)[] = [],
+  ): Promise<LoginSession> {
+    const result = await this.table.update<LoginSession & Keyed>(loginKey(current.loginId), (row) => {
+      if (row.version !== current.version) throw new Conflict('This login step was already answered');
+      const next: Record<string, unknown> = { ...row, ...change(strip<LoginSession>(row)) };
+      for (const name of remove) delete next[name];
+      return next as LoginSession & Keyed;
+    });
+    if (!result) throw new Conflict('This login is over');
+    return strip<LoginSession>(result.row);
+  }
+
+  /** The device-confirmation link's row: points at the login it confirms (the email carries the token). */
+  async createLink(linkHash: string, loginId: string, expiresAt: string): Promise<void> {
+    await this.table.create({ ...linkKey(linkHash), loginId, expiresAt, ttl: ttlOf(expiresAt) });
+  }
+
+  async getLink(linkHash: string): Promise<{ loginId: string; expiresAt: string } | undefined> {
+    const row = await this.table.get<{ loginId: string; expiresAt: string; version: number } & Keyed>(
+      linkKey(linkHash),
+    );
+    return row && { loginId: row.loginId, expiresAt: row.expiresAt };
+  }
+
+  async getDevice(userId: string, deviceId: string): Promise<KnownDevice | undefined> {
+    const row = await this.table.get<KnownDevice & Keyed & { version: number }>(deviceKey(userId, deviceId));
+    return row && strip<KnownDevice>(row);
+  }
+
+  async rememberDevice(device: KnownDevice): Promise<void> {
+    const key = deviceKey(device.userId, device.deviceId);
+    const updated = await this.table.update<KnownDevice & Keyed & { version: number }>(key, (row) => ({
+      ...row,
+      lastSeenAt: device.lastSeenAt,
+    }));
+    if (!updated) await this.createOrIgnore({ ...key, ...device });
+  }
+
+  async knowsNetwork(userId: string, network: string): Promise<boolean> {
+    return (await this.table.get(networkKey(userId, network))) !== undefined;
+  }
+
+  async rememberNetwork(userId: string, network: string, at: string): Promise<void> {
+    await this.createOrIgnore({ ...networkKey(userId, network), userId, network, firstSeenAt: at });
+  }
+
+  async recordLogin(event: LoginEvent): Promise<void> {
+    await this.table.create({
+      pk: `USER#${event.userId}`,
+      sk: `LOGIN#${event.at}#${event.loginId}`,
+      ...event,
+    });
+  }
+
+  private async createOrIgnore(row: Keyed): Promise<void> {
+    try {
+      await this.table.create(row);
+    } catch (err) {
+      // Two logins remembering the same device or network at once: either row is the same fact.
+      if (!(err instanceof Conflict)) throw err;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+// Request and response shapes of the TOTP routes (A2); read by the handlers and by the OpenAPI document.
+import * as z from 'zod/mini';
+
+/** Six digits, as Google Authenticator shows them (RFC 6238 with SHA-1, 30 s). */
+export const totpCode = z.string().check(z.regex(/^\d{6}$/, 'a 6-digit code'));
+
+/** POST /v1/me/mfa/totp: the shared secret, once, in three forms for the authenticator app. */
+export const totpEnrolmentResponse = z.object({
+  /** Base32 (RFC 4648), for typing in by hand. */
+  secret: z.string().check(z.regex(/^[A-Z2-7]+=*$/, 'a base32 secret')),
+  /** Key Uri Format: `otpauth://totp/Palisade:<username>?secret=…&issuer=Palisade&…`. */
+  otpauthUri: z.string().check(z.startsWith('otpauth://totp/')),
+  /** The otpauth URI as a QR code: an SVG image in a data URI. */
+  qrCode: z.string().check(z.startsWith('data:image/svg+xml;base64,')),
+});
+export type TotpEnrolmentResponse = z.infer<typeof totpEnrolmentResponse>;
+
+/** POST /v1/me/mfa/totp/confirm */
+export const confirmTotpBody = z.object({ code: totpCode });
+export type ConfirmTotpBody = z.infer<typeof confirmTotpBody>;
+
+/** POST /v1/me/mfa/totp/disable: re-authentication with the password and a current code. */
+export const disableTotpBody = z.object({
+  password: z.string().check(z.minLength(1), z.maxLength(256)),
+  code: totpCode,
+});
+export type DisableTotpBody = z.infer<typeof disableTotpBody>;
+
+export const totpStatusResponse = z.object({ totpEnabled: z.boolean() });
+export type TotpStatusResponse = z.infer<typeof totpStatusResponse>;

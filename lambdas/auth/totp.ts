@@ -1,0 +1,122 @@
+// A2 TOTP (RFC 6238, Google Authenticator): enrolment with secret, otpauth URI and QR code; confirmation;
+// disabling with password + code, which is a security change (B1/B2). Codes are checked and spent by the
+// identity port (Cognito refuses a reused code; the local directory remembers the last used time step).
+import { Conflict, Unauthorized, ValidationError } from '../shared/errors.js';
+import type { CallerIdentity } from '../shared/http.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { IdentityProvider } from '../shared/ports/identity-provider.js';
+import type { TotpEnrolmentResponse } from './totp-contracts.js';
+
+export const TOTP_ISSUER = 'Palisade';
+
+/**
+ * Identity-port operations this feature needs that the port does not have yet (to be moved into
+ * `IdentityProvider` and implemented by both adapters).
+ */
+export interface TotpPortAdditions {
+  /**
+   * Re-authentication for a security change: true when `password` is the user's password and `code` a
+   * current TOTP code of the user's enrolled authenticator; the code is then spent (refused at any later
+   * check, login included). False, alike, for a wrong password, a wrong or replayed code, an unknown or
+   * disabled user, or a user without TOTP. Issues no tokens and starts no session.
+   */
+  verifyPasswordAndTotp(username: string, password: string, code: string): Promise<boolean>;
+  /** Turns TOTP off: login no longer asks for a code; the secret and any pending enrolment are dropped. */
+  disableTotp(username: string): Promise<void>;
+}
+
+export type TotpIdentity = Pick<IdentityProvider, 'getUser' | 'beginTotpEnrolment' | 'confirmTotpEnrolment'> &
+  TotpPortAdditions;
+
+export interface SecurityChange {
+  kind: 'totp-disabled';
+  userId: string;
+  username: string;
+  at: Date;
+}
+
+/** Receives every security change (to start the withdrawal hold, B2; notify the user, B1). */
+export interface SecurityChanges {
+  onSecurityChange(change: SecurityChange): Promise<void>;
+}
+
+export interface TotpPorts {
+  identity: TotpIdentity;
+  securityChanges: SecurityChanges;
+  clock: Clock;
+}
+
+export type EnrolPorts = { identity: Pick<TotpIdentity, 'getUser' | 'beginTotpEnrolment'> };
+export type ConfirmPorts = { identity: Pick<TotpIdentity, 'confirmTotpEnrolment'> };
+
+/** The raw access token of the request (`Authorization: Bearer …`), which Cognito's own TOTP APIs take. */
+export function bearerTokenOf(headers: Record<string, string | undefined> | null | undefined): string {
+  const value = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+  const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(value ?? '')?.[1];
+  if (!token) throw new Unauthorized('Authentication required');
+  return token;
+}
+
+/**
+ * Key Uri Format (`otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=ISSUER`), parameters spelled out with
+ * Google Authenticator's values. Issuer and account are percent-encoded, a colon in either included, so the
+ * label's `ISSUER:ACCOUNT` split stays unambiguous.
+ */
+export function otpauthUri(username: string, secret: string, issuer = TOTP_ISSUER): string {
+  const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(username)}`;
+  const query = new URLSearchParams({ secret, issuer, algorithm: 'SHA1', digits: '6', period: '30' });
+  return `otpauth://totp/${label}?${query.toString().replaceAll('+', '%20')}`;
+}
+
+/**
+ * Starts enrolment: the secret and its otpauth URI (the enrolment handler adds the QR code, so that only its
+ * bundle carries the QR encoder). Refused while TOTP is enabled: replacing the authenticator with only an access token
+ * would let a stolen token take over the second factor; disable first (password + code).
+ */
+export async function beginEnrolment(
+  ports: EnrolPorts,
+  caller: CallerIdentity,
+  accessToken: string,
+): Promise<Omit<TotpEnrolmentResponse, 'qrCode'>> {
+  const user = await ports.identity.getUser(caller.username);
+  if (!user || user.userId !== caller.userId) throw new Unauthorized('Authentication required');
+  if (user.totpEnabled) throw new Conflict('TOTP is already enabled', 'TOTP_ALREADY_ENABLED');
+  const { secret } = await ports.identity.beginTotpEnrolment(accessToken);
+  return { secret, otpauthUri: otpauthUri(caller.username, secret) };
+}
+
+/** Confirms enrolment with a first code; a wrong code is a 400 `TOTP_INVALID` (from the port). */
+export async function confirmEnrolment(
+  ports: ConfirmPorts,
+  accessToken: string,
+  code: string,
+): Promise<void> {
+  await ports.identity.confirmTotpEnrolment(accessToken, code);
+}
+
+/**
+ * Disables TOTP after re-authentication with the password and a current code. The security change is
+ * reported before TOTP goes off, so a failure leaves a spurious hold rather than an unguarded change.
+ */
+export async function disableTotp(
+  ports: TotpPorts,
+  caller: CallerIdentity,
+  password: string,
+  code: string,
+): Promise<{ securityChange: SecurityChange }> {
+  const user = await ports.identity.getUser(caller.username);
+  if (!user || user.userId !== caller.userId) throw new Unauthorized('Authentication required');
+  if (!user.totpEnabled) throw new Conflict('TOTP is not enabled', 'TOTP_NOT_ENABLED');
+  if (!(await ports.identity.verifyPasswordAndTotp(caller.username, password, code))) {
+    throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
+  }
+  const securityChange: SecurityChange = {
+    kind: 'totp-disabled',
+    userId: caller.userId,
+    username: caller.username,
+    at: ports.clock.now(),
+  };
+  await ports.securityChanges.onSecurityChange(securityChange);
+  await ports.identity.disableTotp(caller.username);
+  return { securityChange };
+}

@@ -1,0 +1,25 @@
+// The login flow of the Lambda runtime: Cognito, the signed accounts table, the vault, the user-mail function.
+import { LoginFlow } from '../../auth/login-flow.js';
+import { loginShield } from '../../auth/login-shield.js';
+import { LoginStore } from '../../auth/login-store.js';
+import { SuspensionLinks } from '../../auth/suspension-links.js';
+import { systemClock } from '../ports/clock.js';
+import { once, requireEnv } from '../runtime/aws-env.js';
+import { awsAccountStore, awsDocumentClient, awsSignedRows } from './aws-account-store.js';
+import { awsIdentityProvider } from './aws-identity-provider.js';
+import { awsUserMail } from './aws-user-mail.js';
+import { awsVault } from './aws-vault.js';
+
+export const awsLoginFlow = once(() => {
+  const accounts = awsSignedRows().tables.accounts;
+  return new LoginFlow({
+    identity: awsIdentityProvider(),
+    accounts: awsAccountStore(),
+    logins: new LoginStore(accounts),
+    vault: awsVault(),
+    mail: awsUserMail(),
+    links: new SuspensionLinks(accounts, systemClock),
+    clock: systemClock,
+    shield: loginShield(awsDocumentClient(), requireEnv('SHIELD_TABLE')),
+  });
+});

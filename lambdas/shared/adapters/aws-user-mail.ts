@@ -1,0 +1,13 @@
+// UserMail of the Lambda runtime: a synchronous invocation of the user-mail function.
+import type { UserMail } from '../ports/user-mail.js';
+import { once } from '../runtime/aws-env.js';
+import { invoker } from './lambda-invoke.js';
+
+export const awsUserMail = once((): UserMail => {
+  const invoke = invoker('USER_MAIL_FUNCTION');
+  return {
+    async send(userId, message) {
+      await invoke({ userId, ...message });
+    },
+  };
+});

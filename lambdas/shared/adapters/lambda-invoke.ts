@@ -1,0 +1,27 @@
+// A synchronous invocation of another Palisade function, by the environment variable lib/ sets on the
+// caller: the answer, or the error the function reported (its type kept, so typed errors survive the hop).
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { tracer } from '../observability.js';
+import { once, requireEnv } from '../runtime/aws-env.js';
+
+const lambda = once(() => tracer.captureAWSv3Client(new LambdaClient({})));
+
+export class InvokeError extends Error {
+  constructor(readonly errorType: string | undefined) {
+    super(`The invoked function failed${errorType ? ` (${errorType})` : ''}`);
+  }
+}
+
+export function invoker(variable: 'VAULT_FUNCTION' | 'USER_MAIL_FUNCTION') {
+  return async (request: unknown): Promise<unknown> => {
+    const out = await lambda().send(
+      new InvokeCommand({
+        FunctionName: requireEnv(variable),
+        Payload: Buffer.from(JSON.stringify(request)),
+      }),
+    );
+    const payload = out.Payload?.length ? JSON.parse(Buffer.from(out.Payload).toString('utf8')) : undefined;
+    if (out.FunctionError) throw new InvokeError((payload as { errorType?: string } | undefined)?.errorType);
+    return payload;
+  };
+}

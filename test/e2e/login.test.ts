@@ -1,0 +1,218 @@
+// End to end, the client login over HTTP as a mobile app drives it: password, TOTP, the emailed code of a
+// new network, the new-device link and the poll, tokens; the login email and its "this wasn't me" link.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'otplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
+import type { DevAccount } from '../../local/dev-accounts.js';
+
+const PASSWORD = 'correct horse battery staple';
+let clockOffsetMs = 0;
+const clock = { now: () => new Date(Date.now() + clockOffsetMs) };
+let stateDir: string;
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'palisade-e2e-login-'));
+  cloud = await startLocalCloud({ stateDir, clock, port: 0, waitTimeMs: 0, retryIntervalMs: 0 });
+});
+afterAll(async () => {
+  await cloud?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+async function newUser(username: string): Promise<DevAccount> {
+  const response = await fetch(`${cloud.url}/_local/dev-users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, email: `${username}@example.com`, password: PASSWORD }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as DevAccount;
+}
+
+const post = (path: string, body: unknown) =>
+  fetch(`${cloud.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'PalisadeTest/1.0 (iPhone)' },
+    body: JSON.stringify(body),
+  });
+
+interface Outcome {
+  status: 'authenticated' | 'challenge';
+  loginId?: string;
+  challenge?: string;
+  pending?: boolean;
+  tokens?: { accessToken: string };
+}
+
+const login = async (username: string, password = PASSWORD, deviceId = 'device-one-0001') => {
+  const response = await post('/v1/auth/login', { username, password, deviceId });
+  return { response, body: (await response.clone().json()) as Outcome & { error?: { code: string } } };
+};
+const answer = async (loginId: string, challenge: string, code?: string) => {
+  const response = await post('/v1/auth/challenge', { loginId, challenge, ...(code ? { code } : {}) });
+  return { response, body: (await response.clone().json()) as Outcome & { error?: { code: string } } };
+};
+
+async function mailsTo(address: string): Promise<{ subject: string; text?: string }[]> {
+  const outbox = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+    emails: { to: string[]; subject: string; text?: string }[];
+  };
+  return outbox.emails.filter((e) => e.to.includes(address));
+}
+const lastMail = async (address: string, subject: RegExp) => {
+  const mails = (await mailsTo(address)).filter((m) => subject.test(m.subject));
+  const mail = mails.at(-1);
+  if (!mail) throw new Error(`no mail ${subject} to ${address}`);
+  return mail.text ?? '';
+};
+const linkPath = (text: string, route: string) => {
+  const match = new RegExp(`https?://[^/\\s]+(/v1/auth/${route}/[A-Za-z0-9_-]+)`).exec(text);
+  if (!match?.[1]) throw new Error(`no ${route} link in ${text}`);
+  return match[1];
+};
+
+/** The first login of a device on a new network: code, device link, then tokens. */
+async function fullLogin(user: DevAccount, deviceId = 'device-one-0001') {
+  const first = await login(user.username, PASSWORD, deviceId);
+  expect(first.body).toMatchObject({ status: 'challenge', challenge: 'ip-code' });
+  const code = /\b(\d{6})\b/.exec(await lastMail(`${user.username}@example.com`, /login code/i))?.[1];
+  const second = await answer(first.body.loginId as string, 'ip-code', code);
+  expect(second.body).toMatchObject({ status: 'challenge', challenge: 'device-confirmation' });
+  const link = linkPath(await lastMail(`${user.username}@example.com`, /new device/i), 'device-links');
+  expect((await fetch(`${cloud.url}${link}`)).status).toBe(200);
+  const done = await answer(first.body.loginId as string, 'device-confirmation');
+  expect(done.body.status).toBe('authenticated');
+  return { loginId: first.body.loginId as string, tokens: done.body.tokens as { accessToken: string } };
+}
+
+describe('client login', () => {
+  it('A6 A7 a new network asks for the emailed code, a new device for the link; then tokens that work', async () => {
+    const lara = await newUser('lara');
+    const first = await login('lara');
+    expect(first.response.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'challenge', challenge: 'ip-code' });
+    const loginId = first.body.loginId as string;
+
+    const code = /\b(\d{6})\b/.exec(await lastMail('lara@example.com', /login code/i))?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    const wrong = await answer(loginId, 'ip-code', code === '000000' ? '111111' : '000000');
+    expect(wrong.response.status).toBe(401);
+    // Skipping ahead: the device step is not the current one.
+    expect((await answer(loginId, 'device-confirmation')).body.error?.code).toBe('WRONG_STEP');
+
+    const afterCode = await answer(loginId, 'ip-code', code);
+    expect(afterCode.body).toMatchObject({ status: 'challenge', challenge: 'device-confirmation' });
+    // Replaying the code: its step is over.
+    expect((await answer(loginId, 'ip-code', code)).body.error?.code).toBe('WRONG_STEP');
+
+    const poll = await answer(loginId, 'device-confirmation');
+    expect(poll.body).toMatchObject({ status: 'challenge', pending: true });
+    const link = linkPath(await lastMail('lara@example.com', /new device/i), 'device-links');
+    expect((await fetch(`${cloud.url}${link}`)).status).toBe(200);
+
+    const done = await answer(loginId, 'device-confirmation');
+    expect(done.body.status).toBe('authenticated');
+    const me = await fetch(`${cloud.url}/v1/me`, {
+      headers: { authorization: `Bearer ${done.body.tokens?.accessToken}` },
+    });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ userId: lara.userId });
+
+    // The login is used up: a replayed poll gets nothing.
+    expect((await answer(loginId, 'device-confirmation')).response.status).toBe(410);
+    // The same device on the same network now signs in with the password alone.
+    expect((await login('lara')).body.status).toBe('authenticated');
+  });
+
+  it('A3 an unknown user and a wrong password get the same status and body', async () => {
+    await newUser('mona');
+    const wrong = await login('mona', 'not the password');
+    const unknown = await login('nobody-here', 'not the password');
+    expect(wrong.response.status).toBe(401);
+    expect(unknown.response.status).toBe(401);
+    const strip = (b: unknown) => ({
+      ...(b as { error: object }),
+      error: { ...(b as { error: object }).error, requestId: '' },
+    });
+    expect(strip(wrong.body)).toEqual(strip(unknown.body));
+  });
+
+  it('A2 a user with TOTP answers a code first; a wrong code ends the login', async () => {
+    const tom = await newUser('tom');
+    await fullLogin(tom);
+    const { secret } = await cloud.ports.identity.beginTotpEnrolment(tom.accessToken);
+    const enrolCode = await generate({ secret, epoch: Math.floor(clock.now().getTime() / 1000) - 30 });
+    await cloud.ports.identity.confirmTotpEnrolment(tom.accessToken, enrolCode);
+
+    const bad = await login('tom');
+    expect(bad.body).toMatchObject({ status: 'challenge', challenge: 'totp' });
+    expect((await answer(bad.body.loginId as string, 'totp', '000000')).response.status).toBe(401);
+    expect((await answer(bad.body.loginId as string, 'totp', '000000')).response.status).toBe(410);
+
+    const good = await login('tom');
+    const code = await generate({ secret, epoch: Math.floor(clock.now().getTime() / 1000) });
+    const done = await answer(good.body.loginId as string, 'totp', code);
+    expect(done.body.status).toBe('authenticated');
+  });
+
+  it("A4 the login email's link suspends the account once; the token dies on the next request", async () => {
+    const una = await newUser('una');
+    const { tokens } = await fullLogin(una);
+    const link = linkPath(await lastMail('una@example.com', /new sign-in/i), 'suspend');
+
+    const forged = await fetch(`${cloud.url}/v1/auth/suspend/${'A'.repeat(43)}`);
+    expect(forged.status).toBe(410);
+
+    const used = await fetch(`${cloud.url}${link}`);
+    expect(used.status).toBe(200);
+    await waitForSuspension(una.userId);
+    const me = await fetch(`${cloud.url}/v1/me`, {
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+    });
+    expect(me.status).toBe(401);
+    expect(await eventually(() => lastMail('una@example.com', /suspended/i))).toContain('una');
+
+    const again = await fetch(`${cloud.url}${link}`);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { message: string }).message).toMatch(/already used/);
+  });
+
+  it('A4 a login email link expires after 7 days', async () => {
+    const vic = await newUser('vic');
+    await fullLogin(vic);
+    const link = linkPath(await lastMail('vic@example.com', /new sign-in/i), 'suspend');
+    clockOffsetMs = 7 * 86_400_000 + 1000;
+    try {
+      const late = await fetch(`${cloud.url}${link}`);
+      expect(late.status).toBe(410);
+      expect(((await late.json()) as { error: { code: string } }).error.code).toBe('LINK_EXPIRED');
+    } finally {
+      clockOffsetMs = 0;
+    }
+    expect((await cloud.ports.accounts.getAccount(vic.userId))?.status).toBe('active');
+  });
+});
+
+/** The suspension runs as a workflow after the link's answer: wait for its effects, not for a clock. */
+async function eventually<T>(probe: () => Promise<T>): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < 100; i++) {
+    try {
+      return await probe();
+    } catch (err) {
+      last = err;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  throw last;
+}
+
+async function waitForSuspension(userId: string): Promise<void> {
+  await eventually(async () => {
+    if ((await cloud.ports.accounts.getAccount(userId))?.status !== 'suspended') throw new Error('not yet');
+  });
+}
