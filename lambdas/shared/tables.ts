@@ -72,7 +72,9 @@ export const TABLES = {
 
 export type TableId = keyof typeof TABLES;
 /** The tables whose rows are signed rows. */
-export type SignedTableId = { [K in TableId]: (typeof TABLES)[K]['signed'] extends true ? K : never }[TableId];
+export type SignedTableId = {
+  [K in TableId]: (typeof TABLES)[K]['signed'] extends true ? K : never;
+}[TableId];
 export const SIGNED_TABLE_IDS = (Object.keys(TABLES) as TableId[]).filter(
   (id) => TABLES[id].signed,
 ) as SignedTableId[];
