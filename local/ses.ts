@@ -1,5 +1,6 @@
 // Email for the local runtime: the aws-ses-v2-local emulator started in-process on loopback, so the
-// production SesMailer sends to it; its store is what /_local/outbox shows.
+// production SesMailer sends to it; its store is what /_local/outbox shows. Raw (PGP/MIME) emails are
+// parsed by the emulator (mailparser): text and HTML of a signed email, the armored parts as attachments.
 import { createRequire } from 'node:module';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type SesEmulator from 'aws-ses-v2-local';
@@ -20,6 +21,12 @@ export interface LocalEmail {
   subject: string;
   text?: string;
   html?: string;
+  /**
+   * B3 PGP/MIME emails, as the emulator parsed them: a signed one keeps its readable text and HTML and shows
+   * the detached signature here; an encrypted one has no readable body, only the armored OpenPGP message
+   * (decrypt it with the user's private key).
+   */
+  pgp?: { protection: 'signed'; signature: string } | { protection: 'encrypted'; message: string };
   at: string;
 }
 
@@ -36,7 +43,23 @@ interface StoredEmail {
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** Raw emails: mailparser's attachments, content in base64. */
+  attachments?: { contentType?: string; content?: string }[];
   at: number;
+}
+
+/** The PGP/MIME parts of a raw email the emulator stored as attachments. */
+function pgpOf(email: StoredEmail): LocalEmail['pgp'] {
+  const armored = (type: string) => {
+    const part = email.attachments?.find((a) => a.contentType === type && typeof a.content === 'string');
+    return part?.content === undefined ? undefined : Buffer.from(part.content, 'base64').toString('utf8');
+  };
+  const message = email.attachments?.some((a) => a.contentType === 'application/pgp-encrypted')
+    ? armored('application/octet-stream')
+    : undefined;
+  if (message !== undefined) return { protection: 'encrypted', message };
+  const signature = armored('application/pgp-signature');
+  return signature === undefined ? undefined : { protection: 'signed', signature };
 }
 
 export async function startSes(region: string): Promise<LocalSes> {
@@ -52,15 +75,19 @@ export async function startSes(region: string): Promise<LocalSes> {
       const response = await fetch(`${url}/store`);
       if (!response.ok) throw new Error(`SES emulator store answered ${response.status}`);
       const { emails } = (await response.json()) as { emails: StoredEmail[] };
-      return emails.map((e) => ({
-        messageId: e.messageId,
-        from: e.from,
-        to: e.destination.to,
-        subject: e.subject,
-        ...(e.body.text !== undefined ? { text: e.body.text } : {}),
-        ...(e.body.html !== undefined ? { html: e.body.html } : {}),
-        at: new Date(e.at * 1000).toISOString(),
-      }));
+      return emails.map((e) => {
+        const pgp = pgpOf(e);
+        return {
+          messageId: e.messageId,
+          from: e.from,
+          to: e.destination.to,
+          subject: e.subject,
+          ...(e.body.text !== undefined ? { text: e.body.text } : {}),
+          ...(e.body.html !== undefined ? { html: e.body.html } : {}),
+          ...(pgp ? { pgp } : {}),
+          at: new Date(e.at * 1000).toISOString(),
+        };
+      });
     },
     async stop() {
       client.destroy();

@@ -1,0 +1,93 @@
+// The one way Palisade emails a user: frames a rendered template with the user's anti-phishing phrase (B4)
+// and the footer, then sends it as plain text + HTML, or, to a user who registered a PGP key (B3), as
+// PGP/MIME signed with the platform key and, when the user asked, encrypted to their key.
+import type { Clock } from '../shared/ports/clock.js';
+import type { Mailer } from '../shared/ports/mailer.js';
+import { html } from './html.js';
+import { alternativeEntity } from './mime.js';
+import type { PgpMimeSigner } from './pgp.js';
+import { type FramedEmail, frame, type RenderedEmail } from './templates.js';
+
+export interface Recipient {
+  /** The address in clear: the mailer needs it; no template ever shows it. */
+  email: string;
+  /** B4 anti-phishing phrase, shown at the top of every email. */
+  phrase?: string;
+  /** B3: the user's armored public key, validated when it was registered. */
+  pgpPublicKey?: string;
+  /** B3: encrypt to `pgpPublicKey` as well as signing. */
+  encrypt?: boolean;
+}
+
+export type Protection = 'none' | 'signed' | 'signed+encrypted';
+
+export interface SentEmail {
+  messageId: string;
+  protection: Protection;
+}
+
+/** A user asked for encrypted email and their key can no longer encrypt: a secret is not sent in clear. */
+export class EncryptionUnavailable extends Error {
+  override readonly name = 'EncryptionUnavailable';
+}
+
+/** The recipient registered a PGP key but this function was built without the platform signer. */
+export class SignerMissing extends Error {
+  override readonly name = 'SignerMissing';
+}
+
+export const ENCRYPTION_FALLBACK_NOTE =
+  'This email is signed but not encrypted: your PGP key can no longer be used for encryption (expired or revoked). Update it in your security settings.';
+
+export class Notifier {
+  private readonly mailer: Mailer;
+  private readonly signer: PgpMimeSigner | undefined;
+  private readonly clock: Clock;
+
+  constructor(options: { mailer: Mailer; signer?: PgpMimeSigner; clock: Clock }) {
+    this.mailer = options.mailer;
+    this.signer = options.signer;
+    this.clock = options.clock;
+  }
+
+  /**
+   * Sends `message` to `to`. With a PGP key on file every email is signed (fail closed: no signer, no
+   * email). With encryption asked for but the key no longer usable, a notice goes signed with a note saying
+   * so, while an email carrying a code or a link that grants something is refused (EncryptionUnavailable).
+   */
+  async send(to: Recipient, message: RenderedEmail): Promise<SentEmail> {
+    const now = this.clock.now();
+    if (!to.pgpPublicKey) {
+      const framed = frame(message, to.phrase);
+      const { messageId } = await this.mailer.send({
+        to: to.email,
+        subject: framed.subject,
+        text: framed.text,
+        html: framed.html,
+      });
+      return { messageId, protection: 'none' };
+    }
+    if (!this.signer) throw new SignerMissing('The recipient has a PGP key: this Notifier needs a signer');
+    const recipientKey = to.encrypt ? await this.signer.recipientKey(to.pgpPublicKey, now) : undefined;
+    if (to.encrypt && !recipientKey && message.carriesSecret) {
+      throw new EncryptionUnavailable(`Cannot encrypt the ${message.template} email to the user's PGP key`);
+    }
+    const fallback = to.encrypt && !recipientKey;
+    const framed = frame(fallback ? withNote(message) : message, to.phrase);
+    const signed = await this.signer.sign(bodyOf(framed), now);
+    const raw = recipientKey ? await this.signer.encrypt(signed, recipientKey, now) : signed;
+    const { messageId } = await this.mailer.send({ to: to.email, subject: framed.subject, raw });
+    return { messageId, protection: recipientKey ? 'signed+encrypted' : 'signed' };
+  }
+}
+
+/** The readable body every email has: text and HTML alternatives. */
+export const bodyOf = (framed: FramedEmail): Uint8Array => alternativeEntity(framed.text, framed.html);
+
+function withNote(message: RenderedEmail): RenderedEmail {
+  return { ...message, text: `${ENCRYPTION_FALLBACK_NOTE}\n\n${message.text}`, html: noteHtml(message) };
+}
+
+function noteHtml(message: RenderedEmail) {
+  return html`<p style="margin:0 0 16px;padding:8px 12px;background:#fff4e5;border-radius:6px">${ENCRYPTION_FALLBACK_NOTE}</p>${message.html}`;
+}

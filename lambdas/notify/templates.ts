@@ -1,0 +1,437 @@
+// Every email Palisade sends, as typed templates rendered to plain text and HTML from one list of blocks, so
+// the two bodies always say the same thing. Templates get personal data only to mask it (maskEmail,
+// maskPhone); the recipient's own address never appears in a body. `frame` adds what every email carries:
+// the user's anti-phishing phrase at the very top (B4) and the "we never ask for passwords or codes" line.
+import { maskEmail, maskPhone } from '../shared/privacy/mask.js';
+import { html, type SafeHtml } from './html.js';
+
+export type TemplateName =
+  | 'login-notice'
+  | 'account-suspended'
+  | 'suspension-confirmed'
+  | 'verification-code'
+  | 'new-device-confirmation'
+  | 'security-change'
+  | 'withdrawals-available';
+
+/** A template's output: subject and body, before `frame` puts the phrase and the footer around it. */
+export interface RenderedEmail {
+  template: TemplateName;
+  subject: string;
+  /** Plain-text body (LF line ends), without phrase banner and footer. */
+  text: string;
+  /** HTML body fragment, every value escaped, without phrase banner and footer. */
+  html: SafeHtml;
+  /** Holds a code or a link that grants something: never sent in clear to a user who asked for encryption. */
+  carriesSecret: boolean;
+}
+
+/** The email as sent: framed with the phrase and the footer. */
+export interface FramedEmail {
+  template: TemplateName;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Where and how a sign-in or a change happened, as the login chain recorded it. */
+export interface SignInContext {
+  at: Date;
+  ip: string;
+  /** Country name or ISO code (geoip). */
+  country?: string;
+  /** Readable browser (ua-parser-js), e.g. `Firefox 128 on Windows`. */
+  browser?: string;
+  /** Readable device name from the whitelist, e.g. `iPhone`. */
+  device?: string;
+}
+
+export type SuspensionReason = 'user-reported' | 'duress' | 'admin' | 'integrity';
+
+export type SecurityChange =
+  | 'email'
+  | 'phone'
+  | 'password'
+  | 'mfa-enabled'
+  | 'mfa-disabled'
+  | 'duress-password'
+  | 'pgp-key'
+  | 'anti-phishing-phrase';
+
+export const NEVER_ASKS =
+  'Palisade will never ask for your password, your authenticator codes or the codes we send you, ' +
+  'by email, phone, chat or any other way.';
+
+export const MAX_PHRASE_LENGTH = 64;
+
+// ---- blocks: one description, two renderings ------------------------------------------------------------
+
+type Block =
+  | { kind: 'p'; text: string }
+  | { kind: 'facts'; rows: readonly (readonly [string, string | undefined])[] }
+  | { kind: 'action'; label: string; url: string; note?: string }
+  | { kind: 'code'; code: string };
+
+const p = (text: string): Block => ({ kind: 'p', text });
+
+function textOf(blocks: readonly Block[]): string {
+  return blocks
+    .map((b) => {
+      switch (b.kind) {
+        case 'p':
+          return b.text;
+        case 'facts': {
+          const rows = b.rows.filter((r): r is readonly [string, string] => r[1] !== undefined);
+          const width = Math.max(...rows.map(([label]) => label.length)) + 1;
+          return rows.map(([label, value]) => `  ${`${label}:`.padEnd(width + 1)}${value}`).join('\n');
+        }
+        case 'action':
+          return [`${b.label}:`, b.url, ...(b.note ? [b.note] : [])].join('\n');
+        case 'code':
+          return `    ${b.code}`;
+      }
+      return '';
+    })
+    .join('\n\n');
+}
+
+const P_STYLE = 'margin:0 0 16px;line-height:1.5';
+
+function htmlOf(blocks: readonly Block[]): SafeHtml {
+  return html`${blocks.map((b) => {
+    switch (b.kind) {
+      case 'p':
+        return html`<p style="${P_STYLE}">${b.text}</p>`;
+      case 'facts':
+        return html`<table role="presentation" style="margin:0 0 16px;border-collapse:collapse">${b.rows
+          .filter(([, value]) => value !== undefined)
+          .map(
+            ([label, value]) =>
+              html`<tr><td style="padding:2px 16px 2px 0;color:#5b6470">${label}</td><td style="padding:2px 0"><strong>${value}</strong></td></tr>`,
+          )}</table>`;
+      case 'action':
+        return html`<p style="${P_STYLE}"><a href="${b.url}" style="display:inline-block;padding:10px 18px;background:#0b5cad;color:#ffffff;text-decoration:none;border-radius:6px">${b.label}</a></p><p style="${P_STYLE};font-size:12px;color:#5b6470">If the button does not work, copy this address into your browser: ${b.url}${b.note ? html`<br>${b.note}` : ''}</p>`;
+      case 'code':
+        return html`<p style="${P_STYLE};font-family:monospace;font-size:28px;letter-spacing:6px"><strong>${b.code}</strong></p>`;
+    }
+    return '';
+  })}`;
+}
+
+function rendered(
+  template: TemplateName,
+  subject: string,
+  blocks: readonly Block[],
+  carriesSecret: boolean,
+): RenderedEmail {
+  return { template, subject, text: textOf(blocks), html: htmlOf(blocks), carriesSecret };
+}
+
+// ---- values ---------------------------------------------------------------------------------------------
+
+/** Free-form values (user agents, device names, phrases) on one line, without control characters, capped. */
+export function oneLine(value: string, max = 120): string {
+  const flat = value
+    // Control and format characters (bidi overrides, zero-width spaces) go; the emoji joiner U+200D stays.
+    .replace(/(?:(?!\u200d)[\p{Cc}\p{Cf}\u2028\u2029])+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = [...flat];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : flat;
+}
+
+/** `2026-01-01 09:30 UTC`: one unambiguous time zone for every reader. */
+export const formatUtc = (at: Date): string => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Links in emails are https (plain http only to the laptop's own gateway); anything else is a defect. */
+export function safeLink(url: string | URL): string {
+  const parsed = new URL(String(url));
+  const ok = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK.has(parsed.hostname));
+  if (!ok || parsed.username || parsed.password)
+    throw new Error(`Refusing to put a non-https link in an email`);
+  return parsed.toString();
+}
+
+function contextRows(context: SignInContext): [string, string | undefined][] {
+  return [
+    ['Time', formatUtc(context.at)],
+    ['IP address', oneLine(context.ip, 64)],
+    ['Country', context.country === undefined ? 'unknown' : oneLine(context.country, 64)],
+    ['Browser', context.browser === undefined ? 'unknown' : oneLine(context.browser)],
+    ['Device', context.device === undefined ? undefined : oneLine(context.device)],
+  ];
+}
+
+const hello = (username: string) => p(`Hello ${oneLine(username, 64)},`);
+
+// ---- templates ------------------------------------------------------------------------------------------
+
+/** A4: every successful sign-in, with the one-click "this wasn't me" link. */
+export function loginNotice(input: {
+  username: string;
+  context: SignInContext;
+  /** Signed, single-use suspension link. */
+  reportUrl: string | URL;
+  reportExpiresAt: Date;
+}): RenderedEmail {
+  return rendered(
+    'login-notice',
+    'New sign-in to your Palisade account',
+    [
+      hello(input.username),
+      p('Your Palisade account was just signed in to:'),
+      { kind: 'facts', rows: contextRows(input.context) },
+      p('If this was you, there is nothing to do.'),
+      {
+        kind: 'action',
+        label: "This wasn't me: suspend my account",
+        url: safeLink(input.reportUrl),
+        note: `One click suspends the account, signs out every session and freezes withdrawals. The link works once, until ${formatUtc(input.reportExpiresAt)}.`,
+      },
+    ],
+    false,
+  );
+}
+
+const WHY: Record<SuspensionReason, string> = {
+  'user-reported': 'you reported a sign-in that was not yours',
+  duress: 'our security team received an alert about your account',
+  admin: 'our security team suspended it',
+  integrity: 'our systems detected an integrity problem with your account data',
+};
+
+/** The account was suspended, for any reason (the account-suspension workflow's email). */
+export function accountSuspended(input: {
+  username: string;
+  reason: SuspensionReason;
+  at: Date;
+}): RenderedEmail {
+  return rendered(
+    'account-suspended',
+    'Your Palisade account has been suspended',
+    [
+      hello(input.username),
+      p(`Your account was suspended at ${formatUtc(input.at)} because ${WHY[input.reason]}.`),
+      p('Every session has been signed out and withdrawals are frozen.'),
+      p(
+        'To restore access, contact support from the email address on file. Palisade staff will never ask for your password or your authenticator codes.',
+      ),
+    ],
+    false,
+  );
+}
+
+/** A4: the answer to a click on "this wasn't me". */
+export function suspensionConfirmed(input: {
+  username: string;
+  at: Date;
+  /** Pending withdrawals cancelled by the suspension, when known. */
+  withdrawalsCancelled?: number;
+}): RenderedEmail {
+  const cancelled =
+    input.withdrawalsCancelled === undefined
+      ? 'Pending withdrawals have been cancelled.'
+      : `${input.withdrawalsCancelled} pending withdrawal${input.withdrawalsCancelled === 1 ? ' has' : 's have'} been cancelled.`;
+  return rendered(
+    'suspension-confirmed',
+    'We suspended your Palisade account as you asked',
+    [
+      hello(input.username),
+      p(`You told us a sign-in was not yours, so we suspended your account at ${formatUtc(input.at)}.`),
+      p(`Every session and device has been signed out. ${cancelled}`),
+      p(
+        'Only our support team can restore the account, after checking that it is you. Contact support from the email address on file; meanwhile, change the password of your email account if you use it anywhere else.',
+      ),
+    ],
+    false,
+  );
+}
+
+export type CodePurpose = 'email-verification' | 'new-ip';
+
+/** A1 sign-up email verification and A6 new-IP proof: a one-time code. */
+export function verificationCode(input: {
+  username: string;
+  code: string;
+  purpose: CodePurpose;
+  expiresAt: Date;
+  /** A6: the sign-in that asked for the code. */
+  context?: SignInContext;
+}): RenderedEmail {
+  if (!/^[0-9]{4,10}$/.test(input.code)) throw new Error('A verification code is 4 to 10 digits');
+  const blocks: Block[] =
+    input.purpose === 'email-verification'
+      ? [
+          hello(input.username),
+          p('Enter this code in the Palisade app to verify your email address:'),
+          { kind: 'code', code: input.code },
+          p(`The code expires at ${formatUtc(input.expiresAt)}. If you did not sign up, ignore this email.`),
+        ]
+      : [
+          hello(input.username),
+          p('Someone signed in with your password from a network we have not seen on your account before:'),
+          ...(input.context ? [{ kind: 'facts', rows: contextRows(input.context) } as const] : []),
+          p('If this was you, enter this code to continue:'),
+          { kind: 'code', code: input.code },
+          p(
+            `The code expires at ${formatUtc(input.expiresAt)}. If this was not you, do not share the code with anyone: change your password at once.`,
+          ),
+        ];
+  const subject =
+    input.purpose === 'email-verification'
+      ? 'Verify your email address for Palisade'
+      : 'Your Palisade sign-in code';
+  return rendered('verification-code', subject, blocks, true);
+}
+
+/** The SMS wording of a verification code (phone verification at sign-up), for the SMS port. */
+export function verificationSms(code: string, validMinutes: number): string {
+  if (!/^[0-9]{4,10}$/.test(code)) throw new Error('A verification code is 4 to 10 digits');
+  return `Palisade code: ${code}. Valid for ${validMinutes} minutes. Palisade never asks for this code: do not share it.`;
+}
+
+/** A7: a sign-in from a browser or device not on the whitelist waits for this link. */
+export function newDeviceConfirmation(input: {
+  username: string;
+  context: SignInContext;
+  confirmUrl: string | URL;
+  expiresAt: Date;
+  reportUrl?: string | URL;
+}): RenderedEmail {
+  return rendered(
+    'new-device-confirmation',
+    'Confirm a sign-in from a new device',
+    [
+      hello(input.username),
+      p('A sign-in to your account from a new browser or device is waiting for your confirmation:'),
+      { kind: 'facts', rows: contextRows(input.context) },
+      {
+        kind: 'action',
+        label: 'Yes, it was me: allow this device',
+        url: safeLink(input.confirmUrl),
+        note: `The link works once, until ${formatUtc(input.expiresAt)}. The device is then added to your trusted devices.`,
+      },
+      ...(input.reportUrl
+        ? [
+            {
+              kind: 'action',
+              label: "This wasn't me: suspend my account",
+              url: safeLink(input.reportUrl),
+            } as const,
+          ]
+        : [p('If this was not you, do not click the link, and change your password.')]),
+    ],
+    true,
+  );
+}
+
+const CHANGE: Record<SecurityChange, string> = {
+  email: 'Your email address was changed',
+  phone: 'Your phone number was changed',
+  password: 'Your password was changed',
+  'mfa-enabled': 'Two-factor authentication (TOTP) was turned on',
+  'mfa-disabled': 'Two-factor authentication (TOTP) was turned off',
+  'duress-password': 'Your duress password was set or changed',
+  'pgp-key': 'Your PGP key for signed and encrypted email was changed',
+  'anti-phishing-phrase': 'Your anti-phishing phrase was changed',
+};
+
+/** B1: sent to the address on file (the old one, for an email change) after every security change. */
+export function securityChangeNotice(input: {
+  username: string;
+  change: SecurityChange;
+  context: SignInContext;
+  reportUrl: string | URL;
+  reportExpiresAt: Date;
+  /** B2: withdrawals held until then. */
+  withdrawalsHeldUntil?: Date;
+  /** The new address or number, shown masked. */
+  newEmail?: string;
+  newPhone?: string;
+}): RenderedEmail {
+  const what =
+    input.change === 'email' && input.newEmail
+      ? `${CHANGE.email} to ${maskEmail(input.newEmail)}.`
+      : input.change === 'phone' && input.newPhone
+        ? `${CHANGE.phone} to ${maskPhone(input.newPhone)}.`
+        : `${CHANGE[input.change]}.`;
+  return rendered(
+    'security-change',
+    `Security change on your Palisade account`,
+    [
+      hello(input.username),
+      p(what),
+      { kind: 'facts', rows: contextRows(input.context) },
+      ...(input.withdrawalsHeldUntil
+        ? [p(`For your protection, withdrawals are paused until ${formatUtc(input.withdrawalsHeldUntil)}.`)]
+        : []),
+      {
+        kind: 'action',
+        label: "This wasn't me: suspend my account",
+        url: safeLink(input.reportUrl),
+        note: `One click suspends the account and signs out every session. The link works once, until ${formatUtc(input.reportExpiresAt)}.`,
+      },
+    ],
+    false,
+  );
+}
+
+/** B2: the hold after a security change is over. */
+export function withdrawalsAvailable(input: { username: string; at: Date }): RenderedEmail {
+  return rendered(
+    'withdrawals-available',
+    'Withdrawals are available again on your Palisade account',
+    [
+      hello(input.username),
+      p(
+        `The withdrawal hold that followed a security change on your account ended at ${formatUtc(input.at)}. Withdrawals are available again.`,
+      ),
+      p(
+        'If you did not make a security change recently, contact support at once: someone else may have access to your account.',
+      ),
+    ],
+    false,
+  );
+}
+
+// ---- the frame: phrase on top, footer at the bottom -----------------------------------------------------
+
+const PHRASE_TITLE = 'Your anti-phishing phrase';
+
+/** B4: the phrase in the first lines of the text and in the first element of the HTML body. */
+export function frame(message: RenderedEmail, phrase?: string): FramedEmail {
+  const shown = phrase === undefined ? '' : oneLine(phrase, MAX_PHRASE_LENGTH);
+  const banner = shown
+    ? [`${PHRASE_TITLE}: "${shown}"`, 'Every genuine Palisade email shows your phrase here.']
+    : [
+        'Anti-phishing phrase: not set.',
+        'Set one in your security settings: every genuine Palisade email will then show it here.',
+      ];
+  const text = [
+    ...banner,
+    '-'.repeat(64),
+    '',
+    message.text,
+    '',
+    '--',
+    NEVER_ASKS,
+    'You receive this security email because you have a Palisade account.',
+    '',
+  ].join('\n');
+  const bannerHtml = shown
+    ? html`<div id="anti-phishing-phrase" style="border:2px solid #0b6e4f;border-radius:6px;padding:12px 16px;margin:0 0 20px;background:#eef8f3"><div style="font-size:12px;text-transform:uppercase;letter-spacing:1px;color:#0b6e4f">${PHRASE_TITLE}</div><div style="font-size:18px;font-weight:bold;margin-top:4px">${shown}</div></div>`
+    : html`<div id="anti-phishing-phrase" style="border:2px dashed #8a939e;border-radius:6px;padding:12px 16px;margin:0 0 20px;color:#5b6470">Anti-phishing phrase: not set. Set one in your security settings: every genuine Palisade email will then show it here.</div>`;
+  const document = html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${message.subject}</title></head>
+<body style="margin:0;padding:24px;background:#f4f5f7;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1b1f24">
+<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px">${bannerHtml}
+${message.html}
+<hr style="border:none;border-top:1px solid #dde1e6;margin:24px 0 12px">
+<p style="margin:0;font-size:12px;color:#5b6470;line-height:1.5">${NEVER_ASKS}</p>
+</div>
+</body></html>
+`;
+  return { template: message.template, subject: message.subject, text, html: document.value };
+}

@@ -1,0 +1,56 @@
+// B3 on a laptop: the platform OpenPGP key, generated on first use into the state folder
+// (`<stateDir>/pgp-key.json`, owner-only, written atomically) and read from there on every later start.
+import { join } from 'node:path';
+import type { PrivateKey } from 'openpgp';
+import type { PgpKeySource } from '../../notify/pgp-key.js';
+import { generatePlatformKey, readPlatformKey } from '../../notify/platform-key.js';
+import type { Clock } from '../ports/clock.js';
+import { JsonFile } from './local-json-file.js';
+
+export const LOCAL_PGP_KEY_FILE = 'pgp-key.json';
+export const LOCAL_PGP_USER_ID = { name: 'Palisade (local)', email: 'no-reply@palisade.local' } as const;
+
+interface StoredPgpKey {
+  version: 1;
+  createdAt: string;
+  fingerprint: string;
+  privateKey: string;
+  publicKey: string;
+}
+
+export class LocalPgpKeySource implements PgpKeySource {
+  private constructor(
+    private readonly key: PrivateKey,
+    private readonly armoredPublic: string,
+  ) {}
+
+  /** Opens the state folder's key, generating it (dated `clock.now()`) when there is none yet. */
+  static async open(
+    stateDir: string,
+    options: { clock: Clock; userID?: { name: string; email: string } },
+  ): Promise<LocalPgpKeySource> {
+    const file = new JsonFile<StoredPgpKey>(join(stateDir, LOCAL_PGP_KEY_FILE));
+    const stored = await file.readOrCreate(async () => {
+      const at = options.clock.now();
+      const pair = await generatePlatformKey(options.userID ?? LOCAL_PGP_USER_ID, at);
+      const key = await readPlatformKey(pair.privateKey, at);
+      return {
+        version: 1,
+        createdAt: at.toISOString(),
+        fingerprint: key.getFingerprint().toUpperCase(),
+        privateKey: pair.privateKey,
+        publicKey: pair.publicKey,
+      };
+    });
+    const key = await readPlatformKey(stored.privateKey, new Date(stored.createdAt));
+    return new LocalPgpKeySource(key, key.toPublic().armor());
+  }
+
+  async privateKey(): Promise<PrivateKey> {
+    return this.key;
+  }
+
+  async publicKeyArmored(): Promise<string> {
+    return this.armoredPublic;
+  }
+}

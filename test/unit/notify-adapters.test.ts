@@ -1,0 +1,264 @@
+// The notification module's edges: MIME encoding, the SESv2 mailer (Simple and Raw content), the local SES
+// emulator's outbox with PGP/MIME emails, the platform key from Secrets Manager and `GET /v1/pgp-key`.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import * as openpgp from 'openpgp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHandler } from '../../lambdas/notify/get-pgp-key.js';
+import {
+  alternativeEntity,
+  decodeQuotedPrintable,
+  quotedPrintable,
+  splitMultipart,
+} from '../../lambdas/notify/mime.js';
+import { Notifier } from '../../lambdas/notify/notifier.js';
+import { PgpMimeSigner } from '../../lambdas/notify/pgp.js';
+import { generatePlatformKey, PlatformKeyError, readPlatformKey } from '../../lambdas/notify/platform-key.js';
+import { accountSuspended } from '../../lambdas/notify/templates.js';
+import { encodeHeaderText, SesMailer } from '../../lambdas/shared/adapters/aws-mailer.js';
+import {
+  SecretsManagerPgpKeySource,
+  SecretsManagerPgpPublicKey,
+} from '../../lambdas/shared/adapters/aws-pgp-key.js';
+import { LocalPgpKeySource } from '../../lambdas/shared/adapters/local-pgp-key.js';
+import { ManualClock } from '../../lambdas/shared/ports/clock.js';
+import { type LocalSes, startSes } from '../../local/ses.js';
+
+const START = new Date('2026-03-01T10:00:00Z');
+
+describe('MIME encoding', () => {
+  it('B3 quoted-printable keeps lines short, encodes trailing blanks, "From " and non-ASCII, and round-trips', () => {
+    const text = `Grüße aus Zürich — ${'x'.repeat(100)}\nFrom the team \n.\nend=1`;
+    const encoded = quotedPrintable(text);
+    const lines = encoded.split('\r\n');
+    expect(lines.every((l) => l.length <= 76)).toBe(true);
+    expect([...Buffer.from(encoded, 'latin1')].every((b) => b < 128)).toBe(true);
+    expect(lines).toContain('=46rom the team=20');
+    expect(lines).toContain('=2E');
+    expect(encoded).toContain('end=3D1');
+    expect(decodeQuotedPrintable(encoded)).toBe(text);
+  });
+
+  it('B3 a multipart entity splits back into its parts byte for byte', () => {
+    const entity = alternativeEntity('plain text', '<p>html</p>');
+    const { contentType, parts } = splitMultipart(entity);
+    expect(contentType).toMatch(/^multipart\/alternative; boundary="=_alt_[0-9a-f]{24}"$/);
+    expect(parts.map((p) => Buffer.from(p).toString('latin1'))).toEqual([
+      'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nplain text',
+      'Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<p>html</p>',
+    ]);
+  });
+
+  it('subjects are one header line, RFC 2047-encoded when not plain ASCII', () => {
+    expect(encodeHeaderText('New sign-in\r\nBcc: x@example.com')).toBe('New sign-in Bcc: x@example.com');
+    const encoded = encodeHeaderText(`Änderung: ${'ü'.repeat(40)}`);
+    expect(
+      encoded.split('\r\n ').every((w) => /^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/.test(w) && w.length <= 75),
+    ).toBe(true);
+    const decoded = encoded
+      .split('\r\n ')
+      .map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8'))
+      .join('');
+    expect(decoded).toBe(`Änderung: ${'ü'.repeat(40)}`);
+  });
+});
+
+describe('SesMailer', () => {
+  const ses = mockClient(SESv2Client);
+  const mailer = new SesMailer(
+    new SESv2Client({ region: 'eu-west-1' }),
+    'no-reply@palisade.example',
+    () => START,
+  );
+
+  beforeAll(() => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+  });
+  afterAll(() => ses.restore());
+
+  it('B4 sends a simple email with its text and HTML bodies', async () => {
+    expect(await mailer.send({ to: 'sam@example.com', subject: 'S', text: 'T', html: '<p>H</p>' })).toEqual({
+      messageId: 'ses-1',
+    });
+    expect(ses.commandCalls(SendEmailCommand).at(-1)?.args[0].input).toEqual({
+      FromEmailAddress: 'no-reply@palisade.example',
+      Destination: { ToAddresses: ['sam@example.com'] },
+      Content: {
+        Simple: {
+          Subject: { Data: 'S', Charset: 'UTF-8' },
+          Body: { Text: { Data: 'T', Charset: 'UTF-8' }, Html: { Data: '<p>H</p>', Charset: 'UTF-8' } },
+        },
+      },
+    });
+  });
+
+  it('B3 sends a raw entity as SESv2 Raw content behind From, To, Subject, Date and MIME-Version', async () => {
+    const entity = new Uint8Array(Buffer.from('Content-Type: text/plain\r\n\r\nbody', 'latin1'));
+    await mailer.send({ to: 'sam@example.com', subject: 'Sicherheit: Änderung', raw: entity });
+    const input = ses.commandCalls(SendEmailCommand).at(-1)?.args[0].input;
+    expect(input?.Destination).toEqual({ ToAddresses: ['sam@example.com'] });
+    expect(Buffer.from(input?.Content?.Raw?.Data ?? []).toString('latin1')).toBe(
+      [
+        'From: no-reply@palisade.example',
+        'To: sam@example.com',
+        `Subject: ${encodeHeaderText('Sicherheit: Änderung')}`,
+        'Date: Sun, 01 Mar 2026 10:00:00 +0000',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain',
+        '',
+        'body',
+      ].join('\r\n'),
+    );
+  });
+
+  it('B3 refuses an address that would smuggle in a header', async () => {
+    const raw = new Uint8Array(Buffer.from('Content-Type: text/plain\r\n\r\nx'));
+    await expect(
+      mailer.send({ to: 'sam@example.com\r\nBcc: eve@example.com', subject: 'S', raw }),
+    ).rejects.toThrow(/Invalid email address/);
+  });
+});
+
+describe('the local outbox with PGP/MIME emails', () => {
+  const clock = new ManualClock(START);
+  let stateDir: string;
+  let local: LocalSes;
+
+  beforeAll(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'palisade-outbox-'));
+    local = await startSes('eu-west-1');
+  });
+  afterAll(async () => {
+    await local.stop();
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('B3 shows plain, signed (readable, with its signature) and encrypted (armored message) emails', async () => {
+    const signer = new PgpMimeSigner(await LocalPgpKeySource.open(stateDir, { clock }));
+    const notifier = new Notifier({ mailer: local.mailer, signer, clock });
+    const user = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'ed25519Legacy',
+      userIDs: [{ email: 'u@example.com' }],
+      date: new Date('2026-02-01T00:00:00Z'),
+    });
+    const message = accountSuspended({ username: 'sam', reason: 'admin', at: clock.now() });
+    await notifier.send({ email: 'plain@example.com', phrase: 'otters' }, message);
+    await notifier.send(
+      { email: 'signed@example.com', phrase: 'otters', pgpPublicKey: user.publicKey },
+      message,
+    );
+    await notifier.send(
+      { email: 'sealed@example.com', phrase: 'otters', pgpPublicKey: user.publicKey, encrypt: true },
+      message,
+    );
+    const emails = await local.emails();
+    const to = (address: string) => emails.find((e) => e.to.includes(address));
+    expect(to('plain@example.com')).toMatchObject({ subject: 'Your Palisade account has been suspended' });
+    expect(to('plain@example.com')?.pgp).toBeUndefined();
+    expect(to('plain@example.com')?.text).toContain('Your anti-phishing phrase: "otters"');
+    const signed = to('signed@example.com');
+    expect(signed).toMatchObject({
+      subject: 'Your Palisade account has been suspended',
+      from: 'no-reply@palisade.local',
+    });
+    expect(signed?.text).toContain('Hello sam,');
+    expect(signed?.html).toContain('id="anti-phishing-phrase"');
+    expect(signed?.pgp).toMatchObject({ protection: 'signed' });
+    expect(signed?.pgp?.protection === 'signed' && signed.pgp.signature).toMatch(
+      /^-----BEGIN PGP SIGNATURE-----/,
+    );
+    const sealed = to('sealed@example.com');
+    expect(sealed?.text).toBeUndefined();
+    expect(sealed?.pgp?.protection).toBe('encrypted');
+    const armored = sealed?.pgp?.protection === 'encrypted' ? sealed.pgp.message : '';
+    const { data } = await openpgp.decrypt({
+      message: await openpgp.readMessage({ armoredMessage: armored }),
+      decryptionKeys: await openpgp.readPrivateKey({ armoredKey: user.privateKey }),
+      date: clock.now(),
+    });
+    expect(data).toMatch(/^Content-Type: multipart\/signed;/);
+  });
+});
+
+describe('the platform key from Secrets Manager', () => {
+  const secrets = mockClient(SecretsManagerClient);
+  afterAll(() => secrets.restore());
+
+  it('B3 reads the key pair once per container, retries after a failure, checks the private key', async () => {
+    const pair = await generatePlatformKey({ name: 'Palisade', email: 'no-reply@palisade.example' }, START);
+    secrets.reset();
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(new Error('throttled'))
+      .resolves({ SecretString: JSON.stringify(pair) });
+    const client = new SecretsManagerClient({ region: 'eu-west-1' });
+    const source = new SecretsManagerPgpKeySource(client, 'palisade/pgp-key', (armored) =>
+      readPlatformKey(armored),
+    );
+    await expect(source.privateKey()).rejects.toThrow('throttled');
+    const key = await source.privateKey();
+    expect(key.keyPacket.version).toBe(4);
+    expect(await source.publicKeyArmored()).toBe(pair.publicKey);
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: 'palisade/pgp-key',
+    });
+
+    const publicOnly = new SecretsManagerPgpPublicKey(client, 'palisade/pgp-key');
+    expect(await publicOnly.publicKeyArmored()).toBe(pair.publicKey);
+  });
+
+  it('B3 a malformed secret or a v6 key fails closed', async () => {
+    const client = new SecretsManagerClient({ region: 'eu-west-1' });
+    secrets.reset();
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: '-----BEGIN PGP PRIVATE KEY BLOCK-----' });
+    await expect(
+      new SecretsManagerPgpKeySource(client, 's', (a) => readPlatformKey(a)).privateKey(),
+    ).rejects.toThrow();
+    const v6 = await openpgp.generateKey({
+      type: 'curve25519',
+      userIDs: [{ email: 'x@example.com' }],
+      config: { v6Keys: true },
+    });
+    secrets.reset();
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(v6) });
+    await expect(
+      new SecretsManagerPgpKeySource(client, 's', (a) => readPlatformKey(a)).privateKey(),
+    ).rejects.toBeInstanceOf(PlatformKeyError);
+  });
+});
+
+describe('GET /v1/pgp-key', () => {
+  it('B3 answers the platform public key and its fingerprint, publicly', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'palisade-pgp-route-'));
+    try {
+      const pgpKey = await LocalPgpKeySource.open(stateDir, { clock: new ManualClock(START) });
+      const event = {
+        body: null,
+        headers: {},
+        httpMethod: 'GET',
+        path: '/v1/pgp-key',
+        requestContext: { identity: { sourceIp: '203.0.113.9' } },
+      } as unknown as APIGatewayProxyEvent;
+      const res = await makeHandler({ pgpKey })(event, { awsRequestId: 'r-1' } as Context);
+      expect(res.statusCode).toBe(200);
+      const body = JSON.parse(res.body) as Record<string, string>;
+      const key = await openpgp.readKey({ armoredKey: body.publicKey ?? '' });
+      expect(key.isPrivate()).toBe(false);
+      expect(body).toMatchObject({
+        fingerprint: key.getFingerprint().toUpperCase(),
+        version: 4,
+        algorithm: 'eddsaLegacy/ed25519Legacy',
+        createdAt: START.toISOString(),
+      });
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+});
