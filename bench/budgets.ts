@@ -12,6 +12,22 @@ export const BUDGETS = {
   maxInitMs: 120,
 } as const;
 
+/**
+ * Per-function exceptions to the size budget, by catalogue function id: each names its limit and why. Every
+ * function not listed keeps BUDGETS.maxBytes; an exception is for a dependency that cannot be split off, and
+ * the function carrying it is kept to that one job, so that nothing else grows into its allowance.
+ */
+export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: string }>> = {
+  PgpMailSigner: {
+    maxKB: 760,
+    reason:
+      'B3: OpenPGP.js (pure-JS OpenPGP, no gpg binary in Lambda) is 367 KB minified with sign + encrypt + key ' +
+      'validation; the function holds only it, Secrets Manager and the task wiring. Measured 2026-03: 701.4 KB ' +
+      'minified, import 89.6 ms median over empty node (within the 120 ms init budget). Isolated here so the ' +
+      'user-mail function (580.7 KB) and the pgp-key route (no OpenPGP.js) stay within 600 KB.',
+  },
+};
+
 export interface Verdict {
   id: string;
   budget: string;
@@ -23,16 +39,21 @@ export interface Verdict {
 
 export const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
 
-export function sizeLimit(facts: Pick<BundleFacts, 'hasTracer'>): number {
+export function sizeLimit(facts: Pick<BundleFacts, 'hasTracer'> & { id?: string }): number {
+  const exception = facts.id === undefined ? undefined : SIZE_EXCEPTIONS[facts.id];
+  if (exception) return exception.maxKB * KB;
   return facts.hasTracer ? BUDGETS.maxBytes : BUDGETS.maxBytesWithoutTracer;
 }
 
 export function sizeVerdict(facts: BundleFacts): Verdict {
   const limit = sizeLimit(facts);
   const ok = facts.bytes <= limit;
+  const exception = SIZE_EXCEPTIONS[facts.id];
   return {
     id: facts.id,
-    budget: `size ≤ ${kb(limit)} (${facts.hasTracer ? 'with' : 'without'} tracer)`,
+    budget: exception
+      ? `size ≤ ${kb(limit)} (documented exception: ${exception.reason.split(':')[0]})`
+      : `size ≤ ${kb(limit)} (${facts.hasTracer ? 'with' : 'without'} tracer)`,
     actual: kb(facts.bytes),
     ok,
     ...(ok ? {} : { cause: facts.topPackages.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ') }),

@@ -10,6 +10,7 @@ import { bundleFunction, EMPTY_ENTRY, EMPTY_ID, OUT_DIR, REPO_ROOT } from './bun
 import { measureEncryption } from './encryption.js';
 import { measureInit } from './init-time.js';
 import { measureIntegrity } from './integrity.js';
+import { measureLogin } from './login.js';
 import { type BenchResult, type Row, renderMarkdown, renderText } from './report.js';
 
 const RUNS = 20;
@@ -44,6 +45,8 @@ async function main(): Promise<number> {
   const integrity = await measureIntegrity();
   console.log('measuring E2 field-group encryption against raw AES-256-GCM …');
   const encryption = await measureEncryption();
+  console.log('measuring A1–A9 complete logins through the local gateway …');
+  const loginBench = await measureLogin();
 
   const result: BenchResult = {
     command: 'npm run bench',
@@ -71,6 +74,7 @@ async function main(): Promise<number> {
     sections: [
       { text: integrity.text, markdown: integrity.markdown },
       { text: encryption.text, markdown: encryption.markdown },
+      { text: loginBench.text, markdown: loginBench.markdown },
     ],
   };
   await writeFile(REPORT, renderMarkdown(result));

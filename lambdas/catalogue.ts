@@ -3,7 +3,24 @@
 // from it. One list, so a route cannot exist in one runtime and not the other.
 import type * as z from 'zod/mini';
 import { meResponse } from './account/contracts.js';
+import { revocationResponse, sessionsResponse } from './account/sessions-contracts.js';
 import { challengeRequest, linkResponse, loginRequest, loginResponse } from './auth/contracts.js';
+import { duressSetResponse, setDuressBody } from './auth/duress-contracts.js';
+import { loginsQuery, loginsResponse } from './auth/login-history.js';
+import {
+  confirmTotpBody,
+  disableTotpBody,
+  totpEnrolmentResponse,
+  totpStatusResponse,
+} from './auth/totp-contracts.js';
+import {
+  pgpKeyRemovedResponse,
+  pgpKeyRequest,
+  pgpKeyResponse,
+  phraseRequest,
+  phraseResponse,
+  platformKeyResponse,
+} from './notify/contracts.js';
 import { healthResponse } from './platform/contracts.js';
 import type { WorkflowName } from './shared/ports/workflows.js';
 
@@ -21,9 +38,15 @@ export type Access =
   | 'data-key:seal-open'
   | 'vault:invoke'
   | 'user-mail:send'
+  | 'pgp-signer:invoke'
+  | 'pgp-key:sign'
+  | 'pgp-key:public'
+  | 'duress:check'
   | 'identity:authenticate'
+  | 'identity:mfa'
   | 'shield:write'
   | 'identity:revoke'
+  | 'identity:sign-out'
   | 'identity:read'
   | 'suspension:start'
   | 'mail:send';
@@ -147,6 +170,169 @@ export const ROUTES: readonly RouteSpec[] = [
     status: 200,
     access: reads('accounts:write', 'suspension:start'),
   },
+  {
+    id: 'EnrollTotp',
+    method: 'POST',
+    path: '/v1/me/mfa/totp',
+    auth: 'user',
+    entry: 'lambdas/auth/enroll-totp.ts',
+    summary: 'Starts TOTP enrolment: the secret, its otpauth URI and a QR code',
+    tag: 'mfa',
+    response: totpEnrolmentResponse,
+    status: 200,
+    // Cognito's software-token calls are authorised by the caller's own access token.
+    access: ['identity:read'],
+  },
+  {
+    id: 'ConfirmTotp',
+    method: 'POST',
+    path: '/v1/me/mfa/totp/confirm',
+    auth: 'user',
+    entry: 'lambdas/auth/confirm-totp.ts',
+    summary: 'Confirms TOTP enrolment with a first code; login asks for a code from then on',
+    tag: 'mfa',
+    body: confirmTotpBody,
+    response: totpStatusResponse,
+    status: 200,
+    access: [],
+  },
+  {
+    id: 'DisableTotp',
+    method: 'POST',
+    path: '/v1/me/mfa/totp/disable',
+    auth: 'user',
+    entry: 'lambdas/auth/disable-totp.ts',
+    summary: 'Turns TOTP off after the password and a current code; a security change',
+    tag: 'mfa',
+    body: disableTotpBody,
+    response: totpStatusResponse,
+    status: 200,
+    access: ['identity:authenticate', 'identity:mfa', 'audit:append'],
+  },
+  {
+    id: 'SetDuressPassword',
+    method: 'PUT',
+    path: '/v1/me/duress-password',
+    auth: 'user',
+    entry: 'lambdas/auth/set-duress-password.ts',
+    summary: 'Sets or changes the duress password (re-authentication; never equal to the password)',
+    tag: 'security',
+    body: setDuressBody,
+    response: duressSetResponse,
+    status: 200,
+    access: reads('accounts:write', 'identity:authenticate'),
+  },
+  {
+    id: 'Logout',
+    method: 'POST',
+    path: '/v1/auth/logout',
+    auth: 'user',
+    entry: 'lambdas/auth/logout.ts',
+    summary: "Ends the caller's current session; its tokens are refused from the next request on",
+    tag: 'sessions',
+    response: revocationResponse,
+    status: 200,
+    access: reads('accounts:write'),
+  },
+  {
+    id: 'ListSessions',
+    method: 'GET',
+    path: '/v1/me/sessions',
+    auth: 'user',
+    entry: 'lambdas/account/list-sessions.ts',
+    summary: "The caller's live sessions, the current one marked",
+    tag: 'sessions',
+    response: sessionsResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
+  {
+    id: 'RevokeSession',
+    method: 'DELETE',
+    path: '/v1/me/sessions/{sessionId}',
+    auth: 'user',
+    entry: 'lambdas/account/revoke-session.ts',
+    summary: "Ends one of the caller's sessions; another user's session id is Not Found",
+    tag: 'sessions',
+    response: revocationResponse,
+    status: 200,
+    access: reads('accounts:write'),
+  },
+  {
+    id: 'RevokeAllSessions',
+    method: 'DELETE',
+    path: '/v1/me/sessions',
+    auth: 'user',
+    entry: 'lambdas/account/revoke-sessions.ts',
+    summary: 'Ends every session of the caller and revokes every refresh token (global sign-out)',
+    tag: 'sessions',
+    response: revocationResponse,
+    status: 200,
+    access: reads('accounts:write', 'identity:sign-out'),
+  },
+  {
+    id: 'ListLogins',
+    method: 'GET',
+    path: '/v1/me/logins',
+    auth: 'user',
+    entry: 'lambdas/auth/list-logins.ts',
+    summary: "The caller's login history, newest first: time, IP, country, browser, outcome",
+    tag: 'sessions',
+    query: loginsQuery,
+    response: loginsResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
+  {
+    id: 'SetAntiPhishingPhrase',
+    method: 'PUT',
+    path: '/v1/me/anti-phishing-phrase',
+    auth: 'user',
+    entry: 'lambdas/notify/put-anti-phishing-phrase.ts',
+    summary: 'B4: sets the phrase shown at the top of every email to the caller (3–64 printable, no link)',
+    tag: 'notifications',
+    body: phraseRequest,
+    response: phraseResponse,
+    status: 200,
+    access: reads('accounts:write'),
+  },
+  {
+    id: 'SetPgpKey',
+    method: 'PUT',
+    path: '/v1/me/pgp-key',
+    auth: 'user',
+    entry: 'lambdas/notify/put-pgp-key.ts',
+    summary: 'B3: registers an OpenPGP public key; every email is then signed (and, on request, encrypted)',
+    tag: 'notifications',
+    body: pgpKeyRequest,
+    response: pgpKeyResponse,
+    status: 200,
+    access: reads('accounts:write', 'pgp-signer:invoke'),
+  },
+  {
+    id: 'RemovePgpKey',
+    method: 'DELETE',
+    path: '/v1/me/pgp-key',
+    auth: 'user',
+    entry: 'lambdas/notify/delete-pgp-key.ts',
+    summary: 'B3: removes the OpenPGP key; emails go unsigned again (a security change)',
+    tag: 'notifications',
+    response: pgpKeyRemovedResponse,
+    status: 200,
+    access: reads('accounts:write'),
+  },
+  {
+    id: 'GetPgpKey',
+    method: 'GET',
+    path: '/v1/pgp-key',
+    auth: 'public',
+    entry: 'lambdas/notify/get-pgp-key.ts',
+    summary: "B3: the platform's OpenPGP public key and fingerprint, to verify signed emails",
+    tag: 'notifications',
+    response: platformKeyResponse,
+    status: 200,
+    access: ['pgp-key:public'],
+  },
 ];
 
 export const USER_AUTHORIZER: FunctionSpec = {
@@ -197,11 +383,35 @@ export const VAULT: FunctionSpec = {
   access: ['data-key:seal-open'],
 };
 
-/** Emails a user by id: looks the address up through the vault and sends (`user-mail:send`). */
+/**
+ * B3: the only function with OpenPGP.js and the platform key (`pgp-key:sign`): signs (and encrypts) email
+ * bodies for the user-mail function and validates users' keys for the pgp-key route. Its bundle has the
+ * one documented size exception of bench/budgets.ts.
+ */
+export const PGP_SIGNER: FunctionSpec = {
+  id: 'PgpMailSigner',
+  entry: 'lambdas/notify/pgp-mail-signer.ts',
+  access: ['pgp-key:sign'],
+};
+
+/**
+ * Emails a user by id and template: looks the address up through the vault, renders the template with the
+ * anti-phishing phrase, and sends, signed through PGP_SIGNER for a user with a key (`user-mail:send`).
+ */
 export const USER_MAIL: FunctionSpec = {
   id: 'SendUserMail',
   entry: 'lambdas/messaging/send-user-mail.ts',
-  access: reads('accounts:read', 'vault:invoke', 'mail:send'),
+  access: reads('accounts:read', 'vault:invoke', 'pgp-signer:invoke', 'mail:send'),
+};
+
+/**
+ * The duress check (A5), invoked by the login for every password: it alone reads duress hashes and starts
+ * a duress suspension; the login learns only match or no match.
+ */
+export const DURESS_CHECK: FunctionSpec = {
+  id: 'CheckDuress',
+  entry: 'lambdas/auth/check-duress.ts',
+  access: reads('accounts:read', 'suspension:start'),
 };
 
 /**
@@ -210,7 +420,9 @@ export const USER_MAIL: FunctionSpec = {
  */
 export const INVOKABLE: readonly { access: Access; spec: FunctionSpec; variable: string }[] = [
   { access: 'vault:invoke', spec: VAULT, variable: 'VAULT_FUNCTION' },
+  { access: 'pgp-signer:invoke', spec: PGP_SIGNER, variable: 'PGP_SIGNER_FUNCTION' },
   { access: 'user-mail:send', spec: USER_MAIL, variable: 'USER_MAIL_FUNCTION' },
+  { access: 'duress:check', spec: DURESS_CHECK, variable: 'DURESS_FUNCTION' },
 ];
 
 export const allFunctions = (): FunctionSpec[] => [

@@ -36,6 +36,8 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './lambdas/shared/runtime/lambda-credentials.ts',
   // asn1.js pins an older bn.js beside the SDK's own; one copy serves both (~43 KB).
   'bn.js': './node_modules/bn.js/lib/bn.js',
+  // semver is only reached by X-Ray's SDK v2 patcher for one `gte` (~28 KB); see the replacement's header.
+  semver: './lambdas/shared/runtime/semver-gte.ts',
 };
 
 /** Production bundling: the local esbuild, never Docker; the AWS SDK is bundled at the locked versions. */
@@ -243,7 +245,9 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         });
         break;
       case 'vault:invoke':
-      case 'user-mail:send': {
+      case 'user-mail:send':
+      case 'pgp-signer:invoke':
+      case 'duress:check': {
         const target = targets.invokables?.get(item);
         const spec = INVOKABLE.find((i) => i.access === item);
         if (!target || !spec) throw new Error(`${fn.spec.id} needs ${item}, whose function is not built yet`);
@@ -256,6 +260,10 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
           ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser'],
           [identity.userPool.userPoolArn],
         );
+        break;
+      case 'identity:sign-out':
+        // A user revoking their own refresh tokens: global sign-out only, never disabling the user.
+        allow(['cognito-idp:AdminUserGlobalSignOut'], [identity.userPool.userPoolArn]);
         break;
       case 'shield:write':
         // Counters only: batch reads, conditional updates, clearing a source's counters after a success.
@@ -281,11 +289,22 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         allow(['states:StartExecution'], [machine.stateMachineArn]);
         break;
       }
+      case 'identity:mfa':
+        allow(['cognito-idp:AdminSetUserMFAPreference'], [identity.userPool.userPoolArn]);
+        break;
       case 'identity:read':
         allow(['cognito-idp:AdminGetUser'], [identity.userPool.userPoolArn]);
         break;
       case 'mail:send':
         messaging.grantSendEmail(fn.role);
+        break;
+      case 'pgp-key:sign':
+        messaging.grantPgpKey(fn.role);
+        fn.fn.addEnvironment('PGP_KEY_SECRET', messaging.pgpKeySecret.secretArn);
+        break;
+      case 'pgp-key:public':
+        messaging.grantPgpPublicKey(fn.role);
+        fn.fn.addEnvironment('PGP_PUBLIC_KEY_SECRET', messaging.pgpPublicKeySecret.secretArn);
         break;
       default: {
         const unmapped: never = item;

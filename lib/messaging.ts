@@ -1,7 +1,8 @@
-// Outgoing messages: the SESv2 identity of the MAIL_FROM domain with a TLS-only configuration set (E3), and
-// the grants for email (SES) and SMS (SNS direct publish).
+// Outgoing messages: the SESv2 identity of the MAIL_FROM domain with a TLS-only configuration set (E3), the
+// platform's OpenPGP key (B3) in Secrets Manager, and the grants for email (SES), the key and SMS (SNS).
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 
@@ -14,6 +15,10 @@ export class Messaging extends Construct {
   readonly mailFrom: string;
   readonly configurationSet: ses.ConfigurationSet;
   readonly mailIdentity: ses.EmailIdentity;
+  /** B3: `{"privateKey", "publicKey"}` (armored): read only by the PgpMailSigner function. */
+  readonly pgpKeySecret: secretsmanager.Secret;
+  /** B3: `{"publicKey"}` only, for the public `GET /v1/pgp-key` route, which never reads the private key. */
+  readonly pgpPublicKeySecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
@@ -30,6 +35,44 @@ export class Messaging extends Construct {
       configurationSet: this.configurationSet,
       dkimSigning: true,
     });
+    // The operator puts the key pair in (docs/notifications.md, "Creating it"); until then signing fails
+    // closed: a user with a registered key gets no email rather than an unsigned one.
+    this.pgpKeySecret = new secretsmanager.Secret(this, 'PgpKey', {
+      description:
+        'Palisade platform OpenPGP key pair (B3): {"privateKey": "<armored>", "publicKey": "<armored>"}',
+    });
+    this.pgpPublicKeySecret = new secretsmanager.Secret(this, 'PgpPublicKey', {
+      description:
+        'Palisade platform OpenPGP public key (B3), published at GET /v1/pgp-key: {"publicKey": "<armored>"}',
+    });
+    for (const secret of [this.pgpKeySecret, this.pgpPublicKeySecret]) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'An OpenPGP key cannot be rotated by a Lambda: users verify emails with the published key, so a ' +
+          'new key is an operator decision announced through a signed email from the old one (docs/notifications.md).',
+      });
+    }
+  }
+
+  /** B3: reads the platform key pair (the PgpMailSigner function only). */
+  grantPgpKey(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.pgpKeySecret.secretArn],
+      }),
+    );
+  }
+
+  /** B3: reads the public key's own secret (the public key route). */
+  grantPgpPublicKey(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.pgpPublicKeySecret.secretArn],
+      }),
+    );
   }
 
   get configurationSetArn(): string {
@@ -41,11 +84,14 @@ export class Messaging extends Construct {
     });
   }
 
-  /** ses:SendEmail through this identity and configuration set, and only from the MAIL_FROM address. */
+  /**
+   * ses:SendEmail through this identity and configuration set, and only from the MAIL_FROM address. A SESv2
+   * SendEmail with Raw content (PGP/MIME, B3) is authorised as ses:SendRawEmail.
+   */
   grantSendEmail(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
         resources: [this.mailIdentity.emailIdentityArn, this.configurationSetArn],
         conditions: { StringEquals: { 'ses:FromAddress': this.mailFrom } },
       }),

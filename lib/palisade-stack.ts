@@ -2,7 +2,14 @@
 // its Access list names. A new catalogue entry (route, task, workflow) needs no change here.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { INVOKABLE, ROUTES, type RouteSpec, USER_AUTHORIZER, WORKFLOWS } from '../lambdas/catalogue.js';
+import {
+  type FunctionSpec,
+  INVOKABLE,
+  ROUTES,
+  type RouteSpec,
+  USER_AUTHORIZER,
+  WORKFLOWS,
+} from '../lambdas/catalogue.js';
 import { TABLES, type TableId } from '../lambdas/shared/tables.js';
 import { Api } from './api.js';
 import { AuditTrail } from './audit-trail.js';
@@ -80,13 +87,16 @@ export class PalisadeStack extends Stack {
     const targets: AccessTargets = { data: this.data, identity: this.identity, messaging: this.messaging };
     const wire = (fn: PalisadeFunction) => grantAccess(fn, fn.spec.access, targets);
     // Invoked functions first, in catalogue order: each caller gets their names and the right to call them.
+    // One that starts a workflow waits for the workflows (whose tasks may themselves invoke the others).
     targets.invokables = new Map();
-    for (const { access, spec } of INVOKABLE) {
+    const invokables = targets.invokables;
+    const startsWorkflows = (spec: FunctionSpec) => spec.access.includes('suspension:start');
+    for (const { access, spec } of INVOKABLE.filter((i) => !startsWorkflows(i.spec))) {
       const fn = this.functions.create(spec);
       wire(fn);
-      targets.invokables.set(access, fn);
+      invokables.set(access, fn);
     }
-    this.vault = targets.invokables.get('vault:invoke') as PalisadeFunction;
+    this.vault = invokables.get('vault:invoke') as PalisadeFunction;
 
     // Workflow tasks first: the state machines need their ARNs, and the other functions get the machines'.
     this.workflows = new Workflows(this, 'Workflows', {
@@ -101,6 +111,11 @@ export class PalisadeStack extends Stack {
     );
     const entryEnvironment = { STATE_MACHINES: stateMachines };
     targets.stateMachines = this.workflows.stateMachines;
+    for (const invokable of INVOKABLE.filter((i) => startsWorkflows(i.spec))) {
+      const fn = this.functions.create(invokable.spec, { environment: entryEnvironment });
+      wire(fn);
+      invokables.set(invokable.access, fn);
+    }
 
     this.authorizerFunction = this.functions.create(USER_AUTHORIZER, { environment: entryEnvironment });
     wire(this.authorizerFunction);

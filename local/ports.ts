@@ -4,21 +4,31 @@ import './env.js';
 import type { AccountStore } from '../lambdas/account/account-store.js';
 import { storedBlindIndexer } from '../lambdas/account/blind-index-key.js';
 import { DynamoAccountStore } from '../lambdas/account/dynamo-account-store.js';
+import { type SuspensionRequests, workflowSuspensions } from '../lambdas/account/suspension-requests.js';
 import type { AuditLog } from '../lambdas/audit/audit-log.js';
+import { duressCheckClient } from '../lambdas/auth/duress-check.js';
+import { DuressStore } from '../lambdas/auth/duress-store.js';
 import { LoginFlow } from '../lambdas/auth/login-flow.js';
 import { loginShield } from '../lambdas/auth/login-shield.js';
 import { LoginStore } from '../lambdas/auth/login-store.js';
 import { SuspensionLinks } from '../lambdas/auth/suspension-links.js';
-import { allFunctions, USER_MAIL, VAULT, WORKFLOWS } from '../lambdas/catalogue.js';
+import { allFunctions, DURESS_CHECK, PGP_SIGNER, USER_MAIL, VAULT, WORKFLOWS } from '../lambdas/catalogue.js';
+import { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js';
+import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
+import { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { VaultClient, vaultError } from '../lambdas/privacy/vault-client.js';
+import { auditedSecurityChanges, type SecurityChanges } from '../lambdas/security/security-changes.js';
 import { CognitoTokenVerifier } from '../lambdas/shared/adapters/cognito-token-verifier.js';
 import { openLocalFieldCipher } from '../lambdas/shared/adapters/local-field-cipher.js';
+import { localGeoIp } from '../lambdas/shared/adapters/local-geo-ip.js';
 import { LocalIdentityProvider } from '../lambdas/shared/adapters/local-identity-provider.js';
 import { LocalKeyService } from '../lambdas/shared/adapters/local-key-service.js';
+import { lazyLocalPgpKeySource } from '../lambdas/shared/adapters/local-pgp-key.js';
 import { LocalSmsOutbox } from '../lambdas/shared/adapters/local-sms-outbox.js';
 import type { PoolConfig } from '../lambdas/shared/adapters/local-token-issuer.js';
 import { signedRows } from '../lambdas/shared/integrity/signed-rows.js';
 import { type Clock, systemClock } from '../lambdas/shared/ports/clock.js';
+import type { GeoIp } from '../lambdas/shared/ports/geo-ip.js';
 import type { KeyService } from '../lambdas/shared/ports/key-service.js';
 import type { Mailer } from '../lambdas/shared/ports/mailer.js';
 import type { TokenVerifier } from '../lambdas/shared/ports/token-verifier.js';
@@ -37,6 +47,9 @@ export interface LocalPorts {
   accounts: AccountStore;
   audit: AuditLog;
   login: LoginFlow;
+  securityChanges: SecurityChanges;
+  duress: DuressStore;
+  suspensions: SuspensionRequests;
   logins: LoginStore;
   links: SuspensionLinks;
   /** The vault function's own cipher (a raw AES keyring from the state folder); nothing else uses it. */
@@ -49,6 +62,14 @@ export interface LocalPorts {
   workflows: LocalStepFunctions;
   clock: Clock;
   settings: Settings;
+  /** IP → country on geoip-lite's data (loaded on first use). */
+  geo: GeoIp;
+  /** B3/B4: the anti-phishing phrase and PGP key of each user (signed rows of the accounts table). */
+  notificationPrefs: NotificationPrefsStore;
+  /** B3: the platform key in the state folder (generated on first use); only the signer and the key route. */
+  pgpKey: PgpKeySource;
+  /** B3: the PgpMailSigner function, invoked in-process as the Lambda client invokes it in AWS. */
+  pgpSigner: PgpSignerClient;
 }
 
 export interface LocalRuntimeOptions {
@@ -131,10 +152,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     const links = new SuspensionLinks(rows.tables.accounts, clock);
     const logins = new LoginStore(rows.tables.accounts);
+    const duressCheck = duressCheckClient((request) => {
+      if (!functions) throw new Error('Not ready');
+      return functions.invoke(DURESS_CHECK.id, request);
+    });
+    const geo = localGeoIp();
     const mail: UserMail = {
       async send(userId, message) {
         if (!functions) throw new Error('Not ready');
-        await functions.invoke(USER_MAIL.id, { userId, ...message });
+        await functions.invoke(USER_MAIL.id, { userId, message });
       },
     };
     const ports: LocalPorts = {
@@ -149,10 +175,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         links,
         clock,
         shield: loginShield(dynamo.documents, LOCAL_TABLE_NAMES.shield),
+        duress: duressCheck,
+        geo,
       }),
       logins,
       cipher,
       audit: rows.audit,
+      securityChanges: auditedSecurityChanges(rows.audit),
+      duress: new DuressStore(rows.tables.accounts),
+      suspensions: workflowSuspensions(workflows),
       identity,
       tokens: new CognitoTokenVerifier(pool.userPoolId, pool.clientId, identity.jwks()),
       keys,
@@ -161,6 +192,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       workflows,
       clock,
       settings,
+      geo,
+      notificationPrefs: new NotificationPrefsStore(rows.tables.accounts),
+      pgpKey: lazyLocalPgpKeySource(options.stateDir, { clock }),
+      pgpSigner: new PgpSignerClient((request) =>
+        functions ? functions.invoke(PGP_SIGNER.id, request) : Promise.reject(new Error('Not ready')),
+      ),
     };
     functions = await loadFunctions(allFunctions(), REPO_ROOT, ports);
     return { ports, functions, pool, stateDir: options.stateDir, dynamo, emails: () => ses.emails(), stop };

@@ -49,4 +49,12 @@ export interface AccountStore {
   putSession(session: Session): Promise<void>;
   getSession(userId: string, sessionId: string): Promise<Session | undefined>;
   revokeSession(userId: string, sessionId: string, at: Date): Promise<void>;
+  /** Every session row of the user as stored, revoked and expired ones included (sessions.ts decides). */
+  listSessions(userId: string): Promise<Session[]>;
+  /**
+   * Ends every session at `at`: access tokens issued until then are refused (`sessionsValidAfter`, which
+   * never moves back) and every live session row is revoked. The identity provider's refresh tokens are
+   * the caller's to revoke (global sign-out).
+   */
+  revokeAllSessions(userId: string, at: Date): Promise<{ changed: boolean }>;
 }

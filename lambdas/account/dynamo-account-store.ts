@@ -23,7 +23,8 @@ const contactBinding = (userId: string): FieldBinding => ({
 
 const userKey = (userId: string) => `USER#${userId}`;
 const ACCOUNT_SK = 'ACCOUNT';
-const sessionSk = (sessionId: string) => `SESSION#${sessionId}`;
+const SESSION_PREFIX = 'SESSION#';
+const sessionSk = (sessionId: string) => `${SESSION_PREFIX}${sessionId}`;
 const accountKey = (userId: string) => ({ pk: userKey(userId), sk: ACCOUNT_SK });
 const sessionKey = (userId: string, sessionId: string) => ({ pk: userKey(userId), sk: sessionSk(sessionId) });
 
@@ -33,6 +34,8 @@ type SessionRow = Session & Keyed & { ttl: number; version: number };
 
 /** Suspension and revocation are idempotent, so a lost race is simply retried against the new row. */
 const MAX_ATTEMPTS = 5;
+/** A query page holds up to 1 MB; expired rows leave with their TTL, so a user never has this many. */
+const MAX_SESSION_PAGES = 20;
 
 async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
   for (let i = 1; ; i++) {
@@ -128,6 +131,48 @@ export class DynamoAccountStore implements AccountStore {
     if (!row) return undefined;
     const { ttl: _ttl, version: _version, ...session } = row;
     return stripKeys<Session>(session);
+  }
+
+  async listSessions(userId: string): Promise<Session[]> {
+    const sessions: Session[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    for (let page = 0; page < MAX_SESSION_PAGES; page++) {
+      const { items, next } = await this.table.query<SessionRow>(userKey(userId), {
+        sortKeyPrefix: SESSION_PREFIX,
+        ...(startKey ? { startKey } : {}),
+      });
+      for (const { ttl: _ttl, version: _version, ...row } of items) sessions.push(stripKeys<Session>(row));
+      if (!next) return sessions;
+      startKey = next;
+    }
+    throw new Error(`More than ${MAX_SESSION_PAGES} pages of sessions for one user`);
+  }
+
+  async revokeAllSessions(userId: string, at: Date): Promise<{ changed: boolean }> {
+    const instant = at.toISOString();
+    const { changed } = await retryOnConflict(async () => {
+      const result = await this.table.update<AccountRow>(accountKey(userId), (account) =>
+        account.sessionsValidAfter && account.sessionsValidAfter >= instant
+          ? undefined
+          : { ...account, sessionsValidAfter: instant },
+      );
+      if (!result) throw new NotFound('Account not found');
+      return result;
+    });
+    // Each live row revoked as well: a token refreshed later (iat after the instant) still finds its session
+    // revoked, should the identity provider's global sign-out fail or lag.
+    const live = (await this.listSessions(userId)).filter(
+      (s) => !s.revokedAt && Date.parse(s.expiresAt) > at.getTime(),
+    );
+    await Promise.all(
+      live.map((s) =>
+        this.revokeSession(userId, s.sessionId, at).catch((err: unknown) => {
+          // Removed by its TTL meanwhile: nothing left to revoke.
+          if (!(err instanceof NotFound)) throw err;
+        }),
+      ),
+    );
+    return { changed: changed || live.length > 0 };
   }
 
   revokeSession(userId: string, sessionId: string, at: Date): Promise<void> {

@@ -10,14 +10,16 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { AccountStore } from '../account/account-store.js';
 import { Conflict, Gone, TooManyRequests, Unauthorized } from '../shared/errors.js';
 import type { Clock } from '../shared/ports/clock.js';
+import type { GeoIp } from '../shared/ports/geo-ip.js';
 import type { IdentityProvider, TokenSet } from '../shared/ports/identity-provider.js';
-import type { UserMail } from '../shared/ports/user-mail.js';
+import type { SignInContextInput, UserMail, UserMessage } from '../shared/ports/user-mail.js';
 import type { FieldBinding, FieldCipher } from '../shared/privacy/field-cipher.js';
 import { TABLES } from '../shared/tables.js';
 import { userSessionLifetimeMs } from '../shared/token-lifetimes.js';
 import { parseSource } from './bot-shield.js';
+import { describeBrowser } from './client-description.js';
 import type { LoginSession, LoginStep, LoginStore } from './login-store.js';
-import type { SuspensionLinks } from './suspension-links.js';
+import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from './suspension-links.js';
 
 /** How long a login may take from password to tokens, and how an emailed code is bounded. */
 export const LOGIN_RULES = Object.freeze({
@@ -47,11 +49,12 @@ export interface ShieldRefusal {
   reason?: string;
 }
 
-/** The duress check (A5): hashes the candidate whether or not a duress password is set. */
+/**
+ * The duress check (A5): hashes the candidate whether or not a duress password is set (timing tells
+ * nothing) and, on a match, itself suspends the account with the effects of A4 and raises the alert.
+ */
 export interface DuressCheck {
-  matches(userId: string | undefined, candidate: string): Promise<boolean>;
-  /** Suspends the account with the effects of A4 and raises the high-severity alert. */
-  trigger(userId: string, context: { ip: string; at: Date }): Promise<void>;
+  check(userId: string | undefined, candidate: string, context: { ip: string; at: Date }): Promise<boolean>;
 }
 
 export interface LoginPorts {
@@ -64,6 +67,8 @@ export interface LoginPorts {
   clock: Clock;
   shield?: LoginShield;
   duress?: DuressCheck;
+  /** The country of the login's IP for the history (A9); unknown without it. */
+  geo?: GeoIp;
 }
 
 export interface ClientContext {
@@ -112,15 +117,15 @@ export class LoginFlow {
     const user = await identity.getUser(username);
     // Both checks always run, whatever the user and whichever matches: timing tells nothing.
     const [isDuress, auth] = await Promise.all([
-      duress ? duress.matches(user?.userId, password) : Promise.resolve(false),
+      duress ? duress.check(user?.userId, password, { ip: client.ip, at: now }) : Promise.resolve(false),
       identity.passwordAuth(username, password).catch((err: unknown) => {
         if (err instanceof Unauthorized) return undefined;
         throw err;
       }),
     ]);
-    if (isDuress && user) {
+    if (isDuress) {
+      // Exactly the answer to a wrong password; the check has already suspended the account.
       await shield?.recordFailure(attempt);
-      await duress?.trigger(user.userId, { ip: client.ip, at: now });
       throw new Unauthorized(BAD_CREDENTIALS);
     }
     if (!auth || !user) {
@@ -270,8 +275,10 @@ export class LoginFlow {
         codeAttemptsLeft: LOGIN_RULES.codeAttempts,
       }));
       await this.email(session.userId, {
-        subject: 'Your Palisade login code',
-        text: `Someone is signing in to your Palisade account from a new network (${client.ip}).\n\nIf it is you, enter this code: ${code}\n\nIt expires at ${session.expiresAt}. Palisade never asks for this code by phone or chat.`,
+        template: 'new-ip-code',
+        code,
+        expiresAt: session.expiresAt,
+        context: this.mailContext(session, now),
       });
     }
     if (step === 'device-confirmation' && !session.linkHash) {
@@ -281,8 +288,10 @@ export class LoginFlow {
       await this.ports.logins.createLink(linkHash, session.loginId, expiresAt);
       session = await this.ports.logins.advance(session, () => ({ linkHash }));
       await this.email(session.userId, {
-        subject: 'Confirm a new device for Palisade',
-        text: `Someone is signing in to your Palisade account from a new device (${session.userAgent ?? 'unknown browser'}, ${client.ip}).\n\nIf it is you, open this link on any device:\n${client.baseUrl}/v1/auth/device-links/${token}\n\nIt expires at ${expiresAt}. If it is not you, ignore this email and change your password.`,
+        template: 'new-device-link',
+        context: this.mailContext(session, now),
+        confirmUrl: `${client.baseUrl}/v1/auth/device-links/${token}`,
+        expiresAt,
       });
     }
     return { status: 'challenge', loginId: session.loginId, challenge: step, expiresAt: session.expiresAt };
@@ -309,7 +318,8 @@ export class LoginFlow {
       ip: session.ip,
       ...(session.userAgent ? { userAgent: session.userAgent } : {}),
     });
-    const browser = session.userAgent ?? 'unknown browser';
+    const browser = describeBrowser(session.userAgent);
+    const country = this.ports.geo?.countryOf(session.ip);
     await Promise.all([
       this.ports.logins.rememberDevice({
         userId: session.userId,
@@ -324,6 +334,7 @@ export class LoginFlow {
         at,
         loginId: session.loginId,
         ip: session.ip,
+        ...(country ? { country } : {}),
         browser,
         deviceId: session.deviceId,
         outcome: 'success',
@@ -337,14 +348,32 @@ export class LoginFlow {
     ]);
     const link = await this.ports.links.issue(session.userId);
     await this.email(session.userId, {
-      subject: 'New sign-in to your Palisade account',
-      text: `Your Palisade account was signed in to at ${at} from ${session.ip} (${browser}, device ${session.deviceId}).\n\nIf this wasn't you, suspend your account at once with this link (valid 7 days):\n${client.baseUrl}/v1/auth/suspend/${link}\n\nPalisade never asks for your password or codes.`,
+      template: 'login-notice',
+      context: this.mailContext(session, now),
+      reportUrl: `${client.baseUrl}/v1/auth/suspend/${link}`,
+      reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
     });
     return { status: 'authenticated', tokens };
   }
 
-  private email(userId: string, message: { subject: string; text: string }): Promise<void> {
+  /** A templated email (lambdas/messaging/contracts.ts): the user-mail function renders and sends it. */
+  private email(userId: string, message: UserMessage): Promise<void> {
     return this.ports.mail.send(userId, message);
+  }
+
+  /**
+   * Where the login happens, as the emails show it (A4, A6, A7): time, IP, country, and the browser with its
+   * platform ("Safari 17 on iOS 17", also the device's name on the whitelist). The client's device id is an
+   * opaque token, not something a user recognises, so it is not shown.
+   */
+  private mailContext(session: LoginSession, at: Date): SignInContextInput {
+    const country = this.ports.geo?.countryOf(session.ip);
+    return {
+      at: at.toISOString(),
+      ip: session.ip,
+      ...(country ? { country } : {}),
+      browser: describeBrowser(session.userAgent).slice(0, 256),
+    };
   }
 }
 

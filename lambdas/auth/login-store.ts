@@ -1,7 +1,7 @@
 // The login's rows, all signed rows of the accounts table (E1): the short-lived login session that carries a
 // login from step to step (single use: every step is a version-conditional update), the devices and networks
 // an account has logged in from (A6, A7) and the login history (A9).
-import { Conflict } from '../shared/errors.js';
+import { Conflict, ValidationError } from '../shared/errors.js';
 import type { SignedTable } from '../shared/integrity/signed-table.js';
 
 export type LoginStep = 'totp' | 'ip-code' | 'device-confirmation';
@@ -58,6 +58,8 @@ const loginKey = (loginId: string) => ({ pk: `LOGIN#${loginId}`, sk: 'LOGIN' });
 const deviceKey = (userId: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `DEVICE#${deviceId}` });
 const networkKey = (userId: string, network: string) => ({ pk: `USER#${userId}`, sk: `NETWORK#${network}` });
 const linkKey = (linkHash: string) => ({ pk: `DEVICELINK#${linkHash}`, sk: 'LINK' });
+/** Sort keys of the login history: `LOGIN#<ISO time>#<loginId>`, so newest first is descending order. */
+const LOGIN_PREFIX = 'LOGIN#';
 
 const strip = <T>(row: Record<string, unknown>): T => {
   const { pk: _pk, sk: _sk, ttl: _ttl, ...rest } = row;
@@ -138,9 +140,38 @@ export class LoginStore {
   async recordLogin(event: LoginEvent): Promise<void> {
     await this.table.create({
       pk: `USER#${event.userId}`,
-      sk: `LOGIN#${event.at}#${event.loginId}`,
+      sk: `${LOGIN_PREFIX}${event.at}#${event.loginId}`,
       ...event,
     });
+  }
+
+  /**
+   * A9: one page of the user's login history, newest first. `startKey` is the previous page's `next` (the
+   * query's LastEvaluatedKey); it must lie in this user's partition, among the login rows.
+   */
+  async listLogins(
+    userId: string,
+    page: { limit: number; startKey?: Record<string, unknown> },
+  ): Promise<{ logins: LoginEvent[]; next?: { pk: string; sk: string } }> {
+    const pk = `USER#${userId}`;
+    const { startKey } = page;
+    if (
+      startKey &&
+      !(startKey.pk === pk && typeof startKey.sk === 'string' && startKey.sk.startsWith(LOGIN_PREFIX))
+    ) {
+      throw new ValidationError('Invalid cursor', undefined, 'INVALID_CURSOR');
+    }
+    const { items, next } = await this.table.query<LoginEvent & Keyed & { version: number }>(pk, {
+      sortKeyPrefix: LOGIN_PREFIX,
+      limit: page.limit,
+      newestFirst: true,
+      ...(startKey ? { startKey } : {}),
+    });
+    const logins = items.map(({ version: _version, ...row }) => strip<LoginEvent>(row));
+    return {
+      logins,
+      ...(next ? { next: { pk: String(next.pk), sk: String(next.sk) } } : {}),
+    };
   }
 
   private async createOrIgnore(row: Keyed): Promise<void> {

@@ -1,6 +1,8 @@
 // A2 TOTP (RFC 6238, Google Authenticator): enrolment with secret, otpauth URI and QR code; confirmation;
 // disabling with password + code, which is a security change (B1/B2). Codes are checked and spent by the
 // identity port (Cognito refuses a reused code; the local directory remembers the last used time step).
+
+import type { SecurityChange, SecurityChanges } from '../security/security-changes.js';
 import { Conflict, Unauthorized, ValidationError } from '../shared/errors.js';
 import type { CallerIdentity } from '../shared/http.js';
 import type { Clock } from '../shared/ports/clock.js';
@@ -9,36 +11,10 @@ import type { TotpEnrolmentResponse } from './totp-contracts.js';
 
 export const TOTP_ISSUER = 'Palisade';
 
-/**
- * Identity-port operations this feature needs that the port does not have yet (to be moved into
- * `IdentityProvider` and implemented by both adapters).
- */
-export interface TotpPortAdditions {
-  /**
-   * Re-authentication for a security change: true when `password` is the user's password and `code` a
-   * current TOTP code of the user's enrolled authenticator; the code is then spent (refused at any later
-   * check, login included). False, alike, for a wrong password, a wrong or replayed code, an unknown or
-   * disabled user, or a user without TOTP. Issues no tokens and starts no session.
-   */
-  verifyPasswordAndTotp(username: string, password: string, code: string): Promise<boolean>;
-  /** Turns TOTP off: login no longer asks for a code; the secret and any pending enrolment are dropped. */
-  disableTotp(username: string): Promise<void>;
-}
-
-export type TotpIdentity = Pick<IdentityProvider, 'getUser' | 'beginTotpEnrolment' | 'confirmTotpEnrolment'> &
-  TotpPortAdditions;
-
-export interface SecurityChange {
-  kind: 'totp-disabled';
-  userId: string;
-  username: string;
-  at: Date;
-}
-
-/** Receives every security change (to start the withdrawal hold, B2; notify the user, B1). */
-export interface SecurityChanges {
-  onSecurityChange(change: SecurityChange): Promise<void>;
-}
+export type TotpIdentity = Pick<
+  IdentityProvider,
+  'getUser' | 'beginTotpEnrolment' | 'confirmTotpEnrolment' | 'reauthenticate' | 'disableTotp'
+>;
 
 export interface TotpPorts {
   identity: TotpIdentity;
@@ -107,7 +83,7 @@ export async function disableTotp(
   const user = await ports.identity.getUser(caller.username);
   if (!user || user.userId !== caller.userId) throw new Unauthorized('Authentication required');
   if (!user.totpEnabled) throw new Conflict('TOTP is not enabled', 'TOTP_NOT_ENABLED');
-  if (!(await ports.identity.verifyPasswordAndTotp(caller.username, password, code))) {
+  if (!(await ports.identity.reauthenticate(caller.username, password, code))) {
     throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
   }
   const securityChange: SecurityChange = {

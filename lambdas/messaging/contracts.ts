@@ -1,10 +1,96 @@
-// A message to a user, by user id: the sending function looks the address up (through the vault), so the
-// functions that decide to write to a user never hold the address themselves.
+// A message to a user, by user id and template: the user-mail function looks the address, the username, the
+// anti-phishing phrase (B4) and the PGP key (B3) up itself, renders the template (lambdas/notify/templates.ts)
+// and sends it through the Notifier, so the functions that decide to write to a user never hold the address,
+// and no caller can put free text into a Palisade email.
 import * as z from 'zod/mini';
+
+const iso = z.iso.datetime();
+const link = z.url({ protocol: /^https?$/ }).check(z.maxLength(2048));
+const line = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+
+/** Where and how a sign-in (or a change) happened; times as ISO strings (the event is JSON). */
+export const signInContext = z.object({
+  at: iso,
+  ip: line(64),
+  country: z.optional(line(64)),
+  browser: z.optional(line(256)),
+  device: z.optional(line(256)),
+});
+export type SignInContextInput = z.infer<typeof signInContext>;
+
+export const SECURITY_CHANGES = [
+  'email',
+  'phone',
+  'password',
+  'mfa-enabled',
+  'mfa-disabled',
+  'duress-password',
+  'pgp-key',
+  'anti-phishing-phrase',
+] as const;
+
+export const SUSPENSION_REASONS = ['user-reported', 'duress', 'admin', 'integrity'] as const;
+
+/** Every template a function may ask the user-mail function to send, with its parameters. */
+export const userMessage = z.discriminatedUnion('template', [
+  /** A4: a successful sign-in, with the "this wasn't me" link. */
+  z.object({
+    template: z.literal('login-notice'),
+    context: signInContext,
+    reportUrl: link,
+    reportExpiresAt: iso,
+  }),
+  /** A6: the one-time code of a sign-in from a new network. */
+  z.object({
+    template: z.literal('new-ip-code'),
+    code: z.string().check(z.regex(/^[0-9]{6}$/)),
+    expiresAt: iso,
+    context: z.optional(signInContext),
+  }),
+  /** A7: the confirmation link of a sign-in from a new device. */
+  z.object({
+    template: z.literal('new-device-link'),
+    context: signInContext,
+    confirmUrl: link,
+    expiresAt: iso,
+    reportUrl: z.optional(link),
+  }),
+  /** A4: the answer to a click on "this wasn't me". */
+  z.object({
+    template: z.literal('suspension-confirmed'),
+    at: iso,
+    withdrawalsCancelled: z.optional(z.number().check(z.int(), z.minimum(0))),
+  }),
+  /** A4/A5/D: the account was suspended (the account-suspension workflow). */
+  z.object({
+    template: z.literal('account-suspended'),
+    reason: z.enum(SUSPENSION_REASONS),
+    at: iso,
+  }),
+  /**
+   * B1/B2: a security change. New addresses are not part of the event (addresses never travel between
+   * functions); the notice names the kind of change.
+   */
+  z.object({
+    template: z.literal('security-change'),
+    change: z.enum(SECURITY_CHANGES),
+    context: signInContext,
+    reportUrl: link,
+    reportExpiresAt: iso,
+    withdrawalsHeldUntil: z.optional(iso),
+  }),
+]);
+export type UserMessage = z.infer<typeof userMessage>;
+export type UserTemplate = UserMessage['template'];
 
 export const userMailRequest = z.object({
   userId: z.string().check(z.minLength(1), z.maxLength(128)),
-  subject: z.string().check(z.minLength(1), z.maxLength(200)),
-  text: z.string().check(z.minLength(1), z.maxLength(20_000)),
+  message: userMessage,
 });
 export type UserMailRequest = z.infer<typeof userMailRequest>;
+
+/** What the user-mail function answers: the message id and how the email went (B3). */
+export interface UserMailResult {
+  messageId: string;
+  protection: 'none' | 'signed' | 'signed+encrypted';
+}

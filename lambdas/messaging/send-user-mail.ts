@@ -1,22 +1,56 @@
-// The user-mail function: opens the user's contact data through the vault and sends the email. Functions that
-// only decide to write to a user (the login) invoke it instead of holding addresses, SES and the vault.
+// The user-mail function: renders a template for a user (lambdas/notify/templates.ts) with their username,
+// opens their address through the vault, frames the email with their anti-phishing phrase (B4) and sends it
+// through the Notifier: plain text + HTML, or, to a user with a PGP key (B3), PGP/MIME signed (and optionally
+// encrypted) by the PgpMailSigner function. Functions that only decide to write to a user (the login) invoke
+// this one instead of holding addresses, SES, the vault and OpenPGP.js.
 import type { AccountStore } from '../account/account-store.js';
+import type { NotificationPrefsStore } from '../notify/notification-prefs.js';
+import { type MailSigner, Notifier, type Recipient } from '../notify/notifier.js';
 import { awsAccountStoreWithContacts } from '../shared/adapters/aws-account-contacts.js';
 import { awsMailer } from '../shared/adapters/aws-mailer.js';
+import { awsNotificationPrefs } from '../shared/adapters/aws-notification-prefs.js';
+import { awsPgpSignerClient } from '../shared/adapters/aws-pgp-signer-client.js';
 import { NotFound } from '../shared/errors.js';
 import { lazyHandler } from '../shared/http.js';
+import { type Clock, systemClock } from '../shared/ports/clock.js';
 import type { Mailer } from '../shared/ports/mailer.js';
 import { taskHandler } from '../shared/task.js';
-import { userMailRequest } from './contracts.js';
+import { type UserMailResult, userMailRequest } from './contracts.js';
+import { renderUserMessage } from './render.js';
 
-export const makeHandler = (ports: { accounts: AccountStore; mailer: Mailer }) =>
-  taskHandler(userMailRequest, async ({ userId, subject, text }) => {
-    const contact = await ports.accounts.getContact(userId);
-    if (!contact) throw new NotFound('Account not found');
-    const { messageId } = await ports.mailer.send({ to: contact.email, subject, text });
-    return { messageId };
+export interface UserMailPorts {
+  accounts: Pick<AccountStore, 'getAccount' | 'getContact'>;
+  mailer: Mailer;
+  notificationPrefs: Pick<NotificationPrefsStore, 'get'>;
+  /** Invoked only for a user with a PGP key. */
+  pgpSigner: MailSigner;
+  clock: Clock;
+}
+
+export const makeHandler = (ports: UserMailPorts) => {
+  const notifier = new Notifier({ mailer: ports.mailer, signer: ports.pgpSigner, clock: ports.clock });
+  return taskHandler(userMailRequest, async ({ userId, message }): Promise<UserMailResult> => {
+    const [account, prefs] = await Promise.all([
+      ports.accounts.getAccount(userId),
+      ports.notificationPrefs.get(userId),
+    ]);
+    const contact = account && (await ports.accounts.getContact(userId));
+    if (!account || !contact) throw new NotFound('Account not found');
+    const recipient: Recipient = {
+      email: contact.email,
+      ...(prefs?.phrase ? { phrase: prefs.phrase } : {}),
+      ...(prefs?.pgpKey ? { pgpPublicKey: prefs.pgpKey.armored, encrypt: prefs.pgpKey.encrypt } : {}),
+    };
+    return notifier.send(recipient, renderUserMessage(message, account.username));
   });
+};
 
 export const handler = lazyHandler(() =>
-  makeHandler({ accounts: awsAccountStoreWithContacts(), mailer: awsMailer() }),
+  makeHandler({
+    accounts: awsAccountStoreWithContacts(),
+    mailer: awsMailer(),
+    notificationPrefs: awsNotificationPrefs(),
+    pgpSigner: awsPgpSignerClient(),
+    clock: systemClock,
+  }),
 );

@@ -5,7 +5,6 @@ import type { Clock } from '../shared/ports/clock.js';
 import type { Mailer } from '../shared/ports/mailer.js';
 import { html } from './html.js';
 import { alternativeEntity } from './mime.js';
-import type { PgpMimeSigner } from './pgp.js';
 import { type FramedEmail, frame, type RenderedEmail } from './templates.js';
 
 export interface Recipient {
@@ -36,15 +35,30 @@ export class SignerMissing extends Error {
   override readonly name = 'SignerMissing';
 }
 
+/**
+ * What the Notifier needs for B3: PGP/MIME protection of a body entity with the platform key. PgpMimeSigner
+ * (pgp.ts, OpenPGP.js) implements it in-process; PgpSignerClient (pgp-signer-client.ts) asks the PgpMailSigner
+ * function, so that the user-mail function carries no OpenPGP.js.
+ */
+export interface MailSigner {
+  /**
+   * multipart/signed around `entity` (signed at `at`) and, with `encryptTo` (the user's armored key),
+   * multipart/encrypted around that. `keyUnusable`: `encryptTo` can no longer be encrypted to (nothing signed).
+   */
+  protect(entity: Uint8Array, at: Date, encryptTo?: string): Promise<ProtectedEntity>;
+}
+
+export type ProtectedEntity = { raw: Uint8Array; keyUnusable?: undefined } | { keyUnusable: true };
+
 export const ENCRYPTION_FALLBACK_NOTE =
   'This email is signed but not encrypted: your PGP key can no longer be used for encryption (expired or revoked). Update it in your security settings.';
 
 export class Notifier {
   private readonly mailer: Mailer;
-  private readonly signer: PgpMimeSigner | undefined;
+  private readonly signer: MailSigner | undefined;
   private readonly clock: Clock;
 
-  constructor(options: { mailer: Mailer; signer?: PgpMimeSigner; clock: Clock }) {
+  constructor(options: { mailer: Mailer; signer?: MailSigner; clock: Clock }) {
     this.mailer = options.mailer;
     this.signer = options.signer;
     this.clock = options.clock;
@@ -68,16 +82,21 @@ export class Notifier {
       return { messageId, protection: 'none' };
     }
     if (!this.signer) throw new SignerMissing('The recipient has a PGP key: this Notifier needs a signer');
-    const recipientKey = to.encrypt ? await this.signer.recipientKey(to.pgpPublicKey, now) : undefined;
-    if (to.encrypt && !recipientKey && message.carriesSecret) {
+    const encryptTo = to.encrypt ? to.pgpPublicKey : undefined;
+    const framed = frame(message, to.phrase);
+    const first = await this.signer.protect(bodyOf(framed), now, encryptTo);
+    if (!first.keyUnusable) {
+      const { messageId } = await this.mailer.send({ to: to.email, subject: framed.subject, raw: first.raw });
+      return { messageId, protection: encryptTo ? 'signed+encrypted' : 'signed' };
+    }
+    if (message.carriesSecret) {
       throw new EncryptionUnavailable(`Cannot encrypt the ${message.template} email to the user's PGP key`);
     }
-    const fallback = to.encrypt && !recipientKey;
-    const framed = frame(fallback ? withNote(message) : message, to.phrase);
-    const signed = await this.signer.sign(bodyOf(framed), now);
-    const raw = recipientKey ? await this.signer.encrypt(signed, recipientKey, now) : signed;
-    const { messageId } = await this.mailer.send({ to: to.email, subject: framed.subject, raw });
-    return { messageId, protection: recipientKey ? 'signed+encrypted' : 'signed' };
+    const noted = frame(withNote(message), to.phrase);
+    const signed = await this.signer.protect(bodyOf(noted), now);
+    if (signed.keyUnusable) throw new Error('A signature without encryption cannot need a usable key');
+    const { messageId } = await this.mailer.send({ to: to.email, subject: noted.subject, raw: signed.raw });
+    return { messageId, protection: 'signed' };
   }
 }
 

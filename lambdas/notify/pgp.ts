@@ -15,6 +15,7 @@ import {
 } from 'openpgp';
 import { type ErrorDetail, ValidationError } from '../shared/errors.js';
 import { encryptedEntity, signedEntity } from './mime.js';
+import type { MailSigner, ProtectedEntity } from './notifier.js';
 import type { PgpKeySource } from './pgp-key.js';
 import { checkKeyPair } from './platform-key.js';
 
@@ -158,7 +159,7 @@ export function micalgOf(signature: Signature): string {
 }
 
 /** Signs and encrypts MIME entities with the platform key: what the Notifier needs for B3. */
-export class PgpMimeSigner {
+export class PgpMimeSigner implements MailSigner {
   private checked: Promise<void> | undefined;
 
   constructor(private readonly keys: PgpKeySource) {}
@@ -190,6 +191,14 @@ export class PgpMimeSigner {
     });
     const signature = await readSignature({ armoredSignature: armored });
     return signedEntity(entity, armored, micalgOf(signature));
+  }
+
+  /** Signs `entity`, then encrypts the signed entity to `encryptTo` when given (MailSigner). */
+  async protect(entity: Uint8Array, at: Date, encryptTo?: string): Promise<ProtectedEntity> {
+    const recipient = encryptTo === undefined ? undefined : await this.recipientKey(encryptTo, at);
+    if (encryptTo !== undefined && !recipient) return { keyUnusable: true };
+    const signed = await this.sign(entity, at);
+    return { raw: recipient ? await this.encrypt(signed, recipient, at) : signed };
   }
 
   /** multipart/encrypted of `entity` (normally the signed one) to `recipient` only. */

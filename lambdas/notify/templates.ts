@@ -282,7 +282,7 @@ export function verificationCode(input: {
   const subject =
     input.purpose === 'email-verification'
       ? 'Verify your email address for Palisade'
-      : 'Your Palisade sign-in code';
+      : 'Your Palisade login code';
   return rendered('verification-code', subject, blocks, true);
 }
 

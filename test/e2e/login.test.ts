@@ -7,6 +7,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
+import { createDevUser, eventually } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 let clockOffsetMs = 0;
@@ -23,15 +24,7 @@ afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-async function newUser(username: string): Promise<DevAccount> {
-  const response = await fetch(`${cloud.url}/_local/dev-users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, email: `${username}@example.com`, password: PASSWORD }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as DevAccount;
-}
+const newUser = (username: string): Promise<DevAccount> => createDevUser(cloud, username, PASSWORD);
 
 const post = (path: string, body: unknown) =>
   fetch(`${cloud.url}${path}`, {
@@ -196,20 +189,6 @@ describe('client login', () => {
     expect((await cloud.ports.accounts.getAccount(vic.userId))?.status).toBe('active');
   });
 });
-
-/** The suspension runs as a workflow after the link's answer: wait for its effects, not for a clock. */
-async function eventually<T>(probe: () => Promise<T>): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < 100; i++) {
-    try {
-      return await probe();
-    } catch (err) {
-      last = err;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  throw last;
-}
 
 async function waitForSuspension(userId: string): Promise<void> {
   await eventually(async () => {

@@ -12,6 +12,7 @@ import { MAX_BODY_BYTES } from '../../lambdas/shared/http.js';
 import { USER_TOKENS } from '../../lambdas/shared/token-lifetimes.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { type DevAccount, signInDevAccount } from '../../local/dev-accounts.js';
+import { createDevUser } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 /** The cloud's clock follows real time shifted by this much: tests mint already-expired tokens without sleeping. */
@@ -33,15 +34,7 @@ afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-async function newUser(username: string): Promise<DevAccount> {
-  const response = await fetch(`${cloud.url}/_local/dev-users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, email: `${username}@example.com`, password: PASSWORD }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as DevAccount;
-}
+const newUser = (username: string): Promise<DevAccount> => createDevUser(cloud, username, PASSWORD);
 
 const me = (token?: string) =>
   fetch(`${cloud.url}/v1/me`, token ? { headers: { authorization: `Bearer ${token}` } } : {});

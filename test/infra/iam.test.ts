@@ -79,11 +79,17 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ['lambda:InvokeFunction'],
       [getAttArn(s.primary.functions.get('SendUserMail')?.fn as IConstruct)],
     ),
+    'duress:check': pairs(
+      ['lambda:InvokeFunction'],
+      [getAttArn(s.primary.functions.get('CheckDuress')?.fn as IConstruct)],
+    ),
     'identity:revoke': pairs(
       ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser'],
       [getAttArn(identity.userPool)],
     ),
     'identity:read': pairs(['cognito-idp:AdminGetUser'], [getAttArn(identity.userPool)]),
+    'identity:sign-out': pairs(['cognito-idp:AdminUserGlobalSignOut'], [getAttArn(identity.userPool)]),
+    'identity:mfa': pairs(['cognito-idp:AdminSetUserMFAPreference'], [getAttArn(identity.userPool)]),
     'shield:write': [
       ...pairs(
         ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
@@ -103,8 +109,14 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ['states:StartExecution'],
       [ref(s.primary.workflows.stateMachines.get('account-suspension') as IConstruct)],
     ),
+    'pgp-signer:invoke': pairs(
+      ['lambda:InvokeFunction'],
+      [getAttArn(s.primary.functions.get('PgpMailSigner')?.fn as IConstruct)],
+    ),
+    'pgp-key:sign': pairs(['secretsmanager:GetSecretValue'], [ref(messaging.pgpKeySecret)]),
+    'pgp-key:public': pairs(['secretsmanager:GetSecretValue'], [ref(messaging.pgpPublicKeySecret)]),
     'mail:send': pairs(
-      ['ses:SendEmail'],
+      ['ses:SendEmail', 'ses:SendRawEmail'],
       [
         s.primary.resolve(messaging.mailIdentity.emailIdentityArn),
         s.primary.resolve(messaging.configurationSetArn),
@@ -168,6 +180,19 @@ describe('function roles', () => {
         if (purpose === 'field-group') expect(spec.id).toBe('PersonalDataVault');
       }
     }
+  });
+
+  it('B3 only the PGP signer reads the platform key pair; only the public key route reads the public key', () => {
+    const readers = (secret: IConstruct) =>
+      allFunctions()
+        .filter((spec) =>
+          statementsOf(spec).statements.some((st) =>
+            resourcesOf(st).some((r) => JSON.stringify(r) === JSON.stringify(ref(secret))),
+          ),
+        )
+        .map((spec) => spec.id);
+    expect(readers(s.primary.messaging.pgpKeySecret)).toEqual(['PgpMailSigner']);
+    expect(readers(s.primary.messaging.pgpPublicKeySecret)).toEqual(['GetPgpKey']);
   });
 
   it('D3 no function may update or delete an audit record', () => {

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BUDGETS,
   INTEGRITY_BUDGETS,
+  KB,
   kmsReadVerdict,
   kmsWriteVerdict,
+  SIZE_EXCEPTIONS,
   sizeLimit,
   sizeVerdict,
   verifyRatioVerdict,
@@ -48,6 +51,21 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
   it('applies the 400 KB budget to a bundle without the tracer and 600 KB with it', () => {
     expect(sizeLimit({ hasTracer: false })).toBe(400 * 1024);
     expect(sizeLimit({ hasTracer: true })).toBe(600 * 1024);
+  });
+
+  it('B3 the one size exception is the PGP signer: documented, measured, and no other bundle carries OpenPGP.js', () => {
+    expect(Object.keys(SIZE_EXCEPTIONS)).toEqual(['PgpMailSigner']);
+    const exception = SIZE_EXCEPTIONS.PgpMailSigner;
+    expect(exception?.reason).toMatch(/OpenPGP\.js/);
+    expect(exception?.reason).toMatch(/\d+(\.\d+)? KB/);
+    expect(exception?.reason).toMatch(/\d+(\.\d+)? ms/);
+    expect(sizeLimit({ id: 'PgpMailSigner', hasTracer: true })).toBe((exception?.maxKB ?? 0) * KB);
+    expect(sizeLimit({ id: 'SendUserMail', hasTracer: true })).toBe(BUDGETS.maxBytes);
+    for (const f of functions) {
+      const facts = bundles.get(f.id);
+      const carries = facts?.topPackages.some((p) => p.name === 'openpgp') ?? false;
+      expect(carries, f.id).toBe(f.id === 'PgpMailSigner');
+    }
   });
 
   it('names the package an input comes from', () => {

@@ -10,14 +10,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeHandler as makeConfirm } from '../../lambdas/auth/confirm-totp.js';
 import { makeHandler as makeDisable } from '../../lambdas/auth/disable-totp.js';
 import { makeHandler as makeEnrol } from '../../lambdas/auth/enroll-totp.js';
-import {
-  bearerTokenOf,
-  otpauthUri,
-  type SecurityChange,
-  type TotpIdentity,
-  type TotpPorts,
-} from '../../lambdas/auth/totp.js';
+import { bearerTokenOf, otpauthUri, type TotpIdentity, type TotpPorts } from '../../lambdas/auth/totp.js';
 import { totpEnrolmentResponse } from '../../lambdas/auth/totp-contracts.js';
+import type { SecurityChange } from '../../lambdas/security/security-changes.js';
 import { LocalIdentityProvider } from '../../lambdas/shared/adapters/local-identity-provider.js';
 import { checkTotp, newTotpSecret } from '../../lambdas/shared/adapters/local-totp.js';
 import { Unauthorized } from '../../lambdas/shared/errors.js';
@@ -183,8 +178,8 @@ describe('TOTP enrolment against the local directory', () => {
 });
 
 /**
- * The identity port as it will be once it has `verifyPasswordAndTotp` and `disableTotp`: passwords in clear
- * (a test), TOTP checked by the local directory's own check, the last used time step remembered.
+ * The identity port's TOTP part in memory: passwords in clear (a test), TOTP checked by the local
+ * directory's own check, the last used time step remembered.
  */
 class MemoryDirectory implements TotpIdentity {
   readonly users = new Map<
@@ -211,9 +206,11 @@ class MemoryDirectory implements TotpIdentity {
   async confirmTotpEnrolment(): Promise<void> {
     throw new Error('not used');
   }
-  async verifyPasswordAndTotp(username: string, password: string, code: string): Promise<boolean> {
+  async reauthenticate(username: string, password: string, code?: string): Promise<boolean> {
     const u = this.users.get(username);
-    if (!u?.totp || u.password !== password) return false;
+    if (!u || u.password !== password) return false;
+    if (!u.totp) return true;
+    if (!code) return false;
     const step = await checkTotp(u.totp.secret, code, this.clockOf.now(), u.totp.lastStep);
     if (step === undefined || (u.totp.lastStep !== undefined && step <= u.totp.lastStep)) return false;
     u.totp.lastStep = step;

@@ -6,12 +6,17 @@ import {
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   AssociateSoftwareTokenCommand,
   type AuthenticationResultType,
+  CodeMismatchException,
   CognitoIdentityProviderClient,
+  EnableSoftwareTokenMFAException,
+  ExpiredCodeException,
   NotAuthorizedException,
+  RevokeTokenCommand,
   SetUserMFAPreferenceCommand,
   UserNotFoundException,
   UsernameExistsException,
@@ -139,6 +144,46 @@ export class CognitoIdentityProvider implements IdentityProvider {
     }
   }
 
+  async reauthenticate(username: string, password: string, code?: string): Promise<boolean> {
+    let result: AuthenticationResultType | undefined;
+    try {
+      const auth = await this.passwordAuth(username, password);
+      if (auth.kind === 'tokens')
+        result = { AccessToken: auth.tokens.accessToken, RefreshToken: auth.tokens.refreshToken };
+      else {
+        if (!code) return false;
+        const tokens = await this.respondToTotp(username, auth.session, code);
+        result = { RefreshToken: tokens.refreshToken };
+      }
+    } catch (err) {
+      if (
+        err instanceof Unauthorized ||
+        err instanceof CodeMismatchException ||
+        err instanceof ExpiredCodeException
+      ) {
+        return false;
+      }
+      throw err;
+    }
+    // The proof made Cognito issue tokens; nobody receives them, and the refresh token is revoked at once.
+    if (result.RefreshToken) {
+      await this.cognito.send(
+        new RevokeTokenCommand({ ClientId: this.clientId, Token: result.RefreshToken }),
+      );
+    }
+    return true;
+  }
+
+  async disableTotp(username: string): Promise<void> {
+    await this.cognito.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: this.userPoolId,
+        Username: username,
+        SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+      }),
+    );
+  }
+
   async beginTotpEnrolment(accessToken: string): Promise<{ secret: string }> {
     const out = await this.cognito.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
     if (!out.SecretCode) throw new Error('Cognito returned no TOTP secret');
@@ -146,11 +191,18 @@ export class CognitoIdentityProvider implements IdentityProvider {
   }
 
   async confirmTotpEnrolment(accessToken: string, code: string): Promise<void> {
-    const out = await this.cognito.send(
-      new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code }),
-    );
-    if (out.Status !== 'SUCCESS')
-      throw new ValidationError('The code is not valid', undefined, 'TOTP_INVALID');
+    let status: string | undefined;
+    try {
+      const out = await this.cognito.send(
+        new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code }),
+      );
+      status = out.Status;
+    } catch (err) {
+      // A wrong code is an exception here, not an ERROR status.
+      if (!(err instanceof EnableSoftwareTokenMFAException || err instanceof CodeMismatchException))
+        throw err;
+    }
+    if (status !== 'SUCCESS') throw new ValidationError('The code is not valid', undefined, 'TOTP_INVALID');
     await this.cognito.send(
       new SetUserMFAPreferenceCommand({
         AccessToken: accessToken,

@@ -6,6 +6,8 @@ import { SuspensionLinks } from '../../auth/suspension-links.js';
 import { systemClock } from '../ports/clock.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 import { awsAccountStore, awsDocumentClient, awsSignedRows } from './aws-account-store.js';
+import { awsDuressCheck } from './aws-duress-check.js';
+import { awsGeoIp } from './aws-geo-ip.js';
 import { awsIdentityProvider } from './aws-identity-provider.js';
 import { awsUserMail } from './aws-user-mail.js';
 import { awsVault } from './aws-vault.js';
@@ -21,5 +23,8 @@ export const awsLoginFlow = once(() => {
     links: new SuspensionLinks(accounts, systemClock),
     clock: systemClock,
     shield: loginShield(awsDocumentClient(), requireEnv('SHIELD_TABLE')),
+    // No country in AWS yet: see aws-geo-ip.ts.
+    geo: awsGeoIp(),
+    duress: awsDuressCheck(),
   });
 });

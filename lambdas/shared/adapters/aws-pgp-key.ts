@@ -44,12 +44,20 @@ function keyPairOf(text: string): StoredKeyPair {
   return { privateKey: value.privateKey, publicKey: value.publicKey };
 }
 
-/** The public half only (the public route's function). */
+/** `{"publicKey": "<armored>"}`: the public secret holds only this; the key pair's secret has it too. */
+function publicKeyOf(text: string): string {
+  const value = JSON.parse(text) as { publicKey?: unknown };
+  if (typeof value.publicKey !== 'string')
+    throw new Error('The PGP public key secret must be JSON {"publicKey": "..."}');
+  return value.publicKey;
+}
+
+/** The public half only (the public route's function), from its own secret: it never reads the private key. */
 export class SecretsManagerPgpPublicKey implements PgpPublicKeySource {
   private readonly value: SecretValue<string>;
 
   constructor(secrets: SecretsManagerClient, secretId: string) {
-    this.value = new SecretValue(secrets, secretId, async (text) => keyPairOf(text).publicKey);
+    this.value = new SecretValue(secrets, secretId, async (text) => publicKeyOf(text));
   }
 
   publicKeyArmored(): Promise<string> {
@@ -85,7 +93,7 @@ export class SecretsManagerPgpKeySource implements PgpKeySource {
 const secretsClient = once(() => tracer.captureAWSv3Client(new SecretsManagerClient({})));
 
 export const awsPgpPublicKey = once(
-  () => new SecretsManagerPgpPublicKey(secretsClient(), requireEnv('PGP_KEY_SECRET')),
+  () => new SecretsManagerPgpPublicKey(secretsClient(), requireEnv('PGP_PUBLIC_KEY_SECRET')),
 );
 
 /** The signing key source; `readPrivateKey` is readPlatformKey (see lambdas/notify/aws-pgp-signer.ts). */

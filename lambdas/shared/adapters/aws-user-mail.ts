@@ -1,4 +1,5 @@
-// UserMail of the Lambda runtime: a synchronous invocation of the user-mail function.
+// UserMail of the Lambda runtime: a synchronous invocation of the user-mail function with a template and
+// its parameters (lambdas/messaging/contracts.ts).
 import type { UserMail } from '../ports/user-mail.js';
 import { once } from '../runtime/aws-env.js';
 import { invoker } from './lambda-invoke.js';
@@ -7,7 +8,7 @@ export const awsUserMail = once((): UserMail => {
   const invoke = invoker('USER_MAIL_FUNCTION');
   return {
     async send(userId, message) {
-      await invoke({ userId, ...message });
+      await invoke({ userId, message });
     },
   };
 });

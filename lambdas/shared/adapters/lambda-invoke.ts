@@ -12,7 +12,9 @@ export class InvokeError extends Error {
   }
 }
 
-export function invoker(variable: 'VAULT_FUNCTION' | 'USER_MAIL_FUNCTION') {
+export function invoker(
+  variable: 'VAULT_FUNCTION' | 'USER_MAIL_FUNCTION' | 'PGP_SIGNER_FUNCTION' | 'DURESS_FUNCTION',
+) {
   return async (request: unknown): Promise<unknown> => {
     const out = await lambda().send(
       new InvokeCommand({

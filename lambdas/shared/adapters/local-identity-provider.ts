@@ -148,10 +148,41 @@ export class LocalIdentityProvider implements IdentityProvider {
       throw new Unauthorized(BAD_CREDENTIALS);
     }
     if (!user?.enabled || !user.totp) throw new Unauthorized(BAD_CREDENTIALS);
-    const step = await checkTotp(user.totp.secret, code, now, user.totp.lastTimeStep);
-    if (step === undefined) throw new Unauthorized(BAD_CREDENTIALS);
-    user.totp.lastTimeStep = step;
+    if (!(await this.spendTotpCode(user, code, now))) throw new Unauthorized(BAD_CREDENTIALS);
     return this.signIn(user);
+  }
+
+  /**
+   * Checks a code against the user's authenticator and spends its time step. The step is re-checked after
+   * the await, so two requests answering with the same code at the same moment cannot both pass.
+   */
+  private async spendTotpCode(user: StoredUser, code: string, now: Date): Promise<boolean> {
+    const totp = user.totp;
+    if (!totp) return false;
+    const step = await checkTotp(totp.secret, code, now, totp.lastTimeStep);
+    if (step === undefined || user.totp !== totp) return false;
+    if (totp.lastTimeStep !== undefined && step <= totp.lastTimeStep) return false;
+    totp.lastTimeStep = step;
+    await this.save();
+    return true;
+  }
+
+  async reauthenticate(username: string, password: string, code?: string): Promise<boolean> {
+    const user = this.state.users[username];
+    const valid = user
+      ? await verifyPassword(password, user.passwordHash)
+      : await verifyAgainstDecoy(password);
+    if (!user || !valid || !user.enabled) return false;
+    if (!user.totp) return true;
+    return code !== undefined && this.spendTotpCode(user, code, this.clock.now());
+  }
+
+  async disableTotp(username: string): Promise<void> {
+    const user = this.state.users[username];
+    if (!user) throw new NotFound('User not found');
+    delete user.totp;
+    delete user.pendingTotpSecret;
+    await this.save();
   }
 
   async beginTotpEnrolment(accessToken: string): Promise<{ secret: string }> {
@@ -165,7 +196,8 @@ export class LocalIdentityProvider implements IdentityProvider {
     const user = await this.holderOf(accessToken);
     const secret = user.pendingTotpSecret;
     const step = secret ? await checkTotp(secret, code, this.clock.now(), undefined) : undefined;
-    if (!secret || step === undefined)
+    // Re-checked after the await: a second confirmation racing this one finds the enrolment done.
+    if (!secret || step === undefined || user.pendingTotpSecret !== secret)
       throw new ValidationError('The code is not valid', undefined, 'TOTP_INVALID');
     user.totp = { secret, lastTimeStep: step };
     delete user.pendingTotpSecret;

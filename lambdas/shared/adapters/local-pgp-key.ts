@@ -54,3 +54,19 @@ export class LocalPgpKeySource implements PgpKeySource {
     return this.armoredPublic;
   }
 }
+
+/** The state folder's key, opened (or generated) on first use only: a laptop start without mail stays fast. */
+export function lazyLocalPgpKeySource(stateDir: string, options: { clock: Clock }): PgpKeySource {
+  let opening: Promise<LocalPgpKeySource> | undefined;
+  const open = () => {
+    opening ??= LocalPgpKeySource.open(stateDir, options);
+    opening.catch(() => {
+      opening = undefined;
+    });
+    return opening;
+  };
+  return {
+    privateKey: async () => (await open()).privateKey(),
+    publicKeyArmored: async () => (await open()).publicKeyArmored(),
+  };
+}

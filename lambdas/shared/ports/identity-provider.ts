@@ -38,6 +38,14 @@ export interface IdentityProvider {
   beginTotpEnrolment(accessToken: string): Promise<{ secret: string }>;
   /** Confirms enrolment with a first code and makes TOTP required at login. */
   confirmTotpEnrolment(accessToken: string, code: string): Promise<void>;
+  /**
+   * Re-authentication for a security change (B1): true when `password` is the user's password and, for a
+   * user with TOTP, `code` is a current, unspent code (it is then spent). False alike for a wrong password,
+   * a missing, wrong or replayed code, an unknown or disabled user. Starts no session the caller can use.
+   */
+  reauthenticate(username: string, password: string, code?: string): Promise<boolean>;
+  /** Turns TOTP off: login no longer asks for a code. */
+  disableTotp(username: string): Promise<void>;
   /** Revokes every refresh token of the user (tokens already issued die through the session check). */
   globalSignOut(username: string): Promise<void>;
   disableUser(username: string): Promise<void>;

@@ -15,9 +15,15 @@ const envSchema = z.object({
   VAULT_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   /** The user-mail function: emails a user by id. */
   USER_MAIL_FUNCTION: z.optional(z.string().check(z.minLength(1))),
+  /** The duress-check function (A5). */
+  DURESS_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   MAIL_FROM: z.optional(z.string().check(z.minLength(3))),
   /** B3: Secrets Manager secret (name or ARN) holding the platform's armored OpenPGP private key. */
   PGP_KEY_SECRET: z.optional(z.string().check(z.minLength(1))),
+  /** B3: the secret holding only the platform's public key (the public `GET /v1/pgp-key` route). */
+  PGP_PUBLIC_KEY_SECRET: z.optional(z.string().check(z.minLength(1))),
+  /** B3: the PgpMailSigner function, the only one with OpenPGP.js and the platform key. */
+  PGP_SIGNER_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   /** JSON object: workflow name → state machine ARN. */
   STATE_MACHINES: z.optional(z.string()),
   /** JSON of the deploy settings (lambdas/shared/settings.ts). */

@@ -1,0 +1,50 @@
+// PUT /v1/me/duress-password (A5): sets or changes the duress password after re-authentication; never equal
+// to the password; stored as a slow hash; a security change.
+import { auditedSecurityChanges, type SecurityChanges } from '../security/security-changes.js';
+import { awsSignedRows } from '../shared/adapters/aws-account-store.js';
+import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
+import { ValidationError } from '../shared/errors.js';
+import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
+import { type Clock, systemClock } from '../shared/ports/clock.js';
+import type { IdentityProvider } from '../shared/ports/identity-provider.js';
+import { assertDuressDiffers, hashDuress } from './duress.js';
+import { duressSetResponse, setDuressBody } from './duress-contracts.js';
+import { DuressStore } from './duress-store.js';
+
+export interface SetDuressPorts {
+  identity: Pick<IdentityProvider, 'reauthenticate'>;
+  duress: Pick<DuressStore, 'set'>;
+  securityChanges: SecurityChanges;
+  clock: Clock;
+}
+
+export const makeHandler = (ports: SetDuressPorts) =>
+  httpHandler({ body: setDuressBody }, async (request, event) => {
+    const caller = callerOf(event);
+    const { duressPassword, password, code } = request.body;
+    assertDuressDiffers(duressPassword, password);
+    if (!(await ports.identity.reauthenticate(caller.username, password, code))) {
+      throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
+    }
+    const at = ports.clock.now();
+    await ports.securityChanges.onSecurityChange({
+      kind: 'duress-password-set',
+      userId: caller.userId,
+      username: caller.username,
+      at,
+      sourceIp: request.sourceIp,
+      ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+      requestId: request.requestId,
+    });
+    await ports.duress.set(caller.userId, await hashDuress(duressPassword), at);
+    return { body: duressSetResponse.parse({ duressPasswordSet: true }) };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({
+    identity: awsIdentityProvider(),
+    duress: new DuressStore(awsSignedRows().tables.accounts),
+    securityChanges: auditedSecurityChanges(awsSignedRows().audit),
+    clock: systemClock,
+  }),
+);

@@ -1,0 +1,71 @@
+// The user-mail function's templates: a UserMessage (template name + parameters, as JSON) to the rendered
+// email of lambdas/notify/templates.ts, with the account's username. The phrase and the footer are added by
+// the Notifier's frame; the recipient's address is never given to a template.
+import {
+  accountSuspended,
+  loginNotice,
+  newDeviceConfirmation,
+  type RenderedEmail,
+  type SignInContext,
+  securityChangeNotice,
+  suspensionConfirmed,
+  verificationCode,
+} from '../notify/templates.js';
+import type { SignInContextInput, UserMessage } from './contracts.js';
+
+const contextOf = (c: SignInContextInput): SignInContext => ({
+  at: new Date(c.at),
+  ip: c.ip,
+  ...(c.country !== undefined ? { country: c.country } : {}),
+  ...(c.browser !== undefined ? { browser: c.browser } : {}),
+  ...(c.device !== undefined ? { device: c.device } : {}),
+});
+
+export function renderUserMessage(message: UserMessage, username: string): RenderedEmail {
+  switch (message.template) {
+    case 'login-notice':
+      return loginNotice({
+        username,
+        context: contextOf(message.context),
+        reportUrl: message.reportUrl,
+        reportExpiresAt: new Date(message.reportExpiresAt),
+      });
+    case 'new-ip-code':
+      return verificationCode({
+        username,
+        code: message.code,
+        purpose: 'new-ip',
+        expiresAt: new Date(message.expiresAt),
+        ...(message.context ? { context: contextOf(message.context) } : {}),
+      });
+    case 'new-device-link':
+      return newDeviceConfirmation({
+        username,
+        context: contextOf(message.context),
+        confirmUrl: message.confirmUrl,
+        expiresAt: new Date(message.expiresAt),
+        ...(message.reportUrl ? { reportUrl: message.reportUrl } : {}),
+      });
+    case 'suspension-confirmed':
+      return suspensionConfirmed({
+        username,
+        at: new Date(message.at),
+        ...(message.withdrawalsCancelled !== undefined
+          ? { withdrawalsCancelled: message.withdrawalsCancelled }
+          : {}),
+      });
+    case 'account-suspended':
+      return accountSuspended({ username, reason: message.reason, at: new Date(message.at) });
+    case 'security-change':
+      return securityChangeNotice({
+        username,
+        change: message.change,
+        context: contextOf(message.context),
+        reportUrl: message.reportUrl,
+        reportExpiresAt: new Date(message.reportExpiresAt),
+        ...(message.withdrawalsHeldUntil
+          ? { withdrawalsHeldUntil: new Date(message.withdrawalsHeldUntil) }
+          : {}),
+      });
+  }
+}

@@ -1,0 +1,54 @@
+// PUT /v1/me/pgp-key (B3): the caller's OpenPGP public key; from then every email to them is signed with the
+// platform key and, with `encrypt`, encrypted to theirs. The key is validated by the PgpMailSigner function
+// (validateUserPublicKey: a refusal is a 400 with its PGP_* code), so this function carries no OpenPGP.js.
+// A security change (B1/B2): recorded through the SecurityChanges port.
+
+import type { SecurityChanges } from '../security/security-changes.js';
+import { awsNotificationPrefs, awsSecurityChanges } from '../shared/adapters/aws-notification-prefs.js';
+import { awsPgpSignerClient } from '../shared/adapters/aws-pgp-signer-client.js';
+import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
+import { type Clock, systemClock } from '../shared/ports/clock.js';
+import { pgpKeyRequest } from './contracts.js';
+import type { NotificationPrefsStore } from './notification-prefs.js';
+import type { PgpSignerClient } from './pgp-signer-client.js';
+
+export const makeHandler = (ports: {
+  notificationPrefs: Pick<NotificationPrefsStore, 'setPgpKey'>;
+  pgpSigner: Pick<PgpSignerClient, 'validateKey'>;
+  securityChanges: SecurityChanges;
+  clock: Clock;
+}) =>
+  httpHandler({ body: pgpKeyRequest }, async (request, event) => {
+    const caller = callerOf(event);
+    const now = ports.clock.now();
+    const encrypt = request.body.encrypt ?? false;
+    const key = await ports.pgpSigner.validateKey(request.body.armoredKey, {
+      now,
+      requireEncryption: encrypt,
+    });
+    await ports.notificationPrefs.setPgpKey(
+      caller.userId,
+      { ...key, encrypt, addedAt: now.toISOString() },
+      now,
+    );
+    await ports.securityChanges.onSecurityChange({
+      kind: 'pgp-key-set',
+      userId: caller.userId,
+      username: caller.username,
+      at: now,
+      sourceIp: request.sourceIp.slice(0, 64),
+      ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+      requestId: request.requestId,
+    });
+    const { armored: _armored, ...facts } = key;
+    return { body: { pgpKey: { ...facts, encrypt } } };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({
+    notificationPrefs: awsNotificationPrefs(),
+    pgpSigner: awsPgpSignerClient(),
+    securityChanges: awsSecurityChanges(),
+    clock: systemClock,
+  }),
+);

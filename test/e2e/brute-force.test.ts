@@ -1,0 +1,86 @@
+// End to end, the bot shield (A3) under attack over HTTP: 200 wrong passwords from 50 addresses in 50
+// networks against one account, then the owner from the known device; and answers that never tell whether
+// an account exists.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
+import { callFrom, firstLogin } from '../support/local-client.js';
+
+const owner = { username: 'ivy', email: 'ivy@example.com', password: 'correct horse battery staple' };
+const DEVICE = 'ivy-phone-000001';
+let stateDir: string;
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'palisade-e2e-shield-'));
+  cloud = await startLocalCloud({ stateDir, port: 0, waitTimeMs: 0, retryIntervalMs: 0 });
+  const created = await fetch(`${cloud.url}/_local/dev-users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(owner),
+  });
+  expect(created.status).toBe(201);
+  await firstLogin(cloud, owner, DEVICE);
+}, 60_000);
+afterAll(async () => {
+  await cloud?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+describe('bot shield', () => {
+  it('A3 200 wrong passwords from 50 addresses: no success, lockouts, the owner still gets in from the known device', async () => {
+    const statuses: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          callFrom(cloud, `127.${i + 1}.0.1`, 'POST', '/v1/auth/login', {
+            username: owner.username,
+            password: `guess-${round}-${i}`,
+            deviceId: `attacker-${i}-device`,
+          }),
+        ),
+      );
+      statuses.push(...answers.map((a) => a.status));
+    }
+    expect(statuses).toHaveLength(200);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+
+    // The owner, from the known device on the owner's own address, is not locked out by the attack.
+    const ownerLogin = await callFrom(cloud, '127.0.0.1', 'POST', '/v1/auth/login', {
+      username: owner.username,
+      password: owner.password,
+      deviceId: DEVICE,
+    });
+    expect(ownerLogin.status).toBe(200);
+    expect(ownerLogin.body.status).toBe('authenticated');
+  }, 120_000);
+
+  it('A3 an unknown username and a wrong password get the same answers, lockouts included', async () => {
+    const unknown: string[] = [];
+    const known: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      known.push(
+        (
+          await callFrom(cloud, '127.200.0.1', 'POST', '/v1/auth/login', {
+            username: owner.username,
+            password: `nope-${i}`,
+            deviceId: 'probe-device-01',
+          })
+        ).comparable,
+      );
+      unknown.push(
+        (
+          await callFrom(cloud, '127.201.0.1', 'POST', '/v1/auth/login', {
+            username: 'no-such-user',
+            password: `nope-${i}`,
+            deviceId: 'probe-device-01',
+          })
+        ).comparable,
+      );
+    }
+    expect(unknown).toEqual(known);
+  }, 60_000);
+});
