@@ -367,7 +367,7 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       NotifySuspensionFunctionArn: {
         id: 'NotifySuspension',
         entry: 'lambdas/account/notify-suspension.ts',
-        access: reads('accounts:read', 'vault:invoke', 'mail:send'),
+        access: reads('accounts:read', 'user-mail:send'),
       },
     },
   },

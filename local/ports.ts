@@ -58,6 +58,8 @@ export interface LocalPorts {
   tokens: TokenVerifier;
   keys: KeyService;
   mailer: Mailer;
+  /** Email to a user by id and template, through the user-mail function (as in AWS). */
+  mail: UserMail;
   sms: LocalSmsOutbox;
   workflows: LocalStepFunctions;
   clock: Clock;
@@ -177,6 +179,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         shield: loginShield(dynamo.documents, LOCAL_TABLE_NAMES.shield),
         duress: duressCheck,
         geo,
+        restrictedCountries: settings.restrictedCountries,
       }),
       logins,
       cipher,
@@ -188,6 +191,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       tokens: new CognitoTokenVerifier(pool.userPoolId, pool.clientId, identity.jwks()),
       keys,
       mailer: ses.mailer,
+      mail,
       sms: new LocalSmsOutbox(clock),
       workflows,
       clock,

@@ -8,7 +8,7 @@
 // session row, login history, login email with the "this wasn't me" link (A4).
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { AccountStore } from '../account/account-store.js';
-import { Conflict, Gone, TooManyRequests, Unauthorized } from '../shared/errors.js';
+import { Conflict, Forbidden, Gone, TooManyRequests, Unauthorized } from '../shared/errors.js';
 import type { Clock } from '../shared/ports/clock.js';
 import type { GeoIp } from '../shared/ports/geo-ip.js';
 import type { IdentityProvider, TokenSet } from '../shared/ports/identity-provider.js';
@@ -69,6 +69,8 @@ export interface LoginPorts {
   duress?: DuressCheck;
   /** The country of the login's IP for the history (A9); unknown without it. */
   geo?: GeoIp;
+  /** F4: countries refused at login (settings `restrictedCountries`; the WAF refuses them first in AWS). */
+  restrictedCountries?: readonly string[];
 }
 
 export interface ClientContext {
@@ -107,6 +109,11 @@ export class LoginFlow {
     const { identity, shield, duress, clock } = this.ports;
     const now = clock.now();
     const attempt: ShieldAttempt = { username, ip: client.ip, deviceId: client.deviceId, now };
+    // Jurisdiction first: before any account is looked at, so the answer says nothing about one.
+    const country = this.ports.geo?.countryOf(client.ip);
+    if (country && this.ports.restrictedCountries?.includes(country)) {
+      throw new Forbidden('Palisade is not available in your jurisdiction', 'JURISDICTION');
+    }
     const verdict = await shield?.check(attempt);
     if (verdict && !verdict.allow) {
       throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds);

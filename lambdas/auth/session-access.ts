@@ -6,6 +6,7 @@ export type AccessRefusal =
   | 'account-missing'
   | 'account-suspended'
   | 'token-before-revocation'
+  | 'session-before-revocation'
   | 'session-missing'
   | 'session-revoked'
   | 'session-expired';
@@ -28,6 +29,11 @@ export function decideAccess(
   }
   if (!session) return { allow: false, reason: 'session-missing' };
   if (session.revokedAt) return { allow: false, reason: 'session-revoked' };
+  // A token refreshed after a revocation has a fresh iat but the old session: it is refused too, so a
+  // refresh token that survived a failed global sign-out still gains nothing.
+  if (account.sessionsValidAfter && Date.parse(session.createdAt) <= Date.parse(account.sessionsValidAfter)) {
+    return { allow: false, reason: 'session-before-revocation' };
+  }
   if (Date.parse(session.expiresAt) <= now.getTime()) return { allow: false, reason: 'session-expired' };
   return { allow: true, userId: account.userId, sessionId: session.sessionId, username: account.username };
 }

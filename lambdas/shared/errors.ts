@@ -29,7 +29,11 @@ export class Unauthorized extends AppError {
 export class Forbidden extends AppError {
   override readonly name = 'Forbidden';
   readonly status = 403;
-  readonly code = 'FORBIDDEN';
+  readonly code: string;
+  constructor(message: string, code = 'FORBIDDEN') {
+    super(message);
+    this.code = code;
+  }
 }
 export class NotFound extends AppError {
   override readonly name = 'NotFound';

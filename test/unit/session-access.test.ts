@@ -58,6 +58,17 @@ describe('decideAccess', () => {
     expect(decideAccess(claims, revokedEarlier, session, now).allow).toBe(true);
   });
 
+  it('A8 a token refreshed after a revocation, from a session begun before it, is refused', () => {
+    const revoked = { ...account, sessionsValidAfter: '2026-06-01T11:56:00Z' };
+    const refreshed = { ...claims, issuedAt: new Date('2026-06-01T11:59:00Z') };
+    expect(decideAccess(refreshed, revoked, session, now)).toEqual({
+      allow: false,
+      reason: 'session-before-revocation',
+    });
+    const laterSession = { ...session, createdAt: '2026-06-01T11:58:00Z' };
+    expect(decideAccess(refreshed, revoked, laterSession, now).allow).toBe(true);
+  });
+
   it('A8 an unknown, revoked or expired session is refused', () => {
     expect(decideAccess(claims, account, undefined, now)).toEqual({
       allow: false,

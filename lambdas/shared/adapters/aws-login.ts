@@ -4,7 +4,7 @@ import { loginShield } from '../../auth/login-shield.js';
 import { LoginStore } from '../../auth/login-store.js';
 import { SuspensionLinks } from '../../auth/suspension-links.js';
 import { systemClock } from '../ports/clock.js';
-import { once, requireEnv } from '../runtime/aws-env.js';
+import { envSettings, once, requireEnv } from '../runtime/aws-env.js';
 import { awsAccountStore, awsDocumentClient, awsSignedRows } from './aws-account-store.js';
 import { awsDuressCheck } from './aws-duress-check.js';
 import { awsGeoIp } from './aws-geo-ip.js';
@@ -22,6 +22,7 @@ export const awsLoginFlow = once(() => {
     mail: awsUserMail(),
     links: new SuspensionLinks(accounts, systemClock),
     clock: systemClock,
+    restrictedCountries: envSettings().restrictedCountries,
     shield: loginShield(awsDocumentClient(), requireEnv('SHIELD_TABLE')),
     // No country in AWS yet: see aws-geo-ip.ts.
     geo: awsGeoIp(),
