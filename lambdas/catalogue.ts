@@ -5,8 +5,15 @@ import type * as z from 'zod/mini';
 import { meResponse } from './account/contracts.js';
 import { revocationResponse, sessionsResponse } from './account/sessions-contracts.js';
 import { challengeRequest, linkResponse, loginRequest, loginResponse } from './auth/contracts.js';
+import { deviceRemovedResponse, devicesResponse } from './auth/device-contracts.js';
 import { duressSetResponse, setDuressBody } from './auth/duress-contracts.js';
 import { loginsQuery, loginsResponse } from './auth/login-history.js';
+import {
+  signupRequest,
+  signupResponse,
+  verifySignupRequest,
+  verifySignupResponse,
+} from './auth/signup-contracts.js';
 import {
   confirmTotpBody,
   disableTotpBody,
@@ -45,9 +52,14 @@ export type Access =
   | 'identity:authenticate'
   | 'identity:mfa'
   | 'shield:write'
+  | 'shield:forget'
   | 'identity:revoke'
   | 'identity:sign-out'
   | 'identity:read'
+  | 'identity:create'
+  | 'identity:enable'
+  | 'sms:invoke'
+  | 'sms:publish'
   | 'suspension:start'
   | 'mail:send';
 
@@ -126,6 +138,39 @@ export const ROUTES: readonly RouteSpec[] = [
       'vault:invoke',
       'user-mail:send',
     ),
+  },
+  {
+    id: 'SignUp',
+    method: 'POST',
+    path: '/v1/auth/signup',
+    auth: 'public',
+    entry: 'lambdas/auth/signup.ts',
+    summary: 'A1: starts a sign-up; a code goes to the email address and another to the phone',
+    tag: 'auth',
+    body: signupRequest,
+    response: signupResponse,
+    status: 201,
+    access: reads(
+      'accounts:write',
+      'blind-index:key',
+      'identity:create',
+      'shield:write',
+      'user-mail:send',
+      'sms:invoke',
+    ),
+  },
+  {
+    id: 'VerifySignUp',
+    method: 'POST',
+    path: '/v1/auth/signup/verify',
+    auth: 'public',
+    entry: 'lambdas/auth/verify-signup.ts',
+    summary: 'A1: both codes complete the sign-up (5 attempts, 15 minutes); the user can then log in',
+    tag: 'auth',
+    body: verifySignupRequest,
+    response: verifySignupResponse,
+    status: 200,
+    access: reads('accounts:write', 'blind-index:key', 'vault:invoke', 'identity:read', 'identity:enable'),
   },
   {
     id: 'AnswerChallenge',
@@ -284,6 +329,30 @@ export const ROUTES: readonly RouteSpec[] = [
     access: reads('accounts:read'),
   },
   {
+    id: 'ListDevices',
+    method: 'GET',
+    path: '/v1/me/devices',
+    auth: 'user',
+    entry: 'lambdas/auth/list-devices.ts',
+    summary: "The caller's whitelisted devices, most recently seen first",
+    tag: 'sessions',
+    response: devicesResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
+  {
+    id: 'RemoveDevice',
+    method: 'DELETE',
+    path: '/v1/me/devices/{deviceId}',
+    auth: 'user',
+    entry: 'lambdas/auth/remove-device.ts',
+    summary: "Takes one of the caller's devices off the whitelist: its next login needs the email link again",
+    tag: 'sessions',
+    response: deviceRemovedResponse,
+    status: 200,
+    access: reads('accounts:write', 'shield:forget'),
+  },
+  {
     id: 'SetAntiPhishingPhrase',
     method: 'PUT',
     path: '/v1/me/anti-phishing-phrase',
@@ -405,6 +474,16 @@ export const USER_MAIL: FunctionSpec = {
 };
 
 /**
+ * A1: sends a templated SMS (the sign-up's phone code) through SNS: its own function, so that no route
+ * carries the SNS client and only this role holds sns:Publish (`sms:publish`); callers hold `sms:invoke`.
+ */
+export const SMS_SENDER: FunctionSpec = {
+  id: 'SendSms',
+  entry: 'lambdas/messaging/send-sms.ts',
+  access: ['sms:publish'],
+};
+
+/**
  * The duress check (A5), invoked by the login for every password: it alone reads duress hashes and starts
  * a duress suspension; the login learns only match or no match.
  */
@@ -423,6 +502,7 @@ export const INVOKABLE: readonly { access: Access; spec: FunctionSpec; variable:
   { access: 'pgp-signer:invoke', spec: PGP_SIGNER, variable: 'PGP_SIGNER_FUNCTION' },
   { access: 'user-mail:send', spec: USER_MAIL, variable: 'USER_MAIL_FUNCTION' },
   { access: 'duress:check', spec: DURESS_CHECK, variable: 'DURESS_FUNCTION' },
+  { access: 'sms:invoke', spec: SMS_SENDER, variable: 'SMS_FUNCTION' },
 ];
 
 export const allFunctions = (): FunctionSpec[] => [

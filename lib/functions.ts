@@ -247,7 +247,8 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
       case 'vault:invoke':
       case 'user-mail:send':
       case 'pgp-signer:invoke':
-      case 'duress:check': {
+      case 'duress:check':
+      case 'sms:invoke': {
         const target = targets.invokables?.get(item);
         const spec = INVOKABLE.find((i) => i.access === item);
         if (!target || !spec) throw new Error(`${fn.spec.id} needs ${item}, whose function is not built yet`);
@@ -273,6 +274,11 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         );
         allow(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [data.tableKey.keyArn], viaDynamoDb);
         break;
+      case 'shield:forget':
+        // Deleting one known-device row when its user takes the device off the whitelist.
+        allow(['dynamodb:DeleteItem'], [data.tables.shield.tableArn]);
+        allow(['kms:Decrypt'], [data.tableKey.keyArn], viaDynamoDb);
+        break;
       case 'identity:authenticate':
         allow(
           [
@@ -294,6 +300,19 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         break;
       case 'identity:read':
         allow(['cognito-idp:AdminGetUser'], [identity.userPool.userPoolArn]);
+        break;
+      case 'identity:create':
+        // A1 sign-up: the user is created with its password and kept disabled until verified.
+        allow(
+          ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminDisableUser'],
+          [identity.userPool.userPoolArn],
+        );
+        break;
+      case 'identity:enable':
+        allow(['cognito-idp:AdminEnableUser'], [identity.userPool.userPoolArn]);
+        break;
+      case 'sms:publish':
+        messaging.grantSendSms(fn.role);
         break;
       case 'mail:send':
         messaging.grantSendEmail(fn.role);

@@ -6,13 +6,26 @@ import { storedBlindIndexer } from '../lambdas/account/blind-index-key.js';
 import { DynamoAccountStore } from '../lambdas/account/dynamo-account-store.js';
 import { type SuspensionRequests, workflowSuspensions } from '../lambdas/account/suspension-requests.js';
 import type { AuditLog } from '../lambdas/audit/audit-log.js';
+import type { BotShield } from '../lambdas/auth/bot-shield.js';
 import { duressCheckClient } from '../lambdas/auth/duress-check.js';
 import { DuressStore } from '../lambdas/auth/duress-store.js';
 import { LoginFlow } from '../lambdas/auth/login-flow.js';
 import { loginShield } from '../lambdas/auth/login-shield.js';
 import { LoginStore } from '../lambdas/auth/login-store.js';
+import { ShieldStore } from '../lambdas/auth/shield-store.js';
+import { SignupFlow } from '../lambdas/auth/signup-flow.js';
+import { invokingSignupMessenger } from '../lambdas/auth/signup-messenger.js';
+import { SignupStore } from '../lambdas/auth/signup-store.js';
 import { SuspensionLinks } from '../lambdas/auth/suspension-links.js';
-import { allFunctions, DURESS_CHECK, PGP_SIGNER, USER_MAIL, VAULT, WORKFLOWS } from '../lambdas/catalogue.js';
+import {
+  allFunctions,
+  DURESS_CHECK,
+  PGP_SIGNER,
+  SMS_SENDER,
+  USER_MAIL,
+  VAULT,
+  WORKFLOWS,
+} from '../lambdas/catalogue.js';
 import { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js';
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
@@ -51,6 +64,10 @@ export interface LocalPorts {
   duress: DuressStore;
   suspensions: SuspensionRequests;
   logins: LoginStore;
+  /** A1 sign-up: pending sign-ups, codes through the user-mail and SMS functions. */
+  signup: SignupFlow;
+  /** A3 bot shield, the login's own; the device routes tell it when a user removes a device (A7). */
+  shield: BotShield;
   links: SuspensionLinks;
   /** The vault function's own cipher (a raw AES keyring from the state folder); nothing else uses it. */
   cipher: FieldCipher;
@@ -154,6 +171,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     const links = new SuspensionLinks(rows.tables.accounts, clock);
     const logins = new LoginStore(rows.tables.accounts);
+    const shield = loginShield(dynamo.documents, LOCAL_TABLE_NAMES.shield);
     const duressCheck = duressCheckClient((request) => {
       if (!functions) throw new Error('Not ready');
       return functions.invoke(DURESS_CHECK.id, request);
@@ -165,7 +183,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         await functions.invoke(USER_MAIL.id, { userId, message });
       },
     };
+    const invokeFunction = (id: string) => (request: unknown) =>
+      functions ? functions.invoke(id, request) : Promise.reject(new Error('Not ready'));
+    const signup = new SignupFlow({
+      identity,
+      accounts,
+      signups: new SignupStore(rows.tables.accounts),
+      blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
+      messenger: invokingSignupMessenger(invokeFunction(USER_MAIL.id), invokeFunction(SMS_SENDER.id)),
+      clock,
+      throttle: new ShieldStore(dynamo.documents, LOCAL_TABLE_NAMES.shield),
+    });
     const ports: LocalPorts = {
+      signup,
       accounts,
       links,
       login: new LoginFlow({
@@ -176,12 +206,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         mail,
         links,
         clock,
-        shield: loginShield(dynamo.documents, LOCAL_TABLE_NAMES.shield),
+        shield,
         duress: duressCheck,
         geo,
         restrictedCountries: settings.restrictedCountries,
       }),
       logins,
+      shield,
       cipher,
       audit: rows.audit,
       securityChanges: auditedSecurityChanges(rows.audit),

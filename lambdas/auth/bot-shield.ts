@@ -232,6 +232,12 @@ export const accountDigest = (username: string): string =>
 
 export const deviceDigest = (deviceId: string): string => digest(`device:${deviceId}`);
 
+/** The row that marks a device as known on an account (what `recordSuccess` writes). */
+export const knownDeviceKey = (username: string, deviceId: string): ShieldKey => ({
+  pk: `ACCOUNT#${accountDigest(username)}`,
+  sk: `KNOWN#${deviceDigest(deviceId)}`,
+});
+
 export interface AttemptKeys {
   counters: Partial<Record<CounterKind, ShieldKey>>;
   knownDevice?: ShieldKey;
@@ -253,7 +259,7 @@ export function attemptKeys(attempt: Pick<ShieldAttempt, 'username' | 'ip' | 'de
   if (device) counters['account-device'] = { pk: account, sk: `DEVICE#${device}` };
   return {
     counters,
-    ...(device ? { knownDevice: { pk: account, sk: `KNOWN#${device}` } } : {}),
+    ...(attempt.deviceId ? { knownDevice: knownDeviceKey(attempt.username, attempt.deviceId) } : {}),
     source,
   };
 }
@@ -451,6 +457,14 @@ export class BotShield {
         ? this.store.rememberDevice(keys.knownDevice, knownUntil, Math.ceil(knownUntil / 1000))
         : undefined,
     ]);
+  }
+
+  /**
+   * A7: the user took the device off their whitelist. It is no longer known here either, or it would still
+   * get past the account's protection and be judged by its own counter only. Its failure counter stays.
+   */
+  async forgetDevice(username: string, deviceId: string): Promise<void> {
+    await this.store.clear([knownDeviceKey(username, deviceId)]);
   }
 
   private async countFailure(kind: CounterKind, key: ShieldKey, now: Date): Promise<void> {

@@ -53,9 +53,16 @@ export interface LoginEvent {
 }
 
 type Keyed = { pk: string; sk: string } & Record<string, unknown>;
+/** A device row: `removedAt` once the user took it off the whitelist (until a confirmed login adds it back). */
+type DeviceRow = KnownDevice & Keyed & { version: number; removedAt?: string };
 
 const loginKey = (loginId: string) => ({ pk: `LOGIN#${loginId}`, sk: 'LOGIN' });
-const deviceKey = (userId: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `DEVICE#${deviceId}` });
+/** Sort keys of the devices: `DEVICE#<deviceId>`. */
+const DEVICE_PREFIX = 'DEVICE#';
+const deviceKey = (userId: string, deviceId: string) => ({
+  pk: `USER#${userId}`,
+  sk: `${DEVICE_PREFIX}${deviceId}`,
+});
 const networkKey = (userId: string, network: string) => ({ pk: `USER#${userId}`, sk: `NETWORK#${network}` });
 const linkKey = (linkHash: string) => ({ pk: `DEVICELINK#${linkHash}`, sk: 'LINK' });
 /** Sort keys of the login history: `LOGIN#<ISO time>#<loginId>`, so newest first is descending order. */
@@ -65,6 +72,13 @@ const strip = <T>(row: Record<string, unknown>): T => {
   const { pk: _pk, sk: _sk, ttl: _ttl, ...rest } = row;
   return rest as T;
 };
+const deviceOf = (row: DeviceRow): KnownDevice => ({
+  userId: row.userId,
+  deviceId: row.deviceId,
+  name: row.name,
+  addedAt: row.addedAt,
+  lastSeenAt: row.lastSeenAt,
+});
 const ttlOf = (iso: string) => Math.ceil(Date.parse(iso) / 1000);
 
 export class LoginStore {
@@ -115,18 +129,53 @@ export class LoginStore {
     return row && { loginId: row.loginId, expiresAt: row.expiresAt };
   }
 
+  /** A whitelisted device; a removed one is not (A7). */
   async getDevice(userId: string, deviceId: string): Promise<KnownDevice | undefined> {
-    const row = await this.table.get<KnownDevice & Keyed & { version: number }>(deviceKey(userId, deviceId));
-    return row && strip<KnownDevice>(row);
+    const row = await this.table.get<DeviceRow>(deviceKey(userId, deviceId));
+    return row && !row.removedAt ? deviceOf(row) : undefined;
   }
 
+  /**
+   * Whitelists a device after a confirmed login, or notes that it was seen again. A removed device's row is
+   * brought back (added anew) by an update rather than created again, so its version keeps growing.
+   */
   async rememberDevice(device: KnownDevice): Promise<void> {
     const key = deviceKey(device.userId, device.deviceId);
-    const updated = await this.table.update<KnownDevice & Keyed & { version: number }>(key, (row) => ({
-      ...row,
-      lastSeenAt: device.lastSeenAt,
-    }));
+    const updated = await this.table.update<DeviceRow>(key, (row) => {
+      if (!row.removedAt) return { ...row, lastSeenAt: device.lastSeenAt };
+      const { removedAt: _removedAt, ...kept } = row;
+      return { ...kept, name: device.name, addedAt: device.addedAt, lastSeenAt: device.lastSeenAt };
+    });
     if (!updated) await this.createOrIgnore({ ...key, ...device });
+  }
+
+  /** A7: the user's whitelisted devices, most recently seen first. */
+  async listDevices(userId: string): Promise<KnownDevice[]> {
+    const devices: KnownDevice[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.query<DeviceRow>(`USER#${userId}`, {
+        sortKeyPrefix: DEVICE_PREFIX,
+        ...(startKey ? { startKey } : {}),
+      });
+      for (const row of page.items) if (!row.removedAt) devices.push(deviceOf(row));
+      startKey = page.next;
+    } while (startKey);
+    return devices.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
+  }
+
+  /**
+   * A7: takes a device off the user's whitelist, so its next login asks for the emailed link again. The row
+   * is marked removed by a version-conditional update (a login remembering the device at the same moment is
+   * not lost: one of the two gets Conflict) instead of deleted: a row deleted and created again would start
+   * over at version 1, below the version watermark of any container that read it before, and fail its next
+   * read as replayed (row-signature.ts). False when the user has no such device.
+   */
+  async removeDevice(userId: string, deviceId: string, at: string): Promise<boolean> {
+    const result = await this.table.update<DeviceRow>(deviceKey(userId, deviceId), (row) =>
+      row.removedAt ? undefined : { ...row, removedAt: at },
+    );
+    return result?.changed === true;
   }
 
   async knowsNetwork(userId: string, network: string): Promise<boolean> {

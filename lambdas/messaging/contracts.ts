@@ -83,10 +83,29 @@ export const userMessage = z.discriminatedUnion('template', [
 export type UserMessage = z.infer<typeof userMessage>;
 export type UserTemplate = UserMessage['template'];
 
-export const userMailRequest = z.object({
-  userId: z.string().check(z.minLength(1), z.maxLength(128)),
-  message: userMessage,
-});
+/**
+ * A1: a message to an explicit address, for a sign-up that has no account row yet: only the sign-up code,
+ * without phrase or PGP (the user has set neither). The username is the one the sign-up chose.
+ */
+export const addressMessage = z.discriminatedUnion('template', [
+  z.object({
+    template: z.literal('signup-code'),
+    code: z.string().check(z.regex(/^[0-9]{6}$/)),
+    expiresAt: iso,
+  }),
+]);
+export type AddressMessage = z.infer<typeof addressMessage>;
+
+export const userMailRequest = z.union([
+  z.object({
+    userId: z.string().check(z.minLength(1), z.maxLength(128)),
+    message: userMessage,
+  }),
+  z.object({
+    to: z.object({ email: z.email().check(z.maxLength(254)), username: line(64) }),
+    message: addressMessage,
+  }),
+]);
 export type UserMailRequest = z.infer<typeof userMailRequest>;
 
 /** What the user-mail function answers: the message id and how the email went (B3). */

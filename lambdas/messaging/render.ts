@@ -11,7 +11,7 @@ import {
   suspensionConfirmed,
   verificationCode,
 } from '../notify/templates.js';
-import type { SignInContextInput, UserMessage } from './contracts.js';
+import type { AddressMessage, SignInContextInput, UserMessage } from './contracts.js';
 
 const contextOf = (c: SignInContextInput): SignInContext => ({
   at: new Date(c.at),
@@ -66,6 +66,19 @@ export function renderUserMessage(message: UserMessage, username: string): Rende
         ...(message.withdrawalsHeldUntil
           ? { withdrawalsHeldUntil: new Date(message.withdrawalsHeldUntil) }
           : {}),
+      });
+  }
+}
+
+/** A1: the sign-up code, to an address that has no account yet. */
+export function renderAddressMessage(message: AddressMessage, username: string): RenderedEmail {
+  switch (message.template) {
+    case 'signup-code':
+      return verificationCode({
+        username,
+        code: message.code,
+        purpose: 'email-verification',
+        expiresAt: new Date(message.expiresAt),
       });
   }
 }

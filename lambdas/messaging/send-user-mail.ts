@@ -16,7 +16,7 @@ import { type Clock, systemClock } from '../shared/ports/clock.js';
 import type { Mailer } from '../shared/ports/mailer.js';
 import { taskHandler } from '../shared/task.js';
 import { type UserMailResult, userMailRequest } from './contracts.js';
-import { renderUserMessage } from './render.js';
+import { renderAddressMessage, renderUserMessage } from './render.js';
 
 export interface UserMailPorts {
   accounts: Pick<AccountStore, 'getAccount' | 'getContact'>;
@@ -29,7 +29,15 @@ export interface UserMailPorts {
 
 export const makeHandler = (ports: UserMailPorts) => {
   const notifier = new Notifier({ mailer: ports.mailer, signer: ports.pgpSigner, clock: ports.clock });
-  return taskHandler(userMailRequest, async ({ userId, message }): Promise<UserMailResult> => {
+  return taskHandler(userMailRequest, async (request): Promise<UserMailResult> => {
+    if ('to' in request) {
+      // A1 sign-up: no account yet, so no phrase and no key; only the code template.
+      return notifier.send(
+        { email: request.to.email },
+        renderAddressMessage(request.message, request.to.username),
+      );
+    }
+    const { userId, message } = request;
     const [account, prefs] = await Promise.all([
       ports.accounts.getAccount(userId),
       ports.notificationPrefs.get(userId),

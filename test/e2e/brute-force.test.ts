@@ -56,7 +56,7 @@ describe('bot shield', () => {
     });
     expect(ownerLogin.status).toBe(200);
     expect(ownerLogin.body.status).toBe('authenticated');
-  }, 120_000);
+  }, 300_000);
 
   it('A3 an unknown username and a wrong password get the same answers, lockouts included', async () => {
     const unknown: string[] = [];
@@ -82,5 +82,5 @@ describe('bot shield', () => {
       );
     }
     expect(unknown).toEqual(known);
-  }, 60_000);
+  }, 180_000);
 });

@@ -35,6 +35,9 @@ import { once, requireEnv } from '../runtime/aws-env.js';
 
 const BAD_CREDENTIALS = 'Invalid credentials';
 
+// Passwords are NFKC-normalised before Cognito sees them, as the local directory hashes them: one password
+// typed with full-width letters or ligatures on another keyboard is the same password.
+
 export class CognitoIdentityProvider implements IdentityProvider {
   constructor(
     private readonly cognito: CognitoIdentityProviderClient,
@@ -66,7 +69,7 @@ export class CognitoIdentityProvider implements IdentityProvider {
         new AdminSetUserPasswordCommand({
           UserPoolId: this.userPoolId,
           Username: user.username,
-          Password: user.password,
+          Password: user.password.normalize('NFKC'),
           Permanent: true,
         }),
       );
@@ -110,7 +113,7 @@ export class CognitoIdentityProvider implements IdentityProvider {
           UserPoolId: this.userPoolId,
           ClientId: this.clientId,
           AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
-          AuthParameters: { USERNAME: username, PASSWORD: password },
+          AuthParameters: { USERNAME: username, PASSWORD: password.normalize('NFKC') },
         }),
       );
       if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session)

@@ -13,7 +13,12 @@ export class InvokeError extends Error {
 }
 
 export function invoker(
-  variable: 'VAULT_FUNCTION' | 'USER_MAIL_FUNCTION' | 'PGP_SIGNER_FUNCTION' | 'DURESS_FUNCTION',
+  variable:
+    | 'VAULT_FUNCTION'
+    | 'USER_MAIL_FUNCTION'
+    | 'PGP_SIGNER_FUNCTION'
+    | 'DURESS_FUNCTION'
+    | 'SMS_FUNCTION',
 ) {
   return async (request: unknown): Promise<unknown> => {
     const out = await lambda().send(

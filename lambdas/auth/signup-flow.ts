@@ -1,0 +1,264 @@
+// A1 sign-up: free usernames, and an email and a phone verified by code before the account exists.
+//
+// `start` checks the rules (username never the email or its local part, the password policy on the NFKC
+// form, email and phone not held by another account: looked up by their keyed blind index, never the
+// plaintext), creates the identity user with the password at once (the password is never stored by
+// Palisade) and disables it until verification, writes the pending sign-up (a signed, single-use,
+// expiring row holding only code hashes) and sends a 6-digit code by email and another by SMS.
+// `verify` takes both codes (5 attempts in all, 15 minutes): then the email and phone are claimed (a
+// conditional create on their blind index, so two sign-ups racing for one address leave one winner), the
+// account row is created (contact sealed by the vault) and the identity user enabled. No tokens: the first
+// login goes through the usual proofs (new network, new device).
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { AccountStore } from '../account/account-store.js';
+import { Conflict, Gone, TooManyRequests, Unauthorized, ValidationError } from '../shared/errors.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { IdentityProvider } from '../shared/ports/identity-provider.js';
+import type { BlindIndexer } from '../shared/privacy/blind-index.js';
+import { maskEmail, maskPhone } from '../shared/privacy/mask.js';
+import { type IncrementRule, parseSource, type ShieldStorePort } from './bot-shield.js';
+import { PASSWORD_POLICY, type SignupRequest } from './signup-contracts.js';
+import type { PendingSignup, SignupStore } from './signup-store.js';
+
+export const SIGNUP_RULES = Object.freeze({
+  codeMinutes: 15,
+  /** Verification attempts of one sign-up (both codes are checked on every attempt). */
+  attempts: 5,
+  /** Sign-up requests per source address, and per /24 (IPv4) or /64 (IPv6) network, in one hour. */
+  perAddressPerHour: 10,
+  perNetworkPerHour: 50,
+});
+
+/** Where the codes go: the user-mail function (to an address, no account yet) and the SMS function. */
+export interface SignupMessenger {
+  emailCode(to: { email: string; username: string }, code: string, expiresAt: string): Promise<void>;
+  smsCode(to: string, code: string, validMinutes: number): Promise<void>;
+}
+
+export interface SignupPorts {
+  identity: Pick<IdentityProvider, 'createUser' | 'disableUser' | 'enableUser' | 'getUser'>;
+  accounts: Pick<AccountStore, 'createAccount'>;
+  signups: SignupStore;
+  blindIndex: () => Promise<BlindIndexer>;
+  messenger: SignupMessenger;
+  clock: Clock;
+  /** The bot shield's counters (Shield table): sign-ups per source. */
+  throttle?: Pick<ShieldStorePort, 'increment'>;
+}
+
+export interface SignupStarted {
+  status: 'verification-required';
+  signupId: string;
+  expiresAt: string;
+  emailMasked: string;
+  phoneMasked: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+const newCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
+const codeHash = (signupId: string, channel: 'email' | 'phone', code: string) =>
+  sha256(`${signupId}:${channel}:${code}`);
+
+function equalHashes(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * A1: the username may not be the email address nor its local part (case-insensitive, NFKC): a username is
+ * shown and typed, and must not disclose the address. An email-shaped username cannot pass the username
+ * alphabet (no `@`) in the first place.
+ */
+export function checkUsername(username: string, email: string): void {
+  const fold = (s: string) => s.normalize('NFKC').trim().toLowerCase();
+  const name = fold(username);
+  const address = fold(email);
+  const local = address.slice(0, Math.max(0, address.lastIndexOf('@')));
+  if (name === address || name === local) {
+    throw new ValidationError(
+      'The username may not be your email address or its part before the @',
+      [{ path: 'username', message: 'equal to the email address' }],
+      'USERNAME_IS_EMAIL',
+    );
+  }
+}
+
+/**
+ * The password policy on the NFKC form (the form the identity provider stores): 12 to 256 characters
+ * (code points), not the username. Returns the normalised password.
+ */
+export function checkPassword(password: string, username: string): string {
+  const normalised = password.normalize('NFKC');
+  const length = [...normalised].length;
+  const refuse = (message: string) => {
+    throw new ValidationError(message, [{ path: 'password', message }], 'PASSWORD_POLICY');
+  };
+  if (length < PASSWORD_POLICY.minLength)
+    refuse(`The password needs at least ${PASSWORD_POLICY.minLength} characters`);
+  if (length > PASSWORD_POLICY.maxLength)
+    refuse(`The password may have at most ${PASSWORD_POLICY.maxLength} characters`);
+  if (normalised.trim().length === 0) refuse('The password may not be blank');
+  if (normalised.toLowerCase() === username.normalize('NFKC').toLowerCase())
+    refuse('The password may not be the username');
+  return normalised;
+}
+
+export class SignupFlow {
+  constructor(private readonly ports: SignupPorts) {}
+
+  async start(request: SignupRequest, source: { ip: string }): Promise<SignupStarted> {
+    const { identity, signups, clock } = this.ports;
+    const now = clock.now();
+    checkUsername(request.username, request.email);
+    const password = checkPassword(request.password, request.username);
+    await this.throttle(source.ip, now);
+
+    const indexer = await this.ports.blindIndex();
+    const [emailIndex, phoneIndex] = await Promise.all([
+      indexer.index('email', request.email),
+      indexer.index('phone', request.phone),
+    ]);
+    const [emailTaken, phoneTaken] = await Promise.all([
+      signups.isClaimed('email', emailIndex),
+      signups.isClaimed('phone', phoneIndex),
+    ]);
+    if (emailTaken) throw new Conflict('This email address belongs to an account', 'EMAIL_TAKEN');
+    if (phoneTaken) throw new Conflict('This phone number belongs to an account', 'PHONE_TAKEN');
+
+    // A taken username is a Conflict (USERNAME_TAKEN): a sign-up necessarily reveals it.
+    const { userId } = await identity.createUser({
+      username: request.username,
+      email: request.email,
+      phone: request.phone,
+      password,
+    });
+    await identity.disableUser(request.username);
+
+    const signupId = randomBytes(24).toString('base64url');
+    const emailCode = newCode();
+    const phoneCode = newCode();
+    const expiresAt = new Date(now.getTime() + SIGNUP_RULES.codeMinutes * 60_000).toISOString();
+    await signups.create({
+      signupId,
+      userId,
+      username: request.username,
+      emailIndex,
+      phoneIndex,
+      emailCodeHash: codeHash(signupId, 'email', emailCode),
+      phoneCodeHash: codeHash(signupId, 'phone', phoneCode),
+      attemptsLeft: SIGNUP_RULES.attempts,
+      createdAt: now.toISOString(),
+      expiresAt,
+    });
+    await Promise.all([
+      this.ports.messenger.emailCode(
+        { email: request.email, username: request.username },
+        emailCode,
+        expiresAt,
+      ),
+      this.ports.messenger.smsCode(request.phone, phoneCode, SIGNUP_RULES.codeMinutes),
+    ]);
+    return {
+      status: 'verification-required',
+      signupId,
+      expiresAt,
+      emailMasked: maskEmail(request.email),
+      phoneMasked: maskPhone(request.phone),
+    };
+  }
+
+  async verify(
+    signupId: string,
+    emailCode: string,
+    phoneCode: string,
+  ): Promise<{ status: 'verified'; username: string; message: string }> {
+    const { signups, clock } = this.ports;
+    const now = clock.now();
+    const signup = await signups.get(signupId);
+    if (!signup || signup.completedAt || signup.failedAt || signup.attemptsLeft <= 0) {
+      throw new Gone('This sign-up is over; sign up again', 'SIGNUP_OVER');
+    }
+    if (Date.parse(signup.expiresAt) <= now.getTime()) {
+      throw new Gone('This sign-up has expired; sign up again', 'SIGNUP_EXPIRED');
+    }
+    // Both compared, always: which code was wrong is not told.
+    const emailRight = equalHashes(signup.emailCodeHash, codeHash(signupId, 'email', emailCode));
+    const phoneRight = equalHashes(signup.phoneCodeHash, codeHash(signupId, 'phone', phoneCode));
+    if (!(emailRight && phoneRight)) {
+      const attemptsLeft = signup.attemptsLeft - 1;
+      await signups.advance(signup, {
+        attemptsLeft,
+        ...(attemptsLeft <= 0 ? { failedAt: now.toISOString() } : {}),
+      });
+      if (attemptsLeft <= 0) throw new TooManyRequests('Too many wrong codes; sign up again');
+      throw new Unauthorized('Invalid codes');
+    }
+    // Single use: only one request completes a sign-up.
+    const done = await signups.advance(signup, { completedAt: now.toISOString() });
+    await this.complete(done, now);
+    return {
+      status: 'verified',
+      username: done.username,
+      message: 'Your email address and phone number are verified: you can now log in.',
+    };
+  }
+
+  private async complete(signup: PendingSignup, now: Date): Promise<void> {
+    const { signups, identity, accounts } = this.ports;
+    const at = now.toISOString();
+    await claimOrRefuse(() => signups.claim('email', signup.emailIndex, signup.userId, at), 'EMAIL_TAKEN');
+    await claimOrRefuse(() => signups.claim('phone', signup.phoneIndex, signup.userId, at), 'PHONE_TAKEN');
+    const user = await identity.getUser(signup.username);
+    if (!user || user.userId !== signup.userId)
+      throw new Error('The sign-up user is gone from the directory');
+    await accounts.createAccount({
+      userId: user.userId,
+      username: user.username,
+      createdAt: at,
+      email: user.email,
+      ...(user.phone ? { phone: user.phone } : {}),
+    });
+    await identity.enableUser(signup.username);
+  }
+
+  /** Counts the request against its address and network (fixed one-hour windows); refuses above the limit. */
+  private async throttle(ip: string, now: Date): Promise<void> {
+    const throttle = this.ports.throttle;
+    if (!throttle) return;
+    const source = parseSource(ip);
+    const windowMs = 3_600_000;
+    const rule: IncrementRule = {
+      windowMs,
+      sliding: false,
+      ttl: Math.ceil((now.getTime() + windowMs) / 1000) + 60,
+    };
+    const [address, network] = await Promise.all([
+      throttle.increment({ pk: `SIGNUP#IP#${source.address}`, sk: 'COUNT' }, now, rule),
+      throttle.increment({ pk: `SIGNUP#NET#${source.network}`, sk: 'COUNT' }, now, rule),
+    ]);
+    const over = (record: { count?: number; windowEnd?: number }, limit: number) =>
+      (record.count ?? 0) > limit
+        ? Math.max(1, Math.ceil(((record.windowEnd ?? 0) - now.getTime()) / 1000))
+        : 0;
+    const retry = Math.max(
+      over(address, SIGNUP_RULES.perAddressPerHour),
+      over(network, SIGNUP_RULES.perNetworkPerHour),
+    );
+    if (retry > 0) throw new TooManyRequests('Too many sign-ups from this network; try again later', retry);
+  }
+}
+
+async function claimOrRefuse(claim: () => Promise<void>, code: 'EMAIL_TAKEN' | 'PHONE_TAKEN'): Promise<void> {
+  try {
+    await claim();
+  } catch (err) {
+    if (!(err instanceof Conflict)) throw err;
+    throw new Conflict(
+      code === 'EMAIL_TAKEN'
+        ? 'This email address belongs to an account'
+        : 'This phone number belongs to an account',
+      code,
+    );
+  }
+}

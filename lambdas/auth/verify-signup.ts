@@ -1,0 +1,12 @@
+// POST /v1/auth/signup/verify (A1): both codes complete the sign-up; the user can then log in.
+import { awsSignupFlow } from '../shared/adapters/aws-signup.js';
+import { httpHandler, lazyHandler } from '../shared/http.js';
+import { verifySignupRequest } from './signup-contracts.js';
+import type { SignupFlow } from './signup-flow.js';
+
+export const makeHandler = (ports: { signup: SignupFlow }) =>
+  httpHandler({ body: verifySignupRequest }, async (request) => ({
+    body: await ports.signup.verify(request.body.signupId, request.body.emailCode, request.body.phoneCode),
+  }));
+
+export const handler = lazyHandler(() => makeHandler({ signup: awsSignupFlow() }));

@@ -1,0 +1,168 @@
+// End to end over HTTP, as a mobile client: A1 sign-up with the email and the phone verified by code, then
+// the first login through the usual proofs; every way a sign-up must be refused.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGNUP_RULES } from '../../lambdas/auth/signup-flow.js';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
+import { callFrom, firstLogin, mailText } from '../support/local-client.js';
+
+const PASSWORD = 'correct horse battery staple';
+let clockOffsetMs = 0;
+const clock = { now: () => new Date(Date.now() + clockOffsetMs) };
+let stateDir: string;
+let cloud: LocalCloud;
+let sources = 10;
+/** Each sign-up from its own loopback address: the per-address limit is not what these tests are about. */
+const nextSource = () => `127.0.0.${sources++}`;
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'palisade-e2e-signup-'));
+  cloud = await startLocalCloud({ stateDir, clock, port: 0, waitTimeMs: 0, retryIntervalMs: 0 });
+});
+afterAll(async () => {
+  await cloud?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+let phones = 100;
+const person = (username: string) => ({
+  username,
+  email: `mail.${username}@example.com`,
+  phone: `+4477009${String(phones++).padStart(5, '0')}`,
+  password: PASSWORD,
+});
+
+const signUp = (body: unknown, source = nextSource()) =>
+  callFrom(cloud, source, 'POST', '/v1/auth/signup', body);
+const verify = (body: unknown) => callFrom(cloud, nextSource(), 'POST', '/v1/auth/signup/verify', body);
+
+async function codesOf(user: { email: string; phone: string }) {
+  const emailCode = /\b(\d{6})\b/.exec(await mailText(cloud, user.email, /verify your email/i))?.[1];
+  const outbox = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+    sms: { to: string; text: string }[];
+  };
+  const sms = outbox.sms.filter((m) => m.to === user.phone).at(-1);
+  const phoneCode = /\b(\d{6})\b/.exec(sms?.text ?? '')?.[1];
+  expect(emailCode).toMatch(/^\d{6}$/);
+  expect(phoneCode).toMatch(/^\d{6}$/);
+  return { emailCode: emailCode as string, phoneCode: phoneCode as string };
+}
+
+const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+describe('A1 sign-up', () => {
+  it('A1 sign up → codes by email and SMS → verify → first login → /v1/me shows the masked email', async () => {
+    const user = person('satoshi_n');
+    const started = await signUp(user);
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({
+      status: 'verification-required',
+      emailMasked: expect.stringContaining('***'),
+    });
+    const codes = await codesOf(user);
+    // Unverified: the user exists but is disabled, refused like a wrong password.
+    const early = await callFrom(cloud, '127.0.0.1', 'POST', '/v1/auth/login', {
+      username: user.username,
+      password: PASSWORD,
+      deviceId: 'device-signup-0001',
+    });
+    expect(early.status).toBe(401);
+    const done = await verify({ signupId: started.body.signupId, ...codes });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'verified', username: user.username });
+    expect(done.body).not.toHaveProperty('tokens');
+    // Replayed verification: refused.
+    const replay = await verify({ signupId: started.body.signupId, ...codes });
+    expect(replay.status).toBe(410);
+    const { accessToken } = await firstLogin(cloud, user, 'device-signup-0001');
+    const me = await fetch(`${cloud.url}/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(me.status).toBe(200);
+    const body = (await me.json()) as Record<string, unknown>;
+    expect(JSON.stringify(body)).not.toContain(user.email);
+    expect(JSON.stringify(body)).toContain('***');
+  });
+
+  it('A1 wrong codes run out the attempts; then even the right codes are refused and login stays closed', async () => {
+    const user = person('wrong_codes');
+    const started = await signUp(user);
+    const codes = await codesOf(user);
+    const signupId = started.body.signupId;
+    for (let i = 1; i < SIGNUP_RULES.attempts; i++) {
+      const answer = await verify({
+        signupId,
+        emailCode: wrong(codes.emailCode),
+        phoneCode: codes.phoneCode,
+      });
+      expect(answer.status).toBe(401);
+    }
+    expect(
+      (await verify({ signupId, emailCode: codes.emailCode, phoneCode: wrong(codes.phoneCode) })).status,
+    ).toBe(429);
+    expect((await verify({ signupId, ...codes })).status).toBe(410);
+    const login = await callFrom(cloud, '127.0.0.1', 'POST', '/v1/auth/login', {
+      username: user.username,
+      password: PASSWORD,
+      deviceId: 'device-signup-0002',
+    });
+    expect(login.status).toBe(401);
+  });
+
+  it('A1 an expired sign-up is refused', async () => {
+    const user = person('late_one');
+    const started = await signUp(user);
+    const codes = await codesOf(user);
+    clockOffsetMs += SIGNUP_RULES.codeMinutes * 60_000 + 1000;
+    try {
+      const answer = await verify({ signupId: started.body.signupId, ...codes });
+      expect(answer.status).toBe(410);
+      expect(answer.body.error?.code).toBe('SIGNUP_EXPIRED');
+    } finally {
+      clockOffsetMs = 0;
+    }
+  });
+
+  it('A1 a username equal to the email (or its local part) → 400; a taken username → 409', async () => {
+    const base = person('someone');
+    const same = await signUp({ ...base, username: 'someone', email: 'someone@example.com' });
+    expect(same.status).toBe(400);
+    expect(same.body.error?.code).toBe('USERNAME_IS_EMAIL');
+    const weak = await signUp({ ...base, password: 'too short' });
+    expect(weak.status).toBe(400);
+    expect((await signUp(base)).status).toBe(201);
+    const taken = await signUp({ ...person('someone'), username: 'someone' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error?.code).toBe('USERNAME_TAKEN');
+  });
+
+  it('A1 a duplicate email or phone is refused (blind-index claims), also when two sign-ups race', async () => {
+    const first = person('first_owner');
+    const rival = { ...person('rival_owner'), email: first.email.toUpperCase() };
+    const a = await signUp(first);
+    const b = await signUp(rival);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const codesA = await codesOf(first);
+    const codesB = await codesOf(rival);
+    expect((await verify({ signupId: a.body.signupId, ...codesA })).status).toBe(200);
+    const lost = await verify({ signupId: b.body.signupId, ...codesB });
+    expect(lost.status).toBe(409);
+    expect(lost.body.error?.code).toBe('EMAIL_TAKEN');
+    const again = await signUp({ ...person('third_owner'), email: first.email });
+    expect(again.status).toBe(409);
+    expect(again.body.error?.code).toBe('EMAIL_TAKEN');
+    const phone = await signUp({ ...person('fourth_owner'), phone: first.phone });
+    expect(phone.status).toBe(409);
+    expect(phone.body.error?.code).toBe('PHONE_TAKEN');
+  });
+
+  it('A1 sign-ups are rate-limited per source address', async () => {
+    const source = '127.0.0.250';
+    const statuses: number[] = [];
+    for (let i = 0; i <= SIGNUP_RULES.perAddressPerHour; i++) {
+      statuses.push((await signUp(person(`burst_${i}`), source)).status);
+    }
+    expect(statuses.slice(0, -1).every((s) => s === 201)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});

@@ -1,0 +1,265 @@
+// Unit tests of the A1 sign-up rules: usernames, the password policy, the request schemas, the code
+// hashing and attempts of the flow (with in-memory ports), the SMS and sign-up email variants.
+import { describe, expect, it } from 'vitest';
+import { username } from '../../lambdas/auth/contracts.js';
+import { signupRequest, verifySignupRequest } from '../../lambdas/auth/signup-contracts.js';
+import { checkPassword, checkUsername, SIGNUP_RULES, SignupFlow } from '../../lambdas/auth/signup-flow.js';
+import type { ClaimKind, PendingSignup, SignupStore } from '../../lambdas/auth/signup-store.js';
+import { userMailRequest } from '../../lambdas/messaging/contracts.js';
+import { renderAddressMessage } from '../../lambdas/messaging/render.js';
+import { renderSms } from '../../lambdas/messaging/send-sms.js';
+import { smsRequest } from '../../lambdas/messaging/sms-contracts.js';
+import {
+  Conflict,
+  Gone,
+  TooManyRequests,
+  Unauthorized,
+  ValidationError,
+} from '../../lambdas/shared/errors.js';
+
+const codeOf = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return (e as ValidationError).code;
+  }
+  return undefined;
+};
+
+describe('A1 usernames and passwords', () => {
+  it('A1 usernames are 3–32 characters of a clear alphabet', () => {
+    for (const ok of ['abc', 'satoshi_n', 'a.b-c', 'x'.repeat(32)])
+      expect(username.safeParse(ok).success).toBe(true);
+    for (const bad of ['ab', 'x'.repeat(33), '_abc', 'abc.', 'a@b.com', 'аbc' /* Cyrillic а */, 'a b'])
+      expect(username.safeParse(bad).success, bad).toBe(false);
+  });
+
+  it('A1 a username equal to the email or to its local part is refused, case-insensitively', () => {
+    expect(codeOf(() => checkUsername('Alice', 'alice@example.com'))).toBe('USERNAME_IS_EMAIL');
+    expect(codeOf(() => checkUsername('ALICE.W', 'alice.w@example.com'))).toBe('USERNAME_IS_EMAIL');
+    expect(codeOf(() => checkUsername('alice@example.com', 'Alice@Example.com'))).toBe('USERNAME_IS_EMAIL');
+    expect(codeOf(() => checkUsername('alice2', 'alice@example.com'))).toBeUndefined();
+  });
+
+  it('A1 password policy: 12 to 256 characters of the NFKC form, not the username', () => {
+    expect(codeOf(() => checkPassword('short pass', 'alice'))).toBe('PASSWORD_POLICY');
+    expect(codeOf(() => checkPassword('x'.repeat(257), 'alice'))).toBe('PASSWORD_POLICY');
+    expect(codeOf(() => checkPassword(' '.repeat(12), 'alice'))).toBe('PASSWORD_POLICY');
+    expect(codeOf(() => checkPassword('AliceAlice12', 'alicealice12'))).toBe('PASSWORD_POLICY');
+    expect(checkPassword('x'.repeat(256), 'alice')).toHaveLength(256);
+    // Full-width letters normalise to ASCII: the stored form is NFKC.
+    expect(checkPassword('ｃｏｒｒｅｃｔ horse battery', 'alice')).toBe('correct horse battery');
+    // Counted in code points: 12 emoji are 12 characters.
+    expect(checkPassword('🐳'.repeat(12), 'alice')).toBe('🐳'.repeat(12));
+  });
+
+  it('A1 the request needs an email and an E.164 phone (+ and 8–15 digits)', () => {
+    const base = { username: 'alice', email: 'alice@example.com', password: 'correct horse battery' };
+    expect(signupRequest.safeParse({ ...base, phone: '+447700900123' }).success).toBe(true);
+    for (const phone of ['447700900123', '+1234567', '+0447700900123', '+1234567890123456'])
+      expect(signupRequest.safeParse({ ...base, phone }).success, phone).toBe(false);
+    expect(signupRequest.safeParse({ ...base, phone: '+447700900123', email: 'nope' }).success).toBe(false);
+    expect(
+      verifySignupRequest.safeParse({ signupId: 'x'.repeat(32), emailCode: '12345', phoneCode: '123456' })
+        .success,
+    ).toBe(false);
+  });
+});
+
+describe('A1 sign-up messages', () => {
+  it('A1 the user-mail function takes a sign-up code to an address, and nothing else free-form', () => {
+    const request = {
+      to: { email: 'alice@example.com', username: 'alice' },
+      message: { template: 'signup-code', code: '123456', expiresAt: '2026-01-01T00:00:00.000Z' },
+    };
+    expect(userMailRequest.safeParse(request).success).toBe(true);
+    expect(
+      userMailRequest.safeParse({ ...request, message: { template: 'login-notice', code: '1' } }).success,
+    ).toBe(false);
+    const email = renderAddressMessage(request.message as never, 'alice');
+    expect(email.subject).toMatch(/verify your email/i);
+    expect(email.text).toContain('123456');
+  });
+
+  it('A1 the SMS function renders the sign-up code template only', () => {
+    const request = {
+      to: '+447700900123',
+      message: { template: 'signup-code', code: '654321', validMinutes: 15 },
+    };
+    expect(smsRequest.safeParse(request).success).toBe(true);
+    expect(smsRequest.safeParse({ ...request, message: { template: 'free', text: 'hi' } }).success).toBe(
+      false,
+    );
+    expect(renderSms(request.message as never)).toMatch(/654321.*15 minutes/);
+  });
+});
+
+/** An in-memory SignupStore with the same single-use rule (version-conditional advance). */
+function memoryStore() {
+  const rows = new Map<string, PendingSignup>();
+  const claims = new Map<string, string>();
+  const store = {
+    async create(s: Omit<PendingSignup, 'version'>) {
+      const row = { ...s, version: 1 };
+      rows.set(s.signupId, row);
+      return row;
+    },
+    async get(id: string) {
+      return rows.get(id);
+    },
+    async advance(current: PendingSignup, change: Partial<PendingSignup>) {
+      const row = rows.get(current.signupId);
+      if (!row || row.version !== current.version) throw new Conflict('raced');
+      const next = { ...row, ...change, version: row.version + 1 };
+      rows.set(row.signupId, next);
+      return next;
+    },
+    async isClaimed(kind: ClaimKind, index: string) {
+      return claims.has(`${kind}:${index}`);
+    },
+    async claim(kind: ClaimKind, index: string, userId: string) {
+      if (claims.has(`${kind}:${index}`)) throw new Conflict('claimed');
+      claims.set(`${kind}:${index}`, userId);
+    },
+  };
+  return { store: store as unknown as SignupStore, rows, claims };
+}
+
+function harness() {
+  let now = new Date('2026-03-01T10:00:00Z');
+  const { store, rows, claims } = memoryStore();
+  const sent: { email: string[]; sms: string[] } = { email: [], sms: [] };
+  const users = new Map<string, { userId: string; email: string; phone?: string; enabled: boolean }>();
+  const accounts: unknown[] = [];
+  const flow = new SignupFlow({
+    identity: {
+      async createUser(u) {
+        if (users.has(u.username)) throw new Conflict('Username is taken', 'USERNAME_TAKEN');
+        const userId = `u-${users.size + 1}`;
+        users.set(u.username, {
+          userId,
+          email: u.email,
+          ...(u.phone ? { phone: u.phone } : {}),
+          enabled: true,
+        });
+        return { userId };
+      },
+      async disableUser(name) {
+        const u = users.get(name);
+        if (u) u.enabled = false;
+      },
+      async enableUser(name) {
+        const u = users.get(name);
+        if (u) u.enabled = true;
+      },
+      async getUser(name) {
+        const u = users.get(name);
+        return u && { ...u, username: name, totpEnabled: false };
+      },
+    },
+    accounts: {
+      async createAccount(a) {
+        accounts.push(a);
+        return a as never;
+      },
+    },
+    signups: store,
+    blindIndex: async () => ({ index: async (kind, value) => `${kind}:${value.toLowerCase()}` }),
+    messenger: {
+      async emailCode(_to, code) {
+        sent.email.push(code);
+      },
+      async smsCode(_to, code) {
+        sent.sms.push(code);
+      },
+    },
+    clock: { now: () => now },
+  });
+  const request = (name: string, email = `mail-${name}@example.com`, phone = '+447700900123') => ({
+    username: name,
+    email,
+    phone,
+    password: 'correct horse battery staple',
+  });
+  return {
+    flow,
+    rows,
+    claims,
+    sent,
+    users,
+    accounts,
+    request,
+    advance: (ms: number) => {
+      now = new Date(now.getTime() + ms);
+    },
+  };
+}
+
+describe('A1 sign-up flow', () => {
+  it('A1 stores only code hashes, keeps the user disabled, and completes once with both codes', async () => {
+    const h = harness();
+    const started = await h.flow.start(h.request('alice'), { ip: '203.0.113.5' });
+    expect(h.users.get('alice')?.enabled).toBe(false);
+    const row = h.rows.get(started.signupId);
+    const [emailCode = '', phoneCode = ''] = [h.sent.email[0], h.sent.sms[0]];
+    expect(JSON.stringify(row)).not.toContain(emailCode);
+    expect(JSON.stringify(row)).not.toContain(phoneCode);
+    expect(JSON.stringify(row)).not.toContain('correct horse');
+    expect(row?.attemptsLeft).toBe(SIGNUP_RULES.attempts);
+    const done = await h.flow.verify(started.signupId, emailCode, phoneCode);
+    expect(done.status).toBe('verified');
+    expect(h.users.get('alice')?.enabled).toBe(true);
+    expect(h.accounts).toHaveLength(1);
+    expect([...h.claims.keys()].sort()).toEqual([
+      'email:email:mail-alice@example.com',
+      'phone:phone:+447700900123',
+    ]);
+    await expect(h.flow.verify(started.signupId, emailCode, phoneCode)).rejects.toBeInstanceOf(Gone);
+  });
+
+  it('A1 wrong codes use up the attempts (either code wrong counts); then the sign-up is dead', async () => {
+    const h = harness();
+    const { signupId } = await h.flow.start(h.request('bob'), { ip: '203.0.113.5' });
+    const [emailCode = '', phoneCode = ''] = [h.sent.email[0], h.sent.sms[0]];
+    const wrong = (c: string) => String((Number(c) + 1) % 1_000_000).padStart(6, '0');
+    await expect(h.flow.verify(signupId, wrong(emailCode), phoneCode)).rejects.toBeInstanceOf(Unauthorized);
+    await expect(h.flow.verify(signupId, emailCode, wrong(phoneCode))).rejects.toBeInstanceOf(Unauthorized);
+    for (let i = 3; i < SIGNUP_RULES.attempts; i++)
+      await expect(h.flow.verify(signupId, wrong(emailCode), phoneCode)).rejects.toBeInstanceOf(Unauthorized);
+    await expect(h.flow.verify(signupId, wrong(emailCode), phoneCode)).rejects.toBeInstanceOf(
+      TooManyRequests,
+    );
+    await expect(h.flow.verify(signupId, emailCode, phoneCode)).rejects.toBeInstanceOf(Gone);
+    expect(h.users.get('bob')?.enabled).toBe(false);
+  });
+
+  it('A1 an expired sign-up is refused', async () => {
+    const h = harness();
+    const { signupId } = await h.flow.start(h.request('carol'), { ip: '203.0.113.5' });
+    h.advance(SIGNUP_RULES.codeMinutes * 60_000);
+    await expect(h.flow.verify(signupId, h.sent.email[0] ?? '', h.sent.sms[0] ?? '')).rejects.toMatchObject({
+      code: 'SIGNUP_EXPIRED',
+    });
+  });
+
+  it('A1 a claimed email or phone is refused at the request and, racing, at the verification', async () => {
+    const h = harness();
+    const first = await h.flow.start(h.request('dave'), { ip: '203.0.113.5' });
+    const second = await h.flow.start(h.request('dave2', 'MAIL-DAVE@example.com'), { ip: '203.0.113.5' });
+    await h.flow.verify(first.signupId, h.sent.email[0] ?? '', h.sent.sms[0] ?? '');
+    await expect(
+      h.flow.verify(second.signupId, h.sent.email[1] ?? '', h.sent.sms[1] ?? ''),
+    ).rejects.toMatchObject({
+      code: 'EMAIL_TAKEN',
+    });
+    await expect(
+      h.flow.start(h.request('dave3', 'mail-dave@EXAMPLE.com'), { ip: '203.0.113.5' }),
+    ).rejects.toMatchObject({
+      code: 'EMAIL_TAKEN',
+    });
+    await expect(
+      h.flow.start(h.request('dave4', 'other@example.com'), { ip: '203.0.113.5' }),
+    ).rejects.toMatchObject({ code: 'PHONE_TAKEN' });
+  });
+});
