@@ -188,6 +188,35 @@ describe('client login', () => {
     }
     expect((await cloud.ports.accounts.getAccount(vic.userId))?.status).toBe('active');
   });
+
+  it('A6 A7 a login, its emailed code and its device link expire with the login session (15 minutes)', async () => {
+    const wes = await newUser('wes');
+    const started = await login('wes');
+    const loginId = started.body.loginId as string;
+    const code = /\b(\d{6})\b/.exec(await lastMail('wes@example.com', /login code/i))?.[1];
+    clockOffsetMs = 15 * 60_000 + 1000;
+    try {
+      const late = await answer(loginId, 'ip-code', code);
+      expect(late.response.status).toBe(410);
+      expect(late.body.error?.code).toBe('LOGIN_EXPIRED');
+    } finally {
+      clockOffsetMs = 0;
+    }
+    // A new login from the start works; its device link, opened too late, is refused.
+    const again = await login('wes');
+    const freshCode = /\b(\d{6})\b/.exec(await lastMail('wes@example.com', /login code/i))?.[1];
+    expect((await answer(again.body.loginId as string, 'ip-code', freshCode)).body.challenge).toBe(
+      'device-confirmation',
+    );
+    const link = linkPath(await lastMail('wes@example.com', /new device/i), 'device-links');
+    clockOffsetMs = 15 * 60_000 + 1000;
+    try {
+      expect((await fetch(`${cloud.url}${link}`)).status).toBe(410);
+    } finally {
+      clockOffsetMs = 0;
+    }
+    expect(wes.userId).toBeDefined();
+  });
 });
 
 async function waitForSuspension(userId: string): Promise<void> {
