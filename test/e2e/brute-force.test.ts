@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
-import { callFrom, firstLogin } from '../support/local-client.js';
+import { callFrom, createDevUser, firstLogin } from '../support/local-client.js';
 
 const owner = { username: 'ivy', email: 'ivy@example.com', password: 'correct horse battery staple' };
 const DEVICE = 'ivy-phone-000001';
@@ -32,9 +32,11 @@ afterAll(async () => {
 describe('bot shield', () => {
   it('A3 200 wrong passwords from 50 addresses: no success, lockouts, the owner still gets in from the known device', async () => {
     const statuses: number[] = [];
-    for (let round = 0; round < 4; round++) {
+    // Four rounds, each address once per round; ten requests in flight at a time, as a botnet paces itself.
+    const attempts = Array.from({ length: 200 }, (_, n) => ({ round: Math.floor(n / 50), i: n % 50 }));
+    for (let start = 0; start < attempts.length; start += 10) {
       const answers = await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
+        attempts.slice(start, start + 10).map(({ round, i }) =>
           callFrom(cloud, `127.${i + 1}.0.1`, 'POST', '/v1/auth/login', {
             username: owner.username,
             password: `guess-${round}-${i}`,
@@ -45,7 +47,7 @@ describe('bot shield', () => {
       statuses.push(...answers.map((a) => a.status));
     }
     expect(statuses).toHaveLength(200);
-    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
 
     // The owner, from the known device on the owner's own address, is not locked out by the attack.
@@ -59,13 +61,15 @@ describe('bot shield', () => {
   }, 300_000);
 
   it('A3 an unknown username and a wrong password get the same answers, lockouts included', async () => {
+    // A fresh account: the attack above has put the owner's account under protection.
+    await createDevUser(cloud, 'june', 'another good long password');
     const unknown: string[] = [];
     const known: string[] = [];
     for (let i = 0; i < 7; i++) {
       known.push(
         (
           await callFrom(cloud, '127.200.0.1', 'POST', '/v1/auth/login', {
-            username: owner.username,
+            username: 'june',
             password: `nope-${i}`,
             deviceId: 'probe-device-01',
           })
