@@ -29,6 +29,7 @@ import {
   platformKeyResponse,
 } from './notify/contracts.js';
 import { healthResponse } from './platform/contracts.js';
+import { securityResponse } from './security/contracts.js';
 import type { WorkflowName } from './shared/ports/workflows.js';
 
 /**
@@ -61,6 +62,7 @@ export type Access =
   | 'sms:invoke'
   | 'sms:publish'
   | 'suspension:start'
+  | 'security-hold:start'
   | 'mail:send';
 
 /** Accesses that read signed rows: a function holding one must also hold INTEGRITY_ALARM. */
@@ -252,7 +254,20 @@ export const ROUTES: readonly RouteSpec[] = [
     body: disableTotpBody,
     response: totpStatusResponse,
     status: 200,
-    access: ['identity:authenticate', 'identity:mfa', 'audit:append'],
+    // A security change: the audit record, the signed hold row (B2) and the security-hold workflow.
+    access: reads('accounts:write', 'identity:authenticate', 'identity:mfa', 'security-hold:start'),
+  },
+  {
+    id: 'GetMySecurity',
+    method: 'GET',
+    path: '/v1/me/security',
+    auth: 'user',
+    entry: 'lambdas/security/get-security.ts',
+    summary: "B2: the caller's withdrawal hold (active, its end) and last security change",
+    tag: 'security',
+    response: securityResponse,
+    status: 200,
+    access: reads('accounts:read'),
   },
   {
     id: 'SetDuressPassword',
@@ -265,7 +280,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: setDuressBody,
     response: duressSetResponse,
     status: 200,
-    access: reads('accounts:write', 'identity:authenticate'),
+    access: reads('accounts:write', 'identity:authenticate', 'security-hold:start'),
   },
   {
     id: 'Logout',
@@ -376,7 +391,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: pgpKeyRequest,
     response: pgpKeyResponse,
     status: 200,
-    access: reads('accounts:write', 'pgp-signer:invoke'),
+    access: reads('accounts:write', 'pgp-signer:invoke', 'security-hold:start'),
   },
   {
     id: 'RemovePgpKey',
@@ -388,7 +403,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'notifications',
     response: pgpKeyRemovedResponse,
     status: 200,
-    access: reads('accounts:write'),
+    access: reads('accounts:write', 'security-hold:start'),
   },
   {
     id: 'GetPgpKey',
@@ -437,6 +452,22 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
         id: 'NotifySuspension',
         entry: 'lambdas/account/notify-suspension.ts',
         access: reads('accounts:read', 'user-mail:send'),
+      },
+    },
+  },
+  {
+    name: 'security-hold',
+    file: 'statemachines/security-hold.asl.json',
+    tasks: {
+      ClearHoldFunctionArn: {
+        id: 'ClearSecurityHold',
+        entry: 'lambdas/security/clear-hold.ts',
+        access: reads('accounts:write'),
+      },
+      NotifyHoldEndedFunctionArn: {
+        id: 'NotifySecurityHoldEnded',
+        entry: 'lambdas/security/notify-hold-ended.ts',
+        access: ['user-mail:send'],
       },
     },
   },

@@ -295,6 +295,12 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         allow(['states:StartExecution'], [machine.stateMachineArn]);
         break;
       }
+      case 'security-hold:start': {
+        const machine = targets.stateMachines?.get('security-hold');
+        if (!machine) throw new Error(`${fn.spec.id} needs the security-hold workflow, not built yet`);
+        allow(['states:StartExecution'], [machine.stateMachineArn]);
+        break;
+      }
       case 'identity:mfa':
         allow(['cognito-idp:AdminSetUserMFAPreference'], [identity.userPool.userPoolArn]);
         break;

@@ -90,7 +90,8 @@ export class PalisadeStack extends Stack {
     // One that starts a workflow waits for the workflows (whose tasks may themselves invoke the others).
     targets.invokables = new Map();
     const invokables = targets.invokables;
-    const startsWorkflows = (spec: FunctionSpec) => spec.access.includes('suspension:start');
+    const startsWorkflows = (spec: FunctionSpec) =>
+      spec.access.includes('suspension:start') || spec.access.includes('security-hold:start');
     for (const { access, spec } of INVOKABLE.filter((i) => !startsWorkflows(i.spec))) {
       const fn = this.functions.create(spec);
       wire(fn);

@@ -30,6 +30,7 @@ import { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js'
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { VaultClient, vaultError } from '../lambdas/privacy/vault-client.js';
+import { SecurityStateStore } from '../lambdas/security/hold.js';
 import { auditedSecurityChanges, type SecurityChanges } from '../lambdas/security/security-changes.js';
 import { CognitoTokenVerifier } from '../lambdas/shared/adapters/cognito-token-verifier.js';
 import { openLocalFieldCipher } from '../lambdas/shared/adapters/local-field-cipher.js';
@@ -61,6 +62,8 @@ export interface LocalPorts {
   audit: AuditLog;
   login: LoginFlow;
   securityChanges: SecurityChanges;
+  /** B2: the signed SECURITY row of each user (the withdrawal hold, the last security change). */
+  securityState: SecurityStateStore;
   duress: DuressStore;
   suspensions: SuspensionRequests;
   logins: LoginStore;
@@ -170,6 +173,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
     });
     const links = new SuspensionLinks(rows.tables.accounts, clock);
+    const securityState = new SecurityStateStore(rows.tables.accounts);
     const logins = new LoginStore(rows.tables.accounts);
     const shield = loginShield(dynamo.documents, LOCAL_TABLE_NAMES.shield);
     const duressCheck = duressCheckClient((request) => {
@@ -215,7 +219,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       shield,
       cipher,
       audit: rows.audit,
-      securityChanges: auditedSecurityChanges(rows.audit),
+      securityChanges: auditedSecurityChanges(rows.audit, { holds: securityState, workflows, settings }),
+      securityState,
       duress: new DuressStore(rows.tables.accounts),
       suspensions: workflowSuspensions(workflows),
       identity,

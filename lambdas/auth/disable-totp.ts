@@ -1,7 +1,7 @@
 // POST /v1/me/mfa/totp/disable (A2, B1): password + a current code turn TOTP off; a security change.
-import { auditedSecurityChanges } from '../security/security-changes.js';
-import { awsSignedRows } from '../shared/adapters/aws-account-store.js';
+
 import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
+import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
 import { systemClock } from '../shared/ports/clock.js';
 import { disableTotp, type TotpPorts } from './totp.js';
@@ -18,7 +18,7 @@ export const makeHandler = (ports: TotpPorts) =>
 export const handler = lazyHandler(() =>
   makeHandler({
     identity: awsIdentityProvider(),
-    securityChanges: auditedSecurityChanges(awsSignedRows().audit),
+    securityChanges: awsSecurityChanges(),
     clock: systemClock,
   }),
 );

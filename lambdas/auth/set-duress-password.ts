@@ -1,8 +1,9 @@
 // PUT /v1/me/duress-password (A5): sets or changes the duress password after re-authentication; never equal
 // to the password; stored as a slow hash; a security change.
-import { auditedSecurityChanges, type SecurityChanges } from '../security/security-changes.js';
+import type { SecurityChanges } from '../security/security-changes.js';
 import { awsSignedRows } from '../shared/adapters/aws-account-store.js';
 import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
+import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { ValidationError } from '../shared/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
 import { type Clock, systemClock } from '../shared/ports/clock.js';
@@ -44,7 +45,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     identity: awsIdentityProvider(),
     duress: new DuressStore(awsSignedRows().tables.accounts),
-    securityChanges: auditedSecurityChanges(awsSignedRows().audit),
+    securityChanges: awsSecurityChanges(),
     clock: systemClock,
   }),
 );

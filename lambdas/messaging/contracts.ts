@@ -79,6 +79,11 @@ export const userMessage = z.discriminatedUnion('template', [
     reportExpiresAt: iso,
     withdrawalsHeldUntil: z.optional(iso),
   }),
+  /** B2: the withdrawal hold after a security change ended (the security-hold workflow). */
+  z.object({
+    template: z.literal('withdrawals-available'),
+    at: iso,
+  }),
 ]);
 export type UserMessage = z.infer<typeof userMessage>;
 export type UserTemplate = UserMessage['template'];

@@ -10,6 +10,7 @@ import {
   securityChangeNotice,
   suspensionConfirmed,
   verificationCode,
+  withdrawalsAvailable,
 } from '../notify/templates.js';
 import type { AddressMessage, SignInContextInput, UserMessage } from './contracts.js';
 
@@ -67,6 +68,8 @@ export function renderUserMessage(message: UserMessage, username: string): Rende
           ? { withdrawalsHeldUntil: new Date(message.withdrawalsHeldUntil) }
           : {}),
       });
+    case 'withdrawals-available':
+      return withdrawalsAvailable({ username, at: new Date(message.at) });
   }
 }
 

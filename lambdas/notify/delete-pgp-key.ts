@@ -2,7 +2,8 @@
 // (a phisher gains from it), recorded through the SecurityChanges port; removing no key changes nothing.
 
 import type { SecurityChanges } from '../security/security-changes.js';
-import { awsNotificationPrefs, awsSecurityChanges } from '../shared/adapters/aws-notification-prefs.js';
+import { awsNotificationPrefs } from '../shared/adapters/aws-notification-prefs.js';
+import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
 import { type Clock, systemClock } from '../shared/ports/clock.js';
 import type { NotificationPrefsStore } from './notification-prefs.js';

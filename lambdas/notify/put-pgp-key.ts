@@ -4,8 +4,9 @@
 // A security change (B1/B2): recorded through the SecurityChanges port.
 
 import type { SecurityChanges } from '../security/security-changes.js';
-import { awsNotificationPrefs, awsSecurityChanges } from '../shared/adapters/aws-notification-prefs.js';
+import { awsNotificationPrefs } from '../shared/adapters/aws-notification-prefs.js';
 import { awsPgpSignerClient } from '../shared/adapters/aws-pgp-signer-client.js';
+import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
 import { type Clock, systemClock } from '../shared/ports/clock.js';
 import { pgpKeyRequest } from './contracts.js';

@@ -1,9 +1,13 @@
-// Security changes (B1): TOTP disabled, duress password set, PGP key changed… Each is recorded in the audit
-// log now; the withdrawal hold (B2) and the change notices (B1) join here when withdrawals exist.
+// Security changes (B1, B2): TOTP disabled, duress password set, PGP key changed… Each is recorded in the
+// audit log and starts (or extends) the withdrawal hold: the signed SECURITY row first (the source of truth),
+// then the security-hold workflow that clears it at its end. The change notices (B1) join here later.
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Clock } from '../shared/ports/clock.js';
+import type { Workflows } from '../shared/ports/workflows.js';
+import { holdDurationMs, type Settings } from '../shared/settings.js';
+import type { HoldInput, SECURITY_CHANGE_KINDS } from './contracts.js';
+import type { SecurityStateStore } from './hold.js';
 
-export type SecurityChangeKind = 'totp-disabled' | 'duress-password-set' | 'pgp-key-set' | 'pgp-key-removed';
+export type SecurityChangeKind = (typeof SECURITY_CHANGE_KINDS)[number];
 
 export interface SecurityChange {
   kind: SecurityChangeKind;
@@ -20,7 +24,17 @@ export interface SecurityChanges {
   onSecurityChange(change: SecurityChange): Promise<void>;
 }
 
-export function auditedSecurityChanges(audit: Pick<AuditLog, 'append'>, _clock?: Clock): SecurityChanges {
+export interface HoldPorts {
+  holds: Pick<SecurityStateStore, 'recordChange'>;
+  workflows: Pick<Workflows, 'start'>;
+  settings: Pick<Settings, 'holdHours'>;
+}
+
+/** One execution per user and hold end: a retried request starts nothing twice. */
+export const holdExecutionName = (userId: string, holdEndsAt: string): string =>
+  `hold-${userId}-${holdEndsAt.replace(/[^0-9]/g, '')}`.replace(/[^0-9A-Za-z_-]/g, '_').slice(0, 80);
+
+export function auditedSecurityChanges(audit: Pick<AuditLog, 'append'>, hold: HoldPorts): SecurityChanges {
   return {
     async onSecurityChange(change) {
       await audit.append({
@@ -33,6 +47,14 @@ export function auditedSecurityChanges(audit: Pick<AuditLog, 'append'>, _clock?:
         ...(change.userAgent ? { userAgent: change.userAgent.slice(0, 512) } : {}),
         ...(change.requestId ? { requestId: change.requestId } : {}),
       });
+      const state = await hold.holds.recordChange(
+        change.userId,
+        { kind: change.kind, at: change.at },
+        holdDurationMs(hold.settings),
+      );
+      const holdEndsAt = state.holdEndsAt as string;
+      const input: HoldInput = { userId: change.userId, holdEndsAt };
+      await hold.workflows.start('security-hold', input, holdExecutionName(change.userId, holdEndsAt));
     },
   };
 }

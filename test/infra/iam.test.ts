@@ -125,6 +125,10 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ['states:StartExecution'],
       [ref(s.primary.workflows.stateMachines.get('account-suspension') as IConstruct)],
     ),
+    'security-hold:start': pairs(
+      ['states:StartExecution'],
+      [ref(s.primary.workflows.stateMachines.get('security-hold') as IConstruct)],
+    ),
     'pgp-signer:invoke': pairs(
       ['lambda:InvokeFunction'],
       [getAttArn(s.primary.functions.get('PgpMailSigner')?.fn as IConstruct)],

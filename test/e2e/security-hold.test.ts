@@ -1,0 +1,145 @@
+// End to end, the B2 withdrawal hold over HTTP: a security change starts a hold of holdHours (72 by default)
+// on the signed SECURITY row, GET /v1/me/security shows it, the security-hold workflow clears it at its end
+// and emails "withdrawals are available again"; a later change extends it and the first execution then
+// clears nothing. The workflow's Wait is skipped (waitTimeMs 0); its executions are held back until the
+// test clock has passed the end, which is what the Wait does in AWS.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { holdStatus } from '../../lambdas/security/hold.js';
+import type { WorkflowName } from '../../lambdas/shared/ports/workflows.js';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
+import type { DevAccount } from '../../local/dev-accounts.js';
+import { createDevUser } from '../support/local-client.js';
+
+const PASSWORD = 'correct horse battery staple';
+const HOUR = 3_600_000;
+let clockOffsetMs = 0;
+const clock = { now: () => new Date(Date.now() + clockOffsetMs) };
+let stateDir: string;
+let cloud: LocalCloud;
+let held: [WorkflowName, unknown, string][] = [];
+let start: LocalCloud['workflows']['start'];
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'palisade-e2e-hold-'));
+  cloud = await startLocalCloud({ stateDir, clock, port: 0, waitTimeMs: 0, retryIntervalMs: 0 });
+  start = cloud.workflows.start.bind(cloud.workflows);
+});
+afterAll(async () => {
+  await cloud?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  held = [];
+  vi.spyOn(cloud.workflows, 'start').mockImplementation(async (workflow, input, name) => {
+    if (workflow !== 'security-hold') return start(workflow, input, name);
+    held.push([workflow, input, name]);
+    return { executionId: name };
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Lets a held execution run (its Wait is over) and waits for its end. */
+const release = async (index: number) => {
+  const [workflow, input, name] = held[index] as [WorkflowName, unknown, string];
+  const { executionId } = await start(workflow, input, name);
+  return cloud.workflows.waitFor(executionId);
+};
+
+const json = { 'content-type': 'application/json' };
+const setDuress = (user: DevAccount, duressPassword: string) =>
+  fetch(`${cloud.url}/v1/me/duress-password`, {
+    method: 'PUT',
+    headers: { ...json, authorization: `Bearer ${user.accessToken}` },
+    body: JSON.stringify({ duressPassword, password: PASSWORD }),
+  });
+const security = async (user: DevAccount) => {
+  const response = await fetch(`${cloud.url}/v1/me/security`, {
+    headers: { authorization: `Bearer ${user.accessToken}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as {
+    hold: { active: boolean; endsAt?: string };
+    lastChange?: { kind: string; at: string };
+  };
+};
+const outbox = async (to: string) => {
+  const { emails } = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+    emails: { to: string[] | string; subject: string }[];
+  };
+  return emails.filter((m) => [m.to].flat().join(',').includes(to));
+};
+
+describe('B2 security hold', () => {
+  it('B2 a new user has no hold', async () => {
+    const user = await createDevUser(cloud, 'holly', PASSWORD);
+    expect(await security(user)).toEqual({ hold: { active: false } });
+  });
+
+  it('B2 a duress password starts a 72-hour hold that the workflow clears at its end, with an email', async () => {
+    clockOffsetMs = 0;
+    const user = await createDevUser(cloud, 'hugo', PASSWORD);
+    const before = clock.now().getTime();
+    expect((await setDuress(user, 'blue whale swims at dawn')).status).toBe(200);
+    const after = clock.now().getTime();
+
+    const shown = await security(user);
+    expect(shown.hold.active).toBe(true);
+    const end = Date.parse(shown.hold.endsAt as string);
+    expect(end).toBeGreaterThanOrEqual(before + 72 * HOUR);
+    expect(end).toBeLessThanOrEqual(after + 72 * HOUR);
+    expect(shown.lastChange?.kind).toBe('duress-password-set');
+    expect(Date.parse(shown.lastChange?.at as string) + 72 * HOUR).toBe(end);
+    expect(held).toHaveLength(1);
+
+    clockOffsetMs = 72 * HOUR + 60_000;
+    const outcome = await release(0);
+    expect(outcome.status).toBe('SUCCEEDED');
+    const state = await cloud.ports.securityState.get(user.userId);
+    expect(state?.holdActive).toBe(false);
+    expect(state?.holdEndsAt).toBe(shown.hold.endsAt);
+    const mails = await outbox('hugo@example.com');
+    expect(mails.some((m) => /withdrawals are available again/i.test(m.subject))).toBe(true);
+    clockOffsetMs = 0;
+  });
+
+  it('B2 a second change extends the hold and the first execution does not clear it', async () => {
+    clockOffsetMs = 0;
+    const user = await createDevUser(cloud, 'hedda', PASSWORD);
+    expect((await setDuress(user, 'first duress phrase here')).status).toBe(200);
+    const first = await security(user);
+    clockOffsetMs = 5 * HOUR;
+    expect((await setDuress(user, 'second duress phrase here')).status).toBe(200);
+    const second = await security(user);
+    expect(second.hold.active).toBe(true);
+    expect(
+      Date.parse(second.hold.endsAt as string) - Date.parse(first.hold.endsAt as string),
+    ).toBeGreaterThanOrEqual(5 * HOUR);
+    expect(held).toHaveLength(2);
+
+    // Past the first end, before the second: the first execution finds its hold extended and stops.
+    clockOffsetMs = 73 * HOUR;
+    const stale = await release(0);
+    expect(stale.status).toBe('SUCCEEDED');
+    let state = await cloud.ports.securityState.get(user.userId);
+    expect(state?.holdActive).toBe(true);
+    expect(state?.holdEndsAt).toBe(second.hold.endsAt);
+    // (The session has expired by this clock: the row is read through the port, by the same rule as the route.)
+    expect(holdStatus(state, clock.now())).toEqual({ active: true, endsAt: second.hold.endsAt });
+    expect(await outbox('hedda@example.com')).not.toContainEqual(
+      expect.objectContaining({ subject: expect.stringMatching(/withdrawals are available/i) }),
+    );
+
+    // Past the second end: the second execution clears it; running it again (a duplicate) changes nothing.
+    clockOffsetMs = 78 * HOUR;
+    expect((await release(1)).status).toBe('SUCCEEDED');
+    state = await cloud.ports.securityState.get(user.userId);
+    expect(state?.holdActive).toBe(false);
+    expect(holdStatus(state, clock.now())).toEqual({ active: false });
+    clockOffsetMs = 0;
+  });
+});
