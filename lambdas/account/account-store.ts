@@ -44,6 +44,8 @@ export interface AccountStore {
   getAccount(userId: string): Promise<Account | undefined>;
   /** The plaintext contact data, opened by the vault: only for features that must reach the user. */
   getContact(userId: string): Promise<Contact | undefined>;
+  /** The same for an account row already read: the vault opens it, no second read. */
+  contactOf(account: Account): Promise<Contact>;
   /** Suspends and revokes every session at `at`; suspending a suspended account changes nothing. */
   suspend(userId: string, at: Date, reason: string): Promise<{ changed: boolean }>;
   putSession(session: Session): Promise<void>;

@@ -90,11 +90,14 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   async getContact(userId: string): Promise<Contact | undefined> {
+    const account = await this.getAccount(userId);
+    return account && this.contactOf(account);
+  }
+
+  async contactOf(account: Account): Promise<Contact> {
     const vault = this.personal?.vault;
     if (!vault) throw new Error('This function was built without personal-data access');
-    const account = await this.getAccount(userId);
-    if (!account) return undefined;
-    const { email, phone } = await vault.decrypt(contactBinding(userId), account.contact);
+    const { email, phone } = await vault.decrypt(contactBinding(account.userId), account.contact);
     if (!email) throw new Error('The contact field group has no email');
     return { email, ...(phone ? { phone } : {}) };
   }

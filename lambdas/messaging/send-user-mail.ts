@@ -19,7 +19,7 @@ import { type UserMailResult, userMailRequest } from './contracts.js';
 import { renderAddressMessage, renderUserMessage } from './render.js';
 
 export interface UserMailPorts {
-  accounts: Pick<AccountStore, 'getAccount' | 'getContact'>;
+  accounts: Pick<AccountStore, 'getAccount' | 'contactOf'>;
   mailer: Mailer;
   notificationPrefs: Pick<NotificationPrefsStore, 'get'>;
   /** Invoked only for a user with a PGP key. */
@@ -42,8 +42,8 @@ export const makeHandler = (ports: UserMailPorts) => {
       ports.accounts.getAccount(userId),
       ports.notificationPrefs.get(userId),
     ]);
-    const contact = account && (await ports.accounts.getContact(userId));
-    if (!account || !contact) throw new NotFound('Account not found');
+    if (!account) throw new NotFound('Account not found');
+    const contact = await ports.accounts.contactOf(account);
     const recipient: Recipient = {
       email: contact.email,
       ...(prefs?.phrase ? { phrase: prefs.phrase } : {}),

@@ -43,8 +43,10 @@ class CapturingMailer implements Mailer {
 const account = { userId: 'u-1', username: 'sam' };
 const accounts = {
   getAccount: async (userId: string) => (userId === account.userId ? { ...account } : undefined),
-  getContact: async (userId: string) =>
-    userId === account.userId ? { email: 'sam@example.com', phone: '+491701234567' } : undefined,
+  contactOf: async (row: { userId: string }) => {
+    if (row.userId !== account.userId) throw new Error('unknown account');
+    return { email: 'sam@example.com', phone: '+491701234567' };
+  },
 };
 
 let prefs: Partial<NotificationPrefs> | undefined;
