@@ -1,6 +1,6 @@
 // PUT /v1/me/duress-password (A5): sets or changes the duress password after re-authentication; never equal
 // to the password; stored as a slow hash; a security change.
-import type { SecurityChanges } from '../security/security-changes.js';
+import { type SecurityChanges, securityChangeOf } from '../security/security-changes.js';
 import { awsSignedRows } from '../shared/adapters/aws-account-store.js';
 import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
 import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
@@ -28,15 +28,9 @@ export const makeHandler = (ports: SetDuressPorts) =>
       throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
     }
     const at = ports.clock.now();
-    await ports.securityChanges.onSecurityChange({
-      kind: 'duress-password-set',
-      userId: caller.userId,
-      username: caller.username,
-      at,
-      sourceIp: request.sourceIp,
-      ...(request.userAgent ? { userAgent: request.userAgent } : {}),
-      requestId: request.requestId,
-    });
+    await ports.securityChanges.onSecurityChange(
+      securityChangeOf('duress-password-set', caller, request, at),
+    );
     await ports.duress.set(caller.userId, await hashDuress(duressPassword), at);
     return { body: duressSetResponse.parse({ duressPasswordSet: true }) };
   });

@@ -1,7 +1,7 @@
 // DELETE /v1/me/pgp-key (B3): emails to the caller go unsigned again. Removing the key is a security change
 // (a phisher gains from it), recorded through the SecurityChanges port; removing no key changes nothing.
 
-import type { SecurityChanges } from '../security/security-changes.js';
+import { type SecurityChanges, securityChangeOf } from '../security/security-changes.js';
 import { awsNotificationPrefs } from '../shared/adapters/aws-notification-prefs.js';
 import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
@@ -19,15 +19,7 @@ export const makeHandler = (ports: {
     if (!before?.pgpKey) return { body: { removed: false } };
     const now = ports.clock.now();
     await ports.notificationPrefs.setPgpKey(caller.userId, null, now);
-    await ports.securityChanges.onSecurityChange({
-      kind: 'pgp-key-removed',
-      userId: caller.userId,
-      username: caller.username,
-      at: now,
-      sourceIp: request.sourceIp.slice(0, 64),
-      ...(request.userAgent ? { userAgent: request.userAgent } : {}),
-      requestId: request.requestId,
-    });
+    await ports.securityChanges.onSecurityChange(securityChangeOf('pgp-key-removed', caller, request, now));
     return { body: { removed: true } };
   });
 

@@ -3,7 +3,7 @@
 // (validateUserPublicKey: a refusal is a 400 with its PGP_* code), so this function carries no OpenPGP.js.
 // A security change (B1/B2): recorded through the SecurityChanges port.
 
-import type { SecurityChanges } from '../security/security-changes.js';
+import { type SecurityChanges, securityChangeOf } from '../security/security-changes.js';
 import { awsNotificationPrefs } from '../shared/adapters/aws-notification-prefs.js';
 import { awsPgpSignerClient } from '../shared/adapters/aws-pgp-signer-client.js';
 import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
@@ -32,15 +32,7 @@ export const makeHandler = (ports: {
       { ...key, encrypt, addedAt: now.toISOString() },
       now,
     );
-    await ports.securityChanges.onSecurityChange({
-      kind: 'pgp-key-set',
-      userId: caller.userId,
-      username: caller.username,
-      at: now,
-      sourceIp: request.sourceIp.slice(0, 64),
-      ...(request.userAgent ? { userAgent: request.userAgent } : {}),
-      requestId: request.requestId,
-    });
+    await ports.securityChanges.onSecurityChange(securityChangeOf('pgp-key-set', caller, request, now));
     const { armored: _armored, ...facts } = key;
     return { body: { pgpKey: { ...facts, encrypt } } };
   });

@@ -20,6 +20,24 @@ export interface SecurityChange {
 }
 
 /** Receives every security change. */
+/** A change as a route sees it: who (from the authorizer), from where (the request), when. */
+export function securityChangeOf(
+  kind: SecurityChangeKind,
+  caller: { userId: string; username: string },
+  request: { sourceIp: string; userAgent: string | undefined; requestId: string },
+  at: Date,
+): SecurityChange {
+  return {
+    kind,
+    userId: caller.userId,
+    username: caller.username,
+    at,
+    sourceIp: request.sourceIp.slice(0, 64),
+    ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+    requestId: request.requestId,
+  };
+}
+
 export interface SecurityChanges {
   onSecurityChange(change: SecurityChange): Promise<void>;
 }
