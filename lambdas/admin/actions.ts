@@ -1,0 +1,61 @@
+// D2: what each admin action acts on and the parameters it takes. Strict schemas: an unknown key is refused,
+// so the payload an approver signs off (its hash) holds nothing the executor would not act on.
+import * as z from 'zod/mini';
+import { ASSET_IDS, type Asset } from '../shared/assets.js';
+import type { AdminAction } from '../shared/settings.js';
+import { PERSONAL_FIELDS } from './permissions.js';
+
+export const TARGET_KINDS = ['user', 'withdrawal', 'admin'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+export const targetSchema = z.strictObject({
+  kind: z.enum(TARGET_KINDS),
+  id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'an id of letters, digits, - and _')),
+});
+export type AdminTarget = z.infer<typeof targetSchema>;
+
+const decimal = z.string().check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/, 'a decimal such as 2.5'));
+const none = z.strictObject({});
+
+export const ACTION_SPECS = {
+  'suspend-account': { target: 'user', parameters: none },
+  'restore-account': { target: 'user', parameters: none },
+  'reset-mfa': { target: 'user', parameters: none },
+  'change-user-email': {
+    target: 'user',
+    parameters: z.strictObject({ email: z.email().check(z.maxLength(254)) }),
+  },
+  'change-user-phone': {
+    target: 'user',
+    parameters: z.strictObject({
+      phone: z.string().check(z.regex(/^\+[1-9][0-9]{6,14}$/, 'an E.164 number')),
+    }),
+  },
+  'lift-hold': { target: 'user', parameters: none },
+  'change-withdrawal-limits': {
+    target: 'user',
+    parameters: z.strictObject({
+      asset: z.enum(ASSET_IDS as [Asset, ...Asset[]]),
+      daily: decimal,
+      monthly: decimal,
+    }),
+  },
+  'decide-withdrawal': {
+    target: 'withdrawal',
+    parameters: z.strictObject({
+      userId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+      outcome: z.enum(['approve', 'reject']),
+    }),
+  },
+  'reveal-personal-data': {
+    target: 'user',
+    parameters: z.strictObject({
+      fields: z.array(z.enum(PERSONAL_FIELDS)).check(z.minLength(1), z.maxLength(PERSONAL_FIELDS.length)),
+      /** How long the reveal is in force once approved. */
+      windowMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(60)),
+    }),
+  },
+  'disable-admin': { target: 'admin', parameters: none },
+} as const satisfies Record<AdminAction, { target: TargetKind; parameters: z.ZodMiniType }>;
+
+export type ActionParameters<A extends AdminAction> = z.infer<(typeof ACTION_SPECS)[A]['parameters']>;

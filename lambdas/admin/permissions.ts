@@ -1,0 +1,134 @@
+// D1: THE permission matrix of the admin plane, in one file for code review: which tier may request which
+// action, and what each tier may read. Who may *approve* is not here: it is each action's approval policy in
+// settings.ts (the one source of truth, configurable per deploy); this file only reads it.
+//
+// Tiers combine by union: an admin in several groups holds the request and read rights of each of them, and
+// counts once as an approver (approvals are counted per admin id, never per tier). Segregation of duties does
+// not rest on tiers alone: nobody approves their own request, whatever tiers they hold (approval.ts).
+import {
+  ADMIN_ACTIONS,
+  ADMIN_TIERS,
+  type AdminAction,
+  type AdminTier,
+  type ApprovalPolicy,
+} from '../shared/settings.js';
+
+/** Personal fields an admin view may show; masked by default (lambdas/shared/privacy/mask.ts). */
+export const PERSONAL_FIELDS = [
+  'email',
+  'phone',
+  'name',
+  'dateOfBirth',
+  'address',
+  'documentNumber',
+] as const;
+export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+
+/** What an admin may look at (every read of personal data is audited, masked or not). */
+export const ADMIN_VIEWS = ['accounts', 'withdrawals', 'requests', 'audit', 'admins'] as const;
+export type AdminView = (typeof ADMIN_VIEWS)[number];
+
+export interface TierRights {
+  /** Actions this tier may request (start an approval request for). */
+  request: readonly AdminAction[];
+  /** Views this tier may read; personal fields in them are always masked. */
+  views: readonly AdminView[];
+  /**
+   * Fields this tier may see unmasked, and only through an approved `reveal-personal-data` request in force
+   * for that admin, target and field. Empty: masked data only. A tier with revealable fields may request
+   * `reveal-personal-data`, one without may not (a test holds the two together).
+   */
+  revealable: readonly PersonalField[];
+}
+
+const ACCOUNT_CARE: AdminAction[] = [
+  'suspend-account',
+  'restore-account',
+  'reset-mfa',
+  'change-user-email',
+  'change-user-phone',
+  'lift-hold',
+];
+
+/**
+ * The matrix. Reading it row by row: support (L1) takes the customer's call and may start every account-care
+ * request but reads masked data only; operations (L2) also adjusts withdrawal limits, masked data only; compliance (L2) owns
+ * withdrawal investigations, limits and identity data; security (L3) owns account takeover cases and admin
+ * offboarding; superadmin manages admins and can freeze an account, but reads no customer data in clear.
+ */
+export const PERMISSION_MATRIX: Readonly<Record<AdminTier, TierRights>> = {
+  support: {
+    request: ACCOUNT_CARE,
+    views: ['accounts', 'withdrawals', 'requests'],
+    revealable: [],
+  },
+  operations: {
+    request: [...ACCOUNT_CARE, 'change-withdrawal-limits'],
+    views: ['accounts', 'withdrawals', 'requests'],
+    revealable: [],
+  },
+  compliance: {
+    request: [
+      'suspend-account',
+      'restore-account',
+      'change-withdrawal-limits',
+      'decide-withdrawal',
+      'reveal-personal-data',
+    ],
+    views: ['accounts', 'withdrawals', 'requests', 'audit'],
+    revealable: ['email', 'phone', 'name', 'dateOfBirth', 'address', 'documentNumber'],
+  },
+  security: {
+    request: [
+      'suspend-account',
+      'restore-account',
+      'reset-mfa',
+      'lift-hold',
+      'reveal-personal-data',
+      'disable-admin',
+    ],
+    views: ['accounts', 'withdrawals', 'requests', 'audit', 'admins'],
+    revealable: ['email', 'phone'],
+  },
+  superadmin: {
+    request: ['suspend-account', 'disable-admin'],
+    views: ['accounts', 'requests', 'audit', 'admins'],
+    revealable: [],
+  },
+};
+
+const known = (tiers: readonly string[]): AdminTier[] =>
+  tiers.filter((t): t is AdminTier => (ADMIN_TIERS as readonly string[]).includes(t));
+
+/** Whether an admin holding `tiers` may request `action` (union of the tiers' rights). */
+export function mayRequest(tiers: readonly string[], action: AdminAction): boolean {
+  return known(tiers).some((tier) => PERMISSION_MATRIX[tier].request.includes(action));
+}
+
+/** Whether an admin holding `tiers` may approve under `policy`: any one of their tiers is an approver tier. */
+export function mayApprove(tiers: readonly string[], policy: Pick<ApprovalPolicy, 'approverTiers'>): boolean {
+  return known(tiers).some((tier) => policy.approverTiers.includes(tier));
+}
+
+export interface ReadScope {
+  views: AdminView[];
+  /** Always every personal field: what is not revealed is shown masked. */
+  masked: PersonalField[];
+  /** Fields that an approved reveal may show unmasked; empty means masked data only. */
+  revealable: PersonalField[];
+}
+
+/** What an admin holding `tiers` may read: the union of their tiers' views and revealable fields. */
+export function readScope(tiers: readonly string[]): ReadScope {
+  const mine = known(tiers);
+  const views = ADMIN_VIEWS.filter((v) => mine.some((t) => PERMISSION_MATRIX[t].views.includes(v)));
+  const revealable = PERSONAL_FIELDS.filter((f) =>
+    mine.some((t) => PERMISSION_MATRIX[t].revealable.includes(f)),
+  );
+  return { views, masked: [...PERSONAL_FIELDS], revealable };
+}
+
+/** Every action some tier may request: the matrix leaves no action without a requester. */
+export const REQUESTABLE_ACTIONS: readonly AdminAction[] = ADMIN_ACTIONS.filter((a) =>
+  ADMIN_TIERS.some((t) => PERMISSION_MATRIX[t].request.includes(a)),
+);
