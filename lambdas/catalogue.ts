@@ -2,12 +2,27 @@
 // Lambdas and their grants from it; the local runtime serves the same routes; the OpenAPI document is made
 // from it. One list, so a route cannot exist in one runtime and not the other.
 import type * as z from 'zod/mini';
+import {
+  changeEmailBody,
+  changePhoneBody,
+  confirmContactBody,
+  contactChangedResponse,
+  contactChangeStartedResponse,
+} from './account/contact-change-contracts.js';
 import { meResponse } from './account/contracts.js';
 import { revocationResponse, sessionsResponse } from './account/sessions-contracts.js';
+import {
+  addAddressBody,
+  addressConfirmedResponse,
+  addressCreatedResponse,
+  addressesResponse,
+  addressRemovedResponse,
+} from './addresses/contracts.js';
 import { challengeRequest, linkResponse, loginRequest, loginResponse } from './auth/contracts.js';
 import { deviceRemovedResponse, devicesResponse } from './auth/device-contracts.js';
 import { duressSetResponse, setDuressBody } from './auth/duress-contracts.js';
 import { loginsQuery, loginsResponse } from './auth/login-history.js';
+import { changePasswordBody, passwordChangedResponse } from './auth/password-contracts.js';
 import {
   signupRequest,
   signupResponse,
@@ -31,6 +46,12 @@ import {
 import { healthResponse } from './platform/contracts.js';
 import { securityResponse } from './security/contracts.js';
 import type { WorkflowName } from './shared/ports/workflows.js';
+import {
+  withdrawalAccepted,
+  withdrawalRequest,
+  withdrawalsQuery,
+  withdrawalsResponse,
+} from './withdrawals/contracts.js';
 
 /**
  * What a function may touch; lib/ turns each into the narrowest IAM grant. Table access includes the
@@ -59,10 +80,22 @@ export type Access =
   | 'identity:read'
   | 'identity:create'
   | 'identity:enable'
+  | 'identity:set-password'
+  | 'identity:update-contact'
   | 'sms:invoke'
   | 'sms:publish'
   | 'suspension:start'
   | 'security-hold:start'
+  /** C3: send a withdrawal to the custody system's queue (lib/custody.ts). */
+  | 'custody:dispatch'
+  /** C3: fail a withdrawal review's task token (SendTaskFailure), when a suspension cancels it. */
+  | 'withdrawal-review:cancel'
+  /** C3/D2: answer a withdrawal review's task token with the decision (SendTaskSuccess). */
+  | 'withdrawal-review:decide'
+  /** C2: start the withdrawal workflow (the request route). */
+  | 'withdrawal:start'
+  /** C2: Powertools idempotency records (get, put, update, delete on the idempotency table only). */
+  | 'idempotency:use'
   | 'mail:send';
 
 /** Accesses that read signed rows: a function holding one must also hold INTEGRITY_ALARM. */
@@ -236,12 +269,14 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/me/mfa/totp/confirm',
     auth: 'user',
     entry: 'lambdas/auth/confirm-totp.ts',
-    summary: 'Confirms TOTP enrolment with a first code; login asks for a code from then on',
+    summary:
+      'Confirms TOTP enrolment with the password and a first code; login asks for a code from then on (a security change)',
     tag: 'mfa',
     body: confirmTotpBody,
     response: totpStatusResponse,
     status: 200,
-    access: [],
+    // Re-authentication, the security change (B1/B2), and turning TOTP off again should that fail.
+    access: reads('accounts:write', 'identity:authenticate', 'identity:mfa', 'security-hold:start'),
   },
   {
     id: 'DisableTotp',
@@ -281,6 +316,98 @@ export const ROUTES: readonly RouteSpec[] = [
     response: duressSetResponse,
     status: 200,
     access: reads('accounts:write', 'identity:authenticate', 'security-hold:start'),
+  },
+  {
+    id: 'ChangePassword',
+    method: 'PUT',
+    path: '/v1/me/password',
+    auth: 'user',
+    entry: 'lambdas/auth/change-password.ts',
+    summary:
+      'B1: changes the password (re-authentication; the sign-up policy); a security change that ends every other session',
+    tag: 'security',
+    body: changePasswordBody,
+    response: passwordChangedResponse,
+    status: 200,
+    access: reads(
+      'accounts:write',
+      'identity:authenticate',
+      'identity:set-password',
+      'identity:sign-out',
+      'security-hold:start',
+    ),
+  },
+  {
+    id: 'RequestEmailChange',
+    method: 'PUT',
+    path: '/v1/me/email',
+    auth: 'user',
+    entry: 'lambdas/account/change-email.ts',
+    summary: 'B1: starts an email change (re-authentication): a 6-digit code goes to the new address',
+    tag: 'security',
+    body: changeEmailBody,
+    response: contactChangeStartedResponse,
+    status: 200,
+    access: reads(
+      'accounts:write',
+      'identity:authenticate',
+      'blind-index:key',
+      'vault:invoke',
+      'user-mail:send',
+    ),
+  },
+  {
+    id: 'ConfirmEmailChange',
+    method: 'POST',
+    path: '/v1/me/email/confirm',
+    auth: 'user',
+    entry: 'lambdas/account/confirm-email.ts',
+    summary:
+      'B1: the code from the new address makes the change; a security change noticed to the old address and the phone',
+    tag: 'security',
+    body: confirmContactBody,
+    response: contactChangedResponse,
+    status: 200,
+    access: reads(
+      'accounts:write',
+      'blind-index:key',
+      'vault:invoke',
+      'identity:update-contact',
+      'security-hold:start',
+    ),
+  },
+  {
+    id: 'RequestPhoneChange',
+    method: 'PUT',
+    path: '/v1/me/phone',
+    auth: 'user',
+    entry: 'lambdas/account/change-phone.ts',
+    summary: 'B1: starts a phone change (re-authentication): a 6-digit code goes to the new number by SMS',
+    tag: 'security',
+    body: changePhoneBody,
+    response: contactChangeStartedResponse,
+    status: 200,
+    access: reads('accounts:write', 'identity:authenticate', 'blind-index:key', 'vault:invoke', 'sms:invoke'),
+  },
+  {
+    id: 'ConfirmPhoneChange',
+    method: 'POST',
+    path: '/v1/me/phone/confirm',
+    auth: 'user',
+    entry: 'lambdas/account/confirm-phone.ts',
+    summary:
+      'B1: the code from the new number makes the change; a security change noticed to the old phone and the address',
+    tag: 'security',
+    body: confirmContactBody,
+    response: contactChangedResponse,
+    status: 200,
+    access: reads(
+      'accounts:write',
+      'blind-index:key',
+      'vault:invoke',
+      'identity:update-contact',
+      'security-hold:start',
+    ),
   },
   {
     id: 'Logout',
@@ -417,6 +544,84 @@ export const ROUTES: readonly RouteSpec[] = [
     status: 200,
     access: ['pgp-key:public'],
   },
+  {
+    id: 'AddWithdrawalAddress',
+    method: 'POST',
+    path: '/v1/me/addresses',
+    auth: 'user',
+    entry: 'lambdas/addresses/add-address.ts',
+    summary:
+      'C1: adds a withdrawal address (validated per asset, screened); pending until the emailed link is clicked',
+    tag: 'addresses',
+    body: addAddressBody,
+    response: addressCreatedResponse,
+    status: 201,
+    // The address rows, the confirmation email, and the "this wasn't me" link in it (A4).
+    access: reads('accounts:write', 'user-mail:send'),
+  },
+  {
+    id: 'ListWithdrawalAddresses',
+    method: 'GET',
+    path: '/v1/me/addresses',
+    auth: 'user',
+    entry: 'lambdas/addresses/list-addresses.ts',
+    summary: "C1: the caller's withdrawal addresses, masked, with status and the end of their cooling period",
+    tag: 'addresses',
+    response: addressesResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
+  {
+    id: 'RemoveWithdrawalAddress',
+    method: 'DELETE',
+    path: '/v1/me/addresses/{addressId}',
+    auth: 'user',
+    entry: 'lambdas/addresses/remove-address.ts',
+    summary: "C1: takes one of the caller's addresses off the list at once; another user's id is Not Found",
+    tag: 'addresses',
+    response: addressRemovedResponse,
+    status: 200,
+    access: reads('accounts:write'),
+  },
+  {
+    id: 'ConfirmWithdrawalAddress',
+    method: 'GET',
+    path: '/v1/addresses/confirm/{token}',
+    auth: 'public',
+    entry: 'lambdas/addresses/confirm-address.ts',
+    summary: 'C1: the link of the address-confirmation email (single use, 24 h); starts the cooling period',
+    tag: 'addresses',
+    response: addressConfirmedResponse,
+    status: 200,
+    access: reads('accounts:write'),
+  },
+  {
+    id: 'RequestWithdrawal',
+    method: 'POST',
+    path: '/v1/me/withdrawals',
+    auth: 'user',
+    entry: 'lambdas/withdrawals/create-withdrawal.ts',
+    summary:
+      'C2: requests a withdrawal to a whitelisted address (Idempotency-Key header, password and TOTP step-up); checked, scored, then screened by the withdrawal workflow',
+    tag: 'withdrawals',
+    body: withdrawalRequest,
+    response: withdrawalAccepted,
+    status: 202,
+    access: reads('accounts:write', 'identity:authenticate', 'idempotency:use', 'withdrawal:start'),
+  },
+  {
+    id: 'ListWithdrawals',
+    method: 'GET',
+    path: '/v1/me/withdrawals',
+    auth: 'user',
+    entry: 'lambdas/withdrawals/list-withdrawals.ts',
+    summary: "C2: the caller's withdrawals, newest first: status, decision, transfer reference",
+    tag: 'withdrawals',
+    query: withdrawalsQuery,
+    response: withdrawalsResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
 ];
 
 export const USER_AUTHORIZER: FunctionSpec = {
@@ -448,6 +653,11 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
         entry: 'lambdas/account/revoke-access.ts',
         access: reads('accounts:read', 'identity:revoke'),
       },
+      CancelWithdrawalsFunctionArn: {
+        id: 'CancelWithdrawals',
+        entry: 'lambdas/withdrawals/cancel-withdrawals.ts',
+        access: reads('accounts:write', 'withdrawal-review:cancel'),
+      },
       NotifySuspensionFunctionArn: {
         id: 'NotifySuspension',
         entry: 'lambdas/account/notify-suspension.ts',
@@ -459,6 +669,12 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     name: 'security-hold',
     file: 'statemachines/security-hold.asl.json',
     tasks: {
+      NotifySecurityChangeFunctionArn: {
+        id: 'NotifySecurityChange',
+        entry: 'lambdas/security/notify-change.ts',
+        // The suspension link and the notice rows (signed), the old contact through the vault, email and SMS.
+        access: reads('accounts:write', 'vault:invoke', 'user-mail:send', 'sms:invoke'),
+      },
       ClearHoldFunctionArn: {
         id: 'ClearSecurityHold',
         entry: 'lambdas/security/clear-hold.ts',
@@ -468,6 +684,43 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
         id: 'NotifySecurityHoldEnded',
         entry: 'lambdas/security/notify-hold-ended.ts',
         access: ['user-mail:send'],
+      },
+    },
+  },
+  {
+    // C3: screening, approval or an admin decision (task token), dispatch to custody, or rejection.
+    name: 'withdrawal',
+    file: 'statemachines/withdrawal.asl.json',
+    tasks: {
+      ScreenWithdrawalFunctionArn: {
+        id: 'ScreenWithdrawal',
+        entry: 'lambdas/withdrawals/screen.ts',
+        access: reads('accounts:read'),
+      },
+      AwaitDecisionFunctionArn: {
+        id: 'AwaitWithdrawalDecision',
+        entry: 'lambdas/withdrawals/await-decision.ts',
+        access: reads('accounts:write'),
+      },
+      ApproveWithdrawalFunctionArn: {
+        id: 'ApproveWithdrawal',
+        entry: 'lambdas/withdrawals/approve.ts',
+        access: reads('accounts:write'),
+      },
+      DispatchWithdrawalFunctionArn: {
+        id: 'DispatchWithdrawal',
+        entry: 'lambdas/withdrawals/dispatch.ts',
+        access: reads('accounts:write', 'custody:dispatch'),
+      },
+      RejectWithdrawalFunctionArn: {
+        id: 'RejectWithdrawal',
+        entry: 'lambdas/withdrawals/reject.ts',
+        access: reads('accounts:write'),
+      },
+      NotifyWithdrawalFunctionArn: {
+        id: 'NotifyWithdrawal',
+        entry: 'lambdas/withdrawals/notify-withdrawal.ts',
+        access: reads('accounts:read', 'user-mail:send'),
       },
     },
   },

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { type Access, type FunctionSpec, INVOKABLE } from '../lambdas/catalogue.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/observability.js';
 import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../lambdas/shared/privacy/purposes.js';
+import type { Custody } from './custody.js';
 import type { Data } from './data.js';
 import type { Identity } from './identity.js';
 import type { Logging } from './logging.js';
@@ -196,6 +197,8 @@ export interface AccessTargets {
   invokables?: Map<Access, PalisadeFunction>;
   /** The workflows, built before the route functions that start them. */
   stateMachines?: ReadonlyMap<string, sfn.IStateMachine>;
+  /** C3: the custody system's transfer queue. */
+  custody?: Custody;
 }
 
 /** Maps each catalogue Access to the narrowest statement on the one resource it names. */
@@ -301,6 +304,41 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         allow(['states:StartExecution'], [machine.stateMachineArn]);
         break;
       }
+      case 'withdrawal:start': {
+        const machine = targets.stateMachines?.get('withdrawal');
+        if (!machine) throw new Error(`${fn.spec.id} needs the withdrawal workflow, not built yet`);
+        allow(['states:StartExecution'], [machine.stateMachineArn]);
+        break;
+      }
+      case 'idempotency:use':
+        // Powertools idempotency: read, claim (conditional put), complete (update) or free (delete) a record.
+        allow(
+          ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          [data.tables.idempotency.tableArn],
+        );
+        allow(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [data.tableKey.keyArn], viaDynamoDb);
+        break;
+      case 'withdrawal-review:cancel':
+      case 'withdrawal-review:decide':
+        // Step Functions authorises SendTaskSuccess/SendTaskFailure of a service-integration task token
+        // only on "*" (the actions' one resource type is an activity, which these tokens do not belong to).
+        allow(
+          [item === 'withdrawal-review:cancel' ? 'states:SendTaskFailure' : 'states:SendTaskSuccess'],
+          ['*'],
+        );
+        Validations.of(fn.role).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'C3: a .waitForTaskToken token of a service integration is answered with states:SendTask*, which IAM ' +
+            'authorises only on "*". The token itself is the capability; it is stored server-side only.',
+        });
+        break;
+      case 'custody:dispatch': {
+        if (!targets.custody) throw new Error(`${fn.spec.id} needs the custody queue, not built yet`);
+        targets.custody.grantDispatch(fn.role);
+        fn.fn.addEnvironment('CUSTODY_QUEUE_URL', targets.custody.queue.queueUrl);
+        break;
+      }
       case 'identity:mfa':
         allow(['cognito-idp:AdminSetUserMFAPreference'], [identity.userPool.userPoolArn]);
         break;
@@ -316,6 +354,14 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         break;
       case 'identity:enable':
         allow(['cognito-idp:AdminEnableUser'], [identity.userPool.userPoolArn]);
+        break;
+      case 'identity:set-password':
+        // B1: a user's own password change, after re-authentication.
+        allow(['cognito-idp:AdminSetUserPassword'], [identity.userPool.userPoolArn]);
+        break;
+      case 'identity:update-contact':
+        // B1: a user's own email or phone, after the code sent to the new value.
+        allow(['cognito-idp:AdminUpdateUserAttributes'], [identity.userPool.userPoolArn]);
         break;
       case 'sms:publish':
         messaging.grantSendSms(fn.role);

@@ -55,6 +55,13 @@ export const SECURITY_ALARMS: readonly SecurityAlarm[] = [
     period: Duration.minutes(1),
     threshold: 1,
   },
+  {
+    metric: 'WithdrawalBlocked',
+    description:
+      'C3: the withdrawal screening blocked a withdrawal (sanctioned destination, takeover chain, suspended account). Review it.',
+    period: Duration.minutes(5),
+    threshold: 1,
+  },
 ];
 
 export class Monitoring extends Construct {

@@ -15,6 +15,7 @@ import { Api } from './api.js';
 import { AuditTrail } from './audit-trail.js';
 import { Backups } from './backups.js';
 import type { DeployConfig } from './config.js';
+import { Custody } from './custody.js';
 import { Data } from './data.js';
 import { Firewall } from './firewall.js';
 import { type AccessTargets, Functions, grantAccess, type PalisadeFunction } from './functions.js';
@@ -44,6 +45,7 @@ export class PalisadeStack extends Stack {
   readonly data: Data;
   readonly messaging: Messaging;
   readonly backups: Backups;
+  readonly custody: Custody;
   readonly functions: Functions;
   readonly workflows: Workflows;
   readonly api: Api;
@@ -84,7 +86,13 @@ export class PalisadeStack extends Stack {
         PALISADE_SETTINGS: JSON.stringify(settings),
       },
     });
-    const targets: AccessTargets = { data: this.data, identity: this.identity, messaging: this.messaging };
+    this.custody = new Custody(this, 'Custody');
+    const targets: AccessTargets = {
+      data: this.data,
+      identity: this.identity,
+      messaging: this.messaging,
+      custody: this.custody,
+    };
     const wire = (fn: PalisadeFunction) => grantAccess(fn, fn.spec.access, targets);
     // Invoked functions first, in catalogue order: each caller gets their names and the right to call them.
     // One that starts a workflow waits for the workflows (whose tasks may themselves invoke the others).

@@ -13,7 +13,12 @@ export type TaskBinding =
   /** `arn:aws:states:::lambda:invoke`: Parameters carry FunctionName and Payload. */
   | { kind: 'invoke' }
   /** `...lambda:invoke.waitForTaskToken`: the task ends with SendTaskSuccess/SendTaskFailure. */
-  | { kind: 'invoke-and-wait'; timeoutSeconds?: number };
+  | {
+      kind: 'invoke-and-wait';
+      timeoutSeconds?: number;
+      /** TimeoutSecondsPath: the value rides in Parameters under TIMEOUT_PARAMETER (see `bind`). */
+      timeoutFromInput?: boolean;
+    };
 
 export interface LoadedWorkflow {
   name: WorkflowName;
@@ -26,6 +31,8 @@ export interface LoadedWorkflow {
 
 const INVOKE = 'arn:aws:states:::lambda:invoke';
 const INVOKE_AND_WAIT = `${INVOKE}.waitForTaskToken`;
+/** Where a waitForTaskToken state's TimeoutSecondsPath value reaches the runner; stripped before the call. */
+export const TIMEOUT_PARAMETER = '__localTaskTimeoutSeconds';
 /** Node timers cap at 2^31-1 ms; the library's own default task timeout is 60 s, too short for approvals. */
 export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
@@ -80,10 +87,22 @@ function bind(
   if (resource === INVOKE) return { kind: 'invoke' };
   if (resource === INVOKE_AND_WAIT) {
     const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
-    // The runner enforces the task's own timeout while it waits for the token; the library's must not fire
-    // first (a TimeoutSecondsPath is left to the library).
-    if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = MAX_TIMER_SECONDS;
-    return { kind: 'invoke-and-wait', ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) };
+    const timeoutPath = typeof state.TimeoutSecondsPath === 'string' ? state.TimeoutSecondsPath : undefined;
+    if (timeoutPath !== undefined) {
+      // Step Functions resolves TimeoutSecondsPath against the state's input; the library resolves it against
+      // the effective input (after Parameters), where a lambda:invoke has only FunctionName and Payload. So
+      // the path is resolved by Parameters into a reserved key, which the runner takes out and enforces.
+      const parameters = (state.Parameters ?? {}) as Record<string, unknown>;
+      state.Parameters = { ...parameters, [`${TIMEOUT_PARAMETER}.$`]: timeoutPath };
+      delete state.TimeoutSecondsPath;
+    }
+    // The runner enforces the task's own timeout while it waits for the token; the library's must not fire first.
+    state.TimeoutSeconds = MAX_TIMER_SECONDS;
+    return {
+      kind: 'invoke-and-wait',
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      ...(timeoutPath !== undefined ? { timeoutFromInput: true } : {}),
+    };
   }
   throw new Error(
     `${file}: state ${name} uses ${resource}; the local runner binds catalogue functions, lambda:invoke and lambda:invoke.waitForTaskToken`,

@@ -19,6 +19,8 @@ export interface LocalCloudOptions {
   settings?: Settings;
   waitTimeMs?: number;
   retryIntervalMs?: number;
+  /** Tests: `.waitForTaskToken` state name → its timeout in milliseconds. */
+  taskTimeoutOverrides?: Record<string, number>;
   log?: (line: string, error?: unknown) => void;
 }
 
@@ -38,6 +40,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.waitTimeMs !== undefined ? { waitTimeMs: options.waitTimeMs } : {}),
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+    ...(options.taskTimeoutOverrides ? { taskTimeoutOverrides: options.taskTimeoutOverrides } : {}),
     onWorkflowUnsuccessful: (id: string, outcome: ExecutionOutcome) =>
       options.log?.(`workflow ${id} ended ${JSON.stringify(outcome)}`),
   });

@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { TABLES, type TableId } from '../lambdas/shared/tables.js';
+import { emulateTransactions } from './dynamo-transactions.js';
 import { close, listen, urlOf } from './listen.js';
 import { ensureTables } from './tables.js';
 
@@ -36,7 +37,10 @@ export async function startDynamo(stateDir: string, region: string): Promise<Loc
     credentials: DUMMY_CREDENTIALS,
     maxAttempts: 1,
   });
-  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  // dynalite has no TransactWriteItems: the document client carries them out (local/dynamo-transactions.ts).
+  const documents = emulateTransactions(
+    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+  );
   try {
     await ensureTables(client);
   } catch (err) {

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { DUMMY_CREDENTIALS } from './dynamo.js';
+import { emulateTransactions } from './dynamo-transactions.js';
 import { ensureTables } from './tables.js';
 
 export interface EphemeralDynamo {
@@ -27,7 +28,9 @@ export async function startEphemeralDynamo(): Promise<EphemeralDynamo> {
   await ensureTables(client);
   return {
     client,
-    documents: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    documents: emulateTransactions(
+      DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    ),
     async stop() {
       client.destroy();
       server.closeAllConnections();

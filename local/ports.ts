@@ -1,10 +1,16 @@
 // The local composition root: which adapter stands behind each port on a laptop. dynalite and the SES
 // emulator in-process, the local directory and key service in the state folder, the local Step Functions runner.
 import './env.js';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AccountStore } from '../lambdas/account/account-store.js';
 import { storedBlindIndexer } from '../lambdas/account/blind-index-key.js';
+import { ContactChangeFlow } from '../lambdas/account/contact-change.js';
+import { ContactChangeStore } from '../lambdas/account/contact-change-store.js';
+import { invokingContactCodes } from '../lambdas/account/contact-codes.js';
 import { DynamoAccountStore } from '../lambdas/account/dynamo-account-store.js';
 import { type SuspensionRequests, workflowSuspensions } from '../lambdas/account/suspension-requests.js';
+import { AddressStore } from '../lambdas/addresses/address-store.js';
 import type { AuditLog } from '../lambdas/audit/audit-log.js';
 import type { BotShield } from '../lambdas/auth/bot-shield.js';
 import { duressCheckClient } from '../lambdas/auth/duress-check.js';
@@ -30,9 +36,11 @@ import { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js'
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { VaultClient, vaultError } from '../lambdas/privacy/vault-client.js';
+import { NoticeStore } from '../lambdas/security/change-notices.js';
 import { SecurityStateStore } from '../lambdas/security/hold.js';
 import { auditedSecurityChanges, type SecurityChanges } from '../lambdas/security/security-changes.js';
 import { CognitoTokenVerifier } from '../lambdas/shared/adapters/cognito-token-verifier.js';
+import { LocalCustody } from '../lambdas/shared/adapters/local-custody.js';
 import { openLocalFieldCipher } from '../lambdas/shared/adapters/local-field-cipher.js';
 import { localGeoIp } from '../lambdas/shared/adapters/local-geo-ip.js';
 import { LocalIdentityProvider } from '../lambdas/shared/adapters/local-identity-provider.js';
@@ -45,12 +53,19 @@ import { type Clock, systemClock } from '../lambdas/shared/ports/clock.js';
 import type { GeoIp } from '../lambdas/shared/ports/geo-ip.js';
 import type { KeyService } from '../lambdas/shared/ports/key-service.js';
 import type { Mailer } from '../lambdas/shared/ports/mailer.js';
+import type { SmsMessages } from '../lambdas/shared/ports/sms-messages.js';
 import type { TokenVerifier } from '../lambdas/shared/ports/token-verifier.js';
 import type { UserMail } from '../lambdas/shared/ports/user-mail.js';
 import type { FieldCipher } from '../lambdas/shared/privacy/field-cipher.js';
 import { parseSettings, type Settings } from '../lambdas/shared/settings.js';
+import { WithdrawalDecisions } from '../lambdas/withdrawals/decisions.js';
+import { WithdrawalHistory } from '../lambdas/withdrawals/history.js';
+import { idempotencyStore } from '../lambdas/withdrawals/idempotency.js';
+import { WithdrawalLedger } from '../lambdas/withdrawals/ledger.js';
+import { WithdrawalLifecycle } from '../lambdas/withdrawals/lifecycle.js';
+import { ReviewTokens } from '../lambdas/withdrawals/review-tokens.js';
 import { REPO_ROOT } from './config.js';
-import { LOCAL_TABLE_NAMES, type LocalDynamo, startDynamo } from './dynamo.js';
+import { DUMMY_CREDENTIALS, LOCAL_TABLE_NAMES, type LocalDynamo, startDynamo } from './dynamo.js';
 import { type LocalFunctions, loadFunctions } from './functions.js';
 import { type LocalEmail, startSes } from './ses.js';
 import { lockStateFolder } from './state-lock.js';
@@ -69,6 +84,12 @@ export interface LocalPorts {
   logins: LoginStore;
   /** A1 sign-up: pending sign-ups, codes through the user-mail and SMS functions. */
   signup: SignupFlow;
+  /** B1 email and phone changes: pending changes, codes through the user-mail and SMS functions. */
+  contactChanges: ContactChangeFlow;
+  /** B1: what each security change's notice sent (signed NOTICE rows). */
+  notices: NoticeStore;
+  /** A templated SMS through the SendSms function (as in AWS). */
+  smsMessages: SmsMessages;
   /** A3 bot shield, the login's own; the device routes tell it when a user removes a device (A7). */
   shield: BotShield;
   links: SuspensionLinks;
@@ -92,6 +113,22 @@ export interface LocalPorts {
   pgpKey: PgpKeySource;
   /** B3: the PgpMailSigner function, invoked in-process as the Lambda client invokes it in AWS. */
   pgpSigner: PgpSignerClient;
+  /** C3: withdrawal records moved through their lifecycle (version-conditional transitions). */
+  withdrawalLifecycle: WithdrawalLifecycle;
+  /** C3: the review tasks' tokens, server-side only (never in a record a route returns). */
+  reviewTokens: ReviewTokens;
+  /** C2/C3: the limits ledger; the workflow releases rejected and cancelled withdrawals from it. */
+  ledger: WithdrawalLedger;
+  /** C1: the address whitelist (the withdrawal workflow reads full destinations from it, for custody only). */
+  addresses: AddressStore;
+  /** C3: transfers handed to custody, recorded once each in custody.json of the state folder. */
+  custody: LocalCustody;
+  /** C3/D2: the admin-decision port of withdrawals under review. */
+  withdrawalDecisions: WithdrawalDecisions;
+  /** C2: the user's withdrawal records, newest first (the history route and the risk score). */
+  withdrawalHistory: WithdrawalHistory;
+  /** C2: Powertools idempotency persistence on the local idempotency table. */
+  idempotency: BasePersistenceLayer;
 }
 
 export interface LocalRuntimeOptions {
@@ -101,6 +138,8 @@ export interface LocalRuntimeOptions {
   /** Tests: Wait states and retries of the workflows last this long instead. */
   waitTimeMs?: number;
   retryIntervalMs?: number;
+  /** Tests: `.waitForTaskToken` state name → its timeout in milliseconds. */
+  taskTimeoutOverrides?: Record<string, number>;
   onWorkflowUnsuccessful?: (executionId: string, outcome: ExecutionOutcome) => void;
 }
 
@@ -155,6 +194,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         functions ? functions.invoke(id, event) : Promise.reject(new Error('Not ready')),
       ...(options.waitTimeMs !== undefined ? { waitTimeMs: options.waitTimeMs } : {}),
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+      ...(options.taskTimeoutOverrides ? { taskTimeoutOverrides: options.taskTimeoutOverrides } : {}),
       ...(options.onWorkflowUnsuccessful ? { onUnsuccessful: options.onWorkflowUnsuccessful } : {}),
     });
     stops.push(() => workflows.stop());
@@ -182,9 +222,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     const geo = localGeoIp();
     const mail: UserMail = {
-      async send(userId, message) {
+      async send(userId, message, options) {
         if (!functions) throw new Error('Not ready');
-        await functions.invoke(USER_MAIL.id, { userId, message });
+        await functions.invoke(USER_MAIL.id, {
+          userId,
+          message,
+          ...(options?.contact ? { contact: options.contact } : {}),
+        });
       },
     };
     const invokeFunction = (id: string) => (request: unknown) =>
@@ -198,7 +242,54 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       clock,
       throttle: new ShieldStore(dynamo.documents, LOCAL_TABLE_NAMES.shield),
     });
+    const withdrawalLifecycle = new WithdrawalLifecycle(rows.tables.accounts);
+    const reviewTokens = new ReviewTokens(rows.tables.accounts);
+    const securityChanges = auditedSecurityChanges(rows.audit, {
+      holds: securityState,
+      workflows,
+      settings,
+    });
+    const contactChanges = new ContactChangeFlow({
+      identity,
+      accounts,
+      pending: new ContactChangeStore(rows.tables.accounts),
+      claims: new SignupStore(rows.tables.accounts),
+      blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
+      vault,
+      codes: invokingContactCodes(invokeFunction(USER_MAIL.id), invokeFunction(SMS_SENDER.id)),
+      securityChanges,
+      clock,
+    });
+    // Powertools idempotency sends plain DynamoDB commands: its own client on the same emulator.
+    const idempotencyClient = new DynamoDBClient({
+      region,
+      endpoint: dynamo.url,
+      credentials: DUMMY_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    stops.push(async () => idempotencyClient.destroy());
     const ports: LocalPorts = {
+      contactChanges,
+      notices: new NoticeStore(rows.tables.accounts),
+      smsMessages: {
+        async send(request) {
+          await invokeFunction(SMS_SENDER.id)(request);
+        },
+      },
+      withdrawalLifecycle,
+      reviewTokens,
+      ledger: new WithdrawalLedger(rows.tables.accounts),
+      withdrawalHistory: new WithdrawalHistory(rows.tables.accounts),
+      idempotency: idempotencyStore(LOCAL_TABLE_NAMES.idempotency, idempotencyClient),
+      addresses: new AddressStore(rows.tables.accounts, { clock, settings }),
+      custody: new LocalCustody(options.stateDir, clock),
+      withdrawalDecisions: new WithdrawalDecisions({
+        lifecycle: withdrawalLifecycle,
+        tokens: reviewTokens,
+        workflows,
+        audit: rows.audit,
+        clock,
+      }),
       signup,
       accounts,
       links,
@@ -219,7 +310,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       shield,
       cipher,
       audit: rows.audit,
-      securityChanges: auditedSecurityChanges(rows.audit, { holds: securityState, workflows, settings }),
+      securityChanges,
       securityState,
       duress: new DuressStore(rows.tables.accounts),
       suspensions: workflowSuspensions(workflows),

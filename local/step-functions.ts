@@ -31,6 +31,8 @@ export interface LocalStepFunctionsOptions {
   waitTimeMs?: number;
   /** Tests: Wait state name → milliseconds, over `waitTimeMs`. */
   waitTimeOverrides?: Record<string, number>;
+  /** Tests: `.waitForTaskToken` state name → its timeout in milliseconds, instead of TimeoutSeconds(Path). */
+  taskTimeoutOverrides?: Record<string, number>;
   /** Tests: every retry waits this many milliseconds instead of its interval and backoff. */
   retryIntervalMs?: number;
   /** Told when an execution ends other than by success, so a developer sees it in the console. */
@@ -81,7 +83,13 @@ export class LocalStepFunctions implements Workflows {
     const tokens = this.tokens;
     const run = machine.run(JSON.parse(json), {
       overrides: {
-        taskResourceLocalHandlers: taskHandlers(loaded, executionId, tokens, this.options.invoke),
+        taskResourceLocalHandlers: taskHandlers(
+          loaded,
+          executionId,
+          tokens,
+          this.options.invoke,
+          this.options.taskTimeoutOverrides,
+        ),
         waitTimeOverrides: {
           ...everyState(loaded.waitStates, this.options.waitTimeMs),
           ...this.options.waitTimeOverrides,

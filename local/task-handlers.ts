@@ -1,7 +1,7 @@
 // The local handlers of one execution's Task states: each runs its catalogue function in-process, shaped
 // like the Step Functions integration it stands for (plain Lambda ARN, lambda:invoke, .waitForTaskToken).
 import type { LoadedWorkflow, TaskBinding } from './asl-definition.js';
-import { MAX_TIMER_SECONDS } from './asl-definition.js';
+import { MAX_TIMER_SECONDS, TIMEOUT_PARAMETER } from './asl-definition.js';
 import { LOCAL_REGION } from './lambda-context.js';
 import type { TaskTokenRegistry } from './task-tokens.js';
 
@@ -25,10 +25,18 @@ export function taskHandlers(
   executionId: string,
   tokens: TaskTokenRegistry,
   invoke: Invoke,
+  timeoutOverrides: Record<string, number> = {},
 ): Record<string, (input: Json) => Promise<Json>> {
   const handlers: Record<string, (input: Json) => Promise<Json>> = {};
   for (const [stateName, binding] of workflow.tasks) {
-    handlers[stateName] = (input) => runTask(binding, input, { executionId, tokens, invoke });
+    const timeoutMs = timeoutOverrides[stateName];
+    handlers[stateName] = (input) =>
+      runTask(binding, input, {
+        executionId,
+        tokens,
+        invoke,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      });
   }
   return handlers;
 }
@@ -37,11 +45,20 @@ interface TaskRun {
   executionId: string;
   tokens: TaskTokenRegistry;
   invoke: Invoke;
+  /** Tests: this task's timeout in milliseconds instead of its TimeoutSeconds(Path). */
+  timeoutMs?: number;
 }
 
 async function runTask(binding: TaskBinding, input: Json, run: TaskRun): Promise<Json> {
   if (binding.kind === 'function') return asJson(await run.invoke(binding.functionId, input));
-  const { functionId, payload } = invocation(input);
+  const { timeoutSeconds, params } =
+    binding.kind === 'invoke-and-wait' && binding.timeoutFromInput
+      ? timeoutOf(input)
+      : {
+          timeoutSeconds: binding.kind === 'invoke-and-wait' ? binding.timeoutSeconds : undefined,
+          params: input,
+        };
+  const { functionId, payload } = invocation(params);
   if (binding.kind === 'invoke') {
     const result = asJson(await run.invoke(functionId, payload));
     return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
@@ -54,10 +71,21 @@ async function runTask(binding: TaskBinding, input: Json, run: TaskRun): Promise
   const answer = run.tokens.answerOf(token);
   try {
     await run.invoke(functionId, payload);
-    return asJson(await withTimeout(answer, binding.timeoutSeconds));
+    const timeoutMs = run.timeoutMs ?? (timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000);
+    return asJson(await withTimeout(answer, timeoutMs));
   } finally {
     run.tokens.close(token);
   }
+}
+
+/** TimeoutSecondsPath's value, as `bind` put it into Parameters, out of the parameters of the call. */
+function timeoutOf(input: Json): { timeoutSeconds: number; params: Json } {
+  const { [TIMEOUT_PARAMETER]: value, ...params } =
+    input && typeof input === 'object' && !Array.isArray(input) ? input : {};
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new StatesRuntime('TimeoutSecondsPath must select a positive integer');
+  }
+  return { timeoutSeconds: value, params };
 }
 
 /** Lambda's integration takes FunctionName as a name, an ARN or a qualified ARN. */
@@ -82,9 +110,9 @@ function findToken(value: Json, isToken: (value: string) => boolean): string | u
   return undefined;
 }
 
-function withTimeout<T>(promise: Promise<T>, timeoutSeconds: number | undefined): Promise<T> {
-  if (timeoutSeconds === undefined) return promise;
-  const ms = Math.min(timeoutSeconds, MAX_TIMER_SECONDS) * 1000;
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (timeoutMs === undefined) return promise;
+  const ms = Math.min(timeoutMs, MAX_TIMER_SECONDS * 1000);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StatesTimeout('States.Timeout')), ms);

@@ -46,6 +46,15 @@ export interface AccountStore {
   getContact(userId: string): Promise<Contact | undefined>;
   /** The same for an account row already read: the vault opens it, no second read. */
   contactOf(account: Account): Promise<Contact>;
+  /**
+   * B1: replaces the email or the phone of the contact group in one version-conditional write: the group
+   * resealed, its masked copy and (for the email) the blind index updated together. Returns the contact
+   * before the write and the row after it.
+   */
+  changeContact(
+    userId: string,
+    change: { email: string } | { phone: string },
+  ): Promise<{ previous: Contact; account: Account }>;
   /** Suspends and revokes every session at `at`; suspending a suspended account changes nothing. */
   suspend(userId: string, at: Date, reason: string): Promise<{ changed: boolean }>;
   putSession(session: Session): Promise<void>;

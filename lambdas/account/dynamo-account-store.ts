@@ -102,6 +102,39 @@ export class DynamoAccountStore implements AccountStore {
     return { email, ...(phone ? { phone } : {}) };
   }
 
+  changeContact(
+    userId: string,
+    change: { email: string } | { phone: string },
+  ): Promise<{ previous: Contact; account: Account }> {
+    const { vault, blindIndex } = this.personalData();
+    return retryOnConflict(async () => {
+      const current = await this.getAccount(userId);
+      if (!current) throw new NotFound('Account not found');
+      const previous = await this.contactOf(current);
+      const next: Contact = { ...previous, ...change };
+      const [sealed, emailIndex] = await Promise.all([
+        vault.encrypt(contactBinding(userId), { ...next }),
+        'email' in change
+          ? blindIndex().then((index) => index.index('email', change.email))
+          : Promise.resolve(current.emailIndex),
+      ]);
+      // Conditional on the version read above: a concurrent change makes this a Conflict, retried on the
+      // fresh row, so neither change is lost.
+      const result = await this.table.update<AccountRow>(accountKey(userId), (row) => {
+        if (row.version !== current.version) throw new Conflict('The account changed meanwhile');
+        return {
+          ...row,
+          contact: sealed,
+          emailMasked: maskEmail(next.email),
+          ...(next.phone ? { phoneMasked: maskPhone(next.phone) } : {}),
+          emailIndex,
+        };
+      });
+      if (!result) throw new NotFound('Account not found');
+      return { previous, account: stripKeys<Account>(result.row) };
+    });
+  }
+
   suspend(userId: string, at: Date, reason: string): Promise<{ changed: boolean }> {
     return retryOnConflict(async () => {
       const result = await this.table.update<AccountRow>(accountKey(userId), (account) =>

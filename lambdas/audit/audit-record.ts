@@ -15,7 +15,8 @@ export const auditEventSchema = z.object({
     kind: z.enum(['user', 'admin', 'withdrawal', 'request', 'item', 'system']),
     id: z.string().check(z.minLength(1), z.maxLength(256)),
   }),
-  outcome: z.enum(['success', 'refused', 'failed']),
+  /** `flagged`: allowed to happen or not, but for compliance to look at (a sanctions hit, C1). */
+  outcome: z.enum(['success', 'refused', 'failed', 'flagged']),
   at: z.iso.datetime(),
   sourceIp: z.optional(z.string().check(z.maxLength(64))),
   userAgent: z.optional(z.string().check(z.maxLength(512))),

@@ -1,15 +1,24 @@
-// POST /v1/me/mfa/totp/confirm (A2): a first valid code enables TOTP; a wrong one is a 400 TOTP_INVALID.
+// POST /v1/me/mfa/totp/confirm (A2, B1): the password and a first valid code enable TOTP, a security change;
+// a wrong code is a 400 TOTP_INVALID, a wrong password a 400 REAUTH_FAILED, and neither changes anything.
 import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
+import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
+import { systemClock } from '../shared/ports/clock.js';
 import { bearerTokenOf, type ConfirmPorts, confirmEnrolment } from './totp.js';
 import { confirmTotpBody, type TotpStatusResponse } from './totp-contracts.js';
 
 export const makeHandler = (ports: ConfirmPorts) =>
   httpHandler({ body: confirmTotpBody }, async (request, event) => {
-    callerOf(event);
-    await confirmEnrolment(ports, bearerTokenOf(event.headers), request.body.code);
+    const caller = callerOf(event);
+    await confirmEnrolment(ports, caller, bearerTokenOf(event.headers), request.body, request);
     const body: TotpStatusResponse = { totpEnabled: true };
     return { body };
   });
 
-export const handler = lazyHandler(() => makeHandler({ identity: awsIdentityProvider() }));
+export const handler = lazyHandler(() =>
+  makeHandler({
+    identity: awsIdentityProvider(),
+    securityChanges: awsSecurityChanges(),
+    clock: systemClock,
+  }),
+);

@@ -10,7 +10,7 @@ import { disableTotpBody, type TotpStatusResponse } from './totp-contracts.js';
 export const makeHandler = (ports: TotpPorts) =>
   httpHandler({ body: disableTotpBody }, async (request, event) => {
     const caller = callerOf(event);
-    await disableTotp(ports, caller, request.body.password, request.body.code);
+    await disableTotp(ports, caller, request.body.password, request.body.code, request);
     const body: TotpStatusResponse = { totpEnabled: false };
     return { body };
   });

@@ -1,7 +1,8 @@
 // A1: the sign-up's rows, signed rows of the accounts table (E1). The pending sign-up carries the hashes of
 // the two codes between the request and its verification (single use: every change is version-conditional);
 // the claims make an email or a phone number belong to one account, keyed by their blind index, never the
-// plaintext (`EMAILIDX#<index>`, `PHONEIDX#<index>`; created with a conditional create, so one wins).
+// plaintext (`EMAILIDX#<index>`, `PHONEIDX#<index>`; created with a conditional create, so one wins). An
+// email or phone change (B1) releases the old claim: marked, not deleted, and taken over by the next claimant.
 import { Conflict } from '../shared/errors.js';
 import type { SignedTable } from '../shared/integrity/signed-table.js';
 
@@ -28,6 +29,13 @@ export interface PendingSignup {
 export type ClaimKind = 'email' | 'phone';
 
 type Keyed = { pk: string; sk: string } & Record<string, unknown>;
+type ClaimRow = Keyed & {
+  kind: ClaimKind;
+  userId: string;
+  claimedAt: string;
+  releasedAt?: string;
+  version: number;
+};
 
 const signupKey = (signupId: string) => ({ pk: `SIGNUP#${signupId}`, sk: 'SIGNUP' });
 const claimKey = (kind: ClaimKind, index: string) => ({
@@ -68,11 +76,42 @@ export class SignupStore {
   }
 
   async isClaimed(kind: ClaimKind, index: string): Promise<boolean> {
-    return (await this.table.get(claimKey(kind, index))) !== undefined;
+    return (await this.holderOf(kind, index)) !== undefined;
   }
 
-  /** Claims an email or phone for a user; Conflict when another account holds it. */
+  /** B1: the user holding an email or phone, if any (a released claim holds nothing). */
+  async holderOf(kind: ClaimKind, index: string): Promise<string | undefined> {
+    const row = await this.table.get<ClaimRow>(claimKey(kind, index));
+    return row && !row.releasedAt ? row.userId : undefined;
+  }
+
+  /**
+   * Claims an email or phone for a user; Conflict when another account holds it. Claiming again what the
+   * user holds changes nothing; a released claim (B1: an address changed away) is taken over, conditional
+   * on the version read, so two claimants racing for it leave one winner.
+   */
   async claim(kind: ClaimKind, index: string, userId: string, at: string): Promise<void> {
-    await this.table.create({ ...claimKey(kind, index), kind, userId, claimedAt: at });
+    const key = claimKey(kind, index);
+    try {
+      await this.table.create({ ...key, kind, userId, claimedAt: at });
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err;
+      const result = await this.table.update<ClaimRow>(key, (row) => {
+        if (!row.releasedAt) {
+          if (row.userId === userId) return undefined;
+          throw err;
+        }
+        const { releasedAt: _released, ...rest } = row;
+        return { ...rest, userId, claimedAt: at };
+      });
+      if (!result) throw err;
+    }
+  }
+
+  /** B1: gives up the user's claim (the address changed away); a claim of another user is left alone. */
+  async release(kind: ClaimKind, index: string, userId: string, at: string): Promise<void> {
+    await this.table.update<ClaimRow>(claimKey(kind, index), (row) =>
+      row.userId !== userId || row.releasedAt ? undefined : { ...row, releasedAt: at },
+    );
   }
 }

@@ -1,8 +1,13 @@
-// A2 TOTP (RFC 6238, Google Authenticator): enrolment with secret, otpauth URI and QR code; confirmation;
-// disabling with password + code, which is a security change (B1/B2). Codes are checked and spent by the
+// A2 TOTP (RFC 6238, Google Authenticator): enrolment with secret, otpauth URI and QR code; confirmation with
+// the password and a first code, and disabling with password + code, both security changes (B1/B2). Codes are checked and spent by the
 // identity port (Cognito refuses a reused code; the local directory remembers the last used time step).
 
-import type { SecurityChange, SecurityChanges } from '../security/security-changes.js';
+import {
+  type ChangeOrigin,
+  type SecurityChange,
+  type SecurityChanges,
+  securityChangeOf,
+} from '../security/security-changes.js';
 import { Conflict, Unauthorized, ValidationError } from '../shared/errors.js';
 import type { CallerIdentity } from '../shared/http.js';
 import type { Clock } from '../shared/ports/clock.js';
@@ -23,7 +28,11 @@ export interface TotpPorts {
 }
 
 export type EnrolPorts = { identity: Pick<TotpIdentity, 'getUser' | 'beginTotpEnrolment'> };
-export type ConfirmPorts = { identity: Pick<TotpIdentity, 'confirmTotpEnrolment'> };
+export interface ConfirmPorts {
+  identity: Pick<TotpIdentity, 'getUser' | 'reauthenticate' | 'confirmTotpEnrolment' | 'disableTotp'>;
+  securityChanges: SecurityChanges;
+  clock: Clock;
+}
 
 /** The raw access token of the request (`Authorization: Bearer …`), which Cognito's own TOTP APIs take. */
 export function bearerTokenOf(headers: Record<string, string | undefined> | null | undefined): string {
@@ -61,13 +70,33 @@ export async function beginEnrolment(
   return { secret, otpauthUri: otpauthUri(caller.username, secret) };
 }
 
-/** Confirms enrolment with a first code; a wrong code is a 400 `TOTP_INVALID` (from the port). */
+/**
+ * B1: confirms enrolment after re-authentication with the password, with a first code (a wrong code is a
+ * 400 `TOTP_INVALID` from the port); a security change. The code is checked first, so a mistyped code starts
+ * no hold; should the change then fail to be recorded, TOTP is turned off again: no unrecorded change stays.
+ */
 export async function confirmEnrolment(
   ports: ConfirmPorts,
+  caller: CallerIdentity,
   accessToken: string,
-  code: string,
-): Promise<void> {
-  await ports.identity.confirmTotpEnrolment(accessToken, code);
+  input: { code: string; password: string },
+  origin: ChangeOrigin,
+): Promise<{ securityChange: SecurityChange }> {
+  const user = await ports.identity.getUser(caller.username);
+  if (!user || user.userId !== caller.userId) throw new Unauthorized('Authentication required');
+  if (user.totpEnabled) throw new Conflict('TOTP is already enabled', 'TOTP_ALREADY_ENABLED');
+  if (!(await ports.identity.reauthenticate(caller.username, input.password))) {
+    throw new ValidationError('The password is not valid', undefined, 'REAUTH_FAILED');
+  }
+  await ports.identity.confirmTotpEnrolment(accessToken, input.code);
+  const securityChange = securityChangeOf('totp-enabled', caller, origin, ports.clock.now());
+  try {
+    await ports.securityChanges.onSecurityChange(securityChange);
+  } catch (err) {
+    await ports.identity.disableTotp(caller.username);
+    throw err;
+  }
+  return { securityChange };
 }
 
 /**
@@ -79,6 +108,7 @@ export async function disableTotp(
   caller: CallerIdentity,
   password: string,
   code: string,
+  origin: ChangeOrigin,
 ): Promise<{ securityChange: SecurityChange }> {
   const user = await ports.identity.getUser(caller.username);
   if (!user || user.userId !== caller.userId) throw new Unauthorized('Authentication required');
@@ -86,12 +116,7 @@ export async function disableTotp(
   if (!(await ports.identity.reauthenticate(caller.username, password, code))) {
     throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
   }
-  const securityChange: SecurityChange = {
-    kind: 'totp-disabled',
-    userId: caller.userId,
-    username: caller.username,
-    at: ports.clock.now(),
-  };
+  const securityChange = securityChangeOf('totp-disabled', caller, origin, ports.clock.now());
   await ports.securityChanges.onSecurityChange(securityChange);
   await ports.identity.disableTotp(caller.username);
   return { securityChange };

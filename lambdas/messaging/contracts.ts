@@ -84,6 +84,33 @@ export const userMessage = z.discriminatedUnion('template', [
     template: z.literal('withdrawals-available'),
     at: iso,
   }),
+  /**
+   * C3: a withdrawal's outcome (the withdrawal workflow): what, how much, to which masked address, and what
+   * happened. Fixed fields only: a rejection's reason stays in the record, never in an email.
+   */
+  z.object({
+    template: z.literal('withdrawal-update'),
+    asset: z.enum(['BTC', 'ETH']),
+    amount: z.string().check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/)),
+    addressMasked: line(64),
+    status: z.enum(['dispatched', 'rejected']),
+    at: iso,
+  }),
+  /**
+   * C1: the confirmation link of a new withdrawal address: the asset, the masked address (never the label
+   * or any other free text), where the request came from, the link's end and the cooling after it.
+   */
+  z.object({
+    template: z.literal('address-confirm'),
+    asset: z.enum(['BTC', 'ETH']),
+    addressMasked: z.string().check(z.regex(/^[0-9A-Za-z]{1,6}\u2026[0-9A-Za-z]{0,4}$/)),
+    context: signInContext,
+    confirmUrl: link,
+    expiresAt: iso,
+    coolingHours: z.number().check(z.int(), z.minimum(0), z.maximum(24 * 7)),
+    reportUrl: z.optional(link),
+    reportExpiresAt: z.optional(iso),
+  }),
 ]);
 export type UserMessage = z.infer<typeof userMessage>;
 export type UserTemplate = UserMessage['template'];
@@ -98,6 +125,12 @@ export const addressMessage = z.discriminatedUnion('template', [
     code: z.string().check(z.regex(/^[0-9]{6}$/)),
     expiresAt: iso,
   }),
+  /** B1: the code that proves the new address of an email change (the account's username). */
+  z.object({
+    template: z.literal('email-change-code'),
+    code: z.string().check(z.regex(/^[0-9]{6}$/)),
+    expiresAt: iso,
+  }),
 ]);
 export type AddressMessage = z.infer<typeof addressMessage>;
 
@@ -105,6 +138,12 @@ export const userMailRequest = z.union([
   z.object({
     userId: z.string().check(z.minLength(1), z.maxLength(128)),
     message: userMessage,
+    /**
+     * B1: a previous `contact` field group of this user's account row, as the vault sealed it (ciphertext):
+     * the notice of an email change goes to the old address. The vault opens it only under the account
+     * row's own binding, so a caller can name no address but one this user had.
+     */
+    contact: z.optional(z.string().check(z.minLength(1), z.maxLength(16 * 1024))),
   }),
   z.object({
     to: z.object({ email: z.email().check(z.maxLength(254)), username: line(64) }),

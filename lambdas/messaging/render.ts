@@ -3,6 +3,7 @@
 // the Notifier's frame; the recipient's address is never given to a template.
 import {
   accountSuspended,
+  addressConfirmation,
   loginNotice,
   newDeviceConfirmation,
   type RenderedEmail,
@@ -11,6 +12,7 @@ import {
   suspensionConfirmed,
   verificationCode,
   withdrawalsAvailable,
+  withdrawalUpdate,
 } from '../notify/templates.js';
 import type { AddressMessage, SignInContextInput, UserMessage } from './contracts.js';
 
@@ -70,6 +72,27 @@ export function renderUserMessage(message: UserMessage, username: string): Rende
       });
     case 'withdrawals-available':
       return withdrawalsAvailable({ username, at: new Date(message.at) });
+    case 'withdrawal-update':
+      return withdrawalUpdate({
+        username,
+        asset: message.asset,
+        amount: message.amount,
+        addressMasked: message.addressMasked,
+        status: message.status,
+        at: new Date(message.at),
+      });
+    case 'address-confirm':
+      return addressConfirmation({
+        username,
+        asset: message.asset,
+        addressMasked: message.addressMasked,
+        context: contextOf(message.context),
+        confirmUrl: message.confirmUrl,
+        expiresAt: new Date(message.expiresAt),
+        coolingHours: message.coolingHours,
+        ...(message.reportUrl ? { reportUrl: message.reportUrl } : {}),
+        ...(message.reportExpiresAt ? { reportExpiresAt: new Date(message.reportExpiresAt) } : {}),
+      });
   }
 }
 
@@ -81,6 +104,13 @@ export function renderAddressMessage(message: AddressMessage, username: string):
         username,
         code: message.code,
         purpose: 'email-verification',
+        expiresAt: new Date(message.expiresAt),
+      });
+    case 'email-change-code':
+      return verificationCode({
+        username,
+        code: message.code,
+        purpose: 'email-change',
         expiresAt: new Date(message.expiresAt),
       });
   }

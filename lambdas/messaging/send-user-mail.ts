@@ -37,13 +37,15 @@ export const makeHandler = (ports: UserMailPorts) => {
         renderAddressMessage(request.message, request.to.username),
       );
     }
-    const { userId, message } = request;
+    const { userId, message, contact: previous } = request;
     const [account, prefs] = await Promise.all([
       ports.accounts.getAccount(userId),
       ports.notificationPrefs.get(userId),
     ]);
     if (!account) throw new NotFound('Account not found');
-    const contact = await ports.accounts.contactOf(account);
+    // B1: a previous contact of this account (the old address of an email change), opened by the vault
+    // under the account row's binding like the current one.
+    const contact = await ports.accounts.contactOf(previous ? { ...account, contact: previous } : account);
     const recipient: Recipient = {
       email: contact.email,
       ...(prefs?.phrase ? { phrase: prefs.phrase } : {}),

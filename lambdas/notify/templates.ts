@@ -12,7 +12,9 @@ export type TemplateName =
   | 'verification-code'
   | 'new-device-confirmation'
   | 'security-change'
-  | 'withdrawals-available';
+  | 'withdrawals-available'
+  | 'withdrawal-update'
+  | 'address-confirm';
 
 /** A template's output: subject and body, before `frame` puts the phrase and the footer around it. */
 export interface RenderedEmail {
@@ -249,7 +251,7 @@ export function suspensionConfirmed(input: {
   );
 }
 
-export type CodePurpose = 'email-verification' | 'new-ip';
+export type CodePurpose = 'email-verification' | 'new-ip' | 'email-change';
 
 /** A1 sign-up email verification and A6 new-IP proof: a one-time code. */
 export function verificationCode(input: {
@@ -262,27 +264,40 @@ export function verificationCode(input: {
 }): RenderedEmail {
   if (!/^[0-9]{4,10}$/.test(input.code)) throw new Error('A verification code is 4 to 10 digits');
   const blocks: Block[] =
-    input.purpose === 'email-verification'
+    input.purpose === 'email-change'
       ? [
           hello(input.username),
-          p('Enter this code in the Palisade app to verify your email address:'),
-          { kind: 'code', code: input.code },
-          p(`The code expires at ${formatUtc(input.expiresAt)}. If you did not sign up, ignore this email.`),
-        ]
-      : [
-          hello(input.username),
-          p('Someone signed in with your password from a network we have not seen on your account before:'),
-          ...(input.context ? [{ kind: 'facts', rows: contextRows(input.context) } as const] : []),
-          p('If this was you, enter this code to continue:'),
+          p('Enter this code in the Palisade app to make this address the email address of your account:'),
           { kind: 'code', code: input.code },
           p(
-            `The code expires at ${formatUtc(input.expiresAt)}. If this was not you, do not share the code with anyone: change your password at once.`,
+            `The code expires at ${formatUtc(input.expiresAt)}. If you did not ask for this, ignore this email: nothing changes without the code.`,
           ),
-        ];
+        ]
+      : input.purpose === 'email-verification'
+        ? [
+            hello(input.username),
+            p('Enter this code in the Palisade app to verify your email address:'),
+            { kind: 'code', code: input.code },
+            p(
+              `The code expires at ${formatUtc(input.expiresAt)}. If you did not sign up, ignore this email.`,
+            ),
+          ]
+        : [
+            hello(input.username),
+            p('Someone signed in with your password from a network we have not seen on your account before:'),
+            ...(input.context ? [{ kind: 'facts', rows: contextRows(input.context) } as const] : []),
+            p('If this was you, enter this code to continue:'),
+            { kind: 'code', code: input.code },
+            p(
+              `The code expires at ${formatUtc(input.expiresAt)}. If this was not you, do not share the code with anyone: change your password at once.`,
+            ),
+          ];
   const subject =
     input.purpose === 'email-verification'
       ? 'Verify your email address for Palisade'
-      : 'Your Palisade login code';
+      : input.purpose === 'email-change'
+        ? 'Confirm your new email address for Palisade'
+        : 'Your Palisade login code';
   return rendered('verification-code', subject, blocks, true);
 }
 
@@ -290,6 +305,37 @@ export function verificationCode(input: {
 export function verificationSms(code: string, validMinutes: number): string {
   if (!/^[0-9]{4,10}$/.test(code)) throw new Error('A verification code is 4 to 10 digits');
   return `Palisade code: ${code}. Valid for ${validMinutes} minutes. Palisade never asks for this code: do not share it.`;
+}
+
+/** B1: the SMS wording of the code that proves the new number of a phone change. */
+export function phoneChangeSms(code: string, validMinutes: number): string {
+  if (!/^[0-9]{4,10}$/.test(code)) throw new Error('A verification code is 4 to 10 digits');
+  return `Palisade code: ${code} confirms this number for your account. Valid for ${validMinutes} minutes. Palisade never asks for this code: do not share it.`;
+}
+
+const CHANGE_SMS: Record<SecurityChange, string> = {
+  email: 'email address changed',
+  phone: 'phone number changed',
+  password: 'password changed',
+  'mfa-enabled': '2FA turned on',
+  'mfa-disabled': '2FA turned off',
+  'duress-password': 'duress password set',
+  'pgp-key': 'PGP key changed',
+  'anti-phishing-phrase': 'anti-phishing phrase changed',
+};
+
+/**
+ * B1: the SMS of a security change, to the phone on file (the old one for a phone change): what, when, from
+ * which IP, and the "this wasn't me" link. Short and without free text: only values the contract checked.
+ */
+export function securityChangeSms(input: {
+  change: SecurityChange;
+  at: Date;
+  ip?: string;
+  reportUrl: string | URL;
+}): string {
+  const where = input.ip && /^[0-9A-Fa-f:.]{2,45}$/.test(input.ip) ? ` from ${input.ip}` : '';
+  return `Palisade: ${CHANGE_SMS[input.change]} ${formatUtc(input.at)}${where}. Not you? Suspend your account: ${safeLink(input.reportUrl)}`;
 }
 
 /** A7: a sign-in from a browser or device not on the whitelist waits for this link. */
@@ -393,6 +439,99 @@ export function withdrawalsAvailable(input: { username: string; at: Date }): Ren
       ),
     ],
     false,
+  );
+}
+
+/** C3: a withdrawal was sent to custody, or rejected. Fixed wording; the address masked. */
+export function withdrawalUpdate(input: {
+  username: string;
+  asset: string;
+  amount: string;
+  addressMasked: string;
+  status: 'dispatched' | 'rejected';
+  at: Date;
+}): RenderedEmail {
+  const what = `${input.amount} ${input.asset} to ${input.addressMasked}`;
+  const dispatched = input.status === 'dispatched';
+  return rendered(
+    'withdrawal-update',
+    dispatched ? 'Your Palisade withdrawal is on its way' : 'Your Palisade withdrawal was not approved',
+    [
+      hello(input.username),
+      p(
+        dispatched
+          ? `Your withdrawal of ${what} was approved and handed to our custody system at ${formatUtc(input.at)}.`
+          : `Your withdrawal of ${what} was rejected at ${formatUtc(input.at)}. No funds left your account and it no longer counts against your withdrawal limits.`,
+      ),
+      p(
+        dispatched
+          ? 'If you did not request this withdrawal, contact support at once: someone else may have access to your account.'
+          : 'Support can tell you more. Palisade staff will never ask for your password or your authenticator codes.',
+      ),
+    ],
+    false,
+  );
+}
+
+const ASSET_NAMES: Record<string, string> = { BTC: 'Bitcoin (BTC)', ETH: 'Ether (ETH)' };
+
+/**
+ * C1: a new withdrawal address waits for this link. Only fixed facts: the asset, the masked address and
+ * where the request came from; the user's label never appears (no free text in a Palisade email).
+ */
+export function addressConfirmation(input: {
+  username: string;
+  asset: string;
+  addressMasked: string;
+  context: SignInContext;
+  confirmUrl: string | URL;
+  expiresAt: Date;
+  /** Hours after confirmation before withdrawals may go to the address. */
+  coolingHours: number;
+  reportUrl?: string | URL;
+  reportExpiresAt?: Date;
+}): RenderedEmail {
+  const cooling =
+    input.coolingHours > 0
+      ? `Withdrawals to it become possible ${input.coolingHours} hour${input.coolingHours === 1 ? '' : 's'} after you confirm.`
+      : 'Withdrawals to it become possible as soon as you confirm.';
+  return rendered(
+    'address-confirm',
+    'Confirm a new withdrawal address',
+    [
+      hello(input.username),
+      p('A new withdrawal address was added to your account and is waiting for your confirmation:'),
+      {
+        kind: 'facts',
+        rows: [
+          ['Asset', ASSET_NAMES[input.asset] ?? oneLine(input.asset, 8)],
+          ['Address', oneLine(input.addressMasked, 16)],
+          ...contextRows(input.context),
+        ],
+      },
+      {
+        kind: 'action',
+        label: 'Yes, I added it: confirm this address',
+        url: safeLink(input.confirmUrl),
+        note: `The link works once, until ${formatUtc(input.expiresAt)}. ${cooling}`,
+      },
+      ...(input.reportUrl
+        ? [
+            p(
+              'If you did not add this address, do not click the link: someone else may have access to your account.',
+            ),
+            {
+              kind: 'action',
+              label: "This wasn't me: suspend my account",
+              url: safeLink(input.reportUrl),
+              ...(input.reportExpiresAt
+                ? { note: `The link works once, until ${formatUtc(input.reportExpiresAt)}.` }
+                : {}),
+            } as const,
+          ]
+        : [p('If you did not add this address, do not click the link, and change your password at once.')]),
+    ],
+    true,
   );
 }
 

@@ -6,6 +6,10 @@ export const SECURITY_CHANGE_KINDS = [
   'duress-password-set',
   'pgp-key-set',
   'pgp-key-removed',
+  'password-changed',
+  'email-changed',
+  'phone-changed',
+  'totp-enabled',
 ] as const;
 
 export const securityResponse = z.object({
@@ -14,9 +18,28 @@ export const securityResponse = z.object({
 });
 export type SecurityResponse = z.infer<typeof securityResponse>;
 
-/** Input of the security-hold workflow and of its tasks. */
+/**
+ * B1: what the change notice needs: what changed, when, from where, where its suspension link points and,
+ * for an email or phone change, the account's previous sealed `contact` field group (ciphertext only; the
+ * vault opens it under the account row's binding), so that the notice reaches the old address and phone.
+ */
+export const changeNotice = z.object({
+  kind: z.enum(SECURITY_CHANGE_KINDS),
+  at: z.iso.datetime(),
+  ip: z.string().check(z.minLength(1), z.maxLength(64)),
+  userAgent: z.optional(z.string().check(z.maxLength(512))),
+  baseUrl: z.url({ protocol: /^https?$/ }).check(z.maxLength(512)),
+  previousContact: z.optional(z.string().check(z.minLength(1), z.maxLength(16 * 1024))),
+});
+export type ChangeNotice = z.infer<typeof changeNotice>;
+
+/**
+ * Input of the security-hold workflow and of its tasks. `change` is optional only for executions started
+ * before B1's notices existed; every new execution carries it.
+ */
 export const holdInput = z.object({
   userId: z.string().check(z.minLength(1), z.maxLength(128)),
   holdEndsAt: z.iso.datetime(),
+  change: z.optional(changeNotice),
 });
 export type HoldInput = z.infer<typeof holdInput>;

@@ -1,10 +1,11 @@
 // Security changes (B1, B2): TOTP disabled, duress password set, PGP key changed… Each is recorded in the
 // audit log and starts (or extends) the withdrawal hold: the signed SECURITY row first (the source of truth),
-// then the security-hold workflow that clears it at its end. The change notices (B1) join here later.
+// then the security-hold workflow, whose first state sends the change notices (B1: email and SMS with the
+// "this wasn't me" link, to the old address and phone after a contact change) and which clears it at its end.
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Workflows } from '../shared/ports/workflows.js';
 import { holdDurationMs, type Settings } from '../shared/settings.js';
-import type { HoldInput, SECURITY_CHANGE_KINDS } from './contracts.js';
+import type { ChangeNotice, HoldInput, SECURITY_CHANGE_KINDS } from './contracts.js';
 import type { SecurityStateStore } from './hold.js';
 
 export type SecurityChangeKind = (typeof SECURITY_CHANGE_KINDS)[number];
@@ -17,15 +18,27 @@ export interface SecurityChange {
   sourceIp?: string;
   userAgent?: string;
   requestId?: string;
+  /** Where the notice's suspension link points: the API's public base URL as the client reached it. */
+  baseUrl: string;
+  /** B1: the account's `contact` field group as sealed before an email or phone change (ciphertext). */
+  previousContact?: string;
 }
 
-/** Receives every security change. */
+/** Where a change was asked from (the route's request): for the audit record and the notice (B1). */
+export interface ChangeOrigin {
+  sourceIp: string;
+  userAgent: string | undefined;
+  requestId: string;
+  baseUrl: string;
+}
+
 /** A change as a route sees it: who (from the authorizer), from where (the request), when. */
 export function securityChangeOf(
   kind: SecurityChangeKind,
   caller: { userId: string; username: string },
-  request: { sourceIp: string; userAgent: string | undefined; requestId: string },
+  request: ChangeOrigin,
   at: Date,
+  extra: { previousContact?: string } = {},
 ): SecurityChange {
   return {
     kind,
@@ -35,9 +48,24 @@ export function securityChangeOf(
     sourceIp: request.sourceIp.slice(0, 64),
     ...(request.userAgent ? { userAgent: request.userAgent } : {}),
     requestId: request.requestId,
+    baseUrl: request.baseUrl,
+    ...(extra.previousContact ? { previousContact: extra.previousContact } : {}),
   };
 }
 
+/** What the workflow's notice task needs of a change: no plaintext personal data, the old contact sealed. */
+export function noticeOf(change: SecurityChange): ChangeNotice {
+  return {
+    kind: change.kind,
+    at: change.at.toISOString(),
+    ip: change.sourceIp || 'unknown',
+    ...(change.userAgent ? { userAgent: change.userAgent.slice(0, 512) } : {}),
+    baseUrl: change.baseUrl,
+    ...(change.previousContact ? { previousContact: change.previousContact } : {}),
+  };
+}
+
+/** Receives every security change. */
 export interface SecurityChanges {
   onSecurityChange(change: SecurityChange): Promise<void>;
 }
@@ -48,9 +76,15 @@ export interface HoldPorts {
   settings: Pick<Settings, 'holdHours'>;
 }
 
-/** One execution per user and hold end: a retried request starts nothing twice. */
-export const holdExecutionName = (userId: string, holdEndsAt: string): string =>
-  `hold-${userId}-${holdEndsAt.replace(/[^0-9]/g, '')}`.replace(/[^0-9A-Za-z_-]/g, '_').slice(0, 80);
+/**
+ * One execution per user, hold end and change: a retried start starts nothing twice. The change's time is in
+ * the name (B1) so that a change which does not move the end (an older change, a shorter setting) still
+ * gets its own execution, hence its notice; two executions of one end clear it once (clearDecision).
+ */
+export const holdExecutionName = (userId: string, holdEndsAt: string, changedAt?: string): string =>
+  `hold-${userId}-${holdEndsAt.replace(/[^0-9]/g, '')}${changedAt ? `-${changedAt.replace(/[^0-9]/g, '')}` : ''}`
+    .replace(/[^0-9A-Za-z_-]/g, '_')
+    .slice(0, 80);
 
 export function auditedSecurityChanges(audit: Pick<AuditLog, 'append'>, hold: HoldPorts): SecurityChanges {
   return {
@@ -71,8 +105,12 @@ export function auditedSecurityChanges(audit: Pick<AuditLog, 'append'>, hold: Ho
         holdDurationMs(hold.settings),
       );
       const holdEndsAt = state.holdEndsAt as string;
-      const input: HoldInput = { userId: change.userId, holdEndsAt };
-      await hold.workflows.start('security-hold', input, holdExecutionName(change.userId, holdEndsAt));
+      const input: HoldInput = { userId: change.userId, holdEndsAt, change: noticeOf(change) };
+      await hold.workflows.start(
+        'security-hold',
+        input,
+        holdExecutionName(change.userId, holdEndsAt, input.change?.at),
+      );
     },
   };
 }

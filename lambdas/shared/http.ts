@@ -29,6 +29,8 @@ export interface HttpRequest<B, Q> {
   sourceIp: string;
   userAgent: string | undefined;
   requestId: string;
+  /** The API's public base URL as the client reached it: where links in emails and SMS point. */
+  baseUrl: string;
 }
 
 export interface HttpResult {
@@ -82,6 +84,21 @@ function parseBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
+/**
+ * The API's public base URL as the client reached it. In AWS, from the request context (API Gateway has
+ * checked the domain; headers are not trusted), with the stage on the default execute-api domain;
+ * locally, the gateway's own address.
+ */
+export function baseUrlOf(event: APIGatewayProxyEvent): string {
+  const domain = event.requestContext?.domainName;
+  if (domain) {
+    const stage = domain.includes('.execute-api.') ? `/${event.requestContext.stage}` : '';
+    return `https://${domain}${stage}`;
+  }
+  const host = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'host')?.[1];
+  return `http://${host ?? 'localhost'}`;
+}
+
 /** The caller as established by the authorizer: the only source of a user id on user routes (E5). */
 export function callerOf(event: APIGatewayProxyEvent): CallerIdentity {
   const ctx = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
@@ -130,6 +147,7 @@ export function httpHandler<B = undefined, Q = undefined>(
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
         userAgent: event.requestContext?.identity?.userAgent ?? undefined,
         requestId: context.awsRequestId,
+        baseUrl: baseUrlOf(event),
       },
       event,
     );

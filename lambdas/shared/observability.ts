@@ -27,4 +27,6 @@ export const SecurityMetric = {
   IntegrityFailure: 'IntegrityFailure',
   LoginLockout: 'LoginLockout',
   DuressLogin: 'DuressLogin',
+  /** C3: the withdrawal workflow's screening rejected a withdrawal (blocked band, sanctions, account). */
+  WithdrawalBlocked: 'WithdrawalBlocked',
 } as const;

@@ -24,6 +24,10 @@ const regionName = z
   .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name such as eu-west-1'));
 const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as KP'));
 
+const decimalString = z
+  .string()
+  .check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/, 'a decimal such as 2.5'));
+
 const approvalPolicy = z.object({
   approvals: z.number().check(z.int(), z.minimum(1), z.maximum(5)),
   approverTiers: z.array(z.enum(ADMIN_TIERS)).check(z.minLength(1)),
@@ -68,6 +72,18 @@ export const settingsSchema = z.object({
   /** F4: countries refused by IP (WAF geo match in the cloud, the login checks locally and in the cloud). */
   restrictedCountries: z._default(z.array(countryCode), ['CU', 'IR', 'KP', 'SY']),
   approvalPolicies: z._default(z.partialRecord(z.enum(ADMIN_ACTIONS), approvalPolicy), {}),
+  /** C1: after its email link, a new withdrawal address waits this long before it may receive. */
+  addressCoolingHours: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(24 * 7)), 24),
+  /**
+   * C2: withdrawal limits of the default KYC level, per asset, as decimal strings of the asset's unit
+   * (levels come with KYC; until then every user has these). Daily is a rolling 24 h, monthly 30 days.
+   */
+  withdrawalLimits: z._default(
+    z.record(z.enum(['BTC', 'ETH']), z.object({ daily: decimalString, monthly: decimalString })),
+    { BTC: { daily: '2', monthly: '20' }, ETH: { daily: '50', monthly: '500' } },
+  ),
+  /** C3: how long an unusual withdrawal waits for an admin decision before it is rejected. */
+  withdrawalReviewHours: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(24 * 14)), 48),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;

@@ -12,7 +12,7 @@ export interface TableSpec {
   /** Whether its rows are signed rows (E1), read and written only through SignedTable. */
   signed: boolean;
   /** The Lambda environment variable holding the physical table name. */
-  envVar: 'ACCOUNTS_TABLE' | 'AUDIT_TABLE' | 'SHIELD_TABLE';
+  envVar: 'ACCOUNTS_TABLE' | 'AUDIT_TABLE' | 'SHIELD_TABLE' | 'IDEMPOTENCY_TABLE';
   /**
    * Whether the key-rotation job may re-sign its rows. Audit records never are: each record's hash, which
    * the next record links to, covers its version, so they keep the key that signed them (old signing keys
@@ -65,6 +65,22 @@ export const TABLES = {
     partitionKey: 'pk',
     sortKey: 'sk',
     ttlAttribute: 'ttl',
+    indexes: [],
+    retention: 'operational',
+  },
+  /**
+   * C2: Powertools idempotency records of value-moving requests (a withdrawal's Idempotency-Key): the
+   * request's status and its first response, expiring by TTL. Not signed: they hold no account data, only
+   * a hash of the request and the response already sent to its client.
+   */
+  idempotency: {
+    logicalName: 'Idempotency',
+    signed: false,
+    envVar: 'IDEMPOTENCY_TABLE',
+    resignable: false,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiration',
     indexes: [],
     retention: 'operational',
   },

@@ -52,10 +52,16 @@ describe('TOTP', () => {
     expect(qrCode).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(Buffer.from(qrCode?.split(',')[1] ?? '', 'base64').toString()).toContain('<svg');
 
-    const wrong = await call('/v1/me/mfa/totp/confirm', otto.accessToken, { code: '000000' });
+    const wrong = await call('/v1/me/mfa/totp/confirm', otto.accessToken, {
+      code: '000000',
+      password: PASSWORD,
+    });
     expect(wrong.status).toBe(400);
     const confirmCode = await nextCode(secret as string);
-    const confirmed = await call('/v1/me/mfa/totp/confirm', otto.accessToken, { code: confirmCode });
+    const confirmed = await call('/v1/me/mfa/totp/confirm', otto.accessToken, {
+      code: confirmCode,
+      password: PASSWORD,
+    });
     expect(await confirmed.json()).toEqual({ totpEnabled: true });
 
     // Login: the password alone no longer gives tokens.

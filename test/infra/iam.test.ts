@@ -94,6 +94,11 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       [getAttArn(identity.userPool)],
     ),
     'identity:enable': pairs(['cognito-idp:AdminEnableUser'], [getAttArn(identity.userPool)]),
+    'identity:set-password': pairs(['cognito-idp:AdminSetUserPassword'], [getAttArn(identity.userPool)]),
+    'identity:update-contact': pairs(
+      ['cognito-idp:AdminUpdateUserAttributes'],
+      [getAttArn(identity.userPool)],
+    ),
     'sms:invoke': pairs(
       ['lambda:InvokeFunction'],
       [getAttArn(s.primary.functions.get('SendSms')?.fn as IConstruct)],
@@ -129,10 +134,28 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ['states:StartExecution'],
       [ref(s.primary.workflows.stateMachines.get('security-hold') as IConstruct)],
     ),
+    'withdrawal:start': pairs(
+      ['states:StartExecution'],
+      [ref(s.primary.workflows.stateMachines.get('withdrawal') as IConstruct)],
+    ),
+    'idempotency:use': [
+      ...pairs(
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        [getAttArn(data.tables.idempotency)],
+      ),
+      ...tableKeyWrite,
+    ],
     'pgp-signer:invoke': pairs(
       ['lambda:InvokeFunction'],
       [getAttArn(s.primary.functions.get('PgpMailSigner')?.fn as IConstruct)],
     ),
+    // Task tokens of service integrations: IAM authorises the answer only on "*" (checked below).
+    'withdrawal-review:cancel': pairs(['states:SendTaskFailure'], ['*']),
+    'withdrawal-review:decide': pairs(['states:SendTaskSuccess'], ['*']),
+    'custody:dispatch': [
+      ...pairs(['sqs:SendMessage'], [getAttArn(s.primary.custody.queue)]),
+      ...pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(s.primary.custody.key)]),
+    ],
     'pgp-key:sign': pairs(['secretsmanager:GetSecretValue'], [ref(messaging.pgpKeySecret)]),
     'pgp-key:public': pairs(['secretsmanager:GetSecretValue'], [ref(messaging.pgpPublicKeySecret)]),
     'mail:send': pairs(
@@ -177,7 +200,11 @@ describe('function roles', () => {
     const { statements } = statementsOf(spec);
     for (const st of statements) {
       if (resourcesOf(st).includes('*') && st.Effect !== 'Deny') {
-        const sms = spec.access.includes('sms:publish') ? ['sns:Publish'] : [];
+        const sms = [
+          ...(spec.access.includes('sms:publish') ? ['sns:Publish'] : []),
+          ...(spec.access.includes('withdrawal-review:cancel') ? ['states:SendTaskFailure'] : []),
+          ...(spec.access.includes('withdrawal-review:decide') ? ['states:SendTaskSuccess'] : []),
+        ];
         const rest = actionsOf(st).filter((a) => !sms.includes(a));
         if (rest.length > 0 || sms.length === 0) expect(rest.sort()).toEqual([...XRAY].sort());
       }

@@ -123,6 +123,77 @@ describe('SignedTable', () => {
     await expect(accounts.get(key)).rejects.toBeInstanceOf(IntegrityError);
     expect(failures.at(-1)).toEqual({ table: 'Accounts', key, reason: 'replayed' });
   });
+
+  it('E1 transact writes signed rows all or none: a failed condition leaves every row as it was', async () => {
+    const accounts = tableOf(TABLES.accounts);
+    const ledger = await accounts.create<Limits>({ pk: 'USER#t6', sk: 'LEDGER', daily: '1.00' });
+    await accounts.transact([
+      { replace: ledger, with: { ...ledger, daily: '2.00' } },
+      { create: { pk: 'USER#t6', sk: 'ITEM#a', daily: '0' } },
+    ]);
+    const after = await accounts.get<Limits>({ pk: 'USER#t6', sk: 'LEDGER' });
+    expect(after).toMatchObject({ daily: '2.00', version: 2 });
+    expect(await accounts.get({ pk: 'USER#t6', sk: 'ITEM#a' })).toMatchObject({ version: 1 });
+
+    // The ledger read before (version 1) is stale now: nothing of this transaction may land.
+    await expect(
+      accounts.transact([
+        { create: { pk: 'USER#t6', sk: 'ITEM#b', daily: '0' } },
+        { replace: ledger, with: { ...ledger, daily: '3.00' } },
+      ]),
+    ).rejects.toBeInstanceOf(Conflict);
+    expect(await accounts.get({ pk: 'USER#t6', sk: 'ITEM#b' })).toBeUndefined();
+    expect((await accounts.get<Limits>({ pk: 'USER#t6', sk: 'LEDGER' }))?.daily).toBe('2.00');
+
+    // A create under an existing key cancels the whole transaction too.
+    await expect(
+      accounts.transact([
+        { replace: after as Limits, with: { ...(after as Limits), daily: '4.00' } },
+        { create: { pk: 'USER#t6', sk: 'ITEM#a', daily: '9' } },
+      ]),
+    ).rejects.toBeInstanceOf(Conflict);
+    expect((await accounts.get<Limits>({ pk: 'USER#t6', sk: 'LEDGER' }))?.daily).toBe('2.00');
+
+    // A delete is conditional on the version read, like an update.
+    const item = (await accounts.get<Limits>({ pk: 'USER#t6', sk: 'ITEM#a' })) as Limits;
+    await accounts.transact([
+      { delete: item },
+      { replace: after as Limits, with: { ...(after as Limits), daily: '5.00' } },
+    ]);
+    expect(await accounts.get({ pk: 'USER#t6', sk: 'ITEM#a' })).toBeUndefined();
+    expect(await accounts.get<Limits>({ pk: 'USER#t6', sk: 'LEDGER' })).toMatchObject({
+      daily: '5.00',
+      version: 3,
+    });
+  });
+
+  it('E1 transact rows are signed and versioned: a transacted row edited behind the repository fails closed', async () => {
+    const accounts = tableOf(TABLES.accounts);
+    await accounts.transact([{ create: { pk: 'USER#t7', sk: 'ITEM', daily: '1.00' } }]);
+    const { Item } = await dynamo.documents.send(
+      new GetCommand({ TableName: 'Accounts', Key: { pk: 'USER#t7', sk: 'ITEM' } }),
+    );
+    expect(typeof Item?.sig).toBe('string');
+    await dynamo.documents.send(new PutCommand({ TableName: 'Accounts', Item: { ...Item, daily: '9.00' } }));
+    await expect(accounts.get({ pk: 'USER#t7', sk: 'ITEM' })).rejects.toBeInstanceOf(IntegrityError);
+  });
+
+  it('E1 concurrent transactions on one row: exactly one wins', async () => {
+    const accounts = tableOf(TABLES.accounts);
+    const row = await accounts.create<Limits>({ pk: 'USER#t8', sk: 'LEDGER', daily: '0' });
+    const results = await Promise.allSettled(
+      ['a', 'b', 'c', 'd'].map((id) =>
+        accounts.transact([
+          { replace: row, with: { ...row, daily: id } },
+          { create: { pk: 'USER#t8', sk: `ITEM#${id}`, daily: id } },
+        ]),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const items = (await accounts.query<Limits>('USER#t8', { sortKeyPrefix: 'ITEM#' })).items;
+    expect(items).toHaveLength(1);
+    expect((await accounts.get<Limits>({ pk: 'USER#t8', sk: 'LEDGER' }))?.daily).toBe(items[0]?.daily);
+  });
 });
 
 const event = (i: number, target = 'u-1', actor = 'a-1'): AuditEvent => ({

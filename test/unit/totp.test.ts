@@ -68,7 +68,13 @@ describe('TOTP enrolment against the local directory', () => {
     return alice;
   };
   const enrol = () => makeEnrol({ identity: idp }) as Handler;
-  const confirm = () => makeConfirm({ identity: idp }) as Handler;
+  const enabled: SecurityChange[] = [];
+  const confirm = () =>
+    makeConfirm({
+      identity: idp,
+      securityChanges: { onSecurityChange: async (change) => void enabled.push(change) },
+      clock,
+    }) as Handler;
 
   beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'palisade-totp-'));
@@ -118,26 +124,30 @@ describe('TOTP enrolment against the local directory', () => {
     const good = await codeAt(secret, clock.now());
     const wrong = good === '000000' ? '111111' : '000000';
 
-    const refused = await call(confirm(), event(bob, { code: wrong }));
+    const refused = await call(confirm(), event(bob, { code: wrong, password: PASSWORD }));
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe('TOTP_INVALID');
     expect((await idp.getUser('bob'))?.totpEnabled).toBe(false);
+    expect(enabled.filter((c) => c.userId === bob.userId)).toEqual([]);
 
-    const accepted = await call(confirm(), event(bob, { code: good }));
+    const accepted = await call(confirm(), event(bob, { code: good, password: PASSWORD }));
     expect(accepted).toEqual({ status: 200, body: { totpEnabled: true } });
     expect((await idp.getUser('bob'))?.totpEnabled).toBe(true);
+    expect(enabled.filter((c) => c.userId === bob.userId)).toMatchObject([
+      { kind: 'totp-enabled', username: 'bob', sourceIp: '203.0.113.9' },
+    ]);
   });
 
   it('A2 a code is accepted once: the confirming code replayed in its window is refused, the next one works', async () => {
     const carol = await signedIn('carol');
     const { secret } = (await call(enrol(), event(carol))).body as { secret: string };
     const code = await codeAt(secret, clock.now());
-    expect((await call(confirm(), event(carol, { code }))).status).toBe(200);
+    expect((await call(confirm(), event(carol, { code, password: PASSWORD }))).status).toBe(200);
 
-    // Replayed to confirm again: nothing pending any more.
-    const again = await call(confirm(), event(carol, { code }));
-    expect(again.status).toBe(400);
-    expect(again.body.error.code).toBe('TOTP_INVALID');
+    // Replayed to confirm again: TOTP is on, nothing is pending any more.
+    const again = await call(confirm(), event(carol, { code, password: PASSWORD }));
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('TOTP_ALREADY_ENABLED');
 
     // Replayed at login, 10 s later, still inside its 30 s step: refused.
     clock.advance(10_000);
@@ -166,14 +176,18 @@ describe('TOTP enrolment against the local directory', () => {
     const dave = await aliceOnce();
     const port = vi.spyOn(idp, 'confirmTotpEnrolment');
     for (const code of ['12345', '1234567', 'abcdef', 123456]) {
-      const res = await call(confirm(), event(dave, { code }));
+      const res = await call(confirm(), event(dave, { code, password: PASSWORD }));
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     expect(port).not.toHaveBeenCalled();
     port.mockRestore();
     expect((await call(enrol(), event(dave, undefined, ''))).status).toBe(401);
-    expect((await call(confirm(), event(dave, { code: '123456' }, ''))).status).toBe(401);
+    expect((await call(confirm(), event(dave, { code: '123456', password: PASSWORD }, ''))).status).toBe(401);
+    // B1: enabling TOTP re-authenticates: no password, a 400 before any port call; a wrong one, REAUTH_FAILED.
+    expect((await call(confirm(), event(dave, { code: '123456' }))).status).toBe(400);
+    const wrongPassword = await call(confirm(), event(dave, { code: '123456', password: 'not it' }));
+    expect(wrongPassword.body.error.code).toBe('REAUTH_FAILED');
   });
 });
 
@@ -267,7 +281,16 @@ describe('TOTP disabling', () => {
     expect(ok).toEqual({ status: 200, body: { totpEnabled: false } });
     expect((await directory.getUser('erin'))?.totpEnabled).toBe(false);
     expect(changes).toEqual([
-      { kind: 'totp-disabled', userId: erin.userId, username: 'erin', at: clock.now() },
+      {
+        kind: 'totp-disabled',
+        userId: erin.userId,
+        username: 'erin',
+        at: clock.now(),
+        sourceIp: '203.0.113.9',
+        userAgent: 'test',
+        requestId: 'req-1',
+        baseUrl: 'http://localhost',
+      },
     ]);
     expect(calls).toEqual(['onSecurityChange', 'disableTotp']);
 

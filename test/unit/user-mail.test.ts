@@ -99,6 +99,14 @@ const MESSAGES: UserMailRequest['message'][] = [
   { template: 'suspension-confirmed', at: START.toISOString() },
   { template: 'account-suspended', reason: 'user-reported', at: START.toISOString() },
   {
+    template: 'withdrawal-update',
+    asset: 'BTC',
+    amount: '0.015',
+    addressMasked: 'bc1qar…5mdq',
+    status: 'dispatched',
+    at: START.toISOString(),
+  },
+  {
     template: 'security-change',
     change: 'pgp-key',
     context,

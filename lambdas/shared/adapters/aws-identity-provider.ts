@@ -8,6 +8,7 @@ import {
   AdminRespondToAuthChallengeCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
   AdminUserGlobalSignOutCommand,
   AssociateSoftwareTokenCommand,
   type AuthenticationResultType,
@@ -15,6 +16,7 @@ import {
   CognitoIdentityProviderClient,
   EnableSoftwareTokenMFAException,
   ExpiredCodeException,
+  InvalidPasswordException,
   NotAuthorizedException,
   RevokeTokenCommand,
   SetUserMFAPreferenceCommand,
@@ -175,6 +177,45 @@ export class CognitoIdentityProvider implements IdentityProvider {
       );
     }
     return true;
+  }
+
+  async setPassword(username: string, password: string): Promise<void> {
+    try {
+      await this.cognito.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: this.userPoolId,
+          Username: username,
+          Password: password.normalize('NFKC'),
+          Permanent: true,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof InvalidPasswordException) {
+        throw new ValidationError('The password does not meet the policy', undefined, 'PASSWORD_POLICY');
+      }
+      throw err;
+    }
+  }
+
+  async updateContact(username: string, change: { email: string } | { phone: string }): Promise<void> {
+    // Verified by Palisade's own code (B1): marked verified, so Cognito sends no message of its own.
+    const attributes =
+      'email' in change
+        ? [
+            { Name: 'email', Value: change.email },
+            { Name: 'email_verified', Value: 'true' },
+          ]
+        : [
+            { Name: 'phone_number', Value: change.phone },
+            { Name: 'phone_number_verified', Value: 'true' },
+          ];
+    await this.cognito.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: this.userPoolId,
+        Username: username,
+        UserAttributes: attributes,
+      }),
+    );
   }
 
   async disableTotp(username: string): Promise<void> {

@@ -7,8 +7,8 @@ import { invoker } from './lambda-invoke.js';
 export const awsUserMail = once((): UserMail => {
   const invoke = invoker('USER_MAIL_FUNCTION');
   return {
-    async send(userId, message) {
-      await invoke({ userId, message });
+    async send(userId, message, options) {
+      await invoke({ userId, message, ...(options?.contact ? { contact: options.contact } : {}) });
     },
   };
 });

@@ -177,6 +177,29 @@ export class LocalIdentityProvider implements IdentityProvider {
     return code !== undefined && this.spendTotpCode(user, code, this.clock.now());
   }
 
+  async setPassword(username: string, password: string): Promise<void> {
+    const user = this.existing(username);
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      throw new ValidationError('Password does not meet the policy', undefined, 'PASSWORD_POLICY');
+    }
+    user.passwordHash = await hashPassword(password);
+    await this.save();
+  }
+
+  async updateContact(username: string, change: { email: string } | { phone: string }): Promise<void> {
+    const user = this.existing(username);
+    if ('email' in change) {
+      if (!EMAIL.test(change.email))
+        throw new ValidationError('Invalid email address', undefined, 'INVALID_EMAIL');
+      user.email = change.email;
+    } else {
+      if (!E164.test(change.phone))
+        throw new ValidationError('Invalid phone number', undefined, 'INVALID_PHONE');
+      user.phone = change.phone;
+    }
+    await this.save();
+  }
+
   async disableTotp(username: string): Promise<void> {
     const user = this.state.users[username];
     if (!user) throw new NotFound('User not found');

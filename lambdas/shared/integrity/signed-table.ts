@@ -7,6 +7,7 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { Conflict } from '../errors.js';
 import type { ItemKey } from './canonical-item.js';
@@ -26,6 +27,17 @@ export interface SignedTableOptions {
   partitionKey: string;
   sortKey: string;
 }
+
+/**
+ * One write of a transaction: a new row (version 1, none under its key yet), the next version of a row read
+ * before, or the deletion of a row read before (both only if it is still at the version read). Delete only
+ * rows whose key is never written again: a row created anew under a deleted key starts over at version 1
+ * and reads as replayed wherever a later version was seen (see the device whitelist, A7).
+ */
+export type TransactWrite<T extends Row = Row> =
+  | { create: Omit<T, 'version'> }
+  | { replace: T; with: Omit<T, 'version'> }
+  | { delete: T };
 
 export interface QueryPage<T> {
   items: T[];
@@ -132,6 +144,65 @@ export class SignedTable {
     const row = { ...next, ...key, version: current.version + 1 } as T;
     await this.write(row, '#version = :expected', { ':expected': current.version });
     return { row, changed: true };
+  }
+
+  /**
+   * Writes several rows all or none (one DynamoDB transaction): each signed, each under the condition its
+   * single write would have (create: absent; replace: still at the version read). Any condition failing is
+   * a Conflict and nothing is written.
+   */
+  async transact(writes: readonly TransactWrite[]): Promise<void> {
+    const versioned = (expected: number) => ({
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expected': expected },
+    });
+    const written: Row[] = [];
+    const items = await Promise.all(
+      writes.map(async (w) => {
+        if ('delete' in w) {
+          return {
+            Delete: {
+              TableName: this.options.tableName,
+              Key: this.keyOf(w.delete),
+              ...versioned(w.delete.version),
+            },
+          };
+        }
+        const row =
+          'create' in w
+            ? ({ ...w.create, version: 1 } as Row)
+            : ({ ...w.with, ...this.keyOf(w.replace), version: w.replace.version + 1 } as Row);
+        written.push(row);
+        const signed = await this.signer.sign(this.options.logicalName, this.keyOf(row), row);
+        return {
+          Put: {
+            TableName: this.options.tableName,
+            Item: signed,
+            ...('create' in w
+              ? {
+                  ConditionExpression: 'attribute_not_exists(#pk)',
+                  ExpressionAttributeNames: { '#pk': this.options.partitionKey },
+                }
+              : versioned(w.replace.version)),
+          },
+        };
+      }),
+    );
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      // A lost race: a condition failed, or another transaction held one of the items.
+      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      const raced = reasons.some(
+        (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+      );
+      if ((err as Error).name === 'TransactionCanceledException' && raced) {
+        throw new Conflict('The item was changed by another request; retry', 'CONCURRENT_UPDATE');
+      }
+      throw err;
+    }
+    for (const row of written) this.verifier.observe(this.options.logicalName, this.keyOf(row), row.version);
   }
 
   /**

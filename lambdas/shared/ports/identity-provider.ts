@@ -44,6 +44,10 @@ export interface IdentityProvider {
    * a missing, wrong or replayed code, an unknown or disabled user. Starts no session the caller can use.
    */
   reauthenticate(username: string, password: string, code?: string): Promise<boolean>;
+  /** B1: sets a new permanent password (the caller has re-authenticated and checked the policy). */
+  setPassword(username: string, password: string): Promise<void>;
+  /** B1: replaces the user's email or phone attribute with one already verified by code. */
+  updateContact(username: string, change: { email: string } | { phone: string }): Promise<void>;
   /** Turns TOTP off: login no longer asks for a code. */
   disableTotp(username: string): Promise<void>;
   /** Revokes every refresh token of the user (tokens already issued die through the session check). */

@@ -6,5 +6,9 @@ import type { UserMessage } from '../../messaging/contracts.js';
 export type { SignInContextInput, UserMessage } from '../../messaging/contracts.js';
 
 export interface UserMail {
-  send(userId: string, message: UserMessage): Promise<void>;
+  /**
+   * `options.contact`: B1, a previous sealed `contact` field group of the user's account row: the email goes
+   * to that address (the old one after an email change) instead of the current one.
+   */
+  send(userId: string, message: UserMessage, options?: { contact?: string }): Promise<void>;
 }

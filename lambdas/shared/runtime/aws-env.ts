@@ -7,6 +7,8 @@ const envSchema = z.object({
   ACCOUNTS_TABLE: z.optional(z.string().check(z.minLength(1))),
   AUDIT_TABLE: z.optional(z.string().check(z.minLength(1))),
   SHIELD_TABLE: z.optional(z.string().check(z.minLength(1))),
+  /** C2: Powertools idempotency records (withdrawal requests). */
+  IDEMPOTENCY_TABLE: z.optional(z.string().check(z.minLength(1))),
   USER_POOL_ID: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/))),
   USER_POOL_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
   SIGNING_KEY_ID: z.optional(z.string().check(z.minLength(1))),
@@ -25,6 +27,8 @@ const envSchema = z.object({
   PGP_PUBLIC_KEY_SECRET: z.optional(z.string().check(z.minLength(1))),
   /** B3: the PgpMailSigner function, the only one with OpenPGP.js and the platform key. */
   PGP_SIGNER_FUNCTION: z.optional(z.string().check(z.minLength(1))),
+  /** C3: the custody system's SQS FIFO queue (lib/custody.ts). */
+  CUSTODY_QUEUE_URL: z.optional(z.string().check(z.url())),
   /** JSON object: workflow name → state machine ARN. */
   STATE_MACHINES: z.optional(z.string()),
   /** JSON of the deploy settings (lambdas/shared/settings.ts). */

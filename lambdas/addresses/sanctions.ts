@@ -1,0 +1,73 @@
+// C1/C2: screening of withdrawal destinations against the sanctions list of crypto addresses shipped in the
+// repository (data/sanctions/crypto-addresses.json, format in docs/addresses.md). The file is bundled into
+// the function by esbuild (a JSON import), parsed with zod and indexed once per container; a bad entry fails
+// the container's start loudly rather than screening against half a list.
+import * as z from 'zod/mini';
+import list from '../../data/sanctions/crypto-addresses.json' with { type: 'json' };
+import { ASSET_IDS, type Asset } from '../shared/assets.js';
+import { normaliseAddress } from './validate.js';
+
+const line = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+
+export const sanctionsEntry = z.object({
+  asset: z.enum(ASSET_IDS),
+  /** As the list prints it; compared in the normalised form of validate.ts. */
+  address: line(128),
+  /** The listed party and its sanctions programmes, as the list names them. */
+  listing: line(200),
+  /** Where the listing is recorded (list entity id, notice). */
+  reference: line(200),
+});
+export type SanctionsEntry = z.infer<typeof sanctionsEntry>;
+
+export const sanctionsList = z.object({
+  source: line(500),
+  sourceUrl: z.url({ protocol: /^https$/ }),
+  retrieved: z.iso.date(),
+  scope: z.enum(['full', 'excerpt']),
+  entries: z.array(sanctionsEntry).check(z.minLength(1)),
+});
+export type SanctionsList = z.infer<typeof sanctionsList>;
+
+const keyOf = (asset: Asset, normalised: string) => `${asset}:${normalised}`;
+
+/** Parses a list and indexes it by normalised address; an entry that is not a valid address throws. */
+export function indexSanctions(raw: unknown): {
+  list: SanctionsList;
+  byAddress: ReadonlyMap<string, SanctionsEntry>;
+} {
+  const parsed = z.safeParse(sanctionsList, raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid sanctions list: ${issues}`);
+  }
+  const byAddress = new Map<string, SanctionsEntry>();
+  for (const entry of parsed.data.entries) {
+    const normalised = normaliseAddress(entry.asset, entry.address);
+    if (!normalised) throw new Error(`Invalid sanctions list: ${entry.asset} entry is not a valid address`);
+    byAddress.set(keyOf(entry.asset, normalised), entry);
+  }
+  return { list: parsed.data, byAddress };
+}
+
+// Once per container: the import is bundled, the parse happens at module load.
+const SANCTIONS = indexSanctions(list);
+
+/** Which list this container screens against (for records and the docs' freshness check). */
+export const sanctionsListInfo = {
+  source: SANCTIONS.list.source,
+  retrieved: SANCTIONS.list.retrieved,
+  scope: SANCTIONS.list.scope,
+  entries: SANCTIONS.byAddress.size,
+} as const;
+
+/** The list entry `address` matches once normalised (so case and blanks do not matter), if any. */
+export function sanctionsHit(asset: Asset, address: string): SanctionsEntry | undefined {
+  const normalised = normaliseAddress(asset, address);
+  return normalised === undefined ? undefined : SANCTIONS.byAddress.get(keyOf(asset, normalised));
+}
+
+/** Whether `address` of `asset` is on the sanctions list: at whitelisting and again at every withdrawal. */
+export function isSanctioned(asset: Asset, address: string): boolean {
+  return sanctionsHit(asset, address) !== undefined;
+}

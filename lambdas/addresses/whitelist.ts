@@ -1,0 +1,205 @@
+// C1: what adding, confirming and removing a withdrawal address does, over plain values and ports: validation
+// per asset, sanctions screening (a hit is stored blocked and recorded for compliance before anything else),
+// the confirmation email, and an audit record of each step. Handlers only parse and call these.
+import type { AuditLog } from '../audit/audit-log.js';
+import type { SuspensionLinks } from '../auth/suspension-links.js';
+import { SUSPENSION_LINK_DAYS } from '../auth/suspension-links.js';
+import type { Asset } from '../shared/assets.js';
+import { ValidationError } from '../shared/errors.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { SignInContextInput, UserMail } from '../shared/ports/user-mail.js';
+import type { Settings } from '../shared/settings.js';
+import type { WhitelistedAddress } from './address-book.js';
+import { type AddressStore, newAddressId } from './address-store.js';
+import type { AddressView } from './contracts.js';
+import { checkLabel } from './label.js';
+import { sanctionsHit, sanctionsListInfo } from './sanctions.js';
+import { checkAddress } from './validate.js';
+
+/**
+ * What the user reads when an address is blocked. It says the address cannot be used and nothing about
+ * why: no sanctions list, no screening, no review (docs/addresses.md, "What the user is told").
+ */
+export const BLOCKED_MESSAGE =
+  'This address cannot be used for withdrawals. If you believe this is a mistake, contact support.';
+
+interface AuditedPorts {
+  audit: Pick<AuditLog, 'append'>;
+  clock: Clock;
+}
+
+export interface AddPorts extends AuditedPorts {
+  addresses: Pick<AddressStore, 'create'>;
+  mail: UserMail;
+  /** A4's "this wasn't me" link in the confirmation email: someone else adding an address is a takeover. */
+  links: Pick<SuspensionLinks, 'issue'>;
+  settings: Pick<Settings, 'addressCoolingHours'>;
+}
+
+export interface ConfirmPorts extends AuditedPorts {
+  addresses: Pick<AddressStore, 'confirm'>;
+}
+
+export interface RemovePorts extends AuditedPorts {
+  addresses: Pick<AddressStore, 'remove'>;
+}
+
+/** Who asks and from where: the caller from the authorizer, the rest from the request. */
+export interface Requester {
+  userId: string;
+  ip: string;
+  userAgent?: string;
+  requestId: string;
+}
+
+/** The request that adds an address also says where the email's links point and what the browser was. */
+export interface AddRequester extends Requester {
+  /** Readable browser of the request, for the email (`Firefox 128 on Windows`). */
+  browser?: string;
+  /** The API's public base URL, for the links in the email. */
+  baseUrl: string;
+}
+
+const auditSource = (r: Requester) => ({
+  sourceIp: r.ip.slice(0, 64),
+  ...(r.userAgent ? { userAgent: r.userAgent.slice(0, 512) } : {}),
+  requestId: r.requestId,
+});
+
+/** The address as the routes show it: masked, never the full destination. */
+export function viewOf(a: WhitelistedAddress): AddressView {
+  return {
+    addressId: a.addressId,
+    asset: a.asset,
+    addressMasked: a.addressMasked,
+    label: a.label,
+    status: a.status,
+    createdAt: a.createdAt,
+    ...(a.confirmedAt ? { confirmedAt: a.confirmedAt } : {}),
+    ...(a.usableFrom ? { usableFrom: a.usableFrom } : {}),
+    ...(a.removedAt ? { removedAt: a.removedAt } : {}),
+  };
+}
+
+/**
+ * Adds an address to the caller's list. Invalid input is refused before anything is written. A sanctions
+ * hit is recorded (flagged audit event) first, so even a refused duplicate leaves the compliance trace, then
+ * stored blocked with no email; otherwise the address is pending and the confirmation link is emailed.
+ */
+export async function addAddress(
+  ports: AddPorts,
+  requester: AddRequester,
+  input: { asset: Asset; address: string; label: string },
+): Promise<{ address: WhitelistedAddress; message: string }> {
+  const label = checkLabel(input.label);
+  const checked = checkAddress(input.asset, input.address);
+  if (!checked.ok) {
+    throw new ValidationError(
+      checked.message,
+      [{ path: 'address', message: checked.message }],
+      checked.refusal,
+    );
+  }
+  const now = ports.clock.now();
+  const addressId = newAddressId();
+  const hit = sanctionsHit(input.asset, checked.address);
+  if (hit) {
+    await ports.audit.append({
+      actor: { kind: 'user', id: requester.userId },
+      action: 'compliance.sanctions-hit',
+      target: { kind: 'user', id: requester.userId },
+      outcome: 'flagged',
+      at: now.toISOString(),
+      ...auditSource(requester),
+      details: {
+        context: 'address-whitelist',
+        addressId,
+        asset: input.asset,
+        listing: hit.listing,
+        reference: hit.reference,
+        listRetrieved: sanctionsListInfo.retrieved,
+      },
+    });
+  }
+  const created = await ports.addresses.create({
+    addressId,
+    userId: requester.userId,
+    asset: input.asset,
+    address: checked.address,
+    label,
+    blocked: hit !== undefined,
+  });
+  const { address, link } = created;
+  if (!link) return { address, message: BLOCKED_MESSAGE };
+
+  const reportToken = await ports.links.issue(requester.userId);
+  const context: SignInContextInput = {
+    at: now.toISOString(),
+    ip: requester.ip.slice(0, 64),
+    ...(requester.browser ? { browser: requester.browser.slice(0, 256) } : {}),
+  };
+  await ports.mail.send(requester.userId, {
+    template: 'address-confirm',
+    asset: address.asset,
+    addressMasked: address.addressMasked,
+    context,
+    confirmUrl: `${requester.baseUrl}/v1/addresses/confirm/${link.token}`,
+    expiresAt: link.expiresAt,
+    coolingHours: ports.settings.addressCoolingHours,
+    reportUrl: `${requester.baseUrl}/v1/auth/suspend/${reportToken}`,
+    reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
+  });
+  await ports.audit.append({
+    actor: { kind: 'user', id: requester.userId },
+    action: 'address.added',
+    target: { kind: 'user', id: requester.userId },
+    outcome: 'success',
+    at: now.toISOString(),
+    ...auditSource(requester),
+    details: { addressId, asset: address.asset },
+  });
+  return {
+    address,
+    message:
+      'We emailed you a confirmation link. The address can receive withdrawals ' +
+      `${ports.settings.addressCoolingHours} hours after you confirm it.`,
+  };
+}
+
+/** The emailed link: the address becomes active; its cooling period starts now. */
+export async function confirmAddress(
+  ports: ConfirmPorts,
+  token: string,
+  source?: Omit<Requester, 'userId'>,
+): Promise<WhitelistedAddress> {
+  const address = await ports.addresses.confirm(token);
+  await ports.audit.append({
+    actor: { kind: 'user', id: address.userId },
+    action: 'address.confirmed',
+    target: { kind: 'user', id: address.userId },
+    outcome: 'success',
+    at: address.confirmedAt ?? ports.clock.now().toISOString(),
+    ...(source ? auditSource({ ...source, userId: address.userId }) : {}),
+    details: { addressId: address.addressId, asset: address.asset, usableFrom: address.usableFrom ?? '' },
+  });
+  return address;
+}
+
+/** Removing is immediate: withdrawals to the address are refused from this moment. */
+export async function removeAddress(
+  ports: RemovePorts,
+  requester: Requester,
+  addressId: string,
+): Promise<WhitelistedAddress> {
+  const address = await ports.addresses.remove(requester.userId, addressId);
+  await ports.audit.append({
+    actor: { kind: 'user', id: requester.userId },
+    action: 'address.removed',
+    target: { kind: 'user', id: requester.userId },
+    outcome: 'success',
+    at: address.removedAt ?? ports.clock.now().toISOString(),
+    ...auditSource(requester),
+    details: { addressId, asset: address.asset },
+  });
+  return address;
+}

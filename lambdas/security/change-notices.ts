@@ -1,0 +1,155 @@
+// B1 change notices: after every security change, an email to the address on file and an SMS to the phone
+// on file (for an email or phone change, the OLD ones: the workflow input carries the account's previous
+// sealed contact), naming what changed, when and from where, with the A4 "this wasn't me" link. Sent by the
+// security-hold workflow's first task; a signed NOTICE row records each channel once sent, so a retried
+// task or a re-driven execution sends neither twice.
+import type { Account, AccountStore } from '../account/account-store.js';
+import { describeBrowser } from '../auth/client-description.js';
+import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from '../auth/suspension-links.js';
+import type { SECURITY_CHANGES } from '../messaging/contracts.js';
+import type { SignedTable } from '../shared/integrity/signed-table.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { SmsMessages } from '../shared/ports/sms-messages.js';
+import type { UserMail } from '../shared/ports/user-mail.js';
+import type { ChangeNotice, HoldInput } from './contracts.js';
+import type { SecurityChangeKind } from './security-changes.js';
+
+/** Each change kind as the email and SMS templates name it (lambdas/messaging/contracts.ts). */
+export const NOTICE_CHANGE: Record<SecurityChangeKind, (typeof SECURITY_CHANGES)[number]> = {
+  'totp-disabled': 'mfa-disabled',
+  'totp-enabled': 'mfa-enabled',
+  'duress-password-set': 'duress-password',
+  'pgp-key-set': 'pgp-key',
+  'pgp-key-removed': 'pgp-key',
+  'password-changed': 'password',
+  'email-changed': 'email',
+  'phone-changed': 'phone',
+};
+
+/** Notice rows live as long as the suspension link they carried. */
+const NOTICE_TTL_DAYS = SUSPENSION_LINK_DAYS + 1;
+const IP = /^[0-9A-Fa-f:.]{2,45}$/;
+
+type Channel = 'email' | 'sms';
+
+interface NoticeRow extends Record<string, unknown> {
+  pk: string;
+  sk: string;
+  kind: SecurityChangeKind;
+  changedAt: string;
+  emailSentAt?: string;
+  smsSentAt?: string;
+  version: number;
+}
+
+const noticeKey = (userId: string, change: ChangeNotice) => ({
+  pk: `USER#${userId}`,
+  sk: `NOTICE#${change.at}#${change.kind}`,
+});
+
+/** What was sent for each change: one signed row per user and change, each channel marked once sent. */
+export class NoticeStore {
+  constructor(private readonly table: SignedTable) {}
+
+  /** The row of this change, made on first use. */
+  async begin(userId: string, change: ChangeNotice, now: Date): Promise<NoticeRow> {
+    const key = noticeKey(userId, change);
+    const existing = await this.table.get<NoticeRow>(key);
+    if (existing) return existing;
+    try {
+      return await this.table.create<NoticeRow>({
+        ...key,
+        kind: change.kind,
+        changedAt: change.at,
+        ttl: Math.ceil(now.getTime() / 1000) + NOTICE_TTL_DAYS * 86_400,
+      });
+    } catch (err) {
+      const winner = await this.table.get<NoticeRow>(key);
+      if (!winner) throw err;
+      return winner;
+    }
+  }
+
+  async markSent(userId: string, change: ChangeNotice, channel: Channel, at: Date): Promise<void> {
+    const field = channel === 'email' ? 'emailSentAt' : 'smsSentAt';
+    await this.table.update<NoticeRow>(noticeKey(userId, change), (row) =>
+      row[field] ? undefined : { ...row, [field]: at.toISOString() },
+    );
+  }
+}
+
+export interface NoticePorts {
+  accounts: Pick<AccountStore, 'getAccount' | 'contactOf'>;
+  links: Pick<SuspensionLinks, 'issue'>;
+  mail: UserMail;
+  smsMessages: SmsMessages;
+  notices: Pick<NoticeStore, 'begin' | 'markSent'>;
+  clock: Clock;
+}
+
+export interface NoticeOutcome {
+  notified: boolean;
+  email: boolean;
+  sms: boolean;
+}
+
+/**
+ * Sends the notices of the change a hold execution carries. The contact is the previous one when the change
+ * replaced it (opened by the vault, for the phone; the user-mail function opens it itself for the email),
+ * else the current one. An account without a phone gets the email only.
+ */
+export async function sendChangeNotice(ports: NoticePorts, input: HoldInput): Promise<NoticeOutcome> {
+  const change = input.change;
+  if (!change) return { notified: false, email: false, sms: false };
+  const now = ports.clock.now();
+  const account = await ports.accounts.getAccount(input.userId);
+  if (!account) return { notified: false, email: false, sms: false };
+  const notice = await ports.notices.begin(input.userId, change, now);
+  const sendEmail = !notice.emailSentAt;
+  const contact = await contactFor(ports, account, change);
+  const sendSms = !notice.smsSentAt && contact.phone !== undefined;
+  if (sendEmail || sendSms) {
+    const token = await ports.links.issue(input.userId);
+    const reportUrl = `${change.baseUrl}/v1/auth/suspend/${token}`;
+    const what = NOTICE_CHANGE[change.kind];
+    if (sendEmail) {
+      await ports.mail.send(
+        input.userId,
+        {
+          template: 'security-change',
+          change: what,
+          context: {
+            at: change.at,
+            ip: change.ip,
+            browser: describeBrowser(change.userAgent),
+          },
+          reportUrl,
+          reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
+          withdrawalsHeldUntil: input.holdEndsAt,
+        },
+        change.previousContact ? { contact: change.previousContact } : {},
+      );
+      await ports.notices.markSent(input.userId, change, 'email', ports.clock.now());
+    }
+    if (sendSms && contact.phone) {
+      await ports.smsMessages.send({
+        to: contact.phone,
+        message: {
+          template: 'security-change',
+          change: what,
+          at: change.at,
+          ...(IP.test(change.ip) ? { ip: change.ip } : {}),
+          reportUrl,
+        },
+      });
+      await ports.notices.markSent(input.userId, change, 'sms', ports.clock.now());
+    }
+  }
+  return { notified: true, email: true, sms: contact.phone !== undefined };
+}
+
+function contactFor(ports: NoticePorts, account: Account, change: ChangeNotice) {
+  return ports.accounts.contactOf(
+    change.previousContact ? { ...account, contact: change.previousContact } : account,
+  );
+}

@@ -1,0 +1,90 @@
+// Shapes of the withdrawal routes (C2): the request, its answer and the history page; read by the handlers
+// and the OpenAPI document. The risk score and its signals never appear in a response.
+import * as z from 'zod/mini';
+import { totpCode } from '../auth/totp-contracts.js';
+import { ASSET_IDS } from '../shared/assets.js';
+import { ValidationError } from '../shared/errors.js';
+import { WITHDRAWAL_ID, WITHDRAWAL_STATUSES } from './record.js';
+
+/** `Idempotency-Key`: 8–64 characters of [A-Za-z0-9_-], e.g. a UUID. Required on every withdrawal request. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** Reads the Idempotency-Key header (any case); absent or malformed is a 400 with its own code. */
+export function idempotencyKeyOf(headers: Record<string, string | undefined> | null | undefined): string {
+  const value = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+  if (value === undefined || value === '') {
+    throw new ValidationError(
+      'The Idempotency-Key header is required (8–64 characters: letters, digits, - and _)',
+      undefined,
+      'IDEMPOTENCY_KEY_REQUIRED',
+    );
+  }
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw new ValidationError(
+      'The Idempotency-Key header must be 8–64 characters: letters, digits, - and _',
+      undefined,
+      'IDEMPOTENCY_KEY_INVALID',
+    );
+  }
+  return value;
+}
+
+export const withdrawalRequest = z.object({
+  asset: z.enum(ASSET_IDS as ['BTC', 'ETH']),
+  /** A decimal string of the asset's unit (`0.015`); checked against the asset's precision (AMOUNT_INVALID). */
+  amount: z.string().check(z.minLength(1), z.maxLength(100)),
+  /** One of the caller's whitelisted addresses (GET /v1/me/addresses). */
+  addressId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'an address id')),
+  /** `instant` skips nothing here: the hold and every check apply alike (B2). Default `standard`. */
+  speed: z.optional(z.enum(['standard', 'instant'])),
+  /** Step-up: the account password, and a current TOTP code when TOTP is on (TOTP_REQUIRED otherwise). */
+  password: z.string().check(z.minLength(1), z.maxLength(256)),
+  code: z.optional(totpCode),
+});
+export type WithdrawalRequest = z.infer<typeof withdrawalRequest>;
+
+export const withdrawalAccepted = z.object({
+  withdrawalId: z.string().check(z.regex(WITHDRAWAL_ID)),
+  status: z.enum(WITHDRAWAL_STATUSES),
+  asset: z.enum(ASSET_IDS as ['BTC', 'ETH']),
+  amount: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type WithdrawalAccepted = z.infer<typeof withdrawalAccepted>;
+
+export const WITHDRAWALS_PAGE = Object.freeze({ defaultLimit: 20, maxLimit: 50 });
+
+export const withdrawalsQuery = z.object({
+  /** Page size, 1–50; 20 when absent. */
+  limit: z.optional(z.string().check(z.regex(/^(?:[1-9]|[1-4]\d|50)$/))),
+  /** `next` of the previous page: the last withdrawal id it showed. */
+  cursor: z.optional(z.string().check(z.regex(WITHDRAWAL_ID))),
+});
+export type WithdrawalsQuery = z.infer<typeof withdrawalsQuery>;
+
+export const withdrawalView = z.object({
+  withdrawalId: z.string(),
+  asset: z.enum(ASSET_IDS as ['BTC', 'ETH']),
+  amount: z.string(),
+  addressMasked: z.string(),
+  speed: z.enum(['standard', 'instant']),
+  status: z.enum(WITHDRAWAL_STATUSES),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  decision: z.optional(
+    z.object({ outcome: z.enum(['approved', 'rejected', 'cancelled']), at: z.iso.datetime() }),
+  ),
+  /** The custody transfer reference, once dispatched. */
+  transferRef: z.optional(z.string()),
+});
+export type WithdrawalView = z.infer<typeof withdrawalView>;
+
+export const withdrawalsResponse = z.object({
+  withdrawals: z.array(withdrawalView),
+  /** Present while older withdrawals may follow: pass it as `cursor`. */
+  next: z.optional(z.string()),
+});
+export type WithdrawalsResponse = z.infer<typeof withdrawalsResponse>;
+
+export const pageLimit = (limit: string | undefined): number =>
+  limit === undefined ? WITHDRAWALS_PAGE.defaultLimit : Math.min(Number(limit), WITHDRAWALS_PAGE.maxLimit);

@@ -1,0 +1,116 @@
+// C3 / D2: the admin-decision port of a withdrawal under review. The admin approval plane (issue 6) calls it
+// once its policy is met; until then tests call it directly. It answers the workflow's stored task token:
+// the token never leaves the backend, and a second decision is refused (the token row is claimed once).
+
+import * as z from 'zod/mini';
+import type { AuditLog } from '../audit/audit-log.js';
+import { Conflict, NotFound, ValidationError } from '../shared/errors.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { Workflows } from '../shared/ports/workflows.js';
+import type { WithdrawalLifecycle } from './lifecycle.js';
+import type { WithdrawalRecord } from './record.js';
+import type { ReviewTokenRow, ReviewTokens } from './review-tokens.js';
+import { type AdminDecision, adminDecision } from './workflow-contracts.js';
+
+export type DecisionRefusal =
+  | { code: 'WITHDRAWAL_NOT_FOUND'; message: string }
+  | { code: 'WITHDRAWAL_NOT_IN_REVIEW'; message: string }
+  | { code: 'DECISION_ALREADY_MADE'; message: string }
+  | { code: 'REVIEW_EXPIRED'; message: string };
+
+/** Whether a decision may be made now: the record under review, its token stored, unused and not expired. */
+export function decisionRefusal(
+  record: Pick<WithdrawalRecord, 'status'> | undefined,
+  token: Pick<ReviewTokenRow, 'usedAt' | 'reviewEndsAt'> | undefined,
+  now: Date,
+): DecisionRefusal | undefined {
+  if (!record) return { code: 'WITHDRAWAL_NOT_FOUND', message: 'No such withdrawal' };
+  if (token?.usedAt) return { code: 'DECISION_ALREADY_MADE', message: 'This withdrawal was already decided' };
+  if (record.status !== 'review' || !token) {
+    return {
+      code: 'WITHDRAWAL_NOT_IN_REVIEW',
+      message: `The withdrawal is ${record.status}, not under review`,
+    };
+  }
+  if (Date.parse(token.reviewEndsAt) <= now.getTime()) {
+    return { code: 'REVIEW_EXPIRED', message: 'The review period of this withdrawal has ended' };
+  }
+  return undefined;
+}
+
+/** What Step Functions answers for a token whose task is over (timed out, or its execution ended). */
+const CLOSED_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
+
+export class WithdrawalDecisions {
+  constructor(
+    private readonly ports: {
+      lifecycle: Pick<WithdrawalLifecycle, 'get'>;
+      tokens: Pick<ReviewTokens, 'get' | 'claim'>;
+      workflows: Pick<Workflows, 'sendTaskSuccess'>;
+      audit: Pick<AuditLog, 'append'>;
+      clock: Clock;
+    },
+  ) {}
+
+  /**
+   * Decides a withdrawal under review: claims its token (a second decision, sequential or concurrent, is a
+   * Conflict) and answers the waiting task, which approves (then dispatches) or rejects the withdrawal.
+   */
+  async decide(
+    userId: string,
+    withdrawalId: string,
+    input: AdminDecision,
+  ): Promise<{ outcome: AdminDecision['outcome'] }> {
+    const parsed = z.safeParse(adminDecision, input);
+    if (!parsed.success) throw new ValidationError('Invalid decision', undefined, 'INVALID_DECISION');
+    const decision = parsed.data;
+    const now = this.ports.clock.now();
+    const [record, token] = await Promise.all([
+      this.ports.lifecycle.get(userId, withdrawalId),
+      this.ports.tokens.get(userId, withdrawalId),
+    ]);
+    const refusal = decisionRefusal(record, token, now);
+    if (refusal) {
+      await this.record(withdrawalId, userId, decision, now, 'refused', refusal.code);
+      if (refusal.code === 'WITHDRAWAL_NOT_FOUND') throw new NotFound(refusal.message);
+      throw new Conflict(refusal.message, refusal.code);
+    }
+    const taskToken = await this.ports.tokens.claim(
+      userId,
+      withdrawalId,
+      { kind: 'admin', adminId: decision.adminId, outcome: decision.outcome },
+      now,
+    );
+    if (!taskToken) throw new NotFound('No such withdrawal');
+    try {
+      await this.ports.workflows.sendTaskSuccess(taskToken, decision);
+    } catch (err) {
+      // The review ended between the check and the answer (its timeout, a cancellation): nothing decided.
+      if (CLOSED_TOKEN.has((err as Error).name)) {
+        await this.record(withdrawalId, userId, decision, now, 'refused', 'REVIEW_CLOSED');
+        throw new Conflict('The review of this withdrawal has ended', 'REVIEW_CLOSED');
+      }
+      throw err;
+    }
+    await this.record(withdrawalId, userId, decision, now, 'success');
+    return { outcome: decision.outcome };
+  }
+
+  private record(
+    withdrawalId: string,
+    userId: string,
+    decision: AdminDecision,
+    at: Date,
+    outcome: 'success' | 'refused',
+    code?: string,
+  ) {
+    return this.ports.audit.append({
+      actor: { kind: 'admin', id: decision.adminId },
+      action: 'withdrawal.decide',
+      target: { kind: 'withdrawal', id: withdrawalId },
+      outcome,
+      at: at.toISOString(),
+      details: { userId, decision: decision.outcome, reason: decision.reason, ...(code ? { code } : {}) },
+    });
+  }
+}

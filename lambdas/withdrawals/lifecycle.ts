@@ -1,0 +1,105 @@
+// C3: the withdrawal's lifecycle: which status may follow which, and the one way a record moves — a
+// version-conditional update from allowed statuses only, so two writers racing (a cancel and a dispatch)
+// leave exactly one outcome.
+import { Conflict } from '../shared/errors.js';
+import type { SignedTable } from '../shared/integrity/signed-table.js';
+import {
+  WITHDRAWAL_SK_PREFIX,
+  type WithdrawalRecord,
+  type WithdrawalRow,
+  type WithdrawalStatus,
+  withdrawalKey,
+} from './record.js';
+
+/** Every allowed move. dispatching only ever ends dispatched: custody has the transfer from there on. */
+export const TRANSITIONS: Readonly<Record<WithdrawalStatus, readonly WithdrawalStatus[]>> = {
+  screening: ['review', 'approved', 'rejected', 'cancelled'],
+  review: ['approved', 'rejected', 'cancelled'],
+  approved: ['dispatching', 'cancelled'],
+  dispatching: ['dispatched'],
+  dispatched: [],
+  rejected: [],
+  cancelled: [],
+};
+
+export const canMove = (from: WithdrawalStatus, to: WithdrawalStatus): boolean =>
+  TRANSITIONS[from].includes(to);
+
+/** A workflow task met a record in a status its step cannot start from (a bug or a tampered history). */
+export class IllegalTransition extends Error {
+  override readonly name = 'IllegalTransition';
+}
+
+/**
+ * A task found the withdrawal cancelled by a suspension: AwaitAnAdminDecision fails with it (as a
+ * suspension's SendTaskFailure does), and the workflow catches it and ends without moving anything.
+ */
+export class WithdrawalCancelled extends Error {
+  override readonly name = 'WithdrawalCancelled';
+}
+
+/** A record read with the outcome of a move: `moved` false means the status was not one of `from`. */
+export interface Transition {
+  moved: boolean;
+  record: WithdrawalRow;
+}
+
+/** Lost races re-read and re-decide this many times; each loss means another writer made progress. */
+const MAX_ATTEMPTS = 5;
+
+export class WithdrawalLifecycle {
+  constructor(private readonly table: Pick<SignedTable, 'get' | 'update' | 'query'>) {}
+
+  get(userId: string, withdrawalId: string): Promise<WithdrawalRow | undefined> {
+    return this.table.get<WithdrawalRow>(withdrawalKey(userId, withdrawalId));
+  }
+
+  /** Every withdrawal record of the user (all pages). */
+  async listOf(userId: string): Promise<WithdrawalRow[]> {
+    const rows: WithdrawalRow[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.query<WithdrawalRow>(withdrawalKey(userId, '').pk, {
+        sortKeyPrefix: WITHDRAWAL_SK_PREFIX,
+        ...(startKey ? { startKey } : {}),
+      });
+      rows.push(...page.items);
+      startKey = page.next;
+    } while (startKey);
+    return rows;
+  }
+
+  /**
+   * Moves the record to `to` if its status is one of `from`, applying `patch`; otherwise writes nothing and
+   * answers the record as it is (`moved: false`). A lost race re-reads and decides again, so of two writers
+   * starting from the same status exactly one moves it.
+   */
+  async move(
+    userId: string,
+    withdrawalId: string,
+    from: readonly WithdrawalStatus[],
+    to: WithdrawalStatus,
+    at: Date,
+    patch: (record: WithdrawalRow) => Partial<WithdrawalRecord> = () => ({}),
+  ): Promise<Transition> {
+    for (const status of from) {
+      if (!canMove(status, to))
+        throw new IllegalTransition(`A withdrawal never moves from ${status} to ${to}`);
+    }
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = await this.table.update<WithdrawalRow>(
+          withdrawalKey(userId, withdrawalId),
+          (current) =>
+            from.includes(current.status)
+              ? { ...current, ...patch(current), status: to, updatedAt: at.toISOString() }
+              : undefined,
+        );
+        if (!result) throw new IllegalTransition(`No withdrawal ${withdrawalId} for this user`);
+        return { moved: result.changed, record: result.row };
+      } catch (err) {
+        if (!(err instanceof Conflict) || attempt >= MAX_ATTEMPTS) throw err;
+      }
+    }
+  }
+}

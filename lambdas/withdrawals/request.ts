@@ -1,0 +1,207 @@
+// C2: a withdrawal request, checked in a fixed order (each refusal its own code), scored (risk.ts), written
+// with its limits ledger entry in one transaction (ledger.ts), and handed to the withdrawal workflow.
+import type { AccountStore } from '../account/account-store.js';
+import { type AddressBook, receiveRefusal } from '../addresses/address-book.js';
+import { holdStatus, type SecurityStateStore } from '../security/hold.js';
+import type { Asset } from '../shared/assets.js';
+import { AppError, type ErrorDetail, ValidationError } from '../shared/errors.js';
+import type { CallerIdentity } from '../shared/http.js';
+import { logger } from '../shared/observability.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { IdentityProvider } from '../shared/ports/identity-provider.js';
+import type { Workflows } from '../shared/ports/workflows.js';
+import type { Settings } from '../shared/settings.js';
+import { formatAmount, limitMinor, parseAmount } from './amount.js';
+import type { WithdrawalAccepted } from './contracts.js';
+import type { WithdrawalLedger } from './ledger.js';
+import {
+  newWithdrawalId,
+  type WithdrawalRecord,
+  type WithdrawalSpeed,
+  withdrawalExecutionName,
+} from './record.js';
+import { assessRisk } from './risk.js';
+import { gatherRiskFacts, type RiskFactPorts } from './risk-facts.js';
+
+/** A refusal of the request with its own status and stable code. */
+export class WithdrawalRefused extends AppError {
+  override readonly name = 'WithdrawalRefused';
+  constructor(
+    readonly status: 403 | 404 | 503,
+    readonly code: string,
+    message: string,
+    details?: ErrorDetail[],
+  ) {
+    super(message, details);
+  }
+}
+
+export interface RequestWithdrawalPorts extends RiskFactPorts {
+  accounts: Pick<AccountStore, 'getAccount' | 'getSession'>;
+  securityState: Pick<SecurityStateStore, 'get'>;
+  addresses: AddressBook;
+  identity: Pick<IdentityProvider, 'getUser' | 'reauthenticate'>;
+  ledger: Pick<WithdrawalLedger, 'record' | 'undo'>;
+  workflows: Pick<Workflows, 'start'>;
+  settings: Pick<Settings, 'withdrawalLimits'>;
+  clock: Clock;
+  /** F2: the destination against the sanctions list, again at request time (the list may have grown). */
+  isSanctioned: (asset: Asset, address: string) => boolean;
+}
+
+export interface WithdrawalInput {
+  asset: Asset;
+  amount: string;
+  addressId: string;
+  speed?: WithdrawalSpeed | undefined;
+  password: string;
+  code?: string | undefined;
+}
+
+/** Starting the workflow: tried this often (StartExecution is idempotent by execution name). */
+const START_ATTEMPTS = 3;
+
+export async function requestWithdrawal(
+  ports: RequestWithdrawalPorts,
+  caller: CallerIdentity,
+  input: WithdrawalInput,
+  client: { sourceIp: string },
+): Promise<WithdrawalAccepted> {
+  const now = ports.clock.now();
+  const { userId } = caller;
+
+  const account = await ports.accounts.getAccount(userId);
+  if (account?.status !== 'active') {
+    throw new WithdrawalRefused(
+      403,
+      'ACCOUNT_SUSPENDED',
+      'The account is suspended: withdrawals are refused',
+    );
+  }
+
+  const security = await ports.securityState.get(userId);
+  const hold = holdStatus(security, now);
+  if (hold.active) {
+    throw new WithdrawalRefused(
+      403,
+      'SECURITY_HOLD',
+      `Withdrawals are held after a security change until ${hold.endsAt}`,
+      [{ path: 'holdEndsAt', message: hold.endsAt as string }],
+    );
+  }
+
+  // Another user's address id and an unknown one are refused alike (E5).
+  const address = await ports.addresses.get(userId, input.addressId);
+  if (!address) throw new WithdrawalRefused(404, 'ADDRESS_UNKNOWN', 'No such address in your whitelist');
+  const refusal = receiveRefusal(address, now);
+  if (refusal) {
+    const why = {
+      ADDRESS_PENDING: 'is waiting for its email confirmation',
+      ADDRESS_REMOVED: 'was removed from your whitelist',
+      ADDRESS_BLOCKED: 'is blocked',
+      ADDRESS_COOLING: `is usable from ${address.usableFrom}`,
+    }[refusal];
+    throw new WithdrawalRefused(403, refusal, `This address ${why}`);
+  }
+  if (address.asset !== input.asset) {
+    throw new ValidationError(
+      `The address is a ${address.asset} address, not ${input.asset}`,
+      [{ path: 'asset', message: `must be ${address.asset} for this address` }],
+      'ASSET_MISMATCH',
+    );
+  }
+
+  const amount = parseAmount(input.asset, input.amount);
+  if (!amount.ok) {
+    throw new ValidationError(
+      'Invalid amount',
+      [{ path: 'amount', message: amount.message }],
+      'AMOUNT_INVALID',
+    );
+  }
+
+  // Step-up (B1): the password, and a TOTP code for a user with TOTP. Cognito verifies a code only inside
+  // a password authentication, so both go through reauthenticate.
+  const user = await ports.identity.getUser(caller.username);
+  if (user?.totpEnabled && !input.code) {
+    throw new ValidationError(
+      'A current TOTP code is required',
+      [{ path: 'code', message: 'required' }],
+      'TOTP_REQUIRED',
+    );
+  }
+  if (!(await ports.identity.reauthenticate(caller.username, input.password, input.code))) {
+    throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
+  }
+
+  const limits = ports.settings.withdrawalLimits[input.asset];
+  const facts = await gatherRiskFacts(ports, {
+    userId,
+    sessionId: caller.sessionId,
+    sourceIp: client.sourceIp,
+    asset: input.asset,
+    amountMinor: amount.minor,
+    dailyLimitMinor: limitMinor(input.asset, limits.daily),
+    address,
+    sanctioned: ports.isSanctioned(address.asset, address.address),
+    security,
+  });
+  const risk = assessRisk(facts, now);
+
+  const at = now.toISOString();
+  const record: WithdrawalRecord = {
+    withdrawalId: newWithdrawalId(now),
+    userId,
+    asset: input.asset,
+    amount: formatAmount(input.asset, amount.minor),
+    amountMinor: amount.minor.toString(),
+    addressId: address.addressId,
+    addressMasked: address.addressMasked,
+    speed: input.speed ?? 'standard',
+    status: 'screening',
+    createdAt: at,
+    updatedAt: at,
+    risk,
+    sourceIp: client.sourceIp,
+    ...(facts.deviceId ? { deviceId: facts.deviceId } : {}),
+  };
+  // The limits are checked here, against the ledger as it is at the write (DAILY_LIMIT / MONTHLY_LIMIT).
+  await ports.ledger.record(record, limits, now);
+  await startWorkflow(ports, record);
+  return {
+    withdrawalId: record.withdrawalId,
+    status: record.status,
+    asset: record.asset,
+    amount: record.amount,
+    createdAt: record.createdAt,
+  };
+}
+
+/**
+ * Hands the record to its workflow. If it cannot be started, the record and its ledger entry are taken back
+ * together (no withdrawal without a workflow, no limit used by nothing) and the request fails with 503, so
+ * the client's retry with the same Idempotency-Key starts afresh and still leaves one withdrawal. A record
+ * that moved meanwhile had its workflow started after all: the request then succeeds.
+ */
+async function startWorkflow(ports: RequestWithdrawalPorts, record: WithdrawalRecord): Promise<void> {
+  let failure: unknown;
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    try {
+      await ports.workflows.start(
+        'withdrawal',
+        { userId: record.userId, withdrawalId: record.withdrawalId },
+        withdrawalExecutionName(record.withdrawalId),
+      );
+      return;
+    } catch (err) {
+      failure = err;
+    }
+  }
+  logger.error('withdrawal workflow did not start', { error: failure as Error });
+  if (!(await ports.ledger.undo(record.userId, record.withdrawalId))) return;
+  throw new WithdrawalRefused(
+    503,
+    'WITHDRAWAL_NOT_STARTED',
+    'The withdrawal could not be started; nothing was recorded. Retry with the same Idempotency-Key',
+  );
+}

@@ -1,0 +1,96 @@
+// C2/G2: gathers what the risk score looks at from the stores (login history, devices, the SECURITY row, the
+// user's earlier withdrawals); risk.ts stays a pure function of these facts.
+import type { AccountStore } from '../account/account-store.js';
+import type { WhitelistedAddress } from '../addresses/address-book.js';
+import type { KnownDevice, LoginEvent, LoginStore } from '../auth/login-store.js';
+import type { SecurityState } from '../security/hold.js';
+import type { Asset } from '../shared/assets.js';
+import type { WithdrawalHistory } from './history.js';
+import type { PastWithdrawal, RiskFacts } from './risk.js';
+
+/** How much login history the IP and device signals read (newest first). */
+export const LOGIN_HISTORY_READ = 200;
+const LOGIN_PAGE = 50;
+
+export interface RiskFactPorts {
+  accounts: Pick<AccountStore, 'getSession'>;
+  logins: Pick<LoginStore, 'listLogins' | 'getDevice' | 'listDevices'>;
+  withdrawalHistory: Pick<WithdrawalHistory, 'recent'>;
+}
+
+async function recentLogins(ports: RiskFactPorts, userId: string): Promise<LoginEvent[]> {
+  const logins: LoginEvent[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ports.logins.listLogins(userId, {
+      limit: LOGIN_PAGE,
+      ...(startKey ? { startKey } : {}),
+    });
+    logins.push(...page.logins);
+    startKey = page.next;
+  } while (startKey && logins.length < LOGIN_HISTORY_READ);
+  return logins.filter((l) => l.outcome === 'success');
+}
+
+/**
+ * The device of the caller's session. A session row does not name its device, but the login that opened it
+ * recorded one at the same instant (login-flow.ts writes both with one timestamp); when that login is out of
+ * the history read, the most recently whitelisted device stands in (the cautious choice for the G2 chain).
+ */
+async function sessionDevice(
+  ports: RiskFactPorts,
+  userId: string,
+  sessionId: string,
+  logins: readonly LoginEvent[],
+): Promise<{ device?: KnownDevice; ofSession: boolean }> {
+  const session = await ports.accounts.getSession(userId, sessionId);
+  const opened = session && logins.find((l) => l.at === session.createdAt);
+  const device = opened && (await ports.logins.getDevice(userId, opened.deviceId));
+  if (device) return { device, ofSession: true };
+  const devices = await ports.logins.listDevices(userId);
+  const newest = devices.sort((a, b) => b.addedAt.localeCompare(a.addedAt))[0];
+  return { ...(newest ? { device: newest } : {}), ofSession: false };
+}
+
+export async function gatherRiskFacts(
+  ports: RiskFactPorts,
+  input: {
+    userId: string;
+    sessionId: string;
+    sourceIp: string;
+    asset: Asset;
+    amountMinor: bigint;
+    dailyLimitMinor: bigint;
+    address: WhitelistedAddress;
+    sanctioned: boolean;
+    security: SecurityState | undefined;
+  },
+): Promise<RiskFacts & { deviceId?: string }> {
+  const [logins, earlier] = await Promise.all([
+    recentLogins(ports, input.userId),
+    ports.withdrawalHistory.recent(input.userId),
+  ]);
+  const { device, ofSession } = await sessionDevice(ports, input.userId, input.sessionId, logins);
+  // Newest first: the last match is the earliest login from this IP in the history read.
+  const ipFirstSeenAt = logins.filter((l) => l.ip === input.sourceIp).at(-1)?.at;
+  const history: PastWithdrawal[] = earlier
+    .filter((w) => w.status !== 'rejected' && w.status !== 'cancelled')
+    .map((w) => ({ asset: w.asset, amountMinor: BigInt(w.amountMinor), createdAt: w.createdAt }));
+  return {
+    asset: input.asset,
+    amountMinor: input.amountMinor,
+    dailyLimitMinor: input.dailyLimitMinor,
+    sourceIp: input.sourceIp,
+    ...(ipFirstSeenAt ? { ipFirstSeenAt } : {}),
+    ...(device ? { device: { deviceId: device.deviceId, addedAt: device.addedAt } } : {}),
+    // Only a device known to have opened this session is recorded on the withdrawal.
+    ...(device && ofSession ? { deviceId: device.deviceId } : {}),
+    destination: {
+      addressMasked: input.address.addressMasked,
+      ...(input.address.confirmedAt ? { confirmedAt: input.address.confirmedAt } : {}),
+      sanctioned: input.sanctioned,
+    },
+    ...(input.security?.lastChange ? { lastSecurityChange: input.security.lastChange } : {}),
+    history,
+  };
+}

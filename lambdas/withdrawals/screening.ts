@@ -1,0 +1,39 @@
+// C3: the workflow's own screening, just before anything moves: the request route scored the risk when the
+// withdrawal was created; this re-checks what may have changed since (the account suspended, the
+// destination removed or sanctioned) and decides the branch. Pure: the task reads, this decides.
+import type { AccountStatus } from '../account/account-store.js';
+import type { AddressStatus } from '../addresses/address-book.js';
+import { IllegalTransition } from './lifecycle.js';
+import type { RiskBand, WithdrawalRecord } from './record.js';
+
+export type ScreeningOutcome = { cancelled: true } | { cancelled: false; band: RiskBand; reason: string };
+
+export interface ScreeningFacts {
+  record: Pick<WithdrawalRecord, 'status' | 'risk' | 'withdrawalId'>;
+  account: { status: AccountStatus } | undefined;
+  destination: { status: AddressStatus } | undefined;
+  /** The destination is on the sanctions list now. */
+  sanctioned: boolean;
+}
+
+export function screen(facts: ScreeningFacts): ScreeningOutcome {
+  const { record } = facts;
+  if (record.status === 'cancelled') return { cancelled: true };
+  if (record.status !== 'screening') {
+    throw new IllegalTransition(`Withdrawal ${record.withdrawalId} is ${record.status}, not screening`);
+  }
+  if (facts.account?.status !== 'active') {
+    return { cancelled: false, band: 'blocked', reason: 'The account is not active' };
+  }
+  if (facts.sanctioned) {
+    return { cancelled: false, band: 'blocked', reason: 'The destination is on the sanctions list' };
+  }
+  if (facts.destination?.status !== 'active') {
+    return { cancelled: false, band: 'blocked', reason: 'The destination is no longer whitelisted' };
+  }
+  const reason =
+    record.risk.band === 'low'
+      ? `Risk score ${record.risk.score}: low`
+      : `Risk score ${record.risk.score}: ${record.risk.band} (${record.risk.signals.map((s) => s.id).join(', ') || 'no signal'})`;
+  return { cancelled: false, band: record.risk.band, reason };
+}

@@ -1,0 +1,73 @@
+// TransactWriteItems for the local runtime: dynalite has no transactions, so the document client's
+// TransactWriteCommand is carried out here as its single conditional writes, one transaction at a time in
+// this process, undoing the writes already made when a later condition fails. In AWS, DynamoDB makes the
+// same command atomic; locally the difference is only that a concurrent plain read may glimpse a write that
+// is undone a moment later (all local writers share this one process and its transaction queue).
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+function targetOf(item: TransactItem): { TableName: string; Key: Record<string, unknown> } {
+  if (item.Delete)
+    return { TableName: item.Delete.TableName as string, Key: item.Delete.Key as Record<string, unknown> };
+  if (item.Put) {
+    // Every Palisade table is keyed by pk and sk (lambdas/shared/tables.ts).
+    const { pk, sk } = item.Put.Item as Record<string, unknown>;
+    return { TableName: item.Put.TableName as string, Key: { pk, sk } };
+  }
+  throw new Error('The local TransactWriteItems carries Put and Delete only');
+}
+
+async function apply(db: DynamoDBDocumentClient, item: TransactItem): Promise<void> {
+  if (item.Put) await db.send(new PutCommand(item.Put as ConstructorParameters<typeof PutCommand>[0]));
+  else if (item.Delete)
+    await db.send(new DeleteCommand(item.Delete as ConstructorParameters<typeof DeleteCommand>[0]));
+}
+
+async function run(db: DynamoDBDocumentClient, input: TransactWriteCommandInput): Promise<void> {
+  const items = input.TransactItems ?? [];
+  const targets = items.map(targetOf);
+  const before = await Promise.all(
+    targets.map(async (t) => (await db.send(new GetCommand({ ...t, ConsistentRead: true }))).Item),
+  );
+  for (const [i, item] of items.entries()) {
+    try {
+      await apply(db, item);
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      for (let j = i - 1; j >= 0; j--) {
+        const previous = before[j];
+        const target = targets[j] as (typeof targets)[number];
+        if (previous) await db.send(new PutCommand({ TableName: target.TableName, Item: previous }));
+        else await db.send(new DeleteCommand(target));
+      }
+      throw new TransactionCanceledException({
+        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+        $metadata: {},
+        CancellationReasons: items.map((_, k) => ({ Code: k === i ? 'ConditionalCheckFailed' : 'None' })),
+      });
+    }
+  }
+}
+
+/** Makes `db` carry out TransactWriteCommand itself (see the header); every other command goes through. */
+export function emulateTransactions(db: DynamoDBDocumentClient): DynamoDBDocumentClient {
+  const plain = db.send.bind(db) as (command: unknown, ...rest: unknown[]) => Promise<unknown>;
+  let queue: Promise<unknown> = Promise.resolve();
+  const send = (command: unknown, ...rest: unknown[]): Promise<unknown> => {
+    if (!(command instanceof TransactWriteCommand)) return plain(command, ...rest);
+    const result = queue.then(() => run(db, command.input)).then(() => ({ $metadata: {} }));
+    queue = result.catch(() => undefined);
+    return result;
+  };
+  (db as unknown as { send: typeof send }).send = send;
+  return db;
+}

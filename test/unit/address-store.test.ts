@@ -1,0 +1,360 @@
+// C1 the withdrawal address whitelist: the store's rules against DynamoDB semantics (dynalite, signed rows)
+// with an injected clock, and the add/confirm/remove domain with its screening, email and audit records.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { receiveRefusal } from '../../lambdas/addresses/address-book.js';
+import {
+  ADDRESS_RULES,
+  AddressStore,
+  type NewAddress,
+  newAddressId,
+} from '../../lambdas/addresses/address-store.js';
+import { checkLabel } from '../../lambdas/addresses/label.js';
+import {
+  type AddPorts,
+  addAddress,
+  BLOCKED_MESSAGE,
+  confirmAddress,
+  removeAddress,
+} from '../../lambdas/addresses/whitelist.js';
+import type { AuditEvent } from '../../lambdas/audit/audit-record.js';
+import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
+import { Conflict, Gone, NotFound, TooManyRequests, ValidationError } from '../../lambdas/shared/errors.js';
+import { RowSigner, RowVerifier } from '../../lambdas/shared/integrity/row-signature.js';
+import { SignedTable } from '../../lambdas/shared/integrity/signed-table.js';
+import { ManualClock } from '../../lambdas/shared/ports/clock.js';
+import type { UserMessage } from '../../lambdas/shared/ports/user-mail.js';
+import { TABLES } from '../../lambdas/shared/tables.js';
+import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+
+const HOUR = 3_600_000;
+const START = new Date('2026-03-01T12:00:00.000Z');
+const GENESIS = '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa';
+const SEGWIT = 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq';
+const ETH = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
+const LAZARUS = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
+
+let dynamo: TestDynamo;
+let stateDir: string;
+let table: SignedTable;
+const clock = new ManualClock(START);
+const settings = { addressCoolingHours: 24 };
+let store: AddressStore;
+let userSeq = 0;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+  stateDir = await mkdtemp(join(tmpdir(), 'palisade-addresses-'));
+  const keys = await LocalKeyService.open(stateDir);
+  const spec = TABLES.accounts;
+  table = new SignedTable(
+    dynamo.documents,
+    { logicalName: spec.logicalName, tableName: spec.logicalName, partitionKey: 'pk', sortKey: 'sk' },
+    new RowSigner(keys),
+    new RowVerifier(keys, async () => undefined),
+  );
+  store = new AddressStore(table, { clock, settings });
+});
+afterAll(async () => {
+  await dynamo?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+beforeEach(() => clock.set(START));
+
+const newUser = () => `user-${++userSeq}`;
+const input = (userId: string, address: string, extra: Partial<NewAddress> = {}): NewAddress => ({
+  addressId: newAddressId(),
+  userId,
+  asset: address.startsWith('0x') ? 'ETH' : 'BTC',
+  address,
+  label: 'cold wallet',
+  blocked: false,
+  ...extra,
+});
+
+describe('C1 the address store', () => {
+  it('C1 a new address is pending with a single-use link; only its owner can read it', async () => {
+    const userId = newUser();
+    const { address, link } = await store.create(input(userId, SEGWIT));
+    expect(address).toEqual({
+      addressId: address.addressId,
+      userId,
+      asset: 'BTC',
+      address: SEGWIT,
+      addressMasked: 'bc1qar…5mdq',
+      label: 'cold wallet',
+      status: 'pending',
+      createdAt: START.toISOString(),
+    });
+    expect(link?.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(link?.expiresAt).toBe(new Date(START.getTime() + ADDRESS_RULES.linkHours * HOUR).toISOString());
+    expect(await store.get(userId, address.addressId)).toEqual(address);
+    expect(await store.get(newUser(), address.addressId)).toBeUndefined();
+    expect(receiveRefusal(address, clock.now())).toBe('ADDRESS_PENDING');
+  });
+
+  it('C1 confirming makes it active, usable addressCoolingHours after the click', async () => {
+    const userId = newUser();
+    const { address, link } = await store.create(input(userId, ETH));
+    clock.advance(2 * HOUR);
+    const confirmed = await store.confirm(link?.token as string);
+    const at = clock.now();
+    expect(confirmed).toMatchObject({
+      status: 'active',
+      confirmedAt: at.toISOString(),
+      usableFrom: new Date(at.getTime() + 24 * HOUR).toISOString(),
+    });
+    expect(await store.get(userId, address.addressId)).toEqual(confirmed);
+    expect(receiveRefusal(confirmed, new Date(at.getTime() + 24 * HOUR - 60_000))).toBe('ADDRESS_COOLING');
+    expect(receiveRefusal(confirmed, new Date(at.getTime() + 24 * HOUR + 60_000))).toBeUndefined();
+  });
+
+  it('C1 a link works once, not after 24 hours, and a forged one finds nothing', async () => {
+    const userId = newUser();
+    const first = await store.create(input(userId, GENESIS));
+    await store.confirm(first.link?.token as string);
+    await expect(store.confirm(first.link?.token as string)).rejects.toMatchObject({ code: 'LINK_USED' });
+
+    const second = await store.create(input(userId, SEGWIT));
+    clock.advance(ADDRESS_RULES.linkHours * HOUR);
+    await expect(store.confirm(second.link?.token as string)).rejects.toMatchObject({
+      code: 'LINK_EXPIRED',
+    });
+    expect((await store.get(userId, second.address.addressId))?.status).toBe('pending');
+    await expect(store.confirm('A'.repeat(43))).rejects.toBeInstanceOf(Gone);
+  });
+
+  it('C1 two clicks at once confirm once', async () => {
+    const { link } = await store.create(input(newUser(), ETH));
+    const results = await Promise.allSettled([1, 2, 3].map(() => store.confirm(link?.token as string)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected')) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'LINK_USED' });
+    }
+  });
+
+  it('C1 the same address twice is Conflict while it is listed, and can be added again once removed', async () => {
+    const userId = newUser();
+    const { address } = await store.create(input(userId, ETH));
+    await expect(store.create(input(userId, ETH))).rejects.toMatchObject({ code: 'ADDRESS_EXISTS' });
+    // Another user may whitelist the same destination.
+    await expect(store.create(input(newUser(), ETH))).resolves.toBeDefined();
+
+    await store.remove(userId, address.addressId);
+    const again = await store.create(input(userId, ETH));
+    expect(again.address.addressId).not.toBe(address.addressId);
+    expect((await store.list(userId)).map((a) => a.addressId)).toEqual([again.address.addressId]);
+    await expect(store.create(input(userId, ETH))).rejects.toBeInstanceOf(Conflict);
+  });
+
+  it('C1 the same address added five times at once is listed once', async () => {
+    const userId = newUser();
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => store.create(input(userId, SEGWIT))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected')) {
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(Conflict);
+    }
+    expect(await store.list(userId)).toHaveLength(1);
+  });
+
+  it('C1 removing is immediate; a second removal, an unknown id and another user id are Not Found', async () => {
+    const userId = newUser();
+    const other = newUser();
+    const { address, link } = await store.create(input(userId, GENESIS));
+    const theirs = await store.create(input(other, GENESIS));
+    clock.advance(60_000);
+    const removed = await store.remove(userId, address.addressId);
+    expect(removed).toMatchObject({ status: 'removed', removedAt: clock.now().toISOString() });
+    expect(receiveRefusal(removed, clock.now())).toBe('ADDRESS_REMOVED');
+    await expect(store.remove(userId, address.addressId)).rejects.toBeInstanceOf(NotFound);
+    await expect(store.remove(userId, newAddressId())).rejects.toBeInstanceOf(NotFound);
+    await expect(store.remove(userId, theirs.address.addressId)).rejects.toBeInstanceOf(NotFound);
+    expect((await store.get(other, theirs.address.addressId))?.status).toBe('pending');
+    // Its link no longer activates it.
+    await expect(store.confirm(link?.token as string)).rejects.toMatchObject({ code: 'ADDRESS_NOT_PENDING' });
+    expect((await store.get(userId, address.addressId))?.status).toBe('removed');
+  });
+
+  it('C1 a blocked address gets no link, never receives, and cannot be removed', async () => {
+    const userId = newUser();
+    const { address, link } = await store.create(input(userId, LAZARUS, { blocked: true }));
+    expect(link).toBeUndefined();
+    expect(address.status).toBe('blocked');
+    expect(receiveRefusal(address, clock.now())).toBe('ADDRESS_BLOCKED');
+    await expect(store.remove(userId, address.addressId)).rejects.toMatchObject({ code: 'ADDRESS_BLOCKED' });
+    await expect(store.create(input(userId, LAZARUS, { blocked: true }))).rejects.toMatchObject({
+      code: 'ADDRESS_EXISTS',
+    });
+  });
+
+  it('C1 at most 10 addresses a day and 20 on the list', async () => {
+    const userId = newUser();
+    const ids: string[] = [];
+    const addresses = Array.from({ length: 21 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, '0')}`);
+    for (const [i, address] of addresses.slice(0, 10).entries()) {
+      ids.push((await store.create(input(userId, address))).address.addressId);
+      if (i === 4) clock.advance(HOUR);
+    }
+    const refused = await store.create(input(userId, addresses[10] as string)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TooManyRequests);
+    // The first five leave the 24-hour window one hour before the next five.
+    expect((refused as TooManyRequests).retryAfterSeconds).toBe(23 * 3600);
+
+    clock.advance(23 * HOUR + 1);
+    for (const address of addresses.slice(10, 15)) await store.create(input(userId, address));
+    clock.advance(HOUR);
+    for (const address of addresses.slice(15, 20)) await store.create(input(userId, address));
+    await expect(store.create(input(userId, addresses[20] as string))).rejects.toMatchObject({
+      code: 'ADDRESS_LIMIT',
+    });
+    await store.remove(userId, ids[0] as string);
+    clock.advance(24 * HOUR);
+    await expect(store.create(input(userId, addresses[20] as string))).resolves.toBeDefined();
+    const listed = await store.list(userId);
+    expect(listed).toHaveLength(20);
+    // Newest first.
+    expect(listed[0]?.address).toBe(addresses[20]);
+  });
+});
+
+describe('C1 address labels', () => {
+  it('C1 a label is 1 to 64 printable characters on one line, without a link', () => {
+    expect(checkLabel('  Cold   wallet  ')).toBe('Cold wallet');
+    expect(checkLabel('Ledger ✓ 🦊')).toBe('Ledger ✓ 🦊');
+    for (const [label, code] of [
+      ['', 'LABEL_LENGTH'],
+      ['x'.repeat(65), 'LABEL_LENGTH'],
+      ['line\nbreak', 'LABEL_NOT_PRINTABLE'],
+      ['bidi\u202Eevil', 'LABEL_NOT_PRINTABLE'],
+      ['see https://evil.example', 'LABEL_HAS_LINK'],
+      ['binance.com deposit', 'LABEL_HAS_LINK'],
+      ['me@example.com', 'LABEL_HAS_LINK'],
+    ] as const) {
+      expect(() => checkLabel(label), label).toThrow(expect.objectContaining({ code }));
+    }
+  });
+});
+
+describe('C1 adding, confirming and removing (domain)', () => {
+  let events: AuditEvent[];
+  let mails: { userId: string; message: UserMessage }[];
+  let ports: AddPorts & { addresses: AddressStore };
+  const requester = (userId: string) => ({
+    userId,
+    ip: '203.0.113.9',
+    userAgent: 'PalisadeTest/1.0',
+    browser: 'Firefox 128 on Windows',
+    requestId: 'req-1',
+    baseUrl: 'https://api.palisade.example',
+  });
+
+  beforeEach(() => {
+    events = [];
+    mails = [];
+    ports = {
+      addresses: store,
+      audit: {
+        async append(event) {
+          events.push(event);
+          return {} as never;
+        },
+      },
+      mail: {
+        async send(userId, message) {
+          mails.push({ userId, message });
+        },
+      },
+      links: { issue: async () => 'R'.repeat(43) },
+      clock,
+      settings,
+    };
+  });
+
+  it('C1 a valid address is stored pending, normalised, and its link emailed with the masked address only', async () => {
+    const userId = newUser();
+    const lower = ETH.toLowerCase();
+    const { address, message } = await addAddress(ports, requester(userId), {
+      asset: 'ETH',
+      address: lower,
+      label: 'My secret savings',
+    });
+    expect(address).toMatchObject({ status: 'pending', address: ETH, addressMasked: '0x5aAe…eAed' });
+    expect(message).toMatch(/24 hours after you confirm/);
+    expect(mails).toHaveLength(1);
+    const mail = mails[0]?.message as Extract<UserMessage, { template: 'address-confirm' }>;
+    expect(mail).toMatchObject({
+      template: 'address-confirm',
+      asset: 'ETH',
+      addressMasked: '0x5aAe…eAed',
+      coolingHours: 24,
+      reportUrl: `https://api.palisade.example/v1/auth/suspend/${'R'.repeat(43)}`,
+    });
+    expect(JSON.stringify(mail)).not.toContain('secret savings');
+    expect(JSON.stringify(mail)).not.toContain(ETH.slice(8, 30));
+    expect(events.map((e) => [e.action, e.outcome])).toEqual([['address.added', 'success']]);
+
+    const token = /\/v1\/addresses\/confirm\/([A-Za-z0-9_-]+)$/.exec(mail.confirmUrl)?.[1] as string;
+    const confirmed = await confirmAddress(ports, token);
+    expect(confirmed.status).toBe('active');
+    expect(events.at(-1)).toMatchObject({
+      action: 'address.confirmed',
+      details: { addressId: address.addressId },
+    });
+
+    await removeAddress(ports, requester(userId), address.addressId);
+    expect(events.at(-1)).toMatchObject({ action: 'address.removed', outcome: 'success' });
+  });
+
+  it('C1 a malformed address or label is refused with its code and nothing is written or sent', async () => {
+    const userId = newUser();
+    for (const [asset, address, label, code] of [
+      ['BTC', '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb', 'ok', 'ADDRESS_CHECKSUM'],
+      ['BTC', 'tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7', 'ok', 'ADDRESS_NETWORK'],
+      ['ETH', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD', 'ok', 'ADDRESS_CASE'],
+      ['ETH', GENESIS, 'ok', 'ADDRESS_MALFORMED'],
+      ['ETH', ETH, 'www.example.org', 'LABEL_HAS_LINK'],
+    ] as const) {
+      const error = await addAddress(ports, requester(userId), { asset, address, label }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ code });
+    }
+    expect(await store.listAll(userId)).toEqual([]);
+    expect(mails).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it('C1 a sanctioned address is flagged for compliance, stored blocked, and the user is told nothing more', async () => {
+    const userId = newUser();
+    const { address, message } = await addAddress(ports, requester(userId), {
+      asset: 'ETH',
+      address: LAZARUS.toLowerCase(),
+      label: 'friend',
+    });
+    expect(address.status).toBe('blocked');
+    expect(message).toBe(BLOCKED_MESSAGE);
+    expect(message).not.toMatch(/sanction|screen|compliance|report|list/i);
+    expect(mails).toEqual([]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        action: 'compliance.sanctions-hit',
+        outcome: 'flagged',
+        actor: { kind: 'user', id: userId },
+        target: { kind: 'user', id: userId },
+        details: expect.objectContaining({
+          addressId: address.addressId,
+          asset: 'ETH',
+          listing: 'LAZARUS GROUP [DPRK3]',
+        }),
+      }),
+    ]);
+    // Trying again is a duplicate, and still a recorded hit.
+    await expect(
+      addAddress(ports, requester(userId), { asset: 'ETH', address: LAZARUS, label: 'again' }),
+    ).rejects.toMatchObject({ code: 'ADDRESS_EXISTS' });
+    expect(events.filter((e) => e.action === 'compliance.sanctions-hit')).toHaveLength(2);
+  });
+});
