@@ -17,6 +17,8 @@ export interface EphemeralDynamo {
 
 export async function startEphemeralDynamo(): Promise<EphemeralDynamo> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // As in listen(): the client, not the server, ends idle keep-alive sockets (no ECONNRESET race).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const client = new DynamoDBClient({

@@ -3,6 +3,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export async function listen(server: Server, port: number, host: string): Promise<number> {
+  // The client closes idle keep-alive sockets, never the server: with Node's 5 s server-side timeout, a
+  // server closing a socket just as an SDK client reuses it answers ECONNRESET ("socket hang up"), which
+  // under load surfaced as a 500 from whichever handler's DynamoDB call drew that socket. close() below
+  // still ends every connection at shutdown.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

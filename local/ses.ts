@@ -64,6 +64,8 @@ function pgpOf(email: StoredEmail): LocalEmail['pgp'] {
 
 export async function startSes(region: string): Promise<LocalSes> {
   const server = await startServer({ host: '127.0.0.1', port: 0 });
+  // As in listen(): the client, not the server, ends idle keep-alive sockets (no ECONNRESET race).
+  server.keepAliveTimeout = 0;
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('SES emulator has no port');
   const url = urlOf('127.0.0.1', address.port);
