@@ -18,6 +18,22 @@ import {
   addressesResponse,
   addressRemovedResponse,
 } from './addresses/contracts.js';
+import {
+  adminAuthenticatedResponse,
+  adminChallengeRequest,
+  adminLoginRequest,
+  adminLoginResponse,
+  adminMeResponse,
+} from './admin/admin-login-contracts.js';
+import {
+  adminUserResponse,
+  approveBody,
+  createRequestBody,
+  listRequestsQuery,
+  rejectBody,
+  requestsResponse,
+  requestView,
+} from './admin/contracts.js';
 import { challengeRequest, linkResponse, loginRequest, loginResponse } from './auth/contracts.js';
 import { deviceRemovedResponse, devicesResponse } from './auth/device-contracts.js';
 import { duressSetResponse, setDuressBody } from './auth/duress-contracts.js';
@@ -37,6 +53,7 @@ import {
 } from './auth/totp-contracts.js';
 import {
   pgpKeyRemovedResponse,
+  pgpKeyRemoveRequest,
   pgpKeyRequest,
   pgpKeyResponse,
   phraseRequest,
@@ -96,7 +113,15 @@ export type Access =
   | 'withdrawal:start'
   /** C2: Powertools idempotency records (get, put, update, delete on the idempotency table only). */
   | 'idempotency:use'
-  | 'mail:send';
+  | 'mail:send'
+  /** D1: admin login against the admin pool (password, TOTP; global sign-out of a refused admin). */
+  | 'admin-identity:authenticate'
+  /** D4: offboarding in the admin pool: disable the admin and sign them out globally. */
+  | 'admin-identity:revoke'
+  /** D2: start the admin-approval workflow (a new admin request). */
+  | 'admin-approval:start'
+  /** D2: answer the admin-approval workflow's stored task token (SendTaskSuccess). */
+  | 'admin-approval:answer';
 
 /** Accesses that read signed rows: a function holding one must also hold INTEGRITY_ALARM. */
 export const SIGNED_READS: readonly Access[] = ['accounts:read', 'accounts:write', 'audit:read'];
@@ -120,7 +145,8 @@ export interface RouteSpec extends FunctionSpec {
   method: HttpMethod;
   /** API Gateway path syntax: `/v1/me/sessions/{sessionId}`. */
   path: string;
-  auth: 'public' | 'user';
+  /** public: no token. user: the user authorizer. admin: the admin authorizer (`/v1/admin/...` only, D1). */
+  auth: 'public' | 'user' | 'admin';
   summary: string;
   tag: string;
   body?: z.ZodMiniType;
@@ -225,6 +251,44 @@ export const ROUTES: readonly RouteSpec[] = [
       'vault:invoke',
       'user-mail:send',
     ),
+  },
+  {
+    id: 'AdminLogin',
+    method: 'POST',
+    path: '/v1/admin/auth/login',
+    auth: 'public',
+    entry: 'lambdas/admin/admin-auth-login.ts',
+    summary: 'D1: starts an admin login with the admin pool password; answers the TOTP challenge',
+    tag: 'admin',
+    body: adminLoginRequest,
+    response: adminLoginResponse,
+    status: 200,
+    access: reads('accounts:write', 'admin-identity:authenticate', 'shield:write'),
+  },
+  {
+    id: 'AdminLoginChallenge',
+    method: 'POST',
+    path: '/v1/admin/auth/challenge',
+    auth: 'public',
+    entry: 'lambdas/admin/admin-auth-challenge.ts',
+    summary: 'D1: the TOTP code of an admin login; answers a short-lived admin access token',
+    tag: 'admin',
+    body: adminChallengeRequest,
+    response: adminAuthenticatedResponse,
+    status: 200,
+    access: reads('accounts:write', 'admin-identity:authenticate', 'shield:write'),
+  },
+  {
+    id: 'GetAdminMe',
+    method: 'GET',
+    path: '/v1/admin/me',
+    auth: 'admin',
+    entry: 'lambdas/admin/admin-me.ts',
+    summary: 'D1: the calling admin as the admin authorizer verified them (id, session, tiers)',
+    tag: 'admin',
+    response: adminMeResponse,
+    status: 200,
+    access: [],
   },
   {
     id: 'ConfirmDevice',
@@ -518,19 +582,22 @@ export const ROUTES: readonly RouteSpec[] = [
     body: pgpKeyRequest,
     response: pgpKeyResponse,
     status: 200,
-    access: reads('accounts:write', 'pgp-signer:invoke', 'security-hold:start'),
+    // B1: re-authentication, then the security change (audit, signed hold row, security-hold workflow).
+    access: reads('accounts:write', 'identity:authenticate', 'pgp-signer:invoke', 'security-hold:start'),
   },
   {
     id: 'RemovePgpKey',
-    method: 'DELETE',
-    path: '/v1/me/pgp-key',
+    method: 'POST',
+    path: '/v1/me/pgp-key/remove',
     auth: 'user',
     entry: 'lambdas/notify/delete-pgp-key.ts',
-    summary: 'B3: removes the OpenPGP key; emails go unsigned again (a security change)',
+    summary:
+      'B3: removes the OpenPGP key after the password (and a TOTP code when enrolled); emails go unsigned again (a security change)',
     tag: 'notifications',
+    body: pgpKeyRemoveRequest,
     response: pgpKeyRemovedResponse,
     status: 200,
-    access: reads('accounts:write', 'security-hold:start'),
+    access: reads('accounts:write', 'identity:authenticate', 'security-hold:start'),
   },
   {
     id: 'GetPgpKey',
@@ -622,7 +689,83 @@ export const ROUTES: readonly RouteSpec[] = [
     status: 200,
     access: reads('accounts:read'),
   },
+  {
+    id: 'CreateAdminRequest',
+    method: 'POST',
+    path: '/v1/admin/requests',
+    auth: 'admin',
+    entry: 'lambdas/admin/create-request.ts',
+    summary:
+      'D2: asks for an admin action (action, target, parameters, reason); the payload is hashed and the approval workflow waits for its approvals',
+    tag: 'admin',
+    body: createRequestBody,
+    response: requestView,
+    status: 201,
+    // The request rows, personal parameters sealed through the vault, the workflow, the audit record.
+    access: reads('accounts:write', 'vault:invoke', 'admin-approval:start'),
+  },
+  {
+    id: 'ListAdminRequests',
+    method: 'GET',
+    path: '/v1/admin/requests',
+    auth: 'admin',
+    entry: 'lambdas/admin/list-requests.ts',
+    summary: 'D2: the pending requests the caller may approve now, soonest expiry first',
+    tag: 'admin',
+    query: listRequestsQuery,
+    response: requestsResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
+  {
+    id: 'ApproveAdminRequest',
+    method: 'POST',
+    path: '/v1/admin/requests/{requestId}/approve',
+    auth: 'admin',
+    entry: 'lambdas/admin/approve-request.ts',
+    summary:
+      'D2: approves a request, bound to the payload hash the approver saw (step-up: password and TOTP code)',
+    tag: 'admin',
+    body: approveBody,
+    response: requestView,
+    status: 200,
+    access: reads('accounts:write', 'admin-identity:authenticate', 'admin-approval:answer'),
+  },
+  {
+    id: 'RejectAdminRequest',
+    method: 'POST',
+    path: '/v1/admin/requests/{requestId}/reject',
+    auth: 'admin',
+    entry: 'lambdas/admin/reject-request.ts',
+    summary:
+      'D2: rejects (or, by its requester, withdraws) a request with a reason (step-up: password and TOTP code)',
+    tag: 'admin',
+    body: rejectBody,
+    response: requestView,
+    status: 200,
+    access: reads('accounts:write', 'admin-identity:authenticate', 'admin-approval:answer'),
+  },
+  {
+    id: 'AdminGetUser',
+    method: 'GET',
+    path: '/v1/admin/users/{userId}',
+    auth: 'admin',
+    entry: 'lambdas/admin/get-user.ts',
+    summary:
+      "D5: a user's account as admins see it: personal data masked unless an approved reveal is in force; every read audited",
+    tag: 'admin',
+    response: adminUserResponse,
+    status: 200,
+    access: reads('accounts:read', 'vault:invoke'),
+  },
 ];
+
+/** D1: the authorizer of `auth: 'admin'` routes: an admin-pool token, a tier, an active admin (D4). */
+export const ADMIN_AUTHORIZER: FunctionSpec = {
+  id: 'AdminAuthorizer',
+  entry: 'lambdas/admin/admin-authorizer.ts',
+  access: reads('accounts:read'),
+};
 
 export const USER_AUTHORIZER: FunctionSpec = {
   id: 'UserAuthorizer',
@@ -724,6 +867,54 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       },
     },
   },
+  {
+    // D2: waits for each approval on a task token kept with the request, then executes once; rejection,
+    // offboarding (void) or expiry end it. Last: its execution task starts the workflows above.
+    name: 'admin-approval',
+    file: 'statemachines/admin-approval.asl.json',
+    tasks: {
+      StoreApprovalTokenFunctionArn: {
+        id: 'StoreApprovalToken',
+        entry: 'lambdas/admin/store-approval-token.ts',
+        access: reads('accounts:write', 'admin-approval:answer'),
+      },
+      // The execution, split by what the actions touch (ACTION_SPECS executor; the workflow routes by action),
+      // so that each role holds only its own actions' rights.
+      ExecuteAccountActionFunctionArn: {
+        id: 'ExecuteAccountAction',
+        entry: 'lambdas/admin/execute-account-action.ts',
+        // The account and security rows, the suspension and security-hold workflows, the user pool (TOTP,
+        // enable, contact), the vault (sealed parameters) and the blind index (a new email or phone).
+        access: reads(
+          'accounts:write',
+          'vault:invoke',
+          'blind-index:key',
+          'suspension:start',
+          'security-hold:start',
+          'identity:mfa',
+          'identity:enable',
+          'identity:update-contact',
+        ),
+      },
+      ExecuteStaffActionFunctionArn: {
+        id: 'ExecuteStaffAction',
+        entry: 'lambdas/admin/execute-staff-action.ts',
+        // Limits and reveal grants (rows), the withdrawal decision (its task token), the admin pool
+        // (offboarding) and the tokens of the requests an offboarding voids.
+        access: reads(
+          'accounts:write',
+          'withdrawal-review:decide',
+          'admin-identity:revoke',
+          'admin-approval:answer',
+        ),
+      },
+      ExpireAdminRequestFunctionArn: {
+        id: 'ExpireAdminRequest',
+        entry: 'lambdas/admin/expire-request.ts',
+        access: reads('accounts:write'),
+      },
+    },
+  },
 ];
 
 /**
@@ -792,6 +983,7 @@ export const INVOKABLE: readonly { access: Access; spec: FunctionSpec; variable:
 export const allFunctions = (): FunctionSpec[] => [
   ...ROUTES,
   USER_AUTHORIZER,
+  ADMIN_AUTHORIZER,
   ...INVOKABLE.map((i) => i.spec),
   ...WORKFLOWS.flatMap((w) => Object.values(w.tasks)),
 ];

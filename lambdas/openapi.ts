@@ -38,7 +38,8 @@ function operation(route: RouteSpec) {
     operationId: route.id,
     summary: route.summary,
     tags: [route.tag],
-    ...(route.auth === 'user' ? { security: [{ userToken: [] }] } : { security: [] }),
+    security:
+      route.auth === 'user' ? [{ userToken: [] }] : route.auth === 'admin' ? [{ adminToken: [] }] : [],
     ...(route.body
       ? {
           requestBody: {
@@ -53,7 +54,7 @@ function operation(route: RouteSpec) {
         content: { 'application/json': { schema: jsonSchemaOf(route.response) } },
       },
       '400': errorResponse('Invalid request'),
-      ...(route.auth === 'user' ? { '401': errorResponse('Missing, invalid or revoked token') } : {}),
+      ...(route.auth !== 'public' ? { '401': errorResponse('Missing, invalid or revoked token') } : {}),
       '500': errorResponse('Internal error (no detail is disclosed)'),
     },
   };
@@ -81,7 +82,15 @@ export function buildOpenApi(serverUrl?: string) {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'Cognito access token',
+          description: 'Cognito access token of the user pool',
+        },
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'D1: access token of the admin pool (POST /v1/admin/auth/login, then /challenge); never valid on a ' +
+            'user route, as a user token is never valid on an admin route',
         },
       },
     },

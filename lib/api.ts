@@ -21,6 +21,8 @@ export interface ApiProps {
   routes: readonly ApiRoute[];
   /** The TOKEN authorizer of every `auth: 'user'` route. */
   authorizer: lambda.IFunction;
+  /** D1: the TOKEN authorizer of every `auth: 'admin'` route (admin pool tokens only). */
+  adminAuthorizer: lambda.IFunction;
   logging: Logging;
   throttling?: { rateLimit: number; burstLimit: number };
 }
@@ -76,6 +78,7 @@ const GATEWAY_HEADERS = Object.fromEntries(
 export class Api extends Construct {
   readonly api: apigw.RestApi;
   readonly authorizer: apigw.TokenAuthorizer;
+  readonly adminAuthorizer: apigw.TokenAuthorizer;
   readonly validator: apigw.RequestValidator;
   readonly methods = new Map<string, apigw.Method>();
 
@@ -144,13 +147,22 @@ export class Api extends Construct {
       // A suspension or a revoked session must take effect on the very next request.
       resultsCacheTtl: Duration.seconds(0),
     });
+    // D1/D4: admin routes have their own authorizer (admin pool, tiers, directory), never cached either, so
+    // an offboarded admin is refused on the next request; neither authorizer accepts the other pool's tokens.
+    this.adminAuthorizer = new apigw.TokenAuthorizer(this, 'AdminAuthorizer', {
+      handler: props.adminAuthorizer,
+      identitySource: apigw.IdentitySource.header('Authorization'),
+      validationRegex: '^Bearer [A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+      resultsCacheTtl: Duration.seconds(0),
+    });
 
     for (const { route, handler } of props.routes) this.addRoute(route, handler);
   }
 
   private addRoute(route: RouteSpec, handler: lambda.IFunction): void {
     const resource = this.api.root.resourceForPath(route.path);
-    const isUser = route.auth === 'user';
+    const authorizer =
+      route.auth === 'user' ? this.authorizer : route.auth === 'admin' ? this.adminAuthorizer : undefined;
     const method = resource.addMethod(
       route.method,
       new apigw.LambdaIntegration(handler, { proxy: true, allowTestInvoke: false }),
@@ -158,12 +170,12 @@ export class Api extends Construct {
         operationName: route.id,
         requestValidator: this.validator,
         ...(route.body ? { requestModels: { 'application/json': this.bodyModel(route) } } : {}),
-        ...(isUser
-          ? { authorizer: this.authorizer, authorizationType: apigw.AuthorizationType.CUSTOM }
+        ...(authorizer
+          ? { authorizer, authorizationType: apigw.AuthorizationType.CUSTOM }
           : { authorizationType: apigw.AuthorizationType.NONE }),
       },
     );
-    if (!isUser) {
+    if (!authorizer) {
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason: `${route.method} ${route.path} is public by design (catalogue auth: 'public'); WAF still applies.`,

@@ -92,7 +92,9 @@ export class Firewall extends Construct {
     });
 
     // WAF only delivers to log groups whose name starts with `aws-waf-logs-`.
-    const logGroupName = `aws-waf-logs-${Stack.of(this).stackName}`;
+    // Named after the top-level stack (a nested stack's own name is only known at deploy time).
+    const stack = Stack.of(this);
+    const logGroupName = `aws-waf-logs-${(stack.nestedStackParent ?? stack).stackName}`;
     this.logGroup = props.logging.logGroup(this, 'Logs', {
       logGroupName,
       retention: logs.RetentionDays.ONE_YEAR,

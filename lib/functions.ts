@@ -265,6 +265,24 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
           [identity.userPool.userPoolArn],
         );
         break;
+      case 'admin-identity:authenticate':
+        // D1: the admin login; a refused admin (no tier, offboarded) is signed out at once.
+        allow(
+          [
+            'cognito-idp:AdminInitiateAuth',
+            'cognito-idp:AdminRespondToAuthChallenge',
+            'cognito-idp:AdminUserGlobalSignOut',
+          ],
+          [identity.adminPool.userPoolArn],
+        );
+        break;
+      case 'admin-identity:revoke':
+        // D4: offboarding an admin in the admin pool.
+        allow(
+          ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut'],
+          [identity.adminPool.userPoolArn],
+        );
+        break;
       case 'identity:sign-out':
         // A user revoking their own refresh tokens: global sign-out only, never disabling the user.
         allow(['cognito-idp:AdminUserGlobalSignOut'], [identity.userPool.userPoolArn]);
@@ -310,6 +328,12 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         allow(['states:StartExecution'], [machine.stateMachineArn]);
         break;
       }
+      case 'admin-approval:start': {
+        const machine = targets.stateMachines?.get('admin-approval');
+        if (!machine) throw new Error(`${fn.spec.id} needs the admin-approval workflow, not built yet`);
+        allow(['states:StartExecution'], [machine.stateMachineArn]);
+        break;
+      }
       case 'idempotency:use':
         // Powertools idempotency: read, claim (conditional put), complete (update) or free (delete) a record.
         allow(
@@ -320,6 +344,7 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         break;
       case 'withdrawal-review:cancel':
       case 'withdrawal-review:decide':
+      case 'admin-approval:answer':
         // Step Functions authorises SendTaskSuccess/SendTaskFailure of a service-integration task token
         // only on "*" (the actions' one resource type is an activity, which these tokens do not belong to).
         allow(
@@ -329,8 +354,8 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
         Validations.of(fn.role).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason:
-            'C3: a .waitForTaskToken token of a service integration is answered with states:SendTask*, which IAM ' +
-            'authorises only on "*". The token itself is the capability; it is stored server-side only.',
+            'C3/D2: a .waitForTaskToken token of a service integration is answered with states:SendTask*, which ' +
+            'IAM authorises only on "*". The token itself is the capability; it is stored server-side only.',
         });
         break;
       case 'custody:dispatch': {

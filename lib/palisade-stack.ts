@@ -1,8 +1,9 @@
 // The primary Region's stack: composes the constructs and wires each catalogue function to the resources
 // its Access list names. A new catalogue entry (route, task, workflow) needs no change here.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import {
+  ADMIN_AUTHORIZER,
   type FunctionSpec,
   INVOKABLE,
   ROUTES,
@@ -49,12 +50,14 @@ export class PalisadeStack extends Stack {
   readonly functions: Functions;
   readonly workflows: Workflows;
   readonly api: Api;
+  readonly http: NestedStack;
   readonly firewall: Firewall;
   readonly monitoring: Monitoring;
   readonly auditTrail?: AuditTrail;
   /** The function serving each route, by route id. */
   readonly routeFunctions = new Map<string, PalisadeFunction>();
   readonly authorizerFunction: PalisadeFunction;
+  readonly adminAuthorizerFunction: PalisadeFunction;
   readonly vault: PalisadeFunction;
 
   constructor(scope: Construct, id: string, props: PalisadeStackProps) {
@@ -80,6 +83,8 @@ export class PalisadeStack extends Stack {
         ...tableEnvironment(this.data.tables),
         USER_POOL_ID: this.identity.userPool.userPoolId,
         USER_POOL_CLIENT_ID: this.identity.userPoolClient.userPoolClientId,
+        ADMIN_POOL_ID: this.identity.adminPool.userPoolId,
+        ADMIN_POOL_CLIENT_ID: this.identity.adminPoolClient.userPoolClientId,
         SIGNING_KEY_ID: this.data.signingKey.keyArn,
         DATA_KEY_ID: this.data.dataKey.attrArn,
         MAIL_FROM: infra.mailFrom,
@@ -112,7 +117,19 @@ export class PalisadeStack extends Stack {
       workflows: WORKFLOWS,
       functions: this.functions,
       logging: this.logging,
-      onTask: wire,
+      // D2: a task that starts another workflow (the admin plane's execution task) gets the workflows built
+      // before its own, their ARNs in STATE_MACHINES; WORKFLOWS orders them so that none is missing.
+      onTask: (fn, built) => {
+        if (startsWorkflows(fn.spec)) {
+          targets.stateMachines = built;
+          fn.fn.addEnvironment(
+            'STATE_MACHINES',
+            this.toJsonString(Object.fromEntries([...built].map(([name, m]) => [name, m.stateMachineArn]))),
+          );
+        }
+        wire(fn);
+        delete targets.stateMachines;
+      },
     });
     // toJsonString keeps the ARN tokens intact inside the JSON value.
     const stateMachines = this.toJsonString(
@@ -128,6 +145,8 @@ export class PalisadeStack extends Stack {
 
     this.authorizerFunction = this.functions.create(USER_AUTHORIZER, { environment: entryEnvironment });
     wire(this.authorizerFunction);
+    this.adminAuthorizerFunction = this.functions.create(ADMIN_AUTHORIZER, { environment: entryEnvironment });
+    wire(this.adminAuthorizerFunction);
     const routes = ROUTES.map((route: RouteSpec) => {
       const fn = this.functions.create(route, { environment: entryEnvironment });
       wire(fn);
@@ -135,12 +154,20 @@ export class PalisadeStack extends Stack {
       return { route, handler: fn.fn };
     });
 
-    this.api = new Api(this, 'Api', {
+    // The REST API (resources, methods, models, gateway responses: about a third of the stack) lives in its own
+    // nested stack, so the stack stays under CloudFormation's 500 resources as routes are added. It only
+    // references the functions; their invoke permissions stay here beside them, so nothing references back.
+    this.http = new NestedStack(this, 'Http', {
+      description: 'Palisade: the REST API (routes, authorizers, validation, gateway responses)',
+    });
+    this.api = new Api(this.http, 'Api', {
       routes,
       authorizer: this.authorizerFunction.fn,
+      adminAuthorizer: this.adminAuthorizerFunction.fn,
       logging: this.logging,
     });
-    this.firewall = new Firewall(this, 'Firewall', {
+    // The firewall sits beside the stage it protects (cdk-nag checks the association within the stack).
+    this.firewall = new Firewall(this.http, 'Firewall', {
       stage: this.api.api.deploymentStage,
       restrictedCountries: settings.restrictedCountries,
       logging: this.logging,

@@ -15,8 +15,11 @@ export interface WorkflowsProps {
   workflows: readonly WorkflowSpec[];
   functions: Functions;
   logging: Logging;
-  /** Called for every task function once it exists, so the stack can wire its grants. */
-  onTask?: (fn: PalisadeFunction) => void;
+  /**
+   * Called for every task function once it exists, so the stack can wire its grants; `built` holds the
+   * workflows defined before this one (a task may start those: the admin plane's execution task, D2).
+   */
+  onTask?: (fn: PalisadeFunction, built: ReadonlyMap<WorkflowName, sfn.StateMachine>) => void;
 }
 
 export class Workflows extends Construct {
@@ -27,7 +30,7 @@ export class Workflows extends Construct {
     for (const workflow of props.workflows) {
       const tasks = Object.entries(workflow.tasks).map(([key, spec]) => {
         const fn = props.functions.create(spec, { timeout: Duration.seconds(30) });
-        props.onTask?.(fn);
+        props.onTask?.(fn, this.stateMachines);
         return [key, fn] as const;
       });
       const machine = new sfn.StateMachine(this, workflow.name, {

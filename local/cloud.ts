@@ -1,7 +1,7 @@
 // The whole local cloud in one call: the runtime (emulators, adapters, functions, workflows) behind the local
 // gateway. `npm start` and the e2e tests boot it the same way.
 import './env.js';
-import { ROUTES, USER_AUTHORIZER } from '../lambdas/catalogue.js';
+import { ADMIN_AUTHORIZER, ROUTES, USER_AUTHORIZER } from '../lambdas/catalogue.js';
 import type { Clock } from '../lambdas/shared/ports/clock.js';
 import type { Settings } from '../lambdas/shared/settings.js';
 import { createGateway } from './gateway.js';
@@ -48,6 +48,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const server = createGateway({
     routes: ROUTES,
     authorizer: USER_AUTHORIZER,
+    adminAuthorizer: ADMIN_AUTHORIZER,
     localRoutes: localRoutes(runtime, () => url),
     invoke: (id, event, requestId) => runtime.functions.invoke(id, event, requestId),
     region: runtime.ports.settings.primaryRegion,

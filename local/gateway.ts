@@ -35,7 +35,10 @@ export interface LocalRoute {
 
 export interface GatewayOptions {
   routes: readonly RouteSpec[];
+  /** The authorizer of `auth: 'user'` routes. */
   authorizer: FunctionSpec;
+  /** D1: the authorizer of `auth: 'admin'` routes; without one, every admin route answers 401. */
+  adminAuthorizer?: FunctionSpec;
   localRoutes: readonly LocalRoute[];
   invoke: (functionId: string, event: unknown, requestId: string) => Promise<unknown>;
   region: string;
@@ -108,7 +111,10 @@ async function serve(
 
   const match = matchOrRefuse(options.routes, method, url);
   const body = await readBody(req, MAX_BODY_BYTES);
-  const authorizer = match.route.auth === 'user' ? await authorize(options, req, url, requestId) : null;
+  const authorizer =
+    match.route.auth === 'public'
+      ? null
+      : await authorize(options, authorizerOf(options, match.route), req, url, requestId);
   const event = proxyEvent(req, { ...match, url, body, requestId, region: options.region }, authorizer);
   return asProxyResult(await options.invoke(match.route.id, event, requestId));
 }
@@ -142,14 +148,25 @@ function matchOrRefuse(routes: readonly RouteSpec[], method: string, url: URL) {
 const notAllowed = (method: string, url: URL, allow: readonly string[]) =>
   new Refusal(new MethodNotAllowed(`${method} is not allowed on ${url.pathname}`), allow);
 
+/** Each route's own authorizer, as lib/api.ts wires them: user routes the user's, admin routes the admin's. */
+function authorizerOf(options: GatewayOptions, route: RouteSpec): FunctionSpec | undefined {
+  return route.auth === 'admin' ? options.adminAuthorizer : options.authorizer;
+}
+
 /** API Gateway answers 401 without calling the authorizer when the identity source header is missing. */
-async function authorize(options: GatewayOptions, req: IncomingMessage, url: URL, requestId: string) {
+async function authorize(
+  options: GatewayOptions,
+  spec: FunctionSpec | undefined,
+  req: IncomingMessage,
+  url: URL,
+  requestId: string,
+) {
   const token = headerValue(req, 'authorization');
-  if (!token) throw new Unauthorized(UNAUTHORIZED);
+  if (!token || !spec) throw new Unauthorized(UNAUTHORIZED);
   let result: APIGatewayAuthorizerResult;
   try {
     const event = tokenAuthorizerEvent(req, { url, region: options.region }, token);
-    result = (await options.invoke(options.authorizer.id, event, requestId)) as APIGatewayAuthorizerResult;
+    result = (await options.invoke(spec.id, event, requestId)) as APIGatewayAuthorizerResult;
   } catch (err) {
     // Exactly this message is API Gateway's 401; any other failure of the authorizer is a 500.
     if (err instanceof Error && err.message === UNAUTHORIZED) throw new Unauthorized(UNAUTHORIZED);

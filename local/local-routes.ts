@@ -1,15 +1,18 @@
 // The local-only endpoints of the gateway: /openapi.json, the outbox of emails and SMS, the directory's
-// JWKS and dev-user creation (for `npm run dev:user` against a running server). Never deployed.
+// JWKS of both pools, dev-user and dev-admin creation (for `npm run dev:user` / `dev:admin` against a running
+// server). Never deployed.
 import * as z from 'zod/mini';
 import { buildOpenApi } from '../lambdas/openapi.js';
 import { ValidationError } from '../lambdas/shared/errors.js';
 import { validationError } from '../lambdas/shared/http.js';
 import { createDevAccount } from './dev-accounts.js';
+import { createDevAdmin, devAdminRequest } from './dev-admins.js';
 import type { LocalRoute } from './gateway.js';
 import type { LocalRuntime } from './ports.js';
 
 export const OUTBOX_PATH = '/_local/outbox';
 export const DEV_USERS_PATH = '/_local/dev-users';
+export const DEV_ADMINS_PATH = '/_local/dev-admins';
 export const jwksPath = (userPoolId: string) => `/_local/identity/${userPoolId}/.well-known/jwks.json`;
 
 export const devUserRequest = z.object({
@@ -38,6 +41,21 @@ export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): Local
       method: 'GET',
       path: jwksPath(runtime.pool.userPoolId),
       handle: async () => ({ status: 200, body: runtime.ports.identity.jwks() }),
+    },
+    {
+      method: 'GET',
+      path: jwksPath(runtime.adminPool.userPoolId),
+      handle: async () => ({ status: 200, body: runtime.ports.adminIdentity.jwks() }),
+    },
+    {
+      method: 'POST',
+      path: DEV_ADMINS_PATH,
+      handle: async (body) => {
+        const input = z.safeParse(devAdminRequest, parseJson(body));
+        if (!input.success) throw validationError('Invalid dev admin', input.error.issues);
+        const admin = await createDevAdmin(runtime.ports, input.data);
+        return { status: 201, body: { ...admin, stateDir: runtime.stateDir } };
+      },
     },
     {
       method: 'POST',

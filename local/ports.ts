@@ -11,6 +11,10 @@ import { invokingContactCodes } from '../lambdas/account/contact-codes.js';
 import { DynamoAccountStore } from '../lambdas/account/dynamo-account-store.js';
 import { type SuspensionRequests, workflowSuspensions } from '../lambdas/account/suspension-requests.js';
 import { AddressStore } from '../lambdas/addresses/address-store.js';
+import { AdminDirectory } from '../lambdas/admin/admin-directory.js';
+import { AdminLoginFlow } from '../lambdas/admin/admin-login.js';
+import { AdminRequestStore } from '../lambdas/admin/request-store.js';
+import { RevealGrants } from '../lambdas/admin/reveal-grants.js';
 import type { AuditLog } from '../lambdas/audit/audit-log.js';
 import type { BotShield } from '../lambdas/auth/bot-shield.js';
 import { duressCheckClient } from '../lambdas/auth/duress-check.js';
@@ -58,11 +62,13 @@ import type { TokenVerifier } from '../lambdas/shared/ports/token-verifier.js';
 import type { UserMail } from '../lambdas/shared/ports/user-mail.js';
 import type { FieldCipher } from '../lambdas/shared/privacy/field-cipher.js';
 import { parseSettings, type Settings } from '../lambdas/shared/settings.js';
+import { ADMIN_TOKENS } from '../lambdas/shared/token-lifetimes.js';
 import { WithdrawalDecisions } from '../lambdas/withdrawals/decisions.js';
 import { WithdrawalHistory } from '../lambdas/withdrawals/history.js';
 import { idempotencyStore } from '../lambdas/withdrawals/idempotency.js';
 import { WithdrawalLedger } from '../lambdas/withdrawals/ledger.js';
 import { WithdrawalLifecycle } from '../lambdas/withdrawals/lifecycle.js';
+import { WithdrawalLimits } from '../lambdas/withdrawals/limits.js';
 import { ReviewTokens } from '../lambdas/withdrawals/review-tokens.js';
 import { REPO_ROOT } from './config.js';
 import { DUMMY_CREDENTIALS, LOCAL_TABLE_NAMES, type LocalDynamo, startDynamo } from './dynamo.js';
@@ -129,6 +135,25 @@ export interface LocalPorts {
   withdrawalHistory: WithdrawalHistory;
   /** C2: Powertools idempotency persistence on the local idempotency table. */
   idempotency: BasePersistenceLayer;
+  /** D1: the admin pool: a second local directory (own users, key, short tokens, TOTP required, groups). */
+  adminIdentity: LocalIdentityProvider;
+  /** D1: access tokens of the admin pool (a user-pool token fails its issuer, client and key). */
+  adminTokens: TokenVerifier;
+  /** D1/D4: the admin directory (signed rows `ADMIN#<adminId>`): status, revoked sessions, admin sessions. */
+  admins: AdminDirectory;
+  /** D1: password + TOTP against the admin pool, the login's bot shield with admin-scoped keys. */
+  adminLogin: AdminLoginFlow;
+  /** D2: admin approval requests (signed rows `ADMINREQ#…`), their task tokens server-side only. */
+  adminRequests: AdminRequestStore;
+  /** D5: reveals of personal data in force (an admin, a user, fields, until). */
+  revealGrants: RevealGrants;
+  /** E2: the vault function through its client (seals and opens field groups of one row). */
+  vault: VaultClient;
+  /** A1/B1: the blind-index claims of emails and phones (one account per value). */
+  claims: SignupStore;
+  blindIndex: ReturnType<typeof storedBlindIndexer>;
+  /** D2: users' own withdrawal limits (an approved admin change), read by the ledger. */
+  withdrawalLimits: WithdrawalLimits;
 }
 
 export interface LocalRuntimeOptions {
@@ -147,6 +172,8 @@ export interface LocalRuntime {
   ports: LocalPorts;
   functions: LocalFunctions;
   pool: PoolConfig;
+  /** D1: the local admin pool (its own issuer and client). */
+  adminPool: PoolConfig;
   stateDir: string;
   /** The emulator itself: tests reach behind the repositories with it, as an attacker with table access would. */
   dynamo: LocalDynamo;
@@ -160,11 +187,19 @@ export const localPool = (region: string): PoolConfig => ({
   clientId: 'palisadelocalclient',
 });
 
+/** D1: the admin pool of the local runtime: another pool id and client, so another issuer. */
+export const localAdminPool = (region: string): PoolConfig => ({
+  region,
+  userPoolId: `${region}_PalisadeAdmin`,
+  clientId: 'palisadelocaladminclient',
+});
+
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const settings = options.settings ?? parseSettings({});
   const clock = options.clock ?? systemClock;
   const region = settings.primaryRegion;
   const pool = localPool(region);
+  const adminPool = localAdminPool(region);
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const fn of stops.splice(0).reverse()) await fn();
@@ -180,8 +215,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startDynamo(options.stateDir, region).then(stopLater),
       startSes(region).then(stopLater),
     ]);
-    const [identity, keys, cipher] = await Promise.all([
+    const [identity, adminIdentity, keys, cipher] = await Promise.all([
       LocalIdentityProvider.open(options.stateDir, pool, clock),
+      LocalIdentityProvider.open(options.stateDir, adminPool, clock, {
+        folder: 'admin-identity',
+        lifetimes: ADMIN_TOKENS,
+        mfaRequired: true,
+      }),
       LocalKeyService.open(options.stateDir),
       openLocalFieldCipher(options.stateDir),
     ]);
@@ -268,7 +308,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       maxAttempts: 1,
     });
     stops.push(async () => idempotencyClient.destroy());
+    const adminTokens = new CognitoTokenVerifier(
+      adminPool.userPoolId,
+      adminPool.clientId,
+      adminIdentity.jwks(),
+    );
+    const admins = new AdminDirectory(rows.tables.accounts);
     const ports: LocalPorts = {
+      adminRequests: new AdminRequestStore(rows.tables.accounts),
+      revealGrants: new RevealGrants(rows.tables.accounts),
+      vault,
+      claims: new SignupStore(rows.tables.accounts),
+      blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
+      withdrawalLimits: new WithdrawalLimits(rows.tables.accounts),
+      adminIdentity,
+      adminTokens,
+      admins,
+      adminLogin: new AdminLoginFlow({
+        adminIdentity,
+        adminTokens,
+        admins,
+        table: rows.tables.accounts,
+        audit: rows.audit,
+        shield,
+        clock,
+      }),
       contactChanges,
       notices: new NoticeStore(rows.tables.accounts),
       smsMessages: {
@@ -331,7 +395,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ),
     };
     functions = await loadFunctions(allFunctions(), REPO_ROOT, ports);
-    return { ports, functions, pool, stateDir: options.stateDir, dynamo, emails: () => ses.emails(), stop };
+    return {
+      ports,
+      functions,
+      pool,
+      adminPool,
+      stateDir: options.stateDir,
+      dynamo,
+      emails: () => ses.emails(),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

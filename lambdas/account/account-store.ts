@@ -34,6 +34,8 @@ export interface Session {
   revokedAt?: string;
   ip?: string;
   userAgent?: string;
+  /** The device the login came from (A7, G2); absent on rows written before it was recorded. */
+  deviceId?: string;
 }
 
 export type NewAccount = Pick<Account, 'userId' | 'username' | 'createdAt'> & Contact;
@@ -57,6 +59,11 @@ export interface AccountStore {
   ): Promise<{ previous: Contact; account: Account }>;
   /** Suspends and revokes every session at `at`; suspending a suspended account changes nothing. */
   suspend(userId: string, at: Date, reason: string): Promise<{ changed: boolean }>;
+  /**
+   * D2: an approved admin request makes a suspended account active again. Sessions ended by the suspension
+   * stay ended (`sessionsValidAfter` is kept); restoring an active account changes nothing.
+   */
+  restore(userId: string, at: Date): Promise<{ changed: boolean }>;
   putSession(session: Session): Promise<void>;
   getSession(userId: string, sessionId: string): Promise<Session | undefined>;
   revokeSession(userId: string, sessionId: string, at: Date): Promise<void>;

@@ -153,6 +153,18 @@ export class DynamoAccountStore implements AccountStore {
     });
   }
 
+  restore(userId: string, at: Date): Promise<{ changed: boolean }> {
+    return retryOnConflict(async () => {
+      const result = await this.table.update<AccountRow>(accountKey(userId), (account) => {
+        if (account.status !== 'suspended') return undefined;
+        const { suspendedAt: _at, suspensionReason: _reason, ...rest } = account;
+        return { ...rest, status: 'active', restoredAt: at.toISOString() };
+      });
+      if (!result) throw new NotFound('Account not found');
+      return { changed: result.changed };
+    });
+  }
+
   async putSession(session: Session): Promise<void> {
     await this.table.create<SessionRow>({
       ...sessionKey(session.userId, session.sessionId),

@@ -67,3 +67,20 @@ export async function revokeAllOwnSessions(
   await ports.identity.globalSignOut(caller.username);
   return { revoked: 'all-sessions', revokedAt: at.toISOString() };
 }
+
+/**
+ * A7: revokes the caller's live sessions opened from `deviceId` (the session row names its device). Rows
+ * written before sessions recorded their device name none and stay; the user ends those one by one (A8).
+ */
+export async function endDeviceSessions(
+  accounts: Pick<AccountStore, 'listSessions' | 'revokeSession'>,
+  userId: string,
+  deviceId: string,
+  at: Date,
+): Promise<number> {
+  const ofDevice = (await accounts.listSessions(userId)).filter(
+    (s) => s.deviceId === deviceId && !s.revokedAt && Date.parse(s.expiresAt) > at.getTime(),
+  );
+  await Promise.all(ofDevice.map((s) => accounts.revokeSession(userId, s.sessionId, at)));
+  return ofDevice.length;
+}

@@ -8,6 +8,18 @@ import { PERSONAL_FIELDS } from './permissions.js';
 export const TARGET_KINDS = ['user', 'withdrawal', 'admin'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
+/**
+ * Which task function of the approval workflow executes an action, by what the action touches (least
+ * privilege: each function's role holds only its executors' rights):
+ * - `account`: a user account's own state (account and security rows, the suspension and security-hold
+ *   workflows, the user pool, the vault and blind index of a new email or phone) — ExecuteAccountAction;
+ * - `staff`: the admin plane and money (withdrawal limits and review decisions, reveal grants, the admin pool
+ *   and the voiding of an offboarded admin's requests) — ExecuteStaffAction.
+ * The workflow routes on the action (statemachines/admin-approval.asl.json, checked against this map).
+ */
+export const EXECUTOR_GROUPS = ['account', 'staff'] as const;
+export type ExecutorGroup = (typeof EXECUTOR_GROUPS)[number];
+
 export const targetSchema = z.strictObject({
   kind: z.enum(TARGET_KINDS),
   id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'an id of letters, digits, - and _')),
@@ -18,22 +30,25 @@ const decimal = z.string().check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$
 const none = z.strictObject({});
 
 export const ACTION_SPECS = {
-  'suspend-account': { target: 'user', parameters: none },
-  'restore-account': { target: 'user', parameters: none },
-  'reset-mfa': { target: 'user', parameters: none },
+  'suspend-account': { target: 'user', executor: 'account', parameters: none },
+  'restore-account': { target: 'user', executor: 'account', parameters: none },
+  'reset-mfa': { target: 'user', executor: 'account', parameters: none },
   'change-user-email': {
     target: 'user',
+    executor: 'account',
     parameters: z.strictObject({ email: z.email().check(z.maxLength(254)) }),
   },
   'change-user-phone': {
     target: 'user',
+    executor: 'account',
     parameters: z.strictObject({
       phone: z.string().check(z.regex(/^\+[1-9][0-9]{6,14}$/, 'an E.164 number')),
     }),
   },
-  'lift-hold': { target: 'user', parameters: none },
+  'lift-hold': { target: 'user', executor: 'account', parameters: none },
   'change-withdrawal-limits': {
     target: 'user',
+    executor: 'staff',
     parameters: z.strictObject({
       asset: z.enum(ASSET_IDS as [Asset, ...Asset[]]),
       daily: decimal,
@@ -42,6 +57,7 @@ export const ACTION_SPECS = {
   },
   'decide-withdrawal': {
     target: 'withdrawal',
+    executor: 'staff',
     parameters: z.strictObject({
       userId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)),
       outcome: z.enum(['approve', 'reject']),
@@ -49,13 +65,22 @@ export const ACTION_SPECS = {
   },
   'reveal-personal-data': {
     target: 'user',
+    executor: 'staff',
     parameters: z.strictObject({
       fields: z.array(z.enum(PERSONAL_FIELDS)).check(z.minLength(1), z.maxLength(PERSONAL_FIELDS.length)),
       /** How long the reveal is in force once approved. */
       windowMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(60)),
     }),
   },
-  'disable-admin': { target: 'admin', parameters: none },
-} as const satisfies Record<AdminAction, { target: TargetKind; parameters: z.ZodMiniType }>;
+  'disable-admin': { target: 'admin', executor: 'staff', parameters: none },
+} as const satisfies Record<
+  AdminAction,
+  { target: TargetKind; executor: ExecutorGroup; parameters: z.ZodMiniType }
+>;
+
+/** The actions one task function executes. */
+export type ActionsOf<G extends ExecutorGroup> = {
+  [A in AdminAction]: (typeof ACTION_SPECS)[A]['executor'] extends G ? A : never;
+}[AdminAction];
 
 export type ActionParameters<A extends AdminAction> = z.infer<(typeof ACTION_SPECS)[A]['parameters']>;

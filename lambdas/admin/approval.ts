@@ -33,6 +33,13 @@ export interface AdminRequest {
   action: AdminAction;
   target: AdminTarget;
   parameters: Record<string, unknown>;
+  /**
+   * Personal data in the parameters (a new email or phone) sealed by the vault, bound to this request row;
+   * `parameters` then holds the masked values, and the payload hash is over the opened (plaintext) ones.
+   */
+  sealedParameters?: string;
+  /** The API's public base URL as the requester reached it: where notices of the executed change point. */
+  baseUrl?: string;
   reason: string;
   requesterId: string;
   requesterTiers: AdminTier[];

@@ -19,5 +19,10 @@ export type DeviceView = z.infer<typeof deviceView>;
 export const devicesResponse = z.object({ devices: z.array(deviceView) });
 export type DevicesResponse = z.infer<typeof devicesResponse>;
 
-export const deviceRemovedResponse = z.object({ removed: z.literal('device'), removedAt: z.iso.datetime() });
+export const deviceRemovedResponse = z.object({
+  removed: z.literal('device'),
+  removedAt: z.iso.datetime(),
+  /** How many live sessions opened from the device were ended with it. */
+  sessionsEnded: z.number().check(z.int(), z.minimum(0)),
+});
 export type DeviceRemovedResponse = z.infer<typeof deviceRemovedResponse>;

@@ -324,6 +324,7 @@ export class LoginFlow {
       expiresAt: new Date(now.getTime() + userSessionLifetimeMs).toISOString(),
       ip: session.ip,
       ...(session.userAgent ? { userAgent: session.userAgent } : {}),
+      deviceId: session.deviceId,
     });
     const browser = describeBrowser(session.userAgent);
     const country = this.ports.geo?.countryOf(session.ip);

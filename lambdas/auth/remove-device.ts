@@ -1,12 +1,12 @@
 // DELETE /v1/me/devices/{deviceId} (A7): takes one of the caller's devices off the whitelist, so its next
-// login waits for the emailed link again. Another user's device id is Not Found and changes nothing: the key
-// is built from the caller's id (E5). The bot shield forgets the device as well, or it would still pass the
-// account's protection as a known device (A3).
-//
-// The device's sessions are not ended here: sessions record IP and User-Agent, not the device id, so they
-// cannot be told apart reliably (two devices with the same browser); the caller ends them through
-// DELETE /v1/me/sessions/{sessionId} or DELETE /v1/me/sessions.
-import { awsDocumentClient, awsSignedRows } from '../shared/adapters/aws-account-store.js';
+// login waits for the emailed link again, and ends the sessions opened from it (each session row names its
+// device), the caller's own included when it is that device. Another user's device id is Not Found and
+// changes nothing: the keys are built from the caller's id (E5). The bot shield forgets the device as well,
+// or it would still pass the account's protection as a known device (A3). Sessions from before rows named
+// their device are not ended here; the caller ends them through DELETE /v1/me/sessions/{sessionId}.
+import type { AccountStore } from '../account/account-store.js';
+import { endDeviceSessions } from '../account/sessions.js';
+import { awsAccountStore, awsDocumentClient, awsSignedRows } from '../shared/adapters/aws-account-store.js';
 import { NotFound } from '../shared/errors.js';
 import { callerOf, httpHandler, lazyHandler, parseWith } from '../shared/http.js';
 import { type Clock, systemClock } from '../shared/ports/clock.js';
@@ -19,18 +19,23 @@ import { LoginStore } from './login-store.js';
 export const makeHandler = (ports: {
   logins: Pick<LoginStore, 'removeDevice'>;
   shield: Pick<BotShield, 'forgetDevice'>;
+  accounts: Pick<AccountStore, 'listSessions' | 'revokeSession'>;
   clock: Clock;
 }) =>
   httpHandler({}, async (request, event) => {
     const caller = callerOf(event);
     const { deviceId } = parseWith(deviceIdParam, request.pathParams, 'device id');
-    const removedAt = ports.clock.now().toISOString();
-    // The shield first: should the whitelist removal then fail, a retry finds the device still listed.
+    const now = ports.clock.now();
+    const removedAt = now.toISOString();
+    // The shield and the sessions first: should the whitelist removal then fail, a retry finds the device
+    // still listed. Only sessions of the caller's own partition that name this device are ended, and such a
+    // session's device was on the caller's whitelist when it logged in.
     await ports.shield.forgetDevice(caller.username, deviceId);
+    const sessionsEnded = await endDeviceSessions(ports.accounts, caller.userId, deviceId, now);
     if (!(await ports.logins.removeDevice(caller.userId, deviceId, removedAt))) {
       throw new NotFound('Device not found');
     }
-    const body: DeviceRemovedResponse = { removed: 'device', removedAt };
+    const body: DeviceRemovedResponse = { removed: 'device', removedAt, sessionsEnded };
     return { body };
   });
 
@@ -38,6 +43,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     logins: new LoginStore(awsSignedRows().tables.accounts),
     shield: loginShield(awsDocumentClient(), requireEnv('SHIELD_TABLE')),
+    accounts: awsAccountStore(),
     clock: systemClock,
   }),
 );

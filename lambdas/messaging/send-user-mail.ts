@@ -46,10 +46,15 @@ export const makeHandler = (ports: UserMailPorts) => {
     // B1: a previous contact of this account (the old address of an email change), opened by the vault
     // under the account row's binding like the current one.
     const contact = await ports.accounts.contactOf(previous ? { ...account, contact: previous } : account);
+    // B1: the notice of a PGP key change must be readable by the owner, who may not hold the key just set
+    // (an attacker's): signed with the platform key, never encrypted to the user's key.
+    const keyNotice = message.template === 'security-change' && message.change === 'pgp-key';
     const recipient: Recipient = {
       email: contact.email,
       ...(prefs?.phrase ? { phrase: prefs.phrase } : {}),
-      ...(prefs?.pgpKey ? { pgpPublicKey: prefs.pgpKey.armored, encrypt: prefs.pgpKey.encrypt } : {}),
+      ...(prefs?.pgpKey
+        ? { pgpPublicKey: prefs.pgpKey.armored, encrypt: prefs.pgpKey.encrypt && !keyNotice }
+        : {}),
     };
     return notifier.send(recipient, renderUserMessage(message, account.username));
   });

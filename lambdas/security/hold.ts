@@ -116,6 +116,19 @@ export class SecurityStateStore {
     });
   }
 
+  /**
+   * D2: an approved admin request ends the hold early, at `at`. Idempotent: a hold already cleared (or none)
+   * changes nothing. A later security change starts a new hold as usual.
+   */
+  async lift(userId: string, at: Date): Promise<{ changed: boolean }> {
+    return this.retrying(async () => {
+      const updated = await this.table.update<SecurityRow>(keyOf(userId), (row) =>
+        row.holdActive ? { ...row, holdActive: false, holdClearedAt: at.toISOString() } : undefined,
+      );
+      return { changed: updated?.changed ?? false };
+    });
+  }
+
   private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
     for (let i = 0; ; i++) {
       try {

@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from './errors.js';
 import { logger, metrics, tracer } from './observability.js';
+import { ADMIN_TIERS, type AdminTier } from './settings.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -105,10 +106,44 @@ export function callerOf(event: APIGatewayProxyEvent): CallerIdentity {
   const userId = ctx?.userId;
   const sessionId = ctx?.sessionId;
   const username = ctx?.username;
+  // An admin is never a user (D1): an admin context on a user route is refused even if it names a user.
+  if (ctx?.principal === 'admin') throw new Unauthorized('Authentication required');
   if (typeof userId !== 'string' || typeof sessionId !== 'string' || typeof username !== 'string') {
     throw new Unauthorized('Authentication required');
   }
   return { userId, sessionId, username };
+}
+
+/** An admin as the admin authorizer describes them (D1): never a user, whatever the token says. */
+export interface AdminCaller {
+  adminId: string;
+  username: string;
+  sessionId: string;
+  /** The admin's tiers (groups of the admin pool), as the authorizer verified them. */
+  tiers: AdminTier[];
+}
+
+/**
+ * The admin behind an admin route: the admin authorizer's context carries `principal: 'admin'` and the tiers
+ * joined by commas. A user's context (no `principal`) is Unauthorized here, as an admin's is in `callerOf`.
+ */
+export function adminCallerOf(event: APIGatewayProxyEvent): AdminCaller {
+  const ctx = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
+  const { principal, adminId, sessionId, username, tiers } = ctx ?? {};
+  if (
+    principal !== 'admin' ||
+    typeof adminId !== 'string' ||
+    typeof sessionId !== 'string' ||
+    typeof username !== 'string' ||
+    typeof tiers !== 'string'
+  ) {
+    throw new Unauthorized('Authentication required');
+  }
+  const parsed = tiers
+    .split(',')
+    .filter((t): t is AdminTier => (ADMIN_TIERS as readonly string[]).includes(t));
+  if (parsed.length === 0) throw new Unauthorized('Authentication required');
+  return { adminId, username, sessionId, tiers: parsed };
 }
 
 const errorResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> => ({

@@ -6,6 +6,8 @@ import type { Asset } from '../shared/assets.js';
 import { Conflict, Forbidden } from '../shared/errors.js';
 import type { Row, SignedTable } from '../shared/integrity/signed-table.js';
 import { formatAmount, limitMinor } from './amount.js';
+import type { AssetLimits } from './limits.js';
+import { type LimitsOverrides, WithdrawalLimits } from './limits.js';
 import type { WithdrawalRecord, WithdrawalRow } from './record.js';
 import { withdrawalKey } from './record.js';
 
@@ -25,10 +27,7 @@ export type LedgerRow = Row & { pk: string; sk: string; entries: LedgerEntry[] }
 
 export const ledgerKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'WITHDRAWAL-LEDGER' });
 
-export interface AssetLimits {
-  daily: string;
-  monthly: string;
-}
+export type { AssetLimits } from './limits.js';
 
 export interface Usage {
   /** Minor units counted in the rolling 24 hours and 30 days before `now`. */
@@ -76,7 +75,21 @@ const live = (entries: readonly LedgerEntry[], now: Date) =>
 const ATTEMPTS = 8;
 
 export class WithdrawalLedger {
-  constructor(private readonly table: SignedTable) {}
+  private readonly ownLimits: WithdrawalLimits;
+
+  constructor(private readonly table: SignedTable) {
+    this.ownLimits = new WithdrawalLimits(table);
+  }
+
+  /** The limits that apply to the user for `asset`: their own if set (D2), else `defaults`. */
+  limitsFor(userId: string, asset: Asset, defaults: AssetLimits): Promise<AssetLimits> {
+    return this.ownLimits.limitsFor(userId, asset, defaults);
+  }
+
+  /** The user's own limits per asset (an approved admin change), if any were set. */
+  overrides(userId: string): Promise<LimitsOverrides> {
+    return this.ownLimits.overrides(userId);
+  }
 
   /** The user's usage of `asset` at `now`. */
   async usage(userId: string, asset: Asset, now: Date): Promise<Usage> {
@@ -85,11 +98,13 @@ export class WithdrawalLedger {
   }
 
   /**
-   * Creates the withdrawal record and its ledger entry together, if the amount fits under the limits on
-   * the ledger as it is at the write. A concurrent request that wrote first makes this one re-read and
+   * Creates the withdrawal record and its ledger entry together, if the amount fits under the limits (the
+   * user's own, else `defaultLimits`) on the ledger as it is at the write. A concurrent request that wrote first makes this one re-read and
    * check again; a request that no longer fits fails with DAILY_LIMIT or MONTHLY_LIMIT (403).
    */
-  async record(record: WithdrawalRecord, limits: AssetLimits, now: Date): Promise<void> {
+  async record(record: WithdrawalRecord, defaultLimits: AssetLimits, now: Date): Promise<void> {
+    // D2: the user's own limits (an approved admin change) take the place of the deploy's default.
+    const limits = await this.ownLimits.limitsFor(record.userId, record.asset, defaultLimits);
     const entry: LedgerEntry = {
       withdrawalId: record.withdrawalId,
       asset: record.asset,

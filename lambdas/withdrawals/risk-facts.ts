@@ -33,23 +33,29 @@ async function recentLogins(ports: RiskFactPorts, userId: string): Promise<Login
 }
 
 /**
- * The device of the caller's session. A session row does not name its device, but the login that opened it
- * recorded one at the same instant (login-flow.ts writes both with one timestamp); when that login is out of
- * the history read, the most recently whitelisted device stands in (the cautious choice for the G2 chain).
+ * The device of the caller's session. A session row names the device its login came from (login-flow.ts);
+ * when that device is no longer on the whitelist (removed, A7), the session counts as opened from no
+ * whitelisted device. Rows written before the field existed fall back to the login recorded at the same
+ * instant as the session (login-flow.ts writes both with one timestamp), then, when that login is out of the
+ * history read, to the most recently whitelisted device (the cautious choice for the G2 chain).
  */
 async function sessionDevice(
   ports: RiskFactPorts,
   userId: string,
   sessionId: string,
   logins: readonly LoginEvent[],
-): Promise<{ device?: KnownDevice; ofSession: boolean }> {
+): Promise<{ device?: KnownDevice; sessionDeviceId?: string }> {
   const session = await ports.accounts.getSession(userId, sessionId);
+  if (session?.deviceId) {
+    const device = await ports.logins.getDevice(userId, session.deviceId);
+    return { ...(device ? { device } : {}), sessionDeviceId: session.deviceId };
+  }
   const opened = session && logins.find((l) => l.at === session.createdAt);
   const device = opened && (await ports.logins.getDevice(userId, opened.deviceId));
-  if (device) return { device, ofSession: true };
+  if (device) return { device, sessionDeviceId: device.deviceId };
   const devices = await ports.logins.listDevices(userId);
   const newest = devices.sort((a, b) => b.addedAt.localeCompare(a.addedAt))[0];
-  return { ...(newest ? { device: newest } : {}), ofSession: false };
+  return newest ? { device: newest } : {};
 }
 
 export async function gatherRiskFacts(
@@ -70,7 +76,7 @@ export async function gatherRiskFacts(
     recentLogins(ports, input.userId),
     ports.withdrawalHistory.recent(input.userId),
   ]);
-  const { device, ofSession } = await sessionDevice(ports, input.userId, input.sessionId, logins);
+  const { device, sessionDeviceId } = await sessionDevice(ports, input.userId, input.sessionId, logins);
   // Newest first: the last match is the earliest login from this IP in the history read.
   const ipFirstSeenAt = logins.filter((l) => l.ip === input.sourceIp).at(-1)?.at;
   const history: PastWithdrawal[] = earlier
@@ -83,8 +89,8 @@ export async function gatherRiskFacts(
     sourceIp: input.sourceIp,
     ...(ipFirstSeenAt ? { ipFirstSeenAt } : {}),
     ...(device ? { device: { deviceId: device.deviceId, addedAt: device.addedAt } } : {}),
-    // Only a device known to have opened this session is recorded on the withdrawal.
-    ...(device && ofSession ? { deviceId: device.deviceId } : {}),
+    // Only a device known to have opened this session is recorded on the withdrawal (a removed one too).
+    ...(sessionDeviceId ? { deviceId: sessionDeviceId } : {}),
     destination: {
       addressMasked: input.address.addressMasked,
       ...(input.address.confirmedAt ? { confirmedAt: input.address.confirmedAt } : {}),

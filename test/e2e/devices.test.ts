@@ -119,10 +119,21 @@ describe('A7 device whitelist', () => {
     expect(still.body.status).toBe('authenticated');
   });
 
-  it('A7 a removed device is no longer listed; its next login asks for the device link again', async () => {
+  it('A7 a removed device is no longer listed, its sessions end; its next login asks for the device link again', async () => {
+    const fromApp = await loginFrom(ANN, 'ann-app-000001', ANN_SOURCE);
+    const appToken = (fromApp.body.tokens as { accessToken: string }).accessToken;
+    expect((await devicesOf(appToken)).length).toBe(2);
     const removed = await removeDevice(annToken, 'ann-app-000001');
     expect(removed.status).toBe(200);
-    expect(removed.body).toMatchObject({ removed: 'device', removedAt: expect.any(String) });
+    // Three logins from the app so far (the first, the one of the test before, this one), all ended.
+    expect(removed.body).toMatchObject({
+      removed: 'device',
+      removedAt: expect.any(String),
+      sessionsEnded: 3,
+    });
+    const refused = await callFrom(cloud, '127.0.0.1', 'GET', '/v1/me/devices', undefined, bearer(appToken));
+    expect(refused.status).toBe(401);
+    // The session of the other device (Safari) goes on: annToken still works below.
     expect((await devicesOf(annToken)).map((d) => d.deviceId)).toEqual(['ann-safari-0001']);
     expect((await removeDevice(annToken, 'ann-app-000001')).status).toBe(404);
 

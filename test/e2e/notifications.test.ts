@@ -169,17 +169,27 @@ describe('notifications: anti-phishing phrase and PGP-signed email', () => {
 
   it('B3 an invalid key is refused with its specific code, and nothing of a private key is echoed', async () => {
     const { privateKey } = await userKey();
-    const asPrivate = await call('PUT', '/v1/me/pgp-key', { armoredKey: privateKey }, token);
+    const asPrivate = await call(
+      'PUT',
+      '/v1/me/pgp-key',
+      { armoredKey: privateKey, password: PASSWORD },
+      token,
+    );
     expect(asPrivate.status).toBe(400);
     expect(asPrivate.body.error?.code).toBe('PGP_PRIVATE_KEY');
     expect(JSON.stringify(asPrivate.body)).not.toContain('PRIVATE KEY BLOCK');
-    const garbage = await call('PUT', '/v1/me/pgp-key', { armoredKey: 'not a key' }, token);
+    const garbage = await call(
+      'PUT',
+      '/v1/me/pgp-key',
+      { armoredKey: 'not a key', password: PASSWORD },
+      token,
+    );
     expect(garbage.body.error?.code).toBe('PGP_KEY_INVALID');
     const signOnly = await userKey({ signOnly: true });
     const noEncryption = await call(
       'PUT',
       '/v1/me/pgp-key',
-      { armoredKey: signOnly.publicKey, encrypt: true },
+      { armoredKey: signOnly.publicKey, encrypt: true, password: PASSWORD },
       token,
     );
     expect(noEncryption.body.error?.code).toBe('PGP_KEY_NO_ENCRYPTION');
@@ -196,7 +206,7 @@ describe('notifications: anti-phishing phrase and PGP-signed email', () => {
     expect(platform.body.version).toBe(4);
 
     const { publicKey } = await userKey();
-    const put = await call('PUT', '/v1/me/pgp-key', { armoredKey: publicKey }, token);
+    const put = await call('PUT', '/v1/me/pgp-key', { armoredKey: publicKey, password: PASSWORD }, token);
     expect(put.status).toBe(200);
     expect(put.body.pgpKey).toMatchObject({ version: 4, encrypt: false, canEncrypt: true });
     expect(put.body.pgpKey?.armored).toBeUndefined();
@@ -248,7 +258,12 @@ describe('notifications: anti-phishing phrase and PGP-signed email', () => {
 
   it('B3 with encryption asked for, only the user’s private key reads the next email, which is signed inside', async () => {
     const { publicKey, privateKey } = await userKey();
-    const put = await call('PUT', '/v1/me/pgp-key', { armoredKey: publicKey, encrypt: true }, token);
+    const put = await call(
+      'PUT',
+      '/v1/me/pgp-key',
+      { armoredKey: publicKey, encrypt: true, password: PASSWORD },
+      token,
+    );
     expect(put.status).toBe(200);
     await login(nora);
     const mail = await lastMail(address, /new sign-in/i);
@@ -275,10 +290,37 @@ describe('notifications: anti-phishing phrase and PGP-signed email', () => {
     expect(latin1(signed)).toContain('blue otters at dawn');
   });
 
+  it('B1 a PGP key change needs the password: a wrong or missing one changes nothing', async () => {
+    const { publicKey } = await userKey();
+    const security = await call('GET', '/v1/me/security', undefined, token);
+    expect(security.body).toMatchObject({ lastChange: { kind: 'pgp-key-set' } });
+    const wrong = await call(
+      'PUT',
+      '/v1/me/pgp-key',
+      { armoredKey: publicKey, password: 'not my password' },
+      token,
+    );
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error?.code).toBe('REAUTH_FAILED');
+    expect((await call('PUT', '/v1/me/pgp-key', { armoredKey: publicKey }, token)).status).toBe(400);
+    const remove = await call('POST', '/v1/me/pgp-key/remove', { password: 'not my password' }, token);
+    expect(remove.status).toBe(400);
+    expect(remove.body.error?.code).toBe('REAUTH_FAILED');
+    expect((await call('POST', '/v1/me/pgp-key/remove', {}, token)).status).toBe(400);
+    // The removal is no longer a DELETE, which would carry no password.
+    expect((await call('DELETE', '/v1/me/pgp-key', undefined, token)).status).toBe(405);
+    // The encrypting key of the test before is still the one in use (the new one would only sign).
+    await login(nora);
+    expect((await lastMail(address, /new sign-in/i)).pgp?.protection).toBe('encrypted');
+    // No change recorded (the next test counts the pgp-key records): the last change and the hold are as before.
+    expect((await call('GET', '/v1/me/security', undefined, token)).body).toEqual(security.body);
+  });
+
   it('B3 removing the key makes emails plain again; it is recorded as a security change', async () => {
-    const removed = await call('DELETE', '/v1/me/pgp-key', undefined, token);
+    const removed = await call('POST', '/v1/me/pgp-key/remove', { password: PASSWORD }, token);
     expect(removed).toMatchObject({ status: 200, body: { removed: true } });
-    expect((await call('DELETE', '/v1/me/pgp-key', undefined, token)).body).toEqual({ removed: false });
+    const again = await call('POST', '/v1/me/pgp-key/remove', { password: PASSWORD }, token);
+    expect(again.body).toEqual({ removed: false });
     await login(nora);
     const mail = await lastMail(address, /new sign-in/i);
     expect(mail.pgp).toBeUndefined();

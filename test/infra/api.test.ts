@@ -4,8 +4,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
-import { getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
+import { ADMIN_AUTHORIZER, ROUTES, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
+import { apiRefToArn, getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
@@ -41,13 +41,18 @@ function methodOf(template: Template, method: string, path: string) {
 
 describe('routes', () => {
   it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))(
-    'E5 %s has the authorizer exactly when its catalogue auth is user',
+    'E5 D1 %s has the user authorizer exactly when its catalogue auth is user, the admin one when admin',
     (_name, route) => {
       const authorizerId = logicalId(s.primary.api.authorizer);
-      const method = methodOf(s.template, route.method, route.path);
+      const adminAuthorizerId = logicalId(s.primary.api.adminAuthorizer);
+      const method = methodOf(s.apiTemplate, route.method, route.path);
       if (route.auth === 'user') {
         expect(method.AuthorizationType).toBe('CUSTOM');
         expect(method.AuthorizerId).toEqual({ Ref: authorizerId });
+      } else if (route.auth === 'admin') {
+        expect(route.path.startsWith('/v1/admin/')).toBe(true);
+        expect(method.AuthorizationType).toBe('CUSTOM');
+        expect(method.AuthorizerId).toEqual({ Ref: adminAuthorizerId });
       } else {
         expect(method.AuthorizationType).toBe('NONE');
         expect(method.AuthorizerId).toBeUndefined();
@@ -56,30 +61,54 @@ describe('routes', () => {
       const fn = s.primary.routeFunctions.get(route.id);
       if (!fn) throw new Error(`no function for ${route.id}`);
       expect(method.Integration.Type).toBe('AWS_PROXY');
-      expect(JSON.stringify(method.Integration.Uri)).toContain(logicalId(fn.fn));
+      expect(JSON.stringify(method.Integration.Uri)).toContain(JSON.stringify(apiRefToArn(s, fn.fn)));
     },
   );
 
   it('E5 the user authorizer is a TOKEN authorizer on the Authorization header with caching off', () => {
     const fn = s.primary.authorizerFunction;
     expect(fn.spec).toBe(USER_AUTHORIZER);
-    s.template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+    s.apiTemplate.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'TOKEN',
       AuthorizerResultTtlInSeconds: 0,
       IdentitySource: 'method.request.header.Authorization',
       AuthorizerUri: Match.objectLike({
-        'Fn::Join': Match.arrayWith([Match.arrayWith([getAttArn(fn.fn)])]),
+        'Fn::Join': Match.arrayWith([Match.arrayWith([apiRefToArn(s, fn.fn)])]),
       }),
     });
-    s.template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+    s.apiTemplate.resourceCountIs('AWS::ApiGateway::Authorizer', 2);
+  });
+
+  it('D1 the admin authorizer is its own uncached TOKEN authorizer on the admin pool', () => {
+    const fn = s.primary.adminAuthorizerFunction;
+    expect(fn.spec).toBe(ADMIN_AUTHORIZER);
+    expect(fn.fn).not.toBe(s.primary.authorizerFunction.fn);
+    s.apiTemplate.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'TOKEN',
+      AuthorizerResultTtlInSeconds: 0,
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerUri: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith([apiRefToArn(s, fn.fn)])]),
+      }),
+    });
+    // Both pools are named to every function; the admin authorizer verifies against the admin pool's.
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          ADMIN_POOL_ID: ref(s.primary.identity.adminPool),
+          ADMIN_POOL_CLIENT_ID: ref(s.primary.identity.adminPoolClient),
+        }),
+      },
+    });
+    expect(ROUTES.some((r) => r.auth === 'admin')).toBe(true);
   });
 
   it('E5 every method has the request validator checking body and parameters', () => {
-    const validators = s.template.findResources('AWS::ApiGateway::RequestValidator', {
+    const validators = s.apiTemplate.findResources('AWS::ApiGateway::RequestValidator', {
       Properties: { ValidateRequestBody: true, ValidateRequestParameters: true },
     });
     const [validatorId] = Object.keys(validators);
-    const methods = Object.values(s.template.findResources('AWS::ApiGateway::Method'));
+    const methods = Object.values(s.apiTemplate.findResources('AWS::ApiGateway::Method'));
     expect(methods).toHaveLength(ROUTES.length);
     for (const m of methods) expect(m.Properties.RequestValidatorId).toEqual({ Ref: validatorId });
   });
@@ -93,7 +122,7 @@ describe('routes', () => {
     ['DEFAULT_4XX', '400', 'BAD_REQUEST'],
     ['DEFAULT_5XX', '500', 'INTERNAL_ERROR'],
   ])('E5 gateway response %s answers %s with a JSON error body %s', (type, status, code) => {
-    const responses = s.template.findResources('AWS::ApiGateway::GatewayResponse', {
+    const responses = s.apiTemplate.findResources('AWS::ApiGateway::GatewayResponse', {
       Properties: { ResponseType: type },
     });
     const props = Object.values(responses)[0]?.Properties;
@@ -105,7 +134,7 @@ describe('routes', () => {
 
 describe('stage', () => {
   it('I1 the stage writes JSON access logs, traces with X-Ray, logs errors and throttles', () => {
-    const stage = Object.values(s.template.findResources('AWS::ApiGateway::Stage'))[0]?.Properties;
+    const stage = Object.values(s.apiTemplate.findResources('AWS::ApiGateway::Stage'))[0]?.Properties;
     expect(stage.TracingEnabled).toBe(true);
     const format = JSON.parse(stage.AccessLogSetting.Format);
     expect(format).toMatchObject({ requestId: '$context.requestId', ip: '$context.identity.sourceIp' });
@@ -127,7 +156,7 @@ describe('stage', () => {
   });
 
   it('E3 the API is regional and refuses TLS below 1.2', () => {
-    s.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+    s.apiTemplate.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
       SecurityPolicy: 'TLS_1_2',
     });
@@ -139,7 +168,7 @@ const webAclOf = (template: Template) =>
 
 describe('WAF', () => {
   it('A3 the web ACL is associated with the API stage and has a per-IP rate rule and the managed groups', () => {
-    s.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+    s.apiTemplate.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       WebACLArn: getAttArn(s.primary.firewall.webAcl),
       ResourceArn: Match.objectLike({
         'Fn::Join': Match.arrayWith([
@@ -147,7 +176,7 @@ describe('WAF', () => {
         ]),
       }),
     });
-    const acl = webAclOf(s.template);
+    const acl = webAclOf(s.apiTemplate);
     expect(acl.Scope).toBe('REGIONAL');
     const rules = acl.Rules as { Statement: Record<string, { Name?: string; AggregateKeyType?: string }> }[];
     expect(rules.some((r) => r.Statement.RateBasedStatement?.AggregateKeyType === 'IP')).toBe(true);
@@ -162,7 +191,7 @@ describe('WAF', () => {
   });
 
   it('F4 the geo block lists the restricted countries of the default settings', () => {
-    const acl = webAclOf(s.template);
+    const acl = webAclOf(s.apiTemplate);
     const geo = acl.Rules.find(
       (r: { Statement: { GeoMatchStatement?: unknown } }) => r.Statement.GeoMatchStatement,
     );
@@ -172,11 +201,11 @@ describe('WAF', () => {
 
   it('I1 WAF logs go to an encrypted aws-waf-logs- group, with tokens and cookies redacted', () => {
     const group = s.primary.firewall.logGroup;
-    s.template.hasResourceProperties('AWS::Logs::LogGroup', {
+    s.apiTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'),
-      KmsKeyId: getAttArn(s.primary.logging.key),
+      KmsKeyId: apiRefToArn(s, s.primary.logging.key),
     });
-    s.template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+    s.apiTemplate.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       ResourceArn: getAttArn(s.primary.firewall.webAcl),
       RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'authorization' } }]),
     });
@@ -188,7 +217,7 @@ describe('context', () => {
   it('F4 restrictedCountries from CDK context (a -c comma list) becomes the geo block; B2 holdHours reaches the Lambdas', () => {
     const custom = synthPalisade({ restrictedCountries: 'KP,RU', holdHours: '48' });
     try {
-      const acl = webAclOf(custom.template);
+      const acl = webAclOf(custom.apiTemplate);
       const geo = acl.Rules.find(
         (r: { Statement: { GeoMatchStatement?: unknown } }) => r.Statement.GeoMatchStatement,
       );
@@ -207,7 +236,7 @@ describe('context', () => {
   it('F4 an empty restrictedCountries list removes the geo rule and keeps the others', () => {
     const custom = synthPalisade({ palisade: { restrictedCountries: [] } });
     try {
-      const acl = webAclOf(custom.template);
+      const acl = webAclOf(custom.apiTemplate);
       expect(
         acl.Rules.some((r: { Statement: { GeoMatchStatement?: unknown } }) => r.Statement.GeoMatchStatement),
       ).toBe(false);
@@ -215,5 +244,14 @@ describe('context', () => {
     } finally {
       custom.cleanup();
     }
+  });
+});
+
+describe('size', () => {
+  it('I2 the primary stack and the API nested stack each keep a margin under CloudFormation’s 500 resources', () => {
+    const count = (t: Template) => Object.keys(t.toJSON().Resources ?? {}).length;
+    // CloudFormation refuses a stack of more than 500 resources; a route adds about 8, a function about 4.
+    expect(count(s.template)).toBeLessThan(450);
+    expect(count(s.apiTemplate)).toBeLessThan(450);
   });
 });

@@ -105,6 +105,18 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
     ),
     // SMS goes to a phone number, which has no ARN: "*", with a deny on every SNS ARN (checked below).
     'sms:publish': pairs(['sns:Publish'], ['*']),
+    'admin-identity:authenticate': pairs(
+      [
+        'cognito-idp:AdminInitiateAuth',
+        'cognito-idp:AdminRespondToAuthChallenge',
+        'cognito-idp:AdminUserGlobalSignOut',
+      ],
+      [getAttArn(identity.adminPool)],
+    ),
+    'admin-identity:revoke': pairs(
+      ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut'],
+      [getAttArn(identity.adminPool)],
+    ),
     'identity:sign-out': pairs(['cognito-idp:AdminUserGlobalSignOut'], [getAttArn(identity.userPool)]),
     'identity:mfa': pairs(['cognito-idp:AdminSetUserMFAPreference'], [getAttArn(identity.userPool)]),
     'shield:write': [
@@ -152,6 +164,11 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
     // Task tokens of service integrations: IAM authorises the answer only on "*" (checked below).
     'withdrawal-review:cancel': pairs(['states:SendTaskFailure'], ['*']),
     'withdrawal-review:decide': pairs(['states:SendTaskSuccess'], ['*']),
+    'admin-approval:answer': pairs(['states:SendTaskSuccess'], ['*']),
+    'admin-approval:start': pairs(
+      ['states:StartExecution'],
+      [ref(s.primary.workflows.stateMachines.get('admin-approval') as IConstruct)],
+    ),
     'custody:dispatch': [
       ...pairs(['sqs:SendMessage'], [getAttArn(s.primary.custody.queue)]),
       ...pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(s.primary.custody.key)]),
@@ -203,7 +220,10 @@ describe('function roles', () => {
         const sms = [
           ...(spec.access.includes('sms:publish') ? ['sns:Publish'] : []),
           ...(spec.access.includes('withdrawal-review:cancel') ? ['states:SendTaskFailure'] : []),
-          ...(spec.access.includes('withdrawal-review:decide') ? ['states:SendTaskSuccess'] : []),
+          ...(spec.access.includes('withdrawal-review:decide') ||
+          spec.access.includes('admin-approval:answer')
+            ? ['states:SendTaskSuccess']
+            : []),
         ];
         const rest = actionsOf(st).filter((a) => !sms.includes(a));
         if (rest.length > 0 || sms.length === 0) expect(rest.sort()).toEqual([...XRAY].sort());
@@ -259,6 +279,37 @@ describe('function roles', () => {
         ).toEqual([]);
       }
     }
+  });
+
+  it('D2 the execution is split by what the actions touch: neither task holds the rights of the other', () => {
+    const specOf = (id: string) => {
+      const spec = allFunctions().find((f) => f.id === id);
+      if (!spec) throw new Error(`${id} is not in the catalogue`);
+      return spec;
+    };
+    expect(allFunctions().map((f) => f.id)).not.toContain('ExecuteAdminAction');
+    const grantsOf = (id: string) => {
+      const allows = statementsOf(specOf(id)).statements.filter((st) => st.Effect !== 'Deny');
+      return allows.flatMap((st) => pairs(actionsOf(st), resourcesOf(st)));
+    };
+    const on = (grants: string[], resource: unknown) =>
+      grants.filter((g) => g.endsWith(JSON.stringify(resource)));
+    const account = grantsOf('ExecuteAccountAction');
+    const staff = grantsOf('ExecuteStaffAction');
+    const { identity } = s.primary;
+    // Account actions: the user pool, the vault and the workflows they start; no admin pool, no task token.
+    expect(on(account, getAttArn(identity.userPool)).length).toBeGreaterThan(0);
+    expect(on(account, getAttArn(s.primary.vault.fn))).toHaveLength(1);
+    expect(account.some((g) => g.startsWith('states:StartExecution '))).toBe(true);
+    expect(on(account, getAttArn(identity.adminPool))).toEqual([]);
+    expect(account.filter((g) => g.startsWith('states:SendTask'))).toEqual([]);
+    // Staff actions: the admin pool and task tokens; no user pool, no vault, no data key, no workflow start.
+    expect(on(staff, getAttArn(identity.adminPool)).length).toBeGreaterThan(0);
+    expect(staff).toContain(pairs(['states:SendTaskSuccess'], ['*'])[0]);
+    expect(on(staff, getAttArn(identity.userPool))).toEqual([]);
+    expect(on(staff, getAttArn(s.primary.vault.fn))).toEqual([]);
+    expect(on(staff, getAttArn(s.primary.data.dataKey))).toEqual([]);
+    expect(staff.filter((g) => g.startsWith('states:StartExecution '))).toEqual([]);
   });
 
   it('E5 a function with no access has no data, identity, mail or key grant', () => {

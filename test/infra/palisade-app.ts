@@ -21,6 +21,8 @@ export interface Synthesised extends PalisadeApp {
   app: App;
   outdir: string;
   template: Template;
+  /** The nested stack of the REST API and its firewall. */
+  apiTemplate: Template;
   replicaTemplate: Template;
   cleanup(): void;
 }
@@ -39,6 +41,7 @@ export function synthPalisade(context: Record<string, unknown> = {}, options: { 
     app,
     outdir,
     template: Template.fromStack(built.primary),
+    apiTemplate: Template.fromStack(built.primary.http),
     replicaTemplate: Template.fromStack(built.replica),
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
   } satisfies Synthesised;
@@ -75,3 +78,17 @@ export function roleStatements(template: Template, roleLogicalId: string) {
 
 export const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 export const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+/**
+ * How the API's nested stack refers to a construct of the primary stack: the `{Ref}` of the parameter the
+ * primary stack fills with that construct's ARN (CDK passes cross-stack references as parameters).
+ */
+export function apiRefToArn(s: Pick<Synthesised, 'template'>, construct: IConstruct): { Ref: string } {
+  const wanted = JSON.stringify(getAttArn(construct));
+  for (const nested of Object.values(s.template.findResources('AWS::CloudFormation::Stack'))) {
+    const parameters = (nested.Properties?.Parameters ?? {}) as Record<string, unknown>;
+    const name = Object.keys(parameters).find((key) => JSON.stringify(parameters[key]) === wanted);
+    if (name) return { Ref: name };
+  }
+  throw new Error(`No nested-stack parameter carries the ARN of ${construct.node.path}`);
+}

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import canonicalize from 'canonicalize';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ACTION_SPECS, type ExecutorGroup } from '../../lambdas/admin/actions.js';
 import {
   type AdminRequest,
   createRequest,
@@ -18,8 +19,17 @@ import {
   reject,
   voidBy,
 } from '../../lambdas/admin/approval.js';
+import {
+  type ExecutionPorts,
+  executeActionTask,
+  NotThisFunctionsAction,
+} from '../../lambdas/admin/execute-action.js';
+import { ACCOUNT_EXECUTORS, type AccountActionPorts } from '../../lambdas/admin/executors/account-actions.js';
+import { STAFF_EXECUTORS, type StaffActionPorts } from '../../lambdas/admin/executors/staff-actions.js';
+import { sealsParameters } from '../../lambdas/admin/plane.js';
 import { Conflict, Forbidden, Gone, ValidationError } from '../../lambdas/shared/errors.js';
 import { ADMIN_ACTIONS, type AdminAction } from '../../lambdas/shared/settings.js';
+import { lambdaContext } from '../../local/lambda-context.js';
 import {
   admin,
   approversFor,
@@ -306,17 +316,18 @@ describe('D4 offboarding voids what is not executed yet', () => {
   });
 });
 
-describe('D2 statemachines/drafts/admin-approval.asl.json (draft, not in WORKFLOWS yet)', () => {
-  const text = readFileSync('statemachines/drafts/admin-approval.asl.json', 'utf8');
+describe('D2 statemachines/admin-approval.asl.json', () => {
+  const text = readFileSync('statemachines/admin-approval.asl.json', 'utf8');
   const definition = JSON.parse(text) as { StartAt: string; States: Record<string, Record<string, unknown>> };
   const states = definition.States;
 
-  it('D2 the approval workflow passes asl-validator and binds only its three task functions', () => {
+  it('D2 the approval workflow passes asl-validator and binds only its four task functions', () => {
     const { isValid, errorsText } = aslValidator(definition);
     expect(isValid, errorsText('\n')).toBe(true);
     const keys = [...new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
     expect(keys).toEqual([
-      'ExecuteAdminActionFunctionArn',
+      'ExecuteAccountActionFunctionArn',
+      'ExecuteStaffActionFunctionArn',
       'ExpireAdminRequestFunctionArn',
       'StoreApprovalTokenFunctionArn',
     ]);
@@ -335,6 +346,41 @@ describe('D2 statemachines/drafts/admin-approval.asl.json (draft, not in WORKFLO
       Catch: [expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ExpireTheRequest' })],
     });
     expect(text.match(/\$\$\.Task\.Token/g)).toHaveLength(1);
+  });
+
+  it('D2 ExecuteTheAction routes each action to the task function of its group, both retried alike', () => {
+    const route = states.ExecuteTheAction as {
+      Type: string;
+      Choices: { Or: { Variable: string; StringEquals: string }[]; Next: string }[];
+      Default: string;
+    };
+    expect(route.Type).toBe('Choice');
+    const routed = route.Choices.flatMap((c) =>
+      c.Or.map((rule) => {
+        expect(rule.Variable).toBe('$.action');
+        return [rule.StringEquals, c.Next] as const;
+      }),
+    );
+    const taskOf = { account: 'ExecuteTheAccountAction', staff: 'ExecuteTheStaffAction' } as const;
+    expect(Object.fromEntries(routed)).toEqual(
+      Object.fromEntries(ADMIN_ACTIONS.map((a) => [a, taskOf[ACTION_SPECS[a].executor]])),
+    );
+    expect(routed).toHaveLength(ADMIN_ACTIONS.length);
+    expect(states[route.Default]).toMatchObject({ Type: 'Fail', Error: 'UnknownAction' });
+    const account = states.ExecuteTheAccountAction ?? {};
+    const staff = states.ExecuteTheStaffAction ?? {};
+    expect(account.Resource).toBe(`\${ExecuteAccountActionFunctionArn}`);
+    expect(staff.Resource).toBe(`\${ExecuteStaffActionFunctionArn}`);
+    for (const task of [account, staff]) {
+      expect(task).toMatchObject({
+        Type: 'Task',
+        Parameters: { 'requestId.$': '$.requestId' },
+        ResultPath: '$.decision',
+        Next: 'WasItExecuted',
+      });
+      expect(task.Retry).toEqual(states.ExpireTheRequest?.Retry);
+      expect(task.Catch).toBeUndefined();
+    }
   });
 
   it('D2 every outcome has its branch and every state is reachable', () => {
@@ -368,4 +414,47 @@ describe('D2 statemachines/drafts/admin-approval.asl.json (draft, not in WORKFLO
     visit(definition.StartAt);
     expect([...reached].sort()).toEqual(Object.keys(states).sort());
   });
+});
+
+describe('D2 the two execution tasks (split by what the actions touch)', () => {
+  const keysOf = (executors: object) => Object.keys(executors).sort();
+  const actionsOf = (group: ExecutorGroup) =>
+    ADMIN_ACTIONS.filter((a) => ACTION_SPECS[a].executor === group).sort();
+
+  it('D2 each task runs exactly its group of actions, and only the account task opens sealed parameters', () => {
+    expect(keysOf(ACCOUNT_EXECUTORS)).toEqual(actionsOf('account'));
+    expect(keysOf(STAFF_EXECUTORS)).toEqual(actionsOf('staff'));
+    expect([...actionsOf('account'), ...actionsOf('staff')].sort()).toEqual([...ADMIN_ACTIONS].sort());
+    const sealing = ADMIN_ACTIONS.filter(sealsParameters);
+    expect(sealing.length).toBeGreaterThan(0);
+    for (const action of sealing) expect(ACTION_SPECS[action].executor, action).toBe('account');
+  });
+
+  it.each([
+    ['account', 'disable-admin'],
+    ['staff', 'reset-mfa'],
+  ] as const)(
+    'D2 the %s task refuses an approved %s request before claiming it: nothing runs',
+    async (group, action) => {
+      const policy = settings.approvalPolicies[action];
+      const request = approveAll(requestFor(action), approversFor(policy, policy.approvals));
+      expect(request.status).toBe('approved');
+      const markExecuted = vi.fn();
+      const append = vi.fn();
+      const ports = {
+        adminRequests: { get: async () => request, markExecuted },
+        audit: { append },
+        clock: { now: () => later(HOUR) },
+      };
+      const handler =
+        group === 'account'
+          ? executeActionTask(ACCOUNT_EXECUTORS, ports as unknown as AccountActionPorts & ExecutionPorts)
+          : executeActionTask(STAFF_EXECUTORS, ports as unknown as StaffActionPorts & ExecutionPorts);
+      await expect(handler({ requestId: request.requestId }, lambdaContext('ExecuteAction'))).rejects.toThrow(
+        NotThisFunctionsAction,
+      );
+      expect(markExecuted).not.toHaveBeenCalled();
+      expect(append).not.toHaveBeenCalled();
+    },
+  );
 });

@@ -194,6 +194,24 @@ describe('the user-mail function renders templates', () => {
   });
 });
 
+describe('B1 the notice of a PGP key change', () => {
+  it('B1 B3 is signed but never encrypted to the key, which may be an attacker’s; other notices still are', async () => {
+    const mailer = new CapturingMailer();
+    const signer = new RecordingSigner();
+    prefs = { pgpKey: { armored: 'NEW-KEY', encrypt: true } as NotificationPrefs['pgpKey'] };
+    const keyNotice = MESSAGES.find((m) => m.template === 'security-change');
+    if (!keyNotice) throw new Error('expected a security-change message');
+    expect(await userMail(mailer, signer)({ userId: 'u-1', message: keyNotice })).toMatchObject({
+      protection: 'signed',
+    });
+    const password = { ...keyNotice, change: 'password' } as typeof keyNotice;
+    expect(await userMail(mailer, signer)({ userId: 'u-1', message: password })).toMatchObject({
+      protection: 'signed+encrypted',
+    });
+    expect(signer.calls).toEqual([{ encryptTo: undefined }, { encryptTo: 'NEW-KEY' }]);
+  });
+});
+
 describe('the PgpMailSigner function over JSON', () => {
   let stateDir: string;
   let client: PgpSignerClient;

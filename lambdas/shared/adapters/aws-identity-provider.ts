@@ -5,6 +5,7 @@ import {
   AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
+  AdminListGroupsForUserCommand,
   AdminRespondToAuthChallengeCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
@@ -24,8 +25,9 @@ import {
   UsernameExistsException,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { Conflict, Unauthorized, ValidationError } from '../errors.js';
+import { Conflict, Forbidden, Unauthorized, ValidationError } from '../errors.js';
 import { tracer } from '../observability.js';
+import type { AdminIdentityProvider } from '../ports/admin-identity.js';
 import type {
   DirectoryUser,
   IdentityProvider,
@@ -40,7 +42,7 @@ const BAD_CREDENTIALS = 'Invalid credentials';
 // Passwords are NFKC-normalised before Cognito sees them, as the local directory hashes them: one password
 // typed with full-width letters or ligatures on another keyboard is the same password.
 
-export class CognitoIdentityProvider implements IdentityProvider {
+export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityProvider {
   constructor(
     private readonly cognito: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
@@ -121,6 +123,9 @@ export class CognitoIdentityProvider implements IdentityProvider {
       if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session)
         return { kind: 'totp-required', session: out.Session };
       if (out.AuthenticationResult) return { kind: 'tokens', tokens: toTokenSet(out.AuthenticationResult) };
+      // D1: the admin pool requires MFA; an admin without TOTP is refused (no self-enrolment at login).
+      if (out.ChallengeName === 'MFA_SETUP')
+        throw new Forbidden('TOTP must be set up before signing in', 'TOTP_SETUP_REQUIRED');
       throw new Error(`Unexpected Cognito challenge ${out.ChallengeName ?? '(none)'}`);
     } catch (err) {
       if (err instanceof NotAuthorizedException || err instanceof UserNotFoundException) {
@@ -268,6 +273,24 @@ export class CognitoIdentityProvider implements IdentityProvider {
   async enableUser(username: string): Promise<void> {
     await this.cognito.send(new AdminEnableUserCommand({ UserPoolId: this.userPoolId, Username: username }));
   }
+
+  /** D1: the user's groups in this pool (the admin pool's tiers), every page. */
+  async groupsOf(username: string): Promise<string[]> {
+    const groups: string[] = [];
+    let next: string | undefined;
+    do {
+      const out = await this.cognito.send(
+        new AdminListGroupsForUserCommand({
+          UserPoolId: this.userPoolId,
+          Username: username,
+          ...(next ? { NextToken: next } : {}),
+        }),
+      );
+      for (const group of out.Groups ?? []) if (group.GroupName) groups.push(group.GroupName);
+      next = out.NextToken;
+    } while (next);
+    return groups;
+  }
 }
 
 function toTokenSet(result: AuthenticationResultType): TokenSet {
@@ -286,5 +309,15 @@ export const awsIdentityProvider = once(
       tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
       requireEnv('USER_POOL_ID'),
       requireEnv('USER_POOL_CLIENT_ID'),
+    ),
+);
+
+/** D1: the admin pool (MFA required, one group per tier), through the same adapter. */
+export const awsAdminIdentityProvider = once(
+  () =>
+    new CognitoIdentityProvider(
+      tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
+      requireEnv('ADMIN_POOL_ID'),
+      requireEnv('ADMIN_POOL_CLIENT_ID'),
     ),
 );

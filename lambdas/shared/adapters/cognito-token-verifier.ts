@@ -45,3 +45,8 @@ const refuseJwksFetch = (): Promise<ArrayBuffer> => Promise.reject(new Error('Th
 export const awsUserTokenVerifier = once(
   () => new CognitoTokenVerifier(requireEnv('USER_POOL_ID'), requireEnv('USER_POOL_CLIENT_ID')),
 );
+
+/** D1: access tokens of the admin pool; a user-pool token fails its issuer and client checks, and vice versa. */
+export const awsAdminTokenVerifier = once(
+  () => new CognitoTokenVerifier(requireEnv('ADMIN_POOL_ID'), requireEnv('ADMIN_POOL_CLIENT_ID')),
+);

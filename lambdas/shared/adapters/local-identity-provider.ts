@@ -4,7 +4,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import { Conflict, NotFound, Unauthorized, ValidationError } from '../errors.js';
+import { Conflict, Forbidden, NotFound, Unauthorized, ValidationError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type {
   DirectoryUser,
@@ -17,6 +17,8 @@ import { JsonFile } from './local-json-file.js';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './local-password-hash.js';
 import { LocalTokenIssuer, type PoolConfig } from './local-token-issuer.js';
 import { checkTotp, newTotpSecret } from './local-totp.js';
+
+type PoolLifetimes = { accessMinutes: number; idMinutes: number; refreshHours: number };
 
 interface RefreshFamily {
   originJti: string;
@@ -63,16 +65,52 @@ export class LocalIdentityProvider implements IdentityProvider {
     private readonly issuer: LocalTokenIssuer,
     private readonly clock: Clock,
     readonly pool: PoolConfig,
+    private readonly mfaRequired = false,
   ) {}
 
-  /** Opens the directory in `<stateDir>/identity/`; the clock dates every token (tests mint expired ones). */
-  static async open(stateDir: string, pool: PoolConfig, clock: Clock): Promise<LocalIdentityProvider> {
-    const file = new JsonFile<UsersFile>(join(stateDir, 'identity', 'users.json'));
+  /**
+   * Opens the directory in `<stateDir>/identity/` (the user pool) or `<stateDir>/<options.folder>/` (the
+   * admin pool: its own users, key and token lifetimes); the clock dates every token (tests mint expired
+   * ones). `mfaRequired` behaves as a Cognito pool with MFA REQUIRED: a user without TOTP gets no tokens.
+   */
+  static async open(
+    stateDir: string,
+    pool: PoolConfig,
+    clock: Clock,
+    options: { folder?: string; lifetimes?: PoolLifetimes; mfaRequired?: boolean } = {},
+  ): Promise<LocalIdentityProvider> {
+    const folder = options.folder ?? 'identity';
+    const file = new JsonFile<UsersFile>(join(stateDir, folder, 'users.json'));
     const [state, issuer] = await Promise.all([
       file.readOrCreate(() => ({ version: 1, users: {} })),
-      LocalTokenIssuer.open(stateDir, pool),
+      LocalTokenIssuer.open(stateDir, pool, options.lifetimes, folder),
     ]);
-    return new LocalIdentityProvider(file, state, issuer, clock, pool);
+    return new LocalIdentityProvider(file, state, issuer, clock, pool, options.mfaRequired ?? false);
+  }
+
+  /** D1: the user's groups (the admin pool's tiers), as Cognito's AdminListGroupsForUser lists them. */
+  async groupsOf(username: string): Promise<string[]> {
+    return [...(this.state.users[username]?.groups ?? [])];
+  }
+
+  /** D1: adds the user to a group (AdminAddUserToGroup); access tokens carry it as `cognito:groups`. */
+  async addToGroup(username: string, group: string): Promise<void> {
+    const user = this.existing(username);
+    if (!user.groups.includes(group)) user.groups.push(group);
+    await this.save();
+  }
+
+  /**
+   * D1, local only: provisions TOTP without a first code, as an operator hands an admin an authenticator
+   * secret at creation (the dev script prints it as an otpauth URI). No time step is spent.
+   */
+  async provisionTotp(username: string): Promise<{ secret: string }> {
+    const user = this.existing(username);
+    const secret = newTotpSecret();
+    user.totp = { secret };
+    delete user.pendingTotpSecret;
+    await this.save();
+    return { secret };
   }
 
   /** The JWKS the token verifier is preloaded with and the gateway serves. */
@@ -130,6 +168,10 @@ export class LocalIdentityProvider implements IdentityProvider {
       ? await verifyPassword(password, user.passwordHash)
       : await verifyAgainstDecoy(password);
     if (!user || !valid || !user.enabled) throw new Unauthorized(BAD_CREDENTIALS);
+    if (!user.totp && this.mfaRequired) {
+      // Cognito answers MFA_SETUP here; Palisade's admins get their authenticator at creation instead.
+      throw new Forbidden('TOTP must be set up before signing in', 'TOTP_SETUP_REQUIRED');
+    }
     if (user.totp) {
       const session = randomBytes(32).toString('base64url');
       this.totpSessions.set(session, { username, expiresAt: this.clock.now().getTime() + TOTP_SESSION_MS });

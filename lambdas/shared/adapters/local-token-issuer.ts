@@ -68,13 +68,17 @@ export class LocalTokenIssuer {
     this.issuer = `https://cognito-idp.${pool.region}.amazonaws.com/${pool.userPoolId}`;
   }
 
-  /** Loads the signing key from `<stateDir>/identity/token-key.json`, creating it on first start. */
+  /**
+   * Loads the signing key from `<stateDir>/<folder>/token-key.json` (folder `identity` for the user pool),
+   * creating it on first start. Each pool has its own key, as each Cognito pool has its own JWKS.
+   */
   static async open(
     stateDir: string,
     pool: PoolConfig,
     lifetimes: { accessMinutes: number; idMinutes: number; refreshHours: number } = USER_TOKENS,
+    folder = 'identity',
   ): Promise<LocalTokenIssuer> {
-    const file = await new JsonFile<KeyFile>(join(stateDir, 'identity', 'token-key.json')).readOrCreate(
+    const file = await new JsonFile<KeyFile>(join(stateDir, folder, 'token-key.json')).readOrCreate(
       newKeyFile,
     );
     const { kty, n, e } = file.privateJwk;

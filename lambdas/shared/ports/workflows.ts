@@ -1,5 +1,10 @@
 // Workflows port: starts Step Functions executions and answers their task tokens.
-export const WORKFLOW_NAMES = ['account-suspension', 'security-hold', 'withdrawal'] as const;
+export const WORKFLOW_NAMES = [
+  'account-suspension',
+  'security-hold',
+  'withdrawal',
+  'admin-approval',
+] as const;
 export type WorkflowName = (typeof WORKFLOW_NAMES)[number];
 
 export interface Workflows {

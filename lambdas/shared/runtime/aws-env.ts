@@ -11,6 +11,9 @@ const envSchema = z.object({
   IDEMPOTENCY_TABLE: z.optional(z.string().check(z.minLength(1))),
   USER_POOL_ID: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/))),
   USER_POOL_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
+  /** D1: the admin pool and its app client (admin login, admin authorizer, offboarding). */
+  ADMIN_POOL_ID: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/))),
+  ADMIN_POOL_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
   SIGNING_KEY_ID: z.optional(z.string().check(z.minLength(1))),
   DATA_KEY_ID: z.optional(z.string().check(z.minLength(1))),
   /** E2: the personal-data vault function, the only holder of the data key. */

@@ -1,0 +1,79 @@
+// The admin authorizer's logic (D1, D4): a valid access token of the ADMIN pool, a known tier among its
+// groups, an active admin in the directory whose sessions were not revoked after the token was issued, and
+// the session the admin login recorded. Read on every request (never cached), so offboarding is immediate.
+import type { Clock } from '../shared/ports/clock.js';
+import type { AccessClaims, TokenVerifier } from '../shared/ports/token-verifier.js';
+import type { AdminTier } from '../shared/settings.js';
+import { type AdminDirectory, knownTiers } from './admin-directory.js';
+
+export interface AdminAuthorizerPorts {
+  adminTokens: TokenVerifier;
+  admins: Pick<AdminDirectory, 'get' | 'getSession'>;
+  clock: Clock;
+}
+
+/** The context API Gateway hands the admin routes (`adminCallerOf` in lambdas/shared/http.ts reads it). */
+export interface AdminContext {
+  principal: 'admin';
+  adminId: string;
+  username: string;
+  sessionId: string;
+  tiers: string;
+}
+
+export type AdminRefusal =
+  | 'token-invalid'
+  | 'no-tier'
+  | 'unknown-admin'
+  | 'admin-disabled'
+  | 'session-revoked'
+  | 'session-unknown'
+  | 'session-expired';
+
+export type AdminAuthorizeOutcome =
+  | { allow: true; context: AdminContext; tiers: AdminTier[] }
+  | { allow: false; reason: AdminRefusal };
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+export async function authorizeAdmin(
+  ports: AdminAuthorizerPorts,
+  authorization: string | undefined,
+): Promise<AdminAuthorizeOutcome> {
+  const token = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
+  if (!token) return { allow: false, reason: 'token-invalid' };
+  let claims: AccessClaims;
+  try {
+    // The admin pool's issuer and client: a user-pool token fails here whatever it claims.
+    claims = await ports.adminTokens.verifyAccessToken(token);
+  } catch {
+    return { allow: false, reason: 'token-invalid' };
+  }
+  const tiers = knownTiers(claims.groups);
+  if (tiers.length === 0) return { allow: false, reason: 'no-tier' };
+  const [admin, session] = await Promise.all([
+    ports.admins.get(claims.sub),
+    ports.admins.getSession(claims.sub, claims.originJti),
+  ]);
+  if (!admin) return { allow: false, reason: 'unknown-admin' };
+  if (admin.status !== 'active') return { allow: false, reason: 'admin-disabled' };
+  // iat has whole seconds: a token of the very second of a revocation is refused too.
+  if (admin.sessionsValidAfter && claims.issuedAt.getTime() <= Date.parse(admin.sessionsValidAfter)) {
+    return { allow: false, reason: 'session-revoked' };
+  }
+  if (!session) return { allow: false, reason: 'session-unknown' };
+  if (Date.parse(session.expiresAt) <= ports.clock.now().getTime()) {
+    return { allow: false, reason: 'session-expired' };
+  }
+  return {
+    allow: true,
+    tiers,
+    context: {
+      principal: 'admin',
+      adminId: claims.sub,
+      username: claims.username,
+      sessionId: claims.originJti,
+      tiers: tiers.join(','),
+    },
+  };
+}

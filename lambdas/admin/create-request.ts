@@ -1,0 +1,106 @@
+// POST /v1/admin/requests (D2): an admin asks for an action. The requester's tiers must allow it
+// (permissions.ts), the parameters must fit the action (actions.ts); the payload hash is computed here, over
+// exactly what would execute. Personal data in the parameters is sealed in the row. The approval workflow
+// starts and waits for the approvals; the request and its start are audited (D3).
+
+import type { AccountStore } from '../account/account-store.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { awsAccountStore, awsSignedRows } from '../shared/adapters/aws-account-store.js';
+import { awsVault } from '../shared/adapters/aws-vault.js';
+import { awsWorkflows } from '../shared/adapters/aws-workflows.js';
+import { NotFound } from '../shared/errors.js';
+import { adminCallerOf, httpHandler, lazyHandler } from '../shared/http.js';
+import { type Clock, systemClock } from '../shared/ports/clock.js';
+import type { Workflows } from '../shared/ports/workflows.js';
+import type { FieldCipher } from '../shared/privacy/field-cipher.js';
+import { envSettings } from '../shared/runtime/aws-env.js';
+import type { Settings } from '../shared/settings.js';
+import { createRequest, newRequestId, refusalError } from './approval.js';
+import { awsAdminRequests } from './aws-ports.js';
+import { createRequestBody, requestView } from './contracts.js';
+import { adminActor, approvalExecutionName, auditStep, sealed, secondsToExpiry, viewOf } from './plane.js';
+import type { AdminRequestStore } from './request-store.js';
+import { approvalWorkflowInput } from './task-contracts.js';
+
+export interface CreateRequestPorts {
+  adminRequests: Pick<AdminRequestStore, 'create'>;
+  accounts: Pick<AccountStore, 'getAccount'>;
+  workflows: Pick<Workflows, 'start'>;
+  audit: Pick<AuditLog, 'append'>;
+  /** Seals personal data in the parameters (a new email or phone). */
+  vault: Pick<FieldCipher, 'encrypt'>;
+  settings: Pick<Settings, 'approvalPolicies'>;
+  clock: Clock;
+}
+
+export const makeHandler = (ports: CreateRequestPorts) =>
+  httpHandler({ body: createRequestBody }, async (request, event) => {
+    const caller = adminCallerOf(event);
+    const { action, target, parameters, reason } = request.body;
+    const now = ports.clock.now();
+    const origin = { sourceIp: request.sourceIp, userAgent: request.userAgent, requestId: request.requestId };
+    const decision = createRequest(
+      {
+        requestId: newRequestId(),
+        action,
+        target,
+        parameters: parameters ?? {},
+        reason,
+        requester: { adminId: caller.adminId, tiers: caller.tiers },
+      },
+      ports.settings.approvalPolicies[action],
+      now,
+    );
+    if (!decision.ok) {
+      await ports.audit.append({
+        actor: adminActor(caller),
+        action: 'admin.request',
+        target: {
+          kind: target.kind === 'user' || target.kind === 'withdrawal' ? target.kind : 'admin',
+          id: target.id || 'none',
+        },
+        outcome: 'refused',
+        at: now.toISOString(),
+        sourceIp: origin.sourceIp.slice(0, 64),
+        requestId: origin.requestId,
+        details: { requestAction: action, code: decision.code },
+      });
+      throw refusalError(decision);
+    }
+    if (decision.request.target.kind === 'user' && !(await ports.accounts.getAccount(target.id))) {
+      throw new NotFound('No such user');
+    }
+    const made = await sealed({ ...decision.request, baseUrl: request.baseUrl }, ports.vault);
+    const stored = await ports.adminRequests.create(made);
+    await auditStep(ports.audit, {
+      action: 'admin.request',
+      actor: adminActor(caller),
+      request: stored,
+      outcome: 'success',
+      at: now,
+      details: { reason: stored.reason.slice(0, 200), approvalsNeeded: stored.policy.approvals },
+      origin,
+    });
+    await ports.workflows.start(
+      'admin-approval',
+      approvalWorkflowInput.parse({
+        requestId: stored.requestId,
+        action: stored.action,
+        secondsToExpiry: secondsToExpiry(stored, now),
+      }),
+      approvalExecutionName(stored.requestId),
+    );
+    return { status: 201, body: requestView.parse(viewOf(stored)) };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({
+    adminRequests: awsAdminRequests(),
+    accounts: awsAccountStore(),
+    workflows: awsWorkflows(),
+    audit: awsSignedRows().audit,
+    vault: awsVault(),
+    settings: envSettings(),
+    clock: systemClock,
+  }),
+);

@@ -1,0 +1,88 @@
+// POST /v1/admin/requests/{requestId}/approve and /reject (D2): the decisions of an admin, each a step-up
+// operation (password and a current TOTP code, checked by the admin pool: Cognito checks a code only inside a
+// password authentication). The rules are approval.ts's, applied under conditional writes by the store:
+// approver ≠ requester, no admin twice, an allowed tier, not expired, bound to the payload hash the approver
+// saw. Every decision, accepted or refused, is audited (D3); an accepted one answers the waiting workflow.
+
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { AuditLog } from '../audit/audit-log.js';
+import { NotFound, ValidationError } from '../shared/errors.js';
+import { type AdminCaller, adminCallerOf, type HttpRequest } from '../shared/http.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { IdentityProvider } from '../shared/ports/identity-provider.js';
+import type { Workflows } from '../shared/ports/workflows.js';
+import { type AdminRequest, type Decision, refusalError } from './approval.js';
+import { type RequestView, requestView } from './contracts.js';
+import { adminActor, answerWorkflow, auditStep, viewOf } from './plane.js';
+import type { AdminRequestStore } from './request-store.js';
+
+export interface DecideRequestPorts {
+  adminRequests: Pick<AdminRequestStore, 'get' | 'approve' | 'reject' | 'taskTokenOf'>;
+  /** The admin pool: step-up re-authentication of the deciding admin. */
+  adminIdentity: Pick<IdentityProvider, 'reauthenticate'>;
+  workflows: Pick<Workflows, 'sendTaskSuccess'>;
+  audit: Pick<AuditLog, 'append'>;
+  clock: Clock;
+}
+
+type Step = { kind: 'approve'; payloadHash: string } | { kind: 'reject'; reason: string };
+
+export async function decide(
+  ports: DecideRequestPorts,
+  request: HttpRequest<{ password: string; code: string }, unknown>,
+  event: APIGatewayProxyEvent,
+  step: Step,
+): Promise<RequestView> {
+  const caller: AdminCaller = adminCallerOf(event);
+  const requestId = request.pathParams.requestId ?? '';
+  const origin = { sourceIp: request.sourceIp, userAgent: request.userAgent, requestId: request.requestId };
+  const auditAction = step.kind === 'approve' ? 'admin.approve' : 'admin.reject';
+  const current = /^[A-Za-z0-9_-]{1,64}$/.test(requestId)
+    ? await ports.adminRequests.get(requestId)
+    : undefined;
+  if (!current) throw new NotFound('No such admin request');
+  const refused = (at: Date, code: string, subject: AdminRequest = current) =>
+    auditStep(ports.audit, {
+      action: auditAction,
+      actor: adminActor(caller),
+      request: subject,
+      outcome: 'refused',
+      at,
+      details: { code },
+      origin,
+    });
+  if (
+    !(await ports.adminIdentity.reauthenticate(caller.username, request.body.password, request.body.code))
+  ) {
+    await refused(ports.clock.now(), 'REAUTH_FAILED');
+    throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
+  }
+  const now = ports.clock.now();
+  const identity = { adminId: caller.adminId, tiers: caller.tiers };
+  const decision: Decision =
+    step.kind === 'approve'
+      ? await ports.adminRequests.approve(requestId, identity, step.payloadHash, now)
+      : await ports.adminRequests.reject(requestId, identity, step.reason, now);
+  if (!decision.ok) {
+    await refused(now, decision.code);
+    throw refusalError(decision);
+  }
+  const after = decision.request;
+  await auditStep(ports.audit, {
+    action: auditAction,
+    actor: adminActor(caller),
+    request: after,
+    outcome: 'success',
+    at: now,
+    details: {
+      status: after.status,
+      approvals: after.approvals.length,
+      approvalsNeeded: after.policy.approvals,
+      ...(step.kind === 'reject' ? { reason: step.reason.slice(0, 200) } : {}),
+    },
+    origin,
+  });
+  // The waiting workflow follows the row: a further wait, the execution, or the end with the reason.
+  await answerWorkflow(ports, after, now);
+  return requestView.parse(viewOf(after));
+}

@@ -1,0 +1,95 @@
+// What both execution tasks of the approval workflow (D2) share, each with its own executors and ports
+// (execute-account-action.ts, execute-staff-action.ts; the workflow routes by the action). The policy is met:
+// it claims the execution (approved → executed, once, only if the payload about to run hashes to the
+// approved payload hash, the sealed parameters opened first), then runs the action's executor and audits it
+// (D3). A retry of this task finds the request executed and runs the (idempotent) executor again to
+// completion. When an offboarding withdrew an approval meanwhile, it answers the request's current outcome
+// (pending: the workflow waits again; voided: it ends).
+import type { AuditLog } from '../audit/audit-log.js';
+import { NotFound } from '../shared/errors.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { FieldCipher } from '../shared/privacy/field-cipher.js';
+import type { AdminAction } from '../shared/settings.js';
+import { taskHandler } from '../shared/task.js';
+import { ActionFailed, type Executors } from './executors/types.js';
+import { auditStep, decisionOf, executableHash, parametersOf } from './plane.js';
+import type { AdminRequestStore } from './request-store.js';
+import { requestTaskInput, type WorkflowDecision } from './task-contracts.js';
+
+/** The approved payload and what is about to run differ: nothing ran; the execution fails with this. */
+export class PayloadMismatch extends Error {
+  override readonly name = 'PayloadMismatch';
+}
+
+/** The request's action is not one this function executes (the workflow routed it wrongly): nothing ran. */
+export class NotThisFunctionsAction extends Error {
+  override readonly name = 'NotThisFunctionsAction';
+}
+
+/** What the claim, the hash check and the audit need, beside the executors' own ports. */
+export interface ExecutionPorts {
+  adminRequests: Pick<AdminRequestStore, 'get' | 'markExecuted'>;
+  /** Opens sealed parameters: only a function whose actions seal them (a new email or phone) has it. */
+  vault?: Pick<FieldCipher, 'decrypt'>;
+  audit: Pick<AuditLog, 'append'>;
+  clock: Clock;
+}
+
+/** The execution task of one group of actions: `executors` are the only actions it runs. */
+export const executeActionTask = <A extends AdminAction, P>(
+  executors: Executors<A, P>,
+  ports: P & ExecutionPorts,
+) =>
+  taskHandler(requestTaskInput, async (input): Promise<WorkflowDecision> => {
+    const now = ports.clock.now();
+    const get = async () => {
+      const found = await ports.adminRequests.get(input.requestId);
+      if (!found) throw new NotFound('No such admin request');
+      return found;
+    };
+    let request = await get();
+    const runs = (action: AdminAction): action is A => Object.hasOwn(executors, action);
+    const action = request.action;
+    if (!runs(action)) {
+      throw new NotThisFunctionsAction(`${action} is not executed by this function; nothing was executed`);
+    }
+    const record = (
+      outcome: 'success' | 'refused' | 'failed',
+      details: Record<string, string | number | boolean>,
+    ) =>
+      auditStep(ports.audit, {
+        action: 'admin.execute',
+        actor: { kind: 'system', id: 'admin-approval' },
+        request,
+        outcome,
+        at: ports.clock.now(),
+        details,
+      });
+    if (request.status !== 'approved' && request.status !== 'executed') return decisionOf(request, now);
+    const parameters = await parametersOf(request, ports.vault);
+    const hash = executableHash(request, parameters);
+    // Executed already (this task's retry): the same check of the payload, then the executor again.
+    const claimed =
+      request.status === 'approved'
+        ? await ports.adminRequests.markExecuted(request.requestId, hash, now)
+        : hash === request.payloadHash
+          ? ({ ok: true, request } as const)
+          : ({ ok: false, code: 'PAYLOAD_MISMATCH' } as const);
+    if (!claimed.ok && claimed.code === 'PAYLOAD_MISMATCH') {
+      await record('refused', { code: claimed.code, executedHash: hash });
+      throw new PayloadMismatch('The payload about to run is not the approved one; nothing was executed');
+    }
+    // An offboarding withdrew an approval meanwhile: the request decides what the workflow does next.
+    if (!claimed.ok && claimed.code !== 'ALREADY_EXECUTED') return decisionOf(await get(), now);
+    request = claimed.ok ? claimed.request : await get();
+    const at = new Date(request.executedAt ?? now.toISOString());
+    try {
+      const facts = await executors[action](ports, { request, parameters, at });
+      const approvers = request.approvals.map((a) => a.adminId).join(',');
+      await record('success', { ...facts, approvers: approvers.slice(0, 256) });
+    } catch (err) {
+      if (err instanceof ActionFailed) await record('failed', { code: err.code });
+      throw err;
+    }
+    return { outcome: 'executed', secondsToExpiry: 0 };
+  });

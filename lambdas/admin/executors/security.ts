@@ -1,0 +1,38 @@
+// D2 executors of a user's security settings: reset MFA (TOTP off; a security change: audit, hold and the
+// notices with the "this wasn't me" link) and lift a withdrawal hold early.
+import type { AccountStore } from '../../account/account-store.js';
+import type { SecurityStateStore } from '../../security/hold.js';
+import { type SecurityChanges, securityChangeOf } from '../../security/security-changes.js';
+import type { IdentityProvider } from '../../shared/ports/identity-provider.js';
+import { ActionFailed, type Execution, type ExecutionFacts } from './types.js';
+
+export interface SecurityExecutorPorts {
+  accounts: Pick<AccountStore, 'getAccount'>;
+  identity: Pick<IdentityProvider, 'disableTotp'>;
+  securityChanges: SecurityChanges;
+  securityState: Pick<SecurityStateStore, 'lift'>;
+}
+
+/** Where an admin-made change comes from, for its audit record and notice: the request, not a device. */
+export const adminOrigin = (run: Execution) => ({
+  sourceIp: 'admin-plane',
+  userAgent: undefined,
+  requestId: run.request.requestId,
+  baseUrl: run.request.baseUrl ?? 'https://localhost',
+});
+
+export async function resetMfa(ports: SecurityExecutorPorts, run: Execution): Promise<ExecutionFacts> {
+  const account = await ports.accounts.getAccount(run.request.target.id);
+  if (!account) throw new ActionFailed('USER_NOT_FOUND', 'No such user');
+  // The change is recorded first (hold, notices), then made: a failure between leaves a conservative hold.
+  await ports.securityChanges.onSecurityChange(
+    securityChangeOf('totp-disabled', account, adminOrigin(run), run.at),
+  );
+  await ports.identity.disableTotp(account.username);
+  return { totp: 'disabled' };
+}
+
+export async function liftHold(ports: SecurityExecutorPorts, run: Execution): Promise<ExecutionFacts> {
+  const { changed } = await ports.securityState.lift(run.request.target.id, run.at);
+  return { lifted: changed };
+}

@@ -1,0 +1,151 @@
+// D1/D4: the admin authorizer's decisions on real tokens of two local pools (own keys, issuers, clients):
+// a tier is required, a disabled admin or a token issued before `sessionsValidAfter` is refused, and neither
+// pool's verifier accepts the other pool's tokens.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdminAuthorizerPorts, authorizeAdmin } from '../../lambdas/admin/admin-authorize.js';
+import type { AdminProfile, AdminSession } from '../../lambdas/admin/admin-directory.js';
+import { CognitoTokenVerifier } from '../../lambdas/shared/adapters/cognito-token-verifier.js';
+import { LocalTokenIssuer, type PoolConfig } from '../../lambdas/shared/adapters/local-token-issuer.js';
+import { ADMIN_TOKENS } from '../../lambdas/shared/token-lifetimes.js';
+import { localAdminPool, localPool } from '../../local/ports.js';
+
+const T0 = new Date(Math.floor(Date.now() / 1000) * 1000);
+const at = (ms: number) => new Date(T0.getTime() + ms);
+let stateDir: string;
+let userIssuer: LocalTokenIssuer;
+let adminIssuer: LocalTokenIssuer;
+let userVerifier: CognitoTokenVerifier;
+let adminVerifier: CognitoTokenVerifier;
+const profiles = new Map<string, AdminProfile>();
+const sessions = new Map<string, AdminSession>();
+
+const userPool: PoolConfig = localPool('eu-west-1');
+const adminPool: PoolConfig = localAdminPool('eu-west-1');
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'palisade-admin-authz-'));
+  userIssuer = await LocalTokenIssuer.open(stateDir, userPool);
+  adminIssuer = await LocalTokenIssuer.open(stateDir, adminPool, ADMIN_TOKENS, 'admin-identity');
+  userVerifier = new CognitoTokenVerifier(userPool.userPoolId, userPool.clientId, userIssuer.jwks());
+  adminVerifier = new CognitoTokenVerifier(adminPool.userPoolId, adminPool.clientId, adminIssuer.jwks());
+});
+afterAll(() => rm(stateDir, { recursive: true, force: true }));
+
+const ports = (): AdminAuthorizerPorts => ({
+  adminTokens: adminVerifier,
+  admins: {
+    get: async (id) => profiles.get(id),
+    getSession: async (id, sessionId) => sessions.get(`${id}/${sessionId}`),
+  },
+  clock: { now: () => at(1000) },
+});
+
+/** An admin with a directory row and a recorded session; returns their token. */
+async function admin(
+  adminId: string,
+  groups: string[],
+  profile: Partial<AdminProfile> = {},
+  issuer = adminIssuer,
+): Promise<string> {
+  const issued = await issuer.issue(
+    { userId: adminId, username: `${adminId}-name`, email: 'a@b.cd', groups },
+    T0,
+  );
+  profiles.set(adminId, {
+    adminId,
+    username: `${adminId}-name`,
+    tiers: [],
+    status: 'active',
+    createdAt: T0.toISOString(),
+    ...profile,
+  });
+  sessions.set(`${adminId}/${issued.originJti}`, {
+    adminId,
+    sessionId: issued.originJti,
+    createdAt: T0.toISOString(),
+    expiresAt: at(3_600_000).toISOString(),
+  });
+  return `Bearer ${issued.tokens.accessToken}`;
+}
+
+describe('admin authorizer', () => {
+  it('D1 an active admin with a tier gets the admin context, unknown groups dropped', async () => {
+    const outcome = await authorizeAdmin(ports(), await admin('a-ok', ['security', 'wizards', 'support']));
+    expect(outcome).toMatchObject({
+      allow: true,
+      context: { principal: 'admin', adminId: 'a-ok', username: 'a-ok-name', tiers: 'support,security' },
+    });
+  });
+
+  it('D1 a token without a known tier is refused', async () => {
+    expect(await authorizeAdmin(ports(), await admin('a-none', []))).toEqual({
+      allow: false,
+      reason: 'no-tier',
+    });
+    expect(await authorizeAdmin(ports(), await admin('a-odd', ['wizards']))).toEqual({
+      allow: false,
+      reason: 'no-tier',
+    });
+  });
+
+  it('D4 a disabled admin is refused', async () => {
+    const token = await admin('a-off', ['operations'], {
+      status: 'disabled',
+      disabledAt: at(500).toISOString(),
+    });
+    expect(await authorizeAdmin(ports(), token)).toEqual({ allow: false, reason: 'admin-disabled' });
+  });
+
+  it('D4 a token issued before sessionsValidAfter is refused, a later one passes', async () => {
+    const old = await admin('a-rev', ['operations'], { sessionsValidAfter: at(0).toISOString() });
+    expect(await authorizeAdmin(ports(), old)).toEqual({ allow: false, reason: 'session-revoked' });
+    const fresh = await admin('a-rev2', ['operations'], { sessionsValidAfter: at(-1000).toISOString() });
+    expect(await authorizeAdmin(ports(), fresh)).toMatchObject({ allow: true });
+  });
+
+  it('D1 a token without a recorded or with an expired session is refused', async () => {
+    const token = await admin('a-ses', ['support']);
+    sessions.clear();
+    expect(await authorizeAdmin(ports(), token)).toEqual({ allow: false, reason: 'session-unknown' });
+    const late = await admin('a-late', ['support']);
+    const p = ports();
+    expect(await authorizeAdmin({ ...p, clock: { now: () => at(3_600_000) } }, late)).toEqual({
+      allow: false,
+      reason: 'session-expired',
+    });
+    expect(
+      await authorizeAdmin(
+        p,
+        await admin('a-unknown', ['support']).then((t) => {
+          profiles.delete('a-unknown');
+          return t;
+        }),
+      ),
+    ).toEqual({ allow: false, reason: 'unknown-admin' });
+  });
+
+  it('D1 a user-pool token is refused by the admin authorizer, even with tier groups', async () => {
+    const userToken = await admin('a-wrongpool', ['superadmin'], {}, userIssuer);
+    expect(await authorizeAdmin(ports(), userToken)).toEqual({ allow: false, reason: 'token-invalid' });
+    expect(await authorizeAdmin(ports(), undefined)).toEqual({ allow: false, reason: 'token-invalid' });
+  });
+
+  it('D1 each pool’s verifier refuses the other pool’s access tokens', async () => {
+    const subject = { userId: 'u-1', username: 'u1', email: 'u@b.cd', groups: ['security'] };
+    const userToken = (await userIssuer.issue(subject, new Date())).tokens.accessToken;
+    const adminToken = (await adminIssuer.issue(subject, new Date())).tokens.accessToken;
+    await expect(userVerifier.verifyAccessToken(userToken)).resolves.toMatchObject({ sub: 'u-1' });
+    await expect(adminVerifier.verifyAccessToken(adminToken)).resolves.toMatchObject({
+      groups: ['security'],
+    });
+    await expect(userVerifier.verifyAccessToken(adminToken)).rejects.toThrow();
+    await expect(adminVerifier.verifyAccessToken(userToken)).rejects.toThrow();
+    // Same key, other pool: the issuer and client checks alone refuse it.
+    const sameKeyOtherPool = await LocalTokenIssuer.open(stateDir, adminPool, ADMIN_TOKENS, 'identity');
+    const forged = (await sameKeyOtherPool.issue(subject, new Date())).tokens.accessToken;
+    await expect(userVerifier.verifyAccessToken(forged)).rejects.toThrow();
+  });
+});
