@@ -25,6 +25,7 @@ import {
   adminLoginResponse,
   adminMeResponse,
 } from './admin/admin-login-contracts.js';
+import type { AdminRouteNeeds } from './admin/admin-route.js';
 import {
   adminUserResponse,
   approveBody,
@@ -33,6 +34,8 @@ import {
   rejectBody,
   requestsResponse,
   requestView,
+  withdrawalReviewsQuery,
+  withdrawalReviewsResponse,
 } from './admin/contracts.js';
 import { challengeRequest, linkResponse, loginRequest, loginResponse } from './auth/contracts.js';
 import { deviceRemovedResponse, devicesResponse } from './auth/device-contracts.js';
@@ -141,12 +144,10 @@ export interface FunctionSpec {
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export interface RouteSpec extends FunctionSpec {
+interface RouteBase extends FunctionSpec {
   method: HttpMethod;
   /** API Gateway path syntax: `/v1/me/sessions/{sessionId}`. */
   path: string;
-  /** public: no token. user: the user authorizer. admin: the admin authorizer (`/v1/admin/...` only, D1). */
-  auth: 'public' | 'user' | 'admin';
   summary: string;
   tag: string;
   body?: z.ZodMiniType;
@@ -155,6 +156,14 @@ export interface RouteSpec extends FunctionSpec {
   /** Status of a successful answer. */
   status: number;
 }
+
+/**
+ * public: no token. user: the user authorizer. admin: the admin authorizer (`/v1/admin/...` only, D1), and the
+ * capability of the permission matrix the route needs, checked by the one admin middleware
+ * (`adminHttpHandler`, lambdas/admin/admin-route.ts) before the route's logic runs.
+ */
+export type RouteSpec = RouteBase &
+  ({ auth: 'public' | 'user'; admin?: undefined } | { auth: 'admin'; admin: AdminRouteNeeds });
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -283,6 +292,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/admin/me',
     auth: 'admin',
+    admin: { permission: 'session' },
     entry: 'lambdas/admin/admin-me.ts',
     summary: 'D1: the calling admin as the admin authorizer verified them (id, session, tiers)',
     tag: 'admin',
@@ -340,7 +350,13 @@ export const ROUTES: readonly RouteSpec[] = [
     response: totpStatusResponse,
     status: 200,
     // Re-authentication, the security change (B1/B2), and turning TOTP off again should that fail.
-    access: reads('accounts:write', 'identity:authenticate', 'identity:mfa', 'security-hold:start'),
+    access: reads(
+      'accounts:write',
+      'identity:authenticate',
+      'identity:mfa',
+      'security-hold:start',
+      'shield:write',
+    ),
   },
   {
     id: 'DisableTotp',
@@ -354,7 +370,13 @@ export const ROUTES: readonly RouteSpec[] = [
     response: totpStatusResponse,
     status: 200,
     // A security change: the audit record, the signed hold row (B2) and the security-hold workflow.
-    access: reads('accounts:write', 'identity:authenticate', 'identity:mfa', 'security-hold:start'),
+    access: reads(
+      'accounts:write',
+      'identity:authenticate',
+      'identity:mfa',
+      'security-hold:start',
+      'shield:write',
+    ),
   },
   {
     id: 'GetMySecurity',
@@ -379,7 +401,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: setDuressBody,
     response: duressSetResponse,
     status: 200,
-    access: reads('accounts:write', 'identity:authenticate', 'security-hold:start'),
+    access: reads('accounts:write', 'identity:authenticate', 'security-hold:start', 'shield:write'),
   },
   {
     id: 'ChangePassword',
@@ -399,6 +421,7 @@ export const ROUTES: readonly RouteSpec[] = [
       'identity:set-password',
       'identity:sign-out',
       'security-hold:start',
+      'shield:write',
     ),
   },
   {
@@ -418,6 +441,7 @@ export const ROUTES: readonly RouteSpec[] = [
       'blind-index:key',
       'vault:invoke',
       'user-mail:send',
+      'shield:write',
     ),
   },
   {
@@ -451,7 +475,14 @@ export const ROUTES: readonly RouteSpec[] = [
     body: changePhoneBody,
     response: contactChangeStartedResponse,
     status: 200,
-    access: reads('accounts:write', 'identity:authenticate', 'blind-index:key', 'vault:invoke', 'sms:invoke'),
+    access: reads(
+      'accounts:write',
+      'identity:authenticate',
+      'blind-index:key',
+      'vault:invoke',
+      'sms:invoke',
+      'shield:write',
+    ),
   },
   {
     id: 'ConfirmPhoneChange',
@@ -583,7 +614,13 @@ export const ROUTES: readonly RouteSpec[] = [
     response: pgpKeyResponse,
     status: 200,
     // B1: re-authentication, then the security change (audit, signed hold row, security-hold workflow).
-    access: reads('accounts:write', 'identity:authenticate', 'pgp-signer:invoke', 'security-hold:start'),
+    access: reads(
+      'accounts:write',
+      'identity:authenticate',
+      'pgp-signer:invoke',
+      'security-hold:start',
+      'shield:write',
+    ),
   },
   {
     id: 'RemovePgpKey',
@@ -597,7 +634,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: pgpKeyRemoveRequest,
     response: pgpKeyRemovedResponse,
     status: 200,
-    access: reads('accounts:write', 'identity:authenticate', 'security-hold:start'),
+    access: reads('accounts:write', 'identity:authenticate', 'security-hold:start', 'shield:write'),
   },
   {
     id: 'GetPgpKey',
@@ -674,7 +711,13 @@ export const ROUTES: readonly RouteSpec[] = [
     body: withdrawalRequest,
     response: withdrawalAccepted,
     status: 202,
-    access: reads('accounts:write', 'identity:authenticate', 'idempotency:use', 'withdrawal:start'),
+    access: reads(
+      'accounts:write',
+      'identity:authenticate',
+      'idempotency:use',
+      'withdrawal:start',
+      'shield:write',
+    ),
   },
   {
     id: 'ListWithdrawals',
@@ -694,6 +737,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/admin/requests',
     auth: 'admin',
+    admin: { permission: 'request' },
     entry: 'lambdas/admin/create-request.ts',
     summary:
       'D2: asks for an admin action (action, target, parameters, reason); the payload is hashed and the approval workflow waits for its approvals',
@@ -709,6 +753,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/admin/requests',
     auth: 'admin',
+    admin: { permission: 'read-requests' },
     entry: 'lambdas/admin/list-requests.ts',
     summary: 'D2: the pending requests the caller may approve now, soonest expiry first',
     tag: 'admin',
@@ -722,6 +767,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/admin/requests/{requestId}/approve',
     auth: 'admin',
+    admin: { permission: 'approve' },
     entry: 'lambdas/admin/approve-request.ts',
     summary:
       'D2: approves a request, bound to the payload hash the approver saw (step-up: password and TOTP code)',
@@ -729,13 +775,14 @@ export const ROUTES: readonly RouteSpec[] = [
     body: approveBody,
     response: requestView,
     status: 200,
-    access: reads('accounts:write', 'admin-identity:authenticate', 'admin-approval:answer'),
+    access: reads('accounts:write', 'admin-identity:authenticate', 'admin-approval:answer', 'shield:write'),
   },
   {
     id: 'RejectAdminRequest',
     method: 'POST',
     path: '/v1/admin/requests/{requestId}/reject',
     auth: 'admin',
+    admin: { permission: 'reject' },
     entry: 'lambdas/admin/reject-request.ts',
     summary:
       'D2: rejects (or, by its requester, withdraws) a request with a reason (step-up: password and TOTP code)',
@@ -743,13 +790,14 @@ export const ROUTES: readonly RouteSpec[] = [
     body: rejectBody,
     response: requestView,
     status: 200,
-    access: reads('accounts:write', 'admin-identity:authenticate', 'admin-approval:answer'),
+    access: reads('accounts:write', 'admin-identity:authenticate', 'admin-approval:answer', 'shield:write'),
   },
   {
     id: 'AdminGetUser',
     method: 'GET',
     path: '/v1/admin/users/{userId}',
     auth: 'admin',
+    admin: { permission: 'read-users' },
     entry: 'lambdas/admin/get-user.ts',
     summary:
       "D5: a user's account as admins see it: personal data masked unless an approved reveal is in force; every read audited",
@@ -757,6 +805,21 @@ export const ROUTES: readonly RouteSpec[] = [
     response: adminUserResponse,
     status: 200,
     access: reads('accounts:read', 'vault:invoke'),
+  },
+  {
+    id: 'AdminListWithdrawalReviews',
+    method: 'GET',
+    path: '/v1/admin/withdrawals',
+    auth: 'admin',
+    admin: { permission: 'read-withdrawal-reviews' },
+    entry: 'lambdas/admin/list-withdrawal-reviews.ts',
+    summary:
+      'D2: the withdrawals under investigation (status=review) with their risk score and signals, masked; every read audited',
+    tag: 'admin',
+    query: withdrawalReviewsQuery,
+    response: withdrawalReviewsResponse,
+    status: 200,
+    access: reads('accounts:read'),
   },
 ];
 

@@ -22,6 +22,7 @@ import { DuressStore } from '../lambdas/auth/duress-store.js';
 import { LoginFlow } from '../lambdas/auth/login-flow.js';
 import { loginShield } from '../lambdas/auth/login-shield.js';
 import { LoginStore } from '../lambdas/auth/login-store.js';
+import { guardedReauth, ReauthGuard } from '../lambdas/auth/reauth-guard.js';
 import { ShieldStore } from '../lambdas/auth/shield-store.js';
 import { SignupFlow } from '../lambdas/auth/signup-flow.js';
 import { invokingSignupMessenger } from '../lambdas/auth/signup-messenger.js';
@@ -215,7 +216,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startDynamo(options.stateDir, region).then(stopLater),
       startSes(region).then(stopLater),
     ]);
-    const [identity, adminIdentity, keys, cipher] = await Promise.all([
+    const [directory, adminDirectory, keys, cipher] = await Promise.all([
       LocalIdentityProvider.open(options.stateDir, pool, clock),
       LocalIdentityProvider.open(options.stateDir, adminPool, clock, {
         folder: 'admin-identity',
@@ -225,6 +226,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       LocalKeyService.open(options.stateDir),
       openLocalFieldCipher(options.stateDir),
     ]);
+    // A3/B1: every re-authentication of either pool behind the lockout (as the AWS adapters wrap Cognito).
+    const reauthStore = new ShieldStore(dynamo.documents, LOCAL_TABLE_NAMES.shield);
+    const reauthGuard = new ReauthGuard(() => reauthStore, clock);
+    const identity = guardedReauth(directory, reauthGuard, 'reauth');
+    const adminIdentity = guardedReauth(adminDirectory, reauthGuard, 'admin-reauth');
     let functions: LocalFunctions | undefined;
     const workflows = new LocalStepFunctions({
       workflows: WORKFLOWS,

@@ -8,7 +8,10 @@ import { taskHandler } from '../shared/task.js';
 import type { AccountStore } from './account-store.js';
 import { suspensionInput } from './contracts.js';
 
-export const makeHandler = (ports: { accounts: AccountStore; identity: IdentityProvider }) =>
+export const makeHandler = (ports: {
+  accounts: AccountStore;
+  identity: Pick<IdentityProvider, 'disableUser' | 'globalSignOut'>;
+}) =>
   taskHandler(suspensionInput, async (input) => {
     const account = await ports.accounts.getAccount(input.userId);
     if (!account) throw new NotFound('Account not found');

@@ -1,10 +1,12 @@
 // GET /v1/admin/me (D1): who the admin authorizer says the caller is: id, username, session and tiers.
-import { adminCallerOf, httpHandler, lazyHandler } from '../shared/http.js';
+import { lazyHandler } from '../shared/http.js';
+import { envSettings } from '../shared/runtime/aws-env.js';
+import { type AdminRoutePorts, adminHttpHandler } from './admin-route.js';
 
-export const makeHandler = () =>
-  httpHandler({}, async (_request, event) => {
-    const { adminId, username, sessionId, tiers } = adminCallerOf(event);
+export const makeHandler = (ports: AdminRoutePorts) =>
+  adminHttpHandler({ permission: 'session' }, ports, {}, async (_request, _event, caller) => {
+    const { adminId, username, sessionId, tiers } = caller;
     return { body: { adminId, username, sessionId, tiers } };
   });
 
-export const handler = lazyHandler(() => makeHandler());
+export const handler = lazyHandler(() => makeHandler({ settings: envSettings() }));

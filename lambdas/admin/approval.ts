@@ -11,10 +11,27 @@ import type { AdminAction, AdminTier, ApprovalPolicy } from '../shared/settings.
 import { ACTION_SPECS, type AdminTarget, targetSchema } from './actions.js';
 import { mayApprove, mayRequest, readScope } from './permissions.js';
 
-export const REQUEST_STATUSES = ['pending', 'approved', 'executed', 'rejected', 'expired', 'voided'] as const;
+export const REQUEST_STATUSES = [
+  'pending',
+  'approved',
+  'executed',
+  'failed',
+  'rejected',
+  'expired',
+  'voided',
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-/** Statuses a request never leaves. */
-export const FINAL_STATUSES: readonly RequestStatus[] = ['executed', 'rejected', 'expired', 'voided'];
+/**
+ * Statuses a request never leaves, but one: `executed` (the execution claimed) becomes `failed` when the
+ * executor could not apply the action. A failed request is never retried: a new request is needed.
+ */
+export const FINAL_STATUSES: readonly RequestStatus[] = [
+  'executed',
+  'failed',
+  'rejected',
+  'expired',
+  'voided',
+];
 
 export interface AdminIdentity {
   adminId: string;
@@ -53,6 +70,9 @@ export interface AdminRequest {
   approvedAt?: string;
   rejection?: AdminIdentity & { at: string; reason: string };
   executedAt?: string;
+  /** The executor could not apply the action (after the claim): when, and its stable code. */
+  failedAt?: string;
+  failureCode?: string;
   expiredAt?: string;
   voided?: { adminId: string; at: string };
   /** Approvals withdrawn because their admin was offboarded before execution (kept as evidence). */
@@ -69,6 +89,8 @@ export const REFUSAL_CODES = [
   'REQUEST_NOT_PENDING',
   'REQUEST_NOT_APPROVED',
   'ALREADY_EXECUTED',
+  'REQUEST_FAILED',
+  'REQUEST_NOT_EXECUTED',
   'PAYLOAD_MISMATCH',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
@@ -317,6 +339,8 @@ export function voidBy(
 export function readyToExecute(request: AdminRequest, currentPayloadHash: string): { ok: true } | Refusal {
   if (request.status === 'executed')
     return refuse('ALREADY_EXECUTED', 'The request has already been executed');
+  if (request.status === 'failed')
+    return refuse('REQUEST_FAILED', 'The execution of this request failed; a new request is needed');
   if (request.status !== 'approved')
     return refuse('REQUEST_NOT_APPROVED', `The request is ${request.status}`);
   if (currentPayloadHash !== request.payloadHash) {
@@ -339,6 +363,19 @@ export function markExecuted(request: AdminRequest, currentPayloadHash: string, 
   const ready = readyToExecute(request, currentPayloadHash);
   if (!ready.ok) return ready;
   return accept({ ...request, status: 'executed', executedAt: now.toISOString() });
+}
+
+/**
+ * Records that the executor could not apply the claimed action (an email another account holds, a review
+ * already over): executed → failed, with its code. Only a claimed execution can fail, and only once; a
+ * failed request is final (it is never executed again: a new request is needed).
+ */
+export function markFailed(request: AdminRequest, code: string, now: Date): Decision {
+  if (request.status === 'failed')
+    return refuse('REQUEST_FAILED', `The execution already failed (${request.failureCode})`);
+  if (request.status !== 'executed')
+    return refuse('REQUEST_NOT_EXECUTED', `The request is ${request.status}, its execution was not claimed`);
+  return accept({ ...request, status: 'failed', failedAt: now.toISOString(), failureCode: code });
 }
 
 /** The hash of what a stored request would execute, recomputed from its fields (not its stored hash). */

@@ -47,6 +47,8 @@ export const requestView = z.object({
   approvals: z.array(z.object({ adminId: z.string(), at: z.iso.datetime() })),
   approvedAt: z.optional(z.iso.datetime()),
   executedAt: z.optional(z.iso.datetime()),
+  failedAt: z.optional(z.iso.datetime()),
+  failureCode: z.optional(z.string()),
   expiredAt: z.optional(z.iso.datetime()),
   rejection: z.optional(z.object({ adminId: z.string(), at: z.iso.datetime(), reason: z.string() })),
   voided: z.optional(z.object({ adminId: z.string(), at: z.iso.datetime() })),
@@ -73,3 +75,25 @@ export const adminUserResponse = z.object({
   ),
 });
 export type AdminUserResponse = z.infer<typeof adminUserResponse>;
+
+/** D2: `GET /v1/admin/withdrawals?status=review`: the withdrawals under investigation. */
+export const withdrawalReviewsQuery = z.object({ status: z.literal('review') });
+
+/** A withdrawal in review as an investigator sees it: risk and signals, masked address; never the task token. */
+export const withdrawalReviewView = z.strictObject({
+  withdrawalId: z.string(),
+  userId: z.string(),
+  asset: z.string(),
+  amount: z.string(),
+  addressMasked: z.string(),
+  speed: z.enum(['standard', 'instant']),
+  createdAt: z.iso.datetime(),
+  /** When it entered review (its last move). */
+  reviewStartedAt: z.iso.datetime(),
+  risk: z.strictObject({
+    score: z.number(),
+    band: z.enum(['low', 'unusual', 'blocked']),
+    signals: z.array(z.strictObject({ id: z.string(), points: z.number(), detail: z.string() })),
+  }),
+});
+export const withdrawalReviewsResponse = z.object({ withdrawals: z.array(withdrawalReviewView) });

@@ -6,23 +6,27 @@
 import type { AccountStore } from '../account/account-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { awsAccountStore, awsSignedRows } from '../shared/adapters/aws-account-store.js';
+import { awsAdminDirectory } from '../shared/adapters/aws-admin-directory.js';
 import { awsVault } from '../shared/adapters/aws-vault.js';
 import { awsWorkflows } from '../shared/adapters/aws-workflows.js';
 import { NotFound } from '../shared/errors.js';
-import { adminCallerOf, httpHandler, lazyHandler } from '../shared/http.js';
+import { lazyHandler } from '../shared/http.js';
 import { type Clock, systemClock } from '../shared/ports/clock.js';
 import type { Workflows } from '../shared/ports/workflows.js';
 import type { FieldCipher } from '../shared/privacy/field-cipher.js';
 import { envSettings } from '../shared/runtime/aws-env.js';
 import type { Settings } from '../shared/settings.js';
+import { WithdrawalLifecycle } from '../withdrawals/lifecycle.js';
+import { adminHttpHandler } from './admin-route.js';
 import { createRequest, newRequestId, refusalError } from './approval.js';
 import { awsAdminRequests } from './aws-ports.js';
 import { createRequestBody, requestView } from './contracts.js';
 import { adminActor, approvalExecutionName, auditStep, sealed, secondsToExpiry, viewOf } from './plane.js';
 import type { AdminRequestStore } from './request-store.js';
+import { type RequestTargetPorts, requireActionableTarget } from './request-targets.js';
 import { approvalWorkflowInput } from './task-contracts.js';
 
-export interface CreateRequestPorts {
+export interface CreateRequestPorts extends RequestTargetPorts {
   adminRequests: Pick<AdminRequestStore, 'create'>;
   accounts: Pick<AccountStore, 'getAccount'>;
   workflows: Pick<Workflows, 'start'>;
@@ -34,64 +38,74 @@ export interface CreateRequestPorts {
 }
 
 export const makeHandler = (ports: CreateRequestPorts) =>
-  httpHandler({ body: createRequestBody }, async (request, event) => {
-    const caller = adminCallerOf(event);
-    const { action, target, parameters, reason } = request.body;
-    const now = ports.clock.now();
-    const origin = { sourceIp: request.sourceIp, userAgent: request.userAgent, requestId: request.requestId };
-    const decision = createRequest(
-      {
-        requestId: newRequestId(),
-        action,
-        target,
-        parameters: parameters ?? {},
-        reason,
-        requester: { adminId: caller.adminId, tiers: caller.tiers },
-      },
-      ports.settings.approvalPolicies[action],
-      now,
-    );
-    if (!decision.ok) {
-      await ports.audit.append({
-        actor: adminActor(caller),
-        action: 'admin.request',
-        target: {
-          kind: target.kind === 'user' || target.kind === 'withdrawal' ? target.kind : 'admin',
-          id: target.id || 'none',
+  // D1: the `request` capability is checked by the admin middleware; which action, by createRequest.
+  adminHttpHandler(
+    { permission: 'request' },
+    ports,
+    { body: createRequestBody },
+    async (request, _event, caller) => {
+      const { action, target, parameters, reason } = request.body;
+      const now = ports.clock.now();
+      const origin = {
+        sourceIp: request.sourceIp,
+        userAgent: request.userAgent,
+        requestId: request.requestId,
+      };
+      const decision = createRequest(
+        {
+          requestId: newRequestId(),
+          action,
+          target,
+          parameters: parameters ?? {},
+          reason,
+          requester: { adminId: caller.adminId, tiers: caller.tiers },
         },
-        outcome: 'refused',
-        at: now.toISOString(),
-        sourceIp: origin.sourceIp.slice(0, 64),
-        requestId: origin.requestId,
-        details: { requestAction: action, code: decision.code },
+        ports.settings.approvalPolicies[action],
+        now,
+      );
+      if (!decision.ok) {
+        await ports.audit.append({
+          actor: adminActor(caller),
+          action: 'admin.request',
+          target: {
+            kind: target.kind === 'user' || target.kind === 'withdrawal' ? target.kind : 'admin',
+            id: target.id || 'none',
+          },
+          outcome: 'refused',
+          at: now.toISOString(),
+          sourceIp: origin.sourceIp.slice(0, 64),
+          requestId: origin.requestId,
+          details: { requestAction: action, code: decision.code },
+        });
+        throw refusalError(decision);
+      }
+      if (decision.request.target.kind === 'user' && !(await ports.accounts.getAccount(target.id))) {
+        throw new NotFound('No such user');
+      }
+      await requireActionableTarget(decision.request, ports, { actor: adminActor(caller), at: now, origin });
+      const made = await sealed({ ...decision.request, baseUrl: request.baseUrl }, ports.vault);
+      const stored = await ports.adminRequests.create(made);
+      await auditStep(ports.audit, {
+        action: 'admin.request',
+        actor: adminActor(caller),
+        request: stored,
+        outcome: 'success',
+        at: now,
+        details: { reason: stored.reason.slice(0, 200), approvalsNeeded: stored.policy.approvals },
+        origin,
       });
-      throw refusalError(decision);
-    }
-    if (decision.request.target.kind === 'user' && !(await ports.accounts.getAccount(target.id))) {
-      throw new NotFound('No such user');
-    }
-    const made = await sealed({ ...decision.request, baseUrl: request.baseUrl }, ports.vault);
-    const stored = await ports.adminRequests.create(made);
-    await auditStep(ports.audit, {
-      action: 'admin.request',
-      actor: adminActor(caller),
-      request: stored,
-      outcome: 'success',
-      at: now,
-      details: { reason: stored.reason.slice(0, 200), approvalsNeeded: stored.policy.approvals },
-      origin,
-    });
-    await ports.workflows.start(
-      'admin-approval',
-      approvalWorkflowInput.parse({
-        requestId: stored.requestId,
-        action: stored.action,
-        secondsToExpiry: secondsToExpiry(stored, now),
-      }),
-      approvalExecutionName(stored.requestId),
-    );
-    return { status: 201, body: requestView.parse(viewOf(stored)) };
-  });
+      await ports.workflows.start(
+        'admin-approval',
+        approvalWorkflowInput.parse({
+          requestId: stored.requestId,
+          action: stored.action,
+          secondsToExpiry: secondsToExpiry(stored, now),
+        }),
+        approvalExecutionName(stored.requestId),
+      );
+      return { status: 201, body: requestView.parse(viewOf(stored)) };
+    },
+  );
 
 export const handler = lazyHandler(() =>
   makeHandler({
@@ -100,6 +114,8 @@ export const handler = lazyHandler(() =>
     workflows: awsWorkflows(),
     audit: awsSignedRows().audit,
     vault: awsVault(),
+    withdrawalLifecycle: new WithdrawalLifecycle(awsSignedRows().tables.accounts),
+    admins: awsAdminDirectory(),
     settings: envSettings(),
     clock: systemClock,
   }),

@@ -4,19 +4,19 @@
 // approver ≠ requester, no admin twice, an allowed tier, not expired, bound to the payload hash the approver
 // saw. Every decision, accepted or refused, is audited (D3); an accepted one answers the waiting workflow.
 
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { AuditLog } from '../audit/audit-log.js';
 import { NotFound, ValidationError } from '../shared/errors.js';
-import { type AdminCaller, adminCallerOf, type HttpRequest } from '../shared/http.js';
+import type { AdminCaller, HttpRequest } from '../shared/http.js';
 import type { Clock } from '../shared/ports/clock.js';
 import type { IdentityProvider } from '../shared/ports/identity-provider.js';
 import type { Workflows } from '../shared/ports/workflows.js';
+import type { AdminRoutePorts } from './admin-route.js';
 import { type AdminRequest, type Decision, refusalError } from './approval.js';
 import { type RequestView, requestView } from './contracts.js';
 import { adminActor, answerWorkflow, auditStep, viewOf } from './plane.js';
 import type { AdminRequestStore } from './request-store.js';
 
-export interface DecideRequestPorts {
+export interface DecideRequestPorts extends AdminRoutePorts {
   adminRequests: Pick<AdminRequestStore, 'get' | 'approve' | 'reject' | 'taskTokenOf'>;
   /** The admin pool: step-up re-authentication of the deciding admin. */
   adminIdentity: Pick<IdentityProvider, 'reauthenticate'>;
@@ -30,10 +30,10 @@ type Step = { kind: 'approve'; payloadHash: string } | { kind: 'reject'; reason:
 export async function decide(
   ports: DecideRequestPorts,
   request: HttpRequest<{ password: string; code: string }, unknown>,
-  event: APIGatewayProxyEvent,
+  /** The admin as the admin middleware checked them (`approve` or `reject` capability). */
+  caller: AdminCaller,
   step: Step,
 ): Promise<RequestView> {
-  const caller: AdminCaller = adminCallerOf(event);
   const requestId = request.pathParams.requestId ?? '';
   const origin = { sourceIp: request.sourceIp, userAgent: request.userAgent, requestId: request.requestId };
   const auditAction = step.kind === 'approve' ? 'admin.approve' : 'admin.reject';

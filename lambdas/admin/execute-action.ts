@@ -4,14 +4,17 @@
 // approved payload hash, the sealed parameters opened first), then runs the action's executor and audits it
 // (D3). A retry of this task finds the request executed and runs the (idempotent) executor again to
 // completion. When an offboarding withdrew an approval meanwhile, it answers the request's current outcome
-// (pending: the workflow waits again; voided: it ends).
+// (pending: the workflow waits again; voided: it ends). An executor that cannot apply the action (ActionFailed,
+// or a client error such as NotFound/Conflict it let through) marks the request failed (executed → failed,
+// with the code), audits it and fails with AdminActionFailed, which the workflow catches (ExecutionFailed).
+// A failed request is final: a retry of this task fails again with the stored code and runs nothing.
 import type { AuditLog } from '../audit/audit-log.js';
-import { NotFound } from '../shared/errors.js';
+import { AppError, NotFound, TooManyRequests } from '../shared/errors.js';
 import type { Clock } from '../shared/ports/clock.js';
 import type { FieldCipher } from '../shared/privacy/field-cipher.js';
 import type { AdminAction } from '../shared/settings.js';
 import { taskHandler } from '../shared/task.js';
-import { ActionFailed, type Executors } from './executors/types.js';
+import { ActionFailed, type ExecutionFacts, type Executors } from './executors/types.js';
 import { auditStep, decisionOf, executableHash, parametersOf } from './plane.js';
 import type { AdminRequestStore } from './request-store.js';
 import { requestTaskInput, type WorkflowDecision } from './task-contracts.js';
@@ -26,9 +29,30 @@ export class NotThisFunctionsAction extends Error {
   override readonly name = 'NotThisFunctionsAction';
 }
 
+/**
+ * The failure an executor's error stands for, if it is one: an ActionFailed as it is, and the typed client
+ * errors (NotFound, Conflict, Gone, ValidationError, Forbidden) with their code. Anything else (a throttle, an
+ * infrastructure error) is not a failure of the action and is thrown as it is.
+ */
+export function actionFailureOf(err: unknown): ActionFailed | undefined {
+  if (err instanceof ActionFailed) return err;
+  if (err instanceof AppError && !(err instanceof TooManyRequests) && err.status < 500) {
+    const code = err instanceof NotFound ? 'TARGET_NOT_FOUND' : err.code;
+    return new ActionFailed(code, err.message);
+  }
+  return undefined;
+}
+
+/** What the task fails with once the request is failed: the code leads the message (the workflow's Cause). */
+const failedExecution = (code: string) =>
+  new ActionFailed(
+    code,
+    `${code}: the action could not be applied; the request is failed and is not retried (a new request is needed)`,
+  );
+
 /** What the claim, the hash check and the audit need, beside the executors' own ports. */
 export interface ExecutionPorts {
-  adminRequests: Pick<AdminRequestStore, 'get' | 'markExecuted'>;
+  adminRequests: Pick<AdminRequestStore, 'get' | 'markExecuted' | 'markFailed'>;
   /** Opens sealed parameters: only a function whose actions seal them (a new email or phone) has it. */
   vault?: Pick<FieldCipher, 'decrypt'>;
   audit: Pick<AuditLog, 'append'>;
@@ -65,6 +89,8 @@ export const executeActionTask = <A extends AdminAction, P>(
         at: ports.clock.now(),
         details,
       });
+    // A retry after the executor failed: the failure stands, nothing runs again.
+    if (request.status === 'failed') throw failedExecution(request.failureCode ?? 'ACTION_FAILED');
     if (request.status !== 'approved' && request.status !== 'executed') return decisionOf(request, now);
     const parameters = await parametersOf(request, ports.vault);
     const hash = executableHash(request, parameters);
@@ -79,17 +105,29 @@ export const executeActionTask = <A extends AdminAction, P>(
       await record('refused', { code: claimed.code, executedHash: hash });
       throw new PayloadMismatch('The payload about to run is not the approved one; nothing was executed');
     }
-    // An offboarding withdrew an approval meanwhile: the request decides what the workflow does next.
-    if (!claimed.ok && claimed.code !== 'ALREADY_EXECUTED') return decisionOf(await get(), now);
-    request = claimed.ok ? claimed.request : await get();
-    const at = new Date(request.executedAt ?? now.toISOString());
-    try {
-      const facts = await executors[action](ports, { request, parameters, at });
-      const approvers = request.approvals.map((a) => a.adminId).join(',');
-      await record('success', { ...facts, approvers: approvers.slice(0, 256) });
-    } catch (err) {
-      if (err instanceof ActionFailed) await record('failed', { code: err.code });
-      throw err;
+    if (!claimed.ok && claimed.code !== 'ALREADY_EXECUTED') {
+      // A concurrent run failed it meanwhile; or an offboarding withdrew an approval: the request decides.
+      const current = await get();
+      if (current.status === 'failed') throw failedExecution(current.failureCode ?? 'ACTION_FAILED');
+      return decisionOf(current, now);
     }
+    request = claimed.ok ? claimed.request : await get();
+    if (request.status === 'failed') throw failedExecution(request.failureCode ?? 'ACTION_FAILED');
+    const at = new Date(request.executedAt ?? now.toISOString());
+    let facts: ExecutionFacts;
+    try {
+      facts = await executors[action](ports, { request, parameters, at });
+    } catch (err) {
+      const failure = actionFailureOf(err);
+      if (!failure) throw err;
+      const failed = await ports.adminRequests.markFailed(request.requestId, failure.code, ports.clock.now());
+      // Failed already by an earlier run of this task (which crashed before its answer): that code stands.
+      const code = failed.ok ? failure.code : ((await get()).failureCode ?? failure.code);
+      if (failed.ok) request = failed.request;
+      await record('failed', { code });
+      throw failedExecution(code);
+    }
+    const approvers = request.approvals.map((a) => a.adminId).join(',');
+    await record('success', { ...facts, approvers: approvers.slice(0, 256) });
     return { outcome: 'executed', secondsToExpiry: 0 };
   });

@@ -11,11 +11,14 @@ import { awsSignedRows } from '../shared/adapters/aws-account-store.js';
 import { awsKeyService } from '../shared/adapters/aws-key-service.js';
 import { awsSecurityState } from '../shared/adapters/aws-security-changes.js';
 import { awsVault } from '../shared/adapters/aws-vault.js';
-import { Forbidden, NotFound } from '../shared/errors.js';
-import { adminCallerOf, httpHandler, lazyHandler } from '../shared/http.js';
+import { NotFound } from '../shared/errors.js';
+import { lazyHandler } from '../shared/http.js';
 import { type Clock, systemClock } from '../shared/ports/clock.js';
+import { envSettings } from '../shared/runtime/aws-env.js';
+import type { Settings } from '../shared/settings.js';
 import { awsWithdrawalLedger } from '../withdrawals/aws-ports.js';
 import type { WithdrawalLedger } from '../withdrawals/ledger.js';
+import { adminHttpHandler } from './admin-route.js';
 import { awsRevealGrants } from './aws-ports.js';
 import { adminUserResponse } from './contracts.js';
 import { readScope } from './permissions.js';
@@ -28,18 +31,16 @@ export interface GetUserPorts {
   securityState: Pick<SecurityStateStore, 'get'>;
   ledger: Pick<WithdrawalLedger, 'overrides'>;
   audit: Pick<AuditLog, 'append'>;
+  settings: Pick<Settings, 'approvalPolicies'>;
   clock: Clock;
 }
 
 const USER_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export const makeHandler = (ports: GetUserPorts) =>
-  httpHandler({}, async (request, event) => {
-    const caller = adminCallerOf(event);
+  adminHttpHandler({ permission: 'read-users' }, ports, {}, async (request, _event, caller) => {
+    // The `accounts` view is checked by the admin middleware; the scope here decides what a reveal may show.
     const scope = readScope(caller.tiers);
-    if (!scope.views.includes('accounts')) {
-      throw new Forbidden('Your tiers may not read accounts', 'TIER_NOT_ALLOWED');
-    }
     const userId = request.pathParams.userId ?? '';
     const account = USER_ID.test(userId) ? await ports.accounts.getAccount(userId) : undefined;
     if (!account) throw new NotFound('No such user');
@@ -106,6 +107,7 @@ export const handler = lazyHandler(() => {
     securityState: awsSecurityState(),
     ledger: awsWithdrawalLedger(),
     audit: awsSignedRows().audit,
+    settings: envSettings(),
     clock: systemClock,
   });
 });

@@ -1,33 +1,81 @@
 // GET /v1/admin/requests?status=pending (D2): the pending requests the caller may approve now — not their own,
 // not approved by them yet, one of their tiers allowed by the request's policy — soonest expiry first.
+// D5: a change of a user's email or phone shows the new value masked; that is a read of the user's personal
+// data, audited like the account view: one `admin.read-personal-data` record per user named by the listing.
 
-import { Forbidden } from '../shared/errors.js';
-import { adminCallerOf, httpHandler, lazyHandler } from '../shared/http.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { awsSignedRows } from '../shared/adapters/aws-account-store.js';
+import { lazyHandler } from '../shared/http.js';
 import { type Clock, systemClock } from '../shared/ports/clock.js';
+import { envSettings } from '../shared/runtime/aws-env.js';
+import type { Settings } from '../shared/settings.js';
+import { adminHttpHandler } from './admin-route.js';
+import type { AdminRequest } from './approval.js';
 import { awsAdminRequests } from './aws-ports.js';
 import { listRequestsQuery, requestsResponse } from './contracts.js';
-import { readScope } from './permissions.js';
-import { viewOf } from './plane.js';
+import { adminActor, sealsParameters, viewOf } from './plane.js';
 import type { AdminRequestStore } from './request-store.js';
 
 export interface ListRequestsPorts {
   adminRequests: Pick<AdminRequestStore, 'listPending'>;
+  audit: Pick<AuditLog, 'append'>;
+  settings: Pick<Settings, 'approvalPolicies'>;
   clock: Clock;
 }
 
+/** The users whose personal data the listing shows (masked), with the fields and the requests showing them. */
+function personalReads(
+  requests: readonly AdminRequest[],
+): Map<string, { fields: Set<string>; ids: string[] }> {
+  const reads = new Map<string, { fields: Set<string>; ids: string[] }>();
+  for (const request of requests) {
+    if (request.target.kind !== 'user' || !sealsParameters(request.action)) continue;
+    const entry = reads.get(request.target.id) ?? { fields: new Set<string>(), ids: [] };
+    for (const field of Object.keys(request.parameters)) entry.fields.add(field);
+    entry.ids.push(request.requestId);
+    reads.set(request.target.id, entry);
+  }
+  return reads;
+}
+
 export const makeHandler = (ports: ListRequestsPorts) =>
-  httpHandler({ query: listRequestsQuery }, async (_request, event) => {
-    const caller = adminCallerOf(event);
-    if (!readScope(caller.tiers).views.includes('requests')) {
-      throw new Forbidden('Your tiers may not read requests', 'TIER_NOT_ALLOWED');
-    }
-    const pending = await ports.adminRequests.listPending(ports.clock.now(), {
-      adminId: caller.adminId,
-      tiers: caller.tiers,
-    });
-    return { body: requestsResponse.parse({ requests: pending.map(viewOf) }) };
-  });
+  adminHttpHandler(
+    { permission: 'read-requests' },
+    ports,
+    { query: listRequestsQuery },
+    async (request, _event, caller) => {
+      const now = ports.clock.now();
+      const pending = await ports.adminRequests.listPending(now, {
+        adminId: caller.adminId,
+        tiers: caller.tiers,
+      });
+      // The evidence is written before the data is shown (a failed append answers 5xx, nothing shown).
+      for (const [userId, read] of personalReads(pending)) {
+        await ports.audit.append({
+          actor: adminActor(caller),
+          action: 'admin.read-personal-data',
+          target: { kind: 'user', id: userId },
+          outcome: 'success',
+          at: now.toISOString(),
+          sourceIp: request.sourceIp.slice(0, 64),
+          requestId: request.requestId,
+          details: {
+            view: 'requests',
+            masked: [...read.fields].sort().join(','),
+            revealed: 'none',
+            requests: read.ids.join(',').slice(0, 500),
+          },
+        });
+      }
+      return { body: requestsResponse.parse({ requests: pending.map(viewOf) }) };
+    },
+  );
 
 export const handler = lazyHandler(() =>
-  makeHandler({ adminRequests: awsAdminRequests(), clock: systemClock }),
+  makeHandler({
+    adminRequests: awsAdminRequests(),
+    audit: awsSignedRows().audit,
+    settings: envSettings(),
+    clock: systemClock,
+  }),
 );

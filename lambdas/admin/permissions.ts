@@ -132,3 +132,57 @@ export function readScope(tiers: readonly string[]): ReadScope {
 export const REQUESTABLE_ACTIONS: readonly AdminAction[] = ADMIN_ACTIONS.filter((a) =>
   ADMIN_TIERS.some((t) => PERMISSION_MATRIX[t].request.includes(a)),
 );
+
+/**
+ * D1: what an admin route needs, declared by every `auth: 'admin'` route of the catalogue (`admin.permission`)
+ * and checked by the one admin middleware (admin-route.ts) before the route's logic runs:
+ * - `session`: any admin (who am I);
+ * - `request`: a tier that may request some action (which action: `mayRequest`, in the request's rules);
+ * - `approve`: a tier some approval policy names (which request: `mayApprove`, in the approval's rules);
+ * - `reject`: an approver, or a requester withdrawing their own request;
+ * - `read-requests`, `read-users`: the `requests`, `accounts` views;
+ * - `read-withdrawal-reviews`: the `withdrawals` view held by a tier that may request or approve a
+ *   `decide-withdrawal` (support and operations see a user's withdrawals, not the investigations).
+ */
+export const ADMIN_CAPABILITIES = [
+  'session',
+  'request',
+  'approve',
+  'reject',
+  'read-requests',
+  'read-users',
+  'read-withdrawal-reviews',
+] as const;
+export type AdminCapability = (typeof ADMIN_CAPABILITIES)[number];
+
+export type ApprovalPolicies = Readonly<Record<AdminAction, Pick<ApprovalPolicy, 'approverTiers'>>>;
+
+/** Whether an admin holding `tiers` has `capability`, under the configured approval policies. */
+export function holdsCapability(
+  tiers: readonly string[],
+  capability: AdminCapability,
+  policies: ApprovalPolicies,
+): boolean {
+  const mine = known(tiers);
+  const approvesSome = () => ADMIN_ACTIONS.some((action) => mayApprove(mine, policies[action]));
+  switch (capability) {
+    case 'session':
+      return mine.length > 0;
+    case 'request':
+      return ADMIN_ACTIONS.some((action) => mayRequest(mine, action));
+    case 'approve':
+      return approvesSome();
+    case 'reject':
+      return approvesSome() || ADMIN_ACTIONS.some((action) => mayRequest(mine, action));
+    case 'read-requests':
+      return readScope(mine).views.includes('requests');
+    case 'read-users':
+      return readScope(mine).views.includes('accounts');
+    case 'read-withdrawal-reviews':
+      return mine.some(
+        (tier) =>
+          PERMISSION_MATRIX[tier].views.includes('withdrawals') &&
+          (mayRequest([tier], 'decide-withdrawal') || mayApprove([tier], policies['decide-withdrawal'])),
+      );
+  }
+}

@@ -76,6 +76,8 @@ export function viewOf(request: AdminRequest): RequestView {
     approvals: request.approvals.map((a) => ({ adminId: a.adminId, at: a.at })),
     ...(request.approvedAt ? { approvedAt: request.approvedAt } : {}),
     ...(request.executedAt ? { executedAt: request.executedAt } : {}),
+    ...(request.failedAt ? { failedAt: request.failedAt } : {}),
+    ...(request.failureCode ? { failureCode: request.failureCode } : {}),
     ...(request.expiredAt ? { expiredAt: request.expiredAt } : {}),
     ...(request.rejection
       ? {

@@ -1,24 +1,32 @@
 // POST /v1/admin/requests/{requestId}/reject (D2): an allowed approver rejects, or the requester withdraws
 // the request; the workflow ends with the reason. See decide-request.ts.
 import { awsSignedRows } from '../shared/adapters/aws-account-store.js';
-import { awsAdminIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
-import { httpHandler, lazyHandler } from '../shared/http.js';
+import { awsReauthAdminIdentityProvider } from '../shared/adapters/aws-reauth.js';
+import { lazyHandler } from '../shared/http.js';
 import { systemClock } from '../shared/ports/clock.js';
+import { envSettings } from '../shared/runtime/aws-env.js';
+import { adminHttpHandler } from './admin-route.js';
 import { awsAdminRequests, awsTaskAnswers } from './aws-ports.js';
 import { rejectBody } from './contracts.js';
 import { type DecideRequestPorts, decide } from './decide-request.js';
 
 export const makeHandler = (ports: DecideRequestPorts) =>
-  httpHandler({ body: rejectBody }, async (request, event) => ({
-    body: await decide(ports, request, event, { kind: 'reject', reason: request.body.reason }),
-  }));
+  adminHttpHandler(
+    { permission: 'reject' },
+    ports,
+    { body: rejectBody },
+    async (request, _event, caller) => ({
+      body: await decide(ports, request, caller, { kind: 'reject', reason: request.body.reason }),
+    }),
+  );
 
 export const handler = lazyHandler(() =>
   makeHandler({
     adminRequests: awsAdminRequests(),
-    adminIdentity: awsAdminIdentityProvider(),
+    adminIdentity: awsReauthAdminIdentityProvider(),
     workflows: awsTaskAnswers(),
     audit: awsSignedRows().audit,
+    settings: envSettings(),
     clock: systemClock,
   }),
 );

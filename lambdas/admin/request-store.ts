@@ -22,6 +22,7 @@ import {
   expire,
   isExpired,
   markExecuted,
+  markFailed,
   reject,
   type VoidEffect,
   voidBy,
@@ -115,6 +116,14 @@ export class AdminRequestStore {
    */
   async markExecuted(requestId: string, currentPayloadHash: string, now: Date): Promise<Decision> {
     return this.change(requestId, (r) => markExecuted(r, currentPayloadHash, now));
+  }
+
+  /**
+   * Records the failure of a claimed execution: executed → failed with `code`, once (a second call is
+   * refused with REQUEST_FAILED and leaves the first failure as it is).
+   */
+  async markFailed(requestId: string, code: string, now: Date): Promise<Decision> {
+    return this.change(requestId, (r) => markFailed(r, code, now));
   }
 
   /**

@@ -1,7 +1,7 @@
 // PUT /v1/me/password (B1): the current password (and a TOTP code when enrolled) re-authenticates, the new
 // one follows the sign-up policy; a security change, after which every other session ends.
 import { awsAccountStore, awsSignedRows } from '../shared/adapters/aws-account-store.js';
-import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
+import { awsReauthIdentityProvider } from '../shared/adapters/aws-reauth.js';
 import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
 import { systemClock } from '../shared/ports/clock.js';
@@ -23,7 +23,7 @@ export const makeHandler = (ports: PasswordChangePorts) =>
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    identity: awsIdentityProvider(),
+    identity: awsReauthIdentityProvider(),
     accounts: awsAccountStore(),
     duress: new DuressStore(awsSignedRows().tables.accounts),
     securityChanges: awsSecurityChanges(),

@@ -1,6 +1,6 @@
 // POST /v1/me/mfa/totp/confirm (A2, B1): the password and a first valid code enable TOTP, a security change;
 // a wrong code is a 400 TOTP_INVALID, a wrong password a 400 REAUTH_FAILED, and neither changes anything.
-import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
+import { awsReauthIdentityProvider } from '../shared/adapters/aws-reauth.js';
 import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
 import { systemClock } from '../shared/ports/clock.js';
@@ -17,7 +17,7 @@ export const makeHandler = (ports: ConfirmPorts) =>
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    identity: awsIdentityProvider(),
+    identity: awsReauthIdentityProvider(),
     securityChanges: awsSecurityChanges(),
     clock: systemClock,
   }),

@@ -1,6 +1,6 @@
 // POST /v1/me/mfa/totp/disable (A2, B1): password + a current code turn TOTP off; a security change.
 
-import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
+import { awsReauthIdentityProvider } from '../shared/adapters/aws-reauth.js';
 import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
 import { systemClock } from '../shared/ports/clock.js';
@@ -17,7 +17,7 @@ export const makeHandler = (ports: TotpPorts) =>
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    identity: awsIdentityProvider(),
+    identity: awsReauthIdentityProvider(),
     securityChanges: awsSecurityChanges(),
     clock: systemClock,
   }),

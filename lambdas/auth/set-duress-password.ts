@@ -2,7 +2,7 @@
 // to the password; stored as a slow hash; a security change.
 import { type SecurityChanges, securityChangeOf } from '../security/security-changes.js';
 import { awsSignedRows } from '../shared/adapters/aws-account-store.js';
-import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
+import { awsReauthIdentityProvider } from '../shared/adapters/aws-reauth.js';
 import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { ValidationError } from '../shared/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
@@ -37,7 +37,7 @@ export const makeHandler = (ports: SetDuressPorts) =>
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    identity: awsIdentityProvider(),
+    identity: awsReauthIdentityProvider(),
     duress: new DuressStore(awsSignedRows().tables.accounts),
     securityChanges: awsSecurityChanges(),
     clock: systemClock,

@@ -4,8 +4,8 @@
 // a body rather than DELETE, as `/v1/me/mfa/totp/disable`: a DELETE body has no defined meaning (RFC 9110).
 
 import { type SecurityChanges, securityChangeOf } from '../security/security-changes.js';
-import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
 import { awsNotificationPrefs } from '../shared/adapters/aws-notification-prefs.js';
+import { awsReauthIdentityProvider } from '../shared/adapters/aws-reauth.js';
 import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { ValidationError } from '../shared/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
@@ -37,7 +37,7 @@ export const makeHandler = (ports: {
 export const handler = lazyHandler(() =>
   makeHandler({
     notificationPrefs: awsNotificationPrefs(),
-    identity: awsIdentityProvider(),
+    identity: awsReauthIdentityProvider(),
     securityChanges: awsSecurityChanges(),
     clock: systemClock,
   }),

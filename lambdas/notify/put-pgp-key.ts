@@ -6,9 +6,9 @@
 // leaves a spurious hold, never an unrecorded change.
 
 import { type SecurityChanges, securityChangeOf } from '../security/security-changes.js';
-import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
 import { awsNotificationPrefs } from '../shared/adapters/aws-notification-prefs.js';
 import { awsPgpSignerClient } from '../shared/adapters/aws-pgp-signer-client.js';
+import { awsReauthIdentityProvider } from '../shared/adapters/aws-reauth.js';
 import { awsSecurityChanges } from '../shared/adapters/aws-security-changes.js';
 import { ValidationError } from '../shared/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
@@ -48,7 +48,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     notificationPrefs: awsNotificationPrefs(),
     pgpSigner: awsPgpSignerClient(),
-    identity: awsIdentityProvider(),
+    identity: awsReauthIdentityProvider(),
     securityChanges: awsSecurityChanges(),
     clock: systemClock,
   }),

@@ -8,7 +8,7 @@ import { isSanctioned } from '../addresses/sanctions.js';
 import { LoginStore } from '../auth/login-store.js';
 import { SecurityStateStore } from '../security/hold.js';
 import { awsAccountStore, awsSignedRows } from '../shared/adapters/aws-account-store.js';
-import { awsIdentityProvider } from '../shared/adapters/aws-identity-provider.js';
+import { awsReauthIdentityProvider } from '../shared/adapters/aws-reauth.js';
 import { awsWorkflows } from '../shared/adapters/aws-workflows.js';
 import type { Asset } from '../shared/assets.js';
 import { callerOf, httpHandler, lazyHandler } from '../shared/http.js';
@@ -81,7 +81,7 @@ export const handler = lazyHandler(() => {
     accounts: awsAccountStore(),
     securityState: new SecurityStateStore(accounts),
     addresses: new AddressStore(accounts, { clock: systemClock, settings }),
-    identity: awsIdentityProvider(),
+    identity: awsReauthIdentityProvider(),
     logins: new LoginStore(accounts),
     withdrawalHistory: new WithdrawalHistory(accounts),
     ledger: awsWithdrawalLedger(),

@@ -1,6 +1,9 @@
 // C3 / D2: the admin-decision port of a withdrawal under review. The admin approval plane (issue 6) calls it
 // once its policy is met; until then tests call it directly. It answers the workflow's stored task token:
 // the token never leaves the backend, and a second decision is refused (the token row is claimed once).
+// The claim comes before the answer, so it records who decided (the deciding admin request's id, the
+// outcome): a retry of that same decision after a failed answer (a throttle, a crash) answers the token
+// again instead of being refused; any other decision stays refused.
 
 import * as z from 'zod/mini';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -38,6 +41,9 @@ export function decisionRefusal(
   return undefined;
 }
 
+/** The id of the decision (the admin request deciding it): what lets its own retry answer again. */
+const decisionIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'a decision id'));
+
 /** What Step Functions answers for a token whose task is over (timed out, or its execution ended). */
 const CLOSED_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
@@ -55,20 +61,46 @@ export class WithdrawalDecisions {
   /**
    * Decides a withdrawal under review: claims its token (a second decision, sequential or concurrent, is a
    * Conflict) and answers the waiting task, which approves (then dispatches) or rejects the withdrawal.
+   * `decisionId` (the deciding admin request) is recorded with the claim: a retry with the same id and
+   * outcome answers the token again (retry-safe); a different decision is DECISION_ALREADY_MADE.
    */
   async decide(
     userId: string,
     withdrawalId: string,
     input: AdminDecision,
+    decisionId?: string,
   ): Promise<{ outcome: AdminDecision['outcome'] }> {
     const parsed = z.safeParse(adminDecision, input);
-    if (!parsed.success) throw new ValidationError('Invalid decision', undefined, 'INVALID_DECISION');
+    const id = decisionId === undefined ? undefined : z.safeParse(decisionIdSchema, decisionId);
+    if (!parsed.success || (id && !id.success))
+      throw new ValidationError('Invalid decision', undefined, 'INVALID_DECISION');
     const decision = parsed.data;
     const now = this.ports.clock.now();
     const [record, token] = await Promise.all([
       this.ports.lifecycle.get(userId, withdrawalId),
       this.ports.tokens.get(userId, withdrawalId),
     ]);
+    // The same decision again (its first answer failed after the claim): answer the claimed token again.
+    // A token already answered (or whose task is over) answers TaskTimedOut/InvalidToken: that is done.
+    const used = token?.usedBy;
+    if (
+      record &&
+      token?.usedAt &&
+      decisionId !== undefined &&
+      used?.kind === 'admin' &&
+      used.decisionId === decisionId &&
+      used.outcome === decision.outcome
+    ) {
+      let code = 'RESENT';
+      try {
+        await this.ports.workflows.sendTaskSuccess(token.taskToken, decision);
+      } catch (err) {
+        if (!CLOSED_TOKEN.has((err as Error).name)) throw err;
+        code = 'ALREADY_ANSWERED';
+      }
+      await this.record(withdrawalId, userId, decision, now, 'success', code);
+      return { outcome: decision.outcome };
+    }
     const refusal = decisionRefusal(record, token, now);
     if (refusal) {
       await this.record(withdrawalId, userId, decision, now, 'refused', refusal.code);
@@ -78,7 +110,12 @@ export class WithdrawalDecisions {
     const taskToken = await this.ports.tokens.claim(
       userId,
       withdrawalId,
-      { kind: 'admin', adminId: decision.adminId, outcome: decision.outcome },
+      {
+        kind: 'admin',
+        adminId: decision.adminId,
+        outcome: decision.outcome,
+        ...(decisionId !== undefined ? { decisionId } : {}),
+      },
       now,
     );
     if (!taskToken) throw new NotFound('No such withdrawal');

@@ -10,6 +10,7 @@ import {
   type WithdrawalStatus,
   withdrawalKey,
 } from './record.js';
+import { ReviewIndex } from './review-index.js';
 
 /** Every allowed move. dispatching only ever ends dispatched: custody has the transfer from there on. */
 export const TRANSITIONS: Readonly<Record<WithdrawalStatus, readonly WithdrawalStatus[]>> = {
@@ -48,7 +49,12 @@ export interface Transition {
 const MAX_ATTEMPTS = 5;
 
 export class WithdrawalLifecycle {
-  constructor(private readonly table: Pick<SignedTable, 'get' | 'update' | 'query'>) {}
+  /** D2: the withdrawals in review across users (review-index.ts), kept in step by `move`. */
+  readonly reviews: ReviewIndex;
+
+  constructor(private readonly table: Pick<SignedTable, 'get' | 'update' | 'query' | 'create'>) {
+    this.reviews = new ReviewIndex(table);
+  }
 
   get(userId: string, withdrawalId: string): Promise<WithdrawalRow | undefined> {
     return this.table.get<WithdrawalRow>(withdrawalKey(userId, withdrawalId));
@@ -86,16 +92,25 @@ export class WithdrawalLifecycle {
       if (!canMove(status, to))
         throw new IllegalTransition(`A withdrawal never moves from ${status} to ${to}`);
     }
+    if (to === 'review') {
+      // The index row first: no withdrawal is ever in review without one (a stale open flag costs a read).
+      const before = await this.get(userId, withdrawalId);
+      if (before && from.includes(before.status)) await this.reviews.open(before, at);
+    }
     for (let attempt = 1; ; attempt += 1) {
       try {
+        let left: WithdrawalStatus | undefined;
         const result = await this.table.update<WithdrawalRow>(
           withdrawalKey(userId, withdrawalId),
-          (current) =>
-            from.includes(current.status)
+          (current) => {
+            left = current.status;
+            return from.includes(current.status)
               ? { ...current, ...patch(current), status: to, updatedAt: at.toISOString() }
-              : undefined,
+              : undefined;
+          },
         );
         if (!result) throw new IllegalTransition(`No withdrawal ${withdrawalId} for this user`);
+        if (result.changed && left === 'review') await this.reviews.close(result.row, at);
         return { moved: result.changed, record: result.row };
       } catch (err) {
         if (!(err instanceof Conflict) || attempt >= MAX_ATTEMPTS) throw err;

@@ -41,7 +41,7 @@ export interface RequestWithdrawalPorts extends RiskFactPorts {
   securityState: Pick<SecurityStateStore, 'get'>;
   addresses: AddressBook;
   identity: Pick<IdentityProvider, 'getUser' | 'reauthenticate'>;
-  ledger: Pick<WithdrawalLedger, 'record' | 'undo'>;
+  ledger: Pick<WithdrawalLedger, 'record' | 'undo' | 'limitsFor'>;
   workflows: Pick<Workflows, 'start'>;
   settings: Pick<Settings, 'withdrawalLimits'>;
   clock: Clock;
@@ -134,7 +134,10 @@ export async function requestWithdrawal(
     throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
   }
 
-  const limits = ports.settings.withdrawalLimits[input.asset];
+  const defaults = ports.settings.withdrawalLimits[input.asset];
+  // D2: the user's own limits (an approved admin change) in place of the default, for the risk facts as for
+  // the limit check (which the ledger makes against the limits as they are at the write).
+  const limits = await ports.ledger.limitsFor(userId, input.asset, defaults);
   const facts = await gatherRiskFacts(ports, {
     userId,
     sessionId: caller.sessionId,
@@ -166,7 +169,7 @@ export async function requestWithdrawal(
     ...(facts.deviceId ? { deviceId: facts.deviceId } : {}),
   };
   // The limits are checked here, against the ledger as it is at the write (DAILY_LIMIT / MONTHLY_LIMIT).
-  await ports.ledger.record(record, limits, now);
+  await ports.ledger.record(record, defaults, now);
   await startWorkflow(ports, record);
   return {
     withdrawalId: record.withdrawalId,

@@ -6,7 +6,13 @@ import type { Row, SignedTable } from '../shared/integrity/signed-table.js';
 import { reviewTokenKey } from './record.js';
 
 export type TokenUse =
-  | { kind: 'admin'; adminId: string; outcome: 'approve' | 'reject' }
+  | {
+      kind: 'admin';
+      adminId: string;
+      outcome: 'approve' | 'reject';
+      /** The deciding admin request (D2): its retry may answer the token again, nothing else may. */
+      decisionId?: string;
+    }
   | { kind: 'suspension' };
 
 export type ReviewTokenRow = Row & {

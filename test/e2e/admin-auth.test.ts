@@ -102,6 +102,46 @@ describe('admin identity', () => {
     expect(customer.comparable).toBe(wrong.comparable);
   });
 
+  it('D1 repeated failed admin logins are locked out under the admin: key; a customer of the same name is not', async () => {
+    const created = await createDevAdmin(cloud.ports, { username: 'erin', tiers: ['support'] });
+    await createDevUser(cloud, 'erin', 'correct horse battery staple');
+    const source = '127.0.0.16';
+    const login = (password: string) =>
+      callFrom(cloud, source, 'POST', '/v1/admin/auth/login', { username: 'erin', password });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await login(`guess number ${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    // Locked: the right password is refused too, before it is checked.
+    const locked = await login(created.password);
+    expect(locked.status).toBe(429);
+    expect(locked.body.error?.code).toBe('TOO_MANY_ATTEMPTS');
+
+    // The counters are the admin's own: `admin:erin` is locked for this source, the customer erin is not.
+    const now = clock.now();
+    expect(await cloud.ports.shield.check({ username: 'admin:erin', ip: source, now })).toMatchObject({
+      allow: false,
+      reason: 'locked',
+      lock: 'account-ip',
+    });
+    expect(await cloud.ports.shield.check({ username: 'erin', ip: source, now })).toMatchObject({
+      allow: true,
+      delayMs: 0,
+    });
+    const customer = await callFrom(cloud, source, 'POST', '/v1/auth/login', {
+      username: 'erin',
+      password: 'correct horse battery staple',
+      deviceId: 'erin-phone-000001',
+    });
+    expect(customer.status, JSON.stringify(customer.body)).toBe(200);
+    expect(customer.body.status).toMatch(/challenge|authenticated/);
+
+    // The lockout ends (one minute, the first lockout): the admin's password is checked again.
+    clockOffsetMs += 61_000;
+    const after = await login(created.password);
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({ status: 'challenge', challenge: 'totp' });
+  });
+
   it('D1 a client token on an admin route and an admin token on a client route are refused', async () => {
     const user = await createDevUser(cloud, 'dave', 'correct horse battery staple');
     const admin = await createAdmin(cloud, { username: 'dave-admin', tiers: ['superadmin'] });

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WORKFLOWS } from '../../lambdas/catalogue.js';
 import { holdStatus } from '../../lambdas/security/hold.js';
 import type { WorkflowName } from '../../lambdas/shared/ports/workflows.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
@@ -140,6 +141,103 @@ describe('B2 security hold', () => {
     state = await cloud.ports.securityState.get(user.userId);
     expect(state?.holdActive).toBe(false);
     expect(holdStatus(state, clock.now())).toEqual({ active: false });
+    clockOffsetMs = 0;
+  });
+
+  const tasks = WORKFLOWS.find((w) => w.name === 'security-hold')?.tasks;
+  const NOTIFY = tasks?.NotifySecurityChangeFunctionArn?.id as string;
+  const CLEAR = tasks?.ClearHoldFunctionArn?.id as string;
+  const HOLD_ENDED = tasks?.NotifyHoldEndedFunctionArn?.id as string;
+
+  /** Calls of the workflow's task functions; `fail` answers some of them with an error instead. */
+  const spyTasks = (fail: (functionId: string, calls: number) => Error | undefined) => {
+    const calls: string[] = [];
+    const invoke = cloud.runtime.functions.invoke.bind(cloud.runtime.functions);
+    vi.spyOn(cloud.runtime.functions, 'invoke').mockImplementation(async (functionId, event, requestId) => {
+      calls.push(functionId);
+      const error = fail(functionId, calls.filter((id) => id === functionId).length);
+      if (error) throw error;
+      return invoke(functionId, event, requestId);
+    });
+    return (functionId: string) => calls.filter((id) => id === functionId).length;
+  };
+
+  it('B2 a notifier that fails every retry: the catch goes on to the wait and the hold still clears at its end', async () => {
+    clockOffsetMs = 0;
+    const user = await createDevUser(cloud, 'hilde', PASSWORD);
+    expect((await setDuress(user, 'the notifier is down today')).status).toBe(200);
+    const shown = await security(user);
+    const callsOf = spyTasks((id) =>
+      id === NOTIFY ? Object.assign(new Error('mail down'), { name: 'MailDown' }) : undefined,
+    );
+
+    clockOffsetMs = 72 * HOUR + 60_000;
+    const outcome = await release(0);
+    expect(outcome.status).toBe('SUCCEEDED');
+    // Four retries after the first attempt (the ASL's MaxAttempts), then NotifyChange's Catch.
+    expect(callsOf(NOTIFY)).toBe(5);
+    expect(callsOf(CLEAR)).toBe(1);
+    const output = (outcome as { output: { noticeError?: { Error: string }; clear?: unknown } }).output;
+    expect(output.noticeError?.Error).toBe('MailDown');
+    expect(output.clear).toMatchObject({ cleared: true });
+    const state = await cloud.ports.securityState.get(user.userId);
+    expect(state?.holdActive).toBe(false);
+    expect(state?.holdEndsAt).toBe(shown.hold.endsAt);
+    const mails = await outbox('hilde@example.com');
+    expect(mails.some((m) => /withdrawals are available again/i.test(m.subject))).toBe(true);
+    clockOffsetMs = 0;
+  });
+
+  it('B2 a clock behind the hold end when the wait ends: ClearHold waits again (HoldNotOver retry), then clears', async () => {
+    clockOffsetMs = 0;
+    const user = await createDevUser(cloud, 'horst', PASSWORD);
+    expect((await setDuress(user, 'my clock runs a bit slow')).status).toBe(200);
+    const shown = await security(user);
+    const end = Date.parse(shown.hold.endsAt as string);
+    // The first ClearHold runs a minute before the end; the retry's interval brings the clock past it.
+    const callsOf = spyTasks((id, n) => {
+      if (id === CLEAR && n === 2) clockOffsetMs += 2 * 60_000;
+      return undefined;
+    });
+    clockOffsetMs = end - 60_000 - Date.now();
+    const outcome = await release(0);
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(callsOf(CLEAR)).toBe(2);
+    const output = (outcome as { output: { clear?: unknown; error?: unknown } }).output;
+    expect(output.clear).toMatchObject({ cleared: true, decision: 'clear' });
+    expect(output.error).toBeUndefined();
+    expect((await cloud.ports.securityState.get(user.userId))?.holdActive).toBe(false);
+    expect(
+      (await outbox('horst@example.com')).some((m) => /withdrawals are available again/i.test(m.subject)),
+    ).toBe(true);
+    clockOffsetMs = 0;
+  });
+
+  it('B2 a clock behind the hold end through every retry: HoldNotOver is caught (LeftToTheEndTime), the end time still decides', async () => {
+    clockOffsetMs = 0;
+    const user = await createDevUser(cloud, 'hanna', PASSWORD);
+    expect((await setDuress(user, 'my clock is far too slow')).status).toBe(200);
+    const shown = await security(user);
+    const end = Date.parse(shown.hold.endsAt as string);
+    const callsOf = spyTasks(() => undefined);
+    clockOffsetMs = end - HOUR - Date.now();
+    const outcome = await release(0);
+    expect(outcome.status).toBe('SUCCEEDED');
+    // The first attempt and five retries (the ASL's MaxAttempts for HoldNotOver), then the Catch.
+    expect(callsOf(CLEAR)).toBe(6);
+    expect(callsOf(HOLD_ENDED)).toBe(0);
+    const output = (outcome as { output: { clear?: unknown; error?: { Error: string } } }).output;
+    expect(output.error?.Error).toBe('HoldNotOver');
+    expect(output.clear).toBeUndefined();
+    // Nothing cleared early: the hold applies until its end, and not after it, by the end time alone.
+    const state = await cloud.ports.securityState.get(user.userId);
+    expect(state?.holdEndsAt).toBe(shown.hold.endsAt);
+    expect(holdStatus(state, clock.now())).toEqual({ active: true, endsAt: shown.hold.endsAt });
+    clockOffsetMs = end + 60_000 - Date.now();
+    expect(holdStatus(state, clock.now())).toEqual({ active: false });
+    expect(
+      (await outbox('hanna@example.com')).some((m) => /withdrawals are available again/i.test(m.subject)),
+    ).toBe(false);
     clockOffsetMs = 0;
   });
 });

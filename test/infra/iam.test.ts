@@ -242,6 +242,16 @@ describe('function roles', () => {
     for (const spec of readers) expect(spec.access, spec.id).toContain(INTEGRITY_ALARM);
   });
 
+  it('A3 every function that checks a password may count its failures (the re-authentication lockout)', () => {
+    const checkers = allFunctions().filter((spec) =>
+      spec.access.some((a) => a === 'identity:authenticate' || a === 'admin-identity:authenticate'),
+    );
+    expect(checkers.map((spec) => spec.id)).toEqual(
+      expect.arrayContaining(['ChangePassword', 'RequestWithdrawal', 'ApproveAdminRequest']),
+    );
+    for (const spec of checkers) expect(spec.access, spec.id).toContain('shield:write');
+  });
+
   it('E2 only the vault may use the data key for field groups, and only under that purpose', () => {
     const dataKey = JSON.stringify(getAttArn(s.primary.data.dataKey));
     for (const spec of allFunctions()) {

@@ -13,7 +13,9 @@ import {
   decideApproval,
   expire,
   markExecuted,
+  markFailed,
   payloadHash,
+  REQUEST_STATUSES,
   readyToExecute,
   refusalError,
   reject,
@@ -26,8 +28,9 @@ import {
 } from '../../lambdas/admin/execute-action.js';
 import { ACCOUNT_EXECUTORS, type AccountActionPorts } from '../../lambdas/admin/executors/account-actions.js';
 import { STAFF_EXECUTORS, type StaffActionPorts } from '../../lambdas/admin/executors/staff-actions.js';
+import { ActionFailed } from '../../lambdas/admin/executors/types.js';
 import { sealsParameters } from '../../lambdas/admin/plane.js';
-import { Conflict, Forbidden, Gone, ValidationError } from '../../lambdas/shared/errors.js';
+import { Conflict, Forbidden, Gone, NotFound, ValidationError } from '../../lambdas/shared/errors.js';
 import { ADMIN_ACTIONS, type AdminAction } from '../../lambdas/shared/settings.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import {
@@ -257,6 +260,122 @@ describe('D2 requests and their payload hash', () => {
   });
 });
 
+describe('D2 a failed execution', () => {
+  const policy = settings.approvalPolicies['lift-hold'];
+  const approved = () => approveAll(requestFor('lift-hold'), approversFor(policy, policy.approvals));
+
+  it('D2 only a claimed execution fails, once, with its time and code; a failed request never executes again', () => {
+    const request = approved();
+    expect(codeOf(markFailed(request, 'EMAIL_TAKEN', later(HOUR)))).toBe('REQUEST_NOT_EXECUTED');
+    const executed = ok(markExecuted(request, currentPayloadHash(request), later(HOUR)));
+    const failed = ok(markFailed(executed, 'EMAIL_TAKEN', later(HOUR + 1000)));
+    expect(failed).toMatchObject({
+      status: 'failed',
+      executedAt: later(HOUR).toISOString(),
+      failedAt: later(HOUR + 1000).toISOString(),
+      failureCode: 'EMAIL_TAKEN',
+    });
+    expect(codeOf(markFailed(failed, 'OTHER', later(2 * HOUR)))).toBe('REQUEST_FAILED');
+    expect(codeOf(markExecuted(failed, currentPayloadHash(failed), later(2 * HOUR)))).toBe('REQUEST_FAILED');
+    const late = admin('late-approver', 'security');
+    expect(codeOf(decideApproval(failed, late, failed.payloadHash, later(2 * HOUR)))).toBe(
+      'REQUEST_NOT_PENDING',
+    );
+    expect(voidBy(failed, failed.requesterId, later(2 * HOUR)).effect).toBe('none');
+  });
+});
+
+describe('D2 the execution task records an executor failure', () => {
+  const policy = settings.approvalPolicies['lift-hold'];
+
+  /** The task over an in-memory request store (the pure rules) and one `lift-hold` executor. */
+  function taskWith(executor: () => Promise<Record<string, string>>) {
+    let row = approveAll(requestFor('lift-hold'), approversFor(policy, policy.approvals));
+    const apply = (decision: Decision): Decision => {
+      if (decision.ok) row = decision.request;
+      return decision;
+    };
+    const adminRequests = {
+      get: async () => row,
+      markExecuted: vi.fn(async (_id: string, hash: string, now: Date) =>
+        apply(markExecuted(row, hash, now)),
+      ),
+      markFailed: vi.fn(async (_id: string, code: string, now: Date) => apply(markFailed(row, code, now))),
+    };
+    const append = vi.fn(async () => undefined);
+    const run = vi.fn(executor);
+    const handler = executeActionTask(
+      { 'lift-hold': run } as const,
+      {
+        adminRequests,
+        audit: { append },
+        clock: { now: () => later(HOUR) },
+      } as unknown as ExecutionPorts,
+    );
+    const invoke = () => handler({ requestId: row.requestId }, lambdaContext('ExecuteAccountAction'));
+    const executes = () =>
+      append.mock.calls.map(
+        (c) => (c as unknown as [{ action: string; outcome: string; details: object }])[0],
+      );
+    return { invoke, run, adminRequests, executes, row: () => row };
+  }
+
+  it('D2 an ActionFailed marks the request failed with its code, audits it failed, and fails AdminActionFailed', async () => {
+    const task = taskWith(async () => {
+      throw new ActionFailed('EMAIL_TAKEN', 'held by another account');
+    });
+    const error = await task.invoke().catch((e: unknown) => e as ActionFailed);
+    expect(error).toMatchObject({ name: 'AdminActionFailed', code: 'EMAIL_TAKEN' });
+    expect((error as Error).message.startsWith('EMAIL_TAKEN: ')).toBe(true);
+    expect(task.row()).toMatchObject({ status: 'failed', failureCode: 'EMAIL_TAKEN' });
+    expect(task.row().failedAt).toBeDefined();
+    expect(task.executes()).toEqual([
+      expect.objectContaining({
+        action: 'admin.execute',
+        outcome: 'failed',
+        details: expect.objectContaining({ code: 'EMAIL_TAKEN' }),
+      }),
+    ]);
+    // A retry of the task: the failure stands, the executor does not run again, nothing more is written.
+    await expect(task.invoke()).rejects.toMatchObject({ name: 'AdminActionFailed', code: 'EMAIL_TAKEN' });
+    expect(task.run).toHaveBeenCalledTimes(1);
+    expect(task.adminRequests.markFailed).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['NotFound', () => new NotFound('No such user'), 'TARGET_NOT_FOUND'],
+    ['Conflict', () => new Conflict('Review over', 'REVIEW_EXPIRED'), 'REVIEW_EXPIRED'],
+    ['Gone', () => new Gone('Gone', 'REVIEW_CLOSED'), 'REVIEW_CLOSED'],
+  ] as const)(
+    'D2 a %s thrown by an executor is recorded as a failure with its code',
+    async (_name, error, code) => {
+      const task = taskWith(async () => {
+        throw error();
+      });
+      await expect(task.invoke()).rejects.toMatchObject({ name: 'AdminActionFailed', code });
+      expect(task.row()).toMatchObject({ status: 'failed', failureCode: code });
+      expect(task.executes()).toEqual([expect.objectContaining({ outcome: 'failed' })]);
+    },
+  );
+
+  it('D2 an infrastructure error is not a failure of the action: thrown as it is, the request stays executed', async () => {
+    const task = taskWith(async () => {
+      throw new Error('ProvisionedThroughputExceeded');
+    });
+    await expect(task.invoke()).rejects.toThrow('ProvisionedThroughputExceeded');
+    expect(task.row().status).toBe('executed');
+    expect(task.adminRequests.markFailed).not.toHaveBeenCalled();
+    expect(task.executes()).toEqual([]);
+  });
+
+  it('D2 a success leaves the request executed and audited success', async () => {
+    const task = taskWith(async () => ({ lifted: 'yes' }));
+    await expect(task.invoke()).resolves.toEqual({ outcome: 'executed', secondsToExpiry: 0 });
+    expect(task.row().status).toBe('executed');
+    expect(task.executes()).toEqual([expect.objectContaining({ outcome: 'success' })]);
+  });
+});
+
 describe('D4 offboarding voids what is not executed yet', () => {
   const policy = settings.approvalPolicies['reset-mfa'];
 
@@ -379,8 +498,19 @@ describe('D2 statemachines/admin-approval.asl.json', () => {
         Next: 'WasItExecuted',
       });
       expect(task.Retry).toEqual(states.ExpireTheRequest?.Retry);
-      expect(task.Catch).toBeUndefined();
+      expect(task.Catch).toEqual([
+        { ErrorEquals: ['AdminActionFailed'], ResultPath: '$.failure', Next: 'ExecutionFailed' },
+      ]);
     }
+  });
+
+  it('D2 a failed execution (AdminActionFailed) of either task ends cleanly in ExecutionFailed with its code', () => {
+    expect(states.ExecutionFailed).toMatchObject({
+      Type: 'Fail',
+      Error: 'AdminActionFailed',
+      CausePath: '$.failure.Cause',
+    });
+    expect(states.TheActionFailed).toMatchObject({ Type: 'Fail', Error: 'AdminActionFailed' });
   });
 
   it('D2 every outcome has its branch and every state is reachable', () => {
@@ -392,7 +522,9 @@ describe('D2 statemachines/admin-approval.asl.json', () => {
       voided: 'EndedByOffboarding',
       expired: 'EndedByExpiry',
       pending: 'IsThereTimeLeft',
+      failed: 'TheActionFailed',
     });
+    expect(choice.Choices.map((c) => c.StringEquals).sort()).toEqual([...REQUEST_STATUSES].sort());
     expect(states.EndedByRejection).toMatchObject({
       Parameters: { 'reason.$': '$.decision.reason' },
       End: true,

@@ -104,6 +104,35 @@ describe('AdminRequestStore', () => {
     expect((await store.get(request.requestId))?.status).toBe('executed');
   });
 
+  it('D2 a claimed execution that fails is recorded failed once under the conditional write, and never runs again', async () => {
+    const now = new Date('2031-01-01T08:00:00.000Z');
+    const policy = settings.approvalPolicies['lift-hold'];
+    const request = await stored('lift-hold', { now });
+    expect(codeOf(await store.markFailed(request.requestId, 'HOLD_GONE', later(HOUR, now)))).toBe(
+      'REQUEST_NOT_EXECUTED',
+    );
+    let approved = request;
+    for (const [i, approver] of approversFor(policy, policy.approvals).entries()) {
+      approved = ok(
+        await store.approve(request.requestId, approver, request.payloadHash, later(i * 1000, now)),
+      );
+    }
+    ok(await store.markExecuted(request.requestId, currentPayloadHash(approved), later(HOUR, now)));
+    const results = await Promise.all(
+      ['FIRST', 'SECOND', 'THIRD'].map((code) =>
+        store.markFailed(request.requestId, code, later(HOUR + 1, now)),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map(codeOf)).toEqual(['REQUEST_FAILED', 'REQUEST_FAILED']);
+    const row = await store.get(request.requestId);
+    expect(row).toMatchObject({ status: 'failed', failedAt: later(HOUR + 1, now).toISOString() });
+    expect(['FIRST', 'SECOND', 'THIRD']).toContain(row?.failureCode);
+    expect(
+      codeOf(await store.markExecuted(request.requestId, currentPayloadHash(approved), later(2 * HOUR, now))),
+    ).toBe('REQUEST_FAILED');
+  });
+
   it('D2 20 concurrent approvals never count past the policy, and 20 concurrent executions run once', async () => {
     const policy = settings.approvalPolicies['change-user-email'];
     const request = await stored('change-user-email');

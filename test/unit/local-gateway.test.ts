@@ -12,7 +12,7 @@ import { close } from '../../local/listen.js';
 const route = (
   method: RouteSpec['method'],
   path: string,
-  auth: RouteSpec['auth'],
+  auth: 'public' | 'user',
   id: string,
 ): RouteSpec => ({
   id,

@@ -277,6 +277,80 @@ describe('C3 decision rules', () => {
     });
   });
 
+  it('C3 a decision whose answer failed after the claim is retry-safe: the same request answers again, another is refused', async () => {
+    const { userId, withdrawalId } = await aWithdrawal('review');
+    await tokens.store(
+      userId,
+      withdrawalId,
+      'token-retry',
+      clock.now(),
+      new Date(clock.now().getTime() + 3_600_000),
+    );
+    // The workflows port fails once (a throttle), then answers; after that the token is answered (closed).
+    let calls = 0;
+    const answered: [string, unknown][] = [];
+    const audit: AuditEvent[] = [];
+    const decisions = new WithdrawalDecisions({
+      lifecycle,
+      tokens,
+      workflows: {
+        sendTaskSuccess: async (token, output) => {
+          calls += 1;
+          if (calls === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+          if (answered.length > 0) throw Object.assign(new Error('answered'), { name: 'TaskTimedOut' });
+          answered.push([token, output]);
+        },
+      },
+      audit: {
+        append: async (event) => {
+          audit.push(event);
+          return { ...event } as AuditRecord;
+        },
+      },
+      clock,
+    });
+    const decision = { outcome: 'approve' as const, adminId: 'admin-3', reason: 'checked with the customer' };
+    await expect(decisions.decide(userId, withdrawalId, decision, 'request-1')).rejects.toMatchObject({
+      name: 'ThrottlingException',
+    });
+    expect((await tokens.get(userId, withdrawalId))?.usedBy).toEqual({
+      kind: 'admin',
+      adminId: 'admin-3',
+      outcome: 'approve',
+      decisionId: 'request-1',
+    });
+    // Another request, or the same request with another outcome, or no request id: still refused.
+    for (const [other, id] of [
+      [decision, 'request-2'],
+      [{ ...decision, outcome: 'reject' as const }, 'request-1'],
+      [decision, undefined],
+    ] as const) {
+      await expect(decisions.decide(userId, withdrawalId, other, id)).rejects.toMatchObject({
+        code: 'DECISION_ALREADY_MADE',
+      });
+    }
+    expect(answered).toEqual([]);
+    // The retry of the same request answers the token; a further retry finds it answered: done, not refused.
+    await expect(decisions.decide(userId, withdrawalId, decision, 'request-1')).resolves.toEqual({
+      outcome: 'approve',
+    });
+    expect(answered).toEqual([['token-retry', decision]]);
+    await expect(decisions.decide(userId, withdrawalId, decision, 'request-1')).resolves.toEqual({
+      outcome: 'approve',
+    });
+    expect(answered).toHaveLength(1);
+    expect(audit.map((e) => [e.outcome, e.details?.code])).toEqual([
+      ['refused', 'DECISION_ALREADY_MADE'],
+      ['refused', 'DECISION_ALREADY_MADE'],
+      ['refused', 'DECISION_ALREADY_MADE'],
+      ['success', 'RESENT'],
+      ['success', 'ALREADY_ANSWERED'],
+    ]);
+    await expect(decisions.decide(userId, withdrawalId, decision, 'bad id!')).rejects.toMatchObject({
+      code: 'INVALID_DECISION',
+    });
+  });
+
   it('C3 a token whose task already ended (timeout) refuses the decision as REVIEW_CLOSED', async () => {
     const { userId, withdrawalId } = await aWithdrawal('review');
     await tokens.store(

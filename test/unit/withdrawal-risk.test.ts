@@ -1,7 +1,9 @@
 // C2/G2 risk score: each signal on its own, its points and words, the bands (takeover chain alone → unusual,
 // sanctioned destination → blocked), and what happens with little history.
-import { describe, expect, it } from 'vitest';
-import type { RiskSignalId } from '../../lambdas/withdrawals/record.js';
+import { describe, expect, it, vi } from 'vitest';
+import { parseSettings } from '../../lambdas/shared/settings.js';
+import type { RiskSignalId, WithdrawalRecord } from '../../lambdas/withdrawals/record.js';
+import { type RequestWithdrawalPorts, requestWithdrawal } from '../../lambdas/withdrawals/request.js';
 import { assessRisk, RISK_POINTS, type RiskFacts, UNUSUAL_FROM } from '../../lambdas/withdrawals/risk.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -159,5 +161,73 @@ describe('C2 withdrawal risk score', () => {
     });
     expect(assessRisk(fresh, NOW)).toMatchObject({ score: 40, band: 'low' });
     expect(assessRisk({ ...fresh, amountMinor: BTC }, NOW)).toMatchObject({ score: 60, band: 'unusual' });
+  });
+});
+
+describe('C2 the risk facts of a withdrawal request', () => {
+  /** requestWithdrawal over in-memory ports; the user's own BTC limits are `own` (none: the default applies). */
+  async function riskOf(amount: string, own?: { daily: string; monthly: string }) {
+    const recorded: WithdrawalRecord[] = [];
+    const limitsFor = vi.fn(
+      async (_userId: string, _asset: string, defaults: { daily: string; monthly: string }) =>
+        own ?? defaults,
+    );
+    const ports: RequestWithdrawalPorts = {
+      accounts: {
+        getAccount: async () => ({ status: 'active' }) as never,
+        getSession: async () => undefined,
+      },
+      securityState: { get: async () => undefined },
+      addresses: {
+        get: async (userId, addressId) => ({
+          addressId,
+          userId,
+          asset: 'BTC',
+          address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+          addressMasked: 'bc1qar…5mdq',
+          label: 'cold wallet',
+          status: 'active',
+          createdAt: ago(90 * DAY),
+          confirmedAt: ago(90 * DAY),
+        }),
+      },
+      identity: {
+        getUser: async () => ({ totpEnabled: false }) as never,
+        reauthenticate: async () => true,
+      },
+      logins: {
+        listLogins: async () => ({ logins: [] }),
+        getDevice: async () => undefined,
+        listDevices: async () => [],
+      },
+      withdrawalHistory: { recent: async () => [] },
+      ledger: {
+        limitsFor,
+        record: async (record) => void recorded.push(record),
+        undo: async () => true,
+      },
+      workflows: { start: async () => ({ executionId: 'x' }) },
+      settings: { withdrawalLimits: parseSettings({}).withdrawalLimits },
+      clock: { now: () => NOW },
+      isSanctioned: () => false,
+    };
+    await requestWithdrawal(
+      ports,
+      { userId: 'user-1', sessionId: 'session-1', username: 'u1' } as never,
+      { asset: 'BTC', amount, addressId: 'addr-1', password: 'pw' },
+      { sourceIp: '203.0.113.7' },
+    );
+    expect(limitsFor).toHaveBeenCalledWith('user-1', 'BTC', parseSettings({}).withdrawalLimits.BTC);
+    return (recorded[0]?.risk.signals ?? []).map((s) => s.id);
+  }
+
+  it("C2 with little history, the amount is judged against the user's own daily limit, not the default", async () => {
+    // The default BTC daily limit is 2: 1.5 is at least half of it.
+    expect(await riskOf('1.5')).toContain('amount-unusual');
+    // Raised to 10 by an approved admin change: 1.5 is no longer a large share.
+    expect(await riskOf('1.5', { daily: '10', monthly: '100' })).not.toContain('amount-unusual');
+    // Lowered to 0.2: 0.15 stands out, though it is small against the default.
+    expect(await riskOf('0.15')).not.toContain('amount-unusual');
+    expect(await riskOf('0.15', { daily: '0.2', monthly: '1' })).toContain('amount-unusual');
   });
 });

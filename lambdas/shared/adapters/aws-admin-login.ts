@@ -6,13 +6,13 @@ import { systemClock } from '../ports/clock.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 import { awsDocumentClient, awsSignedRows } from './aws-account-store.js';
 import { awsAdminDirectory } from './aws-admin-directory.js';
-import { awsAdminIdentityProvider } from './aws-identity-provider.js';
+import { awsReauthAdminIdentityProvider } from './aws-reauth.js';
 import { awsAdminTokenVerifier } from './cognito-token-verifier.js';
 
 export const awsAdminLoginFlow = once(
   () =>
     new AdminLoginFlow({
-      adminIdentity: awsAdminIdentityProvider(),
+      adminIdentity: awsReauthAdminIdentityProvider(),
       adminTokens: awsAdminTokenVerifier(),
       admins: awsAdminDirectory(),
       table: awsSignedRows().tables.accounts,

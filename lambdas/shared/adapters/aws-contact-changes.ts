@@ -10,8 +10,8 @@ import { SignupStore } from '../../auth/signup-store.js';
 import { systemClock } from '../ports/clock.js';
 import { once } from '../runtime/aws-env.js';
 import { awsSignedRows } from './aws-account-store.js';
-import { awsIdentityProvider } from './aws-identity-provider.js';
 import { awsKeyService } from './aws-key-service.js';
+import { awsReauthIdentityProvider } from './aws-reauth.js';
 import { awsSecurityChanges } from './aws-security-changes.js';
 import { awsVault } from './aws-vault.js';
 import { invoker } from './lambda-invoke.js';
@@ -20,7 +20,7 @@ export const awsContactChanges = once(() => {
   const table = awsSignedRows().tables.accounts;
   const blindIndex = storedBlindIndexer(table, awsKeyService());
   return new ContactChangeFlow({
-    identity: awsIdentityProvider(),
+    identity: awsReauthIdentityProvider(),
     accounts: new DynamoAccountStore(table, { vault: awsVault(), blindIndex }),
     pending: new ContactChangeStore(table),
     claims: new SignupStore(table),

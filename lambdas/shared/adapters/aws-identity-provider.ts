@@ -303,8 +303,14 @@ function toTokenSet(result: AuthenticationResultType): TokenSet {
   };
 }
 
+/**
+ * A pool's provider without `reauthenticate`: a route that re-authenticates takes the guarded provider of
+ * aws-reauth.ts instead (the lockout, A3/B1), so an unguarded password check does not compile.
+ */
+export type UnguardedIdentity = Omit<CognitoIdentityProvider, 'reauthenticate'>;
+
 export const awsIdentityProvider = once(
-  () =>
+  (): UnguardedIdentity =>
     new CognitoIdentityProvider(
       tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
       requireEnv('USER_POOL_ID'),
@@ -314,7 +320,7 @@ export const awsIdentityProvider = once(
 
 /** D1: the admin pool (MFA required, one group per tier), through the same adapter. */
 export const awsAdminIdentityProvider = once(
-  () =>
+  (): UnguardedIdentity =>
     new CognitoIdentityProvider(
       tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
       requireEnv('ADMIN_POOL_ID'),

@@ -8,14 +8,14 @@ import { envSettings, once, requireEnv } from '../runtime/aws-env.js';
 import { awsAccountStore, awsDocumentClient, awsSignedRows } from './aws-account-store.js';
 import { awsDuressCheck } from './aws-duress-check.js';
 import { awsGeoIp } from './aws-geo-ip.js';
-import { awsIdentityProvider } from './aws-identity-provider.js';
+import { awsReauthIdentityProvider } from './aws-reauth.js';
 import { awsUserMail } from './aws-user-mail.js';
 import { awsVault } from './aws-vault.js';
 
 export const awsLoginFlow = once(() => {
   const accounts = awsSignedRows().tables.accounts;
   return new LoginFlow({
-    identity: awsIdentityProvider(),
+    identity: awsReauthIdentityProvider(),
     accounts: awsAccountStore(),
     logins: new LoginStore(accounts),
     vault: awsVault(),
