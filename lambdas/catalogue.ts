@@ -119,6 +119,7 @@ export type Access =
   | 'mail:send'
   /** D1: admin login against the admin pool (password, TOTP; global sign-out of a refused admin). */
   | 'admin-identity:authenticate'
+  | 'admin-identity:reauthenticate'
   /** D4: offboarding in the admin pool: disable the admin and sign them out globally. */
   | 'admin-identity:revoke'
   /** D2: start the admin-approval workflow (a new admin request). */
@@ -775,7 +776,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: approveBody,
     response: requestView,
     status: 200,
-    access: reads('accounts:write', 'admin-identity:authenticate', 'admin-approval:answer', 'shield:write'),
+    access: reads('accounts:write', 'admin-identity:reauthenticate', 'admin-approval:answer', 'shield:write'),
   },
   {
     id: 'RejectAdminRequest',
@@ -790,7 +791,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: rejectBody,
     response: requestView,
     status: 200,
-    access: reads('accounts:write', 'admin-identity:authenticate', 'admin-approval:answer', 'shield:write'),
+    access: reads('accounts:write', 'admin-identity:reauthenticate', 'admin-approval:answer', 'shield:write'),
   },
   {
     id: 'AdminGetUser',

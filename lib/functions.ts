@@ -276,6 +276,13 @@ export function grantAccess(fn: PalisadeFunction, access: readonly Access[], tar
           [identity.adminPool.userPoolArn],
         );
         break;
+      case 'admin-identity:reauthenticate':
+        // D2: the step-up of an approval or rejection: the password and TOTP challenge only, no sign-out.
+        allow(
+          ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge'],
+          [identity.adminPool.userPoolArn],
+        );
+        break;
       case 'admin-identity:revoke':
         // D4: offboarding an admin in the admin pool.
         allow(

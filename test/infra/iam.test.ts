@@ -113,6 +113,10 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ],
       [getAttArn(identity.adminPool)],
     ),
+    'admin-identity:reauthenticate': pairs(
+      ['cognito-idp:AdminInitiateAuth', 'cognito-idp:AdminRespondToAuthChallenge'],
+      [getAttArn(identity.adminPool)],
+    ),
     'admin-identity:revoke': pairs(
       ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut'],
       [getAttArn(identity.adminPool)],
@@ -244,7 +248,12 @@ describe('function roles', () => {
 
   it('A3 every function that checks a password may count its failures (the re-authentication lockout)', () => {
     const checkers = allFunctions().filter((spec) =>
-      spec.access.some((a) => a === 'identity:authenticate' || a === 'admin-identity:authenticate'),
+      spec.access.some(
+        (a) =>
+          a === 'identity:authenticate' ||
+          a === 'admin-identity:authenticate' ||
+          a === 'admin-identity:reauthenticate',
+      ),
     );
     expect(checkers.map((spec) => spec.id)).toEqual(
       expect.arrayContaining(['ChangePassword', 'RequestWithdrawal', 'ApproveAdminRequest']),
