@@ -76,10 +76,13 @@ function asObject(raw: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Settings given in whole hours: a `-c` string becomes a number (the schema then checks the range). */
+const HOUR_KEYS: readonly string[] = ['holdHours', 'addressCoolingHours', 'withdrawalReviewHours'];
+
 function coerce(key: string, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const text = value.trim();
-  if (key === 'holdHours') {
+  if (HOUR_KEYS.includes(key)) {
     if (!/^-?\d+(\.\d+)?$/.test(text)) throw invalid(key, `expected a whole number of hours, got "${value}"`);
     return Number(text);
   }
@@ -87,7 +90,7 @@ function coerce(key: string, value: unknown): unknown {
     if (text !== 'true' && text !== 'false') throw invalid(key, `expected true or false, got "${value}"`);
     return text === 'true';
   }
-  if (key === 'approvalPolicies') return parseJson(key, text);
+  if (key === 'approvalPolicies' || key === 'withdrawalLimits') return parseJson(key, text);
   if (key === 'restrictedCountries') {
     if (text.startsWith('[')) return parseJson(key, text);
     return text === '' ? [] : text.split(',').map((c) => c.trim());

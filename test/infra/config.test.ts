@@ -32,9 +32,15 @@ describe('deploy configuration', () => {
         mailFrom: 'security@exchange.example',
         alarmEmail: 'oncall@exchange.example',
         cloudTrail: 'false',
+        addressCoolingHours: '12',
+        withdrawalReviewHours: '24',
+        withdrawalLimits: '{"BTC":{"daily":"1","monthly":"5"},"ETH":{"daily":"10","monthly":"100"}}',
       }),
     );
     expect(settings).toMatchObject({
+      addressCoolingHours: 12,
+      withdrawalReviewHours: 24,
+      withdrawalLimits: { BTC: { daily: '1', monthly: '5' }, ETH: { daily: '10', monthly: '100' } },
       holdHours: 48,
       primaryRegion: 'us-east-1',
       replicaRegion: 'us-west-2',
