@@ -8,12 +8,12 @@ import { performance } from 'node:perf_hooks';
 import { buildDecrypt } from '@aws-crypto/decrypt-node';
 import { buildEncrypt } from '@aws-crypto/encrypt-node';
 import { AlgorithmSuiteIdentifier, CommitmentPolicy } from '@aws-crypto/material-management-node';
-import { localFieldKeyring } from '../lambdas/shared/adapters/local-field-cipher.js';
 import {
   createFieldCipher,
   DATA_KEY_CACHE_BOUND,
   type FieldBinding,
-} from '../lambdas/shared/privacy/field-cipher.js';
+} from '../lambdas/kernel/privacy/field-cipher.js';
+import { localFieldKeyring } from '../local/adapters/field-cipher.js';
 
 const ITEMS = 2000;
 const SIGNED_ITEMS = 200;

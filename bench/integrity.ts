@@ -8,13 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LocalKeyService } from '../lambdas/shared/adapters/local-key-service.js';
-import { Conflict } from '../lambdas/shared/errors.js';
-import { canonicalItemBytes, type ItemKey } from '../lambdas/shared/integrity/canonical-item.js';
-import { RowSigner, RowVerifier } from '../lambdas/shared/integrity/row-signature.js';
-import { type Row, SignedTable } from '../lambdas/shared/integrity/signed-table.js';
-import type { EncryptionContext, KeyService } from '../lambdas/shared/ports/key-service.js';
-import { TABLES } from '../lambdas/shared/tables.js';
+import { Conflict } from '../lambdas/kernel/errors.js';
+import { canonicalItemBytes, type ItemKey } from '../lambdas/kernel/integrity/canonical-item.js';
+import { RowSigner, RowVerifier } from '../lambdas/kernel/integrity/row-signature.js';
+import { type Row, SignedTable } from '../lambdas/kernel/integrity/signed-table.js';
+import type { EncryptionContext, KeyService } from '../lambdas/kernel/ports/key-service.js';
+import { TABLES } from '../lambdas/kernel/tables.js';
+import { LocalKeyService } from '../local/adapters/key-service.js';
 import { startEphemeralDynamo } from '../local/ephemeral-dynamo.js';
 import {
   INTEGRITY_BUDGETS,

@@ -1,7 +1,7 @@
 // The CDK app entry (`cdk synth`, `cdk deploy`): context → settings → stacks, with cdk-nag on every synth.
 // A bad context value stops here with its key named, before anything is synthesised.
 import { App } from 'aws-cdk-lib';
-import { SettingsError } from '../lambdas/shared/settings.js';
+import { SettingsError } from '../lambdas/kernel/settings.js';
 import { composeApp } from '../lib/app.js';
 import { CONTEXT_KEYS } from '../lib/config.js';
 

@@ -2,13 +2,6 @@
 // Lambdas and their grants from it; the local runtime serves the same routes; the OpenAPI document is made
 // from it. One list, so a route cannot exist in one runtime and not the other.
 import type * as z from 'zod/mini';
-import {
-  changeEmailBody,
-  changePhoneBody,
-  confirmContactBody,
-  contactChangedResponse,
-  contactChangeStartedResponse,
-} from './account/contact-change-contracts.js';
 import { meResponse } from './account/contracts.js';
 import { revocationResponse, sessionsResponse } from './account/sessions-contracts.js';
 import {
@@ -54,6 +47,7 @@ import {
   totpEnrolmentResponse,
   totpStatusResponse,
 } from './auth/totp-contracts.js';
+import type { WorkflowName } from './kernel/ports/workflows.js';
 import {
   pgpKeyRemovedResponse,
   pgpKeyRemoveRequest,
@@ -64,8 +58,14 @@ import {
   platformKeyResponse,
 } from './notify/contracts.js';
 import { healthResponse } from './platform/contracts.js';
+import {
+  changeEmailBody,
+  changePhoneBody,
+  confirmContactBody,
+  contactChangedResponse,
+  contactChangeStartedResponse,
+} from './security/contact-change-contracts.js';
 import { securityResponse } from './security/contracts.js';
-import type { WorkflowName } from './shared/ports/workflows.js';
 import {
   withdrawalAccepted,
   withdrawalRequest,
@@ -172,7 +172,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/health',
     auth: 'public',
-    entry: 'lambdas/platform/get-health.ts',
+    entry: 'lambdas/platform/handlers/get-health.ts',
     summary: 'Liveness of the API',
     tag: 'platform',
     response: healthResponse,
@@ -184,7 +184,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/me',
     auth: 'user',
-    entry: 'lambdas/account/get-me.ts',
+    entry: 'lambdas/account/handlers/get-me.ts',
     summary: "The caller's own account",
     tag: 'account',
     response: meResponse,
@@ -196,7 +196,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/auth/login',
     auth: 'public',
-    entry: 'lambdas/auth/login.ts',
+    entry: 'lambdas/auth/handlers/login.ts',
     summary: 'Starts a login: tokens, or the first further proof it needs',
     tag: 'auth',
     body: loginRequest,
@@ -215,7 +215,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/auth/signup',
     auth: 'public',
-    entry: 'lambdas/auth/signup.ts',
+    entry: 'lambdas/auth/handlers/signup.ts',
     summary: 'A1: starts a sign-up; a code goes to the email address and another to the phone',
     tag: 'auth',
     body: signupRequest,
@@ -235,7 +235,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/auth/signup/verify',
     auth: 'public',
-    entry: 'lambdas/auth/verify-signup.ts',
+    entry: 'lambdas/auth/handlers/verify-signup.ts',
     summary: 'A1: both codes complete the sign-up (5 attempts, 15 minutes); the user can then log in',
     tag: 'auth',
     body: verifySignupRequest,
@@ -248,7 +248,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/auth/challenge',
     auth: 'public',
-    entry: 'lambdas/auth/challenge.ts',
+    entry: 'lambdas/auth/handlers/challenge.ts',
     summary: 'Answers the current step of a login (TOTP, emailed code, device confirmation poll)',
     tag: 'auth',
     body: challengeRequest,
@@ -267,7 +267,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/admin/auth/login',
     auth: 'public',
-    entry: 'lambdas/admin/admin-auth-login.ts',
+    entry: 'lambdas/admin/handlers/admin-auth-login.ts',
     summary: 'D1: starts an admin login with the admin pool password; answers the TOTP challenge',
     tag: 'admin',
     body: adminLoginRequest,
@@ -280,7 +280,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/admin/auth/challenge',
     auth: 'public',
-    entry: 'lambdas/admin/admin-auth-challenge.ts',
+    entry: 'lambdas/admin/handlers/admin-auth-challenge.ts',
     summary: 'D1: the TOTP code of an admin login; answers a short-lived admin access token',
     tag: 'admin',
     body: adminChallengeRequest,
@@ -294,7 +294,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/admin/me',
     auth: 'admin',
     admin: { permission: 'session' },
-    entry: 'lambdas/admin/admin-me.ts',
+    entry: 'lambdas/admin/handlers/admin-me.ts',
     summary: 'D1: the calling admin as the admin authorizer verified them (id, session, tiers)',
     tag: 'admin',
     response: adminMeResponse,
@@ -306,7 +306,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/auth/device-links/{token}',
     auth: 'public',
-    entry: 'lambdas/auth/confirm-device.ts',
+    entry: 'lambdas/auth/handlers/confirm-device.ts',
     summary: 'The link of the new-device email: lets the waiting login continue',
     tag: 'auth',
     response: linkResponse,
@@ -318,7 +318,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/auth/suspend/{token}',
     auth: 'public',
-    entry: 'lambdas/auth/use-suspension-link.ts',
+    entry: 'lambdas/account/handlers/use-suspension-link.ts',
     summary: '"This wasn\'t me": suspends the account and signs every session out (single use, 7 days)',
     tag: 'auth',
     response: linkResponse,
@@ -330,7 +330,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/me/mfa/totp',
     auth: 'user',
-    entry: 'lambdas/auth/enroll-totp.ts',
+    entry: 'lambdas/auth/handlers/enroll-totp.ts',
     summary: 'Starts TOTP enrolment: the secret, its otpauth URI and a QR code',
     tag: 'mfa',
     response: totpEnrolmentResponse,
@@ -343,7 +343,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/me/mfa/totp/confirm',
     auth: 'user',
-    entry: 'lambdas/auth/confirm-totp.ts',
+    entry: 'lambdas/auth/handlers/confirm-totp.ts',
     summary:
       'Confirms TOTP enrolment with the password and a first code; login asks for a code from then on (a security change)',
     tag: 'mfa',
@@ -364,7 +364,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/me/mfa/totp/disable',
     auth: 'user',
-    entry: 'lambdas/auth/disable-totp.ts',
+    entry: 'lambdas/auth/handlers/disable-totp.ts',
     summary: 'Turns TOTP off after the password and a current code; a security change',
     tag: 'mfa',
     body: disableTotpBody,
@@ -384,7 +384,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/me/security',
     auth: 'user',
-    entry: 'lambdas/security/get-security.ts',
+    entry: 'lambdas/security/handlers/get-security.ts',
     summary: "B2: the caller's withdrawal hold (active, its end) and last security change",
     tag: 'security',
     response: securityResponse,
@@ -396,7 +396,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'PUT',
     path: '/v1/me/duress-password',
     auth: 'user',
-    entry: 'lambdas/auth/set-duress-password.ts',
+    entry: 'lambdas/auth/handlers/set-duress-password.ts',
     summary: 'Sets or changes the duress password (re-authentication; never equal to the password)',
     tag: 'security',
     body: setDuressBody,
@@ -409,7 +409,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'PUT',
     path: '/v1/me/password',
     auth: 'user',
-    entry: 'lambdas/auth/change-password.ts',
+    entry: 'lambdas/auth/handlers/change-password.ts',
     summary:
       'B1: changes the password (re-authentication; the sign-up policy); a security change that ends every other session',
     tag: 'security',
@@ -430,7 +430,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'PUT',
     path: '/v1/me/email',
     auth: 'user',
-    entry: 'lambdas/account/change-email.ts',
+    entry: 'lambdas/security/handlers/change-email.ts',
     summary: 'B1: starts an email change (re-authentication): a 6-digit code goes to the new address',
     tag: 'security',
     body: changeEmailBody,
@@ -450,7 +450,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/me/email/confirm',
     auth: 'user',
-    entry: 'lambdas/account/confirm-email.ts',
+    entry: 'lambdas/security/handlers/confirm-email.ts',
     summary:
       'B1: the code from the new address makes the change; a security change noticed to the old address and the phone',
     tag: 'security',
@@ -470,7 +470,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'PUT',
     path: '/v1/me/phone',
     auth: 'user',
-    entry: 'lambdas/account/change-phone.ts',
+    entry: 'lambdas/security/handlers/change-phone.ts',
     summary: 'B1: starts a phone change (re-authentication): a 6-digit code goes to the new number by SMS',
     tag: 'security',
     body: changePhoneBody,
@@ -490,7 +490,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/me/phone/confirm',
     auth: 'user',
-    entry: 'lambdas/account/confirm-phone.ts',
+    entry: 'lambdas/security/handlers/confirm-phone.ts',
     summary:
       'B1: the code from the new number makes the change; a security change noticed to the old phone and the address',
     tag: 'security',
@@ -510,7 +510,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/auth/logout',
     auth: 'user',
-    entry: 'lambdas/auth/logout.ts',
+    entry: 'lambdas/auth/handlers/logout.ts',
     summary: "Ends the caller's current session; its tokens are refused from the next request on",
     tag: 'sessions',
     response: revocationResponse,
@@ -522,7 +522,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/me/sessions',
     auth: 'user',
-    entry: 'lambdas/account/list-sessions.ts',
+    entry: 'lambdas/account/handlers/list-sessions.ts',
     summary: "The caller's live sessions, the current one marked",
     tag: 'sessions',
     response: sessionsResponse,
@@ -534,7 +534,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'DELETE',
     path: '/v1/me/sessions/{sessionId}',
     auth: 'user',
-    entry: 'lambdas/account/revoke-session.ts',
+    entry: 'lambdas/account/handlers/revoke-session.ts',
     summary: "Ends one of the caller's sessions; another user's session id is Not Found",
     tag: 'sessions',
     response: revocationResponse,
@@ -546,7 +546,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'DELETE',
     path: '/v1/me/sessions',
     auth: 'user',
-    entry: 'lambdas/account/revoke-sessions.ts',
+    entry: 'lambdas/account/handlers/revoke-sessions.ts',
     summary: 'Ends every session of the caller and revokes every refresh token (global sign-out)',
     tag: 'sessions',
     response: revocationResponse,
@@ -558,7 +558,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/me/logins',
     auth: 'user',
-    entry: 'lambdas/auth/list-logins.ts',
+    entry: 'lambdas/auth/handlers/list-logins.ts',
     summary: "The caller's login history, newest first: time, IP, country, browser, outcome",
     tag: 'sessions',
     query: loginsQuery,
@@ -571,7 +571,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/me/devices',
     auth: 'user',
-    entry: 'lambdas/auth/list-devices.ts',
+    entry: 'lambdas/auth/handlers/list-devices.ts',
     summary: "The caller's whitelisted devices, most recently seen first",
     tag: 'sessions',
     response: devicesResponse,
@@ -583,7 +583,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'DELETE',
     path: '/v1/me/devices/{deviceId}',
     auth: 'user',
-    entry: 'lambdas/auth/remove-device.ts',
+    entry: 'lambdas/auth/handlers/remove-device.ts',
     summary: "Takes one of the caller's devices off the whitelist: its next login needs the email link again",
     tag: 'sessions',
     response: deviceRemovedResponse,
@@ -595,7 +595,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'PUT',
     path: '/v1/me/anti-phishing-phrase',
     auth: 'user',
-    entry: 'lambdas/notify/put-anti-phishing-phrase.ts',
+    entry: 'lambdas/notify/handlers/put-anti-phishing-phrase.ts',
     summary: 'B4: sets the phrase shown at the top of every email to the caller (3–64 printable, no link)',
     tag: 'notifications',
     body: phraseRequest,
@@ -608,7 +608,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'PUT',
     path: '/v1/me/pgp-key',
     auth: 'user',
-    entry: 'lambdas/notify/put-pgp-key.ts',
+    entry: 'lambdas/notify/handlers/put-pgp-key.ts',
     summary: 'B3: registers an OpenPGP public key; every email is then signed (and, on request, encrypted)',
     tag: 'notifications',
     body: pgpKeyRequest,
@@ -628,7 +628,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/me/pgp-key/remove',
     auth: 'user',
-    entry: 'lambdas/notify/delete-pgp-key.ts',
+    entry: 'lambdas/notify/handlers/delete-pgp-key.ts',
     summary:
       'B3: removes the OpenPGP key after the password (and a TOTP code when enrolled); emails go unsigned again (a security change)',
     tag: 'notifications',
@@ -642,7 +642,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/pgp-key',
     auth: 'public',
-    entry: 'lambdas/notify/get-pgp-key.ts',
+    entry: 'lambdas/notify/handlers/get-pgp-key.ts',
     summary: "B3: the platform's OpenPGP public key and fingerprint, to verify signed emails",
     tag: 'notifications',
     response: platformKeyResponse,
@@ -654,7 +654,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/me/addresses',
     auth: 'user',
-    entry: 'lambdas/addresses/add-address.ts',
+    entry: 'lambdas/addresses/handlers/add-address.ts',
     summary:
       'C1: adds a withdrawal address (validated per asset, screened); pending until the emailed link is clicked',
     tag: 'addresses',
@@ -669,7 +669,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/me/addresses',
     auth: 'user',
-    entry: 'lambdas/addresses/list-addresses.ts',
+    entry: 'lambdas/addresses/handlers/list-addresses.ts',
     summary: "C1: the caller's withdrawal addresses, masked, with status and the end of their cooling period",
     tag: 'addresses',
     response: addressesResponse,
@@ -681,7 +681,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'DELETE',
     path: '/v1/me/addresses/{addressId}',
     auth: 'user',
-    entry: 'lambdas/addresses/remove-address.ts',
+    entry: 'lambdas/addresses/handlers/remove-address.ts',
     summary: "C1: takes one of the caller's addresses off the list at once; another user's id is Not Found",
     tag: 'addresses',
     response: addressRemovedResponse,
@@ -693,7 +693,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/addresses/confirm/{token}',
     auth: 'public',
-    entry: 'lambdas/addresses/confirm-address.ts',
+    entry: 'lambdas/addresses/handlers/confirm-address.ts',
     summary: 'C1: the link of the address-confirmation email (single use, 24 h); starts the cooling period',
     tag: 'addresses',
     response: addressConfirmedResponse,
@@ -705,7 +705,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/me/withdrawals',
     auth: 'user',
-    entry: 'lambdas/withdrawals/create-withdrawal.ts',
+    entry: 'lambdas/withdrawals/handlers/create-withdrawal.ts',
     summary:
       'C2: requests a withdrawal to a whitelisted address (Idempotency-Key header, password and TOTP step-up); checked, scored, then screened by the withdrawal workflow',
     tag: 'withdrawals',
@@ -725,7 +725,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/me/withdrawals',
     auth: 'user',
-    entry: 'lambdas/withdrawals/list-withdrawals.ts',
+    entry: 'lambdas/withdrawals/handlers/list-withdrawals.ts',
     summary: "C2: the caller's withdrawals, newest first: status, decision, transfer reference",
     tag: 'withdrawals',
     query: withdrawalsQuery,
@@ -739,7 +739,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/admin/requests',
     auth: 'admin',
     admin: { permission: 'request' },
-    entry: 'lambdas/admin/create-request.ts',
+    entry: 'lambdas/admin/handlers/create-request.ts',
     summary:
       'D2: asks for an admin action (action, target, parameters, reason); the payload is hashed and the approval workflow waits for its approvals',
     tag: 'admin',
@@ -755,7 +755,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/admin/requests',
     auth: 'admin',
     admin: { permission: 'read-requests' },
-    entry: 'lambdas/admin/list-requests.ts',
+    entry: 'lambdas/admin/handlers/list-requests.ts',
     summary: 'D2: the pending requests the caller may approve now, soonest expiry first',
     tag: 'admin',
     query: listRequestsQuery,
@@ -769,7 +769,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/admin/requests/{requestId}/approve',
     auth: 'admin',
     admin: { permission: 'approve' },
-    entry: 'lambdas/admin/approve-request.ts',
+    entry: 'lambdas/admin/handlers/approve-request.ts',
     summary:
       'D2: approves a request, bound to the payload hash the approver saw (step-up: password and TOTP code)',
     tag: 'admin',
@@ -784,7 +784,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/admin/requests/{requestId}/reject',
     auth: 'admin',
     admin: { permission: 'reject' },
-    entry: 'lambdas/admin/reject-request.ts',
+    entry: 'lambdas/admin/handlers/reject-request.ts',
     summary:
       'D2: rejects (or, by its requester, withdraws) a request with a reason (step-up: password and TOTP code)',
     tag: 'admin',
@@ -799,7 +799,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/admin/users/{userId}',
     auth: 'admin',
     admin: { permission: 'read-users' },
-    entry: 'lambdas/admin/get-user.ts',
+    entry: 'lambdas/admin/handlers/get-user.ts',
     summary:
       "D5: a user's account as admins see it: personal data masked unless an approved reveal is in force; every read audited",
     tag: 'admin',
@@ -813,7 +813,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/admin/withdrawals',
     auth: 'admin',
     admin: { permission: 'read-withdrawal-reviews' },
-    entry: 'lambdas/admin/list-withdrawal-reviews.ts',
+    entry: 'lambdas/admin/handlers/list-withdrawal-reviews.ts',
     summary:
       'D2: the withdrawals under investigation (status=review) with their risk score and signals, masked; every read audited',
     tag: 'admin',
@@ -827,13 +827,13 @@ export const ROUTES: readonly RouteSpec[] = [
 /** D1: the authorizer of `auth: 'admin'` routes: an admin-pool token, a tier, an active admin (D4). */
 export const ADMIN_AUTHORIZER: FunctionSpec = {
   id: 'AdminAuthorizer',
-  entry: 'lambdas/admin/admin-authorizer.ts',
+  entry: 'lambdas/admin/handlers/admin-authorizer.ts',
   access: reads('accounts:read'),
 };
 
 export const USER_AUTHORIZER: FunctionSpec = {
   id: 'UserAuthorizer',
-  entry: 'lambdas/auth/authorizer.ts',
+  entry: 'lambdas/auth/handlers/authorizer.ts',
   access: reads('accounts:read'),
 };
 
@@ -852,22 +852,22 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     tasks: {
       RecordSuspensionFunctionArn: {
         id: 'RecordSuspension',
-        entry: 'lambdas/account/record-suspension.ts',
+        entry: 'lambdas/account/handlers/record-suspension.ts',
         access: reads('accounts:write'),
       },
       RevokeAccessFunctionArn: {
         id: 'RevokeAccess',
-        entry: 'lambdas/account/revoke-access.ts',
+        entry: 'lambdas/account/handlers/revoke-access.ts',
         access: reads('accounts:read', 'identity:revoke'),
       },
       CancelWithdrawalsFunctionArn: {
         id: 'CancelWithdrawals',
-        entry: 'lambdas/withdrawals/cancel-withdrawals.ts',
+        entry: 'lambdas/withdrawals/handlers/cancel-withdrawals.ts',
         access: reads('accounts:write', 'withdrawal-review:cancel'),
       },
       NotifySuspensionFunctionArn: {
         id: 'NotifySuspension',
-        entry: 'lambdas/account/notify-suspension.ts',
+        entry: 'lambdas/account/handlers/notify-suspension.ts',
         access: reads('accounts:read', 'user-mail:send'),
       },
     },
@@ -878,18 +878,18 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     tasks: {
       NotifySecurityChangeFunctionArn: {
         id: 'NotifySecurityChange',
-        entry: 'lambdas/security/notify-change.ts',
+        entry: 'lambdas/security/handlers/notify-change.ts',
         // The suspension link and the notice rows (signed), the old contact through the vault, email and SMS.
         access: reads('accounts:write', 'vault:invoke', 'user-mail:send', 'sms:invoke'),
       },
       ClearHoldFunctionArn: {
         id: 'ClearSecurityHold',
-        entry: 'lambdas/security/clear-hold.ts',
+        entry: 'lambdas/security/handlers/clear-hold.ts',
         access: reads('accounts:write'),
       },
       NotifyHoldEndedFunctionArn: {
         id: 'NotifySecurityHoldEnded',
-        entry: 'lambdas/security/notify-hold-ended.ts',
+        entry: 'lambdas/security/handlers/notify-hold-ended.ts',
         access: ['user-mail:send'],
       },
     },
@@ -901,32 +901,32 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     tasks: {
       ScreenWithdrawalFunctionArn: {
         id: 'ScreenWithdrawal',
-        entry: 'lambdas/withdrawals/screen.ts',
+        entry: 'lambdas/withdrawals/handlers/screen.ts',
         access: reads('accounts:read'),
       },
       AwaitDecisionFunctionArn: {
         id: 'AwaitWithdrawalDecision',
-        entry: 'lambdas/withdrawals/await-decision.ts',
+        entry: 'lambdas/withdrawals/handlers/await-decision.ts',
         access: reads('accounts:write'),
       },
       ApproveWithdrawalFunctionArn: {
         id: 'ApproveWithdrawal',
-        entry: 'lambdas/withdrawals/approve.ts',
+        entry: 'lambdas/withdrawals/handlers/approve.ts',
         access: reads('accounts:write'),
       },
       DispatchWithdrawalFunctionArn: {
         id: 'DispatchWithdrawal',
-        entry: 'lambdas/withdrawals/dispatch.ts',
+        entry: 'lambdas/withdrawals/handlers/dispatch.ts',
         access: reads('accounts:write', 'custody:dispatch'),
       },
       RejectWithdrawalFunctionArn: {
         id: 'RejectWithdrawal',
-        entry: 'lambdas/withdrawals/reject.ts',
+        entry: 'lambdas/withdrawals/handlers/reject.ts',
         access: reads('accounts:write'),
       },
       NotifyWithdrawalFunctionArn: {
         id: 'NotifyWithdrawal',
-        entry: 'lambdas/withdrawals/notify-withdrawal.ts',
+        entry: 'lambdas/withdrawals/handlers/notify-withdrawal.ts',
         access: reads('accounts:read', 'user-mail:send'),
       },
     },
@@ -939,14 +939,14 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     tasks: {
       StoreApprovalTokenFunctionArn: {
         id: 'StoreApprovalToken',
-        entry: 'lambdas/admin/store-approval-token.ts',
+        entry: 'lambdas/admin/handlers/store-approval-token.ts',
         access: reads('accounts:write', 'admin-approval:answer'),
       },
       // The execution, split by what the actions touch (ACTION_SPECS executor; the workflow routes by action),
       // so that each role holds only its own actions' rights.
       ExecuteAccountActionFunctionArn: {
         id: 'ExecuteAccountAction',
-        entry: 'lambdas/admin/execute-account-action.ts',
+        entry: 'lambdas/admin/handlers/execute-account-action.ts',
         // The account and security rows, the suspension and security-hold workflows, the user pool (TOTP,
         // enable, contact), the vault (sealed parameters) and the blind index (a new email or phone).
         access: reads(
@@ -962,7 +962,7 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       },
       ExecuteStaffActionFunctionArn: {
         id: 'ExecuteStaffAction',
-        entry: 'lambdas/admin/execute-staff-action.ts',
+        entry: 'lambdas/admin/handlers/execute-staff-action.ts',
         // Limits and reveal grants (rows), the withdrawal decision (its task token), the admin pool
         // (offboarding) and the tokens of the requests an offboarding voids.
         access: reads(
@@ -974,7 +974,7 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       },
       ExpireAdminRequestFunctionArn: {
         id: 'ExpireAdminRequest',
-        entry: 'lambdas/admin/expire-request.ts',
+        entry: 'lambdas/admin/handlers/expire-request.ts',
         access: reads('accounts:write'),
       },
     },
@@ -987,7 +987,7 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
  */
 export const VAULT: FunctionSpec = {
   id: 'PersonalDataVault',
-  entry: 'lambdas/privacy/vault.ts',
+  entry: 'lambdas/privacy/handlers/vault.ts',
   access: ['data-key:seal-open'],
 };
 
@@ -998,7 +998,7 @@ export const VAULT: FunctionSpec = {
  */
 export const PGP_SIGNER: FunctionSpec = {
   id: 'PgpMailSigner',
-  entry: 'lambdas/notify/pgp-mail-signer.ts',
+  entry: 'lambdas/notify/handlers/pgp-mail-signer.ts',
   access: ['pgp-key:sign'],
 };
 
@@ -1008,7 +1008,7 @@ export const PGP_SIGNER: FunctionSpec = {
  */
 export const USER_MAIL: FunctionSpec = {
   id: 'SendUserMail',
-  entry: 'lambdas/messaging/send-user-mail.ts',
+  entry: 'lambdas/notify/handlers/send-user-mail.ts',
   access: reads('accounts:read', 'vault:invoke', 'pgp-signer:invoke', 'mail:send'),
 };
 
@@ -1018,7 +1018,7 @@ export const USER_MAIL: FunctionSpec = {
  */
 export const SMS_SENDER: FunctionSpec = {
   id: 'SendSms',
-  entry: 'lambdas/messaging/send-sms.ts',
+  entry: 'lambdas/notify/handlers/send-sms.ts',
   access: ['sms:publish'],
 };
 
@@ -1028,7 +1028,7 @@ export const SMS_SENDER: FunctionSpec = {
  */
 export const DURESS_CHECK: FunctionSpec = {
   id: 'CheckDuress',
-  entry: 'lambdas/auth/check-duress.ts',
+  entry: 'lambdas/auth/handlers/check-duress.ts',
   access: reads('accounts:read', 'suspension:start'),
 };
 

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as z from 'zod/mini';
 import type { RouteSpec } from '../lambdas/catalogue.js';
-import { JSON_HEADERS } from '../lambdas/shared/http.js';
+import { JSON_HEADERS } from '../lambdas/kernel/http.js';
 import type { Logging } from './logging.js';
 
 export const STAGE_NAME = 'live';
@@ -27,7 +27,7 @@ export interface ApiProps {
   throttling?: { rateLimit: number; burstLimit: number };
 }
 
-/** API Gateway's own refusals, answered like the handlers answer (lambdas/shared/errors.ts codes). */
+/** API Gateway's own refusals, answered like the handlers answer (lambdas/kernel/errors.ts codes). */
 const GATEWAY_ERRORS: readonly { type: apigw.ResponseType; status: number; code: string; message: string }[] =
   [
     { type: apigw.ResponseType.UNAUTHORIZED, status: 401, code: 'UNAUTHORIZED', message: 'Unauthorized' },
@@ -68,7 +68,7 @@ const GATEWAY_ERRORS: readonly { type: apigw.ResponseType; status: number; code:
     { type: apigw.ResponseType.DEFAULT_5XX, status: 500, code: 'INTERNAL_ERROR', message: 'Internal error' },
   ];
 
-/** The response headers of lambdas/shared/http.ts, in API Gateway's quoted-literal form. */
+/** The response headers of lambdas/kernel/http.ts, in API Gateway's quoted-literal form. */
 const GATEWAY_HEADERS = Object.fromEntries(
   Object.entries(JSON_HEADERS)
     .filter(([name]) => name !== 'content-type')

@@ -6,9 +6,9 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLES, type TableId, type TableSpec } from '../lambdas/shared/tables.js';
+import { TABLES, type TableId, type TableSpec } from '../lambdas/kernel/tables.js';
 
-/** How long a daily backup is kept, by the retention class of lambdas/shared/tables.ts (F5: five years). */
+/** How long a daily backup is kept, by the retention class of lambdas/kernel/tables.ts (F5: five years). */
 export const BACKUP_RETENTION: Record<TableSpec['retention'], Duration> = {
   operational: Duration.days(35),
   'five-years': Duration.days(5 * 366),

@@ -1,7 +1,7 @@
 // CDK context → the deploy configuration: the shared Settings (parsed by parseSettings) plus the few values
 // only the infrastructure needs (sender address, alarm email, CloudTrail switch).
 import * as z from 'zod/mini';
-import { parseSettings, type Settings, SettingsError, settingsSchema } from '../lambdas/shared/settings.js';
+import { parseSettings, type Settings, SettingsError, settingsSchema } from '../lambdas/kernel/settings.js';
 
 /** The context key holding an object of every setting below; individual keys override its fields. */
 export const CONTEXT_KEY = 'palisade';

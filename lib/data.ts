@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TABLES, type TableId, type TableSpec } from '../lambdas/shared/tables.js';
+import { TABLES, type TableId, type TableSpec } from '../lambdas/kernel/tables.js';
 import { SECURE_BUCKET } from './secure-bucket.js';
 
 /** F5: overwritten or deleted KYC documents stay recoverable for five years. */
@@ -29,7 +29,7 @@ export function rootKeyPolicy(): iam.PolicyDocument {
 
 export class Data extends Construct {
   readonly tableKey: kms.Key;
-  /** Every table of lambdas/shared/tables.ts, by id. */
+  /** Every table of lambdas/kernel/tables.ts, by id. */
   readonly tables = {} as Record<TableId, dynamodb.Table>;
   readonly accounts: dynamodb.Table;
   readonly signingKey: kms.Key;
@@ -46,7 +46,7 @@ export class Data extends Construct {
       description: 'Palisade: encrypts the DynamoDB tables',
       enableKeyRotation: true,
     });
-    // One table per entry of lambdas/shared/tables.ts, the description the local runtime uses as well.
+    // One table per entry of lambdas/kernel/tables.ts, the description the local runtime uses as well.
     for (const [tableId, spec] of Object.entries(TABLES) as [TableId, TableSpec][]) {
       const table = new dynamodb.Table(this, spec.logicalName, {
         partitionKey: { name: spec.partitionKey, type: dynamodb.AttributeType.STRING },

@@ -11,8 +11,8 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type Access, type FunctionSpec, INVOKABLE } from '../lambdas/catalogue.js';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/observability.js';
-import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../lambdas/shared/privacy/purposes.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/kernel/observability.js';
+import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../lambdas/kernel/privacy/purposes.js';
 import type { Custody } from './custody.js';
 import type { Data } from './data.js';
 import type { Identity } from './identity.js';
@@ -34,11 +34,11 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * STS and SSO clients (~110–130 KB). test/unit/vault-bundle.test.ts runs a bundle built with them.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
-  '@aws-sdk/credential-provider-node': './lambdas/shared/runtime/lambda-credentials.ts',
+  '@aws-sdk/credential-provider-node': './lambdas/kernel/runtime/lambda-credentials.ts',
   // asn1.js pins an older bn.js beside the SDK's own; one copy serves both (~43 KB).
   'bn.js': './node_modules/bn.js/lib/bn.js',
   // semver is only reached by X-Ray's SDK v2 patcher for one `gte` (~28 KB); see the replacement's header.
-  semver: './lambdas/shared/runtime/semver-gte.ts',
+  semver: './lambdas/kernel/runtime/semver-gte.ts',
 };
 
 /** Production bundling: the local esbuild, never Docker; the AWS SDK is bundled at the locked versions. */

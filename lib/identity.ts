@@ -3,8 +3,8 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ADMIN_TIERS } from '../lambdas/shared/settings.js';
-import { ADMIN_TOKENS, USER_TOKENS } from '../lambdas/shared/token-lifetimes.js';
+import { ADMIN_TIERS } from '../lambdas/kernel/settings.js';
+import { ADMIN_TOKENS, USER_TOKENS } from '../lambdas/kernel/token-lifetimes.js';
 
 const STRONG_PASSWORDS: cognito.PasswordPolicy = {
   minLength: 12,

@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME, SecurityMetric } from '../lambdas/shared/observability.js';
+import { METRICS_NAMESPACE, SERVICE_NAME, SecurityMetric } from '../lambdas/kernel/observability.js';
 
 export interface MonitoringProps {
   stateMachines: ReadonlyMap<string, sfn.IStateMachine>;

@@ -11,7 +11,7 @@ import {
   USER_AUTHORIZER,
   WORKFLOWS,
 } from '../lambdas/catalogue.js';
-import { TABLES, type TableId } from '../lambdas/shared/tables.js';
+import { TABLES, type TableId } from '../lambdas/kernel/tables.js';
 import { Api } from './api.js';
 import { AuditTrail } from './audit-trail.js';
 import { Backups } from './backups.js';
@@ -26,7 +26,7 @@ import { Messaging } from './messaging.js';
 import { Monitoring } from './monitoring.js';
 import { Workflows } from './workflows.js';
 
-/** The variable each table's physical name reaches the functions by (lambdas/shared/tables.ts). */
+/** The variable each table's physical name reaches the functions by (lambdas/kernel/tables.ts). */
 function tableEnvironment(tables: Record<TableId, { tableName: string }>): Record<string, string> {
   return Object.fromEntries(
     (Object.keys(TABLES) as TableId[]).map((id) => [TABLES[id].envVar, tables[id].tableName]),
@@ -75,7 +75,7 @@ export class PalisadeStack extends Stack {
       replicaRegion: settings.replicaRegion,
     });
 
-    // The variable names lambdas/shared/runtime/aws-env.ts parses; ids and names only, no secrets.
+    // The variable names lambdas/kernel/runtime/aws-env.ts parses; ids and names only, no secrets.
     this.functions = new Functions(this, 'Functions', {
       logging: this.logging,
       stubCode: props.stubCode ?? false,

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowSpec } from '../lambdas/catalogue.js';
-import type { WorkflowName } from '../lambdas/shared/ports/workflows.js';
+import type { WorkflowName } from '../lambdas/kernel/ports/workflows.js';
 import { type Functions, type PalisadeFunction, PROJECT_ROOT } from './functions.js';
 import type { Logging } from './logging.js';
 

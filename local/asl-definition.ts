@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { WorkflowSpec } from '../lambdas/catalogue.js';
-import type { WorkflowName } from '../lambdas/shared/ports/workflows.js';
+import type { WorkflowName } from '../lambdas/kernel/ports/workflows.js';
 import { localFunctionArn } from './lambda-context.js';
 
 export type TaskBinding =

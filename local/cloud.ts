@@ -2,8 +2,8 @@
 // gateway. `npm start` and the e2e tests boot it the same way.
 import './env.js';
 import { ADMIN_AUTHORIZER, ROUTES, USER_AUTHORIZER } from '../lambdas/catalogue.js';
-import type { Clock } from '../lambdas/shared/ports/clock.js';
-import type { Settings } from '../lambdas/shared/settings.js';
+import type { Clock } from '../lambdas/kernel/ports/clock.js';
+import type { Settings } from '../lambdas/kernel/settings.js';
 import { createGateway } from './gateway.js';
 import { close, listen, urlOf } from './listen.js';
 import { localRoutes } from './local-routes.js';

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
-import { parseSettings, type Settings } from '../lambdas/shared/settings.js';
+import { parseSettings, type Settings } from '../lambdas/kernel/settings.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_STATE_DIR = resolve(REPO_ROOT, '.palisade');
@@ -12,7 +12,7 @@ const envSchema = z.object({
   /** Not HOST: shells and CI often export HOST as the machine's name, which would expose the server on the LAN. */
   PALISADE_HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
   PALISADE_STATE_DIR: z.optional(z.string().check(z.minLength(1))),
-  /** JSON of the deploy settings (lambdas/shared/settings.ts), as in the Lambda environment. */
+  /** JSON of the deploy settings (lambdas/kernel/settings.ts), as in the Lambda environment. */
   PALISADE_SETTINGS: z.optional(z.string()),
 });
 

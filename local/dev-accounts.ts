@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import type { AccountStore } from '../lambdas/account/account-store.js';
-import type { LocalIdentityProvider } from '../lambdas/shared/adapters/local-identity-provider.js';
-import type { Clock } from '../lambdas/shared/ports/clock.js';
-import type { TokenSet } from '../lambdas/shared/ports/identity-provider.js';
-import { userSessionLifetimeMs } from '../lambdas/shared/token-lifetimes.js';
+import type { Clock } from '../lambdas/kernel/ports/clock.js';
+import type { TokenSet } from '../lambdas/kernel/ports/identity-provider.js';
+import { userSessionLifetimeMs } from '../lambdas/kernel/token-lifetimes.js';
+import type { LocalIdentityProvider } from './adapters/identity-provider.js';
 
 export interface DevAccountPorts {
   identity: LocalIdentityProvider;

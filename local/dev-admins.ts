@@ -3,8 +3,8 @@
 // Used by `npm run dev:admin`, the local route behind it and the e2e tests (test/support/admin-client.ts).
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { LocalIdentityProvider } from '../lambdas/shared/adapters/local-identity-provider.js';
-import { ADMIN_TIERS } from '../lambdas/shared/settings.js';
+import { ADMIN_TIERS } from '../lambdas/kernel/settings.js';
+import type { LocalIdentityProvider } from './adapters/identity-provider.js';
 
 export const devAdminRequest = z.object({
   username: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,30}[A-Za-z0-9]$/)),

@@ -19,7 +19,7 @@ function targetOf(item: TransactItem): { TableName: string; Key: Record<string, 
   if (item.Delete)
     return { TableName: item.Delete.TableName as string, Key: item.Delete.Key as Record<string, unknown> };
   if (item.Put) {
-    // Every Palisade table is keyed by pk and sk (lambdas/shared/tables.ts).
+    // Every Palisade table is keyed by pk and sk (lambdas/kernel/tables.ts).
     const { pk, sk } = item.Put.Item as Record<string, unknown>;
     return { TableName: item.Put.TableName as string, Key: { pk, sk } };
   }

@@ -1,10 +1,10 @@
 // DynamoDB for the local runtime: dynalite in-process on loopback, its LevelDB in the state folder, the tables
-// of lambdas/shared/tables.ts, and the SDK client the production stores run on, with dummy credentials.
+// of lambdas/kernel/tables.ts, and the SDK client the production stores run on, with dummy credentials.
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { TABLES, type TableId } from '../lambdas/shared/tables.js';
+import { TABLES, type TableId } from '../lambdas/kernel/tables.js';
 import { emulateTransactions } from './dynamo-transactions.js';
 import { close, listen, urlOf } from './listen.js';
 import { ensureTables } from './tables.js';

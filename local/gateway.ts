@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
-import { UNAUTHORIZED } from '../lambdas/auth/authorizer.js';
+import { UNAUTHORIZED } from '../lambdas/auth/handlers/authorizer.js';
 import type { FunctionSpec, RouteSpec } from '../lambdas/catalogue.js';
 import {
   AppError,
@@ -14,8 +14,8 @@ import {
   toErrorResponse,
   Unauthorized,
   ValidationError,
-} from '../lambdas/shared/errors.js';
-import { jsonResponse, MAX_BODY_BYTES } from '../lambdas/shared/http.js';
+} from '../lambdas/kernel/errors.js';
+import { jsonResponse, MAX_BODY_BYTES } from '../lambdas/kernel/http.js';
 import {
   authorizerDecision,
   headerValue,

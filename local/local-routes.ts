@@ -2,9 +2,9 @@
 // JWKS of both pools, dev-user and dev-admin creation (for `npm run dev:user` / `dev:admin` against a running
 // server). Never deployed.
 import * as z from 'zod/mini';
+import { ValidationError } from '../lambdas/kernel/errors.js';
+import { validationError } from '../lambdas/kernel/http.js';
 import { buildOpenApi } from '../lambdas/openapi.js';
-import { ValidationError } from '../lambdas/shared/errors.js';
-import { validationError } from '../lambdas/shared/http.js';
 import { createDevAccount } from './dev-accounts.js';
 import { createDevAdmin, devAdminRequest } from './dev-admins.js';
 import type { LocalRoute } from './gateway.js';

@@ -1,7 +1,7 @@
 // Reads a request body up to a limit without buffering more: a declared or streamed size over the limit is a
 // 413 before the rest arrives; what the client still sends is drained (to a cap) so it can read the answer.
 import type { IncomingMessage } from 'node:http';
-import { PayloadTooLarge } from '../lambdas/shared/errors.js';
+import { PayloadTooLarge } from '../lambdas/kernel/errors.js';
 
 /** Beyond this much unwanted body the connection is cut instead of drained. */
 const DRAIN_LIMIT_BYTES = 1024 * 1024;

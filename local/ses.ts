@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type SesEmulator from 'aws-ses-v2-local';
-import { SesMailer } from '../lambdas/shared/adapters/aws-mailer.js';
+import { SesMailer } from '../lambdas/kernel/aws/mailer.js';
 import { DUMMY_CREDENTIALS } from './dynamo.js';
 import { close, urlOf } from './listen.js';
 

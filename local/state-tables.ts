@@ -2,9 +2,9 @@
 // rows:resign`): the same DynamoDB emulator and key store `npm start` uses, opened under the state lock so a
 // running server and a command never share it.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LocalKeyService } from '../lambdas/shared/adapters/local-key-service.js';
-import { type SignedRows, signedRows } from '../lambdas/shared/integrity/signed-rows.js';
-import { systemClock } from '../lambdas/shared/ports/clock.js';
+import { type SignedRows, signedRows } from '../lambdas/kernel/integrity/signed-rows.js';
+import { systemClock } from '../lambdas/kernel/ports/clock.js';
+import { LocalKeyService } from './adapters/key-service.js';
 import { LOCAL_TABLE_NAMES, startDynamo } from './dynamo.js';
 import { lockStateFolder } from './state-lock.js';
 

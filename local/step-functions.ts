@@ -9,7 +9,7 @@ import {
   StateMachine,
 } from 'aws-local-stepfunctions';
 import type { WorkflowSpec } from '../lambdas/catalogue.js';
-import type { WorkflowName, Workflows } from '../lambdas/shared/ports/workflows.js';
+import type { WorkflowName, Workflows } from '../lambdas/kernel/ports/workflows.js';
 import { type LoadedWorkflow, loadWorkflow } from './asl-definition.js';
 import { LOCAL_ACCOUNT } from './lambda-context.js';
 import { taskHandlers } from './task-handlers.js';

@@ -1,11 +1,11 @@
-// Creates the tables of lambdas/shared/tables.ts in the local DynamoDB emulator, as lib/data.ts does in AWS.
+// Creates the tables of lambdas/kernel/tables.ts in the local DynamoDB emulator, as lib/data.ts does in AWS.
 import {
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableSpec } from '../lambdas/shared/tables.js';
+import { TABLES, type TableSpec } from '../lambdas/kernel/tables.js';
 
 async function exists(client: DynamoDBClient, name: string): Promise<boolean> {
   try {

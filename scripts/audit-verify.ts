@@ -5,9 +5,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { MAIN_CHAIN } from '../lambdas/audit/audit-log.js';
-import { chainPartition, seqSortKey } from '../lambdas/audit/audit-record.js';
-import { type ChainReport, verifyChain } from '../lambdas/audit/chain.js';
+import { MAIN_CHAIN } from '../lambdas/kernel/audit/audit-log.js';
+import { chainPartition, seqSortKey } from '../lambdas/kernel/audit/audit-record.js';
+import { type ChainReport, verifyChain } from '../lambdas/kernel/audit/chain.js';
 
 type RawRecord = Record<string, unknown> & { pk: string; sk: string; seq: number; prevHash: string };
 
@@ -142,7 +142,7 @@ async function openSource(values: Record<string, string | boolean | undefined>):
       ...(typeof values.endpoint === 'string' ? { endpoint: values.endpoint } : {}),
     });
     const { KMSClient } = await import('@aws-sdk/client-kms');
-    const { AwsKeyService } = await import('../lambdas/shared/adapters/aws-key-service.js');
+    const { AwsKeyService } = await import('../lambdas/kernel/aws/key-service.js');
     const kms = new AwsKeyService(new KMSClient(region ? { region } : {}), 'unused', 'unused');
     return {
       documents: DynamoDBDocumentClient.from(client),

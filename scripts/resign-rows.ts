@@ -2,8 +2,8 @@
 // current key (E1). Locally `--rotate` first rotates the state folder's signing key, as a new KMS key would.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resignTable } from '../lambdas/shared/integrity/resign.js';
-import type { SignedRows } from '../lambdas/shared/integrity/signed-rows.js';
+import { resignTable } from '../lambdas/kernel/integrity/resign.js';
+import type { SignedRows } from '../lambdas/kernel/integrity/signed-rows.js';
 
 const USAGE = `usage:
   npm run rows:resign -- --state-dir .palisade [--rotate]
@@ -25,8 +25,8 @@ async function openTarget(values: Record<string, string | boolean | undefined>):
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
     const { KMSClient } = await import('@aws-sdk/client-kms');
-    const { AwsKeyService } = await import('../lambdas/shared/adapters/aws-key-service.js');
-    const { signedRows } = await import('../lambdas/shared/integrity/signed-rows.js');
+    const { AwsKeyService } = await import('../lambdas/kernel/aws/key-service.js');
+    const { signedRows } = await import('../lambdas/kernel/integrity/signed-rows.js');
     const region = text('region') as string;
     const client = new DynamoDBClient({ region });
     const keys = new AwsKeyService(
@@ -43,7 +43,7 @@ async function openTarget(values: Record<string, string | boolean | undefined>):
     return { rows, currentKeyId: (await keys.getPublicKey()).keyId, close: async () => client.destroy() };
   }
   const stateDir = resolve(text('state-dir') ?? '.palisade');
-  const { LocalKeyService } = await import('../lambdas/shared/adapters/local-key-service.js');
+  const { LocalKeyService } = await import('../local/adapters/key-service.js');
   const { openLocalState } = await import('../local/state-tables.js');
   if (values.rotate) {
     const { lockStateFolder } = await import('../local/state-lock.js');

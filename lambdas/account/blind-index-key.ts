@@ -1,10 +1,10 @@
 // Where the blind-index secret lives: wrapped by KMS (a data key under the `blind-index-key` purpose), in a
 // signed row of the accounts table. Made once, by whichever function first needs it (a conditional create,
 // so two first users agree on one secret), and unwrapped once per container.
-import { Conflict } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
-import type { KeyService } from '../shared/ports/key-service.js';
-import { type BlindIndexer, blindIndexer, createBlindIndexKey } from '../shared/privacy/blind-index.js';
+import { Conflict } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { KeyService } from '../kernel/ports/key-service.js';
+import { type BlindIndexer, blindIndexer, createBlindIndexKey } from '../kernel/privacy/blind-index.js';
 
 const KEY_ROW = { pk: 'CONFIG', sk: 'BLIND_INDEX_KEY' } as const;
 

@@ -1,12 +1,12 @@
 // AccountStore on signed rows: every account and session row is signed on write and verified on read
 // (lambdas/shared/integrity), contact data sealed by the vault with a blind index and masked copies (E2); the
 // same code against AWS and against the local dynalite emulator.
-import { Conflict, NotFound } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
-import type { BlindIndexer } from '../shared/privacy/blind-index.js';
-import type { FieldBinding, FieldCipher } from '../shared/privacy/field-cipher.js';
-import { maskEmail, maskPhone } from '../shared/privacy/mask.js';
-import { TABLES } from '../shared/tables.js';
+import { Conflict, NotFound } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { BlindIndexer } from '../kernel/privacy/blind-index.js';
+import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
+import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
+import { TABLES } from '../kernel/tables.js';
 import type { Account, AccountStore, Contact, NewAccount, Session } from './account-store.js';
 
 /** What the store needs to handle contact data; a function that never does is built without it. */

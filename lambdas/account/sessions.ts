@@ -1,10 +1,10 @@
 // A8 sessions: what the caller sees of their own sessions and how they end. A session is the identity
 // provider's refresh-token family (sessionId = the tokens' origin_jti, kept across refreshes), so revoking
 // its row refuses every access token of the family, refreshed ones included, on the next request.
-import { describeBrowser } from '../auth/client-description.js';
-import type { CallerIdentity } from '../shared/http.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { IdentityProvider } from '../shared/ports/identity-provider.js';
+import { describeBrowser } from '../kernel/client-description.js';
+import type { CallerIdentity } from '../kernel/http.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
 import type { Account, AccountStore, Session } from './account-store.js';
 import type { RevocationResponse, SessionView } from './sessions-contracts.js';
 

@@ -1,6 +1,6 @@
 // Starting the account-suspension workflow (A4, A5, the admin plane): one execution per request, named so a
 // retried request does not start a second one.
-import type { Workflows } from '../shared/ports/workflows.js';
+import type { Workflows } from '../kernel/ports/workflows.js';
 import type { SuspensionInput } from './contracts.js';
 
 export interface SuspensionRequests {

@@ -1,7 +1,7 @@
 // C1: the address whitelist as the withdrawal checks see it. The store behind it (addresses issue work) owns
 // the rows; this file is the contract other features read: an address, its status, and whether it may
 // receive a withdrawal now.
-import type { Asset } from '../shared/assets.js';
+import type { Asset } from '../kernel/assets.js';
 
 /**
  * pending: added, its email link not clicked yet. active: confirmed. removed: taken off by the user.

@@ -4,11 +4,11 @@
 // confirmation link is a random token of which only the SHA-256 is stored (`ADDRESSLINK#<hash>`), signed,
 // expiring and single-use, as the suspension and device links are.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Asset } from '../shared/assets.js';
-import { Conflict, Gone, NotFound, TooManyRequests } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { Settings } from '../shared/settings.js';
+import type { Asset } from '../kernel/assets.js';
+import { Conflict, Gone, NotFound, TooManyRequests } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { Settings } from '../kernel/settings.js';
 import type { AddressBook, AddressStatus, WhitelistedAddress } from './address-book.js';
 import { maskAddress } from './validate.js';
 

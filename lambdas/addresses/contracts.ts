@@ -2,7 +2,7 @@
 // document. The address itself is checked per asset by validate.ts, the label by label.ts, each with its
 // own error codes; the schemas here only bound sizes.
 import * as z from 'zod/mini';
-import { ASSET_IDS } from '../shared/assets.js';
+import { ASSET_IDS } from '../kernel/assets.js';
 
 export const MAX_LABEL_LENGTH = 64;
 

@@ -1,7 +1,7 @@
 // C1: the rules of an address label. The user names an address for their own list ("cold wallet"); the
 // label is never put into an email or a record, but it is still kept short, one line, printable, and never
 // something a client would turn into a link.
-import { ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../kernel/errors.js';
 import { MAX_LABEL_LENGTH } from './contracts.js';
 
 const refuse = (message: string, code: string) =>

@@ -4,7 +4,7 @@
 // the container's start loudly rather than screening against half a list.
 import * as z from 'zod/mini';
 import list from '../../data/sanctions/crypto-addresses.json' with { type: 'json' };
-import { ASSET_IDS, type Asset } from '../shared/assets.js';
+import { ASSET_IDS, type Asset } from '../kernel/assets.js';
 import { normaliseAddress } from './validate.js';
 
 const line = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));

@@ -5,7 +5,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bech32, bech32m } from 'bech32';
 import bs58check from 'bs58check';
-import type { Asset } from '../shared/assets.js';
+import type { Asset } from '../kernel/assets.js';
 
 /** The kinds accepted as destinations: the ones a wallet can spend today. */
 export type AddressKind = 'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr' | 'eth';

@@ -1,14 +1,15 @@
 // C1: what adding, confirming and removing a withdrawal address does, over plain values and ports: validation
 // per asset, sanctions screening (a hit is stored blocked and recorded for compliance before anything else),
 // the confirmation email, and an audit record of each step. Handlers only parse and call these.
-import type { AuditLog } from '../audit/audit-log.js';
-import type { SuspensionLinks } from '../auth/suspension-links.js';
-import { SUSPENSION_LINK_DAYS } from '../auth/suspension-links.js';
-import type { Asset } from '../shared/assets.js';
-import { ValidationError } from '../shared/errors.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { SignInContextInput, UserMail } from '../shared/ports/user-mail.js';
-import type { Settings } from '../shared/settings.js';
+
+import type { SuspensionLinks } from '../account/suspension-links.js';
+import { SUSPENSION_LINK_DAYS } from '../account/suspension-links.js';
+import type { Asset } from '../kernel/assets.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
+import { ValidationError } from '../kernel/errors.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { SignInContextInput, UserMail } from '../kernel/ports/user-mail.js';
+import type { Settings } from '../kernel/settings.js';
 import type { WhitelistedAddress } from './address-book.js';
 import { type AddressStore, newAddressId } from './address-store.js';
 import type { AddressView } from './contracts.js';

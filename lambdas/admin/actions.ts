@@ -1,8 +1,8 @@
 // D2: what each admin action acts on and the parameters it takes. Strict schemas: an unknown key is refused,
 // so the payload an approver signs off (its hash) holds nothing the executor would not act on.
 import * as z from 'zod/mini';
-import { ASSET_IDS, type Asset } from '../shared/assets.js';
-import type { AdminAction } from '../shared/settings.js';
+import { ASSET_IDS, type Asset } from '../kernel/assets.js';
+import type { AdminAction } from '../kernel/settings.js';
 import { PERSONAL_FIELDS } from './permissions.js';
 
 export const TARGET_KINDS = ['user', 'withdrawal', 'admin'] as const;

@@ -1,9 +1,9 @@
 // The admin authorizer's logic (D1, D4): a valid access token of the ADMIN pool, a known tier among its
 // groups, an active admin in the directory whose sessions were not revoked after the token was issued, and
 // the session the admin login recorded. Read on every request (never cached), so offboarding is immediate.
-import type { Clock } from '../shared/ports/clock.js';
-import type { AccessClaims, TokenVerifier } from '../shared/ports/token-verifier.js';
-import type { AdminTier } from '../shared/settings.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { AccessClaims, TokenVerifier } from '../kernel/ports/token-verifier.js';
+import type { AdminTier } from '../kernel/settings.js';
 import { type AdminDirectory, knownTiers } from './admin-directory.js';
 
 export interface AdminAuthorizerPorts {
@@ -12,7 +12,7 @@ export interface AdminAuthorizerPorts {
   clock: Clock;
 }
 
-/** The context API Gateway hands the admin routes (`adminCallerOf` in lambdas/shared/http.ts reads it). */
+/** The context API Gateway hands the admin routes (`adminCallerOf` in lambdas/kernel/http.ts reads it). */
 export interface AdminContext {
   principal: 'admin';
   adminId: string;

@@ -3,9 +3,9 @@
 // and one signed row per admin session (`ADMIN#<adminId>` / `SESSION#<sessionId>`). The admin pool stays
 // the source of the password, TOTP and tiers; this row is what makes an offboarding take effect at once.
 import * as z from 'zod/mini';
-import { Conflict } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
-import { ADMIN_TIERS, type AdminTier } from '../shared/settings.js';
+import { Conflict } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import { ADMIN_TIERS, type AdminTier } from '../kernel/settings.js';
 
 export const adminProfile = z.object({
   adminId: z.string().check(z.minLength(1)),

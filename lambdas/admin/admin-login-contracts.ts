@@ -1,6 +1,6 @@
 // Request and response shapes of the admin login routes (D1); read by the handlers and the OpenAPI document.
 import * as z from 'zod/mini';
-import { ADMIN_TIERS } from '../shared/settings.js';
+import { ADMIN_TIERS } from '../kernel/settings.js';
 
 export const adminLoginRequest = z.object({
   username: z.string().check(z.minLength(1), z.maxLength(128)),

@@ -4,14 +4,14 @@
 // links or emailed codes: an admin's second factor is always TOTP (docs/admin-plane.md, Admin identity).
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { AuditLog } from '../audit/audit-log.js';
 import type { ShieldAttempt, ShieldVerdict } from '../auth/bot-shield.js';
-import { Forbidden, TooManyRequests, Unauthorized } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
-import type { AdminIdentityProvider } from '../shared/ports/admin-identity.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { TokenVerifier } from '../shared/ports/token-verifier.js';
-import { ADMIN_TOKENS } from '../shared/token-lifetimes.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
+import { Forbidden, TooManyRequests, Unauthorized } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { AdminIdentityProvider } from '../kernel/ports/admin-identity.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { TokenVerifier } from '../kernel/ports/token-verifier.js';
+import { ADMIN_TOKENS } from '../kernel/token-lifetimes.js';
 import { type AdminDirectory, knownTiers } from './admin-directory.js';
 import type { adminAuthenticatedResponse, adminLoginResponse } from './admin-login-contracts.js';
 

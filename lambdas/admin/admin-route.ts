@@ -6,7 +6,7 @@
 // Which tier may request or approve one particular action stays in the request's rules (approval.ts), which
 // ask the same module (`mayRequest`, `mayApprove`).
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { Forbidden } from '../shared/errors.js';
+import { Forbidden } from '../kernel/errors.js';
 import {
   type AdminCaller,
   adminCallerOf,
@@ -14,9 +14,9 @@ import {
   type HttpResult,
   httpHandler,
   type RouteContract,
-} from '../shared/http.js';
-import { logger } from '../shared/observability.js';
-import type { Settings } from '../shared/settings.js';
+} from '../kernel/http.js';
+import { logger } from '../kernel/observability.js';
+import type { Settings } from '../kernel/settings.js';
 import { type AdminCapability, holdsCapability } from './permissions.js';
 
 /** What an admin route declares in the catalogue (required for `auth: 'admin'`). */

@@ -5,9 +5,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type * as z from 'zod/mini';
-import { Conflict, Forbidden, Gone, ValidationError } from '../shared/errors.js';
-import { parseWith } from '../shared/http.js';
-import type { AdminAction, AdminTier, ApprovalPolicy } from '../shared/settings.js';
+import { Conflict, Forbidden, Gone, ValidationError } from '../kernel/errors.js';
+import { parseWith } from '../kernel/http.js';
+import type { AdminAction, AdminTier, ApprovalPolicy } from '../kernel/settings.js';
 import { ACTION_SPECS, type AdminTarget, targetSchema } from './actions.js';
 import { mayApprove, mayRequest, readScope } from './permissions.js';
 

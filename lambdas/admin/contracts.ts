@@ -1,6 +1,6 @@
 // D2/D5: the admin approval routes' bodies and answers, and the approval workflow's task payloads.
 import * as z from 'zod/mini';
-import { ADMIN_ACTIONS, ADMIN_TIERS } from '../shared/settings.js';
+import { ADMIN_ACTIONS, ADMIN_TIERS } from '../kernel/settings.js';
 import { REQUEST_STATUSES } from './approval.js';
 import { PERSONAL_FIELDS } from './permissions.js';
 

@@ -4,12 +4,12 @@
 // approver ≠ requester, no admin twice, an allowed tier, not expired, bound to the payload hash the approver
 // saw. Every decision, accepted or refused, is audited (D3); an accepted one answers the waiting workflow.
 
-import type { AuditLog } from '../audit/audit-log.js';
-import { NotFound, ValidationError } from '../shared/errors.js';
-import type { AdminCaller, HttpRequest } from '../shared/http.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { IdentityProvider } from '../shared/ports/identity-provider.js';
-import type { Workflows } from '../shared/ports/workflows.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
+import { NotFound, ValidationError } from '../kernel/errors.js';
+import type { AdminCaller, HttpRequest } from '../kernel/http.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
+import type { Workflows } from '../kernel/ports/workflows.js';
 import type { AdminRoutePorts } from './admin-route.js';
 import { type AdminRequest, type Decision, refusalError } from './approval.js';
 import { type RequestView, requestView } from './contracts.js';

@@ -8,12 +8,12 @@
 // or a client error such as NotFound/Conflict it let through) marks the request failed (executed → failed,
 // with the code), audits it and fails with AdminActionFailed, which the workflow catches (ExecutionFailed).
 // A failed request is final: a retry of this task fails again with the stored code and runs nothing.
-import type { AuditLog } from '../audit/audit-log.js';
-import { AppError, NotFound, TooManyRequests } from '../shared/errors.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { FieldCipher } from '../shared/privacy/field-cipher.js';
-import type { AdminAction } from '../shared/settings.js';
-import { taskHandler } from '../shared/task.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
+import { AppError, NotFound, TooManyRequests } from '../kernel/errors.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { FieldCipher } from '../kernel/privacy/field-cipher.js';
+import type { AdminAction } from '../kernel/settings.js';
+import { taskHandler } from '../kernel/task.js';
 import { ActionFailed, type ExecutionFacts, type Executors } from './executors/types.js';
 import { auditStep, decisionOf, executableHash, parametersOf } from './plane.js';
 import type { AdminRequestStore } from './request-store.js';

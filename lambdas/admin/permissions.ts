@@ -11,9 +11,9 @@ import {
   type AdminAction,
   type AdminTier,
   type ApprovalPolicy,
-} from '../shared/settings.js';
+} from '../kernel/settings.js';
 
-/** Personal fields an admin view may show; masked by default (lambdas/shared/privacy/mask.ts). */
+/** Personal fields an admin view may show; masked by default (lambdas/kernel/privacy/mask.ts). */
 export const PERSONAL_FIELDS = [
   'email',
   'phone',

@@ -1,12 +1,12 @@
 // D2/D3: what the admin approval routes and the workflow's tasks share: the view of a request an admin may
 // see, the answer the waiting workflow gets, the audit record of every step, and the sealing of personal data
 // in a request's parameters (a new email or phone is sealed by the vault, bound to the request row).
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Workflows } from '../shared/ports/workflows.js';
-import type { FieldBinding, FieldCipher } from '../shared/privacy/field-cipher.js';
-import { maskEmail, maskPhone } from '../shared/privacy/mask.js';
-import type { AdminAction } from '../shared/settings.js';
-import { TABLES } from '../shared/tables.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
+import type { Workflows } from '../kernel/ports/workflows.js';
+import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
+import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
+import type { AdminAction } from '../kernel/settings.js';
+import { TABLES } from '../kernel/tables.js';
 import { type AdminRequest, payloadHash } from './approval.js';
 import type { RequestView } from './contracts.js';
 import type { AdminRequestStore } from './request-store.js';

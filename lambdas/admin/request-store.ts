@@ -11,8 +11,8 @@
 //   ADMINREQ-BY#<adminId>    / <id>#requested|approved  what an admin requested or approved, for offboarding
 // Index and link rows are written before the request changes, so a request is never missing from them; a
 // flag left stale by a crash only costs a read, since every listing checks the request row itself.
-import { Conflict, NotFound } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
+import { Conflict, NotFound } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import {
   type AdminIdentity,
   type AdminRequest,

@@ -2,8 +2,8 @@
 // admin approves a request that could never run. A user target must be an account (create-request.ts); a
 // `decide-withdrawal` must name a withdrawal of that user under review; a `disable-admin` a known admin. The
 // executors check again at execution, since the state can change while the approvals are collected.
-import type { AuditLog } from '../audit/audit-log.js';
-import { AppError } from '../shared/errors.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
+import { AppError } from '../kernel/errors.js';
 import type { WithdrawalLifecycle } from '../withdrawals/lifecycle.js';
 import type { AdminDirectory } from './admin-directory.js';
 import type { AdminRequest } from './approval.js';

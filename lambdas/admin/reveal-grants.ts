@@ -2,8 +2,8 @@
 // for it may see those fields of that user in clear until the window ends. Rows are never removed (signed
 // rows have no delete); a grant past its end simply no longer counts.
 //   ADMIN-REVEAL#<adminId>#<userId> / <requestId>    fields, grantedAt, until
-import { Conflict } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
+import { Conflict } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { PersonalField } from './permissions.js';
 
 export interface RevealGrant {

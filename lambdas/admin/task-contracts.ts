@@ -1,7 +1,7 @@
 // D2: the admin-approval workflow's input and its tasks' payloads and answers (kept apart from the route
 // contracts, so the task bundles carry only these schemas).
 import * as z from 'zod/mini';
-import { ADMIN_ACTIONS } from '../shared/settings.js';
+import { ADMIN_ACTIONS } from '../kernel/settings.js';
 import type { RequestStatus } from './approval.js';
 
 const requestId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a request id'));

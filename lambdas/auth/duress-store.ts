@@ -1,6 +1,6 @@
 // Where a user's duress password hash lives: a signed row of the accounts table (E1), so a database writer
 // can neither plant a duress hash that suspends someone nor remove one unnoticed.
-import type { SignedTable } from '../shared/integrity/signed-table.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
 
 type DuressRow = { pk: string; sk: string; hash: string; setAt: string; version: number } & Record<
   string,

@@ -5,7 +5,7 @@
 // Every login hashes the candidate exactly once, whether a duress password is set or not.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { argon2id } from 'hash-wasm';
-import { ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../kernel/errors.js';
 
 export interface DuressHashParams {
   /** Memory in KiB (argon2's m). */

@@ -8,18 +8,18 @@
 // session row, login history, login email with the "this wasn't me" link (A4).
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { AccountStore } from '../account/account-store.js';
-import { Conflict, Forbidden, Gone, TooManyRequests, Unauthorized } from '../shared/errors.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { GeoIp } from '../shared/ports/geo-ip.js';
-import type { IdentityProvider, TokenSet } from '../shared/ports/identity-provider.js';
-import type { SignInContextInput, UserMail, UserMessage } from '../shared/ports/user-mail.js';
-import type { FieldBinding, FieldCipher } from '../shared/privacy/field-cipher.js';
-import { TABLES } from '../shared/tables.js';
-import { userSessionLifetimeMs } from '../shared/token-lifetimes.js';
+import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from '../account/suspension-links.js';
+import { describeBrowser } from '../kernel/client-description.js';
+import { Conflict, Forbidden, Gone, TooManyRequests, Unauthorized } from '../kernel/errors.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { GeoIp } from '../kernel/ports/geo-ip.js';
+import type { IdentityProvider, TokenSet } from '../kernel/ports/identity-provider.js';
+import type { SignInContextInput, UserMail, UserMessage } from '../kernel/ports/user-mail.js';
+import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
+import { TABLES } from '../kernel/tables.js';
+import { userSessionLifetimeMs } from '../kernel/token-lifetimes.js';
 import { parseSource } from './bot-shield.js';
-import { describeBrowser } from './client-description.js';
 import type { LoginSession, LoginStep, LoginStore } from './login-store.js';
-import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from './suspension-links.js';
 
 /** How long a login may take from password to tokens, and how an emailed code is bounded. */
 export const LOGIN_RULES = Object.freeze({
@@ -364,7 +364,7 @@ export class LoginFlow {
     return { status: 'authenticated', tokens };
   }
 
-  /** A templated email (lambdas/messaging/contracts.ts): the user-mail function renders and sends it. */
+  /** A templated email (lambdas/kernel/ports/user-mail-contracts.ts): the user-mail function renders and sends it. */
   private email(userId: string, message: UserMessage): Promise<void> {
     return this.ports.mail.send(userId, message);
   }

@@ -2,7 +2,7 @@
 // LastEvaluatedKey, base64url-encoded JSON: opaque to the client, checked on the way back in, and refused
 // unless it points into the caller's own partition, among the login rows.
 import * as z from 'zod/mini';
-import { ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../kernel/errors.js';
 import type { LoginEvent } from './login-store.js';
 
 export const LOGINS_PAGE = Object.freeze({ defaultLimit: 20, maxLimit: 50 });

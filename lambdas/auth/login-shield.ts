@@ -2,7 +2,7 @@
 // kind only: keys carry addresses and account digests, which are no metric dimensions).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { logger, metrics, SecurityMetric } from '../shared/observability.js';
+import { logger, metrics, SecurityMetric } from '../kernel/observability.js';
 import { BotShield, SHIELD_POLICY } from './bot-shield.js';
 import { ShieldStore } from './shield-store.js';
 

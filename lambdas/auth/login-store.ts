@@ -1,8 +1,8 @@
 // The login's rows, all signed rows of the accounts table (E1): the short-lived login session that carries a
 // login from step to step (single use: every step is a version-conditional update), the devices and networks
 // an account has logged in from (A6, A7) and the login history (A9).
-import { Conflict, ValidationError } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
+import { Conflict, ValidationError } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
 
 export type LoginStep = 'totp' | 'ip-code' | 'device-confirmation';
 

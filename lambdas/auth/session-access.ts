@@ -1,6 +1,6 @@
 // The rule the authorizer applies after the token itself checks out: is this account and session still live?
 import type { Account, Session } from '../account/account-store.js';
-import type { AccessClaims } from '../shared/ports/token-verifier.js';
+import type { AccessClaims } from '../kernel/ports/token-verifier.js';
 
 export type AccessRefusal =
   | 'account-missing'

@@ -11,14 +11,14 @@
 // login goes through the usual proofs (new network, new device).
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { AccountStore } from '../account/account-store.js';
-import { Conflict, Gone, TooManyRequests, Unauthorized, ValidationError } from '../shared/errors.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { IdentityProvider } from '../shared/ports/identity-provider.js';
-import type { BlindIndexer } from '../shared/privacy/blind-index.js';
-import { maskEmail, maskPhone } from '../shared/privacy/mask.js';
+import type { PendingSignup, SignupStore } from '../account/signup-store.js';
+import { Conflict, Gone, TooManyRequests, Unauthorized, ValidationError } from '../kernel/errors.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
+import type { BlindIndexer } from '../kernel/privacy/blind-index.js';
+import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
 import { type IncrementRule, parseSource, type ShieldStorePort } from './bot-shield.js';
 import { PASSWORD_POLICY, type SignupRequest } from './signup-contracts.js';
-import type { PendingSignup, SignupStore } from './signup-store.js';
 
 export const SIGNUP_RULES = Object.freeze({
   codeMinutes: 15,

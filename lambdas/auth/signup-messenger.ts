@@ -1,7 +1,8 @@
 // A1: the sign-up's codes, as invocations of the user-mail function (the `to` variant: an address, no
 // account yet) and of the SMS function; the same requests in AWS (Lambda Invoke) and locally (in-process).
-import type { UserMailRequest } from '../messaging/contracts.js';
-import type { SmsRequest } from '../messaging/sms-contracts.js';
+
+import type { SmsRequest } from '../kernel/ports/sms-contracts.js';
+import type { UserMailRequest } from '../kernel/ports/user-mail-contracts.js';
 import type { SignupMessenger } from './signup-flow.js';
 
 export function invokingSignupMessenger(

@@ -2,16 +2,16 @@
 // the password and a first code, and disabling with password + code, both security changes (B1/B2). Codes are checked and spent by the
 // identity port (Cognito refuses a reused code; the local directory remembers the last used time step).
 
+import { Conflict, Unauthorized, ValidationError } from '../kernel/errors.js';
+import type { CallerIdentity } from '../kernel/http.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
 import {
   type ChangeOrigin,
   type SecurityChange,
   type SecurityChanges,
   securityChangeOf,
 } from '../security/security-changes.js';
-import { Conflict, Unauthorized, ValidationError } from '../shared/errors.js';
-import type { CallerIdentity } from '../shared/http.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { IdentityProvider } from '../shared/ports/identity-provider.js';
 import type { TotpEnrolmentResponse } from './totp-contracts.js';
 
 export const TOTP_ISSUER = 'Palisade';

@@ -1,8 +1,8 @@
 // A user's email preferences (B3, B4): the anti-phishing phrase shown in every email and the PGP key every
 // email is signed for (and optionally encrypted to). One signed row of the accounts table (E1),
 // `USER#<id>` / `PREFS#notifications`: a tampered row fails closed on read like every account row.
-import { Conflict } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
+import { Conflict } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { ValidatedKey } from './signer-contracts.js';
 
 export interface StoredPgpKey extends ValidatedKey {

@@ -1,8 +1,8 @@
 // The one way Palisade emails a user: frames a rendered template with the user's anti-phishing phrase (B4)
 // and the footer, then sends it as plain text + HTML, or, to a user who registered a PGP key (B3), as
 // PGP/MIME signed with the platform key and, when the user asked, encrypted to their key.
-import type { Clock } from '../shared/ports/clock.js';
-import type { Mailer } from '../shared/ports/mailer.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { Mailer } from '../kernel/ports/mailer.js';
 import { html } from './html.js';
 import { alternativeEntity } from './mime.js';
 import { type FramedEmail, frame, type RenderedEmail } from './templates.js';

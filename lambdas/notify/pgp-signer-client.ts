@@ -1,7 +1,7 @@
 // The caller's side of the PgpMailSigner function (B3): a MailSigner for the Notifier of the user-mail
 // function and the key validation of the pgp-key route, over any invoke (Lambda in AWS, in-process locally).
 // No OpenPGP.js here: that is the point of the separate function.
-import { ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../kernel/errors.js';
 import type { MailSigner, ProtectedEntity } from './notifier.js';
 import type {
   ProtectResponse,

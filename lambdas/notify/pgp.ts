@@ -13,7 +13,7 @@ import {
   type Signature,
   sign,
 } from 'openpgp';
-import { type ErrorDetail, ValidationError } from '../shared/errors.js';
+import { type ErrorDetail, ValidationError } from '../kernel/errors.js';
 import { encryptedEntity, signedEntity } from './mime.js';
 import type { MailSigner, ProtectedEntity } from './notifier.js';
 import type { PgpKeySource } from './pgp-key.js';

@@ -1,6 +1,6 @@
 // B4: the rules of an anti-phishing phrase. It is shown at the top of every email, so it must be short, one
 // line, printable, and never something a mail client would turn into a link (a URL, a domain, an address).
-import { ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../kernel/errors.js';
 import { MIN_PHRASE_LENGTH } from './contracts.js';
 import { MAX_PHRASE_LENGTH } from './templates.js';
 

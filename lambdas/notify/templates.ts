@@ -2,7 +2,7 @@
 // the two bodies always say the same thing. Templates get personal data only to mask it (maskEmail,
 // maskPhone); the recipient's own address never appears in a body. `frame` adds what every email carries:
 // the user's anti-phishing phrase at the very top (B4) and the "we never ask for passwords or codes" line.
-import { maskEmail, maskPhone } from '../shared/privacy/mask.js';
+import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
 import { html, type SafeHtml } from './html.js';
 
 export type TemplateName =

@@ -4,17 +4,17 @@
 // security-hold workflow's first task; a signed NOTICE row records each channel once sent, so a retried
 // task or a re-driven execution sends neither twice.
 import type { Account, AccountStore } from '../account/account-store.js';
-import { describeBrowser } from '../auth/client-description.js';
-import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from '../auth/suspension-links.js';
-import type { SECURITY_CHANGES } from '../messaging/contracts.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { SmsMessages } from '../shared/ports/sms-messages.js';
-import type { UserMail } from '../shared/ports/user-mail.js';
+import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from '../account/suspension-links.js';
+import { describeBrowser } from '../kernel/client-description.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { SmsMessages } from '../kernel/ports/sms-messages.js';
+import type { UserMail } from '../kernel/ports/user-mail.js';
+import type { SECURITY_CHANGES } from '../kernel/ports/user-mail-contracts.js';
 import type { ChangeNotice, HoldInput } from './contracts.js';
 import type { SecurityChangeKind } from './security-changes.js';
 
-/** Each change kind as the email and SMS templates name it (lambdas/messaging/contracts.ts). */
+/** Each change kind as the email and SMS templates name it (lambdas/kernel/ports/user-mail-contracts.ts). */
 export const NOTICE_CHANGE: Record<SecurityChangeKind, (typeof SECURITY_CHANGES)[number]> = {
   'totp-disabled': 'mfa-disabled',
   'totp-enabled': 'mfa-enabled',

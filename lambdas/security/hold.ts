@@ -1,8 +1,8 @@
 // B2: the withdrawal hold. Every security change starts or extends it to `changedAt + holdHours`; a later
 // change extends, never shortens. The signed SECURITY row of the accounts table is the source of truth the
 // withdrawal checks read; the security-hold workflow clears its flag once the end has passed.
-import { Conflict } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
+import { Conflict } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { SecurityChangeKind } from './security-changes.js';
 
 export interface SecurityState {

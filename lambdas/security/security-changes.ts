@@ -2,9 +2,9 @@
 // audit log and starts (or extends) the withdrawal hold: the signed SECURITY row first (the source of truth),
 // then the security-hold workflow, whose first state sends the change notices (B1: email and SMS with the
 // "this wasn't me" link, to the old address and phone after a contact change) and which clears it at its end.
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Workflows } from '../shared/ports/workflows.js';
-import { holdDurationMs, type Settings } from '../shared/settings.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
+import type { Workflows } from '../kernel/ports/workflows.js';
+import { holdDurationMs, type Settings } from '../kernel/settings.js';
 import type { ChangeNotice, HoldInput, SECURITY_CHANGE_KINDS } from './contracts.js';
 import type { SecurityStateStore } from './hold.js';
 

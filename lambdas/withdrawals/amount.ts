@@ -1,6 +1,6 @@
 // C2: amounts as the client writes them (a decimal string of the asset's unit) to integer minor units and
 // back. Plain digits only: no sign, exponent, hex, separators or whitespace; never a floating-point number.
-import { ASSETS, type Asset } from '../shared/assets.js';
+import { ASSETS, type Asset } from '../kernel/assets.js';
 
 /**
  * The largest amount any request may name, in whole units: above every supply (21 million BTC; 10^9 ETH,

@@ -2,8 +2,8 @@
 // and the OpenAPI document. The risk score and its signals never appear in a response.
 import * as z from 'zod/mini';
 import { totpCode } from '../auth/totp-contracts.js';
-import { ASSET_IDS } from '../shared/assets.js';
-import { ValidationError } from '../shared/errors.js';
+import { ASSET_IDS } from '../kernel/assets.js';
+import { ValidationError } from '../kernel/errors.js';
 import { WITHDRAWAL_ID, WITHDRAWAL_STATUSES } from './record.js';
 
 /** `Idempotency-Key`: 8–64 characters of [A-Za-z0-9_-], e.g. a UUID. Required on every withdrawal request. */

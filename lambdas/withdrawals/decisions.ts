@@ -6,10 +6,10 @@
 // again instead of being refused; any other decision stays refused.
 
 import * as z from 'zod/mini';
-import type { AuditLog } from '../audit/audit-log.js';
-import { Conflict, NotFound, ValidationError } from '../shared/errors.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { Workflows } from '../shared/ports/workflows.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
+import { Conflict, NotFound, ValidationError } from '../kernel/errors.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { Workflows } from '../kernel/ports/workflows.js';
 import type { WithdrawalLifecycle } from './lifecycle.js';
 import type { WithdrawalRecord } from './record.js';
 import type { ReviewTokenRow, ReviewTokens } from './review-tokens.js';

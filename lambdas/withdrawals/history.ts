@@ -1,6 +1,6 @@
 // C2: the user's withdrawals as the history route and the risk score read them: the records of the user's
 // partition, newest first (withdrawal ids sort by creation time).
-import type { SignedTable } from '../shared/integrity/signed-table.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import { WITHDRAWAL_SK_PREFIX, type WithdrawalRecord, type WithdrawalRow, withdrawalKey } from './record.js';
 
 const recordOf = (row: WithdrawalRow): WithdrawalRecord => {

@@ -2,9 +2,9 @@
 // withdrawals of the last 30 days that count against the limits; a new withdrawal's record and its ledger
 // entry are written in one transaction, conditional on the ledger's version, so two concurrent requests can
 // never both pass a limit that only one of them fits under, and neither write exists without the other.
-import type { Asset } from '../shared/assets.js';
-import { Conflict, Forbidden } from '../shared/errors.js';
-import type { Row, SignedTable } from '../shared/integrity/signed-table.js';
+import type { Asset } from '../kernel/assets.js';
+import { Conflict, Forbidden } from '../kernel/errors.js';
+import type { Row, SignedTable } from '../kernel/integrity/signed-table.js';
 import { formatAmount, limitMinor } from './amount.js';
 import type { AssetLimits } from './limits.js';
 import { type LimitsOverrides, WithdrawalLimits } from './limits.js';

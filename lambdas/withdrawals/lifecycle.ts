@@ -1,8 +1,8 @@
 // C3: the withdrawal's lifecycle: which status may follow which, and the one way a record moves — a
 // version-conditional update from allowed statuses only, so two writers racing (a cancel and a dispatch)
 // leave exactly one outcome.
-import { Conflict } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
+import { Conflict } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import {
   WITHDRAWAL_SK_PREFIX,
   type WithdrawalRecord,

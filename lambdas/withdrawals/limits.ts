@@ -1,9 +1,9 @@
 // D2: a user's own withdrawal limits, set by an approved `change-withdrawal-limits` admin request: one signed
 // row per user (`USER#id` / `WITHDRAWAL-LIMITS`), per asset. The limits ledger (ledger.ts) reads it in place of
 // the deploy's default (settings.withdrawalLimits); without a row, the default applies.
-import type { Asset } from '../shared/assets.js';
-import { Conflict } from '../shared/errors.js';
-import type { Row, SignedTable } from '../shared/integrity/signed-table.js';
+import type { Asset } from '../kernel/assets.js';
+import { Conflict } from '../kernel/errors.js';
+import type { Row, SignedTable } from '../kernel/integrity/signed-table.js';
 
 export interface AssetLimits {
   daily: string;

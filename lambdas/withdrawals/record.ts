@@ -2,7 +2,7 @@
 // withdrawal workflow (which moves it through its lifecycle) and the suspension (which cancels it). A signed
 // row of the accounts table under the user's partition, so a user's withdrawals are one query.
 import { randomBytes } from 'node:crypto';
-import type { Asset } from '../shared/assets.js';
+import type { Asset } from '../kernel/assets.js';
 
 /**
  * screening: created, the workflow decides. review: unusual, waiting for an admin decision (task token).

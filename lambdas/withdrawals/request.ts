@@ -2,15 +2,15 @@
 // with its limits ledger entry in one transaction (ledger.ts), and handed to the withdrawal workflow.
 import type { AccountStore } from '../account/account-store.js';
 import { type AddressBook, receiveRefusal } from '../addresses/address-book.js';
+import type { Asset } from '../kernel/assets.js';
+import { AppError, type ErrorDetail, ValidationError } from '../kernel/errors.js';
+import type { CallerIdentity } from '../kernel/http.js';
+import { logger } from '../kernel/observability.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
+import type { Workflows } from '../kernel/ports/workflows.js';
+import type { Settings } from '../kernel/settings.js';
 import { holdStatus, type SecurityStateStore } from '../security/hold.js';
-import type { Asset } from '../shared/assets.js';
-import { AppError, type ErrorDetail, ValidationError } from '../shared/errors.js';
-import type { CallerIdentity } from '../shared/http.js';
-import { logger } from '../shared/observability.js';
-import type { Clock } from '../shared/ports/clock.js';
-import type { IdentityProvider } from '../shared/ports/identity-provider.js';
-import type { Workflows } from '../shared/ports/workflows.js';
-import type { Settings } from '../shared/settings.js';
 import { formatAmount, limitMinor, parseAmount } from './amount.js';
 import type { WithdrawalAccepted } from './contracts.js';
 import type { WithdrawalLedger } from './ledger.js';

@@ -7,8 +7,8 @@
 // flagged, never removed; the row is written before the record enters review and closed after it leaves, so
 // no withdrawal in review is ever missing from it. The flag is a hint: the listing reads every record and
 // keeps only those in `review` now, so a stale flag costs one read.
-import { Conflict } from '../shared/errors.js';
-import type { SignedTable } from '../shared/integrity/signed-table.js';
+import { Conflict } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { WithdrawalRecord } from './record.js';
 
 export const REVIEW_INDEX_PREFIX = 'WITHDRAWAL-REVIEWS#';

@@ -1,8 +1,8 @@
 // C3: the server-side home of a review's Step Functions task token: one signed row per withdrawal
 // (reviewTokenKey), never part of the record a route returns. Marking it used is version-conditional, so
 // of two decisions (or a decision and a cancellation) exactly one gets to answer the token.
-import { Conflict } from '../shared/errors.js';
-import type { Row, SignedTable } from '../shared/integrity/signed-table.js';
+import { Conflict } from '../kernel/errors.js';
+import type { Row, SignedTable } from '../kernel/integrity/signed-table.js';
 import { reviewTokenKey } from './record.js';
 
 export type TokenUse =

@@ -3,8 +3,8 @@
 import type { AccountStore } from '../account/account-store.js';
 import type { WhitelistedAddress } from '../addresses/address-book.js';
 import type { KnownDevice, LoginEvent, LoginStore } from '../auth/login-store.js';
+import type { Asset } from '../kernel/assets.js';
 import type { SecurityState } from '../security/hold.js';
-import type { Asset } from '../shared/assets.js';
 import type { WithdrawalHistory } from './history.js';
 import type { PastWithdrawal, RiskFacts } from './risk.js';
 

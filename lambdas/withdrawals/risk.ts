@@ -1,7 +1,7 @@
 // C2/G2/G3: the withdrawal risk score. A pure function of facts the request route gathers: each signal says
 // what it saw in words an analyst reads and adds fixed points; the total picks the band (low: approve,
 // unusual: manual investigation, blocked: reject and alert). Weights and thresholds: docs/withdrawals.md.
-import type { Asset } from '../shared/assets.js';
+import type { Asset } from '../kernel/assets.js';
 import { formatAmount } from './amount.js';
 import type { RiskAssessment, RiskBand, RiskSignal, RiskSignalId } from './record.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TABLES } from '../../lambdas/shared/tables.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
 import { callFrom, createDevUser, type JsonAnswer, mailText } from '../support/local-client.js';

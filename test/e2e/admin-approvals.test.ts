@@ -10,9 +10,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminRequest } from '../../lambdas/admin/approval.js';
 import { holdsCapability } from '../../lambdas/admin/permissions.js';
+import { signedRows } from '../../lambdas/kernel/integrity/signed-rows.js';
+import type { AdminAction } from '../../lambdas/kernel/settings.js';
 import { holdStatus } from '../../lambdas/security/hold.js';
-import { signedRows } from '../../lambdas/shared/integrity/signed-rows.js';
-import type { AdminAction } from '../../lambdas/shared/settings.js';
 import {
   newWithdrawalId,
   type WithdrawalRecord,

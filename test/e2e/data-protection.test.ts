@@ -7,9 +7,9 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { storedBlindIndexer } from '../../lambdas/account/blind-index-key.js';
 import { ROUTES } from '../../lambdas/catalogue.js';
-import { integrityTarget, signedRows } from '../../lambdas/shared/integrity/signed-rows.js';
-import { metrics, SecurityMetric } from '../../lambdas/shared/observability.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+import { integrityTarget, signedRows } from '../../lambdas/kernel/integrity/signed-rows.js';
+import { metrics, SecurityMetric } from '../../lambdas/kernel/observability.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
 

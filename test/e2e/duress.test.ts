@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { metrics, SecurityMetric } from '../../lambdas/shared/observability.js';
+import { metrics, SecurityMetric } from '../../lambdas/kernel/observability.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
 import { eventually } from '../support/local-client.js';

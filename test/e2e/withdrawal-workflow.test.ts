@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newAddressId } from '../../lambdas/addresses/address-store.js';
-import { metrics } from '../../lambdas/shared/observability.js';
+import { metrics } from '../../lambdas/kernel/observability.js';
 import {
   newWithdrawalId,
   type RiskBand,

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseSettings } from '../../lambdas/shared/settings.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+import { parseSettings } from '../../lambdas/kernel/settings.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { signInDevAccount } from '../../local/dev-accounts.js';
 import {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { SettingsError } from '../../lambdas/shared/settings.js';
+import { SettingsError } from '../../lambdas/kernel/settings.js';
 import { composeApp } from '../../lib/app.js';
 import { readDeployConfig, STUB_CODE_CONTEXT_KEY } from '../../lib/config.js';
 import { PROJECT_ROOT } from '../../lib/functions.js';

@@ -4,7 +4,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFunctions } from '../../lambdas/catalogue.js';
-import { METRICS_NAMESPACE } from '../../lambdas/shared/observability.js';
+import { METRICS_NAMESPACE } from '../../lambdas/kernel/observability.js';
 import {
   actionsOf,
   getAttArn,

@@ -2,7 +2,7 @@
 // tables, and the buckets (encryption, TLS only, no public access, versioning, access logs).
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLES, type TableId } from '../../lambdas/shared/tables.js';
+import { TABLES, type TableId } from '../../lambdas/kernel/tables.js';
 import { BACKUP_RETENTION, drVaultName } from '../../lib/backups.js';
 import { getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
 
@@ -82,7 +82,7 @@ describe('tables', () => {
     },
   );
 
-  it.each(tables)('E4 %s has the key schema, indexes and TTL of lambdas/shared/tables.ts', (_n, id, spec) => {
+  it.each(tables)('E4 %s has the key schema, indexes and TTL of lambdas/kernel/tables.ts', (_n, id, spec) => {
     const props =
       s.template.findResources('AWS::DynamoDB::Table')[logicalId(s.primary.data.tables[id])]?.Properties;
     expect(props.KeySchema).toEqual([

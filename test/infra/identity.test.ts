@@ -2,8 +2,8 @@
 // admin tiers as groups, token lifetimes from the one module that defines them.
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TIERS } from '../../lambdas/shared/settings.js';
-import { ADMIN_TOKENS, USER_TOKENS } from '../../lambdas/shared/token-lifetimes.js';
+import { ADMIN_TIERS } from '../../lambdas/kernel/settings.js';
+import { ADMIN_TOKENS, USER_TOKENS } from '../../lambdas/kernel/token-lifetimes.js';
 import { logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
 
 let s: Synthesised;

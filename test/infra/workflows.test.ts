@@ -3,7 +3,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOWS } from '../../lambdas/catalogue.js';
-import { METRICS_NAMESPACE, SecurityMetric } from '../../lambdas/shared/observability.js';
+import { METRICS_NAMESPACE, SecurityMetric } from '../../lambdas/kernel/observability.js';
 import { getAttArn, logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
 
 let s: Synthesised;

@@ -2,7 +2,7 @@
 // TOTP, then logged in through the admin login routes (password, then a TOTP code), as an admin would.
 import { generateSync } from 'otplib';
 import { expect } from 'vitest';
-import type { AdminTier } from '../../lambdas/shared/settings.js';
+import type { AdminTier } from '../../lambdas/kernel/settings.js';
 import type { LocalCloud } from '../../local/cloud.js';
 import { createDevAdmin } from '../../local/dev-admins.js';
 import { callFrom } from './local-client.js';

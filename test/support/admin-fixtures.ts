@@ -9,7 +9,7 @@ import {
   type AdminTier,
   type ApprovalPolicy,
   parseSettings,
-} from '../../lambdas/shared/settings.js';
+} from '../../lambdas/kernel/settings.js';
 
 export const settings = parseSettings({});
 export const T0 = new Date('2030-03-01T10:00:00.000Z');

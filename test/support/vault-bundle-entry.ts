@@ -1,8 +1,8 @@
 // Bundled by test/unit/vault-bundle.test.ts with the production esbuild options and aliases, then run in a
 // fresh node: the vault handler with the Encryption SDK as deployed, keyed by a local raw AES keyring.
 
-import { makeHandler } from '../../lambdas/privacy/vault.js';
-import { openLocalFieldCipher } from '../../lambdas/shared/adapters/local-field-cipher.js';
+import { makeHandler } from '../../lambdas/privacy/handlers/vault.js';
+import { openLocalFieldCipher } from '../../local/adapters/field-cipher.js';
 
 const [stateDir] = process.argv.slice(2);
 if (!stateDir) throw new Error('usage: entry <stateDir>');

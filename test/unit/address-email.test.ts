@@ -3,9 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { userMessage } from '../../lambdas/messaging/contracts.js';
-import { renderUserMessage } from '../../lambdas/messaging/render.js';
+import { userMessage } from '../../lambdas/kernel/ports/user-mail-contracts.js';
 import { frame } from '../../lambdas/notify/templates.js';
+import { renderUserMessage } from '../../lambdas/notify/user-mail-render.js';
 
 const message = {
   template: 'address-confirm',

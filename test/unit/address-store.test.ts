@@ -19,14 +19,14 @@ import {
   confirmAddress,
   removeAddress,
 } from '../../lambdas/addresses/whitelist.js';
-import type { AuditEvent } from '../../lambdas/audit/audit-record.js';
-import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
-import { Conflict, Gone, NotFound, TooManyRequests, ValidationError } from '../../lambdas/shared/errors.js';
-import { RowSigner, RowVerifier } from '../../lambdas/shared/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/shared/integrity/signed-table.js';
-import { ManualClock } from '../../lambdas/shared/ports/clock.js';
-import type { UserMessage } from '../../lambdas/shared/ports/user-mail.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+import type { AuditEvent } from '../../lambdas/kernel/audit/audit-record.js';
+import { Conflict, Gone, NotFound, TooManyRequests, ValidationError } from '../../lambdas/kernel/errors.js';
+import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
+import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
+import type { UserMessage } from '../../lambdas/kernel/ports/user-mail.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 const HOUR = 3_600_000;

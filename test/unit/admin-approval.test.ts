@@ -30,8 +30,8 @@ import { ACCOUNT_EXECUTORS, type AccountActionPorts } from '../../lambdas/admin/
 import { STAFF_EXECUTORS, type StaffActionPorts } from '../../lambdas/admin/executors/staff-actions.js';
 import { ActionFailed } from '../../lambdas/admin/executors/types.js';
 import { sealsParameters } from '../../lambdas/admin/plane.js';
-import { Conflict, Forbidden, Gone, NotFound, ValidationError } from '../../lambdas/shared/errors.js';
-import { ADMIN_ACTIONS, type AdminAction } from '../../lambdas/shared/settings.js';
+import { Conflict, Forbidden, Gone, NotFound, ValidationError } from '../../lambdas/kernel/errors.js';
+import { ADMIN_ACTIONS, type AdminAction } from '../../lambdas/kernel/settings.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import {
   admin,

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminAuthorizerPorts, authorizeAdmin } from '../../lambdas/admin/admin-authorize.js';
 import type { AdminProfile, AdminSession } from '../../lambdas/admin/admin-directory.js';
-import { CognitoTokenVerifier } from '../../lambdas/shared/adapters/cognito-token-verifier.js';
-import { LocalTokenIssuer, type PoolConfig } from '../../lambdas/shared/adapters/local-token-issuer.js';
-import { ADMIN_TOKENS } from '../../lambdas/shared/token-lifetimes.js';
+import { CognitoTokenVerifier } from '../../lambdas/kernel/aws/cognito-token-verifier.js';
+import { ADMIN_TOKENS } from '../../lambdas/kernel/token-lifetimes.js';
+import { LocalTokenIssuer, type PoolConfig } from '../../local/adapters/token-issuer.js';
 import { localAdminPool, localPool } from '../../local/ports.js';
 
 const T0 = new Date(Math.floor(Date.now() / 1000) * 1000);

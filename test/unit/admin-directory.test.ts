@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminDirectory } from '../../lambdas/admin/admin-directory.js';
-import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
-import { RowSigner, RowVerifier } from '../../lambdas/shared/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/shared/integrity/signed-table.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
+import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 let dynamo: TestDynamo;

@@ -17,7 +17,7 @@ import {
   DEFAULT_APPROVAL_POLICIES,
   parseSettings,
   SettingsError,
-} from '../../lambdas/shared/settings.js';
+} from '../../lambdas/kernel/settings.js';
 
 describe('D1 permission matrix', () => {
   it('D1 every action has a tier that may request it and a policy with approver tiers', () => {

@@ -11,11 +11,11 @@ import {
   payloadHash,
 } from '../../lambdas/admin/approval.js';
 import { AdminRequestStore } from '../../lambdas/admin/request-store.js';
-import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
-import { NotFound } from '../../lambdas/shared/errors.js';
-import { RowSigner, RowVerifier } from '../../lambdas/shared/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/shared/integrity/signed-table.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+import { NotFound } from '../../lambdas/kernel/errors.js';
+import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
+import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { admin, approversFor, HOUR, later, requestFor, settings, T0 } from '../support/admin-fixtures.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { describe, expect, it } from 'vitest';
 import { ADMIN_CAPABILITIES, holdsCapability } from '../../lambdas/admin/permissions.js';
 import { ROUTES } from '../../lambdas/catalogue.js';
-import { ADMIN_TIERS, type AdminTier, parseSettings } from '../../lambdas/shared/settings.js';
+import { ADMIN_TIERS, type AdminTier, parseSettings } from '../../lambdas/kernel/settings.js';
 
 const settings = parseSettings({});
 const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;

@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AwsKeyService } from '../../lambdas/shared/adapters/aws-key-service.js';
-import { verifySignature } from '../../lambdas/shared/crypto/verify-signature.js';
+import { AwsKeyService } from '../../lambdas/kernel/aws/key-service.js';
+import { verifySignature } from '../../lambdas/kernel/crypto/verify-signature.js';
 
 const SIGNING_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/sign-1';
 const DATA_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/mrk-data';

@@ -71,7 +71,7 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
   it('names the package an input comes from', () => {
     expect(packageOf('node_modules/@aws-sdk/client-kms/dist-es/index.js')).toBe('@aws-sdk/client-kms');
     expect(packageOf('node_modules/a/node_modules/semver/index.js')).toBe('semver');
-    expect(packageOf('lambdas/shared/http.ts')).toBe('(own code)');
+    expect(packageOf('lambdas/kernel/http.ts')).toBe('(own code)');
   });
 });
 

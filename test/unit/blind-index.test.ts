@@ -4,15 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
-import { ValidationError } from '../../lambdas/shared/errors.js';
-import type { KeyService } from '../../lambdas/shared/ports/key-service.js';
+import { ValidationError } from '../../lambdas/kernel/errors.js';
+import type { KeyService } from '../../lambdas/kernel/ports/key-service.js';
 import {
   BLIND_INDEX_KEY_CONTEXT,
   blindIndexer,
   createBlindIndexKey,
   normalise,
-} from '../../lambdas/shared/privacy/blind-index.js';
+} from '../../lambdas/kernel/privacy/blind-index.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
 
 let stateDir: string;
 let keys: KeyService;

@@ -16,7 +16,7 @@ import {
   type ShieldVerdict,
 } from '../../lambdas/auth/bot-shield.js';
 import { ShieldStore } from '../../lambdas/auth/shield-store.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 const TABLE = TABLES.shield.logicalName;

@@ -5,13 +5,13 @@ import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../bench/prng.js';
-import { publicKeyObject, verifySignature } from '../../lambdas/shared/crypto/verify-signature.js';
-import { IntegrityError } from '../../lambdas/shared/errors.js';
+import { publicKeyObject, verifySignature } from '../../lambdas/kernel/crypto/verify-signature.js';
+import { IntegrityError } from '../../lambdas/kernel/errors.js';
 import {
   canonicalItemBytes,
   canonicalItemText,
   referenceCanonicalText,
-} from '../../lambdas/shared/integrity/canonical-item.js';
+} from '../../lambdas/kernel/integrity/canonical-item.js';
 
 /** What the package makes of the item, as canonical-item.ts documents: no signature, no undefined. */
 function expected(table: string, key: Record<string, string>, item: Record<string, unknown>): string {

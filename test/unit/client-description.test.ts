@@ -1,9 +1,9 @@
 // A9 / A7: the readable client names of the login history, the session list and the login email (ua-parser-js),
 // and the country of an IP on geoip-lite's data (the local adapter; AWS has none yet, see aws-geo-ip.ts).
 import { describe, expect, it } from 'vitest';
-import { describeBrowser } from '../../lambdas/auth/client-description.js';
-import { awsGeoIp } from '../../lambdas/shared/adapters/aws-geo-ip.js';
-import { localGeoIp } from '../../lambdas/shared/adapters/local-geo-ip.js';
+import { awsGeoIp } from '../../lambdas/kernel/aws/geo-ip.js';
+import { describeBrowser } from '../../lambdas/kernel/client-description.js';
+import { localGeoIp } from '../../local/adapters/geo-ip.js';
 
 describe('A9 describeBrowser', () => {
   it.each([

@@ -7,15 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotShield, knownDeviceKey } from '../../lambdas/auth/bot-shield.js';
 import { type KnownDevice, LoginStore } from '../../lambdas/auth/login-store.js';
 import { ShieldStore } from '../../lambdas/auth/shield-store.js';
-import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
-import { Conflict } from '../../lambdas/shared/errors.js';
+import { Conflict } from '../../lambdas/kernel/errors.js';
 import {
   type IntegrityFailure,
   RowSigner,
   RowVerifier,
-} from '../../lambdas/shared/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/shared/integrity/signed-table.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+} from '../../lambdas/kernel/integrity/row-signature.js';
+import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');

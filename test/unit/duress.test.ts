@@ -11,7 +11,7 @@ import {
   parseDuressHash,
   verifyDuress,
 } from '../../lambdas/auth/duress.js';
-import { ValidationError } from '../../lambdas/shared/errors.js';
+import { ValidationError } from '../../lambdas/kernel/errors.js';
 
 // A spy around the real argon2id: counts the slow hashes without replacing them.
 vi.mock('hash-wasm', async (importOriginal) => {

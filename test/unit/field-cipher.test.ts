@@ -17,19 +17,19 @@ import {
   createAwsFieldCipher,
   keyArnForRegion,
   replicaKeyArn,
-} from '../../lambdas/shared/adapters/aws-field-cipher.js';
-import {
-  LOCAL_FIELD_KEY_FILE,
-  localFieldKeyring,
-  openLocalFieldCipher,
-} from '../../lambdas/shared/adapters/local-field-cipher.js';
-import { IntegrityError } from '../../lambdas/shared/errors.js';
+} from '../../lambdas/kernel/aws/field-cipher.js';
+import { IntegrityError } from '../../lambdas/kernel/errors.js';
 import {
   createFieldCipher,
   DATA_KEY_CACHE_BOUND,
   encryptionContextOf,
   type FieldBinding,
-} from '../../lambdas/shared/privacy/field-cipher.js';
+} from '../../lambdas/kernel/privacy/field-cipher.js';
+import {
+  LOCAL_FIELD_KEY_FILE,
+  localFieldKeyring,
+  openLocalFieldCipher,
+} from '../../local/adapters/field-cipher.js';
 
 const ROW: FieldBinding = { table: 'Accounts', key: { pk: 'USER#1', sk: 'PROFILE' }, group: 'contact' };
 const CONTACT = { email: 'john.doe@example.com', phone: '+44 7700 900123' };

@@ -2,8 +2,8 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
-import { Conflict, IntegrityError } from '../../lambdas/shared/errors.js';
-import { callerOf, httpHandler, MAX_BODY_BYTES } from '../../lambdas/shared/http.js';
+import { Conflict, IntegrityError } from '../../lambdas/kernel/errors.js';
+import { callerOf, httpHandler, MAX_BODY_BYTES } from '../../lambdas/kernel/http.js';
 
 const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
 

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent } from 'aws-l
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import type { RouteSpec } from '../../lambdas/catalogue.js';
-import { jsonResponse } from '../../lambdas/shared/http.js';
+import { jsonResponse } from '../../lambdas/kernel/http.js';
 import { createGateway, type GatewayOptions } from '../../local/gateway.js';
 import { close } from '../../local/listen.js';
 

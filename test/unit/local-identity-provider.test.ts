@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CognitoTokenVerifier } from '../../lambdas/shared/adapters/cognito-token-verifier.js';
-import { LocalIdentityProvider } from '../../lambdas/shared/adapters/local-identity-provider.js';
-import { Conflict, NotFound, Unauthorized, ValidationError } from '../../lambdas/shared/errors.js';
-import { ManualClock, systemClock } from '../../lambdas/shared/ports/clock.js';
-import type { TokenSet } from '../../lambdas/shared/ports/identity-provider.js';
-import { USER_TOKENS } from '../../lambdas/shared/token-lifetimes.js';
+import { CognitoTokenVerifier } from '../../lambdas/kernel/aws/cognito-token-verifier.js';
+import { Conflict, NotFound, Unauthorized, ValidationError } from '../../lambdas/kernel/errors.js';
+import { ManualClock, systemClock } from '../../lambdas/kernel/ports/clock.js';
+import type { TokenSet } from '../../lambdas/kernel/ports/identity-provider.js';
+import { USER_TOKENS } from '../../lambdas/kernel/token-lifetimes.js';
+import { LocalIdentityProvider } from '../../local/adapters/identity-provider.js';
 
 const pool = { region: 'eu-west-1', userPoolId: 'eu-west-1_PalisadeLocal', clientId: 'palisadelocalclient' };
 const PASSWORD = 'correct horse battery staple';

@@ -4,11 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  InvalidCiphertextException,
-  LocalKeyService,
-} from '../../lambdas/shared/adapters/local-key-service.js';
-import { sha256, verifySignature } from '../../lambdas/shared/crypto/verify-signature.js';
+import { sha256, verifySignature } from '../../lambdas/kernel/crypto/verify-signature.js';
+import { InvalidCiphertextException, LocalKeyService } from '../../local/adapters/key-service.js';
 
 let stateDir: string;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkflowSpec } from '../../lambdas/catalogue.js';
-import type { WorkflowName } from '../../lambdas/shared/ports/workflows.js';
+import type { WorkflowName } from '../../lambdas/kernel/ports/workflows.js';
 import { LocalStepFunctions } from '../../local/step-functions.js';
 import { TaskFailure, TaskTokenRegistry } from '../../local/task-tokens.js';
 

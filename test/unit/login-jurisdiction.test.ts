@@ -1,7 +1,7 @@
 // F4 at login: an address in a restricted country is refused before any account is looked at.
 import { describe, expect, it, vi } from 'vitest';
 import { LoginFlow, type LoginPorts } from '../../lambdas/auth/login-flow.js';
-import { Forbidden } from '../../lambdas/shared/errors.js';
+import { Forbidden } from '../../lambdas/kernel/errors.js';
 
 const client = { ip: '175.45.176.1', deviceId: 'device-0001', baseUrl: 'https://api.example' };
 

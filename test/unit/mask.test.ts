@@ -7,7 +7,7 @@ import {
   maskEmail,
   maskName,
   maskPhone,
-} from '../../lambdas/shared/privacy/mask.js';
+} from '../../lambdas/kernel/privacy/mask.js';
 
 const ODD: unknown[] = ['', '   ', undefined, null, 42, {}, ['a@b.c']];
 const all = [maskEmail, maskPhone, maskName, maskDocumentNumber, maskAddress, maskCryptoAddress];

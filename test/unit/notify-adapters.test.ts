@@ -9,7 +9,9 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHandler } from '../../lambdas/notify/get-pgp-key.js';
+import { encodeHeaderText, SesMailer } from '../../lambdas/kernel/aws/mailer.js';
+import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
+import { makeHandler } from '../../lambdas/notify/handlers/get-pgp-key.js';
 import {
   alternativeEntity,
   decodeQuotedPrintable,
@@ -20,13 +22,11 @@ import { Notifier } from '../../lambdas/notify/notifier.js';
 import { PgpMimeSigner } from '../../lambdas/notify/pgp.js';
 import { generatePlatformKey, PlatformKeyError, readPlatformKey } from '../../lambdas/notify/platform-key.js';
 import { accountSuspended } from '../../lambdas/notify/templates.js';
-import { encodeHeaderText, SesMailer } from '../../lambdas/shared/adapters/aws-mailer.js';
 import {
   SecretsManagerPgpKeySource,
   SecretsManagerPgpPublicKey,
-} from '../../lambdas/shared/adapters/aws-pgp-key.js';
-import { LocalPgpKeySource } from '../../lambdas/shared/adapters/local-pgp-key.js';
-import { ManualClock } from '../../lambdas/shared/ports/clock.js';
+} from '../../lambdas/notify/wiring-pgp-key.js';
+import { LocalPgpKeySource } from '../../local/adapters/pgp-key.js';
 import { type LocalSes, startSes } from '../../local/ses.js';
 
 const START = new Date('2026-03-01T10:00:00Z');

@@ -1,8 +1,8 @@
 // Unit tests of the email templates (A4, A6, A7, B1, B2, B4): every template renders text and HTML, the
 // anti-phishing phrase is the first thing in both, user-controlled text is escaped, personal data is masked.
 import { describe, expect, it } from 'vitest';
-import { suspensionEmail } from '../../lambdas/account/suspension-email.js';
 import { escapeHtml, html } from '../../lambdas/notify/html.js';
+import { suspensionEmail } from '../../lambdas/notify/suspension-email.js';
 import {
   accountSuspended,
   frame,

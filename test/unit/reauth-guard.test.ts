@@ -10,9 +10,9 @@ import {
   reauthKey,
 } from '../../lambdas/auth/reauth-guard.js';
 import { ShieldStore } from '../../lambdas/auth/shield-store.js';
-import { TooManyRequests } from '../../lambdas/shared/errors.js';
-import { ManualClock } from '../../lambdas/shared/ports/clock.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+import { TooManyRequests } from '../../lambdas/kernel/errors.js';
+import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 const TABLE = TABLES.shield.logicalName;

@@ -3,14 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
-import { IntegrityError } from '../../lambdas/shared/errors.js';
+import { IntegrityError } from '../../lambdas/kernel/errors.js';
 import {
   type IntegrityFailure,
   RowSigner,
   RowVerifier,
-} from '../../lambdas/shared/integrity/row-signature.js';
-import type { KeyService } from '../../lambdas/shared/ports/key-service.js';
+} from '../../lambdas/kernel/integrity/row-signature.js';
+import type { KeyService } from '../../lambdas/kernel/ports/key-service.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
 
 const TABLE = 'Accounts';
 const key = { pk: 'USER#u-1', sk: 'ACCOUNT' };

@@ -2,12 +2,14 @@
 // carries no plaintext, the password-change and contact-change rules against in-memory ports.
 import { describe, expect, it, vi } from 'vitest';
 import type { Account, Contact } from '../../lambdas/account/account-store.js';
-import { ContactChangeFlow, type ContactChangePorts } from '../../lambdas/account/contact-change.js';
-import type { PendingContactChange } from '../../lambdas/account/contact-change-store.js';
 import { hashDuress } from '../../lambdas/auth/duress.js';
 import { changePassword, type PasswordChangePorts } from '../../lambdas/auth/password-change.js';
+import { Conflict } from '../../lambdas/kernel/errors.js';
+import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import { securityChangeSms } from '../../lambdas/notify/templates.js';
 import { NOTICE_CHANGE, type NoticePorts, sendChangeNotice } from '../../lambdas/security/change-notices.js';
+import { ContactChangeFlow, type ContactChangePorts } from '../../lambdas/security/contact-change.js';
+import type { PendingContactChange } from '../../lambdas/security/contact-change-store.js';
 import { type HoldInput, holdInput, SECURITY_CHANGE_KINDS } from '../../lambdas/security/contracts.js';
 import {
   auditedSecurityChanges,
@@ -15,8 +17,6 @@ import {
   type SecurityChange,
   securityChangeOf,
 } from '../../lambdas/security/security-changes.js';
-import { Conflict } from '../../lambdas/shared/errors.js';
-import { ManualClock } from '../../lambdas/shared/ports/clock.js';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
 const ORIGIN = {

@@ -1,9 +1,9 @@
 // B2: the hold rule. A change holds withdrawals until changedAt + holdHours; a later change extends the end,
 // never shortens it; the end time alone ends the hold; only the execution of the current end clears it.
 import { describe, expect, it } from 'vitest';
+import { holdDurationMs, parseSettings } from '../../lambdas/kernel/settings.js';
 import { applyChange, clearDecision, holdStatus } from '../../lambdas/security/hold.js';
 import { holdExecutionName } from '../../lambdas/security/security-changes.js';
-import { holdDurationMs, parseSettings } from '../../lambdas/shared/settings.js';
 
 const HOUR = 3_600_000;
 const T0 = new Date('2026-03-01T10:00:00.000Z');

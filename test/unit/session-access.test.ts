@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Account, Session } from '../../lambdas/account/account-store.js';
 import { decideAccess } from '../../lambdas/auth/session-access.js';
-import type { AccessClaims } from '../../lambdas/shared/ports/token-verifier.js';
+import type { AccessClaims } from '../../lambdas/kernel/ports/token-verifier.js';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const claims: AccessClaims = {

@@ -14,12 +14,12 @@ import {
 } from '../../lambdas/account/sessions.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../../lambdas/auth/login-history.js';
 import { type LoginEvent, LoginStore } from '../../lambdas/auth/login-store.js';
-import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
-import { NotFound, ValidationError } from '../../lambdas/shared/errors.js';
-import { RowSigner, RowVerifier } from '../../lambdas/shared/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/shared/integrity/signed-table.js';
-import { ManualClock } from '../../lambdas/shared/ports/clock.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+import { NotFound, ValidationError } from '../../lambdas/kernel/errors.js';
+import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
+import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');

@@ -6,7 +6,7 @@ import {
   holdDurationMs,
   parseSettings,
   SettingsError,
-} from '../../lambdas/shared/settings.js';
+} from '../../lambdas/kernel/settings.js';
 
 describe('parseSettings', () => {
   it('I2 defaults give a 72-hour hold, two regions and a policy for every admin action', () => {

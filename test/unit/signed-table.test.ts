@@ -5,18 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../lambdas/audit/audit-log.js';
-import type { AuditEvent } from '../../lambdas/audit/audit-record.js';
-import { verifyChain } from '../../lambdas/audit/chain.js';
-import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
-import { Conflict, IntegrityError } from '../../lambdas/shared/errors.js';
+import { AuditLog } from '../../lambdas/kernel/audit/audit-log.js';
+import type { AuditEvent } from '../../lambdas/kernel/audit/audit-record.js';
+import { verifyChain } from '../../lambdas/kernel/audit/chain.js';
+import { Conflict, IntegrityError } from '../../lambdas/kernel/errors.js';
 import {
   type IntegrityFailure,
   RowSigner,
   RowVerifier,
-} from '../../lambdas/shared/integrity/row-signature.js';
-import { type Row, SignedTable } from '../../lambdas/shared/integrity/signed-table.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+} from '../../lambdas/kernel/integrity/row-signature.js';
+import { type Row, SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 let dynamo: TestDynamo;

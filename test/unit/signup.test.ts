@@ -1,21 +1,21 @@
 // Unit tests of the A1 sign-up rules: usernames, the password policy, the request schemas, the code
 // hashing and attempts of the flow (with in-memory ports), the SMS and sign-up email variants.
 import { describe, expect, it } from 'vitest';
+import type { ClaimKind, PendingSignup, SignupStore } from '../../lambdas/account/signup-store.js';
 import { username } from '../../lambdas/auth/contracts.js';
 import { signupRequest, verifySignupRequest } from '../../lambdas/auth/signup-contracts.js';
 import { checkPassword, checkUsername, SIGNUP_RULES, SignupFlow } from '../../lambdas/auth/signup-flow.js';
-import type { ClaimKind, PendingSignup, SignupStore } from '../../lambdas/auth/signup-store.js';
-import { userMailRequest } from '../../lambdas/messaging/contracts.js';
-import { renderAddressMessage } from '../../lambdas/messaging/render.js';
-import { renderSms } from '../../lambdas/messaging/send-sms.js';
-import { smsRequest } from '../../lambdas/messaging/sms-contracts.js';
 import {
   Conflict,
   Gone,
   TooManyRequests,
   Unauthorized,
   ValidationError,
-} from '../../lambdas/shared/errors.js';
+} from '../../lambdas/kernel/errors.js';
+import { smsRequest } from '../../lambdas/kernel/ports/sms-contracts.js';
+import { userMailRequest } from '../../lambdas/kernel/ports/user-mail-contracts.js';
+import { renderSms } from '../../lambdas/notify/handlers/send-sms.js';
+import { renderAddressMessage } from '../../lambdas/notify/user-mail-render.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {

@@ -4,11 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
-import { Forbidden } from '../../lambdas/shared/errors.js';
-import { RowSigner, RowVerifier } from '../../lambdas/shared/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/shared/integrity/signed-table.js';
-import { ManualClock } from '../../lambdas/shared/ports/clock.js';
+import { Forbidden } from '../../lambdas/kernel/errors.js';
+import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
+import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import { parseAmount } from '../../lambdas/withdrawals/amount.js';
 import { WithdrawalHistory } from '../../lambdas/withdrawals/history.js';
 import { type LedgerRow, ledgerKey, WithdrawalLedger } from '../../lambdas/withdrawals/ledger.js';
@@ -18,6 +17,7 @@ import {
   type WithdrawalRow,
   withdrawalKey,
 } from '../../lambdas/withdrawals/record.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 let dynamo: TestDynamo;

@@ -5,13 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent, AuditRecord } from '../../lambdas/audit/audit-record.js';
-import { LocalKeyService } from '../../lambdas/shared/adapters/local-key-service.js';
-import { Conflict } from '../../lambdas/shared/errors.js';
-import { RowSigner, RowVerifier } from '../../lambdas/shared/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/shared/integrity/signed-table.js';
-import { ManualClock } from '../../lambdas/shared/ports/clock.js';
-import { TABLES } from '../../lambdas/shared/tables.js';
+import type { AuditEvent, AuditRecord } from '../../lambdas/kernel/audit/audit-record.js';
+import { Conflict } from '../../lambdas/kernel/errors.js';
+import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
+import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
 import { decisionRefusal, WithdrawalDecisions } from '../../lambdas/withdrawals/decisions.js';
 import {
   canMove,
@@ -30,6 +29,7 @@ import {
 } from '../../lambdas/withdrawals/record.js';
 import { ReviewTokens } from '../../lambdas/withdrawals/review-tokens.js';
 import { screen } from '../../lambdas/withdrawals/screening.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 let dynamo: TestDynamo;

@@ -1,7 +1,7 @@
 // C2/G2 risk score: each signal on its own, its points and words, the bands (takeover chain alone → unusual,
 // sanctioned destination → blocked), and what happens with little history.
 import { describe, expect, it, vi } from 'vitest';
-import { parseSettings } from '../../lambdas/shared/settings.js';
+import { parseSettings } from '../../lambdas/kernel/settings.js';
 import type { RiskSignalId, WithdrawalRecord } from '../../lambdas/withdrawals/record.js';
 import { type RequestWithdrawalPorts, requestWithdrawal } from '../../lambdas/withdrawals/request.js';
 import { assessRisk, RISK_POINTS, type RiskFacts, UNUSUAL_FROM } from '../../lambdas/withdrawals/risk.js';

@@ -1,7 +1,7 @@
 // D2 executors of account care: suspend (the account-suspension workflow, reason `admin`) and restore.
 import type { AccountStore } from '../../account/account-store.js';
 import type { SuspensionRequests } from '../../account/suspension-requests.js';
-import type { IdentityProvider } from '../../shared/ports/identity-provider.js';
+import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { ActionFailed, type Execution, type ExecutionFacts } from './types.js';
 
 export interface AccountExecutorPorts {

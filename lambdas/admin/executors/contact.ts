@@ -2,12 +2,12 @@
 // claimed for the user (refused if another account holds it), a security change noticed to the OLD contact,
 // the directory's copy, then the account row (the commit point), and the old value released.
 import type { AccountStore } from '../../account/account-store.js';
-import { sameContact } from '../../account/contact-change.js';
-import type { SignupStore } from '../../auth/signup-store.js';
+import type { SignupStore } from '../../account/signup-store.js';
+import { Conflict } from '../../kernel/errors.js';
+import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
+import type { BlindIndexer } from '../../kernel/privacy/blind-index.js';
+import { sameContact } from '../../security/contact-change.js';
 import { type SecurityChanges, securityChangeOf } from '../../security/security-changes.js';
-import { Conflict } from '../../shared/errors.js';
-import type { IdentityProvider } from '../../shared/ports/identity-provider.js';
-import type { BlindIndexer } from '../../shared/privacy/blind-index.js';
 import { adminOrigin } from './security.js';
 import { ActionFailed, type Execution, type ExecutionFacts } from './types.js';
 

@@ -2,10 +2,10 @@
 // next request on), then the admin pool (disabled, signed out globally), then every request they made is
 // voided and every approval they gave that has not executed is withdrawn; each change is audited and the
 // waiting workflows follow (a voided request's workflow ends).
-import type { AuditLog } from '../../audit/audit-log.js';
-import type { Clock } from '../../shared/ports/clock.js';
-import type { IdentityProvider } from '../../shared/ports/identity-provider.js';
-import type { Workflows } from '../../shared/ports/workflows.js';
+import type { AuditLog } from '../../kernel/audit/audit-log.js';
+import type { Clock } from '../../kernel/ports/clock.js';
+import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
+import type { Workflows } from '../../kernel/ports/workflows.js';
 import type { AdminDirectory } from '../admin-directory.js';
 import { answerWorkflow, auditStep } from '../plane.js';
 import type { AdminRequestStore } from '../request-store.js';

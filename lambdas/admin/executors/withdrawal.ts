@@ -3,7 +3,7 @@
 // task answers the token again (or finds it answered); another decision made meanwhile (another request, a
 // suspension's cancellation) is DECISION_ALREADY_MADE and fails this one, as does a review that is over or a
 // withdrawal that is gone: the state can change while the approvals are collected.
-import { Conflict, NotFound } from '../../shared/errors.js';
+import { Conflict, NotFound } from '../../kernel/errors.js';
 import type { WithdrawalDecisions } from '../../withdrawals/decisions.js';
 import { ActionFailed, type Execution, type ExecutionFacts } from './types.js';
 

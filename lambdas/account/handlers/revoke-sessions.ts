@@ -1,0 +1,23 @@
+// DELETE /v1/me/sessions (A8): ends every session of the caller, this one included: access tokens through
+// the account's sessionsValidAfter and the session rows, refresh tokens through the global sign-out.
+
+import { awsIdentityProvider } from '../../kernel/aws/identity-provider.js';
+import { awsAccountStore } from '../../kernel/aws/tables.js';
+import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
+import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
+import type { AccountStore } from '../account-store.js';
+import { revokeAllOwnSessions } from '../sessions.js';
+
+export const makeHandler = (ports: {
+  accounts: Pick<AccountStore, 'revokeAllSessions'>;
+  identity: Pick<IdentityProvider, 'globalSignOut'>;
+  clock: Clock;
+}) =>
+  httpHandler({}, async (_request, event) => ({
+    body: await revokeAllOwnSessions(ports, callerOf(event)),
+  }));
+
+export const handler = lazyHandler(() =>
+  makeHandler({ accounts: awsAccountStore(), identity: awsIdentityProvider(), clock: systemClock }),
+);

@@ -1,0 +1,39 @@
+// GET /v1/auth/suspend/{token}: "this wasn't me" (A4). The first use starts the account-suspension workflow
+// (suspend, revoke every session and refresh token, confirm by email); a second use changes nothing.
+
+import { linkToken } from '../../auth/contracts.js';
+import { awsSignedRows } from '../../kernel/aws/tables.js';
+import { awsWorkflows } from '../../kernel/aws/workflows.js';
+import { httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
+import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Workflows } from '../../kernel/ports/workflows.js';
+import { SuspensionLinks } from '../suspension-links.js';
+
+export const makeHandler = (ports: { links: SuspensionLinks; workflows: Workflows; clock: Clock }) =>
+  httpHandler({}, async (request) => {
+    const { token } = parseWith(linkToken, request.pathParams, 'link');
+    const { userId, first } = await ports.links.use(token);
+    if (first) {
+      await ports.workflows.start(
+        'account-suspension',
+        { userId, reason: 'user-reported', requestedAt: ports.clock.now().toISOString() },
+        `user-reported-${userId}-${request.requestId}`.slice(0, 80),
+      );
+    }
+    return {
+      body: {
+        done: true,
+        message: first
+          ? 'Your account is being suspended and every session signed out. Contact support to restore it.'
+          : 'This link was already used: your account is suspended.',
+      },
+    };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({
+    links: new SuspensionLinks(awsSignedRows().tables.accounts, systemClock),
+    workflows: awsWorkflows(),
+    clock: systemClock,
+  }),
+);

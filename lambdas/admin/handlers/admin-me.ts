@@ -1,0 +1,12 @@
+// GET /v1/admin/me (D1): who the admin authorizer says the caller is: id, username, session and tiers.
+import { lazyHandler } from '../../kernel/http.js';
+import { envSettings } from '../../kernel/runtime/aws-env.js';
+import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
+
+export const makeHandler = (ports: AdminRoutePorts) =>
+  adminHttpHandler({ permission: 'session' }, ports, {}, async (_request, _event, caller) => {
+    const { adminId, username, sessionId, tiers } = caller;
+    return { body: { adminId, username, sessionId, tiers } };
+  });
+
+export const handler = lazyHandler(() => makeHandler({ settings: envSettings() }));

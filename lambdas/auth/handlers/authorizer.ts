@@ -1,0 +1,42 @@
+// API Gateway TOKEN authorizer for user routes. Results are never cached (TTL 0), so a suspension or a
+// revoked session takes effect on the very next request. Every refusal is a plain 401.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
+import { awsUserTokenVerifier } from '../../kernel/aws/cognito-token-verifier.js';
+import { awsAccountStore } from '../../kernel/aws/tables.js';
+import { lazyHandler } from '../../kernel/http.js';
+import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';
+import { systemClock } from '../../kernel/ports/clock.js';
+import { type AuthorizerPorts, authorize } from '../authorize.js';
+
+/** API Gateway turns exactly this error message into a 401. */
+export const UNAUTHORIZED = 'Unauthorized';
+
+export const makeHandler = (ports: AuthorizerPorts) =>
+  middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>(
+    async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+      const outcome = await authorize(ports, event.authorizationToken);
+      if (!outcome.allow) {
+        logger.info('access refused', { reason: outcome.reason });
+        metrics.addMetric(SecurityMetric.AuthorizerRefusal, MetricUnit.Count, 1);
+        throw new Error(UNAUTHORIZED);
+      }
+      return {
+        principalId: outcome.userId,
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+        },
+        context: { userId: outcome.userId, sessionId: outcome.sessionId, username: outcome.username },
+      };
+    },
+  )
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+
+export const handler = lazyHandler(() =>
+  makeHandler({ tokens: awsUserTokenVerifier(), accounts: awsAccountStore(), clock: systemClock }),
+);

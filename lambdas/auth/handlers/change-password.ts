@@ -1,0 +1,33 @@
+// PUT /v1/me/password (B1): the current password (and a TOTP code when enrolled) re-authenticates, the new
+// one follows the sign-up policy; a security change, after which every other session ends.
+
+import { awsReauthIdentityProvider } from '../../kernel/aws/reauth.js';
+import { awsAccountStore, awsSignedRows } from '../../kernel/aws/tables.js';
+import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
+import { systemClock } from '../../kernel/ports/clock.js';
+import { awsSecurityChanges } from '../../security/wiring-changes.js';
+import { DuressStore } from '../duress-store.js';
+import { changePassword, type PasswordChangePorts } from '../password-change.js';
+import { changePasswordBody, type PasswordChangedResponse } from '../password-contracts.js';
+
+export const makeHandler = (ports: PasswordChangePorts) =>
+  httpHandler({ body: changePasswordBody }, async (request, event) => {
+    const { currentPassword, newPassword, code } = request.body;
+    const body: PasswordChangedResponse = await changePassword(
+      ports,
+      callerOf(event),
+      { currentPassword, newPassword, ...(code ? { code } : {}) },
+      request,
+    );
+    return { body };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({
+    identity: awsReauthIdentityProvider(),
+    accounts: awsAccountStore(),
+    duress: new DuressStore(awsSignedRows().tables.accounts),
+    securityChanges: awsSecurityChanges(),
+    clock: systemClock,
+  }),
+);

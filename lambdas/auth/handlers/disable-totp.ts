@@ -1,0 +1,24 @@
+// POST /v1/me/mfa/totp/disable (A2, B1): password + a current code turn TOTP off; a security change.
+
+import { awsReauthIdentityProvider } from '../../kernel/aws/reauth.js';
+import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
+import { systemClock } from '../../kernel/ports/clock.js';
+import { awsSecurityChanges } from '../../security/wiring-changes.js';
+import { disableTotp, type TotpPorts } from '../totp.js';
+import { disableTotpBody, type TotpStatusResponse } from '../totp-contracts.js';
+
+export const makeHandler = (ports: TotpPorts) =>
+  httpHandler({ body: disableTotpBody }, async (request, event) => {
+    const caller = callerOf(event);
+    await disableTotp(ports, caller, request.body.password, request.body.code, request);
+    const body: TotpStatusResponse = { totpEnabled: false };
+    return { body };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({
+    identity: awsReauthIdentityProvider(),
+    securityChanges: awsSecurityChanges(),
+    clock: systemClock,
+  }),
+);

@@ -1,0 +1,22 @@
+// POST /v1/me/mfa/totp (A2): starts TOTP enrolment; answers the secret, its otpauth URI and a QR code.
+import QRCode from 'qrcode';
+import { awsIdentityProvider } from '../../kernel/aws/identity-provider.js';
+import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
+import { bearerTokenOf, beginEnrolment, type EnrolPorts } from '../totp.js';
+import type { TotpEnrolmentResponse } from '../totp-contracts.js';
+
+/** The text as a QR code: an SVG image in a base64 data URI (SVG: no PNG encoder needed at run time). */
+export async function qrCodeDataUri(text: string): Promise<string> {
+  const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
+  return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+}
+
+export const makeHandler = (ports: EnrolPorts) =>
+  httpHandler({}, async (_request, event) => {
+    const caller = callerOf(event);
+    const enrolment = await beginEnrolment(ports, caller, bearerTokenOf(event.headers));
+    const body: TotpEnrolmentResponse = { ...enrolment, qrCode: await qrCodeDataUri(enrolment.otpauthUri) };
+    return { body };
+  });
+
+export const handler = lazyHandler(() => makeHandler({ identity: awsIdentityProvider() }));

@@ -1,0 +1,17 @@
+// POST /v1/auth/logout (A8): ends the caller's current session. The access token is refused on its next
+// request (the authorizer's session check), and so is any token the refresh token of this session mints:
+// they share the session id (origin_jti).
+
+import type { AccountStore } from '../../account/account-store.js';
+import { revokeOwnSession } from '../../account/sessions.js';
+import { awsAccountStore } from '../../kernel/aws/tables.js';
+import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
+import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+
+export const makeHandler = (ports: { accounts: Pick<AccountStore, 'revokeSession'>; clock: Clock }) =>
+  httpHandler({}, async (_request, event) => {
+    const caller = callerOf(event);
+    return { body: await revokeOwnSession(ports, caller, caller.sessionId) };
+  });
+
+export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), clock: systemClock }));

@@ -1,0 +1,13 @@
+// POST /v1/auth/signup/verify (A1): both codes complete the sign-up; the user can then log in.
+
+import { httpHandler, lazyHandler } from '../../kernel/http.js';
+import { verifySignupRequest } from '../signup-contracts.js';
+import type { SignupFlow } from '../signup-flow.js';
+import { awsSignupFlow } from '../wiring-signup.js';
+
+export const makeHandler = (ports: { signup: SignupFlow }) =>
+  httpHandler({ body: verifySignupRequest }, async (request) => ({
+    body: await ports.signup.verify(request.body.signupId, request.body.emailCode, request.body.phoneCode),
+  }));
+
+export const handler = lazyHandler(() => makeHandler({ signup: awsSignupFlow() }));

@@ -1,0 +1,20 @@
+// What a login request tells about its client, and where links in emails must point.
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { ClientContext } from '../auth/login-flow.js';
+import { baseUrlOf } from './http.js';
+
+// Moved to the shared HTTP wiring: security-change notices (B1) need the same base URL for their links.
+export { baseUrlOf } from './http.js';
+
+export function clientOf(
+  event: APIGatewayProxyEvent,
+  request: { sourceIp: string; userAgent: string | undefined },
+  deviceId: string,
+): ClientContext {
+  return {
+    ip: request.sourceIp,
+    ...(request.userAgent ? { userAgent: request.userAgent.slice(0, 512) } : {}),
+    deviceId,
+    baseUrl: baseUrlOf(event),
+  };
+}

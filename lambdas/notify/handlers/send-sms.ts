@@ -1,0 +1,34 @@
+// The SMS function: renders an SMS template (lambdas/notify/templates.ts) and sends it through the SmsSender
+// port (SNS in the cloud, the outbox locally). Its own function so that SNS weighs on no other bundle (the
+// sign-up and user-mail functions are near the 600 KB budget) and sns:Publish on "*" sits on one role only.
+
+import { awsSmsSender } from '../../kernel/aws/sms-sender.js';
+import { lazyHandler } from '../../kernel/http.js';
+import { type SmsMessage, type SmsResult, smsRequest } from '../../kernel/ports/sms-contracts.js';
+import type { SmsSender } from '../../kernel/ports/sms-sender.js';
+import { taskHandler } from '../../kernel/task.js';
+import { phoneChangeSms, securityChangeSms, verificationSms } from '../templates.js';
+
+export function renderSms(message: SmsMessage): string {
+  switch (message.template) {
+    case 'signup-code':
+      return verificationSms(message.code, message.validMinutes);
+    case 'phone-change-code':
+      return phoneChangeSms(message.code, message.validMinutes);
+    case 'security-change':
+      return securityChangeSms({
+        change: message.change,
+        at: new Date(message.at),
+        ...(message.ip ? { ip: message.ip } : {}),
+        reportUrl: message.reportUrl,
+      });
+  }
+}
+
+export const makeHandler = (ports: { sms: SmsSender }) =>
+  taskHandler(
+    smsRequest,
+    async ({ to, message }): Promise<SmsResult> => ports.sms.send({ to, text: renderSms(message) }),
+  );
+
+export const handler = lazyHandler(() => makeHandler({ sms: awsSmsSender() }));

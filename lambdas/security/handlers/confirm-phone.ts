@@ -1,0 +1,14 @@
+// POST /v1/me/phone/confirm (B1): the code sent to the new number makes the change (5 attempts, 15 minutes); a
+// security change, noticed to the old phone and the address, which starts the withdrawal hold.
+
+import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
+import type { ContactChangeFlow } from '../contact-change.js';
+import { confirmContactBody } from '../contact-change-contracts.js';
+import { awsContactChanges } from '../wiring-contacts.js';
+
+export const makeHandler = (ports: { contactChanges: Pick<ContactChangeFlow, 'confirm'> }) =>
+  httpHandler({ body: confirmContactBody }, async (request, event) => ({
+    body: await ports.contactChanges.confirm('phone', callerOf(event), request.body.code, request),
+  }));
+
+export const handler = lazyHandler(() => makeHandler({ contactChanges: awsContactChanges() }));

@@ -1,0 +1,33 @@
+// The email and phone changes of the Lambda runtime (B1): Cognito, the signed accounts table with the blind
+// index and the vault, the user-mail and SMS functions, the security-change port. Each route's role allows
+// only the calls its half of the flow makes (lambdas/catalogue.ts).
+import { storedBlindIndexer } from '../account/blind-index-key.js';
+import { DynamoAccountStore } from '../account/dynamo-account-store.js';
+import { SignupStore } from '../account/signup-store.js';
+import { awsKeyService } from '../kernel/aws/key-service.js';
+import { invoker } from '../kernel/aws/lambda-invoke.js';
+import { awsReauthIdentityProvider } from '../kernel/aws/reauth.js';
+import { awsSignedRows } from '../kernel/aws/tables.js';
+import { awsVault } from '../kernel/aws/vault.js';
+import { systemClock } from '../kernel/ports/clock.js';
+import { once } from '../kernel/runtime/aws-env.js';
+import { ContactChangeFlow } from './contact-change.js';
+import { ContactChangeStore } from './contact-change-store.js';
+import { invokingContactCodes } from './contact-codes.js';
+import { awsSecurityChanges } from './wiring-changes.js';
+
+export const awsContactChanges = once(() => {
+  const table = awsSignedRows().tables.accounts;
+  const blindIndex = storedBlindIndexer(table, awsKeyService());
+  return new ContactChangeFlow({
+    identity: awsReauthIdentityProvider(),
+    accounts: new DynamoAccountStore(table, { vault: awsVault(), blindIndex }),
+    pending: new ContactChangeStore(table),
+    claims: new SignupStore(table),
+    blindIndex,
+    vault: awsVault(),
+    codes: invokingContactCodes(invoker('USER_MAIL_FUNCTION'), invoker('SMS_FUNCTION')),
+    securityChanges: awsSecurityChanges(),
+    clock: systemClock,
+  });
+});

@@ -1,7 +1,0 @@
-// SmsMessages port: a templated SMS through the SendSms function (lambdas/messaging/sms-contracts.ts), so the
-// functions that decide to text a user carry neither SNS nor free text.
-import type { SmsRequest } from '../../messaging/sms-contracts.js';
-
-export interface SmsMessages {
-  send(request: SmsRequest): Promise<void>;
-}

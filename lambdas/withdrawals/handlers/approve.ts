@@ -1,0 +1,67 @@
+// Workflow task (C3) ApproveTheWithdrawal: screening → approved for a low-risk withdrawal, review → approved
+// after an admin's approval. A record a suspension cancelled first stays cancelled (outcome `cancelled`).
+import type { AuditLog } from '../../kernel/audit/audit-log.js';
+import { awsSignedRows } from '../../kernel/aws/tables.js';
+import { lazyHandler } from '../../kernel/http.js';
+import { logger } from '../../kernel/observability.js';
+import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import { taskHandler } from '../../kernel/task.js';
+import { IllegalTransition, type WithdrawalLifecycle } from '../lifecycle.js';
+import type { WithdrawalDecision } from '../record.js';
+import { awsWithdrawalLifecycle } from '../wiring.js';
+import { approveInput } from '../workflow-contracts.js';
+
+export const makeHandler = (ports: {
+  withdrawalLifecycle: Pick<WithdrawalLifecycle, 'move'>;
+  audit: Pick<AuditLog, 'append'>;
+  clock: Clock;
+}) =>
+  taskHandler(approveInput, async ({ userId, withdrawalId, decision }) => {
+    const now = ports.clock.now();
+    const approval: WithdrawalDecision = decision
+      ? {
+          outcome: 'approved',
+          by: 'admin',
+          at: now.toISOString(),
+          reason: decision.reason,
+          adminId: decision.adminId,
+        }
+      : { outcome: 'approved', by: 'screening', at: now.toISOString() };
+    // An admin approves a withdrawal under review; the screening one it has just screened.
+    const from = decision ? (['review'] as const) : (['screening'] as const);
+    const { moved, record } = await ports.withdrawalLifecycle.move(
+      userId,
+      withdrawalId,
+      from,
+      'approved',
+      now,
+      () => ({
+        decision: approval,
+      }),
+    );
+    if (record.status === 'cancelled') return { outcome: 'cancelled' as const };
+    // A retried task finds its own approval (or the dispatch that followed it) already written.
+    if (!moved && !['approved', 'dispatching', 'dispatched'].includes(record.status)) {
+      throw new IllegalTransition(`Withdrawal ${withdrawalId} is ${record.status}; it cannot be approved`);
+    }
+    if (moved) {
+      logger.info('withdrawal approved', { withdrawalId, by: approval.by });
+      await ports.audit.append({
+        actor: decision ? { kind: 'admin', id: decision.adminId } : { kind: 'system', id: 'withdrawal' },
+        action: 'withdrawal.approve',
+        target: { kind: 'withdrawal', id: withdrawalId },
+        outcome: 'success',
+        at: now.toISOString(),
+        details: { userId, by: approval.by, score: record.risk.score },
+      });
+    }
+    return { outcome: 'approved' as const };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({
+    withdrawalLifecycle: awsWithdrawalLifecycle(),
+    audit: awsSignedRows().audit,
+    clock: systemClock,
+  }),
+);

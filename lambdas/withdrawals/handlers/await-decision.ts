@@ -1,0 +1,59 @@
+// Workflow task (C3) AwaitAnAdminDecision, invoked with `.waitForTaskToken`: stores the task token in the
+// withdrawal's review row (server-side only) and moves the record screening → review. The workflow then
+// waits until WithdrawalDecisions answers the token, a suspension fails it, or the review period ends.
+import type { AuditLog } from '../../kernel/audit/audit-log.js';
+import { awsSignedRows } from '../../kernel/aws/tables.js';
+import { lazyHandler } from '../../kernel/http.js';
+import { logger } from '../../kernel/observability.js';
+import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import { taskHandler } from '../../kernel/task.js';
+import { IllegalTransition, WithdrawalCancelled, type WithdrawalLifecycle } from '../lifecycle.js';
+import type { ReviewTokens } from '../review-tokens.js';
+import { awsReviewTokens, awsWithdrawalLifecycle } from '../wiring.js';
+import { awaitDecisionInput } from '../workflow-contracts.js';
+
+export const makeHandler = (ports: {
+  withdrawalLifecycle: Pick<WithdrawalLifecycle, 'move'>;
+  reviewTokens: Pick<ReviewTokens, 'store'>;
+  audit: Pick<AuditLog, 'append'>;
+  clock: Clock;
+}) =>
+  taskHandler(awaitDecisionInput, async ({ userId, withdrawalId, taskToken, timeoutSeconds }) => {
+    const now = ports.clock.now();
+    const reviewEndsAt = new Date(now.getTime() + timeoutSeconds * 1000);
+    // The token first: once the record says review, a suspension must find a token to fail.
+    await ports.reviewTokens.store(userId, withdrawalId, taskToken, now, reviewEndsAt);
+    const { moved, record } = await ports.withdrawalLifecycle.move(
+      userId,
+      withdrawalId,
+      ['screening'],
+      'review',
+      now,
+    );
+    if (record.status === 'cancelled')
+      throw new WithdrawalCancelled(`Withdrawal ${withdrawalId} was cancelled`);
+    if (record.status !== 'review') {
+      throw new IllegalTransition(`Withdrawal ${withdrawalId} is ${record.status}, not under review`);
+    }
+    if (moved) {
+      logger.info('withdrawal awaits an admin decision', { withdrawalId, reviewEndsAt });
+      await ports.audit.append({
+        actor: { kind: 'system', id: 'withdrawal' },
+        action: 'withdrawal.review-started',
+        target: { kind: 'withdrawal', id: withdrawalId },
+        outcome: 'success',
+        at: now.toISOString(),
+        details: { userId, reviewEndsAt: reviewEndsAt.toISOString(), score: record.risk.score },
+      });
+    }
+    return { reviewEndsAt: reviewEndsAt.toISOString() };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({
+    withdrawalLifecycle: awsWithdrawalLifecycle(),
+    reviewTokens: awsReviewTokens(),
+    audit: awsSignedRows().audit,
+    clock: systemClock,
+  }),
+);

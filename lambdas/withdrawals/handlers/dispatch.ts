@@ -1,0 +1,91 @@
+// Workflow task (C3) DispatchToCustody: approved → dispatching (conditional: a suspension's cancel and this
+// cannot both win), the transfer to custody (idempotent by withdrawal id), then dispatched with its
+// reference. A retry after any step finds where the last attempt stopped and repeats nothing twice.
+
+import type { AddressBook } from '../../addresses/address-book.js';
+import { awsAddressStore } from '../../addresses/wiring.js';
+import type { AuditLog } from '../../kernel/audit/audit-log.js';
+import { awsCustody } from '../../kernel/aws/custody.js';
+import { awsSignedRows } from '../../kernel/aws/tables.js';
+import { lazyHandler } from '../../kernel/http.js';
+import { logger } from '../../kernel/observability.js';
+import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Custody } from '../../kernel/ports/custody.js';
+import { taskHandler } from '../../kernel/task.js';
+import { IllegalTransition, type WithdrawalLifecycle } from '../lifecycle.js';
+import { awsWithdrawalLifecycle } from '../wiring.js';
+import { withdrawalTaskInput } from '../workflow-contracts.js';
+
+/** The record names an address the address book no longer has: custody cannot be told where to send. */
+export class DestinationMissing extends Error {
+  override readonly name = 'DestinationMissing';
+}
+
+export const makeHandler = (ports: {
+  withdrawalLifecycle: Pick<WithdrawalLifecycle, 'move'>;
+  addresses: Pick<AddressBook, 'get'>;
+  custody: Custody;
+  audit: Pick<AuditLog, 'append'>;
+  clock: Clock;
+}) =>
+  taskHandler(withdrawalTaskInput, async ({ userId, withdrawalId }) => {
+    const { record } = await ports.withdrawalLifecycle.move(
+      userId,
+      withdrawalId,
+      ['approved'],
+      'dispatching',
+      ports.clock.now(),
+    );
+    if (record.status === 'cancelled') return { outcome: 'cancelled' as const };
+    if (record.status === 'dispatched' && record.dispatch) {
+      return { outcome: 'dispatched' as const, transferRef: record.dispatch.transferRef };
+    }
+    if (record.status !== 'dispatching') {
+      throw new IllegalTransition(`Withdrawal ${withdrawalId} is ${record.status}; it cannot be dispatched`);
+    }
+    // The full address goes from the address book to custody and nowhere else (not the workflow's payload).
+    const destination = await ports.addresses.get(userId, record.addressId);
+    if (!destination || destination.asset !== record.asset) {
+      throw new DestinationMissing(`Withdrawal ${withdrawalId}: its destination is not in the address book`);
+    }
+    const { transferRef } = await ports.custody.dispatch({
+      withdrawalId,
+      userId,
+      asset: record.asset,
+      amountMinor: record.amountMinor,
+      address: destination.address,
+    });
+    const now = ports.clock.now();
+    const done = await ports.withdrawalLifecycle.move(
+      userId,
+      withdrawalId,
+      ['dispatching'],
+      'dispatched',
+      now,
+      () => ({
+        dispatch: { at: now.toISOString(), transferRef },
+      }),
+    );
+    if (done.moved) {
+      logger.info('withdrawal dispatched', { withdrawalId, transferRef });
+      await ports.audit.append({
+        actor: { kind: 'system', id: 'withdrawal' },
+        action: 'withdrawal.dispatch',
+        target: { kind: 'withdrawal', id: withdrawalId },
+        outcome: 'success',
+        at: now.toISOString(),
+        details: { userId, asset: record.asset, amountMinor: record.amountMinor, transferRef },
+      });
+    }
+    return { outcome: 'dispatched' as const, transferRef };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({
+    withdrawalLifecycle: awsWithdrawalLifecycle(),
+    addresses: awsAddressStore(),
+    custody: awsCustody(),
+    audit: awsSignedRows().audit,
+    clock: systemClock,
+  }),
+);

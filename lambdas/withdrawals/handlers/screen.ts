@@ -1,0 +1,48 @@
+// Workflow task (C3) ScreenTheWithdrawal: reads the record (it must still be screening, or cancelled by a
+// suspension), re-checks the account and the destination, and returns the branch with the review period.
+import type { AccountStore } from '../../account/account-store.js';
+import type { AddressBook } from '../../addresses/address-book.js';
+import { isSanctioned } from '../../addresses/sanctions.js';
+import { awsAddressStore } from '../../addresses/wiring.js';
+import { awsAccountStore } from '../../kernel/aws/tables.js';
+import { lazyHandler } from '../../kernel/http.js';
+import { logger } from '../../kernel/observability.js';
+import { envSettings } from '../../kernel/runtime/aws-env.js';
+import type { Settings } from '../../kernel/settings.js';
+import { taskHandler } from '../../kernel/task.js';
+import type { WithdrawalLifecycle } from '../lifecycle.js';
+import { screen } from '../screening.js';
+import { awsWithdrawalLifecycle } from '../wiring.js';
+import { withdrawalTaskInput } from '../workflow-contracts.js';
+
+export const makeHandler = (ports: {
+  withdrawalLifecycle: Pick<WithdrawalLifecycle, 'get'>;
+  accounts: Pick<AccountStore, 'getAccount'>;
+  addresses: Pick<AddressBook, 'get'>;
+  settings: Pick<Settings, 'withdrawalReviewHours'>;
+}) =>
+  taskHandler(withdrawalTaskInput, async ({ userId, withdrawalId }) => {
+    const record = await ports.withdrawalLifecycle.get(userId, withdrawalId);
+    if (!record) throw new Error(`No withdrawal ${withdrawalId} for user ${userId}`);
+    const [account, destination] = await Promise.all([
+      ports.accounts.getAccount(userId),
+      ports.addresses.get(userId, record.addressId),
+    ]);
+    const sanctioned = destination ? isSanctioned(destination.asset, destination.address) : false;
+    const outcome = screen({ record, account, destination, sanctioned });
+    logger.info('withdrawal screened', { withdrawalId, ...outcome });
+    return {
+      ...outcome,
+      // AwaitAnAdminDecision's TimeoutSecondsPath: the review period, in whole seconds.
+      reviewTimeoutSeconds: ports.settings.withdrawalReviewHours * 3600,
+    };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({
+    withdrawalLifecycle: awsWithdrawalLifecycle(),
+    accounts: awsAccountStore(),
+    addresses: awsAddressStore(),
+    settings: envSettings(),
+  }),
+);

@@ -1,0 +1,10 @@
+// The withdrawal context's adapters in the Lambda runtime, each built once per container on first use.
+import { awsSignedRows } from '../kernel/aws/tables.js';
+import { once } from '../kernel/runtime/aws-env.js';
+import { WithdrawalLedger } from './ledger.js';
+import { WithdrawalLifecycle } from './lifecycle.js';
+import { ReviewTokens } from './review-tokens.js';
+
+export const awsWithdrawalLifecycle = once(() => new WithdrawalLifecycle(awsSignedRows().tables.accounts));
+export const awsReviewTokens = once(() => new ReviewTokens(awsSignedRows().tables.accounts));
+export const awsWithdrawalLedger = once(() => new WithdrawalLedger(awsSignedRows().tables.accounts));
