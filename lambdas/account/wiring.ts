@@ -6,6 +6,6 @@ import { awsVault } from '../kernel/aws/vault.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { DynamoAccountStore } from './dynamo-account-store.js';
 
-export const awsAccountStoreWithContacts = once(
+export const awsAccountStoreWithContacts = /* @__PURE__ */ once(
   () => new DynamoAccountStore(awsSignedRows().tables.accounts, { vault: awsVault() }),
 );

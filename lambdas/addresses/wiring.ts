@@ -6,6 +6,6 @@ import { systemClock } from '../kernel/ports/clock.js';
 import { envSettings, once } from '../kernel/runtime/aws-env.js';
 import { AddressStore } from './address-store.js';
 
-export const awsAddressStore = once(
+export const awsAddressStore = /* @__PURE__ */ once(
   () => new AddressStore(awsSignedRows().tables.accounts, { clock: systemClock, settings: envSettings() }),
 );

@@ -5,6 +5,10 @@ import { WithdrawalLedger } from './ledger.js';
 import { WithdrawalLifecycle } from './lifecycle.js';
 import { ReviewTokens } from './review-tokens.js';
 
-export const awsWithdrawalLifecycle = once(() => new WithdrawalLifecycle(awsSignedRows().tables.accounts));
-export const awsReviewTokens = once(() => new ReviewTokens(awsSignedRows().tables.accounts));
-export const awsWithdrawalLedger = once(() => new WithdrawalLedger(awsSignedRows().tables.accounts));
+export const awsWithdrawalLifecycle = /* @__PURE__ */ once(
+  () => new WithdrawalLifecycle(awsSignedRows().tables.accounts),
+);
+export const awsReviewTokens = /* @__PURE__ */ once(() => new ReviewTokens(awsSignedRows().tables.accounts));
+export const awsWithdrawalLedger = /* @__PURE__ */ once(
+  () => new WithdrawalLedger(awsSignedRows().tables.accounts),
+);

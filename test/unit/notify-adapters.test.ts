@@ -22,10 +22,7 @@ import { Notifier } from '../../lambdas/notify/notifier.js';
 import { PgpMimeSigner } from '../../lambdas/notify/pgp.js';
 import { generatePlatformKey, PlatformKeyError, readPlatformKey } from '../../lambdas/notify/platform-key.js';
 import { accountSuspended } from '../../lambdas/notify/templates.js';
-import {
-  SecretsManagerPgpKeySource,
-  SecretsManagerPgpPublicKey,
-} from '../../lambdas/notify/wiring-pgp-key.js';
+import { SecretsManagerPgpKeySource, SecretsManagerPgpPublicKey } from '../../lambdas/notify/wiring.js';
 import { LocalPgpKeySource } from '../../local/adapters/pgp-key.js';
 import { type LocalSes, startSes } from '../../local/ses.js';
 

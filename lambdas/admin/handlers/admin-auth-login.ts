@@ -3,7 +3,7 @@
 import { httpHandler, lazyHandler } from '../../kernel/http.js';
 import type { AdminLoginFlow } from '../admin-login.js';
 import { adminLoginRequest } from '../admin-login-contracts.js';
-import { awsAdminLoginFlow } from '../wiring-login.js';
+import { awsAdminLoginFlow } from '../wiring.js';
 
 export const makeHandler = (ports: { adminLogin: AdminLoginFlow }) =>
   httpHandler({ body: adminLoginRequest }, async (request) => ({

@@ -11,7 +11,7 @@ import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';
 import { systemClock } from '../../kernel/ports/clock.js';
 import { type AdminAuthorizerPorts, authorizeAdmin } from '../admin-authorize.js';
-import { awsAdminDirectory } from '../wiring-directory.js';
+import { awsAdminDirectory } from '../wiring.js';
 
 export const makeHandler = (ports: AdminAuthorizerPorts) =>
   middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>(

@@ -23,8 +23,7 @@ import { adminActor, approvalExecutionName, auditStep, sealed, secondsToExpiry, 
 import type { AdminRequestStore } from '../request-store.js';
 import { type RequestTargetPorts, requireActionableTarget } from '../request-targets.js';
 import { approvalWorkflowInput } from '../task-contracts.js';
-import { awsAdminRequests } from '../wiring.js';
-import { awsAdminDirectory } from '../wiring-directory.js';
+import { awsAdminDirectory, awsAdminRequests } from '../wiring.js';
 
 export interface CreateRequestPorts extends RequestTargetPorts {
   adminRequests: Pick<AdminRequestStore, 'create'>;

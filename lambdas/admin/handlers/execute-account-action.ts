@@ -12,7 +12,7 @@ import { awsVault } from '../../kernel/aws/vault.js';
 import { awsWorkflows } from '../../kernel/aws/workflows.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
-import { awsSecurityChanges, awsSecurityState } from '../../security/wiring-changes.js';
+import { awsSecurityChanges, awsSecurityState } from '../../security/wiring.js';
 import { type ExecutionPorts, executeActionTask } from '../execute-action.js';
 import { ACCOUNT_EXECUTORS, type AccountActionPorts } from '../executors/account-actions.js';
 import { awsAdminRequests } from '../wiring.js';

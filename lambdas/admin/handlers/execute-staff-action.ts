@@ -13,8 +13,7 @@ import { WithdrawalLimits } from '../../withdrawals/limits.js';
 import { ReviewTokens } from '../../withdrawals/review-tokens.js';
 import { type ExecutionPorts, executeActionTask } from '../execute-action.js';
 import { STAFF_EXECUTORS, type StaffActionPorts } from '../executors/staff-actions.js';
-import { awsAdminRequests, awsRevealGrants, awsTaskAnswers } from '../wiring.js';
-import { awsAdminDirectory } from '../wiring-directory.js';
+import { awsAdminDirectory, awsAdminRequests, awsRevealGrants, awsTaskAnswers } from '../wiring.js';
 
 export type ExecuteStaffActionPorts = StaffActionPorts & ExecutionPorts;
 

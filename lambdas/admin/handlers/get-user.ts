@@ -15,7 +15,7 @@ import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import { envSettings } from '../../kernel/runtime/aws-env.js';
 import type { Settings } from '../../kernel/settings.js';
 import { holdStatus, type SecurityStateStore } from '../../security/hold.js';
-import { awsSecurityState } from '../../security/wiring-changes.js';
+import { awsSecurityState } from '../../security/wiring.js';
 import type { WithdrawalLedger } from '../../withdrawals/ledger.js';
 import { awsWithdrawalLedger } from '../../withdrawals/wiring.js';
 import { adminHttpHandler } from '../admin-route.js';

@@ -4,7 +4,7 @@ import { clientOf } from '../../kernel/client-context.js';
 import { httpHandler, lazyHandler } from '../../kernel/http.js';
 import { challengeRequest } from '../contracts.js';
 import type { LoginFlow } from '../login-flow.js';
-import { awsLoginFlow } from '../wiring-login.js';
+import { awsLoginFlow } from '../wiring.js';
 
 export const makeHandler = (ports: { login: LoginFlow }) =>
   httpHandler({ body: challengeRequest }, async (request, event) => {

@@ -5,7 +5,7 @@ import { awsReauthIdentityProvider } from '../../kernel/aws/reauth.js';
 import { awsAccountStore, awsSignedRows } from '../../kernel/aws/tables.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
-import { awsSecurityChanges } from '../../security/wiring-changes.js';
+import { awsSecurityChanges } from '../../security/wiring.js';
 import { DuressStore } from '../duress-store.js';
 import { changePassword, type PasswordChangePorts } from '../password-change.js';
 import { changePasswordBody, type PasswordChangedResponse } from '../password-contracts.js';

@@ -3,7 +3,7 @@
 import { awsReauthIdentityProvider } from '../../kernel/aws/reauth.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
-import { awsSecurityChanges } from '../../security/wiring-changes.js';
+import { awsSecurityChanges } from '../../security/wiring.js';
 import { bearerTokenOf, type ConfirmPorts, confirmEnrolment } from '../totp.js';
 import { confirmTotpBody, type TotpStatusResponse } from '../totp-contracts.js';
 

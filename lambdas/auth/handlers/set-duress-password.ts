@@ -8,7 +8,7 @@ import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { type SecurityChanges, securityChangeOf } from '../../security/security-changes.js';
-import { awsSecurityChanges } from '../../security/wiring-changes.js';
+import { awsSecurityChanges } from '../../security/wiring.js';
 import { assertDuressDiffers, hashDuress } from '../duress.js';
 import { duressSetResponse, setDuressBody } from '../duress-contracts.js';
 import { DuressStore } from '../duress-store.js';

@@ -3,7 +3,7 @@
 import { httpHandler, lazyHandler } from '../../kernel/http.js';
 import { signupRequest } from '../signup-contracts.js';
 import type { SignupFlow } from '../signup-flow.js';
-import { awsSignupFlow } from '../wiring-signup.js';
+import { awsSignupFlow } from '../wiring.js';
 
 export const makeHandler = (ports: { signup: SignupFlow }) =>
   httpHandler({ body: signupRequest }, async (request) => ({

@@ -42,11 +42,11 @@ export class CognitoTokenVerifier implements TokenVerifier {
 
 const refuseJwksFetch = (): Promise<ArrayBuffer> => Promise.reject(new Error('The JWKS is preloaded'));
 
-export const awsUserTokenVerifier = once(
+export const awsUserTokenVerifier = /* @__PURE__ */ once(
   () => new CognitoTokenVerifier(requireEnv('USER_POOL_ID'), requireEnv('USER_POOL_CLIENT_ID')),
 );
 
 /** D1: access tokens of the admin pool; a user-pool token fails its issuer and client checks, and vice versa. */
-export const awsAdminTokenVerifier = once(
+export const awsAdminTokenVerifier = /* @__PURE__ */ once(
   () => new CognitoTokenVerifier(requireEnv('ADMIN_POOL_ID'), requireEnv('ADMIN_POOL_CLIENT_ID')),
 );

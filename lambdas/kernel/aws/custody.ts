@@ -31,6 +31,6 @@ export class SqsCustody implements Custody {
   }
 }
 
-export const awsCustody = once(
+export const awsCustody = /* @__PURE__ */ once(
   () => new SqsCustody(tracer.captureAWSv3Client(new SQSClient({})), requireEnv('CUSTODY_QUEUE_URL')),
 );

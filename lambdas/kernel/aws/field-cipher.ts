@@ -58,7 +58,7 @@ export function createAwsFieldCipher(
   return createFieldCipher(keyring, options);
 }
 
-export const awsFieldCipher = once(() => {
+export const awsFieldCipher = /* @__PURE__ */ once(() => {
   const region = requireEnv('AWS_REGION');
   const primary = requireEnv('DATA_KEY_ID');
   const arns = { primary, replica: replicaKeyArn(primary, envSettings().replicaRegion) };

@@ -309,7 +309,7 @@ function toTokenSet(result: AuthenticationResultType): TokenSet {
  */
 export type UnguardedIdentity = Omit<CognitoIdentityProvider, 'reauthenticate'>;
 
-export const awsIdentityProvider = once(
+export const awsIdentityProvider = /* @__PURE__ */ once(
   (): UnguardedIdentity =>
     new CognitoIdentityProvider(
       tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
@@ -319,7 +319,7 @@ export const awsIdentityProvider = once(
 );
 
 /** D1: the admin pool (MFA required, one group per tier), through the same adapter. */
-export const awsAdminIdentityProvider = once(
+export const awsAdminIdentityProvider = /* @__PURE__ */ once(
   (): UnguardedIdentity =>
     new CognitoIdentityProvider(
       tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),

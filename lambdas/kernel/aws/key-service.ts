@@ -67,7 +67,7 @@ export class AwsKeyService implements KeyService {
   }
 }
 
-export const awsKeyService = once(
+export const awsKeyService = /* @__PURE__ */ once(
   () =>
     new AwsKeyService(
       tracer.captureAWSv3Client(new KMSClient({})),

@@ -4,7 +4,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { tracer } from '../observability.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 
-const lambda = once(() => tracer.captureAWSv3Client(new LambdaClient({})));
+const lambda = /* @__PURE__ */ once(() => tracer.captureAWSv3Client(new LambdaClient({})));
 
 export class InvokeError extends Error {
   constructor(readonly errorType: string | undefined) {

@@ -76,6 +76,6 @@ export function encodeHeaderText(value: string): string {
   return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join('\r\n ');
 }
 
-export const awsMailer = once(
+export const awsMailer = /* @__PURE__ */ once(
   () => new SesMailer(tracer.captureAWSv3Client(new SESv2Client({})), requireEnv('MAIL_FROM')),
 );

@@ -13,7 +13,7 @@ import { once, requireEnv } from '../runtime/aws-env.js';
 import { CognitoIdentityProvider } from './identity-provider.js';
 import { awsDocumentClient } from './tables.js';
 
-const awsReauthGuard = once(
+const awsReauthGuard = /* @__PURE__ */ once(
   () =>
     new ReauthGuard(
       once(() => new ShieldStore(awsDocumentClient(), requireEnv('SHIELD_TABLE'))),
@@ -24,7 +24,7 @@ const awsReauthGuard = once(
 );
 
 /** The user pool, `reauthenticate` under the `reauth:` counter. */
-export const awsReauthIdentityProvider = once(() =>
+export const awsReauthIdentityProvider = /* @__PURE__ */ once(() =>
   guardedReauth(
     new CognitoIdentityProvider(
       tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
@@ -37,7 +37,7 @@ export const awsReauthIdentityProvider = once(() =>
 );
 
 /** D1/D2: the admin pool, `reauthenticate` under the `admin-reauth:` counter (approve, reject). */
-export const awsReauthAdminIdentityProvider = once(() =>
+export const awsReauthAdminIdentityProvider = /* @__PURE__ */ once(() =>
   guardedReauth(
     new CognitoIdentityProvider(
       tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),

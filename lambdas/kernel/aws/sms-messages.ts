@@ -3,7 +3,7 @@ import type { SmsMessages } from '../ports/sms-messages.js';
 import { once } from '../runtime/aws-env.js';
 import { invoker } from './lambda-invoke.js';
 
-export const awsSmsMessages = once((): SmsMessages => {
+export const awsSmsMessages = /* @__PURE__ */ once((): SmsMessages => {
   const invoke = invoker('SMS_FUNCTION');
   return {
     async send(request) {

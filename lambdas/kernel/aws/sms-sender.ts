@@ -19,4 +19,6 @@ export class SnsSmsSender implements SmsSender {
   }
 }
 
-export const awsSmsSender = once(() => new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({}))));
+export const awsSmsSender = /* @__PURE__ */ once(
+  () => new SnsSmsSender(tracer.captureAWSv3Client(new SNSClient({}))),
+);

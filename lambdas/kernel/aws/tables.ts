@@ -9,13 +9,13 @@ import { once, requireEnv } from '../runtime/aws-env.js';
 import { TABLES, type TableId } from '../tables.js';
 import { awsKeyService } from './key-service.js';
 
-export const awsDocumentClient = once(() =>
+export const awsDocumentClient = /* @__PURE__ */ once(() =>
   DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   }),
 );
 
-export const awsSignedRows = once(() =>
+export const awsSignedRows = /* @__PURE__ */ once(() =>
   signedRows(
     awsDocumentClient(),
     awsKeyService(),
@@ -26,4 +26,6 @@ export const awsSignedRows = once(() =>
   ),
 );
 
-export const awsAccountStore = once(() => new DynamoAccountStore(awsSignedRows().tables.accounts));
+export const awsAccountStore = /* @__PURE__ */ once(
+  () => new DynamoAccountStore(awsSignedRows().tables.accounts),
+);

@@ -4,7 +4,7 @@ import type { UserMail } from '../ports/user-mail.js';
 import { once } from '../runtime/aws-env.js';
 import { invoker } from './lambda-invoke.js';
 
-export const awsUserMail = once((): UserMail => {
+export const awsUserMail = /* @__PURE__ */ once((): UserMail => {
   const invoke = invoker('USER_MAIL_FUNCTION');
   return {
     async send(userId, message, options) {

@@ -3,7 +3,7 @@ import { VaultClient, vaultError } from '../privacy/vault-client.js';
 import { once } from '../runtime/aws-env.js';
 import { InvokeError, invoker } from './lambda-invoke.js';
 
-export const awsVault = once(() => {
+export const awsVault = /* @__PURE__ */ once(() => {
   const invoke = invoker('VAULT_FUNCTION');
   return new VaultClient(async (request) => {
     try {

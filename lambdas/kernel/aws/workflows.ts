@@ -56,7 +56,7 @@ export class StepFunctionsWorkflows implements Workflows {
 
 const stateMachinesSchema = z.record(z.string(), z.string().check(z.regex(/^arn:aws[a-z-]*:states:/)));
 
-export const awsWorkflows = once(
+export const awsWorkflows = /* @__PURE__ */ once(
   () =>
     new StepFunctionsWorkflows(
       tracer.captureAWSv3Client(new SFNClient({})),

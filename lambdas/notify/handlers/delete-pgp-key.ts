@@ -9,7 +9,7 @@ import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { type SecurityChanges, securityChangeOf } from '../../security/security-changes.js';
-import { awsSecurityChanges } from '../../security/wiring-changes.js';
+import { awsSecurityChanges } from '../../security/wiring.js';
 import { pgpKeyRemoveRequest } from '../contracts.js';
 import type { NotificationPrefsStore } from '../notification-prefs.js';
 import { awsNotificationPrefs } from '../wiring.js';

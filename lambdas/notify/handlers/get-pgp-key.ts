@@ -2,7 +2,7 @@
 
 import { httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type PgpPublicKeySource, publishedPlatformKey } from '../pgp-key.js';
-import { awsPgpPublicKey } from '../wiring-pgp-key.js';
+import { awsPgpPublicKey } from '../wiring.js';
 
 export const makeHandler = (ports: { pgpKey: PgpPublicKeySource }) =>
   httpHandler({}, async () => ({ body: await publishedPlatformKey(ports.pgpKey) }));

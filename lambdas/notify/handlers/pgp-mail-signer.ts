@@ -14,7 +14,7 @@ import {
   signerRequest,
   type ValidateKeyResponse,
 } from '../signer-contracts.js';
-import { awsPgpSigner } from '../wiring-pgp-signer.js';
+import { awsPgpSigner } from '../wiring.js';
 
 export async function answer(
   signer: MailSigner,

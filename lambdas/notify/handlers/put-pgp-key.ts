@@ -11,12 +11,11 @@ import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { type SecurityChanges, securityChangeOf } from '../../security/security-changes.js';
-import { awsSecurityChanges } from '../../security/wiring-changes.js';
+import { awsSecurityChanges } from '../../security/wiring.js';
 import { pgpKeyRequest } from '../contracts.js';
 import type { NotificationPrefsStore } from '../notification-prefs.js';
 import type { PgpSignerClient } from '../pgp-signer-client.js';
-import { awsNotificationPrefs } from '../wiring.js';
-import { awsPgpSignerClient } from '../wiring-pgp-signer-client.js';
+import { awsNotificationPrefs, awsPgpSignerClient } from '../wiring.js';
 
 export const makeHandler = (ports: {
   notificationPrefs: Pick<NotificationPrefsStore, 'setPgpKey'>;

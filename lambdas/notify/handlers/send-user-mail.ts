@@ -15,8 +15,7 @@ import { taskHandler } from '../../kernel/task.js';
 import type { NotificationPrefsStore } from '../notification-prefs.js';
 import { type MailSigner, Notifier, type Recipient } from '../notifier.js';
 import { renderAddressMessage, renderUserMessage } from '../user-mail-render.js';
-import { awsNotificationPrefs } from '../wiring.js';
-import { awsPgpSignerClient } from '../wiring-pgp-signer-client.js';
+import { awsNotificationPrefs, awsPgpSignerClient } from '../wiring.js';
 
 export interface UserMailPorts {
   accounts: Pick<AccountStore, 'getAccount' | 'contactOf'>;

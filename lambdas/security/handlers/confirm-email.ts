@@ -4,7 +4,7 @@
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import type { ContactChangeFlow } from '../contact-change.js';
 import { confirmContactBody } from '../contact-change-contracts.js';
-import { awsContactChanges } from '../wiring-contacts.js';
+import { awsContactChanges } from '../wiring.js';
 
 export const makeHandler = (ports: { contactChanges: Pick<ContactChangeFlow, 'confirm'> }) =>
   httpHandler({ body: confirmContactBody }, async (request, event) => ({
