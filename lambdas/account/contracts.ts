@@ -21,3 +21,12 @@ export const suspensionInput = z.object({
   requestedAt: z.iso.datetime(),
 });
 export type SuspensionInput = z.infer<typeof suspensionInput>;
+
+export type { Account, AccountStatus, AccountStore, Session } from './account-store.js';
+export { storedBlindIndexer } from './blind-index-key.js';
+export { DynamoAccountStore } from './dynamo-account-store.js';
+export { endDeviceSessions, revokeOwnSession } from './sessions.js';
+export { type PendingSignup, SignupStore } from './signup-store.js';
+// Published to other contexts.
+export { SUSPENSION_LINK_DAYS, SuspensionLinks } from './suspension-links.js';
+export { type SuspensionRequests, workflowSuspensions } from './suspension-requests.js';

@@ -9,3 +9,14 @@ import { DynamoAccountStore } from './dynamo-account-store.js';
 export const awsAccountStoreWithContacts = /* @__PURE__ */ once(
   () => new DynamoAccountStore(awsSignedRows().tables.accounts, { vault: awsVault() }),
 );
+
+/** The AccountStore of the Lambda runtime, without contact data. */
+export const awsAccountStore = /* @__PURE__ */ once(
+  () => new DynamoAccountStore(awsSignedRows().tables.accounts),
+);
+
+// Published to other contexts.
+export { storedBlindIndexer } from './blind-index-key.js';
+export { DynamoAccountStore } from './dynamo-account-store.js';
+export { SignupStore } from './signup-store.js';
+export { SuspensionLinks } from './suspension-links.js';

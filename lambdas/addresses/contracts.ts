@@ -50,3 +50,13 @@ export const addressConfirmedResponse = z.object({
   usableFrom: z.iso.datetime(),
 });
 export type AddressConfirmedResponse = z.infer<typeof addressConfirmedResponse>;
+
+// Published to other contexts.
+export {
+  type AddressBook,
+  type AddressStatus,
+  receiveRefusal,
+  type WhitelistedAddress,
+} from './address-book.js';
+export { AddressStore } from './address-store.js';
+export { isSanctioned } from './sanctions.js';

@@ -2,8 +2,8 @@
 // per asset, sanctions screening (a hit is stored blocked and recorded for compliance before anything else),
 // the confirmation email, and an audit record of each step. Handlers only parse and call these.
 
-import type { SuspensionLinks } from '../account/suspension-links.js';
-import { SUSPENSION_LINK_DAYS } from '../account/suspension-links.js';
+import type { SuspensionLinks } from '../account/contracts.js';
+import { SUSPENSION_LINK_DAYS } from '../account/contracts.js';
 import type { Asset } from '../kernel/assets.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { ValidationError } from '../kernel/errors.js';

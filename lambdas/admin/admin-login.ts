@@ -4,7 +4,7 @@
 // links or emailed codes: an admin's second factor is always TOTP (docs/admin-plane.md, Admin identity).
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { ShieldAttempt, ShieldVerdict } from '../auth/bot-shield.js';
+import type { ShieldAttempt, ShieldVerdict } from '../auth/contracts.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { Forbidden, TooManyRequests, Unauthorized } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
@@ -21,7 +21,7 @@ const BAD_CODE = 'Invalid or expired login';
 /** Cognito's MFA challenge session lives three minutes; so does an admin login's challenge. */
 const CHALLENGE_MS = 3 * 60_000;
 
-/** The bot shield as the admin login uses it (lambdas/auth/bot-shield.ts, the user login's own). */
+/** The bot shield as the admin login uses it (lambdas/kernel/shield/bot-shield.ts, the user login's own). */
 export interface AdminShield {
   check(attempt: ShieldAttempt): Promise<ShieldVerdict>;
   recordFailure(attempt: ShieldAttempt): Promise<void>;

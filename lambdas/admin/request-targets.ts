@@ -4,7 +4,7 @@
 // executors check again at execution, since the state can change while the approvals are collected.
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { AppError } from '../kernel/errors.js';
-import type { WithdrawalLifecycle } from '../withdrawals/lifecycle.js';
+import type { WithdrawalLifecycle } from '../withdrawals/contracts.js';
 import type { AdminDirectory } from './admin-directory.js';
 import type { AdminRequest } from './approval.js';
 import { auditStep, type StepOrigin } from './plane.js';

@@ -6,7 +6,7 @@
 // admin login flow on the signed accounts table and the user login's Shield table.
 
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { loginShield } from '../auth/login-shield.js';
+import { loginShield } from '../auth/wiring.js';
 import { awsAdminTokenVerifier } from '../kernel/aws/cognito-token-verifier.js';
 import { awsReauthAdminIdentityProvider } from '../kernel/aws/reauth.js';
 import { awsDocumentClient, awsSignedRows } from '../kernel/aws/tables.js';
@@ -45,3 +45,9 @@ export const awsAdminLoginFlow = /* @__PURE__ */ once(
       clock: systemClock,
     }),
 );
+
+// Published to other contexts.
+export { awsAccountStore } from '../account/wiring.js';
+export { awsReauthAdminIdentityProvider } from '../kernel/aws/reauth.js';
+export { awsSecurityChanges, awsSecurityState } from '../security/wiring.js';
+export { awsWithdrawalLedger, awsWithdrawalLifecycle } from '../withdrawals/wiring.js';

@@ -1,5 +1,5 @@
 // The user authorizer's logic: a valid Cognito access token AND a live account and session in DynamoDB.
-import type { AccountStore } from '../account/account-store.js';
+import type { AccountStore } from '../account/contracts.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { TokenVerifier } from '../kernel/ports/token-verifier.js';
 import { type AccessDecision, decideAccess } from './session-access.js';

@@ -38,7 +38,10 @@ export const loginResponse = z.union([
   }),
 ]);
 
-export const linkResponse = z.object({ done: z.boolean(), message: z.string() });
-
 /** The token in an emailed link's path. */
-export const linkToken = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{32,64}$/)) });
+export { linkResponse, linkToken } from '../kernel/shapes.js';
+
+// Published to other contexts.
+export type { ShieldAttempt, ShieldVerdict } from '../kernel/shield/bot-shield.js';
+export { UNAUTHORIZED } from './handlers/authorizer.js';
+export { type KnownDevice, type LoginEvent, LoginStore } from './login-store.js';

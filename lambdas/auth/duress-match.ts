@@ -2,10 +2,9 @@
 // decoy: one slow hash whatever is stored), and on a match suspends the account with the effects of A4
 // (the account-suspension workflow), raises the DuressLogin alarm metric and writes the audit record. The
 // caller answers exactly as for a wrong password.
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SuspensionRequests } from '../account/suspension-requests.js';
+import type { SuspensionRequests } from '../account/contracts.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
-import { logger, metrics, SecurityMetric } from '../kernel/observability.js';
+import { logger, MetricUnit, metrics, SecurityMetric } from '../kernel/observability.js';
 import { verifyDuress } from './duress.js';
 import type { DuressStore } from './duress-store.js';
 import type { DuressCheck } from './login-flow.js';

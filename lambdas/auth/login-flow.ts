@@ -6,9 +6,11 @@
 // Order: bot shield → duress check and password (always both, so timing tells nothing) → TOTP if enrolled →
 // new network: emailed code (A6) → new device: emailed link, then the waiting client's poll (A7) → tokens,
 // session row, login history, login email with the "this wasn't me" link (A4).
+
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import type { AccountStore } from '../account/account-store.js';
-import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from '../account/suspension-links.js';
+import type { AccountStore } from '../account/contracts.js';
+import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from '../account/contracts.js';
+import type { ClientContext } from '../kernel/client-context.js';
 import { describeBrowser } from '../kernel/client-description.js';
 import { Conflict, Forbidden, Gone, TooManyRequests, Unauthorized } from '../kernel/errors.js';
 import type { Clock } from '../kernel/ports/clock.js';
@@ -16,9 +18,9 @@ import type { GeoIp } from '../kernel/ports/geo-ip.js';
 import type { IdentityProvider, TokenSet } from '../kernel/ports/identity-provider.js';
 import type { SignInContextInput, UserMail, UserMessage } from '../kernel/ports/user-mail.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
+import { parseSource } from '../kernel/shield/bot-shield.js';
 import { TABLES } from '../kernel/tables.js';
 import { userSessionLifetimeMs } from '../kernel/token-lifetimes.js';
-import { parseSource } from './bot-shield.js';
 import type { LoginSession, LoginStep, LoginStore } from './login-store.js';
 
 /** How long a login may take from password to tokens, and how an emailed code is bounded. */
@@ -31,7 +33,7 @@ export const LOGIN_RULES = Object.freeze({
 /** The one answer to a wrong password, an unknown user, a disabled account and a duress password. */
 export const BAD_CREDENTIALS = 'Invalid username or password';
 
-/** The bot shield as the login uses it (lambdas/auth/bot-shield.ts). */
+/** The bot shield as the login uses it (lambdas/kernel/shield/bot-shield.ts). */
 export interface LoginShield {
   check(attempt: ShieldAttempt): Promise<{ allow: true; delayMs?: number } | ShieldRefusal>;
   recordFailure(attempt: ShieldAttempt): Promise<void>;
@@ -73,13 +75,7 @@ export interface LoginPorts {
   restrictedCountries?: readonly string[];
 }
 
-export interface ClientContext {
-  ip: string;
-  userAgent?: string;
-  deviceId: string;
-  /** Where links in emails point: the API's public base URL as the client reached it. */
-  baseUrl: string;
-}
+export type { ClientContext };
 
 export type LoginOutcome =
   | { status: 'authenticated'; tokens: TokenSet }

@@ -4,12 +4,12 @@
 // failure leaves a spurious hold, never an unrecorded change). Then every other session ends at once (its
 // session row revoked) and every refresh token is revoked (global sign-out): whoever knew the old password
 // is out; the session that made the change keeps its access token until it expires, then signs in again.
-import type { AccountStore } from '../account/account-store.js';
+import type { AccountStore } from '../account/contracts.js';
 import { NotFound, ValidationError } from '../kernel/errors.js';
 import type { CallerIdentity } from '../kernel/http.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
-import { type ChangeOrigin, type SecurityChanges, securityChangeOf } from '../security/security-changes.js';
+import { type ChangeOrigin, type SecurityChanges, securityChangeOf } from '../security/contracts.js';
 import { assertPasswordIsNotDuress } from './duress.js';
 import type { DuressStore } from './duress-store.js';
 import { checkPassword } from './signup-flow.js';

@@ -1,5 +1,5 @@
 // The rule the authorizer applies after the token itself checks out: is this account and session still live?
-import type { Account, Session } from '../account/account-store.js';
+import type { Account, Session } from '../account/contracts.js';
 import type { AccessClaims } from '../kernel/ports/token-verifier.js';
 
 export type AccessRefusal =

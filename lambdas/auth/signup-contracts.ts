@@ -1,11 +1,9 @@
 // A1 sign-up: request and response shapes of `POST /v1/auth/signup` and `POST /v1/auth/signup/verify`.
 import * as z from 'zod/mini';
+import { E164_PHONE, PASSWORD_POLICY } from '../kernel/shapes.js';
 import { username } from './contracts.js';
 
-/** The password policy (NIST SP 800-63B): 12 to 256 characters of the NFKC form, any characters. */
-export const PASSWORD_POLICY = Object.freeze({ minLength: 12, maxLength: 256 });
-/** E.164: a `+` and 8 to 15 digits, no leading zero. */
-export const E164_PHONE = /^\+[1-9]\d{7,14}$/;
+export { E164_PHONE, PASSWORD_POLICY };
 
 export const signupRequest = z.object({
   username,

@@ -10,14 +10,13 @@
 // account row is created (contact sealed by the vault) and the identity user enabled. No tokens: the first
 // login goes through the usual proofs (new network, new device).
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import type { AccountStore } from '../account/account-store.js';
-import type { PendingSignup, SignupStore } from '../account/signup-store.js';
+import type { AccountStore, PendingSignup, SignupStore } from '../account/contracts.js';
 import { Conflict, Gone, TooManyRequests, Unauthorized, ValidationError } from '../kernel/errors.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
 import type { BlindIndexer } from '../kernel/privacy/blind-index.js';
 import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
-import { type IncrementRule, parseSource, type ShieldStorePort } from './bot-shield.js';
+import { type IncrementRule, parseSource, type ShieldStorePort } from '../kernel/shield/bot-shield.js';
 import { PASSWORD_POLICY, type SignupRequest } from './signup-contracts.js';
 
 export const SIGNUP_RULES = Object.freeze({

@@ -1,8 +1,9 @@
 // Request and response shapes of the TOTP routes (A2); read by the handlers and by the OpenAPI document.
 import * as z from 'zod/mini';
 
-/** Six digits, as Google Authenticator shows them (RFC 6238 with SHA-1, 30 s). */
-export const totpCode = z.string().check(z.regex(/^\d{6}$/, 'a 6-digit code'));
+import { totpCode } from '../kernel/shapes.js';
+
+export { totpCode };
 
 /** POST /v1/me/mfa/totp: the shared secret, once, in three forms for the authenticator app. */
 export const totpEnrolmentResponse = z.object({

@@ -11,7 +11,7 @@ import {
   type SecurityChange,
   type SecurityChanges,
   securityChangeOf,
-} from '../security/security-changes.js';
+} from '../security/contracts.js';
 import type { TotpEnrolmentResponse } from './totp-contracts.js';
 
 export const TOTP_ISSUER = 'Palisade';

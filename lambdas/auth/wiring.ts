@@ -2,25 +2,36 @@
 // The sign-up flow of the Lambda runtime (A1): Cognito, the signed accounts table with the blind index and
 // the vault, the Shield table's counters, the user-mail and SMS functions.
 // The duress check of the Lambda runtime: a synchronous invocation of the duress-check function.
-import { storedBlindIndexer } from '../account/blind-index-key.js';
-import { DynamoAccountStore } from '../account/dynamo-account-store.js';
-import { SignupStore } from '../account/signup-store.js';
-import { SuspensionLinks } from '../account/suspension-links.js';
+// A3/B1: the identity providers of the routes that re-authenticate (a password, and a code when enrolled):
+// each pool's Cognito adapter with `reauthenticate` behind the lockout (lambdas/kernel/shield/reauth-guard.ts), its
+// counter in the Shield table. Such a function needs `shield:write` (test/infra/iam.test.ts checks it); the
+// table is reached on the first re-authentication only. The plain providers of aws-identity-provider.ts
+// have no `reauthenticate`, so a route cannot check a password past the guard.
+
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  awsAccountStore,
+  DynamoAccountStore,
+  SignupStore,
+  SuspensionLinks,
+  storedBlindIndexer,
+} from '../account/wiring.js';
 import { awsGeoIp } from '../kernel/aws/geo-ip.js';
-import { awsIdentityProvider } from '../kernel/aws/identity-provider.js';
+import { awsIdentityProvider, CognitoIdentityProvider } from '../kernel/aws/identity-provider.js';
 import { awsKeyService } from '../kernel/aws/key-service.js';
 import { invoker } from '../kernel/aws/lambda-invoke.js';
-import { awsReauthIdentityProvider } from '../kernel/aws/reauth.js';
-import { awsAccountStore, awsDocumentClient, awsSignedRows } from '../kernel/aws/tables.js';
+import { awsDocumentClient, awsSignedRows } from '../kernel/aws/tables.js';
 import { awsUserMail } from '../kernel/aws/user-mail.js';
 import { awsVault } from '../kernel/aws/vault.js';
+import { logger, tracer } from '../kernel/observability.js';
 import { systemClock } from '../kernel/ports/clock.js';
 import { envSettings, once, requireEnv } from '../kernel/runtime/aws-env.js';
+import { guardedReauth, ReauthGuard } from '../kernel/shield/reauth-guard.js';
+import { ShieldStore } from '../kernel/shield/shield-store.js';
 import { duressCheckClient } from './duress-match.js';
 import { LoginFlow } from './login-flow.js';
 import { loginShield } from './login-shield.js';
 import { LoginStore } from './login-store.js';
-import { ShieldStore } from './shield-store.js';
 import { SignupFlow } from './signup-flow.js';
 import { invokingSignupMessenger } from './signup-messenger.js';
 
@@ -59,3 +70,12 @@ export const awsSignupFlow = /* @__PURE__ */ once(() => {
 });
 
 export const awsDuressCheck = /* @__PURE__ */ once(() => duressCheckClient(invoker('DURESS_FUNCTION')));
+
+export { awsAccountStore } from '../account/wiring.js';
+
+import { awsReauthIdentityProvider } from '../kernel/aws/reauth.js';
+
+export { awsReauthAdminIdentityProvider, awsReauthIdentityProvider } from '../kernel/aws/reauth.js';
+// Published to other contexts.
+export { awsSecurityChanges } from '../security/wiring.js';
+export { loginShield } from './login-shield.js';

@@ -1,10 +1,17 @@
 // What a login request tells about its client, and where links in emails must point.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { ClientContext } from '../auth/login-flow.js';
 import { baseUrlOf } from './http.js';
 
 // Moved to the shared HTTP wiring: security-change notices (B1) need the same base URL for their links.
 export { baseUrlOf } from './http.js';
+
+export interface ClientContext {
+  ip: string;
+  userAgent?: string;
+  deviceId: string;
+  /** Where links in emails point: the API's public base URL as the client reached it. */
+  baseUrl: string;
+}
 
 export function clientOf(
   event: APIGatewayProxyEvent,

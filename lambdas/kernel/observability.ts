@@ -30,3 +30,6 @@ export const SecurityMetric = {
   /** C3: the withdrawal workflow's screening rejected a withdrawal (blocked band, sanctions, account). */
   WithdrawalBlocked: 'WithdrawalBlocked',
 } as const;
+
+/** Metric units, so domain code emits metrics through this module alone. */
+export { MetricUnit } from '@aws-lambda-powertools/metrics';

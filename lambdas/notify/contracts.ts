@@ -1,7 +1,7 @@
 // Request and response shapes of the notification routes (B3, B4); read by the handlers and the OpenAPI
 // document. The phrase's own rules (printable, no link) are checked by `checkPhrase` for specific codes.
 import * as z from 'zod/mini';
-import { totpCode } from '../auth/totp-contracts.js';
+import { totpCode } from '../kernel/shapes.js';
 import { MAX_PHRASE_LENGTH } from './templates.js';
 
 export const MIN_PHRASE_LENGTH = 3;

@@ -123,3 +123,8 @@ export const awsPgpSignerClient = /* @__PURE__ */ once(
 export const awsPgpSigner = /* @__PURE__ */ once(
   () => new PgpMimeSigner(awsPgpKeySource((armored) => readPlatformKey(armored))),
 );
+
+export { awsAccountStoreWithContacts } from '../account/wiring.js';
+// Published to other contexts.
+export { awsReauthIdentityProvider } from '../auth/wiring.js';
+export { awsSecurityChanges } from '../security/wiring.js';

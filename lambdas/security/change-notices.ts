@@ -3,8 +3,8 @@
 // sealed contact), naming what changed, when and from where, with the A4 "this wasn't me" link. Sent by the
 // security-hold workflow's first task; a signed NOTICE row records each channel once sent, so a retried
 // task or a re-driven execution sends neither twice.
-import type { Account, AccountStore } from '../account/account-store.js';
-import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from '../account/suspension-links.js';
+import type { Account, AccountStore } from '../account/contracts.js';
+import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from '../account/contracts.js';
 import { describeBrowser } from '../kernel/client-description.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { Clock } from '../kernel/ports/clock.js';

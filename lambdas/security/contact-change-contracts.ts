@@ -1,8 +1,7 @@
 // B1: request and response shapes of the email and phone changes (`PUT /v1/me/email`, `/phone` and their
 // `/confirm`); read by the handlers and by the OpenAPI document.
 import * as z from 'zod/mini';
-import { E164_PHONE } from '../auth/signup-contracts.js';
-import { totpCode } from '../auth/totp-contracts.js';
+import { E164_PHONE, totpCode } from '../kernel/shapes.js';
 
 /** Re-authentication of a security change: the password, and a current TOTP code when TOTP is enabled. */
 const reauth = {

@@ -10,8 +10,7 @@
 // recorded change (a conservative hold) and the directory's copy of the attribute; after it, the old claim
 // is released (a failure there keeps the old value reserved for this user, never given to another).
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import type { AccountStore } from '../account/account-store.js';
-import type { SignupStore } from '../account/signup-store.js';
+import type { AccountStore, SignupStore } from '../account/contracts.js';
 import { Conflict, Gone, NotFound, TooManyRequests, ValidationError } from '../kernel/errors.js';
 import type { CallerIdentity } from '../kernel/http.js';
 import type { Clock } from '../kernel/ports/clock.js';

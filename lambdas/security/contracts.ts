@@ -43,3 +43,13 @@ export const holdInput = z.object({
   change: z.optional(changeNotice),
 });
 export type HoldInput = z.infer<typeof holdInput>;
+
+export { sameContact } from './contact-change.js';
+export { holdStatus, type SecurityState, SecurityStateStore } from './hold.js';
+// Published to other contexts.
+export {
+  type ChangeOrigin,
+  type SecurityChange,
+  type SecurityChanges,
+  securityChangeOf,
+} from './security-changes.js';

@@ -4,9 +4,7 @@
 // The email and phone changes of the Lambda runtime (B1): Cognito, the signed accounts table with the blind
 // index and the vault, the user-mail and SMS functions, the security-change port. Each route's role allows
 // only the calls its half of the flow makes (lambdas/catalogue.ts).
-import { storedBlindIndexer } from '../account/blind-index-key.js';
-import { DynamoAccountStore } from '../account/dynamo-account-store.js';
-import { SignupStore } from '../account/signup-store.js';
+import { DynamoAccountStore, SignupStore, storedBlindIndexer } from '../account/wiring.js';
 import { awsKeyService } from '../kernel/aws/key-service.js';
 import { invoker } from '../kernel/aws/lambda-invoke.js';
 import { awsReauthIdentityProvider } from '../kernel/aws/reauth.js';
@@ -48,3 +46,6 @@ export const awsContactChanges = /* @__PURE__ */ once(() => {
     clock: systemClock,
   });
 });
+
+// Published to other contexts.
+export { awsAccountStoreWithContacts } from '../account/wiring.js';

@@ -1,9 +1,9 @@
 // Shapes of the withdrawal routes (C2): the request, its answer and the history page; read by the handlers
 // and the OpenAPI document. The risk score and its signals never appear in a response.
 import * as z from 'zod/mini';
-import { totpCode } from '../auth/totp-contracts.js';
 import { ASSET_IDS } from '../kernel/assets.js';
 import { ValidationError } from '../kernel/errors.js';
+import { totpCode } from '../kernel/shapes.js';
 import { WITHDRAWAL_ID, WITHDRAWAL_STATUSES } from './record.js';
 
 /** `Idempotency-Key`: 8–64 characters of [A-Za-z0-9_-], e.g. a UUID. Required on every withdrawal request. */
@@ -88,3 +88,11 @@ export type WithdrawalsResponse = z.infer<typeof withdrawalsResponse>;
 
 export const pageLimit = (limit: string | undefined): number =>
   limit === undefined ? WITHDRAWALS_PAGE.defaultLimit : Math.min(Number(limit), WITHDRAWALS_PAGE.maxLimit);
+
+export { WithdrawalDecisions } from './decisions.js';
+export type { WithdrawalLedger } from './ledger.js';
+// Published to other contexts.
+export { WithdrawalLifecycle } from './lifecycle.js';
+export { WithdrawalLimits } from './limits.js';
+export type { WithdrawalRow } from './record.js';
+export { ReviewTokens } from './review-tokens.js';

@@ -1,7 +1,7 @@
 // C2: a withdrawal request, checked in a fixed order (each refusal its own code), scored (risk.ts), written
 // with its limits ledger entry in one transaction (ledger.ts), and handed to the withdrawal workflow.
-import type { AccountStore } from '../account/account-store.js';
-import { type AddressBook, receiveRefusal } from '../addresses/address-book.js';
+import type { AccountStore } from '../account/contracts.js';
+import { type AddressBook, receiveRefusal } from '../addresses/contracts.js';
 import type { Asset } from '../kernel/assets.js';
 import { AppError, type ErrorDetail, ValidationError } from '../kernel/errors.js';
 import type { CallerIdentity } from '../kernel/http.js';
@@ -10,7 +10,7 @@ import type { Clock } from '../kernel/ports/clock.js';
 import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
 import type { Settings } from '../kernel/settings.js';
-import { holdStatus, type SecurityStateStore } from '../security/hold.js';
+import { holdStatus, type SecurityStateStore } from '../security/contracts.js';
 import { formatAmount, limitMinor, parseAmount } from './amount.js';
 import type { WithdrawalAccepted } from './contracts.js';
 import type { WithdrawalLedger } from './ledger.js';

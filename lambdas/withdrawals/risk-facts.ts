@@ -1,10 +1,10 @@
 // C2/G2: gathers what the risk score looks at from the stores (login history, devices, the SECURITY row, the
 // user's earlier withdrawals); risk.ts stays a pure function of these facts.
-import type { AccountStore } from '../account/account-store.js';
-import type { WhitelistedAddress } from '../addresses/address-book.js';
-import type { KnownDevice, LoginEvent, LoginStore } from '../auth/login-store.js';
+import type { AccountStore } from '../account/contracts.js';
+import type { WhitelistedAddress } from '../addresses/contracts.js';
+import type { KnownDevice, LoginEvent, LoginStore } from '../auth/contracts.js';
 import type { Asset } from '../kernel/assets.js';
-import type { SecurityState } from '../security/hold.js';
+import type { SecurityState } from '../security/contracts.js';
 import type { WithdrawalHistory } from './history.js';
 import type { PastWithdrawal, RiskFacts } from './risk.js';
 

@@ -1,8 +1,8 @@
 // C3: the workflow's own screening, just before anything moves: the request route scored the risk when the
 // withdrawal was created; this re-checks what may have changed since (the account suspended, the
 // destination removed or sanctioned) and decides the branch. Pure: the task reads, this decides.
-import type { AccountStatus } from '../account/account-store.js';
-import type { AddressStatus } from '../addresses/address-book.js';
+import type { AccountStatus } from '../account/contracts.js';
+import type { AddressStatus } from '../addresses/contracts.js';
 import { IllegalTransition } from './lifecycle.js';
 import type { RiskBand, WithdrawalRecord } from './record.js';
 

@@ -12,3 +12,8 @@ export const awsReviewTokens = /* @__PURE__ */ once(() => new ReviewTokens(awsSi
 export const awsWithdrawalLedger = /* @__PURE__ */ once(
   () => new WithdrawalLedger(awsSignedRows().tables.accounts),
 );
+
+// Published to other contexts.
+export { awsAccountStore } from '../account/wiring.js';
+export { awsAddressStore } from '../addresses/wiring.js';
+export { awsReauthIdentityProvider } from '../kernel/aws/reauth.js';

@@ -81,12 +81,32 @@ function zoneOf(rel: string): Zone {
 }
 
 /**
+ * Files outside handlers/, wiring.ts and aws/ that are runtime or adapter code by their role, each with why: the
+ * kernel's handler wiring and the stores that speak to an SDK directly. Paths relative to lambdas/.
+ */
+export const ADAPTER_FILES: Readonly<Record<string, string>> = {
+  'kernel/http.ts': 'the middy + Powertools wiring of every API handler',
+  'kernel/task.ts': 'the middy + Powertools wiring of every workflow task',
+  'kernel/observability.ts':
+    'the Powertools logger, metrics and tracer singletons, the port domain code emits through',
+  'kernel/integrity/signed-table.ts':
+    'the one DynamoDB adapter of signed rows (conditional writes, SDK errors)',
+  'kernel/integrity/signed-rows.ts':
+    'the composition of the signed-rows layer (signer, verifier, integrity metric)',
+  'kernel/privacy/field-cipher.ts': 'the AWS Encryption SDK adapter behind the FieldCipher port',
+  'kernel/shield/shield-store.ts':
+    'the Shield table adapter (atomic conditional updates of the bot-shield counters)',
+  'withdrawals/idempotency.ts': 'the Powertools idempotency adapter on the idempotency table',
+};
+
+/**
  * A domain file: under lambdas/, not in a handlers/ folder, not wiring.ts or routes.ts, not an `aws-*.ts` file,
  * not under the kernel's aws/ or runtime/ folder, not under a context's aws/ folder.
  */
 export function isDomainFile(rel: string): boolean {
   const segments = rel.split('/');
   if (segments[0] !== 'lambdas') return false;
+  if (ADAPTER_FILES[segments.slice(1).join('/')] !== undefined) return false;
   const base = segments.at(-1) ?? '';
   if (base === 'wiring.ts' || base === 'routes.ts' || base.startsWith('aws-')) return false;
   const folders = segments.slice(1, -1);

@@ -14,8 +14,8 @@ import {
   type ShieldAttempt,
   type ShieldKey,
   type ShieldVerdict,
-} from '../../lambdas/auth/bot-shield.js';
-import { ShieldStore } from '../../lambdas/auth/shield-store.js';
+} from '../../lambdas/kernel/shield/bot-shield.js';
+import { ShieldStore } from '../../lambdas/kernel/shield/shield-store.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 

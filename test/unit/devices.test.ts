@@ -4,9 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotShield, knownDeviceKey } from '../../lambdas/auth/bot-shield.js';
 import { type KnownDevice, LoginStore } from '../../lambdas/auth/login-store.js';
-import { ShieldStore } from '../../lambdas/auth/shield-store.js';
 import { Conflict } from '../../lambdas/kernel/errors.js';
 import {
   type IntegrityFailure,
@@ -14,6 +12,8 @@ import {
   RowVerifier,
 } from '../../lambdas/kernel/integrity/row-signature.js';
 import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import { BotShield, knownDeviceKey } from '../../lambdas/kernel/shield/bot-shield.js';
+import { ShieldStore } from '../../lambdas/kernel/shield/shield-store.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';

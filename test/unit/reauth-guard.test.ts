@@ -1,17 +1,17 @@
 // Unit tests of the re-authentication lockout (A3/B1): the guard on the bot shield's DynamoDB store against an
 // in-memory dynalite, a manual clock (nothing sleeps), and the decorator every composition wraps its pools in.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { attemptKeys } from '../../lambdas/auth/bot-shield.js';
+import { TooManyRequests } from '../../lambdas/kernel/errors.js';
+import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
+import { attemptKeys } from '../../lambdas/kernel/shield/bot-shield.js';
 import {
   guardedReauth,
   REAUTH_POLICY,
   ReauthGuard,
   type ReauthScope,
   reauthKey,
-} from '../../lambdas/auth/reauth-guard.js';
-import { ShieldStore } from '../../lambdas/auth/shield-store.js';
-import { TooManyRequests } from '../../lambdas/kernel/errors.js';
-import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
+} from '../../lambdas/kernel/shield/reauth-guard.js';
+import { ShieldStore } from '../../lambdas/kernel/shield/shield-store.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 

@@ -1,9 +1,10 @@
 // GET /v1/me: the caller's own account, found by the user id the authorizer established; personal data masked.
-import { awsAccountStore } from '../../kernel/aws/tables.js';
+
 import { NotFound } from '../../kernel/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import type { AccountStore } from '../account-store.js';
 import type { MeResponse } from '../contracts.js';
+import { awsAccountStore } from '../wiring.js';
 
 export const makeHandler = (ports: { accounts: AccountStore }) =>
   httpHandler({}, async (_request, event) => {

@@ -1,11 +1,12 @@
 // GET /v1/me/sessions (A8): the caller's live sessions, the current one marked; revoked and expired ones left out.
-import { awsAccountStore } from '../../kernel/aws/tables.js';
+
 import { NotFound } from '../../kernel/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import type { AccountStore } from '../account-store.js';
 import { sessionViews } from '../sessions.js';
 import type { SessionsResponse } from '../sessions-contracts.js';
+import { awsAccountStore } from '../wiring.js';
 
 export const makeHandler = (ports: {
   accounts: Pick<AccountStore, 'getAccount' | 'listSessions'>;

@@ -2,7 +2,6 @@
 // carries the user's anti-phishing phrase and PGP signature like every other Palisade email. A user who
 // reported a sign-in ("this wasn't me", A4) gets the confirmation, with the withdrawals cancelled (C3).
 import * as z from 'zod/mini';
-import { awsAccountStore } from '../../kernel/aws/tables.js';
 import { awsUserMail } from '../../kernel/aws/user-mail.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
@@ -10,6 +9,7 @@ import type { UserMail } from '../../kernel/ports/user-mail.js';
 import { taskHandler } from '../../kernel/task.js';
 import type { AccountStore } from '../account-store.js';
 import { suspensionInput } from '../contracts.js';
+import { awsAccountStore } from '../wiring.js';
 
 /** The state as TellTheUser sees it: CancelTheWithdrawals' count under `withdrawals` (C3). */
 const noticeInput = z.extend(suspensionInput, {

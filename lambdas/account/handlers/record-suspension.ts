@@ -1,13 +1,14 @@
 // Workflow task: marks the account suspended, which also refuses every existing session on its next request.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsAccountStore, awsSignedRows } from '../../kernel/aws/tables.js';
+import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import type { AccountStore } from '../account-store.js';
 import { suspensionInput } from '../contracts.js';
+import { awsAccountStore } from '../wiring.js';
 
 export const makeHandler = (ports: {
   accounts: AccountStore;

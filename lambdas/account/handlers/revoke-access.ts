@@ -1,13 +1,13 @@
 // Workflow task: revokes the suspended user's refresh tokens and disables sign-in at the identity provider.
 
 import { awsIdentityProvider } from '../../kernel/aws/identity-provider.js';
-import { awsAccountStore } from '../../kernel/aws/tables.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { taskHandler } from '../../kernel/task.js';
 import type { AccountStore } from '../account-store.js';
 import { suspensionInput } from '../contracts.js';
+import { awsAccountStore } from '../wiring.js';
 
 export const makeHandler = (ports: {
   accounts: AccountStore;

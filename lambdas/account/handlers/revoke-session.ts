@@ -1,11 +1,12 @@
 // DELETE /v1/me/sessions/{sessionId} (A8): ends one of the caller's own sessions; its tokens are refused on
 // their next request. Another user's session id is Not Found: the key is the caller's partition (E5).
-import { awsAccountStore } from '../../kernel/aws/tables.js';
+
 import { callerOf, httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import type { AccountStore } from '../account-store.js';
 import { revokeOwnSession } from '../sessions.js';
 import { sessionIdParam } from '../sessions-contracts.js';
+import { awsAccountStore } from '../wiring.js';
 
 export const makeHandler = (ports: { accounts: Pick<AccountStore, 'revokeSession'>; clock: Clock }) =>
   httpHandler({}, async (request, event) => {

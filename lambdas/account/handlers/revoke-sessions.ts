@@ -2,12 +2,12 @@
 // the account's sessionsValidAfter and the session rows, refresh tokens through the global sign-out.
 
 import { awsIdentityProvider } from '../../kernel/aws/identity-provider.js';
-import { awsAccountStore } from '../../kernel/aws/tables.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import type { AccountStore } from '../account-store.js';
 import { revokeAllOwnSessions } from '../sessions.js';
+import { awsAccountStore } from '../wiring.js';
 
 export const makeHandler = (ports: {
   accounts: Pick<AccountStore, 'revokeAllSessions'>;

@@ -1,12 +1,12 @@
 // GET /v1/auth/suspend/{token}: "this wasn't me" (A4). The first use starts the account-suspension workflow
 // (suspend, revoke every session and refresh token, confirm by email); a second use changes nothing.
 
-import { linkToken } from '../../auth/contracts.js';
 import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { awsWorkflows } from '../../kernel/aws/workflows.js';
 import { httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import type { Workflows } from '../../kernel/ports/workflows.js';
+import { linkToken } from '../../kernel/shapes.js';
 import { SuspensionLinks } from '../suspension-links.js';
 
 export const makeHandler = (ports: { links: SuspensionLinks; workflows: Workflows; clock: Clock }) =>

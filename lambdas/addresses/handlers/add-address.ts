@@ -1,7 +1,7 @@
 // POST /v1/me/addresses (C1): adds a withdrawal address to the caller's list: validated for its asset,
 // screened against the sanctions list, pending until the emailed link is clicked.
 
-import { SuspensionLinks } from '../../account/suspension-links.js';
+import { SuspensionLinks } from '../../account/contracts.js';
 import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { awsUserMail } from '../../kernel/aws/user-mail.js';
 import { baseUrlOf } from '../../kernel/client-context.js';

@@ -1,9 +1,10 @@
 // GET /v1/addresses/confirm/{token} (C1): the link of the address-confirmation email, opened on any device.
 // Single use, 24 hours; the address becomes active and may receive withdrawals after its cooling period.
-import { linkToken } from '../../auth/contracts.js';
+
 import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
+import { linkToken } from '../../kernel/shapes.js';
 import type { AddressConfirmedResponse } from '../contracts.js';
 import { type ConfirmPorts, confirmAddress } from '../whitelist.js';
 import { awsAddressStore } from '../wiring.js';

@@ -1,6 +1,5 @@
 // D2 executors of account care: suspend (the account-suspension workflow, reason `admin`) and restore.
-import type { AccountStore } from '../../account/account-store.js';
-import type { SuspensionRequests } from '../../account/suspension-requests.js';
+import type { AccountStore, SuspensionRequests } from '../../account/contracts.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { ActionFailed, type Execution, type ExecutionFacts } from './types.js';
 

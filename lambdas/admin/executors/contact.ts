@@ -1,13 +1,11 @@
 // D2 executors of a user's email or phone, with the machinery of the user's own change (B1): the new value
 // claimed for the user (refused if another account holds it), a security change noticed to the OLD contact,
 // the directory's copy, then the account row (the commit point), and the old value released.
-import type { AccountStore } from '../../account/account-store.js';
-import type { SignupStore } from '../../account/signup-store.js';
+import type { AccountStore, SignupStore } from '../../account/contracts.js';
 import { Conflict } from '../../kernel/errors.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import type { BlindIndexer } from '../../kernel/privacy/blind-index.js';
-import { sameContact } from '../../security/contact-change.js';
-import { type SecurityChanges, securityChangeOf } from '../../security/security-changes.js';
+import { type SecurityChanges, sameContact, securityChangeOf } from '../../security/contracts.js';
 import { adminOrigin } from './security.js';
 import { ActionFailed, type Execution, type ExecutionFacts } from './types.js';
 

@@ -1,7 +1,7 @@
 // D2 executor: the user's own withdrawal limits for one asset, read by the limits ledger in place of the
 // deploy's default (lambdas/withdrawals/ledger.ts). Idempotent: the same request applied again changes nothing.
 import type { Asset } from '../../kernel/assets.js';
-import type { WithdrawalLimits } from '../../withdrawals/limits.js';
+import type { WithdrawalLimits } from '../../withdrawals/contracts.js';
 import type { Execution, ExecutionFacts } from './types.js';
 
 export interface LimitsExecutorPorts {

@@ -1,9 +1,9 @@
 // D2 executors of a user's security settings: reset MFA (TOTP off; a security change: audit, hold and the
 // notices with the "this wasn't me" link) and lift a withdrawal hold early.
-import type { AccountStore } from '../../account/account-store.js';
+import type { AccountStore } from '../../account/contracts.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
-import type { SecurityStateStore } from '../../security/hold.js';
-import { type SecurityChanges, securityChangeOf } from '../../security/security-changes.js';
+import type { SecurityStateStore } from '../../security/contracts.js';
+import { type SecurityChanges, securityChangeOf } from '../../security/contracts.js';
 import { ActionFailed, type Execution, type ExecutionFacts } from './types.js';
 
 export interface SecurityExecutorPorts {

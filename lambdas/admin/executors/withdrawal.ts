@@ -4,7 +4,7 @@
 // suspension's cancellation) is DECISION_ALREADY_MADE and fails this one, as does a review that is over or a
 // withdrawal that is gone: the state can change while the approvals are collected.
 import { Conflict, NotFound } from '../../kernel/errors.js';
-import type { WithdrawalDecisions } from '../../withdrawals/decisions.js';
+import type { WithdrawalDecisions } from '../../withdrawals/contracts.js';
 import { ActionFailed, type Execution, type ExecutionFacts } from './types.js';
 
 export interface WithdrawalExecutorPorts {

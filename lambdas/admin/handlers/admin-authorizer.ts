@@ -5,7 +5,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
-import { UNAUTHORIZED } from '../../auth/handlers/authorizer.js';
+import { UNAUTHORIZED } from '../../auth/contracts.js';
 import { awsAdminTokenVerifier } from '../../kernel/aws/cognito-token-verifier.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';

@@ -1,6 +1,5 @@
 // POST /v1/admin/requests/{requestId}/approve (D2): see decide-request.ts.
 
-import { awsReauthAdminIdentityProvider } from '../../kernel/aws/reauth.js';
 import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
@@ -8,7 +7,7 @@ import { envSettings } from '../../kernel/runtime/aws-env.js';
 import { adminHttpHandler } from '../admin-route.js';
 import { approveBody } from '../contracts.js';
 import { type DecideRequestPorts, decide } from '../decide-request.js';
-import { awsAdminRequests, awsTaskAnswers } from '../wiring.js';
+import { awsAdminRequests, awsReauthAdminIdentityProvider, awsTaskAnswers } from '../wiring.js';
 
 export const makeHandler = (ports: DecideRequestPorts) =>
   adminHttpHandler(

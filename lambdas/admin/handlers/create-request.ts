@@ -3,9 +3,9 @@
 // exactly what would execute. Personal data in the parameters is sealed in the row. The approval workflow
 // starts and waits for the approvals; the request and its start are audited (D3).
 
-import type { AccountStore } from '../../account/account-store.js';
+import type { AccountStore } from '../../account/contracts.js';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsAccountStore, awsSignedRows } from '../../kernel/aws/tables.js';
+import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { awsVault } from '../../kernel/aws/vault.js';
 import { awsWorkflows } from '../../kernel/aws/workflows.js';
 import { NotFound } from '../../kernel/errors.js';
@@ -15,7 +15,7 @@ import type { Workflows } from '../../kernel/ports/workflows.js';
 import type { FieldCipher } from '../../kernel/privacy/field-cipher.js';
 import { envSettings } from '../../kernel/runtime/aws-env.js';
 import type { Settings } from '../../kernel/settings.js';
-import { WithdrawalLifecycle } from '../../withdrawals/lifecycle.js';
+import { WithdrawalLifecycle } from '../../withdrawals/contracts.js';
 import { adminHttpHandler } from '../admin-route.js';
 import { createRequest, newRequestId, refusalError } from '../approval.js';
 import { createRequestBody, requestView } from '../contracts.js';
@@ -23,7 +23,7 @@ import { adminActor, approvalExecutionName, auditStep, sealed, secondsToExpiry, 
 import type { AdminRequestStore } from '../request-store.js';
 import { type RequestTargetPorts, requireActionableTarget } from '../request-targets.js';
 import { approvalWorkflowInput } from '../task-contracts.js';
-import { awsAdminDirectory, awsAdminRequests } from '../wiring.js';
+import { awsAccountStore, awsAdminDirectory, awsAdminRequests } from '../wiring.js';
 
 export interface CreateRequestPorts extends RequestTargetPorts {
   adminRequests: Pick<AdminRequestStore, 'create'>;

@@ -1,10 +1,12 @@
 // Workflow task ExecuteAccountAction (D2): executes an approved action on a user account (suspend, restore,
 // reset MFA, change email or phone, lift a hold) through the shared claim, hash check and audit of
 // execute-action.ts. Its role holds only what those actions touch (catalogue WORKFLOWS `admin-approval`).
-import { storedBlindIndexer } from '../../account/blind-index-key.js';
-import { DynamoAccountStore } from '../../account/dynamo-account-store.js';
-import { SignupStore } from '../../account/signup-store.js';
-import { workflowSuspensions } from '../../account/suspension-requests.js';
+import {
+  DynamoAccountStore,
+  SignupStore,
+  storedBlindIndexer,
+  workflowSuspensions,
+} from '../../account/contracts.js';
 import { awsIdentityProvider } from '../../kernel/aws/identity-provider.js';
 import { awsKeyService } from '../../kernel/aws/key-service.js';
 import { awsSignedRows } from '../../kernel/aws/tables.js';
@@ -12,10 +14,9 @@ import { awsVault } from '../../kernel/aws/vault.js';
 import { awsWorkflows } from '../../kernel/aws/workflows.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
-import { awsSecurityChanges, awsSecurityState } from '../../security/wiring.js';
 import { type ExecutionPorts, executeActionTask } from '../execute-action.js';
 import { ACCOUNT_EXECUTORS, type AccountActionPorts } from '../executors/account-actions.js';
-import { awsAdminRequests } from '../wiring.js';
+import { awsAdminRequests, awsSecurityChanges, awsSecurityState } from '../wiring.js';
 
 export type ExecuteAccountActionPorts = AccountActionPorts &
   ExecutionPorts & { vault: NonNullable<ExecutionPorts['vault']> };

@@ -7,10 +7,12 @@ import { awsAdminIdentityProvider } from '../../kernel/aws/identity-provider.js'
 import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
-import { WithdrawalDecisions } from '../../withdrawals/decisions.js';
-import { WithdrawalLifecycle } from '../../withdrawals/lifecycle.js';
-import { WithdrawalLimits } from '../../withdrawals/limits.js';
-import { ReviewTokens } from '../../withdrawals/review-tokens.js';
+import {
+  ReviewTokens,
+  WithdrawalDecisions,
+  WithdrawalLifecycle,
+  WithdrawalLimits,
+} from '../../withdrawals/contracts.js';
 import { type ExecutionPorts, executeActionTask } from '../execute-action.js';
 import { STAFF_EXECUTORS, type StaffActionPorts } from '../executors/staff-actions.js';
 import { awsAdminDirectory, awsAdminRequests, awsRevealGrants, awsTaskAnswers } from '../wiring.js';

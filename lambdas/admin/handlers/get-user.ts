@@ -2,9 +2,8 @@
 // approved reveal is in force for this admin, this user and that field (and the admin's tiers still may
 // reveal it); support and operations see masked data only. Every read, masked or revealed, is audited.
 
-import type { AccountStore } from '../../account/account-store.js';
-import { storedBlindIndexer } from '../../account/blind-index-key.js';
-import { DynamoAccountStore } from '../../account/dynamo-account-store.js';
+import type { AccountStore } from '../../account/contracts.js';
+import { DynamoAccountStore, storedBlindIndexer } from '../../account/contracts.js';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import { awsKeyService } from '../../kernel/aws/key-service.js';
 import { awsSignedRows } from '../../kernel/aws/tables.js';
@@ -14,16 +13,14 @@ import { lazyHandler } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import { envSettings } from '../../kernel/runtime/aws-env.js';
 import type { Settings } from '../../kernel/settings.js';
-import { holdStatus, type SecurityStateStore } from '../../security/hold.js';
-import { awsSecurityState } from '../../security/wiring.js';
-import type { WithdrawalLedger } from '../../withdrawals/ledger.js';
-import { awsWithdrawalLedger } from '../../withdrawals/wiring.js';
+import { holdStatus, type SecurityStateStore } from '../../security/contracts.js';
+import type { WithdrawalLedger } from '../../withdrawals/contracts.js';
 import { adminHttpHandler } from '../admin-route.js';
 import { adminUserResponse } from '../contracts.js';
 import { readScope } from '../permissions.js';
 import { adminActor } from '../plane.js';
 import type { RevealGrants } from '../reveal-grants.js';
-import { awsRevealGrants } from '../wiring.js';
+import { awsRevealGrants, awsSecurityState, awsWithdrawalLedger } from '../wiring.js';
 
 export interface GetUserPorts {
   accounts: Pick<AccountStore, 'getAccount' | 'contactOf'>;

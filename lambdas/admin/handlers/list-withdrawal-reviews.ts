@@ -11,9 +11,7 @@ import { lazyHandler } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import { envSettings } from '../../kernel/runtime/aws-env.js';
 import type { Settings } from '../../kernel/settings.js';
-import type { WithdrawalLifecycle } from '../../withdrawals/lifecycle.js';
-import type { WithdrawalRow } from '../../withdrawals/record.js';
-import { awsWithdrawalLifecycle } from '../../withdrawals/wiring.js';
+import type { WithdrawalLifecycle, WithdrawalRow } from '../../withdrawals/contracts.js';
 import { adminHttpHandler } from '../admin-route.js';
 import {
   withdrawalReviewsQuery,
@@ -21,6 +19,7 @@ import {
   type withdrawalReviewView,
 } from '../contracts.js';
 import { adminActor } from '../plane.js';
+import { awsWithdrawalLifecycle } from '../wiring.js';
 
 export interface ListWithdrawalReviewsPorts {
   withdrawalLifecycle: Pick<WithdrawalLifecycle, 'get' | 'reviews'>;

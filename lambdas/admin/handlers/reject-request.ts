@@ -1,7 +1,6 @@
 // POST /v1/admin/requests/{requestId}/reject (D2): an allowed approver rejects, or the requester withdraws
 // the request; the workflow ends with the reason. See decide-request.ts.
 
-import { awsReauthAdminIdentityProvider } from '../../kernel/aws/reauth.js';
 import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
@@ -9,7 +8,7 @@ import { envSettings } from '../../kernel/runtime/aws-env.js';
 import { adminHttpHandler } from '../admin-route.js';
 import { rejectBody } from '../contracts.js';
 import { type DecideRequestPorts, decide } from '../decide-request.js';
-import { awsAdminRequests, awsTaskAnswers } from '../wiring.js';
+import { awsAdminRequests, awsReauthAdminIdentityProvider, awsTaskAnswers } from '../wiring.js';
 
 export const makeHandler = (ports: DecideRequestPorts) =>
   adminHttpHandler(

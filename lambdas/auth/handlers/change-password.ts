@@ -1,14 +1,13 @@
 // PUT /v1/me/password (B1): the current password (and a TOTP code when enrolled) re-authenticates, the new
 // one follows the sign-up policy; a security change, after which every other session ends.
 
-import { awsReauthIdentityProvider } from '../../kernel/aws/reauth.js';
-import { awsAccountStore, awsSignedRows } from '../../kernel/aws/tables.js';
+import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
-import { awsSecurityChanges } from '../../security/wiring.js';
 import { DuressStore } from '../duress-store.js';
 import { changePassword, type PasswordChangePorts } from '../password-change.js';
 import { changePasswordBody, type PasswordChangedResponse } from '../password-contracts.js';
+import { awsAccountStore, awsReauthIdentityProvider, awsSecurityChanges } from '../wiring.js';
 
 export const makeHandler = (ports: PasswordChangePorts) =>
   httpHandler({ body: changePasswordBody }, async (request, event) => {

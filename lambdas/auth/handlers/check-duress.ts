@@ -1,6 +1,6 @@
 // The duress-check function, invoked by the login for every password it checks (A5). It alone reads duress
 // hashes and may start a duress suspension; the login only learns match or no match.
-import { workflowSuspensions } from '../../account/suspension-requests.js';
+import { workflowSuspensions } from '../../account/contracts.js';
 import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { awsWorkflows } from '../../kernel/aws/workflows.js';
 import { lazyHandler } from '../../kernel/http.js';

@@ -1,11 +1,10 @@
 // POST /v1/me/mfa/totp/disable (A2, B1): password + a current code turn TOTP off; a security change.
 
-import { awsReauthIdentityProvider } from '../../kernel/aws/reauth.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
-import { awsSecurityChanges } from '../../security/wiring.js';
 import { disableTotp, type TotpPorts } from '../totp.js';
 import { disableTotpBody, type TotpStatusResponse } from '../totp-contracts.js';
+import { awsReauthIdentityProvider, awsSecurityChanges } from '../wiring.js';
 
 export const makeHandler = (ports: TotpPorts) =>
   httpHandler({ body: disableTotpBody }, async (request, event) => {

@@ -2,11 +2,11 @@
 // request (the authorizer's session check), and so is any token the refresh token of this session mints:
 // they share the session id (origin_jti).
 
-import type { AccountStore } from '../../account/account-store.js';
-import { revokeOwnSession } from '../../account/sessions.js';
-import { awsAccountStore } from '../../kernel/aws/tables.js';
+import type { AccountStore } from '../../account/contracts.js';
+import { revokeOwnSession } from '../../account/contracts.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import { awsAccountStore } from '../wiring.js';
 
 export const makeHandler = (ports: { accounts: Pick<AccountStore, 'revokeSession'>; clock: Clock }) =>
   httpHandler({}, async (_request, event) => {

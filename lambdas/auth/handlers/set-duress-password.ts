@@ -1,17 +1,16 @@
 // PUT /v1/me/duress-password (A5): sets or changes the duress password after re-authentication; never equal
 // to the password; stored as a slow hash; a security change.
 
-import { awsReauthIdentityProvider } from '../../kernel/aws/reauth.js';
 import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
-import { type SecurityChanges, securityChangeOf } from '../../security/security-changes.js';
-import { awsSecurityChanges } from '../../security/wiring.js';
+import { type SecurityChanges, securityChangeOf } from '../../security/contracts.js';
 import { assertDuressDiffers, hashDuress } from '../duress.js';
 import { duressSetResponse, setDuressBody } from '../duress-contracts.js';
 import { DuressStore } from '../duress-store.js';
+import { awsReauthIdentityProvider, awsSecurityChanges } from '../wiring.js';
 
 export interface SetDuressPorts {
   identity: Pick<IdentityProvider, 'reauthenticate'>;

@@ -1,15 +1,14 @@
 // A3/B1: the identity providers of the routes that re-authenticate (a password, and a code when enrolled):
-// each pool's Cognito adapter with `reauthenticate` behind the lockout (lambdas/auth/reauth-guard.ts), its
-// counter in the Shield table. Such a function needs `shield:write` (test/infra/iam.test.ts checks it); the
-// table is reached on the first re-authentication only. The plain providers of aws-identity-provider.ts
-// have no `reauthenticate`, so a route cannot check a password past the guard.
-
+// each pool's Cognito adapter with `reauthenticate` behind the lockout (lambdas/kernel/shield/reauth-guard.ts),
+// its counter in the Shield table. Such a function needs `shield:write` (test/infra/iam.test.ts checks it); the
+// table is reached on the first re-authentication only. The plain providers of identity-provider.ts have no
+// `reauthenticate`, so a route cannot check a password past the guard.
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { guardedReauth, ReauthGuard } from '../../auth/reauth-guard.js';
-import { ShieldStore } from '../../auth/shield-store.js';
 import { logger, tracer } from '../observability.js';
 import { systemClock } from '../ports/clock.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
+import { guardedReauth, ReauthGuard } from '../shield/reauth-guard.js';
+import { ShieldStore } from '../shield/shield-store.js';
 import { CognitoIdentityProvider } from './identity-provider.js';
 import { awsDocumentClient } from './tables.js';
 

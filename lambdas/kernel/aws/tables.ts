@@ -1,7 +1,6 @@
-// The DynamoDB document client, the signed-rows layer and the AccountStore of the Lambda runtime.
+// The DynamoDB document client and the signed-rows layer of the Lambda runtime.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAccountStore } from '../../account/dynamo-account-store.js';
 import { signedRows } from '../integrity/signed-rows.js';
 import { tracer } from '../observability.js';
 import { systemClock } from '../ports/clock.js';
@@ -24,8 +23,4 @@ export const awsSignedRows = /* @__PURE__ */ once(() =>
     ) as Record<TableId, string>,
     systemClock,
   ),
-);
-
-export const awsAccountStore = /* @__PURE__ */ once(
-  () => new DynamoAccountStore(awsSignedRows().tables.accounts),
 );

@@ -3,16 +3,14 @@
 // change is recorded before the key is dropped. Removing no key changes nothing and records nothing. A POST with
 // a body rather than DELETE, as `/v1/me/mfa/totp/disable`: a DELETE body has no defined meaning (RFC 9110).
 
-import { awsReauthIdentityProvider } from '../../kernel/aws/reauth.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
-import { type SecurityChanges, securityChangeOf } from '../../security/security-changes.js';
-import { awsSecurityChanges } from '../../security/wiring.js';
+import { type SecurityChanges, securityChangeOf } from '../../security/contracts.js';
 import { pgpKeyRemoveRequest } from '../contracts.js';
 import type { NotificationPrefsStore } from '../notification-prefs.js';
-import { awsNotificationPrefs } from '../wiring.js';
+import { awsNotificationPrefs, awsReauthIdentityProvider, awsSecurityChanges } from '../wiring.js';
 
 export const makeHandler = (ports: {
   notificationPrefs: Pick<NotificationPrefsStore, 'get' | 'setPgpKey'>;

@@ -3,8 +3,7 @@
 // through the Notifier: plain text + HTML, or, to a user with a PGP key (B3), PGP/MIME signed (and optionally
 // encrypted) by the PgpMailSigner function. Functions that only decide to write to a user (the login) invoke
 // this one instead of holding addresses, SES, the vault and OpenPGP.js.
-import type { AccountStore } from '../../account/account-store.js';
-import { awsAccountStoreWithContacts } from '../../account/wiring.js';
+import type { AccountStore } from '../../account/contracts.js';
 import { awsMailer } from '../../kernel/aws/mailer.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
@@ -15,7 +14,7 @@ import { taskHandler } from '../../kernel/task.js';
 import type { NotificationPrefsStore } from '../notification-prefs.js';
 import { type MailSigner, Notifier, type Recipient } from '../notifier.js';
 import { renderAddressMessage, renderUserMessage } from '../user-mail-render.js';
-import { awsNotificationPrefs, awsPgpSignerClient } from '../wiring.js';
+import { awsAccountStoreWithContacts, awsNotificationPrefs, awsPgpSignerClient } from '../wiring.js';
 
 export interface UserMailPorts {
   accounts: Pick<AccountStore, 'getAccount' | 'contactOf'>;

@@ -1,7 +1,6 @@
 // Workflow task (B1): the first state of the security-hold workflow sends the change's notices, email and
 // SMS with the "this wasn't me" link (change-notices.ts); a retry or a duplicate execution sends nothing twice.
-import { SuspensionLinks } from '../../account/suspension-links.js';
-import { awsAccountStoreWithContacts } from '../../account/wiring.js';
+import { SuspensionLinks } from '../../account/contracts.js';
 import { awsSmsMessages } from '../../kernel/aws/sms-messages.js';
 import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { awsUserMail } from '../../kernel/aws/user-mail.js';
@@ -11,6 +10,7 @@ import { systemClock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import { type NoticePorts, NoticeStore, sendChangeNotice } from '../change-notices.js';
 import { holdInput } from '../contracts.js';
+import { awsAccountStoreWithContacts } from '../wiring.js';
 
 export const makeHandler = (ports: NoticePorts) =>
   taskHandler(holdInput, async (input) => {

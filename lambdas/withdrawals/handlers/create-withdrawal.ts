@@ -3,17 +3,15 @@
 
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { AddressStore } from '../../addresses/address-store.js';
-import { isSanctioned } from '../../addresses/sanctions.js';
-import { LoginStore } from '../../auth/login-store.js';
+import { AddressStore, isSanctioned } from '../../addresses/contracts.js';
+import { LoginStore } from '../../auth/contracts.js';
 import type { Asset } from '../../kernel/assets.js';
-import { awsReauthIdentityProvider } from '../../kernel/aws/reauth.js';
-import { awsAccountStore, awsSignedRows } from '../../kernel/aws/tables.js';
+import { awsSignedRows } from '../../kernel/aws/tables.js';
 import { awsWorkflows } from '../../kernel/aws/workflows.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { systemClock } from '../../kernel/ports/clock.js';
 import { envSettings, requireEnv } from '../../kernel/runtime/aws-env.js';
-import { SecurityStateStore } from '../../security/hold.js';
+import { SecurityStateStore } from '../../security/contracts.js';
 import {
   idempotencyKeyOf,
   type WithdrawalAccepted,
@@ -24,7 +22,7 @@ import { WithdrawalHistory } from '../history.js';
 import { idempotencyStore, idempotentPerUser } from '../idempotency.js';
 import type { WithdrawalSpeed } from '../record.js';
 import { type RequestWithdrawalPorts, requestWithdrawal } from '../request.js';
-import { awsWithdrawalLedger } from '../wiring.js';
+import { awsAccountStore, awsReauthIdentityProvider, awsWithdrawalLedger } from '../wiring.js';
 
 export interface CreateWithdrawalPorts extends Omit<RequestWithdrawalPorts, 'isSanctioned'> {
   /** Powertools idempotency persistence on the idempotency table. */

@@ -2,8 +2,7 @@
 // cannot both win), the transfer to custody (idempotent by withdrawal id), then dispatched with its
 // reference. A retry after any step finds where the last attempt stopped and repeats nothing twice.
 
-import type { AddressBook } from '../../addresses/address-book.js';
-import { awsAddressStore } from '../../addresses/wiring.js';
+import type { AddressBook } from '../../addresses/contracts.js';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import { awsCustody } from '../../kernel/aws/custody.js';
 import { awsSignedRows } from '../../kernel/aws/tables.js';
@@ -13,7 +12,7 @@ import { type Clock, systemClock } from '../../kernel/ports/clock.js';
 import type { Custody } from '../../kernel/ports/custody.js';
 import { taskHandler } from '../../kernel/task.js';
 import { IllegalTransition, type WithdrawalLifecycle } from '../lifecycle.js';
-import { awsWithdrawalLifecycle } from '../wiring.js';
+import { awsAddressStore, awsWithdrawalLifecycle } from '../wiring.js';
 import { withdrawalTaskInput } from '../workflow-contracts.js';
 
 /** The record names an address the address book no longer has: custody cannot be told where to send. */

@@ -1,10 +1,8 @@
 // Workflow task (C3) ScreenTheWithdrawal: reads the record (it must still be screening, or cancelled by a
 // suspension), re-checks the account and the destination, and returns the branch with the review period.
-import type { AccountStore } from '../../account/account-store.js';
-import type { AddressBook } from '../../addresses/address-book.js';
-import { isSanctioned } from '../../addresses/sanctions.js';
-import { awsAddressStore } from '../../addresses/wiring.js';
-import { awsAccountStore } from '../../kernel/aws/tables.js';
+import type { AccountStore } from '../../account/contracts.js';
+import type { AddressBook } from '../../addresses/contracts.js';
+import { isSanctioned } from '../../addresses/contracts.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
 import { envSettings } from '../../kernel/runtime/aws-env.js';
@@ -12,7 +10,7 @@ import type { Settings } from '../../kernel/settings.js';
 import { taskHandler } from '../../kernel/task.js';
 import type { WithdrawalLifecycle } from '../lifecycle.js';
 import { screen } from '../screening.js';
-import { awsWithdrawalLifecycle } from '../wiring.js';
+import { awsAccountStore, awsAddressStore, awsWithdrawalLifecycle } from '../wiring.js';
 import { withdrawalTaskInput } from '../workflow-contracts.js';
 
 export const makeHandler = (ports: {

@@ -17,9 +17,9 @@
 //   (the 6th in a window is refused unchecked). An attempt whose check fails on an error (not a wrong
 //   password) stays counted: fail closed.
 // - The clock is injected; nothing sleeps.
-import { TooManyRequests } from '../kernel/errors.js';
-import type { Clock } from '../kernel/ports/clock.js';
-import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
+import { TooManyRequests } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdentityProvider } from '../ports/identity-provider.js';
 import {
   accountDigest,
   counterState,

@@ -1,0 +1,17 @@
+// Input shapes more than one context validates: the password policy, phone numbers, TOTP codes, and the answer
+// of a page an emailed link opens. One definition, so every route refuses the same inputs the same way.
+import * as z from 'zod/mini';
+
+/** The password policy (NIST SP 800-63B): 12 to 256 characters of the NFKC form, any characters. */
+export const PASSWORD_POLICY = Object.freeze({ minLength: 12, maxLength: 256 });
+/** E.164: a `+` and 8 to 15 digits, no leading zero. */
+export const E164_PHONE = /^\+[1-9]\d{7,14}$/;
+
+/** Six digits, as Google Authenticator shows them (RFC 6238 with SHA-1, 30 s). */
+export const totpCode = z.string().check(z.regex(/^\d{6}$/, 'a 6-digit code'));
+
+/** The answer of an emailed link (device confirmation, suspension, address confirmation). */
+export const linkResponse = z.object({ done: z.boolean(), message: z.string() });
+
+/** The token of an emailed link, as its path carries it. */
+export const linkToken = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{32,64}$/)) });
