@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
-import { UNAUTHORIZED } from '../lambdas/auth/handlers/authorizer.js';
 import type { FunctionSpec, RouteSpec } from '../lambdas/catalogue.js';
 import {
   AppError,
@@ -12,6 +11,7 @@ import {
   MethodNotAllowed,
   NotFound,
   toErrorResponse,
+  UNAUTHORIZED,
   Unauthorized,
   ValidationError,
 } from '../lambdas/kernel/errors.js';

@@ -43,5 +43,4 @@ export { linkResponse, linkToken } from '../kernel/shapes.js';
 
 // Published to other contexts.
 export type { ShieldAttempt, ShieldVerdict } from '../kernel/shield/bot-shield.js';
-export { UNAUTHORIZED } from './handlers/authorizer.js';
 export { type KnownDevice, type LoginEvent, LoginStore } from './login-store.js';

@@ -114,3 +114,6 @@ export function toErrorResponse(err: unknown, requestId?: string): { status: num
   }
   return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error', requestId } } };
 }
+
+/** An authorizer throws exactly this message: API Gateway turns it into a 401. */
+export const UNAUTHORIZED = 'Unauthorized';

@@ -6,14 +6,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import { awsUserTokenVerifier } from '../../kernel/aws/cognito-token-verifier.js';
+import { UNAUTHORIZED } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';
 import { systemClock } from '../../kernel/ports/clock.js';
 import { type AuthorizerPorts, authorize } from '../authorize.js';
 import { awsAccountStore } from '../wiring.js';
-
-/** API Gateway turns exactly this error message into a 401. */
-export const UNAUTHORIZED = 'Unauthorized';
 
 export const makeHandler = (ports: AuthorizerPorts) =>
   middy<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult, Error, Context>(
