@@ -26,6 +26,7 @@ export type { Account, AccountStatus, AccountStore, Session } from './account-st
 export { storedBlindIndexer } from './blind-index-key.js';
 export { DynamoAccountStore } from './dynamo-account-store.js';
 export { endDeviceSessions, revokeOwnSession } from './sessions.js';
+export { revocationResponse } from './sessions-contracts.js';
 export { type PendingSignup, SignupStore } from './signup-store.js';
 // Published to other contexts.
 export { SUSPENSION_LINK_DAYS, SuspensionLinks } from './suspension-links.js';

@@ -1,0 +1,89 @@
+// The account context's functions: its API routes, its workflow tasks, with the access each needs.
+
+import type { RouteSpec } from '../catalogue.js';
+import { linkResponse } from '../kernel/shapes.js';
+import type { FunctionSpec } from '../kernel/specs.js';
+import { reads } from '../kernel/specs.js';
+import { meResponse } from './contracts.js';
+import { revocationResponse, sessionsResponse } from './sessions-contracts.js';
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    id: 'GetMe',
+    method: 'GET',
+    path: '/v1/me',
+    auth: 'user',
+    entry: 'lambdas/account/handlers/get-me.ts',
+    summary: "The caller's own account",
+    tag: 'account',
+    response: meResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
+  {
+    id: 'UseSuspensionLink',
+    method: 'GET',
+    path: '/v1/auth/suspend/{token}',
+    auth: 'public',
+    entry: 'lambdas/account/handlers/use-suspension-link.ts',
+    summary: '"This wasn\'t me": suspends the account and signs every session out (single use, 7 days)',
+    tag: 'auth',
+    response: linkResponse,
+    status: 200,
+    access: reads('accounts:write', 'suspension:start'),
+  },
+  {
+    id: 'ListSessions',
+    method: 'GET',
+    path: '/v1/me/sessions',
+    auth: 'user',
+    entry: 'lambdas/account/handlers/list-sessions.ts',
+    summary: "The caller's live sessions, the current one marked",
+    tag: 'sessions',
+    response: sessionsResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
+  {
+    id: 'RevokeSession',
+    method: 'DELETE',
+    path: '/v1/me/sessions/{sessionId}',
+    auth: 'user',
+    entry: 'lambdas/account/handlers/revoke-session.ts',
+    summary: "Ends one of the caller's sessions; another user's session id is Not Found",
+    tag: 'sessions',
+    response: revocationResponse,
+    status: 200,
+    access: reads('accounts:write'),
+  },
+  {
+    id: 'RevokeAllSessions',
+    method: 'DELETE',
+    path: '/v1/me/sessions',
+    auth: 'user',
+    entry: 'lambdas/account/handlers/revoke-sessions.ts',
+    summary: 'Ends every session of the caller and revokes every refresh token (global sign-out)',
+    tag: 'sessions',
+    response: revocationResponse,
+    status: 200,
+    access: reads('accounts:write', 'identity:sign-out'),
+  },
+];
+
+export const RECORD_SUSPENSION: FunctionSpec = {
+  id: 'RecordSuspension',
+  entry: 'lambdas/account/handlers/record-suspension.ts',
+  access: reads('accounts:write'),
+};
+
+export const REVOKE_ACCESS: FunctionSpec = {
+  id: 'RevokeAccess',
+  entry: 'lambdas/account/handlers/revoke-access.ts',
+  access: reads('accounts:read', 'identity:revoke'),
+};
+
+export const NOTIFY_SUSPENSION: FunctionSpec = {
+  id: 'NotifySuspension',
+  entry: 'lambdas/account/handlers/notify-suspension.ts',
+  access: reads('accounts:read', 'user-mail:send'),
+};

@@ -1,0 +1,205 @@
+// The admin context's functions: its API routes, its workflow tasks and the functions others invoke, with the access each needs.
+
+import type { RouteSpec } from '../catalogue.js';
+import type { FunctionSpec } from '../kernel/specs.js';
+import { reads } from '../kernel/specs.js';
+import {
+  adminAuthenticatedResponse,
+  adminChallengeRequest,
+  adminLoginRequest,
+  adminLoginResponse,
+  adminMeResponse,
+} from './admin-login-contracts.js';
+import {
+  adminUserResponse,
+  approveBody,
+  createRequestBody,
+  listRequestsQuery,
+  rejectBody,
+  requestsResponse,
+  requestView,
+  withdrawalReviewsQuery,
+  withdrawalReviewsResponse,
+} from './contracts.js';
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    id: 'AdminLogin',
+    method: 'POST',
+    path: '/v1/admin/auth/login',
+    auth: 'public',
+    entry: 'lambdas/admin/handlers/admin-auth-login.ts',
+    summary: 'D1: starts an admin login with the admin pool password; answers the TOTP challenge',
+    tag: 'admin',
+    body: adminLoginRequest,
+    response: adminLoginResponse,
+    status: 200,
+    access: reads('accounts:write', 'admin-identity:authenticate', 'shield:write'),
+  },
+  {
+    id: 'AdminLoginChallenge',
+    method: 'POST',
+    path: '/v1/admin/auth/challenge',
+    auth: 'public',
+    entry: 'lambdas/admin/handlers/admin-auth-challenge.ts',
+    summary: 'D1: the TOTP code of an admin login; answers a short-lived admin access token',
+    tag: 'admin',
+    body: adminChallengeRequest,
+    response: adminAuthenticatedResponse,
+    status: 200,
+    access: reads('accounts:write', 'admin-identity:authenticate', 'shield:write'),
+  },
+  {
+    id: 'GetAdminMe',
+    method: 'GET',
+    path: '/v1/admin/me',
+    auth: 'admin',
+    admin: { permission: 'session' },
+    entry: 'lambdas/admin/handlers/admin-me.ts',
+    summary: 'D1: the calling admin as the admin authorizer verified them (id, session, tiers)',
+    tag: 'admin',
+    response: adminMeResponse,
+    status: 200,
+    access: [],
+  },
+  {
+    id: 'CreateAdminRequest',
+    method: 'POST',
+    path: '/v1/admin/requests',
+    auth: 'admin',
+    admin: { permission: 'request' },
+    entry: 'lambdas/admin/handlers/create-request.ts',
+    summary:
+      'D2: asks for an admin action (action, target, parameters, reason); the payload is hashed and the approval workflow waits for its approvals',
+    tag: 'admin',
+    body: createRequestBody,
+    response: requestView,
+    status: 201,
+    // The request rows, personal parameters sealed through the vault, the workflow, the audit record.
+    access: reads('accounts:write', 'vault:invoke', 'admin-approval:start'),
+  },
+  {
+    id: 'ListAdminRequests',
+    method: 'GET',
+    path: '/v1/admin/requests',
+    auth: 'admin',
+    admin: { permission: 'read-requests' },
+    entry: 'lambdas/admin/handlers/list-requests.ts',
+    summary: 'D2: the pending requests the caller may approve now, soonest expiry first',
+    tag: 'admin',
+    query: listRequestsQuery,
+    response: requestsResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
+  {
+    id: 'ApproveAdminRequest',
+    method: 'POST',
+    path: '/v1/admin/requests/{requestId}/approve',
+    auth: 'admin',
+    admin: { permission: 'approve' },
+    entry: 'lambdas/admin/handlers/approve-request.ts',
+    summary:
+      'D2: approves a request, bound to the payload hash the approver saw (step-up: password and TOTP code)',
+    tag: 'admin',
+    body: approveBody,
+    response: requestView,
+    status: 200,
+    access: reads('accounts:write', 'admin-identity:reauthenticate', 'admin-approval:answer', 'shield:write'),
+  },
+  {
+    id: 'RejectAdminRequest',
+    method: 'POST',
+    path: '/v1/admin/requests/{requestId}/reject',
+    auth: 'admin',
+    admin: { permission: 'reject' },
+    entry: 'lambdas/admin/handlers/reject-request.ts',
+    summary:
+      'D2: rejects (or, by its requester, withdraws) a request with a reason (step-up: password and TOTP code)',
+    tag: 'admin',
+    body: rejectBody,
+    response: requestView,
+    status: 200,
+    access: reads('accounts:write', 'admin-identity:reauthenticate', 'admin-approval:answer', 'shield:write'),
+  },
+  {
+    id: 'AdminGetUser',
+    method: 'GET',
+    path: '/v1/admin/users/{userId}',
+    auth: 'admin',
+    admin: { permission: 'read-users' },
+    entry: 'lambdas/admin/handlers/get-user.ts',
+    summary:
+      "D5: a user's account as admins see it: personal data masked unless an approved reveal is in force; every read audited",
+    tag: 'admin',
+    response: adminUserResponse,
+    status: 200,
+    access: reads('accounts:read', 'vault:invoke'),
+  },
+  {
+    id: 'AdminListWithdrawalReviews',
+    method: 'GET',
+    path: '/v1/admin/withdrawals',
+    auth: 'admin',
+    admin: { permission: 'read-withdrawal-reviews' },
+    entry: 'lambdas/admin/handlers/list-withdrawal-reviews.ts',
+    summary:
+      'D2: the withdrawals under investigation (status=review) with their risk score and signals, masked; every read audited',
+    tag: 'admin',
+    query: withdrawalReviewsQuery,
+    response: withdrawalReviewsResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
+];
+
+/** D1: the authorizer of `auth: 'admin'` routes: an admin-pool token, a tier, an active admin (D4). */
+export const ADMIN_AUTHORIZER: FunctionSpec = {
+  id: 'AdminAuthorizer',
+  entry: 'lambdas/admin/handlers/admin-authorizer.ts',
+  access: reads('accounts:read'),
+};
+
+export const STORE_APPROVAL_TOKEN: FunctionSpec = {
+  id: 'StoreApprovalToken',
+  entry: 'lambdas/admin/handlers/store-approval-token.ts',
+  access: reads('accounts:write', 'admin-approval:answer'),
+};
+
+// The execution, split by what the actions touch (ACTION_SPECS executor; the workflow routes by action),
+// so that each role holds only its own actions' rights.
+export const EXECUTE_ACCOUNT_ACTION: FunctionSpec = {
+  id: 'ExecuteAccountAction',
+  entry: 'lambdas/admin/handlers/execute-account-action.ts',
+  // The account and security rows, the suspension and security-hold workflows, the user pool (TOTP,
+  // enable, contact), the vault (sealed parameters) and the blind index (a new email or phone).
+  access: reads(
+    'accounts:write',
+    'vault:invoke',
+    'blind-index:key',
+    'suspension:start',
+    'security-hold:start',
+    'identity:mfa',
+    'identity:enable',
+    'identity:update-contact',
+  ),
+};
+
+export const EXECUTE_STAFF_ACTION: FunctionSpec = {
+  id: 'ExecuteStaffAction',
+  entry: 'lambdas/admin/handlers/execute-staff-action.ts',
+  // Limits and reveal grants (rows), the withdrawal decision (its task token), the admin pool
+  // (offboarding) and the tokens of the requests an offboarding voids.
+  access: reads(
+    'accounts:write',
+    'withdrawal-review:decide',
+    'admin-identity:revoke',
+    'admin-approval:answer',
+  ),
+};
+
+export const EXPIRE_ADMIN_REQUEST: FunctionSpec = {
+  id: 'ExpireAdminRequest',
+  entry: 'lambdas/admin/handlers/expire-request.ts',
+  access: reads('accounts:write'),
+};

@@ -1,0 +1,72 @@
+// What a function is and what it may touch: the types every context's routes.ts declares its functions with,
+// read by the catalogue, CDK (lib/grants) and the runtime's environment check.
+
+/**
+ * What a function may touch; lib/ turns each into the narrowest IAM grant. Table access includes the
+ * signing key: reading a signed table needs its public key (kms:GetPublicKey), writing needs kms:Sign.
+ * `audit:append` may only add records (PutItem, never Update or Delete).
+ */
+export type Access =
+  | 'accounts:read'
+  | 'accounts:write'
+  | 'audit:append'
+  | 'audit:read'
+  | 'blind-index:key'
+  | 'data-key:seal-open'
+  | 'vault:invoke'
+  | 'user-mail:send'
+  | 'pgp-signer:invoke'
+  | 'pgp-key:sign'
+  | 'pgp-key:public'
+  | 'duress:check'
+  | 'identity:authenticate'
+  | 'identity:mfa'
+  | 'shield:write'
+  | 'shield:forget'
+  | 'identity:revoke'
+  | 'identity:sign-out'
+  | 'identity:read'
+  | 'identity:create'
+  | 'identity:enable'
+  | 'identity:set-password'
+  | 'identity:update-contact'
+  | 'sms:invoke'
+  | 'sms:publish'
+  | 'suspension:start'
+  | 'security-hold:start'
+  /** C3: send a withdrawal to the custody system's queue (lib/custody.ts). */
+  | 'custody:dispatch'
+  /** C3: fail a withdrawal review's task token (SendTaskFailure), when a suspension cancels it. */
+  | 'withdrawal-review:cancel'
+  /** C3/D2: answer a withdrawal review's task token with the decision (SendTaskSuccess). */
+  | 'withdrawal-review:decide'
+  /** C2: start the withdrawal workflow (the request route). */
+  | 'withdrawal:start'
+  /** C2: Powertools idempotency records (get, put, update, delete on the idempotency table only). */
+  | 'idempotency:use'
+  | 'mail:send'
+  /** D1: admin login against the admin pool (password, TOTP; global sign-out of a refused admin). */
+  | 'admin-identity:authenticate'
+  | 'admin-identity:reauthenticate'
+  /** D4: offboarding in the admin pool: disable the admin and sign them out globally. */
+  | 'admin-identity:revoke'
+  /** D2: start the admin-approval workflow (a new admin request). */
+  | 'admin-approval:start'
+  /** D2: answer the admin-approval workflow's stored task token (SendTaskSuccess). */
+  | 'admin-approval:answer';
+
+/** Accesses that read signed rows: a function holding one must also hold INTEGRITY_ALARM. */
+export const SIGNED_READS: readonly Access[] = ['accounts:read', 'accounts:write', 'audit:read'];
+/** A failed verification writes an audit record (E1), so every reader of signed rows may append one. */
+export const INTEGRITY_ALARM: Access = 'audit:append';
+
+/** The access of a function that reads signed rows: its own plus the integrity alarm's. */
+export const reads = (...access: Access[]): Access[] => [...access, INTEGRITY_ALARM];
+
+export interface FunctionSpec {
+  /** Stable id: the construct id of the Lambda and the key of its bundle in bench/. */
+  id: string;
+  /** Handler module, relative to the repository root; it exports `handler` and `makeHandler`. */
+  entry: string;
+  access: readonly Access[];
+}

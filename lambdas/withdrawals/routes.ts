@@ -1,0 +1,84 @@
+// The withdrawals context's functions: its API routes, its workflow tasks, with the access each needs.
+
+import type { RouteSpec } from '../catalogue.js';
+import type { FunctionSpec } from '../kernel/specs.js';
+import { reads } from '../kernel/specs.js';
+import { withdrawalAccepted, withdrawalRequest, withdrawalsQuery, withdrawalsResponse } from './contracts.js';
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    id: 'RequestWithdrawal',
+    method: 'POST',
+    path: '/v1/me/withdrawals',
+    auth: 'user',
+    entry: 'lambdas/withdrawals/handlers/create-withdrawal.ts',
+    summary:
+      'C2: requests a withdrawal to a whitelisted address (Idempotency-Key header, password and TOTP step-up); checked, scored, then screened by the withdrawal workflow',
+    tag: 'withdrawals',
+    body: withdrawalRequest,
+    response: withdrawalAccepted,
+    status: 202,
+    access: reads(
+      'accounts:write',
+      'identity:authenticate',
+      'idempotency:use',
+      'withdrawal:start',
+      'shield:write',
+    ),
+  },
+  {
+    id: 'ListWithdrawals',
+    method: 'GET',
+    path: '/v1/me/withdrawals',
+    auth: 'user',
+    entry: 'lambdas/withdrawals/handlers/list-withdrawals.ts',
+    summary: "C2: the caller's withdrawals, newest first: status, decision, transfer reference",
+    tag: 'withdrawals',
+    query: withdrawalsQuery,
+    response: withdrawalsResponse,
+    status: 200,
+    access: reads('accounts:read'),
+  },
+];
+
+export const CANCEL_WITHDRAWALS: FunctionSpec = {
+  id: 'CancelWithdrawals',
+  entry: 'lambdas/withdrawals/handlers/cancel-withdrawals.ts',
+  access: reads('accounts:write', 'withdrawal-review:cancel'),
+};
+
+export const SCREEN_WITHDRAWAL: FunctionSpec = {
+  id: 'ScreenWithdrawal',
+  entry: 'lambdas/withdrawals/handlers/screen.ts',
+  access: reads('accounts:read'),
+};
+
+export const AWAIT_WITHDRAWAL_DECISION: FunctionSpec = {
+  id: 'AwaitWithdrawalDecision',
+  entry: 'lambdas/withdrawals/handlers/await-decision.ts',
+  access: reads('accounts:write'),
+};
+
+export const APPROVE_WITHDRAWAL: FunctionSpec = {
+  id: 'ApproveWithdrawal',
+  entry: 'lambdas/withdrawals/handlers/approve.ts',
+  access: reads('accounts:write'),
+};
+
+export const DISPATCH_WITHDRAWAL: FunctionSpec = {
+  id: 'DispatchWithdrawal',
+  entry: 'lambdas/withdrawals/handlers/dispatch.ts',
+  access: reads('accounts:write', 'custody:dispatch'),
+};
+
+export const REJECT_WITHDRAWAL: FunctionSpec = {
+  id: 'RejectWithdrawal',
+  entry: 'lambdas/withdrawals/handlers/reject.ts',
+  access: reads('accounts:write'),
+};
+
+export const NOTIFY_WITHDRAWAL: FunctionSpec = {
+  id: 'NotifyWithdrawal',
+  entry: 'lambdas/withdrawals/handlers/notify-withdrawal.ts',
+  access: reads('accounts:read', 'user-mail:send'),
+};
