@@ -1,9 +1,9 @@
-// Builds every catalogue function in-process: imports its `entry`, calls `makeHandler` with the local ports
-// and invokes it with a Lambda context, as the Lambda runtime would call the exported `handler`.
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// Builds every catalogue function in-process: calls its module's `makeHandler` with the local ports (typed, see
+// handlers.ts) and invokes it with a Lambda context, as the Lambda runtime would call the exported `handler`.
 import type { FunctionSpec } from '../lambdas/catalogue.js';
+import { LOCAL_HANDLERS, type LocalHandlerModule } from './handlers.js';
 import { lambdaContext } from './lambda-context.js';
+import type { LocalPorts } from './ports.js';
 
 export type LambdaHandler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
@@ -11,29 +11,18 @@ export interface LocalFunctions {
   invoke(functionId: string, event: unknown, requestId?: string): Promise<unknown>;
 }
 
-/**
- * `ports` is handed whole to each `makeHandler`, which takes the ports it needs by name (`accounts`,
- * `identity`, `clock` …): a handler's port parameter must be named after a key of the local ports.
- */
-export async function loadFunctions(
-  specs: readonly FunctionSpec[],
-  repoRoot: string,
-  ports: object,
-): Promise<LocalFunctions> {
+const moduleOf = (id: string): LocalHandlerModule | undefined =>
+  (LOCAL_HANDLERS as Record<string, LocalHandlerModule>)[id];
+
+/** Every spec must have its module in LOCAL_HANDLERS: a function the local runtime cannot run fails at start. */
+export function loadFunctions(specs: readonly FunctionSpec[], ports: LocalPorts): LocalFunctions {
   const handlers = new Map<string, LambdaHandler>();
-  await Promise.all(
-    specs.map(async (spec) => {
-      if (handlers.has(spec.id)) return;
-      const module = (await import(pathToFileURL(join(repoRoot, spec.entry)).href)) as Record<
-        string,
-        unknown
-      >;
-      if (typeof module.makeHandler !== 'function' || typeof module.handler !== 'function') {
-        throw new Error(`${spec.entry} must export makeHandler(ports) and handler`);
-      }
-      handlers.set(spec.id, module.makeHandler(ports) as LambdaHandler);
-    }),
-  );
+  for (const spec of specs) {
+    if (handlers.has(spec.id)) continue;
+    const module = moduleOf(spec.id);
+    if (!module) throw new Error(`${spec.id} (${spec.entry}) is missing from local/handlers.ts`);
+    handlers.set(spec.id, module.makeHandler(ports) as LambdaHandler);
+  }
   return {
     invoke(functionId, event, requestId) {
       const handler = handlers.get(functionId);

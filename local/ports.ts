@@ -400,7 +400,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         functions ? functions.invoke(PGP_SIGNER.id, request) : Promise.reject(new Error('Not ready')),
       ),
     };
-    functions = await loadFunctions(allFunctions(), REPO_ROOT, ports);
+    functions = loadFunctions(allFunctions(), ports);
     return {
       ports,
       functions,

@@ -1,0 +1,149 @@
+// Every catalogue function's handler module, imported statically so the local composition root is typed: each
+// module's `makeHandler` must accept the local ports, so a port renamed in a handler fails `npm run typecheck`
+// here instead of at the first request. test/unit/local-handlers.test.ts checks this list against the catalogue.
+
+import * as GetMe from '../lambdas/account/handlers/get-me.js';
+import * as ListSessions from '../lambdas/account/handlers/list-sessions.js';
+import * as NotifySuspension from '../lambdas/account/handlers/notify-suspension.js';
+import * as RecordSuspension from '../lambdas/account/handlers/record-suspension.js';
+import * as RevokeAccess from '../lambdas/account/handlers/revoke-access.js';
+import * as RevokeSession from '../lambdas/account/handlers/revoke-session.js';
+import * as RevokeAllSessions from '../lambdas/account/handlers/revoke-sessions.js';
+import * as UseSuspensionLink from '../lambdas/account/handlers/use-suspension-link.js';
+import * as AddWithdrawalAddress from '../lambdas/addresses/handlers/add-address.js';
+import * as ConfirmWithdrawalAddress from '../lambdas/addresses/handlers/confirm-address.js';
+import * as ListWithdrawalAddresses from '../lambdas/addresses/handlers/list-addresses.js';
+import * as RemoveWithdrawalAddress from '../lambdas/addresses/handlers/remove-address.js';
+import * as AdminLoginChallenge from '../lambdas/admin/handlers/admin-auth-challenge.js';
+import * as AdminLogin from '../lambdas/admin/handlers/admin-auth-login.js';
+import * as AdminAuthorizer from '../lambdas/admin/handlers/admin-authorizer.js';
+import * as GetAdminMe from '../lambdas/admin/handlers/admin-me.js';
+import * as ApproveAdminRequest from '../lambdas/admin/handlers/approve-request.js';
+import * as CreateAdminRequest from '../lambdas/admin/handlers/create-request.js';
+import * as ExecuteAccountAction from '../lambdas/admin/handlers/execute-account-action.js';
+import * as ExecuteStaffAction from '../lambdas/admin/handlers/execute-staff-action.js';
+import * as ExpireAdminRequest from '../lambdas/admin/handlers/expire-request.js';
+import * as AdminGetUser from '../lambdas/admin/handlers/get-user.js';
+import * as ListAdminRequests from '../lambdas/admin/handlers/list-requests.js';
+import * as AdminListWithdrawalReviews from '../lambdas/admin/handlers/list-withdrawal-reviews.js';
+import * as RejectAdminRequest from '../lambdas/admin/handlers/reject-request.js';
+import * as StoreApprovalToken from '../lambdas/admin/handlers/store-approval-token.js';
+import * as UserAuthorizer from '../lambdas/auth/handlers/authorizer.js';
+import * as AnswerChallenge from '../lambdas/auth/handlers/challenge.js';
+import * as ChangePassword from '../lambdas/auth/handlers/change-password.js';
+import * as CheckDuress from '../lambdas/auth/handlers/check-duress.js';
+import * as ConfirmDevice from '../lambdas/auth/handlers/confirm-device.js';
+import * as ConfirmTotp from '../lambdas/auth/handlers/confirm-totp.js';
+import * as DisableTotp from '../lambdas/auth/handlers/disable-totp.js';
+import * as EnrollTotp from '../lambdas/auth/handlers/enroll-totp.js';
+import * as ListDevices from '../lambdas/auth/handlers/list-devices.js';
+import * as ListLogins from '../lambdas/auth/handlers/list-logins.js';
+import * as Login from '../lambdas/auth/handlers/login.js';
+import * as Logout from '../lambdas/auth/handlers/logout.js';
+import * as RemoveDevice from '../lambdas/auth/handlers/remove-device.js';
+import * as SetDuressPassword from '../lambdas/auth/handlers/set-duress-password.js';
+import * as SignUp from '../lambdas/auth/handlers/signup.js';
+import * as VerifySignUp from '../lambdas/auth/handlers/verify-signup.js';
+import * as RemovePgpKey from '../lambdas/notify/handlers/delete-pgp-key.js';
+import * as GetPgpKey from '../lambdas/notify/handlers/get-pgp-key.js';
+import * as PgpMailSigner from '../lambdas/notify/handlers/pgp-mail-signer.js';
+import * as SetAntiPhishingPhrase from '../lambdas/notify/handlers/put-anti-phishing-phrase.js';
+import * as SetPgpKey from '../lambdas/notify/handlers/put-pgp-key.js';
+import * as SendSms from '../lambdas/notify/handlers/send-sms.js';
+import * as SendUserMail from '../lambdas/notify/handlers/send-user-mail.js';
+import * as GetHealth from '../lambdas/platform/handlers/get-health.js';
+import * as PersonalDataVault from '../lambdas/privacy/handlers/vault.js';
+import * as RequestEmailChange from '../lambdas/security/handlers/change-email.js';
+import * as RequestPhoneChange from '../lambdas/security/handlers/change-phone.js';
+import * as ClearSecurityHold from '../lambdas/security/handlers/clear-hold.js';
+import * as ConfirmEmailChange from '../lambdas/security/handlers/confirm-email.js';
+import * as ConfirmPhoneChange from '../lambdas/security/handlers/confirm-phone.js';
+import * as GetMySecurity from '../lambdas/security/handlers/get-security.js';
+import * as NotifySecurityChange from '../lambdas/security/handlers/notify-change.js';
+import * as NotifySecurityHoldEnded from '../lambdas/security/handlers/notify-hold-ended.js';
+import * as ApproveWithdrawal from '../lambdas/withdrawals/handlers/approve.js';
+import * as AwaitWithdrawalDecision from '../lambdas/withdrawals/handlers/await-decision.js';
+import * as CancelWithdrawals from '../lambdas/withdrawals/handlers/cancel-withdrawals.js';
+import * as RequestWithdrawal from '../lambdas/withdrawals/handlers/create-withdrawal.js';
+import * as DispatchWithdrawal from '../lambdas/withdrawals/handlers/dispatch.js';
+import * as ListWithdrawals from '../lambdas/withdrawals/handlers/list-withdrawals.js';
+import * as NotifyWithdrawal from '../lambdas/withdrawals/handlers/notify-withdrawal.js';
+import * as RejectWithdrawal from '../lambdas/withdrawals/handlers/reject.js';
+import * as ScreenWithdrawal from '../lambdas/withdrawals/handlers/screen.js';
+import type { LocalPorts } from './ports.js';
+
+/** A handler module as the local runtime uses it: `makeHandler` over (a subset of) the local ports. */
+export interface LocalHandlerModule {
+  makeHandler: (ports: LocalPorts) => (event: never, context: never) => Promise<unknown>;
+}
+
+export const LOCAL_HANDLERS = {
+  GetHealth,
+  GetMe,
+  UseSuspensionLink,
+  ListSessions,
+  RevokeSession,
+  RevokeAllSessions,
+  Login,
+  SignUp,
+  VerifySignUp,
+  AnswerChallenge,
+  ConfirmDevice,
+  EnrollTotp,
+  ConfirmTotp,
+  DisableTotp,
+  SetDuressPassword,
+  ChangePassword,
+  Logout,
+  ListLogins,
+  ListDevices,
+  RemoveDevice,
+  AdminLogin,
+  AdminLoginChallenge,
+  GetAdminMe,
+  CreateAdminRequest,
+  ListAdminRequests,
+  ApproveAdminRequest,
+  RejectAdminRequest,
+  AdminGetUser,
+  AdminListWithdrawalReviews,
+  GetMySecurity,
+  RequestEmailChange,
+  ConfirmEmailChange,
+  RequestPhoneChange,
+  ConfirmPhoneChange,
+  SetAntiPhishingPhrase,
+  SetPgpKey,
+  RemovePgpKey,
+  GetPgpKey,
+  AddWithdrawalAddress,
+  ListWithdrawalAddresses,
+  RemoveWithdrawalAddress,
+  ConfirmWithdrawalAddress,
+  RequestWithdrawal,
+  ListWithdrawals,
+  UserAuthorizer,
+  AdminAuthorizer,
+  PersonalDataVault,
+  PgpMailSigner,
+  SendUserMail,
+  CheckDuress,
+  SendSms,
+  RecordSuspension,
+  RevokeAccess,
+  CancelWithdrawals,
+  NotifySuspension,
+  NotifySecurityChange,
+  ClearSecurityHold,
+  NotifySecurityHoldEnded,
+  ScreenWithdrawal,
+  AwaitWithdrawalDecision,
+  ApproveWithdrawal,
+  DispatchWithdrawal,
+  RejectWithdrawal,
+  NotifyWithdrawal,
+  StoreApprovalToken,
+  ExecuteAccountAction,
+  ExecuteStaffAction,
+  ExpireAdminRequest,
+} satisfies Record<string, LocalHandlerModule>;
