@@ -40,6 +40,8 @@ export const ROUTES: readonly RouteSpec[] = [
       'shield:write',
       'vault:invoke',
       'user-mail:send',
+      // A5: every password a login checks also goes to the duress check (login-flow.ts).
+      'duress:check',
     ),
   },
   {

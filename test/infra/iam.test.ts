@@ -1,5 +1,7 @@
 // Infra tests of least privilege: every catalogue function's role holds exactly the statements its Access
 // list maps to, on its own resources only; "*" carries nothing but X-Ray; workflows invoke only their tasks.
+import { Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -199,6 +201,20 @@ function statementsOf(spec: FunctionSpec) {
   if (!fn) throw new Error(`function ${spec.id} was not built`);
   return roleStatements(s.template, logicalId(fn.role));
 }
+
+describe('A5 the duress check in AWS', () => {
+  it('A5 the Login function may invoke CheckDuress and is told its name (every login checks the duress hash)', () => {
+    const login = allFunctions().find((spec) => spec.id === 'Login');
+    const fn = s.primary.functions.get('Login');
+    if (!login || !fn) throw new Error('no Login function');
+    expect(login.access).toContain('duress:check');
+    const cfn = fn.fn.node.defaultChild as CfnFunction;
+    const env = Stack.of(fn).resolve(cfn.environment) as { variables: Record<string, unknown> };
+    expect(Object.keys(env.variables)).toContain('DURESS_FUNCTION');
+    const { statements } = statementsOf(login);
+    expect(statements.some((st) => actionsOf(st).includes('lambda:InvokeFunction'))).toBe(true);
+  });
+});
 
 describe('function roles', () => {
   const specs = allFunctions().map((spec) => [spec.id, spec.access.join(', ') || 'no access', spec] as const);
