@@ -129,14 +129,15 @@ export const DURESS_CHECK: FunctionSpec = authRoutes.DURESS_CHECK;
 
 /**
  * Functions other functions invoke directly, in the order they are built (each may invoke the ones before
- * it): the access that allows the call and the environment variable that names the function to the caller.
+ * it), and the access that allows the call; the variable naming the function to the caller is that
+ * access's in ACCESS_ENV (lambdas/kernel/runtime/access-env.ts).
  */
-export const INVOKABLE: readonly { access: Access; spec: FunctionSpec; variable: string }[] = [
-  { access: 'vault:invoke', spec: VAULT, variable: 'VAULT_FUNCTION' },
-  { access: 'pgp-signer:invoke', spec: PGP_SIGNER, variable: 'PGP_SIGNER_FUNCTION' },
-  { access: 'user-mail:send', spec: USER_MAIL, variable: 'USER_MAIL_FUNCTION' },
-  { access: 'duress:check', spec: DURESS_CHECK, variable: 'DURESS_FUNCTION' },
-  { access: 'sms:invoke', spec: SMS_SENDER, variable: 'SMS_FUNCTION' },
+export const INVOKABLE: readonly { access: Access; spec: FunctionSpec }[] = [
+  { access: 'vault:invoke', spec: VAULT },
+  { access: 'pgp-signer:invoke', spec: PGP_SIGNER },
+  { access: 'user-mail:send', spec: USER_MAIL },
+  { access: 'duress:check', spec: DURESS_CHECK },
+  { access: 'sms:invoke', spec: SMS_SENDER },
 ];
 
 export const allFunctions = (): FunctionSpec[] => [

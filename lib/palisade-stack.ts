@@ -4,14 +4,13 @@ import { CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import {
   ADMIN_AUTHORIZER,
-  type FunctionSpec,
   INVOKABLE,
   ROUTES,
   type RouteSpec,
   USER_AUTHORIZER,
   WORKFLOWS,
 } from '../lambdas/catalogue.js';
-import { TABLES, type TableId } from '../lambdas/kernel/tables.js';
+import { TABLES, type TableId, type TableSpec } from '../lambdas/kernel/tables.js';
 import { Api } from './api.js';
 import { AuditTrail } from './audit-trail.js';
 import { Backups } from './backups.js';
@@ -19,7 +18,9 @@ import type { DeployConfig } from './config.js';
 import { Custody } from './custody.js';
 import { Data } from './data.js';
 import { Firewall } from './firewall.js';
-import { type AccessTargets, Functions, grantAccess, type PalisadeFunction } from './functions.js';
+import { Functions, type PalisadeFunction } from './functions.js';
+import { type GrantContext, grantAccess } from './grants/index.js';
+import { startsWorkflows, stateMachinesEnvironment } from './grants/workflows.js';
 import { Identity } from './identity.js';
 import { Logging } from './logging.js';
 import { Messaging } from './messaging.js';
@@ -27,10 +28,12 @@ import { Monitoring } from './monitoring.js';
 import { Workflows } from './workflows.js';
 
 /** The variable each table's physical name reaches the functions by (lambdas/kernel/tables.ts). */
-function tableEnvironment(tables: Record<TableId, { tableName: string }>): Record<string, string> {
+function tableEnvironment(
+  tables: Record<TableId, { tableName: string }>,
+): Record<TableSpec['envVar'], string> {
   return Object.fromEntries(
     (Object.keys(TABLES) as TableId[]).map((id) => [TABLES[id].envVar, tables[id].tableName]),
-  );
+  ) as Record<TableSpec['envVar'], string>;
 }
 
 export interface PalisadeStackProps extends StackProps {
@@ -75,7 +78,7 @@ export class PalisadeStack extends Stack {
       replicaRegion: settings.replicaRegion,
     });
 
-    // The variable names lambdas/kernel/runtime/aws-env.ts parses; ids and names only, no secrets.
+    // BASE_ENV (lambdas/kernel/runtime/access-env.ts), parsed by aws-env.ts; ids and names only, no secrets.
     this.functions = new Functions(this, 'Functions', {
       logging: this.logging,
       stubCode: props.stubCode ?? false,
@@ -92,7 +95,7 @@ export class PalisadeStack extends Stack {
       },
     });
     this.custody = new Custody(this, 'Custody');
-    const targets: AccessTargets = {
+    const targets: GrantContext = {
       data: this.data,
       identity: this.identity,
       messaging: this.messaging,
@@ -100,12 +103,11 @@ export class PalisadeStack extends Stack {
     };
     const wire = (fn: PalisadeFunction) => grantAccess(fn, fn.spec.access, targets);
     // Invoked functions first, in catalogue order: each caller gets their names and the right to call them.
-    // One that starts a workflow waits for the workflows (whose tasks may themselves invoke the others).
+    // One that starts a workflow (lib/grants/workflows.ts) waits for the workflows (whose tasks may
+    // themselves invoke the others).
     targets.invokables = new Map();
     const invokables = targets.invokables;
-    const startsWorkflows = (spec: FunctionSpec) =>
-      spec.access.includes('suspension:start') || spec.access.includes('security-hold:start');
-    for (const { access, spec } of INVOKABLE.filter((i) => !startsWorkflows(i.spec))) {
+    for (const { access, spec } of INVOKABLE.filter((i) => !startsWorkflows(i.spec.access))) {
       const fn = this.functions.create(spec);
       wire(fn);
       invokables.set(access, fn);
@@ -120,24 +122,20 @@ export class PalisadeStack extends Stack {
       // D2: a task that starts another workflow (the admin plane's execution task) gets the workflows built
       // before its own, their ARNs in STATE_MACHINES; WORKFLOWS orders them so that none is missing.
       onTask: (fn, built) => {
-        if (startsWorkflows(fn.spec)) {
+        if (startsWorkflows(fn.spec.access)) {
           targets.stateMachines = built;
-          fn.fn.addEnvironment(
-            'STATE_MACHINES',
-            this.toJsonString(Object.fromEntries([...built].map(([name, m]) => [name, m.stateMachineArn]))),
-          );
+          for (const [name, value] of Object.entries(stateMachinesEnvironment(this, built))) {
+            fn.addEnvironment(name, value);
+          }
         }
         wire(fn);
         delete targets.stateMachines;
       },
     });
-    // toJsonString keeps the ARN tokens intact inside the JSON value.
-    const stateMachines = this.toJsonString(
-      Object.fromEntries([...this.workflows.stateMachines].map(([name, m]) => [name, m.stateMachineArn])),
-    );
-    const entryEnvironment = { STATE_MACHINES: stateMachines };
+    // Entry functions (routes, authorizers, invoked functions that start workflows) know every workflow.
+    const entryEnvironment = stateMachinesEnvironment(this, this.workflows.stateMachines);
     targets.stateMachines = this.workflows.stateMachines;
-    for (const invokable of INVOKABLE.filter((i) => startsWorkflows(i.spec))) {
+    for (const invokable of INVOKABLE.filter((i) => startsWorkflows(i.spec.access))) {
       const fn = this.functions.create(invokable.spec, { environment: entryEnvironment });
       wire(fn);
       invokables.set(invokable.access, fn);

@@ -1,5 +1,5 @@
 // AccountStore on signed rows: every account and session row is signed on write and verified on read
-// (lambdas/shared/integrity), contact data sealed by the vault with a blind index and masked copies (E2); the
+// (lambdas/kernel/integrity), contact data sealed by the vault with a blind index and masked copies (E2); the
 // same code against AWS and against the local dynalite emulator.
 import { Conflict, NotFound } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';

@@ -1,4 +1,5 @@
 // HTTP wiring for every API handler: Powertools middlewares, size/JSON/zod checks, typed-error mapping.
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -13,6 +14,7 @@ import {
   ValidationError,
 } from './errors.js';
 import { logger, metrics, tracer } from './observability.js';
+import { accessOf, checkEnv } from './runtime/access-env.js';
 import { ADMIN_TIERS, type AdminTier } from './settings.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -199,7 +201,13 @@ export function httpHandler<B = undefined, Q = undefined>(
 }
 
 /** For handlers whose dependencies are built from the Lambda environment on first use, not at import. */
-export function lazyHandler<E, R>(build: () => (event: E, context: Context) => Promise<R>) {
+export function lazyHandler<E, R>(
+  build: () => (event: E, context: Context) => Promise<R>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+) {
+  // In a Lambda container this runs at init: a function whose template lacks a variable its access list
+  // needs fails its init naming the variable, not its first request. The local runtime calls makeHandler.
+  if (env.AWS_LAMBDA_FUNCTION_NAME) checkEnv(accessOf(env), env);
   let built: ((event: E, context: Context) => Promise<R>) | undefined;
   return (event: E, context: Context): Promise<R> => {
     built ??= build();

@@ -2,8 +2,9 @@
 // read by the catalogue, CDK (lib/grants) and the runtime's environment check.
 
 /**
- * What a function may touch; lib/ turns each into the narrowest IAM grant. Table access includes the
- * signing key: reading a signed table needs its public key (kms:GetPublicKey), writing needs kms:Sign.
+ * What a function may touch; lib/grants turns each into the narrowest IAM grant, and ACCESS_ENV
+ * (lambdas/kernel/runtime/access-env.ts) names the environment variables it needs. Table access includes
+ * the signing key: reading a signed table needs its public key (kms:GetPublicKey), writing needs kms:Sign.
  * `audit:append` may only add records (PutItem, never Update or Delete).
  */
 export type Access =

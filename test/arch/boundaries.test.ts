@@ -86,7 +86,7 @@ describe('I2 zone rules on fixture trees', () => {
 
   it('I2 a folder named shared is the kernel too, so the rules run on the legacy tree', () => {
     const root = plant({
-      'lambdas/shared/http.ts': [
+      'lambdas/kernel/http.ts': [
         "import { Store } from '../account/store.js';",
         'export const http = Store;',
       ],
@@ -94,13 +94,13 @@ describe('I2 zone rules on fixture trees', () => {
         "import { fail } from '../shared/errors.js';",
         'export const Store = fail;',
       ],
-      'lambdas/shared/errors.ts': ['export const fail = (): never => {', "  throw new Error('x');", '};'],
+      'lambdas/kernel/errors.ts': ['export const fail = (): never => {', "  throw new Error('x');", '};'],
     });
 
     expect(checkBoundaries(root).map(brief)).toEqual([
       {
         rule: 'kernel-imports-context',
-        file: 'lambdas/shared/http.ts',
+        file: 'lambdas/kernel/http.ts',
         line: 1,
         importPath: '../account/store.js',
       },

@@ -1,7 +1,7 @@
 // I2 zone rules of lambdas/ (kernel, contexts, composition root): a pure import checker used by boundaries.test.ts.
 //
 // Zones, from a path relative to the repository root:
-//   lambdas/kernel/** (and the legacy lambdas/shared/**)   the kernel, shared by every context
+//   lambdas/kernel/** (and the legacy lambdas/kernel/**)   the kernel, shared by every context
 //   lambdas/<name>.ts (catalogue.ts, openapi.ts …)          the composition root
 //   lambdas/<context>/**                                    a context: every other directory directly under lambdas/
 //   anything else (local/, test/, bench/, lib/ …)           outside; no rule applies to these files

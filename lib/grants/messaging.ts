@@ -1,0 +1,27 @@
+// The grants of the messaging accesses: email (SES), SMS (SNS), the platform's OpenPGP keys and the
+// custody queue, each through the grant method of the construct that owns the resource.
+import type { PalisadeFunction } from '../functions.js';
+import type { GrantContext, GrantTable } from './grant.js';
+
+function custodyOf(fn: PalisadeFunction, ctx: GrantContext) {
+  if (!ctx.custody) throw new Error(`${fn.spec.id} needs the custody queue, not built yet`);
+  return ctx.custody;
+}
+
+export const MESSAGING_GRANTS = {
+  'mail:send': { apply: (fn, { messaging }) => messaging.grantSendEmail(fn.role) },
+  'sms:publish': { apply: (fn, { messaging }) => messaging.grantSendSms(fn.role) },
+  'pgp-key:sign': {
+    env: (_fn, { messaging }) => ({ PGP_KEY_SECRET: messaging.pgpKeySecret.secretArn }),
+    apply: (fn, { messaging }) => messaging.grantPgpKey(fn.role),
+  },
+  'pgp-key:public': {
+    env: (_fn, { messaging }) => ({ PGP_PUBLIC_KEY_SECRET: messaging.pgpPublicKeySecret.secretArn }),
+    apply: (fn, { messaging }) => messaging.grantPgpPublicKey(fn.role),
+  },
+  // C3: send a withdrawal to the custody system's queue.
+  'custody:dispatch': {
+    env: (fn, ctx) => ({ CUSTODY_QUEUE_URL: custodyOf(fn, ctx).queue.queueUrl }),
+    apply: (fn, ctx) => custodyOf(fn, ctx).grantDispatch(fn.role),
+  },
+} satisfies Partial<GrantTable>;
