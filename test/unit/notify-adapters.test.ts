@@ -11,6 +11,10 @@ import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHeaderText, SesMailer } from '../../lambdas/kernel/aws/mailer.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
+import {
+  SecretsManagerPgpKeySource,
+  SecretsManagerPgpPublicKey,
+} from '../../lambdas/notify/aws/pgp-secrets.js';
 import { makeHandler } from '../../lambdas/notify/handlers/get-pgp-key.js';
 import {
   alternativeEntity,
@@ -22,7 +26,6 @@ import { Notifier } from '../../lambdas/notify/notifier.js';
 import { PgpMimeSigner } from '../../lambdas/notify/pgp.js';
 import { generatePlatformKey, PlatformKeyError, readPlatformKey } from '../../lambdas/notify/platform-key.js';
 import { accountSuspended } from '../../lambdas/notify/templates.js';
-import { SecretsManagerPgpKeySource, SecretsManagerPgpPublicKey } from '../../lambdas/notify/wiring.js';
 import { LocalPgpKeySource } from '../../local/adapters/pgp-key.js';
 import { type LocalSes, startSes } from '../../local/ses.js';
 

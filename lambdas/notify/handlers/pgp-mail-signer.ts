@@ -5,6 +5,7 @@
 import { ValidationError } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { taskHandler } from '../../kernel/task.js';
+import { awsPgpSigner } from '../aws/pgp-signer.js';
 import type { MailSigner } from '../notifier.js';
 import { PgpMimeSigner, validateUserPublicKey } from '../pgp.js';
 import type { PgpKeySource } from '../pgp-key.js';
@@ -14,7 +15,6 @@ import {
   signerRequest,
   type ValidateKeyResponse,
 } from '../signer-contracts.js';
-import { awsPgpSigner } from '../wiring.js';
 
 export async function answer(
   signer: MailSigner,
