@@ -14,6 +14,9 @@ const CHILD_ENV: NodeJS.ProcessEnv = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   AWS_REGION: 'eu-west-1',
   AWS_LAMBDA_FUNCTION_NAME: 'palisade-bench',
+  // The init-time environment check (lambdas/kernel/http.ts) runs with no access, so every bundle can load
+  // here without its deploy-time variables; the check itself is a few property reads.
+  PALISADE_ACCESS: '',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
   AWS_EC2_METADATA_DISABLED: 'true',
   AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
