@@ -4,23 +4,34 @@ import './env.js';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AccountStore } from '../lambdas/account/account-store.js';
-import { storedBlindIndexer } from '../lambdas/account/blind-index-key.js';
-import { DynamoAccountStore } from '../lambdas/account/dynamo-account-store.js';
-import { SignupStore } from '../lambdas/account/signup-store.js';
-import { SuspensionLinks } from '../lambdas/account/suspension-links.js';
-import { type SuspensionRequests, workflowSuspensions } from '../lambdas/account/suspension-requests.js';
-import { AddressStore } from '../lambdas/addresses/address-store.js';
-import { AdminDirectory } from '../lambdas/admin/admin-directory.js';
-import { AdminLoginFlow } from '../lambdas/admin/admin-login.js';
-import { AdminRequestStore } from '../lambdas/admin/request-store.js';
-import { RevealGrants } from '../lambdas/admin/reveal-grants.js';
-import { duressCheckClient } from '../lambdas/auth/duress-match.js';
-import { DuressStore } from '../lambdas/auth/duress-store.js';
-import { LoginFlow } from '../lambdas/auth/login-flow.js';
-import { loginShield } from '../lambdas/auth/login-shield.js';
-import { LoginStore } from '../lambdas/auth/login-store.js';
-import { SignupFlow } from '../lambdas/auth/signup-flow.js';
-import { invokingSignupMessenger } from '../lambdas/auth/signup-messenger.js';
+import type { storedBlindIndexer } from '../lambdas/account/blind-index-key.js';
+import type { SignupStore } from '../lambdas/account/signup-store.js';
+import type { SuspensionLinks } from '../lambdas/account/suspension-links.js';
+import type { SuspensionRequests } from '../lambdas/account/suspension-requests.js';
+import {
+  accountStoreWithIndex,
+  blindIndexer,
+  signupStore,
+  suspensionLinks,
+  suspensionRequests,
+} from '../lambdas/account/wiring.js';
+import type { AddressStore } from '../lambdas/addresses/address-store.js';
+import { addressStore } from '../lambdas/addresses/wiring.js';
+import type { AdminDirectory } from '../lambdas/admin/admin-directory.js';
+import type { AdminLoginFlow } from '../lambdas/admin/admin-login.js';
+import type { AdminRequestStore } from '../lambdas/admin/request-store.js';
+import type { RevealGrants } from '../lambdas/admin/reveal-grants.js';
+import {
+  adminDirectory as adminDirectoryStore,
+  adminLoginFlow,
+  adminRequests,
+  revealGrants,
+} from '../lambdas/admin/wiring.js';
+import type { DuressStore } from '../lambdas/auth/duress-store.js';
+import type { LoginFlow } from '../lambdas/auth/login-flow.js';
+import type { LoginStore } from '../lambdas/auth/login-store.js';
+import type { SignupFlow } from '../lambdas/auth/signup-flow.js';
+import { botShield, duressStore, loginFlow, loginStore, signupFlow } from '../lambdas/auth/wiring.js';
 import {
   allFunctions,
   DURESS_CHECK,
@@ -32,6 +43,8 @@ import {
 } from '../lambdas/catalogue.js';
 import type { AuditLog } from '../lambdas/kernel/audit/audit-log.js';
 import { CognitoTokenVerifier } from '../lambdas/kernel/aws/cognito-token-verifier.js';
+import { idempotencyStore } from '../lambdas/kernel/idempotency.js';
+import type { Infra, InvokeTarget } from '../lambdas/kernel/infra.js';
 import { signedRows } from '../lambdas/kernel/integrity/signed-rows.js';
 import { type Clock, systemClock } from '../lambdas/kernel/ports/clock.js';
 import type { GeoIp } from '../lambdas/kernel/ports/geo-ip.js';
@@ -47,22 +60,34 @@ import type { BotShield } from '../lambdas/kernel/shield/bot-shield.js';
 import { guardedReauth, ReauthGuard } from '../lambdas/kernel/shield/reauth-guard.js';
 import { ShieldStore } from '../lambdas/kernel/shield/shield-store.js';
 import { ADMIN_TOKENS } from '../lambdas/kernel/token-lifetimes.js';
-import { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js';
+import type { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js';
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
-import { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
-import { NoticeStore } from '../lambdas/security/change-notices.js';
-import { ContactChangeFlow } from '../lambdas/security/contact-change.js';
-import { ContactChangeStore } from '../lambdas/security/contact-change-store.js';
-import { invokingContactCodes } from '../lambdas/security/contact-codes.js';
-import { SecurityStateStore } from '../lambdas/security/hold.js';
-import { auditedSecurityChanges, type SecurityChanges } from '../lambdas/security/security-changes.js';
-import { WithdrawalDecisions } from '../lambdas/withdrawals/decisions.js';
-import { WithdrawalHistory } from '../lambdas/withdrawals/history.js';
-import { idempotencyStore } from '../lambdas/withdrawals/idempotency.js';
-import { WithdrawalLedger } from '../lambdas/withdrawals/ledger.js';
-import { WithdrawalLifecycle } from '../lambdas/withdrawals/lifecycle.js';
-import { WithdrawalLimits } from '../lambdas/withdrawals/limits.js';
-import { ReviewTokens } from '../lambdas/withdrawals/review-tokens.js';
+import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
+import { notificationPrefs, pgpSignerClient } from '../lambdas/notify/wiring.js';
+import type { NoticeStore } from '../lambdas/security/change-notices.js';
+import type { ContactChangeFlow } from '../lambdas/security/contact-change.js';
+import type { SecurityStateStore } from '../lambdas/security/hold.js';
+import type { SecurityChanges } from '../lambdas/security/security-changes.js';
+import {
+  contactChanges,
+  noticeStore,
+  securityChanges as securityChangesOf,
+  securityState,
+} from '../lambdas/security/wiring.js';
+import type { WithdrawalDecisions } from '../lambdas/withdrawals/decisions.js';
+import type { WithdrawalHistory } from '../lambdas/withdrawals/history.js';
+import type { WithdrawalLedger } from '../lambdas/withdrawals/ledger.js';
+import type { WithdrawalLifecycle } from '../lambdas/withdrawals/lifecycle.js';
+import type { WithdrawalLimits } from '../lambdas/withdrawals/limits.js';
+import type { ReviewTokens } from '../lambdas/withdrawals/review-tokens.js';
+import {
+  reviewTokens,
+  withdrawalDecisions,
+  withdrawalHistory,
+  withdrawalLedger,
+  withdrawalLifecycle,
+  withdrawalLimits,
+} from '../lambdas/withdrawals/wiring.js';
 import { LocalCustody } from './adapters/custody.js';
 import { openLocalFieldCipher } from './adapters/field-cipher.js';
 import { localGeoIp } from './adapters/geo-ip.js';
@@ -157,6 +182,15 @@ export interface LocalPorts {
   withdrawalLimits: WithdrawalLimits;
 }
 
+/** The function each invoked-function variable names (INVOKABLE of the catalogue). */
+const INVOKED: Readonly<Record<InvokeTarget, string>> = {
+  VAULT_FUNCTION: VAULT.id,
+  USER_MAIL_FUNCTION: USER_MAIL.id,
+  PGP_SIGNER_FUNCTION: PGP_SIGNER.id,
+  DURESS_FUNCTION: DURESS_CHECK.id,
+  SMS_FUNCTION: SMS_SENDER.id,
+};
+
 export interface LocalRuntimeOptions {
   stateDir: string;
   clock?: Clock;
@@ -245,67 +279,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     stops.push(() => workflows.stop());
     const rows = signedRows(dynamo.documents, keys, LOCAL_TABLE_NAMES, clock);
+    const invoke = (target: InvokeTarget) => (request: unknown) =>
+      functions ? functions.invoke(INVOKED[target], request) : Promise.reject(new Error('Not ready'));
     // The vault runs as its own function here too: callers reach it through the same client as in AWS.
     const vault = new VaultClient(async (request) => {
-      if (!functions) throw new Error('Not ready');
       try {
-        return await functions.invoke(VAULT.id, request);
+        return await invoke('VAULT_FUNCTION')(request);
       } catch (err) {
         throw vaultError((err as Error).name);
       }
     });
-    const accounts = new DynamoAccountStore(rows.tables.accounts, {
-      vault,
-      blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
-    });
-    const links = new SuspensionLinks(rows.tables.accounts, clock);
-    const securityState = new SecurityStateStore(rows.tables.accounts);
-    const logins = new LoginStore(rows.tables.accounts);
-    const shield = loginShield(dynamo.documents, LOCAL_TABLE_NAMES.shield);
-    const duressCheck = duressCheckClient((request) => {
-      if (!functions) throw new Error('Not ready');
-      return functions.invoke(DURESS_CHECK.id, request);
-    });
-    const geo = localGeoIp();
     const mail: UserMail = {
       async send(userId, message, options) {
-        if (!functions) throw new Error('Not ready');
-        await functions.invoke(USER_MAIL.id, {
+        await invoke('USER_MAIL_FUNCTION')({
           userId,
           message,
           ...(options?.contact ? { contact: options.contact } : {}),
         });
       },
     };
-    const invokeFunction = (id: string) => (request: unknown) =>
-      functions ? functions.invoke(id, request) : Promise.reject(new Error('Not ready'));
-    const signup = new SignupFlow({
-      identity,
-      accounts,
-      signups: new SignupStore(rows.tables.accounts),
-      blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
-      messenger: invokingSignupMessenger(invokeFunction(USER_MAIL.id), invokeFunction(SMS_SENDER.id)),
-      clock,
-      throttle: new ShieldStore(dynamo.documents, LOCAL_TABLE_NAMES.shield),
-    });
-    const withdrawalLifecycle = new WithdrawalLifecycle(rows.tables.accounts);
-    const reviewTokens = new ReviewTokens(rows.tables.accounts);
-    const securityChanges = auditedSecurityChanges(rows.audit, {
-      holds: securityState,
-      workflows,
-      settings,
-    });
-    const contactChanges = new ContactChangeFlow({
-      identity,
-      accounts,
-      pending: new ContactChangeStore(rows.tables.accounts),
-      claims: new SignupStore(rows.tables.accounts),
-      blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
-      vault,
-      codes: invokingContactCodes(invokeFunction(USER_MAIL.id), invokeFunction(SMS_SENDER.id)),
-      securityChanges,
-      clock,
-    });
     // Powertools idempotency sends plain DynamoDB commands: its own client on the same emulator.
     const idempotencyClient = new DynamoDBClient({
       region,
@@ -319,86 +311,93 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       adminPool.clientId,
       adminIdentity.jwks(),
     );
-    const admins = new AdminDirectory(rows.tables.accounts);
+    const tokens = new CognitoTokenVerifier(pool.userPoolId, pool.clientId, identity.jwks());
+    const geo = localGeoIp();
+    const custody = new LocalCustody(options.stateDir, clock);
+    const sms = new LocalSmsOutbox(clock);
+    const idempotency = idempotencyStore(LOCAL_TABLE_NAMES.idempotency, idempotencyClient);
+    // The local runtime's Infra: the same members the Lambda runtime supplies (kernel/aws/infra.ts).
+    const infra: Infra = {
+      clock,
+      settings: () => settings,
+      rows: () => rows,
+      documents: () => dynamo.documents,
+      tableName: (id) => LOCAL_TABLE_NAMES[id],
+      keys: () => keys,
+      identity: () => identity,
+      reauthIdentity: () => identity,
+      adminIdentity: () => adminIdentity,
+      reauthAdminIdentity: () => adminIdentity,
+      adminTokens: () => adminTokens,
+      userTokens: () => tokens,
+      workflows: () => workflows,
+      taskAnswers: () => workflows,
+      invoke,
+      vault: () => vault,
+      userMail: () => mail,
+      smsMessages: () => ({
+        async send(request) {
+          await invoke('SMS_FUNCTION')(request);
+        },
+      }),
+      geo: () => geo,
+      custody: () => custody,
+      mailer: () => ses.mailer,
+      smsSender: () => sms,
+      cipher: () => cipher,
+      idempotency: () => idempotency,
+    };
+    // Every component from its context's wiring.ts, as the Lambda handlers build them. Where AWS gives a
+    // function a narrower variant (an account store without the vault), the local port is the widest one,
+    // since one object serves every handler here.
+    const securityChanges = securityChangesOf(infra);
     const ports: LocalPorts = {
-      adminRequests: new AdminRequestStore(rows.tables.accounts),
-      revealGrants: new RevealGrants(rows.tables.accounts),
+      adminRequests: adminRequests(infra),
+      revealGrants: revealGrants(infra),
       vault,
-      claims: new SignupStore(rows.tables.accounts),
-      blindIndex: storedBlindIndexer(rows.tables.accounts, keys),
-      withdrawalLimits: new WithdrawalLimits(rows.tables.accounts),
+      claims: signupStore(infra),
+      blindIndex: blindIndexer(infra),
+      withdrawalLimits: withdrawalLimits(infra),
       adminIdentity,
       adminTokens,
-      admins,
-      adminLogin: new AdminLoginFlow({
-        adminIdentity,
-        adminTokens,
-        admins,
-        table: rows.tables.accounts,
-        audit: rows.audit,
-        shield,
-        clock,
-      }),
-      contactChanges,
-      notices: new NoticeStore(rows.tables.accounts),
-      smsMessages: {
-        async send(request) {
-          await invokeFunction(SMS_SENDER.id)(request);
-        },
-      },
-      withdrawalLifecycle,
-      reviewTokens,
-      ledger: new WithdrawalLedger(rows.tables.accounts),
-      withdrawalHistory: new WithdrawalHistory(rows.tables.accounts),
-      idempotency: idempotencyStore(LOCAL_TABLE_NAMES.idempotency, idempotencyClient),
-      addresses: new AddressStore(rows.tables.accounts, { clock, settings }),
-      custody: new LocalCustody(options.stateDir, clock),
-      withdrawalDecisions: new WithdrawalDecisions({
-        lifecycle: withdrawalLifecycle,
-        tokens: reviewTokens,
-        workflows,
-        audit: rows.audit,
-        clock,
-      }),
-      signup,
-      accounts,
-      links,
-      login: new LoginFlow({
-        identity,
-        accounts,
-        logins,
-        vault,
-        mail,
-        links,
-        clock,
-        shield,
-        duress: duressCheck,
-        geo,
-        restrictedCountries: settings.restrictedCountries,
-      }),
-      logins,
-      shield,
+      admins: adminDirectoryStore(infra),
+      adminLogin: adminLoginFlow(infra),
+      contactChanges: contactChanges(infra),
+      notices: noticeStore(infra),
+      smsMessages: infra.smsMessages(),
+      withdrawalLifecycle: withdrawalLifecycle(infra),
+      reviewTokens: reviewTokens(infra),
+      ledger: withdrawalLedger(infra),
+      withdrawalHistory: withdrawalHistory(infra),
+      idempotency,
+      addresses: addressStore(infra),
+      custody,
+      withdrawalDecisions: withdrawalDecisions(infra),
+      signup: signupFlow(infra),
+      accounts: accountStoreWithIndex(infra),
+      links: suspensionLinks(infra),
+      login: loginFlow(infra),
+      logins: loginStore(infra),
+      shield: botShield(infra),
       cipher,
       audit: rows.audit,
       securityChanges,
-      securityState,
-      duress: new DuressStore(rows.tables.accounts),
-      suspensions: workflowSuspensions(workflows),
+      securityState: securityState(infra),
+      duress: duressStore(infra),
+      suspensions: suspensionRequests(infra),
       identity,
-      tokens: new CognitoTokenVerifier(pool.userPoolId, pool.clientId, identity.jwks()),
+      tokens,
       keys,
       mailer: ses.mailer,
       mail,
-      sms: new LocalSmsOutbox(clock),
+      sms,
       workflows,
       clock,
       settings,
       geo,
-      notificationPrefs: new NotificationPrefsStore(rows.tables.accounts),
+      notificationPrefs: notificationPrefs(infra),
       pgpKey: lazyLocalPgpKeySource(options.stateDir, { clock }),
-      pgpSigner: new PgpSignerClient((request) =>
-        functions ? functions.invoke(PGP_SIGNER.id, request) : Promise.reject(new Error('Not ready')),
-      ),
+      pgpSigner: pgpSignerClient(infra),
     };
     functions = loadFunctions(allFunctions(), ports);
     return {

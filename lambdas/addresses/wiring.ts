@@ -1,11 +1,15 @@
-// The address whitelist of the Lambda runtime (C1): signed rows of the accounts table, the system clock and
-// the deploy settings (addressCoolingHours).
-
-import { awsSignedRows } from '../kernel/aws/tables.js';
-import { systemClock } from '../kernel/ports/clock.js';
-import { envSettings, once } from '../kernel/runtime/aws-env.js';
+// The address whitelist over the runtime's Infra (kernel/infra.ts), and its Lambda instance (C1).
+import * as aws from '../kernel/aws/infra.js';
+import type { Infra } from '../kernel/infra.js';
+import { once } from '../kernel/runtime/aws-env.js';
 import { AddressStore } from './address-store.js';
 
-export const awsAddressStore = /* @__PURE__ */ once(
-  () => new AddressStore(awsSignedRows().tables.accounts, { clock: systemClock, settings: envSettings() }),
+export const addressStore = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>) =>
+  new AddressStore(infra.rows().tables.accounts, { clock: infra.clock, settings: infra.settings() });
+
+export const awsAddressStore = /* @__PURE__ */ once(() =>
+  addressStore({ rows: aws.rows, clock: aws.clock, settings: aws.settings }),
 );
+
+// Published to other contexts.
+export { awsSuspensionLinks } from '../account/wiring.js';

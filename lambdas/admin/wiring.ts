@@ -1,53 +1,63 @@
-// The admin plane's adapters in the Lambda runtime: the request store, and reveal grants on
-// the signed accounts table; task tokens answered without naming a state machine. The admin pool's adapter is
-// awsAdminIdentityProvider (lambdas/kernel/aws/identity-provider.ts).
-// The admin directory of the Lambda runtime (D1, D4): signed rows of the accounts table.
-// The admin side of the Lambda runtime (D1): the admin pool, its token verifier, the admin directory and the
-// admin login flow on the signed accounts table and the user login's Shield table.
-
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { loginShield } from '../auth/wiring.js';
-import { awsAdminTokenVerifier } from '../kernel/aws/cognito-token-verifier.js';
-import { awsReauthAdminIdentityProvider } from '../kernel/aws/reauth.js';
-import { awsDocumentClient, awsSignedRows } from '../kernel/aws/tables.js';
-import { StepFunctionsWorkflows } from '../kernel/aws/workflows.js';
-import { tracer } from '../kernel/observability.js';
-import { systemClock } from '../kernel/ports/clock.js';
-import { once, requireEnv } from '../kernel/runtime/aws-env.js';
+// The admin plane's components over the runtime's Infra (kernel/infra.ts), and their Lambda instances: the
+// admin directory, admin login, approval requests and reveal grants (D1, D2, D4, D5).
+import { botShield } from '../auth/wiring.js';
+import * as aws from '../kernel/aws/infra.js';
+import type { Infra } from '../kernel/infra.js';
+import { once } from '../kernel/runtime/aws-env.js';
 import { AdminDirectory } from './admin-directory.js';
 import { AdminLoginFlow } from './admin-login.js';
 import { AdminRequestStore } from './request-store.js';
 import { RevealGrants } from './reveal-grants.js';
 
-export const awsAdminRequests = /* @__PURE__ */ once(
-  () => new AdminRequestStore(awsSignedRows().tables.accounts),
-);
-export const awsRevealGrants = /* @__PURE__ */ once(() => new RevealGrants(awsSignedRows().tables.accounts));
+export const adminRequests = (infra: Pick<Infra, 'rows'>) =>
+  new AdminRequestStore(infra.rows().tables.accounts);
+export const revealGrants = (infra: Pick<Infra, 'rows'>) => new RevealGrants(infra.rows().tables.accounts);
+export const adminDirectory = (infra: Pick<Infra, 'rows'>) =>
+  new AdminDirectory(infra.rows().tables.accounts);
 
-/** Answering task tokens names no state machine: no STATE_MACHINES needed. */
-export const awsTaskAnswers = /* @__PURE__ */ once(
-  () => new StepFunctionsWorkflows(tracer.captureAWSv3Client(new SFNClient({})), {}),
-);
+type AdminLoginInfra = Pick<
+  Infra,
+  'rows' | 'clock' | 'documents' | 'tableName' | 'reauthAdminIdentity' | 'adminTokens'
+>;
 
-export const awsAdminDirectory = /* @__PURE__ */ once(
-  () => new AdminDirectory(awsSignedRows().tables.accounts),
-);
+/** D1: password + TOTP against the admin pool, the login's bot shield with admin-scoped keys. */
+export const adminLoginFlow = (infra: AdminLoginInfra) =>
+  new AdminLoginFlow({
+    adminIdentity: infra.reauthAdminIdentity(),
+    adminTokens: infra.adminTokens(),
+    admins: adminDirectory(infra),
+    table: infra.rows().tables.accounts,
+    audit: infra.rows().audit,
+    shield: botShield(infra),
+    clock: infra.clock,
+  });
 
-export const awsAdminLoginFlow = /* @__PURE__ */ once(
-  () =>
-    new AdminLoginFlow({
-      adminIdentity: awsReauthAdminIdentityProvider(),
-      adminTokens: awsAdminTokenVerifier(),
-      admins: awsAdminDirectory(),
-      table: awsSignedRows().tables.accounts,
-      audit: awsSignedRows().audit,
-      shield: loginShield(awsDocumentClient(), requireEnv('SHIELD_TABLE')),
-      clock: systemClock,
-    }),
+export const awsAdminRequests = /* @__PURE__ */ once(() => adminRequests({ rows: aws.rows }));
+export const awsRevealGrants = /* @__PURE__ */ once(() => revealGrants({ rows: aws.rows }));
+export const awsAdminDirectory = /* @__PURE__ */ once(() => adminDirectory({ rows: aws.rows }));
+export const awsAdminLoginFlow = /* @__PURE__ */ once(() =>
+  adminLoginFlow({
+    rows: aws.rows,
+    clock: aws.clock,
+    documents: aws.documents,
+    tableName: aws.tableName,
+    reauthAdminIdentity: aws.reauthAdminIdentity,
+    adminTokens: aws.adminTokens,
+  }),
 );
 
 // Published to other contexts.
-export { awsAccountStore } from '../account/wiring.js';
-export { awsReauthAdminIdentityProvider } from '../kernel/aws/reauth.js';
+export {
+  awsAccountStore,
+  awsAccountStoreWithIndex,
+  awsBlindIndexer,
+  awsSignupStore,
+  suspensionRequests,
+} from '../account/wiring.js';
 export { awsSecurityChanges, awsSecurityState } from '../security/wiring.js';
-export { awsWithdrawalLedger, awsWithdrawalLifecycle } from '../withdrawals/wiring.js';
+export {
+  awsWithdrawalDecisions,
+  awsWithdrawalLedger,
+  awsWithdrawalLifecycle,
+  awsWithdrawalLimits,
+} from '../withdrawals/wiring.js';

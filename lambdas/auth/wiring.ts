@@ -1,81 +1,115 @@
-// The login flow of the Lambda runtime: Cognito, the signed accounts table, the vault, the user-mail function.
-// The sign-up flow of the Lambda runtime (A1): Cognito, the signed accounts table with the blind index and
-// the vault, the Shield table's counters, the user-mail and SMS functions.
-// The duress check of the Lambda runtime: a synchronous invocation of the duress-check function.
-// A3/B1: the identity providers of the routes that re-authenticate (a password, and a code when enrolled):
-// each pool's Cognito adapter with `reauthenticate` behind the lockout (lambdas/kernel/shield/reauth-guard.ts), its
-// counter in the Shield table. Such a function needs `shield:write` (test/infra/iam.test.ts checks it); the
-// table is reached on the first re-authentication only. The plain providers of aws-identity-provider.ts
-// have no `reauthenticate`, so a route cannot check a password past the guard.
-
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+// The auth context's components over the runtime's Infra (kernel/infra.ts), and their Lambda instances:
+// the login and sign-up flows, the login's stores, the duress check client and the login's bot shield.
 import {
-  awsAccountStore,
-  DynamoAccountStore,
-  SignupStore,
-  SuspensionLinks,
-  storedBlindIndexer,
+  accountStore,
+  accountStoreWithIndex,
+  blindIndexer,
+  signupStore,
+  suspensionLinks,
 } from '../account/wiring.js';
-import { awsGeoIp } from '../kernel/aws/geo-ip.js';
-import { awsIdentityProvider, CognitoIdentityProvider } from '../kernel/aws/identity-provider.js';
-import { awsKeyService } from '../kernel/aws/key-service.js';
-import { invoker } from '../kernel/aws/lambda-invoke.js';
-import { awsDocumentClient, awsSignedRows } from '../kernel/aws/tables.js';
-import { awsUserMail } from '../kernel/aws/user-mail.js';
-import { awsVault } from '../kernel/aws/vault.js';
-import { logger, tracer } from '../kernel/observability.js';
-import { systemClock } from '../kernel/ports/clock.js';
-import { envSettings, once, requireEnv } from '../kernel/runtime/aws-env.js';
-import { guardedReauth, ReauthGuard } from '../kernel/shield/reauth-guard.js';
+import * as aws from '../kernel/aws/infra.js';
+import type { Infra } from '../kernel/infra.js';
+import { once } from '../kernel/runtime/aws-env.js';
 import { ShieldStore } from '../kernel/shield/shield-store.js';
 import { duressCheckClient } from './duress-match.js';
+import { DuressStore } from './duress-store.js';
 import { LoginFlow } from './login-flow.js';
 import { loginShield } from './login-shield.js';
 import { LoginStore } from './login-store.js';
 import { SignupFlow } from './signup-flow.js';
 import { invokingSignupMessenger } from './signup-messenger.js';
 
-export const awsLoginFlow = /* @__PURE__ */ once(() => {
-  const accounts = awsSignedRows().tables.accounts;
-  return new LoginFlow({
-    identity: awsReauthIdentityProvider(),
-    accounts: awsAccountStore(),
-    logins: new LoginStore(accounts),
-    vault: awsVault(),
-    mail: awsUserMail(),
-    links: new SuspensionLinks(accounts, systemClock),
-    clock: systemClock,
-    restrictedCountries: envSettings().restrictedCountries,
-    shield: loginShield(awsDocumentClient(), requireEnv('SHIELD_TABLE')),
-    // No country in AWS yet: see aws-geo-ip.ts.
-    geo: awsGeoIp(),
-    duress: awsDuressCheck(),
-  });
-});
+/** A3: the login's bot shield on the Shield table (user and admin logins alike). */
+export const botShield = (infra: Pick<Infra, 'documents' | 'tableName'>) =>
+  loginShield(infra.documents(), infra.tableName('shield'));
 
-export const awsSignupFlow = /* @__PURE__ */ once(() => {
-  const table = awsSignedRows().tables.accounts;
-  const blindIndex = storedBlindIndexer(table, awsKeyService());
-  return new SignupFlow({
-    identity: awsIdentityProvider(),
+export const loginStore = (infra: Pick<Infra, 'rows'>) => new LoginStore(infra.rows().tables.accounts);
+export const duressStore = (infra: Pick<Infra, 'rows'>) => new DuressStore(infra.rows().tables.accounts);
+/** A5: the login's side of the duress check, a call of the CheckDuress function. */
+export const duressCheck = (infra: Pick<Infra, 'invoke'>) =>
+  duressCheckClient(infra.invoke('DURESS_FUNCTION'));
+
+type LoginInfra = Pick<
+  Infra,
+  | 'rows'
+  | 'clock'
+  | 'settings'
+  | 'documents'
+  | 'tableName'
+  | 'reauthIdentity'
+  | 'vault'
+  | 'userMail'
+  | 'geo'
+  | 'invoke'
+>;
+
+export const loginFlow = (infra: LoginInfra) =>
+  new LoginFlow({
+    identity: infra.reauthIdentity(),
+    accounts: accountStore(infra),
+    logins: loginStore(infra),
+    vault: infra.vault(),
+    mail: infra.userMail(),
+    links: suspensionLinks(infra),
+    clock: infra.clock,
+    restrictedCountries: infra.settings().restrictedCountries,
+    shield: botShield(infra),
+    geo: infra.geo(),
+    duress: duressCheck(infra),
+  });
+
+type SignupInfra = Pick<
+  Infra,
+  'rows' | 'keys' | 'clock' | 'documents' | 'tableName' | 'identity' | 'vault' | 'invoke'
+>;
+
+export const signupFlow = (infra: SignupInfra) =>
+  new SignupFlow({
+    identity: infra.identity(),
     // The vault is invoked only by the verification (createAccount), the user-mail and SMS functions only
-    // by the request: each route's role allows only its own calls (lambdas/catalogue.ts).
-    accounts: new DynamoAccountStore(table, { vault: awsVault(), blindIndex }),
-    signups: new SignupStore(table),
-    blindIndex,
-    messenger: invokingSignupMessenger(invoker('USER_MAIL_FUNCTION'), invoker('SMS_FUNCTION')),
-    clock: systemClock,
-    throttle: new ShieldStore(awsDocumentClient(), requireEnv('SHIELD_TABLE')),
+    // by the request: each route's role allows only its own calls (lambdas/auth/routes.ts).
+    accounts: accountStoreWithIndex(infra),
+    signups: signupStore(infra),
+    blindIndex: blindIndexer(infra),
+    messenger: invokingSignupMessenger(infra.invoke('USER_MAIL_FUNCTION'), infra.invoke('SMS_FUNCTION')),
+    clock: infra.clock,
+    throttle: new ShieldStore(infra.documents(), infra.tableName('shield')),
   });
-});
 
-export const awsDuressCheck = /* @__PURE__ */ once(() => duressCheckClient(invoker('DURESS_FUNCTION')));
+export const awsLoginFlow = /* @__PURE__ */ once(() =>
+  loginFlow({
+    rows: aws.rows,
+    clock: aws.clock,
+    settings: aws.settings,
+    documents: aws.documents,
+    tableName: aws.tableName,
+    reauthIdentity: aws.reauthIdentity,
+    vault: aws.vault,
+    userMail: aws.userMail,
+    geo: aws.geo,
+    invoke: aws.invoke,
+  }),
+);
 
-export { awsAccountStore } from '../account/wiring.js';
+export const awsSignupFlow = /* @__PURE__ */ once(() =>
+  signupFlow({
+    rows: aws.rows,
+    keys: aws.keys,
+    clock: aws.clock,
+    documents: aws.documents,
+    tableName: aws.tableName,
+    identity: aws.identity,
+    vault: aws.vault,
+    invoke: aws.invoke,
+  }),
+);
 
-import { awsReauthIdentityProvider } from '../kernel/aws/reauth.js';
+export const awsLoginStore = /* @__PURE__ */ once(() => loginStore({ rows: aws.rows }));
+export const awsDuressStore = /* @__PURE__ */ once(() => duressStore({ rows: aws.rows }));
+export const awsBotShield = /* @__PURE__ */ once(() =>
+  botShield({ documents: aws.documents, tableName: aws.tableName }),
+);
 
-export { awsReauthAdminIdentityProvider, awsReauthIdentityProvider } from '../kernel/aws/reauth.js';
 // Published to other contexts.
+export { awsAccountStore, suspensionRequests } from '../account/wiring.js';
 export { awsSecurityChanges } from '../security/wiring.js';
-export { loginShield } from './login-shield.js';

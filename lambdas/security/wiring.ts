@@ -1,51 +1,64 @@
-// The security-change port of the Lambda runtime (B1, B2): the audit log, the signed SECURITY row of the
-// accounts table and the security-hold workflow. Its own module, so functions that only read preferences
-// do not bundle the Step Functions client.
-// The email and phone changes of the Lambda runtime (B1): Cognito, the signed accounts table with the blind
-// index and the vault, the user-mail and SMS functions, the security-change port. Each route's role allows
-// only the calls its half of the flow makes (lambdas/catalogue.ts).
-import { DynamoAccountStore, SignupStore, storedBlindIndexer } from '../account/wiring.js';
-import { awsKeyService } from '../kernel/aws/key-service.js';
-import { invoker } from '../kernel/aws/lambda-invoke.js';
-import { awsReauthIdentityProvider } from '../kernel/aws/reauth.js';
-import { awsSignedRows } from '../kernel/aws/tables.js';
-import { awsVault } from '../kernel/aws/vault.js';
-import { awsWorkflows } from '../kernel/aws/workflows.js';
-import { systemClock } from '../kernel/ports/clock.js';
-import { envSettings, once } from '../kernel/runtime/aws-env.js';
+// The security context's components over the runtime's Infra (kernel/infra.ts), and their Lambda instances:
+// the SECURITY rows (the hold), the security-change recorder, email and phone changes, change notices.
+import { accountStoreWithIndex, blindIndexer, signupStore } from '../account/wiring.js';
+import * as aws from '../kernel/aws/infra.js';
+import type { Infra } from '../kernel/infra.js';
+import { once } from '../kernel/runtime/aws-env.js';
+import { NoticeStore } from './change-notices.js';
 import { ContactChangeFlow } from './contact-change.js';
 import { ContactChangeStore } from './contact-change-store.js';
 import { invokingContactCodes } from './contact-codes.js';
 import { SecurityStateStore } from './hold.js';
 import { auditedSecurityChanges } from './security-changes.js';
 
-export const awsSecurityState = /* @__PURE__ */ once(
-  () => new SecurityStateStore(awsSignedRows().tables.accounts),
-);
+export const securityState = (infra: Pick<Infra, 'rows'>) =>
+  new SecurityStateStore(infra.rows().tables.accounts);
+export const noticeStore = (infra: Pick<Infra, 'rows'>) => new NoticeStore(infra.rows().tables.accounts);
 
+/** B1/B2: records a security change (audit), starts or extends the hold and its workflow. */
+export const securityChanges = (infra: Pick<Infra, 'rows' | 'workflows' | 'settings'>) =>
+  auditedSecurityChanges(infra.rows().audit, {
+    holds: securityState(infra),
+    workflows: infra.workflows(),
+    settings: infra.settings(),
+  });
+
+type ContactInfra = Pick<
+  Infra,
+  'rows' | 'keys' | 'vault' | 'invoke' | 'reauthIdentity' | 'workflows' | 'settings' | 'clock'
+>;
+
+/** B1: email and phone changes. */
+export const contactChanges = (infra: ContactInfra) =>
+  new ContactChangeFlow({
+    identity: infra.reauthIdentity(),
+    accounts: accountStoreWithIndex(infra),
+    pending: new ContactChangeStore(infra.rows().tables.accounts),
+    claims: signupStore(infra),
+    blindIndex: blindIndexer(infra),
+    vault: infra.vault(),
+    codes: invokingContactCodes(infra.invoke('USER_MAIL_FUNCTION'), infra.invoke('SMS_FUNCTION')),
+    securityChanges: securityChanges(infra),
+    clock: infra.clock,
+  });
+
+export const awsSecurityState = /* @__PURE__ */ once(() => securityState({ rows: aws.rows }));
+export const awsNoticeStore = /* @__PURE__ */ once(() => noticeStore({ rows: aws.rows }));
 export const awsSecurityChanges = /* @__PURE__ */ once(() =>
-  auditedSecurityChanges(awsSignedRows().audit, {
-    holds: awsSecurityState(),
-    workflows: awsWorkflows(),
-    settings: envSettings(),
+  securityChanges({ rows: aws.rows, workflows: aws.workflows, settings: aws.settings }),
+);
+export const awsContactChanges = /* @__PURE__ */ once(() =>
+  contactChanges({
+    rows: aws.rows,
+    keys: aws.keys,
+    vault: aws.vault,
+    invoke: aws.invoke,
+    reauthIdentity: aws.reauthIdentity,
+    workflows: aws.workflows,
+    settings: aws.settings,
+    clock: aws.clock,
   }),
 );
 
-export const awsContactChanges = /* @__PURE__ */ once(() => {
-  const table = awsSignedRows().tables.accounts;
-  const blindIndex = storedBlindIndexer(table, awsKeyService());
-  return new ContactChangeFlow({
-    identity: awsReauthIdentityProvider(),
-    accounts: new DynamoAccountStore(table, { vault: awsVault(), blindIndex }),
-    pending: new ContactChangeStore(table),
-    claims: new SignupStore(table),
-    blindIndex,
-    vault: awsVault(),
-    codes: invokingContactCodes(invoker('USER_MAIL_FUNCTION'), invoker('SMS_FUNCTION')),
-    securityChanges: awsSecurityChanges(),
-    clock: systemClock,
-  });
-});
-
 // Published to other contexts.
-export { awsAccountStoreWithContacts } from '../account/wiring.js';
+export { awsAccountStoreWithContacts, awsSuspensionLinks } from '../account/wiring.js';

@@ -96,7 +96,7 @@ export const ADAPTER_FILES: Readonly<Record<string, string>> = {
   'kernel/privacy/field-cipher.ts': 'the AWS Encryption SDK adapter behind the FieldCipher port',
   'kernel/shield/shield-store.ts':
     'the Shield table adapter (atomic conditional updates of the bot-shield counters)',
-  'withdrawals/idempotency.ts': 'the Powertools idempotency adapter on the idempotency table',
+  'kernel/idempotency.ts': 'the Powertools idempotency adapter on the idempotency table',
 };
 
 /**

@@ -1,8 +1,9 @@
 // GET /v1/me/sessions (A8): the caller's live sessions, the current one marked; revoked and expired ones left out.
 
+import * as aws from '../../kernel/aws/infra.js';
 import { NotFound } from '../../kernel/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { AccountStore } from '../account-store.js';
 import { sessionViews } from '../sessions.js';
 import type { SessionsResponse } from '../sessions-contracts.js';
@@ -25,4 +26,4 @@ export const makeHandler = (ports: {
     return { body };
   });
 
-export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), clock: systemClock }));
+export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), clock: aws.clock }));

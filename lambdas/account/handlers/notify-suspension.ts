@@ -1,8 +1,9 @@
 // Workflow task: tells the user their account is suspended, through the user-mail function, so the notice
 // carries the user's anti-phishing phrase and PGP signature like every other Palisade email. A user who
 // reported a sign-in ("this wasn't me", A4) gets the confirmation, with the withdrawals cancelled (C3).
+
 import * as z from 'zod/mini';
-import { awsUserMail } from '../../kernel/aws/user-mail.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
 import type { UserMail } from '../../kernel/ports/user-mail.js';
@@ -34,4 +35,4 @@ export const makeHandler = (ports: { accounts: Pick<AccountStore, 'getAccount'>;
     return { notified: true };
   });
 
-export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), mail: awsUserMail() }));
+export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), mail: aws.userMail() }));

@@ -1,10 +1,11 @@
 // Workflow task: marks the account suspended, which also refuses every existing session on its next request.
+
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import type { AccountStore } from '../account-store.js';
 import { suspensionInput } from '../contracts.js';
@@ -35,5 +36,5 @@ export const makeHandler = (ports: {
   });
 
 export const handler = lazyHandler(() =>
-  makeHandler({ accounts: awsAccountStore(), audit: awsSignedRows().audit, clock: systemClock }),
+  makeHandler({ accounts: awsAccountStore(), audit: aws.rows().audit, clock: aws.clock }),
 );

@@ -1,6 +1,6 @@
 // Workflow task: revokes the suspended user's refresh tokens and disables sign-in at the identity provider.
 
-import { awsIdentityProvider } from '../../kernel/aws/identity-provider.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
@@ -23,5 +23,5 @@ export const makeHandler = (ports: {
   });
 
 export const handler = lazyHandler(() =>
-  makeHandler({ accounts: awsAccountStore(), identity: awsIdentityProvider() }),
+  makeHandler({ accounts: awsAccountStore(), identity: aws.identity() }),
 );

@@ -1,8 +1,9 @@
 // DELETE /v1/me/sessions/{sessionId} (A8): ends one of the caller's own sessions; its tokens are refused on
 // their next request. Another user's session id is Not Found: the key is the caller's partition (E5).
 
+import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { AccountStore } from '../account-store.js';
 import { revokeOwnSession } from '../sessions.js';
 import { sessionIdParam } from '../sessions-contracts.js';
@@ -15,4 +16,4 @@ export const makeHandler = (ports: { accounts: Pick<AccountStore, 'revokeSession
     return { body: await revokeOwnSession(ports, caller, sessionId) };
   });
 
-export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), clock: systemClock }));
+export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), clock: aws.clock }));

@@ -1,9 +1,9 @@
 // DELETE /v1/me/sessions (A8): ends every session of the caller, this one included: access tokens through
 // the account's sessionsValidAfter and the session rows, refresh tokens through the global sign-out.
 
-import { awsIdentityProvider } from '../../kernel/aws/identity-provider.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import type { AccountStore } from '../account-store.js';
 import { revokeAllOwnSessions } from '../sessions.js';
@@ -19,5 +19,5 @@ export const makeHandler = (ports: {
   }));
 
 export const handler = lazyHandler(() =>
-  makeHandler({ accounts: awsAccountStore(), identity: awsIdentityProvider(), clock: systemClock }),
+  makeHandler({ accounts: awsAccountStore(), identity: aws.identity(), clock: aws.clock }),
 );

@@ -1,13 +1,13 @@
 // GET /v1/auth/suspend/{token}: "this wasn't me" (A4). The first use starts the account-suspension workflow
 // (suspend, revoke every session and refresh token, confirm by email); a second use changes nothing.
 
-import { awsSignedRows } from '../../kernel/aws/tables.js';
-import { awsWorkflows } from '../../kernel/aws/workflows.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { Workflows } from '../../kernel/ports/workflows.js';
 import { linkToken } from '../../kernel/shapes.js';
-import { SuspensionLinks } from '../suspension-links.js';
+import type { SuspensionLinks } from '../suspension-links.js';
+import { awsSuspensionLinks } from '../wiring.js';
 
 export const makeHandler = (ports: { links: SuspensionLinks; workflows: Workflows; clock: Clock }) =>
   httpHandler({}, async (request) => {
@@ -32,8 +32,8 @@ export const makeHandler = (ports: { links: SuspensionLinks; workflows: Workflow
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    links: new SuspensionLinks(awsSignedRows().tables.accounts, systemClock),
-    workflows: awsWorkflows(),
-    clock: systemClock,
+    links: awsSuspensionLinks(),
+    workflows: aws.workflows(),
+    clock: aws.clock,
   }),
 );

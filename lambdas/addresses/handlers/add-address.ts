@@ -1,17 +1,13 @@
 // POST /v1/me/addresses (C1): adds a withdrawal address to the caller's list: validated for its asset,
 // screened against the sanctions list, pending until the emailed link is clicked.
 
-import { SuspensionLinks } from '../../account/contracts.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
-import { awsUserMail } from '../../kernel/aws/user-mail.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { baseUrlOf } from '../../kernel/client-context.js';
 import { describeBrowser } from '../../kernel/client-description.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { systemClock } from '../../kernel/ports/clock.js';
-import { envSettings } from '../../kernel/runtime/aws-env.js';
 import { type AddressCreatedResponse, addAddressBody } from '../contracts.js';
 import { type AddPorts, addAddress, viewOf } from '../whitelist.js';
-import { awsAddressStore } from '../wiring.js';
+import { awsAddressStore, awsSuspensionLinks } from '../wiring.js';
 
 export const makeHandler = (ports: AddPorts) =>
   httpHandler({ body: addAddressBody }, async (request, event) => {
@@ -35,10 +31,10 @@ export const makeHandler = (ports: AddPorts) =>
 export const handler = lazyHandler(() =>
   makeHandler({
     addresses: awsAddressStore(),
-    audit: awsSignedRows().audit,
-    mail: awsUserMail(),
-    links: new SuspensionLinks(awsSignedRows().tables.accounts, systemClock),
-    clock: systemClock,
-    settings: envSettings(),
+    audit: aws.rows().audit,
+    mail: aws.userMail(),
+    links: awsSuspensionLinks(),
+    clock: aws.clock,
+    settings: aws.settings(),
   }),
 );

@@ -1,9 +1,8 @@
 // GET /v1/addresses/confirm/{token} (C1): the link of the address-confirmation email, opened on any device.
 // Single use, 24 hours; the address becomes active and may receive withdrawals after its cooling period.
 
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
-import { systemClock } from '../../kernel/ports/clock.js';
 import { linkToken } from '../../kernel/shapes.js';
 import type { AddressConfirmedResponse } from '../contracts.js';
 import { type ConfirmPorts, confirmAddress } from '../whitelist.js';
@@ -27,5 +26,5 @@ export const makeHandler = (ports: ConfirmPorts) =>
   });
 
 export const handler = lazyHandler(() =>
-  makeHandler({ addresses: awsAddressStore(), audit: awsSignedRows().audit, clock: systemClock }),
+  makeHandler({ addresses: awsAddressStore(), audit: aws.rows().audit, clock: aws.clock }),
 );

@@ -1,9 +1,8 @@
 // DELETE /v1/me/addresses/{addressId} (C1): takes one of the caller's addresses off the list at once.
 // Another user's address id is Not Found and changes nothing: the key is built from the caller's id (E5).
 
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
-import { systemClock } from '../../kernel/ports/clock.js';
 import { type AddressRemovedResponse, addressIdParam } from '../contracts.js';
 import { type RemovePorts, removeAddress, viewOf } from '../whitelist.js';
 import { awsAddressStore } from '../wiring.js';
@@ -27,5 +26,5 @@ export const makeHandler = (ports: RemovePorts) =>
   });
 
 export const handler = lazyHandler(() =>
-  makeHandler({ addresses: awsAddressStore(), audit: awsSignedRows().audit, clock: systemClock }),
+  makeHandler({ addresses: awsAddressStore(), audit: aws.rows().audit, clock: aws.clock }),
 );

@@ -1,15 +1,15 @@
 // API Gateway TOKEN authorizer for admin routes (D1, D4). Results are never cached (TTL 0), so disabling an
 // admin refuses their token on the very next request. Every refusal is a plain 401.
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
-import { awsAdminTokenVerifier } from '../../kernel/aws/cognito-token-verifier.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { UNAUTHORIZED } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';
-import { systemClock } from '../../kernel/ports/clock.js';
 import { type AdminAuthorizerPorts, authorizeAdmin } from '../admin-authorize.js';
 import { awsAdminDirectory } from '../wiring.js';
 
@@ -36,5 +36,5 @@ export const makeHandler = (ports: AdminAuthorizerPorts) =>
     .use(logMetrics(metrics));
 
 export const handler = lazyHandler(() =>
-  makeHandler({ adminTokens: awsAdminTokenVerifier(), admins: awsAdminDirectory(), clock: systemClock }),
+  makeHandler({ adminTokens: aws.adminTokens(), admins: awsAdminDirectory(), clock: aws.clock }),
 );

@@ -1,6 +1,6 @@
 // GET /v1/admin/me (D1): who the admin authorizer says the caller is: id, username, session and tiers.
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { envSettings } from '../../kernel/runtime/aws-env.js';
 import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
 
 export const makeHandler = (ports: AdminRoutePorts) =>
@@ -9,4 +9,4 @@ export const makeHandler = (ports: AdminRoutePorts) =>
     return { body: { adminId, username, sessionId, tiers } };
   });
 
-export const handler = lazyHandler(() => makeHandler({ settings: envSettings() }));
+export const handler = lazyHandler(() => makeHandler({ settings: aws.settings() }));

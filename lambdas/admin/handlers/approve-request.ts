@@ -1,13 +1,11 @@
 // POST /v1/admin/requests/{requestId}/approve (D2): see decide-request.ts.
 
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { systemClock } from '../../kernel/ports/clock.js';
-import { envSettings } from '../../kernel/runtime/aws-env.js';
 import { adminHttpHandler } from '../admin-route.js';
 import { approveBody } from '../contracts.js';
 import { type DecideRequestPorts, decide } from '../decide-request.js';
-import { awsAdminRequests, awsReauthAdminIdentityProvider, awsTaskAnswers } from '../wiring.js';
+import { awsAdminRequests } from '../wiring.js';
 
 export const makeHandler = (ports: DecideRequestPorts) =>
   adminHttpHandler(
@@ -22,10 +20,10 @@ export const makeHandler = (ports: DecideRequestPorts) =>
 export const handler = lazyHandler(() =>
   makeHandler({
     adminRequests: awsAdminRequests(),
-    adminIdentity: awsReauthAdminIdentityProvider(),
-    workflows: awsTaskAnswers(),
-    audit: awsSignedRows().audit,
-    settings: envSettings(),
-    clock: systemClock,
+    adminIdentity: aws.reauthAdminIdentity(),
+    workflows: aws.taskAnswers(),
+    audit: aws.rows().audit,
+    settings: aws.settings(),
+    clock: aws.clock,
   }),
 );

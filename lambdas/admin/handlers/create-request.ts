@@ -5,17 +5,13 @@
 
 import type { AccountStore } from '../../account/contracts.js';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
-import { awsVault } from '../../kernel/aws/vault.js';
-import { awsWorkflows } from '../../kernel/aws/workflows.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { Workflows } from '../../kernel/ports/workflows.js';
 import type { FieldCipher } from '../../kernel/privacy/field-cipher.js';
-import { envSettings } from '../../kernel/runtime/aws-env.js';
 import type { Settings } from '../../kernel/settings.js';
-import { WithdrawalLifecycle } from '../../withdrawals/contracts.js';
 import { adminHttpHandler } from '../admin-route.js';
 import { createRequest, newRequestId, refusalError } from '../approval.js';
 import { createRequestBody, requestView } from '../contracts.js';
@@ -23,7 +19,7 @@ import { adminActor, approvalExecutionName, auditStep, sealed, secondsToExpiry, 
 import type { AdminRequestStore } from '../request-store.js';
 import { type RequestTargetPorts, requireActionableTarget } from '../request-targets.js';
 import { approvalWorkflowInput } from '../task-contracts.js';
-import { awsAccountStore, awsAdminDirectory, awsAdminRequests } from '../wiring.js';
+import { awsAccountStore, awsAdminDirectory, awsAdminRequests, awsWithdrawalLifecycle } from '../wiring.js';
 
 export interface CreateRequestPorts extends RequestTargetPorts {
   adminRequests: Pick<AdminRequestStore, 'create'>;
@@ -110,12 +106,12 @@ export const handler = lazyHandler(() =>
   makeHandler({
     adminRequests: awsAdminRequests(),
     accounts: awsAccountStore(),
-    workflows: awsWorkflows(),
-    audit: awsSignedRows().audit,
-    vault: awsVault(),
-    withdrawalLifecycle: new WithdrawalLifecycle(awsSignedRows().tables.accounts),
+    workflows: aws.workflows(),
+    audit: aws.rows().audit,
+    vault: aws.vault(),
+    withdrawalLifecycle: awsWithdrawalLifecycle(),
     admins: awsAdminDirectory(),
-    settings: envSettings(),
-    clock: systemClock,
+    settings: aws.settings(),
+    clock: aws.clock,
   }),
 );

@@ -2,11 +2,12 @@
 // still pending and its time is up (audited, D3), and answers the request's outcome: expired; approved when
 // an approval landed just before the timeout (it still executes); pending with the seconds left when the
 // timer fired early; rejected or voided as they are.
+
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import { auditStep, decisionOf } from '../plane.js';
 import type { AdminRequestStore } from '../request-store.js';
@@ -41,5 +42,5 @@ export const makeHandler = (ports: {
   });
 
 export const handler = lazyHandler(() =>
-  makeHandler({ adminRequests: awsAdminRequests(), audit: awsSignedRows().audit, clock: systemClock }),
+  makeHandler({ adminRequests: awsAdminRequests(), audit: aws.rows().audit, clock: aws.clock }),
 );

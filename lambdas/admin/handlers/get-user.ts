@@ -3,15 +3,11 @@
 // reveal it); support and operations see masked data only. Every read, masked or revealed, is audited.
 
 import type { AccountStore } from '../../account/contracts.js';
-import { DynamoAccountStore, storedBlindIndexer } from '../../account/contracts.js';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsKeyService } from '../../kernel/aws/key-service.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
-import { awsVault } from '../../kernel/aws/vault.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
-import { envSettings } from '../../kernel/runtime/aws-env.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { Settings } from '../../kernel/settings.js';
 import { holdStatus, type SecurityStateStore } from '../../security/contracts.js';
 import type { WithdrawalLedger } from '../../withdrawals/contracts.js';
@@ -20,7 +16,12 @@ import { adminUserResponse } from '../contracts.js';
 import { readScope } from '../permissions.js';
 import { adminActor } from '../plane.js';
 import type { RevealGrants } from '../reveal-grants.js';
-import { awsRevealGrants, awsSecurityState, awsWithdrawalLedger } from '../wiring.js';
+import {
+  awsAccountStoreWithIndex,
+  awsRevealGrants,
+  awsSecurityState,
+  awsWithdrawalLedger,
+} from '../wiring.js';
 
 export interface GetUserPorts {
   accounts: Pick<AccountStore, 'getAccount' | 'contactOf'>;
@@ -93,18 +94,14 @@ export const makeHandler = (ports: GetUserPorts) =>
     return { body: adminUserResponse.parse(body) };
   });
 
-export const handler = lazyHandler(() => {
-  const table = awsSignedRows().tables.accounts;
-  return makeHandler({
-    accounts: new DynamoAccountStore(table, {
-      vault: awsVault(),
-      blindIndex: storedBlindIndexer(table, awsKeyService()),
-    }),
+export const handler = lazyHandler(() =>
+  makeHandler({
+    accounts: awsAccountStoreWithIndex(),
     revealGrants: awsRevealGrants(),
     securityState: awsSecurityState(),
     ledger: awsWithdrawalLedger(),
-    audit: awsSignedRows().audit,
-    settings: envSettings(),
-    clock: systemClock,
-  });
-});
+    audit: aws.rows().audit,
+    settings: aws.settings(),
+    clock: aws.clock,
+  }),
+);

@@ -4,10 +4,9 @@
 // data, audited like the account view: one `admin.read-personal-data` record per user named by the listing.
 
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
-import { envSettings } from '../../kernel/runtime/aws-env.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { Settings } from '../../kernel/settings.js';
 import { adminHttpHandler } from '../admin-route.js';
 import type { AdminRequest } from '../approval.js';
@@ -74,8 +73,8 @@ export const makeHandler = (ports: ListRequestsPorts) =>
 export const handler = lazyHandler(() =>
   makeHandler({
     adminRequests: awsAdminRequests(),
-    audit: awsSignedRows().audit,
-    settings: envSettings(),
-    clock: systemClock,
+    audit: aws.rows().audit,
+    settings: aws.settings(),
+    clock: aws.clock,
   }),
 );

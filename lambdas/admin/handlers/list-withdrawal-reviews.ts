@@ -4,12 +4,12 @@
 // read again and kept only if it is in review now. Shows the risk score and signals (source addresses in
 // them masked), the masked destination, the amount, the user id and the times; never the task token (its own
 // row, not read here). Every listed user's read is audited (D5), before the data is shown.
+
 import type * as z from 'zod/mini';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
-import { envSettings } from '../../kernel/runtime/aws-env.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { Settings } from '../../kernel/settings.js';
 import type { WithdrawalLifecycle, WithdrawalRow } from '../../withdrawals/contracts.js';
 import { adminHttpHandler } from '../admin-route.js';
@@ -90,8 +90,8 @@ export const makeHandler = (ports: ListWithdrawalReviewsPorts) =>
 export const handler = lazyHandler(() =>
   makeHandler({
     withdrawalLifecycle: awsWithdrawalLifecycle(),
-    audit: awsSignedRows().audit,
-    settings: envSettings(),
-    clock: systemClock,
+    audit: aws.rows().audit,
+    settings: aws.settings(),
+    clock: aws.clock,
   }),
 );

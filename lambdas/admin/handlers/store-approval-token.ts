@@ -1,15 +1,16 @@
 // Workflow task (D2) of AwaitTheNextApproval (`.waitForTaskToken`): keeps the task token with the request,
 // server-side only (never in a response or a link). If the request already left pending, or its time is up,
 // (an approval, rejection or void raced the new token) the task answers its own token at once.
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { Workflows } from '../../kernel/ports/workflows.js';
 import { taskHandler } from '../../kernel/task.js';
 import { isExpired } from '../approval.js';
 import { decisionOf } from '../plane.js';
 import type { AdminRequestStore } from '../request-store.js';
 import { storeTokenInput } from '../task-contracts.js';
-import { awsAdminRequests, awsTaskAnswers } from '../wiring.js';
+import { awsAdminRequests } from '../wiring.js';
 
 export const makeHandler = (ports: {
   adminRequests: Pick<AdminRequestStore, 'storeTaskToken'>;
@@ -25,5 +26,5 @@ export const makeHandler = (ports: {
   });
 
 export const handler = lazyHandler(() =>
-  makeHandler({ adminRequests: awsAdminRequests(), workflows: awsTaskAnswers(), clock: systemClock }),
+  makeHandler({ adminRequests: awsAdminRequests(), workflows: aws.taskAnswers(), clock: aws.clock }),
 );

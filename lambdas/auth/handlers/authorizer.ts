@@ -1,15 +1,15 @@
 // API Gateway TOKEN authorizer for user routes. Results are never cached (TTL 0), so a suspension or a
 // revoked session takes effect on the very next request. Every refusal is a plain 401.
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
-import { awsUserTokenVerifier } from '../../kernel/aws/cognito-token-verifier.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { UNAUTHORIZED } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';
-import { systemClock } from '../../kernel/ports/clock.js';
 import { type AuthorizerPorts, authorize } from '../authorize.js';
 import { awsAccountStore } from '../wiring.js';
 
@@ -36,5 +36,5 @@ export const makeHandler = (ports: AuthorizerPorts) =>
     .use(logMetrics(metrics));
 
 export const handler = lazyHandler(() =>
-  makeHandler({ tokens: awsUserTokenVerifier(), accounts: awsAccountStore(), clock: systemClock }),
+  makeHandler({ tokens: aws.userTokens(), accounts: awsAccountStore(), clock: aws.clock }),
 );

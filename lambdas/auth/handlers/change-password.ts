@@ -1,13 +1,11 @@
 // PUT /v1/me/password (B1): the current password (and a TOTP code when enrolled) re-authenticates, the new
 // one follows the sign-up policy; a security change, after which every other session ends.
 
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { systemClock } from '../../kernel/ports/clock.js';
-import { DuressStore } from '../duress-store.js';
 import { changePassword, type PasswordChangePorts } from '../password-change.js';
 import { changePasswordBody, type PasswordChangedResponse } from '../password-contracts.js';
-import { awsAccountStore, awsReauthIdentityProvider, awsSecurityChanges } from '../wiring.js';
+import { awsAccountStore, awsDuressStore, awsSecurityChanges } from '../wiring.js';
 
 export const makeHandler = (ports: PasswordChangePorts) =>
   httpHandler({ body: changePasswordBody }, async (request, event) => {
@@ -23,10 +21,10 @@ export const makeHandler = (ports: PasswordChangePorts) =>
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    identity: awsReauthIdentityProvider(),
+    identity: aws.reauthIdentity(),
     accounts: awsAccountStore(),
-    duress: new DuressStore(awsSignedRows().tables.accounts),
+    duress: awsDuressStore(),
     securityChanges: awsSecurityChanges(),
-    clock: systemClock,
+    clock: aws.clock,
   }),
 );

@@ -1,10 +1,10 @@
 // POST /v1/me/mfa/totp/disable (A2, B1): password + a current code turn TOTP off; a security change.
 
+import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { systemClock } from '../../kernel/ports/clock.js';
 import { disableTotp, type TotpPorts } from '../totp.js';
 import { disableTotpBody, type TotpStatusResponse } from '../totp-contracts.js';
-import { awsReauthIdentityProvider, awsSecurityChanges } from '../wiring.js';
+import { awsSecurityChanges } from '../wiring.js';
 
 export const makeHandler = (ports: TotpPorts) =>
   httpHandler({ body: disableTotpBody }, async (request, event) => {
@@ -16,8 +16,8 @@ export const makeHandler = (ports: TotpPorts) =>
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    identity: awsReauthIdentityProvider(),
+    identity: aws.reauthIdentity(),
     securityChanges: awsSecurityChanges(),
-    clock: systemClock,
+    clock: aws.clock,
   }),
 );

@@ -1,6 +1,7 @@
 // POST /v1/me/mfa/totp (A2): starts TOTP enrolment; answers the secret, its otpauth URI and a QR code.
+
 import QRCode from 'qrcode';
-import { awsIdentityProvider } from '../../kernel/aws/identity-provider.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { bearerTokenOf, beginEnrolment, type EnrolPorts } from '../totp.js';
 import type { TotpEnrolmentResponse } from '../totp-contracts.js';
@@ -19,4 +20,4 @@ export const makeHandler = (ports: EnrolPorts) =>
     return { body };
   });
 
-export const handler = lazyHandler(() => makeHandler({ identity: awsIdentityProvider() }));
+export const handler = lazyHandler(() => makeHandler({ identity: aws.identity() }));

@@ -1,9 +1,10 @@
 // GET /v1/me/devices (A7): the caller's whitelisted devices, most recently seen first. The partition is the
 // caller's, from the token alone (E5).
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import type { DevicesResponse } from '../device-contracts.js';
-import { LoginStore } from '../login-store.js';
+import type { LoginStore } from '../login-store.js';
+import { awsLoginStore } from '../wiring.js';
 
 export const makeHandler = (ports: { logins: Pick<LoginStore, 'listDevices'> }) =>
   httpHandler({}, async (_request, event) => {
@@ -20,6 +21,4 @@ export const makeHandler = (ports: { logins: Pick<LoginStore, 'listDevices'> }) 
     return { body };
   });
 
-export const handler = lazyHandler(() =>
-  makeHandler({ logins: new LoginStore(awsSignedRows().tables.accounts) }),
-);
+export const handler = lazyHandler(() => makeHandler({ logins: awsLoginStore() }));

@@ -1,5 +1,5 @@
 // GET /v1/me/logins?limit=&cursor= (A9): the caller's login history, newest first, a page at a time.
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import {
   decodeCursor,
@@ -9,7 +9,8 @@ import {
   loginViews,
   pageLimit,
 } from '../login-history.js';
-import { LoginStore } from '../login-store.js';
+import type { LoginStore } from '../login-store.js';
+import { awsLoginStore } from '../wiring.js';
 
 export const makeHandler = (ports: { logins: Pick<LoginStore, 'listLogins'> }) =>
   httpHandler({ query: loginsQuery }, async (request, event) => {
@@ -26,6 +27,4 @@ export const makeHandler = (ports: { logins: Pick<LoginStore, 'listLogins'> }) =
     return { body };
   });
 
-export const handler = lazyHandler(() =>
-  makeHandler({ logins: new LoginStore(awsSignedRows().tables.accounts) }),
-);
+export const handler = lazyHandler(() => makeHandler({ logins: awsLoginStore() }));

@@ -4,8 +4,9 @@
 
 import type { AccountStore } from '../../account/contracts.js';
 import { revokeOwnSession } from '../../account/contracts.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import { awsAccountStore } from '../wiring.js';
 
 export const makeHandler = (ports: { accounts: Pick<AccountStore, 'revokeSession'>; clock: Clock }) =>
@@ -14,4 +15,4 @@ export const makeHandler = (ports: { accounts: Pick<AccountStore, 'revokeSession
     return { body: await revokeOwnSession(ports, caller, caller.sessionId) };
   });
 
-export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), clock: systemClock }));
+export const handler = lazyHandler(() => makeHandler({ accounts: awsAccountStore(), clock: aws.clock }));

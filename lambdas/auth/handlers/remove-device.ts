@@ -4,18 +4,17 @@
 // changes nothing: the keys are built from the caller's id (E5). The bot shield forgets the device as well,
 // or it would still pass the account's protection as a known device (A3). Sessions from before rows named
 // their device are not ended here; the caller ends them through DELETE /v1/me/sessions/{sessionId}.
+
 import type { AccountStore } from '../../account/contracts.js';
 import { endDeviceSessions } from '../../account/contracts.js';
-import { awsDocumentClient, awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { NotFound } from '../../kernel/errors.js';
 import { callerOf, httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
-import { requireEnv } from '../../kernel/runtime/aws-env.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { BotShield } from '../../kernel/shield/bot-shield.js';
 import { type DeviceRemovedResponse, deviceIdParam } from '../device-contracts.js';
-import { loginShield } from '../login-shield.js';
-import { LoginStore } from '../login-store.js';
-import { awsAccountStore } from '../wiring.js';
+import type { LoginStore } from '../login-store.js';
+import { awsAccountStore, awsBotShield, awsLoginStore } from '../wiring.js';
 
 export const makeHandler = (ports: {
   logins: Pick<LoginStore, 'removeDevice'>;
@@ -42,9 +41,9 @@ export const makeHandler = (ports: {
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    logins: new LoginStore(awsSignedRows().tables.accounts),
-    shield: loginShield(awsDocumentClient(), requireEnv('SHIELD_TABLE')),
+    logins: awsLoginStore(),
+    shield: awsBotShield(),
     accounts: awsAccountStore(),
-    clock: systemClock,
+    clock: aws.clock,
   }),
 );

@@ -1,16 +1,16 @@
 // PUT /v1/me/duress-password (A5): sets or changes the duress password after re-authentication; never equal
 // to the password; stored as a slow hash; a security change.
 
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { type SecurityChanges, securityChangeOf } from '../../security/contracts.js';
 import { assertDuressDiffers, hashDuress } from '../duress.js';
 import { duressSetResponse, setDuressBody } from '../duress-contracts.js';
-import { DuressStore } from '../duress-store.js';
-import { awsReauthIdentityProvider, awsSecurityChanges } from '../wiring.js';
+import type { DuressStore } from '../duress-store.js';
+import { awsDuressStore, awsSecurityChanges } from '../wiring.js';
 
 export interface SetDuressPorts {
   identity: Pick<IdentityProvider, 'reauthenticate'>;
@@ -37,9 +37,9 @@ export const makeHandler = (ports: SetDuressPorts) =>
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    identity: awsReauthIdentityProvider(),
-    duress: new DuressStore(awsSignedRows().tables.accounts),
+    identity: aws.reauthIdentity(),
+    duress: awsDuressStore(),
     securityChanges: awsSecurityChanges(),
-    clock: systemClock,
+    clock: aws.clock,
   }),
 );

@@ -3,14 +3,15 @@
 // change is recorded before the key is dropped. Removing no key changes nothing and records nothing. A POST with
 // a body rather than DELETE, as `/v1/me/mfa/totp/disable`: a DELETE body has no defined meaning (RFC 9110).
 
+import * as aws from '../../kernel/aws/infra.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { type SecurityChanges, securityChangeOf } from '../../security/contracts.js';
 import { pgpKeyRemoveRequest } from '../contracts.js';
 import type { NotificationPrefsStore } from '../notification-prefs.js';
-import { awsNotificationPrefs, awsReauthIdentityProvider, awsSecurityChanges } from '../wiring.js';
+import { awsNotificationPrefs, awsSecurityChanges } from '../wiring.js';
 
 export const makeHandler = (ports: {
   notificationPrefs: Pick<NotificationPrefsStore, 'get' | 'setPgpKey'>;
@@ -35,8 +36,8 @@ export const makeHandler = (ports: {
 export const handler = lazyHandler(() =>
   makeHandler({
     notificationPrefs: awsNotificationPrefs(),
-    identity: awsReauthIdentityProvider(),
+    identity: aws.reauthIdentity(),
     securityChanges: awsSecurityChanges(),
-    clock: systemClock,
+    clock: aws.clock,
   }),
 );

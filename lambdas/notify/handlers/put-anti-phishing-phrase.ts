@@ -3,9 +3,9 @@
 // returned.
 
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import { phraseRequest } from '../contracts.js';
 import type { NotificationPrefsStore } from '../notification-prefs.js';
 import { checkPhrase } from '../phrase.js';
@@ -36,7 +36,7 @@ export const makeHandler = (ports: {
 export const handler = lazyHandler(() =>
   makeHandler({
     notificationPrefs: awsNotificationPrefs(),
-    audit: awsSignedRows().audit,
-    clock: systemClock,
+    audit: aws.rows().audit,
+    clock: aws.clock,
   }),
 );

@@ -5,20 +5,16 @@
 // validated (a refused key spends no code), and the change is recorded before the key is stored, so a failure
 // leaves a spurious hold, never an unrecorded change.
 
+import * as aws from '../../kernel/aws/infra.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { type SecurityChanges, securityChangeOf } from '../../security/contracts.js';
 import { pgpKeyRequest } from '../contracts.js';
 import type { NotificationPrefsStore } from '../notification-prefs.js';
 import type { PgpSignerClient } from '../pgp-signer-client.js';
-import {
-  awsNotificationPrefs,
-  awsPgpSignerClient,
-  awsReauthIdentityProvider,
-  awsSecurityChanges,
-} from '../wiring.js';
+import { awsNotificationPrefs, awsPgpSignerClient, awsSecurityChanges } from '../wiring.js';
 
 export const makeHandler = (ports: {
   notificationPrefs: Pick<NotificationPrefsStore, 'setPgpKey'>;
@@ -50,8 +46,8 @@ export const handler = lazyHandler(() =>
   makeHandler({
     notificationPrefs: awsNotificationPrefs(),
     pgpSigner: awsPgpSignerClient(),
-    identity: awsReauthIdentityProvider(),
+    identity: aws.reauthIdentity(),
     securityChanges: awsSecurityChanges(),
-    clock: systemClock,
+    clock: aws.clock,
   }),
 );

@@ -2,7 +2,7 @@
 // port (SNS in the cloud, the outbox locally). Its own function so that SNS weighs on no other bundle (the
 // sign-up and user-mail functions are near the 600 KB budget) and sns:Publish on "*" sits on one role only.
 
-import { awsSmsSender } from '../../kernel/aws/sms-sender.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { type SmsMessage, type SmsResult, smsRequest } from '../../kernel/ports/sms-contracts.js';
 import type { SmsSender } from '../../kernel/ports/sms-sender.js';
@@ -31,4 +31,4 @@ export const makeHandler = (ports: { sms: SmsSender }) =>
     async ({ to, message }): Promise<SmsResult> => ports.sms.send({ to, text: renderSms(message) }),
   );
 
-export const handler = lazyHandler(() => makeHandler({ sms: awsSmsSender() }));
+export const handler = lazyHandler(() => makeHandler({ sms: aws.smsSender() }));

@@ -3,11 +3,12 @@
 // through the Notifier: plain text + HTML, or, to a user with a PGP key (B3), PGP/MIME signed (and optionally
 // encrypted) by the PgpMailSigner function. Functions that only decide to write to a user (the login) invoke
 // this one instead of holding addresses, SES, the vault and OpenPGP.js.
+
 import type { AccountStore } from '../../account/contracts.js';
-import { awsMailer } from '../../kernel/aws/mailer.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { Mailer } from '../../kernel/ports/mailer.js';
 import { type UserMailResult, userMailRequest } from '../../kernel/ports/user-mail-contracts.js';
 import { taskHandler } from '../../kernel/task.js';
@@ -61,9 +62,9 @@ export const makeHandler = (ports: UserMailPorts) => {
 export const handler = lazyHandler(() =>
   makeHandler({
     accounts: awsAccountStoreWithContacts(),
-    mailer: awsMailer(),
+    mailer: aws.mailer(),
     notificationPrefs: awsNotificationPrefs(),
     pgpSigner: awsPgpSignerClient(),
-    clock: systemClock,
+    clock: aws.clock,
   }),
 );

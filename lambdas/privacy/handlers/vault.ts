@@ -1,7 +1,7 @@
 // The personal-data vault (E2): the one function that holds the data key. It seals a field group of a row
 // with the Encryption SDK, or opens one, for the functions whose feature needs the plaintext. It logs what it
 // did and to which row, never a value.
-import { awsFieldCipher } from '../../kernel/aws/field-cipher.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
 import type { FieldCipher } from '../../kernel/privacy/field-cipher.js';
@@ -20,4 +20,4 @@ export const makeHandler = (ports: { cipher: FieldCipher }) =>
     return { fields: await ports.cipher.decrypt(request.binding, request.ciphertext) };
   });
 
-export const handler = lazyHandler(() => makeHandler({ cipher: awsFieldCipher() }));
+export const handler = lazyHandler(() => makeHandler({ cipher: aws.cipher() }));

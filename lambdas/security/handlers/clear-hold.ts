@@ -1,13 +1,15 @@
 // Workflow task (B2): at the hold's end, clears it unless a later change extended it. A duplicate or stale
 // execution changes nothing; an end not reached yet (clock skew) fails with HoldNotOver, which the ASL retries.
+
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import { holdInput } from '../contracts.js';
-import { SecurityStateStore } from '../hold.js';
+import type { SecurityStateStore } from '../hold.js';
+import { awsSecurityState } from '../wiring.js';
 
 export class HoldNotOver extends Error {
   override readonly name = 'HoldNotOver';
@@ -38,8 +40,8 @@ export const makeHandler = (ports: {
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    securityState: new SecurityStateStore(awsSignedRows().tables.accounts),
-    audit: awsSignedRows().audit,
-    clock: systemClock,
+    securityState: awsSecurityState(),
+    audit: aws.rows().audit,
+    clock: aws.clock,
   }),
 );

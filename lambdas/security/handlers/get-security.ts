@@ -1,9 +1,11 @@
 // GET /v1/me/security (B2): the caller's withdrawal hold and last security change, from the signed row.
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+
+import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { SecurityResponse } from '../contracts.js';
-import { holdStatus, SecurityStateStore } from '../hold.js';
+import { holdStatus, type SecurityStateStore } from '../hold.js';
+import { awsSecurityState } from '../wiring.js';
 
 export const makeHandler = (ports: { securityState: Pick<SecurityStateStore, 'get'>; clock: Clock }) =>
   httpHandler({}, async (_request, event) => {
@@ -17,5 +19,5 @@ export const makeHandler = (ports: { securityState: Pick<SecurityStateStore, 'ge
   });
 
 export const handler = lazyHandler(() =>
-  makeHandler({ securityState: new SecurityStateStore(awsSignedRows().tables.accounts), clock: systemClock }),
+  makeHandler({ securityState: awsSecurityState(), clock: aws.clock }),
 );

@@ -1,6 +1,6 @@
 // Workflow task (B2): tells the user withdrawals are available again, through the user-mail function (phrase,
 // PGP signature like every other Palisade email).
-import { awsUserMail } from '../../kernel/aws/user-mail.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import type { UserMail } from '../../kernel/ports/user-mail.js';
 import { taskHandler } from '../../kernel/task.js';
@@ -12,4 +12,4 @@ export const makeHandler = (ports: { mail: UserMail }) =>
     return { notified: true };
   });
 
-export const handler = lazyHandler(() => makeHandler({ mail: awsUserMail() }));
+export const handler = lazyHandler(() => makeHandler({ mail: aws.userMail() }));

@@ -1,10 +1,11 @@
 // Workflow task (C3) ApproveTheWithdrawal: screening → approved for a low-risk withdrawal, review → approved
 // after an admin's approval. A record a suspension cancelled first stays cancelled (outcome `cancelled`).
+
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import { IllegalTransition, type WithdrawalLifecycle } from '../lifecycle.js';
 import type { WithdrawalDecision } from '../record.js';
@@ -61,7 +62,7 @@ export const makeHandler = (ports: {
 export const handler = lazyHandler(() =>
   makeHandler({
     withdrawalLifecycle: awsWithdrawalLifecycle(),
-    audit: awsSignedRows().audit,
-    clock: systemClock,
+    audit: aws.rows().audit,
+    clock: aws.clock,
   }),
 );

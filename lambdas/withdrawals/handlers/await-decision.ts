@@ -1,11 +1,12 @@
 // Workflow task (C3) AwaitAnAdminDecision, invoked with `.waitForTaskToken`: stores the task token in the
 // withdrawal's review row (server-side only) and moves the record screening → review. The workflow then
 // waits until WithdrawalDecisions answers the token, a suspension fails it, or the review period ends.
+
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import { IllegalTransition, WithdrawalCancelled, type WithdrawalLifecycle } from '../lifecycle.js';
 import type { ReviewTokens } from '../review-tokens.js';
@@ -53,7 +54,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     reviewTokens: awsReviewTokens(),
-    audit: awsSignedRows().audit,
-    clock: systemClock,
+    audit: aws.rows().audit,
+    clock: aws.clock,
   }),
 );

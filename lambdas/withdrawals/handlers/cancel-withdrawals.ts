@@ -1,16 +1,10 @@
-// Workflow task (C3, A4/A5) CancelWithdrawals of the account suspension: cancels every withdrawal of the user
-// not yet handed to custody (conditional updates: a dispatch that won the race stays dispatched), releases
-// their ledger entries, and fails a waiting review's task with WithdrawalCancelled. Returns the count.
-
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { suspensionInput } from '../../account/contracts.js';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
-import { StepFunctionsWorkflows } from '../../kernel/aws/workflows.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { Conflict } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { logger, tracer } from '../../kernel/observability.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import { logger } from '../../kernel/observability.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { Workflows } from '../../kernel/ports/workflows.js';
 import { taskHandler } from '../../kernel/task.js';
 import type { WithdrawalLedger } from '../ledger.js';
@@ -95,8 +89,8 @@ export const handler = lazyHandler(() =>
     reviewTokens: awsReviewTokens(),
     ledger: awsWithdrawalLedger(),
     // Answering a token names no state machine: no STATE_MACHINES needed.
-    workflows: new StepFunctionsWorkflows(tracer.captureAWSv3Client(new SFNClient({})), {}),
-    audit: awsSignedRows().audit,
-    clock: systemClock,
+    workflows: aws.taskAnswers(),
+    audit: aws.rows().audit,
+    clock: aws.clock,
   }),
 );

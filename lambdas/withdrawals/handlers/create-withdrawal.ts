@@ -3,26 +3,27 @@
 
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { AddressStore, isSanctioned } from '../../addresses/contracts.js';
-import { LoginStore } from '../../auth/contracts.js';
+import { isSanctioned } from '../../addresses/contracts.js';
 import type { Asset } from '../../kernel/assets.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
-import { awsWorkflows } from '../../kernel/aws/workflows.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
-import { systemClock } from '../../kernel/ports/clock.js';
-import { envSettings, requireEnv } from '../../kernel/runtime/aws-env.js';
-import { SecurityStateStore } from '../../security/contracts.js';
+import { idempotentPerUser } from '../../kernel/idempotency.js';
 import {
   idempotencyKeyOf,
   type WithdrawalAccepted,
   withdrawalAccepted,
   withdrawalRequest,
 } from '../contracts.js';
-import { WithdrawalHistory } from '../history.js';
-import { idempotencyStore, idempotentPerUser } from '../idempotency.js';
 import type { WithdrawalSpeed } from '../record.js';
 import { type RequestWithdrawalPorts, requestWithdrawal } from '../request.js';
-import { awsAccountStore, awsReauthIdentityProvider, awsWithdrawalLedger } from '../wiring.js';
+import {
+  awsAccountStore,
+  awsAddressStore,
+  awsLoginStore,
+  awsSecurityState,
+  awsWithdrawalHistory,
+  awsWithdrawalLedger,
+} from '../wiring.js';
 
 export interface CreateWithdrawalPorts extends Omit<RequestWithdrawalPorts, 'isSanctioned'> {
   /** Powertools idempotency persistence on the idempotency table. */
@@ -72,20 +73,18 @@ export const makeHandler = (ports: CreateWithdrawalPorts) => {
   };
 };
 
-export const handler = lazyHandler(() => {
-  const accounts = awsSignedRows().tables.accounts;
-  const settings = envSettings();
-  return makeHandler({
+export const handler = lazyHandler(() =>
+  makeHandler({
     accounts: awsAccountStore(),
-    securityState: new SecurityStateStore(accounts),
-    addresses: new AddressStore(accounts, { clock: systemClock, settings }),
-    identity: awsReauthIdentityProvider(),
-    logins: new LoginStore(accounts),
-    withdrawalHistory: new WithdrawalHistory(accounts),
+    securityState: awsSecurityState(),
+    addresses: awsAddressStore(),
+    identity: aws.reauthIdentity(),
+    logins: awsLoginStore(),
+    withdrawalHistory: awsWithdrawalHistory(),
     ledger: awsWithdrawalLedger(),
-    workflows: awsWorkflows(),
-    settings,
-    clock: systemClock,
-    idempotency: idempotencyStore(requireEnv('IDEMPOTENCY_TABLE')),
-  });
-});
+    workflows: aws.workflows(),
+    settings: aws.settings(),
+    clock: aws.clock,
+    idempotency: aws.idempotency(),
+  }),
+);

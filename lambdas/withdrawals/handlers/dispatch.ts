@@ -4,11 +4,10 @@
 
 import type { AddressBook } from '../../addresses/contracts.js';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsCustody } from '../../kernel/aws/custody.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import type { Custody } from '../../kernel/ports/custody.js';
 import { taskHandler } from '../../kernel/task.js';
 import { IllegalTransition, type WithdrawalLifecycle } from '../lifecycle.js';
@@ -83,8 +82,8 @@ export const handler = lazyHandler(() =>
   makeHandler({
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     addresses: awsAddressStore(),
-    custody: awsCustody(),
-    audit: awsSignedRows().audit,
-    clock: systemClock,
+    custody: aws.custody(),
+    audit: aws.rows().audit,
+    clock: aws.clock,
   }),
 );

@@ -1,10 +1,11 @@
 // GET /v1/me/withdrawals (C2): the caller's withdrawals, newest first, a page at a time: status, decision and
 // transfer reference; never the risk score, its signals, the source IP or the device.
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { pageLimit, type WithdrawalView, withdrawalsQuery, withdrawalsResponse } from '../contracts.js';
-import { WithdrawalHistory } from '../history.js';
+import type { WithdrawalHistory } from '../history.js';
 import type { WithdrawalRecord } from '../record.js';
+import { awsWithdrawalHistory } from '../wiring.js';
 
 export const viewOf = (w: WithdrawalRecord): WithdrawalView => ({
   withdrawalId: w.withdrawalId,
@@ -34,6 +35,4 @@ export const makeHandler = (ports: { withdrawalHistory: Pick<WithdrawalHistory, 
     };
   });
 
-export const handler = lazyHandler(() =>
-  makeHandler({ withdrawalHistory: new WithdrawalHistory(awsSignedRows().tables.accounts) }),
-);
+export const handler = lazyHandler(() => makeHandler({ withdrawalHistory: awsWithdrawalHistory() }));

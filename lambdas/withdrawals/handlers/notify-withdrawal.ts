@@ -1,6 +1,6 @@
 // Workflow task (C3) TellTheUserTheOutcome: emails the user a dispatched or rejected withdrawal through the
 // user-mail function (template `withdrawal-update`: asset, amount, masked address, status; no free text).
-import { awsUserMail } from '../../kernel/aws/user-mail.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import type { UserMail } from '../../kernel/ports/user-mail.js';
 import { taskHandler } from '../../kernel/task.js';
@@ -30,5 +30,5 @@ export const makeHandler = (ports: {
   });
 
 export const handler = lazyHandler(() =>
-  makeHandler({ withdrawalLifecycle: awsWithdrawalLifecycle(), mail: awsUserMail() }),
+  makeHandler({ withdrawalLifecycle: awsWithdrawalLifecycle(), mail: aws.userMail() }),
 );

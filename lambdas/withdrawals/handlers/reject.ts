@@ -1,12 +1,13 @@
 // Workflow task (C3) for the three rejections: blocked by the screening (which also alerts: the
 // WithdrawalBlocked metric and an audit record), an admin's, and the review period ending. A rejected
 // withdrawal moves no funds, so its ledger entry is released and it stops counting against the limits.
+
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
-import { awsSignedRows } from '../../kernel/aws/tables.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';
-import { type Clock, systemClock } from '../../kernel/ports/clock.js';
+import type { Clock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import type { WithdrawalLedger } from '../ledger.js';
 import { IllegalTransition, type WithdrawalLifecycle } from '../lifecycle.js';
@@ -71,7 +72,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     ledger: awsWithdrawalLedger(),
-    audit: awsSignedRows().audit,
-    clock: systemClock,
+    audit: aws.rows().audit,
+    clock: aws.clock,
   }),
 );

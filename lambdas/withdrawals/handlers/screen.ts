@@ -1,11 +1,12 @@
 // Workflow task (C3) ScreenTheWithdrawal: reads the record (it must still be screening, or cancelled by a
 // suspension), re-checks the account and the destination, and returns the branch with the review period.
+
 import type { AccountStore } from '../../account/contracts.js';
 import type { AddressBook } from '../../addresses/contracts.js';
 import { isSanctioned } from '../../addresses/contracts.js';
+import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
-import { envSettings } from '../../kernel/runtime/aws-env.js';
 import type { Settings } from '../../kernel/settings.js';
 import { taskHandler } from '../../kernel/task.js';
 import type { WithdrawalLifecycle } from '../lifecycle.js';
@@ -41,6 +42,6 @@ export const handler = lazyHandler(() =>
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     accounts: awsAccountStore(),
     addresses: awsAddressStore(),
-    settings: envSettings(),
+    settings: aws.settings(),
   }),
 );

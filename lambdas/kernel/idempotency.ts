@@ -11,8 +11,8 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Conflict } from '../kernel/errors.js';
-import { TABLES } from '../kernel/tables.js';
+import { Conflict } from './errors.js';
+import { TABLES } from './tables.js';
 
 /** How long a request's first answer is replayed for its key: a day covers any client's retries. */
 export const IDEMPOTENCY_HOURS = 24;

@@ -1,0 +1,52 @@
+// The Lambda runtime's Infra (kernel/infra.ts), one named export per member. Wiring passes the members it
+// needs by name (`{ rows: aws.rows, clock: aws.clock }`), never this module as a whole, so esbuild keeps
+// only those members' SDK clients in a bundle. test/unit/infra.test.ts checks that it satisfies Infra.
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { idempotencyStore } from '../idempotency.js';
+import { tracer } from '../observability.js';
+import { systemClock } from '../ports/clock.js';
+import { envSettings, once, requireEnv } from '../runtime/aws-env.js';
+import { TABLES, type TableId } from '../tables.js';
+import { awsAdminTokenVerifier, awsUserTokenVerifier } from './cognito-token-verifier.js';
+import { awsCustody } from './custody.js';
+import { awsFieldCipher } from './field-cipher.js';
+import { awsGeoIp } from './geo-ip.js';
+import { awsAdminIdentityProvider, awsIdentityProvider } from './identity-provider.js';
+import { awsKeyService } from './key-service.js';
+import { invoker } from './lambda-invoke.js';
+import { awsMailer } from './mailer.js';
+import { awsReauthAdminIdentityProvider, awsReauthIdentityProvider } from './reauth.js';
+import { awsSmsMessages } from './sms-messages.js';
+import { awsSmsSender } from './sms-sender.js';
+import { awsDocumentClient, awsSignedRows } from './tables.js';
+import { awsUserMail } from './user-mail.js';
+import { awsVault } from './vault.js';
+import { awsWorkflows, StepFunctionsWorkflows } from './workflows.js';
+
+export const clock = systemClock;
+export const settings = envSettings;
+export const rows = awsSignedRows;
+export const documents = awsDocumentClient;
+export const tableName = (id: TableId): string => requireEnv(TABLES[id].envVar);
+export const keys = awsKeyService;
+export const identity = awsIdentityProvider;
+export const reauthIdentity = awsReauthIdentityProvider;
+export const adminIdentity = awsAdminIdentityProvider;
+export const reauthAdminIdentity = awsReauthAdminIdentityProvider;
+export const adminTokens = awsAdminTokenVerifier;
+export const userTokens = awsUserTokenVerifier;
+export const workflows = awsWorkflows;
+/** Answering task tokens names no state machine: no STATE_MACHINES needed. */
+export const taskAnswers = /* @__PURE__ */ once(
+  () => new StepFunctionsWorkflows(tracer.captureAWSv3Client(new SFNClient({})), {}),
+);
+export const invoke = invoker;
+export const vault = awsVault;
+export const userMail = awsUserMail;
+export const smsMessages = awsSmsMessages;
+export const geo = awsGeoIp;
+export const custody = awsCustody;
+export const mailer = awsMailer;
+export const smsSender = awsSmsSender;
+export const cipher = awsFieldCipher;
+export const idempotency = /* @__PURE__ */ once(() => idempotencyStore(requireEnv('IDEMPOTENCY_TABLE')));

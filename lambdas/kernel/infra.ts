@@ -1,0 +1,72 @@
+// What a runtime supplies to the contexts' wiring: the services behind the kernel's ports, each built lazily.
+// The Lambda runtime supplies them from kernel/aws/infra.ts (one named export per member, so a bundle keeps only
+// the members its wiring names); the local runtime supplies one object (local/infra.ts). A context's wiring.ts
+// factory takes `Pick<Infra, …>` of what it needs, so both runtimes build every component the same way.
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SignedRows } from './integrity/signed-rows.js';
+import type { AdminIdentityProvider } from './ports/admin-identity.js';
+import type { Clock } from './ports/clock.js';
+import type { Custody } from './ports/custody.js';
+import type { GeoIp } from './ports/geo-ip.js';
+import type { IdentityProvider } from './ports/identity-provider.js';
+import type { KeyService } from './ports/key-service.js';
+import type { Mailer } from './ports/mailer.js';
+import type { SmsMessages } from './ports/sms-messages.js';
+import type { SmsSender } from './ports/sms-sender.js';
+import type { TokenVerifier } from './ports/token-verifier.js';
+import type { UserMail } from './ports/user-mail.js';
+import type { Workflows } from './ports/workflows.js';
+import type { FieldCipher } from './privacy/field-cipher.js';
+import type { VaultClient } from './privacy/vault-client.js';
+import type { Settings } from './settings.js';
+import type { TableId } from './tables.js';
+
+/** The functions other functions invoke, by the variable that names them to the caller (ACCESS_ENV). */
+export type InvokeTarget =
+  | 'VAULT_FUNCTION'
+  | 'USER_MAIL_FUNCTION'
+  | 'PGP_SIGNER_FUNCTION'
+  | 'DURESS_FUNCTION'
+  | 'SMS_FUNCTION';
+
+export interface Infra {
+  clock: Clock;
+  /** The deploy-time rules (hold hours, limits, restricted countries …). */
+  settings(): Settings;
+  /** The signed-rows layer: a SignedTable per signed table, and the audit log. */
+  rows(): SignedRows;
+  /** The plain DynamoDB document client (the Shield and idempotency tables are not signed). */
+  documents(): DynamoDBDocumentClient;
+  tableName(id: TableId): string;
+  keys(): KeyService;
+  /** The user pool without `reauthenticate`: a password check must go through reauthIdentity. */
+  identity(): Omit<IdentityProvider, 'reauthenticate'>;
+  /** The user pool with `reauthenticate` behind the A3 lockout. */
+  reauthIdentity(): IdentityProvider;
+  /** The admin pool without `reauthenticate` (offboarding: disable, sign out). */
+  adminIdentity(): Omit<AdminIdentityProvider, 'reauthenticate'>;
+  /** The admin pool with `reauthenticate` behind the A3 lockout (admin scope). */
+  reauthAdminIdentity(): AdminIdentityProvider;
+  adminTokens(): TokenVerifier;
+  userTokens(): TokenVerifier;
+  /** Starts workflows by name and answers task tokens. */
+  workflows(): Workflows;
+  /** Answers task tokens only (no state machine to start). */
+  taskAnswers(): Pick<Workflows, 'sendTaskSuccess' | 'sendTaskFailure'>;
+  /** A synchronous call of another Palisade function. */
+  invoke(target: InvokeTarget): (request: unknown) => Promise<unknown>;
+  vault(): VaultClient;
+  userMail(): UserMail;
+  smsMessages(): SmsMessages;
+  geo(): GeoIp;
+  custody(): Custody;
+  /** Outgoing email (the SendUserMail function only). */
+  mailer(): Mailer;
+  /** Outgoing SMS (the SendSms function only). */
+  smsSender(): SmsSender;
+  /** The data key's field cipher (the vault function only). */
+  cipher(): FieldCipher;
+  /** Powertools idempotency records on the idempotency table (C2). */
+  idempotency(): BasePersistenceLayer;
+}
