@@ -10,7 +10,7 @@ import { logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
 let s: Synthesised;
 beforeAll(() => {
   s = synthPalisade({}, { bundle: true });
-}, 120_000);
+}, 300_000);
 afterAll(() => s?.cleanup());
 
 describe('Lambda bundles', () => {

@@ -28,7 +28,8 @@ beforeAll(async () => {
     ...functions.map((f) => bundleFunction(f.id, f.entry, outRoot)),
   ]);
   for (const facts of built) bundles.set(facts.id, facts);
-});
+  // 68 production bundles: a couple of minutes on 2 busy cores.
+}, 300_000);
 
 afterAll(async () => {
   await rm(outRoot, { recursive: true, force: true });
