@@ -1,5 +1,8 @@
-// Test runner setup: one suite, unit + infra + e2e, run by `npm test` and CI.
+// Test runner setup: one suite, unit + infra + e2e, run by `npm test` and CI, on the Lambdas' Node.js major.
 import { defineConfig } from 'vitest/config';
+import { assertLambdaNode } from './local/node-runtime.js';
+
+assertLambdaNode('The test suite');
 
 export default defineConfig({
   test: {
