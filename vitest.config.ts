@@ -1,12 +1,25 @@
-// Test runner setup: one suite, unit + infra + e2e, run by `npm test` and CI.
-import { defineConfig } from 'vitest/config';
+// Test runner setup: `fast` (unit, infra, arch) for `npm run test:fast`; `e2e` (every other test file); both
+// run by `npm test` and CI, on the Lambdas' Node.js major.
+import { configDefaults, defineConfig } from 'vitest/config';
+import { assertLambdaNode } from './local/node-runtime.js';
+
+assertLambdaNode('The test suite');
+
+const FAST = ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/arch/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'fast', include: FAST } },
+      // Everything else under test/, so a test file in a new folder is never left out of `npm test`.
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...FAST] },
+      },
+    ],
   },
 });

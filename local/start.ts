@@ -4,8 +4,10 @@ import './env.js';
 import { startLocalCloud } from './cloud.js';
 import { localConfig } from './config.js';
 import { DEV_USERS_PATH, jwksPath, OUTBOX_PATH } from './local-routes.js';
+import { assertLambdaNode } from './node-runtime.js';
 
 async function main(): Promise<void> {
+  assertLambdaNode('The local cloud');
   const started = performance.now();
   const config = localConfig();
   const cloud = await startLocalCloud({

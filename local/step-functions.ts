@@ -1,6 +1,5 @@
 // Workflows on aws-local-stepfunctions: the ASL files of WORKFLOWS run in-process, Task states bound to the
 // catalogue's handlers, task tokens answered through the registry. Executions live as long as the process.
-import './polyfills.js';
 import { ExecutionDoesNotExist, InvalidExecutionInput, InvalidName } from '@aws-sdk/client-sfn';
 import {
   ExecutionAbortedError,
