@@ -76,7 +76,13 @@ export class AdminLoginFlow {
     const now = clock.now();
     const attempt = shieldAttempt(username, client, now);
     await this.passShield(attempt);
-    const auth = await adminIdentity.passwordAuth(username, password).catch((err: unknown) => {
+    const context = {
+      ip: client.ip,
+      userAgent: client.userAgent,
+      serverName: '',
+      serverPath: '/v1/admin/auth/login',
+    };
+    const auth = await adminIdentity.passwordAuth(username, password, context).catch((err: unknown) => {
       if (err instanceof Unauthorized) return undefined;
       throw err; // TOTP_SETUP_REQUIRED: only after a correct password.
     });

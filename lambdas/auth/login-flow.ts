@@ -98,6 +98,20 @@ const tokensBinding = (loginId: string): FieldBinding => ({
   group: 'credentials',
 });
 
+/** The client as the directory's risk scoring reads it (Cognito ContextData). */
+export function authContextOf(
+  client: { ip: string; userAgent?: string | undefined; baseUrl?: string },
+  path: string,
+) {
+  let serverName = '';
+  try {
+    serverName = client.baseUrl ? new URL(client.baseUrl).host : '';
+  } catch {
+    serverName = '';
+  }
+  return { ip: client.ip, userAgent: client.userAgent, serverName, serverPath: path };
+}
+
 export class LoginFlow {
   constructor(private readonly ports: LoginPorts) {}
 
@@ -121,10 +135,12 @@ export class LoginFlow {
     // Both checks always run, whatever the user and whichever matches: timing tells nothing.
     const [isDuress, auth] = await Promise.all([
       duress ? duress.check(user?.userId, password, { ip: client.ip, at: now }) : Promise.resolve(false),
-      identity.passwordAuth(username, password).catch((err: unknown) => {
-        if (err instanceof Unauthorized) return undefined;
-        throw err;
-      }),
+      identity
+        .passwordAuth(username, password, authContextOf(client, '/v1/auth/login'))
+        .catch((err: unknown) => {
+          if (err instanceof Unauthorized) return undefined;
+          throw err;
+        }),
     ]);
     if (isDuress) {
       // Exactly the answer to a wrong password; the check has already suspended the account.

@@ -29,6 +29,7 @@ import { Conflict, Forbidden, Unauthorized, ValidationError } from '../errors.js
 import { tracer } from '../observability.js';
 import type { AdminIdentityProvider } from '../ports/admin-identity.js';
 import type {
+  AuthContext,
   DirectoryUser,
   IdentityProvider,
   NewUser,
@@ -110,7 +111,7 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
     }
   }
 
-  async passwordAuth(username: string, password: string): Promise<PasswordAuthResult> {
+  async passwordAuth(username: string, password: string, context?: AuthContext): Promise<PasswordAuthResult> {
     try {
       const out = await this.cognito.send(
         new AdminInitiateAuthCommand({
@@ -118,6 +119,7 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
           ClientId: this.clientId,
           AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
           AuthParameters: { USERNAME: username, PASSWORD: password.normalize('NFKC') },
+          ...(context ? { ContextData: contextDataOf(context) } : {}),
         }),
       );
       if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session)
@@ -291,6 +293,16 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
     } while (next);
     return groups;
   }
+}
+
+/** Cognito's ContextData: the client's address and User-Agent, and the endpoint it called (threat protection). */
+function contextDataOf(context: AuthContext) {
+  return {
+    IpAddress: context.ip,
+    ServerName: context.serverName,
+    ServerPath: context.serverPath,
+    HttpHeaders: context.userAgent ? [{ headerName: 'User-Agent', headerValue: context.userAgent }] : [],
+  };
 }
 
 function toTokenSet(result: AuthenticationResultType): TokenSet {

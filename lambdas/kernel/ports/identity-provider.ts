@@ -26,12 +26,24 @@ export interface NewUser {
   password: string;
 }
 
+/**
+ * Where a password authentication comes from, for the directory's own risk scoring (Cognito threat
+ * protection reads it as ContextData; without it Cognito sees the Lambda's address for every user).
+ */
+export interface AuthContext {
+  ip: string;
+  userAgent?: string | undefined;
+  /** The API's host name and the route's path, as the client called them. */
+  serverName: string;
+  serverPath: string;
+}
+
 export interface IdentityProvider {
   /** Creates a confirmed user with a permanent password; fails with Conflict when the username is taken. */
   createUser(user: NewUser): Promise<{ userId: string }>;
   getUser(username: string): Promise<DirectoryUser | undefined>;
   /** Admin-initiated password auth. Wrong password, unknown or disabled user: Unauthorized, alike. */
-  passwordAuth(username: string, password: string): Promise<PasswordAuthResult>;
+  passwordAuth(username: string, password: string, context?: AuthContext): Promise<PasswordAuthResult>;
   /** Answers the TOTP challenge of a password auth. */
   respondToTotp(username: string, session: string, code: string): Promise<TokenSet>;
   /** Starts TOTP enrolment for the holder of the access token; returns the shared secret (base32). */

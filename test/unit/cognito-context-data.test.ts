@@ -1,0 +1,34 @@
+// A3/I1: the Cognito adapter hands the client's address, User-Agent and endpoint to threat protection.
+import {
+  AdminInitiateAuthCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { authContextOf } from '../../lambdas/auth/login-flow.js';
+import { CognitoIdentityProvider } from '../../lambdas/kernel/aws/identity-provider.js';
+
+describe('A3 Cognito sees the client, not the Lambda', () => {
+  it('A3 a password login sends ContextData with the client IP, User-Agent, host and route', async () => {
+    const cognito = mockClient(CognitoIdentityProviderClient);
+    cognito.on(AdminInitiateAuthCommand).resolves({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 's' });
+    const provider = new CognitoIdentityProvider(new CognitoIdentityProviderClient({}), 'pool', 'client');
+    const context = authContextOf(
+      { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 Test', baseUrl: 'https://api.example.com/prod' },
+      '/v1/auth/login',
+    );
+    await provider.passwordAuth('alice', 'a long password 1', context);
+    const input = cognito.commandCalls(AdminInitiateAuthCommand)[0]?.args[0].input;
+    expect(input?.ContextData).toEqual({
+      IpAddress: '203.0.113.7',
+      ServerName: 'api.example.com',
+      ServerPath: '/v1/auth/login',
+      HttpHeaders: [{ headerName: 'User-Agent', headerValue: 'Mozilla/5.0 Test' }],
+    });
+    cognito.restore();
+  });
+
+  it('A3 a malformed base URL leaves the host empty rather than failing the login', () => {
+    expect(authContextOf({ ip: '198.51.100.1', baseUrl: 'not a url' }, '/x').serverName).toBe('');
+  });
+});
