@@ -23,8 +23,8 @@ const CHALLENGE_MS = 3 * 60_000;
 
 /** The bot shield as the admin login uses it (lambdas/kernel/shield/bot-shield.ts, the user login's own). */
 export interface AdminShield {
-  check(attempt: ShieldAttempt): Promise<ShieldVerdict>;
-  recordFailure(attempt: ShieldAttempt): Promise<void>;
+  check(attempt: ShieldAttempt, options?: { reserve?: boolean }): Promise<ShieldVerdict>;
+  recordFailure(attempt: ShieldAttempt, options?: { reserved?: boolean }): Promise<void>;
   recordSuccess(attempt: ShieldAttempt): Promise<void>;
 }
 
@@ -75,7 +75,8 @@ export class AdminLoginFlow {
     const { adminIdentity, shield, clock } = this.ports;
     const now = clock.now();
     const attempt = shieldAttempt(username, client, now);
-    await this.passShield(attempt);
+    // A3: reserved against the admin's 100-failure bound before the password is checked (atomic).
+    const counted = await this.passShield(attempt, { reserve: true });
     const context = {
       ip: client.ip,
       userAgent: client.userAgent,
@@ -87,7 +88,7 @@ export class AdminLoginFlow {
       throw err; // TOTP_SETUP_REQUIRED: only after a correct password.
     });
     if (!auth) {
-      await shield.recordFailure(attempt);
+      await shield.recordFailure(attempt, counted);
       throw new Unauthorized(BAD_CREDENTIALS);
     }
     if (auth.kind !== 'totp-required') {
@@ -171,12 +172,16 @@ export class AdminLoginFlow {
     };
   }
 
-  private async passShield(attempt: ShieldAttempt): Promise<void> {
-    const verdict = await this.ports.shield.check(attempt);
+  private async passShield(
+    attempt: ShieldAttempt,
+    options: { reserve?: boolean } = {},
+  ): Promise<{ reserved: boolean }> {
+    const verdict = await this.ports.shield.check(attempt, options);
     if (!verdict.allow) {
       throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds);
     }
     if (verdict.delayMs > 0)
       await new Promise((resolve) => setTimeout(resolve, Math.min(verdict.delayMs, 2000)));
+    return { reserved: verdict.reserved === true };
   }
 }

@@ -35,8 +35,11 @@ export const BAD_CREDENTIALS = 'Invalid username or password';
 
 /** The bot shield as the login uses it (lambdas/kernel/shield/bot-shield.ts). */
 export interface LoginShield {
-  check(attempt: ShieldAttempt): Promise<{ allow: true; delayMs?: number } | ShieldRefusal>;
-  recordFailure(attempt: ShieldAttempt): Promise<void>;
+  check(
+    attempt: ShieldAttempt,
+    options?: { reserve?: boolean },
+  ): Promise<{ allow: true; delayMs?: number; reserved?: boolean } | ShieldRefusal>;
+  recordFailure(attempt: ShieldAttempt, options?: { reserved?: boolean }): Promise<void>;
   recordSuccess(attempt: ShieldAttempt): Promise<void>;
 }
 export interface ShieldAttempt {
@@ -124,10 +127,13 @@ export class LoginFlow {
     if (country && this.ports.restrictedCountries?.includes(country)) {
       throw new Forbidden('Palisade is not available in your jurisdiction', 'JURISDICTION');
     }
-    const verdict = await shield?.check(attempt);
+    // A3: the attempt is counted against the account's bound before its password is checked (atomic), so
+    // concurrent guesses cannot pass the 100-failure bound between a check and its count.
+    const verdict = await shield?.check(attempt, { reserve: true });
     if (verdict && !verdict.allow) {
       throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds);
     }
+    const counted = { reserved: verdict?.reserved === true };
     if (verdict?.delayMs)
       await new Promise((resolve) => setTimeout(resolve, Math.min(verdict.delayMs ?? 0, 2000)));
 
@@ -144,11 +150,11 @@ export class LoginFlow {
     ]);
     if (isDuress) {
       // Exactly the answer to a wrong password; the check has already suspended the account.
-      await shield?.recordFailure(attempt);
+      await shield?.recordFailure(attempt, counted);
       throw new Unauthorized(BAD_CREDENTIALS);
     }
     if (!auth || !user) {
-      await shield?.recordFailure(attempt);
+      await shield?.recordFailure(attempt, counted);
       throw new Unauthorized(BAD_CREDENTIALS);
     }
 

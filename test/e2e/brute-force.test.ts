@@ -4,7 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LocalIdentityProvider } from '../../local/adapters/identity-provider.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { callFrom, createDevUser, firstLogin } from '../support/local-client.js';
 
@@ -87,4 +88,32 @@ describe('bot shield', () => {
     }
     expect(unknown).toEqual(known);
   }, 180_000);
+
+  it('A3 64 concurrent guesses at a time: at most 100 passwords reach the directory (NIST SP 800-63B 5.2.2)', async () => {
+    await createDevUser(cloud, 'kim', 'a very good long password');
+    const checked = vi.spyOn(LocalIdentityProvider.prototype, 'passwordAuth');
+    try {
+      const statuses: number[] = [];
+      // 160 guesses, each from its own loopback network, so that only the account's own bound can stop them.
+      for (let start = 0; start < 160; start += 64) {
+        const batch = Array.from({ length: Math.min(64, 160 - start) }, (_, k) => start + k);
+        const answers = await Promise.all(
+          batch.map((n) =>
+            callFrom(cloud, `127.${100 + Math.floor(n / 100)}.${n % 100}.9`, 'POST', '/v1/auth/login', {
+              username: 'kim',
+              password: `guess-number-${n}`,
+              deviceId: `stuffer-device-${n}`,
+            }),
+          ),
+        );
+        statuses.push(...answers.map((a) => a.status));
+      }
+      const reached = checked.mock.calls.filter(([username]) => username === 'kim').length;
+      expect(reached).toBeLessThanOrEqual(100);
+      expect(statuses.filter((s) => s === 401).length).toBe(reached);
+      expect(statuses.filter((s) => s === 429).length).toBe(160 - reached);
+    } finally {
+      checked.mockRestore();
+    }
+  }, 300_000);
 });

@@ -430,4 +430,31 @@ describe('BotShield on DynamoDB', () => {
     expect(lockoutKinds().sort()).toEqual(knownLockouts);
     expect(known.some((verdict) => (verdict as ShieldVerdict).allow === false)).toBe(true);
   });
+
+  it('A3 64 concurrent guesses: the 100-failure bound holds, as each is reserved before its password check', async () => {
+    let reachedPasswordCheck = 0;
+    const guess = async (n: number) => {
+      // Each guess from its own /24: no (account, address) or (account, network) pair locks first.
+      const attempt = { username: 'olga', ip: `10.${Math.floor(n / 200)}.${n % 200}.7`, now: at(0) };
+      const verdict = await shield.check(attempt, { reserve: true });
+      if (!verdict.allow) return verdict.reason;
+      reachedPasswordCheck++;
+      await shield.recordFailure(attempt, { reserved: verdict.reserved === true });
+      return 'wrong password';
+    };
+    const answers: string[] = [];
+    for (let start = 0; start < 160; start += 64) {
+      answers.push(
+        ...(await Promise.all(Array.from({ length: Math.min(64, 160 - start) }, (_, k) => guess(start + k)))),
+      );
+    }
+    expect(reachedPasswordCheck).toBe(SHIELD_POLICY.accountProtectionAfter);
+    expect(answers.filter((a) => a === 'account-protection')).toHaveLength(60);
+    expect(lockoutKinds().filter((k) => k === 'account-protection')).toHaveLength(1);
+    // A reserved failure is counted once: the account's count is exactly the bound, not twice it.
+    const accountKey = attemptKeys({ username: 'olga', ip: '10.0.0.7' }).counters.account;
+    if (!accountKey) throw new Error('no account counter');
+    const rows = await store.read([accountKey]);
+    expect([...rows.values()][0]?.count).toBe(100);
+  }, 120_000);
 });

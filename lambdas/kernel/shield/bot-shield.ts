@@ -150,7 +150,13 @@ export interface ShieldAttempt {
 }
 
 export type ShieldVerdict =
-  | { allow: true; delayMs: number; knownDevice: boolean }
+  | {
+      allow: true;
+      delayMs: number;
+      knownDevice: boolean;
+      /** The attempt was counted against the account's bound before its password is checked. */
+      reserved?: boolean;
+    }
   | { allow: false; reason: 'locked'; lock: LockKind; retryAfterSeconds: number }
   | { allow: false; reason: 'account-protection'; requires: 'known-device'; retryAfterSeconds: number };
 
@@ -396,6 +402,12 @@ export interface ShieldStorePort {
   read(keys: readonly ShieldKey[]): Promise<Map<string, CounterRecord & KnownDeviceRecord>>;
   /** Counts one failure atomically, starting a new window if the row's has ended; returns the row after. */
   increment(key: ShieldKey, now: Date, rule: IncrementRule): Promise<CounterRecord>;
+  /**
+   * Counts one attempt atomically only while the live window's count is below `bound` (a new window counts
+   * from 1); returns the row after, or undefined when the bound was already reached. However many attempts
+   * race, at most `bound` of them get a reservation in one window.
+   */
+  reserve(key: ShieldKey, now: Date, rule: IncrementRule, bound: number): Promise<CounterRecord | undefined>;
   /** Locks the counter unless it is already locked or changed level; true if this call locked it. */
   lock(key: ShieldKey, now: Date, request: LockRequest): Promise<boolean>;
   /** Deletes counter rows. */
@@ -413,8 +425,45 @@ export class BotShield {
     if (policy.delay.maxMs > 2000) throw new Error('The shield never asks for a delay over 2 s');
   }
 
-  /** Before the password check: may this attempt proceed, and after what delay? */
-  async check(attempt: ShieldAttempt): Promise<ShieldVerdict> {
+  /**
+   * Before the password check: may this attempt proceed, and after what delay? With `reserve`, an attempt
+   * from a device that is not known is counted against the account's consecutive-failure bound before its
+   * password is checked (NIST SP 800-63B 5.2.2): the check and the count are one atomic step, so however
+   * many guesses run at once, at most `accountProtectionAfter` reach the password check. Its failure is then
+   * recorded with `{ reserved: true }`, so that it is not counted twice; a success clears it.
+   */
+  async check(attempt: ShieldAttempt, options: { reserve?: boolean } = {}): Promise<ShieldVerdict> {
+    const verdict = await this.judge(attempt);
+    if (!options.reserve || !verdict.allow || verdict.knownDevice) return verdict;
+    const accountKey = attemptKeys(attempt).counters.account;
+    if (!accountKey) return verdict;
+    const rule = this.policy.counters.account;
+    const at = attempt.now.getTime();
+    const row = await this.store.reserve(
+      accountKey,
+      attempt.now,
+      {
+        windowMs: rule.windowSeconds * 1000,
+        sliding: rule.sliding,
+        ttl: Math.ceil(at / 1000) + lifetimeSeconds(rule, this.policy),
+      },
+      this.policy.accountProtectionAfter,
+    );
+    if (!row) {
+      return {
+        allow: false,
+        reason: 'account-protection',
+        requires: 'known-device',
+        retryAfterSeconds: secondsUntil(at + rule.windowSeconds * 1000, at),
+      };
+    }
+    if (counterState(row, at).count === this.policy.accountProtectionAfter) {
+      this.report('account-protection', accountKey);
+    }
+    return { ...verdict, reserved: true };
+  }
+
+  private async judge(attempt: ShieldAttempt): Promise<ShieldVerdict> {
     const keys = attemptKeys(attempt);
     const counterKeys = Object.values(keys.counters);
     const rows = await this.store.read(keys.knownDevice ? [...counterKeys, keys.knownDevice] : counterKeys);
@@ -429,13 +478,16 @@ export class BotShield {
     return decide(this.policy, records, known, attempt.now);
   }
 
-  /** After a failed password (or unknown username, or duress password): counts it everywhere. */
-  async recordFailure(attempt: ShieldAttempt): Promise<void> {
+  /**
+   * After a failed password (or unknown username, or duress password): counts it everywhere; the account's
+   * count is skipped for an attempt whose check reserved it there already.
+   */
+  async recordFailure(attempt: ShieldAttempt, options: { reserved?: boolean } = {}): Promise<void> {
     const keys = attemptKeys(attempt);
     await Promise.all(
-      (Object.entries(keys.counters) as [CounterKind, ShieldKey][]).map(([kind, key]) =>
-        this.countFailure(kind, key, attempt.now),
-      ),
+      (Object.entries(keys.counters) as [CounterKind, ShieldKey][])
+        .filter(([kind]) => !(options.reserved && kind === 'account'))
+        .map(([kind, key]) => this.countFailure(kind, key, attempt.now)),
     );
   }
 

@@ -126,6 +126,75 @@ export class ShieldStore implements ShieldStorePort {
     throw new Error('Shield counter: too much contention');
   }
 
+  async reserve(
+    key: ShieldKey,
+    now: Date,
+    rule: IncrementRule,
+    bound: number,
+  ): Promise<CounterRecord | undefined> {
+    const at = now.getTime();
+    const windowEnd = at + rule.windowMs;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      // Count in the live window while it is below the bound: the condition and the ADD are one write.
+      try {
+        const result = await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            UpdateExpression: rule.sliding
+              ? 'ADD #count :one SET #ttl = :ttl, #windowEnd = :windowEnd, #lockLevel = if_not_exists(#lockLevel, :zero)'
+              : 'ADD #count :one SET #ttl = :ttl, #windowEnd = if_not_exists(#windowEnd, :windowEnd), ' +
+                '#lockLevel = if_not_exists(#lockLevel, :zero)',
+            ConditionExpression:
+              '(attribute_not_exists(#windowEnd) OR #windowEnd > :now) AND ' +
+              '(attribute_not_exists(#count) OR #count < :bound)',
+            ExpressionAttributeNames: { ...NAMES, '#lockLevel': 'lockLevel' },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':zero': 0,
+              ':ttl': rule.ttl,
+              ':now': at,
+              ':windowEnd': windowEnd,
+              ':bound': bound,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return counterRecord(result.Attributes);
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      // Either the window has ended (start a new one at 1) or the bound is reached (refuse).
+      try {
+        const result = await this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            UpdateExpression:
+              'SET #count = :one, #windowEnd = :windowEnd, #ttl = :ttl, #lockLevel = if_not_exists(#lockLevel, :zero)',
+            ConditionExpression: '#windowEnd <= :now',
+            ExpressionAttributeNames: { ...NAMES, '#lockLevel': 'lockLevel' },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':zero': 0,
+              ':windowEnd': windowEnd,
+              ':ttl': rule.ttl,
+              ':now': at,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return counterRecord(result.Attributes);
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      const row = (await this.read([key])).get(keyId(key));
+      if (row?.windowEnd !== undefined && row.windowEnd > at && (row.count ?? 0) >= bound) return undefined;
+      // Another attempt started the new window, or a success cleared the row in between: try again.
+    }
+    throw new Error('Shield counter: too much contention');
+  }
+
   async lock(key: ShieldKey, now: Date, request: LockRequest): Promise<boolean> {
     try {
       await this.documents.send(
