@@ -1,8 +1,8 @@
 // A1 sign-up: free usernames, and an email and a phone verified by code before the account exists.
 //
 // `start` checks the rules (username never the email or its local part, the password policy on the NFKC
-// form, email and phone not held by another account: looked up by their keyed blind index, never the
-// plaintext), creates the identity user with the password at once (the password is never stored by
+// form), looks the email and phone up by their keyed blind index (never the plaintext) without telling the
+// caller whether another account holds them (a holder gets a notice instead of a code), creates the identity user with the password at once (the password is never stored by
 // Palisade) and disables it until verification, writes the pending sign-up (a signed, single-use,
 // expiring row holding only code hashes) and sends a 6-digit code by email and another by SMS.
 // `verify` takes both codes (5 attempts in all, 15 minutes): then the email and phone are claimed (a
@@ -32,6 +32,10 @@ export const SIGNUP_RULES = Object.freeze({
 export interface SignupMessenger {
   emailCode(to: { email: string; username: string }, code: string, expiresAt: string): Promise<void>;
   smsCode(to: string, code: string, validMinutes: number): Promise<void>;
+  /** In place of the code: the address already belongs to an account (ASVS 6.3.8: no enumeration). */
+  emailTaken(to: { email: string; username: string }, at: string): Promise<void>;
+  /** In place of the code: the number already belongs to an account. */
+  smsTaken(to: string): Promise<void>;
 }
 
 export interface SignupPorts {
@@ -122,8 +126,8 @@ export class SignupFlow {
       signups.isClaimed('email', emailIndex),
       signups.isClaimed('phone', phoneIndex),
     ]);
-    if (emailTaken) throw new Conflict('This email address belongs to an account', 'EMAIL_TAKEN');
-    if (phoneTaken) throw new Conflict('This phone number belongs to an account', 'PHONE_TAKEN');
+    // ASVS 6.3.8: a taken email or phone is not told. The sign-up goes on as for any other; the owner of a
+    // taken address or number is told instead of sent a code, so this sign-up can never be verified.
 
     // A taken username is a Conflict (USERNAME_TAKEN): a sign-up necessarily reveals it.
     const { userId } = await identity.createUser({
@@ -150,13 +154,14 @@ export class SignupFlow {
       createdAt: now.toISOString(),
       expiresAt,
     });
+    const to = { email: request.email, username: request.username };
     await Promise.all([
-      this.ports.messenger.emailCode(
-        { email: request.email, username: request.username },
-        emailCode,
-        expiresAt,
-      ),
-      this.ports.messenger.smsCode(request.phone, phoneCode, SIGNUP_RULES.codeMinutes),
+      emailTaken
+        ? this.ports.messenger.emailTaken(to, now.toISOString())
+        : this.ports.messenger.emailCode(to, emailCode, expiresAt),
+      phoneTaken
+        ? this.ports.messenger.smsTaken(request.phone)
+        : this.ports.messenger.smsCode(request.phone, phoneCode, SIGNUP_RULES.codeMinutes),
     ]);
     return {
       status: 'verification-required',

@@ -16,5 +16,11 @@ export function invokingSignupMessenger(
     async smsCode(to, code, validMinutes) {
       await invokeSms({ to, message: { template: 'signup-code', code, validMinutes } });
     },
+    async emailTaken(to, at) {
+      await invokeMail({ to, message: { template: 'signup-attempt', at } });
+    },
+    async smsTaken(to) {
+      await invokeSms({ to, message: { template: 'signup-attempt' } });
+    },
   };
 }

@@ -14,7 +14,8 @@ export type TemplateName =
   | 'security-change'
   | 'withdrawals-available'
   | 'withdrawal-update'
-  | 'address-confirm';
+  | 'address-confirm'
+  | 'signup-attempt';
 
 /** A template's output: subject and body, before `frame` puts the phrase and the footer around it. */
 export interface RenderedEmail {
@@ -299,6 +300,31 @@ export function verificationCode(input: {
         ? 'Confirm your new email address for Palisade'
         : 'Your Palisade login code';
   return rendered('verification-code', subject, blocks, true);
+}
+
+/**
+ * A1: someone tried to open an account with an address that already has one. Says nothing about who tried or
+ * with which username (attacker-chosen text never reaches an email), and asks for nothing.
+ */
+export function signupAttemptNotice(input: { at: Date }): RenderedEmail {
+  return rendered(
+    'signup-attempt',
+    'Someone tried to open a Palisade account with your email address',
+    [
+      p(
+        `At ${formatUtc(input.at)} someone tried to open a new Palisade account with this email address, which already belongs to an account. No account was opened and nothing changed on yours.`,
+      ),
+      p(
+        'If this was you, log in with your existing account instead. If it was not, you need not do anything; if you also see sign-ins you do not recognise, change your password.',
+      ),
+    ],
+    false,
+  );
+}
+
+/** A1: the SMS to a number that already belongs to an account, in place of a sign-up code. */
+export function signupAttemptSms(): string {
+  return 'Palisade: someone tried to open a new account with this number, which already belongs to an account. Nothing changed. Palisade never asks for codes by phone.';
 }
 
 /** The SMS wording of a verification code (phone verification at sign-up), for the SMS port. */

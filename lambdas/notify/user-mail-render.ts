@@ -11,6 +11,7 @@ import {
   type RenderedEmail,
   type SignInContext,
   securityChangeNotice,
+  signupAttemptNotice,
   suspensionConfirmed,
   verificationCode,
   withdrawalsAvailable,
@@ -107,6 +108,8 @@ export function renderAddressMessage(message: AddressMessage, username: string):
         purpose: 'email-verification',
         expiresAt: new Date(message.expiresAt),
       });
+    case 'signup-attempt':
+      return signupAttemptNotice({ at: new Date(message.at) });
     case 'email-change-code':
       return verificationCode({
         username,

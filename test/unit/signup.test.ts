@@ -129,7 +129,7 @@ function memoryStore() {
 function harness() {
   let now = new Date('2026-03-01T10:00:00Z');
   const { store, rows, claims } = memoryStore();
-  const sent: { email: string[]; sms: string[] } = { email: [], sms: [] };
+  const sent: { email: string[]; sms: string[]; notices: string[] } = { email: [], sms: [], notices: [] };
   const users = new Map<string, { userId: string; email: string; phone?: string; enabled: boolean }>();
   const accounts: unknown[] = [];
   const flow = new SignupFlow({
@@ -172,6 +172,12 @@ function harness() {
       },
       async smsCode(_to, code) {
         sent.sms.push(code);
+      },
+      async emailTaken(to) {
+        sent.notices.push(`email:${to.email}`);
+      },
+      async smsTaken(to) {
+        sent.notices.push(`sms:${to}`);
       },
     },
     clock: { now: () => now },
@@ -243,23 +249,28 @@ describe('A1 sign-up flow', () => {
     });
   });
 
-  it('A1 a claimed email or phone is refused at the request and, racing, at the verification', async () => {
+  it('A1 a claimed email or phone is not told at the request (ASVS 6.3.8): its owner gets a notice, no code', async () => {
     const h = harness();
     const first = await h.flow.start(h.request('dave'), { ip: '203.0.113.5' });
     const second = await h.flow.start(h.request('dave2', 'MAIL-DAVE@example.com'), { ip: '203.0.113.5' });
     await h.flow.verify(first.signupId, h.sent.email[0] ?? '', h.sent.sms[0] ?? '');
+    // Racing sign-ups: the loser learns it at the verification, which only the address's owner can reach.
     await expect(
       h.flow.verify(second.signupId, h.sent.email[1] ?? '', h.sent.sms[1] ?? ''),
-    ).rejects.toMatchObject({
-      code: 'EMAIL_TAKEN',
+    ).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });
+    const codesBefore = { email: h.sent.email.length, sms: h.sent.sms.length };
+    const taken = await h.flow.start(h.request('dave3', 'mail-dave@EXAMPLE.com'), { ip: '203.0.113.5' });
+    const fresh = await h.flow.start(h.request('dave4', 'other@example.com', '+447700900999'), {
+      ip: '203.0.113.6',
     });
-    await expect(
-      h.flow.start(h.request('dave3', 'mail-dave@EXAMPLE.com'), { ip: '203.0.113.5' }),
-    ).rejects.toMatchObject({
-      code: 'EMAIL_TAKEN',
-    });
-    await expect(
-      h.flow.start(h.request('dave4', 'other@example.com'), { ip: '203.0.113.5' }),
-    ).rejects.toMatchObject({ code: 'PHONE_TAKEN' });
+    // The same answer for a taken and a fresh address: only the masked values differ.
+    expect(Object.keys(taken).sort()).toEqual(Object.keys(fresh).sort());
+    expect(taken.status).toBe(fresh.status);
+    // The owner of the taken address got a notice instead of a code; the phone (also taken) too.
+    expect(h.sent.notices).toEqual(['email:mail-dave@EXAMPLE.com', 'sms:+447700900123']);
+    expect(h.sent.email.length - codesBefore.email).toBe(1);
+    expect(h.sent.sms.length - codesBefore.sms).toBe(1);
+    // Guessing codes for the taken sign-up gets nowhere: it has no code anyone received.
+    await expect(h.flow.verify(taken.signupId, '000000', '000000')).rejects.toMatchObject({ status: 401 });
   });
 });

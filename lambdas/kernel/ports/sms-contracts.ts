@@ -10,6 +10,8 @@ export const smsMessage = z.discriminatedUnion('template', [
     code: z.string().check(z.regex(/^[0-9]{6}$/)),
     validMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(60)),
   }),
+  /** A1: the number already belongs to an account: a notice instead of a sign-up code. */
+  z.object({ template: z.literal('signup-attempt') }),
   /** B1: the code that proves the new number of a phone change. */
   z.object({
     template: z.literal('phone-change-code'),

@@ -125,6 +125,14 @@ export const addressMessage = z.discriminatedUnion('template', [
     code: z.string().check(z.regex(/^[0-9]{6}$/)),
     expiresAt: iso,
   }),
+  /**
+   * A1: the address already belongs to an account, so a sign-up with it gets this notice instead of a code
+   * (the sign-up answers alike either way: nobody learns whether an address is a customer's).
+   */
+  z.object({
+    template: z.literal('signup-attempt'),
+    at: iso,
+  }),
   /** B1: the code that proves the new address of an email change (the account's username). */
   z.object({
     template: z.literal('email-change-code'),

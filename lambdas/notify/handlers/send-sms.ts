@@ -7,12 +7,14 @@ import { lazyHandler } from '../../kernel/http.js';
 import { type SmsMessage, type SmsResult, smsRequest } from '../../kernel/ports/sms-contracts.js';
 import type { SmsSender } from '../../kernel/ports/sms-sender.js';
 import { taskHandler } from '../../kernel/task.js';
-import { phoneChangeSms, securityChangeSms, verificationSms } from '../templates.js';
+import { phoneChangeSms, securityChangeSms, signupAttemptSms, verificationSms } from '../templates.js';
 
 export function renderSms(message: SmsMessage): string {
   switch (message.template) {
     case 'signup-code':
       return verificationSms(message.code, message.validMinutes);
+    case 'signup-attempt':
+      return signupAttemptSms();
     case 'phone-change-code':
       return phoneChangeSms(message.code, message.validMinutes);
     case 'security-change':
