@@ -38,6 +38,9 @@ type ClaimRow = Keyed & {
 };
 
 const signupKey = (signupId: string) => ({ pk: `SIGNUP#${signupId}`, sk: 'SIGNUP' });
+/** The sign-up of a directory user, kept until it is verified or its username is freed (A1). */
+const pendingUserKey = (userId: string) => ({ pk: `SIGNUPUSER#${userId}`, sk: 'PENDING' });
+type PendingUserRow = Keyed & { signupId: string; createdAt: string; version: number };
 const claimKey = (kind: ClaimKind, index: string) => ({
   pk: `${kind === 'email' ? 'EMAILIDX' : 'PHONEIDX'}#${index}`,
   sk: 'CLAIM',
@@ -57,7 +60,23 @@ export class SignupStore {
       ...signup,
       ttl: Math.ceil(Date.parse(signup.expiresAt) / 1000) + 86_400,
     });
+    await this.table.create<PendingUserRow>({
+      ...pendingUserKey(signup.userId),
+      signupId: signup.signupId,
+      createdAt: signup.createdAt,
+    });
     return strip(row);
+  }
+
+  /**
+   * The sign-up that created this directory user: when it began and, while its row is kept, the sign-up
+   * itself (its row expires a day after its codes; the link stays).
+   */
+  async pendingOf(userId: string): Promise<{ createdAt: string; signup?: PendingSignup } | undefined> {
+    const link = await this.table.get<PendingUserRow>(pendingUserKey(userId));
+    if (!link) return undefined;
+    const signup = await this.get(link.signupId);
+    return { createdAt: link.createdAt, ...(signup ? { signup } : {}) };
   }
 
   async get(signupId: string): Promise<PendingSignup | undefined> {

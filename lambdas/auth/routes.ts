@@ -59,6 +59,7 @@ export const ROUTES: readonly RouteSpec[] = [
       'accounts:write',
       'blind-index:key',
       'identity:create',
+      'identity:delete',
       'shield:write',
       'user-mail:send',
       'sms:invoke',

@@ -26,6 +26,8 @@ export const SIGNUP_RULES = Object.freeze({
   /** Sign-up requests per source address, and per /24 (IPv4) or /64 (IPv6) network, in one hour. */
   perAddressPerHour: 10,
   perNetworkPerHour: 50,
+  /** A sign-up not verified within this many hours frees its username for the next sign-up that asks. */
+  unverifiedHours: 24,
 });
 
 /** Where the codes go: the user-mail function (to an address, no account yet) and the SMS function. */
@@ -39,8 +41,8 @@ export interface SignupMessenger {
 }
 
 export interface SignupPorts {
-  identity: Pick<IdentityProvider, 'createUser' | 'disableUser' | 'enableUser' | 'getUser'>;
-  accounts: Pick<AccountStore, 'createAccount'>;
+  identity: Pick<IdentityProvider, 'createUser' | 'disableUser' | 'enableUser' | 'getUser' | 'deleteUser'>;
+  accounts: Pick<AccountStore, 'createAccount' | 'getAccount'>;
   signups: SignupStore;
   blindIndex: () => Promise<BlindIndexer>;
   messenger: SignupMessenger;
@@ -129,12 +131,12 @@ export class SignupFlow {
     // ASVS 6.3.8: a taken email or phone is not told. The sign-up goes on as for any other; the owner of a
     // taken address or number is told instead of sent a code, so this sign-up can never be verified.
 
-    // A taken username is a Conflict (USERNAME_TAKEN): a sign-up necessarily reveals it.
-    const { userId } = await identity.createUser({
-      username: request.username,
-      email: request.email,
-      phone: request.phone,
-      password,
+    // A taken username is a Conflict (USERNAME_TAKEN): a sign-up necessarily reveals it. One held by a
+    // sign-up never verified within a day is freed first.
+    const newUser = { username: request.username, email: request.email, phone: request.phone, password };
+    const { userId } = await identity.createUser(newUser).catch(async (err: unknown) => {
+      if (!(err instanceof Conflict) || !(await this.freeStaleUsername(request.username, now))) throw err;
+      return identity.createUser(newUser);
     });
     await identity.disableUser(request.username);
 
@@ -224,6 +226,26 @@ export class SignupFlow {
       ...(user.phone ? { phone: user.phone } : {}),
     });
     await identity.enableUser(signup.username);
+  }
+
+  /**
+   * A1: a username held by a sign-up that was never verified within `unverifiedHours` is freed: its directory
+   * user (disabled, without an account) is deleted. Its email and phone were never claimed (claims are made
+   * at verification). A verified, suspended or otherwise disabled account is never touched: only a user whose
+   * own pending sign-up row says it is unverified and old enough.
+   */
+  private async freeStaleUsername(username: string, now: Date): Promise<boolean> {
+    const { identity, signups, accounts } = this.ports;
+    const user = await identity.getUser(username);
+    if (!user || user.enabled) return false;
+    const pending = await signups.pendingOf(user.userId);
+    if (!pending || pending.signup?.completedAt) return false;
+    const staleAt = Date.parse(pending.createdAt) + SIGNUP_RULES.unverifiedHours * 3_600_000;
+    if (now.getTime() < staleAt) return false;
+    // A verified account (suspended, say) is disabled too, but has its account row: never freed.
+    if (await accounts.getAccount(user.userId)) return false;
+    await identity.deleteUser(username);
+    return true;
   }
 
   /** Counts the request against its address and network (fixed one-hour windows); refuses above the limit. */

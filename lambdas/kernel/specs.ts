@@ -29,6 +29,8 @@ export type Access =
   | 'identity:read'
   | 'identity:create'
   | 'identity:enable'
+  /** A1: deletes the directory user of a sign-up never verified within a day, to free its username. */
+  | 'identity:delete'
   | 'identity:set-password'
   | 'identity:update-contact'
   | 'sms:invoke'

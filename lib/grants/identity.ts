@@ -30,6 +30,8 @@ export const IDENTITY_GRANTS = {
     'cognito-idp:AdminDisableUser',
   ),
   'identity:enable': onUserPool('cognito-idp:AdminEnableUser'),
+  // A1: a sign-up never verified within a day frees its username.
+  'identity:delete': onUserPool('cognito-idp:AdminDeleteUser'),
   // B1: a user's own password change, after re-authentication.
   'identity:set-password': onUserPool('cognito-idp:AdminSetUserPassword'),
   // B1: a user's own email or phone, after the code sent to the new value.

@@ -282,6 +282,13 @@ export class LocalIdentityProvider implements IdentityProvider {
     await this.save();
   }
 
+  async deleteUser(username: string): Promise<void> {
+    const user = this.existing(username);
+    this.revokeFamilies(user);
+    delete this.state.users[username];
+    await this.save();
+  }
+
   async enableUser(username: string): Promise<void> {
     this.existing(username).enabled = true;
     await this.save();

@@ -174,6 +174,22 @@ describe('A1 sign-up', () => {
     ).toBe(401);
   });
 
+  it('A1 an unverified sign-up expires after a day and frees its username', async () => {
+    const first = person('unclaimed_name');
+    expect((await signUp(first)).status).toBe(201);
+    const early = await signUp({ ...person('unclaimed_other'), username: first.username });
+    expect(early.body.error?.code).toBe('USERNAME_TAKEN');
+    clockOffsetMs += SIGNUP_RULES.unverifiedHours * 3_600_000 + 1000;
+    try {
+      const late = { ...person('unclaimed_late'), username: first.username };
+      const again = await signUp(late);
+      expect(again.status).toBe(201);
+      expect((await verify({ signupId: again.body.signupId, ...(await codesOf(late)) })).status).toBe(200);
+    } finally {
+      clockOffsetMs = 0;
+    }
+  });
+
   it('A1 sign-ups are rate-limited per source address', async () => {
     const source = '127.0.0.250';
     const statuses: number[] = [];

@@ -96,6 +96,7 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       [getAttArn(identity.userPool)],
     ),
     'identity:enable': pairs(['cognito-idp:AdminEnableUser'], [getAttArn(identity.userPool)]),
+    'identity:delete': pairs(['cognito-idp:AdminDeleteUser'], [getAttArn(identity.userPool)]),
     'identity:set-password': pairs(['cognito-idp:AdminSetUserPassword'], [getAttArn(identity.userPool)]),
     'identity:update-contact': pairs(
       ['cognito-idp:AdminUpdateUserAttributes'],

@@ -108,6 +108,10 @@ function memoryStore() {
     async get(id: string) {
       return rows.get(id);
     },
+    async pendingOf(userId: string) {
+      const signup = [...rows.values()].find((row) => row.userId === userId);
+      return signup && { createdAt: signup.createdAt, signup };
+    },
     async advance(current: PendingSignup, change: Partial<PendingSignup>) {
       const row = rows.get(current.signupId);
       if (!row || row.version !== current.version) throw new Conflict('raced');
@@ -157,11 +161,17 @@ function harness() {
         const u = users.get(name);
         return u && { ...u, username: name, totpEnabled: false };
       },
+      async deleteUser(name) {
+        users.delete(name);
+      },
     },
     accounts: {
       async createAccount(a) {
         accounts.push(a);
         return a as never;
+      },
+      async getAccount(userId) {
+        return accounts.find((a) => (a as { userId: string }).userId === userId) as never;
       },
     },
     signups: store,
@@ -272,5 +282,29 @@ describe('A1 sign-up flow', () => {
     expect(h.sent.sms.length - codesBefore.sms).toBe(1);
     // Guessing codes for the taken sign-up gets nowhere: it has no code anyone received.
     await expect(h.flow.verify(taken.signupId, '000000', '000000')).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('A1 a sign-up never verified frees its username after a day; a verified account never does', async () => {
+    const h = harness();
+    await h.flow.start(h.request('erin'), { ip: '203.0.113.5' });
+    await expect(
+      h.flow.start(h.request('erin', 'erin-2@example.com'), { ip: '203.0.113.5' }),
+    ).rejects.toMatchObject({
+      code: 'USERNAME_TAKEN',
+    });
+    h.advance(SIGNUP_RULES.unverifiedHours * 3_600_000 + 1000);
+    const again = await h.flow.start(h.request('erin', 'erin-3@example.com', '+447700900456'), {
+      ip: '203.0.113.7',
+    });
+    expect(again.status).toBe('verification-required');
+    // A verified account keeps its name, even when disabled (suspended) and old.
+    const kept = await h.flow.start(h.request('frank', 'f.owner@example.com', '+447700900789'), {
+      ip: '203.0.113.8',
+    });
+    await h.flow.verify(kept.signupId, h.sent.email.at(-1) ?? '', h.sent.sms.at(-1) ?? '');
+    h.advance(10 * SIGNUP_RULES.unverifiedHours * 3_600_000);
+    await expect(
+      h.flow.start(h.request('frank', 'f.other@example.com', '+447700900790'), { ip: '203.0.113.9' }),
+    ).rejects.toMatchObject({ code: 'USERNAME_TAKEN' });
   });
 });

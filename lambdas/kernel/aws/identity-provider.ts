@@ -1,6 +1,7 @@
 // IdentityProvider on Amazon Cognito: admin-initiated password auth, TOTP software tokens, sign-out, disable.
 import {
   AdminCreateUserCommand,
+  AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
@@ -270,6 +271,10 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
 
   async disableUser(username: string): Promise<void> {
     await this.cognito.send(new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+  }
+
+  async deleteUser(username: string): Promise<void> {
+    await this.cognito.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: username }));
   }
 
   async enableUser(username: string): Promise<void> {

@@ -65,5 +65,7 @@ export interface IdentityProvider {
   /** Revokes every refresh token of the user (tokens already issued die through the session check). */
   globalSignOut(username: string): Promise<void>;
   disableUser(username: string): Promise<void>;
+  /** A1: removes a user from the directory (a sign-up never verified: its username is free again). */
+  deleteUser(username: string): Promise<void>;
   enableUser(username: string): Promise<void>;
 }

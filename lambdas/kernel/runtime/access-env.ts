@@ -55,6 +55,7 @@ export const ACCESS_ENV = {
   'identity:read': USER_POOL,
   'identity:create': USER_POOL,
   'identity:enable': USER_POOL,
+  'identity:delete': USER_POOL,
   'identity:set-password': USER_POOL,
   'identity:update-contact': USER_POOL,
   'admin-identity:authenticate': ADMIN_POOL,
