@@ -1,9 +1,10 @@
-// The admin authorizer's logic (D1, D4): a valid access token of the ADMIN pool, a known tier among its
-// groups, an active admin in the directory whose sessions were not revoked after the token was issued, and
+// The admin authorizer's logic (D1, D4): a valid access token of the ADMIN pool (not issued in the future),
+// a known tier among its groups that the signed directory row also grants, an active admin in the directory whose sessions were not revoked after the token was issued, and
 // the session the admin login recorded. Read on every request (never cached), so offboarding is immediate.
 import type { Clock } from '../kernel/ports/clock.js';
 import type { AccessClaims, TokenVerifier } from '../kernel/ports/token-verifier.js';
 import type { AdminTier } from '../kernel/settings.js';
+import { MAX_CLOCK_SKEW_MS } from '../kernel/token-lifetimes.js';
 import { type AdminDirectory, knownTiers } from './admin-directory.js';
 
 export interface AdminAuthorizerPorts {
@@ -23,6 +24,7 @@ export interface AdminContext {
 
 export type AdminRefusal =
   | 'token-invalid'
+  | 'token-from-future'
   | 'no-tier'
   | 'unknown-admin'
   | 'admin-disabled'
@@ -49,14 +51,21 @@ export async function authorizeAdmin(
   } catch {
     return { allow: false, reason: 'token-invalid' };
   }
-  const tiers = knownTiers(claims.groups);
-  if (tiers.length === 0) return { allow: false, reason: 'no-tier' };
+  // A token issued in the future (beyond a small skew) was not issued by our pool's clock: refused.
+  if (claims.issuedAt.getTime() > ports.clock.now().getTime() + MAX_CLOCK_SKEW_MS) {
+    return { allow: false, reason: 'token-from-future' };
+  }
+  if (knownTiers(claims.groups).length === 0) return { allow: false, reason: 'no-tier' };
   const [admin, session] = await Promise.all([
     ports.admins.get(claims.sub),
     ports.admins.getSession(claims.sub, claims.originJti),
   ]);
   if (!admin) return { allow: false, reason: 'unknown-admin' };
   if (admin.status !== 'active') return { allow: false, reason: 'admin-disabled' };
+  // The tiers are the signed directory row's: a token's groups can never grant more than the directory
+  // does (a tier the row lacks is dropped; the row follows the admin pool at every login).
+  const tiers = knownTiers(claims.groups).filter((tier) => admin.tiers.includes(tier));
+  if (tiers.length === 0) return { allow: false, reason: 'no-tier' };
   // iat has whole seconds: a token of the very second of a revocation is refused too.
   if (admin.sessionsValidAfter && claims.issuedAt.getTime() <= Date.parse(admin.sessionsValidAfter)) {
     return { allow: false, reason: 'session-revoked' };

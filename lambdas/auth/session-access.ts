@@ -1,8 +1,10 @@
 // The rule the authorizer applies after the token itself checks out: is this account and session still live?
 import type { Account, Session } from '../account/contracts.js';
 import type { AccessClaims } from '../kernel/ports/token-verifier.js';
+import { MAX_CLOCK_SKEW_MS } from '../kernel/token-lifetimes.js';
 
 export type AccessRefusal =
+  | 'token-from-future'
   | 'account-missing'
   | 'account-suspended'
   | 'token-before-revocation'
@@ -21,6 +23,10 @@ export function decideAccess(
   session: Session | undefined,
   now: Date,
 ): AccessDecision {
+  // A token issued in the future (beyond a small skew) was not issued by our pool's clock: refused.
+  if (claims.issuedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+    return { allow: false, reason: 'token-from-future' };
+  }
   if (!account) return { allow: false, reason: 'account-missing' };
   if (account.status !== 'active') return { allow: false, reason: 'account-suspended' };
   // Cognito's iat has second precision: a token from the same second as a revocation is refused too.

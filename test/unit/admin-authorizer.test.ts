@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminAuthorizerPorts, authorizeAdmin } from '../../lambdas/admin/admin-authorize.js';
-import type { AdminProfile, AdminSession } from '../../lambdas/admin/admin-directory.js';
+import { type AdminProfile, type AdminSession, knownTiers } from '../../lambdas/admin/admin-directory.js';
 import { CognitoTokenVerifier } from '../../lambdas/kernel/aws/cognito-token-verifier.js';
 import { ADMIN_TOKENS } from '../../lambdas/kernel/token-lifetimes.js';
 import { LocalTokenIssuer, type PoolConfig } from '../../local/adapters/token-issuer.js';
@@ -57,7 +57,8 @@ async function admin(
   profiles.set(adminId, {
     adminId,
     username: `${adminId}-name`,
-    tiers: [],
+    // The directory row follows the admin pool at every login: by default the token's known groups.
+    tiers: knownTiers(groups),
     status: 'active',
     createdAt: T0.toISOString(),
     ...profile,
@@ -89,6 +90,25 @@ describe('admin authorizer', () => {
       allow: false,
       reason: 'no-tier',
     });
+  });
+
+  it('D1 tiers come from the signed directory row: a token claiming more gets only what the row grants', async () => {
+    const token = await admin('a-claims', ['support', 'superadmin'], { tiers: ['support'] });
+    expect(await authorizeAdmin(ports(), token)).toMatchObject({
+      allow: true,
+      tiers: ['support'],
+      context: { tiers: 'support' },
+    });
+    const none = await admin('a-claims2', ['superadmin'], { tiers: ['support'] });
+    expect(await authorizeAdmin(ports(), none)).toEqual({ allow: false, reason: 'no-tier' });
+  });
+
+  it('D1 a token issued in the future (beyond a minute of skew) is refused', async () => {
+    const token = await admin('a-future', ['support']);
+    const early = { ...ports(), clock: { now: () => at(-120_000) } };
+    expect(await authorizeAdmin(early, token)).toEqual({ allow: false, reason: 'token-from-future' });
+    const skewed = { ...ports(), clock: { now: () => at(-30_000) } };
+    expect(await authorizeAdmin(skewed, token)).toMatchObject({ allow: true });
   });
 
   it('D4 a disabled admin is refused', async () => {

@@ -39,6 +39,16 @@ describe('decideAccess', () => {
     });
   });
 
+  it('A8 a token whose iat lies more than a minute in the future is refused; a few seconds of skew pass', () => {
+    const future = { ...claims, issuedAt: new Date(now.getTime() + 120_000) };
+    expect(decideAccess(future, account, session, now)).toEqual({
+      allow: false,
+      reason: 'token-from-future',
+    });
+    const skewed = { ...claims, issuedAt: new Date(now.getTime() + 5_000) };
+    expect(decideAccess(skewed, account, session, now)).toMatchObject({ allow: true });
+  });
+
   it('A4 a suspended account is refused even with a live session', () => {
     expect(decideAccess(claims, { ...account, status: 'suspended' }, session, now)).toEqual({
       allow: false,
