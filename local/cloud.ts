@@ -7,6 +7,7 @@ import type { Settings } from '../lambdas/kernel/settings.js';
 import { createGateway } from './gateway.js';
 import { close, listen, urlOf } from './listen.js';
 import { localRoutes } from './local-routes.js';
+import { newLocalToken } from './local-token.js';
 import { type LocalPorts, type LocalRuntime, startLocalRuntime } from './ports.js';
 import type { ExecutionOutcome, LocalStepFunctions } from './step-functions.js';
 
@@ -29,6 +30,8 @@ export interface LocalCloud {
   ports: LocalPorts;
   workflows: LocalStepFunctions;
   runtime: LocalRuntime;
+  /** The per-start secret of the /_local/* routes (also in the state folder's `local-token`). */
+  localToken: string;
   stop(): Promise<void>;
 }
 
@@ -45,11 +48,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       options.log?.(`workflow ${id} ended ${JSON.stringify(outcome)}`),
   });
   let url = '';
+  const localToken = await newLocalToken(options.stateDir);
   const server = createGateway({
     routes: ROUTES,
     authorizer: USER_AUTHORIZER,
     adminAuthorizer: ADMIN_AUTHORIZER,
     localRoutes: localRoutes(runtime, () => url),
+    localToken,
     invoke: (id, event, requestId) => runtime.functions.invoke(id, event, requestId),
     region: runtime.ports.settings.primaryRegion,
     ...(options.log ? { log: options.log } : {}),
@@ -62,6 +67,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   }
   return {
     url,
+    localToken,
     ports: runtime.ports,
     workflows: runtime.ports.workflows,
     runtime,

@@ -10,6 +10,7 @@ import { type LocalConfig, localConfig } from './config.js';
 import { createDevAdmin, type DevAdmin, type DevAdminRequest, devAdminRequest } from './dev-admins.js';
 import { urlOf } from './listen.js';
 import { DEV_ADMINS_PATH } from './local-routes.js';
+import { LOCAL_TOKEN_HEADER, readLocalToken } from './local-token.js';
 import { startLocalRuntime } from './ports.js';
 
 async function viaServer(config: LocalConfig, input: DevAdminRequest): Promise<DevAdmin | undefined> {
@@ -18,7 +19,10 @@ async function viaServer(config: LocalConfig, input: DevAdminRequest): Promise<D
   try {
     response = await fetch(`${urlOf(host, config.port)}${DEV_ADMINS_PATH}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        [LOCAL_TOKEN_HEADER]: (await readLocalToken(config.stateDir)) ?? '',
+      },
       body: JSON.stringify(input),
     });
   } catch {

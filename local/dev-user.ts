@@ -9,6 +9,7 @@ import { type LocalConfig, localConfig } from './config.js';
 import { createDevAccount, type DevAccount } from './dev-accounts.js';
 import { urlOf } from './listen.js';
 import { DEV_USERS_PATH, devUserRequest } from './local-routes.js';
+import { LOCAL_TOKEN_HEADER, readLocalToken } from './local-token.js';
 import { startLocalRuntime } from './ports.js';
 
 type DevUserRequest = z.infer<typeof devUserRequest>;
@@ -19,7 +20,10 @@ async function viaServer(config: LocalConfig, input: DevUserRequest): Promise<De
   try {
     response = await fetch(`${urlOf(host, config.port)}${DEV_USERS_PATH}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        [LOCAL_TOKEN_HEADER]: (await readLocalToken(config.stateDir)) ?? '',
+      },
       body: JSON.stringify(input),
     });
   } catch {

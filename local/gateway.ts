@@ -13,9 +13,11 @@ import {
   toErrorResponse,
   UNAUTHORIZED,
   Unauthorized,
+  UnsupportedMediaType,
   ValidationError,
 } from '../lambdas/kernel/errors.js';
 import { jsonResponse, MAX_BODY_BYTES } from '../lambdas/kernel/http.js';
+import { isLoopback, LOCAL_TOKEN_HEADER, sameToken } from './local-token.js';
 import {
   authorizerDecision,
   headerValue,
@@ -30,7 +32,11 @@ import { MalformedPath, matchRoute } from './route-match.js';
 export interface LocalRoute {
   method: 'GET' | 'POST';
   path: string;
-  handle(body: string | null): Promise<{ status: number; body: unknown }>;
+  /** `query`: the request's query parameters. A `contentType` answer sends `body` (a string) as it is. */
+  handle(
+    body: string | null,
+    query: URLSearchParams,
+  ): Promise<{ status: number; body: unknown; contentType?: string }>;
 }
 
 export interface GatewayOptions {
@@ -40,6 +46,11 @@ export interface GatewayOptions {
   /** D1: the authorizer of `auth: 'admin'` routes; without one, every admin route answers 401. */
   adminAuthorizer?: FunctionSpec;
   localRoutes: readonly LocalRoute[];
+  /**
+   * The per-start secret of the local-only routes (/_local/*): they answer only loopback peers that send it,
+   * with no Origin header (no web page), and POST only JSON. Without one, the local routes are not served.
+   */
+  localToken?: string;
   invoke: (functionId: string, event: unknown, requestId: string) => Promise<unknown>;
   region: string;
   /** Access lines and crashes; the client never sees a crash's detail. */
@@ -98,6 +109,7 @@ async function serve(
 
   const local = options.localRoutes.filter((r) => r.path === url.pathname);
   if (local.length > 0) {
+    if (url.pathname.startsWith('/_local/')) guardLocal(options, req, method);
     const route = local.find((r) => r.method === method);
     if (!route)
       throw notAllowed(
@@ -105,7 +117,14 @@ async function serve(
         url,
         local.map((r) => r.method),
       );
-    const result = await route.handle(await readBody(req, MAX_BODY_BYTES));
+    const result = await route.handle(await readBody(req, MAX_BODY_BYTES), url.searchParams);
+    if (result.contentType) {
+      return {
+        statusCode: result.status,
+        headers: { 'content-type': result.contentType },
+        body: String(result.body),
+      };
+    }
     return jsonResponse(result.status, result.body);
   }
 
@@ -117,6 +136,24 @@ async function serve(
       : await authorize(options, authorizerOf(options, match.route), req, url, requestId);
   const event = proxyEvent(req, { ...match, url, body, requestId, region: options.region }, authorizer);
   return asProxyResult(await options.invoke(match.route.id, event, requestId));
+}
+
+/**
+ * The local-only routes create users and admins and show every code sent: only this machine's developer may
+ * call them. Loopback peers only, the per-start token, no browser (an Origin header), JSON bodies only.
+ */
+function guardLocal(options: GatewayOptions, req: IncomingMessage, method: string): void {
+  const refuse = (message: string) => new Refusal(new Forbidden(message, 'LOCAL_ONLY'));
+  if (!isLoopback(req.socket.remoteAddress)) throw refuse('Local routes answer this machine only');
+  if (!options.localToken) throw refuse('Local routes are not served');
+  const given = req.headers[LOCAL_TOKEN_HEADER];
+  if (!sameToken(options.localToken, typeof given === 'string' ? given : undefined)) {
+    throw refuse(`Local routes need the ${LOCAL_TOKEN_HEADER} header that npm start printed`);
+  }
+  if (req.headers.origin !== undefined) throw refuse('Local routes refuse cross-origin requests');
+  if (method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    throw new Refusal(new UnsupportedMediaType('Local routes take application/json'));
+  }
 }
 
 /** The request target as a path: `//host/x` stays a path, an absolute-form target is refused. */

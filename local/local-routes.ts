@@ -9,6 +9,7 @@ import { createDevAccount } from './dev-accounts.js';
 import { createDevAdmin, devAdminRequest } from './dev-admins.js';
 import type { LocalRoute } from './gateway.js';
 import type { LocalRuntime } from './ports.js';
+import { EML_PATH } from './ses.js';
 
 export const OUTBOX_PATH = '/_local/outbox';
 export const DEV_USERS_PATH = '/_local/dev-users';
@@ -36,6 +37,16 @@ export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): Local
         status: 200,
         body: { emails: await runtime.emails(), sms: runtime.ports.sms.list() },
       }),
+    },
+    {
+      method: 'GET',
+      path: EML_PATH,
+      // B3: the raw message, to verify its PGP/MIME signature byte for byte (`gpg --verify`, a mail client).
+      handle: async (_body, query) => {
+        const raw = runtime.rawEmail(query.get('id') ?? '');
+        if (!raw) return { status: 404, body: { error: { code: 'NOT_FOUND', message: 'No such message' } } };
+        return { status: 200, body: Buffer.from(raw).toString('latin1'), contentType: 'message/rfc822' };
+      },
     },
     {
       method: 'GET',

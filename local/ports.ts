@@ -213,6 +213,10 @@ export interface LocalRuntime {
   /** The emulator itself: tests reach behind the repositories with it, as an attacker with table access would. */
   dynamo: LocalDynamo;
   emails(): Promise<LocalEmail[]>;
+  /** B3: a sent message's raw MIME (see local/ses.ts). */
+  rawEmail(messageId: string): Uint8Array | undefined;
+  /** The SES emulator's own mailbox viewer. */
+  mailboxUrl: string;
   stop(): Promise<void>;
 }
 
@@ -408,6 +412,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stateDir: options.stateDir,
       dynamo,
       emails: () => ses.emails(),
+      rawEmail: (messageId) => ses.raw(messageId),
+      mailboxUrl: ses.url,
       stop,
     };
   } catch (err) {

@@ -4,7 +4,9 @@
 import { createRequire } from 'node:module';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type SesEmulator from 'aws-ses-v2-local';
-import { SesMailer } from '../lambdas/kernel/aws/mailer.js';
+import { rawMessage, SesMailer } from '../lambdas/kernel/aws/mailer.js';
+import type { Mailer } from '../lambdas/kernel/ports/mailer.js';
+import { alternativeEntity, quotedPrintable } from '../lambdas/notify/mime.js';
 import { DUMMY_CREDENTIALS } from './dynamo.js';
 import { close, urlOf } from './listen.js';
 
@@ -13,6 +15,17 @@ const require = createRequire(import.meta.url);
 const startServer = (require('aws-ses-v2-local') as typeof SesEmulator).default;
 
 export const MAIL_FROM = 'no-reply@palisade.local';
+/** The local route of a sent message's raw MIME. */
+export const EML_PATH = '/_local/outbox/message.eml';
+
+/** A Simple email's body as one MIME entity: text/plain, or text and HTML alternatives. */
+function simpleEntity(text: string, html: string | undefined): Uint8Array {
+  if (html !== undefined) return alternativeEntity(text, html);
+  return Buffer.from(
+    `Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${quotedPrintable(text)}`,
+    'latin1',
+  );
+}
 
 export interface LocalEmail {
   messageId: string;
@@ -27,13 +40,17 @@ export interface LocalEmail {
    * (decrypt it with the user's private key).
    */
   pgp?: { protection: 'signed'; signature: string } | { protection: 'encrypted'; message: string };
+  /** Where the message's raw MIME, byte for byte as sent, can be downloaded (`.eml`, for any mail tool). */
+  eml?: string;
   at: string;
 }
 
 export interface LocalSes {
   url: string;
-  mailer: SesMailer;
+  mailer: Mailer;
   emails(): Promise<LocalEmail[]>;
+  /** B3: the raw RFC 5322 message as sent (PGP/MIME byte for byte), so a user's tool can verify it. */
+  raw(messageId: string): Uint8Array | undefined;
   stop(): Promise<void>;
 }
 
@@ -70,9 +87,26 @@ export async function startSes(region: string): Promise<LocalSes> {
   if (!address || typeof address === 'string') throw new Error('SES emulator has no port');
   const url = urlOf('127.0.0.1', address.port);
   const client = new SESv2Client({ region, endpoint: url, credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
+  const sent = new Map<string, Uint8Array>();
+  const ses = new SesMailer(client, MAIL_FROM);
+  // The adapter AWS uses, recording each message's raw form as SES receives it (the emulator keeps only a
+  // parsed copy): a Raw message byte for byte, a Simple one as its text and HTML alternative.
+  const mailer: Mailer = {
+    async send(email) {
+      const at = new Date();
+      const result = await ses.send(email);
+      const entity = email.raw ?? simpleEntity(email.text, email.html);
+      sent.set(
+        result.messageId,
+        rawMessage(MAIL_FROM, { to: email.to, subject: email.subject, raw: entity }, at),
+      );
+      return result;
+    },
+  };
   return {
     url,
-    mailer: new SesMailer(client, MAIL_FROM),
+    mailer,
+    raw: (messageId) => sent.get(messageId),
     async emails() {
       const response = await fetch(`${url}/store`);
       if (!response.ok) throw new Error(`SES emulator store answered ${response.status}`);
@@ -87,6 +121,7 @@ export async function startSes(region: string): Promise<LocalSes> {
           ...(e.body.text !== undefined ? { text: e.body.text } : {}),
           ...(e.body.html !== undefined ? { html: e.body.html } : {}),
           ...(pgp ? { pgp } : {}),
+          ...(sent.has(e.messageId) ? { eml: `${EML_PATH}?id=${encodeURIComponent(e.messageId)}` } : {}),
           at: new Date(e.at * 1000).toISOString(),
         };
       });

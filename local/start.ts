@@ -4,6 +4,7 @@ import './env.js';
 import { startLocalCloud } from './cloud.js';
 import { localConfig } from './config.js';
 import { DEV_USERS_PATH, jwksPath, OUTBOX_PATH } from './local-routes.js';
+import { LOCAL_TOKEN_HEADER } from './local-token.js';
 import { assertLambdaNode } from './node-runtime.js';
 
 async function main(): Promise<void> {
@@ -23,10 +24,13 @@ async function main(): Promise<void> {
       `Palisade local cloud ready in ${Math.round(performance.now() - started)} ms`,
       `  API       ${url}/v1/health`,
       `  OpenAPI   ${url}/openapi.json`,
-      `  Outbox    ${url}${OUTBOX_PATH}   (emails and SMS)`,
+      `  Outbox    ${url}${OUTBOX_PATH}   (emails and SMS; each email's raw MIME at its eml link)`,
+      `  Mailbox   ${cloud.runtime.mailboxUrl}   (the SES emulator's viewer)`,
       `  JWKS      ${url}${jwksPath(cloud.runtime.pool.userPoolId)}`,
       `  Dev users POST ${url}${DEV_USERS_PATH}, or: npm run dev:user -- --username alice --email alice@example.com`,
       `  State     ${config.stateDir}`,
+      `  Local routes (/_local/*) need the header ${LOCAL_TOKEN_HEADER}: ${cloud.localToken}`,
+      "            (also in the state folder's local-token; the dev commands read it there)",
       'Ctrl-C to stop.',
     ].join('\n'),
   );

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
-import { callFrom, createDevUser, type JsonAnswer, mailText } from '../support/local-client.js';
+import { callFrom, createDevUser, type JsonAnswer, localFetch, mailText } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 const HOUR = 3_600_000;
@@ -53,7 +53,7 @@ const confirmPath = async (user: DevAccount) =>
   )?.[1] as string;
 
 const outboxCount = async () =>
-  ((await (await fetch(`${cloud.url}/_local/outbox`)).json()) as { emails: unknown[] }).emails.length;
+  ((await (await localFetch(cloud, `/_local/outbox`)).json()) as { emails: unknown[] }).emails.length;
 
 /** Rows of the whitelist in the user's partition, read behind the repository. */
 const whitelistRows = async (user: DevAccount) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalIdentityProvider } from '../../local/adapters/identity-provider.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
-import { callFrom, createDevUser, firstLogin } from '../support/local-client.js';
+import { callFrom, createDevUser, firstLogin, localFetch } from '../support/local-client.js';
 
 const owner = { username: 'ivy', email: 'ivy@example.com', password: 'correct horse battery staple' };
 const DEVICE = 'ivy-phone-000001';
@@ -17,7 +17,7 @@ let cloud: LocalCloud;
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'palisade-e2e-shield-'));
   cloud = await startLocalCloud({ stateDir, port: 0, waitTimeMs: 0, retryIntervalMs: 0 });
-  const created = await fetch(`${cloud.url}/_local/dev-users`, {
+  const created = await localFetch(cloud, `/_local/dev-users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(owner),

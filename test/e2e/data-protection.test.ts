@@ -12,6 +12,7 @@ import { metrics, SecurityMetric } from '../../lambdas/kernel/observability.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
+import { localFetch } from '../support/local-client.js';
 
 let stateDir: string;
 let cloud: LocalCloud;
@@ -29,7 +30,7 @@ afterEach(() => {
 });
 
 async function newUser(username: string): Promise<DevAccount> {
-  const response = await fetch(`${cloud.url}/_local/dev-users`, {
+  const response = await localFetch(cloud, `/_local/dev-users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, email: `${username}@example.com`, password: 'correct horse battery' }),
@@ -128,7 +129,7 @@ describe('signed rows, end to end', () => {
 
 describe('personal data, end to end', () => {
   it('E2 contact data is sealed in the table, indexed blind, and answered masked', async () => {
-    const response = await fetch(`${cloud.url}/_local/dev-users`, {
+    const response = await localFetch(cloud, `/_local/dev-users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'zoe', email: 'Zoe.Quinn@example.com', phone: '+447700900123' }),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { metrics, SecurityMetric } from '../../lambdas/kernel/observability.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
-import { eventually } from '../support/local-client.js';
+import { eventually, localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 const DURESS = 'blue whale swims at dawn';
@@ -43,7 +43,7 @@ const login = async (username: string, password: string) => {
 
 describe('duress password', () => {
   it('A5 a duress login looks like a wrong password, suspends the account and raises the alarm', async () => {
-    const created = await fetch(`${cloud.url}/_local/dev-users`, {
+    const created = await localFetch(cloud, `/_local/dev-users`, {
       method: 'POST',
       headers: json,
       body: JSON.stringify({ username: 'dora', email: 'dora@example.com', password: PASSWORD }),

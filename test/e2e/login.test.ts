@@ -7,7 +7,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
-import { createDevUser, eventually } from '../support/local-client.js';
+import { createDevUser, eventually, localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 let clockOffsetMs = 0;
@@ -51,7 +51,7 @@ const answer = async (loginId: string, challenge: string, code?: string) => {
 };
 
 async function mailsTo(address: string): Promise<{ subject: string; text?: string }[]> {
-  const outbox = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+  const outbox = (await (await localFetch(cloud, `/_local/outbox`)).json()) as {
     emails: { to: string[]; subject: string; text?: string }[];
   };
   return outbox.emails.filter((e) => e.to.includes(address));

@@ -7,6 +7,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
+import { localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 let clockOffsetMs = 0;
@@ -38,7 +39,7 @@ async function nextCode(secret: string): Promise<string> {
 
 describe('TOTP', () => {
   it('A2 enrol with a QR code, confirm, answer at login; replayed codes refused; disabling is audited', async () => {
-    const response = await fetch(`${cloud.url}/_local/dev-users`, {
+    const response = await localFetch(cloud, `/_local/dev-users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'otto', email: 'otto@example.com', password: PASSWORD }),

@@ -14,7 +14,7 @@ import { splitMultipart } from '../../lambdas/notify/mime.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
 import type { LocalEmail } from '../../local/ses.js';
-import { createDevUser } from '../support/local-client.js';
+import { createDevUser, localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 const clock = { now: () => new Date() };
@@ -71,7 +71,7 @@ const call = async (method: string, path: string, body?: unknown, token?: string
 };
 
 async function outbox(to: string): Promise<LocalEmail[]> {
-  const { emails } = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as { emails: LocalEmail[] };
+  const { emails } = (await (await localFetch(cloud, `/_local/outbox`)).json()) as { emails: LocalEmail[] };
   return emails.filter((e) => e.to.includes(to));
 }
 const lastMail = async (to: string, subject: RegExp) => {
@@ -228,6 +228,14 @@ describe('notifications: anti-phishing phrase and PGP-signed email', () => {
       expectSigned: true,
     });
     expect(verified.signatures[0]?.keyID.toHex()).toBe(platformKey.getKeyID().toHex());
+    // B3: the outbox keeps the message as sent, byte for byte (.eml), so the user's own tool can check it.
+    expect(mail.eml).toBeDefined();
+    const eml = await localFetch(cloud, mail.eml ?? '');
+    expect(eml.status).toBe(200);
+    expect(eml.headers.get('content-type')).toMatch(/^message\/rfc822/);
+    const emlText = await eml.text();
+    expect(emlText.startsWith('From: no-reply@palisade.local\r\n')).toBe(true);
+    expect(emlText.endsWith(latin1(email.raw))).toBe(true);
     const tampered = signed.slice();
     tampered[tampered.length - 30] = (tampered[tampered.length - 30] ?? 0) ^ 0x01;
     await expect(

@@ -9,6 +9,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
+import { localFetch } from '../support/local-client.js';
 
 const run = promisify(execFile);
 let stateDir: string;
@@ -35,7 +36,7 @@ beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'palisade-ops-out-'));
   cloud = await boot();
   for (const name of ['ops1', 'ops2']) {
-    const response = await fetch(`${cloud.url}/_local/dev-users`, {
+    const response = await localFetch(cloud, `/_local/dev-users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({

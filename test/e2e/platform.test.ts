@@ -12,7 +12,7 @@ import { MAX_BODY_BYTES } from '../../lambdas/kernel/http.js';
 import { USER_TOKENS } from '../../lambdas/kernel/token-lifetimes.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { type DevAccount, signInDevAccount } from '../../local/dev-accounts.js';
-import { createDevUser } from '../support/local-client.js';
+import { createDevUser, localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 /** The cloud's clock follows real time shifted by this much: tests mint already-expired tokens without sleeping. */
@@ -183,7 +183,7 @@ describe('platform, end to end', () => {
     expect(again.executionId).toBe(executionId);
 
     expect((await me(sam.accessToken)).status).toBe(401);
-    const outbox = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+    const outbox = (await (await localFetch(cloud, `/_local/outbox`)).json()) as {
       emails: { to: string[]; subject: string; text?: string }[];
       sms: unknown[];
     };

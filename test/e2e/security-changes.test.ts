@@ -10,7 +10,7 @@ import { generate } from 'otplib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { type DevAccount, signInDevAccount } from '../../local/dev-accounts.js';
-import { callFrom, eventually, type JsonAnswer, mailText } from '../support/local-client.js';
+import { callFrom, eventually, type JsonAnswer, localFetch, mailText } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 const SOURCE = '127.0.0.7';
@@ -45,7 +45,7 @@ const settled = async () => {
 };
 
 async function devUser(username: string, phone?: string): Promise<DevAccount> {
-  const response = await fetch(`${cloud.url}/_local/dev-users`, {
+  const response = await localFetch(cloud, `/_local/dev-users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({

@@ -12,7 +12,7 @@ import type { WorkflowName } from '../../lambdas/kernel/ports/workflows.js';
 import { holdStatus } from '../../lambdas/security/hold.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
-import { createDevUser } from '../support/local-client.js';
+import { createDevUser, localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 const HOUR = 3_600_000;
@@ -69,7 +69,7 @@ const security = async (user: DevAccount) => {
   };
 };
 const outbox = async (to: string) => {
-  const { emails } = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+  const { emails } = (await (await localFetch(cloud, `/_local/outbox`)).json()) as {
     emails: { to: string[] | string; subject: string }[];
   };
   return emails.filter((m) => [m.to].flat().join(',').includes(to));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { type DevAccount, type DevSession, signInDevAccount } from '../../local/dev-accounts.js';
-import { createDevUser } from '../support/local-client.js';
+import { createDevUser, localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 const IPHONE_SAFARI =
@@ -173,7 +173,7 @@ interface LoginsPage {
 }
 
 async function mailText(address: string, subject: RegExp): Promise<string> {
-  const outbox = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+  const outbox = (await (await localFetch(cloud, `/_local/outbox`)).json()) as {
     emails: { to: string[]; subject: string; text?: string }[];
   };
   const mail = outbox.emails.filter((e) => e.to.includes(address) && subject.test(e.subject)).at(-1);

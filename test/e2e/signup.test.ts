@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNUP_RULES } from '../../lambdas/auth/signup-flow.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
-import { callFrom, firstLogin, mailText } from '../support/local-client.js';
+import { callFrom, firstLogin, localFetch, mailText } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 let clockOffsetMs = 0;
@@ -40,7 +40,7 @@ const verify = (body: unknown) => callFrom(cloud, nextSource(), 'POST', '/v1/aut
 
 async function codesOf(user: { email: string; phone: string }) {
   const emailCode = /\b(\d{6})\b/.exec(await mailText(cloud, user.email, /verify your email/i))?.[1];
-  const outbox = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+  const outbox = (await (await localFetch(cloud, `/_local/outbox`)).json()) as {
     sms: { to: string; text: string }[];
   };
   const sms = outbox.sms.filter((m) => m.to === user.phone).at(-1);
@@ -164,7 +164,7 @@ describe('A1 sign-up', () => {
     expect(await mailText(cloud, owner.email, /someone tried to open/i)).toMatch(
       /already belongs to an account/,
     );
-    const outbox = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+    const outbox = (await (await localFetch(cloud, `/_local/outbox`)).json()) as {
       sms: { to: string; text: string }[];
     };
     expect(outbox.sms.filter((m) => m.to === owner.phone).at(-1)?.text).toMatch(/someone tried to open/i);

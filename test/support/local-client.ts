@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { expect } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
+import { LOCAL_TOKEN_HEADER } from '../../local/local-token.js';
 
 export interface JsonAnswer {
   status: number;
@@ -54,8 +55,19 @@ export function callFrom(
   });
 }
 
+/** A request to a local-only route (/_local/*): loopback, with the per-start token the server printed. */
+export function localFetch(cloud: LocalCloud, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${cloud.url}${path}`, {
+    ...init,
+    headers: {
+      ...(init.headers as Record<string, string> | undefined),
+      [LOCAL_TOKEN_HEADER]: cloud.localToken,
+    },
+  });
+}
+
 export async function mailText(cloud: LocalCloud, address: string, subject: RegExp): Promise<string> {
-  const outbox = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+  const outbox = (await (await localFetch(cloud, `/_local/outbox`)).json()) as {
     emails: { to: string[]; subject: string; text?: string }[];
   };
   const mail = outbox.emails.filter((e) => e.to.includes(address) && subject.test(e.subject)).at(-1);
@@ -103,7 +115,7 @@ export async function createDevUser(
   password: string,
   email = `${username}@example.com`,
 ): Promise<DevAccount> {
-  const response = await fetch(`${cloud.url}/_local/dev-users`, {
+  const response = await localFetch(cloud, `/_local/dev-users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, email, password }),

@@ -8,6 +8,7 @@ import type { RouteSpec } from '../../lambdas/catalogue.js';
 import { jsonResponse } from '../../lambdas/kernel/http.js';
 import { createGateway, type GatewayOptions } from '../../local/gateway.js';
 import { close } from '../../local/listen.js';
+import { LOCAL_TOKEN_HEADER } from '../../local/local-token.js';
 
 const route = (
   method: RouteSpec['method'],
@@ -43,6 +44,8 @@ const allow = (event: APIGatewayTokenAuthorizerEvent, effect: 'Allow' | 'Deny') 
   context: { userId: 'u-1', sessionId: 's-1', username: 'alice', level: 2 },
 });
 
+const TOKEN = 'test-local-token-0123456789abcdef';
+const withToken = { [LOCAL_TOKEN_HEADER]: TOKEN };
 let server: ReturnType<typeof createGateway> | undefined;
 const calls: { id: string; event: unknown }[] = [];
 const logged: unknown[] = [];
@@ -54,7 +57,9 @@ async function start(authorizer: GatewayOptions['invoke']): Promise<string> {
     authorizer: { id: 'Authorizer', entry: 'lambdas/auth.ts', access: [] },
     localRoutes: [
       { method: 'GET', path: '/_local/ping', handle: async () => ({ status: 200, body: { pong: true } }) },
+      { method: 'POST', path: '/_local/make', handle: async () => ({ status: 201, body: { made: true } }) },
     ],
+    localToken: TOKEN,
     region: 'eu-west-1',
     log: (_line, error) => error && logged.push(error),
     invoke: async (id, event, requestId) => {
@@ -158,13 +163,40 @@ describe('local gateway', () => {
 
   it('serves local routes, with 405 and an Allow header for another method', async () => {
     const url = await start(async () => ({}));
-    expect(await (await fetch(`${url}/_local/ping`)).json()).toEqual({ pong: true });
-    const wrong = await fetch(`${url}/_local/ping`, { method: 'DELETE' });
+    expect(await (await fetch(`${url}/_local/ping`, { headers: withToken })).json()).toEqual({ pong: true });
+    const wrong = await fetch(`${url}/_local/ping`, { method: 'DELETE', headers: withToken });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET');
     const wrongRoute = await fetch(`${url}/v1/crash`, { method: 'POST', body: '{}' });
     expect(wrongRoute.status).toBe(405);
     expect(wrongRoute.headers.get('allow')).toBe('GET');
+  });
+
+  it('A1/I2 local routes need the per-start token, refuse web pages (Origin) and non-JSON posts', async () => {
+    const url = await start(async () => ({}));
+    const codeOf = async (r: Response) => ((await r.json()) as { error?: { code: string } }).error?.code;
+    const none = await fetch(`${url}/_local/ping`);
+    expect([none.status, await codeOf(none)]).toEqual([403, 'LOCAL_ONLY']);
+    const wrongToken = await fetch(`${url}/_local/ping`, { headers: { [LOCAL_TOKEN_HEADER]: 'guess' } });
+    expect(wrongToken.status).toBe(403);
+    const fromPage = await fetch(`${url}/_local/make`, {
+      method: 'POST',
+      headers: { ...withToken, origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect([fromPage.status, await codeOf(fromPage)]).toEqual([403, 'LOCAL_ONLY']);
+    const plain = await fetch(`${url}/_local/make`, {
+      method: 'POST',
+      headers: { ...withToken, 'content-type': 'text/plain' },
+      body: '{}',
+    });
+    expect(plain.status).toBe(415);
+    const json = await fetch(`${url}/_local/make`, {
+      method: 'POST',
+      headers: { ...withToken, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(json.status).toBe(201);
   });
 
   it('a request node:http cannot parse gets a 400 in the same JSON shape', async () => {
