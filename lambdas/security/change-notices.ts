@@ -11,8 +11,7 @@ import type { Clock } from '../kernel/ports/clock.js';
 import type { SmsMessages } from '../kernel/ports/sms-messages.js';
 import type { UserMail } from '../kernel/ports/user-mail.js';
 import type { SECURITY_CHANGES } from '../kernel/ports/user-mail-contracts.js';
-import type { ChangeNotice, HoldInput } from './contracts.js';
-import type { SecurityChangeKind } from './security-changes.js';
+import type { ChangeNotice, HoldInput, SecurityChangeKind } from './contracts.js';
 
 /** Each change kind as the email and SMS templates name it (lambdas/kernel/ports/user-mail-contracts.ts). */
 export const NOTICE_CHANGE: Record<SecurityChangeKind, (typeof SECURITY_CHANGES)[number]> = {

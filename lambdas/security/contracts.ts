@@ -12,6 +12,9 @@ export const SECURITY_CHANGE_KINDS = [
   'totp-enabled',
 ] as const;
 
+/** The kinds of security change (B1): each starts or extends the hold. */
+export type SecurityChangeKind = (typeof SECURITY_CHANGE_KINDS)[number];
+
 export const securityResponse = z.object({
   hold: z.object({ active: z.boolean(), endsAt: z.optional(z.iso.datetime()) }),
   lastChange: z.optional(z.object({ kind: z.enum(SECURITY_CHANGE_KINDS), at: z.iso.datetime() })),

@@ -3,7 +3,7 @@
 // withdrawal checks read; the security-hold workflow clears its flag once the end has passed.
 import { Conflict } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
-import type { SecurityChangeKind } from './security-changes.js';
+import type { SecurityChangeKind } from './contracts.js';
 
 export interface SecurityState {
   /** ISO end of the latest hold (kept after it ends, for history). */

@@ -5,10 +5,10 @@
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
 import { holdDurationMs, type Settings } from '../kernel/settings.js';
-import type { ChangeNotice, HoldInput, SECURITY_CHANGE_KINDS } from './contracts.js';
+import type { ChangeNotice, HoldInput, SecurityChangeKind } from './contracts.js';
 import type { SecurityStateStore } from './hold.js';
 
-export type SecurityChangeKind = (typeof SECURITY_CHANGE_KINDS)[number];
+export type { SecurityChangeKind };
 
 export interface SecurityChange {
   kind: SecurityChangeKind;
