@@ -510,6 +510,11 @@ describe('D2 races, payload changes and the workflow branches', () => {
     expect(row.approvals).toHaveLength(2);
     expect(await executions(requestId)).toHaveLength(1);
     expect(holdStatus(await cloud.ports.securityState.get(user.userId), clock.now()).active).toBe(false);
+    // D3: lifting the hold leaves the hold's own record on the user, once, naming the request.
+    const userRecords = await cloud.ports.audit.byTarget({ kind: 'user', id: user.userId }, 200);
+    const cleared = userRecords.items.filter((r) => r.action === 'security.hold-cleared');
+    expect(cleared).toHaveLength(1);
+    expect(cleared[0]?.details).toMatchObject({ requestId, by: 'lift-hold' });
   }, 120_000);
 
   it('D2 a payload changed after an approval is not executed: the execution fails, the limits stay', async () => {
