@@ -1,10 +1,15 @@
 // Infra tests of the API: every catalogue route exists, user routes (and only they) sit behind the uncached
 // TOKEN authorizer, every method is validated, gateway errors are JSON, the stage is logged and traced, and
 // the WAF web ACL guards the stage with the rate rule and the geo block from context.
+import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template as Templates } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTHORIZER, ROUTES, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
+import * as z from 'zod/mini';
+import { ADMIN_AUTHORIZER, ROUTES, type RouteSpec, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
+import { Api } from '../../lib/api.js';
+import { Logging } from '../../lib/logging.js';
 import { apiRefToArn, getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
 
 let s: Synthesised;
@@ -129,6 +134,68 @@ describe('routes', () => {
     expect(props.StatusCode).toBe(status);
     const body = JSON.parse(props.ResponseTemplates['application/json']);
     expect(body).toEqual({ error: { code, message: expect.any(String), requestId: '$context.requestId' } });
+  });
+});
+
+/** The API construct alone, with one route whose body schema the caller chooses: the deployment's logical id. */
+function deploymentIdWith(body: z.ZodMiniType): string {
+  const stack = new Stack(new App(), 'ApiOnly', { env: { region: 'eu-west-1' } });
+  const stub = (id: string) =>
+    new lambda.Function(stack, id, {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+    });
+  const route: RouteSpec = {
+    id: 'SetThing',
+    method: 'PUT',
+    path: '/v1/thing',
+    auth: 'user',
+    entry: 'lambdas/none.ts',
+    summary: 'a route of the test',
+    tag: 'test',
+    body,
+    response: z.object({}),
+    status: 200,
+    access: [],
+  };
+  // Each authorizer must guard a route to synthesise.
+  const adminRoute: RouteSpec = {
+    ...route,
+    id: 'AdminThing',
+    method: 'GET',
+    path: '/v1/admin/thing',
+    auth: 'admin',
+    admin: { permission: 'session' },
+    body: undefined,
+  };
+  new Api(stack, 'Api', {
+    routes: [
+      { route, handler: stub('Handler') },
+      { route: adminRoute, handler: stub('AdminHandler') },
+    ],
+    authorizer: stub('Authorizer'),
+    adminAuthorizer: stub('AdminAuthorizer'),
+    logging: new Logging(stack, 'Logging'),
+  });
+  const ids = Object.keys(Templates.fromStack(stack).findResources('AWS::ApiGateway::Deployment'));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
+describe('deployment', () => {
+  it("E5 a changed body schema changes the deployment's logical id, so the live stage gets the new model", () => {
+    const before = deploymentIdWith(z.object({ name: z.string().check(z.maxLength(64)) }));
+    expect(deploymentIdWith(z.object({ name: z.string().check(z.maxLength(64)) }))).toBe(before);
+    expect(deploymentIdWith(z.object({ name: z.string().check(z.maxLength(32)) }))).not.toBe(before);
+    expect(deploymentIdWith(z.object({ name: z.string(), extra: z.optional(z.boolean()) }))).not.toBe(before);
+  });
+
+  it('E5 every body model of the catalogue is in the deployment of the live stage', () => {
+    const deployments = s.apiTemplate.findResources('AWS::ApiGateway::Deployment');
+    expect(Object.keys(deployments)).toHaveLength(1);
+    const models = s.apiTemplate.findResources('AWS::ApiGateway::Model');
+    expect(Object.keys(models)).toHaveLength(ROUTES.filter((r) => r.body).length);
   });
 });
 
