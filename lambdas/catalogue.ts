@@ -35,6 +35,13 @@ interface RouteBase extends FunctionSpec {
   response: z.ZodMiniType;
   /** Status of a successful answer. */
   status: number;
+  /**
+   * The largest request body (bytes) this route accepts when that is above the firewall's default of
+   * 8 KiB (the AWS managed rule set's SizeRestrictions_BODY). lib/firewall.ts lets exactly the routes that
+   * set it through, up to this size; every other route keeps the 8 KiB limit. At most MAX_BODY_BYTES of
+   * lambdas/kernel/http.ts, which every handler enforces as well.
+   */
+  maxBodyBytes?: number;
 }
 
 /**

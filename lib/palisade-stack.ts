@@ -168,6 +168,9 @@ export class PalisadeStack extends Stack {
     this.firewall = new Firewall(this.http, 'Firewall', {
       stage: this.api.api.deploymentStage,
       restrictedCountries: settings.restrictedCountries,
+      largeBodyRoutes: ROUTES.flatMap(({ method, path, maxBodyBytes }) =>
+        maxBodyBytes === undefined ? [] : [{ method, path, maxBodyBytes }],
+      ),
       logging: this.logging,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {

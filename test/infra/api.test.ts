@@ -8,7 +8,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { ADMIN_AUTHORIZER, ROUTES, type RouteSpec, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
-import { Api } from '../../lib/api.js';
+import { Api, STAGE_NAME } from '../../lib/api.js';
+import { bodySizeStatement, DEFAULT_MAX_BODY_BYTES, inspectionLimit } from '../../lib/firewall.js';
 import { Logging } from '../../lib/logging.js';
 import { apiRefToArn, getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
 
@@ -280,6 +281,102 @@ describe('WAF', () => {
   });
 });
 
+describe('WAF body sizes', () => {
+  const ruleNamed = (name: string) =>
+    webAclOf(s.apiTemplate).Rules.find((r: { Name: string }) => r.Name === name);
+  const byteMatch = (method: string) => ({
+    ByteMatchStatement: {
+      FieldToMatch: { Method: {} },
+      PositionalConstraint: 'EXACTLY',
+      SearchString: method,
+      TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+    },
+  });
+  const pathMatch = (regex: string) => ({
+    RegexMatchStatement: {
+      FieldToMatch: { UriPath: {} },
+      RegexString: regex,
+      TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+    },
+  });
+  const larger = (size: number) => ({
+    SizeConstraintStatement: {
+      FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
+      ComparisonOperator: 'GT',
+      Size: size,
+      TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+    },
+  });
+  const pgpKey = { And: [byteMatch('PUT'), pathMatch('^(/live)?/v1/me/pgp-key/?$')] };
+
+  it('B3 the common rule set only counts SizeRestrictions_BODY; every other rule of it still blocks', () => {
+    const common = ruleNamed('AWSManagedRulesCommonRuleSet');
+    expect(common.OverrideAction).toEqual({ None: {} });
+    expect(common.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+    ]);
+    expect(common.Statement.ManagedRuleGroupStatement.ScopeDownStatement).toBeUndefined();
+  });
+
+  it('B3 bodies over 8 KiB are blocked (413) on every route but PUT /v1/me/pgp-key, which may send 16 KiB', () => {
+    const rule = ruleNamed('BodySizeLimits');
+    expect(rule.Action).toEqual({
+      Block: { CustomResponse: { ResponseCode: 413, CustomResponseBodyKey: 'payloadTooLarge' } },
+    });
+    const {
+      And: [pgpMethod, pgpPath],
+    } = pgpKey;
+    expect(rule.Statement).toEqual({
+      OrStatement: {
+        Statements: [
+          {
+            AndStatement: {
+              Statements: [
+                { NotStatement: { Statement: { AndStatement: { Statements: [pgpMethod, pgpPath] } } } },
+                larger(DEFAULT_MAX_BODY_BYTES),
+              ],
+            },
+          },
+          {
+            AndStatement: {
+              Statements: [{ AndStatement: { Statements: [pgpMethod, pgpPath] } }, larger(16 * 1024)],
+            },
+          },
+        ],
+      },
+    });
+    // API Gateway forwards 16 KiB of a body to WAF (the free default), enough to see past either limit.
+    expect(webAclOf(s.apiTemplate).AssociationConfig).toEqual({
+      RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_16' } },
+    });
+  });
+
+  it('B3 the large-body routes are the catalogue routes that declare maxBodyBytes', () => {
+    expect(ROUTES.filter((r) => r.maxBodyBytes !== undefined).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PUT /v1/me/pgp-key',
+    ]);
+  });
+
+  it('B3 a further large-body route (e.g. KYC metadata) gets its own limit and widens the inspection', () => {
+    const routes = [
+      { method: 'PUT', path: '/v1/me/pgp-key', maxBodyBytes: 16 * 1024 },
+      { method: 'POST', path: '/v1/me/kyc/{caseId}/metadata', maxBodyBytes: 40 * 1024 },
+    ];
+    const statement = bodySizeStatement(routes, STAGE_NAME) as {
+      orStatement: { statements: { andStatement: { statements: unknown[] } }[] };
+    };
+    const kyc = statement.orStatement.statements[2] as { andStatement: { statements: unknown[] } };
+    expect(kyc.andStatement.statements[1]).toMatchObject({ sizeConstraintStatement: { size: 40 * 1024 } });
+    expect(JSON.stringify(kyc)).toContain('^(/live)?/v1/me/kyc/[^/]+/metadata/?$');
+    expect(inspectionLimit(routes)).toBe('KB_48');
+    expect(() => inspectionLimit([{ method: 'PUT', path: '/x', maxBodyBytes: 65 * 1024 }])).toThrow(/64 KiB/);
+    // No large-body route: one size rule for all.
+    expect(bodySizeStatement([], STAGE_NAME)).toEqual({
+      sizeConstraintStatement: expect.objectContaining({ size: DEFAULT_MAX_BODY_BYTES }),
+    });
+  });
+});
+
 describe('context', () => {
   it('F4 restrictedCountries from CDK context (a -c comma list) becomes the geo block; B2 holdHours reaches the Lambdas', () => {
     const custom = synthPalisade({ restrictedCountries: 'KP,RU', holdHours: '48' });
@@ -307,7 +404,7 @@ describe('context', () => {
       expect(
         acl.Rules.some((r: { Statement: { GeoMatchStatement?: unknown } }) => r.Statement.GeoMatchStatement),
       ).toBe(false);
-      expect(acl.Rules.length).toBe(4);
+      expect(acl.Rules.length).toBe(5);
     } finally {
       custom.cleanup();
     }
