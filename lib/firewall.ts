@@ -8,6 +8,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { STAGE_NAME } from './api.js';
 import type { Logging } from './logging.js';
+import { creationSuffix } from './names.js';
 
 /** Requests per source IP per 5-minute window before WAF answers 429 (A3 bot shield, cloud side). */
 export const RATE_LIMIT_PER_IP = 500;
@@ -229,10 +230,11 @@ export class Firewall extends Construct {
       webAclArn: this.webAcl.attrArn,
     });
 
-    // WAF only delivers to log groups whose name starts with `aws-waf-logs-`.
-    // Named after the top-level stack (a nested stack's own name is only known at deploy time).
+    // WAF only delivers to log groups whose name starts with `aws-waf-logs-`. Named after the top-level stack
+    // (a nested stack's own name is only known at deploy time) and the creation of this one (lib/names.ts),
+    // so a redeploy after a destroy does not collide with the retained group.
     const stack = Stack.of(this);
-    const logGroupName = `aws-waf-logs-${(stack.nestedStackParent ?? stack).stackName}`;
+    const logGroupName = `aws-waf-logs-${(stack.nestedStackParent ?? stack).stackName}-${creationSuffix(stack.stackId)}`;
     this.logGroup = props.logging.logGroup(this, 'Logs', {
       logGroupName,
       retention: logs.RetentionDays.ONE_YEAR,

@@ -9,7 +9,7 @@ import { rootKeyPolicy } from './data.js';
 export interface ReplicaStackProps extends StackProps {
   /** ARN of the multi-Region primary key in the primary Region's stack. */
   primaryDataKeyArn: string;
-  /** The fixed vault name the primary stack's backup plans copy to (lib/backups.ts). */
+  /** The vault name the primary stack's backup plans copy to (drVaultName of lib/backups.ts). */
   drVaultName: string;
 }
 

@@ -270,7 +270,7 @@ describe('WAF', () => {
   it('I1 WAF logs go to an encrypted aws-waf-logs- group, with tokens and cookies redacted', () => {
     const group = s.primary.firewall.logGroup;
     s.apiTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'),
+      LogGroupName: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^aws-waf-logs-')])] },
       KmsKeyId: apiRefToArn(s, s.primary.logging.key),
     });
     s.apiTemplate.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {

@@ -3,7 +3,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableId } from '../../lambdas/kernel/tables.js';
-import { BACKUP_RETENTION, drVaultName } from '../../lib/backups.js';
+import { BACKUP_RETENTION } from '../../lib/backups.js';
 import { getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
 
 let s: Synthesised;
@@ -11,6 +11,29 @@ beforeAll(() => {
   s = synthPalisade();
 });
 afterAll(() => s?.cleanup());
+
+/** The first block of the UUID of the stack's own id (lib/names.ts). */
+const CREATION_SUFFIX = {
+  'Fn::Select': [
+    0,
+    { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] },
+  ],
+};
+
+/** A replica-stack value with each read of a primary output (Fn::GetStackOutput) replaced by that output. */
+function viaPrimaryOutputs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(viaPrimaryOutputs);
+  if (typeof value !== 'object' || value === null) return value;
+  const read = (value as { 'Fn::GetStackOutput'?: { StackName: string; OutputName: string } })[
+    'Fn::GetStackOutput'
+  ];
+  if (read) {
+    expect(read.StackName).toBe(s.primary.stackName);
+    const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    return outputs[read.OutputName]?.Value;
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, viaPrimaryOutputs(v)]));
+}
 
 describe('keys', () => {
   it('E1 the row-signing key is an asymmetric ECC_NIST_P256 SIGN_VERIFY key, kept on delete', () => {
@@ -130,7 +153,8 @@ describe('backups', () => {
                   '',
                   expect.arrayContaining([
                     expect.stringContaining(`:backup:${s.config.settings.replicaRegion}:`),
-                    `:backup-vault:${drVaultName(s.primary.stackName)}`,
+                    `:backup-vault:${s.primary.stackName}-dr-`,
+                    CREATION_SUFFIX,
                   ]),
                 ],
               }),
@@ -144,11 +168,58 @@ describe('backups', () => {
 
   it('E4 the replica Region keeps the DR vault, encrypted with the data key replica', () => {
     s.replicaTemplate.hasResource('AWS::Backup::BackupVault', {
-      Properties: Match.objectLike({
-        BackupVaultName: drVaultName(s.primary.stackName),
-        EncryptionKeyArn: getAttArn(s.replica.dataKeyReplica),
-      }),
+      Properties: Match.objectLike({ EncryptionKeyArn: getAttArn(s.replica.dataKeyReplica) }),
       DeletionPolicy: 'Retain',
+    });
+    // The vault the primary's plans copy to: named after the primary stack and its creation, read by the
+    // replica from the primary's outputs.
+    const [vault] = Object.values(s.replicaTemplate.findResources('AWS::Backup::BackupVault'));
+    expect(viaPrimaryOutputs(vault?.Properties.BackupVaultName)).toEqual({
+      'Fn::Join': ['', [`${s.primary.stackName}-dr-`, CREATION_SUFFIX]],
+    });
+  });
+});
+
+describe('E4 retained resources and redeploys', () => {
+  const templates = () =>
+    [
+      ['primary', s.template],
+      ['api', s.apiTemplate],
+      ['replica', s.replicaTemplate],
+    ] as const;
+
+  it('E4 no retained resource has a name fixed across creations of its stack, so a redeploy after a destroy does not collide', () => {
+    const named: string[] = [];
+    const fixed: string[] = [];
+    for (const [stack, template] of templates()) {
+      for (const [id, resource] of Object.entries(
+        template.toJSON().Resources as Record<
+          string,
+          { DeletionPolicy?: string; Type: string; Properties?: Record<string, unknown> }
+        >,
+      )) {
+        if (resource.DeletionPolicy !== 'Retain') continue;
+        for (const [key, value] of Object.entries(resource.Properties ?? {})) {
+          // LogGroupName, BackupVaultName, TableName, BucketName, UserPoolName, SecretName, …
+          if (!/Name$/.test(key)) continue;
+          named.push(`${stack} ${id}.${key}`);
+          if (!JSON.stringify(viaPrimaryOutputs(value)).includes('{"Ref":"AWS::StackId"}')) {
+            fixed.push(`${stack} ${resource.Type} ${id}.${key} = ${JSON.stringify(value)}`);
+          }
+        }
+      }
+    }
+    expect(fixed).toEqual([]);
+    // The three that need a name: the WAF log group (aws-waf-logs-) and both backup vaults.
+    expect(named).toHaveLength(3);
+  });
+
+  it('E4 the primary backup vault and the WAF log group end with a part of their stack id', () => {
+    s.template.hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: { 'Fn::Join': ['', [`${s.primary.stackName}-`, CREATION_SUFFIX]] },
+    });
+    s.apiTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', [`aws-waf-logs-${s.primary.stackName}-`, CREATION_SUFFIX]] },
     });
   });
 });
