@@ -147,6 +147,13 @@ export const INVOKABLE: readonly { access: Access; spec: FunctionSpec }[] = [
   { access: 'sms:invoke', spec: SMS_SENDER },
 ];
 
+/**
+ * Functions CloudFormation invokes while it deploys (custom resources), never a request: built and granted
+ * like the others, but absent from the local runtime, the OpenAPI document and the bench's budgets.
+ */
+export const PLATFORM_KEY_INIT: FunctionSpec = notifyRoutes.PLATFORM_KEY_INIT;
+export const DEPLOY_FUNCTIONS: readonly FunctionSpec[] = [PLATFORM_KEY_INIT];
+
 export const allFunctions = (): FunctionSpec[] => [
   ...ROUTES,
   USER_AUTHORIZER,

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import {
   ADMIN_AUTHORIZER,
   INVOKABLE,
+  PLATFORM_KEY_INIT,
   ROUTES,
   type RouteSpec,
   USER_AUTHORIZER,
@@ -113,6 +114,10 @@ export class PalisadeStack extends Stack {
       invokables.set(access, fn);
     }
     this.vault = invokables.get('vault:invoke') as PalisadeFunction;
+    // B3: the platform key is generated during the first deploy, by a function CloudFormation runs.
+    const platformKeyInit = this.functions.create(PLATFORM_KEY_INIT);
+    wire(platformKeyInit);
+    const platformKey = this.messaging.initPlatformKey(platformKeyInit);
 
     // Workflow tasks first: the state machines need their ARNs, and the other functions get the machines'.
     this.workflows = new Workflows(this, 'Workflows', {
@@ -189,5 +194,10 @@ export class PalisadeStack extends Stack {
     new CfnOutput(this, 'AdminPoolId', { value: this.identity.adminPool.userPoolId });
     new CfnOutput(this, 'AdminPoolClientId', { value: this.identity.adminPoolClient.userPoolClientId });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'PgpKeyFingerprint', {
+      description:
+        'B3: the platform OpenPGP key that signs mail (as GET /v1/pgp-key and gpg --fingerprint show it)',
+      value: platformKey.getAttString('Fingerprint'),
+    });
   }
 }

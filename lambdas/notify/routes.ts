@@ -100,6 +100,18 @@ export const USER_MAIL: FunctionSpec = {
 };
 
 /**
+ * B3 at deploy time, not at run time: Custom::PlatformPgpKey's function (lib/messaging.ts). CloudFormation
+ * invokes it when the stack is created or the resource changes; it generates the platform key into both
+ * secrets unless a key is already there (`pgp-key:init`). Not part of the runtime catalogue (no route, no
+ * local counterpart: the local runtime generates its key on first use), hence DEPLOY_FUNCTIONS.
+ */
+export const PLATFORM_KEY_INIT: FunctionSpec = {
+  id: 'PlatformKeyInit',
+  entry: 'lambdas/notify/handlers/init-platform-key.ts',
+  access: ['pgp-key:init'],
+};
+
+/**
  * A1: sends a templated SMS (the sign-up's phone code) through SNS: its own function, so that no route
  * carries the SNS client and only this role holds sns:Publish (`sms:publish`); callers hold `sms:invoke`.
  */

@@ -288,3 +288,37 @@ describe('buckets', () => {
     expect(logicalId(trail.bucket)).not.toBe(logicalId(s.primary.data.kycDocuments));
   });
 });
+
+describe('B3 the platform OpenPGP key', () => {
+  it('B3 both PGP secrets are retained when the stack is deleted (users verify mail with that key)', () => {
+    for (const secret of [s.primary.messaging.pgpKeySecret, s.primary.messaging.pgpPublicKeySecret]) {
+      const resource = s.template.findResources('AWS::SecretsManager::Secret')[logicalId(secret)];
+      expect(resource?.DeletionPolicy).toBe('Retain');
+      expect(resource?.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('B3 the first deploy fills both secrets: Custom::PlatformPgpKey runs the key-init function once its grants exist', () => {
+    const fn = s.primary.functions.get('PlatformKeyInit');
+    if (!fn) throw new Error('PlatformKeyInit was not built');
+    const role = fn.role.node.tryFindChild('DefaultPolicy');
+    if (!role) throw new Error('the key-init role has no policy');
+    s.template.hasResource('Custom::PlatformPgpKey', {
+      Properties: {
+        ServiceToken: getAttArn(fn.fn),
+        KeySecret: ref(s.primary.messaging.pgpKeySecret),
+        PublicKeySecret: ref(s.primary.messaging.pgpPublicKeySecret),
+      },
+      DependsOn: Match.arrayWith([logicalId(fn.fn), logicalId(role)]),
+    });
+    const [id] = Object.keys(s.template.findResources('Custom::PlatformPgpKey'));
+    s.template.hasOutput('PgpKeyFingerprint', { Value: { 'Fn::GetAtt': [id, 'Fingerprint'] } });
+    // The function is told both secrets (its role's grants are checked with every other role's).
+    const variables = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties
+      .Environment.Variables;
+    expect(variables).toMatchObject({
+      PGP_KEY_SECRET: ref(s.primary.messaging.pgpKeySecret),
+      PGP_PUBLIC_KEY_SECRET: ref(s.primary.messaging.pgpPublicKeySecret),
+    });
+  });
+});
