@@ -20,6 +20,7 @@ import { awsGeoIp } from '../kernel/aws/geo-ip.js';
 import { awsIdentityProvider, CognitoIdentityProvider } from '../kernel/aws/identity-provider.js';
 import { awsKeyService } from '../kernel/aws/key-service.js';
 import { invoker } from '../kernel/aws/lambda-invoke.js';
+import { smsInvoker } from '../kernel/aws/sms-messages.js';
 import { awsDocumentClient, awsSignedRows } from '../kernel/aws/tables.js';
 import { awsUserMail } from '../kernel/aws/user-mail.js';
 import { awsVault } from '../kernel/aws/vault.js';
@@ -63,7 +64,7 @@ export const awsSignupFlow = /* @__PURE__ */ once(() => {
     accounts: new DynamoAccountStore(table, { vault: awsVault(), blindIndex }),
     signups: new SignupStore(table),
     blindIndex,
-    messenger: invokingSignupMessenger(invoker('USER_MAIL_FUNCTION'), invoker('SMS_FUNCTION')),
+    messenger: invokingSignupMessenger(invoker('USER_MAIL_FUNCTION'), smsInvoker()),
     clock: systemClock,
     throttle: new ShieldStore(awsDocumentClient(), requireEnv('SHIELD_TABLE')),
   });

@@ -8,6 +8,7 @@ import { DynamoAccountStore, SignupStore, storedBlindIndexer } from '../account/
 import { awsKeyService } from '../kernel/aws/key-service.js';
 import { invoker } from '../kernel/aws/lambda-invoke.js';
 import { awsReauthIdentityProvider } from '../kernel/aws/reauth.js';
+import { smsInvoker } from '../kernel/aws/sms-messages.js';
 import { awsSignedRows } from '../kernel/aws/tables.js';
 import { awsVault } from '../kernel/aws/vault.js';
 import { awsWorkflows } from '../kernel/aws/workflows.js';
@@ -41,7 +42,7 @@ export const awsContactChanges = /* @__PURE__ */ once(() => {
     claims: new SignupStore(table),
     blindIndex,
     vault: awsVault(),
-    codes: invokingContactCodes(invoker('USER_MAIL_FUNCTION'), invoker('SMS_FUNCTION')),
+    codes: invokingContactCodes(invoker('USER_MAIL_FUNCTION'), smsInvoker()),
     securityChanges: awsSecurityChanges(),
     clock: systemClock,
   });
