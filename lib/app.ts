@@ -35,8 +35,9 @@ export function composeApp(app: App, options: ComposeOptions = {}): PalisadeApp 
   });
   const replica = new ReplicaStack(app, REPLICA_STACK_NAME, {
     env: { ...account, region: config.settings.replicaRegion },
-    description: 'Palisade: replica-Region keys for disaster recovery',
+    description: 'Palisade: replica-Region keys and backup vault for disaster recovery',
     primaryDataKeyArn: primary.data.dataKey.attrArn,
+    primarySigningKeyArn: primary.data.signingKey.keyArn,
     // The primary's stack id by a weak reference (Fn::GetStackOutput), as the data key's ARN.
     drVaultName: drVaultName(
       primary.stackName,

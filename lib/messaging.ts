@@ -11,6 +11,8 @@ import type { PalisadeFunction } from './functions.js';
 export interface MessagingProps {
   /** The sender address (MAIL_FROM); its domain is the SES identity, signed with Easy DKIM. */
   mailFrom: string;
+  /** Where the PGP secrets are replicated, so the platform key survives the primary Region. */
+  replicaRegion?: string;
 }
 
 export class Messaging extends Construct {
@@ -41,16 +43,20 @@ export class Messaging extends Construct {
     });
     // Created with a random value; Custom::PlatformPgpKey (initPlatformKey) replaces it with a generated key
     // during the same deploy, or keeps a key an operator put in (docs/notifications.md). Retained: users
-    // verify our mail with this key, so deleting the stack must not take it along.
+    // verify our mail with this key, so deleting the stack must not take it along. Replicated to the replica
+    // Region (docs/disaster-recovery.md): a recovered deployment signs with the key users already know.
+    const replicaRegions = props.replicaRegion ? [{ region: props.replicaRegion }] : [];
     this.pgpKeySecret = new secretsmanager.Secret(this, 'PgpKey', {
       description:
         'Palisade platform OpenPGP key pair (B3): {"privateKey": "<armored>", "publicKey": "<armored>"}',
       removalPolicy: RemovalPolicy.RETAIN,
+      replicaRegions,
     });
     this.pgpPublicKeySecret = new secretsmanager.Secret(this, 'PgpPublicKey', {
       description:
         'Palisade platform OpenPGP public key (B3), published at GET /v1/pgp-key: {"publicKey": "<armored>"}',
       removalPolicy: RemovalPolicy.RETAIN,
+      replicaRegions,
     });
     for (const secret of [this.pgpKeySecret, this.pgpPublicKeySecret]) {
       Validations.of(secret).acknowledge({

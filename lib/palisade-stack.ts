@@ -72,7 +72,10 @@ export class PalisadeStack extends Stack {
     this.logging = new Logging(this, 'Logging');
     this.identity = new Identity(this, 'Identity');
     this.data = new Data(this, 'Data');
-    this.messaging = new Messaging(this, 'Messaging', { mailFrom: infra.mailFrom });
+    this.messaging = new Messaging(this, 'Messaging', {
+      mailFrom: infra.mailFrom,
+      replicaRegion: settings.replicaRegion,
+    });
     this.backups = new Backups(this, 'Backups', {
       tables: this.data.tables,
       vaultKey: this.data.dataKeyRef,

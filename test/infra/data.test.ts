@@ -36,11 +36,32 @@ function viaPrimaryOutputs(value: unknown): unknown {
 }
 
 describe('keys', () => {
-  it('E1 the row-signing key is an asymmetric ECC_NIST_P256 SIGN_VERIFY key, kept on delete', () => {
+  it('E1 the row-signing key is a multi-Region asymmetric ECC_NIST_P256 SIGN_VERIFY key, kept on delete', () => {
     s.template.hasResource('AWS::KMS::Key', {
-      Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+      Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', MultiRegion: true }),
       DeletionPolicy: 'Retain',
     });
+  });
+
+  it('E1 the signing key has a replica in the replica Region, read from the primary stack', () => {
+    const output = Object.entries(s.template.toJSON().Outputs as Record<string, { Value: unknown }>).find(
+      ([, o]) => JSON.stringify(o.Value) === JSON.stringify(getAttArn(s.primary.data.signingKey)),
+    );
+    expect(output, 'the primary publishes the signing key ARN').toBeDefined();
+    s.replicaTemplate.hasResource('AWS::KMS::ReplicaKey', {
+      Properties: Match.objectLike({
+        PrimaryKeyArn: {
+          'Fn::GetStackOutput': {
+            StackName: s.primary.stackName,
+            Region: s.config.settings.primaryRegion,
+            OutputName: output?.[0],
+          },
+        },
+        Enabled: true,
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    expect(logicalId(s.replica.signingKeyReplica)).toBe('SigningKeyReplica');
   });
 
   it('E2 the data key is a multi-Region symmetric key with rotation', () => {
@@ -69,9 +90,13 @@ describe('keys', () => {
       }),
       DeletionPolicy: 'Retain',
     });
-    // The replica Region's stack holds the key replica and the DR vault, nothing that could drift.
+    // The replica Region's stack holds the key replicas and the DR vault, nothing that could drift.
     const types = Object.values(s.replicaTemplate.toJSON().Resources as Record<string, { Type: string }>);
-    expect(types.map((r) => r.Type).sort()).toEqual(['AWS::Backup::BackupVault', 'AWS::KMS::ReplicaKey']);
+    expect(types.map((r) => r.Type).sort()).toEqual([
+      'AWS::Backup::BackupVault',
+      'AWS::KMS::ReplicaKey',
+      'AWS::KMS::ReplicaKey',
+    ]);
   });
 
   it('E2 every symmetric key rotates', () => {
@@ -298,6 +323,13 @@ describe('B3 the platform OpenPGP key', () => {
     }
   });
 
+  it('E4 both PGP secrets are replicated to the replica Region (a recovered deployment keeps the key)', () => {
+    for (const secret of [s.primary.messaging.pgpKeySecret, s.primary.messaging.pgpPublicKeySecret]) {
+      const resource = s.template.findResources('AWS::SecretsManager::Secret')[logicalId(secret)];
+      expect(resource?.Properties.ReplicaRegions).toEqual([{ Region: s.config.settings.replicaRegion }]);
+    }
+  });
+
   it('B3 the first deploy fills both secrets: Custom::PlatformPgpKey runs the key-init function once its grants exist', () => {
     const fn = s.primary.functions.get('PlatformKeyInit');
     if (!fn) throw new Error('PlatformKeyInit was not built');
@@ -314,8 +346,8 @@ describe('B3 the platform OpenPGP key', () => {
     const [id] = Object.keys(s.template.findResources('Custom::PlatformPgpKey'));
     s.template.hasOutput('PgpKeyFingerprint', { Value: { 'Fn::GetAtt': [id, 'Fingerprint'] } });
     // The function is told both secrets (its role's grants are checked with every other role's).
-    const variables = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties
-      .Environment.Variables;
+    const variables =
+      s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties.Environment.Variables;
     expect(variables).toMatchObject({
       PGP_KEY_SECRET: ref(s.primary.messaging.pgpKeySecret),
       PGP_PUBLIC_KEY_SECRET: ref(s.primary.messaging.pgpPublicKeySecret),
