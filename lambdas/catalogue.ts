@@ -35,6 +35,13 @@ interface RouteBase extends FunctionSpec {
   response: z.ZodMiniType;
   /** Status of a successful answer. */
   status: number;
+  /**
+   * The largest request body (bytes) this route accepts when that is above the firewall's default of
+   * 8 KiB (the AWS managed rule set's SizeRestrictions_BODY). lib/firewall.ts lets exactly the routes that
+   * set it through, up to this size; every other route keeps the 8 KiB limit. At most MAX_BODY_BYTES of
+   * lambdas/kernel/http.ts, which every handler enforces as well.
+   */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -139,6 +146,13 @@ export const INVOKABLE: readonly { access: Access; spec: FunctionSpec }[] = [
   { access: 'duress:check', spec: DURESS_CHECK },
   { access: 'sms:invoke', spec: SMS_SENDER },
 ];
+
+/**
+ * Functions CloudFormation invokes while it deploys (custom resources), never a request: built and granted
+ * like the others, but absent from the local runtime, the OpenAPI document and the bench's budgets.
+ */
+export const PLATFORM_KEY_INIT: FunctionSpec = notifyRoutes.PLATFORM_KEY_INIT;
+export const DEPLOY_FUNCTIONS: readonly FunctionSpec[] = [PLATFORM_KEY_INIT];
 
 export const allFunctions = (): FunctionSpec[] => [
   ...ROUTES,

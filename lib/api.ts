@@ -191,11 +191,16 @@ export class Api extends Construct {
       target: 'draft-04',
       io: 'input',
     }) as Record<string, unknown>;
+    const document = { $schema: 'http://json-schema.org/draft-04/schema#', ...schema };
     const model = new apigw.CfnModel(this, `${route.id}Body`, {
       restApiId: this.api.restApiId,
       contentType: 'application/json',
-      schema: { $schema: 'http://json-schema.org/draft-04/schema#', ...schema },
+      schema: document,
     });
+    // A CfnModel is not part of the deployment's hash (the method only sees the model's name), so a changed
+    // schema would reach the model but never the live stage. The schema in the deployment's logical id
+    // makes CloudFormation create a new deployment whenever a body schema changes.
+    this.api.latestDeployment?.addToLogicalId({ bodyModel: route.id, schema: document });
     return apigw.Model.fromModelName(this, `${route.id}BodyRef`, model.ref);
   }
 }

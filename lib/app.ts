@@ -1,6 +1,6 @@
 // Builds the Palisade CDK app from its context: the primary stack, the replica-Region stack and cdk-nag's
 // AwsSolutions checks. Used by bin/palisade.ts and by the infra tests, so both synthesise the same app.
-import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { type App, ReferenceStrength, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { drVaultName } from './backups.js';
 import { type DeployConfig, readDeployConfig, STUB_CODE_CONTEXT_KEY } from './config.js';
@@ -35,9 +35,14 @@ export function composeApp(app: App, options: ComposeOptions = {}): PalisadeApp 
   });
   const replica = new ReplicaStack(app, REPLICA_STACK_NAME, {
     env: { ...account, region: config.settings.replicaRegion },
-    description: 'Palisade: replica-Region keys for disaster recovery',
+    description: 'Palisade: replica-Region keys and backup vault for disaster recovery',
     primaryDataKeyArn: primary.data.dataKey.attrArn,
-    drVaultName: drVaultName(primary.stackName),
+    primarySigningKeyArn: primary.data.signingKey.keyArn,
+    // The primary's stack id by a weak reference (Fn::GetStackOutput), as the data key's ARN.
+    drVaultName: drVaultName(
+      primary.stackName,
+      Stack.consumeReference(primary.stackId, ReferenceStrength.WEAK),
+    ),
   });
 
   Tags.of(app).add('project', 'palisade');

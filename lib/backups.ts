@@ -7,6 +7,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { TABLES, type TableId, type TableSpec } from '../lambdas/kernel/tables.js';
+import { creationSuffix } from './names.js';
 
 /** How long a daily backup is kept, by the retention class of lambdas/kernel/tables.ts (F5: five years). */
 export const BACKUP_RETENTION: Record<TableSpec['retention'], Duration> = {
@@ -14,8 +15,13 @@ export const BACKUP_RETENTION: Record<TableSpec['retention'], Duration> = {
   'five-years': Duration.days(5 * 366),
 };
 
-/** The replica Region's vault has a fixed name, so the primary stack can name it without a reference. */
-export const drVaultName = (primaryStackName: string) => `${primaryStackName}-dr`;
+/**
+ * The replica Region's vault is named after the primary stack and its creation (lib/names.ts): the primary
+ * names it without a reference back (the replica already reads the primary), and a redeploy after a destroy
+ * makes a new vault beside the retained one instead of colliding with it.
+ */
+export const drVaultName = (primaryStackName: string, primaryStackId: string) =>
+  `${primaryStackName}-dr-${creationSuffix(primaryStackId)}`;
 
 export interface BackupsProps {
   tables: Record<TableId, dynamodb.ITable>;
@@ -32,6 +38,8 @@ export class Backups extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.vault = new backup.BackupVault(this, 'Vault', {
+      // Without a name, CDK derives a fixed one from the construct path (lib/names.ts).
+      backupVaultName: `${stack.stackName}-${creationSuffix(stack.stackId)}`,
       encryptionKey: props.vaultKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -43,7 +51,7 @@ export class Backups extends Construct {
         region: props.replicaRegion,
         service: 'backup',
         resource: 'backup-vault',
-        resourceName: drVaultName(stack.stackName),
+        resourceName: drVaultName(stack.stackName, stack.stackId),
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       }),
     );

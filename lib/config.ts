@@ -91,7 +91,7 @@ function coerce(key: string, value: unknown): unknown {
     return text === 'true';
   }
   if (key === 'approvalPolicies' || key === 'withdrawalLimits') return parseJson(key, text);
-  if (key === 'restrictedCountries') {
+  if (key === 'restrictedCountries' || key === 'smsCountries') {
     if (text.startsWith('[')) return parseJson(key, text);
     return text === '' ? [] : text.split(',').map((c) => c.trim());
   }

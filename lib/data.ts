@@ -1,5 +1,6 @@
-// Data at rest: the DynamoDB tables and their key, the row-signing key (E1), the multi-Region data key (E2) and
-// the KYC document bucket with its access-log bucket.
+// Data at rest: the DynamoDB tables and their key, the multi-Region row-signing key (E1), the multi-Region data
+// key (E2) and the KYC document bucket with its access-log bucket. Both multi-Region keys have their replica in
+// the replica Region's stack (lib/replica-stack.ts, docs/disaster-recovery.md).
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -32,6 +33,7 @@ export class Data extends Construct {
   /** Every table of lambdas/kernel/tables.ts, by id. */
   readonly tables = {} as Record<TableId, dynamodb.Table>;
   readonly accounts: dynamodb.Table;
+  /** The multi-Region primary signing key; its replica lives in the replica Region's stack. */
   readonly signingKey: kms.Key;
   /** The multi-Region primary key; its replica lives in the replica Region's stack. */
   readonly dataKey: kms.CfnKey;
@@ -71,10 +73,15 @@ export class Data extends Construct {
     this.accounts = this.tables.accounts;
 
     // E1: signs and verifies sensitive rows; asymmetric keys cannot rotate in place (KMS5 is symmetric-only).
+    // Multi-Region, so rows and audit records restored in the replica Region verify there (and new ones are
+    // signed there) with the same key material. KMS cannot make an existing key multi-Region: a stack that
+    // holds the former single-Region key must move to a new one (docs/disaster-recovery.md, "Upgrading").
     this.signingKey = new kms.Key(this, 'SigningKey', {
-      description: 'Palisade: signs sensitive items (ECDSA P-256, SHA-256)',
+      description: 'Palisade: signs sensitive items (ECDSA P-256, SHA-256; multi-Region primary)',
       keySpec: kms.KeySpec.ECC_NIST_P256,
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      multiRegion: true,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     // E2: a multi-Region key, so field-level ciphertext and KYC objects decrypt in the replica Region too.

@@ -7,7 +7,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export interface LogGroupOptions {
-  /** A fixed name, only where a service demands one (WAF wants `aws-waf-logs-` names). */
+  /**
+   * A name, only where a service demands one (WAF wants `aws-waf-logs-` names); the group is retained, so the
+   * name must not be fixed across creations of the stack (lib/names.ts).
+   */
   logGroupName?: string;
   retention?: logs.RetentionDays;
 }

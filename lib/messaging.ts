@@ -1,14 +1,18 @@
 // Outgoing messages: the SESv2 identity of the MAIL_FROM domain with a TLS-only configuration set (E3), the
-// platform's OpenPGP key (B3) in Secrets Manager, and the grants for email (SES), the key and SMS (SNS).
-import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+// platform's OpenPGP key (B3) in retained Secrets Manager secrets, generated at the first deploy by a custom
+// resource, and the grants for email (SES), the key and SMS (SNS).
+import { ArnFormat, CustomResource, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import type { PalisadeFunction } from './functions.js';
 
 export interface MessagingProps {
   /** The sender address (MAIL_FROM); its domain is the SES identity, signed with Easy DKIM. */
   mailFrom: string;
+  /** Where the PGP secrets are replicated, so the platform key survives the primary Region. */
+  replicaRegion?: string;
 }
 
 export class Messaging extends Construct {
@@ -19,6 +23,8 @@ export class Messaging extends Construct {
   readonly pgpKeySecret: secretsmanager.Secret;
   /** B3: `{"publicKey"}` only, for the public `GET /v1/pgp-key` route, which never reads the private key. */
   readonly pgpPublicKeySecret: secretsmanager.Secret;
+  /** B3: Custom::PlatformPgpKey, once initPlatformKey has run; its `Fingerprint` is a stack output. */
+  platformKey?: CustomResource;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
@@ -35,15 +41,22 @@ export class Messaging extends Construct {
       configurationSet: this.configurationSet,
       dkimSigning: true,
     });
-    // The operator puts the key pair in (docs/notifications.md, "Creating it"); until then signing fails
-    // closed: a user with a registered key gets no email rather than an unsigned one.
+    // Created with a random value; Custom::PlatformPgpKey (initPlatformKey) replaces it with a generated key
+    // during the same deploy, or keeps a key an operator put in (docs/notifications.md). Retained: users
+    // verify our mail with this key, so deleting the stack must not take it along. Replicated to the replica
+    // Region (docs/disaster-recovery.md): a recovered deployment signs with the key users already know.
+    const replicaRegions = props.replicaRegion ? [{ region: props.replicaRegion }] : [];
     this.pgpKeySecret = new secretsmanager.Secret(this, 'PgpKey', {
       description:
         'Palisade platform OpenPGP key pair (B3): {"privateKey": "<armored>", "publicKey": "<armored>"}',
+      removalPolicy: RemovalPolicy.RETAIN,
+      replicaRegions,
     });
     this.pgpPublicKeySecret = new secretsmanager.Secret(this, 'PgpPublicKey', {
       description:
         'Palisade platform OpenPGP public key (B3), published at GET /v1/pgp-key: {"publicKey": "<armored>"}',
+      removalPolicy: RemovalPolicy.RETAIN,
+      replicaRegions,
     });
     for (const secret of [this.pgpKeySecret, this.pgpPublicKeySecret]) {
       Validations.of(secret).acknowledge({
@@ -61,6 +74,36 @@ export class Messaging extends Construct {
       new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [this.pgpKeySecret.secretArn],
+      }),
+    );
+  }
+
+  /**
+   * B3: Custom::PlatformPgpKey, run by CloudFormation through `fn` (catalogue DEPLOY_FUNCTIONS) when the stack
+   * is created: generates the key into both secrets unless a key is already there. It answers with the
+   * key's fingerprint; a stack deletion leaves the secrets alone.
+   */
+  initPlatformKey(fn: PalisadeFunction): CustomResource {
+    this.platformKey = new CustomResource(this, 'PlatformKey', {
+      serviceToken: fn.fn.functionArn,
+      resourceType: 'Custom::PlatformPgpKey',
+      // Changing a secret (its ARN) runs the function again; nothing else does.
+      properties: {
+        KeySecret: this.pgpKeySecret.secretArn,
+        PublicKeySecret: this.pgpPublicKeySecret.secretArn,
+      },
+    });
+    // Invoked only once the function's role holds its grants (they live in the role's default policy).
+    this.platformKey.node.addDependency(fn);
+    return this.platformKey;
+  }
+
+  /** B3 at deploy time: reads and writes both secrets (Custom::PlatformPgpKey's function only). */
+  grantPgpKeyInit(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        resources: [this.pgpKeySecret.secretArn, this.pgpPublicKeySecret.secretArn],
       }),
     );
   }

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import {
   ADMIN_AUTHORIZER,
   INVOKABLE,
+  PLATFORM_KEY_INIT,
   ROUTES,
   type RouteSpec,
   USER_AUTHORIZER,
@@ -71,7 +72,10 @@ export class PalisadeStack extends Stack {
     this.logging = new Logging(this, 'Logging');
     this.identity = new Identity(this, 'Identity');
     this.data = new Data(this, 'Data');
-    this.messaging = new Messaging(this, 'Messaging', { mailFrom: infra.mailFrom });
+    this.messaging = new Messaging(this, 'Messaging', {
+      mailFrom: infra.mailFrom,
+      replicaRegion: settings.replicaRegion,
+    });
     this.backups = new Backups(this, 'Backups', {
       tables: this.data.tables,
       vaultKey: this.data.dataKeyRef,
@@ -113,6 +117,10 @@ export class PalisadeStack extends Stack {
       invokables.set(access, fn);
     }
     this.vault = invokables.get('vault:invoke') as PalisadeFunction;
+    // B3: the platform key is generated during the first deploy, by a function CloudFormation runs.
+    const platformKeyInit = this.functions.create(PLATFORM_KEY_INIT);
+    wire(platformKeyInit);
+    const platformKey = this.messaging.initPlatformKey(platformKeyInit);
 
     // Workflow tasks first: the state machines need their ARNs, and the other functions get the machines'.
     this.workflows = new Workflows(this, 'Workflows', {
@@ -168,6 +176,9 @@ export class PalisadeStack extends Stack {
     this.firewall = new Firewall(this.http, 'Firewall', {
       stage: this.api.api.deploymentStage,
       restrictedCountries: settings.restrictedCountries,
+      largeBodyRoutes: ROUTES.flatMap(({ method, path, maxBodyBytes }) =>
+        maxBodyBytes === undefined ? [] : [{ method, path, maxBodyBytes }],
+      ),
       logging: this.logging,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -186,5 +197,10 @@ export class PalisadeStack extends Stack {
     new CfnOutput(this, 'AdminPoolId', { value: this.identity.adminPool.userPoolId });
     new CfnOutput(this, 'AdminPoolClientId', { value: this.identity.adminPoolClient.userPoolClientId });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'PgpKeyFingerprint', {
+      description:
+        'B3: the platform OpenPGP key that signs mail (as GET /v1/pgp-key and gpg --fingerprint show it)',
+      value: platformKey.getAttString('Fingerprint'),
+    });
   }
 }

@@ -1,5 +1,6 @@
-// The replica Region's stack: the replica of the multi-Region data key (E2) and the disaster-recovery backup
-// vault encrypted with it (E4), so data from the primary Region can be restored and decrypted here.
+// The replica Region's stack: the replicas of the multi-Region data key (E2) and row-signing key (E1), and the
+// disaster-recovery backup vault encrypted with the data key's replica (E4), so data from the primary Region
+// can be restored, decrypted and verified here (docs/disaster-recovery.md).
 import { ReferenceStrength, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,14 +8,17 @@ import type { Construct } from 'constructs';
 import { rootKeyPolicy } from './data.js';
 
 export interface ReplicaStackProps extends StackProps {
-  /** ARN of the multi-Region primary key in the primary Region's stack. */
+  /** ARN of the multi-Region primary data key in the primary Region's stack. */
   primaryDataKeyArn: string;
-  /** The fixed vault name the primary stack's backup plans copy to (lib/backups.ts). */
+  /** ARN of the multi-Region primary signing key in the primary Region's stack. */
+  primarySigningKeyArn: string;
+  /** The vault name the primary stack's backup plans copy to (drVaultName of lib/backups.ts). */
   drVaultName: string;
 }
 
 export class ReplicaStack extends Stack {
   readonly dataKeyReplica: kms.CfnReplicaKey;
+  readonly signingKeyReplica: kms.CfnReplicaKey;
   readonly drVault: backup.BackupVault;
 
   constructor(scope: Construct, id: string, props: ReplicaStackProps) {
@@ -29,6 +33,15 @@ export class ReplicaStack extends Stack {
       keyPolicy: rootKeyPolicy(),
     });
     this.dataKeyReplica.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // E1: the same ECDSA key material, so signatures made in either Region verify in both.
+    this.signingKeyReplica = new kms.CfnReplicaKey(this, 'SigningKeyReplica', {
+      primaryKeyArn: Stack.consumeReference(props.primarySigningKeyArn, ReferenceStrength.WEAK),
+      description: 'Palisade: replica of the multi-Region row-signing key',
+      enabled: true,
+      pendingWindowInDays: 30,
+      keyPolicy: rootKeyPolicy(),
+    });
+    this.signingKeyReplica.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     this.drVault = new backup.BackupVault(this, 'DrVault', {
       backupVaultName: props.drVaultName,

@@ -143,7 +143,9 @@ async function openSource(values: Record<string, string | boolean | undefined>):
     });
     const { KMSClient } = await import('@aws-sdk/client-kms');
     const { AwsKeyService } = await import('../lambdas/kernel/aws/key-service.js');
-    const kms = new AwsKeyService(new KMSClient(region ? { region } : {}), 'unused', 'unused');
+    // With --region, records signed by a multi-Region key elsewhere verify through its replica there (a
+    // restored audit table in the replica Region: docs/disaster-recovery.md).
+    const kms = new AwsKeyService(new KMSClient(region ? { region } : {}), 'unused', 'unused', region);
     return {
       documents: DynamoDBDocumentClient.from(client),
       table: values.table,

@@ -1,6 +1,7 @@
 // The deploy-time rules of Palisade (regions, hold hours, restricted countries, approval policies): one typed
 // schema read by CDK (from context), by every handler (from its environment) and by the local runtime.
 import * as z from 'zod/mini';
+import { DEFAULT_SMS_COUNTRIES, SMS_COUNTRIES } from './sms-countries.js';
 
 export const ADMIN_TIERS = ['support', 'operations', 'compliance', 'security', 'superadmin'] as const;
 export type AdminTier = (typeof ADMIN_TIERS)[number];
@@ -84,6 +85,11 @@ export const settingsSchema = z.object({
   ),
   /** C3: how long an unusual withdrawal waits for an admin decision before it is rejected. */
   withdrawalReviewHours: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(24 * 14)), 48),
+  /**
+   * A1/B1: the countries an SMS may go to (SMS pumping), among those of lambdas/kernel/sms-countries.ts;
+   * the SendSms function refuses any other number. Empty: no SMS at all.
+   */
+  smsCountries: z._default(z.array(z.enum(SMS_COUNTRIES)), [...DEFAULT_SMS_COUNTRIES]),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;

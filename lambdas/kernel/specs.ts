@@ -19,6 +19,8 @@ export type Access =
   | 'pgp-signer:invoke'
   | 'pgp-key:sign'
   | 'pgp-key:public'
+  /** B3 at deploy time: fill the platform key's two secrets (Custom::PlatformPgpKey; read and write both). */
+  | 'pgp-key:init'
   | 'duress:check'
   | 'identity:authenticate'
   | 'identity:mfa'

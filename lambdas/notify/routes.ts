@@ -1,6 +1,7 @@
 // The notify context's functions: its API routes and the functions others invoke, with the access each needs.
 
 import type { RouteSpec } from '../catalogue.js';
+import { MAX_BODY_BYTES } from '../kernel/http.js';
 import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
 import {
@@ -36,6 +37,8 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'B3: registers an OpenPGP public key; every email is then signed (and, on request, encrypted)',
     tag: 'notifications',
     body: pgpKeyRequest,
+    // An armored key may take up to 16 KiB (contracts.ts): above the firewall's 8 KiB default.
+    maxBodyBytes: MAX_BODY_BYTES,
     response: pgpKeyResponse,
     status: 200,
     // B1: re-authentication, then the security change (audit, signed hold row, security-hold workflow).
@@ -94,6 +97,18 @@ export const USER_MAIL: FunctionSpec = {
   id: 'SendUserMail',
   entry: 'lambdas/notify/handlers/send-user-mail.ts',
   access: reads('accounts:read', 'vault:invoke', 'pgp-signer:invoke', 'mail:send'),
+};
+
+/**
+ * B3 at deploy time, not at run time: Custom::PlatformPgpKey's function (lib/messaging.ts). CloudFormation
+ * invokes it when the stack is created or the resource changes; it generates the platform key into both
+ * secrets unless a key is already there (`pgp-key:init`). Not part of the runtime catalogue (no route, no
+ * local counterpart: the local runtime generates its key on first use), hence DEPLOY_FUNCTIONS.
+ */
+export const PLATFORM_KEY_INIT: FunctionSpec = {
+  id: 'PlatformKeyInit',
+  entry: 'lambdas/notify/handlers/init-platform-key.ts',
+  access: ['pgp-key:init'],
 };
 
 /**

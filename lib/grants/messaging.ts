@@ -19,6 +19,14 @@ export const MESSAGING_GRANTS = {
     env: (_fn, { messaging }) => ({ PGP_PUBLIC_KEY_SECRET: messaging.pgpPublicKeySecret.secretArn }),
     apply: (fn, { messaging }) => messaging.grantPgpPublicKey(fn.role),
   },
+  // B3 at deploy time: the custom resource that generates the platform key into both secrets.
+  'pgp-key:init': {
+    env: (_fn, { messaging }) => ({
+      PGP_KEY_SECRET: messaging.pgpKeySecret.secretArn,
+      PGP_PUBLIC_KEY_SECRET: messaging.pgpPublicKeySecret.secretArn,
+    }),
+    apply: (fn, { messaging }) => messaging.grantPgpKeyInit(fn.role),
+  },
   // C3: send a withdrawal to the custody system's queue.
   'custody:dispatch': {
     env: (fn, ctx) => ({ CUSTODY_QUEUE_URL: custodyOf(fn, ctx).queue.queueUrl }),

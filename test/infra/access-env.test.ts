@@ -1,7 +1,7 @@
 // Infra tests of the environment lib/ hands each function: the common variables, every variable its
 // access needs (ACCESS_ENV, which the runtime checks at init), and its access list (I2).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allFunctions, type FunctionSpec } from '../../lambdas/catalogue.js';
+import { allFunctions, DEPLOY_FUNCTIONS, type FunctionSpec } from '../../lambdas/catalogue.js';
 import { ACCESS_VARIABLE, BASE_ENV, requiredEnv } from '../../lambdas/kernel/runtime/access-env.js';
 import { logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
 
@@ -11,7 +11,7 @@ beforeAll(() => {
 });
 afterAll(() => s?.cleanup());
 
-const specs = [...new Map(allFunctions().map((spec) => [spec.id, spec])).values()];
+const specs = [...new Map([...allFunctions(), ...DEPLOY_FUNCTIONS].map((spec) => [spec.id, spec])).values()];
 
 function variablesOf(spec: FunctionSpec): Record<string, unknown> {
   const fn = s.primary.functions.get(spec.id);
@@ -21,7 +21,7 @@ function variablesOf(spec: FunctionSpec): Record<string, unknown> {
 }
 
 describe('function environment', () => {
-  it('I2 every catalogue function is built', () => {
+  it('I2 every catalogue function (and each deploy-time function) is built', () => {
     expect(
       s.primary.functions
         .all()

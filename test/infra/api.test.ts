@@ -1,10 +1,16 @@
 // Infra tests of the API: every catalogue route exists, user routes (and only they) sit behind the uncached
 // TOKEN authorizer, every method is validated, gateway errors are JSON, the stage is logged and traced, and
 // the WAF web ACL guards the stage with the rate rule and the geo block from context.
+import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template as Templates } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_AUTHORIZER, ROUTES, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
+import * as z from 'zod/mini';
+import { ADMIN_AUTHORIZER, ROUTES, type RouteSpec, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
+import { Api, STAGE_NAME } from '../../lib/api.js';
+import { bodySizeStatement, DEFAULT_MAX_BODY_BYTES, inspectionLimit } from '../../lib/firewall.js';
+import { Logging } from '../../lib/logging.js';
 import { apiRefToArn, getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
 
 let s: Synthesised;
@@ -132,6 +138,68 @@ describe('routes', () => {
   });
 });
 
+/** The API construct alone, with one route whose body schema the caller chooses: the deployment's logical id. */
+function deploymentIdWith(body: z.ZodMiniType): string {
+  const stack = new Stack(new App(), 'ApiOnly', { env: { region: 'eu-west-1' } });
+  const stub = (id: string) =>
+    new lambda.Function(stack, id, {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+    });
+  const route: RouteSpec = {
+    id: 'SetThing',
+    method: 'PUT',
+    path: '/v1/thing',
+    auth: 'user',
+    entry: 'lambdas/none.ts',
+    summary: 'a route of the test',
+    tag: 'test',
+    body,
+    response: z.object({}),
+    status: 200,
+    access: [],
+  };
+  // Each authorizer must guard a route to synthesise.
+  const adminRoute: RouteSpec = {
+    ...route,
+    id: 'AdminThing',
+    method: 'GET',
+    path: '/v1/admin/thing',
+    auth: 'admin',
+    admin: { permission: 'session' },
+    body: undefined,
+  };
+  new Api(stack, 'Api', {
+    routes: [
+      { route, handler: stub('Handler') },
+      { route: adminRoute, handler: stub('AdminHandler') },
+    ],
+    authorizer: stub('Authorizer'),
+    adminAuthorizer: stub('AdminAuthorizer'),
+    logging: new Logging(stack, 'Logging'),
+  });
+  const ids = Object.keys(Templates.fromStack(stack).findResources('AWS::ApiGateway::Deployment'));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
+describe('deployment', () => {
+  it("E5 a changed body schema changes the deployment's logical id, so the live stage gets the new model", () => {
+    const before = deploymentIdWith(z.object({ name: z.string().check(z.maxLength(64)) }));
+    expect(deploymentIdWith(z.object({ name: z.string().check(z.maxLength(64)) }))).toBe(before);
+    expect(deploymentIdWith(z.object({ name: z.string().check(z.maxLength(32)) }))).not.toBe(before);
+    expect(deploymentIdWith(z.object({ name: z.string(), extra: z.optional(z.boolean()) }))).not.toBe(before);
+  });
+
+  it('E5 every body model of the catalogue is in the deployment of the live stage', () => {
+    const deployments = s.apiTemplate.findResources('AWS::ApiGateway::Deployment');
+    expect(Object.keys(deployments)).toHaveLength(1);
+    const models = s.apiTemplate.findResources('AWS::ApiGateway::Model');
+    expect(Object.keys(models)).toHaveLength(ROUTES.filter((r) => r.body).length);
+  });
+});
+
 describe('stage', () => {
   it('I1 the stage writes JSON access logs, traces with X-Ray, logs errors and throttles', () => {
     const stage = Object.values(s.apiTemplate.findResources('AWS::ApiGateway::Stage'))[0]?.Properties;
@@ -202,7 +270,7 @@ describe('WAF', () => {
   it('I1 WAF logs go to an encrypted aws-waf-logs- group, with tokens and cookies redacted', () => {
     const group = s.primary.firewall.logGroup;
     s.apiTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'),
+      LogGroupName: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^aws-waf-logs-')])] },
       KmsKeyId: apiRefToArn(s, s.primary.logging.key),
     });
     s.apiTemplate.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
@@ -210,6 +278,102 @@ describe('WAF', () => {
       RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'authorization' } }]),
     });
     expect(logicalId(group)).toBeTruthy();
+  });
+});
+
+describe('WAF body sizes', () => {
+  const ruleNamed = (name: string) =>
+    webAclOf(s.apiTemplate).Rules.find((r: { Name: string }) => r.Name === name);
+  const byteMatch = (method: string) => ({
+    ByteMatchStatement: {
+      FieldToMatch: { Method: {} },
+      PositionalConstraint: 'EXACTLY',
+      SearchString: method,
+      TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+    },
+  });
+  const pathMatch = (regex: string) => ({
+    RegexMatchStatement: {
+      FieldToMatch: { UriPath: {} },
+      RegexString: regex,
+      TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+    },
+  });
+  const larger = (size: number) => ({
+    SizeConstraintStatement: {
+      FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
+      ComparisonOperator: 'GT',
+      Size: size,
+      TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+    },
+  });
+  const pgpKey = { And: [byteMatch('PUT'), pathMatch('^(/live)?/v1/me/pgp-key/?$')] };
+
+  it('B3 the common rule set only counts SizeRestrictions_BODY; every other rule of it still blocks', () => {
+    const common = ruleNamed('AWSManagedRulesCommonRuleSet');
+    expect(common.OverrideAction).toEqual({ None: {} });
+    expect(common.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+    ]);
+    expect(common.Statement.ManagedRuleGroupStatement.ScopeDownStatement).toBeUndefined();
+  });
+
+  it('B3 bodies over 8 KiB are blocked (413) on every route but PUT /v1/me/pgp-key, which may send 16 KiB', () => {
+    const rule = ruleNamed('BodySizeLimits');
+    expect(rule.Action).toEqual({
+      Block: { CustomResponse: { ResponseCode: 413, CustomResponseBodyKey: 'payloadTooLarge' } },
+    });
+    const {
+      And: [pgpMethod, pgpPath],
+    } = pgpKey;
+    expect(rule.Statement).toEqual({
+      OrStatement: {
+        Statements: [
+          {
+            AndStatement: {
+              Statements: [
+                { NotStatement: { Statement: { AndStatement: { Statements: [pgpMethod, pgpPath] } } } },
+                larger(DEFAULT_MAX_BODY_BYTES),
+              ],
+            },
+          },
+          {
+            AndStatement: {
+              Statements: [{ AndStatement: { Statements: [pgpMethod, pgpPath] } }, larger(16 * 1024)],
+            },
+          },
+        ],
+      },
+    });
+    // API Gateway forwards 16 KiB of a body to WAF (the free default), enough to see past either limit.
+    expect(webAclOf(s.apiTemplate).AssociationConfig).toEqual({
+      RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_16' } },
+    });
+  });
+
+  it('B3 the large-body routes are the catalogue routes that declare maxBodyBytes', () => {
+    expect(ROUTES.filter((r) => r.maxBodyBytes !== undefined).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PUT /v1/me/pgp-key',
+    ]);
+  });
+
+  it('B3 a further large-body route (e.g. KYC metadata) gets its own limit and widens the inspection', () => {
+    const routes = [
+      { method: 'PUT', path: '/v1/me/pgp-key', maxBodyBytes: 16 * 1024 },
+      { method: 'POST', path: '/v1/me/kyc/{caseId}/metadata', maxBodyBytes: 40 * 1024 },
+    ];
+    const statement = bodySizeStatement(routes, STAGE_NAME) as {
+      orStatement: { statements: { andStatement: { statements: unknown[] } }[] };
+    };
+    const kyc = statement.orStatement.statements[2] as { andStatement: { statements: unknown[] } };
+    expect(kyc.andStatement.statements[1]).toMatchObject({ sizeConstraintStatement: { size: 40 * 1024 } });
+    expect(JSON.stringify(kyc)).toContain('^(/live)?/v1/me/kyc/[^/]+/metadata/?$');
+    expect(inspectionLimit(routes)).toBe('KB_48');
+    expect(() => inspectionLimit([{ method: 'PUT', path: '/x', maxBodyBytes: 65 * 1024 }])).toThrow(/64 KiB/);
+    // No large-body route: one size rule for all.
+    expect(bodySizeStatement([], STAGE_NAME)).toEqual({
+      sizeConstraintStatement: expect.objectContaining({ size: DEFAULT_MAX_BODY_BYTES }),
+    });
   });
 });
 
@@ -240,7 +404,7 @@ describe('context', () => {
       expect(
         acl.Rules.some((r: { Statement: { GeoMatchStatement?: unknown } }) => r.Statement.GeoMatchStatement),
       ).toBe(false);
-      expect(acl.Rules.length).toBe(4);
+      expect(acl.Rules.length).toBe(5);
     } finally {
       custom.cleanup();
     }

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allFunctions } from '../../lambdas/catalogue.js';
+import { allFunctions, DEPLOY_FUNCTIONS } from '../../lambdas/catalogue.js';
 import { LAMBDA_RUNTIME, REQUIRE_BANNER } from '../../lib/functions.js';
 import { logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
 
@@ -14,7 +14,9 @@ beforeAll(() => {
 afterAll(() => s?.cleanup());
 
 describe('Lambda bundles', () => {
-  const specs = [...new Map(allFunctions().map((f) => [f.id, f])).values()].map((f) => [f.id, f] as const);
+  const specs = [...new Map([...allFunctions(), ...DEPLOY_FUNCTIONS].map((f) => [f.id, f])).values()].map(
+    (f) => [f.id, f] as const,
+  );
 
   it.each(specs)('I2 %s runs on the newest Node.js runtime, arm64, traced, with source maps on', (id) => {
     const fn = s.primary.functions.get(id);

@@ -3,7 +3,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableId } from '../../lambdas/kernel/tables.js';
-import { BACKUP_RETENTION, drVaultName } from '../../lib/backups.js';
+import { BACKUP_RETENTION } from '../../lib/backups.js';
 import { getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
 
 let s: Synthesised;
@@ -12,12 +12,56 @@ beforeAll(() => {
 });
 afterAll(() => s?.cleanup());
 
+/** The first block of the UUID of the stack's own id (lib/names.ts). */
+const CREATION_SUFFIX = {
+  'Fn::Select': [
+    0,
+    { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] },
+  ],
+};
+
+/** A replica-stack value with each read of a primary output (Fn::GetStackOutput) replaced by that output. */
+function viaPrimaryOutputs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(viaPrimaryOutputs);
+  if (typeof value !== 'object' || value === null) return value;
+  const read = (value as { 'Fn::GetStackOutput'?: { StackName: string; OutputName: string } })[
+    'Fn::GetStackOutput'
+  ];
+  if (read) {
+    expect(read.StackName).toBe(s.primary.stackName);
+    const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    return outputs[read.OutputName]?.Value;
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, viaPrimaryOutputs(v)]));
+}
+
 describe('keys', () => {
-  it('E1 the row-signing key is an asymmetric ECC_NIST_P256 SIGN_VERIFY key, kept on delete', () => {
+  it('E1 the row-signing key is a multi-Region asymmetric ECC_NIST_P256 SIGN_VERIFY key, kept on delete', () => {
     s.template.hasResource('AWS::KMS::Key', {
-      Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+      Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', MultiRegion: true }),
       DeletionPolicy: 'Retain',
     });
+  });
+
+  it('E1 the signing key has a replica in the replica Region, read from the primary stack', () => {
+    const output = Object.entries(s.template.toJSON().Outputs as Record<string, { Value: unknown }>).find(
+      ([, o]) => JSON.stringify(o.Value) === JSON.stringify(getAttArn(s.primary.data.signingKey)),
+    );
+    expect(output, 'the primary publishes the signing key ARN').toBeDefined();
+    s.replicaTemplate.hasResource('AWS::KMS::ReplicaKey', {
+      Properties: Match.objectLike({
+        PrimaryKeyArn: {
+          'Fn::GetStackOutput': {
+            StackName: s.primary.stackName,
+            Region: s.config.settings.primaryRegion,
+            OutputName: output?.[0],
+          },
+        },
+        Enabled: true,
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    expect(logicalId(s.replica.signingKeyReplica)).toBe('SigningKeyReplica');
   });
 
   it('E2 the data key is a multi-Region symmetric key with rotation', () => {
@@ -46,9 +90,13 @@ describe('keys', () => {
       }),
       DeletionPolicy: 'Retain',
     });
-    // The replica Region's stack holds the key replica and the DR vault, nothing that could drift.
+    // The replica Region's stack holds the key replicas and the DR vault, nothing that could drift.
     const types = Object.values(s.replicaTemplate.toJSON().Resources as Record<string, { Type: string }>);
-    expect(types.map((r) => r.Type).sort()).toEqual(['AWS::Backup::BackupVault', 'AWS::KMS::ReplicaKey']);
+    expect(types.map((r) => r.Type).sort()).toEqual([
+      'AWS::Backup::BackupVault',
+      'AWS::KMS::ReplicaKey',
+      'AWS::KMS::ReplicaKey',
+    ]);
   });
 
   it('E2 every symmetric key rotates', () => {
@@ -130,7 +178,8 @@ describe('backups', () => {
                   '',
                   expect.arrayContaining([
                     expect.stringContaining(`:backup:${s.config.settings.replicaRegion}:`),
-                    `:backup-vault:${drVaultName(s.primary.stackName)}`,
+                    `:backup-vault:${s.primary.stackName}-dr-`,
+                    CREATION_SUFFIX,
                   ]),
                 ],
               }),
@@ -144,11 +193,58 @@ describe('backups', () => {
 
   it('E4 the replica Region keeps the DR vault, encrypted with the data key replica', () => {
     s.replicaTemplate.hasResource('AWS::Backup::BackupVault', {
-      Properties: Match.objectLike({
-        BackupVaultName: drVaultName(s.primary.stackName),
-        EncryptionKeyArn: getAttArn(s.replica.dataKeyReplica),
-      }),
+      Properties: Match.objectLike({ EncryptionKeyArn: getAttArn(s.replica.dataKeyReplica) }),
       DeletionPolicy: 'Retain',
+    });
+    // The vault the primary's plans copy to: named after the primary stack and its creation, read by the
+    // replica from the primary's outputs.
+    const [vault] = Object.values(s.replicaTemplate.findResources('AWS::Backup::BackupVault'));
+    expect(viaPrimaryOutputs(vault?.Properties.BackupVaultName)).toEqual({
+      'Fn::Join': ['', [`${s.primary.stackName}-dr-`, CREATION_SUFFIX]],
+    });
+  });
+});
+
+describe('E4 retained resources and redeploys', () => {
+  const templates = () =>
+    [
+      ['primary', s.template],
+      ['api', s.apiTemplate],
+      ['replica', s.replicaTemplate],
+    ] as const;
+
+  it('E4 no retained resource has a name fixed across creations of its stack, so a redeploy after a destroy does not collide', () => {
+    const named: string[] = [];
+    const fixed: string[] = [];
+    for (const [stack, template] of templates()) {
+      for (const [id, resource] of Object.entries(
+        template.toJSON().Resources as Record<
+          string,
+          { DeletionPolicy?: string; Type: string; Properties?: Record<string, unknown> }
+        >,
+      )) {
+        if (resource.DeletionPolicy !== 'Retain') continue;
+        for (const [key, value] of Object.entries(resource.Properties ?? {})) {
+          // LogGroupName, BackupVaultName, TableName, BucketName, UserPoolName, SecretName, …
+          if (!/Name$/.test(key)) continue;
+          named.push(`${stack} ${id}.${key}`);
+          if (!JSON.stringify(viaPrimaryOutputs(value)).includes('{"Ref":"AWS::StackId"}')) {
+            fixed.push(`${stack} ${resource.Type} ${id}.${key} = ${JSON.stringify(value)}`);
+          }
+        }
+      }
+    }
+    expect(fixed).toEqual([]);
+    // The three that need a name: the WAF log group (aws-waf-logs-) and both backup vaults.
+    expect(named).toHaveLength(3);
+  });
+
+  it('E4 the primary backup vault and the WAF log group end with a part of their stack id', () => {
+    s.template.hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: { 'Fn::Join': ['', [`${s.primary.stackName}-`, CREATION_SUFFIX]] },
+    });
+    s.apiTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', [`aws-waf-logs-${s.primary.stackName}-`, CREATION_SUFFIX]] },
     });
   });
 });
@@ -215,5 +311,46 @@ describe('buckets', () => {
       ]),
     });
     expect(logicalId(trail.bucket)).not.toBe(logicalId(s.primary.data.kycDocuments));
+  });
+});
+
+describe('B3 the platform OpenPGP key', () => {
+  it('B3 both PGP secrets are retained when the stack is deleted (users verify mail with that key)', () => {
+    for (const secret of [s.primary.messaging.pgpKeySecret, s.primary.messaging.pgpPublicKeySecret]) {
+      const resource = s.template.findResources('AWS::SecretsManager::Secret')[logicalId(secret)];
+      expect(resource?.DeletionPolicy).toBe('Retain');
+      expect(resource?.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('E4 both PGP secrets are replicated to the replica Region (a recovered deployment keeps the key)', () => {
+    for (const secret of [s.primary.messaging.pgpKeySecret, s.primary.messaging.pgpPublicKeySecret]) {
+      const resource = s.template.findResources('AWS::SecretsManager::Secret')[logicalId(secret)];
+      expect(resource?.Properties.ReplicaRegions).toEqual([{ Region: s.config.settings.replicaRegion }]);
+    }
+  });
+
+  it('B3 the first deploy fills both secrets: Custom::PlatformPgpKey runs the key-init function once its grants exist', () => {
+    const fn = s.primary.functions.get('PlatformKeyInit');
+    if (!fn) throw new Error('PlatformKeyInit was not built');
+    const role = fn.role.node.tryFindChild('DefaultPolicy');
+    if (!role) throw new Error('the key-init role has no policy');
+    s.template.hasResource('Custom::PlatformPgpKey', {
+      Properties: {
+        ServiceToken: getAttArn(fn.fn),
+        KeySecret: ref(s.primary.messaging.pgpKeySecret),
+        PublicKeySecret: ref(s.primary.messaging.pgpPublicKeySecret),
+      },
+      DependsOn: Match.arrayWith([logicalId(fn.fn), logicalId(role)]),
+    });
+    const [id] = Object.keys(s.template.findResources('Custom::PlatformPgpKey'));
+    s.template.hasOutput('PgpKeyFingerprint', { Value: { 'Fn::GetAtt': [id, 'Fingerprint'] } });
+    // The function is told both secrets (its role's grants are checked with every other role's).
+    const variables =
+      s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties.Environment.Variables;
+    expect(variables).toMatchObject({
+      PGP_KEY_SECRET: ref(s.primary.messaging.pgpKeySecret),
+      PGP_PUBLIC_KEY_SECRET: ref(s.primary.messaging.pgpPublicKeySecret),
+    });
   });
 });

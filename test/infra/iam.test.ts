@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Access,
   allFunctions,
+  DEPLOY_FUNCTIONS,
   type FunctionSpec,
   INTEGRITY_ALARM,
   SIGNED_READS,
@@ -182,6 +183,10 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
     ],
     'pgp-key:sign': pairs(['secretsmanager:GetSecretValue'], [ref(messaging.pgpKeySecret)]),
     'pgp-key:public': pairs(['secretsmanager:GetSecretValue'], [ref(messaging.pgpPublicKeySecret)]),
+    'pgp-key:init': pairs(
+      ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+      [ref(messaging.pgpKeySecret), ref(messaging.pgpPublicKeySecret)],
+    ),
     'mail:send': pairs(
       ['ses:SendEmail', 'ses:SendRawEmail'],
       [
@@ -218,7 +223,10 @@ describe('A5 the duress check in AWS', () => {
 });
 
 describe('function roles', () => {
-  const specs = allFunctions().map((spec) => [spec.id, spec.access.join(', ') || 'no access', spec] as const);
+  // The runtime functions and those CloudFormation runs during a deploy (custom resources).
+  const specs = [...allFunctions(), ...DEPLOY_FUNCTIONS].map(
+    (spec) => [spec.id, spec.access.join(', ') || 'no access', spec] as const,
+  );
 
   it.each(specs)('E5 %s (%s) holds exactly the grants its catalogue access maps to', (_id, _access, spec) => {
     const { statements, managedPolicies } = statementsOf(spec);
@@ -291,17 +299,21 @@ describe('function roles', () => {
     }
   });
 
-  it('B3 only the PGP signer reads the platform key pair; only the public key route reads the public key', () => {
+  it('B3 only the PGP signer reads the platform key pair; only the public key route reads the public key; only the deploy-time key init writes them', () => {
     const readers = (secret: IConstruct) =>
-      allFunctions()
+      [...allFunctions(), ...DEPLOY_FUNCTIONS]
         .filter((spec) =>
           statementsOf(spec).statements.some((st) =>
             resourcesOf(st).some((r) => JSON.stringify(r) === JSON.stringify(ref(secret))),
           ),
         )
         .map((spec) => spec.id);
-    expect(readers(s.primary.messaging.pgpKeySecret)).toEqual(['PgpMailSigner']);
-    expect(readers(s.primary.messaging.pgpPublicKeySecret)).toEqual(['GetPgpKey']);
+    expect(readers(s.primary.messaging.pgpKeySecret)).toEqual(['PgpMailSigner', 'PlatformKeyInit']);
+    expect(readers(s.primary.messaging.pgpPublicKeySecret)).toEqual(['GetPgpKey', 'PlatformKeyInit']);
+    const writers = [...allFunctions(), ...DEPLOY_FUNCTIONS].filter((spec) =>
+      statementsOf(spec).statements.some((st) => actionsOf(st).includes('secretsmanager:PutSecretValue')),
+    );
+    expect(writers.map((spec) => spec.id)).toEqual(['PlatformKeyInit']);
   });
 
   it('D3 no function may update or delete an audit record', () => {

@@ -77,4 +77,45 @@ describe('AwsKeyService', () => {
       EncryptionContext: context,
     });
   });
+
+  it('E1/E2 in the replica Region, multi-Region keys are called through their replicas there, never across Regions', async () => {
+    const mrk = (region: string, id: string) => `arn:aws:kms:${region}:111122223333:key/mrk-${id}`;
+    const signing = mrk('eu-west-1', '0123456789abcdef0123456789abcdef');
+    const data = mrk('eu-west-1', 'fedcba9876543210fedcba9876543210');
+    kms
+      .on(GetPublicKeyCommand)
+      .callsFake((input: { KeyId: string }) => ({ KeyId: input.KeyId, PublicKey: spki }));
+    kms
+      .on(SignCommand)
+      .callsFake((input: { KeyId: string }) => ({ KeyId: input.KeyId, Signature: new Uint8Array([1]) }));
+    kms.on(DecryptCommand).resolves({ Plaintext: new Uint8Array(32) });
+    const replica = new AwsKeyService(
+      new KMSClient({ region: 'eu-central-1' }),
+      signing,
+      data,
+      'eu-central-1',
+    );
+
+    // A row the primary Region signed names the primary key: verified through the replica here.
+    await replica.getPublicKey(signing);
+    const signed = await replica.signDigest(new Uint8Array(32));
+    await replica.decryptDataKey(new Uint8Array([1]), { purpose: 'x' });
+    expect(kms.commandCalls(GetPublicKeyCommand)[0]?.args[0].input.KeyId).toBe(
+      mrk('eu-central-1', '0123456789abcdef0123456789abcdef'),
+    );
+    expect(signed.keyId).toBe(mrk('eu-central-1', '0123456789abcdef0123456789abcdef'));
+    expect(kms.commandCalls(DecryptCommand)[0]?.args[0].input.KeyId).toBe(
+      mrk('eu-central-1', 'fedcba9876543210fedcba9876543210'),
+    );
+
+    // In the primary Region, and for single-Region keys, the ids are used as given.
+    kms.resetHistory();
+    const primary = new AwsKeyService(new KMSClient({ region: 'eu-west-1' }), signing, data, 'eu-west-1');
+    await primary.getPublicKey(mrk('eu-central-1', '0123456789abcdef0123456789abcdef'));
+    await primary.getPublicKey(SIGNING_KEY);
+    expect(kms.commandCalls(GetPublicKeyCommand).map((c) => c.args[0].input.KeyId)).toEqual([
+      signing,
+      SIGNING_KEY,
+    ]);
+  });
 });

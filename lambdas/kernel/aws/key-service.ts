@@ -1,4 +1,7 @@
-// KeyService on AWS KMS: an asymmetric ECC_NIST_P256 signing key and a multi-Region symmetric data key.
+// KeyService on AWS KMS: a multi-Region asymmetric ECC_NIST_P256 signing key and a multi-Region symmetric data
+// key. Given its Region, it calls each multi-Region key through that Region's member (multi-region-key.ts): in
+// the primary Region nothing changes; in the replica Region (after a fail-over) the replicas sign, verify and
+// unwrap what the primary keys made, with no cross-Region call.
 import {
   DecryptCommand,
   GenerateDataKeyCommand,
@@ -9,15 +12,23 @@ import {
 import { tracer } from '../observability.js';
 import type { EncryptionContext, KeyService } from '../ports/key-service.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
+import { inRegion } from './multi-region-key.js';
 
 export class AwsKeyService implements KeyService {
   private readonly publicKeys = new Map<string, Promise<{ keyId: string; spki: Uint8Array }>>();
+  private readonly signingKeyId: string;
+  private readonly dataKeyId: string;
 
+  /** `region`: the Region `kms` calls (the Lambda's); without it, key ids are used as given. */
   constructor(
     private readonly kms: KMSClient,
-    private readonly signingKeyId: string,
-    private readonly dataKeyId: string,
-  ) {}
+    signingKeyId: string,
+    dataKeyId: string,
+    private readonly region?: string,
+  ) {
+    this.signingKeyId = inRegion(signingKeyId, region);
+    this.dataKeyId = inRegion(dataKeyId, region);
+  }
 
   async signDigest(digest: Uint8Array): Promise<{ signature: Uint8Array; keyId: string }> {
     const out = await this.kms.send(
@@ -44,7 +55,8 @@ export class AwsKeyService implements KeyService {
   }
 
   private async fetchPublicKey(keyId: string): Promise<{ keyId: string; spki: Uint8Array }> {
-    const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
+    // A row signed in another Region names that Region's key: its replica here has the same public key.
+    const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: inRegion(keyId, this.region) }));
     if (!out.PublicKey || !out.KeyId) throw new Error('KMS GetPublicKey returned no key');
     return { keyId: out.KeyId, spki: out.PublicKey };
   }
@@ -73,5 +85,6 @@ export const awsKeyService = /* @__PURE__ */ once(
       tracer.captureAWSv3Client(new KMSClient({})),
       requireEnv('SIGNING_KEY_ID'),
       requireEnv('DATA_KEY_ID'),
+      requireEnv('AWS_REGION'),
     ),
 );

@@ -75,6 +75,7 @@ export const ACCESS_ENV = {
   'sms:publish': [],
   'pgp-key:sign': ['PGP_KEY_SECRET'],
   'pgp-key:public': ['PGP_PUBLIC_KEY_SECRET'],
+  'pgp-key:init': ['PGP_KEY_SECRET', 'PGP_PUBLIC_KEY_SECRET'],
   'custody:dispatch': ['CUSTODY_QUEUE_URL'],
 } as const satisfies Record<Access, readonly string[]>;
 

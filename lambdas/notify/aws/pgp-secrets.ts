@@ -1,11 +1,16 @@
 // B3 in AWS: the platform OpenPGP key in Secrets Manager: the key pair (PGP_KEY_SECRET, only the signer reads
 // it) and the public half alone (PGP_PUBLIC_KEY_SECRET, the public route). Kept out of wiring.ts so that no
 // other function's bundle carries the Secrets Manager client.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { PrivateKey } from 'openpgp';
 import { tracer } from '../../kernel/observability.js';
 import { once, requireEnv } from '../../kernel/runtime/aws-env.js';
 import type { PgpKeySource, PgpPublicKeySource } from '../pgp-key.js';
+import type { PlatformKeySecrets } from '../platform-key-init.js';
 
 interface StoredKeyPair {
   privateKey: string;
@@ -98,3 +103,35 @@ export const awsPgpPublicKey = /* @__PURE__ */ once(
 /** The signing key source; `readPrivateKey` is readPlatformKey (see lambdas/notify/aws/pgp-signer.ts). */
 export const awsPgpKeySource = (readPrivateKey: (armored: string) => Promise<PrivateKey>) =>
   new SecretsManagerPgpKeySource(secretsClient(), requireEnv('PGP_KEY_SECRET'), readPrivateKey);
+
+/** Both secrets, read and written (Custom::PlatformPgpKey at deploy time only; lib/messaging.ts). */
+export class SecretsManagerPlatformKeySecrets implements PlatformKeySecrets {
+  constructor(
+    private readonly secrets: SecretsManagerClient,
+    private readonly pairId: string,
+    private readonly publicId: string,
+  ) {}
+
+  private async read(secretId: string): Promise<string> {
+    const out = await this.secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+    return out.SecretString ?? '';
+  }
+
+  private async write(secretId: string, value: string): Promise<void> {
+    await this.secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
+  }
+
+  readPair = () => this.read(this.pairId);
+  writePair = (value: string) => this.write(this.pairId, value);
+  readPublic = () => this.read(this.publicId);
+  writePublic = (value: string) => this.write(this.publicId, value);
+}
+
+export const awsPlatformKeySecrets = /* @__PURE__ */ once(
+  () =>
+    new SecretsManagerPlatformKeySecrets(
+      secretsClient(),
+      requireEnv('PGP_KEY_SECRET'),
+      requireEnv('PGP_PUBLIC_KEY_SECRET'),
+    ),
+);
