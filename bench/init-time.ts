@@ -17,6 +17,7 @@ const CHILD_ENV: NodeJS.ProcessEnv = {
   // The init-time environment check (lambdas/kernel/http.ts) runs with no access, so every bundle can load
   // here without its deploy-time variables; the check itself is a few property reads.
   PALISADE_ACCESS: '',
+  PALISADE_REQUIRED_ENV: '',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
   AWS_EC2_METADATA_DISABLED: 'true',
   AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',

@@ -10,7 +10,8 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../lambdas/catalogue.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/kernel/observability.js';
-import { ACCESS_VARIABLE, type BaseEnvName } from '../lambdas/kernel/runtime/access-env.js';
+import { ACCESS_VARIABLE, type BaseEnvName, requiredEnv } from '../lambdas/kernel/runtime/access-env.js';
+import { REQUIRED_ENV_VARIABLE } from '../lambdas/kernel/runtime/required-env.js';
 import type { Logging } from './logging.js';
 
 /** The newest Node.js runtime aws-cdk-lib knows (cdk-nag L1); the esbuild target follows it. */
@@ -56,7 +57,8 @@ type FactoryEnvName =
   | 'POWERTOOLS_SERVICE_NAME'
   | 'POWERTOOLS_METRICS_NAMESPACE'
   | 'NODE_OPTIONS'
-  | 'PALISADE_ACCESS';
+  | 'PALISADE_ACCESS'
+  | 'PALISADE_REQUIRED_ENV';
 
 export interface FunctionsProps {
   logging: Logging;
@@ -100,6 +102,8 @@ export class PalisadeFunction extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
       // The runtime checks at init that it holds every variable its access needs (access-env.ts).
       [ACCESS_VARIABLE]: spec.access.join(','),
+      // …derived from it here, so no bundle carries the access → variables table.
+      [REQUIRED_ENV_VARIABLE]: requiredEnv(spec.access).join(','),
     } satisfies Record<BaseEnvName, string>;
     const common: lambda.FunctionOptions = {
       description: `Palisade ${spec.id} (${spec.entry})`,

@@ -86,7 +86,15 @@ export class UnsupportedMediaType extends AppError {
   readonly status = 415;
   readonly code = 'UNSUPPORTED_MEDIA_TYPE';
 }
-/** A stored item failed its integrity check: the caller learns nothing about the data. */
+/** I1: the SMS function refuses destinations outside settings.smsCountries (SMS pumping). */
+export class SmsCountryNotAllowed extends AppError {
+  override readonly name = 'SmsCountryNotAllowed';
+  readonly status = 400;
+  readonly code = 'SMS_COUNTRY_NOT_ALLOWED';
+  constructor() {
+    super('SMS cannot be sent to numbers of this country');
+  }
+} /** A stored item failed its integrity check: the caller learns nothing about the data. */
 export class IntegrityError extends AppError {
   override readonly name = 'IntegrityError';
   readonly status = 500;

@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from './errors.js';
 import { logger, metrics, tracer } from './observability.js';
-import { accessOf, checkEnv } from './runtime/access-env.js';
+import { checkRequiredEnv } from './runtime/required-env.js';
 import { ADMIN_TIERS, type AdminTier } from './settings.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -207,7 +207,7 @@ export function lazyHandler<E, R>(
 ) {
   // In a Lambda container this runs at init: a function whose template lacks a variable its access list
   // needs fails its init naming the variable, not its first request. The local runtime calls makeHandler.
-  if (env.AWS_LAMBDA_FUNCTION_NAME) checkEnv(accessOf(env), env);
+  if (env.AWS_LAMBDA_FUNCTION_NAME) checkRequiredEnv(env);
   let built: ((event: E, context: Context) => Promise<R>) | undefined;
   return (event: E, context: Context): Promise<R> => {
     built ??= build();

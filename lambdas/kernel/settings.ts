@@ -1,7 +1,7 @@
 // The deploy-time rules of Palisade (regions, hold hours, restricted countries, approval policies): one typed
 // schema read by CDK (from context), by every handler (from its environment) and by the local runtime.
 import * as z from 'zod/mini';
-import { DEFAULT_SMS_COUNTRIES, SMS_COUNTRIES } from './sms-countries.js';
+import { DEFAULT_SMS_COUNTRIES, SMS_COUNTRIES } from './sms-country-list.js';
 
 export const ADMIN_TIERS = ['support', 'operations', 'compliance', 'security', 'superadmin'] as const;
 export type AdminTier = (typeof ADMIN_TIERS)[number];

@@ -1,7 +1,9 @@
 // SMS destinations by country (SMS pumping): the countries Palisade may text, as E.164 calling-code prefixes.
 // Settings (`smsCountries`) choose among the countries listed here; the SendSms function refuses any other
 // number (lambdas/notify/handlers/send-sms.ts). Dependency-free but for the error type.
-import { AppError } from './errors.js';
+import { SMS_COUNTRIES, type SmsCountry } from './sms-country-list.js';
+
+export { DEFAULT_SMS_COUNTRIES, SMS_COUNTRIES, type SmsCountry } from './sms-country-list.js';
 
 interface CallingCodes {
   /** E.164 prefixes without the `+`: the country code, or a longer prefix where a code is shared. */
@@ -63,24 +65,7 @@ export const SMS_CALLING_CODES = {
   SI: { prefixes: ['386'] },
   SK: { prefixes: ['421'] },
   US: { prefixes: ['1'], except: NANP_ELSEWHERE },
-} as const satisfies Record<string, CallingCodes>;
-
-export type SmsCountry = keyof typeof SMS_CALLING_CODES;
-export const SMS_COUNTRIES = Object.keys(SMS_CALLING_CODES) as [SmsCountry, ...SmsCountry[]];
-
-/** The default: Western Europe, where the exchange operates; a deploy widens it with `smsCountries`. */
-export const DEFAULT_SMS_COUNTRIES: readonly SmsCountry[] = [
-  'AT',
-  'BE',
-  'CH',
-  'DE',
-  'ES',
-  'FR',
-  'GB',
-  'IE',
-  'IT',
-  'NL',
-];
+} as const satisfies Record<SmsCountry, CallingCodes>;
 
 /** The listed countries an E.164 number (`+4477…`) belongs to: none, one, or US and CA together. */
 export function smsCountriesOf(e164: string): SmsCountry[] {
@@ -100,11 +85,4 @@ export function smsDestinationAllowed(e164: string, allowed: readonly string[]):
 }
 
 /** 400 SMS_COUNTRY_NOT_ALLOWED; its name survives a Lambda invocation (kernel/aws/sms-messages.ts). */
-export class SmsCountryNotAllowed extends AppError {
-  override readonly name = 'SmsCountryNotAllowed';
-  readonly status = 400;
-  readonly code = 'SMS_COUNTRY_NOT_ALLOWED';
-  constructor() {
-    super('SMS cannot be sent to numbers of this country');
-  }
-}
+export { SmsCountryNotAllowed } from './errors.js';

@@ -102,7 +102,12 @@ describe('I2 the environment check at a Lambda init', () => {
   it('I2 a handler module built in a Lambda container fails its init naming the missing variable', async () => {
     const { lazyHandler } = await import('../../lambdas/kernel/http.js');
     const build = () => async () => 'ok';
-    const env = { AWS_LAMBDA_FUNCTION_NAME: 'Login', PALISADE_ACCESS: 'accounts:read', ACCOUNTS_TABLE: 't' };
+    const env = {
+      AWS_LAMBDA_FUNCTION_NAME: 'Login',
+      PALISADE_ACCESS: 'accounts:read',
+      PALISADE_REQUIRED_ENV: 'ACCOUNTS_TABLE,SIGNING_KEY_ID',
+      ACCOUNTS_TABLE: 't',
+    };
     expect(() => lazyHandler(build, env)).toThrow(/SIGNING_KEY_ID/);
     expect(() => lazyHandler(build, { ...env, SIGNING_KEY_ID: 'k' })).not.toThrow();
   });

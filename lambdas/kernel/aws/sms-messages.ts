@@ -1,9 +1,10 @@
 // SmsMessages of the Lambda runtime: a synchronous invocation of the SendSms function, whose refusal of a
 // destination country comes back as the same typed error as locally (400 SMS_COUNTRY_NOT_ALLOWED).
+
+import { SmsCountryNotAllowed } from '../errors.js';
 import type { SmsRequest } from '../ports/sms-contracts.js';
 import type { SmsMessages } from '../ports/sms-messages.js';
 import { once } from '../runtime/aws-env.js';
-import { SmsCountryNotAllowed } from '../sms-countries.js';
 import { InvokeError, invoker } from './lambda-invoke.js';
 
 /** Invokes SendSms; its SmsCountryNotAllowed is rethrown as such, any other failure as it came. */

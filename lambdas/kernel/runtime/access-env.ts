@@ -23,6 +23,7 @@ export const BASE_ENV = [
   'POWERTOOLS_METRICS_NAMESPACE',
   'NODE_OPTIONS',
   'PALISADE_ACCESS',
+  'PALISADE_REQUIRED_ENV',
 ] as const;
 export type BaseEnvName = (typeof BASE_ENV)[number];
 

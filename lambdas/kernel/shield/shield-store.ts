@@ -66,11 +66,36 @@ export class ShieldStore implements ShieldStorePort {
   }
 
   async increment(key: ShieldKey, now: Date, rule: IncrementRule): Promise<CounterRecord> {
+    const row = await this.count(key, now, rule);
+    if (!row) throw new Error('Shield counter: an unbounded count was refused');
+    return row;
+  }
+
+  async reserve(
+    key: ShieldKey,
+    now: Date,
+    rule: IncrementRule,
+    bound: number,
+  ): Promise<CounterRecord | undefined> {
+    return this.count(key, now, rule, bound);
+  }
+
+  /**
+   * One failure (or one reserved attempt) counted atomically in the live window, or a new window started at 1;
+   * with a `bound`, only while the live window's count is below it (the condition and the ADD are one write),
+   * undefined once it is reached.
+   */
+  private async count(
+    key: ShieldKey,
+    now: Date,
+    rule: IncrementRule,
+    bound?: number,
+  ): Promise<CounterRecord | undefined> {
     const at = now.getTime();
     const windowEnd = at + rule.windowMs;
+    const live = 'attribute_not_exists(#windowEnd) OR #windowEnd > :now';
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      // Count in the live window, or create the row with a new window (a sliding window moves its end to
-      // now + window on every failure).
+      // Count in the live window (a sliding window moves its end to now + window on every failure).
       try {
         const result = await this.documents.send(
           new UpdateCommand({
@@ -80,7 +105,8 @@ export class ShieldStore implements ShieldStorePort {
               ? 'ADD #count :one SET #ttl = :ttl, #windowEnd = :windowEnd, #lockLevel = if_not_exists(#lockLevel, :zero)'
               : 'ADD #count :one SET #ttl = :ttl, #windowEnd = if_not_exists(#windowEnd, :windowEnd), ' +
                 '#lockLevel = if_not_exists(#lockLevel, :zero)',
-            ConditionExpression: 'attribute_not_exists(#windowEnd) OR #windowEnd > :now',
+            ConditionExpression:
+              bound === undefined ? live : `(${live}) AND (attribute_not_exists(#count) OR #count < :bound)`,
             ExpressionAttributeNames: { ...NAMES, '#lockLevel': 'lockLevel' },
             ExpressionAttributeValues: {
               ':one': 1,
@@ -88,6 +114,7 @@ export class ShieldStore implements ShieldStorePort {
               ':ttl': rule.ttl,
               ':now': at,
               ':windowEnd': windowEnd,
+              ...(bound === undefined ? {} : { ':bound': bound }),
             },
             ReturnValues: 'ALL_NEW',
           }),
@@ -122,75 +149,11 @@ export class ShieldStore implements ShieldStorePort {
         // Another failure started the new window first: count in it.
         if (!isConditionFailure(err)) throw err;
       }
-    }
-    throw new Error('Shield counter: too much contention');
-  }
-
-  async reserve(
-    key: ShieldKey,
-    now: Date,
-    rule: IncrementRule,
-    bound: number,
-  ): Promise<CounterRecord | undefined> {
-    const at = now.getTime();
-    const windowEnd = at + rule.windowMs;
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      // Count in the live window while it is below the bound: the condition and the ADD are one write.
-      try {
-        const result = await this.documents.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: key.pk, sk: key.sk },
-            UpdateExpression: rule.sliding
-              ? 'ADD #count :one SET #ttl = :ttl, #windowEnd = :windowEnd, #lockLevel = if_not_exists(#lockLevel, :zero)'
-              : 'ADD #count :one SET #ttl = :ttl, #windowEnd = if_not_exists(#windowEnd, :windowEnd), ' +
-                '#lockLevel = if_not_exists(#lockLevel, :zero)',
-            ConditionExpression:
-              '(attribute_not_exists(#windowEnd) OR #windowEnd > :now) AND ' +
-              '(attribute_not_exists(#count) OR #count < :bound)',
-            ExpressionAttributeNames: { ...NAMES, '#lockLevel': 'lockLevel' },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':zero': 0,
-              ':ttl': rule.ttl,
-              ':now': at,
-              ':windowEnd': windowEnd,
-              ':bound': bound,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return counterRecord(result.Attributes);
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
+      if (bound !== undefined) {
+        // Both failed: the bound may be reached (refuse), or a racing write changed the row (try again).
+        const row = (await this.read([key])).get(keyId(key));
+        if (row?.windowEnd !== undefined && row.windowEnd > at && (row.count ?? 0) >= bound) return undefined;
       }
-      // Either the window has ended (start a new one at 1) or the bound is reached (refuse).
-      try {
-        const result = await this.documents.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: key.pk, sk: key.sk },
-            UpdateExpression:
-              'SET #count = :one, #windowEnd = :windowEnd, #ttl = :ttl, #lockLevel = if_not_exists(#lockLevel, :zero)',
-            ConditionExpression: '#windowEnd <= :now',
-            ExpressionAttributeNames: { ...NAMES, '#lockLevel': 'lockLevel' },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':zero': 0,
-              ':windowEnd': windowEnd,
-              ':ttl': rule.ttl,
-              ':now': at,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return counterRecord(result.Attributes);
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-      const row = (await this.read([key])).get(keyId(key));
-      if (row?.windowEnd !== undefined && row.windowEnd > at && (row.count ?? 0) >= bound) return undefined;
-      // Another attempt started the new window, or a success cleared the row in between: try again.
     }
     throw new Error('Shield counter: too much contention');
   }
