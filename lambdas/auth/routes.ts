@@ -60,6 +60,8 @@ export const ROUTES: readonly RouteSpec[] = [
       'blind-index:key',
       'identity:create',
       'identity:delete',
+      // A1: a held username is looked up before it may be freed (a sign-up never verified).
+      'identity:read',
       'shield:write',
       'user-mail:send',
       'sms:invoke',

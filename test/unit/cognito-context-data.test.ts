@@ -1,6 +1,8 @@
 // A3/I1: the Cognito adapter hands the client's address, User-Agent and endpoint to threat protection.
 import {
   AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
+  CodeMismatchException,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -30,5 +32,15 @@ describe('A3 Cognito sees the client, not the Lambda', () => {
 
   it('A3 a malformed base URL leaves the host empty rather than failing the login', () => {
     expect(authContextOf({ ip: '198.51.100.1', baseUrl: 'not a url' }, '/x').serverName).toBe('');
+  });
+
+  it('A2 a wrong TOTP code at Cognito (CodeMismatchException) is a refused login, not a 500', async () => {
+    const cognito = mockClient(CognitoIdentityProviderClient);
+    cognito
+      .on(AdminRespondToAuthChallengeCommand)
+      .rejects(new CodeMismatchException({ message: 'Invalid code', $metadata: {} }));
+    const provider = new CognitoIdentityProvider(new CognitoIdentityProviderClient({}), 'pool', 'client');
+    await expect(provider.respondToTotp('alice', 'session', '000000')).rejects.toMatchObject({ status: 401 });
+    cognito.restore();
   });
 });

@@ -152,7 +152,14 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
       if (!out.AuthenticationResult) throw new Unauthorized(BAD_CREDENTIALS);
       return toTokenSet(out.AuthenticationResult);
     } catch (err) {
-      if (err instanceof NotAuthorizedException) throw new Unauthorized(BAD_CREDENTIALS);
+      // A wrong or expired TOTP code is Cognito's CodeMismatch / ExpiredCode: a refused login, never a 500.
+      if (
+        err instanceof NotAuthorizedException ||
+        err instanceof CodeMismatchException ||
+        err instanceof ExpiredCodeException
+      ) {
+        throw new Unauthorized(BAD_CREDENTIALS);
+      }
       throw err;
     }
   }
