@@ -9,6 +9,8 @@ export type LambdaHandler = (event: unknown, context: ReturnType<typeof lambdaCo
 
 export interface LocalFunctions {
   invoke(functionId: string, event: unknown, requestId?: string): Promise<unknown>;
+  /** Waits until no invocation is running (a stop closes the emulators only after, not under, a task). */
+  drain(): Promise<void>;
 }
 
 const moduleOf = (id: string): LocalHandlerModule | undefined =>
@@ -23,11 +25,20 @@ export function loadFunctions(specs: readonly FunctionSpec[], ports: LocalPorts)
     if (!module) throw new Error(`${spec.id} (${spec.entry}) is missing from local/handlers.ts`);
     handlers.set(spec.id, module.makeHandler(ports) as LambdaHandler);
   }
+  const running = new Set<Promise<unknown>>();
   return {
     invoke(functionId, event, requestId) {
       const handler = handlers.get(functionId);
       if (!handler) return Promise.reject(new Error(`No local function ${functionId}`));
-      return handler(event, lambdaContext(functionId, 30_000, requestId));
+      const call = handler(event, lambdaContext(functionId, 30_000, requestId));
+      running.add(call);
+      const forget = () => running.delete(call);
+      call.then(forget, forget);
+      return call;
+    },
+    async drain() {
+      // An invocation may start others (the user-mail function calls the vault): until none is left.
+      while (running.size > 0) await Promise.allSettled([...running]);
     },
   };
 }

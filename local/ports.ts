@@ -281,6 +281,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...(options.taskTimeoutOverrides ? { taskTimeoutOverrides: options.taskTimeoutOverrides } : {}),
       ...(options.onWorkflowUnsuccessful ? { onUnsuccessful: options.onWorkflowUnsuccessful } : {}),
     });
+    // Stopping runs in reverse: the workflows are aborted first, then running tasks finish, then the emulators.
+    stops.push(async () => functions?.drain());
     stops.push(() => workflows.stop());
     const rows = signedRows(dynamo.documents, keys, LOCAL_TABLE_NAMES, clock);
     const invoke = (target: InvokeTarget) => (request: unknown) =>
