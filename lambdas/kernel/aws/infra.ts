@@ -6,7 +6,6 @@ import { idempotencyStore } from '../idempotency.js';
 import type { InvokeTarget } from '../infra.js';
 import { tracer } from '../observability.js';
 import { systemClock } from '../ports/clock.js';
-import type { SmsRequest } from '../ports/sms-contracts.js';
 import { envSettings, once, requireEnv } from '../runtime/aws-env.js';
 import { TABLES, type TableId } from '../tables.js';
 import { awsAdminTokenVerifier, awsUserTokenVerifier } from './cognito-token-verifier.js';
@@ -18,7 +17,7 @@ import { awsKeyService } from './key-service.js';
 import { invoker } from './lambda-invoke.js';
 import { awsMailer } from './mailer.js';
 import { awsReauthAdminIdentityProvider, awsReauthIdentityProvider } from './reauth.js';
-import { awsSmsMessages, smsInvoker } from './sms-messages.js';
+import { awsSmsMessages } from './sms-messages.js';
 import { awsSmsSender } from './sms-sender.js';
 import { awsDocumentClient, awsSignedRows } from './tables.js';
 import { awsUserMail } from './user-mail.js';
@@ -42,9 +41,8 @@ export const workflows = awsWorkflows;
 export const taskAnswers = /* @__PURE__ */ once(
   () => new StepFunctionsWorkflows(tracer.captureAWSv3Client(new SFNClient({})), {}),
 );
-/** A function call; the SMS function's country refusal comes back as its typed error (smsInvoker). */
-export const invoke = (target: InvokeTarget): ((request: unknown) => Promise<unknown>) =>
-  target === 'SMS_FUNCTION' ? (request) => smsInvoker()(request as SmsRequest) : invoker(target);
+/** A function call; typed refusals come back as themselves (lambda-invoke.ts). */
+export const invoke = (target: InvokeTarget): ((request: unknown) => Promise<unknown>) => invoker(target);
 export const vault = awsVault;
 export const userMail = awsUserMail;
 export const smsMessages = awsSmsMessages;

@@ -1,6 +1,7 @@
 // A synchronous invocation of another Palisade function, by the environment variable lib/ sets on the
 // caller: the answer, or the error the function reported (its type kept, so typed errors survive the hop).
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SmsCountryNotAllowed } from '../errors.js';
 import { tracer } from '../observability.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 
@@ -28,7 +29,12 @@ export function invoker(
       }),
     );
     const payload = out.Payload?.length ? JSON.parse(Buffer.from(out.Payload).toString('utf8')) : undefined;
-    if (out.FunctionError) throw new InvokeError((payload as { errorType?: string } | undefined)?.errorType);
+    if (out.FunctionError) {
+      const errorType = (payload as { errorType?: string } | undefined)?.errorType;
+      // A typed refusal of the called function comes back as itself, as it would locally (in-process).
+      if (errorType === 'SmsCountryNotAllowed') throw new SmsCountryNotAllowed();
+      throw new InvokeError(errorType);
+    }
     return payload;
   };
 }
