@@ -40,7 +40,7 @@ type TokenRow = Stored<{ taskToken: string; storedAt: string }>;
 type OpenRow = Stored<{ requestId: string; expiresAt: string; open: boolean }>;
 type LinkRow = Stored<{ requestId: string; role: 'requested' | 'approved'; at: string }>;
 
-const requestKey = (id: string) => ({ pk: `ADMINREQ#${id}`, sk: 'REQUEST' });
+export const requestKey = (id: string) => ({ pk: `ADMINREQ#${id}`, sk: 'REQUEST' });
 export const approvalTokenKey = (id: string) => ({
   pk: `${TASK_TOKEN_PARTITION_PREFIX}ADMINREQ#${id}`,
   sk: 'TASKTOKEN',
@@ -186,7 +186,8 @@ export class AdminRequestStore {
         taskToken,
         storedAt,
       }));
-      if (!updated) await this.table.create<TokenRow>({ ...approvalTokenKey(requestId), taskToken, storedAt });
+      if (!updated)
+        await this.table.create<TokenRow>({ ...approvalTokenKey(requestId), taskToken, storedAt });
     });
     return this.require(requestId);
   }
