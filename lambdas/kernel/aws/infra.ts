@@ -21,6 +21,7 @@ import { awsReauthAdminIdentityProvider, awsReauthIdentityProvider } from './rea
 import { awsSmsMessages, smsInvoker } from './sms-messages.js';
 import { awsSmsSender } from './sms-sender.js';
 import { awsDocumentClient, awsSignedRows } from './tables.js';
+import { awsTaskAnswers } from './task-answers.js';
 import { awsUserMail } from './user-mail.js';
 import { awsVault } from './vault.js';
 import { awsWorkflows, StepFunctionsWorkflows } from './workflows.js';
@@ -38,8 +39,9 @@ export const reauthAdminIdentity = awsReauthAdminIdentityProvider;
 export const adminTokens = awsAdminTokenVerifier;
 export const userTokens = awsUserTokenVerifier;
 export const workflows = awsWorkflows;
-/** Answering task tokens names no state machine: no STATE_MACHINES needed. */
-export const taskAnswers = /* @__PURE__ */ once(
+export const taskAnswers = awsTaskAnswers;
+/** Answering task tokens names no state machine: no STATE_MACHINES needed (the AnswerTask function only). */
+export const stepFunctionsAnswers = /* @__PURE__ */ once(
   () => new StepFunctionsWorkflows(tracer.captureAWSv3Client(new SFNClient({})), {}),
 );
 /** A function call; the SMS function's country refusal comes back as its typed error (smsInvoker). */
