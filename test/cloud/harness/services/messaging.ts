@@ -272,7 +272,10 @@ export class SesService implements Service {
     }
     const response = await fetch(`${this.emulatorUrl}${call.path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: String(call.headers.authorization ?? ''),
+      },
       body: call.body,
     });
     return {
