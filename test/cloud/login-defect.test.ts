@@ -9,6 +9,7 @@ import type { Access } from '../../lambdas/kernel/specs.js';
 import type { TemplateVariant } from './harness/cache.js';
 import { person, signUp, type TestUser } from './harness/client.js';
 import { CloudHarness } from './harness/cloud.js';
+import { staticReport } from './harness/static.js';
 
 /** The template as it was before the fix: Login's spec without `duress:check`, restored after synthesis. */
 const LOGIN_WITHOUT_DURESS: TemplateVariant = {
@@ -49,6 +50,14 @@ describe('A5 Login without duress:check (the defect fixed on main)', () => {
     expect(fn.environment).not.toHaveProperty('DURESS_FUNCTION');
     const invokes = fn.statements.filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
     expect(JSON.stringify(invokes)).not.toContain(h.fn('CheckDuress').arn);
+  });
+
+  it('A5 I2 the bundle scan names it before any journey runs: Login reads DURESS_FUNCTION, its role may not invoke CheckDuress', () => {
+    const login = staticReport(h.model, h.bundles).findings.filter((f) => f.function === 'Login');
+    expect(login.map((f) => f.detail)).toEqual([
+      "Login's bundle reads DURESS_FUNCTION, which the template does not set (given with access duress:check)",
+      `Login reads DURESS_FUNCTION and so calls lambda:InvokeFunction on ${h.fn('CheckDuress').arn}, which its role (${h.fn('Login').roleName}) does not allow`,
+    ]);
   });
 
   it('A5 I2 a password login fails under the template and the harness names Login and DURESS_FUNCTION', async () => {

@@ -76,6 +76,8 @@ export class CloudHarness {
   readonly overrides = new Map<string, Record<string, string>>();
   url = '';
   lambda!: LambdaService;
+  /** Function id → its production bundle (index.mjs). */
+  bundles!: Map<string, string>;
   endpoint!: Endpoint;
   states!: StatesService;
   sms!: LocalSmsOutbox;
@@ -120,6 +122,7 @@ export class CloudHarness {
       model.functions.map((f) => ({ id: f.id, entry: f.entry, access: [] })),
     );
     this.timings.bundlesBuiltSeconds = bundles.builtInSeconds;
+    this.bundles = bundles.files;
     const stateDir = await mkdtemp(join(tmpdir(), 'palisade-cloud-'));
     this.stops.push(() => rm(stateDir, { recursive: true, force: true }));
 

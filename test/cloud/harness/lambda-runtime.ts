@@ -167,6 +167,19 @@ class Environment {
     this.worker.on('exit', (code) => die(`Runtime exited with code ${code}`));
   }
 
+  /** The variable names the worker's process.env holds. */
+  names(): Promise<string[]> {
+    return new Promise((resolve) => {
+      const onMessage = (message: { type: string; names?: string[] }) => {
+        if (message.type !== 'env') return;
+        this.worker.off('message', onMessage);
+        resolve(message.names ?? []);
+      };
+      this.worker.on('message', onMessage);
+      this.worker.postMessage({ type: 'env' });
+    });
+  }
+
   call(id: string, event: string, context: Record<string, unknown>) {
     return new Promise<{ payload?: string; error?: InvokeOutcomeError; logs: string[] }>((resolve) => {
       this.pending.set(id, { resolve });
@@ -296,10 +309,13 @@ export class LambdaService {
     return outcome;
   }
 
-  /** Starts one environment per function (init only) and reports each init's outcome. */
-  async warm(fn: CloudFunction): Promise<{ initError?: InvokeOutcomeError; initMs: number; logs: string[] }> {
+  /** Starts an environment of the function (its init only): the init's outcome and the worker's variable names. */
+  async warm(
+    fn: CloudFunction,
+  ): Promise<{ initError?: InvokeOutcomeError; initMs: number; logs: string[]; names: string[] }> {
     const env = this.environment(fn);
-    return env.ready;
+    const ready = await env.ready;
+    return { ...ready, names: await env.names() };
   }
 
   /** Ends a function's environments: the next invocation starts a new one (with its current environment). */

@@ -13,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { bundle, functionId, endpoint } = workerData;
+/** The environment as the worker received it, before any code of the bundle ran. */
+const initialNames = Object.keys(process.env).sort();
 const require = createRequire(import.meta.url);
 
 let lines = [];
@@ -110,6 +112,11 @@ const drain = () => {
 parentPort.postMessage({ type: 'ready', initError, initMs, logs: drain() });
 
 parentPort.on('message', async (message) => {
+  // Harness introspection: the names of the variables this environment holds.
+  if (message.type === 'env') {
+    parentPort.postMessage({ type: 'env', names: initialNames });
+    return;
+  }
   if (message.type !== 'invoke') return;
   const { id, event, context: facts } = message;
   if (initError) {
