@@ -341,6 +341,7 @@ export class CloudHarness {
     this.endpoint.calls.length = 0;
     this.endpoint.violations.length = 0;
     this.invocations.length = 0;
+    this.states.executions.length = 0;
   }
 
   /**
