@@ -1,0 +1,131 @@
+// The AWS path of the admin plane (I2): admins log in against the admin pool through the admin routes, the
+// admin authorizer lets them in, a request waits in the admin-approval workflow on a task token, each
+// approval re-authenticates (password + TOTP) and answers the token, and the approved action runs in the
+// executor function the workflow routes it to. Every function under its template environment and role.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adminOf,
+  expectStatus,
+  firstLogin,
+  person,
+  signUp,
+  type TestAdmin,
+  totpCode,
+} from './harness/client.js';
+import { CloudHarness } from './harness/cloud.js';
+
+let h: CloudHarness;
+let ops: TestAdmin;
+let comp: TestAdmin;
+let sec: TestAdmin;
+let userId = '';
+let userToken = '';
+
+beforeAll(async () => {
+  h = await CloudHarness.start({ variant: { name: 'journeys', context: { addressCoolingHours: 0 } } });
+}, 600_000);
+afterAll(async () => {
+  await h?.stop();
+});
+afterEach(() => {
+  h.reset();
+});
+
+const callsOf = (caller: string) =>
+  h.calls.filter((c) => c.caller === caller).map((c) => `${c.service}:${c.operation}`);
+const ran = (functionId: string) => h.invocations.some((i) => i.functionId === functionId && i.outcome.ok);
+const as = (admin: TestAdmin, method: string, path: string, body?: unknown) =>
+  h.call(method, path, body, { token: admin.token });
+
+async function request(admin: TestAdmin, action: string, parameters: Record<string, unknown> = {}) {
+  const made = await as(admin, 'POST', '/v1/admin/requests', {
+    action,
+    target: { kind: 'user', id: userId },
+    parameters,
+    reason: `ticket 4711: ${action}`,
+  });
+  expectStatus(made, 201);
+  return { requestId: made.body.requestId as string, payloadHash: made.body.payloadHash as string };
+}
+
+/** Each admin's approval: a fresh code (the login spent the previous step, so the current one is free). */
+const approve = async (admin: TestAdmin, made: { requestId: string; payloadHash: string }, step: 0 | 1 = 0) =>
+  as(admin, 'POST', `/v1/admin/requests/${made.requestId}/approve`, {
+    payloadHash: made.payloadHash,
+    password: admin.password,
+    code: await totpCode(admin.totpSecret, step),
+  });
+
+const finished = async (workflow: string) => {
+  const executions = h.states.executions.filter((e) => e.workflow === workflow);
+  expect(executions.length, `${workflow} executions`).toBeGreaterThan(0);
+  return Promise.all(executions.map((e) => e.outcome));
+};
+
+describe('I2 the AWS path of the admin plane', () => {
+  it('I2 D1 admin logins against the admin pool, and the admin authorizer in front of the admin routes', async () => {
+    const user = person('vic');
+    await signUp(h, user, '127.0.0.40');
+    userToken = await firstLogin(h, user, 'device-vic-00001');
+    userId = (await h.call('GET', '/v1/me', undefined, { token: userToken })).body.userId as string;
+    h.reset();
+    [ops, comp, sec] = [
+      await adminOf(h, 'ops1', ['operations']),
+      await adminOf(h, 'comp1', ['compliance']),
+      await adminOf(h, 'sec1', ['security']),
+    ];
+    const me = await as(comp, 'GET', '/v1/admin/me');
+    expectStatus(me, 200);
+    h.assertClean();
+    expect(callsOf('AdminLogin')).toContain('cognito-idp:AdminInitiateAuth');
+    expect(callsOf('AdminLoginChallenge')).toEqual(
+      expect.arrayContaining([
+        'cognito-idp:AdminRespondToAuthChallenge',
+        `jwks:GET /${h.model.adminPool.id}/.well-known/jwks.json`,
+      ]),
+    );
+    expect(callsOf('AdminAuthorizer')).toContain(`jwks:GET /${h.model.adminPool.id}/.well-known/jwks.json`);
+    // A user's token is not an admin's: the admin authorizer refuses it.
+    expect((await h.call('GET', '/v1/admin/me', undefined, { token: userToken })).status).toBe(401);
+  });
+
+  it('I2 D2 a request with two approvals: the workflow stores its token, each approval re-authenticates and answers it, the executor runs once', async () => {
+    const made = await request(ops, 'change-withdrawal-limits', { asset: 'BTC', daily: '5', monthly: '50' });
+    expectStatus(await approve(comp, made), 200);
+    const second = await approve(sec, made);
+    expectStatus(second, 200);
+    expect(second.body.status).toBe('approved');
+    const [outcome] = await finished('admin-approval');
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { decision: { outcome: 'executed' } } });
+    h.assertClean();
+    expect(callsOf('CreateAdminRequest')).toContain('states:StartExecution');
+    expect(callsOf('ApproveAdminRequest')).toEqual(
+      expect.arrayContaining([
+        'cognito-idp:AdminInitiateAuth',
+        'cognito-idp:AdminRespondToAuthChallenge',
+        'states:SendTaskSuccess',
+      ]),
+    );
+    expect(ran('StoreApprovalToken')).toBe(true);
+    expect(ran('ExecuteStaffAction')).toBe(true);
+    expect(callsOf('StateMachine:admin-approval')).toContain('lambda:Invoke');
+  });
+
+  it('I2 D2 an approved suspension runs the account-suspension workflow: sessions revoked in Cognito, the user told', async () => {
+    const made = await request(comp, 'suspend-account');
+    const approved = await approve(sec, made, 1);
+    expectStatus(approved, 200);
+    const [approval] = await finished('admin-approval');
+    expect(approval).toMatchObject({ status: 'SUCCEEDED', output: { decision: { outcome: 'executed' } } });
+    const [suspension] = await finished('account-suspension');
+    expect(suspension?.status).toBe('SUCCEEDED');
+    h.assertClean();
+    expect(ran('ExecuteAccountAction')).toBe(true);
+    for (const task of ['RecordSuspension', 'RevokeAccess', 'CancelWithdrawals', 'NotifySuspension']) {
+      expect(ran(task), task).toBe(true);
+    }
+    expect(callsOf('RevokeAccess')).toEqual(expect.arrayContaining(['cognito-idp:AdminUserGlobalSignOut']));
+    // The suspended user's token is refused from now on.
+    expect((await h.call('GET', '/v1/me', undefined, { token: userToken })).status).toBe(401);
+  });
+});
