@@ -4,7 +4,7 @@
 // (the runtime's init-time check of the access list's variables included).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allFunctions } from '../../lambdas/catalogue.js';
+import { ADMIN_AUTHORIZER, allFunctions, ROUTES, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
 import { CloudHarness } from './harness/cloud.js';
 import { ENDPOINT_VARIABLES } from './harness/lambda-runtime.js';
 import { staticReport, variablesRead } from './harness/static.js';
@@ -48,6 +48,36 @@ describe('I2 every function of the template', () => {
       // ESM with the require banner, as NodejsFunction writes index.mjs.
       expect(readFileSync(bundle, 'utf8').slice(0, 200)).toContain('createRequire');
     }
+  });
+
+  it("I2 every catalogue route is a method of the template's API, with its function and authorizer, and API Gateway may invoke both", () => {
+    // Routes the API lacks, integrates with another function or authorises otherwise are reported at start.
+    expect(h.report()).toBe('');
+    const api = h.model.api;
+    if (!api) throw new Error('no API in the template');
+    const { region, account } = h.model.deployment;
+    const base = `arn:aws:execute-api:${region}:${account}:${api.apiId}`;
+    for (const route of ROUTES) {
+      const method = api.methods.find((m) => m.method === route.method && m.path === route.path);
+      expect(method?.functionArn, `${route.method} ${route.path}`).toBe(h.fn(route.id).arn);
+      const path = route.path.replace(/\{[^}]+\}/g, 'x0');
+      expect(h.apiMayInvoke(h.fn(route.id), `${base}/${api.stage}/${route.method}${path}`), route.id).toBe(
+        true,
+      );
+    }
+    for (const spec of [USER_AUTHORIZER, ADMIN_AUTHORIZER]) {
+      const authorizer = api.authorizers.find((a) => a.functionArn === h.fn(spec.id).arn);
+      expect(authorizer?.ttlSeconds, spec.id).toBe(0);
+      expect(h.apiMayInvoke(h.fn(spec.id), `${base}/authorizers/${authorizer?.id}`), spec.id).toBe(true);
+    }
+    // Another API's (or stage's) calls are not allowed by these permissions.
+    expect(
+      h.apiMayInvoke(
+        h.fn('GetMe'),
+        `arn:aws:execute-api:${region}:${account}:otherapi01/${api.stage}/GET/v1/me`,
+      ),
+    ).toBe(false);
+    h.reset();
   });
 
   it('I2 every variable a bundle reads is set by the template, and what it names the role may call', () => {

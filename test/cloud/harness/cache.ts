@@ -116,10 +116,15 @@ export async function productionBundles(specs: readonly FunctionSpec[]): Promise
   };
 }
 
+/** Bumped when what is stored of a synthesis changes, so older cached templates are not read. */
+const TEMPLATE_FORMAT = 2;
+
 export interface SynthesisedTemplate {
   template: CfnTemplate;
   stackName: string;
   region: string;
+  /** The REST API's nested stack (the primary stack's one AWS::CloudFormation::Stack). */
+  api: CfnTemplate;
 }
 
 export interface TemplateVariant {
@@ -134,7 +139,7 @@ export interface TemplateVariant {
 /** The primary stack's template, synthesised with stub code (environments and roles are what is read). */
 export async function synthesisedTemplate(variant: TemplateVariant): Promise<SynthesisedTemplate> {
   const key = sourceHash(
-    JSON.stringify([variant.name, variant.context ?? {}, variant.mutate?.toString() ?? '']),
+    JSON.stringify([TEMPLATE_FORMAT, variant.name, variant.context ?? {}, variant.mutate?.toString() ?? '']),
   );
   const file = join(CACHE_ROOT, `template-${variant.name}-${key}.json`);
   await once(`template-${variant.name}-${key}`, file, async () => {
@@ -148,6 +153,7 @@ export async function synthesisedTemplate(variant: TemplateVariant): Promise<Syn
           template: s.template.toJSON() as CfnTemplate,
           stackName: s.primary.stackName,
           region: s.primary.region,
+          api: s.apiTemplate.toJSON() as CfnTemplate,
         };
         await writeFile(`${file}.tmp-${process.pid}`, JSON.stringify(out));
         await rename(`${file}.tmp-${process.pid}`, file);

@@ -12,6 +12,14 @@ export interface CfnResource {
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
   Parameters?: Record<string, unknown>;
+  Outputs?: Record<string, { Value: unknown }>;
+}
+
+export interface ResolverOptions {
+  /** A nested stack's parameters: name → its value, resolved in the parent stack (lazily). */
+  parameters?: Record<string, () => string>;
+  /** The resolver of a nested stack resource (`Fn::GetAtt [<stack>, Outputs.<name>]`). */
+  nested?: (logicalId: string) => CfnResolver | undefined;
 }
 
 export interface Deployment {
@@ -55,6 +63,7 @@ export class CfnResolver {
   constructor(
     readonly template: CfnTemplate,
     readonly deployment: Deployment,
+    private readonly options: ResolverOptions = {},
   ) {}
 
   private arn(service: string, resource: string, region = this.deployment.region): string {
@@ -154,6 +163,21 @@ export class CfnResolver {
           },
         };
       }
+      case 'AWS::ApiGateway::RestApi': {
+        const id = drawn(`api:${logicalId}`, 10, LOWER_ALNUM);
+        return {
+          ref: id,
+          attributes: { RestApiId: id, RootResourceId: drawn(`root:${logicalId}`, 10, LOWER_ALNUM) },
+        };
+      }
+      case 'AWS::ApiGateway::Stage':
+        return { ref: named('StageName') ?? 'prod', attributes: {} };
+      case 'AWS::ApiGateway::Resource':
+      case 'AWS::ApiGateway::Authorizer':
+      case 'AWS::ApiGateway::Deployment': {
+        const id = drawn(`id:${logicalId}`, 6, LOWER_ALNUM);
+        return { ref: id, attributes: { ResourceId: id, AuthorizerId: id, DeploymentId: id } };
+      }
       case 'AWS::SES::EmailIdentity':
         return { ref: String(props.EmailIdentity), attributes: {} };
       case 'AWS::SES::ConfigurationSet':
@@ -181,10 +205,18 @@ export class CfnResolver {
       case 'AWS::StackId':
         return `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/${uuidOf(stackName)}`;
     }
+    const parameter = this.options.parameters?.[name];
+    if (parameter) return parameter();
     return this.physicalOf(name).ref;
   }
 
   getAtt(logicalId: string, attribute: string): string {
+    if (attribute.startsWith('Outputs.')) {
+      const nested = this.options.nested?.(logicalId);
+      const output = nested?.template.Outputs?.[attribute.slice('Outputs.'.length)];
+      if (!nested || !output) throw new Error(`The harness does not know ${logicalId}.${attribute}`);
+      return nested.resolveString(output.Value, `${logicalId}.${attribute}`);
+    }
     const value = this.physicalOf(logicalId).attributes[attribute];
     if (value === undefined) {
       throw new Error(

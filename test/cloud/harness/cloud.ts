@@ -10,7 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { ADMIN_AUTHORIZER, INVOKABLE, ROUTES, USER_AUTHORIZER } from '../../../lambdas/catalogue.js';
+import {
+  ADMIN_AUTHORIZER,
+  type FunctionSpec,
+  INVOKABLE,
+  ROUTES,
+  type RouteSpec,
+  USER_AUTHORIZER,
+} from '../../../lambdas/catalogue.js';
+import { UNAUTHORIZED } from '../../../lambdas/kernel/errors.js';
 import { systemClock } from '../../../lambdas/kernel/ports/clock.js';
 import { ACCESS_ENV } from '../../../lambdas/kernel/runtime/access-env.js';
 import { TABLES } from '../../../lambdas/kernel/tables.js';
@@ -20,7 +28,9 @@ import { LocalKeyService } from '../../../local/adapters/key-service.js';
 import { LocalPgpKeySource } from '../../../local/adapters/pgp-key.js';
 import { LocalSmsOutbox } from '../../../local/adapters/sms-outbox.js';
 import { createGateway } from '../../../local/gateway.js';
+import { LOCAL_ACCOUNT } from '../../../local/lambda-context.js';
 import { close, listen, urlOf } from '../../../local/listen.js';
+import { LOCAL_API_ID, LOCAL_STAGE } from '../../../local/proxy-event.js';
 import { type LocalEmail, startSes } from '../../../local/ses.js';
 import { productionBundles, REPO_ROOT, synthesisedTemplate, type TemplateVariant } from './cache.js';
 import {
@@ -31,7 +41,7 @@ import {
   type Service,
   type Violation,
 } from './endpoints.js';
-import { evaluate } from './iam.js';
+import { evaluate, type PolicyStatement } from './iam.js';
 import { credentialsOf, type InvocationRecord, LambdaService } from './lambda-runtime.js';
 import { CognitoService } from './services/cognito.js';
 import { DynamoService } from './services/dynamodb.js';
@@ -100,10 +110,11 @@ export class CloudHarness {
       at = now;
     };
     const synthesised = await synthesisedTemplate(options.variant);
-    const model = cloudModel(synthesised.template, {
-      stackName: synthesised.stackName,
-      region: synthesised.region,
-    });
+    const model = cloudModel(
+      synthesised.template,
+      { stackName: synthesised.stackName, region: synthesised.region },
+      synthesised.api,
+    );
     const harness = new CloudHarness(model, options.mode ?? 'enforce');
     lap('template');
     try {
@@ -220,25 +231,148 @@ export class CloudHarness {
       ses: new SesService(model, this.ses.url),
     } satisfies Record<string, Service>);
 
-    let url = '';
-    const byId = this.lambda.byId;
+    const api = this.apiRoutes();
     const gateway: Server = createGateway({
-      routes: ROUTES,
-      authorizer: USER_AUTHORIZER,
-      adminAuthorizer: ADMIN_AUTHORIZER,
+      routes: api.routes,
+      authorizer: api.userAuthorizer,
+      adminAuthorizer: api.adminAuthorizer,
       localRoutes: [],
       region: model.deployment.region,
-      invoke: async (id, event, requestId) => {
-        const fn = byId.get(id);
-        if (!fn) throw new Error(`The template has no function ${id}`);
-        const outcome = await this.lambda.invoke(fn, event, requestId);
-        if (outcome.ok) return JSON.parse(outcome.payload);
-        throw Object.assign(new Error(outcome.errorMessage), { name: outcome.errorType });
-      },
+      invoke: (id, event, requestId) => this.invokeFromApi(id, event, requestId),
     });
-    url = urlOf('127.0.0.1', await listen(gateway, 0, '127.0.0.1'));
+    this.url = urlOf('127.0.0.1', await listen(gateway, 0, '127.0.0.1'));
     this.stops.push(() => close(gateway));
-    this.url = url;
+  }
+
+  /**
+   * The routes as the template's API has them: each catalogue route's method in the API, the function its
+   * integration invokes and the authorizer it names. A route the API lacks, or integrates or authorises
+   * otherwise than the catalogue says, is a violation; API Gateway serves what the template says.
+   */
+  private apiRoutes(): { routes: RouteSpec[]; userAuthorizer: FunctionSpec; adminAuthorizer: FunctionSpec } {
+    const api = this.model.api;
+    if (!api) throw new Error('The template has no REST API');
+    const byArn = new Map(this.model.functions.map((f) => [f.arn, f]));
+    const mismatch = (detail: string) =>
+      this.endpoint.violations.push({
+        kind: 'not-found',
+        caller: 'ApiGateway',
+        operation: 'apigateway:route',
+        detail,
+      });
+    const routes: RouteSpec[] = [];
+    for (const route of ROUTES) {
+      const method = api.methods.find((m) => m.method === route.method && m.path === route.path);
+      const fn = method && byArn.get(method.functionArn);
+      if (!method || !fn) {
+        mismatch(`${route.method} ${route.path} (${route.id}) is not a method of the template's API`);
+        continue;
+      }
+      const authorizerFn = method.authorizer && byArn.get(method.authorizer.functionArn);
+      const auth =
+        method.authorization === 'NONE'
+          ? 'public'
+          : authorizerFn?.id === ADMIN_AUTHORIZER.id
+            ? 'admin'
+            : 'user';
+      if (fn.id !== route.id) mismatch(`${route.method} ${route.path} invokes ${fn.id}, not ${route.id}`);
+      if (auth !== route.auth)
+        mismatch(`${route.method} ${route.path} is ${auth} in the API, ${route.auth} in the catalogue`);
+      routes.push({ ...route, id: fn.id, auth } as RouteSpec);
+    }
+    const authorizerOf = (spec: FunctionSpec): FunctionSpec => {
+      const found = api.authorizers.find((a) => byArn.get(a.functionArn)?.id === spec.id);
+      if (!found) mismatch(`the API has no authorizer invoking ${spec.id}`);
+      return {
+        id: found ? (byArn.get(found.functionArn)?.id ?? spec.id) : spec.id,
+        entry: spec.entry,
+        access: [],
+      };
+    };
+    return {
+      routes,
+      userAuthorizer: authorizerOf(USER_AUTHORIZER),
+      adminAuthorizer: authorizerOf(ADMIN_AUTHORIZER),
+    };
+  }
+
+  /**
+   * API Gateway invoking a function: its permission (the function's resource policy, AWS::Lambda::Permission,
+   * for this API's source ARN), the authorizer's identity validation, and the event as API Gateway makes it
+   * for this API and stage (the local gateway builds it; the ids are the template's here).
+   */
+  private async invokeFromApi(id: string, event: unknown, requestId: string): Promise<unknown> {
+    const fn = this.fn(id);
+    const api = this.model.api as NonNullable<CloudModel['api']>;
+    const { region, account } = this.model.deployment;
+    const localPrefix = `arn:aws:execute-api:${region}:${LOCAL_ACCOUNT}:${LOCAL_API_ID}/${LOCAL_STAGE}/`;
+    const cloudPrefix = `arn:aws:execute-api:${region}:${account}:${api.apiId}/${api.stage}/`;
+    const e = event as Record<string, unknown> & { requestContext?: Record<string, unknown> };
+    let sourceArn: string;
+    if (e.type === 'TOKEN') {
+      const authorizer = api.authorizers.find((a) => a.functionArn === fn.arn);
+      if (
+        authorizer?.identityValidation &&
+        !new RegExp(authorizer.identityValidation).test(String(e.authorizationToken))
+      ) {
+        // API Gateway answers 401 itself, without calling the authorizer.
+        throw new Error(UNAUTHORIZED);
+      }
+      sourceArn = `arn:aws:execute-api:${region}:${account}:${api.apiId}/authorizers/${authorizer?.id ?? 'unknown'}`;
+      e.methodArn = String(e.methodArn).replace(localPrefix, cloudPrefix);
+    } else {
+      const context = e.requestContext ?? {};
+      sourceArn = `${cloudPrefix}${String(e.httpMethod)}${String(e.path)}`;
+      // domainName stays unset: links in emails lead back to the harness gateway, not to execute-api.
+      e.requestContext = {
+        ...context,
+        accountId: account,
+        apiId: api.apiId,
+        stage: api.stage,
+        path: `/${api.stage}${String(e.path)}`,
+      };
+    }
+    if (!this.apiMayInvoke(fn, sourceArn)) throw new Error('Internal server error');
+    const outcome = await this.lambda.invoke(fn, e, requestId);
+    if (!outcome.ok) throw Object.assign(new Error(outcome.errorMessage), { name: outcome.errorType });
+    // The local gateway evaluates the authorizer's policy against its own method ARNs.
+    const payload =
+      e.type === 'TOKEN' ? outcome.payload.split(cloudPrefix).join(localPrefix) : outcome.payload;
+    return JSON.parse(payload);
+  }
+
+  /** The function's resource policy (its AWS::Lambda::Permission resources) allows API Gateway from this source. */
+  apiMayInvoke(fn: CloudFunction, sourceArn: string): boolean {
+    const statements: PolicyStatement[] = (this.model.api?.permissions ?? [])
+      .filter((p) => p.functionArn === fn.arn && p.principal === 'apigateway.amazonaws.com')
+      .map((p) => ({
+        Effect: 'Allow',
+        Action: p.action,
+        Resource: p.functionArn,
+        ...(p.sourceArn ? { Condition: { ArnLike: { 'aws:SourceArn': p.sourceArn } } } : {}),
+      }));
+    const request = {
+      action: 'lambda:InvokeFunction',
+      resource: fn.arn,
+      context: { 'aws:SourceArn': sourceArn },
+    };
+    const decision = evaluate(statements, request);
+    this.endpoint.calls.push({
+      seq: this.endpoint.calls.length + 1,
+      caller: 'ApiGateway',
+      service: 'lambda',
+      operation: 'Invoke',
+      checks: [{ request, decision, implied: `${fn.id}'s resource policy` }],
+    });
+    if (decision.allowed) return true;
+    this.endpoint.violations.push({
+      kind: 'denied',
+      caller: 'ApiGateway',
+      operation: 'lambda:Invoke',
+      check: { request, decision },
+      detail: `API Gateway → lambda:InvokeFunction on ${fn.id} from ${sourceArn}: no AWS::Lambda::Permission of the template allows it`,
+    });
+    return this.mode === 'record';
   }
 
   /** Step Functions invokes a task's function with the state machine's role. */

@@ -61,6 +61,41 @@ export interface CloudPool {
   mfa: string;
 }
 
+export interface ApiAuthorizer {
+  /** The authorizer's id in the API (the `/authorizers/<id>` of its invoke permission). */
+  id: string;
+  logicalId: string;
+  functionArn: string;
+  /** The regular expression API Gateway checks the token against before it calls the authorizer. */
+  identityValidation?: string;
+  ttlSeconds: number;
+}
+
+export interface ApiMethod {
+  method: string;
+  /** API Gateway path syntax, `/v1/me/sessions/{sessionId}`. */
+  path: string;
+  functionArn: string;
+  authorization: string;
+  authorizer?: ApiAuthorizer;
+}
+
+/** An AWS::Lambda::Permission: who may invoke a function (API Gateway, from which source ARN). */
+export interface LambdaPermission {
+  functionArn: string;
+  principal: string;
+  action: string;
+  sourceArn?: string;
+}
+
+export interface CloudApi {
+  apiId: string;
+  stage: string;
+  methods: ApiMethod[];
+  authorizers: ApiAuthorizer[];
+  permissions: LambdaPermission[];
+}
+
 export interface CloudModel {
   deployment: Deployment;
   functions: CloudFunction[];
@@ -81,6 +116,8 @@ export interface CloudModel {
   mail: { from: string; identities: { identity: string; arn: string; configurationSetArn?: string }[] };
   /** Every variable any function of the template is given, with the value it is given. */
   variables: Map<string, Set<string>>;
+  /** The REST API of the nested stack, when the template has one. */
+  api?: CloudApi;
 }
 
 const DESCRIPTION = /^Palisade (\S+) \((.+)\)$/;
@@ -88,11 +125,28 @@ const DESCRIPTION = /^Palisade (\S+) \((.+)\)$/;
 export function cloudModel(
   template: CfnTemplate,
   deployment: Omit<Deployment, 'account' | 'partition'> & Partial<Deployment>,
+  apiTemplate?: CfnTemplate,
 ): CloudModel {
   const full: Deployment = { account: HARNESS_ACCOUNT, partition: 'aws', ...deployment };
-  const cfn = new CfnResolver(template, full);
   const resources = template.Resources;
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const [nestedStack] = ofType('AWS::CloudFormation::Stack');
+  let apiCfn: CfnResolver | undefined;
+  const cfn = new CfnResolver(template, full, {
+    nested: (logicalId) => (logicalId === nestedStack?.[0] ? apiCfn : undefined),
+  });
+  if (apiTemplate && nestedStack) {
+    const parameters = (nestedStack[1].Properties?.Parameters ?? {}) as Record<string, unknown>;
+    apiCfn = new CfnResolver(
+      apiTemplate,
+      { ...full, stackName: cfn.ref(nestedStack[0]) },
+      {
+        parameters: Object.fromEntries(
+          Object.entries(parameters).map(([name, value]) => [name, () => cfn.resolveString(value, name)]),
+        ),
+      },
+    );
+  }
 
   const statementsOf = (roleLogicalId: string): PolicyStatement[] => {
     const statements: PolicyStatement[] = [];
@@ -260,8 +314,77 @@ export function cloudModel(
     }
   }
 
+  const permissionsOf = (source: CfnTemplate, resolver: CfnResolver): LambdaPermission[] =>
+    Object.entries(source.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Permission')
+      .map(([logicalId, r]) => {
+        const props = r.Properties ?? {};
+        const target = resolver.resolveString(props.FunctionName, `${logicalId}.FunctionName`);
+        const fn = functions.find((f) => f.arn === target || f.name === target);
+        return {
+          functionArn: fn?.arn ?? target,
+          principal: String(props.Principal),
+          action: String(props.Action),
+          ...(props.SourceArn
+            ? { sourceArn: resolver.resolveString(props.SourceArn, `${logicalId}.SourceArn`) }
+            : {}),
+        };
+      });
+
+  let api: CloudApi | undefined;
+  if (apiTemplate && apiCfn) {
+    const apiResolver = apiCfn;
+    const apiResources = apiTemplate.Resources;
+    const apiOfType = (type: string) => Object.entries(apiResources).filter(([, r]) => r.Type === type);
+    const [restApi] = apiOfType('AWS::ApiGateway::RestApi');
+    const [stage] = apiOfType('AWS::ApiGateway::Stage');
+    if (!restApi || !stage) throw new Error('The API stack has no RestApi or no Stage');
+    const pathOf = (logicalId: string): string => {
+      const props = apiResources[logicalId]?.Properties ?? {};
+      const parent = targetOf(props.ParentId);
+      const prefix = !parent || parent === restApi[0] ? '' : pathOf(parent);
+      return `${prefix}/${String(props.PathPart)}`;
+    };
+    const authorizers: ApiAuthorizer[] = apiOfType('AWS::ApiGateway::Authorizer').map(([logicalId, r]) => {
+      const props = r.Properties ?? {};
+      const uri = apiResolver.resolveString(props.AuthorizerUri, `${logicalId}.AuthorizerUri`);
+      return {
+        id: apiResolver.ref(logicalId),
+        logicalId,
+        functionArn: /\/functions\/(.+)\/invocations$/.exec(uri)?.[1] ?? uri,
+        ...(typeof props.IdentityValidationExpression === 'string'
+          ? { identityValidation: props.IdentityValidationExpression }
+          : {}),
+        ttlSeconds: Number(props.AuthorizerResultTtlInSeconds ?? 300),
+      };
+    });
+    const methods: ApiMethod[] = apiOfType('AWS::ApiGateway::Method')
+      .filter(([, r]) => r.Properties?.HttpMethod !== 'OPTIONS')
+      .map(([logicalId, r]) => {
+        const props = r.Properties ?? {};
+        const integration = props.Integration as { Uri?: unknown } | undefined;
+        const uri = integration?.Uri ? apiResolver.resolveString(integration.Uri, `${logicalId}.Uri`) : '';
+        const authorizer = authorizers.find((a) => a.logicalId === targetOf(props.AuthorizerId));
+        return {
+          method: String(props.HttpMethod),
+          path: pathOf(targetOf(props.ResourceId) ?? ''),
+          functionArn: /\/functions\/(.+)\/invocations$/.exec(uri)?.[1] ?? uri,
+          authorization: String(props.AuthorizationType ?? 'NONE'),
+          ...(authorizer ? { authorizer } : {}),
+        };
+      });
+    api = {
+      apiId: apiResolver.ref(restApi[0]),
+      stage: apiResolver.ref(stage[0]),
+      methods,
+      authorizers,
+      permissions: [...permissionsOf(template, cfn), ...permissionsOf(apiTemplate, apiResolver)],
+    };
+  }
+
   return {
     deployment: full,
+    ...(api ? { api } : {}),
     functions,
     stateMachines,
     tables,
