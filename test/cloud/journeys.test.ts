@@ -4,7 +4,16 @@
 // local runtime but would fail in AWS (a missing grant, a missing variable, a resource the template lacks)
 // fails here, naming the function, the call and what is missing. See docs/cloud-fidelity.md.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectStatus, firstLogin, person, signUp, type TestUser, totpCode } from './harness/client.js';
+import {
+  expectStatus,
+  firstLogin,
+  freshCode,
+  person,
+  signUp,
+  type TestUser,
+  type TotpHolder,
+  wrongCode,
+} from './harness/client.js';
 import { CloudHarness } from './harness/cloud.js';
 
 let h: CloudHarness;
@@ -38,7 +47,7 @@ const logsOf = (functionId: string) =>
 
 describe('I2 the AWS path of the user journeys', () => {
   const ann: TestUser = person('ann');
-  let totpSecret = '';
+  const authenticator: TotpHolder = { totpSecret: '' };
   let token = '';
 
   it('I2 A1 sign-up and verification under the template: codes by SES and by SNS through SendUserMail and SendSms', async () => {
@@ -79,11 +88,11 @@ describe('I2 the AWS path of the user journeys', () => {
   it('I2 A2 B1 B2 TOTP enrolment is a security change: the security-hold workflow notifies by email and SMS', async () => {
     const enrol = await h.call('POST', '/v1/me/mfa/totp', undefined, { token });
     expectStatus(enrol, 200);
-    totpSecret = enrol.body.secret as string;
+    authenticator.totpSecret = enrol.body.secret as string;
     const confirm = await h.call(
       'POST',
       '/v1/me/mfa/totp/confirm',
-      { code: await totpCode(totpSecret, -1), password: ann.password },
+      { code: await freshCode(authenticator), password: ann.password },
       { token },
     );
     expectStatus(confirm, 200);
@@ -110,7 +119,7 @@ describe('I2 the AWS path of the user journeys', () => {
     const done = await h.call('POST', '/v1/auth/challenge', {
       loginId: start.body.loginId,
       challenge: 'totp',
-      code: await totpCode(totpSecret, 0),
+      code: await freshCode(authenticator),
     });
     expectStatus(done, 200);
     expect(done.body.status).toBe('authenticated');
@@ -129,7 +138,7 @@ describe('I2 the AWS path of the user journeys', () => {
     const wrong = await h.call('POST', '/v1/auth/challenge', {
       loginId: start.body.loginId,
       challenge: 'totp',
-      code: (await totpCode(totpSecret, 0)) === '000000' ? '111111' : '000000',
+      code: wrongCode(authenticator.totpSecret),
     });
     // Cognito answers a wrong code in a live MFA session with CodeMismatchException; the adapter maps only
     // NotAuthorizedException to Unauthorized (lambdas/kernel/aws/identity-provider.ts respondToTotp), so the
@@ -147,7 +156,7 @@ describe('I2 the AWS path of the user journeys', () => {
       {
         currentPassword: ann.password,
         newPassword: 'Another-Battery-Staple-7',
-        code: await totpCode(totpSecret, 1),
+        code: await freshCode(authenticator),
       },
       { token },
     );
@@ -188,6 +197,56 @@ describe('I2 the AWS path of the user journeys', () => {
     h.assertClean();
     expect(callsOf('ConfirmEmailChange')).toEqual(
       expect.arrayContaining(['cognito-idp:AdminUpdateUserAttributes', 'states:StartExecution']),
+    );
+  });
+});
+
+describe('I2 the AWS path of sessions and the duress password', () => {
+  const sam: TestUser = person('sam');
+  let token = '';
+
+  it('I2 A7 sessions, devices and the login history; removing a device ends its session and forgets it in the Shield table', async () => {
+    await signUp(h, sam, '127.0.0.25');
+    token = await firstLogin(h, sam, 'device-sam-00001');
+    h.reset();
+    for (const path of ['/v1/me/sessions', '/v1/me/devices', '/v1/me/logins', '/v1/me/security']) {
+      expectStatus(await h.call('GET', path, undefined, { token }), 200);
+    }
+    const removed = await h.call('DELETE', '/v1/me/devices/device-sam-00001', undefined, { token });
+    expectStatus(removed, 200);
+    expect(removed.body).toMatchObject({ removed: 'device', sessionsEnded: 1 });
+    // Its session is over: the authorizer refuses the token.
+    expect((await h.call('GET', '/v1/me', undefined, { token })).status).toBe(401);
+    h.assertClean();
+    // shield:forget: one DeleteItem on the Shield table, the table key through DynamoDB.
+    const forget = h.calls.find((c) => c.caller === 'RemoveDevice' && c.operation === 'DeleteItem');
+    expect(forget?.checks.map((c) => c.request.action)).toEqual(['dynamodb:DeleteItem', 'kms:Decrypt']);
+  });
+
+  it('I2 A5 a login with the duress password: CheckDuress starts the account-suspension workflow, which revokes access in Cognito', async () => {
+    token = await firstLogin(h, sam, 'device-sam-00002', '127.0.0.26');
+    const set = await h.call(
+      'PUT',
+      '/v1/me/duress-password',
+      { duressPassword: 'Duress-Battery-Staple-5', password: sam.password },
+      { token },
+    );
+    expectStatus(set, 200);
+    await settled('security-hold');
+    h.reset();
+    const duress = await h.call('POST', '/v1/auth/login', {
+      username: sam.username,
+      password: 'Duress-Battery-Staple-5',
+      deviceId: 'device-sam-00002',
+    });
+    // The duress password opens nothing: it answers as a wrong password, and suspends the account.
+    expect(duress.status).toBe(401);
+    const [suspension] = await settled('account-suspension');
+    expect(suspension?.status).toBe('SUCCEEDED');
+    h.assertClean();
+    expect(callsOf('CheckDuress')).toContain('states:StartExecution');
+    expect(callsOf('RevokeAccess')).toEqual(
+      expect.arrayContaining(['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut']),
     );
   });
 });

@@ -59,24 +59,45 @@ export async function signUp(h: CloudHarness, user: TestUser, source = '127.0.0.
   expectStatus(verified, 200);
 }
 
-/** A6/A7: the first login of a device on a new network: password, emailed code, device link, tokens. */
-export async function firstLogin(h: CloudHarness, user: TestUser, deviceId: string): Promise<string> {
-  const start = await h.call('POST', '/v1/auth/login', {
-    username: user.username,
-    password: user.password,
-    deviceId,
-  });
+/**
+ * A6/A7: the first login of a device: password, the emailed code when the network is new, the device link,
+ * tokens.
+ */
+export async function firstLogin(
+  h: CloudHarness,
+  user: TestUser,
+  deviceId: string,
+  source = '127.0.0.1',
+): Promise<string> {
+  const start = await h.call(
+    'POST',
+    '/v1/auth/login',
+    { username: user.username, password: user.password, deviceId },
+    { source },
+  );
   expectStatus(start, 200);
-  expect(start.body).toMatchObject({ status: 'challenge', challenge: 'ip-code' });
+  expect(start.body.status).toBe('challenge');
   const loginId = start.body.loginId;
-  const code = sixDigits(await h.mailText(user.email, /login code/i));
-  const second = await h.call('POST', '/v1/auth/challenge', { loginId, challenge: 'ip-code', code });
-  expect(second.body).toMatchObject({ status: 'challenge', challenge: 'device-confirmation' });
+  if (start.body.challenge === 'ip-code') {
+    const code = sixDigits(await h.mailText(user.email, /login code/i));
+    const second = await h.call(
+      'POST',
+      '/v1/auth/challenge',
+      { loginId, challenge: 'ip-code', code },
+      { source },
+    );
+    expect(second.body).toMatchObject({ status: 'challenge', challenge: 'device-confirmation' });
+  }
   const link = /https?:\/\/[^/\s]+(\/v1\/auth\/device-links\/[A-Za-z0-9_-]+)/.exec(
     await h.mailText(user.email, /new device/i),
   )?.[1];
   expectStatus(await h.call('GET', link as string), 200);
-  const done = await h.call('POST', '/v1/auth/challenge', { loginId, challenge: 'device-confirmation' });
+  const done = await h.call(
+    'POST',
+    '/v1/auth/challenge',
+    { loginId, challenge: 'device-confirmation' },
+    { source },
+  );
   expect(done.body.status).toBe('authenticated');
   const token = (done.body.tokens as { accessToken: string }).accessToken;
   user.accessToken = token;
@@ -85,21 +106,49 @@ export async function firstLogin(h: CloudHarness, user: TestUser, deviceId: stri
 
 const STEP_MS = 30_000;
 
-/**
- * A TOTP code of the step `offset` steps from now (-1, 0 or +1: the window Cognito and the local directory
- * accept). Waits out the last second of a step, so a code is not computed in one step and checked in the next.
- */
-export async function totpCode(secret: string, offset: -1 | 0 | 1 = 0): Promise<string> {
-  const intoStep = Date.now() % STEP_MS;
-  if (intoStep > STEP_MS - 1500) await new Promise((resolve) => setTimeout(resolve, STEP_MS - intoStep + 50));
-  return generateSync({ secret, epoch: Math.floor((Date.now() + offset * STEP_MS) / 1000) });
+/** Something with an authenticator, and the last 30-second step it spent (a code is single-use per step). */
+export interface TotpHolder {
+  totpSecret: string;
+  lastStep?: number;
 }
 
-export interface TestAdmin {
+/**
+ * The code of the earliest step the directory still accepts (one step either side of now) that is later
+ * than the holder's last one; waits for the next step when all three are spent.
+ */
+export async function freshCode(holder: TotpHolder): Promise<string> {
+  for (;;) {
+    const intoStep = Date.now() % STEP_MS;
+    if (intoStep > STEP_MS - 1500)
+      await new Promise((resolve) => setTimeout(resolve, STEP_MS - intoStep + 50));
+    const now = Math.floor(Date.now() / STEP_MS);
+    const step = [now - 1, now, now + 1].find((s) => s > (holder.lastStep ?? Number.NEGATIVE_INFINITY));
+    if (step !== undefined) {
+      holder.lastStep = step;
+      return generateSync({ secret: holder.totpSecret, epoch: step * 30 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, STEP_MS - (Date.now() % STEP_MS) + 50));
+  }
+}
+
+/** A six-digit code that no step in the accepted window of `secret` yields. */
+export function wrongCode(secret: string): string {
+  const now = Math.floor(Date.now() / STEP_MS);
+  const valid = new Set(
+    [now - 2, now - 1, now, now + 1, now + 2].map((s) => generateSync({ secret, epoch: s * 30 })),
+  );
+  for (let n = 0; ; n++) {
+    const code = String(n * 111_111)
+      .padStart(6, '0')
+      .slice(-6);
+    if (!valid.has(code)) return code;
+  }
+}
+
+export interface TestAdmin extends TotpHolder {
   adminId: string;
   username: string;
   password: string;
-  totpSecret: string;
   token: string;
 }
 
@@ -109,10 +158,10 @@ export async function adminOf(h: CloudHarness, username: string, tiers: AdminTie
   const start = await h.call('POST', '/v1/admin/auth/login', { username, password: created.password });
   expectStatus(start, 200);
   expect(start.body).toMatchObject({ status: 'challenge', challenge: 'totp' });
-  // The previous step's code: the current and next steps stay unspent for the admin's approvals.
+  const holder: TotpHolder = { totpSecret: created.totpSecret };
   const done = await h.call('POST', '/v1/admin/auth/challenge', {
     loginId: start.body.loginId,
-    code: await totpCode(created.totpSecret, -1),
+    code: await freshCode(holder),
   });
   expectStatus(done, 200);
   expect(done.body).toMatchObject({ status: 'authenticated', adminId: created.adminId });
@@ -120,7 +169,7 @@ export async function adminOf(h: CloudHarness, username: string, tiers: AdminTie
     adminId: created.adminId,
     username,
     password: created.password,
-    totpSecret: created.totpSecret,
+    ...holder,
     token: (done.body.tokens as { accessToken: string }).accessToken,
   };
 }

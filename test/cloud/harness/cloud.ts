@@ -582,8 +582,17 @@ export class CloudHarness {
     return [...this.sqs.messages];
   }
 
+  /** Stops everything; a part that does not stop within 5 s (a workflow waiting for its token) is left behind. */
   async stop(): Promise<void> {
-    for (const stop of this.stops.splice(0).reverse()) await stop().catch(() => undefined);
+    for (const stop of this.stops.splice(0).reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 5000);
+        timer.unref();
+      });
+      await Promise.race([stop().catch(() => undefined), late]);
+      clearTimeout(timer);
+    }
   }
 }
 
