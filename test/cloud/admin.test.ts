@@ -2,7 +2,7 @@
 // admin authorizer lets them in, a request waits in the admin-approval workflow on a task token, each
 // approval re-authenticates (password + TOTP) and answers the token, and the approved action runs in the
 // executor function the workflow routes it to. Every function under its template environment and role.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   adminOf,
   expectStatus,
@@ -11,14 +11,19 @@ import {
   person,
   signUp,
   type TestAdmin,
+  type TestUser,
   wrongCode,
 } from './harness/client.js';
 import { CloudHarness } from './harness/cloud.js';
+
+// Journeys on the real clock may wait out a TOTP step (30 s) on top of their own work.
+vi.setConfig({ testTimeout: 90_000 });
 
 let h: CloudHarness;
 let ops: TestAdmin;
 let comp: TestAdmin;
 let sec: TestAdmin;
+const vic: TestUser = person('vic');
 let userId = '';
 let userToken = '';
 
@@ -65,9 +70,8 @@ const finished = async (workflow: string) => {
 
 describe('I2 the AWS path of the admin plane', () => {
   it('I2 D1 admin logins against the admin pool, and the admin authorizer in front of the admin routes', async () => {
-    const user = person('vic');
-    await signUp(h, user, '127.0.0.40');
-    userToken = await firstLogin(h, user, 'device-vic-00001');
+    await signUp(h, vic, '127.0.0.40');
+    userToken = await firstLogin(h, vic, 'device-vic-00001');
     userId = (await h.call('GET', '/v1/me', undefined, { token: userToken })).body.userId as string;
     h.reset();
     [ops, comp, sec] = [
@@ -134,19 +138,77 @@ describe('I2 the AWS path of the admin plane', () => {
     const masked = await as(comp, 'GET', `/v1/admin/users/${userId}`);
     expectStatus(masked, 200);
     expect(String(masked.body.email)).toContain('***');
-    const made = await request(comp, 'reveal-personal-data', { fields: ['email'], windowMinutes: 15 });
-    expectStatus(await approve(sec, made), 200);
+    const made = await request(sec, 'reveal-personal-data', { fields: ['email'], windowMinutes: 15 });
+    expectStatus(await approve(comp, made), 200);
     const [outcome] = await finished('admin-approval');
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { decision: { outcome: 'executed' } } });
-    const revealed = await as(comp, 'GET', `/v1/admin/users/${userId}`);
+    // The reveal is the requester's.
+    const revealed = await as(sec, 'GET', `/v1/admin/users/${userId}`);
     expectStatus(revealed, 200);
     expect(String(revealed.body.email)).not.toContain('***');
     h.assertClean();
   });
 
+  it('I2 C3 D2 a withdrawal held for review: the workflow waits on its token, an approved decision answers it, the rejection releases it', async () => {
+    const added = await h.call(
+      'POST',
+      '/v1/me/addresses',
+      { asset: 'BTC', address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', label: 'cold wallet' },
+      { token: userToken },
+    );
+    expectStatus(added, 201);
+    const link = /https?:\/\/[^/\s]+(\/v1\/addresses\/confirm\/[A-Za-z0-9_-]+)/.exec(
+      await h.mailText(vic.email, /withdrawal address/i),
+    )?.[1];
+    expectStatus(await h.call('GET', link as string), 200);
+    const addressId = (added.body.address as { addressId: string }).addressId;
+    // The third withdrawal within the hour adds the velocity signal: unusual, held for an admin's decision.
+    let held = '';
+    for (let n = 0; n < 3; n++) {
+      const answer = await h.call(
+        'POST',
+        '/v1/me/withdrawals',
+        { asset: 'BTC', amount: '0.0100', addressId, password: vic.password },
+        { token: userToken, headers: { 'idempotency-key': `review-${Date.now().toString(36)}-${n}` } },
+      );
+      expectStatus(answer, 202);
+      held = answer.body.withdrawalId as string;
+    }
+    const waiting = h.states.executions.filter((e) => e.workflow === 'withdrawal').at(-1);
+    // The workflow runs on after the answer: screening, then the task that keeps the review's token.
+    for (let i = 0; i < 200 && !ran('AwaitWithdrawalDecision'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(ran('AwaitWithdrawalDecision')).toBe(true);
+    h.reset();
+    const made = await as(comp, 'POST', '/v1/admin/requests', {
+      action: 'decide-withdrawal',
+      target: { kind: 'withdrawal', id: held },
+      parameters: { userId, outcome: 'reject' },
+      reason: 'ticket 4712: velocity',
+    });
+    expectStatus(made, 201);
+    expectStatus(
+      await approve(sec, {
+        requestId: made.body.requestId as string,
+        payloadHash: made.body.payloadHash as string,
+      }),
+      200,
+    );
+    await finished('admin-approval');
+    expect(await waiting?.outcome).toMatchObject({ status: 'SUCCEEDED' });
+    h.assertClean();
+    expect(callsOf('ExecuteStaffAction')).toContain('states:SendTaskSuccess');
+    expect(ran('RejectWithdrawal')).toBe(true);
+    const history = await h.call('GET', '/v1/me/withdrawals', undefined, { token: userToken });
+    expect(history.body.withdrawals).toContainEqual(
+      expect.objectContaining({ withdrawalId: held, status: 'rejected' }),
+    );
+  });
+
   it('I2 D2 an approved suspension runs the account-suspension workflow: sessions revoked in Cognito, the user told', async () => {
     const made = await request(comp, 'suspend-account');
-    const approved = await approve(sec, made);
+    // Each admin spends one TOTP step per step-up: the approvals are spread over the roster.
+    const approved = await approve(ops, made);
     expectStatus(approved, 200);
     const [approval] = await finished('admin-approval');
     expect(approval).toMatchObject({ status: 'SUCCEEDED', output: { decision: { outcome: 'executed' } } });

@@ -3,11 +3,14 @@
 // allowed by the function's own role, and its init in a fresh worker under exactly the template's environment
 // (the runtime's init-time check of the access list's variables included).
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN_AUTHORIZER, allFunctions, ROUTES, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
 import { CloudHarness } from './harness/cloud.js';
 import { ENDPOINT_VARIABLES } from './harness/lambda-runtime.js';
 import { staticReport, variablesRead } from './harness/static.js';
+
+// Journeys on the real clock may wait out a TOTP step (30 s) on top of their own work.
+vi.setConfig({ testTimeout: 90_000 });
 
 let h: CloudHarness;
 

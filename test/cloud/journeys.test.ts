@@ -3,7 +3,8 @@
 // template, and the journeys go through API Gateway's events and the authorizers. A journey that works on the
 // local runtime but would fail in AWS (a missing grant, a missing variable, a resource the template lacks)
 // fails here, naming the function, the call and what is missing. See docs/cloud-fidelity.md.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateKey } from 'openpgp';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   expectStatus,
   firstLogin,
@@ -15,6 +16,9 @@ import {
   wrongCode,
 } from './harness/client.js';
 import { CloudHarness } from './harness/cloud.js';
+
+// Journeys on the real clock may wait out a TOTP step (30 s) on top of their own work.
+vi.setConfig({ testTimeout: 90_000 });
 
 let h: CloudHarness;
 
@@ -306,6 +310,37 @@ describe('I2 the AWS path of an address and a withdrawal', () => {
     ]);
     const history = await h.call('GET', '/v1/me/withdrawals', undefined, { token });
     expectStatus(history, 200);
+  });
+});
+
+describe('I2 the AWS path of a registered OpenPGP key', () => {
+  it('I2 B3 after a key is registered, the emails are signed by PgpMailSigner with the platform key from Secrets Manager', async () => {
+    const pia = person('pia');
+    await signUp(h, pia, '127.0.0.27');
+    const token = await firstLogin(h, pia, 'device-pia-00001');
+    const { publicKey } = await generateKey({
+      type: 'ecc',
+      curve: 'ed25519Legacy',
+      userIDs: [{ name: 'Pia', email: pia.email }],
+      format: 'armored',
+    });
+    h.reset();
+    const set = await h.call(
+      'PUT',
+      '/v1/me/pgp-key',
+      { armoredKey: publicKey, password: pia.password },
+      { token },
+    );
+    expectStatus(set, 200);
+    await settled('security-hold');
+    h.assertClean();
+    const signer = h.calls.find((c) => c.caller === 'PgpMailSigner' && c.service === 'secretsmanager');
+    expect(signer?.checks[0]?.request).toMatchObject({
+      action: 'secretsmanager:GetSecretValue',
+      resource: h.model.secrets.find((s) => s.holds === 'pgp-key-pair')?.arn,
+    });
+    const notice = (await h.emails()).filter((e) => e.to.includes(pia.email)).at(-1);
+    expect(notice?.pgp?.protection).toBe('signed');
   });
 });
 

@@ -3,7 +3,7 @@
 // and every password login failed there, while the local runtime, which wires everything in-process, never
 // noticed. This fixture synthesises the template with that access removed again and shows the harness
 // naming both the missing variable and the missing grant.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROUTES } from '../../lambdas/catalogue.js';
 import type { Access } from '../../lambdas/kernel/specs.js';
 import type { TemplateVariant } from './harness/cache.js';
@@ -23,6 +23,9 @@ const LOGIN_WITHOUT_DURESS: TemplateVariant = {
     };
   },
 };
+
+// Journeys on the real clock may wait out a TOTP step (30 s) on top of their own work.
+vi.setConfig({ testTimeout: 90_000 });
 
 let h: CloudHarness;
 const user: TestUser = person('dora');
