@@ -376,3 +376,23 @@ describe('I2 what the template makes of the public routes', () => {
     h.assertClean();
   });
 });
+
+describe('I2 the plumbing of the harness itself', () => {
+  it("I2 the bundles' SDK clients honour AWS_ENDPOINT_URL_<SERVICE>: every service was reached through its variable, nothing escaped", () => {
+    // jwks (aws-jwt-verify) and sqs (the queue URL's host) come through the worker's https guard, by design.
+    expect([...h.endpoint.servicesSeen].sort()).toEqual(
+      [
+        'cognito-idp',
+        'dynamodb',
+        'jwks',
+        'kms',
+        'lambda',
+        'secretsmanager',
+        'ses',
+        'sns',
+        'sqs',
+        'states',
+      ].sort(),
+    );
+  });
+});

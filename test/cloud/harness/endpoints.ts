@@ -129,6 +129,8 @@ export interface EndpointOptions {
 export class Endpoint {
   readonly calls: CallRecord[] = [];
   readonly violations: Violation[] = [];
+  /** Every `<service>` path segment a call arrived under, over the harness's life (not cleared by reset). */
+  readonly servicesSeen = new Set<string>();
   private server?: Server;
   url = '';
   private seq = 0;
@@ -206,6 +208,7 @@ export class Endpoint {
     const service = this.options.services[serviceId];
     const path = `/${rest.join('/')}${url.search}`;
     const target = String(req.headers['x-amz-target'] ?? '');
+    this.servicesSeen.add(serviceId);
     const record: CallRecord = {
       seq: ++this.seq,
       caller: decodeURIComponent(callerId),

@@ -232,10 +232,9 @@ export class LambdaService {
     return this.byName.get(name);
   }
 
+  /** An idle environment of the function, or a new one (a cold start) when every one is busy or gone. */
   private environment(fn: CloudFunction): Environment {
-    const list = this.environments.get(fn.id) ?? [];
-    this.environments.set(fn.id, list);
-    const alive = list.filter((e) => !e.dead);
+    const alive = (this.environments.get(fn.id) ?? []).filter((e) => !e.dead);
     this.environments.set(fn.id, alive);
     const idle = alive.find((e) => !e.busy);
     if (idle) return idle;
