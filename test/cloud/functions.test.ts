@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN_AUTHORIZER, allFunctions, ROUTES, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
 import { CloudHarness } from './harness/cloud.js';
+import { evaluate } from './harness/iam.js';
 import { ENDPOINT_VARIABLES } from './harness/lambda-runtime.js';
 import { staticReport, variablesRead } from './harness/static.js';
 
@@ -81,6 +82,28 @@ describe('I2 every function of the template', () => {
       ),
     ).toBe(false);
     h.reset();
+  });
+
+  it("I2 every role lets the Lambda service write the function's logs to its own log group, and only there", () => {
+    const { region, account } = h.model.deployment;
+    const stream = (group: string) =>
+      `arn:aws:logs:${region}:${account}:log-group:${group}:log-stream:2030/01/01/[$LATEST]x`;
+    for (const fn of h.model.functions) {
+      for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) {
+        expect(
+          evaluate(fn.statements, { action, resource: stream(fn.logGroup), context: {} }).allowed,
+          `${fn.id} ${action}`,
+        ).toBe(true);
+      }
+      const other = h.model.functions.find((f) => f.id !== fn.id) as (typeof h.model.functions)[number];
+      expect(
+        evaluate(fn.statements, {
+          action: 'logs:PutLogEvents',
+          resource: stream(other.logGroup),
+          context: {},
+        }).allowed,
+      ).toBe(false);
+    }
   });
 
   it('I2 every variable a bundle reads is set by the template, and what it names the role may call', () => {
