@@ -94,7 +94,7 @@ describe('I2 the AWS path of the admin plane', () => {
     expect((await h.call('GET', '/v1/admin/me', undefined, { token: userToken })).status).toBe(401);
   });
 
-  it('I2 D1 known defect: a wrong TOTP code at the admin login answers 500 in AWS (CodeMismatchException), 401 locally', async () => {
+  it('I2 D1 a wrong TOTP code at the admin login answers 401 in AWS as locally (CodeMismatchException mapped)', async () => {
     const start = await h.call('POST', '/v1/admin/auth/login', {
       username: 'comp1',
       password: comp.password,
@@ -104,8 +104,8 @@ describe('I2 the AWS path of the admin plane', () => {
       loginId: start.body.loginId,
       code: wrongCode(comp.totpSecret),
     });
-    // As for users (journeys.test.ts): the adapter's respondToTotp maps only NotAuthorizedException. Flip to 401 once fixed.
-    expect(wrong.status).toBe(500);
+    // As for users (journeys.test.ts): the adapter's respondToTotp maps CodeMismatchException to Unauthorized.
+    expect(wrong.status).toBe(401);
     expect(h.calls.find((c) => c.operation === 'AdminRespondToAuthChallenge')?.error).toBe(
       'CodeMismatchException',
     );
@@ -126,9 +126,12 @@ describe('I2 the AWS path of the admin plane', () => {
       expect.arrayContaining([
         'cognito-idp:AdminInitiateAuth',
         'cognito-idp:AdminRespondToAuthChallenge',
-        'states:SendTaskSuccess',
+        'lambda:Invoke',
       ]),
     );
+    // Only AnswerTask holds the task token and states:SendTask*: the approval asks it by the request's id.
+    expect(callsOf('ApproveAdminRequest')).not.toContain('states:SendTaskSuccess');
+    expect(callsOf('AnswerTask')).toContain('states:SendTaskSuccess');
     expect(ran('StoreApprovalToken')).toBe(true);
     expect(ran('ExecuteStaffAction')).toBe(true);
     expect(callsOf('StateMachine:admin-approval')).toContain('lambda:Invoke');
@@ -197,7 +200,9 @@ describe('I2 the AWS path of the admin plane', () => {
     await finished('admin-approval');
     expect(await waiting?.outcome).toMatchObject({ status: 'SUCCEEDED' });
     h.assertClean();
-    expect(callsOf('ExecuteStaffAction')).toContain('states:SendTaskSuccess');
+    expect(callsOf('ExecuteStaffAction')).toContain('lambda:Invoke');
+    expect(callsOf('ExecuteStaffAction')).not.toContain('states:SendTaskSuccess');
+    expect(callsOf('AnswerTask')).toContain('states:SendTaskSuccess');
     expect(ran('RejectWithdrawal')).toBe(true);
     const history = await h.call('GET', '/v1/me/withdrawals', undefined, { token: userToken });
     expect(history.body.withdrawals).toContainEqual(

@@ -5,26 +5,12 @@
 // function, including those no journey reaches.
 import { readFileSync } from 'node:fs';
 import { INVOKABLE } from '../../../lambdas/catalogue.js';
-import { ACCESS_ENV, BASE_ENV } from '../../../lambdas/kernel/runtime/access-env.js';
+import { ACCESS_ENV } from '../../../lambdas/kernel/runtime/access-env.js';
+import { variablesRead } from '../../../lib/bundle-reads.js';
 import { type AuthzRequest, evaluate } from './iam.js';
 import type { CloudFunction, CloudModel } from './template.js';
 
-/** Every variable the Lambda runtime's code may ask for by name (lambdas/kernel/runtime/aws-env.ts). */
-export const PALISADE_VARIABLES: ReadonlySet<string> = new Set<string>([
-  ...BASE_ENV,
-  ...Object.values(ACCESS_ENV).flat(),
-  'STATE_MACHINES',
-]);
-
-/** The Palisade variables a bundle names as a call's only argument. */
-export function variablesRead(bundleText: string): string[] {
-  const found = new Set<string>();
-  for (const match of bundleText.matchAll(/\("([A-Z][A-Z0-9_]{2,})"\)/g)) {
-    const name = match[1] as string;
-    if (PALISADE_VARIABLES.has(name)) found.add(name);
-  }
-  return [...found].sort();
-}
+export { PALISADE_VARIABLES, variablesRead } from '../../../lib/bundle-reads.js';
 
 export interface StaticFinding {
   function: string;
@@ -45,7 +31,7 @@ const INVOKE_TARGETS = new Map<string, string>(
 );
 
 /** The calls a variable's value leads to, given the value the function has (or would have) for it. */
-function callsOf(variable: string, value: string, model: CloudModel): AuthzRequest[] {
+function callsOf(variable: string, value: string, model: CloudModel, bundleText: string): AuthzRequest[] {
   const { account } = model.deployment;
   const byName = new Map(model.functions.map((f) => [f.name, f]));
   if (INVOKE_TARGETS.has(variable)) {
@@ -64,6 +50,9 @@ function callsOf(variable: string, value: string, model: CloudModel): AuthzReque
       // Every reader of signed rows verifies them with the key's public half.
       return [{ action: 'kms:GetPublicKey', resource: value, context: { 'kms:CallerAccount': account } }];
     case 'MAIL_FROM': {
+      // The sender address leads to ses:SendEmail only where the bundle holds SESv2's SendEmail operation: the
+      // platform key's initialiser reads it for the key's user id and sends nothing.
+      if (!bundleText.includes('"SendEmail"')) return [];
       const domain = value.slice(value.lastIndexOf('@') + 1);
       const identity = model.mail.identities.find((i) => i.identity === value || i.identity === domain);
       return identity
@@ -97,7 +86,8 @@ export function staticReport(model: CloudModel, bundles: ReadonlyMap<string, str
   for (const fn of model.functions) {
     const file = bundles.get(fn.id);
     if (!file) throw new Error(`No bundle for ${fn.id}`);
-    const names = variablesRead(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    const names = variablesRead(text);
     reads.set(fn.id, names);
     for (const name of names) {
       if (fn.environment[name] === undefined) {
@@ -115,7 +105,7 @@ export function staticReport(model: CloudModel, bundles: ReadonlyMap<string, str
       }
       const value = valueFor(name, fn, model);
       if (value === undefined) continue;
-      for (const request of callsOf(name, value, model)) {
+      for (const request of callsOf(name, value, model, text)) {
         const decision = evaluate(fn.statements, request);
         if (decision.allowed) continue;
         findings.push({
