@@ -141,4 +141,32 @@ describe('I2 every function of the template', () => {
     await Promise.all([worker(), worker(), worker()]);
     expect(failures).toEqual([]);
   }, 180_000);
+
+  it("I2 D2 C3 task tokens: only AnswerTask may read or write the token partitions or answer a token, by the template's roles", () => {
+    const accounts = h.model.tables.find((t) => t.id === 'accounts')?.arn as string;
+    const onTokens = (action: string) => ({
+      action,
+      resource: accounts,
+      context: { 'dynamodb:LeadingKeys': ['TASKTOKEN#ADMINREQ#r-1'] },
+    });
+    const answer = { action: 'states:SendTaskSuccess', resource: '*', context: {} };
+    const holders = h.model.functions.filter((fn) =>
+      ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'].some(
+        (action) => evaluate(fn.statements, onTokens(action)).allowed,
+      ),
+    );
+    expect(holders.map((f) => f.id)).toEqual(['AnswerTask']);
+    const answerers = h.model.functions.filter((fn) => evaluate(fn.statements, answer).allowed);
+    expect(answerers.map((f) => f.id)).toEqual(['AnswerTask']);
+    // A role with the whole table (every accounts:write holder) is fenced off those partitions by a Deny.
+    const writer = h.fn('ApproveAdminRequest');
+    expect(evaluate(writer.statements, onTokens('dynamodb:GetItem')).allowed).toBe(false);
+    expect(
+      evaluate(writer.statements, {
+        action: 'dynamodb:GetItem',
+        resource: accounts,
+        context: { 'dynamodb:LeadingKeys': ['ADMINREQ#r-1'] },
+      }).allowed,
+    ).toBe(true);
+  });
 });
