@@ -13,6 +13,7 @@ import * as notifyRoutes from './notify/routes.js';
 import * as platformRoutes from './platform/routes.js';
 import * as privacyRoutes from './privacy/routes.js';
 import * as securityRoutes from './security/routes.js';
+import * as taskTokensRoutes from './task-tokens/routes.js';
 import * as withdrawalsRoutes from './withdrawals/routes.js';
 
 export {
@@ -134,6 +135,8 @@ export const SMS_SENDER: FunctionSpec = notifyRoutes.SMS_SENDER;
 
 export const DURESS_CHECK: FunctionSpec = authRoutes.DURESS_CHECK;
 
+export const ANSWER_TASK: FunctionSpec = taskTokensRoutes.ANSWER_TASK;
+
 /**
  * Functions other functions invoke directly, in the order they are built (each may invoke the ones before
  * it), and the access that allows the call; the variable naming the function to the caller is that
@@ -145,6 +148,7 @@ export const INVOKABLE: readonly { access: Access; spec: FunctionSpec }[] = [
   { access: 'user-mail:send', spec: USER_MAIL },
   { access: 'duress:check', spec: DURESS_CHECK },
   { access: 'sms:invoke', spec: SMS_SENDER },
+  { access: 'task-answer:invoke', spec: ANSWER_TASK },
 ];
 
 /**

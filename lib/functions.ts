@@ -1,9 +1,10 @@
 // The Lambda factory: every function of the catalogue is built the same way (runtime, arm64, local esbuild
 // bundle, tracing, encrypted log group, its own role); lib/grants turns its Access list into IAM statements.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { AssetStaging, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -12,6 +13,7 @@ import type { FunctionSpec } from '../lambdas/catalogue.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/kernel/observability.js';
 import { ACCESS_VARIABLE, type BaseEnvName, requiredEnv } from '../lambdas/kernel/runtime/access-env.js';
 import { REQUIRED_ENV_VARIABLE } from '../lambdas/kernel/runtime/required-env.js';
+import { unmetReads } from './bundle-reads.js';
 import type { Logging } from './logging.js';
 
 /** The newest Node.js runtime aws-cdk-lib knows (cdk-nag L1); the esbuild target follows it. */
@@ -134,12 +136,23 @@ export class PalisadeFunction extends Construct {
           depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
           bundling: BUNDLING,
         });
+    // I2: the bundle is the truth of what the handler's wiring needs; synth fails when it asks for a variable
+    // (a table, key, function to invoke, workflow to start) that the function's Access does not give.
+    if (!props.stubCode) this.node.addValidation({ validate: () => this.unmetReads() });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level ' +
         'permissions. The infra tests check that "*" carries no other action on this role.',
     });
+  }
+
+  /** The variables the staged production bundle reads and the environment lacks (none for stub code). */
+  unmetReads(): string[] {
+    const staging = this.fn.node.findAll().find((c): c is AssetStaging => c instanceof AssetStaging);
+    if (!staging) return [];
+    const bundle = readFileSync(path.join(staging.absoluteStagedPath, 'index.mjs'), 'utf8');
+    return unmetReads(this.spec.id, bundle, this.environment);
   }
 
   addEnvironment(name: string, value: string): void {

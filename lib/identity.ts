@@ -4,8 +4,25 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ADMIN_TIERS } from '../lambdas/kernel/settings.js';
+import { PASSWORD_POLICY } from '../lambdas/kernel/shapes.js';
 import { ADMIN_TOKENS, USER_TOKENS } from '../lambdas/kernel/token-lifetimes.js';
 
+/**
+ * A1: the clients' pool enforces exactly the API's rule (PASSWORD_POLICY: length, no composition rules, as
+ * NIST SP 800-63B 5.1.1.2 asks), so a passphrase the API accepts is never refused by Cognito after the
+ * user was created. Breached passwords are Cognito threat protection's (compromised credentials).
+ */
+const CLIENT_PASSWORDS: cognito.PasswordPolicy = {
+  minLength: PASSWORD_POLICY.minLength,
+  requireLowercase: false,
+  requireUppercase: false,
+  requireDigits: false,
+  requireSymbols: false,
+  passwordHistorySize: 5,
+  tempPasswordValidity: Duration.days(1),
+};
+
+/** D1: staff passwords are provisioned by operators, never typed into the client API: composition rules too. */
 const STRONG_PASSWORDS: cognito.PasswordPolicy = {
   minLength: 12,
   requireLowercase: true,
@@ -47,6 +64,7 @@ export class Identity extends Construct {
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       ...COMMON_POOL_PROPS,
+      passwordPolicy: CLIENT_PASSWORDS,
       // A1: usernames are free; email and phone are attributes, never sign-in aliases.
       standardAttributes: {
         email: { required: true, mutable: true },
@@ -55,6 +73,13 @@ export class Identity extends Construct {
       // A2: TOTP is optional for clients; SMS is never a second factor (SIM swapping).
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { sms: false, otp: true },
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG1',
+      reason:
+        'A1: NIST SP 800-63B 5.1.1.2 advises against composition rules; clients choose passphrases of 12 or more ' +
+        "characters (the API's PASSWORD_POLICY, enforced by the pool too), and threat protection refuses " +
+        'compromised credentials.',
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',

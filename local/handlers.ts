@@ -61,6 +61,7 @@ import * as ConfirmPhoneChange from '../lambdas/security/handlers/confirm-phone.
 import * as GetMySecurity from '../lambdas/security/handlers/get-security.js';
 import * as NotifySecurityChange from '../lambdas/security/handlers/notify-change.js';
 import * as NotifySecurityHoldEnded from '../lambdas/security/handlers/notify-hold-ended.js';
+import * as AnswerTask from '../lambdas/task-tokens/handlers/answer-task.js';
 import * as ApproveWithdrawal from '../lambdas/withdrawals/handlers/approve.js';
 import * as AwaitWithdrawalDecision from '../lambdas/withdrawals/handlers/await-decision.js';
 import * as CancelWithdrawals from '../lambdas/withdrawals/handlers/cancel-withdrawals.js';
@@ -129,6 +130,7 @@ export const LOCAL_HANDLERS = {
   SendUserMail,
   CheckDuress,
   SendSms,
+  AnswerTask,
   RecordSuspension,
   RevokeAccess,
   CancelWithdrawals,

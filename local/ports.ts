@@ -19,12 +19,14 @@ import type { AddressStore } from '../lambdas/addresses/address-store.js';
 import { addressStore } from '../lambdas/addresses/wiring.js';
 import type { AdminDirectory } from '../lambdas/admin/admin-directory.js';
 import type { AdminLoginFlow } from '../lambdas/admin/admin-login.js';
+import type { ApprovalAnswers } from '../lambdas/admin/approval-answers.js';
 import type { AdminRequestStore } from '../lambdas/admin/request-store.js';
 import type { RevealGrants } from '../lambdas/admin/reveal-grants.js';
 import {
   adminDirectory as adminDirectoryStore,
   adminLoginFlow,
   adminRequests,
+  approvalAnswers,
   revealGrants,
 } from '../lambdas/admin/wiring.js';
 import type { DuressStore } from '../lambdas/auth/duress-store.js';
@@ -33,6 +35,7 @@ import type { LoginStore } from '../lambdas/auth/login-store.js';
 import type { SignupFlow } from '../lambdas/auth/signup-flow.js';
 import { botShield, duressStore, loginFlow, loginStore, signupFlow } from '../lambdas/auth/wiring.js';
 import {
+  ANSWER_TASK,
   allFunctions,
   DURESS_CHECK,
   PGP_SIGNER,
@@ -51,6 +54,7 @@ import type { GeoIp } from '../lambdas/kernel/ports/geo-ip.js';
 import type { KeyService } from '../lambdas/kernel/ports/key-service.js';
 import type { Mailer } from '../lambdas/kernel/ports/mailer.js';
 import type { SmsMessages } from '../lambdas/kernel/ports/sms-messages.js';
+import { type TaskAnswers, taskAnswersClient } from '../lambdas/kernel/ports/task-answers.js';
 import type { TokenVerifier } from '../lambdas/kernel/ports/token-verifier.js';
 import type { UserMail } from '../lambdas/kernel/ports/user-mail.js';
 import type { FieldCipher } from '../lambdas/kernel/privacy/field-cipher.js';
@@ -79,8 +83,10 @@ import type { WithdrawalHistory } from '../lambdas/withdrawals/history.js';
 import type { WithdrawalLedger } from '../lambdas/withdrawals/ledger.js';
 import type { WithdrawalLifecycle } from '../lambdas/withdrawals/lifecycle.js';
 import type { WithdrawalLimits } from '../lambdas/withdrawals/limits.js';
+import type { ReviewAnswers } from '../lambdas/withdrawals/review-answers.js';
 import type { ReviewTokens } from '../lambdas/withdrawals/review-tokens.js';
 import {
+  reviewAnswers,
   reviewTokens,
   withdrawalDecisions,
   withdrawalHistory,
@@ -147,16 +153,25 @@ export interface LocalPorts {
   pgpSigner: PgpSignerClient;
   /** C3: withdrawal records moved through their lifecycle (version-conditional transitions). */
   withdrawalLifecycle: WithdrawalLifecycle;
-  /** C3: the review tasks' tokens, server-side only (never in a record a route returns). */
+  /**
+   * C3: the review tasks' tokens, server-side only (never in a record a route returns). No handler reads
+   * them but AnswerTask (through reviewAnswers); tests read them as an attacker with table access would.
+   */
   reviewTokens: ReviewTokens;
+  /** C3/D2: a review's token kept, decided or cancelled: the AnswerTask function's own. */
+  reviewAnswers: ReviewAnswers;
+  /** D2: an admin request's token kept and answered: the AnswerTask function's own. */
+  approvalAnswers: ApprovalAnswers;
+  /** The AnswerTask function, invoked in-process as the Lambda client invokes it in AWS. */
+  taskAnswers: TaskAnswers;
   /** C2/C3: the limits ledger; the workflow releases rejected and cancelled withdrawals from it. */
   ledger: WithdrawalLedger;
   /** C1: the address whitelist (the withdrawal workflow reads full destinations from it, for custody only). */
   addresses: AddressStore;
   /** C3: transfers handed to custody, recorded once each in custody.json of the state folder. */
   custody: LocalCustody;
-  /** C3/D2: the admin-decision port of withdrawals under review. */
-  withdrawalDecisions: WithdrawalDecisions;
+  /** C3/D2: the admin-decision port of withdrawals under review: a request to AnswerTask, as in AWS. */
+  withdrawalDecisions: Pick<WithdrawalDecisions, 'decide'>;
   /** C2: the user's withdrawal records, newest first (the history route and the risk score). */
   withdrawalHistory: WithdrawalHistory;
   /** C2: Powertools idempotency persistence on the local idempotency table. */
@@ -189,6 +204,7 @@ const INVOKED: Readonly<Record<InvokeTarget, string>> = {
   PGP_SIGNER_FUNCTION: PGP_SIGNER.id,
   DURESS_FUNCTION: DURESS_CHECK.id,
   SMS_FUNCTION: SMS_SENDER.id,
+  TASK_ANSWER_FUNCTION: ANSWER_TASK.id,
 };
 
 export interface LocalRuntimeOptions {
@@ -322,6 +338,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const custody = new LocalCustody(options.stateDir, clock);
     const sms = new LocalSmsOutbox(clock);
     const idempotency = idempotencyStore(LOCAL_TABLE_NAMES.idempotency, idempotencyClient);
+    const taskAnswers = taskAnswersClient(invoke('TASK_ANSWER_FUNCTION'));
     // The local runtime's Infra: the same members the Lambda runtime supplies (kernel/aws/infra.ts).
     const infra: Infra = {
       clock,
@@ -337,7 +354,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       adminTokens: () => adminTokens,
       userTokens: () => tokens,
       workflows: () => workflows,
-      taskAnswers: () => workflows,
+      // AnswerTask runs as its own function here too: callers reach it through the same client as in AWS.
+      taskAnswers: () => taskAnswers,
+      stepFunctionsAnswers: () => workflows,
       invoke,
       vault: () => vault,
       userMail: () => mail,
@@ -373,6 +392,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       smsMessages: infra.smsMessages(),
       withdrawalLifecycle: withdrawalLifecycle(infra),
       reviewTokens: reviewTokens(infra),
+      reviewAnswers: reviewAnswers(infra),
+      approvalAnswers: approvalAnswers(infra),
+      taskAnswers,
       ledger: withdrawalLedger(infra),
       withdrawalHistory: withdrawalHistory(infra),
       idempotency,

@@ -97,3 +97,6 @@ export const withdrawalReviewView = z.strictObject({
   }),
 });
 export const withdrawalReviewsResponse = z.object({ withdrawals: z.array(withdrawalReviewView) });
+
+// Published to the task-tokens context (AnswerTask).
+export type { ApprovalAnswers } from './approval-answers.js';

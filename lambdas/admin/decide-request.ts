@@ -9,7 +9,7 @@ import { NotFound, ValidationError } from '../kernel/errors.js';
 import type { AdminCaller, HttpRequest } from '../kernel/http.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
-import type { Workflows } from '../kernel/ports/workflows.js';
+import type { TaskAnswers } from '../kernel/ports/task-answers.js';
 import type { AdminRoutePorts } from './admin-route.js';
 import { type AdminRequest, type Decision, refusalError } from './approval.js';
 import { type RequestView, requestView } from './contracts.js';
@@ -17,10 +17,11 @@ import { adminActor, answerWorkflow, auditStep, viewOf } from './plane.js';
 import type { AdminRequestStore } from './request-store.js';
 
 export interface DecideRequestPorts extends AdminRoutePorts {
-  adminRequests: Pick<AdminRequestStore, 'get' | 'approve' | 'reject' | 'taskTokenOf'>;
+  adminRequests: Pick<AdminRequestStore, 'get' | 'approve' | 'reject'>;
   /** The admin pool: step-up re-authentication of the deciding admin. */
   adminIdentity: Pick<IdentityProvider, 'reauthenticate'>;
-  workflows: Pick<Workflows, 'sendTaskSuccess'>;
+  /** AnswerTask: tells the waiting workflow what the request row now says. */
+  taskAnswers: Pick<TaskAnswers, 'ask'>;
   audit: Pick<AuditLog, 'append'>;
   clock: Clock;
 }
@@ -83,6 +84,6 @@ export async function decide(
     origin,
   });
   // The waiting workflow follows the row: a further wait, the execution, or the end with the reason.
-  await answerWorkflow(ports, after, now);
+  await answerWorkflow(ports, after);
   return requestView.parse(viewOf(after));
 }

@@ -2,14 +2,13 @@
 // see, the answer the waiting workflow gets, the audit record of every step, and the sealing of personal data
 // in a request's parameters (a new email or phone is sealed by the vault, bound to the request row).
 import type { AuditLog } from '../kernel/audit/audit-log.js';
-import type { Workflows } from '../kernel/ports/workflows.js';
+import type { TaskAnswers } from '../kernel/ports/task-answers.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
 import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
 import type { AdminAction } from '../kernel/settings.js';
 import { TABLES } from '../kernel/tables.js';
 import { type AdminRequest, payloadHash } from './approval.js';
 import type { RequestView } from './contracts.js';
-import type { AdminRequestStore } from './request-store.js';
 import type { WorkflowDecision } from './task-contracts.js';
 
 /** Actions whose parameters hold personal data: sealed in the row, masked in every view. */
@@ -104,29 +103,16 @@ export function decisionOf(request: AdminRequest, now: Date): WorkflowDecision {
   };
 }
 
-/** What Step Functions answers for a token whose task is over (answered, timed out, execution ended). */
-const CLOSED_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
-
 /**
- * Answers the workflow's current task token, if any, with the request as it is. A token already answered (a
- * concurrent step answered it, or the task storing the next one will see this change and answer itself) is
- * ignored: the request row decides, the workflow only follows it.
+ * Has AnswerTask answer the request's waiting workflow (its current task token, if any) with the request as
+ * the signed row says now (ApprovalAnswers.answer). A token already answered is not an error: the request row
+ * decides, the workflow only follows it.
  */
 export async function answerWorkflow(
-  ports: {
-    adminRequests: Pick<AdminRequestStore, 'taskTokenOf'>;
-    workflows: Pick<Workflows, 'sendTaskSuccess'>;
-  },
-  request: AdminRequest,
-  now: Date,
+  ports: { taskAnswers: Pick<TaskAnswers, 'ask'> },
+  request: Pick<AdminRequest, 'requestId'>,
 ): Promise<void> {
-  const token = await ports.adminRequests.taskTokenOf(request.requestId);
-  if (!token) return;
-  try {
-    await ports.workflows.sendTaskSuccess(token, decisionOf(request, now));
-  } catch (err) {
-    if (!CLOSED_TOKEN.has((err as Error).name)) throw err;
-  }
+  await ports.taskAnswers.ask({ kind: 'admin-request', op: 'answer', requestId: request.requestId });
 }
 
 export const approvalExecutionName = (requestId: string): string => `admin-request-${requestId}`;

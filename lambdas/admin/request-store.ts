@@ -4,7 +4,8 @@
 //
 // Rows (SignedTable has no delete, so index rows are flagged, never removed):
 //   ADMINREQ#<id>            / REQUEST                  the request: the source of truth
-//   ADMINREQ#<id>            / TASKTOKEN                the workflow's current task token (never in a response)
+//   TASKTOKEN#ADMINREQ#<id>  / TASKTOKEN                the workflow's current task token (never in a response;
+//                                                       a task-token partition: only AnswerTask reaches it)
 //   ADMINREQ-OPEN#<day>      / <expiresAt>#<id>         one per request, `open` while it is pending; <day> is
 //                                                       the UTC day of its expiry, so listing what is pending
 //                                                       reads only today's bucket and the next seven
@@ -13,6 +14,7 @@
 // flag left stale by a crash only costs a read, since every listing checks the request row itself.
 import { Conflict, NotFound } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import { TASK_TOKEN_PARTITION_PREFIX } from '../kernel/tables.js';
 import {
   type AdminIdentity,
   type AdminRequest,
@@ -38,8 +40,11 @@ type TokenRow = Stored<{ taskToken: string; storedAt: string }>;
 type OpenRow = Stored<{ requestId: string; expiresAt: string; open: boolean }>;
 type LinkRow = Stored<{ requestId: string; role: 'requested' | 'approved'; at: string }>;
 
-const requestKey = (id: string) => ({ pk: `ADMINREQ#${id}`, sk: 'REQUEST' });
-const tokenKey = (id: string) => ({ pk: `ADMINREQ#${id}`, sk: 'TASKTOKEN' });
+export const requestKey = (id: string) => ({ pk: `ADMINREQ#${id}`, sk: 'REQUEST' });
+export const approvalTokenKey = (id: string) => ({
+  pk: `${TASK_TOKEN_PARTITION_PREFIX}ADMINREQ#${id}`,
+  sk: 'TASKTOKEN',
+});
 const openPartition = (day: string) => `ADMINREQ-OPEN#${day}`;
 const openKey = (r: Pick<AdminRequest, 'requestId' | 'expiresAt'>) => ({
   pk: openPartition(r.expiresAt.slice(0, 10)),
@@ -176,19 +181,20 @@ export class AdminRequestStore {
     await this.require(requestId);
     await this.retrying(async () => {
       const storedAt = now.toISOString();
-      const updated = await this.table.update<TokenRow>(tokenKey(requestId), (row) => ({
+      const updated = await this.table.update<TokenRow>(approvalTokenKey(requestId), (row) => ({
         ...row,
         taskToken,
         storedAt,
       }));
-      if (!updated) await this.table.create<TokenRow>({ ...tokenKey(requestId), taskToken, storedAt });
+      if (!updated)
+        await this.table.create<TokenRow>({ ...approvalTokenKey(requestId), taskToken, storedAt });
     });
     return this.require(requestId);
   }
 
   /** The workflow's task token, for the backend only (to answer the workflow); never part of a response. */
   async taskTokenOf(requestId: string): Promise<string | undefined> {
-    return (await this.table.get<TokenRow>(tokenKey(requestId)))?.taskToken;
+    return (await this.table.get<TokenRow>(approvalTokenKey(requestId)))?.taskToken;
   }
 
   private async require(requestId: string): Promise<AdminRequest> {

@@ -105,7 +105,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: approveBody,
     response: requestView,
     status: 200,
-    access: reads('accounts:write', 'admin-identity:reauthenticate', 'admin-approval:answer', 'shield:write'),
+    access: reads('accounts:write', 'admin-identity:reauthenticate', 'task-answer:invoke', 'shield:write'),
   },
   {
     id: 'RejectAdminRequest',
@@ -120,7 +120,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: rejectBody,
     response: requestView,
     status: 200,
-    access: reads('accounts:write', 'admin-identity:reauthenticate', 'admin-approval:answer', 'shield:write'),
+    access: reads('accounts:write', 'admin-identity:reauthenticate', 'task-answer:invoke', 'shield:write'),
   },
   {
     id: 'AdminGetUser',
@@ -160,10 +160,11 @@ export const ADMIN_AUTHORIZER: FunctionSpec = {
   access: reads('accounts:read'),
 };
 
+/** Hands the waiting task's token to AnswerTask, which keeps it: no table, no SendTask* here. */
 export const STORE_APPROVAL_TOKEN: FunctionSpec = {
   id: 'StoreApprovalToken',
   entry: 'lambdas/admin/handlers/store-approval-token.ts',
-  access: reads('accounts:write', 'admin-approval:answer'),
+  access: ['task-answer:invoke'],
 };
 
 // The execution, split by what the actions touch (ACTION_SPECS executor; the workflow routes by action),
@@ -188,14 +189,9 @@ export const EXECUTE_ACCOUNT_ACTION: FunctionSpec = {
 export const EXECUTE_STAFF_ACTION: FunctionSpec = {
   id: 'ExecuteStaffAction',
   entry: 'lambdas/admin/handlers/execute-staff-action.ts',
-  // Limits and reveal grants (rows), the withdrawal decision (its task token), the admin pool
-  // (offboarding) and the tokens of the requests an offboarding voids.
-  access: reads(
-    'accounts:write',
-    'withdrawal-review:decide',
-    'admin-identity:revoke',
-    'admin-approval:answer',
-  ),
+  // Limits and reveal grants (rows), the admin pool (offboarding), and AnswerTask: the withdrawal decision
+  // (the review's token) and the workflows of the requests an offboarding voids.
+  access: reads('accounts:write', 'admin-identity:revoke', 'task-answer:invoke'),
 };
 
 export const EXPIRE_ADMIN_REQUEST: FunctionSpec = {

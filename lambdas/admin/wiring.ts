@@ -6,6 +6,7 @@ import type { Infra } from '../kernel/infra.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { AdminDirectory } from './admin-directory.js';
 import { AdminLoginFlow } from './admin-login.js';
+import { ApprovalAnswers } from './approval-answers.js';
 import { AdminRequestStore } from './request-store.js';
 import { RevealGrants } from './reveal-grants.js';
 
@@ -14,6 +15,13 @@ export const adminRequests = (infra: Pick<Infra, 'rows'>) =>
 export const revealGrants = (infra: Pick<Infra, 'rows'>) => new RevealGrants(infra.rows().tables.accounts);
 export const adminDirectory = (infra: Pick<Infra, 'rows'>) =>
   new AdminDirectory(infra.rows().tables.accounts);
+/** D2: an admin request's task token kept and answered (the AnswerTask function only). */
+export const approvalAnswers = (infra: Pick<Infra, 'rows' | 'stepFunctionsAnswers' | 'clock'>) =>
+  new ApprovalAnswers({
+    requests: adminRequests(infra),
+    workflows: infra.stepFunctionsAnswers(),
+    clock: infra.clock,
+  });
 
 type AdminLoginInfra = Pick<
   Infra,
@@ -35,6 +43,9 @@ export const adminLoginFlow = (infra: AdminLoginInfra) =>
 export const awsAdminRequests = /* @__PURE__ */ once(() => adminRequests({ rows: aws.rows }));
 export const awsRevealGrants = /* @__PURE__ */ once(() => revealGrants({ rows: aws.rows }));
 export const awsAdminDirectory = /* @__PURE__ */ once(() => adminDirectory({ rows: aws.rows }));
+export const awsApprovalAnswers = /* @__PURE__ */ once(() =>
+  approvalAnswers({ rows: aws.rows, stepFunctionsAnswers: aws.stepFunctionsAnswers, clock: aws.clock }),
+);
 export const awsAdminLoginFlow = /* @__PURE__ */ once(() =>
   adminLoginFlow({
     rows: aws.rows,

@@ -14,6 +14,7 @@ import type { KeyService } from './ports/key-service.js';
 import type { Mailer } from './ports/mailer.js';
 import type { SmsMessages } from './ports/sms-messages.js';
 import type { SmsSender } from './ports/sms-sender.js';
+import type { TaskAnswers } from './ports/task-answers.js';
 import type { TokenVerifier } from './ports/token-verifier.js';
 import type { UserMail } from './ports/user-mail.js';
 import type { Workflows } from './ports/workflows.js';
@@ -28,7 +29,8 @@ export type InvokeTarget =
   | 'USER_MAIL_FUNCTION'
   | 'PGP_SIGNER_FUNCTION'
   | 'DURESS_FUNCTION'
-  | 'SMS_FUNCTION';
+  | 'SMS_FUNCTION'
+  | 'TASK_ANSWER_FUNCTION';
 
 export interface Infra {
   clock: Clock;
@@ -50,10 +52,12 @@ export interface Infra {
   reauthAdminIdentity(): AdminIdentityProvider;
   adminTokens(): TokenVerifier;
   userTokens(): TokenVerifier;
-  /** Starts workflows by name and answers task tokens. */
+  /** Starts workflows by name (answering task tokens is AnswerTask's alone: taskAnswers). */
   workflows(): Workflows;
-  /** Answers task tokens only (no state machine to start). */
-  taskAnswers(): Pick<Workflows, 'sendTaskSuccess' | 'sendTaskFailure'>;
+  /** Stores or answers a task token through the AnswerTask function, naming it by its domain ids. */
+  taskAnswers(): TaskAnswers;
+  /** SendTaskSuccess and SendTaskFailure themselves (the AnswerTask function only). */
+  stepFunctionsAnswers(): Pick<Workflows, 'sendTaskSuccess' | 'sendTaskFailure'>;
   /** A synchronous call of another Palisade function. */
   invoke(target: InvokeTarget): (request: unknown) => Promise<unknown>;
   vault(): VaultClient;

@@ -41,10 +41,17 @@ export type Access =
   | 'security-hold:start'
   /** C3: send a withdrawal to the custody system's queue (lib/custody.ts). */
   | 'custody:dispatch'
-  /** C3: fail a withdrawal review's task token (SendTaskFailure), when a suspension cancels it. */
-  | 'withdrawal-review:cancel'
-  /** C3/D2: answer a withdrawal review's task token with the decision (SendTaskSuccess). */
-  | 'withdrawal-review:decide'
+  /**
+   * C3/D2: ask the AnswerTask function to store or answer a task token (a withdrawal review's, an admin
+   * request's), named by its domain ids; the caller never holds a token it did not receive itself.
+   */
+  | 'task-answer:invoke'
+  /**
+   * C3/D2: the AnswerTask function's own: the task-token rows (the TASKTOKEN# partitions of the accounts
+   * table, read and written; the withdrawal records and admin requests they answer for, read) and
+   * states:SendTaskSuccess/SendTaskFailure. Every other function's accounts access is denied those partitions.
+   */
+  | 'task-tokens:own'
   /** C2: start the withdrawal workflow (the request route). */
   | 'withdrawal:start'
   /** C2: Powertools idempotency records (get, put, update, delete on the idempotency table only). */
@@ -56,12 +63,15 @@ export type Access =
   /** D4: offboarding in the admin pool: disable the admin and sign them out globally. */
   | 'admin-identity:revoke'
   /** D2: start the admin-approval workflow (a new admin request). */
-  | 'admin-approval:start'
-  /** D2: answer the admin-approval workflow's stored task token (SendTaskSuccess). */
-  | 'admin-approval:answer';
+  | 'admin-approval:start';
 
 /** Accesses that read signed rows: a function holding one must also hold INTEGRITY_ALARM. */
-export const SIGNED_READS: readonly Access[] = ['accounts:read', 'accounts:write', 'audit:read'];
+export const SIGNED_READS: readonly Access[] = [
+  'accounts:read',
+  'accounts:write',
+  'audit:read',
+  'task-tokens:own',
+];
 /** A failed verification writes an audit record (E1), so every reader of signed rows may append one. */
 export const INTEGRITY_ALARM: Access = 'audit:append';
 

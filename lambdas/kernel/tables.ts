@@ -94,3 +94,10 @@ export type SignedTableId = {
 export const SIGNED_TABLE_IDS = (Object.keys(TABLES) as TableId[]).filter(
   (id) => TABLES[id].signed,
 ) as SignedTableId[];
+
+/**
+ * The partitions of the accounts table that hold Step Functions task tokens (a withdrawal review's, an admin
+ * request's). Every token row's partition key starts with it, and nothing else's does, so IAM can fence them
+ * by `dynamodb:LeadingKeys`: only the AnswerTask function reaches them (lib/grants/task-tokens.ts).
+ */
+export const TASK_TOKEN_PARTITION_PREFIX = 'TASKTOKEN#';

@@ -95,4 +95,5 @@ export type { WithdrawalLedger } from './ledger.js';
 export { WithdrawalLifecycle } from './lifecycle.js';
 export { WithdrawalLimits } from './limits.js';
 export type { WithdrawalRow } from './record.js';
+export type { ReviewAnswers } from './review-answers.js';
 export { ReviewTokens } from './review-tokens.js';

@@ -1,6 +1,8 @@
 // C3 / D2: the admin-decision port of a withdrawal under review. The admin approval plane (issue 6) calls it
-// once its policy is met; until then tests call it directly. It answers the workflow's stored task token:
-// the token never leaves the backend, and a second decision is refused (the token row is claimed once).
+// once its policy is met (tests also call it directly). It answers the workflow's stored task token: the token
+// never leaves the backend, and a second decision is refused (the token row is claimed once). The class runs
+// in the AnswerTask function only (the one holder of the token rows and of SendTaskSuccess); every other
+// function holds the port as `decisionsThrough(taskAnswers)`, a request to AnswerTask.
 // The claim comes before the answer, so it records who decided (the deciding admin request's id, the
 // outcome): a retry of that same decision after a failed answer (a throttle, a crash) answers the token
 // again instead of being refused; any other decision stays refused.
@@ -9,7 +11,8 @@ import * as z from 'zod/mini';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { Conflict, NotFound, ValidationError } from '../kernel/errors.js';
 import type { Clock } from '../kernel/ports/clock.js';
-import type { Workflows } from '../kernel/ports/workflows.js';
+import type { TaskAnswers } from '../kernel/ports/task-answers.js';
+import { isClosedTaskToken, type Workflows } from '../kernel/ports/workflows.js';
 import type { WithdrawalLifecycle } from './lifecycle.js';
 import type { WithdrawalRecord } from './record.js';
 import type { ReviewTokenRow, ReviewTokens } from './review-tokens.js';
@@ -43,9 +46,6 @@ export function decisionRefusal(
 
 /** The id of the decision (the admin request deciding it): what lets its own retry answer again. */
 const decisionIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'a decision id'));
-
-/** What Step Functions answers for a token whose task is over (timed out, or its execution ended). */
-const CLOSED_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
 export class WithdrawalDecisions {
   constructor(
@@ -95,7 +95,7 @@ export class WithdrawalDecisions {
       try {
         await this.ports.workflows.sendTaskSuccess(token.taskToken, decision);
       } catch (err) {
-        if (!CLOSED_TOKEN.has((err as Error).name)) throw err;
+        if (!isClosedTaskToken(err)) throw err;
         code = 'ALREADY_ANSWERED';
       }
       await this.record(withdrawalId, userId, decision, now, 'success', code);
@@ -123,7 +123,7 @@ export class WithdrawalDecisions {
       await this.ports.workflows.sendTaskSuccess(taskToken, decision);
     } catch (err) {
       // The review ended between the check and the answer (its timeout, a cancellation): nothing decided.
-      if (CLOSED_TOKEN.has((err as Error).name)) {
+      if (isClosedTaskToken(err)) {
         await this.record(withdrawalId, userId, decision, now, 'refused', 'REVIEW_CLOSED');
         throw new Conflict('The review of this withdrawal has ended', 'REVIEW_CLOSED');
       }
@@ -151,3 +151,25 @@ export class WithdrawalDecisions {
     });
   }
 }
+
+/**
+ * The decision port as every function but AnswerTask holds it: a request to AnswerTask, which runs
+ * WithdrawalDecisions.decide there; its refusals come back as the same typed errors.
+ */
+export const decisionsThrough = (answers: Pick<TaskAnswers, 'ask'>): Pick<WithdrawalDecisions, 'decide'> => ({
+  async decide(userId, withdrawalId, input, decisionId) {
+    const decision = z.safeParse(adminDecision, input);
+    const id = decisionId === undefined ? undefined : z.safeParse(decisionIdSchema, decisionId);
+    if (!decision.success || (id && !id.success))
+      throw new ValidationError('Invalid decision', undefined, 'INVALID_DECISION');
+    await answers.ask({
+      kind: 'withdrawal-review',
+      op: 'decide',
+      userId,
+      withdrawalId,
+      decision: decision.data,
+      ...(decisionId !== undefined ? { decisionId } : {}),
+    });
+    return { outcome: decision.data.outcome };
+  },
+});

@@ -3,6 +3,7 @@
 // row of the accounts table under the user's partition, so a user's withdrawals are one query.
 import { randomBytes } from 'node:crypto';
 import type { Asset } from '../kernel/assets.js';
+import { TASK_TOKEN_PARTITION_PREFIX } from '../kernel/tables.js';
 
 /**
  * screening: created, the workflow decides. review: unusual, waiting for an admin decision (task token).
@@ -98,10 +99,11 @@ export const withdrawalKey = (userId: string, withdrawalId: string) => ({
 
 /**
  * The server-side home of a review task's token (C3): its own row, never part of the record a route
- * returns, so no response can carry it.
+ * returns, so no response can carry it. Under the task-token partitions, outside the user's, so that IAM
+ * keeps every function but AnswerTask away from it.
  */
 export const reviewTokenKey = (userId: string, withdrawalId: string) => ({
-  pk: `USER#${userId}`,
+  pk: `${TASK_TOKEN_PARTITION_PREFIX}USER#${userId}`,
   sk: `WITHDRAWAL-REVIEW#${withdrawalId}`,
 });
 

@@ -44,7 +44,8 @@ export const ROUTES: readonly RouteSpec[] = [
 export const CANCEL_WITHDRAWALS: FunctionSpec = {
   id: 'CancelWithdrawals',
   entry: 'lambdas/withdrawals/handlers/cancel-withdrawals.ts',
-  access: reads('accounts:write', 'withdrawal-review:cancel'),
+  // A cancelled review's token is failed by AnswerTask, which alone reads task tokens.
+  access: reads('accounts:write', 'task-answer:invoke'),
 };
 
 export const SCREEN_WITHDRAWAL: FunctionSpec = {
@@ -56,7 +57,8 @@ export const SCREEN_WITHDRAWAL: FunctionSpec = {
 export const AWAIT_WITHDRAWAL_DECISION: FunctionSpec = {
   id: 'AwaitWithdrawalDecision',
   entry: 'lambdas/withdrawals/handlers/await-decision.ts',
-  access: reads('accounts:write'),
+  // The record and its audit; the task's token is kept by AnswerTask.
+  access: reads('accounts:write', 'task-answer:invoke'),
 };
 
 export const APPROVE_WITHDRAWAL: FunctionSpec = {

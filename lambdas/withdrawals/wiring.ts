@@ -2,11 +2,12 @@
 import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
 import { once } from '../kernel/runtime/aws-env.js';
-import { WithdrawalDecisions } from './decisions.js';
+import { decisionsThrough, WithdrawalDecisions } from './decisions.js';
 import { WithdrawalHistory } from './history.js';
 import { WithdrawalLedger } from './ledger.js';
 import { WithdrawalLifecycle } from './lifecycle.js';
 import { WithdrawalLimits } from './limits.js';
+import { ReviewAnswers } from './review-answers.js';
 import { ReviewTokens } from './review-tokens.js';
 
 export const withdrawalLifecycle = (infra: Pick<Infra, 'rows'>) =>
@@ -20,23 +21,41 @@ export const withdrawalHistory = (infra: Pick<Infra, 'rows'>) =>
 export const withdrawalLimits = (infra: Pick<Infra, 'rows'>) =>
   new WithdrawalLimits(infra.rows().tables.accounts);
 
-/** C3/D2: the admin-decision port of withdrawals under review (answers the review's task token). */
-export const withdrawalDecisions = (infra: Pick<Infra, 'rows' | 'taskAnswers' | 'clock'>) =>
+/** C3/D2: the admin-decision port of withdrawals under review, as callers hold it: a request to AnswerTask. */
+export const withdrawalDecisions = (infra: Pick<Infra, 'taskAnswers'>) =>
+  decisionsThrough(infra.taskAnswers());
+
+type ReviewAnswersInfra = Pick<Infra, 'rows' | 'stepFunctionsAnswers' | 'clock'>;
+
+/** C3/D2: the decisions themselves, over the token rows and SendTaskSuccess (the AnswerTask function only). */
+export const reviewDecisions = (infra: ReviewAnswersInfra) =>
   new WithdrawalDecisions({
     lifecycle: withdrawalLifecycle(infra),
     tokens: reviewTokens(infra),
-    workflows: infra.taskAnswers(),
+    workflows: infra.stepFunctionsAnswers(),
     audit: infra.rows().audit,
     clock: infra.clock,
   });
 
+/** C3/D2: a review's token kept, decided or cancelled (the AnswerTask function only). */
+export const reviewAnswers = (infra: ReviewAnswersInfra) =>
+  new ReviewAnswers({
+    tokens: reviewTokens(infra),
+    decisions: reviewDecisions(infra),
+    lifecycle: withdrawalLifecycle(infra),
+    workflows: infra.stepFunctionsAnswers(),
+    clock: infra.clock,
+  });
+
 export const awsWithdrawalLifecycle = /* @__PURE__ */ once(() => withdrawalLifecycle({ rows: aws.rows }));
-export const awsReviewTokens = /* @__PURE__ */ once(() => reviewTokens({ rows: aws.rows }));
 export const awsWithdrawalLedger = /* @__PURE__ */ once(() => withdrawalLedger({ rows: aws.rows }));
 export const awsWithdrawalHistory = /* @__PURE__ */ once(() => withdrawalHistory({ rows: aws.rows }));
 export const awsWithdrawalLimits = /* @__PURE__ */ once(() => withdrawalLimits({ rows: aws.rows }));
 export const awsWithdrawalDecisions = /* @__PURE__ */ once(() =>
-  withdrawalDecisions({ rows: aws.rows, taskAnswers: aws.taskAnswers, clock: aws.clock }),
+  withdrawalDecisions({ taskAnswers: aws.taskAnswers }),
+);
+export const awsReviewAnswers = /* @__PURE__ */ once(() =>
+  reviewAnswers({ rows: aws.rows, stepFunctionsAnswers: aws.stepFunctionsAnswers, clock: aws.clock }),
 );
 
 // Published to other contexts.

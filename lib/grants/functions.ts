@@ -37,4 +37,8 @@ export const FUNCTION_GRANTS = {
     env: (fn, ctx) => ({ SMS_FUNCTION: nameOf(fn, 'sms:invoke', ctx) }),
     apply: invoke('sms:invoke'),
   },
+  'task-answer:invoke': {
+    env: (fn, ctx) => ({ TASK_ANSWER_FUNCTION: nameOf(fn, 'task-answer:invoke', ctx) }),
+    apply: invoke('task-answer:invoke'),
+  },
 } satisfies Partial<GrantTable>;

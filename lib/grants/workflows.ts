@@ -1,5 +1,5 @@
 // The workflow accesses: which workflow each `…:start` access starts (the one list the stack reads to order
-// its functions and hand them STATE_MACHINES), their grants, and those that answer task tokens.
+// its functions and hand them STATE_MACHINES), their grants, and the answer of task tokens (AnswerTask's).
 import { type Stack, Validations } from 'aws-cdk-lib';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Access } from '../../lambdas/catalogue.js';
@@ -41,27 +41,24 @@ const start = (access: StartAccess) => ({
 
 /**
  * Step Functions authorises SendTaskSuccess/SendTaskFailure of a service-integration task token only on "*"
- * (the actions' one resource type is an activity, which these tokens do not belong to).
+ * (the actions' one resource type is an activity, which these tokens do not belong to). So the one function
+ * that holds them (AnswerTask, `task-tokens:own` in lib/grants/data.ts) is also the only one that may read a
+ * stored token: the rows are fenced off from every other role by their partition key.
  */
-const answer = (action: 'states:SendTaskSuccess' | 'states:SendTaskFailure') => ({
-  apply(fn: PalisadeFunction) {
-    allow(fn, [action], ['*']);
-    Validations.of(fn.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'C3/D2: a .waitForTaskToken token of a service integration is answered with states:SendTask*, which ' +
-        'IAM authorises only on "*". The token itself is the capability; it is stored server-side only.',
-    });
-  },
-});
+export function answerTaskTokens(fn: PalisadeFunction): void {
+  allow(fn, ['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']);
+  Validations.of(fn.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'C3/D2: a .waitForTaskToken token of a service integration is answered with states:SendTask*, which ' +
+      'IAM authorises only on "*". Only this function holds it, and only it may read the stored tokens ' +
+      '(TASKTOKEN# partitions, dynamodb:LeadingKeys); the tokens never leave the backend.',
+  });
+}
 
 export const WORKFLOW_GRANTS = {
   'suspension:start': start('suspension:start'),
   'security-hold:start': start('security-hold:start'),
   'withdrawal:start': start('withdrawal:start'),
   'admin-approval:start': start('admin-approval:start'),
-  // C3: a suspension cancels a pending withdrawal review by failing its token.
-  'withdrawal-review:cancel': answer('states:SendTaskFailure'),
-  'withdrawal-review:decide': answer('states:SendTaskSuccess'),
-  'admin-approval:answer': answer('states:SendTaskSuccess'),
 } satisfies Partial<GrantTable>;

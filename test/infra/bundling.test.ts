@@ -60,4 +60,20 @@ describe('Lambda bundles', () => {
       sources.filter((f) => /credential-provider-(node|sso|ini|web-identity)|nested-clients/.test(f)),
     ).toEqual([]);
   });
+
+  it("I2 synth checks each bundle against its environment: Login without 'duress:check' fails, naming the variable and the access", () => {
+    // The synth above passed, so every bundle's reads are met; now the Login defect, on the real staged bundle.
+    const login = s.primary.functions.get('Login');
+    if (!login) throw new Error('Login was not built');
+    expect(login.unmetReads()).toEqual([]);
+    const duress = login.environment.DURESS_FUNCTION as string;
+    delete login.environment.DURESS_FUNCTION;
+    try {
+      expect(login.node.validate()).toEqual([
+        "Login's bundle reads DURESS_FUNCTION, which its environment lacks: add 'duress:check' to its access in the catalogue",
+      ]);
+    } finally {
+      login.environment.DURESS_FUNCTION = duress;
+    }
+  });
 });

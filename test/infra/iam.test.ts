@@ -1,11 +1,13 @@
 // Infra tests of least privilege: every catalogue function's role holds exactly the statements its Access
-// list maps to, on its own resources only; "*" carries nothing but X-Ray; workflows invoke only their tasks.
+// list maps to, on its own resources only; "*" carries nothing but X-Ray (and the two answers nothing else can
+// scope); only AnswerTask answers or reads task tokens; workflows invoke only their tasks.
 import { Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Access,
+  ANSWER_TASK,
   allFunctions,
   DEPLOY_FUNCTIONS,
   type FunctionSpec,
@@ -13,6 +15,8 @@ import {
   SIGNED_READS,
   WORKFLOWS,
 } from '../../lambdas/catalogue.js';
+import { TASK_TOKEN_PARTITION_PREFIX } from '../../lambdas/kernel/tables.js';
+import { ANSWER_TASK_READS } from '../../lib/grants/data.js';
 import {
   actionsOf,
   getAttArn,
@@ -20,6 +24,7 @@ import {
   ref,
   resourcesOf,
   roleStatements,
+  type Statement,
   type Synthesised,
   synthPalisade,
 } from './palisade-app.js';
@@ -169,10 +174,18 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ['lambda:InvokeFunction'],
       [getAttArn(s.primary.functions.get('PgpMailSigner')?.fn as IConstruct)],
     ),
-    // Task tokens of service integrations: IAM authorises the answer only on "*" (checked below).
-    'withdrawal-review:cancel': pairs(['states:SendTaskFailure'], ['*']),
-    'withdrawal-review:decide': pairs(['states:SendTaskSuccess'], ['*']),
-    'admin-approval:answer': pairs(['states:SendTaskSuccess'], ['*']),
+    'task-answer:invoke': pairs(
+      ['lambda:InvokeFunction'],
+      [getAttArn(s.primary.functions.get(ANSWER_TASK.id)?.fn as IConstruct)],
+    ),
+    // The token rows (and what they answer for), each statement conditioned on dynamodb:LeadingKeys (checked
+    // below); task tokens of service integrations: IAM authorises the answer only on "*".
+    'task-tokens:own': [
+      ...pairs(['dynamodb:GetItem', 'dynamodb:PutItem'], table),
+      ...tableKeyWrite,
+      ...pairs(['kms:GetPublicKey', 'kms:Sign'], signingKey),
+      ...pairs(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']),
+    ],
     'admin-approval:start': pairs(
       ['states:StartExecution'],
       [ref(s.primary.workflows.stateMachines.get('admin-approval') as IConstruct)],
@@ -235,10 +248,15 @@ describe('function roles', () => {
     for (const st of allows) expect(st.Effect).toBe('Allow');
     const actual = new Set(allows.flatMap((st) => pairs(actionsOf(st), resourcesOf(st))));
     expect([...actual].sort()).toEqual([...expectedPairs(spec)].sort());
-    // The only deny: sns:Publish to any SNS ARN, beside the SMS grant on "*" (phone numbers have no ARN).
+    // The only denies: sns:Publish to any SNS ARN, beside the SMS grant on "*" (phone numbers have no ARN),
+    // and the task-token partitions of the accounts table, beside any accounts access (conditions below).
     const denies = statements.filter((st) => st.Effect === 'Deny');
-    expect(denies.flatMap((st) => pairs(actionsOf(st), resourcesOf(st)))).toEqual(
-      spec.access.includes('sms:publish') ? pairs(['sns:Publish'], [SNS_ARNS]) : [],
+    const reachesAccounts = spec.access.some((a) => a === 'accounts:read' || a === 'accounts:write');
+    expect([...new Set(denies.flatMap((st) => pairs(actionsOf(st), resourcesOf(st))))].sort()).toEqual(
+      [
+        ...(spec.access.includes('sms:publish') ? pairs(['sns:Publish'], [SNS_ARNS]) : []),
+        ...(reachesAccounts ? pairs(['dynamodb:*'], [getAttArn(s.primary.data.accounts)]) : []),
+      ].sort(),
     );
   });
 
@@ -248,10 +266,8 @@ describe('function roles', () => {
       if (resourcesOf(st).includes('*') && st.Effect !== 'Deny') {
         const sms = [
           ...(spec.access.includes('sms:publish') ? ['sns:Publish'] : []),
-          ...(spec.access.includes('withdrawal-review:cancel') ? ['states:SendTaskFailure'] : []),
-          ...(spec.access.includes('withdrawal-review:decide') ||
-          spec.access.includes('admin-approval:answer')
-            ? ['states:SendTaskSuccess']
+          ...(spec.access.includes('task-tokens:own')
+            ? ['states:SendTaskSuccess', 'states:SendTaskFailure']
             : []),
         ];
         const rest = actionsOf(st).filter((a) => !sms.includes(a));
@@ -351,9 +367,11 @@ describe('function roles', () => {
     expect(account.some((g) => g.startsWith('states:StartExecution '))).toBe(true);
     expect(on(account, getAttArn(identity.adminPool))).toEqual([]);
     expect(account.filter((g) => g.startsWith('states:SendTask'))).toEqual([]);
-    // Staff actions: the admin pool and task tokens; no user pool, no vault, no data key, no workflow start.
+    // Staff actions: the admin pool and AnswerTask (a review's decision, the voided requests' workflows); no
+    // task token of its own, no user pool, no vault, no data key, no workflow start.
     expect(on(staff, getAttArn(identity.adminPool)).length).toBeGreaterThan(0);
-    expect(staff).toContain(pairs(['states:SendTaskSuccess'], ['*'])[0]);
+    expect(on(staff, getAttArn(s.primary.functions.get(ANSWER_TASK.id)?.fn as IConstruct))).toHaveLength(1);
+    expect(staff.filter((g) => g.startsWith('states:SendTask'))).toEqual([]);
     expect(on(staff, getAttArn(identity.userPool))).toEqual([]);
     expect(on(staff, getAttArn(s.primary.vault.fn))).toEqual([]);
     expect(on(staff, getAttArn(s.primary.data.dataKey))).toEqual([]);
@@ -370,6 +388,95 @@ describe('function roles', () => {
         spec.id,
       ).toEqual([]);
     }
+  });
+});
+
+describe('C3/D2 task tokens: only AnswerTask answers them or reads them', () => {
+  const TASK_TOKEN_KEYS = `${TASK_TOKEN_PARTITION_PREFIX}*`;
+  const accountsArn = () => JSON.stringify(getAttArn(s.primary.data.accounts));
+  const answerTaskRole = () => {
+    const fn = s.primary.functions.get(ANSWER_TASK.id);
+    if (!fn) throw new Error('AnswerTask was not built');
+    return logicalId(fn.role);
+  };
+  /** Every role of the three templates that some inline policy is attached to, with its statements. */
+  function rolesWithStatements() {
+    const roles = new Map<string, Statement[]>();
+    for (const template of [s.template, s.apiTemplate, s.replicaTemplate]) {
+      for (const [policyId, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
+        for (const role of (policy.Properties?.Roles ?? []) as { Ref?: string }[]) {
+          const key = role.Ref ?? `${policyId}:${JSON.stringify(role)}`;
+          roles.set(key, [
+            ...(roles.get(key) ?? []),
+            ...(policy.Properties.PolicyDocument.Statement as Statement[]),
+          ]);
+        }
+      }
+    }
+    return roles;
+  }
+  const onAccounts = (st: Statement) => resourcesOf(st).some((r) => JSON.stringify(r) === accountsArn());
+
+  it('C3/D2 no role but AnswerTask may call states:SendTaskSuccess or states:SendTaskFailure', () => {
+    const holders = [...rolesWithStatements()]
+      .filter(([, statements]) =>
+        statements.some(
+          (st) =>
+            st.Effect === 'Allow' &&
+            actionsOf(st).some((a) => /^states:(SendTask(Success|Failure|Heartbeat)|\*|SendTask\*)$/.test(a)),
+        ),
+      )
+      .map(([role]) => role);
+    expect(holders).toEqual([answerTaskRole()]);
+    const spec = allFunctions().filter((f) => f.access.includes('task-tokens:own'));
+    expect(spec.map((f) => f.id)).toEqual([ANSWER_TASK.id]);
+  });
+
+  it('C3/D2 every other role that reaches the accounts table is denied its task-token partitions', () => {
+    const reaching = [...rolesWithStatements()].filter(
+      ([role, statements]) =>
+        role !== answerTaskRole() && statements.some((st) => st.Effect === 'Allow' && onAccounts(st)),
+    );
+    // Every catalogue function with accounts access (dozens), and they are all fenced.
+    expect(reaching.length).toBeGreaterThan(20);
+    for (const [role, statements] of reaching) {
+      const fence = statements.filter((st) => st.Effect === 'Deny' && onAccounts(st));
+      expect(fence, role).toHaveLength(1);
+      expect(fence[0]?.Action, role).toBe('dynamodb:*');
+      expect(resourcesOf(fence[0] as Statement), role).toEqual([getAttArn(s.primary.data.accounts)]);
+      expect(fence[0]?.Condition, role).toEqual({
+        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [TASK_TOKEN_KEYS] },
+      });
+    }
+    // The functions that used to answer or read tokens themselves now only ask AnswerTask.
+    for (const id of [
+      'ApproveAdminRequest',
+      'RejectAdminRequest',
+      'StoreApprovalToken',
+      'ExecuteStaffAction',
+      'CancelWithdrawals',
+      'AwaitWithdrawalDecision',
+    ]) {
+      const spec = allFunctions().find((f) => f.id === id);
+      expect(spec?.access, id).toContain('task-answer:invoke');
+      expect(spec?.access, id).not.toContain('task-tokens:own');
+    }
+  });
+
+  it('C3/D2 AnswerTask reaches the accounts table only by key: reads of tokens, records and requests, writes of tokens', () => {
+    const spec = allFunctions().find((f) => f.id === ANSWER_TASK.id);
+    if (!spec) throw new Error('AnswerTask is not in the catalogue');
+    const { statements } = statementsOf(spec);
+    const table = statements.filter(onAccounts);
+    expect(table.every((st) => st.Effect === 'Allow')).toBe(true);
+    const byAction = Object.fromEntries(
+      table.map((st) => [actionsOf(st).join(','), st.Condition as Record<string, unknown> | undefined]),
+    );
+    expect(byAction).toEqual({
+      'dynamodb:GetItem': { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...ANSWER_TASK_READS] } },
+      'dynamodb:PutItem': { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [TASK_TOKEN_KEYS] } },
+    });
+    expect(ANSWER_TASK_READS[0]).toBe(TASK_TOKEN_KEYS);
   });
 });
 

@@ -3,6 +3,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TIERS } from '../../lambdas/kernel/settings.js';
+import { PASSWORD_POLICY } from '../../lambdas/kernel/shapes.js';
 import { ADMIN_TOKENS, USER_TOKENS } from '../../lambdas/kernel/token-lifetimes.js';
 import { logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
 
@@ -59,15 +60,28 @@ describe('Cognito', () => {
       expect(props.AccountRecoverySetting).toEqual({
         RecoveryMechanisms: [{ Name: 'admin_only', Priority: 1 }],
       });
-      expect(props.Policies.PasswordPolicy).toMatchObject({
-        MinimumLength: 12,
-        RequireLowercase: true,
-        RequireUppercase: true,
-        RequireNumbers: true,
-        RequireSymbols: true,
-      });
       expect(props.DeletionProtection).toBe('ACTIVE');
     }
+  });
+
+  it("A1 client pool: the password policy is the API's own (length only), so Cognito never refuses a password the API accepted", () => {
+    expect(poolProps('userPool').Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: PASSWORD_POLICY.minLength,
+      RequireLowercase: false,
+      RequireUppercase: false,
+      RequireNumbers: false,
+      RequireSymbols: false,
+    });
+  });
+
+  it('D1 admin pool: staff passwords also need upper and lower case, digits and symbols', () => {
+    expect(poolProps('adminPool').Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: 12,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+    });
   });
 
   it('A8 app clients: admin password auth + refresh, token revocation, lifetimes from token-lifetimes.ts', () => {

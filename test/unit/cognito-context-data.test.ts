@@ -1,9 +1,13 @@
 // A3/I1: the Cognito adapter hands the client's address, User-Agent and endpoint to threat protection.
 import {
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
+  AdminSetUserPasswordCommand,
   CodeMismatchException,
   CognitoIdentityProviderClient,
+  InvalidPasswordException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +45,24 @@ describe('A3 Cognito sees the client, not the Lambda', () => {
       .rejects(new CodeMismatchException({ message: 'Invalid code', $metadata: {} }));
     const provider = new CognitoIdentityProvider(new CognitoIdentityProviderClient({}), 'pool', 'client');
     await expect(provider.respondToTotp('alice', 'session', '000000')).rejects.toMatchObject({ status: 401 });
+    cognito.restore();
+  });
+
+  it('A1 a password Cognito refuses after the user was created undoes the user (no burnt username) and is a 400', async () => {
+    const cognito = mockClient(CognitoIdentityProviderClient);
+    cognito.on(AdminCreateUserCommand).resolves({ User: { Attributes: [{ Name: 'sub', Value: 'u-1' }] } });
+    cognito
+      .on(AdminSetUserPasswordCommand)
+      .rejects(new InvalidPasswordException({ message: 'Password does not conform', $metadata: {} }));
+    cognito.on(AdminDeleteUserCommand).resolves({});
+    const provider = new CognitoIdentityProvider(new CognitoIdentityProviderClient({}), 'pool', 'client');
+    await expect(
+      provider.createUser({ username: 'pat', email: 'pat@example.com', password: 'correct horse battery' }),
+    ).rejects.toMatchObject({ status: 400, code: 'PASSWORD_POLICY' });
+    expect(cognito.commandCalls(AdminDeleteUserCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'pool',
+      Username: 'pat',
+    });
     cognito.restore();
   });
 });

@@ -5,7 +5,7 @@
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
-import type { Workflows } from '../../kernel/ports/workflows.js';
+import type { TaskAnswers } from '../../kernel/ports/task-answers.js';
 import type { AdminDirectory } from '../admin-directory.js';
 import { answerWorkflow, auditStep } from '../plane.js';
 import type { AdminRequestStore } from '../request-store.js';
@@ -14,8 +14,8 @@ import type { Execution, ExecutionFacts } from './types.js';
 export interface OffboardingExecutorPorts {
   admins: Pick<AdminDirectory, 'get' | 'disable'>;
   adminIdentity: Pick<IdentityProvider, 'disableUser' | 'globalSignOut'>;
-  adminRequests: Pick<AdminRequestStore, 'voidAllBy' | 'taskTokenOf'>;
-  workflows: Pick<Workflows, 'sendTaskSuccess'>;
+  adminRequests: Pick<AdminRequestStore, 'voidAllBy'>;
+  taskAnswers: Pick<TaskAnswers, 'ask'>;
   audit: Pick<AuditLog, 'append'>;
   clock: Clock;
 }
@@ -37,7 +37,7 @@ export async function disableAdmin(ports: OffboardingExecutorPorts, run: Executi
       at: now,
       details: { offboardedAdmin: adminId, byRequest: run.request.requestId, status: outcome.request.status },
     });
-    await answerWorkflow(ports, outcome.request, now);
+    await answerWorkflow(ports, outcome.request);
   }
   return {
     disabled: changed,

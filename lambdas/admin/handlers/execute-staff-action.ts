@@ -29,7 +29,7 @@ export const handler = lazyHandler(() =>
     revealGrants: awsRevealGrants(),
     admins: awsAdminDirectory(),
     adminIdentity: aws.adminIdentity(),
-    // Task tokens only (the withdrawal review's and the voided requests'): no state machine to start.
-    workflows: aws.taskAnswers(),
+    // AnswerTask answers the voided requests' workflows (the review decision goes there too, above).
+    taskAnswers: aws.taskAnswers(),
   }),
 );

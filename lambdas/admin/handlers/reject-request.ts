@@ -22,7 +22,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     adminRequests: awsAdminRequests(),
     adminIdentity: aws.reauthAdminIdentity(),
-    workflows: aws.taskAnswers(),
+    taskAnswers: aws.taskAnswers(),
     audit: aws.rows().audit,
     settings: aws.settings(),
     clock: aws.clock,

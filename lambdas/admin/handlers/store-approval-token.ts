@@ -1,30 +1,22 @@
-// Workflow task (D2) of AwaitTheNextApproval (`.waitForTaskToken`): keeps the task token with the request,
-// server-side only (never in a response or a link). If the request already left pending, or its time is up,
-// (an approval, rejection or void raced the new token) the task answers its own token at once.
+// Workflow task (D2) of AwaitTheNextApproval (`.waitForTaskToken`): hands the task token to AnswerTask, which
+// keeps it with the request, server-side only (never in a response or a link; a task-token partition no
+// other function may read). If the request already left pending, or its time is up (an approval, rejection or
+// void raced the new token), AnswerTask answers the token at once. This function holds nothing else.
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
-import type { Clock } from '../../kernel/ports/clock.js';
-import type { Workflows } from '../../kernel/ports/workflows.js';
+import type { TaskAnswers } from '../../kernel/ports/task-answers.js';
 import { taskHandler } from '../../kernel/task.js';
-import { isExpired } from '../approval.js';
-import { decisionOf } from '../plane.js';
-import type { AdminRequestStore } from '../request-store.js';
 import { storeTokenInput } from '../task-contracts.js';
-import { awsAdminRequests } from '../wiring.js';
 
-export const makeHandler = (ports: {
-  adminRequests: Pick<AdminRequestStore, 'storeTaskToken'>;
-  workflows: Pick<Workflows, 'sendTaskSuccess'>;
-  clock: Clock;
-}) =>
+export const makeHandler = (ports: { taskAnswers: Pick<TaskAnswers, 'ask'> }) =>
   taskHandler(storeTokenInput, async (input) => {
-    const now = ports.clock.now();
-    const request = await ports.adminRequests.storeTaskToken(input.requestId, input.taskToken, now);
-    const answerNow = request.status !== 'pending' || isExpired(request, now);
-    if (answerNow) await ports.workflows.sendTaskSuccess(input.taskToken, decisionOf(request, now));
-    return { stored: true, answered: answerNow };
+    const { answered } = await ports.taskAnswers.ask({
+      kind: 'admin-request',
+      op: 'store',
+      requestId: input.requestId,
+      taskToken: input.taskToken,
+    });
+    return { stored: true, answered };
   });
 
-export const handler = lazyHandler(() =>
-  makeHandler({ adminRequests: awsAdminRequests(), workflows: aws.taskAnswers(), clock: aws.clock }),
-);
+export const handler = lazyHandler(() => makeHandler({ taskAnswers: aws.taskAnswers() }));

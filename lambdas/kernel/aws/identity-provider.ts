@@ -71,14 +71,25 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
           MessageAction: 'SUPPRESS',
         }),
       );
-      await this.cognito.send(
-        new AdminSetUserPasswordCommand({
-          UserPoolId: this.userPoolId,
-          Username: user.username,
-          Password: user.password.normalize('NFKC'),
-          Permanent: true,
-        }),
-      );
+      try {
+        await this.cognito.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId: this.userPoolId,
+            Username: user.username,
+            Password: user.password.normalize('NFKC'),
+            Permanent: true,
+          }),
+        );
+      } catch (err) {
+        // Two calls, no transaction: a refused password undoes the user, so the username is not burnt.
+        await this.cognito.send(
+          new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: user.username }),
+        );
+        if (err instanceof InvalidPasswordException) {
+          throw new ValidationError('The password does not meet the policy', undefined, 'PASSWORD_POLICY');
+        }
+        throw err;
+      }
       const sub = out.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
       if (!sub) throw new Error('Cognito returned a user without sub');
       return { userId: sub };

@@ -20,6 +20,7 @@ import { awsReauthAdminIdentityProvider, awsReauthIdentityProvider } from './rea
 import { awsSmsMessages } from './sms-messages.js';
 import { awsSmsSender } from './sms-sender.js';
 import { awsDocumentClient, awsSignedRows } from './tables.js';
+import { awsTaskAnswers } from './task-answers.js';
 import { awsUserMail } from './user-mail.js';
 import { awsVault } from './vault.js';
 import { awsWorkflows, StepFunctionsWorkflows } from './workflows.js';
@@ -37,8 +38,9 @@ export const reauthAdminIdentity = awsReauthAdminIdentityProvider;
 export const adminTokens = awsAdminTokenVerifier;
 export const userTokens = awsUserTokenVerifier;
 export const workflows = awsWorkflows;
-/** Answering task tokens names no state machine: no STATE_MACHINES needed. */
-export const taskAnswers = /* @__PURE__ */ once(
+export const taskAnswers = awsTaskAnswers;
+/** Answering task tokens names no state machine: no STATE_MACHINES needed (the AnswerTask function only). */
+export const stepFunctionsAnswers = /* @__PURE__ */ once(
   () => new StepFunctionsWorkflows(tracer.captureAWSv3Client(new SFNClient({})), {}),
 );
 /** A function call; typed refusals come back as themselves (lambda-invoke.ts). */

@@ -19,7 +19,8 @@ export function invoker(
     | 'USER_MAIL_FUNCTION'
     | 'PGP_SIGNER_FUNCTION'
     | 'DURESS_FUNCTION'
-    | 'SMS_FUNCTION',
+    | 'SMS_FUNCTION'
+    | 'TASK_ANSWER_FUNCTION',
 ) {
   return async (request: unknown): Promise<unknown> => {
     const out = await lambda().send(

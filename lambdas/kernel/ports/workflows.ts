@@ -13,3 +13,10 @@ export interface Workflows {
   sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
   sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
 }
+
+/** What Step Functions answers for a token whose task is over (answered, timed out, or its execution ended). */
+const CLOSED_TASK_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
+
+/** Whether an answer failed because the token's task is over: nothing is left to answer there. */
+export const isClosedTaskToken = (err: unknown): boolean =>
+  err instanceof Error && CLOSED_TASK_TOKEN.has(err.name);

@@ -49,6 +49,7 @@ export const ACCESS_ENV = {
   'pgp-signer:invoke': ['PGP_SIGNER_FUNCTION'],
   'duress:check': ['DURESS_FUNCTION'],
   'sms:invoke': ['SMS_FUNCTION'],
+  'task-answer:invoke': ['TASK_ANSWER_FUNCTION'],
   'identity:authenticate': USER_POOL,
   'identity:mfa': USER_POOL,
   'identity:revoke': USER_POOL,
@@ -67,10 +68,8 @@ export const ACCESS_ENV = {
   'security-hold:start': ['STATE_MACHINES'],
   'withdrawal:start': ['STATE_MACHINES'],
   'admin-approval:start': ['STATE_MACHINES'],
-  // A task token names its execution: no variable.
-  'withdrawal-review:cancel': [],
-  'withdrawal-review:decide': [],
-  'admin-approval:answer': [],
+  // The token rows (accounts table) and SendTask*: a task token names its execution, so no state machine.
+  'task-tokens:own': ['ACCOUNTS_TABLE', 'SIGNING_KEY_ID'],
   'mail:send': ['MAIL_FROM'],
   // SMS goes to a phone number, which needs no variable.
   'sms:publish': [],

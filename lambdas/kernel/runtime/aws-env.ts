@@ -23,6 +23,8 @@ const envSchema = z.object({
   /** The duress-check function (A5). */
   DURESS_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   SMS_FUNCTION: z.optional(z.string().check(z.minLength(1))),
+  /** The AnswerTask function, the one holder of Step Functions task tokens. */
+  TASK_ANSWER_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   MAIL_FROM: z.optional(z.string().check(z.minLength(3))),
   /** B3: Secrets Manager secret (name or ARN) holding the platform's armored OpenPGP private key. */
   PGP_KEY_SECRET: z.optional(z.string().check(z.minLength(1))),

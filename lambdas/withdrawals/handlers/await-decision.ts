@@ -1,29 +1,39 @@
-// Workflow task (C3) AwaitAnAdminDecision, invoked with `.waitForTaskToken`: stores the task token in the
-// withdrawal's review row (server-side only) and moves the record screening → review. The workflow then
-// waits until WithdrawalDecisions answers the token, a suspension fails it, or the review period ends.
+// Workflow task (C3) AwaitAnAdminDecision, invoked with `.waitForTaskToken`: has AnswerTask store the task
+// token in the withdrawal's review row (server-side only, a task-token partition this function cannot read)
+// and moves the record screening → review. The workflow then waits until an admin decision answers the token
+// (AnswerTask), a suspension fails it (AnswerTask), or the review period ends.
 
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
 import type { Clock } from '../../kernel/ports/clock.js';
+import type { TaskAnswers } from '../../kernel/ports/task-answers.js';
 import { taskHandler } from '../../kernel/task.js';
 import { IllegalTransition, WithdrawalCancelled, type WithdrawalLifecycle } from '../lifecycle.js';
-import type { ReviewTokens } from '../review-tokens.js';
-import { awsReviewTokens, awsWithdrawalLifecycle } from '../wiring.js';
+import { awsWithdrawalLifecycle } from '../wiring.js';
 import { awaitDecisionInput } from '../workflow-contracts.js';
 
 export const makeHandler = (ports: {
   withdrawalLifecycle: Pick<WithdrawalLifecycle, 'move'>;
-  reviewTokens: Pick<ReviewTokens, 'store'>;
+  /** AnswerTask: the one function that keeps (and reads) task tokens. */
+  taskAnswers: Pick<TaskAnswers, 'ask'>;
   audit: Pick<AuditLog, 'append'>;
   clock: Clock;
 }) =>
   taskHandler(awaitDecisionInput, async ({ userId, withdrawalId, taskToken, timeoutSeconds }) => {
     const now = ports.clock.now();
     const reviewEndsAt = new Date(now.getTime() + timeoutSeconds * 1000);
-    // The token first: once the record says review, a suspension must find a token to fail.
-    await ports.reviewTokens.store(userId, withdrawalId, taskToken, now, reviewEndsAt);
+    // The token first: once the record says review, a suspension must find a token to fail. A review
+    // already answered keeps its token: a Conflict (DECISION_ALREADY_MADE) fails this retried task.
+    await ports.taskAnswers.ask({
+      kind: 'withdrawal-review',
+      op: 'store',
+      userId,
+      withdrawalId,
+      taskToken,
+      reviewEndsAt: reviewEndsAt.toISOString(),
+    });
     const { moved, record } = await ports.withdrawalLifecycle.move(
       userId,
       withdrawalId,
@@ -53,7 +63,7 @@ export const makeHandler = (ports: {
 export const handler = lazyHandler(() =>
   makeHandler({
     withdrawalLifecycle: awsWithdrawalLifecycle(),
-    reviewTokens: awsReviewTokens(),
+    taskAnswers: aws.taskAnswers(),
     audit: aws.rows().audit,
     clock: aws.clock,
   }),

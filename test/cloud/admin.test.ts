@@ -1,0 +1,231 @@
+// The AWS path of the admin plane (I2): admins log in against the admin pool through the admin routes, the
+// admin authorizer lets them in, a request waits in the admin-approval workflow on a task token, each
+// approval re-authenticates (password + TOTP) and answers the token, and the approved action runs in the
+// executor function the workflow routes it to. Every function under its template environment and role.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  adminOf,
+  expectStatus,
+  firstLogin,
+  freshCode,
+  person,
+  signUp,
+  type TestAdmin,
+  type TestUser,
+  wrongCode,
+} from './harness/client.js';
+import { CloudHarness } from './harness/cloud.js';
+
+// Journeys on the real clock may wait out a TOTP step (30 s) on top of their own work.
+vi.setConfig({ testTimeout: 90_000 });
+
+let h: CloudHarness;
+let ops: TestAdmin;
+let comp: TestAdmin;
+let sec: TestAdmin;
+const vic: TestUser = person('vic');
+let userId = '';
+let userToken = '';
+
+beforeAll(async () => {
+  h = await CloudHarness.start({ variant: { name: 'journeys', context: { addressCoolingHours: 0 } } });
+}, 600_000);
+afterAll(async () => {
+  await h?.stop();
+});
+afterEach(() => {
+  h.reset();
+});
+
+const callsOf = (caller: string) =>
+  h.calls.filter((c) => c.caller === caller).map((c) => `${c.service}:${c.operation}`);
+const ran = (functionId: string) => h.invocations.some((i) => i.functionId === functionId && i.outcome.ok);
+const as = (admin: TestAdmin, method: string, path: string, body?: unknown) =>
+  h.call(method, path, body, { token: admin.token });
+
+async function request(admin: TestAdmin, action: string, parameters: Record<string, unknown> = {}) {
+  const made = await as(admin, 'POST', '/v1/admin/requests', {
+    action,
+    target: { kind: 'user', id: userId },
+    parameters,
+    reason: `ticket 4711: ${action}`,
+  });
+  expectStatus(made, 201);
+  return { requestId: made.body.requestId as string, payloadHash: made.body.payloadHash as string };
+}
+
+/** An approval with the admin's step-up: the password and a code of a step the admin has not spent. */
+const approve = async (admin: TestAdmin, made: { requestId: string; payloadHash: string }) =>
+  as(admin, 'POST', `/v1/admin/requests/${made.requestId}/approve`, {
+    payloadHash: made.payloadHash,
+    password: admin.password,
+    code: await freshCode(admin),
+  });
+
+const finished = async (workflow: string) => {
+  const executions = h.states.executions.filter((e) => e.workflow === workflow);
+  expect(executions.length, `${workflow} executions`).toBeGreaterThan(0);
+  return Promise.all(executions.map((e) => e.outcome));
+};
+
+describe('I2 the AWS path of the admin plane', () => {
+  it('I2 D1 admin logins against the admin pool, and the admin authorizer in front of the admin routes', async () => {
+    await signUp(h, vic, '127.0.0.40');
+    userToken = await firstLogin(h, vic, 'device-vic-00001');
+    userId = (await h.call('GET', '/v1/me', undefined, { token: userToken })).body.userId as string;
+    h.reset();
+    [ops, comp, sec] = [
+      await adminOf(h, 'ops1', ['operations']),
+      await adminOf(h, 'comp1', ['compliance']),
+      await adminOf(h, 'sec1', ['security']),
+    ];
+    const me = await as(comp, 'GET', '/v1/admin/me');
+    expectStatus(me, 200);
+    h.assertClean();
+    expect(callsOf('AdminLogin')).toContain('cognito-idp:AdminInitiateAuth');
+    expect(callsOf('AdminLoginChallenge')).toEqual(
+      expect.arrayContaining([
+        'cognito-idp:AdminRespondToAuthChallenge',
+        `jwks:GET /${h.model.adminPool.id}/.well-known/jwks.json`,
+      ]),
+    );
+    expect(callsOf('AdminAuthorizer')).toContain(`jwks:GET /${h.model.adminPool.id}/.well-known/jwks.json`);
+    // A user's token is not an admin's: the admin authorizer refuses it.
+    expect((await h.call('GET', '/v1/admin/me', undefined, { token: userToken })).status).toBe(401);
+  });
+
+  it('I2 D1 a wrong TOTP code at the admin login answers 401 in AWS as locally (CodeMismatchException mapped)', async () => {
+    const start = await h.call('POST', '/v1/admin/auth/login', {
+      username: 'comp1',
+      password: comp.password,
+    });
+    expect(start.body).toMatchObject({ status: 'challenge', challenge: 'totp' });
+    const wrong = await h.call('POST', '/v1/admin/auth/challenge', {
+      loginId: start.body.loginId,
+      code: wrongCode(comp.totpSecret),
+    });
+    // As for users (journeys.test.ts): the adapter's respondToTotp maps CodeMismatchException to Unauthorized.
+    expect(wrong.status).toBe(401);
+    expect(h.calls.find((c) => c.operation === 'AdminRespondToAuthChallenge')?.error).toBe(
+      'CodeMismatchException',
+    );
+    h.assertClean();
+  });
+
+  it('I2 D2 a request with two approvals: the workflow stores its token, each approval re-authenticates and answers it, the executor runs once', async () => {
+    const made = await request(ops, 'change-withdrawal-limits', { asset: 'BTC', daily: '5', monthly: '50' });
+    expectStatus(await approve(comp, made), 200);
+    const second = await approve(sec, made);
+    expectStatus(second, 200);
+    expect(second.body.status).toBe('approved');
+    const [outcome] = await finished('admin-approval');
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { decision: { outcome: 'executed' } } });
+    h.assertClean();
+    expect(callsOf('CreateAdminRequest')).toContain('states:StartExecution');
+    expect(callsOf('ApproveAdminRequest')).toEqual(
+      expect.arrayContaining([
+        'cognito-idp:AdminInitiateAuth',
+        'cognito-idp:AdminRespondToAuthChallenge',
+        'lambda:Invoke',
+      ]),
+    );
+    // Only AnswerTask holds the task token and states:SendTask*: the approval asks it by the request's id.
+    expect(callsOf('ApproveAdminRequest')).not.toContain('states:SendTaskSuccess');
+    expect(callsOf('AnswerTask')).toContain('states:SendTaskSuccess');
+    expect(ran('StoreApprovalToken')).toBe(true);
+    expect(ran('ExecuteStaffAction')).toBe(true);
+    expect(callsOf('StateMachine:admin-approval')).toContain('lambda:Invoke');
+  });
+
+  it('I2 D5 an approved reveal: AdminGetUser shows the email unmasked, through the vault, until the window ends', async () => {
+    const masked = await as(comp, 'GET', `/v1/admin/users/${userId}`);
+    expectStatus(masked, 200);
+    expect(String(masked.body.email)).toContain('***');
+    const made = await request(sec, 'reveal-personal-data', { fields: ['email'], windowMinutes: 15 });
+    expectStatus(await approve(comp, made), 200);
+    const [outcome] = await finished('admin-approval');
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { decision: { outcome: 'executed' } } });
+    // The reveal is the requester's.
+    const revealed = await as(sec, 'GET', `/v1/admin/users/${userId}`);
+    expectStatus(revealed, 200);
+    expect(String(revealed.body.email)).not.toContain('***');
+    h.assertClean();
+  });
+
+  it('I2 C3 D2 a withdrawal held for review: the workflow waits on its token, an approved decision answers it, the rejection releases it', async () => {
+    const added = await h.call(
+      'POST',
+      '/v1/me/addresses',
+      { asset: 'BTC', address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', label: 'cold wallet' },
+      { token: userToken },
+    );
+    expectStatus(added, 201);
+    const link = /https?:\/\/[^/\s]+(\/v1\/addresses\/confirm\/[A-Za-z0-9_-]+)/.exec(
+      await h.mailText(vic.email, /withdrawal address/i),
+    )?.[1];
+    expectStatus(await h.call('GET', link as string), 200);
+    const addressId = (added.body.address as { addressId: string }).addressId;
+    // The third withdrawal within the hour adds the velocity signal: unusual, held for an admin's decision.
+    let held = '';
+    for (let n = 0; n < 3; n++) {
+      const answer = await h.call(
+        'POST',
+        '/v1/me/withdrawals',
+        { asset: 'BTC', amount: '0.0100', addressId, password: vic.password },
+        { token: userToken, headers: { 'idempotency-key': `review-${Date.now().toString(36)}-${n}` } },
+      );
+      expectStatus(answer, 202);
+      held = answer.body.withdrawalId as string;
+    }
+    const waiting = h.states.executions.filter((e) => e.workflow === 'withdrawal').at(-1);
+    // The workflow runs on after the answer: screening, then the task that keeps the review's token.
+    for (let i = 0; i < 200 && !ran('AwaitWithdrawalDecision'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(ran('AwaitWithdrawalDecision')).toBe(true);
+    h.reset();
+    const made = await as(comp, 'POST', '/v1/admin/requests', {
+      action: 'decide-withdrawal',
+      target: { kind: 'withdrawal', id: held },
+      parameters: { userId, outcome: 'reject' },
+      reason: 'ticket 4712: velocity',
+    });
+    expectStatus(made, 201);
+    expectStatus(
+      await approve(sec, {
+        requestId: made.body.requestId as string,
+        payloadHash: made.body.payloadHash as string,
+      }),
+      200,
+    );
+    await finished('admin-approval');
+    expect(await waiting?.outcome).toMatchObject({ status: 'SUCCEEDED' });
+    h.assertClean();
+    expect(callsOf('ExecuteStaffAction')).toContain('lambda:Invoke');
+    expect(callsOf('ExecuteStaffAction')).not.toContain('states:SendTaskSuccess');
+    expect(callsOf('AnswerTask')).toContain('states:SendTaskSuccess');
+    expect(ran('RejectWithdrawal')).toBe(true);
+    const history = await h.call('GET', '/v1/me/withdrawals', undefined, { token: userToken });
+    expect(history.body.withdrawals).toContainEqual(
+      expect.objectContaining({ withdrawalId: held, status: 'rejected' }),
+    );
+  });
+
+  it('I2 D2 an approved suspension runs the account-suspension workflow: sessions revoked in Cognito, the user told', async () => {
+    const made = await request(comp, 'suspend-account');
+    // Each admin spends one TOTP step per step-up: the approvals are spread over the roster.
+    const approved = await approve(ops, made);
+    expectStatus(approved, 200);
+    const [approval] = await finished('admin-approval');
+    expect(approval).toMatchObject({ status: 'SUCCEEDED', output: { decision: { outcome: 'executed' } } });
+    const [suspension] = await finished('account-suspension');
+    expect(suspension?.status).toBe('SUCCEEDED');
+    h.assertClean();
+    expect(ran('ExecuteAccountAction')).toBe(true);
+    for (const task of ['RecordSuspension', 'RevokeAccess', 'CancelWithdrawals', 'NotifySuspension']) {
+      expect(ran(task), task).toBe(true);
+    }
+    expect(callsOf('RevokeAccess')).toEqual(expect.arrayContaining(['cognito-idp:AdminUserGlobalSignOut']));
+    // The suspended user's token is refused from now on.
+    expect((await h.call('GET', '/v1/me', undefined, { token: userToken })).status).toBe(401);
+  });
+});

@@ -1,0 +1,157 @@
+// One Lambda execution environment in a worker thread: process.env is exactly what the harness hands the
+// worker (the template's variables, the Lambda runtime's, the harness plumbing), the production bundle is
+// imported once (init), and each message is one invocation of its `handler` with a Lambda context.
+//
+// Harness plumbing in here, none of it in the bundle:
+// - stdout/stderr are captured per invocation (the function's CloudWatch log lines);
+// - node:https is guarded: Cognito's JWKS URL (derived from the pool id, no endpoint setting) and SQS's
+//   QueueUrl host (the SQS client sends to the queue URL's host) are sent to the harness; any other request
+//   to *.amazonaws.com is sent there too and reported as a call that escaped its endpoint variable. Nothing
+//   leaves the machine.
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { bundle, functionId, endpoint } = workerData;
+/** The environment as the worker received it, before any code of the bundle ran. */
+const initialNames = Object.keys(process.env).sort();
+const require = createRequire(import.meta.url);
+
+let lines = [];
+const capture = (stream) => {
+  stream.write = (chunk, encoding, callback) => {
+    lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') done();
+    return true;
+  };
+};
+capture(process.stdout);
+capture(process.stderr);
+
+const http = require('node:http');
+const https = require('node:https');
+const harness = new URL(endpoint);
+const AWS_HOST = /^([a-z0-9-]+)\.([a-z0-9-]+)\.amazonaws\.com$/;
+
+/** The harness path of a request to an AWS host: `/<function>/<service>/<original path>`. */
+function reroute(hostname, path) {
+  const [, service] = AWS_HOST.exec(hostname) ?? [];
+  if (service === 'cognito-idp' && /\/\.well-known\/jwks\.json$/.test(path))
+    return `/${functionId}/jwks${path}`;
+  if (service === 'sqs') return `/${functionId}/sqs${path}`;
+  return `/${functionId}/escaped/${hostname}${path}`;
+}
+
+function guarded(original) {
+  return function request(...args) {
+    let url;
+    let options = {};
+    if (typeof args[0] === 'string' || args[0] instanceof URL) {
+      url = new URL(args[0]);
+      if (args[1] && typeof args[1] === 'object') options = args[1];
+    } else options = args[0] ?? {};
+    const callback = args.find((a) => typeof a === 'function');
+    const hostname = url?.hostname ?? options.hostname ?? String(options.host ?? '').replace(/:\d+$/, '');
+    if (!AWS_HOST.test(hostname)) return original(...args);
+    const path = url ? `${url.pathname}${url.search}` : (options.path ?? '/');
+    const {
+      agent: _agent,
+      protocol: _protocol,
+      host: _host,
+      hostname: _hostname,
+      port: _port,
+      ...rest
+    } = options;
+    return http.request(
+      {
+        ...rest,
+        protocol: 'http:',
+        hostname: harness.hostname,
+        port: harness.port,
+        path: reroute(hostname, path),
+        headers: { ...(options.headers ?? {}), host: hostname },
+      },
+      callback,
+    );
+  };
+}
+https.request = guarded(https.request);
+https.get = (...args) => {
+  const req = https.request(...args);
+  req.end();
+  return req;
+};
+syncBuiltinESMExports();
+
+let handler;
+let initError;
+const initStarted = performance.now();
+try {
+  const module = await import(pathToFileURL(bundle).href);
+  handler = module.handler;
+  if (typeof handler !== 'function') {
+    initError = {
+      errorType: 'Runtime.HandlerNotFound',
+      errorMessage: 'index.handler is undefined or not exported',
+    };
+  }
+} catch (err) {
+  initError = {
+    errorType: err?.name ?? 'Error',
+    errorMessage: String(err?.message ?? err),
+    trace: String(err?.stack ?? '').split('\n'),
+  };
+}
+const initMs = performance.now() - initStarted;
+const drain = () => {
+  const out = lines;
+  lines = [];
+  return out;
+};
+parentPort.postMessage({ type: 'ready', initError, initMs, logs: drain() });
+
+parentPort.on('message', async (message) => {
+  // Harness introspection: the names of the variables this environment holds.
+  if (message.type === 'env') {
+    parentPort.postMessage({ type: 'env', names: initialNames });
+    return;
+  }
+  if (message.type !== 'invoke') return;
+  const { id, event, context: facts } = message;
+  if (initError) {
+    parentPort.postMessage({ type: 'result', id, error: { ...initError, phase: 'init' }, logs: drain() });
+    return;
+  }
+  process.env._X_AMZN_TRACE_ID = facts.traceId;
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: facts.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: facts.invokedFunctionArn,
+    memoryLimitInMB: String(facts.memoryLimitInMB),
+    awsRequestId: facts.awsRequestId,
+    logGroupName: facts.logGroupName,
+    logStreamName: facts.logStreamName,
+    getRemainingTimeInMillis: () => Math.max(0, facts.deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  try {
+    const result = await handler(JSON.parse(event), context);
+    parentPort.postMessage({ type: 'result', id, payload: JSON.stringify(result ?? null), logs: drain() });
+  } catch (err) {
+    parentPort.postMessage({
+      type: 'result',
+      id,
+      error: {
+        errorType: err?.name ?? 'Error',
+        errorMessage: String(err?.message ?? err),
+        trace: String(err?.stack ?? '').split('\n'),
+        phase: 'invoke',
+      },
+      logs: drain(),
+    });
+  }
+});
