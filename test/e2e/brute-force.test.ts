@@ -109,6 +109,8 @@ describe('bot shield', () => {
         statuses.push(...answers.map((a) => a.status));
       }
       const reached = checked.mock.calls.filter(([username]) => username === 'kim').length;
+      // Every answer is a refusal: a wrong password (401) or the bound (429), never a 5xx.
+      expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
       expect(reached).toBeLessThanOrEqual(100);
       expect(statuses.filter((s) => s === 401).length).toBe(reached);
       expect(statuses.filter((s) => s === 429).length).toBe(160 - reached);
