@@ -36,6 +36,9 @@ export function verifyChain(
   records: readonly StoredRecord[],
   publicKeys: ReadonlyMap<string, Uint8Array>,
   previousHash?: string,
+  /** Told the number of records verified so far, every `progressEvery` records (an operator's progress). */
+  onProgress?: (checked: number) => void,
+  progressEvery = 10_000,
 ): ChainReport {
   const first = records[0];
   let expectedPrev = previousHash ?? (first && first.seq > 1 ? first.prevHash : GENESIS_HASH);
@@ -75,6 +78,7 @@ export function verifyChain(
     expectedPrev = Buffer.from(sha256(bytes)).toString('hex');
     expectedSeq = record.seq + 1;
     checked += 1;
+    if (onProgress && checked % progressEvery === 0) onProgress(checked);
   }
   return {
     ok: true,
