@@ -105,10 +105,12 @@ const entry = (checkpoint: AuditCheckpoint, ref = `cp-${checkpoint.seq}`): Check
 const memoryAudit = (records: () => readonly AuditRecord[]): Pick<AuditLog, 'range'> => ({
   async range(fromSeq = 1, limit = 500, startKey?: Record<string, unknown>) {
     const after = startKey ? Number(String(startKey.sk).slice('SEQ#'.length)) : fromSeq - 1;
+    // As SignedTable returns them: verified, without their signature attributes.
     const items = [...records()]
       .filter((r) => r.seq > after)
       .sort((a, b) => a.seq - b.seq)
-      .slice(0, limit);
+      .slice(0, limit)
+      .map(({ sig: _sig, sigKeyId: _keyId, ...rest }) => rest as AuditRecord);
     const last = items.at(-1);
     return {
       items,

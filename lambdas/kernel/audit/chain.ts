@@ -88,3 +88,35 @@ export function verifyChain(
       : {}),
   };
 }
+
+/**
+ * The links alone of records whose signatures were verified as they were read (SignedTable returns them
+ * without their signature attributes): consecutive sequence numbers from `expectedSeq`, each `prevHash` the
+ * hash of the record before, the first one's `previousHash`. Returns the last record's hash.
+ */
+export function checkLinks(
+  records: readonly StoredRecord[],
+  previousHash: string,
+  expectedSeq: number,
+): { ok: true; headHash: string } | { ok: false; firstBreak: ChainBreak } {
+  let expectedPrev = previousHash;
+  let seq = expectedSeq;
+  for (const record of records) {
+    if (record.seq !== seq)
+      return { ok: false, firstBreak: { seq: record.seq, reason: 'gap', expectedSeq: seq } };
+    if (record.prevHash !== expectedPrev) {
+      return {
+        ok: false,
+        firstBreak: {
+          seq: record.seq,
+          reason: 'broken-link',
+          expected: expectedPrev,
+          found: record.prevHash,
+        },
+      };
+    }
+    expectedPrev = recordHash(record);
+    seq += 1;
+  }
+  return { ok: true, headHash: expectedPrev };
+}
