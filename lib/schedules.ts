@@ -7,6 +7,8 @@ import { Construct } from 'constructs';
 import type { ScheduleSpec } from '../lambdas/catalogue.js';
 import type { Functions, PalisadeFunction } from './functions.js';
 
+export const SCHEDULED_TIMEOUT = Duration.minutes(1);
+
 export interface SchedulesProps {
   schedules: readonly ScheduleSpec[];
   functions: Functions;
@@ -21,7 +23,8 @@ export class Schedules extends Construct {
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
     for (const { spec, everyMinutes } of props.schedules) {
-      const fn = props.functions.create(spec);
+      // A batch, not a request: the checkpoint writer may link up to 20,000 records in one run.
+      const fn = props.functions.create(spec, { timeout: SCHEDULED_TIMEOUT });
       props.wire(fn);
       const rule = new events.Rule(this, spec.id, {
         description: `Palisade: runs ${spec.id} every ${everyMinutes} minutes`,
