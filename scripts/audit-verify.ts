@@ -228,7 +228,7 @@ async function main(): Promise<number> {
       );
       publicKeys = new Map();
       const keyIds = new Set([
-        ...records.map((r) => String(r.sigKeyId)),
+        ...records.flatMap((r) => (typeof r.sigKeyId === 'string' ? [r.sigKeyId] : [])),
         ...entries.flatMap((e) => (e.checkpoint ? [e.checkpoint.keyId] : [])),
       ]);
       for (const id of keyIds) {
