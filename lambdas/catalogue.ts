@@ -156,6 +156,17 @@ export const INVOKABLE: readonly { access: Access; spec: FunctionSpec }[] = [
  * like the others, but absent from the local runtime, the OpenAPI document and the bench's budgets.
  */
 export const PLATFORM_KEY_INIT: FunctionSpec = notifyRoutes.PLATFORM_KEY_INIT;
+
+/** A function run on a schedule (an EventBridge rule in AWS, a timer of the local runtime). */
+export interface ScheduleSpec {
+  spec: FunctionSpec;
+  /** Minutes between two runs. */
+  everyMinutes: number;
+}
+
+/** D3: the audit chain's checkpoints, every AUDIT_CHECKPOINT_MINUTES. */
+export const AUDIT_CHECKPOINT: FunctionSpec = platformRoutes.AUDIT_CHECKPOINT;
+export const SCHEDULED: readonly ScheduleSpec[] = [...platformRoutes.SCHEDULED];
 export const DEPLOY_FUNCTIONS: readonly FunctionSpec[] = [PLATFORM_KEY_INIT];
 
 export const allFunctions = (): FunctionSpec[] => [
@@ -164,4 +175,5 @@ export const allFunctions = (): FunctionSpec[] => [
   ADMIN_AUTHORIZER,
   ...INVOKABLE.map((i) => i.spec),
   ...WORKFLOWS.flatMap((w) => Object.values(w.tasks)),
+  ...SCHEDULED.map((s) => s.spec),
 ];

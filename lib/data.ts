@@ -1,6 +1,7 @@
 // Data at rest: the DynamoDB tables and their key, the multi-Region row-signing key (E1), the multi-Region data
-// key (E2) and the KYC document bucket with its access-log bucket. Both multi-Region keys have their replica in
-// the replica Region's stack (lib/replica-stack.ts, docs/disaster-recovery.md).
+// key (E2), the KYC document bucket with its access-log bucket, and the audit checkpoints' bucket (D3). Both
+// multi-Region keys have their replica in the replica Region's stack (lib/replica-stack.ts,
+// docs/disaster-recovery.md).
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES, type TableId, type TableSpec } from '../lambdas/kernel/tables.js';
+import { AuditCheckpoints } from './audit-checkpoints.js';
 import { SECURE_BUCKET } from './secure-bucket.js';
 
 /** F5: overwritten or deleted KYC documents stay recoverable for five years. */
@@ -40,6 +42,8 @@ export class Data extends Construct {
   readonly dataKeyRef: kms.IKey;
   readonly accessLogs: s3.Bucket;
   readonly kycDocuments: s3.Bucket;
+  /** D3: the audit chain's checkpoints, in a bucket with Object Lock (compliance mode). */
+  readonly checkpoints: AuditCheckpoints;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -113,5 +117,7 @@ export class Data extends Construct {
       serverAccessLogsPrefix: 'kyc-documents/',
       lifecycleRules: [{ noncurrentVersionExpiration: KYC_RECORD_KEEPING }],
     });
+
+    this.checkpoints = new AuditCheckpoints(this, 'AuditCheckpoints', { accessLogs: this.accessLogs });
   }
 }

@@ -5,6 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -13,6 +14,8 @@ import { METRICS_NAMESPACE, SERVICE_NAME, SecurityMetric } from '../lambdas/kern
 
 export interface MonitoringProps {
   stateMachines: ReadonlyMap<string, sfn.IStateMachine>;
+  /** D3: the audit checkpoint writer: its failures and its silence are alarmed on. */
+  checkpointWriter?: lambda.IFunction;
   alarmEmail?: string;
 }
 
@@ -134,6 +137,29 @@ export class Monitoring extends Construct {
         `Workflow ${name}: an execution failed; the action it carries did not complete.`,
         action,
       );
+    }
+    if (props.checkpointWriter) {
+      const writer = props.checkpointWriter;
+      this.add(
+        'AuditCheckpointFailed',
+        writer.metricErrors({ period: Duration.minutes(15), statistic: cloudwatch.Stats.SUM }),
+        1,
+        'D3: the audit checkpoint writer failed: the audit chain no longer matches its latest checkpoint ' +
+          "(see IntegrityFailure and its log), or the chain's tail is not being anchored. Investigate now.",
+        action,
+      );
+      const silent = new cloudwatch.Alarm(this, 'AuditCheckpointSilent', {
+        metric: writer.metricInvocations({ period: Duration.minutes(15), statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        alarmDescription:
+          'D3: the audit checkpoint writer has not run for 15 minutes (its schedule disabled?): the audit ' +
+          "chain's unanchored tail keeps growing.",
+      });
+      silent.addAlarmAction(action);
+      this.alarms.push(silent);
     }
   }
 

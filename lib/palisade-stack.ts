@@ -4,10 +4,12 @@ import { CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import {
   ADMIN_AUTHORIZER,
+  AUDIT_CHECKPOINT,
   INVOKABLE,
   PLATFORM_KEY_INIT,
   ROUTES,
   type RouteSpec,
+  SCHEDULED,
   USER_AUTHORIZER,
   WORKFLOWS,
 } from '../lambdas/catalogue.js';
@@ -26,6 +28,7 @@ import { Identity } from './identity.js';
 import { Logging } from './logging.js';
 import { Messaging } from './messaging.js';
 import { Monitoring } from './monitoring.js';
+import { Schedules } from './schedules.js';
 import { Workflows } from './workflows.js';
 
 /** The variable each table's physical name reaches the functions by (lambdas/kernel/tables.ts). */
@@ -57,6 +60,8 @@ export class PalisadeStack extends Stack {
   readonly http: NestedStack;
   readonly firewall: Firewall;
   readonly monitoring: Monitoring;
+  /** Functions run on a schedule (D3: the audit checkpoint writer). */
+  readonly schedules: Schedules;
   readonly auditTrail?: AuditTrail;
   /** The function serving each route, by route id. */
   readonly routeFunctions = new Map<string, PalisadeFunction>();
@@ -181,8 +186,15 @@ export class PalisadeStack extends Stack {
       ),
       logging: this.logging,
     });
+    this.schedules = new Schedules(this, 'Schedules', {
+      schedules: SCHEDULED,
+      functions: this.functions,
+      wire,
+    });
+    const checkpointWriter = this.schedules.scheduled.get(AUDIT_CHECKPOINT.id)?.fn;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachines: this.workflows.stateMachines,
+      ...(checkpointWriter ? { checkpointWriter: checkpointWriter.fn } : {}),
       ...(infra.alarmEmail ? { alarmEmail: infra.alarmEmail } : {}),
     });
     if (infra.cloudTrail) {
@@ -197,6 +209,8 @@ export class PalisadeStack extends Stack {
     new CfnOutput(this, 'AdminPoolId', { value: this.identity.adminPool.userPoolId });
     new CfnOutput(this, 'AdminPoolClientId', { value: this.identity.adminPoolClient.userPoolClientId });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    // D3: `npm run audit:verify -- --table … --checkpoint-bucket <this>` checks the chain against it.
+    new CfnOutput(this, 'AuditCheckpointBucket', { value: this.data.checkpoints.bucket.bucketName });
     new CfnOutput(this, 'PgpKeyFingerprint', {
       description:
         'B3: the platform OpenPGP key that signs mail (as GET /v1/pgp-key and gpg --fingerprint show it)',

@@ -22,6 +22,8 @@ export interface LocalCloudOptions {
   retryIntervalMs?: number;
   /** Tests: `.waitForTaskToken` state name → its timeout in milliseconds. */
   taskTimeoutOverrides?: Record<string, number>;
+  /** Milliseconds between runs of the scheduled functions (the audit checkpoint); 0 turns the timers off. */
+  scheduleIntervalMs?: number;
   log?: (line: string, error?: unknown) => void;
 }
 
@@ -44,8 +46,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ...(options.waitTimeMs !== undefined ? { waitTimeMs: options.waitTimeMs } : {}),
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
     ...(options.taskTimeoutOverrides ? { taskTimeoutOverrides: options.taskTimeoutOverrides } : {}),
+    ...(options.scheduleIntervalMs !== undefined ? { scheduleIntervalMs: options.scheduleIntervalMs } : {}),
     onWorkflowUnsuccessful: (id: string, outcome: ExecutionOutcome) =>
       options.log?.(`workflow ${id} ended ${JSON.stringify(outcome)}`),
+    onScheduledFailure: (id: string, error: unknown) => options.log?.(`scheduled ${id} failed`, error),
   });
   let url = '';
   const localToken = await newLocalToken(options.stateDir);

@@ -51,6 +51,7 @@ import * as SetAntiPhishingPhrase from '../lambdas/notify/handlers/put-anti-phis
 import * as SetPgpKey from '../lambdas/notify/handlers/put-pgp-key.js';
 import * as SendSms from '../lambdas/notify/handlers/send-sms.js';
 import * as SendUserMail from '../lambdas/notify/handlers/send-user-mail.js';
+import * as AuditCheckpoint from '../lambdas/platform/handlers/audit-checkpoint.js';
 import * as GetHealth from '../lambdas/platform/handlers/get-health.js';
 import * as PersonalDataVault from '../lambdas/privacy/handlers/vault.js';
 import * as RequestEmailChange from '../lambdas/security/handlers/change-email.js';
@@ -148,4 +149,5 @@ export const LOCAL_HANDLERS = {
   ExecuteAccountAction,
   ExecuteStaffAction,
   ExpireAdminRequest,
+  AuditCheckpoint,
 } satisfies Record<string, LocalHandlerModule>;

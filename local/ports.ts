@@ -36,15 +36,18 @@ import type { SignupFlow } from '../lambdas/auth/signup-flow.js';
 import { botShield, duressStore, loginFlow, loginStore, signupFlow } from '../lambdas/auth/wiring.js';
 import {
   ANSWER_TASK,
+  AUDIT_CHECKPOINT,
   allFunctions,
   DURESS_CHECK,
   PGP_SIGNER,
+  SCHEDULED,
   SMS_SENDER,
   USER_MAIL,
   VAULT,
   WORKFLOWS,
 } from '../lambdas/catalogue.js';
 import type { AuditLog } from '../lambdas/kernel/audit/audit-log.js';
+import type { CheckpointWriter } from '../lambdas/kernel/audit/checkpoint-writer.js';
 import { CognitoTokenVerifier } from '../lambdas/kernel/aws/cognito-token-verifier.js';
 import { idempotencyStore } from '../lambdas/kernel/idempotency.js';
 import type { Infra, InvokeTarget } from '../lambdas/kernel/infra.js';
@@ -68,6 +71,8 @@ import type { NotificationPrefsStore } from '../lambdas/notify/notification-pref
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { notificationPrefs, pgpSignerClient } from '../lambdas/notify/wiring.js';
+import type { ScheduledEvent } from '../lambdas/platform/contracts.js';
+import { auditCheckpointWriter } from '../lambdas/platform/wiring.js';
 import type { NoticeStore } from '../lambdas/security/change-notices.js';
 import type { ContactChangeFlow } from '../lambdas/security/contact-change.js';
 import type { SecurityStateStore } from '../lambdas/security/hold.js';
@@ -94,6 +99,7 @@ import {
   withdrawalLifecycle,
   withdrawalLimits,
 } from '../lambdas/withdrawals/wiring.js';
+import { LocalCheckpointStore } from './adapters/checkpoint-store.js';
 import { LocalCustody } from './adapters/custody.js';
 import { openLocalFieldCipher } from './adapters/field-cipher.js';
 import { localGeoIp } from './adapters/geo-ip.js';
@@ -113,6 +119,8 @@ import { type ExecutionOutcome, LocalStepFunctions } from './step-functions.js';
 export interface LocalPorts {
   accounts: AccountStore;
   audit: AuditLog;
+  /** D3: checkpoints of the audit chain into the state folder's append-only file. */
+  auditCheckpoints: CheckpointWriter;
   login: LoginFlow;
   securityChanges: SecurityChanges;
   /** B2: the signed SECURITY row of each user (the withdrawal hold, the last security change). */
@@ -217,6 +225,13 @@ export interface LocalRuntimeOptions {
   /** Tests: `.waitForTaskToken` state name → its timeout in milliseconds. */
   taskTimeoutOverrides?: Record<string, number>;
   onWorkflowUnsuccessful?: (executionId: string, outcome: ExecutionOutcome) => void;
+  /**
+   * Milliseconds between two runs of each scheduled function (the audit checkpoint); by default the
+   * catalogue's interval. 0 turns the timers off (the checkpoint at stop still runs).
+   */
+  scheduleIntervalMs?: number;
+  /** Told of a scheduled run that failed (its function has logged it already). */
+  onScheduledFailure?: (functionId: string, error: unknown) => void;
 }
 
 export interface LocalRuntime {
@@ -233,8 +248,20 @@ export interface LocalRuntime {
   rawEmail(messageId: string): Uint8Array | undefined;
   /** The SES emulator's own mailbox viewer. */
   mailboxUrl: string;
+  /** D3: runs the audit checkpoint function now, as its schedule would (the timer, the stop). */
+  checkpointAudit(): Promise<unknown>;
   stop(): Promise<void>;
 }
+
+/** The event a local timer hands a scheduled function: EventBridge's, with the fields it reads. */
+export const localScheduledEvent = (clock: Clock): ScheduledEvent & { source: string } => ({
+  'detail-type': 'Scheduled Event',
+  source: 'palisade.local',
+  time: clock
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z'),
+});
 
 export const localPool = (region: string): PoolConfig => ({
   region,
@@ -297,6 +324,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...(options.taskTimeoutOverrides ? { taskTimeoutOverrides: options.taskTimeoutOverrides } : {}),
       ...(options.onWorkflowUnsuccessful ? { onUnsuccessful: options.onWorkflowUnsuccessful } : {}),
     });
+    // D3: at a stop, once the last task has appended its records, the audit chain's head is checkpointed.
+    const checkpointAudit = () =>
+      functions
+        ? functions.invoke(AUDIT_CHECKPOINT.id, localScheduledEvent(clock))
+        : Promise.reject(new Error('Not ready'));
+    stops.push(async () => {
+      if (!functions) return; // a start that failed before the functions were built
+      await checkpointAudit().catch((err: unknown) => options.onScheduledFailure?.(AUDIT_CHECKPOINT.id, err));
+    });
     // Stopping runs in reverse: the workflows are aborted first, then running tasks finish, then the emulators.
     stops.push(async () => functions?.drain());
     stops.push(() => workflows.stop());
@@ -339,6 +375,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const sms = new LocalSmsOutbox(clock);
     const idempotency = idempotencyStore(LOCAL_TABLE_NAMES.idempotency, idempotencyClient);
     const taskAnswers = taskAnswersClient(invoke('TASK_ANSWER_FUNCTION'));
+    const checkpoints = new LocalCheckpointStore(options.stateDir);
     // The local runtime's Infra: the same members the Lambda runtime supplies (kernel/aws/infra.ts).
     const infra: Infra = {
       clock,
@@ -371,6 +408,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       smsSender: () => sms,
       cipher: () => cipher,
       idempotency: () => idempotency,
+      checkpoints: () => checkpoints,
     };
     // Every component from its context's wiring.ts, as the Lambda handlers build them. Where AWS gives a
     // function a narrower variant (an account store without the vault), the local port is the widest one,
@@ -409,6 +447,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       shield: botShield(infra),
       cipher,
       audit: rows.audit,
+      auditCheckpoints: auditCheckpointWriter(infra),
       securityChanges,
       securityState: securityState(infra),
       duress: duressStore(infra),
@@ -428,6 +467,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       pgpSigner: pgpSignerClient(infra),
     };
     functions = loadFunctions(allFunctions(), ports);
+    // The scheduled functions on timers (EventBridge rules in AWS); stopped first at a stop.
+    const timers = SCHEDULED.map(({ spec, everyMinutes }) => {
+      const every = options.scheduleIntervalMs ?? everyMinutes * 60_000;
+      if (every <= 0) return undefined;
+      const timer = setInterval(() => {
+        functions
+          ?.invoke(spec.id, localScheduledEvent(clock))
+          .catch((err: unknown) => options.onScheduledFailure?.(spec.id, err));
+      }, every);
+      timer.unref();
+      return timer;
+    });
+    stops.push(async () => {
+      for (const timer of timers) if (timer) clearInterval(timer);
+    });
     return {
       ports,
       functions,
@@ -438,6 +492,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       emails: () => ses.emails(),
       rawEmail: (messageId) => ses.raw(messageId),
       mailboxUrl: ses.url,
+      checkpointAudit,
       stop,
     };
   } catch (err) {

@@ -1,9 +1,10 @@
-// The tables of a local state folder for the operator commands (`npm run audit:verify`, `npm run
-// rows:resign`): the same DynamoDB emulator and key store `npm start` uses, opened under the state lock so a
-// running server and a command never share it.
+// The tables and the audit checkpoints of a local state folder for the operator commands (`npm run
+// audit:verify`, `npm run rows:resign`): the same DynamoDB emulator, key store and checkpoint file `npm start`
+// uses, opened under the state lock so a running server and a command never share it.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type SignedRows, signedRows } from '../lambdas/kernel/integrity/signed-rows.js';
 import { systemClock } from '../lambdas/kernel/ports/clock.js';
+import { LocalCheckpointStore } from './adapters/checkpoint-store.js';
 import { LocalKeyService } from './adapters/key-service.js';
 import { LOCAL_TABLE_NAMES, startDynamo } from './dynamo.js';
 import { lockStateFolder } from './state-lock.js';
@@ -15,6 +16,8 @@ export interface LocalState {
   keys: LocalKeyService;
   rows: SignedRows;
   tableNames: typeof LOCAL_TABLE_NAMES;
+  /** D3: the audit chain's checkpoints (the state folder's append-only file). */
+  checkpoints: LocalCheckpointStore;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,7 @@ export async function openLocalState(stateDir: string): Promise<LocalState> {
       keys,
       rows: signedRows(dynamo.documents, keys, LOCAL_TABLE_NAMES, systemClock),
       tableNames: LOCAL_TABLE_NAMES,
+      checkpoints: new LocalCheckpointStore(stateDir),
       async close() {
         await dynamo.stop();
         await lock.release();

@@ -6,6 +6,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SignedRows } from './integrity/signed-rows.js';
 import type { AdminIdentityProvider } from './ports/admin-identity.js';
+import type { CheckpointStore } from './ports/checkpoint-store.js';
 import type { Clock } from './ports/clock.js';
 import type { Custody } from './ports/custody.js';
 import type { GeoIp } from './ports/geo-ip.js';
@@ -73,4 +74,6 @@ export interface Infra {
   cipher(): FieldCipher;
   /** Powertools idempotency records on the idempotency table (C2). */
   idempotency(): BasePersistenceLayer;
+  /** D3: where the audit chain's checkpoints are kept, beyond rewriting (the checkpoint writer only). */
+  checkpoints(): CheckpointStore;
 }

@@ -12,6 +12,10 @@ export type Access =
   | 'accounts:write'
   | 'audit:append'
   | 'audit:read'
+  /** D3: list and read the audit chain's checkpoints (the S3 bucket with Object Lock). */
+  | 'audit-checkpoint:read'
+  /** D3: add a checkpoint, signed with the platform signing key; the bucket refuses every other writer. */
+  | 'audit-checkpoint:write'
   | 'blind-index:key'
   | 'data-key:seal-open'
   | 'vault:invoke'

@@ -1,7 +1,10 @@
-// The grants of the data accesses: the tables (accounts, audit, shield, idempotency), their keys, the data
-// key's two purposes (blind index, field groups), and the task-token rows, which only AnswerTask reaches.
+// The grants of the data accesses: the tables (accounts, audit, shield, idempotency), their keys, the audit
+// checkpoints (D3), the data key's two purposes (blind index, field groups), and the task-token rows, which
+// only AnswerTask reaches.
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { CHECKPOINT_PREFIX } from '../../lambdas/kernel/audit/checkpoint.js';
 import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../../lambdas/kernel/privacy/purposes.js';
-import { TASK_TOKEN_PARTITION_PREFIX } from '../../lambdas/kernel/tables.js';
+import { TABLES, TASK_TOKEN_PARTITION_PREFIX } from '../../lambdas/kernel/tables.js';
 import type { PalisadeFunction } from '../functions.js';
 import { allow, deny, type GrantContext, type GrantTable, viaDynamoDb } from './grant.js';
 import { answerTaskTokens } from './workflows.js';
@@ -49,6 +52,17 @@ const fenceTaskTokens = (fn: PalisadeFunction, { data }: GrantContext) =>
 const onPartitions = (patterns: readonly string[]) => ({
   'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] },
 });
+/** cdk-nag IAM5 on the checkpoint objects: S3 names objects only by key, and new ones are made every run. */
+function acknowledgeObjects(fn: PalisadeFunction, { data }: GrantContext): void {
+  const bucket = data.checkpoints.bucket;
+  const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement);
+  Validations.of(fn.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${CHECKPOINT_PREFIX}*]`,
+    reason:
+      'D3: a new checkpoint object is written every few minutes under its own key, so the objects are ' +
+      'granted by their prefix; Object Lock (compliance) keeps the written ones from being overwritten.',
+  });
+}
 
 /** Only the data-key secret of one purpose: KMS refuses these calls for any other encryption context. */
 const dataKeyFor =
@@ -96,11 +110,40 @@ export const DATA_GRANTS = {
     },
   },
   'audit:read': {
+    // The chain and its two indexes (by target, by actor), each named: no wildcard.
     apply(fn, ctx) {
       const audit = ctx.data.tables.audit.tableArn;
-      allow(fn, ['dynamodb:GetItem', 'dynamodb:Query'], [audit, `${audit}/index/*`]);
+      const indexes = TABLES.audit.indexes.map((index) => `${audit}/index/${index.name}`);
+      allow(fn, ['dynamodb:GetItem', 'dynamodb:Query'], [audit, ...indexes]);
       tableKeyRead(fn, ctx);
       verify(fn, ctx);
+    },
+  },
+  'audit-checkpoint:read': {
+    // D3: list and read the checkpoints (and check their signatures).
+    env: (_fn, { data }) => ({ AUDIT_CHECKPOINT_BUCKET: data.checkpoints.bucket.bucketName }),
+    apply(fn, ctx) {
+      const { checkpoints } = ctx.data;
+      allow(fn, ['s3:ListBucket'], [checkpoints.bucket.bucketArn], {
+        StringLike: { 's3:prefix': `${CHECKPOINT_PREFIX}*` },
+      });
+      allow(fn, ['s3:GetObject'], [checkpoints.objectsArn]);
+      acknowledgeObjects(fn, ctx);
+      allow(fn, ['kms:Decrypt'], [checkpoints.key.keyArn], checkpoints.viaS3());
+      verify(fn, ctx);
+    },
+  },
+  'audit-checkpoint:write': {
+    // D3: add a checkpoint (never overwrite: Object Lock), signed with the platform signing key. The bucket
+    // policy refuses s3:PutObject to every principal it does not name; this names the function's role.
+    env: (_fn, { data }) => ({ AUDIT_CHECKPOINT_BUCKET: data.checkpoints.bucket.bucketName }),
+    apply(fn, ctx) {
+      const { checkpoints } = ctx.data;
+      allow(fn, ['s3:PutObject'], [checkpoints.objectsArn]);
+      acknowledgeObjects(fn, ctx);
+      allow(fn, ['kms:GenerateDataKey'], [checkpoints.key.keyArn], checkpoints.viaS3());
+      sign(fn, ctx);
+      checkpoints.allowWriter(fn.role);
     },
   },
   'blind-index:key': { apply: dataKeyFor(BLIND_INDEX_PURPOSE) },

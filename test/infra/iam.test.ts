@@ -56,10 +56,14 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
   if (!fn) throw new Error(`function ${spec.id} was not built`);
   const table = [getAttArn(data.accounts)];
   const audit = getAttArn(data.tables.audit);
-  const auditIndexes = { 'Fn::Join': ['', [audit, '/index/*']] };
+  const auditIndexes = ['byTarget', 'byActor'].map((name) => ({
+    'Fn::Join': ['', [audit, `/index/${name}`]],
+  }));
   const tableKey = [getAttArn(data.tableKey)];
   const signingKey = [getAttArn(data.signingKey)];
   const tableKeyWrite = pairs(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], tableKey);
+  const checkpoints = data.checkpoints;
+  const checkpointObjects = s.primary.resolve(checkpoints.objectsArn);
   const byAccess: Record<Access, string[]> = {
     'accounts:read': [
       ...pairs(TABLE_READ, table),
@@ -77,9 +81,20 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ...pairs(['kms:GetPublicKey', 'kms:Sign'], signingKey),
     ],
     'audit:read': [
-      ...pairs(['dynamodb:GetItem', 'dynamodb:Query'], [audit, auditIndexes]),
+      ...pairs(['dynamodb:GetItem', 'dynamodb:Query'], [audit, ...auditIndexes]),
       ...pairs(['kms:Decrypt'], tableKey),
       ...pairs(['kms:GetPublicKey'], signingKey),
+    ],
+    'audit-checkpoint:read': [
+      ...pairs(['s3:ListBucket'], [getAttArn(checkpoints.bucket)]),
+      ...pairs(['s3:GetObject'], [checkpointObjects]),
+      ...pairs(['kms:Decrypt'], [getAttArn(checkpoints.key)]),
+      ...pairs(['kms:GetPublicKey'], signingKey),
+    ],
+    'audit-checkpoint:write': [
+      ...pairs(['s3:PutObject'], [checkpointObjects]),
+      ...pairs(['kms:GenerateDataKey'], [getAttArn(checkpoints.key)]),
+      ...pairs(['kms:GetPublicKey', 'kms:Sign'], signingKey),
     ],
     'blind-index:key': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
     'data-key:seal-open': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),

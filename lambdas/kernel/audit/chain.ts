@@ -36,6 +36,9 @@ export function verifyChain(
   records: readonly StoredRecord[],
   publicKeys: ReadonlyMap<string, Uint8Array>,
   previousHash?: string,
+  /** Told the number of records verified so far, every `progressEvery` records (an operator's progress). */
+  onProgress?: (checked: number) => void,
+  progressEvery = 10_000,
 ): ChainReport {
   const first = records[0];
   let expectedPrev = previousHash ?? (first && first.seq > 1 ? first.prevHash : GENESIS_HASH);
@@ -75,6 +78,7 @@ export function verifyChain(
     expectedPrev = Buffer.from(sha256(bytes)).toString('hex');
     expectedSeq = record.seq + 1;
     checked += 1;
+    if (onProgress && checked % progressEvery === 0) onProgress(checked);
   }
   return {
     ok: true,
@@ -83,4 +87,36 @@ export function verifyChain(
       ? { firstSeq: records[0]?.seq, lastSeq: records.at(-1)?.seq, headHash: expectedPrev }
       : {}),
   };
+}
+
+/**
+ * The links alone of records whose signatures were verified as they were read (SignedTable returns them
+ * without their signature attributes): consecutive sequence numbers from `expectedSeq`, each `prevHash` the
+ * hash of the record before, the first one's `previousHash`. Returns the last record's hash.
+ */
+export function checkLinks(
+  records: readonly StoredRecord[],
+  previousHash: string,
+  expectedSeq: number,
+): { ok: true; headHash: string } | { ok: false; firstBreak: ChainBreak } {
+  let expectedPrev = previousHash;
+  let seq = expectedSeq;
+  for (const record of records) {
+    if (record.seq !== seq)
+      return { ok: false, firstBreak: { seq: record.seq, reason: 'gap', expectedSeq: seq } };
+    if (record.prevHash !== expectedPrev) {
+      return {
+        ok: false,
+        firstBreak: {
+          seq: record.seq,
+          reason: 'broken-link',
+          expected: expectedPrev,
+          found: record.prevHash,
+        },
+      };
+    }
+    expectedPrev = recordHash(record);
+    seq += 1;
+  }
+  return { ok: true, headHash: expectedPrev };
 }

@@ -39,6 +39,8 @@ export const ACCESS_ENV = {
   'accounts:write': ['ACCOUNTS_TABLE', 'SIGNING_KEY_ID'],
   'audit:append': ['AUDIT_TABLE', 'SIGNING_KEY_ID'],
   'audit:read': ['AUDIT_TABLE', 'SIGNING_KEY_ID'],
+  'audit-checkpoint:read': ['AUDIT_CHECKPOINT_BUCKET', 'SIGNING_KEY_ID'],
+  'audit-checkpoint:write': ['AUDIT_CHECKPOINT_BUCKET', 'SIGNING_KEY_ID'],
   'blind-index:key': ['DATA_KEY_ID'],
   'data-key:seal-open': ['DATA_KEY_ID'],
   'idempotency:use': ['IDEMPOTENCY_TABLE'],
