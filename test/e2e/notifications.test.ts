@@ -14,6 +14,7 @@ import { splitMultipart } from '../../lambdas/notify/mime.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
 import type { LocalEmail } from '../../local/ses.js';
+import { followLink, linkIn } from '../support/email-links.js';
 import { createDevUser, localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -97,8 +98,7 @@ async function login(user: DevAccount): Promise<string> {
   const second = await call('POST', '/v1/auth/challenge', { loginId, challenge: 'ip-code', code });
   expect(second.body).toMatchObject({ challenge: 'device-confirmation' });
   const text = (await lastMail(address, /new device/i)).text ?? '';
-  const link = /https?:\/\/[^/\s]+(\/v1\/auth\/device-links\/[A-Za-z0-9_-]+)/.exec(text)?.[1];
-  expect((await fetch(`${cloud.url}${link}`)).status).toBe(200);
+  await followLink(linkIn(text, '/v1/auth/device-links/'));
   const done = await call('POST', '/v1/auth/challenge', { loginId, challenge: 'device-confirmation' });
   expect(done.body.status).toBe('authenticated');
   return done.body.tokens?.accessToken as string;
