@@ -29,6 +29,18 @@ export const SECURITY_CHANGES = [
   'anti-phishing-phrase',
 ] as const;
 
+/** An OpenPGP key's fingerprint as Palisade stores it: upper-case hex, 40 (v4) or 64 (v6) digits. */
+export const pgpFingerprint = z.string().check(z.regex(/^([0-9A-F]{40}|[0-9A-F]{64})$/));
+
+/**
+ * B1/B3: how mail to the user was protected just before a change of their PGP settings, as the route that
+ * made the change read it: `encryptedTo`, the key mail was encrypted to (absent: signed or plain). A notice
+ * about the change is at least as protected (lambdas/notify/protection.ts): always signed by the platform key,
+ * and encrypted to that key while it is still on file, never to a key the change itself set.
+ */
+export const mailBefore = z.object({ encryptedTo: z.optional(pgpFingerprint) });
+export type MailBefore = z.infer<typeof mailBefore>;
+
 export const SUSPENSION_REASONS = ['user-reported', 'duress', 'admin', 'integrity'] as const;
 
 /** Every template a function may ask the user-mail function to send, with its parameters. */
@@ -78,6 +90,8 @@ export const userMessage = z.discriminatedUnion('template', [
     reportUrl: link,
     reportExpiresAt: iso,
     withdrawalsHeldUntil: z.optional(iso),
+    /** B1/B3: set for a change of the PGP settings; the notice is protected at least as mail was before. */
+    mailBefore: z.optional(mailBefore),
   }),
   /** B2: the withdrawal hold after a security change ended (the security-hold workflow). */
   z.object({
