@@ -4,7 +4,7 @@
 // closed on read like every account row.
 import { Conflict } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
-import type { MailBefore } from '../kernel/ports/user-mail-contracts.js';
+import type { MailBefore } from '../kernel/ports/mail-before.js';
 import type { ValidatedKey } from './signer-contracts.js';
 
 export interface StoredPgpKey extends ValidatedKey {

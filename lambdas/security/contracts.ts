@@ -1,6 +1,6 @@
 // Shapes of the B2 hold: GET /v1/me/security and the security-hold workflow's input.
 import * as z from 'zod/mini';
-import { mailBefore } from '../kernel/ports/user-mail-contracts.js';
+import { mailBefore } from '../kernel/ports/mail-before.js';
 
 export const SECURITY_CHANGE_KINDS = [
   'totp-disabled',

@@ -3,7 +3,7 @@
 // then the security-hold workflow, whose first state sends the change notices (B1: email and SMS with the
 // "this wasn't me" link, to the old address and phone after a contact change) and which clears it at its end.
 import type { AuditLog } from '../kernel/audit/audit-log.js';
-import type { MailBefore } from '../kernel/ports/user-mail-contracts.js';
+import type { MailBefore } from '../kernel/ports/mail-before.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
 import { holdDurationMs, type Settings } from '../kernel/settings.js';
 import type { ChangeNotice, HoldInput, SecurityChangeKind } from './contracts.js';

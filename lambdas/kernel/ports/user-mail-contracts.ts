@@ -3,6 +3,9 @@
 // and sends it through the Notifier, so the functions that decide to write to a user never hold the address,
 // and no caller can put free text into a Palisade email.
 import * as z from 'zod/mini';
+import { mailBefore } from './mail-before.js';
+
+export { type MailBefore, mailBefore, pgpFingerprint } from './mail-before.js';
 
 const iso = z.iso.datetime();
 const link = z.url({ protocol: /^https?$/ }).check(z.maxLength(2048));
@@ -28,18 +31,6 @@ export const SECURITY_CHANGES = [
   'pgp-key',
   'anti-phishing-phrase',
 ] as const;
-
-/** An OpenPGP key's fingerprint as Palisade stores it: upper-case hex, 40 (v4) or 64 (v6) digits. */
-export const pgpFingerprint = z.string().check(z.regex(/^([0-9A-F]{40}|[0-9A-F]{64})$/));
-
-/**
- * B1/B3: how mail to the user was protected just before a change of their PGP settings, as the route that
- * made the change read it: `encryptedTo`, the key mail was encrypted to (absent: signed or plain). A notice
- * about the change is at least as protected (lambdas/notify/protection.ts): always signed by the platform key,
- * and encrypted to that key while it is still on file, never to a key the change itself set.
- */
-export const mailBefore = z.object({ encryptedTo: z.optional(pgpFingerprint) });
-export type MailBefore = z.infer<typeof mailBefore>;
 
 export const SUSPENSION_REASONS = ['user-reported', 'duress', 'admin', 'integrity'] as const;
 
