@@ -68,8 +68,11 @@ export async function runLoginBench(): Promise<LoginBench> {
     });
     const code = /\b(\d{6})\b/.exec(await mailText(cloud, /login code/i))?.[1];
     await post(cloud, '/v1/auth/challenge', { loginId: first.loginId, challenge: 'ip-code', code });
-    const link = /(\/v1\/auth\/device-links\/[A-Za-z0-9_-]+)/.exec(await mailText(cloud, /new device/i))?.[1];
-    await fetch(`${cloud.url}${link}`);
+    // The device link's action, as an app sends it: the link's token as JSON.
+    const token = /\/v1\/auth\/device-links\/([A-Za-z0-9_-]+)/.exec(
+      await mailText(cloud, /new device/i),
+    )?.[1];
+    await post(cloud, '/v1/auth/device-links', { token });
     await post(cloud, '/v1/auth/challenge', { loginId: first.loginId, challenge: 'device-confirmation' });
     // TOTP on: every login below is password + code.
     const { secret } = await cloud.ports.identity.beginTotpEnrolment(user.accessToken);

@@ -43,6 +43,14 @@ interface RouteBase extends FunctionSpec {
    * lambdas/kernel/http.ts, which every handler enforces as well.
    */
   maxBodyBytes?: number;
+  /**
+   * An emailed link's route (A4, A7, C1; lambdas/kernel/link-page.ts). `page`: the GET the link opens, an HTML
+   * page that reads and changes nothing. `action`: the POST of the page's button, which makes the change once;
+   * it takes the token as JSON (apps, JSON answer) or as application/x-www-form-urlencoded (the page, HTML
+   * answer). Only `action` routes take a form body: every other handler answers 415, and lib/firewall.ts
+   * blocks a form body on any other route.
+   */
+  link?: 'page' | 'action';
 }
 
 /**

@@ -44,17 +44,32 @@ function operation(route: RouteSpec) {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: jsonSchemaOf(route.body) } },
+            content: {
+              'application/json': { schema: jsonSchemaOf(route.body) },
+              // An emailed link's action also takes its page's form (kernel/link-page.ts), and answers it in HTML.
+              ...(route.link === 'action'
+                ? { 'application/x-www-form-urlencoded': { schema: jsonSchemaOf(route.body) } }
+                : {}),
+            },
           },
         }
       : {}),
     responses: {
       [String(route.status)]: {
         description: route.summary,
-        content: { 'application/json': { schema: jsonSchemaOf(route.response) } },
+        content:
+          route.link === 'page'
+            ? { 'text/html': { schema: { type: 'string' } } }
+            : {
+                'application/json': { schema: jsonSchemaOf(route.response) },
+                ...(route.link === 'action' ? { 'text/html': { schema: { type: 'string' } } } : {}),
+              },
       },
       '400': errorResponse('Invalid request'),
       ...(route.auth !== 'public' ? { '401': errorResponse('Missing, invalid or revoked token') } : {}),
+      ...(route.link === 'action'
+        ? { '410': errorResponse('The link is not valid, has expired or was already used') }
+        : {}),
       '500': errorResponse('Internal error (no detail is disclosed)'),
     },
   };

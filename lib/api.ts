@@ -1,13 +1,13 @@
 // The public REST API: regional, TLS 1.2+, access-logged, every method validated, user routes behind the
 // TOKEN authorizer (never cached), and API Gateway's own errors in Palisade's JSON error shape.
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as z from 'zod/mini';
 import type { RouteSpec } from '../lambdas/catalogue.js';
-import { JSON_HEADERS } from '../lambdas/kernel/http.js';
+import { JSON_HEADERS, PUBLIC_URL_VARIABLE } from '../lambdas/kernel/http.js';
 import type { Logging } from './logging.js';
 
 export const STAGE_NAME = 'live';
@@ -25,6 +25,11 @@ export interface ApiProps {
   adminAuthorizer: lambda.IFunction;
   logging: Logging;
   throttling?: { rateLimit: number; burstLimit: number };
+  /**
+   * A4/A7/C1: where emailed links point (the deploy setting `publicBaseUrl`, e.g. a custom domain); without it,
+   * this stage's execute-api URL. Handed to every function as a stage variable, never taken from a request.
+   */
+  publicBaseUrl?: string;
 }
 
 /** API Gateway's own refusals, answered like the handlers answer (lambdas/kernel/errors.ts codes). */
@@ -103,6 +108,16 @@ export class Api extends Construct {
         dataTraceEnabled: false,
         throttlingRateLimit: throttling.rateLimit,
         throttlingBurstLimit: throttling.burstLimit,
+        // The functions read it from the event (kernel/http.ts baseUrlOf). A stage variable, not a function
+        // environment variable: the functions live in the parent stack, and an API id there would be a cycle.
+        variables: {
+          [PUBLIC_URL_VARIABLE]:
+            props.publicBaseUrl ??
+            Lazy.string({
+              produce: () =>
+                `https://${this.api.restApiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${STAGE_NAME}`,
+            }),
+        },
       },
     });
     // E3: refuse TLS below 1.2 on the execute-api endpoint (it never speaks plain HTTP).

@@ -1,6 +1,7 @@
 // CDK context → the deploy configuration: the shared Settings (parsed by parseSettings) plus the few values
-// only the infrastructure needs (sender address, alarm email, CloudTrail switch).
+// only the infrastructure needs (sender address, alarm email, CloudTrail switch, the links' public base URL).
 import * as z from 'zod/mini';
+import { publicBaseUrl } from '../lambdas/kernel/public-url.js';
 import { parseSettings, type Settings, SettingsError, settingsSchema } from '../lambdas/kernel/settings.js';
 
 /** The context key holding an object of every setting below; individual keys override its fields. */
@@ -18,6 +19,26 @@ const infraSchema = z.object({
   alarmEmail: z.optional(z.email(EMAIL)),
   /** A stack-level trail; turn it off where an organisation trail already records the account. */
   cloudTrail: z._default(z.boolean('true or false'), true),
+  /**
+   * A4/A7/C1: where emailed and texted links point, e.g. the API's custom domain `https://api.exchange.example`
+   * (https, no query). Without it, the stage's own execute-api URL. Never the request's Host header.
+   */
+  publicBaseUrl: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((raw, ctx) => {
+        try {
+          const url = publicBaseUrl(raw);
+          if (url.startsWith('https://')) return url;
+          ctx.issues.push({ code: 'custom', message: `https only in the cloud: "${raw}"`, input: raw });
+          return z.NEVER;
+        } catch (err) {
+          ctx.issues.push({ code: 'custom', message: (err as Error).message, input: raw });
+          return z.NEVER;
+        }
+      }),
+    ),
+  ),
 });
 
 export type InfraSettings = z.infer<typeof infraSchema>;

@@ -1,6 +1,6 @@
 // WAFv2 in front of the API stage: restricted countries (F4), a per-IP rate limit (A3), AWS managed rule
-// groups, request body size limits per route, and logs to an encrypted `aws-waf-logs-` group with the
-// Authorization header redacted.
+// groups, request body size limits per route, form bodies only on the emailed links' actions, and logs to an
+// encrypted `aws-waf-logs-` group with the Authorization header redacted.
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -38,8 +38,19 @@ export interface LargeBodyRoute {
   maxBodyBytes: number;
 }
 
+/** A route by method and path (API Gateway path syntax). */
+export interface RouteRef {
+  method: string;
+  path: string;
+}
+
 export interface FirewallProps {
   stage: apigw.Stage;
+  /**
+   * A4/A7/C1: the emailed links' action routes (catalogue `link: 'action'`), the only ones whose body may be
+   * application/x-www-form-urlencoded (the link page's button); any other route gets a 415 for one.
+   */
+  formRoutes?: readonly RouteRef[];
   /** Routes whose bodies may exceed DEFAULT_MAX_BODY_BYTES, each up to its own limit. */
   largeBodyRoutes?: readonly LargeBodyRoute[];
   /** ISO 3166-1 alpha-2 codes from settings.restrictedCountries; empty means no geo rule. */
@@ -65,7 +76,7 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
  * Matches one route: its method and its path, with or without the stage prefix (the execute-api URL carries
  * `/<stage>`, a custom domain does not); a `{parameter}` is one path segment.
  */
-function routeMatch(route: LargeBodyRoute, stageName: string): wafv2.CfnWebACL.StatementProperty {
+function routeMatch(route: RouteRef, stageName: string): wafv2.CfnWebACL.StatementProperty {
   const path = route.path
     .split(/(\{[^}]+\})/)
     .map((part) => (/^\{[^}]+\}$/.test(part) ? '[^/]+' : escapeRegex(part)))
@@ -130,6 +141,27 @@ export function bodySizeStatement(
       },
     })),
   ]);
+}
+
+/**
+ * The statement of the form rule: a form content type (application/x-www-form-urlencoded) on any route but
+ * the links' actions. Without such a route, on every route.
+ */
+export function formBodyStatement(
+  routes: readonly RouteRef[],
+  stageName: string,
+): wafv2.CfnWebACL.StatementProperty {
+  const form: wafv2.CfnWebACL.StatementProperty = {
+    byteMatchStatement: {
+      fieldToMatch: { singleHeader: { Name: 'content-type' } },
+      positionalConstraint: 'CONTAINS',
+      searchString: 'x-www-form-urlencoded',
+      textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+    },
+  };
+  if (routes.length === 0) return form;
+  const allowed = anyOf(routes.map((route) => routeMatch(route, stageName)));
+  return { andStatement: { statements: [form, { notStatement: { statement: allowed } }] } };
 }
 
 /** The smallest body inspection size that covers every route's limit. */
@@ -207,16 +239,27 @@ export class Firewall extends Construct {
       visibilityConfig: visibility('BodySizeLimits'),
     });
 
+    rules.push({
+      name: 'FormBodiesOnLinkActionsOnly',
+      priority: rules.length,
+      statement: formBodyStatement(props.formRoutes ?? [], STAGE_NAME),
+      action: {
+        block: { customResponse: { responseCode: 415, customResponseBodyKey: 'unsupportedMediaType' } },
+      },
+      visibilityConfig: visibility('FormBodiesOnLinkActionsOnly'),
+    });
+
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       description:
-        'Palisade API: geo block, per-IP rate limit, AWS managed rules, body size limits per route',
+        'Palisade API: geo block, per-IP rate limit, AWS managed rules, body size limits per route, form bodies on link actions only',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('PalisadeWebAcl'),
       customResponseBodies: {
         forbidden: jsonError('FORBIDDEN', 'Forbidden'),
         rateLimited: jsonError('TOO_MANY_REQUESTS', 'Too many requests'),
         payloadTooLarge: jsonError('PAYLOAD_TOO_LARGE', 'Request too large'),
+        unsupportedMediaType: jsonError('UNSUPPORTED_MEDIA_TYPE', 'Request body must be application/json'),
       },
       // API Gateway forwards this much of a body to WAF; the size rule needs to see past each route's limit.
       associationConfig: {

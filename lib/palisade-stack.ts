@@ -176,6 +176,7 @@ export class PalisadeStack extends Stack {
       authorizer: this.authorizerFunction.fn,
       adminAuthorizer: this.adminAuthorizerFunction.fn,
       logging: this.logging,
+      ...(infra.publicBaseUrl ? { publicBaseUrl: infra.publicBaseUrl } : {}),
     });
     // The firewall sits beside the stage it protects (cdk-nag checks the association within the stack).
     this.firewall = new Firewall(this.http, 'Firewall', {
@@ -184,6 +185,7 @@ export class PalisadeStack extends Stack {
       largeBodyRoutes: ROUTES.flatMap(({ method, path, maxBodyBytes }) =>
         maxBodyBytes === undefined ? [] : [{ method, path, maxBodyBytes }],
       ),
+      formRoutes: ROUTES.flatMap(({ method, path, link }) => (link === 'action' ? [{ method, path }] : [])),
       logging: this.logging,
     });
     this.schedules = new Schedules(this, 'Schedules', {

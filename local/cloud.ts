@@ -3,6 +3,7 @@
 import './env.js';
 import { ADMIN_AUTHORIZER, ROUTES, USER_AUTHORIZER } from '../lambdas/catalogue.js';
 import type { Clock } from '../lambdas/kernel/ports/clock.js';
+import { publicBaseUrl } from '../lambdas/kernel/public-url.js';
 import type { Settings } from '../lambdas/kernel/settings.js';
 import { createGateway } from './gateway.js';
 import { close, listen, urlOf } from './listen.js';
@@ -16,6 +17,12 @@ export interface LocalCloudOptions {
   /** 0 picks a free port (tests). */
   port?: number;
   host?: string;
+  /**
+   * The public base URL emailed links point at (local/config.ts checked it); without one, the server's own
+   * address (a wildcard host as 127.0.0.1). The gateway hands it to every function as the stage variable
+   * lib/api.ts sets in the cloud, never the request's Host header.
+   */
+  publicUrl?: string;
   clock?: Clock;
   settings?: Settings;
   waitTimeMs?: number;
@@ -29,6 +36,8 @@ export interface LocalCloudOptions {
 
 export interface LocalCloud {
   url: string;
+  /** Where emailed links point. */
+  publicUrl: string;
   ports: LocalPorts;
   workflows: LocalStepFunctions;
   runtime: LocalRuntime;
@@ -36,6 +45,9 @@ export interface LocalCloud {
   localToken: string;
   stop(): Promise<void>;
 }
+
+/** Hosts a server listens on everywhere: not an address a link can point at. */
+const WILDCARD_HOSTS = ['0.0.0.0', '::'];
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const host = options.host ?? '127.0.0.1';
@@ -52,6 +64,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     onScheduledFailure: (id: string, error: unknown) => options.log?.(`scheduled ${id} failed`, error),
   });
   let url = '';
+  let publicUrl = options.publicUrl ?? '';
   const localToken = await newLocalToken(options.stateDir);
   const server = createGateway({
     routes: ROUTES,
@@ -59,18 +72,22 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     adminAuthorizer: ADMIN_AUTHORIZER,
     localRoutes: localRoutes(runtime, () => url),
     localToken,
+    publicBaseUrl: () => publicUrl,
     invoke: (id, event, requestId) => runtime.functions.invoke(id, event, requestId),
     region: runtime.ports.settings.primaryRegion,
     ...(options.log ? { log: options.log } : {}),
   });
   try {
-    url = urlOf(host, await listen(server, options.port ?? 0, host));
+    const port = await listen(server, options.port ?? 0, host);
+    url = urlOf(host, port);
+    publicUrl ||= publicBaseUrl(urlOf(WILDCARD_HOSTS.includes(host) ? '127.0.0.1' : host, port));
   } catch (err) {
     await runtime.stop();
     throw err;
   }
   return {
     url,
+    publicUrl,
     localToken,
     ports: runtime.ports,
     workflows: runtime.ports.workflows,

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
+import { publicBaseUrl } from '../lambdas/kernel/public-url.js';
 import { parseSettings, type Settings } from '../lambdas/kernel/settings.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -12,6 +13,11 @@ const envSchema = z.object({
   /** Not HOST: shells and CI often export HOST as the machine's name, which would expose the server on the LAN. */
   PALISADE_HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
   PALISADE_STATE_DIR: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * Where emailed links point, when not the server's own address (an https tunnel to this machine, say):
+   * https, or http on loopback. Never the request's Host header.
+   */
+  PALISADE_PUBLIC_URL: z.optional(z.string().check(z.minLength(1))),
   /** JSON of the deploy settings (lambdas/kernel/settings.ts), as in the Lambda environment. */
   PALISADE_SETTINGS: z.optional(z.string()),
 });
@@ -19,6 +25,8 @@ const envSchema = z.object({
 export interface LocalConfig {
   port: number;
   host: string;
+  /** PALISADE_PUBLIC_URL, checked; without it the links point at the server's own address. */
+  publicUrl?: string;
   stateDir: string;
   settings: Settings;
 }
@@ -33,7 +41,15 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     const detail = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new LocalConfigError(`Invalid local environment: ${detail}`);
   }
-  const { PORT, PALISADE_HOST, PALISADE_STATE_DIR, PALISADE_SETTINGS } = result.data;
+  const { PORT, PALISADE_HOST, PALISADE_STATE_DIR, PALISADE_SETTINGS, PALISADE_PUBLIC_URL } = result.data;
+  let publicUrl: string | undefined;
+  if (PALISADE_PUBLIC_URL) {
+    try {
+      publicUrl = publicBaseUrl(PALISADE_PUBLIC_URL);
+    } catch (err) {
+      throw new LocalConfigError(`Invalid local environment: PALISADE_PUBLIC_URL: ${(err as Error).message}`);
+    }
+  }
   let rawSettings: unknown = {};
   if (PALISADE_SETTINGS) {
     try {
@@ -45,6 +61,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   return {
     port: PORT,
     host: PALISADE_HOST,
+    ...(publicUrl ? { publicUrl } : {}),
     stateDir: resolve(PALISADE_STATE_DIR ?? DEFAULT_STATE_DIR),
     settings: parseSettings(rawSettings),
   };

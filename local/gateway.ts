@@ -51,6 +51,11 @@ export interface GatewayOptions {
    * with no Origin header (no web page), and POST only JSON. Without one, the local routes are not served.
    */
   localToken?: string;
+  /**
+   * The public base URL handed to every function as the stage variable lib/api.ts sets in the cloud
+   * (PUBLIC_URL_VARIABLE): where emailed links point, whatever Host header a request carries.
+   */
+  publicBaseUrl: () => string;
   invoke: (functionId: string, event: unknown, requestId: string) => Promise<unknown>;
   region: string;
   /** Access lines and crashes; the client never sees a crash's detail. */
@@ -134,7 +139,11 @@ async function serve(
     match.route.auth === 'public'
       ? null
       : await authorize(options, authorizerOf(options, match.route), req, url, requestId);
-  const event = proxyEvent(req, { ...match, url, body, requestId, region: options.region }, authorizer);
+  const event = proxyEvent(
+    req,
+    { ...match, url, body, requestId, region: options.region, publicBaseUrl: options.publicBaseUrl() },
+    authorizer,
+  );
   return asProxyResult(await options.invoke(match.route.id, event, requestId));
 }
 

@@ -9,8 +9,10 @@ import * as RecordSuspension from '../lambdas/account/handlers/record-suspension
 import * as RevokeAccess from '../lambdas/account/handlers/revoke-access.js';
 import * as RevokeSession from '../lambdas/account/handlers/revoke-session.js';
 import * as RevokeAllSessions from '../lambdas/account/handlers/revoke-sessions.js';
+import * as SuspensionLinkPage from '../lambdas/account/handlers/suspension-link-page.js';
 import * as UseSuspensionLink from '../lambdas/account/handlers/use-suspension-link.js';
 import * as AddWithdrawalAddress from '../lambdas/addresses/handlers/add-address.js';
+import * as AddressLinkPage from '../lambdas/addresses/handlers/address-link-page.js';
 import * as ConfirmWithdrawalAddress from '../lambdas/addresses/handlers/confirm-address.js';
 import * as ListWithdrawalAddresses from '../lambdas/addresses/handlers/list-addresses.js';
 import * as RemoveWithdrawalAddress from '../lambdas/addresses/handlers/remove-address.js';
@@ -34,6 +36,7 @@ import * as ChangePassword from '../lambdas/auth/handlers/change-password.js';
 import * as CheckDuress from '../lambdas/auth/handlers/check-duress.js';
 import * as ConfirmDevice from '../lambdas/auth/handlers/confirm-device.js';
 import * as ConfirmTotp from '../lambdas/auth/handlers/confirm-totp.js';
+import * as DeviceLinkPage from '../lambdas/auth/handlers/device-link-page.js';
 import * as DisableTotp from '../lambdas/auth/handlers/disable-totp.js';
 import * as EnrollTotp from '../lambdas/auth/handlers/enroll-totp.js';
 import * as ListDevices from '../lambdas/auth/handlers/list-devices.js';
@@ -82,6 +85,7 @@ export interface LocalHandlerModule {
 export const LOCAL_HANDLERS = {
   GetHealth,
   GetMe,
+  SuspensionLinkPage,
   UseSuspensionLink,
   ListSessions,
   RevokeSession,
@@ -90,6 +94,7 @@ export const LOCAL_HANDLERS = {
   SignUp,
   VerifySignUp,
   AnswerChallenge,
+  DeviceLinkPage,
   ConfirmDevice,
   EnrollTotp,
   ConfirmTotp,
@@ -121,6 +126,7 @@ export const LOCAL_HANDLERS = {
   AddWithdrawalAddress,
   ListWithdrawalAddresses,
   RemoveWithdrawalAddress,
+  AddressLinkPage,
   ConfirmWithdrawalAddress,
   RequestWithdrawal,
   ListWithdrawals,

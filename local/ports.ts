@@ -6,13 +6,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AccountStore } from '../lambdas/account/account-store.js';
 import type { storedBlindIndexer } from '../lambdas/account/blind-index-key.js';
 import type { SignupStore } from '../lambdas/account/signup-store.js';
-import type { SuspensionLinks } from '../lambdas/account/suspension-links.js';
+import type { SuspensionLinks, SuspensionLinkUses } from '../lambdas/account/suspension-links.js';
 import type { SuspensionRequests } from '../lambdas/account/suspension-requests.js';
 import {
   accountStoreWithIndex,
   blindIndexer,
   signupStore,
   suspensionLinks,
+  suspensionLinkUses,
   suspensionRequests,
 } from '../lambdas/account/wiring.js';
 import type { AddressStore } from '../lambdas/addresses/address-store.js';
@@ -139,6 +140,8 @@ export interface LocalPorts {
   /** A3 bot shield, the login's own; the device routes tell it when a user removes a device (A7). */
   shield: BotShield;
   links: SuspensionLinks;
+  /** A4: the "this wasn't me" links' button. */
+  linkUses: SuspensionLinkUses;
   /** The vault function's own cipher (a raw AES keyring from the state folder); nothing else uses it. */
   cipher: FieldCipher;
   identity: LocalIdentityProvider;
@@ -442,6 +445,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       signup: signupFlow(infra),
       accounts: accountStoreWithIndex(infra),
       links: suspensionLinks(infra),
+      linkUses: suspensionLinkUses(infra),
       login: loginFlow(infra),
       logins: loginStore(infra),
       shield: botShield(infra),

@@ -7,6 +7,7 @@ import type {
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
 import type { RouteSpec } from '../lambdas/catalogue.js';
+import { PUBLIC_URL_VARIABLE } from '../lambdas/kernel/http.js';
 import { LOCAL_ACCOUNT } from './lambda-context.js';
 
 export const LOCAL_API_ID = 'local';
@@ -19,6 +20,8 @@ export interface RequestFacts {
   body: string | null;
   requestId: string;
   region: string;
+  /** The stage variable of the API's public base URL (lib/api.ts sets it in the cloud). */
+  publicBaseUrl: string;
 }
 
 export const methodArn = (region: string, method: string, path: string): string =>
@@ -82,7 +85,7 @@ export function proxyEvent(
     queryStringParameters: hasQuery ? query : null,
     multiValueQueryStringParameters: hasQuery ? multiQuery : null,
     pathParameters: facts.pathParameters,
-    stageVariables: null,
+    stageVariables: { [PUBLIC_URL_VARIABLE]: facts.publicBaseUrl },
     body: facts.body,
     isBase64Encoded: false,
     requestContext: {

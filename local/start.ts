@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     stateDir: config.stateDir,
     port: config.port,
     host: config.host,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     settings: config.settings,
     log: (line, error) => (error ? console.error(line, error) : console.log(line)),
   });
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     [
       `Palisade local cloud ready in ${Math.round(performance.now() - started)} ms`,
       `  API       ${url}/v1/health`,
+      `  Links     ${cloud.publicUrl}   (where emailed links point: PALISADE_PUBLIC_URL, else this server)`,
       `  OpenAPI   ${url}/openapi.json`,
       `  Outbox    ${url}${OUTBOX_PATH}   (emails and SMS; each email's raw MIME at its eml link)`,
       `  Mailbox   ${cloud.runtime.mailboxUrl}   (the SES emulator's viewer)`,

@@ -1,7 +1,7 @@
 // The account context's functions: its API routes, its workflow tasks, with the access each needs.
 
 import type { RouteSpec } from '../catalogue.js';
-import { linkResponse } from '../kernel/shapes.js';
+import { linkPage, linkResponse, linkToken } from '../kernel/shapes.js';
 import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
 import { meResponse } from './contracts.js';
@@ -21,13 +21,29 @@ export const ROUTES: readonly RouteSpec[] = [
     access: reads('accounts:read'),
   },
   {
-    id: 'UseSuspensionLink',
+    id: 'SuspensionLinkPage',
     method: 'GET',
     path: '/v1/auth/suspend/{token}',
     auth: 'public',
-    entry: 'lambdas/account/handlers/use-suspension-link.ts',
-    summary: '"This wasn\'t me": suspends the account and signs every session out (single use, 7 days)',
+    entry: 'lambdas/account/handlers/suspension-link-page.ts',
+    summary: '"This wasn\'t me" link: a page whose button suspends the account (opening it changes nothing)',
     tag: 'auth',
+    link: 'page',
+    response: linkPage,
+    status: 200,
+    access: [],
+  },
+  {
+    id: 'UseSuspensionLink',
+    method: 'POST',
+    path: '/v1/auth/suspend',
+    auth: 'public',
+    entry: 'lambdas/account/handlers/use-suspension-link.ts',
+    summary:
+      '"This wasn\'t me" button (a form) or an app (JSON): suspends the account and ends every session before it answers (single use, 7 days)',
+    tag: 'auth',
+    link: 'action',
+    body: linkToken,
     response: linkResponse,
     status: 200,
     access: reads('accounts:write', 'suspension:start'),

@@ -1,6 +1,6 @@
 // A4 "this wasn't me": a single-use link in every login email, valid 7 days, that suspends the account. The
 // email carries a random token; only its SHA-256 is stored, in a signed row, so a database reader cannot
-// forge a working link and a forged token finds nothing. Using it twice does nothing the second time.
+// forge a working link and a forged token finds nothing. A used link is refused (suspension.ts uses it).
 import { createHash, randomBytes } from 'node:crypto';
 import { Conflict, Gone } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
@@ -43,27 +43,42 @@ export class SuspensionLinks {
     });
     return token;
   }
+}
+
+/**
+ * Using a link (the button of its page, suspension.ts): apart from SuspensionLinks, so the functions that only
+ * issue links (the login's bundles) carry none of this.
+ */
+export class SuspensionLinkUses {
+  constructor(
+    private readonly table: SignedTable,
+    private readonly clock: Clock,
+  ) {}
 
   /**
-   * Uses a link: the user id to suspend the first time, `undefined` when it was already used (a no-op).
-   * A forged token and an expired link are refused.
+   * The user a link suspends, and a short stable id of the link (for the workflow's execution name). Reads
+   * only: a forged token, an expired link and a used one are refused (Gone).
    */
-  async use(token: string): Promise<{ userId: string; first: boolean }> {
+  async check(token: string): Promise<{ userId: string; linkId: string }> {
     const key = keyOf(token);
-    const now = this.clock.now();
     const row = await this.table.get<LinkRow>(key);
     if (!row) throw new Gone('This link is not valid', 'LINK_INVALID');
-    if (row.usedAt) return { userId: row.userId, first: false };
-    if (Date.parse(row.expiresAt) <= now.getTime()) throw new Gone('This link has expired', 'LINK_EXPIRED');
-    try {
-      const result = await this.table.update<LinkRow>(key, (current) =>
-        current.usedAt ? undefined : { ...current, usedAt: now.toISOString() },
-      );
-      return { userId: row.userId, first: result?.changed ?? false };
-    } catch (err) {
-      // Two clicks at once: the other one suspends.
-      if (err instanceof Conflict) return { userId: row.userId, first: false };
-      throw err;
+    if (row.usedAt) throw new Gone('This link was already used', 'LINK_USED');
+    if (Date.parse(row.expiresAt) <= this.clock.now().getTime()) {
+      throw new Gone('This link has expired', 'LINK_EXPIRED');
     }
+    return { userId: row.userId, linkId: key.pk.slice('SUSPENDLINK#'.length, 'SUSPENDLINK#'.length + 16) };
+  }
+
+  /** Spends a checked link; LINK_USED when another request spent it first (two clicks at once). */
+  async markUsed(token: string): Promise<void> {
+    const now = this.clock.now().toISOString();
+    const result = await this.table
+      .update<LinkRow>(keyOf(token), (row) => (row.usedAt ? undefined : { ...row, usedAt: now }))
+      .catch((err: unknown) => {
+        if (err instanceof Conflict) return undefined;
+        throw err;
+      });
+    if (!result?.changed) throw new Gone('This link was already used', 'LINK_USED');
   }
 }

@@ -6,7 +6,7 @@ import { once } from '../kernel/runtime/aws-env.js';
 import { storedBlindIndexer } from './blind-index-key.js';
 import { DynamoAccountStore } from './dynamo-account-store.js';
 import { SignupStore } from './signup-store.js';
-import { SuspensionLinks } from './suspension-links.js';
+import { SuspensionLinks, SuspensionLinkUses } from './suspension-links.js';
 import { workflowSuspensions } from './suspension-requests.js';
 
 /** The AccountStore without contact data (no vault). */
@@ -35,6 +35,10 @@ export const signupStore = (infra: Pick<Infra, 'rows'>) => new SignupStore(infra
 export const suspensionLinks = (infra: Pick<Infra, 'rows' | 'clock'>) =>
   new SuspensionLinks(infra.rows().tables.accounts, infra.clock);
 
+/** A4: using a "this wasn't me" link (its page's button). */
+export const suspensionLinkUses = (infra: Pick<Infra, 'rows' | 'clock'>) =>
+  new SuspensionLinkUses(infra.rows().tables.accounts, infra.clock);
+
 /** A4/A5/D2: starting the account-suspension workflow. */
 export const suspensionRequests = (infra: Pick<Infra, 'workflows'>) => workflowSuspensions(infra.workflows());
 
@@ -51,7 +55,11 @@ export const awsSuspensionLinks = /* @__PURE__ */ once(() =>
   suspensionLinks({ rows: aws.rows, clock: aws.clock }),
 );
 
+export const awsSuspensionLinkUses = /* @__PURE__ */ once(() =>
+  suspensionLinkUses({ rows: aws.rows, clock: aws.clock }),
+);
+
 export { storedBlindIndexer } from './blind-index-key.js';
 export { DynamoAccountStore } from './dynamo-account-store.js';
 export { SignupStore } from './signup-store.js';
-export { SuspensionLinks } from './suspension-links.js';
+export { SuspensionLinks, SuspensionLinkUses } from './suspension-links.js';

@@ -1,6 +1,7 @@
 // The addresses context's functions: its API routes, with the access each needs.
 
 import type { RouteSpec } from '../catalogue.js';
+import { linkPage, linkToken } from '../kernel/shapes.js';
 import { reads } from '../kernel/specs.js';
 import {
   addAddressBody,
@@ -51,13 +52,29 @@ export const ROUTES: readonly RouteSpec[] = [
     access: reads('accounts:write'),
   },
   {
-    id: 'ConfirmWithdrawalAddress',
+    id: 'AddressLinkPage',
     method: 'GET',
     path: '/v1/addresses/confirm/{token}',
     auth: 'public',
-    entry: 'lambdas/addresses/handlers/confirm-address.ts',
-    summary: 'C1: the link of the address-confirmation email (single use, 24 h); starts the cooling period',
+    entry: 'lambdas/addresses/handlers/address-link-page.ts',
+    summary: 'C1: the link of the address-confirmation email: a page whose button confirms (changes nothing)',
     tag: 'addresses',
+    link: 'page',
+    response: linkPage,
+    status: 200,
+    access: [],
+  },
+  {
+    id: 'ConfirmWithdrawalAddress',
+    method: 'POST',
+    path: '/v1/addresses/confirm',
+    auth: 'public',
+    entry: 'lambdas/addresses/handlers/confirm-address.ts',
+    summary:
+      "C1: the address link's button (a form) or an app (JSON): confirms once (24 h); starts the cooling period",
+    tag: 'addresses',
+    link: 'action',
+    body: linkToken,
     response: addressConfirmedResponse,
     status: 200,
     access: reads('accounts:write'),

@@ -38,8 +38,8 @@ export const loginResponse = z.union([
   }),
 ]);
 
-/** The token in an emailed link's path. */
-export { linkResponse, linkToken } from '../kernel/shapes.js';
+/** An emailed link's token, its page and its JSON answer. */
+export { linkPage, linkResponse, linkToken } from '../kernel/shapes.js';
 
 // Published to other contexts.
 export type { ShieldAttempt, ShieldVerdict } from '../kernel/shield/bot-shield.js';

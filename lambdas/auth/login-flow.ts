@@ -415,8 +415,9 @@ async function liveSession(ports: SessionPorts, loginId: string): Promise<LoginS
 }
 
 /**
- * A7: the new-device email's link, opened on any device, marks the waiting login's device as confirmed; the
- * login's own client then gets its tokens on its next poll. Needs only the login rows.
+ * A7: the button of the new-device email's link page (kernel/link-page.ts), pressed on any device, marks the
+ * waiting login's device as confirmed; the login's own client then gets its tokens on its next poll. Single
+ * use: a second press, or a second of two at once, is refused (LINK_USED). Needs only the login rows.
  */
 export async function confirmDevice(ports: SessionPorts, token: string): Promise<void> {
   const link = await ports.logins.getLink(sha256(token));
@@ -424,9 +425,15 @@ export async function confirmDevice(ports: SessionPorts, token: string): Promise
   if (Date.parse(link.expiresAt) <= ports.clock.now().getTime()) {
     throw new Gone('This link has expired', 'LINK_EXPIRED');
   }
+  const used = () => new Gone('This link was already used', 'LINK_USED');
   const session = await liveSession(ports, link.loginId);
-  if (session.deviceConfirmedAt) return;
-  await ports.logins.advance(session, () => ({ deviceConfirmedAt: ports.clock.now().toISOString() }));
+  if (session.deviceConfirmedAt) throw used();
+  try {
+    await ports.logins.advance(session, () => ({ deviceConfirmedAt: ports.clock.now().toISOString() }));
+  } catch (err) {
+    if (err instanceof Conflict) throw used();
+    throw err;
+  }
 }
 
 function equalHashes(a: string, b: string): boolean {

@@ -4,7 +4,14 @@ import { revocationResponse } from '../account/contracts.js';
 import type { RouteSpec } from '../catalogue.js';
 import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
-import { challengeRequest, linkResponse, loginRequest, loginResponse } from './contracts.js';
+import {
+  challengeRequest,
+  linkPage,
+  linkResponse,
+  linkToken,
+  loginRequest,
+  loginResponse,
+} from './contracts.js';
 import { deviceRemovedResponse, devicesResponse } from './device-contracts.js';
 import { duressSetResponse, setDuressBody } from './duress-contracts.js';
 import { loginsQuery, loginsResponse } from './login-history.js';
@@ -100,13 +107,28 @@ export const ROUTES: readonly RouteSpec[] = [
     ),
   },
   {
-    id: 'ConfirmDevice',
+    id: 'DeviceLinkPage',
     method: 'GET',
     path: '/v1/auth/device-links/{token}',
     auth: 'public',
-    entry: 'lambdas/auth/handlers/confirm-device.ts',
-    summary: 'The link of the new-device email: lets the waiting login continue',
+    entry: 'lambdas/auth/handlers/device-link-page.ts',
+    summary: 'The link of the new-device email: a page whose button confirms the sign-in (changes nothing)',
     tag: 'auth',
+    link: 'page',
+    response: linkPage,
+    status: 200,
+    access: [],
+  },
+  {
+    id: 'ConfirmDevice',
+    method: 'POST',
+    path: '/v1/auth/device-links',
+    auth: 'public',
+    entry: 'lambdas/auth/handlers/confirm-device.ts',
+    summary: "The new-device link's button (a form) or an app (JSON): lets the waiting login continue, once",
+    tag: 'auth',
+    link: 'action',
+    body: linkToken,
     response: linkResponse,
     status: 200,
     access: reads('accounts:write'),

@@ -2,14 +2,14 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { baseUrlOf } from './http.js';
 
-// Moved to the shared HTTP wiring: security-change notices (B1) need the same base URL for their links.
+// In the shared HTTP wiring: security-change notices (B1) need the same base URL for their links.
 export { baseUrlOf } from './http.js';
 
 export interface ClientContext {
   ip: string;
   userAgent?: string;
   deviceId: string;
-  /** Where links in emails point: the API's public base URL as the client reached it. */
+  /** Where links in emails point: the API's configured public base URL (never the request's Host). */
   baseUrl: string;
 }
 

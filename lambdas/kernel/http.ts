@@ -32,8 +32,8 @@ export interface HttpRequest<B, Q> {
   sourceIp: string;
   userAgent: string | undefined;
   requestId: string;
-  /** The API's public base URL as the client reached it: where links in emails and SMS point. */
-  baseUrl: string;
+  /** The API's configured public base URL (baseUrlOf): where links in emails and SMS point. */
+  readonly baseUrl: string;
 }
 
 export interface HttpResult {
@@ -68,7 +68,11 @@ export function parseWith<T>(schema: z.ZodMiniType<T>, value: unknown, what: str
   return result.data;
 }
 
-function parseBody(event: APIGatewayProxyEvent): unknown {
+/**
+ * The request body as JSON; with `form` (an emailed link's button, kernel/link-page.ts), an
+ * application/x-www-form-urlencoded body is taken as well, as its fields. Any other type is 415.
+ */
+export function parseBody(event: APIGatewayProxyEvent, form?: boolean): unknown {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
@@ -78,6 +82,9 @@ function parseBody(event: APIGatewayProxyEvent): unknown {
     ([k]) => k.toLowerCase() === 'content-type',
   )?.[1];
   if (contentType && !/^application\/json\b/i.test(contentType)) {
+    if (form && /^application\/x-www-form-urlencoded\b/i.test(contentType)) {
+      return Object.fromEntries(new URLSearchParams(raw));
+    }
     throw new UnsupportedMediaType('Request body must be application/json');
   }
   try {
@@ -87,19 +94,18 @@ function parseBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
+/** The stage variable holding the API's public base URL: lib/api.ts sets it, the local gateway likewise. */
+export const PUBLIC_URL_VARIABLE = 'publicBaseUrl';
+
 /**
- * The API's public base URL as the client reached it. In AWS, from the request context (API Gateway has
- * checked the domain; headers are not trusted), with the stage on the default execute-api domain;
- * locally, the gateway's own address.
+ * The API's public base URL, where emailed and texted links point: configured for the stage (lib/api.ts: the
+ * `publicBaseUrl` setting, else the stage's execute-api URL; locally the gateway's own configured address),
+ * never taken from the request (its Host header is the client's to choose).
  */
 export function baseUrlOf(event: APIGatewayProxyEvent): string {
-  const domain = event.requestContext?.domainName;
-  if (domain) {
-    const stage = domain.includes('.execute-api.') ? `/${event.requestContext.stage}` : '';
-    return `https://${domain}${stage}`;
-  }
-  const host = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'host')?.[1];
-  return `http://${host ?? 'localhost'}`;
+  const url = event.stageVariables?.[PUBLIC_URL_VARIABLE];
+  if (!url) throw new Error(`The stage variable ${PUBLIC_URL_VARIABLE} is not set`);
+  return url;
 }
 
 /** The caller as established by the authorizer: the only source of a user id on user routes (E5). */
@@ -187,18 +193,25 @@ export function httpHandler<B = undefined, Q = undefined>(
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
         userAgent: event.requestContext?.identity?.userAgent ?? undefined,
         requestId: context.awsRequestId,
-        baseUrl: baseUrlOf(event),
+        get baseUrl() {
+          return baseUrlOf(event);
+        },
       },
       event,
     );
     return jsonResponse(result.status ?? 200, result.body);
   };
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
+  return instrumented(base).use(errorResponses());
+}
+
+/** A proxy handler with the Powertools middlewares every API function has; the caller adds its error mapping. */
+export const instrumented = (
+  base: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>,
+) =>
+  middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(errorResponses());
-}
+    .use(captureLambdaHandler(tracer, { captureResponse: false }));
 
 /** For handlers whose dependencies are built from the Lambda environment on first use, not at import. */
 export function lazyHandler<E, R>(

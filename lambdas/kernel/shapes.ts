@@ -10,8 +10,11 @@ export const E164_PHONE = /^\+[1-9]\d{7,14}$/;
 /** Six digits, as Google Authenticator shows them (RFC 6238 with SHA-1, 30 s). */
 export const totpCode = z.string().check(z.regex(/^\d{6}$/, 'a 6-digit code'));
 
-/** The answer of an emailed link (device confirmation, suspension, address confirmation). */
+/** The JSON answer of an emailed link's action (device confirmation, suspension, address confirmation). */
 export const linkResponse = z.object({ done: z.boolean(), message: z.string() });
 
-/** The token of an emailed link, as its path carries it. */
+/** The token of an emailed link: in the page's path, and in the body its button (or an app) posts. */
 export const linkToken = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{32,64}$/)) });
+
+/** The HTML page an emailed link opens (kernel/link-page.ts): text/html, never JSON. */
+export const linkPage = z.string();

@@ -16,6 +16,8 @@ export interface Recipient {
   pgpPublicKey?: string;
   /** B3: encrypt to `pgpPublicKey` as well as signing. */
   encrypt?: boolean;
+  /** B1/B3: sign with the platform key even without a key of the user's (protection.ts). */
+  sign?: boolean;
 }
 
 export type Protection = 'none' | 'signed' | 'signed+encrypted';
@@ -65,13 +67,13 @@ export class Notifier {
   }
 
   /**
-   * Sends `message` to `to`. With a PGP key on file every email is signed (fail closed: no signer, no
-   * email). With encryption asked for but the key no longer usable, a notice goes signed with a note saying
+   * Sends `message` to `to`. With a PGP key on file (or `sign`) every email is signed (fail closed: no signer,
+   * no email). With encryption asked for but the key no longer usable, a notice goes signed with a note saying
    * so, while an email carrying a code or a link that grants something is refused (EncryptionUnavailable).
    */
   async send(to: Recipient, message: RenderedEmail): Promise<SentEmail> {
     const now = this.clock.now();
-    if (!to.pgpPublicKey) {
+    if (!to.pgpPublicKey && !to.sign) {
       const framed = frame(message, to.phrase);
       const { messageId } = await this.mailer.send({
         to: to.email,
@@ -81,8 +83,8 @@ export class Notifier {
       });
       return { messageId, protection: 'none' };
     }
-    if (!this.signer) throw new SignerMissing('The recipient has a PGP key: this Notifier needs a signer');
-    const encryptTo = to.encrypt ? to.pgpPublicKey : undefined;
+    if (!this.signer) throw new SignerMissing('This email must be signed: this Notifier needs a signer');
+    const encryptTo = to.encrypt && to.pgpPublicKey ? to.pgpPublicKey : undefined;
     const framed = frame(message, to.phrase);
     const first = await this.signer.protect(bodyOf(framed), now, encryptTo);
     if (!first.keyUnusable) {

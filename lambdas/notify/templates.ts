@@ -2,7 +2,9 @@
 // the two bodies always say the same thing. Templates get personal data only to mask it (maskEmail,
 // maskPhone); the recipient's own address never appears in a body. `frame` adds what every email carries:
 // the user's anti-phishing phrase at the very top (B4) and the "we never ask for passwords or codes" line.
+
 import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
+import { linkable } from '../kernel/public-url.js';
 import { html, type SafeHtml } from './html.js';
 
 export type TemplateName =
@@ -146,14 +148,10 @@ export function oneLine(value: string, max = 120): string {
 /** `2026-01-01 09:30 UTC`: one unambiguous time zone for every reader. */
 export const formatUtc = (at: Date): string => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** Links in emails are https (plain http only to the laptop's own gateway); anything else is a defect. */
 export function safeLink(url: string | URL): string {
   const parsed = new URL(String(url));
-  const ok = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK.has(parsed.hostname));
-  if (!ok || parsed.username || parsed.password)
-    throw new Error(`Refusing to put a non-https link in an email`);
+  if (!linkable(parsed)) throw new Error(`Refusing to put a non-https link in an email`);
   return parsed.toString();
 }
 

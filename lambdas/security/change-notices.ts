@@ -125,6 +125,7 @@ export async function sendChangeNotice(ports: NoticePorts, input: HoldInput): Pr
           reportUrl,
           reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
           withdrawalsHeldUntil: input.holdEndsAt,
+          ...(change.mailBefore ? { mailBefore: change.mailBefore } : {}),
         },
         change.previousContact ? { contact: change.previousContact } : {},
       );

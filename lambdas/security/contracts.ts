@@ -1,5 +1,6 @@
 // Shapes of the B2 hold: GET /v1/me/security and the security-hold workflow's input.
 import * as z from 'zod/mini';
+import { mailBefore } from '../kernel/ports/mail-before.js';
 
 export const SECURITY_CHANGE_KINDS = [
   'totp-disabled',
@@ -24,7 +25,8 @@ export type SecurityResponse = z.infer<typeof securityResponse>;
 /**
  * B1: what the change notice needs: what changed, when, from where, where its suspension link points and,
  * for an email or phone change, the account's previous sealed `contact` field group (ciphertext only; the
- * vault opens it under the account row's binding), so that the notice reaches the old address and phone.
+ * vault opens it under the account row's binding), so that the notice reaches the old address and phone;
+ * for a PGP change, how mail was protected before it (a fingerprint at most, no key, no address).
  */
 export const changeNotice = z.object({
   kind: z.enum(SECURITY_CHANGE_KINDS),
@@ -33,6 +35,8 @@ export const changeNotice = z.object({
   userAgent: z.optional(z.string().check(z.maxLength(512))),
   baseUrl: z.url({ protocol: /^https?$/ }).check(z.maxLength(512)),
   previousContact: z.optional(z.string().check(z.minLength(1), z.maxLength(16 * 1024))),
+  /** B1/B3, a change of the PGP settings: how mail was protected before it (the notice is at least as). */
+  mailBefore: z.optional(mailBefore),
 });
 export type ChangeNotice = z.infer<typeof changeNotice>;
 

@@ -3,6 +3,7 @@
 // then the security-hold workflow, whose first state sends the change notices (B1: email and SMS with the
 // "this wasn't me" link, to the old address and phone after a contact change) and which clears it at its end.
 import type { AuditLog } from '../kernel/audit/audit-log.js';
+import type { MailBefore } from '../kernel/ports/mail-before.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
 import { holdDurationMs, type Settings } from '../kernel/settings.js';
 import type { ChangeNotice, HoldInput, SecurityChangeKind } from './contracts.js';
@@ -22,6 +23,8 @@ export interface SecurityChange {
   baseUrl: string;
   /** B1: the account's `contact` field group as sealed before an email or phone change (ciphertext). */
   previousContact?: string;
+  /** B1/B3: a change of the PGP settings: how mail was protected before it. */
+  mailBefore?: MailBefore;
 }
 
 /** Where a change was asked from (the route's request): for the audit record and the notice (B1). */
@@ -38,7 +41,7 @@ export function securityChangeOf(
   caller: { userId: string; username: string },
   request: ChangeOrigin,
   at: Date,
-  extra: { previousContact?: string } = {},
+  extra: { previousContact?: string; mailBefore?: MailBefore } = {},
 ): SecurityChange {
   return {
     kind,
@@ -50,6 +53,7 @@ export function securityChangeOf(
     requestId: request.requestId,
     baseUrl: request.baseUrl,
     ...(extra.previousContact ? { previousContact: extra.previousContact } : {}),
+    ...(extra.mailBefore ? { mailBefore: extra.mailBefore } : {}),
   };
 }
 
@@ -62,6 +66,7 @@ export function noticeOf(change: SecurityChange): ChangeNotice {
     ...(change.userAgent ? { userAgent: change.userAgent.slice(0, 512) } : {}),
     baseUrl: change.baseUrl,
     ...(change.previousContact ? { previousContact: change.previousContact } : {}),
+    ...(change.mailBefore ? { mailBefore: change.mailBefore } : {}),
   };
 }
 

@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LINK_PAGE_CSP } from '../../lambdas/kernel/link-page.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
+import { linkIn, openLink, pressButton } from '../support/email-links.js';
 import { callFrom, createDevUser, type JsonAnswer, localFetch, mailText } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -44,7 +46,9 @@ const list = async (user: DevAccount) => {
   expect(answer.status).toBe(200);
   return answer.body.addresses as Record<string, unknown>[];
 };
-const open = (path: string) => callFrom(cloud, '127.0.0.1', 'GET', path);
+/** The link's action as an app sends it: the token from the link's path, as JSON. */
+const open = (path: string) =>
+  callFrom(cloud, '127.0.0.1', 'POST', '/v1/addresses/confirm', { token: path.split('/').at(-1) });
 
 /** The confirmation link of the last address email to the user, as a path. */
 const confirmPath = async (user: DevAccount) =>
@@ -226,5 +230,65 @@ describe('C1 withdrawal address whitelist', () => {
 
     const forged = await open(`/v1/addresses/confirm/${'A'.repeat(43)}`);
     expect([forged.status, forged.body.error?.code]).toEqual([410, 'LINK_INVALID']);
+  });
+
+  it('C1 opening the link (a mail scanner) confirms nothing; its page button confirms once', async () => {
+    const user = await createDevUser(cloud, 'jon', PASSWORD);
+    const added = await add(user, 'BTC', SEGWIT);
+    const id = (added.body.address as { addressId: string }).addressId;
+    const link = `${cloud.publicUrl}${await confirmPath(user)}`;
+
+    const page = await openLink(link);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toBe(LINK_PAGE_CSP);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.html).not.toMatch(/<script/i);
+    expect(page.action).toBe(`${cloud.publicUrl}/v1/addresses/confirm`);
+    // Opened twice, by a scanner and a previewer: still pending, the link still works.
+    expect((await openLink(link)).status).toBe(200);
+    expect((await cloud.ports.addresses.get(user.userId, id))?.status).toBe('pending');
+
+    const done = await pressButton(page);
+    expect(done.status).toBe(200);
+    expect(done.headers.get('content-security-policy')).toBe(LINK_PAGE_CSP);
+    expect(done.html).toContain('bc1qar…5mdq confirmed');
+    expect((await cloud.ports.addresses.get(user.userId, id))?.status).toBe('active');
+    const again = await pressButton(page);
+    expect(again.status).toBe(410);
+    expect(again.html).toContain('This link was already used');
+  });
+
+  it('C1 a form body is taken by the links’ actions only: any other route answers 415', async () => {
+    const user = await createDevUser(cloud, 'kim', PASSWORD);
+    const response = await fetch(`${cloud.url}/v1/me/addresses`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${user.accessToken}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ asset: 'BTC', address: SEGWIT, label: 'x' }).toString(),
+    });
+    expect(response.status).toBe(415);
+    expect(await list(user)).toEqual([]);
+  });
+
+  it('C1 an address added with a foreign Host header gets its links from the configured base, and no 5xx', async () => {
+    const user = await createDevUser(cloud, 'lou', PASSWORD);
+    const added = await callFrom(
+      cloud,
+      '127.0.0.1',
+      'POST',
+      '/v1/me/addresses',
+      { asset: 'ETH', address: ETH, label: 'cold wallet' },
+      { authorization: `Bearer ${user.accessToken}`, host: 'evil.example' },
+    );
+    expect(added.status).toBe(201);
+    const mail = await mailText(cloud, 'lou@example.com', /withdrawal address/i);
+    expect(mail).not.toContain('evil.example');
+    expect(linkIn(mail, '/v1/addresses/confirm/').startsWith(`${cloud.publicUrl}/`)).toBe(true);
+    expect(linkIn(mail, '/v1/auth/suspend/').startsWith(`${cloud.publicUrl}/`)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
+import { followLink, linkIn } from '../support/email-links.js';
 import { callFrom, createDevUser, firstLogin, mailText } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -65,10 +66,7 @@ const loginFrom = (
 
 /** Opens the newest device link in the user's mail and polls the waiting login to its tokens. */
 async function confirmDevice(user: typeof ANN, loginId: string, source: string): Promise<string> {
-  const link = /https?:\/\/[^/\s]+(\/v1\/auth\/device-links\/[A-Za-z0-9_-]+)/.exec(
-    await mailText(cloud, user.email, /new device/i),
-  )?.[1];
-  expect((await fetch(`${cloud.url}${link}`)).status).toBe(200);
+  await followLink(linkIn(await mailText(cloud, user.email, /new device/i), '/v1/auth/device-links/'));
   const done = await callFrom(cloud, source, 'POST', '/v1/auth/challenge', {
     loginId,
     challenge: 'device-confirmation',

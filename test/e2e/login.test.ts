@@ -1,12 +1,15 @@
 // End to end, the client login over HTTP as a mobile app drives it: password, TOTP, the emailed code of a
 // new network, the new-device link and the poll, tokens; the login email and its "this wasn't me" link.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LINK_PAGE_CSP } from '../../lambdas/kernel/link-page.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
+import { followLink, linkIn, openLink, pressButton } from '../support/email-links.js';
 import { createDevUser, eventually, localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -62,11 +65,7 @@ const lastMail = async (address: string, subject: RegExp) => {
   if (!mail) throw new Error(`no mail ${subject} to ${address}`);
   return mail.text ?? '';
 };
-const linkPath = (text: string, route: string) => {
-  const match = new RegExp(`https?://[^/\\s]+(/v1/auth/${route}/[A-Za-z0-9_-]+)`).exec(text);
-  if (!match?.[1]) throw new Error(`no ${route} link in ${text}`);
-  return match[1];
-};
+const linkOf = (text: string, route: string) => linkIn(text, `/v1/auth/${route}/`);
 
 /** The first login of a device on a new network: code, device link, then tokens. */
 async function fullLogin(user: DevAccount, deviceId = 'device-one-0001') {
@@ -75,8 +74,7 @@ async function fullLogin(user: DevAccount, deviceId = 'device-one-0001') {
   const code = /\b(\d{6})\b/.exec(await lastMail(`${user.username}@example.com`, /login code/i))?.[1];
   const second = await answer(first.body.loginId as string, 'ip-code', code);
   expect(second.body).toMatchObject({ status: 'challenge', challenge: 'device-confirmation' });
-  const link = linkPath(await lastMail(`${user.username}@example.com`, /new device/i), 'device-links');
-  expect((await fetch(`${cloud.url}${link}`)).status).toBe(200);
+  await followLink(linkOf(await lastMail(`${user.username}@example.com`, /new device/i), 'device-links'));
   const done = await answer(first.body.loginId as string, 'device-confirmation');
   expect(done.body.status).toBe('authenticated');
   return { loginId: first.body.loginId as string, tokens: done.body.tokens as { accessToken: string } };
@@ -104,8 +102,17 @@ describe('client login', () => {
 
     const poll = await answer(loginId, 'device-confirmation');
     expect(poll.body).toMatchObject({ status: 'challenge', pending: true });
-    const link = linkPath(await lastMail('lara@example.com', /new device/i), 'device-links');
-    expect((await fetch(`${cloud.url}${link}`)).status).toBe(200);
+    const link = linkOf(await lastMail('lara@example.com', /new device/i), 'device-links');
+    // Opening the link (as a mail scanner does) confirms nothing: the login still waits.
+    const page = await openLink(link);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(LINK_PAGE_CSP);
+    expect((await answer(loginId, 'device-confirmation')).body).toMatchObject({ pending: true });
+    expect((await pressButton(page)).status).toBe(200);
+    // Single use: the button pressed again is refused.
+    const again = await pressButton(page);
+    expect(again.status).toBe(410);
+    expect(again.html).toContain('This link was already used');
 
     const done = await answer(loginId, 'device-confirmation');
     expect(done.body.status).toBe('authenticated');
@@ -152,35 +159,67 @@ describe('client login', () => {
     expect(done.body.status).toBe('authenticated');
   });
 
-  it("A4 the login email's link suspends the account once; the token dies on the next request", async () => {
+  it("A4 the login email's link opens a page; its button suspends at once: the old token is refused on the very next request", async () => {
     const una = await newUser('una');
     const { tokens } = await fullLogin(una);
-    const link = linkPath(await lastMail('una@example.com', /new sign-in/i), 'suspend');
+    const link = linkOf(await lastMail('una@example.com', /new sign-in/i), 'suspend');
 
-    const forged = await fetch(`${cloud.url}/v1/auth/suspend/${'A'.repeat(43)}`);
+    // A forged token: its page opens (it reads nothing), its button is refused.
+    const forged = await pressButton(await openLink(`${cloud.publicUrl}/v1/auth/suspend/${'A'.repeat(43)}`));
     expect(forged.status).toBe(410);
+    expect(forged.html).toContain('This link is not valid');
 
-    const used = await fetch(`${cloud.url}${link}`);
-    expect(used.status).toBe(200);
-    await waitForSuspension(una.userId);
-    const me = await fetch(`${cloud.url}/v1/me`, {
+    // Opening the link, as a mail scanner or a link preview does, changes nothing.
+    const page = await openLink(link);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(LINK_PAGE_CSP);
+    expect((await cloud.ports.accounts.getAccount(una.userId))?.status).toBe('active');
+    const meBefore = await fetch(`${cloud.url}/v1/me`, {
       headers: { authorization: `Bearer ${tokens.accessToken}` },
     });
-    expect(me.status).toBe(401);
+    expect(meBefore.status).toBe(200);
+
+    // The workflow is held back until the check below: the suspension must not depend on it.
+    const workflows = cloud.workflows;
+    const start = workflows.start.bind(workflows);
+    const held: (() => Promise<unknown>)[] = [];
+    workflows.start = async (name, input, executionName) => {
+      if (name !== 'account-suspension') return start(name, input, executionName);
+      held.push(() => start(name, input, executionName));
+      return { executionId: `held-${executionName}` };
+    };
+    let used: Awaited<ReturnType<typeof pressButton>>;
+    try {
+      used = await pressButton(page);
+      // The very next request: the suspension and the end of every session were recorded before the answer.
+      const me = await fetch(`${cloud.url}/v1/me`, {
+        headers: { authorization: `Bearer ${tokens.accessToken}` },
+      });
+      expect(me.status).toBe(401);
+    } finally {
+      workflows.start = start;
+    }
+    expect(used.status).toBe(200);
+    expect(used.html).toContain('Your account is suspended');
+    expect(held).toHaveLength(1);
+    expect((await cloud.ports.accounts.getAccount(una.userId))?.status).toBe('suspended');
+    // The workflow then does the rest: the email.
+    await Promise.all(held.map((run) => run()));
     expect(await eventually(() => lastMail('una@example.com', /suspended/i))).toContain('una');
 
-    const again = await fetch(`${cloud.url}${link}`);
-    expect(again.status).toBe(200);
-    expect(((await again.json()) as { message: string }).message).toMatch(/already used/);
+    const again = await pressButton(page);
+    expect(again.status).toBe(410);
+    expect(again.html).toContain('This link was already used');
   });
 
   it('A4 a login email link expires after 7 days', async () => {
     const vic = await newUser('vic');
     await fullLogin(vic);
-    const link = linkPath(await lastMail('vic@example.com', /new sign-in/i), 'suspend');
+    const link = linkOf(await lastMail('vic@example.com', /new sign-in/i), 'suspend');
     clockOffsetMs = 7 * 86_400_000 + 1000;
     try {
-      const late = await fetch(`${cloud.url}${link}`);
+      // An app's JSON request: the same refusal as the page's button, in JSON.
+      const late = await post('/v1/auth/suspend', { token: (await openLink(link)).token });
       expect(late.status).toBe(410);
       expect(((await late.json()) as { error: { code: string } }).error.code).toBe('LINK_EXPIRED');
     } finally {
@@ -208,10 +247,10 @@ describe('client login', () => {
     expect((await answer(again.body.loginId as string, 'ip-code', freshCode)).body.challenge).toBe(
       'device-confirmation',
     );
-    const link = linkPath(await lastMail('wes@example.com', /new device/i), 'device-links');
+    const link = linkOf(await lastMail('wes@example.com', /new device/i), 'device-links');
     clockOffsetMs = 15 * 60_000 + 1000;
     try {
-      expect((await fetch(`${cloud.url}${link}`)).status).toBe(410);
+      expect((await pressButton(await openLink(link))).status).toBe(410);
     } finally {
       clockOffsetMs = 0;
     }
@@ -219,8 +258,63 @@ describe('client login', () => {
   });
 });
 
-async function waitForSuspension(userId: string): Promise<void> {
-  await eventually(async () => {
-    if ((await cloud.ports.accounts.getAccount(userId))?.status !== 'suspended') throw new Error('not yet');
+/** A POST with a chosen Host header (fetch does not let a caller set it). */
+function postWithHost(path: string, host: string, body: unknown): Promise<{ status: number; text: string }> {
+  const payload = JSON.stringify(body);
+  const { port } = new URL(cloud.url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: {
+          host,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'user-agent': 'PalisadeTest/1.0 (iPhone)',
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
   });
 }
+
+describe('where links point', () => {
+  it.each([
+    ['a foreign Host', 'evil.example'],
+    ['a loopback Host with another port', '127.0.0.1:9'],
+  ])('A4 A7 a login with %s gets links to the configured base and no 5xx', async (_what, host) => {
+    const name = host === 'evil.example' ? 'hugo' : 'hilda';
+    await newUser(name);
+    const first = await postWithHost('/v1/auth/login', host, {
+      username: name,
+      password: PASSWORD,
+      deviceId: 'device-host-0001',
+    });
+    expect(first.status).toBe(200);
+    const { loginId } = JSON.parse(first.text) as { loginId: string };
+    const code = /\b(\d{6})\b/.exec(await lastMail(`${name}@example.com`, /login code/i))?.[1];
+    const second = await postWithHost('/v1/auth/challenge', host, { loginId, challenge: 'ip-code', code });
+    expect(second.status).toBe(200);
+    const text = await lastMail(`${name}@example.com`, /new device/i);
+    expect(text).not.toContain(host);
+    const link = linkOf(text, 'device-links');
+    expect(link.startsWith(`${cloud.publicUrl}/v1/auth/device-links/`)).toBe(true);
+    await followLink(link);
+    const done = await postWithHost('/v1/auth/challenge', host, {
+      loginId,
+      challenge: 'device-confirmation',
+    });
+    expect(JSON.parse(done.text)).toMatchObject({ status: 'authenticated' });
+    const notice = await eventually(() => lastMail(`${name}@example.com`, /new sign-in/i));
+    expect(linkOf(notice, 'suspend').startsWith(`${cloud.publicUrl}/v1/auth/suspend/`)).toBe(true);
+  });
+});

@@ -14,7 +14,8 @@ import { splitMultipart } from '../../lambdas/notify/mime.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
 import type { LocalEmail } from '../../local/ses.js';
-import { createDevUser, localFetch } from '../support/local-client.js';
+import { followLink, linkIn } from '../support/email-links.js';
+import { createDevUser, eventually, localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
 const clock = { now: () => new Date() };
@@ -97,8 +98,7 @@ async function login(user: DevAccount): Promise<string> {
   const second = await call('POST', '/v1/auth/challenge', { loginId, challenge: 'ip-code', code });
   expect(second.body).toMatchObject({ challenge: 'device-confirmation' });
   const text = (await lastMail(address, /new device/i)).text ?? '';
-  const link = /https?:\/\/[^/\s]+(\/v1\/auth\/device-links\/[A-Za-z0-9_-]+)/.exec(text)?.[1];
-  expect((await fetch(`${cloud.url}${link}`)).status).toBe(200);
+  await followLink(linkIn(text, '/v1/auth/device-links/'));
   const done = await call('POST', '/v1/auth/challenge', { loginId, challenge: 'device-confirmation' });
   expect(done.body.status).toBe('authenticated');
   return done.body.tokens?.accessToken as string;
@@ -344,5 +344,122 @@ describe('notifications: anti-phishing phrase and PGP-signed email', () => {
       'security.pgp-key-removed',
     ]);
     expect(records).toContain('notifications.anti-phishing-phrase.set');
+  });
+});
+
+describe('B1 B3 the notice of a PGP change is at least as protected as mail was before the change', () => {
+  let pia: DevAccount;
+  let token: string;
+  const address = 'pia@example.com';
+  let platformKey: openpgp.PublicKey;
+  let k1: Awaited<ReturnType<typeof userKey>>;
+  let k2: Awaited<ReturnType<typeof userKey>>;
+
+  beforeAll(async () => {
+    pia = await newUser('pia');
+    token = await login(pia);
+    platformKey = await openpgp.readKey({
+      armoredKey: (await call('GET', '/v1/pgp-key')).body.publicKey ?? '',
+    });
+    [k1, k2] = [await userKey(), await userKey()];
+  });
+
+  const notices = () => sent.filter((e) => e.to === address && /^Security change/.test(e.subject));
+
+  /** Makes a change and waits for its notice (the security-hold workflow sends it): as sent, and as the outbox keeps it. */
+  async function change(make: () => Promise<{ status: number }>) {
+    const before = notices().length;
+    expect((await make()).status).toBe(200);
+    const email = await eventually(async () => {
+      const now = notices();
+      if (now.length <= before) throw new Error('no notice yet');
+      return now[now.length - 1] as OutgoingEmail;
+    });
+    if (email.raw === undefined) throw new Error('the notice went plain, unsigned');
+    // The outbox keeps the message byte for byte: the .eml ends with the entity the mailer handed over.
+    const raw = latin1(email.raw);
+    const kept = await eventually(async () => {
+      for (const mail of (await outbox(address))
+        .filter((m) => /^Security change/.test(m.subject))
+        .reverse()) {
+        if ((await (await localFetch(cloud, mail.eml ?? '')).text()).endsWith(raw)) return mail;
+      }
+      throw new Error('not in the outbox yet');
+    });
+    return { raw: email.raw, kept };
+  }
+  const putKey = (key: { publicKey: string }, encrypt: boolean) => () =>
+    call('PUT', '/v1/me/pgp-key', { armoredKey: key.publicKey, encrypt, password: PASSWORD }, token);
+  const removeKey = () => call('POST', '/v1/me/pgp-key/remove', { password: PASSWORD }, token);
+
+  /** multipart/signed by the platform key around the readable notice. */
+  async function expectSigned(entity: Uint8Array) {
+    const { signed, signature } = signedParts(entity);
+    const verified = await openpgp.verify({
+      message: await openpgp.createMessage({ binary: signed }),
+      signature: await openpgp.readSignature({ armoredSignature: signature }),
+      verificationKeys: platformKey,
+      expectSigned: true,
+    });
+    expect(verified.signatures[0]?.keyID.toHex()).toBe(platformKey.getKeyID().toHex());
+    expect(latin1(signed)).toContain('Your PGP key for signed and encrypted email was changed');
+  }
+  /** multipart/encrypted that only `to` reads (not `not`), with the signed notice inside. */
+  async function expectEncrypted(raw: Uint8Array, to: typeof k1, not: typeof k1) {
+    const { contentType, parts } = splitMultipart(raw);
+    expect(contentType).toMatch(/^multipart\/encrypted;.*protocol="application\/pgp-encrypted"/);
+    const armored = latin1(parts[1] as Uint8Array);
+    const armoredMessage = armored.slice(armored.indexOf('-----BEGIN PGP MESSAGE-----'));
+    const decrypt = async (key: typeof k1) =>
+      openpgp.decrypt({
+        message: await openpgp.readMessage({ armoredMessage }),
+        decryptionKeys: await openpgp.readPrivateKey({ armoredKey: key.privateKey }),
+        format: 'binary',
+      });
+    await expect(decrypt(not)).rejects.toThrow();
+    const { data } = await decrypt(to);
+    await expectSigned(new Uint8Array(data as Uint8Array));
+  }
+
+  it('B1 B3 a first key (mail was plain): the notice is signed, not encrypted to the key it sets', async () => {
+    const { raw, kept } = await change(putKey(k1, true));
+    expect(kept?.pgp?.protection).toBe('signed');
+    await expectSigned(raw);
+  });
+
+  it('B1 B3 replacing a key mail was encrypted to: the notice is encrypted to the old key, never to the new one', async () => {
+    const { raw, kept } = await change(putKey(k2, true));
+    expect(kept?.pgp?.protection).toBe('encrypted');
+    await expectEncrypted(raw, k1, k2);
+  });
+
+  it('B1 B3 turning encryption off: the notice is still encrypted to the key, as mail was before', async () => {
+    const { raw } = await change(putKey(k2, false));
+    await expectEncrypted(raw, k2, k1);
+    // Mail after the change follows the new settings: signed only.
+    await login(pia);
+    expect((await lastMail(address, /new sign-in/i)).pgp?.protection).toBe('signed');
+  });
+
+  it('B1 B3 turning encryption on: the notice is signed as mail was, not encrypted to the key just switched on', async () => {
+    const { raw, kept } = await change(putKey(k2, true));
+    expect(kept?.pgp?.protection).toBe('signed');
+    await expectSigned(raw);
+  });
+
+  it('B1 B3 removing a key mail was encrypted to: the notice is encrypted to the removed key and signed, never plain', async () => {
+    const { raw, kept } = await change(removeKey);
+    expect(kept?.pgp?.protection).toBe('encrypted');
+    await expectEncrypted(raw, k2, k1);
+    // Mail after the removal is plain, as the user asked.
+    await login(pia);
+    expect(lastSent(address).raw).toBeUndefined();
+  });
+
+  it('B1 B3 removing a key mail was only signed for: the notice is still signed by the platform key', async () => {
+    await change(putKey(k1, false));
+    const { raw, kept } = await change(removeKey);
+    expect(kept?.pgp?.protection).toBe('signed');
+    await expectSigned(raw);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { type DevAccount, type DevSession, signInDevAccount } from '../../local/dev-accounts.js';
+import { followLink, linkIn } from '../support/email-links.js';
 import { createDevUser, localFetch } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -193,10 +194,9 @@ async function loginOverHttp(username: string, deviceId: string): Promise<string
   const loginId = first.loginId as string;
   const code = /\b(\d{6})\b/.exec(await mailText(`${username}@example.com`, /login code/i))?.[1];
   await post('/v1/auth/challenge', { loginId, challenge: 'ip-code', code });
-  const link = /https?:\/\/[^/\s]+(\/v1\/auth\/device-links\/[A-Za-z0-9_-]+)/.exec(
-    await mailText(`${username}@example.com`, /new device/i),
-  )?.[1];
-  expect((await fetch(`${cloud.url}${link}`)).status).toBe(200);
+  await followLink(
+    linkIn(await mailText(`${username}@example.com`, /new device/i), '/v1/auth/device-links/'),
+  );
   const done = await post('/v1/auth/challenge', { loginId, challenge: 'device-confirmation' });
   expect(done.status).toBe('authenticated');
   return done.tokens?.accessToken as string;
@@ -286,10 +286,9 @@ describe('A9 login history', () => {
       deviceId: 'poll',
     });
     if (device.status !== 'challenge') throw new Error('expected the device confirmation');
-    const link = /\/v1\/auth\/device-links\/[A-Za-z0-9_-]+/.exec(
-      await mailText(`${jo.username}@example.com`, /new device/i),
+    await followLink(
+      linkIn(await mailText(`${jo.username}@example.com`, /new device/i), '/v1/auth/device-links/'),
     );
-    expect((await fetch(`${cloud.url}${link?.[0]}`)).status).toBe(200);
     const done = await cloud.ports.login.answer(start.loginId, 'device-confirmation', undefined, {
       ...client,
       deviceId: 'poll',

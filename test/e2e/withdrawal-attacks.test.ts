@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { signInDevAccount } from '../../local/dev-accounts.js';
+import { followLink, linkIn } from '../support/email-links.js';
 import {
   callFrom,
   createDevUser,
@@ -89,10 +90,9 @@ const activeAddress = async (client: Client, address = SEGWIT): Promise<string> 
   });
   expect(added.status).toBe(201);
   const addressId = (added.body.address as { addressId: string }).addressId;
-  const link = /https?:\/\/[^/\s]+(\/v1\/addresses\/confirm\/[A-Za-z0-9_-]+)/.exec(
-    await mailText(cloud, client.email, /withdrawal address/i),
-  )?.[1] as string;
-  expect((await callFrom(cloud, '127.0.0.1', 'GET', link)).status).toBe(200);
+  await followLink(
+    linkIn(await mailText(cloud, client.email, /withdrawal address/i), '/v1/addresses/confirm/'),
+  );
   clockOffsetMs += cloud.ports.settings.addressCoolingHours * HOUR + 60_000;
   await signIn(client);
   return addressId;

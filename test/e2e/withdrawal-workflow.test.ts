@@ -20,6 +20,7 @@ import {
   withdrawalExecutionName,
 } from '../../lambdas/withdrawals/record.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
+import { followLink } from '../support/email-links.js';
 import { createDevUser, eventually, mailText } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -269,7 +270,7 @@ describe('C3 the withdrawal workflow', () => {
     });
 
     const link = await cloud.ports.links.issue(user.userId);
-    expect((await fetch(`${cloud.url}/v1/auth/suspend/${link}`)).status).toBe(200);
+    await followLink(`${cloud.publicUrl}/v1/auth/suspend/${link}`);
     for (const id of [inReview, screening, approved]) {
       const record = await untilStatus(cloud, user.userId, id, 'cancelled');
       expect(record.decision).toMatchObject({ outcome: 'cancelled', by: 'suspension' });

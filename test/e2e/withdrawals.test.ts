@@ -12,6 +12,7 @@ import { parseSettings } from '../../lambdas/kernel/settings.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { signInDevAccount } from '../../local/dev-accounts.js';
+import { followLink, linkIn } from '../support/email-links.js';
 import {
   callFrom,
   createDevUser,
@@ -91,10 +92,12 @@ const activeAddress = async (client: Client, asset = 'BTC', address = SEGWIT): P
   const added = await call(client, 'POST', '/v1/me/addresses', { asset, address, label: 'cold wallet' });
   expect(added.status).toBe(201);
   const addressId = (added.body.address as { addressId: string }).addressId;
-  const link = /https?:\/\/[^/\s]+(\/v1\/addresses\/confirm\/[A-Za-z0-9_-]+)/.exec(
-    await mailText(cloud, `${client.username}@example.com`, /withdrawal address/i),
-  )?.[1] as string;
-  expect((await callFrom(cloud, '127.0.0.1', 'GET', link)).status).toBe(200);
+  await followLink(
+    linkIn(
+      await mailText(cloud, `${client.username}@example.com`, /withdrawal address/i),
+      '/v1/addresses/confirm/',
+    ),
+  );
   clockOffsetMs += cloud.ports.settings.addressCoolingHours * HOUR + 60_000;
   await signIn(client);
   return addressId;
@@ -263,10 +266,9 @@ describe('C2 withdrawal requests', () => {
       label: 'fresh',
     });
     const cooling = (fresh.body.address as { addressId: string }).addressId;
-    const link = /https?:\/\/[^/\s]+(\/v1\/addresses\/confirm\/[A-Za-z0-9_-]+)/.exec(
-      await mailText(cloud, 'wyatt@example.com', /withdrawal address/i),
-    )?.[1] as string;
-    expect((await callFrom(cloud, '127.0.0.1', 'GET', link)).status).toBe(200);
+    await followLink(
+      linkIn(await mailText(cloud, 'wyatt@example.com', /withdrawal address/i), '/v1/addresses/confirm/'),
+    );
     const before = await idempotencyRecords();
 
     const cases: [string, string, number, string][] = [

@@ -8,8 +8,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { ADMIN_AUTHORIZER, ROUTES, type RouteSpec, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
+import { PUBLIC_URL_VARIABLE } from '../../lambdas/kernel/http.js';
 import { Api, STAGE_NAME } from '../../lib/api.js';
-import { bodySizeStatement, DEFAULT_MAX_BODY_BYTES, inspectionLimit } from '../../lib/firewall.js';
+import { readDeployConfig } from '../../lib/config.js';
+import {
+  bodySizeStatement,
+  DEFAULT_MAX_BODY_BYTES,
+  formBodyStatement,
+  inspectionLimit,
+} from '../../lib/firewall.js';
 import { Logging } from '../../lib/logging.js';
 import { apiRefToArn, getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
 
@@ -377,6 +384,74 @@ describe('WAF body sizes', () => {
   });
 });
 
+describe('WAF form bodies', () => {
+  it('A4 A7 C1 a form body (the link page button) is refused with 415 on every route but the links’ actions', () => {
+    const rule = webAclOf(s.apiTemplate).Rules.find(
+      (r: { Name: string }) => r.Name === 'FormBodiesOnLinkActionsOnly',
+    );
+    expect(rule.Action).toEqual({
+      Block: { CustomResponse: { ResponseCode: 415, CustomResponseBodyKey: 'unsupportedMediaType' } },
+    });
+    const actions = ROUTES.filter((r) => r.link === 'action').map((r) => `${r.method} ${r.path}`);
+    expect(actions.sort()).toEqual([
+      'POST /v1/addresses/confirm',
+      'POST /v1/auth/device-links',
+      'POST /v1/auth/suspend',
+    ]);
+    const [form, not] = rule.Statement.AndStatement.Statements;
+    expect(form).toEqual({
+      ByteMatchStatement: {
+        FieldToMatch: { SingleHeader: { Name: 'content-type' } },
+        PositionalConstraint: 'CONTAINS',
+        SearchString: 'x-www-form-urlencoded',
+        TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+      },
+    });
+    const allowed = JSON.stringify(not.NotStatement.Statement);
+    for (const path of ['/v1/addresses/confirm', '/v1/auth/device-links', '/v1/auth/suspend']) {
+      expect(allowed).toContain(`^(/live)?${path}/?$`);
+    }
+    expect(allowed.match(/"SearchString":"POST"/g)).toHaveLength(3);
+    // Without link routes, no route takes a form.
+    expect(formBodyStatement([], STAGE_NAME)).toMatchObject({
+      byteMatchStatement: { searchString: 'x-www-form-urlencoded' },
+    });
+  });
+});
+
+describe('public base URL', () => {
+  const stageVariables = (t: Template) =>
+    Object.values(t.findResources('AWS::ApiGateway::Stage'))[0]?.Properties.Variables as Record<
+      string,
+      unknown
+    >;
+
+  it("A4 A7 C1 links point at the stage's own execute-api URL by default, handed over as a stage variable", () => {
+    const variable = stageVariables(s.apiTemplate)[PUBLIC_URL_VARIABLE];
+    const text = JSON.stringify(variable);
+    expect(text).toContain('https://');
+    expect(text).toContain('.execute-api.');
+    expect(text).toContain(`/${STAGE_NAME}`);
+    expect(text).toContain(logicalId(s.primary.api.api));
+  });
+
+  it('A4 A7 C1 the publicBaseUrl setting (a custom domain) replaces it; a non-https or query URL is refused', () => {
+    const custom = synthPalisade({ publicBaseUrl: 'https://api.exchange.example/' });
+    try {
+      expect(stageVariables(custom.apiTemplate)).toEqual({
+        [PUBLIC_URL_VARIABLE]: 'https://api.exchange.example',
+      });
+    } finally {
+      custom.cleanup();
+    }
+    const config = (publicBaseUrl: string) =>
+      readDeployConfig({ tryGetContext: (k) => ({ publicBaseUrl })[k] });
+    expect(() => config('http://api.exchange.example')).toThrow(/publicBaseUrl: links must be https/);
+    expect(() => config('https://api.exchange.example/?x=1')).toThrow(/publicBaseUrl: no query/);
+    expect(() => config('https://user:pw@api.exchange.example')).toThrow(/publicBaseUrl/);
+  });
+});
+
 describe('context', () => {
   it('F4 restrictedCountries from CDK context (a -c comma list) becomes the geo block; B2 holdHours reaches the Lambdas', () => {
     const custom = synthPalisade({ restrictedCountries: 'KP,RU', holdHours: '48' });
@@ -404,7 +479,7 @@ describe('context', () => {
       expect(
         acl.Rules.some((r: { Statement: { GeoMatchStatement?: unknown } }) => r.Statement.GeoMatchStatement),
       ).toBe(false);
-      expect(acl.Rules.length).toBe(5);
+      expect(acl.Rules.length).toBe(6);
     } finally {
       custom.cleanup();
     }

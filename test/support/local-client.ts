@@ -1,11 +1,12 @@
 // A mobile client of the local cloud, for end-to-end tests: JSON calls from a chosen loopback source
 // address (127.0.0.0/8 is all loopback, so each test "address" is a real socket address the gateway sees),
-// the outbox, and the full first login of a device (password, emailed code, device link).
+// the outbox, and the full first login of a device (password, emailed code, device link and its button).
 import { request } from 'node:http';
 import { expect } from 'vitest';
 import type { LocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
 import { LOCAL_TOKEN_HEADER } from '../../local/local-token.js';
+import { followLink, linkIn } from './email-links.js';
 
 export interface JsonAnswer {
   status: number;
@@ -96,10 +97,7 @@ export async function firstLogin(
     code,
   });
   expect(next.body).toMatchObject({ challenge: 'device-confirmation' });
-  const link = /https?:\/\/[^/\s]+(\/v1\/auth\/device-links\/[A-Za-z0-9_-]+)/.exec(
-    await mailText(cloud, user.email, /new device/i),
-  )?.[1];
-  expect((await fetch(`${cloud.url}${link}`)).status).toBe(200);
+  await followLink(linkIn(await mailText(cloud, user.email, /new device/i), '/v1/auth/device-links/'));
   const done = await callFrom(cloud, source, 'POST', '/v1/auth/challenge', {
     loginId,
     challenge: 'device-confirmation',

@@ -1,11 +1,12 @@
 // Unit tests of the local gateway with stand-in functions: API Gateway's handling of the authorizer's answer,
 // the proxy event it builds, and crashes answered as JSON without their detail.
+import { request } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import type { RouteSpec } from '../../lambdas/catalogue.js';
-import { jsonResponse } from '../../lambdas/kernel/http.js';
+import { jsonResponse, PUBLIC_URL_VARIABLE } from '../../lambdas/kernel/http.js';
 import { createGateway, type GatewayOptions } from '../../local/gateway.js';
 import { close } from '../../local/listen.js';
 import { LOCAL_TOKEN_HEADER } from '../../local/local-token.js';
@@ -45,6 +46,7 @@ const allow = (event: APIGatewayTokenAuthorizerEvent, effect: 'Allow' | 'Deny') 
 });
 
 const TOKEN = 'test-local-token-0123456789abcdef';
+const PUBLIC_URL = 'http://127.0.0.1:3000';
 const withToken = { [LOCAL_TOKEN_HEADER]: TOKEN };
 let server: ReturnType<typeof createGateway> | undefined;
 const calls: { id: string; event: unknown }[] = [];
@@ -60,6 +62,7 @@ async function start(authorizer: GatewayOptions['invoke']): Promise<string> {
       { method: 'POST', path: '/_local/make', handle: async () => ({ status: 201, body: { made: true } }) },
     ],
     localToken: TOKEN,
+    publicBaseUrl: () => PUBLIC_URL,
     region: 'eu-west-1',
     log: (_line, error) => error && logged.push(error),
     invoke: async (id, event, requestId) => {
@@ -112,6 +115,31 @@ describe('local gateway', () => {
       principalId: 'u-1',
     });
     expect(response.headers.get('x-amzn-requestid')).toBe(event.requestContext.requestId);
+  });
+
+  it('A4 A7 C1 every function gets the configured public base URL as its stage variable, whatever the Host', async () => {
+    const url = await start(async (_id, event) => allow(event as APIGatewayTokenAuthorizerEvent, 'Allow'));
+    const { port } = new URL(url);
+    const answer = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/v1/things/t1',
+          headers: { host: 'evil.example', authorization: 'Bearer a.b.c' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer).toBe(200);
+    const event = calls[1]?.event as APIGatewayProxyEvent;
+    expect(event.headers.host).toBe('evil.example');
+    expect(event.stageVariables).toEqual({ [PUBLIC_URL_VARIABLE]: PUBLIC_URL });
   });
 
   it('a literal path segment wins over a path parameter', async () => {

@@ -18,7 +18,11 @@ import { TABLES } from '../../lambdas/kernel/tables.js';
 import { answer } from '../../lambdas/notify/handlers/pgp-mail-signer.js';
 import { makeHandler } from '../../lambdas/notify/handlers/send-user-mail.js';
 import { splitMultipart } from '../../lambdas/notify/mime.js';
-import { type NotificationPrefs, NotificationPrefsStore } from '../../lambdas/notify/notification-prefs.js';
+import {
+  mailBeforeOf,
+  type NotificationPrefs,
+  NotificationPrefsStore,
+} from '../../lambdas/notify/notification-prefs.js';
 import { EncryptionUnavailable, type MailSigner } from '../../lambdas/notify/notifier.js';
 import { PgpMimeSigner } from '../../lambdas/notify/pgp.js';
 import { PgpSignerClient } from '../../lambdas/notify/pgp-signer-client.js';
@@ -108,7 +112,7 @@ const MESSAGES: UserMailRequest['message'][] = [
   },
   {
     template: 'security-change',
-    change: 'pgp-key',
+    change: 'password',
     context,
     reportUrl: `${BASE}/v1/auth/suspend/tok-3`,
     reportExpiresAt: '2026-03-08T10:15:00.000Z',
@@ -194,21 +198,95 @@ describe('the user-mail function renders templates', () => {
   });
 });
 
-describe('B1 the notice of a PGP key change', () => {
-  it('B1 B3 is signed but never encrypted to the key, which may be an attacker’s; other notices still are', async () => {
+describe('B1 B3 the notice of a PGP change is at least as protected as mail was before it', () => {
+  const OLD = 'A'.repeat(40);
+  const NEW = 'B'.repeat(40);
+  const stored = (fingerprint: string, armored: string, encrypt: boolean) =>
+    ({ fingerprint, armored, encrypt }) as NonNullable<NotificationPrefs['pgpKey']>;
+  const retired = (fingerprint: string, armored: string) => ({
+    ...stored(fingerprint, armored, true),
+    retiredAt: START.toISOString(),
+  });
+  const notice = (change: 'pgp-key' | 'password', mailBefore?: { encryptedTo?: string }) => {
+    const base = MESSAGES.find((m) => m.template === 'security-change');
+    if (!base) throw new Error('expected a security-change message');
+    return { ...base, change, ...(mailBefore ? { mailBefore } : {}) } as typeof base;
+  };
+  /** What the user-mail function does with the notice under `after` (the settings as stored when it is sent). */
+  async function sent(after: Partial<NotificationPrefs> | undefined, message: ReturnType<typeof notice>) {
+    prefs = after;
     const mailer = new CapturingMailer();
     const signer = new RecordingSigner();
-    prefs = { pgpKey: { armored: 'NEW-KEY', encrypt: true } as NotificationPrefs['pgpKey'] };
-    const keyNotice = MESSAGES.find((m) => m.template === 'security-change');
-    if (!keyNotice) throw new Error('expected a security-change message');
-    expect(await userMail(mailer, signer)({ userId: 'u-1', message: keyNotice })).toMatchObject({
-      protection: 'signed',
-    });
-    const password = { ...keyNotice, change: 'password' } as typeof keyNotice;
-    expect(await userMail(mailer, signer)({ userId: 'u-1', message: password })).toMatchObject({
+    const out = await userMail(mailer, signer)({ userId: 'u-1', message });
+    return { protection: out.protection, encryptTo: signer.calls.map((c) => c.encryptTo) };
+  }
+
+  it('B1 B3 removing a key mail was encrypted to: the notice is signed and encrypted to the removed key', async () => {
+    expect(
+      await sent({ retiredPgpKeys: [retired(OLD, 'OLD-KEY')] }, notice('pgp-key', { encryptedTo: OLD })),
+    ).toEqual({
       protection: 'signed+encrypted',
+      encryptTo: ['OLD-KEY'],
     });
-    expect(signer.calls).toEqual([{ encryptTo: undefined }, { encryptTo: 'NEW-KEY' }]);
+  });
+
+  it('B1 B3 removing a key mail was only signed for: the notice is still signed, though no key is left', async () => {
+    expect(await sent(undefined, notice('pgp-key', {}))).toEqual({
+      protection: 'signed',
+      encryptTo: [undefined],
+    });
+  });
+
+  it('B1 B3 turning encryption on: signed as before, not encrypted to the key just switched on', async () => {
+    expect(await sent({ pgpKey: stored(OLD, 'KEY', true) }, notice('pgp-key', {}))).toEqual({
+      protection: 'signed',
+      encryptTo: [undefined],
+    });
+  });
+
+  it('B1 B3 turning encryption off: the notice is still encrypted to the key, as mail was before', async () => {
+    expect(
+      await sent({ pgpKey: stored(OLD, 'KEY', false) }, notice('pgp-key', { encryptedTo: OLD })),
+    ).toEqual({
+      protection: 'signed+encrypted',
+      encryptTo: ['KEY'],
+    });
+  });
+
+  it('B1 B3 replacing a key mail was encrypted to: encrypted to the old key, never to the new one', async () => {
+    const after = { pgpKey: stored(NEW, 'NEW-KEY', true), retiredPgpKeys: [retired(OLD, 'OLD-KEY')] };
+    expect(await sent(after, notice('pgp-key', { encryptedTo: OLD }))).toEqual({
+      protection: 'signed+encrypted',
+      encryptTo: ['OLD-KEY'],
+    });
+    // The old key gone from the file meanwhile: signed, never plain, never to the new key.
+    expect(
+      await sent({ pgpKey: stored(NEW, 'NEW-KEY', true) }, notice('pgp-key', { encryptedTo: OLD })),
+    ).toEqual({
+      protection: 'signed',
+      encryptTo: [undefined],
+    });
+  });
+
+  it('B1 B3 without what mail was before (an older execution): signed, never encrypted to the key on file', async () => {
+    expect(await sent({ pgpKey: stored(NEW, 'NEW-KEY', true) }, notice('pgp-key'))).toEqual({
+      protection: 'signed',
+      encryptTo: [undefined],
+    });
+    // Notices of other changes follow the settings as they are.
+    expect(await sent({ pgpKey: stored(NEW, 'NEW-KEY', true) }, notice('password'))).toEqual({
+      protection: 'signed+encrypted',
+      encryptTo: ['NEW-KEY'],
+    });
+    expect(await sent(undefined, notice('password'))).toEqual({ protection: 'none', encryptTo: [] });
+  });
+
+  it('B1 B3 what mail was before is read from the settings the change found', () => {
+    expect(mailBeforeOf(undefined)).toEqual({});
+    expect(mailBeforeOf({ pgpKey: stored(OLD, 'KEY', false) } as NotificationPrefs)).toEqual({});
+    expect(mailBeforeOf({ pgpKey: stored(OLD, 'KEY', true) } as NotificationPrefs)).toEqual({
+      encryptedTo: OLD,
+    });
   });
 });
 
@@ -355,6 +433,41 @@ describe('the notification preferences store', () => {
     expect(after?.phrase).toBe('purple otters');
     expect(after?.pgpKey).toBeUndefined();
     expect(await store.get('u-2')).toBeUndefined();
+  });
+
+  it('B1 B3 a replaced or removed key is kept for its notice: 8 days, 3 keys at most; encryption on or off retires none', async () => {
+    const keyOf = (n: number, encrypt = true) => ({
+      ...key,
+      fingerprint: String(n).repeat(40),
+      armored: `KEY-${n}`,
+      encrypt,
+    });
+    const at = (days: number) => new Date(START.getTime() + days * 86_400_000);
+    await store.setPgpKey('u-4', keyOf(1), at(0));
+    await store.setPgpKey('u-4', keyOf(1, false), at(0.1));
+    expect((await store.get('u-4'))?.retiredPgpKeys).toBeUndefined();
+    await store.setPgpKey('u-4', keyOf(2), at(0.2));
+    await store.setPgpKey('u-4', null, at(0.3));
+    const removed = await store.get('u-4');
+    expect(removed?.pgpKey).toBeUndefined();
+    expect(removed?.retiredPgpKeys?.map((k) => [k.armored, k.encrypt, k.retiredAt])).toEqual([
+      ['KEY-2', true, at(0.3).toISOString()],
+      ['KEY-1', false, at(0.2).toISOString()],
+    ]);
+    // A key put back is current again, not retired; more than three retired keep the newest three.
+    await store.setPgpKey('u-4', keyOf(1), at(0.4));
+    for (const [i, n] of [3, 4, 5].entries()) await store.setPgpKey('u-4', keyOf(n), at(0.5 + i / 10));
+    expect((await store.get('u-4'))?.retiredPgpKeys?.map((k) => k.armored)).toEqual([
+      'KEY-4',
+      'KEY-3',
+      'KEY-1',
+    ]);
+    // A key change past eight days leaves only the key it retires.
+    await store.setPgpKey('u-4', keyOf(6), at(9));
+    expect((await store.get('u-4'))?.retiredPgpKeys?.map((k) => k.armored)).toEqual(['KEY-5']);
+    // Any later write of the row drops them after their days, a phrase change as well.
+    await store.setPhrase('u-4', 'purple otters', at(17.5));
+    expect((await store.get('u-4'))?.retiredPgpKeys).toBeUndefined();
   });
 
   it('B3 a row changed behind the store (someone swapping the key) fails closed', async () => {

@@ -1,38 +1,32 @@
-// GET /v1/auth/suspend/{token}: "this wasn't me" (A4). The first use starts the account-suspension workflow
-// (suspend, revoke every session and refresh token, confirm by email); a second use changes nothing.
+// POST /v1/auth/suspend (A4): the button of the "this wasn't me" link's page, or an app, with the link's token
+// in the body (a form or JSON). The suspension and the end of every session are recorded before the answer;
+// the account-suspension workflow does the rest. Single use: a used link is refused.
 
 import * as aws from '../../kernel/aws/infra.js';
-import { httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
-import type { Clock } from '../../kernel/ports/clock.js';
-import type { Workflows } from '../../kernel/ports/workflows.js';
-import { linkToken } from '../../kernel/shapes.js';
-import type { SuspensionLinks } from '../suspension-links.js';
-import { awsSuspensionLinks } from '../wiring.js';
+import { lazyHandler } from '../../kernel/http.js';
+import { linkActionHandler } from '../../kernel/link-page.js';
+import { type ReportPorts, reportNotMe } from '../suspension.js';
+import { awsAccountStore, awsSuspensionLinkUses } from '../wiring.js';
 
-export const makeHandler = (ports: { links: SuspensionLinks; workflows: Workflows; clock: Clock }) =>
-  httpHandler({}, async (request) => {
-    const { token } = parseWith(linkToken, request.pathParams, 'link');
-    const { userId, first } = await ports.links.use(token);
-    if (first) {
-      await ports.workflows.start(
-        'account-suspension',
-        { userId, reason: 'user-reported', requestedAt: ports.clock.now().toISOString() },
-        `user-reported-${userId}-${request.requestId}`.slice(0, 80),
-      );
-    }
+export const makeHandler = (ports: ReportPorts) =>
+  linkActionHandler(async (token) => {
+    await reportNotMe(ports, token);
     return {
+      title: 'Your account is suspended',
       body: {
         done: true,
-        message: first
-          ? 'Your account is being suspended and every session signed out. Contact support to restore it.'
-          : 'This link was already used: your account is suspended.',
+        message:
+          'Your account is suspended and every session is signed out. Withdrawals not yet sent are cancelled ' +
+          'and an email confirms it. Contact support to restore the account.',
       },
     };
   });
 
 export const handler = lazyHandler(() =>
   makeHandler({
-    links: awsSuspensionLinks(),
+    linkUses: awsSuspensionLinkUses(),
+    accounts: awsAccountStore(),
+    audit: aws.rows().audit,
     workflows: aws.workflows(),
     clock: aws.clock,
   }),

@@ -1,16 +1,16 @@
-// GET /v1/addresses/confirm/{token} (C1): the link of the address-confirmation email, opened on any device.
-// Single use, 24 hours; the address becomes active and may receive withdrawals after its cooling period.
+// POST /v1/addresses/confirm (C1): the button of the address-confirmation email's link page, or an app, with
+// the link's token in the body (a form or JSON). Single use, 24 hours; the address becomes active and may
+// receive withdrawals after its cooling period.
 
 import * as aws from '../../kernel/aws/infra.js';
-import { httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
-import { linkToken } from '../../kernel/shapes.js';
+import { lazyHandler } from '../../kernel/http.js';
+import { linkActionHandler } from '../../kernel/link-page.js';
 import type { AddressConfirmedResponse } from '../contracts.js';
 import { type ConfirmPorts, confirmAddress } from '../whitelist.js';
 import { awsAddressStore } from '../wiring.js';
 
 export const makeHandler = (ports: ConfirmPorts) =>
-  httpHandler({}, async (request) => {
-    const { token } = parseWith(linkToken, request.pathParams, 'link');
+  linkActionHandler(async (token, request) => {
     const address = await confirmAddress(ports, token, {
       ip: request.sourceIp,
       ...(request.userAgent ? { userAgent: request.userAgent } : {}),
@@ -22,7 +22,7 @@ export const makeHandler = (ports: ConfirmPorts) =>
       message: `Address ${address.addressMasked} confirmed: it can receive withdrawals from ${usableFrom}.`,
       usableFrom,
     };
-    return { body };
+    return { title: 'Address confirmed', body };
   });
 
 export const handler = lazyHandler(() =>

@@ -3,6 +3,9 @@
 // and sends it through the Notifier, so the functions that decide to write to a user never hold the address,
 // and no caller can put free text into a Palisade email.
 import * as z from 'zod/mini';
+import { mailBefore } from './mail-before.js';
+
+export { type MailBefore, mailBefore, pgpFingerprint } from './mail-before.js';
 
 const iso = z.iso.datetime();
 const link = z.url({ protocol: /^https?$/ }).check(z.maxLength(2048));
@@ -78,6 +81,8 @@ export const userMessage = z.discriminatedUnion('template', [
     reportUrl: link,
     reportExpiresAt: iso,
     withdrawalsHeldUntil: z.optional(iso),
+    /** B1/B3: set for a change of the PGP settings; the notice is protected at least as mail was before. */
+    mailBefore: z.optional(mailBefore),
   }),
   /** B2: the withdrawal hold after a security change ended (the security-hold workflow). */
   z.object({

@@ -10,7 +10,7 @@ import type { Clock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { type SecurityChanges, securityChangeOf } from '../../security/contracts.js';
 import { pgpKeyRemoveRequest } from '../contracts.js';
-import type { NotificationPrefsStore } from '../notification-prefs.js';
+import { mailBeforeOf, type NotificationPrefsStore } from '../notification-prefs.js';
 import { awsNotificationPrefs, awsSecurityChanges } from '../wiring.js';
 
 export const makeHandler = (ports: {
@@ -28,7 +28,11 @@ export const makeHandler = (ports: {
     const before = await ports.notificationPrefs.get(caller.userId);
     if (!before?.pgpKey) return { body: { removed: false } };
     const now = ports.clock.now();
-    await ports.securityChanges.onSecurityChange(securityChangeOf('pgp-key-removed', caller, request, now));
+    // B1/B3: the notice is protected at least as mail was before this change: encrypted to the removed key
+    // when mail was (protection.ts).
+    await ports.securityChanges.onSecurityChange(
+      securityChangeOf('pgp-key-removed', caller, request, now, { mailBefore: mailBeforeOf(before) }),
+    );
     await ports.notificationPrefs.setPgpKey(caller.userId, null, now);
     return { body: { removed: true } };
   });

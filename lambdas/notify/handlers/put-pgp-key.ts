@@ -12,12 +12,12 @@ import type { Clock } from '../../kernel/ports/clock.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import { type SecurityChanges, securityChangeOf } from '../../security/contracts.js';
 import { pgpKeyRequest } from '../contracts.js';
-import type { NotificationPrefsStore } from '../notification-prefs.js';
+import { mailBeforeOf, type NotificationPrefsStore } from '../notification-prefs.js';
 import type { PgpSignerClient } from '../pgp-signer-client.js';
 import { awsNotificationPrefs, awsPgpSignerClient, awsSecurityChanges } from '../wiring.js';
 
 export const makeHandler = (ports: {
-  notificationPrefs: Pick<NotificationPrefsStore, 'setPgpKey'>;
+  notificationPrefs: Pick<NotificationPrefsStore, 'get' | 'setPgpKey'>;
   pgpSigner: Pick<PgpSignerClient, 'validateKey'>;
   identity: Pick<IdentityProvider, 'reauthenticate'>;
   securityChanges: SecurityChanges;
@@ -32,7 +32,11 @@ export const makeHandler = (ports: {
     if (!(await ports.identity.reauthenticate(caller.username, password, code))) {
       throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
     }
-    await ports.securityChanges.onSecurityChange(securityChangeOf('pgp-key-set', caller, request, now));
+    // B1/B3: the notice is protected at least as mail was before this change (protection.ts).
+    const before = await ports.notificationPrefs.get(caller.userId);
+    await ports.securityChanges.onSecurityChange(
+      securityChangeOf('pgp-key-set', caller, request, now, { mailBefore: mailBeforeOf(before) }),
+    );
     await ports.notificationPrefs.setPgpKey(
       caller.userId,
       { ...key, encrypt, addedAt: now.toISOString() },

@@ -14,6 +14,7 @@ import { type UserMailResult, userMailRequest } from '../../kernel/ports/user-ma
 import { taskHandler } from '../../kernel/task.js';
 import type { NotificationPrefsStore } from '../notification-prefs.js';
 import { type MailSigner, Notifier, type Recipient } from '../notifier.js';
+import { protectionOf } from '../protection.js';
 import { renderAddressMessage, renderUserMessage } from '../user-mail-render.js';
 import { awsAccountStoreWithContacts, awsNotificationPrefs, awsPgpSignerClient } from '../wiring.js';
 
@@ -45,15 +46,11 @@ export const makeHandler = (ports: UserMailPorts) => {
     // B1: a previous contact of this account (the old address of an email change), opened by the vault
     // under the account row's binding like the current one.
     const contact = await ports.accounts.contactOf(previous ? { ...account, contact: previous } : account);
-    // B1: the notice of a PGP key change must be readable by the owner, who may not hold the key just set
-    // (an attacker's): signed with the platform key, never encrypted to the user's key.
-    const keyNotice = message.template === 'security-change' && message.change === 'pgp-key';
+    // B1/B3: as the settings say, but a notice about a change of them at least as protected as mail was before.
     const recipient: Recipient = {
       email: contact.email,
       ...(prefs?.phrase ? { phrase: prefs.phrase } : {}),
-      ...(prefs?.pgpKey
-        ? { pgpPublicKey: prefs.pgpKey.armored, encrypt: prefs.pgpKey.encrypt && !keyNotice }
-        : {}),
+      ...protectionOf(message, prefs),
     };
     return notifier.send(recipient, renderUserMessage(message, account.username));
   });
