@@ -37,6 +37,9 @@ export interface TableSpec {
   retention: 'operational' | 'five-years';
 }
 
+/** E1: the partition key of every head of the ledger starts with it; a head holds its key and nothing else. */
+export const HEAD_PREFIX = 'HEAD#';
+
 export const TABLES = {
   accounts: {
     logicalName: 'Accounts',

@@ -1,8 +1,9 @@
 // The grants of the data accesses: the tables (accounts, audit, shield, idempotency), their keys, and the
 // data key's two purposes (blind index, field groups).
 import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../../lambdas/kernel/privacy/purposes.js';
+import { HEAD_PREFIX, TABLES } from '../../lambdas/kernel/tables.js';
 import type { PalisadeFunction } from '../functions.js';
-import { allow, type GrantContext, type GrantTable, viaDynamoDb } from './grant.js';
+import { allow, deny, type GrantContext, type GrantTable, viaDynamoDb } from './grant.js';
 
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
 const TABLE_WRITE = [
@@ -16,6 +17,28 @@ const tableKeyRead = (fn: PalisadeFunction, { data }: GrantContext) =>
   allow(fn, ['kms:Decrypt'], [data.tableKey.keyArn], viaDynamoDb(fn));
 const tableKeyWrite = (fn: PalisadeFunction, { data }: GrantContext) =>
   allow(fn, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [data.tableKey.keyArn], viaDynamoDb(fn));
+/**
+ * E1: the head ledger's fence (lambdas/kernel/integrity/signed-table.ts). A head is only ever created: no
+ * update, delete or batch write may touch a HEAD# partition, and a put there may carry the key and nothing
+ * else, so no put can give a head a `ttl` for DynamoDB to remove it by. IAM has no condition on a request's
+ * ConditionExpression: a put may still overwrite a head with the same key, which changes nothing a head says.
+ */
+const HEAD_KEYS = [`${HEAD_PREFIX}*`];
+const HEAD_ATTRIBUTES = [TABLES.accounts.partitionKey, TABLES.accounts.sortKey];
+const ledgerFence = (fn: PalisadeFunction, { data }: GrantContext) => {
+  const onHeads = { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': HEAD_KEYS } };
+  deny(
+    fn,
+    ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    [data.accounts.tableArn],
+    onHeads,
+  );
+  deny(fn, ['dynamodb:PutItem'], [data.accounts.tableArn], {
+    ...onHeads,
+    'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': HEAD_ATTRIBUTES },
+  });
+};
+
 /** Reading a signed row needs the signing key's public half. */
 const verify = (fn: PalisadeFunction, { data }: GrantContext) =>
   allow(fn, ['kms:GetPublicKey'], [data.signingKey.keyArn]);
@@ -42,6 +65,7 @@ export const DATA_GRANTS = {
   'accounts:write': {
     apply(fn, ctx) {
       allow(fn, [...TABLE_READ, ...TABLE_WRITE], [ctx.data.accounts.tableArn]);
+      ledgerFence(fn, ctx);
       tableKeyWrite(fn, ctx);
       sign(fn, ctx);
     },

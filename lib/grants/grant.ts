@@ -58,6 +58,18 @@ export function allow(
   );
 }
 
+/** One Deny statement on the function's own role: it wins over any Allow. */
+export function deny(
+  fn: PalisadeFunction,
+  actions: string[],
+  resources: string[],
+  conditions: Record<string, unknown>,
+): void {
+  fn.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ effect: iam.Effect.DENY, actions, resources, conditions }),
+  );
+}
+
 /** The table key is only usable through DynamoDB, never for direct KMS calls. */
 export const viaDynamoDb = (fn: PalisadeFunction) => ({
   StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(fn).region}.amazonaws.com` },

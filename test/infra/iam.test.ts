@@ -39,6 +39,8 @@ const TABLE_WRITE = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+/** E1: the writes denied on the head ledger's partitions (a put only when it carries more than the key). */
+const HEAD_FENCED = TABLE_WRITE;
 
 /** action + resource pairs, so an action on the wrong resource is as visible as a missing one. */
 const pairs = (actions: string[], resources: unknown[]) =>
@@ -235,10 +237,16 @@ describe('function roles', () => {
     for (const st of allows) expect(st.Effect).toBe('Allow');
     const actual = new Set(allows.flatMap((st) => pairs(actionsOf(st), resourcesOf(st))));
     expect([...actual].sort()).toEqual([...expectedPairs(spec)].sort());
-    // The only deny: sns:Publish to any SNS ARN, beside the SMS grant on "*" (phone numbers have no ARN).
+    // The only denies: sns:Publish to any SNS ARN, beside the SMS grant on "*" (phone numbers have no ARN),
+    // and the head ledger's fence beside a write grant on the accounts table (checked below).
     const denies = statements.filter((st) => st.Effect === 'Deny');
-    expect(denies.flatMap((st) => pairs(actionsOf(st), resourcesOf(st)))).toEqual(
-      spec.access.includes('sms:publish') ? pairs(['sns:Publish'], [SNS_ARNS]) : [],
+    expect(denies.flatMap((st) => pairs(actionsOf(st), resourcesOf(st))).sort()).toEqual(
+      [
+        ...(spec.access.includes('sms:publish') ? pairs(['sns:Publish'], [SNS_ARNS]) : []),
+        ...(spec.access.includes('accounts:write')
+          ? pairs(HEAD_FENCED, [getAttArn(s.primary.data.accounts)])
+          : []),
+      ].sort(),
     );
   });
 
@@ -314,6 +322,47 @@ describe('function roles', () => {
       statementsOf(spec).statements.some((st) => actionsOf(st).includes('secretsmanager:PutSecretValue')),
     );
     expect(writers.map((spec) => spec.id)).toEqual(['PlatformKeyInit']);
+  });
+
+  it('E1 every function that may write the accounts table is fenced off the head ledger: heads are only ever created, with their key alone', () => {
+    const table = JSON.stringify(getAttArn(s.primary.data.accounts));
+    const onHeads = { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['HEAD#*'] } };
+    const writers = allFunctions().filter((spec) =>
+      statementsOf(spec).statements.some(
+        (st) =>
+          st.Effect === 'Allow' &&
+          resourcesOf(st).some((r) => JSON.stringify(r) === table) &&
+          actionsOf(st).some((a) => /Put|Update|Delete|Write|PartiQL|\*/.test(a)),
+      ),
+    );
+    expect(writers.map((spec) => spec.id)).toEqual(expect.arrayContaining(['Login', 'Logout']));
+    for (const spec of writers) {
+      const allowed = statementsOf(spec)
+        .statements.filter(
+          (st) => st.Effect === 'Allow' && resourcesOf(st).some((r) => JSON.stringify(r) === table),
+        )
+        .flatMap(actionsOf);
+      // Nothing beyond the writes the fence covers (no PartiQL, no wildcard, no TTL or table changes).
+      expect(allowed.filter((a) => !TABLE_READ.includes(a)).sort(), spec.id).toEqual([...TABLE_WRITE].sort());
+      const denies = statementsOf(spec).statements.filter((st) => st.Effect === 'Deny');
+      expect(denies, spec.id).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+            Resource: getAttArn(s.primary.data.accounts),
+            Condition: onHeads,
+          }),
+          expect.objectContaining({
+            Action: 'dynamodb:PutItem',
+            Resource: getAttArn(s.primary.data.accounts),
+            Condition: {
+              ...onHeads,
+              'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': ['pk', 'sk'] },
+            },
+          }),
+        ]),
+      );
+    }
   });
 
   it('D3 no function may update or delete an audit record', () => {

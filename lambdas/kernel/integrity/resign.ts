@@ -4,8 +4,8 @@
 // available. Head records themselves are never re-signed: like audit records they keep the key that signed
 // them, and no function may change them.
 import { Conflict } from '../errors.js';
-import { type SignedTableId, TABLES } from '../tables.js';
-import { HEAD_PREFIX, type Row, type SignedTable } from './signed-table.js';
+import { HEAD_PREFIX, type SignedTableId, TABLES } from '../tables.js';
+import type { Row, SignedTable } from './signed-table.js';
 
 export interface ResignReport {
   table: string;

@@ -22,6 +22,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { Conflict } from '../errors.js';
+import { HEAD_PREFIX } from '../tables.js';
 import type { ItemKey } from './canonical-item.js';
 import type { RowSigner, RowVerifier } from './row-signature.js';
 
@@ -45,8 +46,6 @@ export interface SignedTableOptions {
   ledger?: RegExp;
 }
 
-/** E1: the partition key of every head starts with it; a head holds its key and nothing else. */
-export const HEAD_PREFIX = 'HEAD#';
 const HEAD_VERSION = /^\d{12}$/;
 
 /**
