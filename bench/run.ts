@@ -1,5 +1,6 @@
 // `npm run bench`: bundles every Lambda and an empty handler, measures size and init, then the signed-rows
-// read path and KMS calls (bench/integrity.ts), and enforces the budgets.
+// read path and KMS calls (bench/integrity.ts), the head ledger's cost per request (bench/ledger.ts), and
+// enforces the budgets.
 
 import { rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -10,6 +11,7 @@ import { bundleFunction, EMPTY_ENTRY, EMPTY_ID, OUT_DIR, REPO_ROOT } from './bun
 import { measureEncryption } from './encryption.js';
 import { measureInit } from './init-time.js';
 import { measureIntegrity } from './integrity.js';
+import { measureLedger } from './ledger.js';
 import { measureLogin } from './login.js';
 import { type BenchResult, type Row, renderMarkdown, renderText } from './report.js';
 
@@ -43,6 +45,8 @@ async function main(): Promise<number> {
 
   console.log('measuring E1 signed rows: read-path verification and KMS calls per operation …');
   const integrity = await measureIntegrity();
+  console.log('measuring E1 head ledger: the replay check per request, against the same rows without it …');
+  const ledger = await measureLedger();
   console.log('measuring E2 field-group encryption against raw AES-256-GCM …');
   const encryption = await measureEncryption();
   console.log('measuring A1–A9 complete logins through the local gateway …');
@@ -64,6 +68,7 @@ async function main(): Promise<number> {
     verdicts: [
       ...rows.flatMap((r) => [sizeVerdict(r.facts), initVerdict(r.facts.id, r.initMs)]),
       ...integrity.verdicts,
+      ...ledger.verdicts,
       {
         id: 'E2 encryption',
         budget: 'every sealed field group opens to its plaintext',
@@ -73,6 +78,7 @@ async function main(): Promise<number> {
     ],
     sections: [
       { text: integrity.text, markdown: integrity.markdown },
+      { text: ledger.text, markdown: ledger.markdown },
       { text: encryption.text, markdown: encryption.markdown },
       { text: loginBench.text, markdown: loginBench.markdown },
     ],

@@ -1,8 +1,11 @@
 // `npm run rows:resign`: after a signing-key rotation, moves every row an older key signed forward to the
 // current key (E1). Locally `--rotate` first rotates the state folder's signing key, as a new KMS key would.
+// It is also the head ledger's migration: every ledgered row last written before the ledger existed is
+// written once more at its next version, with its head record (lambdas/kernel/integrity/resign.ts).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resignTable } from '../lambdas/kernel/integrity/resign.js';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { resignTable, type ScanPage } from '../lambdas/kernel/integrity/resign.js';
 import type { SignedRows } from '../lambdas/kernel/integrity/signed-rows.js';
 
 const USAGE = `usage:
@@ -12,9 +15,25 @@ const USAGE = `usage:
 
 interface Target {
   rows: SignedRows;
+  scan: ScanPage;
   currentKeyId: string;
   close(): Promise<void>;
 }
+
+/** Pages of a strongly consistent scan, 100 items each. */
+const scanOf =
+  (db: DynamoDBDocumentClient, TableName: string): ScanPage =>
+  async (startKey) => {
+    const out = await db.send(
+      new ScanCommand({
+        TableName,
+        ConsistentRead: true,
+        Limit: 100,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    return { items: out.Items ?? [], next: out.LastEvaluatedKey };
+  };
 
 async function openTarget(values: Record<string, string | boolean | undefined>): Promise<Target> {
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
@@ -34,13 +53,21 @@ async function openTarget(values: Record<string, string | boolean | undefined>):
       text('signing-key') as string,
       text('data-key') as string,
     );
+    const documents = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     const rows = signedRows(
-      DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+      documents,
       keys,
       { accounts: text('accounts-table') as string, audit: text('audit-table') as string },
       { now: () => new Date() },
     );
-    return { rows, currentKeyId: (await keys.getPublicKey()).keyId, close: async () => client.destroy() };
+    return {
+      rows,
+      scan: scanOf(documents, text('accounts-table') as string),
+      currentKeyId: (await keys.getPublicKey()).keyId,
+      close: async () => client.destroy(),
+    };
   }
   const stateDir = resolve(text('state-dir') ?? '.palisade');
   const { LocalKeyService } = await import('../local/adapters/key-service.js');
@@ -57,6 +84,7 @@ async function openTarget(values: Record<string, string | boolean | undefined>):
   const state = await openLocalState(stateDir);
   return {
     rows: state.rows,
+    scan: scanOf(state.documents, state.tableNames.accounts),
     currentKeyId: (await state.keys.getPublicKey()).keyId,
     close: () => state.close(),
   };
@@ -81,9 +109,15 @@ async function main(): Promise<number> {
   }
   const target = await openTarget(values);
   try {
-    const report = await resignTable('accounts', target.rows.tables.accounts, target.currentKeyId);
+    const report = await resignTable(
+      'accounts',
+      target.rows.tables.accounts,
+      target.scan,
+      target.currentKeyId,
+    );
     console.log(
-      `${report.table}: ${report.resigned} rows re-signed with ${target.currentKeyId}, ` +
+      `${report.table}: ${report.resigned} rows re-signed with ${target.currentKeyId} ` +
+        `(${report.headed} of them given their first head record), ` +
         `${report.skipped} changed meanwhile by their writers, ${report.pages} pages`,
     );
     return 0;

@@ -1,6 +1,7 @@
 // The admin authorizer's logic (D1, D4): a valid access token of the ADMIN pool (not issued in the future),
 // a known tier among its groups that the signed directory row also grants, an active admin in the directory whose sessions were not revoked after the token was issued, and
 // the session the admin login recorded. Read on every request (never cached), so offboarding is immediate.
+import { IntegrityError } from '../kernel/errors.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { AccessClaims, TokenVerifier } from '../kernel/ports/token-verifier.js';
 import type { AdminTier } from '../kernel/settings.js';
@@ -30,7 +31,8 @@ export type AdminRefusal =
   | 'admin-disabled'
   | 'session-revoked'
   | 'session-unknown'
-  | 'session-expired';
+  | 'session-expired'
+  | 'row-integrity';
 
 export type AdminAuthorizeOutcome =
   | { allow: true; context: AdminContext; tiers: AdminTier[] }
@@ -56,10 +58,18 @@ export async function authorizeAdmin(
     return { allow: false, reason: 'token-from-future' };
   }
   if (knownTiers(claims.groups).length === 0) return { allow: false, reason: 'no-tier' };
-  const [admin, session] = await Promise.all([
-    ports.admins.get(claims.sub),
-    ports.admins.getSession(claims.sub, claims.originJti),
-  ]);
+  let admin: Awaited<ReturnType<AdminAuthorizerPorts['admins']['get']>>;
+  let session: Awaited<ReturnType<AdminAuthorizerPorts['admins']['getSession']>>;
+  try {
+    [admin, session] = await Promise.all([
+      ports.admins.get(claims.sub),
+      ports.admins.getSession(claims.sub, claims.originJti),
+    ]);
+  } catch (err) {
+    // E1: a directory or session row that fails its check has raised the alarm; the token is refused.
+    if (err instanceof IntegrityError) return { allow: false, reason: 'row-integrity' };
+    throw err;
+  }
   if (!admin) return { allow: false, reason: 'unknown-admin' };
   if (admin.status !== 'active') return { allow: false, reason: 'admin-disabled' };
   // The tiers are the signed directory row's: a token's groups can never grant more than the directory

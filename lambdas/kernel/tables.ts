@@ -24,9 +24,21 @@ export interface TableSpec {
   /** Attribute DynamoDB expires items by; expiry is also checked on every read (dynalite has no TTL). */
   ttlAttribute?: string;
   indexes: readonly IndexSpec[];
+  /**
+   * E1: the rows whose rollback would undo a security decision, as a pattern over `<pk>\n<sk>`. Every write
+   * of one also writes its head in the same transaction, and every read holds the row to its newest head, so
+   * an older signed copy put back is refused even by a container that never saw the newer one
+   * (`kernel/integrity/signed-table.ts`, docs/data-protection.md). Such a row is never deleted. The named
+   * group `expiring` marks rows with a TTL, which may leave without a trace: only those whose absence
+   * refuses anyway (a session).
+   */
+  ledger?: RegExp;
   /** Why the rows are kept: audit and verification records are kept at least five years (F5). */
   retention: 'operational' | 'five-years';
 }
+
+/** E1: the partition key of every head of the ledger starts with it; a head holds its key and nothing else. */
+export const HEAD_PREFIX = 'HEAD#';
 
 export const TABLES = {
   accounts: {
@@ -38,6 +50,11 @@ export const TABLES = {
     sortKey: 'sk',
     ttlAttribute: 'ttl',
     indexes: [],
+    // Account status and revocation instant; sessions; security state and holds; withdrawal addresses and
+    // their whitelist claims; whitelisted devices (A7); the withdrawal ledger and limits; admin directory
+    // rows and admin sessions; admin requests.
+    ledger:
+      /^(USER#.+\n(ACCOUNT|SECURITY|(?<expiring>SESSION#.+)|(ADDRESS|WHITELIST|DEVICE)#.+|WITHDRAWAL-L(EDGER|IMITS))|ADMIN(#.+\n(PROFILE|SESSION#.+)|REQ#.+\nREQUEST))$/,
     retention: 'operational',
   },
   audit: {

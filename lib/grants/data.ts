@@ -4,7 +4,7 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { CHECKPOINT_PREFIX } from '../../lambdas/kernel/audit/checkpoint.js';
 import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../../lambdas/kernel/privacy/purposes.js';
-import { TABLES, TASK_TOKEN_PARTITION_PREFIX } from '../../lambdas/kernel/tables.js';
+import { HEAD_PREFIX, TABLES, TASK_TOKEN_PARTITION_PREFIX } from '../../lambdas/kernel/tables.js';
 import type { PalisadeFunction } from '../functions.js';
 import { allow, deny, type GrantContext, type GrantTable, viaDynamoDb } from './grant.js';
 import { answerTaskTokens } from './workflows.js';
@@ -21,6 +21,28 @@ const tableKeyRead = (fn: PalisadeFunction, { data }: GrantContext) =>
   allow(fn, ['kms:Decrypt'], [data.tableKey.keyArn], viaDynamoDb(fn));
 const tableKeyWrite = (fn: PalisadeFunction, { data }: GrantContext) =>
   allow(fn, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [data.tableKey.keyArn], viaDynamoDb(fn));
+/**
+ * E1: the head ledger's fence (lambdas/kernel/integrity/signed-table.ts). A head is only ever created: no
+ * update, delete or batch write may touch a HEAD# partition, and a put there may carry the key and nothing
+ * else, so no put can give a head a `ttl` for DynamoDB to remove it by. IAM has no condition on a request's
+ * ConditionExpression: a put may still overwrite a head with the same key, which changes nothing a head says.
+ */
+const HEAD_KEYS = [`${HEAD_PREFIX}*`];
+const HEAD_ATTRIBUTES = [TABLES.accounts.partitionKey, TABLES.accounts.sortKey];
+const ledgerFence = (fn: PalisadeFunction, { data }: GrantContext) => {
+  const onHeads = { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': HEAD_KEYS } };
+  deny(
+    fn,
+    ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    [data.accounts.tableArn],
+    onHeads,
+  );
+  deny(fn, ['dynamodb:PutItem'], [data.accounts.tableArn], {
+    ...onHeads,
+    'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': HEAD_ATTRIBUTES },
+  });
+};
+
 /** Reading a signed row needs the signing key's public half. */
 const verify = (fn: PalisadeFunction, { data }: GrantContext) =>
   allow(fn, ['kms:GetPublicKey'], [data.signingKey.keyArn]);
@@ -85,6 +107,7 @@ export const DATA_GRANTS = {
     apply(fn, ctx) {
       allow(fn, [...TABLE_READ, ...TABLE_WRITE], [ctx.data.accounts.tableArn]);
       fenceTaskTokens(fn, ctx);
+      ledgerFence(fn, ctx);
       tableKeyWrite(fn, ctx);
       sign(fn, ctx);
     },

@@ -11,7 +11,7 @@ import { integrityTarget, signedRows } from '../../lambdas/kernel/integrity/sign
 import { metrics, SecurityMetric } from '../../lambdas/kernel/observability.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
-import type { DevAccount } from '../../local/dev-accounts.js';
+import { type DevAccount, signInDevAccount } from '../../local/dev-accounts.js';
 import { localFetch } from '../support/local-client.js';
 
 let stateDir: string;
@@ -62,7 +62,7 @@ async function integrityRecords(table: string, key: Record<string, string>) {
 }
 
 describe('signed rows, end to end', () => {
-  it('E1 an account row edited behind the repository fails closed: a generic 500, the metric, an audit record', async () => {
+  it('E1 an account row edited behind the repository fails closed: the authorizer refuses, the metric, an audit record', async () => {
     const eve = await newUser('eve');
     expect((await me(eve)).status).toBe(200);
     const addMetric = vi.spyOn(metrics, 'addMetric');
@@ -75,12 +75,10 @@ describe('signed rows, end to end', () => {
         ExpressionAttributeValues: { ':u': 'mallory' },
       }),
     );
+    // The authorizer reads the row: a row it cannot trust refuses the token like any other refusal.
     const response = await me(eve);
     const text = await response.text();
-    expect(response.status).toBe(500);
-    expect(JSON.parse(text)).toEqual({
-      error: { code: 'INTERNAL_ERROR', message: 'Internal error', requestId: expect.any(String) },
-    });
+    expect(response.status).toBe(401);
     expect(text).not.toContain('mallory');
     expect(text).not.toContain(eve.userId);
     expect(addMetric).toHaveBeenCalledWith(SecurityMetric.IntegrityFailure, 'Count', 1);
@@ -96,6 +94,34 @@ describe('signed rows, end to end', () => {
     expect(JSON.stringify(records)).not.toContain('mallory');
   });
 
+  it('E1 a row edited behind the repository and read by a handler fails closed: a generic 500', async () => {
+    const ida = await newUser('ida');
+    const other = await signInDevAccount(cloud.ports, 'ida', 'correct horse battery');
+    const otherKey = { pk: `USER#${ida.userId}`, sk: `SESSION#${other.sessionId}` };
+    await cloud.runtime.dynamo.documents.send(
+      new UpdateCommand({
+        TableName: ACCOUNTS,
+        Key: otherKey,
+        UpdateExpression: 'SET userAgent = :u',
+        ExpressionAttributeValues: { ':u': 'mallory' },
+      }),
+    );
+    // The caller's own session is intact; listing the sessions reads the edited one.
+    const response = await fetch(`${cloud.url}/v1/me/sessions`, {
+      headers: { authorization: `Bearer ${ida.accessToken}` },
+    });
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'INTERNAL_ERROR', message: 'Internal error', requestId: expect.any(String) },
+    });
+    expect(text).not.toContain('mallory');
+    expect(text).not.toContain(ida.userId);
+    expect(await integrityRecords(ACCOUNTS, otherKey)).toEqual([
+      expect.objectContaining({ details: { table: ACCOUNTS, reason: 'bad-signature' } }),
+    ]);
+  });
+
   it('E1 a revoked session put back in its old signed form (a replay) is refused, not honoured', async () => {
     const rob = await newUser('rob');
     const before = await cloud.runtime.dynamo.documents.send(
@@ -108,7 +134,7 @@ describe('signed rows, end to end', () => {
     // The old row carries a valid signature: only its version tells it is stale.
     await cloud.runtime.dynamo.documents.send(new PutCommand({ TableName: ACCOUNTS, Item: before.Item }));
     const response = await me(rob);
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(401);
     expect(await integrityRecords(ACCOUNTS, sessionKey(rob))).toEqual([
       expect.objectContaining({ details: { table: ACCOUNTS, reason: 'replayed' } }),
     ]);
@@ -122,7 +148,7 @@ describe('signed rows, end to end', () => {
     await cloud.runtime.dynamo.documents.send(
       new PutCommand({ TableName: ACCOUNTS, Item: { ...Item, ...accountKey(bob) } }),
     );
-    expect((await me(bob)).status).toBe(500);
+    expect((await me(bob)).status).toBe(401);
     expect((await me(amy)).status).toBe(200);
   });
 });

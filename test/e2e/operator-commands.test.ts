@@ -101,8 +101,23 @@ describe('operator commands', () => {
     expect(resigned.out).toMatch(/Accounts: 5 rows re-signed/);
 
     cloud = await boot();
-    const { Items } = await cloud.runtime.dynamo.documents.send(new ScanCommand({ TableName: 'Accounts' }));
-    expect(Items?.map((i) => i.sigKeyId)).toEqual(Items?.map(() => newKey));
+    const { Items = [] } = await cloud.runtime.dynamo.documents.send(
+      new ScanCommand({ TableName: 'Accounts' }),
+    );
+    const rows = Items.filter((i) => !String(i.pk).startsWith('HEAD#'));
+    expect(rows.map((i) => i.sigKeyId)).toEqual(rows.map(() => newKey));
+    // E1 heads are keys only (no signature to re-sign); each rewritten ledgered row has its head at its new
+    // version.
+    const heads = Items.filter((i) => String(i.pk).startsWith('HEAD#'));
+    expect(heads.every((h) => Object.keys(h).sort().join() === 'pk,sk')).toBe(true);
+    const ledgered = rows.filter((i) => i.sk === 'ACCOUNT' || String(i.sk).startsWith('SESSION#'));
+    expect(ledgered).toHaveLength(4);
+    for (const row of ledgered) {
+      expect(heads).toContainEqual({
+        pk: `HEAD#${JSON.stringify([row.pk, row.sk])}`,
+        sk: String(row.version).padStart(12, '0'),
+      });
+    }
     for (const user of users) {
       await expect(cloud.ports.accounts.getAccount(user.userId)).resolves.toMatchObject({
         status: 'suspended',
@@ -128,6 +143,47 @@ describe('operator commands', () => {
     expect((await command('scripts/resign-rows.ts', ['--state-dir', stateDir])).out).toMatch(
       /0 rows re-signed/,
     );
+  }, 60_000);
+
+  it('E1 rows:resign is the head ledger migration: rows written before it get their head, and their replay is refused', async () => {
+    // A table from before the ledger: the same rows, no head records.
+    const state = await openLocalState(stateDir);
+    let before: Record<string, unknown> | undefined;
+    try {
+      const { Items = [] } = await state.documents.send(new ScanCommand({ TableName: 'Accounts' }));
+      for (const head of Items.filter((i) => String(i.pk).startsWith('HEAD#'))) {
+        await state.documents.send(
+          new DeleteCommand({ TableName: 'Accounts', Key: { pk: head.pk, sk: head.sk } }),
+        );
+      }
+      before = Items.find((i) => i.pk === `USER#${users[0]?.userId}` && i.sk === 'ACCOUNT');
+    } finally {
+      await state.close();
+    }
+    const migrated = await command('scripts/resign-rows.ts', ['--state-dir', stateDir]);
+    expect(migrated.code, migrated.out).toBe(0);
+    // Two accounts and two sessions are ledgered; the blind-index key row is not.
+    expect(migrated.out).toMatch(/Accounts: 4 rows re-signed .*\(4 of them given their first head record\)/);
+    expect((await command('scripts/resign-rows.ts', ['--state-dir', stateDir])).out).toMatch(
+      /0 rows re-signed/,
+    );
+
+    // The row as it was before the migration is a validly signed older version now: put back, it is refused.
+    const again = await openLocalState(stateDir);
+    try {
+      await again.documents.send(new PutCommand({ TableName: 'Accounts', Item: before }));
+    } finally {
+      await again.close();
+    }
+    cloud = await boot();
+    await expect(cloud.ports.accounts.getAccount(users[0]?.userId as string)).rejects.toThrow(
+      /Integrity check failed/,
+    );
+    await expect(cloud.ports.accounts.getAccount(users[1]?.userId as string)).resolves.toMatchObject({
+      status: 'suspended',
+    });
+    await cloud.stop();
+    cloud = undefined;
   }, 60_000);
 });
 

@@ -44,6 +44,8 @@ const TABLE_WRITE = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+/** E1: the writes denied on the head ledger's partitions (a put only when it carries more than the key). */
+const HEAD_FENCED = TABLE_WRITE;
 
 /** action + resource pairs, so an action on the wrong resource is as visible as a missing one. */
 const pairs = (actions: string[], resources: unknown[]) =>
@@ -264,13 +266,19 @@ describe('function roles', () => {
     const actual = new Set(allows.flatMap((st) => pairs(actionsOf(st), resourcesOf(st))));
     expect([...actual].sort()).toEqual([...expectedPairs(spec)].sort());
     // The only denies: sns:Publish to any SNS ARN, beside the SMS grant on "*" (phone numbers have no ARN),
-    // and the task-token partitions of the accounts table, beside any accounts access (conditions below).
+    // the task-token partitions of the accounts table beside any accounts access, and the head ledger's fence
+    // beside a write grant on the accounts table (conditions checked below).
     const denies = statements.filter((st) => st.Effect === 'Deny');
     const reachesAccounts = spec.access.some((a) => a === 'accounts:read' || a === 'accounts:write');
     expect([...new Set(denies.flatMap((st) => pairs(actionsOf(st), resourcesOf(st))))].sort()).toEqual(
       [
-        ...(spec.access.includes('sms:publish') ? pairs(['sns:Publish'], [SNS_ARNS]) : []),
-        ...(reachesAccounts ? pairs(['dynamodb:*'], [getAttArn(s.primary.data.accounts)]) : []),
+        ...new Set([
+          ...(spec.access.includes('sms:publish') ? pairs(['sns:Publish'], [SNS_ARNS]) : []),
+          ...(reachesAccounts ? pairs(['dynamodb:*'], [getAttArn(s.primary.data.accounts)]) : []),
+          ...(spec.access.includes('accounts:write')
+            ? pairs(HEAD_FENCED, [getAttArn(s.primary.data.accounts)])
+            : []),
+        ]),
       ].sort(),
     );
   });
@@ -345,6 +353,47 @@ describe('function roles', () => {
       statementsOf(spec).statements.some((st) => actionsOf(st).includes('secretsmanager:PutSecretValue')),
     );
     expect(writers.map((spec) => spec.id)).toEqual(['PlatformKeyInit']);
+  });
+
+  it('E1 every function that may write the accounts table is fenced off the head ledger: heads are only ever created, with their key alone', () => {
+    const table = JSON.stringify(getAttArn(s.primary.data.accounts));
+    const onHeads = { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['HEAD#*'] } };
+    const writers = allFunctions().filter((spec) =>
+      statementsOf(spec).statements.some(
+        (st) =>
+          st.Effect === 'Allow' &&
+          resourcesOf(st).some((r) => JSON.stringify(r) === table) &&
+          actionsOf(st).some((a) => /Put|Update|Delete|Write|PartiQL|\*/.test(a)),
+      ),
+    );
+    expect(writers.map((spec) => spec.id)).toEqual(expect.arrayContaining(['Login', 'Logout']));
+    for (const spec of writers) {
+      const allowed = statementsOf(spec)
+        .statements.filter(
+          (st) => st.Effect === 'Allow' && resourcesOf(st).some((r) => JSON.stringify(r) === table),
+        )
+        .flatMap(actionsOf);
+      // Nothing beyond the writes the fence covers (no PartiQL, no wildcard, no TTL or table changes).
+      expect(allowed.filter((a) => !TABLE_READ.includes(a)).sort(), spec.id).toEqual([...TABLE_WRITE].sort());
+      const denies = statementsOf(spec).statements.filter((st) => st.Effect === 'Deny');
+      expect(denies, spec.id).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+            Resource: getAttArn(s.primary.data.accounts),
+            Condition: onHeads,
+          }),
+          expect.objectContaining({
+            Action: 'dynamodb:PutItem',
+            Resource: getAttArn(s.primary.data.accounts),
+            Condition: {
+              ...onHeads,
+              'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': ['pk', 'sk'] },
+            },
+          }),
+        ]),
+      );
+    }
   });
 
   it('D3 no function may update or delete an audit record', () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminAuthorizerPorts, authorizeAdmin } from '../../lambdas/admin/admin-authorize.js';
 import { type AdminProfile, type AdminSession, knownTiers } from '../../lambdas/admin/admin-directory.js';
 import { CognitoTokenVerifier } from '../../lambdas/kernel/aws/cognito-token-verifier.js';
+import { IntegrityError } from '../../lambdas/kernel/errors.js';
 import { ADMIN_TOKENS } from '../../lambdas/kernel/token-lifetimes.js';
 import { LocalTokenIssuer, type PoolConfig } from '../../local/adapters/token-issuer.js';
 import { localAdminPool, localPool } from '../../local/ports.js';
@@ -145,6 +146,24 @@ describe('admin authorizer', () => {
         }),
       ),
     ).toEqual({ allow: false, reason: 'unknown-admin' });
+  });
+
+  it('E1 a directory or session row that fails its integrity check refuses the token instead of failing the request', async () => {
+    const token = await admin('a-replayed', ['operations']);
+    const failing = (): Promise<never> => Promise.reject(new IntegrityError('Integrity check failed'));
+    const p = ports();
+    for (const admins of [
+      { ...p.admins, get: failing },
+      { ...p.admins, getSession: failing },
+    ]) {
+      expect(await authorizeAdmin({ ...p, admins }, token)).toEqual({
+        allow: false,
+        reason: 'row-integrity',
+      });
+    }
+    // Any other failure is not a refusal: it stays an error (a 500), never an answer from a doubtful row.
+    const down = { ...p.admins, get: () => Promise.reject(new Error('throttled')) };
+    await expect(authorizeAdmin({ ...p, admins: down }, token)).rejects.toThrow('throttled');
   });
 
   it('D1 a user-pool token is refused by the admin authorizer, even with tier groups', async () => {

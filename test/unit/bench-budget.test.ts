@@ -15,6 +15,7 @@ import {
   verifyRatioVerdict,
 } from '../../bench/budgets.js';
 import { type BundleFacts, bundleFunction, EMPTY_ENTRY, EMPTY_ID, packageOf } from '../../bench/bundle.js';
+import { type LedgerBench, ledgerVerdicts } from '../../bench/ledger.js';
 import { allFunctions } from '../../lambdas/catalogue.js';
 
 const functions = allFunctions();
@@ -99,5 +100,11 @@ describe('bench budgets of E1 signed rows (verdict logic only; the figures come 
     // An average under one can hide a write that made two calls: the maximum decides.
     expect(kmsWriteVerdict(2, 1500, 3000).ok).toBe(false);
     expect(kmsWriteVerdict(0, 0, 0).ok).toBe(false);
+  });
+
+  it('E1 a ledgered write passes with one KMS call (its head is not signed) and breaches with two', () => {
+    const bench = (maxKmsPerLedgeredWrite: number) => ({ maxKmsPerLedgeredWrite }) as unknown as LedgerBench;
+    expect(ledgerVerdicts(bench(1)).every((v) => v.ok)).toBe(true);
+    expect(ledgerVerdicts(bench(2)).every((v) => v.ok)).toBe(false);
   });
 });

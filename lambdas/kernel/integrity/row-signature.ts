@@ -10,7 +10,18 @@ export type SignatureAttributes = {
   sigKeyId: string;
 };
 
-export type IntegrityFailureReason = 'unsigned' | 'unknown-key' | 'bad-signature' | 'replayed';
+/**
+ * `replayed`: an older version than one seen (the watermark) or recorded (the head ledger, E1); `removed`: a
+ * ledgered row missing while its newest head says it exists; `bad-head`: an item in a row's head partition
+ * that is not a head (signed-table.ts).
+ */
+export type IntegrityFailureReason =
+  | 'unsigned'
+  | 'unknown-key'
+  | 'bad-signature'
+  | 'replayed'
+  | 'removed'
+  | 'bad-head';
 
 export interface IntegrityFailure {
   table: string;
@@ -122,7 +133,8 @@ export class RowVerifier {
     return plain as T;
   }
 
-  private async fail(table: string, key: ItemKey, reason: IntegrityFailureReason): Promise<never> {
+  /** Raises the alarm and fails closed: the row under `key` is not to be trusted. */
+  async fail(table: string, key: ItemKey, reason: IntegrityFailureReason): Promise<never> {
     await this.alarm({ table, key, reason });
     throw new IntegrityError(`Integrity check failed for an item of ${table}`);
   }

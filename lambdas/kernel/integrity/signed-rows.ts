@@ -61,17 +61,7 @@ export function signedRows(
   const tables = Object.fromEntries(
     SIGNED_TABLE_IDS.map((id) => [
       id,
-      new SignedTable(
-        db,
-        {
-          logicalName: TABLES[id].logicalName,
-          tableName: tableNames[id],
-          partitionKey: TABLES[id].partitionKey,
-          sortKey: TABLES[id].sortKey,
-        },
-        signer,
-        verifier,
-      ),
+      new SignedTable(db, { ...TABLES[id], tableName: tableNames[id] }, signer, verifier),
     ]),
   ) as Record<SignedTableId, SignedTable>;
   audit = new AuditLog(tables.audit);

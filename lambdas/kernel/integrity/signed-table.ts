@@ -1,15 +1,28 @@
 // The one way sensitive rows are read and written: signed on every write, verified on every read, updated by
 // read-verify-modify-sign-conditional-write on a version attribute so two writers cannot both win.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+//
+// E1 head ledger. A signature covers a row's version, so an older signed copy put back still verifies; the
+// in-memory watermark (row-signature.ts) only catches that in a container that saw the newer version. So a
+// row of the table's `ledger` pattern (lambdas/kernel/tables.ts) is written only together with a head: an
+// item keyed `HEAD#<[pk,sk] as JSON>` / `<the row's version, 12 digits>`, in the same transaction, created
+// only if absent. Every read of such a row also reads its newest head (a query, in parallel with a get) and
+// refuses a row older than it (`replayed`) or missing under it (`removed`), in any container, cold or not.
+// What keeps the newest head from going down is IAM, not a signature: no function may delete or update a
+// head, nor put one with any attribute but its key (lib/grants/data.ts; DynamoDB's TTL cannot reach one).
+// A head put by anyone else can only name a higher version (or a malformed one: `bad-head`), refusing the
+// row, which an insider who can write the row could do anyway. docs/data-protection.md has the whole case.
+// A row with no head at all was last written before the ledger: `npm run rows:resign` gives each its head.
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  type PutCommandInput,
   QueryCommand,
-  ScanCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { Conflict } from '../errors.js';
+import { HEAD_PREFIX } from '../tables.js';
 import type { ItemKey } from './canonical-item.js';
 import type { RowSigner, RowVerifier } from './row-signature.js';
 
@@ -26,18 +39,28 @@ export interface SignedTableOptions {
   tableName: string;
   partitionKey: string;
   sortKey: string;
+  /**
+   * E1: the rows kept under the head ledger, matched against `<pk>\n<sk>` (TableSpec.ledger); a match with
+   * the group `expiring` is a row DynamoDB's TTL may remove, so its absence is no evidence.
+   */
+  ledger?: RegExp;
 }
+
+const HEAD_VERSION = /^\d{12}$/;
 
 /**
  * One write of a transaction: a new row (version 1, none under its key yet), the next version of a row read
  * before, or the deletion of a row read before (both only if it is still at the version read). Delete only
  * rows whose key is never written again: a row created anew under a deleted key starts over at version 1
- * and reads as replayed wherever a later version was seen (see the device whitelist, A7).
+ * and reads as replayed wherever a later version was seen (see the device whitelist, A7). A ledgered row is
+ * never deleted (its head would call it removed): a Conflict-free `Error`.
  */
 export type TransactWrite<T extends Row = Row> =
   | { create: Omit<T, 'version'> }
   | { replace: T; with: Omit<T, 'version'> }
   | { delete: T };
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export interface QueryPage<T> {
   items: T[];
@@ -71,17 +94,78 @@ export class SignedTable {
     );
   }
 
-  async get<T extends Row>(key: ItemKey): Promise<T | undefined> {
-    const started = this.verifier.readStarted();
+  /** The stored item under `key`, strongly consistent, not yet verified. */
+  private async read(key: ItemKey): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }),
     );
-    return Item ? this.verify<T>(Item, true, started) : undefined;
+    return Item;
+  }
+
+  /** E1: whether the row under `key` is kept under the head ledger (the match, with its groups). */
+  ledgered(key: ItemKey): RegExpExecArray | null | undefined {
+    const { partitionKey, sortKey, ledger } = this.options;
+    return ledger?.exec(`${key[partitionKey]}\n${key[sortKey]}`);
+  }
+
+  /** E1: the partition holding the heads of the row under `key`. */
+  private heads(key: ItemKey): string {
+    return HEAD_PREFIX + JSON.stringify([key[this.options.partitionKey], key[this.options.sortKey]]);
+  }
+
+  /** E1: the version the newest head of the row under `key` names; undefined when it has none. */
+  async newestHead(key: ItemKey): Promise<number | undefined> {
+    const { tableName, logicalName, partitionKey, sortKey } = this.options;
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': partitionKey },
+        ExpressionAttributeValues: { ':pk': this.heads(key) },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const version = Items?.[0]?.[sortKey];
+    // Only a 12-digit sort key is a head: anything else put into the partition sorts above or below the real
+    // newest head and must not stand in for it (a short "1" sorts above "000000000003").
+    return version === undefined || HEAD_VERSION.test(version)
+      ? version && Number(version)
+      : this.verifier.fail(logicalName, key, 'bad-head');
   }
 
   /**
-   * Every item of a partition (optionally under a sort-key prefix), each one verified. With `index`, the
-   * partition is that global secondary index's key (eventually consistent, as DynamoDB allows no more).
+   * E1: `row` (undefined when absent) as the newest head allows it: at the head's version or above (a write
+   * landed between the two reads), or absent where that is no evidence (no head; a row the TTL may remove).
+   * Otherwise the row is read once more, now after the head (a write the head shows is then visible), and
+   * refused if it still falls short: `replayed`, or `removed` for a row deleted behind the repository.
+   */
+  private async held<T extends Row>(
+    key: ItemKey,
+    row: T | undefined,
+    head: number | undefined,
+    again = true,
+  ): Promise<T | undefined> {
+    if (head === undefined || (row ? row.version >= head : this.ledgered(key)?.groups?.expiring)) return row;
+    if (!again) return this.verifier.fail(this.options.logicalName, key, row ? 'replayed' : 'removed');
+    const item = await this.read(key);
+    return this.held(key, item && (await this.verify<T>(item)), head, false);
+  }
+
+  async get<T extends Row>(key: ItemKey): Promise<T | undefined> {
+    const started = this.verifier.readStarted();
+    const [item, head] = await Promise.all([
+      this.read(key),
+      this.ledgered(key) ? this.newestHead(key) : undefined,
+    ]);
+    return this.held(key, item && (await this.verify<T>(item, true, started)), head);
+  }
+
+  /**
+   * Every item of a partition (optionally under a sort-key prefix), each one verified (a ledgered one also
+   * against its newest head). With `index`, the partition is that global secondary index's key (eventually
+   * consistent, as DynamoDB allows no more).
    */
   async query<T extends Row>(
     partition: string,
@@ -109,24 +193,32 @@ export class SignedTable {
         KeyConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-        ...(options.index ? { IndexName: options.index.name } : { ConsistentRead: true }),
-        ...(options.limit ? { Limit: options.limit } : {}),
-        ...(options.startKey ? { ExclusiveStartKey: options.startKey } : {}),
-        ...(options.newestFirst ? { ScanIndexForward: false } : {}),
+        // Members left undefined are not sent (the JSON protocol drops them).
+        IndexName: options.index?.name,
+        ConsistentRead: !options.index,
+        Limit: options.limit,
+        ExclusiveStartKey: options.startKey,
+        ScanIndexForward: !options.newestFirst,
       }),
     );
     const consistent = !options.index;
     const items = await Promise.all(
-      (out.Items ?? []).map((item) => this.verify<T>(item, consistent, started)),
+      (out.Items ?? []).map(async (item) => {
+        const key = this.keyOf(item);
+        const row = await this.verify<T>(item, consistent, started);
+        return this.held(key, row, consistent && this.ledgered(key) ? await this.newestHead(key) : undefined);
+      }),
     );
-    return { items, ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+    return {
+      // A row the re-read found gone (its TTL) is left out, as if the query had not seen it.
+      items: items.filter((row) => row !== undefined),
+      ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}),
+    };
   }
 
   /** Writes a new row (version 1); an existing row under the key is a Conflict. */
   async create<T extends Row>(row: Omit<T, 'version'>): Promise<T> {
-    const item = { ...row, version: 1 } as T;
-    await this.write(item, 'attribute_not_exists(#pk)', {});
-    return item;
+    return (await this.transact([{ create: row }]))[0] as T;
   }
 
   /**
@@ -141,127 +233,80 @@ export class SignedTable {
     if (!current) return undefined;
     const next = change(current);
     if (!next) return { row: current, changed: false };
-    const row = { ...next, ...key, version: current.version + 1 } as T;
-    await this.write(row, '#version = :expected', { ':expected': current.version });
-    return { row, changed: true };
+    const [row] = await this.transact([{ replace: current, with: next }]);
+    return { row: row as T, changed: true };
   }
 
   /**
    * Writes several rows all or none (one DynamoDB transaction): each signed, each under the condition its
-   * single write would have (create: absent; replace: still at the version read). Any condition failing is
-   * a Conflict and nothing is written.
+   * single write would have (create: absent; replace: still at the version read), a ledgered one with its
+   * head (E1). Any condition failing is a Conflict and nothing is written. A single write of a row outside
+   * the ledger is a plain conditional put. Returns the rows written, in order.
    */
-  async transact(writes: readonly TransactWrite[]): Promise<void> {
+  async transact(writes: readonly TransactWrite[]): Promise<Row[]> {
+    const { tableName: TableName, logicalName, partitionKey, sortKey } = this.options;
+    const absent = {
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': partitionKey },
+    };
     const versioned = (expected: number) => ({
       ConditionExpression: '#version = :expected',
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':expected': expected },
     });
     const written: Row[] = [];
-    const items = await Promise.all(
-      writes.map(async (w) => {
-        if ('delete' in w) {
-          return {
-            Delete: {
-              TableName: this.options.tableName,
-              Key: this.keyOf(w.delete),
-              ...versioned(w.delete.version),
-            },
-          };
-        }
-        const row =
-          'create' in w
-            ? ({ ...w.create, version: 1 } as Row)
-            : ({ ...w.with, ...this.keyOf(w.replace), version: w.replace.version + 1 } as Row);
-        written.push(row);
-        const signed = await this.signer.sign(this.options.logicalName, this.keyOf(row), row);
-        return {
-          Put: {
-            TableName: this.options.tableName,
-            Item: signed,
-            ...('create' in w
-              ? {
-                  ConditionExpression: 'attribute_not_exists(#pk)',
-                  ExpressionAttributeNames: { '#pk': this.options.partitionKey },
-                }
-              : versioned(w.replace.version)),
-          },
-        };
-      }),
-    );
+    const items = (
+      await Promise.all(
+        writes.map(async (w): Promise<TransactItem[]> => {
+          if ('delete' in w) {
+            const Key = this.keyOf(w.delete);
+            if (this.ledgered(Key)) throw new Error('E1: ledgered row');
+            return [{ Delete: { TableName, Key, ...versioned(w.delete.version) } }];
+          }
+          const row =
+            'create' in w
+              ? ({ ...w.create, version: 1 } as Row)
+              : ({ ...w.with, ...this.keyOf(w.replace), version: w.replace.version + 1 } as Row);
+          written.push(row);
+          const key = this.keyOf(row);
+          const Item = await this.signer.sign(logicalName, key, row);
+          return [
+            { Put: { TableName, Item, ...('create' in w ? absent : versioned(w.replace.version)) } },
+            // E1: the head of this version, in the same transaction, created only if absent.
+            ...(this.ledgered(key)
+              ? [
+                  {
+                    Put: {
+                      TableName,
+                      Item: {
+                        [partitionKey]: this.heads(key),
+                        [sortKey]: String(row.version).padStart(12, '0'),
+                      },
+                      ...absent,
+                    },
+                  },
+                ]
+              : []),
+          ];
+        }),
+      )
+    ).flat();
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      const [only] = items;
+      if (items.length === 1 && only?.Put) await this.db.send(new PutCommand(only.Put as PutCommandInput));
+      else await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (err) {
       // A lost race: a condition failed, or another transaction held one of the items.
       const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      const raced = reasons.some(
-        (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
-      );
-      if ((err as Error).name === 'TransactionCanceledException' && raced) {
+      if (
+        (err as Error).name === 'ConditionalCheckFailedException' ||
+        reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')
+      ) {
         throw new Conflict('The item was changed by another request; retry', 'CONCURRENT_UPDATE');
       }
       throw err;
     }
-    for (const row of written) this.verifier.observe(this.options.logicalName, this.keyOf(row), row.version);
-  }
-
-  /**
-   * Key rotation: moves every row not signed by `currentKeyId` forward, one page of a scan at a time. Each
-   * row is verified first (an older key's signature still verifies) and rewritten with the next version
-   * under the same conditional write as an update, so a row changed meanwhile is left to its writer and
-   * counted as skipped. Returns where to continue; `next` is absent when the table is done.
-   */
-  async resignPage(
-    currentKeyId: string,
-    startKey?: Record<string, unknown>,
-    limit = 100,
-  ): Promise<{ resigned: number; skipped: number; next?: Record<string, unknown> }> {
-    const out = await this.db.send(
-      new ScanCommand({
-        TableName: this.options.tableName,
-        ConsistentRead: true,
-        Limit: limit,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    let resigned = 0;
-    let skipped = 0;
-    for (const item of out.Items ?? []) {
-      if (item.sigKeyId === currentKeyId) continue;
-      const current = await this.verify<Row>(item);
-      try {
-        await this.write({ ...current, version: current.version + 1 }, '#version = :expected', {
-          ':expected': current.version,
-        });
-        resigned += 1;
-      } catch (err) {
-        if (!(err instanceof Conflict)) throw err;
-        skipped += 1;
-      }
-    }
-    return { resigned, skipped, ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
-  }
-
-  private async write(item: Row, condition: string, values: Record<string, unknown>): Promise<void> {
-    const signed = await this.signer.sign(this.options.logicalName, this.keyOf(item), item);
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.options.tableName,
-          Item: signed,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: condition.includes('#pk')
-            ? { '#pk': this.options.partitionKey }
-            : { '#version': 'version' },
-          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-        }),
-      );
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) {
-        throw new Conflict('The item was changed by another request; retry', 'CONCURRENT_UPDATE');
-      }
-      throw err;
-    }
-    this.verifier.observe(this.options.logicalName, this.keyOf(item), item.version);
+    for (const row of written) this.verifier.observe(logicalName, this.keyOf(row), row.version);
+    return written;
   }
 }

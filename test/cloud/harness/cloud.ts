@@ -238,6 +238,8 @@ export class CloudHarness {
       adminAuthorizer: api.adminAuthorizer,
       localRoutes: [],
       region: model.deployment.region,
+      // The stage variable lib/api.ts sets: the execute-api URL, which here is the harness's own gateway.
+      publicBaseUrl: () => this.url,
       invoke: (id, event, requestId) => this.invokeFromApi(id, event, requestId),
     });
     this.url = urlOf('127.0.0.1', await listen(gateway, 0, '127.0.0.1'));
