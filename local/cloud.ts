@@ -46,6 +46,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ...(options.taskTimeoutOverrides ? { taskTimeoutOverrides: options.taskTimeoutOverrides } : {}),
     onWorkflowUnsuccessful: (id: string, outcome: ExecutionOutcome) =>
       options.log?.(`workflow ${id} ended ${JSON.stringify(outcome)}`),
+    ...(options.log ? { log: options.log } : {}),
   });
   let url = '';
   const localToken = await newLocalToken(options.stateDir);

@@ -104,6 +104,7 @@ import { LocalSmsOutbox } from './adapters/sms-outbox.js';
 import type { PoolConfig } from './adapters/token-issuer.js';
 import { REPO_ROOT } from './config.js';
 import { DUMMY_CREDENTIALS, LOCAL_TABLE_NAMES, type LocalDynamo, startDynamo } from './dynamo.js';
+import { ExecutionJournal } from './execution-journal.js';
 import { type LocalFunctions, loadFunctions } from './functions.js';
 import { type LocalEmail, startSes } from './ses.js';
 import { lockStateFolder } from './state-lock.js';
@@ -217,6 +218,8 @@ export interface LocalRuntimeOptions {
   /** Tests: `.waitForTaskToken` state name → its timeout in milliseconds. */
   taskTimeoutOverrides?: Record<string, number>;
   onWorkflowUnsuccessful?: (executionId: string, outcome: ExecutionOutcome) => void;
+  /** Workflow executions resumed at start, or that could not be: for the console. */
+  log?: (line: string, error?: unknown) => void;
 }
 
 export interface LocalRuntime {
@@ -290,14 +293,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       workflows: WORKFLOWS,
       repoRoot: REPO_ROOT,
       region,
+      clock,
+      // Executions are saved in the state folder as they run and resumed at the next start (see resume below).
+      journal: ExecutionJournal.inStateFolder(options.stateDir),
       invoke: (id, event) =>
         functions ? functions.invoke(id, event) : Promise.reject(new Error('Not ready')),
       ...(options.waitTimeMs !== undefined ? { waitTimeMs: options.waitTimeMs } : {}),
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       ...(options.taskTimeoutOverrides ? { taskTimeoutOverrides: options.taskTimeoutOverrides } : {}),
       ...(options.onWorkflowUnsuccessful ? { onUnsuccessful: options.onWorkflowUnsuccessful } : {}),
+      ...(options.log ? { log: options.log } : {}),
     });
-    // Stopping runs in reverse: the workflows are aborted first, then running tasks finish, then the emulators.
+    // Stopping runs in reverse: the workflows are aborted first, then running tasks finish (what they change in
+    // an execution's checkpoint is saved), then the checkpoints are closed, then the emulators.
+    stops.push(() => workflows.close());
     stops.push(async () => functions?.drain());
     stops.push(() => workflows.stop());
     const rows = signedRows(dynamo.documents, keys, LOCAL_TABLE_NAMES, clock);
@@ -428,6 +437,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       pgpSigner: pgpSignerClient(infra),
     };
     functions = loadFunctions(allFunctions(), ports);
+    // The executions a previous run left in the state folder go on from their checkpoints, before any request.
+    await workflows.resume();
     return {
       ports,
       functions,
