@@ -22,10 +22,15 @@ import {
   type ExecutionRecord,
   type TaskAnswer,
 } from './execution-journal.js';
+import { runExecution } from './execution-run.js';
 import { ExecutionTracker } from './execution-tracker.js';
 import { LOCAL_ACCOUNT } from './lambda-context.js';
-import { taskHandlers } from './task-handlers.js';
 import { TaskTokenRegistry } from './task-tokens.js';
+
+/** Why an execution of the state folder was set aside instead of resumed (in the start-up log). */
+export class Unresumable extends Error {
+  override readonly name = 'Unresumable';
+}
 
 export type ExecutionOutcome =
   | { status: 'SUCCEEDED'; output: unknown }
@@ -131,7 +136,10 @@ export class LocalStepFunctions implements Workflows {
     const { stored, unreadable } = await journal.load();
     for (const { path, reason } of unreadable) {
       const aside = await journal.setAside(path);
-      log(`workflow execution ${path} cannot be resumed: ${reason}; moved to ${aside}`, new Error(reason));
+      log(
+        `workflow execution ${path} cannot be resumed: ${reason}; moved to ${aside}`,
+        new Unresumable(reason),
+      );
     }
     const resumed: string[] = [];
     for (const { path, record } of stored) {
@@ -141,7 +149,7 @@ export class LocalStepFunctions implements Workflows {
         const reason = `no workflow ${record.workflow} in the catalogue`;
         log(
           `workflow execution ${record.executionId} cannot be resumed: ${reason}; moved to ${aside}`,
-          new Error(reason),
+          new Unresumable(reason),
         );
         continue;
       }
@@ -158,7 +166,8 @@ export class LocalStepFunctions implements Workflows {
         );
         at = { state: loaded.definition.StartAt, input: record.input, since: this.clock.now().toISOString() };
       }
-      this.launch(loaded, { ...record, at }, true);
+      const run = this.launch(loaded, { ...record, at }, true);
+      if (at !== record.at) await run.saved;
       resumed.push(`${record.executionId} at ${describe(at)}`);
     }
     if (resumed.length > 0) {
@@ -228,7 +237,6 @@ export class LocalStepFunctions implements Workflows {
     resuming: boolean,
   ): Execution & { saved: Promise<void> } {
     const { executionId } = record;
-    const at = record.at as Checkpoint;
     const journal = this.options.journal;
     const log = this.options.log;
     const tracker = journal
@@ -241,48 +249,14 @@ export class LocalStepFunctions implements Workflows {
           { resuming },
         )
       : undefined;
-    const kept = resuming ? at.task : undefined;
-    if (kept) this.tokens.adopt(executionId, kept.token, kept.answer);
-    const tokens = this.tokens;
-    let adopted = kept?.token;
-    const frozen = new AbortController();
-    const machine =
-      at.state === loaded.definition.StartAt
-        ? (this.machines.get(loaded.name) as StateMachine)
-        : // The same states, entered at the checkpoint (the file was validated whole at start-up).
-          new StateMachine(
-            { ...loaded.definition, StartAt: at.state },
-            { validationOptions: { noValidate: true } },
-          );
-    const run = machine.run(at.input as never, {
-      overrides: {
-        taskResourceLocalHandlers: taskHandlers(loaded, {
-          executionId,
-          tokens,
-          invoke: this.options.invoke,
-          clock: this.clock,
-          signal: frozen.signal,
-          ...(this.options.taskTimeoutOverrides
-            ? { timeoutOverrides: this.options.taskTimeoutOverrides }
-            : {}),
-          ...(tracker ? { checkpoint: tracker } : {}),
-          ...(kept ? { resume: { ...kept, state: at.state } } : {}),
-        }),
-        waitTimeOverrides: this.waitOverrides(loaded, resuming ? at : undefined),
-        retryIntervalOverrides: everyState(loaded.retryingStates, this.options.retryIntervalMs),
-      },
-      context: {
-        Execution: { Id: executionId, Name: record.name },
-        StateMachine: { Id: this.stateMachineArn(loaded.name), Name: loaded.name },
-        // A getter: each `$$.Task.Token` read is a new task's token (a resumed task's first is its kept one).
-        Task: {
-          get Token() {
-            const token = adopted ?? tokens.issue(executionId);
-            adopted = undefined;
-            return token;
-          },
-        },
-      },
+    const run = runExecution(loaded, record, {
+      ...this.options,
+      clock: this.clock,
+      tokens: this.tokens,
+      resuming,
+      ...(tracker ? { checkpoint: tracker } : {}),
+      machine: this.machines.get(loaded.name) as StateMachine,
+      stateMachineArn: this.stateMachineArn(loaded.name),
     });
     tracker?.follow(run.eventLogs);
     const outcome = run.result.then(
@@ -299,38 +273,12 @@ export class LocalStepFunctions implements Workflows {
     });
     const execution: Execution = {
       outcome: settled,
-      freeze: () => frozen.abort(),
-      abort: () => {
-        frozen.abort();
-        run.abort();
-      },
+      freeze: run.freeze,
+      abort: run.abort,
       ...(tracker ? { tracker } : {}),
     };
     this.executions.set(executionId, execution);
     return { ...execution, saved: tracker ? tracker.saved() : Promise.resolve() };
-  }
-
-  /** Tests' overrides; a resumed Wait with a known wake-up time waits what is left of it, on the clock. */
-  private waitOverrides(loaded: LoadedWorkflow, resumedAt: Checkpoint | undefined): Record<string, number> {
-    const overrides: Record<string, number> = {
-      ...everyState(loaded.waitStates, this.options.waitTimeMs),
-      ...this.options.waitTimeOverrides,
-    };
-    const wakeAt = resumedAt?.wakeAt;
-    if (resumedAt && wakeAt && overrides[resumedAt.state] === undefined) {
-      let first = true;
-      const clock = this.clock;
-      // Read once per entry of the Wait: the resumed entry waits what is left, a later entry its own time.
-      Object.defineProperty(overrides, resumedAt.state, {
-        enumerable: true,
-        get(): number | undefined {
-          if (!first) return undefined;
-          first = false;
-          return Math.max(0, Date.parse(wakeAt) - clock.now().getTime());
-        },
-      });
-    }
-    return overrides;
   }
 
   private async recordAnswer(executionId: string, token: string, answer: TaskAnswer): Promise<void> {
@@ -353,10 +301,6 @@ function describe(at: Checkpoint): string {
     return `${at.state} (waiting for its task token${at.task.deadline ? ` until ${at.task.deadline}` : ''})`;
   if (at.wakeAt) return `${at.state} (waiting until ${at.wakeAt})`;
   return at.state;
-}
-
-function everyState(names: readonly string[], ms: number | undefined): Record<string, number> | undefined {
-  return ms === undefined ? undefined : Object.fromEntries(names.map((name) => [name, ms]));
 }
 
 function toOutcome(err: unknown): ExecutionOutcome {

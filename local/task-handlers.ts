@@ -33,6 +33,8 @@ export interface TaskRun {
   clock: Clock;
   /** Aborted when the runtime stops: no task starts after it, and no task times out. */
   signal: AbortSignal;
+  /** Aborted when the runtime ends the execution (after a stop): what still waits gives up. */
+  ended: AbortSignal;
   /** Tests: `.waitForTaskToken` state name → its timeout in milliseconds instead of its TimeoutSeconds(Path). */
   timeoutOverrides?: Record<string, number>;
   /** The execution's checkpoint (the state folder's journal), told of each waiting task. */
@@ -50,7 +52,7 @@ export function taskHandlers(
   for (const [stateName, binding] of workflow.tasks) {
     handlers[stateName] = (input) => {
       // After a stop, a retry or a late call starts nothing: the execution resumes at its checkpoint.
-      if (run.signal.aborted) return new Promise<never>(() => undefined);
+      if (run.signal.aborted) return whenEnded(run.ended);
       let resumed: TaskRun['resume'];
       if (resume?.state === stateName) {
         resumed = resume;
@@ -109,7 +111,7 @@ async function runTask(
       await run.checkpoint?.taskInvoked(stateName, taskToken);
     }
     const left = deadline === undefined ? undefined : Date.parse(deadline) - run.clock.now().getTime();
-    return asJson(await withTimeout(answer, left, run.signal));
+    return asJson(await withTimeout(Promise.race([answer, whenEnded(run.ended)]), left, run.signal));
   } finally {
     run.tokens.close(taskToken);
   }
@@ -161,6 +163,15 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number | undefined, sign
   return Promise.race([promise, timeout]).finally(() => {
     stop();
     signal.removeEventListener('abort', stop);
+  });
+}
+
+/** Rejects once the runtime has ended the execution, so nothing waits (or keeps a timer) after a stop. */
+function whenEnded(ended: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const end = () => reject(new StatesRuntime('The local runtime stopped'));
+    if (ended.aborted) end();
+    else ended.addEventListener('abort', end, { once: true });
   });
 }
 
