@@ -39,6 +39,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const host = options.host ?? '127.0.0.1';
   const runtime = await startLocalRuntime({
     stateDir: options.stateDir,
+    resumeWorkflows: true,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.waitTimeMs !== undefined ? { waitTimeMs: options.waitTimeMs } : {}),

@@ -210,6 +210,11 @@ const INVOKED: Readonly<Record<InvokeTarget, string>> = {
 
 export interface LocalRuntimeOptions {
   stateDir: string;
+  /**
+   * The server resumes the workflow executions a previous run left in the state folder; a dev command that
+   * opens the folder for a moment leaves them to the next server (its emails would go nowhere).
+   */
+  resumeWorkflows: boolean;
   clock?: Clock;
   settings?: Settings;
   /** Tests: Wait states and retries of the workflows last this long instead. */
@@ -438,7 +443,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     functions = loadFunctions(allFunctions(), ports);
     // The executions a previous run left in the state folder go on from their checkpoints, before any request.
-    await workflows.resume();
+    if (options.resumeWorkflows) await workflows.resume();
     return {
       ports,
       functions,
