@@ -309,7 +309,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...(options.onWorkflowUnsuccessful ? { onUnsuccessful: options.onWorkflowUnsuccessful } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
-    // Stopping runs in reverse: the workflows are aborted first, then running tasks finish (what they change in
+    // Stopping runs in reverse: the workflows freeze first, then running tasks finish (what they change in
     // an execution's checkpoint is saved), then the checkpoints are closed, then the emulators.
     stops.push(() => workflows.close());
     stops.push(async () => functions?.drain());
