@@ -126,9 +126,11 @@ const checkpoint = (workflow: string, name: string, ready: (at: ExecutionRecord[
     return at;
   });
 
-/** The executions of a workflow the state folder holds (their file names). */
+/** The executions of a workflow the state folder holds (their file names; not a write's temporary file). */
 const journalled = async (workflow: string) =>
-  (await readdir(join(stateDir, 'executions')).catch(() => [])).filter((f) => f.startsWith(`${workflow}.`));
+  (await readdir(join(stateDir, 'executions')).catch(() => [])).filter(
+    (f) => f.startsWith(`${workflow}.`) && f.endsWith('.json'),
+  );
 
 async function newUser(prefix: string) {
   users += 1;
