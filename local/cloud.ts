@@ -53,6 +53,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const host = options.host ?? '127.0.0.1';
   const runtime = await startLocalRuntime({
     stateDir: options.stateDir,
+    resumeWorkflows: true,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.waitTimeMs !== undefined ? { waitTimeMs: options.waitTimeMs } : {}),
@@ -62,6 +63,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     onWorkflowUnsuccessful: (id: string, outcome: ExecutionOutcome) =>
       options.log?.(`workflow ${id} ended ${JSON.stringify(outcome)}`),
     onScheduledFailure: (id: string, error: unknown) => options.log?.(`scheduled ${id} failed`, error),
+    ...(options.log ? { log: options.log } : {}),
   });
   let url = '';
   let publicUrl = options.publicUrl ?? '';

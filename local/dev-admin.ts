@@ -38,7 +38,12 @@ async function viaServer(config: LocalConfig, input: DevAdminRequest): Promise<D
 }
 
 async function direct(config: LocalConfig, input: DevAdminRequest): Promise<DevAdmin> {
-  const runtime = await startLocalRuntime({ stateDir: config.stateDir, settings: config.settings });
+  // No server runs: the folder's waiting workflows are left for the next `npm start` to resume.
+  const runtime = await startLocalRuntime({
+    stateDir: config.stateDir,
+    settings: config.settings,
+    resumeWorkflows: false,
+  });
   try {
     return await createDevAdmin(runtime.ports, input);
   } finally {

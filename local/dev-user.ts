@@ -42,7 +42,12 @@ async function viaServer(config: LocalConfig, input: DevUserRequest): Promise<De
 }
 
 async function direct(config: LocalConfig, input: DevUserRequest): Promise<DevAccount> {
-  const runtime = await startLocalRuntime({ stateDir: config.stateDir, settings: config.settings });
+  // No server runs: the folder's waiting workflows are left for the next `npm start` to resume.
+  const runtime = await startLocalRuntime({
+    stateDir: config.stateDir,
+    settings: config.settings,
+    resumeWorkflows: false,
+  });
   try {
     return await createDevAccount(runtime.ports, input);
   } finally {

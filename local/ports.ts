@@ -111,6 +111,7 @@ import { LocalSmsOutbox } from './adapters/sms-outbox.js';
 import type { PoolConfig } from './adapters/token-issuer.js';
 import { REPO_ROOT } from './config.js';
 import { DUMMY_CREDENTIALS, LOCAL_TABLE_NAMES, type LocalDynamo, startDynamo } from './dynamo.js';
+import { ExecutionJournal } from './execution-journal.js';
 import { type LocalFunctions, loadFunctions } from './functions.js';
 import { type LocalEmail, startSes } from './ses.js';
 import { lockStateFolder } from './state-lock.js';
@@ -220,6 +221,11 @@ const INVOKED: Readonly<Record<InvokeTarget, string>> = {
 
 export interface LocalRuntimeOptions {
   stateDir: string;
+  /**
+   * The server resumes the workflow executions a previous run left in the state folder; a dev command that
+   * opens the folder for a moment leaves them to the next server (its emails would go nowhere).
+   */
+  resumeWorkflows: boolean;
   clock?: Clock;
   settings?: Settings;
   /** Tests: Wait states and retries of the workflows last this long instead. */
@@ -235,6 +241,8 @@ export interface LocalRuntimeOptions {
   scheduleIntervalMs?: number;
   /** Told of a scheduled run that failed (its function has logged it already). */
   onScheduledFailure?: (functionId: string, error: unknown) => void;
+  /** Workflow executions resumed at start, or that could not be: for the console. */
+  log?: (line: string, error?: unknown) => void;
 }
 
 export interface LocalRuntime {
@@ -320,14 +328,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       workflows: WORKFLOWS,
       repoRoot: REPO_ROOT,
       region,
+      clock,
+      // Executions are saved in the state folder as they run and resumed at the next start (see resume below).
+      journal: ExecutionJournal.inStateFolder(options.stateDir),
       invoke: (id, event) =>
         functions ? functions.invoke(id, event) : Promise.reject(new Error('Not ready')),
       ...(options.waitTimeMs !== undefined ? { waitTimeMs: options.waitTimeMs } : {}),
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       ...(options.taskTimeoutOverrides ? { taskTimeoutOverrides: options.taskTimeoutOverrides } : {}),
       ...(options.onWorkflowUnsuccessful ? { onUnsuccessful: options.onWorkflowUnsuccessful } : {}),
+      ...(options.log ? { log: options.log } : {}),
     });
-    // D3: at a stop, once the last task has appended its records, the audit chain's head is checkpointed.
+    // Stopping runs in reverse: the workflows freeze first, then running tasks finish (what they change in
+    // an execution's checkpoint is saved), then the audit chain's head is checkpointed (D3), then the
+    // executions' checkpoints are closed, then the emulators.
+    stops.push(() => workflows.close());
     const checkpointAudit = () =>
       functions
         ? functions.invoke(AUDIT_CHECKPOINT.id, localScheduledEvent(clock))
@@ -336,7 +351,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (!functions) return; // a start that failed before the functions were built
       await checkpointAudit().catch((err: unknown) => options.onScheduledFailure?.(AUDIT_CHECKPOINT.id, err));
     });
-    // Stopping runs in reverse: the workflows are aborted first, then running tasks finish, then the emulators.
     stops.push(async () => functions?.drain());
     stops.push(() => workflows.stop());
     const rows = signedRows(dynamo.documents, keys, LOCAL_TABLE_NAMES, clock);
@@ -486,6 +500,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.push(async () => {
       for (const timer of timers) if (timer) clearInterval(timer);
     });
+    // The executions a previous run left in the state folder go on from their checkpoints, before any request.
+    if (options.resumeWorkflows) await workflows.resume();
     return {
       ports,
       functions,

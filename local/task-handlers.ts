@@ -1,7 +1,11 @@
 // The local handlers of one execution's Task states: each runs its catalogue function in-process, shaped
-// like the Step Functions integration it stands for (plain Lambda ARN, lambda:invoke, .waitForTaskToken).
+// like the Step Functions integration it stands for (plain Lambda ARN, lambda:invoke, .waitForTaskToken). A
+// waiting task tells the execution's checkpoint its token and deadline, and a resumed one waits on them again.
+import type { Clock } from '../lambdas/kernel/ports/clock.js';
 import type { LoadedWorkflow, TaskBinding } from './asl-definition.js';
 import { MAX_TIMER_SECONDS, TIMEOUT_PARAMETER } from './asl-definition.js';
+import type { WaitingTask } from './execution-journal.js';
+import type { ExecutionTracker } from './execution-tracker.js';
 import { LOCAL_REGION } from './lambda-context.js';
 import type { TaskTokenRegistry } from './task-tokens.js';
 
@@ -20,36 +24,53 @@ class StatesRuntime extends Error {
   override readonly name = 'States.Runtime';
 }
 
+/** What the Task states of one execution run with. */
+export interface TaskRun {
+  executionId: string;
+  tokens: TaskTokenRegistry;
+  invoke: Invoke;
+  /** Deadlines of waiting tasks are kept on this clock (the runtime's, injected in tests). */
+  clock: Clock;
+  /** Aborted when the runtime stops: no task starts after it, and no task times out. */
+  signal: AbortSignal;
+  /** Aborted when the runtime ends the execution (after a stop): what still waits gives up. */
+  ended: AbortSignal;
+  /** Tests: `.waitForTaskToken` state name → its timeout in milliseconds instead of its TimeoutSeconds(Path). */
+  timeoutOverrides?: Record<string, number>;
+  /** The execution's checkpoint (the state folder's journal), told of each waiting task. */
+  checkpoint?: Pick<ExecutionTracker, 'taskWaiting' | 'taskInvoked'>;
+  /** Resumed at a waiting task: its kept token (what `$$.Task.Token` yields first), deadline, whether it ran. */
+  resume?: WaitingTask & { state: string };
+}
+
 export function taskHandlers(
   workflow: LoadedWorkflow,
-  executionId: string,
-  tokens: TaskTokenRegistry,
-  invoke: Invoke,
-  timeoutOverrides: Record<string, number> = {},
+  run: TaskRun,
 ): Record<string, (input: Json) => Promise<Json>> {
   const handlers: Record<string, (input: Json) => Promise<Json>> = {};
+  let resume = run.resume;
   for (const [stateName, binding] of workflow.tasks) {
-    const timeoutMs = timeoutOverrides[stateName];
-    handlers[stateName] = (input) =>
-      runTask(binding, input, {
-        executionId,
-        tokens,
-        invoke,
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      });
+    handlers[stateName] = (input) => {
+      // After a stop, a retry or a late call starts nothing: the execution resumes at its checkpoint.
+      if (run.signal.aborted) return whenEnded(run.ended);
+      let resumed: TaskRun['resume'];
+      if (resume?.state === stateName) {
+        resumed = resume;
+        resume = undefined;
+      }
+      return runTask(stateName, binding, input, run, resumed);
+    };
   }
   return handlers;
 }
 
-interface TaskRun {
-  executionId: string;
-  tokens: TaskTokenRegistry;
-  invoke: Invoke;
-  /** Tests: this task's timeout in milliseconds instead of its TimeoutSeconds(Path). */
-  timeoutMs?: number;
-}
-
-async function runTask(binding: TaskBinding, input: Json, run: TaskRun): Promise<Json> {
+async function runTask(
+  stateName: string,
+  binding: TaskBinding,
+  input: Json,
+  run: TaskRun,
+  resumed: TaskRun['resume'],
+): Promise<Json> {
   if (binding.kind === 'function') return asJson(await run.invoke(binding.functionId, input));
   const { timeoutSeconds, params } =
     binding.kind === 'invoke-and-wait' && binding.timeoutFromInput
@@ -64,17 +85,35 @@ async function runTask(binding: TaskBinding, input: Json, run: TaskRun): Promise
     return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
   }
   const token = findToken(payload, (value) => run.tokens.isOpen(run.executionId, value));
-  if (!token)
+  // A resumed task whose token was answered before the stop has a closed token: the kept answer ends it.
+  const kept = resumed && (token === resumed.token || resumed.answer) ? resumed : undefined;
+  const taskToken = kept?.token ?? token;
+  if (!taskToken)
     throw new StatesRuntime(
       'The task token ($$.Task.Token) is not in the Payload of a .waitForTaskToken task',
     );
-  const answer = run.tokens.answerOf(token);
+  const answer = run.tokens.answerOf(taskToken);
   try {
-    await run.invoke(functionId, payload);
-    const timeoutMs = run.timeoutMs ?? (timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000);
-    return asJson(await withTimeout(answer, timeoutMs));
+    const timeoutMs =
+      run.timeoutOverrides?.[stateName] ?? (timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000);
+    const deadline =
+      kept?.deadline ??
+      (timeoutMs === undefined ? undefined : new Date(run.clock.now().getTime() + timeoutMs).toISOString());
+    if (!kept) {
+      await run.checkpoint?.taskWaiting(stateName, {
+        token: taskToken,
+        invoked: false,
+        ...(deadline ? { deadline } : {}),
+      });
+    }
+    if (!kept?.invoked && !kept?.answer) {
+      await run.invoke(functionId, payload);
+      await run.checkpoint?.taskInvoked(stateName, taskToken);
+    }
+    const left = deadline === undefined ? undefined : Date.parse(deadline) - run.clock.now().getTime();
+    return asJson(await withTimeout(Promise.race([answer, whenEnded(run.ended)]), left, run.signal));
   } finally {
-    run.tokens.close(token);
+    run.tokens.close(taskToken);
   }
 }
 
@@ -110,14 +149,30 @@ function findToken(value: Json, isToken: (value: string) => boolean): string | u
   return undefined;
 }
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+/** The answer, or States.Timeout once `timeoutMs` has passed (at once when it is over); no timeout after a stop. */
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number | undefined, signal: AbortSignal): Promise<T> {
   if (timeoutMs === undefined) return promise;
-  const ms = Math.min(timeoutMs, MAX_TIMER_SECONDS * 1000);
+  const ms = Math.max(0, Math.min(timeoutMs, MAX_TIMER_SECONDS * 1000));
   let timer: NodeJS.Timeout | undefined;
+  const stop = () => clearTimeout(timer);
   const timeout = new Promise<never>((_, reject) => {
+    if (signal.aborted) return;
     timer = setTimeout(() => reject(new StatesTimeout('States.Timeout')), ms);
+    signal.addEventListener('abort', stop, { once: true });
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => {
+    stop();
+    signal.removeEventListener('abort', stop);
+  });
+}
+
+/** Rejects once the runtime has ended the execution, so nothing waits (or keeps a timer) after a stop. */
+function whenEnded(ended: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const end = () => reject(new StatesRuntime('The local runtime stopped'));
+    if (ended.aborted) end();
+    else ended.addEventListener('abort', end, { once: true });
+  });
 }
 
 /** A Lambda's result crosses a JSON boundary in AWS; dates become strings and undefined disappears here too. */

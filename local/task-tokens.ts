@@ -19,6 +19,23 @@ interface Entry {
   reject: (error: Error) => void;
 }
 
+interface Claimed {
+  executionId: string;
+  settle: () => void;
+}
+
+function entry(executionId: string): Entry {
+  let resolve!: Entry['resolve'];
+  let reject!: Entry['reject'];
+  const answer = new Promise<unknown>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // The answer may arrive before anyone awaits it; that is not an unhandled rejection.
+  answer.catch(() => undefined);
+  return { executionId, open: true, answer, resolve, reject };
+}
+
 const MAX_TOKEN_LENGTH = 1024;
 /** Step Functions caps a task's output at 256 KiB. */
 const MAX_OUTPUT_BYTES = 256 * 1024;
@@ -30,16 +47,26 @@ export class TaskTokenRegistry {
   /** A new token for a task of this execution (what `$$.Task.Token` yields). */
   issue(executionId: string): string {
     const token = `local-task-token-${randomBytes(48).toString('base64url')}`;
-    let resolve!: Entry['resolve'];
-    let reject!: Entry['reject'];
-    const promise = new Promise<unknown>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // The answer may arrive before anyone awaits it; that is not an unhandled rejection.
-    promise.catch(() => undefined);
-    this.entries.set(token, { executionId, open: true, answer: promise, resolve, reject });
+    this.entries.set(token, entry(executionId));
     return token;
+  }
+
+  /**
+   * A token kept across a restart, registered again for the resumed execution: open, or already answered
+   * (the answer was recorded before the stop) and so closed with that answer.
+   */
+  adopt(
+    executionId: string,
+    token: string,
+    answer?: { output: unknown } | { error: string; cause: string },
+  ): void {
+    const adopted = entry(executionId);
+    if (answer) {
+      adopted.open = false;
+      if ('output' in answer) adopted.resolve(answer.output);
+      else adopted.reject(new TaskFailure(answer.error, answer.cause));
+    }
+    this.entries.set(token, adopted);
   }
 
   /** True when `value` is a token of this execution that has not been answered or closed. */
@@ -56,6 +83,18 @@ export class TaskTokenRegistry {
   }
 
   succeed(token: string, output: unknown): void {
+    this.claimSuccess(token, output).settle();
+  }
+
+  fail(token: string, error: string, cause: string): void {
+    this.claimFailure(token, error, cause).settle();
+  }
+
+  /**
+   * SendTaskSuccess in two steps: refuses what AWS refuses and closes the token (a second answer is refused),
+   * then `settle` tells the waiting task. Between the two, the runtime records the answer.
+   */
+  claimSuccess(token: string, output: unknown): Claimed & { output: unknown } {
     const json = output === undefined ? undefined : JSON.stringify(output);
     if (json === undefined || Buffer.byteLength(json, 'utf8') > MAX_OUTPUT_BYTES) {
       throw new InvalidOutput({
@@ -63,17 +102,28 @@ export class TaskTokenRegistry {
         ...metadata,
       });
     }
-    const entry = this.claim(token);
-    entry.resolve(JSON.parse(json));
+    const claimed = this.claim(token);
+    const parsed: unknown = JSON.parse(json);
+    return { executionId: claimed.executionId, output: parsed, settle: () => claimed.resolve(parsed) };
   }
 
-  fail(token: string, error: string, cause: string): void {
-    this.claim(token).reject(new TaskFailure(error, cause));
+  /** SendTaskFailure in two steps, as `claimSuccess`. */
+  claimFailure(token: string, error: string, cause: string): Claimed {
+    const claimed = this.claim(token);
+    return {
+      executionId: claimed.executionId,
+      settle: () => claimed.reject(new TaskFailure(error, cause)),
+    };
   }
 
   /** Closes the execution's unanswered tokens (it ended or its task timed out): a late answer is refused. */
   closeExecution(executionId: string): void {
     for (const entry of this.entries.values()) if (entry.executionId === executionId) entry.open = false;
+  }
+
+  /** The runtime stopped: every token is refused from now on. */
+  closeAll(): void {
+    for (const entry of this.entries.values()) entry.open = false;
   }
 
   close(token: string): void {
