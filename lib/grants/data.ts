@@ -118,6 +118,9 @@ export const DATA_GRANTS = {
     apply(fn, ctx) {
       const table = [ctx.data.accounts.tableArn];
       allow(fn, ['dynamodb:GetItem'], table, onPartitions(ANSWER_TASK_READS));
+      // E1: an admin request is a ledgered row; reading it verifies its newest head (a Query of its head
+      // partition). Heads hold a key and nothing else.
+      allow(fn, ['dynamodb:Query'], table, onPartitions([`${HEAD_PREFIX}*`]));
       allow(fn, ['dynamodb:PutItem'], table, onPartitions([TASK_TOKEN_KEYS]));
       tableKeyWrite(fn, ctx);
       sign(fn, ctx);
