@@ -21,6 +21,7 @@ import { addressStore } from '../lambdas/addresses/wiring.js';
 import type { AdminDirectory } from '../lambdas/admin/admin-directory.js';
 import type { AdminLoginFlow } from '../lambdas/admin/admin-login.js';
 import type { ApprovalAnswers } from '../lambdas/admin/approval-answers.js';
+import type { RefusalEvidence } from '../lambdas/admin/refusal-evidence.js';
 import type { AdminRequestStore } from '../lambdas/admin/request-store.js';
 import type { RevealGrants } from '../lambdas/admin/reveal-grants.js';
 import {
@@ -28,6 +29,7 @@ import {
   adminLoginFlow,
   adminRequests,
   approvalAnswers,
+  refusalEvidence,
   revealGrants,
 } from '../lambdas/admin/wiring.js';
 import type { DuressStore } from '../lambdas/auth/duress-store.js';
@@ -196,6 +198,8 @@ export interface LocalPorts {
   admins: AdminDirectory;
   /** D1: password + TOTP against the admin pool, the login's bot shield with admin-scoped keys. */
   adminLogin: AdminLoginFlow;
+  /** D3: admin refusals as bounded audit records. */
+  refusals: RefusalEvidence;
   /** D2: admin approval requests (signed rows `ADMINREQ#…`), their task tokens server-side only. */
   adminRequests: AdminRequestStore;
   /** D5: reveals of personal data in force (an admin, a user, fields, until). */
@@ -442,6 +446,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       adminTokens,
       admins: adminDirectoryStore(infra),
       adminLogin: adminLoginFlow(infra),
+      refusals: refusalEvidence(infra),
       contactChanges: contactChanges(infra),
       notices: noticeStore(infra),
       smsMessages: infra.smsMessages(),

@@ -36,7 +36,7 @@ export type AdminRefusal =
 
 export type AdminAuthorizeOutcome =
   | { allow: true; context: AdminContext; tiers: AdminTier[] }
-  | { allow: false; reason: AdminRefusal };
+  | { allow: false; reason: AdminRefusal; adminId?: string };
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
@@ -71,14 +71,15 @@ export async function authorizeAdmin(
     throw err;
   }
   if (!admin) return { allow: false, reason: 'unknown-admin' };
-  if (admin.status !== 'active') return { allow: false, reason: 'admin-disabled' };
+  // An offboarded admin's token names them: the authorizer records the refusal (D3).
+  if (admin.status !== 'active') return { allow: false, reason: 'admin-disabled', adminId: claims.sub };
   // The tiers are the signed directory row's: a token's groups can never grant more than the directory
   // does (a tier the row lacks is dropped; the row follows the admin pool at every login).
   const tiers = knownTiers(claims.groups).filter((tier) => admin.tiers.includes(tier));
   if (tiers.length === 0) return { allow: false, reason: 'no-tier' };
   // iat has whole seconds: a token of the very second of a revocation is refused too.
   if (admin.sessionsValidAfter && claims.issuedAt.getTime() <= Date.parse(admin.sessionsValidAfter)) {
-    return { allow: false, reason: 'session-revoked' };
+    return { allow: false, reason: 'session-revoked', adminId: claims.sub };
   }
   if (!session) return { allow: false, reason: 'session-unknown' };
   if (Date.parse(session.expiresAt) <= ports.clock.now().getTime()) {

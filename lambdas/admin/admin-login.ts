@@ -2,7 +2,7 @@
 // their own (`admin:` before the username), the same answer for an unknown admin and a wrong password. On
 // success: the directory row ensured, an admin session recorded, an `admin.login` audit record. No device
 // links or emailed codes: an admin's second factor is always TOTP (docs/admin-plane.md, Admin identity).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { ShieldAttempt, ShieldVerdict } from '../auth/contracts.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
@@ -11,9 +11,11 @@ import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { AdminIdentityProvider } from '../kernel/ports/admin-identity.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { TokenVerifier } from '../kernel/ports/token-verifier.js';
+import { maskIpsIn } from '../kernel/privacy/mask.js';
 import { ADMIN_TOKENS } from '../kernel/token-lifetimes.js';
 import { type AdminDirectory, knownTiers } from './admin-directory.js';
 import type { adminAuthenticatedResponse, adminLoginResponse } from './admin-login-contracts.js';
+import type { RefusalEvidence } from './refusal-evidence.js';
 
 /** Exactly the user login's answer to a wrong password or an unknown user. */
 export const BAD_CREDENTIALS = 'Invalid username or password';
@@ -42,8 +44,23 @@ export interface AdminLoginPorts {
   table: SignedTable;
   audit: Pick<AuditLog, 'append'>;
   shield: AdminShield;
+  /** D3: every failed admin login is an `admin.login-failed` record, bounded per source address. */
+  refusals: Pick<RefusalEvidence, 'record'>;
   clock: Clock;
 }
+
+/** Why an admin login failed, as its audit record says (never which of username or password was wrong). */
+export type AdminLoginFailure =
+  | 'bad-credentials'
+  | 'totp-setup-required'
+  | 'challenge-invalid'
+  | 'bad-code'
+  | 'not-allowed'
+  | 'throttled';
+
+/** A username in an audit record: a digest, never the name (the record is evidence, not a directory). */
+export const usernameDigest = (username: string): string =>
+  createHash('sha256').update(`palisade/admin-login/${username}`, 'utf8').digest('hex').slice(0, 32);
 
 const loginRow = z.object({
   pk: z.string(),
@@ -55,6 +72,12 @@ const loginRow = z.object({
   answeredAt: z.optional(z.iso.datetime()),
 });
 type LoginRow = z.infer<typeof loginRow> & Record<string, unknown>;
+interface FailedLogin {
+  client: AdminClient;
+  username?: string | undefined;
+  adminId?: string | undefined;
+}
+
 const loginKey = (loginId: string) => ({ pk: `ADMINLOGIN#${loginId}`, sk: 'LOGIN' });
 
 /** Shield keys of their own: an admin's counters never mix with a customer's of the same name. */
@@ -76,7 +99,9 @@ export class AdminLoginFlow {
     const now = clock.now();
     const attempt = shieldAttempt(username, client, now);
     // A3: reserved against the admin's 100-failure bound before the password is checked (atomic).
-    const counted = await this.passShield(attempt, { reserve: true });
+    const counted = await this.failing({ client, username }, () =>
+      this.passShield(attempt, { reserve: true }),
+    );
     const context = {
       ip: client.ip,
       userAgent: client.userAgent,
@@ -89,11 +114,13 @@ export class AdminLoginFlow {
     });
     if (!auth) {
       await shield.recordFailure(attempt, counted);
+      await this.refused('bad-credentials', { client, username });
       throw new Unauthorized(BAD_CREDENTIALS);
     }
     if (auth.kind !== 'totp-required') {
       // The admin pool requires MFA; tokens without a second factor are never handed out.
       await adminIdentity.globalSignOut(username);
+      await this.refused('totp-setup-required', { client, username });
       throw new Forbidden('TOTP must be set up before signing in', 'TOTP_SETUP_REQUIRED');
     }
     const loginId = randomBytes(24).toString('base64url');
@@ -122,16 +149,20 @@ export class AdminLoginFlow {
           : { ...row, answeredAt: now.toISOString() },
       )
       .catch(() => undefined);
-    if (!claimed?.changed) throw new Unauthorized(BAD_CODE);
+    if (!claimed?.changed) {
+      await this.refused('challenge-invalid', { client });
+      throw new Unauthorized(BAD_CODE);
+    }
     const { username, session } = z.parse(loginRow, claimed.row);
     const attempt = shieldAttempt(username, client, now);
-    await this.passShield(attempt);
+    await this.failing({ client, username }, () => this.passShield(attempt));
     const tokens = await adminIdentity.respondToTotp(username, session, code).catch((err: unknown) => {
       if (err instanceof Unauthorized) return undefined;
       throw err;
     });
     if (!tokens) {
       await shield.recordFailure(attempt);
+      await this.refused('bad-code', { client, username });
       throw new Unauthorized(BAD_CODE);
     }
     const claims = await adminTokens.verifyAccessToken(tokens.accessToken);
@@ -143,6 +174,7 @@ export class AdminLoginFlow {
     if (profile?.status !== 'active') {
       // No tier, or offboarded here while the pool still let them in: no session, tokens revoked.
       await adminIdentity.globalSignOut(username);
+      await this.refused('not-allowed', { client, username, adminId: claims.sub });
       throw new Forbidden('This administrator may not sign in', 'ADMIN_NOT_ALLOWED');
     }
     await admins.recordSession({
@@ -170,6 +202,35 @@ export class AdminLoginFlow {
       tiers,
       tokens: { accessToken: tokens.accessToken, expiresInSeconds: tokens.expiresInSeconds },
     };
+  }
+
+  /** A shield refusal (TooManyRequests) is a failed login too: recorded, then thrown as it was. */
+  private async failing<T>(who: FailedLogin, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      if (err instanceof TooManyRequests) await this.refused('throttled', who);
+      throw err;
+    }
+  }
+
+  /** D3: an `admin.login-failed` record (bounded per source address; the refusal stands either way). */
+  private async refused(reason: AdminLoginFailure, who: FailedLogin): Promise<void> {
+    const { client, username, adminId } = who;
+    await this.ports.refusals.record(
+      { kind: 'source', ip: client.ip },
+      {
+        actor: adminId ? { kind: 'admin', id: adminId } : { kind: 'system', id: 'admin-login' },
+        action: 'admin.login-failed',
+        target: adminId
+          ? { kind: 'admin', id: adminId }
+          : { kind: 'admin', id: username ? `username:${usernameDigest(username)}` : 'unknown' },
+        sourceIp: maskIpsIn(client.ip).slice(0, 64),
+        ...(client.userAgent ? { userAgent: client.userAgent.slice(0, 512) } : {}),
+        ...(client.requestId ? { requestId: client.requestId.slice(0, 128) } : {}),
+        details: { reason, ...(username ? { usernameSha256: usernameDigest(username) } : {}) },
+      },
+    );
   }
 
   private async passShield(

@@ -60,7 +60,8 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'admin',
     response: adminMeResponse,
     status: 200,
-    access: [],
+    // D3: a refusal is an audit record, bounded on the Shield table (every admin route alike).
+    access: reads('shield:write'),
   },
   {
     id: 'CreateAdminRequest',
@@ -76,7 +77,7 @@ export const ROUTES: readonly RouteSpec[] = [
     response: requestView,
     status: 201,
     // The request rows, personal parameters sealed through the vault, the workflow, the audit record.
-    access: reads('accounts:write', 'vault:invoke', 'admin-approval:start'),
+    access: reads('accounts:write', 'vault:invoke', 'admin-approval:start', 'shield:write'),
   },
   {
     id: 'ListAdminRequests',
@@ -90,7 +91,7 @@ export const ROUTES: readonly RouteSpec[] = [
     query: listRequestsQuery,
     response: requestsResponse,
     status: 200,
-    access: reads('accounts:read'),
+    access: reads('accounts:read', 'shield:write'),
   },
   {
     id: 'ApproveAdminRequest',
@@ -134,7 +135,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'admin',
     response: adminUserResponse,
     status: 200,
-    access: reads('accounts:read', 'vault:invoke'),
+    access: reads('accounts:read', 'vault:invoke', 'shield:write'),
   },
   {
     id: 'AdminListWithdrawalReviews',
@@ -149,7 +150,7 @@ export const ROUTES: readonly RouteSpec[] = [
     query: withdrawalReviewsQuery,
     response: withdrawalReviewsResponse,
     status: 200,
-    access: reads('accounts:read'),
+    access: reads('accounts:read', 'shield:write'),
   },
 ];
 
@@ -157,7 +158,8 @@ export const ROUTES: readonly RouteSpec[] = [
 export const ADMIN_AUTHORIZER: FunctionSpec = {
   id: 'AdminAuthorizer',
   entry: 'lambdas/admin/handlers/admin-authorizer.ts',
-  access: reads('accounts:read'),
+  // The refusal of an offboarded admin's token is recorded (D3): the audit append, the bound's counter.
+  access: reads('accounts:read', 'shield:write'),
 };
 
 /** Hands the waiting task's token to AnswerTask, which keeps it: no table, no SendTask* here. */

@@ -4,9 +4,11 @@ import { botShield } from '../auth/wiring.js';
 import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
 import { once } from '../kernel/runtime/aws-env.js';
+import { ShieldStore } from '../kernel/shield/shield-store.js';
 import { AdminDirectory } from './admin-directory.js';
 import { AdminLoginFlow } from './admin-login.js';
 import { ApprovalAnswers } from './approval-answers.js';
+import { RefusalEvidence } from './refusal-evidence.js';
 import { AdminRequestStore } from './request-store.js';
 import { RevealGrants } from './reveal-grants.js';
 
@@ -20,6 +22,16 @@ export const approvalAnswers = (infra: Pick<Infra, 'rows' | 'stepFunctionsAnswer
   new ApprovalAnswers({
     requests: adminRequests(infra),
     workflows: infra.stepFunctionsAnswers(),
+    clock: infra.clock,
+  });
+
+type RefusalInfra = Pick<Infra, 'rows' | 'clock' | 'documents' | 'tableName'>;
+
+/** D3: admin refusals appended to the audit chain, bounded per admin or source on the Shield table. */
+export const refusalEvidence = (infra: RefusalInfra) =>
+  new RefusalEvidence({
+    audit: infra.rows().audit,
+    counters: new ShieldStore(infra.documents(), infra.tableName('shield')),
     clock: infra.clock,
   });
 
@@ -37,6 +49,7 @@ export const adminLoginFlow = (infra: AdminLoginInfra) =>
     table: infra.rows().tables.accounts,
     audit: infra.rows().audit,
     shield: botShield(infra),
+    refusals: refusalEvidence(infra),
     clock: infra.clock,
   });
 
@@ -45,6 +58,9 @@ export const awsRevealGrants = /* @__PURE__ */ once(() => revealGrants({ rows: a
 export const awsAdminDirectory = /* @__PURE__ */ once(() => adminDirectory({ rows: aws.rows }));
 export const awsApprovalAnswers = /* @__PURE__ */ once(() =>
   approvalAnswers({ rows: aws.rows, stepFunctionsAnswers: aws.stepFunctionsAnswers, clock: aws.clock }),
+);
+export const awsRefusalEvidence = /* @__PURE__ */ once(() =>
+  refusalEvidence({ rows: aws.rows, clock: aws.clock, documents: aws.documents, tableName: aws.tableName }),
 );
 export const awsAdminLoginFlow = /* @__PURE__ */ once(() =>
   adminLoginFlow({

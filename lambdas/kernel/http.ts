@@ -167,7 +167,7 @@ export interface RouteContract<B, Q> {
   body?: z.ZodMiniType<B>;
   query?: z.ZodMiniType<Q>;
   /** Runs first, before the body is read: refuses a caller (401/403) whatever they sent (admin-route.ts). */
-  authorize?: (event: APIGatewayProxyEvent) => void;
+  authorize?: (event: APIGatewayProxyEvent) => void | Promise<void>;
 }
 
 /** Wraps route logic into a Lambda handler: parse and validate first, then call the domain, then map errors. */
@@ -176,7 +176,7 @@ export function httpHandler<B = undefined, Q = undefined>(
   logic: (request: HttpRequest<B, Q>, event: APIGatewayProxyEvent) => Promise<HttpResult>,
 ) {
   const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-    contract.authorize?.(event);
+    await contract.authorize?.(event);
     const rawBody = parseBody(event);
     if (!contract.body && rawBody !== undefined) {
       throw new ValidationError('This endpoint takes no request body', undefined, 'UNEXPECTED_BODY');

@@ -117,12 +117,20 @@ describe('admin authorizer', () => {
       status: 'disabled',
       disabledAt: at(500).toISOString(),
     });
-    expect(await authorizeAdmin(ports(), token)).toEqual({ allow: false, reason: 'admin-disabled' });
+    expect(await authorizeAdmin(ports(), token)).toEqual({
+      allow: false,
+      reason: 'admin-disabled',
+      adminId: expect.any(String),
+    });
   });
 
   it('D4 a token issued before sessionsValidAfter is refused, a later one passes', async () => {
     const old = await admin('a-rev', ['operations'], { sessionsValidAfter: at(0).toISOString() });
-    expect(await authorizeAdmin(ports(), old)).toEqual({ allow: false, reason: 'session-revoked' });
+    expect(await authorizeAdmin(ports(), old)).toEqual({
+      allow: false,
+      reason: 'session-revoked',
+      adminId: expect.any(String),
+    });
     const fresh = await admin('a-rev2', ['operations'], { sessionsValidAfter: at(-1000).toISOString() });
     expect(await authorizeAdmin(ports(), fresh)).toMatchObject({ allow: true });
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_CAPABILITIES, holdsCapability } from '../../lambdas/admin/permissions.js';
+import type { RefusalEvent } from '../../lambdas/admin/refusal-evidence.js';
 import { ROUTES } from '../../lambdas/catalogue.js';
 import { ADMIN_TIERS, type AdminTier, parseSettings } from '../../lambdas/kernel/settings.js';
 
@@ -33,17 +34,28 @@ const eventFor = (tiers: readonly string[], body?: string): APIGatewayProxyEvent
     },
   }) as unknown as APIGatewayProxyEvent;
 
-/** Ports that answer `settings` and fail the test loudly on anything else: the route's logic ran. */
-function portsTouched(): { ports: Record<string, unknown>; touched: string[] } {
+/**
+ * Ports that answer `settings` and `refusals` (D3: the refusal's record, kept here) and fail the test loudly on
+ * anything else: the route's logic ran.
+ */
+function portsTouched(): { ports: Record<string, unknown>; touched: string[]; recorded: RefusalEvent[] } {
   const touched: string[] = [];
+  const recorded: RefusalEvent[] = [];
+  const refusals = {
+    record: async (_key: unknown, event: RefusalEvent) => {
+      recorded.push(event);
+      return true;
+    },
+  };
   const ports = new Proxy({} as Record<string, unknown>, {
     get(_target, name) {
       if (name === 'settings') return settings;
+      if (name === 'refusals') return refusals;
       if (typeof name === 'string' && name !== 'then') touched.push(name);
       throw new Error(`port ${String(name)} used`);
     },
   });
-  return { ports, touched };
+  return { ports, touched, recorded };
 }
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -71,13 +83,21 @@ describe('D1 admin routes: one middleware enforces the matrix', () => {
 
     it(`D1 ${route.id} (${permission}): tiers without it get 403 before any port or body is read`, async () => {
       for (const tier of refused) {
-        const { ports, touched } = portsTouched();
+        const { ports, touched, recorded } = portsTouched();
         const handler = await handlerOf(route.entry, ports);
         // A body that would fail validation: the refusal comes first, whatever was sent.
         const res = await handler(eventFor([tier], '{"unexpected": true}'), context);
         expect(res.statusCode, `${route.id} as ${tier}`).toBe(403);
         expect(JSON.parse(res.body).error.code).toBe('TIER_NOT_ALLOWED');
         expect(touched, `${route.id} as ${tier}`).toEqual([]);
+        // D3: the refusal is evidence: one `admin.refused` record naming the admin, capability and tier.
+        expect(recorded, `${route.id} as ${tier}`).toEqual([
+          expect.objectContaining({
+            action: 'admin.refused',
+            actor: { kind: 'admin', id: 'adm-1', tier },
+            details: expect.objectContaining({ permission, tiers: tier, code: 'TIER_NOT_ALLOWED' }),
+          }),
+        ]);
       }
     });
 

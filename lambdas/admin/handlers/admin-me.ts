@@ -2,6 +2,7 @@
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
+import { awsRefusalEvidence } from '../wiring.js';
 
 export const makeHandler = (ports: AdminRoutePorts) =>
   adminHttpHandler({ permission: 'session' }, ports, {}, async (_request, _event, caller) => {
@@ -9,4 +10,6 @@ export const makeHandler = (ports: AdminRoutePorts) =>
     return { body: { adminId, username, sessionId, tiers } };
   });
 
-export const handler = lazyHandler(() => makeHandler({ settings: aws.settings() }));
+export const handler = lazyHandler(() =>
+  makeHandler({ settings: aws.settings(), refusals: awsRefusalEvidence() }),
+);

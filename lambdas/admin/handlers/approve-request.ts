@@ -5,7 +5,7 @@ import { lazyHandler } from '../../kernel/http.js';
 import { adminHttpHandler } from '../admin-route.js';
 import { approveBody } from '../contracts.js';
 import { type DecideRequestPorts, decide } from '../decide-request.js';
-import { awsAdminRequests } from '../wiring.js';
+import { awsAdminRequests, awsRefusalEvidence } from '../wiring.js';
 
 export const makeHandler = (ports: DecideRequestPorts) =>
   adminHttpHandler(
@@ -24,6 +24,7 @@ export const handler = lazyHandler(() =>
     taskAnswers: aws.taskAnswers(),
     audit: aws.rows().audit,
     settings: aws.settings(),
+    refusals: awsRefusalEvidence(),
     clock: aws.clock,
   }),
 );

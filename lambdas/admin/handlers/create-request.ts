@@ -12,14 +12,20 @@ import type { Clock } from '../../kernel/ports/clock.js';
 import type { Workflows } from '../../kernel/ports/workflows.js';
 import type { FieldCipher } from '../../kernel/privacy/field-cipher.js';
 import type { Settings } from '../../kernel/settings.js';
-import { adminHttpHandler } from '../admin-route.js';
+import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
 import { createRequest, newRequestId, refusalError } from '../approval.js';
 import { createRequestBody, requestView } from '../contracts.js';
 import { adminActor, approvalExecutionName, auditStep, sealed, secondsToExpiry, viewOf } from '../plane.js';
 import type { AdminRequestStore } from '../request-store.js';
 import { type RequestTargetPorts, requireActionableTarget } from '../request-targets.js';
 import { approvalWorkflowInput } from '../task-contracts.js';
-import { awsAccountStore, awsAdminDirectory, awsAdminRequests, awsWithdrawalLifecycle } from '../wiring.js';
+import {
+  awsAccountStore,
+  awsAdminDirectory,
+  awsAdminRequests,
+  awsRefusalEvidence,
+  awsWithdrawalLifecycle,
+} from '../wiring.js';
 
 export interface CreateRequestPorts extends RequestTargetPorts {
   adminRequests: Pick<AdminRequestStore, 'create'>;
@@ -29,6 +35,7 @@ export interface CreateRequestPorts extends RequestTargetPorts {
   /** Seals personal data in the parameters (a new email or phone). */
   vault: Pick<FieldCipher, 'encrypt'>;
   settings: Pick<Settings, 'approvalPolicies'>;
+  refusals: AdminRoutePorts['refusals'];
   clock: Clock;
 }
 
@@ -112,6 +119,7 @@ export const handler = lazyHandler(() =>
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     admins: awsAdminDirectory(),
     settings: aws.settings(),
+    refusals: awsRefusalEvidence(),
     clock: aws.clock,
   }),
 );

@@ -11,13 +11,14 @@ import type { Clock } from '../../kernel/ports/clock.js';
 import type { Settings } from '../../kernel/settings.js';
 import { holdStatus, type SecurityStateStore } from '../../security/contracts.js';
 import type { WithdrawalLedger } from '../../withdrawals/contracts.js';
-import { adminHttpHandler } from '../admin-route.js';
+import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
 import { adminUserResponse } from '../contracts.js';
 import { readScope } from '../permissions.js';
 import { adminActor } from '../plane.js';
 import type { RevealGrants } from '../reveal-grants.js';
 import {
   awsAccountStoreWithIndex,
+  awsRefusalEvidence,
   awsRevealGrants,
   awsSecurityState,
   awsWithdrawalLedger,
@@ -30,6 +31,7 @@ export interface GetUserPorts {
   ledger: Pick<WithdrawalLedger, 'overrides'>;
   audit: Pick<AuditLog, 'append'>;
   settings: Pick<Settings, 'approvalPolicies'>;
+  refusals: AdminRoutePorts['refusals'];
   clock: Clock;
 }
 
@@ -102,6 +104,7 @@ export const handler = lazyHandler(() =>
     ledger: awsWithdrawalLedger(),
     audit: aws.rows().audit,
     settings: aws.settings(),
+    refusals: awsRefusalEvidence(),
     clock: aws.clock,
   }),
 );

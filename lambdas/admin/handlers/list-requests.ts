@@ -8,17 +8,18 @@ import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { Settings } from '../../kernel/settings.js';
-import { adminHttpHandler } from '../admin-route.js';
+import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
 import type { AdminRequest } from '../approval.js';
 import { listRequestsQuery, requestsResponse } from '../contracts.js';
 import { adminActor, sealsParameters, viewOf } from '../plane.js';
 import type { AdminRequestStore } from '../request-store.js';
-import { awsAdminRequests } from '../wiring.js';
+import { awsAdminRequests, awsRefusalEvidence } from '../wiring.js';
 
 export interface ListRequestsPorts {
   adminRequests: Pick<AdminRequestStore, 'listPending'>;
   audit: Pick<AuditLog, 'append'>;
   settings: Pick<Settings, 'approvalPolicies'>;
+  refusals: AdminRoutePorts['refusals'];
   clock: Clock;
 }
 
@@ -75,6 +76,7 @@ export const handler = lazyHandler(() =>
     adminRequests: awsAdminRequests(),
     audit: aws.rows().audit,
     settings: aws.settings(),
+    refusals: awsRefusalEvidence(),
     clock: aws.clock,
   }),
 );

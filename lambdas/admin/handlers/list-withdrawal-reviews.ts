@@ -10,29 +10,24 @@ import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import type { Clock } from '../../kernel/ports/clock.js';
+import { maskIpsIn } from '../../kernel/privacy/mask.js';
 import type { Settings } from '../../kernel/settings.js';
 import type { WithdrawalLifecycle, WithdrawalRow } from '../../withdrawals/contracts.js';
-import { adminHttpHandler } from '../admin-route.js';
+import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
 import {
   withdrawalReviewsQuery,
   withdrawalReviewsResponse,
   type withdrawalReviewView,
 } from '../contracts.js';
 import { adminActor } from '../plane.js';
-import { awsWithdrawalLifecycle } from '../wiring.js';
+import { awsRefusalEvidence, awsWithdrawalLifecycle } from '../wiring.js';
 
 export interface ListWithdrawalReviewsPorts {
   withdrawalLifecycle: Pick<WithdrawalLifecycle, 'get' | 'reviews'>;
   audit: Pick<AuditLog, 'append'>;
   settings: Pick<Settings, 'approvalPolicies'>;
+  refusals: AdminRoutePorts['refusals'];
   clock: Clock;
-}
-
-/** Source addresses in a signal's words, masked: `203.0.113.7` → `203.0.*.*`, `2001:db8::1` → `2001:db8:*`. */
-export function maskIpsIn(text: string): string {
-  return text
-    .replace(/\b(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}\b/g, '$1.$2.*.*')
-    .replace(/\b([0-9a-f]{1,4}):([0-9a-f]{1,4})(?::[0-9a-f]{0,4}){1,7}\b/gi, '$1:$2:*');
 }
 
 const viewOf = (row: WithdrawalRow): z.infer<typeof withdrawalReviewView> => ({
@@ -92,6 +87,7 @@ export const handler = lazyHandler(() =>
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     audit: aws.rows().audit,
     settings: aws.settings(),
+    refusals: awsRefusalEvidence(),
     clock: aws.clock,
   }),
 );

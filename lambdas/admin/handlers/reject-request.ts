@@ -6,7 +6,7 @@ import { lazyHandler } from '../../kernel/http.js';
 import { adminHttpHandler } from '../admin-route.js';
 import { rejectBody } from '../contracts.js';
 import { type DecideRequestPorts, decide } from '../decide-request.js';
-import { awsAdminRequests } from '../wiring.js';
+import { awsAdminRequests, awsRefusalEvidence } from '../wiring.js';
 
 export const makeHandler = (ports: DecideRequestPorts) =>
   adminHttpHandler(
@@ -25,6 +25,7 @@ export const handler = lazyHandler(() =>
     taskAnswers: aws.taskAnswers(),
     audit: aws.rows().audit,
     settings: aws.settings(),
+    refusals: awsRefusalEvidence(),
     clock: aws.clock,
   }),
 );

@@ -47,3 +47,10 @@ export function maskCryptoAddress(value: string): string {
   if (address.length < 14 || /\s/.test(address)) return STARS;
   return `${address.slice(0, 6)}...${address.slice(-4)}`;
 }
+
+/** Source addresses in a text, masked: `203.0.113.7` → `203.0.*.*`, `2001:db8::1` → `2001:db8:*`. */
+export function maskIpsIn(text: string): string {
+  return text
+    .replace(/\b(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}\b/g, '$1.$2.*.*')
+    .replace(/\b([0-9a-f]{1,4}):([0-9a-f]{1,4})(?::[0-9a-f]{0,4}){1,7}\b/gi, '$1:$2:*');
+}
