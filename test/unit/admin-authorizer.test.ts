@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminAuthorizerPorts, authorizeAdmin } from '../../lambdas/admin/admin-authorize.js';
 import { type AdminProfile, type AdminSession, knownTiers } from '../../lambdas/admin/admin-directory.js';
+import { makeHandler } from '../../lambdas/admin/handlers/admin-authorizer.js';
+import type { RefusalEvent, RefusalKey } from '../../lambdas/admin/refusal-evidence.js';
 import { CognitoTokenVerifier } from '../../lambdas/kernel/aws/cognito-token-verifier.js';
 import { IntegrityError } from '../../lambdas/kernel/errors.js';
 import { ADMIN_TOKENS } from '../../lambdas/kernel/token-lifetimes.js';
@@ -194,5 +196,40 @@ describe('admin authorizer', () => {
     const sameKeyOtherPool = await LocalTokenIssuer.open(stateDir, adminPool, ADMIN_TOKENS, 'identity');
     const forged = (await sameKeyOtherPool.issue(subject, new Date())).tokens.accessToken;
     await expect(userVerifier.verifyAccessToken(forged)).rejects.toThrow();
+  });
+
+  it("D3 the refusal of a disabled admin's token is an admin.token-refused record; a bad token is not", async () => {
+    const recorded: [RefusalKey, RefusalEvent][] = [];
+    const handler = makeHandler({
+      ...ports(),
+      refusals: {
+        record: async (key, event) => {
+          recorded.push([key, event]);
+          return true;
+        },
+      },
+    });
+    const token = await admin('a-gone', ['security'], {
+      status: 'disabled',
+      disabledAt: at(500).toISOString(),
+    });
+    const methodArn = 'arn:aws:execute-api:eu-west-1:000000000000:api/prod/GET/v1/admin/me';
+    const context = { awsRequestId: 'r', functionName: 'AdminAuthorizer' } as never;
+    await expect(handler({ type: 'TOKEN', authorizationToken: token, methodArn }, context)).rejects.toThrow(
+      'Unauthorized',
+    );
+    await expect(
+      handler({ type: 'TOKEN', authorizationToken: 'Bearer a.b.c', methodArn }, context),
+    ).rejects.toThrow('Unauthorized');
+    expect(recorded).toEqual([
+      [
+        { kind: 'admin', id: 'a-gone' },
+        expect.objectContaining({
+          action: 'admin.token-refused',
+          actor: { kind: 'admin', id: 'a-gone' },
+          details: { reason: 'admin-disabled', route: 'GET/v1/admin/me' },
+        }),
+      ],
+    ]);
   });
 });
