@@ -13,6 +13,14 @@ export interface LocalFunctions {
   drain(): Promise<void>;
 }
 
+/**
+ * The deadline of a local invocation. In AWS every concurrent invocation has an execution environment (and
+ * its CPU) of its own; here all of them share the machine's cores, so 64 concurrent logins queue their
+ * password hashes behind one another. The deadline is generous so that queueing for the CPU never reads as a
+ * function timing out; the production timeouts are the template's (lib/functions.ts), run by the cloud harness.
+ */
+export const LOCAL_INVOKE_DEADLINE_MS = 180_000;
+
 const moduleOf = (id: string): LocalHandlerModule | undefined =>
   (LOCAL_HANDLERS as Record<string, LocalHandlerModule>)[id];
 
@@ -30,7 +38,7 @@ export function loadFunctions(specs: readonly FunctionSpec[], ports: LocalPorts)
     invoke(functionId, event, requestId) {
       const handler = handlers.get(functionId);
       if (!handler) return Promise.reject(new Error(`No local function ${functionId}`));
-      const call = handler(event, lambdaContext(functionId, 30_000, requestId));
+      const call = handler(event, lambdaContext(functionId, LOCAL_INVOKE_DEADLINE_MS, requestId));
       running.add(call);
       const forget = () => running.delete(call);
       call.then(forget, forget);
