@@ -30,10 +30,6 @@ export class ExecutionTracker {
     this.resuming = options.resuming;
   }
 
-  get record(): ExecutionRecord {
-    return this.current;
-  }
-
   /** Saves the record as it is (a new execution is durable once this resolves). */
   saved(): Promise<void> {
     return this.write(this.current);
