@@ -13,6 +13,7 @@ import { makeHandler as makeEnrol } from '../../lambdas/auth/handlers/enroll-tot
 import { bearerTokenOf, otpauthUri, type TotpIdentity, type TotpPorts } from '../../lambdas/auth/totp.js';
 import { totpEnrolmentResponse } from '../../lambdas/auth/totp-contracts.js';
 import { Unauthorized } from '../../lambdas/kernel/errors.js';
+import { PUBLIC_URL_VARIABLE } from '../../lambdas/kernel/http.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import type { DirectoryUser } from '../../lambdas/kernel/ports/identity-provider.js';
 import type { SecurityChange } from '../../lambdas/security/security-changes.js';
@@ -44,7 +45,7 @@ function event(caller: Caller, body?: unknown, token: string | undefined = calle
     pathParameters: null,
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
-    stageVariables: null,
+    stageVariables: { [PUBLIC_URL_VARIABLE]: 'https://api.palisade.example' },
     resource: '/v1/me/mfa/totp',
     requestContext: {
       identity: { sourceIp: '203.0.113.9', userAgent: 'test' },
@@ -289,7 +290,7 @@ describe('TOTP disabling', () => {
         sourceIp: '203.0.113.9',
         userAgent: 'test',
         requestId: 'req-1',
-        baseUrl: 'http://localhost',
+        baseUrl: 'https://api.palisade.example',
       },
     ]);
     expect(calls).toEqual(['onSecurityChange', 'disableTotp']);
