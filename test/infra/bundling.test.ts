@@ -10,7 +10,7 @@ import { logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
 let s: Synthesised;
 beforeAll(() => {
   s = synthPalisade({}, { bundle: true });
-}, 300_000);
+}, 900_000); // ~70 esbuild bundles; minutes when the cores are shared with other test files
 afterAll(() => s?.cleanup());
 
 describe('Lambda bundles', () => {

@@ -30,7 +30,7 @@ beforeAll(async () => {
   ]);
   for (const facts of built) bundles.set(facts.id, facts);
   // 68 production bundles: a couple of minutes on 2 busy cores.
-}, 300_000);
+}, 900_000); // every production bundle; minutes when the cores are shared with other test files
 
 afterAll(async () => {
   await rm(outRoot, { recursive: true, force: true });
