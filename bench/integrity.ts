@@ -7,7 +7,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Conflict } from '../lambdas/kernel/errors.js';
 import { canonicalItemBytes, type ItemKey } from '../lambdas/kernel/integrity/canonical-item.js';
 import { RowSigner, RowVerifier } from '../lambdas/kernel/integrity/row-signature.js';
@@ -24,6 +24,7 @@ import {
   verifyRatioVerdict,
 } from './budgets.js';
 import { prng } from './prng.js';
+import { isScript, runStandalone } from './standalone.js';
 
 const ROWS = 2_000;
 const WARMUP_ROUNDS = 2;
@@ -480,23 +481,12 @@ export async function measureIntegrity(): Promise<{ text: string; markdown: stri
   }
 }
 
-const runAsScript = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+const runAsScript = isScript(import.meta.url);
 if (runAsScript && process.argv.includes(THROUGHPUT_CHILD)) {
   throughputChildMain().catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });
 } else if (runAsScript) {
-  measureIntegrity().then(
-    ({ text, verdicts }) => {
-      console.log(text);
-      for (const v of verdicts)
-        console.log(`${v.ok ? 'pass  ' : 'BREACH'}  ${v.id}: ${v.budget}, measured ${v.actual}`);
-      process.exitCode = verdicts.every((v) => v.ok) ? 0 : 1;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
+  runStandalone(measureIntegrity);
 }

@@ -5,7 +5,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { RowSigner, RowVerifier } from '../lambdas/kernel/integrity/row-signature.js';
 import { type Row, SignedTable } from '../lambdas/kernel/integrity/signed-table.js';
 import { TABLES } from '../lambdas/kernel/tables.js';
@@ -13,6 +12,7 @@ import { LocalKeyService } from '../local/adapters/key-service.js';
 import { startEphemeralDynamo } from '../local/ephemeral-dynamo.js';
 import { INTEGRITY_BUDGETS, type Verdict } from './budgets.js';
 import { CountingKeyService, median } from './integrity.js';
+import { isScript, runStandalone } from './standalone.js';
 
 const USERS = 200;
 const WARMUP_ROUNDS = 2;
@@ -236,18 +236,4 @@ export async function measureLedger(): Promise<{ text: string; markdown: string;
   };
 }
 
-const runAsScript = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (runAsScript) {
-  measureLedger().then(
-    ({ text, verdicts }) => {
-      console.log(text);
-      for (const v of verdicts)
-        console.log(`${v.ok ? 'pass  ' : 'BREACH'}  ${v.id}: ${v.budget}, measured ${v.actual}`);
-      process.exitCode = verdicts.every((v) => v.ok) ? 0 : 1;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+if (isScript(import.meta.url)) runStandalone(measureLedger);
