@@ -55,6 +55,7 @@ import * as SetPgpKey from '../lambdas/notify/handlers/put-pgp-key.js';
 import * as SendSms from '../lambdas/notify/handlers/send-sms.js';
 import * as SendUserMail from '../lambdas/notify/handlers/send-user-mail.js';
 import * as AuditCheckpoint from '../lambdas/platform/handlers/audit-checkpoint.js';
+import * as OutboxSweeper from '../lambdas/platform/handlers/outbox-sweeper.js';
 import * as GetHealth from '../lambdas/platform/handlers/get-health.js';
 import * as PersonalDataVault from '../lambdas/privacy/handlers/vault.js';
 import * as RequestEmailChange from '../lambdas/security/handlers/change-email.js';
@@ -156,4 +157,5 @@ export const LOCAL_HANDLERS = {
   ExecuteStaffAction,
   ExpireAdminRequest,
   AuditCheckpoint,
+  OutboxSweeper,
 } satisfies Record<string, LocalHandlerModule>;

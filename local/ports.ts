@@ -51,6 +51,7 @@ import {
 } from '../lambdas/catalogue.js';
 import type { AuditLog } from '../lambdas/kernel/audit/audit-log.js';
 import type { CheckpointWriter } from '../lambdas/kernel/audit/checkpoint-writer.js';
+import type { Outbox } from '../lambdas/kernel/outbox.js';
 import { CognitoTokenVerifier } from '../lambdas/kernel/aws/cognito-token-verifier.js';
 import { idempotencyStore } from '../lambdas/kernel/idempotency.js';
 import type { Infra, InvokeTarget } from '../lambdas/kernel/infra.js';
@@ -75,7 +76,7 @@ import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { notificationPrefs, pgpSignerClient } from '../lambdas/notify/wiring.js';
 import type { ScheduledEvent } from '../lambdas/platform/contracts.js';
-import { auditCheckpointWriter } from '../lambdas/platform/wiring.js';
+import { auditCheckpointWriter, outboxSweeper } from '../lambdas/platform/wiring.js';
 import type { NoticeStore } from '../lambdas/security/change-notices.js';
 import type { ContactChangeFlow } from '../lambdas/security/contact-change.js';
 import type { SecurityStateStore } from '../lambdas/security/hold.js';
@@ -125,6 +126,8 @@ export interface LocalPorts {
   audit: AuditLog;
   /** D3: checkpoints of the audit chain into the state folder's append-only file. */
   auditCheckpoints: CheckpointWriter;
+  /** The transactional outbox with every service its steps use (kernel/outbox.ts). */
+  outbox: Outbox;
   login: LoginFlow;
   securityChanges: SecurityChanges;
   /** B2: the signed SECURITY row of each user (the withdrawal hold, the last security change). */
@@ -471,6 +474,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cipher,
       audit: rows.audit,
       auditCheckpoints: auditCheckpointWriter(infra),
+      outbox: outboxSweeper(infra),
       securityChanges,
       securityState: securityState(infra),
       duress: duressStore(infra),
