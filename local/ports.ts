@@ -51,11 +51,11 @@ import {
 } from '../lambdas/catalogue.js';
 import type { AuditLog } from '../lambdas/kernel/audit/audit-log.js';
 import type { CheckpointWriter } from '../lambdas/kernel/audit/checkpoint-writer.js';
-import type { Outbox } from '../lambdas/kernel/outbox.js';
 import { CognitoTokenVerifier } from '../lambdas/kernel/aws/cognito-token-verifier.js';
 import { idempotencyStore } from '../lambdas/kernel/idempotency.js';
 import type { Infra, InvokeTarget } from '../lambdas/kernel/infra.js';
 import { signedRows } from '../lambdas/kernel/integrity/signed-rows.js';
+import type { Outbox } from '../lambdas/kernel/outbox.js';
 import { type Clock, systemClock } from '../lambdas/kernel/ports/clock.js';
 import type { GeoIp } from '../lambdas/kernel/ports/geo-ip.js';
 import type { KeyService } from '../lambdas/kernel/ports/key-service.js';
