@@ -3,6 +3,7 @@
 // same code against AWS and against the local dynalite emulator.
 import { Conflict, NotFound } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { PendingEffects } from '../kernel/outbox.js';
 import type { BlindIndexer } from '../kernel/privacy/blind-index.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
 import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
@@ -135,18 +136,26 @@ export class DynamoAccountStore implements AccountStore {
     });
   }
 
-  suspend(userId: string, at: Date, reason: string): Promise<{ changed: boolean }> {
+  suspend(
+    userId: string,
+    at: Date,
+    reason: string,
+    after?: PendingEffects<unknown>,
+  ): Promise<{ changed: boolean }> {
     return retryOnConflict(async () => {
-      const result = await this.table.update<AccountRow>(accountKey(userId), (account) =>
-        account.status === 'suspended'
-          ? undefined
-          : {
-              ...account,
-              status: 'suspended',
-              suspendedAt: at.toISOString(),
-              suspensionReason: reason,
-              sessionsValidAfter: at.toISOString(),
-            },
+      const result = await this.table.update<AccountRow>(
+        accountKey(userId),
+        (account) =>
+          account.status === 'suspended'
+            ? undefined
+            : {
+                ...account,
+                status: 'suspended',
+                suspendedAt: at.toISOString(),
+                suspensionReason: reason,
+                sessionsValidAfter: at.toISOString(),
+              },
+        (next) => after?.writes(next) ?? [],
       );
       if (!result) throw new NotFound('Account not found');
       return { changed: result.changed };

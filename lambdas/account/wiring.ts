@@ -2,6 +2,7 @@
 // Both runtimes build them with these factories: local/ports.ts over the local infra, handlers over kernel/aws.
 import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
+import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { storedBlindIndexer } from './blind-index-key.js';
 import { DynamoAccountStore } from './dynamo-account-store.js';
@@ -42,6 +43,8 @@ export const suspensionLinkUses = (infra: Pick<Infra, 'rows' | 'clock'>) =>
 /** A4/A5/D2: starting the account-suspension workflow. */
 export const suspensionRequests = (infra: Pick<Infra, 'workflows'>) => workflowSuspensions(infra.workflows());
 
+/** The suspension's audit record, written with it (kernel/outbox.ts). */
+export const awsAccountOutbox = /* @__PURE__ */ once(() => outboxOf({ rows: aws.rows, clock: aws.clock }));
 export const awsAccountStore = /* @__PURE__ */ once(() => accountStore({ rows: aws.rows }));
 export const awsAccountStoreWithContacts = /* @__PURE__ */ once(() =>
   accountStoreWithContacts({ rows: aws.rows, vault: aws.vault }),

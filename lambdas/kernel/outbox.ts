@@ -104,13 +104,16 @@ export class PendingEffects<T = unknown> {
     private readonly of: (row: T) => readonly Effect[],
   ) {}
 
-  /** The writes to add to the transaction: the entry, or none when there is nothing to do. */
+  /**
+   * The writes to add to the transaction: the entry, or none when there is nothing to do. Only an entry whose
+   * transaction succeeded is settled (a retried write makes a new one each attempt).
+   */
   writes = (row: T): TransactWrite[] => {
     const effects = this.of(row);
     if (effects.length === 0) return [];
-    this.entry = this.outbox.entry(effects);
-    const { version: _v, ...create } = this.entry;
-    return [{ create }];
+    const entry = this.outbox.entry(effects);
+    const { version: _v, ...create } = entry;
+    return [{ create, committed: () => (this.entry = entry) }];
   };
 
   /** Does the steps of the entry written (none if the write did not happen or had nothing to do). */

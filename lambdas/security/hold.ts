@@ -3,6 +3,7 @@
 // withdrawal checks read; the security-hold workflow clears its flag once the end has passed.
 import { Conflict } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { PendingEffects } from '../kernel/outbox.js';
 import type { SecurityChangeKind } from './contracts.js';
 
 export interface SecurityState {
@@ -87,17 +88,21 @@ export class SecurityStateStore {
     userId: string,
     change: { kind: SecurityChangeKind; at: Date },
     holdMs: number,
+    after?: PendingEffects<SecurityState>,
   ): Promise<SecurityState> {
+    const also = (row: SecurityRow) => after?.writes(stateOf(row)) ?? [];
     return this.retrying(async () => {
-      const updated = await this.table.update<SecurityRow>(keyOf(userId), (row) => {
-        const { holdClearedAt: _cleared, ...rest } = row;
-        return { ...rest, ...applyChange(stateOf(row), change, holdMs) };
-      });
+      const updated = await this.table.update<SecurityRow>(
+        keyOf(userId),
+        (row) => {
+          const { holdClearedAt: _cleared, ...rest } = row;
+          return { ...rest, ...applyChange(stateOf(row), change, holdMs) };
+        },
+        also,
+      );
       if (updated) return stateOf(updated.row);
-      const created = await this.table.create<SecurityRow>({
-        ...keyOf(userId),
-        ...applyChange(undefined, change, holdMs),
-      });
+      const row = { ...keyOf(userId), ...applyChange(undefined, change, holdMs) };
+      const created = await this.table.create<SecurityRow>(row, also({ ...row, version: 1 } as SecurityRow));
       return stateOf(created);
     });
   }

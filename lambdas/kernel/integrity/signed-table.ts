@@ -56,7 +56,8 @@ const HEAD_VERSION = /^\d{12}$/;
  * never deleted (its head would call it removed): a Conflict-free `Error`.
  */
 export type TransactWrite<T extends Row = Row> =
-  | { create: Omit<T, 'version'> }
+  /** `committed`: told once the transaction holding the new row succeeded (the outbox settles only then). */
+  | { create: Omit<T, 'version'>; committed?: () => void }
   | { replace: T; with: Omit<T, 'version'> }
   | { delete: T };
 
@@ -313,6 +314,7 @@ export class SignedTable {
       throw err;
     }
     for (const row of written) this.verifier.observe(logicalName, this.keyOf(row), row.version);
+    for (const w of writes) if ('create' in w) w.committed?.();
     return written;
   }
 }
