@@ -42,6 +42,7 @@ import {
   AUDIT_CHECKPOINT,
   allFunctions,
   DURESS_CHECK,
+  OUTBOX_SWEEPER,
   PGP_SIGNER,
   SCHEDULED,
   SMS_SENDER,
@@ -268,6 +269,8 @@ export interface LocalRuntime {
   mailboxUrl: string;
   /** D3: runs the audit checkpoint function now, as its schedule would (the timer, the stop). */
   checkpointAudit(): Promise<unknown>;
+  /** Runs the outbox sweeper now, as its schedule would (kernel/outbox.ts): tests, and once at start. */
+  sweepOutbox(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -509,8 +512,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.push(async () => {
       for (const timer of timers) if (timer) clearInterval(timer);
     });
-    // The executions a previous run left in the state folder go on from their checkpoints, before any request.
+    // The executions a previous run left in the state folder go on from their checkpoints, before any request;
+    // then the follow-up steps a previous run wrote but did not complete (its outbox).
     if (options.resumeWorkflows) await workflows.resume();
+    const sweepOutbox = () =>
+      functions
+        ? functions.invoke(OUTBOX_SWEEPER.id, localScheduledEvent(clock))
+        : Promise.reject(new Error('Not ready'));
+    if (options.resumeWorkflows) {
+      await sweepOutbox().catch((err: unknown) => options.onScheduledFailure?.(OUTBOX_SWEEPER.id, err));
+    }
     return {
       ports,
       functions,
@@ -522,6 +533,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       rawEmail: (messageId) => ses.raw(messageId),
       mailboxUrl: ses.url,
       checkpointAudit,
+      sweepOutbox,
       stop,
     };
   } catch (err) {

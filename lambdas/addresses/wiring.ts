@@ -17,5 +17,8 @@ export const awsAddressOutbox = /* @__PURE__ */ once(() =>
   outboxOf({ rows: aws.rows, clock: aws.clock }, { mail: aws.userMail() }),
 );
 
+/** Confirming and removing: their audit records only. */
+export const awsAddressAuditOutbox = /* @__PURE__ */ once(() => outboxOf({ rows: aws.rows, clock: aws.clock }));
+
 // Published to other contexts.
 export { awsSuspensionLinks } from '../account/wiring.js';

@@ -86,7 +86,7 @@ export {
   awsSignupStore,
   suspensionRequests,
 } from '../account/wiring.js';
-export { awsSecurityChanges, awsSecurityState } from '../security/wiring.js';
+export { awsSecurityChanges, awsSecurityOutbox, awsSecurityState } from '../security/wiring.js';
 export {
   awsWithdrawalDecisions,
   awsWithdrawalLedger,

@@ -108,15 +108,24 @@ export class SecurityStateStore {
   }
 
   /** Clears the hold an execution carries, if the rule allows it; says what it did. */
-  async clear(userId: string, expectedEnd: string, now: Date): Promise<ClearDecision> {
+  async clear(
+    userId: string,
+    expectedEnd: string,
+    now: Date,
+    after?: PendingEffects<unknown>,
+  ): Promise<ClearDecision> {
     return this.retrying(async () => {
       let decision: ClearDecision = 'superseded';
-      await this.table.update<SecurityRow>(keyOf(userId), (row) => {
-        decision = clearDecision(stateOf(row), expectedEnd, now);
-        return decision === 'clear'
-          ? { ...row, holdActive: false, holdClearedAt: now.toISOString() }
-          : undefined;
-      });
+      await this.table.update<SecurityRow>(
+        keyOf(userId),
+        (row) => {
+          decision = clearDecision(stateOf(row), expectedEnd, now);
+          return decision === 'clear'
+            ? { ...row, holdActive: false, holdClearedAt: now.toISOString() }
+            : undefined;
+        },
+        (next) => after?.writes(next) ?? [],
+      );
       return decision;
     });
   }
@@ -125,10 +134,13 @@ export class SecurityStateStore {
    * D2: an approved admin request ends the hold early, at `at`. Idempotent: a hold already cleared (or none)
    * changes nothing. A later security change starts a new hold as usual.
    */
-  async lift(userId: string, at: Date): Promise<{ changed: boolean }> {
+  async lift(userId: string, at: Date, after?: PendingEffects<unknown>): Promise<{ changed: boolean }> {
     return this.retrying(async () => {
-      const updated = await this.table.update<SecurityRow>(keyOf(userId), (row) =>
-        row.holdActive ? { ...row, holdActive: false, holdClearedAt: at.toISOString() } : undefined,
+      const updated = await this.table.update<SecurityRow>(
+        keyOf(userId),
+        (row) =>
+          row.holdActive ? { ...row, holdActive: false, holdClearedAt: at.toISOString() } : undefined,
+        (next) => after?.writes(next) ?? [],
       );
       return { changed: updated?.changed ?? false };
     });

@@ -42,6 +42,8 @@ export const contactChanges = (infra: ContactInfra) =>
     clock: infra.clock,
   });
 
+/** The hold workflow's audit records, each written with its change (kernel/outbox.ts). */
+export const awsSecurityOutbox = /* @__PURE__ */ once(() => outboxOf({ rows: aws.rows, clock: aws.clock }));
 export const awsSecurityState = /* @__PURE__ */ once(() => securityState({ rows: aws.rows }));
 export const awsNoticeStore = /* @__PURE__ */ once(() => noticeStore({ rows: aws.rows }));
 export const awsSecurityChanges = /* @__PURE__ */ once(() =>
