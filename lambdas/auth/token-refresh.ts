@@ -4,7 +4,8 @@
 //
 // Rules, in order:
 // - The bot shield first (the login's A3 counters of the source address and network), so guessing tokens or
-//   replaying stolen ones is slowed and locked like guessing passwords. Refused refreshes count as failures.
+//   replaying stolen ones is slowed and locked like guessing passwords. Unknown and reused tokens count as
+//   failures; a refresh that succeeds counts as a login's success.
 // - A token the session rows know (it was rotated before, or it is the current one):
 //   - of a suspended account → ACCOUNT_SUSPENDED; of a revoked, expired or ended session → SESSION_REVOKED;
 //   - behind the session's rotation (already used) → reuse: the session is revoked (the authorizer then
@@ -76,7 +77,7 @@ export interface RefreshPorts {
   mail: UserMail;
   links: Pick<SuspensionLinks, 'issue'>;
   clock: Clock;
-  shield?: Pick<LoginShield, 'check' | 'recordFailure'>;
+  shield?: Pick<LoginShield, 'check' | 'recordFailure' | 'recordSuccess'>;
   geo?: GeoIp;
 }
 
@@ -107,7 +108,11 @@ export class TokenRefresh {
       throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds);
     }
     try {
-      return await this.rotate(refreshToken, client, now, requestId);
+      const tokens = await this.rotate(refreshToken, client, now, requestId);
+      // As a login's success: the address's consecutive count starts over, so the refusals many apps behind
+      // one address collect over weeks (tokens that expired while an app slept) never add up to a lock.
+      await this.ports.shield?.recordSuccess(attempt);
+      return tokens;
     } catch (err) {
       if (
         err instanceof RefreshRefused &&

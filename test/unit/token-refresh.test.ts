@@ -47,7 +47,11 @@ const mails: { userId: string; message: UserMessage }[] = [];
 const failures: string[] = [];
 let shieldLocked = false;
 
-const shield: Pick<LoginShield, 'check' | 'recordFailure'> = {
+const successes: string[] = [];
+const shield: Pick<LoginShield, 'check' | 'recordFailure' | 'recordSuccess'> = {
+  async recordSuccess(attempt) {
+    successes.push(attempt.username);
+  },
   async check() {
     return shieldLocked ? { allow: false, retryAfterSeconds: 60 } : { allow: true };
   },
@@ -115,6 +119,7 @@ beforeEach(() => {
   audits.length = 0;
   mails.length = 0;
   failures.length = 0;
+  successes.length = 0;
   shieldLocked = false;
 });
 
@@ -199,6 +204,7 @@ describe('A8 token refresh: rotation', () => {
     expect(session?.revokedAt).toBeUndefined();
     expect(audits).toEqual([]);
     expect(mails).toEqual([]);
+    expect(successes).toEqual([refreshShieldName('203.0.113.7'), refreshShieldName('203.0.113.7')]);
   });
 
   it('A8 two refreshes with one token at the same moment: one gets tokens, the other is refused, and the session lives on', async () => {
