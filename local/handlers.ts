@@ -43,6 +43,7 @@ import * as ListDevices from '../lambdas/auth/handlers/list-devices.js';
 import * as ListLogins from '../lambdas/auth/handlers/list-logins.js';
 import * as Login from '../lambdas/auth/handlers/login.js';
 import * as Logout from '../lambdas/auth/handlers/logout.js';
+import * as RefreshTokens from '../lambdas/auth/handlers/refresh.js';
 import * as RemoveDevice from '../lambdas/auth/handlers/remove-device.js';
 import * as SetDuressPassword from '../lambdas/auth/handlers/set-duress-password.js';
 import * as SignUp from '../lambdas/auth/handlers/signup.js';
@@ -92,6 +93,7 @@ export const LOCAL_HANDLERS = {
   RevokeSession,
   RevokeAllSessions,
   Login,
+  RefreshTokens,
   SignUp,
   VerifySignUp,
   AnswerChallenge,

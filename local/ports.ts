@@ -36,7 +36,15 @@ import type { DuressStore } from '../lambdas/auth/duress-store.js';
 import type { LoginFlow } from '../lambdas/auth/login-flow.js';
 import type { LoginStore } from '../lambdas/auth/login-store.js';
 import type { SignupFlow } from '../lambdas/auth/signup-flow.js';
-import { botShield, duressStore, loginFlow, loginStore, signupFlow } from '../lambdas/auth/wiring.js';
+import type { TokenRefresh } from '../lambdas/auth/token-refresh.js';
+import {
+  botShield,
+  duressStore,
+  loginFlow,
+  loginStore,
+  signupFlow,
+  tokenRefresh,
+} from '../lambdas/auth/wiring.js';
 import {
   ANSWER_TASK,
   AUDIT_CHECKPOINT,
@@ -130,6 +138,8 @@ export interface LocalPorts {
   /** The transactional outbox with every service its steps use (kernel/outbox.ts). */
   outbox: Outbox;
   login: LoginFlow;
+  /** A8: the refresh-token exchange (rotation, reuse detection). */
+  refresh: TokenRefresh;
   securityChanges: SecurityChanges;
   /** B2: the signed SECURITY row of each user (the withdrawal hold, the last security change). */
   securityState: SecurityStateStore;
@@ -413,6 +423,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       keys: () => keys,
       identity: () => identity,
       reauthIdentity: () => identity,
+      refresher: () => identity,
       adminIdentity: () => adminIdentity,
       reauthAdminIdentity: () => adminIdentity,
       adminTokens: () => adminTokens,
@@ -472,6 +483,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       links: suspensionLinks(infra),
       linkUses: suspensionLinkUses(infra),
       login: loginFlow(infra),
+      refresh: tokenRefresh(infra),
       logins: loginStore(infra),
       shield: botShield(infra),
       cipher,

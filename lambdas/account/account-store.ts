@@ -37,6 +37,13 @@ export interface Session {
   userAgent?: string;
   /** The device the login came from (A7, G2); absent on rows written before it was recorded. */
   deviceId?: string;
+  /**
+   * A8: SHA-256 (base64url) of the session's current refresh token; absent until its first refresh (the
+   * login's token is then recorded as rotation 0). Never the token itself.
+   */
+  refreshHash?: string;
+  /** A8: how many times the session's refresh token was rotated (absent: never). */
+  refreshRotation?: number;
 }
 
 export type NewAccount = Pick<Account, 'userId' | 'username' | 'createdAt'> & Contact;

@@ -27,11 +27,14 @@ const ACCOUNT_SK = 'ACCOUNT';
 const SESSION_PREFIX = 'SESSION#';
 const sessionSk = (sessionId: string) => `${SESSION_PREFIX}${sessionId}`;
 const accountKey = (userId: string) => ({ pk: userKey(userId), sk: ACCOUNT_SK });
-const sessionKey = (userId: string, sessionId: string) => ({ pk: userKey(userId), sk: sessionSk(sessionId) });
+export const sessionKey = (userId: string, sessionId: string) => ({
+  pk: userKey(userId),
+  sk: sessionSk(sessionId),
+});
 
 type Keyed = { pk: string; sk: string } & Record<string, unknown>;
 type AccountRow = Account & Keyed;
-type SessionRow = Session & Keyed & { ttl: number; version: number };
+export type SessionRow = Session & Keyed & { ttl: number; version: number };
 
 /** Suspension and revocation are idempotent, so a lost race is simply retried against the new row. */
 const MAX_ATTEMPTS = 5;

@@ -6,6 +6,7 @@ import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { storedBlindIndexer } from './blind-index-key.js';
 import { DynamoAccountStore } from './dynamo-account-store.js';
+import { SignedSessionRefreshes } from './session-refresh.js';
 import { SignupStore } from './signup-store.js';
 import { SuspensionLinks, SuspensionLinkUses } from './suspension-links.js';
 import { workflowSuspensions } from './suspension-requests.js';
@@ -28,6 +29,10 @@ export const accountStoreWithIndex = (infra: Pick<Infra, 'rows' | 'vault' | 'key
     vault: infra.vault(),
     blindIndex: blindIndexer(infra),
   });
+
+/** A8: the refresh-token state of sessions (hashes and rotation counts). */
+export const sessionRefreshes = (infra: Pick<Infra, 'rows'>) =>
+  new SignedSessionRefreshes(infra.rows().tables.accounts);
 
 /** A1/B1: pending sign-ups and the blind-index claims of emails and phones. */
 export const signupStore = (infra: Pick<Infra, 'rows'>) => new SignupStore(infra.rows().tables.accounts);
