@@ -65,6 +65,7 @@ import { idempotencyStore } from '../lambdas/kernel/idempotency.js';
 import type { Infra, InvokeTarget } from '../lambdas/kernel/infra.js';
 import { signedRows } from '../lambdas/kernel/integrity/signed-rows.js';
 import type { Outbox } from '../lambdas/kernel/outbox.js';
+import { type OutboxSweeper, outboxSweeperOf } from '../lambdas/kernel/outbox-sweep.js';
 import { type Clock, systemClock } from '../lambdas/kernel/ports/clock.js';
 import type { GeoIp } from '../lambdas/kernel/ports/geo-ip.js';
 import type { KeyService } from '../lambdas/kernel/ports/key-service.js';
@@ -85,7 +86,7 @@ import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { notificationPrefs, pgpSignerClient } from '../lambdas/notify/wiring.js';
 import type { ScheduledEvent } from '../lambdas/platform/contracts.js';
-import { auditCheckpointWriter, outboxSweeper } from '../lambdas/platform/wiring.js';
+import { auditCheckpointWriter, fullOutbox } from '../lambdas/platform/wiring.js';
 import type { NoticeStore } from '../lambdas/security/change-notices.js';
 import type { ContactChangeFlow } from '../lambdas/security/contact-change.js';
 import type { SecurityStateStore } from '../lambdas/security/hold.js';
@@ -137,6 +138,8 @@ export interface LocalPorts {
   auditCheckpoints: CheckpointWriter;
   /** The transactional outbox with every service its steps use (kernel/outbox.ts). */
   outbox: Outbox;
+  /** Its sweeper (kernel/outbox-sweep.ts): the scheduled OutboxSweeper's port. */
+  outboxSweeper: OutboxSweeper;
   login: LoginFlow;
   /** A8: the refresh-token exchange (rotation, reuse detection). */
   refresh: TokenRefresh;
@@ -452,6 +455,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // function a narrower variant (an account store without the vault), the local port is the widest one,
     // since one object serves every handler here.
     const securityChanges = securityChangesOf(infra);
+    const outbox = fullOutbox(infra);
     const ports: LocalPorts = {
       adminRequests: adminRequests(infra),
       revealGrants: revealGrants(infra),
@@ -489,7 +493,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cipher,
       audit: rows.audit,
       auditCheckpoints: auditCheckpointWriter(infra),
-      outbox: outboxSweeper(infra),
+      outbox,
+      outboxSweeper: outboxSweeperOf(outbox),
       securityChanges,
       securityState: securityState(infra),
       duress: duressStore(infra),

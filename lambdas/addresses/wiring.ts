@@ -18,7 +18,9 @@ export const awsAddressOutbox = /* @__PURE__ */ once(() =>
 );
 
 /** Confirming and removing: their audit records only. */
-export const awsAddressAuditOutbox = /* @__PURE__ */ once(() => outboxOf({ rows: aws.rows, clock: aws.clock }));
+export const awsAddressAuditOutbox = /* @__PURE__ */ once(() =>
+  outboxOf({ rows: aws.rows, clock: aws.clock }),
+);
 
 // Published to other contexts.
 export { awsSuspensionLinks } from '../account/wiring.js';

@@ -10,12 +10,14 @@
 // A failed request is final: a retry of this task fails again with the stored code and runs nothing.
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { AppError, NotFound, TooManyRequests } from '../kernel/errors.js';
+import type { Outbox } from '../kernel/outbox.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { FieldCipher } from '../kernel/privacy/field-cipher.js';
 import type { AdminAction } from '../kernel/settings.js';
 import { taskHandler } from '../kernel/task.js';
+import type { AdminRequest } from './approval.js';
 import { ActionFailed, type ExecutionFacts, type Executors } from './executors/types.js';
-import { auditStep, decisionOf, executableHash, parametersOf } from './plane.js';
+import { auditStep, auditStepEvent, decisionOf, executableHash, parametersOf } from './plane.js';
 import type { AdminRequestStore } from './request-store.js';
 import { requestTaskInput, type WorkflowDecision } from './task-contracts.js';
 
@@ -56,6 +58,8 @@ export interface ExecutionPorts {
   /** Opens sealed parameters: only a function whose actions seal them (a new email or phone) has it. */
   vault?: Pick<FieldCipher, 'decrypt'>;
   audit: Pick<AuditLog, 'append'>;
+  /** A failure's audit record, written with the failure (kernel/outbox.ts). */
+  outbox: Pick<Outbox, 'pending'>;
   clock: Clock;
 }
 
@@ -120,11 +124,30 @@ export const executeActionTask = <A extends AdminAction, P>(
     } catch (err) {
       const failure = actionFailureOf(err);
       if (!failure) throw err;
-      const failed = await ports.adminRequests.markFailed(request.requestId, failure.code, ports.clock.now());
-      // Failed already by an earlier run of this task (which crashed before its answer): that code stands.
+      // The failure and its audit record are written together (kernel/outbox.ts).
+      const after = ports.outbox.pending<AdminRequest>((failedRequest) => [
+        {
+          kind: 'audit',
+          event: auditStepEvent({
+            action: 'admin.execute',
+            actor: { kind: 'system', id: 'admin-approval' },
+            request: failedRequest,
+            outcome: 'failed',
+            at: ports.clock.now(),
+            details: { code: failure.code },
+          }),
+        },
+      ]);
+      const failed = await ports.adminRequests.markFailed(
+        request.requestId,
+        failure.code,
+        ports.clock.now(),
+        after,
+      );
+      // Failed already by an earlier run of this task (which crashed before its answer): that code stands,
+      // and that run's record was written with it.
       const code = failed.ok ? failure.code : ((await get()).failureCode ?? failure.code);
-      if (failed.ok) request = failed.request;
-      await record('failed', { code });
+      if (failed.ok) await after.settle();
       throw failedExecution(code);
     }
     const approvers = request.approvals.map((a) => a.adminId).join(',');

@@ -136,8 +136,14 @@ export class AdminRequestStore {
    * Records the failure of a claimed execution: executed → failed with `code`, once (a second call is
    * refused with REQUEST_FAILED and leaves the first failure as it is).
    */
-  async markFailed(requestId: string, code: string, now: Date): Promise<Decision> {
-    return this.change(requestId, (r) => markFailed(r, code, now));
+  /** `after`: what follows (the failure's audit record), written with it (kernel/outbox.ts). */
+  async markFailed(
+    requestId: string,
+    code: string,
+    now: Date,
+    after?: PendingEffects<AdminRequest>,
+  ): Promise<Decision> {
+    return this.change(requestId, (r) => markFailed(r, code, now), after);
   }
 
   /**
@@ -213,15 +219,23 @@ export class AdminRequestStore {
   }
 
   /** Applies `rule` under a version-conditional write, retried on fresh data; keeps the index in step. */
-  private async change(requestId: string, rule: (request: AdminRequest) => Decision): Promise<Decision> {
+  private async change(
+    requestId: string,
+    rule: (request: AdminRequest) => Decision,
+    after?: PendingEffects<AdminRequest>,
+  ): Promise<Decision> {
     const decision = await this.retrying(async () => {
       let outcome: Decision | undefined;
-      const updated = await this.table.update<RequestRow>(requestKey(requestId), (row) => {
-        outcome = rule(requestOf(row));
-        return outcome.ok
-          ? { ...requestKey(requestId), version: row.version, ...outcome.request }
-          : undefined;
-      });
+      const updated = await this.table.update<RequestRow>(
+        requestKey(requestId),
+        (row) => {
+          outcome = rule(requestOf(row));
+          return outcome.ok
+            ? { ...requestKey(requestId), version: row.version, ...outcome.request }
+            : undefined;
+        },
+        (next) => after?.writes(requestOf(next)) ?? [],
+      );
       if (!updated || !outcome) throw new NotFound('No such admin request');
       return outcome.ok ? ({ ok: true, request: requestOf(updated.row) } as const) : outcome;
     });

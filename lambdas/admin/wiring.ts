@@ -58,6 +58,8 @@ export const adminLoginFlow = (infra: AdminLoginInfra) =>
 export const awsAdminOutbox = /* @__PURE__ */ once(() =>
   outboxOf({ rows: aws.rows, clock: aws.clock }, { workflows: aws.workflows() }),
 );
+/** Audit records only (the staff actions' execution task). */
+export const awsAdminAuditOutbox = /* @__PURE__ */ once(() => outboxOf({ rows: aws.rows, clock: aws.clock }));
 export const awsAdminRequests = /* @__PURE__ */ once(() => adminRequests({ rows: aws.rows }));
 export const awsRevealGrants = /* @__PURE__ */ once(() => revealGrants({ rows: aws.rows }));
 export const awsAdminDirectory = /* @__PURE__ */ once(() => adminDirectory({ rows: aws.rows }));

@@ -12,9 +12,9 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { AccountStore, PendingSignup, SignupStore } from '../account/contracts.js';
 import {
+  AppError,
   Conflict,
   Gone,
-  ServiceUnavailable,
   TooManyRequests,
   Unauthorized,
   ValidationError,
@@ -115,6 +115,16 @@ export function checkPassword(password: string, username: string): string {
   if (normalised.toLowerCase() === username.normalize('NFKC').toLowerCase())
     refuse('The password may not be the username');
   return normalised;
+}
+
+/**
+ * A code could not be sent and the sign-up was taken back: retrying later is safe (503). Never the client's
+ * mistake; defined here, not in the kernel, so no other bundle carries it.
+ */
+export class CodesNotSent extends AppError {
+  override readonly name = 'CodesNotSent';
+  readonly status = 503;
+  readonly code = 'CODES_NOT_SENT';
 }
 
 export class SignupFlow {
@@ -253,9 +263,8 @@ export class SignupFlow {
     logger.error('a sign-up code could not be sent; the sign-up is taken back');
     await signups.advance(signup, { failedAt: clock.now().toISOString() });
     await identity.deleteUser(username);
-    throw new ServiceUnavailable(
+    throw new CodesNotSent(
       'We could not send your verification codes, and nothing was kept. Please try again in a few minutes.',
-      'CODES_NOT_SENT',
     );
   }
 

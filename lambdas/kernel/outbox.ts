@@ -1,7 +1,7 @@
 // The transactional outbox: what a request must still do after its write (an audit record, an email, a
 // workflow start) is written with it, in the same DynamoDB transaction, as a signed OUTBOX row; then done at
 // once, and the row deleted. When a step fails (or the container dies), the row stays, and the scheduled
-// OutboxSweeper (every OUTBOX_SWEEP_MINUTES, in AWS and in `npm start`) does the rest. So a request's write
+// OutboxSweeper (outbox-sweep.ts) (every OUTBOX_SWEEP_MINUTES, in AWS and in `npm start`) does the rest. So a request's write
 // and its follow-up steps happen all or none: never an address row without its confirmation email, a hold
 // without its workflow, a suspension without its audit record.
 //
@@ -9,18 +9,16 @@
 // is exactly once (executions are named); an email may come twice; an audit record the sweeper appends names
 // its outbox entry (`details.outbox`), so a duplicate is recognisable. docs/decisions.md, "The outbox".
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod/mini';
 import type { AuditLog } from './audit/audit-log.js';
-import { type AuditEvent, auditEventSchema } from './audit/audit-record.js';
+import type { AuditEvent } from './audit/audit-record.js';
 import { Conflict } from './errors.js';
-import { parseWith } from './http.js';
 import type { Infra } from './infra.js';
 import type { SignedTable, TransactWrite } from './integrity/signed-table.js';
 import { logger, MetricUnit, metrics } from './observability.js';
 import type { Clock } from './ports/clock.js';
 import type { UserMail } from './ports/user-mail.js';
-import { type UserMessage, userMessage } from './ports/user-mail-contracts.js';
-import { WORKFLOW_NAMES, type Workflows } from './ports/workflows.js';
+import type { UserMessage } from './ports/user-mail-contracts.js';
+import type { WorkflowName, Workflows } from './ports/workflows.js';
 
 /** The partition of the pending entries (the Accounts table): the sweeper reads it oldest first. */
 export const OUTBOX_PARTITION = 'OUTBOX';
@@ -31,37 +29,26 @@ export const OUTBOX_SWEEP_MINUTES = 1;
 /** After this many attempts an entry is reported stuck on every sweep (metric OutboxStuck, alarmed on). */
 export const OUTBOX_STUCK_ATTEMPTS = 10;
 
-export const effectSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('audit'), event: auditEventSchema }),
-  z.object({
-    kind: z.literal('mail'),
-    userId: z.string().check(z.minLength(1), z.maxLength(128)),
-    message: userMessage,
-    contact: z.optional(z.string().check(z.maxLength(8192))),
-  }),
-  z.object({
-    kind: z.literal('workflow'),
-    workflow: z.enum(WORKFLOW_NAMES),
-    input: z.unknown(),
-    name: z.string().check(z.minLength(1), z.maxLength(80)),
-  }),
-]);
-export type Effect = z.infer<typeof effectSchema>;
+/** One follow-up step; validated again when the sweeper reads it back (outbox-sweep.ts). */
+export type Effect =
+  | { kind: 'audit'; event: AuditEvent }
+  | { kind: 'mail'; userId: string; message: UserMessage; contact?: string }
+  | { kind: 'workflow'; workflow: WorkflowName; input: unknown; name: string };
 
-const outboxRow = z.object({
-  pk: z.literal(OUTBOX_PARTITION),
-  sk: z.string(),
-  entryId: z.string(),
-  createdAt: z.iso.datetime(),
-  leaseUntil: z.iso.datetime(),
+/** An entry as stored: a signed row of the Accounts table. */
+export type OutboxRow = {
+  pk: typeof OUTBOX_PARTITION;
+  sk: string;
+  entryId: string;
+  createdAt: string;
+  leaseUntil: string;
   /** Steps done, in order: a sweeper goes on from here. */
-  done: z.number().check(z.int(), z.nonnegative()),
-  attempts: z.number().check(z.int(), z.nonnegative()),
-  effects: z.array(effectSchema).check(z.minLength(1), z.maxLength(8)),
-  lastError: z.optional(z.string()),
-  version: z.number(),
-});
-type OutboxRow = z.infer<typeof outboxRow>;
+  done: number;
+  attempts: number;
+  effects: Effect[];
+  lastError?: string;
+  version: number;
+} & Record<string, unknown>;
 
 export interface OutboxPorts {
   /** The Accounts table: the entry is written in the same transaction as the request's rows. */
@@ -82,17 +69,6 @@ export const OutboxMetric = {
   Stuck: 'OutboxStuck',
 } as const;
 
-export interface SweepSummary {
-  /** Entries seen in the partition. */
-  pending: number;
-  /** Taken and completed by this sweep. */
-  completed: number;
-  /** Taken, and a step failed again. */
-  failed: number;
-  /** Still under another writer's or sweeper's lease. */
-  leased: number;
-}
-
 /**
  * The follow-up steps of one write, made from the row as it is written (an update's next version). Pass
  * `writes` to the store's write; after it, `settle()` does the steps.
@@ -105,15 +81,17 @@ export class PendingEffects<T = unknown> {
   ) {}
 
   /**
-   * The writes to add to the transaction: the entry, or none when there is nothing to do. Only an entry whose
-   * transaction succeeded is settled (a retried write makes a new one each attempt).
+   * The writes to add to the transaction: the entry, or none when there is nothing to do. A retried write
+   * makes a new entry each attempt; the last one made is the one settled, so call `settle()` only after the
+   * write succeeded and wrote something (a store's `changed`, `moved`, `ok`).
    */
   writes = (row: T): TransactWrite[] => {
     const effects = this.of(row);
     if (effects.length === 0) return [];
     const entry = this.outbox.entry(effects);
+    this.entry = entry;
     const { version: _v, ...create } = entry;
-    return [{ create, committed: () => (this.entry = entry) }];
+    return [{ create }];
   };
 
   /** Does the steps of the entry written (none if the write did not happen or had nothing to do). */
@@ -125,22 +103,16 @@ export class PendingEffects<T = unknown> {
 }
 
 export class Outbox {
-  constructor(private readonly ports: OutboxPorts) {}
+  constructor(readonly ports: OutboxPorts) {}
 
   /** Follow-up steps made from the row the store writes (`writes`), done by `settle()` after the write. */
   pending<T>(of: (row: T) => readonly Effect[]): PendingEffects<T> {
     return new PendingEffects<T>(this, of);
   }
 
-  /** Steps that do not depend on the row: the same, for a write whose row is known. */
-  fixed(effects: readonly Effect[]): PendingEffects<unknown> {
-    return new PendingEffects<unknown>(this, () => effects);
-  }
-
   /** A new entry, leased to its writer. */
   entry(effects: readonly Effect[]): OutboxRow {
-    const checked = effects.map((e) => parseWith(effectSchema, e, 'outbox step'));
-    for (const e of checked) this.service(e.kind);
+    for (const e of effects) this.service(e.kind);
     const now = this.ports.clock.now();
     const entryId = randomUUID();
     return {
@@ -151,7 +123,7 @@ export class Outbox {
       leaseUntil: new Date(now.getTime() + OUTBOX_LEASE_MS).toISOString(),
       done: 0,
       attempts: 0,
-      effects: checked,
+      effects: [...effects],
       version: 1,
     };
   }
@@ -169,7 +141,7 @@ export class Outbox {
       }
     } catch (err) {
       metrics.addMetric(OutboxMetric.Deferred, MetricUnit.Count, 1);
-      logger.warn('an outbox step failed; the sweeper completes it', {
+      logger.warn('outbox step deferred', {
         entryId: entry.entryId,
         step: done,
         kind: entry.effects[done]?.kind,
@@ -190,7 +162,7 @@ export class Outbox {
         ])
         .catch((recordErr: unknown) => {
           // Taken by a sweeper meanwhile, or the table itself failing: the entry stays, leased or not.
-          logger.warn('the outbox entry could not record its progress', {
+          logger.warn('outbox progress not recorded', {
             entryId: entry.entryId,
             error: (recordErr as Error).name,
           });
@@ -204,56 +176,10 @@ export class Outbox {
     return true;
   }
 
-  /** Takes every entry whose lease is over and completes what it can: the scheduled OutboxSweeper. */
-  async sweep(limit = 100): Promise<SweepSummary> {
-    const summary: SweepSummary = { pending: 0, completed: 0, failed: 0, leased: 0 };
-    const page = await this.ports.table.query<OutboxRow>(OUTBOX_PARTITION, { limit });
-    const now = this.ports.clock.now();
-    for (const item of page.items) {
-      summary.pending++;
-      const row = parseWith(outboxRow, item, 'outbox entry');
-      if (Date.parse(row.leaseUntil) > now.getTime()) {
-        summary.leased++;
-        continue;
-      }
-      let taken: OutboxRow;
-      try {
-        const [written] = await this.ports.table.transact([
-          {
-            replace: row,
-            with: {
-              ...withoutVersion(row),
-              attempts: row.attempts + 1,
-              leaseUntil: new Date(now.getTime() + OUTBOX_LEASE_MS).toISOString(),
-            },
-          },
-        ]);
-        taken = written as OutboxRow;
-      } catch (err) {
-        if (err instanceof Conflict) {
-          summary.leased++;
-          continue;
-        }
-        throw err;
-      }
-      if (await this.run(taken, 'sweeper')) {
-        summary.completed++;
-        metrics.addMetric(OutboxMetric.Completed, MetricUnit.Count, 1);
-      } else {
-        summary.failed++;
-        if (taken.attempts >= OUTBOX_STUCK_ATTEMPTS) {
-          metrics.addMetric(OutboxMetric.Stuck, MetricUnit.Count, 1);
-          logger.error('an outbox entry keeps failing', { entryId: taken.entryId, attempts: taken.attempts });
-        }
-      }
-    }
-    return summary;
-  }
-
   private service(kind: Effect['kind']): unknown {
     const { audit, mail, workflows } = this.ports;
     const service = { audit, mail, workflow: workflows }[kind];
-    if (!service) throw new Error(`This outbox has no service for '${kind}' steps`);
+    if (!service) throw new Error(`no ${kind} service`);
     return service;
   }
 
@@ -309,4 +235,4 @@ export const outboxOf = (
     ...services,
   });
 
-const withoutVersion = ({ version: _v, ...rest }: OutboxRow) => rest;
+export const withoutVersion = ({ version: _v, ...rest }: OutboxRow) => rest;

@@ -340,7 +340,7 @@ describe('Local workflows survive a restart of the server', () => {
     const at = clock.now();
     // A request's write, with its audit record and an email to come, and then the server dies: the steps are
     // written with the row (one transaction) but never done.
-    const after = cloud.ports.outbox.fixed([
+    const after = cloud.ports.outbox.pending(() => [
       {
         kind: 'audit',
         event: {

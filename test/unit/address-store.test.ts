@@ -24,6 +24,7 @@ import { Conflict, Gone, NotFound, TooManyRequests, ValidationError } from '../.
 import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
 import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
 import { OUTBOX_LEASE_MS, Outbox } from '../../lambdas/kernel/outbox.js';
+import { sweepOutbox } from '../../lambdas/kernel/outbox-sweep.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import type { UserMessage } from '../../lambdas/kernel/ports/user-mail.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
@@ -393,10 +394,10 @@ describe('C1 adding, confirming and removing (domain)', () => {
     });
 
     // Still failing: the sweep takes it, fails again and leaves it for the next one.
-    expect(await ports.outbox.sweep()).toMatchObject({ pending: 1, failed: 1, completed: 0 });
+    expect(await sweepOutbox(ports.outbox)).toMatchObject({ pending: 1, failed: 1, completed: 0 });
     failing.mail = false;
-    expect(await ports.outbox.sweep()).toMatchObject({ pending: 1, completed: 1 });
-    expect(await ports.outbox.sweep()).toMatchObject({ pending: 0 });
+    expect(await sweepOutbox(ports.outbox)).toMatchObject({ pending: 1, completed: 1 });
+    expect(await sweepOutbox(ports.outbox)).toMatchObject({ pending: 0 });
     expect(mails).toHaveLength(1);
     expect(events).toEqual([
       expect.objectContaining({
@@ -412,7 +413,7 @@ describe('C1 adding, confirming and removing (domain)', () => {
 
   it("C1 an entry under its writer's lease is left alone by the sweeper until the lease ends", async () => {
     const userId = newUser();
-    const after = ports.outbox.fixed([
+    const after = ports.outbox.pending(() => [
       {
         kind: 'audit',
         event: {
@@ -426,10 +427,10 @@ describe('C1 adding, confirming and removing (domain)', () => {
     ]);
     // A writer that died after its transaction: the entry is written, never settled.
     await table.transact(after.writes(undefined));
-    expect(await ports.outbox.sweep()).toMatchObject({ pending: 1, leased: 1, completed: 0 });
+    expect(await sweepOutbox(ports.outbox)).toMatchObject({ pending: 1, leased: 1, completed: 0 });
     expect(events).toEqual([]);
     clock.advance(OUTBOX_LEASE_MS + 1);
-    expect(await ports.outbox.sweep()).toMatchObject({ pending: 1, completed: 1 });
+    expect(await sweepOutbox(ports.outbox)).toMatchObject({ pending: 1, completed: 1 });
     expect(events.map((e) => e.action)).toEqual(['address.test']);
   });
 
@@ -449,7 +450,7 @@ describe('C1 adding, confirming and removing (domain)', () => {
     expect(events.map((e) => e.action)).toEqual(['address.added']);
     expect(await pendingEntries()).toHaveLength(2);
     failing.audit = false;
-    expect(await ports.outbox.sweep()).toMatchObject({ completed: 2 });
+    expect(await sweepOutbox(ports.outbox)).toMatchObject({ completed: 2 });
     expect(events.map((e) => e.action)).toEqual(['address.added', 'address.confirmed', 'address.removed']);
     expect(await pendingEntries()).toEqual([]);
   });

@@ -1,4 +1,5 @@
 // D2/D4: the pure rules of a multi-level approval request, for every admin action and its default policy.
+
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
@@ -31,6 +32,7 @@ import { STAFF_EXECUTORS, type StaffActionPorts } from '../../lambdas/admin/exec
 import { ActionFailed } from '../../lambdas/admin/executors/types.js';
 import { sealsParameters } from '../../lambdas/admin/plane.js';
 import { Conflict, Forbidden, Gone, NotFound, ValidationError } from '../../lambdas/kernel/errors.js';
+import type { PendingEffects } from '../../lambdas/kernel/outbox.js';
 import { ADMIN_ACTIONS, type AdminAction } from '../../lambdas/kernel/settings.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import {
@@ -45,6 +47,7 @@ import {
   settings,
   T0,
 } from '../support/admin-fixtures.js';
+import { memoryOutbox } from '../support/outbox.js';
 
 const ok = (decision: Decision): AdminRequest => {
   if (!decision.ok) throw new Error(`refused: ${decision.code} ${decision.message}`);
@@ -300,7 +303,13 @@ describe('D2 the execution task records an executor failure', () => {
       markExecuted: vi.fn(async (_id: string, hash: string, now: Date) =>
         apply(markExecuted(row, hash, now)),
       ),
-      markFailed: vi.fn(async (_id: string, code: string, now: Date) => apply(markFailed(row, code, now))),
+      markFailed: vi.fn(
+        async (_id: string, code: string, now: Date, after?: PendingEffects<AdminRequest>) => {
+          const decision = apply(markFailed(row, code, now));
+          if (decision.ok) after?.writes(decision.request);
+          return decision;
+        },
+      ),
     };
     const append = vi.fn(async () => undefined);
     const run = vi.fn(executor);
@@ -309,6 +318,7 @@ describe('D2 the execution task records an executor failure', () => {
       {
         adminRequests,
         audit: { append },
+        outbox: memoryOutbox({ audit: { append } as never }),
         clock: { now: () => later(HOUR) },
       } as unknown as ExecutionPorts,
     );

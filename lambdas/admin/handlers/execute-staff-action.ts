@@ -8,6 +8,7 @@ import { lazyHandler } from '../../kernel/http.js';
 import { type ExecutionPorts, executeActionTask } from '../execute-action.js';
 import { STAFF_EXECUTORS, type StaffActionPorts } from '../executors/staff-actions.js';
 import {
+  awsAdminAuditOutbox,
   awsAdminDirectory,
   awsAdminRequests,
   awsRevealGrants,
@@ -23,6 +24,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     adminRequests: awsAdminRequests(),
     audit: aws.rows().audit,
+    outbox: awsAdminAuditOutbox(),
     clock: aws.clock,
     withdrawalLimits: awsWithdrawalLimits(),
     withdrawalDecisions: awsWithdrawalDecisions(),

@@ -56,8 +56,7 @@ const HEAD_VERSION = /^\d{12}$/;
  * never deleted (its head would call it removed): a Conflict-free `Error`.
  */
 export type TransactWrite<T extends Row = Row> =
-  /** `committed`: told once the transaction holding the new row succeeded (the outbox settles only then). */
-  | { create: Omit<T, 'version'>; committed?: () => void }
+  | { create: Omit<T, 'version'> }
   | { replace: T; with: Omit<T, 'version'> }
   | { delete: T };
 
@@ -239,8 +238,10 @@ export class SignedTable {
     if (!current) return undefined;
     const next = change(current);
     if (!next) return { row: current, changed: false };
-    const written = { ...next, version: current.version + 1 } as T;
-    const [row] = await this.transact([{ replace: current, with: next }, ...(also?.(written) ?? [])]);
+    const [row] = await this.transact([
+      { replace: current, with: next },
+      ...(also?.({ ...next, version: current.version + 1 }) ?? []),
+    ]);
     return { row: row as T, changed: true };
   }
 
@@ -314,7 +315,6 @@ export class SignedTable {
       throw err;
     }
     for (const row of written) this.verifier.observe(logicalName, this.keyOf(row), row.version);
-    for (const w of writes) if ('create' in w) w.committed?.();
     return written;
   }
 }

@@ -3,16 +3,16 @@
 // but could not do at once (kernel/outbox.ts). An entry that keeps failing raises OutboxStuck (alarmed on).
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
-import type { Outbox, SweepSummary } from '../../kernel/outbox.js';
+import type { OutboxSweeper, SweepSummary } from '../../kernel/outbox-sweep.js';
 import { taskHandler } from '../../kernel/task.js';
 import { scheduledEvent } from '../contracts.js';
 import { awsOutboxSweeper } from '../wiring.js';
 
-export const makeHandler = (ports: { outbox: Pick<Outbox, 'sweep'> }) =>
+export const makeHandler = (ports: { outboxSweeper: OutboxSweeper }) =>
   taskHandler(scheduledEvent, async (): Promise<SweepSummary> => {
-    const summary = await ports.outbox.sweep();
+    const summary = await ports.outboxSweeper.sweep();
     if (summary.pending > 0) logger.info('outbox sweep', { ...summary });
     return summary;
   });
 
-export const handler = lazyHandler(() => makeHandler({ outbox: awsOutboxSweeper() }));
+export const handler = lazyHandler(() => makeHandler({ outboxSweeper: awsOutboxSweeper() }));
