@@ -313,6 +313,17 @@ describe('I2 the AWS path of an address and a withdrawal', () => {
     h.assertClean();
   });
 
+  it('I2 D3 the outbox sweeper runs under its role: it reads the pending entries (none: every step was done at once)', async () => {
+    h.reset();
+    const summary = await h.invokeFunction('OutboxSweeper', {
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    });
+    expect(summary).toEqual({ pending: 0, completed: 0, failed: 0, leased: 0 });
+    h.assertClean();
+  });
+
   it('I2 C2 C3 a withdrawal request: step-up, one transaction, the workflow screens, approves and hands it to custody over SQS', async () => {
     const answer = await h.call(
       'POST',

@@ -461,6 +461,13 @@ export class CloudHarness {
     return fn;
   }
 
+  /** Invokes a function directly, as EventBridge does a scheduled one; its answer parsed. */
+  async invokeFunction(id: string, event: unknown): Promise<unknown> {
+    const outcome = await this.lambda.invoke(this.fn(id), event);
+    if (!outcome.ok) throw Object.assign(new Error(outcome.errorMessage), { name: outcome.errorType });
+    return JSON.parse(outcome.payload);
+  }
+
   /** The violations, one line each; empty when the AWS path holds. */
   report(violations: readonly Violation[] = this.violations): string {
     return violations.map((v) => `- [${v.kind}] ${v.detail}`).join('\n');
