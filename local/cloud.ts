@@ -23,6 +23,8 @@ export interface LocalCloudOptions {
    * lib/api.ts sets in the cloud, never the request's Host header.
    */
   publicUrl?: string;
+  /** CORS: the web origins allowed to read the answers (checked by local/config.ts); none by default. */
+  corsOrigins?: readonly string[];
   clock?: Clock;
   settings?: Settings;
   waitTimeMs?: number;
@@ -75,6 +77,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     localRoutes: localRoutes(runtime, () => url),
     localToken,
     publicBaseUrl: () => publicUrl,
+    ...(options.corsOrigins?.length ? { corsOrigins: options.corsOrigins } : {}),
     invoke: (id, event, requestId) => runtime.functions.invoke(id, event, requestId),
     region: runtime.ports.settings.primaryRegion,
     ...(options.log ? { log: options.log } : {}),

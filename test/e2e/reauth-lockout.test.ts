@@ -44,12 +44,12 @@ describe('re-authentication lockout', () => {
       Array.from({ length: 5 }, () => [400, 'REAUTH_FAILED']),
     );
     expect(answers[5]?.status).toBe(429);
-    expect(answers[5]?.body.error?.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(answers[5]?.body.error?.code).toBe('RATE_LIMITED');
 
     // The right password is refused too while the lockout lasts (one minute, the first lockout).
     const locked = await change(PASSWORD);
     expect(locked.status).toBe(429);
-    expect(locked.body.error?.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(locked.body.error?.code).toBe('RATE_LIMITED');
     clockOffsetMs += 50_000;
     expect((await change(PASSWORD)).status).toBe(429);
 
