@@ -6,6 +6,7 @@ import type { Clock } from '../lambdas/kernel/ports/clock.js';
 import { publicBaseUrl } from '../lambdas/kernel/public-url.js';
 import type { Settings } from '../lambdas/kernel/settings.js';
 import { createGateway } from './gateway.js';
+import { gatewayObserver } from './gateway-observer.js';
 import { close, listen, urlOf } from './listen.js';
 import { localRoutes } from './local-routes.js';
 import { newLocalToken } from './local-token.js';
@@ -81,6 +82,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     invoke: (id, event, requestId) => runtime.functions.invoke(id, event, requestId),
     region: runtime.ports.settings.primaryRegion,
     ...(options.log ? { log: options.log } : {}),
+    ...(gatewayObserver() ? { observe: gatewayObserver() } : {}),
   });
   try {
     const port = await listen(server, options.port ?? 0, host);

@@ -18,6 +18,7 @@ import {
   ValidationError,
 } from '../lambdas/kernel/errors.js';
 import { corsHeaders, jsonResponse, MAX_BODY_BYTES } from '../lambdas/kernel/http.js';
+import type { GatewayExchange } from './gateway-observer.js';
 import { isLoopback, LOCAL_TOKEN_HEADER, sameToken } from './local-token.js';
 import {
   authorizerDecision,
@@ -68,6 +69,8 @@ export interface GatewayOptions {
   region: string;
   /** Access lines and crashes; the client never sees a crash's detail. */
   log?: (line: string, error?: unknown) => void;
+  /** Sees every answer as sent (the e2e suite's contract check). */
+  observe?: (exchange: GatewayExchange) => void;
 }
 
 /** A refusal before any function runs: the body is not read, and `allow` lists the path's methods. */
@@ -90,19 +93,31 @@ export function createGateway(options: GatewayOptions): Server {
       req.url?.startsWith('/_local/')
         ? result
         : { ...result, headers: { ...result.headers, ...gatewayCors(options, req) } };
+    const reply = (result: APIGatewayProxyResult) => {
+      send(res, result, requestId);
+      options.observe?.({
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        status: res.statusCode,
+        headers: Object.fromEntries(
+          Object.entries(res.getHeaders()).map(([name, value]) => [name.toLowerCase(), String(value)]),
+        ),
+        body: result.isBase64Encoded ? '' : (result.body ?? ''),
+      });
+    };
     serve(options, req, requestId)
-      .then((result) => send(res, cors(result), requestId))
+      .then((result) => reply(cors(result)))
       .catch((err: unknown) => {
         if (err instanceof Refusal) {
           discardBody(req);
           const response = errorResponse(err.error, requestId);
           if (err.allow) response.headers = { ...response.headers, allow: err.allow.join(', ') };
-          return send(res, cors(response), requestId);
+          return reply(cors(response));
         }
         if (!(err instanceof AppError && err.status < 500)) {
           options.log?.(`${req.method} ${req.url} failed (request ${requestId})`, err);
         }
-        send(res, cors(errorResponse(err, requestId)), requestId);
+        reply(cors(errorResponse(err, requestId)));
       })
       .finally(() => options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
   });

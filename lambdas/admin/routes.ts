@@ -34,6 +34,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: adminLoginRequest,
     response: adminLoginResponse,
     status: 200,
+    errors: ['UNAUTHORIZED', 'TOTP_SETUP_REQUIRED', 'ADMIN_NOT_ALLOWED'],
     access: reads('accounts:write', 'admin-identity:authenticate', 'shield:write'),
   },
   {
@@ -47,6 +48,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: adminChallengeRequest,
     response: adminAuthenticatedResponse,
     status: 200,
+    errors: ['UNAUTHORIZED', 'ADMIN_NOT_ALLOWED'],
     access: reads('accounts:write', 'admin-identity:authenticate', 'shield:write'),
   },
   {
@@ -76,6 +78,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: createRequestBody,
     response: requestView,
     status: 201,
+    errors: ['WITHDRAWAL_NOT_FOUND', 'ADMIN_NOT_FOUND', 'WITHDRAWAL_NOT_IN_REVIEW', 'FIELD_NOT_REVEALABLE'],
     // The request rows, personal parameters sealed through the vault, the workflow, the audit record.
     access: reads('accounts:write', 'vault:invoke', 'admin-approval:start', 'shield:write'),
   },
@@ -106,6 +109,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: approveBody,
     response: requestView,
     status: 200,
+    errors: ['REAUTH_FAILED', 'SELF_APPROVAL', 'ALREADY_APPROVED', 'FIELD_NOT_REVEALABLE', 'REQUEST_EXPIRED', 'REQUEST_NOT_EXPIRED', 'REQUEST_NOT_PENDING', 'REQUEST_NOT_APPROVED', 'ALREADY_EXECUTED', 'REQUEST_FAILED', 'REQUEST_NOT_EXECUTED', 'PAYLOAD_MISMATCH'],
     access: reads('accounts:write', 'admin-identity:reauthenticate', 'task-answer:invoke', 'shield:write'),
   },
   {
@@ -121,6 +125,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: rejectBody,
     response: requestView,
     status: 200,
+    errors: ['REAUTH_FAILED', 'SELF_APPROVAL', 'ALREADY_APPROVED', 'FIELD_NOT_REVEALABLE', 'REQUEST_EXPIRED', 'REQUEST_NOT_EXPIRED', 'REQUEST_NOT_PENDING', 'REQUEST_NOT_APPROVED', 'ALREADY_EXECUTED', 'REQUEST_FAILED', 'REQUEST_NOT_EXECUTED', 'PAYLOAD_MISMATCH'],
     access: reads('accounts:write', 'admin-identity:reauthenticate', 'task-answer:invoke', 'shield:write'),
   },
   {

@@ -41,6 +41,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: loginRequest,
     response: loginResponse,
     status: 200,
+    errors: ['UNAUTHORIZED', 'JURISDICTION'],
     access: reads(
       'accounts:write',
       'identity:authenticate',
@@ -62,6 +63,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: signupRequest,
     response: signupResponse,
     status: 201,
+    errors: ['USERNAME_IS_EMAIL', 'PASSWORD_POLICY', 'USERNAME_TAKEN', 'EMAIL_TAKEN', 'PHONE_TAKEN', 'ACCOUNT_EXISTS', 'INVALID_USERNAME', 'INVALID_EMAIL', 'INVALID_PHONE', 'INVALID_PASSWORD', 'SMS_COUNTRY_NOT_ALLOWED'],
     access: reads(
       'accounts:write',
       'blind-index:key',
@@ -85,6 +87,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: verifySignupRequest,
     response: verifySignupResponse,
     status: 200,
+    errors: ['UNAUTHORIZED', 'SIGNUP_OVER', 'SIGNUP_EXPIRED', 'USERNAME_TAKEN', 'EMAIL_TAKEN', 'PHONE_TAKEN', 'ACCOUNT_EXISTS', 'PASSWORD_POLICY', 'INVALID_USERNAME', 'INVALID_EMAIL', 'INVALID_PHONE', 'INVALID_PASSWORD'],
     access: reads('accounts:write', 'blind-index:key', 'vault:invoke', 'identity:read', 'identity:enable'),
   },
   {
@@ -98,6 +101,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: challengeRequest,
     response: loginResponse,
     status: 200,
+    errors: ['UNAUTHORIZED', 'WRONG_STEP', 'LOGIN_OVER', 'LOGIN_EXPIRED'],
     access: reads(
       'accounts:write',
       'identity:authenticate',
@@ -131,6 +135,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: linkToken,
     response: linkResponse,
     status: 200,
+    errors: ['LOGIN_OVER', 'LOGIN_EXPIRED'],
     access: reads('accounts:write'),
   },
   {
@@ -143,6 +148,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'mfa',
     response: totpEnrolmentResponse,
     status: 200,
+    errors: ['TOTP_ALREADY_ENABLED', 'REAUTH_FAILED'],
     // Cognito's software-token calls are authorised by the caller's own access token.
     access: ['identity:read'],
   },
@@ -158,6 +164,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: confirmTotpBody,
     response: totpStatusResponse,
     status: 200,
+    errors: ['TOTP_ALREADY_ENABLED', 'TOTP_INVALID', 'REAUTH_FAILED'],
     // Re-authentication, the security change (B1/B2), and turning TOTP off again should that fail.
     access: reads(
       'accounts:write',
@@ -178,6 +185,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: disableTotpBody,
     response: totpStatusResponse,
     status: 200,
+    errors: ['TOTP_NOT_ENABLED', 'REAUTH_FAILED', 'TOTP_REQUIRED'],
     // A security change: the audit record, the signed hold row (B2) and the security-hold workflow.
     access: reads(
       'accounts:write',
@@ -198,6 +206,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: setDuressBody,
     response: duressSetResponse,
     status: 200,
+    errors: ['DURESS_PASSWORD_INVALID', 'PASSWORD_INVALID', 'DURESS_EQUALS_PASSWORD', 'REAUTH_FAILED', 'TOTP_REQUIRED'],
     access: reads('accounts:write', 'identity:authenticate', 'security-hold:start', 'shield:write'),
   },
   {
@@ -212,6 +221,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: changePasswordBody,
     response: passwordChangedResponse,
     status: 200,
+    errors: ['PASSWORD_POLICY', 'PASSWORD_UNCHANGED', 'REAUTH_FAILED', 'TOTP_REQUIRED', 'INVALID_PASSWORD'],
     access: reads(
       'accounts:write',
       'identity:authenticate',
@@ -244,6 +254,7 @@ export const ROUTES: readonly RouteSpec[] = [
     query: loginsQuery,
     response: loginsResponse,
     status: 200,
+    errors: ['INVALID_CURSOR'],
     access: reads('accounts:read'),
   },
   {
