@@ -1,7 +1,7 @@
 // B1: request and response shapes of `PUT /v1/me/password`.
 import * as z from 'zod/mini';
-import { totpCode } from './totp-contracts.js';
 import { PASSWORD_POLICY_TEXT } from './signup-contracts.js';
+import { totpCode } from './totp-contracts.js';
 
 export const changePasswordBody = z.strictObject({
   currentPassword: z.string().check(z.minLength(1), z.maxLength(256)),

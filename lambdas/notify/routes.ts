@@ -42,7 +42,17 @@ export const ROUTES: readonly RouteSpec[] = [
     maxBodyBytes: MAX_BODY_BYTES,
     response: pgpKeyResponse,
     status: 200,
-    errors: ['PGP_KEY_INVALID', 'PGP_PRIVATE_KEY', 'PGP_KEY_TOO_LARGE', 'PGP_KEY_WEAK', 'PGP_KEY_EXPIRED', 'PGP_KEY_REVOKED', 'PGP_KEY_NO_ENCRYPTION', 'REAUTH_FAILED', 'TOTP_REQUIRED'],
+    errors: [
+      'PGP_KEY_INVALID',
+      'PGP_PRIVATE_KEY',
+      'PGP_KEY_TOO_LARGE',
+      'PGP_KEY_WEAK',
+      'PGP_KEY_EXPIRED',
+      'PGP_KEY_REVOKED',
+      'PGP_KEY_NO_ENCRYPTION',
+      'REAUTH_FAILED',
+      'TOTP_REQUIRED',
+    ],
     // B1: re-authentication, then the security change (audit, signed hold row, security-hold workflow).
     access: reads(
       'accounts:write',

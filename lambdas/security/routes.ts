@@ -78,7 +78,14 @@ export const ROUTES: readonly RouteSpec[] = [
     body: changePhoneBody,
     response: contactChangeStartedResponse,
     status: 200,
-    errors: ['PHONE_TAKEN', 'REAUTH_FAILED', 'CONTACT_UNCHANGED', 'TOTP_REQUIRED', 'CHANGE_ANSWERED', 'SMS_COUNTRY_NOT_ALLOWED'],
+    errors: [
+      'PHONE_TAKEN',
+      'REAUTH_FAILED',
+      'CONTACT_UNCHANGED',
+      'TOTP_REQUIRED',
+      'CHANGE_ANSWERED',
+      'SMS_COUNTRY_NOT_ALLOWED',
+    ],
     access: reads(
       'accounts:write',
       'identity:authenticate',
