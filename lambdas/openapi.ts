@@ -53,6 +53,14 @@ export function errorSchema(codes?: readonly ErrorCode[]) {
   } as const;
 }
 
+/** The Error schema with its `code` narrowed to `codes`: what one operation's error answer of a status is. */
+const codesOnly = (codes: readonly ErrorCode[]) => ({
+  allOf: [
+    { $ref: '#/components/schemas/Error' },
+    { properties: { error: { properties: { code: { enum: [...codes] } } } } },
+  ],
+});
+
 const jsonSchemaOf = (schema: z.ZodMiniType, io: 'input' | 'output' = 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io }) as Record<string, unknown>;
   return rest;
@@ -134,7 +142,7 @@ function parameters(route: RouteSpec) {
 function operation(route: RouteSpec) {
   // A link's page answers HTML, its refusals too; an action answers a form with HTML as well.
   const errorContent = (codes: ErrorCode[]) => ({
-    ...(route.link === 'page' ? {} : { 'application/json': { schema: errorSchema(codes) } }),
+    ...(route.link === 'page' ? {} : { 'application/json': { schema: codesOnly(codes) } }),
     ...(route.link ? { 'text/html': { schema: { type: 'string' } } } : {}),
   });
   const errors = Object.fromEntries(

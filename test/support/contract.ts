@@ -23,7 +23,8 @@ const compiled = new Map<Json, ValidateFunction>();
 const validatorOf = (schema: Json): ValidateFunction => {
   const known = compiled.get(schema);
   if (known) return known;
-  const validate = ajv.compile(schema);
+  // `#/components/...` references resolve against the root: the document's components go beside the schema.
+  const validate = ajv.compile({ ...schema, components: document.components });
   compiled.set(schema, validate);
   return validate;
 };

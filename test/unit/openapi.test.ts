@@ -6,6 +6,11 @@ import { ROUTES } from '../../lambdas/catalogue.js';
 import { ERROR_CODES, type ErrorCode, statusesOf } from '../../lambdas/kernel/error-codes.js';
 import { buildOpenApi, pathParametersOf } from '../../lambdas/openapi.js';
 
+type CodesSchema = {
+  allOf: [{ $ref: string }, { properties: { error: { properties: { code: { enum: string[] } } } } }];
+};
+const codesIn = (schema: CodesSchema | undefined) => schema?.allOf[1].properties.error.properties.code.enum;
+
 type Operation = {
   parameters?: { name: string; in: string; required: boolean }[];
   requestBody?: { content: Record<string, { schema: { additionalProperties?: unknown } }> };
@@ -13,10 +18,7 @@ type Operation = {
     string,
     {
       headers?: Record<string, { required: boolean }>;
-      content?: Record<
-        string,
-        { schema: { properties: { error: { properties: { code: { enum: string[] } } } } } }
-      >;
+      content?: Record<string, { schema: CodesSchema }>;
     }
   >;
 };
@@ -70,7 +72,8 @@ describe('OpenAPI document', () => {
         if (Number(status) < 400) continue;
         const json = response.content?.['application/json'];
         if (!json) continue; // a link page's refusals are HTML
-        const codes = json.schema.properties.error.properties.code.enum;
+        expect(json.schema.allOf[0].$ref).toBe('#/components/schemas/Error');
+        const codes = codesIn(json.schema) ?? [];
         expect(codes.length, `${route.id} ${status}`).toBeGreaterThan(0);
         for (const code of codes) {
           expect(code in ERROR_CODES, code).toBe(true);
@@ -78,15 +81,16 @@ describe('OpenAPI document', () => {
         }
       }
     }
-    const login = operations.find((o) => o.route.id === 'Login')?.op;
-    expect(
-      login?.responses['403']?.content?.['application/json']?.schema.properties.error.properties.code.enum,
-    ).toContain('JURISDICTION');
-    const withdrawal = operations.find((o) => o.route.id === 'RequestWithdrawal')?.op;
-    expect(
-      withdrawal?.responses['403']?.content?.['application/json']?.schema.properties.error.properties.code
-        .enum,
-    ).toEqual(expect.arrayContaining(['SECURITY_HOLD', 'ACCOUNT_SUSPENDED', 'DAILY_LIMIT']));
+    const codesOf = (id: string, status: string) =>
+      codesIn(
+        operations.find((o) => o.route.id === id)?.op.responses[status]?.content?.['application/json']
+          ?.schema,
+      );
+    expect(codesOf('Login', '403')).toContain('JURISDICTION');
+    expect(codesOf('RequestWithdrawal', '403')).toEqual(
+      expect.arrayContaining(['SECURITY_HOLD', 'ACCOUNT_SUSPENDED', 'DAILY_LIMIT']),
+    );
+    expect(codesOf('RequestWithdrawal', '503')).toEqual(['WITHDRAWAL_NOT_STARTED']);
   });
 
   it('E3 every request body refuses unknown fields: additionalProperties false, and the zod schema agrees', () => {
