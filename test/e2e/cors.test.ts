@@ -1,6 +1,7 @@
-// End to end, CORS for web clients over HTTP (issue 13): the local gateway configured with one allowed origin
+// End to end, what a web client meets over HTTP (issue 13): the local gateway configured with one allowed origin
 // answers a browser's preflight for it (and not for another origin), and every answer it gives that origin
-// names it: a function's success and error, the gateway's own 401 and 404, a 405.
+// names it: a function's success and error, the gateway's own 401 and 404, a 405. And a body with a field the
+// document does not declare is refused, as the document's `additionalProperties: false` promises.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,5 +83,18 @@ describe('CORS', () => {
     const evil = await from('GET', '/v1/me', undefined, EVIL);
     expect(evil.status).toBe(401);
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('E3 a request body with a field the document does not declare is 400 VALIDATION_FAILED, naming nothing it holds', async () => {
+    const answer = await callFrom(cloud, SOURCE, 'POST', '/v1/auth/login', {
+      username: 'nobody',
+      password: 'a long enough password',
+      deviceId: 'device-000001',
+      isAdmin: true,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error?.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(answer.body)).toContain('isAdmin');
+    expect(JSON.stringify(answer.body)).not.toContain('a long enough password');
   });
 });
