@@ -62,6 +62,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'addresses',
     response: addressRemovedResponse,
     status: 200,
+    errors: ['ADDRESS_BLOCKED'],
     access: reads('accounts:write'),
   },
   {
