@@ -1,5 +1,6 @@
 // The public REST API: regional, TLS 1.2+, access-logged, every method validated, user routes behind the
-// TOKEN authorizer (never cached), and API Gateway's own errors in Palisade's JSON error shape.
+// TOKEN authorizer (never cached), API Gateway's own errors in Palisade's JSON error shape, and CORS for the
+// configured web origins (a preflight per route resource, the headers on the gateway's own answers).
 import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
