@@ -184,6 +184,8 @@ export interface ScheduleSpec {
 
 /** D3: the audit chain's checkpoints, every AUDIT_CHECKPOINT_MINUTES. */
 export const AUDIT_CHECKPOINT: FunctionSpec = platformRoutes.AUDIT_CHECKPOINT;
+/** The transactional outbox's sweeper, every OUTBOX_SWEEP_MINUTES (kernel/outbox.ts). */
+export const OUTBOX_SWEEPER: FunctionSpec = platformRoutes.OUTBOX_SWEEPER;
 export const SCHEDULED: readonly ScheduleSpec[] = [...platformRoutes.SCHEDULED];
 export const DEPLOY_FUNCTIONS: readonly FunctionSpec[] = [PLATFORM_KEY_INIT];
 

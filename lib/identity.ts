@@ -96,6 +96,10 @@ export class Identity extends Construct {
       accessTokenValidity: Duration.minutes(USER_TOKENS.accessMinutes),
       idTokenValidity: Duration.minutes(USER_TOKENS.idMinutes),
       refreshTokenValidity: Duration.hours(USER_TOKENS.refreshHours),
+      // A8: every refresh (GetTokensFromRefreshToken) spends the token and issues the next one, with no grace
+      // period: a token used twice is refused by Cognito, and the backend (lambdas/auth/token-refresh.ts)
+      // ends the session. REFRESH_TOKEN_AUTH is then not an auth flow of this client.
+      refreshTokenRotationGracePeriod: Duration.seconds(0),
       writeAttributes: CLIENT_WRITABLE,
     });
 

@@ -11,11 +11,14 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME, SecurityMetric } from '../lambdas/kernel/observability.js';
+import { OUTBOX_STUCK_ATTEMPTS, OutboxMetric } from '../lambdas/kernel/outbox.js';
 
 export interface MonitoringProps {
   stateMachines: ReadonlyMap<string, sfn.IStateMachine>;
   /** D3: the audit checkpoint writer: its failures and its silence are alarmed on. */
   checkpointWriter?: lambda.IFunction;
+  /** The outbox sweeper (kernel/outbox.ts): alarmed when it fails or an entry keeps failing. */
+  outboxSweeper?: lambda.IFunction;
   alarmEmail?: string;
 }
 
@@ -138,6 +141,7 @@ export class Monitoring extends Construct {
         action,
       );
     }
+    if (props.outboxSweeper) this.addOutbox(props.outboxSweeper, action);
     if (props.checkpointWriter) {
       const writer = props.checkpointWriter;
       this.add(
@@ -161,6 +165,31 @@ export class Monitoring extends Construct {
       silent.addAlarmAction(action);
       this.alarms.push(silent);
     }
+  }
+
+  private addOutbox(sweeper: lambda.IFunction, action: cloudwatch.IAlarmAction): void {
+    this.add(
+      'OutboxSweeperFailed',
+      sweeper.metricErrors({ period: Duration.minutes(15), statistic: cloudwatch.Stats.SUM }),
+      3,
+      'The outbox sweeper keeps failing: audit records, emails or workflow starts that requests wrote are ' +
+        'not being completed (a forged outbox entry stops it: see IntegrityFailure).',
+      action,
+    );
+    this.add(
+      'OutboxStuck',
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: OutboxMetric.Stuck,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(15),
+      }),
+      1,
+      `An outbox entry failed ${OUTBOX_STUCK_ATTEMPTS} sweeps in a row: a follow-up step (audit record, ` +
+        'email, workflow start) cannot be completed. Its log line names the entry and the step.',
+      action,
+    );
   }
 
   private add(

@@ -6,6 +6,7 @@ import {
   ADMIN_AUTHORIZER,
   AUDIT_CHECKPOINT,
   INVOKABLE,
+  OUTBOX_SWEEPER,
   PLATFORM_KEY_INIT,
   ROUTES,
   type RouteSpec,
@@ -193,11 +194,14 @@ export class PalisadeStack extends Stack {
       schedules: SCHEDULED,
       functions: this.functions,
       wire,
+      workflowEnvironment: entryEnvironment,
     });
     const checkpointWriter = this.schedules.scheduled.get(AUDIT_CHECKPOINT.id)?.fn;
+    const outboxSweeper = this.schedules.scheduled.get(OUTBOX_SWEEPER.id)?.fn;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachines: this.workflows.stateMachines,
       ...(checkpointWriter ? { checkpointWriter: checkpointWriter.fn } : {}),
+      ...(outboxSweeper ? { outboxSweeper: outboxSweeper.fn } : {}),
       ...(infra.alarmEmail ? { alarmEmail: infra.alarmEmail } : {}),
     });
     if (infra.cloudTrail) {

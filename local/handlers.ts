@@ -43,6 +43,7 @@ import * as ListDevices from '../lambdas/auth/handlers/list-devices.js';
 import * as ListLogins from '../lambdas/auth/handlers/list-logins.js';
 import * as Login from '../lambdas/auth/handlers/login.js';
 import * as Logout from '../lambdas/auth/handlers/logout.js';
+import * as RefreshTokens from '../lambdas/auth/handlers/refresh.js';
 import * as RemoveDevice from '../lambdas/auth/handlers/remove-device.js';
 import * as SetDuressPassword from '../lambdas/auth/handlers/set-duress-password.js';
 import * as SignUp from '../lambdas/auth/handlers/signup.js';
@@ -56,6 +57,7 @@ import * as SendSms from '../lambdas/notify/handlers/send-sms.js';
 import * as SendUserMail from '../lambdas/notify/handlers/send-user-mail.js';
 import * as AuditCheckpoint from '../lambdas/platform/handlers/audit-checkpoint.js';
 import * as GetHealth from '../lambdas/platform/handlers/get-health.js';
+import * as OutboxSweeper from '../lambdas/platform/handlers/outbox-sweeper.js';
 import * as PersonalDataVault from '../lambdas/privacy/handlers/vault.js';
 import * as RequestEmailChange from '../lambdas/security/handlers/change-email.js';
 import * as RequestPhoneChange from '../lambdas/security/handlers/change-phone.js';
@@ -91,6 +93,7 @@ export const LOCAL_HANDLERS = {
   RevokeSession,
   RevokeAllSessions,
   Login,
+  RefreshTokens,
   SignUp,
   VerifySignUp,
   AnswerChallenge,
@@ -156,4 +159,5 @@ export const LOCAL_HANDLERS = {
   ExecuteStaffAction,
   ExpireAdminRequest,
   AuditCheckpoint,
+  OutboxSweeper,
 } satisfies Record<string, LocalHandlerModule>;

@@ -36,12 +36,21 @@ import type { DuressStore } from '../lambdas/auth/duress-store.js';
 import type { LoginFlow } from '../lambdas/auth/login-flow.js';
 import type { LoginStore } from '../lambdas/auth/login-store.js';
 import type { SignupFlow } from '../lambdas/auth/signup-flow.js';
-import { botShield, duressStore, loginFlow, loginStore, signupFlow } from '../lambdas/auth/wiring.js';
+import type { TokenRefresh } from '../lambdas/auth/token-refresh.js';
+import {
+  botShield,
+  duressStore,
+  loginFlow,
+  loginStore,
+  signupFlow,
+  tokenRefresh,
+} from '../lambdas/auth/wiring.js';
 import {
   ANSWER_TASK,
   AUDIT_CHECKPOINT,
   allFunctions,
   DURESS_CHECK,
+  OUTBOX_SWEEPER,
   PGP_SIGNER,
   SCHEDULED,
   SMS_SENDER,
@@ -55,6 +64,7 @@ import { CognitoTokenVerifier } from '../lambdas/kernel/aws/cognito-token-verifi
 import { idempotencyStore } from '../lambdas/kernel/idempotency.js';
 import type { Infra, InvokeTarget } from '../lambdas/kernel/infra.js';
 import { signedRows } from '../lambdas/kernel/integrity/signed-rows.js';
+import type { Outbox } from '../lambdas/kernel/outbox.js';
 import { type Clock, systemClock } from '../lambdas/kernel/ports/clock.js';
 import type { GeoIp } from '../lambdas/kernel/ports/geo-ip.js';
 import type { KeyService } from '../lambdas/kernel/ports/key-service.js';
@@ -75,7 +85,7 @@ import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { notificationPrefs, pgpSignerClient } from '../lambdas/notify/wiring.js';
 import type { ScheduledEvent } from '../lambdas/platform/contracts.js';
-import { auditCheckpointWriter } from '../lambdas/platform/wiring.js';
+import { auditCheckpointWriter, outboxSweeper } from '../lambdas/platform/wiring.js';
 import type { NoticeStore } from '../lambdas/security/change-notices.js';
 import type { ContactChangeFlow } from '../lambdas/security/contact-change.js';
 import type { SecurityStateStore } from '../lambdas/security/hold.js';
@@ -125,7 +135,11 @@ export interface LocalPorts {
   audit: AuditLog;
   /** D3: checkpoints of the audit chain into the state folder's append-only file. */
   auditCheckpoints: CheckpointWriter;
+  /** The transactional outbox with every service its steps use (kernel/outbox.ts). */
+  outbox: Outbox;
   login: LoginFlow;
+  /** A8: the refresh-token exchange (rotation, reuse detection). */
+  refresh: TokenRefresh;
   securityChanges: SecurityChanges;
   /** B2: the signed SECURITY row of each user (the withdrawal hold, the last security change). */
   securityState: SecurityStateStore;
@@ -265,6 +279,8 @@ export interface LocalRuntime {
   mailboxUrl: string;
   /** D3: runs the audit checkpoint function now, as its schedule would (the timer, the stop). */
   checkpointAudit(): Promise<unknown>;
+  /** Runs the outbox sweeper now, as its schedule would (kernel/outbox.ts): tests, and once at start. */
+  sweepOutbox(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -407,6 +423,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       keys: () => keys,
       identity: () => identity,
       reauthIdentity: () => identity,
+      refresher: () => identity,
       adminIdentity: () => adminIdentity,
       reauthAdminIdentity: () => adminIdentity,
       adminTokens: () => adminTokens,
@@ -466,11 +483,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       links: suspensionLinks(infra),
       linkUses: suspensionLinkUses(infra),
       login: loginFlow(infra),
+      refresh: tokenRefresh(infra),
       logins: loginStore(infra),
       shield: botShield(infra),
       cipher,
       audit: rows.audit,
       auditCheckpoints: auditCheckpointWriter(infra),
+      outbox: outboxSweeper(infra),
       securityChanges,
       securityState: securityState(infra),
       duress: duressStore(infra),
@@ -505,8 +524,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.push(async () => {
       for (const timer of timers) if (timer) clearInterval(timer);
     });
-    // The executions a previous run left in the state folder go on from their checkpoints, before any request.
+    // The executions a previous run left in the state folder go on from their checkpoints, before any request;
+    // then the follow-up steps a previous run wrote but did not complete (its outbox).
     if (options.resumeWorkflows) await workflows.resume();
+    const sweepOutbox = () =>
+      functions
+        ? functions.invoke(OUTBOX_SWEEPER.id, localScheduledEvent(clock))
+        : Promise.reject(new Error('Not ready'));
+    if (options.resumeWorkflows) {
+      await sweepOutbox().catch((err: unknown) => options.onScheduledFailure?.(OUTBOX_SWEEPER.id, err));
+    }
     return {
       ports,
       functions,
@@ -518,6 +545,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       rawEmail: (messageId) => ses.raw(messageId),
       mailboxUrl: ses.url,
       checkpointAudit,
+      sweepOutbox,
       stop,
     };
   } catch (err) {

@@ -1,6 +1,7 @@
 // `npm start`: the local cloud on PORT (default 3000), printing where everything is, stopping cleanly on
 // Ctrl-C or SIGTERM (gateway, workflows, dynalite, SES emulator, state-folder lock).
 import './env.js';
+import { OUTBOX_SWEEP_MINUTES } from '../lambdas/kernel/outbox.js';
 import { AUDIT_CHECKPOINT_MINUTES } from '../lambdas/platform/routes.js';
 import { CHECKPOINT_FILE } from './adapters/checkpoint-store.js';
 import { startLocalCloud } from './cloud.js';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       `  Dev users POST ${url}${DEV_USERS_PATH}, or: npm run dev:user -- --username alice --email alice@example.com`,
       `  State     ${config.stateDir}`,
       `  Audit     checkpoints every ${AUDIT_CHECKPOINT_MINUTES} min and at stop in ${CHECKPOINT_FILE}; npm run audit:verify`,
+      `  Steps     a request's follow-up steps that failed are retried every ${OUTBOX_SWEEP_MINUTES} min and at start (the outbox)`,
       `  Local routes (/_local/*) need the header ${LOCAL_TOKEN_HEADER}: ${cloud.localToken}`,
       "            (also in the state folder's local-token; the dev commands read it there)",
       'Ctrl-C to stop.',

@@ -1,4 +1,5 @@
 // AccountStore port: the account state and sessions the authorizer and the account workflows depend on.
+import type { PendingEffects } from '../kernel/outbox.js';
 export type AccountStatus = 'active' | 'suspended';
 
 /** How a user is reached: personal data, sealed in the `contact` field group of the account row (E2). */
@@ -36,6 +37,13 @@ export interface Session {
   userAgent?: string;
   /** The device the login came from (A7, G2); absent on rows written before it was recorded. */
   deviceId?: string;
+  /**
+   * A8: SHA-256 (base64url) of the session's current refresh token; absent until its first refresh (the
+   * login's token is then recorded as rotation 0). Never the token itself.
+   */
+  refreshHash?: string;
+  /** A8: how many times the session's refresh token was rotated (absent: never). */
+  refreshRotation?: number;
 }
 
 export type NewAccount = Pick<Account, 'userId' | 'username' | 'createdAt'> & Contact;
@@ -57,8 +65,16 @@ export interface AccountStore {
     userId: string,
     change: { email: string } | { phone: string },
   ): Promise<{ previous: Contact; account: Account }>;
-  /** Suspends and revokes every session at `at`; suspending a suspended account changes nothing. */
-  suspend(userId: string, at: Date, reason: string): Promise<{ changed: boolean }>;
+  /**
+   * Suspends and revokes every session at `at`; suspending a suspended account changes nothing. `after`:
+   * what follows (the audit record), written with the suspension (kernel/outbox.ts).
+   */
+  suspend(
+    userId: string,
+    at: Date,
+    reason: string,
+    after?: PendingEffects<unknown>,
+  ): Promise<{ changed: boolean }>;
   /**
    * D2: an approved admin request makes a suspended account active again. Sessions ended by the suspension
    * stay ended (`sessionsValidAfter` is kept); restoring an active account changes nothing.

@@ -25,7 +25,8 @@ export type SuspensionInput = z.infer<typeof suspensionInput>;
 export type { Account, AccountStatus, AccountStore, Session } from './account-store.js';
 export { storedBlindIndexer } from './blind-index-key.js';
 export { DynamoAccountStore } from './dynamo-account-store.js';
-export { endDeviceSessions, revokeOwnSession } from './sessions.js';
+export { type RefreshRecord, type SessionRefreshes, SignedSessionRefreshes } from './session-refresh.js';
+export { endDeviceSessions, isLive, revokeOwnSession } from './sessions.js';
 export { revocationResponse } from './sessions-contracts.js';
 export { type PendingSignup, SignupStore } from './signup-store.js';
 // Published to other contexts.

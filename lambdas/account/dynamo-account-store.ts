@@ -3,6 +3,7 @@
 // same code against AWS and against the local dynalite emulator.
 import { Conflict, NotFound } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { PendingEffects } from '../kernel/outbox.js';
 import type { BlindIndexer } from '../kernel/privacy/blind-index.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
 import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
@@ -26,11 +27,14 @@ const ACCOUNT_SK = 'ACCOUNT';
 const SESSION_PREFIX = 'SESSION#';
 const sessionSk = (sessionId: string) => `${SESSION_PREFIX}${sessionId}`;
 const accountKey = (userId: string) => ({ pk: userKey(userId), sk: ACCOUNT_SK });
-const sessionKey = (userId: string, sessionId: string) => ({ pk: userKey(userId), sk: sessionSk(sessionId) });
+export const sessionKey = (userId: string, sessionId: string) => ({
+  pk: userKey(userId),
+  sk: sessionSk(sessionId),
+});
 
 type Keyed = { pk: string; sk: string } & Record<string, unknown>;
 type AccountRow = Account & Keyed;
-type SessionRow = Session & Keyed & { ttl: number; version: number };
+export type SessionRow = Session & Keyed & { ttl: number; version: number };
 
 /** Suspension and revocation are idempotent, so a lost race is simply retried against the new row. */
 const MAX_ATTEMPTS = 5;
@@ -135,18 +139,26 @@ export class DynamoAccountStore implements AccountStore {
     });
   }
 
-  suspend(userId: string, at: Date, reason: string): Promise<{ changed: boolean }> {
+  suspend(
+    userId: string,
+    at: Date,
+    reason: string,
+    after?: PendingEffects<unknown>,
+  ): Promise<{ changed: boolean }> {
     return retryOnConflict(async () => {
-      const result = await this.table.update<AccountRow>(accountKey(userId), (account) =>
-        account.status === 'suspended'
-          ? undefined
-          : {
-              ...account,
-              status: 'suspended',
-              suspendedAt: at.toISOString(),
-              suspensionReason: reason,
-              sessionsValidAfter: at.toISOString(),
-            },
+      const result = await this.table.update<AccountRow>(
+        accountKey(userId),
+        (account) =>
+          account.status === 'suspended'
+            ? undefined
+            : {
+                ...account,
+                status: 'suspended',
+                suspendedAt: at.toISOString(),
+                suspensionReason: reason,
+                sessionsValidAfter: at.toISOString(),
+              },
+        (next) => after?.writes(next) ?? [],
       );
       if (!result) throw new NotFound('Account not found');
       return { changed: result.changed };

@@ -2,8 +2,8 @@
 // `sessionsValidAfter`, one signed row write, then its audit record). The account-suspension workflow's first
 // task records it; the "this wasn't me" link records it itself before it answers, so the old token is refused
 // on the very next request, and the workflow then does the rest (withdrawals, identity provider, email).
-import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { logger, MetricUnit, metrics, SecurityMetric } from '../kernel/observability.js';
+import type { Outbox } from '../kernel/outbox.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
 import type { AccountStore } from './account-store.js';
@@ -12,7 +12,8 @@ import type { SuspensionLinkUses } from './suspension-links.js';
 
 export interface RecordPorts {
   accounts: Pick<AccountStore, 'suspend'>;
-  audit: Pick<AuditLog, 'append'>;
+  /** The suspension's audit record, written with it (kernel/outbox.ts): a retry finds it suspended. */
+  outbox: Pick<Outbox, 'pending'>;
 }
 
 /** Suspends at `at`; a suspended account changes nothing and records nothing again. */
@@ -21,19 +22,25 @@ export async function recordSuspension(
   input: SuspensionInput,
   at: Date,
 ): Promise<{ changed: boolean }> {
-  const { changed } = await ports.accounts.suspend(input.userId, at, input.reason);
+  // D3: evidence of the suspension itself.
+  const after = ports.outbox.pending(() => [
+    {
+      kind: 'audit',
+      event: {
+        actor: { kind: 'system', id: 'account-suspension' },
+        action: 'account.suspend',
+        target: { kind: 'user', id: input.userId },
+        outcome: 'success',
+        at: at.toISOString(),
+        details: { reason: input.reason, requestedAt: input.requestedAt },
+      },
+    },
+  ]);
+  const { changed } = await ports.accounts.suspend(input.userId, at, input.reason, after);
   if (changed) {
     metrics.addMetric(SecurityMetric.AccountSuspended, MetricUnit.Count, 1);
     logger.warn('account suspended', { userId: input.userId, reason: input.reason });
-    // D3: evidence of the suspension itself.
-    await ports.audit.append({
-      actor: { kind: 'system', id: 'account-suspension' },
-      action: 'account.suspend',
-      target: { kind: 'user', id: input.userId },
-      outcome: 'success',
-      at: at.toISOString(),
-      details: { reason: input.reason, requestedAt: input.requestedAt },
-    });
+    await after.settle();
   }
   return { changed };
 }

@@ -2,9 +2,11 @@
 // Both runtimes build them with these factories: local/ports.ts over the local infra, handlers over kernel/aws.
 import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
+import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { storedBlindIndexer } from './blind-index-key.js';
 import { DynamoAccountStore } from './dynamo-account-store.js';
+import { SignedSessionRefreshes } from './session-refresh.js';
 import { SignupStore } from './signup-store.js';
 import { SuspensionLinks, SuspensionLinkUses } from './suspension-links.js';
 import { workflowSuspensions } from './suspension-requests.js';
@@ -28,6 +30,10 @@ export const accountStoreWithIndex = (infra: Pick<Infra, 'rows' | 'vault' | 'key
     blindIndex: blindIndexer(infra),
   });
 
+/** A8: the refresh-token state of sessions (hashes and rotation counts). */
+export const sessionRefreshes = (infra: Pick<Infra, 'rows'>) =>
+  new SignedSessionRefreshes(infra.rows().tables.accounts);
+
 /** A1/B1: pending sign-ups and the blind-index claims of emails and phones. */
 export const signupStore = (infra: Pick<Infra, 'rows'>) => new SignupStore(infra.rows().tables.accounts);
 
@@ -42,6 +48,8 @@ export const suspensionLinkUses = (infra: Pick<Infra, 'rows' | 'clock'>) =>
 /** A4/A5/D2: starting the account-suspension workflow. */
 export const suspensionRequests = (infra: Pick<Infra, 'workflows'>) => workflowSuspensions(infra.workflows());
 
+/** The suspension's audit record, written with it (kernel/outbox.ts). */
+export const awsAccountOutbox = /* @__PURE__ */ once(() => outboxOf({ rows: aws.rows, clock: aws.clock }));
 export const awsAccountStore = /* @__PURE__ */ once(() => accountStore({ rows: aws.rows }));
 export const awsAccountStoreWithContacts = /* @__PURE__ */ once(() =>
   accountStoreWithContacts({ rows: aws.rows, vault: aws.vault }),

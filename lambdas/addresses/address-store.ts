@@ -6,7 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Asset } from '../kernel/assets.js';
 import { Conflict, Gone, NotFound, TooManyRequests } from '../kernel/errors.js';
-import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { SignedTable, TransactWrite } from '../kernel/integrity/signed-table.js';
+import type { PendingEffects } from '../kernel/outbox.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { Settings } from '../kernel/settings.js';
 import type { AddressBook, AddressStatus, WhitelistedAddress } from './address-book.js';
@@ -122,7 +123,7 @@ export class AddressStore implements AddressBook {
    * Adds an address: refused when the user has it already (while not removed), has too many, or added too
    * many today. A pending address gets its confirmation link; a blocked one never does.
    */
-  async create(input: NewAddress): Promise<CreatedAddress> {
+  async create(input: NewAddress, after?: PendingEffects<CreatedAddress>): Promise<CreatedAddress> {
     const now = this.deps.clock.now();
     const all = await this.listAll(input.userId);
     if (all.filter((a) => a.status !== 'removed').length >= ADDRESS_RULES.maxListed) {
@@ -140,9 +141,11 @@ export class AddressStore implements AddressBook {
         Math.max(1, Math.ceil((oldest + 24 * HOUR - now.getTime()) / 1000)),
       );
     }
+    // The claim first: a claim left by a write that failed names an address never written, which the next
+    // claim of the same destination takes over.
     await this.claim(input);
     const status: AddressStatus = input.blocked ? 'blocked' : 'pending';
-    const row = await this.table.create<AddressRow>({
+    const row: Omit<AddressRow, 'version'> = {
       ...addressKey(input.userId, input.addressId),
       addressId: input.addressId,
       userId: input.userId,
@@ -152,10 +155,17 @@ export class AddressStore implements AddressBook {
       label: input.label,
       status,
       createdAt: now.toISOString(),
-    });
-    const address = addressOf(row);
-    if (input.blocked) return { address };
-    return { address, link: await this.issueLink(address, now) };
+    };
+    const address = addressOf({ ...row, version: 1 } as AddressRow);
+    const link = input.blocked ? undefined : this.newLink(address, now);
+    const created: CreatedAddress = { address, ...(link ? { link: link.link } : {}) };
+    // The address, its link and what follows (the email, the audit record): all or none.
+    await this.table.transact([
+      { create: row },
+      ...(link ? [link.write] : []),
+      ...(after ? after.writes(created) : []),
+    ]);
+    return created;
   }
 
   /**
@@ -163,29 +173,35 @@ export class AddressStore implements AddressBook {
    * the address becomes active, usable `addressCoolingHours` after now. A forged, used or expired link, or
    * an address no longer pending (removed meanwhile), is refused.
    */
-  async confirm(token: string): Promise<WhitelistedAddress> {
+  async confirm(token: string, after?: PendingEffects<WhitelistedAddress>): Promise<WhitelistedAddress> {
     const now = this.deps.clock.now();
     const key = linkKey(token);
     const link = await this.table.get<LinkRow>(key);
     if (!link) throw new Gone('This link is not valid', 'LINK_INVALID');
     if (link.usedAt) throw new Gone('This link was already used', 'LINK_USED');
     if (Date.parse(link.expiresAt) <= now.getTime()) throw new Gone('This link has expired', 'LINK_EXPIRED');
-    const spent = await this.table
-      .update<LinkRow>(key, (row) => (row.usedAt ? undefined : { ...row, usedAt: now.toISOString() }))
-      .catch((err: unknown) => {
-        // Two clicks at once: the other one confirms.
-        if (err instanceof Conflict) return undefined;
-        throw err;
-      });
-    if (!spent?.changed) throw new Gone('This link was already used', 'LINK_USED');
+    const row = await this.table.get<AddressRow>(addressKey(link.userId, link.addressId));
+    if (row?.status !== 'pending')
+      throw new Gone('This address is no longer waiting for confirmation', 'ADDRESS_NOT_PENDING');
     const confirmedAt = now.toISOString();
     const usableFrom = new Date(now.getTime() + this.deps.settings.addressCoolingHours * HOUR).toISOString();
-    const result = await this.table.update<AddressRow>(addressKey(link.userId, link.addressId), (row) =>
-      row.status === 'pending' ? { ...row, status: 'active', confirmedAt, usableFrom } : undefined,
-    );
-    if (!result?.changed)
-      throw new Gone('This address is no longer waiting for confirmation', 'ADDRESS_NOT_PENDING');
-    return addressOf(result.row);
+    const next = { ...row, status: 'active', confirmedAt, usableFrom } as AddressRow;
+    const confirmed = addressOf(next);
+    // The link spent, the address active and the audit record to come: one transaction, single use.
+    await this.table
+      .transact([
+        { replace: link, with: { ...link, usedAt: now.toISOString() } },
+        { replace: row, with: next },
+        ...(after ? after.writes(confirmed) : []),
+      ])
+      .catch(async (err: unknown) => {
+        if (!(err instanceof Conflict)) throw err;
+        // Two clicks at once, or the address removed meanwhile: say which.
+        const latest = await this.table.get<LinkRow>(key);
+        if (latest?.usedAt) throw new Gone('This link was already used', 'LINK_USED');
+        throw new Gone('This address is no longer waiting for confirmation', 'ADDRESS_NOT_PENDING');
+      });
+    return confirmed;
   }
 
   /**
@@ -193,16 +209,24 @@ export class AddressStore implements AddressBook {
    * Found; a blocked address stays as it is (evidence for compliance). The row is kept, marked removed, so
    * withdrawal records can still name it and its version never goes back (row-signature.ts).
    */
-  async remove(userId: string, addressId: string): Promise<WhitelistedAddress> {
+  async remove(
+    userId: string,
+    addressId: string,
+    after?: PendingEffects<WhitelistedAddress>,
+  ): Promise<WhitelistedAddress> {
     const removedAt = this.deps.clock.now().toISOString();
-    const result = await this.table.update<AddressRow>(addressKey(userId, addressId), (row) => {
-      if (row.userId !== userId || row.status === 'removed') return undefined;
-      if (row.status === 'blocked') {
-        throw new Conflict('This address cannot be changed; contact support', 'ADDRESS_BLOCKED');
-      }
-      const { usableFrom: _usableFrom, ...kept } = row;
-      return { ...kept, status: 'removed', removedAt } as AddressRow;
-    });
+    const result = await this.table.update<AddressRow>(
+      addressKey(userId, addressId),
+      (row) => {
+        if (row.userId !== userId || row.status === 'removed') return undefined;
+        if (row.status === 'blocked') {
+          throw new Conflict('This address cannot be changed; contact support', 'ADDRESS_BLOCKED');
+        }
+        const { usableFrom: _usableFrom, ...kept } = row;
+        return { ...kept, status: 'removed', removedAt } as AddressRow;
+      },
+      (next) => after?.writes(addressOf(next)) ?? [],
+    );
     if (!result?.changed) throw new NotFound('Address not found');
     return addressOf(result.row);
   }
@@ -235,20 +259,20 @@ export class AddressStore implements AddressBook {
       });
   }
 
-  private async issueLink(
+  private newLink(
     address: WhitelistedAddress,
     now: Date,
-  ): Promise<{ token: string; expiresAt: string }> {
+  ): { link: { token: string; expiresAt: string }; write: TransactWrite } {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + ADDRESS_RULES.linkHours * HOUR).toISOString();
-    await this.table.create<LinkRow>({
+    const row: Omit<LinkRow, 'version'> = {
       ...linkKey(token),
       userId: address.userId,
       addressId: address.addressId,
       issuedAt: now.toISOString(),
       expiresAt,
       ttl: Math.ceil(Date.parse(expiresAt) / 1000) + 7 * 24 * 3600,
-    });
-    return { token, expiresAt };
+    };
+    return { link: { token, expiresAt }, write: { create: row } };
   }
 }

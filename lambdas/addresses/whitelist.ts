@@ -7,11 +7,12 @@ import { SUSPENSION_LINK_DAYS } from '../account/contracts.js';
 import type { Asset } from '../kernel/assets.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { ValidationError } from '../kernel/errors.js';
+import type { Effect, Outbox } from '../kernel/outbox.js';
 import type { Clock } from '../kernel/ports/clock.js';
-import type { SignInContextInput, UserMail } from '../kernel/ports/user-mail.js';
+import type { SignInContextInput } from '../kernel/ports/user-mail.js';
 import type { Settings } from '../kernel/settings.js';
 import type { WhitelistedAddress } from './address-book.js';
-import { type AddressStore, newAddressId } from './address-store.js';
+import { type AddressStore, type CreatedAddress, newAddressId } from './address-store.js';
 import type { AddressView } from './contracts.js';
 import { checkLabel } from './label.js';
 import { sanctionsHit, sanctionsListInfo } from './sanctions.js';
@@ -25,13 +26,15 @@ export const BLOCKED_MESSAGE =
   'This address cannot be used for withdrawals. If you believe this is a mistake, contact support.';
 
 interface AuditedPorts {
-  audit: Pick<AuditLog, 'append'>;
+  /** Each change's audit record (and the confirmation email) is written with the change (kernel/outbox.ts). */
+  outbox: Pick<Outbox, 'pending'>;
   clock: Clock;
 }
 
 export interface AddPorts extends AuditedPorts {
   addresses: Pick<AddressStore, 'create'>;
-  mail: UserMail;
+  /** The sanctions hit's compliance record, written before anything else. */
+  audit: Pick<AuditLog, 'append'>;
   /** A4's "this wasn't me" link in the confirmation email: someone else adding an address is a takeover. */
   links: Pick<SuspensionLinks, 'issue'>;
   settings: Pick<Settings, 'addressCoolingHours'>;
@@ -122,43 +125,61 @@ export async function addAddress(
       },
     });
   }
-  const created = await ports.addresses.create({
-    addressId,
-    userId: requester.userId,
-    asset: input.asset,
-    address: checked.address,
-    label,
-    blocked: hit !== undefined,
-  });
-  const { address, link } = created;
-  if (!link) return { address, message: BLOCKED_MESSAGE };
-
-  const reportToken = await ports.links.issue(requester.userId);
+  // A4's report link first: a link row nobody was sent is never used and expires.
+  const reportToken = hit ? undefined : await ports.links.issue(requester.userId);
   const context: SignInContextInput = {
     at: now.toISOString(),
     ip: requester.ip.slice(0, 64),
     ...(requester.browser ? { browser: requester.browser.slice(0, 256) } : {}),
   };
-  await ports.mail.send(requester.userId, {
-    template: 'address-confirm',
-    asset: address.asset,
-    addressMasked: address.addressMasked,
-    context,
-    confirmUrl: `${requester.baseUrl}/v1/addresses/confirm/${link.token}`,
-    expiresAt: link.expiresAt,
-    coolingHours: ports.settings.addressCoolingHours,
-    reportUrl: `${requester.baseUrl}/v1/auth/suspend/${reportToken}`,
-    reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
-  });
-  await ports.audit.append({
-    actor: { kind: 'user', id: requester.userId },
-    action: 'address.added',
-    target: { kind: 'user', id: requester.userId },
-    outcome: 'success',
-    at: now.toISOString(),
-    ...auditSource(requester),
-    details: { addressId, asset: address.asset },
-  });
+  // The address, its link, the email and the audit record: written together, the last two done at once or
+  // by the outbox's sweeper (kernel/outbox.ts), so an address never waits for an email that never comes.
+  const after = ports.outbox.pending<CreatedAddress>(({ address, link }): Effect[] =>
+    link
+      ? [
+          {
+            kind: 'mail',
+            userId: requester.userId,
+            message: {
+              template: 'address-confirm',
+              asset: address.asset,
+              addressMasked: address.addressMasked,
+              context,
+              confirmUrl: `${requester.baseUrl}/v1/addresses/confirm/${link.token}`,
+              expiresAt: link.expiresAt,
+              coolingHours: ports.settings.addressCoolingHours,
+              reportUrl: `${requester.baseUrl}/v1/auth/suspend/${reportToken}`,
+              reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
+            },
+          },
+          {
+            kind: 'audit',
+            event: {
+              actor: { kind: 'user', id: requester.userId },
+              action: 'address.added',
+              target: { kind: 'user', id: requester.userId },
+              outcome: 'success',
+              at: now.toISOString(),
+              ...auditSource(requester),
+              details: { addressId, asset: address.asset },
+            },
+          },
+        ]
+      : [],
+  );
+  const { address, link } = await ports.addresses.create(
+    {
+      addressId,
+      userId: requester.userId,
+      asset: input.asset,
+      address: checked.address,
+      label,
+      blocked: hit !== undefined,
+    },
+    after,
+  );
+  if (!link) return { address, message: BLOCKED_MESSAGE };
+  await after.settle();
   return {
     address,
     message:
@@ -173,16 +194,22 @@ export async function confirmAddress(
   token: string,
   source?: Omit<Requester, 'userId'>,
 ): Promise<WhitelistedAddress> {
-  const address = await ports.addresses.confirm(token);
-  await ports.audit.append({
-    actor: { kind: 'user', id: address.userId },
-    action: 'address.confirmed',
-    target: { kind: 'user', id: address.userId },
-    outcome: 'success',
-    at: address.confirmedAt ?? ports.clock.now().toISOString(),
-    ...(source ? auditSource({ ...source, userId: address.userId }) : {}),
-    details: { addressId: address.addressId, asset: address.asset, usableFrom: address.usableFrom ?? '' },
-  });
+  const after = ports.outbox.pending<WhitelistedAddress>((address) => [
+    {
+      kind: 'audit',
+      event: {
+        actor: { kind: 'user', id: address.userId },
+        action: 'address.confirmed',
+        target: { kind: 'user', id: address.userId },
+        outcome: 'success',
+        at: address.confirmedAt ?? ports.clock.now().toISOString(),
+        ...(source ? auditSource({ ...source, userId: address.userId }) : {}),
+        details: { addressId: address.addressId, asset: address.asset, usableFrom: address.usableFrom ?? '' },
+      },
+    },
+  ]);
+  const address = await ports.addresses.confirm(token, after);
+  await after.settle();
   return address;
 }
 
@@ -192,15 +219,21 @@ export async function removeAddress(
   requester: Requester,
   addressId: string,
 ): Promise<WhitelistedAddress> {
-  const address = await ports.addresses.remove(requester.userId, addressId);
-  await ports.audit.append({
-    actor: { kind: 'user', id: requester.userId },
-    action: 'address.removed',
-    target: { kind: 'user', id: requester.userId },
-    outcome: 'success',
-    at: address.removedAt ?? ports.clock.now().toISOString(),
-    ...auditSource(requester),
-    details: { addressId, asset: address.asset },
-  });
+  const after = ports.outbox.pending<WhitelistedAddress>((address) => [
+    {
+      kind: 'audit',
+      event: {
+        actor: { kind: 'user', id: requester.userId },
+        action: 'address.removed',
+        target: { kind: 'user', id: requester.userId },
+        outcome: 'success',
+        at: address.removedAt ?? ports.clock.now().toISOString(),
+        ...auditSource(requester),
+        details: { addressId, asset: address.asset },
+      },
+    },
+  ]);
+  const address = await ports.addresses.remove(requester.userId, addressId, after);
+  await after.settle();
   return address;
 }

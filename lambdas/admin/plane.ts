@@ -2,6 +2,7 @@
 // see, the answer the waiting workflow gets, the audit record of every step, and the sealing of personal data
 // in a request's parameters (a new email or phone is sealed by the vault, bound to the request row).
 import type { AuditLog } from '../kernel/audit/audit-log.js';
+import type { AuditEvent } from '../kernel/audit/audit-record.js';
 import type { TaskAnswers } from '../kernel/ports/task-answers.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
 import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
@@ -124,20 +125,20 @@ export interface StepOrigin {
 }
 
 /** D3: the audit record of one step of a request. Details hold ids, codes and reasons, never personal data. */
-export function auditStep(
-  audit: Pick<AuditLog, 'append'>,
-  step: {
-    action: string;
-    actor: { kind: 'admin' | 'system'; id: string; tier?: string };
-    request: Pick<AdminRequest, 'requestId' | 'action' | 'target' | 'payloadHash'>;
-    outcome: 'success' | 'refused' | 'failed';
-    at: Date;
-    details?: Record<string, string | number | boolean>;
-    origin?: StepOrigin;
-  },
-) {
+export interface AuditStep {
+  action: string;
+  actor: { kind: 'admin' | 'system'; id: string; tier?: string };
+  request: Pick<AdminRequest, 'requestId' | 'action' | 'target' | 'payloadHash'>;
+  outcome: 'success' | 'refused' | 'failed';
+  at: Date;
+  details?: Record<string, string | number | boolean>;
+  origin?: StepOrigin;
+}
+
+/** The audit record of a step of the approval plane. */
+export function auditStepEvent(step: AuditStep): AuditEvent {
   const { origin } = step;
-  return audit.append({
+  return {
     actor: step.actor,
     action: step.action,
     target: { kind: 'request', id: step.request.requestId },
@@ -153,7 +154,11 @@ export function auditStep(
       payloadHash: step.request.payloadHash,
       ...step.details,
     },
-  });
+  };
+}
+
+export function auditStep(audit: Pick<AuditLog, 'append'>, step: AuditStep) {
+  return audit.append(auditStepEvent(step));
 }
 
 /** The actor of an admin's step: their id and tiers at the time. */

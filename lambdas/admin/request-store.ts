@@ -14,6 +14,7 @@
 // flag left stale by a crash only costs a read, since every listing checks the request row itself.
 import { Conflict, NotFound } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { PendingEffects } from '../kernel/outbox.js';
 import { TASK_TOKEN_PARTITION_PREFIX } from '../kernel/tables.js';
 import {
   type AdminIdentity,
@@ -75,21 +76,29 @@ export class AdminRequestStore {
   ) {}
 
   /** Stores a new request (from approval.ts `createRequest`); an existing id is a Conflict. */
-  async create(request: AdminRequest): Promise<AdminRequest> {
-    await this.table.create<LinkRow>({
-      ...linkKey(request.requesterId, request.requestId, 'requested'),
-      requestId: request.requestId,
-      role: 'requested',
-      at: request.createdAt,
-    });
-    await this.table.create<OpenRow>({
-      ...openKey(request),
-      requestId: request.requestId,
-      expiresAt: request.expiresAt,
-      open: request.status === 'pending',
-    });
-    const row = await this.table.create<RequestRow>({ ...requestKey(request.requestId), ...request });
-    return requestOf(row);
+  /** The request, its index rows and what follows (its audit record, its workflow): all or none. */
+  async create(request: AdminRequest, after?: PendingEffects<AdminRequest>): Promise<AdminRequest> {
+    const [row] = await this.table.transact([
+      { create: { ...requestKey(request.requestId), ...request } },
+      {
+        create: {
+          ...linkKey(request.requesterId, request.requestId, 'requested'),
+          requestId: request.requestId,
+          role: 'requested',
+          at: request.createdAt,
+        },
+      },
+      {
+        create: {
+          ...openKey(request),
+          requestId: request.requestId,
+          expiresAt: request.expiresAt,
+          open: request.status === 'pending',
+        },
+      },
+      ...(after ? after.writes(request) : []),
+    ]);
+    return requestOf(row as RequestRow);
   }
 
   async get(requestId: string): Promise<AdminRequest | undefined> {

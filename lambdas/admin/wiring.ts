@@ -3,6 +3,7 @@
 import { botShield } from '../auth/wiring.js';
 import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
+import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { ShieldStore } from '../kernel/shield/shield-store.js';
 import { AdminDirectory } from './admin-directory.js';
@@ -53,6 +54,10 @@ export const adminLoginFlow = (infra: AdminLoginInfra) =>
     clock: infra.clock,
   });
 
+/** A request's audit record and approval workflow, written with it (kernel/outbox.ts). */
+export const awsAdminOutbox = /* @__PURE__ */ once(() =>
+  outboxOf({ rows: aws.rows, clock: aws.clock }, { workflows: aws.workflows() }),
+);
 export const awsAdminRequests = /* @__PURE__ */ once(() => adminRequests({ rows: aws.rows }));
 export const awsRevealGrants = /* @__PURE__ */ once(() => revealGrants({ rows: aws.rows }));
 export const awsAdminDirectory = /* @__PURE__ */ once(() => adminDirectory({ rows: aws.rows }));
@@ -81,7 +86,7 @@ export {
   awsSignupStore,
   suspensionRequests,
 } from '../account/wiring.js';
-export { awsSecurityChanges, awsSecurityState } from '../security/wiring.js';
+export { awsSecurityChanges, awsSecurityOutbox, awsSecurityState } from '../security/wiring.js';
 export {
   awsWithdrawalDecisions,
   awsWithdrawalLedger,

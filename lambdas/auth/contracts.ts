@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 
 /** A1: free usernames, 3–32 characters of a clear alphabet (no look-alikes of other scripts). */
 export const username = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,30}[A-Za-z0-9]$/));
-const deviceId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/));
+export const deviceId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/));
 
 export const loginRequest = z.strictObject({
   username: z.string().check(z.minLength(1), z.maxLength(128)),

@@ -16,6 +16,7 @@ import { deviceRemovedResponse, devicesResponse } from './device-contracts.js';
 import { duressSetResponse, setDuressBody } from './duress-contracts.js';
 import { loginsQuery, loginsResponse } from './login-history.js';
 import { changePasswordBody, passwordChangedResponse } from './password-contracts.js';
+import { refreshRequest, refreshResponse } from './refresh-contracts.js';
 import {
   signupRequest,
   signupResponse,
@@ -53,6 +54,25 @@ export const ROUTES: readonly RouteSpec[] = [
     ),
   },
   {
+    id: 'RefreshTokens',
+    method: 'POST',
+    path: '/v1/auth/refresh',
+    auth: 'public',
+    entry: 'lambdas/auth/handlers/refresh.ts',
+    summary:
+      "A8: new tokens for the session's refresh token and device; the token is rotated on every use, and a used one ends the session",
+    tag: 'auth',
+    body: refreshRequest,
+    response: refreshResponse,
+    status: 200,
+    errors: ['REFRESH_INVALID', 'REFRESH_REUSED', 'SESSION_REVOKED', 'ACCOUNT_SUSPENDED'],
+    // The exchange itself (GetTokensFromRefreshToken) is authorised by the app client and the token, not by
+    // IAM: `identity:refresh` grants no action, only the pool's variables. Reuse revokes the session row,
+    // appends the audit record (accounts:write brings audit:append) and emails the user with a fresh
+    // "this wasn't me" link.
+    access: reads('accounts:write', 'identity:refresh', 'shield:write', 'user-mail:send'),
+  },
+  {
     id: 'SignUp',
     method: 'POST',
     path: '/v1/auth/signup',
@@ -75,6 +95,7 @@ export const ROUTES: readonly RouteSpec[] = [
       'INVALID_PHONE',
       'INVALID_PASSWORD',
       'SMS_COUNTRY_NOT_ALLOWED',
+      'CODES_NOT_SENT',
     ],
     access: reads(
       'accounts:write',

@@ -11,7 +11,15 @@
 // login goes through the usual proofs (new network, new device).
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { AccountStore, PendingSignup, SignupStore } from '../account/contracts.js';
-import { Conflict, Gone, TooManyRequests, Unauthorized, ValidationError } from '../kernel/errors.js';
+import {
+  Conflict,
+  Gone,
+  ServiceUnavailable,
+  TooManyRequests,
+  Unauthorized,
+  ValidationError,
+} from '../kernel/errors.js';
+import { logger } from '../kernel/observability.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
 import type { BlindIndexer } from '../kernel/privacy/blind-index.js';
@@ -144,7 +152,7 @@ export class SignupFlow {
     const emailCode = newCode();
     const phoneCode = newCode();
     const expiresAt = new Date(now.getTime() + SIGNUP_RULES.codeMinutes * 60_000).toISOString();
-    await signups.create({
+    const signup = await signups.create({
       signupId,
       userId,
       username: request.username,
@@ -157,7 +165,7 @@ export class SignupFlow {
       expiresAt,
     });
     const to = { email: request.email, username: request.username };
-    await Promise.all([
+    const sent = await Promise.allSettled([
       emailTaken
         ? this.ports.messenger.emailTaken(to, now.toISOString())
         : this.ports.messenger.emailCode(to, emailCode, expiresAt),
@@ -165,6 +173,7 @@ export class SignupFlow {
         ? this.ports.messenger.smsTaken(request.phone)
         : this.ports.messenger.smsCode(request.phone, phoneCode, SIGNUP_RULES.codeMinutes),
     ]);
+    if (sent.some((s) => s.status === 'rejected')) await this.takeBack(signup, request.username);
     return {
       status: 'verification-required',
       signupId,
@@ -234,6 +243,22 @@ export class SignupFlow {
    * at verification). A verified, suspended or otherwise disabled account is never touched: only a user whose
    * own pending sign-up row says it is unverified and old enough.
    */
+  /**
+   * A code that could not be sent: the sign-up is taken back (ended, its user deleted, so the username is
+   * free again) and the request fails with 503, so trying again later starts afresh instead of meeting
+   * USERNAME_TAKEN for a day. A code that did go out is then useless: its sign-up is over.
+   */
+  private async takeBack(signup: PendingSignup, username: string): Promise<never> {
+    const { identity, signups, clock } = this.ports;
+    logger.error('a sign-up code could not be sent; the sign-up is taken back');
+    await signups.advance(signup, { failedAt: clock.now().toISOString() });
+    await identity.deleteUser(username);
+    throw new ServiceUnavailable(
+      'We could not send your verification codes, and nothing was kept. Please try again in a few minutes.',
+      'CODES_NOT_SENT',
+    );
+  }
+
   private async freeStaleUsername(username: string, now: Date): Promise<boolean> {
     const { identity, signups, accounts } = this.ports;
     const user = await identity.getUser(username);

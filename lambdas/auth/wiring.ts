@@ -4,6 +4,7 @@ import {
   accountStore,
   accountStoreWithIndex,
   blindIndexer,
+  sessionRefreshes,
   signupStore,
   suspensionLinks,
 } from '../account/wiring.js';
@@ -18,6 +19,7 @@ import { loginShield } from './login-shield.js';
 import { LoginStore } from './login-store.js';
 import { SignupFlow } from './signup-flow.js';
 import { invokingSignupMessenger } from './signup-messenger.js';
+import { TokenRefresh } from './token-refresh.js';
 
 /** A3: the login's bot shield on the Shield table (user and admin logins alike). */
 export const botShield = (infra: Pick<Infra, 'documents' | 'tableName'>) =>
@@ -56,6 +58,25 @@ export const loginFlow = (infra: LoginInfra) =>
     shield: botShield(infra),
     geo: infra.geo(),
     duress: duressCheck(infra),
+  });
+
+type RefreshInfra = Pick<
+  Infra,
+  'rows' | 'clock' | 'documents' | 'tableName' | 'refresher' | 'userMail' | 'geo'
+>;
+
+/** A8: the refresh-token exchange with rotation and reuse detection, behind the login's bot shield. */
+export const tokenRefresh = (infra: RefreshInfra) =>
+  new TokenRefresh({
+    refresher: infra.refresher(),
+    accounts: accountStore(infra),
+    refreshes: sessionRefreshes(infra),
+    audit: infra.rows().audit,
+    mail: infra.userMail(),
+    links: suspensionLinks(infra),
+    clock: infra.clock,
+    shield: botShield(infra),
+    geo: infra.geo(),
   });
 
 type SignupInfra = Pick<
@@ -101,6 +122,18 @@ export const awsSignupFlow = /* @__PURE__ */ once(() =>
     identity: aws.identity,
     vault: aws.vault,
     invoke: aws.invoke,
+  }),
+);
+
+export const awsTokenRefresh = /* @__PURE__ */ once(() =>
+  tokenRefresh({
+    rows: aws.rows,
+    clock: aws.clock,
+    documents: aws.documents,
+    tableName: aws.tableName,
+    refresher: aws.refresher,
+    userMail: aws.userMail,
+    geo: aws.geo,
   }),
 );
 

@@ -58,6 +58,12 @@ export const ERROR_CODES = {
   INVALID_PASSWORD: { status: 400, description: 'The directory refused the password' },
   // 401
   UNAUTHORIZED: { status: 401, description: 'Missing, invalid or revoked token, or wrong credentials' },
+  REFRESH_INVALID: { status: 401, description: 'The refresh token is not valid; sign in again' },
+  REFRESH_REUSED: {
+    status: 401,
+    description: 'A rotated refresh token was used again: the session is ended',
+  },
+  SESSION_REVOKED: { status: 401, description: 'The session has ended; sign in again' },
   // 403
   FORBIDDEN: { status: 403, description: 'The caller may not do this (or the firewall refused the request)' },
   JURISDICTION: { status: 403, description: 'Not available from this country' },
@@ -65,7 +71,10 @@ export const ERROR_CODES = {
   ADMIN_NOT_ALLOWED: { status: 403, description: 'An admin may not act on this (their own request, say)' },
   TIER_NOT_ALLOWED: { status: 403, description: "The admin's tiers do not allow this" },
   DAILY_LIMIT: { status: 403, description: 'Over the daily withdrawal limit' },
-  ACCOUNT_SUSPENDED: { status: 403, description: 'The account is suspended' },
+  ACCOUNT_SUSPENDED: {
+    status: [403, 401],
+    description: 'The account is suspended (403 on a withdrawal, 401 on a token refresh)',
+  },
   SECURITY_HOLD: { status: 403, description: 'Withdrawals are held after a security change' },
   ADDRESS_PENDING: { status: 403, description: 'The address waits for its email confirmation' },
   ADDRESS_REMOVED: { status: 403, description: 'The address was removed from the whitelist' },
@@ -142,6 +151,8 @@ export const ERROR_CODES = {
     status: 503,
     description: 'The withdrawal could not be started; nothing was done',
   },
+  SERVICE_UNAVAILABLE: { status: 503, description: 'A service failed and what was written was taken back' },
+  CODES_NOT_SENT: { status: 503, description: 'The sign-up codes could not be sent; nothing was kept' },
 } as const satisfies Record<string, { status: number | readonly number[]; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -73,6 +73,20 @@ export class TooManyRequests extends AppError {
     super(message);
   }
 }
+/**
+ * A service the request needs failed after it started, and what it had written was taken back: retrying
+ * later is safe. Never a client's mistake.
+ */
+export class ServiceUnavailable extends AppError {
+  override readonly name = 'ServiceUnavailable';
+  readonly status = 503;
+  constructor(
+    message: string,
+    readonly code: CodeOf<503> = 'SERVICE_UNAVAILABLE',
+  ) {
+    super(message);
+  }
+}
 /** A link or code that existed but is used up or expired. */
 export class Gone extends AppError {
   override readonly name = 'Gone';

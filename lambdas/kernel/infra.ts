@@ -10,7 +10,7 @@ import type { CheckpointStore } from './ports/checkpoint-store.js';
 import type { Clock } from './ports/clock.js';
 import type { Custody } from './ports/custody.js';
 import type { GeoIp } from './ports/geo-ip.js';
-import type { IdentityProvider } from './ports/identity-provider.js';
+import type { IdentityProvider, TokenRefresher } from './ports/identity-provider.js';
 import type { KeyService } from './ports/key-service.js';
 import type { Mailer } from './ports/mailer.js';
 import type { SmsMessages } from './ports/sms-messages.js';
@@ -47,6 +47,8 @@ export interface Infra {
   identity(): Omit<IdentityProvider, 'reauthenticate'>;
   /** The user pool with `reauthenticate` behind the A3 lockout. */
   reauthIdentity(): IdentityProvider;
+  /** A8: the user pool's refresh-token exchange (rotation), apart from the rest of the pool. */
+  refresher(): TokenRefresher;
   /** The admin pool without `reauthenticate` (offboarding: disable, sign out). */
   adminIdentity(): Omit<AdminIdentityProvider, 'reauthenticate'>;
   /** The admin pool with `reauthenticate` behind the A3 lockout (admin scope). */

@@ -28,6 +28,11 @@ export type Access =
   | 'duress:check'
   | 'identity:authenticate'
   | 'identity:mfa'
+  /**
+   * A8: the user pool's refresh-token exchange (GetTokensFromRefreshToken), which Cognito authorises by the
+   * app client and the token, not by IAM: the pool's variables, no IAM action.
+   */
+  | 'identity:refresh'
   | 'shield:write'
   | 'shield:forget'
   | 'identity:revoke'

@@ -4,6 +4,7 @@
 // closed on read like every account row.
 import { Conflict } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { PendingEffects } from '../kernel/outbox.js';
 import type { MailBefore } from '../kernel/ports/mail-before.js';
 import type { ValidatedKey } from './signer-contracts.js';
 
@@ -64,8 +65,14 @@ export class NotificationPrefsStore {
   }
 
   /** B4: sets the phrase (already validated by the route), or removes it with `null`. */
-  setPhrase(userId: string, phrase: string | null, at: Date): Promise<NotificationPrefs> {
-    return this.change(userId, { phrase }, at);
+  /** `after`: what follows (the audit record), written with the phrase (kernel/outbox.ts). */
+  setPhrase(
+    userId: string,
+    phrase: string | null,
+    at: Date,
+    after?: PendingEffects<unknown>,
+  ): Promise<NotificationPrefs> {
+    return this.change(userId, { phrase }, at, after);
   }
 
   /** B3: stores a validated key, or removes it with `null`. */
@@ -74,15 +81,24 @@ export class NotificationPrefsStore {
   }
 
   /** Creates the row on first use, else a version-checked update; a lost race reads again once or twice. */
-  private async change(userId: string, change: Change, at: Date): Promise<NotificationPrefs> {
+  private async change(
+    userId: string,
+    change: Change,
+    at: Date,
+    after?: PendingEffects<unknown>,
+  ): Promise<NotificationPrefs> {
     const updatedAt = at.toISOString();
+    const also = (row: unknown) => after?.writes(row) ?? [];
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const result = await this.table.update<Row>(prefsKey(userId), (row) => apply(row, change, updatedAt));
-        if (result) return strip(result.row);
-        const created = await this.table.create<Row>(
-          apply({ ...prefsKey(userId), userId, updatedAt, version: 0 }, change, updatedAt),
+        const result = await this.table.update<Row>(
+          prefsKey(userId),
+          (row) => apply(row, change, updatedAt),
+          also,
         );
+        if (result) return strip(result.row);
+        const first = apply({ ...prefsKey(userId), userId, updatedAt, version: 0 }, change, updatedAt);
+        const created = await this.table.create<Row>(first, also(first));
         return strip(created);
       } catch (err) {
         if (!(err instanceof Conflict) || attempt === 2) throw err;

@@ -17,7 +17,8 @@ export type TemplateName =
   | 'withdrawals-available'
   | 'withdrawal-update'
   | 'address-confirm'
-  | 'signup-attempt';
+  | 'signup-attempt'
+  | 'refresh-token-reuse';
 
 /** A template's output: subject and body, before `frame` puts the phrase and the footer around it. */
 export interface RenderedEmail {
@@ -185,6 +186,41 @@ export function loginNotice(input: {
       p('Your Palisade account was just signed in to:'),
       { kind: 'facts', rows: contextRows(input.context) },
       p('If this was you, there is nothing to do.'),
+      {
+        kind: 'action',
+        label: "This wasn't me: suspend my account",
+        url: safeLink(input.reportUrl),
+        note: `One click suspends the account, signs out every session and freezes withdrawals. The link works once, until ${formatUtc(input.reportExpiresAt)}.`,
+      },
+    ],
+    false,
+  );
+}
+
+/**
+ * A8: a refresh token of a session was used a second time (a copy of it is in someone else's hands): the
+ * session was ended, with the "this wasn't me" link should the user not recognise the session.
+ */
+export function refreshTokenReuse(input: {
+  username: string;
+  /** Where the second use came from. */
+  context: SignInContext;
+  reportUrl: string | URL;
+  reportExpiresAt: Date;
+}): RenderedEmail {
+  return rendered(
+    'refresh-token-reuse',
+    'A Palisade session was ended for your safety',
+    [
+      hello(input.username),
+      p(
+        'A sign-in token of one of your sessions was used a second time. Only one app should ever hold it, so we ended that session: its app will ask you to sign in again.',
+      ),
+      p('The second use came from:'),
+      { kind: 'facts', rows: contextRows(input.context) },
+      p(
+        'If you simply signed in again on that device, there is nothing else to do. Otherwise someone may hold a copy of your session: suspend the account and change your password.',
+      ),
       {
         kind: 'action',
         label: "This wasn't me: suspend my account",

@@ -9,6 +9,7 @@ import {
   loginNotice,
   newDeviceConfirmation,
   type RenderedEmail,
+  refreshTokenReuse,
   type SignInContext,
   securityChangeNotice,
   signupAttemptNotice,
@@ -58,6 +59,13 @@ export function renderUserMessage(message: UserMessage, username: string): Rende
         ...(message.withdrawalsCancelled !== undefined
           ? { withdrawalsCancelled: message.withdrawalsCancelled }
           : {}),
+      });
+    case 'refresh-token-reuse':
+      return refreshTokenReuse({
+        username,
+        context: contextOf(message.context),
+        reportUrl: message.reportUrl,
+        reportExpiresAt: new Date(message.reportExpiresAt),
       });
     case 'account-suspended':
       return accountSuspended({ username, reason: message.reason, at: new Date(message.at) });

@@ -3,6 +3,7 @@
 // wiring (OpenPGP.js, the platform key) is in aws/pgp-signer.ts, so no other bundle carries it.
 import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
+import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { NotificationPrefsStore } from './notification-prefs.js';
 import { PgpSignerClient } from './pgp-signer-client.js';
@@ -12,6 +13,8 @@ export const notificationPrefs = (infra: Pick<Infra, 'rows'>) =>
 export const pgpSignerClient = (infra: Pick<Infra, 'invoke'>) =>
   new PgpSignerClient(infra.invoke('PGP_SIGNER_FUNCTION'));
 
+/** A preference change's audit record, written with it (kernel/outbox.ts). */
+export const awsNotifyOutbox = /* @__PURE__ */ once(() => outboxOf({ rows: aws.rows, clock: aws.clock }));
 export const awsNotificationPrefs = /* @__PURE__ */ once(() => notificationPrefs({ rows: aws.rows }));
 export const awsPgpSignerClient = /* @__PURE__ */ once(() => pgpSignerClient({ invoke: aws.invoke }));
 

@@ -25,3 +25,11 @@ export const checkpointRunSummary = z.object({
   linked: z.optional(z.number()),
 });
 export type CheckpointRunSummary = z.infer<typeof checkpointRunSummary>;
+
+/** What the outbox sweeper reports (its log line, and its answer to a local caller). */
+export const sweepSummary = z.object({
+  pending: z.number(),
+  completed: z.number(),
+  failed: z.number(),
+  leased: z.number(),
+});

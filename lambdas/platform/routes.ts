@@ -1,5 +1,6 @@
 // The platform context's functions: its API routes and its scheduled functions, with the access each needs.
 import type { FunctionSpec, RouteSpec, ScheduleSpec } from '../catalogue.js';
+import { OUTBOX_SWEEP_MINUTES } from '../kernel/outbox.js';
 import { reads } from '../kernel/specs.js';
 import { healthResponse } from './contracts.js';
 
@@ -34,6 +35,25 @@ export const AUDIT_CHECKPOINT: FunctionSpec = {
  */
 export const AUDIT_CHECKPOINT_MINUTES = 5;
 
+/**
+ * The transactional outbox's sweeper (kernel/outbox.ts): completes the follow-up steps a request wrote with
+ * its rows but could not do at once: audit records, emails, workflow starts, hence every service they use.
+ */
+export const OUTBOX_SWEEPER: FunctionSpec = {
+  id: 'OutboxSweeper',
+  entry: 'lambdas/platform/handlers/outbox-sweeper.ts',
+  access: [
+    'accounts:write',
+    'audit:append',
+    'user-mail:send',
+    'suspension:start',
+    'security-hold:start',
+    'withdrawal:start',
+    'admin-approval:start',
+  ],
+};
+
 export const SCHEDULED: readonly ScheduleSpec[] = [
   { spec: AUDIT_CHECKPOINT, everyMinutes: AUDIT_CHECKPOINT_MINUTES },
+  { spec: OUTBOX_SWEEPER, everyMinutes: OUTBOX_SWEEP_MINUTES },
 ];

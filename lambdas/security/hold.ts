@@ -3,6 +3,7 @@
 // withdrawal checks read; the security-hold workflow clears its flag once the end has passed.
 import { Conflict } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { PendingEffects } from '../kernel/outbox.js';
 import type { SecurityChangeKind } from './contracts.js';
 
 export interface SecurityState {
@@ -87,31 +88,44 @@ export class SecurityStateStore {
     userId: string,
     change: { kind: SecurityChangeKind; at: Date },
     holdMs: number,
+    after?: PendingEffects<SecurityState>,
   ): Promise<SecurityState> {
+    const also = (row: SecurityRow) => after?.writes(stateOf(row)) ?? [];
     return this.retrying(async () => {
-      const updated = await this.table.update<SecurityRow>(keyOf(userId), (row) => {
-        const { holdClearedAt: _cleared, ...rest } = row;
-        return { ...rest, ...applyChange(stateOf(row), change, holdMs) };
-      });
+      const updated = await this.table.update<SecurityRow>(
+        keyOf(userId),
+        (row) => {
+          const { holdClearedAt: _cleared, ...rest } = row;
+          return { ...rest, ...applyChange(stateOf(row), change, holdMs) };
+        },
+        also,
+      );
       if (updated) return stateOf(updated.row);
-      const created = await this.table.create<SecurityRow>({
-        ...keyOf(userId),
-        ...applyChange(undefined, change, holdMs),
-      });
+      const row = { ...keyOf(userId), ...applyChange(undefined, change, holdMs) };
+      const created = await this.table.create<SecurityRow>(row, also({ ...row, version: 1 } as SecurityRow));
       return stateOf(created);
     });
   }
 
   /** Clears the hold an execution carries, if the rule allows it; says what it did. */
-  async clear(userId: string, expectedEnd: string, now: Date): Promise<ClearDecision> {
+  async clear(
+    userId: string,
+    expectedEnd: string,
+    now: Date,
+    after?: PendingEffects<unknown>,
+  ): Promise<ClearDecision> {
     return this.retrying(async () => {
       let decision: ClearDecision = 'superseded';
-      await this.table.update<SecurityRow>(keyOf(userId), (row) => {
-        decision = clearDecision(stateOf(row), expectedEnd, now);
-        return decision === 'clear'
-          ? { ...row, holdActive: false, holdClearedAt: now.toISOString() }
-          : undefined;
-      });
+      await this.table.update<SecurityRow>(
+        keyOf(userId),
+        (row) => {
+          decision = clearDecision(stateOf(row), expectedEnd, now);
+          return decision === 'clear'
+            ? { ...row, holdActive: false, holdClearedAt: now.toISOString() }
+            : undefined;
+        },
+        (next) => after?.writes(next) ?? [],
+      );
       return decision;
     });
   }
@@ -120,10 +134,13 @@ export class SecurityStateStore {
    * D2: an approved admin request ends the hold early, at `at`. Idempotent: a hold already cleared (or none)
    * changes nothing. A later security change starts a new hold as usual.
    */
-  async lift(userId: string, at: Date): Promise<{ changed: boolean }> {
+  async lift(userId: string, at: Date, after?: PendingEffects<unknown>): Promise<{ changed: boolean }> {
     return this.retrying(async () => {
-      const updated = await this.table.update<SecurityRow>(keyOf(userId), (row) =>
-        row.holdActive ? { ...row, holdActive: false, holdClearedAt: at.toISOString() } : undefined,
+      const updated = await this.table.update<SecurityRow>(
+        keyOf(userId),
+        (row) =>
+          row.holdActive ? { ...row, holdActive: false, holdClearedAt: at.toISOString() } : undefined,
+        (next) => after?.writes(next) ?? [],
       );
       return { changed: updated?.changed ?? false };
     });

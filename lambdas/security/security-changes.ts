@@ -2,12 +2,11 @@
 // audit log and starts (or extends) the withdrawal hold: the signed SECURITY row first (the source of truth),
 // then the security-hold workflow, whose first state sends the change notices (B1: email and SMS with the
 // "this wasn't me" link, to the old address and phone after a contact change) and which clears it at its end.
-import type { AuditLog } from '../kernel/audit/audit-log.js';
+import type { Effect, Outbox } from '../kernel/outbox.js';
 import type { MailBefore } from '../kernel/ports/mail-before.js';
-import type { Workflows } from '../kernel/ports/workflows.js';
 import { holdDurationMs, type Settings } from '../kernel/settings.js';
 import type { ChangeNotice, HoldInput, SecurityChangeKind } from './contracts.js';
-import type { SecurityStateStore } from './hold.js';
+import type { SecurityState, SecurityStateStore } from './hold.js';
 
 export type { SecurityChangeKind };
 
@@ -77,7 +76,6 @@ export interface SecurityChanges {
 
 export interface HoldPorts {
   holds: Pick<SecurityStateStore, 'recordChange'>;
-  workflows: Pick<Workflows, 'start'>;
   settings: Pick<Settings, 'holdHours'>;
 }
 
@@ -91,31 +89,45 @@ export const holdExecutionName = (userId: string, holdEndsAt: string, changedAt?
     .replace(/[^0-9A-Za-z_-]/g, '_')
     .slice(0, 80);
 
-export function auditedSecurityChanges(audit: Pick<AuditLog, 'append'>, hold: HoldPorts): SecurityChanges {
+/**
+ * The change's audit record and its hold workflow are written with the hold itself (kernel/outbox.ts): a
+ * hold never goes without its workflow (the notice, the end), nor a change without its record.
+ */
+export function auditedSecurityChanges(outbox: Pick<Outbox, 'pending'>, hold: HoldPorts): SecurityChanges {
   return {
     async onSecurityChange(change) {
-      await audit.append({
-        actor: { kind: 'user', id: change.userId },
-        action: `security.${change.kind}`,
-        target: { kind: 'user', id: change.userId },
-        outcome: 'success',
-        at: change.at.toISOString(),
-        ...(change.sourceIp ? { sourceIp: change.sourceIp } : {}),
-        ...(change.userAgent ? { userAgent: change.userAgent.slice(0, 512) } : {}),
-        ...(change.requestId ? { requestId: change.requestId } : {}),
+      const after = outbox.pending<SecurityState>((state): Effect[] => {
+        const holdEndsAt = state.holdEndsAt as string;
+        const input: HoldInput = { userId: change.userId, holdEndsAt, change: noticeOf(change) };
+        return [
+          {
+            kind: 'audit',
+            event: {
+              actor: { kind: 'user', id: change.userId },
+              action: `security.${change.kind}`,
+              target: { kind: 'user', id: change.userId },
+              outcome: 'success',
+              at: change.at.toISOString(),
+              ...(change.sourceIp ? { sourceIp: change.sourceIp } : {}),
+              ...(change.userAgent ? { userAgent: change.userAgent.slice(0, 512) } : {}),
+              ...(change.requestId ? { requestId: change.requestId } : {}),
+            },
+          },
+          {
+            kind: 'workflow',
+            workflow: 'security-hold',
+            input,
+            name: holdExecutionName(change.userId, holdEndsAt, input.change?.at),
+          },
+        ];
       });
-      const state = await hold.holds.recordChange(
+      await hold.holds.recordChange(
         change.userId,
         { kind: change.kind, at: change.at },
         holdDurationMs(hold.settings),
+        after,
       );
-      const holdEndsAt = state.holdEndsAt as string;
-      const input: HoldInput = { userId: change.userId, holdEndsAt, change: noticeOf(change) };
-      await hold.workflows.start(
-        'security-hold',
-        input,
-        holdExecutionName(change.userId, holdEndsAt, input.change?.at),
-      );
+      await after.settle();
     },
   };
 }

@@ -3,6 +3,7 @@
 import { accountStoreWithIndex, blindIndexer, signupStore } from '../account/wiring.js';
 import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
+import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { NoticeStore } from './change-notices.js';
 import { ContactChangeFlow } from './contact-change.js';
@@ -16,10 +17,9 @@ export const securityState = (infra: Pick<Infra, 'rows'>) =>
 export const noticeStore = (infra: Pick<Infra, 'rows'>) => new NoticeStore(infra.rows().tables.accounts);
 
 /** B1/B2: records a security change (audit), starts or extends the hold and its workflow. */
-export const securityChanges = (infra: Pick<Infra, 'rows' | 'workflows' | 'settings'>) =>
-  auditedSecurityChanges(infra.rows().audit, {
+export const securityChanges = (infra: Pick<Infra, 'rows' | 'workflows' | 'settings' | 'clock'>) =>
+  auditedSecurityChanges(outboxOf(infra, { workflows: infra.workflows() }), {
     holds: securityState(infra),
-    workflows: infra.workflows(),
     settings: infra.settings(),
   });
 
@@ -42,10 +42,12 @@ export const contactChanges = (infra: ContactInfra) =>
     clock: infra.clock,
   });
 
+/** The hold workflow's audit records, each written with its change (kernel/outbox.ts). */
+export const awsSecurityOutbox = /* @__PURE__ */ once(() => outboxOf({ rows: aws.rows, clock: aws.clock }));
 export const awsSecurityState = /* @__PURE__ */ once(() => securityState({ rows: aws.rows }));
 export const awsNoticeStore = /* @__PURE__ */ once(() => noticeStore({ rows: aws.rows }));
 export const awsSecurityChanges = /* @__PURE__ */ once(() =>
-  securityChanges({ rows: aws.rows, workflows: aws.workflows, settings: aws.settings }),
+  securityChanges({ rows: aws.rows, workflows: aws.workflows, settings: aws.settings, clock: aws.clock }),
 );
 export const awsContactChanges = /* @__PURE__ */ once(() =>
   contactChanges({

@@ -3,6 +3,7 @@
 // leave exactly one outcome.
 import { Conflict } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { PendingEffects } from '../kernel/outbox.js';
 import {
   WITHDRAWAL_SK_PREFIX,
   type WithdrawalRecord,
@@ -87,6 +88,8 @@ export class WithdrawalLifecycle {
     to: WithdrawalStatus,
     at: Date,
     patch: (record: WithdrawalRow) => Partial<WithdrawalRecord> = () => ({}),
+    /** What follows the move (its audit record), written with it (kernel/outbox.ts); nothing if it did not move. */
+    after?: PendingEffects<WithdrawalRow>,
   ): Promise<Transition> {
     for (const status of from) {
       if (!canMove(status, to))
@@ -108,6 +111,7 @@ export class WithdrawalLifecycle {
               ? { ...current, ...patch(current), status: to, updatedAt: at.toISOString() }
               : undefined;
           },
+          (next) => after?.writes(next) ?? [],
         );
         if (!result) throw new IllegalTransition(`No withdrawal ${withdrawalId} for this user`);
         if (result.changed && left === 'review') await this.reviews.close(result.row, at);

@@ -1,6 +1,7 @@
 // The withdrawal context's components over the runtime's Infra (kernel/infra.ts), and their Lambda instances.
 import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
+import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { decisionsThrough, WithdrawalDecisions } from './decisions.js';
 import { WithdrawalHistory } from './history.js';
@@ -47,6 +48,8 @@ export const reviewAnswers = (infra: ReviewAnswersInfra) =>
     clock: infra.clock,
   });
 
+/** The workflow tasks' audit records, each written with its move (kernel/outbox.ts). */
+export const awsWithdrawalOutbox = /* @__PURE__ */ once(() => outboxOf({ rows: aws.rows, clock: aws.clock }));
 export const awsWithdrawalLifecycle = /* @__PURE__ */ once(() => withdrawalLifecycle({ rows: aws.rows }));
 export const awsWithdrawalLedger = /* @__PURE__ */ once(() => withdrawalLedger({ rows: aws.rows }));
 export const awsWithdrawalHistory = /* @__PURE__ */ once(() => withdrawalHistory({ rows: aws.rows }));

@@ -19,6 +19,9 @@ export const IDENTITY_GRANTS = {
     'cognito-idp:AdminGetUser',
   ),
   'identity:mfa': onUserPool('cognito-idp:AdminSetUserMFAPreference'),
+  // A8: GetTokensFromRefreshToken is authorised by the app client and the refresh token, never by IAM (an
+  // unsigned call, as RevokeToken): nothing to allow. The pool's variables come with every function.
+  'identity:refresh': { apply: () => undefined },
   'identity:revoke': onUserPool('cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser'),
   // A user revoking their own refresh tokens: global sign-out only, never disabling the user.
   'identity:sign-out': onUserPool('cognito-idp:AdminUserGlobalSignOut'),

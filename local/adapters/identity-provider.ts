@@ -11,6 +11,7 @@ import type {
   IdentityProvider,
   NewUser,
   PasswordAuthResult,
+  TokenRefresher,
   TokenSet,
 } from '../../lambdas/kernel/ports/identity-provider.js';
 import { JsonFile } from './json-file.js';
@@ -56,7 +57,7 @@ const MIN_PASSWORD_LENGTH = 8;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
-export class LocalIdentityProvider implements IdentityProvider {
+export class LocalIdentityProvider implements IdentityProvider, TokenRefresher {
   private readonly totpSessions = new Map<string, { username: string; expiresAt: number }>();
 
   private constructor(
@@ -178,6 +179,31 @@ export class LocalIdentityProvider implements IdentityProvider {
       return { kind: 'totp-required', session };
     }
     return { kind: 'tokens', tokens: await this.signIn(user) };
+  }
+
+  /**
+   * A8, as a Cognito app client with refresh-token rotation and no grace period (GetTokensFromRefreshToken):
+   * the family's current token only, once; the new tokens keep the family's origin_jti and its end.
+   */
+  async refreshTokens(refreshToken: string): Promise<TokenSet & { refreshToken: string }> {
+    const now = this.clock.now();
+    const hash = sha256(refreshToken);
+    for (const user of Object.values(this.state.users)) {
+      const family = user.refreshFamilies.find((f) => f.tokenHash === hash);
+      if (!family) continue;
+      if (!user.enabled || family.revokedAt || Date.parse(family.expiresAt) <= now.getTime()) break;
+      const issued = await this.issuer.issue(user, now, {
+        originJti: family.originJti,
+        refreshExpiresAt: new Date(family.expiresAt),
+      });
+      const next = issued.tokens.refreshToken ?? '';
+      // Re-checked after the await: two refreshes with one token, only one rotates it.
+      if (family.tokenHash !== hash || family.revokedAt) break;
+      family.tokenHash = sha256(next);
+      await this.save();
+      return { ...issued.tokens, refreshToken: next };
+    }
+    throw new Unauthorized('Invalid refresh token');
   }
 
   async respondToTotp(username: string, session: string, code: string): Promise<TokenSet> {

@@ -95,9 +95,16 @@ export class LocalTokenIssuer {
     return { keys: [{ ...this.publicJwk }] } as Jwks;
   }
 
-  /** Tokens of one successful authentication: a new refresh-token family, access and id tokens. */
-  async issue(subject: TokenSubject, now: Date): Promise<IssuedTokens> {
-    const originJti = randomUUID();
+  /**
+   * Tokens of one successful authentication: a new refresh-token family, access and id tokens. A8: with
+   * `family`, the tokens of a refresh of that family instead (same `origin_jti`, its refresh token's end).
+   */
+  async issue(
+    subject: TokenSubject,
+    now: Date,
+    family?: { originJti: string; refreshExpiresAt: Date },
+  ): Promise<IssuedTokens> {
+    const originJti = family?.originJti ?? randomUUID();
     const eventId = randomUUID();
     const iat = seconds(now);
     const groups = subject.groups.length > 0 ? { 'cognito:groups': [...subject.groups] } : {};
@@ -141,7 +148,8 @@ export class LocalTokenIssuer {
         expiresInSeconds: this.lifetimes.accessMinutes * 60,
       },
       originJti,
-      refreshExpiresAt: new Date(now.getTime() + this.lifetimes.refreshHours * 3_600_000),
+      refreshExpiresAt:
+        family?.refreshExpiresAt ?? new Date(now.getTime() + this.lifetimes.refreshHours * 3_600_000),
     };
   }
 

@@ -253,6 +253,42 @@ describe('I2 the AWS path of sessions and the duress password', () => {
   });
 });
 
+describe('I2 the AWS path of a token refresh', () => {
+  const rita: TestUser = person('rita');
+
+  it('I2 A8 a refresh under the template: GetTokensFromRefreshToken on the rotating app client, and the reuse of a rotated token ends the session with its email', async () => {
+    await signUp(h, rita, '127.0.0.27');
+    const token = await firstLogin(h, rita, 'device-rita-00001', '127.0.0.27');
+    const login = rita.refreshToken as string;
+    expect(login).toEqual(expect.any(String));
+    h.reset();
+    const refresh = (refreshToken: string) =>
+      h.call(
+        'POST',
+        '/v1/auth/refresh',
+        { refreshToken, deviceId: 'device-rita-00001' },
+        { source: '127.0.0.27' },
+      );
+    const first = await refresh(login);
+    expectStatus(first, 200);
+    const tokens = first.body.tokens as { accessToken: string; refreshToken: string };
+    expect(tokens.refreshToken).not.toBe(login);
+    expectStatus(await h.call('GET', '/v1/me', undefined, { token: tokens.accessToken }), 200);
+    h.assertClean();
+    // Not IAM: the app client and the token authorise the exchange (the role holds no Cognito action).
+    expect(callsOf('RefreshTokens')).toContain('cognito-idp:GetTokensFromRefreshToken');
+
+    const reuse = await refresh(login);
+    expect(reuse.status).toBe(401);
+    expect(reuse.body.error).toMatchObject({ code: 'REFRESH_REUSED' });
+    expect((await h.call('GET', '/v1/me', undefined, { token: tokens.accessToken })).status).toBe(401);
+    expect((await h.call('GET', '/v1/me', undefined, { token })).status).toBe(401);
+    expect(await h.mailText(rita.email, /session was ended/i)).toContain('/v1/auth/suspend/');
+    h.assertClean();
+    expect(ran('SendUserMail')).toBe(true);
+  });
+});
+
 describe('I2 the AWS path of an address and a withdrawal', () => {
   const wanda: TestUser = person('wanda');
   let token = '';

@@ -334,4 +334,41 @@ describe('Local workflows survive a restart of the server', () => {
     });
     expect(await mailText(cloud, user.email, /withdrawals are available again/i)).toBeTruthy();
   });
+
+  it('D3 the follow-up steps of a write whose server died before doing them are done at the next start (the outbox)', async () => {
+    const user = await newUser('outbox');
+    const at = clock.now();
+    // A request's write, with its audit record and an email to come, and then the server dies: the steps are
+    // written with the row (one transaction) but never done.
+    const after = cloud.ports.outbox.fixed([
+      {
+        kind: 'audit',
+        event: {
+          actor: { kind: 'user', id: user.userId },
+          action: 'notifications.anti-phishing-phrase.set',
+          target: { kind: 'user', id: user.userId },
+          outcome: 'success',
+          at: at.toISOString(),
+        },
+      },
+      {
+        kind: 'mail',
+        userId: user.userId,
+        message: { template: 'withdrawals-available', at: at.toISOString() },
+      },
+    ]);
+    await cloud.ports.notificationPrefs.setPhrase(user.userId, 'blue heron at dawn', at, after);
+    const audited = async () =>
+      (await cloud.ports.audit.byTarget({ kind: 'user', id: user.userId }, 100)).items.filter(
+        (r) => r.action === 'notifications.anti-phishing-phrase.set',
+      );
+    expect(await audited()).toEqual([]);
+    await expect(mailText(cloud, user.email, /withdrawals are available again/i)).rejects.toThrow();
+
+    // The writer's lease ends while the server is down; the start sweeps the outbox before any request.
+    await restart(3 * 60_000);
+    expect(await audited()).toHaveLength(1);
+    expect(await mailText(cloud, user.email, /withdrawals are available again/i)).toBeTruthy();
+    expect(logs.join('\n')).not.toMatch(/OutboxSweeper failed/);
+  });
 });

@@ -149,6 +149,8 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
     ),
     'identity:sign-out': pairs(['cognito-idp:AdminUserGlobalSignOut'], [getAttArn(identity.userPool)]),
     'identity:mfa': pairs(['cognito-idp:AdminSetUserMFAPreference'], [getAttArn(identity.userPool)]),
+    // A8: Cognito authorises GetTokensFromRefreshToken by the app client and the token, not by IAM.
+    'identity:refresh': [],
     'shield:write': [
       ...pairs(
         ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],

@@ -84,15 +84,28 @@ describe('Cognito', () => {
     });
   });
 
-  it('A8 app clients: admin password auth + refresh, token revocation, lifetimes from token-lifetimes.ts', () => {
+  it('A8 app clients: admin password auth, token revocation, lifetimes from token-lifetimes.ts; refresh rotates on the user pool', () => {
     const cases = [
-      { pool: s.primary.identity.userPool, tokens: USER_TOKENS },
-      { pool: s.primary.identity.adminPool, tokens: ADMIN_TOKENS },
+      {
+        pool: s.primary.identity.userPool,
+        tokens: USER_TOKENS,
+        // A8: the user pool's client rotates refresh tokens (GetTokensFromRefreshToken), no grace period;
+        // with rotation Cognito allows no REFRESH_TOKEN_AUTH flow.
+        flows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'],
+        rotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 },
+      },
+      {
+        pool: s.primary.identity.adminPool,
+        tokens: ADMIN_TOKENS,
+        flows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        rotation: Match.absent(),
+      },
     ];
-    for (const { pool, tokens } of cases) {
+    for (const { pool, tokens, flows, rotation } of cases) {
       s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
         UserPoolId: ref(pool),
-        ExplicitAuthFlows: Match.arrayEquals(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+        ExplicitAuthFlows: Match.arrayEquals(flows),
+        RefreshTokenRotation: rotation,
         GenerateSecret: false,
         EnableTokenRevocation: true,
         AccessTokenValidity: tokens.accessMinutes,

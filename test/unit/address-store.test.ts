@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { receiveRefusal } from '../../lambdas/addresses/address-book.js';
 import {
   ADDRESS_RULES,
@@ -23,6 +23,7 @@ import type { AuditEvent } from '../../lambdas/kernel/audit/audit-record.js';
 import { Conflict, Gone, NotFound, TooManyRequests, ValidationError } from '../../lambdas/kernel/errors.js';
 import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
 import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import { OUTBOX_LEASE_MS, Outbox } from '../../lambdas/kernel/outbox.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import type { UserMessage } from '../../lambdas/kernel/ports/user-mail.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
@@ -240,7 +241,8 @@ describe('C1 address labels', () => {
 describe('C1 adding, confirming and removing (domain)', () => {
   let events: AuditEvent[];
   let mails: { userId: string; message: UserMessage }[];
-  let ports: AddPorts & { addresses: AddressStore };
+  let ports: AddPorts & { addresses: AddressStore; outbox: Outbox };
+  let failing: { mail: boolean; audit: boolean };
   const requester = (userId: string) => ({
     userId,
     ip: '203.0.113.9',
@@ -253,19 +255,28 @@ describe('C1 adding, confirming and removing (domain)', () => {
   beforeEach(() => {
     events = [];
     mails = [];
+    const audit = {
+      async append(event: AuditEvent) {
+        if (failing.audit) throw Object.assign(new Error('audit down'), { name: 'AuditDown' });
+        events.push(event);
+        return {} as never;
+      },
+    };
+    failing = { mail: false, audit: false };
     ports = {
       addresses: store,
-      audit: {
-        async append(event) {
-          events.push(event);
-          return {} as never;
+      audit,
+      outbox: new Outbox({
+        table,
+        clock,
+        audit,
+        mail: {
+          async send(userId, message) {
+            if (failing.mail) throw Object.assign(new Error('mail down'), { name: 'MailDown' });
+            mails.push({ userId, message });
+          },
         },
-      },
-      mail: {
-        async send(userId, message) {
-          mails.push({ userId, message });
-        },
-      },
+      }),
       links: { issue: async () => 'R'.repeat(43) },
       clock,
       settings,
@@ -356,5 +367,117 @@ describe('C1 adding, confirming and removing (domain)', () => {
       addAddress(ports, requester(userId), { asset: 'ETH', address: LAZARUS, label: 'again' }),
     ).rejects.toMatchObject({ code: 'ADDRESS_EXISTS' });
     expect(events.filter((e) => e.action === 'compliance.sanctions-hit')).toHaveLength(2);
+  });
+
+  const pendingEntries = async () =>
+    (await table.query<Record<string, unknown> & { version: number }>('OUTBOX')).items;
+
+  it('C1 an email that fails after the address is written is sent by the outbox sweeper, once, with its audit record', async () => {
+    expect(await pendingEntries()).toEqual([]);
+    const userId = newUser();
+    failing.mail = true;
+    const { address } = await addAddress(ports, requester(userId), {
+      asset: 'BTC',
+      address: SEGWIT,
+      label: 'cold',
+    });
+    // The request is done (its rows are written); the email and the audit record wait in the outbox.
+    expect(address.status).toBe('pending');
+    expect(mails).toEqual([]);
+    expect(events).toEqual([]);
+    const [entry] = await pendingEntries();
+    expect(entry).toMatchObject({
+      done: 0,
+      lastError: 'MailDown',
+      effects: [{ kind: 'mail' }, { kind: 'audit' }],
+    });
+
+    // Still failing: the sweep takes it, fails again and leaves it for the next one.
+    expect(await ports.outbox.sweep()).toMatchObject({ pending: 1, failed: 1, completed: 0 });
+    failing.mail = false;
+    expect(await ports.outbox.sweep()).toMatchObject({ pending: 1, completed: 1 });
+    expect(await ports.outbox.sweep()).toMatchObject({ pending: 0 });
+    expect(mails).toHaveLength(1);
+    expect(events).toEqual([
+      expect.objectContaining({
+        action: 'address.added',
+        details: expect.objectContaining({ outbox: expect.any(String) }),
+      }),
+    ]);
+    // The late email's link works.
+    const mail = mails[0]?.message as Extract<UserMessage, { template: 'address-confirm' }>;
+    const token = /\/v1\/addresses\/confirm\/([A-Za-z0-9_-]+)$/.exec(mail.confirmUrl)?.[1] as string;
+    expect((await confirmAddress(ports, token)).status).toBe('active');
+  });
+
+  it("C1 an entry under its writer's lease is left alone by the sweeper until the lease ends", async () => {
+    const userId = newUser();
+    const after = ports.outbox.fixed([
+      {
+        kind: 'audit',
+        event: {
+          actor: { kind: 'user', id: userId },
+          action: 'address.test',
+          target: { kind: 'user', id: userId },
+          outcome: 'success',
+          at: clock.now().toISOString(),
+        },
+      },
+    ]);
+    // A writer that died after its transaction: the entry is written, never settled.
+    await table.transact(after.writes(undefined));
+    expect(await ports.outbox.sweep()).toMatchObject({ pending: 1, leased: 1, completed: 0 });
+    expect(events).toEqual([]);
+    clock.advance(OUTBOX_LEASE_MS + 1);
+    expect(await ports.outbox.sweep()).toMatchObject({ pending: 1, completed: 1 });
+    expect(events.map((e) => e.action)).toEqual(['address.test']);
+  });
+
+  it('C1 an audit record that fails after a confirmation or a removal is appended by the sweeper', async () => {
+    const userId = newUser();
+    const { address } = await addAddress(ports, requester(userId), {
+      asset: 'ETH',
+      address: ETH,
+      label: 'x',
+    });
+    const mail = mails.at(-1)?.message as Extract<UserMessage, { template: 'address-confirm' }>;
+    const token = /\/v1\/addresses\/confirm\/([A-Za-z0-9_-]+)$/.exec(mail.confirmUrl)?.[1] as string;
+    failing.audit = true;
+    expect((await confirmAddress(ports, token)).status).toBe('active');
+    clock.advance(1000); // entries are swept oldest first
+    expect((await removeAddress(ports, requester(userId), address.addressId)).status).toBe('removed');
+    expect(events.map((e) => e.action)).toEqual(['address.added']);
+    expect(await pendingEntries()).toHaveLength(2);
+    failing.audit = false;
+    expect(await ports.outbox.sweep()).toMatchObject({ completed: 2 });
+    expect(events.map((e) => e.action)).toEqual(['address.added', 'address.confirmed', 'address.removed']);
+    expect(await pendingEntries()).toEqual([]);
+  });
+
+  it('C1 a write that fails leaves no address, no link and no outbox entry, and sends nothing', async () => {
+    const userId = newUser();
+    const transact = table.transact.bind(table);
+    let calls = 0;
+    const spy = vi.spyOn(table, 'transact').mockImplementation(async (writes) => {
+      // The claim is the first write; the address, its link and its outbox entry the second.
+      if (++calls === 2) throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+      return transact(writes);
+    });
+    try {
+      await expect(
+        addAddress(ports, requester(userId), { asset: 'BTC', address: GENESIS, label: 'x' }),
+      ).rejects.toMatchObject({ name: 'ThrottlingException' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await store.listAll(userId)).toEqual([]);
+    expect(await pendingEntries()).toEqual([]);
+    expect(mails).toEqual([]);
+    expect(events).toEqual([]);
+    // The claim left behind names an address never written: adding it again works.
+    expect(
+      (await addAddress(ports, requester(userId), { asset: 'BTC', address: GENESIS, label: 'x' })).address
+        .status,
+    ).toBe('pending');
   });
 });

@@ -11,6 +11,7 @@ import {
   newDeviceConfirmation,
   oneLine,
   type RenderedEmail,
+  refreshTokenReuse,
   type SignInContext,
   safeLink,
   securityChangeNotice,
@@ -81,6 +82,10 @@ const TEMPLATES: [string, RenderedEmail][] = [
     }),
   ],
   ['withdrawals available (B2)', withdrawalsAvailable({ username: 'sam', at })],
+  [
+    'refresh token reused (A8)',
+    refreshTokenReuse({ username: 'sam', context, reportUrl, reportExpiresAt: later }),
+  ],
 ];
 
 /** The visible text of an HTML document, entities decoded (enough for these templates). */

@@ -5,6 +5,7 @@ import type { Account, Contact } from '../../lambdas/account/account-store.js';
 import { hashDuress } from '../../lambdas/auth/duress.js';
 import { changePassword, type PasswordChangePorts } from '../../lambdas/auth/password-change.js';
 import { Conflict } from '../../lambdas/kernel/errors.js';
+import type { Effect, PendingEffects } from '../../lambdas/kernel/outbox.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import { securityChangeSms } from '../../lambdas/notify/templates.js';
 import { NOTICE_CHANGE, type NoticePorts, sendChangeNotice } from '../../lambdas/security/change-notices.js';
@@ -155,12 +156,27 @@ describe('B1 change notices', () => {
   });
 
   it('B1 the workflow input carries the change and the old contact sealed, and each change its own execution', async () => {
-    const start = vi.fn(async () => ({ executionId: 'x' }));
+    // The hold's row and its steps are one write (kernel/outbox.ts): the steps as the store would write them.
+    const steps: Effect[] = [];
     const changes = auditedSecurityChanges(
-      { append: vi.fn(async () => ({}) as never) },
       {
-        holds: { recordChange: async () => ({ holdActive: true, holdEndsAt: '2026-03-04T10:00:00.000Z' }) },
-        workflows: { start },
+        pending: <T>(of: (row: T) => readonly Effect[]) =>
+          ({
+            writes: (row: T) => {
+              steps.push(...of(row));
+              return [];
+            },
+            settle: async () => {},
+          }) as unknown as PendingEffects<T>,
+      },
+      {
+        holds: {
+          recordChange: async (_u, _c, _ms, after) => {
+            const state = { holdActive: true, holdEndsAt: '2026-03-04T10:00:00.000Z' };
+            after?.writes(state);
+            return state;
+          },
+        },
         settings: { holdHours: 72 },
       },
     );
@@ -168,7 +184,8 @@ describe('B1 change notices', () => {
       previousContact: 'AYADeJx…sealed',
     });
     await changes.onSecurityChange(change);
-    const [, sent, name] = start.mock.calls[0] as unknown as [string, HoldInput, string];
+    expect(steps.map((e) => e.kind)).toEqual(['audit', 'workflow']);
+    const { input: sent, name } = steps[1] as Extract<Effect, { kind: 'workflow' }> & { input: HoldInput };
     expect(holdInput.parse(sent)).toEqual(sent);
     expect(sent.change).toEqual({
       kind: 'email-changed',

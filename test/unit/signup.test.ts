@@ -136,6 +136,7 @@ function harness() {
   const sent: { email: string[]; sms: string[]; notices: string[] } = { email: [], sms: [], notices: [] };
   const users = new Map<string, { userId: string; email: string; phone?: string; enabled: boolean }>();
   const accounts: unknown[] = [];
+  const failing = { email: false, sms: false };
   const flow = new SignupFlow({
     identity: {
       async createUser(u) {
@@ -178,9 +179,11 @@ function harness() {
     blindIndex: async () => ({ index: async (kind, value) => `${kind}:${value.toLowerCase()}` }),
     messenger: {
       async emailCode(_to, code) {
+        if (failing.email) throw new Error('mail down');
         sent.email.push(code);
       },
       async smsCode(_to, code) {
+        if (failing.sms) throw new Error('sms down');
         sent.sms.push(code);
       },
       async emailTaken(to) {
@@ -200,6 +203,7 @@ function harness() {
   });
   return {
     flow,
+    failing,
     rows,
     claims,
     sent,
@@ -213,6 +217,25 @@ function harness() {
 }
 
 describe('A1 sign-up flow', () => {
+  it('A1 a code that cannot be sent takes the sign-up back (503): the username is free at once, nothing half done', async () => {
+    for (const channel of ['email', 'sms'] as const) {
+      const h = harness();
+      h.failing[channel] = true;
+      const error = await h.flow.start(h.request('alice'), { ip: '203.0.113.5' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 503, code: 'CODES_NOT_SENT' });
+      expect(h.users.has('alice')).toBe(false);
+      const [row] = [...h.rows.values()];
+      expect(row?.failedAt).toBeDefined();
+      // The code that did go out opens nothing.
+      const sentCode = h.sent.email[0] ?? h.sent.sms[0] ?? '000000';
+      await expect(h.flow.verify(row?.signupId as string, sentCode, sentCode)).rejects.toBeInstanceOf(Gone);
+      // Trying again later works, under the same username.
+      h.failing[channel] = false;
+      const again = await h.flow.start(h.request('alice'), { ip: '203.0.113.5' });
+      expect(again.status).toBe('verification-required');
+    }
+  });
+
   it('A1 stores only code hashes, keeps the user disabled, and completes once with both codes', async () => {
     const h = harness();
     const started = await h.flow.start(h.request('alice'), { ip: '203.0.113.5' });

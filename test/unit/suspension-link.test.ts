@@ -11,10 +11,12 @@ import type { AuditEvent } from '../../lambdas/kernel/audit/audit-record.js';
 import { Gone } from '../../lambdas/kernel/errors.js';
 import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
 import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import type { PendingEffects } from '../../lambdas/kernel/outbox.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+import { memoryOutbox } from '../support/outbox.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const clock = new ManualClock(NOW);
@@ -58,19 +60,22 @@ function ports(options: { failStart?: number } = {}) {
     ports: {
       clock,
       accounts: {
-        async suspend(userId: string) {
+        async suspend(userId: string, _at: Date, _reason: string, after?: PendingEffects<unknown>) {
           steps.push('suspend');
           const changed = !suspended.has(userId);
           suspended.add(userId);
+          if (changed) after?.writes({});
           return { changed };
         },
       },
-      audit: {
-        async append(event: AuditEvent) {
-          audit.push(event);
-          return event as never;
+      outbox: memoryOutbox({
+        audit: {
+          async append(event: AuditEvent) {
+            audit.push(event);
+            return event as never;
+          },
         },
-      },
+      }),
       workflows: {
         async start(workflow: string, _input: unknown, name: string) {
           steps.push(`start ${workflow}`);

@@ -7,11 +7,11 @@ import type { Clock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import { suspensionInput } from '../contracts.js';
 import { type RecordPorts, recordSuspension } from '../suspension.js';
-import { awsAccountStore } from '../wiring.js';
+import { awsAccountOutbox, awsAccountStore } from '../wiring.js';
 
 export const makeHandler = (ports: RecordPorts & { clock: Clock }) =>
   taskHandler(suspensionInput, (input) => recordSuspension(ports, input, ports.clock.now()));
 
 export const handler = lazyHandler(() =>
-  makeHandler({ accounts: awsAccountStore(), audit: aws.rows().audit, clock: aws.clock }),
+  makeHandler({ accounts: awsAccountStore(), outbox: awsAccountOutbox(), clock: aws.clock }),
 );

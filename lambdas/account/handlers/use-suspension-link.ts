@@ -6,7 +6,7 @@ import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { linkActionHandler } from '../../kernel/link-page.js';
 import { type ReportPorts, reportNotMe } from '../suspension.js';
-import { awsAccountStore, awsSuspensionLinkUses } from '../wiring.js';
+import { awsAccountOutbox, awsAccountStore, awsSuspensionLinkUses } from '../wiring.js';
 
 export const makeHandler = (ports: ReportPorts) =>
   linkActionHandler(async (token) => {
@@ -26,7 +26,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     linkUses: awsSuspensionLinkUses(),
     accounts: awsAccountStore(),
-    audit: aws.rows().audit,
+    outbox: awsAccountOutbox(),
     workflows: aws.workflows(),
     clock: aws.clock,
   }),

@@ -7,7 +7,7 @@ import { describeBrowser } from '../../kernel/client-description.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type AddressCreatedResponse, addAddressBody } from '../contracts.js';
 import { type AddPorts, addAddress, viewOf } from '../whitelist.js';
-import { awsAddressStore, awsSuspensionLinks } from '../wiring.js';
+import { awsAddressOutbox, awsAddressStore, awsSuspensionLinks } from '../wiring.js';
 
 export const makeHandler = (ports: AddPorts) =>
   httpHandler({ body: addAddressBody }, async (request, event) => {
@@ -32,7 +32,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     addresses: awsAddressStore(),
     audit: aws.rows().audit,
-    mail: aws.userMail(),
+    outbox: awsAddressOutbox(),
     links: awsSuspensionLinks(),
     clock: aws.clock,
     settings: aws.settings(),

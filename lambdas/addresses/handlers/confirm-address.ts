@@ -7,7 +7,7 @@ import { lazyHandler } from '../../kernel/http.js';
 import { linkActionHandler } from '../../kernel/link-page.js';
 import type { AddressConfirmedResponse } from '../contracts.js';
 import { type ConfirmPorts, confirmAddress } from '../whitelist.js';
-import { awsAddressStore } from '../wiring.js';
+import { awsAddressAuditOutbox, awsAddressStore } from '../wiring.js';
 
 export const makeHandler = (ports: ConfirmPorts) =>
   linkActionHandler(async (token, request) => {
@@ -26,5 +26,5 @@ export const makeHandler = (ports: ConfirmPorts) =>
   });
 
 export const handler = lazyHandler(() =>
-  makeHandler({ addresses: awsAddressStore(), audit: aws.rows().audit, clock: aws.clock }),
+  makeHandler({ addresses: awsAddressStore(), outbox: awsAddressAuditOutbox(), clock: aws.clock }),
 );

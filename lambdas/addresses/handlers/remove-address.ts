@@ -5,7 +5,7 @@ import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
 import { type AddressRemovedResponse, addressIdParam } from '../contracts.js';
 import { type RemovePorts, removeAddress, viewOf } from '../whitelist.js';
-import { awsAddressStore } from '../wiring.js';
+import { awsAddressAuditOutbox, awsAddressStore } from '../wiring.js';
 
 export const makeHandler = (ports: RemovePorts) =>
   httpHandler({}, async (request, event) => {
@@ -26,5 +26,5 @@ export const makeHandler = (ports: RemovePorts) =>
   });
 
 export const handler = lazyHandler(() =>
-  makeHandler({ addresses: awsAddressStore(), audit: aws.rows().audit, clock: aws.clock }),
+  makeHandler({ addresses: awsAddressStore(), outbox: awsAddressAuditOutbox(), clock: aws.clock }),
 );

@@ -1,7 +1,7 @@
 // D2 executors of a user's security settings: reset MFA (TOTP off; a security change: audit, hold and the
 // notices with the "this wasn't me" link) and lift a withdrawal hold early.
 import type { AccountStore } from '../../account/contracts.js';
-import type { AuditLog } from '../../kernel/audit/audit-log.js';
+import type { Outbox } from '../../kernel/outbox.js';
 import type { IdentityProvider } from '../../kernel/ports/identity-provider.js';
 import type { SecurityStateStore } from '../../security/contracts.js';
 import { type SecurityChanges, securityChangeOf } from '../../security/contracts.js';
@@ -12,7 +12,8 @@ export interface SecurityExecutorPorts {
   identity: Pick<IdentityProvider, 'disableTotp'>;
   securityChanges: SecurityChanges;
   securityState: Pick<SecurityStateStore, 'lift'>;
-  audit: Pick<AuditLog, 'append'>;
+  /** The lift's audit record, written with it (kernel/outbox.ts). */
+  outbox: Pick<Outbox, 'pending'>;
 }
 
 /** Where an admin-made change comes from, for its audit record and notice: the request, not a device. */
@@ -35,18 +36,22 @@ export async function resetMfa(ports: SecurityExecutorPorts, run: Execution): Pr
 }
 
 export async function liftHold(ports: SecurityExecutorPorts, run: Execution): Promise<ExecutionFacts> {
-  const { changed } = await ports.securityState.lift(run.request.target.id, run.at);
-  // D3: the hold's own record, as when its workflow clears it (the execution is audited besides). Only the
-  // run that lifted it writes one: a retry finds the hold gone and adds nothing.
-  if (changed) {
-    await ports.audit.append({
-      actor: { kind: 'admin', id: run.request.requesterId },
-      action: 'security.hold-cleared',
-      target: { kind: 'user', id: run.request.target.id },
-      outcome: 'success',
-      at: run.at.toISOString(),
-      details: { requestId: run.request.requestId, by: 'lift-hold' },
-    });
-  }
+  // D3: the hold's own record, as when its workflow clears it (the execution is audited besides), written
+  // with the lift (kernel/outbox.ts). Only the run that lifted it writes one: a retry finds the hold gone.
+  const after = ports.outbox.pending(() => [
+    {
+      kind: 'audit',
+      event: {
+        actor: { kind: 'admin', id: run.request.requesterId },
+        action: 'security.hold-cleared',
+        target: { kind: 'user', id: run.request.target.id },
+        outcome: 'success',
+        at: run.at.toISOString(),
+        details: { requestId: run.request.requestId, by: 'lift-hold' },
+      },
+    },
+  ]);
+  const { changed } = await ports.securityState.lift(run.request.target.id, run.at, after);
+  if (changed) await after.settle();
   return { lifted: changed };
 }

@@ -8,20 +8,28 @@ import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
+import type { Outbox } from '../../kernel/outbox.js';
 import type { Clock } from '../../kernel/ports/clock.js';
-import type { Workflows } from '../../kernel/ports/workflows.js';
 import type { FieldCipher } from '../../kernel/privacy/field-cipher.js';
 import type { Settings } from '../../kernel/settings.js';
 import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
-import { createRequest, newRequestId, refusalError } from '../approval.js';
+import { type AdminRequest, createRequest, newRequestId, refusalError } from '../approval.js';
 import { createRequestBody, requestView } from '../contracts.js';
-import { adminActor, approvalExecutionName, auditStep, sealed, secondsToExpiry, viewOf } from '../plane.js';
+import {
+  adminActor,
+  approvalExecutionName,
+  auditStepEvent,
+  sealed,
+  secondsToExpiry,
+  viewOf,
+} from '../plane.js';
 import type { AdminRequestStore } from '../request-store.js';
 import { type RequestTargetPorts, requireActionableTarget } from '../request-targets.js';
 import { approvalWorkflowInput } from '../task-contracts.js';
 import {
   awsAccountStore,
   awsAdminDirectory,
+  awsAdminOutbox,
   awsAdminRequests,
   awsRefusalEvidence,
   awsWithdrawalLifecycle,
@@ -30,8 +38,10 @@ import {
 export interface CreateRequestPorts extends RequestTargetPorts {
   adminRequests: Pick<AdminRequestStore, 'create'>;
   accounts: Pick<AccountStore, 'getAccount'>;
-  workflows: Pick<Workflows, 'start'>;
+  /** The refusals' audit records. */
   audit: Pick<AuditLog, 'append'>;
+  /** The request's audit record and workflow start, written with it (kernel/outbox.ts). */
+  outbox: Pick<Outbox, 'pending'>;
   /** Seals personal data in the parameters (a new email or phone). */
   vault: Pick<FieldCipher, 'encrypt'>;
   settings: Pick<Settings, 'approvalPolicies'>;
@@ -86,25 +96,34 @@ export const makeHandler = (ports: CreateRequestPorts) =>
       }
       await requireActionableTarget(decision.request, ports, { actor: adminActor(caller), at: now, origin });
       const made = await sealed({ ...decision.request, baseUrl: request.baseUrl }, ports.vault);
-      const stored = await ports.adminRequests.create(made);
-      await auditStep(ports.audit, {
-        action: 'admin.request',
-        actor: adminActor(caller),
-        request: stored,
-        outcome: 'success',
-        at: now,
-        details: { reason: stored.reason.slice(0, 200), approvalsNeeded: stored.policy.approvals },
-        origin,
-      });
-      await ports.workflows.start(
-        'admin-approval',
-        approvalWorkflowInput.parse({
-          requestId: stored.requestId,
-          action: stored.action,
-          secondsToExpiry: secondsToExpiry(stored, now),
-        }),
-        approvalExecutionName(stored.requestId),
-      );
+      // The request, its audit record and its workflow: written together, the last two done at once or by
+      // the outbox's sweeper, so no request waits for approvals its workflow will never collect.
+      const after = ports.outbox.pending<AdminRequest>((stored) => [
+        {
+          kind: 'audit',
+          event: auditStepEvent({
+            action: 'admin.request',
+            actor: adminActor(caller),
+            request: stored,
+            outcome: 'success',
+            at: now,
+            details: { reason: stored.reason.slice(0, 200), approvalsNeeded: stored.policy.approvals },
+            origin,
+          }),
+        },
+        {
+          kind: 'workflow',
+          workflow: 'admin-approval',
+          input: approvalWorkflowInput.parse({
+            requestId: stored.requestId,
+            action: stored.action,
+            secondsToExpiry: secondsToExpiry(stored, now),
+          }),
+          name: approvalExecutionName(stored.requestId),
+        },
+      ]);
+      const stored = await ports.adminRequests.create(made, after);
+      await after.settle();
       return { status: 201, body: requestView.parse(viewOf(stored)) };
     },
   );
@@ -113,7 +132,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     adminRequests: awsAdminRequests(),
     accounts: awsAccountStore(),
-    workflows: aws.workflows(),
+    outbox: awsAdminOutbox(),
     audit: aws.rows().audit,
     vault: aws.vault(),
     withdrawalLifecycle: awsWithdrawalLifecycle(),

@@ -56,7 +56,8 @@ const HEAD_VERSION = /^\d{12}$/;
  * never deleted (its head would call it removed): a Conflict-free `Error`.
  */
 export type TransactWrite<T extends Row = Row> =
-  | { create: Omit<T, 'version'> }
+  /** `committed`: told once the transaction holding the new row succeeded (the outbox settles only then). */
+  | { create: Omit<T, 'version'>; committed?: () => void }
   | { replace: T; with: Omit<T, 'version'> }
   | { delete: T };
 
@@ -216,24 +217,30 @@ export class SignedTable {
     };
   }
 
-  /** Writes a new row (version 1); an existing row under the key is a Conflict. */
-  async create<T extends Row>(row: Omit<T, 'version'>): Promise<T> {
-    return (await this.transact([{ create: row }]))[0] as T;
+  /**
+   * Writes a new row (version 1); an existing row under the key is a Conflict. `also`: more writes of this
+   * table made with it, all or none (an outbox entry, kernel/outbox.ts).
+   */
+  async create<T extends Row>(row: Omit<T, 'version'>, also: readonly TransactWrite[] = []): Promise<T> {
+    return (await this.transact([{ create: row }, ...also]))[0] as T;
   }
 
   /**
    * Reads and verifies the row, applies `change`, signs the result and writes it only if nobody wrote in
-   * between. `change` returns undefined to leave the row as it is. A lost race is a Conflict.
+   * between. `change` returns undefined to leave the row as it is. A lost race is a Conflict. `also`: more
+   * writes of this table made with the change, all or none, given the row as written (an outbox entry).
    */
   async update<T extends Row>(
     key: ItemKey,
     change: (current: T) => T | undefined,
+    also?: (next: T) => readonly TransactWrite[],
   ): Promise<{ row: T; changed: boolean } | undefined> {
     const current = await this.get<T>(key);
     if (!current) return undefined;
     const next = change(current);
     if (!next) return { row: current, changed: false };
-    const [row] = await this.transact([{ replace: current, with: next }]);
+    const written = { ...next, version: current.version + 1 } as T;
+    const [row] = await this.transact([{ replace: current, with: next }, ...(also?.(written) ?? [])]);
     return { row: row as T, changed: true };
   }
 
@@ -307,6 +314,7 @@ export class SignedTable {
       throw err;
     }
     for (const row of written) this.verifier.observe(logicalName, this.keyOf(row), row.version);
+    for (const w of writes) if ('create' in w) w.committed?.();
     return written;
   }
 }

@@ -69,3 +69,14 @@ export interface IdentityProvider {
   deleteUser(username: string): Promise<void>;
   enableUser(username: string): Promise<void>;
 }
+
+/**
+ * A8: the identity provider's refresh-token exchange, a port of its own so that only the refresh function's
+ * bundle carries it (the login's bundles sit at the size budget). Returns new tokens of the same session (the
+ * access token's `origin_jti` unchanged) and a new refresh token: the one presented is spent (rotation
+ * without a grace period). A refresh token unknown, expired, spent or revoked, or of a disabled user:
+ * Unauthorized, alike.
+ */
+export interface TokenRefresher {
+  refreshTokens(refreshToken: string): Promise<TokenSet & { refreshToken: string }>;
+}

@@ -43,6 +43,13 @@ export const userMessage = z.discriminatedUnion('template', [
     reportUrl: link,
     reportExpiresAt: iso,
   }),
+  /** A8: a rotated refresh token was used again; its session was ended. */
+  z.object({
+    template: z.literal('refresh-token-reuse'),
+    context: signInContext,
+    reportUrl: link,
+    reportExpiresAt: iso,
+  }),
   /** A6: the one-time code of a sign-in from a new network. */
   z.object({
     template: z.literal('new-ip-code'),

@@ -54,6 +54,7 @@ export const ACCESS_ENV = {
   'task-answer:invoke': ['TASK_ANSWER_FUNCTION'],
   'identity:authenticate': USER_POOL,
   'identity:mfa': USER_POOL,
+  'identity:refresh': USER_POOL,
   'identity:revoke': USER_POOL,
   'identity:sign-out': USER_POOL,
   'identity:read': USER_POOL,

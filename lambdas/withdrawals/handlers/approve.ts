@@ -1,20 +1,21 @@
 // Workflow task (C3) ApproveTheWithdrawal: screening → approved for a low-risk withdrawal, review → approved
 // after an admin's approval. A record a suspension cancelled first stays cancelled (outcome `cancelled`).
 
-import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
+import type { Outbox } from '../../kernel/outbox.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import { IllegalTransition, type WithdrawalLifecycle } from '../lifecycle.js';
-import type { WithdrawalDecision } from '../record.js';
-import { awsWithdrawalLifecycle } from '../wiring.js';
+import type { WithdrawalDecision, WithdrawalRow } from '../record.js';
+import { awsWithdrawalLifecycle, awsWithdrawalOutbox } from '../wiring.js';
 import { approveInput } from '../workflow-contracts.js';
 
 export const makeHandler = (ports: {
   withdrawalLifecycle: Pick<WithdrawalLifecycle, 'move'>;
-  audit: Pick<AuditLog, 'append'>;
+  /** The approval's audit record, written with the move (kernel/outbox.ts). */
+  outbox: Pick<Outbox, 'pending'>;
   clock: Clock;
 }) =>
   taskHandler(approveInput, async ({ userId, withdrawalId, decision }) => {
@@ -30,6 +31,19 @@ export const makeHandler = (ports: {
       : { outcome: 'approved', by: 'screening', at: now.toISOString() };
     // An admin approves a withdrawal under review; the screening one it has just screened.
     const from = decision ? (['review'] as const) : (['screening'] as const);
+    const after = ports.outbox.pending<WithdrawalRow>((record) => [
+      {
+        kind: 'audit',
+        event: {
+          actor: decision ? { kind: 'admin', id: decision.adminId } : { kind: 'system', id: 'withdrawal' },
+          action: 'withdrawal.approve',
+          target: { kind: 'withdrawal', id: withdrawalId },
+          outcome: 'success',
+          at: now.toISOString(),
+          details: { userId, by: approval.by, score: record.risk.score },
+        },
+      },
+    ]);
     const { moved, record } = await ports.withdrawalLifecycle.move(
       userId,
       withdrawalId,
@@ -39,6 +53,7 @@ export const makeHandler = (ports: {
       () => ({
         decision: approval,
       }),
+      after,
     );
     if (record.status === 'cancelled') return { outcome: 'cancelled' as const };
     // A retried task finds its own approval (or the dispatch that followed it) already written.
@@ -47,14 +62,7 @@ export const makeHandler = (ports: {
     }
     if (moved) {
       logger.info('withdrawal approved', { withdrawalId, by: approval.by });
-      await ports.audit.append({
-        actor: decision ? { kind: 'admin', id: decision.adminId } : { kind: 'system', id: 'withdrawal' },
-        action: 'withdrawal.approve',
-        target: { kind: 'withdrawal', id: withdrawalId },
-        outcome: 'success',
-        at: now.toISOString(),
-        details: { userId, by: approval.by, score: record.risk.score },
-      });
+      await after.settle();
     }
     return { outcome: 'approved' as const };
   });
@@ -62,7 +70,7 @@ export const makeHandler = (ports: {
 export const handler = lazyHandler(() =>
   makeHandler({
     withdrawalLifecycle: awsWithdrawalLifecycle(),
-    audit: aws.rows().audit,
+    outbox: awsWithdrawalOutbox(),
     clock: aws.clock,
   }),
 );

@@ -3,22 +3,24 @@
 // and moves the record screening → review. The workflow then waits until an admin decision answers the token
 // (AnswerTask), a suspension fails it (AnswerTask), or the review period ends.
 
-import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
+import type { Outbox } from '../../kernel/outbox.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { TaskAnswers } from '../../kernel/ports/task-answers.js';
 import { taskHandler } from '../../kernel/task.js';
 import { IllegalTransition, WithdrawalCancelled, type WithdrawalLifecycle } from '../lifecycle.js';
-import { awsWithdrawalLifecycle } from '../wiring.js';
+import type { WithdrawalRow } from '../record.js';
+import { awsWithdrawalLifecycle, awsWithdrawalOutbox } from '../wiring.js';
 import { awaitDecisionInput } from '../workflow-contracts.js';
 
 export const makeHandler = (ports: {
   withdrawalLifecycle: Pick<WithdrawalLifecycle, 'move'>;
   /** AnswerTask: the one function that keeps (and reads) task tokens. */
   taskAnswers: Pick<TaskAnswers, 'ask'>;
-  audit: Pick<AuditLog, 'append'>;
+  /** The step's audit record, written with its move (kernel/outbox.ts). */
+  outbox: Pick<Outbox, 'pending'>;
   clock: Clock;
 }) =>
   taskHandler(awaitDecisionInput, async ({ userId, withdrawalId, taskToken, timeoutSeconds }) => {
@@ -34,12 +36,27 @@ export const makeHandler = (ports: {
       taskToken,
       reviewEndsAt: reviewEndsAt.toISOString(),
     });
+    const after = ports.outbox.pending<WithdrawalRow>((record) => [
+      {
+        kind: 'audit',
+        event: {
+          actor: { kind: 'system', id: 'withdrawal' },
+          action: 'withdrawal.review-started',
+          target: { kind: 'withdrawal', id: withdrawalId },
+          outcome: 'success',
+          at: now.toISOString(),
+          details: { userId, reviewEndsAt: reviewEndsAt.toISOString(), score: record.risk.score },
+        },
+      },
+    ]);
     const { moved, record } = await ports.withdrawalLifecycle.move(
       userId,
       withdrawalId,
       ['screening'],
       'review',
       now,
+      undefined,
+      after,
     );
     if (record.status === 'cancelled')
       throw new WithdrawalCancelled(`Withdrawal ${withdrawalId} was cancelled`);
@@ -48,14 +65,7 @@ export const makeHandler = (ports: {
     }
     if (moved) {
       logger.info('withdrawal awaits an admin decision', { withdrawalId, reviewEndsAt });
-      await ports.audit.append({
-        actor: { kind: 'system', id: 'withdrawal' },
-        action: 'withdrawal.review-started',
-        target: { kind: 'withdrawal', id: withdrawalId },
-        outcome: 'success',
-        at: now.toISOString(),
-        details: { userId, reviewEndsAt: reviewEndsAt.toISOString(), score: record.risk.score },
-      });
+      await after.settle();
     }
     return { reviewEndsAt: reviewEndsAt.toISOString() };
   });
@@ -64,7 +74,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     taskAnswers: aws.taskAnswers(),
-    audit: aws.rows().audit,
+    outbox: awsWithdrawalOutbox(),
     clock: aws.clock,
   }),
 );

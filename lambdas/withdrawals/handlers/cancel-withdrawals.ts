@@ -1,22 +1,24 @@
 import { suspensionInput } from '../../account/contracts.js';
-import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
+import type { Outbox } from '../../kernel/outbox.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { TaskAnswers } from '../../kernel/ports/task-answers.js';
 import { taskHandler } from '../../kernel/task.js';
 import type { WithdrawalLedger } from '../ledger.js';
 import type { WithdrawalLifecycle } from '../lifecycle.js';
+import type { WithdrawalRow } from '../record.js';
 import { CANCELLABLE } from '../record.js';
-import { awsWithdrawalLedger, awsWithdrawalLifecycle } from '../wiring.js';
+import { awsWithdrawalLedger, awsWithdrawalLifecycle, awsWithdrawalOutbox } from '../wiring.js';
 
 export const makeHandler = (ports: {
   withdrawalLifecycle: Pick<WithdrawalLifecycle, 'listOf' | 'move'>;
   ledger: Pick<WithdrawalLedger, 'release'>;
   /** AnswerTask: ends a cancelled withdrawal's review (claims and fails its token, if any). */
   taskAnswers: Pick<TaskAnswers, 'ask'>;
-  audit: Pick<AuditLog, 'append'>;
+  /** The step's audit record, written with its move (kernel/outbox.ts). */
+  outbox: Pick<Outbox, 'pending'>;
   clock: Clock;
 }) =>
   taskHandler(suspensionInput, async ({ userId, reason }) => {
@@ -27,6 +29,19 @@ export const makeHandler = (ports: {
     let cancelled = 0;
     for (const withdrawal of open) {
       const { withdrawalId } = withdrawal;
+      const after = ports.outbox.pending<WithdrawalRow>(() => [
+        {
+          kind: 'audit',
+          event: {
+            actor: { kind: 'system', id: 'account-suspension' },
+            action: 'withdrawal.cancel',
+            target: { kind: 'withdrawal', id: withdrawalId },
+            outcome: 'success',
+            at: now.toISOString(),
+            details: { userId, reason, from: withdrawal.status },
+          },
+        },
+      ]);
       const { moved, record } = await ports.withdrawalLifecycle.move(
         userId,
         withdrawalId,
@@ -34,6 +49,7 @@ export const makeHandler = (ports: {
         'cancelled',
         now,
         () => ({ decision: { outcome: 'cancelled', by: 'suspension', at: now.toISOString(), reason } }),
+        after,
       );
       if (record.status !== 'cancelled') continue;
       await ports.ledger.release(userId, withdrawalId);
@@ -41,14 +57,7 @@ export const makeHandler = (ports: {
       await ports.taskAnswers.ask({ kind: 'withdrawal-review', op: 'cancel', userId, withdrawalId });
       if (!moved) continue;
       cancelled += 1;
-      await ports.audit.append({
-        actor: { kind: 'system', id: 'account-suspension' },
-        action: 'withdrawal.cancel',
-        target: { kind: 'withdrawal', id: withdrawalId },
-        outcome: 'success',
-        at: now.toISOString(),
-        details: { userId, reason, from: withdrawal.status },
-      });
+      await after.settle();
     }
     if (cancelled > 0) logger.warn('withdrawals cancelled by a suspension', { userId, cancelled });
     return { cancelled };
@@ -59,7 +68,7 @@ export const handler = lazyHandler(() =>
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     ledger: awsWithdrawalLedger(),
     taskAnswers: aws.taskAnswers(),
-    audit: aws.rows().audit,
+    outbox: awsWithdrawalOutbox(),
     clock: aws.clock,
   }),
 );

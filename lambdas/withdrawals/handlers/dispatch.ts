@@ -3,15 +3,16 @@
 // reference. A retry after any step finds where the last attempt stopped and repeats nothing twice.
 
 import type { AddressBook } from '../../addresses/contracts.js';
-import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
+import type { Outbox } from '../../kernel/outbox.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { Custody } from '../../kernel/ports/custody.js';
 import { taskHandler } from '../../kernel/task.js';
 import { IllegalTransition, type WithdrawalLifecycle } from '../lifecycle.js';
-import { awsAddressStore, awsWithdrawalLifecycle } from '../wiring.js';
+import type { WithdrawalRow } from '../record.js';
+import { awsAddressStore, awsWithdrawalLifecycle, awsWithdrawalOutbox } from '../wiring.js';
 import { withdrawalTaskInput } from '../workflow-contracts.js';
 
 /** The record names an address the address book no longer has: custody cannot be told where to send. */
@@ -23,7 +24,8 @@ export const makeHandler = (ports: {
   withdrawalLifecycle: Pick<WithdrawalLifecycle, 'move'>;
   addresses: Pick<AddressBook, 'get'>;
   custody: Custody;
-  audit: Pick<AuditLog, 'append'>;
+  /** The step's audit record, written with its move (kernel/outbox.ts). */
+  outbox: Pick<Outbox, 'pending'>;
   clock: Clock;
 }) =>
   taskHandler(withdrawalTaskInput, async ({ userId, withdrawalId }) => {
@@ -54,6 +56,19 @@ export const makeHandler = (ports: {
       address: destination.address,
     });
     const now = ports.clock.now();
+    const after = ports.outbox.pending<WithdrawalRow>(() => [
+      {
+        kind: 'audit',
+        event: {
+          actor: { kind: 'system', id: 'withdrawal' },
+          action: 'withdrawal.dispatch',
+          target: { kind: 'withdrawal', id: withdrawalId },
+          outcome: 'success',
+          at: now.toISOString(),
+          details: { userId, asset: record.asset, amountMinor: record.amountMinor, transferRef },
+        },
+      },
+    ]);
     const done = await ports.withdrawalLifecycle.move(
       userId,
       withdrawalId,
@@ -63,17 +78,11 @@ export const makeHandler = (ports: {
       () => ({
         dispatch: { at: now.toISOString(), transferRef },
       }),
+      after,
     );
     if (done.moved) {
       logger.info('withdrawal dispatched', { withdrawalId, transferRef });
-      await ports.audit.append({
-        actor: { kind: 'system', id: 'withdrawal' },
-        action: 'withdrawal.dispatch',
-        target: { kind: 'withdrawal', id: withdrawalId },
-        outcome: 'success',
-        at: now.toISOString(),
-        details: { userId, asset: record.asset, amountMinor: record.amountMinor, transferRef },
-      });
+      await after.settle();
     }
     return { outcome: 'dispatched' as const, transferRef };
   });
@@ -83,7 +92,7 @@ export const handler = lazyHandler(() =>
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     addresses: awsAddressStore(),
     custody: aws.custody(),
-    audit: aws.rows().audit,
+    outbox: awsWithdrawalOutbox(),
     clock: aws.clock,
   }),
 );

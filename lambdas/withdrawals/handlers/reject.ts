@@ -3,22 +3,23 @@
 // withdrawal moves no funds, so its ledger entry is released and it stops counting against the limits.
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';
+import type { Outbox } from '../../kernel/outbox.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
 import type { WithdrawalLedger } from '../ledger.js';
 import { IllegalTransition, type WithdrawalLifecycle } from '../lifecycle.js';
-import type { WithdrawalDecision } from '../record.js';
-import { awsWithdrawalLedger, awsWithdrawalLifecycle } from '../wiring.js';
+import type { WithdrawalDecision, WithdrawalRow } from '../record.js';
+import { awsWithdrawalLedger, awsWithdrawalLifecycle, awsWithdrawalOutbox } from '../wiring.js';
 import { rejectInput } from '../workflow-contracts.js';
 
 export const makeHandler = (ports: {
   withdrawalLifecycle: Pick<WithdrawalLifecycle, 'move'>;
   ledger: Pick<WithdrawalLedger, 'release'>;
-  audit: Pick<AuditLog, 'append'>;
+  /** The step's audit record, written with its move (kernel/outbox.ts). */
+  outbox: Pick<Outbox, 'pending'>;
   clock: Clock;
 }) =>
   taskHandler(rejectInput, async (input) => {
@@ -33,6 +34,19 @@ export const makeHandler = (ports: {
     };
     // The screening rejects what it screened; an admin and the timeout what was under review.
     const from = by === 'screening' ? (['screening'] as const) : (['review'] as const);
+    const after = ports.outbox.pending<WithdrawalRow>((record) => [
+      {
+        kind: 'audit',
+        event: {
+          actor: input.adminId ? { kind: 'admin', id: input.adminId } : { kind: 'system', id: 'withdrawal' },
+          action: by === 'screening' ? 'withdrawal.blocked' : 'withdrawal.reject',
+          target: { kind: 'withdrawal', id: withdrawalId },
+          outcome: 'success',
+          at: now.toISOString(),
+          details: { userId, by, reason, score: record.risk.score, band: record.risk.band },
+        },
+      },
+    ]);
     const { moved, record } = await ports.withdrawalLifecycle.move(
       userId,
       withdrawalId,
@@ -42,6 +56,7 @@ export const makeHandler = (ports: {
       () => ({
         decision,
       }),
+      after,
     );
     if (record.status === 'cancelled') return { outcome: 'cancelled' as const };
     if (record.status !== 'rejected') {
@@ -56,14 +71,7 @@ export const makeHandler = (ports: {
       } else {
         logger.info('withdrawal rejected', { withdrawalId, by });
       }
-      await ports.audit.append({
-        actor: input.adminId ? { kind: 'admin', id: input.adminId } : { kind: 'system', id: 'withdrawal' },
-        action: by === 'screening' ? 'withdrawal.blocked' : 'withdrawal.reject',
-        target: { kind: 'withdrawal', id: withdrawalId },
-        outcome: 'success',
-        at: now.toISOString(),
-        details: { userId, by, reason, score: record.risk.score, band: record.risk.band },
-      });
+      await after.settle();
     }
     return { outcome: 'rejected' as const };
   });
@@ -72,7 +80,7 @@ export const handler = lazyHandler(() =>
   makeHandler({
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     ledger: awsWithdrawalLedger(),
-    audit: aws.rows().audit,
+    outbox: awsWithdrawalOutbox(),
     clock: aws.clock,
   }),
 );

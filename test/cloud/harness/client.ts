@@ -18,6 +18,8 @@ export interface TestUser {
   password: string;
   userId?: string;
   accessToken?: string;
+  /** A8: the refresh token of the last login. */
+  refreshToken?: string;
   totpSecret?: string;
 }
 
@@ -98,8 +100,10 @@ export async function firstLogin(
     { source },
   );
   expect(done.body.status).toBe('authenticated');
-  const token = (done.body.tokens as { accessToken: string }).accessToken;
+  const tokens = done.body.tokens as { accessToken: string; refreshToken?: string };
+  const token = tokens.accessToken;
   user.accessToken = token;
+  if (tokens.refreshToken) user.refreshToken = tokens.refreshToken;
   return token;
 }
 

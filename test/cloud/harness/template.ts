@@ -59,6 +59,8 @@ export interface CloudPool {
   passwordPolicy: PasswordPolicy;
   /** OFF, OPTIONAL or ON. */
   mfa: string;
+  /** A8: the app client's RefreshTokenRotation is ENABLED (GetTokensFromRefreshToken answers a new token). */
+  refreshRotation: boolean;
 }
 
 export interface ApiAuthorizer {
@@ -261,6 +263,9 @@ export function cloudModel(
       passwordPolicy:
         (props.Policies as { PasswordPolicy?: PasswordPolicy } | undefined)?.PasswordPolicy ?? {},
       mfa: String(props.MfaConfiguration ?? 'OFF'),
+      refreshRotation:
+        (resources[clientLogicalId]?.Properties?.RefreshTokenRotation as { Feature?: string } | undefined)
+          ?.Feature === 'ENABLED',
     };
   };
 

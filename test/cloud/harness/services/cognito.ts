@@ -3,8 +3,9 @@
 // directory per pool of the template, its tokens issued for that pool's id, region and app client, so the
 // bundles' aws-jwt-verify accepts them against the JWKS the harness serves. The `Admin*` operations are
 // authorised by IAM on the pool's ARN; the operations a user's access token authorises (AssociateSoftwareToken,
-// VerifySoftwareToken, SetUserMFAPreference, RevokeToken, GetUser) are recorded but not checked against IAM,
-// as Cognito does not. The template's app client flows and password policy apply; errors are Cognito's
+// VerifySoftwareToken, SetUserMFAPreference, RevokeToken, GetUser) and the app client authorises
+// (GetTokensFromRefreshToken, A8: rotating only when the template's client enables rotation) are recorded but
+// not checked against IAM, as Cognito does not. The template's app client flows and password policy apply; errors are Cognito's
 // (NotAuthorizedException, CodeMismatchException for a wrong TOTP code, UsernameExistsException, …).
 import { randomBytes } from 'node:crypto';
 import type { LocalIdentityProvider } from '../../../../local/adapters/identity-provider.js';
@@ -27,6 +28,7 @@ const TOKEN_AUTHORISED = new Set([
   'VerifySoftwareToken',
   'SetUserMFAPreference',
   'RevokeToken',
+  'GetTokensFromRefreshToken',
   'GetUser',
   'ChangePassword',
   'GlobalSignOut',
@@ -102,7 +104,9 @@ export class CognitoService implements Service {
     try {
       if (TOKEN_AUTHORISED.has(op)) {
         const pool =
-          op === 'RevokeToken' ? this.poolOfClient(body.ClientId) : this.poolOfToken(body.AccessToken);
+          op === 'RevokeToken' || op === 'GetTokensFromRefreshToken'
+            ? this.poolOfClient(body.ClientId)
+            : this.poolOfToken(body.AccessToken);
         gate.notIam(
           call,
           { action: `cognito-idp:${op}`, resource: pool.config.arn, context: {} },
@@ -365,6 +369,14 @@ export class CognitoService implements Service {
       case 'SetUserMFAPreference':
         // The local directory turns TOTP on when the enrolment is verified; Cognito needs this call too.
         return {};
+      case 'GetTokensFromRefreshToken': {
+        this.checkClient(pool, body.ClientId);
+        // The local directory rotates as a client with rotation on; without it Cognito answers no new
+        // refresh token, and the old one stays valid: emulated by leaving the token out.
+        const tokens = await directory.refreshTokens(String(body.RefreshToken ?? ''));
+        const { refreshToken: _rotated, ...rest } = tokens;
+        return { AuthenticationResult: authenticationResult(pool.config.refreshRotation ? tokens : rest) };
+      }
       case 'RevokeToken':
         // The local directory revokes refresh tokens by family only (global sign-out); one token is not modelled.
         this.checkClient(pool, body.ClientId);
