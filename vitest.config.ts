@@ -18,7 +18,13 @@ export default defineConfig({
       // Everything else under test/, so a test file in a new folder is never left out of `npm test`.
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...FAST] },
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...FAST],
+          // Every answer of the local gateway is checked against the OpenAPI document.
+          setupFiles: ['test/setup.ts', 'test/support/contract-setup.ts'],
+        },
       },
     ],
   },

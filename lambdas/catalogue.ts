@@ -7,6 +7,7 @@ import * as addressesRoutes from './addresses/routes.js';
 import type { AdminRouteNeeds } from './admin/admin-route.js';
 import * as adminRoutes from './admin/routes.js';
 import * as authRoutes from './auth/routes.js';
+import type { ErrorCode } from './kernel/error-codes.js';
 import type { WorkflowName } from './kernel/ports/workflows.js';
 import type { Access, FunctionSpec } from './kernel/specs.js';
 import * as notifyRoutes from './notify/routes.js';
@@ -51,6 +52,15 @@ interface RouteBase extends FunctionSpec {
    * blocks a form body on any other route.
    */
   link?: 'page' | 'action';
+  /**
+   * The error codes of this route's own rules (lambdas/kernel/error-codes.ts), beyond those every route of its
+   * kind answers (lambdas/openapi.ts `routeCodes`: validation, authentication, size, media type, rate limit,
+   * internal error, a link's expiry): the OpenAPI document lists them per status, and the e2e suite checks
+   * that every answer it gets is listed (test/support/contract.ts).
+   */
+  errors?: readonly ErrorCode[];
+  /** Request headers the route reads (`Idempotency-Key`), as the OpenAPI document declares them. */
+  headers?: Readonly<Record<string, { required: boolean; schema: z.ZodMiniType; description: string }>>;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The public REST API: regional, TLS 1.2+, access-logged, every method validated, user routes behind the
-// TOKEN authorizer (never cached), and API Gateway's own errors in Palisade's JSON error shape.
+// TOKEN authorizer (never cached), API Gateway's own errors in Palisade's JSON error shape, and CORS for the
+// configured web origins (a preflight per route resource, the headers on the gateway's own answers).
 import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,7 +8,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as z from 'zod/mini';
 import type { RouteSpec } from '../lambdas/catalogue.js';
-import { JSON_HEADERS, PUBLIC_URL_VARIABLE } from '../lambdas/kernel/http.js';
+import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS } from '../lambdas/kernel/cors.js';
+import {
+  CORS_EXPOSED_HEADERS,
+  CORS_ORIGINS_VARIABLE,
+  JSON_HEADERS,
+  PUBLIC_URL_VARIABLE,
+} from '../lambdas/kernel/http.js';
 import type { Logging } from './logging.js';
 
 export const STAGE_NAME = 'live';
@@ -30,6 +37,11 @@ export interface ApiProps {
    * this stage's execute-api URL. Handed to every function as a stage variable, never taken from a request.
    */
   publicBaseUrl?: string;
+  /**
+   * CORS: the web origins allowed to read the answers (lib/config.ts checked them: exact, never `*`). Empty or
+   * absent: no preflight route and no CORS header anywhere.
+   */
+  corsOrigins?: readonly string[];
 }
 
 /** API Gateway's own refusals, answered like the handlers answer (lambdas/kernel/errors.ts codes). */
@@ -65,7 +77,7 @@ const GATEWAY_ERRORS: readonly { type: apigw.ResponseType; status: number; code:
     {
       type: apigw.ResponseType.THROTTLED,
       status: 429,
-      code: 'TOO_MANY_REQUESTS',
+      code: 'RATE_LIMITED',
       message: 'Too many requests',
     },
     { type: apigw.ResponseType.WAF_FILTERED, status: 403, code: 'FORBIDDEN', message: 'Forbidden' },
@@ -80,17 +92,40 @@ const GATEWAY_HEADERS = Object.fromEntries(
     .map(([name, value]) => [name, `'${value}'`]),
 );
 
+/** API Gateway's throttle is a per-second token bucket: a second is the wait it asks for. */
+const THROTTLE_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The CORS headers of API Gateway's own answers (401 of the authorizer, 404, 413, 429 …), which no function
+ * writes. One allowed origin: that origin, literally. Several: a gateway response cannot choose among them, so
+ * it names the request's Origin; that is safe here because these answers are generic (no account data, never
+ * credentials), and a page of any other origin never gets a request with a token or a JSON body this far: its
+ * preflight is refused (no Access-Control-Allow-Origin for it), so the browser does not send the request.
+ */
+export function gatewayCorsHeaders(origins: readonly string[]): Record<string, string> {
+  if (origins.length === 0) return {};
+  return {
+    'Access-Control-Allow-Origin': origins.length === 1 ? `'${origins[0]}'` : 'method.request.header.origin',
+    'Access-Control-Expose-Headers': `'${CORS_EXPOSED_HEADERS}'`,
+    Vary: "'Origin'",
+  };
+}
+
 export class Api extends Construct {
   readonly api: apigw.RestApi;
   readonly authorizer: apigw.TokenAuthorizer;
   readonly adminAuthorizer: apigw.TokenAuthorizer;
   readonly validator: apigw.RequestValidator;
   readonly methods = new Map<string, apigw.Method>();
+  /** The allowed web origins (CORS); empty: none. */
+  readonly corsOrigins: readonly string[];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const accessLogs = props.logging.logGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
     const throttling = props.throttling ?? { rateLimit: 200, burstLimit: 400 };
+    const corsOrigins = props.corsOrigins ?? [];
+    this.corsOrigins = corsOrigins;
 
     this.api = new apigw.RestApi(this, 'RestApi', {
       description: 'Palisade: account security API of the exchange',
@@ -111,6 +146,8 @@ export class Api extends Construct {
         // The functions read it from the event (kernel/http.ts baseUrlOf). A stage variable, not a function
         // environment variable: the functions live in the parent stack, and an API id there would be a cycle.
         variables: {
+          // CORS: the allowed origins reach every function (kernel/http.ts corsHeaders), as the base URL does.
+          ...(corsOrigins.length > 0 ? { [CORS_ORIGINS_VARIABLE]: corsOrigins.join(',') } : {}),
           [PUBLIC_URL_VARIABLE]:
             props.publicBaseUrl ??
             Lazy.string({
@@ -140,7 +177,11 @@ export class Api extends Construct {
       this.api.addGatewayResponse(`Gateway${error.type.responseType}`, {
         type: error.type,
         statusCode: String(error.status),
-        responseHeaders: GATEWAY_HEADERS,
+        responseHeaders: {
+          ...GATEWAY_HEADERS,
+          ...gatewayCorsHeaders(corsOrigins),
+          ...(error.status === 429 ? { 'Retry-After': `'${THROTTLE_RETRY_AFTER_SECONDS}'` } : {}),
+        },
         templates: {
           'application/json': JSON.stringify({
             error: { code: error.code, message: error.message, requestId: '$context.requestId' },
@@ -172,6 +213,38 @@ export class Api extends Construct {
     });
 
     for (const { route, handler } of props.routes) this.addRoute(route, handler);
+    if (corsOrigins.length > 0) this.addPreflights(props.routes.map((r) => r.route));
+  }
+
+  /**
+   * CORS preflight (OPTIONS) on every resource that has a route: a mock integration (no function runs) that
+   * names the request's Origin when it is an allowed one (CDK's template picks it among several), the
+   * resource's methods and the headers a client sends. A disallowed Origin gets no usable answer.
+   */
+  private addPreflights(routes: readonly RouteSpec[]): void {
+    const methods = new Map<string, Set<string>>();
+    for (const route of routes) {
+      const set = methods.get(route.path) ?? new Set<string>();
+      set.add(route.method);
+      methods.set(route.path, set);
+    }
+    for (const [path, allowed] of methods) {
+      const preflight = this.api.root.resourceForPath(path).addCorsPreflight({
+        allowOrigins: [...this.corsOrigins],
+        allowMethods: [...allowed, 'OPTIONS'],
+        allowHeaders: [...CORS_ALLOWED_HEADERS],
+        maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+        allowCredentials: false,
+      });
+      Validations.of(preflight).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `OPTIONS ${path} is the CORS preflight: browsers send it without credentials; it runs no function.`,
+      });
+      Validations.of(preflight).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: `OPTIONS ${path} is the CORS preflight: browsers send it without a token; it runs no function.`,
+      });
+    }
   }
 
   private addRoute(route: RouteSpec, handler: lambda.IFunction): void {

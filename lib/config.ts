@@ -1,6 +1,7 @@
 // CDK context → the deploy configuration: the shared Settings (parsed by parseSettings) plus the few values
 // only the infrastructure needs (sender address, alarm email, CloudTrail switch, the links' public base URL).
 import * as z from 'zod/mini';
+import { corsOrigin } from '../lambdas/kernel/cors.js';
 import { publicBaseUrl } from '../lambdas/kernel/public-url.js';
 import { parseSettings, type Settings, SettingsError, settingsSchema } from '../lambdas/kernel/settings.js';
 
@@ -38,6 +39,26 @@ const infraSchema = z.object({
         }
       }),
     ),
+  ),
+  /**
+   * CORS: the web origins allowed to read the API's answers, e.g. `["https://app.exchange.example"]` (or
+   * `-c corsOrigins=https://a.example,https://b.example`). None by default; never `*` (lambdas/kernel/cors.ts).
+   */
+  corsOrigins: z._default(
+    z.array(
+      z.pipe(
+        z.string(),
+        z.transform((raw, ctx) => {
+          try {
+            return corsOrigin(raw);
+          } catch (err) {
+            ctx.issues.push({ code: 'custom', message: (err as Error).message, input: raw });
+            return z.NEVER;
+          }
+        }),
+      ),
+    ),
+    [],
   ),
 });
 
@@ -112,7 +133,7 @@ function coerce(key: string, value: unknown): unknown {
     return text === 'true';
   }
   if (key === 'approvalPolicies' || key === 'withdrawalLimits') return parseJson(key, text);
-  if (key === 'restrictedCountries' || key === 'smsCountries') {
+  if (key === 'restrictedCountries' || key === 'smsCountries' || key === 'corsOrigins') {
     if (text.startsWith('[')) return parseJson(key, text);
     return text === '' ? [] : text.split(',').map((c) => c.trim());
   }

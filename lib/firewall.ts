@@ -12,6 +12,8 @@ import { creationSuffix } from './names.js';
 
 /** Requests per source IP per 5-minute window before WAF answers 429 (A3 bot shield, cloud side). */
 export const RATE_LIMIT_PER_IP = 500;
+/** What a 429 of the per-IP rule asks a client to wait (Retry-After, seconds). */
+export const RATE_LIMIT_RETRY_AFTER_SECONDS = 60;
 
 const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesAmazonIpReputationList',
@@ -198,7 +200,17 @@ export class Firewall extends Construct {
           evaluationWindowSec: 300,
         },
       },
-      action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: 'rateLimited' } } },
+      // The rule counts requests over 5 minutes and lets an address through again within about a minute of its
+      // rate falling; a minute is the wait a 429 of it asks for (every 429 carries Retry-After).
+      action: {
+        block: {
+          customResponse: {
+            responseCode: 429,
+            customResponseBodyKey: 'rateLimited',
+            responseHeaders: [{ name: 'Retry-After', value: String(RATE_LIMIT_RETRY_AFTER_SECONDS) }],
+          },
+        },
+      },
       visibilityConfig: visibility('RateLimitPerIp'),
     });
     for (const name of MANAGED_RULE_GROUPS) {
@@ -257,7 +269,7 @@ export class Firewall extends Construct {
       visibilityConfig: visibility('PalisadeWebAcl'),
       customResponseBodies: {
         forbidden: jsonError('FORBIDDEN', 'Forbidden'),
-        rateLimited: jsonError('TOO_MANY_REQUESTS', 'Too many requests'),
+        rateLimited: jsonError('RATE_LIMITED', 'Too many requests'),
         payloadTooLarge: jsonError('PAYLOAD_TOO_LARGE', 'Request too large'),
         unsupportedMediaType: jsonError('UNSUPPORTED_MEDIA_TYPE', 'Request body must be application/json'),
       },

@@ -36,6 +36,8 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   'bn.js': './node_modules/bn.js/lib/bn.js',
   // semver is only reached by X-Ray's SDK v2 patcher for one `gte` (~28 KB); see the replacement's header.
   semver: './lambdas/kernel/runtime/semver-gte.ts',
+  // No function calls a streaming AWS operation: the SDK's event-stream codec is a stub (~20 KB; see its header).
+  '@smithy/core/event-streams': './lambdas/kernel/runtime/no-event-streams.ts',
 };
 
 /** Production bundling: the local esbuild, never Docker; the AWS SDK is bundled at the locked versions. */

@@ -178,6 +178,7 @@ export class PalisadeStack extends Stack {
       adminAuthorizer: this.adminAuthorizerFunction.fn,
       logging: this.logging,
       ...(infra.publicBaseUrl ? { publicBaseUrl: infra.publicBaseUrl } : {}),
+      corsOrigins: infra.corsOrigins,
     });
     // The firewall sits beside the stage it protects (cdk-nag checks the association within the stack).
     this.firewall = new Firewall(this.http, 'Firewall', {

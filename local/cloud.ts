@@ -6,6 +6,7 @@ import type { Clock } from '../lambdas/kernel/ports/clock.js';
 import { publicBaseUrl } from '../lambdas/kernel/public-url.js';
 import type { Settings } from '../lambdas/kernel/settings.js';
 import { createGateway } from './gateway.js';
+import { gatewayObserver } from './gateway-observer.js';
 import { close, listen, urlOf } from './listen.js';
 import { localRoutes } from './local-routes.js';
 import { newLocalToken } from './local-token.js';
@@ -23,6 +24,8 @@ export interface LocalCloudOptions {
    * lib/api.ts sets in the cloud, never the request's Host header.
    */
   publicUrl?: string;
+  /** CORS: the web origins allowed to read the answers (checked by local/config.ts); none by default. */
+  corsOrigins?: readonly string[];
   clock?: Clock;
   settings?: Settings;
   waitTimeMs?: number;
@@ -75,9 +78,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     localRoutes: localRoutes(runtime, () => url),
     localToken,
     publicBaseUrl: () => publicUrl,
+    ...(options.corsOrigins?.length ? { corsOrigins: options.corsOrigins } : {}),
     invoke: (id, event, requestId) => runtime.functions.invoke(id, event, requestId),
     region: runtime.ports.settings.primaryRegion,
     ...(options.log ? { log: options.log } : {}),
+    ...(gatewayObserver() ? { observe: gatewayObserver() } : {}),
   });
   try {
     const port = await listen(server, options.port ?? 0, host);

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
+import { corsOrigins } from '../lambdas/kernel/cors.js';
 import { publicBaseUrl } from '../lambdas/kernel/public-url.js';
 import { parseSettings, type Settings } from '../lambdas/kernel/settings.js';
 
@@ -20,6 +21,11 @@ const envSchema = z.object({
   PALISADE_PUBLIC_URL: z.optional(z.string().check(z.minLength(1))),
   /** JSON of the deploy settings (lambdas/kernel/settings.ts), as in the Lambda environment. */
   PALISADE_SETTINGS: z.optional(z.string()),
+  /**
+   * CORS: the web origins allowed to read the answers, comma-separated (`http://localhost:5173`), as the deploy
+   * setting `corsOrigins` in the cloud. None by default; never `*`.
+   */
+  PALISADE_CORS_ORIGINS: z.optional(z.string()),
 });
 
 export interface LocalConfig {
@@ -29,6 +35,8 @@ export interface LocalConfig {
   publicUrl?: string;
   stateDir: string;
   settings: Settings;
+  /** PALISADE_CORS_ORIGINS, checked (lambdas/kernel/cors.ts); empty: no CORS. */
+  corsOrigins: string[];
 }
 
 export class LocalConfigError extends Error {
@@ -41,7 +49,20 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     const detail = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new LocalConfigError(`Invalid local environment: ${detail}`);
   }
-  const { PORT, PALISADE_HOST, PALISADE_STATE_DIR, PALISADE_SETTINGS, PALISADE_PUBLIC_URL } = result.data;
+  const {
+    PORT,
+    PALISADE_HOST,
+    PALISADE_STATE_DIR,
+    PALISADE_SETTINGS,
+    PALISADE_PUBLIC_URL,
+    PALISADE_CORS_ORIGINS,
+  } = result.data;
+  let origins: string[] = [];
+  try {
+    origins = corsOrigins(PALISADE_CORS_ORIGINS ?? '');
+  } catch (err) {
+    throw new LocalConfigError(`Invalid local environment: PALISADE_CORS_ORIGINS: ${(err as Error).message}`);
+  }
   let publicUrl: string | undefined;
   if (PALISADE_PUBLIC_URL) {
     try {
@@ -64,5 +85,6 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     ...(publicUrl ? { publicUrl } : {}),
     stateDir: resolve(PALISADE_STATE_DIR ?? DEFAULT_STATE_DIR),
     settings: parseSettings(rawSettings),
+    corsOrigins: origins,
   };
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
 import type { FunctionSpec, RouteSpec } from '../lambdas/catalogue.js';
+import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS } from '../lambdas/kernel/cors.js';
 import {
   AppError,
   Forbidden,
@@ -16,13 +17,15 @@ import {
   UnsupportedMediaType,
   ValidationError,
 } from '../lambdas/kernel/errors.js';
-import { jsonResponse, MAX_BODY_BYTES } from '../lambdas/kernel/http.js';
+import { corsHeaders, jsonResponse, MAX_BODY_BYTES } from '../lambdas/kernel/http.js';
+import type { GatewayExchange } from './gateway-observer.js';
 import { isLoopback, LOCAL_TOKEN_HEADER, sameToken } from './local-token.js';
 import {
   authorizerDecision,
   headerValue,
   methodArn,
   proxyEvent,
+  stageVariablesOf,
   tokenAuthorizerEvent,
 } from './proxy-event.js';
 import { discardBody, readBody } from './request-body.js';
@@ -56,10 +59,18 @@ export interface GatewayOptions {
    * (PUBLIC_URL_VARIABLE): where emailed links point, whatever Host header a request carries.
    */
   publicBaseUrl: () => string;
+  /**
+   * CORS: the web origins allowed to read the answers (local/config.ts checked them; PALISADE_CORS_ORIGINS).
+   * As in the cloud (lib/api.ts): a preflight (OPTIONS) on every route's path, and the functions' and the
+   * gateway's own answers name an allowed Origin. None: no preflight and no CORS header.
+   */
+  corsOrigins?: readonly string[];
   invoke: (functionId: string, event: unknown, requestId: string) => Promise<unknown>;
   region: string;
   /** Access lines and crashes; the client never sees a crash's detail. */
   log?: (line: string, error?: unknown) => void;
+  /** Sees every answer as sent (the e2e suite's contract check). */
+  observe?: (exchange: GatewayExchange) => void;
 }
 
 /** A refusal before any function runs: the body is not read, and `allow` lists the path's methods. */
@@ -76,19 +87,37 @@ export function createGateway(options: GatewayOptions): Server {
   const server = createServer((req, res) => {
     const started = Date.now();
     const requestId = randomUUID();
+    // API Gateway's own answers carry the CORS headers its gateway responses set (lib/api.ts); the functions'
+    // answers carry them already (kernel/http.ts). The local-only routes never answer a web page.
+    const cors = (result: APIGatewayProxyResult): APIGatewayProxyResult =>
+      req.url?.startsWith('/_local/')
+        ? result
+        : { ...result, headers: { ...result.headers, ...gatewayCors(options, req) } };
+    const reply = (result: APIGatewayProxyResult) => {
+      send(res, result, requestId);
+      options.observe?.({
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        status: res.statusCode,
+        headers: Object.fromEntries(
+          Object.entries(res.getHeaders()).map(([name, value]) => [name.toLowerCase(), String(value)]),
+        ),
+        body: result.isBase64Encoded ? '' : (result.body ?? ''),
+      });
+    };
     serve(options, req, requestId)
-      .then((result) => send(res, result, requestId))
+      .then((result) => reply(cors(result)))
       .catch((err: unknown) => {
         if (err instanceof Refusal) {
           discardBody(req);
           const response = errorResponse(err.error, requestId);
           if (err.allow) response.headers = { ...response.headers, allow: err.allow.join(', ') };
-          return send(res, response, requestId);
+          return reply(cors(response));
         }
         if (!(err instanceof AppError && err.status < 500)) {
           options.log?.(`${req.method} ${req.url} failed (request ${requestId})`, err);
         }
-        send(res, errorResponse(err, requestId), requestId);
+        reply(cors(errorResponse(err, requestId)));
       })
       .finally(() => options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`));
   });
@@ -133,6 +162,7 @@ async function serve(
     return jsonResponse(result.status, result.body);
   }
 
+  if (method === 'OPTIONS' && options.corsOrigins?.length) return preflight(options, req, url);
   const match = matchOrRefuse(options.routes, method, url);
   const body = await readBody(req, MAX_BODY_BYTES);
   const authorizer =
@@ -141,7 +171,15 @@ async function serve(
       : await authorize(options, authorizerOf(options, match.route), req, url, requestId);
   const event = proxyEvent(
     req,
-    { ...match, url, body, requestId, region: options.region, publicBaseUrl: options.publicBaseUrl() },
+    {
+      ...match,
+      url,
+      body,
+      requestId,
+      region: options.region,
+      publicBaseUrl: options.publicBaseUrl(),
+      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+    },
     authorizer,
   );
   return asProxyResult(await options.invoke(match.route.id, event, requestId));
@@ -224,8 +262,56 @@ async function authorize(
 }
 
 function errorResponse(err: unknown, requestId: string): APIGatewayProxyResult {
-  const { status, body } = toErrorResponse(err, requestId);
-  return jsonResponse(status, body);
+  const { status, body, headers } = toErrorResponse(err, requestId);
+  return jsonResponse(status, body, headers);
+}
+
+/** The CORS headers of an answer to this request: the functions' own rule (kernel/http.ts), same stage. */
+function gatewayCors(options: GatewayOptions, req: IncomingMessage): Record<string, string> {
+  const origin = headerValue(req, 'origin');
+  return corsHeaders({
+    headers: origin === undefined ? {} : { origin },
+    stageVariables: stageVariablesOf({
+      publicBaseUrl: '',
+      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+    }),
+  });
+}
+
+/**
+ * A CORS preflight, answered as lib/api.ts's mock integration answers it: 204, and for an allowed Origin the
+ * path's methods, the headers a client may send and how long to keep the answer. The gateway adds the
+ * Origin itself (gatewayCors). A path without routes is 404; no function runs.
+ */
+async function preflight(
+  options: GatewayOptions,
+  req: IncomingMessage,
+  url: URL,
+): Promise<APIGatewayProxyResult> {
+  let methods: readonly string[];
+  try {
+    const match = matchRoute(options.routes, 'OPTIONS', url.pathname);
+    if (match.kind !== 'method-not-allowed')
+      throw new Refusal(new NotFound(`No route for OPTIONS ${url.pathname}`));
+    methods = match.allowed;
+  } catch (err) {
+    if (err instanceof MalformedPath)
+      throw new Refusal(new ValidationError(err.message, undefined, 'MALFORMED_PATH'));
+    throw err;
+  }
+  discardBody(req);
+  const allowed = Object.keys(gatewayCors(options, req)).length > 0;
+  return {
+    statusCode: 204,
+    headers: allowed
+      ? {
+          'access-control-allow-methods': [...methods, 'OPTIONS'].join(','),
+          'access-control-allow-headers': CORS_ALLOWED_HEADERS.join(','),
+          'access-control-max-age': String(CORS_MAX_AGE_SECONDS),
+        }
+      : {},
+    body: '',
+  };
 }
 
 function asProxyResult(result: unknown): APIGatewayProxyResult {

@@ -7,7 +7,7 @@ import type {
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
 import type { RouteSpec } from '../lambdas/catalogue.js';
-import { PUBLIC_URL_VARIABLE } from '../lambdas/kernel/http.js';
+import { CORS_ORIGINS_VARIABLE, PUBLIC_URL_VARIABLE } from '../lambdas/kernel/http.js';
 import { LOCAL_ACCOUNT } from './lambda-context.js';
 
 export const LOCAL_API_ID = 'local';
@@ -22,7 +22,17 @@ export interface RequestFacts {
   region: string;
   /** The stage variable of the API's public base URL (lib/api.ts sets it in the cloud). */
   publicBaseUrl: string;
+  /** CORS: the allowed web origins, the stage variable lib/api.ts sets in the cloud (none: not set). */
+  corsOrigins?: readonly string[];
 }
+
+/** The stage variables of the local stage, as lib/api.ts sets them in the cloud. */
+export const stageVariablesOf = (
+  facts: Pick<RequestFacts, 'publicBaseUrl' | 'corsOrigins'>,
+): Record<string, string> => ({
+  [PUBLIC_URL_VARIABLE]: facts.publicBaseUrl,
+  ...(facts.corsOrigins?.length ? { [CORS_ORIGINS_VARIABLE]: facts.corsOrigins.join(',') } : {}),
+});
 
 export const methodArn = (region: string, method: string, path: string): string =>
   `arn:aws:execute-api:${region}:${LOCAL_ACCOUNT}:${LOCAL_API_ID}/${LOCAL_STAGE}/${method}${path}`;
@@ -85,7 +95,7 @@ export function proxyEvent(
     queryStringParameters: hasQuery ? query : null,
     multiValueQueryStringParameters: hasQuery ? multiQuery : null,
     pathParameters: facts.pathParameters,
-    stageVariables: { [PUBLIC_URL_VARIABLE]: facts.publicBaseUrl },
+    stageVariables: stageVariablesOf(facts),
     body: facts.body,
     isBase64Encoded: false,
     requestContext: {

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     host: config.host,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     settings: config.settings,
+    corsOrigins: config.corsOrigins,
     log: (line, error) => (error ? console.error(line, error) : console.log(line)),
   });
   const { url } = cloud;
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
       `  API       ${url}/v1/health`,
       `  Links     ${cloud.publicUrl}   (where emailed links point: PALISADE_PUBLIC_URL, else this server)`,
       `  OpenAPI   ${url}/openapi.json`,
+      `  CORS      ${config.corsOrigins.length > 0 ? config.corsOrigins.join(', ') : 'no web origin (PALISADE_CORS_ORIGINS)'}`,
       `  Outbox    ${url}${OUTBOX_PATH}   (emails and SMS; each email's raw MIME at its eml link)`,
       `  Mailbox   ${cloud.runtime.mailboxUrl}   (the SES emulator's viewer)`,
       `  JWKS      ${url}${jwksPath(cloud.runtime.pool.userPoolId)}`,

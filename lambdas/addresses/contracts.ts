@@ -6,7 +6,7 @@ import { ASSET_IDS } from '../kernel/assets.js';
 
 export const MAX_LABEL_LENGTH = 64;
 
-export const addAddressBody = z.object({
+export const addAddressBody = z.strictObject({
   asset: z.enum(ASSET_IDS),
   /** BTC: base58check P2PKH/P2SH or bech32/bech32m (mainnet); ETH: 0x + 40 hex (EIP-55 when mixed case). */
   address: z.string().check(z.maxLength(128)),

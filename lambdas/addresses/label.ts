@@ -1,10 +1,11 @@
 // C1: the rules of an address label. The user names an address for their own list ("cold wallet"); the
 // label is never put into an email or a record, but it is still kept short, one line, printable, and never
 // something a client would turn into a link.
+import type { CodeOf } from '../kernel/error-codes.js';
 import { ValidationError } from '../kernel/errors.js';
 import { MAX_LABEL_LENGTH } from './contracts.js';
 
-const refuse = (message: string, code: string) =>
+const refuse = (message: string, code: CodeOf<400>) =>
   new ValidationError(message, [{ path: 'label', message }], code);
 
 /** Control, format (bidi, zero-width), private-use, unassigned and line/paragraph separators. */

@@ -24,6 +24,19 @@ export const ROUTES: readonly RouteSpec[] = [
     body: addAddressBody,
     response: addressCreatedResponse,
     status: 201,
+    errors: [
+      'ADDRESS_MALFORMED',
+      'ADDRESS_CHECKSUM',
+      'ADDRESS_NETWORK',
+      'ADDRESS_CASE',
+      'ADDRESS_UNSUPPORTED',
+      'LABEL_LENGTH',
+      'LABEL_NOT_PRINTABLE',
+      'LABEL_HAS_LINK',
+      'ADDRESS_LIMIT',
+      'ADDRESS_BLOCKED',
+      'ADDRESS_EXISTS',
+    ],
     // The address rows, the confirmation email, and the "this wasn't me" link in it (A4).
     access: reads('accounts:write', 'user-mail:send'),
   },
@@ -49,6 +62,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'addresses',
     response: addressRemovedResponse,
     status: 200,
+    errors: ['ADDRESS_BLOCKED'],
     access: reads('accounts:write'),
   },
   {
@@ -77,6 +91,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: linkToken,
     response: addressConfirmedResponse,
     status: 200,
+    errors: ['ADDRESS_NOT_PENDING'],
     access: reads('accounts:write'),
   },
 ];

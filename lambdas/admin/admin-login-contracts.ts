@@ -2,12 +2,12 @@
 import * as z from 'zod/mini';
 import { ADMIN_TIERS } from '../kernel/settings.js';
 
-export const adminLoginRequest = z.object({
+export const adminLoginRequest = z.strictObject({
   username: z.string().check(z.minLength(1), z.maxLength(128)),
   password: z.string().check(z.minLength(1), z.maxLength(256)),
 });
 
-export const adminChallengeRequest = z.object({
+export const adminChallengeRequest = z.strictObject({
   loginId: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
   code: z.string().check(z.regex(/^\d{6}$/)),
 });

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 export const username = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,30}[A-Za-z0-9]$/));
 export const deviceId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/));
 
-export const loginRequest = z.object({
+export const loginRequest = z.strictObject({
   username: z.string().check(z.minLength(1), z.maxLength(128)),
   password: z.string().check(z.minLength(1), z.maxLength(256)),
   deviceId,
@@ -13,7 +13,7 @@ export const loginRequest = z.object({
 
 export const loginStep = z.enum(['totp', 'ip-code', 'device-confirmation']);
 
-export const challengeRequest = z.object({
+export const challengeRequest = z.strictObject({
   loginId: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
   challenge: loginStep,
   code: z.optional(z.string().check(z.regex(/^\d{6}$/))),

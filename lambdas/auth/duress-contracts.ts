@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { totpCode } from './totp-contracts.js';
 
-export const setDuressBody = z.object({
+export const setDuressBody = z.strictObject({
   duressPassword: z.string().check(z.minLength(1), z.maxLength(256)),
   /** Re-authentication: the account password, and a current TOTP code when TOTP is on. */
   password: z.string().check(z.minLength(1), z.maxLength(256)),

@@ -5,6 +5,7 @@
 // Every login hashes the candidate exactly once, whether a duress password is set or not.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { argon2id } from 'hash-wasm';
+import type { CodeOf } from '../kernel/error-codes.js';
 import { ValidationError } from '../kernel/errors.js';
 
 export interface DuressHashParams {
@@ -136,7 +137,7 @@ const normalised = (value: string) => value.normalize('NFKC');
 const codePoints = (value: string) => [...value].length;
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
-function assertAcceptable(value: string, what: 'Duress password' | 'Password', code: string): void {
+function assertAcceptable(value: string, what: 'Duress password' | 'Password', code: CodeOf<400>): void {
   const length = codePoints(normalised(value));
   if (length < DURESS_MIN_LENGTH || length > DURESS_MAX_LENGTH) {
     throw new ValidationError(

@@ -131,7 +131,7 @@ export class LoginFlow {
     // concurrent guesses cannot pass the 100-failure bound between a check and its count.
     const verdict = await shield?.check(attempt, { reserve: true });
     if (verdict && !verdict.allow) {
-      throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds);
+      throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds ?? 1);
     }
     const counted = { reserved: verdict?.reserved === true };
     if (verdict?.delayMs)
@@ -246,7 +246,7 @@ export class LoginFlow {
           await this.ports.shield?.recordFailure(attempt);
           if (attemptsLeft <= 0) {
             await this.end(next);
-            throw new TooManyRequests('Too many wrong codes; start the login again');
+            throw new TooManyRequests('Too many wrong codes; start the login again', 0);
           }
           throw new Unauthorized('Invalid code');
         }

@@ -1,11 +1,12 @@
 // B1: request and response shapes of `PUT /v1/me/password`.
 import * as z from 'zod/mini';
+import { PASSWORD_POLICY_TEXT } from './signup-contracts.js';
 import { totpCode } from './totp-contracts.js';
 
-export const changePasswordBody = z.object({
+export const changePasswordBody = z.strictObject({
   currentPassword: z.string().check(z.minLength(1), z.maxLength(256)),
   // Bounded here on the raw text; the policy itself is checked on the NFKC form (signup-flow.ts).
-  newPassword: z.string().check(z.minLength(1), z.maxLength(1024)),
+  newPassword: z.string().check(z.minLength(1), z.maxLength(1024), z.describe(PASSWORD_POLICY_TEXT)),
   /** A current TOTP code, when TOTP is enabled. */
   code: z.optional(totpCode),
 });

@@ -42,6 +42,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: loginRequest,
     response: loginResponse,
     status: 200,
+    errors: ['UNAUTHORIZED', 'JURISDICTION'],
     access: reads(
       'accounts:write',
       'identity:authenticate',
@@ -64,6 +65,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: refreshRequest,
     response: refreshResponse,
     status: 200,
+    errors: ['REFRESH_INVALID', 'REFRESH_REUSED', 'SESSION_REVOKED', 'ACCOUNT_SUSPENDED'],
     // The exchange itself (GetTokensFromRefreshToken) is authorised by the app client and the token, not by
     // IAM: `identity:refresh` grants no action, only the pool's variables. Reuse revokes the session row,
     // appends the audit record (accounts:write brings audit:append) and emails the user with a fresh
@@ -81,6 +83,20 @@ export const ROUTES: readonly RouteSpec[] = [
     body: signupRequest,
     response: signupResponse,
     status: 201,
+    errors: [
+      'USERNAME_IS_EMAIL',
+      'PASSWORD_POLICY',
+      'USERNAME_TAKEN',
+      'EMAIL_TAKEN',
+      'PHONE_TAKEN',
+      'ACCOUNT_EXISTS',
+      'INVALID_USERNAME',
+      'INVALID_EMAIL',
+      'INVALID_PHONE',
+      'INVALID_PASSWORD',
+      'SMS_COUNTRY_NOT_ALLOWED',
+      'CODES_NOT_SENT',
+    ],
     access: reads(
       'accounts:write',
       'blind-index:key',
@@ -104,6 +120,20 @@ export const ROUTES: readonly RouteSpec[] = [
     body: verifySignupRequest,
     response: verifySignupResponse,
     status: 200,
+    errors: [
+      'UNAUTHORIZED',
+      'SIGNUP_OVER',
+      'SIGNUP_EXPIRED',
+      'USERNAME_TAKEN',
+      'EMAIL_TAKEN',
+      'PHONE_TAKEN',
+      'ACCOUNT_EXISTS',
+      'PASSWORD_POLICY',
+      'INVALID_USERNAME',
+      'INVALID_EMAIL',
+      'INVALID_PHONE',
+      'INVALID_PASSWORD',
+    ],
     access: reads('accounts:write', 'blind-index:key', 'vault:invoke', 'identity:read', 'identity:enable'),
   },
   {
@@ -117,6 +147,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: challengeRequest,
     response: loginResponse,
     status: 200,
+    errors: ['UNAUTHORIZED', 'WRONG_STEP', 'LOGIN_OVER', 'LOGIN_EXPIRED'],
     access: reads(
       'accounts:write',
       'identity:authenticate',
@@ -150,6 +181,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: linkToken,
     response: linkResponse,
     status: 200,
+    errors: ['LOGIN_OVER', 'LOGIN_EXPIRED'],
     access: reads('accounts:write'),
   },
   {
@@ -162,6 +194,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'mfa',
     response: totpEnrolmentResponse,
     status: 200,
+    errors: ['TOTP_ALREADY_ENABLED', 'REAUTH_FAILED'],
     // Cognito's software-token calls are authorised by the caller's own access token.
     access: ['identity:read'],
   },
@@ -177,6 +210,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: confirmTotpBody,
     response: totpStatusResponse,
     status: 200,
+    errors: ['TOTP_ALREADY_ENABLED', 'TOTP_INVALID', 'REAUTH_FAILED'],
     // Re-authentication, the security change (B1/B2), and turning TOTP off again should that fail.
     access: reads(
       'accounts:write',
@@ -197,6 +231,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: disableTotpBody,
     response: totpStatusResponse,
     status: 200,
+    errors: ['TOTP_NOT_ENABLED', 'REAUTH_FAILED', 'TOTP_REQUIRED'],
     // A security change: the audit record, the signed hold row (B2) and the security-hold workflow.
     access: reads(
       'accounts:write',
@@ -217,6 +252,13 @@ export const ROUTES: readonly RouteSpec[] = [
     body: setDuressBody,
     response: duressSetResponse,
     status: 200,
+    errors: [
+      'DURESS_PASSWORD_INVALID',
+      'PASSWORD_INVALID',
+      'DURESS_EQUALS_PASSWORD',
+      'REAUTH_FAILED',
+      'TOTP_REQUIRED',
+    ],
     access: reads('accounts:write', 'identity:authenticate', 'security-hold:start', 'shield:write'),
   },
   {
@@ -231,6 +273,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: changePasswordBody,
     response: passwordChangedResponse,
     status: 200,
+    errors: ['PASSWORD_POLICY', 'PASSWORD_UNCHANGED', 'REAUTH_FAILED', 'TOTP_REQUIRED', 'INVALID_PASSWORD'],
     access: reads(
       'accounts:write',
       'identity:authenticate',
@@ -263,6 +306,7 @@ export const ROUTES: readonly RouteSpec[] = [
     query: loginsQuery,
     response: loginsResponse,
     status: 200,
+    errors: ['INVALID_CURSOR'],
     access: reads('accounts:read'),
   },
   {

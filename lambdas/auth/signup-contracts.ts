@@ -5,12 +5,22 @@ import { username } from './contracts.js';
 
 export { E164_PHONE, PASSWORD_POLICY };
 
-export const signupRequest = z.object({
-  username,
+/** The password policy as the schema says it (the rule itself: PASSWORD_POLICY, checked in signup-flow.ts). */
+export const PASSWORD_POLICY_TEXT =
+  `Password policy: ${PASSWORD_POLICY.minLength} to ${PASSWORD_POLICY.maxLength} characters (Unicode code ` +
+  'points of its NFKC form), not blank, not the username; otherwise 400 PASSWORD_POLICY';
+
+export const signupRequest = z.strictObject({
+  username: username.check(
+    z.describe(
+      'A1: 3 to 32 characters: letters, digits, ".", "_" and "-", starting and ending with a letter or digit; ' +
+        'not the email address nor its part before the @ (400 USERNAME_IS_EMAIL)',
+    ),
+  ),
   email: z.email().check(z.maxLength(254)),
   phone: z.string().check(z.regex(E164_PHONE)),
   // Bounded here on the raw text; the policy itself is checked on the NFKC form (signup-flow.ts).
-  password: z.string().check(z.minLength(1), z.maxLength(1024)),
+  password: z.string().check(z.minLength(1), z.maxLength(1024), z.describe(PASSWORD_POLICY_TEXT)),
 });
 export type SignupRequest = z.infer<typeof signupRequest>;
 
@@ -25,7 +35,7 @@ export const signupResponse = z.object({
 
 const code = z.string().check(z.regex(/^\d{6}$/));
 
-export const verifySignupRequest = z.object({
+export const verifySignupRequest = z.strictObject({
   signupId: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
   emailCode: code,
   phoneCode: code,

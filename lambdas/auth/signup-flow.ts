@@ -216,7 +216,7 @@ export class SignupFlow {
         attemptsLeft,
         ...(attemptsLeft <= 0 ? { failedAt: now.toISOString() } : {}),
       });
-      if (attemptsLeft <= 0) throw new TooManyRequests('Too many wrong codes; sign up again');
+      if (attemptsLeft <= 0) throw new TooManyRequests('Too many wrong codes; sign up again', 0);
       throw new Unauthorized('Invalid codes');
     }
     // Single use: only one request completes a sign-up.

@@ -105,7 +105,7 @@ export class TokenRefresh {
     };
     const verdict = await this.ports.shield?.check(attempt);
     if (verdict && !verdict.allow) {
-      throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds);
+      throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds ?? 1);
     }
     try {
       const tokens = await this.rotate(refreshToken, client, now, requestId);

@@ -17,14 +17,14 @@ export const totpEnrolmentResponse = z.object({
 export type TotpEnrolmentResponse = z.infer<typeof totpEnrolmentResponse>;
 
 /** POST /v1/me/mfa/totp/confirm: the first code, and the password (B1: enabling MFA re-authenticates). */
-export const confirmTotpBody = z.object({
+export const confirmTotpBody = z.strictObject({
   code: totpCode,
   password: z.string().check(z.minLength(1), z.maxLength(256)),
 });
 export type ConfirmTotpBody = z.infer<typeof confirmTotpBody>;
 
 /** POST /v1/me/mfa/totp/disable: re-authentication with the password and a current code. */
-export const disableTotpBody = z.object({
+export const disableTotpBody = z.strictObject({
   password: z.string().check(z.minLength(1), z.maxLength(256)),
   code: totpCode,
 });

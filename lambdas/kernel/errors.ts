@@ -1,9 +1,12 @@
-// The typed errors of Palisade: each has a stable code and an HTTP status; one middleware maps them.
+// The typed errors of Palisade: each has a stable code and an HTTP status; one middleware maps them. The codes
+// are those of error-codes.ts, each under its own status (imported as a type: no bundle carries the registry).
+import type { CodeOf, ErrorCode } from './error-codes.js';
+
 export type ErrorDetail = { path: string; message: string };
 
 export abstract class AppError extends Error {
   abstract readonly status: number;
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   constructor(
     message: string,
     readonly details?: ErrorDetail[],
@@ -15,8 +18,8 @@ export abstract class AppError extends Error {
 export class ValidationError extends AppError {
   override readonly name = 'ValidationError';
   readonly status = 400;
-  readonly code: string;
-  constructor(message: string, details?: ErrorDetail[], code = 'VALIDATION_FAILED') {
+  readonly code: CodeOf<400>;
+  constructor(message: string, details?: ErrorDetail[], code: CodeOf<400> = 'VALIDATION_FAILED') {
     super(message, details);
     this.code = code;
   }
@@ -29,8 +32,8 @@ export class Unauthorized extends AppError {
 export class Forbidden extends AppError {
   override readonly name = 'Forbidden';
   readonly status = 403;
-  readonly code: string;
-  constructor(message: string, code = 'FORBIDDEN') {
+  readonly code: CodeOf<403>;
+  constructor(message: string, code: CodeOf<403> = 'FORBIDDEN') {
     super(message);
     this.code = code;
   }
@@ -48,20 +51,24 @@ export class MethodNotAllowed extends AppError {
 export class Conflict extends AppError {
   override readonly name = 'Conflict';
   readonly status = 409;
-  readonly code: string;
-  constructor(message: string, code = 'CONFLICT') {
+  readonly code: CodeOf<409>;
+  constructor(message: string, code: CodeOf<409> = 'CONFLICT') {
     super(message);
     this.code = code;
   }
 }
-/** Too many attempts: the bot shield or a code's attempt limit. Says nothing about the account. */
+/**
+ * Too many attempts: the bot shield, a limit, or a code's attempt limit. Says nothing about the account. Every
+ * 429 answer carries `Retry-After`: the seconds until the same request may succeed; 0 when the limit is not
+ * one of time (a code's tries used up: the flow starts again now, under the shield).
+ */
 export class TooManyRequests extends AppError {
   override readonly name = 'TooManyRequests';
   readonly status = 429;
-  readonly code = 'TOO_MANY_ATTEMPTS';
+  readonly code = 'RATE_LIMITED';
   constructor(
     message: string,
-    readonly retryAfterSeconds?: number,
+    readonly retryAfterSeconds: number,
   ) {
     super(message);
   }
@@ -70,8 +77,8 @@ export class TooManyRequests extends AppError {
 export class Gone extends AppError {
   override readonly name = 'Gone';
   readonly status = 410;
-  readonly code: string;
-  constructor(message: string, code = 'GONE') {
+  readonly code: CodeOf<410>;
+  constructor(message: string, code: CodeOf<410> = 'GONE') {
     super(message);
     this.code = code;
   }
@@ -102,14 +109,20 @@ export class IntegrityError extends AppError {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: ErrorDetail[]; requestId?: string };
+  error: { code: ErrorCode; message: string; details?: ErrorDetail[]; requestId?: string };
 }
 
-/** The one mapping from any thrown value to a client-safe status and body; never a stack. */
-export function toErrorResponse(err: unknown, requestId?: string): { status: number; body: ErrorBody } {
+/** The one mapping from any thrown value to a client-safe status, body and headers; never a stack. */
+export function toErrorResponse(
+  err: unknown,
+  requestId?: string,
+): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (err instanceof AppError && !(err instanceof IntegrityError)) {
     return {
       status: err.status,
+      ...(err instanceof TooManyRequests
+        ? { headers: { 'retry-after': String(err.retryAfterSeconds) } }
+        : {}),
       body: {
         error: {
           code: err.code,

@@ -48,11 +48,47 @@ export const JSON_HEADERS = {
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
 } as const;
 
-export const jsonResponse = (status: number, body: unknown): APIGatewayProxyResult => ({
+export const jsonResponse = (
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): APIGatewayProxyResult => ({
   statusCode: status,
-  headers: { ...JSON_HEADERS },
+  headers: { ...JSON_HEADERS, ...headers },
   body: JSON.stringify(body),
 });
+
+/** A request header's value, whatever its case (API Gateway passes names as the client sent them). */
+const headerOf = (event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined =>
+  Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
+
+/**
+ * The stage variable listing the web origins allowed to read the API's answers (CORS), comma-separated:
+ * lib/api.ts sets it from the deploy setting `corsOrigins` (lambdas/kernel/cors.ts checks each), the local
+ * gateway from PALISADE_CORS_ORIGINS. Absent: no origin is allowed, no CORS header is sent.
+ */
+export const CORS_ORIGINS_VARIABLE = 'corsOrigins';
+
+/** The answer headers a web page may read besides the safelisted ones. */
+export const CORS_EXPOSED_HEADERS = 'Retry-After, x-amzn-RequestId';
+
+/**
+ * CORS on an answer: when the request's Origin is one of the stage's allowed origins (exactly: never a
+ * pattern, never `*`, and no credentials, the API takes bearer tokens, not cookies), that origin with
+ * `Vary: Origin`; nothing otherwise, so the browser keeps the answer from the page.
+ */
+export function corsHeaders(
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'stageVariables'>,
+): Record<string, string> {
+  const origin = headerOf(event, 'origin');
+  return origin && event.stageVariables?.[CORS_ORIGINS_VARIABLE]?.split(',').includes(origin)
+    ? {
+        'access-control-allow-origin': origin,
+        'access-control-expose-headers': CORS_EXPOSED_HEADERS,
+        vary: 'Origin',
+      }
+    : {};
+}
 
 /** Turns zod issues into client-facing details: paths and messages, never the submitted values. */
 export function validationError(message: string, issues: readonly z.core.$ZodIssue[]): ValidationError {
@@ -78,9 +114,7 @@ export function parseBody(event: APIGatewayProxyEvent, form?: boolean): unknown 
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLarge(`Request body exceeds ${MAX_BODY_BYTES} bytes`);
   }
-  const contentType = Object.entries(event.headers ?? {}).find(
-    ([k]) => k.toLowerCase() === 'content-type',
-  )?.[1];
+  const contentType = headerOf(event, 'content-type');
   if (contentType && !/^application\/json\b/i.test(contentType)) {
     if (form && /^application\/x-www-form-urlencoded\b/i.test(contentType)) {
       return Object.fromEntries(new URLSearchParams(raw));
@@ -156,10 +190,10 @@ export function adminCallerOf(event: APIGatewayProxyEvent): AdminCaller {
 
 const errorResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> => ({
   onError: async (request) => {
-    const { status, body } = toErrorResponse(request.error, request.context.awsRequestId);
+    const { status, body, headers } = toErrorResponse(request.error, request.context.awsRequestId);
     if (status >= 500) logger.error('request failed', { error: request.error as Error });
     else logger.info('request refused', { status, code: body.error.code });
-    request.response = jsonResponse(status, body);
+    request.response = jsonResponse(status, body, headers);
   },
 });
 
@@ -204,11 +238,24 @@ export function httpHandler<B = undefined, Q = undefined>(
   return instrumented(base).use(errorResponses());
 }
 
-/** A proxy handler with the Powertools middlewares every API function has; the caller adds its error mapping. */
+/** Adds the CORS headers to whatever the function answers, its error answers included (registered first: last to run). */
+const withCors = async (request: {
+  event: APIGatewayProxyEvent;
+  response?: APIGatewayProxyResult | null;
+}) => {
+  if (request.response)
+    request.response.headers = { ...request.response.headers, ...corsHeaders(request.event) };
+};
+
+/**
+ * A proxy handler with the Powertools middlewares every API function has, and CORS on every answer; the
+ * caller adds its error mapping.
+ */
 export const instrumented = (
   base: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>,
 ) =>
   middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
+    .use({ after: withCors, onError: withCors })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(captureLambdaHandler(tracer, { captureResponse: false }));

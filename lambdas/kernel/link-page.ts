@@ -133,10 +133,10 @@ export function linkActionHandler(action: (token: string, request: LinkRequest) 
       });
       return form ? pageResponse(200, outcome.title, outcome.body.message) : jsonResponse(200, outcome.body);
     } catch (err) {
-      const { status, body } = toErrorResponse(err, context.awsRequestId);
+      const { status, body, headers } = toErrorResponse(err, context.awsRequestId);
       if (status >= 500) logger.error('request failed', { error: err as Error });
       else logger.info('request refused', { status, code: body.error.code });
-      if (!form) return jsonResponse(status, body);
+      if (!form) return jsonResponse(status, body, headers);
       return pageResponse(
         status,
         status >= 500 ? 'Something went wrong' : 'Nothing was changed',

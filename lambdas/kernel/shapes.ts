@@ -14,7 +14,7 @@ export const totpCode = z.string().check(z.regex(/^\d{6}$/, 'a 6-digit code'));
 export const linkResponse = z.object({ done: z.boolean(), message: z.string() });
 
 /** The token of an emailed link: in the page's path, and in the body its button (or an app) posts. */
-export const linkToken = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{32,64}$/)) });
+export const linkToken = z.strictObject({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{32,64}$/)) });
 
 /** The HTML page an emailed link opens (kernel/link-page.ts): text/html, never JSON. */
 export const linkPage = z.string();

@@ -6,7 +6,7 @@ import { MAX_PHRASE_LENGTH } from './templates.js';
 
 export const MIN_PHRASE_LENGTH = 3;
 
-export const phraseRequest = z.object({
+export const phraseRequest = z.strictObject({
   /** B4: 3–64 characters, one line, printable, no link or address. Never returned by any route. */
   phrase: z.string().check(z.maxLength(MAX_PHRASE_LENGTH * 4)),
 });
@@ -22,7 +22,7 @@ const reauth = {
   code: z.optional(totpCode),
 };
 
-export const pgpKeyRequest = z.object({
+export const pgpKeyRequest = z.strictObject({
   /** The ASCII-armored OpenPGP public key (`gpg --armor --export-options export-minimal --export`). */
   armoredKey: z.string().check(z.maxLength(16 * 1024)),
   /** Encrypt every email to this key as well as signing it (the key needs an encryption subkey). */
@@ -32,7 +32,7 @@ export const pgpKeyRequest = z.object({
 export type PgpKeyRequest = z.infer<typeof pgpKeyRequest>;
 
 /** POST /v1/me/pgp-key/remove: re-authentication only (a POST, as `/mfa/totp/disable`: DELETE has no body). */
-export const pgpKeyRemoveRequest = z.object(reauth);
+export const pgpKeyRemoveRequest = z.strictObject(reauth);
 export type PgpKeyRemoveRequest = z.infer<typeof pgpKeyRemoveRequest>;
 
 export const pgpKeyResponse = z.object({

@@ -13,6 +13,7 @@ import {
   type Signature,
   sign,
 } from 'openpgp';
+import type { CodeOf } from '../kernel/error-codes.js';
 import { type ErrorDetail, ValidationError } from '../kernel/errors.js';
 import { encryptedEntity, signedEntity } from './mime.js';
 import type { MailSigner, ProtectedEntity } from './notifier.js';
@@ -36,7 +37,7 @@ export interface UserPgpKey {
   canEncrypt: boolean;
 }
 
-const refuse = (message: string, code: string, detail = message): ValidationError =>
+const refuse = (message: string, code: CodeOf<400>, detail = message): ValidationError =>
   new ValidationError(message, [{ path: 'publicKey', message: detail } satisfies ErrorDetail], code);
 
 /**

@@ -1,10 +1,11 @@
 // B4: the rules of an anti-phishing phrase. It is shown at the top of every email, so it must be short, one
 // line, printable, and never something a mail client would turn into a link (a URL, a domain, an address).
+import type { CodeOf } from '../kernel/error-codes.js';
 import { ValidationError } from '../kernel/errors.js';
 import { MIN_PHRASE_LENGTH } from './contracts.js';
 import { MAX_PHRASE_LENGTH } from './templates.js';
 
-const refuse = (message: string, code: string) =>
+const refuse = (message: string, code: CodeOf<400>) =>
   new ValidationError(message, [{ path: 'phrase', message }], code);
 
 /** Control, format (bidi, zero-width), separator and private-use characters: not printable. */

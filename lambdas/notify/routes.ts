@@ -26,6 +26,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: phraseRequest,
     response: phraseResponse,
     status: 200,
+    errors: ['PHRASE_LENGTH', 'PHRASE_NOT_PRINTABLE', 'PHRASE_HAS_LINK'],
     access: reads('accounts:write'),
   },
   {
@@ -41,6 +42,17 @@ export const ROUTES: readonly RouteSpec[] = [
     maxBodyBytes: MAX_BODY_BYTES,
     response: pgpKeyResponse,
     status: 200,
+    errors: [
+      'PGP_KEY_INVALID',
+      'PGP_PRIVATE_KEY',
+      'PGP_KEY_TOO_LARGE',
+      'PGP_KEY_WEAK',
+      'PGP_KEY_EXPIRED',
+      'PGP_KEY_REVOKED',
+      'PGP_KEY_NO_ENCRYPTION',
+      'REAUTH_FAILED',
+      'TOTP_REQUIRED',
+    ],
     // B1: re-authentication, then the security change (audit, signed hold row, security-hold workflow).
     access: reads(
       'accounts:write',
@@ -62,6 +74,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: pgpKeyRemoveRequest,
     response: pgpKeyRemovedResponse,
     status: 200,
+    errors: ['REAUTH_FAILED', 'TOTP_REQUIRED'],
     access: reads('accounts:write', 'identity:authenticate', 'security-hold:start', 'shield:write'),
   },
   {

@@ -2,6 +2,7 @@
 // key. The user-mail function asks it to protect a body entity; the pgp-key route asks it to validate a key.
 // Bytes travel base64; no address and no recipient data but the user's public key.
 import * as z from 'zod/mini';
+import type { CodeOf } from '../kernel/error-codes.js';
 
 /** A framed email's body entity is a few tens of KB; far below Lambda's 6 MB synchronous payload. */
 const MAX_ENTITY_BASE64 = 1024 * 1024;
@@ -40,4 +41,4 @@ export interface ValidatedKey {
 /** A refusal is an answer, not a function error: its code and detail reach the client unchanged. */
 export type ValidateKeyResponse =
   | { valid: true; key: ValidatedKey }
-  | { valid: false; code: string; message: string; detail: string };
+  | { valid: false; code: CodeOf<400>; message: string; detail: string };

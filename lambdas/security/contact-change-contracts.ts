@@ -10,15 +10,17 @@ const reauth = {
 };
 
 /** PUT /v1/me/email: a 6-digit code goes to the new address. */
-export const changeEmailBody = z.object({ newEmail: z.email().check(z.maxLength(254)), ...reauth });
+export const changeEmailBody = z.strictObject({ newEmail: z.email().check(z.maxLength(254)), ...reauth });
 export type ChangeEmailBody = z.infer<typeof changeEmailBody>;
 
 /** PUT /v1/me/phone: a 6-digit code goes to the new number by SMS. */
-export const changePhoneBody = z.object({ newPhone: z.string().check(z.regex(E164_PHONE)), ...reauth });
+export const changePhoneBody = z.strictObject({ newPhone: z.string().check(z.regex(E164_PHONE)), ...reauth });
 export type ChangePhoneBody = z.infer<typeof changePhoneBody>;
 
 /** POST /v1/me/email/confirm, /v1/me/phone/confirm: the code sent to the new address or number. */
-export const confirmContactBody = z.object({ code: z.string().check(z.regex(/^\d{6}$/, 'a 6-digit code')) });
+export const confirmContactBody = z.strictObject({
+  code: z.string().check(z.regex(/^\d{6}$/, 'a 6-digit code')),
+});
 export type ConfirmContactBody = z.infer<typeof confirmContactBody>;
 
 export const contactChangeStartedResponse = z.object({

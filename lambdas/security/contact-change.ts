@@ -137,7 +137,7 @@ export class ContactChangeFlow {
     if (!equalHashes(change.codeHash, codeHash(change.changeId, code))) {
       const attemptsLeft = change.attemptsLeft - 1;
       await pending.advance(change, { attemptsLeft, ...(attemptsLeft <= 0 ? { failedAt: at } : {}) });
-      if (attemptsLeft <= 0) throw new TooManyRequests('Too many wrong codes; ask again');
+      if (attemptsLeft <= 0) throw new TooManyRequests('Too many wrong codes; ask again', 0);
       throw new ValidationError('The code is not valid', undefined, 'CODE_INVALID');
     }
     const { value } = await this.ports.vault.decrypt(pendingBinding(caller.userId, channel), change.sealed);

@@ -36,6 +36,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: changeEmailBody,
     response: contactChangeStartedResponse,
     status: 200,
+    errors: ['EMAIL_TAKEN', 'REAUTH_FAILED', 'CONTACT_UNCHANGED', 'TOTP_REQUIRED', 'CHANGE_ANSWERED'],
     access: reads(
       'accounts:write',
       'identity:authenticate',
@@ -57,6 +58,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: confirmContactBody,
     response: contactChangedResponse,
     status: 200,
+    errors: ['CODE_INVALID', 'CHANGE_OVER', 'CHANGE_EXPIRED', 'CHANGE_ANSWERED', 'EMAIL_TAKEN'],
     access: reads(
       'accounts:write',
       'blind-index:key',
@@ -76,6 +78,14 @@ export const ROUTES: readonly RouteSpec[] = [
     body: changePhoneBody,
     response: contactChangeStartedResponse,
     status: 200,
+    errors: [
+      'PHONE_TAKEN',
+      'REAUTH_FAILED',
+      'CONTACT_UNCHANGED',
+      'TOTP_REQUIRED',
+      'CHANGE_ANSWERED',
+      'SMS_COUNTRY_NOT_ALLOWED',
+    ],
     access: reads(
       'accounts:write',
       'identity:authenticate',
@@ -97,6 +107,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: confirmContactBody,
     response: contactChangedResponse,
     status: 200,
+    errors: ['CODE_INVALID', 'CHANGE_OVER', 'CHANGE_EXPIRED', 'CHANGE_ANSWERED', 'PHONE_TAKEN'],
     access: reads(
       'accounts:write',
       'blind-index:key',

@@ -29,7 +29,7 @@ export function idempotencyKeyOf(headers: Record<string, string | undefined> | n
   return value;
 }
 
-export const withdrawalRequest = z.object({
+export const withdrawalRequest = z.strictObject({
   asset: z.enum(ASSET_IDS as ['BTC', 'ETH']),
   /** A decimal string of the asset's unit (`0.015`); checked against the asset's precision (AMOUNT_INVALID). */
   amount: z.string().check(z.minLength(1), z.maxLength(100)),

@@ -3,6 +3,7 @@
 import type { AccountStore } from '../account/contracts.js';
 import { type AddressBook, receiveRefusal } from '../addresses/contracts.js';
 import type { Asset } from '../kernel/assets.js';
+import type { CodeOf } from '../kernel/error-codes.js';
 import { AppError, type ErrorDetail, ValidationError } from '../kernel/errors.js';
 import type { CallerIdentity } from '../kernel/http.js';
 import { logger } from '../kernel/observability.js';
@@ -28,7 +29,7 @@ export class WithdrawalRefused extends AppError {
   override readonly name = 'WithdrawalRefused';
   constructor(
     readonly status: 403 | 404 | 503,
-    readonly code: string,
+    readonly code: CodeOf<403 | 404 | 503>,
     message: string,
     details?: ErrorDetail[],
   ) {

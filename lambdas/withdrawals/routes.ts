@@ -1,9 +1,16 @@
 // The withdrawals context's functions: its API routes, its workflow tasks, with the access each needs.
 
+import * as z from 'zod/mini';
 import type { RouteSpec } from '../catalogue.js';
 import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
-import { withdrawalAccepted, withdrawalRequest, withdrawalsQuery, withdrawalsResponse } from './contracts.js';
+import {
+  IDEMPOTENCY_KEY,
+  withdrawalAccepted,
+  withdrawalRequest,
+  withdrawalsQuery,
+  withdrawalsResponse,
+} from './contracts.js';
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -16,8 +23,37 @@ export const ROUTES: readonly RouteSpec[] = [
       'C2: requests a withdrawal to a whitelisted address (Idempotency-Key header, password and TOTP step-up); checked, scored, then screened by the withdrawal workflow',
     tag: 'withdrawals',
     body: withdrawalRequest,
+    headers: {
+      'Idempotency-Key': {
+        required: true,
+        schema: z.string().check(z.regex(IDEMPOTENCY_KEY)),
+        description:
+          'C2: one key per withdrawal the client means (8–64 letters, digits, - and _): a retry with the same key ' +
+          'and terms answers the first request again; other terms with it are IDEMPOTENCY_KEY_REUSED',
+      },
+    },
     response: withdrawalAccepted,
     status: 202,
+    errors: [
+      'ACCOUNT_SUSPENDED',
+      'SECURITY_HOLD',
+      'ADDRESS_UNKNOWN',
+      'ADDRESS_PENDING',
+      'ADDRESS_REMOVED',
+      'ADDRESS_BLOCKED',
+      'ADDRESS_COOLING',
+      'ASSET_MISMATCH',
+      'AMOUNT_INVALID',
+      'TOTP_REQUIRED',
+      'REAUTH_FAILED',
+      'DAILY_LIMIT',
+      'MONTHLY_LIMIT',
+      'WITHDRAWAL_NOT_STARTED',
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'IDEMPOTENCY_KEY_INVALID',
+      'IDEMPOTENCY_KEY_REUSED',
+      'IDEMPOTENCY_IN_PROGRESS',
+    ],
     access: reads(
       'accounts:write',
       'identity:authenticate',
@@ -37,6 +73,7 @@ export const ROUTES: readonly RouteSpec[] = [
     query: withdrawalsQuery,
     response: withdrawalsResponse,
     status: 200,
+    errors: ['INVALID_CURSOR'],
     access: reads('accounts:read'),
   },
 ];

@@ -114,7 +114,7 @@ describe('admin identity', () => {
     // Locked: the right password is refused too, before it is checked.
     const locked = await login(created.password);
     expect(locked.status).toBe(429);
-    expect(locked.body.error?.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(locked.body.error?.code).toBe('RATE_LIMITED');
 
     // The counters are the admin's own: `admin:erin` is locked for this source, the customer erin is not.
     const now = clock.now();

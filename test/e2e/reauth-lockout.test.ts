@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('re-authentication lockout', () => {
-  it('A3 six wrong passwords on PUT /v1/me/password: 429, the right one refused until the lockout ends, nothing changed', async () => {
+  it('A3 six wrong passwords on PUT /v1/me/password: 429 RATE_LIMITED with Retry-After, the right one refused until the lockout ends, nothing changed', async () => {
     const user = await createDevUser(cloud, 'rhea', PASSWORD);
     const change = (currentPassword: string) =>
       callFrom(
@@ -44,14 +44,20 @@ describe('re-authentication lockout', () => {
       Array.from({ length: 5 }, () => [400, 'REAUTH_FAILED']),
     );
     expect(answers[5]?.status).toBe(429);
-    expect(answers[5]?.body.error?.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(answers[5]?.body.error?.code).toBe('RATE_LIMITED');
 
     // The right password is refused too while the lockout lasts (one minute, the first lockout).
     const locked = await change(PASSWORD);
     expect(locked.status).toBe(429);
-    expect(locked.body.error?.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(locked.body.error?.code).toBe('RATE_LIMITED');
+    // Every 429 says how long to wait: at most the minute of the first lockout.
+    const wait = Number(locked.headers['retry-after']);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(60);
     clockOffsetMs += 50_000;
-    expect((await change(PASSWORD)).status).toBe(429);
+    const later = await change(PASSWORD);
+    expect(later.status).toBe(429);
+    expect(Number(later.headers['retry-after'])).toBeLessThanOrEqual(wait - 49);
 
     // Nothing changed: the old password still signs in, the new one does not, no hold started.
     expect((await cloud.ports.identity.passwordAuth('rhea', PASSWORD)).kind).toBe('tokens');

@@ -19,7 +19,7 @@ describe('deploy configuration', () => {
     const { settings, infra } = readDeployConfig(contextOf({}));
     expect(settings.holdHours).toBe(72);
     expect(settings.primaryRegion).not.toBe(settings.replicaRegion);
-    expect(infra).toEqual({ mailFrom: 'no-reply@palisade.example', cloudTrail: true });
+    expect(infra).toEqual({ mailFrom: 'no-reply@palisade.example', cloudTrail: true, corsOrigins: [] });
   });
 
   it('I2 individual keys override the palisade object, and -c strings are coerced to their types', () => {
@@ -35,6 +35,7 @@ describe('deploy configuration', () => {
         addressCoolingHours: '12',
         withdrawalReviewHours: '24',
         withdrawalLimits: '{"BTC":{"daily":"1","monthly":"5"},"ETH":{"daily":"10","monthly":"100"}}',
+        corsOrigins: 'https://app.exchange.example, http://localhost:5173',
       }),
     );
     expect(settings).toMatchObject({
@@ -51,6 +52,7 @@ describe('deploy configuration', () => {
       mailFrom: 'security@exchange.example',
       alarmEmail: 'oncall@exchange.example',
       cloudTrail: false,
+      corsOrigins: ['https://app.exchange.example', 'http://localhost:5173'],
     });
   });
 

@@ -13,6 +13,8 @@ export interface JsonAnswer {
   body: Record<string, unknown> & { error?: { code: string; message: string } };
   /** The body with its request id blanked: two answers compare equal when they say the same. */
   comparable: string;
+  /** The answer's headers, names in lower case. */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export function callFrom(
@@ -47,6 +49,7 @@ export function callFrom(
             status: res.statusCode ?? 0,
             body: text ? JSON.parse(text) : {},
             comparable: text.replace(/"requestId":"[^"]*"/, '"requestId":""'),
+            headers: res.headers,
           });
         });
       },

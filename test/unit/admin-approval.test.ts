@@ -355,7 +355,7 @@ describe('D2 the execution task records an executor failure', () => {
   it.each([
     ['NotFound', () => new NotFound('No such user'), 'TARGET_NOT_FOUND'],
     ['Conflict', () => new Conflict('Review over', 'REVIEW_EXPIRED'), 'REVIEW_EXPIRED'],
-    ['Gone', () => new Gone('Gone', 'REVIEW_CLOSED'), 'REVIEW_CLOSED'],
+    ['Gone', () => new Gone('Gone', 'LINK_EXPIRED'), 'LINK_EXPIRED'],
   ] as const)(
     'D2 a %s thrown by an executor is recorded as a failure with its code',
     async (_name, error, code) => {

@@ -33,7 +33,7 @@ describe('login jurisdiction', () => {
       const { login, check } = flow(country);
       check.mockResolvedValueOnce({ allow: false, retryAfterSeconds: 5 } as never);
       await expect(login.start('alice', 'secret password', client)).rejects.toMatchObject({
-        code: 'TOO_MANY_ATTEMPTS',
+        code: 'RATE_LIMITED',
       });
       expect(check).toHaveBeenCalledOnce();
     }

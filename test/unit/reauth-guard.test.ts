@@ -120,7 +120,7 @@ describe('re-authentication lockout', () => {
     for (let i = 0; i < 5; i++) expect(await guarded.reauthenticate('kim', 'wrong')).toBe(false);
     await expect(guarded.reauthenticate('kim', PASSWORD)).rejects.toMatchObject({
       status: 429,
-      code: 'TOO_MANY_ATTEMPTS',
+      code: 'RATE_LIMITED',
     });
     expect(guarded.greeting()).toBe('checked 5');
     const failing = guardedReauth(

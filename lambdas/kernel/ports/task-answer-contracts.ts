@@ -4,6 +4,7 @@
 // over, to be stored. What a token is answered with is either validated here (a withdrawal decision) or
 // derived by AnswerTask itself from the signed row that decides it (an admin request's status).
 import * as z from 'zod/mini';
+import type { CodeOf } from '../error-codes.js';
 import { Conflict, NotFound, ValidationError } from '../errors.js';
 
 const userId = z.string().check(z.minLength(1), z.maxLength(128));
@@ -94,10 +95,11 @@ export function refusalOf(err: unknown): TaskAnswerRefusal | undefined {
 export function errorOf(refused: TaskAnswerRefusal): Conflict | NotFound | ValidationError {
   switch (refused.error) {
     case 'Conflict':
-      return new Conflict(refused.message, refused.code);
+      // The code crossed a function boundary as a string; AnswerTask sent a registered code of this status.
+      return new Conflict(refused.message, refused.code as CodeOf<409>);
     case 'NotFound':
       return new NotFound(refused.message);
     case 'ValidationError':
-      return new ValidationError(refused.message, undefined, refused.code);
+      return new ValidationError(refused.message, undefined, refused.code as CodeOf<400>);
   }
 }

@@ -11,7 +11,7 @@
 //   counters, so a lockout here does not lock the login and the reverse.
 // - 5 failures in a day (fixed window from the first failure) lock re-authentication for 1 minute, then 2,
 //   4, … doubling, at most 1 hour, growing for a day after the last lockout (the login's per-pair rule).
-//   A locked attempt is refused with 429 TOO_MANY_ATTEMPTS before the password is checked. A success clears
+//   A locked attempt is refused with 429 RATE_LIMITED before the password is checked. A success clears
 //   the counter and its lockout history.
 // - The attempt is counted before the password is checked: concurrent guesses cannot slip past the bound
 //   (the 6th in a window is refused unchecked). An attempt whose check fails on an error (not a wrong
