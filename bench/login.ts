@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import { type LocalCloud, startLocalCloud } from '../local/cloud.js';
+import { LOCAL_TOKEN_HEADER } from '../local/local-token.js';
 import type { Verdict } from './budgets.js';
 
 const LOGINS = 40;
@@ -42,7 +43,9 @@ async function post(cloud: LocalCloud, path: string, body: unknown, token?: stri
 }
 
 async function mailText(cloud: LocalCloud, subject: RegExp): Promise<string> {
-  const outbox = (await (await fetch(`${cloud.url}/_local/outbox`)).json()) as {
+  const outbox = (await (
+    await fetch(`${cloud.url}/_local/outbox`, { headers: { [LOCAL_TOKEN_HEADER]: cloud.localToken } })
+  ).json()) as {
     emails: { subject: string; text?: string }[];
   };
   return outbox.emails.filter((e) => subject.test(e.subject)).at(-1)?.text ?? '';
@@ -54,9 +57,10 @@ export async function runLoginBench(): Promise<LoginBench> {
   const clock = { now: () => new Date(Date.now() + offsetMs) };
   const cloud = await startLocalCloud({ stateDir, clock, port: 0, waitTimeMs: 0, retryIntervalMs: 0 });
   try {
+    // The local-only routes ask for the per-start token (docs/threat-model.md, class 7).
     const created = await fetch(`${cloud.url}/_local/dev-users`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [LOCAL_TOKEN_HEADER]: cloud.localToken },
       body: JSON.stringify({ username: 'bench', email: 'bench@example.com', password: PASSWORD }),
     });
     const user = (await created.json()) as { accessToken: string };
