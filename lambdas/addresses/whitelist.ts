@@ -70,6 +70,26 @@ const auditSource = (r: Requester) => ({
   requestId: r.requestId,
 });
 
+/** The audit record of a step on the caller's own list: the user is actor and target. */
+const addressAudit = (
+  userId: string,
+  action: string,
+  at: string,
+  source: ReturnType<typeof auditSource> | Record<string, never>,
+  details: Record<string, string>,
+): Effect => ({
+  kind: 'audit',
+  event: {
+    actor: { kind: 'user', id: userId },
+    action,
+    target: { kind: 'user', id: userId },
+    outcome: 'success',
+    at,
+    ...source,
+    details,
+  },
+});
+
 /** The address as the routes show it: masked, never the full destination. */
 export function viewOf(a: WhitelistedAddress): AddressView {
   return {
@@ -152,18 +172,10 @@ export async function addAddress(
               reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
             },
           },
-          {
-            kind: 'audit',
-            event: {
-              actor: { kind: 'user', id: requester.userId },
-              action: 'address.added',
-              target: { kind: 'user', id: requester.userId },
-              outcome: 'success',
-              at: now.toISOString(),
-              ...auditSource(requester),
-              details: { addressId, asset: address.asset },
-            },
-          },
+          addressAudit(requester.userId, 'address.added', now.toISOString(), auditSource(requester), {
+            addressId,
+            asset: address.asset,
+          }),
         ]
       : [],
   );
@@ -195,18 +207,13 @@ export async function confirmAddress(
   source?: Omit<Requester, 'userId'>,
 ): Promise<WhitelistedAddress> {
   const after = ports.outbox.pending<WhitelistedAddress>((address) => [
-    {
-      kind: 'audit',
-      event: {
-        actor: { kind: 'user', id: address.userId },
-        action: 'address.confirmed',
-        target: { kind: 'user', id: address.userId },
-        outcome: 'success',
-        at: address.confirmedAt ?? ports.clock.now().toISOString(),
-        ...(source ? auditSource({ ...source, userId: address.userId }) : {}),
-        details: { addressId: address.addressId, asset: address.asset, usableFrom: address.usableFrom ?? '' },
-      },
-    },
+    addressAudit(
+      address.userId,
+      'address.confirmed',
+      address.confirmedAt ?? ports.clock.now().toISOString(),
+      source ? auditSource({ ...source, userId: address.userId }) : {},
+      { addressId: address.addressId, asset: address.asset, usableFrom: address.usableFrom ?? '' },
+    ),
   ]);
   const address = await ports.addresses.confirm(token, after);
   await after.settle();
@@ -220,18 +227,13 @@ export async function removeAddress(
   addressId: string,
 ): Promise<WhitelistedAddress> {
   const after = ports.outbox.pending<WhitelistedAddress>((address) => [
-    {
-      kind: 'audit',
-      event: {
-        actor: { kind: 'user', id: requester.userId },
-        action: 'address.removed',
-        target: { kind: 'user', id: requester.userId },
-        outcome: 'success',
-        at: address.removedAt ?? ports.clock.now().toISOString(),
-        ...auditSource(requester),
-        details: { addressId, asset: address.asset },
-      },
-    },
+    addressAudit(
+      requester.userId,
+      'address.removed',
+      address.removedAt ?? ports.clock.now().toISOString(),
+      auditSource(requester),
+      { addressId, asset: address.asset },
+    ),
   ]);
   const address = await ports.addresses.remove(requester.userId, addressId, after);
   await after.settle();

@@ -10,6 +10,7 @@ import {
   adminLoginResponse,
   adminMeResponse,
 } from './admin-login-contracts.js';
+import { REFUSAL_CODES } from './approval.js';
 import {
   adminUserResponse,
   approveBody,
@@ -109,20 +110,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: approveBody,
     response: requestView,
     status: 200,
-    errors: [
-      'REAUTH_FAILED',
-      'SELF_APPROVAL',
-      'ALREADY_APPROVED',
-      'FIELD_NOT_REVEALABLE',
-      'REQUEST_EXPIRED',
-      'REQUEST_NOT_EXPIRED',
-      'REQUEST_NOT_PENDING',
-      'REQUEST_NOT_APPROVED',
-      'ALREADY_EXECUTED',
-      'REQUEST_FAILED',
-      'REQUEST_NOT_EXECUTED',
-      'PAYLOAD_MISMATCH',
-    ],
+    errors: ['REAUTH_FAILED', ...REFUSAL_CODES],
     access: reads('accounts:write', 'admin-identity:reauthenticate', 'task-answer:invoke', 'shield:write'),
   },
   {
@@ -138,20 +126,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: rejectBody,
     response: requestView,
     status: 200,
-    errors: [
-      'REAUTH_FAILED',
-      'SELF_APPROVAL',
-      'ALREADY_APPROVED',
-      'FIELD_NOT_REVEALABLE',
-      'REQUEST_EXPIRED',
-      'REQUEST_NOT_EXPIRED',
-      'REQUEST_NOT_PENDING',
-      'REQUEST_NOT_APPROVED',
-      'ALREADY_EXECUTED',
-      'REQUEST_FAILED',
-      'REQUEST_NOT_EXECUTED',
-      'PAYLOAD_MISMATCH',
-    ],
+    errors: ['REAUTH_FAILED', ...REFUSAL_CODES],
     access: reads('accounts:write', 'admin-identity:reauthenticate', 'task-answer:invoke', 'shield:write'),
   },
   {
