@@ -26,6 +26,20 @@ export function adminCode(totpSecret: string, at: Date = new Date()): string {
   return generateSync({ secret: totpSecret, epoch: Math.floor(at.getTime() / 1000) });
 }
 
+/**
+ * On a running clock, wait out the last seconds of a 30-second step: the previous step's code is accepted
+ * only while the server still sees the same current step, and a slow machine can take seconds to answer.
+ * A frozen test clock does not move, so nothing is waited for.
+ */
+async function awayFromStepEnd(cloud: LocalCloud, marginMs = 10_000): Promise<void> {
+  const first = cloud.ports.clock.now().getTime();
+  await new Promise((done) => setTimeout(done, 5));
+  const now = cloud.ports.clock.now().getTime();
+  if (now === first) return;
+  const left = 30_000 - (now % 30_000);
+  if (left < marginMs) await new Promise((done) => setTimeout(done, left + 50));
+}
+
 /** An admin with these tiers, logged in through POST /v1/admin/auth/login and /challenge. */
 export async function createAdmin(
   cloud: LocalCloud,
@@ -39,6 +53,7 @@ export async function createAdmin(
   });
   expect(start.body).toMatchObject({ status: 'challenge', challenge: 'totp' });
   // The previous step's code (still within the window), so the current step stays unspent for the test.
+  await awayFromStepEnd(cloud);
   const previousStep = new Date(cloud.ports.clock.now().getTime() - 30_000);
   const done = await callFrom(cloud, source, 'POST', '/v1/admin/auth/challenge', {
     loginId: start.body.loginId,
