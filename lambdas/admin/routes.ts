@@ -1,5 +1,13 @@
 // The admin context's functions: its API routes, its workflow tasks and the functions others invoke, with the access each needs.
 
+import {
+  caseNoteBody,
+  caseStepBody,
+  casesResponse,
+  caseView,
+  goamlExportResponse,
+  listCasesQuery,
+} from '../cases/contracts.js';
 import type { RouteSpec } from '../catalogue.js';
 import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
@@ -79,7 +87,14 @@ export const ROUTES: readonly RouteSpec[] = [
     body: createRequestBody,
     response: requestView,
     status: 201,
-    errors: ['WITHDRAWAL_NOT_FOUND', 'ADMIN_NOT_FOUND', 'WITHDRAWAL_NOT_IN_REVIEW', 'FIELD_NOT_REVEALABLE'],
+    errors: [
+      'WITHDRAWAL_NOT_FOUND',
+      'ADMIN_NOT_FOUND',
+      'WITHDRAWAL_NOT_IN_REVIEW',
+      'FIELD_NOT_REVEALABLE',
+      'CASE_NOT_FOUND',
+      'CASE_STEP_NOT_ALLOWED',
+    ],
     // The request rows, personal parameters sealed through the vault, the workflow, the audit record.
     access: reads('accounts:write', 'vault:invoke', 'admin-approval:start', 'shield:write'),
   },
@@ -157,6 +172,83 @@ export const ROUTES: readonly RouteSpec[] = [
     response: withdrawalReviewsResponse,
     status: 200,
     access: reads('accounts:read', 'shield:write'),
+  },
+  {
+    id: 'AdminListCases',
+    method: 'GET',
+    path: '/v1/admin/cases',
+    auth: 'admin',
+    admin: { permission: 'read-cases' },
+    entry: 'lambdas/admin/handlers/list-cases.ts',
+    summary:
+      'F3: compliance cases (screening hits, withdrawal reviews, user reports), newest first, by status, kind or subject, a page after a cursor; audited',
+    tag: 'cases',
+    query: listCasesQuery,
+    response: casesResponse,
+    status: 200,
+    errors: ['INVALID_CURSOR'],
+    access: reads('accounts:read', 'shield:write'),
+  },
+  {
+    id: 'AdminGetCase',
+    method: 'GET',
+    path: '/v1/admin/cases/{caseId}',
+    auth: 'admin',
+    admin: { permission: 'read-cases' },
+    entry: 'lambdas/admin/handlers/get-case.ts',
+    summary: 'F3: one case: subject, signals, evidence, notes, history and the steps that apply now; audited',
+    tag: 'cases',
+    response: caseView,
+    status: 200,
+    errors: ['CASE_NOT_FOUND'],
+    access: reads('accounts:read', 'shield:write'),
+  },
+  {
+    id: 'AdminAddCaseNote',
+    method: 'POST',
+    path: '/v1/admin/cases/{caseId}/notes',
+    auth: 'admin',
+    admin: { permission: 'work-cases' },
+    entry: 'lambdas/admin/handlers/add-case-note.ts',
+    summary:
+      'F3: a note on a case, with references to evidence (audit records, withdrawals, logins); audited',
+    tag: 'cases',
+    body: caseNoteBody,
+    response: caseView,
+    status: 201,
+    errors: ['CASE_NOT_FOUND'],
+    access: reads('accounts:write', 'shield:write'),
+  },
+  {
+    id: 'AdminStepCase',
+    method: 'POST',
+    path: '/v1/admin/cases/{caseId}/steps',
+    auth: 'admin',
+    admin: { permission: 'work-cases' },
+    entry: 'lambdas/admin/handlers/step-case.ts',
+    summary:
+      'F3: starts investigating, escalates or reopens a case (closing it is an admin request: dismiss-case, report-case); audited',
+    tag: 'cases',
+    body: caseStepBody,
+    response: caseView,
+    status: 200,
+    errors: ['CASE_NOT_FOUND', 'CASE_STEP_NOT_ALLOWED'],
+    access: reads('accounts:write', 'shield:write'),
+  },
+  {
+    id: 'AdminExportCaseGoaml',
+    method: 'GET',
+    path: '/v1/admin/cases/{caseId}/goaml',
+    auth: 'admin',
+    admin: { permission: 'work-cases' },
+    entry: 'lambdas/admin/handlers/export-case-goaml.ts',
+    summary:
+      'F3: a reported case as a goAML suspicious-activity report (XML in a JSON answer), personal data from the vault; audited',
+    tag: 'cases',
+    response: goamlExportResponse,
+    status: 200,
+    errors: ['CASE_NOT_FOUND', 'CASE_NOT_REPORTED'],
+    access: reads('accounts:read', 'vault:invoke', 'shield:write'),
   },
 ];
 

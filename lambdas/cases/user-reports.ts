@@ -100,7 +100,10 @@ export async function fileReport(
   return { reportId, category: body.category, createdAt: at, status: 'received' };
 }
 
-export async function listReports(ports: UserReportPorts, userId: string): Promise<UserReportView[]> {
+export async function listReports(
+  ports: Pick<UserReportPorts, 'cases'>,
+  userId: string,
+): Promise<UserReportView[]> {
   const rows = await ports.cases.reports(userId);
   return Promise.all(
     rows.map(async (r) => {

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStepNotAllowed } from '../../lambdas/cases/case-record.js';
+import { CaseStepNotAllowed, type OpenCaseInput } from '../../lambdas/cases/case-record.js';
 import { CaseStore } from '../../lambdas/cases/case-store.js';
 import { CaseWork } from '../../lambdas/cases/case-work.js';
 import { fileReport, listReports } from '../../lambdas/cases/user-reports.js';
@@ -45,7 +45,16 @@ beforeAll(async () => {
     new RowVerifier(keys, async () => undefined),
   );
   store = new CaseStore(table);
-  const outbox = new Outbox({ table, clock, audit: { append: async (e) => void audit.push(e) } });
+  const outbox = new Outbox({
+    table,
+    clock,
+    audit: {
+      append: async (e) => {
+        audit.push(e);
+        return {} as never;
+      },
+    },
+  });
   work = new CaseWork({ cases: store, outbox, clock });
 });
 afterAll(async () => {
@@ -53,14 +62,13 @@ afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-const hit = (userId: string, id: string, attachToOpen = false) =>
-  ({
-    subject: { userId },
-    kind: 'screening-hit',
-    signals: [{ code: 'SCREENING_HIT', score: 0.93, facts: { list: 'ofac-sdn@2026-03-01', entry: '36216' } }],
-    source: { kind: 'screening', id },
-    attachToOpen,
-  }) as const;
+const hit = (userId: string, id: string, attachToOpen = false): OpenCaseInput => ({
+  subject: { userId },
+  kind: 'screening-hit',
+  signals: [{ code: 'SCREENING_HIT', score: 0.93, facts: { list: 'ofac-sdn@2026-03-01', entry: '36216' } }],
+  source: { kind: 'screening', id },
+  attachToOpen,
+});
 
 describe('F3 the case seam', () => {
   it('F3 opening twice from one source finds the first case (idempotent per source id)', async () => {
