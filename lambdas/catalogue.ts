@@ -130,6 +130,16 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     },
   },
   {
+    // F6: Art. 34 mail to the affected users of a high-risk breach, then the notification clocks until every
+    // report is filed. Started by the admin route that opens an incident.
+    name: 'breach-notification',
+    file: 'statemachines/breach-notification.asl.json',
+    tasks: {
+      BreachNotifySubjectsFunctionArn: casesRoutes.BREACH_NOTIFY_SUBJECTS,
+      BreachClockFunctionArn: casesRoutes.BREACH_CLOCK,
+    },
+  },
+  {
     // D2: waits for each approval on a task token kept with the request, then executes once; rejection,
     // offboarding (void) or expiry end it. Last: its execution task starts the workflows above.
     name: 'admin-approval',

@@ -47,7 +47,9 @@ import {
 } from '../lambdas/auth/wiring.js';
 import type { CaseStore } from '../lambdas/cases/case-store.js';
 import type { CaseWork } from '../lambdas/cases/case-work.js';
-import { caseStore, caseWork } from '../lambdas/cases/wiring.js';
+import type { IncidentStore, IncidentWork } from '../lambdas/cases/incidents.js';
+import { IncidentWork as IncidentWorkOf } from '../lambdas/cases/incidents.js';
+import { caseStore, caseWork, incidentStore } from '../lambdas/cases/wiring.js';
 import {
   ANSWER_TASK,
   AUDIT_CHECKPOINT,
@@ -234,6 +236,9 @@ export interface LocalPorts {
   /** F3: compliance cases (signed rows `CASE#…`) and the work on them, the openCase seam included. */
   cases: CaseStore;
   caseWork: CaseWork;
+  /** F6: breach incidents and their clocks (the full outbox: audit, workflow start, mail). */
+  incidents: IncidentStore;
+  incidentWork: IncidentWork;
 }
 
 /** The function each invoked-function variable names (INVOKABLE of the catalogue). */
@@ -471,6 +476,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       withdrawalLimits: withdrawalLimits(infra),
       cases: caseStore(infra),
       caseWork: caseWork(infra),
+      incidents: incidentStore(infra),
+      incidentWork: new IncidentWorkOf({ incidents: incidentStore(infra), outbox, clock }),
       adminIdentity,
       adminTokens,
       admins: adminDirectoryStore(infra),

@@ -89,7 +89,7 @@ export {
   suspensionRequests,
 } from '../account/wiring.js';
 export { awsAddressStore as awsAddressBook } from '../addresses/wiring.js';
-export { awsCaseStore, awsCaseWork } from '../cases/wiring.js';
+export { awsCaseStore, awsCaseWork, awsIncidentOpening, awsIncidentWork } from '../cases/wiring.js';
 export { awsSecurityChanges, awsSecurityOutbox, awsSecurityState } from '../security/wiring.js';
 export {
   awsWithdrawalDecisions,

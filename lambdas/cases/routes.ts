@@ -2,6 +2,7 @@
 // the access each needs. The admin routes of cases and incidents are the admin context's (lambdas/admin).
 
 import type { RouteSpec } from '../catalogue.js';
+import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
 import { userReportBody, userReportsResponse, userReportView } from './contracts.js';
 
@@ -34,3 +35,18 @@ export const ROUTES: readonly RouteSpec[] = [
     access: reads('accounts:read'),
   },
 ];
+
+/** F6: the breach workflow's first task: mails the affected users of a high-risk breach (Art. 34). */
+export const BREACH_NOTIFY_SUBJECTS: FunctionSpec = {
+  id: 'BreachNotifySubjects',
+  entry: 'lambdas/cases/handlers/breach-notify-subjects.ts',
+  // The incident row, its audit record and the mail steps (outbox), sent through the user-mail function.
+  access: reads('accounts:write', 'user-mail:send'),
+};
+
+/** F6: the breach workflow's clock task: reminders, alarms, missed deadlines, the next wake-up. */
+export const BREACH_CLOCK: FunctionSpec = {
+  id: 'BreachClock',
+  entry: 'lambdas/cases/handlers/breach-clock.ts',
+  access: reads('accounts:write'),
+};

@@ -5,6 +5,7 @@ import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { CaseStore } from './case-store.js';
 import { CaseWork } from './case-work.js';
+import { IncidentStore, IncidentWork } from './incidents.js';
 
 export const caseStore = (infra: Pick<Infra, 'rows'>) => new CaseStore(infra.rows().tables.accounts);
 
@@ -14,3 +15,26 @@ export const caseWork = (infra: Pick<Infra, 'rows' | 'clock'>) =>
 
 export const awsCaseStore = /* @__PURE__ */ once(() => caseStore({ rows: aws.rows }));
 export const awsCaseWork = /* @__PURE__ */ once(() => caseWork({ rows: aws.rows, clock: aws.clock }));
+
+/** F6: breach incidents; the work's outbox holds the services its steps use in that function. */
+export const incidentStore = (infra: Pick<Infra, 'rows'>) => new IncidentStore(infra.rows().tables.accounts);
+export const incidentWork = (
+  infra: Pick<Infra, 'rows' | 'clock'>,
+  services: Parameters<typeof outboxOf>[1] = {},
+) =>
+  new IncidentWork({
+    incidents: incidentStore(infra),
+    outbox: outboxOf(infra, services),
+    clock: infra.clock,
+  });
+
+/** Opening an incident starts its workflow (the outbox's workflow step). */
+export const awsIncidentOpening = /* @__PURE__ */ once(() =>
+  incidentWork({ rows: aws.rows, clock: aws.clock }, { workflows: aws.workflows() }),
+);
+/** Art. 34: the affected users' mail (the outbox's mail step, through the user-mail function). */
+export const awsIncidentMailing = /* @__PURE__ */ once(() =>
+  incidentWork({ rows: aws.rows, clock: aws.clock }, { mail: aws.userMail() }),
+);
+/** Filings and the clock: audit records only. */
+export const awsIncidentWork = /* @__PURE__ */ once(() => incidentWork({ rows: aws.rows, clock: aws.clock }));

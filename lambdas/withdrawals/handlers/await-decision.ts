@@ -8,11 +8,11 @@
 import type { CaseWork } from '../../cases/contracts.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { maskIpsIn } from '../../kernel/privacy/mask.js';
 import { logger } from '../../kernel/observability.js';
 import type { Outbox } from '../../kernel/outbox.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { TaskAnswers } from '../../kernel/ports/task-answers.js';
+import { maskIpsIn } from '../../kernel/privacy/mask.js';
 import { taskHandler } from '../../kernel/task.js';
 import { IllegalTransition, WithdrawalCancelled, type WithdrawalLifecycle } from '../lifecycle.js';
 import type { WithdrawalRow } from '../record.js';
