@@ -268,7 +268,6 @@ export const ROUTES: readonly RouteSpec[] = [
     body: openIncidentBody,
     response: incidentView,
     status: 201,
-    maxBodyBytes: 16 * 1024,
     // The incident row, its audit record and the workflow start (outbox).
     access: reads('accounts:write', 'breach:start', 'shield:write'),
   },

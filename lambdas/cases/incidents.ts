@@ -30,14 +30,14 @@ import {
   REPORT_AUTHORITY,
 } from './breach-clocks.js';
 
-/** A request body is at most 16 KiB (kernel/http.ts): 300 user ids fit. */
-export const INCIDENT_BOUNDS = Object.freeze({ affectedUsers: 300, events: 200, filings: 50 });
+/** A request body is at most 8 KiB (the firewall's default): 100 user ids and the description fit. */
+export const INCIDENT_BOUNDS = Object.freeze({ affectedUsers: 100, events: 200, filings: 50 });
 
 const userId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/));
 
 /** `POST /v1/admin/incidents`. */
 export const openIncidentBody = z.strictObject({
-  what: z.string().check(z.minLength(10), z.maxLength(4000)),
+  what: z.string().check(z.minLength(10), z.maxLength(2000)),
   detectedAt: z.iso.datetime(),
   /** When Palisade became aware (GDPR's clock start); the detection time when absent. */
   awareAt: z.optional(z.iso.datetime()),
