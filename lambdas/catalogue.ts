@@ -7,6 +7,7 @@ import * as addressesRoutes from './addresses/routes.js';
 import type { AdminRouteNeeds } from './admin/admin-route.js';
 import * as adminRoutes from './admin/routes.js';
 import * as authRoutes from './auth/routes.js';
+import * as casesRoutes from './cases/routes.js';
 import type { ErrorCode } from './kernel/error-codes.js';
 import type { WorkflowName } from './kernel/ports/workflows.js';
 import type { Access, FunctionSpec } from './kernel/specs.js';
@@ -80,6 +81,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ...notifyRoutes.ROUTES,
   ...addressesRoutes.ROUTES,
   ...withdrawalsRoutes.ROUTES,
+  ...casesRoutes.ROUTES,
 ];
 
 export const ADMIN_AUTHORIZER: FunctionSpec = adminRoutes.ADMIN_AUTHORIZER;
@@ -125,6 +127,16 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       DispatchWithdrawalFunctionArn: withdrawalsRoutes.DISPATCH_WITHDRAWAL,
       RejectWithdrawalFunctionArn: withdrawalsRoutes.REJECT_WITHDRAWAL,
       NotifyWithdrawalFunctionArn: withdrawalsRoutes.NOTIFY_WITHDRAWAL,
+    },
+  },
+  {
+    // F6: Art. 34 mail to the affected users of a high-risk breach, then the notification clocks until every
+    // report is filed. Started by the admin route that opens an incident.
+    name: 'breach-notification',
+    file: 'statemachines/breach-notification.asl.json',
+    tasks: {
+      BreachNotifySubjectsFunctionArn: casesRoutes.BREACH_NOTIFY_SUBJECTS,
+      BreachClockFunctionArn: casesRoutes.BREACH_CLOCK,
     },
   },
   {

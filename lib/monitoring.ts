@@ -68,6 +68,20 @@ export const SECURITY_ALARMS: readonly SecurityAlarm[] = [
     period: Duration.minutes(5),
     threshold: 1,
   },
+  {
+    metric: 'BreachDeadlineNear',
+    description:
+      'F6: a breach notification deadline (GDPR Art. 33/34, DORA) is near and its report is not filed. File it and record the filing.',
+    period: Duration.minutes(5),
+    threshold: 1,
+  },
+  {
+    metric: 'BreachDeadlineMissed',
+    description:
+      'F6: a breach notification deadline passed without its report filed. File it now, with the reasons for the delay (Art. 33(1)).',
+    period: Duration.minutes(5),
+    threshold: 1,
+  },
 ];
 
 export class Monitoring extends Construct {

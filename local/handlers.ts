@@ -16,6 +16,7 @@ import * as AddressLinkPage from '../lambdas/addresses/handlers/address-link-pag
 import * as ConfirmWithdrawalAddress from '../lambdas/addresses/handlers/confirm-address.js';
 import * as ListWithdrawalAddresses from '../lambdas/addresses/handlers/list-addresses.js';
 import * as RemoveWithdrawalAddress from '../lambdas/addresses/handlers/remove-address.js';
+import * as AdminAddCaseNote from '../lambdas/admin/handlers/add-case-note.js';
 import * as AdminLoginChallenge from '../lambdas/admin/handlers/admin-auth-challenge.js';
 import * as AdminLogin from '../lambdas/admin/handlers/admin-auth-login.js';
 import * as AdminAuthorizer from '../lambdas/admin/handlers/admin-authorizer.js';
@@ -25,10 +26,18 @@ import * as CreateAdminRequest from '../lambdas/admin/handlers/create-request.js
 import * as ExecuteAccountAction from '../lambdas/admin/handlers/execute-account-action.js';
 import * as ExecuteStaffAction from '../lambdas/admin/handlers/execute-staff-action.js';
 import * as ExpireAdminRequest from '../lambdas/admin/handlers/expire-request.js';
+import * as AdminExportCaseGoaml from '../lambdas/admin/handlers/export-case-goaml.js';
+import * as AdminExportIncidentEvidence from '../lambdas/admin/handlers/export-incident-evidence.js';
+import * as AdminFileIncidentReport from '../lambdas/admin/handlers/file-incident-report.js';
+import * as AdminGetCase from '../lambdas/admin/handlers/get-case.js';
+import * as AdminGetIncident from '../lambdas/admin/handlers/get-incident.js';
 import * as AdminGetUser from '../lambdas/admin/handlers/get-user.js';
+import * as AdminListCases from '../lambdas/admin/handlers/list-cases.js';
 import * as ListAdminRequests from '../lambdas/admin/handlers/list-requests.js';
 import * as AdminListWithdrawalReviews from '../lambdas/admin/handlers/list-withdrawal-reviews.js';
+import * as AdminOpenIncident from '../lambdas/admin/handlers/open-incident.js';
 import * as RejectAdminRequest from '../lambdas/admin/handlers/reject-request.js';
+import * as AdminStepCase from '../lambdas/admin/handlers/step-case.js';
 import * as StoreApprovalToken from '../lambdas/admin/handlers/store-approval-token.js';
 import * as UserAuthorizer from '../lambdas/auth/handlers/authorizer.js';
 import * as AnswerChallenge from '../lambdas/auth/handlers/challenge.js';
@@ -48,6 +57,10 @@ import * as RemoveDevice from '../lambdas/auth/handlers/remove-device.js';
 import * as SetDuressPassword from '../lambdas/auth/handlers/set-duress-password.js';
 import * as SignUp from '../lambdas/auth/handlers/signup.js';
 import * as VerifySignUp from '../lambdas/auth/handlers/verify-signup.js';
+import * as BreachClock from '../lambdas/cases/handlers/breach-clock.js';
+import * as BreachNotifySubjects from '../lambdas/cases/handlers/breach-notify-subjects.js';
+import * as FileUserReport from '../lambdas/cases/handlers/file-report.js';
+import * as ListUserReports from '../lambdas/cases/handlers/list-reports.js';
 import * as RemovePgpKey from '../lambdas/notify/handlers/delete-pgp-key.js';
 import * as GetPgpKey from '../lambdas/notify/handlers/get-pgp-key.js';
 import * as PgpMailSigner from '../lambdas/notify/handlers/pgp-mail-signer.js';
@@ -117,6 +130,15 @@ export const LOCAL_HANDLERS = {
   RejectAdminRequest,
   AdminGetUser,
   AdminListWithdrawalReviews,
+  AdminListCases,
+  AdminGetCase,
+  AdminAddCaseNote,
+  AdminStepCase,
+  AdminExportCaseGoaml,
+  AdminOpenIncident,
+  AdminGetIncident,
+  AdminFileIncidentReport,
+  AdminExportIncidentEvidence,
   GetMySecurity,
   RequestEmailChange,
   ConfirmEmailChange,
@@ -133,6 +155,8 @@ export const LOCAL_HANDLERS = {
   ConfirmWithdrawalAddress,
   RequestWithdrawal,
   ListWithdrawals,
+  FileUserReport,
+  ListUserReports,
   UserAuthorizer,
   AdminAuthorizer,
   PersonalDataVault,
@@ -148,6 +172,8 @@ export const LOCAL_HANDLERS = {
   NotifySecurityChange,
   ClearSecurityHold,
   NotifySecurityHoldEnded,
+  BreachNotifySubjects,
+  BreachClock,
   ScreenWithdrawal,
   AwaitWithdrawalDecision,
   ApproveWithdrawal,

@@ -45,6 +45,11 @@ import {
   signupFlow,
   tokenRefresh,
 } from '../lambdas/auth/wiring.js';
+import type { CaseStore } from '../lambdas/cases/case-store.js';
+import type { CaseWork } from '../lambdas/cases/case-work.js';
+import type { IncidentStore, IncidentWork } from '../lambdas/cases/incidents.js';
+import { IncidentWork as IncidentWorkOf } from '../lambdas/cases/incidents.js';
+import { caseStore, caseWork, incidentStore } from '../lambdas/cases/wiring.js';
 import {
   ANSWER_TASK,
   AUDIT_CHECKPOINT,
@@ -228,6 +233,12 @@ export interface LocalPorts {
   blindIndex: ReturnType<typeof storedBlindIndexer>;
   /** D2: users' own withdrawal limits (an approved admin change), read by the ledger. */
   withdrawalLimits: WithdrawalLimits;
+  /** F3: compliance cases (signed rows `CASE#…`) and the work on them, the openCase seam included. */
+  cases: CaseStore;
+  caseWork: CaseWork;
+  /** F6: breach incidents and their clocks (the full outbox: audit, workflow start, mail). */
+  incidents: IncidentStore;
+  incidentWork: IncidentWork;
 }
 
 /** The function each invoked-function variable names (INVOKABLE of the catalogue). */
@@ -463,6 +474,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       claims: signupStore(infra),
       blindIndex: blindIndexer(infra),
       withdrawalLimits: withdrawalLimits(infra),
+      cases: caseStore(infra),
+      caseWork: caseWork(infra),
+      incidents: incidentStore(infra),
+      incidentWork: new IncidentWorkOf({ incidents: incidentStore(infra), outbox, clock }),
       adminIdentity,
       adminTokens,
       admins: adminDirectoryStore(infra),

@@ -5,7 +5,7 @@ import { ASSET_IDS, type Asset } from '../kernel/assets.js';
 import type { AdminAction } from '../kernel/settings.js';
 import { PERSONAL_FIELDS } from './permissions.js';
 
-export const TARGET_KINDS = ['user', 'withdrawal', 'admin'] as const;
+export const TARGET_KINDS = ['user', 'withdrawal', 'admin', 'case'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /**
@@ -14,7 +14,7 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
  * - `account`: a user account's own state (account and security rows, the suspension and security-hold
  *   workflows, the user pool, the vault and blind index of a new email or phone) — ExecuteAccountAction;
  * - `staff`: the admin plane and money (withdrawal limits and review decisions, reveal grants, the admin pool
- *   and the voiding of an offboarded admin's requests) — ExecuteStaffAction.
+ *   and the voiding of an offboarded admin's requests, the closing of compliance cases) — ExecuteStaffAction.
  * The workflow routes on the action (statemachines/admin-approval.asl.json, checked against this map).
  */
 export const EXECUTOR_GROUPS = ['account', 'staff'] as const;
@@ -73,6 +73,10 @@ export const ACTION_SPECS = {
     }),
   },
   'disable-admin': { target: 'admin', executor: 'staff', parameters: none },
+  // F3: the closing decisions on a compliance case; the request's reason is the decision's (and the goAML
+  // report's) reason.
+  'dismiss-case': { target: 'case', executor: 'staff', parameters: none },
+  'report-case': { target: 'case', executor: 'staff', parameters: none },
 } as const satisfies Record<
   AdminAction,
   { target: TargetKind; executor: ExecutorGroup; parameters: z.ZodMiniType }

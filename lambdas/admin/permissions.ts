@@ -25,7 +25,7 @@ export const PERSONAL_FIELDS = [
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** What an admin may look at (every read of personal data is audited, masked or not). */
-export const ADMIN_VIEWS = ['accounts', 'withdrawals', 'requests', 'audit', 'admins'] as const;
+export const ADMIN_VIEWS = ['accounts', 'withdrawals', 'requests', 'audit', 'admins', 'cases'] as const;
 export type AdminView = (typeof ADMIN_VIEWS)[number];
 
 export interface TierRights {
@@ -74,8 +74,10 @@ export const PERMISSION_MATRIX: Readonly<Record<AdminTier, TierRights>> = {
       'change-withdrawal-limits',
       'decide-withdrawal',
       'reveal-personal-data',
+      'dismiss-case',
+      'report-case',
     ],
-    views: ['accounts', 'withdrawals', 'requests', 'audit'],
+    views: ['accounts', 'withdrawals', 'requests', 'audit', 'cases'],
     revealable: ['email', 'phone', 'name', 'dateOfBirth', 'address', 'documentNumber'],
   },
   security: {
@@ -142,8 +144,15 @@ export const REQUESTABLE_ACTIONS: readonly AdminAction[] = ADMIN_ACTIONS.filter(
  * - `reject`: an approver, or a requester withdrawing their own request;
  * - `read-requests`, `read-users`: the `requests`, `accounts` views;
  * - `read-withdrawal-reviews`: the `withdrawals` view held by a tier that may request or approve a
- *   `decide-withdrawal` (support and operations see a user's withdrawals, not the investigations).
+ *   `decide-withdrawal` (support and operations see a user's withdrawals, not the investigations);
+ * - `read-cases`: the `cases` view (F3; compliance);
+ * - `work-cases`: the `cases` view held by a tier that may request a case's closing (`report-case`): notes and
+ *   the working steps (investigate, escalate, reopen);
+ * - `manage-incidents`: open a breach incident and record its reports as filed (F6; security, compliance).
  */
+/** F6: the tiers that open a breach incident and record its reports as filed. */
+export const INCIDENT_TIERS: readonly AdminTier[] = ['security', 'compliance'];
+
 export const ADMIN_CAPABILITIES = [
   'session',
   'request',
@@ -152,6 +161,9 @@ export const ADMIN_CAPABILITIES = [
   'read-requests',
   'read-users',
   'read-withdrawal-reviews',
+  'read-cases',
+  'work-cases',
+  'manage-incidents',
 ] as const;
 export type AdminCapability = (typeof ADMIN_CAPABILITIES)[number];
 
@@ -178,6 +190,14 @@ export function holdsCapability(
       return readScope(mine).views.includes('requests');
     case 'read-users':
       return readScope(mine).views.includes('accounts');
+    case 'read-cases':
+      return readScope(mine).views.includes('cases');
+    case 'work-cases':
+      return mine.some(
+        (tier) => PERMISSION_MATRIX[tier].views.includes('cases') && mayRequest([tier], 'report-case'),
+      );
+    case 'manage-incidents':
+      return mine.some((tier) => INCIDENT_TIERS.includes(tier));
     case 'read-withdrawal-reviews':
       return mine.some(
         (tier) =>

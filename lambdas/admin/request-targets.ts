@@ -1,7 +1,9 @@
 // D2: what a request acts on must exist (and be in a state the action applies to) when it is made, so no
 // admin approves a request that could never run. A user target must be an account (create-request.ts); a
-// `decide-withdrawal` must name a withdrawal of that user under review; a `disable-admin` a known admin. The
+// `decide-withdrawal` must name a withdrawal of that user under review; a `disable-admin` a known admin; a
+// `dismiss-case` or `report-case` a case whose status lets it close that way (F3). The
 // executors check again at execution, since the state can change while the approvals are collected.
+import { type CaseStore, nextStatusOf } from '../cases/contracts.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { AppError } from '../kernel/errors.js';
 import type { WithdrawalLifecycle } from '../withdrawals/contracts.js';
@@ -15,7 +17,7 @@ export class TargetNotFound extends AppError {
   readonly status = 404;
   constructor(
     message: string,
-    readonly code: 'WITHDRAWAL_NOT_FOUND' | 'ADMIN_NOT_FOUND',
+    readonly code: 'WITHDRAWAL_NOT_FOUND' | 'ADMIN_NOT_FOUND' | 'CASE_NOT_FOUND',
   ) {
     super(message);
   }
@@ -27,7 +29,7 @@ export class TargetNotActionable extends AppError {
   readonly status = 409;
   constructor(
     message: string,
-    readonly code: 'WITHDRAWAL_NOT_IN_REVIEW',
+    readonly code: 'WITHDRAWAL_NOT_IN_REVIEW' | 'CASE_STEP_NOT_ALLOWED',
   ) {
     super(message);
   }
@@ -36,6 +38,7 @@ export class TargetNotActionable extends AppError {
 export interface RequestTargetPorts {
   withdrawalLifecycle: Pick<WithdrawalLifecycle, 'get'>;
   admins: Pick<AdminDirectory, 'get'>;
+  cases: Pick<CaseStore, 'get'>;
 }
 
 /** Why the request's target cannot be acted on now, if it cannot (user targets are checked by the route). */
@@ -51,6 +54,18 @@ export async function targetRefusal(
       return new TargetNotActionable(
         `The withdrawal is ${record.status}, not under review`,
         'WITHDRAWAL_NOT_IN_REVIEW',
+      );
+    }
+  }
+  if (request.action === 'dismiss-case' || request.action === 'report-case') {
+    // F3: the case exists and its status lets it be closed this way (report: investigated first).
+    const found = await ports.cases.get(request.target.id);
+    if (!found) return new TargetNotFound('No such case', 'CASE_NOT_FOUND');
+    const step = request.action === 'dismiss-case' ? 'dismiss' : 'report';
+    if (!nextStatusOf(found.status, step)) {
+      return new TargetNotActionable(
+        `A case ${found.status} cannot take the step ${step}`,
+        'CASE_STEP_NOT_ALLOWED',
       );
     }
   }

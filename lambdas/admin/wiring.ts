@@ -88,6 +88,8 @@ export {
   awsSignupStore,
   suspensionRequests,
 } from '../account/wiring.js';
+export { awsAddressStore as awsAddressBook } from '../addresses/wiring.js';
+export { awsCaseStore, awsCaseWork, awsIncidentOpening, awsIncidentWork } from '../cases/wiring.js';
 export { awsSecurityChanges, awsSecurityOutbox, awsSecurityState } from '../security/wiring.js';
 export {
   awsWithdrawalDecisions,

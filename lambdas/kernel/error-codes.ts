@@ -89,6 +89,8 @@ export const ERROR_CODES = {
   ADDRESS_UNKNOWN: { status: 404, description: 'No such whitelisted address' },
   WITHDRAWAL_NOT_FOUND: { status: 404, description: 'No such withdrawal' },
   ADMIN_NOT_FOUND: { status: 404, description: 'No such admin' },
+  CASE_NOT_FOUND: { status: 404, description: 'No such case' },
+  INCIDENT_NOT_FOUND: { status: 404, description: 'No such incident' },
   // 405
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path does not take this method (see `Allow`)' },
   // 409
@@ -123,6 +125,9 @@ export const ERROR_CODES = {
   REQUEST_FAILED: { status: 409, description: 'The admin request failed' },
   REQUEST_NOT_EXECUTED: { status: 409, description: 'The admin request has not run' },
   PAYLOAD_MISMATCH: { status: 409, description: 'The approval names another version of the request' },
+  CASE_STEP_NOT_ALLOWED: { status: 409, description: 'The case is in a status this step does not apply to' },
+  CASE_NOT_REPORTED: { status: 409, description: 'Only a reported case is exported as a goAML report' },
+  INCIDENT_REPORT_FILED: { status: 409, description: 'That report of the incident is filed already' },
   // 410
   GONE: { status: 410, description: 'Used up or expired' },
   LINK_INVALID: { status: 410, description: 'The link is not valid' },

@@ -29,6 +29,10 @@ export const SecurityMetric = {
   DuressLogin: 'DuressLogin',
   /** C3: the withdrawal workflow's screening rejected a withdrawal (blocked band, sanctions, account). */
   WithdrawalBlocked: 'WithdrawalBlocked',
+  /** F6: a breach report's deadline is near (its alarm instant passed) and the report is not filed. */
+  BreachDeadlineNear: 'BreachDeadlineNear',
+  /** F6: a breach report's deadline passed unfiled (again every day until it is filed). */
+  BreachDeadlineMissed: 'BreachDeadlineMissed',
 } as const;
 
 /** Metric units, so domain code emits metrics through this module alone. */

@@ -17,6 +17,8 @@ export const ADMIN_ACTIONS = [
   'decide-withdrawal',
   'reveal-personal-data',
   'disable-admin',
+  'dismiss-case',
+  'report-case',
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -63,6 +65,9 @@ export const DEFAULT_APPROVAL_POLICIES: Record<AdminAction, ApprovalPolicy> = {
     expiryHours: 1,
   },
   'disable-admin': { approvals: 2, approverTiers: L3_UP, expiryHours: 24 },
+  // F3: a case is closed by a second compliance officer (maker ≠ checker), never by another tier.
+  'dismiss-case': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
+  'report-case': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
 };
 
 export const settingsSchema = z.object({
@@ -90,6 +95,32 @@ export const settingsSchema = z.object({
    * the SendSms function refuses any other number. Empty: no SMS at all.
    */
   smsCountries: z._default(z.array(z.enum(SMS_COUNTRIES)), [...DEFAULT_SMS_COUNTRIES]),
+  /**
+   * F6: whether Palisade reports major ICT-related incidents under DORA (a financial entity in its scope):
+   * an incident classified major then runs DORA's 4 h / 24 h, 72 h and one-month clocks too.
+   */
+  doraReporting: z._default(z.boolean(), false),
+  /** F3: the reporting entity of goAML exports: its FIU id, local currency and reporting person (the MLRO). */
+  goaml: z._default(
+    z.object({
+      rentityId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,32}$/)),
+      currencyLocal: z.string().check(z.regex(/^[A-Z]{3}$/)),
+      reportingPerson: z.object({
+        firstName: z.string().check(z.minLength(1), z.maxLength(100)),
+        lastName: z.string().check(z.minLength(1), z.maxLength(100)),
+        email: z.email(),
+      }),
+    }),
+    {
+      rentityId: '0',
+      currencyLocal: 'EUR',
+      reportingPerson: {
+        firstName: 'Money Laundering',
+        lastName: 'Reporting Officer',
+        email: 'mlro@palisade.invalid',
+      },
+    },
+  ),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;

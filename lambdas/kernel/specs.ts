@@ -72,7 +72,9 @@ export type Access =
   /** D4: offboarding in the admin pool: disable the admin and sign them out globally. */
   | 'admin-identity:revoke'
   /** D2: start the admin-approval workflow (a new admin request). */
-  | 'admin-approval:start';
+  | 'admin-approval:start'
+  /** F6: start the breach-notification workflow (a new incident). */
+  | 'breach:start';
 
 /** Accesses that read signed rows: a function holding one must also hold INTEGRITY_ALARM. */
 export const SIGNED_READS: readonly Access[] = [

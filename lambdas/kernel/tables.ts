@@ -52,9 +52,9 @@ export const TABLES = {
     indexes: [],
     // Account status and revocation instant; sessions; security state and holds; withdrawal addresses and
     // their whitelist claims; whitelisted devices (A7); the withdrawal ledger and limits; admin directory
-    // rows and admin sessions; admin requests.
+    // rows and admin sessions; admin requests; compliance cases and breach incidents (F3, F6).
     ledger:
-      /^(USER#.+\n(ACCOUNT|SECURITY|(?<expiring>SESSION#.+)|(ADDRESS|WHITELIST|DEVICE)#.+|WITHDRAWAL-L(EDGER|IMITS))|ADMIN(#.+\n(PROFILE|SESSION#.+)|REQ#.+\nREQUEST))$/,
+      /^(USER#.+\n(ACCOUNT|SECURITY|(?<expiring>SESSION#.+)|(ADDRESS|WHITELIST|DEVICE)#.+|WITHDRAWAL-L(EDGER|IMITS))|ADMIN(#.+\n(PROFILE|SESSION#.+)|REQ#.+\nREQUEST)|CASE#.+\nCASE|INCIDENT#.+\nINCIDENT)$/,
     retention: 'operational',
   },
   audit: {

@@ -18,7 +18,8 @@ export type TemplateName =
   | 'withdrawal-update'
   | 'address-confirm'
   | 'signup-attempt'
-  | 'refresh-token-reuse';
+  | 'refresh-token-reuse'
+  | 'breach-notice';
 
 /** A template's output: subject and body, before `frame` puts the phrase and the footer around it. */
 export interface RenderedEmail {
@@ -497,6 +498,45 @@ export function withdrawalsAvailable(input: { username: string; at: Date }): Ren
       p(
         'If you did not make a security change recently, contact support at once: someone else may have access to your account.',
       ),
+    ],
+    false,
+  );
+}
+
+const BREACH_CATEGORY_TEXT: Readonly<Record<string, string>> = {
+  contact: 'contact details (email address, phone number)',
+  identity: 'identity data (name, date of birth, identity documents)',
+  credentials: 'sign-in data (password hashes, security keys)',
+  financial: 'financial data (withdrawals, withdrawal addresses, limits)',
+  activity: 'account activity (sign-ins, IP addresses, devices)',
+};
+
+/**
+ * F6 (GDPR Art. 34): a personal-data breach that may put the user at high risk: what was concerned, what
+ * Palisade did, what the user should do. Fixed wording; the incident's reference for any question.
+ */
+export function breachNotice(input: {
+  username: string;
+  incidentId: string;
+  detectedAt: Date;
+  dataCategories: readonly string[];
+}): RenderedEmail {
+  const concerned = input.dataCategories.map((c) => BREACH_CATEGORY_TEXT[c] ?? c).join('; ');
+  return rendered(
+    'breach-notice',
+    'Important: a security incident concerning your Palisade account data',
+    [
+      hello(input.username),
+      p(
+        `On ${formatUtc(input.detectedAt)} we detected a security incident in which the following data of your account may have been exposed: ${concerned}.`,
+      ),
+      p(
+        'We have contained the incident, informed the data-protection authority and are investigating. Withdrawals stay protected by your second factor and your withdrawal-address list.',
+      ),
+      p(
+        'What you should do: change your Palisade password, check your withdrawal addresses and recent sign-ins, and be wary of messages that claim to come from us: we never ask for passwords or codes.',
+      ),
+      p(`Reference for any question to our data-protection officer: ${input.incidentId}.`),
     ],
     false,
   );

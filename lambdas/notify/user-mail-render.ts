@@ -6,6 +6,7 @@ import type { AddressMessage, SignInContextInput, UserMessage } from '../kernel/
 import {
   accountSuspended,
   addressConfirmation,
+  breachNotice,
   loginNotice,
   newDeviceConfirmation,
   type RenderedEmail,
@@ -90,6 +91,13 @@ export function renderUserMessage(message: UserMessage, username: string): Rende
         addressMasked: message.addressMasked,
         status: message.status,
         at: new Date(message.at),
+      });
+    case 'breach-notice':
+      return breachNotice({
+        username,
+        incidentId: message.incidentId,
+        detectedAt: new Date(message.detectedAt),
+        dataCategories: message.dataCategories,
       });
     case 'address-confirm':
       return addressConfirmation({

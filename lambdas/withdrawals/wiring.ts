@@ -65,4 +65,6 @@ export const awsReviewAnswers = /* @__PURE__ */ once(() =>
 export { awsAccountStore } from '../account/wiring.js';
 export { awsAddressStore } from '../addresses/wiring.js';
 export { awsLoginStore } from '../auth/wiring.js';
+// F3: the case seam (a review opens or joins a compliance case).
+export { awsCaseWork } from '../cases/wiring.js';
 export { awsSecurityState } from '../security/wiring.js';

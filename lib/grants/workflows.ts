@@ -13,6 +13,7 @@ export const WORKFLOW_STARTS = {
   'security-hold:start': 'security-hold',
   'withdrawal:start': 'withdrawal',
   'admin-approval:start': 'admin-approval',
+  'breach:start': 'breach-notification',
 } as const satisfies Partial<Record<Access, WorkflowName>>;
 export type StartAccess = keyof typeof WORKFLOW_STARTS;
 
@@ -61,4 +62,5 @@ export const WORKFLOW_GRANTS = {
   'security-hold:start': start('security-hold:start'),
   'withdrawal:start': start('withdrawal:start'),
   'admin-approval:start': start('admin-approval:start'),
+  'breach:start': start('breach:start'),
 } satisfies Partial<GrantTable>;

@@ -384,7 +384,43 @@ const SCENARIOS: Record<AdminAction, Scenario> = {
       expect(await cloud.ports.adminIdentity.getUser(leaver.username)).toMatchObject({ enabled: false });
     },
   },
+  // F3: a case closes only through a second compliance officer; security may not approve.
+  'dismiss-case': {
+    requester: 'comp1',
+    approvers: ['comp2'],
+    lower: 'sec1',
+    target: async (user) => ({ kind: 'case', id: await openCaseOf(user.userId) }),
+    effect: async (_user, target) => {
+      expect((await cloud.ports.caseWork.get(target.id)).status).toBe('dismissed');
+    },
+  },
+  'report-case': {
+    requester: 'comp1',
+    approvers: ['comp2'],
+    lower: 'sec1',
+    target: async (user) => {
+      const caseId = await openCaseOf(user.userId);
+      await cloud.ports.caseWork.step(caseId, 'investigate', { kind: 'admin', id: 'comp1' });
+      return { kind: 'case', id: caseId };
+    },
+    effect: async (_user, target, requester) => {
+      const reported = await cloud.ports.caseWork.get(target.id);
+      expect(reported.status).toBe('reported');
+      expect(reported.report?.requesterId).toBe(requester.adminId);
+    },
+  },
 };
+
+/** F3: a case opened through the seam, as screening would open it. */
+async function openCaseOf(userId: string): Promise<string> {
+  const opened = await cloud.ports.caseWork.openCase({
+    subject: { userId },
+    kind: 'screening-hit',
+    signals: [{ code: 'SCREENING_HIT', score: 0.91 }],
+    source: { kind: 'screening', id: `scr-${userId}` },
+  });
+  return opened.caseId;
+}
 
 describe('D2 each action: requested, approved by distinct allowed approvers, executed once', () => {
   it.each(Object.keys(SCENARIOS) as AdminAction[])(

@@ -160,7 +160,7 @@ describe('C3 the withdrawal workflow', () => {
     expect(mail).not.toContain(DESTINATION);
   });
 
-  it('C3 unusual: under review with the token server-side only, an admin approval through the port → dispatched', async () => {
+  it('C3 F3 unusual: under review with the token server-side only, in the case list, an admin approval through the port → dispatched', async () => {
     const user = await userWithAddress(cloud);
     const withdrawalId = await requested(cloud, user, 'unusual');
     const executionId = await start(cloud, user.userId, withdrawalId);
@@ -174,6 +174,17 @@ describe('C3 the withdrawal workflow', () => {
       headers: { authorization: `Bearer ${user.accessToken}` },
     });
     if (listed.status === 200) expect(await listed.text()).not.toMatch(/local-task-token/);
+    // F3: the review is in the compliance case list, the withdrawal its evidence (the seam, once).
+    const cases = await eventually(async () => {
+      const page = await cloud.ports.cases.list({ userId: user.userId, kind: 'withdrawal-review' }, 10);
+      expect(page.cases).toHaveLength(1);
+      return page.cases;
+    });
+    expect(cases[0]).toMatchObject({
+      status: 'open',
+      sources: [{ kind: 'withdrawal-review', id: withdrawalId }],
+      evidence: [{ kind: 'withdrawal', id: withdrawalId }],
+    });
 
     await expect(
       cloud.ports.withdrawalDecisions.decide(user.userId, withdrawalId, {

@@ -27,6 +27,8 @@ export const SAMPLE_PARAMETERS: Record<AdminAction, Record<string, unknown>> = {
   'decide-withdrawal': { userId: 'user-7', outcome: 'approve' },
   'reveal-personal-data': { fields: ['email'], windowMinutes: 15 },
   'disable-admin': {},
+  'dismiss-case': {},
+  'report-case': {},
 };
 
 export const requesterTierOf = (action: AdminAction): AdminTier => {

@@ -61,6 +61,7 @@ describe('D1 permission matrix', () => {
       'requests',
       'audit',
       'admins',
+      'cases',
     ]);
     expect(mayRequest(['admins', 'root'], 'suspend-account')).toBe(false);
     expect(mayApprove(['root'], DEFAULT_APPROVAL_POLICIES['suspend-account'])).toBe(false);

@@ -31,6 +31,7 @@ import {
   awsAdminDirectory,
   awsAdminOutbox,
   awsAdminRequests,
+  awsCaseStore,
   awsRefusalEvidence,
   awsWithdrawalLifecycle,
 } from '../wiring.js';
@@ -80,7 +81,10 @@ export const makeHandler = (ports: CreateRequestPorts) =>
           actor: adminActor(caller),
           action: 'admin.request',
           target: {
-            kind: target.kind === 'user' || target.kind === 'withdrawal' ? target.kind : 'admin',
+            kind:
+              target.kind === 'user' || target.kind === 'withdrawal' || target.kind === 'case'
+                ? target.kind
+                : 'admin',
             id: target.id || 'none',
           },
           outcome: 'refused',
@@ -137,6 +141,7 @@ export const handler = lazyHandler(() =>
     vault: aws.vault(),
     withdrawalLifecycle: awsWithdrawalLifecycle(),
     admins: awsAdminDirectory(),
+    cases: awsCaseStore(),
     settings: aws.settings(),
     refusals: awsRefusalEvidence(),
     clock: aws.clock,

@@ -1,5 +1,5 @@
 // Workflow task ExecuteStaffAction (D2): executes an approved admin-plane or money action (withdrawal limits,
-// a withdrawal review decision, a reveal of personal data, disabling an admin) through the shared claim, hash
+// a withdrawal review decision, a reveal of personal data, disabling an admin, closing a case) through the shared claim, hash
 // check and audit of execute-action.ts. Its role holds only what those actions touch (catalogue WORKFLOWS
 // `admin-approval`): no user pool, no vault, no workflow to start.
 
@@ -11,6 +11,7 @@ import {
   awsAdminAuditOutbox,
   awsAdminDirectory,
   awsAdminRequests,
+  awsCaseWork,
   awsRevealGrants,
   awsWithdrawalDecisions,
   awsWithdrawalLimits,
@@ -33,5 +34,7 @@ export const handler = lazyHandler(() =>
     adminIdentity: aws.adminIdentity(),
     // AnswerTask answers the voided requests' workflows (the review decision goes there too, above).
     taskAnswers: aws.taskAnswers(),
+    // F3: the closing of a case (dismiss, report), with its audit record.
+    caseWork: awsCaseWork(),
   }),
 );

@@ -12,7 +12,7 @@ export const auditEventSchema = z.object({
   actor: actorSchema,
   action: z.string().check(z.regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/), z.maxLength(80)),
   target: z.object({
-    kind: z.enum(['user', 'admin', 'withdrawal', 'request', 'item', 'system']),
+    kind: z.enum(['user', 'admin', 'withdrawal', 'request', 'item', 'system', 'case', 'incident']),
     id: z.string().check(z.minLength(1), z.maxLength(256)),
   }),
   /** `flagged`: allowed to happen or not, but for compliance to look at (a sanctions hit, C1). */

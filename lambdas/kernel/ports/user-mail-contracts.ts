@@ -32,6 +32,16 @@ export const SECURITY_CHANGES = [
   'anti-phishing-phrase',
 ] as const;
 
+/** F6: the categories of personal data a breach may concern (what a breach notice names). */
+export const BREACH_DATA_CATEGORIES = [
+  'contact',
+  'identity',
+  'credentials',
+  'financial',
+  'activity',
+] as const;
+export type BreachDataCategory = (typeof BREACH_DATA_CATEGORIES)[number];
+
 export const SUSPENSION_REASONS = ['user-reported', 'duress', 'admin', 'integrity'] as const;
 
 /** Every template a function may ask the user-mail function to send, with its parameters. */
@@ -122,6 +132,16 @@ export const userMessage = z.discriminatedUnion('template', [
     coolingHours: z.number().check(z.int(), z.minimum(0), z.maximum(24 * 7)),
     reportUrl: z.optional(link),
     reportExpiresAt: z.optional(iso),
+  }),
+  /**
+   * F6 (GDPR Art. 34): a personal-data breach likely to put the user at high risk. Fixed wording by the data
+   * categories concerned (no free text), the incident's reference and when it was detected.
+   */
+  z.object({
+    template: z.literal('breach-notice'),
+    incidentId: z.string().check(z.regex(/^inc_[A-Za-z0-9_-]{8,64}$/)),
+    detectedAt: iso,
+    dataCategories: z.array(z.enum(BREACH_DATA_CATEGORIES)).check(z.minLength(1)),
   }),
 ]);
 export type UserMessage = z.infer<typeof userMessage>;

@@ -4,6 +4,7 @@ export const WORKFLOW_NAMES = [
   'security-hold',
   'withdrawal',
   'admin-approval',
+  'breach-notification',
 ] as const;
 export type WorkflowName = (typeof WORKFLOW_NAMES)[number];
 
