@@ -64,6 +64,10 @@ export const ERROR_CODES = {
     description: 'A rotated refresh token was used again: the session is ended',
   },
   SESSION_REVOKED: { status: 401, description: 'The session has ended; sign in again' },
+  TOTP_CODE_USED: {
+    status: 401,
+    description: 'This TOTP code was used already; wait for the next code of the authenticator',
+  },
   // 403
   FORBIDDEN: { status: 403, description: 'The caller may not do this (or the firewall refused the request)' },
   JURISDICTION: { status: 403, description: 'Not available from this country' },

@@ -8,6 +8,7 @@ import {
   addressConfirmation,
   loginNotice,
   newDeviceConfirmation,
+  passwordEntered,
   type RenderedEmail,
   refreshTokenReuse,
   type SignInContext,
@@ -60,6 +61,8 @@ export function renderUserMessage(message: UserMessage, username: string): Rende
           ? { withdrawalsCancelled: message.withdrawalsCancelled }
           : {}),
       });
+    case 'password-entered':
+      return passwordEntered({ username, context: contextOf(message.context) });
     case 'refresh-token-reuse':
       return refreshTokenReuse({
         username,
