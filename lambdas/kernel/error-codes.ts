@@ -71,6 +71,10 @@ export const ERROR_CODES = {
   // 403
   FORBIDDEN: { status: 403, description: 'The caller may not do this (or the firewall refused the request)' },
   JURISDICTION: { status: 403, description: 'Not available from this country' },
+  STEP_UP_REQUIRED: {
+    status: 403,
+    description: 'This read needs a fresh step-up of the session (`POST /v1/me/step-up`)',
+  },
   TOTP_SETUP_REQUIRED: { status: 403, description: 'TOTP must be set up first' },
   ADMIN_NOT_ALLOWED: { status: 403, description: 'An admin may not act on this (their own request, say)' },
   TIER_NOT_ALLOWED: { status: 403, description: "The admin's tiers do not allow this" },
