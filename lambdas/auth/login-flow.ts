@@ -112,7 +112,11 @@ const tokensBinding = (loginId: string): FieldBinding => ({
   key: { pk: `LOGIN#${loginId}`, sk: 'LOGIN' },
   group: 'credentials',
 });
-const passwordBinding = (loginId: string): FieldBinding => ({ ...tokensBinding(loginId), group: 'password' });
+/** The same row and group, told apart by the binding: a sealed password never opens as tokens, nor back. */
+const passwordBinding = (loginId: string): FieldBinding => ({
+  ...tokensBinding(loginId),
+  key: { pk: `LOGIN#${loginId}`, sk: 'LOGIN', field: 'password' },
+});
 
 /** The client as the directory's risk scoring reads it (Cognito ContextData). */
 export function authContextOf(
@@ -298,6 +302,9 @@ export class LoginFlow {
       await this.recordRefusal(session, 'throttled');
       throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds ?? 1);
     }
+    // The shield's growing delay, as before a password (at most 2 s).
+    if (verdict?.delayMs)
+      await new Promise((resolve) => setTimeout(resolve, Math.min(verdict.delayMs ?? 0, 2000)));
     const triesLeft = (session.totpAttemptsLeft ?? 1) - 1;
     const claimed = await logins.advance(session, () => ({ totpAttemptsLeft: triesLeft }), ['idpSession']);
     let tokens: TokenSet;
