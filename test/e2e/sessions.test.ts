@@ -304,6 +304,7 @@ describe('A9 login history', () => {
         country: 'GB',
         browser: 'Safari 17 on iOS 17',
         outcome: 'success',
+        sessionId: expect.any(String),
       },
     ]);
     const sessions = await sessionsOf(done.tokens.accessToken);
