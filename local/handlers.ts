@@ -9,6 +9,7 @@ import * as RecordSuspension from '../lambdas/account/handlers/record-suspension
 import * as RevokeAccess from '../lambdas/account/handlers/revoke-access.js';
 import * as RevokeSession from '../lambdas/account/handlers/revoke-session.js';
 import * as RevokeAllSessions from '../lambdas/account/handlers/revoke-sessions.js';
+import * as StepUp from '../lambdas/account/handlers/step-up.js';
 import * as SuspensionLinkPage from '../lambdas/account/handlers/suspension-link-page.js';
 import * as UseSuspensionLink from '../lambdas/account/handlers/use-suspension-link.js';
 import * as AddWithdrawalAddress from '../lambdas/addresses/handlers/add-address.js';
@@ -100,6 +101,7 @@ export interface LocalHandlerModule {
 export const LOCAL_HANDLERS = {
   GetHealth,
   GetMe,
+  StepUp,
   SuspensionLinkPage,
   UseSuspensionLink,
   ListSessions,

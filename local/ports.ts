@@ -6,12 +6,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AccountStore } from '../lambdas/account/account-store.js';
 import type { storedBlindIndexer } from '../lambdas/account/blind-index-key.js';
 import type { SignupStore } from '../lambdas/account/signup-store.js';
+import type { StepUps } from '../lambdas/account/step-up.js';
 import type { SuspensionLinks, SuspensionLinkUses } from '../lambdas/account/suspension-links.js';
 import type { SuspensionRequests } from '../lambdas/account/suspension-requests.js';
 import {
   accountStoreWithIndex,
   blindIndexer,
   signupStore,
+  stepUps,
   suspensionLinks,
   suspensionLinkUses,
   suspensionRequests,
@@ -138,6 +140,8 @@ import { type ExecutionOutcome, LocalStepFunctions } from './step-functions.js';
 /** Every port a handler may ask for, by the name its `makeHandler` parameter uses. */
 export interface LocalPorts {
   accounts: AccountStore;
+  /** Fresh step-ups of sessions (GET /v1/me?reveal=contact). */
+  stepUps: StepUps;
   audit: AuditLog;
   /** D3: checkpoints of the audit chain into the state folder's append-only file. */
   auditCheckpoints: CheckpointWriter;
@@ -499,6 +503,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       withdrawalDecisions: withdrawalDecisions(infra),
       signup: signupFlow(infra),
       accounts: accountStoreWithIndex(infra),
+      stepUps: stepUps(infra),
       links: suspensionLinks(infra),
       linkUses: suspensionLinkUses(infra),
       login: loginFlow(infra),

@@ -44,6 +44,8 @@ export interface Session {
   refreshHash?: string;
   /** A8: how many times the session's refresh token was rotated (absent: never). */
   refreshRotation?: number;
+  /** When the holder last re-authenticated in this session (`POST /v1/me/step-up`, step-up.ts). */
+  steppedUpAt?: string;
 }
 
 export type NewAccount = Pick<Account, 'userId' | 'username' | 'createdAt'> & Contact;

@@ -4,7 +4,7 @@ import type { RouteSpec } from '../catalogue.js';
 import { linkPage, linkResponse, linkToken } from '../kernel/shapes.js';
 import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
-import { meResponse } from './contracts.js';
+import { meQuery, meResponse, stepUpRequest, stepUpResponse } from './contracts.js';
 import { revocationResponse, sessionsResponse } from './sessions-contracts.js';
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -14,11 +14,29 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/me',
     auth: 'user',
     entry: 'lambdas/account/handlers/get-me.ts',
-    summary: "The caller's own account",
+    summary:
+      "The caller's own account, email and phone masked; `?reveal=contact` shows them in clear after a fresh step-up (audited)",
     tag: 'account',
+    query: meQuery,
     response: meResponse,
     status: 200,
-    access: reads('accounts:read'),
+    errors: ['STEP_UP_REQUIRED'],
+    access: reads('accounts:read', 'vault:invoke'),
+  },
+  {
+    id: 'StepUp',
+    method: 'POST',
+    path: '/v1/me/step-up',
+    auth: 'user',
+    entry: 'lambdas/account/handlers/step-up.ts',
+    summary:
+      'Re-authenticates in this session (password, and a TOTP code when enrolled): reads that need a fresh step-up are allowed for 5 minutes',
+    tag: 'account',
+    body: stepUpRequest,
+    response: stepUpResponse,
+    status: 200,
+    errors: ['REAUTH_FAILED', 'SESSION_REVOKED'],
+    access: reads('accounts:write', 'identity:authenticate', 'shield:write'),
   },
   {
     id: 'SuspensionLinkPage',

@@ -8,6 +8,7 @@ import { storedBlindIndexer } from './blind-index-key.js';
 import { DynamoAccountStore } from './dynamo-account-store.js';
 import { SignedSessionRefreshes } from './session-refresh.js';
 import { SignupStore } from './signup-store.js';
+import { SessionStepUps } from './step-up.js';
 import { SuspensionLinks, SuspensionLinkUses } from './suspension-links.js';
 import { workflowSuspensions } from './suspension-requests.js';
 
@@ -34,6 +35,9 @@ export const accountStoreWithIndex = (infra: Pick<Infra, 'rows' | 'vault' | 'key
 export const sessionRefreshes = (infra: Pick<Infra, 'rows'>) =>
   new SignedSessionRefreshes(infra.rows().tables.accounts);
 
+/** Fresh step-ups of sessions (re-authentication within the session). */
+export const stepUps = (infra: Pick<Infra, 'rows'>) => new SessionStepUps(infra.rows().tables.accounts);
+
 /** A1/B1: pending sign-ups and the blind-index claims of emails and phones. */
 export const signupStore = (infra: Pick<Infra, 'rows'>) => new SignupStore(infra.rows().tables.accounts);
 
@@ -51,6 +55,7 @@ export const suspensionRequests = (infra: Pick<Infra, 'workflows'>) => workflowS
 /** The suspension's audit record, written with it (kernel/outbox.ts). */
 export const awsAccountOutbox = /* @__PURE__ */ once(() => outboxOf({ rows: aws.rows, clock: aws.clock }));
 export const awsAccountStore = /* @__PURE__ */ once(() => accountStore({ rows: aws.rows }));
+export const awsStepUps = /* @__PURE__ */ once(() => stepUps({ rows: aws.rows }));
 export const awsAccountStoreWithContacts = /* @__PURE__ */ once(() =>
   accountStoreWithContacts({ rows: aws.rows, vault: aws.vault }),
 );

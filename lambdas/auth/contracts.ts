@@ -35,6 +35,11 @@ export const loginResponse = z.union([
     expiresAt: z.iso.datetime(),
     /** Device confirmation: the emailed link has not been opened yet; poll again. */
     pending: z.optional(z.boolean()),
+    /**
+     * With `pending`: the seconds to wait before the next poll (a poll is one request answered at once;
+     * polling faster gains nothing and counts against the rate limits).
+     */
+    pollAfterSeconds: z.optional(z.number().check(z.int(), z.minimum(1))),
   }),
 ]);
 

@@ -13,6 +13,8 @@ export const deviceView = z.object({
   name: z.string(),
   addedAt: z.iso.datetime(),
   lastSeenAt: z.iso.datetime(),
+  /** True for the device of the caller's own session. */
+  current: z.boolean(),
 });
 export type DeviceView = z.infer<typeof deviceView>;
 

@@ -21,13 +21,18 @@ import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.j
 import { parseSource } from '../kernel/shield/bot-shield.js';
 import { TABLES } from '../kernel/tables.js';
 import { userSessionLifetimeMs } from '../kernel/token-lifetimes.js';
-import type { LoginSession, LoginStep, LoginStore } from './login-store.js';
+import type { LoginRefusal, LoginSession, LoginStep, LoginStore } from './login-store.js';
 
 /** How long a login may take from password to tokens, and how an emailed code is bounded. */
 export const LOGIN_RULES = Object.freeze({
   sessionMinutes: 15,
+  /** Tries on the emailed code of a new network (A6). */
   codeAttempts: 5,
+  /** Tries on the TOTP code (A2), each also a failure for the bot shield. */
+  totpAttempts: 5,
   deviceLinkMinutes: 15,
+  /** How long a client waiting for the device link should wait before its next poll (A7). */
+  devicePollSeconds: 3,
 });
 
 /** The one answer to a wrong password, an unknown user, a disabled account and a duress password. */
@@ -82,7 +87,14 @@ export type { ClientContext };
 
 export type LoginOutcome =
   | { status: 'authenticated'; tokens: TokenSet }
-  | { status: 'challenge'; loginId: string; challenge: LoginStep; expiresAt: string; pending?: boolean };
+  | {
+      status: 'challenge';
+      loginId: string;
+      challenge: LoginStep;
+      expiresAt: string;
+      pending?: boolean;
+      pollAfterSeconds?: number;
+    };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 const newId = () => randomBytes(24).toString('base64url');
@@ -99,6 +111,11 @@ const tokensBinding = (loginId: string): FieldBinding => ({
   table: TABLES.accounts.logicalName,
   key: { pk: `LOGIN#${loginId}`, sk: 'LOGIN' },
   group: 'credentials',
+});
+/** The same row and group, told apart by the binding: a sealed password never opens as tokens, nor back. */
+const passwordBinding = (loginId: string): FieldBinding => ({
+  ...tokensBinding(loginId),
+  key: { pk: `LOGIN#${loginId}`, sk: 'LOGIN', field: 'password' },
 });
 
 /** The client as the directory's risk scoring reads it (Cognito ContextData). */
@@ -148,13 +165,18 @@ export class LoginFlow {
           throw err;
         }),
     ]);
-    if (isDuress) {
-      // Exactly the answer to a wrong password; the check has already suspended the account.
-      await shield?.recordFailure(attempt, counted);
-      throw new Unauthorized(BAD_CREDENTIALS);
-    }
-    if (!auth || !user) {
-      await shield?.recordFailure(attempt, counted);
+    if (isDuress || !auth || !user) {
+      // A duress password gets exactly the answer to a wrong password (the check has already suspended the
+      // account) and the same history entry. An existing user's refusal goes to their history (A9), written
+      // beside the shield's count so that it adds no time of its own; an unknown username leaves no trace.
+      await Promise.all([
+        shield?.recordFailure(attempt, counted),
+        user &&
+          this.recordRefusal(
+            { userId: user.userId, ip: client.ip, deviceId: client.deviceId, userAgent: client.userAgent },
+            !isDuress && !user.enabled ? 'account-disabled' : 'password',
+          ),
+      ]);
       throw new Unauthorized(BAD_CREDENTIALS);
     }
 
@@ -174,7 +196,13 @@ export class LoginFlow {
       userId: user.userId,
       username,
       steps,
-      ...(auth.kind === 'totp-required' ? { idpSession: auth.session } : {}),
+      ...(auth.kind === 'totp-required'
+        ? {
+            idpSession: auth.session,
+            totpAttemptsLeft: LOGIN_RULES.totpAttempts,
+            sealedPassword: await this.ports.vault.encrypt(passwordBinding(loginId), { password }),
+          }
+        : {}),
       ...(auth.kind === 'tokens' && steps.length > 0
         ? {
             sealedTokens: await this.ports.vault.encrypt(tokensBinding(loginId), {
@@ -211,28 +239,8 @@ export class LoginFlow {
       now,
     };
     switch (challenge) {
-      case 'totp': {
-        if (!code || !session.idpSession) throw new Unauthorized('A code is required');
-        // The identity provider's challenge answers one code: a wrong one ends the login.
-        const done = await this.ports.logins.advance(session, () => ({ steps: session.steps.slice(1) }), [
-          'idpSession',
-        ]);
-        let tokens: TokenSet;
-        try {
-          tokens = await this.ports.identity.respondToTotp(session.username, session.idpSession, code);
-        } catch (err) {
-          if (!(err instanceof Unauthorized)) throw err;
-          await this.end(done);
-          await this.ports.shield?.recordFailure(attempt);
-          throw new Unauthorized('Invalid code; start the login again');
-        }
-        if (done.steps.length === 0) return this.finish(done, tokens, client);
-        const sealed = await this.ports.vault.encrypt(tokensBinding(loginId), { ...toFields(tokens) });
-        return this.enterStep(
-          await this.ports.logins.advance(done, () => ({ sealedTokens: sealed })),
-          client,
-        );
-      }
+      case 'totp':
+        return this.answerTotp(session, code, attempt, client);
       case 'ip-code': {
         if (!code || !session.codeHash) throw new Unauthorized('A code is required');
         const attemptsLeft = (session.codeAttemptsLeft ?? 0) - 1;
@@ -243,7 +251,10 @@ export class LoginFlow {
           right ? ['codeHash', 'codeAttemptsLeft'] : [],
         );
         if (!right) {
-          await this.ports.shield?.recordFailure(attempt);
+          await Promise.all([
+            this.ports.shield?.recordFailure(attempt),
+            this.recordRefusal(session, 'code-invalid'),
+          ]);
           if (attemptsLeft <= 0) {
             await this.end(next);
             throw new TooManyRequests('Too many wrong codes; start the login again', 0);
@@ -254,12 +265,137 @@ export class LoginFlow {
       }
       case 'device-confirmation': {
         if (!session.deviceConfirmedAt) {
-          return { status: 'challenge', loginId, challenge, expiresAt: session.expiresAt, pending: true };
+          return {
+            status: 'challenge',
+            loginId,
+            challenge,
+            expiresAt: session.expiresAt,
+            pending: true,
+            pollAfterSeconds: LOGIN_RULES.devicePollSeconds,
+          };
         }
         const next = await this.ports.logins.advance(session, () => ({ steps: session.steps.slice(1) }));
         return this.afterProof(next, client);
       }
     }
+  }
+
+  /**
+   * A2: one try on the TOTP step. The identity provider's challenge answers one code, right or wrong, so a
+   * refused code leaves the login alive only through a fresh challenge, asked for with the sealed password
+   * (the password itself is never stored in clear, and goes once the step is passed or the login is over).
+   * Each try is claimed by a version-conditional update before the code is sent, so two requests at once
+   * spend two tries, never one; each refused code is a failure for the bot shield, goes to the history and,
+   * the first time in a login, mails the user that someone entered their password. The last refused try
+   * ends the login: 429 with `Retry-After: 0` (start again, under the shield), as the emailed code's step.
+   */
+  private async answerTotp(
+    session: LoginSession,
+    code: string | undefined,
+    attempt: ShieldAttempt,
+    client: ClientContext,
+  ): Promise<LoginOutcome> {
+    const { identity, shield, logins } = this.ports;
+    if (!code || !session.idpSession) throw new Unauthorized('A code is required');
+    const verdict = await shield?.check(attempt);
+    if (verdict && !verdict.allow) {
+      await this.recordRefusal(session, 'throttled');
+      throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds ?? 1);
+    }
+    // The shield's growing delay, as before a password (at most 2 s).
+    if (verdict?.delayMs)
+      await new Promise((resolve) => setTimeout(resolve, Math.min(verdict.delayMs ?? 0, 2000)));
+    const triesLeft = (session.totpAttemptsLeft ?? 1) - 1;
+    const claimed = await logins.advance(session, () => ({ totpAttemptsLeft: triesLeft }), ['idpSession']);
+    let tokens: TokenSet;
+    try {
+      tokens = await identity.respondToTotp(session.username, session.idpSession, code);
+    } catch (err) {
+      if (!(err instanceof Unauthorized)) throw err;
+      const used = err.code === 'TOTP_CODE_USED';
+      await Promise.all([
+        shield?.recordFailure(attempt),
+        this.recordRefusal(session, used ? 'totp-code-used' : 'totp-invalid'),
+      ]);
+      const alerted = await this.alertPasswordEntered(claimed);
+      if (triesLeft <= 0) {
+        await this.end(alerted);
+        throw new TooManyRequests('Too many wrong codes; start the login again', 0);
+      }
+      await this.rearmTotp(alerted, client);
+      if (used) throw new Unauthorized('This code was used already; wait for the next one', 'TOTP_CODE_USED');
+      throw new Unauthorized('Invalid code');
+    }
+    const done = await logins.advance(claimed, () => ({ steps: claimed.steps.slice(1) }), [
+      'sealedPassword',
+      'totpAttemptsLeft',
+    ]);
+    if (done.steps.length === 0) return this.finish(done, tokens, client);
+    const sealed = await this.ports.vault.encrypt(tokensBinding(done.loginId), { ...toFields(tokens) });
+    return this.enterStep(await logins.advance(done, () => ({ sealedTokens: sealed })), client);
+  }
+
+  /** A fresh challenge of the identity provider for the next TOTP try; the login ends when none is given. */
+  private async rearmTotp(session: LoginSession, client: ClientContext): Promise<void> {
+    const fresh = session.sealedPassword
+      ? await this.ports.vault
+          .decrypt(passwordBinding(session.loginId), session.sealedPassword)
+          .then(({ password }) =>
+            this.ports.identity.passwordAuth(
+              session.username,
+              password ?? '',
+              authContextOf(client, '/v1/auth/challenge'),
+            ),
+          )
+          .catch((err: unknown) => {
+            // The password was changed or the account disabled meanwhile: the login cannot go on.
+            if (err instanceof Unauthorized || err instanceof Forbidden) return undefined;
+            throw err;
+          })
+      : undefined;
+    if (fresh?.kind !== 'totp-required') {
+      await this.end(session);
+      throw new Unauthorized('Invalid code; start the login again');
+    }
+    await this.ports.logins.advance(session, () => ({ idpSession: fresh.session }));
+  }
+
+  /**
+   * A2: the right password was entered but the second factor refused: the user is told, once per login, with
+   * where it happened and what to do. The email holds no link (nothing to click that changes anything) and
+   * says nothing an attacker holding the password could use: not the code, not what was wrong with it.
+   */
+  private async alertPasswordEntered(session: LoginSession): Promise<LoginSession> {
+    if (session.passwordAlertAt) return session;
+    const now = this.ports.clock.now();
+    const next = await this.ports.logins.advance(session, () => ({ passwordAlertAt: now.toISOString() }));
+    await this.email(session.userId, {
+      template: 'password-entered',
+      context: this.mailContext(session, now),
+    });
+    return next;
+  }
+
+  /** A9: a refused login of an existing user, with its reason, in their history. */
+  private async recordRefusal(
+    login: Pick<LoginSession, 'userId' | 'ip' | 'deviceId'> & {
+      loginId?: string;
+      userAgent?: string | undefined;
+    },
+    reason: LoginRefusal,
+  ): Promise<void> {
+    const country = this.ports.geo?.countryOf(login.ip);
+    await this.ports.logins.recordLogin({
+      userId: login.userId,
+      at: this.ports.clock.now().toISOString(),
+      loginId: login.loginId ?? newId(),
+      ip: login.ip,
+      ...(country ? { country } : {}),
+      browser: describeBrowser(login.userAgent),
+      deviceId: login.deviceId,
+      outcome: 'refused',
+      reason,
+    });
   }
 
   /** The link of the device-confirmation email, clicked on any device. */
@@ -276,6 +412,7 @@ export class LoginFlow {
       .advance(session, () => ({ completedAt: this.ports.clock.now().toISOString(), steps: [] }), [
         'sealedTokens',
         'idpSession',
+        'sealedPassword',
       ])
       .catch((err: unknown) => {
         if (!(err instanceof Conflict)) throw err;
@@ -333,6 +470,7 @@ export class LoginFlow {
     await this.ports.logins.advance(session, () => ({ completedAt: at, steps: [] }), [
       'sealedTokens',
       'idpSession',
+      'sealedPassword',
     ]);
     const claims = claimsOf(tokens.accessToken);
     await this.ports.accounts.putSession({
@@ -364,6 +502,7 @@ export class LoginFlow {
         browser,
         deviceId: session.deviceId,
         outcome: 'success',
+        sessionId: claims.origin_jti,
       }),
       this.ports.shield?.recordSuccess({
         username: session.username,

@@ -3,7 +3,7 @@
 // unless it points into the caller's own partition, among the login rows.
 import * as z from 'zod/mini';
 import { ValidationError } from '../kernel/errors.js';
-import type { LoginEvent } from './login-store.js';
+import { LOGIN_REFUSALS, type LoginEvent } from './login-store.js';
 
 export const LOGINS_PAGE = Object.freeze({ defaultLimit: 20, maxLimit: 50 });
 
@@ -22,6 +22,10 @@ export const loginView = z.object({
   country: z.optional(z.string()),
   browser: z.string(),
   outcome: z.enum(['success', 'refused']),
+  /** Why a refused login was refused (`password`: a wrong password; `totp-invalid`, `totp-code-used`, …). */
+  reason: z.optional(z.enum(LOGIN_REFUSALS)),
+  /** The session a successful login opened (as `GET /v1/me/sessions` lists it). */
+  sessionId: z.optional(z.string()),
 });
 export type LoginView = z.infer<typeof loginView>;
 
@@ -66,4 +70,6 @@ export const loginViews = (logins: readonly LoginEvent[]): LoginView[] =>
     ...(l.country ? { country: l.country } : {}),
     browser: l.browser,
     outcome: l.outcome,
+    ...(l.reason ? { reason: l.reason } : {}),
+    ...(l.sessionId ? { sessionId: l.sessionId } : {}),
   }));

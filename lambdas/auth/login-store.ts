@@ -12,8 +12,16 @@ export interface LoginSession {
   username: string;
   /** Steps still to pass, in order; the first is the current one. */
   steps: LoginStep[];
-  /** The identity provider's TOTP challenge session, while `totp` is current. */
+  /** The identity provider's TOTP challenge session, while `totp` is current (single use: one code each). */
   idpSession?: string;
+  /**
+   * While `totp` is current: the password, sealed by the vault, to ask the identity provider for a fresh
+   * challenge after a refused code (its challenge answers one code), and the tries left on the step.
+   */
+  sealedPassword?: string;
+  totpAttemptsLeft?: number;
+  /** When the "someone entered your password" email went out (once per login). */
+  passwordAlertAt?: string;
   /** Tokens earned by the password (and TOTP), sealed by the vault, while later proofs are pending. */
   sealedTokens?: string;
   ip: string;
@@ -50,7 +58,27 @@ export interface LoginEvent {
   browser: string;
   deviceId: string;
   outcome: 'success' | 'refused';
+  /** Why a login was refused (A9). */
+  reason?: LoginRefusal;
+  /** The session a successful login opened (the access token's `origin_jti`). */
+  sessionId?: string;
 }
+
+/**
+ * Why a login of an existing user was refused, as its history shows it (A9): `password` (a wrong password;
+ * a duress password is recorded alike), `account-disabled` (a suspended or disabled account, refused whatever the
+ * password), `totp-invalid`, `totp-code-used` (a code of a time step already spent), `code-invalid` (the
+ * emailed code of a new network), `throttled` (a step refused by the bot shield).
+ */
+export const LOGIN_REFUSALS = [
+  'password',
+  'account-disabled',
+  'totp-invalid',
+  'totp-code-used',
+  'code-invalid',
+  'throttled',
+] as const;
+export type LoginRefusal = (typeof LOGIN_REFUSALS)[number];
 
 type Keyed = { pk: string; sk: string } & Record<string, unknown>;
 /** A device row: `removedAt` once the user took it off the whitelist (until a confirmed login adds it back). */

@@ -142,12 +142,13 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/auth/challenge',
     auth: 'public',
     entry: 'lambdas/auth/handlers/challenge.ts',
-    summary: 'Answers the current step of a login (TOTP, emailed code, device confirmation poll)',
+    summary:
+      'Answers the current step of a login (TOTP: 5 tries, a spent code is TOTP_CODE_USED; emailed code: 5 tries; device confirmation: poll every `pollAfterSeconds`)',
     tag: 'auth',
     body: challengeRequest,
     response: loginResponse,
     status: 200,
-    errors: ['UNAUTHORIZED', 'WRONG_STEP', 'LOGIN_OVER', 'LOGIN_EXPIRED'],
+    errors: ['UNAUTHORIZED', 'TOTP_CODE_USED', 'WRONG_STEP', 'LOGIN_OVER', 'LOGIN_EXPIRED'],
     access: reads(
       'accounts:write',
       'identity:authenticate',

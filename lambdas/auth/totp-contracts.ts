@@ -13,6 +13,8 @@ export const totpEnrolmentResponse = z.object({
   otpauthUri: z.string().check(z.startsWith('otpauth://totp/')),
   /** The otpauth URI as a QR code: an SVG image in a data URI. */
   qrCode: z.string().check(z.startsWith('data:image/svg+xml;base64,')),
+  /** The same QR code as a PNG image in a data URI, for apps that cannot show SVG. */
+  qrPng: z.string().check(z.startsWith('data:image/png;base64,')),
 });
 export type TotpEnrolmentResponse = z.infer<typeof totpEnrolmentResponse>;
 

@@ -62,7 +62,7 @@ export async function beginEnrolment(
   ports: EnrolPorts,
   caller: CallerIdentity,
   accessToken: string,
-): Promise<Omit<TotpEnrolmentResponse, 'qrCode'>> {
+): Promise<Omit<TotpEnrolmentResponse, 'qrCode' | 'qrPng'>> {
   const user = await ports.identity.getUser(caller.username);
   if (!user || user.userId !== caller.userId) throw new Unauthorized('Authentication required');
   if (user.totpEnabled) throw new Conflict('TOTP is already enabled', 'TOTP_ALREADY_ENABLED');

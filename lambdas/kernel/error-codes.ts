@@ -64,9 +64,17 @@ export const ERROR_CODES = {
     description: 'A rotated refresh token was used again: the session is ended',
   },
   SESSION_REVOKED: { status: 401, description: 'The session has ended; sign in again' },
+  TOTP_CODE_USED: {
+    status: 401,
+    description: 'This TOTP code was used already; wait for the next code of the authenticator',
+  },
   // 403
   FORBIDDEN: { status: 403, description: 'The caller may not do this (or the firewall refused the request)' },
   JURISDICTION: { status: 403, description: 'Not available from this country' },
+  STEP_UP_REQUIRED: {
+    status: 403,
+    description: 'This read needs a fresh step-up of the session (`POST /v1/me/step-up`)',
+  },
   TOTP_SETUP_REQUIRED: { status: 403, description: 'TOTP must be set up first' },
   ADMIN_NOT_ALLOWED: { status: 403, description: 'An admin may not act on this (their own request, say)' },
   TIER_NOT_ALLOWED: { status: 403, description: "The admin's tiers do not allow this" },

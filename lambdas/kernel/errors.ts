@@ -27,7 +27,11 @@ export class ValidationError extends AppError {
 export class Unauthorized extends AppError {
   override readonly name = 'Unauthorized';
   readonly status = 401;
-  readonly code = 'UNAUTHORIZED';
+  readonly code: CodeOf<401>;
+  constructor(message: string, code: CodeOf<401> = 'UNAUTHORIZED') {
+    super(message);
+    this.code = code;
+  }
 }
 export class Forbidden extends AppError {
   override readonly name = 'Forbidden';

@@ -19,7 +19,8 @@ export type TemplateName =
   | 'address-confirm'
   | 'signup-attempt'
   | 'refresh-token-reuse'
-  | 'breach-notice';
+  | 'breach-notice'
+  | 'password-entered';
 
 /** A template's output: subject and body, before `frame` puts the phrase and the footer around it. */
 export interface RenderedEmail {
@@ -193,6 +194,30 @@ export function loginNotice(input: {
         url: safeLink(input.reportUrl),
         note: `One click suspends the account, signs out every session and freezes withdrawals. The link works once, until ${formatUtc(input.reportExpiresAt)}.`,
       },
+    ],
+    false,
+  );
+}
+
+/**
+ * A2: someone entered the user's right password and then a TOTP code that was refused. Says where (as every
+ * sign-in email does) and what to do, with no link at all: nothing in it changes anything when clicked, and it
+ * tells whoever holds the password nothing (not the code, not why it was refused, not whether more tries
+ * followed).
+ */
+export function passwordEntered(input: { username: string; context: SignInContext }): RenderedEmail {
+  return rendered(
+    'password-entered',
+    'Someone entered your Palisade password',
+    [
+      hello(input.username),
+      p(
+        'Your Palisade password was just entered correctly, but the sign-in was stopped at the authenticator code:',
+      ),
+      { kind: 'facts', rows: contextRows(input.context) },
+      p(
+        'If this was you and you mistyped the code, there is nothing to do. If it was not you, someone knows your password: change it now in the Palisade app, and check your recent sign-ins there.',
+      ),
     ],
     false,
   );

@@ -9,6 +9,7 @@ import {
   breachNotice,
   loginNotice,
   newDeviceConfirmation,
+  passwordEntered,
   type RenderedEmail,
   refreshTokenReuse,
   type SignInContext,
@@ -61,6 +62,8 @@ export function renderUserMessage(message: UserMessage, username: string): Rende
           ? { withdrawalsCancelled: message.withdrawalsCancelled }
           : {}),
       });
+    case 'password-entered':
+      return passwordEntered({ username, context: contextOf(message.context) });
     case 'refresh-token-reuse':
       return refreshTokenReuse({
         username,

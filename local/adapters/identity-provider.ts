@@ -216,7 +216,15 @@ export class LocalIdentityProvider implements IdentityProvider, TokenRefresher {
       throw new Unauthorized(BAD_CREDENTIALS);
     }
     if (!user?.enabled || !user.totp) throw new Unauthorized(BAD_CREDENTIALS);
-    if (!(await this.spendTotpCode(user, code, now))) throw new Unauthorized(BAD_CREDENTIALS);
+    if (!(await this.spendTotpCode(user, code, now))) {
+      // As Cognito's ExpiredCodeException: a right code of a time step already spent says so.
+      const step = await checkTotp(user.totp.secret, code, now, undefined);
+      const spent = user.totp.lastTimeStep;
+      if (step !== undefined && spent !== undefined && step <= spent) {
+        throw new Unauthorized(BAD_CREDENTIALS, 'TOTP_CODE_USED');
+      }
+      throw new Unauthorized(BAD_CREDENTIALS);
+    }
     return this.signIn(user);
   }
 

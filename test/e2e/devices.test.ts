@@ -35,6 +35,7 @@ interface DeviceView {
   name: string;
   addedAt: string;
   lastSeenAt: string;
+  current: boolean;
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -87,6 +88,7 @@ describe('A7 device whitelist', () => {
         name: 'PalisadeTest 1.0',
         addedAt: expect.any(String),
         lastSeenAt: expect.any(String),
+        current: true,
       },
     ]);
 
@@ -97,6 +99,8 @@ describe('A7 device whitelist', () => {
     const devices = await devicesOf(annToken);
     expect(devices.map((d) => d.deviceId)).toEqual(['ann-safari-0001', 'ann-app-000001']);
     expect(devices[0]?.name).toMatch(/^Safari 17 on iOS 17/);
+    // The device of the caller's own session is the current one.
+    expect(devices.map((d) => d.current)).toEqual([true, false]);
   });
 
   it("A7 E5 a user sees only their own devices and cannot remove another user's (404, nothing changes)", async () => {

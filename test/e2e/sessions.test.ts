@@ -222,6 +222,7 @@ describe('A9 login history', () => {
       ip: '127.0.0.1',
       browser: 'PalisadeTest 1.0',
       outcome: 'success',
+      sessionId: expect.any(String),
     });
     expect(page1.next).toMatch(/^[A-Za-z0-9_-]+$/);
 
@@ -303,6 +304,7 @@ describe('A9 login history', () => {
         country: 'GB',
         browser: 'Safari 17 on iOS 17',
         outcome: 'success',
+        sessionId: expect.any(String),
       },
     ]);
     const sessions = await sessionsOf(done.tokens.accessToken);

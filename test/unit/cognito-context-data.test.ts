@@ -7,6 +7,7 @@ import {
   AdminSetUserPasswordCommand,
   CodeMismatchException,
   CognitoIdentityProviderClient,
+  ExpiredCodeException,
   InvalidPasswordException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -45,6 +46,29 @@ describe('A3 Cognito sees the client, not the Lambda', () => {
       .rejects(new CodeMismatchException({ message: 'Invalid code', $metadata: {} }));
     const provider = new CognitoIdentityProvider(new CognitoIdentityProviderClient({}), 'pool', 'client');
     await expect(provider.respondToTotp('alice', 'session', '000000')).rejects.toMatchObject({ status: 401 });
+    cognito.restore();
+  });
+
+  it('A2 a code of a spent time step (ExpiredCodeException) is TOTP_CODE_USED; a wrong one the generic 401', async () => {
+    const cognito = mockClient(CognitoIdentityProviderClient);
+    cognito
+      .on(AdminRespondToAuthChallengeCommand)
+      .rejectsOnce(
+        new ExpiredCodeException({
+          message: 'Your software token has already been used once.',
+          $metadata: {},
+        }),
+      )
+      .rejectsOnce(new CodeMismatchException({ message: 'Invalid code', $metadata: {} }));
+    const provider = new CognitoIdentityProvider(new CognitoIdentityProviderClient({}), 'pool', 'client');
+    await expect(provider.respondToTotp('alice', 'session', '123456')).rejects.toMatchObject({
+      status: 401,
+      code: 'TOTP_CODE_USED',
+    });
+    await expect(provider.respondToTotp('alice', 'session', '000000')).rejects.toMatchObject({
+      status: 401,
+      code: 'UNAUTHORIZED',
+    });
     cognito.restore();
   });
 

@@ -150,7 +150,16 @@ describe('LocalIdentityProvider', () => {
 
     const replay = await idp.passwordAuth('tom', PASSWORD);
     if (replay.kind !== 'totp-required') throw new Error('expected a TOTP challenge');
-    await expect(idp.respondToTotp('tom', replay.session, good)).rejects.toBeInstanceOf(Unauthorized);
+    // The replayed code says so (as Cognito's ExpiredCodeException); a wrong code does not.
+    await expect(idp.respondToTotp('tom', replay.session, good)).rejects.toMatchObject({
+      status: 401,
+      code: 'TOTP_CODE_USED',
+    });
+    const wrong = await idp.passwordAuth('tom', PASSWORD);
+    if (wrong.kind !== 'totp-required') throw new Error('expected a TOTP challenge');
+    await expect(
+      idp.respondToTotp('tom', wrong.session, good === '000000' ? '111111' : '000000'),
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     // A session answers once, right or wrong.
     await expect(idp.respondToTotp('tom', replay.session, await code(clock.now()))).rejects.toBeInstanceOf(
       Unauthorized,

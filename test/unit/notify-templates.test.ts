@@ -10,6 +10,7 @@ import {
   NEVER_ASKS,
   newDeviceConfirmation,
   oneLine,
+  passwordEntered,
   type RenderedEmail,
   refreshTokenReuse,
   type SignInContext,
@@ -86,6 +87,7 @@ const TEMPLATES: [string, RenderedEmail][] = [
     'refresh token reused (A8)',
     refreshTokenReuse({ username: 'sam', context, reportUrl, reportExpiresAt: later }),
   ],
+  ['password entered, code refused (A2)', passwordEntered({ username: 'sam', context })],
 ];
 
 /** The visible text of an HTML document, entities decoded (enough for these templates). */
@@ -257,5 +259,16 @@ describe('email templates', () => {
     expect(email.text).toContain('because our security team suspended it');
     expect(email.html).toContain('Every session has been signed out and withdrawals are frozen.');
     expect(email.text).not.toContain('sam@example.com');
+  });
+});
+
+describe('A2 the "someone entered your password" email', () => {
+  it('A2 says where, tells what to do, and holds no link and no secret', () => {
+    const mail = passwordEntered({ username: 'sam', context });
+    expect(mail.subject).toBe('Someone entered your Palisade password');
+    expect(mail.carriesSecret).toBe(false);
+    expect(mail.text).toContain('203.0.113.9');
+    expect(mail.text).toContain('change it');
+    expect(`${mail.text}${String(mail.html)}`).not.toMatch(/https?:|<a /);
   });
 });

@@ -163,12 +163,11 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
       if (!out.AuthenticationResult) throw new Unauthorized(BAD_CREDENTIALS);
       return toTokenSet(out.AuthenticationResult);
     } catch (err) {
-      // A wrong or expired TOTP code is Cognito's CodeMismatch / ExpiredCode: a refused login, never a 500.
-      if (
-        err instanceof NotAuthorizedException ||
-        err instanceof CodeMismatchException ||
-        err instanceof ExpiredCodeException
-      ) {
+      // A wrong TOTP code is Cognito's CodeMismatch, a code of a time step already spent its ExpiredCode ("Your
+      // software token has already been used once"): a refused login, never a 500; the second says so
+      // (TOTP_CODE_USED), so the app can ask for the authenticator's next code.
+      if (err instanceof ExpiredCodeException) throw new Unauthorized(BAD_CREDENTIALS, 'TOTP_CODE_USED');
+      if (err instanceof NotAuthorizedException || err instanceof CodeMismatchException) {
         throw new Unauthorized(BAD_CREDENTIALS);
       }
       throw err;

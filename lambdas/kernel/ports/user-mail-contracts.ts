@@ -60,6 +60,11 @@ export const userMessage = z.discriminatedUnion('template', [
     reportUrl: link,
     reportExpiresAt: iso,
   }),
+  /** A2: the right password was entered and the TOTP code refused (no link: nothing to click). */
+  z.object({
+    template: z.literal('password-entered'),
+    context: signInContext,
+  }),
   /** A6: the one-time code of a sign-in from a new network. */
   z.object({
     template: z.literal('new-ip-code'),

@@ -5,7 +5,8 @@ import { TABLES } from '../tables.js';
 
 /**
  * The field groups sealed by the vault; one ciphertext per group per row. `credentials` holds tokens a login
- * has earned but not yet been given (further proofs pending).
+ * has earned but not yet been given (further proofs pending), and the password of a login at its TOTP step
+ * (a second ciphertext of that row, bound apart by its key's `field`).
  */
 export const FIELD_GROUPS = ['contact', 'identity', 'address', 'document', 'chat', 'credentials'] as const;
 export type FieldGroup = (typeof FIELD_GROUPS)[number];

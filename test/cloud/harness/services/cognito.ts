@@ -298,6 +298,10 @@ export class CognitoService implements Service {
           const tokens = await directory.respondToTotp(String(responses.USERNAME), session, code);
           return { AuthenticationResult: authenticationResult(tokens), ChallengeParameters: {} };
         } catch (err) {
+          // A live session and a code of a spent time step: Cognito's ExpiredCodeException.
+          if ((err as { code?: string }).code === 'TOTP_CODE_USED') {
+            throw new CognitoError('ExpiredCodeException', 'Your software token has already been used once.');
+          }
           // A live session and a wrong code: Cognito answers CodeMismatchException, not NotAuthorizedException.
           if ((err as Error).name === 'Unauthorized') {
             throw new CognitoError('CodeMismatchException', 'Invalid code received for user');
