@@ -152,7 +152,10 @@ export function compareNormalised(
   // Two names in the same non-Latin script are also compared as written: transliteration can merge letters
   // that differ (高石 / 高市 read alike), so both views count equally.
   if (q.native !== undefined && c.native !== undefined && q.native.script === c.native.script) {
-    score = (score + compareTokens(q.native.tokens, c.native.tokens, params).score) / 2;
+    const native = compareTokens(q.native.tokens, c.native.tokens, params).score;
+    // In Han and Hangul a character is a syllable with a meaning: another character is another name even
+    // when it reads alike, so the written form has the last word there.
+    score = q.native.script === 'Han' || q.native.script === 'Hangul' ? Math.min(score, native) : (score + native) / 2;
   }
   if (isOrganisation(schema) && q.forms.length > 0 && c.forms.length > 0 && !q.forms.some((f) => c.forms.includes(f))) {
     score *= FORM_MISMATCH;

@@ -51,6 +51,14 @@ const HONORIFICS = new Set([
   'hajji',
   'alhaji',
   'gospodin',
+  'president',
+  'prime',
+  'minister',
+  'king',
+  'queen',
+  'prince',
+  'princess',
+  'emir',
 ]);
 
 /** Particles that join name parts in many languages; they carry almost no identity. */
@@ -89,6 +97,14 @@ const ORG_STOPWORDS = new Set(['the', 'of', 'and', 'for', 'und', 'et', 'a', 'an'
  * "OAO", "OJSC" and "Open Joint Stock Company" are the same thing. Longest phrases first.
  */
 const LEGAL_FORMS: ReadonlyArray<readonly [string, string]> = [
+  ['obshchestvo s ogranichennoi otvetstvennostiu', 'llc'],
+  ['obshchestvo s ogranichennoi otvetstvennostyu', 'llc'],
+  ['otkrytoe aktsionernoe obshchestvo', 'ojsc'],
+  ['zakrytoe aktsionernoe obshchestvo', 'cjsc'],
+  ['publichnoe aktsionernoe obshchestvo', 'pjsc'],
+  ['aktsionernoe obshchestvo', 'jsc'],
+  ['tovaristvo z obmezhenoiu vidpovidalnistiu', 'llc'],
+  ['tovaristvo z obmezhenoyu vidpovidalnistyu', 'llc'],
   ['open joint stock company', 'ojsc'],
   ['closed joint stock company', 'cjsc'],
   ['public joint stock company', 'pjsc'],
@@ -185,10 +201,15 @@ export const isOrganisation = (schema: Schema): boolean =>
 
 /** Script-neutral, lower-case ASCII words of `raw`, before any word is set aside. */
 export function words(raw: string): string[] {
-  const latin = anyAscii(raw.normalize('NFKD').replace(/\p{M}+/gu, ''));
-  const split = latin
-    // a lower-case letter followed by an upper-case one is a join of two words (FridrichBuchenberg, XiJinPing)
-    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+  // a lower-case letter followed by an upper-case one is a join of two words (FridrichBuchenberg), split in
+  // the text as written: after transliteration a capital can stand for one letter (Щ → Shch)
+  const split = anyAscii(
+    raw
+      .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, ''),
+  )
     .toLowerCase()
     .replace(/&/g, ' and ')
     // apostrophes inside words are transliteration marks (Ba'asyir, Hyo'k): joined, not split
