@@ -10,7 +10,10 @@
 // Legal forms count only as a small extra: equal forms agree, different ones mildly disagree.
 // Every hit comes with the alignment, so a reviewer sees which word matched which, and how well.
 import { isOrganisation, type NormalisedName, normaliseName, type Schema } from './normalise.js';
-import { INITIAL_SCORE, type TokenRelation, tokenSimilarity } from './similarity.js';
+import { INITIAL_SCORE, type TokenRelation, type TokenSimilarity, tokenSimilarity } from './similarity.js';
+
+/** The token similarity to use: `tokenSimilarity`, or a memo of it for one query (screen.ts). */
+export type Similarity = (a: string, b: string) => TokenSimilarity;
 
 export interface MatcherParams {
   /** Weight of a word present on one side only, relative to a contradicted word. */
@@ -40,7 +43,9 @@ export interface NameComparison {
   readonly unmatchedCandidate: readonly string[];
 }
 
-const weightOf = (token: string) => Math.min(token.length, 8) + 2;
+const JOIN_MIN = 0.85;
+/** A token's weight: longer words identify more (an initial 3, a word of eight letters or more 10). */
+export const weightOf = (token: string) => Math.min(token.length, 8) + 2;
 
 interface Pair {
   readonly q: readonly number[];
@@ -49,7 +54,9 @@ interface Pair {
   readonly relation: TokenRelation | 'joined';
 }
 
-function candidatePairs(q: readonly string[], c: readonly string[], minPair: number): Pair[] {
+const lengthsFit = (a: string, b: string) => Math.abs(a.length - b.length) <= 0.3 * Math.max(a.length, b.length);
+
+function candidatePairs(q: readonly string[], c: readonly string[], minPair: number, tokenSimilarity: Similarity): Pair[] {
   const pairs: Pair[] = [];
   for (let i = 0; i < q.length; i++) {
     for (let j = 0; j < c.length; j++) {
@@ -58,18 +65,21 @@ function candidatePairs(q: readonly string[], c: readonly string[], minPair: num
     }
   }
   // Two adjacent words of one side written as one on the other.
+  // (a join alike at JOIN_MIN differs in length by at most 30 %: the length check spares most comparisons)
   for (let i = 0; i + 1 < q.length; i++) {
     const joined = `${q[i]}${q[i + 1]}`;
     for (let j = 0; j < c.length; j++) {
+      if (!lengthsFit(joined, c[j] as string)) continue;
       const sim = tokenSimilarity(joined, c[j] as string);
-      if (sim.score >= 0.85) pairs.push({ q: [i, i + 1], c: [j], score: sim.score, relation: 'joined' });
+      if (sim.score >= JOIN_MIN) pairs.push({ q: [i, i + 1], c: [j], score: sim.score, relation: 'joined' });
     }
   }
   for (let j = 0; j + 1 < c.length; j++) {
     const joined = `${c[j]}${c[j + 1]}`;
     for (let i = 0; i < q.length; i++) {
+      if (!lengthsFit(q[i] as string, joined)) continue;
       const sim = tokenSimilarity(q[i] as string, joined);
-      if (sim.score >= 0.85) pairs.push({ q: [i], c: [j, j + 1], score: sim.score, relation: 'joined' });
+      if (sim.score >= JOIN_MIN) pairs.push({ q: [i], c: [j, j + 1], score: sim.score, relation: 'joined' });
     }
   }
   // An abbreviation against the initials of adjacent words (PLA / People's Liberation Army, JC / Jean Claude).
@@ -99,6 +109,7 @@ export function compareTokens(
   q: readonly string[],
   c: readonly string[],
   params: MatcherParams = MATCHER_PARAMS,
+  similarity: Similarity = tokenSimilarity,
 ): NameComparison {
   if (q.length === 0 || c.length === 0) return { score: 0, aligned: [], unmatchedQuery: [...q], unmatchedCandidate: [...c] };
   const usedQ = new Uint8Array(q.length);
@@ -106,7 +117,7 @@ export function compareTokens(
   const aligned: AlignedToken[] = [];
   let agreed = 0;
   let alignedWeight = 0;
-  for (const pair of candidatePairs(q, c, params.minPair)) {
+  for (const pair of candidatePairs(q, c, params.minPair, similarity)) {
     if (pair.q.some((i) => usedQ[i] === 1) || pair.c.some((j) => usedC[j] === 1)) continue;
     for (const i of pair.q) usedQ[i] = 1;
     for (const j of pair.c) usedC[j] = 1;
@@ -146,16 +157,15 @@ export function compareNormalised(
   c: NormalisedName,
   schema: Schema,
   params: MatcherParams = MATCHER_PARAMS,
+  similarity: Similarity = tokenSimilarity,
 ): NamePairResult {
-  const base = compareTokens(q.tokens, c.tokens, params);
+  const base = compareTokens(q.tokens, c.tokens, params, similarity);
   let score = base.score;
-  // Two names in the same non-Latin script are also compared as written: transliteration can merge letters
-  // that differ (高石 / 高市 read alike), so both views count equally.
+  // Two names in the same non-Latin script are also compared as written.
   if (q.native !== undefined && c.native !== undefined && q.native.script === c.native.script) {
-    const native = compareTokens(q.native.tokens, c.native.tokens, params).score;
-    // In Han and Hangul a character is a syllable with a meaning: another character is another name even
-    // when it reads alike, so the written form has the last word there.
-    score = q.native.script === 'Han' || q.native.script === 'Hangul' ? Math.min(score, native) : (score + native) / 2;
+    // Transliteration can merge letters that differ (高石 / 高市 read alike): the names must agree as written
+    // too, so the lower of the two views counts. (Never raising the score also keeps the blocked search exact.)
+    score = Math.min(score, compareTokens(q.native.tokens, c.native.tokens, params).score);
   }
   if (isOrganisation(schema) && q.forms.length > 0 && c.forms.length > 0 && !q.forms.some((f) => c.forms.includes(f))) {
     score *= FORM_MISMATCH;

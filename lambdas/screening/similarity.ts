@@ -99,7 +99,7 @@ export function tokenSimilarity(a: string, b: string): TokenSimilarity {
   }
   const edit = 1 - levenshtein(a, b) / Math.max(a.length, b.length);
   const score = (jaroWinkler(a, b) + edit) / 2;
-  if (score < PHONETIC_SCORE && a.length > 2 && b.length > 2) {
+  if (score < PHONETIC_SCORE && score >= PHONETIC_FLOOR && a.length > 2 && b.length > 2) {
     const [pa, sa] = phoneticKeys(a);
     const [pb, sb] = phoneticKeys(b);
     if (pa.length > 1 && (pa === pb || pa === sb || sa === pb)) return { score: PHONETIC_SCORE, relation: 'phonetic' };
@@ -107,6 +107,8 @@ export function tokenSimilarity(a: string, b: string): TokenSimilarity {
   return { score, relation: 'similar' };
 }
 
+/** Below this, two spellings are too far apart for a shared sound to mean the same name. */
+const PHONETIC_FLOOR = 0.5;
 /** An initial against a word that starts with it. */
 export const INITIAL_SCORE = 0.9;
 /** Two different spellings that sound the same. */
