@@ -42,7 +42,7 @@ function rowsOf<T extends readonly string[]>(
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1');
   let records: { info: { lines: number }; record: string[] }[];
   try {
-    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true }) as typeof records;
+    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     throw new ListFormatError(file, line === undefined ? 'parse' : `line ${line}`, (error as Error).message);

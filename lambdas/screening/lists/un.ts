@@ -102,6 +102,13 @@ function namesOf(e: z.infer<typeof entity> | z.infer<typeof individual>, aliases
 export function parseUnConsolidated(xml: string): ListEntity[] {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
+    const unclosed = /^Invalid '\[(.*)\]' found/s.exec(valid.err.msg);
+    if (unclosed) {
+      // the validator's way of saying the document ended with elements still open: a truncated file
+      const open = (unclosed[1] as string).replace(/[\s"]/g, '').split(',').join('/');
+      const lines = xml.split('\n').length;
+      throw new ListFormatError(FILE, `line ${lines} (end of file)`, `the document ends inside ${open}: truncated`);
+    }
     throw new ListFormatError(FILE, `line ${valid.err.line}, column ${valid.err.col}`, valid.err.msg);
   }
   const parser = new XMLParser({
