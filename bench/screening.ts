@@ -28,7 +28,12 @@ export function loadRealLists(): ListEntity[] {
   return [...sdn, ...un];
 }
 
-interface Pair { schema: string; name1: string; name2: string; is_match: string }
+interface Pair {
+  schema: string;
+  name1: string;
+  name2: string;
+  is_match: string;
+}
 
 export interface ScreeningBench {
   readonly names: number;
@@ -55,14 +60,22 @@ export function measureScreening(): ScreeningBench {
   const time = (exhaustive: boolean, sample: readonly ScreeningQuery[], rounds: number) => {
     let candidates = 0;
     const started = process.hrtime.bigint();
-    for (let r = 0; r < rounds; r++) for (const q of sample) candidates += screen(q, index, { exhaustive }).scored;
+    for (let r = 0; r < rounds; r++)
+      for (const q of sample) candidates += screen(q, index, { exhaustive }).scored;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { perSecond: (sample.length * rounds) / seconds, meanCandidates: candidates / (sample.length * rounds) };
+    return {
+      perSecond: (sample.length * rounds) / seconds,
+      meanCandidates: candidates / (sample.length * rounds),
+    };
   };
   time(false, queries, 1); // warm-up
   const fast = time(false, queries, 3);
   // the exhaustive scan takes ~0.3 s a screening: every 20th query
-  const exhaustive = time(true, queries.filter((_, i) => i % 20 === 0), 1);
+  const exhaustive = time(
+    true,
+    queries.filter((_, i) => i % 20 === 0),
+    1,
+  );
 
   // recall of the fast path against the exhaustive one, the pairs' second names listed among the lists
   const pairEntities: ListEntity[] = pairs.map((p, i) => ({

@@ -39,7 +39,9 @@ for (const entity of entities) {
     if (asset === undefined || !ASSET_IDS.includes(asset)) continue;
     const normalised = normaliseAddress(asset, address);
     if (normalised === undefined) {
-      console.error(`left out: ${entity.id}: ${listed} ${address} is not a valid ${asset} address as published`);
+      console.error(
+        `left out: ${entity.id}: ${listed} ${address} is not a valid ${asset} address as published`,
+      );
       continue;
     }
     const key = `${asset}:${normalised}`;

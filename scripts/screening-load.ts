@@ -4,7 +4,7 @@
 // to stdout. A bad or truncated file is refused whole (exit 1), and the version in force stays in force.
 //   npm run screening:load -- --format ofac-sdn-csv data/lists/ofac-sdn
 //   npm run screening:load -- --format un-xml data/lists/un/consolidated.xml
-//   npm run screening:load -- --format ftm-jsonl --dataset sample_peps test/fixtures/screening/pep-sample.ftm.json
+//   npm run screening:load -- --format ftm-jsonl --dataset sample_peps test/fixtures/screening/pep-sample.ftm.jsonl
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,9 @@ async function main(): Promise<number> {
   });
   const format = values.format as ListFormat | undefined;
   if (format === undefined || !(format in FORMAT_FILES) || positionals.length === 0) {
-    process.stderr.write('usage: npm run screening:load -- --format ofac-sdn-csv|un-xml|ftm-jsonl [--dataset NAME] PATH…\n');
+    process.stderr.write(
+      'usage: npm run screening:load -- --format ofac-sdn-csv|un-xml|ftm-jsonl [--dataset NAME] PATH…\n',
+    );
     return 2;
   }
   const spec = FORMAT_FILES[format];

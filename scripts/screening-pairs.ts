@@ -19,7 +19,11 @@ function main(argv: readonly string[]): number {
   const file = files[0] as string;
   let rows: string[][];
   try {
-    rows = parse(readFileSync(file), { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+    rows = parse(readFileSync(file), {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+    }) as string[][];
   } catch (error) {
     process.stderr.write(`screening:pairs: ${file}: ${(error as Error).message}\n`);
     return 1;
@@ -27,7 +31,9 @@ function main(argv: readonly string[]): number {
   const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length > 0) {
-    process.stderr.write(`screening:pairs: ${file}: the header lacks ${missing.join(', ')} (it has: ${header.join(', ') || 'nothing'})\n`);
+    process.stderr.write(
+      `screening:pairs: ${file}: the header lacks ${missing.join(', ')} (it has: ${header.join(', ') || 'nothing'})\n`,
+    );
     return 1;
   }
   const [schemaAt, name1At, name2At] = REQUIRED.map((c) => header.indexOf(c)) as [number, number, number];

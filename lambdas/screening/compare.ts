@@ -26,7 +26,12 @@ export interface MatcherParams {
   readonly contradictionWeight: number;
 }
 
-export const MATCHER_PARAMS: MatcherParams = { extraWeight: 0.2, minPair: 0.7, sharpness: 2, contradictionWeight: 2 };
+export const MATCHER_PARAMS: MatcherParams = {
+  extraWeight: 0.2,
+  minPair: 0.7,
+  sharpness: 2,
+  contradictionWeight: 2,
+};
 
 export interface AlignedToken {
   readonly query: string;
@@ -54,9 +59,15 @@ interface Pair {
   readonly relation: TokenRelation | 'joined';
 }
 
-const lengthsFit = (a: string, b: string) => Math.abs(a.length - b.length) <= 0.3 * Math.max(a.length, b.length);
+const lengthsFit = (a: string, b: string) =>
+  Math.abs(a.length - b.length) <= 0.3 * Math.max(a.length, b.length);
 
-function candidatePairs(q: readonly string[], c: readonly string[], minPair: number, tokenSimilarity: Similarity): Pair[] {
+function candidatePairs(
+  q: readonly string[],
+  c: readonly string[],
+  minPair: number,
+  tokenSimilarity: Similarity,
+): Pair[] {
   const pairs: Pair[] = [];
   for (let i = 0; i < q.length; i++) {
     for (let j = 0; j < c.length; j++) {
@@ -99,7 +110,11 @@ function acronyms(short: readonly string[], long: readonly string[], swapped: bo
       while (k < token.length && long[j + k]?.[0] === token[k]) k++;
       if (k < token.length) continue;
       const span = Array.from({ length: token.length }, (_, n) => j + n);
-      pairs.push(swapped ? { q: span, c: [i], score: INITIAL_SCORE, relation: 'initial' } : { q: [i], c: span, score: INITIAL_SCORE, relation: 'initial' });
+      pairs.push(
+        swapped
+          ? { q: span, c: [i], score: INITIAL_SCORE, relation: 'initial' }
+          : { q: [i], c: span, score: INITIAL_SCORE, relation: 'initial' },
+      );
     }
   }
 }
@@ -111,7 +126,8 @@ export function compareTokens(
   params: MatcherParams = MATCHER_PARAMS,
   similarity: Similarity = tokenSimilarity,
 ): NameComparison {
-  if (q.length === 0 || c.length === 0) return { score: 0, aligned: [], unmatchedQuery: [...q], unmatchedCandidate: [...c] };
+  if (q.length === 0 || c.length === 0)
+    return { score: 0, aligned: [], unmatchedQuery: [...q], unmatchedCandidate: [...c] };
   const usedQ = new Uint8Array(q.length);
   const usedC = new Uint8Array(c.length);
   const aligned: AlignedToken[] = [];
@@ -167,13 +183,23 @@ export function compareNormalised(
     // too, so the lower of the two views counts. (Never raising the score also keeps the blocked search exact.)
     score = Math.min(score, compareTokens(q.native.tokens, c.native.tokens, params).score);
   }
-  if (isOrganisation(schema) && q.forms.length > 0 && c.forms.length > 0 && !q.forms.some((f) => c.forms.includes(f))) {
+  if (
+    isOrganisation(schema) &&
+    q.forms.length > 0 &&
+    c.forms.length > 0 &&
+    !q.forms.some((f) => c.forms.includes(f))
+  ) {
     score *= FORM_MISMATCH;
   }
   return { ...base, score, forms: { query: q.forms, candidate: c.forms } };
 }
 
 /** Compares two raw names of one schema. */
-export function compareNames(a: string, b: string, schema: Schema, params: MatcherParams = MATCHER_PARAMS): NamePairResult {
+export function compareNames(
+  a: string,
+  b: string,
+  schema: Schema,
+  params: MatcherParams = MATCHER_PARAMS,
+): NamePairResult {
   return compareNormalised(normaliseName(a, schema), normaliseName(b, schema), schema, params);
 }

@@ -2,7 +2,15 @@
 // the refusal a bad list file ends in. Pure.
 import * as z from 'zod/mini';
 
-export const SCHEMAS = ['Person', 'Company', 'Organization', 'LegalEntity', 'Vessel', 'Aircraft', 'Other'] as const;
+export const SCHEMAS = [
+  'Person',
+  'Company',
+  'Organization',
+  'LegalEntity',
+  'Vessel',
+  'Aircraft',
+  'Other',
+] as const;
 
 const text = z.string().check(z.minLength(1), z.maxLength(2000));
 
@@ -13,9 +21,9 @@ export const listEntity = z.object({
   list: z.string().check(z.minLength(1), z.maxLength(100)),
   schema: z.enum(SCHEMAS),
   /** The primary name first, then the aliases (a.k.a., f.k.a., n.k.a., original script). */
-  names: z.array(z.object({ name: text, kind: z.enum(['primary', 'alias', 'weak-alias', 'original-script']) })).check(
-    z.minLength(1),
-  ),
+  names: z
+    .array(z.object({ name: text, kind: z.enum(['primary', 'alias', 'weak-alias', 'original-script']) }))
+    .check(z.minLength(1)),
   /** As the list gives them: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a range lists every year). */
   birthDates: z.array(z.string().check(z.regex(/^\d{4}(-\d{2}(-\d{2})?)?$/))),
   /** Country names or codes as the list gives them, lower case. */
@@ -44,7 +52,9 @@ export class ListFormatError extends Error {
 export function checkedEntity(raw: unknown, file: string, where: string): ListEntity {
   const parsed = z.safeParse(listEntity, raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(entity)'}: ${i.message}`).join('; ');
+    const issues = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(entity)'}: ${i.message}`)
+      .join('; ');
     throw new ListFormatError(file, where, issues);
   }
   return parsed.data;
@@ -71,7 +81,8 @@ export function isoDates(raw: string): string[] {
   let m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
   if (m) return [`${m[1]}-${m[2]}-${m[3]}`];
   m = /^(\d{1,2}) ([a-z]{3})[a-z]* (\d{4})$/.exec(s);
-  if (m && MONTHS[m[2] as string]) return [`${m[3]}-${MONTHS[m[2] as string]}-${(m[1] as string).padStart(2, '0')}`];
+  if (m && MONTHS[m[2] as string])
+    return [`${m[3]}-${MONTHS[m[2] as string]}-${(m[1] as string).padStart(2, '0')}`];
   m = /^([a-z]{3})[a-z]* (\d{4})$/.exec(s);
   if (m && MONTHS[m[1] as string]) return [`${m[2]}-${MONTHS[m[1] as string]}`];
   m = /^(?:circa |approximately )?(\d{4})(?: to (\d{4}))?$/.exec(s);

@@ -183,7 +183,15 @@ const LEGAL_FORMS: ReadonlyArray<readonly [string, string]> = [
 ];
 const FORM_PHRASES = LEGAL_FORMS.map(([phrase, form]) => ({ words: phrase.split(' '), form }));
 
-const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b' };
+const LEET: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+};
 
 export interface NormalisedName {
   /** The tokens that identify: compared one by one. */
@@ -229,7 +237,9 @@ export function words(raw: string): string[] {
     }
     flush();
     // digits inside a word of letters are letters typed as digits (Ig0r); numbers alone stay numbers
-    out.push(/[a-z]/.test(word) && /[0-9]/.test(word) ? word.replace(/[0134578]/g, (d) => LEET[d] ?? d) : word);
+    out.push(
+      /[a-z]/.test(word) && /[0-9]/.test(word) ? word.replace(/[0134578]/g, (d) => LEET[d] ?? d) : word,
+    );
   }
   flush();
   return out;

@@ -14,4 +14,10 @@ const SCHEMAS: Readonly<Record<string, Schema>> = {
 };
 
 /** The matcher schema of a CSV's schema cell; unknown kinds are compared as 'Other' (no legal forms, no particles). */
-export const schemaOf = (raw: string): Schema => SCHEMAS[raw.trim().toLowerCase().replace(/[^a-z]/g, '')] ?? 'Other';
+export const schemaOf = (raw: string): Schema =>
+  SCHEMAS[
+    raw
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z]/g, '')
+  ] ?? 'Other';

@@ -13,7 +13,13 @@
 //
 // Date of birth, nationality and entity type then adjust the score where both sides have them; they lower a
 // hit or raise it, but never make a hit of a name that does not match. Pure.
-import { compareNormalised, MATCHER_PARAMS, type MatcherParams, type NamePairResult, weightOf } from './compare.js';
+import {
+  compareNormalised,
+  MATCHER_PARAMS,
+  type MatcherParams,
+  type NamePairResult,
+  weightOf,
+} from './compare.js';
 import { MATCH_THRESHOLD } from './config.js';
 import type { ListEntity } from './model.js';
 import { isOrganisation, type NormalisedName, normaliseName, type Schema } from './normalise.js';
@@ -56,7 +62,10 @@ function phoneticOf(token: string): string[] {
 const schemaOfEntity = (e: ListEntity): Schema => e.schema;
 
 /** Normalises and indexes every name of every entity; done once per list version. */
-export function buildIndex(entities: readonly ListEntity[], listVersions: readonly ListVersionRef[]): ScreeningIndex {
+export function buildIndex(
+  entities: readonly ListEntity[],
+  listVersions: readonly ListVersionRef[],
+): ScreeningIndex {
   const names: NameRecord[] = [];
   const trigramLists = new Map<string, number[]>();
   const phoneticLists = new Map<string, number[]>();
@@ -80,7 +89,8 @@ export function buildIndex(entities: readonly ListEntity[], listVersions: readon
       for (const token of normalised.tokens) for (const k of phoneticOf(token)) post(phoneticLists, k, id);
     }
   });
-  const freeze = (m: Map<string, number[]>) => new Map([...m].map(([k, v]) => [k, Int32Array.from(v)] as const));
+  const freeze = (m: Map<string, number[]>) =>
+    new Map([...m].map(([k, v]) => [k, Int32Array.from(v)] as const));
   return { entities, names, trigrams: freeze(trigramLists), phonetic: freeze(phoneticLists), listVersions };
 }
 
@@ -158,7 +168,12 @@ let queryGeneration = 0;
  * formula with every similarity 1 and every weight at its most favourable): names below the threshold
  * even so are not scored.
  */
-function candidatesOf(index: ScreeningIndex, query: NormalisedName, threshold: number, params: MatcherParams): number[] {
+function candidatesOf(
+  index: ScreeningIndex,
+  query: NormalisedName,
+  threshold: number,
+  params: MatcherParams,
+): number[] {
   const n = index.names.length;
   if (counts.length < n) {
     tokenStamp = new Int32Array(n);
@@ -211,15 +226,17 @@ function candidatesOf(index: ScreeningIndex, query: NormalisedName, threshold: n
     let alignable = 0;
     for (let t = 0; t < tokens.length; t++) {
       if ((mask & (1 << t)) !== 0) {
-        aligned += (weights[t] as number + MAX_WEIGHT) / 2;
+        aligned += ((weights[t] as number) + MAX_WEIGHT) / 2;
         alignable += 1;
       } else leftQuery += weights[t] as number;
     }
     // each query token aligns one listed token, or two joined
-    const leftCandidate = MIN_WEIGHT * Math.max(0, (index.names[id] as NameRecord).normalised.tokens.length - 2 * alignable);
+    const leftCandidate =
+      MIN_WEIGHT * Math.max(0, (index.names[id] as NameRecord).normalised.tokens.length - 2 * alignable);
     const contradicted = Math.min(leftQuery, leftCandidate);
     const extra = Math.max(leftQuery, leftCandidate) - contradicted;
-    const bound = aligned / (aligned + params.contradictionWeight * contradicted + params.extraWeight * extra);
+    const bound =
+      aligned / (aligned + params.contradictionWeight * contradicted + params.extraWeight * extra);
     if (bound >= threshold) out.push(id);
   }
   return out;
@@ -245,18 +262,34 @@ function adjustmentsOf(query: ScreeningQuery, schema: Schema, entity: ListEntity
     const sameYear = entity.birthDates.some((d) => d.slice(0, 4) === q.slice(0, 4));
     if (agrees) out.push({ factor: 1.1, reason: `date of birth agrees (${q})` });
     else if (sameYear) out.push({ factor: 0.95, reason: 'date of birth: same year, other day' });
-    else out.push({ factor: 0.8, reason: `date of birth differs (listed: ${entity.birthDates.slice(0, 3).join(', ')})` });
+    else
+      out.push({
+        factor: 0.8,
+        reason: `date of birth differs (listed: ${entity.birthDates.slice(0, 3).join(', ')})`,
+      });
   }
-  if (query.nationalities !== undefined && query.nationalities.length > 0 && entity.nationalities.length > 0) {
+  if (
+    query.nationalities !== undefined &&
+    query.nationalities.length > 0 &&
+    entity.nationalities.length > 0
+  ) {
     const mine = query.nationalities.map(norm);
     const agrees = entity.nationalities.some((n) => mine.includes(norm(n)));
-    out.push(agrees ? { factor: 1.05, reason: 'nationality agrees' } : { factor: 0.9, reason: 'nationality differs' });
+    out.push(
+      agrees
+        ? { factor: 1.05, reason: 'nationality agrees' }
+        : { factor: 0.9, reason: 'nationality differs' },
+    );
   }
   return out;
 }
 
 /** Screens one subject: the hits at or above the threshold, best first, each explained. */
-export function screen(query: ScreeningQuery, index: ScreeningIndex, options: ScreeningOptions = {}): ScreeningResult {
+export function screen(
+  query: ScreeningQuery,
+  index: ScreeningIndex,
+  options: ScreeningOptions = {},
+): ScreeningResult {
   const threshold = options.threshold ?? MATCH_THRESHOLD;
   const params = options.params ?? MATCHER_PARAMS;
   const schema = query.schema ?? 'Person';
@@ -266,7 +299,12 @@ export function screen(query: ScreeningQuery, index: ScreeningIndex, options: Sc
   const asOrganisation = normaliseName(query.name, 'Company');
   const candidates = options.exhaustive
     ? index.names.map((_, i) => i)
-    : [...new Set([...candidatesOf(index, asPerson, threshold, params), ...candidatesOf(index, asOrganisation, threshold, params)])];
+    : [
+        ...new Set([
+          ...candidatesOf(index, asPerson, threshold, params),
+          ...candidatesOf(index, asOrganisation, threshold, params),
+        ]),
+      ];
   // token pairs recur across listed names (Muhammad, Ltd …): each is compared once per screening
   const memo = new Map<string, Map<string, TokenSimilarity>>();
   const similarity = (a: string, b: string): TokenSimilarity => {
@@ -287,10 +325,19 @@ export function screen(query: ScreeningQuery, index: ScreeningIndex, options: Sc
     const record = index.names[id] as NameRecord;
     const entity = index.entities[record.entity] as ListEntity;
     const organisation = isOrganisation(entity.schema);
-    const result = compareNormalised(organisation ? asOrganisation : asPerson, record.normalised, entity.schema, params, similarity);
+    const result = compareNormalised(
+      organisation ? asOrganisation : asPerson,
+      record.normalised,
+      entity.schema,
+      params,
+      similarity,
+    );
     if (result.score < threshold) continue;
     const adjustments = adjustmentsOf(query, schema, entity);
-    const score = Math.min(1, adjustments.reduce((s, a) => s * a.factor, result.score));
+    const score = Math.min(
+      1,
+      adjustments.reduce((s, a) => s * a.factor, result.score),
+    );
     const previous = best.get(record.entity);
     if (previous !== undefined && previous.score >= score) continue;
     best.set(record.entity, {

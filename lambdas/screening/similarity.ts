@@ -102,7 +102,8 @@ export function tokenSimilarity(a: string, b: string): TokenSimilarity {
   if (score < PHONETIC_SCORE && score >= PHONETIC_FLOOR && a.length > 2 && b.length > 2) {
     const [pa, sa] = phoneticKeys(a);
     const [pb, sb] = phoneticKeys(b);
-    if (pa.length > 1 && (pa === pb || pa === sb || sa === pb)) return { score: PHONETIC_SCORE, relation: 'phonetic' };
+    if (pa.length > 1 && (pa === pb || pa === sb || sa === pb))
+      return { score: PHONETIC_SCORE, relation: 'phonetic' };
   }
   return { score, relation: 'similar' };
 }

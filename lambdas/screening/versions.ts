@@ -11,7 +11,9 @@ import { type ListEntity, ListFormatError } from './model.js';
 export type ListFormat = 'ofac-sdn-csv' | 'un-xml' | 'ftm-jsonl';
 
 /** The files each format needs, by name. */
-export const FORMAT_FILES: Readonly<Record<ListFormat, { required: readonly string[]; optional: readonly string[] }>> = {
+export const FORMAT_FILES: Readonly<
+  Record<ListFormat, { required: readonly string[]; optional: readonly string[] }>
+> = {
   'ofac-sdn-csv': { required: ['sdn.csv', 'alt.csv', 'add.csv'], optional: ['sdn_comments.csv'] },
   'un-xml': { required: ['consolidated.xml'], optional: [] },
   'ftm-jsonl': { required: ['entities.ftm.json'], optional: [] },
@@ -22,20 +24,31 @@ export const listIdOf = (format: ListFormat, dataset?: string): string =>
   format === 'ofac-sdn-csv' ? OFAC_SDN_LIST : format === 'un-xml' ? UN_LIST : (dataset ?? 'ftm');
 
 /** Parses a version's files into entities; throws ListFormatError for anything missing or malformed. */
-export function parseListFiles(format: ListFormat, list: string, files: ReadonlyMap<string, Uint8Array>): ListEntity[] {
+export function parseListFiles(
+  format: ListFormat,
+  list: string,
+  files: ReadonlyMap<string, Uint8Array>,
+): ListEntity[] {
   const spec = FORMAT_FILES[format];
   for (const name of spec.required) if (!files.has(name)) throw new ListFormatError(name, 'file', 'missing');
   for (const name of files.keys()) {
-    if (!spec.required.includes(name) && !spec.optional.includes(name)) throw new ListFormatError(name, 'file', `not a file of ${format}`);
+    if (!spec.required.includes(name) && !spec.optional.includes(name))
+      throw new ListFormatError(name, 'file', `not a file of ${format}`);
   }
   const file = (name: string) => files.get(name) as Uint8Array;
   switch (format) {
     case 'ofac-sdn-csv':
-      return parseOfacSdn({ sdn: file('sdn.csv'), alt: file('alt.csv'), add: file('add.csv'), comments: files.get('sdn_comments.csv') });
+      return parseOfacSdn({
+        sdn: file('sdn.csv'),
+        alt: file('alt.csv'),
+        add: file('add.csv'),
+        comments: files.get('sdn_comments.csv'),
+      });
     case 'un-xml':
       return parseUnConsolidated(utf8(file('consolidated.xml'), 'consolidated.xml'));
     case 'ftm-jsonl':
-      return parseFtmLines(utf8(file('entities.ftm.json'), 'entities.ftm.json'), list, 'entities.ftm.json').entities;
+      return parseFtmLines(utf8(file('entities.ftm.json'), 'entities.ftm.json'), list, 'entities.ftm.json')
+        .entities;
   }
 }
 
@@ -61,11 +74,19 @@ export function digestOf(files: ReadonlyMap<string, Uint8Array>): string {
 }
 
 export function countsOf(entities: readonly ListEntity[]): Record<string, number> {
-  const counts: Record<string, number> = { entities: entities.length, names: 0, aliases: 0, addresses: 0, cryptoAddresses: 0 };
+  const counts: Record<string, number> = {
+    entities: entities.length,
+    names: 0,
+    aliases: 0,
+    addresses: 0,
+    cryptoAddresses: 0,
+  };
   for (const e of entities) {
     counts[e.schema] = (counts[e.schema] ?? 0) + 1;
     counts.names = (counts.names as number) + e.names.length;
-    counts.aliases = (counts.aliases as number) + e.names.filter((n) => n.kind === 'alias' || n.kind === 'weak-alias').length;
+    counts.aliases =
+      (counts.aliases as number) +
+      e.names.filter((n) => n.kind === 'alias' || n.kind === 'weak-alias').length;
     counts.addresses = (counts.addresses as number) + e.addresses.length;
     counts.cryptoAddresses = (counts.cryptoAddresses as number) + e.cryptoAddresses.length;
   }
@@ -91,13 +112,18 @@ export async function loadListVersion(
   const sha256 = digestOf(input.files);
   const current = await store.current(input.list);
   if (current?.sha256 === sha256) return { outcome: 'unchanged', manifest: current };
-  const stamp = input.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = input.now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const manifest: ListVersionManifest = {
     list: input.list,
     version: `${stamp}-${sha256.slice(0, 12)}`,
     sha256,
     loadedAt: input.now.toISOString(),
-    files: [...input.files].sort(([a], [b]) => a.localeCompare(b)).map(([name, bytes]) => ({ name, bytes: bytes.length, sha256: hex(bytes) })),
+    files: [...input.files]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, bytes]) => ({ name, bytes: bytes.length, sha256: hex(bytes) })),
     entities: entities.length,
     counts: countsOf(entities),
     loadedBy: input.loadedBy,
@@ -118,7 +144,8 @@ export async function currentLists(
     const manifest = await store.current(list);
     if (manifest === undefined) continue;
     const files = await store.readFiles(list, manifest.version);
-    if (digestOf(files) !== manifest.sha256) throw new Error(`list ${list} version ${manifest.version}: files do not match their digest`);
+    if (digestOf(files) !== manifest.sha256)
+      throw new Error(`list ${list} version ${manifest.version}: files do not match their digest`);
     entities.push(...parseListFiles(format, list, files));
     versions.push({ list, version: manifest.version, sha256: manifest.sha256 });
   }

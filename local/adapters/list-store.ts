@@ -16,18 +16,23 @@ export class LocalListStore implements ListStore {
   constructor(private readonly root: string) {}
 
   private dir(list: string, version?: string): string {
-    return version === undefined ? join(this.root, 'lists', safe(list)) : join(this.root, 'lists', safe(list), safe(version));
+    return version === undefined
+      ? join(this.root, 'lists', safe(list))
+      : join(this.root, 'lists', safe(list), safe(version));
   }
 
   async putVersion(manifest: ListVersionManifest, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
     const dir = this.dir(manifest.list, manifest.version);
     await mkdir(join(dir, 'files'), { recursive: true, mode: 0o700 });
-    for (const [name, bytes] of files) await writeFile(join(dir, 'files', safe(name)), bytes, { mode: 0o600 });
+    for (const [name, bytes] of files)
+      await writeFile(join(dir, 'files', safe(name)), bytes, { mode: 0o600 });
     await new JsonFile<ListVersionManifest>(join(dir, 'manifest.json')).write(manifest);
   }
 
   async setCurrent(list: string, version: string): Promise<void> {
-    await new JsonFile<{ version: string }>(join(this.dir(list), 'current.json')).write({ version: safe(version) });
+    await new JsonFile<{ version: string }>(join(this.dir(list), 'current.json')).write({
+      version: safe(version),
+    });
   }
 
   async current(list: string): Promise<ListVersionManifest | undefined> {
@@ -39,7 +44,8 @@ export class LocalListStore implements ListStore {
   async readFiles(list: string, version: string): Promise<Map<string, Uint8Array>> {
     const dir = join(this.dir(list, version), 'files');
     const out = new Map<string, Uint8Array>();
-    for (const name of (await readdir(dir)).sort()) out.set(name, new Uint8Array(await readFile(join(dir, name))));
+    for (const name of (await readdir(dir)).sort())
+      out.set(name, new Uint8Array(await readFile(join(dir, name))));
     return out;
   }
 }

@@ -31,11 +31,20 @@ describe('F2 normalisation', () => {
   });
 
   it('F2 sets aside honorifics, particles and (for organisations) legal forms in one canonical spelling', () => {
-    expect(normaliseName('Dr. Osama bin Laden', 'Person')).toMatchObject({ tokens: ['osama', 'laden'], dropped: ['dr', 'bin'] });
+    expect(normaliseName('Dr. Osama bin Laden', 'Person')).toMatchObject({
+      tokens: ['osama', 'laden'],
+      dropped: ['dr', 'bin'],
+    });
     expect(normaliseName('OAO Gazprom', 'Company').forms).toEqual(['ojsc']);
-    expect(normaliseName('Open Joint Stock Company Gazprom', 'Company')).toMatchObject({ tokens: ['gazprom'], forms: ['ojsc'] });
+    expect(normaliseName('Open Joint Stock Company Gazprom', 'Company')).toMatchObject({
+      tokens: ['gazprom'],
+      forms: ['ojsc'],
+    });
     expect(normaliseName('ООО "Ромашка"', 'Company')).toMatchObject({ tokens: ['romashka'], forms: ['llc'] });
-    expect(normaliseName('Deutsche Bank Aktiengesellschaft', 'Company')).toMatchObject({ tokens: ['deutsche', 'bank'], forms: ['ag'] });
+    expect(normaliseName('Deutsche Bank Aktiengesellschaft', 'Company')).toMatchObject({
+      tokens: ['deutsche', 'bank'],
+      forms: ['ag'],
+    });
   });
 });
 
@@ -56,9 +65,17 @@ describe('F2 name comparison', () => {
 
   it('F2 companies: legal forms in any language agree; other words do not', () => {
     expect(match('OAO Gazprom', 'Open Joint Stock Company Gazprom', 'Company')).toBe(true);
-    expect(match('JSC TACTICAL MISSILES CORP.', 'TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY', 'Company')).toBe(true);
+    expect(
+      match('JSC TACTICAL MISSILES CORP.', 'TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY', 'Company'),
+    ).toBe(true);
     expect(match('Apple, Inc.', 'Apple Inc.', 'Company')).toBe(true);
-    expect(match('OJSC TACTICAL KITTENS CORPORATION', 'TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY', 'Company')).toBe(false);
+    expect(
+      match(
+        'OJSC TACTICAL KITTENS CORPORATION',
+        'TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY',
+        'Company',
+      ),
+    ).toBe(false);
     expect(match('Government of Estonia', 'Government of Ethiopia', 'Company')).toBe(false);
   });
 
@@ -70,18 +87,25 @@ describe('F2 name comparison', () => {
     ]);
     expect(result.unmatchedQuery).toEqual([]);
     const contradicted = compareNames('Sergey Ivanov', 'Sergey Viktorovich Lavrov', 'Person');
-    expect(contradicted.aligned).toEqual([expect.objectContaining({ query: 'sergey', candidate: 'sergey', relation: 'equal', score: 1 })]);
+    expect(contradicted.aligned).toEqual([
+      expect.objectContaining({ query: 'sergey', candidate: 'sergey', relation: 'equal', score: 1 }),
+    ]);
     expect(contradicted.unmatchedQuery).toEqual(['ivanov']);
     expect(contradicted.unmatchedCandidate).toEqual(['viktorovich', 'lavrov']);
   });
 
   it('F2 reaches F1 ≥ 0.85 on the labelled pairs at the one production threshold', () => {
-    const rows = parse(readFileSync('data/name-matching/name-pairs.csv'), { columns: true }) as Record<string, string>[];
+    const rows = parse(readFileSync('data/name-matching/name-pairs.csv'), { columns: true }) as Record<
+      string,
+      string
+    >[];
     let tp = 0;
     let fp = 0;
     let fn = 0;
     for (const r of rows) {
-      const predicted = compareNames(r.name1 as string, r.name2 as string, schemaOf(r.schema as string)).score >= MATCH_THRESHOLD;
+      const predicted =
+        compareNames(r.name1 as string, r.name2 as string, schemaOf(r.schema as string)).score >=
+        MATCH_THRESHOLD;
       const truth = r.is_match === 'true';
       if (predicted && truth) tp++;
       else if (predicted) fp++;
@@ -93,7 +117,12 @@ describe('F2 name comparison', () => {
   });
 });
 
-const entity = (id: string, schema: ListEntity['schema'], names: string[], more: Partial<ListEntity> = {}): ListEntity => ({
+const entity = (
+  id: string,
+  schema: ListEntity['schema'],
+  names: string[],
+  more: Partial<ListEntity> = {},
+): ListEntity => ({
   id: `test:${id}`,
   list: 'test',
   schema,
@@ -108,7 +137,10 @@ const entity = (id: string, schema: ListEntity['schema'], names: string[], more:
 
 describe('F2 screening', () => {
   const entities = [
-    entity('1', 'Person', ['Muammar Gaddafi', 'Moammar Qaddafi'], { birthDates: ['1942-06-07'], nationalities: ['libya'] }),
+    entity('1', 'Person', ['Muammar Gaddafi', 'Moammar Qaddafi'], {
+      birthDates: ['1942-06-07'],
+      nationalities: ['libya'],
+    }),
     entity('2', 'Person', ['Sergey Viktorovich Lavrov'], { birthDates: ['1950-03-21'] }),
     entity('3', 'LegalEntity', ['Open Joint Stock Company Gazprom']),
     entity('4', 'Person', ['Mohammed Hassan']),
@@ -121,7 +153,9 @@ describe('F2 screening', () => {
     expect(result.hits).toHaveLength(1);
     expect(result.hits[0]).toMatchObject({ entityId: 'test:1', list: 'test', schema: 'Person' });
     expect(result.hits[0]?.explanation.tokens.length).toBe(2);
-    expect(screen({ name: 'OAO Gazprom', schema: 'Company' }, index).hits.map((h) => h.entityId)).toEqual(['test:3']);
+    expect(screen({ name: 'OAO Gazprom', schema: 'Company' }, index).hits.map((h) => h.entityId)).toEqual([
+      'test:3',
+    ]);
     expect(screen({ name: 'Jane Doe' }, index).hits).toEqual([]);
   });
 
@@ -130,17 +164,28 @@ describe('F2 screening', () => {
     const sameDob = screen({ name: 'Sergey Viktorovich Lavrov', birthDate: '1950' }, index).hits[0];
     const otherDob = screen({ name: 'Sergei Viktorovich Lavrov', birthDate: '1985-01-01' }, index).hits;
     expect(plain?.score).toBeLessThanOrEqual(1);
-    expect(sameDob?.explanation.adjustments).toEqual([expect.objectContaining({ factor: 1.1, reason: expect.stringMatching(/agrees/) })]);
+    expect(sameDob?.explanation.adjustments).toEqual([
+      expect.objectContaining({ factor: 1.1, reason: expect.stringMatching(/agrees/) }),
+    ]);
     expect(otherDob.length === 0 || (otherDob[0]?.score ?? 1) < (plain?.score ?? 0)).toBe(true);
     const nationality = screen({ name: 'Muammar Gaddafi', nationalities: ['France'] }, index).hits[0];
-    expect(nationality?.explanation.adjustments).toEqual([expect.objectContaining({ reason: 'nationality differs' })]);
+    expect(nationality?.explanation.adjustments).toEqual([
+      expect.objectContaining({ reason: 'nationality differs' }),
+    ]);
     // a company named like a listed person is a weaker hit than the person
     const asCompany = screen({ name: 'Muammar Gaddafi', schema: 'Company' }, index).hits;
     expect(asCompany.every((h) => h.score < 0.8)).toBe(true);
   });
 
   it('F2 the blocked search finds what the exhaustive scan finds', () => {
-    for (const name of ['Moamar Kadafi', 'Lavrov Sergei', 'Gazprom', 'Mohamed Hasan', 'Mohammed', 'Nobody Atall']) {
+    for (const name of [
+      'Moamar Kadafi',
+      'Lavrov Sergei',
+      'Gazprom',
+      'Mohamed Hasan',
+      'Mohammed',
+      'Nobody Atall',
+    ]) {
       const fast = screen({ name }, index).hits.map((h) => h.entityId);
       const slow = screen({ name }, index, { exhaustive: true }).hits.map((h) => h.entityId);
       expect(fast, name).toEqual(slow);
@@ -151,9 +196,15 @@ describe('F2 screening', () => {
 describe('F2 screening:pairs command', () => {
   it('F2 prints one JSON line per row in order, whatever the column order; a bad header is an error', () => {
     const file = join(tmpdir(), `pairs-${process.pid}.csv`);
-    writeFileSync(file, 'name2,extra,schema,name1\n"Gaddafi, Muammar",x,Person,Moammar Qaddafi\nApple Inc.,,Company,"Apple, Inc."\nUlf Kristersson,,Person,Anders Kristersson\n');
+    writeFileSync(
+      file,
+      'name2,extra,schema,name1\n"Gaddafi, Muammar",x,Person,Moammar Qaddafi\nApple Inc.,,Company,"Apple, Inc."\nUlf Kristersson,,Person,Anders Kristersson\n',
+    );
     const out = execFileSync('npx', ['tsx', 'scripts/screening-pairs.ts', file], { encoding: 'utf8' });
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { name1: 'Moammar Qaddafi', name2: 'Gaddafi, Muammar', score: expect.any(Number), match: true },
       { name1: 'Apple, Inc.', name2: 'Apple Inc.', score: 1, match: true },

@@ -2,7 +2,13 @@
 // versioned, TLS only, no public access). A version's files are `lists/<list>/<version>/files/<name>`, its
 // manifest `lists/<list>/<version>/manifest.json`; `lists/<list>/current.json` names the version in force
 // and is written last, so a reader never sees half a version.
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ServiceException,
+} from '@aws-sdk/client-s3';
 import type { ListStore, ListVersionManifest } from '../ports/list-store.js';
 import { once } from '../runtime/aws-env.js';
 
@@ -20,7 +26,13 @@ export class S3ListStore implements ListStore {
   async putVersion(manifest: ListVersionManifest, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
     const base = `${prefix(manifest.list)}${encodeURIComponent(manifest.version)}/`;
     for (const [name, bytes] of files) {
-      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${base}files/${encodeURIComponent(name)}`, Body: bytes }));
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: `${base}files/${encodeURIComponent(name)}`,
+          Body: bytes,
+        }),
+      );
     }
     await this.put(`${base}manifest.json`, manifest);
   }
@@ -32,7 +44,9 @@ export class S3ListStore implements ListStore {
   async current(list: string): Promise<ListVersionManifest | undefined> {
     const pointer = (await this.get(`${prefix(list)}current.json`)) as { version?: string } | undefined;
     if (typeof pointer?.version !== 'string') return undefined;
-    return (await this.get(`${prefix(list)}${encodeURIComponent(pointer.version)}/manifest.json`)) as ListVersionManifest | undefined;
+    return (await this.get(`${prefix(list)}${encodeURIComponent(pointer.version)}/manifest.json`)) as
+      | ListVersionManifest
+      | undefined;
   }
 
   async readFiles(list: string, version: string): Promise<Map<string, Uint8Array>> {
@@ -42,14 +56,22 @@ export class S3ListStore implements ListStore {
     for (const object of listed.Contents ?? []) {
       if (object.Key === undefined) continue;
       const got = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: object.Key }));
-      out.set(decodeURIComponent(object.Key.slice(base.length)), (await got.Body?.transformToByteArray()) ?? new Uint8Array());
+      out.set(
+        decodeURIComponent(object.Key.slice(base.length)),
+        (await got.Body?.transformToByteArray()) ?? new Uint8Array(),
+      );
     }
     return out;
   }
 
   private async put(key: string, value: unknown): Promise<void> {
     await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(value), ContentType: 'application/json' }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: JSON.stringify(value),
+        ContentType: 'application/json',
+      }),
     );
   }
 

@@ -34,7 +34,10 @@ export interface FtmParse {
 /** The entities of one FollowTheMoney file, as list `list`. */
 export function parseFtmLines(text: string, list: string, file = `${list}.ftm.json`): FtmParse {
   const lines = text.split('\n');
-  const entities = new Map<string, Record<string, unknown> & { cryptoAddresses: { asset: string; address: string }[] }>();
+  const entities = new Map<
+    string,
+    Record<string, unknown> & { cryptoAddresses: { asset: string; address: string }[] }
+  >();
   const wallets: { line: number; holder: string; asset: string; address: string }[] = [];
   const lineOf = new Map<string, number>();
   let skipped = 0;
@@ -45,18 +48,27 @@ export function parseFtmLines(text: string, list: string, file = `${list}.ftm.js
     try {
       json = JSON.parse(raw);
     } catch (error) {
-      throw new ListFormatError(file, `line ${line}`, `not JSON (${(error as Error).message}); a truncated file?`);
+      throw new ListFormatError(
+        file,
+        `line ${line}`,
+        `not JSON (${(error as Error).message}); a truncated file?`,
+      );
     }
     const parsed = z.safeParse(ftmLine, json);
     if (!parsed.success) {
-      throw new ListFormatError(file, `line ${line}`, `not a FollowTheMoney entity: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+      throw new ListFormatError(
+        file,
+        `line ${line}`,
+        `not a FollowTheMoney entity: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+      );
     }
     const { id, schema, properties: p } = parsed.data;
     if (schema === 'CryptoWallet') {
       const holder = p.holder?.[0];
       const address = p.publicKey?.[0];
       const currency = p.currency?.[0]?.toUpperCase();
-      if (holder && address && currency) wallets.push({ line, holder, asset: ASSET_OF[currency] ?? currency, address });
+      if (holder && address && currency)
+        wallets.push({ line, holder, asset: ASSET_OF[currency] ?? currency, address });
       return;
     }
     const ours = SCHEMA_OF[schema];
@@ -71,7 +83,12 @@ export function parseFtmLines(text: string, list: string, file = `${list}.ftm.js
       ...(p.weakAlias ?? []).map((name) => ({ name, kind: 'weak-alias' as const })),
     ];
     if (names.length === 0) throw new ListFormatError(file, `line ${line}`, `entity ${id} has no name`);
-    if (lineOf.has(id)) throw new ListFormatError(file, `line ${line}`, `entity ${id} appears twice (first on line ${lineOf.get(id)})`);
+    if (lineOf.has(id))
+      throw new ListFormatError(
+        file,
+        `line ${line}`,
+        `entity ${id} appears twice (first on line ${lineOf.get(id)})`,
+      );
     lineOf.set(id, line);
     entities.set(id, {
       id: `${list}:${id}`,
@@ -87,10 +104,13 @@ export function parseFtmLines(text: string, list: string, file = `${list}.ftm.js
   });
   for (const w of wallets) {
     const holder = entities.get(w.holder);
-    if (holder === undefined) throw new ListFormatError(file, `line ${w.line}`, `wallet holder ${w.holder} is not in the file`);
+    if (holder === undefined)
+      throw new ListFormatError(file, `line ${w.line}`, `wallet holder ${w.holder} is not in the file`);
     holder.cryptoAddresses.push({ asset: w.asset, address: w.address });
   }
-  const out = [...entities.values()].map((e) => checkedEntity(e, file, `line ${lineOf.get(String(e.id).slice(list.length + 1))}`));
+  const out = [...entities.values()].map((e) =>
+    checkedEntity(e, file, `line ${lineOf.get(String(e.id).slice(list.length + 1))}`),
+  );
   if (out.length === 0) throw new ListFormatError(file, 'line 1', 'the file has no entities');
   return { entities: out, skipped };
 }

@@ -38,11 +38,16 @@ function rowsOf<T extends readonly string[]>(
 ): { line: number; row: T }[] {
   let end = bytes.length;
   if (end > 0 && bytes[end - 1] === EOF) end -= 1;
-  else if (requireEof) throw new ListFormatError(file, 'end of file', 'no end-of-file byte (0x1A): the file is truncated');
+  else if (requireEof)
+    throw new ListFormatError(file, 'end of file', 'no end-of-file byte (0x1A): the file is truncated');
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1');
   let records: { info: { lines: number }; record: string[] }[];
   try {
-    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
+    records = parse(text, {
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as unknown as typeof records;
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     throw new ListFormatError(file, line === undefined ? 'parse' : `line ${line}`, (error as Error).message);
@@ -103,12 +108,14 @@ export function parseOfacSdn(files: OfacSdnFiles): ListEntity[] {
   const remarks = new Map<string, string>();
   const lineOf = new Map<string, number>();
   for (const { line, row } of sdn) {
-    if (lineOf.has(row[0])) throw new ListFormatError('sdn.csv', `line ${line}`, `entry ${row[0]} appears twice`);
+    if (lineOf.has(row[0]))
+      throw new ListFormatError('sdn.csv', `line ${line}`, `entry ${row[0]} appears twice`);
     lineOf.set(row[0], line);
     remarks.set(row[0], value(row[11]) ?? '');
   }
   const known = (file: string, line: number, id: string) => {
-    if (!lineOf.has(id)) throw new ListFormatError(file, `line ${line}`, `refers to entry ${id}, which sdn.csv does not have`);
+    if (!lineOf.has(id))
+      throw new ListFormatError(file, `line ${line}`, `refers to entry ${id}, which sdn.csv does not have`);
   };
   for (const { line, row } of comments) {
     known('sdn_comments.csv', line, row[0]);
@@ -146,7 +153,8 @@ export function parseOfacSdn(files: OfacSdnFiles): ListEntity[] {
         addresses: addresses.get(id) ?? [],
         cryptoAddresses: cryptoAddressesIn(text),
         // "SDGT] [IFSR": OFAC joins several programmes with "] ["
-        programs: program === undefined ? [] : program.split('] [').map((p) => p.replace(/[[\]]/g, '').trim()),
+        programs:
+          program === undefined ? [] : program.split('] [').map((p) => p.replace(/[[\]]/g, '').trim()),
       },
       'sdn.csv',
       `line ${line} (entry ${id})`,

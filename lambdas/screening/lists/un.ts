@@ -65,7 +65,11 @@ function parseShape<T>(schema: z.ZodMiniType<T>, raw: unknown, where: string): T
   const parsed = z.safeParse(schema, raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ListFormatError(FILE, where, `${issue?.path.join('/') ?? ''}: ${issue?.message ?? 'bad shape'}`);
+    throw new ListFormatError(
+      FILE,
+      where,
+      `${issue?.path.join('/') ?? ''}: ${issue?.message ?? 'bad shape'}`,
+    );
   }
   return parsed.data;
 }
@@ -74,18 +78,25 @@ function aliasesOf(list: readonly z.infer<typeof alias>[] | undefined): ListEnti
   return (list ?? []).flatMap((a) => {
     const name = str(a.ALIAS_NAME);
     if (name === undefined) return [];
-    return [{ name, kind: str(a.QUALITY)?.toLowerCase() === 'low' ? ('weak-alias' as const) : ('alias' as const) }];
+    return [
+      { name, kind: str(a.QUALITY)?.toLowerCase() === 'low' ? ('weak-alias' as const) : ('alias' as const) },
+    ];
   });
 }
 
 function addressesOf(list: readonly z.infer<typeof address>[] | undefined): string[] {
   return (list ?? []).flatMap((a) => {
-    const parts = [a.STREET, a.CITY, a.STATE_PROVINCE, a.ZIP_CODE, a.COUNTRY].map(str).filter((p) => p !== undefined);
+    const parts = [a.STREET, a.CITY, a.STATE_PROVINCE, a.ZIP_CODE, a.COUNTRY]
+      .map(str)
+      .filter((p) => p !== undefined);
     return parts.length === 0 ? [] : [parts.join(', ')];
   });
 }
 
-function namesOf(e: z.infer<typeof entity> | z.infer<typeof individual>, aliases: ListEntity['names']): ListEntity['names'] {
+function namesOf(
+  e: z.infer<typeof entity> | z.infer<typeof individual>,
+  aliases: ListEntity['names'],
+): ListEntity['names'] {
   const primary = [e.FIRST_NAME, e.SECOND_NAME, e.THIRD_NAME, e.FOURTH_NAME]
     .map((p) => str(p))
     .filter((p) => p !== undefined)
@@ -107,7 +118,11 @@ export function parseUnConsolidated(xml: string): ListEntity[] {
       // the validator's way of saying the document ended with elements still open: a truncated file
       const open = (unclosed[1] as string).replace(/[\s"]/g, '').split(',').join('/');
       const lines = xml.split('\n').length;
-      throw new ListFormatError(FILE, `line ${lines} (end of file)`, `the document ends inside ${open}: truncated`);
+      throw new ListFormatError(
+        FILE,
+        `line ${lines} (end of file)`,
+        `the document ends inside ${open}: truncated`,
+      );
     }
     throw new ListFormatError(FILE, `line ${valid.err.line}, column ${valid.err.col}`, valid.err.msg);
   }
@@ -118,9 +133,12 @@ export function parseUnConsolidated(xml: string): ListEntity[] {
     isArray: (name) => REPEATED.has(name),
   });
   const root = parseShape(document, parser.parse(xml), 'CONSOLIDATED_LIST');
-  const individuals = root.CONSOLIDATED_LIST.INDIVIDUALS === '' ? [] : (root.CONSOLIDATED_LIST.INDIVIDUALS.INDIVIDUAL ?? []);
-  const entities = root.CONSOLIDATED_LIST.ENTITIES === '' ? [] : (root.CONSOLIDATED_LIST.ENTITIES.ENTITY ?? []);
-  if (individuals.length + entities.length === 0) throw new ListFormatError(FILE, 'CONSOLIDATED_LIST', 'the list is empty');
+  const individuals =
+    root.CONSOLIDATED_LIST.INDIVIDUALS === '' ? [] : (root.CONSOLIDATED_LIST.INDIVIDUALS.INDIVIDUAL ?? []);
+  const entities =
+    root.CONSOLIDATED_LIST.ENTITIES === '' ? [] : (root.CONSOLIDATED_LIST.ENTITIES.ENTITY ?? []);
+  if (individuals.length + entities.length === 0)
+    throw new ListFormatError(FILE, 'CONSOLIDATED_LIST', 'the list is empty');
 
   const people = individuals.map((raw, n) => {
     const where = `INDIVIDUALS/INDIVIDUAL[${n + 1}]`;
@@ -145,7 +163,10 @@ export function parseUnConsolidated(xml: string): ListEntity[] {
             }),
           ),
         ],
-        nationalities: nationality.map(str).filter((v) => v !== undefined).map((v) => v.toLowerCase()),
+        nationalities: nationality
+          .map(str)
+          .filter((v) => v !== undefined)
+          .map((v) => v.toLowerCase()),
         addresses: addressesOf(p.INDIVIDUAL_ADDRESS),
         cryptoAddresses: [],
         programs: str(p.UN_LIST_TYPE) === undefined ? [] : [str(p.UN_LIST_TYPE)],
