@@ -78,7 +78,7 @@ const groups = (key: (s: (typeof scored)[number]) => string) => {
   for (const s of scored) m.set(key(s), [...(m.get(key(s)) ?? []), s]);
   for (const [k, v] of [...m].sort()) {
     const x = prf(v, MATCH_THRESHOLD);
-    console.log(`  ${k}: n ${x.n} P ${f(x.p)} R ${f(x.r)} F1 ${f(x.f1)}`);
+    console.log(`  ${k}: n ${x.n} TP ${x.tp} FP ${x.fp} FN ${x.fn} P ${f(x.p)} R ${f(x.r)} F1 ${f(x.f1)}`);
   }
 };
 console.log('per schema');

@@ -8,8 +8,8 @@
 // query token of length L; by the q-gram lemma they then share at least L + 2 − 3k trigrams of the token
 // padded with two blanks each side. A
 // listed name is a candidate when it reaches that count for one query token, or shares a phonetic key.
-// Lost by construction: a hit carried only by an abbreviation against initials (PLA / People's Liberation
-// Army). The bench measures the fast path against the exhaustive scan on the labelled pairs.
+// Lost by construction: a query that is only an abbreviation shares too little with the words it abbreviates
+// to be found (PLA / People's Liberation Army); with any other word in common, abbreviations count (JC Juncker). The bench measures the fast path against the exhaustive scan on the labelled pairs.
 //
 // Date of birth, nationality and entity type then adjust the score where both sides have them; they lower a
 // hit or raise it, but never make a hit of a name that does not match. Pure.
@@ -219,8 +219,21 @@ function candidatesOf(
   const weights = tokens.map(weightOf);
   const out: number[] = [];
   for (const id of touched) {
-    const mask = masks[id] as number;
-    if (mask === 0) continue;
+    let mask = masks[id] as number;
+    const listed = (index.names[id] as NameRecord).normalised.tokens;
+    // abbreviations against initials (JC / Jean Claude), either way, as compare.ts aligns them
+    let acronymCover = 0;
+    for (let t = 0; t < tokens.length; t++) {
+      const token = tokens[t] as string;
+      if ((mask & (1 << t)) === 0 && initialsAt(listed, token) >= 0) {
+        mask |= 1 << t;
+        acronymCover += token.length - 2;
+      }
+    }
+    for (const abbreviation of listed) {
+      const at = initialsAt(tokens, abbreviation);
+      for (let k = 0; at >= 0 && k < abbreviation.length; k++) mask |= 1 << (at + k);
+    }
     let aligned = 0;
     let leftQuery = 0;
     let alignable = 0;
@@ -230,16 +243,27 @@ function candidatesOf(
         alignable += 1;
       } else leftQuery += weights[t] as number;
     }
-    // each query token aligns one listed token, or two joined
-    const leftCandidate =
-      MIN_WEIGHT * Math.max(0, (index.names[id] as NameRecord).normalised.tokens.length - 2 * alignable);
+    // each query token aligns one listed token, or two joined, or an abbreviation's worth
+    const leftCandidate = MIN_WEIGHT * Math.max(0, listed.length - 2 * alignable - acronymCover);
     const contradicted = Math.min(leftQuery, leftCandidate);
     const extra = Math.max(leftQuery, leftCandidate) - contradicted;
-    const bound =
-      aligned / (aligned + params.contradictionWeight * contradicted + params.extraWeight * extra);
+    const bound = aligned / (aligned + params.contradictionWeight * contradicted + params.extraWeight * extra);
     if (bound >= threshold) out.push(id);
   }
   return out;
+}
+
+/** Where in `words` a run of words starts whose initials spell `abbreviation` (2–30 letters), or -1. */
+function initialsAt(words: readonly string[], abbreviation: string): number {
+  if (abbreviation.length < 2 || abbreviation.length > words.length || abbreviation.length > 30 || !/^[a-z]+$/.test(abbreviation)) {
+    return -1;
+  }
+  for (let j = 0; j + abbreviation.length <= words.length; j++) {
+    let k = 0;
+    while (k < abbreviation.length && words[j + k]?.[0] === abbreviation[k]) k++;
+    if (k === abbreviation.length) return j;
+  }
+  return -1;
 }
 
 const MAX_WEIGHT = weightOf('xxxxxxxxxxxx');
