@@ -166,7 +166,8 @@ let queryGeneration = 0;
  * enough to it (shared trigrams, or a phonetic key); then, per name, an upper bound of its score from which
  * query tokens could align at all and how many of its own tokens must then stay unaligned (compare.ts's
  * formula with every similarity 1 and every weight at its most favourable): names below the threshold
- * even so are not scored.
+ * even so are not scored. A query word with no near-equal listed word counts as left over there, though it
+ * could still align weakly (0.7–0.88): a close heuristic, not a proof; the bench measures what it loses.
  */
 function candidatesOf(
   index: ScreeningIndex,
