@@ -248,7 +248,8 @@ function candidatesOf(
     const leftCandidate = MIN_WEIGHT * Math.max(0, listed.length - 2 * alignable - acronymCover);
     const contradicted = Math.min(leftQuery, leftCandidate);
     const extra = Math.max(leftQuery, leftCandidate) - contradicted;
-    const bound = aligned / (aligned + params.contradictionWeight * contradicted + params.extraWeight * extra);
+    const bound =
+      aligned / (aligned + params.contradictionWeight * contradicted + params.extraWeight * extra);
     if (bound >= threshold) out.push(id);
   }
   return out;
@@ -256,7 +257,12 @@ function candidatesOf(
 
 /** Where in `words` a run of words starts whose initials spell `abbreviation` (2–30 letters), or -1. */
 function initialsAt(words: readonly string[], abbreviation: string): number {
-  if (abbreviation.length < 2 || abbreviation.length > words.length || abbreviation.length > 30 || !/^[a-z]+$/.test(abbreviation)) {
+  if (
+    abbreviation.length < 2 ||
+    abbreviation.length > words.length ||
+    abbreviation.length > 30 ||
+    !/^[a-z]+$/.test(abbreviation)
+  ) {
     return -1;
   }
   for (let j = 0; j + abbreviation.length <= words.length; j++) {
@@ -269,6 +275,9 @@ function initialsAt(words: readonly string[], abbreviation: string): number {
 
 const MAX_WEIGHT = weightOf('xxxxxxxxxxxx');
 const MIN_WEIGHT = weightOf('x');
+
+const sameTokens = (a: NormalisedName, b: NormalisedName) =>
+  a.tokens.length === b.tokens.length && a.tokens.every((t, i) => t === b.tokens[i]);
 
 const norm = (s: string) => s.trim().toLowerCase();
 
@@ -324,12 +333,14 @@ export function screen(
   const asOrganisation = normaliseName(query.name, 'Company');
   const candidates = options.exhaustive
     ? index.names.map((_, i) => i)
-    : [
-        ...new Set([
-          ...candidatesOf(index, asPerson, threshold, params),
-          ...candidatesOf(index, asOrganisation, threshold, params),
-        ]),
-      ];
+    : sameTokens(asPerson, asOrganisation)
+      ? candidatesOf(index, asPerson, threshold, params)
+      : [
+          ...new Set([
+            ...candidatesOf(index, asPerson, threshold, params),
+            ...candidatesOf(index, asOrganisation, threshold, params),
+          ]),
+        ];
   // token pairs recur across listed names (Muhammad, Ltd …): each is compared once per screening
   const memo = new Map<string, Map<string, TokenSimilarity>>();
   const similarity = (a: string, b: string): TokenSimilarity => {
