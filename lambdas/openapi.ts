@@ -220,7 +220,10 @@ export function buildOpenApi(serverUrl?: string) {
         '`{"error":{"code","message","requestId"}}` (`details` on validation errors) with a stable `code` from ' +
         '`components.schemas.Error`; each operation lists the codes it can answer per status. A method a path ' +
         'does not take is 405 (`METHOD_NOT_ALLOWED`, with `Allow`), a path that does not exist 404 ' +
-        '(`NOT_FOUND`). Every 429 carries `Retry-After`. Request bodies refuse unknown fields. Web clients: the ' +
+        '(`NOT_FOUND`). Every 429 carries `Retry-After`. Every answer names its request in `x-amzn-RequestId` ' +
+        "(API Gateway's request id) and every answer of an operation also in `x-request-id`: the same id as an " +
+        "error's `requestId` and the logs' correlation id; quote it when reporting a problem. " +
+        'Request bodies refuse unknown fields. Web clients: the ' +
         'allowed origins are configured per deploy (`corsOrigins`); preflight requests may send ' +
         `${CORS_ALLOWED_HEADERS.join(', ')}.`,
     },

@@ -17,7 +17,7 @@ import {
   UnsupportedMediaType,
   ValidationError,
 } from '../lambdas/kernel/errors.js';
-import { corsHeaders, jsonResponse, MAX_BODY_BYTES } from '../lambdas/kernel/http.js';
+import { corsHeaders, jsonResponse, MAX_BODY_BYTES, REQUEST_ID_HEADER } from '../lambdas/kernel/http.js';
 import type { GatewayExchange } from './gateway-observer.js';
 import { isLoopback, LOCAL_TOKEN_HEADER, sameToken } from './local-token.js';
 import {
@@ -327,7 +327,10 @@ function send(res: ServerResponse, result: APIGatewayProxyResult, requestId: str
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
     res.setHeader(name, values.map(String));
+  // API Gateway's own header, and the API's: the same id as an error body's `requestId` (the functions set
+  // REQUEST_ID_HEADER from the event's requestContext.requestId, the gateway's own answers here).
   res.setHeader('x-amzn-requestid', requestId);
+  if (!res.hasHeader(REQUEST_ID_HEADER)) res.setHeader(REQUEST_ID_HEADER, requestId);
   const body = result.body ?? '';
   res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
