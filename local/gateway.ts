@@ -35,11 +35,14 @@ import { MalformedPath, matchRoute } from './route-match.js';
 export interface LocalRoute {
   method: 'GET' | 'POST';
   path: string;
-  /** `query`: the request's query parameters. A `contentType` answer sends `body` (a string) as it is. */
+  /**
+   * `query`: the request's query parameters. A `contentType` answer sends `body` (a string) as it is, with
+   * its `headers` if any.
+   */
   handle(
     body: string | null,
     query: URLSearchParams,
-  ): Promise<{ status: number; body: unknown; contentType?: string }>;
+  ): Promise<{ status: number; body: unknown; contentType?: string; headers?: Record<string, string> }>;
 }
 
 export interface GatewayOptions {
@@ -155,7 +158,7 @@ async function serve(
     if (result.contentType) {
       return {
         statusCode: result.status,
-        headers: { 'content-type': result.contentType },
+        headers: { ...result.headers, 'content-type': result.contentType },
         body: String(result.body),
       };
     }
