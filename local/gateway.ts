@@ -127,10 +127,12 @@ export function createGateway(options: GatewayOptions): Server {
   // Requests node:http cannot parse get the same JSON error shape instead of its bare 400.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const requestId = randomUUID();
     const body = JSON.stringify(
-      toErrorResponse(new ValidationError('Malformed HTTP request', undefined, 'BAD_REQUEST')).body,
+      toErrorResponse(new ValidationError('Malformed HTTP request', undefined, 'BAD_REQUEST'), requestId)
+        .body,
     );
-    const head = `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
+    const head = `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-amzn-requestid: ${requestId}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\nconnection: close\r\n\r\n`;
     socket.end(head + body);
   });
   return server;
