@@ -1,5 +1,6 @@
-// Test runner setup: `fast` (unit, infra, arch) for `npm run test:fast`; `e2e` (every other test file); both
-// run by `npm test` and CI, on the Lambdas' Node.js major.
+// Test runner setup: `fast` (unit, infra, arch) for `npm run test:fast`; `e2e` (every other test file: the
+// local cloud over HTTP, and test/browser/, a web page in Debian's chromium); both run by `npm test` and CI, on
+// the Lambdas' Node.js major.
 import { configDefaults, defineConfig } from 'vitest/config';
 import { assertLambdaNode } from './local/node-runtime.js';
 

@@ -139,6 +139,28 @@ function parameters(route: RouteSpec) {
   return params;
 }
 
+/** The request id headers every answer carries (docs/decisions.md: one request id end to end). */
+const REQUEST_ID_HEADERS = {
+  'x-amzn-RequestId': { $ref: '#/components/headers/AmznRequestId' },
+  'x-request-id': { $ref: '#/components/headers/RequestId' },
+} as const;
+
+const HEADER_COMPONENTS = {
+  AmznRequestId: {
+    description:
+      "API Gateway's id of the request, on every answer: the same as an error's `requestId` and the logs' " +
+      'correlation id',
+    required: true,
+    schema: { type: 'string' },
+  },
+  RequestId: {
+    description:
+      "The same id, on every answer of an operation (API Gateway's own refusals carry `x-amzn-RequestId` only)",
+    required: false,
+    schema: { type: 'string' },
+  },
+} as const;
+
 function operation(route: RouteSpec) {
   // A link's page answers HTML, its refusals too; an action answers a form with HTML as well.
   const errorContent = (codes: ErrorCode[]) => ({
@@ -150,18 +172,19 @@ function operation(route: RouteSpec) {
       String(status),
       {
         description: `${STATUS_TEXT[status] ?? 'Error'}: ${codes.join(', ')}`,
-        ...(status === 429
-          ? {
-              headers: {
+        headers: {
+          ...REQUEST_ID_HEADERS,
+          ...(status === 429
+            ? {
                 'Retry-After': {
                   description:
                     'Seconds to wait before the same request may succeed (0: start the flow again)',
                   required: true,
                   schema: { type: 'integer', minimum: 0 },
                 },
-              },
-            }
-          : {}),
+              }
+            : {}),
+        },
         content: errorContent(codes),
       },
     ]),
@@ -191,6 +214,7 @@ function operation(route: RouteSpec) {
     responses: {
       [String(route.status)]: {
         description: route.summary,
+        headers: REQUEST_ID_HEADERS,
         content:
           route.link === 'page'
             ? { 'text/html': { schema: { type: 'string' } } }
@@ -220,7 +244,10 @@ export function buildOpenApi(serverUrl?: string) {
         '`{"error":{"code","message","requestId"}}` (`details` on validation errors) with a stable `code` from ' +
         '`components.schemas.Error`; each operation lists the codes it can answer per status. A method a path ' +
         'does not take is 405 (`METHOD_NOT_ALLOWED`, with `Allow`), a path that does not exist 404 ' +
-        '(`NOT_FOUND`). Every 429 carries `Retry-After`. Request bodies refuse unknown fields. Web clients: the ' +
+        '(`NOT_FOUND`). Every 429 carries `Retry-After`. Every answer names its request in `x-amzn-RequestId` ' +
+        "(API Gateway's request id) and every answer of an operation also in `x-request-id`: the same id as an " +
+        "error's `requestId` and the logs' correlation id; quote it when reporting a problem. " +
+        'Request bodies refuse unknown fields. Web clients: the ' +
         'allowed origins are configured per deploy (`corsOrigins`); preflight requests may send ' +
         `${CORS_ALLOWED_HEADERS.join(', ')}.`,
     },
@@ -228,6 +255,7 @@ export function buildOpenApi(serverUrl?: string) {
     paths,
     components: {
       schemas: { Error: errorSchema() },
+      headers: HEADER_COMPONENTS,
       securitySchemes: {
         userToken: {
           type: 'http',

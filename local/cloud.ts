@@ -79,7 +79,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     localToken,
     publicBaseUrl: () => publicUrl,
     ...(options.corsOrigins?.length ? { corsOrigins: options.corsOrigins } : {}),
-    invoke: (id, event, requestId) => runtime.functions.invoke(id, event, requestId),
+    // As in Lambda, each invocation has an id of its own (`awsRequestId`); the request's id reaches the
+    // function in the event (requestContext.requestId), the one the answers and the logs name (kernel/http.ts).
+    invoke: (id, event) => runtime.functions.invoke(id, event),
     region: runtime.ports.settings.primaryRegion,
     ...(options.log ? { log: options.log } : {}),
     ...(gatewayObserver() ? { observe: gatewayObserver() } : {}),

@@ -17,7 +17,7 @@ import {
   UnsupportedMediaType,
   ValidationError,
 } from '../lambdas/kernel/errors.js';
-import { corsHeaders, jsonResponse, MAX_BODY_BYTES } from '../lambdas/kernel/http.js';
+import { corsHeaders, jsonResponse, MAX_BODY_BYTES, REQUEST_ID_HEADER } from '../lambdas/kernel/http.js';
 import type { GatewayExchange } from './gateway-observer.js';
 import { isLoopback, LOCAL_TOKEN_HEADER, sameToken } from './local-token.js';
 import {
@@ -35,11 +35,14 @@ import { MalformedPath, matchRoute } from './route-match.js';
 export interface LocalRoute {
   method: 'GET' | 'POST';
   path: string;
-  /** `query`: the request's query parameters. A `contentType` answer sends `body` (a string) as it is. */
+  /**
+   * `query`: the request's query parameters. A `contentType` answer sends `body` (a string) as it is, with
+   * its `headers` if any.
+   */
   handle(
     body: string | null,
     query: URLSearchParams,
-  ): Promise<{ status: number; body: unknown; contentType?: string }>;
+  ): Promise<{ status: number; body: unknown; contentType?: string; headers?: Record<string, string> }>;
 }
 
 export interface GatewayOptions {
@@ -124,10 +127,12 @@ export function createGateway(options: GatewayOptions): Server {
   // Requests node:http cannot parse get the same JSON error shape instead of its bare 400.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const requestId = randomUUID();
     const body = JSON.stringify(
-      toErrorResponse(new ValidationError('Malformed HTTP request', undefined, 'BAD_REQUEST')).body,
+      toErrorResponse(new ValidationError('Malformed HTTP request', undefined, 'BAD_REQUEST'), requestId)
+        .body,
     );
-    const head = `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
+    const head = `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-amzn-requestid: ${requestId}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\nconnection: close\r\n\r\n`;
     socket.end(head + body);
   });
   return server;
@@ -155,7 +160,7 @@ async function serve(
     if (result.contentType) {
       return {
         statusCode: result.status,
-        headers: { 'content-type': result.contentType },
+        headers: { ...result.headers, 'content-type': result.contentType },
         body: String(result.body),
       };
     }
@@ -327,7 +332,10 @@ function send(res: ServerResponse, result: APIGatewayProxyResult, requestId: str
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
     res.setHeader(name, values.map(String));
+  // API Gateway's own header, and the API's: the same id as an error body's `requestId` (the functions set
+  // REQUEST_ID_HEADER from the event's requestContext.requestId, the gateway's own answers here).
   res.setHeader('x-amzn-requestid', requestId);
+  if (!res.hasHeader(REQUEST_ID_HEADER)) res.setHeader(REQUEST_ID_HEADER, requestId);
   const body = result.body ?? '';
   res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }

@@ -1,4 +1,4 @@
-// The local-only endpoints of the gateway: /openapi.json, the outbox of emails and SMS, the directory's
+// The local-only endpoints of the gateway: /openapi.json and its human view /docs, the outbox of emails and SMS, the directory's
 // JWKS of both pools, dev-user and dev-admin creation (for `npm run dev:user` / `dev:admin` against a running
 // server). Never deployed.
 import * as z from 'zod/mini';
@@ -7,6 +7,7 @@ import { validationError } from '../lambdas/kernel/http.js';
 import { buildOpenApi } from '../lambdas/openapi.js';
 import { createDevAccount } from './dev-accounts.js';
 import { createDevAdmin, devAdminRequest } from './dev-admins.js';
+import { docsRoutes } from './docs-page.js';
 import type { LocalRoute } from './gateway.js';
 import type { LocalRuntime } from './ports.js';
 import { EML_PATH } from './ses.js';
@@ -30,6 +31,7 @@ export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): Local
       path: '/openapi.json',
       handle: async () => ({ status: 200, body: buildOpenApi(baseUrl()) }),
     },
+    ...docsRoutes(),
     {
       method: 'GET',
       path: OUTBOX_PATH,

@@ -6,6 +6,7 @@ import { AUDIT_CHECKPOINT_MINUTES } from '../lambdas/platform/routes.js';
 import { CHECKPOINT_FILE } from './adapters/checkpoint-store.js';
 import { startLocalCloud } from './cloud.js';
 import { localConfig } from './config.js';
+import { DOCS_PATH } from './docs-page.js';
 import { DEV_USERS_PATH, jwksPath, OUTBOX_PATH } from './local-routes.js';
 import { LOCAL_TOKEN_HEADER } from './local-token.js';
 import { assertLambdaNode } from './node-runtime.js';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
       `Palisade local cloud ready in ${Math.round(performance.now() - started)} ms`,
       `  API       ${url}/v1/health`,
       `  Links     ${cloud.publicUrl}   (where emailed links point: PALISADE_PUBLIC_URL, else this server)`,
-      `  OpenAPI   ${url}/openapi.json`,
+      `  OpenAPI   ${url}/openapi.json   (read it in a browser: ${url}${DOCS_PATH})`,
       `  CORS      ${config.corsOrigins.length > 0 ? config.corsOrigins.join(', ') : 'no web origin (PALISADE_CORS_ORIGINS)'}`,
       `  Outbox    ${url}${OUTBOX_PATH}   (emails and SMS; each email's raw MIME at its eml link)`,
       `  Mailbox   ${cloud.runtime.mailboxUrl}   (the SES emulator's viewer)`,

@@ -69,8 +69,27 @@ const headerOf = (event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): s
  */
 export const CORS_ORIGINS_VARIABLE = 'corsOrigins';
 
+/**
+ * The answer header naming the request (every answer of a function, success or error, and every answer of the
+ * local gateway): API Gateway's request id, the `requestId` of an error body and the logs' correlation id.
+ */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
 /** The answer headers a web page may read besides the safelisted ones. */
-export const CORS_EXPOSED_HEADERS = 'Retry-After, x-amzn-RequestId';
+export const CORS_EXPOSED_HEADERS = `Retry-After, ${REQUEST_ID_HEADER}, x-amzn-RequestId`;
+
+/**
+ * The one id of a request end to end: API Gateway's (`$context.requestId`, which API Gateway also answers as
+ * `x-amzn-RequestId` and writes in its access log). The Lambda's own invocation id (`awsRequestId`) names an
+ * invocation, not the client's request, so it is only the fallback of an event without a request context.
+ */
+export const requestIdOf = (
+  event: Pick<APIGatewayProxyEvent, 'requestContext'> | null | undefined,
+  context: Pick<Context, 'awsRequestId'>,
+): string => {
+  const id = event?.requestContext?.requestId;
+  return typeof id === 'string' && id !== '' ? id : context.awsRequestId;
+};
 
 /**
  * CORS on an answer: when the request's Origin is one of the stage's allowed origins (exactly: never a
@@ -190,7 +209,10 @@ export function adminCallerOf(event: APIGatewayProxyEvent): AdminCaller {
 
 const errorResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> => ({
   onError: async (request) => {
-    const { status, body, headers } = toErrorResponse(request.error, request.context.awsRequestId);
+    const { status, body, headers } = toErrorResponse(
+      request.error,
+      requestIdOf(request.event, request.context),
+    );
     if (status >= 500) logger.error('request failed', { error: request.error as Error });
     else logger.info('request refused', { status, code: body.error.code });
     request.response = jsonResponse(status, body, headers);
@@ -226,7 +248,7 @@ export function httpHandler<B = undefined, Q = undefined>(
         pathParams: (event.pathParameters ?? {}) as Record<string, string>,
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
         userAgent: event.requestContext?.identity?.userAgent ?? undefined,
-        requestId: context.awsRequestId,
+        requestId: requestIdOf(event, context),
         get baseUrl() {
           return baseUrlOf(event);
         },
@@ -238,25 +260,41 @@ export function httpHandler<B = undefined, Q = undefined>(
   return instrumented(base).use(errorResponses());
 }
 
-/** Adds the CORS headers to whatever the function answers, its error answers included (registered first: last to run). */
-const withCors = async (request: {
+/**
+ * Adds the CORS headers and the request id to whatever the function answers, its error answers included
+ * (registered first: last to run).
+ */
+const withAnswerHeaders = async (request: {
   event: APIGatewayProxyEvent;
+  context: Context;
   response?: APIGatewayProxyResult | null;
 }) => {
   if (request.response)
-    request.response.headers = { ...request.response.headers, ...corsHeaders(request.event) };
+    request.response.headers = {
+      ...request.response.headers,
+      ...corsHeaders(request.event),
+      [REQUEST_ID_HEADER]: requestIdOf(request.event, request.context),
+    };
 };
 
+/** The request id as the Logger's correlation id: every line of the request names it (after the context is injected). */
+const correlated = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> => ({
+  before: async (request) => {
+    logger.setCorrelationId(requestIdOf(request.event, request.context));
+  },
+});
+
 /**
- * A proxy handler with the Powertools middlewares every API function has, and CORS on every answer; the
- * caller adds its error mapping.
+ * A proxy handler with the Powertools middlewares every API function has, the request id as the logs'
+ * correlation id, and CORS and the request id on every answer; the caller adds its error mapping.
  */
 export const instrumented = (
   base: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>,
 ) =>
   middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
-    .use({ after: withCors, onError: withCors })
+    .use({ after: withAnswerHeaders, onError: withAnswerHeaders })
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlated())
     .use(logMetrics(metrics))
     .use(captureLambdaHandler(tracer, { captureResponse: false }));
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { toErrorResponse } from './errors.js';
-import { instrumented, JSON_HEADERS, jsonResponse, parseBody, parseWith } from './http.js';
+import { instrumented, JSON_HEADERS, jsonResponse, parseBody, parseWith, requestIdOf } from './http.js';
 import { logger } from './observability.js';
 import { linkToken } from './shapes.js';
 
@@ -129,11 +129,11 @@ export function linkActionHandler(action: (token: string, request: LinkRequest) 
       const outcome = await action(token, {
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
         userAgent: event.requestContext?.identity?.userAgent ?? undefined,
-        requestId: context.awsRequestId,
+        requestId: requestIdOf(event, context),
       });
       return form ? pageResponse(200, outcome.title, outcome.body.message) : jsonResponse(200, outcome.body);
     } catch (err) {
-      const { status, body, headers } = toErrorResponse(err, context.awsRequestId);
+      const { status, body, headers } = toErrorResponse(err, requestIdOf(event, context));
       if (status >= 500) logger.error('request failed', { error: err as Error });
       else logger.info('request refused', { status, code: body.error.code });
       if (!form) return jsonResponse(status, body, headers);

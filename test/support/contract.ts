@@ -9,8 +9,12 @@ import type { GatewayExchange } from '../../local/gateway-observer.js';
 import { MalformedPath, matchRoute } from '../../local/route-match.js';
 
 type Json = Record<string, unknown>;
+interface HeaderSpec {
+  required?: boolean;
+  $ref?: string;
+}
 interface ResponseSpec {
-  headers?: Record<string, { required?: boolean }>;
+  headers?: Record<string, HeaderSpec>;
   content?: Record<string, { schema: Json }>;
 }
 
@@ -40,12 +44,40 @@ const unroutedError = errorSchema([
 /** The answers served outside the catalogue (never deployed): not part of the document. */
 const LOCAL_ONLY = /^\/(_local\/|openapi\.json$|docs\b)/;
 
+/** A declared header, its `#/components/headers/…` reference resolved. */
+const headerSpec = (header: HeaderSpec): HeaderSpec =>
+  header.$ref
+    ? ((document.components.headers as Record<string, HeaderSpec>)[header.$ref.split('/').at(-1) ?? ''] ??
+      header)
+    : header;
+
+/**
+ * One request id end to end, on every answer of the local gateway: `x-request-id`, the same as
+ * `x-amzn-RequestId` and, on an error, as the body's `requestId`.
+ */
+function requestIdProblems(what: string, exchange: GatewayExchange): string[] {
+  const id = exchange.headers['x-request-id'];
+  if (!id) return [`${what}: no x-request-id`];
+  const problems =
+    exchange.headers['x-amzn-requestid'] === id ? [] : [`${what}: x-amzn-RequestId ≠ x-request-id`];
+  let body: { error?: { requestId?: unknown } } | undefined;
+  try {
+    body = JSON.parse(exchange.body) as typeof body;
+  } catch {
+    return problems;
+  }
+  if (body?.error && body.error.requestId !== id) {
+    problems.push(`${what}: the error's requestId ${String(body.error.requestId)} is not x-request-id ${id}`);
+  }
+  return problems;
+}
+
 /** Why this answer is not one the document declares; empty when it is. */
 export function contractViolations(exchange: GatewayExchange): string[] {
   const url = new URL(`http://localhost${exchange.url.startsWith('/') ? exchange.url : '/'}`);
   if (LOCAL_ONLY.test(url.pathname)) return [];
   const what = `${exchange.method} ${url.pathname} → ${exchange.status}`;
-  const problems: string[] = [];
+  const problems: string[] = requestIdProblems(what, exchange);
   if (exchange.status === 429 && !/^\d+$/.test(exchange.headers['retry-after'] ?? '')) {
     problems.push(`${what}: a 429 without Retry-After`);
   }
@@ -68,7 +100,7 @@ export function contractViolations(exchange: GatewayExchange): string[] {
   if (!declared)
     return [...problems, `${what}: status not declared for ${match.route.id}${codeOf(exchange)}`];
   for (const [name, header] of Object.entries(declared.headers ?? {})) {
-    if (header.required && exchange.headers[name.toLowerCase()] === undefined) {
+    if (headerSpec(header).required && exchange.headers[name.toLowerCase()] === undefined) {
       problems.push(`${what}: header ${name} missing`);
     }
   }

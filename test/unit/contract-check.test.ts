@@ -5,7 +5,12 @@ import { contractViolations } from '../support/contract.js';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
   status,
-  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'x-request-id': 'r',
+    'x-amzn-requestid': 'r',
+    ...headers,
+  },
   body: JSON.stringify(body),
 });
 const error = (code: string) => ({ error: { code, message: 'm', requestId: 'r' } });
@@ -46,10 +51,26 @@ describe('contract check', () => {
       ),
     ).toMatch(/additional properties/);
     expect(
-      check('GET', '/v1/health', { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' }),
+      check('GET', '/v1/health', {
+        status: 200,
+        headers: { 'content-type': 'text/plain', 'x-request-id': 'r', 'x-amzn-requestid': 'r' },
+        body: 'ok',
+      }),
     ).toMatch(/media type/);
     // What no route serves answers the gateway's own codes only.
     expect(check('GET', '/v1/nowhere', json(404, error('NOT_FOUND')))).toBe('');
     expect(check('GET', '/v1/nowhere', json(404, error('LOGIN_OVER')))).toMatch(/allowed values/);
+  });
+
+  it('I1 an answer without x-request-id, or whose error names another requestId, is caught', () => {
+    const check = (answer: ReturnType<typeof json>) =>
+      contractViolations({ method: 'POST', url: '/v1/auth/login', ...answer }).join('\n');
+    expect(check(json(403, error('JURISDICTION'), { 'x-request-id': '' }))).toMatch(/no x-request-id/);
+    expect(
+      check(json(403, error('JURISDICTION'), { 'x-request-id': 'other', 'x-amzn-requestid': 'other' })),
+    ).toMatch(/requestId r is not x-request-id other/);
+    expect(check(json(403, error('JURISDICTION'), { 'x-amzn-requestid': 'other' }))).toMatch(
+      /x-amzn-RequestId/,
+    );
   });
 });

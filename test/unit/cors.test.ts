@@ -61,7 +61,7 @@ describe('CORS origin rule', () => {
   it('E3 an answer names the Origin only when it is allowed, with Vary: Origin; otherwise no CORS header', () => {
     expect(corsHeaders(event({ Origin: APP }))).toEqual({
       'access-control-allow-origin': APP,
-      'access-control-expose-headers': 'Retry-After, x-amzn-RequestId',
+      'access-control-expose-headers': 'Retry-After, x-request-id, x-amzn-RequestId',
       vary: 'Origin',
     });
     // Header names as the client sent them (HTTP/2 lowercases).
