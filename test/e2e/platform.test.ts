@@ -144,6 +144,7 @@ describe('platform, end to end', () => {
       userId: alice.userId,
       username: 'alice',
       email: 'a***@example.com',
+      contactRevealed: false,
       status: 'active',
       createdAt: expect.any(String),
       sessionId: alice.sessionId,
