@@ -30,6 +30,8 @@ export function composeApp(app: App, options: ComposeOptions = {}): PalisadeApp 
   const primary = new PalisadeStack(app, PRIMARY_STACK_NAME, {
     env: { ...account, region: config.settings.primaryRegion },
     description: 'Palisade: account security backend (API, identity, data, workflows, monitoring)',
+    // The primary template nears CloudFormation's 1 MB limit; without indentation it is about half the size.
+    suppressTemplateIndentation: true,
     config,
     stubCode,
   });
