@@ -41,8 +41,18 @@ interface NameRecord {
 export interface ScreeningIndex {
   readonly entities: readonly ListEntity[];
   readonly names: readonly NameRecord[];
+  /** The distinct listed tokens (words), each once whatever the number of names holding it. */
+  readonly vocabulary: readonly string[];
+  /** Per distinct token, the names holding it (ascending ids). */
+  readonly namesOfToken: readonly Int32Array[];
+  /** Padded trigram → distinct tokens holding it (each token posted once per trigram). */
   readonly trigrams: ReadonlyMap<string, Int32Array>;
+  /** Double Metaphone key → distinct tokens with that key. */
   readonly phonetic: ReadonlyMap<string, Int32Array>;
+  /** The distinct token → its position in `vocabulary`. */
+  readonly tokenIds: ReadonlyMap<string, number>;
+  /** Initials of every run of two or more adjacent words of a name (`agricultural bank china` → `ab`, `abc`, `bc`) → names. */
+  readonly initials: ReadonlyMap<string, Int32Array>;
   readonly listVersions: readonly ListVersionRef[];
 }
 
@@ -59,20 +69,55 @@ function phoneticOf(token: string): string[] {
   return [primary, secondary].filter((k, i, all) => k.length > 1 && all.indexOf(k) === i);
 }
 
+/** The initials of every run of 2–30 adjacent words whose initials are letters a–z (compare.ts's abbreviations). */
+function initialRuns(words: readonly string[]): Set<string> {
+  const runs = new Set<string>();
+  for (let j = 0; j < words.length; j++) {
+    let run = '';
+    for (let k = j; k < words.length && k - j < 30; k++) {
+      const c = words[k]?.charCodeAt(0) ?? 0;
+      if (c < 97 || c > 122) break;
+      run += String.fromCharCode(c);
+      if (run.length >= 2) runs.add(run);
+    }
+  }
+  return runs;
+}
+
 const schemaOfEntity = (e: ListEntity): Schema => e.schema;
 
-/** Normalises and indexes every name of every entity; done once per list version. */
+/**
+ * Normalises every name of every entity and indexes the distinct tokens (words) they are made of: a word
+ * such as "muhammad" or "ltd" is indexed, and later compared with a query word, once, not once per name
+ * holding it. Done once per list version.
+ */
 export function buildIndex(
   entities: readonly ListEntity[],
   listVersions: readonly ListVersionRef[],
 ): ScreeningIndex {
   const names: NameRecord[] = [];
+  const vocabulary: string[] = [];
+  const tokenIds = new Map<string, number>();
+  const namesOf: number[][] = [];
   const trigramLists = new Map<string, number[]>();
   const phoneticLists = new Map<string, number[]>();
+  const initialLists = new Map<string, number[]>();
   const post = (map: Map<string, number[]>, key: string, id: number) => {
     const list = map.get(key);
     if (list === undefined) map.set(key, [id]);
     else if (list[list.length - 1] !== id) list.push(id);
+  };
+  const tokenId = (token: string): number => {
+    let id = tokenIds.get(token);
+    if (id === undefined) {
+      id = vocabulary.length;
+      tokenIds.set(token, id);
+      vocabulary.push(token);
+      namesOf.push([]);
+      for (const g of new Set(trigramsOf(token))) post(trigramLists, g, id);
+      for (const k of phoneticOf(token)) post(phoneticLists, k, id);
+    }
+    return id;
   };
   entities.forEach((entity, e) => {
     const seen = new Set<string>();
@@ -83,15 +128,26 @@ export function buildIndex(
       seen.add(key);
       const id = names.length;
       names.push({ entity: e, name, kind, normalised });
-      // each trigram posted once per name (the count below is of distinct shared trigrams)
-      const grams = new Set(normalised.tokens.flatMap(trigramsOf));
-      for (const g of grams) post(trigramLists, g, id);
-      for (const token of normalised.tokens) for (const k of phoneticOf(token)) post(phoneticLists, k, id);
+      for (const token of normalised.tokens) {
+        const holders = namesOf[tokenId(token)] as number[];
+        if (holders[holders.length - 1] !== id) holders.push(id);
+      }
+      for (const run of initialRuns(normalised.tokens)) post(initialLists, run, id);
     }
   });
   const freeze = (m: Map<string, number[]>) =>
     new Map([...m].map(([k, v]) => [k, Int32Array.from(v)] as const));
-  return { entities, names, trigrams: freeze(trigramLists), phonetic: freeze(phoneticLists), listVersions };
+  return {
+    entities,
+    names,
+    vocabulary,
+    namesOfToken: namesOf.map((ids) => Int32Array.from(ids)),
+    trigrams: freeze(trigramLists),
+    phonetic: freeze(phoneticLists),
+    tokenIds,
+    initials: freeze(initialLists),
+    listVersions,
+  };
 }
 
 export interface ScreeningQuery {
@@ -155,19 +211,20 @@ function trigramsNeeded(length: number, threshold: number): number {
 }
 
 let tokenStamp = new Int32Array(0);
-let queryStamp = new Int32Array(0);
 let counts = new Int32Array(0);
+let queryStamp = new Int32Array(0);
 let masks = new Int32Array(0);
 let tokenGeneration = 0;
 let queryGeneration = 0;
 
 /**
- * The names that can reach `threshold` against `query`. Per query token, the names holding a token close
- * enough to it (shared trigrams, or a phonetic key); then, per name, an upper bound of its score from which
- * query tokens could align at all and how many of its own tokens must then stay unaligned (compare.ts's
- * formula with every similarity 1 and every weight at its most favourable): names below the threshold
- * even so are not scored. A query word with no near-equal listed word counts as left over there, though it
- * could still align weakly (0.7–0.88): a close heuristic, not a proof; the bench measures what it loses.
+ * The names that can reach `threshold` against `query`. Per query token, the distinct listed tokens close
+ * enough to it (shared trigrams, or a phonetic key), and the names holding them; then, per name, an upper
+ * bound of its score from which query tokens could align at all and how many of its own tokens must then
+ * stay unaligned (compare.ts's formula with every similarity 1 and every weight at its most favourable):
+ * names below the threshold even so are not scored. A query word with no near-equal listed word counts as
+ * left over there, though it could still align weakly (0.7–0.88): a close heuristic, not a proof; the bench
+ * measures what it loses.
  */
 function candidatesOf(
   index: ScreeningIndex,
@@ -176,28 +233,25 @@ function candidatesOf(
   params: MatcherParams,
 ): number[] {
   const n = index.names.length;
-  if (counts.length < n) {
-    tokenStamp = new Int32Array(n);
-    queryStamp = new Int32Array(n);
-    counts = new Int32Array(n);
-    masks = new Int32Array(n);
+  const v = index.vocabulary.length;
+  if (counts.length < v) {
+    tokenStamp = new Int32Array(v);
+    counts = new Int32Array(v);
     tokenGeneration = 0;
+  }
+  if (masks.length < n) {
+    queryStamp = new Int32Array(n);
+    masks = new Int32Array(n);
     queryGeneration = 0;
   }
   const tokens = query.tokens.slice(0, 30);
   queryGeneration += 1;
   const touched: number[] = [];
-  const mark = (id: number, bit: number) => {
-    if (queryStamp[id] !== queryGeneration) {
-      queryStamp[id] = queryGeneration;
-      masks[id] = 0;
-      touched.push(id);
-    }
-    masks[id] = (masks[id] as number) | bit;
-  };
-  tokens.forEach((token, t) => {
+  const near: number[] = [];
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t] as string;
     tokenGeneration += 1;
-    const bit = 1 << t;
+    near.length = 0;
     const need = trigramsNeeded(token.length, threshold);
     for (const gram of new Set(trigramsOf(token))) {
       const postings = index.trigrams.get(gram);
@@ -208,20 +262,75 @@ function candidatesOf(
           tokenStamp[id] = tokenGeneration;
           counts[id] = 0;
         }
-        counts[id] = (counts[id] as number) + 1;
-        if (counts[id] === need) mark(id, bit);
+        const c = (counts[id] as number) + 1;
+        counts[id] = c;
+        if (c === need) near.push(id);
       }
     }
     for (const key of phoneticOf(token)) {
       const postings = index.phonetic.get(key);
-      if (postings !== undefined) for (let i = 0; i < postings.length; i++) mark(postings[i] as number, bit);
+      if (postings === undefined) continue;
+      for (let i = 0; i < postings.length; i++) {
+        const id = postings[i] as number;
+        if (tokenStamp[id] !== tokenGeneration) {
+          tokenStamp[id] = tokenGeneration;
+          counts[id] = 0;
+        }
+        if ((counts[id] as number) < need) {
+          counts[id] = need;
+          near.push(id);
+        }
+      }
     }
-  });
+    const bit = 1 << t;
+    for (const word of near) {
+      const holders = index.namesOfToken[word] as Int32Array;
+      for (let i = 0; i < holders.length; i++) {
+        const id = holders[i] as number;
+        if (queryStamp[id] !== queryGeneration) {
+          queryStamp[id] = queryGeneration;
+          masks[id] = 0;
+          touched.push(id);
+        }
+        masks[id] = (masks[id] as number) | bit;
+      }
+    }
+  }
+  // abbreviations (compare.ts aligns them at 0.9 with no trigram in common): a query word spelled by the
+  // initials of adjacent listed words (ABC / Agricultural Bank of China), and a listed word spelled by the
+  // initials of adjacent query words; the bound below sets their bits
+  const touch = (holders: Int32Array | undefined) => {
+    if (holders === undefined) return;
+    for (let i = 0; i < holders.length; i++) {
+      const id = holders[i] as number;
+      if (queryStamp[id] !== queryGeneration) {
+        queryStamp[id] = queryGeneration;
+        masks[id] = 0;
+        touched.push(id);
+      }
+    }
+  };
+  for (const token of tokens) if (token.length >= 2 && /^[a-z]+$/.test(token)) touch(index.initials.get(token));
+  for (const run of initialRuns(tokens)) {
+    const word = index.tokenIds.get(run);
+    if (word !== undefined) touch(index.namesOfToken[word]);
+  }
   const weights = tokens.map(weightOf);
   const out: number[] = [];
   for (const id of touched) {
     let mask = masks[id] as number;
     const listed = (index.names[id] as NameRecord).normalised.tokens;
+    // an initial against a word starting with it, either way (J / John: 0.9, no trigram in common)
+    for (let t = 0; t < tokens.length; t++) {
+      if ((mask & (1 << t)) !== 0) continue;
+      const token = tokens[t] as string;
+      for (const word of listed) {
+        if ((token.length === 1 || word.length === 1) && word[0] === token[0]) {
+          mask |= 1 << t;
+          break;
+        }
+      }
+    }
     // abbreviations against initials (JC / Jean Claude), either way, as compare.ts aligns them
     let acronymCover = 0;
     for (let t = 0; t < tokens.length; t++) {
@@ -252,7 +361,8 @@ function candidatesOf(
       aligned / (aligned + params.contradictionWeight * contradicted + params.extraWeight * extra);
     if (bound >= threshold) out.push(id);
   }
-  return out;
+  // in list order, as the exhaustive scan meets them: ties between equal scores resolve the same way
+  return out.sort((a, b) => a - b);
 }
 
 /** Where in `words` a run of words starts whose initials spell `abbreviation` (2–30 letters), or -1. */
@@ -340,7 +450,7 @@ export function screen(
             ...candidatesOf(index, asPerson, threshold, params),
             ...candidatesOf(index, asOrganisation, threshold, params),
           ]),
-        ];
+        ].sort((a, b) => a - b);
   // token pairs recur across listed names (Muhammad, Ltd …): each is compared once per screening
   const memo = new Map<string, Map<string, TokenSimilarity>>();
   const similarity = (a: string, b: string): TokenSimilarity => {
