@@ -49,6 +49,12 @@ export interface ScreeningIndex {
   readonly trigrams: ReadonlyMap<string, Int32Array>;
   /** Double Metaphone key → distinct tokens with that key. */
   readonly phonetic: ReadonlyMap<string, Int32Array>;
+  /** Per name, its words as positions in `vocabulary`: name i holds nameTokens[tokenStart[i] … tokenStart[i + 1]). */
+  readonly tokenStart: Int32Array;
+  readonly nameTokens: Int32Array;
+  /** Per distinct token, its first character code and its length. */
+  readonly firstChar: Uint16Array;
+  readonly tokenLength: Uint16Array;
   /** The distinct token → its position in `vocabulary`. */
   readonly tokenIds: ReadonlyMap<string, number>;
   /** Initials of every run of two or more adjacent words of a name (`agricultural bank china` → `ab`, `abc`, `bc`) → names. */
@@ -102,6 +108,8 @@ export function buildIndex(
   const trigramLists = new Map<string, number[]>();
   const phoneticLists = new Map<string, number[]>();
   const initialLists = new Map<string, number[]>();
+  const tokenStart: number[] = [0];
+  const nameTokens: number[] = [];
   const post = (map: Map<string, number[]>, key: string, id: number) => {
     const list = map.get(key);
     if (list === undefined) map.set(key, [id]);
@@ -129,9 +137,12 @@ export function buildIndex(
       const id = names.length;
       names.push({ entity: e, name, kind, normalised });
       for (const token of normalised.tokens) {
-        const holders = namesOf[tokenId(token)] as number[];
+        const word = tokenId(token);
+        nameTokens.push(word);
+        const holders = namesOf[word] as number[];
         if (holders[holders.length - 1] !== id) holders.push(id);
       }
+      tokenStart.push(nameTokens.length);
       for (const run of initialRuns(normalised.tokens)) post(initialLists, run, id);
     }
   });
@@ -144,6 +155,10 @@ export function buildIndex(
     namesOfToken: namesOf.map((ids) => Int32Array.from(ids)),
     trigrams: freeze(trigramLists),
     phonetic: freeze(phoneticLists),
+    tokenStart: Int32Array.from(tokenStart),
+    nameTokens: Int32Array.from(nameTokens),
+    firstChar: Uint16Array.from(vocabulary, (t) => t.charCodeAt(0)),
+    tokenLength: Uint16Array.from(vocabulary, (t) => Math.min(t.length, 65535)),
     tokenIds,
     initials: freeze(initialLists),
     listVersions,
@@ -214,6 +229,11 @@ let tokenStamp = new Int32Array(0);
 let counts = new Int32Array(0);
 let queryStamp = new Int32Array(0);
 let masks = new Int32Array(0);
+/** Per name, the query words its initials spell (bit per query word). */
+let abbreviated = new Int32Array(0);
+/** Per distinct token, whether (stamp) and where a run of query words starts whose initials spell it. */
+let runStamp = new Int32Array(0);
+let runStart = new Int32Array(0);
 let tokenGeneration = 0;
 let queryGeneration = 0;
 
@@ -234,14 +254,16 @@ function candidatesOf(
 ): number[] {
   const n = index.names.length;
   const v = index.vocabulary.length;
-  if (counts.length < v) {
+  if (counts.length < v || masks.length < n) {
+    // scratch space sized for the largest index seen; the generations restart with it
     tokenStamp = new Int32Array(v);
     counts = new Int32Array(v);
-    tokenGeneration = 0;
-  }
-  if (masks.length < n) {
+    runStamp = new Int32Array(v);
+    runStart = new Int32Array(v);
     queryStamp = new Int32Array(n);
     masks = new Int32Array(n);
+    abbreviated = new Int32Array(n);
+    tokenGeneration = 0;
     queryGeneration = 0;
   }
   const tokens = query.tokens.slice(0, 30);
@@ -299,33 +321,59 @@ function candidatesOf(
   // abbreviations (compare.ts aligns them at 0.9 with no trigram in common): a query word spelled by the
   // initials of adjacent listed words (ABC / Agricultural Bank of China), and a listed word spelled by the
   // initials of adjacent query words; the bound below sets their bits
-  const touch = (holders: Int32Array | undefined) => {
+  const touch = (holders: Int32Array | undefined, bit: number) => {
     if (holders === undefined) return;
     for (let i = 0; i < holders.length; i++) {
       const id = holders[i] as number;
       if (queryStamp[id] !== queryGeneration) {
         queryStamp[id] = queryGeneration;
         masks[id] = 0;
+        abbreviated[id] = 0;
         touched.push(id);
       }
+      abbreviated[id] = (abbreviated[id] as number) | bit;
     }
   };
-  for (const token of tokens) if (token.length >= 2 && /^[a-z]+$/.test(token)) touch(index.initials.get(token));
-  for (const run of initialRuns(tokens)) {
-    const word = index.tokenIds.get(run);
-    if (word !== undefined) touch(index.namesOfToken[word]);
+  for (const id of touched) abbreviated[id] = 0;
+  tokens.forEach((token, t) => {
+    if (token.length >= 2 && /^[a-z]+$/.test(token)) touch(index.initials.get(token), 1 << t);
+  });
+  // where in the query a run of words starts whose initials spell a word (initialsAt(tokens, word))
+  const runsAt = new Map<string, number>();
+  for (let j = 0; j < tokens.length; j++) {
+    let run = '';
+    for (let k = j; k < tokens.length && k - j < 30; k++) {
+      const c = tokens[k]?.charCodeAt(0) ?? 0;
+      if (c < 97 || c > 122) break;
+      run += String.fromCharCode(c);
+      if (run.length >= 2 && !runsAt.has(run)) runsAt.set(run, j);
+    }
   }
+  let runs = 0;
+  for (const [run, at] of runsAt) {
+    const word = index.tokenIds.get(run);
+    if (word === undefined) continue;
+    runStamp[word] = queryGeneration;
+    runStart[word] = at;
+    runs += 1;
+    touch(index.namesOfToken[word], 0);
+  }
+  const firstOfQuery = tokens.map((token) => token.charCodeAt(0));
   const weights = tokens.map(weightOf);
   const out: number[] = [];
   for (const id of touched) {
     let mask = masks[id] as number;
-    const listed = (index.names[id] as NameRecord).normalised.tokens;
+    const from = index.tokenStart[id] as number;
+    const to = index.tokenStart[id + 1] as number;
+    const listedCount = to - from;
     // an initial against a word starting with it, either way (J / John: 0.9, no trigram in common)
     for (let t = 0; t < tokens.length; t++) {
       if ((mask & (1 << t)) !== 0) continue;
-      const token = tokens[t] as string;
-      for (const word of listed) {
-        if ((token.length === 1 || word.length === 1) && word[0] === token[0]) {
+      const single = (tokens[t] as string).length === 1;
+      const first = firstOfQuery[t] as number;
+      for (let k = from; k < to; k++) {
+        const word = index.nameTokens[k] as number;
+        if (index.firstChar[word] === first && (single || index.tokenLength[word] === 1)) {
           mask |= 1 << t;
           break;
         }
@@ -333,16 +381,18 @@ function candidatesOf(
     }
     // abbreviations against initials (JC / Jean Claude), either way, as compare.ts aligns them
     let acronymCover = 0;
-    for (let t = 0; t < tokens.length; t++) {
-      const token = tokens[t] as string;
-      if ((mask & (1 << t)) === 0 && initialsAt(listed, token) >= 0) {
+    const spelled = abbreviated[id] as number;
+    for (let t = 0; spelled !== 0 && t < tokens.length; t++) {
+      if ((mask & (1 << t)) === 0 && (spelled & (1 << t)) !== 0) {
         mask |= 1 << t;
-        acronymCover += token.length - 2;
+        acronymCover += (tokens[t] as string).length - 2;
       }
     }
-    for (const abbreviation of listed) {
-      const at = initialsAt(tokens, abbreviation);
-      for (let k = 0; at >= 0 && k < abbreviation.length; k++) mask |= 1 << (at + k);
+    for (let k = from; runs > 0 && k < to; k++) {
+      const word = index.nameTokens[k] as number;
+      if (runStamp[word] !== queryGeneration) continue;
+      const at = runStart[word] as number;
+      for (let j = 0; j < (index.tokenLength[word] as number); j++) mask |= 1 << (at + j);
     }
     let aligned = 0;
     let leftQuery = 0;
@@ -354,7 +404,7 @@ function candidatesOf(
       } else leftQuery += weights[t] as number;
     }
     // each query token aligns one listed token, or two joined, or an abbreviation's worth
-    const leftCandidate = MIN_WEIGHT * Math.max(0, listed.length - 2 * alignable - acronymCover);
+    const leftCandidate = MIN_WEIGHT * Math.max(0, listedCount - 2 * alignable - acronymCover);
     const contradicted = Math.min(leftQuery, leftCandidate);
     const extra = Math.max(leftQuery, leftCandidate) - contradicted;
     const bound =
@@ -363,24 +413,6 @@ function candidatesOf(
   }
   // in list order, as the exhaustive scan meets them: ties between equal scores resolve the same way
   return out.sort((a, b) => a - b);
-}
-
-/** Where in `words` a run of words starts whose initials spell `abbreviation` (2–30 letters), or -1. */
-function initialsAt(words: readonly string[], abbreviation: string): number {
-  if (
-    abbreviation.length < 2 ||
-    abbreviation.length > words.length ||
-    abbreviation.length > 30 ||
-    !/^[a-z]+$/.test(abbreviation)
-  ) {
-    return -1;
-  }
-  for (let j = 0; j + abbreviation.length <= words.length; j++) {
-    let k = 0;
-    while (k < abbreviation.length && words[j + k]?.[0] === abbreviation[k]) k++;
-    if (k === abbreviation.length) return j;
-  }
-  return -1;
 }
 
 const MAX_WEIGHT = weightOf('xxxxxxxxxxxx');
