@@ -18,6 +18,7 @@ import {
   MATCHER_PARAMS,
   type MatcherParams,
   type NamePairResult,
+  type Similarity,
   weightOf,
 } from './compare.js';
 import { MATCH_THRESHOLD } from './config.js';
@@ -234,6 +235,9 @@ let abbreviated = new Int32Array(0);
 /** Per distinct token, whether (stamp) and where a run of query words starts whose initials spell it. */
 let runStamp = new Int32Array(0);
 let runStart = new Int32Array(0);
+/** Per query word position: which listed words were near it in this query (stamp) and how alike. */
+const nearStamp: Int32Array[] = [];
+const nearSim: Float64Array[] = [];
 let tokenGeneration = 0;
 let queryGeneration = 0;
 
@@ -251,6 +255,7 @@ function candidatesOf(
   query: NormalisedName,
   threshold: number,
   params: MatcherParams,
+  similarity: Similarity,
 ): number[] {
   const n = index.names.length;
   const v = index.vocabulary.length;
@@ -263,6 +268,8 @@ function candidatesOf(
     queryStamp = new Int32Array(n);
     masks = new Int32Array(n);
     abbreviated = new Int32Array(n);
+    nearStamp.length = 0;
+    nearSim.length = 0;
     tokenGeneration = 0;
     queryGeneration = 0;
   }
@@ -305,6 +312,19 @@ function candidatesOf(
       }
     }
     const bit = 1 << t;
+    // the exact similarity of this query word to each near listed word, once per query (the bound below)
+    let stamps = nearStamp[t];
+    let sims = nearSim[t];
+    if (stamps === undefined || sims === undefined || stamps.length < v) {
+      stamps = new Int32Array(v);
+      sims = new Float64Array(v);
+      nearStamp[t] = stamps;
+      nearSim[t] = sims;
+    }
+    for (const word of near) {
+      stamps[word] = queryGeneration;
+      sims[word] = -1; // computed when a name needs it
+    }
     for (const word of near) {
       const holders = index.namesOfToken[word] as Int32Array;
       for (let i = 0; i < holders.length; i++) {
@@ -359,6 +379,7 @@ function candidatesOf(
     touch(index.namesOfToken[word], 0);
   }
   const firstOfQuery = tokens.map((token) => token.charCodeAt(0));
+  const rootThreshold = Math.sqrt(threshold);
   const weights = tokens.map(weightOf);
   const out: number[] = [];
   for (const id of touched) {
@@ -388,20 +409,23 @@ function candidatesOf(
         acronymCover += (tokens[t] as string).length - 2;
       }
     }
+    let runBits = 0;
     for (let k = from; runs > 0 && k < to; k++) {
       const word = index.nameTokens[k] as number;
       if (runStamp[word] !== queryGeneration) continue;
       const at = runStart[word] as number;
-      for (let j = 0; j < (index.tokenLength[word] as number); j++) mask |= 1 << (at + j);
+      for (let j = 0; j < (index.tokenLength[word] as number); j++) runBits |= 1 << (at + j);
     }
+    mask |= runBits;
     let aligned = 0;
     let leftQuery = 0;
     let alignable = 0;
     for (let t = 0; t < tokens.length; t++) {
-      if ((mask & (1 << t)) !== 0) {
+      if ((mask & (1 << t)) === 0) leftQuery += weights[t] as number;
+      else {
         aligned += ((weights[t] as number) + MAX_WEIGHT) / 2;
         alignable += 1;
-      } else leftQuery += weights[t] as number;
+      }
     }
     // each query token aligns one listed token, or two joined, or an abbreviation's worth
     const leftCandidate = MIN_WEIGHT * Math.max(0, listedCount - 2 * alignable - acronymCover);
@@ -409,13 +433,59 @@ function candidatesOf(
     const extra = Math.max(leftQuery, leftCandidate) - contradicted;
     const bound =
       aligned / (aligned + params.contradictionWeight * contradicted + params.extraWeight * extra);
-    if (bound >= threshold) out.push(id);
+    if (bound < threshold) continue;
+    // what each aligned query word can gain at best: Σ w·(s^p − T) over aligned pairs must cover T times
+    // the weight left over (the score's formula, rearranged). s is at most the exact similarity to a near
+    // listed word, √T to any other (the blocking's lemma), 0.9 as an initial, 1 in a join or abbreviation.
+    let gain = 0;
+    for (let t = 0; t < tokens.length; t++) {
+      if ((mask & (1 << t)) === 0) continue;
+      const length = (tokens[t] as string).length;
+      let best = (spelled & (1 << t)) !== 0 || (runBits & (1 << t)) !== 0 ? 1 : 0;
+      for (let k = from; best < 1 && k < to; k++) {
+        const word = index.nameTokens[k] as number;
+        const wordLength = index.tokenLength[word] as number;
+        // joins: this word with the next query word against a listed word, or against two listed words
+        const before = t > 0 ? (tokens[t - 1] as string).length : -1;
+        const after = t + 1 < tokens.length ? (tokens[t + 1] as string).length : -1;
+        const next = k + 1 < to ? (index.tokenLength[index.nameTokens[k + 1] as number] as number) : -1;
+        if (
+          (before >= 0 && fits(before + length, wordLength)) ||
+          (after >= 0 && fits(length + after, wordLength)) ||
+          (next >= 0 && fits(length, wordLength + next))
+        ) {
+          best = 1;
+          break;
+        }
+        let sim = rootThreshold;
+        if ((nearStamp[t] as Int32Array)[word] === queryGeneration) {
+          const sims = nearSim[t] as Float64Array;
+          sim = sims[word] as number;
+          if (sim < 0) {
+            sim = similarity(tokens[t] as string, index.vocabulary[word] as string).score;
+            sims[word] = sim;
+          }
+        }
+        if ((length === 1 || wordLength === 1) && index.firstChar[word] === firstOfQuery[t])
+          sim = Math.max(sim, 0.9);
+        if (sim > best) best = sim;
+      }
+      // a pair spanning several query words weighs at most MAX_WEIGHT
+      if (best >= 1) gain += MAX_WEIGHT * (1 - threshold);
+      else
+        gain +=
+          (((weights[t] as number) + MAX_WEIGHT) / 2) * Math.max(0, best ** params.sharpness - threshold);
+    }
+    if (gain >= threshold * (params.contradictionWeight * contradicted + params.extraWeight * extra) - 1e-9)
+      out.push(id);
   }
   // in list order, as the exhaustive scan meets them: ties between equal scores resolve the same way
   return out.sort((a, b) => a - b);
 }
 
 const MAX_WEIGHT = weightOf('xxxxxxxxxxxx');
+/** compare.ts's join test on lengths: a join alike at 0.85 differs in length by at most 30 %. */
+const fits = (a: number, b: number) => Math.abs(a - b) <= 0.3 * Math.max(a, b);
 const MIN_WEIGHT = weightOf('x');
 
 const sameTokens = (a: NormalisedName, b: NormalisedName) =>
@@ -473,16 +543,6 @@ export function screen(
   // its own entity's form (legal forms are set aside for organisations only)
   const asPerson = normaliseName(query.name, isOrganisation(schema) ? 'Other' : schema);
   const asOrganisation = normaliseName(query.name, 'Company');
-  const candidates = options.exhaustive
-    ? index.names.map((_, i) => i)
-    : sameTokens(asPerson, asOrganisation)
-      ? candidatesOf(index, asPerson, threshold, params)
-      : [
-          ...new Set([
-            ...candidatesOf(index, asPerson, threshold, params),
-            ...candidatesOf(index, asOrganisation, threshold, params),
-          ]),
-        ].sort((a, b) => a - b);
   // token pairs recur across listed names (Muhammad, Ltd …): each is compared once per screening
   const memo = new Map<string, Map<string, TokenSimilarity>>();
   const similarity = (a: string, b: string): TokenSimilarity => {
@@ -498,6 +558,16 @@ export function screen(
     }
     return sim;
   };
+  const candidates = options.exhaustive
+    ? index.names.map((_, i) => i)
+    : sameTokens(asPerson, asOrganisation)
+      ? candidatesOf(index, asPerson, threshold, params, similarity)
+      : [
+          ...new Set([
+            ...candidatesOf(index, asPerson, threshold, params, similarity),
+            ...candidatesOf(index, asOrganisation, threshold, params, similarity),
+          ]),
+        ].sort((a, b) => a - b);
   const best = new Map<number, ScreeningHit>();
   for (const id of candidates) {
     const record = index.names[id] as NameRecord;
