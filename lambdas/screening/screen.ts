@@ -1,15 +1,17 @@
 // F2: screening one subject against every loaded list. `buildIndex` normalises every listed name once and
-// indexes its tokens by padded character trigrams and Double Metaphone keys; `screen` finds candidates
-// through that index (blocking) and scores only them with the production comparison (compare.ts).
+// indexes the distinct words they are made of (padded character trigrams and Double Metaphone keys → words,
+// word → names, initials of adjacent words → names); `screen` finds candidates through that index
+// (blocking), prunes them with two upper bounds of the score, and scores the rest with the production
+// comparison (compare.ts): the scores are never computed any other way.
 //
 // Why the blocking loses nothing it may not: a name reaches the threshold T only if some token pair is at
 // least √T alike (the score is a weighted mean of squared token similarities, compare.ts). Two tokens that
 // alike are either phonetically equal (a Metaphone key in common), or within k edits where k ≤ 0.33·L for a
 // query token of length L; by the q-gram lemma they then share at least L + 2 − 3k trigrams of the token
-// padded with two blanks each side. A
-// listed name is a candidate when it reaches that count for one query token, or shares a phonetic key.
-// Lost by construction: a query that is only an abbreviation shares too little with the words it abbreviates
-// to be found (PLA / People's Liberation Army); with any other word in common, abbreviations count (JC Juncker). The bench measures the fast path against the exhaustive scan on the labelled pairs.
+// padded with two blanks each side. Abbreviations (PLA / People's Liberation Army) and initials (J / John),
+// which share no trigram with what they match, reach names through the initials index and the first letters.
+// test/unit/screening-fast-path.test.ts checks the fast path against the exhaustive scan; the bench measures
+// its recall on the labelled pairs (docs/screening.md, Speed).
 //
 // Date of birth, nationality and entity type then adjust the score where both sides have them; they lower a
 // hit or raise it, but never make a hit of a name that does not match. Pure.
