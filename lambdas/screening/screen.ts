@@ -17,6 +17,7 @@
 // hit or raise it, but never make a hit of a name that does not match. Pure.
 import {
   compareNormalised,
+  JOIN_MIN,
   MATCHER_PARAMS,
   type MatcherParams,
   type NamePairResult,
@@ -447,14 +448,22 @@ function candidatesOf(
       for (let k = from; best < 1 && k < to; k++) {
         const word = index.nameTokens[k] as number;
         const wordLength = index.tokenLength[word] as number;
-        // joins: this word with the next query word against a listed word, or against two listed words
-        const before = t > 0 ? (tokens[t - 1] as string).length : -1;
-        const after = t + 1 < tokens.length ? (tokens[t + 1] as string).length : -1;
-        const next = k + 1 < to ? (index.tokenLength[index.nameTokens[k + 1] as number] as number) : -1;
+        // joins (compare.ts: lengths within 30 % and alike at JOIN_MIN): this word with the one before or
+        // after it against the listed word, or this word against the listed word and the next one
+        const before = t > 0 ? (tokens[t - 1] as string) : undefined;
+        const after = t + 1 < tokens.length ? (tokens[t + 1] as string) : undefined;
+        const nextWord = k + 1 < to ? (index.nameTokens[k + 1] as number) : -1;
+        const listedWord = index.vocabulary[word] as string;
         if (
-          (before >= 0 && fits(before + length, wordLength)) ||
-          (after >= 0 && fits(length + after, wordLength)) ||
-          (next >= 0 && fits(length, wordLength + next))
+          (before !== undefined &&
+            fits(before.length + length, wordLength) &&
+            similarity(`${before}${tokens[t]}`, listedWord).score >= JOIN_MIN) ||
+          (after !== undefined &&
+            fits(length + after.length, wordLength) &&
+            similarity(`${tokens[t]}${after}`, listedWord).score >= JOIN_MIN) ||
+          (nextWord >= 0 &&
+            fits(length, wordLength + (index.tokenLength[nextWord] as number)) &&
+            similarity(tokens[t] as string, `${listedWord}${index.vocabulary[nextWord]}`).score >= JOIN_MIN)
         ) {
           best = 1;
           break;
