@@ -77,8 +77,8 @@ async function main(): Promise<number> {
       {
         id: 'F2 screening speed',
         budget: '≥ 1,000 screenings/s on one core (SDN + aliases + UN)',
-        actual: `${Math.round(screening.fastPerSecond)} screenings/s (${(screening.fastPerSecond / screening.exhaustivePerSecond).toFixed(0)}× the exhaustive scan)`,
-        ok: screening.fastPerSecond >= 1000,
+        actual: `${Math.round(screening.fastPerCpuSecond)} screenings per CPU-second, ${Math.round(screening.fastPerSecond)}/s wall clock (${(screening.fastPerCpuSecond / screening.exhaustivePerCpuSecond).toFixed(0)}× the exhaustive scan)`,
+        ok: screening.fastPerCpuSecond >= 1000,
       },
       {
         id: 'F2 screening recall',

@@ -42,6 +42,9 @@ export interface ScreeningBench {
   readonly queries: number;
   readonly fastPerSecond: number;
   readonly exhaustivePerSecond: number;
+  /** The same, per second of CPU time used by this process (one core, whatever else runs). */
+  readonly fastPerCpuSecond: number;
+  readonly exhaustivePerCpuSecond: number;
   readonly meanCandidates: number;
   readonly recall: { found: number; expected: number; lost: string[] };
   readonly text: string;
@@ -109,11 +112,15 @@ export function measureScreening(): ScreeningBench {
   const time = (exhaustive: boolean, sample: readonly ScreeningQuery[], rounds: number) => {
     let candidates = 0;
     const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     for (let r = 0; r < rounds; r++)
       for (const q of sample) candidates += screen(q, index, { exhaustive }).scored;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpu);
     return {
       perSecond: (sample.length * rounds) / seconds,
+      // per second of this process's CPU time: one core's throughput however loaded the machine is
+      perCpuSecond: (sample.length * rounds) / ((used.user + used.system) / 1e6),
       meanCandidates: candidates / (sample.length * rounds),
     };
   };
@@ -156,14 +163,14 @@ export function measureScreening(): ScreeningBench {
   });
 
   const f0 = (x: number) => Math.round(x).toLocaleString('en-GB');
-  const ratio = fast.perSecond / exhaustive.perSecond;
+  const ratio = fast.perCpuSecond / exhaustive.perCpuSecond;
   const lines = [
-    `${index.names.length} listed names of ${lists.length} entities (OFAC SDN + aliases, UN consolidated), threshold ${MATCH_THRESHOLD}, ${queries.length} queries, one core`,
-    `fast (blocked) path: ${f0(fast.perSecond)} screenings/s, ${fast.meanCandidates.toFixed(0)} names scored per screening`,
-    `exhaustive scan, same scorer: ${exhaustive.perSecond.toFixed(1)} screenings/s — the fast path is ${ratio.toFixed(0)}× faster`,
+    `${index.names.length} listed names (${index.vocabulary.length} distinct words) of ${lists.length} entities (OFAC SDN + aliases, UN consolidated), threshold ${MATCH_THRESHOLD}, ${queries.length} queries, one core`,
+    `fast path: ${f0(fast.perSecond)} screenings/s wall clock, ${f0(fast.perCpuSecond)} per CPU-second; ${fast.meanCandidates.toFixed(0)} names scored per screening`,
+    `exhaustive scan, same scorer: ${exhaustive.perSecond.toFixed(1)} screenings/s wall clock, ${exhaustive.perCpuSecond.toFixed(1)} per CPU-second — the fast path is ${ratio.toFixed(0)}× faster`,
     `recall of the fast path against the exhaustive scan on the labelled pairs: ${found}/${expected}${lost.length > 0 ? ` (lost: ${lost.join('; ')})` : ''}`,
   ];
-  const ok = fast.perSecond >= 1000 && found === expected;
+  const ok = fast.perCpuSecond >= 1000 && found === expected;
   const quality = pairQuality(pairs);
   const markdown = [
     '## Screening (F2): one name against every loaded list',
@@ -175,10 +182,10 @@ export function measureScreening(): ScreeningBench {
     '',
     '| measure | value |',
     '| --- | --- |',
-    `| listed names (entities) | ${index.names.length} (${lists.length}) |`,
+    `| listed names (distinct words; entities) | ${index.names.length} (${index.vocabulary.length}; ${lists.length}) |`,
     `| queries per pass | ${queries.length} (the ${pairs.length} labelled first names + every 50th listed entity's name) |`,
-    `| fast path | **${f0(fast.perSecond)} screenings/s**, ${fast.meanCandidates.toFixed(0)} names scored per screening |`,
-    `| exhaustive scan, same scorer | ${exhaustive.perSecond.toFixed(1)} screenings/s |`,
+    `| fast path | **${f0(fast.perCpuSecond)} screenings per CPU-second** (${f0(fast.perSecond)}/s wall clock), ${fast.meanCandidates.toFixed(0)} names scored per screening |`,
+    `| exhaustive scan, same scorer | ${exhaustive.perCpuSecond.toFixed(1)} per CPU-second (${exhaustive.perSecond.toFixed(1)}/s wall clock) |`,
     `| speed-up | ${ratio.toFixed(0)}× |`,
     `| recall of the fast path vs exhaustive (labelled pairs) | ${found}/${expected}${lost.length > 0 ? ` — lost: ${lost.join('; ')}` : ''} |`,
   ].join('\n');
@@ -189,6 +196,8 @@ export function measureScreening(): ScreeningBench {
     queries: queries.length,
     fastPerSecond: fast.perSecond,
     exhaustivePerSecond: exhaustive.perSecond,
+    fastPerCpuSecond: fast.perCpuSecond,
+    exhaustivePerCpuSecond: exhaustive.perCpuSecond,
     meanCandidates: fast.meanCandidates,
     recall: { found, expected, lost },
     text: lines.join('\n'),

@@ -48,7 +48,8 @@ export interface NameComparison {
   readonly unmatchedCandidate: readonly string[];
 }
 
-const JOIN_MIN = 0.85;
+/** Two adjacent words joined align with one word only when at least this alike. */
+export const JOIN_MIN = 0.85;
 /** A token's weight: longer words identify more (an initial 3, a word of eight letters or more 10). */
 export const weightOf = (token: string) => Math.min(token.length, 8) + 2;
 

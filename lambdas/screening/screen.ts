@@ -1,23 +1,27 @@
 // F2: screening one subject against every loaded list. `buildIndex` normalises every listed name once and
-// indexes its tokens by padded character trigrams and Double Metaphone keys; `screen` finds candidates
-// through that index (blocking) and scores only them with the production comparison (compare.ts).
+// indexes the distinct words they are made of (padded character trigrams and Double Metaphone keys → words,
+// word → names, initials of adjacent words → names); `screen` finds candidates through that index
+// (blocking), prunes them with two upper bounds of the score, and scores the rest with the production
+// comparison (compare.ts): the scores are never computed any other way.
 //
 // Why the blocking loses nothing it may not: a name reaches the threshold T only if some token pair is at
 // least √T alike (the score is a weighted mean of squared token similarities, compare.ts). Two tokens that
 // alike are either phonetically equal (a Metaphone key in common), or within k edits where k ≤ 0.33·L for a
 // query token of length L; by the q-gram lemma they then share at least L + 2 − 3k trigrams of the token
-// padded with two blanks each side. A
-// listed name is a candidate when it reaches that count for one query token, or shares a phonetic key.
-// Lost by construction: a query that is only an abbreviation shares too little with the words it abbreviates
-// to be found (PLA / People's Liberation Army); with any other word in common, abbreviations count (JC Juncker). The bench measures the fast path against the exhaustive scan on the labelled pairs.
+// padded with two blanks each side. Abbreviations (PLA / People's Liberation Army) and initials (J / John),
+// which share no trigram with what they match, reach names through the initials index and the first letters.
+// test/unit/screening-fast-path.test.ts checks the fast path against the exhaustive scan; the bench measures
+// its recall on the labelled pairs (docs/screening.md, Speed).
 //
 // Date of birth, nationality and entity type then adjust the score where both sides have them; they lower a
 // hit or raise it, but never make a hit of a name that does not match. Pure.
 import {
   compareNormalised,
+  JOIN_MIN,
   MATCHER_PARAMS,
   type MatcherParams,
   type NamePairResult,
+  type Similarity,
   weightOf,
 } from './compare.js';
 import { MATCH_THRESHOLD } from './config.js';
@@ -41,8 +45,24 @@ interface NameRecord {
 export interface ScreeningIndex {
   readonly entities: readonly ListEntity[];
   readonly names: readonly NameRecord[];
+  /** The distinct listed tokens (words), each once whatever the number of names holding it. */
+  readonly vocabulary: readonly string[];
+  /** Per distinct token, the names holding it (ascending ids). */
+  readonly namesOfToken: readonly Int32Array[];
+  /** Padded trigram → distinct tokens holding it (each token posted once per trigram). */
   readonly trigrams: ReadonlyMap<string, Int32Array>;
+  /** Double Metaphone key → distinct tokens with that key. */
   readonly phonetic: ReadonlyMap<string, Int32Array>;
+  /** Per name, its words as positions in `vocabulary`: name i holds nameTokens[tokenStart[i] … tokenStart[i + 1]). */
+  readonly tokenStart: Int32Array;
+  readonly nameTokens: Int32Array;
+  /** Per distinct token, its first character code and its length. */
+  readonly firstChar: Uint16Array;
+  readonly tokenLength: Uint16Array;
+  /** The distinct token → its position in `vocabulary`. */
+  readonly tokenIds: ReadonlyMap<string, number>;
+  /** Initials of every run of two or more adjacent words of a name (`agricultural bank china` → `ab`, `abc`, `bc`) → names. */
+  readonly initials: ReadonlyMap<string, Int32Array>;
   readonly listVersions: readonly ListVersionRef[];
 }
 
@@ -59,20 +79,57 @@ function phoneticOf(token: string): string[] {
   return [primary, secondary].filter((k, i, all) => k.length > 1 && all.indexOf(k) === i);
 }
 
+/** The initials of every run of 2–30 adjacent words whose initials are letters a–z (compare.ts's abbreviations). */
+function initialRuns(words: readonly string[]): Set<string> {
+  const runs = new Set<string>();
+  for (let j = 0; j < words.length; j++) {
+    let run = '';
+    for (let k = j; k < words.length && k - j < 30; k++) {
+      const c = words[k]?.charCodeAt(0) ?? 0;
+      if (c < 97 || c > 122) break;
+      run += String.fromCharCode(c);
+      if (run.length >= 2) runs.add(run);
+    }
+  }
+  return runs;
+}
+
 const schemaOfEntity = (e: ListEntity): Schema => e.schema;
 
-/** Normalises and indexes every name of every entity; done once per list version. */
+/**
+ * Normalises every name of every entity and indexes the distinct tokens (words) they are made of: a word
+ * such as "muhammad" or "ltd" is indexed, and later compared with a query word, once, not once per name
+ * holding it. Done once per list version.
+ */
 export function buildIndex(
   entities: readonly ListEntity[],
   listVersions: readonly ListVersionRef[],
 ): ScreeningIndex {
   const names: NameRecord[] = [];
+  const vocabulary: string[] = [];
+  const tokenIds = new Map<string, number>();
+  const namesOf: number[][] = [];
   const trigramLists = new Map<string, number[]>();
   const phoneticLists = new Map<string, number[]>();
+  const initialLists = new Map<string, number[]>();
+  const tokenStart: number[] = [0];
+  const nameTokens: number[] = [];
   const post = (map: Map<string, number[]>, key: string, id: number) => {
     const list = map.get(key);
     if (list === undefined) map.set(key, [id]);
     else if (list[list.length - 1] !== id) list.push(id);
+  };
+  const tokenId = (token: string): number => {
+    let id = tokenIds.get(token);
+    if (id === undefined) {
+      id = vocabulary.length;
+      tokenIds.set(token, id);
+      vocabulary.push(token);
+      namesOf.push([]);
+      for (const g of new Set(trigramsOf(token))) post(trigramLists, g, id);
+      for (const k of phoneticOf(token)) post(phoneticLists, k, id);
+    }
+    return id;
   };
   entities.forEach((entity, e) => {
     const seen = new Set<string>();
@@ -83,15 +140,33 @@ export function buildIndex(
       seen.add(key);
       const id = names.length;
       names.push({ entity: e, name, kind, normalised });
-      // each trigram posted once per name (the count below is of distinct shared trigrams)
-      const grams = new Set(normalised.tokens.flatMap(trigramsOf));
-      for (const g of grams) post(trigramLists, g, id);
-      for (const token of normalised.tokens) for (const k of phoneticOf(token)) post(phoneticLists, k, id);
+      for (const token of normalised.tokens) {
+        const word = tokenId(token);
+        nameTokens.push(word);
+        const holders = namesOf[word] as number[];
+        if (holders[holders.length - 1] !== id) holders.push(id);
+      }
+      tokenStart.push(nameTokens.length);
+      for (const run of initialRuns(normalised.tokens)) post(initialLists, run, id);
     }
   });
   const freeze = (m: Map<string, number[]>) =>
     new Map([...m].map(([k, v]) => [k, Int32Array.from(v)] as const));
-  return { entities, names, trigrams: freeze(trigramLists), phonetic: freeze(phoneticLists), listVersions };
+  return {
+    entities,
+    names,
+    vocabulary,
+    namesOfToken: namesOf.map((ids) => Int32Array.from(ids)),
+    trigrams: freeze(trigramLists),
+    phonetic: freeze(phoneticLists),
+    tokenStart: Int32Array.from(tokenStart),
+    nameTokens: Int32Array.from(nameTokens),
+    firstChar: Uint16Array.from(vocabulary, (t) => t.charCodeAt(0)),
+    tokenLength: Uint16Array.from(vocabulary, (t) => Math.min(t.length, 65535)),
+    tokenIds,
+    initials: freeze(initialLists),
+    listVersions,
+  };
 }
 
 export interface ScreeningQuery {
@@ -155,49 +230,60 @@ function trigramsNeeded(length: number, threshold: number): number {
 }
 
 let tokenStamp = new Int32Array(0);
-let queryStamp = new Int32Array(0);
 let counts = new Int32Array(0);
+let queryStamp = new Int32Array(0);
 let masks = new Int32Array(0);
+/** Per name, the query words its initials spell (bit per query word). */
+let abbreviated = new Int32Array(0);
+/** Per distinct token, whether (stamp) and where a run of query words starts whose initials spell it. */
+let runStamp = new Int32Array(0);
+let runStart = new Int32Array(0);
+/** Per query word position: which listed words were near it in this query (stamp) and how alike. */
+const nearStamp: Int32Array[] = [];
+const nearSim: Float64Array[] = [];
 let tokenGeneration = 0;
 let queryGeneration = 0;
 
 /**
- * The names that can reach `threshold` against `query`. Per query token, the names holding a token close
- * enough to it (shared trigrams, or a phonetic key); then, per name, an upper bound of its score from which
- * query tokens could align at all and how many of its own tokens must then stay unaligned (compare.ts's
- * formula with every similarity 1 and every weight at its most favourable): names below the threshold
- * even so are not scored. A query word with no near-equal listed word counts as left over there, though it
- * could still align weakly (0.7–0.88): a close heuristic, not a proof; the bench measures what it loses.
+ * The names that can reach `threshold` against `query`. Per query token, the distinct listed tokens close
+ * enough to it (shared trigrams, or a phonetic key), and the names holding them; then, per name, an upper
+ * bound of its score from which query tokens could align at all and how many of its own tokens must then
+ * stay unaligned (compare.ts's formula with every similarity 1 and every weight at its most favourable):
+ * names below the threshold even so are not scored. A query word with no near-equal listed word counts as
+ * left over there, though it could still align weakly (0.7–0.88): a close heuristic, not a proof; the bench
+ * measures what it loses.
  */
 function candidatesOf(
   index: ScreeningIndex,
   query: NormalisedName,
   threshold: number,
   params: MatcherParams,
+  similarity: Similarity,
 ): number[] {
   const n = index.names.length;
-  if (counts.length < n) {
-    tokenStamp = new Int32Array(n);
+  const v = index.vocabulary.length;
+  if (counts.length < v || masks.length < n) {
+    // scratch space sized for the largest index seen; the generations restart with it
+    tokenStamp = new Int32Array(v);
+    counts = new Int32Array(v);
+    runStamp = new Int32Array(v);
+    runStart = new Int32Array(v);
     queryStamp = new Int32Array(n);
-    counts = new Int32Array(n);
     masks = new Int32Array(n);
+    abbreviated = new Int32Array(n);
+    nearStamp.length = 0;
+    nearSim.length = 0;
     tokenGeneration = 0;
     queryGeneration = 0;
   }
   const tokens = query.tokens.slice(0, 30);
   queryGeneration += 1;
   const touched: number[] = [];
-  const mark = (id: number, bit: number) => {
-    if (queryStamp[id] !== queryGeneration) {
-      queryStamp[id] = queryGeneration;
-      masks[id] = 0;
-      touched.push(id);
-    }
-    masks[id] = (masks[id] as number) | bit;
-  };
-  tokens.forEach((token, t) => {
+  const near: number[] = [];
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t] as string;
     tokenGeneration += 1;
-    const bit = 1 << t;
+    near.length = 0;
     const need = trigramsNeeded(token.length, threshold);
     for (const gram of new Set(trigramsOf(token))) {
       const postings = index.trigrams.get(gram);
@@ -208,72 +294,209 @@ function candidatesOf(
           tokenStamp[id] = tokenGeneration;
           counts[id] = 0;
         }
-        counts[id] = (counts[id] as number) + 1;
-        if (counts[id] === need) mark(id, bit);
+        const c = (counts[id] as number) + 1;
+        counts[id] = c;
+        if (c === need) near.push(id);
       }
     }
     for (const key of phoneticOf(token)) {
       const postings = index.phonetic.get(key);
-      if (postings !== undefined) for (let i = 0; i < postings.length; i++) mark(postings[i] as number, bit);
+      if (postings === undefined) continue;
+      for (let i = 0; i < postings.length; i++) {
+        const id = postings[i] as number;
+        if (tokenStamp[id] !== tokenGeneration) {
+          tokenStamp[id] = tokenGeneration;
+          counts[id] = 0;
+        }
+        if ((counts[id] as number) < need) {
+          counts[id] = need;
+          near.push(id);
+        }
+      }
     }
+    const bit = 1 << t;
+    // the exact similarity of this query word to each near listed word, once per query (the bound below)
+    let stamps = nearStamp[t];
+    let sims = nearSim[t];
+    if (stamps === undefined || sims === undefined || stamps.length < v) {
+      stamps = new Int32Array(v);
+      sims = new Float64Array(v);
+      nearStamp[t] = stamps;
+      nearSim[t] = sims;
+    }
+    for (const word of near) {
+      stamps[word] = queryGeneration;
+      sims[word] = -1; // computed when a name needs it
+    }
+    for (const word of near) {
+      const holders = index.namesOfToken[word] as Int32Array;
+      for (let i = 0; i < holders.length; i++) {
+        const id = holders[i] as number;
+        if (queryStamp[id] !== queryGeneration) {
+          queryStamp[id] = queryGeneration;
+          masks[id] = 0;
+          touched.push(id);
+        }
+        masks[id] = (masks[id] as number) | bit;
+      }
+    }
+  }
+  // abbreviations (compare.ts aligns them at 0.9 with no trigram in common): a query word spelled by the
+  // initials of adjacent listed words (ABC / Agricultural Bank of China), and a listed word spelled by the
+  // initials of adjacent query words; the bound below sets their bits
+  const touch = (holders: Int32Array | undefined, bit: number) => {
+    if (holders === undefined) return;
+    for (let i = 0; i < holders.length; i++) {
+      const id = holders[i] as number;
+      if (queryStamp[id] !== queryGeneration) {
+        queryStamp[id] = queryGeneration;
+        masks[id] = 0;
+        abbreviated[id] = 0;
+        touched.push(id);
+      }
+      abbreviated[id] = (abbreviated[id] as number) | bit;
+    }
+  };
+  for (const id of touched) abbreviated[id] = 0;
+  tokens.forEach((token, t) => {
+    if (token.length >= 2 && /^[a-z]+$/.test(token)) touch(index.initials.get(token), 1 << t);
   });
+  // where in the query a run of words starts whose initials spell a word (initialsAt(tokens, word))
+  const runsAt = new Map<string, number>();
+  for (let j = 0; j < tokens.length; j++) {
+    let run = '';
+    for (let k = j; k < tokens.length && k - j < 30; k++) {
+      const c = tokens[k]?.charCodeAt(0) ?? 0;
+      if (c < 97 || c > 122) break;
+      run += String.fromCharCode(c);
+      if (run.length >= 2 && !runsAt.has(run)) runsAt.set(run, j);
+    }
+  }
+  let runs = 0;
+  for (const [run, at] of runsAt) {
+    const word = index.tokenIds.get(run);
+    if (word === undefined) continue;
+    runStamp[word] = queryGeneration;
+    runStart[word] = at;
+    runs += 1;
+    touch(index.namesOfToken[word], 0);
+  }
+  const firstOfQuery = tokens.map((token) => token.charCodeAt(0));
+  const rootThreshold = Math.sqrt(threshold);
   const weights = tokens.map(weightOf);
   const out: number[] = [];
   for (const id of touched) {
     let mask = masks[id] as number;
-    const listed = (index.names[id] as NameRecord).normalised.tokens;
-    // abbreviations against initials (JC / Jean Claude), either way, as compare.ts aligns them
-    let acronymCover = 0;
+    const from = index.tokenStart[id] as number;
+    const to = index.tokenStart[id + 1] as number;
+    const listedCount = to - from;
+    // an initial against a word starting with it, either way (J / John: 0.9, no trigram in common)
     for (let t = 0; t < tokens.length; t++) {
-      const token = tokens[t] as string;
-      if ((mask & (1 << t)) === 0 && initialsAt(listed, token) >= 0) {
-        mask |= 1 << t;
-        acronymCover += token.length - 2;
+      if ((mask & (1 << t)) !== 0) continue;
+      const single = (tokens[t] as string).length === 1;
+      const first = firstOfQuery[t] as number;
+      for (let k = from; k < to; k++) {
+        const word = index.nameTokens[k] as number;
+        if (index.firstChar[word] === first && (single || index.tokenLength[word] === 1)) {
+          mask |= 1 << t;
+          break;
+        }
       }
     }
-    for (const abbreviation of listed) {
-      const at = initialsAt(tokens, abbreviation);
-      for (let k = 0; at >= 0 && k < abbreviation.length; k++) mask |= 1 << (at + k);
+    // abbreviations against initials (JC / Jean Claude), either way, as compare.ts aligns them
+    let acronymCover = 0;
+    const spelled = abbreviated[id] as number;
+    for (let t = 0; spelled !== 0 && t < tokens.length; t++) {
+      if ((mask & (1 << t)) === 0 && (spelled & (1 << t)) !== 0) {
+        mask |= 1 << t;
+        acronymCover += (tokens[t] as string).length - 2;
+      }
     }
+    let runBits = 0;
+    for (let k = from; runs > 0 && k < to; k++) {
+      const word = index.nameTokens[k] as number;
+      if (runStamp[word] !== queryGeneration) continue;
+      const at = runStart[word] as number;
+      for (let j = 0; j < (index.tokenLength[word] as number); j++) runBits |= 1 << (at + j);
+    }
+    mask |= runBits;
     let aligned = 0;
     let leftQuery = 0;
     let alignable = 0;
     for (let t = 0; t < tokens.length; t++) {
-      if ((mask & (1 << t)) !== 0) {
+      if ((mask & (1 << t)) === 0) leftQuery += weights[t] as number;
+      else {
         aligned += ((weights[t] as number) + MAX_WEIGHT) / 2;
         alignable += 1;
-      } else leftQuery += weights[t] as number;
+      }
     }
     // each query token aligns one listed token, or two joined, or an abbreviation's worth
-    const leftCandidate = MIN_WEIGHT * Math.max(0, listed.length - 2 * alignable - acronymCover);
+    const leftCandidate = MIN_WEIGHT * Math.max(0, listedCount - 2 * alignable - acronymCover);
     const contradicted = Math.min(leftQuery, leftCandidate);
     const extra = Math.max(leftQuery, leftCandidate) - contradicted;
     const bound =
       aligned / (aligned + params.contradictionWeight * contradicted + params.extraWeight * extra);
-    if (bound >= threshold) out.push(id);
+    if (bound < threshold) continue;
+    // what each aligned query word can gain at best: Σ w·(s^p − T) over aligned pairs must cover T times
+    // the weight left over (the score's formula, rearranged). s is at most the exact similarity to a near
+    // listed word, √T to any other (the blocking's lemma), 0.9 as an initial, 1 in a join or abbreviation.
+    let gain = 0;
+    for (let t = 0; t < tokens.length; t++) {
+      if ((mask & (1 << t)) === 0) continue;
+      const length = (tokens[t] as string).length;
+      let best = (spelled & (1 << t)) !== 0 || (runBits & (1 << t)) !== 0 ? 1 : 0;
+      for (let k = from; best < 1 && k < to; k++) {
+        const word = index.nameTokens[k] as number;
+        const wordLength = index.tokenLength[word] as number;
+        // joins (compare.ts: lengths within 30 % and alike at JOIN_MIN): this word with the one before or
+        // after it against the listed word, or this word against the listed word and the next one
+        const before = t > 0 ? (tokens[t - 1] as string) : undefined;
+        const after = t + 1 < tokens.length ? (tokens[t + 1] as string) : undefined;
+        const nextWord = k + 1 < to ? (index.nameTokens[k + 1] as number) : -1;
+        const listedWord = index.vocabulary[word] as string;
+        if (
+          (before !== undefined &&
+            fits(before.length + length, wordLength) &&
+            similarity(`${before}${tokens[t]}`, listedWord).score >= JOIN_MIN) ||
+          (after !== undefined &&
+            fits(length + after.length, wordLength) &&
+            similarity(`${tokens[t]}${after}`, listedWord).score >= JOIN_MIN) ||
+          (nextWord >= 0 &&
+            fits(length, wordLength + (index.tokenLength[nextWord] as number)) &&
+            similarity(tokens[t] as string, `${listedWord}${index.vocabulary[nextWord]}`).score >= JOIN_MIN)
+        ) {
+          best = 1;
+          break;
+        }
+        let sim = rootThreshold;
+        if ((nearStamp[t] as Int32Array)[word] === queryGeneration) {
+          const sims = nearSim[t] as Float64Array;
+          sim = sims[word] as number;
+          if (sim < 0) {
+            sim = similarity(tokens[t] as string, index.vocabulary[word] as string).score;
+            sims[word] = sim;
+          }
+        }
+        if ((length === 1 || wordLength === 1) && index.firstChar[word] === firstOfQuery[t])
+          sim = Math.max(sim, 0.9);
+        if (sim > best) best = sim;
+      }
+      // a pair spanning several query words weighs at most MAX_WEIGHT
+      if (best >= 1) gain += MAX_WEIGHT * (1 - threshold);
+      else
+        gain +=
+          (((weights[t] as number) + MAX_WEIGHT) / 2) * Math.max(0, best ** params.sharpness - threshold);
+    }
+    if (gain >= threshold * (params.contradictionWeight * contradicted + params.extraWeight * extra) - 1e-9)
+      out.push(id);
   }
-  return out;
-}
-
-/** Where in `words` a run of words starts whose initials spell `abbreviation` (2–30 letters), or -1. */
-function initialsAt(words: readonly string[], abbreviation: string): number {
-  if (
-    abbreviation.length < 2 ||
-    abbreviation.length > words.length ||
-    abbreviation.length > 30 ||
-    !/^[a-z]+$/.test(abbreviation)
-  ) {
-    return -1;
-  }
-  for (let j = 0; j + abbreviation.length <= words.length; j++) {
-    let k = 0;
-    while (k < abbreviation.length && words[j + k]?.[0] === abbreviation[k]) k++;
-    if (k === abbreviation.length) return j;
-  }
-  return -1;
+  // in list order, as the exhaustive scan meets them: ties between equal scores resolve the same way
+  return out.sort((a, b) => a - b);
 }
 
 const MAX_WEIGHT = weightOf('xxxxxxxxxxxx');
+/** compare.ts's join test on lengths: a join alike at 0.85 differs in length by at most 30 %. */
+const fits = (a: number, b: number) => Math.abs(a - b) <= 0.3 * Math.max(a, b);
 const MIN_WEIGHT = weightOf('x');
 
 const sameTokens = (a: NormalisedName, b: NormalisedName) =>
@@ -331,16 +554,6 @@ export function screen(
   // its own entity's form (legal forms are set aside for organisations only)
   const asPerson = normaliseName(query.name, isOrganisation(schema) ? 'Other' : schema);
   const asOrganisation = normaliseName(query.name, 'Company');
-  const candidates = options.exhaustive
-    ? index.names.map((_, i) => i)
-    : sameTokens(asPerson, asOrganisation)
-      ? candidatesOf(index, asPerson, threshold, params)
-      : [
-          ...new Set([
-            ...candidatesOf(index, asPerson, threshold, params),
-            ...candidatesOf(index, asOrganisation, threshold, params),
-          ]),
-        ];
   // token pairs recur across listed names (Muhammad, Ltd …): each is compared once per screening
   const memo = new Map<string, Map<string, TokenSimilarity>>();
   const similarity = (a: string, b: string): TokenSimilarity => {
@@ -356,6 +569,16 @@ export function screen(
     }
     return sim;
   };
+  const candidates = options.exhaustive
+    ? index.names.map((_, i) => i)
+    : sameTokens(asPerson, asOrganisation)
+      ? candidatesOf(index, asPerson, threshold, params, similarity)
+      : [
+          ...new Set([
+            ...candidatesOf(index, asPerson, threshold, params, similarity),
+            ...candidatesOf(index, asOrganisation, threshold, params, similarity),
+          ]),
+        ].sort((a, b) => a - b);
   const best = new Map<number, ScreeningHit>();
   for (const id of candidates) {
     const record = index.names[id] as NameRecord;
