@@ -14,6 +14,7 @@ import { measureIntegrity } from './integrity.js';
 import { measureLedger } from './ledger.js';
 import { measureLogin } from './login.js';
 import { type BenchResult, type Row, renderMarkdown, renderText } from './report.js';
+import { measureScreening } from './screening.js';
 
 const RUNS = 20;
 const EMPTY_NODE = '(empty node)';
@@ -51,6 +52,10 @@ async function main(): Promise<number> {
   const encryption = await measureEncryption();
   console.log('measuring A1–A9 complete logins through the local gateway …');
   const loginBench = await measureLogin();
+  console.log(
+    'measuring F2 screening: one name against every loaded list, blocked and exhaustive, one core …',
+  );
+  const screening = measureScreening();
 
   const result: BenchResult = {
     command: 'npm run bench',
@@ -70,6 +75,18 @@ async function main(): Promise<number> {
       ...integrity.verdicts,
       ...ledger.verdicts,
       {
+        id: 'F2 screening speed',
+        budget: '≥ 1,000 screenings/s on one core (SDN + aliases + UN)',
+        actual: `${Math.round(screening.fastPerSecond)} screenings/s (${(screening.fastPerSecond / screening.exhaustivePerSecond).toFixed(0)}× the exhaustive scan)`,
+        ok: screening.fastPerSecond >= 1000,
+      },
+      {
+        id: 'F2 screening recall',
+        budget: 'the blocked path finds every labelled pair the exhaustive scan finds',
+        actual: `${screening.recall.found}/${screening.recall.expected}${screening.recall.lost.length > 0 ? ` (lost: ${screening.recall.lost.join('; ')})` : ''}`,
+        ok: screening.recall.found === screening.recall.expected,
+      },
+      {
         id: 'E2 encryption',
         budget: 'every sealed field group opens to its plaintext',
         actual: encryption.ok ? 'all round trips equal' : 'a round trip differed',
@@ -81,6 +98,8 @@ async function main(): Promise<number> {
       { text: ledger.text, markdown: ledger.markdown },
       { text: encryption.text, markdown: encryption.markdown },
       { text: loginBench.text, markdown: loginBench.markdown },
+      { text: screening.text, markdown: screening.markdown },
+      { text: '', markdown: screening.quality },
     ],
   };
   await writeFile(REPORT, renderMarkdown(result));

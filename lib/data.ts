@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES, type TableId, type TableSpec } from '../lambdas/kernel/tables.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
+import { ScreeningLists } from './screening-lists.js';
 import { SECURE_BUCKET } from './secure-bucket.js';
 
 /** F5: overwritten or deleted KYC documents stay recoverable for five years. */
@@ -44,6 +45,8 @@ export class Data extends Construct {
   readonly kycDocuments: s3.Bucket;
   /** D3: the audit chain's checkpoints, in a bucket with Object Lock (compliance mode). */
   readonly checkpoints: AuditCheckpoints;
+  /** F2: the versions of the screening lists. */
+  readonly screeningLists: ScreeningLists;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -119,5 +122,6 @@ export class Data extends Construct {
     });
 
     this.checkpoints = new AuditCheckpoints(this, 'AuditCheckpoints', { accessLogs: this.accessLogs });
+    this.screeningLists = new ScreeningLists(this, 'ScreeningLists', { accessLogs: this.accessLogs });
   }
 }

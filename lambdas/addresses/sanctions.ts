@@ -1,5 +1,8 @@
 // C1/C2: screening of withdrawal destinations against the sanctions list of crypto addresses shipped in the
-// repository (data/sanctions/crypto-addresses.json, format in docs/addresses.md). The file is bundled into
+// repository (data/sanctions/crypto-addresses.json, format in docs/addresses.md). That file is generated from
+// the OFAC SDN list's "Digital Currency Address" remarks (data/lists/ofac-sdn, parsed by
+// lambdas/screening/lists/ofac-sdn.ts) by scripts/sanctions-crypto.ts: every listed address of an asset
+// Palisade withdraws, compact enough to bundle (the CSV is ~3.5 MB). The file is bundled into
 // the function by esbuild (a JSON import), parsed with zod and indexed once per container; a bad entry fails
 // the container's start loudly rather than screening against half a list.
 import * as z from 'zod/mini';

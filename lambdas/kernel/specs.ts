@@ -16,6 +16,10 @@ export type Access =
   | 'audit-checkpoint:read'
   /** D3: add a checkpoint, signed with the platform signing key; the bucket refuses every other writer. */
   | 'audit-checkpoint:write'
+  /** F2: read the screening lists' versions (current pointer, manifests, files) from their bucket. */
+  | 'screening-lists:read'
+  /** F2: store a new version of a screening list and make it current (the loader only). */
+  | 'screening-lists:write'
   | 'blind-index:key'
   | 'data-key:seal-open'
   | 'vault:invoke'

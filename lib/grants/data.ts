@@ -6,6 +6,7 @@ import { CHECKPOINT_PREFIX } from '../../lambdas/kernel/audit/checkpoint.js';
 import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../../lambdas/kernel/privacy/purposes.js';
 import { HEAD_PREFIX, TABLES, TASK_TOKEN_PARTITION_PREFIX } from '../../lambdas/kernel/tables.js';
 import type { PalisadeFunction } from '../functions.js';
+import { LIST_PREFIX } from '../screening-lists.js';
 import { allow, deny, type GrantContext, type GrantTable, viaDynamoDb } from './grant.js';
 import { answerTaskTokens } from './workflows.js';
 
@@ -170,6 +171,27 @@ export const DATA_GRANTS = {
       allow(fn, ['kms:GenerateDataKey'], [checkpoints.key.keyArn], checkpoints.viaS3());
       sign(fn, ctx);
       checkpoints.allowWriter(fn.role);
+    },
+  },
+  'screening-lists:read': {
+    // F2: the current pointer, the manifests and the files of the list versions; nothing else in the bucket.
+    env: (_fn, { data }) => ({ SCREENING_LISTS_BUCKET: data.screeningLists.bucket.bucketName }),
+    apply(fn, ctx) {
+      const lists = ctx.data.screeningLists;
+      allow(fn, ['s3:ListBucket'], [lists.bucket.bucketArn], {
+        StringLike: { 's3:prefix': `${LIST_PREFIX}*` },
+      });
+      allow(fn, ['s3:GetObject'], [lists.objectsArn]);
+      allow(fn, ['kms:Decrypt'], [lists.key.keyArn], lists.viaS3());
+    },
+  },
+  'screening-lists:write': {
+    // F2: add a version and move the current pointer (the loader); reading back the pointer it replaces.
+    env: (_fn, { data }) => ({ SCREENING_LISTS_BUCKET: data.screeningLists.bucket.bucketName }),
+    apply(fn, ctx) {
+      const lists = ctx.data.screeningLists;
+      allow(fn, ['s3:GetObject', 's3:PutObject'], [lists.objectsArn]);
+      allow(fn, ['kms:Decrypt', 'kms:GenerateDataKey'], [lists.key.keyArn], lists.viaS3());
     },
   },
   'blind-index:key': { apply: dataKeyFor(BLIND_INDEX_PURPOSE) },

@@ -18,7 +18,8 @@ const PASSWORD = 'correct horse battery staple';
 const HOUR = 3_600_000;
 const SEGWIT = 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq';
 const ETH = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
-const LAZARUS = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
+// An Ether address OFAC lists (SDN entity 30518, SECONDEYE SOLUTION; data/sanctions/crypto-addresses.json).
+const LISTED = '0x7Db418b5D567A4e0E8c59Ad71BE1FcE48f3E6107';
 let clockOffsetMs = 0;
 let malformed = 0;
 const clock = { now: () => new Date(Date.now() + clockOffsetMs) };
@@ -187,11 +188,11 @@ describe('C1 withdrawal address whitelist', () => {
   it('C1 a sanctioned address is stored blocked with a flagged audit record; the answer does not say why', async () => {
     const user = await createDevUser(cloud, 'hal', PASSWORD);
     const before = await outboxCount();
-    const answer = await add(user, 'ETH', LAZARUS.toLowerCase());
+    const answer = await add(user, 'ETH', LISTED.toLowerCase());
     expect(answer.status).toBe(201);
     const address = answer.body.address as { addressId: string; status: string };
     expect(address.status).toBe('blocked');
-    expect(answer.comparable).not.toMatch(/sanction|lazarus|screen|compliance|ofac/i);
+    expect(answer.comparable).not.toMatch(/sanction|secondeye|screen|compliance|ofac/i);
     expect(await outboxCount()).toBe(before);
     expect(await list(user)).toEqual([
       expect.objectContaining({ addressId: address.addressId, status: 'blocked' }),

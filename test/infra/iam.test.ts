@@ -66,6 +66,8 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
   const tableKeyWrite = pairs(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], tableKey);
   const checkpoints = data.checkpoints;
   const checkpointObjects = s.primary.resolve(checkpoints.objectsArn);
+  const lists = data.screeningLists;
+  const listObjects = s.primary.resolve(lists.objectsArn);
   const byAccess: Record<Access, string[]> = {
     'accounts:read': [
       ...pairs(TABLE_READ, table),
@@ -97,6 +99,15 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ...pairs(['s3:PutObject'], [checkpointObjects]),
       ...pairs(['kms:GenerateDataKey'], [getAttArn(checkpoints.key)]),
       ...pairs(['kms:GetPublicKey', 'kms:Sign'], signingKey),
+    ],
+    'screening-lists:read': [
+      ...pairs(['s3:ListBucket'], [getAttArn(lists.bucket)]),
+      ...pairs(['s3:GetObject'], [listObjects]),
+      ...pairs(['kms:Decrypt'], [getAttArn(lists.key)]),
+    ],
+    'screening-lists:write': [
+      ...pairs(['s3:GetObject', 's3:PutObject'], [listObjects]),
+      ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [getAttArn(lists.key)]),
     ],
     'blind-index:key': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
     'data-key:seal-open': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),

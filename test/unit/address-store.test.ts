@@ -36,7 +36,8 @@ const START = new Date('2026-03-01T12:00:00.000Z');
 const GENESIS = '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa';
 const SEGWIT = 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq';
 const ETH = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
-const LAZARUS = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
+// An Ether address OFAC lists (SDN entity 30518, SECONDEYE SOLUTION; data/sanctions/crypto-addresses.json).
+const LISTED = '0x7Db418b5D567A4e0E8c59Ad71BE1FcE48f3E6107';
 
 let dynamo: TestDynamo;
 let stateDir: string;
@@ -181,12 +182,12 @@ describe('C1 the address store', () => {
 
   it('C1 a blocked address gets no link, never receives, and cannot be removed', async () => {
     const userId = newUser();
-    const { address, link } = await store.create(input(userId, LAZARUS, { blocked: true }));
+    const { address, link } = await store.create(input(userId, LISTED, { blocked: true }));
     expect(link).toBeUndefined();
     expect(address.status).toBe('blocked');
     expect(receiveRefusal(address, clock.now())).toBe('ADDRESS_BLOCKED');
     await expect(store.remove(userId, address.addressId)).rejects.toMatchObject({ code: 'ADDRESS_BLOCKED' });
-    await expect(store.create(input(userId, LAZARUS, { blocked: true }))).rejects.toMatchObject({
+    await expect(store.create(input(userId, LISTED, { blocked: true }))).rejects.toMatchObject({
       code: 'ADDRESS_EXISTS',
     });
   });
@@ -343,7 +344,7 @@ describe('C1 adding, confirming and removing (domain)', () => {
     const userId = newUser();
     const { address, message } = await addAddress(ports, requester(userId), {
       asset: 'ETH',
-      address: LAZARUS.toLowerCase(),
+      address: LISTED.toLowerCase(),
       label: 'friend',
     });
     expect(address.status).toBe('blocked');
@@ -359,13 +360,13 @@ describe('C1 adding, confirming and removing (domain)', () => {
         details: expect.objectContaining({
           addressId: address.addressId,
           asset: 'ETH',
-          listing: 'LAZARUS GROUP [DPRK3]',
+          listing: 'SECONDEYE SOLUTION [CYBER2] [ELECTION-EO13848]',
         }),
       }),
     ]);
     // Trying again is a duplicate, and still a recorded hit.
     await expect(
-      addAddress(ports, requester(userId), { asset: 'ETH', address: LAZARUS, label: 'again' }),
+      addAddress(ports, requester(userId), { asset: 'ETH', address: LISTED, label: 'again' }),
     ).rejects.toMatchObject({ code: 'ADDRESS_EXISTS' });
     expect(events.filter((e) => e.action === 'compliance.sanctions-hit')).toHaveLength(2);
   });

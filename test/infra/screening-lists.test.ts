@@ -1,0 +1,49 @@
+// F2 infra: the screening lists' bucket: its own rotating KMS key, versioned, TLS only, private,
+// access-logged, retained; no function holds a grant on it until the loader and the screening functions
+// arrive (then only through the `screening-lists:*` accesses, test/infra/iam.test.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAttArn, logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
+
+let s: Synthesised;
+beforeAll(() => {
+  s = synthPalisade();
+});
+afterAll(() => s?.cleanup());
+
+describe('F2 screening lists bucket', () => {
+  it('F2 is KMS-encrypted with its own rotating key, versioned, private, TLS-only, logged and retained', () => {
+    const resources = s.template.toJSON().Resources as Record<
+      string,
+      { Properties: Record<string, unknown>; DeletionPolicy?: string }
+    >;
+    const bucket = resources[logicalId(s.primary.data.screeningLists.bucket)];
+    expect(bucket?.DeletionPolicy).toBe('Retain');
+    expect(bucket?.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: getAttArn(s.primary.data.screeningLists.key),
+            },
+          },
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: { LogFilePrefix: 'screening-lists/' },
+    });
+    const key = resources[logicalId(s.primary.data.screeningLists.key)];
+    expect(key?.Properties).toMatchObject({ EnableKeyRotation: true });
+    const policies = Object.values(resources).filter(
+      (r) => (r as { Type?: string }).Type === 'AWS::S3::BucketPolicy',
+    );
+    expect(JSON.stringify(policies)).toContain(logicalId(s.primary.data.screeningLists.bucket));
+  });
+});
