@@ -1,0 +1,179 @@
+// F2/C1/C2: the screening port the product calls. It screens against the list versions in force (read
+// through the ListStore: S3 in AWS, the state folder locally), building the index once per container and
+// again only when a version changes (cached by the versions' digests), decides the band (bands.ts), records
+// the decision with the list versions it used, opens a case through the cases seam for a strong or medium
+// hit, and freezes the customer's withdrawals for a strong one. Nothing here answers a customer: callers
+// never pass a hit on (tipping-off, docs/screening.md).
+import type { CaseWork } from '../cases/contracts.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { ListStore } from '../kernel/ports/list-store.js';
+import { SCREENED_LISTS, type ScreenedList } from './config.js';
+import { decide, type ScreeningDecision, type ScreeningSubject, type ScreeningTrigger } from './decision.js';
+import { buildIndex, type ScreeningIndex, screen } from './screen.js';
+import type { ScreeningStore } from './screening-store.js';
+import { currentLists } from './versions.js';
+
+export interface ScreeningWorkPorts {
+  lists: Pick<ListStore, 'current' | 'readFiles'>;
+  store: Pick<ScreeningStore, 'record' | 'freeze'>;
+  cases: Pick<CaseWork, 'openCase'>;
+  clock: Clock;
+  /** The lists screened against (configuration: config.ts). */
+  screened?: readonly ScreenedList[];
+}
+
+/** What a customer is screened on today (KYC will add a verified name, birth date and nationality). */
+export interface CustomerFacts {
+  readonly userId: string;
+  /** Today the username (docs/screening.md: the only name Palisade holds before KYC). */
+  readonly name: string;
+  readonly birthDate?: string;
+  readonly nationalities?: readonly string[];
+}
+
+export interface ScreeningOutcome {
+  readonly decision: ScreeningDecision;
+  readonly caseId?: string;
+  readonly frozen: boolean;
+}
+
+/** The index of one container, for the versions (digests) it was built from. */
+let cached: { key: string; index: Promise<ScreeningIndex> } | undefined;
+
+const keyOf = (versions: readonly { list: string; sha256: string }[]) =>
+  versions.map((v) => `${v.list}@${v.sha256}`).join(',');
+
+/** The index over the versions in force: built once per container and again only when a version changes. */
+export async function currentIndex(
+  lists: Pick<ListStore, 'current' | 'readFiles'>,
+  screened: readonly ScreenedList[] = SCREENED_LISTS,
+): Promise<ScreeningIndex> {
+  const manifests = await Promise.all(screened.map(({ list }) => lists.current(list)));
+  const key = keyOf(manifests.filter((m) => m !== undefined));
+  if (cached?.key !== key) {
+    const index = currentLists(lists, screened).then(({ entities, versions }) =>
+      buildIndex(entities, versions),
+    );
+    cached = { key, index };
+    index.catch(() => {
+      if (cached?.index === index) cached = undefined;
+    });
+  }
+  return cached.index;
+}
+
+/** For tests: forget the container's index. */
+export const forgetIndex = (): void => {
+  cached = undefined;
+};
+
+/** A username's separators are blanks to the matcher (`anton_andreev` reads as `anton andreev`). */
+export const nameOfUsername = (username: string): string => username.replace(/[._-]+/g, ' ').trim();
+
+export class ScreeningWork {
+  constructor(private readonly ports: ScreeningWorkPorts) {}
+
+  /** Screens a customer by name (and birth date, nationality where known) against the lists in force. */
+  async screenCustomer(customer: CustomerFacts, trigger: ScreeningTrigger): Promise<ScreeningOutcome> {
+    const index = await currentIndex(this.ports.lists, this.ports.screened);
+    const query = {
+      name: customer.name,
+      ...(customer.birthDate ? { birthDate: customer.birthDate } : {}),
+      ...(customer.nationalities ? { nationalities: customer.nationalities } : {}),
+    };
+    const result = screen(query, index);
+    const decision = decide({
+      subject: { kind: 'customer', userId: customer.userId },
+      trigger,
+      queryKey: JSON.stringify(query),
+      result,
+      now: this.ports.clock.now(),
+    });
+    return this.act(decision);
+  }
+
+  /**
+   * Records the decision of a withdrawal address's screening against the crypto addresses of the lists
+   * (lambdas/addresses/sanctions.ts): a listed address is a strong hit on the address (a case opens; the
+   * address itself is blocked by the address book, so the customer's other withdrawals are not frozen).
+   */
+  async recordAddressScreening(input: {
+    userId: string;
+    addressId: string;
+    trigger: ScreeningTrigger;
+    hit?: { entityId: string; listing: string };
+    listVersions: ScreeningDecision['listVersions'];
+  }): Promise<ScreeningOutcome> {
+    const subject: ScreeningSubject = { kind: 'address', userId: input.userId, addressId: input.addressId };
+    const hits = input.hit
+      ? [
+          {
+            entityId: input.hit.entityId,
+            list: input.hit.entityId.split(':')[0] ?? 'ofac-sdn',
+            schema: 'Other' as const,
+            matchedName: input.hit.listing,
+            nameKind: 'primary' as const,
+            nameScore: 1,
+            score: 1,
+            explanation: {
+              tokens: [],
+              unmatchedQuery: [],
+              unmatchedCandidate: [],
+              legalForms: { query: [], candidate: [] },
+              adjustments: [
+                { factor: 1, reason: 'the address is listed exactly (Digital Currency Address)' },
+              ],
+            },
+          },
+        ]
+      : [];
+    const decision = decide({
+      subject,
+      trigger: input.trigger,
+      queryKey: input.addressId,
+      result: { hits, listVersions: input.listVersions },
+      now: this.ports.clock.now(),
+    });
+    // an address hit never freezes the customer: the address is blocked where it is used
+    return this.act(decision, false);
+  }
+
+  private async act(decision: ScreeningDecision, mayFreeze = true): Promise<ScreeningOutcome> {
+    await this.ports.store.record(decision);
+    if (decision.action !== 'block' && decision.action !== 'case') return { decision, frozen: false };
+    const userId = decision.subject.userId;
+    const opened = await this.ports.cases.openCase({
+      subject: { userId },
+      kind: 'screening-hit',
+      signals: decision.hits.map((hit) => ({
+        code: 'SCREENING_HIT',
+        score: Math.round(hit.score * 1000) / 1000,
+        detail: `${decision.band} hit (${decision.trigger}): ${hit.matchedName} [${hit.entityId}]`,
+        facts: {
+          band: decision.band,
+          entry: hit.entityId,
+          list: versionOf(decision, hit.list),
+          decisionId: decision.decisionId,
+        },
+      })),
+      ...(decision.subject.kind === 'address'
+        ? { evidence: [{ kind: 'address' as const, id: decision.subject.addressId }] }
+        : {}),
+      source: { kind: 'screening', id: decision.decisionId },
+      attachToOpen: true,
+    });
+    const freeze = mayFreeze && decision.action === 'block';
+    if (freeze)
+      await this.ports.store.freeze(userId, {
+        decisionId: decision.decisionId,
+        caseId: opened.caseId,
+        at: decision.at,
+      });
+    return { decision, caseId: opened.caseId, frozen: freeze };
+  }
+}
+
+const versionOf = (d: ScreeningDecision, list: string) => {
+  const v = d.listVersions.find((x) => x.list === list);
+  return v ? `${list}@${v.version}` : list;
+};
