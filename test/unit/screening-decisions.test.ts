@@ -89,7 +89,7 @@ describe('F2 screening bands', () => {
     // another list version is another decision
     const other = decide({
       ...input,
-      result: { hits: [], listVersions: [{ ...versions[0], sha256: 'b'.repeat(64) }] },
+      result: { hits: [], listVersions: versions.map((v) => ({ ...v, sha256: 'b'.repeat(64) })) },
     });
     expect(other.decisionId).not.toBe(clear.decisionId);
   });
