@@ -94,6 +94,9 @@ import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { notificationPrefs, pgpSignerClient } from '../lambdas/notify/wiring.js';
 import type { ScheduledEvent } from '../lambdas/platform/contracts.js';
 import { auditCheckpointWriter, fullOutbox } from '../lambdas/platform/wiring.js';
+import type { ScreeningStore } from '../lambdas/screening/screening-store.js';
+import type { ScreeningWork } from '../lambdas/screening/screening-work.js';
+import { screeningStore, screeningWork } from '../lambdas/screening/wiring.js';
 import type { NoticeStore } from '../lambdas/security/change-notices.js';
 import type { ContactChangeFlow } from '../lambdas/security/contact-change.js';
 import type { SecurityStateStore } from '../lambdas/security/hold.js';
@@ -126,6 +129,7 @@ import { openLocalFieldCipher } from './adapters/field-cipher.js';
 import { localGeoIp } from './adapters/geo-ip.js';
 import { LocalIdentityProvider } from './adapters/identity-provider.js';
 import { LocalKeyService } from './adapters/key-service.js';
+import { LocalListStore } from './adapters/list-store.js';
 import { lazyLocalPgpKeySource } from './adapters/pgp-key.js';
 import { LocalSmsOutbox } from './adapters/sms-outbox.js';
 import type { PoolConfig } from './adapters/token-issuer.js';
@@ -243,6 +247,9 @@ export interface LocalPorts {
   /** F6: breach incidents and their clocks (the full outbox: audit, workflow start, mail). */
   incidents: IncidentStore;
   incidentWork: IncidentWork;
+  /** F2: screening decisions, freezes and the roster, and the screening port (lists from the state folder). */
+  screeningStore: ScreeningStore;
+  screening: ScreeningWork;
 }
 
 /** The function each invoked-function variable names (INVOKABLE of the catalogue). */
@@ -431,6 +438,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const idempotency = idempotencyStore(LOCAL_TABLE_NAMES.idempotency, idempotencyClient);
     const taskAnswers = taskAnswersClient(invoke('TASK_ANSWER_FUNCTION'));
     const checkpoints = new LocalCheckpointStore(options.stateDir);
+    const lists = new LocalListStore(options.stateDir);
     // The local runtime's Infra: the same members the Lambda runtime supplies (kernel/aws/infra.ts).
     const infra: Infra = {
       clock,
@@ -465,6 +473,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cipher: () => cipher,
       idempotency: () => idempotency,
       checkpoints: () => checkpoints,
+      lists: () => lists,
     };
     // Every component from its context's wiring.ts, as the Lambda handlers build them. Where AWS gives a
     // function a narrower variant (an account store without the vault), the local port is the widest one,
@@ -482,6 +491,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       caseWork: caseWork(infra),
       incidents: incidentStore(infra),
       incidentWork: new IncidentWorkOf({ incidents: incidentStore(infra), outbox, clock }),
+      screeningStore: screeningStore(infra),
+      screening: screeningWork(infra),
       adminIdentity,
       adminTokens,
       admins: adminDirectoryStore(infra),

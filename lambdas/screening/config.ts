@@ -13,3 +13,11 @@ export const SCREENED_LISTS: readonly ScreenedList[] = Object.freeze([
   { list: 'ofac-sdn', format: 'ofac-sdn-csv' },
   { list: 'un-sc', format: 'un-xml' },
 ]);
+
+/**
+ * The customer roster's partitions: every screened customer is enrolled in one (by a hash of the user id);
+ * a re-screen maps over them (a Distributed Map in AWS), each partition read page by page.
+ */
+export const ROSTER_PARTITIONS = 64;
+/** Customers screened per task invocation of a re-screen (one page of a partition). */
+export const RESCREEN_PAGE = 200;

@@ -4,11 +4,32 @@
 //   a digest of subject, trigger, query and versions, so a retry writes nothing new), with its audit record
 //   `screening.decision` through the outbox in the same transaction;
 // - `SCREENING#<userId>` / `STATE`: whether a strong hit froze the customer's withdrawals, by which decision
-//   and into which case. Only a compliance decision lifts it (not built yet: docs/screening.md).
+//   and into which case. Only a compliance decision lifts it (not built yet: docs/screening.md);
+// - `SCREENROSTER#<nn>` / `<userId>`: the roster of screened customers and the facts they are screened on
+//   (today the username), in ROSTER_PARTITIONS partitions by a hash of the user id: what a re-screen maps over.
+import { createHash } from 'node:crypto';
 import { Conflict } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { Outbox } from '../kernel/outbox.js';
+import { ROSTER_PARTITIONS } from './config.js';
 import type { ScreeningDecision } from './decision.js';
+
+/** A customer as the roster holds them: what they are screened on. */
+export interface RosterEntry {
+  readonly userId: string;
+  readonly name: string;
+  readonly birthDate?: string;
+  readonly nationalities?: readonly string[];
+}
+type RosterRow = RosterEntry & Keyed;
+
+/** The roster partition of a customer: a stable hash of the user id. */
+export const rosterPartitionOf = (userId: string): number =>
+  createHash('sha256').update(userId).digest().readUInt32BE(0) % ROSTER_PARTITIONS;
+const rosterKey = (userId: string) => ({
+  pk: `SCREENROSTER#${String(rosterPartitionOf(userId)).padStart(3, '0')}`,
+  sk: userId,
+});
 
 type Keyed = { pk: string; sk: string; version: number } & Record<string, unknown>;
 export interface ScreeningState {
@@ -86,6 +107,42 @@ export class ScreeningStore {
       limit,
     });
     return page.items.map((row) => strip<ScreeningDecision>(row));
+  }
+
+  /** Enrols a customer in the roster, or updates the facts they are screened on (idempotent). */
+  async enrol(entry: RosterEntry): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const key = rosterKey(entry.userId);
+        const existing = await this.table.get<RosterRow>(key);
+        if (existing === undefined) await this.table.create<RosterRow>({ ...key, ...entry });
+        else
+          await this.table.update<RosterRow>(key, (row) =>
+            JSON.stringify(strip<RosterEntry>(row)) === JSON.stringify(entry)
+              ? undefined
+              : { ...row, ...entry },
+          );
+        return;
+      } catch (error) {
+        if (!(error instanceof Conflict) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /** One page of a roster partition, from `cursor` (the last user id of the page before). */
+  async rosterPage(
+    partition: number,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ customers: RosterEntry[]; next?: string }> {
+    const pk = `SCREENROSTER#${String(partition).padStart(3, '0')}`;
+    const page = await this.table.query<RosterRow>(pk, {
+      limit,
+      ...(cursor ? { startKey: { pk, sk: cursor } } : {}),
+    });
+    const customers = page.items.map((row) => strip<RosterEntry>(row));
+    const last = customers.at(-1);
+    return { customers, ...(page.next && last ? { next: last.userId } : {}) };
   }
 
   async state(userId: string): Promise<ScreeningState | undefined> {

@@ -7,7 +7,7 @@
 import type { CaseWork } from '../cases/contracts.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { ListStore } from '../kernel/ports/list-store.js';
-import { SCREENED_LISTS, type ScreenedList } from './config.js';
+import { RESCREEN_PAGE, SCREENED_LISTS, type ScreenedList } from './config.js';
 import { decide, type ScreeningDecision, type ScreeningSubject, type ScreeningTrigger } from './decision.js';
 import { buildIndex, type ScreeningIndex, screen } from './screen.js';
 import type { ScreeningStore } from './screening-store.js';
@@ -15,7 +15,7 @@ import { currentLists } from './versions.js';
 
 export interface ScreeningWorkPorts {
   lists: Pick<ListStore, 'current' | 'readFiles'>;
-  store: Pick<ScreeningStore, 'record' | 'freeze'>;
+  store: Pick<ScreeningStore, 'record' | 'freeze'> & Partial<Pick<ScreeningStore, 'enrol' | 'rosterPage'>>;
   cases: Pick<CaseWork, 'openCase'>;
   clock: Clock;
   /** The lists screened against (configuration: config.ts). */
@@ -90,6 +90,30 @@ export class ScreeningWork {
       now: this.ports.clock.now(),
     });
     return this.act(decision);
+  }
+
+  /** Enrols the customer in the roster (what a re-screen maps over) and screens them. */
+  async enrolAndScreen(customer: CustomerFacts, trigger: ScreeningTrigger): Promise<ScreeningOutcome> {
+    const { enrol } = this.ports.store;
+    if (!enrol) throw new Error('This screening work was built without the roster');
+    await enrol.call(this.ports.store, customer);
+    return this.screenCustomer(customer, trigger);
+  }
+
+  /** Re-screens one page of a roster partition; answers the cursor of the next page while there is one. */
+  async rescreenPage(
+    partition: number,
+    cursor?: string,
+  ): Promise<{ screened: number; hits: number; cursor?: string }> {
+    const { rosterPage } = this.ports.store;
+    if (!rosterPage) throw new Error('This screening work was built without the roster');
+    const page = await rosterPage.call(this.ports.store, partition, RESCREEN_PAGE, cursor);
+    let hits = 0;
+    for (const customer of page.customers) {
+      const out = await this.screenCustomer(customer, 'rescreen');
+      if (out.decision.band !== 'clear') hits += 1;
+    }
+    return { screened: page.customers.length, hits, ...(page.next ? { cursor: page.next } : {}) };
   }
 
   /**
