@@ -73,7 +73,8 @@ function walk(states: States, file: string, arnToId: Map<string, string>, into: 
     const processor = (state.ItemProcessor ?? state.Iterator) as
       | { States: States; ProcessorConfig?: { Mode?: string } }
       | undefined;
-    if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED') inlineDistributedMap(name, state, processor, file);
+    if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED')
+      inlineDistributedMap(name, state, processor, file);
     if (processor) walk(processor.States, file, arnToId, into);
   }
 }
@@ -92,7 +93,8 @@ export function inlineDistributedMap(
   file: string,
 ): void {
   for (const field of ['ItemReader', 'ItemBatcher', 'ResultWriter']) {
-    if (field in state) throw new Error(`${file}: Map ${name} uses ${field}, which the local runner cannot run`);
+    if (field in state)
+      throw new Error(`${file}: Map ${name} uses ${field}, which the local runner cannot run`);
   }
   const tolerated = state.ToleratedFailurePercentage ?? state.ToleratedFailureCount ?? 0;
   if (tolerated !== 0) throw new Error(`${file}: Map ${name} tolerates failures; locally only 0 is run`);

@@ -8,9 +8,13 @@ import type { CaseWork } from '../cases/contracts.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { ListStore } from '../kernel/ports/list-store.js';
 import { RESCREEN_PAGE, SCREENED_LISTS, type ScreenedList } from './config.js';
-import { decide, type ScreeningDecision, type ScreeningSubject, type ScreeningTrigger } from './decision.js';
+import { decide, type ScreeningDecision, type ScreeningTrigger } from './decision.js';
 import { buildIndex, type ScreeningIndex, screen } from './screen.js';
+import { ScreeningActions, type ScreeningOutcome } from './screening-actions.js';
 import type { ScreeningStore } from './screening-store.js';
+
+export type { ScreeningOutcome } from './screening-actions.js';
+
 import { currentLists } from './versions.js';
 
 export interface ScreeningWorkPorts {
@@ -29,12 +33,6 @@ export interface CustomerFacts {
   readonly name: string;
   readonly birthDate?: string;
   readonly nationalities?: readonly string[];
-}
-
-export interface ScreeningOutcome {
-  readonly decision: ScreeningDecision;
-  readonly caseId?: string;
-  readonly frozen: boolean;
 }
 
 /** The index of one container, for the versions (digests) it was built from. */
@@ -67,11 +65,13 @@ export const forgetIndex = (): void => {
   cached = undefined;
 };
 
-/** A username's separators are blanks to the matcher (`anton_andreev` reads as `anton andreev`). */
-export const nameOfUsername = (username: string): string => username.replace(/[._-]+/g, ' ').trim();
+export { nameOfUsername } from './intake.js';
 
 export class ScreeningWork {
-  constructor(private readonly ports: ScreeningWorkPorts) {}
+  private readonly actions: ScreeningActions;
+  constructor(private readonly ports: ScreeningWorkPorts) {
+    this.actions = new ScreeningActions(ports);
+  }
 
   /** Screens a customer by name (and birth date, nationality where known) against the lists in force. */
   async screenCustomer(customer: CustomerFacts, trigger: ScreeningTrigger): Promise<ScreeningOutcome> {
@@ -116,88 +116,14 @@ export class ScreeningWork {
     return { screened: page.customers.length, hits, ...(page.next ? { cursor: page.next } : {}) };
   }
 
-  /**
-   * Records the decision of a withdrawal address's screening against the crypto addresses of the lists
-   * (lambdas/addresses/sanctions.ts): a listed address is a strong hit on the address (a case opens; the
-   * address itself is blocked by the address book, so the customer's other withdrawals are not frozen).
-   */
-  async recordAddressScreening(input: {
-    userId: string;
-    addressId: string;
-    trigger: ScreeningTrigger;
-    hit?: { entityId: string; listing: string };
-    listVersions: ScreeningDecision['listVersions'];
-  }): Promise<ScreeningOutcome> {
-    const subject: ScreeningSubject = { kind: 'address', userId: input.userId, addressId: input.addressId };
-    const hits = input.hit
-      ? [
-          {
-            entityId: input.hit.entityId,
-            list: input.hit.entityId.split(':')[0] ?? 'ofac-sdn',
-            schema: 'Other' as const,
-            matchedName: input.hit.listing,
-            nameKind: 'primary' as const,
-            nameScore: 1,
-            score: 1,
-            explanation: {
-              tokens: [],
-              unmatchedQuery: [],
-              unmatchedCandidate: [],
-              legalForms: { query: [], candidate: [] },
-              adjustments: [
-                { factor: 1, reason: 'the address is listed exactly (Digital Currency Address)' },
-              ],
-            },
-          },
-        ]
-      : [];
-    const decision = decide({
-      subject,
-      trigger: input.trigger,
-      queryKey: input.addressId,
-      result: { hits, listVersions: input.listVersions },
-      now: this.ports.clock.now(),
-    });
-    // an address hit never freezes the customer: the address is blocked where it is used
-    return this.act(decision, false);
+  /** An address's screening against the lists' crypto addresses (screening-actions.ts). */
+  recordAddressScreening(
+    input: Parameters<ScreeningActions['recordAddressScreening']>[0],
+  ): Promise<ScreeningOutcome> {
+    return this.actions.recordAddressScreening(input);
   }
 
-  private async act(decision: ScreeningDecision, mayFreeze = true): Promise<ScreeningOutcome> {
-    await this.ports.store.record(decision);
-    if (decision.action !== 'block' && decision.action !== 'case') return { decision, frozen: false };
-    const userId = decision.subject.userId;
-    const opened = await this.ports.cases.openCase({
-      subject: { userId },
-      kind: 'screening-hit',
-      signals: decision.hits.map((hit) => ({
-        code: 'SCREENING_HIT',
-        score: Math.round(hit.score * 1000) / 1000,
-        detail: `${decision.band} hit (${decision.trigger}): ${hit.matchedName} [${hit.entityId}]`,
-        facts: {
-          band: decision.band,
-          entry: hit.entityId,
-          list: versionOf(decision, hit.list),
-          decisionId: decision.decisionId,
-        },
-      })),
-      ...(decision.subject.kind === 'address'
-        ? { evidence: [{ kind: 'address' as const, id: decision.subject.addressId }] }
-        : {}),
-      source: { kind: 'screening', id: decision.decisionId },
-      attachToOpen: true,
-    });
-    const freeze = mayFreeze && decision.action === 'block';
-    if (freeze)
-      await this.ports.store.freeze(userId, {
-        decisionId: decision.decisionId,
-        caseId: opened.caseId,
-        at: decision.at,
-      });
-    return { decision, caseId: opened.caseId, frozen: freeze };
+  private act(decision: ScreeningDecision): Promise<ScreeningOutcome> {
+    return this.actions.act(decision);
   }
 }
-
-const versionOf = (d: ScreeningDecision, list: string) => {
-  const v = d.listVersions.find((x) => x.list === list);
-  return v ? `${list}@${v.version}` : list;
-};

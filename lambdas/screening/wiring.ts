@@ -4,6 +4,7 @@ import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
 import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
+import { ScreeningIntake } from './intake.js';
 import { ScreeningStore } from './screening-store.js';
 import { ScreeningWork } from './screening-work.js';
 
@@ -18,6 +19,10 @@ export const screeningWork = (infra: Pick<Infra, 'rows' | 'clock' | 'lists'>) =>
     cases: caseWork(infra),
     clock: infra.clock,
   });
+
+/** The sign-up's (and later KYC's) hand-over: roster enrolment and the start of the customer's screening. */
+export const screeningIntake = (infra: Pick<Infra, 'rows' | 'clock' | 'workflows'>) =>
+  new ScreeningIntake({ roster: screeningStore(infra), workflows: infra.workflows(), clock: infra.clock });
 
 export const awsScreeningStore = /* @__PURE__ */ once(() =>
   screeningStore({ rows: aws.rows, clock: aws.clock }),
