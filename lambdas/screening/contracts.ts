@@ -4,6 +4,7 @@
 export { type BandRule, SCREENING_BANDS, type ScreeningAction, type ScreeningBand } from './bands.js';
 export type { ScreeningDecision, ScreeningSubject, ScreeningTrigger } from './decision.js';
 export type { ScreeningIntake } from './intake.js';
+export type { ScreeningActions, ScreeningOutcome } from './screening-actions.js';
 export type { ScreeningState, ScreeningStore } from './screening-store.js';
-export type { ScreeningOutcome, ScreeningWork } from './screening-work.js';
+export type { ScreeningWork } from './screening-work.js';
 export { rescreenExecutionName, screeningExecutionName } from './workflow-contracts.js';

@@ -5,6 +5,7 @@ import type { Infra } from '../kernel/infra.js';
 import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { ScreeningIntake } from './intake.js';
+import { ScreeningActions } from './screening-actions.js';
 import { ScreeningStore } from './screening-store.js';
 import { ScreeningWork } from './screening-work.js';
 
@@ -23,6 +24,13 @@ export const screeningWork = (infra: Pick<Infra, 'rows' | 'clock' | 'lists'>) =>
 /** The sign-up's (and later KYC's) hand-over: roster enrolment and the start of the customer's screening. */
 export const screeningIntake = (infra: Pick<Infra, 'rows' | 'clock' | 'workflows'>) =>
   new ScreeningIntake({ roster: screeningStore(infra), workflows: infra.workflows(), clock: infra.clock });
+
+/** Recording a decision and acting on it, without the matcher (the address routes). */
+export const screeningActions = (infra: Pick<Infra, 'rows' | 'clock'>) =>
+  new ScreeningActions({ store: screeningStore(infra), cases: caseWork(infra), clock: infra.clock });
+export const awsScreeningActions = /* @__PURE__ */ once(() =>
+  screeningActions({ rows: aws.rows, clock: aws.clock }),
+);
 
 export const awsScreeningStore = /* @__PURE__ */ once(() =>
   screeningStore({ rows: aws.rows, clock: aws.clock }),
