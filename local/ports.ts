@@ -76,6 +76,7 @@ import { type OutboxSweeper, outboxSweeperOf } from '../lambdas/kernel/outbox-sw
 import { type Clock, systemClock } from '../lambdas/kernel/ports/clock.js';
 import type { GeoIp } from '../lambdas/kernel/ports/geo-ip.js';
 import type { KeyService } from '../lambdas/kernel/ports/key-service.js';
+import type { ListStore } from '../lambdas/kernel/ports/list-store.js';
 import type { Mailer } from '../lambdas/kernel/ports/mailer.js';
 import type { SmsMessages } from '../lambdas/kernel/ports/sms-messages.js';
 import { type TaskAnswers, taskAnswersClient } from '../lambdas/kernel/ports/task-answers.js';
@@ -250,6 +251,7 @@ export interface LocalPorts {
   /** F2: screening decisions, freezes and the roster, and the screening port (lists from the state folder). */
   screeningStore: ScreeningStore;
   screening: ScreeningWork;
+  lists: ListStore;
 }
 
 /** The function each invoked-function variable names (INVOKABLE of the catalogue). */
@@ -493,6 +495,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       incidentWork: new IncidentWorkOf({ incidents: incidentStore(infra), outbox, clock }),
       screeningStore: screeningStore(infra),
       screening: screeningWork(infra),
+      lists,
       adminIdentity,
       adminTokens,
       admins: adminDirectoryStore(infra),
