@@ -16,14 +16,14 @@ export async function loadListAndRescreen(
     readonly loadedBy: string;
     readonly now: Date;
   },
-): Promise<LoadOutcome & { rescreen?: string }> {
+): Promise<LoadOutcome & { /** The re-screen's execution id. */ rescreen?: string }> {
   const outcome = await loadListVersion(ports.lists, input);
   if (outcome.outcome !== 'loaded') return outcome;
   const name = rescreenExecutionName(outcome.manifest.list, outcome.manifest.version);
-  await ports.workflows.start(
+  const { executionId } = await ports.workflows.start(
     'screening',
     { trigger: 'rescreen', list: outcome.manifest.list, version: outcome.manifest.version },
     name,
   );
-  return { ...outcome, rescreen: name };
+  return { ...outcome, rescreen: executionId };
 }

@@ -13,6 +13,7 @@ import { decide, type ScreeningDecision } from '../../lambdas/screening/decision
 import type { ScreeningHit } from '../../lambdas/screening/screen.js';
 import { forgetIndex, nameOfUsername, ScreeningWork } from '../../lambdas/screening/screening-work.js';
 import { loadListVersion } from '../../lambdas/screening/versions.js';
+import { screen as screenWithdrawal } from '../../lambdas/withdrawals/screening.js';
 import { LocalListStore } from '../../local/adapters/list-store.js';
 
 const NOW = new Date('2026-12-04T12:00:00Z');
@@ -218,5 +219,26 @@ describe('F2 screening work over the list store', () => {
   it('F2 a customer name is the username with separators as blanks', () => {
     expect(nameOfUsername('anton_andreev')).toBe('anton andreev');
     expect(nameOfUsername('a.b-c')).toBe('a b c');
+  });
+});
+
+describe('F2 a frozen customer at the withdrawal screening', () => {
+  const record = {
+    status: 'screening' as const,
+    withdrawalId: 'wd_1',
+    risk: { band: 'low' as const, score: 0, signals: [] },
+  };
+  it('F2 a customer frozen by a strong hit has the withdrawal reviewed, the status every reviewed withdrawal shows', () => {
+    const facts = {
+      record,
+      account: { status: 'active' as const },
+      destination: { status: 'active' as const },
+      sanctioned: false,
+    };
+    expect(screenWithdrawal(facts)).toMatchObject({ cancelled: false, band: 'low' });
+    expect(screenWithdrawal({ ...facts, screeningFrozen: true })).toMatchObject({
+      cancelled: false,
+      band: 'unusual',
+    });
   });
 });
