@@ -20,7 +20,6 @@ import {
   awsAccountStore,
   awsAddressStore,
   awsLoginStore,
-  awsScreeningActions,
   awsSecurityState,
   awsWithdrawalHistory,
   awsWithdrawalLedger,
@@ -87,6 +86,5 @@ export const handler = lazyHandler(() =>
     settings: aws.settings(),
     clock: aws.clock,
     idempotency: aws.idempotency(),
-    screening: awsScreeningActions(),
   }),
 );
