@@ -14,6 +14,7 @@ import type { Access, FunctionSpec } from './kernel/specs.js';
 import * as notifyRoutes from './notify/routes.js';
 import * as platformRoutes from './platform/routes.js';
 import * as privacyRoutes from './privacy/routes.js';
+import * as screeningRoutes from './screening/routes.js';
 import * as securityRoutes from './security/routes.js';
 import * as taskTokensRoutes from './task-tokens/routes.js';
 import * as withdrawalsRoutes from './withdrawals/routes.js';
@@ -137,6 +138,17 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     tasks: {
       BreachNotifySubjectsFunctionArn: casesRoutes.BREACH_NOTIFY_SUBJECTS,
       BreachClockFunctionArn: casesRoutes.BREACH_CLOCK,
+    },
+  },
+  {
+    // F2: one customer's screening (sign-up verification), or the re-screen of the whole roster when a list
+    // version changes (a Distributed Map over the roster's partitions in AWS; inline locally).
+    name: 'screening',
+    file: 'statemachines/screening.asl.json',
+    tasks: {
+      ScreenCustomerFunctionArn: screeningRoutes.SCREEN_CUSTOMER,
+      ListRosterPartitionsFunctionArn: screeningRoutes.LIST_ROSTER_PARTITIONS,
+      RescreenPageFunctionArn: screeningRoutes.RESCREEN_PAGE,
     },
   },
   {

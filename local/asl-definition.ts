@@ -70,9 +70,38 @@ function walk(states: States, file: string, arnToId: Map<string, string>, into: 
     for (const branch of (state.Branches as { States: States }[] | undefined) ?? []) {
       walk(branch.States, file, arnToId, into);
     }
-    const processor = (state.ItemProcessor ?? state.Iterator) as { States: States } | undefined;
+    const processor = (state.ItemProcessor ?? state.Iterator) as
+      | { States: States; ProcessorConfig?: { Mode?: string } }
+      | undefined;
+    if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED')
+      inlineDistributedMap(name, state, processor, file);
     if (processor) walk(processor.States, file, arnToId, into);
   }
+}
+
+/**
+ * F2: aws-local-stepfunctions runs a Map inline only. A Distributed Map over items of the state's input
+ * (ItemsPath, no ItemReader) means the same as an inline Map, item for item: here it becomes one, at load, in
+ * memory (the file is what CDK deploys). The fields only a Distributed Map has are dropped: ProcessorConfig
+ * (child executions), ToleratedFailurePercentage/Count (0 locally: any failure fails the Map, as inline),
+ * Label. A Distributed Map that reads S3 (ItemReader), batches or writes results to S3 cannot run locally.
+ */
+export function inlineDistributedMap(
+  name: string,
+  state: Record<string, unknown>,
+  processor: { ProcessorConfig?: unknown },
+  file: string,
+): void {
+  for (const field of ['ItemReader', 'ItemBatcher', 'ResultWriter']) {
+    if (field in state)
+      throw new Error(`${file}: Map ${name} uses ${field}, which the local runner cannot run`);
+  }
+  const tolerated = state.ToleratedFailurePercentage ?? state.ToleratedFailureCount ?? 0;
+  if (tolerated !== 0) throw new Error(`${file}: Map ${name} tolerates failures; locally only 0 is run`);
+  delete processor.ProcessorConfig;
+  delete state.ToleratedFailurePercentage;
+  delete state.ToleratedFailureCount;
+  delete state.Label;
 }
 
 function bind(

@@ -73,6 +73,9 @@ import * as AuditCheckpoint from '../lambdas/platform/handlers/audit-checkpoint.
 import * as GetHealth from '../lambdas/platform/handlers/get-health.js';
 import * as OutboxSweeper from '../lambdas/platform/handlers/outbox-sweeper.js';
 import * as PersonalDataVault from '../lambdas/privacy/handlers/vault.js';
+import * as ListRosterPartitions from '../lambdas/screening/handlers/list-roster-partitions.js';
+import * as RescreenPage from '../lambdas/screening/handlers/rescreen-page.js';
+import * as ScreenCustomer from '../lambdas/screening/handlers/screen-customer.js';
 import * as RequestEmailChange from '../lambdas/security/handlers/change-email.js';
 import * as RequestPhoneChange from '../lambdas/security/handlers/change-phone.js';
 import * as ClearSecurityHold from '../lambdas/security/handlers/clear-hold.js';
@@ -176,6 +179,9 @@ export const LOCAL_HANDLERS = {
   NotifySecurityHoldEnded,
   BreachNotifySubjects,
   BreachClock,
+  ScreenCustomer,
+  ListRosterPartitions,
+  RescreenPage,
   ScreenWithdrawal,
   AwaitWithdrawalDecision,
   ApproveWithdrawal,

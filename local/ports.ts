@@ -76,6 +76,7 @@ import { type OutboxSweeper, outboxSweeperOf } from '../lambdas/kernel/outbox-sw
 import { type Clock, systemClock } from '../lambdas/kernel/ports/clock.js';
 import type { GeoIp } from '../lambdas/kernel/ports/geo-ip.js';
 import type { KeyService } from '../lambdas/kernel/ports/key-service.js';
+import type { ListStore } from '../lambdas/kernel/ports/list-store.js';
 import type { Mailer } from '../lambdas/kernel/ports/mailer.js';
 import type { SmsMessages } from '../lambdas/kernel/ports/sms-messages.js';
 import { type TaskAnswers, taskAnswersClient } from '../lambdas/kernel/ports/task-answers.js';
@@ -94,6 +95,9 @@ import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { notificationPrefs, pgpSignerClient } from '../lambdas/notify/wiring.js';
 import type { ScheduledEvent } from '../lambdas/platform/contracts.js';
 import { auditCheckpointWriter, fullOutbox } from '../lambdas/platform/wiring.js';
+import type { ScreeningStore } from '../lambdas/screening/screening-store.js';
+import type { ScreeningWork } from '../lambdas/screening/screening-work.js';
+import { screeningStore, screeningWork } from '../lambdas/screening/wiring.js';
 import type { NoticeStore } from '../lambdas/security/change-notices.js';
 import type { ContactChangeFlow } from '../lambdas/security/contact-change.js';
 import type { SecurityStateStore } from '../lambdas/security/hold.js';
@@ -126,6 +130,7 @@ import { openLocalFieldCipher } from './adapters/field-cipher.js';
 import { localGeoIp } from './adapters/geo-ip.js';
 import { LocalIdentityProvider } from './adapters/identity-provider.js';
 import { LocalKeyService } from './adapters/key-service.js';
+import { LocalListStore } from './adapters/list-store.js';
 import { lazyLocalPgpKeySource } from './adapters/pgp-key.js';
 import { LocalSmsOutbox } from './adapters/sms-outbox.js';
 import type { PoolConfig } from './adapters/token-issuer.js';
@@ -243,6 +248,10 @@ export interface LocalPorts {
   /** F6: breach incidents and their clocks (the full outbox: audit, workflow start, mail). */
   incidents: IncidentStore;
   incidentWork: IncidentWork;
+  /** F2: screening decisions, freezes and the roster, and the screening port (lists from the state folder). */
+  screeningStore: ScreeningStore;
+  screening: ScreeningWork;
+  lists: ListStore;
 }
 
 /** The function each invoked-function variable names (INVOKABLE of the catalogue). */
@@ -431,6 +440,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const idempotency = idempotencyStore(LOCAL_TABLE_NAMES.idempotency, idempotencyClient);
     const taskAnswers = taskAnswersClient(invoke('TASK_ANSWER_FUNCTION'));
     const checkpoints = new LocalCheckpointStore(options.stateDir);
+    const lists = new LocalListStore(options.stateDir);
     // The local runtime's Infra: the same members the Lambda runtime supplies (kernel/aws/infra.ts).
     const infra: Infra = {
       clock,
@@ -465,6 +475,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cipher: () => cipher,
       idempotency: () => idempotency,
       checkpoints: () => checkpoints,
+      lists: () => lists,
     };
     // Every component from its context's wiring.ts, as the Lambda handlers build them. Where AWS gives a
     // function a narrower variant (an account store without the vault), the local port is the widest one,
@@ -482,6 +493,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       caseWork: caseWork(infra),
       incidents: incidentStore(infra),
       incidentWork: new IncidentWorkOf({ incidents: incidentStore(infra), outbox, clock }),
+      screeningStore: screeningStore(infra),
+      screening: screeningWork(infra),
+      lists,
       adminIdentity,
       adminTokens,
       admins: adminDirectoryStore(infra),

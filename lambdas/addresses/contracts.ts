@@ -59,4 +59,4 @@ export {
   type WhitelistedAddress,
 } from './address-book.js';
 export { AddressStore } from './address-store.js';
-export { isSanctioned } from './sanctions.js';
+export { isSanctioned, screenAddress } from './sanctions.js';

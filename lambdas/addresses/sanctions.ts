@@ -74,3 +74,25 @@ export function sanctionsHit(asset: Asset, address: string): SanctionsEntry | un
 export function isSanctioned(asset: Asset, address: string): boolean {
   return sanctionsHit(asset, address) !== undefined;
 }
+
+/**
+ * F2/C1: the list version the bundled addresses come from, recorded with every address screening decision:
+ * the SDN files' sha-256 as the generator printed it into `source`, under a version id naming the bundle.
+ */
+export const sanctionsListVersions: readonly { list: string; version: string; sha256: string }[] = (() => {
+  const sha256 = /sha-256 ([0-9a-f]{64})/.exec(SANCTIONS.list.source)?.[1] ?? '0'.repeat(64);
+  return [
+    { list: 'ofac-sdn', version: `bundled-${SANCTIONS.list.retrieved}-${sha256.slice(0, 12)}`, sha256 },
+  ];
+})();
+
+/** The screening of one destination: the listed entry it matches (as `<list>:<id>`), and the versions used. */
+export function screenAddress(
+  asset: Asset,
+  address: string,
+): { hit?: { entityId: string; listing: string }; listVersions: typeof sanctionsListVersions } {
+  const entry = sanctionsHit(asset, address);
+  if (!entry) return { listVersions: sanctionsListVersions };
+  const id = /(\d+)\s*$/.exec(entry.reference)?.[1] ?? entry.reference;
+  return { hit: { entityId: `ofac-sdn:${id}`, listing: entry.listing }, listVersions: sanctionsListVersions };
+}

@@ -11,11 +11,12 @@ import type { Effect, Outbox } from '../kernel/outbox.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { SignInContextInput } from '../kernel/ports/user-mail.js';
 import type { Settings } from '../kernel/settings.js';
+import type { ScreeningActions } from '../screening/contracts.js';
 import type { WhitelistedAddress } from './address-book.js';
 import { type AddressStore, type CreatedAddress, newAddressId } from './address-store.js';
 import type { AddressView } from './contracts.js';
 import { checkLabel } from './label.js';
-import { sanctionsHit, sanctionsListInfo } from './sanctions.js';
+import { sanctionsHit, sanctionsListInfo, screenAddress } from './sanctions.js';
 import { checkAddress } from './validate.js';
 
 /**
@@ -38,6 +39,8 @@ export interface AddPorts extends AuditedPorts {
   /** A4's "this wasn't me" link in the confirmation email: someone else adding an address is a takeover. */
   links: Pick<SuspensionLinks, 'issue'>;
   settings: Pick<Settings, 'addressCoolingHours'>;
+  /** F2/C1: the address's screening decision recorded with its list version; a hit opens a case. */
+  screening?: Pick<ScreeningActions, 'recordAddressScreening'>;
 }
 
 export interface ConfirmPorts extends AuditedPorts {
@@ -190,6 +193,15 @@ export async function addAddress(
     },
     after,
   );
+  // F2/C1: the decision, with the list version, and a case for a hit (nothing of it reaches the customer)
+  const screened = screenAddress(input.asset, checked.address);
+  await ports.screening?.recordAddressScreening({
+    userId: requester.userId,
+    addressId,
+    trigger: 'address-added',
+    ...(screened.hit ? { hit: screened.hit } : {}),
+    listVersions: screened.listVersions,
+  });
   if (!link) return { address, message: BLOCKED_MESSAGE };
   await after.settle();
   return {

@@ -134,7 +134,15 @@ export const ROUTES: readonly RouteSpec[] = [
       'INVALID_PHONE',
       'INVALID_PASSWORD',
     ],
-    access: reads('accounts:write', 'blind-index:key', 'vault:invoke', 'identity:read', 'identity:enable'),
+    // F2: the roster row (accounts table) and the start of the new customer's screening.
+    access: reads(
+      'accounts:write',
+      'blind-index:key',
+      'vault:invoke',
+      'identity:read',
+      'identity:enable',
+      'screening:start',
+    ),
   },
   {
     id: 'AnswerChallenge',

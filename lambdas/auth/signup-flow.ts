@@ -57,6 +57,8 @@ export interface SignupPorts {
   clock: Clock;
   /** The bot shield's counters (Shield table): sign-ups per source. */
   throttle?: Pick<ShieldStorePort, 'increment'>;
+  /** F2: the new customer's screening (roster enrolment and the screening workflow's start). */
+  screening?: { customer(input: { userId: string; username: string }, trigger: 'signup'): Promise<void> };
 }
 
 export interface SignupStarted {
@@ -245,6 +247,14 @@ export class SignupFlow {
       ...(user.phone ? { phone: user.phone } : {}),
     });
     await identity.enableUser(signup.username);
+    // F2: screened once the account exists; the customer learns nothing of it either way. A failure here
+    // does not undo a completed sign-up: it is logged, and the next re-screen covers the customer if the
+    // roster enrolment went through (docs/screening.md).
+    try {
+      await this.ports.screening?.customer({ userId: user.userId, username: user.username }, 'signup');
+    } catch (err) {
+      logger.error('the new customer could not be handed to screening', { error: (err as Error).name });
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { ShieldStore } from '../kernel/shield/shield-store.js';
+import { screeningIntake } from '../screening/wiring.js';
 import { duressCheckClient } from './duress-match.js';
 import { DuressStore } from './duress-store.js';
 import { LoginFlow } from './login-flow.js';
@@ -81,7 +82,7 @@ export const tokenRefresh = (infra: RefreshInfra) =>
 
 type SignupInfra = Pick<
   Infra,
-  'rows' | 'keys' | 'clock' | 'documents' | 'tableName' | 'identity' | 'vault' | 'invoke'
+  'rows' | 'keys' | 'clock' | 'documents' | 'tableName' | 'identity' | 'vault' | 'invoke' | 'workflows'
 >;
 
 export const signupFlow = (infra: SignupInfra) =>
@@ -95,6 +96,7 @@ export const signupFlow = (infra: SignupInfra) =>
     messenger: invokingSignupMessenger(infra.invoke('USER_MAIL_FUNCTION'), infra.invoke('SMS_FUNCTION')),
     clock: infra.clock,
     throttle: new ShieldStore(infra.documents(), infra.tableName('shield')),
+    screening: screeningIntake(infra),
   });
 
 export const awsLoginFlow = /* @__PURE__ */ once(() =>
@@ -122,6 +124,7 @@ export const awsSignupFlow = /* @__PURE__ */ once(() =>
     identity: aws.identity,
     vault: aws.vault,
     invoke: aws.invoke,
+    workflows: aws.workflows,
   }),
 );
 

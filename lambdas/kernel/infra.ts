@@ -12,6 +12,7 @@ import type { Custody } from './ports/custody.js';
 import type { GeoIp } from './ports/geo-ip.js';
 import type { IdentityProvider, TokenRefresher } from './ports/identity-provider.js';
 import type { KeyService } from './ports/key-service.js';
+import type { ListStore } from './ports/list-store.js';
 import type { Mailer } from './ports/mailer.js';
 import type { SmsMessages } from './ports/sms-messages.js';
 import type { SmsSender } from './ports/sms-sender.js';
@@ -78,4 +79,6 @@ export interface Infra {
   idempotency(): BasePersistenceLayer;
   /** D3: where the audit chain's checkpoints are kept, beyond rewriting (the checkpoint writer only). */
   checkpoints(): CheckpointStore;
+  /** F2: the versions of the screening lists (S3 in AWS, the state folder locally). */
+  lists(): ListStore;
 }

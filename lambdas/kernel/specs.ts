@@ -78,7 +78,9 @@ export type Access =
   /** D2: start the admin-approval workflow (a new admin request). */
   | 'admin-approval:start'
   /** F6: start the breach-notification workflow (a new incident). */
-  | 'breach:start';
+  | 'breach:start'
+  /** F2: start the screening workflow (one customer, or the re-screen of the roster). */
+  | 'screening:start';
 
 /** Accesses that read signed rows: a function holding one must also hold INTEGRITY_ALARM. */
 export const SIGNED_READS: readonly Access[] = [

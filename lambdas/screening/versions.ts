@@ -135,7 +135,7 @@ export async function loadListVersion(
 
 /** The entities of the version in force of each list, checked against their digest, for the screening index. */
 export async function currentLists(
-  store: ListStore,
+  store: Pick<ListStore, 'current' | 'readFiles'>,
   lists: readonly { readonly list: string; readonly format: ListFormat }[],
 ): Promise<{ entities: ListEntity[]; versions: { list: string; version: string; sha256: string }[] }> {
   const entities: ListEntity[] = [];

@@ -1,7 +1,7 @@
 // C2: a withdrawal request, checked in a fixed order (each refusal its own code), scored (risk.ts), written
 // with its limits ledger entry in one transaction (ledger.ts), and handed to the withdrawal workflow.
 import type { AccountStore } from '../account/contracts.js';
-import { type AddressBook, receiveRefusal } from '../addresses/contracts.js';
+import { type AddressBook, receiveRefusal, screenAddress } from '../addresses/contracts.js';
 import type { Asset } from '../kernel/assets.js';
 import type { CodeOf } from '../kernel/error-codes.js';
 import { AppError, type ErrorDetail, ValidationError } from '../kernel/errors.js';
@@ -11,6 +11,7 @@ import type { Clock } from '../kernel/ports/clock.js';
 import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
 import type { Settings } from '../kernel/settings.js';
+import type { ScreeningActions } from '../screening/contracts.js';
 import { holdStatus, type SecurityStateStore } from '../security/contracts.js';
 import { formatAmount, limitMinor, parseAmount } from './amount.js';
 import type { WithdrawalAccepted } from './contracts.js';
@@ -48,6 +49,11 @@ export interface RequestWithdrawalPorts extends RiskFactPorts {
   clock: Clock;
   /** F2: the destination against the sanctions list, again at request time (the list may have grown). */
   isSanctioned: (asset: Asset, address: string) => boolean;
+  /**
+   * F2/C1: the destination's screening decision, recorded with the list version (once per address and
+   * version: the decision id is their digest); a hit opens a case. The customer is told nothing of it.
+   */
+  screening?: Pick<ScreeningActions, 'recordAddressScreening'>;
 }
 
 export interface WithdrawalInput {
@@ -169,6 +175,16 @@ export async function requestWithdrawal(
     sourceIp: client.sourceIp,
     ...(facts.deviceId ? { deviceId: facts.deviceId } : {}),
   };
+  if (ports.screening) {
+    const screened = screenAddress(address.asset, address.address);
+    await ports.screening.recordAddressScreening({
+      userId,
+      addressId: address.addressId,
+      trigger: 'withdrawal',
+      ...(screened.hit ? { hit: screened.hit } : {}),
+      listVersions: screened.listVersions,
+    });
+  }
   // The limits are checked here, against the ledger as it is at the write (DAILY_LIMIT / MONTHLY_LIMIT).
   await ports.ledger.record(record, defaults, now);
   await startWorkflow(ports, record);

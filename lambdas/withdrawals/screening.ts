@@ -14,6 +14,12 @@ export interface ScreeningFacts {
   destination: { status: AddressStatus } | undefined;
   /** The destination is on the sanctions list now. */
   sanctioned: boolean;
+  /**
+   * F2: a strong screening hit froze the customer's withdrawals. The withdrawal goes to review (a compliance
+   * officer decides; the review's timeout rejects it), so the customer sees the status every reviewed
+   * withdrawal shows and learns nothing of the hit (tipping-off).
+   */
+  screeningFrozen?: boolean;
 }
 
 export function screen(facts: ScreeningFacts): ScreeningOutcome {
@@ -30,6 +36,13 @@ export function screen(facts: ScreeningFacts): ScreeningOutcome {
   }
   if (facts.destination?.status !== 'active') {
     return { cancelled: false, band: 'blocked', reason: 'The destination is no longer whitelisted' };
+  }
+  if (facts.screeningFrozen) {
+    return {
+      cancelled: false,
+      band: 'unusual',
+      reason: 'Withdrawals frozen by a screening hit: compliance reviews',
+    };
   }
   const reason =
     record.risk.band === 'low'

@@ -67,4 +67,5 @@ export { awsAddressStore } from '../addresses/wiring.js';
 export { awsLoginStore } from '../auth/wiring.js';
 // F3: the case seam (a review opens or joins a compliance case).
 export { awsCaseWork } from '../cases/wiring.js';
+export { awsScreeningActions, awsScreeningStore } from '../screening/wiring.js';
 export { awsSecurityState } from '../security/wiring.js';

@@ -87,6 +87,18 @@ function acknowledgeObjects(fn: PalisadeFunction, { data }: GrantContext): void 
   });
 }
 
+/** cdk-nag IAM5 on the list objects: each version's files are new keys under `lists/`, named at load. */
+function acknowledgeListObjects(fn: PalisadeFunction, { data }: GrantContext): void {
+  const bucket = data.screeningLists.bucket;
+  const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement);
+  Validations.of(fn.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${LIST_PREFIX}*]`,
+    reason:
+      'F2: every list version is stored under its own new keys (lists/<list>/<version>/…), so the objects are ' +
+      'granted by the lists/ prefix of the bucket that holds nothing else; the bucket is versioned.',
+  });
+}
+
 /** Only the data-key secret of one purpose: KMS refuses these calls for any other encryption context. */
 const dataKeyFor =
   (purpose: string) =>
@@ -183,6 +195,7 @@ export const DATA_GRANTS = {
       });
       allow(fn, ['s3:GetObject'], [lists.objectsArn]);
       allow(fn, ['kms:Decrypt'], [lists.key.keyArn], lists.viaS3());
+      acknowledgeListObjects(fn, ctx);
     },
   },
   'screening-lists:write': {
@@ -192,6 +205,7 @@ export const DATA_GRANTS = {
       const lists = ctx.data.screeningLists;
       allow(fn, ['s3:GetObject', 's3:PutObject'], [lists.objectsArn]);
       allow(fn, ['kms:Decrypt', 'kms:GenerateDataKey'], [lists.key.keyArn], lists.viaS3());
+      acknowledgeListObjects(fn, ctx);
     },
   },
   'blind-index:key': { apply: dataKeyFor(BLIND_INDEX_PURPOSE) },

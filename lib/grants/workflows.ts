@@ -14,6 +14,7 @@ export const WORKFLOW_STARTS = {
   'withdrawal:start': 'withdrawal',
   'admin-approval:start': 'admin-approval',
   'breach:start': 'breach-notification',
+  'screening:start': 'screening',
 } as const satisfies Partial<Record<Access, WorkflowName>>;
 export type StartAccess = keyof typeof WORKFLOW_STARTS;
 
@@ -63,4 +64,5 @@ export const WORKFLOW_GRANTS = {
   'withdrawal:start': start('withdrawal:start'),
   'admin-approval:start': start('admin-approval:start'),
   'breach:start': start('breach:start'),
+  'screening:start': start('screening:start'),
 } satisfies Partial<GrantTable>;

@@ -224,6 +224,10 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ['states:StartExecution'],
       [ref(s.primary.workflows.stateMachines.get('breach-notification') as IConstruct)],
     ),
+    'screening:start': pairs(
+      ['states:StartExecution'],
+      [ref(s.primary.workflows.stateMachines.get('screening') as IConstruct)],
+    ),
     'custody:dispatch': [
       ...pairs(['sqs:SendMessage'], [getAttArn(s.primary.custody.queue)]),
       ...pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(s.primary.custody.key)]),

@@ -55,8 +55,8 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
     expect(sizeLimit({ hasTracer: true })).toBe(600 * 1024);
   });
 
-  it('B3 the one size exception is the PGP signer: documented, measured, and no other bundle carries OpenPGP.js', () => {
-    expect(Object.keys(SIZE_EXCEPTIONS)).toEqual(['PgpMailSigner']);
+  it("B3 the size exceptions are the PGP signer and the matcher's two tasks: documented, measured, and no other bundle carries OpenPGP.js", () => {
+    expect(Object.keys(SIZE_EXCEPTIONS).sort()).toEqual(['PgpMailSigner', 'RescreenPage', 'ScreenCustomer']);
     const exception = SIZE_EXCEPTIONS.PgpMailSigner;
     expect(exception?.reason).toMatch(/OpenPGP\.js/);
     expect(exception?.reason).toMatch(/\d+(\.\d+)? KB/);
@@ -67,6 +67,18 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
       const facts = bundles.get(f.id);
       const carries = facts?.topPackages.some((p) => p.name === 'openpgp') ?? false;
       expect(carries, f.id).toBe(f.id === 'PgpMailSigner');
+    }
+  });
+
+  it("F2 only the screening workflow's matcher tasks carry the transliteration tables (any-ascii)", () => {
+    for (const id of ['ScreenCustomer', 'RescreenPage']) {
+      expect(SIZE_EXCEPTIONS[id]?.reason).toMatch(/any-ascii/);
+      expect(SIZE_EXCEPTIONS[id]?.reason).toMatch(/\d[\d,.]* KB/);
+    }
+    for (const f of functions) {
+      const facts = bundles.get(f.id);
+      const carries = facts?.topPackages.some((p) => p.name === 'any-ascii') ?? false;
+      expect(carries, f.id).toBe(f.id === 'ScreenCustomer' || f.id === 'RescreenPage');
     }
   });
 

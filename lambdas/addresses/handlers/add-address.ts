@@ -7,7 +7,7 @@ import { describeBrowser } from '../../kernel/client-description.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type AddressCreatedResponse, addAddressBody } from '../contracts.js';
 import { type AddPorts, addAddress, viewOf } from '../whitelist.js';
-import { awsAddressOutbox, awsAddressStore, awsSuspensionLinks } from '../wiring.js';
+import { awsAddressOutbox, awsAddressStore, awsScreeningActions, awsSuspensionLinks } from '../wiring.js';
 
 export const makeHandler = (ports: AddPorts) =>
   httpHandler({ body: addAddressBody }, async (request, event) => {
@@ -36,5 +36,6 @@ export const handler = lazyHandler(() =>
     links: awsSuspensionLinks(),
     clock: aws.clock,
     settings: aws.settings(),
+    screening: awsScreeningActions(),
   }),
 );

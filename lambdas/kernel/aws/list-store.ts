@@ -87,7 +87,7 @@ export class S3ListStore implements ListStore {
 }
 
 /** One store per container, over the bucket the environment names. */
-export const awsListStore = once(() => {
+export const awsListStore = /* @__PURE__ */ once(() => {
   const bucket = process.env[SCREENING_LISTS_BUCKET_ENV];
   if (!bucket) throw new Error(`${SCREENING_LISTS_BUCKET_ENV} is not set`);
   return new S3ListStore(new S3Client({}), bucket);

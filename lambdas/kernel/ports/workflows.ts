@@ -5,6 +5,7 @@ export const WORKFLOW_NAMES = [
   'withdrawal',
   'admin-approval',
   'breach-notification',
+  'screening',
 ] as const;
 export type WorkflowName = (typeof WORKFLOW_NAMES)[number];
 

@@ -74,6 +74,7 @@ export const ACCESS_ENV = {
   'withdrawal:start': ['STATE_MACHINES'],
   'admin-approval:start': ['STATE_MACHINES'],
   'breach:start': ['STATE_MACHINES'],
+  'screening:start': ['STATE_MACHINES'],
   // The token rows (accounts table) and SendTask*: a task token names its execution, so no state machine.
   'task-tokens:own': ['ACCOUNTS_TABLE', 'SIGNING_KEY_ID'],
   'mail:send': ['MAIL_FROM'],

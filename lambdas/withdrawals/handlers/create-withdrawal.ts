@@ -20,6 +20,7 @@ import {
   awsAccountStore,
   awsAddressStore,
   awsLoginStore,
+  awsScreeningActions,
   awsSecurityState,
   awsWithdrawalHistory,
   awsWithdrawalLedger,
@@ -86,5 +87,6 @@ export const handler = lazyHandler(() =>
     settings: aws.settings(),
     clock: aws.clock,
     idempotency: aws.idempotency(),
+    screening: awsScreeningActions(),
   }),
 );

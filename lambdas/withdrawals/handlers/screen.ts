@@ -9,9 +9,10 @@ import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
 import type { Settings } from '../../kernel/settings.js';
 import { taskHandler } from '../../kernel/task.js';
+import type { ScreeningStore } from '../../screening/contracts.js';
 import type { WithdrawalLifecycle } from '../lifecycle.js';
 import { screen } from '../screening.js';
-import { awsAccountStore, awsAddressStore, awsWithdrawalLifecycle } from '../wiring.js';
+import { awsAccountStore, awsAddressStore, awsScreeningStore, awsWithdrawalLifecycle } from '../wiring.js';
 import { withdrawalTaskInput } from '../workflow-contracts.js';
 
 export const makeHandler = (ports: {
@@ -19,16 +20,24 @@ export const makeHandler = (ports: {
   accounts: Pick<AccountStore, 'getAccount'>;
   addresses: Pick<AddressBook, 'get'>;
   settings: Pick<Settings, 'withdrawalReviewHours'>;
+  screeningStore: Pick<ScreeningStore, 'state'>;
 }) =>
   taskHandler(withdrawalTaskInput, async ({ userId, withdrawalId }) => {
     const record = await ports.withdrawalLifecycle.get(userId, withdrawalId);
     if (!record) throw new Error(`No withdrawal ${withdrawalId} for user ${userId}`);
-    const [account, destination] = await Promise.all([
+    const [account, destination, screening] = await Promise.all([
       ports.accounts.getAccount(userId),
       ports.addresses.get(userId, record.addressId),
+      ports.screeningStore.state(userId),
     ]);
     const sanctioned = destination ? isSanctioned(destination.asset, destination.address) : false;
-    const outcome = screen({ record, account, destination, sanctioned });
+    const outcome = screen({
+      record,
+      account,
+      destination,
+      sanctioned,
+      screeningFrozen: screening?.frozen === true,
+    });
     logger.info('withdrawal screened', { withdrawalId, ...outcome });
     return {
       ...outcome,
@@ -43,5 +52,6 @@ export const handler = lazyHandler(() =>
     accounts: awsAccountStore(),
     addresses: awsAddressStore(),
     settings: aws.settings(),
+    screeningStore: awsScreeningStore(),
   }),
 );

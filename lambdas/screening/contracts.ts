@@ -1,0 +1,10 @@
+// F2: what the screening context publishes to other contexts: the bands, the freeze state a withdrawal
+// consults, the intake a sign-up hands a new customer to, the screening of withdrawal addresses, and the
+// workflow's execution names.
+export { type BandRule, SCREENING_BANDS, type ScreeningAction, type ScreeningBand } from './bands.js';
+export type { ScreeningDecision, ScreeningSubject, ScreeningTrigger } from './decision.js';
+export type { ScreeningIntake } from './intake.js';
+export type { ScreeningActions, ScreeningOutcome } from './screening-actions.js';
+export type { ScreeningState, ScreeningStore } from './screening-store.js';
+export type { ScreeningWork } from './screening-work.js';
+export { rescreenExecutionName, screeningExecutionName } from './workflow-contracts.js';

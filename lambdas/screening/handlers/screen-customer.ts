@@ -1,0 +1,34 @@
+// Workflow task (F2) ScreenTheCustomer of the screening workflow: reads what the customer is screened on
+// (today the username: docs/screening.md), enrols them in the roster and screens them. A strong hit freezes
+// withdrawals and opens a case, a medium one opens a case, a weak one is recorded; nothing reaches the customer.
+import type { AccountStore } from '../../account/contracts.js';
+import { lazyHandler } from '../../kernel/http.js';
+import { logger } from '../../kernel/observability.js';
+import { taskHandler } from '../../kernel/task.js';
+import { nameOfUsername, type ScreeningWork } from '../screening-work.js';
+import { awsAccountStore, awsScreeningWork } from '../wiring.js';
+import { screenCustomerInput } from '../workflow-contracts.js';
+
+export const makeHandler = (ports: {
+  accounts: Pick<AccountStore, 'getAccount'>;
+  screening: Pick<ScreeningWork, 'enrolAndScreen'>;
+}) =>
+  taskHandler(screenCustomerInput, async ({ userId, trigger }) => {
+    const account = await ports.accounts.getAccount(userId);
+    if (!account) throw new Error(`No account ${userId}`);
+    const out = await ports.screening.enrolAndScreen(
+      { userId, name: nameOfUsername(account.username) },
+      trigger,
+    );
+    // ids and the band only: no names in the logs
+    logger.info('customer screened', {
+      decisionId: out.decision.decisionId,
+      band: out.decision.band,
+      frozen: out.frozen,
+    });
+    return { decisionId: out.decision.decisionId, band: out.decision.band };
+  });
+
+export const handler = lazyHandler(() =>
+  makeHandler({ accounts: awsAccountStore(), screening: awsScreeningWork() }),
+);

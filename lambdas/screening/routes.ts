@@ -1,0 +1,26 @@
+// The screening context's functions (F2): the screening workflow's tasks, with the access each needs.
+// Lists are read from the ListStore at run time (screening-lists:read), never bundled.
+import type { FunctionSpec } from '../kernel/specs.js';
+import { reads } from '../kernel/specs.js';
+
+/** One customer: reads the account's username, enrols them in the roster, screens, records, acts. */
+export const SCREEN_CUSTOMER: FunctionSpec = {
+  id: 'ScreenCustomer',
+  entry: 'lambdas/screening/handlers/screen-customer.ts',
+  // The decision, roster and freeze rows, the case (openCase) and the audit records (outbox).
+  access: reads('accounts:write', 'screening-lists:read'),
+};
+
+/** The roster's partitions: the re-screen's Map items (reads nothing). */
+export const LIST_ROSTER_PARTITIONS: FunctionSpec = {
+  id: 'ListRosterPartitions',
+  entry: 'lambdas/screening/handlers/list-roster-partitions.ts',
+  access: [],
+};
+
+/** One page of one roster partition, re-screened against the versions in force. */
+export const RESCREEN_PAGE: FunctionSpec = {
+  id: 'RescreenPage',
+  entry: 'lambdas/screening/handlers/rescreen-page.ts',
+  access: reads('accounts:write', 'screening-lists:read'),
+};

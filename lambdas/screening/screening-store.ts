@@ -1,0 +1,178 @@
+// F2: screening on signed rows of the accounts table (E1):
+// - `SCREENING#<userId>` / `DECISION#<decisionId>`: every screening decision of a customer or of one of
+//   their addresses, with its band, hits (explained) and the list versions it used; written once (the id is
+//   a digest of subject, trigger, query and versions, so a retry writes nothing new), with its audit record
+//   `screening.decision` through the outbox in the same transaction;
+// - `SCREENING#<userId>` / `STATE`: whether a strong hit froze the customer's withdrawals, by which decision
+//   and into which case. Only a compliance decision lifts it (not built yet: docs/screening.md);
+// - `SCREENROSTER#<nn>` / `<userId>`: the roster of screened customers and the facts they are screened on
+//   (today the username), in ROSTER_PARTITIONS partitions by a hash of the user id: what a re-screen maps over.
+import { createHash } from 'node:crypto';
+import { Conflict } from '../kernel/errors.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { Outbox } from '../kernel/outbox.js';
+import { ROSTER_PARTITIONS } from './config.js';
+import type { ScreeningDecision } from './decision.js';
+
+/** A customer as the roster holds them: what they are screened on. */
+export interface RosterEntry {
+  readonly userId: string;
+  readonly name: string;
+  readonly birthDate?: string;
+  readonly nationalities?: readonly string[];
+}
+type RosterRow = RosterEntry & Keyed;
+
+/** The roster partition of a customer: a stable hash of the user id. */
+export const rosterPartitionOf = (userId: string): number =>
+  createHash('sha256').update(userId).digest().readUInt32BE(0) % ROSTER_PARTITIONS;
+const rosterKey = (userId: string) => ({
+  pk: `SCREENROSTER#${String(rosterPartitionOf(userId)).padStart(3, '0')}`,
+  sk: userId,
+});
+
+type Keyed = { pk: string; sk: string; version: number } & Record<string, unknown>;
+export interface ScreeningState {
+  readonly frozen: boolean;
+  readonly decisionId?: string;
+  readonly caseId?: string;
+  readonly frozenAt?: string;
+}
+type StateRow = ScreeningState & Keyed;
+type DecisionRow = ScreeningDecision & Keyed;
+
+const partition = (userId: string) => `SCREENING#${userId}`;
+const decisionKey = (userId: string, decisionId: string) => ({
+  pk: partition(userId),
+  sk: `DECISION#${decisionId}`,
+});
+const stateKey = (userId: string) => ({ pk: partition(userId), sk: 'STATE' });
+
+const strip = <T>({ pk: _pk, sk: _sk, version: _v, ...rest }: Keyed): T => rest as T;
+
+export class ScreeningStore {
+  constructor(
+    private readonly table: SignedTable,
+    private readonly outbox: Pick<Outbox, 'pending'>,
+  ) {}
+
+  /** Records a decision with its audit record; false when it was recorded already (a retry). */
+  async record(decision: ScreeningDecision): Promise<boolean> {
+    const best = decision.hits[0];
+    const after = this.outbox.pending<ScreeningDecision>((d) => [
+      {
+        kind: 'audit',
+        event: {
+          actor: { kind: 'system', id: 'screening' },
+          action: 'screening.decision',
+          target: { kind: 'user', id: d.subject.userId },
+          outcome: d.band === 'clear' ? 'success' : 'flagged',
+          at: d.at,
+          details: {
+            decisionId: d.decisionId,
+            subject: d.subject.kind,
+            ...(d.subject.kind === 'address' ? { addressId: d.subject.addressId } : {}),
+            trigger: d.trigger,
+            band: d.band,
+            action: d.action,
+            hits: d.hits.length,
+            ...(best ? { bestScore: best.score, entry: best.entityId } : {}),
+            lists: d.listVersions.map((v) => `${v.list}@${v.version}`).join(','),
+          },
+        },
+      },
+    ]);
+    try {
+      await this.table.create<DecisionRow>(
+        { ...decisionKey(decision.subject.userId, decision.decisionId), ...decision },
+        after.writes(decision),
+      );
+    } catch (error) {
+      if (error instanceof Conflict) return false;
+      throw error;
+    }
+    await after.settle();
+    return true;
+  }
+
+  async decision(userId: string, decisionId: string): Promise<ScreeningDecision | undefined> {
+    const row = await this.table.get<DecisionRow>(decisionKey(userId, decisionId));
+    return row && strip<ScreeningDecision>(row);
+  }
+
+  /** The customer's decisions (oldest id first; at most `limit`). */
+  async decisions(userId: string, limit = 50): Promise<ScreeningDecision[]> {
+    const page = await this.table.query<DecisionRow>(partition(userId), {
+      sortKeyPrefix: 'DECISION#',
+      limit,
+    });
+    return page.items.map((row) => strip<ScreeningDecision>(row));
+  }
+
+  /** Enrols a customer in the roster, or updates the facts they are screened on (idempotent). */
+  async enrol(entry: RosterEntry): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const key = rosterKey(entry.userId);
+        const existing = await this.table.get<RosterRow>(key);
+        if (existing === undefined) await this.table.create<RosterRow>({ ...key, ...entry });
+        else
+          await this.table.update<RosterRow>(key, (row) =>
+            JSON.stringify(strip<RosterEntry>(row)) === JSON.stringify(entry)
+              ? undefined
+              : { ...row, ...entry },
+          );
+        return;
+      } catch (error) {
+        if (!(error instanceof Conflict) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /** One page of a roster partition, from `cursor` (the last user id of the page before). */
+  async rosterPage(
+    partition: number,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ customers: RosterEntry[]; next?: string }> {
+    const pk = `SCREENROSTER#${String(partition).padStart(3, '0')}`;
+    const page = await this.table.query<RosterRow>(pk, {
+      limit,
+      ...(cursor ? { startKey: { pk, sk: cursor } } : {}),
+    });
+    const customers = page.items.map((row) => strip<RosterEntry>(row));
+    const last = customers.at(-1);
+    return { customers, ...(page.next && last ? { next: last.userId } : {}) };
+  }
+
+  async state(userId: string): Promise<ScreeningState | undefined> {
+    const row = await this.table.get<StateRow>(stateKey(userId));
+    return row && strip<ScreeningState>(row);
+  }
+
+  /** Freezes the customer's withdrawals (idempotent: a frozen customer stays frozen by the first decision). */
+  async freeze(userId: string, by: { decisionId: string; caseId: string; at: string }): Promise<void> {
+    const state: ScreeningState = {
+      frozen: true,
+      decisionId: by.decisionId,
+      caseId: by.caseId,
+      frozenAt: by.at,
+    };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const existing = await this.table.get<StateRow>(stateKey(userId));
+        if (existing === undefined) {
+          await this.table.create<StateRow>({ ...stateKey(userId), ...state });
+          return;
+        }
+        if (existing.frozen) return;
+        await this.table.update<StateRow>(stateKey(userId), (row) =>
+          row.frozen ? undefined : { ...row, ...state },
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof Conflict) || attempt >= 3) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// F2/C1/C2: the screening port the product calls. It screens against the list versions in force (read
+// through the ListStore: S3 in AWS, the state folder locally), building the index once per container and
+// again only when a version changes (cached by the versions' digests), decides the band (bands.ts), records
+// the decision with the list versions it used, opens a case through the cases seam for a strong or medium
+// hit, and freezes the customer's withdrawals for a strong one. Nothing here answers a customer: callers
+// never pass a hit on (tipping-off, docs/screening.md).
+import type { CaseWork } from '../cases/contracts.js';
+import type { Clock } from '../kernel/ports/clock.js';
+import type { ListStore } from '../kernel/ports/list-store.js';
+import { RESCREEN_PAGE, SCREENED_LISTS, type ScreenedList } from './config.js';
+import { decide, type ScreeningDecision, type ScreeningTrigger } from './decision.js';
+import { buildIndex, type ScreeningIndex, screen } from './screen.js';
+import { ScreeningActions, type ScreeningOutcome } from './screening-actions.js';
+import type { ScreeningStore } from './screening-store.js';
+
+export type { ScreeningOutcome } from './screening-actions.js';
+
+import { currentLists } from './versions.js';
+
+export interface ScreeningWorkPorts {
+  lists: Pick<ListStore, 'current' | 'readFiles'>;
+  store: Pick<ScreeningStore, 'record' | 'freeze'> & Partial<Pick<ScreeningStore, 'enrol' | 'rosterPage'>>;
+  cases: Pick<CaseWork, 'openCase'>;
+  clock: Clock;
+  /** The lists screened against (configuration: config.ts). */
+  screened?: readonly ScreenedList[];
+}
+
+/** What a customer is screened on today (KYC will add a verified name, birth date and nationality). */
+export interface CustomerFacts {
+  readonly userId: string;
+  /** Today the username (docs/screening.md: the only name Palisade holds before KYC). */
+  readonly name: string;
+  readonly birthDate?: string;
+  readonly nationalities?: readonly string[];
+}
+
+/** The index of one container, for the versions (digests) it was built from. */
+let cached: { key: string; index: Promise<ScreeningIndex> } | undefined;
+
+const keyOf = (versions: readonly { list: string; sha256: string }[]) =>
+  versions.map((v) => `${v.list}@${v.sha256}`).join(',');
+
+/** The index over the versions in force: built once per container and again only when a version changes. */
+export async function currentIndex(
+  lists: Pick<ListStore, 'current' | 'readFiles'>,
+  screened: readonly ScreenedList[] = SCREENED_LISTS,
+): Promise<ScreeningIndex> {
+  const manifests = await Promise.all(screened.map(({ list }) => lists.current(list)));
+  const key = keyOf(manifests.filter((m) => m !== undefined));
+  if (cached?.key !== key) {
+    const index = currentLists(lists, screened).then(({ entities, versions }) =>
+      buildIndex(entities, versions),
+    );
+    cached = { key, index };
+    index.catch(() => {
+      if (cached?.index === index) cached = undefined;
+    });
+  }
+  return cached.index;
+}
+
+/** For tests: forget the container's index. */
+export const forgetIndex = (): void => {
+  cached = undefined;
+};
+
+export { nameOfUsername } from './intake.js';
+
+export class ScreeningWork {
+  private readonly actions: ScreeningActions;
+  constructor(private readonly ports: ScreeningWorkPorts) {
+    this.actions = new ScreeningActions(ports);
+  }
+
+  /** Screens a customer by name (and birth date, nationality where known) against the lists in force. */
+  async screenCustomer(customer: CustomerFacts, trigger: ScreeningTrigger): Promise<ScreeningOutcome> {
+    const index = await currentIndex(this.ports.lists, this.ports.screened);
+    const query = {
+      name: customer.name,
+      ...(customer.birthDate ? { birthDate: customer.birthDate } : {}),
+      ...(customer.nationalities ? { nationalities: customer.nationalities } : {}),
+    };
+    const result = screen(query, index);
+    const decision = decide({
+      subject: { kind: 'customer', userId: customer.userId },
+      trigger,
+      queryKey: JSON.stringify(query),
+      result,
+      now: this.ports.clock.now(),
+    });
+    return this.act(decision);
+  }
+
+  /** Enrols the customer in the roster (what a re-screen maps over) and screens them. */
+  async enrolAndScreen(customer: CustomerFacts, trigger: ScreeningTrigger): Promise<ScreeningOutcome> {
+    const { enrol } = this.ports.store;
+    if (!enrol) throw new Error('This screening work was built without the roster');
+    await enrol.call(this.ports.store, customer);
+    return this.screenCustomer(customer, trigger);
+  }
+
+  /** Re-screens one page of a roster partition; answers the cursor of the next page while there is one. */
+  async rescreenPage(
+    partition: number,
+    cursor?: string,
+  ): Promise<{ screened: number; hits: number; cursor?: string }> {
+    const { rosterPage } = this.ports.store;
+    if (!rosterPage) throw new Error('This screening work was built without the roster');
+    const page = await rosterPage.call(this.ports.store, partition, RESCREEN_PAGE, cursor);
+    let hits = 0;
+    for (const customer of page.customers) {
+      const out = await this.screenCustomer(customer, 'rescreen');
+      if (out.decision.band !== 'clear') hits += 1;
+    }
+    return { screened: page.customers.length, hits, ...(page.next ? { cursor: page.next } : {}) };
+  }
+
+  /** An address's screening against the lists' crypto addresses (screening-actions.ts). */
+  recordAddressScreening(
+    input: Parameters<ScreeningActions['recordAddressScreening']>[0],
+  ): Promise<ScreeningOutcome> {
+    return this.actions.recordAddressScreening(input);
+  }
+
+  private act(decision: ScreeningDecision): Promise<ScreeningOutcome> {
+    return this.actions.act(decision);
+  }
+}

@@ -1,0 +1,41 @@
+// The screening context's components over the runtime's Infra (kernel/infra.ts), and their Lambda instances (F2).
+import { caseWork } from '../cases/wiring.js';
+import * as aws from '../kernel/aws/infra.js';
+import type { Infra } from '../kernel/infra.js';
+import { outboxOf } from '../kernel/outbox.js';
+import { once } from '../kernel/runtime/aws-env.js';
+import { ScreeningIntake } from './intake.js';
+import { ScreeningActions } from './screening-actions.js';
+import { ScreeningStore } from './screening-store.js';
+import { ScreeningWork } from './screening-work.js';
+
+/** Decisions, freezes and the roster; each decision written with its audit record (the outbox's audit only). */
+export const screeningStore = (infra: Pick<Infra, 'rows' | 'clock'>) =>
+  new ScreeningStore(infra.rows().tables.accounts, outboxOf(infra));
+
+export const screeningWork = (infra: Pick<Infra, 'rows' | 'clock' | 'lists'>) =>
+  new ScreeningWork({
+    lists: infra.lists(),
+    store: screeningStore(infra),
+    cases: caseWork(infra),
+    clock: infra.clock,
+  });
+
+/** The sign-up's (and later KYC's) hand-over: roster enrolment and the start of the customer's screening. */
+export const screeningIntake = (infra: Pick<Infra, 'rows' | 'clock' | 'workflows'>) =>
+  new ScreeningIntake({ roster: screeningStore(infra), workflows: infra.workflows(), clock: infra.clock });
+
+/** Recording a decision and acting on it, without the matcher (the address routes). */
+export const screeningActions = (infra: Pick<Infra, 'rows' | 'clock'>) =>
+  new ScreeningActions({ store: screeningStore(infra), cases: caseWork(infra), clock: infra.clock });
+export const awsScreeningActions = /* @__PURE__ */ once(() =>
+  screeningActions({ rows: aws.rows, clock: aws.clock }),
+);
+
+export const awsScreeningStore = /* @__PURE__ */ once(() =>
+  screeningStore({ rows: aws.rows, clock: aws.clock }),
+);
+export const awsScreeningWork = /* @__PURE__ */ once(() =>
+  screeningWork({ rows: aws.rows, clock: aws.clock, lists: aws.lists }),
+);
+export { awsAccountStore } from '../account/wiring.js';

@@ -1,0 +1,212 @@
+// F2/C1/C2 screening in the product, over HTTP against the local backend with the real OFAC SDN list loaded
+// into the state folder's ListStore: a customer who signs up under a listed name is screened by the
+// screening workflow, frozen for withdrawals and lands in the compliance case list, while every answer the
+// customer gets is the same as anyone's; a new list version that adds a name re-screens the roster (the
+// same ASL file, its Distributed Map run inline) and opens a case; a bad list file is refused whole and the
+// version in force stays.
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AdminTier } from '../../lambdas/kernel/settings.js';
+import { loadListAndRescreen } from '../../lambdas/screening/list-loading.js';
+import { ListFormatError } from '../../lambdas/screening/model.js';
+import { loadListVersion } from '../../lambdas/screening/versions.js';
+import { LocalListStore } from '../../local/adapters/list-store.js';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
+import { adminCode, createAdmin, type TestAdmin } from '../support/admin-client.js';
+import { callFrom, localFetch, mailText } from '../support/local-client.js';
+
+const PASSWORD = 'correct horse battery staple';
+const clock = { now: () => new Date() };
+const SDN = 'data/lists/ofac-sdn';
+const sdnFiles = () =>
+  new Map(
+    ['sdn.csv', 'alt.csv', 'add.csv', 'sdn_comments.csv'].map(
+      (name) => [name, new Uint8Array(readFileSync(join(SDN, name)))] as const,
+    ),
+  );
+let stateDir: string;
+let cloud: LocalCloud;
+let compliance: TestAdmin;
+let sources = 10;
+let phones = 500;
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'palisade-e2e-screening-'));
+  // the version in force before the backend starts, as `npm run screening:load` leaves it
+  await loadListVersion(new LocalListStore(stateDir), {
+    format: 'ofac-sdn-csv',
+    list: 'ofac-sdn',
+    files: sdnFiles(),
+    loadedBy: 'test',
+    now: new Date('2026-12-01T00:00:00Z'),
+  });
+  cloud = await startLocalCloud({ stateDir, clock, port: 0, waitTimeMs: 0, retryIntervalMs: 0 });
+  compliance = await createAdmin(cloud, {
+    username: `screen${Date.now().toString(36)}`,
+    tiers: ['compliance'] as AdminTier[],
+  });
+}, 180_000);
+afterAll(async () => {
+  await cloud?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+const asCompliance = (path: string) =>
+  callFrom(cloud, '127.0.0.1', 'GET', path, undefined, { authorization: `Bearer ${compliance.token}` });
+void adminCode;
+
+/** Signs a customer up over HTTP (both codes) and answers their user id and the verification's answer. */
+async function signUp(username: string) {
+  const user = {
+    username,
+    email: `mail.${username}@example.com`,
+    phone: `+4477009${String(phones++).padStart(5, '0')}`,
+    password: PASSWORD,
+  };
+  const started = await callFrom(cloud, `127.0.0.${sources++}`, 'POST', '/v1/auth/signup', user);
+  expect(started.status).toBe(201);
+  const emailCode = /\b(\d{6})\b/.exec(await mailText(cloud, user.email, /verify your email/i))?.[1];
+  const outbox = (await (await localFetch(cloud, '/_local/outbox')).json()) as {
+    sms: { to: string; text: string }[];
+  };
+  const phoneCode = /\b(\d{6})\b/.exec(outbox.sms.filter((m) => m.to === user.phone).at(-1)?.text ?? '')?.[1];
+  const verified = await callFrom(cloud, `127.0.0.${sources++}`, 'POST', '/v1/auth/signup/verify', {
+    signupId: started.body.signupId,
+    emailCode,
+    phoneCode,
+  });
+  const userId = (await cloud.ports.identity.getUser(username))?.userId as string;
+  return { userId, started, verified };
+}
+
+/** Polls until `probe` answers something (the screening workflow runs after the answer). */
+async function until<T>(probe: () => Promise<T | undefined>, ms = 120_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const casesOf = async (userId: string) => {
+  const listed = await asCompliance(`/v1/admin/cases?userId=${userId}`);
+  expect(listed.status).toBe(200);
+  return listed.body.cases as {
+    kind: string;
+    signals: { code: string; facts?: Record<string, unknown> }[];
+  }[];
+};
+
+describe('F2 screening in the product', () => {
+  it('F2 a customer who signs up under a listed name is frozen for withdrawals and a case appears for compliance; the customer is told nothing', async () => {
+    const listed = await signUp('ramzan.kadyrov');
+    const clear = await signUp(`quiet.reader${Date.now().toString(36)}`);
+    // the same answers, field for field, as anyone's sign-up
+    expect(listed.started.body.status).toBe(clear.started.body.status);
+    expect(listed.verified.status).toBe(200);
+    expect(Object.keys(listed.verified.body).sort()).toEqual(Object.keys(clear.verified.body).sort());
+    expect(listed.verified.body.message).toBe(clear.verified.body.message);
+    expect(JSON.stringify(listed.verified.body)).not.toMatch(/screen|sanction|list|hit|case/i);
+
+    const cases = await until(async () => {
+      const found = await casesOf(listed.userId);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(cases[0]).toMatchObject({
+      kind: 'screening-hit',
+      signals: [
+        expect.objectContaining({
+          code: 'SCREENING_HIT',
+          facts: expect.objectContaining({
+            band: 'strong',
+            list: expect.stringMatching(/^ofac-sdn@20261201T000000Z-/),
+          }),
+        }),
+      ],
+    });
+    expect(await cloud.ports.screeningStore.state(listed.userId)).toMatchObject({ frozen: true });
+    const decisions = await cloud.ports.screeningStore.decisions(listed.userId);
+    expect(decisions[0]).toMatchObject({
+      trigger: 'signup',
+      band: 'strong',
+      listVersions: [
+        expect.objectContaining({ list: 'ofac-sdn', version: expect.stringMatching(/^20261201T000000Z-/) }),
+      ],
+    });
+    // the clear customer was screened and recorded, with nothing else
+    await until(async () =>
+      (await cloud.ports.screeningStore.decisions(clear.userId)).length > 0 ? true : undefined,
+    );
+    expect(await casesOf(clear.userId)).toEqual([]);
+    expect(await cloud.ports.screeningStore.state(clear.userId)).toBeUndefined();
+  }, 240_000);
+
+  it('F2 a new list version that adds a name re-screens the roster and opens a case', async () => {
+    const name = `nadia.velkova${Date.now().toString(36).replace(/\d/g, '')}`;
+    const customer = await signUp(name);
+    await until(async () =>
+      (await cloud.ports.screeningStore.decisions(customer.userId)).length > 0 ? true : undefined,
+    );
+    expect(await casesOf(customer.userId)).toEqual([]);
+
+    // the next SDN version lists the customer's name (a row added before the end-of-file byte)
+    const files = sdnFiles();
+    const sdn = files.get('sdn.csv') as Uint8Array;
+    const listedName = name.replace('.', ' ').toUpperCase().split(' ').reverse().join(', ');
+    const row = new TextEncoder().encode(
+      `99999999,"${listedName}","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n`,
+    );
+    const grown = new Uint8Array(sdn.length + row.length);
+    grown.set(sdn.subarray(0, sdn.length - 1));
+    grown.set(row, sdn.length - 1);
+    grown[grown.length - 1] = 0x1a;
+    files.set('sdn.csv', grown);
+    const loaded = await loadListAndRescreen(
+      { lists: cloud.ports.lists, workflows: cloud.workflows },
+      {
+        format: 'ofac-sdn-csv',
+        list: 'ofac-sdn',
+        files,
+        loadedBy: 'test',
+        now: new Date('2026-12-02T00:00:00Z'),
+      },
+    );
+    expect(loaded).toMatchObject({
+      outcome: 'loaded',
+      rescreen: expect.stringContaining(':rescreen-ofac-sdn-'),
+    });
+    expect(await cloud.workflows.waitFor(loaded.rescreen as string)).toMatchObject({ status: 'SUCCEEDED' });
+    const cases = await casesOf(customer.userId);
+    expect(cases[0]).toMatchObject({
+      kind: 'screening-hit',
+      signals: [expect.objectContaining({ facts: expect.objectContaining({ entry: 'ofac-sdn:99999999' }) })],
+    });
+    const decisions = await cloud.ports.screeningStore.decisions(customer.userId);
+    expect(decisions.map((d) => d.trigger).sort()).toEqual(['rescreen', 'signup']);
+  }, 300_000);
+
+  it('F2 a bad list file is refused whole and the version in force stays', async () => {
+    const before = await cloud.ports.lists.current('ofac-sdn');
+    const files = sdnFiles();
+    const sdn = files.get('sdn.csv') as Uint8Array;
+    files.set('sdn.csv', sdn.slice(0, Math.floor(sdn.length / 2))); // truncated: no end-of-file byte
+    await expect(
+      loadListAndRescreen(
+        { lists: cloud.ports.lists, workflows: cloud.workflows },
+        {
+          format: 'ofac-sdn-csv',
+          list: 'ofac-sdn',
+          files,
+          loadedBy: 'test',
+          now: new Date('2026-12-03T00:00:00Z'),
+        },
+      ),
+    ).rejects.toBeInstanceOf(ListFormatError);
+    expect(await cloud.ports.lists.current('ofac-sdn')).toEqual(before);
+  }, 120_000);
+});
