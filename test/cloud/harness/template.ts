@@ -42,6 +42,16 @@ export interface CloudTable {
   kmsKeyArn?: string;
 }
 
+export interface CloudBucket {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** The KMS key of its default encryption (SSE-KMS), if any. */
+  kmsKeyArn?: string;
+  /** An S3 Bucket Key: KMS's encryption context is the bucket's ARN, not the object's. */
+  bucketKey: boolean;
+}
+
 export interface PasswordPolicy {
   MinimumLength?: number;
   RequireLowercase?: boolean;
@@ -103,6 +113,8 @@ export interface CloudModel {
   functions: CloudFunction[];
   stateMachines: CloudStateMachine[];
   tables: CloudTable[];
+  /** Every S3 bucket of the template, by its physical name. */
+  buckets: CloudBucket[];
   keys: { signing: string; data: string };
   userPool: CloudPool;
   adminPool: CloudPool;
@@ -293,6 +305,26 @@ export function cloudModel(
     };
   });
 
+  const buckets: CloudBucket[] = ofType('AWS::S3::Bucket').map(([logicalId, resource]) => {
+    const rules = ((
+      resource.Properties?.BucketEncryption as
+        | { ServerSideEncryptionConfiguration?: Record<string, unknown>[] }
+        | undefined
+    )?.ServerSideEncryptionConfiguration ?? []) as {
+      BucketKeyEnabled?: boolean;
+      ServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: unknown };
+    }[];
+    const rule = rules[0];
+    const kmsKey = rule?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
+    return {
+      logicalId,
+      name: cfn.ref(logicalId),
+      arn: cfn.getAtt(logicalId, 'Arn'),
+      ...(kmsKey ? { kmsKeyArn: cfn.resolveString(kmsKey, `${logicalId}.SSE`) } : {}),
+      bucketKey: rule?.BucketKeyEnabled === true,
+    };
+  });
+
   const identities = ofType('AWS::SES::EmailIdentity').map(([logicalId, resource]) => {
     const identity = cfn.ref(logicalId);
     const set = (
@@ -393,6 +425,7 @@ export function cloudModel(
     functions,
     stateMachines,
     tables,
+    buckets,
     keys: {
       signing: cfn.resolveString(anyRaw('SIGNING_KEY_ID'), 'SIGNING_KEY_ID'),
       data: cfn.resolveString(anyRaw('DATA_KEY_ID'), 'DATA_KEY_ID'),
