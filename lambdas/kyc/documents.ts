@@ -1,7 +1,7 @@
 // F1: the server-side check of an uploaded KYC document, on the bytes S3 (or the local store) holds: the type
 // by its magic bytes (never the name or the declared type alone), the size, the page count of a PDF. A bad
 // file is refused with a typed error saying why, and the caller deletes it (nothing is kept).
-import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import type { CodeOf } from '../kernel/error-codes.js';
 import { AppError } from '../kernel/errors.js';
 import type { DocumentType, KycConfig } from './config.js';
@@ -81,15 +81,24 @@ export function sniffType(bytes: Uint8Array): DocumentType | undefined {
 
 /** The page count of a PDF (pdf-lib: xref streams, object streams and page trees are parsed, not guessed). */
 export async function pdfPageCount(bytes: Uint8Array): Promise<number> {
+  let doc: PDFDocument;
   try {
-    const doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: true });
+    // Loaded with ignoreEncryption so an encrypted file is told apart below (pdf-lib's own EncryptedPDFError
+    // is an ES5 subclass of Error, which `instanceof` does not recognise).
+    doc = await PDFDocument.load(bytes, {
+      updateMetadata: false,
+      throwOnInvalidObject: true,
+      ignoreEncryption: true,
+    });
+  } catch {
+    throw new DocumentRefused('unreadable', 'The PDF cannot be read');
+  }
+  if (doc.isEncrypted)
+    throw new DocumentRefused('unreadable', 'The PDF is encrypted; upload it without a password');
+  try {
     return doc.getPageCount();
-  } catch (err) {
-    const encrypted = err instanceof EncryptedPDFError;
-    throw new DocumentRefused(
-      'unreadable',
-      encrypted ? 'The PDF is encrypted; upload it without a password' : 'The PDF cannot be read',
-    );
+  } catch {
+    throw new DocumentRefused('unreadable', 'The PDF cannot be read');
   }
 }
 
