@@ -6,7 +6,11 @@ import { Forbidden, ValidationError } from '../kernel/errors.js';
 import type { Settings } from '../kernel/settings.js';
 
 const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as FR'));
-/** Printable text without control characters or angle brackets (names reach PDFs, emails and IVMS101). */
+/**
+ * Printable text without control or format characters (bidi overrides, zero-width spaces) or angle brackets:
+ * names reach PDFs, emails and IVMS101. The zero-width (non-)joiners are format characters that Persian and
+ * Indic names need, so they are allowed.
+ */
 const text = (max: number) =>
   z
     .string()
@@ -14,7 +18,7 @@ const text = (max: number) =>
       z.trim(),
       z.minLength(1),
       z.maxLength(max),
-      z.regex(/^[^\p{Cc}\p{Cf}<>]+$/u, 'printable text without < or >'),
+      z.regex(/^(?:[^\p{Cc}\p{Cf}<>]|[\u200c\u200d])+$/u, 'printable text without < or >'),
     );
 
 export const legalNameSchema = z.strictObject({

@@ -37,7 +37,13 @@ describe('F1 the person data of an individual', () => {
     expect(z.safeParse(personBody, { ...alice, legalName: { given: 'A\u202eB', family: 'x' } }).success).toBe(
       false,
     );
-    // Names of every script are welcome.
+    expect(z.safeParse(personBody, { ...alice, legalName: { given: 'A\u200bB', family: 'x' } }).success).toBe(
+      false,
+    );
+    // Names of every script are welcome, with the zero-width non-joiner Persian names use.
+    expect(
+      z.safeParse(personBody, { ...alice, legalName: { given: 'مهر\u200cناز', family: 'رضایی' } }).success,
+    ).toBe(true);
     expect(
       z.safeParse(personBody, { ...alice, legalName: { given: 'Zoë Ångström-Łukasz', family: '山田' } })
         .success,
