@@ -4,7 +4,7 @@
 // the Travel Rule payload.
 import * as z from 'zod/mini';
 import { DOCUMENT_TYPES, KYC_LEVELS, KYC_REQUIREMENTS } from './config.js';
-import { DOCUMENT_KINDS } from './documents.js';
+import { DOCUMENT_KINDS } from './document-kinds.js';
 import { REQUIREMENT_STATUSES } from './levels.js';
 
 export type { AssetLimits, KycConfig, KycLevel, KycRequirement, LimitsPerAsset } from './config.js';

@@ -5,24 +5,9 @@ import { PDFDocument } from 'pdf-lib';
 import type { CodeOf } from '../kernel/error-codes.js';
 import { AppError } from '../kernel/errors.js';
 import type { DocumentType, KycConfig } from './config.js';
+import { ACCEPTED_TYPES, type DocumentKind } from './document-kinds.js';
 
-export const DOCUMENT_KINDS = [
-  'government-id',
-  'proof-of-address',
-  'selfie',
-  'source-of-funds',
-  'incorporation',
-] as const;
-export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
-
-/** The types each kind accepts: a selfie is a photo; statements and registers may be PDFs. */
-export const ACCEPTED_TYPES: Record<DocumentKind, readonly DocumentType[]> = {
-  'government-id': ['image/jpeg', 'image/png', 'image/heic', 'image/webp', 'application/pdf'],
-  'proof-of-address': ['image/jpeg', 'image/png', 'image/heic', 'image/webp', 'application/pdf'],
-  selfie: ['image/jpeg', 'image/png', 'image/heic', 'image/webp'],
-  'source-of-funds': ['image/jpeg', 'image/png', 'application/pdf'],
-  incorporation: ['image/jpeg', 'image/png', 'application/pdf'],
-};
+export { ACCEPTED_TYPES, DOCUMENT_KINDS, type DocumentKind } from './document-kinds.js';
 
 export type DocumentRefusal =
   | 'empty'

@@ -3,7 +3,7 @@
 // Travel Rule threshold. Adapters: lambdas/kyc/aws/ (AWS) and local/adapters/ (local).
 import type { Asset } from '../kernel/assets.js';
 import type { DocumentType, Fiat } from './config.js';
-import type { DocumentKind } from './documents.js';
+import type { DocumentKind } from './document-kinds.js';
 
 /** One upload slot: the client POSTs the file as multipart/form-data to `url` with `fields`, then the file. */
 export interface UploadSlot {
