@@ -110,7 +110,7 @@ describe('X4 limits by KYC level', () => {
     );
   });
 
-  it('X4 a lowering of the level is told apart from a raise (a lowering takes effect at once)', () => {
+  it('X4 a change of level is classified as a lowering or a raise (the wiring applies a lowering at once)', () => {
     expect(levelChange('verified', 'basic')).toBe('lower');
     expect(levelChange('basic', 'enhanced')).toBe('raise');
     expect(levelChange('none', 'none')).toBe('same');
