@@ -46,6 +46,12 @@ export interface RequestWithdrawalPorts extends RiskFactPorts {
   ledger: Pick<WithdrawalLedger, 'record' | 'undo' | 'limitsFor'>;
   workflows: Pick<Workflows, 'start'>;
   settings: Pick<Settings, 'withdrawalLimits'>;
+  /**
+   * X4: the limits of the user's KYC level in force (kyc/levels.ts `effectiveLimits`, wired by kyc/wiring.ts
+   * `levelLimits`). Absent (today, until the KYC routes are wired), every user has settings.withdrawalLimits,
+   * which is also what the KYC rules give a user without a KYC record (the default level, `basic`).
+   */
+  levelLimits?: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
   clock: Clock;
   /** F2: the destination against the sanctions list, again at request time (the list may have grown). */
   isSanctioned: (asset: Asset, address: string) => boolean;
@@ -141,7 +147,9 @@ export async function requestWithdrawal(
     throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
   }
 
-  const defaults = ports.settings.withdrawalLimits[input.asset];
+  const defaults = ports.levelLimits
+    ? await ports.levelLimits(userId, input.asset, now)
+    : ports.settings.withdrawalLimits[input.asset];
   // D2: the user's own limits (an approved admin change) in place of the default, for the risk facts as for
   // the limit check (which the ledger makes against the limits as they are at the write).
   const limits = await ports.ledger.limitsFor(userId, input.asset, defaults);

@@ -2,6 +2,7 @@
 // sanctioned destination → blocked), and what happens with little history.
 import { describe, expect, it, vi } from 'vitest';
 import { parseSettings } from '../../lambdas/kernel/settings.js';
+import { effectiveLimits, parseKycConfig } from '../../lambdas/kyc/contracts.js';
 import type { RiskSignalId, WithdrawalRecord } from '../../lambdas/withdrawals/record.js';
 import { type RequestWithdrawalPorts, requestWithdrawal } from '../../lambdas/withdrawals/request.js';
 import { assessRisk, RISK_POINTS, type RiskFacts, UNUSUAL_FROM } from '../../lambdas/withdrawals/risk.js';
@@ -166,7 +167,11 @@ describe('C2 withdrawal risk score', () => {
 
 describe('C2 the risk facts of a withdrawal request', () => {
   /** requestWithdrawal over in-memory ports; the user's own BTC limits are `own` (none: the default applies). */
-  async function riskOf(amount: string, own?: { daily: string; monthly: string }) {
+  async function riskOf(
+    amount: string,
+    own?: { daily: string; monthly: string },
+    levelLimits?: RequestWithdrawalPorts['levelLimits'],
+  ) {
     const recorded: WithdrawalRecord[] = [];
     const limitsFor = vi.fn(
       async (_userId: string, _asset: string, defaults: { daily: string; monthly: string }) =>
@@ -208,6 +213,7 @@ describe('C2 the risk facts of a withdrawal request', () => {
       },
       workflows: { start: async () => ({ executionId: 'x' }) },
       settings: { withdrawalLimits: parseSettings({}).withdrawalLimits },
+      ...(levelLimits ? { levelLimits } : {}),
       clock: { now: () => NOW },
       isSanctioned: () => false,
     };
@@ -217,7 +223,11 @@ describe('C2 the risk facts of a withdrawal request', () => {
       { asset: 'BTC', amount, addressId: 'addr-1', password: 'pw' },
       { sourceIp: '203.0.113.7' },
     );
-    expect(limitsFor).toHaveBeenCalledWith('user-1', 'BTC', parseSettings({}).withdrawalLimits.BTC);
+    expect(limitsFor).toHaveBeenCalledWith(
+      'user-1',
+      'BTC',
+      levelLimits ? await levelLimits('user-1', 'BTC', NOW) : parseSettings({}).withdrawalLimits.BTC,
+    );
     return (recorded[0]?.risk.signals ?? []).map((s) => s.id);
   }
 
@@ -229,5 +239,17 @@ describe('C2 the risk facts of a withdrawal request', () => {
     // Lowered to 0.2: 0.15 stands out, though it is small against the default.
     expect(await riskOf('0.15')).not.toContain('amount-unusual');
     expect(await riskOf('0.15', { daily: '0.2', monthly: '1' })).toContain('amount-unusual');
+  });
+
+  it("X4 with a KYC level port, the level's limits take the place of the default (the D2 override still wins)", async () => {
+    const config = parseKycConfig({});
+    const settings = parseSettings({});
+    const verified = async (_userId: string, asset: 'BTC' | 'ETH', now: Date) =>
+      effectiveLimits({ level: 'verified' }, config, settings, now)[asset];
+    const lapsed = async (_userId: string, asset: 'BTC' | 'ETH', now: Date) =>
+      effectiveLimits({ level: 'verified', refreshDueAt: ago(DAY) }, config, settings, now)[asset];
+    // Verified: BTC daily 10, so 1.5 is no large share; lapsed, the basic daily 2 applies again.
+    expect(await riskOf('1.5', undefined, verified)).not.toContain('amount-unusual');
+    expect(await riskOf('1.5', undefined, lapsed)).toContain('amount-unusual');
   });
 });

@@ -1,0 +1,88 @@
+// F1: the KYC documents in AWS. The client never sends a file through the API: it gets a presigned POST for
+// one object key (one per slot), whose policy fixes the key, the content type, the size range and SSE-KMS with
+// the personal-data key, and expires with the slot. The server then reads the object to check it
+// (documents.ts) and deletes it when it is refused.
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  type S3Client,
+  type S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { type DocumentStore, documentKey, type SlotRequest, type UploadSlot } from '../ports.js';
+
+/** The environment variables naming the bucket and the data key (the `kyc-documents:*` accesses, to come). */
+export const KYC_DOCUMENTS_BUCKET_ENV = 'KYC_DOCUMENTS_BUCKET';
+export const KYC_DOCUMENTS_KEY_ENV = 'KYC_DOCUMENTS_KEY_ARN';
+
+export interface S3DocumentStoreOptions {
+  bucket: string;
+  /** The KMS key (ARN) the objects are encrypted with: the personal-data key (E2). */
+  kmsKeyArn: string;
+  clock: { now(): Date };
+}
+
+/** The policy conditions and fields of one slot's presigned POST (exported for the tests: the policy is the control). */
+export function slotPolicy(
+  request: SlotRequest,
+  options: Pick<S3DocumentStoreOptions, 'bucket' | 'kmsKeyArn'>,
+) {
+  const key = documentKey(request.userId, request.slotId);
+  const fields = {
+    'Content-Type': request.contentType,
+    'x-amz-server-side-encryption': 'aws:kms',
+    'x-amz-server-side-encryption-aws-kms-key-id': options.kmsKeyArn,
+  };
+  const conditions = [
+    { bucket: options.bucket },
+    ['eq', '$key', key],
+    ['eq', '$Content-Type', request.contentType],
+    ['content-length-range', 1, request.maxBytes],
+    ['eq', '$x-amz-server-side-encryption', 'aws:kms'],
+    ['eq', '$x-amz-server-side-encryption-aws-kms-key-id', options.kmsKeyArn],
+  ] as const;
+  return { key, fields, conditions };
+}
+
+export class S3DocumentStore implements DocumentStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly options: S3DocumentStoreOptions,
+  ) {}
+
+  async createUploadSlot(request: SlotRequest): Promise<UploadSlot> {
+    const { key, fields, conditions } = slotPolicy(request, this.options);
+    const post = await createPresignedPost(this.s3, {
+      Bucket: this.options.bucket,
+      Key: key,
+      // The library types the conditions loosely; ours are the documented POST policy conditions.
+      Conditions: conditions as unknown as Parameters<typeof createPresignedPost>[1]['Conditions'],
+      Fields: fields,
+      Expires: request.expiresInSeconds,
+    });
+    return {
+      slotId: request.slotId,
+      key,
+      url: post.url,
+      fields: post.fields,
+      expiresAt: new Date(this.options.clock.now().getTime() + request.expiresInSeconds * 1000).toISOString(),
+      maxBytes: request.maxBytes,
+      contentType: request.contentType,
+    };
+  }
+
+  async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      if ((object.ContentLength ?? 0) > maxBytes || !object.Body) return undefined;
+      return await object.Body.transformToByteArray();
+    } catch (err) {
+      if ((err as S3ServiceException).name === 'NoSuchKey') return undefined;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
+  }
+}

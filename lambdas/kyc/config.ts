@@ -1,0 +1,142 @@
+// F1/X4: the KYC configuration: the levels (what each requires, their withdrawal limits), the beneficial-owner
+// threshold, refresh periods, the high-risk jurisdictions, the Travel Rule threshold and the document limits.
+// One typed schema with defaults, read once. The limits of `basic` are not here: they are the deploy's
+// `withdrawalLimits` setting (kernel/settings.ts), the limits every user has today, so there is one source.
+import * as z from 'zod/mini';
+import type { Asset } from '../kernel/assets.js';
+
+export const KYC_LEVELS = ['none', 'basic', 'verified', 'enhanced'] as const;
+export type KycLevel = (typeof KYC_LEVELS)[number];
+
+/** What a level can require; each level requires its own list and every lower level's. */
+export const KYC_REQUIREMENTS = [
+  /** The person data of POST /v1/me/kyc/person, residence outside the restricted jurisdictions (F4). */
+  'person',
+  /** The person screened (F2) without an open or confirmed match. */
+  'screening-clear',
+  'government-id',
+  'proof-of-address',
+  'selfie',
+  /** The verification provider (or a compliance reviewer) approved the documents against the person. */
+  'identity-verified',
+  /** EDD: a source-of-funds document, reviewed. */
+  'source-of-funds',
+  /** EDD: a second compliance approver (maker ≠ checker). */
+  'second-approval',
+] as const;
+export type KycRequirement = (typeof KYC_REQUIREMENTS)[number];
+
+const decimalString = z
+  .string()
+  .check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/, 'a decimal such as 2.5'));
+const assetLimits = z.object({ daily: decimalString, monthly: decimalString });
+const limitsPerAsset = z.object({ BTC: assetLimits, ETH: assetLimits });
+export type AssetLimits = z.infer<typeof assetLimits>;
+export type LimitsPerAsset = Record<Asset, AssetLimits>;
+
+const requires = z.array(z.enum(KYC_REQUIREMENTS));
+const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code'));
+const fiat = z.enum(['EUR', 'USD']);
+export type Fiat = z.infer<typeof fiat>;
+
+export const DOCUMENT_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'application/pdf',
+  'image/heic',
+  'image/webp',
+] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+export const kycConfigSchema = z.object({
+  levels: z._default(
+    z.object({
+      none: z.object({ requires, limits: limitsPerAsset }),
+      /** `basic`'s limits are settings.withdrawalLimits. */
+      basic: z.object({ requires }),
+      verified: z.object({ requires, limits: limitsPerAsset }),
+      enhanced: z.object({ requires, limits: limitsPerAsset }),
+    }),
+    {
+      none: {
+        requires: [],
+        limits: { BTC: { daily: '0.05', monthly: '0.2' }, ETH: { daily: '1', monthly: '5' } },
+      },
+      basic: { requires: ['person', 'screening-clear'] },
+      verified: {
+        requires: ['government-id', 'proof-of-address', 'selfie', 'identity-verified'],
+        limits: { BTC: { daily: '10', monthly: '100' }, ETH: { daily: '250', monthly: '2500' } },
+      },
+      enhanced: {
+        requires: ['source-of-funds', 'second-approval'],
+        limits: { BTC: { daily: '50', monthly: '500' }, ETH: { daily: '1250', monthly: '12500' } },
+      },
+    },
+  ),
+  /** The level of a user without a KYC record: `basic` keeps today's limits for every existing user. */
+  defaultLevel: z._default(z.enum(KYC_LEVELS), 'basic'),
+  /** A customer past their refresh deadline withdraws no more than this level allows. */
+  lapsedLevel: z._default(z.enum(KYC_LEVELS), 'basic'),
+  /** Beneficial owners: natural persons with at least this effective ownership, in percent. */
+  beneficialOwnerThresholdPercent: z._default(z.number().check(z.gt(0), z.maximum(100)), 25),
+  /** Refresh periods by risk rating, in months. */
+  refreshMonths: z._default(
+    z.object({
+      high: z.number().check(z.int(), z.minimum(1), z.maximum(12)),
+      other: z.number().check(z.int(), z.minimum(1), z.maximum(60)),
+    }),
+    { high: 12, other: 60 },
+  ),
+  /** Jurisdictions that make a customer high risk (not refused: refused ones are settings.restrictedCountries). */
+  highRiskCountries: z._default(z.array(countryCode), ['KP', 'IR', 'MM']),
+  /** Volume (30 days, in the Travel Rule's currency) from which a customer is medium, then high risk. */
+  volumeRisk: z._default(z.object({ medium: decimalString, high: decimalString }), {
+    medium: '15000',
+    high: '100000',
+  }),
+  travelRule: z._default(
+    z.object({
+      /** The currency amounts are measured in, and the threshold in each currency. */
+      currency: fiat,
+      thresholds: z.object({ EUR: decimalString, USD: decimalString }),
+      /** A price older than this is not used: the withdrawal then carries the data (fail safe). */
+      maxPriceAgeSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(3600)),
+    }),
+    { currency: 'EUR', thresholds: { EUR: '1000', USD: '1000' }, maxPriceAgeSeconds: 900 },
+  ),
+  documents: z._default(
+    z.object({
+      minBytes: z.number().check(z.int(), z.minimum(1)),
+      maxBytes: z.number().check(z.int(), z.minimum(1024), z.maximum(50 * 1024 * 1024)),
+      maxPdfPages: z.number().check(z.int(), z.minimum(1), z.maximum(100)),
+      uploadSlotSeconds: z.number().check(z.int(), z.minimum(60), z.maximum(3600)),
+    }),
+    { minBytes: 100, maxBytes: 10 * 1024 * 1024, maxPdfPages: 10, uploadSlotSeconds: 900 },
+  ),
+});
+
+export type KycConfig = z.infer<typeof kycConfigSchema>;
+
+export class KycConfigError extends Error {
+  override readonly name = 'KycConfigError';
+}
+
+/** Parses the raw KYC configuration; a bad value fails with its path. */
+export function parseKycConfig(raw: unknown): KycConfig {
+  const result = z.safeParse(kycConfigSchema, raw ?? {});
+  if (!result.success) {
+    const detail = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new KycConfigError(`Invalid KYC configuration: ${detail}`);
+  }
+  const config = result.data;
+  const seen = new Set<string>();
+  for (const level of KYC_LEVELS) {
+    for (const requirement of config.levels[level].requires) {
+      if (seen.has(requirement)) {
+        throw new KycConfigError(`Invalid KYC configuration: ${requirement} is required by two levels`);
+      }
+      seen.add(requirement);
+    }
+  }
+  return config;
+}

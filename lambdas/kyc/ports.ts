@@ -1,0 +1,69 @@
+// F1: the KYC context's ports. The document store (presigned uploads straight to S3, locally the state folder),
+// the verification provider, the seen-id store that makes webhooks replay-safe, and the price source of the
+// Travel Rule threshold. Adapters: lambdas/kyc/aws/ (AWS) and local/adapters/ (local).
+import type { Asset } from '../kernel/assets.js';
+import type { DocumentType, Fiat } from './config.js';
+import type { DocumentKind } from './document-kinds.js';
+
+/** One upload slot: the client POSTs the file as multipart/form-data to `url` with `fields`, then the file. */
+export interface UploadSlot {
+  slotId: string;
+  key: string;
+  url: string;
+  fields: Record<string, string>;
+  expiresAt: string;
+  maxBytes: number;
+  contentType: DocumentType;
+}
+
+export interface SlotRequest {
+  userId: string;
+  slotId: string;
+  kind: DocumentKind;
+  contentType: DocumentType;
+  maxBytes: number;
+  expiresInSeconds: number;
+}
+
+/** The one object key of a slot: a slot is never reused, so a key names one upload. */
+export const documentKey = (userId: string, slotId: string): string => {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(userId) || !/^[A-Za-z0-9_-]{8,64}$/.test(slotId)) {
+    throw new RangeError('not a safe user or slot id');
+  }
+  return `kyc/${userId}/${slotId}`;
+};
+
+export interface DocumentStore {
+  /** A presigned POST for exactly one key, one content type and at most `maxBytes` bytes. */
+  createUploadSlot(request: SlotRequest): Promise<UploadSlot>;
+  /** The uploaded bytes, or undefined when nothing (or more than `maxBytes`) was uploaded to the key. */
+  read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
+  /** Deletes the object (a refused file); deleting a missing key is a no-op. */
+  delete(key: string): Promise<void>;
+}
+
+/** Remembers webhook event ids until they expire: `claim` is true the first time an id is seen only. */
+export interface SeenIdStore {
+  claim(id: string, expiresAt: Date): Promise<boolean>;
+}
+
+export interface VerificationRequest {
+  checkId: string;
+  userId: string;
+  documents: { kind: DocumentKind; key: string }[];
+}
+
+export interface VerificationProvider {
+  /** Starts a check; the decision arrives later as a signed webhook (webhook.ts). */
+  startCheck(request: VerificationRequest): Promise<{ providerRef: string }>;
+}
+
+export interface Price {
+  /** Fiat per one unit of the asset, as a decimal string. */
+  price: string;
+  at: Date;
+}
+
+export interface PriceSource {
+  price(asset: Asset, fiat: Fiat): Promise<Price | undefined>;
+}

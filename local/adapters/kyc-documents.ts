@@ -1,0 +1,102 @@
+// The local KYC document store (F1): the same port as the S3 store (lambdas/kyc/aws/s3-document-store.ts) over
+// the state folder's `kyc-documents/`. A slot is a JSON file with its policy (content type, size range,
+// expiry); `receive` is what the local upload endpoint calls with the multipart form, and enforces that policy
+// as S3 does (the key, the content type, the size, the expiry), so a test of a bad upload sees the same refusal.
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Clock } from '../../lambdas/kernel/ports/clock.js';
+import {
+  type DocumentStore,
+  documentKey,
+  type SlotRequest,
+  type UploadSlot,
+} from '../../lambdas/kyc/ports.js';
+import { JsonFile } from './json-file.js';
+
+interface SlotRecord {
+  key: string;
+  contentType: string;
+  maxBytes: number;
+  expiresAt: string;
+}
+
+/** An upload the local store refused, as S3 answers a POST outside its policy (403, or 400 for the size). */
+export class LocalUploadRefused extends Error {
+  override readonly name = 'LocalUploadRefused';
+  constructor(
+    readonly status: 400 | 403,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KEY = /^kyc\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9_-]{8,64}$/;
+
+export class LocalDocumentStore implements DocumentStore {
+  constructor(
+    private readonly root: string,
+    private readonly uploadBaseUrl: string,
+    private readonly clock: Clock,
+  ) {}
+
+  private path(key: string, suffix = ''): string {
+    if (!KEY.test(key)) throw new RangeError('not a document key');
+    return join(this.root, 'kyc-documents', `${key}${suffix}`);
+  }
+
+  async createUploadSlot(request: SlotRequest): Promise<UploadSlot> {
+    const key = documentKey(request.userId, request.slotId);
+    const expiresAt = new Date(this.clock.now().getTime() + request.expiresInSeconds * 1000).toISOString();
+    const record: SlotRecord = {
+      key,
+      contentType: request.contentType,
+      maxBytes: request.maxBytes,
+      expiresAt,
+    };
+    await mkdir(dirname(this.path(key)), { recursive: true, mode: 0o700 });
+    await new JsonFile<SlotRecord>(this.path(key, '.slot.json')).write(record);
+    return {
+      slotId: request.slotId,
+      key,
+      url: `${this.uploadBaseUrl}/local/kyc-uploads`,
+      fields: { key, 'Content-Type': request.contentType },
+      expiresAt,
+      maxBytes: request.maxBytes,
+      contentType: request.contentType,
+    };
+  }
+
+  /** A POST of the form: refused outside the slot's policy; one upload per slot (a second is refused). */
+  async receive(fields: Record<string, string>, file: Uint8Array): Promise<void> {
+    const key = fields.key ?? '';
+    if (!KEY.test(key)) throw new LocalUploadRefused(403, 'no such upload slot');
+    const slot = await new JsonFile<SlotRecord>(this.path(key, '.slot.json')).read();
+    if (!slot) throw new LocalUploadRefused(403, 'no such upload slot');
+    if (this.clock.now().getTime() > Date.parse(slot.expiresAt))
+      throw new LocalUploadRefused(403, 'the policy has expired');
+    if (fields['Content-Type'] !== slot.contentType)
+      throw new LocalUploadRefused(403, "the content type is not the policy's");
+    if (file.length < 1 || file.length > slot.maxBytes)
+      throw new LocalUploadRefused(400, "the size is outside the policy's range");
+    if (await exists(this.path(key))) throw new LocalUploadRefused(403, 'the slot was used already');
+    await writeFile(this.path(key), file, { mode: 0o600, flag: 'wx' });
+  }
+
+  async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    const path = this.path(key);
+    if (!(await exists(path))) return undefined;
+    if ((await stat(path)).size > maxBytes) return undefined;
+    return new Uint8Array(await readFile(path));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+}
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
