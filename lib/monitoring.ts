@@ -76,6 +76,14 @@ export const SECURITY_ALARMS: readonly SecurityAlarm[] = [
     threshold: 1,
   },
   {
+    metric: 'ScreeningWithoutLists',
+    description:
+      'F2: customers are being signed up without screening: no version of any screened list is loaded (a fresh ' +
+      'deployment). Load the lists (docs/screening.md); the first load re-screens everyone in the roster.',
+    period: Duration.minutes(5),
+    threshold: 1,
+  },
+  {
     metric: 'BreachDeadlineMissed',
     description:
       'F6: a breach notification deadline passed without its report filed. File it now, with the reasons for the delay (Art. 33(1)).',

@@ -33,6 +33,8 @@ export const SecurityMetric = {
   BreachDeadlineNear: 'BreachDeadlineNear',
   /** F6: a breach report's deadline passed unfiled (again every day until it is filed). */
   BreachDeadlineMissed: 'BreachDeadlineMissed',
+  /** F2: a customer was not screened because no version of any screened list is loaded (a fresh deployment). */
+  ScreeningWithoutLists: 'ScreeningWithoutLists',
 } as const;
 
 /** Metric units, so domain code emits metrics through this module alone. */

@@ -26,7 +26,8 @@ export interface ScreeningDecision {
   readonly subject: ScreeningSubject;
   readonly trigger: ScreeningTrigger;
   readonly at: string;
-  readonly band: ScreeningBand | 'clear';
+  /** `not-screened`: no version of any screened list was loaded, so nothing was screened (NOT_SCREENED). */
+  readonly band: ScreeningBand | 'clear' | 'not-screened';
   readonly action: ScreeningAction | 'none';
   readonly reason: string;
   /** At most a few, best first, each explained (matched names token by token, adjustments). */
@@ -54,6 +55,12 @@ export function decisionIdOf(
   return `scr_${h.slice(0, 24)}`;
 }
 
+/**
+ * The reason recorded when no list version is in force (a fresh deployment): the subject is not screened,
+ * nothing is blocked, the customer stays in the roster, and the first list load's re-screen covers them.
+ */
+export const NOT_SCREENED = 'not screened: no list version';
+
 export function decide(
   input: {
     readonly subject: ScreeningSubject;
@@ -64,6 +71,19 @@ export function decide(
   },
   bands: readonly BandRule[] = SCREENING_BANDS,
 ): ScreeningDecision {
+  if (input.result.listVersions.length === 0) {
+    return {
+      decisionId: decisionIdOf(input.subject, input.trigger, input.queryKey, []),
+      subject: input.subject,
+      trigger: input.trigger,
+      at: input.now.toISOString(),
+      band: 'not-screened',
+      action: 'none',
+      reason: NOT_SCREENED,
+      hits: [],
+      listVersions: [],
+    };
+  }
   const hits = [...input.result.hits].sort((a, b) => b.score - a.score).slice(0, DECISION_HITS);
   const best = hits[0];
   const rule = best === undefined ? undefined : bandOf(best.score, bands);

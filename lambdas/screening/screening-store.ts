@@ -66,7 +66,8 @@ export class ScreeningStore {
           actor: { kind: 'system', id: 'screening' },
           action: 'screening.decision',
           target: { kind: 'user', id: d.subject.userId },
-          outcome: d.band === 'clear' ? 'success' : 'flagged',
+          // not-screened: the screening did not take place (no list version); no hit, nothing flagged
+          outcome: d.band === 'clear' ? 'success' : d.band === 'not-screened' ? 'failed' : 'flagged',
           at: d.at,
           details: {
             decisionId: d.decisionId,
@@ -75,6 +76,7 @@ export class ScreeningStore {
             trigger: d.trigger,
             band: d.band,
             action: d.action,
+            ...(d.band === 'not-screened' ? { reason: d.reason } : {}),
             hits: d.hits.length,
             ...(best ? { bestScore: best.score, entry: best.entityId } : {}),
             lists: d.listVersions.map((v) => `${v.list}@${v.version}`).join(','),

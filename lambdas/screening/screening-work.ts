@@ -111,7 +111,7 @@ export class ScreeningWork {
     let hits = 0;
     for (const customer of page.customers) {
       const out = await this.screenCustomer(customer, 'rescreen');
-      if (out.decision.band !== 'clear') hits += 1;
+      if (out.decision.hits.length > 0) hits += 1;
     }
     return { screened: page.customers.length, hits, ...(page.next ? { cursor: page.next } : {}) };
   }

@@ -186,9 +186,12 @@ export const DATA_GRANTS = {
     env: (_fn, { data }) => ({ SCREENING_LISTS_BUCKET: data.screeningLists.bucket.bucketName }),
     apply(fn, ctx) {
       const lists = ctx.data.screeningLists;
-      allow(fn, ['s3:ListBucket'], [lists.bucket.bucketArn], {
-        StringLike: { 's3:prefix': `${LIST_PREFIX}*` },
-      });
+      // ListBucket without an s3:prefix condition: S3 answers a GetObject of a missing key (no list loaded
+      // yet: the current pointer is absent) 404 NoSuchKey only to a caller who may list the bucket, checked
+      // with no s3:prefix in the request; with the condition it answered 403 and sign-up screening failed in
+      // a fresh deployment (the cloud harness models this: test/cloud/harness/services/s3.ts). The bucket holds
+      // list files and upload slots only, no personal data; reads stay limited to lists/*.
+      allow(fn, ['s3:ListBucket'], [lists.bucket.bucketArn]);
       allow(fn, ['s3:GetObject'], [lists.objectsArn]);
       allow(fn, ['kms:Decrypt'], [lists.key.keyArn], lists.viaS3());
       acknowledgeListObjects(fn, ctx);
@@ -199,6 +202,8 @@ export const DATA_GRANTS = {
     env: (_fn, { data }) => ({ SCREENING_LISTS_BUCKET: data.screeningLists.bucket.bucketName }),
     apply(fn, ctx) {
       const lists = ctx.data.screeningLists;
+      // ListBucket: the pointer it replaces is absent before the first load (404, not 403: see read)
+      allow(fn, ['s3:ListBucket'], [lists.bucket.bucketArn]);
       allow(fn, ['s3:GetObject', 's3:PutObject'], [lists.objectsArn]);
       allow(fn, ['kms:Decrypt', 'kms:GenerateDataKey'], [lists.key.keyArn], lists.viaS3());
       acknowledgeListObjects(fn, ctx);

@@ -3,8 +3,12 @@
 // template, and the journeys go through API Gateway's events and the authorizers. A journey that works on the
 // local runtime but would fail in AWS (a missing grant, a missing variable, a resource the template lacks)
 // fails here, naming the function, the call and what is missing. See docs/cloud-fidelity.md.
+import { readFileSync } from 'node:fs';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { generateKey } from 'openpgp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { S3ListStore } from '../../lambdas/kernel/aws/list-store.js';
+import { loadListVersion } from '../../lambdas/screening/versions.js';
 import { followLink, linkIn } from '../support/email-links.js';
 import {
   expectStatus,
@@ -17,6 +21,32 @@ import {
   wrongCode,
 } from './harness/client.js';
 import { CloudHarness } from './harness/cloud.js';
+
+/** An S3 client for the test's own hand (no function's role): writes into and reads the harness's bucket. */
+function seedingClient(harness: CloudHarness, bucket: string) {
+  const objects = () => harness.s3.objects.get(bucket) ?? new Map();
+  return {
+    async send(command: unknown) {
+      if (command instanceof PutObjectCommand) {
+        const body = command.input.Body as Uint8Array | string;
+        harness.s3.seed(bucket, command.input.Key as string, Buffer.from(body), command.input.ContentType);
+        return {};
+      }
+      if (command instanceof GetObjectCommand) {
+        const found = objects().get(command.input.Key as string);
+        if (!found) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
+        return { Body: { transformToString: async () => found.body.toString('utf8') } };
+      }
+      if (command instanceof ListObjectsV2Command) {
+        const prefix = command.input.Prefix ?? '';
+        return {
+          Contents: [...objects().keys()].filter((k) => k.startsWith(prefix)).map((Key) => ({ Key })),
+        };
+      }
+      throw new Error('not used by the loader');
+    },
+  };
+}
 
 // Journeys on the real clock may wait out a TOTP step (30 s) on top of their own work.
 vi.setConfig({ testTimeout: 90_000 });
@@ -410,9 +440,67 @@ describe('I2 what the template makes of the public routes', () => {
   });
 });
 
+describe('I2 F2 screening under the template: ScreenCustomer reads the list bucket over S3', () => {
+  const screenings = () => h.invocations.filter((i) => i.functionId === 'ScreenCustomer');
+  const screeningOf = async (user: TestUser) => {
+    await signUp(h, user);
+    await settled('screening');
+    const run = screenings().at(-1);
+    expect(run?.outcome.ok).toBe(true);
+    return {
+      run,
+      result: JSON.parse(run?.outcome.ok ? run.outcome.payload : '{}') as {
+        band: string;
+        decisionId: string;
+      },
+    };
+  };
+
+  it('I2 F2 a fresh deployment (no list version loaded): sign-up is not blocked, the decision is "not screened: no list version", ScreeningWithoutLists is counted', async () => {
+    const { run, result } = await screeningOf(person('una'));
+    h.assertClean();
+    expect(result.band).toBe('not-screened');
+    // the current pointers are absent: 404 NoSuchKey, which S3 answers (not 403) because the role may list the bucket
+    const s3 = h.calls.filter((c) => c.caller === 'ScreenCustomer' && c.service === 's3');
+    expect(s3.map((c) => `${c.operation} ${c.error}`)).toEqual(
+      expect.arrayContaining(['GetObject NoSuchKey']),
+    );
+    expect(s3.flatMap((c) => c.checks.map((k) => k.request.action))).toEqual(
+      expect.arrayContaining(['s3:GetObject', 's3:ListBucket']),
+    );
+    expect(run?.logs.join('\n')).toContain('"ScreeningWithoutLists"');
+  });
+
+  it('I2 F2 with a list version in the bucket: ScreenCustomer lists and reads its files under SSE-KMS (kms:Decrypt via S3) and records the version it used', async () => {
+    // a version as the loader writes it (kernel/aws/list-store.ts's layout), put by the operator's hand here
+    const bucket = h.model.buckets.find((b) => h.model.variables.get('SCREENING_LISTS_BUCKET')?.has(b.name));
+    if (!bucket) throw new Error('no list bucket in the template');
+    const store = new S3ListStore(seedingClient(h, bucket.name) as never, bucket.name);
+    const loaded = await loadListVersion(store, {
+      format: 'un-xml',
+      list: 'un-sc',
+      files: new Map([['consolidated.xml', new Uint8Array(readFileSync('data/lists/un/consolidated.xml'))]]),
+      loadedBy: 'operator',
+      now: new Date(),
+    });
+    const { result } = await screeningOf(person('vic'));
+    h.assertClean();
+    expect(result.band).not.toBe('not-screened');
+    const calls = h.calls.filter((c) => c.caller === 'ScreenCustomer' && c.service === 's3');
+    expect(calls.map((c) => c.operation)).toEqual(expect.arrayContaining(['ListObjectsV2', 'GetObject']));
+    const decrypt = calls.flatMap((c) => c.checks).find((k) => k.request.action === 'kms:Decrypt');
+    expect(decrypt?.request).toMatchObject({
+      resource: bucket.kmsKeyArn,
+      context: { 'kms:ViaService': `s3.${h.model.deployment.region}.amazonaws.com` },
+    });
+    expect(loaded.outcome).toBe('loaded');
+  });
+});
+
 describe('I2 the plumbing of the harness itself', () => {
   it("I2 the bundles' SDK clients honour AWS_ENDPOINT_URL_<SERVICE>: every service was reached through its variable, nothing escaped", () => {
-    // jwks (aws-jwt-verify) and sqs (the queue URL's host) come through the worker's https guard, by design.
+    // jwks (aws-jwt-verify) and sqs (the queue URL's host) come through the worker's https guard, by design;
+    // s3 is ScreenCustomer reading the list bucket (path-style: the endpoint is an IP address).
     expect([...h.endpoint.servicesSeen].sort()).toEqual(
       [
         'cognito-idp',
@@ -420,6 +508,7 @@ describe('I2 the plumbing of the harness itself', () => {
         'jwks',
         'kms',
         'lambda',
+        's3',
         'secretsmanager',
         'ses',
         'sns',

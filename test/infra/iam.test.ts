@@ -106,6 +106,7 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ...pairs(['kms:Decrypt'], [getAttArn(lists.key)]),
     ],
     'screening-lists:write': [
+      ...pairs(['s3:ListBucket'], [getAttArn(lists.bucket)]),
       ...pairs(['s3:GetObject', 's3:PutObject'], [listObjects]),
       ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [getAttArn(lists.key)]),
     ],

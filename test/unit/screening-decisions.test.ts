@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { OpenCaseInput } from '../../lambdas/cases/contracts.js';
 import { bandOf, SCREENING_BANDS } from '../../lambdas/screening/bands.js';
 import { MATCH_THRESHOLD } from '../../lambdas/screening/config.js';
-import { decide, type ScreeningDecision } from '../../lambdas/screening/decision.js';
+import { decide, NOT_SCREENED, type ScreeningDecision } from '../../lambdas/screening/decision.js';
 import type { ScreeningHit } from '../../lambdas/screening/screen.js';
 import { forgetIndex, nameOfUsername, ScreeningWork } from '../../lambdas/screening/screening-work.js';
 import { loadListVersion } from '../../lambdas/screening/versions.js';
@@ -214,6 +214,44 @@ describe('F2 screening work over the list store', () => {
     });
     expect(opened[0]?.evidence).toEqual([{ kind: 'address', id: 'addr_1' }]);
     expect(frozen).toHaveLength(0);
+  });
+
+  it('F2 with no list version loaded (a fresh deployment) the customer is not blocked: "not screened: no list version" is recorded, no case, no freeze', async () => {
+    forgetIndex();
+    const empty = new ScreeningWork({
+      lists: new LocalListStore(mkdtempSync(join(tmpdir(), 'palisade-screening-empty-'))),
+      screened: [{ list: LIST, format: 'ftm-jsonl' }],
+      clock,
+      store: {
+        record: async (d) => {
+          recorded.push(d);
+          return true;
+        },
+        freeze: async (userId, by) => {
+          frozen.push({ userId, ...by });
+        },
+      },
+      cases: {
+        openCase: async (input) => {
+          opened.push(input);
+          return { caseId: `case_${'a'.repeat(12)}`, created: true, attached: false };
+        },
+      },
+    });
+    // even a listed name: nothing is screened, nothing is blocked
+    const out = await empty.screenCustomer({ userId: 'u9', name: 'Anton Nikolaevich Andreyev' }, 'signup');
+    expect(out).toMatchObject({
+      frozen: false,
+      decision: { band: 'not-screened', action: 'none', reason: NOT_SCREENED, hits: [], listVersions: [] },
+    });
+    expect(recorded).toEqual([out.decision]);
+    expect(opened).toHaveLength(0);
+    expect(frozen).toHaveLength(0);
+    // the first load's re-screen gives another decision id: versions are part of it
+    forgetIndex();
+    const later = await work.screenCustomer({ userId: 'u9', name: 'Anton Nikolaevich Andreyev' }, 'signup');
+    expect(later.decision.decisionId).not.toBe(out.decision.decisionId);
+    expect(later.decision.band).toBe('strong');
   });
 
   it('F2 a customer name is the username with separators as blanks', () => {

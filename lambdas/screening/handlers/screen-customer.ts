@@ -3,7 +3,7 @@
 // withdrawals and opens a case, a medium one opens a case, a weak one is recorded; nothing reaches the customer.
 import type { AccountStore } from '../../account/contracts.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { logger } from '../../kernel/observability.js';
+import { logger, MetricUnit, metrics, SecurityMetric } from '../../kernel/observability.js';
 import { taskHandler } from '../../kernel/task.js';
 import { nameOfUsername, type ScreeningWork } from '../screening-work.js';
 import { awsAccountStore, awsScreeningWork } from '../wiring.js';
@@ -20,6 +20,10 @@ export const makeHandler = (ports: {
       { userId, name: nameOfUsername(account.username) },
       trigger,
     );
+    if (out.decision.band === 'not-screened') {
+      // a fresh deployment: signed up without screening (never blocked); alarmed (lib/monitoring.ts)
+      metrics.addMetric(SecurityMetric.ScreeningWithoutLists, MetricUnit.Count, 1);
+    }
     // ids and the band only: no names in the logs
     logger.info('customer screened', {
       decisionId: out.decision.decisionId,

@@ -178,6 +178,21 @@ export class CfnResolver {
         const id = drawn(`id:${logicalId}`, 6, LOWER_ALNUM);
         return { ref: id, attributes: { ResourceId: id, AuthorizerId: id, DeploymentId: id } };
       }
+      case 'AWS::S3::Bucket': {
+        // CloudFormation's generated bucket names: lower case, at most 63 characters.
+        const name =
+          named('BucketName') ??
+          `${this.deployment.stackName}-${logicalId.slice(0, 30)}-${drawn(`bucket:${logicalId}`, 12, LOWER_ALNUM)}`.toLowerCase();
+        const { partition, region } = this.deployment;
+        return {
+          ref: name,
+          attributes: {
+            Arn: `arn:${partition}:s3:::${name}`,
+            DomainName: `${name}.s3.amazonaws.com`,
+            RegionalDomainName: `${name}.s3.${region}.amazonaws.com`,
+          },
+        };
+      }
       case 'AWS::SES::EmailIdentity':
         return { ref: String(props.EmailIdentity), attributes: {} };
       case 'AWS::SES::ConfigurationSet':

@@ -54,6 +54,7 @@ import {
   SnsService,
   SqsService,
 } from './services/messaging.js';
+import { S3Service } from './services/s3.js';
 import { StatesService } from './services/states.js';
 import { type CloudFunction, type CloudModel, cloudModel } from './template.js';
 
@@ -92,6 +93,7 @@ export class CloudHarness {
   states!: StatesService;
   sms!: LocalSmsOutbox;
   sqs!: SqsService;
+  s3!: S3Service;
   userDirectory!: LocalIdentityProvider;
   adminDirectory!: LocalIdentityProvider;
   private ses!: Awaited<ReturnType<typeof startSes>>;
@@ -206,6 +208,7 @@ export class CloudHarness {
     const cognito = new CognitoService(model, user, admin);
     this.sms = new LocalSmsOutbox(systemClock);
     this.sqs = new SqsService(model);
+    this.s3 = new S3Service(model);
     this.states = new StatesService({
       model,
       lambda: this.lambda,
@@ -229,6 +232,7 @@ export class CloudHarness {
         return pgp;
       }),
       ses: new SesService(model, this.ses.url),
+      s3: this.s3,
     } satisfies Record<string, Service>);
 
     const api = this.apiRoutes();

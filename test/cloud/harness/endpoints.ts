@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type AuthzRequest, type Decision, evaluate, type PolicyStatement } from './iam.js';
 
-export type Protocol = 'json' | 'rest-json' | 'query';
+export type Protocol = 'json' | 'rest-json' | 'query' | 'rest-xml';
 
 export interface Principal {
   /** The function id, or `StateMachine:<workflow>`. */
@@ -90,6 +90,14 @@ export function jsonAnswer(
 
 /** An error answer in the caller's protocol, as the SDK's deserializers read it. */
 export function errorAnswer(protocol: Protocol, status: number, type: string, message: string): Answer {
+  if (protocol === 'rest-xml') {
+    // S3's error document
+    return {
+      status,
+      headers: { 'content-type': 'application/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${type}</Code><Message>${escapeXml(message)}</Message><RequestId>harness</RequestId><HostId>harness</HostId></Error>`,
+    };
+  }
   if (protocol === 'query') {
     const code = type;
     return {
@@ -117,6 +125,7 @@ const ACCESS_DENIED: Record<string, { status: number; type: string }> = {
   json: { status: 400, type: 'AccessDeniedException' },
   'rest-json': { status: 403, type: 'AccessDeniedException' },
   query: { status: 403, type: 'AuthorizationError' },
+  'rest-xml': { status: 403, type: 'AccessDenied' },
 };
 
 export interface EndpointOptions {

@@ -18,6 +18,7 @@ export const ENDPOINT_VARIABLES = {
   sqs: 'AWS_ENDPOINT_URL_SQS',
   secretsmanager: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
   ses: 'AWS_ENDPOINT_URL_SESV2',
+  s3: 'AWS_ENDPOINT_URL_S3',
 } as const;
 export type ServiceId = keyof typeof ENDPOINT_VARIABLES;
 

@@ -33,6 +33,7 @@ const http = require('node:http');
 const https = require('node:https');
 const harness = new URL(endpoint);
 const AWS_HOST = /^([a-z0-9-]+)\.([a-z0-9-]+)\.amazonaws\.com$/;
+const S3_HOST = /^(?:[a-z0-9.-]+\.)?s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com$/;
 
 /** The harness path of a request to an AWS host: `/<function>/<service>/<original path>`. */
 function reroute(hostname, path) {
@@ -40,6 +41,8 @@ function reroute(hostname, path) {
   if (service === 'cognito-idp' && /\/\.well-known\/jwks\.json$/.test(path))
     return `/${functionId}/jwks${path}`;
   if (service === 'sqs') return `/${functionId}/sqs${path}`;
+  // S3 virtual-host style (`<bucket>.s3.<region>.amazonaws.com`): the S3 service reads the bucket from Host.
+  if (S3_HOST.test(hostname)) return `/${functionId}/s3${path}`;
   return `/${functionId}/escaped/${hostname}${path}`;
 }
 
@@ -53,7 +56,7 @@ function guarded(original) {
     } else options = args[0] ?? {};
     const callback = args.find((a) => typeof a === 'function');
     const hostname = url?.hostname ?? options.hostname ?? String(options.host ?? '').replace(/:\d+$/, '');
-    if (!AWS_HOST.test(hostname)) return original(...args);
+    if (!AWS_HOST.test(hostname) && !S3_HOST.test(hostname)) return original(...args);
     const path = url ? `${url.pathname}${url.search}` : (options.path ?? '/');
     const {
       agent: _agent,

@@ -49,6 +49,16 @@ export interface CloudTable {
   kmsKeyArn?: string;
 }
 
+export interface CloudBucket {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** The KMS key of its default encryption (SSE-KMS), if any. */
+  kmsKeyArn?: string;
+  /** An S3 Bucket Key: KMS's encryption context is the bucket's ARN, not the object's. */
+  bucketKey: boolean;
+}
+
 export interface PasswordPolicy {
   MinimumLength?: number;
   RequireLowercase?: boolean;
@@ -110,6 +120,8 @@ export interface CloudModel {
   functions: CloudFunction[];
   stateMachines: CloudStateMachine[];
   tables: CloudTable[];
+  /** Every S3 bucket of the template, by its physical name. */
+  buckets: CloudBucket[];
   keys: { signing: string; data: string };
   userPool: CloudPool;
   adminPool: CloudPool;
@@ -395,6 +407,26 @@ export function cloudModel(
     };
   });
 
+  const buckets: CloudBucket[] = ofType('AWS::S3::Bucket').map(([logicalId, resource, { cfn }]) => {
+    const rules = ((
+      resource.Properties?.BucketEncryption as
+        | { ServerSideEncryptionConfiguration?: Record<string, unknown>[] }
+        | undefined
+    )?.ServerSideEncryptionConfiguration ?? []) as {
+      BucketKeyEnabled?: boolean;
+      ServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: unknown };
+    }[];
+    const rule = rules[0];
+    const kmsKey = rule?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
+    return {
+      logicalId,
+      name: cfn.ref(logicalId),
+      arn: cfn.getAtt(logicalId, 'Arn'),
+      ...(kmsKey ? { kmsKeyArn: cfn.resolveString(kmsKey, `${logicalId}.SSE`) } : {}),
+      bucketKey: rule?.BucketKeyEnabled === true,
+    };
+  });
+
   const identities = ofType('AWS::SES::EmailIdentity').map(([logicalId, resource, { cfn }]) => {
     const identity = cfn.ref(logicalId);
     const set = (
@@ -491,6 +523,7 @@ export function cloudModel(
     functions,
     stateMachines,
     tables,
+    buckets,
     keys: {
       signing: resolveVariable('SIGNING_KEY_ID'),
       data: resolveVariable('DATA_KEY_ID'),
