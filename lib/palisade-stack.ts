@@ -112,11 +112,12 @@ export class PalisadeStack extends Stack {
     // The functions (4 resources each: role, policy, log group, function) live in nested stacks, so the
     // primary stack keeps the shared resources (tables, keys, buckets, pools, queues, secrets, alarms) and far
     // fewer than CloudFormation's 500 resources as contexts add functions. A nested stack's grants only write
-    // its own roles' policies (the parent's resources come in as parameters), so nothing refers back to it but
-    // the stacks that call its functions. The authorizers, the scheduled functions and the platform key's
-    // initialiser stay here: API Gateway's authorizer permission is made beside the function and names the
-    // authorizer of the Http stack (a nested stack there would refer to Http and Http to it), and the
-    // checkpoint bucket's policy and the custom resource name the others.
+    // its own roles' policies (the parent's resources come in as parameters), so what refers to a nested stack
+    // (Http, a stack calling its functions, the alarms on the state machines) reads its outputs and no cycle
+    // forms. The authorizers stay here: API Gateway's authorizer permission is made beside the function and
+    // names the authorizer of Http (from a nested stack, it would refer to Http and Http to it). The scheduled
+    // functions and the platform key's initialiser, few, stay beside what names them here (their rules and
+    // alarms, the checkpoint bucket's policy, the custom resource).
     this.internal = new NestedStack(this, 'Internal', {
       description: 'Palisade: invoked functions, workflow tasks and state machines',
     });
