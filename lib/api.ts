@@ -144,7 +144,8 @@ export class Api extends Construct {
         throttlingRateLimit: throttling.rateLimit,
         throttlingBurstLimit: throttling.burstLimit,
         // The functions read it from the event (kernel/http.ts baseUrlOf). A stage variable, not a function
-        // environment variable: the functions live in the parent stack, and an API id there would be a cycle.
+        // environment variable: the functions live in stacks this one refers to, and an API id there would be a
+        // cycle.
         variables: {
           // CORS: the allowed origins reach every function (kernel/http.ts corsHeaders), as the base URL does.
           ...(corsOrigins.length > 0 ? { [CORS_ORIGINS_VARIABLE]: corsOrigins.join(',') } : {}),

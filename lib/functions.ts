@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AssetStaging, Duration, Validations } from 'aws-cdk-lib';
+import { AssetStaging, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -165,6 +165,8 @@ export class PalisadeFunction extends Construct {
 
 export class Functions extends Construct {
   private readonly built = new Map<string, PalisadeFunction>();
+  /** The construct that holds the functions of each nested stack, by stack. */
+  private readonly homes = new Map<Stack, Construct>();
 
   constructor(
     scope: Construct,
@@ -175,8 +177,11 @@ export class Functions extends Construct {
     if (!props.stubCode) assertLocalEsbuild();
   }
 
-  /** Builds the function of a spec once; a spec used twice (one task in two workflows) is one function. */
-  create(spec: FunctionSpec, options: HandlerOptions = {}): PalisadeFunction {
+  /**
+   * Builds the function of a spec once; a spec used twice (one task in two workflows) is one function. `stack`
+   * (a nested stack of this one) is where it lives, under a `Functions` construct of its own; by default here.
+   */
+  create(spec: FunctionSpec, options: HandlerOptions = {}, stack?: Stack): PalisadeFunction {
     const existing = this.built.get(spec.id);
     if (existing) {
       if (existing.spec.entry !== spec.entry) {
@@ -186,9 +191,19 @@ export class Functions extends Construct {
       }
       return existing;
     }
-    const made = new PalisadeFunction(this, spec, this.props, options);
+    const made = new PalisadeFunction(this.homeIn(stack), spec, this.props, options);
     this.built.set(spec.id, made);
     return made;
+  }
+
+  private homeIn(stack: Stack | undefined): Construct {
+    if (!stack || stack === Stack.of(this)) return this;
+    let home = this.homes.get(stack);
+    if (!home) {
+      home = new Construct(stack, 'Functions');
+      this.homes.set(stack, home);
+    }
+    return home;
   }
 
   get(id: string): PalisadeFunction | undefined {

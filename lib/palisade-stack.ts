@@ -59,6 +59,10 @@ export class PalisadeStack extends Stack {
   readonly workflows: Workflows;
   readonly api: Api;
   readonly http: NestedStack;
+  /** The invoked functions, the workflow tasks and the state machines (a nested stack). */
+  readonly internal: NestedStack;
+  /** The route functions, a nested stack per route auth (public, user, admin). */
+  readonly routeStacks: Record<RouteSpec['auth'], NestedStack>;
   readonly firewall: Firewall;
   readonly monitoring: Monitoring;
   /** Functions run on a schedule (D3: the audit checkpoint writer). */
@@ -105,6 +109,25 @@ export class PalisadeStack extends Stack {
       },
     });
     this.custody = new Custody(this, 'Custody');
+    // The functions (4 resources each: role, policy, log group, function) live in nested stacks, so the
+    // primary stack keeps the shared resources (tables, keys, buckets, pools, queues, secrets, alarms) and far
+    // fewer than CloudFormation's 500 resources as contexts add functions. A nested stack's grants only write
+    // its own roles' policies (the parent's resources come in as parameters), so what refers to a nested stack
+    // (Http, a stack calling its functions, the alarms on the state machines) reads its outputs and no cycle
+    // forms. The authorizers stay here: API Gateway's authorizer permission is made beside the function and
+    // names the authorizer of Http (from a nested stack, it would refer to Http and Http to it). The scheduled
+    // functions and the platform key's initialiser, few, stay beside what names them here (their rules and
+    // alarms, the checkpoint bucket's policy, the custom resource).
+    this.internal = new NestedStack(this, 'Internal', {
+      description: 'Palisade: invoked functions, workflow tasks and state machines',
+    });
+    this.routeStacks = {
+      public: new NestedStack(this, 'PublicRoutes', {
+        description: 'Palisade: the public routes’ functions',
+      }),
+      user: new NestedStack(this, 'UserRoutes', { description: 'Palisade: the user routes’ functions' }),
+      admin: new NestedStack(this, 'AdminRoutes', { description: 'Palisade: the admin routes’ functions' }),
+    };
     const targets: GrantContext = {
       data: this.data,
       identity: this.identity,
@@ -118,7 +141,7 @@ export class PalisadeStack extends Stack {
     targets.invokables = new Map();
     const invokables = targets.invokables;
     for (const { access, spec } of INVOKABLE.filter((i) => !startsWorkflows(i.spec.access))) {
-      const fn = this.functions.create(spec);
+      const fn = this.functions.create(spec, {}, this.internal);
       wire(fn);
       invokables.set(access, fn);
     }
@@ -129,7 +152,7 @@ export class PalisadeStack extends Stack {
     const platformKey = this.messaging.initPlatformKey(platformKeyInit);
 
     // Workflow tasks first: the state machines need their ARNs, and the other functions get the machines'.
-    this.workflows = new Workflows(this, 'Workflows', {
+    this.workflows = new Workflows(this.internal, 'Workflows', {
       workflows: WORKFLOWS,
       functions: this.functions,
       logging: this.logging,
@@ -150,7 +173,7 @@ export class PalisadeStack extends Stack {
     const entryEnvironment = stateMachinesEnvironment(this, this.workflows.stateMachines);
     targets.stateMachines = this.workflows.stateMachines;
     for (const invokable of INVOKABLE.filter((i) => startsWorkflows(i.spec.access))) {
-      const fn = this.functions.create(invokable.spec, { environment: entryEnvironment });
+      const fn = this.functions.create(invokable.spec, { environment: entryEnvironment }, this.internal);
       wire(fn);
       invokables.set(invokable.access, fn);
     }
@@ -160,7 +183,11 @@ export class PalisadeStack extends Stack {
     this.adminAuthorizerFunction = this.functions.create(ADMIN_AUTHORIZER, { environment: entryEnvironment });
     wire(this.adminAuthorizerFunction);
     const routes = ROUTES.map((route: RouteSpec) => {
-      const fn = this.functions.create(route, { environment: entryEnvironment });
+      const fn = this.functions.create(
+        route,
+        { environment: entryEnvironment },
+        this.routeStacks[route.auth],
+      );
       wire(fn);
       this.routeFunctions.set(route.id, fn);
       return { route, handler: fn.fn };
@@ -168,7 +195,7 @@ export class PalisadeStack extends Stack {
 
     // The REST API (resources, methods, models, gateway responses: about a third of the stack) lives in its own
     // nested stack, so the stack stays under CloudFormation's 500 resources as routes are added. It only
-    // references the functions; their invoke permissions stay here beside them, so nothing references back.
+    // references the functions; the routes' invoke permissions are made beside their methods, in Http.
     this.http = new NestedStack(this, 'Http', {
       description: 'Palisade: the REST API (routes, authorizers, validation, gateway responses)',
     });

@@ -23,6 +23,13 @@ export interface WorkflowsProps {
   onTask?: (fn: PalisadeFunction, built: ReadonlyMap<WorkflowName, sfn.StateMachine>) => void;
 }
 
+/** The top-level stack a construct belongs to, through its nested stacks. */
+function rootStack(scope: Construct): Stack {
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
+}
+
 export class Workflows extends Construct {
   readonly stateMachines = new Map<WorkflowName, sfn.StateMachine>();
 
@@ -30,7 +37,8 @@ export class Workflows extends Construct {
     super(scope, id);
     for (const workflow of props.workflows) {
       const tasks = Object.entries(workflow.tasks).map(([key, spec]) => {
-        const fn = props.functions.create(spec, { timeout: Duration.seconds(30) });
+        // A task lives in the stack of its state machine (lib/palisade-stack.ts: the Internal nested stack).
+        const fn = props.functions.create(spec, { timeout: Duration.seconds(30) }, Stack.of(this));
         props.onTask?.(fn, this.stateMachines);
         return [key, fn] as const;
       });
@@ -39,7 +47,8 @@ export class Workflows extends Construct {
       // role starts, describes and stops executions of itself; its name is fixed to name its own ARN
       // without a dependency cycle (role → machine → role).
       const distributed = readFileSync(file, 'utf8').includes('"DISTRIBUTED"');
-      const machineName = distributed ? `${Stack.of(this).stackName}-${workflow.name}` : undefined;
+      // The primary stack's name (a literal), also when the machine lives in one of its nested stacks.
+      const machineName = distributed ? `${rootStack(this).stackName}-${workflow.name}` : undefined;
       const machine = new sfn.StateMachine(this, workflow.name, {
         ...(machineName ? { stateMachineName: machineName } : {}),
         definitionBody: sfn.DefinitionBody.fromFile(file),

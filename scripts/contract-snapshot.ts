@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CfnElement } from 'aws-cdk-lib';
 import { buildOpenApi } from '../lambdas/openapi.js';
-import { synthPalisade } from '../test/infra/palisade-app.js';
+import { logicalId, synthPalisade } from '../test/infra/palisade-app.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -239,16 +240,25 @@ export function summariseTemplate(template: CfnTemplate): JsonObject {
 export interface StackTemplates {
   main: CfnTemplate;
   api: CfnTemplate;
+  /** The functions' nested stacks (lib/palisade-stack.ts), by construct id: Internal, UserRoutes, … */
+  functions: Record<string, CfnTemplate>;
   replica: CfnTemplate;
 }
 
-/** Synthesises the app with stub code (test/infra/palisade-app.ts) and returns the three templates. */
+/** Synthesises the app with stub code (test/infra/palisade-app.ts) and returns the templates. */
 export function synthTemplates(): StackTemplates {
   const s = synthPalisade();
   try {
+    const stacks = [s.primary.internal, ...Object.values(s.primary.routeStacks)];
     return {
       main: s.template.toJSON() as CfnTemplate,
       api: s.apiTemplate.toJSON() as CfnTemplate,
+      functions: Object.fromEntries(
+        stacks.map((stack) => [
+          stack.node.id,
+          s.nestedTemplates.get(logicalId(stack.nestedStackResource as CfnElement))?.toJSON() as CfnTemplate,
+        ]),
+      ),
       replica: s.replicaTemplate.toJSON() as CfnTemplate,
     };
   } finally {
@@ -256,11 +266,14 @@ export function synthTemplates(): StackTemplates {
   }
 }
 
-/** The resources snapshot of the main stack, the API's nested stack and the replica stack. */
+/** The resources snapshot of the main stack, its nested stacks (API, functions) and the replica stack. */
 export function templateSnapshot(templates: StackTemplates = synthTemplates()): Json {
   return sortKeys({
     main: summariseTemplate(templates.main),
     api: summariseTemplate(templates.api),
+    functions: Object.fromEntries(
+      Object.entries(templates.functions).map(([id, template]) => [id, summariseTemplate(template)]),
+    ),
     replica: summariseTemplate(templates.replica),
   });
 }

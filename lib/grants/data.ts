@@ -1,13 +1,13 @@
 // The grants of the data accesses: the tables (accounts, audit, shield, idempotency), their keys, the audit
 // checkpoints (D3), the data key's two purposes (blind index, field groups), and the task-token rows, which
 // only AnswerTask reaches.
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { CHECKPOINT_PREFIX } from '../../lambdas/kernel/audit/checkpoint.js';
 import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../../lambdas/kernel/privacy/purposes.js';
 import { HEAD_PREFIX, TABLES, TASK_TOKEN_PARTITION_PREFIX } from '../../lambdas/kernel/tables.js';
 import type { PalisadeFunction } from '../functions.js';
 import { LIST_PREFIX } from '../screening-lists.js';
-import { allow, deny, type GrantContext, type GrantTable, viaDynamoDb } from './grant.js';
+import { allow, deny, type GrantContext, type GrantTable, nagArnOf, viaDynamoDb } from './grant.js';
 import { answerTaskTokens } from './workflows.js';
 
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
@@ -77,10 +77,8 @@ const onPartitions = (patterns: readonly string[]) => ({
 });
 /** cdk-nag IAM5 on the checkpoint objects: S3 names objects only by key, and new ones are made every run. */
 function acknowledgeObjects(fn: PalisadeFunction, { data }: GrantContext): void {
-  const bucket = data.checkpoints.bucket;
-  const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement);
   Validations.of(fn.role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${CHECKPOINT_PREFIX}*]`,
+    id: `AwsSolutions-IAM5[Resource::${nagArnOf(fn, data.checkpoints.bucket)}/${CHECKPOINT_PREFIX}*]`,
     reason:
       'D3: a new checkpoint object is written every few minutes under its own key, so the objects are ' +
       'granted by their prefix; Object Lock (compliance) keeps the written ones from being overwritten.',
@@ -89,10 +87,8 @@ function acknowledgeObjects(fn: PalisadeFunction, { data }: GrantContext): void 
 
 /** cdk-nag IAM5 on the list objects: each version's files are new keys under `lists/`, named at load. */
 function acknowledgeListObjects(fn: PalisadeFunction, { data }: GrantContext): void {
-  const bucket = data.screeningLists.bucket;
-  const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement);
   Validations.of(fn.role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${LIST_PREFIX}*]`,
+    id: `AwsSolutions-IAM5[Resource::${nagArnOf(fn, data.screeningLists.bucket)}/${LIST_PREFIX}*]`,
     reason:
       'F2: every list version is stored under its own new keys (lists/<list>/<version>/…), so the objects are ' +
       'granted by the lists/ prefix of the bucket that holds nothing else; the bucket is versioned.',

@@ -1,8 +1,9 @@
 // What one catalogue Access grants, as data: the IAM statements it adds to a function's role and the
 // environment variables it hands the function (those ACCESS_ENV names that the stack does not hand already).
-import { Stack } from 'aws-cdk-lib';
+import { type CfnElement, Names, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
 import type { Access } from '../../lambdas/catalogue.js';
 import type { WorkflowName } from '../../lambdas/kernel/ports/workflows.js';
 import type { ACCESS_ENV, BaseEnvName } from '../../lambdas/kernel/runtime/access-env.js';
@@ -74,3 +75,15 @@ export function deny(
 export const viaDynamoDb = (fn: PalisadeFunction) => ({
   StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(fn).region}.amazonaws.com` },
 });
+
+/**
+ * How cdk-nag names the ARN of `resource` (its default child) in a statement of `fn`'s role: `<Id.Arn>` in the
+ * same stack; from a nested stack, CDK hands it as a parameter (`referenceto<unique id>Arn`), named so.
+ */
+export function nagArnOf(fn: PalisadeFunction, resource: IConstruct): string {
+  const element = (resource.node.defaultChild ?? resource) as CfnElement;
+  const home = Stack.of(element);
+  return Stack.of(fn) === home
+    ? `<${home.getLogicalId(element)}.Arn>`
+    : `<referenceto${Names.nodeUniqueId(element.node)}Arn>`;
+}

@@ -16,7 +16,7 @@ const specs = [...new Map([...allFunctions(), ...DEPLOY_FUNCTIONS].map((spec) =>
 function variablesOf(spec: FunctionSpec): Record<string, unknown> {
   const fn = s.primary.functions.get(spec.id);
   if (!fn) throw new Error(`function ${spec.id} was not built`);
-  const resource = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)];
+  const resource = s.merged.findResources('AWS::Lambda::Function')[logicalId(fn.fn)];
   return (resource?.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
 }
 

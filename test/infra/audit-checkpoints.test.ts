@@ -25,7 +25,7 @@ const FIVE_YEARS_DAYS = 5 * 365 + 1;
 
 const bucketResource = () => {
   const id = logicalId(s.primary.data.checkpoints.bucket);
-  const resource = s.template.toJSON().Resources[id] as {
+  const resource = s.merged.toJSON().Resources[id] as {
     Properties: Record<string, unknown>;
     DeletionPolicy?: string;
   };
@@ -40,7 +40,7 @@ function rolesOnBucket(action: string): string[] {
     .filter((spec) => {
       const fn = s.primary.functions.get(spec.id);
       if (!fn) return false;
-      return roleStatements(s.template, logicalId(fn.role)).statements.some(
+      return roleStatements(s.merged, logicalId(fn.role)).statements.some(
         (st) =>
           st.Effect === 'Allow' &&
           actionsOf(st).includes(action) &&
@@ -89,7 +89,7 @@ describe('D3 the audit checkpoint bucket', () => {
       DestinationBucketName: ref(s.primary.data.accessLogs),
       LogFilePrefix: 'audit-checkpoints/',
     });
-    const key = s.template.toJSON().Resources[logicalId(s.primary.data.checkpoints.key)];
+    const key = s.merged.toJSON().Resources[logicalId(s.primary.data.checkpoints.key)];
     expect(key.Properties.EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
   });
@@ -106,7 +106,7 @@ describe('D3 the audit checkpoint bucket', () => {
 
     const writer = s.primary.functions.get(AUDIT_CHECKPOINT.id);
     if (!writer) throw new Error('no checkpoint writer');
-    const policies = Object.values(s.template.findResources('AWS::S3::BucketPolicy')).filter(
+    const policies = Object.values(s.merged.findResources('AWS::S3::BucketPolicy')).filter(
       (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref(s.primary.data.checkpoints.bucket)),
     );
     expect(policies).toHaveLength(1);
@@ -136,7 +136,7 @@ describe('D3 the audit checkpoint bucket', () => {
   it("D3 the writer's grants are scoped: objects under the checkpoint prefix, the bucket key only through S3", () => {
     const writer = s.primary.functions.get(AUDIT_CHECKPOINT.id);
     if (!writer) throw new Error('no checkpoint writer');
-    const { statements } = roleStatements(s.template, logicalId(writer.role));
+    const { statements } = roleStatements(s.merged, logicalId(writer.role));
     const objects = s.primary.resolve(s.primary.data.checkpoints.objectsArn);
     expect(JSON.stringify(objects)).toContain(`/${CHECKPOINT_PREFIX}*`);
     const put = statements.filter((st) => actionsOf(st).includes('s3:PutObject'));
@@ -156,7 +156,7 @@ describe('D3 the audit checkpoint bucket', () => {
   it('D3 an EventBridge rule runs the writer every few minutes', () => {
     const writer = s.primary.functions.get(AUDIT_CHECKPOINT.id);
     if (!writer) throw new Error('no checkpoint writer');
-    const rules = Object.values(s.template.findResources('AWS::Events::Rule')).filter((rule) =>
+    const rules = Object.values(s.merged.findResources('AWS::Events::Rule')).filter((rule) =>
       (rule.Properties.Targets as { Arn: unknown }[]).some(
         (t) => JSON.stringify(t.Arn) === JSON.stringify(getAttArn(writer.fn)),
       ),
@@ -164,7 +164,7 @@ describe('D3 the audit checkpoint bucket', () => {
     expect(rules).toHaveLength(1);
     expect(rules[0]?.Properties.ScheduleExpression).toBe(`rate(${AUDIT_CHECKPOINT_MINUTES} minutes)`);
     expect(AUDIT_CHECKPOINT_MINUTES).toBeLessThanOrEqual(15);
-    s.template.hasResourceProperties('AWS::Lambda::Permission', {
+    s.merged.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       FunctionName: getAttArn(writer.fn),
       Principal: 'events.amazonaws.com',
@@ -172,7 +172,7 @@ describe('D3 the audit checkpoint bucket', () => {
   });
 
   it('D3 alarms when the writer fails and when it stops running', () => {
-    const alarms = Object.values(s.template.findResources('AWS::CloudWatch::Alarm')).map(
+    const alarms = Object.values(s.merged.findResources('AWS::CloudWatch::Alarm')).map(
       (a) => a.Properties as { AlarmDescription: string; MetricName?: string; TreatMissingData: string },
     );
     const failed = alarms.find((a) =>

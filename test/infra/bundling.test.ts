@@ -21,7 +21,7 @@ describe('Lambda bundles', () => {
   it.each(specs)('I2 %s runs on the newest Node.js runtime, arm64, traced, with source maps on', (id) => {
     const fn = s.primary.functions.get(id);
     if (!fn) throw new Error(`function ${id} was not built`);
-    const props = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties;
+    const props = s.merged.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties;
     expect(LAMBDA_RUNTIME.name).toBe('nodejs24.x');
     expect(props).toMatchObject({
       Runtime: LAMBDA_RUNTIME.name,
@@ -42,7 +42,7 @@ describe('Lambda bundles', () => {
   it.each(specs)('I2 %s is a minified ESM bundle with the createRequire banner and a source map', (id) => {
     const fn = s.primary.functions.get(id);
     if (!fn) throw new Error(`function ${id} was not built`);
-    const props = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties;
+    const props = s.merged.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties;
     // The staged asset directory is named after the asset hash, which is also the S3 key.
     const hash = String(props.Code.S3Key).replace(/\.zip$/, '');
     const assetDir = path.join(s.outdir, `asset.${hash}`);

@@ -29,7 +29,7 @@ describe('contract snapshot', () => {
     expectSnapshot('The OpenAPI document', OPENAPI_SNAPSHOT, openApiSnapshot());
   });
 
-  it('I2 the synthesised resources of the main, API and replica stacks are unchanged unless the contract snapshot is updated', () => {
+  it('I2 the synthesised resources of the main stack, its nested stacks (API, functions) and the replica stack are unchanged unless the contract snapshot is updated', () => {
     expectSnapshot('The synthesised resources', RESOURCES_SNAPSHOT, resources);
   });
 });

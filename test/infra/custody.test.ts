@@ -22,7 +22,7 @@ beforeAll(() => {
 afterAll(() => s?.cleanup());
 
 const queueProps = (which: 'queue' | 'deadLetters') =>
-  s.template.findResources('AWS::SQS::Queue')[logicalId(s.primary.custody[which])]?.Properties;
+  s.merged.findResources('AWS::SQS::Queue')[logicalId(s.primary.custody[which])]?.Properties;
 
 describe('C3 custody queue', () => {
   it.each(['queue', 'deadLetters'] as const)(
@@ -35,7 +35,7 @@ describe('C3 custody queue', () => {
   );
 
   it('C3 the custody key is customer-managed and rotates', () => {
-    const key = s.template.findResources('AWS::KMS::Key')[logicalId(s.primary.custody.key)]?.Properties;
+    const key = s.merged.findResources('AWS::KMS::Key')[logicalId(s.primary.custody.key)]?.Properties;
     expect(key.EnableKeyRotation).toBe(true);
   });
 
@@ -49,7 +49,7 @@ describe('C3 custody queue', () => {
   });
 
   it.each(['queue', 'deadLetters'] as const)('C3 the %s refuses every request without TLS', (which) => {
-    s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+    s.merged.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: logicalId(s.primary.custody[which]) }],
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -70,7 +70,7 @@ describe('C3 custody queue', () => {
     for (const spec of allFunctions()) {
       const fn = s.primary.functions.get(spec.id);
       if (!fn) continue;
-      for (const st of roleStatements(s.template, logicalId(fn.role)).statements) {
+      for (const st of roleStatements(s.merged, logicalId(fn.role)).statements) {
         const resources = resourcesOf(st).map((r) => JSON.stringify(r));
         if (resources.includes(queue)) {
           expect(actionsOf(st)).toEqual(['sqs:SendMessage']);
@@ -89,14 +89,14 @@ describe('C3 custody queue', () => {
   it('C3 the dispatch task is told the queue by URL', () => {
     const fn = s.primary.functions.get('DispatchWithdrawal');
     if (!fn) throw new Error('no DispatchWithdrawal');
-    const props = s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties;
+    const props = s.merged.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties;
     expect(props.Environment.Variables.CUSTODY_QUEUE_URL).toEqual({
       Ref: logicalId(s.primary.custody.queue),
     });
   });
 
   it('C3 a blocked withdrawal raises the WithdrawalBlocked alarm', () => {
-    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    s.merged.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: METRICS_NAMESPACE,
       MetricName: 'WithdrawalBlocked',
       Threshold: 1,

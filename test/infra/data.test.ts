@@ -37,7 +37,7 @@ function viaPrimaryOutputs(value: unknown): unknown {
 
 describe('keys', () => {
   it('E1 the row-signing key is a multi-Region asymmetric ECC_NIST_P256 SIGN_VERIFY key, kept on delete', () => {
-    s.template.hasResource('AWS::KMS::Key', {
+    s.merged.hasResource('AWS::KMS::Key', {
       Properties: Match.objectLike({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', MultiRegion: true }),
       DeletionPolicy: 'Retain',
     });
@@ -65,7 +65,7 @@ describe('keys', () => {
   });
 
   it('E2 the data key is a multi-Region symmetric key with rotation', () => {
-    s.template.hasResource('AWS::KMS::Key', {
+    s.merged.hasResource('AWS::KMS::Key', {
       Properties: Match.objectLike({
         MultiRegion: true,
         KeySpec: 'SYMMETRIC_DEFAULT',
@@ -100,7 +100,7 @@ describe('keys', () => {
   });
 
   it('E2 every symmetric key rotates', () => {
-    const keys = s.template.findResources('AWS::KMS::Key');
+    const keys = s.merged.findResources('AWS::KMS::Key');
     const symmetric = Object.values(keys).filter(
       (k) => (k.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT',
     );
@@ -115,7 +115,7 @@ describe('tables', () => {
   it.each(tables)(
     'E4 %s is encrypted with the table key, has PITR and deletion protection, is retained',
     (_n, id) => {
-      const table = s.template.findResources('AWS::DynamoDB::Table')[logicalId(s.primary.data.tables[id])];
+      const table = s.merged.findResources('AWS::DynamoDB::Table')[logicalId(s.primary.data.tables[id])];
       expect(table?.DeletionPolicy).toBe('Retain');
       expect(table?.Properties).toMatchObject({
         SSESpecification: {
@@ -132,7 +132,7 @@ describe('tables', () => {
 
   it.each(tables)('E4 %s has the key schema, indexes and TTL of lambdas/kernel/tables.ts', (_n, id, spec) => {
     const props =
-      s.template.findResources('AWS::DynamoDB::Table')[logicalId(s.primary.data.tables[id])]?.Properties;
+      s.merged.findResources('AWS::DynamoDB::Table')[logicalId(s.primary.data.tables[id])]?.Properties;
     expect(props.KeySchema).toEqual([
       { AttributeName: spec.partitionKey, KeyType: 'HASH' },
       { AttributeName: spec.sortKey, KeyType: 'RANGE' },
@@ -145,7 +145,7 @@ describe('tables', () => {
   });
 
   it('E4 the Accounts table has the key schema and TTL the DynamoDB account store writes (pk, sk, ttl)', () => {
-    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+    s.merged.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -160,12 +160,12 @@ describe('backups', () => {
     'E4 %s is backed up daily, kept for its retention class and copied to the replica Region',
     (_n, id, spec) => {
       const tableArn = JSON.stringify(getAttArn(s.primary.data.tables[id]));
-      const selection = Object.values(s.template.findResources('AWS::Backup::BackupSelection')).find((sel) =>
+      const selection = Object.values(s.merged.findResources('AWS::Backup::BackupSelection')).find((sel) =>
         JSON.stringify(sel.Properties.BackupSelection.Resources).includes(tableArn),
       );
       expect(selection, spec.logicalName).toBeDefined();
       const planId = selection?.Properties.BackupPlanId['Fn::GetAtt'][0];
-      const plan = s.template.findResources('AWS::Backup::BackupPlan')[planId]?.Properties.BackupPlan;
+      const plan = s.merged.findResources('AWS::Backup::BackupPlan')[planId]?.Properties.BackupPlan;
       const days = BACKUP_RETENTION[spec.retention].toDays();
       expect(plan.BackupPlanRule).toEqual([
         expect.objectContaining({
@@ -209,7 +209,7 @@ describe('E4 retained resources and redeploys', () => {
   const templates = () =>
     [
       ['primary', s.template],
-      ['api', s.apiTemplate],
+      ...[...s.nestedTemplates].map(([id, template]) => [`nested ${id}`, template] as const),
       ['replica', s.replicaTemplate],
     ] as const;
 
@@ -240,7 +240,7 @@ describe('E4 retained resources and redeploys', () => {
   });
 
   it('E4 the primary backup vault and the WAF log group end with a part of their stack id', () => {
-    s.template.hasResourceProperties('AWS::Backup::BackupVault', {
+    s.merged.hasResourceProperties('AWS::Backup::BackupVault', {
       BackupVaultName: { 'Fn::Join': ['', [`${s.primary.stackName}-`, CREATION_SUFFIX]] },
     });
     s.apiTemplate.hasResourceProperties('AWS::Logs::LogGroup', {
@@ -251,7 +251,7 @@ describe('E4 retained resources and redeploys', () => {
 
 describe('buckets', () => {
   it('E2 KYC documents: SSE-KMS with the data key, versioned, access-logged, retained', () => {
-    s.template.hasResource('AWS::S3::Bucket', {
+    s.merged.hasResource('AWS::S3::Bucket', {
       Properties: Match.objectLike({
         BucketEncryption: {
           ServerSideEncryptionConfiguration: [
@@ -272,8 +272,8 @@ describe('buckets', () => {
   });
 
   it('E3 every bucket blocks public access, is encrypted and refuses non-TLS or TLS < 1.2 requests', () => {
-    const buckets = s.template.findResources('AWS::S3::Bucket');
-    const policies = Object.values(s.template.findResources('AWS::S3::BucketPolicy'));
+    const buckets = s.merged.findResources('AWS::S3::Bucket');
+    const policies = Object.values(s.merged.findResources('AWS::S3::BucketPolicy'));
     expect(Object.keys(buckets).length).toBeGreaterThanOrEqual(3);
     for (const [id, bucket] of Object.entries(buckets)) {
       expect(bucket.Properties.PublicAccessBlockConfiguration, id).toEqual({
@@ -301,7 +301,7 @@ describe('buckets', () => {
   it('I1 the CloudTrail trail is multi-Region, validated and encrypted, and records KYC object access', () => {
     const trail = s.primary.auditTrail;
     if (!trail) throw new Error('the default deploy has a trail');
-    s.template.hasResourceProperties('AWS::CloudTrail::Trail', {
+    s.merged.hasResourceProperties('AWS::CloudTrail::Trail', {
       IsMultiRegionTrail: true,
       EnableLogFileValidation: true,
       KMSKeyId: getAttArn(trail.key),
@@ -317,7 +317,7 @@ describe('buckets', () => {
 describe('B3 the platform OpenPGP key', () => {
   it('B3 both PGP secrets are retained when the stack is deleted (users verify mail with that key)', () => {
     for (const secret of [s.primary.messaging.pgpKeySecret, s.primary.messaging.pgpPublicKeySecret]) {
-      const resource = s.template.findResources('AWS::SecretsManager::Secret')[logicalId(secret)];
+      const resource = s.merged.findResources('AWS::SecretsManager::Secret')[logicalId(secret)];
       expect(resource?.DeletionPolicy).toBe('Retain');
       expect(resource?.UpdateReplacePolicy).toBe('Retain');
     }
@@ -325,7 +325,7 @@ describe('B3 the platform OpenPGP key', () => {
 
   it('E4 both PGP secrets are replicated to the replica Region (a recovered deployment keeps the key)', () => {
     for (const secret of [s.primary.messaging.pgpKeySecret, s.primary.messaging.pgpPublicKeySecret]) {
-      const resource = s.template.findResources('AWS::SecretsManager::Secret')[logicalId(secret)];
+      const resource = s.merged.findResources('AWS::SecretsManager::Secret')[logicalId(secret)];
       expect(resource?.Properties.ReplicaRegions).toEqual([{ Region: s.config.settings.replicaRegion }]);
     }
   });
@@ -335,7 +335,7 @@ describe('B3 the platform OpenPGP key', () => {
     if (!fn) throw new Error('PlatformKeyInit was not built');
     const role = fn.role.node.tryFindChild('DefaultPolicy');
     if (!role) throw new Error('the key-init role has no policy');
-    s.template.hasResource('Custom::PlatformPgpKey', {
+    s.merged.hasResource('Custom::PlatformPgpKey', {
       Properties: {
         ServiceToken: getAttArn(fn.fn),
         KeySecret: ref(s.primary.messaging.pgpKeySecret),
@@ -343,11 +343,11 @@ describe('B3 the platform OpenPGP key', () => {
       },
       DependsOn: Match.arrayWith([logicalId(fn.fn), logicalId(role)]),
     });
-    const [id] = Object.keys(s.template.findResources('Custom::PlatformPgpKey'));
+    const [id] = Object.keys(s.merged.findResources('Custom::PlatformPgpKey'));
     s.template.hasOutput('PgpKeyFingerprint', { Value: { 'Fn::GetAtt': [id, 'Fingerprint'] } });
     // The function is told both secrets (its role's grants are checked with every other role's).
     const variables =
-      s.template.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties.Environment.Variables;
+      s.merged.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties.Environment.Variables;
     expect(variables).toMatchObject({
       PGP_KEY_SECRET: ref(s.primary.messaging.pgpKeySecret),
       PGP_PUBLIC_KEY_SECRET: ref(s.primary.messaging.pgpPublicKeySecret),

@@ -257,7 +257,7 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
 function statementsOf(spec: FunctionSpec) {
   const fn = s.primary.functions.get(spec.id);
   if (!fn) throw new Error(`function ${spec.id} was not built`);
-  return roleStatements(s.template, logicalId(fn.role));
+  return roleStatements(s.merged, logicalId(fn.role));
 }
 
 describe('A5 the duress check in AWS', () => {
@@ -487,10 +487,13 @@ describe('C3/D2 task tokens: only AnswerTask answers them or reads them', () => 
     if (!fn) throw new Error('AnswerTask was not built');
     return logicalId(fn.role);
   };
-  /** Every role of the three templates that some inline policy is attached to, with its statements. */
+  /**
+   * Every role of the deployment (the primary stack, its nested stacks, the replica) that some inline policy
+   * is attached to, with its statements.
+   */
   function rolesWithStatements() {
     const roles = new Map<string, Statement[]>();
-    for (const template of [s.template, s.apiTemplate, s.replicaTemplate]) {
+    for (const template of [s.merged, s.replicaTemplate]) {
       for (const [policyId, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
         for (const role of (policy.Properties?.Roles ?? []) as { Ref?: string }[]) {
           const key = role.Ref ?? `${policyId}:${JSON.stringify(role)}`;
@@ -578,7 +581,7 @@ describe('workflow roles', () => {
     (name, workflow) => {
       const machine = s.primary.workflows.stateMachines.get(name);
       if (!machine) throw new Error(`no state machine for ${name}`);
-      const { statements, managedPolicies } = roleStatements(s.template, logicalId(machine.role));
+      const { statements, managedPolicies } = roleStatements(s.merged, logicalId(machine.role));
       expect(managedPolicies).toEqual([]);
       const invoke = statements.filter((st) => actionsOf(st).includes('lambda:InvokeFunction'));
       const invoked = invoke.flatMap(resourcesOf).map((r) => JSON.stringify(r));

@@ -14,7 +14,7 @@ beforeAll(() => {
 afterAll(() => s?.cleanup());
 
 const poolProps = (which: 'userPool' | 'adminPool') =>
-  s.template.findResources('AWS::Cognito::UserPool')[logicalId(s.primary.identity[which])]?.Properties;
+  s.merged.findResources('AWS::Cognito::UserPool')[logicalId(s.primary.identity[which])]?.Properties;
 
 describe('Cognito', () => {
   it('A2 client pool: TOTP is optional and the only second factor (no SMS)', () => {
@@ -44,7 +44,7 @@ describe('Cognito', () => {
 
   it('D1 admin tiers exist as groups of the admin pool', () => {
     for (const tier of ADMIN_TIERS) {
-      s.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+      s.merged.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
         GroupName: tier,
         UserPoolId: ref(s.primary.identity.adminPool),
       });
@@ -102,7 +102,7 @@ describe('Cognito', () => {
       },
     ];
     for (const { pool, tokens, flows, rotation } of cases) {
-      s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      s.merged.hasResourceProperties('AWS::Cognito::UserPoolClient', {
         UserPoolId: ref(pool),
         ExplicitAuthFlows: Match.arrayEquals(flows),
         RefreshTokenRotation: rotation,

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { composeApp, type PalisadeApp } from '../../lib/app.js';
@@ -23,6 +23,17 @@ export interface Synthesised extends PalisadeApp {
   template: Template;
   /** The nested stack of the REST API and its firewall. */
   apiTemplate: Template;
+  /** Every nested stack's template (the API's, the functions'), by the stack's logical id in its parent. */
+  nestedTemplates: Map<string, Template>;
+  /** The primary template and every nested one: where a primary-stack resource may live. */
+  templates: Template[];
+  /**
+   * One template of every resource of the primary stack and its nested stacks, each value as the deployment
+   * gives it: a nested stack's parameter replaced by what its parent passes, a nested stack's output by its
+   * value there. So a route function's statement on a table names `{Fn::GetAtt: [<table>, Arn]}` here, as
+   * it did when the function lived in the primary stack (getAttArn and ref of any construct apply).
+   */
+  merged: Template;
   replicaTemplate: Template;
   cleanup(): void;
 }
@@ -36,12 +47,27 @@ export function synthPalisade(context: Record<string, unknown> = {}, options: { 
   });
   const built = composeApp(app);
   app.synth();
+  const template = Template.fromJSON(templateOf(built.primary));
+  const nestedTemplates = new Map(
+    built.primary.node
+      .findAll()
+      .filter((c): c is NestedStack => c instanceof NestedStack)
+      .map(
+        (n) => [logicalId(n.nestedStackResource as CfnElement), Template.fromJSON(templateOf(n))] as const,
+      ),
+  );
+  const merged = mergedTemplate(built.primary);
   return {
     ...built,
     app,
     outdir,
-    template: Template.fromStack(built.primary),
-    apiTemplate: Template.fromStack(built.primary.http),
+    template,
+    apiTemplate: nestedTemplates.get(
+      logicalId(built.primary.http.nestedStackResource as CfnElement),
+    ) as Template,
+    nestedTemplates,
+    templates: [template, ...nestedTemplates.values()],
+    merged,
     replicaTemplate: Template.fromStack(built.replica),
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
   } satisfies Synthesised;
@@ -79,16 +105,83 @@ export function roleStatements(template: Template, roleLogicalId: string) {
 export const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 export const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
 
-/**
- * How the API's nested stack refers to a construct of the primary stack: the `{Ref}` of the parameter the
- * primary stack fills with that construct's ARN (CDK passes cross-stack references as parameters).
- */
-export function apiRefToArn(s: Pick<Synthesised, 'template'>, construct: IConstruct): { Ref: string } {
-  const wanted = JSON.stringify(getAttArn(construct));
-  for (const nested of Object.values(s.template.findResources('AWS::CloudFormation::Stack'))) {
-    const parameters = (nested.Properties?.Parameters ?? {}) as Record<string, unknown>;
-    const name = Object.keys(parameters).find((key) => JSON.stringify(parameters[key]) === wanted);
-    if (name) return { Ref: name };
+type Json = Record<string, unknown>;
+/** A stack's template, read once: Template.fromStack synthesises the app again every time. */
+const templates = new WeakMap<Stack, Json & { Resources: Json }>();
+function templateOf(stack: Stack): Json & { Resources: Json } {
+  let found = templates.get(stack);
+  if (!found) {
+    found = Template.fromStack(stack).toJSON() as Json & { Resources: Json };
+    templates.set(stack, found);
   }
-  throw new Error(`No nested-stack parameter carries the ARN of ${construct.node.path}`);
+  return found;
+}
+
+/**
+ * A value of `stack`'s template as the deployment gives it: a parameter of a nested stack becomes the value
+ * its parent passes (followed up), `Fn::GetAtt [<nested stack>, Outputs.<name>]` the output's value there
+ * (followed down). Any other reference stays as it is, naming a resource of the stack that holds it.
+ */
+export function deployedValue(stack: Stack, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => deployedValue(stack, v));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Json);
+  const [first] = entries;
+  if (entries.length === 1 && first?.[0] === 'Ref' && stack instanceof NestedStack) {
+    const parent = stack.nestedStackParent as Stack;
+    const given = (templateOf(parent).Resources[logicalId(stack.nestedStackResource as CfnElement)] as Json)
+      .Properties as { Parameters?: Json };
+    const passed = given.Parameters?.[String(first[1])];
+    if (passed !== undefined) return deployedValue(parent, passed);
+  }
+  if (entries.length === 1 && first?.[0] === 'Fn::GetAtt' && Array.isArray(first[1])) {
+    const [target, attribute] = first[1] as [string, string];
+    if (attribute.startsWith('Outputs.')) {
+      const child = stack.node
+        .findAll()
+        .find(
+          (c): c is NestedStack =>
+            c instanceof NestedStack &&
+            c.nestedStackParent === stack &&
+            logicalId(c.nestedStackResource as CfnElement) === target,
+        );
+      const outputs = child ? (templateOf(child).Outputs as Record<string, { Value: unknown }>) : undefined;
+      const output = outputs?.[attribute.slice('Outputs.'.length)];
+      if (child && output) return deployedValue(child, output.Value);
+    }
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, deployedValue(stack, v)]));
+}
+
+function mergedTemplate(primary: Stack): Template {
+  const stacks = [
+    primary,
+    ...primary.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack),
+  ];
+  const resources: Json = {};
+  for (const stack of stacks) {
+    for (const [id, resource] of Object.entries(templateOf(stack).Resources)) {
+      if (resources[id]) throw new Error(`Two stacks of the deployment have a resource ${id}`);
+      resources[id] = deployedValue(stack, resource);
+    }
+  }
+  return Template.fromJSON({ Resources: resources }, { skipCyclicalDependenciesCheck: true });
+}
+
+/**
+ * How the API's nested stack refers to a construct of the primary stack or of another nested stack: the
+ * `{Ref}` of the parameter its parent fills with that construct's ARN (CDK passes cross-stack references as
+ * parameters, and a sibling's through the sibling's outputs).
+ */
+export function apiRefToArn(s: Pick<Synthesised, 'primary'>, construct: IConstruct): { Ref: string } {
+  const wanted = JSON.stringify(getAttArn(construct));
+  const http = s.primary.http;
+  const given = (templateOf(s.primary).Resources[logicalId(http.nestedStackResource as CfnElement)] as Json)
+    .Properties as { Parameters?: Json };
+  const parameters = given.Parameters ?? {};
+  const name = Object.keys(parameters).find(
+    (key) => JSON.stringify(deployedValue(s.primary, parameters[key])) === wanted,
+  );
+  if (name) return { Ref: name };
+  throw new Error(`No parameter of the API's nested stack carries the ARN of ${construct.node.path}`);
 }

@@ -12,7 +12,7 @@ afterAll(() => s?.cleanup());
 
 describe('F2 screening lists bucket', () => {
   it('F2 is KMS-encrypted with its own rotating key, versioned, private, TLS-only, logged and retained', () => {
-    const resources = s.template.toJSON().Resources as Record<
+    const resources = s.merged.toJSON().Resources as Record<
       string,
       { Properties: Record<string, unknown>; DeletionPolicy?: string }
     >;

@@ -15,12 +15,12 @@ afterAll(() => s?.cleanup());
 const machineOf = (name: string) => {
   const machine = s.primary.workflows.stateMachines.get(name as never);
   if (!machine) throw new Error(`no state machine for ${name}`);
-  return s.template.findResources('AWS::StepFunctions::StateMachine')[logicalId(machine)]?.Properties;
+  return s.merged.findResources('AWS::StepFunctions::StateMachine')[logicalId(machine)]?.Properties;
 };
 
 describe('state machines', () => {
   it('D2 there is one state machine per catalogue workflow', () => {
-    s.template.resourceCountIs('AWS::StepFunctions::StateMachine', WORKFLOWS.length);
+    s.merged.resourceCountIs('AWS::StepFunctions::StateMachine', WORKFLOWS.length);
   });
 
   it.each(WORKFLOWS.map((w) => [w.name, w] as const))(
@@ -32,7 +32,7 @@ describe('state machines', () => {
       expect(props.LoggingConfiguration.Level).toBe('ALL');
       const groupArn = props.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn;
       const [groupId] = groupArn['Fn::GetAtt'] as [string, string];
-      const group = s.template.findResources('AWS::Logs::LogGroup')[groupId]?.Properties;
+      const group = s.merged.findResources('AWS::Logs::LogGroup')[groupId]?.Properties;
       expect(group.KmsKeyId).toEqual(getAttArn(s.primary.logging.key));
       expect(group.RetentionInDays).toEqual(expect.any(Number));
     },
@@ -55,7 +55,7 @@ describe('state machines', () => {
   );
 
   it('D2 route functions and the authorizer know every state machine ARN (STATE_MACHINES)', () => {
-    const fn = s.template.findResources('AWS::Lambda::Function')[logicalId(s.primary.authorizerFunction.fn)];
+    const fn = s.merged.findResources('AWS::Lambda::Function')[logicalId(s.primary.authorizerFunction.fn)];
     const value = JSON.stringify(fn?.Properties.Environment.Variables.STATE_MACHINES);
     for (const workflow of WORKFLOWS) {
       const machine = s.primary.workflows.stateMachines.get(workflow.name);
@@ -68,7 +68,7 @@ describe('state machines', () => {
 
 describe('monitoring', () => {
   it.each(Object.values(SecurityMetric))('I1 an alarm watches the %s security metric', (metric) => {
-    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    s.merged.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: METRICS_NAMESPACE,
       MetricName: metric,
       Dimensions: [{ Name: 'service', Value: 'palisade' }],
@@ -78,7 +78,7 @@ describe('monitoring', () => {
   });
 
   it('I1 IntegrityFailure alarms on the first failure', () => {
-    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    s.merged.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: SecurityMetric.IntegrityFailure,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -88,7 +88,7 @@ describe('monitoring', () => {
   it.each(WORKFLOWS.map((w) => [w.name] as const))('I1 failed executions of %s raise an alarm', (name) => {
     const machine = s.primary.workflows.stateMachines.get(name);
     if (!machine) throw new Error(`no state machine for ${name}`);
-    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    s.merged.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/States',
       MetricName: 'ExecutionsFailed',
       Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: logicalId(machine) } }],
@@ -97,10 +97,10 @@ describe('monitoring', () => {
   });
 
   it('I1 the alarm topic is KMS-encrypted and refuses non-TLS publishers', () => {
-    s.template.hasResourceProperties('AWS::SNS::Topic', {
+    s.merged.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: getAttArn(s.primary.monitoring.node.findChild('TopicKey')),
     });
-    s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    s.merged.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: Match.objectLike({
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -111,7 +111,7 @@ describe('monitoring', () => {
 
   it('I1 CloudWatch may publish to the alarm topic, only for alarms of this account and Region', () => {
     const topic = s.primary.monitoring.topic;
-    s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    s.merged.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: logicalId(topic) }],
       PolicyDocument: Match.objectLike({
         Statement: Match.arrayWith([
@@ -141,7 +141,7 @@ describe('monitoring', () => {
       }),
     });
     // The topic key lets CloudWatch encrypt what it publishes, for this account only.
-    s.template.hasResourceProperties('AWS::KMS::Key', {
+    s.merged.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: Match.objectLike({
         Statement: Match.arrayWith([
           Match.objectLike({

@@ -117,14 +117,14 @@ export async function productionBundles(specs: readonly FunctionSpec[]): Promise
 }
 
 /** Bumped when what is stored of a synthesis changes, so older cached templates are not read. */
-const TEMPLATE_FORMAT = 2;
+const TEMPLATE_FORMAT = 3;
 
 export interface SynthesisedTemplate {
   template: CfnTemplate;
   stackName: string;
   region: string;
-  /** The REST API's nested stack (the primary stack's one AWS::CloudFormation::Stack). */
-  api: CfnTemplate;
+  /** The nested stacks' templates (the REST API's, the functions'), by their logical id in their parent. */
+  nested: Record<string, CfnTemplate>;
 }
 
 export interface TemplateVariant {
@@ -153,7 +153,9 @@ export async function synthesisedTemplate(variant: TemplateVariant): Promise<Syn
           template: s.template.toJSON() as CfnTemplate,
           stackName: s.primary.stackName,
           region: s.primary.region,
-          api: s.apiTemplate.toJSON() as CfnTemplate,
+          nested: Object.fromEntries(
+            [...s.nestedTemplates].map(([logicalId, t]) => [logicalId, t.toJSON() as CfnTemplate]),
+          ),
         };
         await writeFile(`${file}.tmp-${process.pid}`, JSON.stringify(out));
         await rename(`${file}.tmp-${process.pid}`, file);

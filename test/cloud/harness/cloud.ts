@@ -115,7 +115,7 @@ export class CloudHarness {
     const model = cloudModel(
       synthesised.template,
       { stackName: synthesised.stackName, region: synthesised.region },
-      synthesised.api,
+      synthesised.nested,
     );
     const harness = new CloudHarness(model, options.mode ?? 'enforce');
     lap('template');

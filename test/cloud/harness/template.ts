@@ -3,7 +3,14 @@
 // resources functions reach (tables, keys, pools, secrets, the custody queue, the mail identity).
 import { WORKFLOW_NAMES, type WorkflowName } from '../../../lambdas/kernel/ports/workflows.js';
 import { TABLES, type TableId } from '../../../lambdas/kernel/tables.js';
-import { CfnResolver, type CfnTemplate, type Deployment, HARNESS_ACCOUNT, targetOf } from './cfn.js';
+import {
+  CfnResolver,
+  type CfnResource,
+  type CfnTemplate,
+  type Deployment,
+  HARNESS_ACCOUNT,
+  targetOf,
+} from './cfn.js';
 import type { PolicyStatement } from './iam.js';
 
 export interface CloudFunction {
@@ -130,47 +137,126 @@ export interface CloudModel {
   mail: { from: string; identities: { identity: string; arn: string; configurationSetArn?: string }[] };
   /** Every variable any function of the template is given, with the value it is given. */
   variables: Map<string, Set<string>>;
-  /** The REST API of the nested stack, when the template has one. */
+  /** The REST API (of the nested stack Http), when the deployment has one. */
   api?: CloudApi;
 }
 
 const DESCRIPTION = /^Palisade (\S+) \((.+)\)$/;
 
+/** One stack of the deployment (the primary or a nested one): its template and its resolver. */
+interface StackPart {
+  template: CfnTemplate;
+  cfn: CfnResolver;
+  /** The stack that holds this one, with this one's logical id there. */
+  parent?: { part: StackPart; logicalId: string };
+}
+
+/** A resource of the deployment: the stack that holds it and its logical id there. */
+interface Located {
+  part: StackPart;
+  logicalId: string;
+}
+
+/**
+ * The primary template and its nested ones (nested stack logical id → template; a nested template's own nested
+ * stacks are looked up in the same map). Each nested stack gets its parameters as its parent resolves them, and
+ * `Fn::GetAtt [<nested stack>, Outputs.<name>]` resolves in the nested stack.
+ */
+function stackParts(
+  template: CfnTemplate,
+  deployment: Deployment,
+  nestedTemplates: Readonly<Record<string, CfnTemplate>>,
+): StackPart[] {
+  const parts: StackPart[] = [];
+  const build = (
+    source: CfnTemplate,
+    stackName: string,
+    parent?: { part: StackPart; logicalId: string },
+  ): StackPart => {
+    const children = new Map<string, StackPart>();
+    const raw = (parent?.part.template.Resources[parent.logicalId]?.Properties?.Parameters ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const part: StackPart = {
+      template: source,
+      cfn: new CfnResolver(
+        source,
+        { ...deployment, stackName },
+        {
+          parameters: Object.fromEntries(
+            Object.entries(raw).map(([name, value]) => [
+              name,
+              () => (parent as { part: StackPart }).part.cfn.resolveString(value, name),
+            ]),
+          ),
+          nested: (logicalId) => children.get(logicalId)?.cfn,
+        },
+      ),
+      ...(parent ? { parent } : {}),
+    };
+    parts.push(part);
+    for (const [logicalId, resource] of Object.entries(source.Resources)) {
+      if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
+      const nested = nestedTemplates[logicalId];
+      if (!nested) continue;
+      children.set(logicalId, build(nested, part.cfn.ref(logicalId), { part, logicalId }));
+    }
+    return part;
+  };
+  build(template, deployment.stackName);
+  return parts;
+}
+
+/**
+ * The resource a value of `part` names: through a nested stack's parameter to the value its parent gives it,
+ * and through a nested stack's output to the value of that output.
+ */
+function locate(parts: readonly StackPart[], part: StackPart, value: unknown): Located | undefined {
+  const getAtt = (value as Record<string, unknown> | undefined)?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && String(getAtt[1]).startsWith('Outputs.')) {
+    const child = parts.find((p) => p.parent?.part === part && p.parent.logicalId === String(getAtt[0]));
+    const output = child?.template.Outputs?.[String(getAtt[1]).slice('Outputs.'.length)];
+    return child && output ? locate(parts, child, output.Value) : undefined;
+  }
+  const target = targetOf(value);
+  if (!target) return undefined;
+  if (part.template.Parameters?.[target] !== undefined && part.parent) {
+    const { part: parent, logicalId } = part.parent;
+    const given = (parent.template.Resources[logicalId]?.Properties?.Parameters ?? {}) as Record<
+      string,
+      unknown
+    >;
+    return locate(parts, parent, given[target]);
+  }
+  return part.template.Resources[target] ? { part, logicalId: target } : undefined;
+}
+
 export function cloudModel(
   template: CfnTemplate,
   deployment: Omit<Deployment, 'account' | 'partition'> & Partial<Deployment>,
-  apiTemplate?: CfnTemplate,
+  nestedTemplates: Readonly<Record<string, CfnTemplate>> = {},
 ): CloudModel {
   const full: Deployment = { account: HARNESS_ACCOUNT, partition: 'aws', ...deployment };
-  const resources = template.Resources;
-  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-  const [nestedStack] = ofType('AWS::CloudFormation::Stack');
-  let apiCfn: CfnResolver | undefined;
-  const cfn = new CfnResolver(template, full, {
-    nested: (logicalId) => (logicalId === nestedStack?.[0] ? apiCfn : undefined),
-  });
-  if (apiTemplate && nestedStack) {
-    const parameters = (nestedStack[1].Properties?.Parameters ?? {}) as Record<string, unknown>;
-    apiCfn = new CfnResolver(
-      apiTemplate,
-      { ...full, stackName: cfn.ref(nestedStack[0]) },
-      {
-        parameters: Object.fromEntries(
-          Object.entries(parameters).map(([name, value]) => [name, () => cfn.resolveString(value, name)]),
-        ),
-      },
+  const parts = stackParts(template, full, nestedTemplates);
+  const ofType = (type: string): [string, CfnResource, StackPart][] =>
+    parts.flatMap((part) =>
+      Object.entries(part.template.Resources)
+        .filter(([, r]) => r.Type === type)
+        .map(([logicalId, r]) => [logicalId, r, part] as [string, CfnResource, StackPart]),
     );
-  }
 
-  const statementsOf = (roleLogicalId: string): PolicyStatement[] => {
+  const statementsOf = ({ part, logicalId: roleLogicalId }: Located): PolicyStatement[] => {
+    const { cfn } = part;
     const statements: PolicyStatement[] = [];
-    for (const [policyId, policy] of ofType('AWS::IAM::Policy')) {
+    for (const [policyId, policy] of Object.entries(part.template.Resources)) {
+      if (policy.Type !== 'AWS::IAM::Policy') continue;
       const roles = (policy.Properties?.Roles ?? []) as unknown[];
       if (!roles.some((r) => targetOf(r) === roleLogicalId)) continue;
       const document = policy.Properties?.PolicyDocument as { Statement: unknown[] };
       statements.push(...(cfn.resolve(document.Statement, `${policyId}.Statement`) as PolicyStatement[]));
     }
-    const role = resources[roleLogicalId];
+    const role = part.template.Resources[roleLogicalId];
     const managed = (role?.Properties?.ManagedPolicyArns ?? []) as unknown[];
     if (managed.length > 0)
       throw new Error(`${roleLogicalId}: managed policies are not modelled by the harness`);
@@ -183,16 +269,18 @@ export function cloudModel(
   };
 
   const functions: CloudFunction[] = [];
-  const rawEnvironments = new Map<string, Record<string, unknown>>();
-  for (const [logicalId, resource] of ofType('AWS::Lambda::Function')) {
+  const rawEnvironments = new Map<string, { raw: Record<string, unknown>; part: StackPart }>();
+  for (const [logicalId, resource, part] of ofType('AWS::Lambda::Function')) {
+    const { cfn } = part;
     const props = resource.Properties ?? {};
     const match = DESCRIPTION.exec(String(props.Description ?? ''));
     if (!match) continue;
     const [, id, entry] = match as unknown as [string, string, string];
     const raw = (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-    rawEnvironments.set(id, raw);
+    rawEnvironments.set(id, { raw, part });
     const roleLogicalId = targetOf(props.Role);
-    if (!roleLogicalId) throw new Error(`${logicalId}: the role is not a resource of the template`);
+    if (!roleLogicalId || !part.template.Resources[roleLogicalId])
+      throw new Error(`${logicalId}: the role is not a resource of the template`);
     const logging = props.LoggingConfig as { LogGroup?: unknown } | undefined;
     functions.push({
       id,
@@ -205,7 +293,7 @@ export function cloudModel(
       ),
       roleName: cfn.ref(roleLogicalId),
       roleArn: cfn.getAtt(roleLogicalId, 'Arn'),
-      statements: statementsOf(roleLogicalId),
+      statements: statementsOf({ part, logicalId: roleLogicalId }),
       timeoutSeconds: Number(props.Timeout ?? 3),
       memorySize: Number(props.MemorySize ?? 128),
       logGroup: logging?.LogGroup
@@ -213,17 +301,20 @@ export function cloudModel(
         : `/aws/lambda/${cfn.ref(logicalId)}`,
     });
   }
-  const byLogicalId = new Map(functions.map((f) => [f.logicalId, f]));
+  const byArn = new Map(functions.map((f) => [f.arn, f]));
 
   const stateMachines: CloudStateMachine[] = [];
-  for (const [logicalId, resource] of ofType('AWS::StepFunctions::StateMachine')) {
+  for (const [logicalId, resource, part] of ofType('AWS::StepFunctions::StateMachine')) {
+    const { cfn } = part;
     const props = resource.Properties ?? {};
     const roleLogicalId = targetOf(props.RoleArn);
-    if (!roleLogicalId) throw new Error(`${logicalId}: the role is not a resource of the template`);
+    if (!roleLogicalId || !part.template.Resources[roleLogicalId])
+      throw new Error(`${logicalId}: the role is not a resource of the template`);
     const substitutions = (props.DefinitionSubstitutions ?? {}) as Record<string, unknown>;
     const tasks: Record<string, CloudFunction> = {};
     for (const [key, value] of Object.entries(substitutions)) {
-      const fn = byLogicalId.get(targetOf(value) ?? '');
+      // A task's function by its ARN, wherever it lives (this stack or another, through parameters).
+      const fn = byArn.get(cfn.resolveString(value, `${logicalId}.${key}`));
       if (fn) tasks[key] = fn;
     }
     stateMachines.push({
@@ -232,25 +323,36 @@ export function cloudModel(
       name: cfn.getAtt(logicalId, 'Name'),
       arn: cfn.getAtt(logicalId, 'Arn'),
       roleName: cfn.ref(roleLogicalId),
-      statements: statementsOf(roleLogicalId),
+      statements: statementsOf({ part, logicalId: roleLogicalId }),
       tasks,
     });
   }
 
   // The resources, found through the variables that name them (one raw environment holds them all).
-  const anyRaw = (name: string): unknown => {
-    for (const raw of rawEnvironments.values()) if (raw[name] !== undefined) return raw[name];
+  const anyRaw = (name: string): { value: unknown; part: StackPart } | undefined => {
+    for (const { raw, part } of rawEnvironments.values())
+      if (raw[name] !== undefined) return { value: raw[name], part };
     return undefined;
   };
-  const logicalOf = (name: string): string => {
-    const target = targetOf(anyRaw(name));
+  const locateVariable = (name: string): Located | undefined => {
+    const found = anyRaw(name);
+    return found ? locate(parts, found.part, found.value) : undefined;
+  };
+  const logicalOf = (name: string): Located => {
+    const target = locateVariable(name);
     if (!target) throw new Error(`No function of the template has ${name} as a reference to a resource`);
     return target;
   };
+  const resolveVariable = (name: string): string => {
+    const found = anyRaw(name);
+    if (!found) throw new Error(`No function of the template has ${name}`);
+    return found.part.cfn.resolveString(found.value, name);
+  };
 
   const tables: CloudTable[] = (Object.keys(TABLES) as TableId[]).map((id) => {
-    const logicalId = logicalOf(TABLES[id].envVar);
-    const sse = resources[logicalId]?.Properties?.SSESpecification as
+    const { part, logicalId } = logicalOf(TABLES[id].envVar);
+    const { cfn } = part;
+    const sse = part.template.Resources[logicalId]?.Properties?.SSESpecification as
       | { KMSMasterKeyId?: unknown }
       | undefined;
     return {
@@ -264,20 +366,20 @@ export function cloudModel(
   });
 
   const pool = (idVar: string, clientVar: string): CloudPool => {
-    const logicalId = logicalOf(idVar);
-    const clientLogicalId = logicalOf(clientVar);
-    const props = resources[logicalId]?.Properties ?? {};
+    const { part, logicalId } = logicalOf(idVar);
+    const { part: clientPart, logicalId: clientLogicalId } = logicalOf(clientVar);
+    const props = part.template.Resources[logicalId]?.Properties ?? {};
+    const clientProps = clientPart.template.Resources[clientLogicalId]?.Properties ?? {};
     return {
-      id: cfn.ref(logicalId),
-      clientId: cfn.ref(clientLogicalId),
-      arn: cfn.getAtt(logicalId, 'Arn'),
-      authFlows: (resources[clientLogicalId]?.Properties?.ExplicitAuthFlows ?? []) as string[],
+      id: part.cfn.ref(logicalId),
+      clientId: clientPart.cfn.ref(clientLogicalId),
+      arn: part.cfn.getAtt(logicalId, 'Arn'),
+      authFlows: (clientProps.ExplicitAuthFlows ?? []) as string[],
       passwordPolicy:
         (props.Policies as { PasswordPolicy?: PasswordPolicy } | undefined)?.PasswordPolicy ?? {},
       mfa: String(props.MfaConfiguration ?? 'OFF'),
       refreshRotation:
-        (resources[clientLogicalId]?.Properties?.RefreshTokenRotation as { Feature?: string } | undefined)
-          ?.Feature === 'ENABLED',
+        (clientProps.RefreshTokenRotation as { Feature?: string } | undefined)?.Feature === 'ENABLED',
     };
   };
 
@@ -286,13 +388,13 @@ export function cloudModel(
     ['PGP_KEY_SECRET', 'pgp-key-pair'],
     ['PGP_PUBLIC_KEY_SECRET', 'pgp-public-key'],
   ] as const) {
-    const target = targetOf(anyRaw(variable));
+    const target = locateVariable(variable);
     if (!target) continue;
-    const arn = cfn.ref(target);
+    const arn = target.part.cfn.ref(target.logicalId);
     secrets.push({ arn, name: arn.split(':secret:')[1]?.replace(/-[A-Za-z0-9]{6}$/, '') ?? arn, holds });
   }
 
-  const queues = ofType('AWS::SQS::Queue').map(([logicalId, resource]) => {
+  const queues = ofType('AWS::SQS::Queue').map(([logicalId, resource, { cfn }]) => {
     const props = resource.Properties ?? {};
     return {
       url: cfn.ref(logicalId),
@@ -305,7 +407,7 @@ export function cloudModel(
     };
   });
 
-  const buckets: CloudBucket[] = ofType('AWS::S3::Bucket').map(([logicalId, resource]) => {
+  const buckets: CloudBucket[] = ofType('AWS::S3::Bucket').map(([logicalId, resource, { cfn }]) => {
     const rules = ((
       resource.Properties?.BucketEncryption as
         | { ServerSideEncryptionConfiguration?: Record<string, unknown>[] }
@@ -325,7 +427,7 @@ export function cloudModel(
     };
   });
 
-  const identities = ofType('AWS::SES::EmailIdentity').map(([logicalId, resource]) => {
+  const identities = ofType('AWS::SES::EmailIdentity').map(([logicalId, resource, { cfn }]) => {
     const identity = cfn.ref(logicalId);
     const set = (
       resource.Properties?.ConfigurationSetAttributes as { ConfigurationSetName?: unknown } | undefined
@@ -351,31 +453,27 @@ export function cloudModel(
     }
   }
 
-  const permissionsOf = (source: CfnTemplate, resolver: CfnResolver): LambdaPermission[] =>
-    Object.entries(source.Resources)
-      .filter(([, r]) => r.Type === 'AWS::Lambda::Permission')
-      .map(([logicalId, r]) => {
-        const props = r.Properties ?? {};
-        const target = resolver.resolveString(props.FunctionName, `${logicalId}.FunctionName`);
-        const fn = functions.find((f) => f.arn === target || f.name === target);
-        return {
-          functionArn: fn?.arn ?? target,
-          principal: String(props.Principal),
-          action: String(props.Action),
-          ...(props.SourceArn
-            ? { sourceArn: resolver.resolveString(props.SourceArn, `${logicalId}.SourceArn`) }
-            : {}),
-        };
-      });
+  const permissions: LambdaPermission[] = ofType('AWS::Lambda::Permission').map(([logicalId, r, { cfn }]) => {
+    const props = r.Properties ?? {};
+    const target = cfn.resolveString(props.FunctionName, `${logicalId}.FunctionName`);
+    const fn = functions.find((f) => f.arn === target || f.name === target);
+    return {
+      functionArn: fn?.arn ?? target,
+      principal: String(props.Principal),
+      action: String(props.Action),
+      ...(props.SourceArn ? { sourceArn: cfn.resolveString(props.SourceArn, `${logicalId}.SourceArn`) } : {}),
+    };
+  });
 
   let api: CloudApi | undefined;
-  if (apiTemplate && apiCfn) {
-    const apiResolver = apiCfn;
-    const apiResources = apiTemplate.Resources;
+  const [restApi] = ofType('AWS::ApiGateway::RestApi');
+  if (restApi) {
+    const apiPart = restApi[2];
+    const apiResolver = apiPart.cfn;
+    const apiResources = apiPart.template.Resources;
     const apiOfType = (type: string) => Object.entries(apiResources).filter(([, r]) => r.Type === type);
-    const [restApi] = apiOfType('AWS::ApiGateway::RestApi');
     const [stage] = apiOfType('AWS::ApiGateway::Stage');
-    if (!restApi || !stage) throw new Error('The API stack has no RestApi or no Stage');
+    if (!stage) throw new Error('The API stack has no Stage');
     const pathOf = (logicalId: string): string => {
       const props = apiResources[logicalId]?.Properties ?? {};
       const parent = targetOf(props.ParentId);
@@ -415,7 +513,7 @@ export function cloudModel(
       stage: apiResolver.ref(stage[0]),
       methods,
       authorizers,
-      permissions: [...permissionsOf(template, cfn), ...permissionsOf(apiTemplate, apiResolver)],
+      permissions,
     };
   }
 
@@ -427,14 +525,14 @@ export function cloudModel(
     tables,
     buckets,
     keys: {
-      signing: cfn.resolveString(anyRaw('SIGNING_KEY_ID'), 'SIGNING_KEY_ID'),
-      data: cfn.resolveString(anyRaw('DATA_KEY_ID'), 'DATA_KEY_ID'),
+      signing: resolveVariable('SIGNING_KEY_ID'),
+      data: resolveVariable('DATA_KEY_ID'),
     },
     userPool: pool('USER_POOL_ID', 'USER_POOL_CLIENT_ID'),
     adminPool: pool('ADMIN_POOL_ID', 'ADMIN_POOL_CLIENT_ID'),
     secrets,
     queues,
-    mail: { from: String(anyRaw('MAIL_FROM')), identities },
+    mail: { from: String(anyRaw('MAIL_FROM')?.value), identities },
     variables,
   };
 }
