@@ -20,6 +20,7 @@ export async function liftScreeningFreeze(
     approvers: run.request.approvals.map((a) => a.adminId),
     at: run.at.toISOString(),
   });
-  if (lifted === 'not-frozen') throw new ActionFailed('NOT_FROZEN', 'The customer is not frozen by screening');
+  if (lifted === 'not-frozen')
+    throw new ActionFailed('NOT_FROZEN', 'The customer is not frozen by screening');
   return { lifted: lifted === 'lifted', ...(lifted === 'lifted' ? {} : { already: true }) };
 }
