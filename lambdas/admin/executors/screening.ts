@@ -3,7 +3,7 @@
 // (screening-store.ts) is cleared with its own audit record (`screening.freeze-lifted`, written with the
 // change); the execution is audited besides (execute-action.ts). Idempotent: a retry finds it lifted. A
 // later strong hit (a re-screen against a new list version) freezes the customer again.
-import type { ScreeningStore } from '../../screening/screening-store.js';
+import type { ScreeningStore } from '../../screening/contracts.js';
 import { ActionFailed, type Execution, type ExecutionFacts } from './types.js';
 
 export interface ScreeningExecutorPorts {

@@ -4,13 +4,13 @@
 
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { awsScreeningStore } from '../../screening/wiring.js';
 import { type ExecutionPorts, executeActionTask } from '../execute-action.js';
 import { ACCOUNT_EXECUTORS, type AccountActionPorts } from '../executors/account-actions.js';
 import {
   awsAccountStoreWithIndex,
   awsAdminRequests,
   awsBlindIndexer,
+  awsScreeningStore,
   awsSecurityChanges,
   awsSecurityOutbox,
   awsSecurityState,
