@@ -10,11 +10,17 @@ import { createDevAdmin, devAdminRequest } from './dev-admins.js';
 import { docsRoutes } from './docs-page.js';
 import type { LocalRoute } from './gateway.js';
 import type { LocalRuntime } from './ports.js';
+import { startRescreen } from './screening-rescreen.js';
 import { EML_PATH } from './ses.js';
 
 export const OUTBOX_PATH = '/_local/outbox';
 export const DEV_USERS_PATH = '/_local/dev-users';
 export const DEV_ADMINS_PATH = '/_local/dev-admins';
+/** F2: starts the re-screen of the roster against a list's version in force (`npm run screening:load`). */
+export const SCREENING_RESCREEN_PATH = '/_local/screening/rescreen';
+export const rescreenRequest = z.object({
+  list: z.string().check(z.regex(/^[a-z0-9_-]{1,64}$/, 'a list id such as un-sc')),
+});
 export const jwksPath = (userPoolId: string) => `/_local/identity/${userPoolId}/.well-known/jwks.json`;
 
 export const devUserRequest = z.object({
@@ -78,6 +84,22 @@ export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): Local
         if (!input.success) throw validationError('Invalid dev user', input.error.issues);
         const account = await createDevAccount(runtime.ports, input.data);
         return { status: 201, body: { ...account, stateDir: runtime.stateDir } };
+      },
+    },
+    {
+      method: 'POST',
+      path: SCREENING_RESCREEN_PATH,
+      handle: async (body) => {
+        const input = z.safeParse(rescreenRequest, parseJson(body));
+        if (!input.success) throw validationError('Invalid re-screen request', input.error.issues);
+        const started = await startRescreen(runtime, input.data.list);
+        if (!started) {
+          return {
+            status: 404,
+            body: { error: { code: 'NO_LIST_VERSION', message: 'No version in force' } },
+          };
+        }
+        return { status: 202, body: { ...started, stateDir: runtime.stateDir } };
       },
     },
   ];

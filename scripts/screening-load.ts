@@ -2,6 +2,8 @@
 // version of a screening list into the local state folder (PALISADE_STATE_DIR, as `npm start` uses).
 // PATH is a file or a folder (a folder's files of the format are taken). Progress goes to stderr, a summary
 // to stdout. A bad or truncated file is refused whole (exit 1), and the version in force stays in force.
+// A new version starts the re-screen of the roster in the backend that runs on the state folder (`npm start`,
+// its local route /_local/screening/rescreen), as the loader does in AWS.
 //   npm run screening:load -- --format ofac-sdn-csv data/lists/ofac-sdn
 //   npm run screening:load -- --format un-xml data/lists/un/consolidated.xml
 //   npm run screening:load -- --format ftm-jsonl --dataset sample_peps test/fixtures/screening/pep-sample.ftm.jsonl
@@ -11,7 +13,36 @@ import { parseArgs } from 'node:util';
 import { ListFormatError } from '../lambdas/screening/model.js';
 import { FORMAT_FILES, type ListFormat, listIdOf, loadListVersion } from '../lambdas/screening/versions.js';
 import { LocalListStore } from '../local/adapters/list-store.js';
-import { localConfig } from '../local/config.js';
+import { type LocalConfig, localConfig } from '../local/config.js';
+import { urlOf } from '../local/listen.js';
+import { SCREENING_RESCREEN_PATH } from '../local/local-routes.js';
+import { LOCAL_TOKEN_HEADER, readLocalToken } from '../local/local-token.js';
+
+/**
+ * F2: asks the backend that owns the state folder (`npm start`) to re-screen the roster against the list's
+ * version in force; undefined when no backend listens (the next re-screen, or the next load while it runs,
+ * covers the roster).
+ */
+async function rescreenViaServer(config: LocalConfig, list: string): Promise<unknown> {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  let response: Response;
+  try {
+    response = await fetch(`${urlOf(host, config.port)}${SCREENING_RESCREEN_PATH}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [LOCAL_TOKEN_HEADER]: (await readLocalToken(config.stateDir)) ?? '',
+      },
+      body: JSON.stringify({ list }),
+    });
+  } catch {
+    return undefined; // nothing listens
+  }
+  const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  if (!response.ok)
+    throw new Error(`The backend on port ${config.port} refused the re-screen: ${response.status}`);
+  return body;
+}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -39,7 +70,8 @@ async function main(): Promise<number> {
     }
   }
   const list = listIdOf(format, values.dataset);
-  const stateDir = values.state ?? localConfig().stateDir;
+  const config = localConfig();
+  const stateDir = values.state ?? config.stateDir;
   const store = new LocalListStore(stateDir);
   process.stderr.write(`parsing and validating ${files.size} file(s) as ${format} …\n`);
   const started = Date.now();
@@ -52,6 +84,15 @@ async function main(): Promise<number> {
       now: new Date(),
     });
     const m = result.manifest;
+    // a new version re-screens the roster, as loadListAndRescreen does in AWS: through the running backend
+    const rescreen =
+      result.outcome === 'loaded' && stateDir === config.stateDir
+        ? await rescreenViaServer(config, m.list)
+        : undefined;
+    if (result.outcome === 'loaded' && rescreen === undefined)
+      process.stderr.write(
+        'no backend runs on this state folder: the re-screen starts with the next load while it runs\n',
+      );
     const summary = {
       outcome: result.outcome,
       list: m.list,
@@ -59,6 +100,7 @@ async function main(): Promise<number> {
       sha256: m.sha256,
       ...(result.outcome === 'loaded' && result.previous ? { previous: result.previous } : {}),
       counts: m.counts,
+      ...(rescreen ? { rescreen } : {}),
       stateDir,
       ms: Date.now() - started,
     };

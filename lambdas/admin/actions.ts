@@ -77,6 +77,9 @@ export const ACTION_SPECS = {
   // report's) reason.
   'dismiss-case': { target: 'case', executor: 'staff', parameters: none },
   'report-case': { target: 'case', executor: 'staff', parameters: none },
+  // F2: lifts the withdrawal freeze a strong screening hit set on the customer (a false positive); the
+  // request's reason is the compliance decision's.
+  'lift-screening-freeze': { target: 'user', executor: 'account', parameters: none },
 } as const satisfies Record<
   AdminAction,
   { target: TargetKind; executor: ExecutorGroup; parameters: z.ZodMiniType }

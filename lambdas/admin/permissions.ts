@@ -76,6 +76,7 @@ export const PERMISSION_MATRIX: Readonly<Record<AdminTier, TierRights>> = {
       'reveal-personal-data',
       'dismiss-case',
       'report-case',
+      'lift-screening-freeze',
     ],
     views: ['accounts', 'withdrawals', 'requests', 'audit', 'cases'],
     revealable: ['email', 'phone', 'name', 'dateOfBirth', 'address', 'documentNumber'],

@@ -90,6 +90,8 @@ export {
 } from '../account/wiring.js';
 export { awsAddressStore as awsAddressBook } from '../addresses/wiring.js';
 export { awsCaseStore, awsCaseWork, awsIncidentOpening, awsIncidentWork } from '../cases/wiring.js';
+/** F2: the screening freezes `lift-screening-freeze` lifts. */
+export { awsScreeningStore } from '../screening/wiring.js';
 export { awsSecurityChanges, awsSecurityOutbox, awsSecurityState } from '../security/wiring.js';
 export {
   awsWithdrawalDecisions,

@@ -19,6 +19,7 @@ export const ADMIN_ACTIONS = [
   'disable-admin',
   'dismiss-case',
   'report-case',
+  'lift-screening-freeze',
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -68,6 +69,8 @@ export const DEFAULT_APPROVAL_POLICIES: Record<AdminAction, ApprovalPolicy> = {
   // F3: a case is closed by a second compliance officer (maker ≠ checker), never by another tier.
   'dismiss-case': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
   'report-case': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
+  // F2: a screening freeze is lifted by a second compliance officer (maker ≠ checker), never by another tier.
+  'lift-screening-freeze': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
 };
 
 export const settingsSchema = z.object({

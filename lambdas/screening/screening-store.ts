@@ -37,6 +37,9 @@ export interface ScreeningState {
   readonly decisionId?: string;
   readonly caseId?: string;
   readonly frozenAt?: string;
+  /** F2: when and by which approved request (`lift-screening-freeze`) the last freeze was lifted. */
+  readonly liftedAt?: string;
+  readonly liftedBy?: string;
 }
 type StateRow = ScreeningState & Keyed;
 type DecisionRow = ScreeningDecision & Keyed;
@@ -176,5 +179,45 @@ export class ScreeningStore {
         if (!(error instanceof Conflict) || attempt >= 3) throw error;
       }
     }
+  }
+
+  /**
+   * F2: lifts the customer's screening freeze by an approved admin request (`lift-screening-freeze`), with
+   * its audit record `screening.freeze-lifted` in the same write. `already`: this request lifted it before
+   * (a retry); `not-frozen`: nothing to lift.
+   */
+  async liftFreeze(
+    userId: string,
+    by: { requestId: string; requesterId: string; approvers: readonly string[]; at: string },
+  ): Promise<'lifted' | 'already' | 'not-frozen'> {
+    const row = await this.table.get<StateRow>(stateKey(userId));
+    if (!row?.frozen) return row?.liftedBy === by.requestId ? 'already' : 'not-frozen';
+    const after = this.outbox.pending<StateRow>((r) => [
+      {
+        kind: 'audit',
+        event: {
+          actor: { kind: 'admin', id: by.requesterId },
+          action: 'screening.freeze-lifted',
+          target: { kind: 'user', id: userId },
+          outcome: 'success',
+          at: by.at,
+          details: {
+            requestId: by.requestId,
+            approvers: by.approvers.join(','),
+            ...(r.decisionId ? { decisionId: r.decisionId } : {}),
+            ...(r.caseId ? { caseId: r.caseId } : {}),
+          },
+        },
+      },
+    ]);
+    const updated = await this.table.update<StateRow>(
+      stateKey(userId),
+      (current) =>
+        current.frozen ? { ...current, frozen: false, liftedAt: by.at, liftedBy: by.requestId } : undefined,
+      (next) => after.writes(next),
+    );
+    if (!updated?.changed) return updated?.row.liftedBy === by.requestId ? 'already' : 'not-frozen';
+    await after.settle();
+    return 'lifted';
   }
 }

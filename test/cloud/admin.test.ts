@@ -16,6 +16,7 @@ import {
   wrongCode,
 } from './harness/client.js';
 import { CloudHarness } from './harness/cloud.js';
+import { loadUnList } from './harness/lists.js';
 
 // Journeys on the real clock may wait out a TOTP step (30 s) on top of their own work.
 vi.setConfig({ testTimeout: 90_000 });
@@ -226,5 +227,38 @@ describe('I2 the AWS path of the admin plane', () => {
     expect(callsOf('RevokeAccess')).toEqual(expect.arrayContaining(['cognito-idp:AdminUserGlobalSignOut']));
     // The suspended user's token is refused from now on.
     expect((await h.call('GET', '/v1/me', undefined, { token: userToken })).status).toBe(401);
+  });
+
+  it('I2 F2 a strong screening hit under the template freezes the customer; lift-screening-freeze, requested and approved by two compliance officers, lifts it in ExecuteAccountAction', async () => {
+    await loadUnList(h);
+    // a UN-listed individual's name as the username (docs/screening.md: today the name screened)
+    const listed: TestUser = { ...person('gi'), username: 'gaston.iyamuremye' };
+    await signUp(h, listed, '127.0.0.41');
+    const [screened] = await finished('screening');
+    expect(screened?.status).toBe('SUCCEEDED');
+    const execution = h.states.executions.find((e) => e.workflow === 'screening');
+    const listedId = (execution?.input as { userId?: string } | undefined)?.userId ?? '';
+    const run = h.invocations.find((i) => i.functionId === 'ScreenCustomer');
+    expect(JSON.parse(run?.outcome.ok ? run.outcome.payload : '{}')).toMatchObject({ band: 'strong' });
+    h.assertClean();
+    h.reset();
+
+    const comp2 = await adminOf(h, 'comp2', ['compliance']);
+    const made = await as(comp, 'POST', '/v1/admin/requests', {
+      action: 'lift-screening-freeze',
+      target: { kind: 'user', id: listedId },
+      parameters: {},
+      reason: 'case reviewed: a namesake, not the listed person',
+    });
+    expectStatus(made, 201);
+    const ids = { requestId: made.body.requestId as string, payloadHash: made.body.payloadHash as string };
+    // security may not approve a compliance decision
+    expect((await approve(sec, ids)).status).toBe(403);
+    expectStatus(await approve(comp2, ids), 200);
+    const [outcome] = await finished('admin-approval');
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { decision: { outcome: 'executed' } } });
+    h.assertClean();
+    expect(ran('ExecuteAccountAction')).toBe(true);
+    expect(callsOf('ExecuteAccountAction')).toEqual(expect.arrayContaining(['dynamodb:TransactWriteItems']));
   });
 });

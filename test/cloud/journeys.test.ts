@@ -3,12 +3,8 @@
 // template, and the journeys go through API Gateway's events and the authorizers. A journey that works on the
 // local runtime but would fail in AWS (a missing grant, a missing variable, a resource the template lacks)
 // fails here, naming the function, the call and what is missing. See docs/cloud-fidelity.md.
-import { readFileSync } from 'node:fs';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { generateKey } from 'openpgp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { S3ListStore } from '../../lambdas/kernel/aws/list-store.js';
-import { loadListVersion } from '../../lambdas/screening/versions.js';
 import { followLink, linkIn } from '../support/email-links.js';
 import {
   expectStatus,
@@ -21,32 +17,7 @@ import {
   wrongCode,
 } from './harness/client.js';
 import { CloudHarness } from './harness/cloud.js';
-
-/** An S3 client for the test's own hand (no function's role): writes into and reads the harness's bucket. */
-function seedingClient(harness: CloudHarness, bucket: string) {
-  const objects = () => harness.s3.objects.get(bucket) ?? new Map();
-  return {
-    async send(command: unknown) {
-      if (command instanceof PutObjectCommand) {
-        const body = command.input.Body as Uint8Array | string;
-        harness.s3.seed(bucket, command.input.Key as string, Buffer.from(body), command.input.ContentType);
-        return {};
-      }
-      if (command instanceof GetObjectCommand) {
-        const found = objects().get(command.input.Key as string);
-        if (!found) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
-        return { Body: { transformToString: async () => found.body.toString('utf8') } };
-      }
-      if (command instanceof ListObjectsV2Command) {
-        const prefix = command.input.Prefix ?? '';
-        return {
-          Contents: [...objects().keys()].filter((k) => k.startsWith(prefix)).map((Key) => ({ Key })),
-        };
-      }
-      throw new Error('not used by the loader');
-    },
-  };
-}
+import { listBucketOf, loadUnList } from './harness/lists.js';
 
 // Journeys on the real clock may wait out a TOTP step (30 s) on top of their own work.
 vi.setConfig({ testTimeout: 90_000 });
@@ -472,17 +443,9 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
   });
 
   it('I2 F2 with a list version in the bucket: ScreenCustomer lists and reads its files under SSE-KMS (kms:Decrypt via S3) and records the version it used', async () => {
-    // a version as the loader writes it (kernel/aws/list-store.ts's layout), put by the operator's hand here
-    const bucket = h.model.buckets.find((b) => h.model.variables.get('SCREENING_LISTS_BUCKET')?.has(b.name));
-    if (!bucket) throw new Error('no list bucket in the template');
-    const store = new S3ListStore(seedingClient(h, bucket.name) as never, bucket.name);
-    const loaded = await loadListVersion(store, {
-      format: 'un-xml',
-      list: 'un-sc',
-      files: new Map([['consolidated.xml', new Uint8Array(readFileSync('data/lists/un/consolidated.xml'))]]),
-      loadedBy: 'operator',
-      now: new Date(),
-    });
+    // a version as the loader writes it, put by the operator's hand here (harness/lists.ts)
+    const bucket = listBucketOf(h);
+    const loaded = await loadUnList(h);
     const { result } = await screeningOf(person('vic'));
     h.assertClean();
     expect(result.band).not.toBe('not-screened');

@@ -409,6 +409,33 @@ const SCENARIOS: Record<AdminAction, Scenario> = {
       expect(reported.report?.requesterId).toBe(requester.adminId);
     },
   },
+  // F2: a screening freeze is lifted only by a second compliance officer; security may not approve. Audited.
+  'lift-screening-freeze': {
+    requester: 'comp1',
+    approvers: ['comp2'],
+    lower: 'sec1',
+    target: userTarget,
+    before: async (user) => {
+      await cloud.ports.screeningStore.freeze(user.userId, {
+        decisionId: `scr_${'a'.repeat(24)}`,
+        caseId: await openCaseOf(user.userId),
+        at: clock.now().toISOString(),
+      });
+      expect(await cloud.ports.screeningStore.state(user.userId)).toMatchObject({ frozen: true });
+    },
+    effect: async (user, _target, requester) => {
+      expect(await cloud.ports.screeningStore.state(user.userId)).toMatchObject({
+        frozen: false,
+        liftedBy: expect.stringMatching(/.+/),
+      });
+      await eventually(async () => {
+        const records = await cloud.ports.audit.byTarget({ kind: 'user', id: user.userId }, 200);
+        const lifted = records.items.filter((r) => r.action === 'screening.freeze-lifted');
+        expect(lifted).toHaveLength(1);
+        expect(lifted[0]).toMatchObject({ actor: { kind: 'admin', id: requester.adminId } });
+      });
+    },
+  },
 };
 
 /** F3: a case opened through the seam, as screening would open it. */

@@ -4,10 +4,12 @@
 // customer gets is the same as anyone's; a new list version that adds a name re-screens the roster (the
 // same ASL file, its Distributed Map run inline) and opens a case; a bad list file is refused whole and the
 // version in force stays.
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminTier } from '../../lambdas/kernel/settings.js';
 import { loadListAndRescreen } from '../../lambdas/screening/list-loading.js';
@@ -189,6 +191,35 @@ describe('F2 screening in the product', () => {
     const decisions = await cloud.ports.screeningStore.decisions(customer.userId);
     expect(decisions.map((d) => d.trigger).sort()).toEqual(['rescreen', 'signup']);
   }, 300_000);
+
+  it('F2 npm run screening:load against the running backend loads into its state folder and starts the re-screen there', async () => {
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['tsx', 'scripts/screening-load.ts', '--format', 'un-xml', 'data/lists/un/consolidated.xml'],
+      {
+        env: { ...process.env, PALISADE_STATE_DIR: stateDir, PORT: new URL(cloud.url).port },
+        timeout: 120_000,
+      },
+    );
+    const summary = JSON.parse(stdout) as {
+      outcome: string;
+      version: string;
+      rescreen?: { rescreen: string };
+    };
+    expect(summary).toMatchObject({
+      outcome: 'loaded',
+      list: 'un-sc',
+      rescreen: {
+        list: 'un-sc',
+        version: summary.version,
+        rescreen: expect.stringContaining(':rescreen-un-sc-'),
+      },
+    });
+    expect(await cloud.workflows.waitFor(summary.rescreen?.rescreen as string)).toMatchObject({
+      status: 'SUCCEEDED',
+    });
+    expect((await cloud.ports.lists.current('un-sc'))?.version).toBe(summary.version);
+  }, 240_000);
 
   it('F2 a bad list file is refused whole and the version in force stays', async () => {
     const before = await cloud.ports.lists.current('ofac-sdn');

@@ -29,6 +29,7 @@ export const SAMPLE_PARAMETERS: Record<AdminAction, Record<string, unknown>> = {
   'disable-admin': {},
   'dismiss-case': {},
   'report-case': {},
+  'lift-screening-freeze': {},
 };
 
 export const requesterTierOf = (action: AdminAction): AdminTier => {

@@ -4,11 +4,13 @@
 import type { ActionsOf } from '../actions.js';
 import { type AccountExecutorPorts, restoreAccount, suspendAccount } from './account.js';
 import { type ContactExecutorPorts, changeContact } from './contact.js';
+import { liftScreeningFreeze, type ScreeningExecutorPorts } from './screening.js';
 import { liftHold, resetMfa, type SecurityExecutorPorts } from './security.js';
 import type { Executors } from './types.js';
 
 export type AccountActionPorts = AccountExecutorPorts &
   SecurityExecutorPorts &
+  ScreeningExecutorPorts &
   ContactExecutorPorts & {
     accounts: AccountExecutorPorts['accounts'] &
       SecurityExecutorPorts['accounts'] &
@@ -25,4 +27,5 @@ export const ACCOUNT_EXECUTORS: Executors<ActionsOf<'account'>, AccountActionPor
   'change-user-email': (ports, run) => changeContact(ports, 'email', run),
   'change-user-phone': (ports, run) => changeContact(ports, 'phone', run),
   'lift-hold': liftHold,
+  'lift-screening-freeze': liftScreeningFreeze,
 };

@@ -1,5 +1,5 @@
 // Workflow task ExecuteAccountAction (D2): executes an approved action on a user account (suspend, restore,
-// reset MFA, change email or phone, lift a hold) through the shared claim, hash check and audit of
+// reset MFA, change email or phone, lift a hold, lift a screening freeze) through the shared claim, hash check and audit of
 // execute-action.ts. Its role holds only what those actions touch (catalogue WORKFLOWS `admin-approval`).
 
 import * as aws from '../../kernel/aws/infra.js';
@@ -10,6 +10,7 @@ import {
   awsAccountStoreWithIndex,
   awsAdminRequests,
   awsBlindIndexer,
+  awsScreeningStore,
   awsSecurityChanges,
   awsSecurityOutbox,
   awsSecurityState,
@@ -36,5 +37,6 @@ export const handler = lazyHandler(() =>
     outbox: awsSecurityOutbox(),
     claims: awsSignupStore(),
     blindIndex: awsBlindIndexer(),
+    screeningStore: awsScreeningStore(),
   }),
 );
