@@ -134,7 +134,9 @@ export interface RiskAssessment {
 
 /** The cold-start weight of the population term for a history of n logins. */
 export const populationWeight = (n: number, config: RiskModelConfig = RISK_MODEL): number =>
-  config.rhoMin + ((1 - config.rhoMin) * config.coldStartLogins) / (n + config.coldStartLogins);
+  config.coldStartLogins <= 0
+    ? config.rhoMin
+    : config.rhoMin + ((1 - config.rhoMin) * config.coldStartLogins) / (n + config.coldStartLogins);
 
 export function scoreLogin(
   attempt: LoginFeatures,
