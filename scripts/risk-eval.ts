@@ -94,6 +94,7 @@ interface SeedResult {
     net: { fpr: number; tpr: Record<AttackClass, number> };
     both: { fpr: number; tpr: Record<AttackClass, number> };
   };
+  thresholds: number[];
   bands: {
     stepUpFpr: number;
     blockFpr: number;
@@ -165,6 +166,7 @@ function evaluate(seed: number): SeedResult {
     variant: {},
     coldAuc: {} as Record<AttackClass, number>,
     rules,
+    thresholds: [],
     bands: {
       stepUpFpr: 0,
       blockFpr: 0,
@@ -200,6 +202,7 @@ function evaluate(seed: number): SeedResult {
       }
     }
     if (name === 'production') {
+      result.thresholds = [0.001, ...FPRS].map((f) => thresholdAt(negSorted, f));
       result.bands.stepUpFpr = share(neg, config.bands.stepUp);
       result.bands.blockFpr = share(neg, config.bands.block);
     }
@@ -316,6 +319,17 @@ out.push(
 );
 out.push(
   '',
+  `Score at which 0.1 %, 1 %, 5 %, 10 % of legitimate logins are stepped up: ${[0, 1, 2, 3]
+    .map((i) =>
+      spread(
+        results.map((r) => r.thresholds[i] as number),
+        (x) => x.toFixed(2),
+      ),
+    )
+    .join('; ')}.`,
+);
+out.push(
+  '',
   `Batch scoring: ${spread(
     results.map((r) => r.ms * 1000),
     (x) => x.toFixed(0),
@@ -348,7 +362,14 @@ function panel(x0: number, maxFpr: number, title: string): string {
     `<text x="${px(maxFpr / 2)}" y="${py(0) + 34}" font-size="12" text-anchor="middle" font-family="sans-serif">legitimate logins stepped up (FPR)</text>`,
   );
   for (const c of CLASSES) {
-    const pts = (first.curves?.[c] ?? []).filter(([f]) => f <= maxFpr * 1.0001);
+    // Thinned to steps of 0.1 % of the panel, so the picture stays small.
+    let lastKept: [number, number] = [-1, -1];
+    const pts = (first.curves?.[c] ?? []).filter(([f, t]) => {
+      if (f > maxFpr * 1.0001) return false;
+      if (Math.abs(f - lastKept[0]) < maxFpr / 1000 && Math.abs(t - lastKept[1]) < 0.001) return false;
+      lastKept = [f, t];
+      return true;
+    });
     const last = (first.curves?.[c] ?? []).find(([f]) => f > maxFpr);
     if (last) pts.push([maxFpr, last[1]]);
     parts.push(
@@ -375,7 +396,7 @@ const legend = CLASSES.map(
   (c, i) =>
     `<rect x="${60 + i * 150}" y="445" width="14" height="4" fill="${colours[c]}"/><text x="${80 + i * 150}" y="451" font-size="12" font-family="sans-serif">${c} (AUC ${a3(first.variant.production?.[c]?.auc ?? 0)})</text>`,
 ).join('\n');
-const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="860" height="500" viewBox="0 0 860 500"><rect width="860" height="500" fill="white"/>
+const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="860" height="500" viewBox="0 0 860 500"><title>ROC curves of the login-risk model against the fixed rules</title><rect width="860" height="500" fill="white"/>
 ${panel(0, 1, `ROC, production model, seed ${first.seed}`)}
 ${panel(430, 0.2, 'the same, FPR up to 20 %')}
 ${legend}
