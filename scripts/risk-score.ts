@@ -2,11 +2,27 @@
 // against the successful logins of H with the production model (lambdas/auth/risk/) and prints one JSON line
 // per attempt, {"id":…,"score":…}, higher = riskier, in the order of A. Bad input exits 2 with the file, line
 // and field on stderr. Both files may also be given as "-" for standard input (one of them).
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { BadLine, parseLogins, scoreBatch } from './risk/records.js';
+import { BadLine, type ParsedLogin, parseLogin, scoreBatch } from './risk/records.js';
 
-function main(): number {
+/** Reads a JSONL file line by line (no size limit of one string), validating each line. */
+async function readLogins(file: string): Promise<ParsedLogin[]> {
+  const out: ParsedLogin[] = [];
+  const lines = createInterface({
+    input: file === '-' ? process.stdin : createReadStream(file),
+    crlfDelay: Infinity,
+  });
+  let n = 0;
+  for await (const line of lines) {
+    const login = parseLogin(line, file, ++n);
+    if (login) out.push(login);
+  }
+  return out;
+}
+
+async function main(): Promise<number> {
   let values: { history?: string; attempts?: string; reasons?: boolean };
   try {
     ({ values } = parseArgs({
@@ -23,10 +39,9 @@ function main(): number {
     );
     return 2;
   }
-  const read = (file: string) => readFileSync(file === '-' ? 0 : file, 'utf8');
   try {
-    const history = parseLogins(read(values.history), values.history);
-    const attempts = parseLogins(read(values.attempts), values.attempts);
+    const history = await readLogins(values.history);
+    const attempts = await readLogins(values.attempts);
     const out: string[] = [];
     for (const r of scoreBatch(history, attempts)) {
       const score = Math.round(r.score * 1e4) / 1e4;
@@ -56,4 +71,4 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+process.exitCode = await main();

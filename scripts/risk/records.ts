@@ -37,39 +37,45 @@ export interface ParsedLogin extends LoginEvent {
 
 export class BadLine extends Error {}
 
+/** Parses one JSONL line (1-based `lineNo`); undefined for a blank line; BadLine names file, line and field. */
+export function parseLogin(raw: string, name: string, lineNo: number): ParsedLogin | undefined {
+  const line = raw.trim();
+  if (!line) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw new BadLine(`${name}:${lineNo}: not JSON`);
+  }
+  const parsed = loginRecord.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadLine(
+      `${name}:${lineNo}: ${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  const r = parsed.data;
+  const at = timeOf(r.time);
+  if (at === undefined)
+    throw new BadLine(`${name}:${lineNo}: time: not an ISO 8601 time (${String(r.time)})`);
+  return {
+    id: String(r.id),
+    userId: String(r.userId),
+    at,
+    ip: r.ip ?? undefined,
+    country: r.country == null ? undefined : String(r.country),
+    asn: r.asn ?? undefined,
+    userAgent: r.userAgent ?? undefined,
+  };
+}
+
 /** Parses a JSONL text; a bad line throws BadLine naming the file, the line and what is wrong. */
 export function parseLogins(text: string, name: string): ParsedLogin[] {
   const out: ParsedLogin[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]?.trim();
-    if (!line) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new BadLine(`${name}:${i + 1}: not JSON`);
-    }
-    const parsed = loginRecord.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new BadLine(
-        `${name}:${i + 1}: ${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'}`,
-      );
-    }
-    const r = parsed.data;
-    const at = timeOf(r.time);
-    if (at === undefined)
-      throw new BadLine(`${name}:${i + 1}: time: not an ISO 8601 time (${String(r.time)})`);
-    out.push({
-      id: String(r.id),
-      userId: String(r.userId),
-      at,
-      ip: r.ip ?? undefined,
-      country: r.country == null ? undefined : String(r.country),
-      asn: r.asn ?? undefined,
-      userAgent: r.userAgent ?? undefined,
-    });
+    const login = parseLogin(lines[i] ?? '', name, i + 1);
+    if (login) out.push(login);
   }
   return out;
 }

@@ -130,6 +130,9 @@ describe('G1 risk:score', () => {
     const missing = spawnSync('npx', ['tsx', 'scripts/risk-score.ts', '--history', h], { encoding: 'utf8' });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('usage');
+    const absent = run(h, join(dir, 'absent.jsonl'));
+    expect(absent.status).toBe(2);
+    expect(absent.stderr).toContain('no such file');
   });
 
   it('G1 times: ISO 8601 with or without zone (UTC), the RBA form with a space, epoch milliseconds', () => {
