@@ -3,9 +3,12 @@
 // today's fixed rules (a new /24 or /64 → emailed code; a new device → link) on the same data; and the
 // false-positive rate the configured bands imply. Prints Markdown; writes docs/login-risk-roc.svg and .png.
 // `npm run -s risk:eval -- [--seeds 1,2,3,4,5] [--users 2000] [--write FILE.jsonl-prefix] [--no-png]`
+import { createSign, createVerify, generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RISK_MODEL, type RiskModelConfig } from '../lambdas/auth/risk/config.js';
+import { featuresOf } from '../lambdas/auth/risk/features.js';
+import { boundHistory, Population, scoreLogin, UserProfile } from '../lambdas/auth/risk/model.js';
 import { parseSource } from '../lambdas/kernel/shield/bot-shield.js';
 import { type AttackClass, type GeneratedLogin, generate } from './risk/generate.js';
 import { type ParsedLogin, scoreBatch } from './risk/records.js';
@@ -211,6 +214,40 @@ function evaluate(seed: number): SeedResult {
 }
 
 const results = seeds.map(evaluate);
+
+/**
+ * CPU per login as production would spend it: the user's bounded history turned into a profile and the
+ * attempt scored (the population already in memory), against one ECDSA P-256 verify in the same run.
+ */
+function speed(): { riskUs: number; ecdsaUs: number } {
+  const set = generate({ seed: seeds[0] ?? 1, users: 500 });
+  const population = new Population();
+  const byUser = new Map<string, ParsedLogin[]>();
+  for (const h of set.history.map(toParsed)) {
+    population.add(featuresOf(h));
+    byUser.set(h.userId, [...(byUser.get(h.userId) ?? []), h]);
+  }
+  const attempts = set.attempts.map(toParsed).slice(0, 3000);
+  const cpu = (f: () => void, n: number) => {
+    const t = process.cpuUsage();
+    f();
+    const d = process.cpuUsage(t);
+    return (d.user + d.system) / n;
+  };
+  const riskUs = cpu(() => {
+    for (const a of attempts) {
+      const profile = new UserProfile(boundHistory(byUser.get(a.userId) ?? [], a.at).map(featuresOf));
+      scoreLogin(featuresOf(a), profile, population);
+    }
+  }, attempts.length);
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signature = createSign('SHA256').update('login').sign(privateKey);
+  const ecdsaUs = cpu(() => {
+    for (let i = 0; i < 2000; i++) createVerify('SHA256').update('login').verify(publicKey, signature);
+  }, 2000);
+  return { riskUs, ecdsaUs };
+}
+const { riskUs, ecdsaUs } = speed();
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const spread = (xs: number[], f: (x: number) => string) => {
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -334,6 +371,10 @@ out.push(
     results.map((r) => r.ms * 1000),
     (x) => x.toFixed(0),
   )} µs per attempt (wall clock, including profile building).`,
+);
+out.push(
+  '',
+  `CPU per login (profile from the bounded history + score, one core): ${riskUs.toFixed(0)} µs; one ECDSA P-256 verify: ${ecdsaUs.toFixed(0)} µs; ratio ${(riskUs / ecdsaUs).toFixed(2)}.`,
 );
 process.stdout.write(`${out.join('\n')}\n`);
 
