@@ -1,0 +1,215 @@
+// G1: the login-risk model after Freeman et al., "Who Are You? A Statistical Approach to Measuring User
+// Authenticity" (NDSS 2016). For each feature the log of a smoothed ratio: the value's probability in the
+// population (how an attacker, who looks like anyone, would appear) over its probability in this user's own
+// successful history; weighted and summed in log space. Two additions, both measured in docs/login-risk.md:
+// a population term (how much rarer the value is than a typical one across all users) that carries the score
+// for a user without history and fades as the history grows (cold start), and two numeric features,
+// velocity and impossible travel. Higher is riskier; 0 is "no evidence either way".
+
+import { countryDistanceKm } from './centroids.js';
+import {
+  CATEGORICAL_FEATURES,
+  type CategoricalFeature,
+  RISK_MODEL,
+  type RiskFeature,
+  type RiskModelConfig,
+} from './config.js';
+import type { LoginFeatures } from './features.js';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The population's counts of every feature value, updated one login at a time (no scan): the entropy each
+ * feature's population term needs is kept incrementally from Σ c·ln c.
+ */
+export class Population {
+  private readonly counts = new Map<CategoricalFeature, Map<string, number>>();
+  private readonly totals = new Map<CategoricalFeature, number>();
+  private readonly cLogC = new Map<CategoricalFeature, number>();
+  private readonly hours: number[] = new Array(24).fill(0);
+  private hourTotal = 0;
+
+  constructor() {
+    for (const f of CATEGORICAL_FEATURES) {
+      this.counts.set(f, new Map());
+      this.totals.set(f, 0);
+      this.cLogC.set(f, 0);
+    }
+  }
+
+  add(login: LoginFeatures): void {
+    for (const f of CATEGORICAL_FEATURES) {
+      const v = login.values[f];
+      if (v === undefined) continue;
+      const map = this.counts.get(f) as Map<string, number>;
+      const c = map.get(v) ?? 0;
+      map.set(v, c + 1);
+      this.totals.set(f, (this.totals.get(f) ?? 0) + 1);
+      this.cLogC.set(f, (this.cLogC.get(f) ?? 0) + xLogX(c + 1) - xLogX(c));
+    }
+    this.hours[login.hour] = (this.hours[login.hour] ?? 0) + 1;
+    this.hourTotal++;
+  }
+
+  count(feature: CategoricalFeature, value: string): number {
+    return this.counts.get(feature)?.get(value) ?? 0;
+  }
+
+  /** Laplace-smoothed probability; a value never seen shares one count with all other unseen values. */
+  p(feature: CategoricalFeature, value: string): number {
+    const n = this.totals.get(feature) ?? 0;
+    const distinct = this.counts.get(feature)?.size ?? 0;
+    return (this.count(feature, value) + 1) / (n + distinct + 1);
+  }
+
+  pHour(hour: number): number {
+    return ((this.hours[hour] ?? 0) + 1) / (this.hourTotal + 24);
+  }
+
+  /** The population's entropy of a feature (nats): the surprise of a typical value. */
+  entropy(feature: CategoricalFeature): number {
+    const n = this.totals.get(feature) ?? 0;
+    return n === 0 ? 0 : Math.log(n) - (this.cLogC.get(feature) ?? 0) / n;
+  }
+}
+
+const xLogX = (x: number) => (x > 0 ? x * Math.log(x) : 0);
+
+/** A user's history as counts: built from at most `history.maxLogins` of their past successful logins. */
+export class UserProfile {
+  readonly counts = new Map<CategoricalFeature, Map<string, number>>();
+  readonly totals = new Map<CategoricalFeature, number>();
+  readonly hours: number[] = new Array(24).fill(0);
+  readonly logins: readonly LoginFeatures[];
+
+  /** `history`: the user's successful logins, any order. */
+  constructor(history: readonly LoginFeatures[]) {
+    this.logins = [...history].sort((a, b) => a.at - b.at);
+    for (const login of this.logins) {
+      for (const f of CATEGORICAL_FEATURES) {
+        const v = login.values[f];
+        if (v === undefined) continue;
+        let map = this.counts.get(f);
+        if (!map) {
+          map = new Map();
+          this.counts.set(f, map);
+        }
+        map.set(v, (map.get(v) ?? 0) + 1);
+        this.totals.set(f, (this.totals.get(f) ?? 0) + 1);
+      }
+      this.hours[login.hour] = (this.hours[login.hour] ?? 0) + 1;
+    }
+  }
+
+  get size(): number {
+    return this.logins.length;
+  }
+}
+
+/** The logins of a history the model keeps at `now`: none later, none older than the bound, the last N. */
+export function boundHistory<T extends { at: number }>(
+  history: readonly T[],
+  now: number,
+  config: RiskModelConfig = RISK_MODEL,
+): T[] {
+  const oldest = now - config.history.maxAgeDays * 24 * HOUR_MS;
+  const kept = history.filter((h) => h.at <= now && h.at >= oldest).sort((a, b) => a.at - b.at);
+  return kept.slice(-config.history.maxLogins);
+}
+
+export interface Contribution {
+  feature: RiskFeature;
+  /** Weighted log-ratio this feature adds to the score (positive = riskier). */
+  value: number;
+  /** For a categorical feature: whether the user's history has the attempt's value. */
+  seen?: boolean;
+}
+
+export interface RiskAssessment {
+  score: number;
+  contributions: Contribution[];
+  /** The largest positive contributions, largest first (at most `config.reasons`). */
+  reasons: Contribution[];
+}
+
+/** The cold-start weight of the population term for a history of n logins. */
+export const populationWeight = (n: number, config: RiskModelConfig = RISK_MODEL): number =>
+  config.coldStartLogins <= 0
+    ? config.rhoMin
+    : config.rhoMin + ((1 - config.rhoMin) * config.coldStartLogins) / (n + config.coldStartLogins);
+
+export function scoreLogin(
+  attempt: LoginFeatures,
+  profile: UserProfile,
+  population: Population,
+  config: RiskModelConfig = RISK_MODEL,
+): RiskAssessment {
+  const { alpha, weights } = config;
+  const contributions: Contribution[] = [];
+  for (const f of CATEGORICAL_FEATURES) {
+    const v = attempt.values[f];
+    if (v === undefined || weights[f] === 0) continue;
+    const pPop = population.p(f, v);
+    const n = profile.totals.get(f) ?? 0;
+    const c = profile.counts.get(f)?.get(v) ?? 0;
+    const pUser = (c + alpha * pPop) / (n + alpha);
+    const userTerm = Math.log(pPop / pUser);
+    const populationTerm = -Math.log(pPop) - population.entropy(f);
+    contributions.push({
+      feature: f,
+      value: weights[f] * (userTerm + populationWeight(n, config) * populationTerm),
+      seen: c > 0,
+    });
+  }
+
+  if (weights.hour !== 0) {
+    const [k0, k1, k2] = config.hourKernel;
+    const h = attempt.hour;
+    const at = (d: number) => profile.hours[(h + d + 24) % 24] ?? 0;
+    const near = k0 * at(0) + k1 * (at(-1) + at(1)) + k2 * (at(-2) + at(2));
+    const pPop = population.pHour(h);
+    const pUser = (near + alpha * pPop) / (profile.size + alpha);
+    contributions.push({ feature: 'hour', value: weights.hour * Math.log(pPop / pUser) });
+  }
+
+  const before = profile.logins.filter((l) => l.at <= attempt.at);
+  const last = before.at(-1);
+  if (last && weights.velocity !== 0) {
+    const recent = before.filter((l) => attempt.at - l.at < HOUR_MS).length;
+    const first = before[0] as LoginFeatures;
+    const spanHours = Math.max((attempt.at - first.at) / HOUR_MS, 24);
+    const usual = before.length / spanHours;
+    const ratio = Math.log((1 + recent) / (1 + usual));
+    contributions.push({
+      feature: 'velocity',
+      value: weights.velocity * clamp(ratio, 0, config.velocity.cap),
+    });
+  }
+
+  const from = [...before].reverse().find((l) => l.values.country !== undefined);
+  if (from && attempt.values.country && weights.travel !== 0) {
+    const km = countryDistanceKm(from.values.country as string, attempt.values.country);
+    if (km !== undefined && km >= config.travel.minKm) {
+      const hours = Math.max((attempt.at - from.at) / HOUR_MS, config.travel.minHours);
+      const excess = Math.log2(km / hours / config.travel.maxKmh);
+      contributions.push({ feature: 'travel', value: weights.travel * clamp(excess, 0, config.travel.cap) });
+    }
+  }
+
+  const score = contributions.reduce((sum, c) => sum + c.value, 0);
+  const reasons = contributions
+    .filter((c) => c.value > 0)
+    .sort((a, b) => b.value - a.value)
+    .slice(0, config.reasons);
+  return { score, contributions, reasons };
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+export type RiskBand = 'allow' | 'step-up' | 'block';
+
+export function bandOf(score: number, config: RiskModelConfig = RISK_MODEL): RiskBand {
+  if (score >= config.bands.block) return 'block';
+  if (score >= config.bands.stepUp) return 'step-up';
+  return 'allow';
+}
