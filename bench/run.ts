@@ -13,6 +13,7 @@ import { measureInit } from './init-time.js';
 import { measureIntegrity } from './integrity.js';
 import { measureLedger } from './ledger.js';
 import { measureLogin } from './login.js';
+import { loginRiskSection, measureLoginRiskSpeed } from './login-risk.js';
 import { type BenchResult, type Row, renderMarkdown, renderText } from './report.js';
 import { measureScreening } from './screening.js';
 
@@ -56,6 +57,8 @@ async function main(): Promise<number> {
     'measuring F2 screening: one name against every loaded list, blocked and exhaustive, one core …',
   );
   const screening = measureScreening();
+  console.log('measuring G1 login-risk scoring: CPU per login against one ECDSA P-256 verify …');
+  const loginRisk = measureLoginRiskSpeed();
 
   const result: BenchResult = {
     command: 'npm run bench',
@@ -87,6 +90,12 @@ async function main(): Promise<number> {
         ok: screening.recall.found === screening.recall.expected,
       },
       {
+        id: 'G1 login-risk scoring',
+        budget: '< 1 ms of CPU per login on one core',
+        actual: `${loginRisk.riskUs.toFixed(0)} µs (${(loginRisk.riskUs / loginRisk.ecdsaUs).toFixed(2)}× one ECDSA P-256 verify)`,
+        ok: loginRisk.riskUs < 1000,
+      },
+      {
         id: 'E2 encryption',
         budget: 'every sealed field group opens to its plaintext',
         actual: encryption.ok ? 'all round trips equal' : 'a round trip differed',
@@ -100,6 +109,7 @@ async function main(): Promise<number> {
       { text: loginBench.text, markdown: loginBench.markdown },
       { text: screening.text, markdown: screening.markdown },
       { text: '', markdown: screening.quality },
+      loginRiskSection(loginRisk),
     ],
   };
   await writeFile(REPORT, renderMarkdown(result));

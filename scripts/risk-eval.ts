@@ -3,15 +3,13 @@
 // today's fixed rules (a new /24 or /64 → emailed code; a new device → link) on the same data; and the
 // false-positive rate the configured bands imply. Prints Markdown; writes docs/login-risk-roc.svg and .png.
 // `npm run -s risk:eval -- [--seeds 1,2,3,4,5] [--users 2000] [--write FILE.jsonl-prefix] [--no-png]`
-import { createSign, createVerify, generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { measureLoginRiskSpeed, toParsed } from '../bench/login-risk.js';
 import { RISK_MODEL, type RiskModelConfig } from '../lambdas/auth/risk/config.js';
-import { featuresOf } from '../lambdas/auth/risk/features.js';
-import { boundHistory, Population, scoreLogin, UserProfile } from '../lambdas/auth/risk/model.js';
 import { parseSource } from '../lambdas/kernel/shield/bot-shield.js';
 import { type AttackClass, type GeneratedLogin, generate } from './risk/generate.js';
-import { type ParsedLogin, scoreBatch } from './risk/records.js';
+import { scoreBatch } from './risk/records.js';
 
 const { values } = parseArgs({
   options: {
@@ -47,8 +45,6 @@ const VARIANTS: [string, RiskModelConfig][] = [
   ['production', RISK_MODEL],
   ['Freeman (equal weights, no population term)', FREEMAN],
 ];
-
-const toParsed = (g: GeneratedLogin): ParsedLogin => ({ ...g, at: Date.parse(g.time) });
 
 /** AUC by Mann–Whitney, ties half. */
 function auc(neg: number[], pos: number[]): number {
@@ -215,39 +211,7 @@ function evaluate(seed: number): SeedResult {
 
 const results = seeds.map(evaluate);
 
-/**
- * CPU per login as production would spend it: the user's bounded history turned into a profile and the
- * attempt scored (the population already in memory), against one ECDSA P-256 verify in the same run.
- */
-function speed(): { riskUs: number; ecdsaUs: number } {
-  const set = generate({ seed: seeds[0] ?? 1, users: 500 });
-  const population = new Population();
-  const byUser = new Map<string, ParsedLogin[]>();
-  for (const h of set.history.map(toParsed)) {
-    population.add(featuresOf(h));
-    byUser.set(h.userId, [...(byUser.get(h.userId) ?? []), h]);
-  }
-  const attempts = set.attempts.map(toParsed).slice(0, 3000);
-  const cpu = (f: () => void, n: number) => {
-    const t = process.cpuUsage();
-    f();
-    const d = process.cpuUsage(t);
-    return (d.user + d.system) / n;
-  };
-  const riskUs = cpu(() => {
-    for (const a of attempts) {
-      const profile = new UserProfile(boundHistory(byUser.get(a.userId) ?? [], a.at).map(featuresOf));
-      scoreLogin(featuresOf(a), profile, population);
-    }
-  }, attempts.length);
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const signature = createSign('SHA256').update('login').sign(privateKey);
-  const ecdsaUs = cpu(() => {
-    for (let i = 0; i < 2000; i++) createVerify('SHA256').update('login').verify(publicKey, signature);
-  }, 2000);
-  return { riskUs, ecdsaUs };
-}
-const { riskUs, ecdsaUs } = speed();
+const { riskUs, ecdsaUs } = measureLoginRiskSpeed(seeds[0] ?? 1);
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const spread = (xs: number[], f: (x: number) => string) => {
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
