@@ -449,7 +449,7 @@ describe('public base URL', () => {
     expect(() => config('http://api.exchange.example')).toThrow(/publicBaseUrl: links must be https/);
     expect(() => config('https://api.exchange.example/?x=1')).toThrow(/publicBaseUrl: no query/);
     expect(() => config('https://user:pw@api.exchange.example')).toThrow(/publicBaseUrl/);
-  });
+  }, 120_000);
 });
 
 describe('context', () => {
@@ -468,7 +468,7 @@ describe('context', () => {
     } finally {
       custom.cleanup();
     }
-  });
+  }, 120_000);
 
   it('F4 an empty restrictedCountries list removes the geo rule and keeps the others', () => {
     const custom = synthPalisade({ palisade: { restrictedCountries: [] } });
@@ -481,7 +481,7 @@ describe('context', () => {
     } finally {
       custom.cleanup();
     }
-  });
+  }, 120_000);
 });
 
 describe('size', () => {

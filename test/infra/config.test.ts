@@ -106,5 +106,5 @@ describe('deploy configuration', () => {
     } finally {
       off.cleanup();
     }
-  });
+  }, 120_000);
 });
