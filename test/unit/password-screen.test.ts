@@ -23,7 +23,7 @@ describe('X3 the password policy', () => {
     expect(PASSWORD_POLICY.minStrength).toBe(3);
   });
 
-  it('X3 a weak password is refused with PASSWORD_WEAK, saying why and what to do; the breach source is not asked', async () => {
+  it('X3 a weak password is refused with PASSWORD_WEAK, saying why and what to do', async () => {
     const breached = { check: vi.fn(async () => ({ status: 'clean' as const })) };
     const refusal = passwordScreen(breached).assertAcceptable('password1234', user);
     await expect(refusal).rejects.toMatchObject({ status: 400, code: 'PASSWORD_WEAK' });
@@ -34,13 +34,15 @@ describe('X3 the password policy', () => {
     expect(err.message).toMatch(/too easy to guess/);
     expect(err.details.length).toBeGreaterThan(1);
     expect(err.details.at(-1)?.message).toMatch(/strength [0-2] of 4; at least 3 needed/);
-    expect(breached.check).not.toHaveBeenCalled();
+    expect(breached.check).toHaveBeenCalledWith('password1234');
   });
 
   it('X3 a password built on the username or the email address is weak, though strong for anyone else', async () => {
     const built = 'marguerite.dubois1984';
-    expect(estimateStrength(built, []).score).toBeGreaterThanOrEqual(PASSWORD_POLICY.minStrength);
-    expect(estimateStrength(built, userInputsOf(user)).score).toBeLessThan(PASSWORD_POLICY.minStrength);
+    expect((await estimateStrength(built, [])).score).toBeGreaterThanOrEqual(PASSWORD_POLICY.minStrength);
+    expect((await estimateStrength(built, userInputsOf(user))).score).toBeLessThan(
+      PASSWORD_POLICY.minStrength,
+    );
     await expect(passwordScreen(never).assertAcceptable(built, user)).rejects.toMatchObject({
       code: 'PASSWORD_WEAK',
     });
@@ -64,9 +66,18 @@ describe('X3 the password policy', () => {
     await expect(passwordScreen(never).assertAcceptable(STRONG, user)).resolves.toBeUndefined();
   });
 
-  it('X3 a breach source that cannot answer does not refuse (fail open)', async () => {
+  it('X3 a breach source that cannot answer does not refuse (fail open); the strength check still does', async () => {
     const silent: BreachedPasswords = { check: async () => ({ status: 'unknown', reason: 'TimeoutError' }) };
     await expect(passwordScreen(silent).assertAcceptable(STRONG, user)).resolves.toBeUndefined();
+    await expect(passwordScreen(silent).assertAcceptable('password1234', user)).rejects.toMatchObject({
+      code: 'PASSWORD_WEAK',
+    });
+  });
+
+  it('X3 a listed breached password is told as breached (the telling answer), though also weak', async () => {
+    await expect(
+      passwordScreen(new LocalBreachedPasswords()).assertAcceptable('qwerty123456', user),
+    ).rejects.toMatchObject({ code: 'PASSWORD_BREACHED' });
   });
 
   it('X3 the local list holds the most common breached passwords; a strong one is not in it', async () => {
