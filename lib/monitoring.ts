@@ -84,6 +84,14 @@ export const SECURITY_ALARMS: readonly SecurityAlarm[] = [
     threshold: 1,
   },
   {
+    metric: 'BreachedPasswordCheckUnavailable',
+    description:
+      'X3: Have I Been Pwned did not answer the breached-password check in time; new passwords are accepted ' +
+      'without it (fail open; the strength check still applies). Check egress to api.pwnedpasswords.com and its status.',
+    period: Duration.minutes(15),
+    threshold: 5,
+  },
+  {
     metric: 'BreachDeadlineMissed',
     description:
       'F6: a breach notification deadline passed without its report filed. File it now, with the reasons for the delay (Art. 33(1)).',

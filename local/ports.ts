@@ -37,6 +37,7 @@ import {
 import type { DuressStore } from '../lambdas/auth/duress-store.js';
 import type { LoginFlow } from '../lambdas/auth/login-flow.js';
 import type { LoginStore } from '../lambdas/auth/login-store.js';
+import { type PasswordScreen, passwordScreen } from '../lambdas/auth/password-screen.js';
 import type { SignupFlow } from '../lambdas/auth/signup-flow.js';
 import type { TokenRefresh } from '../lambdas/auth/token-refresh.js';
 import {
@@ -124,6 +125,7 @@ import {
   withdrawalLifecycle,
   withdrawalLimits,
 } from '../lambdas/withdrawals/wiring.js';
+import { LocalBreachedPasswords } from './adapters/breached-passwords.js';
 import { LocalCheckpointStore } from './adapters/checkpoint-store.js';
 import { LocalCustody } from './adapters/custody.js';
 import { openLocalFieldCipher } from './adapters/field-cipher.js';
@@ -165,6 +167,8 @@ export interface LocalPorts {
   logins: LoginStore;
   /** A1 sign-up: pending sign-ups, codes through the user-mail and SMS functions. */
   signup: SignupFlow;
+  /** X3: weak and breached new passwords refused (the bundled breached list: no network). */
+  passwords: PasswordScreen;
   /** B1 email and phone changes: pending changes, codes through the user-mail and SMS functions. */
   contactChanges: ContactChangeFlow;
   /** B1: what each security change's notice sent (signed NOTICE rows). */
@@ -441,6 +445,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const taskAnswers = taskAnswersClient(invoke('TASK_ANSWER_FUNCTION'));
     const checkpoints = new LocalCheckpointStore(options.stateDir);
     const lists = new LocalListStore(options.stateDir);
+    const breached = new LocalBreachedPasswords();
     // The local runtime's Infra: the same members the Lambda runtime supplies (kernel/aws/infra.ts).
     const infra: Infra = {
       clock,
@@ -476,7 +481,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       idempotency: () => idempotency,
       checkpoints: () => checkpoints,
       lists: () => lists,
+      breachedPasswords: () => breached,
     };
+    const passwords = passwordScreen(breached);
     // Every component from its context's wiring.ts, as the Lambda handlers build them. Where AWS gives a
     // function a narrower variant (an account store without the vault), the local port is the widest one,
     // since one object serves every handler here.
@@ -515,7 +522,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       addresses: addressStore(infra),
       custody,
       withdrawalDecisions: withdrawalDecisions(infra),
-      signup: signupFlow(infra),
+      signup: signupFlow(infra, passwords),
+      passwords,
       accounts: accountStoreWithIndex(infra),
       stepUps: stepUps(infra),
       links: suspensionLinks(infra),

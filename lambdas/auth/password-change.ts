@@ -12,6 +12,7 @@ import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
 import { type ChangeOrigin, type SecurityChanges, securityChangeOf } from '../security/contracts.js';
 import { assertPasswordIsNotDuress } from './duress.js';
 import type { DuressStore } from './duress-store.js';
+import type { PasswordScreen } from './password-screen.js';
 import { checkPassword } from './signup-flow.js';
 
 export interface PasswordChangePorts {
@@ -20,6 +21,8 @@ export interface PasswordChangePorts {
   duress: Pick<DuressStore, 'get'>;
   securityChanges: SecurityChanges;
   clock: Clock;
+  /** X3: weak and breached passwords are refused. */
+  passwords: PasswordScreen;
 }
 
 export interface PasswordChangeInput {
@@ -43,6 +46,8 @@ export async function changePassword(
       'PASSWORD_UNCHANGED',
     );
   }
+  // X3: also before the re-authentication, so a refused password spends no TOTP code either.
+  await ports.passwords.assertAcceptable(password, { username: caller.username }, 'newPassword');
   if (!(await ports.identity.reauthenticate(caller.username, input.currentPassword, input.code))) {
     throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
   }

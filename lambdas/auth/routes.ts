@@ -86,6 +86,8 @@ export const ROUTES: readonly RouteSpec[] = [
     errors: [
       'USERNAME_IS_EMAIL',
       'PASSWORD_POLICY',
+      'PASSWORD_WEAK',
+      'PASSWORD_BREACHED',
       'USERNAME_TAKEN',
       'EMAIL_TAKEN',
       'PHONE_TAKEN',
@@ -282,7 +284,15 @@ export const ROUTES: readonly RouteSpec[] = [
     body: changePasswordBody,
     response: passwordChangedResponse,
     status: 200,
-    errors: ['PASSWORD_POLICY', 'PASSWORD_UNCHANGED', 'REAUTH_FAILED', 'TOTP_REQUIRED', 'INVALID_PASSWORD'],
+    errors: [
+      'PASSWORD_POLICY',
+      'PASSWORD_WEAK',
+      'PASSWORD_BREACHED',
+      'PASSWORD_UNCHANGED',
+      'REAUTH_FAILED',
+      'TOTP_REQUIRED',
+      'INVALID_PASSWORD',
+    ],
     access: reads(
       'accounts:write',
       'identity:authenticate',

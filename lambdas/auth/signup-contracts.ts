@@ -8,7 +8,10 @@ export { E164_PHONE, PASSWORD_POLICY };
 /** The password policy as the schema says it (the rule itself: PASSWORD_POLICY, checked in signup-flow.ts). */
 export const PASSWORD_POLICY_TEXT =
   `Password policy: ${PASSWORD_POLICY.minLength} to ${PASSWORD_POLICY.maxLength} characters (Unicode code ` +
-  'points of its NFKC form), not blank, not the username; otherwise 400 PASSWORD_POLICY';
+  'points of its NFKC form), not blank, not the username; otherwise 400 PASSWORD_POLICY. X3: not easy to ' +
+  `guess (zxcvbn score at least ${PASSWORD_POLICY.minStrength} of 4, the username and email counting as known ` +
+  'words; otherwise 400 PASSWORD_WEAK with advice in `details`) and not in a known data breach (400 ' +
+  'PASSWORD_BREACHED)';
 
 export const signupRequest = z.strictObject({
   username: username.check(

@@ -25,7 +25,15 @@ import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
 import type { BlindIndexer } from '../kernel/privacy/blind-index.js';
 import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
 import { type IncrementRule, parseSource, type ShieldStorePort } from '../kernel/shield/bot-shield.js';
+import type { PasswordScreen } from './password-screen.js';
 import { PASSWORD_POLICY, type SignupRequest } from './signup-contracts.js';
+
+/** The screen of a function that sets no password (VerifySignUp): calling it is a wiring defect. */
+export const NO_PASSWORD_SET: PasswordScreen = {
+  assertAcceptable() {
+    return Promise.reject(new Error('this function sets no password'));
+  },
+};
 
 export const SIGNUP_RULES = Object.freeze({
   codeMinutes: 15,
@@ -55,6 +63,8 @@ export interface SignupPorts {
   blindIndex: () => Promise<BlindIndexer>;
   messenger: SignupMessenger;
   clock: Clock;
+  /** X3: weak and breached passwords are refused before anything is written. */
+  passwords: PasswordScreen;
   /** The bot shield's counters (Shield table): sign-ups per source. */
   throttle?: Pick<ShieldStorePort, 'increment'>;
   /** F2: the new customer's screening (roster enrolment and the screening workflow's start). */
@@ -138,6 +148,10 @@ export class SignupFlow {
     checkUsername(request.username, request.email);
     const password = checkPassword(request.password, request.username);
     await this.throttle(source.ip, now);
+    await this.ports.passwords.assertAcceptable(password, {
+      username: request.username,
+      email: request.email,
+    });
 
     const indexer = await this.ports.blindIndex();
     const [emailIndex, phoneIndex] = await Promise.all([

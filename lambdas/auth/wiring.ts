@@ -18,6 +18,7 @@ import { DuressStore } from './duress-store.js';
 import { LoginFlow } from './login-flow.js';
 import { loginShield } from './login-shield.js';
 import { LoginStore } from './login-store.js';
+import type { PasswordScreen } from './password-screen.js';
 import { SignupFlow } from './signup-flow.js';
 import { invokingSignupMessenger } from './signup-messenger.js';
 import { TokenRefresh } from './token-refresh.js';
@@ -85,7 +86,11 @@ type SignupInfra = Pick<
   'rows' | 'keys' | 'clock' | 'documents' | 'tableName' | 'identity' | 'vault' | 'invoke' | 'workflows'
 >;
 
-export const signupFlow = (infra: SignupInfra) =>
+/**
+ * X3: the password screen comes from the caller, so that only the SignUp function bundles the estimator's
+ * dictionaries (VerifySignUp sets no password: it passes NO_PASSWORD_SET).
+ */
+export const signupFlow = (infra: SignupInfra, passwords: PasswordScreen) =>
   new SignupFlow({
     identity: infra.identity(),
     // The vault is invoked only by the verification (createAccount), the user-mail and SMS functions only
@@ -95,6 +100,7 @@ export const signupFlow = (infra: SignupInfra) =>
     blindIndex: blindIndexer(infra),
     messenger: invokingSignupMessenger(infra.invoke('USER_MAIL_FUNCTION'), infra.invoke('SMS_FUNCTION')),
     clock: infra.clock,
+    passwords,
     throttle: new ShieldStore(infra.documents(), infra.tableName('shield')),
     screening: screeningIntake(infra),
   });
@@ -114,19 +120,21 @@ export const awsLoginFlow = /* @__PURE__ */ once(() =>
   }),
 );
 
-export const awsSignupFlow = /* @__PURE__ */ once(() =>
-  signupFlow({
-    rows: aws.rows,
-    keys: aws.keys,
-    clock: aws.clock,
-    documents: aws.documents,
-    tableName: aws.tableName,
-    identity: aws.identity,
-    vault: aws.vault,
-    invoke: aws.invoke,
-    workflows: aws.workflows,
-  }),
-);
+export const awsSignupFlow = (passwords: PasswordScreen) =>
+  signupFlow(
+    {
+      rows: aws.rows,
+      keys: aws.keys,
+      clock: aws.clock,
+      documents: aws.documents,
+      tableName: aws.tableName,
+      identity: aws.identity,
+      vault: aws.vault,
+      invoke: aws.invoke,
+      workflows: aws.workflows,
+    },
+    passwords,
+  );
 
 export const awsTokenRefresh = /* @__PURE__ */ once(() =>
   tokenRefresh({

@@ -15,6 +15,14 @@ export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, description: 'A request the gateway could not read' },
   INVALID_CURSOR: { status: 400, description: 'The `cursor` is not one this list handed out' },
   PASSWORD_POLICY: { status: 400, description: 'The new password does not meet the password policy' },
+  PASSWORD_WEAK: {
+    status: 400,
+    description: 'X3: the new password is too easy to guess; `details` says why and how to make it stronger',
+  },
+  PASSWORD_BREACHED: {
+    status: 400,
+    description: 'X3: the new password appeared in a known data breach; choose another one',
+  },
   PASSWORD_UNCHANGED: { status: 400, description: 'The new password equals the current one' },
   USERNAME_IS_EMAIL: { status: 400, description: 'A username may not be an email address' },
   DURESS_EQUALS_PASSWORD: { status: 400, description: 'The duress password must differ from the password' },

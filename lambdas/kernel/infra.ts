@@ -6,6 +6,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SignedRows } from './integrity/signed-rows.js';
 import type { AdminIdentityProvider } from './ports/admin-identity.js';
+import type { BreachedPasswords } from './ports/breached-passwords.js';
 import type { CheckpointStore } from './ports/checkpoint-store.js';
 import type { Clock } from './ports/clock.js';
 import type { Custody } from './ports/custody.js';
@@ -81,4 +82,6 @@ export interface Infra {
   checkpoints(): CheckpointStore;
   /** F2: the versions of the screening lists (S3 in AWS, the state folder locally). */
   lists(): ListStore;
+  /** X3: has a new password appeared in a breach (Have I Been Pwned's range API in AWS, a bundled list locally). */
+  breachedPasswords(): BreachedPasswords;
 }

@@ -35,6 +35,8 @@ export const SecurityMetric = {
   BreachDeadlineMissed: 'BreachDeadlineMissed',
   /** F2: a customer was not screened because no version of any screened list is loaded (a fresh deployment). */
   ScreeningWithoutLists: 'ScreeningWithoutLists',
+  /** X3: the breached-password source did not answer in time; the password was accepted without it. */
+  BreachedPasswordCheckUnavailable: 'BreachedPasswordCheckUnavailable',
 } as const;
 
 /** Metric units, so domain code emits metrics through this module alone. */

@@ -2,8 +2,12 @@
 // of a page an emailed link opens. One definition, so every route refuses the same inputs the same way.
 import * as z from 'zod/mini';
 
-/** The password policy (NIST SP 800-63B): 12 to 256 characters of the NFKC form, any characters. */
-export const PASSWORD_POLICY = Object.freeze({ minLength: 12, maxLength: 256 });
+/**
+ * The password policy (NIST SP 800-63B): 12 to 256 characters of the NFKC form, any characters; X3: not
+ * weak (the zxcvbn-ts score, 0–4, at least `minStrength`, with the username and email as user inputs) and
+ * not in a known breach (lambdas/auth/password-screen.ts).
+ */
+export const PASSWORD_POLICY = Object.freeze({ minLength: 12, maxLength: 256, minStrength: 3 });
 /** E.164: a `+` and 8 to 15 digits, no leading zero. */
 export const E164_PHONE = /^\+[1-9]\d{7,14}$/;
 

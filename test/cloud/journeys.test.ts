@@ -67,6 +67,9 @@ describe('I2 the AWS path of the user journeys', () => {
       expect.arrayContaining(['cognito-idp:AdminEnableUser', 'lambda:Invoke']),
     );
     expect(ran('PersonalDataVault')).toBe(true);
+    // X3: the breached-password check went to the harness's Pwned Passwords stand-in, 5 hex characters only.
+    expect(callsOf('SignUp')).toContain('pwnedpasswords:GET /range');
+    expect(h.pwned.asked.every((prefix) => /^[0-9A-F]{5}$/.test(prefix))).toBe(true);
   });
 
   it('I2 A5 A6 Login, the user authorizer and GetMe under the template: password, duress check, emailed code, device link', async () => {
@@ -471,6 +474,7 @@ describe('I2 the plumbing of the harness itself', () => {
         'jwks',
         'kms',
         'lambda',
+        'pwnedpasswords',
         's3',
         'secretsmanager',
         'ses',

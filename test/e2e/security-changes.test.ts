@@ -100,6 +100,25 @@ describe('B1 password change', () => {
     expect(smsTo('+447700900201')).toEqual([]);
   });
 
+  it('X3 a breached or weak new password is refused with PASSWORD_BREACHED / PASSWORD_WEAK and changes nothing', async () => {
+    const user = await devUser('pwned_penny', '+447700900209');
+    const breached = await as(user, 'PUT', '/v1/me/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'qwerty123456',
+    });
+    refused(breached, 400, 'PASSWORD_BREACHED');
+    expect(breached.body.error?.message).toMatch(/appeared in a data breach/);
+    const weak = await as(user, 'PUT', '/v1/me/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'pwned_penny_2024',
+    });
+    refused(weak, 400, 'PASSWORD_WEAK');
+    expect((weak.body.error as { details?: { path: string }[] }).details?.[0]?.path).toBe('newPassword');
+    expect((await cloud.ports.identity.passwordAuth('pwned_penny', PASSWORD)).kind).toBe('tokens');
+    expect(await security(user)).toEqual({ hold: { active: false } });
+    expect(smsTo('+447700900209')).toEqual([]);
+  });
+
   it('B1 a password change: the old password is refused, the new one works, other sessions end, a hold and notices', async () => {
     const user = await devUser('paul', '+447700900202');
     const other = await signInDevAccount(cloud.ports, 'paul', PASSWORD);

@@ -136,6 +136,33 @@ describe('A1 sign-up', () => {
     expect(taken.body.error?.code).toBe('USERNAME_TAKEN');
   });
 
+  it('X3 a sign-up with a breached password → 400 PASSWORD_BREACHED saying why; nothing is created, no code is sent', async () => {
+    const user = { ...person('breached_bea'), password: 'qwerty123456' };
+    const refused = await signUp(user);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.error?.code).toBe('PASSWORD_BREACHED');
+    expect(refused.body.error?.message).toMatch(/appeared in a data breach.*Choose a different password/);
+    expect(await cloud.ports.identity.getUser('breached_bea')).toBeUndefined();
+    const outbox = (await (await localFetch(cloud, `/_local/outbox`)).json()) as { sms: { to: string }[] };
+    expect(outbox.sms.filter((m) => m.to === user.phone)).toEqual([]);
+    // The username is still free: the same sign-up with a strong password goes through.
+    const strong = await signUp({ ...user, password: PASSWORD });
+    expect(strong.status, JSON.stringify(strong.body)).toBe(201);
+    expect(await cloud.ports.identity.getUser('breached_bea')).toBeDefined();
+  });
+
+  it('X3 a sign-up with a weak password, or one built on the username or email → 400 PASSWORD_WEAK with advice', async () => {
+    const user = person('wendell_weak');
+    for (const password of ['wendell_weak2024', 'mail.wendell_weak', 'aaaaaaaaaaaaaaaa']) {
+      const refused = await signUp({ ...user, password });
+      expect(refused.status, password).toBe(400);
+      expect(refused.body.error?.code, password).toBe('PASSWORD_WEAK');
+      expect(refused.body.error?.message).toMatch(/too easy to guess/);
+      expect((refused.body.error as { details?: unknown[] }).details?.length).toBeGreaterThan(0);
+    }
+    expect(await cloud.ports.identity.getUser('wendell_weak')).toBeUndefined();
+  });
+
   it('A1 two sign-ups racing for one email: the second verification is refused (blind-index claims)', async () => {
     const first = person('first_owner');
     const rival = { ...person('rival_owner'), email: first.email.toUpperCase() };

@@ -55,8 +55,14 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
     expect(sizeLimit({ hasTracer: true })).toBe(600 * 1024);
   });
 
-  it("B3 the size exceptions are the PGP signer and the matcher's two tasks: documented, measured, and no other bundle carries OpenPGP.js", () => {
-    expect(Object.keys(SIZE_EXCEPTIONS).sort()).toEqual(['PgpMailSigner', 'RescreenPage', 'ScreenCustomer']);
+  it("B3 the size exceptions are the PGP signer, the matcher's two tasks and the two password-setting routes: documented, measured, and no other bundle carries OpenPGP.js", () => {
+    expect(Object.keys(SIZE_EXCEPTIONS).sort()).toEqual([
+      'ChangePassword',
+      'PgpMailSigner',
+      'RescreenPage',
+      'ScreenCustomer',
+      'SignUp',
+    ]);
     const exception = SIZE_EXCEPTIONS.PgpMailSigner;
     expect(exception?.reason).toMatch(/OpenPGP\.js/);
     expect(exception?.reason).toMatch(/\d+(\.\d+)? KB/);
@@ -79,6 +85,18 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
       const facts = bundles.get(f.id);
       const carries = facts?.topPackages.some((p) => p.name === 'any-ascii') ?? false;
       expect(carries, f.id).toBe(f.id === 'ScreenCustomer' || f.id === 'RescreenPage');
+    }
+  });
+
+  it('X3 only the functions that set a password (SignUp, ChangePassword) carry the zxcvbn-ts dictionaries', () => {
+    for (const id of ['SignUp', 'ChangePassword']) {
+      expect(SIZE_EXCEPTIONS[id]?.reason).toMatch(/zxcvbn-ts/);
+      expect(SIZE_EXCEPTIONS[id]?.reason).toMatch(/\d[\d,.]* KB/);
+    }
+    for (const f of functions) {
+      const facts = bundles.get(f.id);
+      const carries = facts?.topPackages.some((p) => p.name.startsWith('@zxcvbn-ts/')) ?? false;
+      expect(carries, f.id).toBe(f.id === 'SignUp' || f.id === 'ChangePassword');
     }
   });
 

@@ -228,6 +228,8 @@ describe('B1 password change rules', () => {
       duress: { get: vi.fn(async () => (duressHash ? { hash: duressHash, setAt: '' } : undefined)) },
       securityChanges: { onSecurityChange: vi.fn(async (_c: SecurityChange) => void calls.push('change')) },
       clock: new ManualClock(T0),
+      // X3's screen is tested in password-screen.test.ts; here every password passes it.
+      passwords: { assertAcceptable: vi.fn(async () => {}) },
     } satisfies PasswordChangePorts;
     return { p, calls };
   }

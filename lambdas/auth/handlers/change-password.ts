@@ -5,6 +5,7 @@ import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { changePassword, type PasswordChangePorts } from '../password-change.js';
 import { changePasswordBody, type PasswordChangedResponse } from '../password-contracts.js';
+import { passwordScreen } from '../password-screen.js';
 import { awsAccountStore, awsDuressStore, awsSecurityChanges } from '../wiring.js';
 
 export const makeHandler = (ports: PasswordChangePorts) =>
@@ -26,5 +27,6 @@ export const handler = lazyHandler(() =>
     duress: awsDuressStore(),
     securityChanges: awsSecurityChanges(),
     clock: aws.clock,
+    passwords: passwordScreen(aws.breachedPasswords()),
   }),
 );

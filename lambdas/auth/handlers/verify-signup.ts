@@ -2,7 +2,7 @@
 
 import { httpHandler, lazyHandler } from '../../kernel/http.js';
 import { verifySignupRequest } from '../signup-contracts.js';
-import type { SignupFlow } from '../signup-flow.js';
+import { NO_PASSWORD_SET, type SignupFlow } from '../signup-flow.js';
 import { awsSignupFlow } from '../wiring.js';
 
 export const makeHandler = (ports: { signup: SignupFlow }) =>
@@ -10,4 +10,4 @@ export const makeHandler = (ports: { signup: SignupFlow }) =>
     body: await ports.signup.verify(request.body.signupId, request.body.emailCode, request.body.phoneCode),
   }));
 
-export const handler = lazyHandler(() => makeHandler({ signup: awsSignupFlow() }));
+export const handler = lazyHandler(() => makeHandler({ signup: awsSignupFlow(NO_PASSWORD_SET) }));

@@ -6,7 +6,7 @@ import { idempotencyStore } from '../idempotency.js';
 import type { InvokeTarget } from '../infra.js';
 import { tracer } from '../observability.js';
 import { systemClock } from '../ports/clock.js';
-import { envSettings, once, requireEnv } from '../runtime/aws-env.js';
+import { awsEnv, envSettings, once, requireEnv } from '../runtime/aws-env.js';
 import { TABLES, type TableId } from '../tables.js';
 import { awsCheckpointStore } from './checkpoint-store.js';
 import { awsAdminTokenVerifier, awsUserTokenVerifier } from './cognito-token-verifier.js';
@@ -18,6 +18,7 @@ import { awsKeyService } from './key-service.js';
 import { invoker } from './lambda-invoke.js';
 import { awsListStore } from './list-store.js';
 import { awsMailer } from './mailer.js';
+import { PWNED_PASSWORDS_API, PwnedPasswordsRange } from './pwned-passwords.js';
 import { awsReauthAdminIdentityProvider, awsReauthIdentityProvider } from './reauth.js';
 import { awsSmsMessages } from './sms-messages.js';
 import { awsSmsSender } from './sms-sender.js';
@@ -60,3 +61,6 @@ export const cipher = awsFieldCipher;
 export const idempotency = /* @__PURE__ */ once(() => idempotencyStore(requireEnv('IDEMPOTENCY_TABLE')));
 export const checkpoints = awsCheckpointStore;
 export const lists = awsListStore;
+export const breachedPasswords = /* @__PURE__ */ once(
+  () => new PwnedPasswordsRange({ baseUrl: awsEnv().PWNED_PASSWORDS_URL ?? PWNED_PASSWORDS_API }),
+);

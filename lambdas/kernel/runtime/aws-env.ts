@@ -36,6 +36,11 @@ const envSchema = z.object({
   CUSTODY_QUEUE_URL: z.optional(z.string().check(z.url())),
   /** JSON object: workflow name → state machine ARN. */
   STATE_MACHINES: z.optional(z.string()),
+  /**
+   * X3: the Pwned Passwords range API's base URL; unset means the public https://api.pwnedpasswords.com (a
+   * test environment points it at its stub, as the cloud harness does).
+   */
+  PWNED_PASSWORDS_URL: z.optional(z.string().check(z.url())),
   /** JSON of the deploy settings (lambdas/kernel/settings.ts). */
   PALISADE_SETTINGS: z.optional(z.string()),
 });

@@ -54,6 +54,7 @@ import {
   SnsService,
   SqsService,
 } from './services/messaging.js';
+import { PwnedPasswordsService } from './services/pwned-passwords.js';
 import { S3Service } from './services/s3.js';
 import { StatesService } from './services/states.js';
 import { type CloudFunction, type CloudModel, cloudModel } from './template.js';
@@ -94,6 +95,8 @@ export class CloudHarness {
   sms!: LocalSmsOutbox;
   sqs!: SqsService;
   s3!: S3Service;
+  /** X3: the Pwned Passwords range API's stand-in (PWNED_PASSWORDS_URL). */
+  readonly pwned = new PwnedPasswordsService();
   userDirectory!: LocalIdentityProvider;
   adminDirectory!: LocalIdentityProvider;
   private ses!: Awaited<ReturnType<typeof startSes>>;
@@ -233,6 +236,7 @@ export class CloudHarness {
       }),
       ses: new SesService(model, this.ses.url),
       s3: this.s3,
+      pwnedpasswords: this.pwned,
     } satisfies Record<string, Service>);
 
     const api = this.apiRoutes();

@@ -67,14 +67,20 @@ export function runtimeVariables(
   };
 }
 
-/** Harness plumbing, not template environment: each SDK client's endpoint, with the caller in the path. */
+/**
+ * Harness plumbing, not template environment: each SDK client's endpoint, with the caller in the path, and
+ * X3's Pwned Passwords range API (its stub, services/pwned-passwords.ts): nothing reaches the internet.
+ */
 export function plumbingVariables(fn: CloudFunction, endpoint: string): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(ENDPOINT_VARIABLES).map(([service, variable]) => [
-      variable,
-      `${endpoint}/${fn.id}/${service}`,
-    ]),
-  );
+  return {
+    ...Object.fromEntries(
+      Object.entries(ENDPOINT_VARIABLES).map(([service, variable]) => [
+        variable,
+        `${endpoint}/${fn.id}/${service}`,
+      ]),
+    ),
+    PWNED_PASSWORDS_URL: `${endpoint}/${fn.id}/pwnedpasswords`,
+  };
 }
 
 export type InvokeOutcome =
