@@ -162,6 +162,7 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       // so that each role holds only its own actions' rights.
       ExecuteAccountActionFunctionArn: adminRoutes.EXECUTE_ACCOUNT_ACTION,
       ExecuteStaffActionFunctionArn: adminRoutes.EXECUTE_STAFF_ACTION,
+      LoadScreeningListFunctionArn: adminRoutes.LOAD_SCREENING_LIST,
       ExpireAdminRequestFunctionArn: adminRoutes.EXPIRE_ADMIN_REQUEST,
     },
   },

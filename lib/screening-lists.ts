@@ -6,9 +6,11 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { INCOMING_PREFIX, STAGED_FILE_DAYS } from '../lambdas/screening/staging.js';
 import { SECURE_BUCKET } from './secure-bucket.js';
 
 export const LIST_PREFIX = 'lists/';
+export { INCOMING_PREFIX };
 
 export interface ScreeningListsProps {
   accessLogs: s3.IBucket;
@@ -32,13 +34,22 @@ export class ScreeningLists extends Construct {
       ...SECURE_BUCKET,
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: 'screening-lists/',
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(366) }],
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(366) },
+        // F2: the files a load-screening-list request staged (lambdas/screening/staging.ts), kept for its retries.
+        { prefix: INCOMING_PREFIX, expiration: Duration.days(STAGED_FILE_DAYS) },
+      ],
     });
   }
 
   /** The list objects (the grants' resource). */
   get objectsArn(): string {
     return this.bucket.arnForObjects(`${LIST_PREFIX}*`);
+  }
+
+  /** The staged files of load-screening-list requests (incoming/<requestId>/<name>). */
+  get incomingArn(): string {
+    return this.bucket.arnForObjects(`${INCOMING_PREFIX}*`);
   }
 
   /** KMS calls on the bucket's key only as S3 makes them for this bucket. */

@@ -28,13 +28,15 @@ import {
   stageVariablesOf,
   tokenAuthorizerEvent,
 } from './proxy-event.js';
-import { discardBody, readBody } from './request-body.js';
+import { discardBody, readBody, readBytes } from './request-body.js';
 import { MalformedPath, matchRoute } from './route-match.js';
 
 /** A local-only endpoint (openapi, outbox, JWKS, dev users): never in the catalogue, never deployed. */
 export interface LocalRoute {
   method: 'GET' | 'POST';
   path: string;
+  /** An upload endpoint: the body is read as bytes up to this many (`body` is then null). */
+  binaryLimit?: number;
   /**
    * `query`: the request's query parameters. A `contentType` answer sends `body` (a string) as it is, with
    * its `headers` if any.
@@ -42,6 +44,8 @@ export interface LocalRoute {
   handle(
     body: string | null,
     query: URLSearchParams,
+    /** A `binary` route's body as bytes, with its content type (an upload). */
+    upload?: { bytes: Uint8Array; contentType: string },
   ): Promise<{ status: number; body: unknown; contentType?: string; headers?: Record<string, string> }>;
 }
 
@@ -156,7 +160,13 @@ async function serve(
         url,
         local.map((r) => r.method),
       );
-    const result = await route.handle(await readBody(req, MAX_BODY_BYTES), url.searchParams);
+    const result =
+      route.binaryLimit === undefined
+        ? await route.handle(await readBody(req, MAX_BODY_BYTES), url.searchParams)
+        : await route.handle(null, url.searchParams, {
+            bytes: await readBytes(req, route.binaryLimit),
+            contentType: req.headers['content-type'] ?? '',
+          });
     if (result.contentType) {
       return {
         statusCode: result.status,

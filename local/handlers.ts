@@ -36,6 +36,7 @@ import * as AdminGetUser from '../lambdas/admin/handlers/get-user.js';
 import * as AdminListCases from '../lambdas/admin/handlers/list-cases.js';
 import * as ListAdminRequests from '../lambdas/admin/handlers/list-requests.js';
 import * as AdminListWithdrawalReviews from '../lambdas/admin/handlers/list-withdrawal-reviews.js';
+import * as LoadScreeningList from '../lambdas/admin/handlers/load-screening-list.js';
 import * as AdminOpenIncident from '../lambdas/admin/handlers/open-incident.js';
 import * as RejectAdminRequest from '../lambdas/admin/handlers/reject-request.js';
 import * as AdminStepCase from '../lambdas/admin/handlers/step-case.js';
@@ -191,6 +192,7 @@ export const LOCAL_HANDLERS = {
   StoreApprovalToken,
   ExecuteAccountAction,
   ExecuteStaffAction,
+  LoadScreeningList,
   ExpireAdminRequest,
   AuditCheckpoint,
   OutboxSweeper,

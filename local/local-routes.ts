@@ -5,6 +5,9 @@ import * as z from 'zod/mini';
 import { ValidationError } from '../lambdas/kernel/errors.js';
 import { validationError } from '../lambdas/kernel/http.js';
 import { buildOpenApi } from '../lambdas/openapi.js';
+import { MAX_STAGED_FILE_BYTES } from '../lambdas/screening/staging.js';
+import { LocalUploadRefused } from './adapters/kyc-documents.js';
+import { LIST_UPLOAD_PATH } from './adapters/list-staging.js';
 import { createDevAccount } from './dev-accounts.js';
 import { createDevAdmin, devAdminRequest } from './dev-admins.js';
 import { docsRoutes } from './docs-page.js';
@@ -84,6 +87,36 @@ export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): Local
         if (!input.success) throw validationError('Invalid dev user', input.error.issues);
         const account = await createDevAccount(runtime.ports, input.data);
         return { status: 201, body: { ...account, stateDir: runtime.stateDir } };
+      },
+    },
+    {
+      // F2: the upload slots of a load-screening-list request (as S3 answers a presigned POST: 204, or the
+      // refusal of the slot's policy). Not under /_local/: the requester's client posts here as it would to S3.
+      method: 'POST',
+      path: LIST_UPLOAD_PATH,
+      binaryLimit: MAX_STAGED_FILE_BYTES + 64 * 1024,
+      handle: async (_body, _query, upload) => {
+        const form = await new Response(upload?.bytes ?? new Uint8Array(), {
+          headers: { 'content-type': upload?.contentType ?? '' },
+        })
+          .formData()
+          .catch(() => undefined);
+        const file = form?.get('file');
+        if (!form || !(file instanceof Blob)) {
+          return {
+            status: 400,
+            body: { error: { code: 'MALFORMED_UPLOAD', message: 'A multipart form with a file' } },
+          };
+        }
+        const fields: Record<string, string> = {};
+        for (const [name, value] of form) if (typeof value === 'string') fields[name] = value;
+        try {
+          await runtime.ports.staging.receive(fields, new Uint8Array(await file.arrayBuffer()));
+        } catch (err) {
+          if (!(err instanceof LocalUploadRefused)) throw err;
+          return { status: err.status, body: { error: { code: 'UPLOAD_REFUSED', message: err.message } } };
+        }
+        return { status: 204, body: '', contentType: 'text/plain' };
       },
     },
     {

@@ -132,6 +132,7 @@ import { openLocalFieldCipher } from './adapters/field-cipher.js';
 import { localGeoIp } from './adapters/geo-ip.js';
 import { LocalIdentityProvider } from './adapters/identity-provider.js';
 import { LocalKeyService } from './adapters/key-service.js';
+import { LocalListStaging } from './adapters/list-staging.js';
 import { LocalListStore } from './adapters/list-store.js';
 import { lazyLocalPgpKeySource } from './adapters/pgp-key.js';
 import { LocalSmsOutbox } from './adapters/sms-outbox.js';
@@ -256,6 +257,8 @@ export interface LocalPorts {
   screeningStore: ScreeningStore;
   screening: ScreeningWork;
   lists: ListStore;
+  /** F2: the staged files of load-screening-list requests (the state folder's list-incoming/). */
+  staging: LocalListStaging;
 }
 
 /** The function each invoked-function variable names (INVOKABLE of the catalogue). */
@@ -503,6 +506,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       screeningStore: screeningStore(infra),
       screening: screeningWork(infra),
       lists,
+      staging: new LocalListStaging(options.stateDir, clock),
       adminIdentity,
       adminTokens,
       admins: adminDirectoryStore(infra),

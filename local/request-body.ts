@@ -7,6 +7,12 @@ import { PayloadTooLarge } from '../lambdas/kernel/errors.js';
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const bytes = await readBytes(req, limit);
+  return bytes.length === 0 ? null : Buffer.from(bytes).toString('utf8');
+}
+
+/** The body as bytes (an upload), under the same limit rules. */
+export async function readBytes(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   const tooLarge = () => new PayloadTooLarge(`Request body exceeds ${limit} bytes`);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
@@ -23,7 +29,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
     }
     chunks.push(chunk as Buffer);
   }
-  return size === 0 ? null : Buffer.concat(chunks).toString('utf8');
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 export function discardBody(req: IncomingMessage): void {

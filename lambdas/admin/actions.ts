@@ -3,9 +3,10 @@
 import * as z from 'zod/mini';
 import { ASSET_IDS, type Asset } from '../kernel/assets.js';
 import type { AdminAction } from '../kernel/settings.js';
+import { stagedFileName } from '../screening/contracts.js';
 import { PERSONAL_FIELDS } from './permissions.js';
 
-export const TARGET_KINDS = ['user', 'withdrawal', 'admin', 'case'] as const;
+export const TARGET_KINDS = ['user', 'withdrawal', 'admin', 'case', 'list'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /**
@@ -14,10 +15,12 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
  * - `account`: a user account's own state (account and security rows, the suspension and security-hold
  *   workflows, the user pool, the vault and blind index of a new email or phone) — ExecuteAccountAction;
  * - `staff`: the admin plane and money (withdrawal limits and review decisions, reveal grants, the admin pool
- *   and the voiding of an offboarded admin's requests, the closing of compliance cases) — ExecuteStaffAction.
+ *   and the voiding of an offboarded admin's requests, the closing of compliance cases) — ExecuteStaffAction;
+ * - `lists`: a new version of a screening list (the staged files, the list versions, the re-screen) —
+ *   LoadScreeningList, the only holder of `screening-lists:write`.
  * The workflow routes on the action (statemachines/admin-approval.asl.json, checked against this map).
  */
-export const EXECUTOR_GROUPS = ['account', 'staff'] as const;
+export const EXECUTOR_GROUPS = ['account', 'staff', 'lists'] as const;
 export type ExecutorGroup = (typeof EXECUTOR_GROUPS)[number];
 
 export const targetSchema = z.strictObject({
@@ -80,6 +83,28 @@ export const ACTION_SPECS = {
   // F2: lifts the withdrawal freeze a strong screening hit set on the customer (a false positive); the
   // request's reason is the compliance decision's.
   'lift-screening-freeze': { target: 'user', executor: 'account', parameters: none },
+  // F2: a new version of the list the target names (`{kind: 'list', id: 'ofac-sdn'}`), from the files the
+  // requester uploads to the slots the request's answer gives; each file's sha-256 is part of the approved
+  // payload, so the loader loads only the bytes the approver signed off.
+  'load-screening-list': {
+    target: 'list',
+    executor: 'lists',
+    parameters: z.strictObject({
+      format: z.enum(['ofac-sdn-csv', 'un-xml', 'ftm-jsonl']),
+      files: z
+        .array(
+          z.strictObject({
+            name: stagedFileName,
+            sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a sha-256 in lower-case hex')),
+          }),
+        )
+        .check(
+          z.minLength(1),
+          z.maxLength(8),
+          z.refine((files) => new Set(files.map((f) => f.name)).size === files.length, 'each file once'),
+        ),
+    }),
+  },
 } as const satisfies Record<
   AdminAction,
   { target: TargetKind; executor: ExecutorGroup; parameters: z.ZodMiniType }

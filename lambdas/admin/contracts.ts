@@ -1,6 +1,7 @@
 // D2/D5: the admin approval routes' bodies and answers, and the approval workflow's task payloads.
 import * as z from 'zod/mini';
 import { ADMIN_ACTIONS, ADMIN_TIERS } from '../kernel/settings.js';
+import { uploadSlot } from '../screening/contracts.js';
 import { REQUEST_STATUSES } from './approval.js';
 import { PERSONAL_FIELDS } from './permissions.js';
 
@@ -56,6 +57,13 @@ export const requestView = z.object({
 export type RequestView = z.infer<typeof requestView>;
 
 export const requestsResponse = z.object({ requests: z.array(requestView) });
+
+/**
+ * The answer to a new request: the request, and for `load-screening-list` one upload slot per named file (a
+ * multipart POST of the slot's fields then the file, to the slot's URL: S3 in AWS, the local upload endpoint
+ * locally). The files go there, never through the API (its firewall takes 8 KiB bodies).
+ */
+export const createRequestResponse = z.extend(requestView, { uploads: z.optional(z.array(uploadSlot)) });
 
 /** D5: a user's account as an admin sees it; personal fields masked unless a reveal is in force. */
 export const adminUserResponse = z.object({

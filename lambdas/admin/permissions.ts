@@ -77,6 +77,7 @@ export const PERMISSION_MATRIX: Readonly<Record<AdminTier, TierRights>> = {
       'dismiss-case',
       'report-case',
       'lift-screening-freeze',
+      'load-screening-list',
     ],
     views: ['accounts', 'withdrawals', 'requests', 'audit', 'cases'],
     revealable: ['email', 'phone', 'name', 'dateOfBirth', 'address', 'documentNumber'],

@@ -28,6 +28,7 @@ import {
   adminUserResponse,
   approveBody,
   createRequestBody,
+  createRequestResponse,
   listRequestsQuery,
   rejectBody,
   requestsResponse,
@@ -90,7 +91,7 @@ export const ROUTES: readonly RouteSpec[] = [
       'D2: asks for an admin action (action, target, parameters, reason); the payload is hashed and the approval workflow waits for its approvals',
     tag: 'admin',
     body: createRequestBody,
-    response: requestView,
+    response: createRequestResponse,
     status: 201,
     errors: [
       'WITHDRAWAL_NOT_FOUND',
@@ -100,8 +101,15 @@ export const ROUTES: readonly RouteSpec[] = [
       'CASE_NOT_FOUND',
       'CASE_STEP_NOT_ALLOWED',
     ],
-    // The request rows, personal parameters sealed through the vault, the workflow, the audit record.
-    access: reads('accounts:write', 'vault:invoke', 'admin-approval:start', 'shield:write'),
+    // The request rows, personal parameters sealed through the vault, the workflow, the audit record, and the
+    // upload slots of a load-screening-list request's files (presigned POSTs to incoming/*, F2).
+    access: reads(
+      'accounts:write',
+      'vault:invoke',
+      'admin-approval:start',
+      'shield:write',
+      'screening-lists:stage',
+    ),
   },
   {
     id: 'ListAdminRequests',
@@ -358,6 +366,17 @@ export const EXECUTE_STAFF_ACTION: FunctionSpec = {
   // Limits and reveal grants (rows), the admin pool (offboarding), and AnswerTask: the withdrawal decision
   // (the review's token) and the workflows of the requests an offboarding voids.
   access: reads('accounts:write', 'admin-identity:revoke', 'task-answer:invoke'),
+};
+
+/**
+ * F2: loads a screening list version on an approved `load-screening-list` request (the approval workflow's
+ * `lists` task; executors/lists.ts). The only holder of `screening-lists:write`: the staged files (read), the
+ * list versions and the current pointer; the re-screen it starts; the request rows and the audit record.
+ */
+export const LOAD_SCREENING_LIST: FunctionSpec = {
+  id: 'LoadScreeningList',
+  entry: 'lambdas/admin/handlers/load-screening-list.ts',
+  access: reads('accounts:write', 'screening-lists:write', 'screening:start'),
 };
 
 export const EXPIRE_ADMIN_REQUEST: FunctionSpec = {

@@ -20,6 +20,7 @@ export const ADMIN_ACTIONS = [
   'dismiss-case',
   'report-case',
   'lift-screening-freeze',
+  'load-screening-list',
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -71,6 +72,8 @@ export const DEFAULT_APPROVAL_POLICIES: Record<AdminAction, ApprovalPolicy> = {
   'report-case': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
   // F2: a screening freeze is lifted by a second compliance officer (maker ≠ checker), never by another tier.
   'lift-screening-freeze': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
+  // F2: a new screening list version is loaded on one compliance officer's request and another's approval.
+  'load-screening-list': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
 };
 
 export const settingsSchema = z.object({

@@ -20,6 +20,8 @@ export type Access =
   | 'screening-lists:read'
   /** F2: store a new version of a screening list and make it current (the loader only). */
   | 'screening-lists:write'
+  /** F2: presign the upload slots of a load-screening-list request's files (incoming/* only). */
+  | 'screening-lists:stage'
   | 'blind-index:key'
   | 'data-key:seal-open'
   | 'vault:invoke'

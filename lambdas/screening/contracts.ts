@@ -4,7 +4,18 @@
 export { type BandRule, SCREENING_BANDS, type ScreeningAction, type ScreeningBand } from './bands.js';
 export type { ScreeningDecision, ScreeningSubject, ScreeningTrigger } from './decision.js';
 export type { ScreeningIntake } from './intake.js';
+export { loadListAndRescreen } from './list-loading.js';
+export { ListFormatError } from './model.js';
 export type { ScreeningActions, ScreeningOutcome } from './screening-actions.js';
 export type { ScreeningState, ScreeningStore } from './screening-store.js';
 export type { ScreeningWork } from './screening-work.js';
+export {
+  type ListStaging,
+  MAX_STAGED_FILE_BYTES,
+  sha256Hex,
+  stagedFileName,
+  type UploadSlot,
+  uploadSlot,
+} from './staging.js';
+export type { ListFormat } from './versions.js';
 export { rescreenExecutionName, screeningExecutionName } from './workflow-contracts.js';

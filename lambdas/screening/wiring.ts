@@ -1,9 +1,13 @@
 // The screening context's components over the runtime's Infra (kernel/infra.ts), and their Lambda instances (F2).
+
+import { S3Client } from '@aws-sdk/client-s3';
 import { caseWork } from '../cases/wiring.js';
 import * as aws from '../kernel/aws/infra.js';
+import { SCREENING_LISTS_BUCKET_ENV } from '../kernel/aws/list-store.js';
 import type { Infra } from '../kernel/infra.js';
 import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
+import { S3ListStaging } from './aws/s3-list-staging.js';
 import { ScreeningIntake } from './intake.js';
 import { ScreeningActions } from './screening-actions.js';
 import { ScreeningStore } from './screening-store.js';
@@ -39,3 +43,10 @@ export const awsScreeningWork = /* @__PURE__ */ once(() =>
   screeningWork({ rows: aws.rows, clock: aws.clock, lists: aws.lists }),
 );
 export { awsAccountStore } from '../account/wiring.js';
+
+/** F2: the staged files of load-screening-list requests, on the list bucket (the `screening-lists:*` env). */
+export const awsListStaging = /* @__PURE__ */ once(() => {
+  const bucket = process.env[SCREENING_LISTS_BUCKET_ENV];
+  if (!bucket) throw new Error(`${SCREENING_LISTS_BUCKET_ENV} is not set`);
+  return new S3ListStaging(new S3Client({}), bucket, aws.clock);
+});

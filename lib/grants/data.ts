@@ -6,7 +6,7 @@ import { CHECKPOINT_PREFIX } from '../../lambdas/kernel/audit/checkpoint.js';
 import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../../lambdas/kernel/privacy/purposes.js';
 import { HEAD_PREFIX, TABLES, TASK_TOKEN_PARTITION_PREFIX } from '../../lambdas/kernel/tables.js';
 import type { PalisadeFunction } from '../functions.js';
-import { LIST_PREFIX } from '../screening-lists.js';
+import { INCOMING_PREFIX, LIST_PREFIX } from '../screening-lists.js';
 import { allow, deny, type GrantContext, type GrantTable, nagArnOf, viaDynamoDb } from './grant.js';
 import { answerTaskTokens } from './workflows.js';
 
@@ -92,6 +92,16 @@ function acknowledgeListObjects(fn: PalisadeFunction, { data }: GrantContext): v
     reason:
       'F2: every list version is stored under its own new keys (lists/<list>/<version>/…), so the objects are ' +
       'granted by the lists/ prefix of the bucket that holds nothing else; the bucket is versioned.',
+  });
+}
+
+/** cdk-nag IAM5 on the staged files: each request's files are new keys under `incoming/<requestId>/`. */
+function acknowledgeIncoming(fn: PalisadeFunction, { data }: GrantContext): void {
+  Validations.of(fn.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${nagArnOf(fn, data.screeningLists.bucket)}/${INCOMING_PREFIX}*]`,
+    reason:
+      'F2: the files of a load-screening-list request are staged under keys named by the request ' +
+      '(incoming/<requestId>/<name>), so they are granted by the incoming/ prefix; they expire after 7 days.',
   });
 }
 
@@ -205,8 +215,23 @@ export const DATA_GRANTS = {
       // ListBucket: the pointer it replaces is absent before the first load (404, not 403: see read)
       allow(fn, ['s3:ListBucket'], [lists.bucket.bucketArn]);
       allow(fn, ['s3:GetObject', 's3:PutObject'], [lists.objectsArn]);
+      // the files a load-screening-list request staged, read (never written) on its approval
+      allow(fn, ['s3:GetObject'], [lists.incomingArn]);
       allow(fn, ['kms:Decrypt', 'kms:GenerateDataKey'], [lists.key.keyArn], lists.viaS3());
       acknowledgeListObjects(fn, ctx);
+      acknowledgeIncoming(fn, ctx);
+    },
+  },
+  'screening-lists:stage': {
+    // F2: the presigned POSTs of a load-screening-list request's upload slots are signed with this role's
+    // credentials, so the role may put what the slots allow: objects under incoming/ only, encrypted by S3
+    // with the bucket's key. It reads nothing.
+    env: (_fn, { data }) => ({ SCREENING_LISTS_BUCKET: data.screeningLists.bucket.bucketName }),
+    apply(fn, ctx) {
+      const lists = ctx.data.screeningLists;
+      allow(fn, ['s3:PutObject'], [lists.incomingArn]);
+      allow(fn, ['kms:GenerateDataKey'], [lists.key.keyArn], lists.viaS3());
+      acknowledgeIncoming(fn, ctx);
     },
   },
   'blind-index:key': { apply: dataKeyFor(BLIND_INDEX_PURPOSE) },

@@ -3,6 +3,7 @@
 // workflow runs from statemachines/admin-approval.asl.json through every branch and executes each action
 // once. The clock is injected: TOTP steps and expiry move with it, never with sleeps.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { LOCAL_TABLE_NAMES } from '../../local/dynamo.js';
 import { LOCAL_ACCOUNT } from '../../local/lambda-context.js';
 import { adminCode, createAdmin, type TestAdmin } from '../support/admin-client.js';
+import { type Slot, sha256, uploadToSlot } from '../support/list-uploads.js';
 import { callFrom, createDevUser, eventually, type JsonAnswer, mailText } from '../support/local-client.js';
 
 const run = promisify(execFile);
@@ -31,6 +33,7 @@ const DESTINATION = 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq';
 let offsetMs = 0;
 const clock = { now: () => new Date(Date.now() + offsetMs) };
 let stateDir: string;
+const PEP_SAMPLE = new Uint8Array(readFileSync('test/fixtures/screening/pep-sample.ftm.jsonl'));
 let cloud: LocalCloud;
 const admins: Record<string, TestAdmin> = {};
 /** The last TOTP step each admin spent: a code is only fresh in a later step. */
@@ -211,6 +214,8 @@ interface Scenario {
   target: (user: { userId: string }) => Promise<{ kind: string; id: string }>;
   parameters?: (ctx: { userId: string }) => Promise<Record<string, unknown>> | Record<string, unknown>;
   before?: (user: Awaited<ReturnType<typeof newUser>>) => Promise<void>;
+  /** What the requester does with the request's answer before the approvals (F2: the list files' upload). */
+  requested?: (body: JsonAnswer['body']) => Promise<void>;
   effect: (
     user: Awaited<ReturnType<typeof newUser>>,
     target: { kind: string; id: string },
@@ -436,6 +441,28 @@ const SCENARIOS: Record<AdminAction, Scenario> = {
       });
     },
   },
+  'load-screening-list': {
+    requester: 'comp1',
+    approvers: ['comp2'],
+    lower: 'sec1',
+    target: async () => ({ kind: 'list', id: 'pep-sample' }),
+    parameters: () => ({
+      format: 'ftm-jsonl',
+      files: [{ name: 'entities.ftm.json', sha256: sha256(PEP_SAMPLE) }],
+    }),
+    requested: async (body) => {
+      const slots = body.uploads as Slot[];
+      expect(slots.map((s) => s.name)).toEqual(['entities.ftm.json']);
+      expect(await uploadToSlot(slots[0] as Slot, PEP_SAMPLE)).toBe(204);
+    },
+    effect: async () => {
+      const current = await cloud.ports.lists.current('pep-sample');
+      expect(current).toMatchObject({
+        list: 'pep-sample',
+        loadedBy: expect.stringMatching(/^admin-request:/),
+      });
+    },
+  },
 };
 
 /** F3: a case opened through the seam, as screening would open it. */
@@ -461,6 +488,7 @@ describe('D2 each action: requested, approved by distinct allowed approvers, exe
       const parameters = (await scenario.parameters?.(user)) ?? {};
       const { requestId, payloadHash, body } = await requestAs(requester, action, target, parameters);
       expect(body).toMatchObject({ status: 'pending', approvals: [], action });
+      await scenario.requested?.(body);
       expect(JSON.stringify(body)).not.toMatch(/local-task-token/);
 
       // The requester may not approve their own request; a lower tier may not approve; a hash not matching

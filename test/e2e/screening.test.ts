@@ -17,7 +17,9 @@ import { ListFormatError } from '../../lambdas/screening/model.js';
 import { loadListVersion } from '../../lambdas/screening/versions.js';
 import { LocalListStore } from '../../local/adapters/list-store.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
+import { LOCAL_ACCOUNT } from '../../local/lambda-context.js';
 import { adminCode, createAdmin, type TestAdmin } from '../support/admin-client.js';
+import { type Slot, sha256, uploadToSlot } from '../support/list-uploads.js';
 import { callFrom, localFetch, mailText } from '../support/local-client.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -32,6 +34,8 @@ const sdnFiles = () =>
 let stateDir: string;
 let cloud: LocalCloud;
 let compliance: TestAdmin;
+/** Second compliance officers, each approving once (a TOTP code is single-use per 30-second step). */
+let checkers: TestAdmin[];
 let sources = 10;
 let phones = 500;
 
@@ -50,6 +54,15 @@ beforeAll(async () => {
     username: `screen${Date.now().toString(36)}`,
     tiers: ['compliance'] as AdminTier[],
   });
+  checkers = [];
+  for (const n of [1, 2]) {
+    checkers.push(
+      await createAdmin(cloud, {
+        username: `check${n}${Date.now().toString(36)}`,
+        tiers: ['compliance'] as AdminTier[],
+      }),
+    );
+  }
 }, 180_000);
 afterAll(async () => {
   await cloud?.stop();
@@ -58,7 +71,12 @@ afterAll(async () => {
 
 const asCompliance = (path: string) =>
   callFrom(cloud, '127.0.0.1', 'GET', path, undefined, { authorization: `Bearer ${compliance.token}` });
-void adminCode;
+
+/** A compliance admin's call (the maker or a checker of load-screening-list). */
+const asAdmin = (admin: TestAdmin, method: string, path: string, body?: unknown) =>
+  callFrom(cloud, '127.0.0.1', method, path, body, { authorization: `Bearer ${admin.token}` });
+const approvalExecution = (requestId: string) =>
+  `arn:aws:states:${cloud.ports.settings.primaryRegion}:${LOCAL_ACCOUNT}:execution:admin-approval:admin-request-${requestId}`;
 
 /** Signs a customer up over HTTP (both codes) and answers their user id and the verification's answer. */
 async function signUp(username: string) {
@@ -103,6 +121,51 @@ const casesOf = async (userId: string) => {
     signals: { code: string; facts?: Record<string, unknown> }[];
   }[];
 };
+
+/** The SDN files with one more row listing `name` (`first.last`), added before the end-of-file byte. */
+function sdnWith(name: string, entityId: number) {
+  const files = sdnFiles();
+  const sdn = files.get('sdn.csv') as Uint8Array;
+  const listedName = name.replace('.', ' ').toUpperCase().split(' ').reverse().join(', ');
+  const row = new TextEncoder().encode(
+    `${entityId},"${listedName}","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n`,
+  );
+  const grown = new Uint8Array(sdn.length + row.length);
+  grown.set(sdn.subarray(0, sdn.length - 1));
+  grown.set(row, sdn.length - 1);
+  grown[grown.length - 1] = 0x1a;
+  files.set('sdn.csv', grown);
+  return files;
+}
+
+/** A load-screening-list request for these files, as the maker makes it; answers the request and its slots. */
+async function requestLoad(files: Map<string, Uint8Array>) {
+  const made = await asAdmin(compliance, 'POST', '/v1/admin/requests', {
+    action: 'load-screening-list',
+    target: { kind: 'list', id: 'ofac-sdn' },
+    parameters: {
+      format: 'ofac-sdn-csv',
+      files: [...files].map(([name, bytes]) => ({ name, sha256: sha256(bytes) })),
+    },
+    reason: 'OFAC SDN update of the day',
+  });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  return {
+    requestId: made.body.requestId as string,
+    payloadHash: made.body.payloadHash as string,
+    slots: made.body.uploads as Slot[],
+  };
+}
+
+async function approveAs(checker: TestAdmin, requestId: string, payloadHash: string) {
+  const answer = await asAdmin(checker, 'POST', `/v1/admin/requests/${requestId}/approve`, {
+    payloadHash,
+    password: checker.password,
+    code: adminCode(checker.totpSecret),
+  });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return cloud.workflows.waitFor(approvalExecution(requestId));
+}
 
 describe('F2 screening in the product', () => {
   it('F2 a customer who signs up under a listed name is frozen for withdrawals and a case appears for compliance; the customer is told nothing', async () => {
@@ -157,17 +220,7 @@ describe('F2 screening in the product', () => {
     expect(await casesOf(customer.userId)).toEqual([]);
 
     // the next SDN version lists the customer's name (a row added before the end-of-file byte)
-    const files = sdnFiles();
-    const sdn = files.get('sdn.csv') as Uint8Array;
-    const listedName = name.replace('.', ' ').toUpperCase().split(' ').reverse().join(', ');
-    const row = new TextEncoder().encode(
-      `99999999,"${listedName}","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n`,
-    );
-    const grown = new Uint8Array(sdn.length + row.length);
-    grown.set(sdn.subarray(0, sdn.length - 1));
-    grown.set(row, sdn.length - 1);
-    grown[grown.length - 1] = 0x1a;
-    files.set('sdn.csv', grown);
+    const files = sdnWith(name, 99999999);
     const loaded = await loadListAndRescreen(
       { lists: cloud.ports.lists, workflows: cloud.workflows },
       {
@@ -240,4 +293,68 @@ describe('F2 screening in the product', () => {
     ).rejects.toBeInstanceOf(ListFormatError);
     expect(await cloud.ports.lists.current('ofac-sdn')).toEqual(before);
   }, 120_000);
+
+  it('F2 load-screening-list: a compliance officer requests a version and uploads its files to the slots, a second approves, the version is current and the re-screen opens a case', async () => {
+    const name = `ilse.marrow${Date.now().toString(36).replace(/\d/g, '')}`;
+    const customer = await signUp(name);
+    await until(async () =>
+      (await cloud.ports.screeningStore.decisions(customer.userId)).length > 0 ? true : undefined,
+    );
+    const before = await cloud.ports.lists.current('ofac-sdn');
+    const files = sdnWith(name, 99999998);
+    const { requestId, payloadHash, slots } = await requestLoad(files);
+    expect(slots.map((s) => s.name).sort()).toEqual([...files.keys()].sort());
+    for (const slot of slots) expect(await uploadToSlot(slot, files.get(slot.name) as Uint8Array)).toBe(204);
+    // maker ≠ checker: the requester may not approve
+    const self = await asAdmin(compliance, 'POST', `/v1/admin/requests/${requestId}/approve`, {
+      payloadHash,
+      password: compliance.password,
+      code: adminCode(compliance.totpSecret),
+    });
+    expect(self).toMatchObject({ status: 403, body: { error: { code: 'SELF_APPROVAL' } } });
+
+    expect(await approveAs(checkers[0] as TestAdmin, requestId, payloadHash)).toMatchObject({
+      status: 'SUCCEEDED',
+    });
+    const current = await cloud.ports.lists.current('ofac-sdn');
+    expect(current?.version).not.toBe(before?.version);
+    expect(current).toMatchObject({ loadedBy: `admin-request:${requestId}` });
+    const cases = await until(async () => {
+      const found = await casesOf(customer.userId);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(cases[0]).toMatchObject({
+      kind: 'screening-hit',
+      signals: [expect.objectContaining({ facts: expect.objectContaining({ entry: 'ofac-sdn:99999998' }) })],
+    });
+    // the request, its approval and the load, in the audit chain of the request
+    const audit = (await cloud.ports.audit.byTarget({ kind: 'request', id: requestId }, 50)).items;
+    const executed = audit.find((r) => r.action === 'admin.execute' && r.outcome === 'success');
+    expect(audit.map((r) => r.action)).toEqual(expect.arrayContaining(['admin.request', 'admin.execute']));
+    expect(audit.filter((r) => r.actor.id === (checkers[0] as TestAdmin).adminId).length).toBeGreaterThan(0);
+    expect(executed?.details).toMatchObject({
+      outcome: 'loaded',
+      list: 'ofac-sdn',
+      version: current?.version,
+    });
+  }, 300_000);
+
+  it('F2 load-screening-list: an upload that is not the approved bytes is refused at execution and the version in force stays', async () => {
+    const before = await cloud.ports.lists.current('ofac-sdn');
+    const files = sdnWith('tobias.quell', 99999997);
+    const { requestId, payloadHash, slots } = await requestLoad(files);
+    const tampered = sdnWith('tobias.quelle', 99999997).get('sdn.csv') as Uint8Array;
+    for (const slot of slots) {
+      const bytes = slot.name === 'sdn.csv' ? tampered : (files.get(slot.name) as Uint8Array);
+      expect(await uploadToSlot(slot, bytes)).toBe(204);
+    }
+    expect(await approveAs(checkers[1] as TestAdmin, requestId, payloadHash)).toMatchObject({
+      status: 'FAILED',
+    });
+    expect(await cloud.ports.adminRequests.get(requestId)).toMatchObject({
+      status: 'failed',
+      failureCode: 'STAGED_FILE_MISMATCH',
+    });
+    expect(await cloud.ports.lists.current('ofac-sdn')).toEqual(before);
+  }, 300_000);
 });

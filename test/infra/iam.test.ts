@@ -68,6 +68,7 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
   const checkpointObjects = s.primary.resolve(checkpoints.objectsArn);
   const lists = data.screeningLists;
   const listObjects = s.primary.resolve(lists.objectsArn);
+  const incomingObjects = s.primary.resolve(lists.incomingArn);
   const byAccess: Record<Access, string[]> = {
     'accounts:read': [
       ...pairs(TABLE_READ, table),
@@ -108,7 +109,12 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
     'screening-lists:write': [
       ...pairs(['s3:ListBucket'], [getAttArn(lists.bucket)]),
       ...pairs(['s3:GetObject', 's3:PutObject'], [listObjects]),
+      ...pairs(['s3:GetObject'], [incomingObjects]),
       ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [getAttArn(lists.key)]),
+    ],
+    'screening-lists:stage': [
+      ...pairs(['s3:PutObject'], [incomingObjects]),
+      ...pairs(['kms:GenerateDataKey'], [getAttArn(lists.key)]),
     ],
     'blind-index:key': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
     'data-key:seal-open': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
@@ -345,6 +351,37 @@ describe('function roles', () => {
       expect.arrayContaining(['ChangePassword', 'RequestWithdrawal', 'ApproveAdminRequest']),
     );
     for (const spec of checkers) expect(spec.access, spec.id).toContain('shield:write');
+  });
+
+  it('F2 exactly one role may write the screening lists (LoadScreeningList), and it reads the staged files without writing them', () => {
+    const lists = s.primary.data.screeningLists;
+    const listObjects = JSON.stringify(s.primary.resolve(lists.objectsArn));
+    const incoming = JSON.stringify(s.primary.resolve(lists.incomingArn));
+    const writers = allFunctions().filter((spec) => spec.access.includes('screening-lists:write'));
+    expect(writers.map((spec) => spec.id)).toEqual(['LoadScreeningList']);
+    const puttingLists = allFunctions().filter((spec) =>
+      statementsOf(spec).statements.some(
+        (st) =>
+          st.Effect === 'Allow' &&
+          actionsOf(st).includes('s3:PutObject') &&
+          resourcesOf(st).some((r) => JSON.stringify(r) === listObjects),
+      ),
+    );
+    expect(puttingLists.map((spec) => spec.id)).toEqual(['LoadScreeningList']);
+    // the staged files: written only through the slots CreateAdminRequest presigns, read only by the loader
+    const onIncoming = (action: string) =>
+      allFunctions()
+        .filter((spec) =>
+          statementsOf(spec).statements.some(
+            (st) =>
+              st.Effect === 'Allow' &&
+              actionsOf(st).includes(action) &&
+              resourcesOf(st).some((r) => JSON.stringify(r) === incoming),
+          ),
+        )
+        .map((spec) => spec.id);
+    expect(onIncoming('s3:PutObject')).toEqual(['CreateAdminRequest']);
+    expect(onIncoming('s3:GetObject')).toEqual(['LoadScreeningList']);
   });
 
   it('E2 only the vault may use the data key for field groups, and only under that purpose', () => {

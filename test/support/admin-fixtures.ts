@@ -30,6 +30,10 @@ export const SAMPLE_PARAMETERS: Record<AdminAction, Record<string, unknown>> = {
   'dismiss-case': {},
   'report-case': {},
   'lift-screening-freeze': {},
+  'load-screening-list': {
+    format: 'un-xml',
+    files: [{ name: 'consolidated.xml', sha256: 'a'.repeat(64) }],
+  },
 };
 
 export const requesterTierOf = (action: AdminAction): AdminTier => {

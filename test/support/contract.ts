@@ -41,8 +41,11 @@ const unroutedError = errorSchema([
   'BAD_REQUEST',
 ]) as Json;
 
-/** The answers served outside the catalogue (never deployed): not part of the document. */
-const LOCAL_ONLY = /^\/(_local\/|openapi\.json$|docs\b)/;
+/**
+ * The answers served outside the catalogue (never deployed): not part of the document. `/local/…`: the
+ * local stand-ins of S3's upload endpoints (presigned POSTs), which answer as S3 does.
+ */
+const LOCAL_ONLY = /^\/(_local\/|local\/|openapi\.json$|docs\b)/;
 
 /** A declared header, its `#/components/headers/…` reference resolved. */
 const headerSpec = (header: HeaderSpec): HeaderSpec =>

@@ -28,6 +28,7 @@ import {
   NotThisFunctionsAction,
 } from '../../lambdas/admin/execute-action.js';
 import { ACCOUNT_EXECUTORS, type AccountActionPorts } from '../../lambdas/admin/executors/account-actions.js';
+import { LIST_EXECUTORS } from '../../lambdas/admin/executors/lists.js';
 import { STAFF_EXECUTORS, type StaffActionPorts } from '../../lambdas/admin/executors/staff-actions.js';
 import { ActionFailed } from '../../lambdas/admin/executors/types.js';
 import { sealsParameters } from '../../lambdas/admin/plane.js';
@@ -450,7 +451,7 @@ describe('D2 statemachines/admin-approval.asl.json', () => {
   const definition = JSON.parse(text) as { StartAt: string; States: Record<string, Record<string, unknown>> };
   const states = definition.States;
 
-  it('D2 the approval workflow passes asl-validator and binds only its four task functions', () => {
+  it('D2 the approval workflow passes asl-validator and binds only its five task functions', () => {
     const { isValid, errorsText } = aslValidator(definition);
     expect(isValid, errorsText('\n')).toBe(true);
     const keys = [...new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
@@ -458,6 +459,7 @@ describe('D2 statemachines/admin-approval.asl.json', () => {
       'ExecuteAccountActionFunctionArn',
       'ExecuteStaffActionFunctionArn',
       'ExpireAdminRequestFunctionArn',
+      'LoadScreeningListFunctionArn',
       'StoreApprovalTokenFunctionArn',
     ]);
   });
@@ -477,7 +479,7 @@ describe('D2 statemachines/admin-approval.asl.json', () => {
     expect(text.match(/\$\$\.Task\.Token/g)).toHaveLength(1);
   });
 
-  it('D2 ExecuteTheAction routes each action to the task function of its group, both retried alike', () => {
+  it('D2 ExecuteTheAction routes each action to the task function of its group, all retried alike', () => {
     const route = states.ExecuteTheAction as {
       Type: string;
       Choices: { Or: { Variable: string; StringEquals: string }[]; Next: string }[];
@@ -490,7 +492,11 @@ describe('D2 statemachines/admin-approval.asl.json', () => {
         return [rule.StringEquals, c.Next] as const;
       }),
     );
-    const taskOf = { account: 'ExecuteTheAccountAction', staff: 'ExecuteTheStaffAction' } as const;
+    const taskOf = {
+      account: 'ExecuteTheAccountAction',
+      staff: 'ExecuteTheStaffAction',
+      lists: 'ExecuteTheListAction',
+    } as const;
     expect(Object.fromEntries(routed)).toEqual(
       Object.fromEntries(ADMIN_ACTIONS.map((a) => [a, taskOf[ACTION_SPECS[a].executor]])),
     );
@@ -498,9 +504,11 @@ describe('D2 statemachines/admin-approval.asl.json', () => {
     expect(states[route.Default]).toMatchObject({ Type: 'Fail', Error: 'UnknownAction' });
     const account = states.ExecuteTheAccountAction ?? {};
     const staff = states.ExecuteTheStaffAction ?? {};
+    const lists = states.ExecuteTheListAction ?? {};
     expect(account.Resource).toBe(`\${ExecuteAccountActionFunctionArn}`);
     expect(staff.Resource).toBe(`\${ExecuteStaffActionFunctionArn}`);
-    for (const task of [account, staff]) {
+    expect(lists.Resource).toBe(`\${LoadScreeningListFunctionArn}`);
+    for (const task of [account, staff, lists]) {
       expect(task).toMatchObject({
         Type: 'Task',
         Parameters: { 'requestId.$': '$.requestId' },
@@ -566,7 +574,10 @@ describe('D2 the two execution tasks (split by what the actions touch)', () => {
   it('D2 each task runs exactly its group of actions, and only the account task opens sealed parameters', () => {
     expect(keysOf(ACCOUNT_EXECUTORS)).toEqual(actionsOf('account'));
     expect(keysOf(STAFF_EXECUTORS)).toEqual(actionsOf('staff'));
-    expect([...actionsOf('account'), ...actionsOf('staff')].sort()).toEqual([...ADMIN_ACTIONS].sort());
+    expect(keysOf(LIST_EXECUTORS)).toEqual(actionsOf('lists'));
+    expect([...actionsOf('account'), ...actionsOf('staff'), ...actionsOf('lists')].sort()).toEqual(
+      [...ADMIN_ACTIONS].sort(),
+    );
     const sealing = ADMIN_ACTIONS.filter(sealsParameters);
     expect(sealing.length).toBeGreaterThan(0);
     for (const action of sealing) expect(ACTION_SPECS[action].executor, action).toBe('account');

@@ -1,7 +1,8 @@
 // POST /v1/admin/requests (D2): an admin asks for an action. The requester's tiers must allow it
 // (permissions.ts), the parameters must fit the action (actions.ts); the payload hash is computed here, over
 // exactly what would execute. Personal data in the parameters is sealed in the row. The approval workflow
-// starts and waits for the approvals; the request and its start are audited (D3).
+// starts and waits for the approvals; the request and its start are audited (D3). A `load-screening-list`
+// request is answered with the upload slots of its files (F2: lambdas/screening/staging.ts).
 
 import type { AccountStore } from '../../account/contracts.js';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
@@ -12,9 +13,10 @@ import type { Outbox } from '../../kernel/outbox.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { FieldCipher } from '../../kernel/privacy/field-cipher.js';
 import type { Settings } from '../../kernel/settings.js';
+import type { ListStaging } from '../../screening/contracts.js';
 import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
 import { type AdminRequest, createRequest, newRequestId, refusalError } from '../approval.js';
-import { createRequestBody, requestView } from '../contracts.js';
+import { createRequestBody, createRequestResponse } from '../contracts.js';
 import {
   adminActor,
   approvalExecutionName,
@@ -32,6 +34,7 @@ import {
   awsAdminOutbox,
   awsAdminRequests,
   awsCaseStore,
+  awsListStaging,
   awsRefusalEvidence,
   awsWithdrawalLifecycle,
 } from '../wiring.js';
@@ -47,6 +50,8 @@ export interface CreateRequestPorts extends RequestTargetPorts {
   vault: Pick<FieldCipher, 'encrypt'>;
   settings: Pick<Settings, 'approvalPolicies'>;
   refusals: AdminRoutePorts['refusals'];
+  /** F2: the upload slots of a load-screening-list request's files. */
+  staging: Pick<ListStaging, 'createSlots'>;
   clock: Clock;
 }
 
@@ -128,7 +133,18 @@ export const makeHandler = (ports: CreateRequestPorts) =>
       ]);
       const stored = await ports.adminRequests.create(made, after);
       await after.settle();
-      return { status: 201, body: requestView.parse(viewOf(stored)) };
+      const uploads =
+        stored.action === 'load-screening-list'
+          ? await ports.staging.createSlots({
+              requestId: stored.requestId,
+              names: (stored.parameters.files as { name: string }[]).map((f) => f.name),
+              baseUrl: request.baseUrl,
+            })
+          : undefined;
+      return {
+        status: 201,
+        body: createRequestResponse.parse({ ...viewOf(stored), ...(uploads ? { uploads } : {}) }),
+      };
     },
   );
 
@@ -144,6 +160,7 @@ export const handler = lazyHandler(() =>
     cases: awsCaseStore(),
     settings: aws.settings(),
     refusals: awsRefusalEvidence(),
+    staging: awsListStaging(),
     clock: aws.clock,
   }),
 );

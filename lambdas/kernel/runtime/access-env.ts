@@ -43,6 +43,7 @@ export const ACCESS_ENV = {
   'audit-checkpoint:write': ['AUDIT_CHECKPOINT_BUCKET', 'SIGNING_KEY_ID'],
   'screening-lists:read': ['SCREENING_LISTS_BUCKET'],
   'screening-lists:write': ['SCREENING_LISTS_BUCKET'],
+  'screening-lists:stage': ['SCREENING_LISTS_BUCKET'],
   'blind-index:key': ['DATA_KEY_ID'],
   'data-key:seal-open': ['DATA_KEY_ID'],
   'idempotency:use': ['IDEMPOTENCY_TABLE'],
