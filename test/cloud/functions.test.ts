@@ -132,8 +132,11 @@ describe('I2 every function of the template', () => {
         expect(names).toEqual(Object.keys(env.all).sort());
         expect(env.template).toEqual(fn.environment);
         expect(env.override).toEqual({});
-        // The plumbing is the endpoint variables only; nothing of the test process leaks in.
-        expect(Object.keys(env.plumbing).sort()).toEqual(Object.values(ENDPOINT_VARIABLES).sort());
+        // The plumbing is the endpoint variables (the SDK's, and X3's Pwned Passwords stand-in) only; nothing
+        // of the test process leaks in.
+        expect(Object.keys(env.plumbing).sort()).toEqual(
+          [...Object.values(ENDPOINT_VARIABLES), 'PWNED_PASSWORDS_URL'].sort(),
+        );
         expect(names).not.toContain('POWERTOOLS_LOG_LEVEL');
         await h.lambda.restart(fn.id);
       }
