@@ -8,14 +8,7 @@ import type { BlindIndexer } from '../kernel/privacy/blind-index.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
 import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
 import { TABLES } from '../kernel/tables.js';
-import type {
-  Account,
-  AccountPage,
-  AccountStore,
-  Contact,
-  NewAccount,
-  Session,
-} from './account-store.js';
+import type { Account, AccountPage, AccountStore, Contact, NewAccount, Session } from './account-store.js';
 
 /** What the store needs to handle contact data; a function that never does is built without it. */
 export interface PersonalDataPorts {
@@ -62,7 +55,10 @@ const encodeCursor = (key: Record<string, unknown>): string =>
   Buffer.from(JSON.stringify({ pk: key.pk, sk: key.sk })).toString('base64url');
 function decodeCursor(cursor: string): { pk: string; sk: string } {
   try {
-    const { pk, sk } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const { pk, sk } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
     if (typeof pk === 'string' && typeof sk === 'string') return { pk, sk };
   } catch {
     // refused below
