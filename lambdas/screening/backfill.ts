@@ -4,7 +4,7 @@
 // through intake's `nameOfUsername`: one source of truth), and then starts the standard re-screen of the
 // whole roster once, against the list versions in force. Idempotent: a second run finds everyone enrolled,
 // enrols nothing and starts nothing. With no list version in force it only enrols (the first load re-screens).
-import type { AccountStore } from '../account/account-store.js';
+import type { AccountPage } from '../account/contracts.js';
 import type { ListStore } from '../kernel/ports/list-store.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
 import { SCREENED_LISTS } from './config.js';
@@ -24,7 +24,8 @@ export interface BackfillPage {
 }
 
 export interface BackfillPorts {
-  accounts: Pick<AccountStore, 'listAccounts'>;
+  /** The account store's listing (AccountStore.listAccounts). */
+  accounts: { listAccounts(limit: number, cursor?: string): Promise<AccountPage> };
   roster: Pick<ScreeningStore, 'enrolled' | 'enrol'>;
 }
 
