@@ -50,7 +50,18 @@ export interface Session {
 
 export type NewAccount = Pick<Account, 'userId' | 'username' | 'createdAt'> & Contact;
 
+/** F2: one page of every account, by id and username (the roster backfill); `next` resumes the listing. */
+export interface AccountPage {
+  accounts: Pick<Account, 'userId' | 'username'>[];
+  next?: string;
+}
+
 export interface AccountStore {
+  /**
+   * F2: every account, page by page, in no particular order (a scan of the table: an operator's one-off
+   * task, never a request's). `cursor`: the `next` of the page before; a page may be empty and have a next.
+   */
+  listAccounts(limit: number, cursor?: string): Promise<AccountPage>;
   /** Creates the account row once, contact data sealed; a second create for the same user is a Conflict. */
   createAccount(account: NewAccount): Promise<Account>;
   getAccount(userId: string): Promise<Account | undefined>;

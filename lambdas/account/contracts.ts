@@ -1,6 +1,9 @@
 // Request and response shapes of the account routes; read by the handlers and by the OpenAPI document.
 import * as z from 'zod/mini';
 
+/** F2: a page of the account listing (the screening roster's backfill reads it). */
+export type { AccountPage } from './account-store.js';
+
 export const meQuery = z.object({
   /**
    * `contact`: the email and phone in clear, for their owner after a fresh step-up of this session

@@ -1,14 +1,14 @@
 // AccountStore on signed rows: every account and session row is signed on write and verified on read
 // (lambdas/kernel/integrity), contact data sealed by the vault with a blind index and masked copies (E2); the
 // same code against AWS and against the local dynalite emulator.
-import { Conflict, NotFound } from '../kernel/errors.js';
+import { Conflict, NotFound, ValidationError } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { PendingEffects } from '../kernel/outbox.js';
 import type { BlindIndexer } from '../kernel/privacy/blind-index.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
 import { maskEmail, maskPhone } from '../kernel/privacy/mask.js';
 import { TABLES } from '../kernel/tables.js';
-import type { Account, AccountStore, Contact, NewAccount, Session } from './account-store.js';
+import type { Account, AccountPage, AccountStore, Contact, NewAccount, Session } from './account-store.js';
 
 /** What the store needs to handle contact data; a function that never does is built without it. */
 export interface PersonalDataPorts {
@@ -51,6 +51,21 @@ async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
+const encodeCursor = (key: Record<string, unknown>): string =>
+  Buffer.from(JSON.stringify({ pk: key.pk, sk: key.sk })).toString('base64url');
+function decodeCursor(cursor: string): { pk: string; sk: string } {
+  try {
+    const { pk, sk } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    if (typeof pk === 'string' && typeof sk === 'string') return { pk, sk };
+  } catch {
+    // refused below
+  }
+  throw new ValidationError('Invalid account listing cursor');
+}
+
 export class DynamoAccountStore implements AccountStore {
   constructor(
     private readonly table: SignedTable,
@@ -91,6 +106,19 @@ export class DynamoAccountStore implements AccountStore {
   async getAccount(userId: string): Promise<Account | undefined> {
     const row = await this.table.get<AccountRow>(accountKey(userId));
     return row && stripKeys<Account>(row);
+  }
+
+  /** F2: the account rows of a scan page; the cursor is the scan's last key, base64url JSON of `pk`/`sk`. */
+  async listAccounts(limit: number, cursor?: string): Promise<AccountPage> {
+    const page = await this.table.scan<AccountRow>({
+      sortKey: ACCOUNT_SK,
+      limit,
+      ...(cursor === undefined ? {} : { startKey: decodeCursor(cursor) }),
+    });
+    return {
+      accounts: page.items.map((row) => ({ userId: row.userId, username: row.username })),
+      ...(page.next ? { next: encodeCursor(page.next) } : {}),
+    };
   }
 
   async getContact(userId: string): Promise<Contact | undefined> {

@@ -134,6 +134,11 @@ export class ScreeningStore {
     }
   }
 
+  /** F2: whether the customer is in the roster (the backfill enrols only those who are not). */
+  async enrolled(userId: string): Promise<boolean> {
+    return (await this.table.get<RosterRow>(rosterKey(userId))) !== undefined;
+  }
+
   /** One page of a roster partition, from `cursor` (the last user id of the page before). */
   async rosterPage(
     partition: number,

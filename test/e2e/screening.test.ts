@@ -357,4 +357,57 @@ describe('F2 screening in the product', () => {
     });
     expect(await cloud.ports.lists.current('ofac-sdn')).toEqual(before);
   }, 300_000);
+
+  it('F2 npm run screening:backfill enrols the accounts missing from the roster and re-screens them: the listed name opens a case; a second run enrols nothing', async () => {
+    // customers created before screening existed: account rows, no roster row, never screened
+    const stamp = Date.now().toString(36);
+    const listed = { userId: `bf-listed-${stamp}`, username: 'ramzan.kadyrov' };
+    const clear = { userId: `bf-clear-${stamp}`, username: `quiet.backfill${stamp}` };
+    for (const [i, user] of [listed, clear].entries()) {
+      await cloud.ports.accounts.createAccount({
+        ...user,
+        email: `backfill${i}.${stamp}@example.com`,
+        createdAt: new Date().toISOString(),
+      });
+      expect(await cloud.ports.screeningStore.enrolled(user.userId)).toBe(false);
+    }
+    const run = async () => {
+      const { stdout, stderr } = await promisify(execFile)(
+        'npx',
+        ['tsx', 'scripts/screening-backfill.ts', '--page', '5'],
+        {
+          env: { ...process.env, PALISADE_STATE_DIR: stateDir, PORT: new URL(cloud.url).port },
+          timeout: 120_000,
+        },
+      );
+      return { summary: JSON.parse(stdout) as Record<string, unknown>, stderr };
+    };
+    const first = await run();
+    expect(first.stderr).toMatch(/^page 1: /m);
+    expect(first.summary).toMatchObject({
+      enrolledNow: 2,
+      rescreen: expect.stringContaining(':rescreen-backfill-'),
+    });
+    expect(first.summary.accountsSeen).toBe(
+      (first.summary.alreadyEnrolled as number) + (first.summary.enrolledNow as number),
+    );
+    expect(await cloud.workflows.waitFor(first.summary.rescreen as string)).toMatchObject({
+      status: 'SUCCEEDED',
+    });
+    for (const user of [listed, clear]) {
+      expect(await cloud.ports.screeningStore.enrolled(user.userId)).toBe(true);
+      const decisions = await cloud.ports.screeningStore.decisions(user.userId);
+      expect(decisions.map((d) => d.trigger)).toEqual(['rescreen']);
+    }
+    const cases = await until(async () => {
+      const found = await casesOf(listed.userId);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(cases[0]).toMatchObject({ kind: 'screening-hit' });
+    expect(await casesOf(clear.userId)).toEqual([]);
+
+    const second = await run();
+    expect(second.summary).toMatchObject({ enrolledNow: 0, rescreen: null });
+    expect(second.summary.alreadyEnrolled).toBe(second.summary.accountsSeen);
+  }, 300_000);
 });

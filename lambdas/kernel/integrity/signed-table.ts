@@ -18,6 +18,7 @@ import {
   PutCommand,
   type PutCommandInput,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -211,6 +212,42 @@ export class SignedTable {
     );
     return {
       // A row the re-read found gone (its TTL) is left out, as if the query had not seen it.
+      items: items.filter((row) => row !== undefined),
+      ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}),
+    };
+  }
+
+  /**
+   * One page of a strongly consistent scan of the whole table, keeping only the rows whose sort key is
+   * `sortKey` (each verified, a ledgered one against its newest head). For operator tasks that must visit
+   * every row of a kind once (the roster backfill, F2), never for a request's path. `limit` counts the items
+   * scanned, so a page may hold fewer rows, even none, and still have a `next`.
+   */
+  async scan<T extends Row>(options: {
+    sortKey: string;
+    limit?: number;
+    startKey?: Record<string, unknown>;
+  }): Promise<QueryPage<T>> {
+    const started = this.verifier.readStarted();
+    const out = await this.db.send(
+      new ScanCommand({
+        TableName: this.options.tableName,
+        FilterExpression: '#sk = :sk',
+        ExpressionAttributeNames: { '#sk': this.options.sortKey },
+        ExpressionAttributeValues: { ':sk': options.sortKey },
+        ConsistentRead: true,
+        Limit: options.limit,
+        ExclusiveStartKey: options.startKey,
+      }),
+    );
+    const items = await Promise.all(
+      (out.Items ?? []).map(async (item) => {
+        const key = this.keyOf(item);
+        const row = await this.verify<T>(item, true, started);
+        return this.held(key, row, this.ledgered(key) ? await this.newestHead(key) : undefined);
+      }),
+    );
+    return {
       items: items.filter((row) => row !== undefined),
       ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}),
     };
