@@ -1,7 +1,7 @@
 // D2/D5: the admin approval routes' bodies and answers, and the approval workflow's task payloads.
 import * as z from 'zod/mini';
 import { ADMIN_ACTIONS, ADMIN_TIERS } from '../kernel/settings.js';
-import { uploadSlot } from '../screening/contracts.js';
+import { HIT_CATEGORIES, SCREENING_ACTIONS, SCREENING_TRIGGERS, uploadSlot } from '../screening/contracts.js';
 import { REQUEST_STATUSES } from './approval.js';
 import { PERSONAL_FIELDS } from './permissions.js';
 
@@ -66,6 +66,57 @@ export const requestsResponse = z.object({ requests: z.array(requestView) });
 export const createRequestResponse = z.extend(requestView, { uploads: z.optional(z.array(uploadSlot)) });
 
 /** D5: a user's account as an admin sees it; personal fields masked unless a reveal is in force. */
+/**
+ * F2: a screening decision in the admin user view: when, why, the band and what it led to, the list versions
+ * used, the case and the freeze, the PEP flag; the listed parties' names (public lists), never the customer's
+ * own data (the screened name is not in it).
+ */
+export const adminScreeningDecision = z.object({
+  decisionId: z.string(),
+  at: z.iso.datetime(),
+  subject: z.enum(['customer', 'address']),
+  addressId: z.optional(z.string()),
+  trigger: z.enum(SCREENING_TRIGGERS),
+  band: z.enum(['strong', 'medium', 'weak', 'pep', 'pep-weak', 'listed', 'clear', 'not-screened']),
+  action: z.enum([...SCREENING_ACTIONS, 'none']),
+  reason: z.string(),
+  lists: z.array(z.object({ list: z.string(), version: z.string() })),
+  /** The case the decision opened or joined (a case-opening band only). */
+  caseId: z.optional(z.string()),
+  /** Whether this decision froze (or found frozen) the customer's withdrawals: a strong sanctions hit. */
+  frozen: z.boolean(),
+  /** Absent: no PEP list version was used (PEP not screened). */
+  pep: z.optional(z.object({ flagged: z.boolean(), roles: z.array(z.string()) })),
+  hits: z.array(
+    z.object({
+      entityId: z.string(),
+      list: z.string(),
+      /** The listed name that matched (a public list's entry). */
+      matchedName: z.string(),
+      score: z.number(),
+      category: z.enum(HIT_CATEGORIES),
+      pepRoles: z.optional(z.array(z.string())),
+    }),
+  ),
+});
+export type AdminScreeningDecision = z.infer<typeof adminScreeningDecision>;
+
+/** F2: the user's screening, for the tiers that hold the `cases` view only (compliance: tipping-off). */
+export const adminUserScreening = z.object({
+  /** The withdrawal freeze of a strong hit, and its lift. */
+  state: z.object({
+    frozen: z.boolean(),
+    decisionId: z.optional(z.string()),
+    caseId: z.optional(z.string()),
+    frozenAt: z.optional(z.iso.datetime()),
+    liftedAt: z.optional(z.iso.datetime()),
+  }),
+  /** The PEP status of the newest customer decision (what the KYC risk rating reads). */
+  pep: z.enum(['pep', 'not-pep', 'not-screened']),
+  /** The newest decisions (customer and addresses), newest first. */
+  decisions: z.array(adminScreeningDecision),
+});
+
 export const adminUserResponse = z.object({
   userId: z.string(),
   username: z.string(),
@@ -81,6 +132,8 @@ export const adminUserResponse = z.object({
   withdrawalLimits: z.optional(
     z.record(z.string(), z.object({ daily: z.string(), monthly: z.string(), setAt: z.iso.datetime() })),
   ),
+  /** F2: present for the compliance tier (the `cases` view) only. */
+  screening: z.optional(adminUserScreening),
 });
 export type AdminUserResponse = z.infer<typeof adminUserResponse>;
 

@@ -6,8 +6,17 @@ import * as z from 'zod/mini';
 import { AppError } from '../kernel/errors.js';
 import { CASE_STATUSES, CASE_STEPS, type CaseStatus, type CaseStep } from './case-status.js';
 
-/** Why a case exists: what opened it. Screening (F2) opens `screening-hit`; C3 reviews `withdrawal-review`. */
-export const CASE_KINDS = ['screening-hit', 'withdrawal-review', 'user-report', 'admin-referral'] as const;
+/**
+ * Why a case exists: what opened it. Screening (F2) opens `screening-hit` (sanctions) and `pep-edd` (enhanced
+ * due diligence of a politically exposed person); C3 reviews `withdrawal-review`.
+ */
+export const CASE_KINDS = [
+  'screening-hit',
+  'pep-edd',
+  'withdrawal-review',
+  'user-report',
+  'admin-referral',
+] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
 export const EVIDENCE_KINDS = ['audit', 'withdrawal', 'login', 'session', 'address', 'report'] as const;

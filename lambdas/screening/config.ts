@@ -4,14 +4,24 @@ import type { ListFormat } from './versions.js';
 // (docs/benchmarks.md) and never per name. Bands (what a hit leads to) are configuration: ./bands.ts.
 export const MATCH_THRESHOLD = 0.77;
 
-/** The lists every customer is screened against, with the format each version is stored in. */
+/**
+ * What a list's hits mean: `sanctions` (the sanctions bands: block, case, record) or `pep` (politically
+ * exposed persons: the PEP bands, an enhanced-due-diligence case at most, never a block). bands.ts.
+ */
+export type ListKind = 'sanctions' | 'pep';
+
+/** The lists every customer is screened against, with the format each version is stored in and its kind. */
 export interface ScreenedList {
   readonly list: string;
   readonly format: ListFormat;
+  readonly kind: ListKind;
 }
+/** F2: the PEP list's id: a FollowTheMoney dataset loaded under this id (`load-screening-list`, target `pep`). */
+export const PEP_LIST = 'pep';
 export const SCREENED_LISTS: readonly ScreenedList[] = Object.freeze([
-  { list: 'ofac-sdn', format: 'ofac-sdn-csv' },
-  { list: 'un-sc', format: 'un-xml' },
+  { list: 'ofac-sdn', format: 'ofac-sdn-csv', kind: 'sanctions' },
+  { list: 'un-sc', format: 'un-xml', kind: 'sanctions' },
+  { list: PEP_LIST, format: 'ftm-jsonl', kind: 'pep' },
 ]);
 
 /**

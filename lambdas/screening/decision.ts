@@ -2,8 +2,37 @@
 // what it leads to (block, case, record, nothing) and the record kept of it. Every decision is recorded with
 // the list versions it used, hits or not (a clear decision proves the subject was screened against them).
 import { createHash } from 'node:crypto';
-import { type BandRule, bandOf, SCREENING_BANDS, type ScreeningAction, type ScreeningBand } from './bands.js';
-import type { ListVersionRef, ScreeningHit, ScreeningResult } from './screen.js';
+import {
+  ACTION_SEVERITY,
+  type BandRule,
+  bandOf,
+  HIT_BANDS,
+  HIT_CATEGORIES,
+  type HitCategory,
+  type ScreeningAction,
+  type ScreeningBand,
+} from './bands.js';
+import { SCREENED_LISTS } from './config.js';
+import type { ListVersionRef, ScreeningHit } from './screen.js';
+
+/**
+ * A hit as a decision keeps it: the matcher's hit with its category (bands.ts; absent on decisions recorded
+ * before PEP screening and on address hits: sanctions) and, for a PEP hit, the entity's PEP topics.
+ */
+export interface DecisionHit extends ScreeningHit {
+  readonly category?: HitCategory;
+  readonly pepRoles?: readonly string[];
+}
+
+/**
+ * F2: the PEP status a decision found, present only when a PEP list version was among those used (absent:
+ * PEP not screened, e.g. no PEP list loaded yet). `flagged`: a PEP hit reached the PEP band's EDD floor;
+ * `roles`: the PEP topics of those hits (role.pep, role.pep.intl, role.rca …).
+ */
+export interface PepFinding {
+  readonly flagged: boolean;
+  readonly roles: readonly string[];
+}
 
 /** What was screened: a customer (by name) or a withdrawal address. */
 export type ScreeningSubject =
@@ -31,8 +60,10 @@ export interface ScreeningDecision {
   readonly action: ScreeningAction | 'none';
   readonly reason: string;
   /** At most a few, best first, each explained (matched names token by token, adjustments). */
-  readonly hits: readonly ScreeningHit[];
+  readonly hits: readonly DecisionHit[];
   readonly listVersions: readonly ListVersionRef[];
+  /** F2: the PEP status (see PepFinding); absent when no PEP list version was used. */
+  readonly pep?: PepFinding;
 }
 
 /** Hits kept in a decision (the record is one row; the case carries the best ones as signals). */
@@ -61,15 +92,23 @@ export function decisionIdOf(
  */
 export const NOT_SCREENED = 'not screened: no list version';
 
+/** The lists of kind `pep` (config.ts): a decision that used one of them says whether the subject is a PEP. */
+const PEP_LISTS: readonly string[] = SCREENED_LISTS.filter((l) => l.kind === 'pep').map((l) => l.list);
+
 export function decide(
   input: {
     readonly subject: ScreeningSubject;
     readonly trigger: ScreeningTrigger;
     readonly queryKey: string;
-    readonly result: Pick<ScreeningResult, 'hits' | 'listVersions'>;
+    readonly result: {
+      readonly hits: readonly DecisionHit[];
+      readonly listVersions: readonly ListVersionRef[];
+    };
     readonly now: Date;
+    /** The lists of kind `pep` (default: config.ts). */
+    readonly pepLists?: readonly string[];
   },
-  bands: readonly BandRule[] = SCREENING_BANDS,
+  bands: Readonly<Record<HitCategory, readonly BandRule[]>> = HIT_BANDS,
 ): ScreeningDecision {
   if (input.result.listVersions.length === 0) {
     return {
@@ -84,18 +123,44 @@ export function decide(
       listVersions: [],
     };
   }
-  const hits = [...input.result.hits].sort((a, b) => b.score - a.score).slice(0, DECISION_HITS);
-  const best = hits[0];
-  const rule = best === undefined ? undefined : bandOf(best.score, bands);
+  const ranked = [...input.result.hits].sort((a, b) => b.score - a.score);
+  const categoryOf = (h: DecisionHit): HitCategory => h.category ?? 'sanctions';
+  // the band of each category's best hit; the strictest action decides (sanctions first on a tie)
+  const applied = HIT_CATEGORIES.flatMap((category) => {
+    const best = ranked.find((h) => categoryOf(h) === category);
+    const rule = best === undefined ? undefined : bandOf(best.score, bands[category]);
+    return rule === undefined ? [] : [{ category, best: best as DecisionHit, rule }];
+  });
+  const chosen = [...applied].sort(
+    (a, b) => ACTION_SEVERITY[b.rule.action] - ACTION_SEVERITY[a.rule.action],
+  )[0];
+  // the hits kept: the best of every category that applied, then the best others, at most DECISION_HITS
+  const kept = new Set<DecisionHit>(applied.map((a) => a.best));
+  for (const h of ranked) if (kept.size < DECISION_HITS && bandOfHit(h, bands) !== undefined) kept.add(h);
+  const hits = ranked.filter((h) => kept.has(h));
+  const pepLists = input.pepLists ?? PEP_LISTS;
+  const pepScreened = input.result.listVersions.some((v) => pepLists.includes(v.list));
+  const pepRule = applied.find((a) => a.category === 'pep');
+  const flaggedHits = hits.filter((h) => categoryOf(h) === 'pep' && bandOfHit(h, bands)?.action === 'edd');
+  const pep: PepFinding | undefined = pepScreened
+    ? {
+        flagged: pepRule?.rule.action === 'edd',
+        roles: [...new Set(flaggedHits.flatMap((h) => h.pepRoles ?? []))].sort(),
+      }
+    : undefined;
   return {
     decisionId: decisionIdOf(input.subject, input.trigger, input.queryKey, input.result.listVersions),
     subject: input.subject,
     trigger: input.trigger,
     at: input.now.toISOString(),
-    band: rule?.band ?? 'clear',
-    action: rule?.action ?? 'none',
-    reason: rule?.reason ?? 'no listed name reaches the threshold',
-    hits: rule === undefined ? [] : hits,
+    band: chosen?.rule.band ?? 'clear',
+    action: chosen?.rule.action ?? 'none',
+    reason: chosen?.rule.reason ?? 'no listed name reaches the threshold',
+    hits: chosen === undefined ? [] : hits,
     listVersions: input.result.listVersions,
+    ...(pep ? { pep } : {}),
   };
 }
+
+const bandOfHit = (h: DecisionHit, bands: Readonly<Record<HitCategory, readonly BandRule[]>>) =>
+  bandOf(h.score, bands[h.category ?? 'sanctions']);

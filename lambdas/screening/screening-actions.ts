@@ -1,9 +1,11 @@
 // F2/C1/C2: what a screening decision leads to, apart from the matcher (so a route that screens an address
 // bundles neither the matcher nor the lists): the decision is recorded with the list versions it used; a
 // strong or medium hit opens a case through the cases seam (kind screening-hit, the decision as its source,
-// joining the subject's case still being worked); a strong hit on a customer freezes their withdrawals.
+// joining the subject's case still being worked); a strong hit on a customer freezes their withdrawals; a
+// PEP hit in the PEP band opens an enhanced-due-diligence case (kind pep-edd) and never freezes.
 import type { CaseWork } from '../cases/contracts.js';
 import type { Clock } from '../kernel/ports/clock.js';
+import { bandOf, HIT_BANDS, type HitCategory } from './bands.js';
 import { decide, type ScreeningDecision, type ScreeningSubject, type ScreeningTrigger } from './decision.js';
 import type { ScreeningStore } from './screening-store.js';
 
@@ -70,28 +72,36 @@ export class ScreeningActions {
 
   async act(decision: ScreeningDecision, mayFreeze = true): Promise<ScreeningOutcome> {
     await this.ports.store.record(decision);
-    if (decision.action !== 'block' && decision.action !== 'case') return { decision, frozen: false };
+    if (decision.action !== 'block' && decision.action !== 'case' && decision.action !== 'edd')
+      return { decision, frozen: false };
     const userId = decision.subject.userId;
     const opened = await this.ports.cases.openCase({
       subject: { userId },
-      kind: 'screening-hit',
-      signals: decision.hits.map((hit) => ({
-        code: 'SCREENING_HIT',
-        score: Math.round(hit.score * 1000) / 1000,
-        detail: `${decision.band} hit (${decision.trigger}): ${hit.matchedName} [${hit.entityId}]`,
-        facts: {
-          band: decision.band,
-          entry: hit.entityId,
-          list: versionOf(decision, hit.list),
-          decisionId: decision.decisionId,
-        },
-      })),
+      // a sanctions hit's case also carries the PEP hits of the same decision (stricter outcome, one case)
+      kind: decision.action === 'edd' ? 'pep-edd' : 'screening-hit',
+      signals: decision.hits.map((hit) => {
+        const category: HitCategory = hit.category ?? 'sanctions';
+        const band = bandOf(hit.score, HIT_BANDS[category])?.band ?? decision.band;
+        return {
+          code: SIGNAL_CODE[category],
+          score: Math.round(hit.score * 1000) / 1000,
+          detail: `${band} hit (${decision.trigger}): ${hit.matchedName} [${hit.entityId}]`,
+          facts: {
+            band,
+            entry: hit.entityId,
+            list: versionOf(decision, hit.list),
+            decisionId: decision.decisionId,
+            ...(hit.pepRoles && hit.pepRoles.length > 0 ? { pepRoles: hit.pepRoles.join(',') } : {}),
+          },
+        };
+      }),
       ...(decision.subject.kind === 'address'
         ? { evidence: [{ kind: 'address' as const, id: decision.subject.addressId }] }
         : {}),
       source: { kind: 'screening', id: decision.decisionId },
       attachToOpen: true,
     });
+    // only a sanctions band blocks; a PEP hit never freezes (bands.ts PEP_BANDS)
     const freeze = mayFreeze && decision.action === 'block';
     if (freeze)
       await this.ports.store.freeze(userId, {
@@ -102,6 +112,13 @@ export class ScreeningActions {
     return { decision, caseId: opened.caseId, frozen: freeze };
   }
 }
+
+/** The case signal of a hit, by category (an indicator in the goAML export). */
+const SIGNAL_CODE: Readonly<Record<HitCategory, string>> = {
+  sanctions: 'SCREENING_HIT',
+  pep: 'PEP_HIT',
+  listed: 'PEP_LIST_ENTRY',
+};
 
 const versionOf = (d: ScreeningDecision, list: string) => {
   const v = d.listVersions.find((x) => x.list === list);

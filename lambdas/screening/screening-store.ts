@@ -3,6 +3,10 @@
 //   their addresses, with its band, hits (explained) and the list versions it used; written once (the id is
 //   a digest of subject, trigger, query and versions, so a retry writes nothing new), with its audit record
 //   `screening.decision` through the outbox in the same transaction;
+// - `SCREENING#<userId>` / `RECENT#<customer|address>#<at>#<decisionId>`: the decision's summary under a
+//   time-ordered key (the decision ids are digests, so `DECISION#` rows are in no time order), created in the
+//   same transaction as the decision row and so exactly once: what the admin user view lists (newest first)
+//   and what the PEP status is read from (`pepStatus`: the newest customer decision);
 // - `SCREENING#<userId>` / `STATE`: whether a strong hit froze the customer's withdrawals, by which decision
 //   and into which case. Only a compliance decision lifts it (not built yet: docs/screening.md);
 // - `SCREENROSTER#<nn>` / `<userId>`: the roster of screened customers and the facts they are screened on
@@ -11,8 +15,9 @@ import { createHash } from 'node:crypto';
 import { Conflict } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { Outbox } from '../kernel/outbox.js';
+import type { HitCategory } from './bands.js';
 import { ROSTER_PARTITIONS } from './config.js';
-import type { ScreeningDecision } from './decision.js';
+import type { PepFinding, ScreeningDecision } from './decision.js';
 
 /** A customer as the roster holds them: what they are screened on. */
 export interface RosterEntry {
@@ -44,12 +49,59 @@ export interface ScreeningState {
 type StateRow = ScreeningState & Keyed;
 type DecisionRow = ScreeningDecision & Keyed;
 
+/** F2: a decision as the admin user view and the PEP status read it: no explanations, the listed names kept. */
+export interface DecisionSummary {
+  readonly decisionId: string;
+  readonly subject: ScreeningDecision['subject'];
+  readonly trigger: ScreeningDecision['trigger'];
+  readonly at: string;
+  readonly band: ScreeningDecision['band'];
+  readonly action: ScreeningDecision['action'];
+  readonly reason: string;
+  readonly hits: readonly {
+    readonly entityId: string;
+    readonly list: string;
+    readonly matchedName: string;
+    readonly score: number;
+    readonly category: HitCategory;
+    readonly pepRoles?: readonly string[];
+  }[];
+  readonly listVersions: ScreeningDecision['listVersions'];
+  readonly pep?: PepFinding;
+}
+type RecentRow = DecisionSummary & Keyed;
+
+export const summaryOf = (d: ScreeningDecision): DecisionSummary => ({
+  decisionId: d.decisionId,
+  subject: d.subject,
+  trigger: d.trigger,
+  at: d.at,
+  band: d.band,
+  action: d.action,
+  reason: d.reason,
+  hits: d.hits.map((h) => ({
+    entityId: h.entityId,
+    list: h.list,
+    matchedName: h.matchedName,
+    score: Math.round(h.score * 1000) / 1000,
+    category: h.category ?? 'sanctions',
+    ...(h.pepRoles && h.pepRoles.length > 0 ? { pepRoles: h.pepRoles } : {}),
+  })),
+  listVersions: d.listVersions,
+  ...(d.pep ? { pep: d.pep } : {}),
+});
+
 const partition = (userId: string) => `SCREENING#${userId}`;
 const decisionKey = (userId: string, decisionId: string) => ({
   pk: partition(userId),
   sk: `DECISION#${decisionId}`,
 });
 const stateKey = (userId: string) => ({ pk: partition(userId), sk: 'STATE' });
+const recentPrefix = (kind: ScreeningDecision['subject']['kind']) => `RECENT#${kind}#`;
+const recentKey = (d: Pick<ScreeningDecision, 'subject' | 'at' | 'decisionId'>) => ({
+  pk: partition(d.subject.userId),
+  sk: `${recentPrefix(d.subject.kind)}${d.at}#${d.decisionId}`,
+});
 
 const strip = <T>({ pk: _pk, sk: _sk, version: _v, ...rest }: Keyed): T => rest as T;
 
@@ -83,14 +135,16 @@ export class ScreeningStore {
             hits: d.hits.length,
             ...(best ? { bestScore: best.score, entry: best.entityId } : {}),
             lists: d.listVersions.map((v) => `${v.list}@${v.version}`).join(','),
+            ...(d.pep ? { pep: d.pep.flagged } : {}),
           },
         },
       },
     ]);
     try {
+      // the time-ordered summary in the same transaction: written once with the decision, never alone
       await this.table.create<DecisionRow>(
         { ...decisionKey(decision.subject.userId, decision.decisionId), ...decision },
-        after.writes(decision),
+        [{ create: { ...recentKey(decision), ...summaryOf(decision) } }, ...after.writes(decision)],
       );
     } catch (error) {
       if (error instanceof Conflict) return false;
@@ -112,6 +166,49 @@ export class ScreeningStore {
       limit,
     });
     return page.items.map((row) => strip<ScreeningDecision>(row));
+  }
+
+  /**
+   * F2: the newest decisions of the customer and of their addresses, newest first (at most `limit` of each
+   * subject kind, merged). Decisions recorded before the time-ordered summaries existed are read from their
+   * own rows (at most 50) when the summaries fall short.
+   */
+  async recentDecisions(userId: string, limit = 10): Promise<DecisionSummary[]> {
+    const pages = await Promise.all(
+      (['customer', 'address'] as const).map((kind) =>
+        this.table.query<RecentRow>(partition(userId), {
+          sortKeyPrefix: recentPrefix(kind),
+          limit,
+          newestFirst: true,
+        }),
+      ),
+    );
+    const found = new Map<string, DecisionSummary>();
+    for (const page of pages)
+      for (const row of page.items) found.set(row.decisionId, strip<DecisionSummary>(row));
+    if (pages.every((p) => p.items.length < limit)) {
+      for (const d of await this.decisions(userId, 50))
+        if (!found.has(d.decisionId)) found.set(d.decisionId, summaryOf(d));
+    }
+    return [...found.values()]
+      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.decisionId < b.decisionId ? 1 : -1))
+      .slice(0, limit);
+  }
+
+  /** F2: the newest decision screening the customer (not an address), if any. */
+  async latestCustomerDecision(userId: string): Promise<DecisionSummary | undefined> {
+    const page = await this.table.query<RecentRow>(partition(userId), {
+      sortKeyPrefix: recentPrefix('customer'),
+      limit: 1,
+      newestFirst: true,
+    });
+    const [row] = page.items;
+    if (row) return strip<DecisionSummary>(row);
+    // recorded before the summaries: the newest of the customer's own decision rows
+    const older = (await this.decisions(userId, 50))
+      .filter((d) => d.subject.kind === 'customer')
+      .sort((a, b) => (a.at < b.at ? 1 : -1))[0];
+    return older && summaryOf(older);
   }
 
   /** Enrols a customer in the roster, or updates the facts they are screened on (idempotent). */

@@ -7,9 +7,11 @@
 import type { CaseWork } from '../cases/contracts.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { ListStore } from '../kernel/ports/list-store.js';
+import { hitCategoryOf, pepRolesOf } from './bands.js';
 import { RESCREEN_PAGE, SCREENED_LISTS, type ScreenedList } from './config.js';
-import { decide, type ScreeningDecision, type ScreeningTrigger } from './decision.js';
-import { buildIndex, type ScreeningIndex, screen } from './screen.js';
+import { type DecisionHit, decide, type ScreeningDecision, type ScreeningTrigger } from './decision.js';
+import type { ListEntity } from './model.js';
+import { buildIndex, type ScreeningHit, type ScreeningIndex, screen } from './screen.js';
 import { ScreeningActions, type ScreeningOutcome } from './screening-actions.js';
 import type { ScreeningStore } from './screening-store.js';
 
@@ -60,6 +62,31 @@ export async function currentIndex(
   return cached.index;
 }
 
+/** The entities of an index by id (built once per index, for the topics of the entities hit). */
+const entitiesById = new WeakMap<ScreeningIndex, ReadonlyMap<string, ListEntity>>();
+
+/**
+ * F2: each hit with its category (bands.ts): a hit on a `sanctions` list is a sanctions hit; on a `pep` list,
+ * a PEP hit (with the entity's PEP topics) when the listed entity has a PEP topic, else `listed`.
+ */
+export function classifyHits(
+  hits: readonly ScreeningHit[],
+  index: ScreeningIndex,
+  screened: readonly ScreenedList[] = SCREENED_LISTS,
+): DecisionHit[] {
+  let byId = entitiesById.get(index);
+  if (byId === undefined) {
+    byId = new Map(index.entities.map((e) => [e.id, e] as const));
+    entitiesById.set(index, byId);
+  }
+  return hits.map((hit) => {
+    const kind = screened.find((l) => l.list === hit.list)?.kind ?? 'sanctions';
+    const topics = byId.get(hit.entityId)?.programs ?? [];
+    const category = hitCategoryOf(kind, topics);
+    return category === 'pep' ? { ...hit, category, pepRoles: pepRolesOf(topics) } : { ...hit, category };
+  });
+}
+
 /** For tests: forget the container's index. */
 export const forgetIndex = (): void => {
   cached = undefined;
@@ -81,13 +108,15 @@ export class ScreeningWork {
       ...(customer.birthDate ? { birthDate: customer.birthDate } : {}),
       ...(customer.nationalities ? { nationalities: customer.nationalities } : {}),
     };
+    const screened = this.ports.screened ?? SCREENED_LISTS;
     const result = screen(query, index);
     const decision = decide({
       subject: { kind: 'customer', userId: customer.userId },
       trigger,
       queryKey: JSON.stringify(query),
-      result,
+      result: { hits: classifyHits(result.hits, index, screened), listVersions: result.listVersions },
       now: this.ports.clock.now(),
+      pepLists: screened.filter((l) => l.kind === 'pep').map((l) => l.list),
     });
     return this.act(decision);
   }

@@ -229,7 +229,7 @@ describe('I2 the AWS path of the admin plane', () => {
     expect((await h.call('GET', '/v1/me', undefined, { token: userToken })).status).toBe(401);
   });
 
-  it('I2 F2 a strong screening hit under the template freezes the customer; lift-screening-freeze, requested and approved by two compliance officers, lifts it in ExecuteAccountAction', async () => {
+  it('I2 F2 a strong screening hit under the template freezes the customer, shown to compliance in AdminGetUser; lift-screening-freeze, requested and approved by two compliance officers, lifts it in ExecuteAccountAction', async () => {
     await loadUnList(h);
     // a UN-listed individual's name as the username (docs/screening.md: today the name screened)
     const listed: TestUser = { ...person('gi'), username: 'gaston.iyamuremye' };
@@ -240,6 +240,33 @@ describe('I2 the AWS path of the admin plane', () => {
     const listedId = (execution?.input as { userId?: string } | undefined)?.userId ?? '';
     const run = h.invocations.find((i) => i.functionId === 'ScreenCustomer');
     expect(JSON.parse(run?.outcome.ok ? run.outcome.payload : '{}')).toMatchObject({ band: 'strong' });
+    h.assertClean();
+    h.reset();
+    // F2: the user view shows compliance the freeze and the decision (AdminGetUser's own role reads the
+    // screening rows and the case's source claim); security sees no screening
+    const viewed = await as(comp, 'GET', `/v1/admin/users/${listedId}`);
+    expectStatus(viewed, 200);
+    const screening = viewed.body.screening as {
+      state: { frozen: boolean; caseId?: string };
+      pep: string;
+      decisions: {
+        trigger: string;
+        band: string;
+        frozen: boolean;
+        caseId?: string;
+        lists: { list: string }[];
+      }[];
+    };
+    expect(screening.state.frozen).toBe(true);
+    expect(screening.pep).toBe('not-screened'); // no PEP list loaded in this deployment
+    expect(screening.decisions[0]).toMatchObject({
+      trigger: 'signup',
+      band: 'strong',
+      frozen: true,
+      caseId: screening.state.caseId,
+      lists: [{ list: 'un-sc' }],
+    });
+    expect((await as(sec, 'GET', `/v1/admin/users/${listedId}`)).body).not.toHaveProperty('screening');
     h.assertClean();
     h.reset();
 

@@ -121,7 +121,7 @@ describe('F2 screening work over the list store', () => {
     opened = [];
     work = new ScreeningWork({
       lists,
-      screened: [{ list: LIST, format: 'ftm-jsonl' }],
+      screened: [{ list: LIST, format: 'ftm-jsonl', kind: 'sanctions' }],
       clock,
       store: {
         record: async (d) => {
@@ -220,7 +220,7 @@ describe('F2 screening work over the list store', () => {
     forgetIndex();
     const empty = new ScreeningWork({
       lists: new LocalListStore(mkdtempSync(join(tmpdir(), 'palisade-screening-empty-'))),
-      screened: [{ list: LIST, format: 'ftm-jsonl' }],
+      screened: [{ list: LIST, format: 'ftm-jsonl', kind: 'sanctions' }],
       clock,
       store: {
         record: async (d) => {

@@ -63,7 +63,7 @@ describe('F2 load-screening-list execution', () => {
     expect(start).not.toHaveBeenCalled();
   });
 
-  it('F2 a file never uploaded, a bad file, or a format that does not load the target list fail with their codes', async () => {
+  it('F2 a file never uploaded, a bad file, or a format that does not load the target list (or not the format a screened list is read in) fail with their codes', async () => {
     const { lists, staging, ports } = setup();
     const missing = loadScreeningList(
       ports,
@@ -84,6 +84,16 @@ describe('F2 load-screening-list execution', () => {
         run('req5', 'ofac-sdn', 'un-xml', [{ name: 'consolidated.xml', sha256: 'a'.repeat(64) }]),
       ),
     ).rejects.toMatchObject({ code: 'LIST_FORMAT_MISMATCH' });
+    // F2: a screened list loads only in its configured format (a FollowTheMoney file under a sanctions id
+    // would leave every screening unable to read the version in force); the PEP list `pep` is FollowTheMoney
+    await stage(staging, 'req7', 'entities.ftm.json', PEP);
+    await expect(
+      loadScreeningList(
+        ports,
+        run('req7', 'un-sc', 'ftm-jsonl', [{ name: 'entities.ftm.json', sha256: sha256Hex(PEP) }]),
+      ),
+    ).rejects.toMatchObject({ code: 'LIST_FORMAT_MISMATCH' });
+    expect(await lists.current('un-sc')).toBeUndefined();
     expect(await lists.current('pep-sample')).toBeUndefined();
   });
 

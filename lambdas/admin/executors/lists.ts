@@ -13,6 +13,7 @@ import {
   ListFormatError,
   type ListStaging,
   loadListAndRescreen,
+  SCREENED_LISTS,
   sha256Hex,
 } from '../../screening/contracts.js';
 import type { ActionsOf } from '../actions.js';
@@ -34,6 +35,15 @@ export async function loadScreeningList(ports: ListExecutorPorts, run: Execution
   const fixed = FIXED_LIST[format];
   if (fixed !== undefined && fixed !== target.id) {
     throw new ActionFailed('LIST_FORMAT_MISMATCH', `The ${format} format loads the list ${fixed}`);
+  }
+  // a screened list is read in its configured format (the PEP list `pep`: FollowTheMoney); another format
+  // under its id would leave every screening unable to read the version in force
+  const screened = SCREENED_LISTS.find((l) => l.list === target.id);
+  if (screened !== undefined && screened.format !== format) {
+    throw new ActionFailed(
+      'LIST_FORMAT_MISMATCH',
+      `The list ${target.id} is screened in the ${screened.format} format`,
+    );
   }
   const files = new Map<string, Uint8Array>();
   for (const file of approved) {

@@ -1,25 +1,37 @@
 // GET /v1/admin/users/{userId} (D5): a user's account as admins see it. Personal fields are masked unless an
 // approved reveal is in force for this admin, this user and that field (and the admin's tiers still may
 // reveal it); support and operations see masked data only. Every read, masked or revealed, is audited.
+// F2: for the tiers holding the `cases` view (compliance) the user's screening too: the freeze, the PEP status
+// and the newest decisions with their case; other tiers (support takes the customer's calls) never see it
+// (tipping-off, docs/screening.md).
 
 import type { AccountStore } from '../../account/contracts.js';
+import type { CaseStore } from '../../cases/contracts.js';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { NotFound } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { Settings } from '../../kernel/settings.js';
+import {
+  type DecisionSummary,
+  pepStatusOf,
+  type ScreeningState,
+  type ScreeningStore,
+} from '../../screening/contracts.js';
 import { holdStatus, type SecurityStateStore } from '../../security/contracts.js';
 import type { WithdrawalLedger } from '../../withdrawals/contracts.js';
 import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
-import { adminUserResponse } from '../contracts.js';
+import { type AdminScreeningDecision, adminUserResponse } from '../contracts.js';
 import { readScope } from '../permissions.js';
 import { adminActor } from '../plane.js';
 import type { RevealGrants } from '../reveal-grants.js';
 import {
   awsAccountStoreWithIndex,
+  awsCaseStore,
   awsRefusalEvidence,
   awsRevealGrants,
+  awsScreeningStore,
   awsSecurityState,
   awsWithdrawalLedger,
 } from '../wiring.js';
@@ -29,6 +41,8 @@ export interface GetUserPorts {
   revealGrants: Pick<RevealGrants, 'inForce'>;
   securityState: Pick<SecurityStateStore, 'get'>;
   ledger: Pick<WithdrawalLedger, 'overrides'>;
+  screeningStore: Pick<ScreeningStore, 'recentDecisions' | 'state' | 'latestCustomerDecision'>;
+  cases: Pick<CaseStore, 'bySource'>;
   audit: Pick<AuditLog, 'append'>;
   settings: Pick<Settings, 'approvalPolicies'>;
   refusals: AdminRoutePorts['refusals'];
@@ -36,6 +50,60 @@ export interface GetUserPorts {
 }
 
 const USER_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** The decisions the view shows (newest first). */
+export const SCREENING_DECISIONS_SHOWN = 10;
+
+/** F2: the user's screening as compliance sees it: the freeze, the PEP status, the newest decisions. */
+async function screeningOf(ports: Pick<GetUserPorts, 'screeningStore' | 'cases'>, userId: string) {
+  const [state, decisions, pep] = await Promise.all([
+    ports.screeningStore.state(userId),
+    ports.screeningStore.recentDecisions(userId, SCREENING_DECISIONS_SHOWN),
+    pepStatusOf(ports.screeningStore, userId),
+  ]);
+  const caseIds = await Promise.all(
+    decisions.map((d) =>
+      d.action === 'block' || d.action === 'case' || d.action === 'edd'
+        ? ports.cases.bySource({ kind: 'screening', id: d.decisionId })
+        : undefined,
+    ),
+  );
+  return {
+    state: stateView(state),
+    pep: pep.status,
+    decisions: decisions.map((d, i) => decisionView(d, caseIds[i])),
+  };
+}
+
+const stateView = (s: ScreeningState | undefined) => ({
+  frozen: s?.frozen ?? false,
+  ...(s?.decisionId ? { decisionId: s.decisionId } : {}),
+  ...(s?.caseId ? { caseId: s.caseId } : {}),
+  ...(s?.frozenAt ? { frozenAt: s.frozenAt } : {}),
+  ...(s?.liftedAt ? { liftedAt: s.liftedAt } : {}),
+});
+
+const decisionView = (d: DecisionSummary, caseId: string | undefined): AdminScreeningDecision => ({
+  decisionId: d.decisionId,
+  at: d.at,
+  subject: d.subject.kind,
+  ...(d.subject.kind === 'address' ? { addressId: d.subject.addressId } : {}),
+  trigger: d.trigger,
+  band: d.band,
+  action: d.action,
+  reason: d.reason,
+  lists: d.listVersions.map((v) => ({ list: v.list, version: v.version })),
+  ...(caseId ? { caseId } : {}),
+  frozen: d.subject.kind === 'customer' && d.action === 'block',
+  ...(d.pep ? { pep: { flagged: d.pep.flagged, roles: [...d.pep.roles] } } : {}),
+  hits: d.hits.map((h) => ({
+    entityId: h.entityId,
+    list: h.list,
+    matchedName: h.matchedName,
+    score: h.score,
+    category: h.category,
+    ...(h.pepRoles ? { pepRoles: [...h.pepRoles] } : {}),
+  })),
+});
 
 export const makeHandler = (ports: GetUserPorts) =>
   adminHttpHandler({ permission: 'read-users' }, ports, {}, async (request, _event, caller) => {
@@ -51,9 +119,12 @@ export const makeHandler = (ports: GetUserPorts) =>
     const shown = new Set(revealed.map(([field]) => field));
     const contact =
       shown.has('email') || shown.has('phone') ? await ports.accounts.contactOf(account) : undefined;
-    const [security, limits] = await Promise.all([
+    // F2: screening only for the tiers that work compliance cases (never support: tipping-off)
+    const showScreening = scope.views.includes('cases');
+    const [security, limits, screening] = await Promise.all([
       ports.securityState.get(userId),
       ports.ledger.overrides(userId),
+      showScreening ? screeningOf(ports, userId) : undefined,
     ]);
     // D5: the read itself is evidence, masked or not: who read whose personal data, which fields in clear.
     await ports.audit.append({
@@ -68,6 +139,7 @@ export const makeHandler = (ports: GetUserPorts) =>
         view: 'accounts',
         masked: ['email', 'phone'].filter((f) => !shown.has(f as 'email')).join(',') || 'none',
         revealed: [...shown].join(',') || 'none',
+        ...(screening ? { screeningDecisions: screening.decisions.length } : {}),
       },
     });
     const phone = shown.has('phone') ? contact?.phone : account.phoneMasked;
@@ -92,6 +164,7 @@ export const makeHandler = (ports: GetUserPorts) =>
             ),
           }
         : {}),
+      ...(screening ? { screening } : {}),
     };
     return { body: adminUserResponse.parse(body) };
   });
@@ -102,6 +175,8 @@ export const handler = lazyHandler(() =>
     revealGrants: awsRevealGrants(),
     securityState: awsSecurityState(),
     ledger: awsWithdrawalLedger(),
+    screeningStore: awsScreeningStore(),
+    cases: awsCaseStore(),
     audit: aws.rows().audit,
     settings: aws.settings(),
     refusals: awsRefusalEvidence(),

@@ -29,6 +29,7 @@ export const makeHandler = (ports: {
       decisionId: out.decision.decisionId,
       band: out.decision.band,
       frozen: out.frozen,
+      ...(out.decision.pep ? { pep: out.decision.pep.flagged } : {}),
     });
     return { decisionId: out.decision.decisionId, band: out.decision.band };
   });
