@@ -98,7 +98,7 @@ import type { ScheduledEvent } from '../lambdas/platform/contracts.js';
 import { auditCheckpointWriter, fullOutbox } from '../lambdas/platform/wiring.js';
 import type { ScreeningStore } from '../lambdas/screening/screening-store.js';
 import type { ScreeningWork } from '../lambdas/screening/screening-work.js';
-import { screeningStore, screeningWork } from '../lambdas/screening/wiring.js';
+import { rosterStore, screeningWork } from '../lambdas/screening/wiring.js';
 import type { NoticeStore } from '../lambdas/security/change-notices.js';
 import type { ContactChangeFlow } from '../lambdas/security/contact-change.js';
 import type { SecurityStateStore } from '../lambdas/security/hold.js';
@@ -503,7 +503,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       caseWork: caseWork(infra),
       incidents: incidentStore(infra),
       incidentWork: new IncidentWorkOf({ incidents: incidentStore(infra), outbox, clock }),
-      screeningStore: screeningStore(infra),
+      screeningStore: rosterStore(infra),
       screening: screeningWork(infra),
       lists,
       staging: new LocalListStaging(options.stateDir, clock),

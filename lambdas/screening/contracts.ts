@@ -7,7 +7,7 @@ export type { ScreeningIntake } from './intake.js';
 export { loadListAndRescreen } from './list-loading.js';
 export { ListFormatError } from './model.js';
 export type { ScreeningActions, ScreeningOutcome } from './screening-actions.js';
-export type { ScreeningState, ScreeningStore } from './screening-store.js';
+export type { RosterEntry, ScreeningState, ScreeningStore } from './screening-store.js';
 export type { ScreeningWork } from './screening-work.js';
 export {
   type ListStaging,
