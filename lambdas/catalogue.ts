@@ -11,6 +11,7 @@ import * as casesRoutes from './cases/routes.js';
 import type { ErrorCode } from './kernel/error-codes.js';
 import type { WorkflowName } from './kernel/ports/workflows.js';
 import type { Access, FunctionSpec } from './kernel/specs.js';
+import * as kycRoutes from './kyc/routes.js';
 import * as notifyRoutes from './notify/routes.js';
 import * as platformRoutes from './platform/routes.js';
 import * as privacyRoutes from './privacy/routes.js';
@@ -83,6 +84,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ...addressesRoutes.ROUTES,
   ...withdrawalsRoutes.ROUTES,
   ...casesRoutes.ROUTES,
+  ...kycRoutes.ROUTES,
 ];
 
 export const ADMIN_AUTHORIZER: FunctionSpec = adminRoutes.ADMIN_AUTHORIZER;
@@ -149,6 +151,8 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
       ScreenCustomerFunctionArn: screeningRoutes.SCREEN_CUSTOMER,
       ListRosterPartitionsFunctionArn: screeningRoutes.LIST_ROSTER_PARTITIONS,
       RescreenPageFunctionArn: screeningRoutes.RESCREEN_PAGE,
+      // F1: the decision on KYC's person data, recorded in the KYC record.
+      RecordKycScreeningFunctionArn: kycRoutes.RECORD_KYC_SCREENING,
     },
   },
   {

@@ -63,6 +63,9 @@ import * as BreachClock from '../lambdas/cases/handlers/breach-clock.js';
 import * as BreachNotifySubjects from '../lambdas/cases/handlers/breach-notify-subjects.js';
 import * as FileUserReport from '../lambdas/cases/handlers/file-report.js';
 import * as ListUserReports from '../lambdas/cases/handlers/list-reports.js';
+import * as GetKyc from '../lambdas/kyc/handlers/get-kyc.js';
+import * as RecordKycScreening from '../lambdas/kyc/handlers/record-screening.js';
+import * as SubmitKycPerson from '../lambdas/kyc/handlers/submit-person.js';
 import * as RemovePgpKey from '../lambdas/notify/handlers/delete-pgp-key.js';
 import * as GetPgpKey from '../lambdas/notify/handlers/get-pgp-key.js';
 import * as PgpMailSigner from '../lambdas/notify/handlers/pgp-mail-signer.js';
@@ -163,6 +166,8 @@ export const LOCAL_HANDLERS = {
   ListWithdrawals,
   FileUserReport,
   ListUserReports,
+  GetKyc,
+  SubmitKycPerson,
   UserAuthorizer,
   AdminAuthorizer,
   PersonalDataVault,
@@ -183,6 +188,7 @@ export const LOCAL_HANDLERS = {
   ScreenCustomer,
   ListRosterPartitions,
   RescreenPage,
+  RecordKycScreening,
   ScreenWithdrawal,
   AwaitWithdrawalDecision,
   ApproveWithdrawal,

@@ -66,6 +66,7 @@ import {
   VAULT,
   WORKFLOWS,
 } from '../lambdas/catalogue.js';
+import type { Asset } from '../lambdas/kernel/assets.js';
 import type { AuditLog } from '../lambdas/kernel/audit/audit-log.js';
 import type { CheckpointWriter } from '../lambdas/kernel/audit/checkpoint-writer.js';
 import { CognitoTokenVerifier } from '../lambdas/kernel/aws/cognito-token-verifier.js';
@@ -90,15 +91,18 @@ import type { BotShield } from '../lambdas/kernel/shield/bot-shield.js';
 import { guardedReauth, ReauthGuard } from '../lambdas/kernel/shield/reauth-guard.js';
 import { ShieldStore } from '../lambdas/kernel/shield/shield-store.js';
 import { ADMIN_TOKENS } from '../lambdas/kernel/token-lifetimes.js';
+import type { KycStore } from '../lambdas/kyc/kyc-store.js';
+import { kycLevelLimits, kycPersonStore } from '../lambdas/kyc/wiring.js';
 import type { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js';
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { notificationPrefs, pgpSignerClient } from '../lambdas/notify/wiring.js';
 import type { ScheduledEvent } from '../lambdas/platform/contracts.js';
 import { auditCheckpointWriter, fullOutbox } from '../lambdas/platform/wiring.js';
+import type { ScreeningIntake } from '../lambdas/screening/intake.js';
 import type { ScreeningStore } from '../lambdas/screening/screening-store.js';
 import type { ScreeningWork } from '../lambdas/screening/screening-work.js';
-import { screeningStore, screeningWork } from '../lambdas/screening/wiring.js';
+import { rosterStore, screeningIntake, screeningWork } from '../lambdas/screening/wiring.js';
 import type { NoticeStore } from '../lambdas/security/change-notices.js';
 import type { ContactChangeFlow } from '../lambdas/security/contact-change.js';
 import type { SecurityStateStore } from '../lambdas/security/hold.js';
@@ -256,6 +260,12 @@ export interface LocalPorts {
   /** F2: screening decisions, freezes and the roster, and the screening port (lists from the state folder). */
   screeningStore: ScreeningStore;
   screening: ScreeningWork;
+  /** F1: the sign-up's and KYC's hand-over to screening (the roster entry, sealed, and the workflow's start). */
+  screeningIntake: ScreeningIntake;
+  /** F1/X4: the KYC record of each user (signed, ledgered `USER#<id>` / `KYC`), the person data sealed. */
+  kyc: KycStore;
+  /** X4: the withdrawal request's limits by the user's KYC level, read at each request. */
+  levelLimits: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
   lists: ListStore;
   /** F2: the staged files of load-screening-list requests (the state folder's list-incoming/). */
   staging: LocalListStaging;
@@ -503,8 +513,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       caseWork: caseWork(infra),
       incidents: incidentStore(infra),
       incidentWork: new IncidentWorkOf({ incidents: incidentStore(infra), outbox, clock }),
-      screeningStore: screeningStore(infra),
+      screeningStore: rosterStore(infra),
       screening: screeningWork(infra),
+      screeningIntake: screeningIntake(infra),
+      kyc: kycPersonStore(infra),
+      levelLimits: kycLevelLimits(infra),
       lists,
       staging: new LocalListStaging(options.stateDir, clock),
       adminIdentity,

@@ -52,9 +52,10 @@ export const TABLES = {
     indexes: [],
     // Account status and revocation instant; sessions; security state and holds; withdrawal addresses and
     // their whitelist claims; whitelisted devices (A7); the withdrawal ledger and limits; admin directory
-    // rows and admin sessions; admin requests; compliance cases and breach incidents (F3, F6).
+    // rows and admin sessions; admin requests; compliance cases and breach incidents (F3, F6); the KYC record
+    // (X4: a rolled-back level would restore higher limits).
     ledger:
-      /^(USER#.+\n(ACCOUNT|SECURITY|(?<expiring>SESSION#.+)|(ADDRESS|WHITELIST|DEVICE)#.+|WITHDRAWAL-L(EDGER|IMITS))|ADMIN(#.+\n(PROFILE|SESSION#.+)|REQ#.+\nREQUEST)|CASE#.+\nCASE|INCIDENT#.+\nINCIDENT)$/,
+      /^(USER#.+\n(ACCOUNT|SECURITY|KYC|(?<expiring>SESSION#.+)|(ADDRESS|WHITELIST|DEVICE)#.+|WITHDRAWAL-L(EDGER|IMITS))|ADMIN(#.+\n(PROFILE|SESSION#.+)|REQ#.+\nREQUEST)|CASE#.+\nCASE|INCIDENT#.+\nINCIDENT)$/,
     retention: 'operational',
   },
   audit: {

@@ -1,14 +1,32 @@
-// The KYC context's components over the runtime's Infra (kernel/infra.ts). No Lambda instances yet: the
-// routes and functions come when the primary stack's functions have moved into nested stacks (docs/kyc.md).
+// The KYC context's components over the runtime's Infra (kernel/infra.ts), and their Lambda instances (F1, X4).
 
 import type { Asset } from '../kernel/assets.js';
+import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
-import type { AssetLimits, KycConfig } from './config.js';
+import { outboxOf } from '../kernel/outbox.js';
+import { once } from '../kernel/runtime/aws-env.js';
+import { screeningIntake } from '../screening/wiring.js';
+import { type AssetLimits, type KycConfig, parseKycConfig } from './config.js';
+import { KycStore } from './kyc-store.js';
 import { effectiveLimits, type KycStanding } from './levels.js';
 
 /**
- * What the withdrawal request will call for a user's limits of one asset (its optional `levelLimits` port):
- * the KYC record's standing → the level in force → its limits. `standingOf` reads the KYC record (to come).
+ * The KYC configuration in force: the defaults of config.ts (docs/kyc.md, *Configuration*: not yet a settings
+ * key, so that no function's environment grows before the configuration has its place).
+ */
+export const KYC_CONFIG: KycConfig = parseKycConfig({});
+
+/** The KYC record without the vault: reads, screening results, level changes. */
+export const kycStore = (infra: Pick<Infra, 'rows' | 'clock'>) =>
+  new KycStore(infra.rows().tables.accounts, outboxOf(infra), KYC_CONFIG);
+
+/** The KYC record with the vault, which seals the person data (E2): POST /v1/me/kyc/person only. */
+export const kycPersonStore = (infra: Pick<Infra, 'rows' | 'clock' | 'vault'>) =>
+  new KycStore(infra.rows().tables.accounts, outboxOf(infra), KYC_CONFIG, infra.vault());
+
+/**
+ * What the withdrawal request calls for a user's limits of one asset (its optional `levelLimits` port): the
+ * KYC record's standing → the level in force → its limits. `standingOf` reads the KYC record.
  */
 export const levelLimits =
   (
@@ -18,3 +36,21 @@ export const levelLimits =
   ) =>
   async (userId: string, asset: Asset, now: Date): Promise<AssetLimits> =>
     effectiveLimits(await standingOf(userId), config, infra.settings(), now)[asset];
+
+/** X4: the withdrawal request's `levelLimits` over the KYC record (read at each request: nothing cached). */
+export const kycLevelLimits = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>) => {
+  const store = kycStore(infra);
+  return levelLimits(infra, KYC_CONFIG, (userId) => store.standing(userId));
+};
+
+export const awsKycStore = /* @__PURE__ */ once(() => kycStore({ rows: aws.rows, clock: aws.clock }));
+export const awsKycPersonStore = /* @__PURE__ */ once(() =>
+  kycPersonStore({ rows: aws.rows, clock: aws.clock, vault: aws.vault }),
+);
+export const awsKycLevelLimits = /* @__PURE__ */ once(() =>
+  kycLevelLimits({ rows: aws.rows, clock: aws.clock, settings: aws.settings }),
+);
+/** F1 → F2: the person's facts to the roster (sealed) and their screening (the screening workflow). */
+export const awsKycScreeningIntake = /* @__PURE__ */ once(() =>
+  screeningIntake({ rows: aws.rows, clock: aws.clock, workflows: aws.workflows, vault: aws.vault }),
+);

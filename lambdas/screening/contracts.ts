@@ -25,7 +25,12 @@ export { loadListAndRescreen } from './list-loading.js';
 export { ListFormatError } from './model.js';
 export { type PepStatusFinding, pepStatusOf } from './pep-status.js';
 export type { ScreeningActions, ScreeningOutcome } from './screening-actions.js';
-export type { DecisionSummary, ScreeningState, ScreeningStore } from './screening-store.js';
+export type {
+  DecisionSummary,
+  RosterEntry,
+  ScreeningState,
+  ScreeningStore,
+} from './screening-store.js';
 export type { ScreeningWork } from './screening-work.js';
 export {
   type ListStaging,

@@ -46,6 +46,8 @@ export const SCREENING_TRIGGERS = [
   'address-added',
   'withdrawal',
   'rescreen',
+  /** F1: the person data of KYC (legal name, date of birth, nationality) given or changed. */
+  'kyc',
 ] as const;
 export type ScreeningTrigger = (typeof SCREENING_TRIGGERS)[number];
 

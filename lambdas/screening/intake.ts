@@ -5,7 +5,7 @@
 import type { Clock } from '../kernel/ports/clock.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
 import type { ScreeningTrigger } from './decision.js';
-import type { ScreeningStore } from './screening-store.js';
+import type { RosterEntry, ScreeningStore } from './screening-store.js';
 import { screeningExecutionName } from './workflow-contracts.js';
 
 /** A username's separators are blanks to the matcher (`anton_andreev` reads as `anton andreev`). */
@@ -21,12 +21,24 @@ export class ScreeningIntake {
   ) {}
 
   async customer(input: { userId: string; username: string }, trigger: ScreeningTrigger): Promise<void> {
-    await this.ports.roster.enrol({ userId: input.userId, name: nameOfUsername(input.username) });
+    await this.enrolAndStart({ userId: input.userId, name: nameOfUsername(input.username) }, trigger);
+  }
+
+  /**
+   * F1: the person data of KYC: the roster entry now carries the legal name, date of birth and nationality
+   * (sealed), which every later re-screen uses, and the customer is screened on them (trigger `kyc`).
+   */
+  async person(entry: RosterEntry): Promise<void> {
+    await this.enrolAndStart(entry, 'kyc');
+  }
+
+  private async enrolAndStart(entry: RosterEntry, trigger: ScreeningTrigger): Promise<void> {
+    await this.ports.roster.enrol(entry);
     const at = this.ports.clock.now().toISOString();
     await this.ports.workflows.start(
       'screening',
-      { userId: input.userId, trigger },
-      screeningExecutionName(input.userId, trigger, at),
+      { userId: entry.userId, trigger },
+      screeningExecutionName(entry.userId, trigger, at),
     );
   }
 }

@@ -3,12 +3,15 @@
 import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
 
-/** One customer: reads the account's username, enrols them in the roster, screens, records, acts. */
+/**
+ * One customer: reads their roster entry (or enrols the account's username), screens, records, acts. The
+ * roster's facts are sealed (E2): the vault opens and seals them.
+ */
 export const SCREEN_CUSTOMER: FunctionSpec = {
   id: 'ScreenCustomer',
   entry: 'lambdas/screening/handlers/screen-customer.ts',
   // The decision, roster and freeze rows, the case (openCase) and the audit records (outbox).
-  access: reads('accounts:write', 'screening-lists:read'),
+  access: reads('accounts:write', 'screening-lists:read', 'vault:invoke'),
 };
 
 /** The roster's partitions: the re-screen's Map items (reads nothing). */
@@ -22,5 +25,6 @@ export const LIST_ROSTER_PARTITIONS: FunctionSpec = {
 export const RESCREEN_PAGE: FunctionSpec = {
   id: 'RescreenPage',
   entry: 'lambdas/screening/handlers/rescreen-page.ts',
-  access: reads('accounts:write', 'screening-lists:read'),
+  // The roster page's facts are sealed (E2): opened by the vault, one call per customer.
+  access: reads('accounts:write', 'screening-lists:read', 'vault:invoke'),
 };

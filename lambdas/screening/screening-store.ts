@@ -10,11 +10,17 @@
 // - `SCREENING#<userId>` / `STATE`: whether a strong hit froze the customer's withdrawals, by which decision
 //   and into which case. Only a compliance decision lifts it (not built yet: docs/screening.md);
 // - `SCREENROSTER#<nn>` / `<userId>`: the roster of screened customers and the facts they are screened on
-//   (today the username), in ROSTER_PARTITIONS partitions by a hash of the user id: what a re-screen maps over.
+//   (the username-derived name until KYC; the legal name, date of birth and nationality after), in
+//   ROSTER_PARTITIONS partitions by a hash of the user id: what a re-screen maps over. The facts are personal
+//   data: sealed by the vault (E2, group `identity`, bound to the roster row), never in clear in the row; so
+//   every function that enrols or reads the roster holds `vault:invoke`. A row written before the sealing
+//   (a clear `name`) is still read, and sealed by its next enrolment.
 import { createHash } from 'node:crypto';
 import { Conflict } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { Outbox } from '../kernel/outbox.js';
+import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
+import { TABLES } from '../kernel/tables.js';
 import type { HitCategory } from './bands.js';
 import { ROSTER_PARTITIONS } from './config.js';
 import type { PepFinding, ScreeningDecision } from './decision.js';
@@ -26,7 +32,28 @@ export interface RosterEntry {
   readonly birthDate?: string;
   readonly nationalities?: readonly string[];
 }
-type RosterRow = RosterEntry & Keyed;
+/** The row: the user id and the facts sealed (`identity`); `name` only in a row from before the sealing. */
+type RosterRow = { userId: string; identity?: string; name?: string } & Keyed;
+
+const rosterBinding = (userId: string): FieldBinding => ({
+  table: TABLES.accounts.logicalName,
+  key: rosterKey(userId),
+  group: 'identity',
+});
+
+/** The sealed fields of an entry (the vault's fields are strings: nationalities joined by commas). */
+const rosterFields = (entry: RosterEntry): Record<string, string> => ({
+  name: entry.name,
+  ...(entry.birthDate ? { birthDate: entry.birthDate } : {}),
+  ...(entry.nationalities?.length ? { nationalities: entry.nationalities.join(',') } : {}),
+});
+
+const entryOf = (userId: string, fields: Record<string, string>): RosterEntry => ({
+  userId,
+  name: fields.name ?? '',
+  ...(fields.birthDate ? { birthDate: fields.birthDate } : {}),
+  ...(fields.nationalities ? { nationalities: fields.nationalities.split(',') } : {}),
+});
 
 /** The roster partition of a customer: a stable hash of the user id. */
 export const rosterPartitionOf = (userId: string): number =>
@@ -106,10 +133,24 @@ const recentKey = (d: Pick<ScreeningDecision, 'subject' | 'at' | 'decisionId'>) 
 const strip = <T>({ pk: _pk, sk: _sk, version: _v, ...rest }: Keyed): T => rest as T;
 
 export class ScreeningStore {
+  /** `vault`: the roster's (enrol, rosterEntry, rosterPage); decisions and freezes need none. */
   constructor(
     private readonly table: SignedTable,
     private readonly outbox: Pick<Outbox, 'pending'>,
+    private readonly vault?: Pick<FieldCipher, 'encrypt' | 'decrypt'>,
   ) {}
+
+  private cipher(): Pick<FieldCipher, 'encrypt' | 'decrypt'> {
+    if (!this.vault)
+      throw new Error('This screening store was built without the vault (the roster is sealed)');
+    return this.vault;
+  }
+
+  /** The facts of a roster row, opened by the vault (a row from before the sealing holds its name in clear). */
+  private async open(row: RosterRow): Promise<RosterEntry> {
+    if (row.identity === undefined) return { userId: row.userId, name: row.name ?? '' };
+    return entryOf(row.userId, await this.cipher().decrypt(rosterBinding(row.userId), row.identity));
+  }
 
   /** Records a decision with its audit record; false when it was recorded already (a retry). */
   async record(decision: ScreeningDecision): Promise<boolean> {
@@ -211,24 +252,39 @@ export class ScreeningStore {
     return older && summaryOf(older);
   }
 
-  /** Enrols a customer in the roster, or updates the facts they are screened on (idempotent). */
+  /**
+   * Enrols a customer in the roster, or updates the facts they are screened on (idempotent: the same facts
+   * write nothing). The facts are sealed by the vault; an existing row is opened to compare.
+   */
   async enrol(entry: RosterEntry): Promise<void> {
+    const key = rosterKey(entry.userId);
+    const fields = rosterFields(entry);
+    const same = (a: Record<string, string>) => JSON.stringify(a) === JSON.stringify(fields);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const key = rosterKey(entry.userId);
         const existing = await this.table.get<RosterRow>(key);
-        if (existing === undefined) await this.table.create<RosterRow>({ ...key, ...entry });
+        if (existing && same(rosterFields(await this.open(existing))) && existing.identity !== undefined)
+          return;
+        const identity = await this.cipher().encrypt(rosterBinding(entry.userId), fields);
+        if (existing === undefined)
+          await this.table.create<RosterRow>({ ...key, userId: entry.userId, identity });
         else
-          await this.table.update<RosterRow>(key, (row) =>
-            JSON.stringify(strip<RosterEntry>(row)) === JSON.stringify(entry)
-              ? undefined
-              : { ...row, ...entry },
-          );
+          await this.table.update<RosterRow>(key, (row) => {
+            if (row.version !== existing.version) throw new Conflict('The roster row changed meanwhile');
+            const { name: _clear, ...rest } = row;
+            return { ...rest, identity };
+          });
         return;
       } catch (error) {
         if (!(error instanceof Conflict) || attempt >= 3) throw error;
       }
     }
+  }
+
+  /** F2: the facts a customer is screened on (opened), or undefined when they are not in the roster. */
+  async rosterEntry(userId: string): Promise<RosterEntry | undefined> {
+    const row = await this.table.get<RosterRow>(rosterKey(userId));
+    return row && this.open(row);
   }
 
   /** F2: whether the customer is in the roster (the backfill enrols only those who are not). */
@@ -247,7 +303,8 @@ export class ScreeningStore {
       limit,
       ...(cursor ? { startKey: { pk, sk: cursor } } : {}),
     });
-    const customers = page.items.map((row) => strip<RosterEntry>(row));
+    const customers: RosterEntry[] = [];
+    for (const row of page.items) customers.push(await this.open(row));
     const last = customers.at(-1);
     return { customers, ...(page.next && last ? { next: last.userId } : {}) };
   }

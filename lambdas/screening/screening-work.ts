@@ -21,17 +21,18 @@ import { currentLists } from './versions.js';
 
 export interface ScreeningWorkPorts {
   lists: Pick<ListStore, 'current' | 'readFiles'>;
-  store: Pick<ScreeningStore, 'record' | 'freeze'> & Partial<Pick<ScreeningStore, 'enrol' | 'rosterPage'>>;
+  store: Pick<ScreeningStore, 'record' | 'freeze'> &
+    Partial<Pick<ScreeningStore, 'enrol' | 'rosterPage' | 'rosterEntry'>>;
   cases: Pick<CaseWork, 'openCase'>;
   clock: Clock;
   /** The lists screened against (configuration: config.ts). */
   screened?: readonly ScreenedList[];
 }
 
-/** What a customer is screened on today (KYC will add a verified name, birth date and nationality). */
+/** What a customer is screened on: the username-derived name before KYC, the legal name, birth date and nationality after. */
 export interface CustomerFacts {
   readonly userId: string;
-  /** Today the username (docs/screening.md: the only name Palisade holds before KYC). */
+  /** The username-derived name (docs/screening.md), or the legal name once KYC has it. */
   readonly name: string;
   readonly birthDate?: string;
   readonly nationalities?: readonly string[];
@@ -127,6 +128,21 @@ export class ScreeningWork {
     if (!enrol) throw new Error('This screening work was built without the roster');
     await enrol.call(this.ports.store, customer);
     return this.screenCustomer(customer, trigger);
+  }
+
+  /**
+   * Screens the customer on the facts the roster holds for them (KYC's legal name, birth date and nationality
+   * once given); a customer not in the roster is enrolled with `fallback` first (the username-derived name).
+   */
+  async screenEnrolled(
+    userId: string,
+    fallback: () => Promise<CustomerFacts>,
+    trigger: ScreeningTrigger,
+  ): Promise<ScreeningOutcome> {
+    const { rosterEntry } = this.ports.store;
+    if (!rosterEntry) throw new Error('This screening work was built without the roster');
+    const entry = await rosterEntry.call(this.ports.store, userId);
+    return entry ? this.screenCustomer(entry, trigger) : this.enrolAndScreen(await fallback(), trigger);
   }
 
   /** Re-screens one page of a roster partition; answers the cursor of the next page while there is one. */

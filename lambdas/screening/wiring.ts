@@ -13,21 +13,25 @@ import { ScreeningActions } from './screening-actions.js';
 import { ScreeningStore } from './screening-store.js';
 import { ScreeningWork } from './screening-work.js';
 
-/** Decisions, freezes and the roster; each decision written with its audit record (the outbox's audit only). */
+/** Decisions and freezes; each decision written with its audit record (the outbox's audit only). No roster. */
 export const screeningStore = (infra: Pick<Infra, 'rows' | 'clock'>) =>
   new ScreeningStore(infra.rows().tables.accounts, outboxOf(infra));
 
-export const screeningWork = (infra: Pick<Infra, 'rows' | 'clock' | 'lists'>) =>
+/** The same with the roster, whose facts the vault seals and opens (E2): its functions hold `vault:invoke`. */
+export const rosterStore = (infra: Pick<Infra, 'rows' | 'clock' | 'vault'>) =>
+  new ScreeningStore(infra.rows().tables.accounts, outboxOf(infra), infra.vault());
+
+export const screeningWork = (infra: Pick<Infra, 'rows' | 'clock' | 'lists' | 'vault'>) =>
   new ScreeningWork({
     lists: infra.lists(),
-    store: screeningStore(infra),
+    store: rosterStore(infra),
     cases: caseWork(infra),
     clock: infra.clock,
   });
 
-/** The sign-up's (and later KYC's) hand-over: roster enrolment and the start of the customer's screening. */
-export const screeningIntake = (infra: Pick<Infra, 'rows' | 'clock' | 'workflows'>) =>
-  new ScreeningIntake({ roster: screeningStore(infra), workflows: infra.workflows(), clock: infra.clock });
+/** The sign-up's and KYC's hand-over: roster enrolment (sealed) and the start of the customer's screening. */
+export const screeningIntake = (infra: Pick<Infra, 'rows' | 'clock' | 'workflows' | 'vault'>) =>
+  new ScreeningIntake({ roster: rosterStore(infra), workflows: infra.workflows(), clock: infra.clock });
 
 /** Recording a decision and acting on it, without the matcher (the address routes). */
 export const screeningActions = (infra: Pick<Infra, 'rows' | 'clock'>) =>
@@ -40,7 +44,7 @@ export const awsScreeningStore = /* @__PURE__ */ once(() =>
   screeningStore({ rows: aws.rows, clock: aws.clock }),
 );
 export const awsScreeningWork = /* @__PURE__ */ once(() =>
-  screeningWork({ rows: aws.rows, clock: aws.clock, lists: aws.lists }),
+  screeningWork({ rows: aws.rows, clock: aws.clock, lists: aws.lists, vault: aws.vault }),
 );
 export { awsAccountStore } from '../account/wiring.js';
 

@@ -48,8 +48,9 @@ export interface RequestWithdrawalPorts extends RiskFactPorts {
   settings: Pick<Settings, 'withdrawalLimits'>;
   /**
    * X4: the limits of the user's KYC level in force (kyc/levels.ts `effectiveLimits`, wired by kyc/wiring.ts
-   * `levelLimits`). Absent (today, until the KYC routes are wired), every user has settings.withdrawalLimits,
-   * which is also what the KYC rules give a user without a KYC record (the default level, `basic`).
+   * `levelLimits`), given in both runtimes (create-withdrawal.ts, local/ports.ts). Absent (unit tests), every
+   * user has settings.withdrawalLimits, which is also what the KYC rules give a user without a KYC record (the
+   * default level, `basic`).
    */
   levelLimits?: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
   clock: Clock;

@@ -461,6 +461,45 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
     });
     expect(loaded.outcome).toBe('loaded');
   });
+
+  it('I2 F1 F2 E2 KYC person data under the template: SubmitKycPerson seals through the vault and starts screening; ScreenCustomer opens the sealed roster entry through the vault; RecordKycScreening records the decision', async () => {
+    const kim = person('kim');
+    await signUp(h, kim);
+    await settled('screening');
+    const token = await firstLogin(h, kim, 'device-kim-000001', '127.0.0.31');
+    h.reset();
+    const submitted = await h.call(
+      'POST',
+      '/v1/me/kyc/person',
+      {
+        legalName: { given: 'Kim', family: 'Lindqvist' },
+        dateOfBirth: '1988-02-29',
+        nationality: 'SE',
+        residence: { line1: 'Storgatan 1', city: 'Stockholm', country: 'SE' },
+        taxResidence: [{ country: 'SE' }],
+      },
+      { token },
+    );
+    expectStatus(submitted, 202);
+    await settled('screening');
+    for (const fn of ['SubmitKycPerson', 'ScreenCustomer', 'RecordKycScreening']) {
+      expect(ran(fn), fn).toBe(true);
+    }
+    // the vault sealed for the route (KYC record, roster entry) and opened for ScreenCustomer, each allowed by its role
+    for (const caller of ['SubmitKycPerson', 'ScreenCustomer']) {
+      const invokes = h.calls.filter((c) => c.caller === caller && c.service === 'lambda');
+      expect(invokes.length, caller).toBeGreaterThan(0);
+      expect(
+        invokes.every((c) => c.error === undefined),
+        caller,
+      ).toBe(true);
+    }
+    expect(ran('PersonalDataVault')).toBe(true);
+    h.assertClean();
+    const overview = await h.call('GET', '/v1/me/kyc', undefined, { token });
+    expectStatus(overview, 200);
+    expect(overview.body.level).toBe('basic');
+  });
 });
 
 describe('I2 the plumbing of the harness itself', () => {

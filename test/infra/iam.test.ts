@@ -280,6 +280,41 @@ describe('A5 the duress check in AWS', () => {
   });
 });
 
+describe('F1 F2 E2 KYC and the sealed screening roster in AWS', () => {
+  const invokesVault = (id: string) => {
+    const spec = allFunctions().find((f) => f.id === id);
+    const fn = s.primary.functions.get(id);
+    if (!spec || !fn) throw new Error(`no ${id} function`);
+    const cfn = fn.fn.node.defaultChild as CfnFunction;
+    const env = Stack.of(fn).resolve(cfn.environment) as { variables: Record<string, unknown> };
+    const vault = getAttArn(s.primary.vault.fn);
+    const { statements } = statementsOf(spec);
+    const allowed = statements.some(
+      (st) =>
+        st.Effect === 'Allow' &&
+        actionsOf(st).includes('lambda:InvokeFunction') &&
+        JSON.stringify(resourcesOf(st)).includes(JSON.stringify(vault)),
+    );
+    return { allowed, named: Object.keys(env.variables).includes('VAULT_FUNCTION'), spec };
+  };
+
+  it('F2 E2 the functions that read or enrol the roster (ScreenCustomer, RescreenPage, VerifySignUp) may invoke the vault and are told its name', () => {
+    for (const id of ['ScreenCustomer', 'RescreenPage', 'VerifySignUp']) {
+      expect(invokesVault(id), id).toMatchObject({ allowed: true, named: true });
+    }
+  });
+
+  it('F1 E2 the person route seals through the vault and starts screening; the KYC read and the workflow step never see plaintext', () => {
+    const person = invokesVault('SubmitKycPerson');
+    expect(person).toMatchObject({ allowed: true, named: true });
+    expect(person.spec.access).toEqual(expect.arrayContaining(['accounts:write', 'screening:start']));
+    for (const id of ['GetKyc', 'RecordKycScreening']) {
+      expect(invokesVault(id), id).toMatchObject({ allowed: false, named: false });
+    }
+    expect(invokesVault('GetKyc').spec.access).not.toContain('accounts:write');
+  });
+});
+
 describe('function roles', () => {
   // The runtime functions and those CloudFormation runs during a deploy (custom resources).
   const specs = [...allFunctions(), ...DEPLOY_FUNCTIONS].map(

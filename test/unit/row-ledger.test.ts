@@ -80,6 +80,7 @@ describe('E1 head ledger', () => {
       ['USER#u1', 'ACCOUNT'],
       ['USER#u1', 'SESSION#s1'],
       ['USER#u1', 'SECURITY'],
+      ['USER#u1', 'KYC'],
       ['USER#u1', 'ADDRESS#a1'],
       ['USER#u1', 'WHITELIST#BTC#abc'],
       ['USER#u1', 'DEVICE#d1'],

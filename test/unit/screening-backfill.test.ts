@@ -4,27 +4,33 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/account/dynamo-account-store.js';
 import { ValidationError } from '../../lambdas/kernel/errors.js';
 import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
 import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
 import type { ListVersionManifest } from '../../lambdas/kernel/ports/list-store.js';
+import type { FieldCipher } from '../../lambdas/kernel/privacy/field-cipher.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { backfillRoster } from '../../lambdas/screening/backfill.js';
 import { nameOfUsername } from '../../lambdas/screening/intake.js';
 import { rosterPartitionOf, ScreeningStore } from '../../lambdas/screening/screening-store.js';
+import { openLocalFieldCipher } from '../../local/adapters/field-cipher.js';
 import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 let dynamo: TestDynamo;
 let stateDir: string;
 let table: SignedTable;
+/** E2: the roster's facts are sealed by the vault (here the local field cipher the vault uses). */
+let vault: FieldCipher;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   stateDir = await mkdtemp(join(tmpdir(), 'palisade-backfill-'));
   const keys = await LocalKeyService.open(stateDir);
+  vault = await openLocalFieldCipher(stateDir);
   const spec = TABLES.accounts;
   table = new SignedTable(
     dynamo.documents,
@@ -54,7 +60,7 @@ const account = (userId: string, username: string) =>
 describe('F2 roster backfill', () => {
   it('F2 lists every account page by page, enrols only the missing ones (as sign-up would), idempotent, re-screens once', async () => {
     const accounts = new DynamoAccountStore(table);
-    const roster = new ScreeningStore(table, { pending: () => undefined } as never);
+    const roster = new ScreeningStore(table, { pending: () => undefined } as never, vault);
     const ids = Array.from({ length: 7 }, (_, i) => `u${i}`);
     for (const id of ids) await account(id, `user_${id}.name`);
     // rows of other kinds in the same partitions: skipped by the listing's filter
@@ -98,6 +104,17 @@ describe('F2 roster backfill', () => {
       expect(page.customers).toContainEqual({ userId: id, name: `user ${id} name` });
     }
 
+    // E2: the roster rows hold the facts sealed, never the name in clear
+    const raw = await dynamo.documents.send(
+      new GetCommand({
+        TableName: TABLES.accounts.logicalName,
+        Key: { pk: `SCREENROSTER#${String(rosterPartitionOf('u2')).padStart(3, '0')}`, sk: 'u2' },
+      }),
+    );
+    expect(raw.Item?.identity).toEqual(expect.any(String));
+    expect(raw.Item?.name).toBeUndefined();
+    expect(JSON.stringify(raw.Item)).not.toContain('user u2 name');
+
     const second = await backfillRoster(ports as never, { now, limit: 3 });
     expect(second).toMatchObject({ accountsSeen: 7, alreadyEnrolled: 7, enrolledNow: 0 });
     expect(second.rescreen).toBeUndefined();
@@ -108,7 +125,7 @@ describe('F2 roster backfill', () => {
     await account('late1', 'late_one');
     const ports = {
       accounts: new DynamoAccountStore(table),
-      roster: new ScreeningStore(table, { pending: () => undefined } as never),
+      roster: new ScreeningStore(table, { pending: () => undefined } as never, vault),
       lists: { current: async () => undefined },
       workflows: { start: async () => expect.fail('no re-screen without a list version') },
     };

@@ -1,5 +1,6 @@
-// Workflow task (F2) ScreenTheCustomer of the screening workflow: reads what the customer is screened on
-// (today the username: docs/screening.md), enrols them in the roster and screens them. A strong hit freezes
+// Workflow task (F2) ScreenTheCustomer of the screening workflow: screens the customer on the facts the roster
+// holds for them (sealed: opened by the vault), the legal name, date of birth and nationality once KYC has them;
+// a customer not yet in the roster is enrolled with the username-derived name first (docs/screening.md). A strong hit freezes
 // withdrawals and opens a case, a medium one opens a case, a weak one is recorded; nothing reaches the customer.
 import type { AccountStore } from '../../account/contracts.js';
 import { lazyHandler } from '../../kernel/http.js';
@@ -11,13 +12,16 @@ import { screenCustomerInput } from '../workflow-contracts.js';
 
 export const makeHandler = (ports: {
   accounts: Pick<AccountStore, 'getAccount'>;
-  screening: Pick<ScreeningWork, 'enrolAndScreen'>;
+  screening: Pick<ScreeningWork, 'screenEnrolled'>;
 }) =>
   taskHandler(screenCustomerInput, async ({ userId, trigger }) => {
-    const account = await ports.accounts.getAccount(userId);
-    if (!account) throw new Error(`No account ${userId}`);
-    const out = await ports.screening.enrolAndScreen(
-      { userId, name: nameOfUsername(account.username) },
+    const out = await ports.screening.screenEnrolled(
+      userId,
+      async () => {
+        const account = await ports.accounts.getAccount(userId);
+        if (!account) throw new Error(`No account ${userId}`);
+        return { userId, name: nameOfUsername(account.username) };
+      },
       trigger,
     );
     if (out.decision.band === 'not-screened') {

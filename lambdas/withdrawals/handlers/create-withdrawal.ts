@@ -19,6 +19,7 @@ import { type RequestWithdrawalPorts, requestWithdrawal } from '../request.js';
 import {
   awsAccountStore,
   awsAddressStore,
+  awsKycLevelLimits,
   awsLoginStore,
   awsScreeningActions,
   awsSecurityState,
@@ -88,5 +89,7 @@ export const handler = lazyHandler(() =>
     clock: aws.clock,
     idempotency: aws.idempotency(),
     screening: awsScreeningActions(),
+    // X4: the user's KYC level decides the daily and monthly limits (kyc/levels.ts effectiveLimits).
+    levelLimits: awsKycLevelLimits(),
   }),
 );
