@@ -105,9 +105,15 @@ export class Console extends Construct {
         ],
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
-      ...(props.domain && certificate ? { domainNames: [props.domain.name], certificate } : {}),
+      // TLS 1.2+ to viewers on the console's domain (the *.cloudfront.net certificate's policy is CloudFront's).
+      ...(props.domain && certificate
+        ? {
+            domainNames: [props.domain.name],
+            certificate,
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
     });
 
     this.acknowledge(Boolean(props.domain));

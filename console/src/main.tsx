@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { configure, onSessionEnded, type Session, signOut } from './api.js';
 import { ApprovalsPage } from './approvals.js';
+import { CasesPage } from './cases.js';
 import { SessionClock } from './session-clock.js';
 import { SignIn } from './sign-in.js';
 import { canSee, PAGES, type PageId } from './tiers.js';
@@ -80,6 +81,7 @@ function App() {
       <main id="main" tabIndex={-1}>
         {current === 'approvals' && <ApprovalsPage session={session} />}
         {current === 'users' && <UsersPage session={session} />}
+        {current === 'cases' && <CasesPage session={session} />}
       </main>
     </>
   );

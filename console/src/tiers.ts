@@ -7,6 +7,7 @@ import type { AdminAction, AdminTier } from '../../lambdas/kernel/settings.js';
 export const PAGES = [
   { id: 'approvals', title: 'Approvals', view: 'requests' },
   { id: 'users', title: 'Users', view: 'accounts' },
+  { id: 'cases', title: 'Cases', view: 'cases' },
 ] as const;
 export type PageId = (typeof PAGES)[number]['id'];
 
@@ -32,6 +33,13 @@ export const PLAIN_USER_ACTIONS: readonly AdminAction[] = [
 export function userActions(tiers: readonly AdminTier[]): AdminAction[] {
   return PLAIN_USER_ACTIONS.filter((action) => mayRequest(tiers, action));
 }
+
+export const mayRequestAction = (tiers: readonly AdminTier[], action: AdminAction): boolean =>
+  mayRequest(tiers, action);
+
+/** Notes and working steps on cases: the `cases` view and the right to propose a case's report (F3). */
+export const canWorkCases = (tiers: readonly AdminTier[]): boolean =>
+  readScope(tiers).views.includes('cases') && mayRequest(tiers, 'report-case');
 
 export const canApprove = (tiers: readonly AdminTier[], policy: { approverTiers: AdminTier[] }): boolean =>
   mayApprove(tiers, policy);

@@ -244,6 +244,47 @@ describe.skipIf(chromiumMissing)('X5 admin console in chromium', () => {
     await compliancePage.close();
   }, 180_000);
 
+  it('X5 F3 a compliance admin filters the cases, opens a user-reported case and adds a note; a support admin has no Cases page', async () => {
+    const compliance = admins['cora-compliance'] as Operator;
+    const user = await createDevUser(cloud, 'rita_reporter', 'correct horse battery staple');
+    const filed = await fetch(`${cloud.url}/v1/me/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.accessToken}` },
+      body: JSON.stringify({
+        category: 'withdrawal-not-mine',
+        description: 'A withdrawal of 0.5 BTC I did not make, right after a login from abroad.',
+        withdrawalId: 'w-not-mine-1',
+      }),
+    });
+    expect(filed.status).toBe(201);
+
+    const page = await openConsole();
+    await signIn(page, compliance);
+    await page.getByRole('link', { name: 'Cases' }).click();
+    await page.getByLabel('Kind').selectOption('user-report');
+    await page.getByLabel('Subject user id').fill(user.userId);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const row = page.locator('tbody tr', { hasText: 'user-report' });
+    await expect.poll(() => row.count()).toBe(1);
+    await row.getByRole('button', { name: /Open/ }).click();
+    const detail = page.getByTestId('case-detail');
+    await detail.waitFor();
+    await detail
+      .getByLabel('Note', { exact: true })
+      .fill('Called the customer back; the login came from a VPN.');
+    await detail.getByRole('button', { name: 'Add note' }).click();
+    await detail.getByTestId('case-notes').getByText('Called the customer back').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'cases.png'), fullPage: true });
+    await page.close();
+
+    // Support reads no cases: no link to the page.
+    const supportPage = await openConsole();
+    await signIn(supportPage, admins['sam-support'] as Operator);
+    expect(await supportPage.getByRole('link', { name: 'Cases' }).count()).toBe(0);
+    await supportPage.close();
+  }, 120_000);
+
   it('X5 D1 an expired or ended session sends the admin back to sign-in on the next call', async () => {
     const created = await createDevAdmin(cloud.ports, { username: 'otto-ops', tiers: ['operations'] });
     const leaver: Operator = { ...created, lastStep: 0 };
