@@ -34,6 +34,10 @@ export function userActions(tiers: readonly AdminTier[]): AdminAction[] {
   return PLAIN_USER_ACTIONS.filter((action) => mayRequest(tiers, action));
 }
 
+/** The personal fields this admin's tiers may have revealed (through an approved request), if any. */
+export const revealableFields = (tiers: readonly AdminTier[]) =>
+  mayRequest(tiers, 'reveal-personal-data') ? readScope(tiers).revealable : [];
+
 export const mayRequestAction = (tiers: readonly AdminTier[], action: AdminAction): boolean =>
   mayRequest(tiers, action);
 

@@ -54,7 +54,10 @@ interface Operator extends DevAdmin {
   lastStep: number;
 }
 
-const stepNow = () => Math.floor(Date.now() / 30_000);
+/** The local cloud's clock: real time, moved on by the reveal test to end a grant without waiting. */
+let clockOffsetMs = 0;
+const clock = { now: () => new Date(Date.now() + clockOffsetMs) };
+const stepNow = () => Math.floor(clock.now().getTime() / 30_000);
 
 describe.skipIf(chromiumMissing)('X5 admin console in chromium', () => {
   let stateDir: string;
@@ -72,7 +75,7 @@ describe.skipIf(chromiumMissing)('X5 admin console in chromium', () => {
     await build({ configFile: join(ROOT, 'console', 'vite.config.ts') });
     stateDir = await mkdtemp(join(tmpdir(), 'palisade-console-'));
     userDataDir = await mkdtemp(join(tmpdir(), 'palisade-chromium-'));
-    cloud = await startLocalCloud({ stateDir, port: 0, waitTimeMs: 0, retryIntervalMs: 0 });
+    cloud = await startLocalCloud({ stateDir, clock, port: 0, waitTimeMs: 0, retryIntervalMs: 0 });
     axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const make = async (username: string, tiers: AdminTier[]) => {
       const created = await createDevAdmin(cloud.ports, { username, tiers });
@@ -80,6 +83,7 @@ describe.skipIf(chromiumMissing)('X5 admin console in chromium', () => {
     };
     await make('sam-support', ['support']);
     await make('cora-compliance', ['compliance']);
+    await make('sid-security', ['security']);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -302,4 +306,54 @@ describe.skipIf(chromiumMissing)('X5 admin console in chromium', () => {
     expect(await page.getByLabel('Username').count()).toBe(1);
     await page.close();
   }, 60_000);
+  it('X5 D5 a reveal: compliance requests the email, security approves it in the page, the field shows while the grant lasts and is masked again after', async () => {
+    const compliance = admins['cora-compliance'] as Operator;
+    const security = admins['sid-security'] as Operator;
+    const email = 'pia.private@example.com';
+    const user = await createDevUser(cloud, 'pia_private', 'correct horse battery staple', email);
+
+    const page = await openConsole();
+    await signIn(page, compliance);
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('User id').fill(user.userId);
+    const find = () => page.getByRole('button', { name: 'Find' }).click();
+    await find();
+    const profile = page.getByTestId('user-profile');
+    await profile.waitFor();
+    expect(await profile.textContent()).not.toContain(email);
+    await page.getByRole('checkbox', { name: 'email' }).check();
+    await page.getByLabel('For how long').selectOption('1');
+    await page.getByLabel('Reason for the reveal').fill('Law-enforcement request 2026-118, email needed');
+    await page.getByRole('button', { name: 'Request reveal' }).click();
+    await page.getByText(/Reveal requested/).waitFor();
+
+    const approver = await openConsole();
+    await signIn(approver, security);
+    const card = approver.locator('article[data-request-id]', { hasText: 'Reveal personal data' });
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByLabel('Your password').fill(security.password);
+    await card.getByLabel('Authenticator code').fill(await code(security));
+    await card.getByRole('button', { name: 'Confirm approval' }).click();
+    await approver.getByText(/Reveal personal data: approved/).waitFor();
+    await approver.close();
+
+    // The grant is in force once the workflow has run: the requester sees the email in clear.
+    await expect
+      .poll(
+        async () => {
+          await find();
+          return (await profile.textContent()) ?? '';
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toContain(email);
+    await page.screenshot({ path: join(SCREENSHOTS, 'user-revealed.png'), fullPage: true });
+
+    // A minute later (the cloud's clock moved on) the grant has ended: masked again.
+    clockOffsetMs += 61_000;
+    await find();
+    await expect.poll(async () => (await profile.textContent()) ?? '').not.toContain(email);
+    expect(await profile.textContent()).toContain('none (personal data masked)');
+    await page.close();
+  }, 180_000);
 });
