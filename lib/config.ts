@@ -18,6 +18,25 @@ const infraSchema = z.object({
   mailFrom: z._default(z.email(EMAIL), 'no-reply@palisade.example'),
   /** Subscribed to the alarm topic when given (the subscription must be confirmed from the mailbox). */
   alarmEmail: z.optional(z.email(EMAIL)),
+  /**
+   * X5: the admin console's own domain (`console.exchange.example`) and its ACM certificate in us-east-1:
+   * viewers then get TLS 1.2+ (TLSv1.2_2021). Both or neither; without them, the *.cloudfront.net name.
+   */
+  consoleDomain: z.optional(
+    z
+      .string()
+      .check(z.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a domain name')),
+  ),
+  consoleCertificateArn: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/,
+          'an ACM certificate ARN in us-east-1',
+        ),
+      ),
+  ),
   /** A stack-level trail; turn it off where an organisation trail already records the account. */
   cloudTrail: z._default(z.boolean('true or false'), true),
   /**
@@ -105,6 +124,9 @@ export function readDeployConfig(context: ContextSource): DeployConfig {
   if (!infra.success) {
     const detail = infra.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new SettingsError(`Invalid Palisade settings: ${detail}`);
+  }
+  if ((infra.data.consoleDomain === undefined) !== (infra.data.consoleCertificateArn === undefined)) {
+    throw invalid('consoleDomain', 'consoleDomain and consoleCertificateArn go together');
   }
   return { settings, infra: infra.data };
 }

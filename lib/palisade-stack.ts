@@ -1,5 +1,7 @@
 // The primary Region's stack: composes the constructs and wires each catalogue function to the resources
 // its Access list names. A new catalogue entry (route, task, workflow) needs no change here.
+
+import * as path from 'node:path';
 import { CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import {
@@ -19,10 +21,11 @@ import { Api } from './api.js';
 import { AuditTrail } from './audit-trail.js';
 import { Backups } from './backups.js';
 import type { DeployConfig } from './config.js';
+import { Console } from './console.js';
 import { Custody } from './custody.js';
 import { Data } from './data.js';
 import { Firewall } from './firewall.js';
-import { Functions, type PalisadeFunction } from './functions.js';
+import { Functions, type PalisadeFunction, PROJECT_ROOT } from './functions.js';
 import { type GrantContext, grantAccess } from './grants/index.js';
 import { startsWorkflows, stateMachinesEnvironment } from './grants/workflows.js';
 import { Identity } from './identity.js';
@@ -68,6 +71,8 @@ export class PalisadeStack extends Stack {
   /** Functions run on a schedule (D3: the audit checkpoint writer). */
   readonly schedules: Schedules;
   readonly auditTrail?: AuditTrail;
+  /** X5: the admin console's hosting (private bucket behind CloudFront). */
+  readonly console: Console;
   /** The function serving each route, by route id. */
   readonly routeFunctions = new Map<string, PalisadeFunction>();
   readonly authorizerFunction: PalisadeFunction;
@@ -231,6 +236,16 @@ export class PalisadeStack extends Stack {
       ...(outboxSweeper ? { outboxSweeper: outboxSweeper.fn } : {}),
       ...(infra.alarmEmail ? { alarmEmail: infra.alarmEmail } : {}),
     });
+    // X5: the admin console's bucket and distribution (a handful of resources, beside the access logs).
+    this.console = new Console(this, 'Console', {
+      apiUrl: this.api.api.url,
+      accessLogs: this.data.accessLogs,
+      distDir: path.join(PROJECT_ROOT, 'console', 'dist'),
+      stubCode: props.stubCode ?? false,
+      ...(infra.consoleDomain && infra.consoleCertificateArn
+        ? { domain: { name: infra.consoleDomain, certificateArn: infra.consoleCertificateArn } }
+        : {}),
+    });
     if (infra.cloudTrail) {
       this.auditTrail = new AuditTrail(this, 'AuditTrail', {
         accessLogs: this.data.accessLogs,
@@ -242,6 +257,10 @@ export class PalisadeStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'AdminPoolId', { value: this.identity.adminPool.userPoolId });
     new CfnOutput(this, 'AdminPoolClientId', { value: this.identity.adminPoolClient.userPoolClientId });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description: 'X5: the admin console (name its origin in corsOrigins so the page may call the API)',
+      value: `https://${infra.consoleDomain ?? this.console.distribution.distributionDomainName}/console/`,
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     // D3: `npm run audit:verify -- --table … --checkpoint-bucket <this>` checks the chain against it.
     new CfnOutput(this, 'AuditCheckpointBucket', { value: this.data.checkpoints.bucket.bucketName });

@@ -1,6 +1,7 @@
-// The local-only endpoints of the gateway: /openapi.json and its human view /docs, the outbox of emails and SMS, the directory's
-// JWKS of both pools, dev-user and dev-admin creation (for `npm run dev:user` / `dev:admin` against a running
-// server). Never deployed.
+// The local-only endpoints of the gateway: /openapi.json and its human view /docs, the admin console's files
+// (/console/; deployed by CloudFront in the cloud), the outbox of emails and SMS, the directory's JWKS of both
+// pools, dev-user and dev-admin creation (for `npm run dev:user` / `dev:admin` against a running server).
+// Otherwise never deployed.
 import * as z from 'zod/mini';
 import { ValidationError } from '../lambdas/kernel/errors.js';
 import { validationError } from '../lambdas/kernel/http.js';
@@ -9,6 +10,7 @@ import { backfillPage, startBackfillRescreen } from '../lambdas/screening/backfi
 import { MAX_STAGED_FILE_BYTES } from '../lambdas/screening/staging.js';
 import { LocalUploadRefused } from './adapters/kyc-documents.js';
 import { LIST_UPLOAD_PATH } from './adapters/list-staging.js';
+import { consoleRoutes } from './console-page.js';
 import { createDevAccount } from './dev-accounts.js';
 import { createDevAdmin, devAdminRequest } from './dev-admins.js';
 import { docsRoutes } from './docs-page.js';
@@ -55,6 +57,7 @@ export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): Local
       handle: async () => ({ status: 200, body: buildOpenApi(baseUrl()) }),
     },
     ...docsRoutes(),
+    ...consoleRoutes(),
     {
       method: 'GET',
       path: OUTBOX_PATH,

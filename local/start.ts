@@ -6,6 +6,7 @@ import { AUDIT_CHECKPOINT_MINUTES } from '../lambdas/platform/routes.js';
 import { CHECKPOINT_FILE } from './adapters/checkpoint-store.js';
 import { startLocalCloud } from './cloud.js';
 import { localConfig } from './config.js';
+import { CONSOLE_PATH } from './console-page.js';
 import { DOCS_PATH } from './docs-page.js';
 import { DEV_USERS_PATH, jwksPath, OUTBOX_PATH } from './local-routes.js';
 import { LOCAL_TOKEN_HEADER } from './local-token.js';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
       `  API       ${url}/v1/health`,
       `  Links     ${cloud.publicUrl}   (where emailed links point: PALISADE_PUBLIC_URL, else this server)`,
       `  OpenAPI   ${url}/openapi.json   (read it in a browser: ${url}${DOCS_PATH})`,
+      `  Console   ${url}${CONSOLE_PATH}/   (the admin console: npm run build:console, then sign in as a dev admin)`,
       `  CORS      ${config.corsOrigins.length > 0 ? config.corsOrigins.join(', ') : 'no web origin (PALISADE_CORS_ORIGINS)'}`,
       `  Outbox    ${url}${OUTBOX_PATH}   (emails and SMS; each email's raw MIME at its eml link)`,
       `  Mailbox   ${cloud.runtime.mailboxUrl}   (the SES emulator's viewer)`,

@@ -43,9 +43,10 @@ const unroutedError = errorSchema([
 
 /**
  * The answers served outside the catalogue (never deployed): not part of the document. `/local/…`: the
- * local stand-ins of S3's upload endpoints (presigned POSTs), which answer as S3 does.
+ * local stand-ins of S3's upload endpoints (presigned POSTs), which answer as S3 does. `/console…`: the admin
+ * console's static files (CloudFront serves them in the cloud).
  */
-const LOCAL_ONLY = /^\/(_local\/|local\/|openapi\.json$|docs\b)/;
+const LOCAL_ONLY = /^\/(_local\/|local\/|openapi\.json$|docs\b|console\b)/;
 
 /** A declared header, its `#/components/headers/…` reference resolved. */
 const headerSpec = (header: HeaderSpec): HeaderSpec =>
