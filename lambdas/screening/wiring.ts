@@ -19,7 +19,12 @@ export const screeningStore = (infra: Pick<Infra, 'rows' | 'clock'>) =>
 
 /** The same with the roster, whose facts the vault seals and opens (E2): its functions hold `vault:invoke`. */
 export const rosterStore = (infra: Pick<Infra, 'rows' | 'clock' | 'vault'>) =>
-  new ScreeningStore(infra.rows().tables.accounts, outboxOf(infra), infra.vault());
+  new ScreeningStore(infra.rows().tables.accounts, outboxOf(infra), {
+    // Asked for at the first seal or open, not when built: SignUp builds the sign-up flow (and so the intake)
+    // but never enrols (VerifySignUp does), and holds no `vault:invoke`.
+    encrypt: (binding, fields) => infra.vault().encrypt(binding, fields),
+    decrypt: (binding, ciphertext) => infra.vault().decrypt(binding, ciphertext),
+  });
 
 export const screeningWork = (infra: Pick<Infra, 'rows' | 'clock' | 'lists' | 'vault'>) =>
   new ScreeningWork({
