@@ -218,6 +218,13 @@ export const OUTBOX_SWEEPER: FunctionSpec = platformRoutes.OUTBOX_SWEEPER;
 export const SCHEDULED: readonly ScheduleSpec[] = [...platformRoutes.SCHEDULED];
 export const DEPLOY_FUNCTIONS: readonly FunctionSpec[] = [PLATFORM_KEY_INIT];
 
+/**
+ * Operators' one-off functions, invoked by hand (an operator script with the operator's credentials), never
+ * by a request, a schedule or a workflow: built in the Internal nested stack with the workflows' ARNs, their
+ * names in the stack's outputs. Locally the same handlers run behind `/_local` routes.
+ */
+export const OPERATOR_FUNCTIONS: readonly FunctionSpec[] = [screeningRoutes.BACKFILL_ROSTER];
+
 export const allFunctions = (): FunctionSpec[] => [
   ...ROUTES,
   USER_AUTHORIZER,
@@ -225,4 +232,5 @@ export const allFunctions = (): FunctionSpec[] => [
   ...INVOKABLE.map((i) => i.spec),
   ...WORKFLOWS.flatMap((w) => Object.values(w.tasks)),
   ...SCHEDULED.map((s) => s.spec),
+  ...OPERATOR_FUNCTIONS,
 ];

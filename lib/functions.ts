@@ -115,8 +115,12 @@ export class PalisadeFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup,
-      timeout: options.timeout ?? Duration.seconds(10),
-      memorySize: options.memorySize ?? 512,
+      // the spec's own measured sizing (FunctionSpec.sizing) over the default of its kind
+      timeout:
+        spec.sizing?.timeoutSeconds !== undefined
+          ? Duration.seconds(spec.sizing.timeoutSeconds)
+          : (options.timeout ?? Duration.seconds(10)),
+      memorySize: spec.sizing?.memoryMb ?? options.memorySize ?? 512,
       ...(options.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: options.reservedConcurrentExecutions }),

@@ -8,6 +8,7 @@ import {
   ADMIN_AUTHORIZER,
   AUDIT_CHECKPOINT,
   INVOKABLE,
+  OPERATOR_FUNCTIONS,
   OUTBOX_SWEEPER,
   PLATFORM_KEY_INIT,
   ROUTES,
@@ -78,6 +79,8 @@ export class PalisadeStack extends Stack {
   readonly authorizerFunction: PalisadeFunction;
   readonly adminAuthorizerFunction: PalisadeFunction;
   readonly vault: PalisadeFunction;
+  /** The operators' one-off functions (catalogue OPERATOR_FUNCTIONS), by id. */
+  readonly operatorFunctions = new Map<string, PalisadeFunction>();
 
   constructor(scope: Construct, id: string, props: PalisadeStackProps) {
     super(scope, id, props);
@@ -183,6 +186,14 @@ export class PalisadeStack extends Stack {
       invokables.set(invokable.access, fn);
     }
 
+    // F2: the operators' one-off functions (the roster backfill), beside the workflows they start; their names
+    // are outputs, which the operator scripts read.
+    for (const spec of OPERATOR_FUNCTIONS) {
+      const fn = this.functions.create(spec, { environment: entryEnvironment }, this.internal);
+      wire(fn);
+      this.operatorFunctions.set(spec.id, fn);
+    }
+
     this.authorizerFunction = this.functions.create(USER_AUTHORIZER, { environment: entryEnvironment });
     wire(this.authorizerFunction);
     this.adminAuthorizerFunction = this.functions.create(ADMIN_AUTHORIZER, { environment: entryEnvironment });
@@ -264,6 +275,14 @@ export class PalisadeStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     // D3: `npm run audit:verify -- --table … --checkpoint-bucket <this>` checks the chain against it.
     new CfnOutput(this, 'AuditCheckpointBucket', { value: this.data.checkpoints.bucket.bucketName });
+    // F2: `npm run screening:backfill -- --aws --function-name <this>` runs the roster backfill.
+    const backfill = this.operatorFunctions.get('BackfillRoster');
+    if (backfill) {
+      new CfnOutput(this, 'ScreeningBackfillFunctionName', {
+        description: 'F2: the roster backfill (npm run screening:backfill -- --aws --function-name …)',
+        value: backfill.fn.functionName,
+      });
+    }
     new CfnOutput(this, 'PgpKeyFingerprint', {
       description:
         'B3: the platform OpenPGP key that signs mail (as GET /v1/pgp-key and gpg --fingerprint show it)',

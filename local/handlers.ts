@@ -77,6 +77,7 @@ import * as AuditCheckpoint from '../lambdas/platform/handlers/audit-checkpoint.
 import * as GetHealth from '../lambdas/platform/handlers/get-health.js';
 import * as OutboxSweeper from '../lambdas/platform/handlers/outbox-sweeper.js';
 import * as PersonalDataVault from '../lambdas/privacy/handlers/vault.js';
+import * as BackfillRoster from '../lambdas/screening/handlers/backfill-roster.js';
 import * as ListRosterPartitions from '../lambdas/screening/handlers/list-roster-partitions.js';
 import * as RescreenPage from '../lambdas/screening/handlers/rescreen-page.js';
 import * as ScreenCustomer from '../lambdas/screening/handlers/screen-customer.js';
@@ -189,6 +190,7 @@ export const LOCAL_HANDLERS = {
   ListRosterPartitions,
   RescreenPage,
   RecordKycScreening,
+  BackfillRoster,
   ScreenWithdrawal,
   AwaitWithdrawalDecision,
   ApproveWithdrawal,

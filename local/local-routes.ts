@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { ValidationError } from '../lambdas/kernel/errors.js';
 import { validationError } from '../lambdas/kernel/http.js';
 import { buildOpenApi } from '../lambdas/openapi.js';
-import { backfillPage, startBackfillRescreen } from '../lambdas/screening/backfill.js';
+import { backfillRequest, backfillStep } from '../lambdas/screening/backfill.js';
 import { MAX_STAGED_FILE_BYTES } from '../lambdas/screening/staging.js';
 import { LocalUploadRefused } from './adapters/kyc-documents.js';
 import { LIST_UPLOAD_PATH } from './adapters/list-staging.js';
@@ -32,14 +32,6 @@ export const rescreenRequest = z.object({
  * accounts (from `cursor`), then the re-screen once every page is done.
  */
 export const SCREENING_BACKFILL_PATH = '/_local/screening/backfill';
-export const backfillRequest = z.union([
-  z.object({
-    step: z.literal('page'),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-    limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
-  }),
-  z.object({ step: z.literal('rescreen') }),
-]);
 export const jwksPath = (userPoolId: string) => `/_local/identity/${userPoolId}/.well-known/jwks.json`;
 
 export const devUserRequest = z.object({
@@ -159,16 +151,17 @@ export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): Local
         const input = z.safeParse(backfillRequest, parseJson(body));
         if (!input.success) throw validationError('Invalid backfill request', input.error.issues);
         const { ports } = runtime;
-        if (input.data.step === 'rescreen') {
-          const rescreen = await startBackfillRescreen(ports, ports.clock.now());
-          return { status: rescreen.started ? 202 : 200, body: rescreen };
-        }
-        const page = await backfillPage(
-          { accounts: ports.accounts, roster: ports.screeningStore },
-          input.data.cursor,
-          input.data.limit,
+        const answer = await backfillStep(
+          {
+            accounts: ports.accounts,
+            roster: ports.screeningStore,
+            lists: ports.lists,
+            workflows: ports.workflows,
+          },
+          input.data,
+          () => ports.clock.now(),
         );
-        return { status: 200, body: page };
+        return { status: 'started' in answer && answer.started ? 202 : 200, body: answer };
       },
     },
   ];

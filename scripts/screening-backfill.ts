@@ -1,27 +1,31 @@
 // F2: `npm run screening:backfill [-- --page N]` enrols in the screening roster every account that is not in it
 // (customers who signed up before screening existed, or whose enrolment never happened), with the facts
-// sign-up enrols, then starts one re-screen of the roster against the list versions in force. It drives the
-// running local backend (`npm start`: it owns the state folder's tables and workflows) through its local
-// route, page by page: progress to stderr, a JSON summary to stdout. A second run enrols nothing.
-// lambdas/screening/backfill.ts holds the logic; docs/screening.md says how it runs in AWS.
+// sign-up enrols, then starts one re-screen of the roster against the list versions in force. Locally it drives
+// the running backend (`npm start`: it owns the state folder's tables and workflows) through its local route;
+// with `--aws --function-name <BackfillRoster's name>` (the stack output ScreeningBackfillFunctionName) it
+// invokes the deployed operator function with the operator's AWS credentials (lambda:InvokeFunction on it),
+// page by page, handing back the cursor. Either way: progress to stderr, the same JSON summary to stdout. A
+// second run enrols nothing. lambdas/screening/backfill.ts holds the logic.
 import { parseArgs } from 'node:util';
-import type { BackfillPage, BackfillRescreen } from '../lambdas/screening/backfill.js';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { BackfillRequest } from '../lambdas/screening/backfill.js';
 import { localConfig } from '../local/config.js';
 import { urlOf } from '../local/listen.js';
 import { SCREENING_BACKFILL_PATH } from '../local/local-routes.js';
 import { LOCAL_TOKEN_HEADER, readLocalToken } from '../local/local-token.js';
+import { awsStep, driveBackfill, type Step } from './screening-backfill-driver.js';
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { page: { type: 'string' } } });
-  const limit = values.page === undefined ? undefined : Number(values.page);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
-    process.stderr.write('usage: npm run screening:backfill [-- --page 1..1000]\n');
-    return 2;
-  }
+const USAGE =
+  'usage: npm run screening:backfill [-- --page 1..1000]\n' +
+  '       npm run screening:backfill -- --aws --function-name NAME [--region REGION] [--page 1..1000]\n' +
+  '       (NAME: the stack output ScreeningBackfillFunctionName)\n';
+
+/** The local backend's route, behind the per-start local token. */
+async function localStep(): Promise<Step> {
   const config = localConfig();
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const token = (await readLocalToken(config.stateDir)) ?? '';
-  const call = async <T>(body: unknown): Promise<T> => {
+  return async <T>(body: BackfillRequest): Promise<T> => {
     let response: Response;
     try {
       response = await fetch(`${urlOf(host, config.port)}${SCREENING_BACKFILL_PATH}`, {
@@ -37,43 +41,33 @@ async function main(): Promise<number> {
       throw new Error(`The backend refused the backfill: ${response.status} ${JSON.stringify(answer)}`);
     return answer;
   };
+}
 
-  const started = Date.now();
-  const totals = { accountsSeen: 0, alreadyEnrolled: 0, enrolledNow: 0, pages: 0 };
-  let cursor: string | undefined;
-  do {
-    const page = await call<BackfillPage>({
-      step: 'page',
-      ...(cursor ? { cursor } : {}),
-      ...(limit ? { limit } : {}),
-    });
-    totals.pages += 1;
-    totals.accountsSeen += page.seen;
-    totals.alreadyEnrolled += page.alreadyEnrolled;
-    totals.enrolledNow += page.enrolledNow;
-    process.stderr.write(
-      `page ${totals.pages}: ${page.seen} account(s), ${page.enrolledNow} enrolled now ` +
-        `(so far ${totals.accountsSeen} seen, ${totals.alreadyEnrolled} already enrolled, ${totals.enrolledNow} enrolled)\n`,
-    );
-    cursor = page.next;
-  } while (cursor !== undefined);
-
-  let rescreen: BackfillRescreen | undefined;
-  if (totals.enrolledNow === 0) process.stderr.write('nobody was missing from the roster: no re-screen\n');
-  else {
-    rescreen = await call<BackfillRescreen>({ step: 'rescreen' });
-    process.stderr.write(
-      rescreen.started
-        ? `re-screen started: ${rescreen.rescreen} against ${rescreen.lists.join(', ')}\n`
-        : 'no list version in force: enrolled only; the first list load re-screens the roster\n',
-    );
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      page: { type: 'string' },
+      aws: { type: 'boolean' },
+      'function-name': { type: 'string' },
+      region: { type: 'string' },
+    },
+  });
+  const limit = values.page === undefined ? undefined : Number(values.page);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
+    process.stderr.write(USAGE);
+    return 2;
   }
-  const summary = {
-    ...totals,
-    rescreen: rescreen?.started ? rescreen.rescreen : null,
-    ...(rescreen && !rescreen.started ? { rescreenSkipped: rescreen.reason } : {}),
-    ms: Date.now() - started,
-  };
+  const functionName = values['function-name'];
+  if (values.aws && !functionName) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const call: Step =
+    values.aws && functionName
+      ? awsStep(new LambdaClient(values.region ? { region: values.region } : {}), functionName)
+      : await localStep();
+
+  const summary = await driveBackfill(call, { limit, log: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   return 0;
 }

@@ -377,6 +377,13 @@ export const LOAD_SCREENING_LIST: FunctionSpec = {
   id: 'LoadScreeningList',
   entry: 'lambdas/admin/handlers/load-screening-list.ts',
   access: reads('accounts:write', 'screening-lists:write', 'screening:start'),
+  // F2, measured (bench/list-load-sizing.ts, docs/screening.md): loading the real OFAC SDN (3.5 MB in four
+  // files) costs 1.5 s of CPU and a 226 MB peak resident set (90 MB of it the process before the load); UN's
+  // consolidated XML 0.9 s, 136 MB. Lambda gives CPU in proportion to memory (one vCPU at 1,769 MB), so the
+  // default 512 MB would take ~5 s of parse alone, and a FollowTheMoney dataset may be staged up to 64 MiB.
+  // 2,048 MB (9x the SDN peak; a full vCPU) and 180 s (≥ 30x the SDN's CPU time, with S3 reads and writes of
+  // every file and the re-screen's start) leave room for lists several times the SDN's size.
+  sizing: { memoryMb: 2048, timeoutSeconds: 180 },
 };
 
 export const EXPIRE_ADMIN_REQUEST: FunctionSpec = {

@@ -10,6 +10,13 @@
 export type Access =
   | 'accounts:read'
   | 'accounts:write'
+  /**
+   * F2: the roster backfill's listing of every account: dynamodb:Scan of the accounts table (an operator's
+   * one-off task, never a request's path), with the head reads that verify the ledgered account rows.
+   */
+  | 'accounts:scan'
+  /** F2: enrol customers in the screening roster (read and put SCREENROSTER# rows only). */
+  | 'screening-roster:write'
   | 'audit:append'
   | 'audit:read'
   /** D3: list and read the audit chain's checkpoints (the S3 bucket with Object Lock). */
@@ -88,6 +95,8 @@ export type Access =
 export const SIGNED_READS: readonly Access[] = [
   'accounts:read',
   'accounts:write',
+  'accounts:scan',
+  'screening-roster:write',
   'audit:read',
   'task-tokens:own',
 ];
@@ -103,4 +112,9 @@ export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler` and `makeHandler`. */
   entry: string;
   access: readonly Access[];
+  /**
+   * A function whose work is measured to need more than its kind's default (a route 10 s, a workflow task
+   * 30 s; 512 MB): the memory (MB) and timeout (s) CDK gives it, with the measurement beside the value.
+   */
+  sizing?: { readonly memoryMb?: number; readonly timeoutSeconds?: number };
 }

@@ -119,3 +119,11 @@ export const SIGNED_TABLE_IDS = (Object.keys(TABLES) as TableId[]).filter(
  * by `dynamodb:LeadingKeys`: only the AnswerTask function reaches them (lib/grants/task-tokens.ts).
  */
 export const TASK_TOKEN_PARTITION_PREFIX = 'TASKTOKEN#';
+
+/**
+ * F2: the partitions of the accounts table that hold the screening roster (`SCREENROSTER#<nnn>` / `<userId>`,
+ * lambdas/screening/screening-store.ts). The roster backfill's role may read and put these rows only
+ * (`screening-roster:write`, by `dynamodb:LeadingKeys`); test/cloud/operator.test.ts runs the store's
+ * writes under that grant, and test/unit/screening-backfill-aws.test.ts checks the store's keys against it.
+ */
+export const SCREENING_ROSTER_PARTITION_PREFIX = 'SCREENROSTER#';

@@ -4,6 +4,7 @@
 // through intake's `nameOfUsername`: one source of truth), and then starts the standard re-screen of the
 // whole roster once, against the list versions in force. Idempotent: a second run finds everyone enrolled,
 // enrols nothing and starts nothing. With no list version in force it only enrols (the first load re-screens).
+import * as z from 'zod/mini';
 import type { AccountPage } from '../account/contracts.js';
 import type { ListStore } from '../kernel/ports/list-store.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
@@ -13,6 +14,24 @@ import type { ScreeningStore } from './screening-store.js';
 
 /** Accounts read per page of the listing. */
 export const BACKFILL_PAGE = 100;
+
+/**
+ * One step of the backfill, as the operator's caller asks it (the AWS function `BackfillRoster`, the local
+ * route `POST /_local/screening/backfill`): a page of accounts from `cursor`, then the re-screen once every
+ * page is done. The cursor is opaque to the caller (the account listing's, base64url); it is checked for its
+ * alphabet and size here, and for its content by the listing (a forged one is a validation error).
+ */
+export const backfillRequest = z.union([
+  z.object({
+    step: z.literal('page'),
+    cursor: z.optional(
+      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2048}$/, 'an opaque cursor from the previous page')),
+    ),
+    limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
+  }),
+  z.object({ step: z.literal('rescreen') }),
+]);
+export type BackfillRequest = z.infer<typeof backfillRequest>;
 
 export interface BackfillPage {
   /** Accounts seen on this page. */
@@ -82,6 +101,16 @@ export async function startBackfillRescreen(
     backfillRescreenName(at),
   );
   return { started: true, rescreen: executionId, lists: inForce.map((m) => `${m.list}@${m.version}`) };
+}
+
+/** One step of the backfill (a page, or the closing re-screen), for a caller that hands the cursor back. */
+export async function backfillStep(
+  ports: BackfillPorts & Parameters<typeof startBackfillRescreen>[0],
+  request: BackfillRequest,
+  now: () => Date,
+): Promise<BackfillPage | BackfillRescreen> {
+  if (request.step === 'rescreen') return startBackfillRescreen(ports, now());
+  return backfillPage(ports, request.cursor, request.limit);
 }
 
 export interface BackfillSummary {

@@ -28,3 +28,16 @@ export const RESCREEN_PAGE: FunctionSpec = {
   // The roster page's facts are sealed (E2): opened by the vault, one call per customer.
   access: reads('accounts:write', 'screening-lists:read', 'vault:invoke'),
 };
+
+/**
+ * The roster backfill (operator, one step per invocation): lists every account (a Scan), enrols those
+ * missing from the roster, then starts one re-screen. No request, schedule or workflow invokes it.
+ */
+export const BACKFILL_ROSTER: FunctionSpec = {
+  id: 'BackfillRoster',
+  entry: 'lambdas/screening/handlers/backfill-roster.ts',
+  access: reads('accounts:scan', 'screening-roster:write', 'screening-lists:read', 'screening:start'),
+  // a page of BACKFILL_PAGE (100) accounts: a verified scan page, then a get and a signed put per account
+  // missing (~25 ms each against DynamoDB and KMS: ~3 s); a caller's `limit` up to 1,000 stays well within
+  sizing: { timeoutSeconds: 120 },
+};

@@ -4,7 +4,12 @@
 import { Validations } from 'aws-cdk-lib';
 import { CHECKPOINT_PREFIX } from '../../lambdas/kernel/audit/checkpoint.js';
 import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../../lambdas/kernel/privacy/purposes.js';
-import { HEAD_PREFIX, TABLES, TASK_TOKEN_PARTITION_PREFIX } from '../../lambdas/kernel/tables.js';
+import {
+  HEAD_PREFIX,
+  SCREENING_ROSTER_PARTITION_PREFIX,
+  TABLES,
+  TASK_TOKEN_PARTITION_PREFIX,
+} from '../../lambdas/kernel/tables.js';
 import type { PalisadeFunction } from '../functions.js';
 import { INCOMING_PREFIX, LIST_PREFIX } from '../screening-lists.js';
 import { allow, deny, type GrantContext, type GrantTable, nagArnOf, viaDynamoDb } from './grant.js';
@@ -127,6 +132,38 @@ export const DATA_GRANTS = {
       allow(fn, [...TABLE_READ, ...TABLE_WRITE], [ctx.data.accounts.tableArn]);
       fenceTaskTokens(fn, ctx);
       ledgerFence(fn, ctx);
+      tableKeyWrite(fn, ctx);
+      sign(fn, ctx);
+    },
+  },
+  'accounts:scan': {
+    // F2: the roster backfill lists every account (SignedTable.scan, strongly consistent, filtered on the
+    // account row's sort key) and verifies each row, a ledgered one against its newest head (a Query of its
+    // HEAD# partition). A Scan carries no dynamodb:LeadingKeys, so no partition condition can narrow it: the
+    // role reads every row the scan passes over, which is why only the operator's one-off function holds it
+    // (no trigger, invoked by hand) and its code keeps the account rows alone. The task-token fence still
+    // denies every keyed action on those partitions.
+    apply(fn, ctx) {
+      const table = [ctx.data.accounts.tableArn];
+      allow(fn, ['dynamodb:Scan'], table);
+      allow(fn, ['dynamodb:Query'], table, onPartitions([`${HEAD_PREFIX}*`]));
+      fenceTaskTokens(fn, ctx);
+      tableKeyRead(fn, ctx);
+      verify(fn, ctx);
+    },
+  },
+  'screening-roster:write': {
+    // F2: enrol a customer in the screening roster (ScreeningStore.enrolled/enrol: a get, then a conditional
+    // put of the signed row). The roster rows are not ledgered, so no head is read or written.
+    apply(fn, ctx) {
+      const table = [ctx.data.accounts.tableArn];
+      allow(
+        fn,
+        ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        table,
+        onPartitions([`${SCREENING_ROSTER_PARTITION_PREFIX}*`]),
+      );
+      fenceTaskTokens(fn, ctx);
       tableKeyWrite(fn, ctx);
       sign(fn, ctx);
     },

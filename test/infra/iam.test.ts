@@ -15,7 +15,10 @@ import {
   SIGNED_READS,
   WORKFLOWS,
 } from '../../lambdas/catalogue.js';
-import { TASK_TOKEN_PARTITION_PREFIX } from '../../lambdas/kernel/tables.js';
+import {
+  SCREENING_ROSTER_PARTITION_PREFIX,
+  TASK_TOKEN_PARTITION_PREFIX,
+} from '../../lambdas/kernel/tables.js';
 import { ANSWER_TASK_READS } from '../../lib/grants/data.js';
 import {
   actionsOf,
@@ -77,6 +80,16 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
     ],
     'accounts:write': [
       ...pairs([...TABLE_READ, ...TABLE_WRITE], table),
+      ...tableKeyWrite,
+      ...pairs(['kms:GetPublicKey', 'kms:Sign'], signingKey),
+    ],
+    'accounts:scan': [
+      ...pairs(['dynamodb:Scan', 'dynamodb:Query'], table),
+      ...pairs(['kms:Decrypt'], tableKey),
+      ...pairs(['kms:GetPublicKey'], signingKey),
+    ],
+    'screening-roster:write': [
+      ...pairs(['dynamodb:GetItem', 'dynamodb:PutItem'], table),
       ...tableKeyWrite,
       ...pairs(['kms:GetPublicKey', 'kms:Sign'], signingKey),
     ],
@@ -332,7 +345,13 @@ describe('function roles', () => {
     // the task-token partitions of the accounts table beside any accounts access, and the head ledger's fence
     // beside a write grant on the accounts table (conditions checked below).
     const denies = statements.filter((st) => st.Effect === 'Deny');
-    const reachesAccounts = spec.access.some((a) => a === 'accounts:read' || a === 'accounts:write');
+    const reachesAccounts = spec.access.some(
+      (a) =>
+        a === 'accounts:read' ||
+        a === 'accounts:write' ||
+        a === 'accounts:scan' ||
+        a === 'screening-roster:write',
+    );
     expect([...new Set(denies.flatMap((st) => pairs(actionsOf(st), resourcesOf(st))))].sort()).toEqual(
       [
         ...new Set([
@@ -463,7 +482,9 @@ describe('function roles', () => {
     expect(writers.map((spec) => spec.id)).toEqual(expect.arrayContaining(['Login', 'Logout']));
     // AnswerTask's only write is a PutItem whose every leading key is a task-token partition (checked in the
     // task-token tests below): it cannot reach a head partition at all.
-    for (const spec of writers.filter((w) => w.id !== 'AnswerTask')) {
+    // F2: BackfillRoster's only write is a PutItem whose every leading key is a roster partition (checked in
+    // "F2 the roster backfill in AWS" below): no head either.
+    for (const spec of writers.filter((w) => w.id !== 'AnswerTask' && w.id !== 'BackfillRoster')) {
       const allowed = statementsOf(spec)
         .statements.filter(
           (st) => st.Effect === 'Allow' && resourcesOf(st).some((r) => JSON.stringify(r) === table),
@@ -666,4 +687,62 @@ describe('workflow roles', () => {
       for (const st of invoke) expect(actionsOf(st)).toEqual(['lambda:InvokeFunction']);
     },
   );
+});
+
+describe('F2 the roster backfill in AWS (BackfillRoster)', () => {
+  const accountsArn = () => getAttArn(s.primary.data.accounts);
+  const onAccounts = (st: Statement) =>
+    resourcesOf(st).some((r) => JSON.stringify(r) === JSON.stringify(accountsArn()));
+
+  it('F2 its role reaches the accounts table by a Scan, the heads of ledgered rows, and the roster rows alone', () => {
+    const spec = allFunctions().find((f) => f.id === 'BackfillRoster');
+    if (!spec) throw new Error('BackfillRoster is not in the catalogue');
+    const table = statementsOf(spec).statements.filter(onAccounts);
+    const allows = Object.fromEntries(
+      table
+        .filter((st) => st.Effect === 'Allow')
+        .map((st) => [actionsOf(st).sort().join(','), st.Condition as Record<string, unknown> | undefined]),
+    );
+    expect(allows).toEqual({
+      'dynamodb:Scan': undefined,
+      'dynamodb:Query': { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['HEAD#*'] } },
+      'dynamodb:GetItem,dynamodb:PutItem': {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${SCREENING_ROSTER_PARTITION_PREFIX}*`] },
+      },
+    });
+    // no other write on the table, and the task-token partitions denied as to every other role
+    expect(table.filter((st) => st.Effect === 'Deny').map((st) => st.Action)).toEqual(['dynamodb:*']);
+    // the re-screen: the screening workflow's start, nothing else of Step Functions
+    const states = statementsOf(spec).statements.filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('states:')),
+    );
+    expect(states.flatMap(actionsOf)).toEqual(['states:StartExecution']);
+    expect(states.flatMap(resourcesOf)).toEqual([
+      ref(s.primary.workflows.stateMachines.get('screening') as IConstruct),
+    ]);
+  });
+
+  it('F2 no other role may Scan the accounts table', () => {
+    const scanners = [...allFunctions(), ...DEPLOY_FUNCTIONS].filter((spec) =>
+      statementsOf(spec).statements.some(
+        (st) => st.Effect === 'Allow' && onAccounts(st) && actionsOf(st).includes('dynamodb:Scan'),
+      ),
+    );
+    expect(scanners.map((spec) => spec.id)).toEqual(['BackfillRoster']);
+  });
+
+  it('F2 it lives in the Internal nested stack, is invoked by nothing, and its name is a stack output', () => {
+    const fn = s.primary.operatorFunctions.get('BackfillRoster');
+    if (!fn) throw new Error('BackfillRoster was not built');
+    expect(Stack.of(fn)).toBe(s.primary.internal);
+    const permissions = s.templates.flatMap((t) =>
+      Object.values(t.findResources('AWS::Lambda::Permission')).filter((p) =>
+        JSON.stringify(p).includes(logicalId(fn.fn)),
+      ),
+    );
+    expect(permissions).toEqual([]);
+    expect(Object.keys(s.template.findOutputs('ScreeningBackfillFunctionName'))).toHaveLength(1);
+    const cfn = fn.fn.node.defaultChild as CfnFunction;
+    expect(cfn.timeout).toBe(120);
+  });
 });

@@ -47,3 +47,15 @@ describe('F2 screening lists bucket', () => {
     expect(JSON.stringify(policies)).toContain(logicalId(s.primary.data.screeningLists.bucket));
   });
 });
+
+describe('F2 LoadScreeningList sizing', () => {
+  it('F2 LoadScreeningList has the memory and timeout measured for real lists (2,048 MB, 180 s), not the defaults', () => {
+    const fn = s.primary.functions.get('LoadScreeningList');
+    if (!fn) throw new Error('LoadScreeningList was not built');
+    const resources = s.merged.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+    expect(resources[logicalId(fn.fn)]?.Properties).toMatchObject({ MemorySize: 2048, Timeout: 180 });
+    // the other workflow tasks keep theirs
+    const other = s.primary.functions.get('ScreenCustomer');
+    expect(resources[logicalId(other?.fn as never)]?.Properties).toMatchObject({ MemorySize: 512, Timeout: 30 });
+  });
+});

@@ -37,6 +37,8 @@ const ADMIN_POOL = ['ADMIN_POOL_ID', 'ADMIN_POOL_CLIENT_ID'] as const;
 export const ACCESS_ENV = {
   'accounts:read': ['ACCOUNTS_TABLE', 'SIGNING_KEY_ID'],
   'accounts:write': ['ACCOUNTS_TABLE', 'SIGNING_KEY_ID'],
+  'accounts:scan': ['ACCOUNTS_TABLE', 'SIGNING_KEY_ID'],
+  'screening-roster:write': ['ACCOUNTS_TABLE', 'SIGNING_KEY_ID'],
   'audit:append': ['AUDIT_TABLE', 'SIGNING_KEY_ID'],
   'audit:read': ['AUDIT_TABLE', 'SIGNING_KEY_ID'],
   'audit-checkpoint:read': ['AUDIT_CHECKPOINT_BUCKET', 'SIGNING_KEY_ID'],

@@ -101,6 +101,8 @@ export class CloudHarness {
   adminDirectory!: LocalIdentityProvider;
   private ses!: Awaited<ReturnType<typeof startSes>>;
   readonly timings: Record<string, number> = {};
+  /** The emulated DynamoDB's URL, for a test that must shape the data outside IAM (a row missing, as an old one). */
+  dynamoUrl = '';
 
   private constructor(
     readonly model: CloudModel,
@@ -146,6 +148,7 @@ export class CloudHarness {
     const dynamoUrl = urlOf('127.0.0.1', await listen(dynamoServer, 0, '127.0.0.1'));
     this.stops.push(() => close(dynamoServer));
     await createTables(dynamoUrl, model);
+    this.dynamoUrl = dynamoUrl;
 
     this.ses = await startSes(model.deployment.region);
     this.stops.push(() => this.ses.stop());
