@@ -95,7 +95,7 @@ export const SECURITY_ALARMS: readonly SecurityAlarm[] = [
     metric: 'LoginRiskUnavailable',
     description:
       'G1: the LoginRisk table could not be read or written; logins fall back to the fixed rules (more proof ' +
-      'asked, never less). Check the table, its key and the login functions\' grants.',
+      "asked, never less). Check the table, its key and the login functions' grants.",
     period: Duration.minutes(5),
     threshold: 5,
   },

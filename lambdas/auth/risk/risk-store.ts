@@ -148,7 +148,7 @@ export class RiskStore implements RiskStorePort {
   /** One ADD per value and one on the totals, each on a shard chosen at random. */
   private async count(login: LoginFeatures, read: RiskRead): Promise<void> {
     const shard = () => `S#${Math.floor(this.random() * this.shards) % this.shards}`;
-    const names: Record<string, string> = { [`#h`]: `h${login.hour}` };
+    const names: Record<string, string> = { '#h': `h${login.hour}` };
     const values: Record<string, number> = { ':one': 1 };
     const adds = ['#h :one'];
     const writes: Promise<unknown>[] = [];
