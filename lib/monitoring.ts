@@ -84,6 +84,22 @@ export const SECURITY_ALARMS: readonly SecurityAlarm[] = [
     threshold: 1,
   },
   {
+    metric: 'LoginRiskBlocked',
+    description:
+      'G1: logins with the right password were blocked by the login-risk model (owners emailed). A burst means ' +
+      'credential stuffing with working passwords, or bands set too tight (docs/login-risk.md).',
+    period: Duration.minutes(15),
+    threshold: 20,
+  },
+  {
+    metric: 'LoginRiskUnavailable',
+    description:
+      'G1: the LoginRisk table could not be read or written; logins fall back to the fixed rules (more proof ' +
+      "asked, never less). Check the table, its key and the login functions' grants.",
+    period: Duration.minutes(5),
+    threshold: 5,
+  },
+  {
     metric: 'BreachedPasswordCheckUnavailable',
     description:
       'X3: Have I Been Pwned did not answer the breached-password check in time; new passwords are accepted ' +

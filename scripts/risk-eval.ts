@@ -37,6 +37,7 @@ const FREEMAN: RiskModelConfig = {
     hour: 1,
     velocity: 0,
     travel: 0,
+    newDevice: 0,
   },
   rhoMin: 0,
   coldStartLogins: 0,

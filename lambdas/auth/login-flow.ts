@@ -3,16 +3,21 @@
 // cannot skip a step (the current step is the first of `steps`), answer one twice (each answer is a
 // version-conditional update) or come back late (`expiresAt`).
 //
-// Order: bot shield → duress check and password (always both, so timing tells nothing) → TOTP if enrolled →
-// new network: emailed code (A6) → new device: emailed link, then the waiting client's poll (A7) → tokens,
-// session row, login history, login email with the "this wasn't me" link (A4).
+// Order: bot shield → duress check and password (always both, so timing tells nothing) → the login-risk
+// model's band (G1; lambdas/auth/risk/): block refuses, as a wrong password, and tells the owner; step up asks
+// for the further proofs below; allow asks for none → TOTP if enrolled → on a step up, a new network: emailed
+// code (A6); a new device: emailed link, then the waiting client's poll (A7); a known network and device: the
+// emailed code → tokens, session row, login history (with the score), the login added to the risk history and
+// the population, login email with the "this wasn't me" link (A4).
 
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { AccountStore } from '../account/contracts.js';
 import { SUSPENSION_LINK_DAYS, type SuspensionLinks } from '../account/contracts.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
 import type { ClientContext } from '../kernel/client-context.js';
 import { describeBrowser } from '../kernel/client-description.js';
 import { Conflict, Forbidden, Gone, TooManyRequests, Unauthorized } from '../kernel/errors.js';
+import { logger, MetricUnit, metrics, SecurityMetric } from '../kernel/observability.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { GeoIp } from '../kernel/ports/geo-ip.js';
 import type { IdentityProvider, TokenSet } from '../kernel/ports/identity-provider.js';
@@ -22,6 +27,7 @@ import { parseSource } from '../kernel/shield/bot-shield.js';
 import { TABLES } from '../kernel/tables.js';
 import { userSessionLifetimeMs } from '../kernel/token-lifetimes.js';
 import type { LoginRefusal, LoginSession, LoginStep, LoginStore } from './login-store.js';
+import type { LoginRiskPort, RiskCheck, RiskSummary } from './risk/login-risk.js';
 
 /** How long a login may take from password to tokens, and how an emailed code is bounded. */
 export const LOGIN_RULES = Object.freeze({
@@ -81,6 +87,13 @@ export interface LoginPorts {
   geo?: GeoIp;
   /** F4: countries refused at login (settings `restrictedCountries`; the WAF refuses them first in AWS). */
   restrictedCountries?: readonly string[];
+  /**
+   * G1: the login-risk model. Without it (or when its rows cannot be read) the fixed rules decide: a new
+   * network asks for the emailed code, a new device for the link.
+   */
+  risk?: LoginRiskPort;
+  /** G1: where step-up and block decisions are recorded with their score and reasons. */
+  audit?: Pick<AuditLog, 'append'>;
 }
 
 export type { ClientContext };
@@ -181,44 +194,153 @@ export class LoginFlow {
     }
 
     const network = parseSource(client.ip).network;
-    const [knownDevice, knownNetwork] = await Promise.all([
-      this.ports.logins.getDevice(user.userId, client.deviceId),
+    // One round trip: the device, the network and the risk rows are read side by side.
+    const device = this.ports.logins.getDevice(user.userId, client.deviceId);
+    const [knownDevice, knownNetwork, risk] = await Promise.all([
+      device,
       this.ports.logins.knowsNetwork(user.userId, network),
+      this.assessRisk(user.userId, client, country, device.then(Boolean)),
     ]);
-    const steps: LoginStep[] = [
-      ...(auth.kind === 'totp-required' ? (['totp'] as const) : []),
-      ...(knownNetwork ? [] : (['ip-code'] as const)),
-      ...(knownDevice ? [] : (['device-confirmation'] as const)),
-    ];
     const loginId = newId();
-    const session = await this.ports.logins.createSession({
-      loginId,
-      userId: user.userId,
-      username,
-      steps,
-      ...(auth.kind === 'totp-required'
-        ? {
-            idpSession: auth.session,
-            totpAttemptsLeft: LOGIN_RULES.totpAttempts,
-            sealedPassword: await this.ports.vault.encrypt(passwordBinding(loginId), { password }),
-          }
-        : {}),
-      ...(auth.kind === 'tokens' && steps.length > 0
-        ? {
-            sealedTokens: await this.ports.vault.encrypt(tokensBinding(loginId), {
-              ...toFields(auth.tokens),
-            }),
-          }
-        : {}),
-      ip: client.ip,
-      network,
-      deviceId: client.deviceId,
-      ...(client.userAgent ? { userAgent: client.userAgent } : {}),
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + LOGIN_RULES.sessionMinutes * 60_000).toISOString(),
-    });
-    if (auth.kind === 'tokens' && steps.length === 0) return this.finish(session, auth.tokens, client);
+    // Beside the next write, not before it: the audit record adds no round trip of its own.
+    const audited = risk ? this.auditRisk(user.userId, loginId, client, risk.summary) : Promise.resolve();
+    if (risk?.summary.band === 'block') {
+      await Promise.all([
+        audited,
+        this.refuseBlocked(user.userId, loginId, attempt, counted, client, risk.summary),
+      ]);
+      throw new Unauthorized(BAD_CREDENTIALS);
+    }
+    // G1: the band decides whether more proof is asked; which proof is today's: the emailed code for a new
+    // network, the link for a new device, the code when both are known. Without the model: the fixed rules.
+    const stepUp = risk ? risk.summary.band === 'step-up' : !knownNetwork || !knownDevice;
+    const proofs: LoginStep[] = !stepUp
+      ? []
+      : knownNetwork && knownDevice
+        ? ['ip-code']
+        : [
+            ...(knownNetwork ? [] : (['ip-code'] as const)),
+            ...(knownDevice ? [] : (['device-confirmation'] as const)),
+          ];
+    const steps: LoginStep[] = [...(auth.kind === 'totp-required' ? (['totp'] as const) : []), ...proofs];
+    const [session] = await Promise.all([
+      this.ports.logins.createSession({
+        loginId,
+        userId: user.userId,
+        username,
+        steps,
+        ...(auth.kind === 'totp-required'
+          ? {
+              idpSession: auth.session,
+              totpAttemptsLeft: LOGIN_RULES.totpAttempts,
+              sealedPassword: await this.ports.vault.encrypt(passwordBinding(loginId), { password }),
+            }
+          : {}),
+        ...(auth.kind === 'tokens' && steps.length > 0
+          ? {
+              sealedTokens: await this.ports.vault.encrypt(tokensBinding(loginId), {
+                ...toFields(auth.tokens),
+              }),
+            }
+          : {}),
+        ip: client.ip,
+        network,
+        deviceId: client.deviceId,
+        ...(client.userAgent ? { userAgent: client.userAgent } : {}),
+        ...(risk ? { risk: risk.summary } : {}),
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + LOGIN_RULES.sessionMinutes * 60_000).toISOString(),
+      }),
+      audited,
+    ]);
+    if (auth.kind === 'tokens' && steps.length === 0) return this.finish(session, auth.tokens, client, risk);
     return this.enterStep(session, client);
+  }
+
+  /** G1: the model's score of this attempt; undefined (the fixed rules decide) without it or its rows. */
+  private async assessRisk(
+    userId: string,
+    client: ClientContext,
+    country: string | undefined,
+    deviceKnown: Promise<boolean>,
+  ): Promise<RiskCheck | undefined> {
+    if (!this.ports.risk) return undefined;
+    try {
+      return await this.ports.risk.assess({
+        userId,
+        ip: client.ip,
+        country,
+        asn: this.ports.geo?.asnOf?.(client.ip),
+        userAgent: client.userAgent,
+        deviceKnown,
+      });
+    } catch (err) {
+      // Fail to the fixed rules (which step up on anything new), never open: the login goes on.
+      logger.error('login risk unavailable: the fixed rules decide', { error: err as Error });
+      metrics.addMetric(SecurityMetric.LoginRiskUnavailable, MetricUnit.Count, 1);
+      return undefined;
+    }
+  }
+
+  /** G1: a step-up or block decision in the audit log, with its score and top reasons (allow: the history). */
+  private async auditRisk(
+    userId: string,
+    loginId: string,
+    client: ClientContext,
+    risk: RiskSummary,
+  ): Promise<void> {
+    if (risk.band === 'allow' || !this.ports.audit) return;
+    await this.ports.audit.append({
+      actor: { kind: 'user', id: userId },
+      action: 'security.login-risk',
+      target: { kind: 'user', id: userId },
+      outcome: risk.band === 'block' ? 'refused' : 'flagged',
+      at: this.ports.clock.now().toISOString(),
+      sourceIp: client.ip,
+      ...(client.userAgent ? { userAgent: client.userAgent.slice(0, 512) } : {}),
+      details: {
+        loginId,
+        band: risk.band,
+        score: risk.score,
+        reasons: risk.reasons.map((r) => `${r.feature}:${r.value}`).join(','),
+      },
+    });
+  }
+
+  /**
+   * G1: the right password from where the model blocks. The client gets the answer to a wrong password (a
+   * credential stuffer learns nothing, not even that the password was right); the attempt counts for the bot
+   * shield, goes to the history with its reason and score, and the owner is emailed where it came from and
+   * what to do.
+   */
+  private async refuseBlocked(
+    userId: string,
+    loginId: string,
+    attempt: ShieldAttempt,
+    counted: { reserved: boolean },
+    client: ClientContext,
+    risk: RiskSummary,
+  ): Promise<void> {
+    metrics.addMetric(SecurityMetric.LoginRiskBlocked, MetricUnit.Count, 1);
+    const now = this.ports.clock.now();
+    const country = this.ports.geo?.countryOf(client.ip);
+    await Promise.all([
+      this.ports.shield?.recordFailure(attempt, counted),
+      this.recordRefusal(
+        { userId, loginId, ip: client.ip, deviceId: client.deviceId, userAgent: client.userAgent },
+        'risk-blocked',
+        risk,
+      ),
+      this.email(userId, {
+        template: 'login-blocked',
+        context: {
+          at: now.toISOString(),
+          ip: client.ip,
+          ...(country ? { country } : {}),
+          browser: describeBrowser(client.userAgent).slice(0, 256),
+        },
+      }),
+    ]);
   }
 
   /** Answers the current step of a login; the device step is answered by polling. */
@@ -383,6 +505,7 @@ export class LoginFlow {
       userAgent?: string | undefined;
     },
     reason: LoginRefusal,
+    risk?: RiskSummary,
   ): Promise<void> {
     const country = this.ports.geo?.countryOf(login.ip);
     await this.ports.logins.recordLogin({
@@ -395,6 +518,7 @@ export class LoginFlow {
       deviceId: login.deviceId,
       outcome: 'refused',
       reason,
+      ...(risk ? { risk } : {}),
     });
   }
 
@@ -463,6 +587,7 @@ export class LoginFlow {
     session: LoginSession,
     tokens: TokenSet,
     client: ClientContext,
+    risk?: RiskCheck,
   ): Promise<LoginOutcome> {
     const now = this.ports.clock.now();
     const at = now.toISOString();
@@ -503,7 +628,9 @@ export class LoginFlow {
         deviceId: session.deviceId,
         outcome: 'success',
         sessionId: claims.origin_jti,
+        ...(session.risk ? { risk: session.risk } : {}),
       }),
+      this.recordRisk(session, country, risk),
       this.ports.shield?.recordSuccess({
         username: session.username,
         ip: session.ip,
@@ -519,6 +646,33 @@ export class LoginFlow {
       reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
     });
     return { status: 'authenticated', tokens };
+  }
+
+  /**
+   * G1: the successful login joins the user's risk history and the population. Advisory data: a failure is
+   * logged and counted, and the login (already complete) stands.
+   */
+  private async recordRisk(
+    session: LoginSession,
+    country: string | undefined,
+    prior: RiskCheck | undefined,
+  ): Promise<void> {
+    if (!this.ports.risk) return;
+    try {
+      await this.ports.risk.record(
+        {
+          userId: session.userId,
+          ip: session.ip,
+          country,
+          asn: this.ports.geo?.asnOf?.(session.ip),
+          userAgent: session.userAgent,
+        },
+        prior,
+      );
+    } catch (err) {
+      logger.error('login risk: the login was not added to the history', { error: err as Error });
+      metrics.addMetric(SecurityMetric.LoginRiskUnavailable, MetricUnit.Count, 1);
+    }
   }
 
   /** A templated email (lambdas/kernel/ports/user-mail-contracts.ts): the user-mail function renders and sends it. */

@@ -3,6 +3,7 @@
 // an account has logged in from (A6, A7) and the login history (A9).
 import { Conflict, ValidationError } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { RiskSummary } from './risk/login-risk.js';
 
 export type LoginStep = 'totp' | 'ip-code' | 'device-confirmation';
 
@@ -28,6 +29,8 @@ export interface LoginSession {
   network: string;
   deviceId: string;
   userAgent?: string;
+  /** G1: the login-risk model's score, band and top reasons at the password step. */
+  risk?: RiskSummary;
   /** SHA-256 of the emailed code of the `ip-code` step, and the attempts left on it. */
   codeHash?: string;
   codeAttemptsLeft?: number;
@@ -62,13 +65,16 @@ export interface LoginEvent {
   reason?: LoginRefusal;
   /** The session a successful login opened (the access token's `origin_jti`). */
   sessionId?: string;
+  /** G1: the login-risk model's score, band and top reasons (not shown to the user). */
+  risk?: RiskSummary;
 }
 
 /**
  * Why a login of an existing user was refused, as its history shows it (A9): `password` (a wrong password;
  * a duress password is recorded alike), `account-disabled` (a suspended or disabled account, refused whatever the
  * password), `totp-invalid`, `totp-code-used` (a code of a time step already spent), `code-invalid` (the
- * emailed code of a new network), `throttled` (a step refused by the bot shield).
+ * emailed code of a new network), `throttled` (a step refused by the bot shield), `risk-blocked` (the right
+ * password, refused by the login-risk model's block band, G1; the owner is emailed).
  */
 export const LOGIN_REFUSALS = [
   'password',
@@ -77,6 +83,7 @@ export const LOGIN_REFUSALS = [
   'totp-code-used',
   'code-invalid',
   'throttled',
+  'risk-blocked',
 ] as const;
 export type LoginRefusal = (typeof LOGIN_REFUSALS)[number];
 

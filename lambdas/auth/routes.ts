@@ -51,6 +51,9 @@ export const ROUTES: readonly RouteSpec[] = [
       'user-mail:send',
       // A5: every password a login checks also goes to the duress check (login-flow.ts).
       'duress:check',
+      // G1: the login-risk rows (read at the password, written after a success); step-up and block
+      // decisions go to the audit log (accounts:write brings audit:append).
+      'risk:write',
     ),
   },
   {
@@ -165,6 +168,8 @@ export const ROUTES: readonly RouteSpec[] = [
       'shield:write',
       'vault:invoke',
       'user-mail:send',
+      // G1: a login finished by its last proof joins the user's risk history and the population.
+      'risk:write',
     ),
   },
   {

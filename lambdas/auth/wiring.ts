@@ -19,6 +19,8 @@ import { LoginFlow } from './login-flow.js';
 import { loginShield } from './login-shield.js';
 import { LoginStore } from './login-store.js';
 import type { PasswordScreen } from './password-screen.js';
+import { LoginRisk } from './risk/login-risk.js';
+import { RiskStore } from './risk/risk-store.js';
 import { SignupFlow } from './signup-flow.js';
 import { invokingSignupMessenger } from './signup-messenger.js';
 import { TokenRefresh } from './token-refresh.js';
@@ -47,6 +49,10 @@ type LoginInfra = Pick<
   | 'invoke'
 >;
 
+/** G1: the login-risk model over the LoginRisk table (history and population counts). */
+export const loginRisk = (infra: Pick<Infra, 'documents' | 'tableName' | 'clock'>) =>
+  new LoginRisk(new RiskStore(infra.documents(), infra.tableName('risk')), infra.clock);
+
 export const loginFlow = (infra: LoginInfra) =>
   new LoginFlow({
     identity: infra.reauthIdentity(),
@@ -60,6 +66,8 @@ export const loginFlow = (infra: LoginInfra) =>
     shield: botShield(infra),
     geo: infra.geo(),
     duress: duressCheck(infra),
+    risk: loginRisk(infra),
+    audit: infra.rows().audit,
   });
 
 type RefreshInfra = Pick<

@@ -35,6 +35,10 @@ export const SecurityMetric = {
   BreachDeadlineMissed: 'BreachDeadlineMissed',
   /** F2: a customer was not screened because no version of any screened list is loaded (a fresh deployment). */
   ScreeningWithoutLists: 'ScreeningWithoutLists',
+  /** G1: a login with the right password was blocked by the login-risk model (its owner is emailed). */
+  LoginRiskBlocked: 'LoginRiskBlocked',
+  /** G1: the login-risk rows could not be read or written; the login fell back to the fixed rules. */
+  LoginRiskUnavailable: 'LoginRiskUnavailable',
   /** X3: the breached-password source did not answer in time; the password was accepted without it. */
   BreachedPasswordCheckUnavailable: 'BreachedPasswordCheckUnavailable',
 } as const;

@@ -48,6 +48,8 @@ export type Access =
   | 'identity:refresh'
   | 'shield:write'
   | 'shield:forget'
+  /** G1: the login-risk rows: read a user's history and the population counts, add a login to both. */
+  | 'risk:write'
   | 'identity:revoke'
   | 'identity:sign-out'
   | 'identity:read'

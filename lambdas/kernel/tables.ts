@@ -12,7 +12,7 @@ export interface TableSpec {
   /** Whether its rows are signed rows (E1), read and written only through SignedTable. */
   signed: boolean;
   /** The Lambda environment variable holding the physical table name. */
-  envVar: 'ACCOUNTS_TABLE' | 'AUDIT_TABLE' | 'SHIELD_TABLE' | 'IDEMPOTENCY_TABLE';
+  envVar: 'ACCOUNTS_TABLE' | 'AUDIT_TABLE' | 'SHIELD_TABLE' | 'IDEMPOTENCY_TABLE' | 'RISK_TABLE';
   /**
    * Whether the key-rotation job may re-sign its rows. Audit records never are: each record's hash, which
    * the next record links to, covers its version, so they keep the key that signed them (old signing keys
@@ -79,6 +79,24 @@ export const TABLES = {
     logicalName: 'Shield',
     signed: false,
     envVar: 'SHIELD_TABLE',
+    resignable: false,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'ttl',
+    indexes: [],
+    retention: 'operational',
+  },
+  /**
+   * G1 login risk: each user's bounded history of successful logins as the model reads it (one row per user,
+   * `USER#<id>` / `HISTORY`, the last 200 logins within 183 days, IP, network and User-Agent pseudonymised),
+   * and the population's counts of every feature value, sharded counters changed only by atomic `ADD`
+   * (`POP#<feature>#<value>` and `POPTOTAL`, sort key `S#<shard>`). Not signed: the counters change on every
+   * login, and the rows decide only how much proof a login asks for, never grant anything by themselves.
+   */
+  risk: {
+    logicalName: 'LoginRisk',
+    signed: false,
+    envVar: 'RISK_TABLE',
     resignable: false,
     partitionKey: 'pk',
     sortKey: 'sk',

@@ -20,7 +20,8 @@ export type TemplateName =
   | 'signup-attempt'
   | 'refresh-token-reuse'
   | 'breach-notice'
-  | 'password-entered';
+  | 'password-entered'
+  | 'login-blocked';
 
 /** A template's output: subject and body, before `frame` puts the phrase and the footer around it. */
 export interface RenderedEmail {
@@ -217,6 +218,29 @@ export function passwordEntered(input: { username: string; context: SignInContex
       { kind: 'facts', rows: contextRows(input.context) },
       p(
         'If this was you and you mistyped the code, there is nothing to do. If it was not you, someone knows your password: change it now in the Palisade app, and check your recent sign-ins there.',
+      ),
+    ],
+    false,
+  );
+}
+
+/**
+ * G1: someone entered the user's right password from where the login-risk model blocks sign-ins (a place,
+ * network and browser unlike the user's own): the sign-in was refused. Like `password-entered`, no link at all,
+ * and nothing that helps whoever holds the password (not why it was refused, nor how to get past it).
+ */
+export function loginBlocked(input: { username: string; context: SignInContext }): RenderedEmail {
+  return rendered(
+    'login-blocked',
+    'We blocked a sign-in to your Palisade account',
+    [
+      hello(input.username),
+      p(
+        'Your Palisade password was just entered correctly, but the sign-in did not look like yours and we blocked it:',
+      ),
+      { kind: 'facts', rows: contextRows(input.context) },
+      p(
+        'If it was not you, someone knows your password: change it now in the Palisade app, and check your recent sign-ins there. If it was you, sign in from a device and network you have used before, or contact support.',
       ),
     ],
     false,

@@ -7,6 +7,7 @@ import {
   accountSuspended,
   addressConfirmation,
   breachNotice,
+  loginBlocked,
   loginNotice,
   newDeviceConfirmation,
   passwordEntered,
@@ -64,6 +65,8 @@ export function renderUserMessage(message: UserMessage, username: string): Rende
       });
     case 'password-entered':
       return passwordEntered({ username, context: contextOf(message.context) });
+    case 'login-blocked':
+      return loginBlocked({ username, context: contextOf(message.context) });
     case 'refresh-token-reuse':
       return refreshTokenReuse({
         username,

@@ -295,6 +295,14 @@ export const DATA_GRANTS = {
       tableKeyWrite(fn, ctx);
     },
   },
+  'risk:write': {
+    // G1: one BatchGetItem (the user's history row and the counters of the attempt's values), then after a
+    // successful login a conditional update of the history row and atomic ADDs on the counters.
+    apply(fn, ctx) {
+      allow(fn, ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], [ctx.data.tables.risk.tableArn]);
+      tableKeyWrite(fn, ctx);
+    },
+  },
   'shield:forget': {
     // Deleting one known-device row when its user takes the device off the whitelist.
     apply(fn, ctx) {

@@ -189,6 +189,10 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ),
       ...tableKeyWrite,
     ],
+    'risk:write': [
+      ...pairs(['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], [getAttArn(data.tables.risk)]),
+      ...tableKeyWrite,
+    ],
     'shield:forget': [
       ...pairs(['dynamodb:DeleteItem'], [getAttArn(data.tables.shield)]),
       ...pairs(['kms:Decrypt'], tableKey),

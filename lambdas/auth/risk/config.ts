@@ -14,7 +14,7 @@ export const CATEGORICAL_FEATURES = [
   'device',
 ] as const;
 export type CategoricalFeature = (typeof CATEGORICAL_FEATURES)[number];
-export type RiskFeature = CategoricalFeature | 'hour' | 'velocity' | 'travel';
+export type RiskFeature = CategoricalFeature | 'hour' | 'velocity' | 'travel' | 'newDevice';
 
 export interface RiskModelConfig {
   /**
@@ -62,6 +62,11 @@ export const RISK_MODEL: Readonly<RiskModelConfig> = Object.freeze<RiskModelConf
     hour: 0.5,
     velocity: 0.5,
     travel: 1,
+    // Not a ratio but a fixed cost: a device the user never confirmed (the login's device cookie, A7). Above
+    // the step-up threshold, so a new device asks for proof unless the rest of the attempt is strongly
+    // familiar (its negative terms outweigh 0.7). The RBA columns have no device: the evaluation's figures
+    // do not include it (docs/login-risk.md).
+    newDevice: 2,
   },
   alpha: 2,
   coldStartLogins: 3,

@@ -19,6 +19,11 @@ export interface LoginFeatures {
   /** Hour of day, UTC (the comparison is with the user's own hours, so the time zone cancels out). */
   hour: number;
   values: Partial<Record<CategoricalFeature, string>>;
+  /**
+   * Whether the attempt's device id is one this user confirmed before (the login's device whitelist, A7);
+   * undefined where it is not known (the RBA columns, risk:score).
+   */
+  deviceKnown?: boolean;
 }
 
 interface ParsedAgent {

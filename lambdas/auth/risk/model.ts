@@ -18,11 +18,25 @@ import type { LoginFeatures } from './features.js';
 
 const HOUR_MS = 3_600_000;
 
+/** What the score reads of the population: smoothed probabilities and each feature's entropy. */
+export interface PopulationView {
+  p(feature: CategoricalFeature, value: string): number;
+  pHour(hour: number): number;
+  entropy(feature: CategoricalFeature): number;
+}
+
+/** The aggregate of one feature: logins counted, distinct values, Σ c·ln c over the values' counts. */
+export interface FeatureTotals {
+  n: number;
+  distinct: number;
+  cLogC: number;
+}
+
 /**
  * The population's counts of every feature value, updated one login at a time (no scan): the entropy each
  * feature's population term needs is kept incrementally from Σ c·ln c.
  */
-export class Population {
+export class Population implements PopulationView {
   private readonly counts = new Map<CategoricalFeature, Map<string, number>>();
   private readonly totals = new Map<CategoricalFeature, number>();
   private readonly cLogC = new Map<CategoricalFeature, number>();
@@ -73,7 +87,44 @@ export class Population {
   }
 }
 
-const xLogX = (x: number) => (x > 0 ? x * Math.log(x) : 0);
+export const xLogX = (x: number) => (x > 0 ? x * Math.log(x) : 0);
+
+/**
+ * The population as a login reads it from the aggregate (lambdas/auth/risk/risk-store.ts): each feature's
+ * totals and only the counts of the attempt's own values, with the same formulas as `Population`.
+ */
+export class PopulationSnapshot implements PopulationView {
+  constructor(
+    private readonly totals: Partial<Record<CategoricalFeature, FeatureTotals>>,
+    /** The counts of the attempt's values (a value missing here counts 0). */
+    private readonly counts: Partial<Record<CategoricalFeature, { value: string; count: number }>>,
+    private readonly hours: readonly number[],
+  ) {}
+
+  count(feature: CategoricalFeature, value: string): number {
+    const known = this.counts[feature];
+    return known && known.value === value ? Math.max(0, known.count) : 0;
+  }
+
+  p(feature: CategoricalFeature, value: string): number {
+    const t = this.totals[feature];
+    const n = Math.max(0, t?.n ?? 0);
+    const distinct = Math.max(0, t?.distinct ?? 0);
+    return (this.count(feature, value) + 1) / (n + distinct + 1);
+  }
+
+  pHour(hour: number): number {
+    const total = this.hours.reduce((a, b) => a + Math.max(0, b), 0);
+    return (Math.max(0, this.hours[hour] ?? 0) + 1) / (total + 24);
+  }
+
+  entropy(feature: CategoricalFeature): number {
+    const t = this.totals[feature];
+    const n = t?.n ?? 0;
+    // Concurrent updates may leave Σ c·ln c slightly off (risk-store.ts): never a negative entropy.
+    return n <= 0 ? 0 : Math.max(0, Math.log(n) - (t?.cLogC ?? 0) / n);
+  }
+}
 
 /** A user's history as counts: built from at most `history.maxLogins` of their past successful logins. */
 export class UserProfile {
@@ -141,7 +192,7 @@ export const populationWeight = (n: number, config: RiskModelConfig = RISK_MODEL
 export function scoreLogin(
   attempt: LoginFeatures,
   profile: UserProfile,
-  population: Population,
+  population: PopulationView,
   config: RiskModelConfig = RISK_MODEL,
 ): RiskAssessment {
   const { alpha, weights } = config;
@@ -194,6 +245,11 @@ export function scoreLogin(
       const excess = Math.log2(km / hours / config.travel.maxKmh);
       contributions.push({ feature: 'travel', value: weights.travel * clamp(excess, 0, config.travel.cap) });
     }
+  }
+
+  // The device cookie (production only: the RBA columns carry none): a device never confirmed by this user.
+  if (attempt.deviceKnown === false && weights.newDevice !== 0) {
+    contributions.push({ feature: 'newDevice', value: weights.newDevice, seen: false });
   }
 
   const score = contributions.reduce((sum, c) => sum + c.value, 0);

@@ -65,6 +65,11 @@ export const userMessage = z.discriminatedUnion('template', [
     template: z.literal('password-entered'),
     context: signInContext,
   }),
+  /** G1: the right password from where the login-risk model blocks; the login was refused (no link). */
+  z.object({
+    template: z.literal('login-blocked'),
+    context: signInContext,
+  }),
   /** A6: the one-time code of a sign-in from a new network. */
   z.object({
     template: z.literal('new-ip-code'),

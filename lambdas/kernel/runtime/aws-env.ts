@@ -9,6 +9,7 @@ const envSchema = z.object({
   SHIELD_TABLE: z.optional(z.string().check(z.minLength(1))),
   /** C2: Powertools idempotency records (withdrawal requests). */
   IDEMPOTENCY_TABLE: z.optional(z.string().check(z.minLength(1))),
+  RISK_TABLE: z.optional(z.string().check(z.minLength(1))),
   USER_POOL_ID: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/))),
   USER_POOL_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
   /** D1: the admin pool and its app client (admin login, admin authorizer, offboarding). */
