@@ -60,8 +60,8 @@ interface Pair {
   readonly relation: TokenRelation | 'joined';
 }
 
-const lengthsFit = (a: string, b: string) =>
-  Math.abs(a.length - b.length) <= 0.3 * Math.max(a.length, b.length);
+/** The lengths of two words alike at JOIN_MIN differ by at most 30 % (joined words are tested only then). */
+const lengthsFit = (a: number, b: number) => Math.abs(a - b) <= 0.3 * Math.max(a, b);
 
 function candidatePairs(
   q: readonly string[],
@@ -79,17 +79,21 @@ function candidatePairs(
   // Two adjacent words of one side written as one on the other.
   // (a join alike at JOIN_MIN differs in length by at most 30 %: the length check spares most comparisons)
   for (let i = 0; i + 1 < q.length; i++) {
-    const joined = `${q[i]}${q[i + 1]}`;
+    const length = (q[i] as string).length + (q[i + 1] as string).length;
+    let joined: string | undefined;
     for (let j = 0; j < c.length; j++) {
-      if (!lengthsFit(joined, c[j] as string)) continue;
+      if (!lengthsFit(length, (c[j] as string).length)) continue;
+      joined ??= `${q[i]}${q[i + 1]}`;
       const sim = tokenSimilarity(joined, c[j] as string);
       if (sim.score >= JOIN_MIN) pairs.push({ q: [i, i + 1], c: [j], score: sim.score, relation: 'joined' });
     }
   }
   for (let j = 0; j + 1 < c.length; j++) {
-    const joined = `${c[j]}${c[j + 1]}`;
+    const length = (c[j] as string).length + (c[j + 1] as string).length;
+    let joined: string | undefined;
     for (let i = 0; i < q.length; i++) {
-      if (!lengthsFit(q[i] as string, joined)) continue;
+      if (!lengthsFit((q[i] as string).length, length)) continue;
+      joined ??= `${c[j]}${c[j + 1]}`;
       const sim = tokenSimilarity(q[i] as string, joined);
       if (sim.score >= JOIN_MIN) pairs.push({ q: [i], c: [j, j + 1], score: sim.score, relation: 'joined' });
     }
@@ -192,7 +196,13 @@ export function compareNormalised(
   ) {
     score *= FORM_MISMATCH;
   }
-  return { ...base, score, forms: { query: q.forms, candidate: c.forms } };
+  return {
+    score,
+    aligned: base.aligned,
+    unmatchedQuery: base.unmatchedQuery,
+    unmatchedCandidate: base.unmatchedCandidate,
+    forms: { query: q.forms, candidate: c.forms },
+  };
 }
 
 /** Compares two raw names of one schema. */

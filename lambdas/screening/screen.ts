@@ -59,6 +59,9 @@ export interface ScreeningIndex {
   /** Per distinct token, its first character code and its length. */
   readonly firstChar: Uint16Array;
   readonly tokenLength: Uint16Array;
+  /** Per name, the first letters a–z of its words, and of its one-letter words (bit 0: a … bit 25: z). */
+  readonly firstLetters: Int32Array;
+  readonly initialLetters: Int32Array;
   /** The distinct token → its position in `vocabulary`. */
   readonly tokenIds: ReadonlyMap<string, number>;
   /** Initials of every run of two or more adjacent words of a name (`agricultural bank china` → `ab`, `abc`, `bc`) → names. */
@@ -94,6 +97,9 @@ function initialRuns(words: readonly string[]): Set<string> {
   return runs;
 }
 
+/** The bit of a letter a–z in a name's letter sets (ScreeningIndex.firstLetters), 0 for any other character. */
+const letterBit = (code: number): number => (code >= 97 && code <= 122 ? 1 << (code - 97) : 0);
+
 const schemaOfEntity = (e: ListEntity): Schema => e.schema;
 
 /**
@@ -113,6 +119,8 @@ export function buildIndex(
   const phoneticLists = new Map<string, number[]>();
   const initialLists = new Map<string, number[]>();
   const tokenStart: number[] = [0];
+  const firstLetters: number[] = [];
+  const initialLetters: number[] = [];
   const nameTokens: number[] = [];
   const post = (map: Map<string, number[]>, key: string, id: number) => {
     const list = map.get(key);
@@ -140,13 +148,20 @@ export function buildIndex(
       seen.add(key);
       const id = names.length;
       names.push({ entity: e, name, kind, normalised });
+      let starts = 0;
+      let initials = 0;
       for (const token of normalised.tokens) {
+        const letter = letterBit(token.charCodeAt(0));
+        starts |= letter;
+        if (token.length === 1) initials |= letter;
         const word = tokenId(token);
         nameTokens.push(word);
         const holders = namesOf[word] as number[];
         if (holders[holders.length - 1] !== id) holders.push(id);
       }
       tokenStart.push(nameTokens.length);
+      firstLetters.push(starts);
+      initialLetters.push(initials);
       for (const run of initialRuns(normalised.tokens)) post(initialLists, run, id);
     }
   });
@@ -163,6 +178,8 @@ export function buildIndex(
     nameTokens: Int32Array.from(nameTokens),
     firstChar: Uint16Array.from(vocabulary, (t) => t.charCodeAt(0)),
     tokenLength: Uint16Array.from(vocabulary, (t) => Math.min(t.length, 65535)),
+    firstLetters: Int32Array.from(firstLetters),
+    initialLetters: Int32Array.from(initialLetters),
     tokenIds,
     initials: freeze(initialLists),
     listVersions,
@@ -382,8 +399,17 @@ function candidatesOf(
     touch(index.namesOfToken[word], 0);
   }
   const firstOfQuery = tokens.map((token) => token.charCodeAt(0));
+  const letterOfQuery = firstOfQuery.map(letterBit);
   const rootThreshold = Math.sqrt(threshold);
   const weights = tokens.map(weightOf);
+  // the lengths of this word joined with the one before / after it (0: no such word)
+  const joinBeforeLength = tokens.map((token, t) =>
+    t > 0 ? (tokens[t - 1] as string).length + token.length : 0,
+  );
+  const joinAfterLength = tokens.map((token, t) =>
+    t + 1 < tokens.length ? token.length + (tokens[t + 1] as string).length : 0,
+  );
+  const bestOf = new Float64Array(tokens.length);
   const out: number[] = [];
   for (const id of touched) {
     let mask = masks[id] as number;
@@ -391,9 +417,16 @@ function candidatesOf(
     const to = index.tokenStart[id + 1] as number;
     const listedCount = to - from;
     // an initial against a word starting with it, either way (J / John: 0.9, no trigram in common)
+    const starts = index.firstLetters[id] as number;
+    const initials = index.initialLetters[id] as number;
     for (let t = 0; t < tokens.length; t++) {
       if ((mask & (1 << t)) !== 0) continue;
       const single = (tokens[t] as string).length === 1;
+      const letter = letterOfQuery[t] as number;
+      if (letter !== 0) {
+        if (((single ? starts : initials) & letter) !== 0) mask |= 1 << t;
+        continue;
+      }
       const first = firstOfQuery[t] as number;
       for (let k = from; k < to; k++) {
         const word = index.nameTokens[k] as number;
@@ -440,34 +473,34 @@ function candidatesOf(
     // what each aligned query word can gain at best: Σ w·(s^p − T) over aligned pairs must cover T times
     // the weight left over (the score's formula, rearranged). s is at most the exact similarity to a near
     // listed word, √T to any other (the blocking's lemma), 0.9 as an initial, 1 in a join or abbreviation.
-    let gain = 0;
+    // The joins are the costly part (each an exact similarity of two strings made for it), so they are
+    // decided last and only where they decide: first with every join that fits by length counted as made
+    // (too little even so: not a candidate), then with none made (enough already: a candidate); only a
+    // name between the two has its joins tested, and it is then decided exactly as if they had been first.
+    const need = threshold * (params.contradictionWeight * contradicted + params.extraWeight * extra) - 1e-9;
+    let upper = 0;
+    let lower = 0;
+    let undecided = 0;
     for (let t = 0; t < tokens.length; t++) {
       if ((mask & (1 << t)) === 0) continue;
       const length = (tokens[t] as string).length;
       let best = (spelled & (1 << t)) !== 0 || (runBits & (1 << t)) !== 0 ? 1 : 0;
+      let joinFits = false;
+      const beforeLength = joinBeforeLength[t] as number;
+      const afterLength = joinAfterLength[t] as number;
       for (let k = from; best < 1 && k < to; k++) {
         const word = index.nameTokens[k] as number;
         const wordLength = index.tokenLength[word] as number;
         // joins (compare.ts: lengths within 30 % and alike at JOIN_MIN): this word with the one before or
         // after it against the listed word, or this word against the listed word and the next one
-        const before = t > 0 ? (tokens[t - 1] as string) : undefined;
-        const after = t + 1 < tokens.length ? (tokens[t + 1] as string) : undefined;
-        const nextWord = k + 1 < to ? (index.nameTokens[k + 1] as number) : -1;
-        const listedWord = index.vocabulary[word] as string;
         if (
-          (before !== undefined &&
-            fits(before.length + length, wordLength) &&
-            similarity(`${before}${tokens[t]}`, listedWord).score >= JOIN_MIN) ||
-          (after !== undefined &&
-            fits(length + after.length, wordLength) &&
-            similarity(`${tokens[t]}${after}`, listedWord).score >= JOIN_MIN) ||
-          (nextWord >= 0 &&
-            fits(length, wordLength + (index.tokenLength[nextWord] as number)) &&
-            similarity(tokens[t] as string, `${listedWord}${index.vocabulary[nextWord]}`).score >= JOIN_MIN)
-        ) {
-          best = 1;
-          break;
-        }
+          !joinFits &&
+          ((beforeLength > 0 && fits(beforeLength, wordLength)) ||
+            (afterLength > 0 && fits(afterLength, wordLength)) ||
+            (k + 1 < to &&
+              fits(length, wordLength + (index.tokenLength[index.nameTokens[k + 1] as number] as number))))
+        )
+          joinFits = true;
         let sim = rootThreshold;
         if ((nearStamp[t] as Int32Array)[word] === queryGeneration) {
           const sims = nearSim[t] as Float64Array;
@@ -481,20 +514,84 @@ function candidatesOf(
           sim = Math.max(sim, 0.9);
         if (sim > best) best = sim;
       }
-      // a pair spanning several query words weighs at most MAX_WEIGHT
-      if (best >= 1) gain += MAX_WEIGHT * (1 - threshold);
-      else
-        gain +=
-          (((weights[t] as number) + MAX_WEIGHT) / 2) * Math.max(0, best ** params.sharpness - threshold);
+      const without = gainOf(best, weights[t] as number, threshold, params.sharpness);
+      bestOf[t] = best;
+      lower += without;
+      if (best < 1 && joinFits) {
+        upper += MAX_WEIGHT * (1 - threshold);
+        undecided |= 1 << t;
+      } else upper += without;
     }
-    if (gain >= threshold * (params.contradictionWeight * contradicted + params.extraWeight * extra) - 1e-9)
+    if (upper < need) continue;
+    if (lower >= need) {
       out.push(id);
+      continue;
+    }
+    let gain = 0;
+    for (let t = 0; t < tokens.length; t++) {
+      if ((mask & (1 << t)) === 0) continue;
+      let best = bestOf[t] as number;
+      if ((undecided & (1 << t)) !== 0 && joinMade(index, tokens, t, from, to, similarity)) best = 1;
+      gain += gainOf(best, weights[t] as number, threshold, params.sharpness);
+    }
+    if (gain >= need) out.push(id);
   }
   // in list order, as the exhaustive scan meets them: ties between equal scores resolve the same way
   return out.sort((a, b) => a - b);
 }
 
 const MAX_WEIGHT = weightOf('xxxxxxxxxxxx');
+
+/** What a query word of weight `weight` aligned at `best` can gain at most (candidatesOf's bound). */
+function gainOf(best: number, weight: number, threshold: number, sharpness: number): number {
+  // a pair spanning several query words weighs at most MAX_WEIGHT
+  if (best >= 1) return MAX_WEIGHT * (1 - threshold);
+  return ((weight + MAX_WEIGHT) / 2) * Math.max(0, best ** sharpness - threshold);
+}
+
+/**
+ * Whether query word t joins as compare.ts joins (lengths within 30 %, alike at JOIN_MIN) with a word of the
+ * listed name nameTokens[from … to): joined with the query word before or after it against a listed word, or
+ * alone against a listed word joined with the next one.
+ */
+function joinMade(
+  index: ScreeningIndex,
+  tokens: readonly string[],
+  t: number,
+  from: number,
+  to: number,
+  similarity: Similarity,
+): boolean {
+  const token = tokens[t] as string;
+  const before = t > 0 ? `${tokens[t - 1]}${token}` : undefined;
+  const after = t + 1 < tokens.length ? `${token}${tokens[t + 1]}` : undefined;
+  for (let k = from; k < to; k++) {
+    const word = index.nameTokens[k] as number;
+    const wordLength = index.tokenLength[word] as number;
+    const listedWord = index.vocabulary[word] as string;
+    if (
+      before !== undefined &&
+      fits(before.length, wordLength) &&
+      similarity(before, listedWord).score >= JOIN_MIN
+    )
+      return true;
+    if (
+      after !== undefined &&
+      fits(after.length, wordLength) &&
+      similarity(after, listedWord).score >= JOIN_MIN
+    )
+      return true;
+    if (k + 1 < to) {
+      const next = index.nameTokens[k + 1] as number;
+      if (
+        fits(token.length, wordLength + (index.tokenLength[next] as number)) &&
+        similarity(token, `${listedWord}${index.vocabulary[next]}`).score >= JOIN_MIN
+      )
+        return true;
+    }
+  }
+  return false;
+}
 /** compare.ts's join test on lengths: a join alike at 0.85 differs in length by at most 30 %. */
 const fits = (a: number, b: number) => Math.abs(a - b) <= 0.3 * Math.max(a, b);
 const MIN_WEIGHT = weightOf('x');

@@ -5,14 +5,18 @@
 // the ASCII the normaliser produces (docs/decisions.md).
 import { doubleMetaphone } from 'double-metaphone';
 
+/** Jaro-Winkler's match flags, reused across calls (allocated per call only for tokens over 256 characters). */
+const flagsA = new Uint8Array(256);
+const flagsB = new Uint8Array(256);
+
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return 1;
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
   const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
-  const matchedA = new Uint8Array(la);
-  const matchedB = new Uint8Array(lb);
+  const matchedA = la <= 256 ? flagsA : new Uint8Array(la);
+  const matchedB = lb <= 256 ? flagsB : new Uint8Array(lb);
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const lo = Math.max(0, i - window);
@@ -27,14 +31,19 @@ export function jaroWinkler(a: string, b: string): number {
       }
     }
   }
-  if (matches === 0) return 0;
   let transpositions = 0;
-  for (let i = 0, j = 0; i < la; i++) {
-    if (matchedA[i] === 0) continue;
-    while (matchedB[j] === 0) j++;
-    if (a.charCodeAt(i) !== b.charCodeAt(j)) transpositions++;
-    j++;
+  if (matches > 0) {
+    for (let i = 0, j = 0; i < la; i++) {
+      if (matchedA[i] === 0) continue;
+      while (matchedB[j] === 0) j++;
+      if (a.charCodeAt(i) !== b.charCodeAt(j)) transpositions++;
+      j++;
+    }
   }
+  // the flags are shared: cleared before returning
+  matchedA.fill(0, 0, la);
+  matchedB.fill(0, 0, lb);
+  if (matches === 0) return 0;
   const jaro = (matches / la + matches / lb + (matches - transpositions / 2) / matches) / 3;
   let prefix = 0;
   while (prefix < 4 && prefix < la && prefix < lb && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
@@ -55,10 +64,15 @@ export function levenshtein(a: string, b: string): number {
     let diagonal = prev[0] as number;
     prev[0] = i;
     const c = a.charCodeAt(i - 1);
+    let left = i;
     for (let j = 1; j <= lb; j++) {
       const above = prev[j] as number;
-      const cost = b.charCodeAt(j - 1) === c ? 0 : 1;
-      prev[j] = Math.min(above + 1, (prev[j - 1] as number) + 1, diagonal + cost);
+      // the least of a substitution (or match), a deletion and an insertion
+      let cell = b.charCodeAt(j - 1) === c ? diagonal : diagonal + 1;
+      if (above + 1 < cell) cell = above + 1;
+      if (left + 1 < cell) cell = left + 1;
+      prev[j] = cell;
+      left = cell;
       diagonal = above;
     }
   }
@@ -88,7 +102,14 @@ export interface TokenSimilarity {
 
 export const NO_MATCH: TokenSimilarity = { score: 0, relation: 'similar' };
 
-const isNumber = (token: string) => /^[0-9]+$/.test(token);
+/** All digits (a non-empty token). */
+const isNumber = (token: string): boolean => {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return token.length > 0;
+};
 
 /** How alike two tokens are, in [0, 1], and why. */
 export function tokenSimilarity(a: string, b: string): TokenSimilarity {
@@ -109,7 +130,7 @@ export function tokenSimilarity(a: string, b: string): TokenSimilarity {
 }
 
 /** Below this, two spellings are too far apart for a shared sound to mean the same name. */
-const PHONETIC_FLOOR = 0.5;
+export const PHONETIC_FLOOR = 0.5;
 /** An initial against a word that starts with it. */
 export const INITIAL_SCORE = 0.9;
 /** Two different spellings that sound the same. */
