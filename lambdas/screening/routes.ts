@@ -36,7 +36,14 @@ export const RESCREEN_PAGE: FunctionSpec = {
 export const BACKFILL_ROSTER: FunctionSpec = {
   id: 'BackfillRoster',
   entry: 'lambdas/screening/handlers/backfill-roster.ts',
-  access: reads('accounts:scan', 'screening-roster:write', 'screening-lists:read', 'screening:start'),
+  // the roster's facts are sealed (E2): each enrolment seals through the vault
+  access: reads(
+    'accounts:scan',
+    'screening-roster:write',
+    'screening-lists:read',
+    'screening:start',
+    'vault:invoke',
+  ),
   // a page of BACKFILL_PAGE (100) accounts: a verified scan page, then a get and a signed put per account
   // missing (~25 ms each against DynamoDB and KMS: ~3 s); a caller's `limit` up to 1,000 stays well within
   sizing: { timeoutSeconds: 120 },

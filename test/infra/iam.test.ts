@@ -315,8 +315,8 @@ describe('F1 F2 E2 KYC and the sealed screening roster in AWS', () => {
     return { allowed, named: Object.keys(env.variables).includes('VAULT_FUNCTION'), spec };
   };
 
-  it('F2 E2 the functions that read or enrol the roster (ScreenCustomer, RescreenPage, VerifySignUp) may invoke the vault and are told its name', () => {
-    for (const id of ['ScreenCustomer', 'RescreenPage', 'VerifySignUp']) {
+  it('F2 E2 the functions that read or enrol the roster (ScreenCustomer, RescreenPage, VerifySignUp, BackfillRoster) may invoke the vault and are told its name', () => {
+    for (const id of ['ScreenCustomer', 'RescreenPage', 'VerifySignUp', 'BackfillRoster']) {
       expect(invokesVault(id), id).toMatchObject({ allowed: true, named: true });
     }
   });

@@ -13,7 +13,7 @@ import type { Workflows } from '../../kernel/ports/workflows.js';
 import { taskHandler } from '../../kernel/task.js';
 import { backfillRequest, backfillStep } from '../backfill.js';
 import type { ScreeningStore } from '../screening-store.js';
-import { awsAccountStore, awsScreeningStore } from '../wiring.js';
+import { awsAccountStore, rosterStore } from '../wiring.js';
 
 export const makeHandler = (ports: {
   accounts: Pick<AccountStore, 'listAccounts'>;
@@ -47,7 +47,8 @@ export const makeHandler = (ports: {
 export const handler = lazyHandler(() =>
   makeHandler({
     accounts: awsAccountStore(),
-    screeningStore: awsScreeningStore(),
+    // the roster's facts are sealed (E2): the enrolment seals them through the vault
+    screeningStore: rosterStore({ rows: aws.rows, clock: aws.clock, vault: aws.vault }),
     lists: aws.lists(),
     workflows: aws.workflows(),
     clock: aws.clock,
