@@ -7,8 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LocalListStore } from '../local/adapters/list-store.js';
 import { loadListVersion } from '../lambdas/screening/versions.js';
+import { LocalListStore } from '../local/adapters/list-store.js';
 
 const { values } = parseArgs({ options: { list: { type: 'string', default: 'ofac-sdn' } } });
 const source =

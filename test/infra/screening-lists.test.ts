@@ -56,6 +56,9 @@ describe('F2 LoadScreeningList sizing', () => {
     expect(resources[logicalId(fn.fn)]?.Properties).toMatchObject({ MemorySize: 2048, Timeout: 180 });
     // the other workflow tasks keep theirs
     const other = s.primary.functions.get('ScreenCustomer');
-    expect(resources[logicalId(other?.fn as never)]?.Properties).toMatchObject({ MemorySize: 512, Timeout: 30 });
+    expect(resources[logicalId(other?.fn as never)]?.Properties).toMatchObject({
+      MemorySize: 512,
+      Timeout: 30,
+    });
   });
 });
