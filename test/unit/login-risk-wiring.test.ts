@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BAD_CREDENTIALS, LoginFlow, type LoginPorts } from '../../lambdas/auth/login-flow.js';
 import type { LoginEvent, LoginSession } from '../../lambdas/auth/login-store.js';
+import { type RiskRead, RiskStore, type RiskStorePort } from '../../lambdas/auth/risk/aws-risk-store.js';
 import { CATEGORICAL_FEATURES, RISK_MODEL } from '../../lambdas/auth/risk/config.js';
 import type { LoginFeatures } from '../../lambdas/auth/risk/features.js';
 import {
@@ -16,7 +17,6 @@ import {
   storedFeaturesOf,
 } from '../../lambdas/auth/risk/login-risk.js';
 import { Population, PopulationSnapshot, xLogX } from '../../lambdas/auth/risk/model.js';
-import { type RiskRead, RiskStore, type RiskStorePort } from '../../lambdas/auth/risk/risk-store.js';
 import { Conflict, Unauthorized } from '../../lambdas/kernel/errors.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import type { UserMessage } from '../../lambdas/kernel/ports/user-mail.js';

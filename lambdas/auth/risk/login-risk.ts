@@ -9,10 +9,10 @@
 // reversed by enumeration: this is data minimisation, not encryption.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../kernel/ports/clock.js';
+import type { RiskRead, RiskStorePort } from './aws-risk-store.js';
 import { RISK_MODEL, type RiskModelConfig } from './config.js';
 import { featuresOf, type LoginEvent, type LoginFeatures } from './features.js';
 import { bandOf, boundHistory, type Contribution, type RiskBand, scoreLogin, UserProfile } from './model.js';
-import type { RiskRead, RiskStorePort } from './risk-store.js';
 
 /** What the login history and the audit log keep of a decision: the score and its top reasons. */
 export interface RiskSummary {

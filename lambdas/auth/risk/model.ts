@@ -90,7 +90,7 @@ export class Population implements PopulationView {
 export const xLogX = (x: number) => (x > 0 ? x * Math.log(x) : 0);
 
 /**
- * The population as a login reads it from the aggregate (lambdas/auth/risk/risk-store.ts): each feature's
+ * The population as a login reads it from the aggregate (lambdas/auth/risk/aws-risk-store.ts): each feature's
  * totals and only the counts of the attempt's own values, with the same formulas as `Population`.
  */
 export class PopulationSnapshot implements PopulationView {
@@ -121,7 +121,7 @@ export class PopulationSnapshot implements PopulationView {
   entropy(feature: CategoricalFeature): number {
     const t = this.totals[feature];
     const n = t?.n ?? 0;
-    // Concurrent updates may leave Σ c·ln c slightly off (risk-store.ts): never a negative entropy.
+    // Concurrent updates may leave Σ c·ln c slightly off (aws-risk-store.ts): never a negative entropy.
     return n <= 0 ? 0 : Math.max(0, Math.log(n) - (t?.cLogC ?? 0) / n);
   }
 }

@@ -1,4 +1,4 @@
-// G1: the login-risk rows in the LoginRisk table (TABLES.risk). A login reads, in ONE BatchGetItem, the user's
+// G1 (the DynamoDB adapter of the login-risk port, hence aws-*.ts: it holds the SDK): the login-risk rows in the LoginRisk table (TABLES.risk). A login reads, in ONE BatchGetItem, the user's
 // history row and the population's counters of exactly the attempt's values plus the per-feature totals; after a
 // successful login it writes the history row (one version-conditional update) and ADDs to the counters (atomic,
 // in parallel; no scan, no read-modify-write of a shared row).
