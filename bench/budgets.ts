@@ -60,6 +60,13 @@ export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: s
       'F2: the S3 client (the staged files and the list versions) and the list parsers (CSV, XML); the loader ' +
       'does that one job. Measured 2026-12: 706 KB.',
   },
+  BackfillRoster: {
+    maxKB: 760,
+    reason:
+      "F2: the operator's roster backfill (never on a request's path): the S3 client to read which list versions " +
+      'are in force before its re-screen, and the Lambda client to seal the roster entries through the vault ' +
+      '(E2). Measured 2026-12: 667.6 KB.',
+  },
   PgpMailSigner: {
     maxKB: 760,
     reason:

@@ -208,6 +208,8 @@ function nagValue(value: unknown): string {
     const v = value as Record<string, unknown>;
     if (typeof v.Ref === 'string') return `<${v.Ref}>`;
     if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+    // Fn::Sub as cdk-nag prints it: each ${Name} as <Name>
+    if (typeof v['Fn::Sub'] === 'string') return v['Fn::Sub'].replace(/\$\{([^}]+)\}/g, '<$1>');
     if (Array.isArray(v['Fn::Join'])) {
       const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
       return parts.map(nagValue).join(sep);

@@ -101,7 +101,12 @@ describe('F2 the roster backfill in AWS (contract, script, driver)', () => {
         return row;
       },
     };
-    const store = new ScreeningStore(table as never, { pending: () => undefined } as never);
+    // the roster's facts are sealed (E2): a stand-in cipher, the keys are what this test reads
+    const vault = {
+      encrypt: async () => 'sealed',
+      decrypt: async () => ({ name: 'someone' }),
+    };
+    const store = new ScreeningStore(table as never, { pending: () => undefined } as never, vault as never);
     await store.enrolled('u_1');
     await store.enrol({ userId: 'u_2', name: 'someone' });
     expect(keys).toHaveLength(3);
