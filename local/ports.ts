@@ -99,10 +99,19 @@ import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { notificationPrefs, pgpSignerClient } from '../lambdas/notify/wiring.js';
 import type { ScheduledEvent } from '../lambdas/platform/contracts.js';
 import { auditCheckpointWriter, fullOutbox } from '../lambdas/platform/wiring.js';
+import type { AddressScreen, SanctionedAddressIndex } from '../lambdas/screening/address-index.js';
+import { SCREENED_LISTS } from '../lambdas/screening/config.js';
 import type { ScreeningIntake } from '../lambdas/screening/intake.js';
+import { syncAddressIndex } from '../lambdas/screening/list-loading.js';
 import type { ScreeningStore } from '../lambdas/screening/screening-store.js';
 import type { ScreeningWork } from '../lambdas/screening/screening-work.js';
-import { rosterStore, screeningIntake, screeningWork } from '../lambdas/screening/wiring.js';
+import {
+  addressIndex,
+  addressScreen,
+  rosterStore,
+  screeningIntake,
+  screeningWork,
+} from '../lambdas/screening/wiring.js';
 import type { NoticeStore } from '../lambdas/security/change-notices.js';
 import type { ContactChangeFlow } from '../lambdas/security/contact-change.js';
 import type { SecurityStateStore } from '../lambdas/security/hold.js';
@@ -267,6 +276,9 @@ export interface LocalPorts {
   /** X4: the withdrawal request's limits by the user's KYC level, read at each request. */
   levelLimits: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
   lists: ListStore;
+  /** F2/C1: the sanctioned-address index (written by the list loader) and the destinations' screening by it. */
+  addressIndex: SanctionedAddressIndex;
+  sanctions: AddressScreen;
   /** F2: the staged files of load-screening-list requests (the state folder's list-incoming/). */
   staging: LocalListStaging;
 }
@@ -519,6 +531,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       kyc: kycPersonStore(infra),
       levelLimits: kycLevelLimits(infra),
       lists,
+      addressIndex: addressIndex(infra),
+      sanctions: addressScreen(infra),
       staging: new LocalListStaging(options.stateDir, clock),
       adminIdentity,
       adminTokens,
@@ -588,6 +602,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.push(async () => {
       for (const timer of timers) if (timer) clearInterval(timer);
     });
+    // F2/C1: a list version loaded into the state folder while no backend ran (`npm run screening:load`, a
+    // test's set-up) reaches the sanctioned-address index before any request, as the loader does in AWS.
+    for (const { list } of SCREENED_LISTS) await syncAddressIndex(ports, list);
     // The executions a previous run left in the state folder go on from their checkpoints, before any request;
     // then the follow-up steps a previous run wrote but did not complete (its outbox).
     if (options.resumeWorkflows) await workflows.resume();

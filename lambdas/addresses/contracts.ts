@@ -59,4 +59,3 @@ export {
   type WhitelistedAddress,
 } from './address-book.js';
 export { AddressStore } from './address-store.js';
-export { isSanctioned, screenAddress } from './sanctions.js';

@@ -11,12 +11,11 @@ import type { Effect, Outbox } from '../kernel/outbox.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { SignInContextInput } from '../kernel/ports/user-mail.js';
 import type { Settings } from '../kernel/settings.js';
-import type { ScreeningActions } from '../screening/contracts.js';
+import type { AddressScreen, ScreeningActions } from '../screening/contracts.js';
 import type { WhitelistedAddress } from './address-book.js';
 import { type AddressStore, type CreatedAddress, newAddressId } from './address-store.js';
 import type { AddressView } from './contracts.js';
 import { checkLabel } from './label.js';
-import { sanctionsHit, sanctionsListInfo, screenAddress } from './sanctions.js';
 import { checkAddress } from './validate.js';
 
 /**
@@ -39,6 +38,8 @@ export interface AddPorts extends AuditedPorts {
   /** A4's "this wasn't me" link in the confirmation email: someone else adding an address is a takeover. */
   links: Pick<SuspensionLinks, 'issue'>;
   settings: Pick<Settings, 'addressCoolingHours'>;
+  /** F2/C1: the address against the digital-currency addresses of the sanctions lists in force. */
+  sanctions: AddressScreen;
   /** F2/C1: the address's screening decision recorded with its list version; a hit opens a case. */
   screening?: Pick<ScreeningActions, 'recordAddressScreening'>;
 }
@@ -129,7 +130,8 @@ export async function addAddress(
   }
   const now = ports.clock.now();
   const addressId = newAddressId();
-  const hit = sanctionsHit(input.asset, checked.address);
+  const screened = await ports.sanctions.screen(input.asset, checked.address);
+  const hit = screened.hit;
   if (hit) {
     await ports.audit.append({
       actor: { kind: 'user', id: requester.userId },
@@ -143,8 +145,8 @@ export async function addAddress(
         addressId,
         asset: input.asset,
         listing: hit.listing,
-        reference: hit.reference,
-        listRetrieved: sanctionsListInfo.retrieved,
+        entry: hit.entityId,
+        lists: screened.listVersions.map((v) => `${v.list}@${v.version}`).join(','),
       },
     });
   }
@@ -194,7 +196,6 @@ export async function addAddress(
     after,
   );
   // F2/C1: the decision, with the list version, and a case for a hit (nothing of it reaches the customer)
-  const screened = screenAddress(input.asset, checked.address);
   await ports.screening?.recordAddressScreening({
     userId: requester.userId,
     addressId,

@@ -24,4 +24,4 @@ export const awsAddressAuditOutbox = /* @__PURE__ */ once(() =>
 
 // Published to other contexts.
 export { awsSuspensionLinks } from '../account/wiring.js';
-export { awsScreeningActions } from '../screening/wiring.js';
+export { awsAddressScreen, awsScreeningActions } from '../screening/wiring.js';

@@ -92,7 +92,7 @@ export { awsAddressStore as awsAddressBook } from '../addresses/wiring.js';
 export { awsCaseStore, awsCaseWork, awsIncidentOpening, awsIncidentWork } from '../cases/wiring.js';
 /** F2: the screening freezes `lift-screening-freeze` lifts. */
 /** F2: the staged files of `load-screening-list` (slots at the request, reads at the load). */
-export { awsListStaging, awsScreeningStore } from '../screening/wiring.js';
+export { awsAddressIndex, awsListStaging, awsScreeningStore } from '../screening/wiring.js';
 export { awsSecurityChanges, awsSecurityOutbox, awsSecurityState } from '../security/wiring.js';
 export {
   awsWithdrawalDecisions,

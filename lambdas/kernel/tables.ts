@@ -53,9 +53,10 @@ export const TABLES = {
     // Account status and revocation instant; sessions; security state and holds; withdrawal addresses and
     // their whitelist claims; whitelisted devices (A7); the withdrawal ledger and limits; admin directory
     // rows and admin sessions; admin requests; compliance cases and breach incidents (F3, F6); the KYC record
-    // (X4: a rolled-back level would restore higher limits).
+    // (X4: a rolled-back level would restore higher limits); the sanctioned-address index (F2: a rolled-back
+    // shard would let a withdrawal go to a newly listed address).
     ledger:
-      /^(USER#.+\n(ACCOUNT|SECURITY|KYC|(?<expiring>SESSION#.+)|(ADDRESS|WHITELIST|DEVICE)#.+|WITHDRAWAL-L(EDGER|IMITS))|ADMIN(#.+\n(PROFILE|SESSION#.+)|REQ#.+\nREQUEST)|CASE#.+\nCASE|INCIDENT#.+\nINCIDENT)$/,
+      /^(USER#.+\n(ACCOUNT|SECURITY|KYC|(?<expiring>SESSION#.+)|(ADDRESS|WHITELIST|DEVICE)#.+|WITHDRAWAL-L(EDGER|IMITS))|ADMIN(#.+\n(PROFILE|SESSION#.+)|REQ#.+\nREQUEST)|CASE#.+\nCASE|INCIDENT#.+\nINCIDENT|SCREENING#ADDRESSES#.+\nSHARD#\d{2})$/,
     retention: 'operational',
   },
   audit: {

@@ -2,6 +2,8 @@
 // consults, the intake a sign-up hands a new customer to, the screening of withdrawal addresses, the
 // workflow's execution names, a customer's recent decisions (the admin user view) and their PEP status (the
 // KYC risk rating).
+
+export type { AddressScreen, AddressScreening, SanctionedAddressIndex } from './address-index.js';
 export {
   type BandRule,
   HIT_CATEGORIES,

@@ -1,14 +1,21 @@
 // F2: a new list version is loaded (refused whole when any file is bad: the version in force stays) and,
 // when it is new, the whole roster is re-screened against it: the screening workflow's re-screen, named
 // after the version so a retried load starts it once. The loader an admin request or a schedule calls
-// (docs/screening.md says which are built).
+// (docs/screening.md says which are built). A sanctions list's digital-currency addresses are then published
+// to the address index the withdrawal destinations are screened against (address-index.ts), also when the
+// version was already loaded (a retry completes what an interrupted load began).
 import type { ListStore } from '../kernel/ports/list-store.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
-import { type ListFormat, type LoadOutcome, loadListVersion } from './versions.js';
+import { listedAddressesOf, type SanctionedAddressIndex } from './address-index.js';
+import { digestOf, type ListFormat, type LoadOutcome, loadListVersion, parseListFiles } from './versions.js';
 import { rescreenExecutionName } from './workflow-contracts.js';
 
 export async function loadListAndRescreen(
-  ports: { lists: ListStore; workflows: Pick<Workflows, 'start'> },
+  ports: {
+    lists: ListStore;
+    workflows: Pick<Workflows, 'start'>;
+    addressIndex: Pick<SanctionedAddressIndex, 'indexes' | 'versionOf' | 'publish'>;
+  },
   input: {
     readonly format: ListFormat;
     readonly list: string;
@@ -18,7 +25,10 @@ export async function loadListAndRescreen(
   },
 ): Promise<LoadOutcome & { /** The re-screen's execution id. */ rescreen?: string }> {
   const outcome = await loadListVersion(ports.lists, input);
-  if (outcome.outcome !== 'loaded') return outcome;
+  const published = await syncAddressIndex(ports, outcome.manifest.list);
+  // an `unchanged` version whose index was still to publish is a load interrupted before its end: its
+  // re-screen may not have started either (the name makes a second start of one version a no-op)
+  if (outcome.outcome !== 'loaded' && published === undefined) return outcome;
   const name = rescreenExecutionName(outcome.manifest.list, outcome.manifest.version);
   const { executionId } = await ports.workflows.start(
     'screening',
@@ -26,4 +36,31 @@ export async function loadListAndRescreen(
     name,
   );
   return { ...outcome, rescreen: executionId };
+}
+
+/**
+ * Brings the index of `list` to its version in force: nothing when it is there already (or the list is not a
+ * sanctions list), otherwise the version's files are read, checked against their digest, parsed and published.
+ * The loader calls it after every load (a retried load that found its version `unchanged` completes an index
+ * an earlier attempt did not reach), and the local runtime at start (a list loaded into the state folder
+ * while no backend ran).
+ */
+export async function syncAddressIndex(
+  ports: {
+    addressIndex: Pick<SanctionedAddressIndex, 'indexes' | 'versionOf' | 'publish'>;
+    lists: Pick<ListStore, 'current' | 'readFiles'>;
+  },
+  list: string,
+): Promise<{ list: string; version: string; addresses: number; leftOut: number } | undefined> {
+  const spec = ports.addressIndex.indexes(list);
+  if (spec === undefined) return undefined;
+  const manifest = await ports.lists.current(list);
+  if (manifest === undefined) return undefined;
+  if ((await ports.addressIndex.versionOf(list)) === manifest.version) return undefined;
+  const files = await ports.lists.readFiles(list, manifest.version);
+  if (digestOf(files) !== manifest.sha256)
+    throw new Error(`list ${list} version ${manifest.version}: files do not match their digest`);
+  const { entries, leftOut } = listedAddressesOf(parseListFiles(spec.format, list, files));
+  await ports.addressIndex.publish(manifest, entries);
+  return { list, version: manifest.version, addresses: entries.length, leftOut: leftOut.length };
 }

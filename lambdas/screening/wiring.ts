@@ -2,11 +2,14 @@
 
 import { S3Client } from '@aws-sdk/client-s3';
 import { caseWork } from '../cases/wiring.js';
+import type { Asset } from '../kernel/assets.js';
 import * as aws from '../kernel/aws/infra.js';
 import { SCREENING_LISTS_BUCKET_ENV } from '../kernel/aws/list-store.js';
 import type { Infra } from '../kernel/infra.js';
+import { MetricUnit, metrics, SecurityMetric } from '../kernel/observability.js';
 import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
+import { type AddressScreen, SanctionedAddressIndex } from './address-index.js';
 import { S3ListStaging } from './aws/s3-list-staging.js';
 import { ScreeningIntake } from './intake.js';
 import { ScreeningActions } from './screening-actions.js';
@@ -44,6 +47,28 @@ export const screeningActions = (infra: Pick<Infra, 'rows' | 'clock'>) =>
 export const awsScreeningActions = /* @__PURE__ */ once(() =>
   screeningActions({ rows: aws.rows, clock: aws.clock }),
 );
+
+/** F2/C1: the sanctioned-address index, written by the list loader (LoadScreeningList, `npm run screening:load`). */
+export const addressIndex = (infra: Pick<Infra, 'rows'>) =>
+  new SanctionedAddressIndex(infra.rows().tables.accounts);
+
+/**
+ * F2/C1: the screening of a withdrawal destination against the index; a screening with no sanctions list
+ * loaded (`not-screened`, never blocking) is counted as `ScreeningWithoutLists`, alarmed as for customers.
+ */
+export const addressScreen = (infra: Pick<Infra, 'rows'>): AddressScreen => {
+  const index = addressIndex(infra);
+  return {
+    async screen(asset: Asset, address: string) {
+      const screened = await index.screen(asset, address);
+      if (screened.listVersions.length === 0)
+        metrics.addMetric(SecurityMetric.ScreeningWithoutLists, MetricUnit.Count, 1);
+      return screened;
+    },
+  };
+};
+export const awsAddressScreen = /* @__PURE__ */ once(() => addressScreen({ rows: aws.rows }));
+export const awsAddressIndex = /* @__PURE__ */ once(() => addressIndex({ rows: aws.rows }));
 
 export const awsScreeningStore = /* @__PURE__ */ once(() =>
   screeningStore({ rows: aws.rows, clock: aws.clock }),

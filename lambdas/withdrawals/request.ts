@@ -1,7 +1,7 @@
 // C2: a withdrawal request, checked in a fixed order (each refusal its own code), scored (risk.ts), written
 // with its limits ledger entry in one transaction (ledger.ts), and handed to the withdrawal workflow.
 import type { AccountStore } from '../account/contracts.js';
-import { type AddressBook, receiveRefusal, screenAddress } from '../addresses/contracts.js';
+import { type AddressBook, receiveRefusal } from '../addresses/contracts.js';
 import type { Asset } from '../kernel/assets.js';
 import type { CodeOf } from '../kernel/error-codes.js';
 import { AppError, type ErrorDetail, ValidationError } from '../kernel/errors.js';
@@ -11,7 +11,7 @@ import type { Clock } from '../kernel/ports/clock.js';
 import type { IdentityProvider } from '../kernel/ports/identity-provider.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
 import type { Settings } from '../kernel/settings.js';
-import type { ScreeningActions } from '../screening/contracts.js';
+import type { AddressScreen, ScreeningActions } from '../screening/contracts.js';
 import { holdStatus, type SecurityStateStore } from '../security/contracts.js';
 import { formatAmount, limitMinor, parseAmount } from './amount.js';
 import type { WithdrawalAccepted } from './contracts.js';
@@ -54,8 +54,8 @@ export interface RequestWithdrawalPorts extends RiskFactPorts {
    */
   levelLimits?: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
   clock: Clock;
-  /** F2: the destination against the sanctions list, again at request time (the list may have grown). */
-  isSanctioned: (asset: Asset, address: string) => boolean;
+  /** F2: the destination against the sanctions lists in force, again at request time (they may have grown). */
+  sanctions: AddressScreen;
   /**
    * F2/C1: the destination's screening decision, recorded with the list version (once per address and
    * version: the decision id is their digest); a hit opens a case. The customer is told nothing of it.
@@ -148,12 +148,18 @@ export async function requestWithdrawal(
     throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
   }
 
-  const defaults = ports.levelLimits
-    ? await ports.levelLimits(userId, input.asset, now)
-    : ports.settings.withdrawalLimits[input.asset];
-  // D2: the user's own limits (an approved admin change) in place of the default, for the risk facts as for
-  // the limit check (which the ledger makes against the limits as they are at the write).
-  const limits = await ports.ledger.limitsFor(userId, input.asset, defaults);
+  // the destination's screening runs beside the limits' reads (independent calls, not one after the other)
+  const [{ defaults, limits }, screened] = await Promise.all([
+    (async () => {
+      const defaults = ports.levelLimits
+        ? await ports.levelLimits(userId, input.asset, now)
+        : ports.settings.withdrawalLimits[input.asset];
+      // D2: the user's own limits (an approved admin change) in place of the default, for the risk facts as
+      // for the limit check (which the ledger makes against the limits as they are at the write).
+      return { defaults, limits: await ports.ledger.limitsFor(userId, input.asset, defaults) };
+    })(),
+    ports.sanctions.screen(address.asset, address.address),
+  ]);
   const facts = await gatherRiskFacts(ports, {
     userId,
     sessionId: caller.sessionId,
@@ -162,7 +168,7 @@ export async function requestWithdrawal(
     amountMinor: amount.minor,
     dailyLimitMinor: limitMinor(input.asset, limits.daily),
     address,
-    sanctioned: ports.isSanctioned(address.asset, address.address),
+    sanctioned: screened.hit !== undefined,
     security,
   });
   const risk = assessRisk(facts, now);
@@ -185,7 +191,6 @@ export async function requestWithdrawal(
     ...(facts.deviceId ? { deviceId: facts.deviceId } : {}),
   };
   if (ports.screening) {
-    const screened = screenAddress(address.asset, address.address);
     await ports.screening.recordAddressScreening({
       userId,
       addressId: address.addressId,

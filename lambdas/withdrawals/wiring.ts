@@ -69,5 +69,5 @@ export { awsLoginStore } from '../auth/wiring.js';
 export { awsCaseWork } from '../cases/wiring.js';
 // X4: the limits of the user's KYC level (the KYC record, read at each request).
 export { awsKycLevelLimits } from '../kyc/wiring.js';
-export { awsScreeningActions, awsScreeningStore } from '../screening/wiring.js';
+export { awsAddressScreen, awsScreeningActions, awsScreeningStore } from '../screening/wiring.js';
 export { awsSecurityState } from '../security/wiring.js';

@@ -3,7 +3,10 @@
 // approval re-authenticates (password + TOTP) and answers the token, and the approved action runs in the
 // executor function the workflow routes it to. Every function under its template environment and role.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stagedKey } from '../../lambdas/screening/staging.js';
 import { followLink, linkIn } from '../support/email-links.js';
+import { sha256 } from '../support/list-uploads.js';
+import { LISTED_ETH, sdnFiles } from '../support/sanctioned-addresses.js';
 import {
   adminOf,
   expectStatus,
@@ -16,7 +19,7 @@ import {
   wrongCode,
 } from './harness/client.js';
 import { CloudHarness } from './harness/cloud.js';
-import { loadUnList } from './harness/lists.js';
+import { listBucketOf, loadUnList } from './harness/lists.js';
 
 // Journeys on the real clock may wait out a TOTP step (30 s) on top of their own work.
 vi.setConfig({ testTimeout: 90_000 });
@@ -287,5 +290,56 @@ describe('I2 the AWS path of the admin plane', () => {
     h.assertClean();
     expect(ran('ExecuteAccountAction')).toBe(true);
     expect(callsOf('ExecuteAccountAction')).toEqual(expect.arrayContaining(['dynamodb:TransactWriteItems']));
+  });
+  it('I2 F2 C1 an approved load-screening-list runs LoadScreeningList under its role: the SDN version stored, its digital-currency addresses published to the index in one transaction; AddWithdrawalAddress then blocks a listed address', async () => {
+    const files = sdnFiles();
+    const made = await as(comp, 'POST', '/v1/admin/requests', {
+      action: 'load-screening-list',
+      target: { kind: 'list', id: 'ofac-sdn' },
+      parameters: {
+        format: 'ofac-sdn-csv',
+        files: [...files].map(([name, bytes]) => ({ name, sha256: sha256(bytes) })),
+      },
+      reason: 'OFAC SDN publication of the day',
+    });
+    expectStatus(made, 201);
+    const ids = { requestId: made.body.requestId as string, payloadHash: made.body.payloadHash as string };
+    // the files as the maker's presigned POSTs leave them in the request's slots (the emulation takes no POST)
+    const bucket = listBucketOf(h);
+    for (const [name, bytes] of files)
+      h.s3.seed(bucket.name, stagedKey(ids.requestId, name), Buffer.from(bytes));
+    const checker = await adminOf(h, 'comp3', ['compliance']);
+    expectStatus(await approve(checker, ids), 200);
+    const outcomes = await finished('admin-approval');
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        status: 'SUCCEEDED',
+        output: expect.objectContaining({ decision: expect.objectContaining({ outcome: 'executed' }) }),
+      }),
+    ]);
+    h.assertClean();
+    expect(ran('LoadScreeningList')).toBe(true);
+    expect(callsOf('LoadScreeningList')).toEqual(
+      expect.arrayContaining([
+        's3:GetObject',
+        's3:PutObject',
+        'dynamodb:TransactWriteItems',
+        'states:StartExecution',
+      ]),
+    );
+    h.reset();
+    // the listed address, whitelisted after the load: AddWithdrawalAddress reads the index under its role
+    const added = await h.call(
+      'POST',
+      '/v1/me/addresses',
+      { asset: 'ETH', address: LISTED_ETH.toLowerCase(), label: 'listed' },
+      { token: userToken },
+    );
+    h.assertClean();
+    expectStatus(added, 201);
+    expect((added.body.address as { status: string }).status).toBe('blocked');
+    expect(callsOf('AddWithdrawalAddress')).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']),
+    );
   });
 });

@@ -2,6 +2,8 @@
 // end of its cooling period; the list shows masked addresses; removal is immediate; another user's id is Not
 // Found; malformed addresses of each asset write nothing; a sanctioned address is stored blocked and leaves
 // a flagged audit record; a link works once and not after 24 hours. Time is the cloud's injected clock.
+// Addresses are screened against the sanctions lists in force: the SDN version loaded before the backend
+// starts (as `npm run screening:load` leaves it), then a new version loaded while it runs.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,17 +11,20 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LINK_PAGE_CSP } from '../../lambdas/kernel/link-page.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
+import { loadListAndRescreen } from '../../lambdas/screening/list-loading.js';
+import { loadListVersion } from '../../lambdas/screening/versions.js';
+import { LocalListStore } from '../../local/adapters/list-store.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
 import { linkIn, openLink, pressButton } from '../support/email-links.js';
 import { callFrom, createDevUser, type JsonAnswer, localFetch, mailText } from '../support/local-client.js';
+import { LISTED_ETH, sdnFiles } from '../support/sanctioned-addresses.js';
 
 const PASSWORD = 'correct horse battery staple';
 const HOUR = 3_600_000;
 const SEGWIT = 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq';
 const ETH = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
-// An Ether address OFAC lists (SDN entity 30518, SECONDEYE SOLUTION; data/sanctions/crypto-addresses.json).
-const LISTED = '0x7Db418b5D567A4e0E8c59Ad71BE1FcE48f3E6107';
+const LISTED = LISTED_ETH;
 let clockOffsetMs = 0;
 let malformed = 0;
 const clock = { now: () => new Date(Date.now() + clockOffsetMs) };
@@ -28,6 +33,14 @@ let cloud: LocalCloud;
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'palisade-e2e-addresses-'));
+  // the SDN version in force before the backend starts; the backend publishes its addresses at start
+  await loadListVersion(new LocalListStore(stateDir), {
+    format: 'ofac-sdn-csv',
+    list: 'ofac-sdn',
+    files: sdnFiles(),
+    loadedBy: 'test',
+    now: new Date('2026-12-01T00:00:00Z'),
+  });
   cloud = await startLocalCloud({ stateDir, clock, port: 0, waitTimeMs: 0, retryIntervalMs: 0 });
 });
 afterAll(async () => {
@@ -211,6 +224,38 @@ describe('C1 withdrawal address whitelist', () => {
     ]);
   });
 
+  it('F2 C1 a new SDN version loaded while the backend runs screens the next whitelisting: the address it lists is blocked at once, recorded with that version', async () => {
+    const user = await createDevUser(cloud, 'hank', PASSWORD);
+    // not listed yet: pending like any other
+    const before = await add(user, 'ETH', NEWLY_LISTED, 'before');
+    expect((before.body.address as { status: string }).status).toBe('pending');
+    const loaded = await loadListAndRescreen(
+      { lists: cloud.ports.lists, workflows: cloud.workflows, addressIndex: cloud.ports.addressIndex },
+      {
+        format: 'ofac-sdn-csv',
+        list: 'ofac-sdn',
+        files: sdnListing(NEWLY_LISTED, 99999998),
+        loadedBy: 'test',
+        now: new Date('2026-12-02T00:00:00Z'),
+      },
+    );
+    expect(loaded.outcome).toBe('loaded');
+    const other = await createDevUser(cloud, 'hugo', PASSWORD);
+    const answer = await add(other, 'ETH', NEWLY_LISTED.toLowerCase(), 'after');
+    expect(answer.status).toBe(201);
+    expect((answer.body.address as { status: string }).status).toBe('blocked');
+    expect(answer.comparable).not.toMatch(/sanction|screen|compliance|ofac/i);
+    const records = (await cloud.ports.audit.byTarget({ kind: 'user', id: other.userId })).items;
+    expect(records.filter((r) => r.action === 'compliance.sanctions-hit')).toEqual([
+      expect.objectContaining({
+        details: expect.objectContaining({
+          entry: 'ofac-sdn:99999998',
+          lists: `ofac-sdn@${loaded.manifest.version}`,
+        }),
+      }),
+    ]);
+  }, 120_000);
+
   it('C1 a confirmation link works once and not after 24 hours; a forged one is refused', async () => {
     const user = await createDevUser(cloud, 'ida', PASSWORD);
     await add(user, 'ETH', ETH);
@@ -293,3 +338,21 @@ describe('C1 withdrawal address whitelist', () => {
     expect(linkIn(mail, '/v1/auth/suspend/').startsWith(`${cloud.publicUrl}/`)).toBe(true);
   });
 });
+
+/** An Ether address no list names in data/lists (EIP-55 form). */
+const NEWLY_LISTED = '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359';
+
+/** The SDN files with one more entry whose remarks list `address` as a Digital Currency Address. */
+function sdnListing(address: string, entityId: number) {
+  const files = sdnFiles();
+  const sdn = files.get('sdn.csv') as Uint8Array;
+  const row = new TextEncoder().encode(
+    `${entityId},"NEWLY LISTED LTD","-0- ","CYBER2",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"Digital Currency Address - ETH ${address}."\r\n`,
+  );
+  const grown = new Uint8Array(sdn.length + row.length);
+  grown.set(sdn.subarray(0, sdn.length - 1));
+  grown.set(row, sdn.length - 1);
+  grown[grown.length - 1] = 0x1a;
+  files.set('sdn.csv', grown);
+  return files;
+}

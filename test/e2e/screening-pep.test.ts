@@ -253,7 +253,7 @@ describe('F2 PEP screening in the product', () => {
     await until(async () => ((await decisionsOf(second.userId)).length > 0 ? true : undefined));
     expect(await casesOf(second.userId)).toEqual([]);
     const loaded = await loadListAndRescreen(
-      { lists: cloud.ports.lists, workflows: cloud.workflows },
+      { lists: cloud.ports.lists, workflows: cloud.workflows, addressIndex: cloud.ports.addressIndex },
       {
         format: 'ftm-jsonl',
         list: 'pep',

@@ -222,7 +222,7 @@ describe('F2 screening in the product', () => {
     // the next SDN version lists the customer's name (a row added before the end-of-file byte)
     const files = sdnWith(name, 99999999);
     const loaded = await loadListAndRescreen(
-      { lists: cloud.ports.lists, workflows: cloud.workflows },
+      { lists: cloud.ports.lists, workflows: cloud.workflows, addressIndex: cloud.ports.addressIndex },
       {
         format: 'ofac-sdn-csv',
         list: 'ofac-sdn',
@@ -281,7 +281,7 @@ describe('F2 screening in the product', () => {
     files.set('sdn.csv', sdn.slice(0, Math.floor(sdn.length / 2))); // truncated: no end-of-file byte
     await expect(
       loadListAndRescreen(
-        { lists: cloud.ports.lists, workflows: cloud.workflows },
+        { lists: cloud.ports.lists, workflows: cloud.workflows, addressIndex: cloud.ports.addressIndex },
         {
           format: 'ofac-sdn-csv',
           list: 'ofac-sdn',

@@ -28,16 +28,17 @@ import { sweepOutbox } from '../../lambdas/kernel/outbox-sweep.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import type { UserMessage } from '../../lambdas/kernel/ports/user-mail.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
+import { SanctionedAddressIndex } from '../../lambdas/screening/address-index.js';
 import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+import { indexedSdn, LISTED_ETH } from '../support/sanctioned-addresses.js';
 
 const HOUR = 3_600_000;
 const START = new Date('2026-03-01T12:00:00.000Z');
 const GENESIS = '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa';
 const SEGWIT = 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq';
 const ETH = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
-// An Ether address OFAC lists (SDN entity 30518, SECONDEYE SOLUTION; data/sanctions/crypto-addresses.json).
-const LISTED = '0x7Db418b5D567A4e0E8c59Ad71BE1FcE48f3E6107';
+const LISTED = LISTED_ETH;
 
 let dynamo: TestDynamo;
 let stateDir: string;
@@ -45,6 +46,8 @@ let table: SignedTable;
 const clock = new ManualClock(START);
 const settings = { addressCoolingHours: 24 };
 let store: AddressStore;
+/** The SDN's digital-currency addresses, published as the list loader publishes a loaded version. */
+let sanctions: SanctionedAddressIndex;
 let userSeq = 0;
 
 beforeAll(async () => {
@@ -59,6 +62,7 @@ beforeAll(async () => {
     new RowVerifier(keys, async () => undefined),
   );
   store = new AddressStore(table, { clock, settings });
+  sanctions = await indexedSdn(table);
 });
 afterAll(async () => {
   await dynamo?.stop();
@@ -282,6 +286,7 @@ describe('C1 adding, confirming and removing (domain)', () => {
       links: { issue: async () => 'R'.repeat(43) },
       clock,
       settings,
+      sanctions,
     };
   });
 
@@ -361,6 +366,8 @@ describe('C1 adding, confirming and removing (domain)', () => {
           addressId: address.addressId,
           asset: 'ETH',
           listing: 'SECONDEYE SOLUTION [CYBER2] [ELECTION-EO13848]',
+          entry: 'ofac-sdn:30518',
+          lists: 'ofac-sdn@20260227T000000Z-test',
         }),
       }),
     ]);
@@ -369,6 +376,28 @@ describe('C1 adding, confirming and removing (domain)', () => {
       addAddress(ports, requester(userId), { asset: 'ETH', address: LISTED, label: 'again' }),
     ).rejects.toMatchObject({ code: 'ADDRESS_EXISTS' });
     expect(events.filter((e) => e.action === 'compliance.sanctions-hit')).toHaveLength(2);
+  });
+
+  it('F2 C1 with no sanctions list loaded an address is not blocked: it is pending, and its decision records no list version (not screened)', async () => {
+    const userId = newUser();
+    const recordAddressScreening = vi.fn(async (_input: unknown) => ({}) as never);
+    const { address } = await addAddress(
+      {
+        ...ports,
+        sanctions: new SanctionedAddressIndex(table, [
+          { list: 'never-loaded', format: 'ofac-sdn-csv', kind: 'sanctions' },
+        ]),
+        screening: { recordAddressScreening },
+      },
+      requester(userId),
+      { asset: 'ETH', address: LISTED, label: 'unscreened' },
+    );
+    expect(address.status).toBe('pending');
+    expect(events.filter((e) => e.action === 'compliance.sanctions-hit')).toEqual([]);
+    expect(recordAddressScreening).toHaveBeenCalledWith(
+      expect.objectContaining({ userId, addressId: address.addressId, listVersions: [] }),
+    );
+    expect(recordAddressScreening.mock.calls[0]?.[0]).not.toHaveProperty('hit');
   });
 
   const pendingEntries = async () =>

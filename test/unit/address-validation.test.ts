@@ -1,14 +1,7 @@
-// C1 address validation (BIP-173/BIP-350 and EIP-55 test vectors, real mainnet addresses) and the sanctions
-// list shipped in the repository.
+// C1 address validation (BIP-173/BIP-350 and EIP-55 test vectors, real mainnet addresses). The screening of
+// addresses against the sanctions lists in force is in screening-address-index.test.ts.
 import bs58check from 'bs58check';
 import { describe, expect, it } from 'vitest';
-import list from '../../data/sanctions/crypto-addresses.json' with { type: 'json' };
-import {
-  indexSanctions,
-  isSanctioned,
-  sanctionsHit,
-  sanctionsListInfo,
-} from '../../lambdas/addresses/sanctions.js';
 import {
   checkAddress,
   decodeSegwit,
@@ -200,48 +193,5 @@ describe('C1 masking', () => {
   it('C1 an address is shown by its first six and last four characters', () => {
     expect(maskAddress('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq')).toBe('bc1qar…5mdq');
     expect(maskAddress('0x098B716B8Aaf21512996dC57EB0615e2383E2f96')).toBe('0x098B…2f96');
-  });
-});
-
-describe('C1 sanctions list', () => {
-  it('C1 every entry of the shipped list is a valid address of its asset (checksums included)', () => {
-    expect(list.entries.length).toBeGreaterThan(10);
-    for (const entry of list.entries) {
-      const asset = entry.asset as 'BTC' | 'ETH';
-      expect(checkAddress(asset, entry.address), entry.address).toMatchObject({ ok: true });
-      expect(isSanctioned(asset, entry.address), entry.address).toBe(true);
-    }
-    expect(sanctionsListInfo).toMatchObject({ scope: 'full', entries: list.entries.length });
-  });
-
-  it('C1 a listed address matches in any spelling of its normalised form', () => {
-    expect(isSanctioned('ETH', '0x7Db418b5D567A4e0E8c59Ad71BE1FcE48f3E6107')).toBe(true);
-    expect(isSanctioned('ETH', '0x7db418b5d567a4e0e8c59ad71be1fce48f3e6107')).toBe(true);
-    expect(isSanctioned('ETH', ' 0x7DB418B5D567A4E0E8C59AD71BE1FCE48F3E6107 ')).toBe(true);
-    // Listed in lower case, given in EIP-55 form.
-    expect(isSanctioned('ETH', toChecksumAddress('d882cfc20f52f2599d84b8e8d58c7fb62cfe344b'))).toBe(true);
-    expect(sanctionsHit('BTC', '149w62rY42aZBox8fGcmqNsXUzSStKeq8C')).toMatchObject({
-      listing: 'KHORASHADIZADEH, Ali [CYBER2]',
-      reference: 'SDN entity 26137',
-    });
-  });
-
-  it('C1 an address that is not listed, of another asset, or not valid, is not a hit', () => {
-    expect(isSanctioned('BTC', '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa')).toBe(false);
-    expect(isSanctioned('BTC', '0x098B716B8Aaf21512996dC57EB0615e2383E2f96')).toBe(false);
-    expect(isSanctioned('ETH', '0x098B716B8Aaf21512996dC57EB0615e2383E2f9')).toBe(false);
-  });
-
-  it('C1 a list with an invalid entry or a missing field fails loudly at load', () => {
-    const good = { ...list, entries: list.entries.slice(0, 1) };
-    expect(indexSanctions(good).byAddress.size).toBe(1);
-    expect(() =>
-      indexSanctions({
-        ...good,
-        entries: [{ ...list.entries[0], address: '0x098B716B8Aaf21512996dC57EB0615e2383E2f97' }],
-      }),
-    ).toThrow(/not a valid address/);
-    expect(() => indexSanctions({ ...good, retrieved: 'yesterday' })).toThrow(/retrieved/);
-    expect(() => indexSanctions({ ...good, entries: [] })).toThrow(/entries/);
   });
 });

@@ -21,7 +21,10 @@ function setup() {
   const lists = new LocalListStore(dir);
   const staging = new LocalListStaging(dir, { now: () => AT });
   const start = vi.fn(async (_w: string, _input: unknown, name?: string) => ({ executionId: `x:${name}` }));
-  return { lists, staging, start, ports: { lists, staging, workflows: { start } } };
+  // these loads are of a PEP dataset, whose addresses are not indexed (screening-address-index.test.ts
+  // covers the sanctions lists' publication through the same loader)
+  const addressIndex = { indexes: () => undefined, versionOf: vi.fn(), publish: vi.fn() };
+  return { lists, staging, start, ports: { lists, staging, workflows: { start }, addressIndex } };
 }
 
 const run = (requestId: string, list: string, format: string, files: { name: string; sha256: string }[]) =>

@@ -215,7 +215,7 @@ describe('C2 the risk facts of a withdrawal request', () => {
       settings: { withdrawalLimits: parseSettings({}).withdrawalLimits },
       ...(levelLimits ? { levelLimits } : {}),
       clock: { now: () => NOW },
-      isSanctioned: () => false,
+      sanctions: { screen: async () => ({ listVersions: [] }) },
     };
     await requestWithdrawal(
       ports,

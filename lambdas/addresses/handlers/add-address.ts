@@ -1,5 +1,5 @@
 // POST /v1/me/addresses (C1): adds a withdrawal address to the caller's list: validated for its asset,
-// screened against the sanctions list, pending until the emailed link is clicked.
+// screened against the sanctions lists in force, pending until the emailed link is clicked.
 
 import * as aws from '../../kernel/aws/infra.js';
 import { baseUrlOf } from '../../kernel/client-context.js';
@@ -7,7 +7,13 @@ import { describeBrowser } from '../../kernel/client-description.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { type AddressCreatedResponse, addAddressBody } from '../contracts.js';
 import { type AddPorts, addAddress, viewOf } from '../whitelist.js';
-import { awsAddressOutbox, awsAddressStore, awsScreeningActions, awsSuspensionLinks } from '../wiring.js';
+import {
+  awsAddressOutbox,
+  awsAddressScreen,
+  awsAddressStore,
+  awsScreeningActions,
+  awsSuspensionLinks,
+} from '../wiring.js';
 
 export const makeHandler = (ports: AddPorts) =>
   httpHandler({ body: addAddressBody }, async (request, event) => {
@@ -36,6 +42,7 @@ export const handler = lazyHandler(() =>
     links: awsSuspensionLinks(),
     clock: aws.clock,
     settings: aws.settings(),
+    sanctions: awsAddressScreen(),
     screening: awsScreeningActions(),
   }),
 );

@@ -13,6 +13,7 @@ import {
   ListFormatError,
   type ListStaging,
   loadListAndRescreen,
+  type SanctionedAddressIndex,
   SCREENED_LISTS,
   sha256Hex,
 } from '../../screening/contracts.js';
@@ -23,6 +24,8 @@ export interface ListExecutorPorts {
   staging: Pick<ListStaging, 'read'>;
   lists: ListStore;
   workflows: Pick<Workflows, 'start'>;
+  /** F2/C1: the sanctioned-address index a sanctions list's addresses are published to. */
+  addressIndex: Pick<SanctionedAddressIndex, 'indexes' | 'versionOf' | 'publish'>;
 }
 
 /** The list id each fixed format loads as (a FollowTheMoney dataset is named by the request's target). */

@@ -7,7 +7,7 @@ import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { type ExecutionPorts, executeActionTask } from '../execute-action.js';
 import { LIST_EXECUTORS, type ListExecutorPorts } from '../executors/lists.js';
-import { awsAdminAuditOutbox, awsAdminRequests, awsListStaging } from '../wiring.js';
+import { awsAddressIndex, awsAdminAuditOutbox, awsAdminRequests, awsListStaging } from '../wiring.js';
 
 export type LoadScreeningListPorts = ListExecutorPorts & ExecutionPorts;
 
@@ -22,5 +22,6 @@ export const handler = lazyHandler(() =>
     staging: awsListStaging(),
     lists: aws.lists(),
     workflows: aws.workflows(),
+    addressIndex: awsAddressIndex(),
   }),
 );

@@ -3,7 +3,6 @@
 
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { isSanctioned } from '../../addresses/contracts.js';
 import type { Asset } from '../../kernel/assets.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
@@ -18,6 +17,7 @@ import type { WithdrawalSpeed } from '../record.js';
 import { type RequestWithdrawalPorts, requestWithdrawal } from '../request.js';
 import {
   awsAccountStore,
+  awsAddressScreen,
   awsAddressStore,
   awsKycLevelLimits,
   awsLoginStore,
@@ -27,11 +27,9 @@ import {
   awsWithdrawalLedger,
 } from '../wiring.js';
 
-export interface CreateWithdrawalPorts extends Omit<RequestWithdrawalPorts, 'isSanctioned'> {
+export interface CreateWithdrawalPorts extends RequestWithdrawalPorts {
   /** Powertools idempotency persistence on the idempotency table. */
   idempotency: BasePersistenceLayer;
-  /** The sanctions list check; the shipped list (lambdas/addresses/sanctions.ts) unless a test gives one. */
-  isSanctioned?: RequestWithdrawalPorts['isSanctioned'];
 }
 
 interface Terms {
@@ -42,7 +40,7 @@ interface Terms {
 }
 
 export const makeHandler = (ports: CreateWithdrawalPorts) => {
-  const request: RequestWithdrawalPorts = { ...ports, isSanctioned: ports.isSanctioned ?? isSanctioned };
+  const request: RequestWithdrawalPorts = ports;
   const once = idempotentPerUser(
     ports.idempotency,
     (
@@ -88,6 +86,7 @@ export const handler = lazyHandler(() =>
     settings: aws.settings(),
     clock: aws.clock,
     idempotency: aws.idempotency(),
+    sanctions: awsAddressScreen(),
     screening: awsScreeningActions(),
     // X4: the user's KYC level decides the daily and monthly limits (kyc/levels.ts effectiveLimits).
     levelLimits: awsKycLevelLimits(),

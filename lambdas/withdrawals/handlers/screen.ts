@@ -3,16 +3,21 @@
 
 import type { AccountStore } from '../../account/contracts.js';
 import type { AddressBook } from '../../addresses/contracts.js';
-import { isSanctioned } from '../../addresses/contracts.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
 import type { Settings } from '../../kernel/settings.js';
 import { taskHandler } from '../../kernel/task.js';
-import type { ScreeningStore } from '../../screening/contracts.js';
+import type { AddressScreen, ScreeningStore } from '../../screening/contracts.js';
 import type { WithdrawalLifecycle } from '../lifecycle.js';
 import { screen } from '../screening.js';
-import { awsAccountStore, awsAddressStore, awsScreeningStore, awsWithdrawalLifecycle } from '../wiring.js';
+import {
+  awsAccountStore,
+  awsAddressScreen,
+  awsAddressStore,
+  awsScreeningStore,
+  awsWithdrawalLifecycle,
+} from '../wiring.js';
 import { withdrawalTaskInput } from '../workflow-contracts.js';
 
 export const makeHandler = (ports: {
@@ -21,6 +26,8 @@ export const makeHandler = (ports: {
   addresses: Pick<AddressBook, 'get'>;
   settings: Pick<Settings, 'withdrawalReviewHours'>;
   screeningStore: Pick<ScreeningStore, 'state'>;
+  /** F2: the destination against the sanctions lists in force, once more before the money moves. */
+  sanctions: AddressScreen;
 }) =>
   taskHandler(withdrawalTaskInput, async ({ userId, withdrawalId }) => {
     const record = await ports.withdrawalLifecycle.get(userId, withdrawalId);
@@ -30,7 +37,9 @@ export const makeHandler = (ports: {
       ports.addresses.get(userId, record.addressId),
       ports.screeningStore.state(userId),
     ]);
-    const sanctioned = destination ? isSanctioned(destination.asset, destination.address) : false;
+    const sanctioned = destination
+      ? (await ports.sanctions.screen(destination.asset, destination.address)).hit !== undefined
+      : false;
     const outcome = screen({
       record,
       account,
@@ -53,5 +62,6 @@ export const handler = lazyHandler(() =>
     addresses: awsAddressStore(),
     settings: aws.settings(),
     screeningStore: awsScreeningStore(),
+    sanctions: awsAddressScreen(),
   }),
 );
