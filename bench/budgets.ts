@@ -37,9 +37,9 @@ export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: s
   DeclareBeneficiary: {
     maxKB: 1400,
     reason:
-      "F1 (Travel Rule): the beneficiary named for a withdrawal address is screened by name at once, with the same " +
+      'F1 (Travel Rule): the beneficiary named for a withdrawal address is screened by name at once, with the same ' +
       'matcher as ScreenCustomer (any-ascii, the S3 client of the list versions) and the vault client that opens the ' +
-      "KYC person data and seals the IVMS101 payload. Measured 2026-12: 1,335.2 KB. The withdrawal request reads only " +
+      'KYC person data and seals the IVMS101 payload. Measured 2026-12: 1,335.2 KB. The withdrawal request reads only ' +
       "the address's declared flags and the sealed payload, so none of this is in its bundle.",
   },
   CreateWithdrawal: {

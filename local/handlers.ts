@@ -68,6 +68,7 @@ import * as ListUserReports from '../lambdas/cases/handlers/list-reports.js';
 import * as DeclareBeneficiary from '../lambdas/kyc/handlers/declare-beneficiary.js';
 import * as GetKyc from '../lambdas/kyc/handlers/get-kyc.js';
 import * as RecordKycScreening from '../lambdas/kyc/handlers/record-screening.js';
+import * as SetTravelRulePrices from '../lambdas/kyc/handlers/set-prices.js';
 import * as SubmitKycPerson from '../lambdas/kyc/handlers/submit-person.js';
 import * as RemovePgpKey from '../lambdas/notify/handlers/delete-pgp-key.js';
 import * as GetPgpKey from '../lambdas/notify/handlers/get-pgp-key.js';
@@ -197,6 +198,7 @@ export const LOCAL_HANDLERS = {
   RescreenPage,
   RecordKycScreening,
   BackfillRoster,
+  SetTravelRulePrices,
   ScreenWithdrawal,
   AwaitWithdrawalDecision,
   ApproveWithdrawal,

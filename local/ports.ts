@@ -74,6 +74,7 @@ import { CognitoTokenVerifier } from '../lambdas/kernel/aws/cognito-token-verifi
 import { idempotencyStore } from '../lambdas/kernel/idempotency.js';
 import type { Infra, InvokeTarget } from '../lambdas/kernel/infra.js';
 import { signedRows } from '../lambdas/kernel/integrity/signed-rows.js';
+import type { SignedTable } from '../lambdas/kernel/integrity/signed-table.js';
 import type { Outbox } from '../lambdas/kernel/outbox.js';
 import { type OutboxSweeper, outboxSweeperOf } from '../lambdas/kernel/outbox-sweep.js';
 import { type Clock, systemClock } from '../lambdas/kernel/ports/clock.js';
@@ -95,7 +96,6 @@ import { ADMIN_TOKENS } from '../lambdas/kernel/token-lifetimes.js';
 import type { KycStore } from '../lambdas/kyc/kyc-store.js';
 import type { KycPersonReader } from '../lambdas/kyc/person-reader.js';
 import { kycLevelLimits, kycPersonReader, kycPersonStore, kycTravelRule } from '../lambdas/kyc/wiring.js';
-import { FixedPrices } from './adapters/prices.js';
 import type { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js';
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
@@ -142,6 +142,7 @@ import { LocalKeyService } from './adapters/key-service.js';
 import { LocalListStaging } from './adapters/list-staging.js';
 import { LocalListStore } from './adapters/list-store.js';
 import { lazyLocalPgpKeySource } from './adapters/pgp-key.js';
+import { FixedPrices } from './adapters/prices.js';
 import { LocalSmsOutbox } from './adapters/sms-outbox.js';
 import type { PoolConfig } from './adapters/token-issuer.js';
 import { REPO_ROOT } from './config.js';
@@ -231,6 +232,8 @@ export interface LocalPorts {
   travelRule: ReturnType<typeof kycTravelRule>;
   /** F1: the local price table the Travel Rule reads (tests set prices). */
   prices: FixedPrices;
+  /** F1: the price table's rows (the operator's SetTravelRulePrices writes them; locally nothing reads them). */
+  priceRows: SignedTable;
   /** C3: transfers handed to custody, recorded once each in custody.json of the state folder. */
   custody: LocalCustody;
   /** C3/D2: the admin-decision port of withdrawals under review: a request to AnswerTask, as in AWS. */
@@ -553,6 +556,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       travelRules: addressTravelRules(infra),
       travelRule: kycTravelRule(prices),
       prices,
+      priceRows: infra.rows().tables.accounts,
       custody,
       withdrawalDecisions: withdrawalDecisions(infra),
       signup: signupFlow(infra, passwords),

@@ -132,9 +132,10 @@ export class AddressTravelRules {
         ...(after ? after.writes(proven) : []),
       ])
       .catch((err: unknown) => {
-        throw err instanceof Conflict ? new Gone('This challenge was already answered', 'CHALLENGE_USED') : err;
+        throw err instanceof Conflict
+          ? new Gone('This challenge was already answered', 'CHALLENGE_USED')
+          : err;
       });
     return proven;
   }
-
 }

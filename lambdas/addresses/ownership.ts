@@ -8,8 +8,8 @@ import type { Effect, Outbox } from '../kernel/outbox.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { WhitelistedAddress } from './address-book.js';
 import type { AddressTravelRules, OwnershipChallenge } from './address-travel-rules.js';
-import { type Requester, addressAudit, auditSource } from './whitelist.js';
 import { challengeText, verifyWalletProof } from './wallet-proof.js';
+import { addressAudit, auditSource, type Requester } from './whitelist.js';
 
 export const OWNERSHIP_RULES = Object.freeze({
   /** A challenge can be answered this long after it was issued. */
@@ -36,7 +36,8 @@ export async function issueOwnershipChallenge(
   const { message, expiresAt, address } = await ports.travelRules.issueChallenge(
     userId,
     addressId,
-    (a, nonce, issuedAt) => challengeText({ service: OWNERSHIP_RULES.service, address: a.address, nonce, issuedAt }),
+    (a, nonce, issuedAt) =>
+      challengeText({ service: OWNERSHIP_RULES.service, address: a.address, nonce, issuedAt }),
     OWNERSHIP_RULES.challengeMinutes,
   );
   return { message, expiresAt, scheme: address.asset === 'ETH' ? 'eip191' : 'bip137' };

@@ -35,7 +35,12 @@ export type ProofVerdict = { ok: true } | { ok: false; failure: ProofFailure };
 const fail = (failure: ProofFailure): ProofVerdict => ({ ok: false, failure });
 
 /** The text the customer signs: names the service, the address, and a single-use random nonce. */
-export function challengeText(input: { service: string; address: string; nonce: string; issuedAt: string }): string {
+export function challengeText(input: {
+  service: string;
+  address: string;
+  nonce: string;
+  issuedAt: string;
+}): string {
   return [
     `${input.service}: I control the wallet ${input.address}.`,
     `Nonce: ${input.nonce}`,
@@ -44,7 +49,12 @@ export function challengeText(input: { service: string; address: string; nonce: 
 }
 
 /** Verifies `signature` over `message` for `address` of `asset`. Never throws for bad input. */
-export function verifyWalletProof(asset: Asset, address: string, message: string, signature: string): ProofVerdict {
+export function verifyWalletProof(
+  asset: Asset,
+  address: string,
+  message: string,
+  signature: string,
+): ProofVerdict {
   try {
     return asset === 'ETH'
       ? verifyEthPersonalSign(address, message, signature)
@@ -81,7 +91,8 @@ export function bitcoinMessageDigest(message: string): Uint8Array {
 }
 
 const hash160 = (bytes: Uint8Array): Uint8Array => ripemd160(sha256(bytes));
-const equal = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const equal = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 type BtcTarget = { kind: 'p2pkh' | 'p2sh' | 'p2wpkh'; hash: Uint8Array } | { kind: 'unsupported' };
 

@@ -19,7 +19,9 @@ import { type BeneficiaryInput, buildTravelRulePayload } from './travel-rule.js'
 export interface DeclareBeneficiaryPorts {
   travelRules: Pick<AddressTravelRules, 'get' | 'setTravelRule'>;
   kycPerson: Pick<KycPersonReader, 'read'>;
-  screening: { screenBeneficiary(input: { userId: string; addressId: string; name: string }): Promise<ScreeningOutcome> };
+  screening: {
+    screenBeneficiary(input: { userId: string; addressId: string; name: string }): Promise<ScreeningOutcome>;
+  };
   vault: Pick<FieldCipher, 'encrypt'>;
   outbox: Pick<Outbox, 'pending'>;
   clock: Clock;

@@ -4,12 +4,16 @@
 // holds the DynamoDB client and the row verifier (a new SDK client would not fit its bundle); a signed row (E1)
 // cannot be lowered in the table to slip a withdrawal under the threshold without failing its check; and the rule
 // fails safe on top (travel-rule.ts): a missing, tampered, stale or future price makes the data required.
-import type { SignedTable } from '../kernel/integrity/signed-table.js';
+
 import type { Asset } from '../kernel/assets.js';
+import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { Fiat } from './config.js';
 import type { Price, PriceSource } from './ports.js';
 
-type PriceRow = { pk: string; sk: string; version: number; price: string; at: string } & Record<string, unknown>;
+type PriceRow = { pk: string; sk: string; version: number; price: string; at: string } & Record<
+  string,
+  unknown
+>;
 
 export const priceKey = (asset: Asset, fiat: Fiat) => ({ pk: 'PRICES', sk: `${asset}#${fiat}` });
 
@@ -23,7 +27,13 @@ export class PriceTable implements PriceSource {
 }
 
 /** The operator's write of one price (a newer price replaces the row; its version only grows). */
-export async function setPrice(table: SignedTable, asset: Asset, fiat: Fiat, price: string, at: Date): Promise<void> {
+export async function setPrice(
+  table: SignedTable,
+  asset: Asset,
+  fiat: Fiat,
+  price: string,
+  at: Date,
+): Promise<void> {
   const key = priceKey(asset, fiat);
   const existing = await table.get<PriceRow>(key);
   if (existing) {

@@ -59,6 +59,16 @@ export const ROUTES: readonly RouteSpec[] = [
   },
 ];
 
+/**
+ * F1 (Travel Rule): the operator's price table write (one signed row per asset and currency), invoked by hand
+ * or by a price feed; the withdrawal request reads it (kyc/price-table.ts).
+ */
+export const SET_TRAVEL_RULE_PRICES: FunctionSpec = {
+  id: 'SetTravelRulePrices',
+  entry: 'lambdas/kyc/handlers/set-prices.ts',
+  access: reads('accounts:write'),
+};
+
 /** The screening workflow's KYC step: the decision on the person data recorded, the level it earns (audited). */
 export const RECORD_KYC_SCREENING: FunctionSpec = {
   id: 'RecordKycScreening',

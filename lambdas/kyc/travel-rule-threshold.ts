@@ -37,4 +37,3 @@ export async function travelRuleApplies(
   const value = mulScaled(amount, price.price);
   return { required: value >= toScaled(threshold), value: fromScaled(value), currency, threshold };
 }
-

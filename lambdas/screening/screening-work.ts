@@ -128,7 +128,11 @@ export class ScreeningWork {
    * case and is blocked where the address is used (as an address hit, it never freezes the customer), a medium
    * one opens a case. The caller keeps the decision's action on the address.
    */
-  async screenBeneficiary(input: { userId: string; addressId: string; name: string }): Promise<ScreeningOutcome> {
+  async screenBeneficiary(input: {
+    userId: string;
+    addressId: string;
+    name: string;
+  }): Promise<ScreeningOutcome> {
     const index = await currentIndex(this.ports.lists, this.ports.screened);
     const screened = this.ports.screened ?? SCREENED_LISTS;
     const result = screen({ name: input.name }, index);

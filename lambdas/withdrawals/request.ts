@@ -67,7 +67,13 @@ export interface RequestWithdrawalPorts extends RiskFactPorts {
     asset: Asset,
     amount: string,
     now: Date,
-  ) => Promise<{ required: boolean; currency: string; threshold: string; value?: string; priceMissing?: true }>;
+  ) => Promise<{
+    required: boolean;
+    currency: string;
+    threshold: string;
+    value?: string;
+    priceMissing?: true;
+  }>;
   clock: Clock;
   /** F2: the destination against the sanctions list, again at request time (the list may have grown). */
   isSanctioned: (asset: Asset, address: string) => boolean;
@@ -163,7 +169,13 @@ export async function requestWithdrawal(
     throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
   }
 
-  const travelRule = await travelRuleOf(ports, address, input.asset, formatAmount(input.asset, amount.minor), now);
+  const travelRule = await travelRuleOf(
+    ports,
+    address,
+    input.asset,
+    formatAmount(input.asset, amount.minor),
+    now,
+  );
 
   const defaults = ports.levelLimits
     ? await ports.levelLimits(userId, input.asset, now)
@@ -248,7 +260,8 @@ async function travelRuleOf(
       'TRAVEL_RULE_DATA_REQUIRED',
     );
   }
-  if (declared.screening === 'block') throw new WithdrawalRefused(403, 'ADDRESS_BLOCKED', 'This address is blocked');
+  if (declared.screening === 'block')
+    throw new WithdrawalRefused(403, 'ADDRESS_BLOCKED', 'This address is blocked');
   if (address.selfHosted && !address.ownershipProvenAt) {
     throw new WithdrawalRefused(
       403,

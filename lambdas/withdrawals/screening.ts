@@ -43,7 +43,11 @@ export function screen(facts: ScreeningFacts): ScreeningOutcome {
     return { cancelled: false, band: 'blocked', reason: 'The destination is no longer whitelisted' };
   }
   if (facts.beneficiaryInReview) {
-    return { cancelled: false, band: 'unusual', reason: 'The Travel Rule beneficiary is under screening review' };
+    return {
+      cancelled: false,
+      band: 'unusual',
+      reason: 'The Travel Rule beneficiary is under screening review',
+    };
   }
   if (facts.screeningFrozen) {
     return {

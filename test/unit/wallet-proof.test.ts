@@ -7,6 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bech32 } from 'bech32';
 import bs58check from 'bs58check';
 import { describe, expect, it } from 'vitest';
+import { toChecksumAddress } from '../../lambdas/addresses/validate.js';
 import {
   bitcoinMessageDigest,
   challengeText,
@@ -14,7 +15,6 @@ import {
   ethereumMessageDigest,
   verifyWalletProof,
 } from '../../lambdas/addresses/wallet-proof.js';
-import { toChecksumAddress } from '../../lambdas/addresses/validate.js';
 
 const hash160 = (b: Uint8Array) => ripemd160(sha256(b));
 const p2pkh = (key: Uint8Array) => bs58check.encode(Uint8Array.of(0x00, ...hash160(key)));
@@ -48,7 +48,9 @@ describe('F1 wallet ownership proof: Bitcoin (BIP-137)', () => {
   const uncompressed = secp256k1.getPublicKey(secret, false);
 
   it('F1 accepts a P2PKH (compressed and uncompressed), P2WPKH and P2SH-P2WPKH signature of a generated key', () => {
-    expect(verifyWalletProof('BTC', p2pkh(compressed), message, btcSign(secret, message, 4))).toEqual({ ok: true });
+    expect(verifyWalletProof('BTC', p2pkh(compressed), message, btcSign(secret, message, 4))).toEqual({
+      ok: true,
+    });
     expect(verifyWalletProof('BTC', p2pkh(uncompressed), message, btcSign(secret, message, 0))).toEqual({
       ok: true,
     });
@@ -72,10 +74,12 @@ describe('F1 wallet ownership proof: Bitcoin (BIP-137)', () => {
       ok: false,
       failure: 'mismatch',
     });
-    expect(verifyWalletProof('BTC', p2wpkh(compressed), `${message}!`, btcSign(secret, message, 12))).toEqual({
-      ok: false,
-      failure: 'mismatch',
-    });
+    expect(verifyWalletProof('BTC', p2wpkh(compressed), `${message}!`, btcSign(secret, message, 12))).toEqual(
+      {
+        ok: false,
+        failure: 'mismatch',
+      },
+    );
     // A segwit header claims a type: it may not stand for another one; an uncompressed key has no segwit address.
     expect(verifyWalletProof('BTC', p2wpkh(compressed), message, btcSign(secret, message, 8))).toMatchObject({
       ok: false,
@@ -87,7 +91,10 @@ describe('F1 wallet ownership proof: Bitcoin (BIP-137)', () => {
 
   it('F1 refuses malformed signatures and says a taproot address is not supported', () => {
     const address = p2wpkh(compressed);
-    expect(verifyWalletProof('BTC', address, message, 'not base64 !')).toEqual({ ok: false, failure: 'malformed' });
+    expect(verifyWalletProof('BTC', address, message, 'not base64 !')).toEqual({
+      ok: false,
+      failure: 'malformed',
+    });
     expect(verifyWalletProof('BTC', address, message, Buffer.alloc(64).toString('base64'))).toEqual({
       ok: false,
       failure: 'malformed',
@@ -99,7 +106,9 @@ describe('F1 wallet ownership proof: Bitcoin (BIP-137)', () => {
       failure: 'malformed',
     });
     const taproot = bech32.encode('bc', [1, ...bech32.toWords(new Uint8Array(32).fill(7))]);
-    expect(verifyWalletProof('BTC', taproot, message, btcSign(secret, message, 12))).toMatchObject({ ok: false });
+    expect(verifyWalletProof('BTC', taproot, message, btcSign(secret, message, 12))).toMatchObject({
+      ok: false,
+    });
   });
 
   it('F1 published vectors: the genesis-address signature (bitcoinjs-message) and the bitcoinjs-message README', () => {

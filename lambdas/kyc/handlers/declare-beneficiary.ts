@@ -2,12 +2,19 @@
 // their withdrawal addresses. Screened by name (F2, the matcher: this function only), the IVMS101 payload built
 // from the caller's KYC person data and sealed by the vault (E2), kept with the address; withdrawals at or above
 // the threshold copy it into their record. 200 with the name masked; nothing of it is logged.
+
+import { addressIdParam } from '../../addresses/contracts.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler, parseWith } from '../../kernel/http.js';
-import { addressIdParam } from '../../addresses/contracts.js';
 import { type DeclareBeneficiaryPorts, declareBeneficiary } from '../beneficiary.js';
-import { beneficiaryDeclarationBody, type BeneficiaryDeclaredView } from '../contracts.js';
-import { awsAddressAuditOutbox, awsAddressTravelRules, awsKycPersonReader, awsScreeningWork, KYC_CONFIG } from '../wiring.js';
+import { type BeneficiaryDeclaredView, beneficiaryDeclarationBody } from '../contracts.js';
+import {
+  awsAddressAuditOutbox,
+  awsAddressTravelRules,
+  awsKycPersonReader,
+  awsScreeningWork,
+  KYC_CONFIG,
+} from '../wiring.js';
 
 export const makeHandler = (ports: Omit<DeclareBeneficiaryPorts, 'config'>) =>
   httpHandler({ body: beneficiaryDeclarationBody }, async (request, event) => {
