@@ -249,7 +249,10 @@ describe('F1 the Travel Rule on real withdrawals', () => {
     expect(JSON.stringify(declared.body)).not.toMatch(/sanction|screen|case|review/i);
     const declaredRule = (await cloud.ports.travelRules.get(client.userId, addressId))?.travelRule;
     expect(declaredRule?.screening).toBe('block');
-    const decision = await cloud.ports.screeningStore.decision(client.userId, declaredRule?.decisionId as string);
+    const decision = await cloud.ports.screeningStore.decision(
+      client.userId,
+      declaredRule?.decisionId as string,
+    );
     expect(decision).toMatchObject({ action: 'block', subject: { addressId } });
     expect((await cloud.ports.cases.ofSubject(client.userId)).length).toBeGreaterThan(0);
     const refused = await withdraw(client, 'BTC', '0.02', addressId);
