@@ -62,7 +62,7 @@ afterAll(async () => {
 const retention = () =>
   new RecordRetention(table, {
     clock,
-    outbox,
+    outbox: outbox as never,
     eraser: new PartitionEraser(table, {
       eraseAll: async (userId) => {
         documentsErased.push(userId);
