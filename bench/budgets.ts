@@ -34,6 +34,22 @@ export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: s
       'F2: the same matcher as ScreenCustomer (any-ascii tables, S3 client) and the vault client that opens the ' +
       "roster page's sealed entries; measured 2026-12: 1,311 KB.",
   },
+  DeclareBeneficiary: {
+    maxKB: 1400,
+    reason:
+      'F1 (Travel Rule): the beneficiary named for a withdrawal address is screened by name at once, with the same ' +
+      'matcher as ScreenCustomer (any-ascii, the S3 client of the list versions) and the vault client that opens the ' +
+      'KYC person data and seals the IVMS101 payload. Measured 2026-12: 1,335.2 KB. The withdrawal request reads only ' +
+      "the address's declared flags and the sealed payload, so none of this is in its bundle.",
+  },
+  CreateWithdrawal: {
+    maxKB: 604,
+    reason:
+      'C2/X4/F1: the withdrawal request with the KYC level limits and the Travel Rule check (the price row, the ' +
+      "threshold in exact decimals, the address's declared beneficiary and wallet proof: flags and a sealed string; " +
+      'no vault, matcher or signature code). Measured 2026-12: 601.2 KB (599.0 KB before the Travel Rule). The next ' +
+      'addition needs a look at what the function bundles (the X-Ray SDK is 70 KB, the idempotency JMESPath 23 KB).',
+  },
   SignUp: {
     maxKB: 2400,
     reason:

@@ -223,7 +223,10 @@ export const DEPLOY_FUNCTIONS: readonly FunctionSpec[] = [PLATFORM_KEY_INIT];
  * by a request, a schedule or a workflow: built in the Internal nested stack with the workflows' ARNs, their
  * names in the stack's outputs. Locally the same handlers run behind `/_local` routes.
  */
-export const OPERATOR_FUNCTIONS: readonly FunctionSpec[] = [screeningRoutes.BACKFILL_ROSTER];
+export const OPERATOR_FUNCTIONS: readonly FunctionSpec[] = [
+  screeningRoutes.BACKFILL_ROSTER,
+  kycRoutes.SET_TRAVEL_RULE_PRICES,
+];
 
 export const allFunctions = (): FunctionSpec[] => [
   ...ROUTES,

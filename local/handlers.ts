@@ -16,6 +16,8 @@ import * as AddWithdrawalAddress from '../lambdas/addresses/handlers/add-address
 import * as AddressLinkPage from '../lambdas/addresses/handlers/address-link-page.js';
 import * as ConfirmWithdrawalAddress from '../lambdas/addresses/handlers/confirm-address.js';
 import * as ListWithdrawalAddresses from '../lambdas/addresses/handlers/list-addresses.js';
+import * as IssueOwnershipChallenge from '../lambdas/addresses/handlers/ownership-challenge.js';
+import * as ProveAddressOwnership from '../lambdas/addresses/handlers/prove-ownership.js';
 import * as RemoveWithdrawalAddress from '../lambdas/addresses/handlers/remove-address.js';
 import * as AdminAddCaseNote from '../lambdas/admin/handlers/add-case-note.js';
 import * as AdminLoginChallenge from '../lambdas/admin/handlers/admin-auth-challenge.js';
@@ -63,8 +65,10 @@ import * as BreachClock from '../lambdas/cases/handlers/breach-clock.js';
 import * as BreachNotifySubjects from '../lambdas/cases/handlers/breach-notify-subjects.js';
 import * as FileUserReport from '../lambdas/cases/handlers/file-report.js';
 import * as ListUserReports from '../lambdas/cases/handlers/list-reports.js';
+import * as DeclareBeneficiary from '../lambdas/kyc/handlers/declare-beneficiary.js';
 import * as GetKyc from '../lambdas/kyc/handlers/get-kyc.js';
 import * as RecordKycScreening from '../lambdas/kyc/handlers/record-screening.js';
+import * as SetTravelRulePrices from '../lambdas/kyc/handlers/set-prices.js';
 import * as SubmitKycPerson from '../lambdas/kyc/handlers/submit-person.js';
 import * as RemovePgpKey from '../lambdas/notify/handlers/delete-pgp-key.js';
 import * as GetPgpKey from '../lambdas/notify/handlers/get-pgp-key.js';
@@ -161,6 +165,8 @@ export const LOCAL_HANDLERS = {
   AddWithdrawalAddress,
   ListWithdrawalAddresses,
   RemoveWithdrawalAddress,
+  IssueOwnershipChallenge,
+  ProveAddressOwnership,
   AddressLinkPage,
   ConfirmWithdrawalAddress,
   RequestWithdrawal,
@@ -169,6 +175,7 @@ export const LOCAL_HANDLERS = {
   ListUserReports,
   GetKyc,
   SubmitKycPerson,
+  DeclareBeneficiary,
   UserAuthorizer,
   AdminAuthorizer,
   PersonalDataVault,
@@ -191,6 +198,7 @@ export const LOCAL_HANDLERS = {
   RescreenPage,
   RecordKycScreening,
   BackfillRoster,
+  SetTravelRulePrices,
   ScreenWithdrawal,
   AwaitWithdrawalDecision,
   ApproveWithdrawal,

@@ -19,7 +19,8 @@ import {
   suspensionRequests,
 } from '../lambdas/account/wiring.js';
 import type { AddressStore } from '../lambdas/addresses/address-store.js';
-import { addressStore } from '../lambdas/addresses/wiring.js';
+import type { AddressTravelRules } from '../lambdas/addresses/address-travel-rules.js';
+import { addressStore, addressTravelRules } from '../lambdas/addresses/wiring.js';
 import type { AdminDirectory } from '../lambdas/admin/admin-directory.js';
 import type { AdminLoginFlow } from '../lambdas/admin/admin-login.js';
 import type { ApprovalAnswers } from '../lambdas/admin/approval-answers.js';
@@ -73,6 +74,7 @@ import { CognitoTokenVerifier } from '../lambdas/kernel/aws/cognito-token-verifi
 import { idempotencyStore } from '../lambdas/kernel/idempotency.js';
 import type { Infra, InvokeTarget } from '../lambdas/kernel/infra.js';
 import { signedRows } from '../lambdas/kernel/integrity/signed-rows.js';
+import type { SignedTable } from '../lambdas/kernel/integrity/signed-table.js';
 import type { Outbox } from '../lambdas/kernel/outbox.js';
 import { type OutboxSweeper, outboxSweeperOf } from '../lambdas/kernel/outbox-sweep.js';
 import { type Clock, systemClock } from '../lambdas/kernel/ports/clock.js';
@@ -92,7 +94,8 @@ import { guardedReauth, ReauthGuard } from '../lambdas/kernel/shield/reauth-guar
 import { ShieldStore } from '../lambdas/kernel/shield/shield-store.js';
 import { ADMIN_TOKENS } from '../lambdas/kernel/token-lifetimes.js';
 import type { KycStore } from '../lambdas/kyc/kyc-store.js';
-import { kycLevelLimits, kycPersonStore } from '../lambdas/kyc/wiring.js';
+import type { KycPersonReader } from '../lambdas/kyc/person-reader.js';
+import { kycLevelLimits, kycPersonReader, kycPersonStore, kycTravelRule } from '../lambdas/kyc/wiring.js';
 import type { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js';
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
@@ -148,6 +151,7 @@ import { LocalKeyService } from './adapters/key-service.js';
 import { LocalListStaging } from './adapters/list-staging.js';
 import { LocalListStore } from './adapters/list-store.js';
 import { lazyLocalPgpKeySource } from './adapters/pgp-key.js';
+import { FixedPrices } from './adapters/prices.js';
 import { LocalSmsOutbox } from './adapters/sms-outbox.js';
 import type { PoolConfig } from './adapters/token-issuer.js';
 import { REPO_ROOT } from './config.js';
@@ -231,6 +235,14 @@ export interface LocalPorts {
   ledger: WithdrawalLedger;
   /** C1: the address whitelist (the withdrawal workflow reads full destinations from it, for custody only). */
   addresses: AddressStore;
+  /** F1: the Travel Rule rows of an address (beneficiary, ownership challenge and proof). */
+  travelRules: AddressTravelRules;
+  /** F1: the Travel Rule threshold of the withdrawal request, over the local fixed price table. */
+  travelRule: ReturnType<typeof kycTravelRule>;
+  /** F1: the local price table the Travel Rule reads (tests set prices). */
+  prices: FixedPrices;
+  /** F1: the price table's rows (the operator's SetTravelRulePrices writes them; locally nothing reads them). */
+  priceRows: SignedTable;
   /** C3: transfers handed to custody, recorded once each in custody.json of the state folder. */
   custody: LocalCustody;
   /** C3/D2: the admin-decision port of withdrawals under review: a request to AnswerTask, as in AWS. */
@@ -273,6 +285,8 @@ export interface LocalPorts {
   screeningIntake: ScreeningIntake;
   /** F1/X4: the KYC record of each user (signed, ledgered `USER#<id>` / `KYC`), the person data sealed. */
   kyc: KycStore;
+  /** F1: the KYC person data opened by the vault (the Travel Rule's originator). */
+  kycPerson: KycPersonReader;
   /** X4: the withdrawal request's limits by the user's KYC level, read at each request. */
   levelLimits: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
   lists: ListStore;
@@ -513,6 +527,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // function a narrower variant (an account store without the vault), the local port is the widest one,
     // since one object serves every handler here.
     const securityChanges = securityChangesOf(infra);
+    const prices = new FixedPrices(clock);
     const outbox = fullOutbox(infra);
     const ports: LocalPorts = {
       adminRequests: adminRequests(infra),
@@ -529,6 +544,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       screening: screeningWork(infra),
       screeningIntake: screeningIntake(infra),
       kyc: kycPersonStore(infra),
+      kycPerson: kycPersonReader(infra),
       levelLimits: kycLevelLimits(infra),
       lists,
       addressIndex: addressIndex(infra),
@@ -551,6 +567,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       withdrawalHistory: withdrawalHistory(infra),
       idempotency,
       addresses: addressStore(infra),
+      travelRules: addressTravelRules(infra),
+      travelRule: kycTravelRule(prices),
+      prices,
+      priceRows: infra.rows().tables.accounts,
       custody,
       withdrawalDecisions: withdrawalDecisions(infra),
       signup: signupFlow(infra, passwords),

@@ -24,6 +24,30 @@ export interface WhitelistedAddress {
   removedAt?: string;
   /** End of the cooling period after confirmation: withdrawals to it are refused before this instant. */
   usableFrom?: string;
+  /** F1 (Travel Rule): the customer declared a wallet they hold themselves (not another exchange's). */
+  selfHosted?: boolean;
+  /** F1: when the customer proved control of the address with a signed challenge (wallet-proof.ts). */
+  ownershipProvenAt?: string;
+  /** F1: the Travel Rule data declared for the address (kyc/beneficiary.ts). */
+  travelRule?: AddressTravelRule;
+}
+
+/**
+ * F1: the beneficiary a customer declared for an address, its screening and the IVMS101 payload built from it
+ * and the customer's KYC data. The payload is sealed by the vault (E2), bound to the address row (group
+ * `identity`); the withdrawal request copies it into the withdrawal record without opening it.
+ */
+export interface AddressTravelRule {
+  /** The beneficiary's name masked (`J… D…`): what responses and records may show. */
+  beneficiaryMasked: string;
+  /** The screening decision's action on the beneficiary: block (strong hit), case (medium or PEP), clear. */
+  screening: 'clear' | 'case' | 'block';
+  decisionId: string;
+  declaredAt: string;
+  /** The IVMS101 payload (JSON) sealed by the vault. */
+  payload: string;
+  /** The KYC record's `updatedAt` the originator was read at: a later change asks for a new declaration. */
+  kycUpdatedAt: string;
 }
 
 export interface AddressBook {

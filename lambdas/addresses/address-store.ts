@@ -26,8 +26,8 @@ export const ADDRESS_RULES = Object.freeze({
 const HOUR = 3_600_000;
 const ADDRESS_PREFIX = 'ADDRESS#';
 
-type Keyed = { pk: string; sk: string; version: number } & Record<string, unknown>;
-type AddressRow = WhitelistedAddress & Keyed;
+export type Keyed = { pk: string; sk: string; version: number } & Record<string, unknown>;
+export type AddressRow = WhitelistedAddress & Keyed;
 interface ClaimRow extends Keyed {
   addressId: string;
 }
@@ -40,7 +40,7 @@ interface LinkRow extends Keyed {
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
-const addressKey = (userId: string, addressId: string) => ({
+export const addressKey = (userId: string, addressId: string) => ({
   pk: `USER#${userId}`,
   sk: `${ADDRESS_PREFIX}${addressId}`,
 });
@@ -50,11 +50,10 @@ const claimKey = (userId: string, asset: Asset, address: string) => ({
   sk: `WHITELIST#${asset}#${sha256(address)}`,
 });
 const linkKey = (token: string) => ({ pk: `ADDRESSLINK#${sha256(token)}`, sk: 'LINK' });
-
 /** A new, random address id (22 url-safe characters). */
 export const newAddressId = (): string => randomBytes(16).toString('base64url');
 
-function addressOf(row: AddressRow): WhitelistedAddress {
+export function addressOf(row: AddressRow): WhitelistedAddress {
   return {
     addressId: row.addressId,
     userId: row.userId,
@@ -67,6 +66,9 @@ function addressOf(row: AddressRow): WhitelistedAddress {
     ...(row.confirmedAt ? { confirmedAt: row.confirmedAt } : {}),
     ...(row.removedAt ? { removedAt: row.removedAt } : {}),
     ...(row.usableFrom ? { usableFrom: row.usableFrom } : {}),
+    ...(row.selfHosted ? { selfHosted: true } : {}),
+    ...(row.ownershipProvenAt ? { ownershipProvenAt: row.ownershipProvenAt } : {}),
+    ...(row.travelRule ? { travelRule: row.travelRule } : {}),
   };
 }
 
@@ -79,6 +81,8 @@ export interface NewAddress {
   label: string;
   /** A sanctions hit: stored blocked, kept as evidence, never given a link. */
   blocked: boolean;
+  /** F1: a wallet the customer holds themselves (the Travel Rule asks proof of control above its threshold). */
+  selfHosted?: boolean | undefined;
 }
 
 export interface CreatedAddress {
@@ -155,6 +159,7 @@ export class AddressStore implements AddressBook {
       label: input.label,
       status,
       createdAt: now.toISOString(),
+      ...(input.selfHosted ? { selfHosted: true } : {}),
     };
     const address = addressOf({ ...row, version: 1 } as AddressRow);
     const link = input.blocked ? undefined : this.newLink(address, now);

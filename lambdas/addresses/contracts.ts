@@ -12,6 +12,11 @@ export const addAddressBody = z.strictObject({
   address: z.string().check(z.maxLength(128)),
   /** 1–64 printable characters on one line, no link, domain or email address. */
   label: z.string().check(z.maxLength(MAX_LABEL_LENGTH * 4)),
+  /**
+   * F1 (Travel Rule): a wallet you hold yourself (not an account at another exchange). Withdrawals to it at or
+   * above the Travel Rule threshold need a proof of control (POST …/{addressId}/ownership) first.
+   */
+  selfHosted: z.optional(z.boolean()),
 });
 export type AddAddressBody = z.infer<typeof addAddressBody>;
 
@@ -32,6 +37,10 @@ export const addressView = z.object({
   /** End of the cooling period: withdrawals to the address are refused before it. */
   usableFrom: z.optional(z.iso.datetime()),
   removedAt: z.optional(z.iso.datetime()),
+  /** F1: declared a self-hosted wallet. */
+  selfHosted: z.optional(z.boolean()),
+  /** F1: when control of the address was proven with a signed challenge. */
+  ownershipProvenAt: z.optional(z.iso.datetime()),
 });
 export type AddressView = z.infer<typeof addressView>;
 
@@ -44,6 +53,25 @@ export type AddressesResponse = z.infer<typeof addressesResponse>;
 export const addressRemovedResponse = z.object({ address: addressView });
 export type AddressRemovedResponse = z.infer<typeof addressRemovedResponse>;
 
+/** F1: the challenge to sign with the address's key (BTC: signmessage, BIP-137; ETH: personal_sign). */
+export const ownershipChallengeResponse = z.object({
+  /** Sign exactly this text (line breaks included) in the wallet that holds the address. */
+  message: z.string(),
+  expiresAt: z.iso.datetime(),
+  /** How to sign it: `bip137` (BTC signmessage, base64) or `eip191` (ETH personal_sign, 0x hex). */
+  scheme: z.enum(['bip137', 'eip191']),
+});
+export type OwnershipChallengeResponse = z.infer<typeof ownershipChallengeResponse>;
+
+export const ownershipProofBody = z.strictObject({
+  /** BTC: the base64 signature of signmessage; ETH: the 0x-prefixed 65-byte hex of personal_sign. */
+  signature: z.string().check(z.minLength(1), z.maxLength(200)),
+});
+export type OwnershipProofBody = z.infer<typeof ownershipProofBody>;
+
+export const ownershipProvenResponse = z.object({ address: addressView });
+export type OwnershipProvenResponse = z.infer<typeof ownershipProvenResponse>;
+
 export const addressConfirmedResponse = z.object({
   done: z.boolean(),
   message: z.string(),
@@ -55,7 +83,9 @@ export type AddressConfirmedResponse = z.infer<typeof addressConfirmedResponse>;
 export {
   type AddressBook,
   type AddressStatus,
+  type AddressTravelRule,
   receiveRefusal,
   type WhitelistedAddress,
 } from './address-book.js';
-export { AddressStore } from './address-store.js';
+export { AddressStore, addressKey } from './address-store.js';
+export type { AddressTravelRules } from './address-travel-rules.js';

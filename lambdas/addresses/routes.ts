@@ -9,6 +9,9 @@ import {
   addressCreatedResponse,
   addressesResponse,
   addressRemovedResponse,
+  ownershipChallengeResponse,
+  ownershipProofBody,
+  ownershipProvenResponse,
 } from './contracts.js';
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -92,6 +95,41 @@ export const ROUTES: readonly RouteSpec[] = [
     response: addressConfirmedResponse,
     status: 200,
     errors: ['ADDRESS_NOT_PENDING'],
+    access: reads('accounts:write'),
+  },
+  {
+    id: 'IssueOwnershipChallenge',
+    method: 'POST',
+    path: '/v1/me/addresses/{addressId}/ownership-challenge',
+    auth: 'user',
+    entry: 'lambdas/addresses/handlers/ownership-challenge.ts',
+    summary:
+      'F1: a challenge text to sign with the address (Travel Rule proof of a self-hosted wallet), 15 minutes',
+    tag: 'addresses',
+    response: ownershipChallengeResponse,
+    status: 201,
+    errors: ['ADDRESS_BLOCKED'],
+    access: reads('accounts:write'),
+  },
+  {
+    id: 'ProveAddressOwnership',
+    method: 'POST',
+    path: '/v1/me/addresses/{addressId}/ownership',
+    auth: 'user',
+    entry: 'lambdas/addresses/handlers/prove-ownership.ts',
+    summary:
+      "F1: the challenge's signature (BTC BIP-137, ETH EIP-191) verified; the address proven, the challenge spent",
+    tag: 'addresses',
+    body: ownershipProofBody,
+    response: ownershipProvenResponse,
+    status: 200,
+    errors: [
+      'WALLET_PROOF_INVALID',
+      'WALLET_PROOF_UNSUPPORTED',
+      'CHALLENGE_INVALID',
+      'CHALLENGE_EXPIRED',
+      'CHALLENGE_USED',
+    ],
     access: reads('accounts:write'),
   },
 ];

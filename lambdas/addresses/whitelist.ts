@@ -68,14 +68,14 @@ export interface AddRequester extends Requester {
   baseUrl: string;
 }
 
-const auditSource = (r: Requester) => ({
+export const auditSource = (r: Requester) => ({
   sourceIp: r.ip.slice(0, 64),
   ...(r.userAgent ? { userAgent: r.userAgent.slice(0, 512) } : {}),
   requestId: r.requestId,
 });
 
 /** The audit record of a step on the caller's own list: the user is actor and target. */
-const addressAudit = (
+export const addressAudit = (
   userId: string,
   action: string,
   at: string,
@@ -106,6 +106,8 @@ export function viewOf(a: WhitelistedAddress): AddressView {
     ...(a.confirmedAt ? { confirmedAt: a.confirmedAt } : {}),
     ...(a.usableFrom ? { usableFrom: a.usableFrom } : {}),
     ...(a.removedAt ? { removedAt: a.removedAt } : {}),
+    ...(a.selfHosted ? { selfHosted: true } : {}),
+    ...(a.ownershipProvenAt ? { ownershipProvenAt: a.ownershipProvenAt } : {}),
   };
 }
 
@@ -117,7 +119,7 @@ export function viewOf(a: WhitelistedAddress): AddressView {
 export async function addAddress(
   ports: AddPorts,
   requester: AddRequester,
-  input: { asset: Asset; address: string; label: string },
+  input: { asset: Asset; address: string; label: string; selfHosted?: boolean | undefined },
 ): Promise<{ address: WhitelistedAddress; message: string }> {
   const label = checkLabel(input.label);
   const checked = checkAddress(input.asset, input.address);
@@ -192,6 +194,7 @@ export async function addAddress(
       address: checked.address,
       label,
       blocked: hit !== undefined,
+      selfHosted: input.selfHosted,
     },
     after,
   );

@@ -4,9 +4,17 @@ import type { Infra } from '../kernel/infra.js';
 import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { AddressStore } from './address-store.js';
+import { AddressTravelRules } from './address-travel-rules.js';
 
 export const addressStore = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>) =>
   new AddressStore(infra.rows().tables.accounts, { clock: infra.clock, settings: infra.settings() });
+
+/** F1: the Travel Rule rows of an address (beneficiary, ownership challenge and proof). */
+export const addressTravelRules = (infra: Pick<Infra, 'rows' | 'clock'>) =>
+  new AddressTravelRules(infra.rows().tables.accounts, { clock: infra.clock });
+export const awsAddressTravelRules = /* @__PURE__ */ once(() =>
+  addressTravelRules({ rows: aws.rows, clock: aws.clock }),
+);
 
 export const awsAddressStore = /* @__PURE__ */ once(() =>
   addressStore({ rows: aws.rows, clock: aws.clock, settings: aws.settings }),

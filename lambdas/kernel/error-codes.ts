@@ -34,6 +34,18 @@ export const ERROR_CODES = {
   INVALID_DECISION: { status: 400, description: 'The decision does not apply to this request' },
   AMOUNT_INVALID: { status: 400, description: 'The amount is not a valid amount of the asset' },
   ASSET_MISMATCH: { status: 400, description: 'The address belongs to another asset' },
+  TRAVEL_RULE_DATA_REQUIRED: {
+    status: 400,
+    description: 'F1: a withdrawal at or above the Travel Rule threshold must name its `beneficiary`',
+  },
+  WALLET_PROOF_INVALID: {
+    status: 400,
+    description: 'F1: the signature does not prove control of the address over the challenge',
+  },
+  WALLET_PROOF_UNSUPPORTED: {
+    status: 400,
+    description: 'F1: proofs for this address type are not verified (BTC: P2PKH, P2WPKH, P2SH-P2WPKH; ETH)',
+  },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, description: 'The `Idempotency-Key` header is missing' },
   IDEMPOTENCY_KEY_INVALID: { status: 400, description: 'The `Idempotency-Key` header is not a valid key' },
   SMS_COUNTRY_NOT_ALLOWED: { status: 400, description: 'No SMS can be sent to numbers of this country' },
@@ -96,6 +108,14 @@ export const ERROR_CODES = {
   ADDRESS_REMOVED: { status: 403, description: 'The address was removed from the whitelist' },
   ADDRESS_COOLING: { status: 403, description: 'The address is usable later (`usableFrom`)' },
   MONTHLY_LIMIT: { status: 403, description: 'Over the monthly withdrawal limit' },
+  WALLET_PROOF_REQUIRED: {
+    status: 403,
+    description: 'F1: above the Travel Rule threshold a self-hosted wallet needs a proof of control first',
+  },
+  KYC_PERSON_REQUIRED: {
+    status: 403,
+    description: 'F1: above the Travel Rule threshold the originator needs KYC person data first',
+  },
   SELF_APPROVAL: { status: 403, description: 'An admin may not approve their own request' },
   ALREADY_APPROVED: { status: 403, description: 'This admin approved the request already' },
   FIELD_NOT_REVEALABLE: { status: 403, description: 'This field cannot be revealed' },
@@ -156,6 +176,9 @@ export const ERROR_CODES = {
   CHANGE_EXPIRED: { status: 410, description: 'The change took too long; ask again' },
   CHANGE_OVER: { status: 410, description: 'The change is over; ask again' },
   ADDRESS_NOT_PENDING: { status: 410, description: 'The address is not waiting for its link' },
+  CHALLENGE_INVALID: { status: 410, description: 'F1: no ownership challenge was issued for the address' },
+  CHALLENGE_EXPIRED: { status: 410, description: 'F1: the ownership challenge expired; ask for a new one' },
+  CHALLENGE_USED: { status: 410, description: 'F1: the ownership challenge was answered already' },
   REQUEST_EXPIRED: { status: 410, description: 'The admin request expired' },
   // 413, 415
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is too large' },

@@ -104,6 +104,15 @@ export const kycConfigSchema = z.object({
     }),
     { currency: 'EUR', thresholds: { EUR: '1000', USD: '1000' }, maxPriceAgeSeconds: 900 },
   ),
+  /** F1 (Travel Rule): this VASP as IVMS101 names it in every payload (the originating VASP). */
+  vasp: z._default(
+    z.object({
+      legalName: z.string().check(z.minLength(1), z.maxLength(100)),
+      country: countryCode,
+      lei: z.optional(z.string().check(z.regex(/^[A-Z0-9]{18}[0-9]{2}$/, 'a 20-character LEI'))),
+    }),
+    { legalName: 'Palisade Digital Assets', country: 'DE' },
+  ),
   documents: z._default(
     z.object({
       minBytes: z.number().check(z.int(), z.minimum(1)),

@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { DOCUMENT_TYPES, KYC_LEVELS, KYC_REQUIREMENTS } from './config.js';
 import { DOCUMENT_KINDS } from './document-kinds.js';
 import { REQUIREMENT_STATUSES } from './levels.js';
+import { beneficiaryInput as beneficiaryInputSchema } from './travel-rule.js';
 
 export type { AssetLimits, KycConfig, KycLevel, KycRequirement, LimitsPerAsset } from './config.js';
 export { KYC_LEVELS, parseKycConfig } from './config.js';
@@ -21,6 +22,17 @@ export {
   travelRuleApplies,
 } from './travel-rule.js';
 export { decisionEvent } from './webhook.js';
+
+/** F1: the body of PUT /v1/me/addresses/{addressId}/beneficiary: who receives what is sent to the address. */
+export const beneficiaryDeclarationBody = z.strictObject({ beneficiary: beneficiaryInputSchema });
+
+/** Its answer: the name masked, never returned whole (D5). */
+export const beneficiaryDeclaredView = z.strictObject({
+  addressId: z.string(),
+  beneficiaryMasked: z.string(),
+  declaredAt: z.iso.datetime(),
+});
+export type BeneficiaryDeclaredView = z.infer<typeof beneficiaryDeclaredView>;
 
 const limits = z.object({ daily: z.string(), monthly: z.string() });
 const limitsPerAsset = z.object({ BTC: limits, ETH: limits });

@@ -32,7 +32,7 @@ type KycRow = KycRecord & Keyed & Record<string, unknown>;
 
 export const kycKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'KYC' });
 
-const binding = (userId: string, group: 'identity' | 'address'): FieldBinding => ({
+export const kycBinding = (userId: string, group: 'identity' | 'address'): FieldBinding => ({
   table: TABLES.accounts.logicalName,
   key: kycKey(userId),
   group,
@@ -74,13 +74,13 @@ export class KycStore {
     const vault = this.vault;
     if (!vault) throw new Error('This KYC store was built without the vault');
     const [identity, address] = await Promise.all([
-      vault.encrypt(binding(userId, 'identity'), {
+      vault.encrypt(kycBinding(userId, 'identity'), {
         givenName: person.legalName.given,
         familyName: person.legalName.family,
         dateOfBirth: person.dateOfBirth,
         nationality: person.nationality,
       }),
-      vault.encrypt(binding(userId, 'address'), {
+      vault.encrypt(kycBinding(userId, 'address'), {
         residence: JSON.stringify(person.residence),
         taxResidence: JSON.stringify(person.taxResidence),
       }),

@@ -2,7 +2,12 @@
 import type { RouteSpec } from '../catalogue.js';
 import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
-import { kycOverviewView, personBody } from './contracts.js';
+import {
+  beneficiaryDeclarationBody,
+  beneficiaryDeclaredView,
+  kycOverviewView,
+  personBody,
+} from './contracts.js';
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -35,7 +40,34 @@ export const ROUTES: readonly RouteSpec[] = [
     // The KYC record and the roster entry, both sealed by the vault; the screening workflow's start.
     access: reads('accounts:write', 'vault:invoke', 'screening:start'),
   },
+  {
+    id: 'DeclareBeneficiary',
+    method: 'PUT',
+    path: '/v1/me/addresses/{addressId}/beneficiary',
+    auth: 'user',
+    entry: 'lambdas/kyc/handlers/declare-beneficiary.ts',
+    summary:
+      "F1: the Travel Rule's beneficiary of a withdrawal address (screened, F2); the IVMS101 payload built with the caller's KYC data and sealed (E2)",
+    tag: 'kyc',
+    body: beneficiaryDeclarationBody,
+    response: beneficiaryDeclaredView,
+    status: 200,
+    errors: ['KYC_PERSON_REQUIRED', 'ADDRESS_BLOCKED'],
+    // The address and KYC rows; the vault opens the person data and seals the payload; the matcher reads the
+    // list versions in force; the decision, its case and the audit record.
+    access: reads('accounts:write', 'vault:invoke', 'screening-lists:read'),
+  },
 ];
+
+/**
+ * F1 (Travel Rule): the operator's price table write (one signed row per asset and currency), invoked by hand
+ * or by a price feed; the withdrawal request reads it (kyc/price-table.ts).
+ */
+export const SET_TRAVEL_RULE_PRICES: FunctionSpec = {
+  id: 'SetTravelRulePrices',
+  entry: 'lambdas/kyc/handlers/set-prices.ts',
+  access: reads('accounts:write'),
+};
 
 /** The screening workflow's KYC step: the decision on the person data recorded, the level it earns (audited). */
 export const RECORD_KYC_SCREENING: FunctionSpec = {

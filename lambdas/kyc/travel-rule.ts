@@ -4,11 +4,7 @@
 // names, geographic addresses, national identification, date and place of birth); the payload is built from
 // the KYC person data and the beneficiary named in the request.
 import * as z from 'zod/mini';
-import type { Asset } from '../kernel/assets.js';
-import type { KycConfig } from './config.js';
-import { fromScaled, mulScaled, toScaled } from './decimal.js';
 import type { PersonData } from './person.js';
-import type { PriceSource } from './ports.js';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const country = z.string().check(z.regex(/^[A-Z]{2}$/));
@@ -105,37 +101,7 @@ export const beneficiaryInput = z.union([
 ]);
 export type BeneficiaryInput = z.infer<typeof beneficiaryInput>;
 
-export interface TravelRuleDecision {
-  required: boolean;
-  /** The value in the configured currency, when a fresh price was had. */
-  value?: string;
-  currency: string;
-  threshold: string;
-  /** No fresh price: the data is required (fail safe), never skipped. */
-  priceMissing?: true;
-}
-
-/** Whether a withdrawal of `amount` (a decimal of the asset's unit) must carry Travel Rule data. */
-export async function travelRuleApplies(
-  asset: Asset,
-  amount: string,
-  prices: PriceSource,
-  config: Pick<KycConfig, 'travelRule'>,
-  now: Date,
-): Promise<TravelRuleDecision> {
-  const { currency, thresholds, maxPriceAgeSeconds } = config.travelRule;
-  const threshold = thresholds[currency];
-  const price = await prices.price(asset, currency).catch(() => undefined);
-  if (
-    !price ||
-    now.getTime() - price.at.getTime() > maxPriceAgeSeconds * 1000 ||
-    price.at.getTime() > now.getTime() + 60_000
-  ) {
-    return { required: true, currency, threshold, priceMissing: true };
-  }
-  const value = mulScaled(amount, price.price);
-  return { required: value >= toScaled(threshold), value: fromScaled(value), currency, threshold };
-}
+export { type TravelRuleDecision, travelRuleApplies } from './travel-rule-threshold.js';
 
 /** The VASP itself (this deploy), as IVMS101 names it. */
 export interface VaspIdentity {

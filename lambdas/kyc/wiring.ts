@@ -9,6 +9,10 @@ import { screeningIntake } from '../screening/wiring.js';
 import { type AssetLimits, type KycConfig, parseKycConfig } from './config.js';
 import { KycStore } from './kyc-store.js';
 import { effectiveLimits, type KycStanding } from './levels.js';
+import { KycPersonReader } from './person-reader.js';
+import type { PriceSource } from './ports.js';
+import { PriceTable } from './price-table.js';
+import { travelRuleApplies } from './travel-rule-threshold.js';
 
 /**
  * The KYC configuration in force: the defaults of config.ts (docs/kyc.md, *Configuration*: not yet a settings
@@ -43,6 +47,26 @@ export const kycLevelLimits = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>
   return levelLimits(infra, KYC_CONFIG, (userId) => store.standing(userId));
 };
 
+/**
+ * F1: the withdrawal request's `travelRule` port: the amount priced in the configured currency and compared with
+ * the threshold (travel-rule.ts, fail safe). In AWS the prices are the operator's signed price table.
+ */
+export const kycTravelRule =
+  (prices: PriceSource, config: KycConfig = KYC_CONFIG) =>
+  (asset: Asset, amount: string, now: Date) =>
+    travelRuleApplies(asset, amount, prices, config, now);
+
+export const priceTable = (infra: Pick<Infra, 'rows'>) => new PriceTable(infra.rows().tables.accounts);
+
+export const awsKycTravelRule = /* @__PURE__ */ once(() => kycTravelRule(priceTable({ rows: aws.rows })));
+
+/** F1: the person data opened by the vault (the Travel Rule's originator): the beneficiary declaration only. */
+export const kycPersonReader = (infra: Pick<Infra, 'rows' | 'clock' | 'vault'>) =>
+  new KycPersonReader(kycStore(infra), infra.vault());
+export const awsKycPersonReader = /* @__PURE__ */ once(() =>
+  kycPersonReader({ rows: aws.rows, clock: aws.clock, vault: aws.vault }),
+);
+
 export const awsKycStore = /* @__PURE__ */ once(() => kycStore({ rows: aws.rows, clock: aws.clock }));
 export const awsKycPersonStore = /* @__PURE__ */ once(() =>
   kycPersonStore({ rows: aws.rows, clock: aws.clock, vault: aws.vault }),
@@ -54,3 +78,7 @@ export const awsKycLevelLimits = /* @__PURE__ */ once(() =>
 export const awsKycScreeningIntake = /* @__PURE__ */ once(() =>
   screeningIntake({ rows: aws.rows, clock: aws.clock, workflows: aws.workflows, vault: aws.vault }),
 );
+
+// F1 (Travel Rule): the beneficiary declaration's components (its own function: the matcher and the vault).
+export { awsAddressAuditOutbox, awsAddressTravelRules } from '../addresses/wiring.js';
+export { awsScreeningWork } from '../screening/wiring.js';

@@ -26,7 +26,7 @@ export class ScreeningActions {
 
   /**
    * Records the decision of a withdrawal address's screening against the crypto addresses of the lists
-   * (lambdas/addresses/sanctions.ts): a listed address is a strong hit on the address (a case opens; the
+   * (the sanctioned-address index, address-index.ts): a listed address is a strong hit on the address (a case opens; the
    * address itself is blocked by the address book, so the customer's other withdrawals are not frozen).
    */
   async recordAddressScreening(input: {

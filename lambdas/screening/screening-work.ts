@@ -122,6 +122,31 @@ export class ScreeningWork {
     return this.act(decision);
   }
 
+  /**
+   * F1 (Travel Rule): the beneficiary a customer names for one of their withdrawal addresses, screened by name
+   * against the lists in force. The decision's subject is the address (its beneficiary); a strong hit opens a
+   * case and is blocked where the address is used (as an address hit, it never freezes the customer), a medium
+   * one opens a case. The caller keeps the decision's action on the address.
+   */
+  async screenBeneficiary(input: {
+    userId: string;
+    addressId: string;
+    name: string;
+  }): Promise<ScreeningOutcome> {
+    const index = await currentIndex(this.ports.lists, this.ports.screened);
+    const screened = this.ports.screened ?? SCREENED_LISTS;
+    const result = screen({ name: input.name }, index);
+    const decision = decide({
+      subject: { kind: 'address', userId: input.userId, addressId: input.addressId },
+      trigger: 'address-added',
+      queryKey: JSON.stringify({ beneficiary: input.name }),
+      result: { hits: classifyHits(result.hits, index, screened), listVersions: result.listVersions },
+      now: this.ports.clock.now(),
+      pepLists: screened.filter((l) => l.kind === 'pep').map((l) => l.list),
+    });
+    return this.actions.act(decision, false);
+  }
+
   /** Enrols the customer in the roster (what a re-screen maps over) and screens them. */
   async enrolAndScreen(customer: CustomerFacts, trigger: ScreeningTrigger): Promise<ScreeningOutcome> {
     const { enrol } = this.ports.store;

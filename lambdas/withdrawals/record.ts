@@ -83,6 +83,27 @@ export interface WithdrawalRecord {
   deviceId?: string;
   decision?: WithdrawalDecision;
   dispatch?: { at: string; transferRef: string };
+  /** F1: the Travel Rule data of a withdrawal at or above the threshold (or without a fresh price). */
+  travelRule?: WithdrawalTravelRule;
+}
+
+/**
+ * F1: what the Travel Rule required of a withdrawal and what it carries: the value in the configured currency
+ * (absent when no fresh price was had: then the data is required anyway), the beneficiary masked, its screening
+ * decision, and the IVMS101 payload sealed by the vault (bound to the address row it was declared on).
+ */
+export interface WithdrawalTravelRule {
+  currency: string;
+  threshold: string;
+  value?: string;
+  priceMissing?: true;
+  beneficiaryMasked: string;
+  screeningDecisionId: string;
+  declaredAt: string;
+  /** The sealed IVMS101 payload (E2), as declared for the address `addressId`. */
+  ivms101: string;
+  /** F1: the self-hosted wallet's proof of control, when the destination is one. */
+  ownershipProvenAt?: string;
 }
 
 export type WithdrawalRow = WithdrawalRecord & { pk: string; sk: string; version: number } & Record<

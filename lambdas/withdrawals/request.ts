@@ -1,7 +1,7 @@
 // C2: a withdrawal request, checked in a fixed order (each refusal its own code), scored (risk.ts), written
 // with its limits ledger entry in one transaction (ledger.ts), and handed to the withdrawal workflow.
 import type { AccountStore } from '../account/contracts.js';
-import { type AddressBook, receiveRefusal } from '../addresses/contracts.js';
+import { type AddressBook, receiveRefusal, type WhitelistedAddress } from '../addresses/contracts.js';
 import type { Asset } from '../kernel/assets.js';
 import type { CodeOf } from '../kernel/error-codes.js';
 import { AppError, type ErrorDetail, ValidationError } from '../kernel/errors.js';
@@ -20,6 +20,7 @@ import {
   newWithdrawalId,
   type WithdrawalRecord,
   type WithdrawalSpeed,
+  type WithdrawalTravelRule,
   withdrawalExecutionName,
 } from './record.js';
 import { assessRisk } from './risk.js';
@@ -53,6 +54,21 @@ export interface RequestWithdrawalPorts extends RiskFactPorts {
    * default level, `basic`).
    */
   levelLimits?: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
+  /**
+   * F1 (Travel Rule): whether a withdrawal of `amount` must carry originator and beneficiary data (kyc/travel-rule.ts
+   * `travelRuleApplies` over the price port, wired by kyc/wiring.ts). Absent (unit tests), the rule is not applied.
+   */
+  travelRule?: (
+    asset: Asset,
+    amount: string,
+    now: Date,
+  ) => Promise<{
+    required: boolean;
+    currency: string;
+    threshold: string;
+    value?: string;
+    priceMissing?: true;
+  }>;
   clock: Clock;
   /** F2: the destination against the sanctions lists in force, again at request time (they may have grown). */
   sanctions: AddressScreen;
@@ -148,8 +164,10 @@ export async function requestWithdrawal(
     throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
   }
 
-  // the destination's screening runs beside the limits' reads (independent calls, not one after the other)
-  const [{ defaults, limits }, screened] = await Promise.all([
+  // read-only checks and reads that do not wait on one another run together: the Travel Rule (which refuses
+  // before anything is written), the limits, and the destination's screening
+  const [travelRule, { defaults, limits }, screened] = await Promise.all([
+    travelRuleOf(ports, address, input.asset, formatAmount(input.asset, amount.minor), now),
     (async () => {
       const defaults = ports.levelLimits
         ? await ports.levelLimits(userId, input.asset, now)
@@ -189,6 +207,7 @@ export async function requestWithdrawal(
     risk,
     sourceIp: client.sourceIp,
     ...(facts.deviceId ? { deviceId: facts.deviceId } : {}),
+    ...(travelRule ? { travelRule } : {}),
   };
   if (ports.screening) {
     await ports.screening.recordAddressScreening({
@@ -208,6 +227,52 @@ export async function requestWithdrawal(
     asset: record.asset,
     amount: record.amount,
     createdAt: record.createdAt,
+  };
+}
+
+/**
+ * F1: the Travel Rule at the request. At or above the threshold (or without a fresh price), the destination must
+ * have its beneficiary declared (kyc/beneficiary.ts: screened, the IVMS101 payload sealed), a self-hosted one
+ * its proof of control (addresses/ownership.ts), and a beneficiary blocked by screening is refused as a blocked
+ * address is. Each refusal comes before anything is written. Only flags and a sealed string are read here.
+ */
+async function travelRuleOf(
+  ports: RequestWithdrawalPorts,
+  address: WhitelistedAddress,
+  asset: Asset,
+  amount: string,
+  now: Date,
+): Promise<WithdrawalTravelRule | undefined> {
+  const rule = ports.travelRule && (await ports.travelRule(asset, amount, now));
+  if (!rule?.required) return undefined;
+  const declared = address.travelRule;
+  const over = `Travel Rule (${rule.threshold} ${rule.currency} or more): `;
+  if (!declared) {
+    throw new ValidationError(
+      `${over}declare the address's beneficiary first`,
+      [{ path: 'addressId', message: 'no beneficiary' }],
+      'TRAVEL_RULE_DATA_REQUIRED',
+    );
+  }
+  if (declared.screening === 'block')
+    throw new WithdrawalRefused(403, 'ADDRESS_BLOCKED', 'This address is blocked');
+  if (address.selfHosted && !address.ownershipProvenAt) {
+    throw new WithdrawalRefused(
+      403,
+      'WALLET_PROOF_REQUIRED',
+      `${over}prove that you control this self-hosted wallet first`,
+    );
+  }
+  return {
+    currency: rule.currency,
+    threshold: rule.threshold,
+    ...(rule.value ? { value: rule.value } : {}),
+    ...(rule.priceMissing ? { priceMissing: true as const } : {}),
+    beneficiaryMasked: declared.beneficiaryMasked,
+    screeningDecisionId: declared.decisionId,
+    declaredAt: declared.declaredAt,
+    ivms101: declared.payload,
+    ...(address.ownershipProvenAt ? { ownershipProvenAt: address.ownershipProvenAt } : {}),
   };
 }
 

@@ -44,6 +44,8 @@ export const ROUTES: readonly RouteSpec[] = [
       'ADDRESS_COOLING',
       'ASSET_MISMATCH',
       'AMOUNT_INVALID',
+      'TRAVEL_RULE_DATA_REQUIRED',
+      'WALLET_PROOF_REQUIRED',
       'TOTP_REQUIRED',
       'REAUTH_FAILED',
       'DAILY_LIMIT',

@@ -20,6 +20,11 @@ export interface ScreeningFacts {
    * withdrawal shows and learns nothing of the hit (tipping-off).
    */
   screeningFrozen?: boolean;
+  /**
+   * F1/F2: the Travel Rule beneficiary of the destination is under screening review (a medium or PEP hit): a
+   * withdrawal that carries Travel Rule data goes to review, as a frozen customer's does.
+   */
+  beneficiaryInReview?: boolean;
 }
 
 export function screen(facts: ScreeningFacts): ScreeningOutcome {
@@ -36,6 +41,13 @@ export function screen(facts: ScreeningFacts): ScreeningOutcome {
   }
   if (facts.destination?.status !== 'active') {
     return { cancelled: false, band: 'blocked', reason: 'The destination is no longer whitelisted' };
+  }
+  if (facts.beneficiaryInReview) {
+    return {
+      cancelled: false,
+      band: 'unusual',
+      reason: 'The Travel Rule beneficiary is under screening review',
+    };
   }
   if (facts.screeningFrozen) {
     return {

@@ -68,6 +68,6 @@ export { awsLoginStore } from '../auth/wiring.js';
 // F3: the case seam (a review opens or joins a compliance case).
 export { awsCaseWork } from '../cases/wiring.js';
 // X4: the limits of the user's KYC level (the KYC record, read at each request).
-export { awsKycLevelLimits } from '../kyc/wiring.js';
+export { awsKycLevelLimits, awsKycTravelRule } from '../kyc/wiring.js';
 export { awsAddressScreen, awsScreeningActions, awsScreeningStore } from '../screening/wiring.js';
 export { awsSecurityState } from '../security/wiring.js';

@@ -168,6 +168,10 @@ describe('I2 the AWS path of the admin plane', () => {
     // The emailed link opens a page (a GET changes nothing); its button posts the token (A4, A7, C1).
     await followLink(linkIn(await h.mailText(vic.email, /withdrawal address/i), '/v1/addresses/confirm/'));
     const addressId = (added.body.address as { addressId: string }).addressId;
+    // F1: the operator's price table (the Travel Rule threshold): BTC at EUR 50,000, so these amounts are under it.
+    await h.invokeFunction('SetTravelRulePrices', {
+      prices: [{ asset: 'BTC', fiat: 'EUR', price: '50000' }],
+    });
     // The third withdrawal within the hour adds the velocity signal: unusual, held for an admin's decision.
     let held = '';
     for (let n = 0; n < 3; n++) {

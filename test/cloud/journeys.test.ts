@@ -3,8 +3,13 @@
 // template, and the journeys go through API Gateway's events and the authorizers. A journey that works on the
 // local runtime but would fail in AWS (a missing grant, a missing variable, a resource the template lacks)
 // fails here, naming the function, the call and what is missing. See docs/cloud-fidelity.md.
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { ripemd160 } from '@noble/hashes/legacy.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bech32 } from 'bech32';
 import { generateKey } from 'openpgp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bitcoinMessageDigest } from '../../lambdas/addresses/wallet-proof.js';
 import { followLink, linkIn } from '../support/email-links.js';
 import {
   expectStatus,
@@ -23,6 +28,8 @@ import { listBucketOf, loadUnList } from './harness/lists.js';
 vi.setConfig({ testTimeout: 90_000 });
 
 let h: CloudHarness;
+let kimToken = '';
+let kimUser: TestUser | undefined;
 
 beforeAll(async () => {
   // cdk.json's settings but for the address cooling period, which the real clock cannot wait out (C1).
@@ -329,6 +336,10 @@ describe('I2 the AWS path of an address and a withdrawal', () => {
   });
 
   it('I2 C2 C3 a withdrawal request: step-up, one transaction, the workflow screens, approves and hands it to custody over SQS', async () => {
+    // F1: the operator's price table (the Travel Rule threshold): BTC at EUR 50,000, so these amounts are under it.
+    await h.invokeFunction('SetTravelRulePrices', {
+      prices: [{ asset: 'BTC', fiat: 'EUR', price: '50000' }],
+    });
     const answer = await h.call(
       'POST',
       '/v1/me/withdrawals',
@@ -464,9 +475,11 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
 
   it('I2 F1 F2 E2 KYC person data under the template: SubmitKycPerson seals through the vault and starts screening; ScreenCustomer opens the sealed roster entry through the vault; RecordKycScreening records the decision', async () => {
     const kim = person('kim');
+    kimUser = kim;
     await signUp(h, kim);
     await settled('screening');
     const token = await firstLogin(h, kim, 'device-kim-000001', '127.0.0.31');
+    kimToken = token;
     h.reset();
     const submitted = await h.call(
       'POST',
@@ -499,6 +512,69 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
     const overview = await h.call('GET', '/v1/me/kyc', undefined, { token });
     expectStatus(overview, 200);
     expect(overview.body.level).toBe('basic');
+  });
+
+  it('I2 F1 the Travel Rule under the template: a self-hosted address proven (IssueOwnershipChallenge, ProveAddressOwnership, a real BIP-137 signature), its beneficiary declared (DeclareBeneficiary: the vault opens the KYC data and seals the IVMS101 payload, the matcher reads the lists over S3) and a withdrawal at the threshold carries it', async () => {
+    const token = kimToken;
+    const secret = secp256k1.utils.randomSecretKey();
+    const address = bech32.encode('bc', [
+      0,
+      ...bech32.toWords(ripemd160(sha256(secp256k1.getPublicKey(secret, true)))),
+    ]);
+    const added = await h.call(
+      'POST',
+      '/v1/me/addresses',
+      { asset: 'BTC', address, label: 'own wallet', selfHosted: true },
+      { token },
+    );
+    expectStatus(added, 201);
+    const addressId = (added.body.address as { addressId: string }).addressId;
+    await followLink(
+      linkIn(await h.mailText(kimUser?.email as string, /withdrawal address/i), '/v1/addresses/confirm/'),
+    );
+    h.reset();
+    await h.invokeFunction('SetTravelRulePrices', {
+      prices: [{ asset: 'BTC', fiat: 'EUR', price: '50000' }],
+    });
+    const challenge = await h.call('POST', `/v1/me/addresses/${addressId}/ownership-challenge`, undefined, {
+      token,
+    });
+    expectStatus(challenge, 201);
+    const sig = secp256k1.sign(bitcoinMessageDigest(challenge.body.message as string), secret, {
+      prehash: false,
+      format: 'recovered',
+    });
+    const signature = Buffer.from(Uint8Array.of(39 + (sig[0] as number), ...sig.subarray(1))).toString(
+      'base64',
+    );
+    const proven = await h.call('POST', `/v1/me/addresses/${addressId}/ownership`, { signature }, { token });
+    expectStatus(proven, 200);
+    const declared = await h.call(
+      'PUT',
+      `/v1/me/addresses/${addressId}/beneficiary`,
+      { beneficiary: { kind: 'person', given: 'Kim', family: 'Lindqvist' } },
+      { token },
+    );
+    expectStatus(declared, 200);
+    const answer = await h.call(
+      'POST',
+      '/v1/me/withdrawals',
+      { asset: 'BTC', amount: '0.02', addressId, password: kimUser?.password as string },
+      { token, headers: { 'idempotency-key': `travel-${Date.now().toString(36)}` } },
+    );
+    expectStatus(answer, 202);
+    for (const fn of [
+      'SetTravelRulePrices',
+      'IssueOwnershipChallenge',
+      'ProveAddressOwnership',
+      'DeclareBeneficiary',
+    ]) {
+      expect(ran(fn), fn).toBe(true);
+    }
+    const vault = h.calls.filter((c) => c.caller === 'DeclareBeneficiary' && c.service === 'lambda');
+    expect(vault.length).toBeGreaterThan(0);
+    expect(vault.every((c) => c.error === undefined)).toBe(true);
+    h.assertClean();
   });
 });
 

@@ -276,6 +276,8 @@ describe('X4 withdrawals read the KYC level', () => {
         at: clock.now().toISOString(),
       });
 
+    // Amounts up to 3 BTC priced low stay under the Travel Rule's threshold (test/e2e/travel-rule.test.ts).
+    cloud.ports.prices.set('BTC', 'EUR', '100');
     await setLevel('none');
     const atNone = await withdraw('0.1');
     expect([atNone.status, atNone.body.error?.code]).toEqual([403, 'DAILY_LIMIT']);

@@ -45,6 +45,9 @@ beforeAll(async () => {
       withdrawalLimits: { BTC: { daily: '2', monthly: '3' }, ETH: { daily: '50', monthly: '500' } },
     }),
   });
+  // The limits here are tested with amounts up to 1.5 BTC: priced low, they stay under the Travel Rule's
+  // threshold, which test/e2e/travel-rule.test.ts proves.
+  cloud.ports.prices.set('BTC', 'EUR', '100');
 });
 afterAll(async () => {
   await cloud?.stop();

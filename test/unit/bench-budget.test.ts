@@ -60,6 +60,8 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
       'BackfillRoster',
       'ChangePassword',
       'CreateAdminRequest',
+      'CreateWithdrawal',
+      'DeclareBeneficiary',
       'LoadScreeningList',
       'PgpMailSigner',
       'RescreenPage',
@@ -79,15 +81,15 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
     }
   });
 
-  it("F2 only the screening workflow's matcher tasks carry the transliteration tables (any-ascii)", () => {
-    for (const id of ['ScreenCustomer', 'RescreenPage']) {
+  it("F2 only the screening workflow's matcher tasks and the Travel Rule beneficiary screening carry the transliteration tables (any-ascii)", () => {
+    for (const id of ['ScreenCustomer', 'RescreenPage', 'DeclareBeneficiary']) {
       expect(SIZE_EXCEPTIONS[id]?.reason).toMatch(/any-ascii/);
       expect(SIZE_EXCEPTIONS[id]?.reason).toMatch(/\d[\d,.]* KB/);
     }
     for (const f of functions) {
       const facts = bundles.get(f.id);
       const carries = facts?.topPackages.some((p) => p.name === 'any-ascii') ?? false;
-      expect(carries, f.id).toBe(f.id === 'ScreenCustomer' || f.id === 'RescreenPage');
+      expect(carries, f.id).toBe(['ScreenCustomer', 'RescreenPage', 'DeclareBeneficiary'].includes(f.id));
     }
   });
 

@@ -20,6 +20,7 @@ import {
   awsAddressScreen,
   awsAddressStore,
   awsKycLevelLimits,
+  awsKycTravelRule,
   awsLoginStore,
   awsScreeningActions,
   awsSecurityState,
@@ -90,5 +91,7 @@ export const handler = lazyHandler(() =>
     screening: awsScreeningActions(),
     // X4: the user's KYC level decides the daily and monthly limits (kyc/levels.ts effectiveLimits).
     levelLimits: awsKycLevelLimits(),
+    // F1: the Travel Rule threshold over the signed price table (kyc/price-table.ts).
+    travelRule: awsKycTravelRule(),
   }),
 );

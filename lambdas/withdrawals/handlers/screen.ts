@@ -46,6 +46,7 @@ export const makeHandler = (ports: {
       destination,
       sanctioned,
       screeningFrozen: screening?.frozen === true,
+      beneficiaryInReview: record.travelRule !== undefined && destination?.travelRule?.screening === 'case',
     });
     logger.info('withdrawal screened', { withdrawalId, ...outcome });
     return {
