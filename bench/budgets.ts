@@ -42,14 +42,6 @@ export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: s
       'KYC person data and seals the IVMS101 payload. Measured 2026-12: 1,335.2 KB. The withdrawal request reads only ' +
       "the address's declared flags and the sealed payload, so none of this is in its bundle.",
   },
-  CreateWithdrawal: {
-    maxKB: 604,
-    reason:
-      'C2/X4/F1: the withdrawal request with the KYC level limits and the Travel Rule check (the price row, the ' +
-      "threshold in exact decimals, the address's declared beneficiary and wallet proof: flags and a sealed string; " +
-      'no vault, matcher or signature code). Measured 2026-12: 601.2 KB (599.0 KB before the Travel Rule). The next ' +
-      'addition needs a look at what the function bundles (the X-Ray SDK is 70 KB, the idempotency JMESPath 23 KB).',
-  },
   SignUp: {
     maxKB: 2400,
     reason:

@@ -60,7 +60,6 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
       'BackfillRoster',
       'ChangePassword',
       'CreateAdminRequest',
-      'CreateWithdrawal',
       'DeclareBeneficiary',
       'LoadScreeningList',
       'PgpMailSigner',
