@@ -27,8 +27,11 @@ import { REFUSAL_CODES } from './approval.js';
 import {
   adminUserResponse,
   approveBody,
+  auditQuery,
+  auditResponse,
   createRequestBody,
   createRequestResponse,
+  findUserQuery,
   listRequestsQuery,
   rejectBody,
   requestsResponse,
@@ -170,6 +173,38 @@ export const ROUTES: readonly RouteSpec[] = [
     response: adminUserResponse,
     status: 200,
     access: reads('accounts:read', 'vault:invoke', 'shield:write'),
+  },
+  {
+    id: 'AdminFindUser',
+    method: 'GET',
+    path: '/v1/admin/users',
+    auth: 'admin',
+    admin: { permission: 'read-users' },
+    entry: 'lambdas/admin/handlers/find-user.ts',
+    summary:
+      'D5: a user found by username (through the user directory): the same view as by id, masked; every lookup audited',
+    tag: 'admin',
+    query: findUserQuery,
+    response: adminUserResponse,
+    status: 200,
+    // The directory's user by name (its subject is the account id), then the account's view as by id.
+    access: reads('identity:read', 'accounts:read', 'vault:invoke', 'shield:write'),
+  },
+  {
+    id: 'AdminGetAudit',
+    method: 'GET',
+    path: '/v1/admin/audit',
+    auth: 'admin',
+    admin: { permission: 'read-audit' },
+    entry: 'lambdas/admin/handlers/get-audit.ts',
+    summary:
+      "D3: the audit records about a user or made by an admin, newest first, and the chain's standing: the last anchored checkpoint, checked, and the records after it linked; audited",
+    tag: 'admin',
+    query: auditQuery,
+    response: auditResponse,
+    status: 200,
+    // The chain and its indexes, the checkpoints (and the signing key's public half), the read's own record.
+    access: reads('audit:read', 'audit-checkpoint:read', 'shield:write'),
   },
   {
     id: 'AdminListWithdrawalReviews',
