@@ -1,6 +1,5 @@
 // D2/D5: the admin approval routes' bodies and answers, and the approval workflow's task payloads.
 import * as z from 'zod/mini';
-import { username } from '../auth/contracts.js';
 import { ADMIN_ACTIONS, ADMIN_TIERS } from '../kernel/settings.js';
 import { HIT_CATEGORIES, SCREENING_ACTIONS, SCREENING_TRIGGERS, uploadSlot } from '../screening/contracts.js';
 import { REQUEST_STATUSES } from './approval.js';
@@ -169,9 +168,6 @@ export const adminUserResponse = z.object({
 });
 export type AdminUserResponse = z.infer<typeof adminUserResponse>;
 
-/** D5: `GET /v1/admin/users?username=…`: the same view as by id, found through the user directory. */
-export const findUserQuery = z.object({ username });
-
 /**
  * D3: `GET /v1/admin/audit?userId=…` (the records about a user) or `?adminId=…` (the records an admin made):
  * exactly one of the two.
@@ -238,6 +234,7 @@ export const withdrawalReviewView = z.strictObject({
     signals: z.array(z.strictObject({ id: z.string(), points: z.number(), detail: z.string() })),
   }),
 });
+export type WithdrawalReviewView = z.infer<typeof withdrawalReviewView>;
 export const withdrawalReviewsResponse = z.object({ withdrawals: z.array(withdrawalReviewView) });
 
 // Published to the task-tokens context (AnswerTask).

@@ -31,7 +31,6 @@ import {
   auditResponse,
   createRequestBody,
   createRequestResponse,
-  findUserQuery,
   listRequestsQuery,
   rejectBody,
   requestsResponse,
@@ -39,6 +38,7 @@ import {
   withdrawalReviewsQuery,
   withdrawalReviewsResponse,
 } from './contracts.js';
+import { findUserQuery, foundUserResponse } from './find-user-contracts.js';
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -182,13 +182,13 @@ export const ROUTES: readonly RouteSpec[] = [
     admin: { permission: 'read-users' },
     entry: 'lambdas/admin/handlers/find-user.ts',
     summary:
-      'D5: a user found by username (through the user directory): the same view as by id, masked; every lookup audited',
+      'D5: which user a username names (through the user directory): id, username, status; the view is read by id; every lookup audited',
     tag: 'admin',
     query: findUserQuery,
-    response: adminUserResponse,
+    response: foundUserResponse,
     status: 200,
-    // The directory's user by name (its subject is the account id), then the account's view as by id.
-    access: reads('identity:read', 'accounts:read', 'vault:invoke', 'shield:write'),
+    // The directory's user by name (its subject is the account id), the account row, the lookup's record.
+    access: reads('identity:read', 'accounts:read', 'shield:write'),
   },
   {
     id: 'AdminGetAudit',

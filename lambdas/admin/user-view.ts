@@ -1,5 +1,5 @@
-// D5: a user's account as admins see it, found by id (GET /v1/admin/users/{userId}) or by username (GET
-// /v1/admin/users?username=…): one view, one audit record per read. Personal fields are masked unless an
+// D5: a user's account as admins see it (GET /v1/admin/users/{userId}; a username is resolved to the id first
+// by GET /v1/admin/users?username=…): one view, one audit record per read. Personal fields are masked unless an
 // approved reveal is in force for this admin, this user and that field (and the admin's tiers still may reveal
 // it); support and operations see masked data only. Every read, masked or revealed, is audited, with how the
 // user was found. Besides the profile: the live sessions, the whitelisted devices, the newest logins (source
@@ -111,16 +111,12 @@ const decisionView = (d: DecisionSummary, caseId: string | undefined): AdminScre
   })),
 });
 
-/**
- * The view of `account` for `caller`, its read audited first (D5): `foundBy` says how the admin found the user
- * (`id`, `username`), so a search by name is evidence too.
- */
+/** The view of `account` for `caller`, its read audited first (D5). */
 export async function userView(
   ports: UserViewPorts,
   request: HttpRequest<unknown, unknown>,
   caller: AdminCaller,
   account: Account,
-  foundBy: 'id' | 'username',
 ): Promise<AdminUserResponse> {
   // The `accounts` view is checked by the admin middleware; the scope here decides what a reveal may show.
   const scope = readScope(caller.tiers);
@@ -154,7 +150,6 @@ export async function userView(
     requestId: request.requestId,
     details: {
       view: 'accounts',
-      foundBy,
       masked: ['email', 'phone'].filter((f) => !shown.has(f as 'email')).join(',') || 'none',
       revealed: [...shown].join(',') || 'none',
       ...(screening ? { screeningDecisions: screening.decisions.length } : {}),

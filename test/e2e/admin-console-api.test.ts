@@ -35,7 +35,7 @@ const as = (admin: TestAdmin, method: string, path: string): Promise<JsonAnswer>
   callFrom(cloud, '127.0.0.1', method, path, undefined, { authorization: `Bearer ${admin.token}` });
 
 describe('X5 the console’s user lookup and audit routes', () => {
-  it('X5 D5 a user found by username: the view by id, masked, with sessions, devices, logins, limits and KYC level; the lookup audited', async () => {
+  it('X5 D5 a user found by username (an audited lookup), then the view by id, masked, with sessions, devices, logins, limits and KYC level; the lookup audited', async () => {
     const dev = await createDevUser(cloud, 'lena_lookup', PASSWORD);
     // A login through the real flow: a login record, a whitelisted device and a session from 127.0.0.1.
     await firstLogin(
@@ -49,12 +49,13 @@ describe('X5 the console’s user lookup and audit routes', () => {
       at: cloud.ports.clock.now().toISOString(),
     });
 
+    // The username names the user (an audited lookup); the view is read by id.
     const found = await as(support, 'GET', '/v1/admin/users?username=lena_lookup');
     expect(found.status, JSON.stringify(found.body)).toBe(200);
+    expect(found.body).toEqual({ userId: dev.userId, username: 'lena_lookup', status: 'active' });
     const byId = await as(support, 'GET', `/v1/admin/users/${dev.userId}`);
     expect(byId.status).toBe(200);
-    expect(found.body).toEqual(byId.body);
-    const view = found.body as Record<string, unknown> & {
+    const view = byId.body as Record<string, unknown> & {
       sessions: { ip?: string; device: string }[];
       devices: { name: string }[];
       logins: { ip: string; outcome: string }[];
@@ -69,10 +70,13 @@ describe('X5 the console’s user lookup and audit routes', () => {
     expect(JSON.stringify(view.sessions)).not.toContain('127.0.0.1');
     expect(view.kyc).toMatchObject({ level: 'verified' });
 
-    // The lookup is audited with how the user was found.
-    const reads = await cloud.ports.audit.byTarget({ kind: 'user', id: dev.userId }, 20);
-    const lookups = reads.items.filter((r) => r.action === 'admin.read-personal-data');
-    expect(lookups.map((r) => r.details?.foundBy).sort()).toEqual(['id', 'username']);
+    // The lookup and the read are both audited, the lookup with how the user was found.
+    const records = (await cloud.ports.audit.byTarget({ kind: 'user', id: dev.userId }, 20)).items;
+    expect(records.find((r) => r.action === 'admin.lookup-user')).toMatchObject({
+      actor: { kind: 'admin', id: support.adminId },
+      details: { foundBy: 'username' },
+    });
+    expect(records.some((r) => r.action === 'admin.read-personal-data')).toBe(true);
 
     // An unknown username is a 404 like an unknown id; a malformed one is a 400.
     expect((await as(support, 'GET', '/v1/admin/users?username=nobody_here')).status).toBe(404);

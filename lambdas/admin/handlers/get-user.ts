@@ -24,7 +24,7 @@ export const makeHandler = (ports: GetUserPorts) =>
     const userId = request.pathParams.userId ?? '';
     const account = isUserId(userId) ? await ports.accounts.getAccount(userId) : undefined;
     if (!account) throw new NotFound('No such user');
-    return { body: await userView(ports, request, caller, account, 'id') };
+    return { body: await userView(ports, request, caller, account) };
   });
 
 export const handler = lazyHandler(() =>
