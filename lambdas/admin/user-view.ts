@@ -8,9 +8,8 @@
 // and the newest decisions with their case; other tiers (support takes the customer's calls) never see it
 // (tipping-off, docs/screening.md).
 
-import type { Account, AccountStore } from '../account/contracts.js';
-import { isLive } from '../account/sessions.js';
-import type { LoginStore } from '../auth/login-store.js';
+import { type Account, type AccountStore, isLive } from '../account/contracts.js';
+import type { LoginStore } from '../auth/contracts.js';
 import type { CaseStore } from '../cases/contracts.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { describeBrowser } from '../kernel/client-description.js';
@@ -18,7 +17,6 @@ import type { AdminCaller, HttpRequest } from '../kernel/http.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import { maskIpsIn } from '../kernel/privacy/mask.js';
 import type { Settings } from '../kernel/settings.js';
-import type { KycStore } from '../kyc/kyc-store.js';
 import {
   type DecisionSummary,
   pepStatusOf,
@@ -37,7 +35,9 @@ export interface UserViewPorts {
   accounts: Pick<AccountStore, 'getAccount' | 'contactOf' | 'listSessions'>;
   logins: Pick<LoginStore, 'listLogins' | 'listDevices'>;
   /** F1/X4: the KYC record, read for its level only (never its sealed person data). */
-  kyc: Pick<KycStore, 'get'>;
+  kyc: {
+    get(userId: string): Promise<{ level: string; refreshDueAt?: string; updatedAt: string } | undefined>;
+  };
   revealGrants: Pick<RevealGrants, 'inForce'>;
   securityState: Pick<SecurityStateStore, 'get'>;
   ledger: Pick<WithdrawalLedger, 'overrides'>;

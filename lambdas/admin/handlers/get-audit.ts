@@ -13,11 +13,10 @@ import { lazyHandler } from '../../kernel/http.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import { maskIpsIn } from '../../kernel/privacy/mask.js';
 import type { Settings } from '../../kernel/settings.js';
-import { auditCheckpointWriter } from '../../platform/wiring.js';
 import { type AdminRoutePorts, adminHttpHandler } from '../admin-route.js';
 import { type AuditResponse, auditQuery, auditResponse } from '../contracts.js';
 import { adminActor } from '../plane.js';
-import { awsRefusalEvidence } from '../wiring.js';
+import { awsAuditChainStatus, awsRefusalEvidence } from '../wiring.js';
 
 export interface GetAuditPorts {
   audit: Pick<AuditLog, 'append' | 'byTarget' | 'byActor'>;
@@ -83,12 +82,7 @@ export const makeHandler = (ports: GetAuditPorts) =>
 export const handler = lazyHandler(() =>
   makeHandler({
     audit: aws.rows().audit,
-    auditCheckpoints: auditCheckpointWriter({
-      rows: aws.rows,
-      keys: aws.keys,
-      checkpoints: aws.checkpoints,
-      clock: aws.clock,
-    }),
+    auditCheckpoints: awsAuditChainStatus(),
     settings: aws.settings(),
     refusals: awsRefusalEvidence(),
     clock: aws.clock,
