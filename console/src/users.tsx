@@ -265,7 +265,7 @@ export function Activity({ user, logins = true }: { user: AdminUserResponse; log
             </tr>
           ) : (
             user.devices.map((d) => (
-              <tr key={d.deviceId}>
+              <tr key={`${d.addedAt}-${d.name}`}>
                 <td>{d.name}</td>
                 <td>{when(d.addedAt)}</td>
                 <td>{when(d.lastSeenAt)}</td>

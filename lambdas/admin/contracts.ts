@@ -144,10 +144,8 @@ export const adminUserResponse = z.object({
       device: z.string(),
     }),
   ),
-  /** A7: the whitelisted devices, most recently seen first. */
-  devices: z.array(
-    z.object({ deviceId: z.string(), name: z.string(), addedAt: z.string(), lastSeenAt: z.string() }),
-  ),
+  /** A7: the whitelisted devices, most recently seen first; never their ids (a factor of the user's logins). */
+  devices: z.array(z.object({ name: z.string(), addedAt: z.string(), lastSeenAt: z.string() })),
   /** A9: the newest logins (at most ADMIN_LOGINS_SHOWN); source addresses masked. */
   logins: z.array(
     z.object({

@@ -190,7 +190,8 @@ export async function userView(
       })),
     devices: [...devices]
       .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt))
-      .map(({ deviceId, name, addedAt, lastSeenAt }) => ({ deviceId, name, addedAt, lastSeenAt })),
+      // Never the device id: the client holds it as a factor of its logins (a known device skips the link).
+      .map(({ name, addedAt, lastSeenAt }) => ({ name, addedAt, lastSeenAt })),
     logins: logins.logins.map((l) => ({
       at: l.at,
       ip: maskIpsIn(l.ip),

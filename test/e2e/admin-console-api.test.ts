@@ -66,6 +66,7 @@ describe('X5 the console’s user lookup and audit routes', () => {
     expect(view.logins.length).toBeGreaterThan(0);
     expect(view.logins[0]).toMatchObject({ ip: '127.0.*.*', outcome: 'success' });
     expect(view.devices.length).toBe(1);
+    expect(JSON.stringify(view.devices)).not.toContain('device-lena-0001'); // the id is a login factor
     expect(view.sessions.length).toBeGreaterThan(0);
     expect(JSON.stringify(view.sessions)).not.toContain('127.0.0.1');
     expect(view.kyc).toMatchObject({ level: 'verified' });
