@@ -32,6 +32,8 @@ import * as ExpireAdminRequest from '../lambdas/admin/handlers/expire-request.js
 import * as AdminExportCaseGoaml from '../lambdas/admin/handlers/export-case-goaml.js';
 import * as AdminExportIncidentEvidence from '../lambdas/admin/handlers/export-incident-evidence.js';
 import * as AdminFileIncidentReport from '../lambdas/admin/handlers/file-incident-report.js';
+import * as AdminFindUser from '../lambdas/admin/handlers/find-user.js';
+import * as AdminGetAudit from '../lambdas/admin/handlers/get-audit.js';
 import * as AdminGetCase from '../lambdas/admin/handlers/get-case.js';
 import * as AdminGetIncident from '../lambdas/admin/handlers/get-incident.js';
 import * as AdminGetUser from '../lambdas/admin/handlers/get-user.js';
@@ -143,6 +145,8 @@ export const LOCAL_HANDLERS = {
   ApproveAdminRequest,
   RejectAdminRequest,
   AdminGetUser,
+  AdminFindUser,
+  AdminGetAudit,
   AdminListWithdrawalReviews,
   AdminListCases,
   AdminGetCase,

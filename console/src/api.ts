@@ -1,12 +1,15 @@
 // The console's one door to the backend: /v1/admin/... only. The admin's access token lives in this module's
 // memory, never in localStorage, sessionStorage or a cookie: a reload signs the admin out. A 401 on any call
 // (the session expired, or the admin was offboarded) ends the session and sends the admin back to sign-in.
+import type { AdminCapability } from '../../lambdas/admin/permissions.js';
 import type { AdminTier } from '../../lambdas/kernel/settings.js';
 
 export interface Session {
   adminId: string;
   username: string;
   tiers: AdminTier[];
+  /** What the tiers hold under the deployed approval policies (GET /v1/admin/me): the pages shown. */
+  capabilities: AdminCapability[];
   /** When the admin pool's access token expires (sessions are short and never refreshed). */
   expiresAt: number;
 }
@@ -103,6 +106,7 @@ interface Me {
   username: string;
   sessionId: string;
   tiers: AdminTier[];
+  capabilities: AdminCapability[];
 }
 
 export const startLogin = (username: string, password: string) =>
@@ -121,7 +125,13 @@ export async function answerTotp(loginId: string, code: string): Promise<Answer<
   return {
     ok: true,
     status: 200,
-    body: { adminId: me.body.adminId, username: me.body.username, tiers: me.body.tiers, expiresAt },
+    body: {
+      adminId: me.body.adminId,
+      username: me.body.username,
+      tiers: me.body.tiers,
+      capabilities: me.body.capabilities,
+      expiresAt,
+    },
   };
 }
 

@@ -1,14 +1,16 @@
 // The admin console (X5): sign-in with password and TOTP, then the pages the admin's tiers open. Routing by the
-// URL's hash (#/approvals, #/users), so the static host serves one page.
+// URL's hash (#/approvals, #/withdrawals, #/users, #/cases, #/audit), so the static host serves one page.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { configure, onSessionEnded, type Session, signOut } from './api.js';
 import { ApprovalsPage } from './approvals.js';
+import { AuditPage } from './audit.js';
 import { CasesPage } from './cases.js';
 import { SessionClock } from './session-clock.js';
 import { SignIn } from './sign-in.js';
 import { canSee, PAGES, type PageId } from './tiers.js';
 import { UsersPage } from './users.js';
+import { WithdrawalsPage } from './withdrawals.js';
 
 function pageFromHash(): PageId {
   const id = location.hash.replace(/^#\/?/, '').split('/')[0];
@@ -48,7 +50,7 @@ function App() {
     );
   }
 
-  const visible = PAGES.filter((p) => canSee(session.tiers, p.id));
+  const visible = PAGES.filter((p) => canSee(session.capabilities, p.id));
   const current = visible.some((p) => p.id === page) ? page : (visible[0]?.id ?? 'approvals');
   return (
     <>
@@ -82,6 +84,8 @@ function App() {
         {current === 'approvals' && <ApprovalsPage session={session} />}
         {current === 'users' && <UsersPage session={session} />}
         {current === 'cases' && <CasesPage session={session} />}
+        {current === 'withdrawals' && <WithdrawalsPage session={session} />}
+        {current === 'audit' && <AuditPage />}
       </main>
     </>
   );

@@ -1,19 +1,23 @@
 // What the admin's tiers open in the console, read from THE permission matrix (lambdas/admin/permissions.ts):
 // a page, a request button or an approve button is shown only to a tier that may use it. The server checks
 // every call again; hiding is for the admin, not for security.
-import { mayApprove, mayRequest, readScope } from '../../lambdas/admin/permissions.js';
+import { USER_PARAMETER_SCHEMAS, type UserParameterAction } from '../../lambdas/admin/action-parameters.js';
+import { type AdminCapability, mayApprove, mayRequest, readScope } from '../../lambdas/admin/permissions.js';
 import type { AdminAction, AdminTier } from '../../lambdas/kernel/settings.js';
 
+/** The pages, each opened by the capability its routes need (the server's answer in GET /v1/admin/me). */
 export const PAGES = [
-  { id: 'approvals', title: 'Approvals', view: 'requests' },
-  { id: 'users', title: 'Users', view: 'accounts' },
-  { id: 'cases', title: 'Cases', view: 'cases' },
-] as const;
+  { id: 'approvals', title: 'Approvals', capability: 'read-requests' },
+  { id: 'withdrawals', title: 'Withdrawal reviews', capability: 'read-withdrawal-reviews' },
+  { id: 'users', title: 'Users', capability: 'read-users' },
+  { id: 'cases', title: 'Cases', capability: 'read-cases' },
+  { id: 'audit', title: 'Audit', capability: 'read-audit' },
+] as const satisfies readonly { id: string; title: string; capability: AdminCapability }[];
 export type PageId = (typeof PAGES)[number]['id'];
 
-export function canSee(tiers: readonly AdminTier[], page: PageId): boolean {
-  const view = PAGES.find((p) => p.id === page)?.view;
-  return view !== undefined && readScope(tiers).views.includes(view);
+export function canSee(capabilities: readonly AdminCapability[], page: PageId): boolean {
+  const capability = PAGES.find((p) => p.id === page)?.capability;
+  return capability !== undefined && capabilities.includes(capability);
 }
 
 /**
@@ -29,9 +33,12 @@ export const PLAIN_USER_ACTIONS: readonly AdminAction[] = [
   'lift-screening-freeze',
 ];
 
-/** The user actions without parameters this admin may request from a user's page. */
+/** The actions on a user that take parameters, asked for in the request form (action-parameters.ts). */
+export const PARAMETER_USER_ACTIONS = Object.keys(USER_PARAMETER_SCHEMAS) as UserParameterAction[];
+
+/** The user actions (without parameters, then with) this admin may request from a user's page. */
 export function userActions(tiers: readonly AdminTier[]): AdminAction[] {
-  return PLAIN_USER_ACTIONS.filter((action) => mayRequest(tiers, action));
+  return [...PLAIN_USER_ACTIONS, ...PARAMETER_USER_ACTIONS].filter((action) => mayRequest(tiers, action));
 }
 
 /** The personal fields this admin's tiers may have revealed (through an approved request), if any. */

@@ -2,46 +2,70 @@
 // account actions this admin's tiers may request, each through the approval plane with a reason.
 import { useEffect, useState } from 'preact/hooks';
 import type { AdminUserResponse, RequestView } from '../../lambdas/admin/contracts.js';
-import type { AdminAction } from '../../lambdas/kernel/settings.js';
+import { RequestAction } from './action-form.js';
 import { call, type Session } from './api.js';
-import { ACTION_TITLES, revealableFields, userActions } from './tiers.js';
+import { revealableFields, userActions } from './tiers.js';
 import { Done, Field, Problem } from './ui.js';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** The sign-up's rule (lambdas/auth/contracts.ts `username`). */
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,30}[A-Za-z0-9]$/;
+
+/** GET /v1/admin/users?username= (lambdas/admin/find-user-contracts.ts, not imported: it reads auth modules). */
+interface FoundUser {
+  userId: string;
+  username: string;
+  status: 'active' | 'suspended';
+}
+
+const when = (iso: string) =>
+  new Date(iso).toLocaleString('en-GB', { timeZone: 'UTC', timeZoneName: 'short' });
 
 export function UsersPage({ session }: { session: Session }) {
   const [user, setUser] = useState<AdminUserResponse | undefined>();
   const [error, setError] = useState<string | undefined>();
 
-  async function fetchUser(id: string) {
-    const answer = await call<AdminUserResponse>('GET', `/v1/admin/users/${encodeURIComponent(id)}`);
+  async function fetchUser(path: `/v1/admin/${string}`, what: string) {
+    const answer = await call<AdminUserResponse>('GET', path);
     if (answer.ok) setUser(answer.body);
-    else setError(answer.error.status === 404 ? 'No user has that id.' : answer.error.message);
+    else setError(answer.error.status === 404 ? `No user has that ${what}.` : answer.error.message);
   }
+  const byId = (id: string) => fetchUser(`/v1/admin/users/${encodeURIComponent(id)}`, 'id');
 
-  async function find(event: Event) {
+  async function find(event: Event, by: 'username' | 'userId') {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    const id = String(form.get('userId')).trim();
+    const value = String(form.get(by)).trim();
     setError(undefined);
     setUser(undefined);
-    if (!ID.test(id)) return setError('A user id is letters, digits, - and _.');
-    await fetchUser(id);
+    if (by === 'userId') {
+      if (!ID.test(value)) return setError('A user id is letters, digits, - and _.');
+      return byId(value);
+    }
+    if (!USERNAME.test(value)) return setError('A username is 3 to 32 letters, digits, dots, - and _.');
+    // The name is resolved to the id (an audited lookup), then the user is read by id (an audited read).
+    const found = await call<FoundUser>('GET', `/v1/admin/users?username=${encodeURIComponent(value)}`);
+    if (!found.ok) {
+      return setError(found.error.status === 404 ? 'No user has that username.' : found.error.message);
+    }
+    await byId(found.body.userId);
   }
 
   return (
     <section aria-labelledby="users-title">
       <h1 id="users-title">Users</h1>
-      <search>
-        <form class="inline" onSubmit={find} aria-label="Find a user">
+      <search class="finders">
+        <form class="inline" onSubmit={(e) => find(e, 'username')} aria-label="Find a user by username">
+          <Field label="Username" name="username" required maxLength={32} autoComplete="off" />
+          <button type="submit">Find by username</button>
+        </form>
+        <form class="inline" onSubmit={(e) => find(e, 'userId')} aria-label="Find a user by id">
           <Field label="User id" name="userId" required maxLength={128} autoComplete="off" />
-          <button type="submit">Find</button>
+          <button type="submit">Find by id</button>
         </form>
       </search>
       <Problem message={error} />
-      {user && (
-        <UserView key={user.userId} user={user} session={session} reload={() => fetchUser(user.userId)} />
-      )}
+      {user && <UserView key={user.userId} user={user} session={session} reload={() => byId(user.userId)} />}
     </section>
   );
 }
@@ -92,6 +116,18 @@ function UserView({
           )}
           <dt>Security hold</dt>
           <dd>{user.hold.active ? `active until ${user.hold.endsAt ?? 'lifted'}` : 'none'}</dd>
+          <dt>Last security change</dt>
+          <dd>
+            {user.lastSecurityChange
+              ? `${user.lastSecurityChange.kind} at ${when(user.lastSecurityChange.at)}`
+              : 'none recorded'}
+          </dd>
+          <dt>KYC level</dt>
+          <dd data-testid="kyc-level">
+            {user.kyc
+              ? `${user.kyc.level}${user.kyc.refreshDueAt ? ` (refresh due ${user.kyc.refreshDueAt})` : ''}`
+              : 'no KYC record (default level)'}
+          </dd>
           <dt>Withdrawal limits</dt>
           <dd>
             {user.withdrawalLimits && Object.keys(user.withdrawalLimits).length > 0
@@ -110,62 +146,10 @@ function UserView({
           </dd>
         </dl>
       </article>
+      <Activity user={user} />
       {actions.length > 0 && <RequestAction userId={user.userId} actions={actions} />}
       {revealable.length > 0 && <RequestReveal userId={user.userId} fields={revealable} />}
     </>
-  );
-}
-
-function RequestAction({ userId, actions }: { userId: string; actions: AdminAction[] }) {
-  const [error, setError] = useState<string | undefined>();
-  const [done, setDone] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    const formElement = event.currentTarget as HTMLFormElement;
-    const form = new FormData(formElement);
-    const action = String(form.get('action')) as AdminAction;
-    setBusy(true);
-    setError(undefined);
-    setDone(undefined);
-    const answer = await call<RequestView>('POST', '/v1/admin/requests', {
-      action,
-      target: { kind: 'user', id: userId },
-      parameters: {},
-      reason: String(form.get('reason')),
-    });
-    setBusy(false);
-    if (!answer.ok) return setError(`${answer.error.message} (${answer.error.code})`);
-    formElement.reset();
-    setDone(
-      `Requested: ${ACTION_TITLES[action]}. It waits for ${answer.body.policy.approvals} approval(s) from ${answer.body.policy.approverTiers.join(', ')}.`,
-    );
-  }
-
-  return (
-    <article class="card" aria-labelledby="request-title">
-      <h2 id="request-title">Request an action</h2>
-      <p class="hint">Every action needs another admin's approval before it runs.</p>
-      <form onSubmit={submit} aria-label="Request an action">
-        <div class="field">
-          <label for="action">Action</label>
-          <select id="action" name="action" required>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {ACTION_TITLES[a]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <Field label="Reason" name="reason" multiline required minLength={3} maxLength={500} />
-        <Problem message={error} />
-        <Done message={done} />
-        <button type="submit" disabled={busy}>
-          Send request
-        </button>
-      </form>
-    </article>
   );
 }
 
@@ -230,5 +214,101 @@ function RequestReveal({ userId, fields }: { userId: string; fields: readonly st
         <button type="submit">Request reveal</button>
       </form>
     </article>
+  );
+}
+
+/** Sessions, devices and the newest logins: what a takeover leaves behind (addresses masked by the server). */
+export function Activity({ user, logins = true }: { user: AdminUserResponse; logins?: boolean }) {
+  return (
+    <article class="card" aria-labelledby="activity-title">
+      <h2 id="activity-title">Sessions, devices and logins</h2>
+      <table class="list" data-testid="user-sessions">
+        <caption>Live sessions</caption>
+        <thead>
+          <tr>
+            <th scope="col">Opened</th>
+            <th scope="col">Expires</th>
+            <th scope="col">From</th>
+            <th scope="col">Device</th>
+          </tr>
+        </thead>
+        <tbody>
+          {user.sessions.length === 0 ? (
+            <tr>
+              <td colSpan={4}>No live session.</td>
+            </tr>
+          ) : (
+            user.sessions.map((s) => (
+              <tr key={s.sessionId}>
+                <td>{when(s.createdAt)}</td>
+                <td>{when(s.expiresAt)}</td>
+                <td>{s.ip ?? 'unknown'}</td>
+                <td>{s.device}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+      <table class="list" data-testid="user-devices">
+        <caption>Whitelisted devices</caption>
+        <thead>
+          <tr>
+            <th scope="col">Device</th>
+            <th scope="col">Added</th>
+            <th scope="col">Last seen</th>
+          </tr>
+        </thead>
+        <tbody>
+          {user.devices.length === 0 ? (
+            <tr>
+              <td colSpan={3}>No device.</td>
+            </tr>
+          ) : (
+            user.devices.map((d) => (
+              <tr key={`${d.addedAt}-${d.name}`}>
+                <td>{d.name}</td>
+                <td>{when(d.addedAt)}</td>
+                <td>{when(d.lastSeenAt)}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+      {logins && <Logins user={user} />}
+    </article>
+  );
+}
+
+export function Logins({ user }: { user: AdminUserResponse }) {
+  return (
+    <table class="list" data-testid="user-logins">
+      <caption>Recent logins</caption>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">From</th>
+          <th scope="col">Country</th>
+          <th scope="col">Browser</th>
+          <th scope="col">Outcome</th>
+        </tr>
+      </thead>
+      <tbody>
+        {user.logins.length === 0 ? (
+          <tr>
+            <td colSpan={5}>No login yet.</td>
+          </tr>
+        ) : (
+          user.logins.map((l) => (
+            <tr key={l.at}>
+              <td>{when(l.at)}</td>
+              <td>{l.ip}</td>
+              <td>{l.country ?? 'unknown'}</td>
+              <td>{l.browser}</td>
+              <td>{l.outcome === 'success' ? 'signed in' : `refused (${l.reason ?? 'unknown'})`}</td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
   );
 }

@@ -1,10 +1,16 @@
 // D2: what each admin action acts on and the parameters it takes. Strict schemas: an unknown key is refused,
 // so the payload an approver signs off (its hash) holds nothing the executor would not act on.
 import * as z from 'zod/mini';
-import { ASSET_IDS, type Asset } from '../kernel/assets.js';
 import type { AdminAction } from '../kernel/settings.js';
 import { stagedFileName } from '../screening/contracts.js';
-import { PERSONAL_FIELDS } from './permissions.js';
+import {
+  CHANGE_EMAIL_PARAMETERS,
+  CHANGE_PHONE_PARAMETERS,
+  DECIDE_WITHDRAWAL_PARAMETERS,
+  NO_PARAMETERS,
+  REVEAL_PARAMETERS,
+  WITHDRAWAL_LIMITS_PARAMETERS,
+} from './action-parameters.js';
 
 export const TARGET_KINDS = ['user', 'withdrawal', 'admin', 'case', 'list'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
@@ -29,8 +35,7 @@ export const targetSchema = z.strictObject({
 });
 export type AdminTarget = z.infer<typeof targetSchema>;
 
-const decimal = z.string().check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/, 'a decimal such as 2.5'));
-const none = z.strictObject({});
+const none = NO_PARAMETERS;
 
 export const ACTION_SPECS = {
   'suspend-account': { target: 'user', executor: 'account', parameters: none },
@@ -39,41 +44,28 @@ export const ACTION_SPECS = {
   'change-user-email': {
     target: 'user',
     executor: 'account',
-    parameters: z.strictObject({ email: z.email().check(z.maxLength(254)) }),
+    parameters: CHANGE_EMAIL_PARAMETERS,
   },
   'change-user-phone': {
     target: 'user',
     executor: 'account',
-    parameters: z.strictObject({
-      phone: z.string().check(z.regex(/^\+[1-9][0-9]{6,14}$/, 'an E.164 number')),
-    }),
+    parameters: CHANGE_PHONE_PARAMETERS,
   },
   'lift-hold': { target: 'user', executor: 'account', parameters: none },
   'change-withdrawal-limits': {
     target: 'user',
     executor: 'staff',
-    parameters: z.strictObject({
-      asset: z.enum(ASSET_IDS as [Asset, ...Asset[]]),
-      daily: decimal,
-      monthly: decimal,
-    }),
+    parameters: WITHDRAWAL_LIMITS_PARAMETERS,
   },
   'decide-withdrawal': {
     target: 'withdrawal',
     executor: 'staff',
-    parameters: z.strictObject({
-      userId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)),
-      outcome: z.enum(['approve', 'reject']),
-    }),
+    parameters: DECIDE_WITHDRAWAL_PARAMETERS,
   },
   'reveal-personal-data': {
     target: 'user',
     executor: 'staff',
-    parameters: z.strictObject({
-      fields: z.array(z.enum(PERSONAL_FIELDS)).check(z.minLength(1), z.maxLength(PERSONAL_FIELDS.length)),
-      /** How long the reveal is in force once approved. */
-      windowMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(60)),
-    }),
+    parameters: REVEAL_PARAMETERS,
   },
   'disable-admin': { target: 'admin', executor: 'staff', parameters: none },
   // F3: the closing decisions on a compliance case; the request's reason is the decision's (and the goAML

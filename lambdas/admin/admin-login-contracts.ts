@@ -1,6 +1,7 @@
 // Request and response shapes of the admin login routes (D1); read by the handlers and the OpenAPI document.
 import * as z from 'zod/mini';
 import { ADMIN_TIERS } from '../kernel/settings.js';
+import { ADMIN_CAPABILITIES } from './permissions.js';
 
 export const adminLoginRequest = z.strictObject({
   username: z.string().check(z.minLength(1), z.maxLength(128)),
@@ -33,4 +34,9 @@ export const adminMeResponse = z.object({
   username: z.string(),
   sessionId: z.string(),
   tiers: z.array(z.enum(ADMIN_TIERS)),
+  /**
+   * X5: the capabilities the tiers hold under this deployment's approval policies (permissions.ts), so that the
+   * console shows only the pages and buttons the admin may use; every route checks again.
+   */
+  capabilities: z.array(z.enum(ADMIN_CAPABILITIES)),
 });

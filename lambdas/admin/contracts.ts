@@ -134,8 +134,83 @@ export const adminUserResponse = z.object({
   ),
   /** F2: present for the compliance tier (the `cases` view) only. */
   screening: z.optional(adminUserScreening),
+  /** A8: the live sessions, newest first; source addresses masked. */
+  sessions: z.array(
+    z.object({
+      sessionId: z.string(),
+      createdAt: z.iso.datetime(),
+      expiresAt: z.iso.datetime(),
+      ip: z.optional(z.string()),
+      device: z.string(),
+    }),
+  ),
+  /** A7: the whitelisted devices, most recently seen first; never their ids (a factor of the user's logins). */
+  devices: z.array(z.object({ name: z.string(), addedAt: z.string(), lastSeenAt: z.string() })),
+  /** A9: the newest logins (at most ADMIN_LOGINS_SHOWN); source addresses masked. */
+  logins: z.array(
+    z.object({
+      at: z.iso.datetime(),
+      ip: z.string(),
+      country: z.optional(z.string()),
+      browser: z.string(),
+      outcome: z.enum(['success', 'refused']),
+      reason: z.optional(z.string()),
+    }),
+  ),
+  /** B1/B2: the last security change (what started the hold, if one is running). */
+  lastSecurityChange: z.optional(z.object({ kind: z.string(), at: z.iso.datetime() })),
+  /** F1/X4: the KYC level (read only here); absent: no KYC record yet, the default level applies. */
+  kyc: z.optional(
+    z.object({ level: z.string(), refreshDueAt: z.optional(z.string()), updatedAt: z.iso.datetime() }),
+  ),
 });
 export type AdminUserResponse = z.infer<typeof adminUserResponse>;
+
+/**
+ * D3: `GET /v1/admin/audit?userId=…` (the records about a user) or `?adminId=…` (the records an admin made):
+ * exactly one of the two.
+ */
+export const auditQuery = z
+  .object({
+    userId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'a user id'))),
+    adminId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'an admin id'))),
+  })
+  .check(
+    z.refine((q) => (q.userId === undefined) !== (q.adminId === undefined), 'userId or adminId, one of them'),
+  );
+
+export const auditRecordView = z.object({
+  seq: z.number(),
+  at: z.iso.datetime(),
+  action: z.string(),
+  actor: z.object({ kind: z.string(), id: z.string(), tier: z.optional(z.string()) }),
+  target: z.object({ kind: z.string(), id: z.string() }),
+  outcome: z.string(),
+  /** Masked (`203.0.*.*`). */
+  sourceIp: z.optional(z.string()),
+  details: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+});
+
+/** The chain's standing (kernel/audit/checkpoint-writer.ts `ChainStatus`). */
+export const chainStatusView = z.object({
+  state: z.enum(['verified', 'broken', 'not-anchored', 'empty']),
+  checkpoint: z.optional(z.object({ seq: z.number(), at: z.iso.datetime(), headHash: hash })),
+  tail: z.object({
+    linked: z.number(),
+    lastSeq: z.optional(z.number()),
+    lastAt: z.optional(z.string()),
+    complete: z.boolean(),
+  }),
+  problem: z.optional(z.string()),
+  checkedAt: z.iso.datetime(),
+});
+export const auditResponse = z.object({
+  subject: z.object({ kind: z.enum(['user', 'admin']), id: z.string() }),
+  /** Newest first, at most AUDIT_RECORDS_SHOWN. */
+  records: z.array(auditRecordView),
+  chain: chainStatusView,
+});
+export type AuditResponse = z.infer<typeof auditResponse>;
 
 /** D2: `GET /v1/admin/withdrawals?status=review`: the withdrawals under investigation. */
 export const withdrawalReviewsQuery = z.object({ status: z.literal('review') });
@@ -157,6 +232,7 @@ export const withdrawalReviewView = z.strictObject({
     signals: z.array(z.strictObject({ id: z.string(), points: z.number(), detail: z.string() })),
   }),
 });
+export type WithdrawalReviewView = z.infer<typeof withdrawalReviewView>;
 export const withdrawalReviewsResponse = z.object({ withdrawals: z.array(withdrawalReviewView) });
 
 // Published to the task-tokens context (AnswerTask).

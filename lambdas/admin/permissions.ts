@@ -148,6 +148,7 @@ export const REQUESTABLE_ACTIONS: readonly AdminAction[] = ADMIN_ACTIONS.filter(
  * - `read-withdrawal-reviews`: the `withdrawals` view held by a tier that may request or approve a
  *   `decide-withdrawal` (support and operations see a user's withdrawals, not the investigations);
  * - `read-cases`: the `cases` view (F3; compliance);
+ * - `read-audit`: the `audit` view (D3; compliance, security, superadmin): audit records and the chain's standing;
  * - `work-cases`: the `cases` view held by a tier that may request a case's closing (`report-case`): notes and
  *   the working steps (investigate, escalate, reopen);
  * - `manage-incidents`: open a breach incident and record its reports as filed (F6; security, compliance).
@@ -164,6 +165,7 @@ export const ADMIN_CAPABILITIES = [
   'read-users',
   'read-withdrawal-reviews',
   'read-cases',
+  'read-audit',
   'work-cases',
   'manage-incidents',
 ] as const;
@@ -194,6 +196,8 @@ export function holdsCapability(
       return readScope(mine).views.includes('accounts');
     case 'read-cases':
       return readScope(mine).views.includes('cases');
+    case 'read-audit':
+      return readScope(mine).views.includes('audit');
     case 'work-cases':
       return mine.some(
         (tier) => PERMISSION_MATRIX[tier].views.includes('cases') && mayRequest([tier], 'report-case'),

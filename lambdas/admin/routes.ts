@@ -27,6 +27,8 @@ import { REFUSAL_CODES } from './approval.js';
 import {
   adminUserResponse,
   approveBody,
+  auditQuery,
+  auditResponse,
   createRequestBody,
   createRequestResponse,
   listRequestsQuery,
@@ -36,6 +38,7 @@ import {
   withdrawalReviewsQuery,
   withdrawalReviewsResponse,
 } from './contracts.js';
+import { findUserQuery, foundUserResponse } from './find-user-contracts.js';
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -170,6 +173,38 @@ export const ROUTES: readonly RouteSpec[] = [
     response: adminUserResponse,
     status: 200,
     access: reads('accounts:read', 'vault:invoke', 'shield:write'),
+  },
+  {
+    id: 'AdminFindUser',
+    method: 'GET',
+    path: '/v1/admin/users',
+    auth: 'admin',
+    admin: { permission: 'read-users' },
+    entry: 'lambdas/admin/handlers/find-user.ts',
+    summary:
+      'D5: which user a username names (through the user directory): id, username, status; the view is read by id; every lookup audited',
+    tag: 'admin',
+    query: findUserQuery,
+    response: foundUserResponse,
+    status: 200,
+    // The directory's user by name (its subject is the account id), the account row, the lookup's record.
+    access: reads('identity:read', 'accounts:read', 'shield:write'),
+  },
+  {
+    id: 'AdminGetAudit',
+    method: 'GET',
+    path: '/v1/admin/audit',
+    auth: 'admin',
+    admin: { permission: 'read-audit' },
+    entry: 'lambdas/admin/handlers/get-audit.ts',
+    summary:
+      "D3: the audit records about a user or made by an admin, newest first, and the chain's standing: the last anchored checkpoint, checked, and the records after it linked; audited",
+    tag: 'admin',
+    query: auditQuery,
+    response: auditResponse,
+    status: 200,
+    // The chain and its indexes, the checkpoints (and the signing key's public half), the read's own record.
+    access: reads('audit:read', 'audit-checkpoint:read', 'shield:write'),
   },
   {
     id: 'AdminListWithdrawalReviews',

@@ -6,6 +6,7 @@ import type { Infra } from '../kernel/infra.js';
 import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { ShieldStore } from '../kernel/shield/shield-store.js';
+import { auditCheckpointWriter } from '../platform/wiring.js';
 import { AdminDirectory } from './admin-directory.js';
 import { AdminLoginFlow } from './admin-login.js';
 import { ApprovalAnswers } from './approval-answers.js';
@@ -69,6 +70,13 @@ export const awsApprovalAnswers = /* @__PURE__ */ once(() =>
 export const awsRefusalEvidence = /* @__PURE__ */ once(() =>
   refusalEvidence({ rows: aws.rows, clock: aws.clock, documents: aws.documents, tableName: aws.tableName }),
 );
+/**
+ * D3: the audit chain's standing for GET /v1/admin/audit: the checkpoint writer's own checks, read only
+ * (`status`). Referenced by that handler alone, so no other bundle holds the checkpoint store's S3 client.
+ */
+export const awsAuditChainStatus = /* @__PURE__ */ once(() =>
+  auditCheckpointWriter({ rows: aws.rows, keys: aws.keys, checkpoints: aws.checkpoints, clock: aws.clock }),
+);
 export const awsAdminLoginFlow = /* @__PURE__ */ once(() =>
   adminLoginFlow({
     rows: aws.rows,
@@ -89,7 +97,10 @@ export {
   suspensionRequests,
 } from '../account/wiring.js';
 export { awsAddressStore as awsAddressBook } from '../addresses/wiring.js';
+/** D5: the user view's devices and logins (A7, A9) and KYC level (F1/X4, read only). */
+export { awsLoginStore } from '../auth/wiring.js';
 export { awsCaseStore, awsCaseWork, awsIncidentOpening, awsIncidentWork } from '../cases/wiring.js';
+export { awsKycStore } from '../kyc/wiring.js';
 /** F2: the screening freezes `lift-screening-freeze` lifts. */
 /** F2: the staged files of `load-screening-list` (slots at the request, reads at the load). */
 export { awsAddressIndex, awsListStaging, awsScreeningStore } from '../screening/wiring.js';

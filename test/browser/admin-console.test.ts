@@ -5,6 +5,9 @@
 // payload hash shown is the one sent), and the account is suspended. A support admin is never shown an approve
 // button or an action their tiers cannot request. axe-core, injected into the page, finds no serious
 // violation; the page makes no request to another origin and breaks no rule of its Content-Security-Policy.
+// The Withdrawal-reviews page shows a held withdrawal's risk in words and the user's logins, and its decision
+// goes through the approval plane; the Audit page shows the chain verified to its last checkpoint; a user is
+// found by username; an action's parameters are checked in the page by the plane's schema.
 // Screenshots of the main pages go to docs/console/.
 //
 // Without /usr/bin/chromium (`.ci/run` installs Debian's package) the tests are skipped, visibly: a skipped
@@ -19,10 +22,15 @@ import { generateSync } from 'otplib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminTier } from '../../lambdas/kernel/settings.js';
+import {
+  newWithdrawalId,
+  type WithdrawalRecord,
+  withdrawalExecutionName,
+} from '../../lambdas/withdrawals/record.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { CONSOLE_PATH } from '../../local/console-page.js';
 import { createDevAdmin, type DevAdmin } from '../../local/dev-admins.js';
-import { createDevUser } from '../support/local-client.js';
+import { createDevUser, eventually } from '../support/local-client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -172,12 +180,20 @@ describe.skipIf(chromiumMissing)('X5 admin console in chromium', () => {
       .toMatch(/Session ends in \d+:\d\d/);
 
     // D5: the Users page shows the masked profile; the support tier's request rights, and no others.
+    // Found by the username the customer gives on the phone.
     await supportPage.getByRole('link', { name: 'Users' }).click();
-    await supportPage.getByLabel('User id').fill(user.userId);
-    await supportPage.getByRole('button', { name: 'Find' }).click();
+    await supportPage.getByLabel('Username', { exact: true }).fill('vic_victim');
+    await supportPage.getByRole('button', { name: 'Find by username' }).click();
     const profile = supportPage.getByTestId('user-profile');
     await profile.waitFor();
+    expect(await profile.textContent()).toContain(user.userId);
     expect(await profile.textContent()).not.toContain(`${'vic_victim'}@example.com`);
+    // Sessions, devices and logins are shown (the dev user's session); no page outside the support tier's views.
+    await supportPage.getByTestId('user-sessions').waitFor();
+    await supportPage.getByTestId('user-logins').waitFor();
+    for (const hidden of ['Withdrawal reviews', 'Cases', 'Audit']) {
+      expect(await supportPage.getByRole('link', { name: hidden }).count()).toBe(0);
+    }
     const offered = await supportPage
       .getByLabel('Action', { exact: true })
       .locator('option')
@@ -224,7 +240,7 @@ describe.skipIf(chromiumMissing)('X5 admin console in chromium', () => {
       .toBe('suspended');
     await compliancePage.getByRole('link', { name: 'Users' }).click();
     await compliancePage.getByLabel('User id').fill(user.userId);
-    await compliancePage.getByRole('button', { name: 'Find' }).click();
+    await compliancePage.getByRole('button', { name: 'Find by id' }).click();
     await compliancePage.getByText('suspended', { exact: true }).waitFor();
     // Compliance may not reset MFA: the page does not offer it.
     const complianceOffers = await compliancePage
@@ -301,7 +317,7 @@ describe.skipIf(chromiumMissing)('X5 admin console in chromium', () => {
     });
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByLabel('User id').fill('someone');
-    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('button', { name: 'Find by id' }).click();
     await page.getByText('Your session has ended. Please sign in again.').waitFor();
     expect(await page.getByLabel('Username').count()).toBe(1);
     await page.close();
@@ -316,7 +332,7 @@ describe.skipIf(chromiumMissing)('X5 admin console in chromium', () => {
     await signIn(page, compliance);
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByLabel('User id').fill(user.userId);
-    const find = () => page.getByRole('button', { name: 'Find' }).click();
+    const find = () => page.getByRole('button', { name: 'Find by id' }).click();
     await find();
     const profile = page.getByTestId('user-profile');
     await profile.waitFor();
@@ -356,4 +372,181 @@ describe.skipIf(chromiumMissing)('X5 admin console in chromium', () => {
     expect(await profile.textContent()).toContain('none (personal data masked)');
     await page.close();
   }, 180_000);
+
+  /** A withdrawal the risk score held for review (C3), as the request route writes it, in its workflow. */
+  async function withdrawalInReview(userId: string): Promise<string> {
+    const created = await cloud.ports.addresses.create({
+      addressId: `addr-${Date.now().toString(36)}`,
+      userId,
+      asset: 'BTC',
+      address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+      label: 'cold wallet',
+      blocked: false,
+    });
+    if (!created.link) throw new Error('a pending address has a link');
+    const address = await cloud.ports.addresses.confirm(created.link.token);
+    const now = clock.now();
+    const withdrawalId = newWithdrawalId(now);
+    const record: WithdrawalRecord = {
+      withdrawalId,
+      userId,
+      asset: 'BTC',
+      amount: '0.75',
+      amountMinor: '75000000',
+      addressId: address.addressId,
+      addressMasked: address.addressMasked,
+      speed: 'standard',
+      status: 'screening',
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      risk: {
+        score: 65,
+        band: 'unusual',
+        signals: [
+          { id: 'new-device', points: 15, detail: 'a device first seen 2 hours ago' },
+          { id: 'takeover-chain', points: 50, detail: 'new device, email change, then this withdrawal' },
+        ],
+      },
+    };
+    await cloud.ports.ledger.record(record, cloud.ports.settings.withdrawalLimits.BTC, now);
+    await cloud.workflows.start(
+      'withdrawal',
+      { userId, withdrawalId },
+      withdrawalExecutionName(withdrawalId),
+    );
+    await eventually(async () => {
+      const row = await cloud.ports.withdrawalLifecycle.get(userId, withdrawalId);
+      if (row?.status !== 'review') throw new Error(`still ${row?.status}`);
+    });
+    return withdrawalId;
+  }
+
+  it("X5 C3 D2 a withdrawal review: amount, masked destination, the risk in words and the user's logins; compliance requests the rejection in the page, security approves it, the withdrawal is rejected", async () => {
+    const compliance = admins['cora-compliance'] as Operator;
+    const security = admins['sid-security'] as Operator;
+    const user = await createDevUser(cloud, 'wanda_withdraws', 'correct horse battery staple');
+    const withdrawalId = await withdrawalInReview(user.userId);
+
+    const page = await openConsole();
+    await signIn(page, compliance);
+    await page.getByRole('link', { name: 'Withdrawal reviews' }).click();
+    const card = page.locator(`article[data-withdrawal-id="${withdrawalId}"]`);
+    await card.waitFor();
+    const text = (await card.textContent()) ?? '';
+    expect(text).toContain('0.75 BTC');
+    expect(text).not.toContain('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq'); // the destination masked
+    expect(text).not.toContain(user.userId); // the user id masked
+    expect(await card.getByTestId('risk').textContent()).toContain(
+      '65 points, unusual: held for a manual investigation',
+    );
+    expect(await card.getByTestId('risk-signals').textContent()).toContain(
+      'The pattern of an account takeover (50 points)',
+    );
+    await card.getByRole('button', { name: 'Show logins and security changes' }).click();
+    await card.getByTestId('review-activity').getByText('No security change recorded.').waitFor();
+    await card.getByTestId('user-logins').waitFor();
+
+    // The decision is a request of the approval plane, never taken in the page.
+    await card
+      .getByLabel('Reason for the decision')
+      .fill('Takeover pattern confirmed with the customer by phone');
+    await card.getByRole('button', { name: 'Request decision' }).click();
+    await card.getByText('Choose approve or reject.').waitFor();
+    await card.getByRole('radio', { name: /Reject/ }).check();
+    await card.getByRole('button', { name: 'Request decision' }).click();
+    await card.getByText(/Decision requested: reject/).waitFor();
+    expect((await cloud.ports.withdrawalLifecycle.get(user.userId, withdrawalId))?.status).toBe('review');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'withdrawal-reviews.png'), fullPage: true });
+    await page.close();
+
+    // Security sees the reviews but requests no decision: no form, only the Approvals page.
+    const approver = await openConsole();
+    await signIn(approver, security);
+    await approver.getByRole('link', { name: 'Withdrawal reviews' }).click();
+    await approver.locator(`article[data-withdrawal-id="${withdrawalId}"]`).waitFor();
+    expect(await approver.getByRole('button', { name: 'Request decision' }).count()).toBe(0);
+    await approver.getByRole('link', { name: 'Approvals' }).click();
+    const request = approver.locator('article[data-request-id]', { hasText: 'Decide withdrawal' });
+    await request.getByRole('button', { name: 'Approve' }).click();
+    await request.getByLabel('Your password').fill(security.password);
+    await request.getByLabel('Authenticator code').fill(await code(security));
+    await request.getByRole('button', { name: 'Confirm approval' }).click();
+    await approver.getByText(/Decide withdrawal: approved/).waitFor();
+    await expect
+      .poll(async () => (await cloud.ports.withdrawalLifecycle.get(user.userId, withdrawalId))?.status, {
+        timeout: 30_000,
+      })
+      .toBe('rejected');
+    await approver.close();
+  }, 180_000);
+
+  it('X5 D3 the Audit page: the records about a user and the chain verified to its last anchored checkpoint', async () => {
+    const compliance = admins['cora-compliance'] as Operator;
+    const user = await createDevUser(cloud, 'aldo_audited', 'correct horse battery staple');
+    const page = await openConsole();
+    await signIn(page, compliance);
+    // A read of the user: itself a record.
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('User id').fill(user.userId);
+    await page.getByRole('button', { name: 'Find by id' }).click();
+    await page.getByTestId('user-profile').waitFor();
+    // The scheduled checkpoint anchors the chain's head.
+    const run = await cloud.ports.auditCheckpoints.run();
+    expect(run.outcome).not.toBe('empty');
+    const anchored = run.outcome === 'empty' ? 0 : run.checkpoint.seq;
+
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByLabel('Records', { exact: true }).selectOption('user');
+    await page.getByLabel('User or admin id').fill(user.userId);
+    await page.getByRole('button', { name: 'Show records' }).click();
+    const chain = page.getByTestId('chain-status');
+    await chain.waitFor();
+    expect(await chain.textContent()).toContain('Verified');
+    expect(await page.getByTestId('last-checkpoint').textContent()).toContain(`record #${anchored}`);
+    const records = (await page.getByTestId('audit-records').textContent()) ?? '';
+    expect(records).toContain('admin.read-personal-data');
+    expect(records).toContain('(compliance)');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'audit.png'), fullPage: true });
+    await page.close();
+  }, 120_000);
+
+  it("X5 D2 an action with parameters: the form asks for them and checks them with the plane's schema before sending; the request carries them", async () => {
+    const created = await createDevAdmin(cloud.ports, { username: 'olga-ops', tiers: ['operations'] });
+    const operations: Operator = { ...created, lastStep: 0 };
+    const user = await createDevUser(cloud, 'lars_limits', 'correct horse battery staple');
+    const page = await openConsole();
+    await signIn(page, operations);
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('Username', { exact: true }).fill('lars_limits');
+    await page.getByRole('button', { name: 'Find by username' }).click();
+    await page.getByTestId('user-profile').waitFor();
+    await page.getByLabel('Action', { exact: true }).selectOption('change-withdrawal-limits');
+    await page.getByLabel('Asset').selectOption('BTC');
+    await page.getByLabel('Daily limit').fill('two');
+    await page.getByLabel('Monthly limit').fill('20');
+    await page.getByLabel('Reason').fill('Customer asked for lower limits, ticket 5120');
+    let sent = 0;
+    page.on('request', (r) => {
+      if (r.url().endsWith('/v1/admin/requests') && r.method() === 'POST') sent += 1;
+    });
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.getByText(/Daily limit: a decimal such as 2.5/).waitFor();
+    expect(sent).toBe(0);
+    await page.getByLabel('Daily limit').fill('0.5');
+    const posted = page.waitForRequest(
+      (r) => r.url().endsWith('/v1/admin/requests') && r.method() === 'POST',
+    );
+    await page.getByRole('button', { name: 'Send request' }).click();
+    expect(JSON.parse((await posted).postData() ?? '{}')).toMatchObject({
+      action: 'change-withdrawal-limits',
+      target: { kind: 'user', id: user.userId },
+      parameters: { asset: 'BTC', daily: '0.5', monthly: '20' },
+    });
+    await page.getByText(/Requested: Change withdrawal limits/).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'user-request-parameters.png'), fullPage: true });
+    await page.close();
+  }, 120_000);
 });

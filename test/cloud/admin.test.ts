@@ -157,6 +157,41 @@ describe('I2 the AWS path of the admin plane', () => {
     h.assertClean();
   });
 
+  it('I2 X5 D5 D3 the console’s reads under the template: AdminFindUser finds a user by username through the user pool and AdminGetUser shows the logins and devices; AdminGetAudit reads the records and checks the chain against the checkpoint the scheduled function wrote', async () => {
+    h.reset();
+    const found = await as(ops, 'GET', `/v1/admin/users?username=${vic.username}`);
+    expectStatus(found, 200);
+    expect(found.body).toEqual({ userId, username: vic.username, status: 'active' });
+    expect(callsOf('AdminFindUser')).toContain('cognito-idp:AdminGetUser');
+    // The view by id under AdminGetUser's role: the logins, devices and sessions (the login and KYC rows).
+    const view = await as(ops, 'GET', `/v1/admin/users/${userId}`);
+    expectStatus(view, 200);
+    expect(String(view.body.email)).toContain('***');
+    expect((view.body.logins as unknown[]).length).toBeGreaterThan(0);
+    expect((view.body.devices as unknown[]).length).toBe(1);
+    expectStatus(await as(ops, 'GET', '/v1/admin/users?username=nobody_at_all'), 404);
+    h.assertClean();
+
+    // The scheduled checkpoint under its own role, then the audit route under its.
+    await h.invokeFunction('AuditCheckpoint', {
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    });
+    const audit = await as(comp, 'GET', `/v1/admin/audit?userId=${userId}`);
+    expectStatus(audit, 200);
+    expect(audit.body.chain).toMatchObject({ state: 'verified', checkpoint: { seq: expect.any(Number) } });
+    expect((audit.body.records as { action: string }[]).map((r) => r.action)).toContain(
+      'admin.read-personal-data',
+    );
+    expect(callsOf('AdminGetAudit')).toEqual(
+      expect.arrayContaining(['s3:ListObjectsV2', 's3:GetObject', 'kms:GetPublicKey']),
+    );
+    // Operations holds no audit view: refused before anything is read.
+    expectStatus(await as(ops, 'GET', `/v1/admin/audit?userId=${userId}`), 403);
+    h.assertClean();
+  });
+
   it('I2 C3 D2 a withdrawal held for review: the workflow waits on its token, an approved decision answers it, the rejection releases it', async () => {
     const added = await h.call(
       'POST',

@@ -147,4 +147,12 @@ describe('D1 admin routes: one middleware enforces the matrix', () => {
     expect(holdsCapability(['operations'], 'read-withdrawal-reviews', configured)).toBe(true);
     expect(holdsCapability(['support', 'root'], 'approve', settings.approvalPolicies)).toBe(false);
   });
+
+  it('X5 D3 read-audit is the audit view: compliance, security and superadmin read the chain; support and operations never', () => {
+    const holds = (tier: AdminTier) => holdsCapability([tier], 'read-audit', settings.approvalPolicies);
+    expect(ADMIN_TIERS.filter(holds)).toEqual(['compliance', 'security', 'superadmin']);
+    const route = adminRoutes.find((r) => r.id === 'AdminGetAudit');
+    expect(route?.admin?.permission).toBe('read-audit');
+    expect(adminRoutes.find((r) => r.id === 'AdminFindUser')?.admin?.permission).toBe('read-users');
+  });
 });

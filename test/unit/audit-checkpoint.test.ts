@@ -432,4 +432,53 @@ describe('D3 the local checkpoint store (append-only file)', () => {
     expect(listed.map((e) => e.checkpoint?.seq ?? e.error)).toEqual(['not JSON', 2, 4, 5]);
     expect(listed[0]?.ref).toBe(`${CHECKPOINT_FILE}:3`);
   });
+
+  it('X5 D3 status reads the chain as the writer checks it, without writing: empty, not anchored, verified with its tail, broken', async () => {
+    expect(
+      await new CheckpointWriter(
+        memoryAudit(() => []),
+        keys,
+        freshStore(),
+        clock,
+      ).status(),
+    ).toMatchObject({ state: 'empty', tail: { linked: 0, complete: true } });
+    const records = await chainOf(3);
+    let current: AuditRecord[] = records;
+    const store = freshStore();
+    const writer = new CheckpointWriter(
+      memoryAudit(() => current),
+      keys,
+      store,
+      clock,
+      { pageSize: 2 },
+    );
+    expect(await writer.status()).toMatchObject({ state: 'not-anchored', tail: { linked: 3, lastSeq: 3 } });
+    await writer.run();
+    await append(records, 2);
+    const verified = await writer.status();
+    expect(verified).toMatchObject({
+      state: 'verified',
+      checkpoint: { seq: 3, headHash: recordHash(records[2] as AuditRecord) },
+      tail: { linked: 2, lastSeq: 5, complete: true },
+    });
+    // A bounded read says it did not reach the end.
+    expect(await writer.status(1)).toMatchObject({ state: 'verified', tail: { linked: 1, complete: false } });
+    // status wrote nothing.
+    expect((await store.list('main')).map((e) => e.checkpoint?.seq)).toEqual([3]);
+    // The anchored record rewritten: broken, with the reason in words.
+    current = [...records.slice(0, 2), await rewrite(records[2] as AuditRecord, { outcome: 'refused' })];
+    const broken = await writer.status();
+    expect(broken.state).toBe('broken');
+    expect(broken.problem).toMatch(/record seq 3 is not the record checkpoint/);
+    // A record after the checkpoint that does not link to it.
+    current = [
+      ...records.slice(0, 4),
+      await rewrite(records[4] as AuditRecord, { prevHash: 'ab'.repeat(32) }),
+    ];
+    expect(await writer.status()).toMatchObject({
+      state: 'broken',
+      checkpoint: { seq: 3 },
+      problem: expect.stringMatching(/record seq 5 .*broken-link/),
+    });
+  });
 });

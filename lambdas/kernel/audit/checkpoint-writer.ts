@@ -46,6 +46,21 @@ export class AnchorBroken extends IntegrityError {
   }
 }
 
+/**
+ * The chain's standing as a reader sees it (the admin console's Audit page, D3): checked the way the writer
+ * checks before it writes, without writing. `verified`: the latest checkpoint is signed and the chain still
+ * holds the record it names, and the records after it (up to the limit) link; `broken`: not so (`problem`
+ * says what); `not-anchored`: records, no checkpoint yet; `empty`: no record.
+ */
+export interface ChainStatus {
+  state: 'verified' | 'broken' | 'not-anchored' | 'empty';
+  /** The last anchored checkpoint, once its signature and record are checked. */
+  checkpoint?: { seq: number; at: string; headHash: string };
+  /** The records after the checkpoint, linked to it (the unanchored tail); `complete` when all were read. */
+  tail: { linked: number; lastSeq?: number; lastAt?: string; complete: boolean };
+  problem?: string;
+}
+
 export type CheckpointRun =
   | { outcome: 'empty' }
   | { outcome: 'unchanged'; checkpoint: AuditCheckpoint }
@@ -109,6 +124,60 @@ export class CheckpointWriter {
       at: this.clock.now().toISOString(),
     });
     return { outcome: await this.store.put(checkpoint), checkpoint, linked };
+  }
+
+  /**
+   * The chain's standing without writing: the latest checkpoint checked as `run` checks it, then the records
+   * after it linked, at most `limit` of them (a reader's bound; the scheduled run links the rest).
+   */
+  async status(limit = 2_000): Promise<ChainStatus> {
+    let anchor: AuditCheckpoint | undefined;
+    try {
+      anchor = await this.checkLatest();
+    } catch (err) {
+      if (err instanceof AnchorBroken)
+        return { state: 'broken', tail: { linked: 0, complete: false }, problem: err.message };
+      throw err;
+    }
+    let prevHash = anchor?.headHash ?? GENESIS_HASH;
+    let expectedSeq = (anchor?.seq ?? 0) + 1;
+    let last: AuditRecord | undefined;
+    let linked = 0;
+    let complete = false;
+    let startKey: Record<string, unknown> | undefined;
+    while (linked < limit) {
+      const page = await this.audit.range(expectedSeq, Math.min(this.pageSize, limit - linked), startKey);
+      if (page.items.length === 0) {
+        complete = true;
+        break;
+      }
+      const links = checkLinks(page.items, prevHash, expectedSeq);
+      const checkpoint = anchor && { seq: anchor.seq, at: anchor.at, headHash: anchor.headHash };
+      if (!links.ok) {
+        return {
+          state: 'broken',
+          ...(checkpoint ? { checkpoint } : {}),
+          tail: { linked, ...(last ? { lastSeq: last.seq, lastAt: last.at } : {}), complete: false },
+          problem: new AnchorBroken({ reason: 'chain', chainBreak: links.firstBreak }).message,
+        };
+      }
+      prevHash = links.headHash;
+      last = page.items.at(-1);
+      linked += page.items.length;
+      expectedSeq = (last?.seq ?? expectedSeq) + 1;
+      if (!page.next) {
+        complete = true;
+        break;
+      }
+      startKey = page.next;
+    }
+    const tail = { linked, ...(last ? { lastSeq: last.seq, lastAt: last.at } : {}), complete };
+    if (!anchor) return { state: last ? 'not-anchored' : 'empty', tail };
+    return {
+      state: 'verified',
+      checkpoint: { seq: anchor.seq, at: anchor.at, headHash: anchor.headHash },
+      tail,
+    };
   }
 
   /** The latest checkpoint, once it is known to be signed and to match the chain; none before the first. */
