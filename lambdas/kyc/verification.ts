@@ -4,8 +4,7 @@
 // rejects them with `identity-verified`; `undecided` leaves `identity-verified` `in-review` for the compliance
 // tier (the `review-kyc-requirement` admin action), which decides with the same effects.
 import type { DocumentType, KycRequirement } from './config.js';
-import type { DocumentKind } from './document-kinds.js';
-import type { DocumentRefusal } from './documents.js';
+import type { DocumentKind, DocumentRefusal } from './document-kinds.js';
 import type { RequirementFacts } from './levels.js';
 
 /** The documents the provider verifies together against the person. */

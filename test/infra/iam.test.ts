@@ -72,6 +72,7 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
   const lists = data.screeningLists;
   const listObjects = s.primary.resolve(lists.objectsArn);
   const incomingObjects = s.primary.resolve(lists.incomingArn);
+  const kycObjects = s.primary.resolve(data.kycDocuments.arnForObjects('kyc/*'));
   const byAccess: Record<Access, string[]> = {
     'accounts:read': [
       ...pairs(TABLE_READ, table),
@@ -128,6 +129,25 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
     'screening-lists:stage': [
       ...pairs(['s3:PutObject'], [incomingObjects]),
       ...pairs(['kms:GenerateDataKey'], [getAttArn(lists.key)]),
+    ],
+    'kyc-documents:stage': [
+      ...pairs(['s3:PutObject'], [kycObjects]),
+      ...pairs(['kms:GenerateDataKey'], [getAttArn(data.dataKey)]),
+    ],
+    'kyc-documents:check': [
+      ...pairs(['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'], [kycObjects]),
+      ...pairs(['s3:ListBucket'], [getAttArn(data.kycDocuments)]),
+      ...pairs(['kms:Decrypt'], [getAttArn(data.dataKey)]),
+    ],
+    'kyc-check:invoke': pairs(
+      ['lambda:InvokeFunction'],
+      [getAttArn(s.primary.functions.get('CheckKycDocument')?.fn as IConstruct)],
+    ),
+    'kyc-provider:call': pairs(['secretsmanager:GetSecretValue'], [ref(data.kycProviderSecret)]),
+    'kyc-webhook:verify': [
+      ...pairs(['secretsmanager:GetSecretValue'], [ref(data.kycWebhookSecret)]),
+      ...pairs(['dynamodb:PutItem'], [getAttArn(data.tables.shield)]),
+      ...tableKeyWrite,
     ],
     'blind-index:key': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
     'data-key:seal-open': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
