@@ -90,6 +90,8 @@ export {
 } from '../account/wiring.js';
 export { awsAddressStore as awsAddressBook } from '../addresses/wiring.js';
 export { awsCaseStore, awsCaseWork, awsIncidentOpening, awsIncidentWork } from '../cases/wiring.js';
+/** F1/X4: the KYC record `review-kyc-requirement` and `set-kyc-level` decide on (no vault: nothing sealed). */
+export { awsKycStore } from '../kyc/wiring.js';
 /** F2: the screening freezes `lift-screening-freeze` lifts. */
 /** F2: the staged files of `load-screening-list` (slots at the request, reads at the load). */
 export { awsListStaging, awsScreeningStore } from '../screening/wiring.js';

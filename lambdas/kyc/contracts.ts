@@ -9,6 +9,7 @@ import { REQUIREMENT_STATUSES } from './levels.js';
 
 export type { AssetLimits, KycConfig, KycLevel, KycRequirement, LimitsPerAsset } from './config.js';
 export { KYC_LEVELS, parseKycConfig } from './config.js';
+export type { KycStore } from './kyc-store.js';
 export type { KycOverview, KycStanding, RequirementFacts } from './levels.js';
 export { effectiveLimits, kycOverview, levelChange, levelInForce, limitsOfLevel } from './levels.js';
 export { ownershipDeclaration } from './ownership.js';
@@ -20,6 +21,7 @@ export {
   ivms101Payload,
   travelRuleApplies,
 } from './travel-rule.js';
+export { REVIEWABLE_REQUIREMENTS, type ReviewableRequirement } from './verification.js';
 export { decisionEvent } from './webhook.js';
 
 const limits = z.object({ daily: z.string(), monthly: z.string() });
