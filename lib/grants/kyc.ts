@@ -40,10 +40,10 @@ export const KYC_GRANTS = {
     apply(fn, ctx) {
       // Read and size an upload (HeadObject is s3:GetObject), delete a refused one by its version.
       allow(fn, ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'], [objects(ctx)]);
-      // A missing object answers 404 (nothing uploaded yet) rather than 403 only to who may list the bucket.
-      allow(fn, ['s3:ListBucket'], [ctx.data.kycDocuments.bucketArn], {
-        StringLike: { 's3:prefix': `${DOCUMENT_PREFIX}*` },
-      });
+      // S3 answers a HeadObject of a missing key (nothing uploaded yet) 404 rather than 403 only to a caller who
+      // may list the bucket, checked with no s3:prefix in the request: so no prefix condition here (see
+      // screening-lists:read). The function is invoked by CompleteKycDocument only, never by a client.
+      allow(fn, ['s3:ListBucket'], [ctx.data.kycDocuments.bucketArn]);
       allow(fn, ['kms:Decrypt'], [ctx.data.dataKey.attrArn], viaS3(fn));
       acknowledgeDocuments(fn, ctx);
     },
