@@ -6,9 +6,15 @@ import { DOCUMENT_PREFIX, SEEN_ID_PREFIX } from '../../lambdas/kyc/ports.js';
 import type { PalisadeFunction } from '../functions.js';
 import { allow, type GrantContext, type GrantTable, nagArnOf } from './grant.js';
 
-/** The data key only as S3 calls it for an object of the document bucket (SSE-KMS). */
-const viaS3 = (fn: PalisadeFunction) => ({
-  StringEquals: { 'kms:ViaService': `s3.${Stack.of(fn).region}.amazonaws.com` },
+/**
+ * The data key only as S3 calls it for the document bucket (SSE-KMS with the bucket key: S3's encryption
+ * context is the bucket's ARN), never directly and never for another bucket.
+ */
+const viaS3 = (fn: PalisadeFunction, { data }: GrantContext) => ({
+  StringEquals: {
+    'kms:ViaService': `s3.${Stack.of(fn).region}.amazonaws.com`,
+    'kms:EncryptionContext:aws:s3:arn': data.kycDocuments.bucketArn,
+  },
 });
 const objects = ({ data }: GrantContext) => data.kycDocuments.arnForObjects(`${DOCUMENT_PREFIX}*`);
 
@@ -31,7 +37,7 @@ export const KYC_GRANTS = {
     apply(fn, ctx) {
       // A presigned POST carries this role's credentials: what the slot's policy allows, under kyc/ only.
       allow(fn, ['s3:PutObject'], [objects(ctx)]);
-      allow(fn, ['kms:GenerateDataKey'], [ctx.data.dataKey.attrArn], viaS3(fn));
+      allow(fn, ['kms:GenerateDataKey'], [ctx.data.dataKey.attrArn], viaS3(fn, ctx));
       acknowledgeDocuments(fn, ctx);
     },
   },
@@ -44,7 +50,7 @@ export const KYC_GRANTS = {
       // may list the bucket, checked with no s3:prefix in the request: so no prefix condition here (see
       // screening-lists:read). The function is invoked by CompleteKycDocument only, never by a client.
       allow(fn, ['s3:ListBucket'], [ctx.data.kycDocuments.bucketArn]);
-      allow(fn, ['kms:Decrypt'], [ctx.data.dataKey.attrArn], viaS3(fn));
+      allow(fn, ['kms:Decrypt'], [ctx.data.dataKey.attrArn], viaS3(fn, ctx));
       acknowledgeDocuments(fn, ctx);
     },
   },

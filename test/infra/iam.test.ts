@@ -462,13 +462,21 @@ describe('function roles', () => {
     expect(onIncoming('s3:GetObject')).toEqual(['LoadScreeningList']);
   });
 
-  it('E2 only the vault may use the data key for field groups, and only under that purpose', () => {
+  it('E2 F1 only the vault may use the data key for field groups, and only under that purpose; the KYC document functions only through S3 for their bucket', () => {
     const dataKey = JSON.stringify(getAttArn(s.primary.data.dataKey));
+    const kycBucket = JSON.stringify(getAttArn(s.primary.data.kycDocuments));
     for (const spec of allFunctions()) {
       for (const st of statementsOf(spec).statements) {
         if (!resourcesOf(st).some((r) => JSON.stringify(r) === dataKey)) continue;
-        const purpose = (st.Condition as { StringEquals?: Record<string, string> } | undefined)
-          ?.StringEquals?.['kms:EncryptionContext:palisade:purpose'];
+        const equals = (st.Condition as { StringEquals?: Record<string, unknown> } | undefined)?.StringEquals;
+        if (equals?.['kms:EncryptionContext:aws:s3:arn'] !== undefined) {
+          // F1: SSE-KMS of the KYC documents, as S3 calls KMS for that bucket only
+          expect(['RequestKycUpload', 'CheckKycDocument']).toContain(spec.id);
+          expect(String(equals['kms:ViaService'])).toMatch(/^s3\./);
+          expect(JSON.stringify(equals['kms:EncryptionContext:aws:s3:arn'])).toBe(kycBucket);
+          continue;
+        }
+        const purpose = equals?.['kms:EncryptionContext:palisade:purpose'];
         expect(purpose, spec.id).toBeDefined();
         if (purpose === 'field-group') expect(spec.id).toBe('PersonalDataVault');
       }
