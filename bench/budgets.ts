@@ -75,6 +75,14 @@ export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: s
       'are in force before its re-screen, and the Lambda client to seal the roster entries through the vault ' +
       '(E2). Measured 2026-12: 667.6 KB.',
   },
+  CheckKycDocument: {
+    maxKB: 900,
+    reason:
+      'F1: the server-side check of a KYC upload: pdf-lib for the PDF page count and encryption (227 KB, and its ' +
+      'package index brings the 14 standard fonts, 130 KB, and UPNG, which no entry point avoids) beside the S3 ' +
+      'client that sizes, reads and deletes the object. Measured 2026-12: 870.7 KB. Split off so that the routes ' +
+      'stay small: the complete route (515.5 KB) invokes it; it does that one job, with no table and no key.',
+  },
   PgpMailSigner: {
     maxKB: 760,
     reason:

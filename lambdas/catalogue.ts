@@ -184,6 +184,8 @@ export const DURESS_CHECK: FunctionSpec = authRoutes.DURESS_CHECK;
 
 export const ANSWER_TASK: FunctionSpec = taskTokensRoutes.ANSWER_TASK;
 
+export const KYC_DOCUMENT_CHECK: FunctionSpec = kycRoutes.CHECK_KYC_DOCUMENT;
+
 /**
  * Functions other functions invoke directly, in the order they are built (each may invoke the ones before
  * it), and the access that allows the call; the variable naming the function to the caller is that
@@ -196,6 +198,7 @@ export const INVOKABLE: readonly { access: Access; spec: FunctionSpec }[] = [
   { access: 'duress:check', spec: DURESS_CHECK },
   { access: 'sms:invoke', spec: SMS_SENDER },
   { access: 'task-answer:invoke', spec: ANSWER_TASK },
+  { access: 'kyc-check:invoke', spec: KYC_DOCUMENT_CHECK },
 ];
 
 /**

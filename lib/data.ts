@@ -2,11 +2,12 @@
 // key (E2), the KYC document bucket with its access-log bucket, and the audit checkpoints' bucket (D3). Both
 // multi-Region keys have their replica in the replica Region's stack (lib/replica-stack.ts,
 // docs/disaster-recovery.md).
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TABLES, type TableId, type TableSpec } from '../lambdas/kernel/tables.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
@@ -43,6 +44,10 @@ export class Data extends Construct {
   readonly dataKeyRef: kms.IKey;
   readonly accessLogs: s3.Bucket;
   readonly kycDocuments: s3.Bucket;
+  /** F1: the verification provider's URL and API key, JSON {url, apiKey} (put by an operator). */
+  readonly kycProviderSecret: secretsmanager.Secret;
+  /** F1: the provider's webhook signing secrets, JSON {secrets: [current, previous?]} (put by an operator). */
+  readonly kycWebhookSecret: secretsmanager.Secret;
   /** D3: the audit chain's checkpoints, in a bucket with Object Lock (compliance mode). */
   readonly checkpoints: AuditCheckpoints;
   /** F2: the versions of the screening lists. */
@@ -120,6 +125,25 @@ export class Data extends Construct {
       serverAccessLogsPrefix: 'kyc-documents/',
       lifecycleRules: [{ noncurrentVersionExpiration: KYC_RECORD_KEEPING }],
     });
+
+    // F1: the verification provider's credentials, issued by the provider: an operator puts them (the
+    // generated placeholder fails the functions' schema, so nothing runs against a provider by accident).
+    this.kycProviderSecret = new secretsmanager.Secret(this, 'KycProviderSecret', {
+      description: 'Palisade KYC verification provider (F1): {"url": "https://…", "apiKey": "…"}',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.kycWebhookSecret = new secretsmanager.Secret(this, 'KycWebhookSecret', {
+      description: 'Palisade KYC provider webhook signing secrets (F1): {"secrets": ["current", "previous"]}',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const secret of [this.kycProviderSecret, this.kycWebhookSecret]) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'F1: issued by the verification provider, not by us: rotated at the provider by an operator, who puts ' +
+          'the new value here; the webhook secret holds the old and the new one during a rotation.',
+      });
+    }
 
     this.checkpoints = new AuditCheckpoints(this, 'AuditCheckpoints', { accessLogs: this.accessLogs });
     this.screeningLists = new ScreeningLists(this, 'ScreeningLists', { accessLogs: this.accessLogs });

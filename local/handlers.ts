@@ -67,9 +67,13 @@ import * as BreachClock from '../lambdas/cases/handlers/breach-clock.js';
 import * as BreachNotifySubjects from '../lambdas/cases/handlers/breach-notify-subjects.js';
 import * as FileUserReport from '../lambdas/cases/handlers/file-report.js';
 import * as ListUserReports from '../lambdas/cases/handlers/list-reports.js';
+import * as CheckKycDocument from '../lambdas/kyc/handlers/check-document.js';
+import * as CompleteKycDocument from '../lambdas/kyc/handlers/complete-document.js';
 import * as DeclareBeneficiary from '../lambdas/kyc/handlers/declare-beneficiary.js';
 import * as GetKyc from '../lambdas/kyc/handlers/get-kyc.js';
+import * as KycProviderWebhook from '../lambdas/kyc/handlers/provider-webhook.js';
 import * as RecordKycScreening from '../lambdas/kyc/handlers/record-screening.js';
+import * as RequestKycUpload from '../lambdas/kyc/handlers/request-upload.js';
 import * as SetTravelRulePrices from '../lambdas/kyc/handlers/set-prices.js';
 import * as SubmitKycPerson from '../lambdas/kyc/handlers/submit-person.js';
 import * as RemovePgpKey from '../lambdas/notify/handlers/delete-pgp-key.js';
@@ -180,6 +184,9 @@ export const LOCAL_HANDLERS = {
   GetKyc,
   SubmitKycPerson,
   DeclareBeneficiary,
+  RequestKycUpload,
+  CompleteKycDocument,
+  KycProviderWebhook,
   UserAuthorizer,
   AdminAuthorizer,
   PersonalDataVault,
@@ -188,6 +195,7 @@ export const LOCAL_HANDLERS = {
   CheckDuress,
   SendSms,
   AnswerTask,
+  CheckKycDocument,
   RecordSuspension,
   RevokeAccess,
   CancelWithdrawals,

@@ -5,10 +5,12 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../lambdas/kernel/errors.js';
 import { validationError } from '../lambdas/kernel/http.js';
+import { VERIFICATION_DECISIONS } from '../lambdas/kyc/webhook.js';
+import { KYC_CONFIG } from '../lambdas/kyc/wiring.js';
 import { buildOpenApi } from '../lambdas/openapi.js';
 import { backfillRequest, backfillStep } from '../lambdas/screening/backfill.js';
 import { MAX_STAGED_FILE_BYTES } from '../lambdas/screening/staging.js';
-import { LocalUploadRefused } from './adapters/kyc-documents.js';
+import { KYC_UPLOAD_PATH, LocalUploadRefused } from './adapters/kyc-documents.js';
 import { LIST_UPLOAD_PATH } from './adapters/list-staging.js';
 import { consoleRoutes } from './console-page.js';
 import { createDevAccount } from './dev-accounts.js';
@@ -32,6 +34,16 @@ export const rescreenRequest = z.object({
  * accounts (from `cursor`), then the re-screen once every page is done.
  */
 export const SCREENING_BACKFILL_PATH = '/_local/screening/backfill';
+/**
+ * F1: the simulated verification provider decides a started check (`npm start`'s stand-in for the provider's
+ * console): its signed webhook is POSTed to the gateway's webhook route, as the provider would.
+ */
+export const KYC_PROVIDER_DECIDE_PATH = '/_local/kyc/provider/decide';
+export const kycDecideRequest = z.object({
+  checkId: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/)),
+  decision: z.enum(VERIFICATION_DECISIONS),
+  reasons: z.optional(z.array(z.string().check(z.maxLength(200))).check(z.maxLength(20))),
+});
 export const jwksPath = (userPoolId: string) => `/_local/identity/${userPoolId}/.well-known/jwks.json`;
 
 export const devUserRequest = z.object({
@@ -129,6 +141,52 @@ export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): Local
       },
     },
     {
+      // F1: the KYC upload slots (as S3 answers a presigned POST: 204, or the refusal of the slot's policy).
+      method: 'POST',
+      path: KYC_UPLOAD_PATH,
+      binaryLimit: KYC_CONFIG.documents.maxBytes + 64 * 1024,
+      handle: async (_body, _query, upload) => {
+        const form = await formOf(upload);
+        const file = form?.get('file');
+        if (!form || !(file instanceof Blob)) {
+          return {
+            status: 400,
+            body: { error: { code: 'MALFORMED_UPLOAD', message: 'A multipart form with a file' } },
+          };
+        }
+        const fields: Record<string, string> = {};
+        for (const [name, value] of form) if (typeof value === 'string') fields[name] = value;
+        try {
+          await runtime.ports.kycDocuments.receive(fields, new Uint8Array(await file.arrayBuffer()));
+        } catch (err) {
+          if (!(err instanceof LocalUploadRefused)) throw err;
+          return { status: err.status, body: { error: { code: 'UPLOAD_REFUSED', message: err.message } } };
+        }
+        return { status: 204, body: '', contentType: 'text/plain' };
+      },
+    },
+    {
+      method: 'POST',
+      path: KYC_PROVIDER_DECIDE_PATH,
+      handle: async (body) => {
+        const input = z.safeParse(kycDecideRequest, parseJson(body));
+        if (!input.success) throw validationError('Invalid decision', input.error.issues);
+        const { checkId, decision, reasons } = input.data;
+        let webhook: Awaited<ReturnType<typeof runtime.ports.kycProvider.decide>>;
+        try {
+          webhook = await runtime.ports.kycProvider.decide(checkId, decision, reasons);
+        } catch {
+          return { status: 404, body: { error: { code: 'NOT_FOUND', message: 'No such started check' } } };
+        }
+        const answer = await fetch(`${baseUrl()}/v1/kyc/provider/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...webhook.headers },
+          body: webhook.rawBody,
+        });
+        return { status: 200, body: { delivered: answer.status, answer: await answer.json() } };
+      },
+    },
+    {
       method: 'POST',
       path: SCREENING_RESCREEN_PATH,
       handle: async (body) => {
@@ -166,6 +224,14 @@ export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): Local
     },
   ];
 }
+
+/** The multipart form of an upload, or undefined when it is not one. */
+const formOf = (upload: { bytes: Uint8Array; contentType: string } | undefined) =>
+  new Response(upload?.bytes ?? new Uint8Array(), {
+    headers: { 'content-type': upload?.contentType ?? '' },
+  })
+    .formData()
+    .catch(() => undefined);
 
 function parseJson(body: string | null): unknown {
   try {

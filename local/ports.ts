@@ -1,5 +1,6 @@
 // The local composition root: which adapter stands behind each port on a laptop. dynalite and the SES
 // emulator in-process, the local directory and key service in the state folder, the local Step Functions runner.
+import { randomBytes } from 'node:crypto';
 import './env.js';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -59,6 +60,7 @@ import {
   AUDIT_CHECKPOINT,
   allFunctions,
   DURESS_CHECK,
+  KYC_DOCUMENT_CHECK,
   OUTBOX_SWEEPER,
   PGP_SIGNER,
   SCHEDULED,
@@ -93,8 +95,11 @@ import type { BotShield } from '../lambdas/kernel/shield/bot-shield.js';
 import { guardedReauth, ReauthGuard } from '../lambdas/kernel/shield/reauth-guard.js';
 import { ShieldStore } from '../lambdas/kernel/shield/shield-store.js';
 import { ADMIN_TOKENS } from '../lambdas/kernel/token-lifetimes.js';
+import { DynamoSeenIds } from '../lambdas/kyc/aws/dynamo-seen-ids.js';
+import { type DocumentChecker, invokeChecker } from '../lambdas/kyc/handlers/complete-document.js';
 import type { KycStore } from '../lambdas/kyc/kyc-store.js';
 import type { KycPersonReader } from '../lambdas/kyc/person-reader.js';
+import type { SeenIdStore } from '../lambdas/kyc/ports.js';
 import { kycLevelLimits, kycPersonReader, kycPersonStore, kycTravelRule } from '../lambdas/kyc/wiring.js';
 import type { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js';
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
@@ -148,6 +153,8 @@ import { openLocalFieldCipher } from './adapters/field-cipher.js';
 import { localGeoIp } from './adapters/geo-ip.js';
 import { LocalIdentityProvider } from './adapters/identity-provider.js';
 import { LocalKeyService } from './adapters/key-service.js';
+import { LocalDocumentStore } from './adapters/kyc-documents.js';
+import { SimulatedVerificationProvider } from './adapters/kyc-verification.js';
 import { LocalListStaging } from './adapters/list-staging.js';
 import { LocalListStore } from './adapters/list-store.js';
 import { lazyLocalPgpKeySource } from './adapters/pgp-key.js';
@@ -295,6 +302,16 @@ export interface LocalPorts {
   sanctions: AddressScreen;
   /** F2: the staged files of load-screening-list requests (the state folder's list-incoming/). */
   staging: LocalListStaging;
+  /** F1: KYC documents in the state folder's kyc-documents/, under the policy S3's presigned POST has. */
+  kycDocuments: LocalDocumentStore;
+  /** F1: CheckKycDocument, invoked in-process as the Lambda client invokes it in AWS. */
+  kycChecker: DocumentChecker;
+  /** F1: the simulated verification provider; its decisions are signed webhooks a test (or /_local) sends. */
+  kycProvider: SimulatedVerificationProvider;
+  /** F1: the webhook's seen event ids, the DynamoDB adapter over dynalite's Shield table. */
+  kycSeenIds: SeenIdStore;
+  /** F1: the webhook signing secret of this runtime (random at each start; the simulated provider's). */
+  kycWebhookSecrets: () => Promise<readonly string[]>;
 }
 
 /** The function each invoked-function variable names (INVOKABLE of the catalogue). */
@@ -305,6 +322,7 @@ const INVOKED: Readonly<Record<InvokeTarget, string>> = {
   DURESS_FUNCTION: DURESS_CHECK.id,
   SMS_FUNCTION: SMS_SENDER.id,
   TASK_ANSWER_FUNCTION: ANSWER_TASK.id,
+  KYC_CHECK_FUNCTION: KYC_DOCUMENT_CHECK.id,
 };
 
 export interface LocalRuntimeOptions {
@@ -529,6 +547,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const securityChanges = securityChangesOf(infra);
     const prices = new FixedPrices(clock);
     const outbox = fullOutbox(infra);
+    const kycWebhookSecret = randomBytes(32).toString('hex');
     const ports: LocalPorts = {
       adminRequests: adminRequests(infra),
       revealGrants: revealGrants(infra),
@@ -550,6 +569,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       addressIndex: addressIndex(infra),
       sanctions: addressScreen(infra),
       staging: new LocalListStaging(options.stateDir, clock),
+      kycDocuments: new LocalDocumentStore(options.stateDir, 'http://127.0.0.1', clock),
+      kycChecker: invokeChecker(invoke('KYC_CHECK_FUNCTION')),
+      kycProvider: new SimulatedVerificationProvider(kycWebhookSecret, clock),
+      kycSeenIds: new DynamoSeenIds(dynamo.documents, LOCAL_TABLE_NAMES.shield, clock),
+      kycWebhookSecrets: async () => [kycWebhookSecret],
       adminIdentity,
       adminTokens,
       admins: adminDirectoryStore(infra),

@@ -70,4 +70,6 @@ export const ACTION_TITLES: Record<AdminAction, string> = {
   'report-case': 'Report case',
   'lift-screening-freeze': 'Lift screening freeze',
   'load-screening-list': 'Load screening list',
+  'review-kyc-requirement': 'Review KYC requirement',
+  'set-kyc-level': 'Set KYC level',
 };

@@ -2,6 +2,7 @@
 // so the payload an approver signs off (its hash) holds nothing the executor would not act on.
 import * as z from 'zod/mini';
 import type { AdminAction } from '../kernel/settings.js';
+import { KYC_LEVELS, REVIEWABLE_REQUIREMENTS } from '../kyc/contracts.js';
 import { stagedFileName } from '../screening/contracts.js';
 import {
   CHANGE_EMAIL_PARAMETERS,
@@ -96,6 +97,22 @@ export const ACTION_SPECS = {
           z.refine((files) => new Set(files.map((f) => f.name)).size === files.length, 'each file once'),
         ),
     }),
+  },
+  // F1: the compliance review of a KYC requirement in review (the provider's `undecided`, a source-of-funds
+  // document, EDD's second approval): met or rejected, the level the requirements earn (audited).
+  'review-kyc-requirement': {
+    target: 'user',
+    executor: 'account',
+    parameters: z.strictObject({
+      requirement: z.enum(REVIEWABLE_REQUIREMENTS),
+      outcome: z.enum(['approve', 'reject']),
+    }),
+  },
+  // X4: sets the customer's KYC level (audited `kyc.level-changed`; a lowering limits withdrawals at once).
+  'set-kyc-level': {
+    target: 'user',
+    executor: 'account',
+    parameters: z.strictObject({ level: z.enum(KYC_LEVELS) }),
   },
 } as const satisfies Record<
   AdminAction,

@@ -78,6 +78,8 @@ export const PERMISSION_MATRIX: Readonly<Record<AdminTier, TierRights>> = {
       'report-case',
       'lift-screening-freeze',
       'load-screening-list',
+      'review-kyc-requirement',
+      'set-kyc-level',
     ],
     views: ['accounts', 'withdrawals', 'requests', 'audit', 'cases'],
     revealable: ['email', 'phone', 'name', 'dateOfBirth', 'address', 'documentNumber'],

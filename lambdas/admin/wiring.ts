@@ -100,6 +100,7 @@ export { awsAddressStore as awsAddressBook } from '../addresses/wiring.js';
 /** D5: the user view's devices and logins (A7, A9) and KYC level (F1/X4, read only). */
 export { awsLoginStore } from '../auth/wiring.js';
 export { awsCaseStore, awsCaseWork, awsIncidentOpening, awsIncidentWork } from '../cases/wiring.js';
+/** F1/X4: the KYC record `review-kyc-requirement` and `set-kyc-level` decide on (no vault: nothing sealed). */
 export { awsKycStore } from '../kyc/wiring.js';
 /** F2: the screening freezes `lift-screening-freeze` lifts. */
 /** F2: the staged files of `load-screening-list` (slots at the request, reads at the load). */

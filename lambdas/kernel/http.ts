@@ -32,6 +32,8 @@ export interface HttpRequest<B, Q> {
   sourceIp: string;
   userAgent: string | undefined;
   requestId: string;
+  /** The body as received (UTF-8), only for a route whose contract sets `raw` (a signed webhook). */
+  rawBody?: string;
   /** The API's configured public base URL (baseUrlOf): where links in emails and SMS point. */
   readonly baseUrl: string;
 }
@@ -59,7 +61,7 @@ export const jsonResponse = (
 });
 
 /** A request header's value, whatever its case (API Gateway passes names as the client sent them). */
-const headerOf = (event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined =>
+export const headerOf = (event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined =>
   Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 
 /**
@@ -147,6 +149,16 @@ export function parseBody(event: APIGatewayProxyEvent, form?: boolean): unknown 
   }
 }
 
+/** The body as received, decoded from base64 when API Gateway encoded it; bounded like every body. */
+export function rawBodyOf(event: APIGatewayProxyEvent): string {
+  if (event.body === null || event.body === undefined) return '';
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLarge(`Request body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
+  return raw;
+}
+
 /** The stage variable holding the API's public base URL: lib/api.ts sets it, the local gateway likewise. */
 export const PUBLIC_URL_VARIABLE = 'publicBaseUrl';
 
@@ -222,6 +234,11 @@ const errorResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyRe
 export interface RouteContract<B, Q> {
   body?: z.ZodMiniType<B>;
   query?: z.ZodMiniType<Q>;
+  /**
+   * The body is handed over as received (`rawBody`), not parsed: a webhook whose signature covers the raw
+   * bytes (F1). Still bounded by MAX_BODY_BYTES; `body` must then be absent.
+   */
+  raw?: true;
   /** Runs first, before the body is read: refuses a caller (401/403) whatever they sent (admin-route.ts). */
   authorize?: (event: APIGatewayProxyEvent) => void | Promise<void>;
 }
@@ -233,7 +250,8 @@ export function httpHandler<B = undefined, Q = undefined>(
 ) {
   const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     await contract.authorize?.(event);
-    const rawBody = parseBody(event);
+    const received = contract.raw ? rawBodyOf(event) : undefined;
+    const rawBody = contract.raw ? undefined : parseBody(event);
     if (!contract.body && rawBody !== undefined) {
       throw new ValidationError('This endpoint takes no request body', undefined, 'UNEXPECTED_BODY');
     }
@@ -249,6 +267,7 @@ export function httpHandler<B = undefined, Q = undefined>(
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
         userAgent: event.requestContext?.identity?.userAgent ?? undefined,
         requestId: requestIdOf(event, context),
+        ...(received === undefined ? {} : { rawBody: received }),
         get baseUrl() {
           return baseUrlOf(event);
         },

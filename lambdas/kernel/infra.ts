@@ -33,7 +33,8 @@ export type InvokeTarget =
   | 'PGP_SIGNER_FUNCTION'
   | 'DURESS_FUNCTION'
   | 'SMS_FUNCTION'
-  | 'TASK_ANSWER_FUNCTION';
+  | 'TASK_ANSWER_FUNCTION'
+  | 'KYC_CHECK_FUNCTION';
 
 export interface Infra {
   clock: Clock;

@@ -21,6 +21,8 @@ export const ADMIN_ACTIONS = [
   'report-case',
   'lift-screening-freeze',
   'load-screening-list',
+  'review-kyc-requirement',
+  'set-kyc-level',
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -74,6 +76,11 @@ export const DEFAULT_APPROVAL_POLICIES: Record<AdminAction, ApprovalPolicy> = {
   'lift-screening-freeze': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
   // F2: a new screening list version is loaded on one compliance officer's request and another's approval.
   'load-screening-list': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
+  // F1: a KYC requirement the provider could not decide (or EDD's source of funds and second approval), decided
+  // by one compliance officer's request and another's approval (maker ≠ checker: four eyes).
+  'review-kyc-requirement': { approvals: 1, approverTiers: ['compliance'], expiryHours: 72 },
+  // X4: a customer's KYC level set by hand (audited; a lowering takes effect at once), four eyes in compliance.
+  'set-kyc-level': { approvals: 1, approverTiers: ['compliance'], expiryHours: 24 },
 };
 
 export const settingsSchema = z.object({

@@ -29,6 +29,22 @@ export type Access =
   | 'screening-lists:write'
   /** F2: presign the upload slots of a load-screening-list request's files (incoming/* only). */
   | 'screening-lists:stage'
+  /**
+   * F1: sign the presigned POSTs of KYC upload slots: the role may put objects under kyc/ only, encrypted by
+   * S3 with the data key (kms:GenerateDataKey via S3). It reads nothing.
+   */
+  | 'kyc-documents:stage'
+  /** F1: the server-side check of an upload: read, size and delete (by version) the objects under kyc/. */
+  | 'kyc-documents:check'
+  /** F1: ask the CheckKycDocument function (the only holder of the document reader and pdf-lib). */
+  | 'kyc-check:invoke'
+  /** F1: the verification provider's URL and API key (its Secrets Manager secret, read only). */
+  | 'kyc-provider:call'
+  /**
+   * F1: the provider webhook's signing secrets (read only) and its seen event ids: a conditional put of
+   * `KYC-WEBHOOK#<id>` rows with a TTL in the Shield table, nothing else there.
+   */
+  | 'kyc-webhook:verify'
   | 'blind-index:key'
   | 'data-key:seal-open'
   | 'vault:invoke'

@@ -10,6 +10,7 @@ import { beneficiaryInput as beneficiaryInputSchema } from './travel-rule.js';
 
 export type { AssetLimits, KycConfig, KycLevel, KycRequirement, LimitsPerAsset } from './config.js';
 export { KYC_LEVELS, parseKycConfig } from './config.js';
+export type { KycStore } from './kyc-store.js';
 export type { KycOverview, KycStanding, RequirementFacts } from './levels.js';
 export { effectiveLimits, kycOverview, levelChange, levelInForce, limitsOfLevel } from './levels.js';
 export { ownershipDeclaration } from './ownership.js';
@@ -21,6 +22,7 @@ export {
   ivms101Payload,
   travelRuleApplies,
 } from './travel-rule.js';
+export { REVIEWABLE_REQUIREMENTS, type ReviewableRequirement } from './verification.js';
 export { decisionEvent } from './webhook.js';
 
 /** F1: the body of PUT /v1/me/addresses/{addressId}/beneficiary: who receives what is sent to the address. */
@@ -69,4 +71,61 @@ export const uploadSlotView = z.strictObject({
   expiresAt: z.iso.datetime(),
   maxBytes: z.number(),
   contentType: z.enum(DOCUMENT_TYPES),
+});
+
+/** The slot id of `POST /v1/me/kyc/documents/{slotId}/complete` (a slot id handed out by the slot route). */
+export const SLOT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * Where the identity verification stands after an accepted document: asked now, already under way, waiting
+ * for the other identity documents, not needed for this kind, or the provider unreachable (complete the slot
+ * again to retry; the document is kept).
+ */
+export const VERIFICATION_STEPS = [
+  'started',
+  'in-progress',
+  'waiting-for-documents',
+  'not-needed',
+  'provider-unavailable',
+] as const;
+
+/** The answer of the complete call for an accepted file: the requirement it answers and where it stands. */
+export const documentAcceptedView = z.strictObject({
+  slotId: z.string(),
+  kind: z.enum(DOCUMENT_KINDS),
+  status: z.literal('accepted'),
+  /** Whether the verification provider was asked now (the three identity documents are in). */
+  verification: z.enum(VERIFICATION_STEPS),
+  kyc: kycOverviewView,
+});
+
+/** What CompleteKycDocument asks the CheckKycDocument function: one slot's object, its kind, its declared type. */
+export const documentCheckRequest = z.strictObject({
+  key: z.string().check(z.regex(/^kyc\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9_-]{8,64}$/)),
+  kind: z.enum(DOCUMENT_KINDS),
+  declared: z.enum(DOCUMENT_TYPES),
+});
+export type DocumentCheckRequest = z.infer<typeof documentCheckRequest>;
+
+/** Its answer: accepted (what the bytes are), refused (deleted; why), or nothing uploaded to the key yet. */
+export const documentCheckAnswer = z.discriminatedUnion('outcome', [
+  z.strictObject({
+    outcome: z.literal('accepted'),
+    contentType: z.enum(DOCUMENT_TYPES),
+    bytes: z.number(),
+    pages: z.optional(z.number()),
+  }),
+  z.strictObject({
+    outcome: z.literal('refused'),
+    reason: z.enum(['empty', 'too-small', 'too-large', 'type', 'type-mismatch', 'pages', 'unreadable']),
+    message: z.string(),
+  }),
+  z.strictObject({ outcome: z.literal('missing') }),
+]);
+export type DocumentCheckAnswer = z.infer<typeof documentCheckAnswer>;
+
+/** The webhook's answer to the provider: received, and whether it changed the record. */
+export const webhookReceivedView = z.strictObject({
+  received: z.literal(true),
+  outcome: z.enum(['applied', 'ignored']),
 });

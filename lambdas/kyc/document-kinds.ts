@@ -1,5 +1,7 @@
-// F1: the kinds of KYC document and the file types each accepts. Apart from documents.ts (which carries
+// F1: the kinds of KYC document, the file types each accepts, and the refusal of a bad file. Apart from documents.ts (which carries
 // pdf-lib) so that contracts.ts, and any context importing it, never bundles the PDF parser.
+import type { CodeOf } from '../kernel/error-codes.js';
+import { AppError } from '../kernel/errors.js';
 import type { DocumentType } from './config.js';
 
 export const DOCUMENT_KINDS = [
@@ -19,3 +21,32 @@ export const ACCEPTED_TYPES: Record<DocumentKind, readonly DocumentType[]> = {
   'source-of-funds': ['image/jpeg', 'image/png', 'application/pdf'],
   incorporation: ['image/jpeg', 'image/png', 'application/pdf'],
 };
+
+export type DocumentRefusal =
+  | 'empty'
+  | 'too-small'
+  | 'too-large'
+  | 'type'
+  | 'type-mismatch'
+  | 'pages'
+  | 'unreadable';
+
+/** A refused file: 413 too large, 415 not an accepted type, 400 otherwise; `reason` says which rule. */
+export class DocumentRefused extends AppError {
+  override readonly name = 'DocumentRefused';
+  readonly status: 400 | 413 | 415;
+  readonly code: CodeOf<400 | 413 | 415>;
+  constructor(
+    readonly reason: DocumentRefusal,
+    message: string,
+  ) {
+    super(message, [{ path: 'file', message: reason }]);
+    this.status = reason === 'too-large' ? 413 : reason === 'type' ? 415 : 400;
+    this.code =
+      this.status === 413
+        ? 'PAYLOAD_TOO_LARGE'
+        : this.status === 415
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : 'VALIDATION_FAILED';
+  }
+}

@@ -2,41 +2,16 @@
 // by its magic bytes (never the name or the declared type alone), the size, the page count of a PDF. A bad
 // file is refused with a typed error saying why, and the caller deletes it (nothing is kept).
 import { PDFDocument } from 'pdf-lib';
-import type { CodeOf } from '../kernel/error-codes.js';
-import { AppError } from '../kernel/errors.js';
 import type { DocumentType, KycConfig } from './config.js';
-import { ACCEPTED_TYPES, type DocumentKind } from './document-kinds.js';
+import { ACCEPTED_TYPES, type DocumentKind, DocumentRefused } from './document-kinds.js';
 
-export { ACCEPTED_TYPES, DOCUMENT_KINDS, type DocumentKind } from './document-kinds.js';
-
-export type DocumentRefusal =
-  | 'empty'
-  | 'too-small'
-  | 'too-large'
-  | 'type'
-  | 'type-mismatch'
-  | 'pages'
-  | 'unreadable';
-
-/** A refused file: 413 too large, 415 not an accepted type, 400 otherwise; `reason` says which rule. */
-export class DocumentRefused extends AppError {
-  override readonly name = 'DocumentRefused';
-  readonly status: 400 | 413 | 415;
-  readonly code: CodeOf<400 | 413 | 415>;
-  constructor(
-    readonly reason: DocumentRefusal,
-    message: string,
-  ) {
-    super(message, [{ path: 'file', message: reason }]);
-    this.status = reason === 'too-large' ? 413 : reason === 'type' ? 415 : 400;
-    this.code =
-      this.status === 413
-        ? 'PAYLOAD_TOO_LARGE'
-        : this.status === 415
-          ? 'UNSUPPORTED_MEDIA_TYPE'
-          : 'VALIDATION_FAILED';
-  }
-}
+export {
+  ACCEPTED_TYPES,
+  DOCUMENT_KINDS,
+  type DocumentKind,
+  type DocumentRefusal,
+  DocumentRefused,
+} from './document-kinds.js';
 
 const startsWith = (bytes: Uint8Array, prefix: readonly number[], at = 0) =>
   bytes.length >= at + prefix.length && prefix.every((b, i) => bytes[at + i] === b);

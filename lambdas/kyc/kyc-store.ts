@@ -3,7 +3,7 @@
 // sealed by the vault (E2: `identity` = legal name, date of birth, nationality; `address` = residence and tax
 // residence) and the screening decision it was screened by. Every change of level is written with its audit
 // record `kyc.level-changed` through the outbox, in the same transaction (all or nothing).
-import { Conflict } from '../kernel/errors.js';
+import { Conflict, NotFound } from '../kernel/errors.js';
 import type { SignedTable } from '../kernel/integrity/signed-table.js';
 import type { Effect, Outbox } from '../kernel/outbox.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
@@ -11,6 +11,16 @@ import { TABLES } from '../kernel/tables.js';
 import type { KycConfig, KycLevel, KycRequirement } from './config.js';
 import { type KycStanding, levelChange, levelEarned, type RequirementFacts } from './levels.js';
 import type { PersonData } from './person.js';
+import {
+  afterAccepted,
+  afterIdentityDecision,
+  afterReview,
+  type DocumentSlot,
+  type ReviewableRequirement,
+  type Verification,
+  type VerificationStatus,
+  withSlot,
+} from './verification.js';
 
 /** What the record keeps (the person data only sealed). */
 export interface KycRecord {
@@ -24,8 +34,17 @@ export interface KycRecord {
   readonly address?: string;
   /** The screening decision of the person data in force (F2); its band is never shown to the customer. */
   readonly screeningDecisionId?: string;
+  /** F1: the upload slots (verification.ts), by slot id: kind, type, key, and what the check said. */
+  readonly documents?: Readonly<Record<string, DocumentSlot>>;
+  /** F1: the identity check in force with the verification provider. */
+  readonly verification?: Verification;
   readonly updatedAt: string;
 }
+
+/** What the server-side check of an upload said (documents.ts checkDocument, in CheckKycDocument). */
+export type DocumentOutcome =
+  | { accepted: true }
+  | { accepted: false; reason: NonNullable<DocumentSlot['reason']> };
 
 type Keyed = { pk: string; sk: string; version: number };
 type KycRow = KycRecord & Keyed & Record<string, unknown>;
@@ -169,6 +188,194 @@ export class KycStore {
         } as KycRecord;
       },
       (next) => (from === next.level ? [] : [levelAudit(userId, from ?? next.level, next.level, by)]),
+    );
+  }
+
+  /** F1: a new upload slot in the record (created at the default level when there is none). */
+  async openSlot(userId: string, slotId: string, slot: DocumentSlot, now: Date): Promise<KycRecord> {
+    return this.write(
+      userId,
+      (current) => {
+        const base = current ?? {
+          userId,
+          level: this.config.defaultLevel,
+          requirements: {},
+          updatedAt: slot.openedAt,
+        };
+        return {
+          ...base,
+          documents: withSlot(base.documents ?? {}, slotId, slot, now),
+          updatedAt: slot.openedAt,
+        };
+      },
+      () => [],
+    );
+  }
+
+  /**
+   * F1: what the server-side check said of a slot's upload. Accepted: the slot `accepted`, its requirement
+   * submitted (verification.ts afterAccepted). Refused: the slot `refused` with the reason (the object is
+   * deleted by the checker). A slot is settled once: a second completion is a 409, an unknown slot a 404.
+   */
+  async recordDocument(
+    userId: string,
+    slotId: string,
+    outcome: DocumentOutcome,
+    at: string,
+  ): Promise<{ record: KycRecord; slot: DocumentSlot }> {
+    let settled: DocumentSlot | undefined;
+    const record = await this.write(
+      userId,
+      (current) => {
+        const slot = current?.documents?.[slotId];
+        if (!current || !slot) throw new NotFound('No such upload slot');
+        if (slot.status !== 'awaiting-upload') throw new Conflict('This upload was checked already');
+        settled = outcome.accepted
+          ? { ...slot, status: 'accepted', checkedAt: at }
+          : { ...slot, status: 'refused', reason: outcome.reason, checkedAt: at };
+        return {
+          ...current,
+          documents: { ...current.documents, [slotId]: settled },
+          requirements: outcome.accepted
+            ? afterAccepted(current.requirements, slot.kind)
+            : current.requirements,
+          updatedAt: at,
+        };
+      },
+      () => [],
+    );
+    return { record, slot: settled as DocumentSlot };
+  }
+
+  /** F1: the provider was asked: this check is the one in force, `identity-verified` pending. */
+  async startVerification(
+    userId: string,
+    check: { checkId: string; providerRef: string },
+    at: string,
+  ): Promise<KycRecord> {
+    return this.write(
+      userId,
+      (current) => {
+        if (!current) throw new NotFound('No KYC record');
+        return {
+          ...current,
+          verification: { ...check, status: 'pending', startedAt: at },
+          requirements: afterIdentityDecision(current.requirements, 'pending'),
+          updatedAt: at,
+        };
+      },
+      () => [],
+    );
+  }
+
+  /**
+   * F1: the provider's decision on a check. Only the check in force and still pending is decided (another, or
+   * one decided already, is `ignored`: a late or repeated decision changes nothing). Approved: the identity
+   * documents and `identity-verified` met, the level raised to what the requirements earn (audited in the
+   * same write); rejected: recorded; undecided: `identity-verified` in review for the compliance tier.
+   */
+  async applyDecision(
+    userId: string,
+    decision: {
+      checkId: string;
+      decision: Exclude<VerificationStatus, 'pending'>;
+      reasons: readonly string[];
+    },
+    at: string,
+  ): Promise<{ outcome: 'applied' | 'ignored'; level?: KycLevel }> {
+    const existing = await this.get(userId);
+    const inForce = existing?.verification;
+    if (!inForce || inForce.checkId !== decision.checkId || inForce.status !== 'pending')
+      return { outcome: 'ignored' };
+    let ignored = false;
+    const written = await this.decide(
+      userId,
+      (current) => {
+        const v = current.verification;
+        if (!v || v.checkId !== decision.checkId || v.status !== 'pending') {
+          ignored = true;
+          return current;
+        }
+        return {
+          ...current,
+          verification: { ...v, status: decision.decision, reasons: decision.reasons, decidedAt: at },
+          requirements: afterIdentityDecision(current.requirements, decision.decision),
+        };
+      },
+      { actor: { kind: 'system', id: 'kyc-provider' }, reason: `verification ${decision.checkId}`, at },
+    );
+    return ignored ? { outcome: 'ignored' } : { outcome: 'applied', level: written.level };
+  }
+
+  /**
+   * F1: a compliance reviewer's decision (an approved `review-kyc-requirement` request): the requirement met
+   * or rejected, the level raised to what the requirements now earn, audited with the request as the reason.
+   * `identity-verified` and `source-of-funds` must be in review (the provider gave up; the document waits).
+   */
+  async review(
+    userId: string,
+    requirement: ReviewableRequirement,
+    outcome: 'approve' | 'reject',
+    by: LevelChangeBy,
+  ): Promise<{ level: KycLevel; from: KycLevel } | 'not-in-review'> {
+    let notInReview = false;
+    let from: KycLevel | undefined;
+    const written = await this.decide(
+      userId,
+      (current) => {
+        from = current.level;
+        const status = current.requirements[requirement];
+        if (requirement !== 'second-approval' && status !== 'in-review') {
+          // a retried execution finds its own decision recorded: idempotent
+          const done = outcome === 'approve' ? 'met' : 'rejected';
+          if (status !== done) notInReview = true;
+          return current;
+        }
+        const v = current.verification;
+        return {
+          ...current,
+          requirements: afterReview(current.requirements, requirement, outcome),
+          ...(requirement === 'identity-verified' && v
+            ? {
+                verification: {
+                  ...v,
+                  status: outcome === 'approve' ? 'approved' : 'rejected',
+                  decidedAt: by.at,
+                },
+              }
+            : {}),
+        };
+      },
+      by,
+      () => new NotFound('No KYC record'),
+    );
+    if (notInReview) return 'not-in-review';
+    return { level: written.level, from: from ?? written.level };
+  }
+
+  /** A decision on the record: `change` gives the new facts, the level rises to what they earn (audited). */
+  private async decide(
+    userId: string,
+    change: (current: KycRecord) => KycRecord,
+    by: LevelChangeBy,
+    missing: () => Error = () => new Conflict('The KYC record disappeared'),
+  ): Promise<KycRecord> {
+    let raised: { from: KycLevel; to: KycLevel } | undefined;
+    return this.write(
+      userId,
+      (current) => {
+        if (!current) throw missing();
+        const next = change(current);
+        if (next === current) {
+          raised = undefined;
+          return current;
+        }
+        const earned = levelEarned(next.requirements, this.config);
+        const to = levelChange(current.level, earned) === 'raise' ? earned : current.level;
+        raised = to === current.level ? undefined : { from: current.level, to };
+        return { ...next, level: to, updatedAt: by.at };
+      },
+      (next) => (raised ? [levelAudit(userId, raised.from, next.level, by)] : []),
     );
   }
 

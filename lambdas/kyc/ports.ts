@@ -23,24 +23,34 @@ export interface SlotRequest {
   contentType: DocumentType;
   maxBytes: number;
   expiresInSeconds: number;
+  /** The API's public base URL: where a local store's upload endpoint is (S3 ignores it). */
+  baseUrl?: string;
 }
+
+/** Every KYC document's key starts with it (the grants' resource). */
+export const DOCUMENT_PREFIX = 'kyc/';
 
 /** The one object key of a slot: a slot is never reused, so a key names one upload. */
 export const documentKey = (userId: string, slotId: string): string => {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(userId) || !/^[A-Za-z0-9_-]{8,64}$/.test(slotId)) {
     throw new RangeError('not a safe user or slot id');
   }
-  return `kyc/${userId}/${slotId}`;
+  return `${DOCUMENT_PREFIX}${userId}/${slotId}`;
 };
 
 export interface DocumentStore {
   /** A presigned POST for exactly one key, one content type and at most `maxBytes` bytes. */
   createUploadSlot(request: SlotRequest): Promise<UploadSlot>;
+  /** The size in bytes of the object under the key, undefined when nothing was uploaded to it. */
+  head(key: string): Promise<number | undefined>;
   /** The uploaded bytes, or undefined when nothing (or more than `maxBytes`) was uploaded to the key. */
   read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
-  /** Deletes the object (a refused file); deleting a missing key is a no-op. */
+  /** Deletes the object and every version of it (a refused file: nothing kept); a missing key is a no-op. */
   delete(key: string): Promise<void>;
 }
+
+/** The partition key prefix of a seen webhook event id's row (Shield table; the grant's LeadingKeys). */
+export const SEEN_ID_PREFIX = 'KYC-WEBHOOK#';
 
 /** Remembers webhook event ids until they expire: `claim` is true the first time an id is seen only. */
 export interface SeenIdStore {

@@ -5,8 +5,13 @@ import { reads } from '../kernel/specs.js';
 import {
   beneficiaryDeclarationBody,
   beneficiaryDeclaredView,
+  decisionEvent,
+  documentAcceptedView,
   kycOverviewView,
   personBody,
+  uploadSlotBody,
+  uploadSlotView,
+  webhookReceivedView,
 } from './contracts.js';
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -57,6 +62,52 @@ export const ROUTES: readonly RouteSpec[] = [
     // list versions in force; the decision, its case and the audit record.
     access: reads('accounts:write', 'vault:invoke', 'screening-lists:read'),
   },
+  {
+    id: 'RequestKycUpload',
+    method: 'POST',
+    path: '/v1/me/kyc/documents',
+    auth: 'user',
+    entry: 'lambdas/kyc/handlers/request-upload.ts',
+    summary:
+      'F1: an upload slot for one document (government id, proof of address, selfie, source of funds): a presigned POST for one object key, that content type, at most the size limit, SSE-KMS with the data key, expiring in 15 minutes',
+    tag: 'kyc',
+    body: uploadSlotBody,
+    response: uploadSlotView,
+    status: 201,
+    // The slot recorded in the KYC record; the presigned POST signed with this role (PutObject under kyc/).
+    access: reads('accounts:write', 'kyc-documents:stage'),
+  },
+  {
+    id: 'CompleteKycDocument',
+    method: 'POST',
+    path: '/v1/me/kyc/documents/{slotId}/complete',
+    auth: 'user',
+    entry: 'lambdas/kyc/handlers/complete-document.ts',
+    summary:
+      'F1: the upload to a slot is done: the file is checked (type by magic bytes, size, PDF pages); refused, it is deleted and the answer says why; accepted, its requirement is submitted and, with the three identity documents in, the verification provider is asked',
+    tag: 'kyc',
+    response: documentAcceptedView,
+    status: 200,
+    errors: ['CONFLICT'],
+    // The KYC record; CheckKycDocument (the reads of the bucket and pdf-lib are its alone); the provider's key.
+    access: reads('accounts:write', 'kyc-check:invoke', 'kyc-provider:call'),
+  },
+  {
+    id: 'KycProviderWebhook',
+    method: 'POST',
+    path: '/v1/kyc/provider/webhook',
+    auth: 'public',
+    entry: 'lambdas/kyc/handlers/provider-webhook.ts',
+    summary:
+      "F1: the verification provider's decision, signed (`Kyc-Signature: t=…,v1=…`, HMAC-SHA256 over `t.` and the raw body, 5 minutes' tolerance, each event id once); a forged, stale or replayed one is refused and changes nothing",
+    tag: 'kyc',
+    body: decisionEvent,
+    response: webhookReceivedView,
+    status: 200,
+    errors: ['UNAUTHORIZED', 'CONFLICT'],
+    // The KYC record; the webhook secrets and the seen event ids (Shield table, KYC-WEBHOOK# rows only).
+    access: reads('accounts:write', 'kyc-webhook:verify'),
+  },
 ];
 
 /**
@@ -67,6 +118,18 @@ export const SET_TRAVEL_RULE_PRICES: FunctionSpec = {
   id: 'SetTravelRulePrices',
   entry: 'lambdas/kyc/handlers/set-prices.ts',
   access: reads('accounts:write'),
+};
+
+/**
+ * F1: the server-side check of an upload, invoked by CompleteKycDocument: the only function with pdf-lib and
+ * the reads of the document bucket (size, bytes, delete of a refused file). No table, no signing key.
+ */
+export const CHECK_KYC_DOCUMENT: FunctionSpec = {
+  id: 'CheckKycDocument',
+  entry: 'lambdas/kyc/handlers/check-document.ts',
+  access: ['kyc-documents:check'],
+  // Parsing a PDF of up to 10 MiB: more memory than a route's default, and a bounded time.
+  sizing: { memoryMb: 1024, timeoutSeconds: 20 },
 };
 
 /** The screening workflow's KYC step: the decision on the person data recorded, the level it earns (audited). */

@@ -7,6 +7,7 @@ import { DATA_GRANTS } from './data.js';
 import { FUNCTION_GRANTS } from './functions.js';
 import type { GrantContext, GrantTable } from './grant.js';
 import { IDENTITY_GRANTS } from './identity.js';
+import { KYC_GRANTS } from './kyc.js';
 import { MESSAGING_GRANTS } from './messaging.js';
 import { WORKFLOW_GRANTS } from './workflows.js';
 
@@ -18,6 +19,7 @@ export const GRANTS: GrantTable = {
   ...FUNCTION_GRANTS,
   ...WORKFLOW_GRANTS,
   ...MESSAGING_GRANTS,
+  ...KYC_GRANTS,
 };
 
 /**

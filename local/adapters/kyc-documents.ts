@@ -13,6 +13,9 @@ import {
 } from '../../lambdas/kyc/ports.js';
 import { JsonFile } from './json-file.js';
 
+/** The local upload endpoint (local/local-routes.ts): the client POSTs the form here as it would to S3. */
+export const KYC_UPLOAD_PATH = '/local/kyc-uploads';
+
 interface SlotRecord {
   key: string;
   contentType: string;
@@ -36,6 +39,7 @@ const KEY = /^kyc\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9_-]{8,64}$/;
 export class LocalDocumentStore implements DocumentStore {
   constructor(
     private readonly root: string,
+    /** Where the local upload endpoint is when the slot request does not say (its `baseUrl`). */
     private readonly uploadBaseUrl: string,
     private readonly clock: Clock,
   ) {}
@@ -59,7 +63,7 @@ export class LocalDocumentStore implements DocumentStore {
     return {
       slotId: request.slotId,
       key,
-      url: `${this.uploadBaseUrl}/local/kyc-uploads`,
+      url: `${request.baseUrl ?? this.uploadBaseUrl}${KYC_UPLOAD_PATH}`,
       fields: { key, 'Content-Type': request.contentType },
       expiresAt,
       maxBytes: request.maxBytes,
@@ -81,6 +85,11 @@ export class LocalDocumentStore implements DocumentStore {
       throw new LocalUploadRefused(400, "the size is outside the policy's range");
     if (await exists(this.path(key))) throw new LocalUploadRefused(403, 'the slot was used already');
     await writeFile(this.path(key), file, { mode: 0o600, flag: 'wx' });
+  }
+
+  async head(key: string): Promise<number | undefined> {
+    const path = this.path(key);
+    return (await exists(path)) ? (await stat(path)).size : undefined;
   }
 
   async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {

@@ -441,6 +441,65 @@ const SCENARIOS: Record<AdminAction, Scenario> = {
       });
     },
   },
+  // F1: an identity check the provider left undecided, approved by a second compliance officer. Audited.
+  'review-kyc-requirement': {
+    requester: 'comp1',
+    approvers: ['comp2'],
+    lower: 'sec1',
+    target: userTarget,
+    parameters: () => ({ requirement: 'identity-verified', outcome: 'approve' }),
+    before: async (user) => {
+      const kyc = cloud.ports.kyc;
+      const at = clock.now().toISOString();
+      for (const kind of ['government-id', 'proof-of-address', 'selfie'] as const) {
+        const slotId = `${kind.replaceAll('-', '')}_${Date.now().toString(36)}`;
+        await kyc.openSlot(
+          user.userId,
+          slotId,
+          {
+            kind,
+            contentType: 'image/jpeg',
+            key: `kyc/${user.userId}/${slotId}`,
+            status: 'awaiting-upload',
+            openedAt: at,
+            expiresAt: at,
+          },
+          clock.now(),
+        );
+        await kyc.recordDocument(user.userId, slotId, { accepted: true }, at);
+      }
+      const checkId = `kyc_${'R'.repeat(22)}_${user.userId}`;
+      await kyc.startVerification(user.userId, { checkId, providerRef: 'sim_review' }, at);
+      await kyc.applyDecision(user.userId, { checkId, decision: 'undecided', reasons: [] }, at);
+      expect((await kyc.get(user.userId))?.requirements['identity-verified']).toBe('in-review');
+    },
+    effect: async (user) => {
+      expect((await cloud.ports.kyc.get(user.userId))?.requirements).toMatchObject({
+        'identity-verified': 'met',
+        'government-id': 'met',
+      });
+    },
+  },
+  // X4: a level set by hand, audited with the admin as the actor.
+  'set-kyc-level': {
+    requester: 'comp1',
+    approvers: ['comp2'],
+    lower: 'sec1',
+    target: userTarget,
+    parameters: () => ({ level: 'none' }),
+    effect: async (user, _target, requester) => {
+      expect((await cloud.ports.kyc.get(user.userId))?.level).toBe('none');
+      await eventually(async () => {
+        const records = await cloud.ports.audit.byTarget({ kind: 'user', id: user.userId }, 200);
+        const changed = records.items.filter((r) => r.action === 'kyc.level-changed');
+        expect(changed).toHaveLength(1);
+        expect(changed[0]).toMatchObject({
+          actor: { kind: 'admin', id: requester.adminId },
+          details: { from: 'basic', to: 'none', change: 'lower' },
+        });
+      });
+    },
+  },
   'load-screening-list': {
     requester: 'comp1',
     approvers: ['comp2'],

@@ -72,6 +72,7 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
   const lists = data.screeningLists;
   const listObjects = s.primary.resolve(lists.objectsArn);
   const incomingObjects = s.primary.resolve(lists.incomingArn);
+  const kycObjects = s.primary.resolve(data.kycDocuments.arnForObjects('kyc/*'));
   const byAccess: Record<Access, string[]> = {
     'accounts:read': [
       ...pairs(TABLE_READ, table),
@@ -128,6 +129,25 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
     'screening-lists:stage': [
       ...pairs(['s3:PutObject'], [incomingObjects]),
       ...pairs(['kms:GenerateDataKey'], [getAttArn(lists.key)]),
+    ],
+    'kyc-documents:stage': [
+      ...pairs(['s3:PutObject'], [kycObjects]),
+      ...pairs(['kms:GenerateDataKey'], [getAttArn(data.dataKey)]),
+    ],
+    'kyc-documents:check': [
+      ...pairs(['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'], [kycObjects]),
+      ...pairs(['s3:ListBucket'], [getAttArn(data.kycDocuments)]),
+      ...pairs(['kms:Decrypt'], [getAttArn(data.dataKey)]),
+    ],
+    'kyc-check:invoke': pairs(
+      ['lambda:InvokeFunction'],
+      [getAttArn(s.primary.functions.get('CheckKycDocument')?.fn as IConstruct)],
+    ),
+    'kyc-provider:call': pairs(['secretsmanager:GetSecretValue'], [ref(data.kycProviderSecret)]),
+    'kyc-webhook:verify': [
+      ...pairs(['secretsmanager:GetSecretValue'], [ref(data.kycWebhookSecret)]),
+      ...pairs(['dynamodb:PutItem'], [getAttArn(data.tables.shield)]),
+      ...tableKeyWrite,
     ],
     'blind-index:key': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
     'data-key:seal-open': pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(data.dataKey)]),
@@ -442,13 +462,21 @@ describe('function roles', () => {
     expect(onIncoming('s3:GetObject')).toEqual(['LoadScreeningList']);
   });
 
-  it('E2 only the vault may use the data key for field groups, and only under that purpose', () => {
+  it('E2 F1 only the vault may use the data key for field groups, and only under that purpose; the KYC document functions only through S3 for their bucket', () => {
     const dataKey = JSON.stringify(getAttArn(s.primary.data.dataKey));
+    const kycBucket = JSON.stringify(getAttArn(s.primary.data.kycDocuments));
     for (const spec of allFunctions()) {
       for (const st of statementsOf(spec).statements) {
         if (!resourcesOf(st).some((r) => JSON.stringify(r) === dataKey)) continue;
-        const purpose = (st.Condition as { StringEquals?: Record<string, string> } | undefined)
-          ?.StringEquals?.['kms:EncryptionContext:palisade:purpose'];
+        const equals = (st.Condition as { StringEquals?: Record<string, unknown> } | undefined)?.StringEquals;
+        if (equals?.['kms:EncryptionContext:aws:s3:arn'] !== undefined) {
+          // F1: SSE-KMS of the KYC documents, as S3 calls KMS for that bucket only
+          expect(['RequestKycUpload', 'CheckKycDocument']).toContain(spec.id);
+          expect(String(equals['kms:ViaService'])).toMatch(/^s3\./);
+          expect(JSON.stringify(equals['kms:EncryptionContext:aws:s3:arn'])).toBe(kycBucket);
+          continue;
+        }
+        const purpose = equals?.['kms:EncryptionContext:palisade:purpose'];
         expect(purpose, spec.id).toBeDefined();
         if (purpose === 'field-group') expect(spec.id).toBe('PersonalDataVault');
       }

@@ -34,6 +34,8 @@ export const SAMPLE_PARAMETERS: Record<AdminAction, Record<string, unknown>> = {
     format: 'un-xml',
     files: [{ name: 'consolidated.xml', sha256: 'a'.repeat(64) }],
   },
+  'review-kyc-requirement': { requirement: 'identity-verified', outcome: 'approve' },
+  'set-kyc-level': { level: 'verified' },
 };
 
 export const requesterTierOf = (action: AdminAction): AdminTier => {

@@ -55,10 +55,11 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
     expect(sizeLimit({ hasTracer: true })).toBe(600 * 1024);
   });
 
-  it("B3 the size exceptions are the PGP signer, the matcher's two tasks, the two password-setting routes, the list loader's S3 pair and the operator's roster backfill: documented, measured, and no other bundle carries OpenPGP.js", () => {
+  it("B3 the size exceptions are the PGP signer, the matcher's two tasks, the two password-setting routes, the list loader's S3 pair, the KYC document check and the operator's roster backfill: documented, measured, and no other bundle carries OpenPGP.js", () => {
     expect(Object.keys(SIZE_EXCEPTIONS).sort()).toEqual([
       'BackfillRoster',
       'ChangePassword',
+      'CheckKycDocument',
       'CreateAdminRequest',
       'DeclareBeneficiary',
       'LoadScreeningList',
@@ -89,6 +90,16 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
       const facts = bundles.get(f.id);
       const carries = facts?.topPackages.some((p) => p.name === 'any-ascii') ?? false;
       expect(carries, f.id).toBe(['ScreenCustomer', 'RescreenPage', 'DeclareBeneficiary'].includes(f.id));
+    }
+  });
+
+  it('F1 only the document check (CheckKycDocument) carries pdf-lib', () => {
+    expect(SIZE_EXCEPTIONS.CheckKycDocument?.reason).toMatch(/pdf-lib/);
+    expect(SIZE_EXCEPTIONS.CheckKycDocument?.reason).toMatch(/\d[\d,.]* KB/);
+    for (const f of functions) {
+      const facts = bundles.get(f.id);
+      const carries = facts?.topPackages.some((p) => p.name === 'pdf-lib') ?? false;
+      expect(carries, f.id).toBe(f.id === 'CheckKycDocument');
     }
   });
 

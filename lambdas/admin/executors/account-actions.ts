@@ -4,6 +4,7 @@
 import type { ActionsOf } from '../actions.js';
 import { type AccountExecutorPorts, restoreAccount, suspendAccount } from './account.js';
 import { type ContactExecutorPorts, changeContact } from './contact.js';
+import { type KycExecutorPorts, reviewKycRequirement, setKycLevel } from './kyc.js';
 import { liftScreeningFreeze, type ScreeningExecutorPorts } from './screening.js';
 import { liftHold, resetMfa, type SecurityExecutorPorts } from './security.js';
 import type { Executors } from './types.js';
@@ -11,6 +12,7 @@ import type { Executors } from './types.js';
 export type AccountActionPorts = AccountExecutorPorts &
   SecurityExecutorPorts &
   ScreeningExecutorPorts &
+  KycExecutorPorts &
   ContactExecutorPorts & {
     accounts: AccountExecutorPorts['accounts'] &
       SecurityExecutorPorts['accounts'] &
@@ -28,4 +30,6 @@ export const ACCOUNT_EXECUTORS: Executors<ActionsOf<'account'>, AccountActionPor
   'change-user-phone': (ports, run) => changeContact(ports, 'phone', run),
   'lift-hold': liftHold,
   'lift-screening-freeze': liftScreeningFreeze,
+  'review-kyc-requirement': reviewKycRequirement,
+  'set-kyc-level': setKycLevel,
 };

@@ -1,5 +1,5 @@
 // Workflow task ExecuteAccountAction (D2): executes an approved action on a user account (suspend, restore,
-// reset MFA, change email or phone, lift a hold, lift a screening freeze) through the shared claim, hash check and audit of
+// reset MFA, change email or phone, lift a hold, lift a screening freeze, decide a KYC review or set a KYC level) through the shared claim, hash check and audit of
 // execute-action.ts. Its role holds only what those actions touch (catalogue WORKFLOWS `admin-approval`).
 
 import * as aws from '../../kernel/aws/infra.js';
@@ -10,6 +10,7 @@ import {
   awsAccountStoreWithIndex,
   awsAdminRequests,
   awsBlindIndexer,
+  awsKycStore,
   awsScreeningStore,
   awsSecurityChanges,
   awsSecurityOutbox,
@@ -38,5 +39,6 @@ export const handler = lazyHandler(() =>
     claims: awsSignupStore(),
     blindIndex: awsBlindIndexer(),
     screeningStore: awsScreeningStore(),
+    kyc: awsKycStore(),
   }),
 );

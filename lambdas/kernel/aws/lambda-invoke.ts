@@ -20,7 +20,8 @@ export function invoker(
     | 'PGP_SIGNER_FUNCTION'
     | 'DURESS_FUNCTION'
     | 'SMS_FUNCTION'
-    | 'TASK_ANSWER_FUNCTION',
+    | 'TASK_ANSWER_FUNCTION'
+    | 'KYC_CHECK_FUNCTION',
 ) {
   return async (request: unknown): Promise<unknown> => {
     const out = await lambda().send(

@@ -24,6 +24,8 @@ const envSchema = z.object({
   /** The duress-check function (A5). */
   DURESS_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   SMS_FUNCTION: z.optional(z.string().check(z.minLength(1))),
+  /** F1: the CheckKycDocument function (magic bytes, size, PDF pages: the only holder of pdf-lib). */
+  KYC_CHECK_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   /** The AnswerTask function, the one holder of Step Functions task tokens. */
   TASK_ANSWER_FUNCTION: z.optional(z.string().check(z.minLength(1))),
   MAIL_FROM: z.optional(z.string().check(z.minLength(3))),

@@ -5,6 +5,7 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   type S3Client,
   type S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -71,6 +72,17 @@ export class S3DocumentStore implements DocumentStore {
     };
   }
 
+  async head(key: string): Promise<number | undefined> {
+    try {
+      const object = await this.s3.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      return object.ContentLength ?? 0;
+    } catch (err) {
+      const name = (err as S3ServiceException).name;
+      if (name === 'NotFound' || name === 'NoSuchKey') return undefined;
+      throw err;
+    }
+  }
+
   async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
@@ -82,7 +94,28 @@ export class S3DocumentStore implements DocumentStore {
     }
   }
 
+  /**
+   * The bucket is versioned (F5 keeps overwritten documents five years), so a plain delete would only hide a
+   * refused file behind a delete marker: the current version is deleted by its id, for good. (A slot's key can
+   * be posted to again until the policy expires; an earlier upload to it stays a noncurrent version, the
+   * customer's own file, expired with the bucket's noncurrent versions.)
+   */
   async delete(key: string): Promise<void> {
-    await this.s3.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
+    let versionId: string | undefined;
+    try {
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      versionId = head.VersionId;
+    } catch (err) {
+      const name = (err as S3ServiceException).name;
+      if (name === 'NotFound' || name === 'NoSuchKey') return;
+      throw err;
+    }
+    await this.s3.send(
+      new DeleteObjectCommand({
+        Bucket: this.options.bucket,
+        Key: key,
+        ...(versionId && versionId !== 'null' ? { VersionId: versionId } : {}),
+      }),
+    );
   }
 }

@@ -126,7 +126,11 @@ export interface CloudModel {
   userPool: CloudPool;
   adminPool: CloudPool;
   /** Secret ARN → what it holds. */
-  secrets: { arn: string; name: string; holds: 'pgp-key-pair' | 'pgp-public-key' }[];
+  secrets: {
+    arn: string;
+    name: string;
+    holds: 'pgp-key-pair' | 'pgp-public-key' | 'kyc-provider' | 'kyc-webhook';
+  }[];
   queues: {
     url: string;
     arn: string;
@@ -387,6 +391,8 @@ export function cloudModel(
   for (const [variable, holds] of [
     ['PGP_KEY_SECRET', 'pgp-key-pair'],
     ['PGP_PUBLIC_KEY_SECRET', 'pgp-public-key'],
+    ['KYC_PROVIDER_SECRET', 'kyc-provider'],
+    ['KYC_WEBHOOK_SECRET', 'kyc-webhook'],
   ] as const) {
     const target = locateVariable(variable);
     if (!target) continue;

@@ -143,8 +143,16 @@ export class SqsService implements Service {
   }
 }
 
+/** F1: the webhook signing secret the harness's KYC webhook secret holds (the test signs with it). */
+export const HARNESS_KYC_WEBHOOK_SECRET = 'harness-kyc-webhook-secret-0123456789';
+
 export class SecretsService implements Service {
   readonly protocol = 'json' as const;
+  /** F1: the verification provider's secrets as an operator puts them (a provider URL the harness never reaches). */
+  readonly kyc = {
+    'kyc-provider': { url: 'https://kyc-provider.invalid/v1', apiKey: 'harness-provider-key-0001' },
+    'kyc-webhook': { secrets: [HARNESS_KYC_WEBHOOK_SECRET] },
+  };
 
   constructor(
     private readonly model: CloudModel,
@@ -187,6 +195,16 @@ export class SecretsService implements Service {
         'ResourceNotFoundException',
         "Secrets Manager can't find the specified secret.",
       );
+    }
+    if (secret.holds === 'kyc-provider' || secret.holds === 'kyc-webhook') {
+      return jsonAnswer(200, {
+        ARN: secret.arn,
+        Name: secret.name,
+        VersionId: '00000000-0000-4000-8000-000000000001',
+        SecretString: JSON.stringify(this.kyc[secret.holds]),
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: Date.now() / 1000,
+      });
     }
     const key = await this.pgp();
     const publicKey = await key.publicKeyArmored();

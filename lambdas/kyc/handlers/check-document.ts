@@ -1,0 +1,54 @@
+// CheckKycDocument (F1), invoked by CompleteKycDocument: the server-side check of one upload, in a function
+// of its own because it alone carries pdf-lib (≈430 KB) beside the S3 client, and holds only the document
+// bucket's kyc/ objects (read, size, delete; no table, no key but S3's use of the data key). The size first
+// (HeadObject: nothing larger than the limit is read), then documents.ts checkDocument on the bytes: type by
+// magic bytes, accepted for the kind and equal to the declared type, PDF readable with 1…maxPdfPages pages. A
+// refused file is deleted (its version: nothing kept) and the answer says why; nothing uploaded: `missing`.
+import { lazyHandler } from '../../kernel/http.js';
+import { logger } from '../../kernel/observability.js';
+import { taskHandler } from '../../kernel/task.js';
+import { awsDocumentStore } from '../aws/documents-env.js';
+import type { KycConfig } from '../config.js';
+import { type DocumentCheckAnswer, type DocumentCheckRequest, documentCheckRequest } from '../contracts.js';
+import { checkDocument, DocumentRefused } from '../documents.js';
+import type { DocumentStore } from '../ports.js';
+import { KYC_CONFIG } from '../wiring.js';
+
+export async function checkUpload(
+  documents: Pick<DocumentStore, 'head' | 'read' | 'delete'>,
+  { key, kind, declared }: DocumentCheckRequest,
+  limits: KycConfig['documents'],
+): Promise<DocumentCheckAnswer> {
+  const size = await documents.head(key);
+  if (size === undefined) return { outcome: 'missing' };
+  try {
+    if (size > limits.maxBytes)
+      throw new DocumentRefused('too-large', `The file is larger than ${limits.maxBytes} bytes`);
+    const bytes = await documents.read(key, limits.maxBytes);
+    if (!bytes) return { outcome: 'missing' };
+    const checked = await checkDocument(kind, declared, bytes, limits);
+    return {
+      outcome: 'accepted',
+      contentType: checked.contentType,
+      bytes: checked.bytes,
+      ...(checked.pages === undefined ? {} : { pages: checked.pages }),
+    };
+  } catch (err) {
+    if (!(err instanceof DocumentRefused)) throw err;
+    await documents.delete(key);
+    return { outcome: 'refused', reason: err.reason, message: err.message };
+  }
+}
+
+export const makeHandler = (ports: { kycDocuments: Pick<DocumentStore, 'head' | 'read' | 'delete'> }) =>
+  taskHandler(documentCheckRequest, async (request) => {
+    const answer = await checkUpload(ports.kycDocuments, request, KYC_CONFIG.documents);
+    logger.info('kyc document checked', {
+      kind: request.kind,
+      outcome: answer.outcome,
+      ...(answer.outcome === 'refused' ? { reason: answer.reason } : {}),
+    });
+    return answer;
+  });
+
+export const handler = lazyHandler(() => makeHandler({ kycDocuments: awsDocumentStore() }));
