@@ -247,6 +247,8 @@ function flowWith(options: {
   band?: 'allow' | 'step-up' | 'block' | 'broken';
   device: boolean;
   network: boolean;
+  /** Whether the risk history has the attempt's network (LoginRisk.assess). */
+  networkSeen?: boolean;
 }) {
   const sessions = new Map<string, LoginSession>();
   const history: LoginEvent[] = [];
@@ -263,10 +265,16 @@ function flowWith(options: {
     assess: vi.fn(async (attempt) => {
       await attempt.deviceKnown;
       if (options.band === 'broken' || !options.band) throw new Error('table unavailable');
-      return { summary: summary(options.band), features: {} as LoginFeatures, read: {} as RiskRead };
+      return {
+        summary: summary(options.band),
+        features: {} as LoginFeatures,
+        read: {} as RiskRead,
+        ...(options.networkSeen === undefined ? {} : { networkSeen: options.networkSeen }),
+      };
     }),
     record: vi.fn(async (_attempt, prior) => void recorded.push(prior)),
   };
+  const knowsNetwork = vi.fn(async () => options.network);
   const ports = {
     identity: {
       getUser: async () => ({ userId: 'u-alice', username: 'alice', email: 'a@x', enabled: true }),
@@ -293,7 +301,7 @@ function flowWith(options: {
         return next;
       },
       getDevice: async () => (options.device ? ({} as never) : undefined),
-      knowsNetwork: async () => options.network,
+      knowsNetwork,
       rememberDevice: async () => {},
       rememberNetwork: async () => {},
       createLink: async () => {},
@@ -315,10 +323,50 @@ function flowWith(options: {
     ...(options.band ? { risk } : {}),
     audit: { append: async (event: unknown) => void audits.push(event) },
   } as unknown as LoginPorts;
-  return { flow: new LoginFlow(ports), history, mails, audits, recorded, failures, sessions, risk };
+  return {
+    flow: new LoginFlow(ports),
+    history,
+    mails,
+    audits,
+    recorded,
+    failures,
+    sessions,
+    risk,
+    knowsNetwork,
+  };
 }
 
 describe('G1 the bands decide the login', () => {
+  it('G1 the NETWORK# row is read only where it decides: never on allow or block, nor on a step-up from a network the risk history has; on a step-up from another network and without the model it is', async () => {
+    const reads = async (options: Parameters<typeof flowWith>[0]) => {
+      const t = flowWith(options);
+      const outcome = await t.flow.start('alice', 'right', client).catch(() => undefined);
+      return { reads: t.knowsNetwork.mock.calls.length, outcome };
+    };
+    expect((await reads({ band: 'allow', device: true, network: false })).reads).toBe(0);
+    expect((await reads({ band: 'block', device: true, network: true })).reads).toBe(0);
+    // Seen in the history: known without a read, so a known device gets the emailed code (both known).
+    const seen = await reads({ band: 'step-up', device: true, network: false, networkSeen: true });
+    expect(seen.reads).toBe(0);
+    expect(seen.outcome).toMatchObject({ status: 'challenge', challenge: 'ip-code' });
+    // Not in the (bounded) history: NETWORK# decides, as before.
+    const older = await reads({ band: 'step-up', device: false, network: true, networkSeen: false });
+    expect(older.reads).toBe(1);
+    expect(older.outcome).toMatchObject({ status: 'challenge', challenge: 'device-confirmation' });
+    expect((await reads({ band: 'broken', device: true, network: true })).reads).toBe(1);
+    expect((await reads({ device: true, network: false })).reads).toBe(1);
+  });
+
+  it('G1 LoginRisk says whether the history has the attempt’s network', async () => {
+    const clock = new ManualClock(T0);
+    const store = new MemoryRiskStore();
+    const risk = new LoginRisk(store, clock);
+    await risk.record(at('85.214.132.117', 'DE'));
+    clock.advance(DAY);
+    expect((await risk.assess({ ...at('85.214.132.200', 'DE'), deviceKnown: true })).networkSeen).toBe(true);
+    expect((await risk.assess({ ...at('85.214.133.1', 'DE'), deviceKnown: true })).networkSeen).toBe(false);
+  });
+
   it('G1 allow: tokens at once, even from a new network on a new device; the score goes to the history and the login to the risk rows', async () => {
     const t = flowWith({ band: 'allow', device: false, network: false });
     const outcome = await t.flow.start('alice', 'right', client);
