@@ -3,6 +3,7 @@
 // template, and the journeys go through API Gateway's events and the authorizers. A journey that works on the
 // local runtime but would fail in AWS (a missing grant, a missing variable, a resource the template lacks)
 // fails here, naming the function, the call and what is missing. See docs/cloud-fidelity.md.
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { generateKey } from 'openpgp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { followLink, linkIn } from '../support/email-links.js';
@@ -227,6 +228,51 @@ describe('I2 the AWS path of sessions and the duress password', () => {
     // shield:forget: one DeleteItem on the Shield table, the table key through DynamoDB.
     const forget = h.calls.find((c) => c.caller === 'RemoveDevice' && c.operation === 'DeleteItem');
     expect(forget?.checks.map((c) => c.request.action)).toEqual(['dynamodb:DeleteItem', 'kms:Decrypt']);
+  });
+
+  it('I2 G1 A9 the AWS login learns country and ASN from the geo table beside its bundle: the login history and the risk history carry them', async () => {
+    const gil: TestUser = person('gil');
+    // An address in Great Britain (AS20712): the gateway's sourceIp, as API Gateway would give it.
+    const source = '81.2.69.160';
+    await signUp(h, gil, source);
+    const token = await firstLogin(h, gil, 'device-gil-00001', source);
+    h.assertClean();
+    const logins = await h.call('GET', '/v1/me/logins', undefined, { token });
+    expectStatus(logins, 200);
+    expect((logins.body as { logins: unknown[] }).logins[0]).toMatchObject({
+      outcome: 'success',
+      country: 'GB',
+    });
+    // The risk history row written by AnswerChallenge holds the country and ASN the model will compare.
+    const risk = h.model.tables.find((t) => t.id === 'risk');
+    if (!risk) throw new Error('no LoginRisk table in the template');
+    const raw = new DynamoDBClient({
+      region: h.model.deployment.region,
+      endpoint: h.dynamoUrl,
+      credentials: { accessKeyId: 'harness', secretAccessKey: 'harness' },
+    });
+    try {
+      const rows = await raw.send(
+        new ScanCommand({
+          TableName: risk.name,
+          FilterExpression: 'sk = :history',
+          ExpressionAttributeValues: { ':history': { S: 'HISTORY' } },
+        }),
+      );
+      const values = (rows.Items ?? []).flatMap((row) => (row.logins?.L ?? []).map((l) => l.M?.v?.M ?? {}));
+      expect(values.some((v) => v.country?.S === 'GB' && v.asn?.S === '20712')).toBe(true);
+      // The population counted the country too.
+      const population = await raw.send(
+        new ScanCommand({
+          TableName: risk.name,
+          FilterExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'POP#country#GB' } },
+        }),
+      );
+      expect(population.Items?.length).toBeGreaterThan(0);
+    } finally {
+      raw.destroy();
+    }
   });
 
   it('I2 A5 a login with the duress password: CheckDuress starts the account-suspension workflow, which revokes access in Cognito', async () => {
