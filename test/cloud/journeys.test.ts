@@ -231,10 +231,22 @@ describe('I2 the AWS path of sessions and the duress password', () => {
   });
 
   it('I2 G1 A9 the AWS login learns country and ASN from the geo table beside its bundle: the login history and the risk history carry them', async () => {
-    const gil: TestUser = person('gil');
-    // An address in Great Britain (AS20712): the gateway's sourceIp, as API Gateway would give it.
-    const source = '81.2.69.160';
-    await signUp(h, gil, source);
+    // A client in Great Britain (81.2.69.160, AS20712): the sourceIp API Gateway gives the functions for the
+    // harness's loopback source 127.0.0.81.
+    const source = '127.0.0.81';
+    h.publicSources.set(source, '81.2.69.160');
+    // SignUp's cold start on a loaded machine may outlast its 10 s when this test runs alone: a sign-up cut
+    // short is tried again under a fresh name.
+    let gil: TestUser = person('gil');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await signUp(h, gil);
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        gil = person(`gil${attempt}`);
+      }
+    }
     const token = await firstLogin(h, gil, 'device-gil-00001', source);
     h.assertClean();
     const logins = await h.call('GET', '/v1/me/logins', undefined, { token });
