@@ -14,6 +14,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/kernel/observability
 import { ACCESS_VARIABLE, type BaseEnvName, requiredEnv } from '../lambdas/kernel/runtime/access-env.js';
 import { REQUIRED_ENV_VARIABLE } from '../lambdas/kernel/runtime/required-env.js';
 import { unmetReads } from './bundle-reads.js';
+import { besideBundleCommands } from './geo-data.js';
 import type { Logging } from './logging.js';
 
 /** The newest Node.js runtime aws-cdk-lib knows (cdk-nag L1); the esbuild target follows it. */
@@ -140,7 +141,15 @@ export class PalisadeFunction extends Construct {
           handler: 'handler',
           projectRoot: PROJECT_ROOT,
           depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-          bundling: BUNDLING,
+          bundling: {
+            ...BUNDLING,
+            // G1/A9: data files the bundle names (the geo table) are copied beside index.mjs.
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (_inputDir, outputDir) => besideBundleCommands(outputDir),
+            },
+          },
         });
     // I2: the bundle is the truth of what the handler's wiring needs; synth fails when it asks for a variable
     // (a table, key, function to invoke, workflow to start) that the function's Access does not give.

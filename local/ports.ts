@@ -217,7 +217,7 @@ export interface LocalPorts {
   workflows: LocalStepFunctions;
   clock: Clock;
   settings: Settings;
-  /** IP → country on geoip-lite's data (loaded on first use). */
+  /** IP → country and ASN from the geo table (built from npm packages, loaded on first use). */
   geo: GeoIp;
   /** B3/B4: the anti-phishing phrase and PGP key of each user (signed rows of the accounts table). */
   notificationPrefs: NotificationPrefsStore;

@@ -194,11 +194,10 @@ export class LoginFlow {
     }
 
     const network = parseSource(client.ip).network;
-    // One round trip: the device, the network and the risk rows are read side by side.
+    // One round trip: the device and the risk rows are read side by side.
     const device = this.ports.logins.getDevice(user.userId, client.deviceId);
-    const [knownDevice, knownNetwork, risk] = await Promise.all([
+    const [knownDevice, risk] = await Promise.all([
       device,
-      this.ports.logins.knowsNetwork(user.userId, network),
       this.assessRisk(user.userId, client, country, device.then(Boolean)),
     ]);
     const loginId = newId();
@@ -213,6 +212,11 @@ export class LoginFlow {
     }
     // G1: the band decides whether more proof is asked; which proof is today's: the emailed code for a new
     // network, the link for a new device, the code when both are known. Without the model: the fixed rules.
+    // The user's NETWORK# rows (every network ever confirmed) are read only where they decide: without the
+    // model, or on a step-up from a network the risk history (bounded, same login) has not seen.
+    const knownNetwork =
+      (risk && (risk.summary.band !== 'step-up' || risk.networkSeen)) ||
+      (await this.ports.logins.knowsNetwork(user.userId, network));
     const stepUp = risk ? risk.summary.band === 'step-up' : !knownNetwork || !knownDevice;
     const proofs: LoginStep[] = !stepUp
       ? []

@@ -1,25 +1,22 @@
-// GeoIp on geoip-lite (GeoLite data from MaxMind, shipped in the npm package): the local runtime's adapter.
-//
-// geoip-lite reads its data files synchronously when it is first required (data/ beside its lib/, or
-// GEODATADIR): with the city files present, as the package installs them, that is ~111 MB on disk and
-// ~111 MB of buffers in memory; country data alone is 6.5 MB. So the module is required lazily, on the
-// first lookup, and only by the local runtime: see aws-geo-ip.ts for why no Lambda carries it.
-import { createRequire } from 'node:module';
+// GeoIp of the local runtime (G1, A9): the same geo table as the Lambdas (lambdas/kernel/geo/geo-table.ts),
+// from the file lib/geo-data.ts builds out of the npm packages (built on first use when missing, a few
+// seconds once per package version), read at the first lookup.
+import { readFileSync } from 'node:fs';
+import { GeoTable } from '../../lambdas/kernel/geo/geo-table.js';
 import type { GeoIp } from '../../lambdas/kernel/ports/geo-ip.js';
+import { ensureGeoTable } from '../../lib/geo-data.js';
 
-interface GeoIpLite {
-  lookup(ip: string): { country?: string } | null;
+let shared: GeoTable | undefined;
+
+/** The table of the installed packages (one per process). */
+export function localGeoTable(): GeoTable {
+  shared ??= new GeoTable(readFileSync(ensureGeoTable()));
+  return shared;
 }
 
-const COUNTRY = /^[A-Z]{2}$/;
-
 export function localGeoIp(): GeoIp {
-  let geoip: GeoIpLite | undefined;
   return {
-    countryOf(ip) {
-      geoip ??= createRequire(import.meta.url)('geoip-lite') as GeoIpLite;
-      const country = geoip.lookup(ip)?.country;
-      return country && COUNTRY.test(country) ? country : undefined;
-    },
+    countryOf: (ip) => localGeoTable().countryOf(ip),
+    asnOf: (ip) => localGeoTable().asnOf(ip),
   };
 }

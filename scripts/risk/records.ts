@@ -81,7 +81,8 @@ export function parseLogins(text: string, name: string): ParsedLogin[] {
 }
 
 /**
- * Scores each attempt with the production model: the population is every login of the history; the user's
+ * Scores each attempt with the production model: the population is every login of the history (decayed to the
+ * attempt's time); the user's
  * profile is their own history at or before the attempt's time (bounded as in production), less the attempt
  * itself if it is also listed there. A user without history is scored by the population model alone.
  */
@@ -90,7 +91,7 @@ export function scoreBatch(
   attempts: readonly ParsedLogin[],
   config: RiskModelConfig = RISK_MODEL,
 ) {
-  const population = new Population();
+  const population = new Population(config);
   const byUser = new Map<string, { id: string; at: number; features: ReturnType<typeof featuresOf> }[]>();
   for (const h of history) {
     const features = featuresOf(h);
@@ -105,7 +106,8 @@ export function scoreBatch(
   return attempts.map((a) => {
     const own = (byUser.get(a.userId) ?? []).filter((h) => h.id !== a.id);
     const profile = new UserProfile(boundHistory(own, a.at, config).map((h) => h.features));
-    const { score, reasons } = scoreLogin(featuresOf(a), profile, population, config);
+    // The population decayed to the attempt's time, as the login reads it (decay.ts).
+    const { score, reasons } = scoreLogin(featuresOf(a), profile, population.at(a.at), config);
     return { id: a.id, score, reasons, historySize: profile.size };
   });
 }

@@ -3,6 +3,7 @@
 // template, and the journeys go through API Gateway's events and the authorizers. A journey that works on the
 // local runtime but would fail in AWS (a missing grant, a missing variable, a resource the template lacks)
 // fails here, naming the function, the call and what is missing. See docs/cloud-fidelity.md.
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -234,6 +235,63 @@ describe('I2 the AWS path of sessions and the duress password', () => {
     // shield:forget: one DeleteItem on the Shield table, the table key through DynamoDB.
     const forget = h.calls.find((c) => c.caller === 'RemoveDevice' && c.operation === 'DeleteItem');
     expect(forget?.checks.map((c) => c.request.action)).toEqual(['dynamodb:DeleteItem', 'kms:Decrypt']);
+  });
+
+  it('I2 G1 A9 the AWS login learns country and ASN from the geo table beside its bundle: the login history and the risk history carry them', async () => {
+    // A client in Great Britain (81.2.69.160, AS20712): the sourceIp API Gateway gives the functions for the
+    // harness's loopback source 127.0.0.81.
+    const source = '127.0.0.81';
+    h.publicSources.set(source, '81.2.69.160');
+    // SignUp's cold start on a loaded machine may outlast its 10 s when this test runs alone: a sign-up cut
+    // short is tried again under a fresh name.
+    let gil: TestUser = person('gil');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await signUp(h, gil);
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        gil = person(`gil${attempt}`);
+      }
+    }
+    const token = await firstLogin(h, gil, 'device-gil-00001', source);
+    h.assertClean();
+    const logins = await h.call('GET', '/v1/me/logins', undefined, { token });
+    expectStatus(logins, 200);
+    expect((logins.body as { logins: unknown[] }).logins[0]).toMatchObject({
+      outcome: 'success',
+      country: 'GB',
+    });
+    // The risk history row written by AnswerChallenge holds the country and ASN the model will compare.
+    const risk = h.model.tables.find((t) => t.id === 'risk');
+    if (!risk) throw new Error('no LoginRisk table in the template');
+    const raw = new DynamoDBClient({
+      region: h.model.deployment.region,
+      endpoint: h.dynamoUrl,
+      credentials: { accessKeyId: 'harness', secretAccessKey: 'harness' },
+    });
+    try {
+      const rows = await raw.send(
+        new ScanCommand({
+          TableName: risk.name,
+          FilterExpression: 'sk = :history',
+          ExpressionAttributeValues: { ':history': { S: 'HISTORY' } },
+        }),
+      );
+      const values = (rows.Items ?? []).flatMap((row) => (row.logins?.L ?? []).map((l) => l.M?.v?.M ?? {}));
+      expect(values.some((v) => v.country?.S === 'GB' && v.asn?.S === '20712')).toBe(true);
+      // The population counted the country too.
+      const population = await raw.send(
+        new ScanCommand({
+          TableName: risk.name,
+          FilterExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'POP#country#GB' } },
+        }),
+      );
+      expect(population.Items?.length).toBeGreaterThan(0);
+    } finally {
+      raw.destroy();
+    }
   });
 
   it('I2 A5 a login with the duress password: CheckDuress starts the account-suspension workflow, which revokes access in Cognito', async () => {

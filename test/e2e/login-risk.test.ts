@@ -17,7 +17,7 @@ const DAY = 86_400_000;
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0';
-/** Addresses the local geo adapter (geoip-lite) places in Germany, Great Britain and Brazil. */
+/** Addresses the geo table places in Germany, Great Britain and Brazil. */
 const DE = '85.214.132.117';
 const GB = '81.2.69.160';
 const BR = '200.160.2.3';

@@ -270,7 +270,7 @@ describe('A9 login history', () => {
     expect((await call('GET', '/v1/me/logins')).status).toBe(401);
   });
 
-  it('A9 a login from a public address is recorded with its country (local geoip-lite data)', async () => {
+  it('A9 a login from a public address is recorded with its country (the geo table)', async () => {
     const jo = await newUser('jo-logins');
     const client = {
       ip: '81.2.69.160',

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFunctions, DEPLOY_FUNCTIONS } from '../../lambdas/catalogue.js';
+import { GEO_TABLE_FILE } from '../../lambdas/kernel/geo/geo-table.js';
 import { LAMBDA_RUNTIME, REQUIRE_BANNER } from '../../lib/functions.js';
 import { logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
 
@@ -59,6 +60,20 @@ describe('Lambda bundles', () => {
     expect(
       sources.filter((f) => /credential-provider-(node|sso|ini|web-identity)|nested-clients/.test(f)),
     ).toEqual([]);
+  });
+
+  it('G1 A9 the geo table ships beside exactly the bundles that look up a country or ASN (afterBundling copy)', () => {
+    const carriers = specs
+      .map(([id]) => id)
+      .filter((id) => {
+        const fn = s.primary.functions.get(id);
+        if (!fn) return false;
+        const props = s.merged.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties;
+        const assetDir = path.join(s.outdir, `asset.${String(props.Code.S3Key).replace(/\.zip$/, '')}`);
+        return existsSync(path.join(assetDir, GEO_TABLE_FILE));
+      })
+      .sort();
+    expect(carriers).toEqual(['AnswerChallenge', 'Login', 'RefreshTokens']);
   });
 
   it("I2 synth checks each bundle against its environment: Login without 'duress:check' fails, naming the variable and the access", () => {

@@ -1,5 +1,5 @@
 // A9 / A7: the readable client names of the login history, the session list and the login email (ua-parser-js),
-// and the country of an IP on geoip-lite's data (the local adapter; AWS has none yet, see aws-geo-ip.ts).
+// and the country of an IP from the geo table (lambdas/kernel/geo/geo-table.ts), locally and in AWS.
 import { describe, expect, it } from 'vitest';
 import { awsGeoIp } from '../../lambdas/kernel/aws/geo-ip.js';
 import { describeBrowser } from '../../lambdas/kernel/client-description.js';
@@ -53,7 +53,7 @@ describe('A9 describeBrowser', () => {
 });
 
 describe('A9 GeoIp', () => {
-  it('A9 the local adapter finds the country of public IPv4 and IPv6 addresses on geoip-lite data', () => {
+  it('A9 the local adapter finds the country of public IPv4 and IPv6 addresses in the geo table', () => {
     const geo = localGeoIp();
     expect(geo.countryOf('81.2.69.160')).toBe('GB');
     expect(geo.countryOf('2a02:c7f::1')).toBe('GB');
@@ -66,7 +66,7 @@ describe('A9 GeoIp', () => {
     }
   });
 
-  it('A9 the AWS adapter knows no country (no trusted source on a regional API yet)', () => {
+  it('A9 the AWS adapter without its table beside the bundle knows no country (test/unit/geo-table.test.ts runs it with one)', () => {
     expect(awsGeoIp().countryOf('81.2.69.160')).toBeUndefined();
   });
 });

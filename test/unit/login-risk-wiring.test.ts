@@ -9,6 +9,7 @@ import { BAD_CREDENTIALS, LoginFlow, type LoginPorts } from '../../lambdas/auth/
 import type { LoginEvent, LoginSession } from '../../lambdas/auth/login-store.js';
 import { type RiskRead, RiskStore, type RiskStorePort } from '../../lambdas/auth/risk/aws-risk-store.js';
 import { CATEGORICAL_FEATURES, RISK_MODEL } from '../../lambdas/auth/risk/config.js';
+import { decayScale, FADED, loginWeight } from '../../lambdas/auth/risk/decay.js';
 import type { LoginFeatures } from '../../lambdas/auth/risk/features.js';
 import {
   LoginRisk,
@@ -30,7 +31,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = new Date('2026-11-02T09:00:00Z');
 
-/** The store's semantics in memory: the same counters (sums, distinct, Σ c·ln c, hours) and histories. */
+/** The store's semantics in memory: the same decaying counters (sums, distinct, Σ S·ln S, hours) and histories. */
 class MemoryRiskStore implements RiskStorePort {
   readonly counts = new Map<string, number>();
   readonly totals = new Map<string, { n: number; distinct: number; cLogC: number }>();
@@ -49,23 +50,24 @@ class MemoryRiskStore implements RiskStorePort {
     return {
       history: [...(this.histories.get(userId) ?? [])],
       version: 0,
-      population: new PopulationSnapshot(totals, seen, this.hours),
+      population: new PopulationSnapshot(totals, seen, this.hours, decayScale(attempt.at)),
       counts,
     };
   }
   async record(userId: string, login: LoginFeatures): Promise<void> {
     this.histories.set(userId, [...(this.histories.get(userId) ?? []), login]);
-    this.hours[login.hour] = (this.hours[login.hour] ?? 0) + 1;
+    const w = loginWeight(login.at);
+    this.hours[login.hour] = (this.hours[login.hour] ?? 0) + w;
     for (const f of CATEGORICAL_FEATURES) {
       const v = login.values[f];
       if (v === undefined) continue;
       const c = this.counts.get(`${f}\n${v}`) ?? 0;
-      this.counts.set(`${f}\n${v}`, c + 1);
+      this.counts.set(`${f}\n${v}`, c + w);
       const t = this.totals.get(f) ?? { n: 0, distinct: 0, cLogC: 0 };
       this.totals.set(f, {
-        n: t.n + 1,
-        distinct: t.distinct + (c === 0 ? 1 : 0),
-        cLogC: t.cLogC + xLogX(c + 1) - xLogX(c),
+        n: t.n + w,
+        distinct: t.distinct + (c * decayScale(login.at) < FADED ? w : 0),
+        cLogC: t.cLogC + xLogX(c + w) - xLogX(c),
       });
     }
   }
@@ -188,13 +190,34 @@ describe('G1 the store on the local DynamoDB emulation', () => {
     for (const f of CATEGORICAL_FEATURES) {
       const v = probe.values[f];
       if (v === undefined) continue;
-      expect(read.population.p(f, v), f).toBeCloseTo(population.p(f, v), 12);
-      expect(read.population.p(f, 'never-seen'), f).toBeCloseTo(population.p(f, 'never-seen'), 12);
-      expect(read.population.entropy(f), f).toBeCloseTo(population.entropy(f), 9);
+      const now = population.at(probe.at);
+      expect(read.population.p(f, v), f).toBeCloseTo(now.p(f, v), 12);
+      expect(read.population.p(f, 'never-seen'), f).toBeCloseTo(now.p(f, 'never-seen'), 12);
+      expect(read.population.entropy(f), f).toBeCloseTo(now.entropy(f), 9);
     }
-    expect(read.population.pHour(probe.hour)).toBeCloseTo(population.pHour(probe.hour), 12);
+    expect(read.population.pHour(probe.hour)).toBeCloseTo(population.at(probe.at).pHour(probe.hour), 12);
     expect(read.history.map((h) => h.values.country)).toEqual(['FR', 'DE', 'GB']);
     expect(read.version).toBe(6);
+  });
+
+  it('G1 the stored counters decay with the injected clock: a login one half-life ago reads as half a login, with no write in between', async () => {
+    const store = new RiskStore(dynamo.documents, LOCAL_TABLE_NAMES.risk, RISK_MODEL, 4, () => 0.5);
+    const clock = new ManualClock(new Date('2027-03-01T08:00:00Z'));
+    const user = (i: number) => `u-decay-${i}`;
+    const de = storedFeaturesOf({ userId: user(0), at: clock.now().getTime(), country: 'DE', asn: 65001 });
+    await store.record(user(0), de, await store.read(user(0), de));
+    const at = (t: number) => storedFeaturesOf({ userId: user(1), at: t, country: 'DE', asn: 65001 });
+    // The ASN 65001 was used once, by this test only: its count reads 1, then 1/2 (stored sum × scale at now).
+    const countNow = async () => {
+      const now = clock.now().getTime();
+      const read = await store.read(user(1), at(now));
+      return (read.population as PopulationSnapshot).count('asn', '65001') * decayScale(now);
+    };
+    expect(await countNow()).toBeCloseTo(1, 9);
+    clock.advance(RISK_MODEL.population.halfLifeDays * DAY);
+    expect(await countNow()).toBeCloseTo(0.5, 9);
+    clock.advance(RISK_MODEL.population.halfLifeDays * DAY);
+    expect(await countNow()).toBeCloseTo(0.25, 9);
   });
 
   it('G1 a history written meanwhile by another login of the user is added to, not overwritten', async () => {
@@ -224,6 +247,8 @@ function flowWith(options: {
   band?: 'allow' | 'step-up' | 'block' | 'broken';
   device: boolean;
   network: boolean;
+  /** Whether the risk history has the attempt's network (LoginRisk.assess). */
+  networkSeen?: boolean;
 }) {
   const sessions = new Map<string, LoginSession>();
   const history: LoginEvent[] = [];
@@ -240,10 +265,16 @@ function flowWith(options: {
     assess: vi.fn(async (attempt) => {
       await attempt.deviceKnown;
       if (options.band === 'broken' || !options.band) throw new Error('table unavailable');
-      return { summary: summary(options.band), features: {} as LoginFeatures, read: {} as RiskRead };
+      return {
+        summary: summary(options.band),
+        features: {} as LoginFeatures,
+        read: {} as RiskRead,
+        ...(options.networkSeen === undefined ? {} : { networkSeen: options.networkSeen }),
+      };
     }),
     record: vi.fn(async (_attempt, prior) => void recorded.push(prior)),
   };
+  const knowsNetwork = vi.fn(async () => options.network);
   const ports = {
     identity: {
       getUser: async () => ({ userId: 'u-alice', username: 'alice', email: 'a@x', enabled: true }),
@@ -270,7 +301,7 @@ function flowWith(options: {
         return next;
       },
       getDevice: async () => (options.device ? ({} as never) : undefined),
-      knowsNetwork: async () => options.network,
+      knowsNetwork,
       rememberDevice: async () => {},
       rememberNetwork: async () => {},
       createLink: async () => {},
@@ -292,10 +323,50 @@ function flowWith(options: {
     ...(options.band ? { risk } : {}),
     audit: { append: async (event: unknown) => void audits.push(event) },
   } as unknown as LoginPorts;
-  return { flow: new LoginFlow(ports), history, mails, audits, recorded, failures, sessions, risk };
+  return {
+    flow: new LoginFlow(ports),
+    history,
+    mails,
+    audits,
+    recorded,
+    failures,
+    sessions,
+    risk,
+    knowsNetwork,
+  };
 }
 
 describe('G1 the bands decide the login', () => {
+  it('G1 the NETWORK# row is read only where it decides: never on allow or block, nor on a step-up from a network the risk history has; on a step-up from another network and without the model it is', async () => {
+    const reads = async (options: Parameters<typeof flowWith>[0]) => {
+      const t = flowWith(options);
+      const outcome = await t.flow.start('alice', 'right', client).catch(() => undefined);
+      return { reads: t.knowsNetwork.mock.calls.length, outcome };
+    };
+    expect((await reads({ band: 'allow', device: true, network: false })).reads).toBe(0);
+    expect((await reads({ band: 'block', device: true, network: true })).reads).toBe(0);
+    // Seen in the history: known without a read, so a known device gets the emailed code (both known).
+    const seen = await reads({ band: 'step-up', device: true, network: false, networkSeen: true });
+    expect(seen.reads).toBe(0);
+    expect(seen.outcome).toMatchObject({ status: 'challenge', challenge: 'ip-code' });
+    // Not in the (bounded) history: NETWORK# decides, as before.
+    const older = await reads({ band: 'step-up', device: false, network: true, networkSeen: false });
+    expect(older.reads).toBe(1);
+    expect(older.outcome).toMatchObject({ status: 'challenge', challenge: 'device-confirmation' });
+    expect((await reads({ band: 'broken', device: true, network: true })).reads).toBe(1);
+    expect((await reads({ device: true, network: false })).reads).toBe(1);
+  });
+
+  it('G1 LoginRisk says whether the history has the attempt’s network', async () => {
+    const clock = new ManualClock(T0);
+    const store = new MemoryRiskStore();
+    const risk = new LoginRisk(store, clock);
+    await risk.record(at('85.214.132.117', 'DE'));
+    clock.advance(DAY);
+    expect((await risk.assess({ ...at('85.214.132.200', 'DE'), deviceKnown: true })).networkSeen).toBe(true);
+    expect((await risk.assess({ ...at('85.214.133.1', 'DE'), deviceKnown: true })).networkSeen).toBe(false);
+  });
+
   it('G1 allow: tokens at once, even from a new network on a new device; the score goes to the history and the login to the risk rows', async () => {
     const t = flowWith({ band: 'allow', device: false, network: false });
     const outcome = await t.flow.start('alice', 'right', client);

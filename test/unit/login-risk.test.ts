@@ -140,7 +140,8 @@ describe('G1 the model on hand-computed cases', () => {
     const profile = new UserProfile(history);
     const attempt = featuresOf(login({ at: T0 + 14 * HOUR + 2 * 86_400_000 }));
     expect(attempt.hour).toBe(0);
-    const pPop = 1 / 26; // (0 + 1)/(2 + 24)
+    // (0 + 1)/(2 + 24), but the population's first login is a day older: it counts 2^(−1/90) (decay.ts).
+    const pPop = 1 / (1 + 2 ** (-1 / RISK_MODEL.population.halfLifeDays) + 24);
     const pUser = (0.2 * 2 + 2 * pPop) / (2 + 2);
     expect(scoreLogin(attempt, profile, pop, config).score).toBeCloseTo(Math.log(pPop / pUser), 12);
   });
@@ -188,8 +189,11 @@ describe('G1 velocity and impossible travel, on the injected clock', () => {
     const clock = new ManualClock(new Date(T0 + HOUR));
     const scorer = new LoginRiskScorer(clock, population, only({ country: 1 }, { rhoMin: 0 }));
     const mine = scorer.assess(login({ country: 'DE' }), [login({ userId: 'u2', country: 'DE' })]);
-    // Population US, DE: p(DE) = 2/5; the u2 login is not this user's, so the score is the cold start's.
-    expect(mine.score).toBeCloseTo(Math.log(5 / 2) - population.entropy('country'), 12);
+    // Population US, DE: p(DE) = 2/5 (an hour's decay aside); the u2 login is not this user's, so the score is
+    // the cold start's.
+    const pDe = population.at(T0 + HOUR).p('country', 'DE');
+    expect(pDe).toBeCloseTo(2 / 5, 4);
+    expect(mine.score).toBeCloseTo(-Math.log(pDe) - population.entropy('country'), 12);
   });
 });
 
@@ -229,5 +233,60 @@ describe('G1 decisions', () => {
     expect(stranger.reasons.map((r) => r.value)).toEqual(
       [...stranger.reasons.map((r) => r.value)].sort((a, b) => b - a),
     );
+  });
+});
+
+describe('G1 the population forgets (forward decay), on the injected clock', () => {
+  const DAY = 24 * HOUR;
+  const half = RISK_MODEL.population.halfLifeDays;
+
+  it('G1 a login counts half after one half-life and a quarter after two; nothing is rewritten', () => {
+    const clock = new ManualClock(new Date(T0));
+    const pop = new Population();
+    pop.add(featuresOf(login({ at: clock.now().getTime(), country: 'DE' })));
+    clock.advance(half * DAY);
+    pop.add(featuresOf(login({ at: clock.now().getTime(), country: 'US' })));
+    // Read now: DE counts 1/2, US 1; Laplace over decayed counts (c + 1)/(n + d + 1), d decayed alike.
+    const now = pop.at(clock.now().getTime());
+    expect(now.p('country', 'DE')).toBeCloseTo((0.5 + 1) / (1.5 + 1.5 + 1), 12);
+    expect(now.p('country', 'US')).toBeCloseTo((1 + 1) / (1.5 + 1.5 + 1), 12);
+    // One more half-life later, with no login in between: the same counters, read later.
+    clock.advance(half * DAY);
+    const later = pop.at(clock.now().getTime());
+    expect(later.p('country', 'US')).toBeCloseTo((0.5 + 1) / (0.75 + 0.75 + 1), 12);
+    expect(later.p('country', 'DE')).toBeCloseTo((0.25 + 1) / (0.75 + 0.75 + 1), 12);
+    // The entropy is that of the decayed distribution (1/3, 2/3), whenever it is read.
+    const h = -(1 / 3) * Math.log(1 / 3) - (2 / 3) * Math.log(2 / 3);
+    expect(later.entropy('country')).toBeCloseTo(h, 12);
+    expect(now.entropy('country')).toBeCloseTo(h, 12);
+  });
+
+  it('G1 an old habit of the population fades: a country everyone used a year ago scores as rarer than one used this week', () => {
+    const clock = new ManualClock(new Date(T0));
+    const pop = new Population();
+    for (let i = 0; i < 50; i++)
+      pop.add(featuresOf(login({ userId: `a${i}`, at: clock.now().getTime(), country: 'FR' })));
+    clock.advance(365 * DAY);
+    for (let i = 0; i < 10; i++)
+      pop.add(featuresOf(login({ userId: `b${i}`, at: clock.now().getTime(), country: 'IT' })));
+    const now = pop.at(clock.now().getTime());
+    // 50 logins a year ago (2^(−365/90) ≈ 1/16.6 each) weigh ~3, less than the 10 of this week.
+    expect(now.p('country', 'FR')).toBeLessThan(now.p('country', 'IT'));
+    const scorer = new LoginRiskScorer(clock, pop, only({ country: 1 }));
+    const fr = scorer.assess({ userId: 'new', country: 'FR' }, []);
+    const it_ = scorer.assess({ userId: 'new', country: 'IT' }, []);
+    expect(fr.score).toBeGreaterThan(it_.score);
+  });
+
+  it('G1 a value faded below half a login counts as distinct again, so the distinct count decays too', () => {
+    const pop = new Population();
+    pop.add(featuresOf(login({ at: T0, country: 'DE' })));
+    pop.add(featuresOf(login({ at: T0, country: 'DE' })));
+    // Same moment: one distinct value, two logins: p(unseen) = 1/(2 + 1 + 1).
+    expect(pop.p('country', 'FR')).toBeCloseTo(1 / 4, 12);
+    // Three half-lives later DE counts 2/8 < 1/2: it comes back as a distinct value (weight 1 now).
+    const t = T0 + 3 * half * DAY;
+    pop.add(featuresOf(login({ at: t, country: 'DE' })));
+    expect(pop.at(t).p('country', 'FR')).toBeCloseTo(1 / (2 / 8 + 1 + (1 / 8 + 1) + 1), 12);
   });
 });

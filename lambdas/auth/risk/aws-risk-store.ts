@@ -8,6 +8,8 @@
 // - `POP#<feature>#<value>` / `S#<k>`: `c`, this shard's count of the value.
 // - `POPTOTAL` / `S#<k>`: per feature `n_<f>` (logins with a value), `d_<f>` (distinct values), `l_<f>`
 //   (Σ c·ln c over the values' counts), and `h<hour>` (logins per hour of day).
+// The counts decay (decay.ts, forward decay): a login ADDs its weight 2^((t − landmark)/half-life) instead of 1,
+// and a reader scales the sums by 1 / the weight of a login now. Still one ADD per counter, no scan, no job.
 // Every counter is spread over `shards` rows, a writer ADDs to one at random and a reader sums them, so a hot
 // value (a big country, a popular browser) or the totals take `shards` times one partition's write rate.
 //
@@ -18,6 +20,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CATEGORICAL_FEATURES, type CategoricalFeature, RISK_MODEL, type RiskModelConfig } from './config.js';
+import { decayScale, FADED, loginWeight } from './decay.js';
 import type { LoginFeatures } from './features.js';
 import { boundHistory, type FeatureTotals, PopulationSnapshot, xLogX } from './model.js';
 
@@ -30,7 +33,7 @@ export interface RiskRead {
   /** 0 when the user has no history row yet. */
   version: number;
   population: PopulationSnapshot;
-  /** The population's count of each of the attempt's values when read (for the distinct and c·ln c updates). */
+  /** The stored sum of each of the attempt's values when read (for the distinct and Σ S·ln S updates). */
   counts: Partial<Record<CategoricalFeature, number>>;
 }
 
@@ -102,7 +105,7 @@ export class RiskStore implements RiskStorePort {
     return {
       history: history ? historyOf(history) : [],
       version: history ? num(history.version) : 0,
-      population: new PopulationSnapshot(totals, seen, hours),
+      population: new PopulationSnapshot(totals, seen, hours, decayScale(attempt.at, this.config)),
       counts,
     };
   }
@@ -145,34 +148,37 @@ export class RiskStore implements RiskStorePort {
     }
   }
 
-  /** One ADD per value and one on the totals, each on a shard chosen at random. */
+  /** One ADD of the login's weight per value and one on the totals, each on a shard chosen at random. */
   private async count(login: LoginFeatures, read: RiskRead): Promise<void> {
     const shard = () => `S#${Math.floor(this.random() * this.shards) % this.shards}`;
+    const w = loginWeight(login.at, this.config);
+    const scale = decayScale(login.at, this.config);
     const names: Record<string, string> = { '#h': `h${login.hour}` };
-    const values: Record<string, number> = { ':one': 1 };
-    const adds = ['#h :one'];
+    const values: Record<string, number> = { ':w': w };
+    const adds = ['#h :w'];
     const writes: Promise<unknown>[] = [];
     for (const f of CATEGORICAL_FEATURES) {
       const v = login.values[f];
       if (v === undefined) continue;
-      // The count read for the attempt's value; a login recorded without a read of this value counts it as 0.
+      // The sum read for the attempt's value; a login recorded without a read of this value counts it as 0.
       const c = Math.max(0, read.counts[f] ?? 0);
       names[`#n_${f}`] = `n_${f}`;
       names[`#l_${f}`] = `l_${f}`;
-      values[`:l_${f}`] = xLogX(c + 1) - xLogX(c);
-      adds.push(`#n_${f} :one`, `#l_${f} :l_${f}`);
-      if (c === 0) {
+      values[`:l_${f}`] = xLogX(c + w) - xLogX(c);
+      adds.push(`#n_${f} :w`, `#l_${f} :l_${f}`);
+      // New, or faded below half a login (decay.ts): a distinct value (again).
+      if (c * scale < FADED) {
         names[`#d_${f}`] = `d_${f}`;
-        adds.push(`#d_${f} :one`);
+        adds.push(`#d_${f} :w`);
       }
       writes.push(
         this.documents.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { pk: valuePk(f, v), sk: shard() },
-            UpdateExpression: 'ADD #c :one',
+            UpdateExpression: 'ADD #c :w',
             ExpressionAttributeNames: { '#c': 'c' },
-            ExpressionAttributeValues: { ':one': 1 },
+            ExpressionAttributeValues: { ':w': w },
           }),
         ),
       );

@@ -43,6 +43,14 @@ export interface RiskModelConfig {
   velocity: { cap: number };
   /** The history kept per user: the last `maxLogins`, none older than `maxAgeDays`. */
   history: { maxLogins: number; maxAgeDays: number };
+  /**
+   * The population forgets: a login counts 2^(−age / halfLifeDays) (exponential decay, applied at read by
+   * forward decay: a login at t adds 2^((t − landmark)/halfLife) to the counters, a reader divides by the same
+   * at now; decay.ts). `landmark` (epoch ms) is fixed: counters written before decay existed (1 per login)
+   * read as logins at the landmark. The weights reach DynamoDB's largest number (1e125) ~100 years after the
+   * landmark at a 90-day half-life.
+   */
+  population: { halfLifeDays: number; landmark: number };
   /** Decision bands on the score: below stepUp allow; from stepUp step up; from block block (and tell). */
   bands: { stepUp: number; block: number };
   /** How many reasons a decision carries (the largest positive contributions). */
@@ -75,6 +83,9 @@ export const RISK_MODEL: Readonly<RiskModelConfig> = Object.freeze<RiskModelConf
   travel: { maxKmh: 1000, minKm: 500, minHours: 0.25, cap: 6 },
   velocity: { cap: 4 },
   history: { maxLogins: 200, maxAgeDays: 183 },
+  // Half the weight of a login after 90 days: the population follows a shift (a new ISP, a browser release,
+  // a campaign from one ASN) within a season, and a year-old login counts 1/16.
+  population: { halfLifeDays: 90, landmark: Date.UTC(2026, 11, 1) },
   // Measured on generated data (docs/login-risk.md, 5 seeds): step up ≈ 1.2 % of legitimate logins (today's
   // fixed rules: ≈ 29 %), block ≤ 0.1 %.
   bands: { stepUp: 1.3, block: 14 },

@@ -37,6 +37,12 @@ export interface RiskCheck {
   /** The attempt's features (pseudonymised) and what was read, for `record` in the same request. */
   features: LoginFeatures;
   read: RiskRead;
+  /**
+   * Whether the user's risk history has a successful login from the attempt's /24 or /64: such a network is
+   * also in the user's NETWORK# rows (both are written by the same finished login), so the login need not read
+   * them (login-flow.ts). False says nothing: the history is bounded, NETWORK# is not.
+   */
+  networkSeen?: boolean;
 }
 
 /** The port the login flow holds. */
@@ -88,10 +94,12 @@ export class LoginRisk implements LoginRiskPort {
     const features = { ...attemptFeatures, deviceKnown };
     const profile = new UserProfile(boundHistory(read.history, now, this.config));
     const assessment = scoreLogin(features, profile, read.population, this.config);
+    const network = features.values.network;
     return {
       summary: summaryOf(assessment.score, bandOf(assessment.score, this.config), assessment.reasons),
       features,
       read,
+      networkSeen: network !== undefined && read.history.some((h) => h.values.network === network),
     };
   }
 

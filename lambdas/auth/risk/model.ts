@@ -14,6 +14,7 @@ import {
   type RiskFeature,
   type RiskModelConfig,
 } from './config.js';
+import { decayScale, FADED, loginWeight } from './decay.js';
 import type { LoginFeatures } from './features.js';
 
 const HOUR_MS = 3_600_000;
@@ -25,65 +26,103 @@ export interface PopulationView {
   entropy(feature: CategoricalFeature): number;
 }
 
-/** The aggregate of one feature: logins counted, distinct values, Σ c·ln c over the values' counts. */
+/**
+ * The aggregate of one feature in stored (forward-decay) units, decay.ts: Σ of the logins' weights with a value
+ * (`n`), of the weights of values counted as new (`distinct`), and Σ S·ln S over the values' stored sums.
+ */
 export interface FeatureTotals {
   n: number;
   distinct: number;
   cLogC: number;
 }
 
+/** Laplace-smoothed probability of a value from stored sums, read at `scale` (decay.ts). */
+const smoothed = (count: number, totals: FeatureTotals | undefined, scale: number) =>
+  (Math.max(0, count) * scale + 1) /
+  ((Math.max(0, totals?.n ?? 0) + Math.max(0, totals?.distinct ?? 0)) * scale + 1);
+
+/** The entropy (nats) of a feature's decayed distribution: ln N − Σ S·ln S / N, whatever the scale. */
+const entropyOf = (totals: FeatureTotals | undefined) => {
+  const n = totals?.n ?? 0;
+  // Concurrent updates may leave Σ S·ln S slightly off (aws-risk-store.ts): never a negative entropy.
+  return n <= 0 ? 0 : Math.max(0, Math.log(n) - (totals?.cLogC ?? 0) / n);
+};
+
+const hourProbability = (hours: readonly number[], hour: number, scale: number) => {
+  const total = hours.reduce((a, b) => a + Math.max(0, b), 0);
+  return (Math.max(0, hours[hour] ?? 0) * scale + 1) / (total * scale + 24);
+};
+
 /**
- * The population's counts of every feature value, updated one login at a time (no scan): the entropy each
- * feature's population term needs is kept incrementally from Σ c·ln c.
+ * The population's counts of every feature value, updated one login at a time (no scan) and decaying with
+ * age (decay.ts): each login adds its forward-decay weight; a read at `now` scales by 1/weight(now). The
+ * entropy each feature's population term needs is kept incrementally from Σ S·ln S. A value whose decayed
+ * count has fallen below one login is counted as distinct again when it comes back.
  */
 export class Population implements PopulationView {
   private readonly counts = new Map<CategoricalFeature, Map<string, number>>();
-  private readonly totals = new Map<CategoricalFeature, number>();
-  private readonly cLogC = new Map<CategoricalFeature, number>();
+  private readonly totals = new Map<CategoricalFeature, FeatureTotals>();
   private readonly hours: number[] = new Array(24).fill(0);
-  private hourTotal = 0;
+  /** The time the population is read at by `p`, `pHour` and `entropy`: the newest login added. */
+  private latest = Number.NEGATIVE_INFINITY;
 
-  constructor() {
+  constructor(private readonly config: RiskModelConfig = RISK_MODEL) {
     for (const f of CATEGORICAL_FEATURES) {
       this.counts.set(f, new Map());
-      this.totals.set(f, 0);
-      this.cLogC.set(f, 0);
+      this.totals.set(f, { n: 0, distinct: 0, cLogC: 0 });
     }
   }
 
   add(login: LoginFeatures): void {
+    const w = loginWeight(login.at, this.config);
+    const scale = decayScale(login.at, this.config);
     for (const f of CATEGORICAL_FEATURES) {
       const v = login.values[f];
       if (v === undefined) continue;
       const map = this.counts.get(f) as Map<string, number>;
+      const t = this.totals.get(f) as FeatureTotals;
       const c = map.get(v) ?? 0;
-      map.set(v, c + 1);
-      this.totals.set(f, (this.totals.get(f) ?? 0) + 1);
-      this.cLogC.set(f, (this.cLogC.get(f) ?? 0) + xLogX(c + 1) - xLogX(c));
+      map.set(v, c + w);
+      t.n += w;
+      t.cLogC += xLogX(c + w) - xLogX(c);
+      if (c * scale < FADED) t.distinct += w;
     }
-    this.hours[login.hour] = (this.hours[login.hour] ?? 0) + 1;
-    this.hourTotal++;
+    this.hours[login.hour] = (this.hours[login.hour] ?? 0) + w;
+    this.latest = Math.max(this.latest, login.at);
   }
 
+  /** The population as read at `now` (epoch ms): the same counters, decayed to that time. */
+  at(now: number): PopulationView {
+    const scale = decayScale(now, this.config);
+    return {
+      p: (feature, value) =>
+        smoothed(this.counts.get(feature)?.get(value) ?? 0, this.totals.get(feature), scale),
+      pHour: (hour) => hourProbability(this.hours, hour, scale),
+      entropy: (feature) => entropyOf(this.totals.get(feature)),
+    };
+  }
+
+  private get scale(): number {
+    return Number.isFinite(this.latest) ? decayScale(this.latest, this.config) : 1;
+  }
+
+  /** A value's count, decayed to the newest login. */
   count(feature: CategoricalFeature, value: string): number {
-    return this.counts.get(feature)?.get(value) ?? 0;
+    return (this.counts.get(feature)?.get(value) ?? 0) * this.scale;
   }
 
   /** Laplace-smoothed probability; a value never seen shares one count with all other unseen values. */
   p(feature: CategoricalFeature, value: string): number {
-    const n = this.totals.get(feature) ?? 0;
-    const distinct = this.counts.get(feature)?.size ?? 0;
-    return (this.count(feature, value) + 1) / (n + distinct + 1);
+    return smoothed(this.counts.get(feature)?.get(value) ?? 0, this.totals.get(feature), this.scale);
   }
 
   pHour(hour: number): number {
-    return ((this.hours[hour] ?? 0) + 1) / (this.hourTotal + 24);
+    return hourProbability(this.hours, hour, this.scale);
   }
 
   /** The population's entropy of a feature (nats): the surprise of a typical value. */
   entropy(feature: CategoricalFeature): number {
-    const n = this.totals.get(feature) ?? 0;
-    return n === 0 ? 0 : Math.log(n) - (this.cLogC.get(feature) ?? 0) / n;
+    return entropyOf(this.totals.get(feature));
   }
 }
 
@@ -91,14 +130,17 @@ export const xLogX = (x: number) => (x > 0 ? x * Math.log(x) : 0);
 
 /**
  * The population as a login reads it from the aggregate (lambdas/auth/risk/aws-risk-store.ts): each feature's
- * totals and only the counts of the attempt's own values, with the same formulas as `Population`.
+ * totals and only the counts of the attempt's own values, in stored units, read at `scale` (decay.ts), with the
+ * same formulas as `Population`.
  */
 export class PopulationSnapshot implements PopulationView {
   constructor(
     private readonly totals: Partial<Record<CategoricalFeature, FeatureTotals>>,
-    /** The counts of the attempt's values (a value missing here counts 0). */
+    /** The stored sums of the attempt's values (a value missing here counts 0). */
     private readonly counts: Partial<Record<CategoricalFeature, { value: string; count: number }>>,
     private readonly hours: readonly number[],
+    /** 1 / the weight of a login at the time of reading (decay.ts). */
+    private readonly scale = 1,
   ) {}
 
   count(feature: CategoricalFeature, value: string): number {
@@ -107,22 +149,15 @@ export class PopulationSnapshot implements PopulationView {
   }
 
   p(feature: CategoricalFeature, value: string): number {
-    const t = this.totals[feature];
-    const n = Math.max(0, t?.n ?? 0);
-    const distinct = Math.max(0, t?.distinct ?? 0);
-    return (this.count(feature, value) + 1) / (n + distinct + 1);
+    return smoothed(this.count(feature, value), this.totals[feature], this.scale);
   }
 
   pHour(hour: number): number {
-    const total = this.hours.reduce((a, b) => a + Math.max(0, b), 0);
-    return (Math.max(0, this.hours[hour] ?? 0) + 1) / (total + 24);
+    return hourProbability(this.hours, hour, this.scale);
   }
 
   entropy(feature: CategoricalFeature): number {
-    const t = this.totals[feature];
-    const n = t?.n ?? 0;
-    // Concurrent updates may leave Σ c·ln c slightly off (aws-risk-store.ts): never a negative entropy.
-    return n <= 0 ? 0 : Math.max(0, Math.log(n) - (t?.cLogC ?? 0) / n);
+    return entropyOf(this.totals[feature]);
   }
 }
 

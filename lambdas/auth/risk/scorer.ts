@@ -1,5 +1,6 @@
 // G1: the model as a login would use it: the attempt happens now (the injected clock), the user's history is
-// bounded at now (the last N logins, none older than the bound), and the score becomes a band.
+// bounded at now (the last N logins, none older than the bound), the population is read decayed to now, and
+// the score becomes a band.
 import type { Clock } from '../../kernel/ports/clock.js';
 import { RISK_MODEL, type RiskModelConfig } from './config.js';
 import { featuresOf, type LoginEvent } from './features.js';
@@ -29,7 +30,12 @@ export class LoginRiskScorer {
     const now = this.clock.now().getTime();
     const kept = boundHistory(history, now, this.config).filter((h) => h.userId === attempt.userId);
     const profile = new UserProfile(kept.map(featuresOf));
-    const assessment = scoreLogin(featuresOf({ ...attempt, at: now }), profile, this.population, this.config);
+    const assessment = scoreLogin(
+      featuresOf({ ...attempt, at: now }),
+      profile,
+      this.population.at(now),
+      this.config,
+    );
     return { ...assessment, band: bandOf(assessment.score, this.config) };
   }
 }

@@ -1,17 +1,36 @@
-// GeoIp of the Lambda runtime: deliberately none yet; every country is unknown (login history rows carry no
-// country in AWS). Why not geoip-lite, as locally (local-geo-ip.ts):
-// - esbuild bundles JavaScript only. geoip-lite's JS is ~9 KB, but it reads its data files from disk when it
-//   is first required and throws ENOENT at cold start when they are missing, as they are in our bundles.
-//   Shipping them takes a bundling hook that copies them next to index.mjs plus GEODATADIR: the package's
-//   full set is ~111 MB on disk and ~111 MB of memory (it always loads the city files when present), the
-//   country files alone 6.5 MB.
-// - The data is a snapshot frozen at the package's release. MaxMind's GeoLite licence requires it to be
-//   kept up to date, which a deploy-time copy does not do without an update job holding a licence key.
-// - The API is a REGIONAL endpoint with no CloudFront in front: the event carries no
-//   CloudFront-Viewer-Country, and a header of that name on a regional endpoint comes from the client, so
-//   it cannot be trusted.
-// A trustworthy source later: CloudFront in front of the API (it overwrites CloudFront-Viewer-Country), or
-// WAF geo-match rules inserting an `x-amzn-waf-` header; either arrives per request, not per IP.
-import { type GeoIp, unknownCountry } from '../ports/geo-ip.js';
+// GeoIp of the Lambda runtime (G1, A9): country and AS number from the geo table file shipped beside the
+// bundle (lambdas/kernel/geo/geo-table.ts; built at synth from npm packages by lib/geo-data.ts and copied
+// next to index.mjs of every bundle that contains its file name, lib/functions.ts). The bundles stay as they
+// were (the table is ~10 MB, ~4.6 MB zipped in the asset); the file is read once, at the first lookup of the
+// execution environment (~10 MB read into memory: tens of ms, docs/login-risk.md has the figures), and every
+// lookup after is a binary search in memory.
+//
+// No file (a bundle built without the hook): every country and ASN is unknown, logged once: the login then
+// scores without them, as it did before the table existed. Why not geoip-lite: its data is MaxMind's
+// GeoLite, ~111 MB with the city files, and GeoLite's licence requires updates a deploy-time copy does not
+// make (docs/decisions.md).
+import { readFileSync } from 'node:fs';
+import { GEO_TABLE_FILE, GeoTable } from '../geo/geo-table.js';
+import { logger } from '../observability.js';
+import type { GeoIp } from '../ports/geo-ip.js';
 
-export const awsGeoIp = (): GeoIp => unknownCountry;
+/** The table beside the bundle (`new URL(…, import.meta.url)`: /var/task in Lambda), read once; null: none. */
+let table: GeoTable | null | undefined;
+function load(): GeoTable | undefined {
+  if (table === undefined) {
+    try {
+      table = new GeoTable(readFileSync(new URL(GEO_TABLE_FILE, import.meta.url)));
+    } catch (err) {
+      table = null;
+      logger.error('no geo table', { error: err as Error });
+    }
+  }
+  return table ?? undefined;
+}
+
+const tableGeoIp: GeoIp = {
+  countryOf: (ip) => load()?.countryOf(ip),
+  asnOf: (ip) => load()?.asnOf(ip),
+};
+
+export const awsGeoIp = (): GeoIp => tableGeoIp;

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { PRODUCTION_BUNDLING } from '../../../bench/bundle-options.js';
 import type { FunctionSpec } from '../../../lambdas/catalogue.js';
+import { copyBesideBundle } from '../../../lib/geo-data.js';
 import type { CfnTemplate } from './cfn.js';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -103,6 +104,8 @@ export async function productionBundles(specs: readonly FunctionSpec[]): Promise
       outExtension: { '.js': '.mjs' },
       logLevel: 'error',
     });
+    // As CDK's afterBundling hook does (lib/functions.ts): the data files a bundle names go beside it.
+    for (const s of unique) copyBesideBundle(join(tmp, s.id));
     await writeFile(join(tmp, 'done'), new Date().toISOString());
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);

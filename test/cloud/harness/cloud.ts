@@ -103,6 +103,11 @@ export class CloudHarness {
   readonly timings: Record<string, number> = {};
   /** The emulated DynamoDB's URL, for a test that must shape the data outside IAM (a row missing, as an old one). */
   dynamoUrl = '';
+  /**
+   * Loopback source → the public address API Gateway reports for it (`requestContext.identity.sourceIp`), for
+   * journeys that need a client somewhere in the world; no traffic leaves the machine.
+   */
+  readonly publicSources = new Map<string, string>();
 
   private constructor(
     readonly model: CloudModel,
@@ -335,6 +340,10 @@ export class CloudHarness {
       e.methodArn = String(e.methodArn).replace(localPrefix, cloudPrefix);
     } else {
       const context = e.requestContext ?? {};
+      // A loopback client placed at a public address (publicSources): the sourceIp API Gateway would see.
+      const identity = context.identity as { sourceIp?: string } | undefined;
+      const placed = identity?.sourceIp ? this.publicSources.get(identity.sourceIp) : undefined;
+      if (placed) context.identity = { ...identity, sourceIp: placed };
       sourceArn = `${cloudPrefix}${String(e.httpMethod)}${String(e.path)}`;
       // domainName stays unset: links in emails lead back to the harness gateway, not to execute-api.
       e.requestContext = {
