@@ -32,8 +32,6 @@ export interface HttpRequest<B, Q> {
   sourceIp: string;
   userAgent: string | undefined;
   requestId: string;
-  /** The body as received (UTF-8), only for a route whose contract sets `raw` (a signed webhook). */
-  rawBody?: string;
   /** The API's configured public base URL (baseUrlOf): where links in emails and SMS point. */
   readonly baseUrl: string;
 }
@@ -149,16 +147,6 @@ export function parseBody(event: APIGatewayProxyEvent, form?: boolean): unknown 
   }
 }
 
-/** The body as received, decoded from base64 when API Gateway encoded it; bounded like every body. */
-export function rawBodyOf(event: APIGatewayProxyEvent): string {
-  if (event.body === null || event.body === undefined) return '';
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-    throw new PayloadTooLarge(`Request body exceeds ${MAX_BODY_BYTES} bytes`);
-  }
-  return raw;
-}
-
 /** The stage variable holding the API's public base URL: lib/api.ts sets it, the local gateway likewise. */
 export const PUBLIC_URL_VARIABLE = 'publicBaseUrl';
 
@@ -235,8 +223,9 @@ export interface RouteContract<B, Q> {
   body?: z.ZodMiniType<B>;
   query?: z.ZodMiniType<Q>;
   /**
-   * The body is handed over as received (`rawBody`), not parsed: a webhook whose signature covers the raw
-   * bytes (F1). Still bounded by MAX_BODY_BYTES; `body` must then be absent.
+   * The body is not parsed here: a webhook whose signature covers the raw bytes (F1) reads it with
+   * raw-body.ts `rawBodyOf` (bounded by MAX_BODY_BYTES there); `body` must then be absent. Kept out of this
+   * module so the bundles of every other route do not carry it.
    */
   raw?: true;
   /** Runs first, before the body is read: refuses a caller (401/403) whatever they sent (admin-route.ts). */
@@ -250,7 +239,6 @@ export function httpHandler<B = undefined, Q = undefined>(
 ) {
   const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     await contract.authorize?.(event);
-    const received = contract.raw ? rawBodyOf(event) : undefined;
     const rawBody = contract.raw ? undefined : parseBody(event);
     if (!contract.body && rawBody !== undefined) {
       throw new ValidationError('This endpoint takes no request body', undefined, 'UNEXPECTED_BODY');
@@ -267,7 +255,6 @@ export function httpHandler<B = undefined, Q = undefined>(
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
         userAgent: event.requestContext?.identity?.userAgent ?? undefined,
         requestId: requestIdOf(event, context),
-        ...(received === undefined ? {} : { rawBody: received }),
         get baseUrl() {
           return baseUrlOf(event);
         },

@@ -11,6 +11,7 @@ import { headerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import type { Infra } from '../../kernel/infra.js';
 import { logger } from '../../kernel/observability.js';
 import type { Clock } from '../../kernel/ports/clock.js';
+import { rawBodyOf } from '../../kernel/raw-body.js';
 import { once } from '../../kernel/runtime/aws-env.js';
 import { DynamoSeenIds } from '../aws/dynamo-seen-ids.js';
 import { awsWebhookSecrets } from '../aws/provider-secrets.js';
@@ -27,9 +28,9 @@ export const makeHandler = (ports: {
   kycWebhookSecrets: () => Promise<readonly string[]>;
   clock: Clock;
 }) =>
-  httpHandler({ raw: true }, async (request, event) => {
+  httpHandler({ raw: true }, async (_request, event) => {
     const now = ports.clock.now();
-    const decision = await verifyWebhook(request.rawBody ?? '', headerOf(event, SIGNATURE_HEADER), {
+    const decision = await verifyWebhook(rawBodyOf(event), headerOf(event, SIGNATURE_HEADER), {
       secrets: await ports.kycWebhookSecrets(),
       seen: ports.kycSeenIds,
       now,
