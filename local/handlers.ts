@@ -65,7 +65,9 @@ import * as FileUserReport from '../lambdas/cases/handlers/file-report.js';
 import * as ListUserReports from '../lambdas/cases/handlers/list-reports.js';
 import * as GetKyc from '../lambdas/kyc/handlers/get-kyc.js';
 import * as RecordKycScreening from '../lambdas/kyc/handlers/record-screening.js';
+import * as SubmitKycBusiness from '../lambdas/kyc/handlers/submit-business.js';
 import * as SubmitKycPerson from '../lambdas/kyc/handlers/submit-person.js';
+import * as SweepKycRefresh from '../lambdas/kyc/handlers/sweep-refresh.js';
 import * as RemovePgpKey from '../lambdas/notify/handlers/delete-pgp-key.js';
 import * as GetPgpKey from '../lambdas/notify/handlers/get-pgp-key.js';
 import * as PgpMailSigner from '../lambdas/notify/handlers/pgp-mail-signer.js';
@@ -169,6 +171,7 @@ export const LOCAL_HANDLERS = {
   ListUserReports,
   GetKyc,
   SubmitKycPerson,
+  SubmitKycBusiness,
   UserAuthorizer,
   AdminAuthorizer,
   PersonalDataVault,
@@ -190,6 +193,7 @@ export const LOCAL_HANDLERS = {
   ListRosterPartitions,
   RescreenPage,
   RecordKycScreening,
+  SweepKycRefresh,
   BackfillRoster,
   ScreenWithdrawal,
   AwaitWithdrawalDecision,

@@ -64,6 +64,7 @@ import {
   SMS_SENDER,
   USER_MAIL,
   VAULT,
+  WORKFLOW_SCHEDULES,
   WORKFLOWS,
 } from '../lambdas/catalogue.js';
 import type { Asset } from '../lambdas/kernel/assets.js';
@@ -84,6 +85,7 @@ import type { SmsMessages } from '../lambdas/kernel/ports/sms-messages.js';
 import { type TaskAnswers, taskAnswersClient } from '../lambdas/kernel/ports/task-answers.js';
 import type { TokenVerifier } from '../lambdas/kernel/ports/token-verifier.js';
 import type { UserMail } from '../lambdas/kernel/ports/user-mail.js';
+import type { WorkflowName } from '../lambdas/kernel/ports/workflows.js';
 import type { FieldCipher } from '../lambdas/kernel/privacy/field-cipher.js';
 import { VaultClient, vaultError } from '../lambdas/kernel/privacy/vault-client.js';
 import { parseSettings, type Settings } from '../lambdas/kernel/settings.js';
@@ -92,7 +94,7 @@ import { guardedReauth, ReauthGuard } from '../lambdas/kernel/shield/reauth-guar
 import { ShieldStore } from '../lambdas/kernel/shield/shield-store.js';
 import { ADMIN_TOKENS } from '../lambdas/kernel/token-lifetimes.js';
 import type { KycStore } from '../lambdas/kyc/kyc-store.js';
-import { kycLevelLimits, kycPersonStore } from '../lambdas/kyc/wiring.js';
+import { kycLevelLimits, kycPersonStore, kycRefreshStore } from '../lambdas/kyc/wiring.js';
 import type { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js';
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
@@ -264,8 +266,14 @@ export interface LocalPorts {
   screeningIntake: ScreeningIntake;
   /** F1/X4: the KYC record of each user (signed, ledgered `USER#<id>` / `KYC`), the person data sealed. */
   kyc: KycStore;
+  /** F1: the KYC store whose outbox also mails (the refresh workflow's notices). */
+  kycRefresh: KycStore;
   /** X4: the withdrawal request's limits by the user's KYC level, read at each request. */
-  levelLimits: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
+  levelLimits: (
+    userId: string,
+    asset: Asset,
+    now: Date,
+  ) => Promise<{ daily: string; monthly: string; ceiling?: { daily: string; monthly: string } }>;
   lists: ListStore;
   /** F2: the staged files of load-screening-list requests (the state folder's list-incoming/). */
   staging: LocalListStaging;
@@ -325,6 +333,11 @@ export interface LocalRuntime {
   checkpointAudit(): Promise<unknown>;
   /** Runs the outbox sweeper now, as its schedule would (kernel/outbox.ts): tests, and once at start. */
   sweepOutbox(): Promise<unknown>;
+  /**
+   * Starts a scheduled workflow now, as its schedule would (WORKFLOW_SCHEDULES: EventBridge Scheduler in AWS),
+   * from the same ASL file; answers its outcome once it has ended (F1: the KYC refresh).
+   */
+  runScheduledWorkflow(workflow: WorkflowName): Promise<ExecutionOutcome>;
   stop(): Promise<void>;
 }
 
@@ -517,6 +530,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       screening: screeningWork(infra),
       screeningIntake: screeningIntake(infra),
       kyc: kycPersonStore(infra),
+      kycRefresh: kycRefreshStore(infra),
       levelLimits: kycLevelLimits(infra),
       lists,
       staging: new LocalListStaging(options.stateDir, clock),
@@ -585,8 +599,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       timer.unref();
       return timer;
     });
+    // The scheduled workflows (EventBridge Scheduler in AWS) on timers too, at the same switch.
+    let scheduledRuns = 0;
+    const runScheduledWorkflow = async (workflow: WorkflowName): Promise<ExecutionOutcome> => {
+      const name = `${workflow}-${clock
+        .now()
+        .toISOString()
+        .replace(/[^0-9]/g, '')}-${++scheduledRuns}`;
+      const { executionId } = await workflows.start(workflow, { source: 'schedule' }, name);
+      return workflows.waitFor(executionId);
+    };
+    const workflowTimers = WORKFLOW_SCHEDULES.map(({ workflow, everyHours }) => {
+      const every = options.scheduleIntervalMs ?? everyHours * 3_600_000;
+      if (every <= 0) return undefined;
+      const timer = setInterval(() => {
+        runScheduledWorkflow(workflow).catch((err: unknown) => options.onScheduledFailure?.(workflow, err));
+      }, every);
+      timer.unref();
+      return timer;
+    });
     stops.push(async () => {
-      for (const timer of timers) if (timer) clearInterval(timer);
+      for (const timer of [...timers, ...workflowTimers]) if (timer) clearInterval(timer);
     });
     // The executions a previous run left in the state folder go on from their checkpoints, before any request;
     // then the follow-up steps a previous run wrote but did not complete (its outbox).
@@ -610,6 +643,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       mailboxUrl: ses.url,
       checkpointAudit,
       sweepOutbox,
+      runScheduledWorkflow,
       stop,
     };
   } catch (err) {

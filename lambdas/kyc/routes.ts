@@ -1,8 +1,9 @@
 // The KYC context's functions (F1, X4): its API routes and its workflow task, with the access each needs.
 import type { RouteSpec } from '../catalogue.js';
+import { MAX_BODY_BYTES } from '../kernel/http.js';
 import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
-import { kycOverviewView, personBody } from './contracts.js';
+import { businessBody, kycOverviewView, personBody } from './contracts.js';
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -35,6 +36,23 @@ export const ROUTES: readonly RouteSpec[] = [
     // The KYC record and the roster entry, both sealed by the vault; the screening workflow's start.
     access: reads('accounts:write', 'vault:invoke', 'screening:start'),
   },
+  {
+    id: 'SubmitKycBusiness',
+    method: 'POST',
+    path: '/v1/me/kyc/business',
+    auth: 'user',
+    entry: 'lambdas/kyc/handlers/submit-business.ts',
+    summary:
+      'F1: a business customer declares the company and its ownership graph; the effective ownership is computed (cycles and shares over 100 % refused), each beneficial owner (or the senior managing official) is sealed (E2) and screened (F2)',
+    tag: 'kyc',
+    body: businessBody,
+    response: kycOverviewView,
+    status: 202,
+    // a graph of many parties and holdings: above the firewall's 8 KiB default, up to the handlers' limit
+    maxBodyBytes: MAX_BODY_BYTES,
+    // The KYC record (owners sealed by the vault), the owners' roster entries, their screenings' starts.
+    access: reads('accounts:write', 'vault:invoke', 'screening:start'),
+  },
 ];
 
 /** The screening workflow's KYC step: the decision on the person data recorded, the level it earns (audited). */
@@ -42,4 +60,15 @@ export const RECORD_KYC_SCREENING: FunctionSpec = {
   id: 'RecordKycScreening',
   entry: 'lambdas/kyc/handlers/record-screening.ts',
   access: reads('accounts:write'),
+};
+
+/**
+ * F1: the refresh workflow's task (statemachines/kyc-refresh.asl.json): the customers whose refresh comes due are
+ * asked for it (a mail), those past their deadline are marked overdue (audited, told); a page per run.
+ */
+export const SWEEP_KYC_REFRESH: FunctionSpec = {
+  id: 'SweepKycRefresh',
+  entry: 'lambdas/kyc/handlers/sweep-refresh.ts',
+  // The KYC records and their refresh index (accounts table), the audit records and mails of the outbox.
+  access: reads('accounts:write', 'user-mail:send'),
 };

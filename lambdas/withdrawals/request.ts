@@ -52,7 +52,11 @@ export interface RequestWithdrawalPorts extends RiskFactPorts {
    * user has settings.withdrawalLimits, which is also what the KYC rules give a user without a KYC record (the
    * default level, `basic`).
    */
-  levelLimits?: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
+  levelLimits?: (
+    userId: string,
+    asset: Asset,
+    now: Date,
+  ) => Promise<{ daily: string; monthly: string; ceiling?: { daily: string; monthly: string } }>;
   clock: Clock;
   /** F2: the destination against the sanctions list, again at request time (the list may have grown). */
   isSanctioned: (asset: Asset, address: string) => boolean;
@@ -148,12 +152,13 @@ export async function requestWithdrawal(
     throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
   }
 
-  const defaults = ports.levelLimits
+  const { ceiling, ...defaults } = ports.levelLimits
     ? await ports.levelLimits(userId, input.asset, now)
-    : ports.settings.withdrawalLimits[input.asset];
+    : { ...ports.settings.withdrawalLimits[input.asset], ceiling: undefined };
   // D2: the user's own limits (an approved admin change) in place of the default, for the risk facts as for
-  // the limit check (which the ledger makes against the limits as they are at the write).
-  const limits = await ports.ledger.limitsFor(userId, input.asset, defaults);
+  // the limit check (which the ledger makes against the limits as they are at the write); X4: capped by the
+  // ceiling of an overdue KYC refresh.
+  const limits = await ports.ledger.limitsFor(userId, input.asset, defaults, ceiling);
   const facts = await gatherRiskFacts(ports, {
     userId,
     sessionId: caller.sessionId,
@@ -195,7 +200,7 @@ export async function requestWithdrawal(
     });
   }
   // The limits are checked here, against the ledger as it is at the write (DAILY_LIMIT / MONTHLY_LIMIT).
-  await ports.ledger.record(record, defaults, now);
+  await ports.ledger.record(record, defaults, now, ceiling);
   await startWorkflow(ports, record);
   return {
     withdrawalId: record.withdrawalId,
