@@ -91,7 +91,9 @@ describe('A1 sign-up', () => {
     const done = await verify({ signupId: started.body.signupId, ...(await codesOf(user)) });
     expect(done.status).toBe(200);
     const { accessToken } = await firstLogin(cloud, user, 'device-signup-kyc1');
-    const kyc = await fetch(`${cloud.url}/v1/me/kyc`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const kyc = await fetch(`${cloud.url}/v1/me/kyc`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     expect(kyc.status).toBe(200);
     expect(await kyc.json()).toMatchObject({
       level: 'none',
