@@ -1,6 +1,5 @@
 // The KYC context's functions (F1, X4): its API routes and its workflow task, with the access each needs.
 import type { RouteSpec } from '../catalogue.js';
-import { MAX_BODY_BYTES } from '../kernel/http.js';
 import type { FunctionSpec } from '../kernel/specs.js';
 import { reads } from '../kernel/specs.js';
 import { businessBody, kycOverviewView, personBody } from './contracts.js';
@@ -48,8 +47,6 @@ export const ROUTES: readonly RouteSpec[] = [
     body: businessBody,
     response: kycOverviewView,
     status: 202,
-    // a graph of many parties and holdings: above the firewall's 8 KiB default, up to the handlers' limit
-    maxBodyBytes: MAX_BODY_BYTES,
     // The KYC record (owners sealed by the vault), the owners' roster entries, their screenings' starts.
     access: reads('accounts:write', 'vault:invoke', 'screening:start'),
   },
