@@ -34,6 +34,8 @@ export interface DeclaredOwner {
   /** Effective ownership in percent (4 decimals); absent for a senior managing official without shares. */
   percent?: string | undefined;
   name: string;
+  /** The name masked, as the record keeps it for GET /v1/me/kyc (E2: the name itself is sealed). */
+  nameMasked: string;
   dateOfBirth?: string | undefined;
   nationality?: string | undefined;
   residenceCountry?: string | undefined;
@@ -42,8 +44,6 @@ export interface DeclaredOwner {
 /** The subject id of a declared person of a customer: stable for the same customer and person id. */
 export const ownerSubjectId = (userId: string, personId: string): string =>
   `bo_${createHash('sha256').update(`${userId}\n${personId}`).digest('hex').slice(0, 24)}`;
-
-export const isOwnerSubject = (id: string): boolean => /^bo_[0-9a-f]{24}$/.test(id);
 
 export interface BusinessDeclaration {
   registrationNumber: string;
@@ -80,6 +80,7 @@ export function declareBusiness(
           ownerId: ownerSubjectId(userId, ownership.seniorManagingOfficial.personId),
           role: 'senior-managing-official',
           name: ownership.seniorManagingOfficial.name,
+          nameMasked: maskName(ownership.seniorManagingOfficial.name),
           ...personFacts(ownership.seniorManagingOfficial.personId),
         },
       ]
@@ -88,6 +89,7 @@ export function declareBusiness(
         role: 'beneficial-owner',
         percent: owner.percent,
         name: owner.name,
+        nameMasked: maskName(owner.name),
         ...personFacts(owner.personId),
       }));
   const company = parties.get(body.ownership.company);
@@ -108,6 +110,3 @@ export function declareBusiness(
     ownership,
   };
 }
-
-/** The masked name of an owner, as the record keeps it for GET /v1/me/kyc (E2: the name itself is sealed). */
-export const ownerNameMasked = (name: string): string => maskName(name);

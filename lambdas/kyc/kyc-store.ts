@@ -10,7 +10,6 @@ import type { Effect, Outbox } from '../kernel/outbox.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
 import { TABLES } from '../kernel/tables.js';
 import type { BusinessDeclaration, OwnerRole } from './business.js';
-import { isOwnerSubject, ownerNameMasked } from './business.js';
 import type { KycConfig, KycLevel, KycRequirement } from './config.js';
 import { type KycStanding, levelChange, levelEarned, type RequirementFacts } from './levels.js';
 import type { PersonData } from './person.js';
@@ -76,7 +75,9 @@ export interface KycRecord {
 type Keyed = { pk: string; sk: string; version: number };
 type KycRow = KycRecord & Keyed & Record<string, unknown>;
 
-export const kycKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'KYC' });
+import { kycKey, openKycRecord } from './standing.js';
+
+export { kycKey };
 
 const binding = (userId: string, group: 'identity' | 'address', field?: string): FieldBinding => ({
   table: TABLES.accounts.logicalName,
@@ -86,6 +87,8 @@ const binding = (userId: string, group: 'identity' | 'address', field?: string):
 
 /** The pointer from a declared owner's screening subject to their customer (written with the declaration). */
 export const ownerPointerKey = (ownerId: string) => ({ pk: `KYCOWNER#${ownerId}`, sk: 'OWNER' });
+/** A declared owner's screening subject id (business.ts `ownerSubjectId`). */
+export const isOwnerSubject = (id: string): boolean => /^bo_[0-9a-f]{24}$/.test(id);
 type PointerRow = Row & { pk: string; sk: string; userId: string };
 
 /**
@@ -136,24 +139,9 @@ export class KycStore {
     private readonly dueSoonDays = 30,
   ) {}
 
-  /**
-   * X4: sign-up opens the new customer's record at `signupLevel` (`none` by default) before the account exists,
-   * so no new account is ever without one (a user without a record reads as `defaultLevel`: those from before).
-   * A record already there is left as it is.
-   */
-  async open(userId: string, at: string): Promise<void> {
-    if (await this.table.get<KycRow>(kycKey(userId))) return;
-    try {
-      await this.table.create<KycRow>({
-        ...kycKey(userId),
-        userId,
-        level: this.config.signupLevel,
-        requirements: {},
-        updatedAt: at,
-      });
-    } catch (error) {
-      if (!(error instanceof Conflict)) throw error;
-    }
+  /** X4: sign-up's opening of the record at `signupLevel` (standing.ts `openKycRecord`). */
+  open(userId: string, at: string): Promise<void> {
+    return openKycRecord(this.table, userId, this.config.signupLevel, at);
   }
 
   async get(userId: string): Promise<KycRecord | undefined> {
@@ -240,7 +228,7 @@ export class KycStore {
       ownerId: owner.ownerId,
       role: owner.role,
       ...(owner.percent ? { percent: owner.percent } : {}),
-      nameMasked: ownerNameMasked(owner.name),
+      nameMasked: owner.nameMasked,
       sealed: sealedOwners[i] as string,
       screening: 'pending',
     }));

@@ -12,6 +12,7 @@ import { KycStore, type RecordRater } from './kyc-store.js';
 import { effectiveLimits, type KycStanding, levelInForce, limitsOfLevel } from './levels.js';
 import { pepOfFinding, rateRecord } from './record-risk.js';
 import { DUE_SOON_DAYS, type PepStatus } from './risk.js';
+import { kycStandingOf, openKycRecord } from './standing.js';
 
 /**
  * The KYC configuration in force: the defaults of config.ts (docs/kyc.md, *Configuration*: not yet a settings
@@ -57,9 +58,11 @@ export const kycStore = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>) =>
     DUE_SOON_DAYS,
   );
 
-/** The KYC record as sign-up opens it (X4): no rating needed for an empty record. */
-export const kycOpening = (infra: Pick<Infra, 'rows' | 'clock'>) =>
-  new KycStore(infra.rows().tables.accounts, outboxOf(infra), KYC_CONFIG);
+/** The KYC record as sign-up opens it (X4: at `signupLevel`), without the store (a small bundle). */
+export const kycOpening = (infra: Pick<Infra, 'rows'>) => ({
+  open: (userId: string, at: string) =>
+    openKycRecord(infra.rows().tables.accounts, userId, KYC_CONFIG.signupLevel, at),
+});
 
 /** The KYC record with the vault, which seals the person data and the owners (E2): the person and business routes. */
 export const kycPersonStore = (infra: Pick<Infra, 'rows' | 'clock' | 'vault' | 'settings'>) =>
@@ -104,10 +107,8 @@ export const levelLimits =
   };
 
 /** X4: the withdrawal request's `levelLimits` over the KYC record (read at each request: nothing cached). */
-export const kycLevelLimits = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>) => {
-  const store = kycOpening(infra);
-  return levelLimits(infra, KYC_CONFIG, (userId) => store.standing(userId));
-};
+export const kycLevelLimits = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>) =>
+  levelLimits(infra, KYC_CONFIG, (userId) => kycStandingOf(infra.rows().tables.accounts, userId));
 
 export const awsKycStore = /* @__PURE__ */ once(() =>
   kycStore({ rows: aws.rows, clock: aws.clock, settings: aws.settings }),
@@ -118,8 +119,7 @@ export const awsKycPersonStore = /* @__PURE__ */ once(() =>
 export const awsKycRefreshStore = /* @__PURE__ */ once(() =>
   kycRefreshStore({ rows: aws.rows, clock: aws.clock, settings: aws.settings, userMail: aws.userMail }),
 );
-/** X4: sign-up's opening of the KYC record. */
-export const awsKycOpening = /* @__PURE__ */ once(() => kycOpening({ rows: aws.rows, clock: aws.clock }));
+
 export const awsKycLevelLimits = /* @__PURE__ */ once(() =>
   kycLevelLimits({ rows: aws.rows, clock: aws.clock, settings: aws.settings }),
 );

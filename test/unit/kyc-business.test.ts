@@ -201,7 +201,12 @@ describe('F1 business customers and beneficial owners', () => {
     spread.ownership.seniorManagingOfficial = 'dora';
     const declared = declareBusiness('u-smo', spread, config.beneficialOwnerThresholdPercent);
     expect(declared.owners).toEqual([
-      { ownerId: ownerSubjectId('u-smo', 'dora'), role: 'senior-managing-official', name: 'Dora Maar' },
+      {
+        ownerId: ownerSubjectId('u-smo', 'dora'),
+        role: 'senior-managing-official',
+        name: 'Dora Maar',
+        nameMasked: 'D*** M***',
+      },
     ]);
   });
 
