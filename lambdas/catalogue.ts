@@ -156,6 +156,13 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     },
   },
   {
+    // F1: the periodic KYC refresh: asks the customers whose refresh comes due, marks the overdue ones. Started
+    // on a schedule (WORKFLOW_SCHEDULES: EventBridge Scheduler in AWS, a timer locally).
+    name: 'kyc-refresh',
+    file: 'statemachines/kyc-refresh.asl.json',
+    tasks: { SweepKycRefreshFunctionArn: kycRoutes.SWEEP_KYC_REFRESH },
+  },
+  {
     // D2: waits for each approval on a task token kept with the request, then executes once; rejection,
     // offboarding (void) or expiry end it. Last: its execution task starts the workflows above.
     name: 'admin-approval',
@@ -219,6 +226,19 @@ export const AUDIT_CHECKPOINT: FunctionSpec = platformRoutes.AUDIT_CHECKPOINT;
 /** The transactional outbox's sweeper, every OUTBOX_SWEEP_MINUTES (kernel/outbox.ts). */
 export const OUTBOX_SWEEPER: FunctionSpec = platformRoutes.OUTBOX_SWEEPER;
 export const SCHEDULED: readonly ScheduleSpec[] = [...platformRoutes.SCHEDULED];
+/**
+ * Workflows started on a schedule: an EventBridge Scheduler schedule each in AWS (lib/workflow-schedules.ts,
+ * its own role allowed to start that state machine only), a timer of the local runtime locally.
+ */
+export interface WorkflowScheduleSpec {
+  workflow: WorkflowName;
+  /** Hours between two runs. */
+  everyHours: number;
+}
+export const WORKFLOW_SCHEDULES: readonly WorkflowScheduleSpec[] = [
+  { workflow: 'kyc-refresh', everyHours: 24 },
+];
+
 export const DEPLOY_FUNCTIONS: readonly FunctionSpec[] = [PLATFORM_KEY_INIT];
 
 /**

@@ -15,6 +15,7 @@ import {
   type RouteSpec,
   SCHEDULED,
   USER_AUTHORIZER,
+  WORKFLOW_SCHEDULES,
   WORKFLOWS,
 } from '../lambdas/catalogue.js';
 import { TABLES, type TableId, type TableSpec } from '../lambdas/kernel/tables.js';
@@ -34,6 +35,7 @@ import { Logging } from './logging.js';
 import { Messaging } from './messaging.js';
 import { Monitoring } from './monitoring.js';
 import { Schedules } from './schedules.js';
+import { WorkflowSchedules } from './workflow-schedules.js';
 import { Workflows } from './workflows.js';
 
 /** The variable each table's physical name reaches the functions by (lambdas/kernel/tables.ts). */
@@ -61,6 +63,8 @@ export class PalisadeStack extends Stack {
   readonly custody: Custody;
   readonly functions: Functions;
   readonly workflows: Workflows;
+  /** F1: the workflows started on a schedule (EventBridge Scheduler), beside their state machines. */
+  readonly workflowSchedules: WorkflowSchedules;
   readonly api: Api;
   readonly http: NestedStack;
   /** The invoked functions, the workflow tasks and the state machines (a nested stack). */
@@ -176,6 +180,10 @@ export class PalisadeStack extends Stack {
         wire(fn);
         delete targets.stateMachines;
       },
+    });
+    this.workflowSchedules = new WorkflowSchedules(this.internal, 'WorkflowSchedules', {
+      schedules: WORKFLOW_SCHEDULES,
+      stateMachines: this.workflows.stateMachines,
     });
     // Entry functions (routes, authorizers, invoked functions that start workflows) know every workflow.
     const entryEnvironment = stateMachinesEnvironment(this, this.workflows.stateMachines);

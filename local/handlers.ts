@@ -75,7 +75,9 @@ import * as KycProviderWebhook from '../lambdas/kyc/handlers/provider-webhook.js
 import * as RecordKycScreening from '../lambdas/kyc/handlers/record-screening.js';
 import * as RequestKycUpload from '../lambdas/kyc/handlers/request-upload.js';
 import * as SetTravelRulePrices from '../lambdas/kyc/handlers/set-prices.js';
+import * as SubmitKycBusiness from '../lambdas/kyc/handlers/submit-business.js';
 import * as SubmitKycPerson from '../lambdas/kyc/handlers/submit-person.js';
+import * as SweepKycRefresh from '../lambdas/kyc/handlers/sweep-refresh.js';
 import * as RemovePgpKey from '../lambdas/notify/handlers/delete-pgp-key.js';
 import * as GetPgpKey from '../lambdas/notify/handlers/get-pgp-key.js';
 import * as PgpMailSigner from '../lambdas/notify/handlers/pgp-mail-signer.js';
@@ -187,6 +189,7 @@ export const LOCAL_HANDLERS = {
   RequestKycUpload,
   CompleteKycDocument,
   KycProviderWebhook,
+  SubmitKycBusiness,
   UserAuthorizer,
   AdminAuthorizer,
   PersonalDataVault,
@@ -209,6 +212,7 @@ export const LOCAL_HANDLERS = {
   ListRosterPartitions,
   RescreenPage,
   RecordKycScreening,
+  SweepKycRefresh,
   BackfillRoster,
   SetTravelRulePrices,
   ScreenWithdrawal,

@@ -67,6 +67,7 @@ import {
   SMS_SENDER,
   USER_MAIL,
   VAULT,
+  WORKFLOW_SCHEDULES,
   WORKFLOWS,
 } from '../lambdas/catalogue.js';
 import type { Asset } from '../lambdas/kernel/assets.js';
@@ -88,6 +89,7 @@ import type { SmsMessages } from '../lambdas/kernel/ports/sms-messages.js';
 import { type TaskAnswers, taskAnswersClient } from '../lambdas/kernel/ports/task-answers.js';
 import type { TokenVerifier } from '../lambdas/kernel/ports/token-verifier.js';
 import type { UserMail } from '../lambdas/kernel/ports/user-mail.js';
+import type { WorkflowName } from '../lambdas/kernel/ports/workflows.js';
 import type { FieldCipher } from '../lambdas/kernel/privacy/field-cipher.js';
 import { VaultClient, vaultError } from '../lambdas/kernel/privacy/vault-client.js';
 import { parseSettings, type Settings } from '../lambdas/kernel/settings.js';
@@ -100,7 +102,13 @@ import { type DocumentChecker, invokeChecker } from '../lambdas/kyc/handlers/com
 import type { KycStore } from '../lambdas/kyc/kyc-store.js';
 import type { KycPersonReader } from '../lambdas/kyc/person-reader.js';
 import type { SeenIdStore } from '../lambdas/kyc/ports.js';
-import { kycLevelLimits, kycPersonReader, kycPersonStore, kycTravelRule } from '../lambdas/kyc/wiring.js';
+import {
+  kycLevelLimits,
+  kycPersonReader,
+  kycPersonStore,
+  kycRefreshStore,
+  kycTravelRule,
+} from '../lambdas/kyc/wiring.js';
 import type { NotificationPrefsStore } from '../lambdas/notify/notification-prefs.js';
 import type { PgpKeySource } from '../lambdas/notify/pgp-key.js';
 import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
@@ -294,8 +302,14 @@ export interface LocalPorts {
   kyc: KycStore;
   /** F1: the KYC person data opened by the vault (the Travel Rule's originator). */
   kycPerson: KycPersonReader;
+  /** F1: the KYC store whose outbox also mails (the refresh workflow's notices). */
+  kycRefresh: KycStore;
   /** X4: the withdrawal request's limits by the user's KYC level, read at each request. */
-  levelLimits: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
+  levelLimits: (
+    userId: string,
+    asset: Asset,
+    now: Date,
+  ) => Promise<{ daily: string; monthly: string; ceiling?: { daily: string; monthly: string } }>;
   lists: ListStore;
   /** F2/C1: the sanctioned-address index (written by the list loader) and the destinations' screening by it. */
   addressIndex: SanctionedAddressIndex;
@@ -369,6 +383,11 @@ export interface LocalRuntime {
   checkpointAudit(): Promise<unknown>;
   /** Runs the outbox sweeper now, as its schedule would (kernel/outbox.ts): tests, and once at start. */
   sweepOutbox(): Promise<unknown>;
+  /**
+   * Starts a scheduled workflow now, as its schedule would (WORKFLOW_SCHEDULES: EventBridge Scheduler in AWS),
+   * from the same ASL file; answers its outcome once it has ended (F1: the KYC refresh).
+   */
+  runScheduledWorkflow(workflow: WorkflowName): Promise<ExecutionOutcome>;
   stop(): Promise<void>;
 }
 
@@ -564,6 +583,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       screeningIntake: screeningIntake(infra),
       kyc: kycPersonStore(infra),
       kycPerson: kycPersonReader(infra),
+      kycRefresh: kycRefreshStore(infra),
       levelLimits: kycLevelLimits(infra),
       lists,
       addressIndex: addressIndex(infra),
@@ -643,8 +663,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       timer.unref();
       return timer;
     });
+    // The scheduled workflows (EventBridge Scheduler in AWS) on timers too, at the same switch.
+    let scheduledRuns = 0;
+    const runScheduledWorkflow = async (workflow: WorkflowName): Promise<ExecutionOutcome> => {
+      const name = `${workflow}-${clock
+        .now()
+        .toISOString()
+        .replace(/[^0-9]/g, '')}-${++scheduledRuns}`;
+      const { executionId } = await workflows.start(workflow, { source: 'schedule' }, name);
+      return workflows.waitFor(executionId);
+    };
+    const workflowTimers = WORKFLOW_SCHEDULES.map(({ workflow, everyHours }) => {
+      const every = options.scheduleIntervalMs ?? everyHours * 3_600_000;
+      if (every <= 0) return undefined;
+      const timer = setInterval(() => {
+        runScheduledWorkflow(workflow).catch((err: unknown) => options.onScheduledFailure?.(workflow, err));
+      }, every);
+      timer.unref();
+      return timer;
+    });
     stops.push(async () => {
-      for (const timer of timers) if (timer) clearInterval(timer);
+      for (const timer of [...timers, ...workflowTimers]) if (timer) clearInterval(timer);
     });
     // F2/C1: a list version loaded into the state folder while no backend ran (`npm run screening:load`, a
     // test's set-up) reaches the sanctioned-address index before any request, as the loader does in AWS.
@@ -671,6 +710,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       mailboxUrl: ses.url,
       checkpointAudit,
       sweepOutbox,
+      runScheduledWorkflow,
       stop,
     };
   } catch (err) {

@@ -67,6 +67,11 @@ export interface SignupPorts {
   passwords: PasswordScreen;
   /** The bot shield's counters (Shield table): sign-ups per source. */
   throttle?: Pick<ShieldStorePort, 'increment'>;
+  /**
+   * X4: the new customer's KYC record, opened at the sign-up level (`none`) before the account is created, so
+   * no account made by sign-up is ever without one (users without a record are those from before: `basic`).
+   */
+  kyc?: { open(userId: string, at: string): Promise<void> };
   /** F2: the new customer's screening (roster enrolment and the screening workflow's start). */
   screening?: { customer(input: { userId: string; username: string }, trigger: 'signup'): Promise<void> };
 }
@@ -253,6 +258,7 @@ export class SignupFlow {
     const user = await identity.getUser(signup.username);
     if (!user || user.userId !== signup.userId)
       throw new Error('The sign-up user is gone from the directory');
+    await this.ports.kyc?.open(user.userId, at);
     await accounts.createAccount({
       userId: user.userId,
       username: user.username,

@@ -12,6 +12,7 @@ import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
 import { once } from '../kernel/runtime/aws-env.js';
 import { ShieldStore } from '../kernel/shield/shield-store.js';
+import { kycOpening } from '../kyc/wiring.js';
 import { screeningIntake } from '../screening/wiring.js';
 import { duressCheckClient } from './duress-match.js';
 import { DuressStore } from './duress-store.js';
@@ -111,6 +112,7 @@ export const signupFlow = (infra: SignupInfra, passwords: PasswordScreen) =>
     passwords,
     throttle: new ShieldStore(infra.documents(), infra.tableName('shield')),
     screening: screeningIntake(infra),
+    kyc: kycOpening(infra),
   });
 
 export const awsLoginFlow = /* @__PURE__ */ once(() =>

@@ -75,6 +75,11 @@ export const kycConfigSchema = z.object({
   ),
   /** The level of a user without a KYC record: `basic` keeps today's limits for every existing user. */
   defaultLevel: z._default(z.enum(KYC_LEVELS), 'basic'),
+  /**
+   * The level sign-up writes in the new customer's KYC record (`none`: the starter limits until the person data
+   * screens clear). Users from before sign-up wrote a record have none and stay at `defaultLevel`.
+   */
+  signupLevel: z._default(z.enum(KYC_LEVELS), 'none'),
   /** A customer past their refresh deadline withdraws no more than this level allows. */
   lapsedLevel: z._default(z.enum(KYC_LEVELS), 'basic'),
   /** Beneficial owners: natural persons with at least this effective ownership, in percent. */

@@ -3,11 +3,13 @@
 // publishes to other contexts: the level rules withdrawals read (one source of truth for limits by level) and
 // the Travel Rule payload.
 import * as z from 'zod/mini';
+import { OWNER_ROLES } from './business.js';
 import { DOCUMENT_TYPES, KYC_LEVELS, KYC_REQUIREMENTS } from './config.js';
 import { DOCUMENT_KINDS } from './document-kinds.js';
 import { REQUIREMENT_STATUSES } from './levels.js';
 import { beneficiaryInput as beneficiaryInputSchema } from './travel-rule.js';
 
+export { businessBody } from './business.js';
 export type { AssetLimits, KycConfig, KycLevel, KycRequirement, LimitsPerAsset } from './config.js';
 export { KYC_LEVELS, parseKycConfig } from './config.js';
 export type { KycStore } from './kyc-store.js';
@@ -53,6 +55,27 @@ export const kycOverviewView = z.strictObject({
         z.strictObject({ requirement: z.enum(KYC_REQUIREMENTS), status: z.enum(REQUIREMENT_STATUSES) }),
       ),
     }),
+  ),
+  /** F1: the business declared, the persons behind it with their names masked (E2) and screening standing. */
+  business: z.optional(
+    z.strictObject({
+      registrationNumber: z.string(),
+      jurisdiction: z.string(),
+      declaredAt: z.iso.datetime(),
+      owners: z.array(
+        z.strictObject({
+          ownerId: z.string(),
+          role: z.enum(OWNER_ROLES),
+          percent: z.optional(z.string()),
+          name: z.string(),
+          screening: z.enum(['pending', 'met']),
+        }),
+      ),
+    }),
+  ),
+  /** F1: enhanced due diligence asked of this customer (the rating itself is never shown). */
+  edd: z.optional(
+    z.array(z.strictObject({ requirement: z.enum(KYC_REQUIREMENTS), status: z.enum(REQUIREMENT_STATUSES) })),
   ),
 });
 export type KycOverviewView = z.infer<typeof kycOverviewView>;

@@ -3,14 +3,17 @@
 // sealed by the vault (E2: `identity` = legal name, date of birth, nationality; `address` = residence and tax
 // residence) and the screening decision it was screened by. Every change of level is written with its audit
 // record `kyc.level-changed` through the outbox, in the same transaction (all or nothing).
+import { createHash } from 'node:crypto';
 import { Conflict, NotFound } from '../kernel/errors.js';
-import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { Row, SignedTable, TransactWrite } from '../kernel/integrity/signed-table.js';
 import type { Effect, Outbox } from '../kernel/outbox.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
 import { TABLES } from '../kernel/tables.js';
+import type { BusinessDeclaration, OwnerRole } from './business.js';
 import type { KycConfig, KycLevel, KycRequirement } from './config.js';
 import { type KycStanding, levelChange, levelEarned, type RequirementFacts } from './levels.js';
 import type { PersonData } from './person.js';
+import type { RiskAssessment } from './risk.js';
 import {
   afterAccepted,
   afterIdentityDecision,
@@ -21,6 +24,35 @@ import {
   type VerificationStatus,
   withSlot,
 } from './verification.js';
+
+/** The risk rating as the record keeps it (never shown to the customer). */
+export type StoredRisk = RiskAssessment & { assessedAt: string };
+
+/** A declared owner as the record keeps it: the facts sealed (E2), the name masked, the screening's standing. */
+export interface OwnerRecord {
+  readonly ownerId: string;
+  readonly role: OwnerRole;
+  readonly percent?: string;
+  readonly nameMasked: string;
+  /** E2: `{name, dateOfBirth?, nationality?, residenceCountry?}` sealed by the vault (group `identity`). */
+  readonly sealed: string;
+  readonly screening: 'pending' | 'met' | 'in-review';
+  readonly decisionId?: string;
+  /** The screening band (never shown to the customer). */
+  readonly band?: string;
+}
+
+/** A business customer's declaration as the record keeps it. */
+export interface BusinessRecord {
+  /** E2: `{companyName, registrationNumber, incorporationDocument}` sealed by the vault (group `identity`). */
+  readonly sealed: string;
+  readonly registrationNumberMasked: string;
+  readonly jurisdiction: string;
+  /** The countries that rate the business's risk (its jurisdiction, its companies', its owners'). */
+  readonly countries: readonly string[];
+  readonly owners: readonly OwnerRecord[];
+  readonly declaredAt: string;
+}
 
 /** What the record keeps (the person data only sealed). */
 export interface KycRecord {
@@ -38,6 +70,19 @@ export interface KycRecord {
   readonly documents?: Readonly<Record<string, DocumentSlot>>;
   /** F1: the identity check in force with the verification provider. */
   readonly verification?: Verification;
+  /** Its band (F1 risk: a strong hit is a confirmed match); never shown to the customer. */
+  readonly screeningBand?: string;
+  /** The countries of the person data that rate the risk (residence first, nationality, tax residences). */
+  readonly personCountries?: readonly string[];
+  /** F1: a business customer's company and the persons behind it. */
+  readonly business?: BusinessRecord;
+  /** F1: the risk rating with its reasons, recomputed at every write (record-risk.ts). */
+  readonly risk?: StoredRisk;
+  /** The last completed review (the person data screened clear): the refresh period runs from it. */
+  readonly reviewedAt?: string;
+  /** The refresh workflow asked the customer for this deadline's refresh / found it passed. */
+  readonly refreshAskedAt?: string;
+  readonly refreshOverdueAt?: string;
   readonly updatedAt: string;
 }
 
@@ -49,13 +94,50 @@ export type DocumentOutcome =
 type Keyed = { pk: string; sk: string; version: number };
 type KycRow = KycRecord & Keyed & Record<string, unknown>;
 
-export const kycKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'KYC' });
+import { kycKey, openKycRecord } from './standing.js';
 
-export const kycBinding = (userId: string, group: 'identity' | 'address'): FieldBinding => ({
+export { kycKey };
+
+export const kycBinding = (userId: string, group: 'identity' | 'address', field?: string): FieldBinding => ({
   table: TABLES.accounts.logicalName,
-  key: kycKey(userId),
+  key: field ? { ...kycKey(userId), field } : kycKey(userId),
   group,
 });
+
+/** The pointer from a declared owner's screening subject to their customer (written with the declaration). */
+export const ownerPointerKey = (ownerId: string) => ({ pk: `KYCOWNER#${ownerId}`, sk: 'OWNER' });
+/** A declared owner's screening subject id (business.ts `ownerSubjectId`). */
+export const isOwnerSubject = (id: string): boolean => /^bo_[0-9a-f]{24}$/.test(id);
+type PointerRow = Row & { pk: string; sk: string; userId: string };
+
+/**
+ * F1 refresh: the index the refresh workflow reads instead of scanning the table. Two rows per deadline, in
+ * REFRESH_SHARDS partitions per stage (a digest of the user id spreads them): `KYCREFRESH#ASK#<n>` /
+ * `<ask at>#<userId>` (DUE_SOON_DAYS before the deadline) and `KYCREFRESH#DUE#<n>` / `<due at>#<userId>`. Sorted
+ * by time, so a run reads only what has come due. Written with the record when its deadline changes; a row whose
+ * deadline the record no longer has is dropped by the workflow.
+ */
+export const REFRESH_SHARDS = 8;
+export type RefreshStage = 'ASK' | 'DUE';
+export const refreshShardOf = (userId: string): number =>
+  Number.parseInt(createHash('sha256').update(userId).digest('hex').slice(0, 4), 16) % REFRESH_SHARDS;
+export const refreshPartition = (stage: RefreshStage, shard: number) => `KYCREFRESH#${stage}#${shard}`;
+export const refreshIndexKey = (stage: RefreshStage, userId: string, at: string) => ({
+  pk: refreshPartition(stage, refreshShardOf(userId)),
+  sk: `${at}#${userId}`,
+});
+export type RefreshIndexRow = Row & { pk: string; sk: string; userId: string; dueAt: string };
+const DAY_MS = 86_400_000;
+export const askAtOf = (dueAt: string, dueSoonDays: number): string =>
+  new Date(Date.parse(dueAt) - dueSoonDays * DAY_MS).toISOString();
+
+/** What a write of the record is rated with (record-risk.ts), read before the write (PEP status). */
+export interface RecordRater {
+  prepare(
+    userId: string,
+    current: KycRecord | undefined,
+  ): Promise<(record: KycRecord, at: string) => KycRecord>;
+}
 
 const strip = ({ pk: _pk, sk: _sk, version: _v, ...rest }: KycRow): KycRecord => rest as KycRecord;
 
@@ -70,9 +152,16 @@ export class KycStore {
   constructor(
     private readonly table: SignedTable,
     private readonly outbox: Pick<Outbox, 'pending'>,
-    private readonly config: Pick<KycConfig, 'levels' | 'defaultLevel'>,
+    private readonly config: Pick<KycConfig, 'levels' | 'defaultLevel' | 'signupLevel'>,
     private readonly vault?: Pick<FieldCipher, 'encrypt'>,
+    private readonly rater?: RecordRater,
+    private readonly dueSoonDays = 30,
   ) {}
+
+  /** X4: sign-up's opening of the record at `signupLevel` (standing.ts `openKycRecord`). */
+  open(userId: string, at: string): Promise<void> {
+    return openKycRecord(this.table, userId, this.config.signupLevel, at);
+  }
 
   async get(userId: string): Promise<KycRecord | undefined> {
     const row = await this.table.get<KycRow>(kycKey(userId));
@@ -111,15 +200,78 @@ export class KycStore {
         requirements: {},
         updatedAt: at,
       };
+      const { screeningBand: _band, ...kept } = rest;
       return {
-        ...rest,
+        ...kept,
         identity,
         address,
+        personCountries: [
+          ...new Set([
+            person.residence.country,
+            person.nationality,
+            ...person.taxResidence.map((t) => t.country),
+          ]),
+        ],
         requirements: { ...rest.requirements, person: 'met', 'screening-clear': 'pending' },
         updatedAt: at,
       };
     };
     return this.write(userId, change, () => []);
+  }
+
+  /**
+   * F1: a business customer's declaration (business.ts `declareBusiness`, already checked): the company's facts
+   * and each owner's sealed (E2), names masked, each owner's screening pending; the owners' pointers (their
+   * screening subject → this customer) in the same write. Replaces an earlier declaration; an owner declared
+   * again keeps their id and their screening until it is screened again.
+   */
+  async submitBusiness(userId: string, declaration: BusinessDeclaration, at: string): Promise<KycRecord> {
+    const vault = this.vault;
+    if (!vault) throw new Error('This KYC store was built without the vault');
+    const [sealedCompany, ...sealedOwners] = await Promise.all([
+      vault.encrypt(kycBinding(userId, 'identity', 'business'), {
+        companyName: declaration.companyName,
+        registrationNumber: declaration.registrationNumber,
+        incorporationDocument: declaration.incorporationDocument,
+      }),
+      ...declaration.owners.map((owner) =>
+        vault.encrypt(kycBinding(userId, 'identity', `owner:${owner.ownerId}`), {
+          name: owner.name,
+          ...(owner.dateOfBirth ? { dateOfBirth: owner.dateOfBirth } : {}),
+          ...(owner.nationality ? { nationality: owner.nationality } : {}),
+          ...(owner.residenceCountry ? { residenceCountry: owner.residenceCountry } : {}),
+        }),
+      ),
+    ]);
+    const owners: OwnerRecord[] = declaration.owners.map((owner, i) => ({
+      ownerId: owner.ownerId,
+      role: owner.role,
+      ...(owner.percent ? { percent: owner.percent } : {}),
+      nameMasked: owner.nameMasked,
+      sealed: sealedOwners[i] as string,
+      screening: 'pending',
+    }));
+    const pointers = async (): Promise<TransactWrite[]> => {
+      const writes: TransactWrite[] = [];
+      for (const owner of owners) {
+        const key = ownerPointerKey(owner.ownerId);
+        if (!(await this.table.get<PointerRow>(key))) writes.push({ create: { ...key, userId } });
+      }
+      return writes;
+    };
+    const change = (current: KycRecord | undefined): KycRecord => ({
+      ...(current ?? { userId, level: this.config.defaultLevel, requirements: {} }),
+      business: {
+        sealed: sealedCompany as string,
+        registrationNumberMasked: `***${declaration.registrationNumber.slice(-3)}`,
+        jurisdiction: declaration.jurisdiction,
+        countries: declaration.countries,
+        owners,
+        declaredAt: at,
+      },
+      updatedAt: at,
+    });
+    return this.write(userId, change, () => [], pointers);
   }
 
   /**
@@ -135,7 +287,9 @@ export class KycStore {
     at: string,
   ): Promise<{ level: KycLevel; changed: boolean } | undefined> {
     const existing = await this.get(userId);
-    if (!existing) return undefined;
+    if (!existing) {
+      return isOwnerSubject(userId) ? this.recordOwnerScreening(userId, decision, at) : undefined;
+    }
     const clear = decision.band === 'clear';
     let raised: { from: KycLevel; to: KycLevel } | undefined;
     const written = await this.write(
@@ -149,11 +303,15 @@ export class KycStore {
         const earned = levelEarned(requirements, this.config);
         const to = levelChange(current.level, earned) === 'raise' ? earned : current.level;
         raised = to === current.level ? undefined : { from: current.level, to };
+        const newReview = clear && current.screeningDecisionId !== decision.decisionId;
+        const { refreshAskedAt: _asked, refreshOverdueAt: _overdue, refreshDueAt: _due, ...kept } = current;
         return {
-          ...current,
+          // A completed review (the person data screened clear) starts a new refresh period.
+          ...(newReview ? { ...kept, reviewedAt: at } : current),
           requirements,
           level: to,
           screeningDecisionId: decision.decisionId,
+          screeningBand: decision.band,
           updatedAt: at,
         };
       },
@@ -169,6 +327,91 @@ export class KycStore {
           : [],
     );
     return { level: written.level, changed: raised !== undefined };
+  }
+
+  /** F1/F2: a declared owner's screening decided: their standing in their customer's record (and its risk). */
+  private async recordOwnerScreening(
+    ownerId: string,
+    decision: { decisionId: string; band: string },
+    at: string,
+  ): Promise<{ level: KycLevel; changed: boolean } | undefined> {
+    const pointer = await this.table.get<PointerRow>(ownerPointerKey(ownerId));
+    if (!pointer) return undefined;
+    const written = await this.write(
+      pointer.userId,
+      (current) => {
+        if (!current?.business) throw new Conflict('The business declaration disappeared');
+        const owners = current.business.owners.map(
+          (owner): OwnerRecord =>
+            owner.ownerId === ownerId
+              ? {
+                  ...owner,
+                  screening: decision.band === 'clear' ? 'met' : 'in-review',
+                  decisionId: decision.decisionId,
+                  band: decision.band,
+                }
+              : owner,
+        );
+        return { ...current, business: { ...current.business, owners }, updatedAt: at };
+      },
+      () => [],
+    );
+    return { level: written.level, changed: false };
+  }
+
+  /**
+   * F1 refresh: the index rows due at `now` of one stage, oldest first, at most `limit` (what the refresh
+   * workflow works through; a page at a time, never a scan of the table).
+   */
+  async refreshesDue(stage: RefreshStage, now: Date, limit: number): Promise<RefreshIndexRow[]> {
+    const bound = now.toISOString();
+    const due: RefreshIndexRow[] = [];
+    for (let shard = 0; shard < REFRESH_SHARDS && due.length < limit; shard++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.table.query<RefreshIndexRow>(refreshPartition(stage, shard), {
+          limit: Math.min(100, limit - due.length),
+          ...(startKey ? { startKey } : {}),
+        });
+        const ripe = page.items.filter((row) => row.sk.slice(0, bound.length) <= bound);
+        due.push(...ripe);
+        startKey = ripe.length === page.items.length ? page.next : undefined;
+      } while (startKey && due.length < limit);
+    }
+    return due.slice(0, limit);
+  }
+
+  /**
+   * F1 refresh: the workflow's step for one index row. `ASK`: the customer is asked for the refresh (a mail and
+   * an audit record); `DUE`: the deadline passed, marked overdue (the limits fall to `lapsedLevel` by the
+   * deadline itself, levels.ts `levelInForce`: this records and tells it). The index row is deleted in the same
+   * transaction; a row whose deadline the record no longer has is only deleted. Answers what was done.
+   */
+  async markRefresh(
+    row: RefreshIndexRow,
+    stage: RefreshStage,
+    at: string,
+    notices: (record: KycRecord) => readonly Effect[],
+  ): Promise<'asked' | 'overdue' | 'stale'> {
+    const record = await this.get(row.userId);
+    if (!record || record.refreshDueAt !== row.dueAt) {
+      await this.table.transact([{ delete: row }]);
+      return 'stale';
+    }
+    await this.write(
+      row.userId,
+      (current) => {
+        if (!current || current.refreshDueAt !== row.dueAt) throw new Conflict('The deadline moved');
+        return {
+          ...current,
+          ...(stage === 'ASK' ? { refreshAskedAt: at } : { refreshOverdueAt: at }),
+          updatedAt: at,
+        };
+      },
+      notices,
+      async () => [{ delete: row }],
+    );
+    return stage === 'ASK' ? 'asked' : 'overdue';
   }
 
   /**
@@ -384,17 +627,24 @@ export class KycStore {
     userId: string,
     change: (current: KycRecord | undefined) => KycRecord,
     also: (next: KycRecord) => readonly Effect[],
+    extra: () => Promise<readonly TransactWrite[]> = async () => [],
   ): Promise<KycRecord> {
     const key = kycKey(userId);
     for (let attempt = 1; ; attempt += 1) {
       const after = this.outbox.pending<KycRecord>((next) => also(next));
       try {
         const current = await this.table.get<KycRow>(key);
-        const next = { ...key, ...change(current && strip(current)) } as Omit<KycRow, 'version'>;
+        const before = current && strip(current);
+        const rate = await this.rater?.prepare(userId, before);
+        const changed = change(before);
+        const rated = rate ? rate(changed, changed.updatedAt) : changed;
+        const next = { ...key, ...rated } as Omit<KycRow, 'version'>;
         const effects = after.writes(strip({ ...next, version: 0 } as KycRow));
         const [row] = await this.table.transact([
           current ? { replace: current, with: next } : { create: next },
           ...effects,
+          ...(await extra()),
+          ...(await this.refreshIndex(userId, before?.refreshDueAt, rated.refreshDueAt)),
         ]);
         await after.settle();
         return strip(row as KycRow);
@@ -402,6 +652,24 @@ export class KycStore {
         if (!(error instanceof Conflict) || attempt >= 3) throw error;
       }
     }
+  }
+
+  /** The refresh index rows of a new deadline (those already there are kept). */
+  private async refreshIndex(
+    userId: string,
+    before: string | undefined,
+    dueAt: string | undefined,
+  ): Promise<TransactWrite[]> {
+    if (dueAt === undefined || dueAt === before) return [];
+    const keys = [
+      refreshIndexKey('ASK', userId, askAtOf(dueAt, this.dueSoonDays)),
+      refreshIndexKey('DUE', userId, dueAt),
+    ];
+    const writes: TransactWrite[] = [];
+    for (const k of keys) {
+      if (!(await this.table.get<RefreshIndexRow>(k))) writes.push({ create: { ...k, userId, dueAt } });
+    }
+    return writes;
   }
 }
 
@@ -424,3 +692,33 @@ export const customerFacts = (facts: RequirementFacts): RequirementFacts => {
   if (screening !== undefined && screening !== 'met') shown['screening-clear'] = 'pending';
   return shown;
 };
+
+/** F1: the business as the customer sees it (GET /v1/me/kyc): masked names, each owner's screening only as pending or met. */
+export const customerBusiness = (record: KycRecord | undefined) => {
+  const business = record?.business;
+  if (!business) return undefined;
+  return {
+    registrationNumber: business.registrationNumberMasked,
+    jurisdiction: business.jurisdiction,
+    declaredAt: business.declaredAt,
+    owners: business.owners.map((owner) => ({
+      ownerId: owner.ownerId,
+      role: owner.role,
+      ...(owner.percent ? { percent: owner.percent } : {}),
+      name: owner.nameMasked,
+      screening: owner.screening === 'met' ? ('met' as const) : ('pending' as const),
+    })),
+  };
+};
+
+/**
+ * F1: the enhanced due diligence a high rating asks for, as the customer sees it: the requirements and their
+ * status, never why (the rating and its reasons stay inside).
+ */
+export const customerEdd = (record: KycRecord | undefined) =>
+  record?.risk?.eddRequirements.length
+    ? record.risk.eddRequirements.map((requirement) => ({
+        requirement,
+        status: record.requirements[requirement] ?? ('missing' as const),
+      }))
+    : undefined;

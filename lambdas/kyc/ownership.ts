@@ -15,7 +15,15 @@ const percent = z
   .check(z.regex(/^(100(\.0{1,4})?|[1-9]?[0-9](\.[0-9]{1,4})?)$/, 'a percentage such as 33.3333'));
 
 export const ownershipParty = z.union([
-  z.strictObject({ id: partyId, kind: z.literal('person'), name }),
+  z.strictObject({
+    id: partyId,
+    kind: z.literal('person'),
+    name,
+    /** What screening matches a beneficial owner on besides the name (F2), and what rates the risk (F1). */
+    dateOfBirth: z.optional(z.iso.date()),
+    nationality: z.optional(countryCode),
+    residenceCountry: z.optional(countryCode),
+  }),
   z.strictObject({
     id: partyId,
     kind: z.literal('company'),

@@ -5,6 +5,7 @@ import { reads } from '../kernel/specs.js';
 import {
   beneficiaryDeclarationBody,
   beneficiaryDeclaredView,
+  businessBody,
   decisionEvent,
   documentAcceptedView,
   kycOverviewView,
@@ -108,6 +109,21 @@ export const ROUTES: readonly RouteSpec[] = [
     // The KYC record; the webhook secrets and the seen event ids (Shield table, KYC-WEBHOOK# rows only).
     access: reads('accounts:write', 'kyc-webhook:verify'),
   },
+  {
+    id: 'SubmitKycBusiness',
+    method: 'POST',
+    path: '/v1/me/kyc/business',
+    auth: 'user',
+    entry: 'lambdas/kyc/handlers/submit-business.ts',
+    summary:
+      'F1: a business customer declares the company and its ownership graph; the effective ownership is computed (cycles and shares over 100 % refused), each beneficial owner (or the senior managing official) is sealed (E2) and screened (F2)',
+    tag: 'kyc',
+    body: businessBody,
+    response: kycOverviewView,
+    status: 202,
+    // The KYC record (owners sealed by the vault), the owners' roster entries, their screenings' starts.
+    access: reads('accounts:write', 'vault:invoke', 'screening:start'),
+  },
 ];
 
 /**
@@ -137,4 +153,15 @@ export const RECORD_KYC_SCREENING: FunctionSpec = {
   id: 'RecordKycScreening',
   entry: 'lambdas/kyc/handlers/record-screening.ts',
   access: reads('accounts:write'),
+};
+
+/**
+ * F1: the refresh workflow's task (statemachines/kyc-refresh.asl.json): the customers whose refresh comes due are
+ * asked for it (a mail), those past their deadline are marked overdue (audited, told); a page per run.
+ */
+export const SWEEP_KYC_REFRESH: FunctionSpec = {
+  id: 'SweepKycRefresh',
+  entry: 'lambdas/kyc/handlers/sweep-refresh.ts',
+  // The KYC records and their refresh index (accounts table), the audit records and mails of the outbox.
+  access: reads('accounts:write', 'user-mail:send'),
 };

@@ -5,13 +5,17 @@ import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
 import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
-import { screeningIntake } from '../screening/wiring.js';
+import { pepStatusOf } from '../screening/contracts.js';
+import { screeningIntake, screeningStore } from '../screening/wiring.js';
 import { type AssetLimits, type KycConfig, parseKycConfig } from './config.js';
-import { KycStore } from './kyc-store.js';
-import { effectiveLimits, type KycStanding } from './levels.js';
+import { KycStore, type RecordRater } from './kyc-store.js';
+import { effectiveLimits, type KycStanding, levelInForce, limitsOfLevel } from './levels.js';
 import { KycPersonReader } from './person-reader.js';
 import type { PriceSource } from './ports.js';
 import { PriceTable } from './price-table.js';
+import { pepOfFinding, rateRecord } from './record-risk.js';
+import { DUE_SOON_DAYS, type PepStatus } from './risk.js';
+import { kycStandingOf, openKycRecord } from './standing.js';
 import { travelRuleApplies } from './travel-rule-threshold.js';
 
 /**
@@ -20,17 +24,77 @@ import { travelRuleApplies } from './travel-rule-threshold.js';
  */
 export const KYC_CONFIG: KycConfig = parseKycConfig({});
 
-/** The KYC record without the vault: reads, screening results, level changes. */
-export const kycStore = (infra: Pick<Infra, 'rows' | 'clock'>) =>
-  new KycStore(infra.rows().tables.accounts, outboxOf(infra), KYC_CONFIG);
+const PEP_RANK: Record<PepStatus, number> = {
+  none: 0,
+  'relative-or-associate': 1,
+  'international-organisation': 2,
+  domestic: 3,
+  foreign: 4,
+};
 
-/** The KYC record with the vault, which seals the person data (E2): POST /v1/me/kyc/person only. */
-export const kycPersonStore = (infra: Pick<Infra, 'rows' | 'clock' | 'vault'>) =>
-  new KycStore(infra.rows().tables.accounts, outboxOf(infra), KYC_CONFIG, infra.vault());
+/**
+ * F1: every write of the KYC record rated (record-risk.ts): the PEP status of the customer and of each declared
+ * owner from screening (`pepStatusOf`, the newest decision's PEP flag), the record's countries and screening
+ * standing. No price source is wired yet, so the 30-day volume counts as 0 (docs/kyc.md).
+ */
+export const kycRater = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>): RecordRater => {
+  const decisions = screeningStore(infra);
+  return {
+    async prepare(userId, current) {
+      const subjects = [userId, ...(current?.business?.owners ?? []).map((o) => o.ownerId)];
+      const findings = await Promise.all(subjects.map((id) => pepStatusOf(decisions, id)));
+      const pep = findings
+        .map(pepOfFinding)
+        .reduce<PepStatus>((a, b) => (PEP_RANK[b] > PEP_RANK[a] ? b : a), 'none');
+      return (record, at) => rateRecord(record, { pep, volume30Days: '0' }, KYC_CONFIG, infra.settings(), at);
+    },
+  };
+};
+
+/** The KYC record without the vault: reads, screening results, level changes, the refresh; rated at each write. */
+export const kycStore = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>) =>
+  new KycStore(
+    infra.rows().tables.accounts,
+    outboxOf(infra),
+    KYC_CONFIG,
+    undefined,
+    kycRater(infra),
+    DUE_SOON_DAYS,
+  );
+
+/** The KYC record as sign-up opens it (X4: at `signupLevel`), without the store (a small bundle). */
+export const kycOpening = (infra: Pick<Infra, 'rows'>) => ({
+  open: (userId: string, at: string) =>
+    openKycRecord(infra.rows().tables.accounts, userId, KYC_CONFIG.signupLevel, at),
+});
+
+/** The KYC record with the vault, which seals the person data and the owners (E2): the person and business routes. */
+export const kycPersonStore = (infra: Pick<Infra, 'rows' | 'clock' | 'vault' | 'settings'>) =>
+  new KycStore(
+    infra.rows().tables.accounts,
+    outboxOf(infra),
+    KYC_CONFIG,
+    infra.vault(),
+    kycRater(infra),
+    DUE_SOON_DAYS,
+  );
+
+/** F1 refresh: the store whose outbox also mails the customer (the refresh workflow's task). */
+export const kycRefreshStore = (infra: Pick<Infra, 'rows' | 'clock' | 'settings' | 'userMail'>) =>
+  new KycStore(
+    infra.rows().tables.accounts,
+    outboxOf(infra, { mail: infra.userMail() }),
+    KYC_CONFIG,
+    undefined,
+    kycRater(infra),
+    DUE_SOON_DAYS,
+  );
 
 /**
  * What the withdrawal request calls for a user's limits of one asset (its optional `levelLimits` port): the
- * KYC record's standing → the level in force → its limits. `standingOf` reads the KYC record.
+ * KYC record's standing → the level in force → its limits. `standingOf` reads the KYC record. While the refresh
+ * is overdue the answer carries a `ceiling` (the lapsed level's limits): the request caps a D2 admin override
+ * with it too, so nothing lifts an overdue customer above `basic` (one rule: levels.ts `levelInForce`).
  */
 export const levelLimits =
   (
@@ -38,14 +102,17 @@ export const levelLimits =
     config: KycConfig,
     standingOf: (userId: string) => Promise<KycStanding | undefined>,
   ) =>
-  async (userId: string, asset: Asset, now: Date): Promise<AssetLimits> =>
-    effectiveLimits(await standingOf(userId), config, infra.settings(), now)[asset];
+  async (userId: string, asset: Asset, now: Date): Promise<AssetLimits & { ceiling?: AssetLimits }> => {
+    const standing = await standingOf(userId);
+    const limits = effectiveLimits(standing, config, infra.settings(), now)[asset];
+    if (!levelInForce(standing, config, now).lapsed) return limits;
+    const cap = limitsOfLevel(config.lapsedLevel, config, infra.settings())[asset];
+    return { ...limits, ceiling: cap };
+  };
 
 /** X4: the withdrawal request's `levelLimits` over the KYC record (read at each request: nothing cached). */
-export const kycLevelLimits = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>) => {
-  const store = kycStore(infra);
-  return levelLimits(infra, KYC_CONFIG, (userId) => store.standing(userId));
-};
+export const kycLevelLimits = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>) =>
+  levelLimits(infra, KYC_CONFIG, (userId) => kycStandingOf(infra.rows().tables.accounts, userId));
 
 /**
  * F1: the withdrawal request's `travelRule` port: the amount priced in the configured currency and compared with
@@ -61,16 +128,22 @@ export const priceTable = (infra: Pick<Infra, 'rows'>) => new PriceTable(infra.r
 export const awsKycTravelRule = /* @__PURE__ */ once(() => kycTravelRule(priceTable({ rows: aws.rows })));
 
 /** F1: the person data opened by the vault (the Travel Rule's originator): the beneficiary declaration only. */
-export const kycPersonReader = (infra: Pick<Infra, 'rows' | 'clock' | 'vault'>) =>
+export const kycPersonReader = (infra: Pick<Infra, 'rows' | 'clock' | 'vault' | 'settings'>) =>
   new KycPersonReader(kycStore(infra), infra.vault());
 export const awsKycPersonReader = /* @__PURE__ */ once(() =>
-  kycPersonReader({ rows: aws.rows, clock: aws.clock, vault: aws.vault }),
+  kycPersonReader({ rows: aws.rows, clock: aws.clock, vault: aws.vault, settings: aws.settings }),
 );
 
-export const awsKycStore = /* @__PURE__ */ once(() => kycStore({ rows: aws.rows, clock: aws.clock }));
-export const awsKycPersonStore = /* @__PURE__ */ once(() =>
-  kycPersonStore({ rows: aws.rows, clock: aws.clock, vault: aws.vault }),
+export const awsKycStore = /* @__PURE__ */ once(() =>
+  kycStore({ rows: aws.rows, clock: aws.clock, settings: aws.settings }),
 );
+export const awsKycPersonStore = /* @__PURE__ */ once(() =>
+  kycPersonStore({ rows: aws.rows, clock: aws.clock, vault: aws.vault, settings: aws.settings }),
+);
+export const awsKycRefreshStore = /* @__PURE__ */ once(() =>
+  kycRefreshStore({ rows: aws.rows, clock: aws.clock, settings: aws.settings, userMail: aws.userMail }),
+);
+
 export const awsKycLevelLimits = /* @__PURE__ */ once(() =>
   kycLevelLimits({ rows: aws.rows, clock: aws.clock, settings: aws.settings }),
 );

@@ -7,3 +7,6 @@ export const recordKycScreeningInput = z.object({
   decisionId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),
   band: z.string().check(z.regex(/^[a-z-]{1,32}$/)),
 });
+
+/** The refresh workflow's task: nothing in (the clock is the function's), its schedule's input ignored. */
+export const sweepRefreshInput = z.object({});

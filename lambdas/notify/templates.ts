@@ -15,6 +15,7 @@ export type TemplateName =
   | 'new-device-confirmation'
   | 'security-change'
   | 'withdrawals-available'
+  | 'kyc-refresh'
   | 'withdrawal-update'
   | 'address-confirm'
   | 'signup-attempt'
@@ -547,6 +548,26 @@ export function withdrawalsAvailable(input: { username: string; at: Date }): Ren
       p(
         'If you did not make a security change recently, contact support at once: someone else may have access to your account.',
       ),
+    ],
+    false,
+  );
+}
+
+/** F1: the periodic KYC refresh: what to do and by when; past the deadline, what it means for withdrawals. */
+export function kycRefresh(input: { username: string; dueAt: Date; overdue: boolean }): RenderedEmail {
+  return rendered(
+    'kyc-refresh',
+    input.overdue
+      ? 'Your Palisade verification is overdue: withdrawal limits are reduced'
+      : 'Please review your Palisade verification details',
+    [
+      hello(input.username),
+      p(
+        input.overdue
+          ? `The periodic review of your verification details was due on ${formatUtc(input.dueAt)}. Until you review them, your withdrawal limits are those of the basic level.`
+          : `The periodic review of your verification details is due on ${formatUtc(input.dueAt)}. Please sign in and confirm or update your details in the verification section before then.`,
+      ),
+      p('We will never ask for your password or codes by email.'),
     ],
     false,
   );

@@ -7,6 +7,7 @@ import {
   accountSuspended,
   addressConfirmation,
   breachNotice,
+  kycRefresh,
   loginBlocked,
   loginNotice,
   newDeviceConfirmation,
@@ -89,6 +90,8 @@ export function renderUserMessage(message: UserMessage, username: string): Rende
       });
     case 'withdrawals-available':
       return withdrawalsAvailable({ username, at: new Date(message.at) });
+    case 'kyc-refresh':
+      return kycRefresh({ username, dueAt: new Date(message.dueAt), overdue: message.overdue });
     case 'withdrawal-update':
       return withdrawalUpdate({
         username,

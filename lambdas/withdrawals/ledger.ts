@@ -82,8 +82,13 @@ export class WithdrawalLedger {
   }
 
   /** The limits that apply to the user for `asset`: their own if set (D2), else `defaults`. */
-  limitsFor(userId: string, asset: Asset, defaults: AssetLimits): Promise<AssetLimits> {
-    return this.ownLimits.limitsFor(userId, asset, defaults);
+  limitsFor(
+    userId: string,
+    asset: Asset,
+    defaults: AssetLimits,
+    ceiling?: AssetLimits,
+  ): Promise<AssetLimits> {
+    return this.ownLimits.limitsFor(userId, asset, defaults, ceiling);
   }
 
   /** The user's own limits per asset (an approved admin change), if any were set. */
@@ -102,9 +107,15 @@ export class WithdrawalLedger {
    * user's own, else `defaultLimits`) on the ledger as it is at the write. A concurrent request that wrote first makes this one re-read and
    * check again; a request that no longer fits fails with DAILY_LIMIT or MONTHLY_LIMIT (403).
    */
-  async record(record: WithdrawalRecord, defaultLimits: AssetLimits, now: Date): Promise<void> {
-    // D2: the user's own limits (an approved admin change) take the place of the deploy's default.
-    const limits = await this.ownLimits.limitsFor(record.userId, record.asset, defaultLimits);
+  async record(
+    record: WithdrawalRecord,
+    defaultLimits: AssetLimits,
+    now: Date,
+    ceiling?: AssetLimits,
+  ): Promise<void> {
+    // D2: the user's own limits (an approved admin change) take the place of the deploy's default, under the
+    // ceiling of an overdue KYC refresh (X4).
+    const limits = await this.ownLimits.limitsFor(record.userId, record.asset, defaultLimits, ceiling);
     const entry: LedgerEntry = {
       withdrawalId: record.withdrawalId,
       asset: record.asset,

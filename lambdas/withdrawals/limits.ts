@@ -4,6 +4,7 @@
 import type { Asset } from '../kernel/assets.js';
 import { Conflict } from '../kernel/errors.js';
 import type { Row, SignedTable } from '../kernel/integrity/signed-table.js';
+import { limitMinor } from './amount.js';
 
 export interface AssetLimits {
   daily: string;
@@ -25,10 +26,21 @@ export class WithdrawalLimits {
     return (await this.table.get<LimitsRow>(limitsKey(userId)))?.limits ?? {};
   }
 
-  /** The limits that apply to the user for `asset`: their own if set, else `defaults`. */
-  async limitsFor(userId: string, asset: Asset, defaults: AssetLimits): Promise<AssetLimits> {
+  /**
+   * The limits that apply to the user for `asset`: their own if set, else `defaults`. A `ceiling` (X4: the KYC
+   * refresh is overdue) caps their own limits limit by limit: an admin override never lifts them above it.
+   */
+  async limitsFor(
+    userId: string,
+    asset: Asset,
+    defaults: AssetLimits,
+    ceiling?: AssetLimits,
+  ): Promise<AssetLimits> {
     const own = (await this.overrides(userId))[asset];
-    return own ? { daily: own.daily, monthly: own.monthly } : defaults;
+    if (!own) return defaults;
+    if (!ceiling) return { daily: own.daily, monthly: own.monthly };
+    const min = (a: string, b: string) => (limitMinor(asset, a) <= limitMinor(asset, b) ? a : b);
+    return { daily: min(own.daily, ceiling.daily), monthly: min(own.monthly, ceiling.monthly) };
   }
 
   /** Sets the user's own limits for one asset. Idempotent: the same request applied again changes nothing. */

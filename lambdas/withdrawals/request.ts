@@ -53,7 +53,11 @@ export interface RequestWithdrawalPorts extends RiskFactPorts {
    * user has settings.withdrawalLimits, which is also what the KYC rules give a user without a KYC record (the
    * default level, `basic`).
    */
-  levelLimits?: (userId: string, asset: Asset, now: Date) => Promise<{ daily: string; monthly: string }>;
+  levelLimits?: (
+    userId: string,
+    asset: Asset,
+    now: Date,
+  ) => Promise<{ daily: string; monthly: string; ceiling?: { daily: string; monthly: string } }>;
   /**
    * F1 (Travel Rule): whether a withdrawal of `amount` must carry originator and beneficiary data (kyc/travel-rule.ts
    * `travelRuleApplies` over the price port, wired by kyc/wiring.ts). Absent (unit tests), the rule is not applied.
@@ -166,15 +170,17 @@ export async function requestWithdrawal(
 
   // read-only checks and reads that do not wait on one another run together: the Travel Rule (which refuses
   // before anything is written), the limits, and the destination's screening
-  const [travelRule, { defaults, limits }, screened] = await Promise.all([
+  const [travelRule, { ceiling, defaults, limits }, screened] = await Promise.all([
     travelRuleOf(ports, address, input.asset, formatAmount(input.asset, amount.minor), now),
     (async () => {
-      const defaults = ports.levelLimits
+      const { ceiling, ...defaults } = ports.levelLimits
         ? await ports.levelLimits(userId, input.asset, now)
-        : ports.settings.withdrawalLimits[input.asset];
+        : { ...ports.settings.withdrawalLimits[input.asset], ceiling: undefined };
       // D2: the user's own limits (an approved admin change) in place of the default, for the risk facts as
-      // for the limit check (which the ledger makes against the limits as they are at the write).
-      return { defaults, limits: await ports.ledger.limitsFor(userId, input.asset, defaults) };
+      // for the limit check (which the ledger makes against the limits as they are at the write); X4: capped
+      // by the ceiling of an overdue KYC refresh.
+      const limits = await ports.ledger.limitsFor(userId, input.asset, defaults, ceiling);
+      return { ceiling, defaults, limits };
     })(),
     ports.sanctions.screen(address.asset, address.address),
   ]);
@@ -219,7 +225,7 @@ export async function requestWithdrawal(
     });
   }
   // The limits are checked here, against the ledger as it is at the write (DAILY_LIMIT / MONTHLY_LIMIT).
-  await ports.ledger.record(record, defaults, now);
+  await ports.ledger.record(record, defaults, now, ceiling);
   await startWorkflow(ports, record);
   return {
     withdrawalId: record.withdrawalId,

@@ -634,6 +634,54 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
     expect(vault.every((c) => c.error === undefined)).toBe(true);
     h.assertClean();
   });
+
+  it('I2 F1 X4 a business and its owners under the template: VerifySignUp opens the KYC record at none; SubmitKycBusiness seals the owners through the vault and starts their screenings; RecordKycScreening finds the customer by the owner’s pointer; SweepKycRefresh reads the refresh index under its role', async () => {
+    const lou = person('lou');
+    await signUp(h, lou);
+    await settled('screening');
+    const token = await firstLogin(h, lou, 'device-lou-000001', '127.0.0.32');
+    const before = await h.call('GET', '/v1/me/kyc', undefined, { token });
+    expectStatus(before, 200);
+    expect(before.body.level).toBe('none');
+    h.reset();
+    const submitted = await h.call(
+      'POST',
+      '/v1/me/kyc/business',
+      {
+        registrationNumber: 'SE556000-1234',
+        jurisdiction: 'SE',
+        incorporationDocument: 'slot_incorporation_lou',
+        ownership: {
+          company: 'co',
+          parties: [
+            { id: 'co', kind: 'company', name: 'Lou Trading AB', jurisdiction: 'SE' },
+            { id: 'lou', kind: 'person', name: 'Lou Berglund', dateOfBirth: '1984-01-31', nationality: 'SE' },
+            { id: 'ivo', kind: 'person', name: 'Ivo Nordin' },
+          ],
+          holdings: [
+            { owner: 'lou', owned: 'co', percent: '60' },
+            { owner: 'ivo', owned: 'co', percent: '40' },
+          ],
+        },
+      },
+      { token },
+    );
+    expectStatus(submitted, 202);
+    await settled('screening');
+    for (const fn of ['SubmitKycBusiness', 'ScreenCustomer', 'RecordKycScreening', 'PersonalDataVault']) {
+      expect(ran(fn), fn).toBe(true);
+    }
+    h.assertClean();
+    const overview = await h.call('GET', '/v1/me/kyc', undefined, { token });
+    expectStatus(overview, 200);
+    const owners = (overview.body.business as { owners: { name: string; screening: string }[] }).owners;
+    expect(owners.map((o) => o.name)).toEqual(['L*** B***', 'I*** N***']);
+    h.reset();
+    // EventBridge Scheduler starts the workflow; its one task under its own role and environment
+    const run = (await h.invokeFunction('SweepKycRefresh', {})) as Record<string, unknown>;
+    expect(run).toMatchObject({ asked: 0, overdue: 0, more: false });
+    h.assertClean();
+  });
 });
 
 describe('I2 the plumbing of the harness itself', () => {

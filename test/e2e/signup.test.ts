@@ -84,6 +84,24 @@ describe('A1 sign-up', () => {
     expect(JSON.stringify(body)).toContain('***');
   });
 
+  it('X4 a verified sign-up opens the KYC record at none: GET /v1/me/kyc shows the starter limits and that basic needs the person data', async () => {
+    const user = person('kyc_starter');
+    const started = await signUp(user);
+    expect(started.status).toBe(201);
+    const done = await verify({ signupId: started.body.signupId, ...(await codesOf(user)) });
+    expect(done.status).toBe(200);
+    const { accessToken } = await firstLogin(cloud, user, 'device-signup-kyc1');
+    const kyc = await fetch(`${cloud.url}/v1/me/kyc`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(kyc.status).toBe(200);
+    expect(await kyc.json()).toMatchObject({
+      level: 'none',
+      limits: { BTC: { daily: '0.05', monthly: '0.2' } },
+      next: { level: 'basic' },
+    });
+  });
+
   it('A1 wrong codes run out the attempts; then even the right codes are refused and login stays closed', async () => {
     const user = person('wrong_codes');
     const started = await signUp(user);

@@ -116,6 +116,12 @@ export const userMessage = z.discriminatedUnion('template', [
     template: z.literal('withdrawals-available'),
     at: iso,
   }),
+  /** F1: the periodic KYC refresh comes due (or its deadline passed): the refresh workflow. */
+  z.object({
+    template: z.literal('kyc-refresh'),
+    dueAt: iso,
+    overdue: z.boolean(),
+  }),
   /**
    * C3: a withdrawal's outcome (the withdrawal workflow): what, how much, to which masked address, and what
    * happened. Fixed fields only: a rejection's reason stays in the record, never in an email.

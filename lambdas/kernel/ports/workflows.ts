@@ -6,6 +6,7 @@ export const WORKFLOW_NAMES = [
   'admin-approval',
   'breach-notification',
   'screening',
+  'kyc-refresh',
 ] as const;
 export type WorkflowName = (typeof WORKFLOW_NAMES)[number];
 

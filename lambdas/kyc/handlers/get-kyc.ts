@@ -7,8 +7,8 @@ import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import type { Settings } from '../../kernel/settings.js';
 import { kycOverviewView } from '../contracts.js';
-import { customerFacts, type KycStore } from '../kyc-store.js';
-import { kycOverview } from '../levels.js';
+import type { KycStore } from '../kyc-store.js';
+import { overviewOf } from '../overview.js';
 import { awsKycStore, KYC_CONFIG } from '../wiring.js';
 
 export const makeHandler = (ports: {
@@ -19,14 +19,7 @@ export const makeHandler = (ports: {
   httpHandler({}, async (_request, event) => {
     const { userId } = callerOf(event);
     const record = await ports.kyc.get(userId);
-    const standing = record && { level: record.level, refreshDueAt: record.refreshDueAt };
-    const overview = kycOverview(
-      standing,
-      customerFacts(record?.requirements ?? {}),
-      KYC_CONFIG,
-      ports.settings,
-      ports.clock.now(),
-    );
+    const overview = overviewOf(record, KYC_CONFIG, ports.settings, ports.clock.now());
     return { status: 200, body: kycOverviewView.parse(overview) };
   });
 

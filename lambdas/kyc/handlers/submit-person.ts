@@ -11,8 +11,8 @@ import type { Clock } from '../../kernel/ports/clock.js';
 import type { Settings } from '../../kernel/settings.js';
 import type { ScreeningIntake } from '../../screening/contracts.js';
 import { kycOverviewView, personBody } from '../contracts.js';
-import { customerFacts, type KycStore } from '../kyc-store.js';
-import { kycOverview } from '../levels.js';
+import type { KycStore } from '../kyc-store.js';
+import { overviewOf } from '../overview.js';
 import { checkPerson } from '../person.js';
 import { awsKycPersonStore, awsKycScreeningIntake, KYC_CONFIG } from '../wiring.js';
 
@@ -34,13 +34,7 @@ export const makeHandler = (ports: {
       nationalities: [person.nationality],
     });
     logger.info('kyc person recorded', { level: record.level });
-    const overview = kycOverview(
-      { level: record.level, refreshDueAt: record.refreshDueAt },
-      customerFacts(record.requirements),
-      KYC_CONFIG,
-      ports.settings,
-      now,
-    );
+    const overview = overviewOf(record, KYC_CONFIG, ports.settings, now);
     return { status: 202, body: kycOverviewView.parse(overview) };
   });
 

@@ -1,0 +1,383 @@
+// F1/X4 business customers, the risk rating and the refresh, against DynamoDB semantics (dynalite): the ownership
+// graph declared (nested chains, refusals, the senior managing official), the owners sealed (E2) with their
+// screening pointers, the risk rating with a PEP and its EDD requirements, and the refresh deadlines with an
+// injected clock (asked, overdue → limits capped at basic, a D2 override capped too, refreshed → restored).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
+import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import type { Effect } from '../../lambdas/kernel/outbox.js';
+import type { FieldCipher } from '../../lambdas/kernel/privacy/field-cipher.js';
+import { parseSettings } from '../../lambdas/kernel/settings.js';
+import { TABLES } from '../../lambdas/kernel/tables.js';
+import { type BusinessBody, declareBusiness, ownerSubjectId } from '../../lambdas/kyc/business.js';
+import { parseKycConfig } from '../../lambdas/kyc/config.js';
+import {
+  KycStore,
+  kycKey,
+  ownerPointerKey,
+  type RecordRater,
+  refreshPartition,
+  refreshShardOf,
+} from '../../lambdas/kyc/kyc-store.js';
+import { overviewOf } from '../../lambdas/kyc/overview.js';
+import { OwnershipRefused } from '../../lambdas/kyc/ownership.js';
+import { pepOfFinding, rateRecord } from '../../lambdas/kyc/record-risk.js';
+import { sweepRefresh } from '../../lambdas/kyc/refresh.js';
+import type { PepStatus } from '../../lambdas/kyc/risk.js';
+import { levelLimits } from '../../lambdas/kyc/wiring.js';
+import { WithdrawalLimits } from '../../lambdas/withdrawals/limits.js';
+import { openLocalFieldCipher } from '../../local/adapters/field-cipher.js';
+import { LocalKeyService } from '../../local/adapters/key-service.js';
+import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+
+let dynamo: TestDynamo;
+let stateDir: string;
+let table: SignedTable;
+let vault: FieldCipher;
+const config = parseKycConfig({});
+const settings = parseSettings({
+  withdrawalLimits: { BTC: { daily: '2', monthly: '20' }, ETH: { daily: '50', monthly: '500' } },
+});
+const written: Effect[][] = [];
+const outbox = {
+  pending: (of: (row: unknown) => readonly Effect[]) => {
+    let effects: readonly Effect[] = [];
+    return {
+      writes: (row: unknown) => {
+        effects = of(row);
+        return effects.length
+          ? [{ create: { pk: 'OUTBOX', sk: `e-${written.length}-${Math.random()}`, effects } }]
+          : [];
+      },
+      settle: async () => {
+        if (effects.length) written.push([...effects]);
+      },
+    };
+  },
+};
+const peps = new Map<string, PepStatus>();
+const rater: RecordRater = {
+  async prepare(userId, current) {
+    const subjects = [userId, ...(current?.business?.owners ?? []).map((o) => o.ownerId)];
+    const pep = subjects.map((s) => peps.get(s) ?? 'none').find((p) => p !== 'none') ?? 'none';
+    return (record, at) => rateRecord(record, { pep, volume30Days: '0' }, config, settings, at);
+  },
+};
+const store = () => new KycStore(table, outbox as never, config, vault, rater, 30);
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+  stateDir = await mkdtemp(join(tmpdir(), 'palisade-kyc-business-'));
+  const keys = await LocalKeyService.open(stateDir);
+  vault = await openLocalFieldCipher(stateDir);
+  const spec = TABLES.accounts;
+  table = new SignedTable(
+    dynamo.documents,
+    {
+      logicalName: spec.logicalName,
+      tableName: spec.logicalName,
+      partitionKey: 'pk',
+      sortKey: 'sk',
+      ledger: spec.ledger,
+    },
+    new RowSigner(keys),
+    new RowVerifier(keys, async () => {}),
+  );
+});
+afterAll(async () => {
+  await dynamo.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+const raw = async (key: { pk: string; sk: string }) =>
+  (await dynamo.documents.send(new GetCommand({ TableName: TABLES.accounts.logicalName, Key: key }))).Item;
+
+/** Acme (DE) held 40 % by Bruno directly and 60 % by HoldCo (LU), itself 50/50 Ada and Chen: Ada 30 %, Chen 30 %, Bruno 40 %. */
+const NESTED: BusinessBody = {
+  registrationNumber: 'HRB 123456',
+  jurisdiction: 'DE',
+  incorporationDocument: 'slot_incorporation_1',
+  ownership: {
+    company: 'acme',
+    parties: [
+      {
+        id: 'acme',
+        kind: 'company',
+        name: 'Acme GmbH',
+        registrationNumber: 'HRB 123456',
+        jurisdiction: 'DE',
+      },
+      { id: 'holdco', kind: 'company', name: 'HoldCo SA', jurisdiction: 'LU' },
+      { id: 'ada', kind: 'person', name: 'Ada Lovelace', dateOfBirth: '1985-12-10', nationality: 'GB' },
+      { id: 'bruno', kind: 'person', name: 'Bruno Ganz', residenceCountry: 'CH' },
+      { id: 'chen', kind: 'person', name: 'Chen Wei' },
+      { id: 'dora', kind: 'person', name: 'Dora Maar' },
+    ],
+    holdings: [
+      { owner: 'bruno', owned: 'acme', percent: '40' },
+      { owner: 'holdco', owned: 'acme', percent: '60' },
+      { owner: 'ada', owned: 'holdco', percent: '50' },
+      { owner: 'chen', owned: 'holdco', percent: '50' },
+    ],
+  },
+};
+
+const refused = (body: BusinessBody): string => {
+  try {
+    declareBusiness('u-refused', body, config.beneficialOwnerThresholdPercent);
+  } catch (error) {
+    if (error instanceof OwnershipRefused) return `${error.status} ${error.reason}`;
+    throw error;
+  }
+  return 'accepted';
+};
+
+describe('F1 business customers and beneficial owners', () => {
+  it('F1 a nested graph: effective ownership multiplied along chains, every person at 25 % or more a beneficial owner, sealed (E2) with a pointer for their screening', async () => {
+    const declaration = declareBusiness('u-biz', NESTED, config.beneficialOwnerThresholdPercent);
+    expect(declaration.owners.map((o) => [o.name, o.percent, o.role])).toEqual([
+      ['Bruno Ganz', '40', 'beneficial-owner'],
+      ['Ada Lovelace', '30', 'beneficial-owner'],
+      ['Chen Wei', '30', 'beneficial-owner'],
+    ]);
+    expect(declaration.countries.sort()).toEqual(['CH', 'DE', 'GB', 'LU']);
+    const record = await store().submitBusiness('u-biz', declaration, '2026-12-05T00:00:00.000Z');
+    expect(record.business?.owners.map((o) => [o.nameMasked, o.screening])).toEqual([
+      ['B*** G***', 'pending'],
+      ['A*** L***', 'pending'],
+      ['C*** W***', 'pending'],
+    ]);
+    // E2: nothing in clear in the row; each owner opens only under its own binding
+    const row = await raw(kycKey('u-biz'));
+    const text = JSON.stringify(row);
+    for (const value of ['Bruno', 'Ganz', 'Lovelace', 'Chen Wei', '1985-12-10', 'HRB 123456', 'Acme GmbH']) {
+      expect(text).not.toContain(value);
+    }
+    const ada = ownerSubjectId('u-biz', 'ada');
+    const sealed = record.business?.owners.find((o) => o.ownerId === ada)?.sealed as string;
+    const binding = {
+      table: TABLES.accounts.logicalName,
+      key: { ...kycKey('u-biz'), field: `owner:${ada}` },
+      group: 'identity' as const,
+    };
+    expect(await vault.decrypt(binding, sealed)).toEqual({
+      name: 'Ada Lovelace',
+      dateOfBirth: '1985-12-10',
+      nationality: 'GB',
+    });
+    expect(await raw(ownerPointerKey(ada))).toMatchObject({ userId: 'u-biz' });
+    // the customer's view: masked names, screening pending
+    const view = overviewOf(record, config, settings, new Date('2026-12-05T00:00:00Z'));
+    expect(view.business?.owners[0]).toEqual({
+      ownerId: ownerSubjectId('u-biz', 'bruno'),
+      role: 'beneficial-owner',
+      percent: '40',
+      name: 'B*** G***',
+      screening: 'pending',
+    });
+    expect(view.business?.registrationNumber).toBe('***456');
+  });
+
+  it('F1 refusals: a cycle, shares over 100 %, nobody above the threshold without a senior managing official (400, nothing to write)', () => {
+    const cycle = structuredClone(NESTED);
+    cycle.ownership.holdings[3] = { owner: 'chen', owned: 'holdco', percent: '40' };
+    cycle.ownership.holdings.push({ owner: 'acme', owned: 'holdco', percent: '10' });
+    expect(refused(cycle)).toBe('400 cycle');
+    const over = structuredClone(NESTED);
+    over.ownership.holdings[0] = { owner: 'bruno', owned: 'acme', percent: '40.0001' };
+    expect(refused(over)).toBe('400 over-100');
+    const spread = structuredClone(NESTED);
+    spread.ownership.holdings = [
+      { owner: 'ada', owned: 'acme', percent: '24.9999' },
+      { owner: 'bruno', owned: 'acme', percent: '24.9999' },
+      { owner: 'chen', owned: 'acme', percent: '24.9999' },
+      { owner: 'dora', owned: 'acme', percent: '24.9999' },
+    ];
+    expect(refused(spread)).toBe('400 no-official');
+    spread.ownership.seniorManagingOfficial = 'dora';
+    const declared = declareBusiness('u-smo', spread, config.beneficialOwnerThresholdPercent);
+    expect(declared.owners).toEqual([
+      {
+        ownerId: ownerSubjectId('u-smo', 'dora'),
+        role: 'senior-managing-official',
+        name: 'Dora Maar',
+        nameMasked: 'D*** M***',
+      },
+    ]);
+  });
+
+  it('F1 F2 an owner’s screening lands in the customer’s record through the pointer; a hit rates the customer', async () => {
+    const kyc = store();
+    const bruno = ownerSubjectId('u-biz', 'bruno');
+    const ada = ownerSubjectId('u-biz', 'ada');
+    await kyc.recordScreening(bruno, { decisionId: 'scr_b', band: 'clear' }, '2026-12-05T01:00:00.000Z');
+    await kyc.recordScreening(ada, { decisionId: 'scr_a', band: 'medium' }, '2026-12-05T01:00:00.000Z');
+    const record = await kyc.get('u-biz');
+    expect(record?.business?.owners.map((o) => o.screening)).toEqual(['met', 'in-review', 'pending']);
+    expect(record?.risk?.reasons.map((r) => r.code)).toContain('screening-possible-match');
+    expect(record?.risk?.rating).toBe('medium');
+    // the customer never sees in-review
+    const view = overviewOf(record, config, settings, new Date('2026-12-05T02:00:00Z'));
+    expect(view.business?.owners.map((o) => o.screening)).toEqual(['met', 'pending', 'pending']);
+    expect(JSON.stringify(view)).not.toMatch(/risk|in-review|medium/);
+  });
+});
+
+describe('F1 the risk rating wired', () => {
+  it('F1 a PEP rates the customer high with its reason, adds the EDD requirements and a yearly refresh from the review', async () => {
+    const kyc = store();
+    const person = {
+      legalName: { given: 'Pia', family: 'Politika' },
+      dateOfBirth: '1970-01-01',
+      nationality: 'FR',
+      residence: { line1: '1 rue de Rivoli', city: 'Paris', country: 'FR' },
+      taxResidence: [{ country: 'FR' }],
+    };
+    await kyc.submitPerson('u-pep', person, '2026-12-05T00:00:00.000Z');
+    peps.set('u-pep', pepOfFinding({ status: 'pep', roles: ['role.pep.natl'] }));
+    await kyc.recordScreening('u-pep', { decisionId: 'scr_p', band: 'clear' }, '2026-12-05T00:10:00.000Z');
+    const record = await kyc.get('u-pep');
+    expect(record?.risk).toMatchObject({
+      rating: 'high',
+      reasons: [{ code: 'pep', rating: 'high', detail: 'domestic' }],
+      eddRequirements: ['source-of-funds', 'second-approval'],
+    });
+    expect(record?.requirements).toMatchObject({
+      'source-of-funds': 'missing',
+      'second-approval': 'missing',
+    });
+    expect(record?.reviewedAt).toBe('2026-12-05T00:10:00.000Z');
+    expect(record?.refreshDueAt).toBe('2027-12-05T00:10:00.000Z');
+    const view = overviewOf(record, config, settings, new Date('2026-12-06T00:00:00Z'));
+    expect(view.edd).toEqual([
+      { requirement: 'source-of-funds', status: 'missing' },
+      { requirement: 'second-approval', status: 'missing' },
+    ]);
+    expect(JSON.stringify(view)).not.toMatch(/pep|high|risk/i);
+    // without the PEP: low, five years
+    expect(pepOfFinding({ status: 'not-pep', roles: [] })).toBe('none');
+    expect(pepOfFinding({ status: 'pep', roles: ['role.rca'] })).toBe('relative-or-associate');
+  });
+});
+
+describe('F1 X4 the refresh with an injected clock', () => {
+  const PERSON = {
+    legalName: { given: 'Rita', family: 'Refresh' },
+    dateOfBirth: '1980-02-29',
+    nationality: 'DE',
+    residence: { line1: '1 Unter den Linden', city: 'Berlin', country: 'DE' },
+    taxResidence: [{ country: 'DE' }],
+  };
+  let now = new Date('2026-12-05T00:00:00Z');
+  const clock = { now: () => now };
+  const limitsOf = levelLimits({ settings: () => settings }, config, (userId) => store().standing(userId));
+  const sweep = () => sweepRefresh({ kyc: store(), clock }, config);
+
+  it('F1 X4 due → asked once; past the deadline → overdue, limits capped at basic (a D2 override too); refreshed → restored', async () => {
+    const kyc = store();
+    await kyc.submitPerson('u-ref', PERSON, now.toISOString());
+    await kyc.recordScreening('u-ref', { decisionId: 'scr_r1', band: 'clear' }, now.toISOString());
+    await kyc.setLevel('u-ref', 'verified', {
+      actor: { kind: 'admin', id: 'c-1' },
+      reason: 'documents',
+      at: now.toISOString(),
+    });
+    const record = await kyc.get('u-ref');
+    expect(record?.risk?.rating).toBe('low');
+    expect(record?.refreshDueAt).toBe('2031-12-05T00:00:00.000Z');
+    // the index rows: one to ask 30 days before, one at the deadline
+    const shard = refreshShardOf('u-ref');
+    const index = async (stage: 'ASK' | 'DUE') =>
+      (
+        await dynamo.documents.send(
+          new QueryCommand({
+            TableName: TABLES.accounts.logicalName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': refreshPartition(stage, shard) },
+          }),
+        )
+      ).Items?.filter((i) => i.userId === 'u-ref') ?? [];
+    expect((await index('ASK')).map((i) => i.sk)).toEqual(['2031-11-05T00:00:00.000Z#u-ref']);
+    expect((await index('DUE')).map((i) => i.sk)).toEqual(['2031-12-05T00:00:00.000Z#u-ref']);
+
+    now = new Date('2031-11-04T23:59:59Z');
+    await sweep(); // the other tests' customers, due long before
+    expect(await sweep()).toMatchObject({ asked: 0, overdue: 0 });
+    written.length = 0;
+    now = new Date('2031-11-05T00:00:00Z');
+    expect(await sweep()).toMatchObject({ asked: 1, overdue: 0, more: false });
+    expect(written.flat()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'audit',
+          event: expect.objectContaining({ action: 'kyc.refresh-requested' }),
+        }),
+        {
+          kind: 'mail',
+          userId: 'u-ref',
+          message: { template: 'kyc-refresh', dueAt: '2031-12-05T00:00:00.000Z', overdue: false },
+        },
+      ]),
+    );
+    expect(await index('ASK')).toEqual([]);
+    expect(await sweep()).toMatchObject({ asked: 0, overdue: 0 });
+    expect((await limitsOf('u-ref', 'BTC', now)).daily).toBe('10');
+
+    // the deadline passes: overdue (audited, told), limits at basic, a D2 override capped at basic too
+    now = new Date('2031-12-05T00:00:00Z');
+    written.length = 0;
+    expect(await sweep()).toMatchObject({ asked: 0, overdue: 1 });
+    expect((await kyc.get('u-ref'))?.refreshOverdueAt).toBe(now.toISOString());
+    expect(written.flat().map((e) => (e.kind === 'audit' ? e.event.action : e.kind))).toEqual([
+      'kyc.refresh-overdue',
+      'mail',
+    ]);
+    const overdue = await limitsOf('u-ref', 'BTC', now);
+    expect(overdue).toEqual({
+      daily: '2',
+      monthly: '20',
+      ceiling: { daily: '2', monthly: '20' },
+    });
+    const own = new WithdrawalLimits(table);
+    await own.setLimits('u-ref', 'BTC', {
+      daily: '40',
+      monthly: '400',
+      setAt: now.toISOString(),
+      requestId: 'req-1',
+    });
+    const { ceiling, ...defaults } = overdue;
+    expect(await own.limitsFor('u-ref', 'BTC', defaults, ceiling)).toEqual({ daily: '2', monthly: '20' });
+    expect(await own.limitsFor('u-ref', 'BTC', defaults)).toEqual({ daily: '40', monthly: '400' });
+
+    // refreshed: the person data given again and screened clear → a new period, limits restored
+    now = new Date('2031-12-10T00:00:00Z');
+    await kyc.submitPerson('u-ref', PERSON, now.toISOString());
+    await kyc.recordScreening('u-ref', { decisionId: 'scr_r1', band: 'clear' }, now.toISOString());
+    const refreshed = await kyc.get('u-ref');
+    expect(refreshed?.refreshDueAt).toBe('2036-12-10T00:00:00.000Z');
+    expect(refreshed?.refreshOverdueAt).toBeUndefined();
+    expect(await limitsOf('u-ref', 'BTC', now)).toEqual({ daily: '10', monthly: '100' });
+    expect(await own.limitsFor('u-ref', 'BTC', { daily: '10', monthly: '100' })).toEqual({
+      daily: '40',
+      monthly: '400',
+    });
+  });
+
+  it('X4 sign-up opens the record at none; an existing record is left as it is', async () => {
+    const kyc = store();
+    await kyc.open('u-new', '2026-12-05T00:00:00.000Z');
+    expect(await kyc.get('u-new')).toMatchObject({ level: 'none', requirements: {} });
+    await kyc.setLevel('u-new', 'basic', {
+      actor: { kind: 'system', id: 't' },
+      reason: 'test',
+      at: '2026-12-05T00:00:01.000Z',
+    });
+    await kyc.open('u-new', '2026-12-05T00:00:02.000Z');
+    expect((await kyc.get('u-new'))?.level).toBe('basic');
+    expect(await kyc.standing('u-never')).toBeUndefined();
+  });
+});
