@@ -54,6 +54,8 @@ beforeAll(async () => {
       withdrawalLimits: { BTC: { daily: '2', monthly: '20' }, ETH: { daily: '50', monthly: '500' } },
     }),
   });
+  // Amounts up to 3 BTC priced low stay under the Travel Rule's threshold (test/e2e/travel-rule.test.ts).
+  cloud.ports.prices.set('BTC', 'EUR', '100');
 }, 120_000);
 afterAll(async () => {
   await cloud?.stop();
