@@ -367,12 +367,17 @@ describe('I2 the AWS path of the admin plane', () => {
       ]),
     );
     h.reset();
-    // the listed address, whitelisted after the load: AddWithdrawalAddress reads the index under its role
+    // the listed address, whitelisted after the load by a customer of its own (vic is suspended by now):
+    // AddWithdrawalAddress reads the index under its role
+    const lea: TestUser = person('lea');
+    await signUp(h, lea, '127.0.0.42');
+    const leaToken = await firstLogin(h, lea, 'device-lea-00001');
+    h.reset();
     const added = await h.call(
       'POST',
       '/v1/me/addresses',
       { asset: 'ETH', address: LISTED_ETH.toLowerCase(), label: 'listed' },
-      { token: userToken },
+      { token: leaToken },
     );
     h.assertClean();
     expectStatus(added, 201);
