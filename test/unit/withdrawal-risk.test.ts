@@ -227,6 +227,8 @@ describe('C2 the risk facts of a withdrawal request', () => {
       'user-1',
       'BTC',
       levelLimits ? await levelLimits('user-1', 'BTC', NOW) : parseSettings({}).withdrawalLimits.BTC,
+      // X4: no refresh overdue, so no ceiling on the D2 override
+      undefined,
     );
     return (recorded[0]?.risk.signals ?? []).map((s) => s.id);
   }
