@@ -6,6 +6,7 @@ import { USER_PARAMETER_SCHEMAS, type UserParameterAction } from '../../lambdas/
 import type { RequestView } from '../../lambdas/admin/contracts.js';
 import { ASSET_IDS } from '../../lambdas/kernel/assets.js';
 import type { AdminAction } from '../../lambdas/kernel/settings.js';
+import { KYC_LEVELS, REVIEWABLE_REQUIREMENTS } from '../../lambdas/kyc/contracts.js';
 import { call } from './api.js';
 import { problemsOf } from './parameters.js';
 import { ACTION_TITLES } from './tiers.js';
@@ -24,9 +25,29 @@ function parametersFrom(action: AdminAction, form: FormData): Record<string, unk
       return { phone: text('phone') };
     case 'change-withdrawal-limits':
       return { asset: text('asset'), daily: text('daily'), monthly: text('monthly') };
+    case 'review-kyc-requirement':
+      return { requirement: text('requirement'), outcome: text('outcome') };
+    case 'set-kyc-level':
+      return { level: text('level') };
     default:
       return {};
   }
+}
+
+/** A required choice among a schema's own values. */
+function Choice({ label, name, options }: { label: string; name: string; options: readonly string[] }) {
+  return (
+    <div class="field">
+      <label for={`choice-${name}`}>{label}</label>
+      <select id={`choice-${name}`} name={name} required>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }
 
 function ParameterFields({ action }: { action: AdminAction }) {
@@ -62,6 +83,16 @@ function ParameterFields({ action }: { action: AdminAction }) {
           <Field label="Monthly limit" name="monthly" required inputMode="numeric" />
         </fieldset>
       );
+    case 'review-kyc-requirement':
+      return (
+        <fieldset>
+          <legend>KYC review</legend>
+          <Choice label="Requirement" name="requirement" options={REVIEWABLE_REQUIREMENTS} />
+          <Choice label="Outcome" name="outcome" options={['approve', 'reject']} />
+        </fieldset>
+      );
+    case 'set-kyc-level':
+      return <Choice label="KYC level" name="level" options={KYC_LEVELS} />;
     default:
       return null;
   }

@@ -3,6 +3,7 @@
 // (console/src/action-form.tsx). Pure: zod and two constant lists, so the page's bundle holds no server module.
 import * as z from 'zod/mini';
 import { ASSET_IDS, type Asset } from '../kernel/assets.js';
+import { KYC_LEVELS, REVIEWABLE_REQUIREMENTS } from '../kyc/contracts.js';
 import { PERSONAL_FIELDS } from './permissions.js';
 
 const decimal = z.string().check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/, 'a decimal such as 2.5'));
@@ -32,10 +33,21 @@ export const REVEAL_PARAMETERS = z.strictObject({
   windowMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(60)),
 });
 
+/** F1: the compliance review of a KYC requirement in review: met or rejected. */
+export const REVIEW_KYC_PARAMETERS = z.strictObject({
+  requirement: z.enum(REVIEWABLE_REQUIREMENTS),
+  outcome: z.enum(['approve', 'reject']),
+});
+
+/** X4: the customer's KYC level, set by hand. */
+export const SET_KYC_LEVEL_PARAMETERS = z.strictObject({ level: z.enum(KYC_LEVELS) });
+
 /** The actions on a user whose parameters the console asks for in a form (reveal has its own form). */
 export const USER_PARAMETER_SCHEMAS = {
   'change-user-email': CHANGE_EMAIL_PARAMETERS,
   'change-user-phone': CHANGE_PHONE_PARAMETERS,
   'change-withdrawal-limits': WITHDRAWAL_LIMITS_PARAMETERS,
+  'review-kyc-requirement': REVIEW_KYC_PARAMETERS,
+  'set-kyc-level': SET_KYC_LEVEL_PARAMETERS,
 } as const;
 export type UserParameterAction = keyof typeof USER_PARAMETER_SCHEMAS;

@@ -2,7 +2,6 @@
 // so the payload an approver signs off (its hash) holds nothing the executor would not act on.
 import * as z from 'zod/mini';
 import type { AdminAction } from '../kernel/settings.js';
-import { KYC_LEVELS, REVIEWABLE_REQUIREMENTS } from '../kyc/contracts.js';
 import { stagedFileName } from '../screening/contracts.js';
 import {
   CHANGE_EMAIL_PARAMETERS,
@@ -10,6 +9,8 @@ import {
   DECIDE_WITHDRAWAL_PARAMETERS,
   NO_PARAMETERS,
   REVEAL_PARAMETERS,
+  REVIEW_KYC_PARAMETERS,
+  SET_KYC_LEVEL_PARAMETERS,
   WITHDRAWAL_LIMITS_PARAMETERS,
 } from './action-parameters.js';
 
@@ -103,16 +104,13 @@ export const ACTION_SPECS = {
   'review-kyc-requirement': {
     target: 'user',
     executor: 'account',
-    parameters: z.strictObject({
-      requirement: z.enum(REVIEWABLE_REQUIREMENTS),
-      outcome: z.enum(['approve', 'reject']),
-    }),
+    parameters: REVIEW_KYC_PARAMETERS,
   },
   // X4: sets the customer's KYC level (audited `kyc.level-changed`; a lowering limits withdrawals at once).
   'set-kyc-level': {
     target: 'user',
     executor: 'account',
-    parameters: z.strictObject({ level: z.enum(KYC_LEVELS) }),
+    parameters: SET_KYC_LEVEL_PARAMETERS,
   },
 } as const satisfies Record<
   AdminAction,
