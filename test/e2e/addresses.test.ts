@@ -18,7 +18,7 @@ import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import type { DevAccount } from '../../local/dev-accounts.js';
 import { linkIn, openLink, pressButton } from '../support/email-links.js';
 import { callFrom, createDevUser, type JsonAnswer, localFetch, mailText } from '../support/local-client.js';
-import { LISTED_ETH, sdnFiles } from '../support/sanctioned-addresses.js';
+import { LISTED_ETH, sdnFiles, sdnFilesWithRow } from '../support/sanctioned-addresses.js';
 
 const PASSWORD = 'correct horse battery staple';
 const HOUR = 3_600_000;
@@ -343,16 +343,7 @@ describe('C1 withdrawal address whitelist', () => {
 const NEWLY_LISTED = '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359';
 
 /** The SDN files with one more entry whose remarks list `address` as a Digital Currency Address. */
-function sdnListing(address: string, entityId: number) {
-  const files = sdnFiles();
-  const sdn = files.get('sdn.csv') as Uint8Array;
-  const row = new TextEncoder().encode(
+const sdnListing = (address: string, entityId: number) =>
+  sdnFilesWithRow(
     `${entityId},"NEWLY LISTED LTD","-0- ","CYBER2",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"Digital Currency Address - ETH ${address}."\r\n`,
   );
-  const grown = new Uint8Array(sdn.length + row.length);
-  grown.set(sdn.subarray(0, sdn.length - 1));
-  grown.set(row, sdn.length - 1);
-  grown[grown.length - 1] = 0x1a;
-  files.set('sdn.csv', grown);
-  return files;
-}

@@ -5,7 +5,6 @@
 // same ASL file, its Distributed Map run inline) and opens a case; a bad list file is refused whole and the
 // version in force stays.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,16 +20,10 @@ import { LOCAL_ACCOUNT } from '../../local/lambda-context.js';
 import { adminCode, createAdmin, type TestAdmin } from '../support/admin-client.js';
 import { type Slot, sha256, uploadToSlot } from '../support/list-uploads.js';
 import { callFrom, localFetch, mailText } from '../support/local-client.js';
+import { sdnFiles, sdnFilesWithRow } from '../support/sanctioned-addresses.js';
 
 const PASSWORD = 'correct horse battery staple';
 const clock = { now: () => new Date() };
-const SDN = 'data/lists/ofac-sdn';
-const sdnFiles = () =>
-  new Map(
-    ['sdn.csv', 'alt.csv', 'add.csv', 'sdn_comments.csv'].map(
-      (name) => [name, new Uint8Array(readFileSync(join(SDN, name)))] as const,
-    ),
-  );
 let stateDir: string;
 let cloud: LocalCloud;
 let compliance: TestAdmin;
@@ -124,18 +117,10 @@ const casesOf = async (userId: string) => {
 
 /** The SDN files with one more row listing `name` (`first.last`), added before the end-of-file byte. */
 function sdnWith(name: string, entityId: number) {
-  const files = sdnFiles();
-  const sdn = files.get('sdn.csv') as Uint8Array;
   const listedName = name.replace('.', ' ').toUpperCase().split(' ').reverse().join(', ');
-  const row = new TextEncoder().encode(
+  return sdnFilesWithRow(
     `${entityId},"${listedName}","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n`,
   );
-  const grown = new Uint8Array(sdn.length + row.length);
-  grown.set(sdn.subarray(0, sdn.length - 1));
-  grown.set(row, sdn.length - 1);
-  grown[grown.length - 1] = 0x1a;
-  files.set('sdn.csv', grown);
-  return files;
 }
 
 /** A load-screening-list request for these files, as the maker makes it; answers the request and its slots. */

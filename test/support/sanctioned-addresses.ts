@@ -12,6 +12,19 @@ const SDN_DIR = 'data/lists/ofac-sdn';
 export const sdnFiles = (): Map<string, Uint8Array> =>
   new Map(readdirSync(SDN_DIR).map((n) => [n, new Uint8Array(readFileSync(join(SDN_DIR, n)))]));
 
+/** The SDN files with one more `sdn.csv` row (a CSV line, CRLF-ended), added before the end-of-file byte. */
+export function sdnFilesWithRow(row: string): Map<string, Uint8Array> {
+  const files = sdnFiles();
+  const sdn = files.get('sdn.csv') as Uint8Array;
+  const added = new TextEncoder().encode(row);
+  const grown = new Uint8Array(sdn.length + added.length);
+  grown.set(sdn.subarray(0, sdn.length - 1));
+  grown.set(added, sdn.length - 1);
+  grown[grown.length - 1] = 0x1a;
+  files.set('sdn.csv', grown);
+  return files;
+}
+
 /** An Ether address OFAC lists (SDN entity 30518, SECONDEYE SOLUTION), as a wallet may print it. */
 export const LISTED_ETH = '0x7Db418b5D567A4e0E8c59Ad71BE1FcE48f3E6107';
 /** A Bitcoin address OFAC lists (SDN entity 25308). */
