@@ -423,6 +423,10 @@ export class CloudHarness {
   private onInvocation(record: InvocationRecord): void {
     this.invocations.push(record);
     const { outcome } = record;
+    if (process.env.CLOUD_HARNESS_TRACE)
+      process.stderr.write(
+        `[invoke] ${record.functionId} ${outcome.cold ? 'cold' : 'warm'} ${outcome.ms.toFixed(0)} ms ${outcome.ok ? 'ok' : `${outcome.errorType}: ${outcome.errorMessage}`}\n`,
+      );
     const texts = [...record.logs, ...(outcome.ok ? [] : [outcome.errorMessage])];
     const found = new Set<string>();
     for (const text of texts) {
