@@ -205,8 +205,17 @@ export interface LambdaServiceOptions {
   onInvocation?: (record: InvocationRecord) => void;
 }
 
+/**
+ * At most this many execution environments per function at once; further invocations wait for one to be
+ * free, as when Lambda scales out slower than a Map fans out. A resource limit of the harness (each
+ * environment is a worker thread on this machine's cores), not a semantic: callers see the same answers,
+ * later. The wait does not count toward the function's timeout.
+ */
+const ENVIRONMENTS_PER_FUNCTION = 4;
+
 export class LambdaService {
   private readonly environments = new Map<string, Environment[]>();
+  private readonly waiting = new Map<string, (() => void)[]>();
   readonly byId: Map<string, CloudFunction>;
   readonly byName: Map<string, CloudFunction>;
   readonly model: CloudModel;
@@ -240,11 +249,12 @@ export class LambdaService {
   }
 
   /** An idle environment of the function, or a new one (a cold start) when every one is busy or gone. */
-  private environment(fn: CloudFunction): Environment {
+  private environment(fn: CloudFunction): Environment | undefined {
     const alive = (this.environments.get(fn.id) ?? []).filter((e) => !e.dead);
     this.environments.set(fn.id, alive);
     const idle = alive.find((e) => !e.busy);
     if (idle) return idle;
+    if (alive.length >= ENVIRONMENTS_PER_FUNCTION) return undefined;
     const bundle = this.options.bundles.get(fn.id);
     if (!bundle) throw new Error(`No bundle for ${fn.id}`);
     const made = new Environment(bundle, fn, this.environmentOf(fn).all, this.options.endpoint);
@@ -254,8 +264,16 @@ export class LambdaService {
 
   /** One synchronous invocation (RequestResponse), as Lambda runs it. */
   async invoke(fn: CloudFunction, event: unknown, requestId: string = randomUUID()): Promise<InvokeOutcome> {
+    let env = this.environment(fn);
+    while (!env) {
+      await new Promise<void>((resolve) => {
+        const queue = this.waiting.get(fn.id) ?? [];
+        queue.push(resolve);
+        this.waiting.set(fn.id, queue);
+      });
+      env = this.environment(fn);
+    }
     const started = performance.now();
-    const env = this.environment(fn);
     env.busy = true;
     const cold = !env.used;
     env.used = true;
@@ -310,6 +328,7 @@ export class LambdaService {
       }
     } finally {
       env.busy = false;
+      this.waiting.get(fn.id)?.shift()?.();
     }
     this.options.onInvocation?.({ functionId: fn.id, requestId, outcome, logs });
     return outcome;
@@ -320,6 +339,7 @@ export class LambdaService {
     fn: CloudFunction,
   ): Promise<{ initError?: InvokeOutcomeError; initMs: number; logs: string[]; names: string[] }> {
     const env = this.environment(fn);
+    if (!env) throw new Error(`${fn.id}: every environment is busy`);
     const ready = await env.ready;
     return { ...ready, names: await env.names() };
   }
