@@ -20,6 +20,7 @@ import {
   type Figure,
   IMPORT_FIT,
   journeyLatency,
+  KNOWN_CPU_MS,
   type ModelInputs,
   PLATFORM,
   REGION,
@@ -199,7 +200,15 @@ export function renderCostReport(census: Census, inputs: ModelInputs, source: Re
     });
   }
   out.push('');
-  out.push(`\\* CPU not measured: ${DEFAULT_CPU_MS.ms} ms per invocation stands in.`);
+  out.push(
+    `\\* CPU not measured for every function: ${DEFAULT_CPU_MS.ms} ms per invocation stands in; ${Object.entries(
+      KNOWN_CPU_MS,
+    )
+      .map(([id, f]) => `${id} ${f.ms} ms (${f.source})`)
+      .join(
+        '; ',
+      )}. CPU is added up across a request\u2019s functions, though a function invoked beside a remote call overlaps it: an overestimate where that happens (the duress check beside the password check).`,
+  );
   out.push('');
   out.push('### Per-call p50 figures');
   out.push('');
