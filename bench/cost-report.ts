@@ -15,6 +15,7 @@ import {
 } from './cost-model.js';
 import {
   CALL_P50,
+  coldStartTable,
   DEFAULT_BUNDLE_KB,
   DEFAULT_CPU_MS,
   type Figure,
@@ -209,6 +210,20 @@ export function renderCostReport(census: Census, inputs: ModelInputs, source: Re
         '; ',
       )}. CPU is added up across a request\u2019s functions, though a function invoked beside a remote call overlaps it: an overestimate where that happens (the duress check beside the password check).`,
   );
+  out.push('');
+  out.push('### Lambda overhead by bundle size and memory');
+  out.push('');
+  out.push(
+    `Cold: sandbox + Node.js runtime + the bundle's import + one TLS connection, at a full vCPU during INIT (the model) and, pessimistically, at the invocation's share of one. Warm: what ${DEFAULT_CPU_MS.ms} ms of bench-machine handler CPU takes in the function; the invoke itself adds ${PLATFORM.gatewayToLambda.ms} ms from API Gateway, ${CALL_P50['lambda:Invoke']?.ms} ms from another function.`,
+  );
+  out.push('');
+  out.push('| bundle | memory | cold start (model) | cold start, INIT throttled | warm: 5 ms of CPU |');
+  out.push('| ---: | ---: | ---: | ---: | ---: |');
+  for (const c of coldStartTable()) {
+    out.push(
+      `| ${c.bundleKb} KB | ${c.memoryMb} MB | ${ms(c.coldMs)} ms | ${ms(c.throttledMs)} ms | ${ms(c.warmCpuMs)} ms |`,
+    );
+  }
   out.push('');
   out.push('### Per-call p50 figures');
   out.push('');

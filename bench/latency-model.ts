@@ -417,3 +417,33 @@ export function journeyLatency(
     ),
   };
 }
+
+/** One cell of the cold-start table: a bundle of this size in a function of this memory. */
+export interface ColdStartCell {
+  bundleKb: number;
+  memoryMb: number;
+  /** The model: sandbox + runtime + import at a full vCPU + one TLS connection. */
+  coldMs: number;
+  /** The same if INIT ran at the invocation's share of a vCPU (the pessimistic reading). */
+  throttledMs: number;
+  /** What 5 ms of bench-machine handler CPU takes warm at this memory. */
+  warmCpuMs: number;
+}
+
+export function coldStartTable(
+  bundles: readonly number[] = [150, 350, 500, 600],
+  memories: readonly number[] = [512, 1024, 1769],
+): ColdStartCell[] {
+  return bundles.flatMap((bundleKb) =>
+    memories.map((memoryMb) => {
+      const coldMs = coldStartMs(bundleKb, 1);
+      return {
+        bundleKb,
+        memoryMb,
+        coldMs,
+        throttledMs: coldMs - importMs(bundleKb) + importMs(bundleKb) / vcpuShare(memoryMb),
+        warmCpuMs: lambdaCpuMs(DEFAULT_CPU_MS.ms, memoryMb),
+      };
+    }),
+  );
+}

@@ -29,6 +29,7 @@ import {
   callP50,
   chainMs,
   coldStartMs,
+  coldStartTable,
   DEFAULT_BUNDLE_KB,
   DEFAULT_CPU_MS,
   importMs,
@@ -178,6 +179,18 @@ describe('I2 latency model', () => {
     );
     // An unknown bundle takes the default size.
     expect(requestLatency('j', route).coldExtraMs).toBeCloseTo(coldStartMs(DEFAULT_BUNDLE_KB, 3), 9);
+  });
+
+  it('I2 latency model: the cold-start table grows with the bundle; a throttled INIT only below one vCPU', () => {
+    const cells = coldStartTable([150, 600], [512, 1769]);
+    const at = (kb: number, mb: number) => cells.find((c) => c.bundleKb === kb && c.memoryMb === mb);
+    expect(at(600, 512)?.coldMs).toBeGreaterThan(at(150, 512)?.coldMs ?? Number.POSITIVE_INFINITY);
+    expect(at(600, 1769)?.throttledMs).toBeCloseTo(at(600, 1769)?.coldMs ?? 0, 9);
+    expect(at(600, 512)?.throttledMs).toBeCloseTo(
+      (at(600, 512)?.coldMs ?? 0) + importMs(600) * (1769 / 512 - 1),
+      9,
+    );
+    expect(at(150, 512)?.warmCpuMs).toBeCloseTo(lambdaCpuMs(DEFAULT_CPU_MS.ms, 512), 9);
   });
 
   it('I2 latency model: a journey sums what the user waits for and keeps workflows apart', () => {
