@@ -104,7 +104,7 @@ export const PRICES = {
     per: 1,
     unit: 'SMS part to a US number (toll-free origination: $0.00581 + carrier fee ≈ $0.00302)',
     source: 'https://aws.amazon.com/end-user-messaging/pricing/ (SNS SMS is delivered and priced by it)',
-    note: 'SMS prices change often and differ by country and carrier: check before quoting; a German number costs about ten times more',
+    note: 'not confirmed against the page in this revision (the figure as last read: toll-free base $0.00581 + carrier pass-through ≈ $0.003, plus $2 a month for the toll-free number); SMS prices change often and differ by country and carrier, many European destinations cost several times more: check before quoting',
   },
   s3Get: {
     usd: 0.0004,
@@ -420,23 +420,44 @@ export function cognitoPlusCost(mau: number): number {
   return mau * PRICES.cognitoPlusMau.usd;
 }
 
-/** The journeys a scenario names that the census lacks (the bill would silently miss them). */
+/**
+ * Other names a census may give the journeys the scenarios count (the census bench names its own journeys):
+ * the first of a journey's names that the census has is the one counted.
+ */
+export const JOURNEY_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  'sign-up': ['signup', 'sign-up-verify'],
+  'login-password-totp': ['login', 'login-totp'],
+  'challenge-ip-code': ['challenge-new-network', 'ip-code', 'login-ip-code'],
+  'challenge-device-link': ['challenge-new-device', 'device-link', 'login-device-link'],
+  refresh: ['token-refresh', 'refresh-tokens'],
+  'get-me': ['me', 'get-v1-me'],
+  'withdrawal-request': ['withdrawal', 'request-withdrawal'],
+  'admin-approval': ['withdrawal-review', 'admin-approve', 'approval'],
+};
+
+/** The census's id of a scenario's journey, or undefined when it has none of its names. */
+export function resolveJourney(census: Census, id: string): string | undefined {
+  return [id, ...(JOURNEY_ALIASES[id] ?? [])].find((name) => name in census.journeys);
+}
+
+/** The journeys a scenario names that the census lacks under every name (the bill would silently miss them). */
 export function missingJourneys(census: Census, scenario: Scenario): string[] {
-  return Object.keys(scenario.mix).filter((id) => !(id in census.journeys));
+  return Object.keys(scenario.mix).filter((id) => resolveJourney(census, id) === undefined);
 }
 
 export function scenarioBill(census: Census, scenario: Scenario, inputs: ModelInputs = {}): ScenarioBill {
   const missing = missingJourneys(census, scenario);
   if (missing.length > 0) {
     throw new Error(
-      `The census has no journey ${missing.join(', ')} (scenario ${scenario.id}); it has ${Object.keys(census.journeys).join(', ')}`,
+      `The census has no journey ${missing.join(', ')} (scenario ${scenario.id}); it has ${Object.keys(census.journeys).join(', ')}. Name it in JOURNEY_ALIASES (bench/cost-model.ts).`,
     );
   }
   const quantities = zero();
   for (const [id, times] of Object.entries(scenario.mix)) {
+    const name = resolveJourney(census, id) as string;
     addQuantities(
       quantities,
-      journeyQuantities(id, census.journeys[id] as Census['journeys'][string], inputs),
+      journeyQuantities(name, census.journeys[name] as Census['journeys'][string], inputs),
       times,
     );
   }

@@ -9,6 +9,7 @@ import {
   LINES,
   PRICES,
   PRICES_CHECKED,
+  resolveJourney,
   type ScenarioBill,
   scenarioBill,
   scenarios,
@@ -129,7 +130,10 @@ export function renderCostReport(census: Census, inputs: ModelInputs, source: Re
     out.push('');
     out.push(
       `Mix: ${Object.entries(bill.scenario.mix)
-        .map(([id, n]) => `${qty(n)} × \`${id}\``)
+        .map(([id, n]) => {
+          const name = resolveJourney(census, id) ?? id;
+          return `${qty(n)} × \`${name}\`${name === id ? '' : ` (as ${id})`}`;
+        })
         .join(', ')}.`,
     );
     for (const a of bill.scenario.assumptions) out.push(`- ${a}`);

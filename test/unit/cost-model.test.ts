@@ -20,6 +20,7 @@ import {
   lineCost,
   PRICES,
   requestQuantities,
+  resolveJourney,
   scenarioBill,
   scenarios,
 } from '../../bench/cost-model.js';
@@ -285,6 +286,10 @@ describe('I2 cost model', () => {
     const [logins] = scenarios();
     if (!logins) throw new Error('no scenario');
     const partial: Census = { journeys: { 'login-password-totp': { title: 'l', requests: [route] } } };
+    // Another name of a journey counts as it.
+    const renamed: Census = { journeys: { login: { title: 'l', requests: [route] } } };
+    expect(resolveJourney(renamed, 'login-password-totp')).toBe('login');
+    expect(resolveJourney(renamed, 'refresh')).toBeUndefined();
     expect(() => scenarioBill(partial, logins)).toThrow(
       /no journey challenge-ip-code, challenge-device-link .*has login-password-totp/,
     );
