@@ -137,6 +137,12 @@ export const PRICES = {
     unit: 'GB of CloudWatch Logs ingested (Standard class)',
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
   },
+  sqsRequest: {
+    usd: 0.4,
+    per: 1e6,
+    unit: 'requests (standard queues, 64 KB chunks)',
+    source: 'https://aws.amazon.com/sqs/pricing/',
+  },
   eventsPut: {
     usd: 1,
     per: 1e6,
@@ -185,6 +191,7 @@ export const LINES = [
   'sms',
   's3',
   'secrets-manager',
+  'sqs',
   'events',
   'x-ray',
   'logs',
@@ -210,6 +217,7 @@ export const LINE_PRICE: Readonly<Record<Line, { price: Price; unit: string }>> 
   sms: { price: PRICES.smsUnitedStates, unit: 'SMS' },
   s3: { price: PRICES.s3Get, unit: 'GET' },
   'secrets-manager': { price: PRICES.secretsManagerCall, unit: 'calls' },
+  sqs: { price: PRICES.sqsRequest, unit: 'requests' },
   events: { price: PRICES.eventsPut, unit: 'events' },
   'x-ray': { price: PRICES.xrayTrace, unit: 'traces' },
   logs: { price: PRICES.logsIngestion, unit: 'GB' },
@@ -246,6 +254,8 @@ export function callUnits(operation: string, count: number): { line: Line; units
       return { line: 'secrets-manager', units: count };
     case 'events':
       return { line: 'events', units: count };
+    case 'sqs':
+      return { line: 'sqs', units: count };
     // Invokes are billed as the callee's invocation (functions); StartExecution and SendTaskSuccess are free
     // API calls, the workflow bills its transitions; Cognito bills per MAU.
     default:
@@ -253,13 +263,16 @@ export function callUnits(operation: string, count: number): { line: Line; units
   }
 }
 
-/** Milliseconds a request's functions are billed for, all together (warm), and the cold init share. */
+/**
+ * Milliseconds a request's functions are billed for, all together, warm: the critical path and the CPU once
+ * (the authorizer and the route, or a workflow's tasks, run one after another), and again the calls of every
+ * function invoked synchronously by another, during which its caller waits.
+ */
 export function billedMs(journey: string, request: CensusRequest, inputs: ModelInputs = {}): number {
   const latency = requestLatency(journey, request, inputs);
   const own = latency.chainMs + latency.cpuMs;
-  if (requestKind(request) === 'workflow') return own;
-  const nested =
-    Math.max(0, request.functions.length - 1) * ASSUMPTIONS.nestedCalls * meanCallMs(request.calls);
+  // A function invoked by another (lambda:Invoke) runs while its caller waits: its own calls are billed again.
+  const nested = (request.calls['lambda:Invoke'] ?? 0) * ASSUMPTIONS.nestedCalls * meanCallMs(request.calls);
   return own + nested;
 }
 
@@ -333,37 +346,41 @@ export interface Scenario {
 /** The behaviour of a monthly active user the per-MAU scenario assumes. */
 export const BEHAVIOUR = {
   loginsPerMau: 8,
-  ipCodeShare: 0.1,
-  deviceLinkShare: 0.05,
+  /** Logins from a new device or network: the emailed code and the device link (A6, A7) instead of TOTP alone. */
+  newDeviceShare: 0.1,
   refreshesPerMau: 40,
   meReadsPerMau: 30,
   withdrawalsPerMau: 1,
+  /** Withdrawals held for an admin decision, taken through the approval plane (D2). */
   reviewedShare: 0.1,
+  /** New withdrawal addresses per user and month (C1). */
+  addressesPerMau: 0.2,
+  /** The month's users who sign up in it; each enrols TOTP (a security change with its hold). */
   signUpsPerMau: 0.05,
 } as const;
 
 export function scenarios(mauCount = 100_000): Scenario[] {
   const b = BEHAVIOUR;
+  const logins = (n: number) => ({
+    'login-password-totp': n * (1 - b.newDeviceShare),
+    'login-new-device': n * b.newDeviceShare,
+  });
   return [
     {
       id: 'logins',
       title: 'One million logins',
-      mix: {
-        'login-password-totp': 1e6,
-        'challenge-ip-code': 1e6 * b.ipCodeShare,
-        'challenge-device-link': 1e6 * b.deviceLinkShare,
-      },
+      mix: logins(1e6),
       assumptions: [
-        'every login is password + TOTP (A2); 10% also answer the emailed code of a new network (A6), 5% confirm a new device by the emailed link (A7)',
+        `${(1 - b.newDeviceShare) * 100}% are password + TOTP from a known device (A2); ${b.newDeviceShare * 100}% come from a new device: password, the emailed code and the device link (A6, A7)`,
         'Cognito bills per MAU, not per login: see the per-MAU table',
       ],
     },
     {
       id: 'withdrawals',
       title: 'One million withdrawals',
-      mix: { 'withdrawal-request': 1e6, 'admin-approval': 1e6 * b.reviewedShare },
+      mix: { withdrawal: 1e6, 'admin-approval': 1e6 * b.reviewedShare },
       assumptions: [
-        '10% are held for an admin decision; those are counted with the automatic path too (the census journey includes it), a slight overestimate',
+        `${b.reviewedShare * 100}% are held for an admin decision, taken through the approval plane: the census's admin request with its two approvals stands for it; those withdrawals are also counted with the automatic workflow, a slight overestimate`,
       ],
     },
     {
@@ -372,18 +389,18 @@ export function scenarios(mauCount = 100_000): Scenario[] {
       mau: mauCount,
       fixed: true,
       mix: {
-        'sign-up': mauCount * b.signUpsPerMau,
-        'login-password-totp': mauCount * b.loginsPerMau,
-        'challenge-ip-code': mauCount * b.loginsPerMau * b.ipCodeShare,
-        'challenge-device-link': mauCount * b.loginsPerMau * b.deviceLinkShare,
+        signup: mauCount * b.signUpsPerMau,
+        'totp-enrolment': mauCount * b.signUpsPerMau,
+        ...logins(mauCount * b.loginsPerMau),
         refresh: mauCount * b.refreshesPerMau,
-        'get-me': mauCount * b.meReadsPerMau,
-        'withdrawal-request': mauCount * b.withdrawalsPerMau,
+        me: mauCount * b.meReadsPerMau,
+        address: mauCount * b.addressesPerMau,
+        withdrawal: mauCount * b.withdrawalsPerMau,
         'admin-approval': mauCount * b.withdrawalsPerMau * b.reviewedShare,
       },
       assumptions: [
-        `per user and month: ${b.loginsPerMau} logins (step-ups as above), ${b.refreshesPerMau} token refreshes (15-minute access tokens), ${b.meReadsPerMau} reads of GET /v1/me, ${b.withdrawalsPerMau} withdrawal (${b.reviewedShare * 100}% reviewed); ${b.signUpsPerMau * 100}% of the month's users sign up in it`,
-        'the other user routes (sessions, devices, addresses, security settings) are not in the census and not counted',
+        `per user and month: ${b.loginsPerMau} logins (new devices as above), ${b.refreshesPerMau} token refreshes (15-minute access tokens), ${b.meReadsPerMau} reads of GET /v1/me, ${b.addressesPerMau} new withdrawal addresses, ${b.withdrawalsPerMau} withdrawal (${b.reviewedShare * 100}% reviewed); ${b.signUpsPerMau * 100}% of the month's users sign up in it and enrol TOTP`,
+        'the other user routes (sessions, devices, security settings, KYC) are not in the census and not counted',
       ],
     },
   ];
@@ -425,14 +442,15 @@ export function cognitoPlusCost(mau: number): number {
  * the first of a journey's names that the census has is the one counted.
  */
 export const JOURNEY_ALIASES: Readonly<Record<string, readonly string[]>> = {
-  'sign-up': ['signup', 'sign-up-verify'],
+  signup: ['sign-up'],
   'login-password-totp': ['login', 'login-totp'],
-  'challenge-ip-code': ['challenge-new-network', 'ip-code', 'login-ip-code'],
-  'challenge-device-link': ['challenge-new-device', 'device-link', 'login-device-link'],
+  'login-new-device': ['login-step-up', 'login-device-link'],
   refresh: ['token-refresh', 'refresh-tokens'],
-  'get-me': ['me', 'get-v1-me'],
-  'withdrawal-request': ['withdrawal', 'request-withdrawal'],
-  'admin-approval': ['withdrawal-review', 'admin-approve', 'approval'],
+  me: ['get-me', 'get-v1-me'],
+  address: ['withdrawal-address', 'address-whitelist'],
+  withdrawal: ['withdrawal-request', 'request-withdrawal'],
+  'admin-approval': ['withdrawal-review', 'admin-request'],
+  'totp-enrolment': ['totp-enrollment', 'enrol-totp'],
 };
 
 /** The census's id of a scenario's journey, or undefined when it has none of its names. */

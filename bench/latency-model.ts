@@ -113,6 +113,32 @@ export const CALL_P50: Readonly<Record<string, Figure>> = {
     estimate:
       'a synchronous invoke of a warm function, the callee\u2019s own duration excluded (it is in the callee\u2019s calls and CPU): the Invoke front end, placement and the payload both ways',
   },
+  'cognito-idp:AdminEnableUser': {
+    ms: 60,
+    source: NO_PUBLISHED,
+    estimate: 'a directory write without a hash',
+  },
+  'cognito-idp:AdminDisableUser': {
+    ms: 60,
+    source: NO_PUBLISHED,
+    estimate: 'a directory write without a hash',
+  },
+  'cognito-idp:RevokeToken': { ms: 60, source: NO_PUBLISHED, estimate: 'a token store write' },
+  'cognito-idp:AssociateSoftwareToken': {
+    ms: 60,
+    source: NO_PUBLISHED,
+    estimate: 'a secret generated and stored',
+  },
+  'cognito-idp:VerifySoftwareToken': { ms: 60, source: NO_PUBLISHED, estimate: 'a TOTP check and a write' },
+  'cognito-idp:SetUserMFAPreference': { ms: 60, source: NO_PUBLISHED, estimate: 'a directory write' },
+  'pwnedpasswords:GetRange': {
+    ms: 40,
+    source:
+      'Have I Been Pwned range API (https://haveibeenpwned.com/API/v3#SearchingPwnedPasswordsByRange), served from a CDN; no published latency',
+    estimate:
+      'an HTTPS request to the nearest CDN edge from the region; not an AWS call and not billed by AWS',
+  },
+  'sqs:SendMessage': { ms: 15, source: NO_PUBLISHED, estimate: 'a durable enqueue in the region' },
   'states:StartExecution': {
     ms: 30,
     source: NO_PUBLISHED,
@@ -319,7 +345,7 @@ export function benchCpuMs(
 export interface RequestLatency {
   request: string;
   kind: ReturnType<typeof requestKind>;
-  /** Gateway overhead (routes and authorizers) or state transitions (workflows). */
+  /** Gateway overhead (the gateway itself and its invoke of each function it starts) or state transitions (workflows). */
   platformMs: number;
   /** The critical path's remote waits. */
   chainMs: number;
@@ -329,7 +355,7 @@ export interface RequestLatency {
    */
   cpuMs: number;
   warmMs: number;
-  /** Added when the request's first function (the route, the authorizer, the first task) starts cold. */
+  /** Added when the functions the request starts (authorizer and route, or the first task) start cold. */
   coldExtraMs: number;
   coldMs: number;
   /** Added when every function of the request starts cold (the worst case). */
@@ -345,16 +371,36 @@ export function coldStartMs(bundleKb: number, services: number): number {
   );
 }
 
+/** An authorizer by its catalogue id (UserAuthorizer, AdminAuthorizer). */
+export const isAuthorizer = (functionId: string) => functionId.endsWith('Authorizer');
+
+/**
+ * The positions of the functions the request itself starts: for a route, API Gateway's authorizer(s) and the
+ * route's function (the first function that is not an authorizer); for an authorizer request, itself; for a
+ * workflow, its first task. The others are invoked by these (nested) or are later tasks.
+ */
+export function entryFunctions(request: Pick<CensusRequest, 'request' | 'functions'>): number[] {
+  if (request.functions.length === 0) return [];
+  if (requestKind(request) === 'workflow') return [0];
+  const entries: number[] = [];
+  for (const [index, fn] of request.functions.entries()) {
+    entries.push(index);
+    if (!isAuthorizer(fn.id)) break;
+  }
+  return entries;
+}
+
 export function requestLatency(
   journey: string,
   request: CensusRequest,
   inputs: ModelInputs = {},
 ): RequestLatency {
   const kind = requestKind(request);
+  const entries = entryFunctions(request);
   const platformMs =
     kind === 'workflow'
       ? request.transitions * PLATFORM.stateTransition.ms
-      : (kind === 'route' ? PLATFORM.apiGatewayRest.ms : 0) + PLATFORM.gatewayToLambda.ms;
+      : (kind === 'route' ? PLATFORM.apiGatewayRest.ms : 0) + entries.length * PLATFORM.gatewayToLambda.ms;
   let cpuMs = 0;
   let cpuMeasured = true;
   request.functions.forEach((fn, index) => {
@@ -367,7 +413,7 @@ export function requestLatency(
   const colds = request.functions.map((fn) =>
     coldStartMs(inputs.bundleKb?.get(fn.id) ?? DEFAULT_BUNDLE_KB, perFunctionServices),
   );
-  const coldExtraMs = colds[0] ?? 0;
+  const coldExtraMs = entries.reduce((sum, index) => sum + (colds[index] ?? 0), 0);
   const allColdExtraMs = colds.reduce((a, b) => a + b, 0);
   const chain = chainMs(request);
   const warmMs = platformMs + chain + cpuMs;

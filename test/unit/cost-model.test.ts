@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Census,
   type CensusRequest,
+  cpuKey,
   loadCensus,
   measuredCpuOf,
   parseCensus,
@@ -33,6 +34,7 @@ import {
   coldStartTable,
   DEFAULT_BUNDLE_KB,
   DEFAULT_CPU_MS,
+  entryFunctions,
   importMs,
   journeyLatency,
   lambdaCpuMs,
@@ -71,8 +73,7 @@ const workflow: CensusRequest = {
 const census: Census = {
   journeys: {
     'login-password-totp': { title: 'login', requests: [route] },
-    'challenge-ip-code': { title: 'code', requests: [route] },
-    'challenge-device-link': { title: 'link', requests: [route, workflow] },
+    'login-new-device': { title: 'new device', requests: [route, workflow] },
   },
 };
 
@@ -126,6 +127,60 @@ describe('I2 latency model', () => {
     expect(w.platformMs).toBe(3 * PLATFORM.stateTransition.ms);
     const authorizer = requestLatency('j', { ...route, request: 'authorizer' });
     expect(authorizer.platformMs).toBe(PLATFORM.gatewayToLambda.ms);
+  });
+
+  it('I2 latency model: API Gateway starts the authorizer and the route; both count as its invokes and its cold starts', () => {
+    const me: CensusRequest = {
+      request: 'GET /v1/me',
+      functions: [
+        { id: 'UserAuthorizer', memoryMb: 512 },
+        { id: 'GetMe', memoryMb: 512 },
+        { id: 'PersonalDataVault', memoryMb: 512 },
+      ],
+      calls: { 'dynamodb:GetItem': 3, 'dynamodb:Query': 3, 'lambda:Invoke': 1 },
+      criticalPath: 3,
+      transitions: 0,
+    };
+    expect(entryFunctions(me)).toEqual([0, 1]);
+    expect(entryFunctions(route)).toEqual([0]);
+    expect(entryFunctions(workflow)).toEqual([0]);
+    const r = requestLatency('j', me);
+    expect(r.platformMs).toBe(PLATFORM.apiGatewayRest.ms + 2 * PLATFORM.gatewayToLambda.ms);
+    // 3 services over 3 functions: one TLS connection each.
+    expect(r.coldExtraMs).toBeCloseTo(2 * coldStartMs(DEFAULT_BUNDLE_KB, 1), 9);
+    expect(r.allColdExtraMs).toBeCloseTo(3 * coldStartMs(DEFAULT_BUNDLE_KB, 1), 9);
+    // Only the function another invokes (the vault) is billed again for its calls.
+    const billed = requestQuantities('j', me)['lambda-duration'];
+    const ms =
+      r.chainMs +
+      r.cpuMs +
+      ASSUMPTIONS.nestedCalls * meanCallMs(me.calls) +
+      ASSUMPTIONS.coldShare * r.allColdExtraMs;
+    expect(billed).toBeCloseTo((ms / 1000) * 0.5, 9);
+  });
+
+  it('I2 latency model: measured CPU counts the password hash, and a CPU the run could not read is skipped', () => {
+    const measured = measuredCpuOf(
+      parseCensus({
+        journeys: {
+          j: {
+            title: 'j',
+            requests: [
+              {
+                ...route,
+                functions: [
+                  { id: 'Example', memoryMb: 512, cpuMs: 2, hashMs: 60, wallMs: 90, cold: false },
+                  { id: 'PersonalDataVault', memoryMb: 512, cpuMs: null, hashMs: 0, wallMs: 5, cold: true },
+                ],
+              },
+            ],
+          },
+        },
+      }),
+    );
+    expect(measured.exact.get(cpuKey('j', route.request, 0))).toBe(62);
+    expect(measured.exact.has(cpuKey('j', route.request, 1))).toBe(false);
+    expect(measured.byFunction.has('PersonalDataVault')).toBe(false);
   });
 
   it('I2 latency model: measured CPU replaces the default, by place first, then by function', () => {
@@ -196,12 +251,12 @@ describe('I2 latency model', () => {
 
   it('I2 latency model: a journey sums what the user waits for and keeps workflows apart', () => {
     const j = journeyLatency(
-      'challenge-device-link',
-      census.journeys['challenge-device-link'] as Census['journeys'][string],
+      'login-new-device',
+      census.journeys['login-new-device'] as Census['journeys'][string],
     );
-    const r = requestLatency('challenge-device-link', route);
+    const r = requestLatency('login-new-device', route);
     expect(j.userWarmMs).toBeCloseTo(r.warmMs, 9);
-    expect(j.asyncWarmMs).toBeCloseTo(requestLatency('challenge-device-link', workflow).warmMs, 9);
+    expect(j.asyncWarmMs).toBeCloseTo(requestLatency('login-new-device', workflow).warmMs, 9);
     expect(j.maxCriticalPath).toBe(4);
   });
 });
@@ -260,10 +315,10 @@ describe('I2 cost model', () => {
       'login-password-totp',
       census.journeys['login-password-totp'] as Census['journeys'][string],
     );
-    // 1M logins + 10% codes (same request) + 5% links (the request and a workflow).
-    expect(bill.quantities['api-gateway']).toBeCloseTo(1e6 + 1e5 + 5e4, 6);
-    expect(bill.quantities['step-functions']).toBeCloseTo(5e4 * 3, 6);
-    expect(bill.quantities.ses).toBeCloseTo(one.ses * 1.15e6, 6);
+    // 90% known devices (one request), 10% new devices (the request and a workflow of 3 transitions).
+    expect(bill.quantities['api-gateway']).toBeCloseTo(1e6, 6);
+    expect(bill.quantities['step-functions']).toBeCloseTo(1e5 * 3, 6);
+    expect(bill.quantities.ses).toBeCloseTo(one.ses * 1e6, 6);
     expect(bill.total).toBeCloseTo(bill.requestCost, 9);
     expect(bill.fixedCost).toBe(0);
     expect(bill.cognitoEssentials).toBe(0);
@@ -291,7 +346,7 @@ describe('I2 cost model', () => {
     expect(resolveJourney(renamed, 'login-password-totp')).toBe('login');
     expect(resolveJourney(renamed, 'refresh')).toBeUndefined();
     expect(() => scenarioBill(partial, logins)).toThrow(
-      /no journey challenge-ip-code, challenge-device-link .*has login-password-totp/,
+      /no journey login-new-device .*has login-password-totp\. Name it in JOURNEY_ALIASES/,
     );
   });
 });
