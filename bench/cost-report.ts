@@ -163,8 +163,8 @@ export function renderCostReport(census: Census, inputs: ModelInputs, source: Re
     'Expected p50 in AWS: the critical path (its depth from the census × the mean p50 of the request\u2019s mix of calls, ' +
       'never more than all its calls in a row) + handler CPU (bench-machine ms × ' +
       `${PLATFORM.armVsBenchCore.ms} for arm64 ÷ the function's share of a vCPU, memory / ${PLATFORM.fullVcpuMb.ms} MB) + API Gateway ` +
-      `(${PLATFORM.apiGatewayRest.ms} ms for a route) + its invoke of the function (${PLATFORM.gatewayToLambda.ms} ms). ` +
-      'Cold: the first function of each request starts cold (sandbox + Node.js runtime + bundle import + a TLS connection per service); \u201call cold\u201d: every function it invokes too, the worst case. ' +
+      `(${PLATFORM.apiGatewayRest.ms} ms for a route) + its invoke of each function it starts, the authorizer and the route (${PLATFORM.gatewayToLambda.ms} ms each). ` +
+      'Cold: the functions each request starts (authorizer and route, or a workflow\u2019s first task) start cold: sandbox + Node.js runtime + bundle import + a TLS connection per service; \u201call cold\u201d: every function they invoke and every later task too, the worst case. A journey adds up its requests. ' +
       'The public internet between the user and the region is not in it.',
   );
   out.push('');
