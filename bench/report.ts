@@ -83,6 +83,10 @@ What every Lambda costs before it handles its first request, next to an empty ha
 (\`export const handler = async () => ({})\`, \`bench/empty-handler.ts\`) bundled the same way in the same run;
 then what a signed row costs on the read path and in KMS calls (sections after the budgets).
 
+What a request costs in AWS, its expected latency warm and cold and the monthly bill per million logins,
+per million withdrawals and per 100,000 users, is in \`docs/cost.md\`, computed from the remote-call census by
+\`npm run -s cost\`.
+
 - **Size**: each function of \`allFunctions()\` (\`lambdas/catalogue.ts\`) is bundled with the production
   esbuild options (\`bench/bundle-options.ts\`: bundle, platform node, ESM, target ${PRODUCTION_BUNDLING.target} (from \`lib/functions.ts\`), minified,
   external source map, main fields module,main, the \`createRequire\` banner, AWS SDK bundled) into
