@@ -85,6 +85,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ...withdrawalsRoutes.ROUTES,
   ...casesRoutes.ROUTES,
   ...kycRoutes.ROUTES,
+  ...privacyRoutes.ROUTES,
 ];
 
 export const ADMIN_AUTHORIZER: FunctionSpec = adminRoutes.ADMIN_AUTHORIZER;
@@ -225,7 +226,7 @@ export interface ScheduleSpec {
 export const AUDIT_CHECKPOINT: FunctionSpec = platformRoutes.AUDIT_CHECKPOINT;
 /** The transactional outbox's sweeper, every OUTBOX_SWEEP_MINUTES (kernel/outbox.ts). */
 export const OUTBOX_SWEEPER: FunctionSpec = platformRoutes.OUTBOX_SWEEPER;
-export const SCHEDULED: readonly ScheduleSpec[] = [...platformRoutes.SCHEDULED];
+export const SCHEDULED: readonly ScheduleSpec[] = [...platformRoutes.SCHEDULED, ...privacyRoutes.SCHEDULED];
 /**
  * Workflows started on a schedule: an EventBridge Scheduler schedule each in AWS (lib/workflow-schedules.ts,
  * its own role allowed to start that state machine only), a timer of the local runtime locally.

@@ -10,12 +10,32 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TABLES, type TableId, type TableSpec } from '../lambdas/kernel/tables.js';
+import { RECORD_RETENTION } from '../lambdas/privacy/retention.js';
+import { ERASE_AFTER_DAYS, ERASE_TAG } from '../lambdas/privacy/retention-tags.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 import { ScreeningLists } from './screening-lists.js';
 import { SECURE_BUCKET } from './secure-bucket.js';
 
-/** F5: overwritten or deleted KYC documents stay recoverable for five years. */
-const KYC_RECORD_KEEPING = Duration.days(5 * 366);
+/** F5: overwritten or deleted KYC documents stay recoverable for the retention period (RECORD_RETENTION). */
+const KYC_RECORD_KEEPING = Duration.days(RECORD_RETENTION.years * 366);
+
+/**
+ * F5: the KYC document bucket's lifecycle. The versions the retention sweep tagged for erasure (its customer's
+ * records are past retention) expire ERASE_AFTER_DAYS later, current and noncurrent alike (tags are per
+ * version; the sweep tags each); a multipart upload never finished is aborted after a day (a presigned POST is
+ * never multipart, so none is expected; this keeps none). Every other version is kept: an overwritten or
+ * deleted one for the retention period.
+ */
+export const kycDocumentLifecycle = (): s3.LifecycleRule[] => [
+  { id: 'KeepNoncurrentForRetention', noncurrentVersionExpiration: KYC_RECORD_KEEPING },
+  {
+    id: 'EraseTaggedAfterRetention',
+    tagFilters: { [ERASE_TAG.key]: ERASE_TAG.value },
+    expiration: Duration.days(ERASE_AFTER_DAYS),
+    noncurrentVersionExpiration: Duration.days(ERASE_AFTER_DAYS),
+  },
+  { id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+];
 const ACCESS_LOG_RETENTION = Duration.days(2 * 366);
 
 /** The key policy AWS gives a new key: the account administers it and IAM policies grant its use. */
@@ -123,7 +143,7 @@ export class Data extends Construct {
       ...SECURE_BUCKET,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'kyc-documents/',
-      lifecycleRules: [{ noncurrentVersionExpiration: KYC_RECORD_KEEPING }],
+      lifecycleRules: kycDocumentLifecycle(),
     });
 
     // F1: the verification provider's credentials, issued by the provider: an operator puts them (the

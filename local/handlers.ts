@@ -88,6 +88,8 @@ import * as SendUserMail from '../lambdas/notify/handlers/send-user-mail.js';
 import * as AuditCheckpoint from '../lambdas/platform/handlers/audit-checkpoint.js';
 import * as GetHealth from '../lambdas/platform/handlers/get-health.js';
 import * as OutboxSweeper from '../lambdas/platform/handlers/outbox-sweeper.js';
+import * as CloseAccount from '../lambdas/privacy/handlers/close-account.js';
+import * as RetentionSweep from '../lambdas/privacy/handlers/retention-sweep.js';
 import * as PersonalDataVault from '../lambdas/privacy/handlers/vault.js';
 import * as BackfillRoster from '../lambdas/screening/handlers/backfill-roster.js';
 import * as ListRosterPartitions from '../lambdas/screening/handlers/list-roster-partitions.js';
@@ -228,4 +230,6 @@ export const LOCAL_HANDLERS = {
   ExpireAdminRequest,
   AuditCheckpoint,
   OutboxSweeper,
+  CloseAccount,
+  RetentionSweep,
 } satisfies Record<string, LocalHandlerModule>;

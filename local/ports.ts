@@ -115,6 +115,9 @@ import type { PgpSignerClient } from '../lambdas/notify/pgp-signer-client.js';
 import { notificationPrefs, pgpSignerClient } from '../lambdas/notify/wiring.js';
 import type { ScheduledEvent } from '../lambdas/platform/contracts.js';
 import { auditCheckpointWriter, fullOutbox } from '../lambdas/platform/wiring.js';
+import type { ClosurePorts } from '../lambdas/privacy/closure.js';
+import type { RecordRetention } from '../lambdas/privacy/retention.js';
+import { accountClosure, recordRetention } from '../lambdas/privacy/wiring.js';
 import type { AddressScreen, SanctionedAddressIndex } from '../lambdas/screening/address-index.js';
 import { SCREENED_LISTS } from '../lambdas/screening/config.js';
 import type { ScreeningIntake } from '../lambdas/screening/intake.js';
@@ -326,6 +329,10 @@ export interface LocalPorts {
   kycSeenIds: SeenIdStore;
   /** F1: the webhook signing secret of this runtime (random at each start; the simulated provider's). */
   kycWebhookSecrets: () => Promise<readonly string[]>;
+  /** F5: the account closure's ports (lambdas/privacy/closure.ts). */
+  accountClosure: ClosurePorts;
+  /** F5: the record retention (its sweep erases documents from kycDocuments at once: no lifecycle here). */
+  recordRetention: RecordRetention;
 }
 
 /** The function each invoked-function variable names (INVOKABLE of the catalogue). */
@@ -566,6 +573,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const securityChanges = securityChangesOf(infra);
     const prices = new FixedPrices(clock);
     const outbox = fullOutbox(infra);
+    const kycDocuments = new LocalDocumentStore(options.stateDir, 'http://127.0.0.1', clock);
     const kycWebhookSecret = randomBytes(32).toString('hex');
     const ports: LocalPorts = {
       adminRequests: adminRequests(infra),
@@ -589,11 +597,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       addressIndex: addressIndex(infra),
       sanctions: addressScreen(infra),
       staging: new LocalListStaging(options.stateDir, clock),
-      kycDocuments: new LocalDocumentStore(options.stateDir, 'http://127.0.0.1', clock),
+      kycDocuments,
       kycChecker: invokeChecker(invoke('KYC_CHECK_FUNCTION')),
       kycProvider: new SimulatedVerificationProvider(kycWebhookSecret, clock),
       kycSeenIds: new DynamoSeenIds(dynamo.documents, LOCAL_TABLE_NAMES.shield, clock),
       kycWebhookSecrets: async () => [kycWebhookSecret],
+      accountClosure: accountClosure(infra),
+      recordRetention: recordRetention(infra, kycDocuments),
       adminIdentity,
       adminTokens,
       admins: adminDirectoryStore(infra),

@@ -1,6 +1,7 @@
 // AccountStore port: the account state and sessions the authorizer and the account workflows depend on.
 import type { PendingEffects } from '../kernel/outbox.js';
-export type AccountStatus = 'active' | 'suspended';
+/** `closed` (F5): ended by the customer; for good (no login, no request), its records kept RECORD_RETENTION. */
+export type AccountStatus = 'active' | 'suspended' | 'closed';
 
 /** How a user is reached: personal data, sealed in the `contact` field group of the account row (E2). */
 export interface Contact {
@@ -24,6 +25,8 @@ export interface Account {
   sessionsValidAfter?: string;
   suspendedAt?: string;
   suspensionReason?: string;
+  /** F5: when the customer closed the account (POST /v1/me/close). */
+  closedAt?: string;
   version: number;
 }
 

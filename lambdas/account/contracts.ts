@@ -25,7 +25,7 @@ export const meResponse = z.object({
   phone: z.optional(z.string()),
   /** True when `email` and `phone` are in clear. */
   contactRevealed: z.boolean(),
-  status: z.enum(['active', 'suspended']),
+  status: z.enum(['active', 'suspended', 'closed']),
   createdAt: z.iso.datetime(),
   sessionId: z.string(),
 });

@@ -2,7 +2,7 @@
 // (lambdas/kernel/integrity), contact data sealed by the vault with a blind index and masked copies (E2); the
 // same code against AWS and against the local dynalite emulator.
 import { Conflict, NotFound, ValidationError } from '../kernel/errors.js';
-import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { SignedTable, TransactWrite } from '../kernel/integrity/signed-table.js';
 import type { PendingEffects } from '../kernel/outbox.js';
 import type { BlindIndexer } from '../kernel/privacy/blind-index.js';
 import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.js';
@@ -177,7 +177,8 @@ export class DynamoAccountStore implements AccountStore {
       const result = await this.table.update<AccountRow>(
         accountKey(userId),
         (account) =>
-          account.status === 'suspended'
+          // A closed account (F5) stays closed: it is refused everywhere already.
+          account.status !== 'active'
             ? undefined
             : {
                 ...account,
@@ -190,6 +191,38 @@ export class DynamoAccountStore implements AccountStore {
       );
       if (!result) throw new NotFound('Account not found');
       return { changed: result.changed };
+    });
+  }
+
+  /**
+   * F5: closes an active account at `at` (status `closed`, every access token refused from then on) in one
+   * transaction with `also`'s writes (the retention clock's rows, the audit records). Answers the row as it
+   * was before, undefined when there is no account; an account that is not active is left as it is (`changed`
+   * false: a closed one stays closed, a suspended one is the caller's to refuse).
+   */
+  close(
+    userId: string,
+    at: Date,
+    also: () => readonly TransactWrite[],
+  ): Promise<{ changed: boolean; account: Account } | undefined> {
+    return retryOnConflict(async () => {
+      let before: AccountRow | undefined;
+      const result = await this.table.update<AccountRow>(
+        accountKey(userId),
+        (account) => {
+          before = account;
+          if (account.status !== 'active') return undefined;
+          return {
+            ...account,
+            status: 'closed',
+            closedAt: at.toISOString(),
+            sessionsValidAfter: at.toISOString(),
+          };
+        },
+        () => also(),
+      );
+      if (!result || !before) return undefined;
+      return { changed: result.changed, account: stripKeys<Account>(before) };
     });
   }
 

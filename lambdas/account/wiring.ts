@@ -75,4 +75,5 @@ export const awsSuspensionLinkUses = /* @__PURE__ */ once(() =>
 export { storedBlindIndexer } from './blind-index-key.js';
 export { DynamoAccountStore } from './dynamo-account-store.js';
 export { SignupStore } from './signup-store.js';
+export { isFreshStepUp } from './step-up.js';
 export { SuspensionLinks, SuspensionLinkUses } from './suspension-links.js';

@@ -120,7 +120,7 @@ export const adminUserScreening = z.object({
 export const adminUserResponse = z.object({
   userId: z.string(),
   username: z.string(),
-  status: z.enum(['active', 'suspended']),
+  status: z.enum(['active', 'suspended', 'closed']),
   createdAt: z.iso.datetime(),
   suspendedAt: z.optional(z.iso.datetime()),
   suspensionReason: z.optional(z.string()),

@@ -9,6 +9,6 @@ export const findUserQuery = z.object({ username });
 export const foundUserResponse = z.object({
   userId: z.string(),
   username: z.string(),
-  status: z.enum(['active', 'suspended']),
+  status: z.enum(['active', 'suspended', 'closed']),
 });
 export type FoundUserResponse = z.infer<typeof foundUserResponse>;

@@ -93,7 +93,7 @@ export const ERROR_CODES = {
   JURISDICTION: { status: 403, description: 'Not available from this country' },
   STEP_UP_REQUIRED: {
     status: 403,
-    description: 'This read needs a fresh step-up of the session (`POST /v1/me/step-up`)',
+    description: 'This action or read needs a fresh step-up of the session (`POST /v1/me/step-up`)',
   },
   TOTP_SETUP_REQUIRED: { status: 403, description: 'TOTP must be set up first' },
   ADMIN_NOT_ALLOWED: { status: 403, description: 'An admin may not act on this (their own request, say)' },
@@ -134,6 +134,11 @@ export const ERROR_CODES = {
   CONCURRENT_UPDATE: { status: 409, description: 'Another request changed it first; try again' },
   AUDIT_CONTENTION: { status: 409, description: 'Busy audit chain; try again' },
   ACCOUNT_EXISTS: { status: 409, description: 'The account exists already' },
+  ACCOUNT_CLOSURE_REFUSED: {
+    status: 409,
+    description:
+      'F5: the account cannot be closed now (a withdrawal in flight, a security hold, or a compliance freeze); the message says which',
+  },
   USERNAME_TAKEN: { status: 409, description: 'The username is taken' },
   EMAIL_TAKEN: { status: 409, description: 'The email address is taken' },
   PHONE_TAKEN: { status: 409, description: 'The phone number is taken' },

@@ -36,6 +36,13 @@ export type Access =
   | 'kyc-documents:stage'
   /** F1: the server-side check of an upload: read, size and delete (by version) the objects under kyc/. */
   | 'kyc-documents:check'
+  /**
+   * F5: erase the KYC documents of customers past retention: list the versions under kyc/ and tag them for
+   * the bucket's lifecycle rule (palisade:erase), never read or delete an object.
+   */
+  | 'kyc-documents:erase'
+  /** F5: the retention sweep's rows: read and tombstone the retained partitions, delete due-index entries. */
+  | 'retention:sweep'
   /** F1: ask the CheckKycDocument function (the only holder of the document reader and pdf-lib). */
   | 'kyc-check:invoke'
   /** F1: the verification provider's URL and API key (its Secrets Manager secret, read only). */
@@ -115,6 +122,7 @@ export const SIGNED_READS: readonly Access[] = [
   'accounts:write',
   'accounts:scan',
   'screening-roster:write',
+  'retention:sweep',
   'audit:read',
   'task-tokens:own',
 ];

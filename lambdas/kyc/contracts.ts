@@ -152,3 +152,6 @@ export const webhookReceivedView = z.strictObject({
   received: z.literal(true),
   outcome: z.enum(['applied', 'ignored']),
 });
+
+/** F1/F5: every KYC document's key starts with it, then `<userId>/` (the retention sweep erases by it). */
+export { DOCUMENT_PREFIX } from './ports.js';

@@ -22,6 +22,10 @@ export const RECORD_RETENTION = Object.freeze({
   perRun: 100,
 });
 
+/** The partitions of the due index and the sweep's cursor (the sweep's grant; DeleteItem on the first only). */
+export const RETENTION_DUE_PREFIX = 'RETENTION-DUE#';
+export const RETENTION_CURSOR_PARTITION = 'RETENTION-SWEEP';
+
 type Row = { pk: string; sk: string; version: number } & Record<string, unknown>;
 
 /** `years` calendar years after `endedAt` (UTC); 29 February falls on 1 March: never less than the period. */
@@ -38,10 +42,10 @@ const nextMonth = (m: string): string => {
 };
 export const relationshipEndKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'RELATIONSHIP-END' });
 const dueKey = (dueAt: string, userId: string) => ({
-  pk: `RETENTION-DUE#${month(dueAt)}`,
+  pk: `${RETENTION_DUE_PREFIX}${month(dueAt)}`,
   sk: `${dueAt}#${userId}`,
 });
-const CURSOR = { pk: 'RETENTION-SWEEP', sk: 'CURSOR' };
+const CURSOR = { pk: RETENTION_CURSOR_PARTITION, sk: 'CURSOR' };
 
 /** Erases one customer's retained data; answers what it erased (counts only). */
 export interface Eraser {
@@ -78,18 +82,36 @@ export class RecordRetention {
   async relationshipEnded(userId: string, endedAt: Date): Promise<{ endedAt: string; dueAt: string }> {
     const existing = await this.table.get<Row>(relationshipEndKey(userId));
     if (existing) return { endedAt: existing.endedAt as string, dueAt: existing.dueAt as string };
+    const start = this.startWrites(userId, endedAt);
+    await this.table.transact(start.writes);
+    await start.settle();
+    return { endedAt: endedAt.toISOString(), dueAt: start.dueAt };
+  }
+
+  /**
+   * The writes that start the clock, for a caller that ends the relationship in its own transaction (the
+   * account closure: the closed account row, the end row, the due entry and both audit records all or none).
+   * Both rows are created only if absent: a second start in the same transaction fails it (Conflict).
+   * `settle` completes the audit record once the transaction has committed.
+   */
+  startWrites(
+    userId: string,
+    endedAt: Date,
+  ): { dueAt: string; writes: TransactWrite[]; settle: () => Promise<void> } {
     const dueAt = retentionDueAt(endedAt, this.rules.years).toISOString();
     const end = { ...relationshipEndKey(userId), userId, endedAt: endedAt.toISOString(), dueAt };
     const after = this.deps.outbox.pending((): Effect[] => [
       audit(userId, 'retention.started', endedAt.toISOString(), { dueAt, years: String(this.rules.years) }),
     ]);
-    await this.table.transact([
-      { create: end },
-      { create: { ...dueKey(dueAt, userId), userId, dueAt } },
-      ...after.writes(undefined),
-    ]);
-    await after.settle();
-    return { endedAt: end.endedAt, dueAt };
+    return {
+      dueAt,
+      writes: [
+        { create: end },
+        { create: { ...dueKey(dueAt, userId), userId, dueAt } },
+        ...after.writes(undefined),
+      ],
+      settle: () => after.settle(),
+    };
   }
 
   /**
@@ -105,7 +127,9 @@ export class RecordRetention {
     const erased: string[] = [];
     let more = false;
     for (let m = cursor; m <= month(nowIso); m = nextMonth(m)) {
-      const page = await this.table.query<Row>(`RETENTION-DUE#${m}`, { limit: this.rules.perRun + 1 });
+      const page = await this.table.query<Row>(`${RETENTION_DUE_PREFIX}${m}`, {
+        limit: this.rules.perRun + 1,
+      });
       const due = page.items.filter((entry) => (entry.dueAt as string) <= nowIso);
       for (const entry of due) {
         if (erased.length >= this.rules.perRun) {
@@ -153,6 +177,13 @@ const audit = (userId: string, action: string, at: string, details: Record<strin
 });
 
 /**
+ * The partitions of one customer the eraser tombstones (accounts table): the user's own (account, sessions,
+ * KYC record, addresses, withdrawal records and ledger, security state) and the screening decisions and state
+ * (`SCREENING#<id>`). The sweep's IAM grant is scoped to these prefixes (lib/grants/data.ts, retention:sweep).
+ */
+export const RETAINED_PARTITIONS = ['USER#', 'SCREENING#'] as const;
+
+/**
  * The eraser over the accounts table: every row of the customer's partition (KYC record, addresses, withdrawal
  * records, screening decisions, the account row …) replaced by its tombstone, except the relationship-end row,
  * which stays as the proof of when and why. The documents are erased by `documents` (S3: tagged for the bucket's
@@ -166,16 +197,18 @@ export class PartitionEraser implements Eraser {
 
   async erase(userId: string, at: string): Promise<{ rows: number; documents: number }> {
     let rows = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.query<Row>(`USER#${userId}`, startKey ? { startKey } : {});
-      for (const row of page.items) {
-        if (row.sk === 'RELATIONSHIP-END' || row.erasedAt) continue;
-        await this.table.transact([{ replace: row, with: { pk: row.pk, sk: row.sk, erasedAt: at } }]);
-        rows += 1;
-      }
-      startKey = page.next;
-    } while (startKey);
+    for (const prefix of RETAINED_PARTITIONS) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.table.query<Row>(`${prefix}${userId}`, startKey ? { startKey } : {});
+        for (const row of page.items) {
+          if (row.sk === 'RELATIONSHIP-END' || row.erasedAt) continue;
+          await this.table.transact([{ replace: row, with: { pk: row.pk, sk: row.sk, erasedAt: at } }]);
+          rows += 1;
+        }
+        startKey = page.next;
+      } while (startKey);
+    }
     const documents = (await this.documents?.eraseAll(userId)) ?? 0;
     return { rows, documents };
   }

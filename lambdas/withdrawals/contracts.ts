@@ -7,6 +7,9 @@ import { totpCode } from '../kernel/shapes.js';
 import { WITHDRAWAL_ID, WITHDRAWAL_STATUSES } from './record.js';
 
 /** `Idempotency-Key`: 8–64 characters of [A-Za-z0-9_-], e.g. a UUID. Required on every withdrawal request. */
+/** The statuses a withdrawal ends in (F5: any other is in flight, and refuses an account closure). */
+export { FINAL as FINAL_WITHDRAWAL_STATUSES } from './record.js';
+
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** Reads the Idempotency-Key header (any case); absent or malformed is a 400 with its own code. */

@@ -3,6 +3,7 @@
 // only AnswerTask reaches.
 import { Validations } from 'aws-cdk-lib';
 import { CHECKPOINT_PREFIX } from '../../lambdas/kernel/audit/checkpoint.js';
+import { OUTBOX_PARTITION } from '../../lambdas/kernel/outbox.js';
 import { BLIND_INDEX_PURPOSE, FIELD_GROUP_PURPOSE } from '../../lambdas/kernel/privacy/purposes.js';
 import {
   HEAD_PREFIX,
@@ -10,6 +11,11 @@ import {
   TABLES,
   TASK_TOKEN_PARTITION_PREFIX,
 } from '../../lambdas/kernel/tables.js';
+import {
+  RETAINED_PARTITIONS,
+  RETENTION_CURSOR_PARTITION,
+  RETENTION_DUE_PREFIX,
+} from '../../lambdas/privacy/retention.js';
 import type { PalisadeFunction } from '../functions.js';
 import { INCOMING_PREFIX, LIST_PREFIX } from '../screening-lists.js';
 import { allow, deny, type GrantContext, type GrantTable, nagArnOf, viaDynamoDb } from './grant.js';
@@ -164,6 +170,34 @@ export const DATA_GRANTS = {
         onPartitions([`${SCREENING_ROSTER_PARTITION_PREFIX}*`]),
       );
       fenceTaskTokens(fn, ctx);
+      tableKeyWrite(fn, ctx);
+      sign(fn, ctx);
+    },
+  },
+  'retention:sweep': {
+    // F5: the record retention sweep (lambdas/privacy/retention.ts): reads the due index's month partitions and
+    // its cursor, reads and tombstones (a version-conditional put) the rows of the retained partitions
+    // (USER#, SCREENING#) with their heads, writes its outbox entries (the audit records), and deletes nothing
+    // but due-index entries and its own outbox entries. No UpdateItem, no batch, no other partition.
+    apply(fn, ctx) {
+      const table = [ctx.data.accounts.tableArn];
+      const retained = RETAINED_PARTITIONS.map((prefix) => `${prefix}*`);
+      const due = `${RETENTION_DUE_PREFIX}*`;
+      allow(
+        fn,
+        ['dynamodb:GetItem', 'dynamodb:Query'],
+        table,
+        onPartitions([...retained, due, RETENTION_CURSOR_PARTITION, `${HEAD_PREFIX}*`]),
+      );
+      allow(
+        fn,
+        ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+        table,
+        onPartitions([...retained, RETENTION_CURSOR_PARTITION, `${HEAD_PREFIX}*`, OUTBOX_PARTITION]),
+      );
+      allow(fn, ['dynamodb:DeleteItem'], table, onPartitions([due, OUTBOX_PARTITION]));
+      fenceTaskTokens(fn, ctx);
+      ledgerFence(fn, ctx);
       tableKeyWrite(fn, ctx);
       sign(fn, ctx);
     },

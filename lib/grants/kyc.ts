@@ -54,6 +54,18 @@ export const KYC_GRANTS = {
       acknowledgeDocuments(fn, ctx);
     },
   },
+  'kyc-documents:erase': {
+    env: (_fn, { data }) => ({ KYC_DOCUMENTS_BUCKET: data.kycDocuments.bucketName }),
+    apply(fn, ctx) {
+      // F5: the versions under kyc/ listed (the sweep asks for kyc/<userId>/ only) and tagged; the bucket's
+      // lifecycle rule on the tag expires them. No read, no delete, no key use (tagging does not decrypt).
+      allow(fn, ['s3:ListBucketVersions', 's3:ListBucket'], [ctx.data.kycDocuments.bucketArn], {
+        StringLike: { 's3:prefix': [`${DOCUMENT_PREFIX}*`] },
+      });
+      allow(fn, ['s3:PutObjectTagging', 's3:PutObjectVersionTagging'], [objects(ctx)]);
+      acknowledgeDocuments(fn, ctx);
+    },
+  },
   'kyc-check:invoke': {
     env: (fn, ctx) => {
       const target = ctx.invokables?.get('kyc-check:invoke');

@@ -2,7 +2,7 @@
 // the state folder's `kyc-documents/`. A slot is a JSON file with its policy (content type, size range,
 // expiry); `receive` is what the local upload endpoint calls with the multipart form, and enforces that policy
 // as S3 does (the key, the content type, the size, the expiry), so a test of a bad upload sees the same refusal.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../../lambdas/kernel/ports/clock.js';
 import {
@@ -101,6 +101,18 @@ export class LocalDocumentStore implements DocumentStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  /**
+   * F5: erases every document of the customer (and their slots) at once: what the bucket's lifecycle rule does
+   * in AWS a day after the sweep tagged them. Answers how many documents there were.
+   */
+  async eraseAll(userId: string): Promise<number> {
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(userId)) throw new RangeError('not a safe user id');
+    const dir = join(this.root, 'kyc-documents', 'kyc', userId);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    await rm(dir, { recursive: true, force: true });
+    return names.filter((name) => !name.endsWith('.slot.json')).length;
   }
 }
 

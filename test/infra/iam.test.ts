@@ -139,6 +139,19 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ...pairs(['s3:ListBucket'], [getAttArn(data.kycDocuments)]),
       ...pairs(['kms:Decrypt'], [getAttArn(data.dataKey)]),
     ],
+    'kyc-documents:erase': [
+      ...pairs(['s3:ListBucketVersions', 's3:ListBucket'], [getAttArn(data.kycDocuments)]),
+      ...pairs(['s3:PutObjectTagging', 's3:PutObjectVersionTagging'], [kycObjects]),
+    ],
+    'retention:sweep': [
+      ...pairs(
+        ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+        table,
+      ),
+      ...pairs(['dynamodb:DeleteItem'], table),
+      ...tableKeyWrite,
+      ...pairs(['kms:GetPublicKey', 'kms:Sign'], signingKey),
+    ],
     'kyc-check:invoke': pairs(
       ['lambda:InvokeFunction'],
       [getAttArn(s.primary.functions.get('CheckKycDocument')?.fn as IConstruct)],

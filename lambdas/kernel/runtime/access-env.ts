@@ -49,6 +49,8 @@ export const ACCESS_ENV = {
   'screening-lists:stage': ['SCREENING_LISTS_BUCKET'],
   'kyc-documents:stage': ['KYC_DOCUMENTS_BUCKET', 'KYC_DOCUMENTS_KEY_ARN'],
   'kyc-documents:check': ['KYC_DOCUMENTS_BUCKET'],
+  'kyc-documents:erase': ['KYC_DOCUMENTS_BUCKET'],
+  'retention:sweep': ['ACCOUNTS_TABLE', 'SIGNING_KEY_ID'],
   'kyc-check:invoke': ['KYC_CHECK_FUNCTION'],
   'kyc-provider:call': ['KYC_PROVIDER_SECRET'],
   'kyc-webhook:verify': ['KYC_WEBHOOK_SECRET', 'SHIELD_TABLE'],
