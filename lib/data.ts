@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TABLES, type TableId, type TableSpec } from '../lambdas/kernel/tables.js';
+import { PENDING_UPLOAD_DAYS, UPLOAD_TAG } from '../lambdas/kyc/ports.js';
 import { RECORD_RETENTION } from '../lambdas/privacy/retention.js';
 import { ERASE_AFTER_DAYS, ERASE_TAG } from '../lambdas/privacy/retention-tags.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
@@ -22,7 +23,8 @@ const KYC_RECORD_KEEPING = Duration.days(RECORD_RETENTION.years * 366);
 /**
  * F5: the KYC document bucket's lifecycle. The versions the retention sweep tagged for erasure (its customer's
  * records are past retention) expire ERASE_AFTER_DAYS later, current and noncurrent alike (tags are per
- * version; the sweep tags each); a multipart upload never finished is aborted after a day (a presigned POST is
+ * version; the sweep tags each); an upload whose check never accepted it (still tagged pending by its POST)
+ * expires a day later; a multipart upload never finished is aborted after a day (a presigned POST is
  * never multipart, so none is expected; this keeps none). Every other version is kept: an overwritten or
  * deleted one for the retention period.
  */
@@ -33,6 +35,13 @@ export const kycDocumentLifecycle = (): s3.LifecycleRule[] => [
     tagFilters: { [ERASE_TAG.key]: ERASE_TAG.value },
     expiration: Duration.days(ERASE_AFTER_DAYS),
     noncurrentVersionExpiration: Duration.days(ERASE_AFTER_DAYS),
+  },
+  {
+    // An upload never completed (its check never accepted it) is not kept: tagged pending by its POST.
+    id: 'ExpireUploadsNeverCompleted',
+    tagFilters: { [UPLOAD_TAG.key]: UPLOAD_TAG.pending },
+    expiration: Duration.days(PENDING_UPLOAD_DAYS),
+    noncurrentVersionExpiration: Duration.days(PENDING_UPLOAD_DAYS),
   },
   { id: 'AbortIncompleteMultipartUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
 ];

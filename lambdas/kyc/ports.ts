@@ -30,6 +30,17 @@ export interface SlotRequest {
 /** Every KYC document's key starts with it (the grants' resource). */
 export const DOCUMENT_PREFIX = 'kyc/';
 
+/**
+ * F5: an upload is tagged `palisade:upload=pending` by its presigned POST (the policy requires the tag) and
+ * `complete` once the server-side check accepts it; the bucket's lifecycle rule expires a pending version a day
+ * later, so a file uploaded but never completed is not kept (lib/data.ts).
+ */
+export const UPLOAD_TAG = Object.freeze({ key: 'palisade:upload', pending: 'pending', complete: 'complete' });
+/** The POST form's `tagging` field of a new upload: the tag set S3 stores with the object. */
+export const PENDING_UPLOAD_TAGGING = `<Tagging><TagSet><Tag><Key>${UPLOAD_TAG.key}</Key><Value>${UPLOAD_TAG.pending}</Value></Tag></TagSet></Tagging>`;
+/** Days after which a version still tagged pending expires (the lifecycle rule's). */
+export const PENDING_UPLOAD_DAYS = 1;
+
 /** The one object key of a slot: a slot is never reused, so a key names one upload. */
 export const documentKey = (userId: string, slotId: string): string => {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(userId) || !/^[A-Za-z0-9_-]{8,64}$/.test(slotId)) {
@@ -47,6 +58,8 @@ export interface DocumentStore {
   read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
   /** Deletes the object and every version of it (a refused file: nothing kept); a missing key is a no-op. */
   delete(key: string): Promise<void>;
+  /** F5: marks an accepted upload complete (UPLOAD_TAG), so the pending uploads' expiry leaves it. */
+  keep(key: string): Promise<void>;
 }
 
 /** The partition key prefix of a seen webhook event id's row (Shield table; the grant's LeadingKeys). */

@@ -35,8 +35,9 @@ export const KYC_GRANTS = {
       KYC_DOCUMENTS_KEY_ARN: data.dataKey.attrArn,
     }),
     apply(fn, ctx) {
-      // A presigned POST carries this role's credentials: what the slot's policy allows, under kyc/ only.
-      allow(fn, ['s3:PutObject'], [objects(ctx)]);
+      // A presigned POST carries this role's credentials: what the slot's policy allows, under kyc/ only; its
+      // `tagging` field (the pending-upload tag, F5) needs s3:PutObjectTagging too.
+      allow(fn, ['s3:PutObject', 's3:PutObjectTagging'], [objects(ctx)]);
       allow(fn, ['kms:GenerateDataKey'], [ctx.data.dataKey.attrArn], viaS3(fn, ctx));
       acknowledgeDocuments(fn, ctx);
     },
@@ -44,8 +45,13 @@ export const KYC_GRANTS = {
   'kyc-documents:check': {
     env: (_fn, { data }) => ({ KYC_DOCUMENTS_BUCKET: data.kycDocuments.bucketName }),
     apply(fn, ctx) {
-      // Read and size an upload (HeadObject is s3:GetObject), delete a refused one by its version.
-      allow(fn, ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'], [objects(ctx)]);
+      // Read and size an upload (HeadObject is s3:GetObject), delete a refused one by its version, tag an
+      // accepted one complete (F5: the pending uploads' expiry leaves it).
+      allow(
+        fn,
+        ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectTagging'],
+        [objects(ctx)],
+      );
       // S3 answers a HeadObject of a missing key (nothing uploaded yet) 404 rather than 403 only to a caller who
       // may list the bucket, checked with no s3:prefix in the request: so no prefix condition here (see
       // screening-lists:read). The function is invoked by CompleteKycDocument only, never by a client.

@@ -103,6 +103,9 @@ export class LocalDocumentStore implements DocumentStore {
     await rm(this.path(key), { force: true });
   }
 
+  /** F5: nothing to mark locally (no lifecycle expires a pending upload here). */
+  async keep(_key: string): Promise<void> {}
+
   /**
    * F5: erases every document of the customer (and their slots) at once: what the bucket's lifecycle rule does
    * in AWS a day after the sweep tagged them. Answers how many documents there were.

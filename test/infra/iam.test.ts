@@ -131,11 +131,14 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ...pairs(['kms:GenerateDataKey'], [getAttArn(lists.key)]),
     ],
     'kyc-documents:stage': [
-      ...pairs(['s3:PutObject'], [kycObjects]),
+      ...pairs(['s3:PutObject', 's3:PutObjectTagging'], [kycObjects]),
       ...pairs(['kms:GenerateDataKey'], [getAttArn(data.dataKey)]),
     ],
     'kyc-documents:check': [
-      ...pairs(['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'], [kycObjects]),
+      ...pairs(
+        ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectTagging'],
+        [kycObjects],
+      ),
       ...pairs(['s3:ListBucket'], [getAttArn(data.kycDocuments)]),
       ...pairs(['kms:Decrypt'], [getAttArn(data.dataKey)]),
     ],

@@ -1,10 +1,11 @@
 // CDK assertions of F5's wiring: the daily EventBridge rule of the RetentionSweep function, its role (the
 // retained partitions and the due index only, deletes limited to due entries and its outbox entries, the KYC
-// documents tagged and never read or deleted), the KYC bucket's lifecycle (tagged versions expired, incomplete
-// multipart uploads aborted, other noncurrent versions kept for the retention period), and the CloseAccount
-// route's grants (it disables the user at the identity provider).
+// documents tagged and never read or deleted), the KYC bucket's lifecycle (versions tagged for erasure and
+// uploads never completed expired, incomplete multipart uploads aborted, other noncurrent versions kept for the
+// retention period), and the CloseAccount route's grants (it disables the user at the identity provider).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULED } from '../../lambdas/catalogue.js';
+import { UPLOAD_TAG } from '../../lambdas/kyc/ports.js';
 import { RECORD_RETENTION } from '../../lambdas/privacy/retention.js';
 import { ERASE_AFTER_DAYS, ERASE_TAG } from '../../lambdas/privacy/retention-tags.js';
 import { RETENTION_SWEEP, RETENTION_SWEEP_MINUTES } from '../../lambdas/privacy/routes.js';
@@ -85,7 +86,7 @@ describe('F5 record retention in AWS', () => {
     expect(resources).not.toContain(logicalId(s.primary.data.dataKey));
   });
 
-  it('F5 the KYC bucket expires tagged versions a day after the sweep, aborts incomplete uploads, keeps the rest five years', () => {
+  it('F5 the KYC bucket expires versions tagged for erasure and uploads never completed after a day, aborts incomplete multipart uploads, keeps the rest five years', () => {
     const bucket =
       s.merged.findResources('AWS::S3::Bucket')[logicalId(s.primary.data.kycDocuments)]?.Properties;
     const rules = bucket.LifecycleConfiguration.Rules as Record<string, unknown>[];
@@ -97,6 +98,13 @@ describe('F5 record retention in AWS', () => {
           TagFilters: [{ Key: ERASE_TAG.key, Value: ERASE_TAG.value }],
           ExpirationInDays: ERASE_AFTER_DAYS,
           NoncurrentVersionExpiration: { NoncurrentDays: ERASE_AFTER_DAYS },
+        }),
+        expect.objectContaining({
+          Id: 'ExpireUploadsNeverCompleted',
+          Status: 'Enabled',
+          TagFilters: [{ Key: UPLOAD_TAG.key, Value: UPLOAD_TAG.pending }],
+          ExpirationInDays: 1,
+          NoncurrentVersionExpiration: { NoncurrentDays: 1 },
         }),
         expect.objectContaining({
           Id: 'AbortIncompleteMultipartUploads',

@@ -10,7 +10,7 @@ import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import { S3DocumentStore, slotPolicy } from '../../lambdas/kyc/aws/s3-document-store.js';
 import { parseKycConfig } from '../../lambdas/kyc/config.js';
 import { checkDocument, DocumentRefused, sniffType } from '../../lambdas/kyc/documents.js';
-import { documentKey } from '../../lambdas/kyc/ports.js';
+import { documentKey, PENDING_UPLOAD_TAGGING } from '../../lambdas/kyc/ports.js';
 import { LocalDocumentStore, type LocalUploadRefused } from '../../local/adapters/kyc-documents.js';
 
 const limits = parseKycConfig({}).documents;
@@ -180,8 +180,11 @@ describe('F1 the document store: one presigned POST per slot, and a local store 
         ['content-length-range', 1, limits.maxBytes],
         ['eq', '$x-amz-server-side-encryption', 'aws:kms'],
         ['eq', '$x-amz-server-side-encryption-aws-kms-key-id', options.kmsKeyArn],
+        // F5: tagged pending by the POST itself; the bucket expires it unless its check accepts it.
+        ['eq', '$tagging', PENDING_UPLOAD_TAGGING],
       ]),
     );
+    expect(slot.fields.tagging).toBe(PENDING_UPLOAD_TAGGING);
     expect(policy.conditions).not.toContainEqual(expect.arrayContaining(['starts-with']));
     expect(slotPolicy(request, options).key).toBe(documentKey('user-1', 'slot_0123456789'));
     expect(() => documentKey('user/../x', 'slot_0123456789')).toThrow(RangeError);

@@ -6,11 +6,19 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutObjectTaggingCommand,
   type S3Client,
   type S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { type DocumentStore, documentKey, type SlotRequest, type UploadSlot } from '../ports.js';
+import {
+  type DocumentStore,
+  documentKey,
+  PENDING_UPLOAD_TAGGING,
+  type SlotRequest,
+  UPLOAD_TAG,
+  type UploadSlot,
+} from '../ports.js';
 
 /** The environment variables naming the bucket and the data key (the `kyc-documents:*` accesses, to come). */
 export const KYC_DOCUMENTS_BUCKET_ENV = 'KYC_DOCUMENTS_BUCKET';
@@ -33,6 +41,8 @@ export function slotPolicy(
     'Content-Type': request.contentType,
     'x-amz-server-side-encryption': 'aws:kms',
     'x-amz-server-side-encryption-aws-kms-key-id': options.kmsKeyArn,
+    // F5: the upload is pending until its check accepts it; the bucket expires a pending one after a day.
+    tagging: PENDING_UPLOAD_TAGGING,
   };
   const conditions = [
     { bucket: options.bucket },
@@ -41,6 +51,7 @@ export function slotPolicy(
     ['content-length-range', 1, request.maxBytes],
     ['eq', '$x-amz-server-side-encryption', 'aws:kms'],
     ['eq', '$x-amz-server-side-encryption-aws-kms-key-id', options.kmsKeyArn],
+    ['eq', '$tagging', PENDING_UPLOAD_TAGGING],
   ] as const;
   return { key, fields, conditions };
 }
@@ -92,6 +103,17 @@ export class S3DocumentStore implements DocumentStore {
       if ((err as S3ServiceException).name === 'NoSuchKey') return undefined;
       throw err;
     }
+  }
+
+  /** F5: the accepted upload's current version tagged complete: the pending uploads' expiry leaves it. */
+  async keep(key: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectTaggingCommand({
+        Bucket: this.options.bucket,
+        Key: key,
+        Tagging: { TagSet: [{ Key: UPLOAD_TAG.key, Value: UPLOAD_TAG.complete }] },
+      }),
+    );
   }
 
   /**

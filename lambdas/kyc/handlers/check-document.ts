@@ -3,7 +3,8 @@
 // bucket's kyc/ objects (read, size, delete; no table, no key but S3's use of the data key). The size first
 // (HeadObject: nothing larger than the limit is read), then documents.ts checkDocument on the bytes: type by
 // magic bytes, accepted for the kind and equal to the declared type, PDF readable with 1…maxPdfPages pages. A
-// refused file is deleted (its version: nothing kept) and the answer says why; nothing uploaded: `missing`.
+// refused file is deleted (its version: nothing kept) and the answer says why; nothing uploaded: `missing`. An
+// accepted one is tagged complete (F5: the bucket expires uploads still pending after a day).
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
 import { taskHandler } from '../../kernel/task.js';
@@ -15,7 +16,7 @@ import type { DocumentStore } from '../ports.js';
 import { KYC_CONFIG } from '../wiring.js';
 
 export async function checkUpload(
-  documents: Pick<DocumentStore, 'head' | 'read' | 'delete'>,
+  documents: Pick<DocumentStore, 'head' | 'read' | 'delete' | 'keep'>,
   { key, kind, declared }: DocumentCheckRequest,
   limits: KycConfig['documents'],
 ): Promise<DocumentCheckAnswer> {
@@ -27,6 +28,8 @@ export async function checkUpload(
     const bytes = await documents.read(key, limits.maxBytes);
     if (!bytes) return { outcome: 'missing' };
     const checked = await checkDocument(kind, declared, bytes, limits);
+    // F5: kept from here on (no longer a pending upload the bucket expires after a day).
+    await documents.keep(key);
     return {
       outcome: 'accepted',
       contentType: checked.contentType,
@@ -40,7 +43,9 @@ export async function checkUpload(
   }
 }
 
-export const makeHandler = (ports: { kycDocuments: Pick<DocumentStore, 'head' | 'read' | 'delete'> }) =>
+export const makeHandler = (ports: {
+  kycDocuments: Pick<DocumentStore, 'head' | 'read' | 'delete' | 'keep'>;
+}) =>
   taskHandler(documentCheckRequest, async (request) => {
     const answer = await checkUpload(ports.kycDocuments, request, KYC_CONFIG.documents);
     logger.info('kyc document checked', {

@@ -485,9 +485,16 @@ export class CloudHarness {
     return fn;
   }
 
-  /** Invokes a function directly, as EventBridge does a scheduled one; its answer parsed. */
-  async invokeFunction(id: string, event: unknown): Promise<unknown> {
-    const outcome = await this.lambda.invoke(this.fn(id), event);
+  /**
+   * Invokes a function directly, as EventBridge does a scheduled one; its answer parsed. `clockOffsetMs` runs
+   * the bundle's clock that far ahead for this invocation (a scheduled run years later, F5).
+   */
+  async invokeFunction(
+    id: string,
+    event: unknown,
+    options: { clockOffsetMs?: number } = {},
+  ): Promise<unknown> {
+    const outcome = await this.lambda.invoke(this.fn(id), event, undefined, options);
     if (!outcome.ok) throw Object.assign(new Error(outcome.errorMessage), { name: outcome.errorType });
     return JSON.parse(outcome.payload);
   }

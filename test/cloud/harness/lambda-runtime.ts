@@ -263,7 +263,12 @@ export class LambdaService {
   }
 
   /** One synchronous invocation (RequestResponse), as Lambda runs it. */
-  async invoke(fn: CloudFunction, event: unknown, requestId: string = randomUUID()): Promise<InvokeOutcome> {
+  async invoke(
+    fn: CloudFunction,
+    event: unknown,
+    requestId: string = randomUUID(),
+    options: { clockOffsetMs?: number } = {},
+  ): Promise<InvokeOutcome> {
     let env = this.environment(fn);
     while (!env) {
       await new Promise<void>((resolve) => {
@@ -292,6 +297,7 @@ export class LambdaService {
         logGroupName: fn.logGroup,
         logStreamName: this.environmentOf(fn).runtime.AWS_LAMBDA_LOG_STREAM_NAME,
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Parent=${randomUUID().replace(/-/g, '').slice(0, 16)};Sampled=1`,
+        ...(options.clockOffsetMs ? { clockOffsetMs: options.clockOffsetMs } : {}),
       };
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => {

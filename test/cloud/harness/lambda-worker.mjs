@@ -13,6 +13,20 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { bundle, functionId, endpoint } = workerData;
+
+// A test's clock for one invocation (`invokeFunction(id, event, { clockOffsetMs })`): the bundle's `new Date()`
+// and `Date.now()` run that far ahead during it, as a scheduled function would run years later (F5's sweep).
+const RealDate = Date;
+let clockOffsetMs = 0;
+globalThis.Date = class ShiftedDate extends RealDate {
+  constructor(...args) {
+    if (args.length === 0) super(RealDate.now() + clockOffsetMs);
+    else super(...args);
+  }
+  static now() {
+    return RealDate.now() + clockOffsetMs;
+  }
+};
 /** The environment as the worker received it, before any code of the bundle ran. */
 const initialNames = Object.keys(process.env).sort();
 const require = createRequire(import.meta.url);
@@ -127,6 +141,7 @@ parentPort.on('message', async (message) => {
     return;
   }
   process.env._X_AMZN_TRACE_ID = facts.traceId;
+  clockOffsetMs = facts.clockOffsetMs ?? 0;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName: facts.functionName,
@@ -136,13 +151,15 @@ parentPort.on('message', async (message) => {
     awsRequestId: facts.awsRequestId,
     logGroupName: facts.logGroupName,
     logStreamName: facts.logStreamName,
-    getRemainingTimeInMillis: () => Math.max(0, facts.deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, facts.deadline - RealDate.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
   };
   try {
-    const result = await handler(JSON.parse(event), context);
+    const result = await handler(JSON.parse(event), context).finally(() => {
+      clockOffsetMs = 0;
+    });
     parentPort.postMessage({ type: 'result', id, payload: JSON.stringify(result ?? null), logs: drain() });
   } catch (err) {
     parentPort.postMessage({

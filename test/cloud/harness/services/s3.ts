@@ -1,5 +1,6 @@
 // S3: the REST-XML protocol, enough of it for what the bundles call (kernel/aws/list-store.ts, the audit
-// checkpoints): GetObject, HeadObject, PutObject, DeleteObject, ListObjectsV2. Buckets are the template's,
+// checkpoints, F5's document eraser): GetObject, HeadObject, PutObject, DeleteObject, ListObjectsV2,
+// ListObjectVersions (unversioned: each key its one `null` version), PutObjectTagging. Buckets are the template's,
 // by their physical names; objects live in memory for the harness's life. Requests arrive path-style
 // (`/<bucket>/<key>`: the SDK goes path-style for an IP endpoint such as the harness's) or virtual-host style
 // (`Host: <bucket>.s3.<region>.amazonaws.com`, through the worker's https guard).
@@ -31,6 +32,8 @@ interface StoredObject {
   lastModified: Date;
   kmsKeyArn?: string;
   checksum?: { header: string; value: string };
+  /** The object's tags (PutObjectTagging; F5's erase tag). */
+  tags?: Record<string, string>;
 }
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -107,18 +110,22 @@ export class S3Service implements Service {
       key === ''
         ? method === 'GET' && query.get('list-type') === '2'
           ? 'ListObjectsV2'
-          : `${method} bucket`
-        : method === 'GET'
-          ? 'GetObject'
-          : method === 'HEAD'
-            ? 'HeadObject'
-            : method === 'PUT'
-              ? call.headers['x-amz-copy-source']
-                ? 'CopyObject'
-                : 'PutObject'
-              : method === 'DELETE'
-                ? 'DeleteObject'
-                : `${method} object`;
+          : method === 'GET' && query.has('versions')
+            ? 'ListObjectVersions'
+            : `${method} bucket`
+        : method === 'PUT' && query.has('tagging')
+          ? 'PutObjectTagging'
+          : method === 'GET'
+            ? 'GetObject'
+            : method === 'HEAD'
+              ? 'HeadObject'
+              : method === 'PUT'
+                ? call.headers['x-amz-copy-source']
+                  ? 'CopyObject'
+                  : 'PutObject'
+                : method === 'DELETE'
+                  ? 'DeleteObject'
+                  : `${method} object`;
     call.operation = op;
     const bucket = this.bucketOf(bucketName);
     const objects = this.objects.get(bucketName);
@@ -142,6 +149,20 @@ export class S3Service implements Service {
           if (v !== null) context[k] = v;
         }
         if (!needs('s3:ListBucket', bucketArn, context)) return denied();
+        break;
+      }
+      case 'ListObjectVersions': {
+        // F5: an unversioned emulation: each key is its one version, `null`.
+        const prefix = query.get('prefix');
+        if (!needs('s3:ListBucketVersions', bucketArn, prefix !== null ? { 's3:prefix': prefix } : {}))
+          return denied();
+        break;
+      }
+      case 'PutObjectTagging': {
+        const versioned = query.get('versionId');
+        const action =
+          versioned && versioned !== 'null' ? 's3:PutObjectVersionTagging' : 's3:PutObjectTagging';
+        if (!needs(action, objectArn)) return denied();
         break;
       }
       case 'GetObject':
@@ -223,6 +244,29 @@ export class S3Service implements Service {
           .map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`)
           .join('')}</ListBucketResult>`;
         return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+      }
+      case 'ListObjectVersions': {
+        const prefix = query.get('prefix') ?? '';
+        const versions = [...objects.keys()]
+          .filter((k) => k.startsWith(prefix))
+          .sort()
+          .map((k) => {
+            const o = objects.get(k) as StoredObject;
+            return `<Version><Key>${escapeXml(k)}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Version>`;
+          });
+        const body = `${XML}<ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucketName)}</Name><Prefix>${escapeXml(prefix)}</Prefix><IsTruncated>false</IsTruncated>${versions.join('')}</ListVersionsResult>`;
+        return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+      }
+      case 'PutObjectTagging': {
+        const o = objects.get(key);
+        if (!o) return s3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
+        const tags: Record<string, string> = {};
+        for (const m of call.body
+          .toString('utf8')
+          .matchAll(/<Tag><Key>([^<]*)<\/Key><Value>([^<]*)<\/Value><\/Tag>/g))
+          tags[m[1] as string] = m[2] as string;
+        o.tags = tags;
+        return { status: 200, headers: { 'x-amz-version-id': 'null' }, body: '' };
       }
       case 'GetObject':
       case 'HeadObject': {
