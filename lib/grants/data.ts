@@ -191,7 +191,7 @@ export const DATA_GRANTS = {
       );
       allow(
         fn,
-        ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+        ['dynamodb:PutItem'],
         table,
         onPartitions([...retained, RETENTION_CURSOR_PARTITION, `${HEAD_PREFIX}*`, OUTBOX_PARTITION]),
       );
