@@ -497,6 +497,13 @@ export async function measureCensus(
       }
     }
     return census;
+  } catch (err) {
+    // What the functions logged as errors: why a journey's request failed.
+    const errors = h.invocations.flatMap((i) => [
+      ...(i.outcome.ok ? [] : [`${i.functionId}: ${i.outcome.errorType}: ${i.outcome.errorMessage}`]),
+      ...i.logs.filter((l) => /ERROR/.test(l)).map((l) => `${i.functionId}: ${l.slice(0, 1500)}`),
+    ]);
+    throw new Error(`${(err as Error).stack}\n${errors.join('\n')}`);
   } finally {
     await h.stop();
   }
@@ -583,6 +590,14 @@ export function censusReport(census: MeasuredCensus): { text: string; markdown: 
     'around its WebAssembly exports and subtracted (its figure is the hash column). The ratio is to one ECDSA',
     `P-256 verify measured in the same run (${census.ecdsaUs.toFixed(0)} µs). Goal: ≤ 10 ms per request.`,
     '',
+    'Why through the cloud harness and not with in-memory adapters: the census must count the calls the',
+    'production bundles make under the template (the AWS adapters, the SDK clients, the invokes the template',
+    'wires), which in-memory adapters would stand in for; and with each Lambda in its own thread, the thread’s',
+    'CPU is the handler’s alone, the emulators excluded by construction rather than subtracted. The CPU',
+    'includes what runs in AWS too and in-memory adapters would leave out: the SDK’s request signing and',
+    'serialisation, the X-Ray and Powertools work. A warm pass after one warm-up pass: the code has run once,',
+    'so a Lambda warm for hours (JIT-optimised) spends less.',
+    '',
     `Counts: \`bench/census.json\` (\`test/cloud/census.test.ts\` fails when a journey changes; \`${UPDATE_COMMAND}\``,
     'rewrites it). Timings of this run: `bench/.out/census-measured.json`.',
     '',
@@ -603,7 +618,7 @@ export function censusReport(census: MeasuredCensus): { text: string; markdown: 
         `    ${r.request}: ${total} calls, critical path ${r.criticalPath}${transitions}, CPU ${cpu.toFixed(1)} ms (${ratio.toFixed(0)}× verify)${hash ? ` + hash ${hash.toFixed(0)} ms` : ''} [${fns}]`,
       );
       md.push(
-        `| ${r.request} | ${r.functions.map((f) => f.id).join(', ')}${transitions} | ${total}: ${byService(r.calls)} | ${r.criticalPath} | ${cpu.toFixed(1)} (${ratio.toFixed(0)}×) | ${hash ? hash.toFixed(0) : ''} |`,
+        `| ${r.request} | ${r.functions.map((f) => f.id).join(', ')}${transitions} | ${total}${total ? `: ${byService(r.calls)}` : ''} | ${r.criticalPath} | ${cpu.toFixed(1)} (${ratio.toFixed(0)}×) | ${hash ? hash.toFixed(0) : ''} |`,
       );
     }
     md.push('');
