@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { allFunctions } from '../lambdas/catalogue.js';
 import { initVerdict, sizeVerdict } from './budgets.js';
 import { bundleFunction, EMPTY_ENTRY, EMPTY_ID, OUT_DIR, REPO_ROOT } from './bundle.js';
+import { runCensus } from './census.js';
 import { measureEncryption } from './encryption.js';
 import { measureInit } from './init-time.js';
 import { measureIntegrity } from './integrity.js';
@@ -59,6 +60,9 @@ async function main(): Promise<number> {
   const screening = measureScreening();
   console.log('measuring G1 login-risk scoring: CPU per login against one ECDSA P-256 verify …');
   const loginRisk = measureLoginRiskSpeed();
+  console.log('measuring the remote-call census and handler CPU of the journeys through the cloud harness …');
+  // `npm run bench -- --update` also rewrites bench/census.json (as `npx tsx bench/census-run.ts --update`).
+  const census = await runCensus({ update: process.argv.includes('--update'), log: (l) => console.log(l) });
 
   const result: BenchResult = {
     command: 'npm run bench',
@@ -96,6 +100,12 @@ async function main(): Promise<number> {
         ok: loginRisk.riskUs < 1000,
       },
       {
+        id: 'I2 remote-call census',
+        budget: 'every journey makes the calls and has the critical path of bench/census.json',
+        actual: census.diff.length === 0 ? 'as recorded' : census.diff.join('; '),
+        ok: census.diff.length === 0,
+      },
+      {
         id: 'E2 encryption',
         budget: 'every sealed field group opens to its plaintext',
         actual: encryption.ok ? 'all round trips equal' : 'a round trip differed',
@@ -110,6 +120,7 @@ async function main(): Promise<number> {
       { text: screening.text, markdown: screening.markdown },
       { text: '', markdown: screening.quality },
       loginRiskSection(loginRisk),
+      census.report,
     ],
   };
   await writeFile(REPORT, renderMarkdown(result));

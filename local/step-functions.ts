@@ -60,6 +60,8 @@ export interface LocalStepFunctionsOptions {
   clock?: Clock;
   /** What was resumed or could not be, and checkpoints that could not be saved: for the console. */
   log?: (line: string, error?: unknown) => void;
+  /** Told of every state entered, Map iterations' included (Step Functions' billed transitions; bench/census.ts). */
+  onStateEntered?: (executionId: string, state: string) => void;
 }
 
 interface Execution {
@@ -258,7 +260,13 @@ export class LocalStepFunctions implements Workflows {
       machine: this.machines.get(loaded.name) as StateMachine,
       stateMachineArn: this.stateMachineArn(loaded.name),
     });
-    tracker?.follow(run.eventLogs);
+    const onStateEntered = this.options.onStateEntered;
+    tracker?.follow(onStateEntered ? observed(run.eventLogs, executionId, onStateEntered) : run.eventLogs);
+    if (!tracker && onStateEntered)
+      void (async () => {
+        for await (const event of run.eventLogs)
+          if (event.type === 'StateEntered') onStateEntered(executionId, event.state.name);
+      })().catch(() => undefined);
     const outcome = run.result.then(
       (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
       (err: unknown): ExecutionOutcome => toOutcome(err),
@@ -309,4 +317,17 @@ function toOutcome(err: unknown): ExecutionOutcome {
   const failure = err instanceof ExecutionError && err.cause instanceof Error ? err.cause : err;
   if (failure instanceof Error) return { status: 'FAILED', error: failure.name, cause: failure.message };
   return { status: 'FAILED', error: 'States.Runtime', cause: String(failure) };
+}
+
+/** The event log, passing each entered state to `onStateEntered` on the way. */
+async function* observed<E extends { type: string }>(
+  events: AsyncGenerator<E>,
+  executionId: string,
+  onStateEntered: (executionId: string, state: string) => void,
+): AsyncGenerator<E> {
+  for await (const event of events) {
+    if (event.type === 'StateEntered')
+      onStateEntered(executionId, (event as unknown as { state: { name: string } }).state.name);
+    yield event;
+  }
 }

@@ -159,6 +159,9 @@ export class LoginFlow {
     }
     // A3: the attempt is counted against the account's bound before its password is checked (atomic), so
     // concurrent guesses cannot pass the 100-failure bound between a check and its count.
+    // The user is looked up beside the count (a read of the directory, no password checked): one round trip.
+    const lookup = Promise.resolve(identity.getUser(username));
+    lookup.catch(() => undefined);
     const verdict = await shield?.check(attempt, { reserve: true });
     if (verdict && !verdict.allow) {
       throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds ?? 1);
@@ -167,7 +170,7 @@ export class LoginFlow {
     if (verdict?.delayMs)
       await new Promise((resolve) => setTimeout(resolve, Math.min(verdict.delayMs ?? 0, 2000)));
 
-    const user = await identity.getUser(username);
+    const user = await lookup;
     // Both checks always run, whatever the user and whichever matches: timing tells nothing.
     const [isDuress, auth] = await Promise.all([
       duress ? duress.check(user?.userId, password, { ip: client.ip, at: now }) : Promise.resolve(false),
@@ -194,13 +197,20 @@ export class LoginFlow {
     }
 
     const network = parseSource(client.ip).network;
+    const loginId = newId();
+    // The password a TOTP login keeps sealed (a retry asks the identity provider again) is sealed beside the
+    // reads below, not after them: the vault adds no round trip of its own.
+    const sealing =
+      auth.kind === 'totp-required'
+        ? this.ports.vault.encrypt(passwordBinding(loginId), { password })
+        : undefined;
+    sealing?.catch(() => undefined);
     // One round trip: the device and the risk rows are read side by side.
     const device = this.ports.logins.getDevice(user.userId, client.deviceId);
     const [knownDevice, risk] = await Promise.all([
       device,
       this.assessRisk(user.userId, client, country, device.then(Boolean)),
     ]);
-    const loginId = newId();
     // Beside the next write, not before it: the audit record adds no round trip of its own.
     const audited = risk ? this.auditRisk(user.userId, loginId, client, risk.summary) : Promise.resolve();
     if (risk?.summary.band === 'block') {
@@ -237,7 +247,7 @@ export class LoginFlow {
           ? {
               idpSession: auth.session,
               totpAttemptsLeft: LOGIN_RULES.totpAttempts,
-              sealedPassword: await this.ports.vault.encrypt(passwordBinding(loginId), { password }),
+              sealedPassword: (await sealing) as string,
             }
           : {}),
         ...(auth.kind === 'tokens' && steps.length > 0
@@ -452,11 +462,12 @@ export class LoginFlow {
       if (used) throw new Unauthorized('This code was used already; wait for the next one', 'TOTP_CODE_USED');
       throw new Unauthorized('Invalid code');
     }
+    // The last step: the login completes in one write (finish's claim), not a step's write and then the claim.
+    if (claimed.steps.length <= 1) return this.finish(claimed, tokens, client);
     const done = await logins.advance(claimed, () => ({ steps: claimed.steps.slice(1) }), [
       'sealedPassword',
       'totpAttemptsLeft',
     ]);
-    if (done.steps.length === 0) return this.finish(done, tokens, client);
     const sealed = await this.ports.vault.encrypt(tokensBinding(done.loginId), { ...toFields(tokens) });
     return this.enterStep(await logins.advance(done, () => ({ sealedTokens: sealed })), client);
   }
@@ -600,20 +611,22 @@ export class LoginFlow {
       'sealedTokens',
       'idpSession',
       'sealedPassword',
+      'totpAttemptsLeft',
     ]);
     const claims = claimsOf(tokens.accessToken);
-    await this.ports.accounts.putSession({
-      userId: session.userId,
-      sessionId: claims.origin_jti,
-      createdAt: at,
-      expiresAt: new Date(now.getTime() + userSessionLifetimeMs).toISOString(),
-      ip: session.ip,
-      ...(session.userAgent ? { userAgent: session.userAgent } : {}),
-      deviceId: session.deviceId,
-    });
     const browser = describeBrowser(session.userAgent);
     const country = this.ports.geo?.countryOf(session.ip);
-    await Promise.all([
+    // After the claim, everything the login records is written side by side: one round trip.
+    const [, , , , , , link] = await Promise.all([
+      this.ports.accounts.putSession({
+        userId: session.userId,
+        sessionId: claims.origin_jti,
+        createdAt: at,
+        expiresAt: new Date(now.getTime() + userSessionLifetimeMs).toISOString(),
+        ip: session.ip,
+        ...(session.userAgent ? { userAgent: session.userAgent } : {}),
+        deviceId: session.deviceId,
+      }),
       this.ports.logins.rememberDevice({
         userId: session.userId,
         deviceId: session.deviceId,
@@ -641,8 +654,8 @@ export class LoginFlow {
         deviceId: session.deviceId,
         now,
       }),
+      this.ports.links.issue(session.userId),
     ]);
-    const link = await this.ports.links.issue(session.userId);
     await this.email(session.userId, {
       template: 'login-notice',
       context: this.mailContext(session, now),

@@ -135,21 +135,25 @@ export class LoginStore {
 
   /**
    * Moves a login session on from exactly the version the caller read: a step answered twice, or two
-   * requests racing on one step, leave one winner; the other gets Conflict.
+   * requests racing on one step, leave one winner; the other gets Conflict. `current` is the row as this
+   * request read or wrote it (getSession, createSession, an earlier advance), so it is not read again: the
+   * write is conditional on that version, which is the same guarantee without the second round trip.
    */
   async advance(
     current: LoginSession,
     change: (s: LoginSession) => Partial<LoginSession>,
     remove: (keyof LoginSession)[] = [],
   ): Promise<LoginSession> {
-    const result = await this.table.update<LoginSession & Keyed>(loginKey(current.loginId), (row) => {
-      if (row.version !== current.version) throw new Conflict('This login step was already answered');
-      const next: Record<string, unknown> = { ...row, ...change(strip<LoginSession>(row)) };
-      for (const name of remove) delete next[name];
-      return next as LoginSession & Keyed;
-    });
-    if (!result) throw new Conflict('This login is over');
-    return strip<LoginSession>(result.row);
+    const row = { ...current, ...loginKey(current.loginId), ttl: ttlOf(current.expiresAt) };
+    const next: Record<string, unknown> = { ...row, ...change(current) };
+    for (const name of remove) delete next[name];
+    try {
+      const [written] = await this.table.transact([{ replace: row, with: next as LoginSession & Keyed }]);
+      return strip<LoginSession>(written as LoginSession & Keyed);
+    } catch (err) {
+      if (err instanceof Conflict) throw new Conflict('This login step was already answered');
+      throw err;
+    }
   }
 
   /** The device-confirmation link's row: points at the login it confirms (the email carries the token). */

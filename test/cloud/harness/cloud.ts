@@ -202,6 +202,7 @@ export class CloudHarness {
       principals,
       services,
       account: model.deployment.account,
+      invocationOf: (environment) => this.lambda?.invocationOf(environment),
     });
     const endpointUrl = await this.endpoint.start();
     this.stops.push(() => this.endpoint.stop());
@@ -355,7 +356,7 @@ export class CloudHarness {
       };
     }
     if (!this.apiMayInvoke(fn, sourceArn)) throw new Error('Internal server error');
-    const outcome = await this.lambda.invoke(fn, e, requestId);
+    const outcome = await this.lambda.invoke(fn, e, requestId, { kind: 'api', requestId });
     if (!outcome.ok) throw Object.assign(new Error(outcome.errorMessage), { name: outcome.errorType });
     // The local gateway evaluates the authorizer's policy against its own method ARNs.
     const payload =
@@ -494,7 +495,7 @@ export class CloudHarness {
     event: unknown,
     options: { clockOffsetMs?: number } = {},
   ): Promise<unknown> {
-    const outcome = await this.lambda.invoke(this.fn(id), event, undefined, options);
+    const outcome = await this.lambda.invoke(this.fn(id), event, undefined, { kind: 'direct' }, options);
     if (!outcome.ok) throw Object.assign(new Error(outcome.errorMessage), { name: outcome.errorType });
     return JSON.parse(outcome.payload);
   }
@@ -516,6 +517,7 @@ export class CloudHarness {
     this.endpoint.violations.length = 0;
     this.invocations.length = 0;
     this.states.executions.length = 0;
+    this.states.transitions.length = 0;
   }
 
   /**

@@ -4,6 +4,7 @@
 // authorised against the caller's role (lib's statements as the template has them), recorded, and handed to
 // the service emulation, which answers in the service's own protocol. A denied call is answered as AWS
 // answers it (AccessDeniedException and friends) in `enforce` mode and let through in `record` mode.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AuthzRequest, type Decision, evaluate, type PolicyStatement } from './iam.js';
@@ -36,7 +37,20 @@ export interface CallRecord {
   checks: Check[];
   /** The service's error answer, if any (`AccessDeniedException`, `ResourceNotFoundException`, …). */
   error?: string;
+  /** The caller's environment (`<function>~<n>`), when the call came from a function's worker. */
+  environment?: string;
+  /** The invocation that environment was running when the call arrived (InvocationRecord.invocationId). */
+  invocation?: string;
+  /** performance.now() of the harness when the request arrived and when its answer was sent. */
+  started?: number;
+  ended?: number;
 }
+
+/**
+ * The call being served, for what the service does on its behalf (a Lambda it invokes, the execution it
+ * starts): its invocations and tasks are attributed to this call.
+ */
+export const servingCall = new AsyncLocalStorage<CallRecord>();
 
 export type Violation =
   | { kind: 'denied'; caller: string; operation: string; check: Check; detail: string }
@@ -133,6 +147,8 @@ export interface EndpointOptions {
   principals: Map<string, Principal>;
   services: Record<string, Service>;
   account: string;
+  /** The invocation a caller environment (`<function>~<n>`) is running now. */
+  invocationOf?: (environment: string) => string | undefined;
 }
 
 export class Endpoint {
@@ -142,6 +158,13 @@ export class Endpoint {
   readonly servicesSeen = new Set<string>();
   private server?: Server;
   url = '';
+  /**
+   * The census (bench/census.ts): every answer is sent this long after its request arrived (no sooner; later
+   * only if the emulation itself took longer). Longer than the emulation and the handlers' own work between
+   * calls, it makes the requests' timing a function of their structure: calls a handler makes together
+   * overlap, calls that wait on one another follow one another, whatever the machine's load.
+   */
+  minLatencyMs = 0;
   private seq = 0;
 
   constructor(private readonly options: EndpointOptions) {}
@@ -212,21 +235,31 @@ export class Endpoint {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://harness');
-    const [, callerId = '', serviceId = '', ...rest] = url.pathname.split('/');
-    const principal = this.options.principals.get(decodeURIComponent(callerId));
+    const arrived = performance.now();
+    const [, callerSegment = '', serviceId = '', ...rest] = url.pathname.split('/');
+    const environment = decodeURIComponent(callerSegment);
+    const callerId = environment.replace(/~\d+$/, '');
+    const principal = this.options.principals.get(callerId);
     const service = this.options.services[serviceId];
     const path = `/${rest.join('/')}${url.search}`;
     const target = String(req.headers['x-amz-target'] ?? '');
     this.servicesSeen.add(serviceId);
+    const invocation = environment !== callerId ? this.options.invocationOf?.(environment) : undefined;
     const record: CallRecord = {
       seq: ++this.seq,
-      caller: decodeURIComponent(callerId),
+      caller: callerId,
       service: serviceId,
       operation: target.includes('.') ? (target.split('.').pop() as string) : `${req.method} ${path}`,
       checks: [],
+      ...(environment !== callerId ? { environment } : {}),
+      ...(invocation ? { invocation } : {}),
+      started: arrived,
     };
     this.calls.push(record);
-    const send = (answer: Answer) => {
+    const send = async (answer: Answer) => {
+      const early = this.minLatencyMs - (performance.now() - arrived);
+      if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+      record.ended = performance.now();
       res.statusCode = answer.status;
       for (const [k, v] of Object.entries(answer.headers ?? {})) res.setHeader(k, v);
       res.setHeader('x-amzn-requestid', `harness-${record.seq}`);
@@ -239,7 +272,7 @@ export class Endpoint {
         detail: `a request to ${serviceId} ${path} reached no emulated service (${req.headers.host})`,
       });
       record.error = 'Escaped';
-      return send({
+      return await send({
         status: 500,
         body: JSON.stringify({ message: `The harness refused ${req.headers.host}${path}` }),
       });
@@ -264,7 +297,7 @@ export class Endpoint {
         detail: `signed with ${credential}, not the function's role credentials`,
       });
     }
-    const answer = await service.handle(call, this.gate);
+    const answer = await servingCall.run(record, () => service.handle(call, this.gate));
     call.record.operation = call.operation;
     const denied = call.record.checks.some((c) => c.decision !== 'not-iam' && !c.decision.allowed);
     if (denied && this.options.mode === 'enforce' && answer.status < 300) {
@@ -272,7 +305,7 @@ export class Endpoint {
       throw new Error(`${serviceId}:${call.operation} answered ${answer.status} to a denied call`);
     }
     if (answer.status >= 300) record.error = errorTypeOf(answer);
-    send(answer);
+    await send(answer);
   }
 
   /** The AccessDenied answer of a service's protocol. */

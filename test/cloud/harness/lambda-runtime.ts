@@ -71,17 +71,46 @@ export function runtimeVariables(
  * Harness plumbing, not template environment: each SDK client's endpoint, with the caller in the path, and
  * X3's Pwned Passwords range API (its stub, services/pwned-passwords.ts): nothing reaches the internet.
  */
-export function plumbingVariables(fn: CloudFunction, endpoint: string): Record<string, string> {
+export function plumbingVariables(
+  fn: CloudFunction,
+  endpoint: string,
+  caller: string = fn.id,
+): Record<string, string> {
   return {
     ...Object.fromEntries(
       Object.entries(ENDPOINT_VARIABLES).map(([service, variable]) => [
         variable,
-        `${endpoint}/${fn.id}/${service}`,
+        `${endpoint}/${caller}/${service}`,
       ]),
     ),
-    PWNED_PASSWORDS_URL: `${endpoint}/${fn.id}/pwnedpasswords`,
+    PWNED_PASSWORDS_URL: `${endpoint}/${caller}/pwnedpasswords`,
   };
 }
+
+/**
+ * The caller segment of an environment's endpoint paths: the function id and the environment's number
+ * (`Login~2`), so each call is attributed to the invocation that environment was running (one at a time).
+ */
+export const callerOf = (functionId: string, environment: number) => `${functionId}~${environment}`;
+export const functionOfCaller = (caller: string) => caller.replace(/~\d+$/, '');
+
+/** What an invocation's own thread spent (lambda-worker.mjs): CPU, the WebAssembly password hash within it. */
+export interface InvocationCpu {
+  /** The worker thread's CPU time during the handler (kernel per-thread accounting), hash included. */
+  cpuMs: number;
+  /** Of cpuMs: inside WebAssembly (the duress argon2id). */
+  hashMs: number;
+  /** The event loop's active time (wall clock, includes waiting for a core). */
+  activeMs: number;
+  measured: 'thread' | 'none';
+}
+
+/** Why a function ran: an API request (its id, shared by the authorizer and the route), a call, a task. */
+export type InvocationCause =
+  | { kind: 'api'; requestId: string }
+  | { kind: 'call'; seq: number }
+  | { kind: 'task'; workflow: string; seq?: number }
+  | { kind: 'direct' };
 
 export type InvokeOutcome =
   | { ok: true; payload: string; cold: boolean; ms: number }
@@ -98,12 +127,22 @@ export type InvokeOutcome =
 export interface InvocationRecord {
   functionId: string;
   requestId: string;
+  /** Unique per invocation (an API request's authorizer and route share the requestId). */
+  invocationId: string;
+  /** The environment's caller segment (`<function>~<n>`). */
+  caller: string;
+  cause: InvocationCause;
+  /** performance.now() of the harness at the invocation's start and end. */
+  started: number;
+  ended: number;
+  cpu?: InvocationCpu;
   outcome: InvokeOutcome;
   logs: string[];
 }
 
+type WorkerAnswer = { payload?: string; error?: InvokeOutcomeError; logs: string[]; cpu?: InvocationCpu };
 interface Pending {
-  resolve: (value: { payload?: string; error?: InvokeOutcomeError; logs: string[] }) => void;
+  resolve: (value: WorkerAnswer) => void;
 }
 type InvokeOutcomeError = {
   errorType: string;
@@ -117,14 +156,22 @@ class Environment {
   readonly ready: Promise<{ initError?: InvokeOutcomeError; initMs: number; logs: string[] }>;
   busy = false;
   used = false;
+  /** The invocation this environment is running, if any. */
+  current?: string;
   private readonly pending = new Map<string, Pending>();
   dead?: string;
 
-  constructor(bundle: string, fn: CloudFunction, env: Record<string, string>, endpoint: string) {
+  constructor(
+    bundle: string,
+    fn: CloudFunction,
+    env: Record<string, string>,
+    endpoint: string,
+    readonly caller: string,
+  ) {
     this.worker = new Worker(join(import.meta.dirname, 'lambda-worker.mjs'), {
       env,
       execArgv: [],
-      workerData: { bundle, functionId: fn.id, endpoint },
+      workerData: { bundle, functionId: caller, endpoint },
       stdout: true,
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: fn.memorySize },
@@ -145,21 +192,12 @@ class Environment {
       };
       this.worker.on('message', onMessage);
     });
-    this.worker.on(
-      'message',
-      (message: {
-        type: string;
-        id: string;
-        payload?: string;
-        error?: InvokeOutcomeError;
-        logs: string[];
-      }) => {
-        if (message.type !== 'result') return;
-        const waiting = this.pending.get(message.id);
-        this.pending.delete(message.id);
-        waiting?.resolve(message);
-      },
-    );
+    this.worker.on('message', (message: WorkerAnswer & { type: string; id: string }) => {
+      if (message.type !== 'result') return;
+      const waiting = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      waiting?.resolve(message);
+    });
     const die = (reason: string) => {
       this.dead ??= reason;
       for (const [id, waiting] of this.pending) {
@@ -188,7 +226,7 @@ class Environment {
   }
 
   call(id: string, event: string, context: Record<string, unknown>) {
-    return new Promise<{ payload?: string; error?: InvokeOutcomeError; logs: string[] }>((resolve) => {
+    return new Promise<WorkerAnswer>((resolve) => {
       this.pending.set(id, { resolve });
       this.worker.postMessage({ type: 'invoke', id, event, context });
     });
@@ -216,6 +254,10 @@ const ENVIRONMENTS_PER_FUNCTION = 4;
 export class LambdaService {
   private readonly environments = new Map<string, Environment[]>();
   private readonly waiting = new Map<string, (() => void)[]>();
+  /** Environments started per function (their numbers in the endpoint paths). */
+  private readonly started = new Map<string, number>();
+  /** Caller segment (`<function>~<n>`) → its environment. */
+  private readonly byCaller = new Map<string, Environment>();
   readonly byId: Map<string, CloudFunction>;
   readonly byName: Map<string, CloudFunction>;
   readonly model: CloudModel;
@@ -227,11 +269,11 @@ export class LambdaService {
   }
 
   /** The complete environment of a function's workers, split by where each variable comes from. */
-  environmentOf(fn: CloudFunction) {
+  environmentOf(fn: CloudFunction, caller: string = fn.id) {
     const template = { ...fn.environment };
     const override = this.options.overrides?.get(fn.id) ?? {};
     const runtime = runtimeVariables(fn, this.options.model, this.options.xrayDaemon);
-    const plumbing = plumbingVariables(fn, this.options.endpoint);
+    const plumbing = plumbingVariables(fn, this.options.endpoint, caller);
     return {
       template,
       override,
@@ -257,9 +299,29 @@ export class LambdaService {
     if (alive.length >= ENVIRONMENTS_PER_FUNCTION) return undefined;
     const bundle = this.options.bundles.get(fn.id);
     if (!bundle) throw new Error(`No bundle for ${fn.id}`);
-    const made = new Environment(bundle, fn, this.environmentOf(fn).all, this.options.endpoint);
+    const number = (this.started.get(fn.id) ?? 0) + 1;
+    this.started.set(fn.id, number);
+    const caller = callerOf(fn.id, number);
+    const made = new Environment(
+      bundle,
+      fn,
+      this.environmentOf(fn, caller).all,
+      this.options.endpoint,
+      caller,
+    );
     alive.push(made);
+    this.byCaller.set(caller, made);
     return made;
+  }
+
+  /** Invocations running now, over every function. */
+  running(): number {
+    return [...this.environments.values()].flat().filter((e) => e.busy).length;
+  }
+
+  /** The invocation an environment (by its caller segment) is running now. */
+  invocationOf(caller: string): string | undefined {
+    return this.byCaller.get(caller)?.current;
   }
 
   /** One synchronous invocation (RequestResponse), as Lambda runs it. */
@@ -267,6 +329,7 @@ export class LambdaService {
     fn: CloudFunction,
     event: unknown,
     requestId: string = randomUUID(),
+    cause: InvocationCause = { kind: 'direct' },
     options: { clockOffsetMs?: number } = {},
   ): Promise<InvokeOutcome> {
     let env = this.environment(fn);
@@ -280,10 +343,13 @@ export class LambdaService {
     }
     const started = performance.now();
     env.busy = true;
+    const invocationId = randomUUID();
+    env.current = invocationId;
     const cold = !env.used;
     env.used = true;
     const logs: string[] = [];
     let outcome: InvokeOutcome;
+    let cpu: InvocationCpu | undefined;
     try {
       const ready = await env.ready;
       if (cold) logs.push(...ready.logs);
@@ -323,6 +389,7 @@ export class LambdaService {
         };
       } else {
         logs.push(...answer.logs);
+        cpu = answer.cpu;
         if (answer.error) {
           outcome = { ok: false, ...answer.error, cold, ms };
           if (answer.error.phase === 'init') {
@@ -334,9 +401,21 @@ export class LambdaService {
       }
     } finally {
       env.busy = false;
+      env.current = undefined;
       this.waiting.get(fn.id)?.shift()?.();
     }
-    this.options.onInvocation?.({ functionId: fn.id, requestId, outcome, logs });
+    this.options.onInvocation?.({
+      functionId: fn.id,
+      requestId,
+      invocationId,
+      caller: env.caller,
+      cause,
+      started,
+      ended: performance.now(),
+      ...(cpu ? { cpu } : {}),
+      outcome,
+      logs,
+    });
     return outcome;
   }
 

@@ -8,6 +8,7 @@ import {
   type Gate,
   type IncomingCall,
   type Service,
+  servingCall,
 } from '../endpoints.js';
 import type { LambdaService } from '../lambda-runtime.js';
 
@@ -47,11 +48,12 @@ export class LambdaInvokeService implements Service {
     const type = String(call.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     const event = call.body.length ? JSON.parse(call.body.toString('utf8')) : {};
     if (type === 'DryRun') return { status: 204, body: '' };
+    const cause = { kind: 'call', seq: servingCall.getStore()?.seq ?? call.record.seq } as const;
     if (type === 'Event') {
-      void this.lambda.invoke(target, event);
+      void this.lambda.invoke(target, event, undefined, cause);
       return { status: 202, body: '' };
     }
-    const outcome = await this.lambda.invoke(target, event);
+    const outcome = await this.lambda.invoke(target, event, undefined, cause);
     const headers = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' };
     if (outcome.ok) return { status: 200, headers, body: outcome.payload };
     return {

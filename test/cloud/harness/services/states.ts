@@ -14,6 +14,7 @@ import {
   type IncomingCall,
   jsonAnswer,
   type Service,
+  servingCall,
 } from '../endpoints.js';
 import type { LambdaService } from '../lambda-runtime.js';
 import type { CloudModel, CloudStateMachine } from '../template.js';
@@ -47,6 +48,8 @@ export class StatesService implements Service {
   readonly protocol = 'json' as const;
   private readonly runners: Runner[];
   readonly executions: HarnessExecution[] = [];
+  /** Every state entered (Step Functions bills a standard workflow per state transition), and the call it followed. */
+  readonly transitions: { workflow: WorkflowName; seq: number | undefined; at: number }[] = [];
 
   constructor(private readonly options: StatesOptions) {
     this.runners = options.model.stateMachines.map((machine) => {
@@ -62,6 +65,13 @@ export class StatesService implements Service {
         ...(options.waitTimeMs !== undefined ? { waitTimeMs: options.waitTimeMs } : {}),
         ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
         invoke: (functionId, event) => this.invokeTask(machine, functionId, event),
+        onStateEntered: () => {
+          this.transitions.push({
+            workflow: machine.workflow,
+            seq: servingCall.getStore()?.seq,
+            at: performance.now(),
+          });
+        },
       });
       return { machine, local };
     });
@@ -78,7 +88,12 @@ export class StatesService implements Service {
         name: 'Lambda.AccessDeniedException',
       });
     }
-    const outcome = await this.options.lambda.invoke(fn, event);
+    const seq = servingCall.getStore()?.seq;
+    const outcome = await this.options.lambda.invoke(fn, event, undefined, {
+      kind: 'task',
+      workflow: machine.workflow,
+      ...(seq !== undefined ? { seq } : {}),
+    });
     if (outcome.ok) return JSON.parse(outcome.payload);
     throw Object.assign(new Error(outcome.errorMessage), { name: outcome.errorType });
   }

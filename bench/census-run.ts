@@ -1,0 +1,18 @@
+// The census alone (`npm run bench` runs it too): `npx tsx bench/census-run.ts` prints the tables, writes
+// bench/.out/census-measured.json, and exits non-zero when the journeys differ from bench/census.json;
+// `--update` rewrites bench/census.json from this run.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCensus, UPDATE_COMMAND } from './census.js';
+
+const update = process.argv.includes('--update');
+const { diff, report } = await runCensus({ update, log: (line) => console.log(line) });
+console.log(`\n${report.text}\n`);
+// The section `npm run bench` puts into docs/benchmarks.md.
+await writeFile(join(import.meta.dirname, '.out', 'census.md'), report.markdown);
+if (update) console.log('wrote bench/census.json');
+else if (diff.length > 0) {
+  console.error(`The journeys differ from bench/census.json (${UPDATE_COMMAND} if intended):`);
+  for (const line of diff) console.error(`  ${line}`);
+  process.exitCode = 1;
+}
