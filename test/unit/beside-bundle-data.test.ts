@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import anyAsciiPackage from 'any-ascii';
 import { describe, expect, it } from 'vitest';
-import { ensurePackageData } from '../../lib/package-data.js';
 import { ANY_ASCII_DATA, packageLoader, ZXCVBN_DATA } from '../../lambdas/kernel/data/beside-bundle.js';
 import anyAscii from '../../lambdas/screening/any-ascii.js';
+import { ensurePackageData } from '../../lib/package-data.js';
 
 describe('data beside the bundle', () => {
   it('F2 the transliteration over the tables file answers as any-ascii for Cyrillic, Greek, Arabic, Han, kana, Hangul, Latin marks, emoji and the astral planes', () => {
@@ -30,7 +30,9 @@ describe('data beside the bundle', () => {
     for (const data of [ANY_ASCII_DATA, ZXCVBN_DATA]) {
       const file = ensurePackageData(data as never);
       expect(file.endsWith(data.file)).toBe(true);
-      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(JSON.stringify(data.build(load, resolve))));
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(
+        JSON.parse(JSON.stringify(data.build(load, resolve))),
+      );
     }
     const zxcvbn = ZXCVBN_DATA.build(load, resolve);
     expect(Object.keys(zxcvbn.dictionary).sort()).toEqual(
