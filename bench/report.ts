@@ -131,7 +131,7 @@ export function renderText(result: BenchResult): string {
   const widths = HEADER.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
   const pad = (line: string[]) =>
     line
-      .map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
       .join('  ');
   const verdicts = result.verdicts.map(
     (v) =>
