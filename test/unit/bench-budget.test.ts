@@ -31,7 +31,7 @@ beforeAll(async () => {
   ]);
   for (const facts of built) bundles.set(facts.id, facts);
   // 68 production bundles: a couple of minutes on 2 busy cores.
-}, 900_000); // every production bundle; minutes when the cores are shared with other test files
+}, 1_500_000); // every production bundle (109): many minutes when the cores are shared with other test files
 
 afterAll(async () => {
   await rm(outRoot, { recursive: true, force: true });
