@@ -130,9 +130,7 @@ export function renderText(result: BenchResult): string {
   const lines = [HEADER, ...[result.empty, ...result.rows].map((row) => cells(row, result.empty))];
   const widths = HEADER.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
   const pad = (line: string[]) =>
-    line
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
-      .join('  ');
+    line.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const verdicts = result.verdicts.map(
     (v) =>
       `${v.ok ? 'pass  ' : 'BREACH'}  ${v.id}: ${v.budget}, measured ${v.actual}${v.cause ? ` — ${v.cause}` : ''}`,
