@@ -10,9 +10,6 @@ export const OUT_DIR = join(REPO_ROOT, 'bench', '.out');
 export const EMPTY_ID = '(empty handler)';
 export const EMPTY_ENTRY = 'bench/empty-handler.ts';
 
-/** A tree-shaken tracer leaves no bytes; only inputs that reach the output count. */
-const TRACER_INPUT = 'node_modules/@aws-lambda-powertools/tracer/';
-
 export interface InputShare {
   /** A metafile input path, or a package name for package totals. */
   name: string;
@@ -27,7 +24,8 @@ export interface BundleFacts {
   outfile: string;
   /** Minified bytes of the bundle, source map excluded. */
   bytes: number;
-  hasTracer: boolean;
+  /** Every package with bytes in the bundle (a tree-shaken import leaves none), sorted. */
+  packages: string[];
   topInputs: InputShare[];
   topPackages: InputShare[];
 }
@@ -59,7 +57,7 @@ export function factsFromMetafile(id: string, entry: string, outfile: string, me
     entry,
     outfile,
     bytes: output.bytes,
-    hasTracer: inputs.some((i) => i.name.includes(TRACER_INPUT)),
+    packages: [...perPackage.keys()].sort(),
     topInputs: top(inputs, 5),
     topPackages: top(
       [...perPackage].map(([name, bytes]) => ({ name, bytes })),

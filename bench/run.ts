@@ -6,7 +6,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { allFunctions } from '../lambdas/catalogue.js';
-import { initVerdict, sizeVerdict } from './budgets.js';
+import { initVerdict, medianVerdict, sizeVerdict } from './budgets.js';
 import { bundleFunction, EMPTY_ENTRY, EMPTY_ID, OUT_DIR, REPO_ROOT } from './bundle.js';
 import { runCensus } from './census.js';
 import { measureEncryption } from './encryption.js';
@@ -79,6 +79,7 @@ async function main(): Promise<number> {
     rows,
     verdicts: [
       ...rows.flatMap((r) => [sizeVerdict(r.facts), initVerdict(r.facts.id, r.initMs)]),
+      medianVerdict(rows.map((r) => r.facts.bytes)),
       ...integrity.verdicts,
       ...ledger.verdicts,
       {

@@ -35,10 +35,12 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './lambdas/kernel/runtime/lambda-credentials.ts',
   // asn1.js pins an older bn.js beside the SDK's own; one copy serves both (~43 KB).
   'bn.js': './node_modules/bn.js/lib/bn.js',
-  // semver is only reached by X-Ray's SDK v2 patcher for one `gte` (~28 KB); see the replacement's header.
-  semver: './lambdas/kernel/runtime/semver-gte.ts',
   // No function calls a streaming AWS operation: the SDK's event-stream codec is a stub (~20 KB; see its header).
   '@smithy/core/event-streams': './lambdas/kernel/runtime/no-event-streams.ts',
+  // pdf-lib (CheckKycDocument) only reads PDFs: its fonts, PNG and deflate dependencies are a stub (~195 KB).
+  '@pdf-lib/standard-fonts': './lambdas/kernel/runtime/pdf-lib-unused.ts',
+  '@pdf-lib/upng': './lambdas/kernel/runtime/pdf-lib-unused.ts',
+  pako: './lambdas/kernel/runtime/pdf-lib-unused.ts',
 };
 
 /** Production bundling: the local esbuild, never Docker; the AWS SDK is bundled at the locked versions. */

@@ -17,6 +17,7 @@ import {
   toPrefix64,
   withoutRanges,
 } from '../lambdas/kernel/geo/geo-table.js';
+import { PACKAGE_DATA_FILES } from './package-data.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COUNTRY_PACKAGE = '@ip-location-db/geo-whois-asn-country';
@@ -180,6 +181,8 @@ export function ensureGeoTable(): string {
  */
 const BESIDE_BUNDLE: readonly { name: string; source: () => string }[] = [
   { name: GEO_TABLE_FILE, source: ensureGeoTable },
+  // the transliteration tables (screening) and the password estimator's dictionaries (lib/package-data.ts)
+  ...PACKAGE_DATA_FILES,
 ];
 
 const shellQuote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;

@@ -9,7 +9,8 @@
 //
 // The dictionaries are ~1.6 MB minified: only the functions that set passwords (SignUp, ChangePassword)
 // carry them (bench/budgets.ts SIZE_EXCEPTIONS), and the estimator is built at the first check, not at init.
-import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import type { OptionsType, ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { loadPackageData, ZXCVBN_DATA } from '../kernel/data/beside-bundle.js';
 import { ValidationError } from '../kernel/errors.js';
 import { logger } from '../kernel/observability.js';
 import type { BreachedPasswords } from '../kernel/ports/breached-passwords.js';
@@ -22,21 +23,18 @@ export interface PasswordStrength {
   suggestions: string[];
 }
 
-// Loaded by dynamic import: in the single-file bundle esbuild wraps these modules in lazy initialisers, so
-// their dictionaries are decoded at the first check, never in the function's init (measured: +0.5 s of init
-// on the bench machine when imported statically).
+// The estimator's dictionaries, keyboard graphs and messages are data, read from a file beside the bundle at
+// the first check (lambdas/kernel/data/beside-bundle.ts): never in the function's init, and not 1.6 MB of the
+// bundle. The estimator itself is loaded by dynamic import, so it too is initialised at the first check.
 let estimator: Promise<ZxcvbnFactory> | undefined;
 const zxcvbn = () => {
   estimator ??= (async () => {
-    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
-      import('@zxcvbn-ts/core'),
-      import('@zxcvbn-ts/language-common'),
-      import('@zxcvbn-ts/language-en'),
-    ]);
+    const { ZxcvbnFactory } = await import('@zxcvbn-ts/core');
+    const data = loadPackageData(ZXCVBN_DATA);
     return new ZxcvbnFactory({
-      dictionary: { ...common.dictionary, ...en.dictionary },
-      graphs: common.adjacencyGraphs,
-      translations: en.translations,
+      dictionary: data.dictionary,
+      graphs: data.graphs,
+      translations: data.translations as unknown as NonNullable<OptionsType['translations']>,
     });
   })();
   return estimator;

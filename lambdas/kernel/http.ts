@@ -2,7 +2,6 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
@@ -13,8 +12,9 @@ import {
   UnsupportedMediaType,
   ValidationError,
 } from './errors.js';
-import { logger, metrics, tracer } from './observability.js';
+import { logger, metrics, SERVICE_NAME } from './observability.js';
 import { checkRequiredEnv } from './runtime/required-env.js';
+import { captureLambdaHandler } from './runtime/tracing.js';
 import { ADMIN_TIERS, type AdminTier } from './settings.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -302,7 +302,7 @@ export const instrumented = (
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlated())
     .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+    .use(captureLambdaHandler(SERVICE_NAME));
 
 /** For handlers whose dependencies are built from the Lambda environment on first use, not at import. */
 export function lazyHandler<E, R>(

@@ -1,7 +1,7 @@
-// Powertools singletons: one logger, one metrics namespace and one tracer per function, configured by env.
+// Powertools singletons: one logger and one metrics namespace per function, configured by env; the tracer.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureAWSv3Client } from './runtime/tracing.js';
 
 export const SERVICE_NAME = 'palisade';
 export const METRICS_NAMESPACE = 'Palisade';
@@ -18,7 +18,11 @@ export const metrics = new Metrics({
     error: (...args: unknown[]) => logger.error(String(args[0])),
   },
 });
-export const tracer = new Tracer({ serviceName: SERVICE_NAME });
+/**
+ * I1: the AWS calls' trace subsegments, written by runtime/tracing.ts over Lambda's active tracing (no X-Ray SDK in
+ * the bundle: docs/decisions.md, "Tracing").
+ */
+export const tracer = { captureAWSv3Client } as const;
 
 /** Named security metrics; alarms in lib/monitoring.ts refer to these names. */
 export const SecurityMetric = {

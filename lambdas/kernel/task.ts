@@ -1,12 +1,12 @@
 // Wiring for workflow task Lambdas: Powertools middlewares and a zod-validated payload.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { parseWith } from './http.js';
-import { logger, metrics, tracer } from './observability.js';
+import { logger, metrics, SERVICE_NAME } from './observability.js';
+import { captureLambdaHandler } from './runtime/tracing.js';
 
 /** A task whose payload fails validation fails the state, with the reason in the execution history. */
 export function taskHandler<I, O>(schema: z.ZodMiniType<I>, logic: (input: I) => Promise<O>) {
@@ -15,5 +15,5 @@ export function taskHandler<I, O>(schema: z.ZodMiniType<I>, logic: (input: I) =>
   )
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+    .use(captureLambdaHandler(SERVICE_NAME));
 }

@@ -5,7 +5,7 @@
 //   words read as letters (Ig0r Sech1n) → case folded → punctuation to blanks → tokens, from which
 //   honorifics, name particles and (for non-persons) legal forms are set aside.
 // Pure: no I/O. What was set aside is kept, so an explanation can say why a word did not count.
-import anyAscii from 'any-ascii';
+import anyAscii from './any-ascii.js';
 
 export type Schema = 'Person' | 'Company' | 'Organization' | 'LegalEntity' | 'Vessel' | 'Aircraft' | 'Other';
 

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allFunctions, DEPLOY_FUNCTIONS } from '../../lambdas/catalogue.js';
+import { ANY_ASCII_DATA, ZXCVBN_DATA } from '../../lambdas/kernel/data/beside-bundle.js';
 import { GEO_TABLE_FILE } from '../../lambdas/kernel/geo/geo-table.js';
 import { LAMBDA_RUNTIME, REQUIRE_BANNER } from '../../lib/functions.js';
 import { logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
@@ -74,6 +75,22 @@ describe('Lambda bundles', () => {
       })
       .sort();
     expect(carriers).toEqual(['AnswerChallenge', 'Login', 'RefreshTokens']);
+  });
+
+  it('F2 X3 the transliteration tables ship beside exactly the name-matching bundles, the password dictionaries beside the password-setting ones', () => {
+    const carriers = (file: string) =>
+      specs
+        .map(([id]) => id)
+        .filter((id) => {
+          const fn = s.primary.functions.get(id);
+          if (!fn) return false;
+          const props = s.merged.findResources('AWS::Lambda::Function')[logicalId(fn.fn)]?.Properties;
+          const assetDir = path.join(s.outdir, `asset.${String(props.Code.S3Key).replace(/\.zip$/, '')}`);
+          return existsSync(path.join(assetDir, file));
+        })
+        .sort();
+    expect(carriers(ANY_ASCII_DATA.file)).toEqual(['DeclareBeneficiary', 'RescreenPage', 'ScreenCustomer']);
+    expect(carriers(ZXCVBN_DATA.file)).toEqual(['ChangePassword', 'SignUp']);
   });
 
   it("I2 synth checks each bundle against its environment: Login without 'duress:check' fails, naming the variable and the access", () => {

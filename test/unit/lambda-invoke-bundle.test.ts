@@ -1,5 +1,6 @@
-// The Lambda client as deployed: bundled with the production esbuild options, whose aliases replace the AWS
-// SDK's event-stream codec by a stub (lambdas/kernel/runtime/no-event-streams.ts), and run in a fresh node.
+// The kernel's Lambda Invoke as deployed: bundled with the production esbuild options and run in a fresh node
+// against a local stand-in for the Lambda API. It replaces @aws-sdk/client-lambda (docs/decisions.md,
+// "Bundles"): signed, to the right path, function errors and API errors kept apart, throttling retried.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('Lambda client bundle', () => {
-  it('I2 with the event-stream stub, a production-bundled Lambda client still invokes a function, and no codec is bundled', async () => {
+describe('Lambda invoke bundle', () => {
+  it('I2 a production-bundled signed Invoke answers, maps a function error to its typed refusal, retries a throttle, reports a missing function by its type, and bundles no Lambda SDK client', async () => {
     const outfile = join(dir, 'invoke.mjs');
     const result = await build({
       ...PRODUCTION_BUNDLING,
@@ -28,15 +29,26 @@ describe('Lambda client bundle', () => {
       logLevel: 'error',
     });
     const inputs = Object.keys(result.metafile?.inputs ?? {});
-    expect(inputs.filter((i) => i.includes('event-streams/'))).toEqual([]);
-    expect(inputs.some((i) => i.endsWith('lambdas/kernel/runtime/no-event-streams.ts'))).toBe(true);
+    expect(inputs.filter((i) => i.includes('@aws-sdk/client-lambda'))).toEqual([]);
+    expect(inputs.filter((i) => i.includes('aws-xray-sdk'))).toEqual([]);
     const out = execFileSync(process.execPath, [outfile], {
       encoding: 'utf8',
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+      env: { PATH: process.env.PATH },
     });
-    expect(JSON.parse(out.trim().split('\n').at(-1) ?? '{}')).toEqual({
-      status: 200,
-      payload: { path: '/2015-03-31/functions/palisade-vault/invocations', echoed: { x: 1 } },
+    const results = JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
+    expect(results.echo).toEqual({ ok: { echoed: { x: 1 } } });
+    expect(results.fails).toEqual({ error: 'SmsCountryNotAllowed' });
+    expect(results.boom).toEqual({ error: 'Error', errorType: 'Boom' });
+    expect(results.throttled).toEqual({ ok: { echoed: { y: 2 } } });
+    expect(results.missing).toEqual({ error: 'ResourceNotFoundException', status: 404 });
+    expect(results.seen[0]).toEqual({
+      path: '/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012%3Afunction%3Apalisade-vault/invocations',
+      authorization: 'AWS4-HMAC-SHA256',
+      trace: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
     });
+    // the throttled function was asked twice: once throttled, once answered
+    expect(results.seen.filter((s: { path: string }) => s.path.includes('palisade-throttled'))).toHaveLength(
+      2,
+    );
   }, 60_000);
 });

@@ -1,8 +1,7 @@
 // A1/B1 against SMS pumping: the SendSms function texts only the countries of settings.smsCountries, whatever
 // its caller asks; the refusal is a typed 400 that survives the Lambda invocation.
-import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { createServer } from 'node:http';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { InvokeError } from '../../lambdas/kernel/aws/lambda-invoke.js';
 import { smsInvoker } from '../../lambdas/kernel/aws/sms-messages.js';
@@ -78,25 +77,35 @@ describe('SMS destinations', () => {
   });
 
   it('A1 the refusal keeps its type across the Lambda invocation, so the route answers 400 as locally', async () => {
-    process.env.AWS_REGION ??= 'eu-west-1';
-    process.env.SMS_FUNCTION = 'palisade-SendSms';
-    const lambda = mockClient(LambdaClient);
-    try {
-      const failed = (errorType: string) => ({
-        FunctionError: 'Unhandled',
-        // The client hands the payload as bytes; lambda-invoke.ts reads it with Buffer.from.
-        Payload: Buffer.from(
-          JSON.stringify({ errorType, errorMessage: 'x' }),
-        ) as unknown as InvokeCommandOutput['Payload'],
+    // A stand-in for the Lambda API: the SMS function fails first with the typed refusal, then with another error.
+    const errorTypes = ['SmsCountryNotAllowed', 'Error'];
+    const paths: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url);
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('x-amz-function-error', 'Unhandled');
+        res.end(JSON.stringify({ errorType: errorTypes.shift(), errorMessage: 'x' }));
       });
-      lambda.on(InvokeCommand).resolvesOnce(failed('SmsCountryNotAllowed')).resolvesOnce(failed('Error'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
+      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      SMS_FUNCTION: 'palisade-SendSms',
+    });
+    try {
       const invoke = smsInvoker();
       const request = { to: '+18765550123', message: CODE };
       await expect(invoke(request)).rejects.toBeInstanceOf(SmsCountryNotAllowed);
       await expect(invoke(request)).rejects.toBeInstanceOf(InvokeError);
-      expect(lambda.commandCalls(InvokeCommand)[0]?.args[0].input.FunctionName).toBe('palisade-SendSms');
+      expect(paths[0]).toBe('/2015-03-31/functions/palisade-SendSms/invocations');
     } finally {
-      lambda.restore();
+      process.env = saved;
+      server.close();
     }
   });
 

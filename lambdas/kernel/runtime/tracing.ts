@@ -1,0 +1,224 @@
+// I1: tracing without an in-bundle tracing SDK (docs/decisions.md, "Tracing"). Lambda's active tracing (the
+// template sets it on every function) records each invocation's segments (init, invocation, overhead) and hands
+// the trace header to the function; the AWS SDK's recursion-detection middleware already forwards that header
+// on every call, so the Step Functions executions and Lambda invokes a handler starts join its trace. What the
+// X-Ray SDK added on top was one subsegment per AWS call and one for the handler: this module writes those two
+// kinds itself (a few hundred bytes instead of aws-xray-sdk-core's 68 KB and cls-hooked), as X-Ray segment
+// documents over UDP to the address Lambda gives (AWS_XRAY_DAEMON_ADDRESS). Outside Lambda, or when the
+// invocation is not sampled, it does nothing. Sending never throws and never waits: tracing is best effort.
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import type { MiddlewareObj } from '@middy/core';
+
+/** The parts of the X-Amzn-Trace-Id header a subsegment needs (`Root=…;Parent=…;Sampled=1`). */
+export interface TraceContext {
+  traceId: string;
+  parentId: string;
+}
+
+/** The current invocation's trace, when Lambda gave one and sampled it; undefined otherwise. */
+export function traceContext(header = process.env._X_AMZN_TRACE_ID): TraceContext | undefined {
+  if (!header) return undefined;
+  const fields = new Map(
+    header.split(';').map((part) => {
+      const at = part.indexOf('=');
+      return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
+    }),
+  );
+  const traceId = fields.get('Root');
+  const parentId = fields.get('Parent');
+  if (!traceId || !parentId || fields.get('Sampled') !== '1') return undefined;
+  return { traceId, parentId };
+}
+
+/** One X-Ray subsegment document (the fields X-Ray's console shows for an AWS call or a handler). */
+export interface Subsegment {
+  name: string;
+  id: string;
+  trace_id: string;
+  parent_id: string;
+  type: 'subsegment';
+  start_time: number;
+  end_time: number;
+  namespace?: 'aws';
+  error?: boolean;
+  fault?: boolean;
+  throttle?: boolean;
+  http?: { response: { status: number } };
+  aws?: { operation: string; region?: string; request_id?: string };
+  annotations?: Record<string, string | number | boolean>;
+}
+
+/** Where documents go: the daemon endpoint in Lambda; tests pass their own. */
+export type SegmentSink = (document: Subsegment) => void;
+
+const HEADER = '{"format":"json","version":1}\n';
+let socket: Socket | undefined;
+
+/** The UDP sink to AWS_XRAY_DAEMON_ADDRESS (`host:port`), or undefined when the variable is not set. */
+export function daemonSink(address = process.env.AWS_XRAY_DAEMON_ADDRESS): SegmentSink | undefined {
+  const at = address?.lastIndexOf(':') ?? -1;
+  if (!address || at < 0) return undefined;
+  const host = address.slice(0, at);
+  const port = Number(address.slice(at + 1));
+  return (document) => {
+    try {
+      if (!socket) {
+        socket = createSocket('udp4');
+        socket.unref();
+        socket.on('error', () => undefined);
+      }
+      socket.send(HEADER + JSON.stringify(document), port, host, () => undefined);
+    } catch {
+      // best effort: a trace document never fails a request
+    }
+  };
+}
+
+const newId = () => randomBytes(8).toString('hex');
+const seconds = (ms: number) => ms / 1000;
+
+/** A subsegment of the current invocation, from `started` (epoch ms) to now; undefined when not traced. */
+export function subsegment(
+  name: string,
+  started: number,
+  fields: Partial<Subsegment>,
+  context = traceContext(),
+): Subsegment | undefined {
+  if (!context) return undefined;
+  return {
+    name,
+    id: newId(),
+    trace_id: context.traceId,
+    parent_id: context.parentId,
+    type: 'subsegment',
+    start_time: seconds(started),
+    end_time: seconds(Date.now()),
+    ...fields,
+  };
+}
+
+interface SdkError {
+  name?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $response?: { statusCode?: number };
+}
+
+/** The subsegment fields of an AWS call's outcome: its status, request id and error class. */
+export function awsOutcome(
+  output: { $metadata?: { httpStatusCode?: number; requestId?: string } } | undefined,
+  error: SdkError | undefined,
+): Pick<Subsegment, 'http' | 'error' | 'fault' | 'throttle'> & { request_id?: string } {
+  const meta = error?.$metadata ?? output?.$metadata;
+  const status = meta?.httpStatusCode ?? error?.$response?.statusCode;
+  const outcome: Pick<Subsegment, 'http' | 'error' | 'fault' | 'throttle'> & { request_id?: string } = {};
+  if (status !== undefined) outcome.http = { response: { status } };
+  if (meta?.requestId) outcome.request_id = meta.requestId;
+  if (error) {
+    if (status === 429) outcome.throttle = true;
+    if (status !== undefined && status < 500) outcome.error = true;
+    else outcome.fault = true;
+  }
+  return outcome;
+}
+
+/** The least of an SDK v3 client this needs: its middleware stack and its service id. */
+interface TraceableClient {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<{ output?: unknown }>,
+        context: { clientName?: string; commandName?: string },
+      ) => (args: unknown) => Promise<{ output?: unknown }>,
+      options: { step: 'initialize'; name: string; override?: boolean },
+    ): void;
+  };
+  config: { serviceId?: string; region?: unknown };
+}
+
+/**
+ * One subsegment per call of this client (name: the service, e.g. `DynamoDB`; the operation, status, request id
+ * and error class), as the X-Ray SDK's `captureAWSv3Client` did. Returns the client itself.
+ */
+export function captureAWSv3Client<T>(client: T, sink: SegmentSink | undefined = daemonSink()): T {
+  if (!sink) return client;
+  const traceable = client as unknown as TraceableClient;
+  traceable.middlewareStack.add(
+    (next, context) => async (args) => {
+      const started = Date.now();
+      const trace = traceContext();
+      let output: { $metadata?: { httpStatusCode?: number; requestId?: string } } | undefined;
+      let failure: SdkError | undefined;
+      try {
+        const result = await next(args);
+        output = result.output as typeof output;
+        return result;
+      } catch (error) {
+        failure = error as SdkError;
+        throw error;
+      } finally {
+        if (trace) {
+          const { request_id, ...outcome } = awsOutcome(output, failure);
+          const region = await regionOf(traceable.config.region);
+          const document = subsegment(
+            traceable.config.serviceId ?? context.clientName?.replace(/Client$/, '') ?? 'AWS',
+            started,
+            {
+              namespace: 'aws',
+              aws: {
+                operation: (context.commandName ?? 'call').replace(/Command$/, ''),
+                ...(region ? { region } : {}),
+                ...(request_id ? { request_id } : {}),
+              },
+              ...outcome,
+            },
+            trace,
+          );
+          if (document) sink(document);
+        }
+      }
+    },
+    { step: 'initialize', name: 'palisadeTracing', override: true },
+  );
+  return client;
+}
+
+async function regionOf(region: unknown): Promise<string | undefined> {
+  try {
+    const value = typeof region === 'function' ? await (region as () => Promise<unknown>)() : region;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let coldStart = true;
+
+/**
+ * The handler's subsegment (`## handler`, annotated ColdStart and Service; error set when it throws), as
+ * Powertools' `captureLambdaHandler` did. A middy middleware.
+ */
+export function captureLambdaHandler(
+  service: string,
+  sink: SegmentSink | undefined = daemonSink(),
+): MiddlewareObj {
+  let started = 0;
+  let isCold = false;
+  const finish = (failed: boolean) => {
+    if (!sink) return;
+    const document = subsegment('## handler', started, {
+      annotations: { ColdStart: isCold, Service: service },
+      ...(failed ? { fault: true } : {}),
+    });
+    if (document) sink(document);
+  };
+  return {
+    before: () => {
+      started = Date.now();
+      isCold = coldStart;
+      coldStart = false;
+    },
+    after: () => finish(false),
+    onError: () => finish(true),
+  };
+}
