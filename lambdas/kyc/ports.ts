@@ -47,6 +47,18 @@ export interface DocumentStore {
   read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
   /** Deletes the object and every version of it (a refused file: nothing kept); a missing key is a no-op. */
   delete(key: string): Promise<void>;
+  /**
+   * F1: a short-lived link that reads the object without credentials (S3: a presigned GET signed with the
+   * caller's role, which must hold `s3:GetObject` on the key and `kms:Decrypt` of the data key via S3), for the
+   * verification provider to fetch the document. `baseUrl`: where a local store serves it (S3 ignores it).
+   */
+  linkFor(key: string, expiresInSeconds: number, baseUrl?: string): Promise<DocumentLink>;
+}
+
+/** A document as the provider fetches it: a link that expires (`expiresAt`), never a key of the bucket. */
+export interface DocumentLink {
+  url: string;
+  expiresAt: string;
 }
 
 /** The partition key prefix of a seen webhook event id's row (Shield table; the grant's LeadingKeys). */
@@ -60,7 +72,8 @@ export interface SeenIdStore {
 export interface VerificationRequest {
   checkId: string;
   userId: string;
-  documents: { kind: DocumentKind; key: string }[];
+  /** Each identity document as a short-lived link the provider fetches (DocumentStore `linkFor`). */
+  documents: ({ kind: DocumentKind } & DocumentLink)[];
 }
 
 export interface VerificationProvider {

@@ -10,7 +10,14 @@ import {
   type S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { type DocumentStore, documentKey, type SlotRequest, type UploadSlot } from '../ports.js';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import {
+  type DocumentLink,
+  type DocumentStore,
+  documentKey,
+  type SlotRequest,
+  type UploadSlot,
+} from '../ports.js';
 
 /** The environment variables naming the bucket and the data key (the `kyc-documents:*` accesses, to come). */
 export const KYC_DOCUMENTS_BUCKET_ENV = 'KYC_DOCUMENTS_BUCKET';
@@ -70,6 +77,21 @@ export class S3DocumentStore implements DocumentStore {
       maxBytes: request.maxBytes,
       contentType: request.contentType,
     };
+  }
+
+  /**
+   * A presigned GET of the object, signed with this function's role: whoever holds the URL reads the object as
+   * that role until it expires, so the role needs `s3:GetObject` on the key and S3's use of the data key
+   * (`kms:Decrypt` via S3) at the time of the fetch. Temporary role credentials cap the lifetime: a URL is
+   * never valid past the session it was signed with (Lambda's sessions outlive the few minutes asked here).
+   */
+  async linkFor(key: string, expiresInSeconds: number): Promise<DocumentLink> {
+    const issuedAt = this.options.clock.now();
+    const url = await getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+      signingDate: issuedAt,
+    });
+    return { url, expiresAt: new Date(issuedAt.getTime() + expiresInSeconds * 1000).toISOString() };
   }
 
   async head(key: string): Promise<number | undefined> {
