@@ -10,7 +10,6 @@ import {
   type S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   type DocumentLink,
   type DocumentStore,
@@ -22,6 +21,16 @@ import {
 /** The environment variables naming the bucket and the data key (the `kyc-documents:*` accesses, to come). */
 export const KYC_DOCUMENTS_BUCKET_ENV = 'KYC_DOCUMENTS_BUCKET';
 export const KYC_DOCUMENTS_KEY_ENV = 'KYC_DOCUMENTS_KEY_ARN';
+
+/**
+ * The presigner of GETs (`getSignedUrl` of @aws-sdk/s3-request-presigner), given only where links are signed
+ * (CheckKycDocument, aws/documents-env.ts `awsDocumentChecker`) so that the upload route does not bundle it.
+ */
+export type GetPresigner = (
+  client: S3Client,
+  command: GetObjectCommand,
+  options: { expiresIn: number; signingDate: Date },
+) => Promise<string>;
 
 export interface S3DocumentStoreOptions {
   bucket: string;
@@ -56,6 +65,7 @@ export class S3DocumentStore implements DocumentStore {
   constructor(
     private readonly s3: S3Client,
     private readonly options: S3DocumentStoreOptions,
+    private readonly presign?: GetPresigner,
   ) {}
 
   async createUploadSlot(request: SlotRequest): Promise<UploadSlot> {
@@ -86,11 +96,10 @@ export class S3DocumentStore implements DocumentStore {
    * never valid past the session it was signed with (Lambda's sessions outlive the few minutes asked here).
    */
   async linkFor(key: string, expiresInSeconds: number): Promise<DocumentLink> {
+    if (!this.presign) throw new Error('This document store signs no links');
     const issuedAt = this.options.clock.now();
-    const url = await getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), {
-      expiresIn: expiresInSeconds,
-      signingDate: issuedAt,
-    });
+    const command = new GetObjectCommand({ Bucket: this.options.bucket, Key: key });
+    const url = await this.presign(this.s3, command, { expiresIn: expiresInSeconds, signingDate: issuedAt });
     return { url, expiresAt: new Date(issuedAt.getTime() + expiresInSeconds * 1000).toISOString() };
   }
 

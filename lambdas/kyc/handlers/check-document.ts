@@ -10,7 +10,7 @@ import * as z from 'zod/mini';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
 import { taskHandler } from '../../kernel/task.js';
-import { awsDocumentStore } from '../aws/documents-env.js';
+import { awsDocumentChecker } from '../aws/documents-check-env.js';
 import type { KycConfig } from '../config.js';
 import {
   type DocumentCheckAnswer,
@@ -88,4 +88,4 @@ export const makeHandler = (ports: {
     return answer;
   });
 
-export const handler = lazyHandler(() => makeHandler({ kycDocuments: awsDocumentStore() }));
+export const handler = lazyHandler(() => makeHandler({ kycDocuments: awsDocumentChecker() }));
