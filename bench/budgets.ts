@@ -61,7 +61,7 @@ export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: s
     reason:
       'D2/F1/F2: the executor of the approved account actions, now with the KYC review and level actions and the ' +
       'screening freeze lift beside the suspension, limits and contact changes. Measured 2026-12: 607.1 KB (603.4 ' +
-      "before the KYC store learnt the business owners' checks and reviews). Splitting ' +
+      "before the KYC store learnt the business owners' checks and reviews). Splitting " +
       'the KYC actions into an executor of their own is the way back under 600 KB; the workflow already routes ' +
       'actions to executors by group.',
   },

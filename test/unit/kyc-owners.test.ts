@@ -4,6 +4,8 @@
 // below it; the levels configuration is the one source of which level requires it; the customer sees which
 // owner waits for what, a hit only as pending. And a hit on an owner acts on the customer (owner-hits.ts).
 import { describe, expect, it } from 'vitest';
+import { REVIEW_KYC_PARAMETERS } from '../../lambdas/admin/action-parameters.js';
+import { reviewKycRequirement } from '../../lambdas/admin/executors/kyc.js';
 import { parseKycConfig } from '../../lambdas/kyc/config.js';
 import { kycOverview, levelCap, levelEarned } from '../../lambdas/kyc/levels.js';
 import { actionOfBand, actOnOwnerHit } from '../../lambdas/kyc/owner-hits.js';
@@ -197,5 +199,74 @@ describe('F1 F2 a hit on an owner acts on the customer (owner-hits.ts)', () => {
       expect(await actOnOwnerHit(quiet.ports as never, { ...hit, band })).toBeUndefined();
       expect(quiet.cases).toEqual([]);
     }
+  });
+});
+
+describe('F1 the compliance review of an owner (review-kyc-requirement with ownerId)', () => {
+  const run = (parameters: Record<string, unknown>) => ({
+    request: {
+      requestId: 'req_1',
+      requesterId: 'compliance-1',
+      reason: 'provider could not decide',
+      target: { kind: 'user', id: 'u-biz' },
+    } as never,
+    parameters,
+    at: new Date('2026-12-05T00:00:00Z'),
+  });
+  const OWNER = 'bo_000000000000000000000001';
+
+  it("F1 the plane accepts an owner for identity-verified; the executor decides the owner's check, refuses another requirement and a check not in review", async () => {
+    expect(
+      REVIEW_KYC_PARAMETERS.safeParse({
+        requirement: 'identity-verified',
+        outcome: 'approve',
+        ownerId: OWNER,
+      }).success,
+    ).toBe(true);
+    expect(
+      REVIEW_KYC_PARAMETERS.safeParse({
+        requirement: 'identity-verified',
+        outcome: 'approve',
+        ownerId: 'u-1',
+      }).success,
+    ).toBe(false);
+    const calls: unknown[] = [];
+    const ports = {
+      kyc: {
+        review: async () => 'not-in-review' as const,
+        setLevel: async () => ({}) as never,
+        reviewOwner: async (userId: string, ownerId: string, outcome: string) => {
+          calls.push([userId, ownerId, outcome]);
+          return ownerId === OWNER
+            ? { level: 'basic' as const, from: 'none' as const }
+            : ('not-in-review' as const);
+        },
+      },
+    };
+    expect(
+      await reviewKycRequirement(
+        ports,
+        run({ requirement: 'identity-verified', outcome: 'approve', ownerId: OWNER }),
+      ),
+    ).toEqual({
+      requirement: 'identity-verified',
+      outcome: 'approve',
+      ownerId: OWNER,
+      level: 'basic',
+      from: 'none',
+    });
+    expect(calls).toEqual([['u-biz', OWNER, 'approve']]);
+    await expect(
+      reviewKycRequirement(
+        ports,
+        run({ requirement: 'source-of-funds', outcome: 'approve', ownerId: OWNER }),
+      ),
+    ).rejects.toMatchObject({ code: 'NOT_IN_REVIEW' });
+    await expect(
+      reviewKycRequirement(
+        ports,
+        run({ requirement: 'identity-verified', outcome: 'approve', ownerId: 'bo_ffffffffffffffffffffffff' }),
+      ),
+    ).rejects.toMatchObject({ code: 'NOT_IN_REVIEW' });
   });
 });
