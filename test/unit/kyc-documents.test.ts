@@ -233,7 +233,7 @@ describe('F1 the document store: one presigned POST per slot, and a local store 
       region: 'eu-west-1',
       credentials: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'example-secret', sessionToken: 'session' },
     });
-    const link = await new S3DocumentStore(s3, { ...options, clock }).linkFor(
+    const link = await new S3DocumentStore(s3, { ...options, clock }, getSignedUrl).linkFor(
       'kyc/user-1/slot_0123456789',
       600,
     );
