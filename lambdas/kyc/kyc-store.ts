@@ -228,7 +228,8 @@ export class KycStore {
    * F1: a business customer's declaration (business.ts `declareBusiness`, already checked): the company's facts
    * and each owner's sealed (E2), names masked, each owner's screening pending; the owners' pointers (their
    * screening subject → this customer) in the same write. Replaces an earlier declaration; an owner declared
-   * again keeps their id and their screening until it is screened again.
+   * again keeps their id and their identity check, and is screened again. The owners are a requirement of the
+   * business's level (owners.ts): a customer that held the level requiring them is held below it, audited.
    */
   async submitBusiness(userId: string, declaration: BusinessDeclaration, at: string): Promise<KycRecord> {
     const vault = this.vault;
