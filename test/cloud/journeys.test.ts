@@ -710,7 +710,11 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
     expectStatus(held, 200);
     expect(held.body.level).toBe('none');
     expect((held.body.business as { owners: unknown[] }).owners).toEqual([
-      expect.objectContaining({ name: 'G*** I***', screening: 'pending', waiting: ['screening', 'documents'] }),
+      expect.objectContaining({
+        name: 'G*** I***',
+        screening: 'pending',
+        waiting: ['screening', 'documents'],
+      }),
     ]);
     h.reset();
     // EventBridge Scheduler starts the workflow; its one task under its own role and environment
