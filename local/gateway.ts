@@ -46,7 +46,14 @@ export interface LocalRoute {
     query: URLSearchParams,
     /** A `binary` route's body as bytes, with its content type (an upload). */
     upload?: { bytes: Uint8Array; contentType: string },
-  ): Promise<{ status: number; body: unknown; contentType?: string; headers?: Record<string, string> }>;
+  ): Promise<{
+    status: number;
+    body: unknown;
+    contentType?: string;
+    headers?: Record<string, string>;
+    /** With `contentType`: `body` is bytes, sent as they are (a document the local store serves). */
+    binary?: boolean;
+  }>;
 }
 
 export interface GatewayOptions {
@@ -167,6 +174,14 @@ async function serve(
             bytes: await readBytes(req, route.binaryLimit),
             contentType: req.headers['content-type'] ?? '',
           });
+    if (result.contentType && result.binary) {
+      return {
+        statusCode: result.status,
+        headers: { ...result.headers, 'content-type': result.contentType },
+        body: Buffer.from(result.body as Uint8Array).toString('base64'),
+        isBase64Encoded: true,
+      };
+    }
     if (result.contentType) {
       return {
         statusCode: result.status,

@@ -10,7 +10,7 @@ import { KYC_CONFIG } from '../lambdas/kyc/wiring.js';
 import { buildOpenApi } from '../lambdas/openapi.js';
 import { backfillRequest, backfillStep } from '../lambdas/screening/backfill.js';
 import { MAX_STAGED_FILE_BYTES } from '../lambdas/screening/staging.js';
-import { KYC_UPLOAD_PATH, LocalUploadRefused } from './adapters/kyc-documents.js';
+import { KYC_DOCUMENT_LINK_PATH, KYC_UPLOAD_PATH, LocalUploadRefused } from './adapters/kyc-documents.js';
 import { LIST_UPLOAD_PATH } from './adapters/list-staging.js';
 import { consoleRoutes } from './console-page.js';
 import { createDevAccount } from './dev-accounts.js';
@@ -163,6 +163,21 @@ export function localRoutes(runtime: LocalRuntime, baseUrl: () => string): Local
           return { status: err.status, body: { error: { code: 'UPLOAD_REFUSED', message: err.message } } };
         }
         return { status: 204, body: '', contentType: 'text/plain' };
+      },
+    },
+    {
+      // F1: a document's short-lived link, as the provider fetches it (S3: a presigned GET; 403 when forged or
+      // expired).
+      method: 'GET',
+      path: KYC_DOCUMENT_LINK_PATH,
+      handle: async (_body, query) => {
+        try {
+          const { bytes, contentType } = await runtime.ports.kycDocuments.open(query);
+          return { status: 200, body: bytes, contentType, binary: true };
+        } catch (err) {
+          if (!(err instanceof LocalUploadRefused)) throw err;
+          return { status: 403, body: { error: { code: 'ACCESS_DENIED', message: err.message } } };
+        }
       },
     },
     {

@@ -98,7 +98,12 @@ import { guardedReauth, ReauthGuard } from '../lambdas/kernel/shield/reauth-guar
 import { ShieldStore } from '../lambdas/kernel/shield/shield-store.js';
 import { ADMIN_TOKENS } from '../lambdas/kernel/token-lifetimes.js';
 import { DynamoSeenIds } from '../lambdas/kyc/aws/dynamo-seen-ids.js';
-import { type DocumentChecker, invokeChecker } from '../lambdas/kyc/handlers/complete-document.js';
+import {
+  type DocumentChecker,
+  type DocumentLinker,
+  invokeChecker,
+  invokeLinker,
+} from '../lambdas/kyc/handlers/complete-document.js';
 import type { KycStore } from '../lambdas/kyc/kyc-store.js';
 import type { KycPersonReader } from '../lambdas/kyc/person-reader.js';
 import type { SeenIdStore } from '../lambdas/kyc/ports.js';
@@ -323,6 +328,8 @@ export interface LocalPorts {
   kycDocuments: LocalDocumentStore;
   /** F1: CheckKycDocument, invoked in-process as the Lambda client invokes it in AWS. */
   kycChecker: DocumentChecker;
+  /** F1: CheckKycDocument asked for the provider's links to the documents. */
+  kycLinker: DocumentLinker;
   /** F1: the simulated verification provider; its decisions are signed webhooks a test (or /_local) sends. */
   kycProvider: SimulatedVerificationProvider;
   /** F1: the webhook's seen event ids, the DynamoDB adapter over dynalite's Shield table. */
@@ -599,6 +606,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       staging: new LocalListStaging(options.stateDir, clock),
       kycDocuments,
       kycChecker: invokeChecker(invoke('KYC_CHECK_FUNCTION')),
+      kycLinker: invokeLinker(invoke('KYC_CHECK_FUNCTION')),
       kycProvider: new SimulatedVerificationProvider(kycWebhookSecret, clock),
       kycSeenIds: new DynamoSeenIds(dynamo.documents, LOCAL_TABLE_NAMES.shield, clock),
       kycWebhookSecrets: async () => [kycWebhookSecret],

@@ -37,6 +37,8 @@ export const REVEAL_PARAMETERS = z.strictObject({
 export const REVIEW_KYC_PARAMETERS = z.strictObject({
   requirement: z.enum(REVIEWABLE_REQUIREMENTS),
   outcome: z.enum(['approve', 'reject']),
+  /** F1: a business's beneficial owner whose identity check is in review (requirement `identity-verified`). */
+  ownerId: z.optional(z.string().check(z.regex(/^bo_[0-9a-f]{24}$/, 'an owner id'))),
 });
 
 /** X4: the customer's KYC level, set by hand. */

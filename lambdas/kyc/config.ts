@@ -14,6 +14,11 @@ export const KYC_REQUIREMENTS = [
   'person',
   /** The person screened (F2) without an open or confirmed match. */
   'screening-clear',
+  /**
+   * A business customer only: each beneficial owner (or the senior managing official) has passed KYC (their
+   * identity verified by the provider or a reviewer) and screened clear (owners.ts `ownersRequirement`).
+   */
+  'beneficial-owners',
   'government-id',
   'proof-of-address',
   'selfie',
@@ -25,6 +30,19 @@ export const KYC_REQUIREMENTS = [
   'second-approval',
 ] as const;
 export type KycRequirement = (typeof KYC_REQUIREMENTS)[number];
+
+/** The requirements that apply to a business customer only (a person's levels skip them). */
+export const BUSINESS_REQUIREMENTS: readonly KycRequirement[] = ['beneficial-owners'];
+
+/** Whom a level's requirements are read for: a person, or a business customer (its owners count). */
+export interface RequirementScope {
+  readonly business: boolean;
+}
+export const PERSON_SCOPE: RequirementScope = { business: false };
+
+/** Whether a requirement applies to the customer (a business requirement to a business only). */
+export const requirementApplies = (requirement: KycRequirement, scope: RequirementScope): boolean =>
+  scope.business || !BUSINESS_REQUIREMENTS.includes(requirement);
 
 const decimalString = z
   .string()
@@ -62,7 +80,7 @@ export const kycConfigSchema = z.object({
         requires: [],
         limits: { BTC: { daily: '0.05', monthly: '0.2' }, ETH: { daily: '1', monthly: '5' } },
       },
-      basic: { requires: ['person', 'screening-clear'] },
+      basic: { requires: ['person', 'screening-clear', 'beneficial-owners'] },
       verified: {
         requires: ['government-id', 'proof-of-address', 'selfie', 'identity-verified'],
         limits: { BTC: { daily: '10', monthly: '100' }, ETH: { daily: '250', monthly: '2500' } },
@@ -124,8 +142,16 @@ export const kycConfigSchema = z.object({
       maxBytes: z.number().check(z.int(), z.minimum(1024), z.maximum(50 * 1024 * 1024)),
       maxPdfPages: z.number().check(z.int(), z.minimum(1), z.maximum(100)),
       uploadSlotSeconds: z.number().check(z.int(), z.minimum(60), z.maximum(3600)),
+      /** How long the links the verification provider fetches the documents with stay valid. */
+      providerLinkSeconds: z.number().check(z.int(), z.minimum(60), z.maximum(3600)),
     }),
-    { minBytes: 100, maxBytes: 10 * 1024 * 1024, maxPdfPages: 10, uploadSlotSeconds: 900 },
+    {
+      minBytes: 100,
+      maxBytes: 10 * 1024 * 1024,
+      maxPdfPages: 10,
+      uploadSlotSeconds: 900,
+      providerLinkSeconds: 600,
+    },
   ),
 });
 

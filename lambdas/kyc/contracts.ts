@@ -7,6 +7,7 @@ import { OWNER_ROLES } from './business.js';
 import { DOCUMENT_TYPES, KYC_LEVELS, KYC_REQUIREMENTS } from './config.js';
 import { DOCUMENT_KINDS } from './document-kinds.js';
 import { REQUIREMENT_STATUSES } from './levels.js';
+import { OWNER_WAITS } from './owners.js';
 import { beneficiaryInput as beneficiaryInputSchema } from './travel-rule.js';
 
 export { businessBody } from './business.js';
@@ -69,6 +70,10 @@ export const kycOverviewView = z.strictObject({
           percent: z.optional(z.string()),
           name: z.string(),
           screening: z.enum(['pending', 'met']),
+          /** F1: the owner's own KYC: their identity documents verified by the provider or a reviewer. */
+          identity: z.enum(['missing', 'pending', 'in-review', 'met', 'rejected']),
+          /** What this owner still needs before the business's `beneficial-owners` is met (empty: passed). */
+          waiting: z.array(z.enum(OWNER_WAITS)),
         }),
       ),
     }),
@@ -84,6 +89,8 @@ export type KycOverviewView = z.infer<typeof kycOverviewView>;
 export const uploadSlotBody = z.strictObject({
   kind: z.enum(DOCUMENT_KINDS),
   contentType: z.enum(DOCUMENT_TYPES),
+  /** F1: a business's beneficial owner (their `ownerId` in GET /v1/me/kyc) whose identity document this is. */
+  ownerId: z.optional(z.string().check(z.regex(/^bo_[0-9a-f]{24}$/, 'an owner id'))),
 });
 
 /** Its answer: where and how to POST the file (multipart/form-data: the fields, then `file`). */
@@ -129,6 +136,28 @@ export const documentCheckRequest = z.strictObject({
   declared: z.enum(DOCUMENT_TYPES),
 });
 export type DocumentCheckRequest = z.infer<typeof documentCheckRequest>;
+
+/**
+ * F1: what CompleteKycDocument asks CheckKycDocument when the provider is to be asked: short-lived links to the
+ * accepted identity documents, signed with the checker's role (the one that holds the reads of the bucket).
+ */
+export const documentLinksRequest = z.strictObject({
+  links: z
+    .array(z.strictObject({ kind: z.enum(DOCUMENT_KINDS), key: documentCheckRequest.shape.key }))
+    .check(z.minLength(1), z.maxLength(5)),
+  expiresInSeconds: z.number().check(z.int(), z.minimum(60), z.maximum(3600)),
+  /** The API's public base URL (a local store serves its links there; S3 ignores it). */
+  baseUrl: z.optional(z.url()),
+});
+export type DocumentLinksRequest = z.infer<typeof documentLinksRequest>;
+
+/** Its answer: each document as a link the provider fetches, with when it expires. */
+export const documentLinksAnswer = z.strictObject({
+  documents: z.array(
+    z.strictObject({ kind: z.enum(DOCUMENT_KINDS), url: z.url(), expiresAt: z.iso.datetime() }),
+  ),
+});
+export type DocumentLinksAnswer = z.infer<typeof documentLinksAnswer>;
 
 /** Its answer: accepted (what the bytes are), refused (deleted; why), or nothing uploaded to the key yet. */
 export const documentCheckAnswer = z.discriminatedUnion('outcome', [

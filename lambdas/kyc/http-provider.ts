@@ -1,5 +1,6 @@
 // F1: the verification provider over HTTP (the AWS adapter of VerificationProvider; the fetch is injected so a
-// test drives it). `POST <url>/checks` with the API key as a bearer token and `{checkId, documents}`; the
+// test drives it). `POST <url>/checks` with the API key as a bearer token and `{checkId, documents}` (each
+// document `{kind, url, expiresAt}`: a presigned GET, lambdas/kyc/ports.ts `linkFor`); the
 // provider answers `{providerRef}` and later delivers its decision to the webhook route, signed (webhook.ts).
 // The key is never logged nor put in an error; a slow provider fails after the timeout (the customer may
 // complete a document again: the check is started anew).
@@ -26,7 +27,8 @@ export class HttpVerificationProvider implements VerificationProvider {
       answer = await this.fetcher(new URL('checks', url.endsWith('/') ? url : `${url}/`), {
         method: 'POST',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-        // The customer is named by the check id only; the documents by their keys in the bucket.
+        // The customer is named by the check id only; each document is a short-lived link (a presigned GET)
+        // the provider fetches before it expires, never a key of the bucket.
         body: JSON.stringify({ checkId: request.checkId, documents: request.documents }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

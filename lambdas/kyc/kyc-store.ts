@@ -11,7 +11,8 @@ import type { FieldBinding, FieldCipher } from '../kernel/privacy/field-cipher.j
 import { TABLES } from '../kernel/tables.js';
 import type { BusinessDeclaration, OwnerRole } from './business.js';
 import type { KycConfig, KycLevel, KycRequirement } from './config.js';
-import { type KycStanding, levelChange, levelEarned, type RequirementFacts } from './levels.js';
+import { type KycStanding, levelChange, type RequirementFacts } from './levels.js';
+import { customerOwner, customerOwnersStatus, levelAllowed, OWNERS_REQUIREMENT } from './owners.js';
 import type { PersonData } from './person.js';
 import type { RiskAssessment } from './risk.js';
 import {
@@ -40,6 +41,10 @@ export interface OwnerRecord {
   readonly decisionId?: string;
   /** The screening band (never shown to the customer). */
   readonly band?: string;
+  /** F1: the owner's own identity check with the provider (their documents uploaded by the customer). */
+  readonly verification?: Verification;
+  /** The case a hit on this owner opened or joined on the customer (never shown to the customer). */
+  readonly caseId?: string;
 }
 
 /** A business customer's declaration as the record keeps it. */
@@ -223,7 +228,8 @@ export class KycStore {
    * F1: a business customer's declaration (business.ts `declareBusiness`, already checked): the company's facts
    * and each owner's sealed (E2), names masked, each owner's screening pending; the owners' pointers (their
    * screening subject → this customer) in the same write. Replaces an earlier declaration; an owner declared
-   * again keeps their id and their screening until it is screened again.
+   * again keeps their id and their identity check, and is screened again. The owners are a requirement of the
+   * business's level (owners.ts): a customer that held the level requiring them is held below it, audited.
    */
   async submitBusiness(userId: string, declaration: BusinessDeclaration, at: string): Promise<KycRecord> {
     const vault = this.vault;
@@ -259,19 +265,50 @@ export class KycStore {
       }
       return writes;
     };
-    const change = (current: KycRecord | undefined): KycRecord => ({
-      ...(current ?? { userId, level: this.config.defaultLevel, requirements: {} }),
-      business: {
-        sealed: sealedCompany as string,
-        registrationNumberMasked: `***${declaration.registrationNumber.slice(-3)}`,
-        jurisdiction: declaration.jurisdiction,
-        countries: declaration.countries,
-        owners,
-        declaredAt: at,
-      },
-      updatedAt: at,
-    });
-    return this.write(userId, change, () => [], pointers);
+    let moved: { from: KycLevel; to: KycLevel } | undefined;
+    const change = (current: KycRecord | undefined): KycRecord => {
+      const base = current ?? { userId, level: this.config.defaultLevel, requirements: {} };
+      // An owner declared again keeps their identity check: it verified the person, not the declaration.
+      const checks = new Map(
+        (current?.business?.owners ?? []).flatMap((o) =>
+          o.verification ? [[o.ownerId, o.verification] as const] : [],
+        ),
+      );
+      const next: KycRecord = {
+        ...base,
+        business: {
+          sealed: sealedCompany as string,
+          registrationNumberMasked: `***${declaration.registrationNumber.slice(-3)}`,
+          jurisdiction: declaration.jurisdiction,
+          countries: declaration.countries,
+          owners: owners.map((o) => {
+            const verification = checks.get(o.ownerId);
+            return verification ? { ...o, verification } : o;
+          }),
+          declaredAt: at,
+        },
+        updatedAt: at,
+      };
+      // F1: the owners are a requirement of the business's level: until they pass, it is held below it.
+      const to = levelAllowed(base.level, next, this.config);
+      moved = to === base.level ? undefined : { from: base.level, to };
+      return { ...next, level: to };
+    };
+    return this.write(
+      userId,
+      change,
+      (next) =>
+        moved
+          ? [
+              levelAudit(userId, moved.from, next.level, {
+                actor: { kind: 'user', id: userId },
+                reason: 'business declared: its beneficial owners have not passed KYC and screening',
+                at,
+              }),
+            ]
+          : [],
+      pointers,
+    );
   }
 
   /**
@@ -285,7 +322,9 @@ export class KycStore {
     userId: string,
     decision: { decisionId: string; band: string },
     at: string,
-  ): Promise<{ level: KycLevel; changed: boolean } | undefined> {
+  ): Promise<
+    { level: KycLevel; changed: boolean; owner?: { customerId: string; ownerId: string } } | undefined
+  > {
     const existing = await this.get(userId);
     if (!existing) {
       return isOwnerSubject(userId) ? this.recordOwnerScreening(userId, decision, at) : undefined;
@@ -300,8 +339,7 @@ export class KycStore {
           ...current.requirements,
           'screening-clear': clear ? 'met' : 'in-review',
         };
-        const earned = levelEarned(requirements, this.config);
-        const to = levelChange(current.level, earned) === 'raise' ? earned : current.level;
+        const to = levelAllowed(current.level, { ...current, requirements }, this.config);
         raised = to === current.level ? undefined : { from: current.level, to };
         const newReview = clear && current.screeningDecisionId !== decision.decisionId;
         const { refreshAskedAt: _asked, refreshOverdueAt: _overdue, refreshDueAt: _due, ...kept } = current;
@@ -334,11 +372,15 @@ export class KycStore {
     ownerId: string,
     decision: { decisionId: string; band: string },
     at: string,
-  ): Promise<{ level: KycLevel; changed: boolean } | undefined> {
+  ): Promise<
+    { level: KycLevel; changed: boolean; owner: { customerId: string; ownerId: string } } | undefined
+  > {
     const pointer = await this.table.get<PointerRow>(ownerPointerKey(ownerId));
     if (!pointer) return undefined;
+    const customerId = pointer.userId;
+    let moved: { from: KycLevel; to: KycLevel } | undefined;
     const written = await this.write(
-      pointer.userId,
+      customerId,
       (current) => {
         if (!current?.business) throw new Conflict('The business declaration disappeared');
         const owners = current.business.owners.map(
@@ -352,11 +394,39 @@ export class KycStore {
                 }
               : owner,
         );
+        const next = { ...current, business: { ...current.business, owners }, updatedAt: at };
+        // F1: the owners' requirement may now be met (the last owner cleared): the level it earns, audited.
+        const to = levelAllowed(current.level, next, this.config);
+        moved = to === current.level ? undefined : { from: current.level, to };
+        return { ...next, level: to };
+      },
+      (next) =>
+        moved
+          ? [
+              levelAudit(customerId, moved.from, next.level, {
+                actor: { kind: 'system', id: 'kyc' },
+                reason: `owner screening ${decision.decisionId}`,
+                at,
+              }),
+            ]
+          : [],
+    );
+    return { level: written.level, changed: moved !== undefined, owner: { customerId, ownerId } };
+  }
+
+  /** F1: the case a hit on an owner opened or joined on the customer, kept with the owner (compliance's link). */
+  async linkOwnerCase(customerId: string, ownerId: string, caseId: string, at: string): Promise<void> {
+    await this.write(
+      customerId,
+      (current) => {
+        if (!current?.business) throw new Conflict('The business declaration disappeared');
+        const owners = current.business.owners.map(
+          (owner): OwnerRecord => (owner.ownerId === ownerId ? { ...owner, caseId } : owner),
+        );
         return { ...current, business: { ...current.business, owners }, updatedAt: at };
       },
       () => [],
     );
-    return { level: written.level, changed: false };
   }
 
   /**
@@ -445,6 +515,8 @@ export class KycStore {
           requirements: {},
           updatedAt: slot.openedAt,
         };
+        if (slot.ownerId && !base.business?.owners.some((o) => o.ownerId === slot.ownerId))
+          throw new NotFound('No such beneficial owner');
         return {
           ...base,
           documents: withSlot(base.documents ?? {}, slotId, slot, now),
@@ -479,15 +551,41 @@ export class KycStore {
         return {
           ...current,
           documents: { ...current.documents, [slotId]: settled },
-          requirements: outcome.accepted
-            ? afterAccepted(current.requirements, slot.kind)
-            : current.requirements,
+          // an owner's document answers the owner's check, not the customer's own requirements
+          requirements:
+            outcome.accepted && !slot.ownerId
+              ? afterAccepted(current.requirements, slot.kind)
+              : current.requirements,
           updatedAt: at,
         };
       },
       () => [],
     );
     return { record, slot: settled as DocumentSlot };
+  }
+
+  /** F1: the provider was asked about a business's owner: this check is the owner's in force, pending. */
+  async startOwnerVerification(
+    userId: string,
+    ownerId: string,
+    check: { checkId: string; providerRef: string },
+    at: string,
+  ): Promise<KycRecord> {
+    return this.write(
+      userId,
+      (current) => {
+        if (!current?.business?.owners.some((o) => o.ownerId === ownerId))
+          throw new NotFound('No such beneficial owner');
+        const owners = current.business.owners.map(
+          (o): OwnerRecord =>
+            o.ownerId === ownerId
+              ? { ...o, verification: { ...check, status: 'pending', startedAt: at } }
+              : o,
+        );
+        return { ...current, business: { ...current.business, owners }, updatedAt: at };
+      },
+      () => [],
+    );
   }
 
   /** F1: the provider was asked: this check is the one in force, `identity-verified` pending. */
@@ -528,6 +626,8 @@ export class KycStore {
   ): Promise<{ outcome: 'applied' | 'ignored'; level?: KycLevel }> {
     const existing = await this.get(userId);
     const inForce = existing?.verification;
+    const owner = existing?.business?.owners.find((o) => o.verification?.checkId === decision.checkId);
+    if (owner) return this.applyOwnerDecision(userId, owner.ownerId, decision, at);
     if (!inForce || inForce.checkId !== decision.checkId || inForce.status !== 'pending')
       return { outcome: 'ignored' };
     let ignored = false;
@@ -548,6 +648,76 @@ export class KycStore {
       { actor: { kind: 'system', id: 'kyc-provider' }, reason: `verification ${decision.checkId}`, at },
     );
     return ignored ? { outcome: 'ignored' } : { outcome: 'applied', level: written.level };
+  }
+
+  /**
+   * F1: the provider's decision on a business owner's check (only the owner's check in force and still pending):
+   * the owner's identity approved, rejected (new documents start a new check) or undecided (the compliance
+   * tier reviews it); the business's level then rises to what its requirements earn, audited.
+   */
+  private async applyOwnerDecision(
+    userId: string,
+    ownerId: string,
+    decision: {
+      checkId: string;
+      decision: Exclude<VerificationStatus, 'pending'>;
+      reasons: readonly string[];
+    },
+    at: string,
+  ): Promise<{ outcome: 'applied' | 'ignored'; level?: KycLevel }> {
+    let ignored = false;
+    const written = await this.decide(
+      userId,
+      (current) => {
+        const owner = current.business?.owners.find((o) => o.ownerId === ownerId);
+        const v = owner?.verification;
+        if (!current.business || !v || v.checkId !== decision.checkId || v.status !== 'pending') {
+          ignored = true;
+          return current;
+        }
+        return withOwnerCheck(current, ownerId, {
+          ...v,
+          status: decision.decision,
+          reasons: decision.reasons,
+          decidedAt: at,
+        });
+      },
+      { actor: { kind: 'system', id: 'kyc-provider' }, reason: `owner verification ${decision.checkId}`, at },
+    );
+    return ignored ? { outcome: 'ignored' } : { outcome: 'applied', level: written.level };
+  }
+
+  /**
+   * F1: a compliance reviewer's decision on a business owner's identity (an approved `review-kyc-requirement`
+   * with `ownerId`): the owner's check in review (the provider gave up) approved or rejected, the level raised to
+   * what the business's requirements now earn, audited with the admin as actor.
+   */
+  async reviewOwner(
+    userId: string,
+    ownerId: string,
+    outcome: 'approve' | 'reject',
+    by: LevelChangeBy,
+  ): Promise<{ level: KycLevel; from: KycLevel } | 'not-in-review'> {
+    let notInReview = false;
+    let from: KycLevel | undefined;
+    const written = await this.decide(
+      userId,
+      (current) => {
+        from = current.level;
+        const v = current.business?.owners.find((o) => o.ownerId === ownerId)?.verification;
+        const done = outcome === 'approve' ? 'approved' : 'rejected';
+        if (v?.status !== 'undecided') {
+          // a retried execution finds its own decision recorded: idempotent
+          if (v?.status !== done) notInReview = true;
+          return current;
+        }
+        return withOwnerCheck(current, ownerId, { ...v, status: done, decidedAt: by.at });
+      },
+      by,
+      () => new NotFound('No KYC record'),
+    );
+    if (notInReview) return 'not-in-review';
+    return { level: written.level, from: from ?? written.level };
   }
 
   /**
@@ -613,8 +783,7 @@ export class KycStore {
           raised = undefined;
           return current;
         }
-        const earned = levelEarned(next.requirements, this.config);
-        const to = levelChange(current.level, earned) === 'raise' ? earned : current.level;
+        const to = levelAllowed(current.level, next, this.config);
         raised = to === current.level ? undefined : { from: current.level, to };
         return { ...next, level: to, updatedAt: by.at };
       },
@@ -673,6 +842,18 @@ export class KycStore {
   }
 }
 
+/** The record with one owner's identity check replaced. */
+const withOwnerCheck = (current: KycRecord, ownerId: string, verification: Verification): KycRecord => {
+  const business = current.business as BusinessRecord;
+  return {
+    ...current,
+    business: {
+      ...business,
+      owners: business.owners.map((o): OwnerRecord => (o.ownerId === ownerId ? { ...o, verification } : o)),
+    },
+  };
+};
+
 const levelAudit = (userId: string, from: KycLevel, to: KycLevel, by: LevelChangeBy): Effect => ({
   kind: 'audit',
   event: {
@@ -706,9 +887,19 @@ export const customerBusiness = (record: KycRecord | undefined) => {
       role: owner.role,
       ...(owner.percent ? { percent: owner.percent } : {}),
       name: owner.nameMasked,
-      screening: owner.screening === 'met' ? ('met' as const) : ('pending' as const),
+      ...customerOwner(owner),
     })),
   };
+};
+
+/**
+ * The requirement statuses the customer sees: a screening not clear reads as pending (`customerFacts`), and a
+ * business's `beneficial-owners` derived from its owners, an owner's screening hit read as pending.
+ */
+export const customerRecordFacts = (record: KycRecord | undefined): RequirementFacts => {
+  const shown = customerFacts(record?.requirements ?? {});
+  if (!record?.business) return shown;
+  return { ...shown, [OWNERS_REQUIREMENT]: customerOwnersStatus(record.business.owners) };
 };
 
 /**

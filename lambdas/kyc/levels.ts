@@ -10,6 +10,9 @@ import {
   type KycLevel,
   type KycRequirement,
   type LimitsPerAsset,
+  PERSON_SCOPE,
+  type RequirementScope,
+  requirementApplies,
 } from './config.js';
 import { minDecimal } from './decimal.js';
 
@@ -85,9 +88,18 @@ export const REQUIREMENT_STATUSES = ['missing', 'pending', 'in-review', 'met', '
 export type RequirementStatus = (typeof REQUIREMENT_STATUSES)[number];
 export type RequirementFacts = Partial<Record<KycRequirement, RequirementStatus>>;
 
-/** Every requirement up to and including `level`, lowest level first. */
-export function requirementsUpTo(level: KycLevel, config: Pick<KycConfig, 'levels'>): KycRequirement[] {
-  return KYC_LEVELS.slice(0, levelRank(level) + 1).flatMap((l) => config.levels[l].requires);
+/**
+ * Every requirement up to and including `level`, lowest level first, that applies to the customer (a business
+ * requirement to a business only: `scope`).
+ */
+export function requirementsUpTo(
+  level: KycLevel,
+  config: Pick<KycConfig, 'levels'>,
+  scope: RequirementScope = PERSON_SCOPE,
+): KycRequirement[] {
+  return KYC_LEVELS.slice(0, levelRank(level) + 1)
+    .flatMap((l) => config.levels[l].requires)
+    .filter((r) => requirementApplies(r, scope));
 }
 
 export interface NextLevel {
@@ -117,6 +129,7 @@ export function kycOverview(
   config: Pick<KycConfig, 'levels' | 'defaultLevel' | 'lapsedLevel'>,
   settings: Pick<Settings, 'withdrawalLimits'>,
   now: Date,
+  scope: RequirementScope = PERSON_SCOPE,
 ): KycOverview {
   const inForce = levelInForce(standing, config, now);
   const target =
@@ -131,7 +144,7 @@ export function kycOverview(
           next: {
             level: target,
             limits: limitsOfLevel(target, config, settings),
-            requirements: requirementsUpTo(target, config).map((requirement) => ({
+            requirements: requirementsUpTo(target, config, scope).map((requirement) => ({
               requirement,
               status: facts[requirement] ?? 'missing',
             })),
@@ -143,12 +156,40 @@ export function kycOverview(
 
 const nextAbove = (level: KycLevel): KycLevel | undefined => KYC_LEVELS[levelRank(level) + 1];
 
-/** The highest level whose requirements (and every lower level's) are all met. */
-export function levelEarned(facts: RequirementFacts, config: Pick<KycConfig, 'levels'>): KycLevel {
+/**
+ * The highest level whose requirements (and every lower level's) that apply to the customer are all met: a
+ * business requirement (`beneficial-owners`) counts for a business customer only (`scope`).
+ */
+export function levelEarned(
+  facts: RequirementFacts,
+  config: Pick<KycConfig, 'levels'>,
+  scope: RequirementScope = PERSON_SCOPE,
+): KycLevel {
   let earned: KycLevel = 'none';
   for (const level of KYC_LEVELS) {
-    if (config.levels[level].requires.some((r) => facts[r] !== 'met')) break;
+    const unmet = config.levels[level].requires.some(
+      (r) => requirementApplies(r, scope) && facts[r] !== 'met',
+    );
+    if (unmet) break;
     earned = level;
   }
   return earned;
+}
+
+/**
+ * The highest level a customer may hold while some of its requirements are unmet: below the lowest level that
+ * requires one of `which` not met (undefined when nothing caps it). A business whose owners have not passed is
+ * held below the level that requires them, whatever it held before (owners.ts).
+ */
+export function levelCap(
+  facts: RequirementFacts,
+  config: Pick<KycConfig, 'levels'>,
+  which: readonly KycRequirement[],
+): KycLevel | undefined {
+  for (const level of KYC_LEVELS) {
+    if (config.levels[level].requires.some((r) => which.includes(r) && facts[r] !== 'met')) {
+      return KYC_LEVELS[Math.max(0, levelRank(level) - 1)];
+    }
+  }
+  return undefined;
 }

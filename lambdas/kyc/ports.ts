@@ -60,6 +60,18 @@ export interface DocumentStore {
   delete(key: string): Promise<void>;
   /** F5: marks an accepted upload complete (UPLOAD_TAG), so the pending uploads' expiry leaves it. */
   keep(key: string): Promise<void>;
+  /**
+   * F1: a short-lived link that reads the object without credentials (S3: a presigned GET signed with the
+   * caller's role, which must hold `s3:GetObject` on the key and `kms:Decrypt` of the data key via S3), for the
+   * verification provider to fetch the document. `baseUrl`: where a local store serves it (S3 ignores it).
+   */
+  linkFor(key: string, expiresInSeconds: number, baseUrl?: string): Promise<DocumentLink>;
+}
+
+/** A document as the provider fetches it: a link that expires (`expiresAt`), never a key of the bucket. */
+export interface DocumentLink {
+  url: string;
+  expiresAt: string;
 }
 
 /** The partition key prefix of a seen webhook event id's row (Shield table; the grant's LeadingKeys). */
@@ -73,7 +85,8 @@ export interface SeenIdStore {
 export interface VerificationRequest {
   checkId: string;
   userId: string;
-  documents: { kind: DocumentKind; key: string }[];
+  /** Each identity document as a short-lived link the provider fetches (DocumentStore `linkFor`). */
+  documents: ({ kind: DocumentKind } & DocumentLink)[];
 }
 
 export interface VerificationProvider {

@@ -26,6 +26,8 @@ export interface DocumentSlot {
   readonly expiresAt: string;
   readonly reason?: DocumentRefusal;
   readonly checkedAt?: string;
+  /** F1: a business's owner whose identity document this is (absent: the customer's own). */
+  readonly ownerId?: string;
 }
 
 export type VerificationStatus = 'pending' | 'approved' | 'rejected' | 'undecided';
@@ -61,13 +63,14 @@ export function withSlot(
   return Object.fromEntries([...kept, [slotId, slot]]);
 }
 
-/** The newest accepted slot of each identity document, when all three have one. */
+/** The newest accepted slot of each identity document of the customer (or of one owner), when all three have one. */
 export function identityDocumentsReady(
   slots: Readonly<Record<string, DocumentSlot>>,
+  ownerId?: string,
 ): { kind: DocumentKind; key: string }[] | undefined {
   const newest = new Map<DocumentKind, DocumentSlot>();
   for (const slot of Object.values(slots)) {
-    if (slot.status !== 'accepted') continue;
+    if (slot.status !== 'accepted' || slot.ownerId !== ownerId) continue;
     const seen = newest.get(slot.kind);
     if (!seen || (seen.checkedAt ?? '') < (slot.checkedAt ?? '')) newest.set(slot.kind, slot);
   }

@@ -2,10 +2,12 @@
 // the state folder's `kyc-documents/`. A slot is a JSON file with its policy (content type, size range,
 // expiry); `receive` is what the local upload endpoint calls with the multipart form, and enforces that policy
 // as S3 does (the key, the content type, the size, the expiry), so a test of a bad upload sees the same refusal.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../../lambdas/kernel/ports/clock.js';
 import {
+  type DocumentLink,
   type DocumentStore,
   documentKey,
   type SlotRequest,
@@ -15,6 +17,8 @@ import { JsonFile } from './json-file.js';
 
 /** The local upload endpoint (local/local-routes.ts): the client POSTs the form here as it would to S3. */
 export const KYC_UPLOAD_PATH = '/local/kyc-uploads';
+/** F1: where the local store serves a document's short-lived link (as S3 serves a presigned GET). */
+export const KYC_DOCUMENT_LINK_PATH = '/local/kyc-documents';
 
 interface SlotRecord {
   key: string;
@@ -37,6 +41,9 @@ export class LocalUploadRefused extends Error {
 const KEY = /^kyc\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9_-]{8,64}$/;
 
 export class LocalDocumentStore implements DocumentStore {
+  /** Signs the links (a presigned GET's signature, here an HMAC with a key of this process). */
+  private readonly linkKey = randomBytes(32);
+
   constructor(
     private readonly root: string,
     /** Where the local upload endpoint is when the slot request does not say (its `baseUrl`). */
@@ -97,6 +104,37 @@ export class LocalDocumentStore implements DocumentStore {
     if (!(await exists(path))) return undefined;
     if ((await stat(path)).size > maxBytes) return undefined;
     return new Uint8Array(await readFile(path));
+  }
+
+  /**
+   * A link that reads the object until it expires, as S3's presigned GET: the key, the expiry and an HMAC of
+   * both. Served by the local route at KYC_DOCUMENT_LINK_PATH (`open`).
+   */
+  async linkFor(key: string, expiresInSeconds: number, baseUrl?: string): Promise<DocumentLink> {
+    this.path(key);
+    const expiresAt = new Date(this.clock.now().getTime() + expiresInSeconds * 1000).toISOString();
+    const query = new URLSearchParams({ key, expires: expiresAt, signature: this.sign(key, expiresAt) });
+    return { url: `${baseUrl ?? this.uploadBaseUrl}${KYC_DOCUMENT_LINK_PATH}?${query}`, expiresAt };
+  }
+
+  /** The bytes a link reads: refused (403) when forged or expired, as S3 refuses a bad presigned GET. */
+  async open(query: URLSearchParams): Promise<{ bytes: Uint8Array; contentType: string }> {
+    const key = query.get('key') ?? '';
+    const expires = query.get('expires') ?? '';
+    const given = Buffer.from(query.get('signature') ?? '', 'hex');
+    const expected = Buffer.from(KEY.test(key) ? this.sign(key, expires) : '', 'hex');
+    if (!KEY.test(key) || given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new LocalUploadRefused(403, 'the signature does not match');
+    if (!(this.clock.now().getTime() < Date.parse(expires)))
+      throw new LocalUploadRefused(403, 'the link has expired');
+    const slot = await new JsonFile<SlotRecord>(this.path(key, '.slot.json')).read();
+    const bytes = await this.read(key, Number.MAX_SAFE_INTEGER);
+    if (!bytes) throw new LocalUploadRefused(403, 'no such document');
+    return { bytes, contentType: slot?.contentType ?? 'application/octet-stream' };
+  }
+
+  private sign(key: string, expiresAt: string): string {
+    return createHmac('sha256', this.linkKey).update(`${key}\n${expiresAt}`).digest('hex');
   }
 
   async delete(key: string): Promise<void> {

@@ -676,6 +676,46 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
     expectStatus(overview, 200);
     const owners = (overview.body.business as { owners: { name: string; screening: string }[] }).owners;
     expect(owners.map((o) => o.name)).toEqual(['L*** B***', 'I*** N***']);
+
+    // F1 F2: a UN-listed owner declared: RecordKycScreening holds the business below basic, opens a case on the
+    // customer and freezes it (owner-hits.ts), each under its own role; the customer sees the owner pending
+    await loadUnList(h);
+    h.reset();
+    const relisted = await h.call(
+      'POST',
+      '/v1/me/kyc/business',
+      {
+        registrationNumber: 'SE556000-1234',
+        jurisdiction: 'SE',
+        incorporationDocument: 'slot_incorporation_lou',
+        ownership: {
+          company: 'co',
+          parties: [
+            { id: 'co', kind: 'company', name: 'Lou Trading AB', jurisdiction: 'SE' },
+            { id: 'gi', kind: 'person', name: 'Gaston Iyamuremye' },
+          ],
+          holdings: [{ owner: 'gi', owned: 'co', percent: '100' }],
+        },
+      },
+      { token },
+    );
+    expectStatus(relisted, 202);
+    await settled('screening');
+    h.assertClean();
+    const acted = h.invocations.find(
+      (i) => i.functionId === 'RecordKycScreening' && i.logs.join('\n').includes('kyc owner hit'),
+    );
+    expect(acted?.logs.join('\n')).toMatch(/"band":"strong".*"frozen":true|"frozen":true.*"band":"strong"/);
+    const held = await h.call('GET', '/v1/me/kyc', undefined, { token });
+    expectStatus(held, 200);
+    expect(held.body.level).toBe('none');
+    expect((held.body.business as { owners: unknown[] }).owners).toEqual([
+      expect.objectContaining({
+        name: 'G*** I***',
+        screening: 'pending',
+        waiting: ['screening', 'documents'],
+      }),
+    ]);
     h.reset();
     // EventBridge Scheduler starts the workflow; its one task under its own role and environment
     const run = (await h.invokeFunction('SweepKycRefresh', {})) as Record<string, unknown>;

@@ -1,7 +1,9 @@
 // The AWS path of F1's documents and provider webhook (I2): RequestKycUpload signs a presigned POST with its
 // own role, CompleteKycDocument invokes CheckKycDocument, which sizes, reads (SSE-KMS under the data key) and
 // deletes a refused upload with its role, and KycProviderWebhook reads its signing secret and claims event
-// ids in the Shield table: each under the template's environment and IAM (docs/cloud-fidelity.md). The
+// ids in the Shield table: each under the template's environment and IAM (docs/cloud-fidelity.md). With the
+// three identity documents in, the provider (the harness's stand-in for its https host) is called with a
+// presigned GET of each, signed by CheckKycDocument, and reads them as that role. The
 // harness does not emulate S3's POST-object form, so the bytes are put where the POST would put them.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SIGNATURE_HEADER, signWebhook } from '../../lambdas/kyc/webhook.js';
@@ -124,6 +126,79 @@ describe('I2 F1 KYC documents and the provider webhook under the template', () =
     expect(callsOf('KycProviderWebhook')).toEqual(
       expect.arrayContaining(['secretsmanager:GetSecretValue', 'dynamodb:PutItem']),
     );
+    h.assertClean();
+  });
+
+  it('I2 F1 the three identity documents start the provider check with presigned GETs signed by CheckKycDocument: the provider reads each (s3:GetObject, kms:Decrypt via S3) under that role', async () => {
+    const lea = person('lea');
+    await signUp(h, lea);
+    const token = await firstLogin(h, lea, 'device-lea-000001', '127.0.0.42');
+    h.reset();
+    const bucket = documentBucket();
+    const jpeg = pad([0xff, 0xd8, 0xff, 0xe0]);
+    const seeded = new Map<string, Buffer>();
+    let last: Record<string, unknown> = {};
+    for (const kind of ['government-id', 'proof-of-address', 'selfie']) {
+      const slot = await h.call(
+        'POST',
+        '/v1/me/kyc/documents',
+        { kind, contentType: 'image/jpeg' },
+        { token },
+      );
+      expectStatus(slot, 201);
+      const key = (slot.body.fields as Record<string, string>).key as string;
+      const bytes = Buffer.concat([jpeg.subarray(0, 1000), Buffer.from(kind.padEnd(1000, '.'))]);
+      h.s3.seed(bucket, key, bytes, 'image/jpeg');
+      seeded.set(kind, bytes);
+      const done = await h.call('POST', `/v1/me/kyc/documents/${slot.body.slotId}/complete`, undefined, {
+        token,
+      });
+      expectStatus(done, 200);
+      last = done.body;
+    }
+    expect(last).toMatchObject({ status: 'accepted', verification: 'started' });
+
+    // the provider was called by CompleteKycDocument with its key from Secrets Manager and links, never keys
+    const [started] = h.kycProvider.calls;
+    expect(started).toMatchObject({
+      caller: 'CompleteKycDocument',
+      host: 'kyc-provider.invalid',
+      path: '/v1/checks',
+      authorization: 'Bearer harness-provider-key-0001',
+    });
+    const body = started?.body as {
+      checkId: string;
+      documents: { kind: string; url: string; expiresAt: string }[];
+    };
+    expect(body.checkId).toMatch(/^kyc_[A-Za-z0-9_-]{22}_/);
+    expect(body.documents.map((d) => d.kind)).toEqual(['government-id', 'proof-of-address', 'selfie']);
+    expect(JSON.stringify(body)).not.toMatch(/"key"/);
+    for (const document of body.documents) {
+      const url = new URL(document.url);
+      expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
+      expect(Date.parse(document.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
+      // presigned with CheckKycDocument's role session (the one that holds the reads of the bucket)
+      expect(url.pathname.startsWith('/CheckKycDocument/s3/')).toBe(true);
+      // the provider fetches it, as that role
+      const fetched = await fetch(url);
+      expect(fetched.status).toBe(200);
+      expect(Buffer.from(await fetched.arrayBuffer())).toEqual(seeded.get(document.kind));
+    }
+    const reads = h.calls.filter((c) => c.caller === 'CheckKycDocument' && c.operation === 'GetObject');
+    const granted = reads
+      .flatMap((c) => c.checks)
+      .map((c) => [c.request.action, c.decision !== 'not-iam' && c.decision.allowed]);
+    expect(granted).toEqual(
+      expect.arrayContaining([
+        ['s3:GetObject', true],
+        ['kms:Decrypt', true],
+      ]),
+    );
+    const record = await h.call('GET', '/v1/me/kyc', undefined, { token });
+    expectStatus(record, 200);
+    // the customer's own check is the one in force, pending the provider's decision
+    expect(JSON.stringify(record.body)).not.toMatch(/X-Amz|kyc\//);
+    for (const fn of ['CompleteKycDocument', 'CheckKycDocument']) expect(ran(fn), fn).toBe(true);
     h.assertClean();
   });
 });

@@ -290,3 +290,189 @@ describe('F1 X4 the refresh workflow (statemachines/kyc-refresh.asl.json, run lo
     expect(restored.status).toBe(202);
   });
 });
+
+describe("F1 a business's level waits for its beneficial owners (over HTTP)", () => {
+  const PERSON = {
+    legalName: { given: 'Greta', family: 'Geschaeftsfuehrerin' },
+    dateOfBirth: '1982-05-05',
+    nationality: 'DE',
+    residence: { line1: '5 Markt', city: 'Mainz', country: 'DE' },
+    taxResidence: [{ country: 'DE' }],
+  };
+  const soleOwner = (name: string) => ({
+    registrationNumber: 'HRB 900100',
+    jurisdiction: 'DE',
+    incorporationDocument: 'slot_incorporation_e2e2',
+    ownership: {
+      company: 'solo',
+      parties: [
+        { id: 'solo', kind: 'company', name: 'Solo Handel GmbH', jurisdiction: 'DE' },
+        { id: 'owner', kind: 'person', name },
+      ],
+      holdings: [{ owner: 'owner', owned: 'solo', percent: '100' }],
+    },
+  });
+  const JPEG = (() => {
+    const bytes = new Uint8Array(2000).fill(0x20);
+    bytes.set([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+    return bytes;
+  })();
+  type View = {
+    level: string;
+    next?: { requirements: { requirement: string; status: string }[] };
+    business?: {
+      owners: { ownerId: string; name: string; screening: string; identity: string; waiting: string[] }[];
+    };
+  };
+  const view = async (client: Client) => (await call(client, 'GET', '/v1/me/kyc')).body as unknown as View;
+  const ownersRequirement = (v: View) =>
+    v.next?.requirements.find((r) => r.requirement === 'beneficial-owners')?.status;
+
+  /** A customer at basic by its person data, then declaring a business whose one owner is `name`. */
+  async function businessCustomer(username: string, name: string) {
+    const client = await newUser(username);
+    expect((await call(client, 'POST', '/v1/me/kyc/person', PERSON)).status).toBe(202);
+    await until(async () =>
+      (await cloud.ports.kyc.get(client.userId))?.level === 'basic' ? true : undefined,
+    );
+    const declared = await call(client, 'POST', '/v1/me/kyc/business', soleOwner(name));
+    expect(declared.status).toBe(202);
+    return client;
+  }
+
+  /** The owner's three identity documents uploaded and completed; the check the provider was asked with. */
+  async function ownerDocuments(client: Client, ownerId: string) {
+    let last: Record<string, unknown> = {};
+    for (const kind of ['government-id', 'proof-of-address', 'selfie']) {
+      const slot = await call(client, 'POST', '/v1/me/kyc/documents', {
+        kind,
+        contentType: 'image/jpeg',
+        ownerId,
+      });
+      expect(slot.status, JSON.stringify(slot.body)).toBe(201);
+      const form = new FormData();
+      for (const [k, v] of Object.entries(slot.body.fields as Record<string, string>)) form.append(k, v);
+      form.append('file', new Blob([JPEG]), 'document');
+      const posted = await fetch(slot.body.url as string, { method: 'POST', body: form });
+      await posted.arrayBuffer();
+      expect(posted.status).toBe(204);
+      const done = await call(client, 'POST', `/v1/me/kyc/documents/${slot.body.slotId}/complete`);
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      last = done.body;
+    }
+    expect(last).toMatchObject({ status: 'accepted', verification: 'started' });
+    const check = cloud.ports.kycProvider.started.filter((c) => c.userId === client.userId).at(-1);
+    if (!check) throw new Error('no check started');
+    return check;
+  }
+
+  it('F1 X4 an owner pending screening and KYC holds the business below basic; screened clear and verified by the provider (documents as links) → basic', async () => {
+    const client = await businessCustomer('biz.owners.cleared', 'Hanna Sauber');
+    const declared = await view(client);
+    expect(declared.level).toBe('none');
+    expect(ownersRequirement(declared)).toBe('missing');
+    const [owner] = declared.business?.owners ?? [];
+    expect(owner).toMatchObject({ name: 'H*** S***', identity: 'missing' });
+    expect(owner?.waiting).toContain('documents');
+    const ownerId = owner?.ownerId as string;
+    // an owner's documents are identity documents only; an undeclared owner has none
+    expect(
+      (
+        await call(client, 'POST', '/v1/me/kyc/documents', {
+          kind: 'source-of-funds',
+          contentType: 'application/pdf',
+          ownerId,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(client, 'POST', '/v1/me/kyc/documents', {
+          kind: 'selfie',
+          contentType: 'image/jpeg',
+          ownerId: 'bo_ffffffffffffffffffffffff',
+        })
+      ).status,
+    ).toBe(404);
+
+    // screened clear: still none, the owner's KYC waits
+    await until(async () =>
+      (await view(client)).business?.owners[0]?.screening === 'met' ? true : undefined,
+    );
+    expect((await view(client)).level).toBe('none');
+
+    const check = await ownerDocuments(client, ownerId);
+    // the provider was given short-lived links, never keys, and each reads the document
+    expect(check.documents.map((d) => d.kind)).toEqual(['government-id', 'proof-of-address', 'selfie']);
+    for (const document of check.documents) {
+      expect(document).not.toHaveProperty('key');
+      expect(Date.parse(document.expiresAt) - clock.now().getTime()).toBeLessThanOrEqual(600_000);
+      const fetched = await fetch(document.url);
+      expect(fetched.status).toBe(200);
+      expect(new Uint8Array(await fetched.arrayBuffer())).toEqual(JPEG);
+    }
+    const forged = new URL(check.documents[0]?.url as string);
+    forged.searchParams.set('key', `kyc/${client.userId}/another-slot-0000`);
+    expect((await fetch(forged)).status).toBe(403);
+    const verifying = await view(client);
+    expect([verifying.level, ownersRequirement(verifying), verifying.business?.owners[0]?.waiting]).toEqual([
+      'none',
+      'pending',
+      ['verification'],
+    ]);
+    // the customer's own identity requirements are untouched by the owner's documents
+    expect((await cloud.ports.kyc.get(client.userId))?.requirements['government-id']).toBeUndefined();
+
+    const webhook = await cloud.ports.kycProvider.decide(check.checkId, 'approved');
+    const delivered = await callFrom(
+      cloud,
+      '127.0.0.1',
+      'POST',
+      '/v1/kyc/provider/webhook',
+      JSON.parse(webhook.rawBody),
+      webhook.headers,
+    );
+    expect([delivered.status, delivered.body]).toEqual([200, { received: true, outcome: 'applied' }]);
+    const granted = await view(client);
+    expect(granted.level).toBe('basic');
+    expect(granted.business?.owners[0]).toMatchObject({ screening: 'met', identity: 'met', waiting: [] });
+  });
+
+  it('F1 F2 a strong hit on a verified owner: the business stays below basic, a case opens on the customer and it is frozen; the customer sees only pending', async () => {
+    const client = await businessCustomer('biz.owners.listed', 'Ramzan Kadyrov');
+    const ownerId = (await view(client)).business?.owners[0]?.ownerId as string;
+    const record = await until(async () => {
+      const r = await cloud.ports.kyc.get(client.userId);
+      return r?.business?.owners[0]?.caseId ? r : undefined;
+    });
+    expect(record.business?.owners[0]).toMatchObject({ screening: 'in-review', band: 'strong' });
+    const cases = await cloud.ports.cases.ofSubject(client.userId, 20);
+    expect(cases.map((c) => c.caseId)).toContain(record.business?.owners[0]?.caseId);
+    expect(cases[0]).toMatchObject({
+      kind: 'screening-hit',
+      sources: expect.arrayContaining([{ kind: 'kyc-owner', id: record.business?.owners[0]?.decisionId }]),
+    });
+    expect(await cloud.ports.screeningStore.state(client.userId)).toMatchObject({ frozen: true });
+
+    // verified by the provider too: still held
+    const check = await ownerDocuments(client, ownerId);
+    const webhook = await cloud.ports.kycProvider.decide(check.checkId, 'approved');
+    await callFrom(
+      cloud,
+      '127.0.0.1',
+      'POST',
+      '/v1/kyc/provider/webhook',
+      JSON.parse(webhook.rawBody),
+      webhook.headers,
+    );
+    const held = await view(client);
+    expect(held.level).toBe('none');
+    expect(ownersRequirement(held)).toBe('pending');
+    expect(held.business?.owners[0]).toMatchObject({
+      screening: 'pending',
+      identity: 'met',
+      waiting: ['screening'],
+    });
+    expect(JSON.stringify(held)).not.toMatch(/strong|case|in-review|frozen|sanction/i);
+  });
+});

@@ -178,6 +178,8 @@ describe('F1 business customers and beneficial owners', () => {
       percent: '40',
       name: 'B*** G***',
       screening: 'pending',
+      identity: 'missing',
+      waiting: ['screening', 'documents'],
     });
     expect(view.business?.registrationNumber).toBe('***456');
   });
@@ -379,5 +381,191 @@ describe('F1 X4 the refresh with an injected clock', () => {
     await kyc.open('u-new', '2026-12-05T00:00:02.000Z');
     expect((await kyc.get('u-new'))?.level).toBe('basic');
     expect(await kyc.standing('u-never')).toBeUndefined();
+  });
+});
+
+describe("F1 a business's level waits for its beneficial owners (KYC and screening)", () => {
+  const TWO: BusinessBody = {
+    registrationNumber: 'HRB 777001',
+    jurisdiction: 'DE',
+    incorporationDocument: 'slot_incorporation_2',
+    ownership: {
+      company: 'firm',
+      parties: [
+        { id: 'firm', kind: 'company', name: 'Firm GmbH', jurisdiction: 'DE' },
+        { id: 'ines', kind: 'person', name: 'Ines Quartermaine' },
+        { id: 'otto', kind: 'person', name: 'Otto Lindqvist' },
+      ],
+      holdings: [
+        { owner: 'ines', owned: 'firm', percent: '30' },
+        { owner: 'otto', owned: 'firm', percent: '70' },
+      ],
+    },
+  };
+  const PERSON = {
+    legalName: { given: 'Rita', family: 'Vertreterin' },
+    dateOfBirth: '1980-02-02',
+    nationality: 'DE',
+    residence: { line1: '3 Ring', city: 'Köln', country: 'DE' },
+    taxResidence: [{ country: 'DE' }],
+  };
+  const at = (minute: number) => new Date(Date.UTC(2026, 11, 5, 3, minute)).toISOString();
+  const levelAudits = () =>
+    written
+      .flat()
+      .filter((e) => e.kind === 'audit' && e.event.action === 'kyc.level-changed')
+      .map((e) => (e.kind === 'audit' ? e.event.details : undefined));
+  const admin = {
+    actor: { kind: 'admin' as const, id: 'compliance-2' },
+    reason: 'owner reviewed',
+    at: at(50),
+  };
+
+  const identitySlots = async (kyc: KycStore, userId: string, ownerId: string, n: number) => {
+    for (const kind of ['government-id', 'proof-of-address', 'selfie'] as const) {
+      const slotId = `slot_${ownerId.slice(-6)}_${kind.slice(0, 4)}_${n}`;
+      await kyc.openSlot(
+        userId,
+        slotId,
+        {
+          kind,
+          contentType: 'image/jpeg',
+          key: `kyc/${userId}/${slotId}`,
+          status: 'awaiting-upload',
+          openedAt: at(10),
+          expiresAt: at(25),
+          ownerId,
+        },
+        new Date(at(10)),
+      );
+      await kyc.recordDocument(userId, slotId, { accepted: true }, at(11));
+    }
+  };
+
+  it('F1 X4 declared after the person earned basic: held at none (audited) until every owner is screened clear and verified (provider or review); then basic, audited', async () => {
+    const kyc = store();
+    await kyc.submitPerson('u-firm', PERSON, at(0));
+    await kyc.recordScreening('u-firm', { decisionId: 'scr_firm', band: 'clear' }, at(1));
+    expect((await kyc.get('u-firm'))?.level).toBe('basic');
+    written.length = 0;
+
+    const declared = await kyc.submitBusiness(
+      'u-firm',
+      declareBusiness('u-firm', TWO, config.beneficialOwnerThresholdPercent),
+      at(2),
+    );
+    expect(declared.level).toBe('none');
+    expect(levelAudits()).toEqual([expect.objectContaining({ from: 'basic', to: 'none', change: 'lower' })]);
+    const [otto, ines] = [ownerSubjectId('u-firm', 'otto'), ownerSubjectId('u-firm', 'ines')];
+    let view = overviewOf(declared, config, settings, new Date(at(3)));
+    expect(view.next?.requirements).toContainEqual({ requirement: 'beneficial-owners', status: 'missing' });
+    expect(view.business?.owners.map((o) => [o.name, o.waiting])).toEqual([
+      ['O*** L***', ['screening', 'documents']],
+      ['I*** Q***', ['screening', 'documents']],
+    ]);
+
+    // both screened clear: still none, their identities are missing
+    await kyc.recordScreening(otto, { decisionId: 'scr_otto', band: 'clear' }, at(4));
+    await kyc.recordScreening(ines, { decisionId: 'scr_ines', band: 'clear' }, at(5));
+    expect((await kyc.get('u-firm'))?.level).toBe('none');
+
+    // an owner not declared cannot be given documents
+    await expect(
+      kyc.openSlot(
+        'u-firm',
+        'slot_nobody_0001',
+        {
+          kind: 'selfie',
+          contentType: 'image/jpeg',
+          key: 'kyc/u-firm/slot_nobody_0001',
+          status: 'awaiting-upload',
+          openedAt: at(6),
+          expiresAt: at(20),
+          ownerId: 'bo_ffffffffffffffffffffffff',
+        },
+        new Date(at(6)),
+      ),
+    ).rejects.toThrow(/No such beneficial owner/);
+
+    // Otto's documents and check: approved by the provider; the customer's own requirements untouched
+    await identitySlots(kyc, 'u-firm', otto, 1);
+    const checkOtto = `kyc_${'O'.repeat(22)}_u-firm`;
+    await kyc.startOwnerVerification('u-firm', otto, { checkId: checkOtto, providerRef: 'p-otto' }, at(12));
+    const mid = await kyc.get('u-firm');
+    expect(mid?.requirements['government-id']).toBeUndefined();
+    expect(mid?.requirements['identity-verified']).toBeUndefined();
+    expect(
+      await kyc.applyDecision('u-firm', { checkId: checkOtto, decision: 'approved', reasons: [] }, at(13)),
+    ).toEqual({ outcome: 'applied', level: 'none' });
+    // a repeated decision is ignored
+    expect(
+      await kyc.applyDecision('u-firm', { checkId: checkOtto, decision: 'rejected', reasons: [] }, at(14)),
+    ).toEqual({ outcome: 'ignored' });
+
+    // Ines: the provider cannot decide → in review; the compliance reviewer approves → basic
+    await identitySlots(kyc, 'u-firm', ines, 2);
+    const checkInes = `kyc_${'I'.repeat(22)}_u-firm`;
+    await kyc.startOwnerVerification('u-firm', ines, { checkId: checkInes, providerRef: 'p-ines' }, at(15));
+    await kyc.applyDecision('u-firm', { checkId: checkInes, decision: 'undecided', reasons: [] }, at(16));
+    const waiting = await kyc.get('u-firm');
+    expect(waiting?.level).toBe('none');
+    view = overviewOf(waiting, config, settings, new Date(at(17)));
+    expect(view.next?.requirements).toContainEqual({ requirement: 'beneficial-owners', status: 'in-review' });
+    expect(view.business?.owners.map((o) => [o.identity, o.waiting])).toEqual([
+      ['met', []],
+      ['in-review', ['verification']],
+    ]);
+    written.length = 0;
+    // Otto's check is decided (approved): a rejection now is not a review
+    expect(await kyc.reviewOwner('u-firm', otto, 'reject', admin)).toBe('not-in-review');
+    expect(await kyc.reviewOwner('u-firm', ines, 'approve', admin)).toEqual({ level: 'basic', from: 'none' });
+    expect(levelAudits()).toEqual([expect.objectContaining({ from: 'none', to: 'basic', change: 'raise' })]);
+    // a retried execution finds its decision recorded
+    expect(await kyc.reviewOwner('u-firm', ines, 'approve', admin)).toEqual({
+      level: 'basic',
+      from: 'basic',
+    });
+    view = overviewOf(await kyc.get('u-firm'), config, settings, new Date(at(51)));
+    expect(view.level).toBe('basic');
+    expect(view.next?.level).toBe('verified');
+  });
+
+  it('F1 F2 a verified owner with a screening hit holds the business at none; the customer sees pending, never the hit', async () => {
+    const kyc = store();
+    await kyc.submitPerson('u-hit', PERSON, at(0));
+    await kyc.recordScreening('u-hit', { decisionId: 'scr_hit_p', band: 'clear' }, at(1));
+    await kyc.submitBusiness(
+      'u-hit',
+      declareBusiness('u-hit', TWO, config.beneficialOwnerThresholdPercent),
+      at(2),
+    );
+    const [otto, ines] = [ownerSubjectId('u-hit', 'otto'), ownerSubjectId('u-hit', 'ines')];
+    for (const [n, ownerId] of [otto, ines].entries()) {
+      await identitySlots(kyc, 'u-hit', ownerId, n);
+      const checkId = `kyc_${String(n).repeat(22)}_u-hit`;
+      await kyc.startOwnerVerification('u-hit', ownerId, { checkId, providerRef: `p${n}` }, at(12));
+      await kyc.applyDecision('u-hit', { checkId, decision: 'approved', reasons: [] }, at(13));
+    }
+    await kyc.recordScreening(ines, { decisionId: 'scr_hit_i', band: 'clear' }, at(14));
+    const out = await kyc.recordScreening(otto, { decisionId: 'scr_hit_o', band: 'strong' }, at(15));
+    expect(out).toEqual({
+      level: 'none',
+      changed: false,
+      owner: { customerId: 'u-hit', ownerId: otto },
+    });
+    await kyc.linkOwnerCase('u-hit', otto, 'case_owner_hit_1', at(16));
+    const record = await kyc.get('u-hit');
+    expect(record?.business?.owners.find((o) => o.ownerId === otto)).toMatchObject({
+      screening: 'in-review',
+      band: 'strong',
+      caseId: 'case_owner_hit_1',
+    });
+    expect(record?.risk?.rating).toBe('high');
+    const view = overviewOf(record, config, settings, new Date(at(17)));
+    expect(view.next?.requirements).toContainEqual({ requirement: 'beneficial-owners', status: 'pending' });
+    expect(JSON.stringify(view)).not.toMatch(/strong|case_|in-review|risk/);
+    // cleared later (a reviewer's re-screen found no match): the level is earned
+    await kyc.recordScreening(otto, { decisionId: 'scr_hit_o2', band: 'clear' }, at(18));
+    expect((await kyc.get('u-hit'))?.level).toBe('basic');
   });
 });

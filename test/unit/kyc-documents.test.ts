@@ -4,12 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { PDFDocument, PDFName } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import { S3DocumentStore, slotPolicy } from '../../lambdas/kyc/aws/s3-document-store.js';
 import { parseKycConfig } from '../../lambdas/kyc/config.js';
 import { checkDocument, DocumentRefused, sniffType } from '../../lambdas/kyc/documents.js';
+import { HttpVerificationProvider } from '../../lambdas/kyc/http-provider.js';
 import { documentKey, PENDING_UPLOAD_TAGGING } from '../../lambdas/kyc/ports.js';
 import { LocalDocumentStore, type LocalUploadRefused } from '../../local/adapters/kyc-documents.js';
 
@@ -226,6 +228,64 @@ describe('F1 the document store: one presigned POST per slot, and a local store 
     const late = await store.createUploadSlot({ ...request, slotId: 'slot_late000001', maxBytes: 1000 });
     clock.advance(901_000);
     expect(await refusedWith(late.fields, JPEG)).toEqual([403, 'the policy has expired']);
+  });
+
+  it('F1 the provider gets a presigned GET of the document (10 minutes, signed by the caller), never the key alone; locally a signed link that expires', async () => {
+    const clock = new ManualClock(new Date('2027-03-01T12:00:00Z'));
+    const s3 = new S3Client({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'example-secret', sessionToken: 'session' },
+    });
+    const link = await new S3DocumentStore(s3, { ...options, clock }, getSignedUrl).linkFor(
+      'kyc/user-1/slot_0123456789',
+      600,
+    );
+    expect(link.expiresAt).toBe('2027-03-01T12:10:00.000Z');
+    const url = new URL(link.url);
+    expect(url.pathname).toContain('kyc/user-1/slot_0123456789');
+    expect(`${url.host}${url.pathname}`).toContain('palisade-kyc-documents');
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Credential': expect.stringMatching(/^ASIAEXAMPLE\/20270301\/eu-west-1\/s3\/aws4_request$/),
+      'X-Amz-Date': '20270301T120000Z',
+      'X-Amz-Expires': '600',
+      'X-Amz-Security-Token': 'session',
+      'X-Amz-SignedHeaders': 'host',
+    });
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+
+    // the HTTP provider adapter sends the links, with their expiry, and no key of the bucket
+    const bodies: unknown[] = [];
+    const provider = new HttpVerificationProvider(
+      async () => ({ url: 'https://provider.example/v1', apiKey: 'provider-key-0001' }),
+      (async (_url: unknown, init?: RequestInit) => {
+        bodies.push(JSON.parse(String(init?.body)));
+        return new Response(JSON.stringify({ providerRef: 'prov_1' }), { status: 200 });
+      }) as typeof fetch,
+    );
+    await provider.startCheck({
+      checkId: `kyc_${'A'.repeat(22)}_user-1`,
+      userId: 'user-1',
+      documents: [{ kind: 'selfie', ...link }],
+    });
+    expect(bodies).toEqual([
+      { checkId: `kyc_${'A'.repeat(22)}_user-1`, documents: [{ kind: 'selfie', ...link }] },
+    ]);
+
+    // locally: the same shape, a link the local store serves until it expires; a forged one is refused
+    const store = new LocalDocumentStore(root, 'http://127.0.0.1:3000', clock);
+    const slot = await store.createUploadSlot({ ...request, slotId: 'slot_linked0001', maxBytes: 1000 });
+    await store.receive(slot.fields, JPEG);
+    const local = await store.linkFor(slot.key, 600, 'http://127.0.0.1:4000');
+    expect(local.expiresAt).toBe('2027-03-01T12:10:00.000Z');
+    const localUrl = new URL(local.url);
+    expect(`${localUrl.origin}${localUrl.pathname}`).toBe('http://127.0.0.1:4000/local/kyc-documents');
+    expect(await store.open(localUrl.searchParams)).toEqual({ bytes: JPEG, contentType: 'image/jpeg' });
+    const forged = new URLSearchParams(localUrl.searchParams);
+    forged.set('key', 'kyc/user-1/slot_0123456789');
+    await expect(store.open(forged)).rejects.toThrow('the signature does not match');
+    clock.advance(600_000);
+    await expect(store.open(localUrl.searchParams)).rejects.toThrow('the link has expired');
   });
 
   it('F1 a refused file is deleted: check, then delete, nothing kept', async () => {

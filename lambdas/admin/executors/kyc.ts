@@ -9,7 +9,7 @@ import type { ActionParameters } from '../actions.js';
 import { ActionFailed, type Execution, type ExecutionFacts } from './types.js';
 
 export interface KycExecutorPorts {
-  kyc: Pick<KycStore, 'review' | 'setLevel'>;
+  kyc: Pick<KycStore, 'review' | 'reviewOwner' | 'setLevel'>;
 }
 
 const byRequest = (run: Execution) => ({
@@ -19,7 +19,16 @@ const byRequest = (run: Execution) => ({
 });
 
 export async function reviewKycRequirement(ports: KycExecutorPorts, run: Execution): Promise<ExecutionFacts> {
-  const { requirement, outcome } = run.parameters as ActionParameters<'review-kyc-requirement'>;
+  const { requirement, outcome, ownerId } = run.parameters as ActionParameters<'review-kyc-requirement'>;
+  if (ownerId) {
+    // F1: a business's beneficial owner whose check the provider could not decide
+    if (requirement !== 'identity-verified')
+      throw new ActionFailed('NOT_IN_REVIEW', "An owner's review is of identity-verified only");
+    const out = await ports.kyc.reviewOwner(run.request.target.id, ownerId, outcome, byRequest(run));
+    if (out === 'not-in-review')
+      throw new ActionFailed('NOT_IN_REVIEW', "The owner's identity check is not in review");
+    return { requirement, outcome, ownerId, level: out.level, from: out.from };
+  }
   const out = await ports.kyc.review(run.request.target.id, requirement, outcome, byRequest(run));
   if (out === 'not-in-review')
     throw new ActionFailed('NOT_IN_REVIEW', `The customer's ${requirement} is not in review`);

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import {
+  type DocumentLink,
   type DocumentStore,
   documentKey,
   PENDING_UPLOAD_TAGGING,
@@ -23,6 +24,16 @@ import {
 /** The environment variables naming the bucket and the data key (the `kyc-documents:*` accesses, to come). */
 export const KYC_DOCUMENTS_BUCKET_ENV = 'KYC_DOCUMENTS_BUCKET';
 export const KYC_DOCUMENTS_KEY_ENV = 'KYC_DOCUMENTS_KEY_ARN';
+
+/**
+ * The presigner of GETs (`getSignedUrl` of @aws-sdk/s3-request-presigner), given only where links are signed
+ * (CheckKycDocument, aws/documents-env.ts `awsDocumentChecker`) so that the upload route does not bundle it.
+ */
+export type GetPresigner = (
+  client: S3Client,
+  command: GetObjectCommand,
+  options: { expiresIn: number; signingDate: Date },
+) => Promise<string>;
 
 export interface S3DocumentStoreOptions {
   bucket: string;
@@ -60,6 +71,7 @@ export class S3DocumentStore implements DocumentStore {
   constructor(
     private readonly s3: S3Client,
     private readonly options: S3DocumentStoreOptions,
+    private readonly presign?: GetPresigner,
   ) {}
 
   async createUploadSlot(request: SlotRequest): Promise<UploadSlot> {
@@ -81,6 +93,20 @@ export class S3DocumentStore implements DocumentStore {
       maxBytes: request.maxBytes,
       contentType: request.contentType,
     };
+  }
+
+  /**
+   * A presigned GET of the object, signed with this function's role: whoever holds the URL reads the object as
+   * that role until it expires, so the role needs `s3:GetObject` on the key and S3's use of the data key
+   * (`kms:Decrypt` via S3) at the time of the fetch. Temporary role credentials cap the lifetime: a URL is
+   * never valid past the session it was signed with (Lambda's sessions outlive the few minutes asked here).
+   */
+  async linkFor(key: string, expiresInSeconds: number): Promise<DocumentLink> {
+    if (!this.presign) throw new Error('This document store signs no links');
+    const issuedAt = this.options.clock.now();
+    const command = new GetObjectCommand({ Bucket: this.options.bucket, Key: key });
+    const url = await this.presign(this.s3, command, { expiresIn: expiresInSeconds, signingDate: issuedAt });
+    return { url, expiresAt: new Date(issuedAt.getTime() + expiresInSeconds * 1000).toISOString() };
   }
 
   async head(key: string): Promise<number | undefined> {

@@ -5,12 +5,22 @@
 // magic bytes, accepted for the kind and equal to the declared type, PDF readable with 1…maxPdfPages pages. A
 // refused file is deleted (its version: nothing kept) and the answer says why; nothing uploaded: `missing`. An
 // accepted one is tagged complete (F5: the bucket expires uploads still pending after a day).
+// Asked for links (`documentLinksRequest`), it presigns a GET of each accepted identity document with its own
+// role (the one that holds the reads and S3's use of the data key), for the verification provider to fetch.
+import * as z from 'zod/mini';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
 import { taskHandler } from '../../kernel/task.js';
-import { awsDocumentStore } from '../aws/documents-env.js';
+import { awsDocumentChecker } from '../aws/documents-check-env.js';
 import type { KycConfig } from '../config.js';
-import { type DocumentCheckAnswer, type DocumentCheckRequest, documentCheckRequest } from '../contracts.js';
+import {
+  type DocumentCheckAnswer,
+  type DocumentCheckRequest,
+  type DocumentLinksAnswer,
+  type DocumentLinksRequest,
+  documentCheckRequest,
+  documentLinksRequest,
+} from '../contracts.js';
 import { checkDocument, DocumentRefused } from '../documents.js';
 import type { DocumentStore } from '../ports.js';
 import { KYC_CONFIG } from '../wiring.js';
@@ -43,10 +53,35 @@ export async function checkUpload(
   }
 }
 
+/** F1: the provider's links to the documents, each a presigned GET that expires (`expiresInSeconds`). */
+export async function linkDocuments(
+  documents: Pick<DocumentStore, 'linkFor'>,
+  request: DocumentLinksRequest,
+): Promise<DocumentLinksAnswer> {
+  return {
+    documents: await Promise.all(
+      request.links.map(async ({ kind, key }) => ({
+        kind,
+        ...(await documents.linkFor(key, request.expiresInSeconds, request.baseUrl)),
+      })),
+    ),
+  };
+}
+
+const checkerInput = z.union([documentCheckRequest, documentLinksRequest]);
+
 export const makeHandler = (ports: {
-  kycDocuments: Pick<DocumentStore, 'head' | 'read' | 'delete' | 'keep'>;
+  kycDocuments: Pick<DocumentStore, 'head' | 'read' | 'delete' | 'keep' | 'linkFor'>;
 }) =>
-  taskHandler(documentCheckRequest, async (request) => {
+  taskHandler(checkerInput, async (request): Promise<DocumentCheckAnswer | DocumentLinksAnswer> => {
+    if ('links' in request) {
+      const answer = await linkDocuments(ports.kycDocuments, request);
+      logger.info('kyc document links signed', {
+        kinds: request.links.map((l) => l.kind),
+        expiresInSeconds: request.expiresInSeconds,
+      });
+      return answer;
+    }
     const answer = await checkUpload(ports.kycDocuments, request, KYC_CONFIG.documents);
     logger.info('kyc document checked', {
       kind: request.kind,
@@ -56,4 +91,4 @@ export const makeHandler = (ports: {
     return answer;
   });
 
-export const handler = lazyHandler(() => makeHandler({ kycDocuments: awsDocumentStore() }));
+export const handler = lazyHandler(() => makeHandler({ kycDocuments: awsDocumentChecker() }));

@@ -46,6 +46,7 @@ import { credentialsOf, type InvocationRecord, LambdaService } from './lambda-ru
 import { CognitoService } from './services/cognito.js';
 import { DynamoService } from './services/dynamodb.js';
 import { KmsService } from './services/kms.js';
+import { KycProviderService } from './services/kyc-provider.js';
 import { LambdaInvokeService } from './services/lambda.js';
 import {
   type QueuedMessage,
@@ -97,6 +98,8 @@ export class CloudHarness {
   s3!: S3Service;
   /** X3: the Pwned Passwords range API's stand-in (PWNED_PASSWORDS_URL). */
   readonly pwned = new PwnedPasswordsService();
+  /** F1: the external KYC verification provider's stand-in (the calls it received). */
+  readonly kycProvider = new KycProviderService();
   userDirectory!: LocalIdentityProvider;
   adminDirectory!: LocalIdentityProvider;
   private ses!: Awaited<ReturnType<typeof startSes>>;
@@ -246,6 +249,7 @@ export class CloudHarness {
       ses: new SesService(model, this.ses.url),
       s3: this.s3,
       pwnedpasswords: this.pwned,
+      kycprovider: this.kycProvider,
     } satisfies Record<string, Service>);
 
     const api = this.apiRoutes();

@@ -287,8 +287,11 @@ export class Endpoint {
       operation: record.operation,
       record,
     };
-    // The SDK signs with the credentials it found: in a Lambda, the function's own role session.
-    const credential = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    // The SDK signs with the credentials it found: in a Lambda, the function's own role session (a presigned
+    // URL carries them in its query string: whoever fetches it acts as the role that signed it).
+    const credential =
+      /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ??
+      url.searchParams.get('X-Amz-Credential')?.split('/')[0];
     if (credential && principal.accessKeyId && credential !== principal.accessKeyId) {
       this.violations.push({
         kind: 'bad-request',

@@ -95,6 +95,16 @@ function guarded(original) {
   };
 }
 https.request = guarded(https.request);
+// F1: the KYC verification provider is an external https service whose URL is in a Secrets Manager secret; the
+// harness's secret names it on a `.invalid` host, and the bundle's fetch to such a host goes to the harness's
+// provider stand-in (services/kyc-provider.ts) instead of the network.
+const originalFetch = globalThis.fetch;
+globalThis.fetch = (input, init) => {
+  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+  if (!url.hostname.endsWith('.invalid')) return originalFetch(input, init);
+  const target = `${harness.origin}/${functionId}/kycprovider/${url.hostname}${url.pathname}${url.search}`;
+  return originalFetch(target, init);
+};
 https.get = (...args) => {
   const req = https.request(...args);
   req.end();

@@ -127,6 +127,18 @@ export class S3Service implements Service {
                   ? 'DeleteObject'
                   : `${method} object`;
     call.operation = op;
+    // A presigned request (query-string SigV4, F1's document links): S3 refuses it once it has expired.
+    const signedAt = query.get('X-Amz-Date');
+    const expires = Number(query.get('X-Amz-Expires') ?? Number.NaN);
+    if (signedAt && Number.isFinite(expires)) {
+      const at = Date.parse(
+        signedAt.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
+      );
+      if (!(Date.now() <= at + expires * 1000))
+        return s3Error(403, 'AccessDenied', 'Request has expired', {
+          'X-Amz-Expires': String(expires),
+        });
+    }
     const bucket = this.bucketOf(bucketName);
     const objects = this.objects.get(bucketName);
     const bucketArn = bucket?.arn ?? `arn:${this.model.deployment.partition}:s3:::${bucketName}`;
