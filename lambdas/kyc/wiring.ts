@@ -154,4 +154,5 @@ export const awsKycScreeningIntake = /* @__PURE__ */ once(() =>
 
 // F1 (Travel Rule): the beneficiary declaration's components (its own function: the matcher and the vault).
 export { awsAddressAuditOutbox, awsAddressTravelRules } from '../addresses/wiring.js';
-export { awsScreeningWork } from '../screening/wiring.js';
+export { caseWork } from '../cases/wiring.js';
+export { awsScreeningWork, screeningStore } from '../screening/wiring.js';

@@ -7,16 +7,14 @@
 // customer as on a person (owner-hits.ts: a case on the customer, a strong hit freezes it), the case linked
 // with the owner.
 
-import { caseWork } from '../../cases/wiring.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger } from '../../kernel/observability.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import { taskHandler } from '../../kernel/task.js';
-import { screeningStore } from '../../screening/wiring.js';
 import type { KycStore } from '../kyc-store.js';
 import { actOnOwnerHit, type OwnerHitPorts } from '../owner-hits.js';
-import { awsKycStore } from '../wiring.js';
+import { awsKycStore, caseWork, screeningStore } from '../wiring.js';
 import { recordKycScreeningInput } from '../workflow-contracts.js';
 
 export const makeHandler = (ports: {
