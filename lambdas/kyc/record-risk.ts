@@ -18,8 +18,10 @@ import {
 export interface RiskInputs {
   /** The strongest PEP status among the customer and their declared owners. */
   pep: PepStatus;
-  /** Withdrawn over 30 days in the Travel Rule currency (no price source is wired yet: '0'). */
+  /** Withdrawn over 30 days in the Travel Rule currency (volume.ts: the limits ledger, priced). */
   volume30Days: string;
+  /** Assets withdrawn in those 30 days without a usable price. */
+  volumeUnpriced?: readonly string[];
 }
 
 /** screening's PEP finding (`pepStatusOf`) as the rating's PEP status; the roles say which kind. */
@@ -81,6 +83,7 @@ export function rateRecord(
       screening: screeningStandingOf(record),
       pep: inputs.pep,
       volume30Days: inputs.volume30Days,
+      volumeUnpriced: inputs.volumeUnpriced,
     },
     config,
     settings,

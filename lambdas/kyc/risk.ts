@@ -28,6 +28,8 @@ export interface RiskFacts {
   pep: PepStatus;
   /** Withdrawn over the last 30 days, in the Travel Rule currency, as a decimal string. */
   volume30Days: string;
+  /** Assets withdrawn in those 30 days that could not be priced (volume.ts): not in volume30Days. */
+  volumeUnpriced?: readonly string[] | undefined;
 }
 
 export type RiskReasonCode =
@@ -38,7 +40,8 @@ export type RiskReasonCode =
   | 'screening-pending'
   | 'pep'
   | 'volume-high'
-  | 'volume-medium';
+  | 'volume-medium'
+  | 'volume-unpriced';
 
 export interface RiskReason {
   code: RiskReasonCode;
@@ -106,6 +109,14 @@ export function assessCustomerRisk(
     reasons.push({ code: 'volume-high', rating: 'high', detail: `${facts.volume30Days} in 30 days` });
   } else if (volume >= toScaled(config.volumeRisk.medium)) {
     reasons.push({ code: 'volume-medium', rating: 'medium', detail: `${facts.volume30Days} in 30 days` });
+  }
+  if (facts.volumeUnpriced && facts.volumeUnpriced.length > 0) {
+    // the volume is not known: never rated low on a guess
+    reasons.push({
+      code: 'volume-unpriced',
+      rating: 'medium',
+      detail: `no recent price for ${facts.volumeUnpriced.join(', ')} withdrawn in 30 days`,
+    });
   }
   const rating = reasons.reduce<RiskRating>(
     (r, reason) => (rank(reason.rating) > rank(r) ? reason.rating : r),

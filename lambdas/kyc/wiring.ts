@@ -3,8 +3,10 @@
 import type { Asset } from '../kernel/assets.js';
 import * as aws from '../kernel/aws/infra.js';
 import type { Infra } from '../kernel/infra.js';
+import type { Row } from '../kernel/integrity/signed-table.js';
 import { outboxOf } from '../kernel/outbox.js';
 import { once } from '../kernel/runtime/aws-env.js';
+import { type LedgerEntry, ledgerKey } from '../kernel/withdrawal-usage.js';
 import { pepStatusOf } from '../screening/contracts.js';
 import { screeningIntake, screeningStore } from '../screening/wiring.js';
 import { type AssetLimits, type KycConfig, parseKycConfig } from './config.js';
@@ -17,6 +19,7 @@ import { pepOfFinding, rateRecord } from './record-risk.js';
 import { DUE_SOON_DAYS, type PepStatus } from './risk.js';
 import { kycStandingOf, openKycRecord } from './standing.js';
 import { travelRuleApplies } from './travel-rule-threshold.js';
+import { volume30Days } from './volume.js';
 
 /**
  * The KYC configuration in force: the defaults of config.ts (docs/kyc.md, *Configuration*: not yet a settings
@@ -35,18 +38,33 @@ const PEP_RANK: Record<PepStatus, number> = {
 /**
  * F1: every write of the KYC record rated (record-risk.ts): the PEP status of the customer and of each declared
  * owner from screening (`pepStatusOf`, the newest decision's PEP flag), the record's countries and screening
- * standing. No price source is wired yet, so the 30-day volume counts as 0 (docs/kyc.md).
+ * standing, and the 30-day withdrawn volume (volume.ts: the limits ledger's entries, priced by the price table),
+ * read beside the PEP findings.
  */
 export const kycRater = (infra: Pick<Infra, 'rows' | 'clock' | 'settings'>): RecordRater => {
   const decisions = screeningStore(infra);
   return {
     async prepare(userId, current) {
       const subjects = [userId, ...(current?.business?.owners ?? []).map((o) => o.ownerId)];
-      const findings = await Promise.all(subjects.map((id) => pepStatusOf(decisions, id)));
+      const table = infra.rows().tables.accounts;
+      const [findings, volume] = await Promise.all([
+        Promise.all(subjects.map((id) => pepStatusOf(decisions, id))),
+        table
+          .get<Row & { entries?: LedgerEntry[] }>(ledgerKey(userId))
+          .then((row) =>
+            volume30Days(
+              row?.entries ?? [],
+              new PriceTable(table),
+              KYC_CONFIG.travelRule.currency,
+              infra.clock.now(),
+            ),
+          ),
+      ]);
       const pep = findings
         .map(pepOfFinding)
         .reduce<PepStatus>((a, b) => (PEP_RANK[b] > PEP_RANK[a] ? b : a), 'none');
-      return (record, at) => rateRecord(record, { pep, volume30Days: '0' }, KYC_CONFIG, infra.settings(), at);
+      const inputs = { pep, volume30Days: volume.amount, volumeUnpriced: volume.unpriced };
+      return (record, at) => rateRecord(record, inputs, KYC_CONFIG, infra.settings(), at);
     },
   };
 };

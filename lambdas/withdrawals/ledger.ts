@@ -5,49 +5,32 @@
 import type { Asset } from '../kernel/assets.js';
 import { Conflict, Forbidden } from '../kernel/errors.js';
 import type { Row, SignedTable } from '../kernel/integrity/signed-table.js';
+import {
+  type LedgerEntry,
+  ledgerKey,
+  MONTHLY_WINDOW_MS,
+  type Usage,
+  usageOf,
+} from '../kernel/withdrawal-usage.js';
 import { formatAmount, limitMinor } from './amount.js';
 import type { AssetLimits } from './limits.js';
 import { type LimitsOverrides, WithdrawalLimits } from './limits.js';
 import type { WithdrawalRecord, WithdrawalRow } from './record.js';
 import { withdrawalKey } from './record.js';
 
-export const DAY_MS = 24 * 3_600_000;
-export const DAILY_WINDOW_MS = DAY_MS;
-export const MONTHLY_WINDOW_MS = 30 * DAY_MS;
-
-export interface LedgerEntry {
-  withdrawalId: string;
-  asset: Asset;
-  /** Integer minor units as a decimal string (DynamoDB numbers cannot hold 10^27 wei exactly). */
-  amountMinor: string;
-  at: string;
-}
+export {
+  DAILY_WINDOW_MS,
+  DAY_MS,
+  type LedgerEntry,
+  ledgerKey,
+  MONTHLY_WINDOW_MS,
+  type Usage,
+  usageOf,
+} from '../kernel/withdrawal-usage.js';
 
 export type LedgerRow = Row & { pk: string; sk: string; entries: LedgerEntry[] };
 
-export const ledgerKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'WITHDRAWAL-LEDGER' });
-
 export type { AssetLimits } from './limits.js';
-
-export interface Usage {
-  /** Minor units counted in the rolling 24 hours and 30 days before `now`. */
-  daily: bigint;
-  monthly: bigint;
-}
-
-/** What the entries of one asset add up to in each window ending at `now`. */
-export function usageOf(entries: readonly LedgerEntry[], asset: Asset, now: Date): Usage {
-  let daily = 0n;
-  let monthly = 0n;
-  for (const entry of entries) {
-    if (entry.asset !== asset) continue;
-    const age = now.getTime() - Date.parse(entry.at);
-    if (age >= MONTHLY_WINDOW_MS) continue;
-    monthly += BigInt(entry.amountMinor);
-    if (age < DAILY_WINDOW_MS) daily += BigInt(entry.amountMinor);
-  }
-  return { daily, monthly };
-}
 
 /** The limit a new amount would break, or undefined when it fits under both. */
 export function limitBreached(
