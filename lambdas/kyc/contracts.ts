@@ -16,6 +16,7 @@ export { KYC_LEVELS, parseKycConfig } from './config.js';
 export type { KycStore } from './kyc-store.js';
 export type { KycOverview, KycStanding, RequirementFacts } from './levels.js';
 export { effectiveLimits, kycOverview, levelChange, levelInForce, limitsOfLevel } from './levels.js';
+export { ownerIdsOf } from './owner-ids.js';
 export { ownershipDeclaration } from './ownership.js';
 export { personBody } from './person.js';
 export type { Ivms101Payload } from './travel-rule.js';

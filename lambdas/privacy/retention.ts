@@ -12,6 +12,7 @@
 import type { SignedTable, TransactWrite } from '../kernel/integrity/signed-table.js';
 import type { Effect, Outbox } from '../kernel/outbox.js';
 import type { Clock } from '../kernel/ports/clock.js';
+import { ownerIdsOf } from '../kyc/contracts.js';
 
 export const RECORD_RETENTION = Object.freeze({
   /** Kept at least this many years after the relationship ends (F5: five). */
@@ -179,9 +180,10 @@ const audit = (userId: string, action: string, at: string, details: Record<strin
 /**
  * The partitions of one customer the eraser tombstones (accounts table): the user's own (account, sessions,
  * KYC record, addresses, withdrawal records and ledger, security state) and the screening decisions and state
- * (`SCREENING#<id>`). The sweep's IAM grant is scoped to these prefixes (lib/grants/data.ts, retention:sweep).
+ * (`SCREENING#<id>`); for a business, each beneficial owner's screening (`SCREENING#<ownerId>`) and pointer
+ * (`KYCOWNER#<ownerId>`). The sweep's IAM grant is scoped to these prefixes (lib/grants/data.ts, retention:sweep).
  */
-export const RETAINED_PARTITIONS = ['USER#', 'SCREENING#'] as const;
+export const RETAINED_PARTITIONS = ['USER#', 'SCREENING#', 'KYCOWNER#'] as const;
 
 /**
  * The eraser over the accounts table: every row of the customer's partition (KYC record, addresses, withdrawal
@@ -196,20 +198,35 @@ export class PartitionEraser implements Eraser {
   ) {}
 
   async erase(userId: string, at: string): Promise<{ rows: number; documents: number }> {
+    // The owners first, read from the customer's rows while they are intact (the KYC record names them): a
+    // sweep interrupted anywhere and run again still finds them, as the record is tombstoned last.
+    const owners = new Set<string>();
+    await this.eachRow(`USER#${userId}`, async (row) => {
+      for (const owner of ownerIdsOf(row)) owners.add(owner);
+    });
+    const partitions = [
+      ...[...owners].flatMap((owner) => [`SCREENING#${owner}`, `KYCOWNER#${owner}`]),
+      `SCREENING#${userId}`,
+      `USER#${userId}`,
+    ];
     let rows = 0;
-    for (const prefix of RETAINED_PARTITIONS) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.table.query<Row>(`${prefix}${userId}`, startKey ? { startKey } : {});
-        for (const row of page.items) {
-          if (row.sk === 'RELATIONSHIP-END' || row.erasedAt) continue;
-          await this.table.transact([{ replace: row, with: { pk: row.pk, sk: row.sk, erasedAt: at } }]);
-          rows += 1;
-        }
-        startKey = page.next;
-      } while (startKey);
+    for (const partition of partitions) {
+      await this.eachRow(partition, async (row) => {
+        if (row.sk === 'RELATIONSHIP-END' || row.erasedAt) return;
+        await this.table.transact([{ replace: row, with: { pk: row.pk, sk: row.sk, erasedAt: at } }]);
+        rows += 1;
+      });
     }
     const documents = (await this.documents?.eraseAll(userId)) ?? 0;
     return { rows, documents };
+  }
+
+  private async eachRow(partition: string, visit: (row: Row) => Promise<void>): Promise<void> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.query<Row>(partition, startKey ? { startKey } : {});
+      for (const row of page.items) await visit(row);
+      startKey = page.next;
+    } while (startKey);
   }
 }

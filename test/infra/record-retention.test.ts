@@ -65,7 +65,7 @@ describe('F5 record retention in AWS', () => {
     expect(deletes.flatMap((st) => leadingKeys(st) ?? []).sort()).toEqual(['OUTBOX', 'RETENTION-DUE#*']);
     const puts = onTable.filter((st) => actionsOf(st).includes('dynamodb:PutItem'));
     expect(puts.flatMap((st) => leadingKeys(st) ?? []).sort()).toEqual(
-      ['HEAD#*', 'OUTBOX', 'RETENTION-SWEEP', 'SCREENING#*', 'USER#*'].sort(),
+      ['HEAD#*', 'KYCOWNER#*', 'OUTBOX', 'RETENTION-SWEEP', 'SCREENING#*', 'USER#*'].sort(),
     );
     // The head ledger's fence binds it like every writer of the table.
     const denies = statements.filter((st) => st.Effect === 'Deny').flatMap(actionsOf);

@@ -117,6 +117,35 @@ describe('F5 record retention', () => {
     expect((await retention().sweep()).erased).toEqual([]);
   });
 
+  it('F5 a business customer’s beneficial owners go with it: their screening partitions and pointers are tombstoned, another customer’s owner is kept', async () => {
+    const userId = 'closed-business-1';
+    const owner = 'bo_0123456789abcdef01234567';
+    const kept = 'bo_fedcba9876543210fedcba98';
+    await table.create({
+      pk: `USER#${userId}`,
+      sk: 'KYC',
+      business: { owners: [{ ownerId: owner, name: 'sealed' }] },
+    });
+    await table.create({ pk: `SCREENING#${owner}`, sk: 'ROSTER', facts: 'sealed owner facts' });
+    await table.create({ pk: `SCREENING#${owner}`, sk: 'DECISION#d1', band: 'clear' });
+    await table.create({ pk: `KYCOWNER#${owner}`, sk: 'OWNER', customerId: userId });
+    await table.create({ pk: `SCREENING#${kept}`, sk: 'ROSTER', facts: 'another customer’s owner' });
+    clock.set(new Date('2027-06-01T00:00:00Z'));
+    const started = await retention().relationshipEnded(userId, clock.now());
+    clock.set(new Date(started.dueAt));
+    expect((await retention().sweep()).erased).toEqual([userId]);
+    for (const partition of [`USER#${userId}`, `SCREENING#${owner}`, `KYCOWNER#${owner}`]) {
+      const rows = (await table.query(partition)).items.filter((r) => r.sk !== 'RELATIONSHIP-END');
+      expect(rows.length, partition).toBeGreaterThan(0);
+      for (const row of rows)
+        expect(Object.keys(row).sort(), partition).toEqual(expect.arrayContaining(['erasedAt']));
+      expect(JSON.stringify(rows)).not.toMatch(/sealed|clear|customerId/);
+    }
+    expect((await table.get({ pk: `SCREENING#${kept}`, sk: 'ROSTER' }))?.facts).toBe(
+      'another customer’s owner',
+    );
+  });
+
   it('F5 the sweep reads month partitions from its cursor, never the table: the cursor moves past emptied months', async () => {
     clock.set(new Date('2033-06-01T00:00:00.000Z'));
     const first = await retention().sweep();
