@@ -1,12 +1,21 @@
 // The census alone (`npm run bench` runs it too): `npx tsx bench/census-run.ts` prints the tables, writes
 // bench/.out/census-measured.json, and exits non-zero when the journeys differ from bench/census.json;
-// `--update` rewrites bench/census.json from this run.
+// `--update` rewrites bench/census.json from this run; `--profile` adds a profiled pass and the handler's own
+// CPU without its AWS calls (bench/cpu-attribution.ts); `--warm=N` runs N warm-up passes first (default 1).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCensus, UPDATE_COMMAND } from './census.js';
 
 const update = process.argv.includes('--update');
-const { diff, report } = await runCensus({ update, log: (line) => console.log(line) });
+const warm = process.argv.find((a) => a.startsWith('--warm='));
+const warmPasses = warm ? Number(warm.slice('--warm='.length)) : 1;
+if (!Number.isInteger(warmPasses) || warmPasses < 1) throw new Error('--warm=N needs a whole number ≥ 1');
+const { diff, report } = await runCensus({
+  update,
+  log: (line) => console.log(line),
+  warmPasses,
+  profile: process.argv.includes('--profile'),
+});
 console.log(`\n${report.text}\n`);
 // The section `npm run bench` puts into docs/benchmarks.md.
 await writeFile(join(import.meta.dirname, '.out', 'census.md'), report.markdown);

@@ -62,7 +62,12 @@ async function main(): Promise<number> {
   const loginRisk = measureLoginRiskSpeed();
   console.log('measuring the remote-call census and handler CPU of the journeys through the cloud harness …');
   // `npm run bench -- --update` also rewrites bench/census.json (as `npx tsx bench/census-run.ts --update`).
-  const census = await runCensus({ update: process.argv.includes('--update'), log: (l) => console.log(l) });
+  const census = await runCensus({
+    update: process.argv.includes('--update'),
+    log: (l) => console.log(l),
+    warmPasses: 3,
+    profile: true,
+  });
 
   const result: BenchResult = {
     command: 'npm run bench',

@@ -117,4 +117,49 @@ describe('I1 trace subsegments without the X-Ray SDK', () => {
     expect(JSON.parse(body ?? '')).toMatchObject({ name: 'x', type: 'subsegment' });
     expect(daemonSink(undefined)).toBeUndefined();
   });
+
+  it('I1 the AWS calls of an invocation travel nested in its handler subsegment: one datagram per invocation, flat when too big for one', async () => {
+    const daemon = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
+    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+    const datagrams: Subsegment[] = [];
+    daemon.on('message', (m) => datagrams.push(JSON.parse(m.toString().split('\n')[1] ?? '')));
+    const address = `127.0.0.1:${daemon.address().port}`;
+    const settle = async (count: number) => {
+      for (let i = 0; i < 400 && datagrams.length < count; i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    process.env._X_AMZN_TRACE_ID = HEADER;
+    const client = captureAWSv3Client(
+      fakeClient(async () => ({ $metadata: { httpStatusCode: 200 } })),
+      daemonSink(address),
+    );
+    const handler = captureLambdaHandler('palisade', daemonSink(address));
+    const request = {} as never;
+
+    await client.send('DescribeTableCommand'); // at init: alone, under the function's segment
+    await handler.before?.(request);
+    await client.send('GetItemCommand');
+    await client.send('PutItemCommand');
+    await handler.after?.(request);
+    await settle(2);
+    expect(datagrams).toHaveLength(2);
+    const [alone, tree] = datagrams as [Subsegment, Subsegment];
+    expect(alone).toMatchObject({ aws: { operation: 'DescribeTable' }, parent_id: '53995c3f42cd8ad8' });
+    expect(tree).toMatchObject({ name: '## handler', parent_id: '53995c3f42cd8ad8', type: 'subsegment' });
+    expect(tree.subsegments?.map((c) => c.aws?.operation)).toEqual(['GetItem', 'PutItem']);
+    expect(tree.subsegments?.[0]).not.toHaveProperty('trace_id');
+
+    // An invocation with more calls than one datagram holds: the handler, then each call under it.
+    datagrams.length = 0;
+    await handler.before?.(request);
+    for (let i = 0; i < 350; i++) await client.send('GetItemCommand');
+    await handler.after?.(request);
+    await settle(351);
+    daemon.close();
+    expect(datagrams).toHaveLength(351);
+    const parent = datagrams.find((d) => d.name === '## handler');
+    expect(parent?.subsegments).toBeUndefined();
+    expect(
+      datagrams.filter((d) => d.parent_id === parent?.id && d.aws?.operation === 'GetItem'),
+    ).toHaveLength(350);
+  });
 });

@@ -4,8 +4,10 @@
 // on every call, so the Step Functions executions and Lambda invokes a handler starts join its trace. What the
 // X-Ray SDK added on top was one subsegment per AWS call and one for the handler: this module writes those two
 // kinds itself (a few hundred bytes instead of aws-xray-sdk-core's 68 KB and cls-hooked), as X-Ray segment
-// documents over UDP to the address Lambda gives (AWS_XRAY_DAEMON_ADDRESS). Outside Lambda, or when the
-// invocation is not sampled, it does nothing. Sending never throws and never waits: tracing is best effort.
+// documents over UDP to the address Lambda gives (AWS_XRAY_DAEMON_ADDRESS): the calls nested in the handler's
+// subsegment, one datagram per invocation (a datagram per call cost more CPU than the rest of the tracing).
+// Outside Lambda, or when the invocation is not sampled, it does nothing. Sending never throws and never
+// waits: tracing is best effort.
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import type { MiddlewareObj } from '@middy/core';
@@ -47,31 +49,69 @@ export interface Subsegment {
   http?: { response: { status: number } };
   aws?: { operation: string; region?: string; request_id?: string };
   annotations?: Record<string, string | number | boolean>;
+  /** Calls made under this one, sent nested in it (X-Ray's embedded subsegments). */
+  subsegments?: NestedSubsegment[];
 }
+
+/** A subsegment sent inside its parent: the trace, parent and type are its parent's to say. */
+export type NestedSubsegment = Omit<Subsegment, 'trace_id' | 'parent_id' | 'type'>;
 
 /** Where documents go: the daemon endpoint in Lambda; tests pass their own. */
 export type SegmentSink = (document: Subsegment) => void;
 
 const HEADER = '{"format":"json","version":1}\n';
+/** What one UDP datagram to the daemon may carry (its limit is 64 KB); a bigger handler tree goes flat. */
+const MAX_DOCUMENT_BYTES = 60_000;
 let socket: Socket | undefined;
+
+/**
+ * The handler subsegment now open in this environment (Lambda runs one invocation at a time per
+ * environment): the AWS calls made under it are kept and sent nested in it, one datagram per invocation
+ * instead of one per call. A call that ends outside it (init, or after the handler ended) is sent alone.
+ */
+let open: { id: string; context: TraceContext; children: NestedSubsegment[] } | undefined;
+
+function send(address: { host: string; port: number }, document: Subsegment): void {
+  try {
+    if (!socket) {
+      socket = createSocket('udp4');
+      socket.unref();
+      socket.on('error', () => undefined);
+    }
+    socket.send(HEADER + JSON.stringify(document), address.port, address.host, () => undefined);
+  } catch {
+    // best effort: a trace document never fails a request
+  }
+}
 
 /** The UDP sink to AWS_XRAY_DAEMON_ADDRESS (`host:port`), or undefined when the variable is not set. */
 export function daemonSink(address = process.env.AWS_XRAY_DAEMON_ADDRESS): SegmentSink | undefined {
   const at = address?.lastIndexOf(':') ?? -1;
   if (!address || at < 0) return undefined;
-  const host = address.slice(0, at);
-  const port = Number(address.slice(at + 1));
+  const daemon = { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
   return (document) => {
-    try {
-      if (!socket) {
-        socket = createSocket('udp4');
-        socket.unref();
-        socket.on('error', () => undefined);
-      }
-      socket.send(HEADER + JSON.stringify(document), port, host, () => undefined);
-    } catch {
-      // best effort: a trace document never fails a request
+    if (
+      open &&
+      document.id !== open.id &&
+      document.trace_id === open.context.traceId &&
+      document.parent_id === open.context.parentId
+    ) {
+      const { trace_id, parent_id, type, ...nested } = document;
+      open.children.push(nested);
+      return;
     }
+    if (document.subsegments) {
+      // The handler's tree: in one datagram, or, when too big for one, each call on its own under it.
+      const text = JSON.stringify(document);
+      if (text.length > MAX_DOCUMENT_BYTES) {
+        const { subsegments, ...handler } = document;
+        send(daemon, handler);
+        for (const child of subsegments)
+          send(daemon, { ...child, trace_id: document.trace_id, parent_id: document.id, type: 'subsegment' });
+        return;
+      }
+    }
+    send(daemon, document);
   };
 }
 
@@ -205,11 +245,20 @@ export function captureLambdaHandler(
   let started = 0;
   let isCold = false;
   const finish = (failed: boolean) => {
+    const collected = open;
+    open = undefined;
     if (!sink) return;
-    const document = subsegment('## handler', started, {
-      annotations: { ColdStart: isCold, Service: service },
-      ...(failed ? { fault: true } : {}),
-    });
+    const document = subsegment(
+      '## handler',
+      started,
+      {
+        ...(collected ? { id: collected.id } : {}),
+        annotations: { ColdStart: isCold, Service: service },
+        ...(failed ? { fault: true } : {}),
+        ...(collected?.children.length ? { subsegments: collected.children } : {}),
+      },
+      collected?.context,
+    );
     if (document) sink(document);
   };
   return {
@@ -217,6 +266,8 @@ export function captureLambdaHandler(
       started = Date.now();
       isCold = coldStart;
       coldStart = false;
+      const context = sink ? traceContext() : undefined;
+      open = context ? { id: newId(), context, children: [] } : undefined;
     },
     after: () => finish(false),
     onError: () => finish(true),

@@ -103,6 +103,8 @@ export interface InvocationCpu {
   /** The event loop's active time (wall clock, includes waiting for a core). */
   activeMs: number;
   measured: 'thread' | 'none';
+  /** The invocation's V8 CPU profile (a .cpuprofile file), when the service profiles (`profileDir`). */
+  profile?: string;
 }
 
 /** Why a function ran: an API request (its id, shared by the authorizer and the route), a call, a task. */
@@ -252,6 +254,8 @@ export interface LambdaServiceOptions {
 const ENVIRONMENTS_PER_FUNCTION = 4;
 
 export class LambdaService {
+  /** Set: every invocation writes its V8 CPU profile into this directory (bench/census.ts `--profile`). */
+  profileDir: string | undefined;
   private readonly environments = new Map<string, Environment[]>();
   private readonly waiting = new Map<string, (() => void)[]>();
   /** Environments started per function (their numbers in the endpoint paths). */
@@ -364,6 +368,7 @@ export class LambdaService {
         logStreamName: this.environmentOf(fn).runtime.AWS_LAMBDA_LOG_STREAM_NAME,
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Parent=${randomUUID().replace(/-/g, '').slice(0, 16)};Sampled=1`,
         ...(options.clockOffsetMs ? { clockOffsetMs: options.clockOffsetMs } : {}),
+        ...(this.profileDir ? { profileDir: this.profileDir } : {}),
       };
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => {

@@ -183,6 +183,31 @@ const drain = () => {
 };
 parentPort.postMessage({ type: 'ready', initError, initMs, logs: drain() });
 
+// An invocation's V8 CPU profile, on request (the harness's `profileDir`): the inspector of this thread,
+// sampling every 100 µs from just before the handler to just after it.
+let profiler;
+const post = (method, params) =>
+  new Promise((resolve, reject) =>
+    profiler.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
+  );
+async function startProfile() {
+  if (!profiler) {
+    const { Session } = await import('node:inspector');
+    profiler = new Session();
+    profiler.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 100 });
+  }
+  await post('Profiler.start');
+}
+async function stopProfile(dir, requestId) {
+  const { profile } = await post('Profiler.stop');
+  const file = `${dir}/${functionId}.${requestId}.${Date.now()}.cpuprofile`;
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(file, JSON.stringify(profile));
+  return file;
+}
+
 parentPort.on('message', async (message) => {
   // Harness introspection: the names of the variables this environment holds.
   if (message.type === 'env') {
@@ -211,6 +236,7 @@ parentPort.on('message', async (message) => {
     fail: () => undefined,
     succeed: () => undefined,
   };
+  if (facts.profileDir) await startProfile();
   const cpuStart = threadCpuNs();
   const wasmStart = wasmNs;
   const elu = performance.eventLoopUtilization();
@@ -225,6 +251,7 @@ parentPort.on('message', async (message) => {
       clockOffsetMs = 0;
     });
     const cpu = usage();
+    if (facts.profileDir) cpu.profile = await stopProfile(facts.profileDir, facts.awsRequestId);
     parentPort.postMessage({
       type: 'result',
       id,
