@@ -19,9 +19,22 @@ const clean = (text: string) =>
     .trim()
     .slice(0, MAX_LENGTH);
 
+/** Descriptions by User-Agent: a parse costs about a millisecond, and an environment sees the same few apps. */
+const described = new Map<string, string>();
+const DESCRIBED_SIZE = 256;
+
 export function describeBrowser(userAgent?: string): string {
   const ua = userAgent?.trim().slice(0, 512);
   if (!ua) return UNKNOWN_BROWSER;
+  const hit = described.get(ua);
+  if (hit !== undefined) return hit;
+  const description = describe(ua);
+  if (described.size >= DESCRIBED_SIZE) described.delete(described.keys().next().value as string);
+  described.set(ua, description);
+  return description;
+}
+
+function describe(ua: string): string {
   const { browser, os, device } = new UAParser(ua).getResult();
   const product = PRODUCT.exec(ua);
   const client = browser.name
