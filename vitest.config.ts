@@ -1,8 +1,11 @@
 // Test runner setup: `fast` (unit, infra, arch) for `npm run test:fast`; `e2e` (every other test file: the
 // local cloud over HTTP, and test/browser/, a web page in Debian's chromium); both run by `npm test` and CI, on
-// the Lambdas' Node.js major.
+// the Lambdas' Node.js major. Files run in parallel, two at a time on a 2-core machine (one per core
+// otherwise), longest first (test/sequencer.ts); the README's Tests section gives the layout and its times.
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { assertLambdaNode } from './local/node-runtime.js';
+import { LongestFirst } from './test/sequencer.js';
 
 assertLambdaNode('The test suite');
 
@@ -14,6 +17,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one core less than the machine has: one file at a time on a 2-core CI machine,
+    // where much of an e2e or cloud file is waiting (HTTP, workflows, worker threads).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: LongestFirst },
     projects: [
       { extends: true, test: { name: 'fast', include: FAST } },
       // Everything else under test/, so a test file in a new folder is never left out of `npm test`.

@@ -1,7 +1,11 @@
 // The size budgets of `npm run bench`, checked on every test run: each Lambda bundled as production does it.
-import { mkdtemp, rm } from 'node:fs/promises';
+// The bundles are the run's shared production build (test/cloud/harness/cache.ts: the esbuild options of
+// bench/bundle-options.ts, every catalogue entry in one call, each output as a build of it alone), so the
+// cloud tests and these budgets bundle the catalogue once per run; the facts come from each bundle's metafile.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUDGETS,
@@ -15,9 +19,17 @@ import {
   sizeVerdict,
   verifyRatioVerdict,
 } from '../../bench/budgets.js';
-import { type BundleFacts, bundleFunction, EMPTY_ENTRY, EMPTY_ID, packageOf } from '../../bench/bundle.js';
+import {
+  type BundleFacts,
+  bundleFunction,
+  EMPTY_ENTRY,
+  EMPTY_ID,
+  factsFromMetafile,
+  packageOf,
+} from '../../bench/bundle.js';
 import { type LedgerBench, ledgerVerdicts } from '../../bench/ledger.js';
 import { allFunctions } from '../../lambdas/catalogue.js';
+import { productionBundles } from '../cloud/harness/cache.js';
 
 const functions = allFunctions();
 let outRoot: string;
@@ -25,13 +37,19 @@ const bundles = new Map<string, BundleFacts>();
 
 beforeAll(async () => {
   outRoot = await mkdtemp(join(tmpdir(), 'palisade-bench-'));
-  const built = await Promise.all([
+  const [empty, shared] = await Promise.all([
     bundleFunction(EMPTY_ID, EMPTY_ENTRY, outRoot),
-    ...functions.map((f) => bundleFunction(f.id, f.entry, outRoot)),
+    productionBundles(functions),
   ]);
-  for (const facts of built) bundles.set(facts.id, facts);
-  // 68 production bundles: a couple of minutes on 2 busy cores.
-}, 1_500_000); // every production bundle (109): many minutes when the cores are shared with other test files
+  bundles.set(empty.id, empty);
+  for (const f of functions) {
+    const outfile = shared.files.get(f.id);
+    const metafile = shared.metafiles.get(f.id);
+    if (!outfile || !metafile) throw new Error(`${f.id} is not in the shared production build`);
+    const meta = JSON.parse(await readFile(metafile, 'utf8')) as Metafile;
+    bundles.set(f.id, factsFromMetafile(f.id, f.entry, outfile, meta));
+  }
+}, 900_000); // the catalogue's production build when no other test file of the run has made it yet
 
 afterAll(async () => {
   await rm(outRoot, { recursive: true, force: true });

@@ -2,14 +2,16 @@
 // (and later runs while the sources stay the same): the synthesised template (stub code: only environments
 // and roles are read from it) and the production bundles of every function, built with exactly the esbuild
 // options CDK uses (bench/bundle-options.ts). Both live under bench/.out/cloud/, keyed by a hash of the
-// sources; a directory lock keeps two test processes from building the same thing at once.
+// sources; a directory lock keeps two test processes from building the same thing at once. The bundles are
+// the whole catalogue's, whichever subset a caller asks for, so the cloud tests and the size budgets
+// (test/unit/bench-budget.test.ts reads each bundle's esbuild metafile) share one build per run.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { PRODUCTION_BUNDLING } from '../../../bench/bundle-options.js';
-import type { FunctionSpec } from '../../../lambdas/catalogue.js';
+import { allFunctions, DEPLOY_FUNCTIONS, type FunctionSpec } from '../../../lambdas/catalogue.js';
 import { copyBesideBundle } from '../../../lib/geo-data.js';
 import type { CfnTemplate } from './cfn.js';
 
@@ -75,17 +77,38 @@ export interface Bundles {
   dir: string;
   /** Function id → its `index.mjs`. */
   files: Map<string, string>;
+  /** Function id → its `index.meta.json`: the build's esbuild metafile cut to that bundle's own outputs. */
+  metafiles: Map<string, string>;
   /** Seconds spent building (0 when the cache had them). */
   builtInSeconds: number;
 }
 
+/** Bumped when what is stored of a build changes (1: the per-bundle metafiles), so older builds are not read. */
+const BUNDLES_FORMAT = 1;
+
 /**
- * Every spec's production bundle (`<id>/index.mjs` and its source map), built in one esbuild call: without
- * code splitting each entry's output is the same as a build of that entry alone, as NodejsFunction runs it.
+ * What to build for `requested`: the whole catalogue when every requested spec is one of its functions (the
+ * same id and entry), so whoever asks first builds for everyone; otherwise exactly the requested specs.
+ */
+function buildSet(requested: readonly FunctionSpec[]): { id: string; entry: string }[] {
+  const catalogue = new Map([...allFunctions(), ...DEPLOY_FUNCTIONS].map((s) => [s.id, s.entry]));
+  const within = requested.every((s) => catalogue.get(s.id) === s.entry);
+  const specs = within ? [...catalogue].map(([id, entry]) => ({ id, entry })) : requested;
+  return [...new Map(specs.map((s) => [s.id, { id: s.id, entry: s.entry }])).values()].sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+}
+
+/**
+ * Every spec's production bundle (`<id>/index.mjs`, its source map and `index.meta.json`), built in one
+ * esbuild call: without code splitting each entry's output is the same as a build of that entry alone, as
+ * NodejsFunction runs it (and as bench/bundle.ts builds it, one entry at a time).
  */
 export async function productionBundles(specs: readonly FunctionSpec[]): Promise<Bundles> {
-  const unique = [...new Map(specs.map((s) => [s.id, s])).values()];
-  const key = sourceHash(JSON.stringify([PRODUCTION_BUNDLING, unique.map((s) => [s.id, s.entry])]));
+  const unique = buildSet(specs);
+  const key = sourceHash(
+    JSON.stringify([BUNDLES_FORMAT, PRODUCTION_BUNDLING, unique.map((s) => [s.id, s.entry])]),
+  );
   const dir = join(CACHE_ROOT, `bundles-${key}`);
   const done = join(dir, 'done');
   let builtInSeconds = 0;
@@ -93,17 +116,30 @@ export async function productionBundles(specs: readonly FunctionSpec[]): Promise
     const started = Date.now();
     const tmp = `${dir}.tmp-${process.pid}`;
     await rm(tmp, { recursive: true, force: true });
-    await build({
+    const { metafile } = await build({
       ...PRODUCTION_BUNDLING,
       mainFields: [...PRODUCTION_BUNDLING.mainFields],
       external: [...PRODUCTION_BUNDLING.external],
-      metafile: false,
+      metafile: true,
       absWorkingDir: REPO_ROOT,
       entryPoints: Object.fromEntries(unique.map((s) => [`${s.id}/index`, s.entry])),
       outdir: tmp,
       outExtension: { '.js': '.mjs' },
       logLevel: 'error',
     });
+    // Each bundle's metafile holds its own outputs (the bundle and its map), as a build of it alone would;
+    // output paths are relative to the bundle's directory.
+    const outputs = Object.entries(metafile.outputs);
+    for (const s of unique) {
+      const prefix = `${relative(REPO_ROOT, join(tmp, s.id))}/`;
+      const own = outputs
+        .filter(([path]) => path.startsWith(prefix))
+        .map(([path, output]) => [path.slice(prefix.length), output] as const);
+      await writeFile(
+        join(tmp, s.id, 'index.meta.json'),
+        JSON.stringify({ inputs: {}, outputs: Object.fromEntries(own) }),
+      );
+    }
     // As CDK's afterBundling hook does (lib/functions.ts): the data files a bundle names go beside it.
     for (const s of unique) copyBesideBundle(join(tmp, s.id));
     await writeFile(join(tmp, 'done'), new Date().toISOString());
@@ -115,6 +151,7 @@ export async function productionBundles(specs: readonly FunctionSpec[]): Promise
   return {
     dir,
     files: new Map(unique.map((s) => [s.id, join(dir, s.id, 'index.mjs')])),
+    metafiles: new Map(unique.map((s) => [s.id, join(dir, s.id, 'index.meta.json')])),
     builtInSeconds,
   };
 }
