@@ -31,7 +31,43 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * Lambda function's role credentials are always in its environment, and the chain's other sources carry the
  * STS and SSO clients (~110–130 KB). test/unit/vault-bundle.test.ts runs a bundle built with them.
  */
+/**
+ * Node built-ins the bundles import, each aliased (bare and `node:`) to a CommonJS shim that returns
+ * `process.getBuiltinModule(…)`: esbuild keeps an ES import of a built-in as an `import` statement, and Node
+ * builds that import's ES facade by reading every export of the module, which runs the lazy getters that a
+ * `require` leaves alone (node:http's load undici, ~70 ms of CPU at init; docs/decisions.md, "Init time").
+ * Through the shim the bundle sees the same module object, by property access when used.
+ */
+export const BUILTIN_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    'console',
+    'crypto',
+    'dgram',
+    'fs',
+    'fs/promises',
+    'http',
+    'https',
+    'net',
+    'os',
+    'path',
+    'process',
+    'stream',
+    'stream/promises',
+    'stream/web',
+    'timers',
+    'util',
+    'zlib',
+  ].flatMap((name) => {
+    const shim = `./lambdas/kernel/runtime/builtins/${name.replace('/', '-')}.cjs`;
+    return [
+      [name, shim],
+      [`node:${name}`, shim],
+    ];
+  }),
+);
+
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  ...BUILTIN_ALIASES,
   '@aws-sdk/credential-provider-node': './lambdas/kernel/runtime/lambda-credentials.ts',
   // asn1.js pins an older bn.js beside the SDK's own; one copy serves both (~43 KB).
   'bn.js': './node_modules/bn.js/lib/bn.js',

@@ -1,0 +1,22 @@
+// node:net for the bundles, loaded at its first use (./lazy-builtin.cjs; lib/functions.ts, BUILTIN_ALIASES).
+module.exports = require('./lazy-builtin.cjs')('node:net', [
+  'BlockList',
+  'BoundSocket',
+  'Server',
+  'Socket',
+  'SocketAddress',
+  'Stream',
+  '_TransferredBoundSocket',
+  '_createServerHandle',
+  '_normalizeArgs',
+  'connect',
+  'createConnection',
+  'createServer',
+  'getDefaultAutoSelectFamily',
+  'getDefaultAutoSelectFamilyAttemptTimeout',
+  'isIP',
+  'isIPv4',
+  'isIPv6',
+  'setDefaultAutoSelectFamily',
+  'setDefaultAutoSelectFamilyAttemptTimeout',
+]);
