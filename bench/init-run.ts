@@ -5,6 +5,7 @@
 // the import (what a loaded machine inflates least), the ratio to the empty handler, the verdict.
 // --profile also writes a V8 CPU profile of one import per function and prints its self time by source
 // package / own file, mapped back through the bundle's source map (bench/init-profile.ts).
+import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { allFunctions } from '../lambdas/catalogue.js';
 import { BUDGETS, INIT_EXCEPTIONS, initLimit, initVerdict } from './budgets.js';
@@ -14,19 +15,26 @@ import { measureInit } from './init-time.js';
 
 const EMPTY_NODE = '(empty node)';
 
-function parseArgs(argv: string[]): { runs: number; profile: boolean; ids: string[] } {
+interface Args {
+  runs: number;
+  profile: boolean;
+  /** --json FILE: the medians as JSON too (id → importMs, cpuMs, wallMs, KB). */
+  json?: string;
+  ids: string[];
+}
+
+function parseArgs(argv: string[]): Args {
   // --runs 0 with --profile: the profiles alone.
-  let runs = 20;
-  let profile = false;
-  const ids: string[] = [];
+  const args: Args = { runs: 20, profile: false, ids: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--runs') runs = Number(argv[++i]);
-    else if (arg === '--profile') profile = true;
-    else ids.push(arg);
+    if (arg === '--runs') args.runs = Number(argv[++i]);
+    else if (arg === '--profile') args.profile = true;
+    else if (arg === '--json') args.json = argv[++i];
+    else args.ids.push(arg);
   }
-  if (!Number.isInteger(runs) || runs < 0) throw new Error('--runs takes a positive integer');
-  return { runs, profile, ids };
+  if (!Number.isInteger(args.runs) || args.runs < 0) throw new Error('--runs takes a positive integer');
+  return args;
 }
 
 const load = () =>
@@ -35,7 +43,7 @@ const load = () =>
     .join(' ');
 
 async function main(): Promise<number> {
-  const { runs, profile, ids } = parseArgs(process.argv.slice(2));
+  const { runs, profile, ids, json } = parseArgs(process.argv.slice(2));
   const catalogue = allFunctions();
   const chosen = ids.length === 0 ? catalogue : ids.map((id) => catalogue.find((f) => f.id === id) ?? id);
   const unknown = chosen.filter((c) => typeof c === 'string');
@@ -118,6 +126,18 @@ async function main(): Promise<number> {
       `user+system CPU; budget ${BUDGETS.maxInitMs} ms (* a documented exception); load average ${loadBefore} ` +
       `before, ${load()} after`,
   );
+  if (json) {
+    const out = Object.fromEntries(
+      [...timings].map(([key, t]) => {
+        const b = bundles.find((x) => x.id === key) ?? (key === EMPTY_ID ? empty : undefined);
+        return [
+          key,
+          { importMs: t.importMs, cpuMs: t.cpuMs, wallMs: t.wallMs, kb: b ? b.bytes / 1024 : null },
+        ];
+      }),
+    );
+    await writeFile(json, JSON.stringify({ runs, load: [loadBefore, load()], timings: out }, null, 2));
+  }
   return breaches > 0 ? 1 : 0;
 }
 
