@@ -32,32 +32,14 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * STS and SSO clients (~110–130 KB). test/unit/vault-bundle.test.ts runs a bundle built with them.
  */
 /**
- * Node built-ins the bundles import, each aliased (bare and `node:`) to a CommonJS shim that returns
- * `process.getBuiltinModule(…)`: esbuild keeps an ES import of a built-in as an `import` statement, and Node
- * builds that import's ES facade by reading every export of the module, which runs the lazy getters that a
- * `require` leaves alone (node:http's load undici, ~70 ms of CPU at init; docs/decisions.md, "Init time").
- * Through the shim the bundle sees the same module object, by property access when used.
+ * Node built-ins whose ES import costs the init (docs/decisions.md, "Init time"), each aliased (bare and
+ * `node:`) to a CommonJS shim over `process.getBuiltinModule(…)`: esbuild keeps an ES import of a built-in
+ * as an `import` statement, and Node builds that import's facade by reading every export, which runs the
+ * lazy getters a `require` leaves alone (node:http's load undici, http2 and zlib: ~70 ms of CPU). https (TLS),
+ * web streams and dgram are lazy shims besides: loaded at their first use, not at init.
  */
 export const BUILTIN_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
-  [
-    'console',
-    'crypto',
-    'dgram',
-    'fs',
-    'fs/promises',
-    'http',
-    'https',
-    'net',
-    'os',
-    'path',
-    'process',
-    'stream',
-    'stream/promises',
-    'stream/web',
-    'timers',
-    'util',
-    'zlib',
-  ].flatMap((name) => {
+  ['dgram', 'http', 'https', 'stream/web'].flatMap((name) => {
     const shim = `./lambdas/kernel/runtime/builtins/${name.replace('/', '-')}.cjs`;
     return [
       [name, shim],

@@ -1,24 +1,2 @@
-// node:http for the bundles, loaded at its first use (./lazy-builtin.cjs; lib/functions.ts, BUILTIN_ALIASES).
-module.exports = require('./lazy-builtin.cjs')('node:http', [
-  'Agent',
-  'ClientRequest',
-  'CloseEvent',
-  'IncomingMessage',
-  'METHODS',
-  'MessageEvent',
-  'OutgoingMessage',
-  'STATUS_CODES',
-  'Server',
-  'ServerResponse',
-  'WebSocket',
-  '_connectionListener',
-  'createServer',
-  'get',
-  'globalAgent',
-  'maxHeaderSize',
-  'request',
-  'setGlobalProxyFromEnv',
-  'setMaxIdleHTTPParsers',
-  'validateHeaderName',
-  'validateHeaderValue',
-]);
+// node:http for the bundles, required rather than imported (lib/functions.ts, BUILTIN_ALIASES).
+module.exports = process.getBuiltinModule('node:http');

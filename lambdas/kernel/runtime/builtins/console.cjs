@@ -1,2 +1,0 @@
-// node:console for the bundles, required rather than imported (lib/functions.ts, BUILTIN_ALIASES).
-module.exports = process.getBuiltinModule('node:console');

@@ -1,2 +1,0 @@
-// node:fs for the bundles, required rather than imported (lib/functions.ts, BUILTIN_ALIASES).
-module.exports = process.getBuiltinModule('node:fs');

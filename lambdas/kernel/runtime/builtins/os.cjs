@@ -1,2 +1,0 @@
-// node:os for the bundles, required rather than imported (lib/functions.ts, BUILTIN_ALIASES).
-module.exports = process.getBuiltinModule('node:os');

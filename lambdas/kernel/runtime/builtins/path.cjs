@@ -1,2 +1,0 @@
-// node:path for the bundles, required rather than imported (lib/functions.ts, BUILTIN_ALIASES).
-module.exports = process.getBuiltinModule('node:path');

@@ -1,2 +1,0 @@
-// node:stream/promises for the bundles, required rather than imported (lib/functions.ts, BUILTIN_ALIASES).
-module.exports = process.getBuiltinModule('node:stream/promises');

@@ -1,2 +1,0 @@
-// node:timers for the bundles, required rather than imported (lib/functions.ts, BUILTIN_ALIASES).
-module.exports = process.getBuiltinModule('node:timers');
