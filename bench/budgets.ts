@@ -8,7 +8,11 @@ export const BUDGETS = {
   maxBytes: 500 * KB,
   /** The median bundle over every function of the catalogue. */
   medianBytes: 350 * KB,
-  /** Median `await import(bundle)` in a fresh node process, node's own start excluded. */
+  /**
+   * Median `await import(bundle)` in a fresh node process, node's own start excluded. Issue 18's goal is
+   * 60 ms; this stays at 120 until a quiet machine measures the bundles since the built-in shims (the
+   * import's CPU time fell by a quarter to a third, docs/benchmarks.md, "Init after the built-in shims").
+   */
   maxInitMs: 120,
 } as const;
 
@@ -134,12 +138,26 @@ export function sizeVerdict(facts: BundleFacts): Verdict {
   };
 }
 
+/**
+ * Per-function exceptions to the init budget, by catalogue function id: the limit and why, with the measured
+ * figure ("Measured … ms"), as the size exceptions above. None yet.
+ */
+export const INIT_EXCEPTIONS: Readonly<Record<string, { maxMs: number; reason: string }>> = {};
+
+export function initLimit(id: string): number {
+  return INIT_EXCEPTIONS[id]?.maxMs ?? BUDGETS.maxInitMs;
+}
+
 export function initVerdict(id: string, initMs: number): Verdict {
+  const limit = initLimit(id);
+  const exception = INIT_EXCEPTIONS[id];
   return {
     id,
-    budget: `init ≤ ${BUDGETS.maxInitMs} ms over empty node`,
+    budget: exception
+      ? `init ≤ ${limit} ms over empty node (documented exception: ${exception.reason.split(':')[0]})`
+      : `init ≤ ${limit} ms over empty node`,
     actual: `${initMs.toFixed(1)} ms`,
-    ok: initMs <= BUDGETS.maxInitMs,
+    ok: initMs <= limit,
   };
 }
 

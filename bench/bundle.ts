@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { PRODUCTION_BUNDLING } from './bundle-options.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,7 +67,13 @@ export function factsFromMetafile(id: string, entry: string, outfile: string, me
 }
 
 /** Writes `<outRoot>/<id>/index.mjs`, its `.map` and `index.meta.json`, as NodejsFunction's asset holds. */
-export async function bundleFunction(id: string, entry: string, outRoot = OUT_DIR): Promise<BundleFacts> {
+export async function bundleFunction(
+  id: string,
+  entry: string,
+  outRoot = OUT_DIR,
+  /** Analysis only (bench/init-profile.ts builds an unminified twin): never for a measured bundle. */
+  overrides: Pick<BuildOptions, 'minify'> = {},
+): Promise<BundleFacts> {
   const dir = join(outRoot, id.replace(/[^\w-]+/g, '_'));
   const outfile = join(dir, 'index.mjs');
   const result = await build({
@@ -78,6 +84,7 @@ export async function bundleFunction(id: string, entry: string, outRoot = OUT_DI
     entryPoints: [entry],
     outfile,
     logLevel: 'error',
+    ...overrides,
   });
   await writeFile(join(dir, 'index.meta.json'), JSON.stringify(result.metafile));
   return factsFromMetafile(id, entry, outfile, result.metafile);

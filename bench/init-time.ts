@@ -10,7 +10,7 @@ const PROBE = join(REPO_ROOT, 'bench', 'import-probe.mjs');
  * What a Lambda container has at init, and nothing of this shell's (no NODE_OPTIONS, so no tsx loader):
  * modules that read the environment at import see a plausible one.
  */
-const CHILD_ENV: NodeJS.ProcessEnv = {
+export const CHILD_ENV: NodeJS.ProcessEnv = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   AWS_REGION: 'eu-west-1',
   AWS_LAMBDA_FUNCTION_NAME: 'palisade-bench',
@@ -27,12 +27,15 @@ const CHILD_ENV: NodeJS.ProcessEnv = {
 export interface Sample {
   /** `await import(bundle)` measured inside the child with performance.now(). */
   importMs: number;
+  /** CPU time (user + system, every thread of the child) spent in that import: what load does not inflate. */
+  cpuMs: number;
   /** Spawn to exit, measured by the parent: node's own start included. */
   wallMs: number;
 }
 
 export interface InitTiming {
   importMs: number;
+  cpuMs: number;
   wallMs: number;
   samples: Sample[];
 }
@@ -61,8 +64,8 @@ export function runProbe(file?: string): Sample {
     const why = child.error?.message ?? child.stderr.trim().split('\n').slice(0, 5).join('\n');
     throw new Error(`importing ${file ?? '(nothing)'} failed (exit ${child.status}): ${why}`);
   }
-  const { importMs } = JSON.parse(child.stdout) as { importMs: number };
-  return { importMs, wallMs };
+  const { importMs, cpuMs } = JSON.parse(child.stdout) as { importMs: number; cpuMs: number };
+  return { importMs, cpuMs, wallMs };
 }
 
 /**
@@ -73,9 +76,11 @@ export function measureInit(
   targets: readonly InitTarget[],
   runs: number,
   warmups = 1,
+  progress?: (round: number, rounds: number) => void,
 ): Map<string, InitTiming> {
   const samples = new Map<string, Sample[]>(targets.map((t) => [t.key, []]));
   for (let round = 0; round < warmups + runs; round++) {
+    progress?.(round + 1, warmups + runs);
     for (const target of targets) {
       const sample = runProbe(target.file);
       if (round >= warmups) samples.get(target.key)?.push(sample);
@@ -84,7 +89,12 @@ export function measureInit(
   return new Map(
     [...samples].map(([key, s]) => [
       key,
-      { importMs: median(s.map((x) => x.importMs)), wallMs: median(s.map((x) => x.wallMs)), samples: s },
+      {
+        importMs: median(s.map((x) => x.importMs)),
+        cpuMs: median(s.map((x) => x.cpuMs)),
+        wallMs: median(s.map((x) => x.wallMs)),
+        samples: s,
+      },
     ]),
   );
 }

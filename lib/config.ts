@@ -88,7 +88,7 @@ export interface DeployConfig {
   infra: InfraSettings;
 }
 
-const SETTINGS_KEYS = Object.keys(settingsSchema.shape);
+const SETTINGS_KEYS = Object.keys(settingsSchema().shape);
 const INFRA_KEYS = Object.keys(infraSchema.shape);
 /** Every key accepted inside the `palisade` object and as an individual context key. */
 export const CONTEXT_KEYS: readonly string[] = [...SETTINGS_KEYS, ...INFRA_KEYS];

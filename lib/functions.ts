@@ -31,7 +31,25 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * Lambda function's role credentials are always in its environment, and the chain's other sources carry the
  * STS and SSO clients (~110–130 KB). test/unit/vault-bundle.test.ts runs a bundle built with them.
  */
+/**
+ * Node built-ins whose ES import costs the init (docs/decisions.md, "Init time"), each aliased (bare and
+ * `node:`) to a CommonJS shim over `process.getBuiltinModule(…)`: esbuild keeps an ES import of a built-in
+ * as an `import` statement, and Node builds that import's facade by reading every export, which runs the
+ * lazy getters a `require` leaves alone (node:http's load undici, http2 and zlib: ~70 ms of CPU). https (TLS),
+ * web streams and dgram are lazy shims besides: loaded at their first use, not at init.
+ */
+export const BUILTIN_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  ['dgram', 'http', 'https', 'stream/web'].flatMap((name) => {
+    const shim = `./lambdas/kernel/runtime/builtins/${name.replace('/', '-')}.cjs`;
+    return [
+      [name, shim],
+      [`node:${name}`, shim],
+    ];
+  }),
+);
+
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  ...BUILTIN_ALIASES,
   '@aws-sdk/credential-provider-node': './lambdas/kernel/runtime/lambda-credentials.ts',
   // asn1.js pins an older bn.js beside the SDK's own; one copy serves both (~43 KB).
   'bn.js': './node_modules/bn.js/lib/bn.js',

@@ -9,7 +9,10 @@ import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUDGETS,
+  INIT_EXCEPTIONS,
   INTEGRITY_BUDGETS,
+  initLimit,
+  initVerdict,
   KB,
   kmsReadVerdict,
   kmsWriteVerdict,
@@ -191,5 +194,22 @@ describe('bench budgets of E1 signed rows (verdict logic only; the figures come 
     const bench = (maxKmsPerLedgeredWrite: number) => ({ maxKmsPerLedgeredWrite }) as unknown as LedgerBench;
     expect(ledgerVerdicts(bench(1)).every((v) => v.ok)).toBe(true);
     expect(ledgerVerdicts(bench(2)).every((v) => v.ok)).toBe(false);
+  });
+});
+
+describe('bench budgets of init time (verdict logic only; the figures come from npm run bench)', () => {
+  it('applies the init budget to every function but the documented exceptions, each above it with its measured figure', () => {
+    const ids = new Set(functions.map((f) => f.id));
+    for (const [id, exception] of Object.entries(INIT_EXCEPTIONS)) {
+      expect(ids.has(id), id).toBe(true);
+      expect(exception.maxMs).toBeGreaterThan(BUDGETS.maxInitMs);
+      expect(exception.reason).toMatch(/Measured .* ms/);
+      expect(initVerdict(id, exception.maxMs).ok).toBe(true);
+      expect(initVerdict(id, exception.maxMs + 0.1).ok).toBe(false);
+    }
+    const plain = functions.find((f) => !(f.id in INIT_EXCEPTIONS));
+    expect(plain && initLimit(plain.id)).toBe(BUDGETS.maxInitMs);
+    expect(initVerdict('GetHealth', BUDGETS.maxInitMs).ok).toBe(true);
+    expect(initVerdict('GetHealth', BUDGETS.maxInitMs + 0.1).ok).toBe(false);
   });
 });

@@ -75,7 +75,8 @@ export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): InvokeTr
 }
 
 const MAX_ATTEMPTS = 3;
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+/** Keep-alive agents, built at the first invoke: node:http and node:https (TLS) load then, not at init. */
+let agents: { http: HttpAgent; https: HttpsAgent } | undefined;
 
 interface Answer {
   status: number;
@@ -86,8 +87,10 @@ interface Answer {
 function post(url: URL, headers: Record<string, string>, body: Buffer): Promise<Answer> {
   const secure = url.protocol === 'https:';
   const send = secure ? httpsRequest : httpRequest;
+  agents ??= { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const { http, https } = agents;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'POST', headers, agent: secure ? agents.https : agents.http }, (res) => {
+    const req = send(url, { method: 'POST', headers, agent: secure ? https : http }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>

@@ -1,0 +1,6 @@
+// node:dgram for the bundles, loaded at its first use (./lazy-builtin.cjs; lib/functions.ts, BUILTIN_ALIASES).
+module.exports = require('./lazy-builtin.cjs')('node:dgram', [
+  'Socket',
+  '_createSocketHandle',
+  'createSocket',
+]);

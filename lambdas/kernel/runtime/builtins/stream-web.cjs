@@ -1,0 +1,21 @@
+// node:stream/web for the bundles, loaded at its first use (./lazy-builtin.cjs; lib/functions.ts, BUILTIN_ALIASES).
+module.exports = require('./lazy-builtin.cjs')('node:stream/web', [
+  'ByteLengthQueuingStrategy',
+  'CompressionStream',
+  'CountQueuingStrategy',
+  'DecompressionStream',
+  'ReadableByteStreamController',
+  'ReadableStream',
+  'ReadableStreamBYOBReader',
+  'ReadableStreamBYOBRequest',
+  'ReadableStreamDefaultController',
+  'ReadableStreamDefaultReader',
+  'ReadableStreamTee',
+  'TextDecoderStream',
+  'TextEncoderStream',
+  'TransformStream',
+  'TransformStreamDefaultController',
+  'WritableStream',
+  'WritableStreamDefaultController',
+  'WritableStreamDefaultWriter',
+]);
