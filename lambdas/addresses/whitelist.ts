@@ -189,32 +189,43 @@ export async function addAddress(
         ]
       : [],
   );
-  const { address, link } = await ports.addresses.create(
-    {
-      addressId,
-      userId: requester.userId,
-      asset: input.asset,
-      address: checked.address,
-      label,
-      blocked: hit !== undefined,
-      selfHosted: input.selfHosted,
-    },
-    after,
-  );
-  // F2/C1: the decision, with the list version, and a case for a hit (nothing of it reaches the customer);
-  // recorded while the email and the audit record go (neither waits on the other).
-  const [recorded, settled] = await Promise.allSettled([
+  // F2/C1: the decision, with the list version, and a case for a hit (nothing of it reaches the customer).
+  // A clear decision (no case) is recorded beside the address write and its email; a hit's, which opens a
+  // case, only once the address is written (blocked), as an address that was never added has no case.
+  const record = () =>
     ports.screening?.recordAddressScreening({
       userId: requester.userId,
       addressId,
       trigger: 'address-added',
       ...(screened.hit ? { hit: screened.hit } : {}),
       listVersions: screened.listVersions,
-    }),
-    link ? after.settle() : undefined,
+    });
+  const clear = hit ? undefined : Promise.allSettled([record()]);
+  let created: Awaited<ReturnType<AddPorts['addresses']['create']>>;
+  try {
+    created = await ports.addresses.create(
+      {
+        addressId,
+        userId: requester.userId,
+        asset: input.asset,
+        address: checked.address,
+        label,
+        blocked: hit !== undefined,
+        selfHosted: input.selfHosted,
+      },
+      after,
+    );
+  } catch (err) {
+    await clear;
+    throw err;
+  }
+  const { address, link } = created;
+  const [[recorded], [settled]] = await Promise.all([
+    clear ?? Promise.allSettled([record()]),
+    Promise.allSettled([link ? after.settle() : undefined]),
   ]);
-  if (recorded.status === 'rejected') throw recorded.reason;
-  if (settled.status === 'rejected') throw settled.reason;
+  if (recorded?.status === 'rejected') throw recorded.reason;
+  if (settled?.status === 'rejected') throw settled.reason;
   if (!link) return { address, message: BLOCKED_MESSAGE };
   return {
     address,
