@@ -22,7 +22,7 @@ export class DestinationMissing extends Error {
 }
 
 export const makeHandler = (ports: {
-  withdrawalLifecycle: Pick<WithdrawalLifecycle, 'move'>;
+  withdrawalLifecycle: Pick<WithdrawalLifecycle, 'get' | 'move'>;
   addresses: Pick<AddressBook, 'get'>;
   custody: Custody;
   /** The step's audit record, written with its move (kernel/outbox.ts). */
@@ -32,6 +32,11 @@ export const makeHandler = (ports: {
   taskHandler(withdrawalTaskInput, ({ userId, withdrawalId }) =>
     // One read per row: the second move finds the record as the first one wrote it.
     readOnce(async () => {
+      // The record is read first (the move finds it in the read scope), so the destination is read while the
+      // record moves: the two do not wait on each other.
+      const before = await ports.withdrawalLifecycle.get(userId, withdrawalId);
+      const destinationRead = before && ports.addresses.get(userId, before.addressId);
+      destinationRead?.catch(() => undefined); // awaited below, only if the record moved to dispatching
       const { record } = await ports.withdrawalLifecycle.move(
         userId,
         withdrawalId,
@@ -49,7 +54,10 @@ export const makeHandler = (ports: {
         );
       }
       // The full address goes from the address book to custody and nowhere else (not the workflow's payload).
-      const destination = await ports.addresses.get(userId, record.addressId);
+      const destination =
+        destinationRead && before?.addressId === record.addressId
+          ? await destinationRead
+          : await ports.addresses.get(userId, record.addressId);
       if (!destination || destination.asset !== record.asset) {
         throw new DestinationMissing(
           `Withdrawal ${withdrawalId}: its destination is not in the address book`,
