@@ -412,7 +412,9 @@ function requestsOf(h: CloudHarness, step: Step): CensusRequest<MeasuredFunction
         weight: (i.cause.kind === 'task' ? 1 : 0) + depthOf(i),
       })),
     );
-    if (process.env.CENSUS_DEBUG && (root === 'api' ? step.label : root).includes(process.env.CENSUS_DEBUG)) {
+    const debug = process.env.CENSUS_DEBUG;
+    if (debug && (debug === '*' || (root === 'api' ? step.label : root).includes(debug))) {
+      console.log(`— ${root === 'api' ? step.label : root}`);
       const t0 = Math.min(...invocations.map((i) => i.started));
       for (const inv of invocations) {
         console.log(

@@ -86,10 +86,18 @@ export class SignupStore {
 
   /** Changes the sign-up from exactly the version the caller read; a racing request gets Conflict. */
   async advance(current: PendingSignup, change: Partial<PendingSignup>): Promise<PendingSignup> {
-    const result = await this.table.update<PendingSignup & Keyed>(signupKey(current.signupId), (row) => {
-      if (row.version !== current.version) throw new Conflict('This sign-up was already answered');
-      return { ...row, ...change };
-    });
+    const result = await this.table
+      .update<PendingSignup & Keyed>(signupKey(current.signupId), (row) => {
+        if (row.version !== current.version) throw new Conflict('This sign-up was already answered');
+        return { ...row, ...change };
+      })
+      .catch((err: unknown) => {
+        // Another request wrote the row after it was read (a request's read scope may hand `current` back
+        // as the row): the same refusal as a version seen to have moved.
+        if (err instanceof Conflict && err.code === 'CONCURRENT_UPDATE')
+          throw new Conflict('This sign-up was already answered');
+        throw err;
+      });
     if (!result) throw new Conflict('This sign-up is over');
     return strip(result.row);
   }

@@ -62,28 +62,34 @@ export async function decide(
   const identity = { adminId: caller.adminId, tiers: caller.tiers };
   const decision: Decision =
     step.kind === 'approve'
-      ? await ports.adminRequests.approve(requestId, identity, step.payloadHash, now)
+      ? await ports.adminRequests.approve(requestId, identity, step.payloadHash, now, current)
       : await ports.adminRequests.reject(requestId, identity, step.reason, now);
   if (!decision.ok) {
     await refused(now, decision.code);
     throw refusalError(decision);
   }
   const after = decision.request;
-  await auditStep(ports.audit, {
-    action: auditAction,
-    actor: adminActor(caller),
-    request: after,
-    outcome: 'success',
-    at: now,
-    details: {
-      status: after.status,
-      approvals: after.approvals.length,
-      approvalsNeeded: after.policy.approvals,
-      ...(step.kind === 'reject' ? { reason: step.reason.slice(0, 200) } : {}),
-    },
-    origin,
-  });
-  // The waiting workflow follows the row: a further wait, the execution, or the end with the reason.
-  await answerWorkflow(ports, after);
+  // The audit record and the answer to the waiting workflow do not wait on each other (both follow the
+  // decision written); the request fails if either did, after both were tried.
+  const [audited, answered] = await Promise.allSettled([
+    auditStep(ports.audit, {
+      action: auditAction,
+      actor: adminActor(caller),
+      request: after,
+      outcome: 'success',
+      at: now,
+      details: {
+        status: after.status,
+        approvals: after.approvals.length,
+        approvalsNeeded: after.policy.approvals,
+        ...(step.kind === 'reject' ? { reason: step.reason.slice(0, 200) } : {}),
+      },
+      origin,
+    }),
+    // The waiting workflow follows the row: a further wait, the execution, or the end with the reason.
+    answerWorkflow(ports, after),
+  ]);
+  if (audited.status === 'rejected') throw audited.reason;
+  if (answered.status === 'rejected') throw answered.reason;
   return requestView.parse(viewOf(after));
 }

@@ -107,8 +107,15 @@ export class AdminRequestStore {
   }
 
   /** An approval, decided on the request as it is when the conditional write lands. */
-  async approve(requestId: string, approver: AdminIdentity, hash: string, now: Date): Promise<Decision> {
-    const current = await this.require(requestId);
+  async approve(
+    requestId: string,
+    approver: AdminIdentity,
+    hash: string,
+    now: Date,
+    /** The request as the caller read it in this request, if it did: the early check needs no read of its own. */
+    read?: AdminRequest,
+  ): Promise<Decision> {
+    const current = read?.requestId === requestId ? read : await this.require(requestId);
     const early = decideApproval(current, approver, hash, now);
     if (!early.ok) return early;
     // The link first: an approval that lands is always found by offboarding.

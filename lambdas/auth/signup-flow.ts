@@ -253,28 +253,44 @@ export class SignupFlow {
   private async complete(signup: PendingSignup, now: Date): Promise<void> {
     const { signups, identity, accounts } = this.ports;
     const at = now.toISOString();
-    await claimOrRefuse(() => signups.claim('email', signup.emailIndex, signup.userId, at), 'EMAIL_TAKEN');
-    await claimOrRefuse(() => signups.claim('phone', signup.phoneIndex, signup.userId, at), 'PHONE_TAKEN');
-    const user = await identity.getUser(signup.username);
-    if (!user || user.userId !== signup.userId)
+    // The two claims and the directory read do not wait on one another (a claim refused leaves the other
+    // claim as a refusal after the first claim always did: it names this user, whose sign-up is over).
+    const [emailClaim, phoneClaim, user] = await Promise.allSettled([
+      claimOrRefuse(() => signups.claim('email', signup.emailIndex, signup.userId, at), 'EMAIL_TAKEN'),
+      claimOrRefuse(() => signups.claim('phone', signup.phoneIndex, signup.userId, at), 'PHONE_TAKEN'),
+      identity.getUser(signup.username),
+    ]);
+    if (emailClaim.status === 'rejected') throw emailClaim.reason;
+    if (phoneClaim.status === 'rejected') throw phoneClaim.reason;
+    if (user.status === 'rejected') throw user.reason;
+    const found = user.value;
+    if (!found || found.userId !== signup.userId)
       throw new Error('The sign-up user is gone from the directory');
-    await this.ports.kyc?.open(user.userId, at);
-    await accounts.createAccount({
-      userId: user.userId,
-      username: user.username,
-      createdAt: at,
-      email: user.email,
-      ...(user.phone ? { phone: user.phone } : {}),
-    });
-    await identity.enableUser(signup.username);
-    // F2: screened once the account exists; the customer learns nothing of it either way. A failure here
-    // does not undo a completed sign-up: it is logged, and the next re-screen covers the customer if the
-    // roster enrolment went through (docs/screening.md).
-    try {
-      await this.ports.screening?.customer({ userId: user.userId, username: user.username }, 'signup');
-    } catch (err) {
-      logger.error('the new customer could not be handed to screening', { error: (err as Error).name });
-    }
+    // The KYC record and the account are written side by side (neither reads the other; a user without a
+    // KYC record has the default level); the directory user is enabled only once both are.
+    const [kyc, account] = await Promise.allSettled([
+      this.ports.kyc?.open(found.userId, at),
+      accounts.createAccount({
+        userId: found.userId,
+        username: found.username,
+        createdAt: at,
+        email: found.email,
+        ...(found.phone ? { phone: found.phone } : {}),
+      }),
+    ]);
+    if (kyc.status === 'rejected') throw kyc.reason;
+    if (account.status === 'rejected') throw account.reason;
+    // F2: screened once the account exists, while the user is enabled; the customer learns nothing of it
+    // either way. A failure here does not undo a completed sign-up: it is logged, and the next re-screen
+    // covers the customer if the roster enrolment went through (docs/screening.md).
+    const screened = (async () => {
+      try {
+        await this.ports.screening?.customer({ userId: found.userId, username: found.username }, 'signup');
+      } catch (err) {
+        logger.error('the new customer could not be handed to screening', { error: (err as Error).name });
+      }
+    })();
+    await Promise.all([identity.enableUser(signup.username), screened]);
   }
 
   /**

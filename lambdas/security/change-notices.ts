@@ -69,11 +69,20 @@ export class NoticeStore {
     }
   }
 
-  async markSent(userId: string, change: ChangeNotice, channel: Channel, at: Date): Promise<void> {
-    const field = channel === 'email' ? 'emailSentAt' : 'smsSentAt';
-    await this.table.update<NoticeRow>(noticeKey(userId, change), (row) =>
-      row[field] ? undefined : { ...row, [field]: at.toISOString() },
-    );
+  /** Marks the channels sent (in one write; a channel already marked keeps its time). */
+  async markSent(
+    userId: string,
+    change: ChangeNotice,
+    channels: readonly Channel[],
+    at: Date,
+  ): Promise<void> {
+    const fields = channels.map((c) => (c === 'email' ? 'emailSentAt' : 'smsSentAt'));
+    await this.table.update<NoticeRow>(noticeKey(userId, change), (row) => {
+      const missing = fields.filter((f) => !row[f]);
+      return missing.length === 0
+        ? undefined
+        : { ...row, ...Object.fromEntries(missing.map((f) => [f, at.toISOString()])) };
+    });
   }
 }
 
@@ -103,47 +112,62 @@ export async function sendChangeNotice(ports: NoticePorts, input: HoldInput): Pr
   const now = ports.clock.now();
   const account = await ports.accounts.getAccount(input.userId);
   if (!account) return { notified: false, email: false, sms: false };
-  const notice = await ports.notices.begin(input.userId, change, now);
+  // The notice row and the contact (the vault, for a previous one) do not wait on each other.
+  const [notice, contact] = await Promise.all([
+    ports.notices.begin(input.userId, change, now),
+    contactFor(ports, account, change),
+  ]);
   const sendEmail = !notice.emailSentAt;
-  const contact = await contactFor(ports, account, change);
   const sendSms = !notice.smsSentAt && contact.phone !== undefined;
   if (sendEmail || sendSms) {
     const token = await ports.links.issue(input.userId);
     const reportUrl = `${change.baseUrl}/v1/auth/suspend/${token}`;
     const what = NOTICE_CHANGE[change.kind];
+    // The email and the SMS go together; each one sent is marked (one write), even when the other failed,
+    // so a retry sends only what is missing.
+    const sends: [Channel, Promise<void>][] = [];
     if (sendEmail) {
-      await ports.mail.send(
-        input.userId,
-        {
-          template: 'security-change',
-          change: what,
-          context: {
-            at: change.at,
-            ip: change.ip,
-            browser: describeBrowser(change.userAgent),
+      sends.push([
+        'email',
+        ports.mail.send(
+          input.userId,
+          {
+            template: 'security-change',
+            change: what,
+            context: {
+              at: change.at,
+              ip: change.ip,
+              browser: describeBrowser(change.userAgent),
+            },
+            reportUrl,
+            reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
+            withdrawalsHeldUntil: input.holdEndsAt,
+            ...(change.mailBefore ? { mailBefore: change.mailBefore } : {}),
           },
-          reportUrl,
-          reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
-          withdrawalsHeldUntil: input.holdEndsAt,
-          ...(change.mailBefore ? { mailBefore: change.mailBefore } : {}),
-        },
-        change.previousContact ? { contact: change.previousContact } : {},
-      );
-      await ports.notices.markSent(input.userId, change, 'email', ports.clock.now());
+          change.previousContact ? { contact: change.previousContact } : {},
+        ),
+      ]);
     }
     if (sendSms && contact.phone) {
-      await ports.smsMessages.send({
-        to: contact.phone,
-        message: {
-          template: 'security-change',
-          change: what,
-          at: change.at,
-          ...(IP.test(change.ip) ? { ip: change.ip } : {}),
-          reportUrl,
-        },
-      });
-      await ports.notices.markSent(input.userId, change, 'sms', ports.clock.now());
+      sends.push([
+        'sms',
+        ports.smsMessages.send({
+          to: contact.phone,
+          message: {
+            template: 'security-change',
+            change: what,
+            at: change.at,
+            ...(IP.test(change.ip) ? { ip: change.ip } : {}),
+            reportUrl,
+          },
+        }),
+      ]);
     }
+    const outcomes = await Promise.allSettled(sends.map(([, sent]) => sent));
+    const sent = sends.filter((_, i) => outcomes[i]?.status === 'fulfilled').map(([channel]) => channel);
+    if (sent.length > 0) await ports.notices.markSent(input.userId, change, sent, ports.clock.now());
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   return { notified: true, email: true, sms: contact.phone !== undefined };
 }

@@ -98,6 +98,9 @@ export class WithdrawalLedger {
   ): Promise<void> {
     // D2: the user's own limits (an approved admin change) take the place of the deploy's default, under the
     // ceiling of an overdue KYC refresh (X4).
+    // The limits and the ledger are read together (the first attempt's ledger read; a retry reads it again).
+    const ledgerRead = this.table.get<LedgerRow>(ledgerKey(record.userId));
+    ledgerRead.catch(() => undefined); // awaited below; a failure is told there
     const limits = await this.ownLimits.limitsFor(record.userId, record.asset, defaultLimits, ceiling);
     const entry: LedgerEntry = {
       withdrawalId: record.withdrawalId,
@@ -106,7 +109,8 @@ export class WithdrawalLedger {
       at: record.createdAt,
     };
     for (let attempt = 1; ; attempt++) {
-      const current = await this.table.get<LedgerRow>(ledgerKey(record.userId));
+      const current =
+        attempt === 1 ? await ledgerRead : await this.table.get<LedgerRow>(ledgerKey(record.userId));
       const entries = live(current?.entries ?? [], now);
       const breach = limitBreached(
         usageOf(entries, record.asset, now),

@@ -24,7 +24,7 @@ import {
   withdrawalExecutionName,
 } from './record.js';
 import { assessRisk } from './risk.js';
-import { gatherRiskFacts, type RiskFactPorts } from './risk-facts.js';
+import { type RiskFactPorts, readRiskFacts, riskFactsOf } from './risk-facts.js';
 
 /** A refusal of the request with its own status and stable code. */
 export class WithdrawalRefused extends AppError {
@@ -104,7 +104,14 @@ export async function requestWithdrawal(
   const now = ports.clock.now();
   const { userId } = caller;
 
-  const account = await ports.accounts.getAccount(userId);
+  // The reads the checks need do not wait on one another: made together, checked in the fixed order after.
+  const [account, security, address, user] = await Promise.all([
+    ports.accounts.getAccount(userId),
+    ports.securityState.get(userId),
+    // Another user's address id and an unknown one are refused alike (E5).
+    ports.addresses.get(userId, input.addressId),
+    ports.identity.getUser(caller.username),
+  ]);
   if (account?.status !== 'active') {
     throw new WithdrawalRefused(
       403,
@@ -113,7 +120,6 @@ export async function requestWithdrawal(
     );
   }
 
-  const security = await ports.securityState.get(userId);
   const hold = holdStatus(security, now);
   if (hold.active) {
     throw new WithdrawalRefused(
@@ -124,8 +130,6 @@ export async function requestWithdrawal(
     );
   }
 
-  // Another user's address id and an unknown one are refused alike (E5).
-  const address = await ports.addresses.get(userId, input.addressId);
   if (!address) throw new WithdrawalRefused(404, 'ADDRESS_UNKNOWN', 'No such address in your whitelist');
   const refusal = receiveRefusal(address, now);
   if (refusal) {
@@ -156,7 +160,6 @@ export async function requestWithdrawal(
 
   // Step-up (B1): the password, and a TOTP code for a user with TOTP. Cognito verifies a code only inside
   // a password authentication, so both go through reauthenticate.
-  const user = await ports.identity.getUser(caller.username);
   if (user?.totpEnabled && !input.code) {
     throw new ValidationError(
       'A current TOTP code is required',
@@ -164,13 +167,11 @@ export async function requestWithdrawal(
       'TOTP_REQUIRED',
     );
   }
-  if (!(await ports.identity.reauthenticate(caller.username, input.password, input.code))) {
-    throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
-  }
-
-  // read-only checks and reads that do not wait on one another run together: the Travel Rule (which refuses
-  // before anything is written), the limits, and the destination's screening
-  const [travelRule, { ceiling, defaults, limits }, screened] = await Promise.all([
+  // read-only checks and reads that do not wait on one another run together, and while the step-up is
+  // checked: the Travel Rule (which refuses before anything is written), the limits, the destination's
+  // screening and the risk facts' reads. Their refusals and failures are told only after the step-up passed,
+  // so a wrong password is still REAUTH_FAILED whatever the rest would have said.
+  const checks = Promise.all([
     travelRuleOf(ports, address, input.asset, formatAmount(input.asset, amount.minor), now),
     (async () => {
       const { ceiling, ...defaults } = ports.levelLimits
@@ -183,10 +184,14 @@ export async function requestWithdrawal(
       return { ceiling, defaults, limits };
     })(),
     ports.sanctions.screen(address.asset, address.address),
+    readRiskFacts(ports, { userId, sessionId: caller.sessionId }),
   ]);
-  const facts = await gatherRiskFacts(ports, {
-    userId,
-    sessionId: caller.sessionId,
+  checks.catch(() => undefined);
+  if (!(await ports.identity.reauthenticate(caller.username, input.password, input.code))) {
+    throw new ValidationError('The password or the code is not valid', undefined, 'REAUTH_FAILED');
+  }
+  const [travelRule, { ceiling, defaults, limits }, screened, read] = await checks;
+  const facts = riskFactsOf(read, {
     sourceIp: client.sourceIp,
     asset: input.asset,
     amountMinor: amount.minor,
@@ -215,17 +220,19 @@ export async function requestWithdrawal(
     ...(facts.deviceId ? { deviceId: facts.deviceId } : {}),
     ...(travelRule ? { travelRule } : {}),
   };
-  if (ports.screening) {
-    await ports.screening.recordAddressScreening({
+  // The screening decision and the withdrawal are written side by side (neither reads the other); the
+  // decision is recorded whatever the ledger says, as before. The limits are checked by the ledger, against
+  // the ledger as it is at the write (DAILY_LIMIT / MONTHLY_LIMIT).
+  await both(
+    ports.screening?.recordAddressScreening({
       userId,
       addressId: address.addressId,
       trigger: 'withdrawal',
       ...(screened.hit ? { hit: screened.hit } : {}),
       listVersions: screened.listVersions,
-    });
-  }
-  // The limits are checked here, against the ledger as it is at the write (DAILY_LIMIT / MONTHLY_LIMIT).
-  await ports.ledger.record(record, defaults, now, ceiling);
+    }),
+    ports.ledger.record(record, defaults, now, ceiling),
+  );
   await startWorkflow(ports, record);
   return {
     withdrawalId: record.withdrawalId,
@@ -234,6 +241,13 @@ export async function requestWithdrawal(
     amount: record.amount,
     createdAt: record.createdAt,
   };
+}
+
+/** Waits for both (neither is abandoned half-way when the other fails), then fails with the first failure. */
+async function both(a: Promise<unknown> | undefined, b: Promise<unknown>): Promise<void> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { KnownDevice, LoginEvent, LoginStore } from '../auth/contracts.js';
 import type { Asset } from '../kernel/assets.js';
 import type { SecurityState } from '../security/contracts.js';
 import type { WithdrawalHistory } from './history.js';
+import type { WithdrawalRecord } from './record.js';
 import type { PastWithdrawal, RiskFacts } from './risk.js';
 
 /** How much login history the IP and device signals read (newest first). */
@@ -42,10 +43,9 @@ async function recentLogins(ports: RiskFactPorts, userId: string): Promise<Login
 async function sessionDevice(
   ports: RiskFactPorts,
   userId: string,
-  sessionId: string,
+  session: Awaited<ReturnType<RiskFactPorts['accounts']['getSession']>>,
   logins: readonly LoginEvent[],
 ): Promise<{ device?: KnownDevice; sessionDeviceId?: string }> {
-  const session = await ports.accounts.getSession(userId, sessionId);
   if (session?.deviceId) {
     const device = await ports.logins.getDevice(userId, session.deviceId);
     return { ...(device ? { device } : {}), sessionDeviceId: session.deviceId };
@@ -58,11 +58,39 @@ async function sessionDevice(
   return newest ? { device: newest } : {};
 }
 
-export async function gatherRiskFacts(
+/** What the risk facts read from the stores: the login history, the session's device, earlier withdrawals. */
+export interface RiskReads {
+  logins: LoginEvent[];
+  earlier: WithdrawalRecord[];
+  device?: KnownDevice;
+  sessionDeviceId?: string;
+}
+
+/**
+ * The risk facts' reads, each made as soon as what it needs is known: the login history, the session and the
+ * earlier withdrawals together; the session's device after the session (and the history, for old sessions).
+ */
+export async function readRiskFacts(
   ports: RiskFactPorts,
+  input: { userId: string; sessionId: string },
+): Promise<RiskReads> {
+  const logins = recentLogins(ports, input.userId);
+  logins.catch(() => undefined); // awaited below; a failure is told there, not as unhandled
+  const [earlier, device] = await Promise.all([
+    ports.withdrawalHistory.recent(input.userId),
+    (async () => {
+      const session = await ports.accounts.getSession(input.userId, input.sessionId);
+      // Only a session without its device's id (an old row) needs the history to find it.
+      return sessionDevice(ports, input.userId, session, session?.deviceId ? [] : await logins);
+    })(),
+  ]);
+  return { logins: await logins, earlier, ...device };
+}
+
+/** The risk facts of a request from what was read (pure). */
+export function riskFactsOf(
+  { logins, earlier, device, sessionDeviceId }: RiskReads,
   input: {
-    userId: string;
-    sessionId: string;
     sourceIp: string;
     asset: Asset;
     amountMinor: bigint;
@@ -71,12 +99,7 @@ export async function gatherRiskFacts(
     sanctioned: boolean;
     security: SecurityState | undefined;
   },
-): Promise<RiskFacts & { deviceId?: string }> {
-  const [logins, earlier] = await Promise.all([
-    recentLogins(ports, input.userId),
-    ports.withdrawalHistory.recent(input.userId),
-  ]);
-  const { device, sessionDeviceId } = await sessionDevice(ports, input.userId, input.sessionId, logins);
+): RiskFacts & { deviceId?: string } {
   // Newest first: the last match is the earliest login from this IP in the history read.
   const ipFirstSeenAt = logins.filter((l) => l.ip === input.sourceIp).at(-1)?.at;
   const history: PastWithdrawal[] = earlier
@@ -99,4 +122,21 @@ export async function gatherRiskFacts(
     ...(input.security?.lastChange ? { lastSecurityChange: input.security.lastChange } : {}),
     history,
   };
+}
+
+export async function gatherRiskFacts(
+  ports: RiskFactPorts,
+  input: {
+    userId: string;
+    sessionId: string;
+    sourceIp: string;
+    asset: Asset;
+    amountMinor: bigint;
+    dailyLimitMinor: bigint;
+    address: WhitelistedAddress;
+    sanctioned: boolean;
+    security: SecurityState | undefined;
+  },
+): Promise<RiskFacts & { deviceId?: string }> {
+  return riskFactsOf(await readRiskFacts(ports, input), input);
 }

@@ -61,13 +61,20 @@ describe('B1 change notices', () => {
           if (!sent.has(key)) sent.set(key, {});
           return { ...(sent.get(key) as object) } as never;
         }),
-        markSent: vi.fn(async (_u: string, c: { at: string; kind: string }, channel: string, at: Date) => {
-          const row = sent.get(`${c.at}${c.kind}`) ?? {};
-          sent.set(`${c.at}${c.kind}`, {
-            ...row,
-            [channel === 'email' ? 'emailSentAt' : 'smsSentAt']: at.toISOString(),
-          });
-        }),
+        markSent: vi.fn(
+          async (_u: string, c: { at: string; kind: string }, channels: readonly string[], at: Date) => {
+            const row = sent.get(`${c.at}${c.kind}`) ?? {};
+            sent.set(`${c.at}${c.kind}`, {
+              ...row,
+              ...Object.fromEntries(
+                channels.map((channel) => [
+                  channel === 'email' ? 'emailSentAt' : 'smsSentAt',
+                  at.toISOString(),
+                ]),
+              ),
+            });
+          },
+        ),
       },
       clock: new ManualClock(T0),
     } satisfies NoticePorts;

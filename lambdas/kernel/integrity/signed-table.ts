@@ -25,6 +25,7 @@ import {
 import { Conflict } from '../errors.js';
 import { HEAD_PREFIX } from '../tables.js';
 import type { ItemKey } from './canonical-item.js';
+import { scopedRows } from './read-scope.js';
 import type { RowSigner, RowVerifier } from './row-signature.js';
 
 export interface Versioned {
@@ -154,7 +155,36 @@ export class SignedTable {
     return this.held(key, item && (await this.verify<T>(item)), head, false);
   }
 
+  /**
+   * The row under `key`, verified (and held to its newest head when ledgered), or undefined. Inside a
+   * request's `readOnce` scope (read-scope.ts), a row already read or written by that request is not read
+   * again: each caller gets its own copy of the row as read (or written).
+   */
   async get<T extends Row>(key: ItemKey): Promise<T | undefined> {
+    const rows = scopedRows();
+    if (!rows) return this.readVerified<T>(key);
+    const id = this.scopeId(key);
+    let remembered = rows.get(id);
+    if (!remembered) {
+      const read = this.readVerified<T>(key);
+      remembered = read;
+      rows.set(id, read);
+      // A failed read (an integrity failure, a throttled call) is not remembered: it fails this caller only.
+      read.catch(() => {
+        if (rows.get(id) === read) rows.delete(id);
+      });
+    }
+    const row = await remembered;
+    return row && (structuredClone(row) as T);
+  }
+
+  /** The key of a row in a request's read scope. */
+  private scopeId(key: ItemKey): string {
+    const { logicalName, partitionKey, sortKey } = this.options;
+    return `${logicalName}\u0000${key[partitionKey]}\u0000${key[sortKey]}`;
+  }
+
+  private async readVerified<T extends Row>(key: ItemKey): Promise<T | undefined> {
     const started = this.verifier.readStarted();
     const [item, head] = await Promise.all([
       this.read(key),
@@ -336,11 +366,17 @@ export class SignedTable {
         }),
       )
     ).flat();
+    const rows = scopedRows();
     try {
       const [only] = items;
       if (items.length === 1 && only?.Put) await this.db.send(new PutCommand(only.Put as PutCommandInput));
       else await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (err) {
+      // The request's read scope forgets every row this write named: a retry reads them afresh.
+      for (const w of writes)
+        rows?.delete(
+          this.scopeId(this.keyOf('delete' in w ? w.delete : 'create' in w ? w.create : w.replace)),
+        );
       // A lost race: a condition failed, or another transaction held one of the items.
       const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
       if (
@@ -352,6 +388,13 @@ export class SignedTable {
       throw err;
     }
     for (const row of written) this.verifier.observe(logicalName, this.keyOf(row), row.version);
+    if (rows) {
+      // The request's read scope holds each row as written (a deleted one as absent).
+      for (const w of writes)
+        if ('delete' in w) rows.set(this.scopeId(this.keyOf(w.delete)), Promise.resolve(undefined));
+      for (const row of written)
+        rows.set(this.scopeId(this.keyOf(row)), Promise.resolve(structuredClone(row)));
+    }
     return written;
   }
 }

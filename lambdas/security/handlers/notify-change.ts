@@ -3,6 +3,7 @@
 
 import * as aws from '../../kernel/aws/infra.js';
 import { lazyHandler } from '../../kernel/http.js';
+import { readOnce } from '../../kernel/integrity/read-scope.js';
 import { logger } from '../../kernel/observability.js';
 import { taskHandler } from '../../kernel/task.js';
 import { type NoticePorts, sendChangeNotice } from '../change-notices.js';
@@ -11,7 +12,8 @@ import { awsAccountStoreWithContacts, awsNoticeStore, awsSuspensionLinks } from 
 
 export const makeHandler = (ports: NoticePorts) =>
   taskHandler(holdInput, async (input) => {
-    const outcome = await sendChangeNotice(ports, input);
+    // One read per row: the notice row is marked as begun (created or read) in this run.
+    const outcome = await readOnce(() => sendChangeNotice(ports, input));
     logger.info('security change notice', { userId: input.userId, kind: input.change?.kind, ...outcome });
     return outcome;
   });

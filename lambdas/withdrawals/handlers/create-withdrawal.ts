@@ -7,6 +7,7 @@ import type { Asset } from '../../kernel/assets.js';
 import * as aws from '../../kernel/aws/infra.js';
 import { callerOf, httpHandler, lazyHandler } from '../../kernel/http.js';
 import { idempotentPerUser } from '../../kernel/idempotency.js';
+import { readOnce } from '../../kernel/integrity/read-scope.js';
 import {
   idempotencyKeyOf,
   type WithdrawalAccepted,
@@ -50,7 +51,8 @@ export const makeHandler = (ports: CreateWithdrawalPorts) => {
       credentials: { password: string; code?: string | undefined },
       client: { sourceIp: string },
     ): Promise<WithdrawalAccepted> =>
-      requestWithdrawal(request, caller, { ...terms, ...credentials }, client),
+      // One read per row: the limits the request reads are read again by the ledger at the write.
+      readOnce(() => requestWithdrawal(request, caller, { ...terms, ...credentials }, client)),
   );
   const http = httpHandler({ body: withdrawalRequest }, async (req, event) => {
     const caller = callerOf(event);
