@@ -425,7 +425,6 @@ describe('I2 the signed S3 adapter: addressing, signatures and retries', () => {
       expect(raced).toMatchObject({
         name: 'PreconditionFailed',
         message: 'm & more',
-        $fault: 'client',
         $metadata: { httpStatusCode: 412, requestId: 'req-4' },
       });
       expect(stand.seen).toHaveLength(4);

@@ -10,6 +10,7 @@ import { SmsCountryNotAllowed } from '../errors.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 import {
   type Answer,
+  AwsApiError,
   type AwsTransport,
   header,
   regionAndEndpoint,
@@ -25,14 +26,7 @@ export class InvokeError extends Error {
 }
 
 /** The Lambda API refused the call itself (throttled, not found, not allowed, service fault), by its error type. */
-export class LambdaApiError extends Error {
-  readonly $metadata: { httpStatusCode: number; requestId?: string };
-  constructor(name: string, status: number, message: string, requestId?: string) {
-    super(message || `Lambda Invoke failed (${name}, ${status})`);
-    this.name = name;
-    this.$metadata = { httpStatusCode: status, ...(requestId ? { requestId } : {}) };
-  }
-}
+export { AwsApiError as LambdaApiError };
 
 /** What one Invoke needs from its surroundings; the environment by default, a test's own otherwise. */
 export type InvokeTransport = AwsTransport;
@@ -47,7 +41,7 @@ export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): InvokeTr
 }
 
 /** The Lambda API's own error: its type from x-amzn-ErrorType (or the body's Type/__type), its message. */
-function apiError(answer: Answer): LambdaApiError {
+function apiError(answer: Answer): AwsApiError {
   let parsed: { Type?: string; __type?: string; message?: string; Message?: string } = {};
   try {
     parsed = JSON.parse(answer.body.toString('utf8'));
@@ -58,7 +52,7 @@ function apiError(answer: Answer): LambdaApiError {
     .split(':')[0]
     ?.split('#')
     .at(-1) as string;
-  return new LambdaApiError(
+  return new AwsApiError(
     type,
     answer.status,
     parsed.message ?? parsed.Message ?? '',

@@ -17,6 +17,7 @@ import { getSigningKey } from '@smithy/signature-v4';
 import {
   type Answer,
   type ApiRequest,
+  AwsApiError,
   type AwsTransport,
   type CallOptions,
   header,
@@ -28,17 +29,8 @@ import {
   uriEncode,
 } from './signed-request.js';
 
-/** S3's refusal of a call, named by its error code, as the SDK names its S3ServiceException. */
-export class S3Error extends Error {
-  readonly $metadata: { httpStatusCode: number; requestId?: string };
-  readonly $fault: 'client' | 'server';
-  constructor(name: string, status: number, message: string, requestId?: string) {
-    super(message || `S3 answered ${status} (${name})`);
-    this.name = name;
-    this.$fault = status >= 500 ? 'server' : 'client';
-    this.$metadata = { httpStatusCode: status, ...(requestId ? { requestId } : {}) };
-  }
-}
+/** S3's refusal of a call, named by S3's error code, as the SDK names its S3ServiceException. */
+export { AwsApiError as S3Error };
 
 /** Where S3 is: AWS's own endpoint unless `endpoint` (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) names another. */
 export interface S3Transport extends Omit<AwsTransport, 'endpoint'> {
@@ -111,17 +103,10 @@ export class SignedS3 {
 
   /** The bucket's base URL (no trailing slash) and its parts, as the SDK resolves it. */
   where(bucket: string): { protocol: string; hostname: string; port?: number; path: string } {
-    const endpoint =
-      this.transport.endpoint ??
-      new URL(
-        `https://s3.${this.transport.region}.amazonaws.com${this.transport.region.startsWith('cn-') ? '.cn' : ''}`,
-      );
+    const endpoint = this.transport.endpoint ?? new URL(`https://s3.${this.transport.region}.amazonaws.com`);
     const base = endpoint.pathname.replace(/\/$/, '');
     const port = endpoint.port ? { port: Number(endpoint.port) } : {};
-    const pathStyle =
-      !DNS_BUCKET.test(bucket) ||
-      isIP(endpoint.hostname.replace(/^\[|\]$/g, '')) !== 0 ||
-      (endpoint.protocol === 'https:' && bucket.includes('.'));
+    const pathStyle = !DNS_BUCKET.test(bucket) || isIP(endpoint.hostname.replace(/^\[|\]$/g, '')) !== 0;
     return pathStyle
       ? {
           protocol: endpoint.protocol,
@@ -385,10 +370,10 @@ function objectFacts(answer: Answer): ObjectAnswer {
 }
 
 /** S3's error document (`<Error><Code>…`); a bodiless answer (a HEAD's) is named by its status, as the SDK does. */
-function s3Error(answer: Answer): S3Error {
+function s3Error(answer: Answer): AwsApiError {
   const xml = answer.body.toString('utf8');
   const byStatus: Record<number, string> = { 404: 'NotFound', 403: 'Forbidden', 412: 'PreconditionFailed' };
-  return new S3Error(
+  return new AwsApiError(
     xmlText(xml, 'Code') ?? byStatus[answer.status] ?? `Http${answer.status}`,
     answer.status,
     xmlText(xml, 'Message') ?? '',

@@ -4,38 +4,28 @@
 // credentials are the environment's (a Lambda's role session) unless a caller passes its own; sockets are kept
 // alive; throttling (429) and service faults (5xx) are retried with jittered backoff, client errors never; and
 // each call writes its X-Ray subsegment (`<service>` · `<operation>`) when the invocation is traced.
-import { createHash, createHmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentityProvider, Checksum, SourceData } from '@smithy/types';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { once } from '../runtime/aws-env.js';
 import { awsOutcome, daemonSink, subsegment } from '../runtime/tracing.js';
 
-/** SHA-256 and HMAC-SHA-256 over node:crypto, in the shape SigV4 expects (`new Sha256(secret?)`). */
-export class NodeSha256 implements Checksum {
-  private hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh() {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
+/**
+ * SHA-256 and HMAC-SHA-256 over node:crypto in the shape SigV4 expects (`new Sha256(secret?)`): the SDK's own
+ * (@smithy/core's, which every bundle holds already for its clients).
+ */
+export { Sha256 as NodeSha256 } from '@smithy/core/checksum';
 
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
+/** An AWS API's refusal of a call, named by the service's error code, with the SDK's `$metadata`. */
+export class AwsApiError extends Error {
+  readonly $metadata: { httpStatusCode: number; requestId?: string };
+  constructor(name: string, status: number, message: string, requestId?: string) {
+    super(message || `${name} (${status})`);
+    this.name = name;
+    this.$metadata = { httpStatusCode: status, ...(requestId ? { requestId } : {}) };
+  }
 }
 
 /** What a signed call needs from its surroundings; the environment by default, a test's own otherwise. */
@@ -68,7 +58,7 @@ export const signerFor = (
     service,
     region: transport.region,
     credentials: transport.credentials,
-    sha256: NodeSha256,
+    sha256: Sha256,
     uriEscapePath: options.uriEscapePath ?? true,
   });
 
@@ -152,8 +142,6 @@ const NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EA
 export interface CallOptions {
   /** The error of an answer that is not a success (its name the service's error code). */
   errorOf: (answer: Answer) => Error;
-  /** Whether a status is a success (2xx by default). */
-  ok?: (status: number) => boolean;
   /** Whether a connection failure is retried too: only for idempotent operations. */
   retryNetwork?: boolean;
   maxBody?: number;
@@ -187,7 +175,7 @@ export async function signedCall(
       await new Promise((resolve) => setTimeout(resolve, (transport.backoffMs ?? jittered)(attempt)));
       continue;
     }
-    if ((options.ok ?? ((s) => s >= 200 && s < 300))(answer.status)) return answer;
+    if (answer.status >= 200 && answer.status < 300) return answer;
     const error = options.errorOf(answer);
     if (!retryable(answer.status) || attempt >= MAX_ATTEMPTS) throw error;
     await new Promise((resolve) => setTimeout(resolve, (transport.backoffMs ?? jittered)(attempt)));
