@@ -6,7 +6,7 @@ export const KB = 1024;
 export const BUDGETS = {
   /** Any handler (the documented exceptions below aside): no tracing SDK is bundled any more. */
   maxBytes: 500 * KB,
-  /** The median bundle over every function of the catalogue (335.5 KB measured 2026-12, S3 signed). */
+  /** The median bundle over every function of the catalogue (335.8 KB measured 2026-12). */
   medianBytes: 340 * KB,
   /** Median `await import(bundle)` in a fresh node process, node's own start excluded. */
   maxInitMs: 120,

@@ -22,7 +22,7 @@ import {
   s3TransportFromEnv,
   xmlText,
 } from '../../lambdas/kernel/aws/s3-client.js';
-import { Endpoint, type Principal } from '../cloud/harness/endpoints.js';
+import { Endpoint, type Principal, standalonePrincipal } from '../cloud/harness/endpoints.js';
 import type { PolicyStatement } from '../cloud/harness/iam.js';
 import { S3Service } from '../cloud/harness/services/s3.js';
 import type { CloudModel } from '../cloud/harness/template.js';
@@ -56,14 +56,8 @@ const roles: Record<string, PolicyStatement[]> = {
   ],
 };
 
-const principal = (id: string): Principal => ({
-  id,
-  roleName: `Palisade-${id}Role`,
-  roleArn: `arn:aws:iam::123456789012:role/Palisade-${id}Role`,
-  sessionName: `Palisade-${id}`,
-  statements: roles[id] as PolicyStatement[],
-  accessKeyId: `ASIA${id.toUpperCase()}`,
-});
+const principal = (id: string): Principal =>
+  standalonePrincipal(id, roles[id] as PolicyStatement[], `ASIA${id.toUpperCase()}`);
 
 let endpoint: Endpoint;
 let service: S3Service;

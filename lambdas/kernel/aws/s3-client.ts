@@ -194,14 +194,13 @@ export class SignedS3 {
     bucket: string,
     options: { prefix?: string; maxKeys?: number; startAfter?: string; continuationToken?: string },
   ): Promise<{ keys: string[]; isTruncated: boolean; nextContinuationToken?: string }> {
-    const query: Record<string, string> = { 'list-type': '2' };
-    if (options.prefix !== undefined) query.prefix = options.prefix;
-    if (options.maxKeys !== undefined) query['max-keys'] = String(options.maxKeys);
-    if (options.startAfter !== undefined) query['start-after'] = options.startAfter;
-    if (options.continuationToken !== undefined) query['continuation-token'] = options.continuationToken;
-    const xml = (
-      await this.request('ListObjectsV2', bucket, undefined, { method: 'GET', query })
-    ).body.toString('utf8');
+    const xml = await listXml(this, 'ListObjectsV2', bucket, {
+      'list-type': '2',
+      prefix: options.prefix,
+      'max-keys': options.maxKeys,
+      'start-after': options.startAfter,
+      'continuation-token': options.continuationToken,
+    });
     const next = xmlText(xml, 'NextContinuationToken');
     return {
       keys: xmlElements(xml, 'Contents').map((c) => xmlText(c, 'Key') ?? ''),
@@ -209,6 +208,18 @@ export class SignedS3 {
       ...(next ? { nextContinuationToken: next } : {}),
     };
   }
+}
+
+/** The XML answer of a list operation, its query the parameters given (S3's names). */
+async function listXml(
+  s3: SignedS3,
+  operation: string,
+  bucket: string,
+  params: Record<string, string | number | undefined>,
+): Promise<string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query[name] = String(value);
+  return (await s3.request(operation, bucket, undefined, { method: 'GET', query })).body.toString('utf8');
 }
 
 export async function headObject(s3: SignedS3, bucket: string, key: string): Promise<ObjectAnswer> {
@@ -239,13 +250,12 @@ export async function listObjectVersions(
   nextKeyMarker?: string;
   nextVersionIdMarker?: string;
 }> {
-  const query: Record<string, string> = { versions: '' };
-  if (options.prefix !== undefined) query.prefix = options.prefix;
-  if (options.keyMarker !== undefined) query['key-marker'] = options.keyMarker;
-  if (options.versionIdMarker !== undefined) query['version-id-marker'] = options.versionIdMarker;
-  const xml = (
-    await s3.request('ListObjectVersions', bucket, undefined, { method: 'GET', query })
-  ).body.toString('utf8');
+  const xml = await listXml(s3, 'ListObjectVersions', bucket, {
+    versions: '',
+    prefix: options.prefix,
+    'key-marker': options.keyMarker,
+    'version-id-marker': options.versionIdMarker,
+  });
   const nextKey = xmlText(xml, 'NextKeyMarker');
   const nextVersion = xmlText(xml, 'NextVersionIdMarker');
   return {
