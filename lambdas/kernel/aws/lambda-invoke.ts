@@ -1,10 +1,10 @@
 // A synchronous invocation of another Palisade function, by the environment variable lib/ sets on the
 // caller: the answer, or the error the function reported (its type kept, so typed errors survive the hop).
-// The Lambda API's Invoke is one signed POST; it is made here over SigV4 (@smithy/signature-v4, already in
-// every bundle for the other clients) and node:https instead of @aws-sdk/client-lambda (~70 KB minified):
-// docs/decisions.md, "Bundles". Like the SDK client it reads its endpoint from AWS_ENDPOINT_URL_LAMBDA or
-// AWS_ENDPOINT_URL, its credentials from the environment, forwards the trace header, retries throttling and
-// service faults (not client errors) with jittered backoff, and writes the call's trace subsegment.
+// The Lambda API's Invoke is one signed POST, made through signed-request.ts (SigV4, node:https, retries of
+// throttling and service faults with jittered backoff, the call's trace subsegment; shared with the S3
+// adapter) instead of @aws-sdk/client-lambda (~70 KB minified): docs/decisions.md, "Bundles". Like the SDK
+// client it reads its endpoint from AWS_ENDPOINT_URL_LAMBDA or AWS_ENDPOINT_URL and its credentials from the
+// environment, and forwards the trace header.
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SmsCountryNotAllowed } from '../errors.js';
 import { once, requireEnv } from '../runtime/aws-env.js';

@@ -1,6 +1,6 @@
 // One SigV4-signed AWS API request over node:http(s), for the APIs Palisade calls without an SDK client (the
 // Lambda Invoke, lambda-invoke.ts; the S3 operations, s3-client.ts): docs/decisions.md, "Bundles". SigV4 is
-// @smithy/signature-v4 (already in every bundle for the other clients) with node:crypto's SHA-256; the
+// @smithy/signature-v4 (already in every bundle for the other clients) with the SDK's node:crypto SHA-256; the
 // credentials are the environment's (a Lambda's role session) unless a caller passes its own; sockets are kept
 // alive; throttling (429) and service faults (5xx) are retried with jittered backoff, client errors never; and
 // each call writes its X-Ray subsegment (`<service>` · `<operation>`) when the invocation is traced.
