@@ -306,10 +306,19 @@ async function openSource(values: Record<string, string | boolean | undefined>):
     const kms = new AwsKeyService(new KMSClient(region ? { region } : {}), 'unused', 'unused', region);
     let checkpoints: CheckpointStore | undefined;
     if (typeof values['checkpoint-bucket'] === 'string') {
+      // The functions' signed S3 adapter, with the operator's region and credentials as the SDK resolves them
+      // (profiles, SSO …: the whole default chain, which the functions' environment credentials are not).
       const { S3Client } = await import('@aws-sdk/client-s3');
+      const { SignedS3 } = await import('../lambdas/kernel/aws/s3-client.js');
       const { S3CheckpointStore } = await import('../lambdas/kernel/aws/checkpoint-store.js');
+      const sdk = new S3Client(region ? { region } : {});
+      const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
       checkpoints = new S3CheckpointStore(
-        new S3Client(region ? { region } : {}),
+        new SignedS3({
+          region: await sdk.config.region(),
+          credentials: sdk.config.credentials,
+          ...(endpoint ? { endpoint: new URL(endpoint) } : {}),
+        }),
         values['checkpoint-bucket'],
       );
     } else {

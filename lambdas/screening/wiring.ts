@@ -1,10 +1,10 @@
 // The screening context's components over the runtime's Infra (kernel/infra.ts), and their Lambda instances (F2).
 
-import { S3Client } from '@aws-sdk/client-s3';
 import { caseWork } from '../cases/wiring.js';
 import type { Asset } from '../kernel/assets.js';
 import * as aws from '../kernel/aws/infra.js';
 import { SCREENING_LISTS_BUCKET_ENV } from '../kernel/aws/list-store.js';
+import { s3FromEnv } from '../kernel/aws/s3-client.js';
 import type { Infra } from '../kernel/infra.js';
 import { MetricUnit, metrics, SecurityMetric } from '../kernel/observability.js';
 import { outboxOf } from '../kernel/outbox.js';
@@ -82,5 +82,5 @@ export { awsAccountStore } from '../account/wiring.js';
 export const awsListStaging = /* @__PURE__ */ once(() => {
   const bucket = process.env[SCREENING_LISTS_BUCKET_ENV];
   if (!bucket) throw new Error(`${SCREENING_LISTS_BUCKET_ENV} is not set`);
-  return new S3ListStaging(new S3Client({}), bucket, aws.clock);
+  return new S3ListStaging(s3FromEnv(), bucket, aws.clock);
 });

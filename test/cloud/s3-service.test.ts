@@ -12,7 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Endpoint, type Principal } from './harness/endpoints.js';
+import { Endpoint, type Principal, standalonePrincipal } from './harness/endpoints.js';
 import type { PolicyStatement } from './harness/iam.js';
 import { decodeAwsChunked, S3Service } from './harness/services/s3.js';
 import type { CloudModel } from './harness/template.js';
@@ -58,13 +58,7 @@ let endpoint: Endpoint;
 let s3: S3Service;
 let url = '';
 
-const principal = (id: string): Principal => ({
-  id,
-  roleName: `Palisade-${id}Role`,
-  roleArn: `arn:aws:iam::123456789012:role/Palisade-${id}Role`,
-  sessionName: `Palisade-${id}`,
-  statements: roles[id] as PolicyStatement[],
-});
+const principal = (id: string): Principal => standalonePrincipal(id, roles[id] as PolicyStatement[]);
 
 const client = (id: string) =>
   new S3Client({

@@ -3,10 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { PDFDocument, PDFName } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SignedS3 } from '../../lambdas/kernel/aws/s3-client.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import { S3DocumentStore, slotPolicy } from '../../lambdas/kyc/aws/s3-document-store.js';
 import { parseKycConfig } from '../../lambdas/kyc/config.js';
@@ -156,9 +155,9 @@ describe('F1 the document store: one presigned POST per slot, and a local store 
 
   it('F1 the presigned POST fixes the key, the content type, the size range and SSE-KMS with the data key, and expires', async () => {
     const clock = new ManualClock(new Date('2027-03-01T12:00:00Z'));
-    const s3 = new S3Client({
+    const s3 = new SignedS3({
       region: 'eu-west-1',
-      credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example-secret' },
+      credentials: async () => ({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'example-secret' }),
     });
     const slot = await new S3DocumentStore(s3, { ...options, clock }).createUploadSlot(request);
     expect(slot).toMatchObject({ key: 'kyc/user-1/slot_0123456789', expiresAt: '2027-03-01T12:15:00.000Z' });
@@ -187,6 +186,8 @@ describe('F1 the document store: one presigned POST per slot, and a local store 
       ]),
     );
     expect(slot.fields.tagging).toBe(PENDING_UPLOAD_TAGGING);
+    // the policy expires with the slot
+    expect(policy.expiration).toBe('2027-03-01T12:15:00Z');
     expect(policy.conditions).not.toContainEqual(expect.arrayContaining(['starts-with']));
     expect(slotPolicy(request, options).key).toBe(documentKey('user-1', 'slot_0123456789'));
     expect(() => documentKey('user/../x', 'slot_0123456789')).toThrow(RangeError);
@@ -232,11 +233,15 @@ describe('F1 the document store: one presigned POST per slot, and a local store 
 
   it('F1 the provider gets a presigned GET of the document (10 minutes, signed by the caller), never the key alone; locally a signed link that expires', async () => {
     const clock = new ManualClock(new Date('2027-03-01T12:00:00Z'));
-    const s3 = new S3Client({
+    const s3 = new SignedS3({
       region: 'eu-west-1',
-      credentials: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'example-secret', sessionToken: 'session' },
+      credentials: async () => ({
+        accessKeyId: 'ASIAEXAMPLE',
+        secretAccessKey: 'example-secret',
+        sessionToken: 'session',
+      }),
     });
-    const link = await new S3DocumentStore(s3, { ...options, clock }, getSignedUrl).linkFor(
+    const link = await new S3DocumentStore(s3, { ...options, clock }, true).linkFor(
       'kyc/user-1/slot_0123456789',
       600,
     );

@@ -7,13 +7,6 @@
 // so the first key listed is the checkpoint of the highest sequence (one LIST call for the latest). A put is
 // conditional (If-None-Match), so two writers racing over one sequence leave one object.
 import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ServiceException,
-} from '@aws-sdk/client-s3';
-import {
   type AuditCheckpoint,
   CHECKPOINT_PREFIX,
   type CheckpointEntry,
@@ -21,9 +14,9 @@ import {
   MAX_SEQ,
   parseCheckpoint,
 } from '../audit/checkpoint.js';
-import { tracer } from '../observability.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.js';
 import { once } from '../runtime/aws-env.js';
+import { type S3Error, type SignedS3, s3FromEnv } from './s3-client.js';
 
 /** The environment variable naming the bucket (ACCESS_ENV of the `audit-checkpoint:*` accesses). */
 export const CHECKPOINT_BUCKET_ENV = 'AUDIT_CHECKPOINT_BUCKET';
@@ -46,35 +39,30 @@ const READ_CONCURRENCY = 8;
 
 export class S3CheckpointStore implements CheckpointStore {
   constructor(
-    private readonly s3: S3Client,
+    private readonly s3: SignedS3,
     private readonly bucket: string,
   ) {}
 
   async put(checkpoint: AuditCheckpoint): Promise<'written' | 'exists'> {
     try {
-      await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: checkpointKey(checkpoint.chain, checkpoint.seq),
-          Body: checkpointText(checkpoint),
-          ContentType: 'application/json',
-          // Written once: a second writer of the same sequence gets 412 (or 409 while the first is in flight).
-          IfNoneMatch: '*',
-        }),
+      await this.s3.putObject(
+        this.bucket,
+        checkpointKey(checkpoint.chain, checkpoint.seq),
+        checkpointText(checkpoint),
+        // Written once: a second writer of the same sequence gets 412 (or 409 while the first is in flight).
+        { contentType: 'application/json', ifNoneMatch: '*' },
       );
       return 'written';
     } catch (err) {
-      const status = (err as S3ServiceException).$metadata?.httpStatusCode;
+      const status = (err as S3Error).$metadata?.httpStatusCode;
       if (status === 412 || status === 409) return 'exists';
       throw err;
     }
   }
 
   async latest(chain: string): Promise<CheckpointEntry | undefined> {
-    const out = await this.s3.send(
-      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: chainPrefix(chain), MaxKeys: 1 }),
-    );
-    const key = out.Contents?.[0]?.Key;
+    const out = await this.s3.listObjectsV2(this.bucket, { prefix: chainPrefix(chain), maxKeys: 1 });
+    const key = out.keys[0];
     return key === undefined ? undefined : this.read(chain, key);
   }
 
@@ -88,23 +76,19 @@ export class S3CheckpointStore implements CheckpointStore {
     let token: string | undefined;
     let done = false;
     do {
-      const out = await this.s3.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
-        }),
-      );
-      for (const object of out.Contents ?? []) {
-        if (object.Key === undefined) continue;
-        const seq = seqOfKey(chain, object.Key);
+      const out = await this.s3.listObjectsV2(this.bucket, {
+        prefix,
+        ...(token ? { continuationToken: token } : startAfter ? { startAfter } : {}),
+      });
+      for (const key of out.keys) {
+        const seq = seqOfKey(chain, key);
         if (seq !== undefined && seq < from) {
           done = true;
           break;
         }
-        if (seq === undefined || seq <= to) keys.push(object.Key);
+        if (seq === undefined || seq <= to) keys.push(key);
       }
-      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      token = out.isTruncated ? out.nextContinuationToken : undefined;
     } while (token && !done);
     const entries: CheckpointEntry[] = new Array(keys.length);
     let next = 0;
@@ -119,8 +103,8 @@ export class S3CheckpointStore implements CheckpointStore {
   private async read(chain: string, key: string): Promise<CheckpointEntry> {
     const seq = seqOfKey(chain, key);
     if (seq === undefined) return { ref: key, error: 'not a checkpoint key' };
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    const entry = parseCheckpoint(key, (await out.Body?.transformToString('utf8')) ?? '');
+    const out = await this.s3.getObject(this.bucket, key);
+    const entry = parseCheckpoint(key, out.body?.toString('utf8') ?? '');
     if (entry.checkpoint && (entry.checkpoint.chain !== chain || entry.checkpoint.seq !== seq)) {
       return {
         ref: key,
@@ -142,5 +126,5 @@ function checkpointBucket(): string {
 }
 
 export const awsCheckpointStore = /* @__PURE__ */ once(
-  () => new S3CheckpointStore(tracer.captureAWSv3Client(new S3Client({})), checkpointBucket()),
+  () => new S3CheckpointStore(s3FromEnv(), checkpointBucket()),
 );

@@ -3,14 +3,14 @@
 // the personal-data key, and expires with the slot. The server then reads the object to check it
 // (documents.ts) and deletes it when it is refused.
 import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectTaggingCommand,
-  type S3Client,
-  type S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+  deleteObject,
+  headObject,
+  presignGet,
+  presignPost,
+  putObjectTagging,
+  type S3Error,
+  type SignedS3,
+} from '../../kernel/aws/s3-client.js';
 import {
   type DocumentLink,
   type DocumentStore,
@@ -24,16 +24,6 @@ import {
 /** The environment variables naming the bucket and the data key (the `kyc-documents:*` accesses, to come). */
 export const KYC_DOCUMENTS_BUCKET_ENV = 'KYC_DOCUMENTS_BUCKET';
 export const KYC_DOCUMENTS_KEY_ENV = 'KYC_DOCUMENTS_KEY_ARN';
-
-/**
- * The presigner of GETs (`getSignedUrl` of @aws-sdk/s3-request-presigner), given only where links are signed
- * (CheckKycDocument, aws/documents-env.ts `awsDocumentChecker`) so that the upload route does not bundle it.
- */
-export type GetPresigner = (
-  client: S3Client,
-  command: GetObjectCommand,
-  options: { expiresIn: number; signingDate: Date },
-) => Promise<string>;
 
 export interface S3DocumentStoreOptions {
   bucket: string;
@@ -69,27 +59,27 @@ export function slotPolicy(
 
 export class S3DocumentStore implements DocumentStore {
   constructor(
-    private readonly s3: S3Client,
+    private readonly s3: SignedS3,
     private readonly options: S3DocumentStoreOptions,
-    private readonly presign?: GetPresigner,
+    /** Whether this store signs links (CheckKycDocument's, aws/documents-check-env.ts). */
+    private readonly signsLinks = false,
   ) {}
 
   async createUploadSlot(request: SlotRequest): Promise<UploadSlot> {
     const { key, fields, conditions } = slotPolicy(request, this.options);
-    const post = await createPresignedPost(this.s3, {
-      Bucket: this.options.bucket,
-      Key: key,
-      // The library types the conditions loosely; ours are the documented POST policy conditions.
-      Conditions: conditions as unknown as Parameters<typeof createPresignedPost>[1]['Conditions'],
-      Fields: fields,
-      Expires: request.expiresInSeconds,
+    const now = this.options.clock.now();
+    const post = await presignPost(this.s3, this.options.bucket, key, {
+      conditions,
+      fields,
+      expiresIn: request.expiresInSeconds,
+      now,
     });
     return {
       slotId: request.slotId,
       key,
       url: post.url,
       fields: post.fields,
-      expiresAt: new Date(this.options.clock.now().getTime() + request.expiresInSeconds * 1000).toISOString(),
+      expiresAt: new Date(now.getTime() + request.expiresInSeconds * 1000).toISOString(),
       maxBytes: request.maxBytes,
       contentType: request.contentType,
     };
@@ -102,19 +92,20 @@ export class S3DocumentStore implements DocumentStore {
    * never valid past the session it was signed with (Lambda's sessions outlive the few minutes asked here).
    */
   async linkFor(key: string, expiresInSeconds: number): Promise<DocumentLink> {
-    if (!this.presign) throw new Error('This document store signs no links');
+    if (!this.signsLinks) throw new Error('This document store signs no links');
     const issuedAt = this.options.clock.now();
-    const command = new GetObjectCommand({ Bucket: this.options.bucket, Key: key });
-    const url = await this.presign(this.s3, command, { expiresIn: expiresInSeconds, signingDate: issuedAt });
+    const url = await presignGet(this.s3, this.options.bucket, key, {
+      expiresIn: expiresInSeconds,
+      signingDate: issuedAt,
+    });
     return { url, expiresAt: new Date(issuedAt.getTime() + expiresInSeconds * 1000).toISOString() };
   }
 
   async head(key: string): Promise<number | undefined> {
     try {
-      const object = await this.s3.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
-      return object.ContentLength ?? 0;
+      return (await headObject(this.s3, this.options.bucket, key)).contentLength;
     } catch (err) {
-      const name = (err as S3ServiceException).name;
+      const name = (err as S3Error).name;
       if (name === 'NotFound' || name === 'NoSuchKey') return undefined;
       throw err;
     }
@@ -122,24 +113,17 @@ export class S3DocumentStore implements DocumentStore {
 
   async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
     try {
-      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
-      if ((object.ContentLength ?? 0) > maxBytes || !object.Body) return undefined;
-      return await object.Body.transformToByteArray();
+      const object = await this.s3.getObject(this.options.bucket, key, { maxBytes });
+      return object.body ? new Uint8Array(object.body) : undefined;
     } catch (err) {
-      if ((err as S3ServiceException).name === 'NoSuchKey') return undefined;
+      if ((err as S3Error).name === 'NoSuchKey') return undefined;
       throw err;
     }
   }
 
   /** F5: the accepted upload's current version tagged complete: the pending uploads' expiry leaves it. */
   async keep(key: string): Promise<void> {
-    await this.s3.send(
-      new PutObjectTaggingCommand({
-        Bucket: this.options.bucket,
-        Key: key,
-        Tagging: { TagSet: [{ Key: UPLOAD_TAG.key, Value: UPLOAD_TAG.complete }] },
-      }),
-    );
+    await putObjectTagging(this.s3, this.options.bucket, key, { [UPLOAD_TAG.key]: UPLOAD_TAG.complete });
   }
 
   /**
@@ -151,19 +135,17 @@ export class S3DocumentStore implements DocumentStore {
   async delete(key: string): Promise<void> {
     let versionId: string | undefined;
     try {
-      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
-      versionId = head.VersionId;
+      versionId = (await headObject(this.s3, this.options.bucket, key)).versionId;
     } catch (err) {
-      const name = (err as S3ServiceException).name;
+      const name = (err as S3Error).name;
       if (name === 'NotFound' || name === 'NoSuchKey') return;
       throw err;
     }
-    await this.s3.send(
-      new DeleteObjectCommand({
-        Bucket: this.options.bucket,
-        Key: key,
-        ...(versionId && versionId !== 'null' ? { VersionId: versionId } : {}),
-      }),
+    await deleteObject(
+      this.s3,
+      this.options.bucket,
+      key,
+      versionId && versionId !== 'null' ? versionId : undefined,
     );
   }
 }

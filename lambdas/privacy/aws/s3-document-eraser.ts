@@ -2,12 +2,7 @@
 // itself: it tags every version of every object under `kyc/<userId>/` with ERASE_TAG, and the bucket's
 // lifecycle rule on that tag (lib/data.ts) expires them (current and noncurrent versions, a day later). So the
 // sweep's role holds no s3:DeleteObject*, only the tagging of those objects and the listing of their versions.
-import {
-  ListObjectVersionsCommand,
-  type ListObjectVersionsCommandOutput,
-  PutObjectTaggingCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { listObjectVersions, putObjectTagging, type SignedS3 } from '../../kernel/aws/s3-client.js';
 import { DOCUMENT_PREFIX } from '../../kyc/contracts.js';
 import { ERASE_TAG } from '../retention-tags.js';
 
@@ -15,7 +10,7 @@ const USER_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export class S3DocumentEraser {
   constructor(
-    private readonly s3: S3Client,
+    private readonly s3: SignedS3,
     private readonly bucket: string,
   ) {}
 
@@ -27,28 +22,24 @@ export class S3DocumentEraser {
     let keyMarker: string | undefined;
     let versionMarker: string | undefined;
     do {
-      const page: ListObjectVersionsCommandOutput = await this.s3.send(
-        new ListObjectVersionsCommand({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          ...(keyMarker ? { KeyMarker: keyMarker } : {}),
-          ...(versionMarker ? { VersionIdMarker: versionMarker } : {}),
-        }),
-      );
-      for (const version of page.Versions ?? []) {
-        if (!version.Key) continue;
-        await this.s3.send(
-          new PutObjectTaggingCommand({
-            Bucket: this.bucket,
-            Key: version.Key,
-            ...(version.VersionId && version.VersionId !== 'null' ? { VersionId: version.VersionId } : {}),
-            Tagging: { TagSet: [{ Key: ERASE_TAG.key, Value: ERASE_TAG.value }] },
-          }),
+      const page = await listObjectVersions(this.s3, this.bucket, {
+        prefix,
+        ...(keyMarker ? { keyMarker } : {}),
+        ...(versionMarker ? { versionIdMarker: versionMarker } : {}),
+      });
+      for (const version of page.versions) {
+        if (!version.key) continue;
+        await putObjectTagging(
+          this.s3,
+          this.bucket,
+          version.key,
+          { [ERASE_TAG.key]: ERASE_TAG.value },
+          version.versionId && version.versionId !== 'null' ? version.versionId : undefined,
         );
-        keys.add(version.Key);
+        keys.add(version.key);
       }
-      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-      versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+      keyMarker = page.isTruncated ? page.nextKeyMarker : undefined;
+      versionMarker = page.isTruncated ? page.nextVersionIdMarker : undefined;
     } while (keyMarker);
     return keys.size;
   }

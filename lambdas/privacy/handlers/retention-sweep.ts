@@ -2,10 +2,10 @@
 // customer whose records are past RECORD_RETENTION.years after the end of the relationship is erased (rows
 // replaced by tombstones, KYC documents tagged for the bucket's lifecycle), each erasure audited with counts
 // only (retention.ts). At most RECORD_RETENTION.perRun customers per run; the next run goes on.
-import { S3Client } from '@aws-sdk/client-s3';
 import * as aws from '../../kernel/aws/infra.js';
+import { s3FromEnv } from '../../kernel/aws/s3-client.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { logger, tracer } from '../../kernel/observability.js';
+import { logger } from '../../kernel/observability.js';
 import { once } from '../../kernel/runtime/aws-env.js';
 import { taskHandler } from '../../kernel/task.js';
 import { scheduledEvent } from '../../platform/contracts.js';
@@ -29,10 +29,7 @@ const bucket = () => {
 };
 
 const awsRecordRetention = /* @__PURE__ */ once(() =>
-  recordRetention(
-    { rows: aws.rows, clock: aws.clock },
-    new S3DocumentEraser(tracer.captureAWSv3Client(new S3Client({})), bucket()),
-  ),
+  recordRetention({ rows: aws.rows, clock: aws.clock }, new S3DocumentEraser(s3FromEnv(), bucket())),
 );
 
 export const handler = lazyHandler(() => makeHandler({ recordRetention: awsRecordRetention() }));

@@ -22,6 +22,20 @@ export interface Principal {
   accessKeyId?: string;
 }
 
+/** A principal for a test that stands an endpoint up alone: role `Palisade-<id>Role`, session `Palisade-<id>`. */
+export const standalonePrincipal = (
+  id: string,
+  statements: PolicyStatement[],
+  accessKeyId?: string,
+): Principal => ({
+  id,
+  roleName: `Palisade-${id}Role`,
+  roleArn: `arn:aws:iam::123456789012:role/Palisade-${id}Role`,
+  sessionName: `Palisade-${id}`,
+  statements,
+  ...(accessKeyId ? { accessKeyId } : {}),
+});
+
 export interface Check {
   request: AuthzRequest;
   decision: Decision | 'not-iam';
