@@ -650,8 +650,8 @@ export function censusReport(census: MeasuredCensus): { text: string; markdown: 
   const md: string[] = [
     '## Remote-call census and handler CPU (issue 18)',
     '',
-    'The journeys run twice through the cloud harness (the production bundles, each Lambda in its own worker',
-    'thread, the template’s environment and roles; `bench/census.ts`); the second, warm pass is measured. Every',
+    'The journeys run through the cloud harness (the production bundles, each Lambda in its own worker',
+    'thread, the template’s environment and roles; `bench/census.ts`); warm-up passes first, then the measured one. Every',
     'AWS call is recorded by the harness’s endpoint with the invocation that made it and its start and end, so',
     'the census of each HTTP request is exact: its Lambda invocations (authorizer, invoked functions), its calls',
     'per service and operation, and its **critical path**, the longest chain of calls each starting after the',
@@ -707,9 +707,13 @@ export function censusReport(census: MeasuredCensus): { text: string; markdown: 
       const hash = r.functions.reduce((t, f) => t + f.hashMs + (f.strengthMs ?? 0), 0);
       const ratio = (cpu * 1000) / census.ecdsaUs;
       const fns = r.functions.map((f) => `${f.id} ${f.cpuMs.toFixed(1)}`).join(', ');
-      const handler = r.functions.reduce((t, f) => t + (f.handlerMs ?? Number.NaN), 0);
-      const handlerText = profiled ? `, handler ${handler.toFixed(1)} ms` : '';
-      const handlerCell = profiled ? ` ${handler.toFixed(1)} |` : '';
+      // A request whose functions the profiled pass did not all meet (a workflow's timing-dependent retries
+      // can differ between passes) has no handler figure rather than a partial one.
+      const handler = r.functions.every((f) => f.handlerMs !== undefined)
+        ? r.functions.reduce((t, f) => t + (f.handlerMs ?? 0), 0).toFixed(1)
+        : '–';
+      const handlerText = profiled ? `, handler ${handler} ms` : '';
+      const handlerCell = profiled ? ` ${handler} |` : '';
       const total = Object.values(r.calls).reduce((t, n) => t + n, 0);
       const transitions = r.transitions ? `, ${r.transitions} transitions` : '';
       text.push(
