@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import type { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
 import type { Effect } from '../../lambdas/kernel/outbox.js';
 import type { FieldCipher } from '../../lambdas/kernel/privacy/field-cipher.js';
 import { parseSettings } from '../../lambdas/kernel/settings.js';
@@ -17,7 +16,7 @@ import { customerFacts, KycStore, kycKey } from '../../lambdas/kyc/kyc-store.js'
 import { levelLimits } from '../../lambdas/kyc/wiring.js';
 import { openLocalFieldCipher } from '../../local/adapters/field-cipher.js';
 import { LocalKeyService } from '../../local/adapters/key-service.js';
-import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+import { signedAccountsTable, startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 let dynamo: TestDynamo;
 let stateDir: string;
@@ -58,19 +57,7 @@ beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'palisade-kyc-store-'));
   const keys = await LocalKeyService.open(stateDir);
   vault = await openLocalFieldCipher(stateDir);
-  const spec = TABLES.accounts;
-  table = new SignedTable(
-    dynamo.documents,
-    {
-      logicalName: spec.logicalName,
-      tableName: spec.logicalName,
-      partitionKey: 'pk',
-      sortKey: 'sk',
-      ledger: spec.ledger,
-    },
-    new RowSigner(keys),
-    new RowVerifier(keys, async () => {}),
-  );
+  table = signedAccountsTable(dynamo.documents, keys);
 });
 afterAll(async () => {
   await dynamo.stop();

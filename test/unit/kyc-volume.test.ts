@@ -5,11 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import type { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import { parseSettings } from '../../lambdas/kernel/settings.js';
-import { TABLES } from '../../lambdas/kernel/tables.js';
 import { DAY_MS, type LedgerEntry, ledgerKey } from '../../lambdas/kernel/withdrawal-usage.js';
 import { parseKycConfig } from '../../lambdas/kyc/config.js';
 import type { KycRecord } from '../../lambdas/kyc/kyc-store.js';
@@ -19,7 +17,7 @@ import { assessCustomerRisk } from '../../lambdas/kyc/risk.js';
 import { VOLUME_PRICE_MAX_AGE_MS, volume30Days } from '../../lambdas/kyc/volume.js';
 import { kycRater } from '../../lambdas/kyc/wiring.js';
 import { LocalKeyService } from '../../local/adapters/key-service.js';
-import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+import { signedAccountsTable, startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 const NOW = new Date('2026-12-05T10:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
@@ -111,19 +109,7 @@ describe('F1 the rater reads the limits ledger and the price table (dynalite)', 
     dynamo = await startTestDynamo();
     stateDir = await mkdtemp(join(tmpdir(), 'palisade-kyc-volume-'));
     const keys = await LocalKeyService.open(stateDir);
-    const spec = TABLES.accounts;
-    table = new SignedTable(
-      dynamo.documents,
-      {
-        logicalName: spec.logicalName,
-        tableName: spec.logicalName,
-        partitionKey: 'pk',
-        sortKey: 'sk',
-        ledger: spec.ledger,
-      },
-      new RowSigner(keys),
-      new RowVerifier(keys, async () => {}),
-    );
+    table = signedAccountsTable(dynamo.documents, keys);
   });
   afterAll(async () => {
     await dynamo.stop();

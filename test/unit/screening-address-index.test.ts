@@ -25,7 +25,7 @@ import { ListFormatError } from '../../lambdas/screening/model.js';
 import { parseListFiles } from '../../lambdas/screening/versions.js';
 import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { LocalListStore } from '../../local/adapters/list-store.js';
-import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+import { signedAccountsTable, startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 import { LISTED_BTC, LISTED_ETH, sdnFiles } from '../support/sanctioned-addresses.js';
 
 /** The listed Ether address in the one form addresses are compared in. */
@@ -38,19 +38,7 @@ beforeAll(async () => {
   dynamo = await startTestDynamo();
   stateDir = await mkdtemp(join(tmpdir(), 'palisade-address-index-'));
   const keys = await LocalKeyService.open(stateDir);
-  const spec = TABLES.accounts;
-  table = new SignedTable(
-    dynamo.documents,
-    {
-      logicalName: spec.logicalName,
-      tableName: spec.logicalName,
-      partitionKey: 'pk',
-      sortKey: 'sk',
-      ledger: spec.ledger,
-    },
-    new RowSigner(keys),
-    new RowVerifier(keys, async () => {}),
-  );
+  table = signedAccountsTable(dynamo.documents, keys);
 });
 afterAll(async () => {
   await dynamo?.stop();
