@@ -87,18 +87,21 @@ export async function readRiskFacts(
   return { logins: await logins, earlier, ...device };
 }
 
+/** What the request itself says toward its risk facts (the reads aside). */
+export interface RiskFactInput {
+  sourceIp: string;
+  asset: Asset;
+  amountMinor: bigint;
+  dailyLimitMinor: bigint;
+  address: WhitelistedAddress;
+  sanctioned: boolean;
+  security: SecurityState | undefined;
+}
+
 /** The risk facts of a request from what was read (pure). */
 export function riskFactsOf(
   { logins, earlier, device, sessionDeviceId }: RiskReads,
-  input: {
-    sourceIp: string;
-    asset: Asset;
-    amountMinor: bigint;
-    dailyLimitMinor: bigint;
-    address: WhitelistedAddress;
-    sanctioned: boolean;
-    security: SecurityState | undefined;
-  },
+  input: RiskFactInput,
 ): RiskFacts & { deviceId?: string } {
   // Newest first: the last match is the earliest login from this IP in the history read.
   const ipFirstSeenAt = logins.filter((l) => l.ip === input.sourceIp).at(-1)?.at;
@@ -126,17 +129,7 @@ export function riskFactsOf(
 
 export async function gatherRiskFacts(
   ports: RiskFactPorts,
-  input: {
-    userId: string;
-    sessionId: string;
-    sourceIp: string;
-    asset: Asset;
-    amountMinor: bigint;
-    dailyLimitMinor: bigint;
-    address: WhitelistedAddress;
-    sanctioned: boolean;
-    security: SecurityState | undefined;
-  },
+  input: RiskFactInput & { userId: string; sessionId: string },
 ): Promise<RiskFacts & { deviceId?: string }> {
   return riskFactsOf(await readRiskFacts(ports, input), input);
 }
