@@ -144,6 +144,8 @@ export interface CallOptions {
   errorOf: (answer: Answer) => Error;
   /** Whether a connection failure is retried too: only for idempotent operations. */
   retryNetwork?: boolean;
+  /** Whether a refusal that is not a 429 or 5xx is retried too (JSON APIs' throttling comes as a 400). */
+  retryError?: (error: Error) => boolean;
   maxBody?: number;
 }
 
@@ -177,7 +179,8 @@ export async function signedCall(
     }
     if (answer.status >= 200 && answer.status < 300) return answer;
     const error = options.errorOf(answer);
-    if (!retryable(answer.status) || attempt >= MAX_ATTEMPTS) throw error;
+    const again = retryable(answer.status) || options.retryError?.(error) === true;
+    if (!again || attempt >= MAX_ATTEMPTS) throw error;
     await new Promise((resolve) => setTimeout(resolve, (transport.backoffMs ?? jittered)(attempt)));
   }
 }
