@@ -3,15 +3,16 @@
 // this process, undoing the writes already made when a later condition fails. In AWS, DynamoDB makes the
 // same command atomic; locally the difference is only that a concurrent plain read may glimpse a write that
 // is undone a moment later (all local writers share this one process and its transaction queue).
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  type DynamoDBDocumentClient,
+  type DocumentClient,
+  type DocumentCommand,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+} from '../lambdas/kernel/aws/dynamo-documents.js';
+import { AwsApiError } from '../lambdas/kernel/aws/signed-request.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -26,13 +27,13 @@ function targetOf(item: TransactItem): { TableName: string; Key: Record<string, 
   throw new Error('The local TransactWriteItems carries Put and Delete only');
 }
 
-async function apply(db: DynamoDBDocumentClient, item: TransactItem): Promise<void> {
+async function apply(db: DocumentClient, item: TransactItem): Promise<void> {
   if (item.Put) await db.send(new PutCommand(item.Put as ConstructorParameters<typeof PutCommand>[0]));
   else if (item.Delete)
     await db.send(new DeleteCommand(item.Delete as ConstructorParameters<typeof DeleteCommand>[0]));
 }
 
-async function run(db: DynamoDBDocumentClient, input: TransactWriteCommandInput): Promise<void> {
+async function run(db: DocumentClient, input: TransactWriteCommandInput): Promise<void> {
   const items = input.TransactItems ?? [];
   const targets = items.map(targetOf);
   const before = await Promise.all(
@@ -42,32 +43,36 @@ async function run(db: DynamoDBDocumentClient, input: TransactWriteCommandInput)
     try {
       await apply(db, item);
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
       for (let j = i - 1; j >= 0; j--) {
         const previous = before[j];
         const target = targets[j] as (typeof targets)[number];
         if (previous) await db.send(new PutCommand({ TableName: target.TableName, Item: previous }));
         else await db.send(new DeleteCommand(target));
       }
-      throw new TransactionCanceledException({
-        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
-        $metadata: {},
-        CancellationReasons: items.map((_, k) => ({ Code: k === i ? 'ConditionalCheckFailed' : 'None' })),
-      });
+      // As DynamoDB answers (400, TransactionCanceledException), through the same error type as json-api.ts.
+      throw Object.assign(
+        new AwsApiError(
+          'TransactionCanceledException',
+          400,
+          'Transaction cancelled, please refer cancellation reasons for specific reasons',
+        ),
+        { CancellationReasons: items.map((_, k) => ({ Code: k === i ? 'ConditionalCheckFailed' : 'None' })) },
+      );
     }
   }
 }
 
-/** Makes `db` carry out TransactWriteCommand itself (see the header); every other command goes through. */
-export function emulateTransactions(db: DynamoDBDocumentClient): DynamoDBDocumentClient {
-  const plain = db.send.bind(db) as (command: unknown, ...rest: unknown[]) => Promise<unknown>;
+/** A client that carries out TransactWriteCommand itself (see the header) and sends every other command to `db`. */
+export function emulateTransactions(db: DocumentClient): DocumentClient {
   let queue: Promise<unknown> = Promise.resolve();
-  const send = (command: unknown, ...rest: unknown[]): Promise<unknown> => {
-    if (!(command instanceof TransactWriteCommand)) return plain(command, ...rest);
-    const result = queue.then(() => run(db, command.input)).then(() => ({ $metadata: {} }));
-    queue = result.catch(() => undefined);
-    return result;
+  return {
+    send<I, O>(command: DocumentCommand<I, O>): Promise<O> {
+      if (!(command instanceof TransactWriteCommand)) return db.send(command);
+      const { input } = command;
+      const result = queue.then(() => run(db, input)).then(() => command.native({}));
+      queue = result.catch(() => undefined);
+      return result as Promise<O>;
+    },
   };
-  (db as unknown as { send: typeof send }).send = send;
-  return db;
 }

@@ -1,9 +1,11 @@
 // DynamoDB for the local runtime: dynalite in-process on loopback, its LevelDB in the state folder, the tables
-// of lambdas/kernel/tables.ts, and the SDK client the production stores run on, with dummy credentials.
+// of lambdas/kernel/tables.ts, and the document client the functions run on (lambdas/kernel/aws/dynamo-documents.ts),
+// with dummy credentials. The SDK's own client only creates the tables.
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { type DocumentClient, documentClient } from '../lambdas/kernel/aws/dynamo-documents.js';
+import type { AwsTransport } from '../lambdas/kernel/aws/signed-request.js';
 import { TABLES, type TableId } from '../lambdas/kernel/tables.js';
 import { emulateTransactions } from './dynamo-transactions.js';
 import { close, listen, urlOf } from './listen.js';
@@ -16,11 +18,21 @@ export const LOCAL_TABLE_NAMES = Object.fromEntries(
 
 export interface LocalDynamo {
   url: string;
-  documents: DynamoDBDocumentClient;
+  documents: DocumentClient;
   stop(): Promise<void>;
 }
 
 export const DUMMY_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** The functions' document client on a local emulator at `url` (no retries of throttling: none happens). */
+export function localDocumentClient(url: string, region: string): DocumentClient {
+  const transport: AwsTransport = {
+    region,
+    endpoint: new URL(url),
+    credentials: async () => DUMMY_CREDENTIALS,
+  };
+  return documentClient(() => transport);
+}
 
 export async function startDynamo(stateDir: string, region: string): Promise<LocalDynamo> {
   const server = dynalite({
@@ -38,9 +50,7 @@ export async function startDynamo(stateDir: string, region: string): Promise<Loc
     maxAttempts: 1,
   });
   // dynalite has no TransactWriteItems: the document client carries them out (local/dynamo-transactions.ts).
-  const documents = emulateTransactions(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-  );
+  const documents = emulateTransactions(localDocumentClient(url, region));
   try {
     await ensureTables(client);
   } catch (err) {

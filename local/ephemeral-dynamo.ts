@@ -3,15 +3,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { DUMMY_CREDENTIALS } from './dynamo.js';
+import type { DocumentClient } from '../lambdas/kernel/aws/dynamo-documents.js';
+import { DUMMY_CREDENTIALS, localDocumentClient } from './dynamo.js';
 import { emulateTransactions } from './dynamo-transactions.js';
 import { ensureTables } from './tables.js';
 
 export interface EphemeralDynamo {
+  /** The SDK's client, for a test's raw access to the rows (tables, tampering). */
   client: DynamoDBClient;
-  documents: DynamoDBDocumentClient;
+  /** The functions' document client (lambdas/kernel/aws/dynamo-documents.ts), what the stores are given. */
+  documents: DocumentClient;
+  url: string;
   stop(): Promise<void>;
 }
 
@@ -30,9 +33,8 @@ export async function startEphemeralDynamo(): Promise<EphemeralDynamo> {
   await ensureTables(client);
   return {
     client,
-    documents: emulateTransactions(
-      DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    ),
+    documents: emulateTransactions(localDocumentClient(`http://127.0.0.1:${port}`, 'eu-west-1')),
+    url: `http://127.0.0.1:${port}`,
     async stop() {
       client.destroy();
       server.closeAllConnections();

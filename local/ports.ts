@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import './env.js';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AccountStore } from '../lambdas/account/account-store.js';
 import type { storedBlindIndexer } from '../lambdas/account/blind-index-key.js';
 import type { SignupStore } from '../lambdas/account/signup-store.js';
@@ -178,7 +177,7 @@ import { FixedPrices } from './adapters/prices.js';
 import { LocalSmsOutbox } from './adapters/sms-outbox.js';
 import type { PoolConfig } from './adapters/token-issuer.js';
 import { REPO_ROOT } from './config.js';
-import { DUMMY_CREDENTIALS, LOCAL_TABLE_NAMES, type LocalDynamo, startDynamo } from './dynamo.js';
+import { LOCAL_TABLE_NAMES, type LocalDynamo, startDynamo } from './dynamo.js';
 import { ExecutionJournal } from './execution-journal.js';
 import { type LocalFunctions, loadFunctions } from './functions.js';
 import { type LocalEmail, startSes } from './ses.js';
@@ -514,14 +513,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         });
       },
     };
-    // Powertools idempotency sends plain DynamoDB commands: its own client on the same emulator.
-    const idempotencyClient = new DynamoDBClient({
-      region,
-      endpoint: dynamo.url,
-      credentials: DUMMY_CREDENTIALS,
-      maxAttempts: 1,
-    });
-    stops.push(async () => idempotencyClient.destroy());
     const adminTokens = new CognitoTokenVerifier(
       adminPool.userPoolId,
       adminPool.clientId,
@@ -531,7 +522,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const geo = localGeoIp();
     const custody = new LocalCustody(options.stateDir, clock);
     const sms = new LocalSmsOutbox(clock);
-    const idempotency = idempotencyStore(LOCAL_TABLE_NAMES.idempotency, idempotencyClient);
+    const idempotency = idempotencyStore(LOCAL_TABLE_NAMES.idempotency, () => dynamo.documents);
     const taskAnswers = taskAnswersClient(invoke('TASK_ANSWER_FUNCTION'));
     const checkpoints = new LocalCheckpointStore(options.stateDir);
     const lists = new LocalListStore(options.stateDir);

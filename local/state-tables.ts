@@ -1,7 +1,7 @@
 // The tables and the audit checkpoints of a local state folder for the operator commands (`npm run
 // audit:verify`, `npm run rows:resign`): the same DynamoDB emulator, key store and checkpoint file `npm start`
 // uses, opened under the state lock so a running server and a command never share it.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../lambdas/kernel/aws/dynamo-documents.js';
 import { type SignedRows, signedRows } from '../lambdas/kernel/integrity/signed-rows.js';
 import { systemClock } from '../lambdas/kernel/ports/clock.js';
 import { LocalCheckpointStore } from './adapters/checkpoint-store.js';
@@ -12,7 +12,7 @@ import { lockStateFolder } from './state-lock.js';
 const LOCAL_REGION = 'eu-west-1';
 
 export interface LocalState {
-  documents: DynamoDBDocumentClient;
+  documents: DocumentClient;
   keys: LocalKeyService;
   rows: SignedRows;
   tableNames: typeof LOCAL_TABLE_NAMES;

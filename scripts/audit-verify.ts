@@ -10,13 +10,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AnchorFinding, type AnchorReport, checkAnchors } from '../lambdas/kernel/audit/anchor.js';
 import { MAIN_CHAIN } from '../lambdas/kernel/audit/audit-log.js';
 import { chainPartition, seqSortKey } from '../lambdas/kernel/audit/audit-record.js';
 import { type ChainReport, verifyChain } from '../lambdas/kernel/audit/chain.js';
 import { type CheckpointEntry, checkpointText, parseCheckpoint } from '../lambdas/kernel/audit/checkpoint.js';
 import type { CheckpointRun } from '../lambdas/kernel/audit/checkpoint-writer.js';
+import { type DocumentClient, documentClient, QueryCommand } from '../lambdas/kernel/aws/dynamo-documents.js';
 import type { CheckpointStore } from '../lambdas/kernel/ports/checkpoint-store.js';
 
 type RawRecord = Record<string, unknown> & { pk: string; sk: string; seq: number; prevHash: string };
@@ -33,7 +33,7 @@ options:
 const progress = (line: string) => console.error(`… ${line}`);
 
 async function exportRange(
-  documents: DynamoDBDocumentClient,
+  documents: DocumentClient,
   table: string,
   chain: string,
   from: number,
@@ -282,7 +282,7 @@ async function main(): Promise<number> {
 }
 
 interface Source {
-  documents: DynamoDBDocumentClient;
+  documents: DocumentClient;
   table: string;
   publicKey(keyId: string): Promise<{ spki: Uint8Array }>;
   /** Where the chain's checkpoints are; absent when the operator named none (AWS without a bucket). */
@@ -326,8 +326,19 @@ async function openSource(values: Record<string, string | boolean | undefined>):
         'no --checkpoint-bucket: the chain is checked without its checkpoints (see the stack output AuditCheckpointBucket)',
       );
     }
+    // The functions' document client, with the operator's region and credentials as the SDK resolves them.
+    const dynamoRegion = await client.config.region();
+    const dynamoEndpoint =
+      typeof values.endpoint === 'string'
+        ? values.endpoint
+        : (process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL);
+    const transport = {
+      region: dynamoRegion,
+      endpoint: new URL(dynamoEndpoint ?? `https://dynamodb.${dynamoRegion}.amazonaws.com`),
+      credentials: client.config.credentials,
+    };
     return {
-      documents: DynamoDBDocumentClient.from(client),
+      documents: documentClient(() => transport),
       table: values.table,
       publicKey: (id) => kms.getPublicKey(id),
       ...(checkpoints ? { checkpoints } : {}),

@@ -4,7 +4,7 @@
 // written once more at its next version, with its head record (lambdas/kernel/integrity/resign.ts).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, ScanCommand } from '../lambdas/kernel/aws/dynamo-documents.js';
 import { resignTable, type ScanPage } from '../lambdas/kernel/integrity/resign.js';
 import type { SignedRows } from '../lambdas/kernel/integrity/signed-rows.js';
 
@@ -22,7 +22,7 @@ interface Target {
 
 /** Pages of a strongly consistent scan, 100 items each. */
 const scanOf =
-  (db: DynamoDBDocumentClient, TableName: string): ScanPage =>
+  (db: DocumentClient, TableName: string): ScanPage =>
   async (startKey) => {
     const out = await db.send(
       new ScanCommand({
@@ -42,7 +42,7 @@ async function openTarget(values: Record<string, string | boolean | undefined>):
     const missing = required.filter((name) => !text(name));
     if (missing.length) throw new Error(`missing --${missing.join(', --')}\n${USAGE}`);
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('../lambdas/kernel/aws/dynamo-documents.js');
     const { KMSClient } = await import('@aws-sdk/client-kms');
     const { AwsKeyService } = await import('../lambdas/kernel/aws/key-service.js');
     const { signedRows } = await import('../lambdas/kernel/integrity/signed-rows.js');
@@ -53,9 +53,14 @@ async function openTarget(values: Record<string, string | boolean | undefined>):
       text('signing-key') as string,
       text('data-key') as string,
     );
-    const documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    // The functions' document client, with the operator's credentials as the SDK resolves them (profiles, SSO …).
+    const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
+    const transport = {
+      region,
+      endpoint: new URL(endpoint ?? `https://dynamodb.${region}.amazonaws.com`),
+      credentials: client.config.credentials,
+    };
+    const documents = documentClient(() => transport);
     const rows = signedRows(
       documents,
       keys,

@@ -8,9 +8,9 @@ import {
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DocumentClient } from './aws/dynamo-documents.js';
+import { DynamoIdempotencyLayer } from './aws/dynamo-idempotency.js';
 import { Conflict } from './errors.js';
 import { TABLES } from './tables.js';
 
@@ -18,16 +18,18 @@ import { TABLES } from './tables.js';
 export const IDEMPOTENCY_HOURS = 24;
 const PREFIX = 'withdrawal-request';
 
-/** The persistence of the idempotency table (tables.ts): pk is one value per operation, sk the hashed key. */
-export function idempotencyStore(tableName: string, client?: DynamoDBClient): BasePersistenceLayer {
+/**
+ * The persistence of the idempotency table (tables.ts): pk is one value per operation, sk the hashed key; the
+ * rows and conditional writes of Powertools' DynamoDB layer, sent through the functions' document client.
+ */
+export function idempotencyStore(tableName: string, documents: () => DocumentClient): BasePersistenceLayer {
   const spec = TABLES.idempotency;
-  return new DynamoDBPersistenceLayer({
+  return new DynamoIdempotencyLayer(documents, {
     tableName,
     keyAttr: spec.partitionKey,
     sortKeyAttr: spec.sortKey,
     staticPkValue: `IDEMPOTENCY#${PREFIX}`,
-    expiryAttr: spec.ttlAttribute,
-    ...(client ? { awsSdkV3Client: client } : {}),
+    ...(spec.ttlAttribute ? { expiryAttr: spec.ttlAttribute } : {}),
   });
 }
 

@@ -3,7 +3,7 @@
 // the members its wiring names); the local runtime supplies one object (local/infra.ts). A context's wiring.ts
 // factory takes `Pick<Infra, …>` of what it needs, so both runtimes build every component the same way.
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from './aws/dynamo-documents.js';
 import type { SignedRows } from './integrity/signed-rows.js';
 import type { AdminIdentityProvider } from './ports/admin-identity.js';
 import type { BreachedPasswords } from './ports/breached-passwords.js';
@@ -43,7 +43,7 @@ export interface Infra {
   /** The signed-rows layer: a SignedTable per signed table, and the audit log. */
   rows(): SignedRows;
   /** The plain DynamoDB document client (the Shield and idempotency tables are not signed). */
-  documents(): DynamoDBDocumentClient;
+  documents(): DocumentClient;
   tableName(id: TableId): string;
   keys(): KeyService;
   /** The user pool without `reauthenticate`: a password check must go through reauthIdentity. */

@@ -7,8 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { QueryCommand } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { LINK_PAGE_CSP } from '../../lambdas/kernel/link-page.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { loadListAndRescreen } from '../../lambdas/screening/list-loading.js';

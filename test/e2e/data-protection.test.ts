@@ -3,10 +3,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { storedBlindIndexer } from '../../lambdas/account/blind-index-key.js';
 import { ROUTES } from '../../lambdas/catalogue.js';
+import { GetCommand, PutCommand, UpdateCommand } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { integrityTarget, signedRows } from '../../lambdas/kernel/integrity/signed-rows.js';
 import { metrics, SecurityMetric } from '../../lambdas/kernel/observability.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';

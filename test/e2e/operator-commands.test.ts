@@ -6,9 +6,14 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainPartition, seqSortKey } from '../../lambdas/kernel/audit/audit-record.js';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+} from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { RowSigner } from '../../lambdas/kernel/integrity/row-signature.js';
 import { CHECKPOINT_FILE } from '../../local/adapters/checkpoint-store.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';

@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -22,6 +21,7 @@ import {
   ethereumAddressOf,
   ethereumMessageDigest,
 } from '../../lambdas/addresses/wallet-proof.js';
+import { QueryCommand } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { parseSettings } from '../../lambdas/kernel/settings.js';
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { ivms101Payload } from '../../lambdas/kyc/travel-rule.js';

@@ -1,5 +1,5 @@
 // An in-memory dynalite with Palisade's tables, for tests of repositories against real DynamoDB semantics.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
 import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
 import type { KeyService } from '../../lambdas/kernel/ports/key-service.js';
@@ -15,7 +15,7 @@ export {
  * key service), its head ledger on, as the Lambdas build it; the integrity alarm is a no-op.
  */
 export function signedAccountsTable(
-  documents: DynamoDBDocumentClient,
+  documents: DocumentClient,
   keys: Pick<KeyService, 'signDigest' | 'getPublicKey'>,
 ): SignedTable {
   const spec = TABLES.accounts;

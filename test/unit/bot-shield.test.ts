@@ -1,7 +1,8 @@
 // Unit tests of the A3 bot shield: the pure rules, and the shield on its DynamoDB store against an in-memory
 // dynalite (real conditional-update semantics, no TTL deletion). The clock is injected; nothing sleeps.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GetCommand } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import {
   attemptKeys,
   BotShield,

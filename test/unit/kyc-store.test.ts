@@ -4,8 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import type { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
 import type { Effect } from '../../lambdas/kernel/outbox.js';
 import type { FieldCipher } from '../../lambdas/kernel/privacy/field-cipher.js';

@@ -5,12 +5,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/account/dynamo-account-store.js';
 import { recordSuspension } from '../../lambdas/account/suspension.js';
 import { AdminRequestStore } from '../../lambdas/admin/request-store.js';
 import type { AuditEvent } from '../../lambdas/kernel/audit/audit-record.js';
+import { DeleteCommand, UpdateCommand } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
 import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
 import { type Effect, OUTBOX_PARTITION, OUTBOX_STUCK_ATTEMPTS, Outbox } from '../../lambdas/kernel/outbox.js';

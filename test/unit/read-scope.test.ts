@@ -4,8 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DocumentClient, GetCommand } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { Conflict } from '../../lambdas/kernel/errors.js';
 import { readOnce } from '../../lambdas/kernel/integrity/read-scope.js';
 import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
@@ -26,7 +26,7 @@ const accounts = () => {
       if (command instanceof GetCommand) gets++;
       return dynamo.documents.send(command as never);
     },
-  } as unknown as DynamoDBDocumentClient;
+  } as unknown as DocumentClient;
   const verifier = new RowVerifier(keys, async () => {});
   return new SignedTable(
     counting,

@@ -4,14 +4,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DeleteCommand,
-  type DynamoDBDocumentClient,
+  type DocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+} from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { Conflict, IntegrityError } from '../../lambdas/kernel/errors.js';
 import {
   type IntegrityFailure,
@@ -29,7 +29,7 @@ let keys: LocalKeyService;
 const failures: IntegrityFailure[] = [];
 
 /** A cold container: its own verifier, nothing seen yet. */
-const container = (db: DynamoDBDocumentClient = dynamo.documents) =>
+const container = (db: DocumentClient = dynamo.documents) =>
   new SignedTable(
     db,
     { ...TABLES.accounts, tableName: 'Accounts' },
@@ -208,7 +208,7 @@ describe('E1 head ledger', () => {
       release = resolve;
     });
     const writer = container();
-    const racing = Object.create(dynamo.documents) as DynamoDBDocumentClient;
+    const racing = Object.create(dynamo.documents) as DocumentClient;
     let raced = false;
     racing.send = (async (command: unknown) => {
       if (command instanceof QueryCommand) await gate;
@@ -219,7 +219,7 @@ describe('E1 head ledger', () => {
         release();
       }
       return out;
-    }) as DynamoDBDocumentClient['send'];
+    }) as DocumentClient['send'];
     const before = failures.length;
     await expect(container(racing).get<Security>(key)).resolves.toMatchObject({ hold: 'b', version: 2 });
     expect(raced).toBe(true);

@@ -5,9 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { normaliseAddress, toChecksumAddress } from '../../lambdas/kernel/asset-addresses.js';
+import { GetCommand, PutCommand } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
 import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
 import type { ListVersionManifest } from '../../lambdas/kernel/ports/list-store.js';

@@ -4,9 +4,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/account/dynamo-account-store.js';
+import { GetCommand } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { ValidationError } from '../../lambdas/kernel/errors.js';
 import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
 import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';

@@ -3,11 +3,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../lambdas/kernel/audit/audit-log.js';
 import type { AuditEvent } from '../../lambdas/kernel/audit/audit-record.js';
 import { verifyChain } from '../../lambdas/kernel/audit/chain.js';
+import { DeleteCommand, GetCommand, PutCommand } from '../../lambdas/kernel/aws/dynamo-documents.js';
 import { Conflict, IntegrityError } from '../../lambdas/kernel/errors.js';
 import {
   type IntegrityFailure,
@@ -274,7 +274,7 @@ describe('AuditLog', () => {
 });
 
 async function rawRecords(chain: string) {
-  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { QueryCommand } = await import('../../lambdas/kernel/aws/dynamo-documents.js');
   const out = await dynamo.documents.send(
     new QueryCommand({
       TableName: 'Audit',

@@ -17,8 +17,7 @@
 // read, so two first logins with the same new value at the same moment count it twice as distinct, and the
 // c·ln c increment of concurrent logins with one value is computed from the same c: the entropy drifts by a
 // little under concurrency, never by a scan's worth; the snapshot clamps it at 0.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DocumentClient, UpdateCommand } from '../../kernel/aws/dynamo-documents.js';
 import { CATEGORICAL_FEATURES, type CategoricalFeature, RISK_MODEL, type RiskModelConfig } from './config.js';
 import { decayScale, FADED, loginWeight } from './decay.js';
 import type { LoginFeatures } from './features.js';
@@ -57,12 +56,11 @@ const TOTAL_PK = 'POPTOTAL';
 const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
 
 const isConditionFailure = (err: unknown): boolean =>
-  err instanceof ConditionalCheckFailedException ||
-  (err instanceof Error && err.name === 'ConditionalCheckFailedException');
+  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 export class RiskStore implements RiskStorePort {
   constructor(
-    private readonly documents: DynamoDBDocumentClient,
+    private readonly documents: DocumentClient,
     private readonly tableName: string,
     private readonly config: RiskModelConfig = RISK_MODEL,
     private readonly shards: number = RISK_STORE.shards,

@@ -58,7 +58,9 @@ export const custody = awsCustody;
 export const mailer = awsMailer;
 export const smsSender = awsSmsSender;
 export const cipher = awsFieldCipher;
-export const idempotency = /* @__PURE__ */ once(() => idempotencyStore(requireEnv('IDEMPOTENCY_TABLE')));
+export const idempotency = /* @__PURE__ */ once(() =>
+  idempotencyStore(requireEnv('IDEMPOTENCY_TABLE'), awsDocumentClient),
+);
 export const checkpoints = awsCheckpointStore;
 export const lists = awsListStore;
 export const breachedPasswords = /* @__PURE__ */ once(

@@ -2,8 +2,8 @@
 // table of lambdas/kernel/tables.ts, the audit log, and the integrity alarm that ties them together. Both the
 // Lambda runtime and the local runtime build it here, so a failed verification has the same effects in both.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuditLog } from '../audit/audit-log.js';
+import type { DocumentClient } from '../aws/dynamo-documents.js';
 import { logger, metrics, SecurityMetric } from '../observability.js';
 import type { Clock } from '../ports/clock.js';
 import type { KeyService } from '../ports/key-service.js';
@@ -31,7 +31,7 @@ export const integrityTarget = (failure: IntegrityFailure) => ({
 });
 
 export function signedRows(
-  db: DynamoDBDocumentClient,
+  db: DocumentClient,
   keys: Pick<KeyService, 'signDigest' | 'getPublicKey'>,
   tableNames: Record<SignedTableId, string>,
   clock: Clock,

@@ -13,7 +13,7 @@
 // row, which an insider who can write the row could do anyway. docs/data-protection.md has the whole case.
 // A row with no head at all was last written before the ledger: `npm run rows:resign` gives each its head.
 import {
-  type DynamoDBDocumentClient,
+  type DocumentClient,
   GetCommand,
   PutCommand,
   type PutCommandInput,
@@ -21,7 +21,7 @@ import {
   ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+} from '../aws/dynamo-documents.js';
 import { Conflict } from '../errors.js';
 import { HEAD_PREFIX } from '../tables.js';
 import type { ItemKey } from './canonical-item.js';
@@ -71,7 +71,7 @@ export interface QueryPage<T> {
 
 export class SignedTable {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
+    private readonly db: DocumentClient,
     private readonly options: SignedTableOptions,
     private readonly signer: RowSigner,
     private readonly verifier: RowVerifier,

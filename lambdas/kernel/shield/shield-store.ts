@@ -2,14 +2,13 @@
 // updates (ADD, if_not_exists, conditions on the window and the lock), so concurrent failed logins are all
 // counted and a counter locks once. Times are epoch milliseconds; `ttl` (epoch seconds) only cleans up: the
 // rules in bot-shield.ts check expiry on every read.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
-  type DynamoDBDocumentClient,
+  type DocumentClient,
   PutCommand,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+} from '../aws/dynamo-documents.js';
 import {
   type CounterRecord,
   type IncrementRule,
@@ -34,12 +33,11 @@ const NAMES = {
 type Row = CounterRecord & KnownDeviceRecord & ShieldKey;
 
 const isConditionFailure = (err: unknown): boolean =>
-  err instanceof ConditionalCheckFailedException ||
-  (err instanceof Error && err.name === 'ConditionalCheckFailedException');
+  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 export class ShieldStore implements ShieldStorePort {
   constructor(
-    private readonly documents: DynamoDBDocumentClient,
+    private readonly documents: DocumentClient,
     private readonly tableName: string,
   ) {}
 

@@ -1,13 +1,13 @@
 // F1 in AWS (and locally over dynalite): the webhook's seen event ids as rows of the Shield table, claimed by a
 // conditional put (`KYC-WEBHOOK#<id>` / `SEEN`, absent or expired), kept until their TTL. The table's TTL
 // removes them some time after; the condition treats an expired row as absent meanwhile.
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, PutCommand } from '../../kernel/aws/dynamo-documents.js';
 import type { Clock } from '../../kernel/ports/clock.js';
 import { SEEN_ID_PREFIX, type SeenIdStore } from '../ports.js';
 
 export class DynamoSeenIds implements SeenIdStore {
   constructor(
-    private readonly documents: DynamoDBDocumentClient,
+    private readonly documents: DocumentClient,
     private readonly tableName: string,
     private readonly clock: Clock,
   ) {}
