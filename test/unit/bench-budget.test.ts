@@ -94,22 +94,14 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
   it('applies the 500 KB budget to every bundle but the documented exception, and a 340 KB median', () => {
     expect(sizeLimit({})).toBe(500 * 1024);
     expect(sizeLimit({ id: 'Login' })).toBe(500 * 1024);
-    expect(sizeLimit({ id: 'DeclareBeneficiary' })).toBe(505 * 1024);
+    expect(sizeLimit({ id: 'DeclareBeneficiary' })).toBe(500 * 1024);
     expect(BUDGETS.medianBytes).toBe(340 * 1024);
     expect(medianVerdict([100 * KB, 339 * KB, 341 * KB, 900 * KB]).ok).toBe(true);
     expect(medianVerdict([100 * KB, 341 * KB, 342 * KB]).ok).toBe(false);
   });
 
-  it('B3 the size exceptions are the PGP signer and two functions at the edge (≤ 505 KB), each documented and measured; no other bundle carries OpenPGP.js', () => {
-    expect(Object.keys(SIZE_EXCEPTIONS)).toEqual([
-      'PgpMailSigner',
-      'RequestWithdrawal',
-      'DeclareBeneficiary',
-    ]);
-    for (const id of ['RequestWithdrawal', 'DeclareBeneficiary']) {
-      expect(SIZE_EXCEPTIONS[id]?.maxKB, id).toBe(505);
-      expect(SIZE_EXCEPTIONS[id]?.reason, id).toMatch(/Measured 2026-\d\d-\d\d: \d+(\.\d+)? KB/);
-    }
+  it('B3 the one size exception is the PGP signer, documented and measured; no other bundle carries OpenPGP.js', () => {
+    expect(Object.keys(SIZE_EXCEPTIONS)).toEqual(['PgpMailSigner']);
     const exception = SIZE_EXCEPTIONS.PgpMailSigner;
     expect(exception?.reason).toMatch(/OpenPGP\.js/);
     expect(exception?.reason).toMatch(/\d+(\.\d+)? KB/);
