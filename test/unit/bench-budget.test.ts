@@ -79,6 +79,16 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
     }
   });
 
+  it('I2 no bundle carries the DynamoDB SDK client, lib-dynamodb or util-dynamodb (the document client of dynamo-documents.ts)', () => {
+    const banned = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb'];
+    for (const f of functions) {
+      expect(
+        bundles.get(f.id)?.packages.filter((p) => banned.includes(p)),
+        f.id,
+      ).toEqual([]);
+    }
+  });
+
   it('the median bundle stays within the median budget (340 KB)', () => {
     const verdict = medianVerdict(functions.map((f) => bundles.get(f.id)?.bytes ?? Number.NaN));
     expect(verdict.ok, `${verdict.budget}, measured ${verdict.actual}`).toBe(true);
