@@ -31,17 +31,10 @@ export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: s
       'minified (701.4 KB with the X-Ray SDK); import 89.6 ms median over empty node when measured 2026-03. Isolated here so the user-mail function and the pgp-key route ' +
       '(no OpenPGP.js) stay small.',
   },
-  // Two functions at the edge: each was just under 500 KB after the signed S3 adapter and went 2–3 KB over
-  // with the built-in shims of the init work (~1.1 KB in every bundle, for ~30 % less import CPU) and the
-  // request read scope. Kept to 505 KB so they cannot grow; the cuts that would bring them back are known.
-  RequestWithdrawal: {
-    maxKB: 505,
-    reason:
-      'C2: the one request that reads every rule of a withdrawal (limits, Travel Rule, sanctions index, risk, ' +
-      're-authentication) and starts its workflow: Cognito, DynamoDB, KMS and Step Functions clients plus ' +
-      'Powertools idempotency (its jmespath and its own copy of Powertools commons, 2.35 beside 2.36: ~9 KB). ' +
-      'Measured 2026-12-05: 502.4 KB. Next cut: one Powertools release for all four packages.',
-  },
+  // At the edge: just under 500 KB after the signed S3 adapter, 2–3 KB over with the built-in shims of the
+  // init work (~1.1 KB in every bundle, for ~30 % less import CPU) and the request read scope. Kept to 505 KB so
+  // it cannot grow; the cut that would bring it back is known. (RequestWithdrawal, here too before, fell to
+  // 446 KB when Cognito and Step Functions went through the signed JSON caller.)
   DeclareBeneficiary: {
     maxKB: 505,
     reason:
