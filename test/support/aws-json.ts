@@ -135,6 +135,7 @@ export function recorded(service: Service, signingName: string): { service: Serv
 }
 
 export interface ScriptedAnswer {
+  /** 0: the connection is cut before any answer (a reset). */
   status: number;
   /** A JSON error or answer document. */
   body?: unknown;
@@ -164,6 +165,10 @@ export async function scriptedService(signingName: string, answers: ScriptedAnsw
       headers: req.headers,
     });
     const answer = answers.shift() ?? { status: 200, body: {} };
+    if (answer.status === 0) {
+      req.socket.destroy();
+      return;
+    }
     res.writeHead(answer.status, {
       'content-type': 'application/x-amz-json-1.0',
       'x-amzn-requestid': `req-${seen.length}`,

@@ -182,6 +182,36 @@ describe('A1 Cognito user pools through the signed JSON caller', () => {
     await standIn.close();
   });
 
+  it('I2 a connection cut before any answer is sent again for a read, never for an auth flow (a repeated password check counts twice)', async () => {
+    const user = {
+      Username: 'erin',
+      Enabled: true,
+      UserAttributes: [
+        { Name: 'sub', Value: 'u-9' },
+        { Name: 'email', Value: 'erin@example.com' },
+      ],
+    };
+    const standIn = await scriptedService('cognito-idp', [
+      { status: 0 },
+      { status: 200, body: user },
+      { status: 0 },
+    ]);
+    const cognito = new CognitoIdentityProvider(
+      cognitoIdp(() => standIn.transport()),
+      'pool',
+      'client',
+    );
+    expect((await cognito.getUser('erin'))?.userId).toBe('u-9');
+    expect(standIn.seen.map((c) => c.operation)).toEqual(['AdminGetUser', 'AdminGetUser']);
+    await expect(cognito.passwordAuth('erin', PASSWORD)).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(standIn.seen.map((c) => c.operation)).toEqual([
+      'AdminGetUser',
+      'AdminGetUser',
+      'AdminInitiateAuth',
+    ]);
+    await standIn.close();
+  });
+
   it("I2 addressed as the SDK addresses Cognito: the service's endpoint variable, else the general one, else the region's host", () => {
     const env = { AWS_REGION: 'eu-central-1' };
     expect(jsonTransportFromEnv(COGNITO_IDP, env).endpoint.href).toBe(
