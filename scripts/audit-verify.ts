@@ -307,7 +307,12 @@ async function openSource(values: Record<string, string | boolean | undefined>):
     // The functions' KMS client, with the operator's Region and credentials as the SDK resolves them.
     const sdkKms = new KMSClient(region ? { region } : {});
     const kmsTarget = kmsTransport(await sdkKms.config.region(), sdkKms.config.credentials);
-    const kms = new AwsKeyService(kmsClient(() => kmsTarget), 'unused', 'unused', region);
+    const kms = new AwsKeyService(
+      kmsClient(() => kmsTarget),
+      'unused',
+      'unused',
+      region,
+    );
     let checkpoints: CheckpointStore | undefined;
     if (typeof values['checkpoint-bucket'] === 'string') {
       // The functions' signed S3 adapter, with the operator's region and credentials as the SDK resolves them

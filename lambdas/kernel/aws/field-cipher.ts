@@ -47,11 +47,7 @@ export function esdkKmsClient(kms: Kms): EsdkKms {
   };
 }
 
-export function createAwsFieldCipher(
-  kms: Kms,
-  keyArn: string,
-  options?: FieldCipherOptions,
-): FieldCipher {
+export function createAwsFieldCipher(kms: Kms, keyArn: string, options?: FieldCipherOptions): FieldCipher {
   const keyring = new AwsKmsMrkAwareSymmetricKeyringNode({ client: esdkKmsClient(kms), keyId: keyArn });
   return createFieldCipher(keyring, options);
 }

@@ -115,13 +115,9 @@ export function kmsClient(
 ): Kms {
   const api = jsonApi(KMS_SERVICE, transport);
   const call = async <T>(operation: string, input: object, blobs: readonly string[]) =>
-    withBlobs<T>(
-      await api.call<Record<string, unknown>>(operation, input, { idempotent: true }),
-      blobs,
-    );
+    withBlobs<T>(await api.call<Record<string, unknown>>(operation, input, { idempotent: true }), blobs);
   return {
-    sign: (input) =>
-      call<SignOutput>('Sign', { ...input, Message: base64(input.Message) }, ['Signature']),
+    sign: (input) => call<SignOutput>('Sign', { ...input, Message: base64(input.Message) }, ['Signature']),
     getPublicKey: (input) => call<GetPublicKeyOutput>('GetPublicKey', input, ['PublicKey']),
     generateDataKey: (input) =>
       call<GenerateDataKeyOutput>('GenerateDataKey', input, ['Plaintext', 'CiphertextBlob']),
