@@ -20,30 +20,11 @@ export const BUDGETS = {
  * Per-function exceptions to the size budget, by catalogue function id: each names its limit and why. Every
  * function not listed keeps BUDGETS.maxBytes; an exception is for a dependency that cannot be split off, and
  * the function carrying it is kept to that one job, so that nothing else grows into its allowance. (The S3
- * client's eight exceptions went with it: S3 is a signed adapter now, docs/decisions.md, "Bundles".)
+ * client's eight exceptions went with it: S3 is a signed adapter now, docs/decisions.md, "Bundles". The last
+ * three went when the JSON-protocol SDK clients did (docs/decisions.md, "Bundles"): RequestWithdrawal with
+ * Cognito and Step Functions, the PGP signer's OpenPGP.js and DeclareBeneficiary with KMS and Secrets Manager.)
  */
-export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: string }>> = {
-  PgpMailSigner: {
-    maxKB: 600,
-    reason:
-      'B3: OpenPGP.js (pure-JS OpenPGP, no gpg binary in Lambda) is 367 KB minified with sign + encrypt + key ' +
-      'validation; the function holds only it, Secrets Manager and the task wiring. Measured 2026-12: 584.5 KB ' +
-      'minified (701.4 KB with the X-Ray SDK); import 89.6 ms median over empty node when measured 2026-03. Isolated here so the user-mail function and the pgp-key route ' +
-      '(no OpenPGP.js) stay small.',
-  },
-  // At the edge: just under 500 KB after the signed S3 adapter, 2–3 KB over with the built-in shims of the
-  // init work (~1.1 KB in every bundle, for ~30 % less import CPU) and the request read scope. Kept to 505 KB so
-  // it cannot grow; the cut that would bring it back is known. (RequestWithdrawal, here too before, fell to
-  // 446 KB when Cognito and Step Functions went through the signed JSON caller.)
-  DeclareBeneficiary: {
-    maxKB: 505,
-    reason:
-      "F1 (Travel Rule): the beneficiary's name screening parses the list versions itself: csv-parse (30 KB) " +
-      'and fast-xml-parser with is-unsafe (~63 KB, is-unsafe keeps all its contexts though the parser uses ' +
-      'two). Measured 2026-12-05: 502.2 KB. Next cut: screen against the pre-parsed list index instead of ' +
-      'the list files.',
-  },
-};
+export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: string }>> = {};
 
 export interface Verdict {
   id: string;
