@@ -33,9 +33,13 @@ export const LONGEST: readonly string[] = [
 export class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
+    // After the measured ones, the files of a project without isolation (`infra`) in one run: Vitest keeps a
+    // non-isolated worker only while the next file in the queue is of the same project, and that worker's
+    // modules and shared synthesis are what those files save.
     const rank = (spec: TestSpecification) => {
       const at = LONGEST.indexOf(relative(spec.project.config.root, spec.moduleId).replaceAll('\\', '/'));
-      return at < 0 ? LONGEST.length : at;
+      if (at >= 0) return at;
+      return spec.project.config.isolate === false ? LONGEST.length : LONGEST.length + 1;
     };
     return sorted
       .map((spec, order) => ({ spec, order, rank: rank(spec) }))
