@@ -20,19 +20,11 @@ export const BUDGETS = {
  * Per-function exceptions to the size budget, by catalogue function id: each names its limit and why. Every
  * function not listed keeps BUDGETS.maxBytes; an exception is for a dependency that cannot be split off, and
  * the function carrying it is kept to that one job, so that nothing else grows into its allowance. (The S3
- * client's eight exceptions went with it: S3 is a signed adapter now, docs/decisions.md, "Bundles"; RequestWithdrawal's
- * and DeclareBeneficiary's 505 KB went with the DynamoDB SDK: 453.3 and 454.8 KB measured 2026-12-05.)
+ * client's eight exceptions went with it: S3 is a signed adapter now, docs/decisions.md, "Bundles". The last
+ * three went when the JSON-protocol SDK clients did (docs/decisions.md, "Bundles"): RequestWithdrawal with
+ * Cognito and Step Functions, the PGP signer's OpenPGP.js and DeclareBeneficiary with KMS and Secrets Manager.)
  */
-export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: string }>> = {
-  PgpMailSigner: {
-    maxKB: 600,
-    reason:
-      'B3: OpenPGP.js (pure-JS OpenPGP, no gpg binary in Lambda) is 367 KB minified with sign + encrypt + key ' +
-      'validation; the function holds only it, Secrets Manager and the task wiring. Measured 2026-12: 584.5 KB ' +
-      'minified (701.4 KB with the X-Ray SDK); import 89.6 ms median over empty node when measured 2026-03. Isolated here so the user-mail function and the pgp-key route ' +
-      '(no OpenPGP.js) stay small.',
-  },
-};
+export const SIZE_EXCEPTIONS: Readonly<Record<string, { maxKB: number; reason: string }>> = {};
 
 export interface Verdict {
   id: string;

@@ -300,10 +300,19 @@ async function openSource(values: Record<string, string | boolean | undefined>):
       ...(typeof values.endpoint === 'string' ? { endpoint: values.endpoint } : {}),
     });
     const { KMSClient } = await import('@aws-sdk/client-kms');
+    const { kmsClient, kmsTransport } = await import('../lambdas/kernel/aws/kms.js');
     const { AwsKeyService } = await import('../lambdas/kernel/aws/key-service.js');
     // With --region, records signed by a multi-Region key elsewhere verify through its replica there (a
     // restored audit table in the replica Region: docs/disaster-recovery.md).
-    const kms = new AwsKeyService(new KMSClient(region ? { region } : {}), 'unused', 'unused', region);
+    // The functions' KMS client, with the operator's Region and credentials as the SDK resolves them.
+    const sdkKms = new KMSClient(region ? { region } : {});
+    const kmsTarget = kmsTransport(await sdkKms.config.region(), sdkKms.config.credentials);
+    const kms = new AwsKeyService(
+      kmsClient(() => kmsTarget),
+      'unused',
+      'unused',
+      region,
+    );
     let checkpoints: CheckpointStore | undefined;
     if (typeof values['checkpoint-bucket'] === 'string') {
       // The functions' signed S3 adapter, with the operator's region and credentials as the SDK resolves them

@@ -44,12 +44,15 @@ async function openTarget(values: Record<string, string | boolean | undefined>):
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { documentClient } = await import('../lambdas/kernel/aws/dynamo-documents.js');
     const { KMSClient } = await import('@aws-sdk/client-kms');
+    const { kmsClient, kmsTransport } = await import('../lambdas/kernel/aws/kms.js');
     const { AwsKeyService } = await import('../lambdas/kernel/aws/key-service.js');
     const { signedRows } = await import('../lambdas/kernel/integrity/signed-rows.js');
     const region = text('region') as string;
     const client = new DynamoDBClient({ region });
+    // The functions' KMS client, with the operator's credentials as the SDK resolves them (profiles, SSO …).
+    const kmsTarget = kmsTransport(region, new KMSClient({ region }).config.credentials);
     const keys = new AwsKeyService(
-      new KMSClient({ region }),
+      kmsClient(() => kmsTarget),
       text('signing-key') as string,
       text('data-key') as string,
     );

@@ -698,26 +698,12 @@ export class KycStore {
     outcome: 'approve' | 'reject',
     by: LevelChangeBy,
   ): Promise<{ level: KycLevel; from: KycLevel } | 'not-in-review'> {
-    let notInReview = false;
-    let from: KycLevel | undefined;
-    const written = await this.decide(
-      userId,
-      (current) => {
-        from = current.level;
-        const v = current.business?.owners.find((o) => o.ownerId === ownerId)?.verification;
-        const done = outcome === 'approve' ? 'approved' : 'rejected';
-        if (v?.status !== 'undecided') {
-          // a retried execution finds its own decision recorded: idempotent
-          if (v?.status !== done) notInReview = true;
-          return current;
-        }
-        return withOwnerCheck(current, ownerId, { ...v, status: done, decidedAt: by.at });
-      },
-      by,
-      () => new NotFound('No KYC record'),
-    );
-    if (notInReview) return 'not-in-review';
-    return { level: written.level, from: from ?? written.level };
+    return this.reviewed(userId, by, (current) => {
+      const v = current.business?.owners.find((o) => o.ownerId === ownerId)?.verification;
+      const done = outcome === 'approve' ? 'approved' : 'rejected';
+      if (v?.status !== 'undecided') return v?.status === done ? 'recorded' : 'not-in-review';
+      return withOwnerCheck(current, ownerId, { ...v, status: done, decidedAt: by.at });
+    });
   }
 
   /**
@@ -731,33 +717,45 @@ export class KycStore {
     outcome: 'approve' | 'reject',
     by: LevelChangeBy,
   ): Promise<{ level: KycLevel; from: KycLevel } | 'not-in-review'> {
+    return this.reviewed(userId, by, (current) => {
+      const status = current.requirements[requirement];
+      if (requirement !== 'second-approval' && status !== 'in-review')
+        return status === (outcome === 'approve' ? 'met' : 'rejected') ? 'recorded' : 'not-in-review';
+      const v = current.verification;
+      return {
+        ...current,
+        requirements: afterReview(current.requirements, requirement, outcome),
+        ...(requirement === 'identity-verified' && v
+          ? {
+              verification: {
+                ...v,
+                status: outcome === 'approve' ? 'approved' : 'rejected',
+                decidedAt: by.at,
+              },
+            }
+          : {}),
+      };
+    });
+  }
+
+  /**
+   * A reviewer's decision on the record: `step` gives the new facts, `recorded` when a retried execution finds
+   * its own decision already there (idempotent), or `not-in-review`; the level before and after.
+   */
+  private async reviewed(
+    userId: string,
+    by: LevelChangeBy,
+    step: (current: KycRecord) => KycRecord | 'recorded' | 'not-in-review',
+  ): Promise<{ level: KycLevel; from: KycLevel } | 'not-in-review'> {
     let notInReview = false;
     let from: KycLevel | undefined;
     const written = await this.decide(
       userId,
       (current) => {
         from = current.level;
-        const status = current.requirements[requirement];
-        if (requirement !== 'second-approval' && status !== 'in-review') {
-          // a retried execution finds its own decision recorded: idempotent
-          const done = outcome === 'approve' ? 'met' : 'rejected';
-          if (status !== done) notInReview = true;
-          return current;
-        }
-        const v = current.verification;
-        return {
-          ...current,
-          requirements: afterReview(current.requirements, requirement, outcome),
-          ...(requirement === 'identity-verified' && v
-            ? {
-                verification: {
-                  ...v,
-                  status: outcome === 'approve' ? 'approved' : 'rejected',
-                  decidedAt: by.at,
-                },
-              }
-            : {}),
-        };
+        const next = step(current);
+        notInReview = next === 'not-in-review';
+        return typeof next === 'string' ? current : next;
       },
       by,
       () => new NotFound('No KYC record'),

@@ -1,15 +1,14 @@
 // Infra tests of the environment lib/ hands each function: the common variables, every variable its
 // access needs (ACCESS_ENV, which the runtime checks at init), and its access list (I2).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { allFunctions, DEPLOY_FUNCTIONS, type FunctionSpec } from '../../lambdas/catalogue.js';
 import { ACCESS_VARIABLE, BASE_ENV, requiredEnv } from '../../lambdas/kernel/runtime/access-env.js';
-import { logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
+import { logicalId, type Synthesised, sharedSynth } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 const specs = [...new Map([...allFunctions(), ...DEPLOY_FUNCTIONS].map((spec) => [spec.id, spec])).values()];
 

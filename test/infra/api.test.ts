@@ -5,7 +5,7 @@ import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match, Template as Templates } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { ADMIN_AUTHORIZER, ROUTES, type RouteSpec, USER_AUTHORIZER } from '../../lambdas/catalogue.js';
 import { PUBLIC_URL_VARIABLE } from '../../lambdas/kernel/http.js';
@@ -18,13 +18,20 @@ import {
   inspectionLimit,
 } from '../../lib/firewall.js';
 import { Logging } from '../../lib/logging.js';
-import { apiRefToArn, getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
+import {
+  apiRefToArn,
+  getAttArn,
+  logicalId,
+  ref,
+  type Synthesised,
+  sharedSynth,
+  synthPalisade,
+} from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 /** Full path of every API Gateway resource, rebuilt from the template's parent links. */
 function resourcePaths(template: Template): Map<string, string> {

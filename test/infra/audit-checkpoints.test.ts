@@ -1,6 +1,6 @@
 // D3 infra: the audit checkpoints' bucket (Object Lock in compliance mode, five years, versioned, its own KMS
 // key, TLS only, private, access-logged), the one role that may add to it, and the schedule that runs it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_CHECKPOINT, allFunctions, DEPLOY_FUNCTIONS } from '../../lambdas/catalogue.js';
 import { CHECKPOINT_PREFIX } from '../../lambdas/kernel/audit/checkpoint.js';
 import { AUDIT_CHECKPOINT_MINUTES } from '../../lambdas/platform/routes.js';
@@ -12,14 +12,13 @@ import {
   resourcesOf,
   roleStatements,
   type Synthesised,
-  synthPalisade,
+  sharedSynth,
 } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 const FIVE_YEARS_DAYS = 5 * 365 + 1;
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/catalogue.js';
 import { CORS_ORIGINS_VARIABLE } from '../../lambdas/kernel/http.js';
 import { readDeployConfig } from '../../lib/config.js';
-import { type Synthesised, synthPalisade } from './palisade-app.js';
+import { type Synthesised, sharedSynth, synthPalisade } from './palisade-app.js';
 
 const ORIGINS = ['https://app.exchange.example', 'http://localhost:5173'];
 
@@ -14,12 +14,11 @@ let plain: Synthesised;
 let two: Synthesised;
 let one: Synthesised;
 beforeAll(() => {
-  plain = synthPalisade();
+  plain = sharedSynth();
   two = synthPalisade({ corsOrigins: ORIGINS.join(',') });
   one = synthPalisade({ palisade: { corsOrigins: [ORIGINS[0]] } });
 }, 600_000);
 afterAll(() => {
-  plain?.cleanup();
   two?.cleanup();
   one?.cleanup();
 });

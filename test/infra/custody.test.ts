@@ -2,7 +2,7 @@
 // their own rotating customer-managed key, TLS-only, deduplicated by the sender's id; only the dispatch task
 // may send, and the WithdrawalBlocked alarm exists.
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { allFunctions } from '../../lambdas/catalogue.js';
 import { METRICS_NAMESPACE } from '../../lambdas/kernel/observability.js';
 import {
@@ -12,14 +12,13 @@ import {
   resourcesOf,
   roleStatements,
   type Synthesised,
-  synthPalisade,
+  sharedSynth,
 } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 const queueProps = (which: 'queue' | 'deadLetters') =>
   s.merged.findResources('AWS::SQS::Queue')[logicalId(s.primary.custody[which])]?.Properties;

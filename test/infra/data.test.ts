@@ -1,16 +1,15 @@
 // Infra tests of data at rest: the signing key, the multi-Region data key and its replica, the Accounts
 // tables, and the buckets (encryption, TLS only, no public access, versioning, access logs).
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableId } from '../../lambdas/kernel/tables.js';
 import { BACKUP_RETENTION } from '../../lib/backups.js';
-import { getAttArn, logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
+import { getAttArn, logicalId, ref, type Synthesised, sharedSynth } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 /** The first block of the UUID of the stack's own id (lib/names.ts). */
 const CREATION_SUFFIX = {

@@ -4,7 +4,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Access,
   ANSWER_TASK,
@@ -29,14 +29,13 @@ import {
   roleStatements,
   type Statement,
   type Synthesised,
-  synthPalisade,
+  sharedSynth,
 } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 const SNS_ARNS = 'arn:aws:sns:*:*:*';

@@ -1,17 +1,16 @@
 // Infra tests of the two Cognito pools: free usernames, TOTP optional for clients and required for admins,
 // admin tiers as groups, token lifetimes from the one module that defines them.
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TIERS } from '../../lambdas/kernel/settings.js';
 import { PASSWORD_POLICY } from '../../lambdas/kernel/shapes.js';
 import { ADMIN_TOKENS, USER_TOKENS } from '../../lambdas/kernel/token-lifetimes.js';
-import { logicalId, ref, type Synthesised, synthPalisade } from './palisade-app.js';
+import { logicalId, ref, type Synthesised, sharedSynth } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 const poolProps = (which: 'userPool' | 'adminPool') =>
   s.merged.findResources('AWS::Cognito::UserPool')[logicalId(s.primary.identity[which])]?.Properties;

@@ -4,7 +4,7 @@
 // user-mail function, no vault, no scan); the business route sealing through the vault and starting screening.
 import { Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_SCHEDULES } from '../../lambdas/catalogue.js';
 import {
   actionsOf,
@@ -13,14 +13,13 @@ import {
   resourcesOf,
   roleStatements,
   type Synthesised,
-  synthPalisade,
+  sharedSynth,
 } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 const machine = () => {
   const found = s.primary.workflows.stateMachines.get('kyc-refresh');

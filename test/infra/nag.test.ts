@@ -4,16 +4,15 @@ import { App, NestedStack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { composeApp } from '../../lib/app.js';
 import { STUB_CODE_CONTEXT_KEY } from '../../lib/config.js';
-import { cdkJsonContext, type Synthesised, synthPalisade } from './palisade-app.js';
+import { cdkJsonContext, type Synthesised, sharedSynth } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 interface Acknowledgement {
   path: string;

@@ -73,6 +73,24 @@ export function synthPalisade(context: Record<string, unknown> = {}, options: { 
   } satisfies Synthesised;
 }
 
+let shared: Synthesised | undefined;
+
+/**
+ * `synthPalisade()` (cdk.json's context, stub code) made once per test process and shared by the infra files
+ * that only read it: the `infra` project runs its files without isolation (vitest.config.ts), so a worker
+ * synthesises the app once instead of once per file (~8 s each on the CI machine). A file that changes the
+ * app or needs other context synthesises its own. Its cleanup does nothing: the output directory goes when
+ * the process exits.
+ */
+export function sharedSynth(): Synthesised {
+  if (!shared) {
+    const made = synthPalisade();
+    process.once('exit', made.cleanup);
+    shared = { ...made, cleanup: () => {} };
+  }
+  return shared;
+}
+
 /** The CloudFormation logical id of a construct (its default child for L2 constructs). */
 export function logicalId(construct: IConstruct): string {
   const element = (construct.node.defaultChild ?? construct) as CfnElement;

@@ -3,7 +3,7 @@
 // documents tagged and never read or deleted), the KYC bucket's lifecycle (versions tagged for erasure and
 // uploads never completed expired, incomplete multipart uploads aborted, other noncurrent versions kept for the
 // retention period), and the CloseAccount route's grants (it disables the user at the identity provider).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULED } from '../../lambdas/catalogue.js';
 import { UPLOAD_TAG } from '../../lambdas/kyc/ports.js';
 import { RECORD_RETENTION } from '../../lambdas/privacy/retention.js';
@@ -16,14 +16,13 @@ import {
   roleStatements,
   type Statement,
   type Synthesised,
-  synthPalisade,
+  sharedSynth,
 } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 const fnOf = (id: string) => {
   const fn = s.primary.functions.get(id) ?? s.primary.schedules.scheduled.get(id)?.fn;

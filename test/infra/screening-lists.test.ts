@@ -1,14 +1,13 @@
 // F2 infra: the screening lists' bucket: its own rotating KMS key, versioned, TLS only, private,
 // access-logged, retained; no function holds a grant on it until the loader and the screening functions
 // arrive (then only through the `screening-lists:*` accesses, test/infra/iam.test.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAttArn, logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getAttArn, logicalId, type Synthesised, sharedSynth } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 describe('F2 screening lists bucket', () => {
   it('F2 is KMS-encrypted with its own rotating key, versioned, private, TLS-only, logged and retained', () => {

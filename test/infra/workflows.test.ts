@@ -1,16 +1,15 @@
 // Infra tests of the workflows and of monitoring: one logged, traced STANDARD state machine per catalogue
 // workflow wired to its task functions, and alarms on the security metrics to an encrypted topic.
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOWS } from '../../lambdas/catalogue.js';
 import { METRICS_NAMESPACE, SecurityMetric } from '../../lambdas/kernel/observability.js';
-import { getAttArn, logicalId, type Synthesised, synthPalisade } from './palisade-app.js';
+import { getAttArn, logicalId, type Synthesised, sharedSynth } from './palisade-app.js';
 
 let s: Synthesised;
 beforeAll(() => {
-  s = synthPalisade();
+  s = sharedSynth();
 });
-afterAll(() => s?.cleanup());
 
 const machineOf = (name: string) => {
   const machine = s.primary.workflows.stateMachines.get(name as never);

@@ -101,7 +101,7 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
     expect(verdict.ok, `${verdict.budget}, measured ${verdict.actual}; largest: ${verdict.cause}`).toBe(true);
   });
 
-  it('applies the 500 KB budget to every bundle but the documented exception, and a 340 KB median', () => {
+  it('applies the 500 KB budget to every bundle, and a 340 KB median', () => {
     expect(sizeLimit({})).toBe(500 * 1024);
     expect(sizeLimit({ id: 'Login' })).toBe(500 * 1024);
     expect(sizeLimit({ id: 'DeclareBeneficiary' })).toBe(500 * 1024);
@@ -110,13 +110,9 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
     expect(medianVerdict([100 * KB, 341 * KB, 342 * KB]).ok).toBe(false);
   });
 
-  it('B3 the one size exception is the PGP signer, documented and measured; no other bundle carries OpenPGP.js', () => {
-    expect(Object.keys(SIZE_EXCEPTIONS)).toEqual(['PgpMailSigner']);
-    const exception = SIZE_EXCEPTIONS.PgpMailSigner;
-    expect(exception?.reason).toMatch(/OpenPGP\.js/);
-    expect(exception?.reason).toMatch(/\d+(\.\d+)? KB/);
-    expect(exception?.reason).toMatch(/\d+(\.\d+)? ms/);
-    expect(sizeLimit({ id: 'PgpMailSigner' })).toBe((exception?.maxKB ?? 0) * KB);
+  it('B3 no size exceptions: every bundle, the PGP signer with OpenPGP.js included, keeps the 500 KB budget; no other bundle carries OpenPGP.js', () => {
+    expect(SIZE_EXCEPTIONS).toEqual({});
+    expect(sizeLimit({ id: 'PgpMailSigner' })).toBe(BUDGETS.maxBytes);
     expect(sizeLimit({ id: 'SendUserMail' })).toBe(BUDGETS.maxBytes);
     for (const f of functions) {
       const facts = bundles.get(f.id);

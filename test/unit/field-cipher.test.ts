@@ -1,6 +1,6 @@
 // Field-group encryption (E2): round trip, no plaintext at rest, a moved ciphertext is refused, and the data-key
-// cache bound holds — counted at the local keyring and at KMS (aws-sdk-client-mock) with its exact requests.
-import { randomBytes } from 'node:crypto';
+// cache bound holds — counted at the local keyring and at KMS (the cloud harness's KMS emulation, through our
+// KMS client) with its exact requests.
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +10,7 @@ import {
   type NodeDecryptionMaterial,
   type NodeEncryptionMaterial,
 } from '@aws-crypto/material-management-node';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createAwsFieldCipher,
   keyArnForRegion,
@@ -30,6 +28,7 @@ import {
   localFieldKeyring,
   openLocalFieldCipher,
 } from '../../local/adapters/field-cipher.js';
+import { type KmsHarness, startKmsHarness } from '../support/kms-harness.js';
 
 const ROW: FieldBinding = { table: 'Accounts', key: { pk: 'USER#1', sk: 'PROFILE' }, group: 'contact' };
 const CONTACT = { email: 'john.doe@example.com', phone: '+44 7700 900123' };
@@ -166,34 +165,21 @@ describe('FieldCipher (local raw AES keyring)', () => {
   });
 });
 
-describe('FieldCipher on AWS (MRK-aware KMS keyring, mocked KMS)', () => {
+describe('FieldCipher on AWS (MRK-aware KMS keyring, the harness KMS)', () => {
   const PRIMARY = 'arn:aws:kms:eu-west-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef';
   const REPLICA = replicaKeyArn(PRIMARY, 'eu-central-1');
-  const kms = mockClient(KMSClient);
-  /** A stand-in for KMS: wrapped blob → data key, and the context each was wrapped under. */
-  const wrapped = new Map<string, { plaintext: Uint8Array; context: unknown }>();
-
-  beforeEach(() => {
-    kms.reset();
-    wrapped.clear();
-    kms.on(GenerateDataKeyCommand).callsFake((input: { KeyId: string; EncryptionContext: unknown }) => {
-      const plaintext = new Uint8Array(randomBytes(32));
-      const blob = new Uint8Array(randomBytes(64));
-      // A copy: the SDK zeroes the data key it was handed once it is done with it.
-      wrapped.set(Buffer.from(blob).toString('hex'), {
-        plaintext: plaintext.slice(),
-        context: input.EncryptionContext,
-      });
-      return { KeyId: input.KeyId, Plaintext: plaintext, CiphertextBlob: blob };
+  const SIGNING = 'arn:aws:kms:eu-west-1:111122223333:key/sign-1';
+  // KMS in each Region knows its own member of the multi-Region data key; both share the key material.
+  let kms: KmsHarness;
+  beforeAll(async () => {
+    kms = await startKmsHarness({
+      'eu-west-1': { signing: SIGNING, data: PRIMARY },
+      'eu-central-1': { signing: SIGNING, data: REPLICA },
     });
-    kms
-      .on(DecryptCommand)
-      .callsFake((input: { KeyId: string; CiphertextBlob: Uint8Array; EncryptionContext: unknown }) => {
-        const entry = wrapped.get(Buffer.from(input.CiphertextBlob).toString('hex'));
-        if (!entry) throw new Error('InvalidCiphertextException');
-        expect(input.EncryptionContext).toEqual(entry.context);
-        return { KeyId: input.KeyId, Plaintext: entry.plaintext.slice() };
-      });
+  });
+  afterAll(() => kms.stop());
+  beforeEach(() => {
+    kms.requests.length = 0;
   });
 
   it('E2 the replica ARN is the primary mrk- key in the replica Region, and each Region calls its own', () => {
@@ -205,40 +191,42 @@ describe('FieldCipher on AWS (MRK-aware KMS keyring, mocked KMS)', () => {
   });
 
   it('E2 KMS sees one GenerateDataKey and one Decrypt for many rows, with the key id and the data-key context', async () => {
-    const writer = createAwsFieldCipher(new KMSClient({ region: 'eu-west-1' }), PRIMARY);
+    const writer = createAwsFieldCipher(kms.client('eu-west-1'), PRIMARY);
     const rows = Array.from({ length: 50 }, (_, i) => ({ ...ROW, key: { pk: `USER#${i}`, sk: 'PROFILE' } }));
     const stored: string[] = [];
     for (const row of rows) stored.push(await writer.encrypt(row, CONTACT));
 
-    const generated = kms.commandCalls(GenerateDataKeyCommand);
+    const generated = kms.inputs('GenerateDataKey');
     expect(generated).toHaveLength(1);
-    expect(generated[0]?.args[0].input).toMatchObject({
+    expect(generated[0]).toMatchObject({
       KeyId: PRIMARY,
       NumberOfBytes: 32,
       EncryptionContext: encryptionContextOf(ROW),
     });
 
-    const reader = createAwsFieldCipher(new KMSClient({ region: 'eu-west-1' }), PRIMARY);
+    const reader = createAwsFieldCipher(kms.client('eu-west-1'), PRIMARY);
     for (const [i, row] of rows.entries())
       expect(await reader.decrypt(row, stored[i] ?? '')).toEqual(CONTACT);
-    const decrypted = kms.commandCalls(DecryptCommand);
+    const decrypted = kms.inputs('Decrypt');
     expect(decrypted).toHaveLength(1);
-    expect(decrypted[0]?.args[0].input).toMatchObject({
+    expect(decrypted[0]).toMatchObject({
       KeyId: PRIMARY,
       EncryptionContext: encryptionContextOf(ROW),
     });
   });
 
   it('E2 a message written in the primary Region decrypts in the replica Region through the replica key', async () => {
-    const primary = createAwsFieldCipher(new KMSClient({ region: 'eu-west-1' }), PRIMARY);
+    const primary = createAwsFieldCipher(kms.client('eu-west-1'), PRIMARY);
     const stored = await primary.encrypt(ROW, CONTACT);
-    const replica = createAwsFieldCipher(new KMSClient({ region: 'eu-central-1' }), REPLICA);
+    const replica = createAwsFieldCipher(kms.client('eu-central-1'), REPLICA);
     expect(await replica.decrypt(ROW, stored)).toEqual(CONTACT);
-    expect(kms.commandCalls(DecryptCommand)[0]?.args[0].input.KeyId).toBe(REPLICA);
+    expect(
+      kms.requests.filter((r) => r.operation === 'Decrypt').map((r) => [r.region, r.input.KeyId]),
+    ).toEqual([['eu-central-1', REPLICA]]);
   });
 
   it('E2 a ciphertext moved to another row fails on AWS too, after KMS opened the data key', async () => {
-    const cipher = createAwsFieldCipher(new KMSClient({ region: 'eu-west-1' }), PRIMARY);
+    const cipher = createAwsFieldCipher(kms.client('eu-west-1'), PRIMARY);
     const stored = await cipher.encrypt(ROW, CONTACT);
     const moved = { ...ROW, key: { pk: 'USER#2', sk: 'PROFILE' } };
     await expect(cipher.decrypt(moved, stored)).rejects.toBeInstanceOf(IntegrityError);

@@ -12,6 +12,7 @@ import { ManualClock, systemClock } from '../../lambdas/kernel/ports/clock.js';
 import type { TokenSet } from '../../lambdas/kernel/ports/identity-provider.js';
 import { USER_TOKENS } from '../../lambdas/kernel/token-lifetimes.js';
 import { LocalIdentityProvider } from '../../local/adapters/identity-provider.js';
+import { localPasswordCost } from '../../local/adapters/password-hash.js';
 
 const pool = { region: 'eu-west-1', userPoolId: 'eu-west-1_PalisadeLocal', clientId: 'palisadelocalclient' };
 const PASSWORD = 'correct horse battery staple';
@@ -185,7 +186,9 @@ describe('LocalIdentityProvider', () => {
     });
     await expect(signIn(reopened, 'alice')).resolves.toHaveProperty('accessToken');
     const users = JSON.parse(await readFile(join(stateDir, 'identity', 'users.json'), 'utf8'));
-    expect(users.users.alice.passwordHash).toMatch(/^scrypt\$32768\$8\$3\$/);
+    // At the cost this process hashes with (the test cost here; test/unit/password-cost.test.ts: the real one).
+    const { N, r, p } = localPasswordCost();
+    expect(users.users.alice.passwordHash.startsWith(`scrypt$${N}$${r}$${p}$`)).toBe(true);
     expect(JSON.stringify(users)).not.toContain(PASSWORD);
   });
 });

@@ -3,13 +3,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as openpgp from 'openpgp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHeaderText, SesMailer } from '../../lambdas/kernel/aws/mailer.js';
+import { secretsManagerClient } from '../../lambdas/kernel/aws/secrets-manager.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import {
   SecretsManagerPgpKeySource,
@@ -28,6 +28,12 @@ import { generatePlatformKey, PlatformKeyError, readPlatformKey } from '../../la
 import { accountSuspended } from '../../lambdas/notify/templates.js';
 import { LocalPgpKeySource } from '../../local/adapters/pgp-key.js';
 import { type LocalSes, startSes } from '../../local/ses.js';
+import {
+  jsonError,
+  type ScriptedAnswer,
+  type StandIn,
+  startStandIn,
+} from '../support/signed-json-stand-in.js';
 
 const START = new Date('2026-03-01T10:00:00Z');
 
@@ -187,47 +193,61 @@ describe('the local outbox with PGP/MIME emails', () => {
 });
 
 describe('the platform key from Secrets Manager', () => {
-  const secrets = mockClient(SecretsManagerClient);
-  afterAll(() => secrets.restore());
+  // A stand-in Secrets Manager (its JSON protocol, a scripted answer per request) behind our client.
+  let stand: StandIn | undefined;
+  const secretsAnswering = async (...answers: ScriptedAnswer[]) => {
+    stand = await startStandIn(answers);
+    const transport = stand.transport;
+    return secretsManagerClient(() => transport);
+  };
+  const secret = (value: string) => ({ status: 200, body: { Name: 's', SecretString: value } });
+  afterEach(async () => {
+    await stand?.close();
+    stand = undefined;
+  });
 
   it('B3 reads the key pair once per container, retries after a failure, checks the private key', async () => {
     const pair = await generatePlatformKey({ name: 'Palisade', email: 'no-reply@palisade.example' }, START);
-    secrets.reset();
-    secrets
-      .on(GetSecretValueCommand)
-      .rejectsOnce(new Error('throttled'))
-      .resolves({ SecretString: JSON.stringify(pair) });
-    const client = new SecretsManagerClient({ region: 'eu-west-1' });
+    const client = await secretsAnswering(
+      jsonError(400, 'AccessDeniedException', 'not yet'),
+      secret(JSON.stringify(pair)),
+      // the public secret holds the public half alone
+      secret(JSON.stringify({ publicKey: pair.publicKey })),
+    );
     const source = new SecretsManagerPgpKeySource(client, 'palisade/pgp-key', (armored) =>
       readPlatformKey(armored),
     );
-    await expect(source.privateKey()).rejects.toThrow('throttled');
+    await expect(source.privateKey()).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: 'not yet',
+    });
     const key = await source.privateKey();
     expect(key.keyPacket.version).toBe(4);
     expect(await source.publicKeyArmored()).toBe(pair.publicKey);
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
-    expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
-      SecretId: 'palisade/pgp-key',
-    });
+    expect(stand?.seen.map((r) => [r.target, r.input])).toEqual([
+      ['secretsmanager.GetSecretValue', { SecretId: 'palisade/pgp-key' }],
+      ['secretsmanager.GetSecretValue', { SecretId: 'palisade/pgp-key' }],
+    ]);
 
-    const publicOnly = new SecretsManagerPgpPublicKey(client, 'palisade/pgp-key');
+    stand?.seen.splice(0);
+    const publicOnly = new SecretsManagerPgpPublicKey(client, 'palisade/pgp-public-key');
     expect(await publicOnly.publicKeyArmored()).toBe(pair.publicKey);
+    expect(stand?.seen.map((r) => r.input)).toEqual([{ SecretId: 'palisade/pgp-public-key' }]);
   });
 
   it('B3 a malformed secret or a v6 key fails closed', async () => {
-    const client = new SecretsManagerClient({ region: 'eu-west-1' });
-    secrets.reset();
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: '-----BEGIN PGP PRIVATE KEY BLOCK-----' });
-    await expect(
-      new SecretsManagerPgpKeySource(client, 's', (a) => readPlatformKey(a)).privateKey(),
-    ).rejects.toThrow();
     const v6 = await openpgp.generateKey({
       type: 'curve25519',
       userIDs: [{ email: 'x@example.com' }],
       config: { v6Keys: true },
     });
-    secrets.reset();
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(v6) });
+    const client = await secretsAnswering(
+      secret('-----BEGIN PGP PRIVATE KEY BLOCK-----'),
+      secret(JSON.stringify(v6)),
+    );
+    await expect(
+      new SecretsManagerPgpKeySource(client, 's', (a) => readPlatformKey(a)).privateKey(),
+    ).rejects.toThrow();
     await expect(
       new SecretsManagerPgpKeySource(client, 's', (a) => readPlatformKey(a)).privateKey(),
     ).rejects.toBeInstanceOf(PlatformKeyError);

@@ -1,10 +1,11 @@
 // FieldCipher on AWS: the ESDK with a multi-Region-key-aware KMS keyring over the data key of this Lambda's
 // Region (the primary, or its replica after a fail-over), so ciphertext from either Region decrypts in both.
+// The keyring calls KMS through kms.ts (the signed JSON caller), whose client has the very methods the ESDK's
+// client interface names (generateDataKey, encrypt, decrypt) with the SDK's shapes.
 import { AwsKmsMrkAwareSymmetricKeyringNode } from '@aws-crypto/kms-keyring-node';
-import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { tracer } from '../observability.js';
 import { createFieldCipher, type FieldCipher, type FieldCipherOptions } from '../privacy/field-cipher.js';
 import { envSettings, once, requireEnv } from '../runtime/aws-env.js';
+import { awsKms, type Kms } from './kms.js';
 
 export interface DataKeyArns {
   /** The multi-Region primary key (`arn:aws:kms:<primary>:<account>:key/mrk-…`). */
@@ -37,23 +38,16 @@ export function keyArnForRegion(arns: DataKeyArns, region: string): string {
   throw new Error(`No data key in Region ${region}`);
 }
 
-/**
- * The three KMS operations the keyring uses, over a plain KMSClient: the SDK's aggregated `KMS` class
- * would bundle every KMS command, and a KMSClient is what Tracer and aws-sdk-client-mock wrap.
- */
-export function esdkKmsClient(kms: KMSClient): EsdkKms {
+/** The three KMS operations the keyring uses (AwsEsdkKMSInterface): our KMS client as it is. */
+export function esdkKmsClient(kms: Kms): EsdkKms {
   return {
-    generateDataKey: (input) => kms.send(new GenerateDataKeyCommand(input)),
-    decrypt: (input) => kms.send(new DecryptCommand(input)),
-    encrypt: (input) => kms.send(new EncryptCommand(input)),
+    generateDataKey: (input) => kms.generateDataKey(input),
+    decrypt: (input) => kms.decrypt(input),
+    encrypt: (input) => kms.encrypt(input),
   };
 }
 
-export function createAwsFieldCipher(
-  kms: KMSClient,
-  keyArn: string,
-  options?: FieldCipherOptions,
-): FieldCipher {
+export function createAwsFieldCipher(kms: Kms, keyArn: string, options?: FieldCipherOptions): FieldCipher {
   const keyring = new AwsKmsMrkAwareSymmetricKeyringNode({ client: esdkKmsClient(kms), keyId: keyArn });
   return createFieldCipher(keyring, options);
 }
@@ -62,5 +56,5 @@ export const awsFieldCipher = /* @__PURE__ */ once(() => {
   const region = requireEnv('AWS_REGION');
   const primary = requireEnv('DATA_KEY_ID');
   const arns = { primary, replica: replicaKeyArn(primary, envSettings().replicaRegion) };
-  return createAwsFieldCipher(tracer.captureAWSv3Client(new KMSClient({})), keyArnForRegion(arns, region));
+  return createAwsFieldCipher(awsKms(), keyArnForRegion(arns, region));
 });

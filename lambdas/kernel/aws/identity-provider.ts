@@ -1,33 +1,7 @@
 // IdentityProvider on Amazon Cognito: admin-initiated password auth, TOTP software tokens, sign-out, disable.
-import {
-  AdminCreateUserCommand,
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminGetUserCommand,
-  AdminInitiateAuthCommand,
-  AdminListGroupsForUserCommand,
-  AdminRespondToAuthChallengeCommand,
-  AdminSetUserMFAPreferenceCommand,
-  AdminSetUserPasswordCommand,
-  AdminUpdateUserAttributesCommand,
-  AdminUserGlobalSignOutCommand,
-  AssociateSoftwareTokenCommand,
-  type AuthenticationResultType,
-  CodeMismatchException,
-  CognitoIdentityProviderClient,
-  EnableSoftwareTokenMFAException,
-  ExpiredCodeException,
-  InvalidPasswordException,
-  NotAuthorizedException,
-  RevokeTokenCommand,
-  SetUserMFAPreferenceCommand,
-  UserNotFoundException,
-  UsernameExistsException,
-  VerifySoftwareTokenCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+// Cognito is called through cognito-idp.ts (the kernel's signed JSON caller, not the SDK's client); its
+// refusals are told apart by name (NotAuthorizedException …), as the SDK names its exceptions.
 import { Conflict, Forbidden, Unauthorized, ValidationError } from '../errors.js';
-import { tracer } from '../observability.js';
 import type { AdminIdentityProvider } from '../ports/admin-identity.js';
 import type {
   AuthContext,
@@ -38,6 +12,13 @@ import type {
   TokenSet,
 } from '../ports/identity-provider.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
+import {
+  type AuthenticationResultType,
+  awsCognitoIdp,
+  type CognitoIdp,
+  type ContextDataType,
+  refusedAs,
+} from './cognito-idp.js';
 
 const BAD_CREDENTIALS = 'Invalid credentials';
 
@@ -46,7 +27,7 @@ const BAD_CREDENTIALS = 'Invalid credentials';
 
 export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityProvider {
   constructor(
-    private readonly cognito: CognitoIdentityProviderClient,
+    private readonly cognito: CognitoIdp,
     private readonly userPoolId: string,
     private readonly clientId: string,
   ) {}
@@ -63,29 +44,23 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
         : []),
     ];
     try {
-      const out = await this.cognito.send(
-        new AdminCreateUserCommand({
+      const out = await this.cognito.call('AdminCreateUser', {
+        UserPoolId: this.userPoolId,
+        Username: user.username,
+        UserAttributes: attributes,
+        MessageAction: 'SUPPRESS',
+      });
+      try {
+        await this.cognito.call('AdminSetUserPassword', {
           UserPoolId: this.userPoolId,
           Username: user.username,
-          UserAttributes: attributes,
-          MessageAction: 'SUPPRESS',
-        }),
-      );
-      try {
-        await this.cognito.send(
-          new AdminSetUserPasswordCommand({
-            UserPoolId: this.userPoolId,
-            Username: user.username,
-            Password: user.password.normalize('NFKC'),
-            Permanent: true,
-          }),
-        );
+          Password: user.password.normalize('NFKC'),
+          Permanent: true,
+        });
       } catch (err) {
         // Two calls, no transaction: a refused password undoes the user, so the username is not burnt.
-        await this.cognito.send(
-          new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: user.username }),
-        );
-        if (err instanceof InvalidPasswordException) {
+        await this.cognito.call('AdminDeleteUser', { UserPoolId: this.userPoolId, Username: user.username });
+        if (refusedAs(err, 'InvalidPasswordException')) {
           throw new ValidationError('The password does not meet the policy', undefined, 'PASSWORD_POLICY');
         }
         throw err;
@@ -94,16 +69,18 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
       if (!sub) throw new Error('Cognito returned a user without sub');
       return { userId: sub };
     } catch (err) {
-      if (err instanceof UsernameExistsException) throw new Conflict('Username is taken', 'USERNAME_TAKEN');
+      if (refusedAs(err, 'UsernameExistsException'))
+        throw new Conflict('Username is taken', 'USERNAME_TAKEN');
       throw err;
     }
   }
 
   async getUser(username: string): Promise<DirectoryUser | undefined> {
     try {
-      const out = await this.cognito.send(
-        new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username }),
-      );
+      const out = await this.cognito.call('AdminGetUser', {
+        UserPoolId: this.userPoolId,
+        Username: username,
+      });
       const attr = (name: string) => out.UserAttributes?.find((a) => a.Name === name)?.Value;
       const userId = attr('sub');
       const email = attr('email');
@@ -118,22 +95,20 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
         totpEnabled: (out.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA'),
       };
     } catch (err) {
-      if (err instanceof UserNotFoundException) return undefined;
+      if (refusedAs(err, 'UserNotFoundException')) return undefined;
       throw err;
     }
   }
 
   async passwordAuth(username: string, password: string, context?: AuthContext): Promise<PasswordAuthResult> {
     try {
-      const out = await this.cognito.send(
-        new AdminInitiateAuthCommand({
-          UserPoolId: this.userPoolId,
-          ClientId: this.clientId,
-          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
-          AuthParameters: { USERNAME: username, PASSWORD: password.normalize('NFKC') },
-          ...(context ? { ContextData: contextDataOf(context) } : {}),
-        }),
-      );
+      const out = await this.cognito.call('AdminInitiateAuth', {
+        UserPoolId: this.userPoolId,
+        ClientId: this.clientId,
+        AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: username, PASSWORD: password.normalize('NFKC') },
+        ...(context ? { ContextData: contextDataOf(context) } : {}),
+      });
       if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session)
         return { kind: 'totp-required', session: out.Session };
       if (out.AuthenticationResult) return { kind: 'tokens', tokens: toTokenSet(out.AuthenticationResult) };
@@ -142,7 +117,7 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
         throw new Forbidden('TOTP must be set up before signing in', 'TOTP_SETUP_REQUIRED');
       throw new Error(`Unexpected Cognito challenge ${out.ChallengeName ?? '(none)'}`);
     } catch (err) {
-      if (err instanceof NotAuthorizedException || err instanceof UserNotFoundException) {
+      if (refusedAs(err, 'NotAuthorizedException', 'UserNotFoundException')) {
         throw new Unauthorized(BAD_CREDENTIALS);
       }
       throw err;
@@ -151,23 +126,21 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
 
   async respondToTotp(username: string, session: string, code: string): Promise<TokenSet> {
     try {
-      const out = await this.cognito.send(
-        new AdminRespondToAuthChallengeCommand({
-          UserPoolId: this.userPoolId,
-          ClientId: this.clientId,
-          ChallengeName: 'SOFTWARE_TOKEN_MFA',
-          Session: session,
-          ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
-        }),
-      );
+      const out = await this.cognito.call('AdminRespondToAuthChallenge', {
+        UserPoolId: this.userPoolId,
+        ClientId: this.clientId,
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: session,
+        ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
+      });
       if (!out.AuthenticationResult) throw new Unauthorized(BAD_CREDENTIALS);
       return toTokenSet(out.AuthenticationResult);
     } catch (err) {
       // A wrong TOTP code is Cognito's CodeMismatch, a code of a time step already spent its ExpiredCode ("Your
       // software token has already been used once"): a refused login, never a 500; the second says so
       // (TOTP_CODE_USED), so the app can ask for the authenticator's next code.
-      if (err instanceof ExpiredCodeException) throw new Unauthorized(BAD_CREDENTIALS, 'TOTP_CODE_USED');
-      if (err instanceof NotAuthorizedException || err instanceof CodeMismatchException) {
+      if (refusedAs(err, 'ExpiredCodeException')) throw new Unauthorized(BAD_CREDENTIALS, 'TOTP_CODE_USED');
+      if (refusedAs(err, 'NotAuthorizedException', 'CodeMismatchException')) {
         throw new Unauthorized(BAD_CREDENTIALS);
       }
       throw err;
@@ -186,36 +159,28 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
         result = { RefreshToken: tokens.refreshToken };
       }
     } catch (err) {
-      if (
-        err instanceof Unauthorized ||
-        err instanceof CodeMismatchException ||
-        err instanceof ExpiredCodeException
-      ) {
+      if (err instanceof Unauthorized || refusedAs(err, 'CodeMismatchException', 'ExpiredCodeException')) {
         return false;
       }
       throw err;
     }
     // The proof made Cognito issue tokens; nobody receives them, and the refresh token is revoked at once.
     if (result.RefreshToken) {
-      await this.cognito.send(
-        new RevokeTokenCommand({ ClientId: this.clientId, Token: result.RefreshToken }),
-      );
+      await this.cognito.call('RevokeToken', { ClientId: this.clientId, Token: result.RefreshToken });
     }
     return true;
   }
 
   async setPassword(username: string, password: string): Promise<void> {
     try {
-      await this.cognito.send(
-        new AdminSetUserPasswordCommand({
-          UserPoolId: this.userPoolId,
-          Username: username,
-          Password: password.normalize('NFKC'),
-          Permanent: true,
-        }),
-      );
+      await this.cognito.call('AdminSetUserPassword', {
+        UserPoolId: this.userPoolId,
+        Username: username,
+        Password: password.normalize('NFKC'),
+        Permanent: true,
+      });
     } catch (err) {
-      if (err instanceof InvalidPasswordException) {
+      if (refusedAs(err, 'InvalidPasswordException')) {
         throw new ValidationError('The password does not meet the policy', undefined, 'PASSWORD_POLICY');
       }
       throw err;
@@ -234,27 +199,23 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
             { Name: 'phone_number', Value: change.phone },
             { Name: 'phone_number_verified', Value: 'true' },
           ];
-    await this.cognito.send(
-      new AdminUpdateUserAttributesCommand({
-        UserPoolId: this.userPoolId,
-        Username: username,
-        UserAttributes: attributes,
-      }),
-    );
+    await this.cognito.call('AdminUpdateUserAttributes', {
+      UserPoolId: this.userPoolId,
+      Username: username,
+      UserAttributes: attributes,
+    });
   }
 
   async disableTotp(username: string): Promise<void> {
-    await this.cognito.send(
-      new AdminSetUserMFAPreferenceCommand({
-        UserPoolId: this.userPoolId,
-        Username: username,
-        SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
-      }),
-    );
+    await this.cognito.call('AdminSetUserMFAPreference', {
+      UserPoolId: this.userPoolId,
+      Username: username,
+      SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+    });
   }
 
   async beginTotpEnrolment(accessToken: string): Promise<{ secret: string }> {
-    const out = await this.cognito.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+    const out = await this.cognito.call('AssociateSoftwareToken', { AccessToken: accessToken });
     if (!out.SecretCode) throw new Error('Cognito returned no TOTP secret');
     return { secret: out.SecretCode };
   }
@@ -262,40 +223,36 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
   async confirmTotpEnrolment(accessToken: string, code: string): Promise<void> {
     let status: string | undefined;
     try {
-      const out = await this.cognito.send(
-        new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code }),
-      );
+      const out = await this.cognito.call('VerifySoftwareToken', {
+        AccessToken: accessToken,
+        UserCode: code,
+      });
       status = out.Status;
     } catch (err) {
       // A wrong code is an exception here, not an ERROR status.
-      if (!(err instanceof EnableSoftwareTokenMFAException || err instanceof CodeMismatchException))
-        throw err;
+      if (!refusedAs(err, 'EnableSoftwareTokenMFAException', 'CodeMismatchException')) throw err;
     }
     if (status !== 'SUCCESS') throw new ValidationError('The code is not valid', undefined, 'TOTP_INVALID');
-    await this.cognito.send(
-      new SetUserMFAPreferenceCommand({
-        AccessToken: accessToken,
-        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
-      }),
-    );
+    await this.cognito.call('SetUserMFAPreference', {
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
   }
 
   async globalSignOut(username: string): Promise<void> {
-    await this.cognito.send(
-      new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: username }),
-    );
+    await this.cognito.call('AdminUserGlobalSignOut', { UserPoolId: this.userPoolId, Username: username });
   }
 
   async disableUser(username: string): Promise<void> {
-    await this.cognito.send(new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+    await this.cognito.call('AdminDisableUser', { UserPoolId: this.userPoolId, Username: username });
   }
 
   async deleteUser(username: string): Promise<void> {
-    await this.cognito.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+    await this.cognito.call('AdminDeleteUser', { UserPoolId: this.userPoolId, Username: username });
   }
 
   async enableUser(username: string): Promise<void> {
-    await this.cognito.send(new AdminEnableUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+    await this.cognito.call('AdminEnableUser', { UserPoolId: this.userPoolId, Username: username });
   }
 
   /** D1: the user's groups in this pool (the admin pool's tiers), every page. */
@@ -303,13 +260,11 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
     const groups: string[] = [];
     let next: string | undefined;
     do {
-      const out = await this.cognito.send(
-        new AdminListGroupsForUserCommand({
-          UserPoolId: this.userPoolId,
-          Username: username,
-          ...(next ? { NextToken: next } : {}),
-        }),
-      );
+      const out = await this.cognito.call('AdminListGroupsForUser', {
+        UserPoolId: this.userPoolId,
+        Username: username,
+        ...(next ? { NextToken: next } : {}),
+      });
       for (const group of out.Groups ?? []) if (group.GroupName) groups.push(group.GroupName);
       next = out.NextToken;
     } while (next);
@@ -318,7 +273,7 @@ export class CognitoIdentityProvider implements IdentityProvider, AdminIdentityP
 }
 
 /** Cognito's ContextData: the client's address and User-Agent, and the endpoint it called (threat protection). */
-function contextDataOf(context: AuthContext) {
+function contextDataOf(context: AuthContext): ContextDataType {
   return {
     IpAddress: context.ip,
     ServerName: context.serverName,
@@ -346,7 +301,7 @@ export type UnguardedIdentity = Omit<CognitoIdentityProvider, 'reauthenticate'>;
 export const awsIdentityProvider = /* @__PURE__ */ once(
   (): UnguardedIdentity =>
     new CognitoIdentityProvider(
-      tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
+      awsCognitoIdp(),
       requireEnv('USER_POOL_ID'),
       requireEnv('USER_POOL_CLIENT_ID'),
     ),
@@ -356,7 +311,7 @@ export const awsIdentityProvider = /* @__PURE__ */ once(
 export const awsAdminIdentityProvider = /* @__PURE__ */ once(
   (): UnguardedIdentity =>
     new CognitoIdentityProvider(
-      tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
+      awsCognitoIdp(),
       requireEnv('ADMIN_POOL_ID'),
       requireEnv('ADMIN_POOL_CLIENT_ID'),
     ),

@@ -1,10 +1,8 @@
 // The Lambda runtime's Infra (kernel/infra.ts), one named export per member. Wiring passes the members it
 // needs by name (`{ rows: aws.rows, clock: aws.clock }`), never this module as a whole, so esbuild keeps
 // only those members' SDK clients in a bundle. test/unit/infra.test.ts checks that it satisfies Infra.
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { idempotencyStore } from '../idempotency.js';
 import type { InvokeTarget } from '../infra.js';
-import { tracer } from '../observability.js';
 import { systemClock } from '../ports/clock.js';
 import { awsEnv, envSettings, once, requireEnv } from '../runtime/aws-env.js';
 import { TABLES, type TableId } from '../tables.js';
@@ -27,7 +25,7 @@ import { awsTaskAnswers } from './task-answers.js';
 import { awsTokenRefresher } from './token-refresher.js';
 import { awsUserMail } from './user-mail.js';
 import { awsVault } from './vault.js';
-import { awsWorkflows, StepFunctionsWorkflows } from './workflows.js';
+import { awsStepFunctions, awsWorkflows, StepFunctionsWorkflows } from './workflows.js';
 
 export const clock = systemClock;
 export const settings = envSettings;
@@ -46,7 +44,7 @@ export const workflows = awsWorkflows;
 export const taskAnswers = awsTaskAnswers;
 /** Answering task tokens names no state machine: no STATE_MACHINES needed (the AnswerTask function only). */
 export const stepFunctionsAnswers = /* @__PURE__ */ once(
-  () => new StepFunctionsWorkflows(tracer.captureAWSv3Client(new SFNClient({})), {}),
+  () => new StepFunctionsWorkflows(awsStepFunctions(), {}),
 );
 /** A function call; typed refusals come back as themselves (lambda-invoke.ts). */
 export const invoke = (target: InvokeTarget): ((request: unknown) => Promise<unknown>) => invoker(target);

@@ -88,7 +88,15 @@ export function jsonApiError(answer: Answer): AwsApiError {
 export interface JsonCallOptions {
   /** The operation may be sent again after a connection failed before any answer (reads, idempotent writes). */
   idempotent?: boolean;
+  /**
+   * Sent without a signature, as the SDK sends the operations its model marks `smithy.api#noAuth` (Cognito's
+   * operations authorised by the app client or the user's own token: GetTokensFromRefreshToken, RevokeToken …).
+   */
+  unsigned?: boolean;
 }
+
+/** The signer of an unsigned call: the request as it is (the SDK's noAuth scheme). */
+const UNSIGNED = { sign: async <R>(request: R) => request } as unknown as ReturnType<typeof signerFor>;
 
 /** One untraced call: the parsed answer, or the service's refusal as an AwsApiError. */
 export async function jsonCallRaw<T = Record<string, unknown>>(
@@ -102,7 +110,7 @@ export async function jsonCallRaw<T = Record<string, unknown>>(
   const body = Buffer.from(JSON.stringify(input ?? {}));
   const answer = await signedCall(
     transport,
-    signerFor(transport, service.signingName),
+    options.unsigned ? UNSIGNED : signerFor(transport, service.signingName),
     {
       method: 'POST',
       protocol: base.protocol,

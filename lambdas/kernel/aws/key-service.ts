@@ -1,17 +1,11 @@
 // KeyService on AWS KMS: a multi-Region asymmetric ECC_NIST_P256 signing key and a multi-Region symmetric data
 // key. Given its Region, it calls each multi-Region key through that Region's member (multi-region-key.ts): in
 // the primary Region nothing changes; in the replica Region (after a fail-over) the replicas sign, verify and
-// unwrap what the primary keys made, with no cross-Region call.
-import {
-  DecryptCommand,
-  GenerateDataKeyCommand,
-  GetPublicKeyCommand,
-  KMSClient,
-  SignCommand,
-} from '@aws-sdk/client-kms';
-import { tracer } from '../observability.js';
+// unwrap what the primary keys made, with no cross-Region call. KMS is called through kms.ts (the signed JSON
+// caller, not the SDK's client).
 import type { EncryptionContext, KeyService } from '../ports/key-service.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
+import { awsKms, type Kms } from './kms.js';
 import { inRegion } from './multi-region-key.js';
 
 export class AwsKeyService implements KeyService {
@@ -21,7 +15,7 @@ export class AwsKeyService implements KeyService {
 
   /** `region`: the Region `kms` calls (the Lambda's); without it, key ids are used as given. */
   constructor(
-    private readonly kms: KMSClient,
+    private readonly kms: Kms,
     signingKeyId: string,
     dataKeyId: string,
     private readonly region?: string,
@@ -31,14 +25,12 @@ export class AwsKeyService implements KeyService {
   }
 
   async signDigest(digest: Uint8Array): Promise<{ signature: Uint8Array; keyId: string }> {
-    const out = await this.kms.send(
-      new SignCommand({
-        KeyId: this.signingKeyId,
-        Message: digest,
-        MessageType: 'DIGEST',
-        SigningAlgorithm: 'ECDSA_SHA_256',
-      }),
-    );
+    const out = await this.kms.sign({
+      KeyId: this.signingKeyId,
+      Message: digest,
+      MessageType: 'DIGEST',
+      SigningAlgorithm: 'ECDSA_SHA_256',
+    });
     if (!out.Signature || !out.KeyId) throw new Error('KMS Sign returned no signature');
     return { signature: out.Signature, keyId: out.KeyId };
   }
@@ -56,24 +48,28 @@ export class AwsKeyService implements KeyService {
 
   private async fetchPublicKey(keyId: string): Promise<{ keyId: string; spki: Uint8Array }> {
     // A row signed in another Region names that Region's key: its replica here has the same public key.
-    const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: inRegion(keyId, this.region) }));
+    const out = await this.kms.getPublicKey({ KeyId: inRegion(keyId, this.region) });
     if (!out.PublicKey || !out.KeyId) throw new Error('KMS GetPublicKey returned no key');
     return { keyId: out.KeyId, spki: out.PublicKey };
   }
 
   async generateDataKey(context: EncryptionContext) {
-    const out = await this.kms.send(
-      new GenerateDataKeyCommand({ KeyId: this.dataKeyId, KeySpec: 'AES_256', EncryptionContext: context }),
-    );
+    const out = await this.kms.generateDataKey({
+      KeyId: this.dataKeyId,
+      KeySpec: 'AES_256',
+      EncryptionContext: context,
+    });
     if (!out.Plaintext || !out.CiphertextBlob || !out.KeyId)
       throw new Error('KMS GenerateDataKey returned no key');
     return { keyId: out.KeyId, plaintext: out.Plaintext, ciphertext: out.CiphertextBlob };
   }
 
   async decryptDataKey(ciphertext: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
-    const out = await this.kms.send(
-      new DecryptCommand({ CiphertextBlob: ciphertext, EncryptionContext: context, KeyId: this.dataKeyId }),
-    );
+    const out = await this.kms.decrypt({
+      CiphertextBlob: ciphertext,
+      EncryptionContext: context,
+      KeyId: this.dataKeyId,
+    });
     if (!out.Plaintext) throw new Error('KMS Decrypt returned no plaintext');
     return out.Plaintext;
   }
@@ -82,7 +78,7 @@ export class AwsKeyService implements KeyService {
 export const awsKeyService = /* @__PURE__ */ once(
   () =>
     new AwsKeyService(
-      tracer.captureAWSv3Client(new KMSClient({})),
+      awsKms(),
       requireEnv('SIGNING_KEY_ID'),
       requireEnv('DATA_KEY_ID'),
       requireEnv('AWS_REGION'),

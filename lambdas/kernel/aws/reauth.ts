@@ -3,12 +3,12 @@
 // its counter in the Shield table. Such a function needs `shield:write` (test/infra/iam.test.ts checks it); the
 // table is reached on the first re-authentication only. The plain providers of identity-provider.ts have no
 // `reauthenticate`, so a route cannot check a password past the guard.
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { logger, tracer } from '../observability.js';
+import { logger } from '../observability.js';
 import { systemClock } from '../ports/clock.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 import { guardedReauth, ReauthGuard } from '../shield/reauth-guard.js';
 import { ShieldStore } from '../shield/shield-store.js';
+import { awsCognitoIdp } from './cognito-idp.js';
 import { CognitoIdentityProvider } from './identity-provider.js';
 import { awsDocumentClient } from './tables.js';
 
@@ -26,7 +26,7 @@ const awsReauthGuard = /* @__PURE__ */ once(
 export const awsReauthIdentityProvider = /* @__PURE__ */ once(() =>
   guardedReauth(
     new CognitoIdentityProvider(
-      tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
+      awsCognitoIdp(),
       requireEnv('USER_POOL_ID'),
       requireEnv('USER_POOL_CLIENT_ID'),
     ),
@@ -39,7 +39,7 @@ export const awsReauthIdentityProvider = /* @__PURE__ */ once(() =>
 export const awsReauthAdminIdentityProvider = /* @__PURE__ */ once(() =>
   guardedReauth(
     new CognitoIdentityProvider(
-      tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
+      awsCognitoIdp(),
       requireEnv('ADMIN_POOL_ID'),
       requireEnv('ADMIN_POOL_CLIENT_ID'),
     ),

@@ -3,33 +3,28 @@
 // REFRESH_TOKEN_AUTH of (Admin)InitiateAuth is refused for such a client. The call is authorised by the app
 // client and the token, not by IAM (as RevokeToken), so the function's role holds no Cognito action for it.
 // Its own file, apart from identity-provider.ts, so the login's bundles do not carry it.
-import {
-  CognitoIdentityProviderClient,
-  GetTokensFromRefreshTokenCommand,
-  type GetTokensFromRefreshTokenCommandOutput,
-  NotAuthorizedException,
-  UserNotFoundException,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { Unauthorized } from '../errors.js';
-import { tracer } from '../observability.js';
 import type { TokenRefresher, TokenSet } from '../ports/identity-provider.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
+import { awsCognitoIdp, type CognitoIdp, type CognitoOperations, refusedAs } from './cognito-idp.js';
 
 export class CognitoTokenRefresher implements TokenRefresher {
   constructor(
-    private readonly cognito: CognitoIdentityProviderClient,
+    private readonly cognito: CognitoIdp,
     private readonly clientId: string,
   ) {}
 
   async refreshTokens(refreshToken: string): Promise<TokenSet & { refreshToken: string }> {
-    let result: GetTokensFromRefreshTokenCommandOutput;
+    let result: CognitoOperations['GetTokensFromRefreshToken'][1];
     try {
-      result = await this.cognito.send(
-        new GetTokensFromRefreshTokenCommand({ ClientId: this.clientId, RefreshToken: refreshToken }),
-      );
+      // Unsigned, as the SDK sends it: the app client and the token authorise it (cognito-idp.ts).
+      result = await this.cognito.call('GetTokensFromRefreshToken', {
+        ClientId: this.clientId,
+        RefreshToken: refreshToken,
+      });
     } catch (err) {
       // Spent, revoked, expired, malformed, or its user disabled or deleted: one answer.
-      if (err instanceof NotAuthorizedException || err instanceof UserNotFoundException) {
+      if (refusedAs(err, 'NotAuthorizedException', 'UserNotFoundException')) {
         throw new Unauthorized('Invalid refresh token');
       }
       throw err;
@@ -49,9 +44,5 @@ export class CognitoTokenRefresher implements TokenRefresher {
 }
 
 export const awsTokenRefresher = /* @__PURE__ */ once(
-  (): TokenRefresher =>
-    new CognitoTokenRefresher(
-      tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
-      requireEnv('USER_POOL_CLIENT_ID'),
-    ),
+  (): TokenRefresher => new CognitoTokenRefresher(awsCognitoIdp(), requireEnv('USER_POOL_CLIENT_ID')),
 );

@@ -1,12 +1,10 @@
 // F1 in AWS: the verification provider's configuration in Secrets Manager, read once per container and never
 // logged: KYC_PROVIDER_SECRET = JSON {url, apiKey} (the functions that start checks), KYC_WEBHOOK_SECRET = JSON
-// {secrets: [current, previous?]} (the webhook route: during a rotation both verify).
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// {secrets: [current, previous?]} (the webhook route: during a rotation both verify). Secrets Manager through
+// kernel/aws/secrets-manager.ts (the signed JSON caller).
 import * as z from 'zod/mini';
-import { tracer } from '../../kernel/observability.js';
+import { awsSecretsManager, type SecretsManager } from '../../kernel/aws/secrets-manager.js';
 import { once } from '../../kernel/runtime/aws-env.js';
-
-const client = /* @__PURE__ */ once(() => tracer.captureAWSv3Client(new SecretsManagerClient({})));
 
 export const providerSecret = z.object({
   url: z.url().check(z.regex(/^https:\/\//, 'an https URL')),
@@ -18,13 +16,17 @@ export const webhookSecret = z.object({
 });
 
 /** A secret's JSON value, parsed; a failure is forgotten so that the next call reads again. */
-export function secretValue<T>(variable: string, schema: z.ZodMiniType<T>): () => Promise<T> {
+export function secretValue<T>(
+  variable: string,
+  schema: z.ZodMiniType<T>,
+  client: () => SecretsManager = awsSecretsManager,
+): () => Promise<T> {
   let loading: Promise<T> | undefined;
   return () => {
     loading ??= (async () => {
       const secretId = process.env[variable];
       if (!secretId) throw new Error(`${variable} is not set`);
-      const out = await client().send(new GetSecretValueCommand({ SecretId: secretId }));
+      const out = await client().getSecretValue({ SecretId: secretId });
       const parsed = z.safeParse(schema, JSON.parse(out.SecretString ?? 'null'));
       // The value is never in the message: only which secret is malformed.
       if (!parsed.success) throw new Error(`The secret of ${variable} is not in the expected shape`);

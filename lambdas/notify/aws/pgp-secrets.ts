@@ -1,13 +1,9 @@
 // B3 in AWS: the platform OpenPGP key in Secrets Manager: the key pair (PGP_KEY_SECRET, only the signer reads
 // it) and the public half alone (PGP_PUBLIC_KEY_SECRET, the public route). Kept out of wiring.ts so that no
-// other function's bundle carries the Secrets Manager client.
-import {
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+// other function's bundle carries the Secrets Manager client (kernel/aws/secrets-manager.ts, the signed JSON
+// caller).
 import type { PrivateKey } from 'openpgp';
-import { tracer } from '../../kernel/observability.js';
+import { awsSecretsManager, type SecretsManager } from '../../kernel/aws/secrets-manager.js';
 import { once, requireEnv } from '../../kernel/runtime/aws-env.js';
 import type { PgpKeySource, PgpPublicKeySource } from '../pgp-key.js';
 import type { PlatformKeySecrets } from '../platform-key-init.js';
@@ -22,14 +18,14 @@ class SecretValue<T> {
   private loading: Promise<T> | undefined;
 
   constructor(
-    private readonly secrets: SecretsManagerClient,
+    private readonly secrets: SecretsManager,
     private readonly secretId: string,
     private readonly parse: (text: string) => Promise<T>,
   ) {}
 
   get(): Promise<T> {
     this.loading ??= (async () => {
-      const out = await this.secrets.send(new GetSecretValueCommand({ SecretId: this.secretId }));
+      const out = await this.secrets.getSecretValue({ SecretId: this.secretId });
       if (!out.SecretString) throw new Error('The PGP key secret has no SecretString');
       return this.parse(out.SecretString);
     })();
@@ -60,7 +56,7 @@ function publicKeyOf(text: string): string {
 export class SecretsManagerPgpPublicKey implements PgpPublicKeySource {
   private readonly value: SecretValue<string>;
 
-  constructor(secrets: SecretsManagerClient, secretId: string) {
+  constructor(secrets: SecretsManager, secretId: string) {
     this.value = new SecretValue(secrets, secretId, async (text) => publicKeyOf(text));
   }
 
@@ -75,7 +71,7 @@ export class SecretsManagerPgpKeySource implements PgpKeySource {
 
   /** `readPrivateKey`: the checked parser, `readPlatformKey` of lambdas/notify/platform-key.ts. */
   constructor(
-    secrets: SecretsManagerClient,
+    secrets: SecretsManager,
     secretId: string,
     readPrivateKey: (armored: string) => Promise<PrivateKey>,
   ) {
@@ -94,31 +90,29 @@ export class SecretsManagerPgpKeySource implements PgpKeySource {
   }
 }
 
-const secretsClient = /* @__PURE__ */ once(() => tracer.captureAWSv3Client(new SecretsManagerClient({})));
-
 export const awsPgpPublicKey = /* @__PURE__ */ once(
-  () => new SecretsManagerPgpPublicKey(secretsClient(), requireEnv('PGP_PUBLIC_KEY_SECRET')),
+  () => new SecretsManagerPgpPublicKey(awsSecretsManager(), requireEnv('PGP_PUBLIC_KEY_SECRET')),
 );
 
 /** The signing key source; `readPrivateKey` is readPlatformKey (see lambdas/notify/aws/pgp-signer.ts). */
 export const awsPgpKeySource = (readPrivateKey: (armored: string) => Promise<PrivateKey>) =>
-  new SecretsManagerPgpKeySource(secretsClient(), requireEnv('PGP_KEY_SECRET'), readPrivateKey);
+  new SecretsManagerPgpKeySource(awsSecretsManager(), requireEnv('PGP_KEY_SECRET'), readPrivateKey);
 
 /** Both secrets, read and written (Custom::PlatformPgpKey at deploy time only; lib/messaging.ts). */
 export class SecretsManagerPlatformKeySecrets implements PlatformKeySecrets {
   constructor(
-    private readonly secrets: SecretsManagerClient,
+    private readonly secrets: SecretsManager,
     private readonly pairId: string,
     private readonly publicId: string,
   ) {}
 
   private async read(secretId: string): Promise<string> {
-    const out = await this.secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const out = await this.secrets.getSecretValue({ SecretId: secretId });
     return out.SecretString ?? '';
   }
 
   private async write(secretId: string, value: string): Promise<void> {
-    await this.secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
+    await this.secrets.putSecretValue({ SecretId: secretId, SecretString: value });
   }
 
   readPair = () => this.read(this.pairId);
@@ -130,7 +124,7 @@ export class SecretsManagerPlatformKeySecrets implements PlatformKeySecrets {
 export const awsPlatformKeySecrets = /* @__PURE__ */ once(
   () =>
     new SecretsManagerPlatformKeySecrets(
-      secretsClient(),
+      awsSecretsManager(),
       requireEnv('PGP_KEY_SECRET'),
       requireEnv('PGP_PUBLIC_KEY_SECRET'),
     ),

@@ -321,6 +321,10 @@ export class CognitoService implements Service {
         await this.existing(pool, username);
         await directory.enableUser(username);
         return {};
+      case 'AdminDeleteUser':
+        await this.existing(pool, username);
+        await directory.deleteUser(username);
+        return {};
       case 'AdminUpdateUserAttributes': {
         await this.existing(pool, username);
         const email = attribute('email');
