@@ -193,7 +193,8 @@ describe('A1 Cognito user pools through the signed JSON caller', () => {
     };
     const standIn = await scriptedService('cognito-idp', [
       { status: 0 },
-      { status: 200, body: user },
+      // closes its connection: the auth flow's is a new one, so its cut is not a stale kept-alive socket's
+      { status: 200, body: user, headers: { connection: 'close' } },
       { status: 0 },
     ]);
     const cognito = new CognitoIdentityProvider(

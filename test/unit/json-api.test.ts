@@ -169,7 +169,12 @@ describe('I2 the signed JSON-protocol caller', () => {
   });
 
   it('I2 a connection lost before any answer is sent again only for an operation the caller marks idempotent', async () => {
-    const stand = await standIn(['drop', { status: 200, body: { Items: [] } }, 'drop']);
+    // The answer closes its connection, so the UpdateItem's cut is on a new one (not a stale kept-alive socket).
+    const stand = await standIn([
+      'drop',
+      { status: 200, body: { Items: [] }, headers: { connection: 'close' } },
+      'drop',
+    ]);
     try {
       expect(await jsonCallRaw(DYNAMODB, stand.transport, 'Query', {}, { idempotent: true })).toEqual({
         Items: [],
@@ -179,6 +184,26 @@ describe('I2 the signed JSON-protocol caller', () => {
         code: 'ECONNRESET',
       });
       expect(stand.seen).toHaveLength(3);
+    } finally {
+      await stand.close();
+    }
+  });
+
+  it('I2 a kept-alive socket found closed when reused is sent again on a new one, for any operation', async () => {
+    const stand = await standIn([
+      { status: 200, body: {} },
+      'drop',
+      { status: 200, body: { Attributes: {} } },
+    ]);
+    try {
+      await jsonCallRaw(DYNAMODB, stand.transport, 'GetItem', {}, { idempotent: true });
+      // the next call reuses the kept-alive socket, which the server cuts: a stale socket, sent again
+      expect(await jsonCallRaw(DYNAMODB, stand.transport, 'UpdateItem', {})).toEqual({ Attributes: {} });
+      expect(stand.seen.map((s) => s.headers['x-amz-target'])).toEqual([
+        'DynamoDB_20120810.GetItem',
+        'DynamoDB_20120810.UpdateItem',
+        'DynamoDB_20120810.UpdateItem',
+      ]);
     } finally {
       await stand.close();
     }

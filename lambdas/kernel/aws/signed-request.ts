@@ -128,7 +128,11 @@ export function send(request: ApiRequest, maxBody = Number.POSITIVE_INFINITY): P
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    // A kept-alive socket the server had closed while idle (a thawed Lambda's): the request never reached it.
+    req.on('error', (error: Error & { reusedSocket?: boolean }) => {
+      if (req.reusedSocket) error.reusedSocket = true;
+      reject(error);
+    });
     req.end(request.body);
   });
 }
@@ -173,7 +177,13 @@ export async function signedCall(
       answer = await send({ ...request, headers: signed.headers }, options.maxBody);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (!options.retryNetwork || !code || !NETWORK.has(code) || attempt >= MAX_ATTEMPTS) throw error;
+      // Any operation is sent again when a reused idle socket was found closed (ECONNRESET/EPIPE on it, as
+      // node's documentation advises); other connection failures only for operations safe to repeat.
+      const stale =
+        (error as { reusedSocket?: boolean }).reusedSocket === true &&
+        (code === 'ECONNRESET' || code === 'EPIPE');
+      const again = stale || (options.retryNetwork === true && code !== undefined && NETWORK.has(code));
+      if (!again || attempt >= MAX_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, (transport.backoffMs ?? jittered)(attempt)));
       continue;
     }
