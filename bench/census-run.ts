@@ -2,6 +2,7 @@
 // bench/.out/census-measured.json, and exits non-zero when the journeys differ from bench/census.json;
 // `--update` rewrites bench/census.json from this run; `--profile` adds a profiled pass and the handler's own
 // CPU without its AWS calls (bench/cpu-attribution.ts); `--warm=N` runs N warm-up passes first (default 1).
+// With CENSUS_PROFILE_DIR=DIR the profiles stay in DIR; `npx tsx bench/profile-top.ts DIR` reads them.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCensus, UPDATE_COMMAND } from './census.js';

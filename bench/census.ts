@@ -517,7 +517,9 @@ export async function measureCensus(
       // One more pass with a CPU profile of every invocation: the profiler slows the thread down, so its
       // figures only give each invocation's split (handler / AWS calls), applied to the measured pass's CPU.
       const profileAt = Date.now();
-      profileDir = await mkdtemp(join(tmpdir(), 'palisade-census-profiles-'));
+      // CENSUS_PROFILE_DIR keeps the profiles (one .cpuprofile per invocation, named by function) to read them.
+      profileDir =
+        process.env.CENSUS_PROFILE_DIR ?? (await mkdtemp(join(tmpdir(), 'palisade-census-profiles-')));
       h.lambda.profileDir = profileDir;
       const profiling = new Recorder(h, true);
       await journeys(h, profiling, warmPasses + 2);
@@ -552,7 +554,7 @@ export async function measureCensus(
       const mean = (pick: (s: Split) => number) => all.reduce((t, s) => t + pick(s), 0) / all.length;
       return { handlerShare: mean((s) => s.handlerShare), strengthShare: mean((s) => s.strengthShare) };
     };
-    if (profileDir) await rm(profileDir, { force: true, recursive: true });
+    if (profileDir && !process.env.CENSUS_PROFILE_DIR) await rm(profileDir, { force: true, recursive: true });
     for (const step of recorder.steps) {
       const journey = census.journeys[step.journey] ?? {
         title: JOURNEYS[step.journey] ?? step.journey,

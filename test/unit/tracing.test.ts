@@ -7,6 +7,7 @@ import {
   captureLambdaHandler,
   daemonSink,
   type Subsegment,
+  subsegment,
   traceContext,
 } from '../../lambdas/kernel/runtime/tracing.js';
 
@@ -44,6 +45,24 @@ describe('I1 trace subsegments without the X-Ray SDK', () => {
     });
     expect(traceContext(HEADER.replace('Sampled=1', 'Sampled=0'))).toBeUndefined();
     expect(traceContext(undefined)).toBeUndefined();
+  });
+
+  it('I1 the parsed header follows the header: a new invocation’s trace is never the last one’s', () => {
+    const next = 'Root=1-5759e989-000000000000000000000001;Parent=0000000000000001;Sampled=1';
+    expect(traceContext(HEADER)?.traceId).toBe('1-5759e988-bd862e3fe1be46a994272793');
+    expect(traceContext(next)).toEqual({
+      traceId: '1-5759e989-000000000000000000000001',
+      parentId: '0000000000000001',
+    });
+    expect(traceContext(next.replace('Sampled=1', 'Sampled=0'))).toBeUndefined();
+    expect(traceContext(HEADER)?.parentId).toBe('53995c3f42cd8ad8');
+  });
+
+  it('I1 subsegment ids are 64 random bits in hex, all distinct (across refills of the id pool)', () => {
+    const context = { traceId: '1-5759e988-bd862e3fe1be46a994272793', parentId: '53995c3f42cd8ad8' };
+    const ids = Array.from({ length: 1000 }, () => subsegment('DynamoDB', Date.now(), {}, context)?.id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('I1 an AWS call is one subsegment under the invocation: service, operation, region, request id, and its error class', async () => {

@@ -3,7 +3,12 @@
 import { sha256, verifySignature } from '../crypto/verify-signature.js';
 import { IntegrityError } from '../errors.js';
 import type { KeyService } from '../ports/key-service.js';
-import { canonicalItemBytes, type ItemKey, SIGNATURE_ATTRIBUTES } from './canonical-item.js';
+import {
+  canonicalItemBytes,
+  canonicalItemText,
+  type ItemKey,
+  SIGNATURE_ATTRIBUTES,
+} from './canonical-item.js';
 
 export type SignatureAttributes = {
   sig: string;
@@ -48,6 +53,9 @@ export class RowSigner {
 /** How many rows' highest versions a container remembers (least recently seen forgotten first). */
 export const VERSION_WATERMARKS = 10_000;
 
+/** How many verified signatures a container remembers with the bytes they cover (least recently used out). */
+export const VERIFIED_SIGNATURES = 2_000;
+
 export class RowVerifier {
   private readonly publicKeys = new Map<string, Promise<Uint8Array>>();
   /**
@@ -57,6 +65,14 @@ export class RowVerifier {
   private readonly watermarks = new Map<string, { version: number; tick: number }>();
   /** A logical clock: a read may only be held to watermarks set before it was sent. */
   private tick = 0;
+  /**
+   * Signatures already verified, with the canonical text each covers (key: the key id and the signature). A
+   * row read again unchanged (the same version in the next request, a settings row every request reads) is
+   * the very message and signature the ECDSA verification accepted: equal text, same key, same answer, so it
+   * is not verified again. Anything else (other bytes, another signature, another key) takes the full check.
+   * Only the signature check is spared: the watermark (replay) and the head ledger still apply to every read.
+   */
+  private readonly verified = new Map<string, string>();
 
   constructor(
     private readonly keys: Pick<KeyService, 'getPublicKey'>,
@@ -115,7 +131,17 @@ export class RowVerifier {
     }
     let valid = false;
     try {
-      valid = verifySignature(spki, canonicalItemBytes(table, key, row), Buffer.from(sig, 'base64'));
+      const text = canonicalItemText(table, key, row);
+      const memo = `${sigKeyId}\u0000${sig}`;
+      const known = this.verified.get(memo);
+      if (known === text) {
+        valid = true;
+        this.verified.delete(memo);
+        this.verified.set(memo, text);
+      } else {
+        valid = verifySignature(spki, Buffer.from(text, 'utf8'), Buffer.from(sig, 'base64'));
+        if (valid) this.remember(memo, text);
+      }
     } catch {
       valid = false;
     }
@@ -131,6 +157,15 @@ export class RowVerifier {
     const plain: Record<string, unknown> = { ...row };
     for (const name of SIGNATURE_ATTRIBUTES) delete plain[name];
     return plain as T;
+  }
+
+  private remember(memo: string, text: string): void {
+    this.verified.delete(memo);
+    this.verified.set(memo, text);
+    if (this.verified.size > VERIFIED_SIGNATURES) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
   }
 
   /** Raises the alarm and fails closed: the row under `key` is not to be trusted. */

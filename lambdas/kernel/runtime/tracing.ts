@@ -8,7 +8,7 @@
 // subsegment, one datagram per invocation (a datagram per call cost more CPU than the rest of the tracing).
 // Outside Lambda, or when the invocation is not sampled, it does nothing. Sending never throws and never
 // waits: tracing is best effort.
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import type { MiddlewareObj } from '@middy/core';
 
@@ -18,9 +18,19 @@ export interface TraceContext {
   parentId: string;
 }
 
+/** The last header parsed and what it gave: every AWS call of an invocation asks for the same one. */
+let parsed: { header: string; context: TraceContext | undefined } | undefined;
+
 /** The current invocation's trace, when Lambda gave one and sampled it; undefined otherwise. */
 export function traceContext(header = process.env._X_AMZN_TRACE_ID): TraceContext | undefined {
   if (!header) return undefined;
+  if (parsed?.header === header) return parsed.context;
+  const context = parseTraceHeader(header);
+  parsed = { header, context };
+  return context;
+}
+
+function parseTraceHeader(header: string): TraceContext | undefined {
   const fields = new Map(
     header.split(';').map((part) => {
       const at = part.indexOf('=');
@@ -71,14 +81,16 @@ let socket: Socket | undefined;
  */
 let open: { id: string; context: TraceContext; children: NestedSubsegment[] } | undefined;
 
-function send(address: { host: string; port: number }, document: Subsegment): void {
+/** Sends one document, or its JSON text when the caller already made it. */
+function send(address: { host: string; port: number }, document: Subsegment | string): void {
   try {
     if (!socket) {
       socket = createSocket('udp4');
       socket.unref();
       socket.on('error', () => undefined);
     }
-    socket.send(HEADER + JSON.stringify(document), address.port, address.host, () => undefined);
+    const text = typeof document === 'string' ? document : JSON.stringify(document);
+    socket.send(HEADER + text, address.port, address.host, () => undefined);
   } catch {
     // best effort: a trace document never fails a request
   }
@@ -110,12 +122,29 @@ export function daemonSink(address = process.env.AWS_XRAY_DAEMON_ADDRESS): Segme
           send(daemon, { ...child, trace_id: document.trace_id, parent_id: document.id, type: 'subsegment' });
         return;
       }
+      // Serialised once: the size check's text is the datagram's.
+      send(daemon, text);
+      return;
     }
     send(daemon, document);
   };
 }
 
-const newId = () => randomBytes(8).toString('hex');
+/**
+ * A subsegment id: 64 random bits in hex. Taken from a pool filled 256 ids at a time (one CSPRNG call instead
+ * of one per AWS call; ids only need to be unique within a trace).
+ */
+const ID_BYTES = 8;
+const idPool = Buffer.alloc(ID_BYTES * 256);
+let idAt = idPool.length;
+const newId = () => {
+  if (idAt === idPool.length) {
+    randomFillSync(idPool);
+    idAt = 0;
+  }
+  idAt += ID_BYTES;
+  return idPool.toString('hex', idAt - ID_BYTES, idAt);
+};
 const seconds = (ms: number) => ms / 1000;
 
 /** A subsegment of the current invocation, from `started` (epoch ms) to now; undefined when not traced. */
@@ -183,6 +212,8 @@ interface TraceableClient {
 export function captureAWSv3Client<T>(client: T, sink: SegmentSink | undefined = daemonSink()): T {
   if (!sink) return client;
   const traceable = client as unknown as TraceableClient;
+  // The client's region, resolved at its first call (the SDK keeps it as an async provider): not an await per call.
+  let region: { value: string | undefined } | undefined;
   traceable.middlewareStack.add(
     (next, context) => async (args) => {
       const started = Date.now();
@@ -199,7 +230,7 @@ export function captureAWSv3Client<T>(client: T, sink: SegmentSink | undefined =
       } finally {
         if (trace) {
           const { request_id, ...outcome } = awsOutcome(output, failure);
-          const region = await regionOf(traceable.config.region);
+          region ??= { value: await regionOf(traceable.config.region) };
           const document = subsegment(
             traceable.config.serviceId ?? context.clientName?.replace(/Client$/, '') ?? 'AWS',
             started,
@@ -207,7 +238,7 @@ export function captureAWSv3Client<T>(client: T, sink: SegmentSink | undefined =
               namespace: 'aws',
               aws: {
                 operation: (context.commandName ?? 'call').replace(/Command$/, ''),
-                ...(region ? { region } : {}),
+                ...(region.value ? { region: region.value } : {}),
                 ...(request_id ? { request_id } : {}),
               },
               ...outcome,

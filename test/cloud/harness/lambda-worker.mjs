@@ -116,9 +116,16 @@ syncBuiltinESMExports();
 // statistics (nanoseconds on a CPU), so neither the emulators (other threads) nor the time this thread waited
 // for a core count. WebAssembly runs on this thread: the duress argon2id (hash-wasm) is the only WebAssembly
 // in the bundles, and its exports are timed the same way, so the password hash can be taken out.
+// node ≥ 23.9's process.threadCpuUsage() (getrusage of this thread, microseconds) first: one syscall, where
+// reading the schedstat file is an open, a read and a close (~60–150 µs each, and hash-wasm's argon2id calls
+// its exports dozens of times per hash: that timing alone once made up most of CheckDuress's measured CPU).
 const SCHEDSTAT = '/proc/thread-self/schedstat';
 let schedstat = true;
 const threadCpuNs = () => {
+  if (typeof process.threadCpuUsage === 'function') {
+    const { user, system } = process.threadCpuUsage();
+    return (user + system) * 1000;
+  }
   if (!schedstat) return 0;
   try {
     return Number(readFileSync(SCHEDSTAT, 'latin1').split(' ')[0]);
