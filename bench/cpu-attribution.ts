@@ -6,8 +6,9 @@
 // and HTTP. The emulators already run on other threads than the function's (the census measures the
 // function's own thread), so what is left to take out is the AWS-call stack. Each sample is attributed by its
 // stack, leaf first: the first frame that belongs to a known side decides (our sources and non-AWS libraries →
-// handler; @aws-sdk/*, @smithy/*, node's HTTP/TLS/socket/stream modules and our own signed-request transport
-// → AWS calls). Frames that belong to neither (node internals such as crypto, buffers and events; natives)
+// handler; @aws-sdk/*, @smithy/*, node's HTTP/TLS/socket/stream modules and our own clients that replace the
+// SDK's — the signed transport, the JSON-protocol caller, the DynamoDB document conversion, KMS, Secrets
+// Manager, Cognito, S3, the Lambda invoke — → AWS calls). Frames that belong to neither (node internals such as crypto, buffers and events; natives)
 // take the side of the frame that called them; samples with no side at all (the event loop, microtask
 // runs, garbage collection) are shared in proportion. The password work is counted apart, as deliberate:
 // the WebAssembly hash (the worker times it exactly) and the zxcvbn strength estimate of a new password.
@@ -28,8 +29,9 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Our own modules that are transport to AWS (a SigV4-signed HTTPS call instead of an SDK client). */
-const OUR_TRANSPORT = /^lambdas\/kernel\/aws\/(lambda-invoke|signed-request|s3-client)\.ts$/;
+/** Our own modules that are the AWS calls (a SigV4-signed HTTPS call and its wire format instead of an SDK client). */
+const OUR_TRANSPORT =
+  /^lambdas\/kernel\/aws\/(lambda-invoke|signed-request|s3-client|json-api|dynamo-documents|kms|secrets-manager|cognito-idp)\.ts$/;
 const AWS_PACKAGE = /node_modules\/@(aws-sdk|smithy|aws-crypto\/(sha256|crc32|util))\//;
 /** The password-strength estimate (A1's policy: a deliberate per-password cost, like the hashes). */
 const STRENGTH_PACKAGE = /node_modules\/@zxcvbn-ts\//;
