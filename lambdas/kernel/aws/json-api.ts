@@ -6,7 +6,7 @@
 // exceptions), carrying the other fields of the error document (DynamoDB's CancellationReasons, Item …) as the
 // SDK's exceptions do. Throttling and transient errors (the SDK's list), 429 and 5xx are retried with jittered
 // backoff; a connection that failed before any answer only when the caller says the operation is safe to repeat.
-import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { envCredentials } from './env-credentials.js';
 import {
   type Answer,
   AwsApiError,
@@ -40,7 +40,7 @@ export function jsonTransportFromEnv(
 ): AwsTransport {
   const { region, endpoint } = regionAndEndpoint(service.endpointVariable, env);
   const host = service.host?.(region) ?? `${service.signingName}.${region}.amazonaws.com`;
-  return { region, endpoint: new URL(endpoint ?? `https://${host}`), credentials: fromEnv() };
+  return { region, endpoint: new URL(endpoint ?? `https://${host}`), credentials: envCredentials(env) };
 }
 
 // The SDK's throttling and transient error codes (@smithy/service-error-classification), retried like a 429.

@@ -5,9 +5,9 @@
 // adapter) instead of @aws-sdk/client-lambda (~70 KB minified): docs/decisions.md, "Bundles". Like the SDK
 // client it reads its endpoint from AWS_ENDPOINT_URL_LAMBDA or AWS_ENDPOINT_URL and its credentials from the
 // environment, and forwards the trace header.
-import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SmsCountryNotAllowed } from '../errors.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
+import { envCredentials } from './env-credentials.js';
 import {
   type Answer,
   AwsApiError,
@@ -36,7 +36,7 @@ export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): InvokeTr
   return {
     region,
     endpoint: new URL(endpoint ?? `https://lambda.${region}.amazonaws.com`),
-    credentials: fromEnv(),
+    credentials: envCredentials(env),
   };
 }
 

@@ -12,8 +12,8 @@
 // elements rather than an XML parser.
 import { createHash, createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
-import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { getSigningKey } from '@smithy/signature-v4';
+import { envCredentials } from './env-credentials.js';
 import {
   type Answer,
   type ApiRequest,
@@ -39,7 +39,7 @@ export interface S3Transport extends Omit<AwsTransport, 'endpoint'> {
 
 export function s3TransportFromEnv(env: NodeJS.ProcessEnv = process.env): S3Transport {
   const { region, endpoint } = regionAndEndpoint('AWS_ENDPOINT_URL_S3', env);
-  return { region, credentials: fromEnv(), ...(endpoint ? { endpoint: new URL(endpoint) } : {}) };
+  return { region, credentials: envCredentials(env), ...(endpoint ? { endpoint: new URL(endpoint) } : {}) };
 }
 
 // --- the XML of S3's answers: flat elements, text with XML's five entities and character references -------

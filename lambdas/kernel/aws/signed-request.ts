@@ -4,19 +4,48 @@
 // credentials are the environment's (a Lambda's role session) unless a caller passes its own; sockets are kept
 // alive; throttling (429) and service faults (5xx) are retried with jittered backoff, client errors never; and
 // each call writes its X-Ray subsegment (`<service>` · `<operation>`) when the invocation is traced.
+
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { once } from '../runtime/aws-env.js';
 import { awsOutcome, daemonSink, subsegment } from '../runtime/tracing.js';
 
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytesOf = (data: SourceData): Buffer =>
+  typeof data === 'string'
+    ? Buffer.from(data, 'utf8')
+    : ArrayBuffer.isView(data)
+      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+      : Buffer.from(data);
+
 /**
- * SHA-256 and HMAC-SHA-256 over node:crypto in the shape SigV4 expects (`new Sha256(secret?)`): the SDK's own
- * (@smithy/core's, which every bundle holds already for its clients).
+ * SHA-256, or HMAC-SHA-256 under `secret`, over node:crypto in the shape SigV4 expects (`new Sha256(secret?)`,
+ * `update`, `digest`, `reset`): what @smithy/core's checksum module gives, without its pure-JS fallback.
  */
-export { Sha256 as NodeSha256 } from '@smithy/core/checksum';
+export class NodeSha256 {
+  private hash: Hash | Hmac;
+  constructor(private readonly secret?: SourceData) {
+    this.hash = this.fresh();
+  }
+  private fresh(): Hash | Hmac {
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(this.secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(bytesOf(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+  digestSync(): Uint8Array {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {
+    this.hash = this.fresh();
+  }
+}
 
 /** An AWS API's refusal of a call, named by the service's error code, with the SDK's `$metadata`. */
 export class AwsApiError extends Error {
@@ -58,7 +87,7 @@ export const signerFor = (
     service,
     region: transport.region,
     credentials: transport.credentials,
-    sha256: Sha256,
+    sha256: NodeSha256,
     uriEscapePath: options.uriEscapePath ?? true,
   });
 

@@ -1,0 +1,12 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { allFunctions } from '../lambdas/catalogue.js';
+import { bundleFunction } from './bundle.js';
+const f = allFunctions().find((x: { id: string }) => x.id === process.argv[2])!;
+const out = join(tmpdir(), 'm1');
+await bundleFunction(f.id, f.entry, out);
+const m = JSON.parse(readFileSync(join(out, f.id, 'index.meta.json'), 'utf8'));
+const o = Object.entries(m.outputs).find(([k]) => (k as string).endsWith('.mjs'))![1] as { inputs: Record<string, { bytesInOutput: number }> };
+const rows = Object.entries(o.inputs).filter(([k]) => k.includes(process.argv[3] ?? '')).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
+for (const [k, v] of rows.slice(0, 40)) console.log((v.bytesInOutput / 1024).toFixed(1).padStart(6), k.replace(/^.*node_modules\//, ''));
