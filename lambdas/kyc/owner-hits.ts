@@ -23,7 +23,7 @@ export interface OwnerHit {
 
 export interface OwnerHitPorts {
   cases: Pick<CaseWork, 'openCase'>;
-  screening: Pick<ScreeningStore, 'freeze'>;
+  screening: Pick<ScreeningStore, 'freeze' | 'noteFreezeCase'>;
 }
 
 const RULES: readonly BandRule[] = [...SCREENING_BANDS, ...PEP_BANDS];
@@ -39,6 +39,9 @@ export async function actOnOwnerHit(
 ): Promise<{ caseId: string; frozen: boolean } | undefined> {
   const action = actionOfBand(hit.band);
   if (action !== 'block' && action !== 'case' && action !== 'edd') return undefined;
+  // the freeze comes first: no moment shows the case without it (screening-store.ts, freeze)
+  const frozen = action === 'block';
+  if (frozen) await ports.screening.freeze(hit.customerId, { decisionId: hit.decisionId, at: hit.at });
   const opened = await ports.cases.openCase({
     subject: { userId: hit.customerId },
     kind: action === 'edd' ? 'pep-edd' : 'screening-hit',
@@ -53,12 +56,10 @@ export async function actOnOwnerHit(
     source: { kind: 'kyc-owner', id: hit.decisionId },
     attachToOpen: true,
   });
-  const frozen = action === 'block';
   if (frozen)
-    await ports.screening.freeze(hit.customerId, {
+    await ports.screening.noteFreezeCase(hit.customerId, {
       decisionId: hit.decisionId,
       caseId: opened.caseId,
-      at: hit.at,
     });
   return { caseId: opened.caseId, frozen };
 }

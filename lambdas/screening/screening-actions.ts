@@ -16,7 +16,7 @@ export interface ScreeningOutcome {
 }
 
 export interface ScreeningActionPorts {
-  store: Pick<ScreeningStore, 'record' | 'freeze'>;
+  store: Pick<ScreeningStore, 'record' | 'freeze' | 'noteFreezeCase'>;
   cases: Pick<CaseWork, 'openCase'>;
   clock: Clock;
 }
@@ -75,6 +75,10 @@ export class ScreeningActions {
     if (decision.action !== 'block' && decision.action !== 'case' && decision.action !== 'edd')
       return { decision, frozen: false };
     const userId = decision.subject.userId;
+    // only a sanctions band blocks; a PEP hit never freezes (bands.ts PEP_BANDS). The freeze comes first: no
+    // moment shows the case without it, and a retried task finds it made.
+    const freeze = mayFreeze && decision.action === 'block';
+    if (freeze) await this.ports.store.freeze(userId, { decisionId: decision.decisionId, at: decision.at });
     const opened = await this.ports.cases.openCase({
       subject: { userId },
       // a sanctions hit's case also carries the PEP hits of the same decision (stricter outcome, one case)
@@ -101,13 +105,10 @@ export class ScreeningActions {
       source: { kind: 'screening', id: decision.decisionId },
       attachToOpen: true,
     });
-    // only a sanctions band blocks; a PEP hit never freezes (bands.ts PEP_BANDS)
-    const freeze = mayFreeze && decision.action === 'block';
     if (freeze)
-      await this.ports.store.freeze(userId, {
+      await this.ports.store.noteFreezeCase(userId, {
         decisionId: decision.decisionId,
         caseId: opened.caseId,
-        at: decision.at,
       });
     return { decision, caseId: opened.caseId, frozen: freeze };
   }

@@ -314,12 +314,16 @@ export class ScreeningStore {
     return row && strip<ScreeningState>(row);
   }
 
-  /** Freezes the customer's withdrawals (idempotent: a frozen customer stays frozen by the first decision). */
-  async freeze(userId: string, by: { decisionId: string; caseId: string; at: string }): Promise<void> {
+  /**
+   * Freezes the customer's withdrawals (idempotent: a frozen customer stays frozen by the first decision). A
+   * blocking decision freezes before its case is opened, so no moment shows the case without the freeze; the
+   * case's id follows (noteFreezeCase).
+   */
+  async freeze(userId: string, by: { decisionId: string; caseId?: string; at: string }): Promise<void> {
     const state: ScreeningState = {
       frozen: true,
       decisionId: by.decisionId,
-      caseId: by.caseId,
+      ...(by.caseId ? { caseId: by.caseId } : {}),
       frozenAt: by.at,
     };
     for (let attempt = 1; ; attempt += 1) {
@@ -338,6 +342,15 @@ export class ScreeningStore {
         if (!(error instanceof Conflict) || attempt >= 3) throw error;
       }
     }
+  }
+
+  /** The case of the decision that froze the customer, once opened (nothing when another decision froze). */
+  async noteFreezeCase(userId: string, by: { decisionId: string; caseId: string }): Promise<void> {
+    await this.table.update<StateRow>(stateKey(userId), (row) =>
+      row.frozen && row.decisionId === by.decisionId && !row.caseId
+        ? { ...row, caseId: by.caseId }
+        : undefined,
+    );
   }
 
   /**

@@ -21,7 +21,7 @@ import { currentLists } from './versions.js';
 
 export interface ScreeningWorkPorts {
   lists: Pick<ListStore, 'current' | 'readFiles'>;
-  store: Pick<ScreeningStore, 'record' | 'freeze'> &
+  store: Pick<ScreeningStore, 'record' | 'freeze' | 'noteFreezeCase'> &
     Partial<Pick<ScreeningStore, 'enrol' | 'rosterPage' | 'rosterEntry'>>;
   cases: Pick<CaseWork, 'openCase'>;
   clock: Clock;

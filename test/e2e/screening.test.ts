@@ -179,7 +179,13 @@ describe('F2 screening in the product', () => {
         }),
       ],
     });
+    // frozen before the case was opened; the case's id is noted on the freeze one write after the case
     expect(await cloud.ports.screeningStore.state(listed.userId)).toMatchObject({ frozen: true });
+    const state = await until(async () => {
+      const s = await cloud.ports.screeningStore.state(listed.userId);
+      return s?.caseId ? s : undefined;
+    });
+    expect(state).toMatchObject({ frozen: true, caseId: expect.stringMatching(/^case_/) });
     const decisions = await cloud.ports.screeningStore.decisions(listed.userId);
     expect(decisions[0]).toMatchObject({
       trigger: 'signup',

@@ -158,7 +158,10 @@ describe('F1 F2 a hit on an owner acts on the customer (owner-hits.ts)', () => {
         },
         screening: {
           freeze: async (userId: string, by: unknown) => {
-            freezes.push({ userId, by });
+            freezes.push({ userId, by, casesBefore: cases.length });
+          },
+          noteFreezeCase: async (userId: string, by: unknown) => {
+            freezes.push({ userId, noted: by });
           },
         },
       },
@@ -185,8 +188,10 @@ describe('F1 F2 a hit on an owner acts on the customer (owner-hits.ts)', () => {
         attachToOpen: true,
       }),
     ]);
+    // frozen before the case is opened, the case's id noted after
     expect(strong.freezes).toEqual([
-      { userId: 'u-biz', by: { decisionId: 'scr_owner_1', caseId: 'case_00000001', at: hit.at } },
+      { userId: 'u-biz', by: { decisionId: 'scr_owner_1', at: hit.at }, casesBefore: 0 },
+      { userId: 'u-biz', noted: { decisionId: 'scr_owner_1', caseId: 'case_00000001' } },
     ]);
     const medium = ports();
     expect(await actOnOwnerHit(medium.ports as never, { ...hit, band: 'medium' })).toEqual({

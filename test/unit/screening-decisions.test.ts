@@ -99,7 +99,7 @@ describe('F2 screening bands', () => {
 describe('F2 screening work over the list store', () => {
   let lists: LocalListStore;
   let recorded: ScreeningDecision[];
-  let frozen: { userId: string; decisionId: string; caseId: string }[];
+  let frozen: { userId: string; decisionId: string; at: string; casesBefore: number; caseId?: string }[];
   let opened: OpenCaseInput[];
   let work: ScreeningWork;
 
@@ -129,7 +129,11 @@ describe('F2 screening work over the list store', () => {
           return true;
         },
         freeze: async (userId, by) => {
-          frozen.push({ userId, ...by });
+          frozen.push({ userId, ...by, casesBefore: opened.length });
+        },
+        noteFreezeCase: async (userId, by) => {
+          const f = frozen.find((x) => x.userId === userId && x.decisionId === by.decisionId);
+          if (f) f.caseId = by.caseId;
         },
       },
       cases: {
@@ -167,8 +171,15 @@ describe('F2 screening work over the list store', () => {
         }),
       ],
     });
+    // frozen before the case is opened (no moment shows the case without the freeze), the case's id after
     expect(frozen).toEqual([
-      { userId: 'u1', decisionId: out.decision.decisionId, caseId: out.caseId, at: NOW.toISOString() },
+      {
+        userId: 'u1',
+        decisionId: out.decision.decisionId,
+        at: NOW.toISOString(),
+        casesBefore: 0,
+        caseId: out.caseId,
+      },
     ]);
   });
 
@@ -228,7 +239,11 @@ describe('F2 screening work over the list store', () => {
           return true;
         },
         freeze: async (userId, by) => {
-          frozen.push({ userId, ...by });
+          frozen.push({ userId, ...by, casesBefore: opened.length });
+        },
+        noteFreezeCase: async (userId, by) => {
+          const f = frozen.find((x) => x.userId === userId && x.decisionId === by.decisionId);
+          if (f) f.caseId = by.caseId;
         },
       },
       cases: {

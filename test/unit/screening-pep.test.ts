@@ -202,6 +202,7 @@ describe('F2 PEP screening work over the list store', () => {
         freeze: async (userId) => {
           frozen.push(userId);
         },
+        noteFreezeCase: async () => {},
       },
       cases: {
         openCase: async (input) => {
