@@ -13,10 +13,11 @@ export const BUDGETS = {
   medianBytes: 150 * KB,
   /**
    * Median `await import(bundle)` in a fresh node process, node's own start excluded. Issue 18's goal is
-   * 60 ms; this stays at 120 until a quiet machine measures the bundles since the built-in shims (the
-   * import's CPU time fell by a quarter to a third, docs/benchmarks.md, "Init after the built-in shims").
+   * 60 ms: measured 2026-12-05 on a quiet machine, after the SDK clients went, 26–58 ms for most functions
+   * (GetMe 47.6, Login 56.1, RefreshTokens 52.0) and 64–79 ms for the heaviest (RequestWithdrawal 65.0,
+   * DeclareBeneficiary 78.2, SendUserMail 79.3). 90 leaves room for a run's ±20 %; the PGP signer has its own.
    */
-  maxInitMs: 120,
+  maxInitMs: 90,
 } as const;
 
 /**
@@ -86,7 +87,14 @@ export function sizeVerdict(facts: BundleFacts): Verdict {
  * Per-function exceptions to the init budget, by catalogue function id: the limit and why, with the measured
  * figure ("Measured … ms"), as the size exceptions above. None yet.
  */
-export const INIT_EXCEPTIONS: Readonly<Record<string, { maxMs: number; reason: string }>> = {};
+export const INIT_EXCEPTIONS: Readonly<Record<string, { maxMs: number; reason: string }>> = {
+  PgpMailSigner: {
+    maxMs: 120,
+    reason:
+      'B3: OpenPGP.js (367 KB of the 461 KB bundle) compiles at import. Measured 91.6 ms on 2026-12-05; the ' +
+      'function holds only it, so the other mail paths (SendUserMail, the public-key route) do not pay it.',
+  },
+};
 
 export function initLimit(id: string): number {
   return INIT_EXCEPTIONS[id]?.maxMs ?? BUDGETS.maxInitMs;
