@@ -2,7 +2,6 @@
 // it): an independent SigV4 verifier for awsJson requests, a recorder in front of a cloud-harness service
 // emulation (what each call sent, and its signature's verdict), and a scripted stand-in server (throttling,
 // faults, error documents the emulations do not produce).
-import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +20,7 @@ import {
 import type { PolicyStatement } from '../cloud/harness/iam.js';
 import { CognitoService } from '../cloud/harness/services/cognito.js';
 import type { CloudModel, CloudPool } from '../cloud/harness/template.js';
+import { verifySigV4 } from './sigv4.js';
 
 export const TEST_SECRET = 'harness-secret';
 
@@ -44,52 +44,19 @@ export const testTransport = (
   backoffMs: () => 1,
 });
 
-const rfc3986 = (s: string) =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
 /**
- * SigV4 of a header-signed request to a JSON-protocol service, recomputed from the raw request as the AWS
- * documentation defines it for services other than S3 (each path segment encoded once more, the body's
- * SHA-256), independently of @smithy/signature-v4: `ok`, `unsigned`, or what differs.
+ * SigV4 of a header-signed request to a JSON-protocol service (test/support/sigv4.ts, independent of
+ * @smithy/signature-v4): `ok`, `unsigned`, or what differs.
  */
-export function verifySigV4Json(
+export const verifySigV4Json = (
   req: { method: string; path: string; headers: IncomingMessage['headers']; body: Buffer },
   service: string,
   secret = TEST_SECRET,
-): string {
-  if (req.headers.authorization === undefined) return 'unsigned';
-  const auth =
-    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-      String(req.headers.authorization),
-    );
-  if (!auth) return 'malformed authorization';
-  const [, , day, region, scopeService, signed, signature] = auth as unknown as string[];
-  if (scopeService !== service) return `signed for ${scopeService}, not ${service}`;
-  const names = (signed as string).split(';');
-  for (const required of ['host', 'x-amz-date', 'x-amz-target', 'content-type'])
-    if (!names.includes(required)) return `${required} not signed`;
-  const canonicalPath = req.path
-    .split('/')
-    .map((segment) => rfc3986(segment))
-    .join('/');
-  const canonical = [
-    req.method,
-    canonicalPath || '/',
-    '',
-    ...names.map((n) => `${n}:${String(req.headers[n]).trim().replace(/\s+/g, ' ')}`),
-    '',
-    signed,
-    createHash('sha256').update(req.body).digest('hex'),
-  ].join('\n');
-  const scope = `${day}/${region}/${service}/aws4_request`;
-  const toSign = `AWS4-HMAC-SHA256\n${req.headers['x-amz-date']}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-  let key: Buffer = Buffer.from(`AWS4${secret}`);
-  for (const part of [day, region, service, 'aws4_request'])
-    key = createHmac('sha256', key)
-      .update(part as string)
-      .digest();
-  return createHmac('sha256', key).update(toSign).digest('hex') === signature ? 'ok' : 'signature mismatch';
-}
+): string =>
+  verifySigV4(
+    { method: req.method, url: req.path, headers: req.headers, body: req.body },
+    { secret, service, signed: ['x-amz-target', 'content-type'] },
+  );
 
 export interface SeenCall {
   operation: string;

@@ -1,65 +1,17 @@
 // A stand-in for an AWS JSON-protocol service (KMS, Secrets Manager …) that answers from a script and records
 // every request: its X-Amz-Target, its JSON body, its headers, and the verdict of an independent SigV4 verifier
 // (recomputed from the raw request as the SigV4 documentation defines it, not with @smithy/signature-v4).
-import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AwsTransport } from '../../lambdas/kernel/aws/signed-request.js';
+import { type RawRequest, verifySigV4 as verifySigV4Of } from './sigv4.js';
 
 export const STAND_IN_SECRET = 'stand-in-secret';
 export const STAND_IN_KEY_ID = 'ASIASTANDIN';
 
-const rfc3986 = (s: string) =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/** 'ok', or what is wrong with the request's SigV4 header signature (any service but S3: the path encoded twice). */
-export function verifySigV4(
-  req: { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer },
-  secret = STAND_IN_SECRET,
-): string {
-  const auth =
-    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-      String(req.headers.authorization),
-    );
-  if (!auth) return 'no SigV4 authorization';
-  const [, , day, region, service, signed, signature] = auth as unknown as string[];
-  const [rawPath = '/', rawQuery = ''] = req.url.split('?');
-  const query = rawQuery
-    .split('&')
-    .filter(Boolean)
-    .map((pair) => {
-      const [k = '', v = ''] = pair.split(/=(.*)/s);
-      return [rfc3986(decodeURIComponent(k)), rfc3986(decodeURIComponent(v))] as const;
-    })
-    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const names = (signed as string).split(';');
-  for (const required of ['host', 'x-amz-date', 'content-type', 'x-amz-target'])
-    if (!names.includes(required)) return `${required} not signed`;
-  const payloadHash = createHash('sha256').update(req.body).digest('hex');
-  const canonical = [
-    req.method,
-    rawPath
-      .split('/')
-      .map((segment) => rfc3986(segment))
-      .join('/'),
-    query,
-    ...names.map((n) => `${n}:${String(req.headers[n]).trim().replace(/\s+/g, ' ')}`),
-    '',
-    signed,
-    payloadHash,
-  ].join('\n');
-  const scope = `${day}/${region}/${service}/aws4_request`;
-  const toSign = `AWS4-HMAC-SHA256\n${req.headers['x-amz-date']}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-  let key: Buffer = Buffer.from(`AWS4${secret}`);
-  for (const part of [day, region, service, 'aws4_request'])
-    key = createHmac('sha256', key)
-      .update(part as string)
-      .digest();
-  const expected = createHmac('sha256', key).update(toSign).digest('hex');
-  return expected === signature ? 'ok' : 'signature mismatch';
-}
+/** 'ok', or what is wrong with the request's SigV4 header signature (test/support/sigv4.ts). */
+export const verifySigV4 = (req: RawRequest, secret = STAND_IN_SECRET): string =>
+  verifySigV4Of(req, { secret, signed: ['content-type', 'x-amz-target'] });
 
 export interface ScriptedAnswer {
   status: number;

@@ -4,7 +4,6 @@
 // and lists, sets, big numbers) checked against the SDK's own marshaller, errors by DynamoDB's names with their
 // items in native values, the retries of JSON throttling (a 400), a SigV4 signature checked independently, and
 // Powertools idempotency on the client (its conditional put, its replay, its refusal of other terms).
-import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -30,6 +29,7 @@ import { idempotencyStore, idempotentPerUser } from '../../lambdas/kernel/idempo
 import { TABLES } from '../../lambdas/kernel/tables.js';
 import { localDocumentClient } from '../../local/dynamo.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+import { type RawRequest, verifySigV4 as verifySigV4Of } from '../support/sigv4.js';
 
 const TABLE = TABLES.shield.logicalName;
 const REGION = 'eu-west-1';
@@ -269,40 +269,9 @@ describe('I2 the document client against dynalite', () => {
   });
 });
 
-/** SigV4 of a DynamoDB request, recomputed from the raw request as AWS documents it, without @smithy/signature-v4. */
-function verifySigV4(req: {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-}) {
-  const auth =
-    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/dynamodb\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-      String(req.headers.authorization),
-    );
-  if (!auth) return 'no SigV4 authorization';
-  const [, , day, region, signed, signature] = auth as unknown as string[];
-  const names = (signed as string).split(';');
-  for (const required of ['host', 'x-amz-date', 'x-amz-target', 'content-type'])
-    if (!names.includes(required)) return `${required} not signed`;
-  const canonical = [
-    req.method,
-    req.url,
-    '',
-    ...names.map((n) => `${n}:${String(req.headers[n]).trim()}`),
-    '',
-    signed,
-    createHash('sha256').update(req.body).digest('hex'),
-  ].join('\n');
-  const scope = `${day}/${region}/dynamodb/aws4_request`;
-  const toSign = `AWS4-HMAC-SHA256\n${req.headers['x-amz-date']}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-  let key: Buffer = Buffer.from(`AWS4${SECRET}`);
-  for (const part of [day, region, 'dynamodb', 'aws4_request'])
-    key = createHmac('sha256', key)
-      .update(part as string)
-      .digest();
-  return createHmac('sha256', key).update(toSign).digest('hex') === signature ? 'ok' : 'signature mismatch';
-}
+/** The request's SigV4 verdict, by the tests' one independent verifier. */
+const verifySigV4 = (req: RawRequest) =>
+  verifySigV4Of(req, { secret: SECRET, service: 'dynamodb', signed: ['x-amz-target', 'content-type'] });
 
 /** A stand-in DynamoDB that answers from a script and records every request (its target, body, signature verdict). */
 async function standIn(answers: { status: number; body?: unknown; headers?: Record<string, string> }[]) {

@@ -3,7 +3,7 @@
 // S3 emulation of the cloud harness (its attribution, IAM and error answers), the signature checked by an
 // independent SigV4 verifier, the presigned POST and GET equal to what the SDK's own presigners make, the
 // addressing, the error names the adapters test for, and the retries of throttling and faults.
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -26,6 +26,7 @@ import { Endpoint, type Principal, standalonePrincipal } from '../cloud/harness/
 import type { PolicyStatement } from '../cloud/harness/iam.js';
 import { S3Service } from '../cloud/harness/services/s3.js';
 import type { CloudModel } from '../cloud/harness/template.js';
+import { type RawRequest, verifySigV4 as verifySigV4Of } from '../support/sigv4.js';
 
 const REGION = 'eu-west-1';
 const BUCKET = 'palisade-kycdocumentsbucket-abcdef123456';
@@ -93,57 +94,8 @@ const failure = async (p: Promise<unknown>) => {
   throw new Error('expected an error');
 };
 
-/**
- * SigV4 of a header-signed S3 request, recomputed from the raw request as the S3 documentation defines it
- * (the path as sent, the query decoded and re-encoded, sorted), independently of @smithy/signature-v4.
- */
-function verifySigV4(req: {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-}) {
-  const auth =
-    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-      String(req.headers.authorization),
-    );
-  if (!auth) return 'no SigV4 authorization';
-  const [, , day, region, signed, signature] = auth as unknown as string[];
-  const [rawPath = '', rawQuery = ''] = req.url.split('?');
-  const rfc3986 = (s: string) =>
-    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const query = rawQuery
-    .split('&')
-    .filter(Boolean)
-    .map((pair) => {
-      const [k = '', v = ''] = pair.split(/=(.*)/s);
-      return [rfc3986(decodeURIComponent(k)), rfc3986(decodeURIComponent(v))] as const;
-    })
-    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const names = (signed as string).split(';');
-  const payloadHash = String(req.headers['x-amz-content-sha256']);
-  if (payloadHash !== createHash('sha256').update(req.body).digest('hex')) return 'payload hash';
-  const canonical = [
-    req.method,
-    rawPath,
-    query,
-    ...names.map((n) => `${n}:${String(req.headers[n]).trim()}`),
-    '',
-    signed,
-    payloadHash,
-  ].join('\n');
-  const scope = `${day}/${region}/s3/aws4_request`;
-  const toSign = `AWS4-HMAC-SHA256\n${req.headers['x-amz-date']}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-  let key: Buffer = Buffer.from(`AWS4${SECRET}`);
-  for (const part of [day, region, 's3', 'aws4_request'])
-    key = createHmac('sha256', key)
-      .update(part as string)
-      .digest();
-  const expected = createHmac('sha256', key).update(toSign).digest('hex');
-  return expected === signature ? 'ok' : 'signature mismatch';
-}
+/** The request's SigV4 verdict, by the tests' one independent verifier (S3: the path as sent, the payload hash). */
+const verifySigV4 = (req: RawRequest) => verifySigV4Of(req, { secret: SECRET, service: 's3' });
 
 /** A stand-in S3 that answers from a script and records every request (with its signature verdict). */
 async function standIn(answers: { status: number; body?: string; headers?: Record<string, string> }[]) {
