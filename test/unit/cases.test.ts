@@ -10,13 +10,10 @@ import { CaseWork } from '../../lambdas/cases/case-work.js';
 import { fileReport, listReports } from '../../lambdas/cases/user-reports.js';
 import type { AuditEvent } from '../../lambdas/kernel/audit/audit-record.js';
 import { TooManyRequests } from '../../lambdas/kernel/errors.js';
-import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
 import { Outbox } from '../../lambdas/kernel/outbox.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
-import { TABLES } from '../../lambdas/kernel/tables.js';
 import { LocalKeyService } from '../../local/adapters/key-service.js';
-import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+import { signedAccountsTable, startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 let dynamo: TestDynamo;
 let stateDir: string;
@@ -31,19 +28,7 @@ beforeAll(async () => {
   dynamo = await startTestDynamo();
   stateDir = await mkdtemp(join(tmpdir(), 'palisade-cases-'));
   const keys = await LocalKeyService.open(stateDir);
-  const spec = TABLES.accounts;
-  const table = new SignedTable(
-    dynamo.documents,
-    {
-      logicalName: spec.logicalName,
-      tableName: spec.logicalName,
-      partitionKey: 'pk',
-      sortKey: 'sk',
-      ledger: spec.ledger,
-    },
-    new RowSigner(keys),
-    new RowVerifier(keys, async () => undefined),
-  );
+  const table = signedAccountsTable(dynamo.documents, keys);
   store = new CaseStore(table);
   const outbox = new Outbox({
     table,

@@ -18,16 +18,14 @@ import {
 import type { AuditEvent } from '../../lambdas/kernel/audit/audit-record.js';
 import type { ClientContext } from '../../lambdas/kernel/client-context.js';
 import { TooManyRequests } from '../../lambdas/kernel/errors.js';
-import { RowSigner, RowVerifier } from '../../lambdas/kernel/integrity/row-signature.js';
-import { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
+import type { SignedTable } from '../../lambdas/kernel/integrity/signed-table.js';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import type { TokenSet } from '../../lambdas/kernel/ports/identity-provider.js';
 import type { UserMessage } from '../../lambdas/kernel/ports/user-mail.js';
-import { TABLES } from '../../lambdas/kernel/tables.js';
 import { userSessionLifetimeMs } from '../../lambdas/kernel/token-lifetimes.js';
 import { LocalIdentityProvider } from '../../local/adapters/identity-provider.js';
 import { LocalKeyService } from '../../local/adapters/key-service.js';
-import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+import { signedAccountsTable, startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 const PASSWORD = 'correct horse battery staple';
@@ -94,19 +92,7 @@ beforeAll(async () => {
   dynamo = await startTestDynamo();
   stateDir = await mkdtemp(join(tmpdir(), 'palisade-refresh-'));
   const keys = await LocalKeyService.open(stateDir);
-  const spec = TABLES.accounts;
-  table = new SignedTable(
-    dynamo.documents,
-    {
-      logicalName: spec.logicalName,
-      tableName: spec.logicalName,
-      partitionKey: 'pk',
-      sortKey: 'sk',
-      ledger: spec.ledger,
-    },
-    new RowSigner(keys),
-    new RowVerifier(keys, async () => undefined),
-  );
+  table = signedAccountsTable(dynamo.documents, keys);
   accounts = new DynamoAccountStore(table);
   identity = await LocalIdentityProvider.open(stateDir, pool, clock);
 });
