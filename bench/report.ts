@@ -103,7 +103,7 @@ per million withdrawals and per 100,000 users, is in \`docs/cost.md\`, computed 
 
 Command: \`${result.command}\` · date: ${result.date} · machine: Node ${machine.node}, ${machine.cpus} cores
 (${machine.cpuModel}), ${machine.platform}. Empty node (a child that imports nothing): ${ms(result.emptyNodeWallMs)} ms
-wall. Lambda runs Node 22 on arm64; absolute times differ there, the ratios and the budgets' margins are
+wall. Lambda runs Node 24 on arm64; absolute times differ there, the ratios and the budgets' margins are
 what to watch.
 
 ## Results
