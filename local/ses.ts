@@ -2,7 +2,6 @@
 // production SesMailer sends to it; its store is what /_local/outbox shows. Raw (PGP/MIME) emails are
 // parsed by the emulator (mailparser): text and HTML of a signed email, the armored parts as attachments.
 import { createRequire } from 'node:module';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type SesEmulator from 'aws-ses-v2-local';
 import { rawMessage, SesMailer } from '../lambdas/kernel/aws/mailer.js';
 import type { Mailer } from '../lambdas/kernel/ports/mailer.js';
@@ -86,9 +85,13 @@ export async function startSes(region: string): Promise<LocalSes> {
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('SES emulator has no port');
   const url = urlOf('127.0.0.1', address.port);
-  const client = new SESv2Client({ region, endpoint: url, credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
   const sent = new Map<string, Uint8Array>();
-  const ses = new SesMailer(client, MAIL_FROM);
+  const transport = {
+    region,
+    endpoint: new URL(url),
+    credentials: async () => DUMMY_CREDENTIALS,
+  };
+  const ses = new SesMailer(() => transport, MAIL_FROM);
   // The adapter AWS uses, recording each message's raw form as SES receives it (the emulator keeps only a
   // parsed copy): a Raw message byte for byte, a Simple one as its text and HTML alternative.
   const mailer: Mailer = {
@@ -127,7 +130,6 @@ export async function startSes(region: string): Promise<LocalSes> {
       });
     },
     async stop() {
-      client.destroy();
       await close(server);
     },
   };

@@ -3,9 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import * as openpgp from 'openpgp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHeaderText, SesMailer } from '../../lambdas/kernel/aws/mailer.js';
@@ -75,23 +73,23 @@ describe('MIME encoding', () => {
 });
 
 describe('SesMailer', () => {
-  const ses = mockClient(SESv2Client);
-  const mailer = new SesMailer(
-    new SESv2Client({ region: 'eu-west-1' }),
-    'no-reply@palisade.example',
-    () => START,
-  );
-
-  beforeAll(() => {
-    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+  let ses: StandIn;
+  let mailer: SesMailer;
+  beforeAll(async () => {
+    ses = await startStandIn([], () => ({ status: 200, body: { MessageId: 'ses-1' } }));
+    mailer = new SesMailer(
+      () => ses.transport,
+      'no-reply@palisade.example',
+      () => START,
+    );
   });
-  afterAll(() => ses.restore());
+  afterAll(() => ses.close());
 
   it('B4 sends a simple email with its text and HTML bodies', async () => {
     expect(await mailer.send({ to: 'sam@example.com', subject: 'S', text: 'T', html: '<p>H</p>' })).toEqual({
       messageId: 'ses-1',
     });
-    expect(ses.commandCalls(SendEmailCommand).at(-1)?.args[0].input).toEqual({
+    expect(ses.seen.at(-1)?.input).toEqual({
       FromEmailAddress: 'no-reply@palisade.example',
       Destination: { ToAddresses: ['sam@example.com'] },
       Content: {
@@ -106,9 +104,12 @@ describe('SesMailer', () => {
   it('B3 sends a raw entity as SESv2 Raw content behind From, To, Subject, Date and MIME-Version', async () => {
     const entity = new Uint8Array(Buffer.from('Content-Type: text/plain\r\n\r\nbody', 'latin1'));
     await mailer.send({ to: 'sam@example.com', subject: 'Sicherheit: Änderung', raw: entity });
-    const input = ses.commandCalls(SendEmailCommand).at(-1)?.args[0].input;
+    const input = ses.seen.at(-1)?.input as {
+      Destination?: unknown;
+      Content?: { Raw?: { Data?: string } };
+    };
     expect(input?.Destination).toEqual({ ToAddresses: ['sam@example.com'] });
-    expect(Buffer.from(input?.Content?.Raw?.Data ?? []).toString('latin1')).toBe(
+    expect(Buffer.from(input?.Content?.Raw?.Data ?? '', 'base64').toString('latin1')).toBe(
       [
         'From: no-reply@palisade.example',
         'To: sam@example.com',

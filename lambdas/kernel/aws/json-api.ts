@@ -44,7 +44,7 @@ export function jsonTransportFromEnv(
 }
 
 // The SDK's throttling and transient error codes (@smithy/service-error-classification), retried like a 429.
-const RETRIED = new Set([
+export const RETRIED = new Set([
   'BandwidthLimitExceeded',
   'EC2ThrottledException',
   'LimitExceededException',

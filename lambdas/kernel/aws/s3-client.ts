@@ -9,7 +9,7 @@
 // address or the bucket's name is not a DNS label. Errors are S3Error, named by S3's error code (NoSuchKey,
 // AccessDenied, PreconditionFailed …; a HEAD's bodiless 404 is NotFound), with `$metadata.httpStatusCode`.
 // The XML answers (two list documents and the error document) are read by a small reader of their flat
-// elements rather than an XML parser.
+// elements (xml-text.ts) rather than an XML parser.
 import { createHash, createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
 import { getSigningKey } from '@smithy/signature-v4';
@@ -28,6 +28,7 @@ import {
   traced,
   uriEncode,
 } from './signed-request.js';
+import { xmlElements, xmlText } from './xml-text.js';
 
 /** S3's refusal of a call, named by S3's error code, as the SDK names its S3ServiceException. */
 export { AwsApiError as S3Error };
@@ -42,38 +43,12 @@ export function s3TransportFromEnv(env: NodeJS.ProcessEnv = process.env): S3Tran
   return { region, credentials: envCredentials(env), ...(endpoint ? { endpoint: new URL(endpoint) } : {}) };
 }
 
-// --- the XML of S3's answers: flat elements, text with XML's five entities and character references -------
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const unescapeXml = (text: string) =>
-  text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, name: string) =>
-    name[0] === '#'
-      ? String.fromCodePoint(name[1] === 'x' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)))
-      : (ENTITIES[name] ?? whole),
-  );
+// --- the XML of S3's answers: flat elements (xml-text.ts); what a tagging request writes, escaped ---------
 
 const XML_ESCAPES: Record<string, string> = { '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' };
 const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => `&${XML_ESCAPES[c]};`);
 
-/** The inner XML of every `<tag>…</tag>` in `xml` (S3's list documents never nest an element in its own kind). */
-export function xmlElements(xml: string, tag: string): string[] {
-  const out: string[] = [];
-  const open = `<${tag}>`;
-  const close = `</${tag}>`;
-  for (let at = xml.indexOf(open); at >= 0; at = xml.indexOf(open, at)) {
-    const end = xml.indexOf(close, at + open.length);
-    if (end < 0) break;
-    out.push(xml.slice(at + open.length, end));
-    at = end + close.length;
-  }
-  return out;
-}
-
-/** The text of the first `<tag>` in `xml`, unescaped; undefined when there is none. */
-export function xmlText(xml: string, tag: string): string | undefined {
-  const [inner] = xmlElements(xml, tag);
-  return inner === undefined ? undefined : unescapeXml(inner);
-}
+export { xmlElements, xmlText };
 
 // --- requests ------------------------------------------------------------------------------------------------
 

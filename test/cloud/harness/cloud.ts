@@ -240,7 +240,7 @@ export class CloudHarness {
       jwks: { protocol: 'rest-json', handle: async (call: IncomingCall) => cognito.jwks(call.path) },
       lambda: new LambdaInvokeService(this.lambda),
       states: this.states,
-      sns: new SnsService(this.sms),
+      sns: new SnsService(this.sms, model.deployment.region),
       sqs: this.sqs,
       secretsmanager: new SecretsService(model, () => {
         pgp ??= LocalPgpKeySource.open(stateDir, { clock: systemClock });

@@ -18,12 +18,49 @@ import {
 } from '../endpoints.js';
 import type { CloudModel } from '../template.js';
 
+/**
+ * AWS's refusal of a request signed for another service or Region (the credential scope of its SigV4
+ * Authorization), in the protocol's error shape; undefined when the scope is right or the request unsigned.
+ */
+function scopeRefusal(
+  call: IncomingCall,
+  protocol: 'query' | 'rest-json',
+  service: string,
+  region: string,
+): Answer | undefined {
+  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
+    String(call.headers.authorization ?? ''),
+  );
+  if (!scope) return undefined;
+  const [, signedRegion, signedService] = scope;
+  if (signedService !== service)
+    return errorAnswer(
+      protocol,
+      403,
+      protocol === 'query' ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
+      `Credential should be scoped to correct service: '${service}'. `,
+    );
+  if (signedRegion !== region)
+    return errorAnswer(
+      protocol,
+      403,
+      protocol === 'query' ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
+      `Credential should be scoped to a valid region. `,
+    );
+  return undefined;
+}
+
 export class SnsService implements Service {
   readonly protocol = 'query' as const;
 
-  constructor(readonly outbox: LocalSmsOutbox) {}
+  constructor(
+    readonly outbox: LocalSmsOutbox,
+    private readonly region: string,
+  ) {}
 
   async handle(call: IncomingCall, gate: Gate): Promise<Answer> {
+    const misSigned = scopeRefusal(call, 'query', 'sns', this.region);
+    if (misSigned) return misSigned;
     const form = new URLSearchParams(call.body.toString('utf8'));
     call.operation = form.get('Action') ?? 'Unknown';
     if (call.operation !== 'Publish')
@@ -43,7 +80,9 @@ export class SnsService implements Service {
       return errorAnswer('query', 400, 'InvalidParameter', 'The harness delivers SMS to phone numbers only');
     if (!/^\+[1-9]\d{1,14}$/.test(phone))
       return errorAnswer('query', 400, 'InvalidParameter', 'Invalid parameter: PhoneNumber');
-    const { messageId } = await this.outbox.send({ to: phone, text: form.get('Message') ?? '' });
+    const text = form.get('Message');
+    if (!text) return errorAnswer('query', 400, 'InvalidParameter', 'Invalid parameter: Empty message');
+    const { messageId } = await this.outbox.send({ to: phone, text });
     return {
       status: 200,
       headers: { 'content-type': 'text/xml' },
@@ -241,6 +280,8 @@ export class SesService implements Service {
       );
     }
     call.operation = 'SendEmail';
+    const misSigned = scopeRefusal(call, 'rest-json', 'ses', this.model.deployment.region);
+    if (misSigned) return misSigned;
     const body = JSON.parse(call.body.toString('utf8') || '{}') as {
       FromEmailAddress?: string;
       Destination?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] };
@@ -296,10 +337,20 @@ export class SesService implements Service {
       },
       body: call.body,
     });
-    return {
-      status: response.status,
-      headers: { 'content-type': 'application/json' },
-      body: await response.text(),
-    };
+    const text = await response.text();
+    // The emulator refuses a request its schema does not accept with a bare 400; SES names it.
+    if (response.status === 400)
+      return errorAnswer('rest-json', 400, 'BadRequestException', bareMessage(text));
+    return { status: response.status, headers: { 'content-type': 'application/json' }, body: text };
+  }
+}
+
+/** The emulator's refusal text (`{message, detail}`), as one message. */
+function bareMessage(text: string): string {
+  try {
+    const { message, detail } = JSON.parse(text) as { message?: string; detail?: string };
+    return [message, detail].filter(Boolean).join(': ') || text;
+  } catch {
+    return text;
   }
 }
