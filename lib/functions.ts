@@ -50,11 +50,8 @@ export const BUILTIN_ALIASES: Readonly<Record<string, string>> = Object.fromEntr
 
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   ...BUILTIN_ALIASES,
-  '@aws-sdk/credential-provider-node': './lambdas/kernel/runtime/lambda-credentials.ts',
   // asn1.js pins an older bn.js beside the SDK's own; one copy serves both (~43 KB).
   'bn.js': './node_modules/bn.js/lib/bn.js',
-  // No function calls a streaming AWS operation: the SDK's event-stream codec is a stub (~20 KB; see its header).
-  '@smithy/core/event-streams': './lambdas/kernel/runtime/no-event-streams.ts',
   // pdf-lib (CheckKycDocument) only reads PDFs: its fonts, PNG and deflate dependencies are a stub (~195 KB).
   '@pdf-lib/standard-fonts': './lambdas/kernel/runtime/pdf-lib-unused.ts',
   '@pdf-lib/upng': './lambdas/kernel/runtime/pdf-lib-unused.ts',
