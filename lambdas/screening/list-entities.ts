@@ -110,7 +110,7 @@ export function decodeEntities(manifest: ListVersionManifest, bytes: Uint8Array)
   if (top.list !== list || top.version !== version) return bad('written for another version');
   if (!Array.isArray(top.entities)) return bad('no entities');
   if (top.entities.length !== manifest.entities) return bad('not the manifest’s count of entities');
-  const out: ListEntity[] = new Array(top.entities.length);
+  const out: ListEntity[] = [];
   for (let i = 0; i < top.entities.length; i++) {
     const t = top.entities[i] as unknown[];
     const where = `entity ${i}`;
@@ -119,7 +119,7 @@ export function decodeEntities(manifest: ListVersionManifest, bytes: Uint8Array)
     if (!isText(id, 3, 200) || !isText(entityList, 1, 100)) return bad(`${where}: id or list`);
     if (typeof schema !== 'string' || !SCHEMA_SET.has(schema)) return bad(`${where}: schema`);
     if (!Array.isArray(names) || names.length === 0) return bad(`${where}: names`);
-    const entityNames: ListEntity['names'] = new Array(names.length);
+    const entityNames: ListEntity['names'] = [];
     for (let j = 0; j < names.length; j++) {
       const n = names[j] as unknown[];
       if (
@@ -130,13 +130,13 @@ export function decodeEntities(manifest: ListVersionManifest, bytes: Uint8Array)
         !KINDS.has(n[1])
       )
         return bad(`${where}: names[${j}]`);
-      entityNames[j] = { name: n[0], kind: n[1] as ListEntity['names'][number]['kind'] };
+      entityNames.push({ name: n[0], kind: n[1] as ListEntity['names'][number]['kind'] });
     }
     if (!Array.isArray(birthDates) || !birthDates.every((d) => typeof d === 'string' && DATE.test(d)))
       return bad(`${where}: birthDates`);
     if (!isTexts(nationalities) || !isTexts(addresses) || !isTexts(programs)) return bad(where);
     if (!Array.isArray(crypto)) return bad(`${where}: cryptoAddresses`);
-    const cryptoAddresses: ListEntity['cryptoAddresses'] = new Array(crypto.length);
+    const cryptoAddresses: ListEntity['cryptoAddresses'] = [];
     for (let j = 0; j < crypto.length; j++) {
       const c = crypto[j] as unknown[];
       if (
@@ -147,9 +147,9 @@ export function decodeEntities(manifest: ListVersionManifest, bytes: Uint8Array)
         !isText(c[1])
       )
         return bad(`${where}: cryptoAddresses[${j}]`);
-      cryptoAddresses[j] = { asset: c[0], address: c[1] };
+      cryptoAddresses.push({ asset: c[0], address: c[1] });
     }
-    out[i] = {
+    out.push({
       id,
       list: entityList,
       schema: schema as ListEntity['schema'],
@@ -159,7 +159,7 @@ export function decodeEntities(manifest: ListVersionManifest, bytes: Uint8Array)
       addresses,
       cryptoAddresses,
       programs,
-    };
+    });
   }
   return out;
 }
