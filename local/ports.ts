@@ -128,6 +128,7 @@ import type { ScreeningIntake } from '../lambdas/screening/intake.js';
 import { syncAddressIndex } from '../lambdas/screening/list-loading.js';
 import type { ScreeningStore } from '../lambdas/screening/screening-store.js';
 import type { ScreeningWork } from '../lambdas/screening/screening-work.js';
+import { completeCurrentVersion } from '../lambdas/screening/versions.js';
 import {
   addressIndex,
   addressScreen,
@@ -695,8 +696,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       for (const timer of [...timers, ...workflowTimers]) if (timer) clearInterval(timer);
     });
     // F2/C1: a list version loaded into the state folder while no backend ran (`npm run screening:load`, a
-    // test's set-up) reaches the sanctioned-address index before any request, as the loader does in AWS.
-    for (const { list } of SCREENED_LISTS) await syncAddressIndex(ports, list);
+    // test's set-up) reaches the sanctioned-address index before any request, as the loader does in AWS. A
+    // version stored by older code, without its entities file, gets it first (the screening reads only that).
+    for (const { list, format } of SCREENED_LISTS) {
+      await completeCurrentVersion(ports.lists, list, format);
+      await syncAddressIndex(ports, list);
+    }
     // The executions a previous run left in the state folder go on from their checkpoints, before any request;
     // then the follow-up steps a previous run wrote but did not complete (its outbox).
     if (options.resumeWorkflows) await workflows.resume();

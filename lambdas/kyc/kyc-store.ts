@@ -146,6 +146,15 @@ export interface RecordRater {
 
 const strip = ({ pk: _pk, sk: _sk, version: _v, ...rest }: KycRow): KycRecord => rest as KycRecord;
 
+/** A customer's KYC record (the one read of it: `KycStore.get`, and the person reader without the store). */
+export const readKycRecord = async (
+  table: Pick<SignedTable, 'get'>,
+  userId: string,
+): Promise<KycRecord | undefined> => {
+  const row = await table.get<KycRow>(kycKey(userId));
+  return row && strip(row);
+};
+
 /** Who changed a level, and why (the audit record's actor and details). */
 export interface LevelChangeBy {
   readonly actor: { kind: 'system' | 'admin' | 'user'; id: string };
@@ -169,8 +178,7 @@ export class KycStore {
   }
 
   async get(userId: string): Promise<KycRecord | undefined> {
-    const row = await this.table.get<KycRow>(kycKey(userId));
-    return row && strip(row);
+    return readKycRecord(this.table, userId);
   }
 
   /** What the withdrawal limits are read from (kyc/levels.ts effectiveLimits); no record: the default level. */

@@ -10,7 +10,7 @@ import { type LedgerEntry, ledgerKey } from '../kernel/withdrawal-usage.js';
 import { pepStatusOf } from '../screening/contracts.js';
 import { screeningIntake, screeningStore } from '../screening/wiring.js';
 import { type AssetLimits, type KycConfig, parseKycConfig } from './config.js';
-import { KycStore, type RecordRater } from './kyc-store.js';
+import { KycStore, type RecordRater, readKycRecord } from './kyc-store.js';
 import { effectiveLimits, type KycStanding, levelInForce, limitsOfLevel } from './levels.js';
 import { KycPersonReader } from './person-reader.js';
 import type { PriceSource } from './ports.js';
@@ -145,11 +145,18 @@ export const priceTable = (infra: Pick<Infra, 'rows'>) => new PriceTable(infra.r
 
 export const awsKycTravelRule = /* @__PURE__ */ once(() => kycTravelRule(priceTable({ rows: aws.rows })));
 
-/** F1: the person data opened by the vault (the Travel Rule's originator): the beneficiary declaration only. */
-export const kycPersonReader = (infra: Pick<Infra, 'rows' | 'clock' | 'vault' | 'settings'>) =>
-  new KycPersonReader(kycStore(infra), infra.vault());
+/**
+ * F1: the person data opened by the vault (the Travel Rule's originator): the beneficiary declaration only. It
+ * reads the record and writes nothing, so it is built on the record's read, not the store (whose writes rate
+ * the record: the rater's reads and rules would be bundled in DeclareBeneficiary and never run).
+ */
+export const kycPersonReader = (infra: Pick<Infra, 'rows' | 'vault'>) =>
+  new KycPersonReader(
+    { get: (userId) => readKycRecord(infra.rows().tables.accounts, userId) },
+    infra.vault(),
+  );
 export const awsKycPersonReader = /* @__PURE__ */ once(() =>
-  kycPersonReader({ rows: aws.rows, clock: aws.clock, vault: aws.vault, settings: aws.settings }),
+  kycPersonReader({ rows: aws.rows, vault: aws.vault }),
 );
 
 export const awsKycStore = /* @__PURE__ */ once(() =>

@@ -7,7 +7,8 @@
 import type { ListStore } from '../kernel/ports/list-store.js';
 import type { Workflows } from '../kernel/ports/workflows.js';
 import { listedAddressesOf, type SanctionedAddressIndex } from './address-index.js';
-import { digestOf, type ListFormat, type LoadOutcome, loadListVersion, parseListFiles } from './versions.js';
+import { entitiesOf } from './list-entities.js';
+import { type ListFormat, type LoadOutcome, loadListVersion } from './versions.js';
 import { rescreenExecutionName } from './workflow-contracts.js';
 
 export async function loadListAndRescreen(
@@ -40,7 +41,8 @@ export async function loadListAndRescreen(
 
 /**
  * Brings the index of `list` to its version in force: nothing when it is there already (or the list is not a
- * sanctions list), otherwise the version's files are read, checked against their digest, parsed and published.
+ * sanctions list), otherwise the version's entities file (written at load) is read, checked against its
+ * digest and published.
  * The loader calls it after every load (a retried load that found its version `unchanged` completes an index
  * an earlier attempt did not reach), and the local runtime at start (a list loaded into the state folder
  * while no backend ran).
@@ -48,7 +50,7 @@ export async function loadListAndRescreen(
 export async function syncAddressIndex(
   ports: {
     addressIndex: Pick<SanctionedAddressIndex, 'indexes' | 'versionOf' | 'publish'>;
-    lists: Pick<ListStore, 'current' | 'readFiles'>;
+    lists: Pick<ListStore, 'current' | 'readDerived'>;
   },
   list: string,
 ): Promise<{ list: string; version: string; addresses: number; leftOut: number } | undefined> {
@@ -57,10 +59,7 @@ export async function syncAddressIndex(
   const manifest = await ports.lists.current(list);
   if (manifest === undefined) return undefined;
   if ((await ports.addressIndex.versionOf(list)) === manifest.version) return undefined;
-  const files = await ports.lists.readFiles(list, manifest.version);
-  if (digestOf(files) !== manifest.sha256)
-    throw new Error(`list ${list} version ${manifest.version}: files do not match their digest`);
-  const { entries, leftOut } = listedAddressesOf(parseListFiles(spec.format, list, files));
+  const { entries, leftOut } = listedAddressesOf(await entitiesOf(ports.lists, manifest));
   await ports.addressIndex.publish(manifest, entries);
   return { list, version: manifest.version, addresses: entries.length, leftOut: leftOut.length };
 }

@@ -1,5 +1,5 @@
-// F2/C1/C2: the screening port the product calls. It screens against the list versions in force (read
-// through the ListStore: S3 in AWS, the state folder locally), building the index once per container and
+// F2/C1/C2: the screening port the product calls. It screens against the list versions in force (their
+// entities files, read through the ListStore: S3 in AWS, the state folder locally; list-entities.ts), building the index once per container and
 // again only when a version changes (cached by the versions' digests), decides the band (bands.ts), records
 // the decision with the list versions it used, opens a case through the cases seam for a strong or medium
 // hit, and freezes the customer's withdrawals for a strong one. Nothing here answers a customer: callers
@@ -17,10 +17,10 @@ import type { ScreeningStore } from './screening-store.js';
 
 export type { ScreeningOutcome } from './screening-actions.js';
 
-import { currentLists } from './versions.js';
+import { currentLists } from './list-entities.js';
 
 export interface ScreeningWorkPorts {
-  lists: Pick<ListStore, 'current' | 'readFiles'>;
+  lists: Pick<ListStore, 'current' | 'readDerived'>;
   store: Pick<ScreeningStore, 'record' | 'freeze' | 'noteFreezeCase'> &
     Partial<Pick<ScreeningStore, 'enrol' | 'rosterPage' | 'rosterEntry'>>;
   cases: Pick<CaseWork, 'openCase'>;
@@ -46,7 +46,7 @@ const keyOf = (versions: readonly { list: string; sha256: string }[]) =>
 
 /** The index over the versions in force: built once per container and again only when a version changes. */
 export async function currentIndex(
-  lists: Pick<ListStore, 'current' | 'readFiles'>,
+  lists: Pick<ListStore, 'current' | 'readDerived'>,
   screened: readonly ScreenedList[] = SCREENED_LISTS,
 ): Promise<ScreeningIndex> {
   const manifests = await Promise.all(screened.map(({ list }) => lists.current(list)));

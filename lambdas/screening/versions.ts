@@ -1,8 +1,12 @@
 // F2: loading a new version of a screening list. The files are parsed first (a bad or truncated file is
-// refused whole: nothing is stored and the version in force stays in force), digested, stored, and only
-// then made current. The same files again are no new version. Pure over the ListStore port and a clock.
+// refused whole: nothing is stored and the version in force stays in force), digested, stored with the
+// entities they parse into (list-entities.ts: what the screening functions read), and only then made current.
+// The same files again are no new version; for a version in force stored without its entities file (before
+// the loader wrote one) they add it (`completed`). Pure over the ListStore port and a clock. The parsers stay
+// here, in the loader's bundle: the screening functions import list-entities.ts, never this module.
 import { createHash } from 'node:crypto';
 import type { ListStore, ListVersionManifest } from '../kernel/ports/list-store.js';
+import { ENTITIES_FILE, encodeEntities, hasEntitiesFile } from './list-entities.js';
 import { parseFtmLines } from './lists/ftm.js';
 import { OFAC_SDN_LIST, parseOfacSdn } from './lists/ofac-sdn.js';
 import { parseUnConsolidated, UN_LIST } from './lists/un.js';
@@ -95,7 +99,9 @@ export function countsOf(entities: readonly ListEntity[]): Record<string, number
 
 export type LoadOutcome =
   | { readonly outcome: 'loaded'; readonly manifest: ListVersionManifest; readonly previous?: string }
-  | { readonly outcome: 'unchanged'; readonly manifest: ListVersionManifest };
+  | { readonly outcome: 'unchanged'; readonly manifest: ListVersionManifest }
+  /** The version in force had the same files but no entities file: it was added (no new version). */
+  | { readonly outcome: 'completed'; readonly manifest: ListVersionManifest };
 
 /** Loads one version of `list`: refused whole (ListFormatError) when any file is bad; the current one stays. */
 export async function loadListVersion(
@@ -111,14 +117,21 @@ export async function loadListVersion(
   const entities = parseListFiles(input.format, input.list, input.files);
   const sha256 = digestOf(input.files);
   const current = await store.current(input.list);
-  if (current?.sha256 === sha256) return { outcome: 'unchanged', manifest: current };
+  if (current?.sha256 === sha256) {
+    if (hasEntitiesFile(current)) return { outcome: 'unchanged', manifest: current };
+    // stored before the loader derived its entities: the file first, then the manifest naming it
+    const manifest = await addEntitiesFile(store, current, entities);
+    return { outcome: 'completed', manifest };
+  }
   const stamp = input.now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
+  const version = `${stamp}-${sha256.slice(0, 12)}`;
+  const derived = encodeEntities(input.list, version, entities);
   const manifest: ListVersionManifest = {
     list: input.list,
-    version: `${stamp}-${sha256.slice(0, 12)}`,
+    version,
     sha256,
     loadedAt: input.now.toISOString(),
     files: [...input.files]
@@ -127,27 +140,44 @@ export async function loadListVersion(
     entities: entities.length,
     counts: countsOf(entities),
     loadedBy: input.loadedBy,
+    entitiesFile: derived.file,
   };
+  // the entities file, then the files and the manifest naming it, then the pointer: never current without it
+  await store.putDerived(manifest.list, manifest.version, ENTITIES_FILE, derived.bytes);
   await store.putVersion(manifest, input.files);
   await store.setCurrent(input.list, manifest.version);
   return { outcome: 'loaded', manifest, ...(current ? { previous: current.version } : {}) };
 }
 
-/** The entities of the version in force of each list, checked against their digest, for the screening index. */
-export async function currentLists(
-  store: Pick<ListStore, 'current' | 'readFiles'>,
-  lists: readonly { readonly list: string; readonly format: ListFormat }[],
-): Promise<{ entities: ListEntity[]; versions: { list: string; version: string; sha256: string }[] }> {
-  const entities: ListEntity[] = [];
-  const versions: { list: string; version: string; sha256: string }[] = [];
-  for (const { list, format } of lists) {
-    const manifest = await store.current(list);
-    if (manifest === undefined) continue;
-    const files = await store.readFiles(list, manifest.version);
-    if (digestOf(files) !== manifest.sha256)
-      throw new Error(`list ${list} version ${manifest.version}: files do not match their digest`);
-    entities.push(...parseListFiles(format, list, files));
-    versions.push({ list, version: manifest.version, sha256: manifest.sha256 });
-  }
-  return { entities, versions };
+/**
+ * Adds the entities file to the version in force of `list` when it was stored without one (before the loader
+ * wrote it): its files are read, checked against their digest and parsed as at load. Nothing when the version
+ * has one (or there is none). The local runtime calls it at start for a state folder loaded by older code.
+ */
+export async function completeCurrentVersion(
+  store: Pick<ListStore, 'current' | 'readFiles' | 'putDerived' | 'putManifest'>,
+  list: string,
+  format: ListFormat,
+): Promise<ListVersionManifest | undefined> {
+  const current = await store.current(list);
+  if (current === undefined || hasEntitiesFile(current)) return undefined;
+  const files = await store.readFiles(list, current.version);
+  if (digestOf(files) !== current.sha256)
+    throw new Error(`list ${list} version ${current.version}: files do not match their digest`);
+  return addEntitiesFile(store, current, parseListFiles(format, list, files));
 }
+
+async function addEntitiesFile(
+  store: Pick<ListStore, 'putDerived' | 'putManifest'>,
+  current: ListVersionManifest,
+  entities: readonly ListEntity[],
+): Promise<ListVersionManifest> {
+  const { bytes, file } = encodeEntities(current.list, current.version, entities);
+  const manifest: ListVersionManifest = { ...current, entitiesFile: file };
+  await store.putDerived(current.list, current.version, ENTITIES_FILE, bytes);
+  await store.putManifest(manifest);
+  return manifest;
+}
+
+/** The screening's read of the versions in force (list-entities.ts), where it was first defined. */
+export { currentLists } from './list-entities.js';

@@ -263,7 +263,8 @@ export const DATA_GRANTS = {
     },
   },
   'screening-lists:read': {
-    // F2: the current pointer, the manifests and the files of the list versions; nothing else in the bucket.
+    // F2: the current pointer, the manifests and the entities files of the list versions (the screening reads
+    // no source file any more: lambdas/screening/list-entities.ts); nothing else in the bucket.
     env: (_fn, { data }) => ({ SCREENING_LISTS_BUCKET: data.screeningLists.bucket.bucketName }),
     apply(fn, ctx) {
       const lists = ctx.data.screeningLists;
@@ -279,7 +280,8 @@ export const DATA_GRANTS = {
     },
   },
   'screening-lists:write': {
-    // F2: add a version and move the current pointer (the loader); reading back the pointer it replaces.
+    // F2: add a version (its files, entities file and manifest) and move the current pointer (the loader);
+    // reading back the pointer it replaces.
     env: (_fn, { data }) => ({ SCREENING_LISTS_BUCKET: data.screeningLists.bucket.bucketName }),
     apply(fn, ctx) {
       const lists = ctx.data.screeningLists;

@@ -1,5 +1,5 @@
-// The local ListStore (F2): the state folder's `lists/<list>/<version>/` holds a version's files and its
-// manifest.json; `lists/<list>/current.json` names the version in force (written atomically, after the
+// The local ListStore (F2): the state folder's `lists/<list>/<version>/` holds a version's files, the files
+// derived from them (`derived/`: the parsed entities) and its manifest.json; `lists/<list>/current.json` names the version in force (written atomically, after the
 // version's files). Same contract as the S3 store (lambdas/kernel/aws/list-store.ts).
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,7 +26,27 @@ export class LocalListStore implements ListStore {
     await mkdir(join(dir, 'files'), { recursive: true, mode: 0o700 });
     for (const [name, bytes] of files)
       await writeFile(join(dir, 'files', safe(name)), bytes, { mode: 0o600 });
+    await this.putManifest(manifest);
+  }
+
+  async putManifest(manifest: ListVersionManifest): Promise<void> {
+    const dir = this.dir(manifest.list, manifest.version);
     await new JsonFile<ListVersionManifest>(join(dir, 'manifest.json')).write(manifest);
+  }
+
+  async putDerived(list: string, version: string, name: string, bytes: Uint8Array): Promise<void> {
+    const dir = join(this.dir(list, version), 'derived');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(join(dir, safe(name)), bytes, { mode: 0o600 });
+  }
+
+  async readDerived(list: string, version: string, name: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(join(this.dir(list, version), 'derived', safe(name))));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   async setCurrent(list: string, version: string): Promise<void> {

@@ -514,7 +514,44 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
     expect(run?.logs.join('\n')).toContain('"ScreeningWithoutLists"');
   });
 
-  it('I2 F2 with a list version in the bucket: ScreenCustomer lists and reads its files under SSE-KMS (kms:Decrypt via S3) and records the version it used', async () => {
+  it('I2 F2 a version in force without its entities file (stored before the loader wrote one): the screening fails with ListVersionUnusable under the template (no silent empty list); the same files loaded again complete the version and the next screening runs', async () => {
+    const bucket = listBucketOf(h);
+    const objects = h.s3.objects.get(bucket.name) as Map<string, { body: Buffer }>;
+    const loaded = await loadUnList(h);
+    const base = `lists/un-sc/${loaded.manifest.version}/`;
+    // the version as code before the entities file stored it: a manifest naming none, no derived/ object
+    const { entitiesFile: _dropped, ...old } = loaded.manifest;
+    h.s3.seed(bucket.name, `${base}manifest.json`, JSON.stringify(old), 'application/json');
+    objects.delete(`${base}derived/entities.json`);
+    h.reset();
+    await signUp(h, person('wes'));
+    const [failed] = await settled('screening');
+    expect(failed?.status).toBe('FAILED');
+    const runs = screenings();
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs)
+      expect(run.outcome).toMatchObject({
+        ok: false,
+        errorType: 'ListVersionUnusable',
+        errorMessage: expect.stringMatching(/stored without its entities file/),
+      });
+    h.reset();
+
+    const again = await loadUnList(h);
+    expect(again.outcome).toBe('completed');
+    expect(again.manifest).toMatchObject({
+      version: loaded.manifest.version,
+      sha256: loaded.manifest.sha256,
+    });
+    expect(objects.has(`${base}derived/entities.json`)).toBe(true);
+    const { result } = await screeningOf(person('xia'));
+    h.assertClean();
+    expect(result.band).not.toBe('not-screened');
+    // back to a bucket with no version of the list, for the journey that loads the first one
+    for (const key of [...objects.keys()]) if (key.startsWith('lists/un-sc/')) objects.delete(key);
+  });
+
+  it('I2 F2 with a list version in the bucket: ScreenCustomer reads its entities file under SSE-KMS (kms:Decrypt via S3) and records the version it used', async () => {
     // a version as the loader writes it, put by the operator's hand here (harness/lists.ts)
     const bucket = listBucketOf(h);
     const loaded = await loadUnList(h);
@@ -522,7 +559,10 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
     h.assertClean();
     expect(result.band).not.toBe('not-screened');
     const calls = h.calls.filter((c) => c.caller === 'ScreenCustomer' && c.service === 's3');
-    expect(calls.map((c) => c.operation)).toEqual(expect.arrayContaining(['ListObjectsV2', 'GetObject']));
+    // the manifest's entities file (written by the loader), never the list's source files
+    expect(calls.map((c) => c.operation)).toContain('GetObject');
+    expect(calls.map((c) => c.operation)).not.toContain('ListObjectsV2');
+    expect(loaded.manifest.entitiesFile?.name).toBe('entities.json');
     const decrypt = calls.flatMap((c) => c.checks).find((k) => k.request.action === 'kms:Decrypt');
     expect(decrypt?.request).toMatchObject({
       resource: bucket.kmsKeyArn,

@@ -1,6 +1,7 @@
 // The screening lists in AWS (F2): the bucket of lib/screening-lists.ts (SSE-KMS with its own key,
-// versioned, TLS only, no public access). A version's files are `lists/<list>/<version>/files/<name>`, its
-// manifest `lists/<list>/<version>/manifest.json`; `lists/<list>/current.json` names the version in force
+// versioned, TLS only, no public access). A version's files are `lists/<list>/<version>/files/<name>`, the
+// files derived from them (the parsed entities) `lists/<list>/<version>/derived/<name>`, its manifest
+// `lists/<list>/<version>/manifest.json`; `lists/<list>/current.json` names the version in force
 // and is written last, so a reader never sees half a version.
 import type { ListStore, ListVersionManifest } from '../ports/list-store.js';
 import { once } from '../runtime/aws-env.js';
@@ -18,11 +19,43 @@ export class S3ListStore implements ListStore {
   ) {}
 
   async putVersion(manifest: ListVersionManifest, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
-    const base = `${prefix(manifest.list)}${encodeURIComponent(manifest.version)}/`;
+    const base = this.base(manifest.list, manifest.version);
     for (const [name, bytes] of files) {
       await this.s3.putObject(this.bucket, `${base}files/${encodeURIComponent(name)}`, bytes);
     }
-    await this.put(`${base}manifest.json`, manifest);
+    await this.putManifest(manifest);
+  }
+
+  async putManifest(manifest: ListVersionManifest): Promise<void> {
+    await this.put(`${this.base(manifest.list, manifest.version)}manifest.json`, manifest);
+  }
+
+  async putDerived(list: string, version: string, name: string, bytes: Uint8Array): Promise<void> {
+    await this.s3.putObject(
+      this.bucket,
+      `${this.base(list, version)}derived/${encodeURIComponent(name)}`,
+      bytes,
+      {
+        contentType: 'application/json',
+      },
+    );
+  }
+
+  async readDerived(list: string, version: string, name: string): Promise<Uint8Array | undefined> {
+    try {
+      const got = await this.s3.getObject(
+        this.bucket,
+        `${this.base(list, version)}derived/${encodeURIComponent(name)}`,
+      );
+      return new Uint8Array(got.body ?? Buffer.alloc(0));
+    } catch (error) {
+      if ((error as S3Error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  private base(list: string, version: string): string {
+    return `${prefix(list)}${encodeURIComponent(version)}/`;
   }
 
   async setCurrent(list: string, version: string): Promise<void> {
