@@ -4,7 +4,9 @@
 // geo table), and read here at their first use. Run from the sources (tests, `npm start`) there is no file
 // beside the module: the same JSON is then built from the installed packages, by the same function lib/ uses.
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// Renamed: the production banner declares `createRequire` at the bundle's top level, and an unminified bundle
+// (the init profile's twin) would keep this import's name and clash with it.
+import { createRequire as requireAt } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /** Loads a package's module by path; createRequire's, so a bundler leaves the name alone. */
@@ -20,7 +22,7 @@ export interface PackageData<T> {
 
 /** The loader of the installed packages, relative to `from` (a file URL or path). */
 export function packageLoader(from: string | URL = import.meta.url) {
-  const req = createRequire(from);
+  const req = requireAt(from);
   const load: PackageLoader = (specifier) => req(specifier);
   const resolve = (specifier: string) => req.resolve(specifier);
   return { load, resolve };
