@@ -44,18 +44,13 @@ export const PERSON_SCOPE: RequirementScope = { business: false };
 export const requirementApplies = (requirement: KycRequirement, scope: RequirementScope): boolean =>
   scope.business || !BUSINESS_REQUIREMENTS.includes(requirement);
 
-const decimalString = z
-  .string()
-  .check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/, 'a decimal such as 2.5'));
-const assetLimits = z.object({ daily: decimalString, monthly: decimalString });
-const limitsPerAsset = z.object({ BTC: assetLimits, ETH: assetLimits });
-export type AssetLimits = z.infer<typeof assetLimits>;
+/** The withdrawal limits of one asset: decimal strings, per day and per month. */
+export interface AssetLimits {
+  daily: string;
+  monthly: string;
+}
 export type LimitsPerAsset = Record<Asset, AssetLimits>;
-
-const requires = z.array(z.enum(KYC_REQUIREMENTS));
-const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code'));
-const fiat = z.enum(['EUR', 'USD']);
-export type Fiat = z.infer<typeof fiat>;
+export type Fiat = 'EUR' | 'USD';
 
 export const DOCUMENT_TYPES = [
   'image/jpeg',
@@ -107,56 +102,66 @@ export const KYC_DEFAULTS: KycConfig = {
 };
 
 /** The configuration's keys, each a schema of its value; built only to parse a given configuration. */
-const buildConfigKeys = () => ({
-  levels: z.object({
-    none: z.object({ requires, limits: limitsPerAsset }),
-    /** `basic`'s limits are settings.withdrawalLimits. */
-    basic: z.object({ requires }),
-    verified: z.object({ requires, limits: limitsPerAsset }),
-    enhanced: z.object({ requires, limits: limitsPerAsset }),
-  }),
-  /** The level of a user without a KYC record: `basic` keeps today's limits for every existing user. */
-  defaultLevel: z.enum(KYC_LEVELS),
-  /**
-   * The level sign-up writes in the new customer's KYC record (`none`: the starter limits until the person data
-   * screens clear). Users from before sign-up wrote a record have none and stay at `defaultLevel`.
-   */
-  signupLevel: z.enum(KYC_LEVELS),
-  /** A customer past their refresh deadline withdraws no more than this level allows. */
-  lapsedLevel: z.enum(KYC_LEVELS),
-  /** Beneficial owners: natural persons with at least this effective ownership, in percent. */
-  beneficialOwnerThresholdPercent: z.number().check(z.gt(0), z.maximum(100)),
-  /** Refresh periods by risk rating, in months. */
-  refreshMonths: z.object({
-    high: z.number().check(z.int(), z.minimum(1), z.maximum(12)),
-    other: z.number().check(z.int(), z.minimum(1), z.maximum(60)),
-  }),
-  /** Jurisdictions that make a customer high risk (not refused: refused ones are settings.restrictedCountries). */
-  highRiskCountries: z.array(countryCode),
-  /** Volume (30 days, in the Travel Rule's currency) from which a customer is medium, then high risk. */
-  volumeRisk: z.object({ medium: decimalString, high: decimalString }),
-  travelRule: z.object({
-    /** The currency amounts are measured in, and the threshold in each currency. */
-    currency: fiat,
-    thresholds: z.object({ EUR: decimalString, USD: decimalString }),
-    /** A price older than this is not used: the withdrawal then carries the data (fail safe). */
-    maxPriceAgeSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(3600)),
-  }),
-  /** F1 (Travel Rule): this VASP as IVMS101 names it in every payload (the originating VASP). */
-  vasp: z.object({
-    legalName: z.string().check(z.minLength(1), z.maxLength(100)),
-    country: countryCode,
-    lei: z.optional(z.string().check(z.regex(/^[A-Z0-9]{18}[0-9]{2}$/, 'a 20-character LEI'))),
-  }),
-  documents: z.object({
-    minBytes: z.number().check(z.int(), z.minimum(1)),
-    maxBytes: z.number().check(z.int(), z.minimum(1024), z.maximum(50 * 1024 * 1024)),
-    maxPdfPages: z.number().check(z.int(), z.minimum(1), z.maximum(100)),
-    uploadSlotSeconds: z.number().check(z.int(), z.minimum(60), z.maximum(3600)),
-    /** How long the links the verification provider fetches the documents with stay valid. */
-    providerLinkSeconds: z.number().check(z.int(), z.minimum(60), z.maximum(3600)),
-  }),
-});
+const buildConfigKeys = () => {
+  const decimalString = z
+    .string()
+    .check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$/, 'a decimal such as 2.5'));
+  const assetLimits = z.object({ daily: decimalString, monthly: decimalString });
+  const limitsPerAsset = z.object({ BTC: assetLimits, ETH: assetLimits });
+  const requires = z.array(z.enum(KYC_REQUIREMENTS));
+  const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code'));
+  const fiat = z.enum(['EUR', 'USD'] as const satisfies readonly Fiat[]);
+  return {
+    levels: z.object({
+      none: z.object({ requires, limits: limitsPerAsset }),
+      /** `basic`'s limits are settings.withdrawalLimits. */
+      basic: z.object({ requires }),
+      verified: z.object({ requires, limits: limitsPerAsset }),
+      enhanced: z.object({ requires, limits: limitsPerAsset }),
+    }),
+    /** The level of a user without a KYC record: `basic` keeps today's limits for every existing user. */
+    defaultLevel: z.enum(KYC_LEVELS),
+    /**
+     * The level sign-up writes in the new customer's KYC record (`none`: the starter limits until the person data
+     * screens clear). Users from before sign-up wrote a record have none and stay at `defaultLevel`.
+     */
+    signupLevel: z.enum(KYC_LEVELS),
+    /** A customer past their refresh deadline withdraws no more than this level allows. */
+    lapsedLevel: z.enum(KYC_LEVELS),
+    /** Beneficial owners: natural persons with at least this effective ownership, in percent. */
+    beneficialOwnerThresholdPercent: z.number().check(z.gt(0), z.maximum(100)),
+    /** Refresh periods by risk rating, in months. */
+    refreshMonths: z.object({
+      high: z.number().check(z.int(), z.minimum(1), z.maximum(12)),
+      other: z.number().check(z.int(), z.minimum(1), z.maximum(60)),
+    }),
+    /** Jurisdictions that make a customer high risk (not refused: refused ones are settings.restrictedCountries). */
+    highRiskCountries: z.array(countryCode),
+    /** Volume (30 days, in the Travel Rule's currency) from which a customer is medium, then high risk. */
+    volumeRisk: z.object({ medium: decimalString, high: decimalString }),
+    travelRule: z.object({
+      /** The currency amounts are measured in, and the threshold in each currency. */
+      currency: fiat,
+      thresholds: z.object({ EUR: decimalString, USD: decimalString }),
+      /** A price older than this is not used: the withdrawal then carries the data (fail safe). */
+      maxPriceAgeSeconds: z.number().check(z.int(), z.minimum(1), z.maximum(3600)),
+    }),
+    /** F1 (Travel Rule): this VASP as IVMS101 names it in every payload (the originating VASP). */
+    vasp: z.object({
+      legalName: z.string().check(z.minLength(1), z.maxLength(100)),
+      country: countryCode,
+      lei: z.optional(z.string().check(z.regex(/^[A-Z0-9]{18}[0-9]{2}$/, 'a 20-character LEI'))),
+    }),
+    documents: z.object({
+      minBytes: z.number().check(z.int(), z.minimum(1)),
+      maxBytes: z.number().check(z.int(), z.minimum(1024), z.maximum(50 * 1024 * 1024)),
+      maxPdfPages: z.number().check(z.int(), z.minimum(1), z.maximum(100)),
+      uploadSlotSeconds: z.number().check(z.int(), z.minimum(60), z.maximum(3600)),
+      /** How long the links the verification provider fetches the documents with stay valid. */
+      providerLinkSeconds: z.number().check(z.int(), z.minimum(60), z.maximum(3600)),
+    }),
+  };
+};
 type ConfigKeys = ReturnType<typeof buildConfigKeys>;
 
 export type KycConfig = { [K in keyof ConfigKeys]: z.infer<ConfigKeys[K]> };
