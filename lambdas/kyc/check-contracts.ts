@@ -1,6 +1,6 @@
-// F1: what CompleteKycDocument asks the CheckKycDocument function (a slot's check, the provider's links) and the
-// answers. Published through contracts.ts; a file of its own so a function that needs none of these shapes does
-// not build them at import.
+// F1: what CompleteKycDocument asks the CheckKycDocument function (a slot's check, the provider's links); the
+// answers are in check-answers.ts. Published through contracts.ts; a file of its own so a function that needs
+// none of these shapes does not build them at import.
 import * as z from 'zod/mini';
 import { DOCUMENT_TYPES } from './config.js';
 import { DOCUMENT_KINDS } from './document-kinds.js';
@@ -26,28 +26,3 @@ export const documentLinksRequest = z.strictObject({
   baseUrl: z.optional(z.url()),
 });
 export type DocumentLinksRequest = z.infer<typeof documentLinksRequest>;
-
-/** Its answer: each document as a link the provider fetches, with when it expires. */
-export const documentLinksAnswer = z.strictObject({
-  documents: z.array(
-    z.strictObject({ kind: z.enum(DOCUMENT_KINDS), url: z.url(), expiresAt: z.iso.datetime() }),
-  ),
-});
-export type DocumentLinksAnswer = z.infer<typeof documentLinksAnswer>;
-
-/** Its answer: accepted (what the bytes are), refused (deleted; why), or nothing uploaded to the key yet. */
-export const documentCheckAnswer = z.discriminatedUnion('outcome', [
-  z.strictObject({
-    outcome: z.literal('accepted'),
-    contentType: z.enum(DOCUMENT_TYPES),
-    bytes: z.number(),
-    pages: z.optional(z.number()),
-  }),
-  z.strictObject({
-    outcome: z.literal('refused'),
-    reason: z.enum(['empty', 'too-small', 'too-large', 'type', 'type-mismatch', 'pages', 'unreadable']),
-    message: z.string(),
-  }),
-  z.strictObject({ outcome: z.literal('missing') }),
-]);
-export type DocumentCheckAnswer = z.infer<typeof documentCheckAnswer>;

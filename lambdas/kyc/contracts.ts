@@ -13,12 +13,14 @@ export {
 export { businessBody } from './business.js';
 export {
   type DocumentCheckAnswer,
-  type DocumentCheckRequest,
   type DocumentLinksAnswer,
-  type DocumentLinksRequest,
   documentCheckAnswer,
-  documentCheckRequest,
   documentLinksAnswer,
+} from './check-answers.js';
+export {
+  type DocumentCheckRequest,
+  type DocumentLinksRequest,
+  documentCheckRequest,
   documentLinksRequest,
 } from './check-contracts.js';
 export type { AssetLimits, KycConfig, KycLevel, KycRequirement, LimitsPerAsset } from './config.js';
