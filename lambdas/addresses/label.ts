@@ -3,7 +3,9 @@
 // something a client would turn into a link.
 import type { CodeOf } from '../kernel/error-codes.js';
 import { ValidationError } from '../kernel/errors.js';
-import { MAX_LABEL_LENGTH } from './contracts.js';
+
+/** The longest label, in characters. */
+export const MAX_LABEL_LENGTH = 64;
 
 const refuse = (message: string, code: CodeOf<400>) =>
   new ValidationError(message, [{ path: 'label', message }], code);

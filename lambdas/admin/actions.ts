@@ -83,21 +83,24 @@ export const ACTION_SPECS = {
   'load-screening-list': {
     target: 'list',
     executor: 'lists',
-    parameters: z.strictObject({
-      format: z.enum(['ofac-sdn-csv', 'un-xml', 'ftm-jsonl']),
-      files: z
-        .array(
-          z.strictObject({
-            name: stagedFileName,
-            sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a sha-256 in lower-case hex')),
-          }),
-        )
-        .check(
-          z.minLength(1),
-          z.maxLength(8),
-          z.refine((files) => new Set(files.map((f) => f.name)).size === files.length, 'each file once'),
-        ),
-    }),
+    // Built on its first parse (z.lazy), as action-parameters.ts' are: a request builds its own action's only.
+    parameters: z.lazy(() =>
+      z.strictObject({
+        format: z.enum(['ofac-sdn-csv', 'un-xml', 'ftm-jsonl']),
+        files: z
+          .array(
+            z.strictObject({
+              name: stagedFileName,
+              sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'a sha-256 in lower-case hex')),
+            }),
+          )
+          .check(
+            z.minLength(1),
+            z.maxLength(8),
+            z.refine((files) => new Set(files.map((f) => f.name)).size === files.length, 'each file once'),
+          ),
+      }),
+    ),
   },
   // F1: the compliance review of a KYC requirement in review (the provider's `undecided`, a source-of-funds
   // document, EDD's second approval): met or rejected, the level the requirements earn (audited).

@@ -1,110 +1,7 @@
 // F3/F7: the cases context's shapes at the edge (user reports, the admin views of cases) and what it
 // publishes to other contexts: the openCase seam (screening, withdrawal reviews) and the case types.
-import * as z from 'zod/mini';
-import { CASE_KINDS, EVIDENCE_KINDS, evidenceRefSchema } from './case-record.js';
-import { CASE_STATUSES, CASE_STEPS } from './case-status.js';
-
-export { userReportBody, userReportsResponse, userReportView } from './user-reports.js';
-
-const caseId = z.string().check(z.regex(/^case_[A-Za-z0-9_-]{8,64}$/, 'a case id'));
-export const caseIdParam = z.object({ caseId });
-
-const LIST_LIMIT = /^(?:[1-9]|[1-9]\d|100)$/;
-/** `GET /v1/admin/cases`: filters, and a page of at most `limit` (default 20, at most 100) after `cursor`. */
-export const listCasesQuery = z.object({
-  status: z.optional(z.enum(CASE_STATUSES)),
-  kind: z.optional(z.enum(CASE_KINDS)),
-  userId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/))),
-  limit: z.optional(z.string().check(z.regex(LIST_LIMIT))),
-  cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,512}$/))),
-});
-export type ListCasesQuery = z.infer<typeof listCasesQuery>;
-
-export const caseNoteBody = z.strictObject({
-  text: z.string().check(z.minLength(1), z.maxLength(4000)),
-  evidence: z.optional(z.array(evidenceRefSchema).check(z.maxLength(20))),
-});
-
-/** A working step (the closing ones are admin requests): an optional reason, required to reopen. */
-export const caseStepBody = z.strictObject({
-  step: z.enum(['investigate', 'escalate', 'reopen']),
-  reason: z.optional(z.string().check(z.minLength(3), z.maxLength(500))),
-});
-
-const signalView = z.object({
-  code: z.string(),
-  detail: z.optional(z.string()),
-  score: z.optional(z.number()),
-  facts: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
-  at: z.iso.datetime(),
-  source: z.string(),
-});
-const evidenceView = z.object({
-  kind: z.enum(EVIDENCE_KINDS),
-  id: z.string(),
-  at: z.optional(z.iso.datetime()),
-  note: z.optional(z.string()),
-});
-const actorView = z.object({ kind: z.enum(['admin', 'system', 'user']), id: z.string() });
-
-/** An admin's view of a case: everything but the subject's personal data (the user id only). */
-export const caseView = z.object({
-  caseId: z.string(),
-  kind: z.enum(CASE_KINDS),
-  subject: z.object({ userId: z.string() }),
-  status: z.enum(CASE_STATUSES),
-  /** The steps that apply now; dismiss and report go through an admin request. */
-  steps: z.array(z.enum(CASE_STEPS)),
-  sources: z.array(z.object({ kind: z.string(), id: z.string() })),
-  signals: z.array(signalView),
-  evidence: z.array(evidenceView),
-  notes: z.array(
-    z.object({
-      noteId: z.string(),
-      adminId: z.string(),
-      at: z.iso.datetime(),
-      text: z.string(),
-      evidence: z.array(evidenceView),
-    }),
-  ),
-  history: z.array(
-    z.object({
-      at: z.iso.datetime(),
-      step: z.string(),
-      from: z.optional(z.enum(CASE_STATUSES)),
-      to: z.enum(CASE_STATUSES),
-      by: actorView,
-      requestId: z.optional(z.string()),
-      reason: z.optional(z.string()),
-    }),
-  ),
-  openedAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  report: z.optional(
-    z.object({
-      at: z.iso.datetime(),
-      requestId: z.string(),
-      reason: z.string(),
-      requesterId: z.string(),
-      approvers: z.array(z.string()),
-    }),
-  ),
-});
-export type CaseView = z.infer<typeof caseView>;
-
-export const casesResponse = z.object({
-  cases: z.array(caseView),
-  /** Present while older cases may follow: pass it as `cursor`. */
-  next: z.optional(z.string()),
-});
-
-/** `GET /v1/admin/cases/{caseId}/goaml`: the goAML XML document of a reported case, in a JSON answer. */
-export const goamlExportResponse = z.object({
-  caseId: z.string(),
-  format: z.literal('goAML'),
-  fileName: z.string(),
-  xml: z.string(),
-});
+// Only re-exports: each shape lives in the file of its concern, so a bundle builds only the schemas it uses
+// (package.json `sideEffects: false` lets the bundler drop a file none of whose exports are used).
 
 // F6: breach incidents.
 export {
@@ -113,6 +10,18 @@ export {
   type BreachReport,
   REPORT_AUTHORITY,
 } from './breach-clocks.js';
+
+export {
+  type CaseView,
+  caseIdParam,
+  caseNoteBody,
+  caseStepBody,
+  casesResponse,
+  caseView,
+  goamlExportResponse,
+  type ListCasesQuery,
+  listCasesQuery,
+} from './case-contracts.js';
 // Published to other contexts: the seam and the case types.
 export {
   CASE_KINDS,
@@ -122,9 +31,9 @@ export {
   CaseStepNotAllowed,
   type EvidenceRef,
   type OpenCaseInput,
-  openCaseInput,
   type Signal,
 } from './case-record.js';
+export { openCaseInput } from './case-schemas.js';
 export {
   CASE_STATUSES,
   type CaseStatus,
@@ -137,6 +46,13 @@ export type { CasePage, CaseStore } from './case-store.js';
 export type { CaseActor, CaseWork, Opened } from './case-work.js';
 export { type GoamlCase, type GoamlPerson, goamlReport } from './goaml.js';
 export {
+  type IncidentView,
+  incidentEvidenceQuery,
+  incidentEvidenceResponse,
+  incidentIdParam,
+  incidentView,
+} from './incident-contracts.js';
+export {
   breachExecutionName,
   fileIncidentReportBody,
   type Incident,
@@ -144,74 +60,4 @@ export {
   type IncidentWork,
   openIncidentBody,
 } from './incidents.js';
-
-const deadlineView = z.object({
-  report: z.enum(['gdpr-authority', 'gdpr-subjects', 'dora-initial', 'dora-intermediate', 'dora-final']),
-  from: z.iso.datetime(),
-  due: z.iso.datetime(),
-  remindAt: z.array(z.iso.datetime()),
-  alarmAt: z.iso.datetime(),
-  filed: z.optional(z.object({ at: z.iso.datetime(), by: z.string(), reference: z.string() })),
-});
-
-export const incidentView = z.object({
-  incidentId: z.string(),
-  what: z.string(),
-  detectedAt: z.iso.datetime(),
-  awareAt: z.iso.datetime(),
-  dataCategories: z.array(z.string()),
-  affectedUsersCount: z.number(),
-  severity: z.enum(['low', 'medium', 'high']),
-  doraClassifiedAt: z.optional(z.iso.datetime()),
-  deadlines: z.array(deadlineView),
-  events: z.array(
-    z.object({ report: z.string(), kind: z.enum(['reminder', 'alarm', 'overdue']), at: z.iso.datetime() }),
-  ),
-  status: z.enum(['open', 'closed']),
-  openedBy: z.string(),
-  openedAt: z.iso.datetime(),
-});
-export type IncidentView = z.infer<typeof incidentView>;
-
-export const incidentIdParam = z.object({
-  incidentId: z.string().check(z.regex(/^inc_[A-Za-z0-9_-]{8,64}$/)),
-});
-
-export const incidentEvidenceQuery = z.object({ authority: z.enum(['dpa', 'subjects', 'dora-authority']) });
-
-export const incidentEvidenceResponse = z.object({
-  format: z.literal('palisade-breach-evidence/1'),
-  authority: z.enum(['dpa', 'subjects', 'dora-authority']),
-  generatedAt: z.iso.datetime(),
-  incident: z.object({
-    incidentId: z.string(),
-    what: z.string(),
-    detectedAt: z.iso.datetime(),
-    awareAt: z.iso.datetime(),
-    severity: z.string(),
-    dataCategories: z.array(z.string()),
-    affectedUsersCount: z.number(),
-    doraClassifiedAt: z.optional(z.iso.datetime()),
-    openedAt: z.iso.datetime(),
-    openedBy: z.string(),
-  }),
-  deadlines: z.array(z.object({ report: z.string(), from: z.iso.datetime(), due: z.iso.datetime() })),
-  filings: z.array(
-    z.object({
-      report: z.string(),
-      at: z.iso.datetime(),
-      by: z.object({ kind: z.string(), id: z.string() }),
-      reference: z.string(),
-    }),
-  ),
-  clockEvents: z.array(z.object({ report: z.string(), kind: z.string(), at: z.iso.datetime() })),
-  auditTrail: z.array(
-    z.object({
-      at: z.iso.datetime(),
-      action: z.string(),
-      actor: z.string(),
-      outcome: z.string(),
-      details: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
-    }),
-  ),
-});
+export { userReportBody, userReportsResponse, userReportView } from './user-reports.js';

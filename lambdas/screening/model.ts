@@ -12,29 +12,34 @@ export const SCHEMAS = [
   'Other',
 ] as const;
 
-const text = z.string().check(z.minLength(1), z.maxLength(2000));
-
-export const listEntity = z.object({
-  /** Unique across lists: `<list>:<the list's own id>`. */
-  id: z.string().check(z.minLength(3), z.maxLength(200)),
-  /** The list it comes from (ofac-sdn, un-sc, or a FollowTheMoney dataset's name). */
-  list: z.string().check(z.minLength(1), z.maxLength(100)),
-  schema: z.enum(SCHEMAS),
-  /** The primary name first, then the aliases (a.k.a., f.k.a., n.k.a., original script). */
-  names: z
-    .array(z.object({ name: text, kind: z.enum(['primary', 'alias', 'weak-alias', 'original-script']) }))
-    .check(z.minLength(1)),
-  /** As the list gives them: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a range lists every year). */
-  birthDates: z.array(z.string().check(z.regex(/^\d{4}(-\d{2}(-\d{2})?)?$/))),
-  /** Country names or codes as the list gives them, lower case. */
-  nationalities: z.array(text),
-  addresses: z.array(text),
-  /** Digital currency addresses, by the list's asset code (XBT, ETH, LTC …). */
-  cryptoAddresses: z.array(z.object({ asset: z.string().check(z.regex(/^[A-Z0-9]{2,10}$/)), address: text })),
-  /** Sanctions programmes or topics. */
-  programs: z.array(text),
-});
-export type ListEntity = z.infer<typeof listEntity>;
+/** The schema of a list's entity: built on the first entity parsed (only the list loader parses lists). */
+const buildListEntity = () => {
+  const text = z.string().check(z.minLength(1), z.maxLength(2000));
+  return z.object({
+    /** Unique across lists: `<list>:<the list's own id>`. */
+    id: z.string().check(z.minLength(3), z.maxLength(200)),
+    /** The list it comes from (ofac-sdn, un-sc, or a FollowTheMoney dataset's name). */
+    list: z.string().check(z.minLength(1), z.maxLength(100)),
+    schema: z.enum(SCHEMAS),
+    /** The primary name first, then the aliases (a.k.a., f.k.a., n.k.a., original script). */
+    names: z
+      .array(z.object({ name: text, kind: z.enum(['primary', 'alias', 'weak-alias', 'original-script']) }))
+      .check(z.minLength(1)),
+    /** As the list gives them: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a range lists every year). */
+    birthDates: z.array(z.string().check(z.regex(/^\d{4}(-\d{2}(-\d{2})?)?$/))),
+    /** Country names or codes as the list gives them, lower case. */
+    nationalities: z.array(text),
+    addresses: z.array(text),
+    /** Digital currency addresses, by the list's asset code (XBT, ETH, LTC …). */
+    cryptoAddresses: z.array(
+      z.object({ asset: z.string().check(z.regex(/^[A-Z0-9]{2,10}$/)), address: text }),
+    ),
+    /** Sanctions programmes or topics. */
+    programs: z.array(text),
+  });
+};
+export type ListEntity = z.infer<ReturnType<typeof buildListEntity>>;
+let listEntity: ReturnType<typeof buildListEntity> | undefined;
 
 /** A list file that cannot be used: it is refused whole, and the version in force stays in force. */
 export class ListFormatError extends Error {
@@ -50,6 +55,7 @@ export class ListFormatError extends Error {
 
 /** Validates a parsed entity; a bad one refuses the whole file, naming where it came from. */
 export function checkedEntity(raw: unknown, file: string, where: string): ListEntity {
+  listEntity ??= buildListEntity();
   const parsed = z.safeParse(listEntity, raw);
   if (!parsed.success) {
     const issues = parsed.error.issues

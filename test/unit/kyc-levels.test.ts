@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { ManualClock } from '../../lambdas/kernel/ports/clock.js';
 import { parseSettings } from '../../lambdas/kernel/settings.js';
-import { KycConfigError, parseKycConfig } from '../../lambdas/kyc/config.js';
+import { KYC_DEFAULTS, KycConfigError, parseKycConfig } from '../../lambdas/kyc/config.js';
 import { kycOverviewView } from '../../lambdas/kyc/contracts.js';
 import {
   effectiveLimits,
@@ -15,7 +15,7 @@ import {
   limitsOfLevel,
   requirementsUpTo,
 } from '../../lambdas/kyc/levels.js';
-import { levelLimits } from '../../lambdas/kyc/wiring.js';
+import { KYC_CONFIG, levelLimits } from '../../lambdas/kyc/wiring.js';
 
 const config = parseKycConfig({});
 const settings = parseSettings({});
@@ -123,6 +123,13 @@ describe('X4 limits by KYC level', () => {
     clock.set(new Date('2027-03-01T12:00:00Z'));
     expect(await port('u-verified', 'BTC', clock.now())).toEqual({ daily: '10', monthly: '100' });
     expect(await port('u-new', 'ETH', clock.now())).toEqual(settings.withdrawalLimits.ETH);
+  });
+
+  it('X4 the configuration in force is the defaults: what an empty configuration parses to, and a valid one itself', () => {
+    expect(KYC_CONFIG).toBe(KYC_DEFAULTS);
+    expect(parseKycConfig({})).toEqual(KYC_DEFAULTS);
+    // zod hands a default out unparsed: parsing the defaults themselves checks each value against its key.
+    expect(parseKycConfig(structuredClone(KYC_DEFAULTS))).toEqual(KYC_DEFAULTS);
   });
 
   it('X4 a configuration where two levels require the same thing is refused, naming it', () => {
