@@ -47,7 +47,12 @@ describe('I2 handler CPU without the AWS calls', () => {
     writeFileSync(bundle, '// bundle\n');
     writeFileSync(`${bundle}.map`, map.toString());
     const url = `file://${bundle}`;
-    const at = (functionName: string, lineNumber: number) => ({ functionName, url, lineNumber, columnNumber: 0 });
+    const at = (functionName: string, lineNumber: number) => ({
+      functionName,
+      url,
+      lineNumber,
+      columnNumber: 0,
+    });
     const nodes = [
       { id: 1, callFrame: frame('(root)', ''), children: [2] },
       { id: 2, callFrame: at('verifyDuress', 0), children: [3] },
