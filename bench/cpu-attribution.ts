@@ -11,12 +11,15 @@
 // Manager, Cognito, S3, the Lambda invoke — → AWS calls). Frames that belong to neither (node internals such as crypto, buffers and events; natives)
 // take the side of the frame that called them; samples with no side at all (the event loop, microtask
 // runs, garbage collection) are shared in proportion. The password work is counted apart, as deliberate:
-// the WebAssembly hash (the worker times it exactly) and the zxcvbn strength estimate of a new password.
+// the WebAssembly hash (the worker times it exactly), the JavaScript half of that same hash (hash-wasm's
+// argon2id runs Argon2's H' — BLAKE2b chains — and instantiates its modules in JavaScript around the
+// WebAssembly, and the worker's timing of each export call sits under it) and the zxcvbn strength estimate of a
+// new password.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SourceMapConsumer } from 'source-map-js';
 
-export type Side = 'handler' | 'aws' | 'hash' | 'strength' | 'profiler';
+export type Side = 'handler' | 'aws' | 'hash' | 'hashJs' | 'strength' | 'profiler';
 
 interface ProfileNode {
   id: number;
@@ -35,6 +38,11 @@ const OUR_TRANSPORT =
 const AWS_PACKAGE = /node_modules\/@(aws-sdk|smithy|aws-crypto\/(sha256|crc32|util))\//;
 /** The password-strength estimate (A1's policy: a deliberate per-password cost, like the hashes). */
 const STRENGTH_PACKAGE = /node_modules\/@zxcvbn-ts\//;
+/**
+ * The duress check's argon2id outside its WebAssembly (A5): hash-wasm's JavaScript (Argon2's H' over BLAKE2b,
+ * the modules' instantiation, the memory set-up) is the same deliberate password hash.
+ */
+const HASH_PACKAGE = /node_modules\/hash-wasm\//;
 const NODE_TRANSPORT =
   /^node:(_http_|https|http$|net$|tls|_tls|dns|internal\/(http|net|tls|streams|stream_base|dns|url))/;
 
@@ -67,6 +75,7 @@ export function sideOfFrame(frame: ProfileNode['callFrame']): Side | undefined {
   if (!source) return url.includes('lambda-worker') ? undefined : 'handler';
   if (AWS_PACKAGE.test(source)) return 'aws';
   if (STRENGTH_PACKAGE.test(source)) return 'strength';
+  if (HASH_PACKAGE.test(source)) return 'hashJs';
   const ours = source.replace(/^(\.\.\/)+/, '');
   if (OUR_TRANSPORT.test(ours)) return 'aws';
   return 'handler';
@@ -77,6 +86,8 @@ export interface Attribution {
   handler: number;
   aws: number;
   hash: number;
+  /** The password hash's JavaScript (hash-wasm around its WebAssembly): in the thread's CPU, unlike `hash`. */
+  hashJs: number;
   strength: number;
   /** Samples no frame gave a side (event loop, microtasks, GC), spread in proportion. */
   shared: number;
@@ -84,6 +95,8 @@ export interface Attribution {
   handlerShare: number;
   /** The password-strength estimate's share of the non-hash CPU. */
   strengthShare: number;
+  /** The password hash's JavaScript share of the non-hash CPU (what the worker's WebAssembly timing leaves in). */
+  hashJsShare: number;
 }
 
 export function attribute(profileFile: string): Attribution {
@@ -111,7 +124,7 @@ export function attribute(profileFile: string): Attribution {
     sideOfNode.set(id, side);
     return side;
   };
-  const totals = { handler: 0, aws: 0, hash: 0, strength: 0, profiler: 0, shared: 0 };
+  const totals = { handler: 0, aws: 0, hash: 0, hashJs: 0, strength: 0, profiler: 0, shared: 0 };
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
     const name = node?.callFrame.functionName;
@@ -122,14 +135,16 @@ export function attribute(profileFile: string): Attribution {
     void i;
     totals[resolve(id)] += 1;
   });
-  const attributed = totals.handler + totals.aws + totals.strength;
+  const attributed = totals.handler + totals.aws + totals.strength + totals.hashJs;
   return {
     handler: totals.handler,
     aws: totals.aws,
     hash: totals.hash,
+    hashJs: totals.hashJs,
     strength: totals.strength,
     shared: totals.shared,
     handlerShare: attributed > 0 ? totals.handler / attributed : 1,
     strengthShare: attributed > 0 ? totals.strength / attributed : 0,
+    hashJsShare: attributed > 0 ? totals.hashJs / attributed : 0,
   };
 }

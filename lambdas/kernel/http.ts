@@ -1,7 +1,6 @@
 // HTTP wiring for every API handler: Powertools middlewares, size/JSON/zod checks, typed-error mapping.
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
@@ -12,7 +11,7 @@ import {
   UnsupportedMediaType,
   ValidationError,
 } from './errors.js';
-import { logger, metrics, SERVICE_NAME } from './observability.js';
+import { logger, publishMetrics, SERVICE_NAME } from './observability.js';
 import { checkRequiredEnv } from './runtime/required-env.js';
 import { captureLambdaHandler } from './runtime/tracing.js';
 import { ADMIN_TIERS, type AdminTier } from './settings.js';
@@ -301,7 +300,7 @@ export const instrumented = (
     .use({ after: withAnswerHeaders, onError: withAnswerHeaders })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlated())
-    .use(logMetrics(metrics))
+    .use(publishMetrics())
     .use(captureLambdaHandler(SERVICE_NAME));
 
 /** For handlers whose dependencies are built from the Lambda environment on first use, not at import. */

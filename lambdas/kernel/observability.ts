@@ -1,6 +1,7 @@
 // Powertools singletons: one logger and one metrics namespace per function, configured by env; the tracer.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
 import { captureAWSv3Client } from './runtime/tracing.js';
 
 export const SERVICE_NAME = 'palisade';
@@ -18,6 +19,23 @@ export const metrics = new Metrics({
     error: (...args: unknown[]) => logger.error(String(args[0])),
   },
 });
+/**
+ * Publishes the request's metrics when it ends, as Powertools' `logMetrics` middleware does (with no options),
+ * without that middleware's work on a request that recorded none, which is most: `publishStoredMetrics` then
+ * serialises an empty EMF document it does not print and logs a debug notice, on every request. A request with
+ * metrics is published by the same call; one without has its dimensions and metadata cleared as that call would.
+ */
+export const publishMetrics = (): MiddlewareObj => {
+  const publish = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    else {
+      metrics.clearDimensions();
+      metrics.clearMetadata();
+    }
+  };
+  return { after: publish, onError: publish };
+};
+
 /**
  * I1: the AWS calls' trace subsegments, written by runtime/tracing.ts over Lambda's active tracing (no X-Ray SDK in
  * the bundle: docs/decisions.md, "Tracing").

@@ -3,6 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SourceMapGenerator } from 'source-map-js';
 import { describe, expect, it } from 'vitest';
 import { attribute } from '../../bench/cpu-attribution.js';
 
@@ -31,5 +32,43 @@ describe('I2 handler CPU without the AWS calls', () => {
     expect(split).toMatchObject({ handler: 6, aws: 2, hash: 5, shared: 2, strength: 0 });
     expect(split.handlerShare).toBeCloseTo(6 / 8);
     expect(split.strengthShare).toBe(0);
+  });
+
+  it("I2 the password hash's JavaScript (hash-wasm around its WebAssembly, and what runs under it) is password work, not the handler's", () => {
+    // A bundle whose source map puts line 1 in our handler and line 2 in hash-wasm's argon2id.
+    const dir = mkdtempSync(join(tmpdir(), 'attribution-'));
+    const bundle = join(dir, 'index.mjs');
+    const map = new SourceMapGenerator({ file: 'index.mjs' });
+    for (const [line, source] of [
+      [1, '../../lambdas/auth/duress.ts'],
+      [2, '../../node_modules/hash-wasm/dist/index.esm.js'],
+    ] as const)
+      map.addMapping({ generated: { line, column: 0 }, original: { line: 1, column: 0 }, source });
+    writeFileSync(bundle, '// bundle\n');
+    writeFileSync(`${bundle}.map`, map.toString());
+    const url = `file://${bundle}`;
+    const at = (functionName: string, lineNumber: number) => ({
+      functionName,
+      url,
+      lineNumber,
+      columnNumber: 0,
+    });
+    const nodes = [
+      { id: 1, callFrame: frame('(root)', ''), children: [2] },
+      { id: 2, callFrame: at('verifyDuress', 0), children: [3] },
+      { id: 3, callFrame: at('hashFunc', 1), children: [4, 5] },
+      // The worker's timing of a WebAssembly export (no source map) and a native under it take hash-wasm's side.
+      { id: 4, callFrame: frame('wrapped', 'file:///harness/lambda-worker.mjs'), children: [6] },
+      { id: 5, callFrame: frame('wasm-function[7]', 'wasm://wasm/abc'), children: [] },
+      { id: 6, callFrame: frame('threadCpuUsage', ''), children: [] },
+    ];
+    // 2 handler (2), 3 + 1 + 2 hash JS (3, 4, 6), 4 WebAssembly (5).
+    const samples = [2, 2, 3, 3, 3, 4, 6, 6, 5, 5, 5, 5];
+    const file = join(dir, 'duress.cpuprofile');
+    writeFileSync(file, JSON.stringify({ nodes, samples, timeDeltas: samples.map(() => 100) }));
+    const split = attribute(file);
+    expect(split).toMatchObject({ handler: 2, aws: 0, hashJs: 6, hash: 4, strength: 0 });
+    expect(split.handlerShare).toBeCloseTo(2 / 8);
+    expect(split.hashJsShare).toBeCloseTo(6 / 8);
   });
 });

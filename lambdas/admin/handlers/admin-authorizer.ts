@@ -5,13 +5,12 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import * as aws from '../../kernel/aws/infra.js';
 import { UNAUTHORIZED } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
-import { logger, metrics, SecurityMetric } from '../../kernel/observability.js';
+import { logger, metrics, publishMetrics, SecurityMetric } from '../../kernel/observability.js';
 import { type AdminAuthorizerPorts, authorizeAdmin } from '../admin-authorize.js';
 import type { RefusalEvidence } from '../refusal-evidence.js';
 import { awsAdminDirectory, awsRefusalEvidence } from '../wiring.js';
@@ -50,7 +49,7 @@ export const makeHandler = (ports: AdminAuthorizerPorts & { refusals: Pick<Refus
     },
   )
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(publishMetrics());
 
 export const handler = lazyHandler(() =>
   makeHandler({

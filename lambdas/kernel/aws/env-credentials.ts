@@ -14,17 +14,22 @@ export class CredentialsMissing extends Error {
 
 export function envCredentials(env: NodeJS.ProcessEnv = process.env): AwsCredentialIdentityProvider {
   return async () => {
+    // Each variable is read once: a read of process.env is a call into the runtime (getenv), at every AWS call.
     const accessKeyId = env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
     if (!accessKeyId || !secretAccessKey) throw new CredentialsMissing();
-    const identity: AwsCredentialIdentity = {
+    const identity: { -readonly [K in keyof AwsCredentialIdentity]: AwsCredentialIdentity[K] } = {
       accessKeyId,
       secretAccessKey,
-      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-      ...(env.AWS_CREDENTIAL_EXPIRATION ? { expiration: new Date(env.AWS_CREDENTIAL_EXPIRATION) } : {}),
-      ...(env.AWS_CREDENTIAL_SCOPE ? { credentialScope: env.AWS_CREDENTIAL_SCOPE } : {}),
-      ...(env.AWS_ACCOUNT_ID ? { accountId: env.AWS_ACCOUNT_ID } : {}),
     };
+    const sessionToken = env.AWS_SESSION_TOKEN;
+    if (sessionToken) identity.sessionToken = sessionToken;
+    const expiration = env.AWS_CREDENTIAL_EXPIRATION;
+    if (expiration) identity.expiration = new Date(expiration);
+    const credentialScope = env.AWS_CREDENTIAL_SCOPE;
+    if (credentialScope) identity.credentialScope = credentialScope;
+    const accountId = env.AWS_ACCOUNT_ID;
+    if (accountId) identity.accountId = accountId;
     return identity;
   };
 }

@@ -21,8 +21,18 @@ export interface TraceContext {
 /** The last header parsed and what it gave: every AWS call of an invocation asks for the same one. */
 let parsed: { header: string; context: TraceContext | undefined } | undefined;
 
+/**
+ * The trace of the invocation the handler middleware has open (Lambda sets the header once per invocation, before
+ * the handler runs): its AWS calls take it from here instead of reading the environment at each call.
+ */
+let invocation: { context: TraceContext | undefined } | undefined;
+
 /** The current invocation's trace, when Lambda gave one and sampled it; undefined otherwise. */
-export function traceContext(header = process.env._X_AMZN_TRACE_ID): TraceContext | undefined {
+export function traceContext(header?: string): TraceContext | undefined {
+  if (header === undefined) {
+    if (invocation) return invocation.context;
+    header = process.env._X_AMZN_TRACE_ID;
+  }
   if (!header) return undefined;
   if (parsed?.header === header) return parsed.context;
   const context = parseTraceHeader(header);
@@ -278,6 +288,7 @@ export function captureLambdaHandler(
   const finish = (failed: boolean) => {
     const collected = open;
     open = undefined;
+    invocation = undefined;
     if (!sink) return;
     const document = subsegment(
       '## handler',
@@ -297,7 +308,9 @@ export function captureLambdaHandler(
       started = Date.now();
       isCold = coldStart;
       coldStart = false;
-      const context = sink ? traceContext() : undefined;
+      invocation = undefined;
+      invocation = { context: traceContext() };
+      const context = sink ? invocation.context : undefined;
       open = context ? { id: newId(), context, children: [] } : undefined;
     },
     after: () => finish(false),

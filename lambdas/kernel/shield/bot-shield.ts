@@ -239,9 +239,12 @@ export const accountDigest = (username: string): string =>
 export const deviceDigest = (deviceId: string): string => digest(`device:${deviceId}`);
 
 /** The row that marks a device as known on an account (what `recordSuccess` writes). */
-export const knownDeviceKey = (username: string, deviceId: string): ShieldKey => ({
-  pk: `ACCOUNT#${accountDigest(username)}`,
-  sk: `KNOWN#${deviceDigest(deviceId)}`,
+export const knownDeviceKey = (username: string, deviceId: string): ShieldKey =>
+  knownDeviceOf(`ACCOUNT#${accountDigest(username)}`, deviceDigest(deviceId));
+
+const knownDeviceOf = (account: string, device: string): ShieldKey => ({
+  pk: account,
+  sk: `KNOWN#${device}`,
 });
 
 export interface AttemptKeys {
@@ -263,11 +266,8 @@ export function attemptKeys(attempt: Pick<ShieldAttempt, 'username' | 'ip' | 'de
     network: { pk: `NET#${source.network}`, sk: 'FAILURES' },
   };
   if (device) counters['account-device'] = { pk: account, sk: `DEVICE#${device}` };
-  return {
-    counters,
-    ...(attempt.deviceId ? { knownDevice: knownDeviceKey(attempt.username, attempt.deviceId) } : {}),
-    source,
-  };
+  // The account's and the device's digests are taken once for all the keys (each is a SHA-256).
+  return { counters, ...(device ? { knownDevice: knownDeviceOf(account, device) } : {}), source };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -433,9 +433,10 @@ export class BotShield {
    * recorded with `{ reserved: true }`, so that it is not counted twice; a success clears it.
    */
   async check(attempt: ShieldAttempt, options: { reserve?: boolean } = {}): Promise<ShieldVerdict> {
-    const verdict = await this.judge(attempt);
+    const keys = attemptKeys(attempt);
+    const verdict = await this.judge(attempt, keys);
     if (!options.reserve || !verdict.allow || verdict.knownDevice) return verdict;
-    const accountKey = attemptKeys(attempt).counters.account;
+    const accountKey = keys.counters.account;
     if (!accountKey) return verdict;
     const rule = this.policy.counters.account;
     const at = attempt.now.getTime();
@@ -463,8 +464,7 @@ export class BotShield {
     return { ...verdict, reserved: true };
   }
 
-  private async judge(attempt: ShieldAttempt): Promise<ShieldVerdict> {
-    const keys = attemptKeys(attempt);
+  private async judge(attempt: ShieldAttempt, keys: AttemptKeys): Promise<ShieldVerdict> {
     const counterKeys = Object.values(keys.counters);
     const rows = await this.store.read(keys.knownDevice ? [...counterKeys, keys.knownDevice] : counterKeys);
     const records: Partial<Record<CounterKind, CounterRecord>> = {};

@@ -267,6 +267,10 @@ parentPort.on('message', async (message) => {
       cpu,
     });
   } catch (err) {
+    // A failed invocation is profiled as a successful one: a workflow's retried task (a hold not yet over)
+    // fails by design, and a profiler left running would also swallow the next invocation's samples.
+    const cpu = usage();
+    if (facts.profileDir) cpu.profile = await stopProfile(facts.profileDir, facts.awsRequestId);
     parentPort.postMessage({
       type: 'result',
       id,
@@ -277,7 +281,7 @@ parentPort.on('message', async (message) => {
         phase: 'invoke',
       },
       logs: drain(),
-      cpu: usage(),
+      cpu,
     });
   }
 });
