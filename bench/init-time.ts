@@ -2,16 +2,19 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { LAMBDA_NODE_OPTIONS } from '../lib/functions.js';
 import { REPO_ROOT } from './bundle.js';
 
 const PROBE = join(REPO_ROOT, 'bench', 'import-probe.mjs');
 
 /**
- * What a Lambda container has at init, and nothing of this shell's (no NODE_OPTIONS, so no tsx loader):
+ * What a Lambda container has at init, and nothing of this shell's (the functions' NODE_OPTIONS, not this
+ * shell's, so no tsx loader):
  * modules that read the environment at import see a plausible one.
  */
 export const CHILD_ENV: NodeJS.ProcessEnv = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
+  NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
   AWS_REGION: 'eu-west-1',
   AWS_LAMBDA_FUNCTION_NAME: 'palisade-bench',
   // The init-time environment check (lambdas/kernel/http.ts) runs with no access, so every bundle can load
