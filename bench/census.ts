@@ -523,8 +523,9 @@ export async function measureCensus(
       // figures only give each invocation's split (handler / AWS calls), applied to the measured pass's CPU.
       const profileAt = Date.now();
       // CENSUS_PROFILE_DIR keeps the profiles (one .cpuprofile per invocation, named by function) to read them.
-      profileDir =
-        process.env.CENSUS_PROFILE_DIR ?? (await mkdtemp(join(tmpdir(), 'palisade-census-profiles-')));
+      const kept = process.env.CENSUS_PROFILE_DIR;
+      if (kept) await mkdir(kept, { recursive: true });
+      profileDir = kept ?? (await mkdtemp(join(tmpdir(), 'palisade-census-profiles-')));
       h.lambda.profileDir = profileDir;
       const profiling = new Recorder(h, true);
       await journeys(h, profiling, warmPasses + 2);

@@ -206,8 +206,13 @@ async function startProfile() {
     await post('Profiler.setSamplingInterval', { interval: 100 });
   }
   await post('Profiler.start');
+  profiling = true;
 }
+// Stops the profile once: the failure path must not stop it again when the success path's write failed.
+let profiling = false;
 async function stopProfile(dir, requestId) {
+  if (!profiling) return undefined;
+  profiling = false;
   const { profile } = await post('Profiler.stop');
   const file = `${dir}/${functionId}.${requestId}.${Date.now()}.cpuprofile`;
   const { writeFileSync } = await import('node:fs');
