@@ -13,11 +13,13 @@ export const BUDGETS = {
   medianBytes: 150 * KB,
   /**
    * Median `await import(bundle)` in a fresh node process, node's own start excluded. Issue 18's goal is
-   * 60 ms: measured 2026-12-05 on a quiet machine, after the SDK clients went, 26–58 ms for most functions
-   * (GetMe 47.6, Login 56.1, RefreshTokens 52.0) and 64–79 ms for the heaviest (RequestWithdrawal 65.0,
-   * DeclareBeneficiary 78.2, SendUserMail 79.3). 90 leaves room for a run's ±20 %; the PGP signer has its own.
+   * 60 ms. Measured 2026-12-05 by `npm run bench` (quiet machine, GetMe 48.4 ms) after the last SDK clients
+   * (SES, SNS) went, the list parsers left the screening functions and contracts were split by concern: 104
+   * of 111 functions at 26–60 ms (median ~50, Login 56.5), over 60 RequestWithdrawal 61.9, AdminGetUser 61.4,
+   * LoadScreeningList 62.2 and the two exceptions below. The same bundles measure up to ~10 % apart between
+   * runs on this shared machine (GetMe 45.2 in an earlier quiet run), so the budget is 65, not 60.
    */
-  maxInitMs: 90,
+  maxInitMs: 65,
 } as const;
 
 /**
@@ -93,6 +95,13 @@ export const INIT_EXCEPTIONS: Readonly<Record<string, { maxMs: number; reason: s
     reason:
       'B3: OpenPGP.js (367 KB of the 461 KB bundle) compiles at import. Measured 91.6 ms on 2026-12-05; the ' +
       'function holds only it, so the other mail paths (SendUserMail, the public-key route) do not pay it.',
+  },
+  PersonalDataVault: {
+    maxMs: 85,
+    reason:
+      'E2: the AWS Encryption SDK builds its P-256/P-384 curve contexts and runs its decrypt setup at import ' +
+      '(only a patch of the library would defer them). Measured 67.7 ms on 2026-12-05; the vault is the only ' +
+      'holder of the data key and of the SDK, and does nothing else.',
   },
 };
 
