@@ -1,21 +1,12 @@
-// One call of an AWS JSON-protocol API (awsJson1_0 / awsJson1_1: DynamoDB, KMS, Cognito user pools, Step
-// Functions, Secrets Manager, SQS): a signed POST of `{…input}` to `/` with `X-Amz-Target: <prefix>.<Operation>`,
-// made through signed-request.ts (SigV4, node:https, keep-alive, the call's trace subsegment) instead of the
-// SDK's client for the service: docs/decisions.md, "Bundles". The answer is the parsed JSON; a refusal is an
-// AwsApiError named by the service's error code (`__type` without its namespace, as the SDK names its
-// exceptions), carrying the other fields of the error document (DynamoDB's CancellationReasons, Item …) as the
-// SDK's exceptions do. Throttling and transient errors (the SDK's list), 429 and 5xx are retried with jittered
-// backoff; a connection that failed before any answer only when the caller says the operation is safe to repeat.
-import { envCredentials } from './env-credentials.js';
 import {
   type Answer,
   AwsApiError,
   type AwsTransport,
   header,
-  regionAndEndpoint,
   signedCall,
   signerFor,
   traced,
+  transportFromEnvironment,
 } from './signed-request.js';
 
 /** One JSON-protocol service: how it is signed, addressed and named. */
@@ -38,9 +29,11 @@ export function jsonTransportFromEnv(
   service: JsonService,
   env: NodeJS.ProcessEnv = process.env,
 ): AwsTransport {
-  const { region, endpoint } = regionAndEndpoint(service.endpointVariable, env);
-  const host = service.host?.(region) ?? `${service.signingName}.${region}.amazonaws.com`;
-  return { region, endpoint: new URL(endpoint ?? `https://${host}`), credentials: envCredentials(env) };
+  return transportFromEnvironment(
+    service.endpointVariable,
+    (region) => service.host?.(region) ?? `${service.signingName}.${region}.amazonaws.com`,
+    env,
+  );
 }
 
 // The SDK's throttling and transient error codes (@smithy/service-error-classification), retried like a 429.

@@ -7,16 +7,15 @@
 // environment, and forwards the trace header.
 import { SmsCountryNotAllowed } from '../errors.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
-import { envCredentials } from './env-credentials.js';
 import {
   type Answer,
   AwsApiError,
   type AwsTransport,
   header,
-  regionAndEndpoint,
   signedCall,
   signerFor,
   traced,
+  transportFromEnvironment,
 } from './signed-request.js';
 
 export class InvokeError extends Error {
@@ -32,12 +31,11 @@ export { AwsApiError as LambdaApiError };
 export type InvokeTransport = AwsTransport;
 
 export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): InvokeTransport {
-  const { region, endpoint } = regionAndEndpoint('AWS_ENDPOINT_URL_LAMBDA', env);
-  return {
-    region,
-    endpoint: new URL(endpoint ?? `https://lambda.${region}.amazonaws.com`),
-    credentials: envCredentials(env),
-  };
+  return transportFromEnvironment(
+    'AWS_ENDPOINT_URL_LAMBDA',
+    (region) => `lambda.${region}.amazonaws.com`,
+    env,
+  );
 }
 
 /** The Lambda API's own error: its type from x-amzn-ErrorType (or the body's Type/__type), its message. */

@@ -10,17 +10,17 @@
 // faults are retried as by the SDK.
 import type { Mailer, OutgoingEmail, RawEmail } from '../ports/mailer.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
-import { envCredentials } from './env-credentials.js';
 import { jsonApiError, RETRIED } from './json-api.js';
-import { type AwsTransport, regionAndEndpoint, signedCall, signerFor, traced } from './signed-request.js';
+import {
+  type AwsTransport,
+  signedCall,
+  signerFor,
+  traced,
+  transportFromEnvironment,
+} from './signed-request.js';
 
 export function sesTransportFromEnv(env: NodeJS.ProcessEnv = process.env): AwsTransport {
-  const { region, endpoint } = regionAndEndpoint('AWS_ENDPOINT_URL_SESV2', env);
-  return {
-    region,
-    endpoint: new URL(endpoint ?? `https://email.${region}.amazonaws.com`),
-    credentials: envCredentials(env),
-  };
+  return transportFromEnvironment('AWS_ENDPOINT_URL_SESV2', (region) => `email.${region}.amazonaws.com`, env);
 }
 
 const text = (data: string) => ({ Data: data, Charset: 'UTF-8' });

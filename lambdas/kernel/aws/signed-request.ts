@@ -12,6 +12,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { once } from '../runtime/aws-env.js';
 import { awsOutcome, daemonSink, subsegment } from '../runtime/tracing.js';
+import { envCredentials } from './env-credentials.js';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytesOf = (data: SourceData): Buffer =>
@@ -75,6 +76,23 @@ export function regionAndEndpoint(
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('AWS_REGION is not set');
   return { region, endpoint: env[variable] ?? env.AWS_ENDPOINT_URL };
+}
+
+/**
+ * A service's transport from the environment, as the SDK's clients build it: the Region, the service's endpoint
+ * variable (else AWS_ENDPOINT_URL, else its regional host) and the role session's credentials.
+ */
+export function transportFromEnvironment(
+  variable: string,
+  host: (region: string) => string,
+  env: NodeJS.ProcessEnv = process.env,
+): AwsTransport {
+  const { region, endpoint } = regionAndEndpoint(variable, env);
+  return {
+    region,
+    endpoint: new URL(endpoint ?? `https://${host(region)}`),
+    credentials: envCredentials(env),
+  };
 }
 
 export const signerFor = (

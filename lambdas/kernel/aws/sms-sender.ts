@@ -9,28 +9,22 @@
 // throttling and service faults are retried as by the SDK.
 import type { OutgoingSms, SmsSender } from '../ports/sms-sender.js';
 import { once } from '../runtime/aws-env.js';
-import { envCredentials } from './env-credentials.js';
 import { RETRIED } from './json-api.js';
 import {
   type Answer,
   AwsApiError,
   type AwsTransport,
   header,
-  regionAndEndpoint,
   signedCall,
   signerFor,
   traced,
+  transportFromEnvironment,
   uriEncode,
 } from './signed-request.js';
 import { xmlElements, xmlText } from './xml-text.js';
 
 export function snsTransportFromEnv(env: NodeJS.ProcessEnv = process.env): AwsTransport {
-  const { region, endpoint } = regionAndEndpoint('AWS_ENDPOINT_URL_SNS', env);
-  return {
-    region,
-    endpoint: new URL(endpoint ?? `https://sns.${region}.amazonaws.com`),
-    credentials: envCredentials(env),
-  };
+  return transportFromEnvironment('AWS_ENDPOINT_URL_SNS', (region) => `sns.${region}.amazonaws.com`, env);
 }
 
 /** The SDK's names of the error codes SNS's Publish answers (its model's awsQueryError codes); others as sent. */
