@@ -10,13 +10,16 @@
 // (about half the bytes of the objects, and quicker to parse).
 import { createHash } from 'node:crypto';
 import type { ListDerivedFile, ListStore, ListVersionManifest } from '../kernel/ports/list-store.js';
-import { type ListEntity, SCHEMAS } from './model.js';
+import { ENTITY_RULES, type ListEntity, NAME_KINDS, SCHEMAS } from './model.js';
 
 /** The derived file's name in a version, and the format this code writes and reads. */
 export const ENTITIES_FILE = 'entities.json';
 export const ENTITIES_FORMAT = 1;
 
-/** A current list version the screening cannot use: no entities file, or one that fails its checks. */
+/**
+ * A current list version the screening cannot use: no entities file this code reads (none, or one of another
+ * format: `no-entities-file`), or one that fails its checks.
+ */
 export class ListVersionUnusable extends Error {
   constructor(
     readonly list: string,
@@ -73,10 +76,34 @@ const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).dige
 export const hasEntitiesFile = (manifest: ListVersionManifest): boolean =>
   manifest.entitiesFile?.name === ENTITIES_FILE && manifest.entitiesFile.format === ENTITIES_FORMAT;
 
-const KINDS: ReadonlySet<string> = new Set(['primary', 'alias', 'weak-alias', 'original-script']);
+/**
+ * Why a manifest's entities file cannot be read (hasEntitiesFile false): none named (a version stored before
+ * the loader wrote one), or one of another format (written by code of an older or newer format). Loading the
+ * same files again writes it in this format.
+ */
+function noEntitiesFile(manifest: ListVersionManifest): ListVersionUnusable {
+  const { list, version, entitiesFile: named } = manifest;
+  const detail =
+    named === undefined
+      ? 'stored without its entities file (load the same files again to add it)'
+      : named.name !== ENTITIES_FILE
+        ? `its manifest names a derived file ${named.name}, not ${ENTITIES_FILE} (load the same files again to write it)`
+        : `its entities file is of format ${named.format}, not the format ${ENTITIES_FORMAT} this code reads (load the same files again to rewrite it)`;
+  return new ListVersionUnusable(list, version, 'no-entities-file', detail);
+}
+
+// The model's rules (model.ts ENTITY_RULES), bound once: the loop below reads them for every field.
+const KINDS: ReadonlySet<string> = new Set(NAME_KINDS);
 const SCHEMA_SET: ReadonlySet<string> = new Set(SCHEMAS);
-const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
-const ASSET = /^[A-Z0-9]{2,10}$/;
+const DATE = ENTITY_RULES.birthDate;
+const ASSET = ENTITY_RULES.asset;
+const ID_MIN = ENTITY_RULES.id.min;
+const ID_MAX = ENTITY_RULES.id.max;
+const LIST_MIN = ENTITY_RULES.list.min;
+const LIST_MAX = ENTITY_RULES.list.max;
+const TEXT_MIN = ENTITY_RULES.text.min;
+const TEXT_MAX = ENTITY_RULES.text.max;
+const MIN_NAMES = ENTITY_RULES.minNames;
 
 /**
  * The entities of a version's entities file: the bytes must be the ones the manifest names (sha-256 and
@@ -86,8 +113,7 @@ const ASSET = /^[A-Z0-9]{2,10}$/;
 export function decodeEntities(manifest: ListVersionManifest, bytes: Uint8Array): ListEntity[] {
   const { list, version } = manifest;
   const named = manifest.entitiesFile;
-  if (named === undefined || !hasEntitiesFile(manifest))
-    throw new ListVersionUnusable(list, version, 'no-entities-file', 'the manifest names no entities file');
+  if (named === undefined || !hasEntitiesFile(manifest)) throw noEntitiesFile(manifest);
   if (bytes.length !== named.bytes || sha256Hex(bytes) !== named.sha256)
     throw new ListVersionUnusable(
       list,
@@ -106,7 +132,7 @@ export function decodeEntities(manifest: ListVersionManifest, bytes: Uint8Array)
   }
   const top = doc as { format?: unknown; list?: unknown; version?: unknown; entities?: unknown };
   if (typeof doc !== 'object' || doc === null || top.format !== ENTITIES_FORMAT)
-    return bad('not of format 1');
+    return bad(`not of format ${ENTITIES_FORMAT}`);
   if (top.list !== list || top.version !== version) return bad('written for another version');
   if (!Array.isArray(top.entities)) return bad('no entities');
   if (top.entities.length !== manifest.entities) return bad('not the manifest’s count of entities');
@@ -116,9 +142,10 @@ export function decodeEntities(manifest: ListVersionManifest, bytes: Uint8Array)
     const where = `entity ${i}`;
     if (!Array.isArray(t) || t.length !== 9) return bad(where);
     const [id, entityList, schema, names, birthDates, nationalities, addresses, crypto, programs] = t;
-    if (!isText(id, 3, 200) || !isText(entityList, 1, 100)) return bad(`${where}: id or list`);
+    if (!isText(id, ID_MIN, ID_MAX) || !isText(entityList, LIST_MIN, LIST_MAX))
+      return bad(`${where}: id or list`);
     if (typeof schema !== 'string' || !SCHEMA_SET.has(schema)) return bad(`${where}: schema`);
-    if (!Array.isArray(names) || names.length === 0) return bad(`${where}: names`);
+    if (!Array.isArray(names) || names.length < MIN_NAMES) return bad(`${where}: names`);
     const entityNames: ListEntity['names'] = [];
     for (let j = 0; j < names.length; j++) {
       const n = names[j] as unknown[];
@@ -164,23 +191,17 @@ export function decodeEntities(manifest: ListVersionManifest, bytes: Uint8Array)
   return out;
 }
 
-const isText = (value: unknown, min = 1, max = 2000): value is string =>
+const isText = (value: unknown, min: number = TEXT_MIN, max: number = TEXT_MAX): value is string =>
   typeof value === 'string' && value.length >= min && value.length <= max;
 const isTexts = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => isText(v));
 
-/** The entities of a stored version, from its entities file (ListVersionUnusable when it has none). */
+/** The entities of a stored version, from its entities file (ListVersionUnusable when it has none this code reads). */
 export async function entitiesOf(
   store: Pick<ListStore, 'readDerived'>,
   manifest: ListVersionManifest,
 ): Promise<ListEntity[]> {
   const { list, version } = manifest;
-  if (!hasEntitiesFile(manifest))
-    throw new ListVersionUnusable(
-      list,
-      version,
-      'no-entities-file',
-      'stored without its entities file (load the same files again to add it)',
-    );
+  if (!hasEntitiesFile(manifest)) throw noEntitiesFile(manifest);
   const bytes = await store.readDerived(list, version, ENTITIES_FILE);
   if (bytes === undefined)
     throw new ListVersionUnusable(list, version, 'no-entities-file', 'the entities file is missing');

@@ -27,8 +27,8 @@ export async function loadListAndRescreen(
 ): Promise<LoadOutcome & { /** The re-screen's execution id. */ rescreen?: string }> {
   const outcome = await loadListVersion(ports.lists, input);
   const published = await syncAddressIndex(ports, outcome.manifest.list);
-  // an `unchanged` version whose index was still to publish is a load interrupted before its end: its
-  // re-screen may not have started either (the name makes a second start of one version a no-op)
+  // an `unchanged` or `completed` version whose index was still to publish is a load interrupted before its
+  // end: its re-screen may not have started either (the name makes a second start of one version a no-op)
   if (outcome.outcome !== 'loaded' && published === undefined) return outcome;
   const name = rescreenExecutionName(outcome.manifest.list, outcome.manifest.version);
   const { executionId } = await ports.workflows.start(

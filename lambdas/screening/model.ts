@@ -12,28 +12,49 @@ export const SCHEMAS = [
   'Other',
 ] as const;
 
+/** How a list names a person or body: the primary name, then the aliases. */
+export const NAME_KINDS = ['primary', 'alias', 'weak-alias', 'original-script'] as const;
+
+/**
+ * The limits and patterns of a list entity, defined once: the schema below checks them at load, the entities
+ * file's hand-written reader (list-entities.ts `decodeEntities`) at screening.
+ */
+export const ENTITY_RULES = {
+  /** Characters of an entity id (`<list>:<the list's own id>`). */
+  id: { min: 3, max: 200 },
+  /** Characters of a list name. */
+  list: { min: 1, max: 100 },
+  /** Characters of a name, nationality, address, digital-currency address or programme. */
+  text: { min: 1, max: 2000 },
+  /** Names an entity has at least. */
+  minNames: 1,
+  /** A birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. */
+  birthDate: /^\d{4}(-\d{2}(-\d{2})?)?$/,
+  /** A digital-currency asset code (XBT, ETH, USDT …). */
+  asset: /^[A-Z0-9]{2,10}$/,
+} as const;
+
 /** The schema of a list's entity: built on the first entity parsed (only the list loader parses lists). */
 const buildListEntity = () => {
-  const text = z.string().check(z.minLength(1), z.maxLength(2000));
+  const R = ENTITY_RULES;
+  const sized = (limits: { min: number; max: number }) =>
+    z.string().check(z.minLength(limits.min), z.maxLength(limits.max));
+  const text = sized(R.text);
   return z.object({
     /** Unique across lists: `<list>:<the list's own id>`. */
-    id: z.string().check(z.minLength(3), z.maxLength(200)),
+    id: sized(R.id),
     /** The list it comes from (ofac-sdn, un-sc, or a FollowTheMoney dataset's name). */
-    list: z.string().check(z.minLength(1), z.maxLength(100)),
+    list: sized(R.list),
     schema: z.enum(SCHEMAS),
     /** The primary name first, then the aliases (a.k.a., f.k.a., n.k.a., original script). */
-    names: z
-      .array(z.object({ name: text, kind: z.enum(['primary', 'alias', 'weak-alias', 'original-script']) }))
-      .check(z.minLength(1)),
+    names: z.array(z.object({ name: text, kind: z.enum(NAME_KINDS) })).check(z.minLength(R.minNames)),
     /** As the list gives them: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a range lists every year). */
-    birthDates: z.array(z.string().check(z.regex(/^\d{4}(-\d{2}(-\d{2})?)?$/))),
+    birthDates: z.array(z.string().check(z.regex(R.birthDate))),
     /** Country names or codes as the list gives them, lower case. */
     nationalities: z.array(text),
     addresses: z.array(text),
     /** Digital currency addresses, by the list's asset code (XBT, ETH, LTC …). */
-    cryptoAddresses: z.array(
-      z.object({ asset: z.string().check(z.regex(/^[A-Z0-9]{2,10}$/)), address: text }),
-    ),
+    cryptoAddresses: z.array(z.object({ asset: z.string().check(z.regex(R.asset)), address: text })),
     /** Sanctions programmes or topics. */
     programs: z.array(text),
   });

@@ -2,7 +2,7 @@
 // refused whole: nothing is stored and the version in force stays in force), digested, stored with the
 // entities they parse into (list-entities.ts: what the screening functions read), and only then made current.
 // The same files again are no new version; for a version in force stored without its entities file (before
-// the loader wrote one) they add it (`completed`). Pure over the ListStore port and a clock. The parsers stay
+// the loader wrote one), or with one of another format, they (re)write it (`completed`). Pure over the ListStore port and a clock. The parsers stay
 // here, in the loader's bundle: the screening functions import list-entities.ts, never this module.
 import { createHash } from 'node:crypto';
 import type { ListStore, ListVersionManifest } from '../kernel/ports/list-store.js';
@@ -100,7 +100,7 @@ export function countsOf(entities: readonly ListEntity[]): Record<string, number
 export type LoadOutcome =
   | { readonly outcome: 'loaded'; readonly manifest: ListVersionManifest; readonly previous?: string }
   | { readonly outcome: 'unchanged'; readonly manifest: ListVersionManifest }
-  /** The version in force had the same files but no entities file: it was added (no new version). */
+  /** The version in force had the same files but no entities file of this format: it was written (no new version). */
   | { readonly outcome: 'completed'; readonly manifest: ListVersionManifest };
 
 /** Loads one version of `list`: refused whole (ListFormatError) when any file is bad; the current one stays. */

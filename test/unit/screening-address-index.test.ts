@@ -22,7 +22,8 @@ import {
 } from '../../lambdas/screening/address-index.js';
 import { loadListAndRescreen, syncAddressIndex } from '../../lambdas/screening/list-loading.js';
 import { ListFormatError } from '../../lambdas/screening/model.js';
-import { parseListFiles } from '../../lambdas/screening/versions.js';
+import { loadListVersion, parseListFiles } from '../../lambdas/screening/versions.js';
+import { rescreenExecutionName } from '../../lambdas/screening/workflow-contracts.js';
 import { LocalKeyService } from '../../local/adapters/key-service.js';
 import { LocalListStore } from '../../local/adapters/list-store.js';
 import { signedAccountsTable, startTestDynamo, type TestDynamo } from '../support/dynamo.js';
@@ -270,5 +271,75 @@ describe('F2 C1 the loader publishes a sanctions list version to the index', () 
     // the interrupted load never started its re-screen: the retry does, under the version's name
     expect(start).toHaveBeenCalledTimes(1);
     expect(again.rescreen).toBe('x');
+  });
+
+  it('F2 C1 the same files of a version stored without its entities file: completed (the same version); an index still to publish is published from the added file and the version’s re-screen started, as for an interrupted load; an index already at the version is left, and nothing started', async () => {
+    const lists = new LocalListStore(join(stateDir, 'lists-c'));
+    const index = new SanctionedAddressIndex(table, [
+      { list: 'complete-sdn', format: 'ofac-sdn-csv', kind: 'sanctions' },
+      { list: 'indexed-sdn', format: 'ofac-sdn-csv', kind: 'sanctions' },
+    ]);
+    const publish = vi.spyOn(index, 'publish');
+    const start = vi.fn(async () => ({ executionId: 'x' }));
+    const ports = { lists, workflows: { start }, addressIndex: index };
+    const input = (list: string) => ({
+      format: 'ofac-sdn-csv' as const,
+      list,
+      files: sdnFiles(),
+      loadedBy: 'test',
+      now: new Date('2026-12-05T00:00:00Z'),
+    });
+    /** The version as code before the entities file stored it: its files and a manifest naming none. */
+    const storeWithoutEntitiesFile = async (list: string) => {
+      const scratch = new LocalListStore(join(stateDir, `lists-c-scratch-${list}`));
+      const { manifest } = await loadListVersion(scratch, input(list));
+      const { entitiesFile: _dropped, ...old } = manifest;
+      await lists.putVersion(old, sdnFiles());
+      await lists.setCurrent(list, old.version);
+      return old;
+    };
+
+    // never indexed (a load interrupted before the index, by the code of before): the load completes it all
+    const old = await storeWithoutEntitiesFile('complete-sdn');
+    expect(await index.versionOf('complete-sdn')).toBeUndefined();
+    const completed = await loadListAndRescreen(ports, input('complete-sdn'));
+    expect(completed.outcome).toBe('completed');
+    expect(completed.manifest).toMatchObject({
+      version: old.version,
+      sha256: old.sha256,
+      loadedAt: old.loadedAt,
+    });
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(await index.versionOf('complete-sdn')).toBe(old.version);
+    expect((await index.screen('ETH', LISTED_ETH)).listVersions).toContainEqual({
+      list: 'complete-sdn',
+      version: old.version,
+      sha256: old.sha256,
+    });
+    // named after the version: a re-screen that ran when it was loaded is not started again
+    expect(start).toHaveBeenCalledTimes(1);
+    expect(start).toHaveBeenCalledWith(
+      'screening',
+      { trigger: 'rescreen', list: 'complete-sdn', version: old.version },
+      rescreenExecutionName('complete-sdn', old.version),
+    );
+    expect(completed.rescreen).toBe('x');
+    expect((await loadListAndRescreen(ports, input('complete-sdn'))).outcome).toBe('unchanged');
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(start).toHaveBeenCalledTimes(1);
+
+    // indexed at the version already: the file is added, nothing published, no re-screen
+    const indexed = await storeWithoutEntitiesFile('indexed-sdn');
+    await index.publish(
+      indexed,
+      listedAddressesOf(parseListFiles('ofac-sdn-csv', 'indexed-sdn', sdnFiles())).entries,
+    );
+    publish.mockClear();
+    const added = await loadListAndRescreen(ports, input('indexed-sdn'));
+    expect(added.outcome).toBe('completed');
+    expect(added.manifest.version).toBe(indexed.version);
+    expect(added.rescreen).toBeUndefined();
+    expect(publish).not.toHaveBeenCalled();
+    expect(start).toHaveBeenCalledTimes(1);
   });
 });

@@ -9,10 +9,15 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { S3ListStore } from '../../lambdas/kernel/aws/list-store.js';
 import { S3Error, type SignedS3 } from '../../lambdas/kernel/aws/s3-client.js';
-import type { ListStore, ListVersionManifest } from '../../lambdas/kernel/ports/list-store.js';
+import type {
+  ListDerivedFile,
+  ListStore,
+  ListVersionManifest,
+} from '../../lambdas/kernel/ports/list-store.js';
 import {
   currentLists,
   ENTITIES_FILE,
+  ENTITIES_FORMAT,
   encodeEntities,
   ListVersionUnusable,
 } from '../../lambdas/screening/list-entities.js';
@@ -176,6 +181,41 @@ describe('F2 list entities file', () => {
     const read = await currentLists(store, [{ list: PEP }]);
     expect(read.entities).toEqual(parseListFiles('ftm-jsonl', PEP, pepFiles()));
     expect((await loadPep(store)).outcome).toBe('unchanged');
+  });
+
+  it('F2 a version whose entities file is of another format (written before a format change) fails the screening saying so, not as stored without one; the same files loaded again rewrite it (completed, the same version)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lists-'));
+    const store = new LocalListStore(root);
+    const { manifest } = await loadPep(store);
+    const older = {
+      ...manifest,
+      entitiesFile: { ...(manifest.entitiesFile as ListDerivedFile), format: ENTITIES_FORMAT - 1 },
+    };
+    await store.putManifest(older);
+    const refused = currentLists(store, [{ list: PEP }]);
+    await expect(refused).rejects.toMatchObject({ name: 'ListVersionUnusable', reason: 'no-entities-file' });
+    const message = await refused.catch((e: Error) => e.message);
+    expect(message).toMatch(
+      new RegExp(
+        `entities file is of format ${ENTITIES_FORMAT - 1}, not the format ${ENTITIES_FORMAT} this code reads \\(load the same files again to rewrite it\\)`,
+      ),
+    );
+    expect(message).not.toMatch(/stored without/);
+    // the version as code before the entities file stored it still says so
+    const { entitiesFile: _dropped, ...none } = manifest;
+    await store.putManifest(none);
+    await expect(currentLists(store, [{ list: PEP }])).rejects.toThrow(
+      /stored without its entities file \(load the same files again to add it\)/,
+    );
+
+    await store.putManifest(older);
+    const again = await loadPep(store, new Date('2026-12-06T10:00:00Z'));
+    expect(again.outcome).toBe('completed');
+    expect(again.manifest).toMatchObject({ version: manifest.version, sha256: manifest.sha256 });
+    expect(again.manifest.entitiesFile?.format).toBe(ENTITIES_FORMAT);
+    expect((await currentLists(store, [{ list: PEP }])).entities).toEqual(
+      parseListFiles('ftm-jsonl', PEP, pepFiles()),
+    );
   });
 
   it('F2 the local runtime completes a version stored without its entities file from the version’s own files', async () => {
