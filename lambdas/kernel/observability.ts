@@ -1,8 +1,8 @@
-// Powertools singletons: one logger and one metrics namespace per function, configured by env; the tracer.
+// Powertools singletons: one logger and one metrics namespace per function, configured by env. Traces are not
+// here: Lambda's active tracing and runtime/tracing.ts (docs/decisions.md, "Tracing").
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
-import { captureAWSv3Client } from './runtime/tracing.js';
 
 export const SERVICE_NAME = 'palisade';
 export const METRICS_NAMESPACE = 'Palisade';
@@ -35,12 +35,6 @@ export const publishMetrics = (): MiddlewareObj => {
   };
   return { after: publish, onError: publish };
 };
-
-/**
- * I1: the AWS calls' trace subsegments, written by runtime/tracing.ts over Lambda's active tracing (no X-Ray SDK in
- * the bundle: docs/decisions.md, "Tracing").
- */
-export const tracer = { captureAWSv3Client } as const;
 
 /** Named security metrics; alarms in lib/monitoring.ts refer to these names. */
 export const SecurityMetric = {

@@ -88,7 +88,7 @@ export const ADAPTER_FILES: Readonly<Record<string, string>> = {
   'kernel/http.ts': 'the middy + Powertools wiring of every API handler',
   'kernel/task.ts': 'the middy + Powertools wiring of every workflow task',
   'kernel/observability.ts':
-    'the Powertools logger and metrics singletons and the tracer, the port domain code emits through',
+    'the Powertools logger and metrics singletons, the port domain code emits through',
   'kernel/integrity/signed-table.ts':
     'the one DynamoDB adapter of signed rows (conditional writes, SDK errors)',
   'kernel/integrity/signed-rows.ts':

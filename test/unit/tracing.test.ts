@@ -1,9 +1,15 @@
 // I1: the trace subsegments Palisade writes itself over Lambda's active tracing (lambdas/kernel/runtime/
-// tracing.ts), in place of the X-Ray SDK: one per AWS call and one per handler, only for a sampled trace.
-import { createSocket } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+// tracing.ts), in place of the X-Ray SDK: one per AWS call and one per handler, only for a sampled trace. The AWS
+// calls are driven through the path every adapter's calls take (signed-request.ts `traced`, here under the
+// signed JSON caller json-api.ts) against a stand-in API over HTTP, and their documents read from a stand-in
+// daemon over UDP at AWS_XRAY_DAEMON_ADDRESS, as Lambda gives it.
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type JsonService, jsonApi } from '../../lambdas/kernel/aws/json-api.js';
+import type { AwsTransport } from '../../lambdas/kernel/aws/signed-request.js';
 import {
-  captureAWSv3Client,
   captureLambdaHandler,
   daemonSink,
   type Subsegment,
@@ -18,24 +24,65 @@ afterEach(() => {
   else process.env._X_AMZN_TRACE_ID = saved;
 });
 
-/** The least of an SDK client: a middleware stack whose one middleware is kept, and a config. */
-function fakeClient(answer: () => Promise<unknown>) {
-  type Mw = (
-    next: (a: unknown) => Promise<{ output?: unknown }>,
-    ctx: object,
-  ) => (a: unknown) => Promise<unknown>;
-  let middleware: Mw | undefined;
-  const client = {
-    config: { serviceId: 'DynamoDB', region: async () => 'eu-west-1' },
-    middlewareStack: { add: (m: Mw) => (middleware = m) },
-    send: (commandName: string) =>
-      (middleware as Mw)(async () => ({ output: await answer() }), {
-        clientName: 'DynamoDBClient',
-        commandName,
-      })({}),
+/** What the stand-in API answers per operation (by X-Amz-Target), and how many requests it had. */
+type Scripted = { status: number; body?: unknown; headers?: Record<string, string> };
+let answers: Record<string, Scripted> = {};
+let requests = 0;
+let api: Server;
+let daemon: Socket;
+/** The documents the stand-in daemon received, one per datagram. */
+const datagrams: Subsegment[] = [];
+let transport: AwsTransport;
+const service = (name: string, targetPrefix: string): JsonService => ({
+  signingName: name.toLowerCase(),
+  targetPrefix,
+  jsonVersion: '1.0',
+  endpointVariable: 'AWS_ENDPOINT_URL_TEST',
+  traceName: name,
+});
+const dynamodb = () => jsonApi(service('DynamoDB', 'DynamoDB_20120810'), () => transport);
+const kms = () => jsonApi(service('KMS', 'TrentService'), () => transport);
+
+beforeAll(async () => {
+  daemon = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
+  await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+  daemon.on('message', (m) => datagrams.push(JSON.parse(m.toString().split('\n')[1] ?? '')));
+  // as Lambda sets it, before the first AWS call reads it
+  process.env.AWS_XRAY_DAEMON_ADDRESS = `127.0.0.1:${daemon.address().port}`;
+  api = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests++;
+      const operation = String(req.headers['x-amz-target']).split('.')[1] ?? '';
+      const answer = answers[operation] ?? { status: 200, body: {} };
+      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0', ...answer.headers });
+      res.end(JSON.stringify(answer.body ?? {}));
+    });
+  });
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+  transport = {
+    region: 'eu-west-1',
+    endpoint: new URL(`http://127.0.0.1:${(api.address() as AddressInfo).port}`),
+    credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
+    backoffMs: () => 1,
   };
-  return client;
-}
+});
+afterAll(async () => {
+  delete process.env.AWS_XRAY_DAEMON_ADDRESS;
+  daemon?.close();
+  api?.closeAllConnections();
+  await new Promise<void>((resolve) => api?.close(() => resolve()));
+});
+beforeEach(() => {
+  datagrams.length = 0;
+  answers = {};
+  requests = 0;
+});
+
+/** Waits until the daemon has `count` datagrams (UDP on the loopback: they come, in order). */
+const settle = async (count: number) => {
+  for (let i = 0; i < 400 && datagrams.length < count; i++) await new Promise((r) => setTimeout(r, 5));
+};
 
 describe('I1 trace subsegments without the X-Ray SDK', () => {
   it('I1 reads the trace header Lambda gives, and only a sampled one', () => {
@@ -65,45 +112,96 @@ describe('I1 trace subsegments without the X-Ray SDK', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('I1 an AWS call is one subsegment under the invocation: service, operation, region, request id, and its error class', async () => {
+  it('I1 an AWS call is one subsegment under the invocation: service, operation, region, request id of a refusal, and its error class; a retried call is one subsegment', async () => {
     process.env._X_AMZN_TRACE_ID = HEADER;
-    const written: Subsegment[] = [];
-    const ok = captureAWSv3Client(
-      fakeClient(async () => ({ $metadata: { httpStatusCode: 200, requestId: 'r-1' } })),
-      (d) => written.push(d),
-    );
-    await ok.send('GetItemCommand');
-    const throttled = captureAWSv3Client(
-      fakeClient(async () => {
-        throw Object.assign(new Error('slow down'), { $metadata: { httpStatusCode: 429 } });
-      }),
-      (d) => written.push(d),
-    );
-    await expect(throttled.send('PutItemCommand')).rejects.toThrow('slow down');
-    expect(written).toHaveLength(2);
-    expect(written[0]).toMatchObject({
+    answers = {
+      PutItem: {
+        status: 429,
+        body: { __type: 'ThrottlingException', message: 'slow down' },
+        headers: { 'x-amzn-requestid': 'r-2' },
+      },
+      DeleteItem: {
+        status: 400,
+        body: { __type: 'com.amazonaws.dynamodb.v20120810#ValidationException', message: 'bad key' },
+        headers: { 'x-amzn-requestid': 'r-3' },
+      },
+      Decrypt: { status: 500, body: { __type: 'KMSInternalException' } },
+    };
+    await dynamodb().call('GetItem', { TableName: 't' });
+    await expect(dynamodb().call('PutItem', { TableName: 't' })).rejects.toThrow('slow down');
+    await expect(dynamodb().call('DeleteItem', { TableName: 't' })).rejects.toThrow('bad key');
+    await expect(kms().call('Decrypt', {})).rejects.toMatchObject({ name: 'KMSInternalException' });
+    // the throttled and the failing call were each sent three times (retried): still one subsegment each
+    expect(requests).toBe(1 + 3 + 1 + 3);
+    await settle(4);
+    expect(datagrams).toHaveLength(4);
+    const [ok, throttled, refused, fault] = datagrams as [Subsegment, Subsegment, Subsegment, Subsegment];
+    expect(ok).toMatchObject({
       name: 'DynamoDB',
       type: 'subsegment',
       namespace: 'aws',
       trace_id: '1-5759e988-bd862e3fe1be46a994272793',
       parent_id: '53995c3f42cd8ad8',
-      aws: { operation: 'GetItem', region: 'eu-west-1', request_id: 'r-1' },
+      aws: { operation: 'GetItem', region: 'eu-west-1' },
       http: { response: { status: 200 } },
     });
-    expect(written[0]?.id).toMatch(/^[0-9a-f]{16}$/);
-    expect(written[0]?.end_time).toBeGreaterThanOrEqual(written[0]?.start_time ?? Number.POSITIVE_INFINITY);
-    expect(written[1]).toMatchObject({ aws: { operation: 'PutItem' }, throttle: true, error: true });
+    expect(ok).not.toHaveProperty('error');
+    expect(ok).not.toHaveProperty('fault');
+    expect(ok.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(ok.end_time).toBeGreaterThanOrEqual(ok.start_time);
+    expect(throttled).toMatchObject({
+      name: 'DynamoDB',
+      aws: { operation: 'PutItem', region: 'eu-west-1', request_id: 'r-2' },
+      http: { response: { status: 429 } },
+      throttle: true,
+      error: true,
+    });
+    expect(throttled).not.toHaveProperty('fault');
+    expect(refused).toMatchObject({
+      aws: { operation: 'DeleteItem', request_id: 'r-3' },
+      http: { response: { status: 400 } },
+      error: true,
+    });
+    expect(refused).not.toHaveProperty('throttle');
+    expect(fault).toMatchObject({
+      name: 'KMS',
+      aws: { operation: 'Decrypt' },
+      http: { response: { status: 500 } },
+      fault: true,
+    });
+    expect(fault).not.toHaveProperty('error');
+  });
+
+  it('I1 a call whose connection failed (no answer) is a fault, without a status', async () => {
+    process.env._X_AMZN_TRACE_ID = HEADER;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = jsonApi(service('DynamoDB', 'DynamoDB_20120810'), () => ({
+      ...transport,
+      endpoint: new URL(`http://127.0.0.1:${port}`),
+    }));
+    await expect(unreachable.call('GetItem', {})).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await settle(1);
+    expect(datagrams).toHaveLength(1);
+    expect(datagrams[0]).toMatchObject({ name: 'DynamoDB', aws: { operation: 'GetItem' }, fault: true });
+    expect(datagrams[0]).not.toHaveProperty('http');
   });
 
   it('I1 nothing is written outside a sampled invocation, and the handler subsegment says cold start once', async () => {
     delete process.env._X_AMZN_TRACE_ID;
-    const written: Subsegment[] = [];
-    await captureAWSv3Client(
-      fakeClient(async () => ({})),
-      (d) => written.push(d),
-    ).send('GetItemCommand');
-    expect(written).toEqual([]);
+    await dynamodb().call('GetItem', {});
+    process.env._X_AMZN_TRACE_ID = HEADER.replace('Sampled=1', 'Sampled=0');
+    await dynamodb().call('PutItem', {});
     process.env._X_AMZN_TRACE_ID = HEADER;
+    await dynamodb().call('DeleteItem', {});
+    await settle(1);
+    expect(requests).toBe(3);
+    // the loopback keeps the order: the first datagram is the sampled call's, the unsampled ones wrote none
+    expect(datagrams.map((d) => d.aws?.operation)).toEqual(['DeleteItem']);
+
+    const written: Subsegment[] = [];
     const middleware = captureLambdaHandler('palisade', (d) => written.push(d));
     const request = {} as never;
     for (const failed of [false, true]) {
@@ -134,46 +232,39 @@ describe('I1 trace subsegments without the X-Ray SDK', () => {
     socket.close();
     expect(JSON.parse(header ?? '')).toEqual({ format: 'json', version: 1 });
     expect(JSON.parse(body ?? '')).toMatchObject({ name: 'x', type: 'subsegment' });
-    expect(daemonSink(undefined)).toBeUndefined();
+    // no address (the variable unset outside Lambda), or one without a port: no sink
+    expect(daemonSink('')).toBeUndefined();
+    expect(daemonSink('localhost')).toBeUndefined();
   });
 
   it('I1 the AWS calls of an invocation travel nested in its handler subsegment: one datagram per invocation, flat when too big for one', async () => {
-    const daemon = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
-    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
-    const datagrams: Subsegment[] = [];
-    daemon.on('message', (m) => datagrams.push(JSON.parse(m.toString().split('\n')[1] ?? '')));
-    const address = `127.0.0.1:${daemon.address().port}`;
-    const settle = async (count: number) => {
-      for (let i = 0; i < 400 && datagrams.length < count; i++) await new Promise((r) => setTimeout(r, 5));
-    };
     process.env._X_AMZN_TRACE_ID = HEADER;
-    const client = captureAWSv3Client(
-      fakeClient(async () => ({ $metadata: { httpStatusCode: 200 } })),
-      daemonSink(address),
-    );
-    const handler = captureLambdaHandler('palisade', daemonSink(address));
+    // the handler's subsegment goes to the same daemon, as in Lambda
+    const handler = captureLambdaHandler('palisade');
     const request = {} as never;
 
-    await client.send('DescribeTableCommand'); // at init: alone, under the function's segment
+    await dynamodb().call('DescribeTable', {}); // at init: alone, under the function's segment
     await handler.before?.(request);
-    await client.send('GetItemCommand');
-    await client.send('PutItemCommand');
+    await dynamodb().call('GetItem', {});
+    await kms().call('Decrypt', {});
     await handler.after?.(request);
     await settle(2);
     expect(datagrams).toHaveLength(2);
     const [alone, tree] = datagrams as [Subsegment, Subsegment];
     expect(alone).toMatchObject({ aws: { operation: 'DescribeTable' }, parent_id: '53995c3f42cd8ad8' });
     expect(tree).toMatchObject({ name: '## handler', parent_id: '53995c3f42cd8ad8', type: 'subsegment' });
-    expect(tree.subsegments?.map((c) => c.aws?.operation)).toEqual(['GetItem', 'PutItem']);
+    expect(tree.subsegments?.map((c) => [c.name, c.aws?.operation])).toEqual([
+      ['DynamoDB', 'GetItem'],
+      ['KMS', 'Decrypt'],
+    ]);
     expect(tree.subsegments?.[0]).not.toHaveProperty('trace_id');
 
     // An invocation with more calls than one datagram holds: the handler, then each call under it.
     datagrams.length = 0;
     await handler.before?.(request);
-    for (let i = 0; i < 350; i++) await client.send('GetItemCommand');
+    for (let i = 0; i < 350; i++) await dynamodb().call('GetItem', {});
     await handler.after?.(request);
     await settle(351);
-    daemon.close();
     expect(datagrams).toHaveLength(351);
     const parent = datagrams.find((d) => d.name === '## handler');
     expect(parent?.subsegments).toBeUndefined();

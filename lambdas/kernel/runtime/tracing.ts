@@ -1,13 +1,13 @@
 // I1: tracing without an in-bundle tracing SDK (docs/decisions.md, "Tracing"). Lambda's active tracing (the
 // template sets it on every function) records each invocation's segments (init, invocation, overhead) and hands
-// the trace header to the function; the AWS SDK's recursion-detection middleware already forwards that header
-// on every call, so the Step Functions executions and Lambda invokes a handler starts join its trace. What the
-// X-Ray SDK added on top was one subsegment per AWS call and one for the handler: this module writes those two
-// kinds itself (a few hundred bytes instead of aws-xray-sdk-core's 68 KB and cls-hooked), as X-Ray segment
-// documents over UDP to the address Lambda gives (AWS_XRAY_DAEMON_ADDRESS): the calls nested in the handler's
-// subsegment, one datagram per invocation (a datagram per call cost more CPU than the rest of the tracing).
-// Outside Lambda, or when the invocation is not sampled, it does nothing. Sending never throws and never
-// waits: tracing is best effort.
+// the trace header to the function; the signed Lambda invoke forwards that header (lambda-invoke.ts), so a
+// function a handler invokes joins its trace. What the X-Ray SDK added on top was one subsegment per AWS call
+// and one for the handler: this module writes those two kinds itself (a few hundred bytes instead of
+// aws-xray-sdk-core's 68 KB and cls-hooked), the AWS calls' through signed-request.ts `traced`, the one path
+// every adapter's calls take, as X-Ray segment documents over UDP to the address Lambda gives
+// (AWS_XRAY_DAEMON_ADDRESS): the calls nested in the handler's subsegment, one datagram per invocation (a
+// datagram per call cost more CPU than the rest of the tracing). Outside Lambda, or when the invocation is not
+// sampled, it does nothing. Sending never throws and never waits: tracing is best effort.
 import { randomFillSync } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import type { MiddlewareObj } from '@middy/core';
@@ -177,19 +177,21 @@ export function subsegment(
   };
 }
 
-interface SdkError {
-  name?: string;
+/** What an AWS call's answer or refusal says of itself (signed-request.ts AwsApiError's `$metadata`). */
+interface CallMetadata {
   $metadata?: { httpStatusCode?: number; requestId?: string };
-  $response?: { statusCode?: number };
 }
 
-/** The subsegment fields of an AWS call's outcome: its status, request id and error class. */
+/**
+ * The subsegment fields of an AWS call's outcome: its status, request id and error class (a refusal without a
+ * status, a connection that failed, is a fault).
+ */
 export function awsOutcome(
-  output: { $metadata?: { httpStatusCode?: number; requestId?: string } } | undefined,
-  error: SdkError | undefined,
+  output: CallMetadata | undefined,
+  error: CallMetadata | undefined,
 ): Pick<Subsegment, 'http' | 'error' | 'fault' | 'throttle'> & { request_id?: string } {
   const meta = error?.$metadata ?? output?.$metadata;
-  const status = meta?.httpStatusCode ?? error?.$response?.statusCode;
+  const status = meta?.httpStatusCode;
   const outcome: Pick<Subsegment, 'http' | 'error' | 'fault' | 'throttle'> & { request_id?: string } = {};
   if (status !== undefined) outcome.http = { response: { status } };
   if (meta?.requestId) outcome.request_id = meta.requestId;
@@ -199,78 +201,6 @@ export function awsOutcome(
     else outcome.fault = true;
   }
   return outcome;
-}
-
-/** The least of an SDK v3 client this needs: its middleware stack and its service id. */
-interface TraceableClient {
-  middlewareStack: {
-    add(
-      middleware: (
-        next: (args: unknown) => Promise<{ output?: unknown }>,
-        context: { clientName?: string; commandName?: string },
-      ) => (args: unknown) => Promise<{ output?: unknown }>,
-      options: { step: 'initialize'; name: string; override?: boolean },
-    ): void;
-  };
-  config: { serviceId?: string; region?: unknown };
-}
-
-/**
- * One subsegment per call of this client (name: the service, e.g. `DynamoDB`; the operation, status, request id
- * and error class), as the X-Ray SDK's `captureAWSv3Client` did. Returns the client itself.
- */
-export function captureAWSv3Client<T>(client: T, sink: SegmentSink | undefined = daemonSink()): T {
-  if (!sink) return client;
-  const traceable = client as unknown as TraceableClient;
-  // The client's region, resolved at its first call (the SDK keeps it as an async provider): not an await per call.
-  let region: { value: string | undefined } | undefined;
-  traceable.middlewareStack.add(
-    (next, context) => async (args) => {
-      const started = Date.now();
-      const trace = traceContext();
-      let output: { $metadata?: { httpStatusCode?: number; requestId?: string } } | undefined;
-      let failure: SdkError | undefined;
-      try {
-        const result = await next(args);
-        output = result.output as typeof output;
-        return result;
-      } catch (error) {
-        failure = error as SdkError;
-        throw error;
-      } finally {
-        if (trace) {
-          const { request_id, ...outcome } = awsOutcome(output, failure);
-          region ??= { value: await regionOf(traceable.config.region) };
-          const document = subsegment(
-            traceable.config.serviceId ?? context.clientName?.replace(/Client$/, '') ?? 'AWS',
-            started,
-            {
-              namespace: 'aws',
-              aws: {
-                operation: (context.commandName ?? 'call').replace(/Command$/, ''),
-                ...(region.value ? { region: region.value } : {}),
-                ...(request_id ? { request_id } : {}),
-              },
-              ...outcome,
-            },
-            trace,
-          );
-          if (document) sink(document);
-        }
-      }
-    },
-    { step: 'initialize', name: 'palisadeTracing', override: true },
-  );
-  return client;
-}
-
-async function regionOf(region: unknown): Promise<string | undefined> {
-  try {
-    const value = typeof region === 'function' ? await (region as () => Promise<unknown>)() : region;
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 let coldStart = true;
