@@ -102,6 +102,34 @@ describe('I2 the signed JSON-protocol caller', () => {
     }
   });
 
+  it('I1 in a Lambda invocation every call carries the invocation’s trace header (the SDK’s recursion detection; unsigned, as SigV4 leaves it); outside one, none', async () => {
+    const trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+    const stand = await standIn([
+      { status: 200, body: { executionArn: 'arn:x', startDate: 1 } },
+      { status: 200, body: { executionArn: 'arn:y', startDate: 1 } },
+    ]);
+    const saved = { name: process.env.AWS_LAMBDA_FUNCTION_NAME, trace: process.env._X_AMZN_TRACE_ID };
+    try {
+      process.env.AWS_LAMBDA_FUNCTION_NAME = 'palisade-test';
+      process.env._X_AMZN_TRACE_ID = trace;
+      await jsonCallRaw(KMS, stand.transport, 'Encrypt', { KeyId: 'alias/x' });
+      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+      await jsonCallRaw(KMS, stand.transport, 'Encrypt', { KeyId: 'alias/x' });
+      const [inLambda, outside] = stand.seen;
+      expect(inLambda?.headers['x-amzn-trace-id']).toBe(trace);
+      expect(inLambda?.headers.authorization).not.toMatch(/x-amzn-trace-id/);
+      expect(outside?.headers['x-amzn-trace-id']).toBeUndefined();
+    } finally {
+      for (const [key, value] of [
+        ['AWS_LAMBDA_FUNCTION_NAME', saved.name],
+        ['_X_AMZN_TRACE_ID', saved.trace],
+      ] as const)
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      await stand.close();
+    }
+  });
+
   it('I2 a refusal is named by its __type without the namespace and keeps the error document; x-amzn-ErrorType wins', async () => {
     const stand = await standIn([
       {

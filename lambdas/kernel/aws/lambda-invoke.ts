@@ -65,7 +65,6 @@ export async function invokeRaw(
   payload: Buffer,
 ): Promise<{ payload: Buffer; functionError: string | undefined }> {
   const base = transport.endpoint;
-  const trace = process.env._X_AMZN_TRACE_ID;
   const answer = await signedCall(
     transport,
     signerFor(transport, 'lambda'),
@@ -79,7 +78,6 @@ export async function invokeRaw(
         'content-type': 'application/octet-stream',
         'content-length': String(payload.byteLength),
         'x-amz-invocation-type': 'RequestResponse',
-        ...(trace && process.env.AWS_LAMBDA_FUNCTION_NAME ? { 'x-amzn-trace-id': trace } : {}),
       },
       body: payload,
     },

@@ -200,6 +200,19 @@ export interface CallOptions {
   maxBody?: number;
 }
 
+/**
+ * In a Lambda invocation, the invocation's trace header on every AWS call, as the SDK's recursion-detection
+ * middleware sends it: the service joins the caller's trace (a Step Functions execution, an invoked function)
+ * and Lambda's recursive-loop detection sees the chain. SigV4 never signs it (X-Ray may rewrite it on the way);
+ * a header the caller set wins.
+ */
+function traceHeader(headers: Record<string, string>): Record<string, string> {
+  const trace = process.env._X_AMZN_TRACE_ID;
+  if (!trace || !process.env.AWS_LAMBDA_FUNCTION_NAME) return {};
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'x-amzn-trace-id')) return {};
+  return { 'x-amzn-trace-id': trace };
+}
+
 /** Signs and sends a request, retrying throttling and service faults (twice, jittered backoff). */
 export async function signedCall(
   transport: Pick<AwsTransport, 'backoffMs'>,
@@ -208,6 +221,7 @@ export async function signedCall(
   options: CallOptions,
 ): Promise<Answer> {
   const host = `${request.hostname}${request.port ? `:${request.port}` : ''}`;
+  const headers = { ...traceHeader(request.headers), ...request.headers, host };
   for (let attempt = 1; ; attempt++) {
     const signed = await signer.sign({
       method: request.method,
@@ -216,7 +230,7 @@ export async function signedCall(
       ...(request.port ? { port: request.port } : {}),
       path: request.path,
       query: request.query ?? {},
-      headers: { ...request.headers, host },
+      headers,
       ...(request.body ? { body: request.body } : {}),
     });
     let answer: Answer;
