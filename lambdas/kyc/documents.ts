@@ -1,7 +1,6 @@
 // F1: the server-side check of an uploaded KYC document, on the bytes S3 (or the local store) holds: the type
 // by its magic bytes (never the name or the declared type alone), the size, the page count of a PDF. A bad
 // file is refused with a typed error saying why, and the caller deletes it (nothing is kept).
-import type { PDFDocument } from 'pdf-lib';
 import type { DocumentType, KycConfig } from './config.js';
 import { ACCEPTED_TYPES, type DocumentKind, DocumentRefused } from './document-kinds.js';
 
@@ -40,27 +39,23 @@ export function sniffType(bytes: Uint8Array): DocumentType | undefined {
 }
 
 /**
- * The page count of a PDF (pdf-lib: xref streams, object streams and page trees are parsed, not guessed).
- * pdf-lib is loaded on the first PDF: the checker's image uploads and link requests never evaluate its modules.
+ * The page count of a PDF (pdf-lib's parser: xref streams, object streams and page trees are parsed, not
+ * guessed: pdf-pages.ts). It is loaded on the first PDF: the checker's image uploads and link requests never
+ * evaluate its modules.
  */
 export async function pdfPageCount(bytes: Uint8Array): Promise<number> {
-  const { PDFDocument: Pdf } = await import('pdf-lib');
-  let doc: PDFDocument;
+  const { readPdf } = await import('./pdf-pages.js');
+  let pdf: Awaited<ReturnType<typeof readPdf>>;
   try {
-    // Loaded with ignoreEncryption so an encrypted file is told apart below (pdf-lib's own EncryptedPDFError
-    // is an ES5 subclass of Error, which `instanceof` does not recognise).
-    doc = await Pdf.load(bytes, {
-      updateMetadata: false,
-      throwOnInvalidObject: true,
-      ignoreEncryption: true,
-    });
+    // An encrypted file is parsed too (PDFDocument's ignoreEncryption), so it is told apart below.
+    pdf = await readPdf(bytes);
   } catch {
     throw new DocumentRefused('unreadable', 'The PDF cannot be read');
   }
-  if (doc.isEncrypted)
+  if (pdf.encrypted)
     throw new DocumentRefused('unreadable', 'The PDF is encrypted; upload it without a password');
   try {
-    return doc.getPageCount();
+    return pdf.pageCount();
   } catch {
     throw new DocumentRefused('unreadable', 'The PDF cannot be read');
   }

@@ -398,11 +398,12 @@ describe('I2 the AWS path of an address and a withdrawal', () => {
     await h.invokeFunction('SetTravelRulePrices', {
       prices: [{ asset: 'BTC', fiat: 'EUR', price: '50000' }],
     });
+    const idempotencyKey = `cloud-${Date.now().toString(36)}`;
     const answer = await h.call(
       'POST',
       '/v1/me/withdrawals',
       { asset: 'BTC', amount: '0.0150', addressId, password: wanda.password },
-      { token, headers: { 'idempotency-key': `cloud-${Date.now().toString(36)}` } },
+      { token, headers: { 'idempotency-key': idempotencyKey } },
     );
     expectStatus(answer, 202);
     const [outcome] = await settled('withdrawal');
@@ -426,6 +427,21 @@ describe('I2 the AWS path of an address and a withdrawal', () => {
     ]);
     const history = await h.call('GET', '/v1/me/withdrawals', undefined, { token });
     expectStatus(history, 200);
+    // C2: the bundle's idempotency key and terms hash (Powertools over the bundled JMESPath subset): the same
+    // key and terms replay the first answer; the same key with other terms is refused.
+    const body = { asset: 'BTC', amount: '0.0150', addressId, password: wanda.password };
+    const headers = { 'idempotency-key': idempotencyKey };
+    const replay = await h.call('POST', '/v1/me/withdrawals', body, { token, headers });
+    expectStatus(replay, 202);
+    expect(replay.body.withdrawalId).toBe(answer.body.withdrawalId);
+    const reused = await h.call(
+      'POST',
+      '/v1/me/withdrawals',
+      { ...body, amount: '0.0160' },
+      { token, headers },
+    );
+    expectStatus(reused, 409);
+    expect(reused.body.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 });
 

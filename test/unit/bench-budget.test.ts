@@ -154,6 +154,15 @@ describe('bench budgets (bundle size from the esbuild metafile)', () => {
     }
   });
 
+  it("C2 F1 no bundle carries the JMESPath engine (the idempotency keys read through the bundled subset) nor pdf-lib's writer (the document check imports its parser alone)", () => {
+    for (const f of functions) {
+      expect(bundles.get(f.id)?.packages.includes('@aws-lambda-powertools/jmespath'), f.id).toBe(false);
+    }
+    const pdf = bundles.get('CheckKycDocument');
+    expect(pdf?.packages).toContain('pdf-lib');
+    expect(pdf?.topPackages.find((p) => p.name === 'pdf-lib')?.bytes).toBeLessThan(160 * 1024);
+  });
+
   it('X3 only the functions that set a password (SignUp, ChangePassword) carry the zxcvbn-ts estimator', () => {
     for (const f of functions) {
       const carries = bundles.get(f.id)?.packages.includes('@zxcvbn-ts/core') ?? false;
