@@ -182,6 +182,14 @@ const LEGAL_FORMS: ReadonlyArray<readonly [string, string]> = [
   ['tbk', 'tbk'],
 ];
 const FORM_PHRASES = LEGAL_FORMS.map(([phrase, form]) => ({ words: phrase.split(' '), form }));
+/** The phrases by their first word, in LEGAL_FORMS's order: the first that fits is the one `find` would meet. */
+const PHRASES_BY_FIRST = new Map<string, (typeof FORM_PHRASES)[number][]>();
+for (const phrase of FORM_PHRASES) {
+  const first = phrase.words[0] as string;
+  const same = PHRASES_BY_FIRST.get(first);
+  if (same === undefined) PHRASES_BY_FIRST.set(first, [phrase]);
+  else same.push(phrase);
+}
 
 const LEET: Readonly<Record<string, string>> = {
   '0': 'o',
@@ -207,18 +215,28 @@ export interface NormalisedName {
 export const isOrganisation = (schema: Schema): boolean =>
   schema === 'Company' || schema === 'Organization' || schema === 'LegalEntity';
 
+/** Whether every character of `text` is ASCII: its lower and upper case are a–z and A–Z, NFKD leaves it as is. */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** Script-neutral, lower-case ASCII words of `raw`, before any word is set aside. */
 export function words(raw: string): string[] {
   // a lower-case letter followed by an upper-case one is a join of two words (FridrichBuchenberg), split in
   // the text as written: after transliteration a capital can stand for one letter (Щ → Shch)
-  const split = anyAscii(
-    raw
-      .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, ''),
+  // ASCII text (most listed names) skips what leaves it as it is: NFKD, combining marks, transliteration
+  const split = (
+    isAscii(raw)
+      ? raw.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+      : anyAscii(
+          raw
+            .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+            .toLowerCase()
+            .normalize('NFKD')
+            .replace(/\p{M}+/gu, ''),
+        ).toLowerCase()
   )
-    .toLowerCase()
     .replace(/&/g, ' and ')
     // apostrophes inside words are transliteration marks (Ba'asyir, Hyo'k): joined, not split
     .replace(/['`’‘ʼʻ]/g, '');
@@ -257,7 +275,8 @@ const SCRIPTS: ReadonlyArray<readonly [string, RegExp]> = [
 
 /** The one non-Latin script `raw` is written in, if any (a name mixing scripts has none). */
 export function nativeScript(raw: string): string | undefined {
-  if (/\p{Script=Latin}/u.test(raw)) return undefined;
+  // ASCII is Latin or common punctuation, digits and blanks: none of SCRIPTS
+  if (isAscii(raw) || /\p{Script=Latin}/u.test(raw)) return undefined;
   const found = SCRIPTS.filter(([, re]) => re.test(raw));
   return found.length === 1 ? found[0]?.[0] : undefined;
 }
@@ -278,7 +297,9 @@ export function normaliseName(raw: string, schema: Schema): NormalisedName {
   const dropped: string[] = [];
   for (let i = 0; i < all.length; ) {
     if (organisation) {
-      const phrase = FORM_PHRASES.find((p) => p.words.every((w, k) => all[i + k] === w));
+      const phrase = PHRASES_BY_FIRST.get(all[i] as string)?.find((p) =>
+        p.words.every((w, k) => all[i + k] === w),
+      );
       if (phrase) {
         forms.push(phrase.form);
         i += phrase.words.length;

@@ -25,165 +25,25 @@ import {
   weightOf,
 } from './compare.js';
 import { MATCH_THRESHOLD } from './config.js';
+import {
+  type ListVersionRef,
+  letterBit,
+  type NameRecord,
+  phoneticOf,
+  type ScreeningIndex,
+} from './index-build.js';
 import type { ListEntity } from './model.js';
 import { isOrganisation, type NormalisedName, normaliseName, type Schema } from './normalise.js';
-import { phoneticKeys, type TokenSimilarity, tokenSimilarity } from './similarity.js';
+import { type TokenSimilarity, tokenSimilarity } from './similarity.js';
 
-export interface ListVersionRef {
-  readonly list: string;
-  readonly version: string;
-  readonly sha256: string;
-}
-
-interface NameRecord {
-  readonly entity: number;
-  readonly name: string;
-  readonly kind: ListEntity['names'][number]['kind'];
-  readonly normalised: NormalisedName;
-}
-
-export interface ScreeningIndex {
-  readonly entities: readonly ListEntity[];
-  readonly names: readonly NameRecord[];
-  /** The distinct listed tokens (words), each once whatever the number of names holding it. */
-  readonly vocabulary: readonly string[];
-  /** Per distinct token, the names holding it (ascending ids). */
-  readonly namesOfToken: readonly Int32Array[];
-  /** Padded trigram → distinct tokens holding it (each token posted once per trigram). */
-  readonly trigrams: ReadonlyMap<string, Int32Array>;
-  /** Double Metaphone key → distinct tokens with that key. */
-  readonly phonetic: ReadonlyMap<string, Int32Array>;
-  /** Per name, its words as positions in `vocabulary`: name i holds nameTokens[tokenStart[i] … tokenStart[i + 1]). */
-  readonly tokenStart: Int32Array;
-  readonly nameTokens: Int32Array;
-  /** Per distinct token, its first character code and its length. */
-  readonly firstChar: Uint16Array;
-  readonly tokenLength: Uint16Array;
-  /** Per name, the first letters a–z of its words, and of its one-letter words (bit 0: a … bit 25: z). */
-  readonly firstLetters: Int32Array;
-  readonly initialLetters: Int32Array;
-  /** The distinct token → its position in `vocabulary`. */
-  readonly tokenIds: ReadonlyMap<string, number>;
-  /** Initials of every run of two or more adjacent words of a name (`agricultural bank china` → `ab`, `abc`, `bc`) → names. */
-  readonly initials: ReadonlyMap<string, Int32Array>;
-  readonly listVersions: readonly ListVersionRef[];
-}
+export type { ListVersionRef, ScreeningIndex } from './index-build.js';
+export { buildIndex } from './index-build.js';
 
 function trigramsOf(token: string): string[] {
   const padded = `$$${token}$$`;
   const out: string[] = [];
   for (let i = 0; i + 3 <= padded.length; i++) out.push(padded.slice(i, i + 3));
   return out;
-}
-
-function phoneticOf(token: string): string[] {
-  if (token.length < 3 || /[0-9]/.test(token)) return [];
-  const [primary, secondary] = phoneticKeys(token);
-  return [primary, secondary].filter((k, i, all) => k.length > 1 && all.indexOf(k) === i);
-}
-
-/** The initials of every run of 2–30 adjacent words whose initials are letters a–z (compare.ts's abbreviations). */
-function initialRuns(words: readonly string[]): Set<string> {
-  const runs = new Set<string>();
-  for (let j = 0; j < words.length; j++) {
-    let run = '';
-    for (let k = j; k < words.length && k - j < 30; k++) {
-      const c = words[k]?.charCodeAt(0) ?? 0;
-      if (c < 97 || c > 122) break;
-      run += String.fromCharCode(c);
-      if (run.length >= 2) runs.add(run);
-    }
-  }
-  return runs;
-}
-
-/** The bit of a letter a–z in a name's letter sets (ScreeningIndex.firstLetters), 0 for any other character. */
-const letterBit = (code: number): number => (code >= 97 && code <= 122 ? 1 << (code - 97) : 0);
-
-const schemaOfEntity = (e: ListEntity): Schema => e.schema;
-
-/**
- * Normalises every name of every entity and indexes the distinct tokens (words) they are made of: a word
- * such as "muhammad" or "ltd" is indexed, and later compared with a query word, once, not once per name
- * holding it. Done once per list version.
- */
-export function buildIndex(
-  entities: readonly ListEntity[],
-  listVersions: readonly ListVersionRef[],
-): ScreeningIndex {
-  const names: NameRecord[] = [];
-  const vocabulary: string[] = [];
-  const tokenIds = new Map<string, number>();
-  const namesOf: number[][] = [];
-  const trigramLists = new Map<string, number[]>();
-  const phoneticLists = new Map<string, number[]>();
-  const initialLists = new Map<string, number[]>();
-  const tokenStart: number[] = [0];
-  const firstLetters: number[] = [];
-  const initialLetters: number[] = [];
-  const nameTokens: number[] = [];
-  const post = (map: Map<string, number[]>, key: string, id: number) => {
-    const list = map.get(key);
-    if (list === undefined) map.set(key, [id]);
-    else if (list[list.length - 1] !== id) list.push(id);
-  };
-  const tokenId = (token: string): number => {
-    let id = tokenIds.get(token);
-    if (id === undefined) {
-      id = vocabulary.length;
-      tokenIds.set(token, id);
-      vocabulary.push(token);
-      namesOf.push([]);
-      for (const g of new Set(trigramsOf(token))) post(trigramLists, g, id);
-      for (const k of phoneticOf(token)) post(phoneticLists, k, id);
-    }
-    return id;
-  };
-  entities.forEach((entity, e) => {
-    const seen = new Set<string>();
-    for (const { name, kind } of entity.names) {
-      const normalised = normaliseName(name, schemaOfEntity(entity));
-      const key = normalised.tokens.join(' ');
-      if (key === '' || seen.has(key)) continue;
-      seen.add(key);
-      const id = names.length;
-      names.push({ entity: e, name, kind, normalised });
-      let starts = 0;
-      let initials = 0;
-      for (const token of normalised.tokens) {
-        const letter = letterBit(token.charCodeAt(0));
-        starts |= letter;
-        if (token.length === 1) initials |= letter;
-        const word = tokenId(token);
-        nameTokens.push(word);
-        const holders = namesOf[word] as number[];
-        if (holders[holders.length - 1] !== id) holders.push(id);
-      }
-      tokenStart.push(nameTokens.length);
-      firstLetters.push(starts);
-      initialLetters.push(initials);
-      for (const run of initialRuns(normalised.tokens)) post(initialLists, run, id);
-    }
-  });
-  const freeze = (m: Map<string, number[]>) =>
-    new Map([...m].map(([k, v]) => [k, Int32Array.from(v)] as const));
-  return {
-    entities,
-    names,
-    vocabulary,
-    namesOfToken: namesOf.map((ids) => Int32Array.from(ids)),
-    trigrams: freeze(trigramLists),
-    phonetic: freeze(phoneticLists),
-    tokenStart: Int32Array.from(tokenStart),
-    nameTokens: Int32Array.from(nameTokens),
-    firstChar: Uint16Array.from(vocabulary, (t) => t.charCodeAt(0)),
-    tokenLength: Uint16Array.from(vocabulary, (t) => Math.min(t.length, 65535)),
-    firstLetters: Int32Array.from(firstLetters),
-    initialLetters: Int32Array.from(initialLetters),
-    tokenIds,
-    initials: freeze(initialLists),
-    listVersions,
-  };
 }
 
 export interface ScreeningQuery {

@@ -1,5 +1,6 @@
 // F2/C1/C2: the screening port the product calls. It screens against the list versions in force (their
-// entities files, read through the ListStore: S3 in AWS, the state folder locally; list-entities.ts), building the index once per container and
+// entities and index files, read through the ListStore: S3 in AWS, the state folder locally; list-entities.ts,
+// list-index.ts), laying the index out once per container and
 // again only when a version changes (cached by the versions' digests), decides the band (bands.ts), records
 // the decision with the list versions it used, opens a case through the cases seam for a strong or medium
 // hit, and freezes the customer's withdrawals for a strong one. Nothing here answers a customer: callers
@@ -11,13 +12,13 @@ import { hitCategoryOf, pepRolesOf } from './bands.js';
 import { RESCREEN_PAGE, SCREENED_LISTS, type ScreenedList } from './config.js';
 import { type DecisionHit, decide, type ScreeningDecision, type ScreeningTrigger } from './decision.js';
 import type { ListEntity } from './model.js';
-import { buildIndex, type ScreeningHit, type ScreeningIndex, screen } from './screen.js';
+import { type ScreeningHit, type ScreeningIndex, screen } from './screen.js';
 import { ScreeningActions, type ScreeningOutcome } from './screening-actions.js';
 import type { ScreeningStore } from './screening-store.js';
 
 export type { ScreeningOutcome } from './screening-actions.js';
 
-import { currentLists } from './list-entities.js';
+import { currentIndexFromFiles } from './list-index.js';
 
 export interface ScreeningWorkPorts {
   lists: Pick<ListStore, 'current' | 'readDerived'>;
@@ -52,9 +53,8 @@ export async function currentIndex(
   const manifests = await Promise.all(screened.map(({ list }) => lists.current(list)));
   const key = keyOf(manifests.filter((m) => m !== undefined));
   if (cached?.key !== key) {
-    const index = currentLists(lists, screened).then(({ entities, versions }) =>
-      buildIndex(entities, versions),
-    );
+    // each version's entities file and the index the loader built from it (list-index.ts)
+    const index = currentIndexFromFiles(lists, screened);
     cached = { key, index };
     index.catch(() => {
       if (cached?.index === index) cached = undefined;

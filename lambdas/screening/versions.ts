@@ -1,12 +1,14 @@
 // F2: loading a new version of a screening list. The files are parsed first (a bad or truncated file is
 // refused whole: nothing is stored and the version in force stays in force), digested, stored with the
 // entities they parse into (list-entities.ts: what the screening functions read), and only then made current.
-// The same files again are no new version; for a version in force stored without its entities file (before
-// the loader wrote one), or with one of another format, they (re)write it (`completed`). Pure over the ListStore port and a clock. The parsers stay
+// The same files again are no new version; for a version in force stored without its entities file or its
+// index file (list-index.ts; before the loader wrote them), or with an entities file of another format, they
+// (re)write them (`completed`). Pure over the ListStore port and a clock. The parsers stay
 // here, in the loader's bundle: the screening functions import list-entities.ts, never this module.
 import { createHash } from 'node:crypto';
 import type { ListStore, ListVersionManifest } from '../kernel/ports/list-store.js';
 import { ENTITIES_FILE, encodeEntities, hasEntitiesFile } from './list-entities.js';
+import { encodeListIndex, hasIndexFile, INDEX_FILE } from './list-index.js';
 import { parseFtmLines } from './lists/ftm.js';
 import { OFAC_SDN_LIST, parseOfacSdn } from './lists/ofac-sdn.js';
 import { parseUnConsolidated, UN_LIST } from './lists/un.js';
@@ -100,7 +102,7 @@ export function countsOf(entities: readonly ListEntity[]): Record<string, number
 export type LoadOutcome =
   | { readonly outcome: 'loaded'; readonly manifest: ListVersionManifest; readonly previous?: string }
   | { readonly outcome: 'unchanged'; readonly manifest: ListVersionManifest }
-  /** The version in force had the same files but no entities file of this format: it was written (no new version). */
+  /** The version in force had the same files but no entities file of this format or no index file: written (no new version). */
   | { readonly outcome: 'completed'; readonly manifest: ListVersionManifest };
 
 /** Loads one version of `list`: refused whole (ListFormatError) when any file is bad; the current one stays. */
@@ -118,7 +120,7 @@ export async function loadListVersion(
   const sha256 = digestOf(input.files);
   const current = await store.current(input.list);
   if (current?.sha256 === sha256) {
-    if (hasEntitiesFile(current)) return { outcome: 'unchanged', manifest: current };
+    if (hasEntitiesFile(current) && hasIndexFile(current)) return { outcome: 'unchanged', manifest: current };
     // stored before the loader derived its entities: the file first, then the manifest naming it
     const manifest = await addEntitiesFile(store, current, entities);
     return { outcome: 'completed', manifest };
@@ -129,6 +131,7 @@ export async function loadListVersion(
     .replace(/\.\d+Z$/, 'Z');
   const version = `${stamp}-${sha256.slice(0, 12)}`;
   const derived = encodeEntities(input.list, version, entities);
+  const index = encodeListIndex(input.list, version, derived.file, entities);
   const manifest: ListVersionManifest = {
     list: input.list,
     version,
@@ -141,18 +144,20 @@ export async function loadListVersion(
     counts: countsOf(entities),
     loadedBy: input.loadedBy,
     entitiesFile: derived.file,
+    indexFile: index.file,
   };
-  // the entities file, then the files and the manifest naming it, then the pointer: never current without it
+  // the derived files, then the files and the manifest naming them, then the pointer: never current without them
   await store.putDerived(manifest.list, manifest.version, ENTITIES_FILE, derived.bytes);
+  await store.putDerived(manifest.list, manifest.version, INDEX_FILE, index.bytes);
   await store.putVersion(manifest, input.files);
   await store.setCurrent(input.list, manifest.version);
   return { outcome: 'loaded', manifest, ...(current ? { previous: current.version } : {}) };
 }
 
 /**
- * Adds the entities file to the version in force of `list` when it was stored without one (before the loader
- * wrote it): its files are read, checked against their digest and parsed as at load. Nothing when the version
- * has one (or there is none). The local runtime calls it at start for a state folder loaded by older code.
+ * Adds the entities file and the index file to the version in force of `list` when it was stored without
+ * them (before the loader wrote them): its files are read, checked against their digest and parsed as at
+ * load. Nothing when the version has both (or there is none). The local runtime calls it at start for a state folder loaded by older code.
  */
 export async function completeCurrentVersion(
   store: Pick<ListStore, 'current' | 'readFiles' | 'putDerived' | 'putManifest'>,
@@ -160,7 +165,7 @@ export async function completeCurrentVersion(
   format: ListFormat,
 ): Promise<ListVersionManifest | undefined> {
   const current = await store.current(list);
-  if (current === undefined || hasEntitiesFile(current)) return undefined;
+  if (current === undefined || (hasEntitiesFile(current) && hasIndexFile(current))) return undefined;
   const files = await store.readFiles(list, current.version);
   if (digestOf(files) !== current.sha256)
     throw new Error(`list ${list} version ${current.version}: files do not match their digest`);
@@ -173,8 +178,11 @@ async function addEntitiesFile(
   entities: readonly ListEntity[],
 ): Promise<ListVersionManifest> {
   const { bytes, file } = encodeEntities(current.list, current.version, entities);
-  const manifest: ListVersionManifest = { ...current, entitiesFile: file };
+  // and the index built from it (list-index.ts), for a version stored before the loader wrote either
+  const index = encodeListIndex(current.list, current.version, file, entities);
+  const manifest: ListVersionManifest = { ...current, entitiesFile: file, indexFile: index.file };
   await store.putDerived(current.list, current.version, ENTITIES_FILE, bytes);
+  await store.putDerived(current.list, current.version, INDEX_FILE, index.bytes);
   await store.putManifest(manifest);
   return manifest;
 }

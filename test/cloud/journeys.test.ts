@@ -563,6 +563,14 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
     const { result } = await screeningOf(person('xia'));
     h.assertClean();
     expect(result.band).not.toBe('not-screened');
+    // the completed version's index file (list-index.ts) read with its entities file, under the template
+    const objectsRead = h.calls
+      .filter((c) => c.caller === 'ScreenCustomer' && c.service === 's3')
+      .flatMap((c) => c.checks)
+      .filter((k) => k.request.action === 's3:GetObject')
+      .map((k) => String(k.request.resource));
+    expect(objectsRead.some((r) => r.endsWith(`${base}derived/entities.json`))).toBe(true);
+    expect(objectsRead.some((r) => r.endsWith(`${base}derived/index.json`))).toBe(true);
     // back to a bucket with no version of the list, for the journey that loads the first one
     for (const key of [...objects.keys()]) if (key.startsWith('lists/un-sc/')) objects.delete(key);
   });
@@ -579,6 +587,8 @@ describe('I2 F2 screening under the template: ScreenCustomer reads the list buck
     expect(calls.map((c) => c.operation)).toContain('GetObject');
     expect(calls.map((c) => c.operation)).not.toContain('ListObjectsV2');
     expect(loaded.manifest.entitiesFile?.name).toBe('entities.json');
+    // and the index the loader built from them (list-index.ts; read by the screening: the test above)
+    expect(loaded.manifest.indexFile?.name).toBe('index.json');
     const decrypt = calls.flatMap((c) => c.checks).find((k) => k.request.action === 'kms:Decrypt');
     expect(decrypt?.request).toMatchObject({
       resource: bucket.kmsKeyArn,

@@ -94,7 +94,7 @@ describe('F2 list entities file', () => {
       now: NOW,
     });
     expect(out.outcome).toBe('loaded');
-    expect(calls).toEqual([`derived ${ENTITIES_FILE}`, 'version', 'current']);
+    expect(calls).toEqual([`derived ${ENTITIES_FILE}`, 'derived index.json', 'version', 'current']);
     const named = out.manifest.entitiesFile;
     expect(named).toMatchObject({
       name: 'entities.json',
@@ -234,6 +234,7 @@ describe('F2 list entities file', () => {
     const base = `lists/${PEP}/${manifest.version}/`;
     expect([...objects.keys()].sort()).toEqual([
       `${base}derived/entities.json`,
+      `${base}derived/index.json`,
       `${base}files/entities.ftm.json`,
       `${base}manifest.json`,
       `lists/${PEP}/current.json`,

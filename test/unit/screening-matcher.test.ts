@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import anyAscii from '../../lambdas/screening/any-ascii.js';
 import { compareNames } from '../../lambdas/screening/compare.js';
 import { MATCH_THRESHOLD } from '../../lambdas/screening/config.js';
+import { parseUnConsolidated } from '../../lambdas/screening/lists/un.js';
 import type { ListEntity } from '../../lambdas/screening/model.js';
 import { normaliseName, words } from '../../lambdas/screening/normalise.js';
 import { schemaOf } from '../../lambdas/screening/pairs.js';
@@ -44,6 +46,40 @@ describe('F2 normalisation', () => {
     expect(normaliseName('Deutsche Bank Aktiengesellschaft', 'Company')).toMatchObject({
       tokens: ['deutsche', 'bank'],
       forms: ['ag'],
+    });
+  });
+
+  it('F2 an ASCII name skips NFKD, marks and transliteration and ends as the full pipeline makes it (every listed name)', () => {
+    // the full pipeline's text before splitting, as words() wrote it for every name before the ASCII path
+    const full = (raw: string) =>
+      anyAscii(
+        raw
+          .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+          .toLowerCase()
+          .normalize('NFKD')
+          .replace(/\p{M}+/gu, ''),
+      )
+        .toLowerCase()
+        .replace(/&/g, ' and ')
+        .replace(/['`’‘ʼʻ]/g, '');
+    const ascii = [
+      "O'Brien-McDonald & Sons",
+      'FridrichBuchenberg',
+      'Ig0r Sech1n',
+      'A.B.C. Company',
+      '  Al-Qa`ida  ',
+    ];
+    for (const name of ascii) expect(words(name)).toEqual(words(full(name)));
+    expect(words("O'Brien-McDonald & Sons")).toEqual(['obrien', 'mc', 'donald', 'and', 'sons']);
+    const listed = parseUnConsolidated(readFileSync('data/lists/un/consolidated.xml', 'utf8')).flatMap((e) =>
+      e.names.map((n) => n.name),
+    );
+    expect(listed.length).toBeGreaterThan(1000);
+    for (const name of listed) expect(words(name)).toEqual(words(full(name)));
+    // legal-form phrases looked up by their first word: the longer phrase first, as in LEGAL_FORMS
+    expect(normaliseName('Otkrytoe Aktsionernoe Obshchestvo Gazprom Co Ltd', 'Company')).toMatchObject({
+      tokens: ['gazprom'],
+      forms: ['ojsc', 'ltd'],
     });
   });
 });

@@ -23,6 +23,12 @@ export interface ListVersionManifest {
    * loading the same files again adds it (docs/screening.md).
    */
   readonly entitiesFile?: ListDerivedFile;
+  /**
+   * The version's screening index as the loader built it from the entities file (lambdas/screening/
+   * list-index.ts), stored with it. Absent from a version stored before the loader built it: the screening
+   * indexes the entities itself, and loading the same files again adds it.
+   */
+  readonly indexFile?: ListDerivedFile;
 }
 
 /** A file derived from a version's files at load, with the format it is written in and its own digest. */
