@@ -8,8 +8,9 @@
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { allFunctions } from '../lambdas/catalogue.js';
-import { BUDGETS, INIT_EXCEPTIONS, initLimit, initVerdict } from './budgets.js';
-import { bundleFunction, EMPTY_ENTRY, EMPTY_ID } from './bundle.js';
+import { BUDGETS, CALIBRATION, INIT_EXCEPTIONS, initLimit, initVerdict, speedFactor } from './budgets.js';
+import { bundleFunction, EMPTY_ENTRY, EMPTY_ID, OUT_DIR } from './bundle.js';
+import { CALIBRATION_ID, calibrationProblem, writeCalibrationModule } from './calibration.js';
 import { profileImport, renderModuleTimes, renderProfile, timeModules } from './init-profile.js';
 import { measureInit } from './init-time.js';
 
@@ -50,7 +51,10 @@ async function main(): Promise<number> {
   if (unknown.length > 0) throw new Error(`not in the catalogue: ${unknown.join(', ')}`);
   const functions = chosen.filter((c) => typeof c !== 'string');
 
+  const problem = calibrationProblem();
+  if (problem) console.warn(`warning: ${problem}; judging at this machine's speed (factor 1)`);
   const empty = await bundleFunction(EMPTY_ID, EMPTY_ENTRY);
+  const calibration = await writeCalibrationModule(OUT_DIR);
   const bundles = await Promise.all(functions.map((f) => bundleFunction(f.id, f.entry)));
   console.log(`bundled ${bundles.length} function(s) + the empty handler into bench/.out/`);
 
@@ -71,6 +75,7 @@ async function main(): Promise<number> {
     [
       { key: EMPTY_NODE },
       { key: EMPTY_ID, file: empty.outfile },
+      { key: CALIBRATION_ID, file: calibration },
       ...bundles.map((b) => ({ key: b.id, file: b.outfile })),
     ],
     runs,
@@ -80,15 +85,41 @@ async function main(): Promise<number> {
   process.stdout.write('\n');
   const emptyNode = timings.get(EMPTY_NODE);
   const emptyHandler = timings.get(EMPTY_ID);
-  if (!emptyNode || !emptyHandler) throw new Error('no baseline timing');
+  const calibrated = timings.get(CALIBRATION_ID);
+  if (!emptyNode || !emptyHandler || !calibrated) throw new Error('no baseline timing');
+  const speed = problem ? 1 : speedFactor(calibrated.importMs);
 
-  const header = ['function', 'KB', 'init ms', 'cpu ms', '− empty', '× empty', 'wall ms', 'budget', ''];
+  const header = [
+    'function',
+    'KB',
+    'init ms',
+    'at ref.',
+    'cpu ms',
+    '− empty',
+    '× empty',
+    'wall ms',
+    'budget',
+    '',
+  ];
   const rows = [
-    [EMPTY_NODE, '—', '—', '—', '—', '—', emptyNode.wallMs.toFixed(1), '', ''],
+    [EMPTY_NODE, '—', '—', '—', '—', '—', '—', emptyNode.wallMs.toFixed(1), '', ''],
+    [
+      CALIBRATION_ID,
+      '—',
+      calibrated.importMs.toFixed(1),
+      (calibrated.importMs / speed).toFixed(1),
+      calibrated.cpuMs.toFixed(1),
+      '—',
+      '—',
+      calibrated.wallMs.toFixed(1),
+      '',
+      '',
+    ],
     [
       EMPTY_ID,
       (empty.bytes / 1024).toFixed(1),
       emptyHandler.importMs.toFixed(1),
+      '—',
       emptyHandler.cpuMs.toFixed(1),
       '—',
       '1.0×',
@@ -101,12 +132,13 @@ async function main(): Promise<number> {
   for (const b of bundles) {
     const t = timings.get(b.id);
     if (!t) throw new Error(`no timing for ${b.id}`);
-    const verdict = initVerdict(b.id, t.importMs);
+    const verdict = initVerdict(b.id, t.importMs, speed);
     if (!verdict.ok) breaches++;
     rows.push([
       b.id,
       (b.bytes / 1024).toFixed(1),
       t.importMs.toFixed(1),
+      (t.importMs / speed).toFixed(1),
       t.cpuMs.toFixed(1),
       (t.importMs - emptyHandler.importMs).toFixed(1),
       `${(t.importMs / emptyHandler.importMs).toFixed(1)}×`,
@@ -123,8 +155,9 @@ async function main(): Promise<number> {
   console.log(`\n${line(header)}\n${rows.map(line).join('\n')}`);
   console.log(
     `\nmedians of ${runs}; init = await import() wall time in the child (node's start excluded), cpu = its ` +
-      `user+system CPU; budget ${BUDGETS.maxInitMs} ms (* a documented exception); load average ${loadBefore} ` +
-      `before, ${load()} after`,
+      `user+system CPU; at ref. = init ÷ the run's speed factor ${speed.toFixed(3)} (calibration ` +
+      `${calibrated.importMs.toFixed(1)} ms against ${CALIBRATION.referenceMs} ms at reference speed); budget ` +
+      `${BUDGETS.maxInitMs} ms at ref. (* a documented exception); load average ${loadBefore} before, ${load()} after`,
   );
   if (json) {
     const out = Object.fromEntries(
@@ -136,7 +169,7 @@ async function main(): Promise<number> {
         ];
       }),
     );
-    await writeFile(json, JSON.stringify({ runs, load: [loadBefore, load()], timings: out }, null, 2));
+    await writeFile(json, JSON.stringify({ runs, speed, load: [loadBefore, load()], timings: out }, null, 2));
   }
   return breaches > 0 ? 1 : 0;
 }

@@ -6,8 +6,9 @@ import { rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { allFunctions } from '../lambdas/catalogue.js';
-import { initVerdict, medianVerdict, sizeVerdict } from './budgets.js';
+import { initVerdict, medianVerdict, sizeVerdict, speedFactor } from './budgets.js';
 import { bundleFunction, EMPTY_ENTRY, EMPTY_ID, OUT_DIR, REPO_ROOT } from './bundle.js';
+import { CALIBRATION_ID, calibrationProblem, writeCalibrationModule } from './calibration.js';
 import { runCensus } from './census.js';
 import { measureEncryption } from './encryption.js';
 import { measureInit } from './init-time.js';
@@ -24,10 +25,13 @@ const REPORT = join(REPO_ROOT, 'docs', 'benchmarks.md');
 
 async function main(): Promise<number> {
   const started = Date.now();
+  const problem = calibrationProblem();
+  if (problem) throw new Error(problem);
   await rm(OUT_DIR, { recursive: true, force: true });
   const functions = allFunctions();
   const empty = await bundleFunction(EMPTY_ID, EMPTY_ENTRY);
   const bundles = await Promise.all(functions.map((f) => bundleFunction(f.id, f.entry)));
+  const calibration = await writeCalibrationModule(OUT_DIR);
   console.log(`bundled ${bundles.length} functions + the empty handler into bench/.out/`);
 
   console.log(`timing init: ${RUNS} fresh node processes per bundle, one at a time …`);
@@ -35,10 +39,13 @@ async function main(): Promise<number> {
     [
       { key: EMPTY_NODE },
       { key: EMPTY_ID, file: empty.outfile },
+      { key: CALIBRATION_ID, file: calibration },
       ...bundles.map((b) => ({ key: b.id, file: b.outfile })),
     ],
     RUNS,
   );
+  const calibrationMs = timings.get(CALIBRATION_ID)?.importMs ?? Number.NaN;
+  const speed = speedFactor(calibrationMs);
   const rowOf = (facts: typeof empty): Row => {
     const timing = timings.get(facts.id);
     if (!timing) throw new Error(`no timing for ${facts.id}`);
@@ -80,10 +87,12 @@ async function main(): Promise<number> {
     },
     runs: RUNS,
     emptyNodeWallMs: timings.get(EMPTY_NODE)?.wallMs ?? Number.NaN,
+    calibrationMs,
+    speed,
     empty: rowOf(empty),
     rows,
     verdicts: [
-      ...rows.flatMap((r) => [sizeVerdict(r.facts), initVerdict(r.facts.id, r.initMs)]),
+      ...rows.flatMap((r) => [sizeVerdict(r.facts), initVerdict(r.facts.id, r.initMs, speed)]),
       medianVerdict(rows.map((r) => r.facts.bytes)),
       ...integrity.verdicts,
       ...ledger.verdicts,

@@ -9,6 +9,7 @@ import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUDGETS,
+  CALIBRATION,
   INIT_EXCEPTIONS,
   INTEGRITY_BUDGETS,
   initLimit,
@@ -20,6 +21,7 @@ import {
   SIZE_EXCEPTIONS,
   sizeLimit,
   sizeVerdict,
+  speedFactor,
   verifyRatioVerdict,
 } from '../../bench/budgets.js';
 import {
@@ -30,6 +32,7 @@ import {
   factsFromMetafile,
   packageOf,
 } from '../../bench/bundle.js';
+import { calibrationDigest, calibrationProblem, calibrationSource } from '../../bench/calibration.js';
 import { type LedgerBench, ledgerVerdicts } from '../../bench/ledger.js';
 import { allFunctions } from '../../lambdas/catalogue.js';
 import { productionBundles } from '../cloud/harness/cache.js';
@@ -223,5 +226,31 @@ describe('bench budgets of init time (verdict logic only; the figures come from 
     expect(plain && initLimit(plain.id)).toBe(BUDGETS.maxInitMs);
     expect(initVerdict('GetHealth', BUDGETS.maxInitMs).ok).toBe(true);
     expect(initVerdict('GetHealth', BUDGETS.maxInitMs + 0.1).ok).toBe(false);
+  });
+
+  it('I2 judges init at the reference speed: the measured median divided by the run’s speed factor', () => {
+    expect(BUDGETS.maxInitMs).toBe(60);
+    // A machine 10 % slower than the reference: 65 ms measured is 59.1 at reference speed, 67 is 60.9.
+    const slower = speedFactor(CALIBRATION.referenceMs * 1.1);
+    expect(slower).toBeCloseTo(1.1, 6);
+    expect(initVerdict('GetHealth', 65, slower).ok).toBe(true);
+    expect(initVerdict('GetHealth', 67, slower).ok).toBe(false);
+    expect(initVerdict('GetHealth', 67, slower).actual).toMatch(
+      /^60\.9 ms \(67\.0 measured ÷ speed factor 1\.100\)$/,
+    );
+    // … and a faster one earns nothing it did not measure.
+    expect(initVerdict('GetHealth', 58, speedFactor(CALIBRATION.referenceMs * 0.9)).ok).toBe(false);
+    expect(speedFactor(undefined)).toBe(1);
+    expect(speedFactor(Number.NaN)).toBe(1);
+  });
+
+  it('I2 the calibration module is the one its reference was measured with (its text is fixed)', () => {
+    expect(calibrationProblem()).toBeUndefined();
+    expect(calibrationDigest()).toBe(CALIBRATION.digest);
+    expect(CALIBRATION.referenceMs).toBeGreaterThan(0);
+    expect(CALIBRATION.measured).toMatch(/2026-\d\d-\d\d/);
+    // Deterministic: two generations are the same text, of the size the budget's comment states.
+    expect(calibrationSource()).toBe(calibrationSource());
+    expect(calibrationSource().length).toBeGreaterThan(180 * KB);
   });
 });
