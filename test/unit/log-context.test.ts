@@ -35,12 +35,14 @@ describe('I1 the log context of an invocation', () => {
   it('I1 without a sample rate: each line names the invocation and its correlation id, appended keys end with the invocation (also after an error), and the sampling refresh does not run', async () => {
     const logger = new Logger({ serviceName: 'palisade', logLevel: 'INFO' });
     const refresh = vi.spyOn(logger, 'refreshSampleRateCalculation');
-    const handler = middy<{ id: string; fail?: boolean }, string, Error, Context>(async (event) => {
-      logger.appendKeys({ during: event.id });
-      logger.info('inside');
-      if (event.fail) throw new Error('boom');
-      return 'ok';
-    }).use(logContext(logger, (event: { id: string }) => `corr-${event.id}`, {}));
+    const handler = middy<{ id: string; fail?: boolean }, string, Error, Context>(
+      async (event: { id: string; fail?: boolean }) => {
+        logger.appendKeys({ during: event.id });
+        logger.info('inside');
+        if (event.fail) throw new Error('boom');
+        return 'ok';
+      },
+    ).use(logContext(logger, (event: { id: string }) => `corr-${event.id}`, {}));
 
     await handler({ id: 'a' }, contextOf('inv-a'));
     await expect(handler({ id: 'b', fail: true }, contextOf('inv-b'))).rejects.toThrow('boom');
