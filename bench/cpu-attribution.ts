@@ -8,7 +8,7 @@
 // stack, leaf first: the first frame that belongs to a known side decides (our sources and non-AWS libraries →
 // handler; @aws-sdk/*, @smithy/*, node's HTTP/TLS/socket/stream modules and our own clients that replace the
 // SDK's — the signed transport, the JSON-protocol caller, the DynamoDB document conversion, KMS, Secrets
-// Manager, Cognito, S3, the Lambda invoke — → AWS calls). Frames that belong to neither (node internals such as crypto, buffers and events; natives)
+// Manager, Cognito, S3, the Lambda invoke, the role credentials the signer reads — → AWS calls). Frames that belong to neither (node internals such as crypto, buffers and events; natives)
 // take the side of the frame that called them; samples with no side at all (the event loop, microtask
 // runs, garbage collection) are shared in proportion. The password work is counted apart, as deliberate:
 // the WebAssembly hash (the worker times it exactly), the JavaScript half of that same hash (hash-wasm's
@@ -32,9 +32,13 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Our own modules that are the AWS calls (a SigV4-signed HTTPS call and its wire format instead of an SDK client). */
+/**
+ * Our own modules that are the AWS calls (a SigV4-signed HTTPS call and its wire format instead of an SDK client),
+ * and the role credentials the signer reads for each call (env-credentials.ts, called by SignatureV4 at every
+ * signing: what @aws-sdk/credential-provider-env's fromEnv did, which counted as an AWS call as an SDK package).
+ */
 const OUR_TRANSPORT =
-  /^lambdas\/kernel\/aws\/(lambda-invoke|signed-request|s3-client|json-api|dynamo-documents|kms|secrets-manager|cognito-idp)\.ts$/;
+  /^lambdas\/kernel\/aws\/(lambda-invoke|signed-request|s3-client|json-api|dynamo-documents|kms|secrets-manager|cognito-idp|env-credentials)\.ts$/;
 const AWS_PACKAGE = /node_modules\/@(aws-sdk|smithy|aws-crypto\/(sha256|crc32|util))\//;
 /** The password-strength estimate (A1's policy: a deliberate per-password cost, like the hashes). */
 const STRENGTH_PACKAGE = /node_modules\/@zxcvbn-ts\//;

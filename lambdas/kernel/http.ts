@@ -1,6 +1,5 @@
 // HTTP wiring for every API handler: Powertools middlewares, size/JSON/zod checks, typed-error mapping.
 
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
@@ -12,6 +11,7 @@ import {
   ValidationError,
 } from './errors.js';
 import { logger, publishMetrics, SERVICE_NAME } from './observability.js';
+import { logContext } from './runtime/log-context.js';
 import { checkRequiredEnv } from './runtime/required-env.js';
 import { captureLambdaHandler } from './runtime/tracing.js';
 import { ADMIN_TIERS, type AdminTier } from './settings.js';
@@ -282,13 +282,6 @@ const withAnswerHeaders = async (request: {
     };
 };
 
-/** The request id as the Logger's correlation id: every line of the request names it (after the context is injected). */
-const correlated = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> => ({
-  before: async (request) => {
-    logger.setCorrelationId(requestIdOf(request.event, request.context));
-  },
-});
-
 /**
  * A proxy handler with the Powertools middlewares every API function has, the request id as the logs'
  * correlation id, and CORS and the request id on every answer; the caller adds its error mapping.
@@ -298,8 +291,9 @@ export const instrumented = (
 ) =>
   middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
     .use({ after: withAnswerHeaders, onError: withAnswerHeaders })
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(correlated())
+    // The Lambda context on the logger, then the request id as its correlation id: every line of the request
+    // names it.
+    .use(logContext<APIGatewayProxyEvent, APIGatewayProxyResult>(logger, requestIdOf))
     .use(publishMetrics())
     .use(captureLambdaHandler(SERVICE_NAME));
 

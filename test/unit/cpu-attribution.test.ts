@@ -71,4 +71,39 @@ describe('I2 handler CPU without the AWS calls', () => {
     expect(split.handlerShare).toBeCloseTo(2 / 8);
     expect(split.hashJsShare).toBeCloseTo(6 / 8);
   });
+
+  it("I2 the role credentials the SigV4 signer reads at each AWS call (env-credentials.ts, fromEnv's replacement) are the AWS call's, not the handler's", () => {
+    // A bundle whose source map puts line 1 in a handler, 2 in the SDK's signer, 3 in env-credentials.ts.
+    const dir = mkdtempSync(join(tmpdir(), 'attribution-'));
+    const bundle = join(dir, 'index.mjs');
+    const map = new SourceMapGenerator({ file: 'index.mjs' });
+    for (const [line, source] of [
+      [1, '../../lambdas/addresses/whitelist.ts'],
+      [2, '../../node_modules/@smithy/signature-v4/dist-es/SignatureV4.js'],
+      [3, '../../lambdas/kernel/aws/env-credentials.ts'],
+    ] as const)
+      map.addMapping({ generated: { line, column: 0 }, original: { line: 1, column: 0 }, source });
+    writeFileSync(bundle, '// bundle\n');
+    writeFileSync(`${bundle}.map`, map.toString());
+    const url = `file://${bundle}`;
+    const at = (functionName: string, lineNumber: number) => ({
+      functionName,
+      url,
+      lineNumber,
+      columnNumber: 0,
+    });
+    const nodes = [
+      { id: 1, callFrame: frame('(root)', ''), children: [2] },
+      { id: 2, callFrame: at('addAddress', 0), children: [3] },
+      { id: 3, callFrame: at('signRequest', 1), children: [4] },
+      { id: 4, callFrame: at('credentials', 2), children: [5] },
+      // process.env's getter (a native) under the credentials takes their side.
+      { id: 5, callFrame: frame('getenv', ''), children: [] },
+    ];
+    // 3 handler (2), 2 signer (3), 2 credentials (4), 1 native under them (5).
+    const samples = [2, 2, 2, 3, 3, 4, 4, 5];
+    const file = join(dir, 'credentials.cpuprofile');
+    writeFileSync(file, JSON.stringify({ nodes, samples, timeDeltas: samples.map(() => 100) }));
+    expect(attribute(file)).toMatchObject({ handler: 3, aws: 5 });
+  });
 });

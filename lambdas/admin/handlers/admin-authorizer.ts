@@ -3,7 +3,6 @@
 // disabled or offboarded admin's token (it names them) is an `admin.token-refused` audit record, bounded per
 // admin (refusal-evidence.ts): one conditional counter write and, under the bound, one append.
 
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
@@ -11,6 +10,7 @@ import * as aws from '../../kernel/aws/infra.js';
 import { UNAUTHORIZED } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, publishMetrics, SecurityMetric } from '../../kernel/observability.js';
+import { logContext } from '../../kernel/runtime/log-context.js';
 import { type AdminAuthorizerPorts, authorizeAdmin } from '../admin-authorize.js';
 import type { RefusalEvidence } from '../refusal-evidence.js';
 import { awsAdminDirectory, awsRefusalEvidence } from '../wiring.js';
@@ -48,7 +48,7 @@ export const makeHandler = (ports: AdminAuthorizerPorts & { refusals: Pick<Refus
       };
     },
   )
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logContext<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult>(logger))
     .use(publishMetrics());
 
 export const handler = lazyHandler(() =>

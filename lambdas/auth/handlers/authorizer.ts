@@ -1,7 +1,6 @@
 // API Gateway TOKEN authorizer for user routes. Results are never cached (TTL 0), so a suspension or a
 // revoked session takes effect on the very next request. Every refusal is a plain 401.
 
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
@@ -9,6 +8,7 @@ import * as aws from '../../kernel/aws/infra.js';
 import { UNAUTHORIZED } from '../../kernel/errors.js';
 import { lazyHandler } from '../../kernel/http.js';
 import { logger, metrics, publishMetrics, SecurityMetric } from '../../kernel/observability.js';
+import { logContext } from '../../kernel/runtime/log-context.js';
 import { type AuthorizerPorts, authorize } from '../authorize.js';
 import { awsAccountStore } from '../wiring.js';
 
@@ -31,7 +31,7 @@ export const makeHandler = (ports: AuthorizerPorts) =>
       };
     },
   )
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logContext<APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult>(logger))
     .use(publishMetrics());
 
 export const handler = lazyHandler(() =>

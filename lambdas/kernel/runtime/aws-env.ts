@@ -73,9 +73,19 @@ export function requireEnv<K extends keyof Env>(name: K): NonNullable<Env[K]> {
   return value as NonNullable<Env[K]>;
 }
 
+/** The settings parsed from the environment, and the text they were parsed from. */
+let settingsOf: { raw: string | undefined; settings: Settings } | undefined;
+
+/**
+ * The deploy settings from PALISADE_SETTINGS, parsed (JSON, then the settings' zod schema) once per container:
+ * the environment does not change under a running function, and handlers ask at each request (the KYC
+ * limits of a withdrawal, a KYC record's rating). Nobody changes the answer; it is the same object each time.
+ */
 export function envSettings(): Settings {
   const raw = awsEnv().PALISADE_SETTINGS;
-  return parseSettings(raw ? JSON.parse(raw) : {});
+  if (!settingsOf || settingsOf.raw !== raw)
+    settingsOf = { raw, settings: parseSettings(raw ? JSON.parse(raw) : {}) };
+  return settingsOf.settings;
 }
 
 /** Builds a value once per Lambda container, on first use. */
