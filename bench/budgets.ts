@@ -195,3 +195,43 @@ export function kmsWriteVerdict(maxInOneWrite: number, calls: number, writes: nu
     ...(ok ? {} : { cause: writes > 0 ? 'a write made several KMS calls' : 'no writes measured' }),
   };
 }
+
+/**
+ * Issue 18's goal for a request's own work: the handler CPU of one client request (every function it
+ * invokes, the password hashes and strength estimate excluded, no AWS calls), from the census's measured and
+ * profiled passes (bench/census.ts).
+ */
+export const HANDLER_BUDGET = { maxRequestMs: 10 } as const;
+export const HANDLER_ID = 'I2 handler CPU per request';
+
+/**
+ * Over the client requests of the census (API calls; a workflow's row sums the several invocations of an
+ * execution, each reported beside it): the largest, and which. A request without a figure is a breach.
+ */
+export function handlerVerdict(
+  requests: readonly { journey: string; request: string; handlerMs: number | undefined }[],
+): Verdict {
+  const missing = requests.filter((r) => r.handlerMs === undefined);
+  const worst = [...requests].sort((a, b) => (b.handlerMs ?? 0) - (a.handlerMs ?? 0))[0];
+  const ok =
+    requests.length > 0 &&
+    missing.length === 0 &&
+    (worst?.handlerMs ?? Number.POSITIVE_INFINITY) <= HANDLER_BUDGET.maxRequestMs;
+  const over = requests.filter((r) => (r.handlerMs ?? 0) > HANDLER_BUDGET.maxRequestMs);
+  return {
+    id: HANDLER_ID,
+    budget: `≤ ${HANDLER_BUDGET.maxRequestMs} ms for every client request of the census (handler ms, no AWS calls)`,
+    actual: worst
+      ? `max ${worst.handlerMs?.toFixed(1) ?? '–'} ms (${worst.journey}: ${worst.request}) over ${requests.length} requests`
+      : 'no requests measured',
+    ok,
+    ...(ok
+      ? {}
+      : {
+          cause:
+            missing.length > 0
+              ? `no figure for ${missing.map((r) => r.request).join(', ')}`
+              : over.map((r) => `${r.request} ${r.handlerMs?.toFixed(1)} ms`).join(', ') || 'no requests',
+        }),
+  };
+}

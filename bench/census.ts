@@ -28,6 +28,7 @@ import type { CallRecord } from '../test/cloud/harness/endpoints.js';
 import type { InvocationRecord } from '../test/cloud/harness/lambda-runtime.js';
 import { openLink, pressButton } from '../test/support/email-links.js';
 import { attribute } from './cpu-attribution.js';
+import { median } from './init-time.js';
 
 export const CENSUS_FILE = join(import.meta.dirname, 'census.json');
 export const MEASURED_FILE = join(import.meta.dirname, '.out', 'census-measured.json');
@@ -74,7 +75,16 @@ export interface MeasuredFunction extends CensusFunction {
   profile?: string;
 }
 export interface MeasuredCensus extends Census<MeasuredFunction> {
-  machine: { node: string; date: string; minLatencyMs: number; warmPasses?: number };
+  machine: {
+    node: string;
+    date: string;
+    minLatencyMs: number;
+    warmPasses?: number;
+    /** Measured passes: each invocation's CPU is the median of its counterparts in them. */
+    measuredPasses?: number;
+    /** Profiled passes: each invocation's split is the mean of its counterparts' in them. */
+    profiledPasses?: number;
+  };
   /** CPU microseconds of one ECDSA P-256 verify in the same run. */
   ecdsaUs: number;
 }
@@ -494,6 +504,10 @@ export async function measureCensus(
     log?: (line: string) => void;
     warmPasses?: number;
     profile?: boolean;
+    /** Measured passes (default 1): one invocation's CPU moves by ±25 % between passes on this machine. */
+    measuredPasses?: number;
+    /** Profiled passes with `profile` (default 1). */
+    profiledPasses?: number;
   } = {},
 ): Promise<MeasuredCensus> {
   const minLatencyMs = options.minLatencyMs ?? MIN_LATENCY_MS;
@@ -510,12 +524,21 @@ export async function measureCensus(
       h.reset();
       options.log?.(`census: warm-up pass ${pass} in ${((Date.now() - at) / 1000).toFixed(1)} s`);
     }
-    const at = Date.now();
     h.endpoint.minLatencyMs = minLatencyMs;
-    const recorder = new Recorder(h, true);
-    await journeys(h, recorder, warmPasses + 1);
-    options.log?.(`census: measured pass in ${((Date.now() - at) / 1000).toFixed(1)} s`);
-    h.assertClean();
+    const measuredPasses = Math.max(1, options.measuredPasses ?? 1);
+    const profiledPasses = Math.max(1, options.profiledPasses ?? 1);
+    const recorders: Recorder[] = [];
+    for (let pass = 1; pass <= measuredPasses; pass++) {
+      const at = Date.now();
+      const recorder = new Recorder(h, true);
+      await journeys(h, recorder, warmPasses + pass);
+      recorders.push(recorder);
+      options.log?.(
+        `census: measured pass ${pass}/${measuredPasses} in ${((Date.now() - at) / 1000).toFixed(1)} s`,
+      );
+      h.assertClean();
+    }
+    const recorder = recorders[0] as Recorder;
     let profiled: Step[] = [];
     let profileDir: string | undefined;
     if (options.profile) {
@@ -527,36 +550,44 @@ export async function measureCensus(
       if (kept) await mkdir(kept, { recursive: true });
       profileDir = kept ?? (await mkdtemp(join(tmpdir(), 'palisade-census-profiles-')));
       h.lambda.profileDir = profileDir;
-      const profiling = new Recorder(h, true);
-      await journeys(h, profiling, warmPasses + 2);
+      for (let pass = 1; pass <= profiledPasses; pass++) {
+        const profiling = new Recorder(h, true);
+        await journeys(h, profiling, warmPasses + measuredPasses + pass);
+        h.assertClean();
+        profiled = [...profiled, ...profiling.steps];
+      }
       h.lambda.profileDir = undefined;
-      h.assertClean();
-      profiled = profiling.steps;
-      options.log?.(`census: profiled pass in ${((Date.now() - profileAt) / 1000).toFixed(1)} s`);
+      options.log?.(
+        `census: ${profiledPasses} profiled pass(es) in ${((Date.now() - profileAt) / 1000).toFixed(1)} s`,
+      );
     }
     const census: MeasuredCensus = {
-      machine: { node: process.versions.node, date: new Date().toISOString(), minLatencyMs, warmPasses },
+      machine: {
+        node: process.versions.node,
+        date: new Date().toISOString(),
+        minLatencyMs,
+        warmPasses,
+        measuredPasses,
+        ...(options.profile ? { profiledPasses } : {}),
+      },
       ecdsaUs: ecdsaVerifyUs(),
       journeys: {},
     };
     // Each measured invocation takes the split of its counterpart in the profiled pass (same journey, step,
     // request and position), or else the mean split of the same function's profiled invocations.
     type Split = { handlerShare: number; strengthShare: number; hashJsShare: number };
-    const shares = new Map<string, Split>();
+    const shares = new Map<string, Split[]>();
     const byFunction = new Map<string, Split[]>();
     for (const step of profiled)
       for (const request of requestsOf(h, step))
         request.functions.forEach((f, k) => {
           if (!f.profile) return;
           const split = attribute(f.profile);
-          shares.set(`${step.journey}|${step.label}|${request.request}|${k}|${f.id}`, split);
+          const key = `${step.journey}|${step.label}|${request.request}|${k}|${f.id}`;
+          shares.set(key, [...(shares.get(key) ?? []), split]);
           byFunction.set(f.id, [...(byFunction.get(f.id) ?? []), split]);
         });
-    const splitOf = (key: string, id: string): Split | undefined => {
-      const own = shares.get(key);
-      if (own) return own;
-      const all = byFunction.get(id);
-      if (!all?.length) return undefined;
+    const meanSplit = (all: readonly Split[]): Split => {
       const mean = (pick: (s: Split) => number) => all.reduce((t, s) => t + pick(s), 0) / all.length;
       return {
         handlerShare: mean((s) => s.handlerShare),
@@ -564,6 +595,24 @@ export async function measureCensus(
         hashJsShare: mean((s) => s.hashJsShare),
       };
     };
+    // An invocation's split is the mean of its counterparts' in the profiled passes, else of its function's.
+    const splitOf = (key: string, id: string): Split | undefined => {
+      const own = shares.get(key) ?? byFunction.get(id);
+      return own?.length ? meanSplit(own) : undefined;
+    };
+    // Each invocation's CPU: the median of its counterparts (same journey, step, request, position and
+    // function) over the measured passes.
+    const measuredCpu = new Map<string, { cpuMs: number[]; hashMs: number[] }>();
+    for (const r of recorders)
+      for (const step of r.steps)
+        for (const request of requestsOf(h, step))
+          request.functions.forEach((f, k) => {
+            const key = `${step.journey}|${step.label}|${request.request}|${k}|${f.id}`;
+            const seen = measuredCpu.get(key) ?? { cpuMs: [], hashMs: [] };
+            seen.cpuMs.push(f.cpuMs);
+            seen.hashMs.push(f.hashMs);
+            measuredCpu.set(key, seen);
+          });
     if (profileDir && !process.env.CENSUS_PROFILE_DIR) await rm(profileDir, { force: true, recursive: true });
     for (const step of recorder.steps) {
       const journey = census.journeys[step.journey] ?? {
@@ -573,7 +622,13 @@ export async function measureCensus(
       census.journeys[step.journey] = journey;
       for (const request of requestsOf(h, step)) {
         request.functions.forEach((f, k) => {
-          const split = splitOf(`${step.journey}|${step.label}|${request.request}|${k}|${f.id}`, f.id);
+          const key = `${step.journey}|${step.label}|${request.request}|${k}|${f.id}`;
+          const passes = measuredCpu.get(key);
+          if (passes && passes.cpuMs.length > 1) {
+            f.cpuMs = round(median(passes.cpuMs));
+            f.hashMs = round(median(passes.hashMs));
+          }
+          const split = splitOf(key, f.id);
           if (!split) return;
           f.handlerMs = round(f.cpuMs * split.handlerShare);
           if (split.strengthShare > 0) f.strengthMs = round(f.cpuMs * split.strengthShare);
@@ -690,24 +745,27 @@ export function censusReport(census: MeasuredCensus): { text: string; markdown: 
     'includes what runs in AWS too and in-memory adapters would leave out: each call’s signing and',
     'serialisation, the HTTP client, the X-Ray and Powertools work.',
     '',
-    '**Handler ms, no AWS calls** is what in-memory adapters would leave of that CPU: after the measured pass,',
-    'one more pass profiles every invocation (a V8 CPU profile per invocation, 100 µs sampling, mapped back',
+    '**Handler ms, no AWS calls** is what in-memory adapters would leave of that CPU: after the measured passes,',
+    'further passes profile every invocation (a V8 CPU profile per invocation, 100 µs sampling, mapped back',
     'to sources by the bundles’ source maps) and `bench/cpu-attribution.ts` splits each sample by its stack:',
     'our sources, zod, Powertools and the other non-AWS libraries are the handler; `@aws-sdk/*`, `@smithy/*`,',
     'node’s HTTP, socket and stream modules and our own AWS clients (the signed transport, the JSON-protocol',
     'caller, the DynamoDB conversion, KMS, Cognito, S3, the invoke, the role credentials each signing reads)',
     'are the AWS calls; node internals take their caller’s side; the event loop, microtask runs and garbage',
     'collection are shared in proportion.',
-    'The handler’s share of that invocation’s samples, times the measured pass’s CPU, is the column (the',
-    'profiler slows the thread, so its own figures are not used). The 10 ms goal is for this column. A new',
+    'The handler’s share of that invocation’s samples (the mean over its counterparts in the profiled passes),',
+    'times its CPU (the median over its counterparts in the measured passes), is the column (the profiler',
+    'slows the thread, so its own figures are not used). The 10 ms goal is for this column: one invocation’s',
+    'figure moved by up to 80 % between single passes on this shared machine, hence several. A new',
     'password’s zxcvbn strength estimate (A1’s policy, at sign-up and password change) is deliberate password',
     'work like the hashes: it is in the CPU column but not the handler column, and is added to the',
     'password-work column (from the same profiles). So is the JavaScript half of the duress check’s argon2id',
     '(hash-wasm’s Argon2 H’ over BLAKE2b, its modules’ instantiation, and the worker’s timing of each',
     'WebAssembly call, all under hash-wasm’s frames): the same password hash, outside its WebAssembly.',
     '',
-    `This run: ${census.machine.warmPasses ?? 1} warm-up pass(es) before the measured one (the code has run`,
-    'that often; a Lambda warm for hours, JIT-optimised, spends less).',
+    `This run: ${census.machine.warmPasses ?? 1} warm-up pass(es) before ${census.machine.measuredPasses ?? 1} measured`,
+    `and ${census.machine.profiledPasses ?? 0} profiled pass(es) (the code has run that often; a Lambda warm for`,
+    'hours, JIT-optimised, spends less).',
     '',
     `Counts: \`bench/census.json\` (\`test/cloud/census.test.ts\` fails when a journey changes; \`${UPDATE_COMMAND}\``,
     'rewrites it). Timings of this run: `bench/.out/census-measured.json`.',
@@ -748,12 +806,21 @@ export function censusReport(census: MeasuredCensus): { text: string; markdown: 
 
 /** Writes the measured census (and bench/census.json with `update`); the report. */
 export async function runCensus(
-  options: { update?: boolean; log?: (line: string) => void; warmPasses?: number; profile?: boolean } = {},
+  options: {
+    update?: boolean;
+    log?: (line: string) => void;
+    warmPasses?: number;
+    profile?: boolean;
+    measuredPasses?: number;
+    profiledPasses?: number;
+  } = {},
 ) {
   const measured = await measureCensus({
     ...(options.log ? { log: options.log } : {}),
     warmPasses: options.warmPasses ?? 1,
     profile: options.profile ?? false,
+    measuredPasses: options.measuredPasses ?? 1,
+    profiledPasses: options.profiledPasses ?? 1,
   });
   await mkdir(join(import.meta.dirname, '.out'), { recursive: true });
   await writeFile(MEASURED_FILE, `${JSON.stringify(measured, null, 2)}\n`);

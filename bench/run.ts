@@ -6,7 +6,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { allFunctions } from '../lambdas/catalogue.js';
-import { initVerdict, medianVerdict, sizeVerdict, speedFactor } from './budgets.js';
+import { handlerVerdict, initVerdict, medianVerdict, sizeVerdict, speedFactor } from './budgets.js';
 import { bundleFunction, EMPTY_ENTRY, EMPTY_ID, OUT_DIR, REPO_ROOT } from './bundle.js';
 import { CALIBRATION_ID, calibrationProblem, writeCalibrationModule } from './calibration.js';
 import { runCensus } from './census.js';
@@ -73,6 +73,8 @@ async function main(): Promise<number> {
     update: process.argv.includes('--update'),
     log: (l) => console.log(l),
     warmPasses: 3,
+    measuredPasses: 3,
+    profiledPasses: 3,
     profile: true,
   });
 
@@ -120,6 +122,19 @@ async function main(): Promise<number> {
         actual: census.diff.length === 0 ? 'as recorded' : census.diff.join('; '),
         ok: census.diff.length === 0,
       },
+      handlerVerdict(
+        Object.entries(census.measured.journeys).flatMap(([journey, j]) =>
+          j.requests
+            .filter((r) => !r.request.startsWith('workflow:'))
+            .map((r) => ({
+              journey,
+              request: r.request,
+              handlerMs: r.functions.every((f) => f.handlerMs !== undefined)
+                ? r.functions.reduce((t, f) => t + (f.handlerMs ?? 0), 0)
+                : undefined,
+            })),
+        ),
+      ),
       {
         id: 'E2 encryption',
         budget: 'every sealed field group opens to its plaintext',

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUDGETS,
   CALIBRATION,
+  HANDLER_BUDGET,
+  handlerVerdict,
   INIT_EXCEPTIONS,
   INTEGRITY_BUDGETS,
   initLimit,
@@ -252,5 +254,22 @@ describe('bench budgets of init time (verdict logic only; the figures come from 
     // Deterministic: two generations are the same text, of the size the budget's comment states.
     expect(calibrationSource()).toBe(calibrationSource());
     expect(calibrationSource().length).toBeGreaterThan(180 * KB);
+  });
+});
+
+describe('bench budget of handler CPU (verdict logic only; the figures come from npm run bench)', () => {
+  const row = (request: string, handlerMs: number | undefined) => ({ journey: 'j', request, handlerMs });
+  it('I2 every client request within 10 ms passes; one over, or one without a figure, is a breach naming it', () => {
+    expect(HANDLER_BUDGET.maxRequestMs).toBe(10);
+    const pass = handlerVerdict([row('GET /v1/me', 3), row('POST /v1/me/withdrawals', 10)]);
+    expect(pass.ok).toBe(true);
+    expect(pass.actual).toMatch(/^max 10\.0 ms \(j: POST \/v1\/me\/withdrawals\) over 2 requests$/);
+    const over = handlerVerdict([row('GET /v1/me', 3), row('POST /v1/me/addresses', 10.4)]);
+    expect(over.ok).toBe(false);
+    expect(over.cause).toBe('POST /v1/me/addresses 10.4 ms');
+    const unknown = handlerVerdict([row('GET /v1/me', 3), row('POST /v1/auth/login', undefined)]);
+    expect(unknown.ok).toBe(false);
+    expect(unknown.cause).toMatch(/no figure for POST \/v1\/auth\/login/);
+    expect(handlerVerdict([]).ok).toBe(false);
   });
 });
