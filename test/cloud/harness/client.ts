@@ -117,7 +117,7 @@ export interface TotpHolder {
 
 /**
  * The code of the earliest step the directory still accepts (one step either side of now) that is later
- * than the holder's last one; waits for the next step when all three are spent.
+ * than the holder's last one, with at least 15 s left to use it; waits for the next step when all are spent.
  */
 export async function freshCode(holder: TotpHolder): Promise<string> {
   for (;;) {
@@ -125,7 +125,10 @@ export async function freshCode(holder: TotpHolder): Promise<string> {
     if (intoStep > STEP_MS - 1500)
       await new Promise((resolve) => setTimeout(resolve, STEP_MS - intoStep + 50));
     const now = Math.floor(Date.now() / STEP_MS);
-    const step = [now - 1, now, now + 1].find((s) => s > (holder.lastStep ?? Number.NEGATIVE_INFINITY));
+    // The previous step's code is accepted only until this step ends: used in the step's first half alone,
+    // so that a slow request (a loaded machine, a re-authentication's hash) still arrives within it.
+    const candidates = Date.now() % STEP_MS < STEP_MS / 2 ? [now - 1, now, now + 1] : [now, now + 1];
+    const step = candidates.find((s) => s > (holder.lastStep ?? Number.NEGATIVE_INFINITY));
     if (step !== undefined) {
       holder.lastStep = step;
       return generateSync({ secret: holder.totpSecret, epoch: step * 30 });
