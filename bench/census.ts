@@ -494,21 +494,25 @@ export function ecdsaVerifyUs(verifies = 2000): number {
   return (used.user + used.system) / verifies;
 }
 
+/** How a census run goes: its passes, and whether it profiles. */
+export interface CensusOptions {
+  log?: (line: string) => void;
+  /** Warm-up passes before the measured ones (default 1). */
+  warmPasses?: number;
+  /** A profiled pass (or several) for the handler's share of each invocation's CPU. */
+  profile?: boolean;
+  /** Measured passes (default 1): one invocation's CPU moves by ±25 % between passes on this machine. */
+  measuredPasses?: number;
+  /** Profiled passes with `profile` (default 1). */
+  profiledPasses?: number;
+}
+
 /**
  * Runs the journeys twice through one harness: the first pass starts every environment (cold starts, lazy
  * init, cached keys), the second is measured warm, as most requests meet a warm Lambda.
  */
 export async function measureCensus(
-  options: {
-    minLatencyMs?: number;
-    log?: (line: string) => void;
-    warmPasses?: number;
-    profile?: boolean;
-    /** Measured passes (default 1): one invocation's CPU moves by ±25 % between passes on this machine. */
-    measuredPasses?: number;
-    /** Profiled passes with `profile` (default 1). */
-    profiledPasses?: number;
-  } = {},
+  options: CensusOptions & { minLatencyMs?: number } = {},
 ): Promise<MeasuredCensus> {
   const minLatencyMs = options.minLatencyMs ?? MIN_LATENCY_MS;
   const h = await CloudHarness.start({
@@ -805,16 +809,7 @@ export function censusReport(census: MeasuredCensus): { text: string; markdown: 
 }
 
 /** Writes the measured census (and bench/census.json with `update`); the report. */
-export async function runCensus(
-  options: {
-    update?: boolean;
-    log?: (line: string) => void;
-    warmPasses?: number;
-    profile?: boolean;
-    measuredPasses?: number;
-    profiledPasses?: number;
-  } = {},
-) {
+export async function runCensus(options: CensusOptions & { update?: boolean } = {}) {
   const measured = await measureCensus({
     ...(options.log ? { log: options.log } : {}),
     warmPasses: options.warmPasses ?? 1,

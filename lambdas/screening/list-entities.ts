@@ -70,7 +70,26 @@ export function encodeEntities(
   };
 }
 
-const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * A derived file of a version (`what`: "entities file", "index file") must be the bytes its manifest names:
+ * their length and sha-256, else the version is unusable (an altered or truncated file). Returns a thrower
+ * for what the file's own checks then refuse.
+ */
+export function checkDerivedFile(
+  manifest: ListVersionManifest,
+  what: string,
+  named: ListDerivedFile,
+  bytes: Uint8Array,
+): (where: string) => never {
+  const { list, version } = manifest;
+  if (bytes.length !== named.bytes || sha256Hex(bytes) !== named.sha256)
+    throw new ListVersionUnusable(list, version, 'digest-mismatch', `the ${what} does not match its digest`);
+  return (where) => {
+    throw new ListVersionUnusable(list, version, 'malformed', `the ${what}: ${where}`);
+  };
+}
 
 /** Whether a manifest names an entities file this code can read. */
 export const hasEntitiesFile = (manifest: ListVersionManifest): boolean =>
@@ -114,16 +133,7 @@ export function decodeEntities(manifest: ListVersionManifest, bytes: Uint8Array)
   const { list, version } = manifest;
   const named = manifest.entitiesFile;
   if (named === undefined || !hasEntitiesFile(manifest)) throw noEntitiesFile(manifest);
-  if (bytes.length !== named.bytes || sha256Hex(bytes) !== named.sha256)
-    throw new ListVersionUnusable(
-      list,
-      version,
-      'digest-mismatch',
-      'the entities file does not match its digest',
-    );
-  const bad = (where: string): never => {
-    throw new ListVersionUnusable(list, version, 'malformed', `the entities file: ${where}`);
-  };
+  const bad = checkDerivedFile(manifest, 'entities file', named, bytes);
   let doc: unknown;
   try {
     doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));

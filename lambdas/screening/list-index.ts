@@ -11,7 +11,6 @@
 //
 // The file is JSON: the words and keys as text, every integer array little-endian in one base64 string.
 // What is cheap to recompute (the names holding each word, first letters) is not stored.
-import { createHash } from 'node:crypto';
 import type { ListDerivedFile, ListStore, ListVersionManifest } from '../kernel/ports/list-store.js';
 import {
   buildIndexPart,
@@ -22,7 +21,13 @@ import {
   letterBit,
   type ScreeningIndex,
 } from './index-build.js';
-import { entitiesOf, hasEntitiesFile, ListVersionUnusable } from './list-entities.js';
+import {
+  checkDerivedFile,
+  entitiesOf,
+  hasEntitiesFile,
+  ListVersionUnusable,
+  sha256Hex,
+} from './list-entities.js';
 import type { ListEntity } from './model.js';
 import type { NormalisedName } from './normalise.js';
 
@@ -60,8 +65,6 @@ interface IndexDocument {
   /** nameEntity, nameIndex, tokenStart, nameTokens, then start and flat of trigrams, phonetic, initials. */
   ints: string;
 }
-
-const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The index file of a version (built from its entities as the entities file holds them), and its manifest entry. */
 export function encodeListIndex(
@@ -139,16 +142,7 @@ export function decodeListIndex(
   const named = manifest.indexFile;
   if (named === undefined || !hasIndexFile(manifest))
     throw new ListVersionUnusable(list, version, 'malformed', 'the manifest names no index file');
-  if (bytes.length !== named.bytes || sha256Hex(bytes) !== named.sha256)
-    throw new ListVersionUnusable(
-      list,
-      version,
-      'digest-mismatch',
-      'the index file does not match its digest',
-    );
-  const bad = (where: string): never => {
-    throw new ListVersionUnusable(list, version, 'malformed', `the index file: ${where}`);
-  };
+  const bad = checkDerivedFile(manifest, 'index file', named, bytes);
   if (!littleEndian) return bad('read on a big-endian machine');
   let doc: IndexDocument;
   try {
