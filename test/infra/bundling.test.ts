@@ -77,7 +77,7 @@ describe('Lambda bundles', () => {
     expect(carriers).toEqual(['AnswerChallenge', 'Login', 'RefreshTokens']);
   });
 
-  it('F2 X3 the transliteration tables ship beside exactly the name-matching bundles, the password dictionaries beside the password-setting ones', () => {
+  it("F2 X3 the transliteration tables ship beside exactly the name-matching bundles and the list loader (it stores each version's index), the password dictionaries beside the password-setting ones", () => {
     const carriers = (file: string) =>
       specs
         .map(([id]) => id)
@@ -89,7 +89,12 @@ describe('Lambda bundles', () => {
           return existsSync(path.join(assetDir, file));
         })
         .sort();
-    expect(carriers(ANY_ASCII_DATA.file)).toEqual(['DeclareBeneficiary', 'RescreenPage', 'ScreenCustomer']);
+    expect(carriers(ANY_ASCII_DATA.file)).toEqual([
+      'DeclareBeneficiary',
+      'LoadScreeningList',
+      'RescreenPage',
+      'ScreenCustomer',
+    ]);
     expect(carriers(ZXCVBN_DATA.file)).toEqual(['ChangePassword', 'SignUp']);
   });
 
