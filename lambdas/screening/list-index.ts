@@ -309,18 +309,29 @@ export function decodeListIndex(
 }
 
 /**
- * The screening index over the versions in force of `lists`, in order: each version's entities file and index
- * file, read together and checked (ListVersionUnusable when either fails), the parts then laid out as one
- * index. A version without an index file is indexed from its entities here.
+ * The screening index over the versions in force of `lists`, in order: their manifests read, then
+ * `indexOfVersions`.
  */
 export async function currentIndexFromFiles(
   store: Pick<ListStore, 'current' | 'readDerived'>,
   lists: readonly { readonly list: string }[],
 ): Promise<ScreeningIndex> {
+  return indexOfVersions(store, await Promise.all(lists.map(({ list }) => store.current(list))));
+}
+
+/**
+ * The screening index over these versions (a list with none in force: undefined, skipped), in order: each
+ * version's entities file and index file, read together and checked (ListVersionUnusable when either fails),
+ * the parts then laid out as one index. A version without an index file is indexed from its entities here.
+ */
+export async function indexOfVersions(
+  store: Pick<ListStore, 'readDerived'>,
+  manifests: readonly (ListVersionManifest | undefined)[],
+): Promise<ScreeningIndex> {
   const read = await Promise.all(
-    lists.map(async ({ list }) => {
-      const manifest = await store.current(list);
+    manifests.map(async (manifest) => {
       if (manifest === undefined) return undefined;
+      const { list } = manifest;
       const [entities, indexBytes] = await Promise.all([
         entitiesOf(store, manifest),
         hasIndexFile(manifest) ? store.readDerived(list, manifest.version, INDEX_FILE) : undefined,

@@ -18,7 +18,7 @@ import type { ScreeningStore } from './screening-store.js';
 
 export type { ScreeningOutcome } from './screening-actions.js';
 
-import { currentIndexFromFiles } from './list-index.js';
+import { indexOfVersions } from './list-index.js';
 
 export interface ScreeningWorkPorts {
   lists: Pick<ListStore, 'current' | 'readDerived'>;
@@ -53,8 +53,9 @@ export async function currentIndex(
   const manifests = await Promise.all(screened.map(({ list }) => lists.current(list)));
   const key = keyOf(manifests.filter((m) => m !== undefined));
   if (cached?.key !== key) {
-    // each version's entities file and the index the loader built from it (list-index.ts)
-    const index = currentIndexFromFiles(lists, screened);
+    // each version's entities file and the index the loader built from it (list-index.ts), of the very
+    // manifests the key was made from: not read a second time, and the index is the key's
+    const index = indexOfVersions(lists, manifests);
     cached = { key, index };
     index.catch(() => {
       if (cached?.index === index) cached = undefined;
