@@ -8,6 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME, SecurityMetric } from '../lambdas/kernel/observability.js';
@@ -19,6 +20,8 @@ export interface MonitoringProps {
   checkpointWriter?: lambda.IFunction;
   /** The outbox sweeper (kernel/outbox.ts): alarmed when it fails or an entry keeps failing. */
   outboxSweeper?: lambda.IFunction;
+  /** The on-failure queue of the queued emails (lib/queued-mail.ts): alarmed when it holds one. */
+  mailFailures?: sqs.IQueue;
   alarmEmail?: string;
 }
 
@@ -188,6 +191,20 @@ export class Monitoring extends Construct {
       );
     }
     if (props.outboxSweeper) this.addOutbox(props.outboxSweeper, action);
+    if (props.mailFailures) {
+      this.add(
+        'QueuedMailFailed',
+        props.mailFailures.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        1,
+        'A login email (code, device link, login notice, alert) failed three runs of the user-mail function, ' +
+          'or waited an hour: its event is in the QueuedMail failures queue. See the function’s log, then ' +
+          'purge the queue (it holds codes and links).',
+        action,
+      );
+    }
     if (props.checkpointWriter) {
       const writer = props.checkpointWriter;
       this.add(

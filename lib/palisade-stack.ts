@@ -34,6 +34,7 @@ import { Identity } from './identity.js';
 import { Logging } from './logging.js';
 import { Messaging } from './messaging.js';
 import { Monitoring } from './monitoring.js';
+import { QueuedMail } from './queued-mail.js';
 import { Schedules } from './schedules.js';
 import { WorkflowSchedules } from './workflow-schedules.js';
 import { Workflows } from './workflows.js';
@@ -61,6 +62,7 @@ export class PalisadeStack extends Stack {
   readonly messaging: Messaging;
   readonly backups: Backups;
   readonly custody: Custody;
+  readonly queuedMail: QueuedMail;
   readonly functions: Functions;
   readonly workflows: Workflows;
   /** F1: the workflows started on a schedule (EventBridge Scheduler), beside their state machines. */
@@ -150,6 +152,8 @@ export class PalisadeStack extends Stack {
     // Invoked functions first, in catalogue order: each caller gets their names and the right to call them.
     // One that starts a workflow (lib/grants/workflows.ts) waits for the workflows (whose tasks may
     // themselves invoke the others).
+    this.queuedMail = new QueuedMail(this.internal, 'QueuedMail');
+    targets.queuedMail = this.queuedMail;
     targets.invokables = new Map();
     const invokables = targets.invokables;
     for (const { access, spec } of INVOKABLE.filter((i) => !startsWorkflows(i.spec.access))) {
@@ -158,6 +162,8 @@ export class PalisadeStack extends Stack {
       invokables.set(access, fn);
     }
     this.vault = invokables.get('vault:invoke') as PalisadeFunction;
+    // A login's emails are asynchronous invocations of the user-mail function: their failures are kept.
+    this.queuedMail.attach((invokables.get('user-mail:send') as PalisadeFunction).fn);
     // B3: the platform key is generated during the first deploy, by a function CloudFormation runs.
     const platformKeyInit = this.functions.create(PLATFORM_KEY_INIT);
     wire(platformKeyInit);
@@ -253,6 +259,7 @@ export class PalisadeStack extends Stack {
       stateMachines: this.workflows.stateMachines,
       ...(checkpointWriter ? { checkpointWriter: checkpointWriter.fn } : {}),
       ...(outboxSweeper ? { outboxSweeper: outboxSweeper.fn } : {}),
+      mailFailures: this.queuedMail.failures,
       ...(infra.alarmEmail ? { alarmEmail: infra.alarmEmail } : {}),
     });
     // X5: the admin console's bucket and distribution (a handful of resources, beside the access logs).

@@ -373,7 +373,7 @@ export interface LocalRuntimeOptions {
    * catalogue's interval. 0 turns the timers off (the checkpoint at stop still runs).
    */
   scheduleIntervalMs?: number;
-  /** Told of a scheduled run that failed (its function has logged it already). */
+  /** Told of a scheduled run, or a queued email after its last retry, that failed (its function has logged it). */
   onScheduledFailure?: (functionId: string, error: unknown) => void;
   /** Workflow executions resumed at start, or that could not be: for the console. */
   log?: (line: string, error?: unknown) => void;
@@ -514,6 +514,33 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         });
       },
     };
+    // A queued email (a login's: Infra.queuedUserMail) runs the user-mail function in the background, retried
+    // twice as Lambda retries an asynchronous invocation. The mailbox waits for those in flight (`emails`), so
+    // a client reading its mail after the request's answer finds it, as it would a moment later in AWS.
+    const queuedMails = new Set<Promise<void>>();
+    const queuedMail: UserMail = {
+      async send(userId, message, mailOptions) {
+        const request = {
+          userId,
+          message,
+          ...(mailOptions?.contact ? { contact: mailOptions.contact } : {}),
+        };
+        const delivery = (async () => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await invoke('USER_MAIL_FUNCTION')(request);
+              return;
+            } catch (err) {
+              if (attempt < 3) continue;
+              options.onScheduledFailure?.(INVOKED.USER_MAIL_FUNCTION, err);
+              return;
+            }
+          }
+        })();
+        queuedMails.add(delivery);
+        void delivery.finally(() => queuedMails.delete(delivery));
+      },
+    };
     const adminTokens = new CognitoTokenVerifier(
       adminPool.userPoolId,
       adminPool.clientId,
@@ -550,6 +577,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       invoke,
       vault: () => vault,
       userMail: () => mail,
+      queuedUserMail: () => queuedMail,
       smsMessages: () => ({
         async send(request) {
           await invoke('SMS_FUNCTION')(request);
@@ -719,7 +747,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       adminPool,
       stateDir: options.stateDir,
       dynamo,
-      emails: () => ses.emails(),
+      emails: async () => {
+        while (queuedMails.size > 0) await Promise.allSettled([...queuedMails]);
+        return ses.emails();
+      },
       rawEmail: (messageId) => ses.raw(messageId),
       mailboxUrl: ses.url,
       checkpointAudit,

@@ -45,7 +45,7 @@ type LoginInfra = Pick<
   | 'tableName'
   | 'reauthIdentity'
   | 'vault'
-  | 'userMail'
+  | 'queuedUserMail'
   | 'geo'
   | 'invoke'
 >;
@@ -60,7 +60,8 @@ export const loginFlow = (infra: LoginInfra) =>
     accounts: accountStore(infra),
     logins: loginStore(infra),
     vault: infra.vault(),
-    mail: infra.userMail(),
+    // A login's emails are queued (an asynchronous invocation), off its critical path (docs/decisions.md).
+    mail: infra.queuedUserMail(),
     links: suspensionLinks(infra),
     clock: infra.clock,
     restrictedCountries: infra.settings().restrictedCountries,
@@ -124,7 +125,7 @@ export const awsLoginFlow = /* @__PURE__ */ once(() =>
     tableName: aws.tableName,
     reauthIdentity: aws.reauthIdentity,
     vault: aws.vault,
-    userMail: aws.userMail,
+    queuedUserMail: aws.queuedUserMail,
     geo: aws.geo,
     invoke: aws.invoke,
   }),

@@ -68,6 +68,11 @@ export interface Infra {
   invoke(target: InvokeTarget): (request: unknown) => Promise<unknown>;
   vault(): VaultClient;
   userMail(): UserMail;
+  /**
+   * The same emails handed over without waiting for them (an asynchronous invocation of the user-mail
+   * function): `send` resolves once the email is queued. For a login's emails, off its critical path.
+   */
+  queuedUserMail(): UserMail;
   smsMessages(): SmsMessages;
   geo(): GeoIp;
   custody(): Custody;

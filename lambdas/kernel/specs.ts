@@ -89,6 +89,11 @@ export type Access =
   /** C3: send a withdrawal to the custody system's queue (lib/custody.ts). */
   | 'custody:dispatch'
   /**
+   * The user-mail function's own role hands a queued email that keeps failing to the on-failure queue
+   * (Lambda's destination, lib/queued-mail.ts): SendMessage on that queue only.
+   */
+  | 'mail:failures'
+  /**
    * C3/D2: ask the AnswerTask function to store or answer a task token (a withdrawal review's, an admin
    * request's), named by its domain ids; the caller never holds a token it did not receive itself.
    */

@@ -109,7 +109,7 @@ export const PGP_SIGNER: FunctionSpec = {
 export const USER_MAIL: FunctionSpec = {
   id: 'SendUserMail',
   entry: 'lambdas/notify/handlers/send-user-mail.ts',
-  access: reads('accounts:read', 'vault:invoke', 'pgp-signer:invoke', 'mail:send'),
+  access: reads('accounts:read', 'vault:invoke', 'pgp-signer:invoke', 'mail:send', 'mail:failures'),
 };
 
 /**

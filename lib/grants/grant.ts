@@ -12,6 +12,7 @@ import type { Data } from '../data.js';
 import type { PalisadeFunction } from '../functions.js';
 import type { Identity } from '../identity.js';
 import type { Messaging } from '../messaging.js';
+import type { QueuedMail } from '../queued-mail.js';
 
 /** The resources grants point at; the later ones are filled in as the stack builds them. */
 export interface GrantContext {
@@ -24,6 +25,8 @@ export interface GrantContext {
   stateMachines?: ReadonlyMap<WorkflowName, sfn.IStateMachine>;
   /** C3: the custody system's transfer queue. */
   custody?: Custody;
+  /** The on-failure queue of the user-mail function's queued emails. */
+  queuedMail?: QueuedMail;
 }
 
 /**

@@ -32,4 +32,12 @@ export const MESSAGING_GRANTS = {
     env: (fn, ctx) => ({ CUSTODY_QUEUE_URL: custodyOf(fn, ctx).queue.queueUrl }),
     apply: (fn, ctx) => custodyOf(fn, ctx).grantDispatch(fn.role),
   },
+  // The user-mail function's queued emails that keep failing: Lambda sends them with the function's role.
+  'mail:failures': {
+    apply: (fn, ctx) => {
+      if (!ctx.queuedMail)
+        throw new Error(`${fn.spec.id} needs the queued-mail failures queue, not built yet`);
+      ctx.queuedMail.grantFailures(fn.role);
+    },
+  },
 } satisfies Partial<GrantTable>;

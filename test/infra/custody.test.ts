@@ -7,6 +7,7 @@ import { allFunctions } from '../../lambdas/catalogue.js';
 import { METRICS_NAMESPACE } from '../../lambdas/kernel/observability.js';
 import {
   actionsOf,
+  expectTlsOnlyQueue,
   getAttArn,
   logicalId,
   resourcesOf,
@@ -48,18 +49,7 @@ describe('C3 custody queue', () => {
   });
 
   it.each(['queue', 'deadLetters'] as const)('C3 the %s refuses every request without TLS', (which) => {
-    s.merged.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: logicalId(s.primary.custody[which]) }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Action: 'sqs:*',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
-      },
-    });
+    expectTlsOnlyQueue(s, s.primary.custody[which]);
   });
 
   it('C3 only the dispatch task may send to custody, and the key only through SQS', () => {

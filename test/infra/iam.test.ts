@@ -283,6 +283,7 @@ function expectedPairs(spec: FunctionSpec): Set<string> {
       ['states:StartExecution'],
       [ref(s.primary.workflows.stateMachines.get('screening') as IConstruct)],
     ),
+    'mail:failures': pairs(['sqs:SendMessage'], [getAttArn(s.primary.queuedMail.failures)]),
     'custody:dispatch': [
       ...pairs(['sqs:SendMessage'], [getAttArn(s.primary.custody.queue)]),
       ...pairs(['kms:GenerateDataKey', 'kms:Decrypt'], [getAttArn(s.primary.custody.key)]),

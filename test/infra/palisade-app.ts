@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, type CfnElement, NestedStack, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { composeApp, type PalisadeApp } from '../../lib/app.js';
 import { STUB_CODE_CONTEXT_KEY } from '../../lib/config.js';
@@ -99,6 +99,22 @@ export function logicalId(construct: IConstruct): string {
 
 export const getAttArn = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
 export const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
+
+/** The queue's policy refuses every request without TLS (enforceSSL). */
+export function expectTlsOnlyQueue(s: Synthesised, queue: IConstruct): void {
+  s.merged.hasResourceProperties('AWS::SQS::QueuePolicy', {
+    Queues: [{ Ref: logicalId(queue) }],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      ]),
+    },
+  });
+}
 
 export interface Statement {
   Effect: string;

@@ -3,9 +3,14 @@
 // Lambda API, which answers by the function name: an echo, a function error, a throttle then an echo, a
 // missing function. It prints what each call came back with, and what the server saw.
 import { createServer } from 'node:http';
-import { invoker } from '../../lambdas/kernel/aws/lambda-invoke.js';
+import { invoker, queuedInvoker } from '../../lambdas/kernel/aws/lambda-invoke.js';
 
-const seen: { path: string | undefined; authorization: string | undefined; trace: string | undefined }[] = [];
+const seen: {
+  path: string | undefined;
+  authorization: string | undefined;
+  trace: string | undefined;
+  type?: string | undefined;
+}[] = [];
 let throttled = 0;
 const server = createServer((req, res) => {
   let body = '';
@@ -17,6 +22,7 @@ const server = createServer((req, res) => {
       path: req.url,
       authorization: req.headers.authorization?.split(' ')[0],
       trace: req.headers['x-amzn-trace-id'] as string | undefined,
+      type: req.headers['x-amz-invocation-type'] as string | undefined,
     });
     const name = decodeURIComponent(req.url?.split('/')[3] ?? '');
     res.setHeader('content-type', 'application/json');
@@ -37,6 +43,10 @@ const server = createServer((req, res) => {
           Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
         }),
       );
+    } else if (name === 'palisade-mail' && req.headers['x-amz-invocation-type'] === 'Event') {
+      // Lambda takes an asynchronous invocation with 202 and an empty body.
+      res.statusCode = 202;
+      res.end();
     } else if (name === 'palisade-missing') {
       res.statusCode = 404;
       res.setHeader('x-amzn-errortype', 'ResourceNotFoundException');
@@ -60,6 +70,7 @@ Object.assign(process.env, {
   DURESS_FUNCTION: 'palisade-throttled',
   KYC_CHECK_FUNCTION: 'palisade-missing',
   TASK_ANSWER_FUNCTION: 'palisade-boom',
+  USER_MAIL_FUNCTION: 'palisade-mail',
 });
 type Variable = Parameters<typeof invoker>[0];
 const outcome = async (variable: Variable, request: unknown) => {
@@ -76,6 +87,10 @@ const results = {
   throttled: await outcome('DURESS_FUNCTION', { y: 2 }),
   missing: await outcome('KYC_CHECK_FUNCTION', {}),
   boom: await outcome('TASK_ANSWER_FUNCTION', {}),
+  queued: await queuedInvoker('USER_MAIL_FUNCTION')({ z: 3 }).then(
+    () => ({ ok: true }),
+    (error: Error) => ({ error: error.name }),
+  ),
   seen,
 };
 server.close();

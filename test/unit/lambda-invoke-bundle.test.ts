@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('Lambda invoke bundle', () => {
-  it('I2 a production-bundled signed Invoke answers, maps a function error to its typed refusal, retries a throttle, reports a missing function by its type, and bundles no Lambda SDK client', async () => {
+  it('I2 A4 A6 A7 a production-bundled signed Invoke answers, queues an asynchronous invocation (202), maps a function error to its typed refusal, retries a throttle, reports a missing function by its type, and bundles no Lambda SDK client', async () => {
     const outfile = join(dir, 'invoke.mjs');
     const result = await build({
       ...PRODUCTION_BUNDLING,
@@ -41,10 +41,17 @@ describe('Lambda invoke bundle', () => {
     expect(results.boom).toEqual({ error: 'Error', errorType: 'Boom' });
     expect(results.throttled).toEqual({ ok: { echoed: { y: 2 } } });
     expect(results.missing).toEqual({ error: 'ResourceNotFoundException', status: 404 });
+    // A queued invocation (a login's email): InvocationType Event, done once Lambda answers 202.
+    expect(results.queued).toEqual({ ok: true });
+    expect(results.seen.find((s: { path: string }) => s.path.includes('palisade-mail'))).toMatchObject({
+      type: 'Event',
+      authorization: 'AWS4-HMAC-SHA256',
+    });
     expect(results.seen[0]).toEqual({
       path: '/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012%3Afunction%3Apalisade-vault/invocations',
       authorization: 'AWS4-HMAC-SHA256',
       trace: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+      type: 'RequestResponse',
     });
     // the throttled function was asked twice: once throttled, once answered
     expect(results.seen.filter((s: { path: string }) => s.path.includes('palisade-throttled'))).toHaveLength(

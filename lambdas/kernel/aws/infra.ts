@@ -23,7 +23,7 @@ import { awsSmsSender } from './sms-sender.js';
 import { awsDocumentClient, awsSignedRows } from './tables.js';
 import { awsTaskAnswers } from './task-answers.js';
 import { awsTokenRefresher } from './token-refresher.js';
-import { awsUserMail } from './user-mail.js';
+import { awsQueuedUserMail, awsUserMail } from './user-mail.js';
 import { awsVault } from './vault.js';
 import { awsStepFunctions, awsWorkflows, StepFunctionsWorkflows } from './workflows.js';
 
@@ -50,6 +50,7 @@ export const stepFunctionsAnswers = /* @__PURE__ */ once(
 export const invoke = (target: InvokeTarget): ((request: unknown) => Promise<unknown>) => invoker(target);
 export const vault = awsVault;
 export const userMail = awsUserMail;
+export const queuedUserMail = awsQueuedUserMail;
 export const smsMessages = awsSmsMessages;
 export const geo = awsGeoIp;
 export const custody = awsCustody;

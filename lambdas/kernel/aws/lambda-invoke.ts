@@ -6,6 +6,7 @@
 // client it reads its endpoint from AWS_ENDPOINT_URL_LAMBDA or AWS_ENDPOINT_URL and its credentials from the
 // environment, and forwards the trace header.
 import { SmsCountryNotAllowed } from '../errors.js';
+import type { InvokeTarget } from '../infra.js';
 import { once, requireEnv } from '../runtime/aws-env.js';
 import {
   type Answer,
@@ -58,11 +59,15 @@ function apiError(answer: Answer): AwsApiError {
   );
 }
 
-/** One RequestResponse Invoke: the payload bytes and the function error header, or a LambdaApiError. */
+/**
+ * One Invoke: RequestResponse (the payload bytes and the function error header) or Event (Lambda queues the
+ * event and answers 202 at once; the function runs later, retried by Lambda), or a LambdaApiError.
+ */
 export async function invokeRaw(
   transport: InvokeTransport,
   functionName: string,
   payload: Buffer,
+  type: 'RequestResponse' | 'Event' = 'RequestResponse',
 ): Promise<{ payload: Buffer; functionError: string | undefined }> {
   const base = transport.endpoint;
   const answer = await signedCall(
@@ -77,7 +82,7 @@ export async function invokeRaw(
       headers: {
         'content-type': 'application/octet-stream',
         'content-length': String(payload.byteLength),
-        'x-amz-invocation-type': 'RequestResponse',
+        'x-amz-invocation-type': type,
       },
       body: payload,
     },
@@ -88,8 +93,12 @@ export async function invokeRaw(
 
 const transport = /* @__PURE__ */ once(() => transportFromEnv());
 /** Invoke, with the call's trace subsegment (`Lambda` · `Invoke`) when the invocation is traced. */
-const invokeTraced = (functionName: string, payload: Buffer) =>
-  traced('Lambda', 'Invoke', transport().region, () => invokeRaw(transport(), functionName, payload));
+const invokeTraced = (
+  functionName: string,
+  payload: Buffer,
+  type: 'RequestResponse' | 'Event' = 'RequestResponse',
+) =>
+  traced('Lambda', 'Invoke', transport().region, () => invokeRaw(transport(), functionName, payload, type));
 
 /** The answer of a function's reply, or its reported error as InvokeError (a typed refusal as itself). */
 export function answerOf(out: { payload: Buffer; functionError: string | undefined }): unknown {
@@ -103,16 +112,20 @@ export function answerOf(out: { payload: Buffer; functionError: string | undefin
   return payload;
 }
 
-export function invoker(
-  variable:
-    | 'VAULT_FUNCTION'
-    | 'USER_MAIL_FUNCTION'
-    | 'PGP_SIGNER_FUNCTION'
-    | 'DURESS_FUNCTION'
-    | 'SMS_FUNCTION'
-    | 'TASK_ANSWER_FUNCTION'
-    | 'KYC_CHECK_FUNCTION',
-) {
+type InvokeVariable = InvokeTarget;
+
+export function invoker(variable: InvokeVariable) {
   return async (request: unknown): Promise<unknown> =>
     answerOf(await invokeTraced(requireEnv(variable), Buffer.from(JSON.stringify(request))));
+}
+
+/**
+ * An asynchronous invocation (InvocationType Event): resolves once Lambda has queued the event. Lambda runs the
+ * function after, retries a failed run twice, then hands the event to the function's on-failure destination
+ * (lib/: a queue, alarmed on). The caller does not wait for the work, nor learn whether it succeeded.
+ */
+export function queuedInvoker(variable: InvokeVariable) {
+  return async (request: unknown): Promise<void> => {
+    await invokeTraced(requireEnv(variable), Buffer.from(JSON.stringify(request)), 'Event');
+  };
 }

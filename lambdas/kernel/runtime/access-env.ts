@@ -96,6 +96,8 @@ export const ACCESS_ENV = {
   'pgp-key:public': ['PGP_PUBLIC_KEY_SECRET'],
   'pgp-key:init': ['PGP_KEY_SECRET', 'PGP_PUBLIC_KEY_SECRET'],
   'custody:dispatch': ['CUSTODY_QUEUE_URL'],
+  // Lambda itself sends to the on-failure queue with the function's role: the code names nothing.
+  'mail:failures': [],
 } as const satisfies Record<Access, readonly string[]>;
 
 /** The variables an access list needs, each once, in the order of the list. */

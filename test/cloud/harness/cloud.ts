@@ -611,7 +611,9 @@ export class CloudHarness {
     });
   }
 
-  emails(): Promise<LocalEmail[]> {
+  /** The emails sent, once every queued invocation (a login's emails) has run. */
+  async emails(): Promise<LocalEmail[]> {
+    await this.lambda.settled();
     return this.ses.emails();
   }
 

@@ -328,6 +328,27 @@ export class LambdaService {
     return this.byCaller.get(caller)?.current;
   }
 
+  private readonly queued = new Set<Promise<void>>();
+
+  /**
+   * An asynchronous invocation (Event): run after the caller's answer, a failed run retried twice, as Lambda
+   * does. The harness has no on-failure destination: the last failure stays in the invocation's outcome.
+   */
+  queue(fn: CloudFunction, event: unknown, cause: InvocationCause): void {
+    const run = (async () => {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        if ((await this.invoke(fn, event, undefined, cause)).ok) return;
+      }
+    })();
+    this.queued.add(run);
+    void run.finally(() => this.queued.delete(run));
+  }
+
+  /** Waits until every queued invocation has run (its retries too). */
+  async settled(): Promise<void> {
+    while (this.queued.size > 0) await Promise.allSettled([...this.queued]);
+  }
+
   /** One synchronous invocation (RequestResponse), as Lambda runs it. */
   async invoke(
     fn: CloudFunction,
