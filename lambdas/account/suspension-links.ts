@@ -32,6 +32,21 @@ export class SuspensionLinks {
   /** A new link token for the user; the caller puts it in the email. */
   async issue(userId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
+    await this.store(userId, token);
+    return token;
+  }
+
+  /**
+   * A new link, handed to `deliver` (which queues its email) beside the write of its row, not after it: the
+   * email is read minutes later, the row is there in milliseconds. A failed write fails the caller; the email
+   * may then hold a link that finds nothing (LINK_INVALID), never one that does something else.
+   */
+  async issueWith(userId: string, deliver: (token: string) => Promise<void>): Promise<void> {
+    const token = randomBytes(32).toString('base64url');
+    await Promise.all([this.store(userId, token), deliver(token)]);
+  }
+
+  private async store(userId: string, token: string): Promise<void> {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString();
     await this.table.create<LinkRow>({
@@ -41,7 +56,6 @@ export class SuspensionLinks {
       expiresAt,
       ttl: Math.ceil(Date.parse(expiresAt) / 1000) + 86_400,
     });
-    return token;
   }
 }
 

@@ -17,6 +17,7 @@ import type { AuditLog } from '../kernel/audit/audit-log.js';
 import type { ClientContext } from '../kernel/client-context.js';
 import { describeBrowser } from '../kernel/client-description.js';
 import { Conflict, Forbidden, Gone, TooManyRequests, Unauthorized } from '../kernel/errors.js';
+import type { TransactWrite } from '../kernel/integrity/signed-table.js';
 import { logger, MetricUnit, metrics, SecurityMetric } from '../kernel/observability.js';
 import type { Clock } from '../kernel/ports/clock.js';
 import type { GeoIp } from '../kernel/ports/geo-ip.js';
@@ -27,6 +28,7 @@ import { parseSource } from '../kernel/shield/bot-shield.js';
 import { TABLES } from '../kernel/tables.js';
 import { userSessionLifetimeMs } from '../kernel/token-lifetimes.js';
 import type { LoginRefusal, LoginSession, LoginStep, LoginStore } from './login-store.js';
+import type { RiskRead } from './risk/aws-risk-store.js';
 import type { LoginRiskPort, RiskCheck, RiskSummary } from './risk/login-risk.js';
 
 /** How long a login may take from password to tokens, and how an emailed code is bounded. */
@@ -48,7 +50,7 @@ export const BAD_CREDENTIALS = 'Invalid username or password';
 export interface LoginShield {
   check(
     attempt: ShieldAttempt,
-    options?: { reserve?: boolean },
+    options?: { reserve?: boolean; onAllowed?: () => void },
   ): Promise<{ allow: true; delayMs?: number; reserved?: boolean } | ShieldRefusal>;
   recordFailure(attempt: ShieldAttempt, options?: { reserved?: boolean }): Promise<void>;
   recordSuccess(attempt: ShieldAttempt): Promise<void>;
@@ -162,8 +164,35 @@ export class LoginFlow {
     // The user is looked up beside the count (a read of the directory, no password checked): one round trip.
     const lookup = Promise.resolve(identity.getUser(username));
     lookup.catch(() => undefined);
-    const verdict = await shield?.check(attempt, { reserve: true });
+    const network = parseSource(client.ip).network;
+    const loginId = newId();
+    // What the login decides with (the device, the risk rows, the NETWORK# row) is read as soon as the user is
+    // known, beside the shield's count and the password check, not after them: none of it is used, or shows in
+    // an answer, before the password has passed. A wrong password costs those reads; a right one no round trip.
+    const decided = lookup.then(async (found) => {
+      if (!found) return undefined;
+      const device = this.ports.logins.getDevice(found.userId, client.deviceId);
+      const [knownDevice, risk, networkRow] = await Promise.all([
+        device,
+        this.assessRisk(found.userId, client, country, device.then(Boolean)),
+        this.ports.logins.knowsNetwork(found.userId, network),
+      ]);
+      return { knownDevice: Boolean(knownDevice), risk, networkRow };
+    });
+    decided.catch(() => undefined);
+    // A5: the duress check starts once the shield's counters allow the attempt, beside the account's reserve
+    // (an attempt the reserve then refuses has had its check: its outcome is not told, a match suspends).
+    let duressCheck: Promise<boolean> | undefined;
+    const startDuress = () => {
+      duressCheck ??= lookup.then((found) =>
+        duress ? duress.check(found?.userId, password, { ip: client.ip, at: now }) : false,
+      );
+      duressCheck.catch(() => undefined);
+      return duressCheck;
+    };
+    const verdict = await shield?.check(attempt, { reserve: true, onAllowed: startDuress });
     if (verdict && !verdict.allow) {
+      await duressCheck?.catch(() => undefined); // started before the reserve refused: finished, not left running
       throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds ?? 1);
     }
     const counted = { reserved: verdict?.reserved === true };
@@ -172,15 +201,30 @@ export class LoginFlow {
 
     const user = await lookup;
     // Both checks always run, whatever the user and whichever matches: timing tells nothing.
-    const [isDuress, auth] = await Promise.all([
-      duress ? duress.check(user?.userId, password, { ip: client.ip, at: now }) : Promise.resolve(false),
-      identity
-        .passwordAuth(username, password, authContextOf(client, '/v1/auth/login'))
-        .catch((err: unknown) => {
-          if (err instanceof Unauthorized) return undefined;
-          throw err;
-        }),
-    ]);
+    const checked = identity
+      .passwordAuth(username, password, authContextOf(client, '/v1/auth/login'))
+      .catch((err: unknown) => {
+        if (err instanceof Unauthorized) return undefined;
+        throw err;
+      });
+    const duressChecked = startDuress();
+    // What the login keeps sealed is sealed as soon as both checks have answered, beside the login's reads,
+    // not after them: the password of a TOTP login (a retry asks the identity provider again), the tokens of
+    // a login that asks for further proof. The vault adds no round trip of its own.
+    const sealed = Promise.all([checked, duressChecked]).then(
+      async ([answer, isDuress]): Promise<{ password?: string; tokens?: string }> => {
+        if (isDuress) return {};
+        if (answer?.kind === 'totp-required')
+          return { password: await this.ports.vault.encrypt(passwordBinding(loginId), { password }) };
+        const facts = answer?.kind === 'tokens' ? await decided : undefined;
+        if (answer?.kind !== 'tokens' || !facts || stepsOf(answer, facts).length === 0) return {};
+        return {
+          tokens: await this.ports.vault.encrypt(tokensBinding(loginId), { ...toFields(answer.tokens) }),
+        };
+      },
+    );
+    sealed.catch(() => undefined);
+    const [isDuress, auth] = await Promise.all([duressChecked, checked]);
     if (isDuress || !auth || !user) {
       // A duress password gets exactly the answer to a wrong password (the check has already suspended the
       // account) and the same history entry. An existing user's refusal goes to their history (A9), written
@@ -195,22 +239,8 @@ export class LoginFlow {
       ]);
       throw new Unauthorized(BAD_CREDENTIALS);
     }
-
-    const network = parseSource(client.ip).network;
-    const loginId = newId();
-    // The password a TOTP login keeps sealed (a retry asks the identity provider again) is sealed beside the
-    // reads below, not after them: the vault adds no round trip of its own.
-    const sealing =
-      auth.kind === 'totp-required'
-        ? this.ports.vault.encrypt(passwordBinding(loginId), { password })
-        : undefined;
-    sealing?.catch(() => undefined);
-    // One round trip: the device and the risk rows are read side by side.
-    const device = this.ports.logins.getDevice(user.userId, client.deviceId);
-    const [knownDevice, risk] = await Promise.all([
-      device,
-      this.assessRisk(user.userId, client, country, device.then(Boolean)),
-    ]);
+    const facts = (await decided) as LoginFacts;
+    const { risk } = facts;
     // Beside the next write, not before it: the audit record adds no round trip of its own.
     const audited = risk ? this.auditRisk(user.userId, loginId, client, risk.summary) : Promise.resolve();
     if (risk?.summary.band === 'block') {
@@ -220,55 +250,48 @@ export class LoginFlow {
       ]);
       throw new Unauthorized(BAD_CREDENTIALS);
     }
-    // G1: the band decides whether more proof is asked; which proof is today's: the emailed code for a new
-    // network, the link for a new device, the code when both are known. Without the model: the fixed rules.
-    // The user's NETWORK# rows (every network ever confirmed) are read only where they decide: without the
-    // model, or on a step-up from a network the risk history (bounded, same login) has not seen.
-    const knownNetwork =
-      (risk && (risk.summary.band !== 'step-up' || risk.networkSeen)) ||
-      (await this.ports.logins.knowsNetwork(user.userId, network));
-    const stepUp = risk ? risk.summary.band === 'step-up' : !knownNetwork || !knownDevice;
-    const proofs: LoginStep[] = !stepUp
-      ? []
-      : knownNetwork && knownDevice
-        ? ['ip-code']
-        : [
-            ...(knownNetwork ? [] : (['ip-code'] as const)),
-            ...(knownDevice ? [] : (['device-confirmation'] as const)),
-          ];
-    const steps: LoginStep[] = [...(auth.kind === 'totp-required' ? (['totp'] as const) : []), ...proofs];
-    const [session] = await Promise.all([
-      this.ports.logins.createSession({
-        loginId,
-        userId: user.userId,
-        username,
-        steps,
-        ...(auth.kind === 'totp-required'
-          ? {
-              idpSession: auth.session,
-              totpAttemptsLeft: LOGIN_RULES.totpAttempts,
-              sealedPassword: (await sealing) as string,
-            }
-          : {}),
-        ...(auth.kind === 'tokens' && steps.length > 0
-          ? {
-              sealedTokens: await this.ports.vault.encrypt(tokensBinding(loginId), {
-                ...toFields(auth.tokens),
-              }),
-            }
-          : {}),
-        ip: client.ip,
-        network,
-        deviceId: client.deviceId,
-        ...(client.userAgent ? { userAgent: client.userAgent } : {}),
-        ...(risk ? { risk: risk.summary } : {}),
-        createdAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + LOGIN_RULES.sessionMinutes * 60_000).toISOString(),
-      }),
+    const steps = stepsOf(auth, facts);
+    const secrets = await sealed;
+    const draft: Omit<LoginSession, 'version'> = {
+      loginId,
+      userId: user.userId,
+      username,
+      steps,
+      ...(auth.kind === 'totp-required'
+        ? {
+            idpSession: auth.session,
+            totpAttemptsLeft: LOGIN_RULES.totpAttempts,
+            sealedPassword: secrets.password as string,
+          }
+        : {}),
+      ...(secrets.tokens ? { sealedTokens: secrets.tokens } : {}),
+      ip: client.ip,
+      network,
+      deviceId: client.deviceId,
+      ...(client.userAgent ? { userAgent: client.userAgent } : {}),
+      ...(risk ? { risk: risk.summary } : {}),
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + LOGIN_RULES.sessionMinutes * 60_000).toISOString(),
+    };
+    if (auth.kind === 'tokens' && steps.length === 0) {
+      // Nothing more to ask: the session is written complete, beside the login's records (no request can
+      // answer a login without steps, so there is nothing to claim).
+      const at = now.toISOString();
+      await audited;
+      return this.finish({ ...draft, version: 0 }, auth.tokens, client, {
+        ...(risk ? { prior: risk } : {}),
+        completion: () => this.ports.logins.createSession({ ...draft, completedAt: at }),
+      });
+    }
+    // The first step's code or link is made with the session, in its write; its email goes beside the write.
+    const step = steps[0] as LoginStep;
+    const first = this.stepMaterial(draft, step, client, now);
+    await Promise.all([
+      this.ports.logins.createSession({ ...draft, ...first.fields }, first.also),
       audited,
+      first.mail && this.email(user.userId, first.mail),
     ]);
-    if (auth.kind === 'tokens' && steps.length === 0) return this.finish(session, auth.tokens, client, risk);
-    return this.enterStep(session, client);
+    return { status: 'challenge', loginId, challenge: step, expiresAt: draft.expiresAt };
   }
 
   /** G1: the model's score of this attempt; undefined (the fixed rules decide) without it or its rows. */
@@ -379,25 +402,22 @@ export class LoginFlow {
         return this.answerTotp(session, code, attempt, client);
       case 'ip-code': {
         if (!code || !session.codeHash) throw new Unauthorized('A code is required');
-        const attemptsLeft = (session.codeAttemptsLeft ?? 0) - 1;
-        const right = equalHashes(session.codeHash, sha256(`${loginId}:${code}`));
-        const next = await this.ports.logins.advance(
-          session,
-          () => (right ? { steps: session.steps.slice(1) } : { codeAttemptsLeft: attemptsLeft }),
-          right ? ['codeHash', 'codeAttemptsLeft'] : [],
-        );
-        if (!right) {
-          await Promise.all([
-            this.ports.shield?.recordFailure(attempt),
-            this.recordRefusal(session, 'code-invalid'),
-          ]);
-          if (attemptsLeft <= 0) {
-            await this.end(next);
-            throw new TooManyRequests('Too many wrong codes; start the login again', 0);
-          }
-          throw new Unauthorized('Invalid code');
+        if (equalHashes(session.codeHash, sha256(`${loginId}:${code}`))) {
+          return session.steps.length > 1
+            ? this.nextStep(session, {}, ['codeHash', 'codeAttemptsLeft'], client)
+            : this.completeSealed(session, client);
         }
-        return this.afterProof(next, client);
+        const attemptsLeft = (session.codeAttemptsLeft ?? 0) - 1;
+        const next = await this.ports.logins.advance(session, () => ({ codeAttemptsLeft: attemptsLeft }));
+        await Promise.all([
+          this.ports.shield?.recordFailure(attempt),
+          this.recordRefusal(session, 'code-invalid'),
+        ]);
+        if (attemptsLeft <= 0) {
+          await this.end(next);
+          throw new TooManyRequests('Too many wrong codes; start the login again', 0);
+        }
+        throw new Unauthorized('Invalid code');
       }
       case 'device-confirmation': {
         if (!session.deviceConfirmedAt) {
@@ -410,8 +430,9 @@ export class LoginFlow {
             pollAfterSeconds: LOGIN_RULES.devicePollSeconds,
           };
         }
-        const next = await this.ports.logins.advance(session, () => ({ steps: session.steps.slice(1) }));
-        return this.afterProof(next, client);
+        return session.steps.length > 1
+          ? this.nextStep(session, {}, [], client)
+          : this.completeSealed(session, client);
       }
     }
   }
@@ -433,16 +454,28 @@ export class LoginFlow {
   ): Promise<LoginOutcome> {
     const { identity, shield, logins } = this.ports;
     if (!code || !session.idpSession) throw new Unauthorized('A code is required');
-    const verdict = await shield?.check(attempt);
-    if (verdict && !verdict.allow) {
-      await this.recordRefusal(session, 'throttled');
-      throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds ?? 1);
-    }
-    // The shield's growing delay, as before a password (at most 2 s).
-    if (verdict?.delayMs)
-      await new Promise((resolve) => setTimeout(resolve, Math.min(verdict.delayMs ?? 0, 2000)));
+    // The shield's verdict (and its growing delay, as before a password: at most 2 s) is awaited beside the
+    // signing of the claim below, which is written only once the shield allows the try.
+    const allowed = (async () => {
+      const verdict = await shield?.check(attempt);
+      if (verdict && !verdict.allow) throw new ShieldRefused(verdict.retryAfterSeconds ?? 1);
+      if (verdict?.delayMs)
+        await new Promise((resolve) => setTimeout(resolve, Math.min(verdict.delayMs ?? 0, 2000)));
+    })();
+    allowed.catch(() => undefined); // awaited by the claim's write; a refusal is handled there
     const triesLeft = (session.totpAttemptsLeft ?? 1) - 1;
-    const claimed = await logins.advance(session, () => ({ totpAttemptsLeft: triesLeft }), ['idpSession']);
+    let claimed: LoginSession;
+    try {
+      claimed = await logins.advance(session, () => ({ totpAttemptsLeft: triesLeft }), ['idpSession'], {
+        after: allowed,
+      });
+    } catch (err) {
+      if (!(err instanceof ShieldRefused)) throw err;
+      await this.recordRefusal(session, 'throttled');
+      throw new TooManyRequests('Too many attempts; try again later', err.retryAfterSeconds);
+    }
+    // What completing the login reads is read beside the identity provider's answer.
+    const riskRead = claimed.steps.length <= 1 ? this.readAhead(claimed) : undefined;
     let tokens: TokenSet;
     try {
       tokens = await identity.respondToTotp(session.username, session.idpSession, code);
@@ -462,14 +495,17 @@ export class LoginFlow {
       if (used) throw new Unauthorized('This code was used already; wait for the next one', 'TOTP_CODE_USED');
       throw new Unauthorized('Invalid code');
     }
-    // The last step: the login completes in one write (finish's claim), not a step's write and then the claim.
-    if (claimed.steps.length <= 1) return this.finish(claimed, tokens, client);
-    const done = await logins.advance(claimed, () => ({ steps: claimed.steps.slice(1) }), [
-      'sealedPassword',
-      'totpAttemptsLeft',
-    ]);
-    const sealed = await this.ports.vault.encrypt(tokensBinding(done.loginId), { ...toFields(tokens) });
-    return this.enterStep(await logins.advance(done, () => ({ sealedTokens: sealed })), client);
+    if (claimed.steps.length <= 1) {
+      // The last step. The claim above took the identity provider's session out of the row: no other request
+      // can answer this login, so its completion is written beside its records, not before them.
+      const at = this.ports.clock.now().toISOString();
+      return this.finish(claimed, tokens, client, {
+        ...(riskRead ? { prior: { read: riskRead } } : {}),
+        completion: () => logins.advance(claimed, () => ({ completedAt: at, steps: [] }), COMPLETED_REMOVES),
+      });
+    }
+    const sealed = await this.ports.vault.encrypt(tokensBinding(claimed.loginId), { ...toFields(tokens) });
+    return this.nextStep(claimed, { sealedTokens: sealed }, ['sealedPassword', 'totpAttemptsLeft'], client);
   }
 
   /** A fresh challenge of the identity provider for the next TOTP try; the login ends when none is given. */
@@ -505,11 +541,10 @@ export class LoginFlow {
   private async alertPasswordEntered(session: LoginSession): Promise<LoginSession> {
     if (session.passwordAlertAt) return session;
     const now = this.ports.clock.now();
-    const next = await this.ports.logins.advance(session, () => ({ passwordAlertAt: now.toISOString() }));
-    await this.email(session.userId, {
-      template: 'password-entered',
-      context: this.mailContext(session, now),
-    });
+    const [next] = await Promise.all([
+      this.ports.logins.advance(session, () => ({ passwordAlertAt: now.toISOString() })),
+      this.email(session.userId, { template: 'password-entered', context: this.mailContext(session, now) }),
+    ]);
     return next;
   }
 
@@ -558,66 +593,130 @@ export class LoginFlow {
       });
   }
 
-  private async afterProof(session: LoginSession, client: ClientContext): Promise<LoginOutcome> {
-    if (session.steps.length > 0) return this.enterStep(session, client);
-    if (!session.sealedTokens) throw new Error('A login without further steps holds no tokens');
-    const fields = await this.ports.vault.decrypt(tokensBinding(session.loginId), session.sealedTokens);
-    return this.finish(session, fromFields(fields), client);
+  /**
+   * The next step begins, in the write that passes the current one (version-conditional: one winner): its
+   * code or link is made in that write, and its email goes beside it.
+   */
+  private async nextStep(
+    session: LoginSession,
+    change: Partial<LoginSession>,
+    remove: (keyof LoginSession)[],
+    client: ClientContext,
+  ): Promise<LoginOutcome> {
+    const steps = session.steps.slice(1);
+    const step = steps[0] as LoginStep;
+    const material = this.stepMaterial(session, step, client, this.ports.clock.now());
+    const [next] = await Promise.all([
+      this.ports.logins.advance(session, () => ({ ...change, steps, ...material.fields }), remove, {
+        also: material.also,
+      }),
+      material.mail && this.email(session.userId, material.mail),
+    ]);
+    return { status: 'challenge', loginId: next.loginId, challenge: step, expiresAt: next.expiresAt };
   }
 
-  /** Prepares the current step: emails the code or the link when the step begins. */
-  private async enterStep(session: LoginSession, client: ClientContext): Promise<LoginOutcome> {
-    const step = session.steps[0] as LoginStep;
-    const now = this.ports.clock.now();
-    if (step === 'ip-code' && !session.codeHash) {
+  /**
+   * The last proof passed, the tokens sealed in the session: the write that passes it also completes the login
+   * (the claim: one winner). It is signed while the vault opens the tokens, and written only once it has.
+   */
+  private async completeSealed(session: LoginSession, client: ClientContext): Promise<LoginOutcome> {
+    if (!session.sealedTokens) throw new Error('A login without further steps holds no tokens');
+    const opened = this.ports.vault.decrypt(tokensBinding(session.loginId), session.sealedTokens);
+    opened.catch(() => undefined);
+    const riskRead = this.readAhead(session);
+    const at = this.ports.clock.now().toISOString();
+    const claimed = await this.ports.logins.advance(
+      session,
+      () => ({ completedAt: at, steps: [] }),
+      COMPLETED_REMOVES,
+      { after: opened },
+    );
+    return this.finish(
+      claimed,
+      fromFields(await opened),
+      client,
+      riskRead ? { prior: { read: riskRead } } : {},
+    );
+  }
+
+  /**
+   * What a finishing login reads, started early (beside the request's other calls): the device row (the
+   * request's read scope keeps it for rememberDevice, read-scope.ts) and the risk rows (for recordRisk).
+   */
+  private readAhead(session: LoginSession): Promise<RiskRead> | undefined {
+    this.ports.logins.getDevice(session.userId, session.deviceId).catch(() => undefined);
+    const read = this.ports.risk?.read?.({
+      userId: session.userId,
+      ip: session.ip,
+      country: this.ports.geo?.countryOf(session.ip),
+      asn: this.ports.geo?.asnOf?.(session.ip),
+      userAgent: session.userAgent,
+    });
+    read?.catch(() => undefined);
+    return read;
+  }
+
+  /** A step's material as the step begins: the emailed code's hash, or the link's hash and row; its email. */
+  private stepMaterial(
+    session: Pick<LoginSession, 'loginId' | 'ip' | 'userAgent' | 'expiresAt'>,
+    step: LoginStep,
+    client: ClientContext,
+    now: Date,
+  ): { fields: Partial<LoginSession>; also: TransactWrite[]; mail?: UserMessage } {
+    if (step === 'ip-code') {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      session = await this.ports.logins.advance(session, () => ({
-        codeHash: sha256(`${session.loginId}:${code}`),
-        codeAttemptsLeft: LOGIN_RULES.codeAttempts,
-      }));
-      await this.email(session.userId, {
-        template: 'new-ip-code',
-        code,
-        expiresAt: session.expiresAt,
-        context: this.mailContext(session, now),
-      });
+      return {
+        fields: {
+          codeHash: sha256(`${session.loginId}:${code}`),
+          codeAttemptsLeft: LOGIN_RULES.codeAttempts,
+        },
+        also: [],
+        mail: {
+          template: 'new-ip-code',
+          code,
+          expiresAt: session.expiresAt,
+          context: this.mailContext(session, now),
+        },
+      };
     }
-    if (step === 'device-confirmation' && !session.linkHash) {
+    if (step === 'device-confirmation') {
       const token = randomBytes(32).toString('base64url');
       const linkHash = sha256(token);
       const expiresAt = new Date(now.getTime() + LOGIN_RULES.deviceLinkMinutes * 60_000).toISOString();
-      await this.ports.logins.createLink(linkHash, session.loginId, expiresAt);
-      session = await this.ports.logins.advance(session, () => ({ linkHash }));
-      await this.email(session.userId, {
-        template: 'new-device-link',
-        context: this.mailContext(session, now),
-        confirmUrl: `${client.baseUrl}/v1/auth/device-links/${token}`,
-        expiresAt,
-      });
+      return {
+        fields: { linkHash },
+        also: [this.ports.logins.linkWrite(linkHash, session.loginId, expiresAt)],
+        mail: {
+          template: 'new-device-link',
+          context: this.mailContext(session, now),
+          confirmUrl: `${client.baseUrl}/v1/auth/device-links/${token}`,
+          expiresAt,
+        },
+      };
     }
-    return { status: 'challenge', loginId: session.loginId, challenge: step, expiresAt: session.expiresAt };
+    return { fields: {}, also: [] };
   }
 
+  /**
+   * The login's records, side by side in one round trip, with its completion (`completion`, when the caller
+   * has not written it already) and the login notice with its "this wasn't me" link (A4), handed over beside
+   * the link's write. Only one request reaches this for a login: the caller's claim, or a session no other
+   * request can answer. A record that fails leaves the notice sent: the directory has issued the tokens, and
+   * telling the user of a sign-in is the safe side.
+   */
   private async finish(
     session: LoginSession,
     tokens: TokenSet,
     client: ClientContext,
-    risk?: RiskCheck,
+    options: { prior?: { read: RiskRead | Promise<RiskRead> }; completion?: () => Promise<unknown> } = {},
   ): Promise<LoginOutcome> {
     const now = this.ports.clock.now();
     const at = now.toISOString();
-    // Single use: only one request can complete a login session.
-    await this.ports.logins.advance(session, () => ({ completedAt: at, steps: [] }), [
-      'sealedTokens',
-      'idpSession',
-      'sealedPassword',
-      'totpAttemptsLeft',
-    ]);
     const claims = claimsOf(tokens.accessToken);
     const browser = describeBrowser(session.userAgent);
     const country = this.ports.geo?.countryOf(session.ip);
-    // After the claim, everything the login records is written side by side: one round trip.
-    const [, , , , , , link] = await Promise.all([
+    await Promise.all([
+      options.completion?.(),
       this.ports.accounts.putSession({
         userId: session.userId,
         sessionId: claims.origin_jti,
@@ -647,21 +746,22 @@ export class LoginFlow {
         sessionId: claims.origin_jti,
         ...(session.risk ? { risk: session.risk } : {}),
       }),
-      this.recordRisk(session, country, risk),
+      this.recordRisk(session, country, options.prior),
       this.ports.shield?.recordSuccess({
         username: session.username,
         ip: session.ip,
         deviceId: session.deviceId,
         now,
       }),
-      this.ports.links.issue(session.userId),
+      this.ports.links.issueWith(session.userId, (link) =>
+        this.email(session.userId, {
+          template: 'login-notice',
+          context: this.mailContext(session, now),
+          reportUrl: `${client.baseUrl}/v1/auth/suspend/${link}`,
+          reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
+        }),
+      ),
     ]);
-    await this.email(session.userId, {
-      template: 'login-notice',
-      context: this.mailContext(session, now),
-      reportUrl: `${client.baseUrl}/v1/auth/suspend/${link}`,
-      reportExpiresAt: new Date(now.getTime() + SUSPENSION_LINK_DAYS * 86_400_000).toISOString(),
-    });
     return { status: 'authenticated', tokens };
   }
 
@@ -672,7 +772,7 @@ export class LoginFlow {
   private async recordRisk(
     session: LoginSession,
     country: string | undefined,
-    prior: RiskCheck | undefined,
+    prior: { read: RiskRead | Promise<RiskRead> } | undefined,
   ): Promise<void> {
     if (!this.ports.risk) return;
     try {
@@ -702,7 +802,7 @@ export class LoginFlow {
    * platform ("Safari 17 on iOS 17", also the device's name on the whitelist). The client's device id is an
    * opaque token, not something a user recognises, so it is not shown.
    */
-  private mailContext(session: LoginSession, at: Date): SignInContextInput {
+  private mailContext(session: Pick<LoginSession, 'ip' | 'userAgent'>, at: Date): SignInContextInput {
     const country = this.ports.geo?.countryOf(session.ip);
     return {
       at: at.toISOString(),
@@ -743,6 +843,51 @@ export async function confirmDevice(ports: SessionPorts, token: string): Promise
   } catch (err) {
     if (err instanceof Conflict) throw used();
     throw err;
+  }
+}
+
+/** What the login decides its steps with, read beside the password check (LoginFlow.start). */
+interface LoginFacts {
+  knownDevice: boolean;
+  risk: RiskCheck | undefined;
+  /** Whether the user's NETWORK# rows (every network ever confirmed) hold the attempt's network. */
+  networkRow: boolean;
+}
+
+/**
+ * The steps after a right password. G1: the band decides whether more proof is asked; which proof is today's:
+ * the emailed code for a new network, the link for a new device, the code when both are known. Without the
+ * model: the fixed rules (a new network or device steps up). A network the risk history has seen is known.
+ */
+function stepsOf(auth: { kind: 'tokens' | 'totp-required' }, facts: LoginFacts): LoginStep[] {
+  const { risk, knownDevice } = facts;
+  const knownNetwork = (risk && (risk.summary.band !== 'step-up' || risk.networkSeen)) || facts.networkRow;
+  const stepUp = risk ? risk.summary.band === 'step-up' : !knownNetwork || !knownDevice;
+  const proofs: LoginStep[] = !stepUp
+    ? []
+    : knownNetwork && knownDevice
+      ? ['ip-code']
+      : [
+          ...(knownNetwork ? [] : (['ip-code'] as const)),
+          ...(knownDevice ? [] : (['device-confirmation'] as const)),
+        ];
+  return [...(auth.kind === 'totp-required' ? (['totp'] as const) : []), ...proofs];
+}
+
+/** What a completed login's session no longer holds. */
+const COMPLETED_REMOVES: (keyof LoginSession)[] = [
+  'sealedTokens',
+  'idpSession',
+  'sealedPassword',
+  'totpAttemptsLeft',
+  'codeHash',
+  'codeAttemptsLeft',
+];
+
+/** The bot shield refused a TOTP try (answerTotp): nothing was written. */
+class ShieldRefused extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('The bot shield refused the try');
   }
 }
 

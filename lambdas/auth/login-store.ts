@@ -2,7 +2,7 @@
 // login from step to step (single use: every step is a version-conditional update), the devices and networks
 // an account has logged in from (A6, A7) and the login history (A9).
 import { Conflict, ValidationError } from '../kernel/errors.js';
-import type { SignedTable } from '../kernel/integrity/signed-table.js';
+import type { SignedTable, TransactWrite } from '../kernel/integrity/signed-table.js';
 import type { RiskSummary } from './risk/login-risk.js';
 
 export type LoginStep = 'totp' | 'ip-code' | 'device-confirmation';
@@ -119,12 +119,15 @@ const ttlOf = (iso: string) => Math.ceil(Date.parse(iso) / 1000);
 export class LoginStore {
   constructor(private readonly table: SignedTable) {}
 
-  async createSession(session: Omit<LoginSession, 'version'>): Promise<LoginSession> {
-    const row = await this.table.create<LoginSession & Keyed>({
-      ...loginKey(session.loginId),
-      ...session,
-      ttl: ttlOf(session.expiresAt),
-    });
+  /** `also`: more rows written with it, all or none (the first step's link, `linkWrite`). */
+  async createSession(
+    session: Omit<LoginSession, 'version'>,
+    also: readonly TransactWrite[] = [],
+  ): Promise<LoginSession> {
+    const row = await this.table.create<LoginSession & Keyed>(
+      { ...loginKey(session.loginId), ...session, ttl: ttlOf(session.expiresAt) },
+      also,
+    );
     return strip<LoginSession>(row);
   }
 
@@ -143,12 +146,16 @@ export class LoginStore {
     current: LoginSession,
     change: (s: LoginSession) => Partial<LoginSession>,
     remove: (keyof LoginSession)[] = [],
+    options: { after?: Promise<unknown>; also?: readonly TransactWrite[] } = {},
   ): Promise<LoginSession> {
     const row = { ...current, ...loginKey(current.loginId), ttl: ttlOf(current.expiresAt) };
     const next: Record<string, unknown> = { ...row, ...change(current) };
     for (const name of remove) delete next[name];
     try {
-      const [written] = await this.table.transact([{ replace: row, with: next as LoginSession & Keyed }]);
+      const [written] = await this.table.transact(
+        [{ replace: row, with: next as LoginSession & Keyed }, ...(options.also ?? [])],
+        options.after ? { after: options.after } : {},
+      );
       return strip<LoginSession>(written as LoginSession & Keyed);
     } catch (err) {
       if (err instanceof Conflict) throw new Conflict('This login step was already answered');
@@ -158,7 +165,12 @@ export class LoginStore {
 
   /** The device-confirmation link's row: points at the login it confirms (the email carries the token). */
   async createLink(linkHash: string, loginId: string, expiresAt: string): Promise<void> {
-    await this.table.create({ ...linkKey(linkHash), loginId, expiresAt, ttl: ttlOf(expiresAt) });
+    await this.table.transact([this.linkWrite(linkHash, loginId, expiresAt)]);
+  }
+
+  /** The link's row as a write of the session's own transaction (createSession's or advance's `also`). */
+  linkWrite(linkHash: string, loginId: string, expiresAt: string): TransactWrite {
+    return { create: { ...linkKey(linkHash), loginId, expiresAt, ttl: ttlOf(expiresAt) } };
   }
 
   async getLink(linkHash: string): Promise<{ loginId: string; expiresAt: string } | undefined> {

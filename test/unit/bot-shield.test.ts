@@ -457,5 +457,30 @@ describe('BotShield on DynamoDB', () => {
     if (!accountKey) throw new Error('no account counter');
     const rows = await store.read([accountKey]);
     expect([...rows.values()][0]?.count).toBe(100);
+
+    // A5: the login's duress check starts once the counters allow an attempt, beside the reserve. Past the
+    // bound the counters refuse first: no work starts (only a race at the bound reaches a refusing reserve).
+    const started: string[] = [];
+    const beyond = await shield.check(
+      { username: 'olga', ip: '10.9.9.7', now: at(0) },
+      { reserve: true, onAllowed: () => started.push('beyond the bound') },
+    );
+    expect(beyond).toMatchObject({ allow: false, reason: 'account-protection' });
+    expect(started).toEqual([]);
   }, 120_000);
+
+  it('A3 A5 a caller’s work waiting on the shield starts only when its counters allow the attempt', async () => {
+    const started: string[] = [];
+    const attempt = { username: 'pete', ip: '198.51.100.90', now: at(0) };
+    expect(await shield.check(attempt, { onAllowed: () => started.push('first') })).toMatchObject({
+      allow: true,
+    });
+    for (let i = 0; i < 40; i++) await shield.recordFailure({ ...attempt, now: at(i) });
+    const refused = await shield.check(
+      { ...attempt, now: at(41) },
+      { onAllowed: () => started.push('late') },
+    );
+    expect(refused.allow).toBe(false);
+    expect(started).toEqual(['first']);
+  });
 });

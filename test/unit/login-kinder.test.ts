@@ -39,7 +39,9 @@ function memoryLogins(known: { device: boolean; network: boolean }) {
         current: LoginSession,
         change: (s: LoginSession) => Partial<LoginSession>,
         remove: (keyof LoginSession)[] = [],
+        options: { after?: Promise<unknown> } = {},
       ) => {
+        await options.after;
         const row = sessions.get(current.loginId);
         if (!row || row.version !== current.version)
           throw new Conflict('This login step was already answered');
@@ -53,6 +55,7 @@ function memoryLogins(known: { device: boolean; network: boolean }) {
       rememberDevice: async () => {},
       rememberNetwork: async () => {},
       createLink: async () => {},
+      linkWrite: () => ({ create: {} }),
       recordLogin: async (event: LoginEvent) => void history.push(event),
     },
   };
@@ -119,7 +122,10 @@ function setup(options: { totp?: boolean; device?: boolean; enabled?: boolean } 
       decrypt: async (_b: unknown, sealed: string) => JSON.parse(sealed) as Record<string, string>,
     },
     mail: { send: async (_userId: string, message: UserMessage) => void mails.push(message) },
-    links: { issue: async () => 'link-token' },
+    links: {
+      issue: async () => 'link-token',
+      issueWith: async (_u: string, deliver: (t: string) => Promise<void>) => deliver('link-token'),
+    },
     clock,
     shield,
     geo: { countryOf: () => 'DE' },

@@ -167,6 +167,43 @@ describe('SignedTable', () => {
     });
   });
 
+  it('E1 A2 a write made `after` a check is signed beside it and written only once it passes: a refused check writes nothing', async () => {
+    const accounts = tableOf(TABLES.accounts);
+    const row = await accounts.create<Limits>({ pk: 'USER#t9', sk: 'LEDGER', daily: '1.00' });
+    const order: string[] = [];
+    let pass: () => void = () => undefined;
+    const check = new Promise<void>((resolve) => {
+      pass = () => {
+        order.push('check passed');
+        resolve();
+      };
+    });
+    const write = accounts
+      .transact([{ replace: row, with: { ...row, daily: '2.00' } }], { after: check })
+      .then((written) => {
+        order.push('written');
+        return written;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Signed (a local key answers at once), not written while the check is pending.
+    expect((await accounts.get<Limits>({ pk: 'USER#t9', sk: 'LEDGER' }))?.daily).toBe('1.00');
+    pass();
+    expect((await write)[0]).toMatchObject({ daily: '2.00', version: 2 });
+    expect(order).toEqual(['check passed', 'written']);
+
+    const current = (await accounts.get<Limits>({ pk: 'USER#t9', sk: 'LEDGER' })) as Limits;
+    const refused = Object.assign(new Error('throttled'), { name: 'Refused' });
+    await expect(
+      accounts.transact([{ replace: current, with: { ...current, daily: '3.00' } }], {
+        after: Promise.reject(refused),
+      }),
+    ).rejects.toBe(refused);
+    expect(await accounts.get<Limits>({ pk: 'USER#t9', sk: 'LEDGER' })).toMatchObject({
+      daily: '2.00',
+      version: 2,
+    });
+  });
+
   it('E1 transact rows are signed and versioned: a transacted row edited behind the repository fails closed', async () => {
     const accounts = tableOf(TABLES.accounts);
     await accounts.transact([{ create: { pk: 'USER#t7', sk: 'ITEM', daily: '1.00' } }]);

@@ -2,16 +2,20 @@
 
 import { clientOf } from '../../kernel/client-context.js';
 import { httpHandler, lazyHandler } from '../../kernel/http.js';
+import { readOnce } from '../../kernel/integrity/read-scope.js';
 import { loginRequest } from '../contracts.js';
 import type { LoginFlow } from '../login-flow.js';
 import { awsLoginFlow } from '../wiring.js';
 
 export const makeHandler = (ports: { login: LoginFlow }) =>
   httpHandler({ body: loginRequest }, async (request, event) => ({
-    body: await ports.login.start(
-      request.body.username,
-      request.body.password,
-      clientOf(event, request, request.body.deviceId),
+    // One read per row (read-scope.ts): the device row read for the risk check is the one the login updates.
+    body: await readOnce(() =>
+      ports.login.start(
+        request.body.username,
+        request.body.password,
+        clientOf(event, request, request.body.deviceId),
+      ),
     ),
   }));
 

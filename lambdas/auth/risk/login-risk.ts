@@ -48,8 +48,16 @@ export interface RiskCheck {
 /** The port the login flow holds. */
 export interface LoginRiskPort {
   assess(attempt: RiskAttempt): Promise<RiskCheck>;
-  /** Adds a successful login; `prior` is the assessment of the same request, if any (saves a read). */
-  record(attempt: Omit<RiskAttempt, 'deviceKnown'>, prior?: RiskCheck): Promise<void>;
+  /**
+   * Adds a successful login; `prior` is what the same request read, if any (saves a read): its assessment, or
+   * `read` started earlier (beside the identity provider's answer).
+   */
+  record(
+    attempt: Omit<RiskAttempt, 'deviceKnown'>,
+    prior?: { read: RiskRead | Promise<RiskRead> },
+  ): Promise<void>;
+  /** What `record` reads, started ahead of it (a login finished in a later request than its assessment). */
+  read?(attempt: Omit<RiskAttempt, 'deviceKnown'>): Promise<RiskRead>;
 }
 
 const PSEUDONYMISED = ['ip', 'network', 'ua'] as const;
@@ -103,11 +111,19 @@ export class LoginRisk implements LoginRiskPort {
     };
   }
 
-  async record(attempt: Omit<RiskAttempt, 'deviceKnown'>, prior?: RiskCheck): Promise<void> {
+  async record(
+    attempt: Omit<RiskAttempt, 'deviceKnown'>,
+    prior?: { read: RiskRead | Promise<RiskRead> },
+  ): Promise<void> {
     const now = this.clock.now().getTime();
     const features = storedFeaturesOf({ ...attempt, at: now });
     // A login finished in a later request than its assessment reads again: the history may have moved.
-    const read = prior?.read ?? (await this.store.read(attempt.userId, features));
+    const read = prior ? await prior.read : await this.store.read(attempt.userId, features);
     await this.store.record(attempt.userId, features, read);
+  }
+
+  async read(attempt: Omit<RiskAttempt, 'deviceKnown'>): Promise<RiskRead> {
+    // The values read (network, country, ASN, browser) do not depend on the time; `record` takes its own.
+    return this.store.read(attempt.userId, storedFeaturesOf({ ...attempt, at: this.clock.now().getTime() }));
   }
 }

@@ -317,8 +317,15 @@ export class SignedTable {
    * single write would have (create: absent; replace: still at the version read), a ledgered one with its
    * head (E1). Any condition failing is a Conflict and nothing is written. A single write of a row outside
    * the ledger is a plain conditional put. Returns the rows written, in order.
+   *
+   * `options.after`: the rows are signed while it settles, and written only once it has resolved; if it
+   * rejects, nothing is written and its error is thrown (a check that must pass before the write, made
+   * beside the signing rather than before it).
    */
-  async transact(writes: readonly TransactWrite[]): Promise<Row[]> {
+  async transact(
+    writes: readonly TransactWrite[],
+    options: { after?: Promise<unknown> } = {},
+  ): Promise<Row[]> {
     const { tableName: TableName, logicalName, partitionKey, sortKey } = this.options;
     const absent = {
       ConditionExpression: 'attribute_not_exists(#pk)',
@@ -330,42 +337,42 @@ export class SignedTable {
       ExpressionAttributeValues: { ':expected': expected },
     });
     const written: Row[] = [];
-    const items = (
-      await Promise.all(
-        writes.map(async (w): Promise<TransactItem[]> => {
-          if ('delete' in w) {
-            const Key = this.keyOf(w.delete);
-            if (this.ledgered(Key)) throw new Error('E1: ledgered row');
-            return [{ Delete: { TableName, Key, ...versioned(w.delete.version) } }];
-          }
-          const row =
-            'create' in w
-              ? ({ ...w.create, version: 1 } as Row)
-              : ({ ...w.with, ...this.keyOf(w.replace), version: w.replace.version + 1 } as Row);
-          written.push(row);
-          const key = this.keyOf(row);
-          const Item = await this.signer.sign(logicalName, key, row);
-          return [
-            { Put: { TableName, Item, ...('create' in w ? absent : versioned(w.replace.version)) } },
-            // E1: the head of this version, in the same transaction, created only if absent.
-            ...(this.ledgered(key)
-              ? [
-                  {
-                    Put: {
-                      TableName,
-                      Item: {
-                        [partitionKey]: this.heads(key),
-                        [sortKey]: String(row.version).padStart(12, '0'),
-                      },
-                      ...absent,
+    const signing = Promise.all(
+      writes.map(async (w): Promise<TransactItem[]> => {
+        if ('delete' in w) {
+          const Key = this.keyOf(w.delete);
+          if (this.ledgered(Key)) throw new Error('E1: ledgered row');
+          return [{ Delete: { TableName, Key, ...versioned(w.delete.version) } }];
+        }
+        const row =
+          'create' in w
+            ? ({ ...w.create, version: 1 } as Row)
+            : ({ ...w.with, ...this.keyOf(w.replace), version: w.replace.version + 1 } as Row);
+        written.push(row);
+        const key = this.keyOf(row);
+        const Item = await this.signer.sign(logicalName, key, row);
+        return [
+          { Put: { TableName, Item, ...('create' in w ? absent : versioned(w.replace.version)) } },
+          // E1: the head of this version, in the same transaction, created only if absent.
+          ...(this.ledgered(key)
+            ? [
+                {
+                  Put: {
+                    TableName,
+                    Item: {
+                      [partitionKey]: this.heads(key),
+                      [sortKey]: String(row.version).padStart(12, '0'),
                     },
+                    ...absent,
                   },
-                ]
-              : []),
-          ];
-        }),
-      )
-    ).flat();
+                },
+              ]
+            : []),
+        ];
+      }),
+    );
+    const [signed] = await Promise.all([signing, options.after]);
+    const items = signed.flat();
     const rows = scopedRows();
     try {
       const [only] = items;

@@ -432,9 +432,15 @@ export class BotShield {
    * many guesses run at once, at most `accountProtectionAfter` reach the password check. Its failure is then
    * recorded with `{ reserved: true }`, so that it is not counted twice; a success clears it.
    */
-  async check(attempt: ShieldAttempt, options: { reserve?: boolean } = {}): Promise<ShieldVerdict> {
+  async check(
+    attempt: ShieldAttempt,
+    options: { reserve?: boolean; onAllowed?: () => void } = {},
+  ): Promise<ShieldVerdict> {
     const keys = attemptKeys(attempt);
     const verdict = await this.judge(attempt, keys);
+    // `onAllowed`: the caller's work that may start once the counters allow the attempt, beside the
+    // account's reserve rather than after it (the login's duress check).
+    if (verdict.allow) options.onAllowed?.();
     if (!options.reserve || !verdict.allow || verdict.knownDevice) return verdict;
     const accountKey = keys.counters.account;
     if (!accountKey) return verdict;
