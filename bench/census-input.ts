@@ -11,6 +11,8 @@ const count = z.number().check(z.int(), z.minimum(0));
 const functionEntry = z.object({
   id: z.string(),
   memoryMb: z.number().check(z.int(), z.minimum(128), z.maximum(10_240)),
+  // Run from an asynchronous invocation (or invoked by one): after the answer, nobody waits for it.
+  queued: z.optional(z.boolean()),
   // The measured census only (bench/.out/census-measured.json): the handler's CPU without the password hash,
   // the hash (argon2id) apart, the invocation's wall time, whether it started cold. A CPU the run could not
   // read is written as null.

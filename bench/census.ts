@@ -40,6 +40,11 @@ export const MIN_LATENCY_MS = 200;
 export interface CensusFunction {
   id: string;
   memoryMb: number;
+  /**
+   * Run from an asynchronous invocation (a login's queued email), or invoked by one: off the request's path,
+   * nobody waits for it (the latency model leaves its CPU out; it is billed all the same).
+   */
+  queued?: boolean;
 }
 export interface CensusRequest<F extends CensusFunction = CensusFunction> {
   request: string;
@@ -393,6 +398,14 @@ function requestsOf(h: CloudHarness, step: Step): CensusRequest<MeasuredFunction
     }
     return 'direct';
   };
+  const queuedOf = (inv: InvocationRecord, depth = 0): boolean => {
+    const cause = inv.cause;
+    if (cause.kind !== 'call' || depth > 20) return false;
+    if (cause.queued) return true;
+    const call = bySeq.get(cause.seq);
+    const parent = call?.invocation ? byId.get(call.invocation) : undefined;
+    return parent ? queuedOf(parent, depth + 1) : false;
+  };
   const depthOf = (inv: InvocationRecord): number =>
     longestChain(
       callsOf(inv).map((c) => {
@@ -447,6 +460,7 @@ function requestsOf(h: CloudHarness, step: Step): CensusRequest<MeasuredFunction
       functions: invocations.map((i) => ({
         id: i.functionId,
         memoryMb: h.fn(i.functionId).memorySize,
+        ...(queuedOf(i) ? { queued: true } : {}),
         cpuMs: round((i.cpu?.cpuMs ?? Number.NaN) - (i.cpu?.hashMs ?? 0)),
         hashMs: round(i.cpu?.hashMs ?? 0),
         wallMs: round(i.ended - i.started),
@@ -473,7 +487,11 @@ export function expectedOf(measured: Census<MeasuredFunction>): Census {
           title: j.title,
           requests: j.requests.map((r) => ({
             request: r.request,
-            functions: r.functions.map((f) => ({ id: f.id, memoryMb: f.memoryMb })),
+            functions: r.functions.map((f) => ({
+              id: f.id,
+              memoryMb: f.memoryMb,
+              ...(f.queued ? { queued: true } : {}),
+            })),
             calls: r.calls,
             criticalPath: r.criticalPath,
             transitions: r.transitions,

@@ -270,7 +270,8 @@ export function callUnits(operation: string, count: number): { line: Line; units
  */
 export function billedMs(journey: string, request: CensusRequest, inputs: ModelInputs = {}): number {
   const latency = requestLatency(journey, request, inputs);
-  const own = latency.chainMs + latency.cpuMs;
+  // A queued invocation's CPU is billed though nobody waits for it.
+  const own = latency.chainMs + latency.cpuMs + latency.queuedCpuMs;
   // A function invoked by another (lambda:Invoke) runs while its caller waits: its own calls are billed again.
   const nested = (request.calls['lambda:Invoke'] ?? 0) * ASSUMPTIONS.nestedCalls * meanCallMs(request.calls);
   return own + nested;

@@ -212,7 +212,7 @@ export function renderCostReport(census: Census, inputs: ModelInputs, source: Re
       .map(([id, f]) => `${id} ${f.ms} ms (${f.source})`)
       .join(
         '; ',
-      )}. CPU is added up across a request\u2019s functions, though a function invoked beside a remote call overlaps it: an overestimate where that happens (the duress check beside the password check).`,
+      )}. CPU is added up across a request\u2019s functions, though a function invoked beside a remote call overlaps it: an overestimate where that happens (the duress check beside the password check). A queued invocation (a login\u2019s email, and the vault it calls) runs after the answer: its CPU is billed, not added to what the user waits.`,
   );
   out.push('');
   out.push('### Lambda overhead by bundle size and memory');

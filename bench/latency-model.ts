@@ -354,6 +354,8 @@ export interface RequestLatency {
    * invoked beside a remote call (the duress check beside the password check) overlaps it.
    */
   cpuMs: number;
+  /** Handler CPU of the queued invocations (after the answer): billed, not waited for. */
+  queuedCpuMs: number;
   warmMs: number;
   /** Added when the functions the request starts (authorizer and route, or the first task) start cold. */
   coldExtraMs: number;
@@ -402,11 +404,14 @@ export function requestLatency(
       ? request.transitions * PLATFORM.stateTransition.ms
       : (kind === 'route' ? PLATFORM.apiGatewayRest.ms : 0) + entries.length * PLATFORM.gatewayToLambda.ms;
   let cpuMs = 0;
+  let queuedCpuMs = 0;
   let cpuMeasured = true;
   request.functions.forEach((fn, index) => {
     const cpu = benchCpuMs(journey, request, index, inputs);
     cpuMeasured &&= cpu.measured;
-    cpuMs += lambdaCpuMs(cpu.ms, fn.memoryMb);
+    // A queued invocation (a login's email) runs after the answer: nobody waits for its CPU.
+    if (fn.queued) queuedCpuMs += lambdaCpuMs(cpu.ms, fn.memoryMb);
+    else cpuMs += lambdaCpuMs(cpu.ms, fn.memoryMb);
   });
   const services = new Set(Object.keys(request.calls).map((op) => op.split(':')[0]));
   const perFunctionServices = Math.max(1, Math.ceil(services.size / Math.max(1, request.functions.length)));
@@ -423,6 +428,7 @@ export function requestLatency(
     platformMs,
     chainMs: chain,
     cpuMs,
+    queuedCpuMs,
     warmMs,
     coldExtraMs,
     coldMs: warmMs + coldExtraMs,

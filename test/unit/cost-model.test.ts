@@ -14,6 +14,7 @@ import {
 } from '../../bench/census-input.js';
 import {
   ASSUMPTIONS,
+  billedMs,
   cognitoEssentialsCost,
   cognitoPlusCost,
   fixedMonthlyCost,
@@ -127,6 +128,22 @@ describe('I2 latency model', () => {
     expect(w.platformMs).toBe(3 * PLATFORM.stateTransition.ms);
     const authorizer = requestLatency('j', { ...route, request: 'authorizer' });
     expect(authorizer.platformMs).toBe(PLATFORM.gatewayToLambda.ms);
+  });
+
+  it('I2 A4 latency model: a queued invocation (a login\u2019s email and the vault it calls) is billed but not waited for', () => {
+    const queued: CensusRequest = {
+      ...route,
+      functions: [
+        { id: 'Example', memoryMb: 512 },
+        { id: 'PersonalDataVault', memoryMb: 512, queued: true },
+      ],
+    };
+    const one = lambdaCpuMs(DEFAULT_CPU_MS.ms, 512);
+    const r = requestLatency('j', queued);
+    expect(r.cpuMs).toBeCloseTo(one, 9);
+    expect(r.queuedCpuMs).toBeCloseTo(one, 9);
+    expect(r.warmMs).toBeCloseTo(requestLatency('j', route).warmMs - one, 9);
+    expect(billedMs('j', queued)).toBeCloseTo(billedMs('j', route), 9);
   });
 
   it('I2 latency model: API Gateway starts the authorizer and the route; both count as its invokes and its cold starts', () => {

@@ -264,6 +264,36 @@ describe('A9 refused logins in the history, and the password-entered email', () 
   });
 });
 
+describe('A2 A7 a TOTP login on a new device', () => {
+  it('A2 A7 the right code begins the device step in the same write (its link and email), the tokens sealed; the confirmed poll completes the login once', async () => {
+    const t = setup({ device: false });
+    const loginId = await totpLogin(t);
+    const next = await t.flow.answer(loginId, 'totp', '123456', client);
+    expect(next).toMatchObject({ status: 'challenge', challenge: 'device-confirmation' });
+    const row = t.logins.sessions.get(loginId) as LoginSession;
+    expect(row.steps).toEqual(['device-confirmation']);
+    expect(row.linkHash).toBeDefined();
+    expect(row.sealedTokens).toBeDefined();
+    expect(row.sealedPassword).toBeUndefined();
+    expect(row.totpAttemptsLeft).toBeUndefined();
+    expect(t.mails.map((m) => m.template)).toEqual(['new-device-link']);
+
+    // The link's button marks the device confirmed (confirmDevice); the waiting client's poll completes.
+    t.logins.sessions.set(loginId, { ...row, deviceConfirmedAt: NOW.toISOString() });
+    const done = await t.flow.answer(loginId, 'device-confirmation', undefined, client);
+    expect(done).toMatchObject({ status: 'authenticated', tokens: { refreshToken: 'r' } });
+    const completed = t.logins.sessions.get(loginId) as LoginSession;
+    expect(completed).toMatchObject({ steps: [], completedAt: NOW.toISOString() });
+    expect(completed.sealedTokens).toBeUndefined();
+    expect(t.mails.map((m) => m.template)).toEqual(['new-device-link', 'login-notice']);
+    expect(t.logins.history).toEqual([expect.objectContaining({ outcome: 'success', sessionId: 'sess-9' })]);
+    // A second poll finds the login over.
+    await expect(t.flow.answer(loginId, 'device-confirmation', undefined, client)).rejects.toMatchObject({
+      status: 410,
+    });
+  });
+});
+
 describe('A7 device confirmation poll', () => {
   it('A7 a pending poll says how long to wait before the next one', async () => {
     const t = setup({ totp: false, device: false });

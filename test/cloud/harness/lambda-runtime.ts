@@ -110,7 +110,8 @@ export interface InvocationCpu {
 /** Why a function ran: an API request (its id, shared by the authorizer and the route), a call, a task. */
 export type InvocationCause =
   | { kind: 'api'; requestId: string }
-  | { kind: 'call'; seq: number }
+  /** Invoked by a function's call; `queued`: an asynchronous invocation (InvocationType Event). */
+  | { kind: 'call'; seq: number; queued?: boolean }
   | { kind: 'task'; workflow: string; seq?: number }
   | { kind: 'direct' };
 

@@ -50,7 +50,7 @@ export class LambdaInvokeService implements Service {
     if (type === 'DryRun') return { status: 204, body: '' };
     const cause = { kind: 'call', seq: servingCall.getStore()?.seq ?? call.record.seq } as const;
     if (type === 'Event') {
-      this.lambda.queue(target, event, cause);
+      this.lambda.queue(target, event, { ...cause, queued: true });
       return { status: 202, body: '' };
     }
     const outcome = await this.lambda.invoke(target, event, undefined, cause);
