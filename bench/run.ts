@@ -134,6 +134,7 @@ async function main(): Promise<number> {
                 : undefined,
             })),
         ),
+        speed,
       ),
       {
         id: 'E2 encryption',

@@ -271,5 +271,10 @@ describe('bench budget of handler CPU (verdict logic only; the figures come from
     expect(unknown.ok).toBe(false);
     expect(unknown.cause).toMatch(/no figure for POST \/v1\/auth\/login/);
     expect(handlerVerdict([]).ok).toBe(false);
+    // Judged at the reference speed, as init: a slow run's 10.6 ms at speed factor 1.1 passes, and says so.
+    const slow = handlerVerdict([row('GET /v1/me', 3), row('POST /v1/me/withdrawals', 10.6)], 1.1);
+    expect(slow.ok).toBe(true);
+    expect(slow.actual).toMatch(/^max 9\.6 ms \(10\.6 measured ÷ speed factor 1\.100\) \(j: POST/);
+    expect(handlerVerdict([row('POST /v1/me/withdrawals', 10.6)], 1.05).ok).toBe(false);
   });
 });
