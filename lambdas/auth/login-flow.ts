@@ -166,35 +166,45 @@ export class LoginFlow {
     lookup.catch(() => undefined);
     const network = parseSource(client.ip).network;
     const loginId = newId();
-    // What the login decides with (the device, the risk rows, the NETWORK# row) is read as soon as the user is
-    // known, beside the shield's count and the password check, not after them: none of it is used, or shows in
-    // an answer, before the password has passed. A wrong password costs those reads; a right one no round trip.
-    const decided = lookup.then(async (found) => {
-      if (!found) return undefined;
-      const device = this.ports.logins.getDevice(found.userId, client.deviceId);
-      const [knownDevice, risk, networkRow] = await Promise.all([
-        device,
-        this.assessRisk(found.userId, client, country, device.then(Boolean)),
-        this.ports.logins.knowsNetwork(found.userId, network),
-      ]);
-      return { knownDevice: Boolean(knownDevice), risk, networkRow };
-    });
-    decided.catch(() => undefined);
-    // A5: the duress check starts once the shield's counters allow the attempt, beside the account's reserve
-    // (an attempt the reserve then refuses has had its check: its outcome is not told, a match suspends).
+    // Once the shield's counters allow the attempt, beside the account's reserve (and then the password check),
+    // not after them: what the login decides with (the device, the risk rows, the NETWORK# row), none of it
+    // used or shown before the password has passed, and the duress check (A5; an attempt the reserve then
+    // refuses has had its check: its outcome is not told, a match suspends).
+    let decided: Promise<LoginFacts | undefined> | undefined;
     let duressCheck: Promise<boolean> | undefined;
-    const startDuress = () => {
+    const startChecks = () => {
+      decided ??= lookup.then(async (found) => {
+        if (!found) return undefined;
+        const device = this.ports.logins.getDevice(found.userId, client.deviceId);
+        const [knownDevice, risk, networkRow] = await Promise.all([
+          device,
+          this.assessRisk(found.userId, client, country, device.then(Boolean)),
+          this.ports.logins.knowsNetwork(found.userId, network),
+        ]);
+        return { knownDevice: Boolean(knownDevice), risk, networkRow };
+      });
+      decided.catch(() => undefined);
       duressCheck ??= lookup.then((found) =>
         duress ? duress.check(found?.userId, password, { ip: client.ip, at: now }) : false,
       );
       duressCheck.catch(() => undefined);
-      return duressCheck;
     };
-    const verdict = await shield?.check(attempt, { reserve: true, onAllowed: startDuress });
+    // Nothing started here is left running when the request answers.
+    const settled = () => Promise.allSettled([decided, duressCheck]);
+    let verdict: Awaited<ReturnType<LoginShield['check']>> | undefined;
+    try {
+      verdict = await shield?.check(attempt, { reserve: true, onAllowed: startChecks });
+    } catch (err) {
+      await settled();
+      throw err;
+    }
     if (verdict && !verdict.allow) {
-      await duressCheck?.catch(() => undefined); // started before the reserve refused: finished, not left running
+      // Refused by the account's reserve after its counters allowed it: the duress check ran, so the attempt
+      // counts as a failure for its address and device (the account is at its bound already).
+      if (duressCheck) await Promise.all([settled(), shield?.recordFailure(attempt, { reserved: true })]);
       throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds ?? 1);
     }
+    startChecks(); // without a shield, or one that does not call back
     const counted = { reserved: verdict?.reserved === true };
     if (verdict?.delayMs)
       await new Promise((resolve) => setTimeout(resolve, Math.min(verdict.delayMs ?? 0, 2000)));
@@ -207,7 +217,7 @@ export class LoginFlow {
         if (err instanceof Unauthorized) return undefined;
         throw err;
       });
-    const duressChecked = startDuress();
+    const duressChecked = duressCheck as Promise<boolean>;
     // What the login keeps sealed is sealed as soon as both checks have answered, beside the login's reads,
     // not after them: the password of a TOTP login (a retry asks the identity provider again), the tokens of
     // a login that asks for further proof. The vault adds no round trip of its own.
@@ -216,7 +226,8 @@ export class LoginFlow {
         if (isDuress) return {};
         if (answer?.kind === 'totp-required')
           return { password: await this.ports.vault.encrypt(passwordBinding(loginId), { password }) };
-        const facts = answer?.kind === 'tokens' ? await decided : undefined;
+        const facts =
+          answer?.kind === 'tokens' ? await (decided as Promise<LoginFacts | undefined>) : undefined;
         if (answer?.kind !== 'tokens' || !facts || stepsOf(answer, facts).length === 0) return {};
         return {
           tokens: await this.ports.vault.encrypt(tokensBinding(loginId), { ...toFields(answer.tokens) }),
@@ -230,6 +241,7 @@ export class LoginFlow {
       // account) and the same history entry. An existing user's refusal goes to their history (A9), written
       // beside the shield's count so that it adds no time of its own; an unknown username leaves no trace.
       await Promise.all([
+        settled(),
         shield?.recordFailure(attempt, counted),
         user &&
           this.recordRefusal(
@@ -239,10 +251,11 @@ export class LoginFlow {
       ]);
       throw new Unauthorized(BAD_CREDENTIALS);
     }
-    const facts = (await decided) as LoginFacts;
+    const facts = (await (decided as Promise<LoginFacts | undefined>)) as LoginFacts;
     const { risk } = facts;
     // Beside the next write, not before it: the audit record adds no round trip of its own.
     const audited = risk ? this.auditRisk(user.userId, loginId, client, risk.summary) : Promise.resolve();
+    audited.catch(() => undefined); // awaited below; a failure is not left unhandled meanwhile
     if (risk?.summary.band === 'block') {
       await Promise.all([
         audited,

@@ -264,6 +264,48 @@ describe('A9 refused logins in the history, and the password-entered email', () 
   });
 });
 
+describe('A3 A5 the duress check beside the shield', () => {
+  it('A3 A5 an attempt the account reserve refuses after its counters allowed it had its duress check: the answer waits for it, and it counts as a failure for its address and device', async () => {
+    const t = setup({ totp: false });
+    const ports = (t.flow as unknown as { ports: LoginPorts }).ports;
+    let finished = false;
+    const duress = {
+      check: vi.fn(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        finished = true;
+        return false;
+      }),
+    };
+    const recordFailure = vi.fn(async () => {});
+    const shield = {
+      check: vi.fn(async (_a: unknown, options?: { onAllowed?: () => void }) => {
+        options?.onAllowed?.();
+        return { allow: false as const, reason: 'account-protection', retryAfterSeconds: 60 };
+      }),
+      recordFailure,
+      recordSuccess: vi.fn(async () => {}),
+    };
+    const flow = new LoginFlow({ ...ports, duress, shield });
+    await expect(flow.start('alice', 'right password', client)).rejects.toMatchObject({ status: 429 });
+    expect(duress.check).toHaveBeenCalledTimes(1);
+    expect(finished).toBe(true);
+    expect(recordFailure).toHaveBeenCalledWith(expect.objectContaining({ username: 'alice' }), {
+      reserved: true,
+    });
+    expect(t.identity.passwordAuth).not.toHaveBeenCalled();
+
+    // Refused by the counters themselves: no duress check, nothing counted again.
+    const counters = new LoginFlow({
+      ...ports,
+      duress,
+      shield: { ...shield, check: vi.fn(async () => ({ allow: false as const, retryAfterSeconds: 60 })) },
+    });
+    await expect(counters.start('alice', 'right password', client)).rejects.toMatchObject({ status: 429 });
+    expect(duress.check).toHaveBeenCalledTimes(1);
+    expect(recordFailure).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('A2 A7 a TOTP login on a new device', () => {
   it('A2 A7 the right code begins the device step in the same write (its link and email), the tokens sealed; the confirmed poll completes the login once', async () => {
     const t = setup({ device: false });
