@@ -386,24 +386,24 @@ function requestsOf(h: CloudHarness, step: Step): CensusRequest<MeasuredFunction
       (c) =>
         c.invocation === inv.invocationId && c.started !== undefined && !ENVIRONMENT_FILLS.has(callName(c)),
     );
+  /** The invocation whose call invoked this one (a function calling a function), if any. */
+  const parentOf = (inv: InvocationRecord): InvocationRecord | undefined => {
+    if (inv.cause.kind !== 'call') return undefined;
+    const call = bySeq.get(inv.cause.seq);
+    return call?.invocation ? byId.get(call.invocation) : undefined;
+  };
   const rootOf = (inv: InvocationRecord, depth = 0): string => {
     if (depth > 20) return 'direct';
     const cause = inv.cause;
     if (cause.kind === 'api') return 'api';
     if (cause.kind === 'task') return `workflow:${cause.workflow}`;
-    if (cause.kind === 'call') {
-      const call = bySeq.get(cause.seq);
-      const parent = call?.invocation ? byId.get(call.invocation) : undefined;
-      return parent ? rootOf(parent, depth + 1) : 'direct';
-    }
-    return 'direct';
+    const parent = parentOf(inv);
+    return parent ? rootOf(parent, depth + 1) : 'direct';
   };
   const queuedOf = (inv: InvocationRecord, depth = 0): boolean => {
-    const cause = inv.cause;
-    if (cause.kind !== 'call' || depth > 20) return false;
-    if (cause.queued) return true;
-    const call = bySeq.get(cause.seq);
-    const parent = call?.invocation ? byId.get(call.invocation) : undefined;
+    if (inv.cause.kind !== 'call' || depth > 20) return false;
+    if (inv.cause.queued) return true;
+    const parent = parentOf(inv);
     return parent ? queuedOf(parent, depth + 1) : false;
   };
   const depthOf = (inv: InvocationRecord): number =>

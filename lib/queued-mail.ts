@@ -8,9 +8,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { QUEUED_MAIL_RETRIES } from '../lambdas/kernel/ports/user-mail.js';
 
-/** Lambda's own retries of a failed asynchronous run (at most 2). */
-export const QUEUED_MAIL_RETRIES = 2;
 /** An email not sent within this is given up (codes expire in 15 minutes; a notice is stale by then). */
 export const QUEUED_MAIL_MAX_AGE = Duration.hours(1);
 

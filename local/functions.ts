@@ -2,6 +2,7 @@
 // handlers.ts) and invokes it with a Lambda context, as the Lambda runtime would call the exported `handler`.
 import type { FunctionSpec } from '../lambdas/catalogue.js';
 import { LOCAL_HANDLERS, type LocalHandlerModule } from './handlers.js';
+import { InFlight } from './in-flight.js';
 import { lambdaContext } from './lambda-context.js';
 import type { LocalPorts } from './ports.js';
 
@@ -33,20 +34,14 @@ export function loadFunctions(specs: readonly FunctionSpec[], ports: LocalPorts)
     if (!module) throw new Error(`${spec.id} (${spec.entry}) is missing from local/handlers.ts`);
     handlers.set(spec.id, module.makeHandler(ports) as LambdaHandler);
   }
-  const running = new Set<Promise<unknown>>();
+  const running = new InFlight();
   return {
     invoke(functionId, event, requestId) {
       const handler = handlers.get(functionId);
       if (!handler) return Promise.reject(new Error(`No local function ${functionId}`));
-      const call = handler(event, lambdaContext(functionId, LOCAL_INVOKE_DEADLINE_MS, requestId));
-      running.add(call);
-      const forget = () => running.delete(call);
-      call.then(forget, forget);
-      return call;
+      return running.track(handler(event, lambdaContext(functionId, LOCAL_INVOKE_DEADLINE_MS, requestId)));
     },
-    async drain() {
-      // An invocation may start others (the user-mail function calls the vault): until none is left.
-      while (running.size > 0) await Promise.allSettled([...running]);
-    },
+    // An invocation may start others (the user-mail function calls the vault): until none is left.
+    drain: () => running.settled(),
   };
 }

@@ -87,7 +87,7 @@ import type { Mailer } from '../lambdas/kernel/ports/mailer.js';
 import type { SmsMessages } from '../lambdas/kernel/ports/sms-messages.js';
 import { type TaskAnswers, taskAnswersClient } from '../lambdas/kernel/ports/task-answers.js';
 import type { TokenVerifier } from '../lambdas/kernel/ports/token-verifier.js';
-import type { UserMail } from '../lambdas/kernel/ports/user-mail.js';
+import { QUEUED_MAIL_RETRIES, type UserMail } from '../lambdas/kernel/ports/user-mail.js';
 import type { WorkflowName } from '../lambdas/kernel/ports/workflows.js';
 import type { FieldCipher } from '../lambdas/kernel/privacy/field-cipher.js';
 import { VaultClient, vaultError } from '../lambdas/kernel/privacy/vault-client.js';
@@ -181,6 +181,7 @@ import { REPO_ROOT } from './config.js';
 import { LOCAL_TABLE_NAMES, type LocalDynamo, startDynamo } from './dynamo.js';
 import { ExecutionJournal } from './execution-journal.js';
 import { type LocalFunctions, loadFunctions } from './functions.js';
+import { InFlight } from './in-flight.js';
 import { type LocalEmail, startSes } from './ses.js';
 import { lockStateFolder } from './state-lock.js';
 import { type ExecutionOutcome, LocalStepFunctions } from './step-functions.js';
@@ -517,7 +518,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // A queued email (a login's: Infra.queuedUserMail) runs the user-mail function in the background, retried
     // twice as Lambda retries an asynchronous invocation. The mailbox waits for those in flight (`emails`), so
     // a client reading its mail after the request's answer finds it, as it would a moment later in AWS.
-    const queuedMails = new Set<Promise<void>>();
+    const queuedMails = new InFlight();
     const queuedMail: UserMail = {
       async send(userId, message, mailOptions) {
         const request = {
@@ -525,20 +526,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           message,
           ...(mailOptions?.contact ? { contact: mailOptions.contact } : {}),
         };
-        const delivery = (async () => {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              await invoke('USER_MAIL_FUNCTION')(request);
-              return;
-            } catch (err) {
-              if (attempt < 3) continue;
-              options.onScheduledFailure?.(INVOKED.USER_MAIL_FUNCTION, err);
-              return;
-            }
-          }
-        })();
-        queuedMails.add(delivery);
-        void delivery.finally(() => queuedMails.delete(delivery));
+        const deliver = async (retries: number): Promise<void> =>
+          invoke('USER_MAIL_FUNCTION')(request).then(
+            () => undefined,
+            (err: unknown) =>
+              retries > 0
+                ? deliver(retries - 1)
+                : options.onScheduledFailure?.(INVOKED.USER_MAIL_FUNCTION, err),
+          );
+        queuedMails.track(deliver(QUEUED_MAIL_RETRIES));
       },
     };
     const adminTokens = new CognitoTokenVerifier(
@@ -748,7 +744,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stateDir: options.stateDir,
       dynamo,
       emails: async () => {
-        while (queuedMails.size > 0) await Promise.allSettled([...queuedMails]);
+        await queuedMails.settled();
         return ses.emails();
       },
       rawEmail: (messageId) => ses.raw(messageId),

@@ -170,10 +170,10 @@ export class LoginFlow {
     // not after them: what the login decides with (the device, the risk rows, the NETWORK# row), none of it
     // used or shown before the password has passed, and the duress check (A5; an attempt the reserve then
     // refuses has had its check: its outcome is not told, a match suspends).
-    let decided: Promise<LoginFacts | undefined> | undefined;
-    let duressCheck: Promise<boolean> | undefined;
+    let started: { decided: Promise<LoginFacts | undefined>; duress: Promise<boolean> } | undefined;
     const startChecks = () => {
-      decided ??= lookup.then(async (found) => {
+      if (started) return started;
+      const decided = lookup.then(async (found): Promise<LoginFacts | undefined> => {
         if (!found) return undefined;
         const device = this.ports.logins.getDevice(found.userId, client.deviceId);
         const [knownDevice, risk, networkRow] = await Promise.all([
@@ -183,14 +183,16 @@ export class LoginFlow {
         ]);
         return { knownDevice: Boolean(knownDevice), risk, networkRow };
       });
-      decided.catch(() => undefined);
-      duressCheck ??= lookup.then((found) =>
+      const duressCheck = lookup.then((found) =>
         duress ? duress.check(found?.userId, password, { ip: client.ip, at: now }) : false,
       );
+      decided.catch(() => undefined);
       duressCheck.catch(() => undefined);
+      started = { decided, duress: duressCheck };
+      return started;
     };
     // Nothing started here is left running when the request answers.
-    const settled = () => Promise.allSettled([decided, duressCheck]);
+    const settled = () => Promise.allSettled(started ? [started.decided, started.duress] : []);
     let verdict: Awaited<ReturnType<LoginShield['check']>> | undefined;
     try {
       verdict = await shield?.check(attempt, { reserve: true, onAllowed: startChecks });
@@ -201,10 +203,11 @@ export class LoginFlow {
     if (verdict && !verdict.allow) {
       // Refused by the account's reserve after its counters allowed it: the duress check ran, so the attempt
       // counts as a failure for its address and device (the account is at its bound already).
-      if (duressCheck) await Promise.all([settled(), shield?.recordFailure(attempt, { reserved: true })]);
+      if (started) await Promise.all([settled(), shield?.recordFailure(attempt, { reserved: true })]);
       throw new TooManyRequests('Too many attempts; try again later', verdict.retryAfterSeconds ?? 1);
     }
-    startChecks(); // without a shield, or one that does not call back
+    // Started already by the shield's call back; here without a shield, or one that does not call back.
+    const { decided, duress: duressChecked } = startChecks();
     const counted = { reserved: verdict?.reserved === true };
     if (verdict?.delayMs)
       await new Promise((resolve) => setTimeout(resolve, Math.min(verdict.delayMs ?? 0, 2000)));
@@ -217,7 +220,6 @@ export class LoginFlow {
         if (err instanceof Unauthorized) return undefined;
         throw err;
       });
-    const duressChecked = duressCheck as Promise<boolean>;
     // What the login keeps sealed is sealed as soon as both checks have answered, beside the login's reads,
     // not after them: the password of a TOTP login (a retry asks the identity provider again), the tokens of
     // a login that asks for further proof. The vault adds no round trip of its own.
@@ -226,8 +228,7 @@ export class LoginFlow {
         if (isDuress) return {};
         if (answer?.kind === 'totp-required')
           return { password: await this.ports.vault.encrypt(passwordBinding(loginId), { password }) };
-        const facts =
-          answer?.kind === 'tokens' ? await (decided as Promise<LoginFacts | undefined>) : undefined;
+        const facts = answer?.kind === 'tokens' ? await decided : undefined;
         if (answer?.kind !== 'tokens' || !facts || stepsOf(answer, facts).length === 0) return {};
         return {
           tokens: await this.ports.vault.encrypt(tokensBinding(loginId), { ...toFields(answer.tokens) }),
@@ -251,7 +252,7 @@ export class LoginFlow {
       ]);
       throw new Unauthorized(BAD_CREDENTIALS);
     }
-    const facts = (await (decided as Promise<LoginFacts | undefined>)) as LoginFacts;
+    const facts = (await decided) as LoginFacts;
     const { risk } = facts;
     // Beside the next write, not before it: the audit record adds no round trip of its own.
     const audited = risk ? this.auditRisk(user.userId, loginId, client, risk.summary) : Promise.resolve();
@@ -291,7 +292,7 @@ export class LoginFlow {
       // answer a login without steps, so there is nothing to claim).
       const at = now.toISOString();
       await audited;
-      return this.finish({ ...draft, version: 0 }, auth.tokens, client, {
+      return this.finish(draft, auth.tokens, client, {
         ...(risk ? { prior: risk } : {}),
         completion: () => this.ports.logins.createSession({ ...draft, completedAt: at }),
       });
@@ -718,7 +719,7 @@ export class LoginFlow {
    * telling the user of a sign-in is the safe side.
    */
   private async finish(
-    session: LoginSession,
+    session: Omit<LoginSession, 'version'>,
     tokens: TokenSet,
     client: ClientContext,
     options: { prior?: { read: RiskRead | Promise<RiskRead> }; completion?: () => Promise<unknown> } = {},
@@ -783,7 +784,7 @@ export class LoginFlow {
    * logged and counted, and the login (already complete) stands.
    */
   private async recordRisk(
-    session: LoginSession,
+    session: Omit<LoginSession, 'version'>,
     country: string | undefined,
     prior: { read: RiskRead | Promise<RiskRead> } | undefined,
   ): Promise<void> {

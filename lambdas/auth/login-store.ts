@@ -163,12 +163,10 @@ export class LoginStore {
     }
   }
 
-  /** The device-confirmation link's row: points at the login it confirms (the email carries the token). */
-  async createLink(linkHash: string, loginId: string, expiresAt: string): Promise<void> {
-    await this.table.transact([this.linkWrite(linkHash, loginId, expiresAt)]);
-  }
-
-  /** The link's row as a write of the session's own transaction (createSession's or advance's `also`). */
+  /**
+   * The device-confirmation link's row (it points at the login it confirms; the email carries the token), as
+   * a write of the session's own transaction (createSession's or advance's `also`).
+   */
   linkWrite(linkHash: string, loginId: string, expiresAt: string): TransactWrite {
     return { create: { ...linkKey(linkHash), loginId, expiresAt, ttl: ttlOf(expiresAt) } };
   }

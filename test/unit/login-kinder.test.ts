@@ -54,7 +54,6 @@ function memoryLogins(known: { device: boolean; network: boolean }) {
       knowsNetwork: async () => known.network,
       rememberDevice: async () => {},
       rememberNetwork: async () => {},
-      createLink: async () => {},
       linkWrite: () => ({ create: {} }),
       recordLogin: async (event: LoginEvent) => void history.push(event),
     },

@@ -310,7 +310,6 @@ function flowWith(options: {
       knowsNetwork,
       rememberDevice: async () => {},
       rememberNetwork: async () => {},
-      createLink: async () => {},
       linkWrite: () => ({ create: {} }),
       recordLogin: async (event: LoginEvent) => void history.push(event),
     },

@@ -59,6 +59,9 @@ function apiError(answer: Answer): AwsApiError {
   );
 }
 
+/** Synchronous (the answer) or asynchronous (Lambda queues the event). */
+type InvocationType = 'RequestResponse' | 'Event';
+
 /**
  * One Invoke: RequestResponse (the payload bytes and the function error header) or Event (Lambda queues the
  * event and answers 202 at once; the function runs later, retried by Lambda), or a LambdaApiError.
@@ -67,7 +70,7 @@ export async function invokeRaw(
   transport: InvokeTransport,
   functionName: string,
   payload: Buffer,
-  type: 'RequestResponse' | 'Event' = 'RequestResponse',
+  type: InvocationType = 'RequestResponse',
 ): Promise<{ payload: Buffer; functionError: string | undefined }> {
   const base = transport.endpoint;
   const answer = await signedCall(
@@ -93,11 +96,7 @@ export async function invokeRaw(
 
 const transport = /* @__PURE__ */ once(() => transportFromEnv());
 /** Invoke, with the call's trace subsegment (`Lambda` · `Invoke`) when the invocation is traced. */
-const invokeTraced = (
-  functionName: string,
-  payload: Buffer,
-  type: 'RequestResponse' | 'Event' = 'RequestResponse',
-) =>
+const invokeTraced = (functionName: string, payload: Buffer, type: InvocationType = 'RequestResponse') =>
   traced('Lambda', 'Invoke', transport().region, () => invokeRaw(transport(), functionName, payload, type));
 
 /** The answer of a function's reply, or its reported error as InvokeError (a typed refusal as itself). */
@@ -112,9 +111,7 @@ export function answerOf(out: { payload: Buffer; functionError: string | undefin
   return payload;
 }
 
-type InvokeVariable = InvokeTarget;
-
-export function invoker(variable: InvokeVariable) {
+export function invoker(variable: InvokeTarget) {
   return async (request: unknown): Promise<unknown> =>
     answerOf(await invokeTraced(requireEnv(variable), Buffer.from(JSON.stringify(request))));
 }
@@ -124,7 +121,7 @@ export function invoker(variable: InvokeVariable) {
  * function after, retries a failed run twice, then hands the event to the function's on-failure destination
  * (lib/: a queue, alarmed on). The caller does not wait for the work, nor learn whether it succeeded.
  */
-export function queuedInvoker(variable: InvokeVariable) {
+export function queuedInvoker(variable: InvokeTarget) {
   return async (request: unknown): Promise<void> => {
     await invokeTraced(requireEnv(variable), Buffer.from(JSON.stringify(request)), 'Event');
   };

@@ -5,6 +5,12 @@ import type { UserMessage } from './user-mail-contracts.js';
 
 export type { SignInContextInput, UserMessage } from './user-mail-contracts.js';
 
+/**
+ * Retries of a queued email (Infra.queuedUserMail) whose run failed, as Lambda retries an asynchronous
+ * invocation: the template's async configuration (lib/queued-mail.ts) and `npm start` use this one figure.
+ */
+export const QUEUED_MAIL_RETRIES = 2;
+
 export interface UserMail {
   /**
    * `options.contact`: B1, a previous sealed `contact` field group of the user's account row: the email goes

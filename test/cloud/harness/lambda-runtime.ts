@@ -5,6 +5,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { QUEUED_MAIL_RETRIES } from '../../../lambdas/kernel/ports/user-mail.js';
+import { InFlight } from '../../../local/in-flight.js';
 import type { CloudFunction, CloudModel } from './template.js';
 
 /** The services the bundles call and the `AWS_ENDPOINT_URL_<ID>` variable SDK v3 reads for each. */
@@ -329,25 +331,23 @@ export class LambdaService {
     return this.byCaller.get(caller)?.current;
   }
 
-  private readonly queued = new Set<Promise<void>>();
+  private readonly queued = new InFlight();
 
   /**
-   * An asynchronous invocation (Event): run after the caller's answer, a failed run retried twice, as Lambda
-   * does. The harness has no on-failure destination: the last failure stays in the invocation's outcome.
+   * An asynchronous invocation (Event): run after the caller's answer, a failed run retried as the template's
+   * async configuration says (QUEUED_MAIL_RETRIES; the only function invoked so). The harness has no on-failure
+   * destination: the last failure stays in the invocation's outcome.
    */
   queue(fn: CloudFunction, event: unknown, cause: InvocationCause): void {
-    const run = (async () => {
-      for (let attempt = 1; attempt <= 3; attempt++) {
-        if ((await this.invoke(fn, event, undefined, cause)).ok) return;
-      }
-    })();
-    this.queued.add(run);
-    void run.finally(() => this.queued.delete(run));
+    const run = async (retries: number): Promise<void> => {
+      if (!(await this.invoke(fn, event, undefined, cause)).ok && retries > 0) await run(retries - 1);
+    };
+    this.queued.track(run(QUEUED_MAIL_RETRIES));
   }
 
   /** Waits until every queued invocation has run (its retries too). */
-  async settled(): Promise<void> {
-    while (this.queued.size > 0) await Promise.allSettled([...this.queued]);
+  settled(): Promise<void> {
+    return this.queued.settled();
   }
 
   /** One synchronous invocation (RequestResponse), as Lambda runs it. */
